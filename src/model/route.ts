@@ -1,0 +1,174 @@
+/** The Route kind: an event-driven workflow, its keys, its steps and its failure policies. */
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { Duration, envelope, FieldPath, Name, QualifiedName, strictObject, Team } from "./common.ts";
+
+/** The names of the actions a step can take; a step declares exactly one. */
+export const STEP_ACTIONS = ["validate", "map", "enrich", "classify", "branch", "require", "deliver", "emit"] as const;
+export type StepActionName = (typeof STEP_ACTIONS)[number];
+
+export const Trigger = strictObject(
+  {
+    event: Type.Optional(QualifiedName),
+    canonical: Type.Optional(Type.String({ description: "A canonical event emitted by another route." })),
+    schedule: Type.Optional(Type.String({ description: "A cron expression (five fields, UTC)." })),
+    when: Type.Optional(Type.String({ description: "A JSONata condition; events for which it is false are ignored." })),
+  },
+  "What starts the route: exactly one of `event` (`system.event`), `canonical` or `schedule`.",
+);
+
+const Enrich = strictObject(
+  {
+    lookup: Type.Union([Type.Literal("xref"), Type.Literal("reference-data")]),
+    entity: Type.String(),
+    from: Type.Optional(Type.String({ description: "For `xref`: the system whose id the record carries." })),
+    to: Type.Optional(Type.String({ description: "For `xref`: the system whose id is wanted." })),
+    key: FieldPath,
+    as: Name,
+  },
+  "Adds a looked-up value to the record under `as`.",
+);
+
+const Classify = strictObject(
+  {
+    as: Name,
+    rules: Type.Array(
+      strictObject({ when: Type.String(), value: Type.String() }, "When the JSONata condition holds, the class is `value`."),
+      { minItems: 1 },
+    ),
+    otherwise: Type.String(),
+  },
+  "Assigns the record a class (first rule that holds), read by later `when` conditions as `$class.<as>`.",
+);
+
+const Require = strictObject(
+  {
+    entity: Type.String({ description: "The entity that must exist first." }),
+    system: Type.String({ description: "The system it must exist in." }),
+    key: FieldPath,
+    wait: Type.Optional(Duration),
+  },
+  "Waits until a record this one depends on exists in a system (for example the ERP project), then proceeds.",
+);
+
+const Deliver = strictObject(
+  {
+    operation: QualifiedName,
+    mapping: Type.Optional(Type.String({ description: "The mapping that builds the request body." })),
+  },
+  "Calls a system operation with the record (or the mapping's output): one delivery through the outbox.",
+);
+
+const Emit = strictObject(
+  {
+    event: Name,
+    entity: Type.Optional(Type.String()),
+  },
+  "Publishes a canonical event that other routes can trigger on.",
+);
+
+function stepSchema(self: TSchema) {
+  return strictObject(
+    {
+      id: Type.Optional(Name),
+      description: Type.Optional(Type.String()),
+      when: Type.Optional(Type.String({ description: "A JSONata condition; the step is skipped when it is false." })),
+      validate: Type.Optional(Type.String({ description: "The entity the record must be valid against." })),
+      map: Type.Optional(Type.String({ description: "The mapping applied to the record." })),
+      enrich: Type.Optional(Enrich),
+      classify: Type.Optional(Classify),
+      branch: Type.Optional(
+        Type.Array(
+          strictObject(
+            {
+              when: Type.Optional(Type.String({ description: "A JSONata condition; omit it for the otherwise branch." })),
+              steps: Type.Array(self),
+            },
+            "A branch: the first whose condition holds runs.",
+          ),
+          { minItems: 1 },
+        ),
+      ),
+      require: Type.Optional(Require),
+      deliver: Type.Optional(Deliver),
+      emit: Type.Optional(Emit),
+    },
+    "A step: exactly one of validate, map, enrich, classify, branch, require, deliver, emit.",
+  );
+}
+
+export const Step = Type.Recursive((self) => stepSchema(self), { $id: "Step" });
+
+export const RetryPolicy = strictObject(
+  {
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 100, description: "Attempts in all, the first included." }),
+    backoff: Type.Union([Type.Literal("exponential"), Type.Literal("fixed")]),
+    initialDelay: Duration,
+    maxDelay: Duration,
+    jitter: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("none")])),
+  },
+  "How failed deliveries are retried. `Retry-After` from the target always wins over the computed delay.",
+);
+
+export const Policies = strictObject(
+  {
+    retry: Type.Optional(RetryPolicy),
+    timeout: Type.Optional(Duration),
+    circuitBreaker: Type.Optional(
+      strictObject(
+        {
+          failureThreshold: Type.Integer({ minimum: 1 }),
+          resetAfter: Duration,
+          halfOpenProbes: Type.Integer({ minimum: 1 }),
+        },
+        "Stops calling a failing system for `resetAfter`, then lets `halfOpenProbes` requests test it.",
+      ),
+    ),
+    deadLetter: Type.Optional(strictObject({ queue: Name }, "Where events go when retries are exhausted.")),
+    exceptions: Type.Optional(
+      strictObject(
+        { queue: Name, owner: Team, sla: Type.Optional(Duration) },
+        "The queue people work for events that need a decision, and the team that owns it.",
+      ),
+    ),
+  },
+  "What the route does when things go wrong.",
+);
+
+export const RouteSpec = strictObject(
+  {
+    trigger: Trigger,
+    idempotencyKey: Type.Optional(
+      Type.Array(FieldPath, { minItems: 1, description: "The payload fields that identify one business event." }),
+    ),
+    orderingKey: Type.Optional(
+      Type.Array(FieldPath, { minItems: 1, description: "Events with the same values run one at a time, in order." }),
+    ),
+    steps: Type.Array(Step, { minItems: 1 }),
+    policies: Type.Optional(Policies),
+    sla: Type.Optional(
+      strictObject(
+        { within: Duration, description: Type.Optional(Type.String()) },
+        "The business promise: each event completes within `within`.",
+      ),
+    ),
+    guard: Type.Optional(
+      strictObject(
+        {
+          ignoreOrigin: Type.Array(Type.String(), {
+            minItems: 1,
+            description: "Changes that originated in these systems are not sent back (breaks a sync loop).",
+          }),
+        },
+        "A loop guard.",
+      ),
+    ),
+  },
+  "An event-driven workflow: trigger, keys, steps, policies and SLA.",
+);
+
+export const RouteDocument = envelope("Route", RouteSpec, "A Route spec document.");
+
+export type Step = Static<typeof Step>;
+export type RouteSpec = Static<typeof RouteSpec>;
+export type RetryPolicy = Static<typeof RetryPolicy>;
+export type RouteDocument = Static<typeof RouteDocument>;

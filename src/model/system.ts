@@ -1,0 +1,161 @@
+/** The System kind: one application, how to reach it, what it can do and what it tells us. */
+import { type Static, Type } from "@sinclair/typebox";
+import { Duration, envelope, Name, strictObject, ValueRef } from "./common.ts";
+import { JsonSchemaValue } from "./json-schema.ts";
+
+export const SystemRole = Type.Union(
+  ["psa", "erp", "billing", "crm", "tax", "hris", "payments", "other"].map((role) => Type.Literal(role)),
+  { description: "What the system is for the firm: `psa`, `erp`, `billing`, `crm`, `tax`, `hris`, `payments` or `other`." },
+);
+
+export const Auth = strictObject(
+  {
+    type: Type.Union(
+      ["oauth2-client-credentials", "api-key", "basic", "bearer", "none"].map((t) => Type.Literal(t)),
+      { description: "How requests authenticate." },
+    ),
+    tokenUrl: Type.Optional(ValueRef),
+    clientId: Type.Optional(ValueRef),
+    clientSecret: Type.Optional(ValueRef),
+    scopes: Type.Optional(Type.Array(Type.String(), { description: "OAuth 2.0 scopes requested." })),
+    header: Type.Optional(Type.String({ description: "The header carrying an API key, for example `X-Api-Key`." })),
+    key: Type.Optional(ValueRef),
+    username: Type.Optional(ValueRef),
+    password: Type.Optional(ValueRef),
+    token: Type.Optional(ValueRef),
+    tenantHeader: Type.Optional(
+      strictObject(
+        { name: Type.String(), value: ValueRef },
+        "A header naming the tenant on every request, for example Xero's `Xero-Tenant-Id`.",
+      ),
+    ),
+  },
+  "How the runtime authenticates to this system. Every credential is a reference, never a value.",
+);
+
+export const Quotas = strictObject(
+  {
+    requestsPerMinute: Type.Integer({ minimum: 1, description: "Sustained request rate the vendor allows." }),
+    burst: Type.Optional(Type.Integer({ minimum: 1, description: "Requests allowed at once above the sustained rate." })),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: "Requests in flight at once." })),
+    requestsPerDay: Type.Optional(Type.Integer({ minimum: 1, description: "Daily request limit, where the vendor sets one." })),
+  },
+  "The API quotas the vendor enforces; the runtime's rate limiter and concurrency cap are set from them.",
+);
+
+export const Idempotency = strictObject(
+  {
+    mechanism: Type.Union([Type.Literal("key-header"), Type.Literal("upsert"), Type.Literal("none")], {
+      description:
+        "`key-header`: the API accepts an idempotency key header; `upsert`: the API creates or updates by an external id; `none`: the API has no mechanism and the runtime must check before writing.",
+    }),
+    header: Type.Optional(Type.String({ description: "The header for `key-header`, for example `Idempotency-Key`." })),
+    externalIdField: Type.Optional(
+      Type.String({ description: "For `upsert`: the request field that carries our id, for example `Reference`." }),
+    ),
+  },
+  "How this operation avoids applying the same request twice.",
+);
+
+export const Operation = strictObject(
+  {
+    description: Type.Optional(Type.String()),
+    method: Type.Union(["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => Type.Literal(m)), {
+      description: "The HTTP method.",
+    }),
+    path: Type.String({ pattern: "^/", description: "The path below the base URL; `{name}` marks a path parameter." }),
+    effect: Type.Union(["read", "create", "update", "upsert", "delete"].map((e) => Type.Literal(e)), {
+      description: "What calling it does to the system's data. Anything but `read` is a side effect.",
+    }),
+    entity: Type.Optional(Type.String({ description: "The canonical entity this operation reads or writes." })),
+    request: Type.Optional(Type.String({ description: "The name of the request body's schema in `schemas`." })),
+    response: Type.Optional(Type.String({ description: "The name of the response body's schema in `schemas`." })),
+    encoding: Type.Optional(
+      Type.Union([Type.Literal("json"), Type.Literal("form")], {
+        description: "How the request body is encoded: `json` (default) or `form` (`application/x-www-form-urlencoded`).",
+      }),
+    ),
+    idempotency: Type.Optional(Idempotency),
+    timeout: Type.Optional(Duration),
+  },
+  "One API operation the integration calls.",
+);
+
+export const Signature = strictObject(
+  {
+    scheme: Type.Union([Type.Literal("hmac-sha256"), Type.Literal("hmac-sha256-timestamped")], {
+      description: "`hmac-sha256` over the raw body; `hmac-sha256-timestamped` signs `timestamp.body` and checks the age.",
+    }),
+    header: Type.String({ description: "The header carrying the signature, for example `x-xero-signature`." }),
+    encoding: Type.Union([Type.Literal("base64"), Type.Literal("hex")], { description: "How the digest is written." }),
+    secret: ValueRef,
+    timestampHeader: Type.Optional(Type.String()),
+    tolerance: Type.Optional(Duration),
+  },
+  "How the sender signs webhook deliveries.",
+);
+
+export const Event = strictObject(
+  {
+    description: Type.Optional(Type.String()),
+    delivery: Type.Union([Type.Literal("webhook"), Type.Literal("polling")], {
+      description: "`webhook`: the system calls us; `polling`: we ask it on a schedule with a cursor.",
+    }),
+    payload: Type.String({ description: "The name of the payload's schema in `schemas`." }),
+    entity: Type.Optional(Type.String({ description: "The canonical entity the event is about." })),
+    webhook: Type.Optional(
+      strictObject(
+        { path: Type.String({ pattern: "^/" }), signature: Type.Optional(Signature) },
+        "Where the webhook arrives and how it is signed.",
+      ),
+    ),
+    polling: Type.Optional(
+      strictObject(
+        {
+          operation: Type.String({ description: "The `read` operation that lists changes." }),
+          interval: Duration,
+          cursor: Type.String({ description: "The payload field whose greatest value is the next cursor." }),
+          cursorParam: Type.Optional(Type.String({ description: "The query parameter the cursor is sent in." })),
+        },
+        "How the runtime polls for this event.",
+      ),
+    ),
+  },
+  "An event the system emits.",
+);
+
+export const SystemSpec = strictObject(
+  {
+    role: SystemRole,
+    baseUrl: ValueRef,
+    auth: Auth,
+    quotas: Type.Optional(Quotas),
+    timeout: Type.Optional(Duration),
+    classification: Type.Optional(
+      Type.Array(Type.Union(["public", "internal", "confidential", "pii"].map((c) => Type.Literal(c))), {
+        description: "The data classifications this system is cleared to receive.",
+      }),
+    ),
+    openapi: Type.Optional(
+      strictObject(
+        {
+          document: Type.String({ description: "Path of the vendor's OpenAPI document, relative to this file." }),
+          operations: Type.Array(Type.String(), { description: "The operationIds used from it." }),
+        },
+        "A vendor OpenAPI document this system's schemas and operations come from.",
+      ),
+    ),
+    schemas: Type.Optional(Type.Record(Name, JsonSchemaValue, { description: "The system's native shapes, by name." })),
+    operations: Type.Optional(Type.Record(Name, Operation, { description: "The operations the integration calls, by name." })),
+    events: Type.Optional(Type.Record(Name, Event, { description: "The events the system emits, by name." })),
+  },
+  "A system: its role, how to reach and authenticate to it, its quotas, operations, events and native schemas.",
+);
+
+export const SystemDocument = envelope("System", SystemSpec, "A System spec document.");
+
+export type SystemSpec = Static<typeof SystemSpec>;
+export type Operation = Static<typeof Operation>;
+export type SystemEvent = Static<typeof Event>;
+export type Auth = Static<typeof Auth>;
+export type SystemDocument = Static<typeof SystemDocument>;
