@@ -1,5 +1,5 @@
 /** The Entity kind: a canonical business object, its typed fields, identity and lifecycle. */
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import { envelope, FieldPath, Name, strictObject } from "./common.ts";
 
 export const FIELD_TYPES = [
@@ -22,8 +22,9 @@ export const Classification = Type.Union(["public", "internal", "confidential", 
   description: "How sensitive the value is. `pii` fields only go to systems cleared for PII.",
 });
 
-function fieldSchema(self: TSchema) {
-  return strictObject(
+export const Field = Type.Recursive(
+  (self) =>
+    strictObject(
     {
       type: Type.Union(
         FIELD_TYPES.map((t) => Type.Literal(t)),
@@ -45,10 +46,9 @@ function fieldSchema(self: TSchema) {
       fields: Type.Optional(Type.Record(Name, self, { description: "The fields of an `object` field." })),
     },
     "A typed field.",
-  );
-}
-
-export const Field = Type.Recursive((self) => fieldSchema(self), { $id: "Field" });
+  ),
+  { $id: "Field" },
+);
 
 export const Lifecycle = strictObject(
   {

@@ -1,5 +1,5 @@
 /** The Route kind: an event-driven workflow, its keys, its steps and its failure policies. */
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import { Duration, envelope, FieldPath, Name, QualifiedName, strictObject, Team } from "./common.ts";
 
 /** The names of the actions a step can take; a step declares exactly one. */
@@ -66,8 +66,9 @@ const Emit = strictObject(
   "Publishes a canonical event that other routes can trigger on.",
 );
 
-function stepSchema(self: TSchema) {
-  return strictObject(
+export const Step = Type.Recursive(
+  (self) =>
+    strictObject(
     {
       id: Type.Optional(Name),
       description: Type.Optional(Type.String()),
@@ -93,10 +94,9 @@ function stepSchema(self: TSchema) {
       emit: Type.Optional(Emit),
     },
     "A step: exactly one of validate, map, enrich, classify, branch, require, deliver, emit.",
-  );
-}
-
-export const Step = Type.Recursive((self) => stepSchema(self), { $id: "Step" });
+  ),
+  { $id: "Step" },
+);
 
 export const RetryPolicy = strictObject(
   {

@@ -1,0 +1,24 @@
+/** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
+import { checkJsonata } from "./check-jsonata.ts";
+import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
+import { entityShape } from "./shapes.ts";
+import type { BoundDocument } from "./spec-set.ts";
+
+/** Checks one Reconciliation document. */
+export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconciliation">): void {
+  const spec = doc.value.spec;
+  spec.sources.forEach((source, i) => {
+    const at = ["spec", "sources", i];
+    expectName(cx, doc, [...at, "system"], "system", source.system, cx.set.systems.keys(), { kind: "System" });
+    const entity = cx.set.entities.get(source.entity);
+    if (entity === undefined) {
+      expectName(cx, doc, [...at, "entity"], "entity", source.entity, cx.set.entities.keys(), { kind: "Entity" });
+    } else {
+      const shape = entityShape(entity.name, entity.value.spec);
+      spec.groupBy.forEach((path, g) => expectFieldPath(cx, doc, ["spec", "groupBy", g], path, shape));
+      if (spec.periodField !== undefined) expectFieldPath(cx, doc, ["spec", "periodField"], spec.periodField, shape);
+    }
+    if (source.filter !== undefined) checkJsonata(cx, doc, [...at, "filter"], source.filter);
+    checkJsonata(cx, doc, [...at, "measure"], source.measure);
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The one table of diagnostic codes. Each code has a default severity and a message built from
+ * typed parameters, so a call site cannot forget or misspell one. Codes are kebab-case and stable:
+ * tools match on them.
+ */
+
+/** How serious a finding is; `off` exists only in policies and never reaches a diagnostic. */
+export type Severity = "error" | "warn" | "info" | "hint";
+
+const didYouMean = (suggestion: string | undefined) => (suggestion === undefined ? "" : `; did you mean '${suggestion}'?`);
+
+/** Every diagnostic the compiler front end reports. Lint rules carry their own codes. */
+export const messages = {
+  "file-unreadable": { severity: "error", message: (p: { reason: string }) => `cannot read the file: ${p.reason}` },
+  "file-too-large": {
+    severity: "error",
+    message: (p: { size: number; limit: number }) => `the file is ${p.size} bytes, over the limit of ${p.limit} bytes`,
+  },
+  "invalid-utf8": { severity: "error", message: () => "the file is not valid UTF-8: this byte does not start or continue a character" },
+  "empty-file": { severity: "error", message: () => "the file holds no spec document" },
+  "no-specs": { severity: "error", message: (p: { path: string }) => `no spec files (*.yaml, *.yml, *.sync) under ${p.path}` },
+  "path-not-found": { severity: "error", message: (p: { path: string }) => `${p.path} does not exist` },
+  "yaml-syntax": { severity: "error", message: (p: { detail: string }) => `YAML syntax error: ${p.detail}` },
+  "duplicate-key": { severity: "error", message: (p: { key: string }) => `the key '${p.key}' appears twice in this mapping` },
+  "alias-limit": {
+    severity: "error",
+    message: (p: { limit: number }) => `too many YAML alias expansions (over ${p.limit}); aliases are limited to stop alias bombs`,
+  },
+  "nesting-too-deep": {
+    severity: "error",
+    message: (p: { limit: number }) => `nesting deeper than ${p.limit} levels; flatten the document`,
+  },
+  "forbidden-key": {
+    severity: "error",
+    message: (p: { key: string }) => `the key '${p.key}' is not allowed: it could change object prototypes`,
+  },
+  "not-an-object": { severity: "error", message: (p: { what: string }) => `${p.what} must be a mapping of keys to values` },
+  "unknown-kind": {
+    severity: "error",
+    message: (p: { kind: string; kinds: string; suggestion?: string }) =>
+      `unknown kind '${p.kind}'${didYouMean(p.suggestion)} (kinds: ${p.kinds})`,
+  },
+  "unknown-api-version": {
+    severity: "error",
+    message: (p: { apiVersion: string; expected: string }) => `unknown apiVersion '${p.apiVersion}'; this compiler reads '${p.expected}'`,
+  },
+  "missing-key": { severity: "error", message: (p: { where: string; key: string }) => `${p.where} is missing the required key '${p.key}'` },
+  "unknown-key": {
+    severity: "error",
+    message: (p: { where: string; key: string; suggestion?: string }) => `unknown key '${p.key}' in ${p.where}${didYouMean(p.suggestion)}`,
+  },
+  "wrong-type": {
+    severity: "error",
+    message: (p: { where: string; expected: string; actual: string }) => `${p.where} must be ${p.expected}, not ${p.actual}`,
+  },
+  "invalid-value": { severity: "error", message: (p: { where: string; rule: string }) => `${p.where} ${p.rule}` },
+  "duplicate-name": {
+    severity: "error",
+    message: (p: { kind: string; name: string; other: string }) => `${p.kind} '${p.name}' is already declared in ${p.other}`,
+  },
+  "unknown-reference": {
+    severity: "error",
+    message: (p: { what: string; name: string; scope?: string; suggestion?: string }) =>
+      `unknown ${p.what} '${p.name}'${p.scope === undefined ? "" : ` in ${p.scope}`}${didYouMean(p.suggestion)}`,
+  },
+  "unknown-field": {
+    severity: "error",
+    message: (p: { field: string; shape: string; suggestion?: string }) =>
+      `'${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+  },
+  "step-action": {
+    severity: "error",
+    message: (p: { count: number; actions: string }) =>
+      p.count === 0 ? `a step needs one action (${p.actions})` : `a step takes exactly one action, this one has ${p.count}`,
+  },
+  "trigger-kind": {
+    severity: "error",
+    message: (p: { count: number }) =>
+      `a trigger takes exactly one of 'event', 'canonical' or 'schedule', this one has ${p.count === 0 ? "none" : p.count}`,
+  },
+  "shape-kind": {
+    severity: "error",
+    message: (p: { where: string }) => `${p.where} takes either 'entity' or both 'system' and 'schema'`,
+  },
+  "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
+  "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },
+} as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
+
+/** A code in the front end's table. */
+export type MessageCode = keyof typeof messages;
+
+/** The parameters a code's message takes. */
+export type MessageParams<C extends MessageCode> = Parameters<(typeof messages)[C]["message"]> extends []
+  ? Record<string, never>
+  : Parameters<(typeof messages)[C]["message"]>[0];

@@ -1,0 +1,50 @@
+/**
+ * The machine format: one JSON object with every diagnostic's code, severity, message and both
+ * ends of its range as one-based lines and columns. Field order and sorting are stable.
+ */
+import type { Diagnostic } from "../diagnostic.ts";
+import { lineAndColumn } from "../source-file.ts";
+import { displayPath } from "./stylish.ts";
+
+/** One diagnostic as printed by `--format json`. */
+export interface JsonDiagnostic {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  endLine: number | null;
+  endColumn: number | null;
+  severity: Diagnostic["severity"];
+  code: string;
+  message: string;
+}
+
+/** Converts a diagnostic to its JSON form. */
+export function toJsonDiagnostic(d: Diagnostic, cwd: string): JsonDiagnostic {
+  if (d.location === undefined) {
+    return { file: null, line: null, column: null, endLine: null, endColumn: null, severity: d.severity, code: d.code, message: d.message };
+  }
+  const start = lineAndColumn(d.location.file, d.location.start);
+  const end = lineAndColumn(d.location.file, d.location.end);
+  return {
+    file: displayPath(d.location.file.path, cwd),
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  };
+}
+
+/** Formats the whole report. */
+export function formatJson(diagnostics: readonly Diagnostic[], cwd: string): string {
+  const summary = { errors: 0, warnings: 0, infos: 0, hints: 0 };
+  for (const d of diagnostics) {
+    if (d.severity === "error") summary.errors++;
+    else if (d.severity === "warn") summary.warnings++;
+    else if (d.severity === "info") summary.infos++;
+    else summary.hints++;
+  }
+  return `${JSON.stringify({ diagnostics: diagnostics.map((d) => toJsonDiagnostic(d, cwd)), summary }, null, 2)}\n`;
+}

@@ -1,0 +1,206 @@
+/**
+ * The YAML front end: bytes to ParsedDocuments with every node's source range kept. It refuses
+ * what YAML allows but a spec must not have: duplicate keys, alias bombs, nesting past a limit and
+ * keys that could reach object prototypes. Every refusal is a located diagnostic; nothing throws.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments, Scalar, type Document } from "yaml";
+import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
+import type { SourceFile } from "../../diagnostics/source-file.ts";
+import type { ParsedDocument, PathSegment } from "../document.ts";
+
+/** Keys that would address an object's prototype chain if a consumer were careless. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Default nesting limit; the deepest spec in practice is about 12. */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Alias expansions allowed per document (the yaml package's own guard). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface YamlLimits {
+  maxDepth: number;
+}
+
+type YamlNode = Node | null | undefined;
+
+function rangeOf(node: YamlNode, file: SourceFile): Location {
+  const range = node?.range;
+  if (range === undefined || range === null) return { file, start: 0, end: 0 };
+  return { file, start: range[0], end: Math.max(range[0], range[1]) };
+}
+
+/** Follows a path through the node tree, returning the deepest node reached and its key node. */
+function walk(root: YamlNode, path: readonly PathSegment[]): { node: YamlNode; key: YamlNode; complete: boolean } {
+  let node = root;
+  let key: YamlNode;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) return { node, key, complete: false };
+      key = pair.key as Node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (item === undefined) return { node, key, complete: false };
+      key = undefined;
+      node = item;
+    } else {
+      return { node, key, complete: false };
+    }
+  }
+  return { node, key, complete: true };
+}
+
+/** Maps offsets inside a scalar's string value to offsets in the file, where that is exact. */
+function scalarOffsets(node: YamlNode, file: SourceFile): ((offset: number) => number) | undefined {
+  if (!isScalar(node) || !node.range || typeof node.value !== "string") return undefined;
+  const range = node.range;
+  const start = range[0];
+  const value = node.value;
+  switch (node.type) {
+    case Scalar.PLAIN:
+      return value.includes("\n") ? undefined : (offset) => start + offset;
+    case Scalar.QUOTE_DOUBLE:
+    case Scalar.QUOTE_SINGLE: {
+      const raw = file.text.slice(start + 1, range[1] - 1);
+      return raw === value ? (offset) => start + 1 + offset : undefined;
+    }
+    case Scalar.BLOCK_LITERAL: {
+      const text = file.text;
+      const headerEnd = text.indexOf("\n", start);
+      if (headerEnd < 0) return undefined;
+      const lineStarts: number[] = [];
+      let cursor = headerEnd + 1;
+      const lines = value.split("\n");
+      let indent = -1;
+      for (let i = 0; i < lines.length && cursor <= text.length; i++) {
+        let lineEnd = text.indexOf("\n", cursor);
+        if (lineEnd < 0) lineEnd = text.length;
+        const line = text.slice(cursor, lineEnd);
+        if (indent < 0 && line.trim() !== "") indent = line.length - line.trimStart().length;
+        lineStarts.push(cursor);
+        cursor = lineEnd + 1;
+      }
+      const shift = Math.max(0, indent);
+      return (offset) => {
+        let line = 0;
+        let remaining = offset;
+        while (line < lines.length - 1 && remaining > (lines[line]?.length ?? 0)) {
+          remaining -= (lines[line]?.length ?? 0) + 1;
+          line++;
+        }
+        return (lineStarts[line] ?? start) + shift + remaining;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function makeDocument(file: SourceFile, doc: Document.Parsed, value: unknown): ParsedDocument {
+  const root = doc.contents as YamlNode;
+  return {
+    file,
+    value,
+    locate(path, part = "value") {
+      const { node, key, complete } = walk(root, path);
+      if (complete && part === "key" && key !== undefined) return rangeOf(key, file);
+      if (!complete && key !== undefined) return rangeOf(key, file);
+      return rangeOf(node, file);
+    },
+    stringOffsets(path) {
+      const { node, complete } = walk(root, path);
+      return complete ? scalarOffsets(node, file) : undefined;
+    },
+  };
+}
+
+/** Checks depth and forbidden keys without recursion, so hostile nesting cannot blow the stack. */
+function checkStructure(root: YamlNode, file: SourceFile, limits: YamlLimits, out: Diagnostic[]): void {
+  const stack: { node: YamlNode; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (isMap(node) || isSeq(node)) {
+      if (depth > limits.maxDepth) {
+        out.push(diagnostic("nesting-too-deep", { limit: limits.maxDepth }, rangeOf(node, file)));
+        return;
+      }
+      for (const item of node.items) {
+        if (isPair(item)) {
+          const key = item.key as YamlNode;
+          if (isScalar(key) && FORBIDDEN_KEYS.has(String(key.value))) {
+            out.push(diagnostic("forbidden-key", { key: String(key.value) }, rangeOf(key, file)));
+          }
+          stack.push({ node: item.value as YamlNode, depth: depth + 1 });
+        } else {
+          stack.push({ node: item as YamlNode, depth: depth + 1 });
+        }
+      }
+    }
+  }
+}
+
+/** The first alias node in a tree, for locating an alias-limit diagnostic. */
+function firstAlias(root: YamlNode): YamlNode {
+  const stack: YamlNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) return node;
+    if (isMap(node)) for (const p of node.items) stack.push(p.value as YamlNode);
+    else if (isSeq(node)) for (const item of node.items) stack.push(item as YamlNode);
+  }
+  return root;
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Parses every document of a YAML file. Documents with errors are left out of the result. */
+export function parseYaml(file: SourceFile, limits: YamlLimits = { maxDepth: DEFAULT_MAX_DEPTH }): [ParsedDocument[], Diagnostic[]] {
+  const diagnostics: Diagnostic[] = [];
+  if (file.text.replace(/^\s*#.*$/gm, "").trim() === "" || /^(\s*(---|\.\.\.)\s*)*$/.test(file.text.replace(/^\s*#.*$/gm, ""))) {
+    return [[], [diagnostic("empty-file", {}, { file, start: 0, end: 0 })]];
+  }
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+  } catch (error) {
+    // The yaml parser recurses on flow collections; pathological nesting ends here.
+    const detail = error instanceof RangeError ? "nesting too deep to parse" : String(error);
+    return [[], [diagnostic("yaml-syntax", { detail }, { file, start: 0, end: 0 })]];
+  }
+  if (!Array.isArray(docs)) docs = [];
+  const parsed: ParsedDocument[] = [];
+  for (const doc of docs) {
+    const before = diagnostics.length;
+    for (const error of doc.errors) {
+      const location = { file, start: error.pos[0], end: Math.max(error.pos[0], error.pos[1]) };
+      if (error.code === "DUPLICATE_KEY") {
+        const key = file.text.slice(error.pos[0], error.pos[1]).trim() || "?";
+        diagnostics.push(diagnostic("duplicate-key", { key }, location));
+      } else {
+        diagnostics.push(diagnostic("yaml-syntax", { detail: firstLine(error.message) }, location));
+      }
+    }
+    const root = doc.contents as YamlNode;
+    if (root === null || root === undefined) continue;
+    if (diagnostics.length === before) checkStructure(root, file, limits, diagnostics);
+    if (diagnostics.length > before) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+        diagnostics.push(diagnostic("alias-limit", { limit: MAX_ALIAS_COUNT }, rangeOf(firstAlias(root), file)));
+      } else {
+        diagnostics.push(diagnostic("yaml-syntax", { detail: firstLine(String((error as Error).message)) }, rangeOf(root, file)));
+      }
+      continue;
+    }
+    parsed.push(makeDocument(file, doc, value));
+  }
+  if (parsed.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic("empty-file", {}, { file, start: 0, end: 0 }));
+  return [parsed, diagnostics];
+}

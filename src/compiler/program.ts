@@ -1,0 +1,111 @@
+/**
+ * The compiler as named stages: load the config and discover files, parse, validate, bind and
+ * check. Within a stage every file is processed, so one file's errors never hide another's;
+ * later stages (lint, emit) run only when these reported no error.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import type { KindName } from "../model/index.ts";
+import { KIND_NAMES } from "../model/index.ts";
+import { checkSpecSet } from "./check/check.ts";
+import { bind, type NamedDocument, type SpecSet } from "./check/spec-set.ts";
+import { type ResolvedConfig, loadConfig } from "./config.ts";
+import { createCollector, diagnostic, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.ts";
+import { createSourceFile, type SourceFile } from "./diagnostics/source-file.ts";
+import { decodeFile } from "./parse/decode.ts";
+import type { ParsedDocument } from "./parse/document.ts";
+import { frontEndFor } from "./parse/parsers.ts";
+import { discoverSpecFiles } from "./sources.ts";
+import { type ValidDocument, validateDocument } from "./validate/validate-document.ts";
+
+/** What to load: the working directory and, optionally, paths that replace the config's `specs`. */
+export interface ProgramOptions {
+  cwd: string;
+  paths?: readonly string[];
+}
+
+/** A loaded, checked spec set and everything found on the way. */
+export interface Program {
+  config: ResolvedConfig;
+  files: readonly SourceFile[];
+  documents: readonly ParsedDocument[];
+  set: SpecSet;
+  /** Sorted by file and position. */
+  diagnostics: readonly Diagnostic[];
+  /** True when no stage reported an error, so lint and emit may run. */
+  ok: boolean;
+}
+
+/** Reads and parses one file with the front end its extension names. */
+export function parseFile(path: string, config: Pick<ResolvedConfig, "maxFileBytes" | "maxDepth">): [SourceFile, ParsedDocument[], Diagnostic[]] {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const file = createSourceFile(path, "");
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    return [file, [], [diagnostic("file-unreadable", { reason }, { file, start: 0, end: 0 })]];
+  }
+  const [file, decodeErrors] = decodeFile(path, bytes, config.maxFileBytes);
+  if (decodeErrors.length > 0) return [file, [], decodeErrors];
+  const frontEnd = frontEndFor(path);
+  if (frontEnd === undefined) return [file, [], [diagnostic("file-unreadable", { reason: "not a spec file extension" }, { file, start: 0, end: 0 })]];
+  const [documents, diagnostics] = frontEnd(file, { maxDepth: config.maxDepth });
+  return [file, documents, diagnostics];
+}
+
+function namedOf(doc: ParsedDocument): NamedDocument | undefined {
+  const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
+  if (value === null || typeof value !== "object") return undefined;
+  const kind = value.kind;
+  const name = value.metadata?.name;
+  if (typeof kind !== "string" || typeof name !== "string" || !(KIND_NAMES as readonly string[]).includes(kind)) return undefined;
+  return { kind: kind as KindName, name };
+}
+
+/** Runs the front-end stages over the spec set the options name. */
+export function loadProgram(options: ProgramOptions): Program {
+  const [config, configErrors] = loadConfig(options.cwd);
+  const collector = createCollector();
+  collector.addAll(configErrors);
+  const roots =
+    options.paths !== undefined && options.paths.length > 0
+      ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)))
+      : config.specs;
+  const [paths, discoveryErrors] = discoverSpecFiles(roots, options.cwd, config.exclude);
+  collector.addAll(discoveryErrors);
+
+  const files: SourceFile[] = [];
+  const documents: ParsedDocument[] = [];
+  for (const path of paths) {
+    const [file, docs, errors] = parseFile(path, config);
+    files.push(file);
+    documents.push(...docs);
+    collector.addAll(errors);
+  }
+
+  const valid: ValidDocument[] = [];
+  const invalid: NamedDocument[] = [];
+  for (const doc of documents) {
+    const [validated, errors] = validateDocument(doc);
+    collector.addAll(errors);
+    if (validated !== undefined) valid.push(validated);
+    else {
+      const named = namedOf(doc);
+      if (named !== undefined) invalid.push(named);
+    }
+  }
+
+  const [set, bindErrors] = bind(valid, invalid);
+  collector.addAll(bindErrors);
+  collector.addAll(checkSpecSet(set));
+
+  return {
+    config,
+    files,
+    documents,
+    set,
+    diagnostics: sortDiagnostics(collector.diagnostics),
+    ok: !collector.hasErrors(),
+  };
+}
