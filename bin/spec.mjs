@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `spec` command: loads the TypeScript sources through tsx so the CLI always runs the code in src/.
-import { register } from "tsx/esm/api";
+// The `spec` command. It runs the TypeScript sources in src/ directly (types stripped on load),
+// so what runs is always what is checked in.
+import "./register.mjs";
 
-register();
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Ajv } from "ajv";
-import { CONFIG_FILE_NAME, ProjectConfig } from "../model/index.ts";
+import { Ajv, type ValidateFunction } from "ajv";
+import { CONFIG_FILE_NAME, type ProjectConfig, readPublishedSchema } from "../model/index.ts";
 import { createCollector, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { decodeFile } from "./parse/decode.ts";
 import { parseYaml } from "./parse/yaml/parse-yaml.ts";
@@ -37,7 +37,12 @@ export function findConfigFile(from: string): string | undefined {
   }
 }
 
-const validateConfig = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(ProjectConfig);
+let validateConfig: ValidateFunction | undefined;
+
+function configValidator(): ValidateFunction {
+  validateConfig ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(readPublishedSchema("config"));
+  return validateConfig;
+}
 
 /** Loads the configuration that governs `cwd`. */
 export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
@@ -60,8 +65,9 @@ export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
   collector.addAll(parseErrors);
   const doc = docs[0];
   if (doc === undefined || collector.hasErrors()) return [defaults, [...collector.diagnostics]];
-  if (!validateConfig(doc.value)) {
-    collector.addAll(rewriteSchemaErrors(validateConfig.errors ?? [], doc));
+  const validate = configValidator();
+  if (!validate(doc.value)) {
+    collector.addAll(rewriteSchemaErrors(validate.errors ?? [], doc));
     return [defaults, [...collector.diagnostics]];
   }
   const value = doc.value as ProjectConfig;

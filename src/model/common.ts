@@ -8,8 +8,9 @@
  */
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
 
-/** The only apiVersion this compiler reads. */
-export const API_VERSION = "syncspec.dev/v1";
+import { API_VERSION } from "./constants.ts";
+
+export { API_VERSION };
 
 /** An object schema that refuses unknown keys, so a misspelt key is an error at its own line. */
 export function strictObject<T extends TProperties>(properties: T, description: string, extra: object = {}): TObject<T> {

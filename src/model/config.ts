@@ -5,8 +5,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { strictObject } from "./common.ts";
 
-/** The name of the project file. */
-export const CONFIG_FILE_NAME = "syncspec.yaml";
+export { CONFIG_FILE_NAME } from "./constants.ts";
 
 export const ProjectConfig = strictObject(
   {

@@ -2,21 +2,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { envelope, FieldPath, Name, strictObject } from "./common.ts";
 
-export const FIELD_TYPES = [
-  "string",
-  "integer",
-  "number",
-  "decimal",
-  "money",
-  "boolean",
-  "date",
-  "datetime",
-  "enum",
-  "reference",
-  "currency",
-  "object",
-  "array",
-] as const;
+import { FIELD_TYPES, type FieldType } from "./constants.ts";
+
+export { FIELD_TYPES, type FieldType };
 
 export const Classification = Type.Union(["public", "internal", "confidential", "pii"].map((c) => Type.Literal(c)), {
   description: "How sensitive the value is. `pii` fields only go to systems cleared for PII.",
@@ -73,6 +61,5 @@ export const EntitySpec = strictObject(
 export const EntityDocument = envelope("Entity", EntitySpec, "An Entity spec document.");
 
 export type Field = Static<typeof Field>;
-export type FieldType = (typeof FIELD_TYPES)[number];
 export type EntitySpec = Static<typeof EntitySpec>;
 export type EntityDocument = Static<typeof EntityDocument>;

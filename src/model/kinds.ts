@@ -1,9 +1,10 @@
 /**
  * The registry of kinds: each kind's envelope schema, in one array. Adding a kind means writing
- * its model file and adding it here; the schema files, the validator and the binder's tables
- * follow from this list.
+ * its model file and adding it here and to KIND_NAMES; `npm run schemas` prints the schema files
+ * the validator reads, and a test fails when they are stale.
  */
-import type { Static, TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
+import type { KindName } from "./constants.ts";
 import { EntityDocument } from "./entity.ts";
 import { MappingDocument } from "./mapping.ts";
 import { OwnershipDocument } from "./ownership.ts";
@@ -11,8 +12,9 @@ import { PolicyDocument } from "./policy.ts";
 import { ReconciliationDocument } from "./reconciliation.ts";
 import { RouteDocument } from "./route.ts";
 import { SystemDocument } from "./system.ts";
+import { ProjectConfig } from "./config.ts";
 
-/** Every kind of spec document, in the order the docs present them. */
+/** Every kind with its schema, in the order of KIND_NAMES. */
 export const KINDS = [
   { kind: "System", schema: SystemDocument },
   { kind: "Entity", schema: EntityDocument },
@@ -21,34 +23,14 @@ export const KINDS = [
   { kind: "Route", schema: RouteDocument },
   { kind: "Reconciliation", schema: ReconciliationDocument },
   { kind: "Policy", schema: PolicyDocument },
-] as const satisfies readonly { kind: string; schema: TSchema }[];
+] as const satisfies readonly { kind: KindName; schema: TSchema }[];
 
-export type KindName = (typeof KINDS)[number]["kind"];
-
-/** Maps a kind name to the static type of its whole document. */
-export interface DocumentOf {
-  System: Static<typeof SystemDocument>;
-  Entity: Static<typeof EntityDocument>;
-  Ownership: Static<typeof OwnershipDocument>;
-  Mapping: Static<typeof MappingDocument>;
-  Route: Static<typeof RouteDocument>;
-  Reconciliation: Static<typeof ReconciliationDocument>;
-  Policy: Static<typeof PolicyDocument>;
+/** A schema as published: draft-07, with the builder's bookkeeping removed. */
+export function publish(schema: TSchema): Record<string, unknown> {
+  return { $schema: "http://json-schema.org/draft-07/schema#", ...(JSON.parse(JSON.stringify(schema)) as object) };
 }
 
-/** Any spec document, discriminated by `kind`. */
-export type AnyDocument = DocumentOf[KindName];
-
-export const KIND_NAMES: readonly KindName[] = KINDS.map((k) => k.kind);
-
-/** The file name of a kind's published schema, relative to the schemas/ folder. */
-export function schemaFileName(kind: KindName): string {
-  return `${kind.toLowerCase()}.schema.json`;
-}
-
-/** A kind's schema as published: draft-07, with the TypeBox bookkeeping removed. */
-export function publishedSchema(kind: KindName): Record<string, unknown> {
-  const entry = KINDS.find((k) => k.kind === kind);
-  if (entry === undefined) throw new Error(`unknown kind ${kind}`);
-  return { $schema: "http://json-schema.org/draft-07/schema#", ...(JSON.parse(JSON.stringify(entry.schema)) as object) };
+/** Every published schema file's name and content, as `npm run schemas` writes them. */
+export function publishedSchemas(): { kind: KindName | "config"; schema: Record<string, unknown> }[] {
+  return [...KINDS.map((k) => ({ kind: k.kind, schema: publish(k.schema) })), { kind: "config" as const, schema: publish(ProjectConfig) }];
 }

@@ -2,9 +2,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Duration, envelope, FieldPath, Name, QualifiedName, strictObject, Team } from "./common.ts";
 
-/** The names of the actions a step can take; a step declares exactly one. */
-export const STEP_ACTIONS = ["validate", "map", "enrich", "classify", "branch", "require", "deliver", "emit"] as const;
-export type StepActionName = (typeof STEP_ACTIONS)[number];
+export { STEP_ACTIONS, type StepActionName } from "./constants.ts";
 
 export const Trigger = strictObject(
   {

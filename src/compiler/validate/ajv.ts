@@ -1,7 +1,7 @@
 /** One ajv instance, with each kind's validator compiled the first time it is needed. */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { KIND_NAMES, type KindName, publishedSchema } from "../../model/index.ts";
+import { KIND_NAMES, type KindName, readPublishedSchema } from "../../model/index.ts";
 
 // ajv-formats is CommonJS; its default export arrives as the module object under NodeNext.
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -23,7 +23,7 @@ function instance(): Ajv {
 export function validatorFor(kind: KindName): ValidateFunction {
   let validate = validators.get(kind);
   if (validate === undefined) {
-    validate = instance().compile(publishedSchema(kind));
+    validate = instance().compile(readPublishedSchema(kind));
     validators.set(kind, validate);
   }
   return validate;
