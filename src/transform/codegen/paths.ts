@@ -1,0 +1,62 @@
+/**
+ * Code generation for paths: each path becomes a hoisted plan (its steps as compiled functions
+ * plus the step flags the evaluator reads), evaluated by the runtime's `path`.
+ */
+import type { Node } from "./ast.ts";
+import { literal } from "./emitter.ts";
+import type { Generator } from "./generate.ts";
+
+/** A predicate's plan: a literal index, or a compiled test. */
+export function filterPlan(gen: Generator, predicate: Node): string {
+  if (predicate.type === "number") return gen.out.constant(`{ index: ${literal(predicate.value)}, run: undefined }`);
+  return gen.out.constant(`{ run: ${gen.out.fn(gen.expr(predicate))} }`);
+}
+
+/** An object constructor's plan: compiled key and value pairs. */
+export function groupPlan(gen: Generator, group: { readonly lhs: readonly (readonly [Node, Node])[]; readonly position: number }): string {
+  const pairs = group.lhs.map(([key, value]) => `[${gen.out.fn(gen.expr(key))}, ${gen.out.fn(gen.expr(value))}]`);
+  return gen.out.constant(`{ pairs: [${pairs.join(", ")}], position: ${group.position} }`);
+}
+
+function sortPlan(gen: Generator, step: Node): string {
+  const terms = (step.terms ?? []).map(
+    (term) => `{ run: ${gen.out.fn(gen.expr(term.expression))}, descending: ${term.descending === true} }`,
+  );
+  const index = step.index !== undefined ? `, index: ${literal(step.index)}` : "";
+  return gen.out.constant(`{ terms: [${terms.join(", ")}], position: ${step.position ?? 0}${index} }`);
+}
+
+function stagePlans(gen: Generator, stages: readonly Node[]): string {
+  const plans = stages.map((stage) =>
+    stage.type === "index" ? `{ index: ${literal(stage.value)} }` : `{ filter: ${filterPlan(gen, stage.expr!)} }`,
+  );
+  return `[${plans.join(", ")}]`;
+}
+
+function stepPlan(gen: Generator, step: Node): string {
+  const fields: string[] = [];
+  if (step.type === "sort") {
+    fields.push("run: undefined", `sort: ${sortPlan(gen, step)}`);
+  } else {
+    fields.push(`run: ${gen.out.fn(gen.expr(step))}`);
+  }
+  if (step.stages !== undefined) fields.push(`stages: ${stagePlans(gen, step.stages)}`);
+  if (step.focus !== undefined) fields.push(`focus: ${literal(step.focus)}`);
+  if (step.index !== undefined && step.type !== "sort") fields.push(`index: ${literal(step.index)}`);
+  if (step.ancestor !== undefined) fields.push(`ancestor: ${literal(step.ancestor.label)}`);
+  if (step.tuple) fields.push("tuple: true");
+  if (step.consarray) fields.push("consarray: true");
+  return `{ ${fields.join(", ")} }`;
+}
+
+/** The code of a path expression. */
+export function pathValue(gen: Generator, node: Node): string {
+  const steps = node.steps ?? [];
+  const fields = [`steps: [${steps.map((step) => stepPlan(gen, step)).join(", ")}]`];
+  fields.push(`absolute: ${steps[0]?.type === "variable"}`);
+  if (node.tuple) fields.push("tuple: true");
+  if (node.keepSingletonArray) fields.push("keepSingletonArray: true");
+  if (node.group !== undefined) fields.push(`group: ${groupPlan(gen, node.group)}`);
+  const plan = gen.out.constant(`{ ${fields.join(", ")} }`);
+  return `${gen.rt("path")}(${plan}, i, e)`;
+}

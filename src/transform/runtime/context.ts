@@ -1,0 +1,140 @@
+/**
+ * The state of one evaluation: variable frames, the globals (bindings over built-ins), the
+ * guardrails (stack depth, time limit, sequence length) and the timestamp `$now()` reports.
+ * Evaluation is synchronous, so the current evaluation lives in one module-level slot that
+ * `runEvaluation` saves and restores around each call (a bound function may evaluate another
+ * compiled expression re-entrantly).
+ */
+import { fail } from "./errors.ts";
+import type { Dict, Sequence, Tuple } from "./values.ts";
+
+/** A scope of variables; lookups walk to the enclosing frame, ending at the globals. */
+export interface Frame {
+  readonly v: Dict;
+  readonly p: Frame | undefined;
+}
+
+/** Limits an evaluation must stay within; 0 or absent means no limit. */
+export interface Guardrails {
+  /** Milliseconds an evaluation may run before failing with D1012. */
+  timeout?: number;
+  /** Nesting depth of function application before failing with D1011. */
+  stack?: number;
+  /** Maximum length of a sequence before failing with D2015. */
+  sequence?: number;
+}
+
+/** The evaluation in progress. */
+export interface EvalContext {
+  globals: Dict;
+  timestamp: number;
+  depth: number;
+  maxDepth: number;
+  deadline: number;
+  timeout: number;
+  sequenceLimit: number;
+  guarded: boolean;
+}
+
+function newContext(globals: Dict, limits: Guardrails): EvalContext {
+  const timeout = limits.timeout ?? 0;
+  const maxDepth = limits.stack ?? 0;
+  return {
+    globals,
+    timestamp: Date.now(),
+    depth: 0,
+    maxDepth,
+    deadline: timeout > 0 ? Date.now() + timeout : 0,
+    timeout,
+    sequenceLimit: limits.sequence ?? 0,
+    guarded: timeout > 0 || maxDepth > 0,
+  };
+}
+
+/** The slot holding the evaluation in progress. */
+export const state: { ctx: EvalContext } = { ctx: newContext(Object.create(null), {}) };
+
+/** Runs `body` as one evaluation with the given globals and limits, restoring the previous one. */
+export function runEvaluation<T>(globals: Dict, limits: Guardrails, body: (root: Frame) => T): T {
+  const saved = state.ctx;
+  state.ctx = newContext(globals, limits);
+  try {
+    return body({ v: globals, p: undefined });
+  } finally {
+    state.ctx = saved;
+  }
+}
+
+/** A new frame enclosed by `parent`. */
+export function frame(parent: Frame): Frame {
+  return { v: Object.create(null), p: parent };
+}
+
+/** The frame binding each property of a tuple, enclosed by `parent`. */
+export function frameFromTuple(parent: Frame, tuple: Tuple): Frame {
+  const vars: Dict = Object.create(null);
+  for (const key of Object.keys(tuple)) vars[key] = tuple[key];
+  return { v: vars, p: parent };
+}
+
+/** The value of variable `name`, or undefined. */
+export function lookup(env: Frame, name: string): unknown {
+  for (let f: Frame | undefined = env; f !== undefined; f = f.p) {
+    if (name in f.v) return f.v[name];
+  }
+  return undefined;
+}
+
+/** The value of a variable no scope of the expression binds: a binding or a built-in. */
+export function global(name: string): unknown {
+  return state.ctx.globals[name];
+}
+
+/** Binds `name` in `env` and returns the value (`$x := value`). */
+export function bind(env: Frame, name: string, value: unknown): unknown {
+  env.v[name] = value;
+  return value;
+}
+
+/** Checks the depth and time limits on entering a function application. */
+export function enter(): void {
+  const c = state.ctx;
+  c.depth++;
+  if (c.maxDepth > 0 && c.depth > c.maxDepth) fail("D1011", { value: c.maxDepth });
+  if (c.deadline > 0 && Date.now() > c.deadline) fail("D1012", { value: c.timeout });
+}
+
+/** Leaves a function application entered with `enter`. */
+export function leave(): void {
+  state.ctx.depth--;
+}
+
+function limitedPush(this: Sequence, ...items: unknown[]): number {
+  const limit = state.ctx.sequenceLimit;
+  if (limit > 0 && this.length + items.length > limit) fail("D2015", { value: limit });
+  return Array.prototype.push.apply(this, items);
+}
+
+/** An empty sequence (or one holding `item`), honouring the sequence length limit. */
+export function createSequence(...item: unknown[]): Sequence {
+  const seq: Sequence = [];
+  if (state.ctx.sequenceLimit > 0) Object.defineProperty(seq, "push", { value: limitedPush, enumerable: false });
+  seq.sequence = true;
+  if (item.length === 1) seq.push(item[0]);
+  return seq;
+}
+
+/**
+ * The `this` the reference implementation's built-in functions expect: they only ask it for
+ * `createSequence`, the options (the sequence limit) and the evaluation's timestamp.
+ */
+export const nativeFocus = {
+  createSequence,
+  get environment(): { timestamp: Date } {
+    return { timestamp: new Date(state.ctx.timestamp) };
+  },
+  get options(): Dict | undefined {
+    const limit = state.ctx.sequenceLimit;
+    return limit > 0 ? { sequence: limit } : undefined;
+  },
+};

@@ -1,0 +1,306 @@
+/**
+ * Functions as values: lambdas and their closures, application with signature validation and
+ * the tail-call trampoline, partial application, `~>` chaining, and the transform operator.
+ */
+import { enter, type Frame, frame, leave, lookup, nativeFocus, state } from "./context.ts";
+import { type ErrorFields, fail } from "./errors.ts";
+import type { Code } from "./paths.ts";
+import { type Dict, isArrayOfStrings, isFunction, isLambda, isPromise } from "./values.ts";
+
+/** A signature validator as the reference implementation's parser produces it. */
+export interface Signature {
+  readonly definition: string;
+  validate(args: unknown[], context: unknown): unknown[];
+}
+
+/** A built-in or registered function. */
+export interface NativeFunction {
+  readonly _jsonata_function: true;
+  readonly implementation: (...args: unknown[]) => unknown;
+  readonly signature?: Signature | undefined;
+}
+
+/** A parameter of a lambda. */
+export interface Param {
+  readonly value: string;
+}
+
+/** A JSONata lambda: a closure over its defining frame and context. */
+export interface Lambda {
+  readonly _jsonata_lambda: true;
+  readonly input: unknown;
+  readonly environment: Frame;
+  readonly arguments: readonly Param[];
+  readonly signature?: Signature | undefined;
+  readonly body?: Code;
+  /** Set on partial applications of native functions. */
+  readonly native?: (...args: unknown[]) => unknown;
+  readonly nativeParams?: readonly string[];
+  /** Set on a tail call deferred to the trampoline. */
+  readonly thunk?: boolean;
+  readonly procedure?: Code;
+  readonly args?: readonly Code[];
+  readonly token?: string | undefined;
+  readonly position?: number;
+}
+
+/** Raised when a bound function answers with a promise; the caller evaluates asynchronously. */
+export class AsyncResult extends Error {
+  constructor() {
+    super("a bound function returned a promise");
+    this.name = "AsyncResult";
+  }
+}
+
+const lambdaMethods = {
+  apply(this: Lambda, _self: unknown, args: unknown[]): unknown {
+    return apply(this, args, this.input);
+  },
+};
+
+function makeLambda(fields: Omit<Lambda, "_jsonata_lambda">): Lambda {
+  return Object.assign(Object.create(lambdaMethods), { _jsonata_lambda: true, ...fields }) as Lambda;
+}
+
+/** A lambda closing over `input` and `env`. */
+export function lambda(
+  input: unknown,
+  env: Frame,
+  params: readonly Param[],
+  signature: Signature | undefined,
+  body: Code,
+): Lambda {
+  return makeLambda({ input, environment: env, arguments: params, signature, body });
+}
+
+/** A tail call, returned to the trampoline in `apply` rather than made on the stack. */
+export function thunk(
+  input: unknown,
+  env: Frame,
+  procedure: Code,
+  args: readonly Code[],
+  position: number,
+  token?: string,
+): Lambda {
+  return makeLambda({ input, environment: env, arguments: [], thunk: true, procedure, args, position, token });
+}
+
+/** Applies a function to arguments, running any tail calls it returns in a loop. */
+export function apply(proc: unknown, args: unknown[], input: unknown): unknown {
+  let result = applyInner(proc, args, input);
+  while (isLambda(result) && (result as Lambda).thunk === true) {
+    const tail = result as Lambda;
+    const next = tail.procedure!(tail.input, tail.environment);
+    const tailArgs = tail.args!.map((arg) => arg(tail.input, tail.environment));
+    try {
+      result = applyInner(next, tailArgs, input);
+    } catch (err) {
+      decorate(err, tail.position ?? 0, tail.token);
+      throw err;
+    }
+  }
+  return result;
+}
+
+/** Gives an error record the position and function name of the call it escaped from. */
+function decorate(err: unknown, position: number, token: unknown, always = true): void {
+  if (err === null || typeof err !== "object" || err instanceof Error) return;
+  const record = err as ErrorFields;
+  if (record.token === undefined && token !== undefined) record.token = token;
+  if (always || !record.position) record.position = position;
+}
+
+function applyInner(proc: unknown, args: unknown[], input: unknown): unknown {
+  const signature = proc ? (proc as { signature?: Signature }).signature : undefined;
+  const validated = signature !== undefined ? signature.validate(args, input) : args;
+  if (isLambda(proc)) return applyProcedure(proc as Lambda, validated);
+  let result: unknown;
+  if (proc && (proc as Dict)["_jsonata_function"] === true) {
+    result = (proc as NativeFunction).implementation.apply(nativeFocus, validated);
+    if (isIterable(result)) result = result.next().value;
+  } else if (typeof proc === "function") {
+    result = proc.apply(input, validated);
+  } else {
+    fail("T1006");
+  }
+  if (isPromise(result)) throw new AsyncResult();
+  return result;
+}
+
+function isIterable(value: unknown): value is Iterator<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Symbol.iterator in value &&
+    "next" in value &&
+    typeof (value as Dict)["next"] === "function"
+  );
+}
+
+function applyProcedure(proc: Lambda, args: unknown[]): unknown {
+  const guarded = state.ctx.guarded;
+  if (guarded) enter();
+  try {
+    const env = frame(proc.environment);
+    const params = proc.arguments;
+    for (let index = 0; index < params.length; index++) env.v[params[index]!.value] = args[index];
+    if (proc.native !== undefined) {
+      const nativeArgs = proc.nativeParams!.map((name) => lookup(env, name));
+      const result = proc.native.apply(nativeFocus, nativeArgs);
+      if (isPromise(result)) throw new AsyncResult();
+      return result;
+    }
+    return proc.body!(proc.input, env);
+  } finally {
+    if (guarded) leave();
+  }
+}
+
+/**
+ * A function call `proc(args)`: `pathName` is the name when the procedure was written without
+ * `$` (so T1005 can suggest it). Errors get the call's position and the function's name.
+ */
+export function call(
+  proc: unknown,
+  args: unknown[],
+  input: unknown,
+  env: Frame,
+  position: number,
+  token: string,
+  pathName?: string,
+): unknown {
+  if (proc === undefined && pathName !== undefined && lookup(env, pathName)) {
+    fail("T1005", { position, token: pathName });
+  }
+  try {
+    return apply(proc, args, input);
+  } catch (err) {
+    decorate(err, position, token, false);
+    throw err;
+  }
+}
+
+/** `lhs ~> f(args)`: a call with the already evaluated `lhs` as first argument. */
+export function callWith(
+  first: unknown,
+  proc: unknown,
+  args: unknown[],
+  input: unknown,
+  env: Frame,
+  position: number,
+  token: string,
+  pathName?: string,
+): unknown {
+  return call(proc, [first, ...args], input, env, position, token, pathName);
+}
+
+/** The marker the compiled form passes for a `?` placeholder in a partial application. */
+export const placeholder: unique symbol = Symbol("?");
+
+/** `proc(a, ?, b)`: a function of the `?` parameters. */
+export function partial(
+  args: unknown[],
+  proc: unknown,
+  env: Frame,
+  position: number,
+  token: string,
+  pathName?: string,
+): Lambda {
+  if (proc === undefined && pathName !== undefined && lookup(env, pathName)) {
+    fail("T1007", { position, token: pathName });
+  }
+  if (isLambda(proc)) return partialProcedure(proc as Lambda, args, env);
+  if (proc && (proc as Dict)["_jsonata_function"] === true) {
+    return partialNative((proc as NativeFunction).implementation, args, env);
+  }
+  if (typeof proc === "function") return partialNative(proc as (...a: unknown[]) => unknown, args, env);
+  return fail("T1008", { position, token });
+}
+
+function partialProcedure(proc: Lambda, args: unknown[], env: Frame): Lambda {
+  const bound = frame(proc.environment ?? env);
+  const unbound: Param[] = [];
+  proc.arguments.forEach((param, index) => {
+    const arg = args[index];
+    if (arg === placeholder) unbound.push(param);
+    else bound.v[param.value] = arg;
+  });
+  const fields: Omit<Lambda, "_jsonata_lambda"> = { input: proc.input, environment: bound, arguments: unbound };
+  if (proc.native !== undefined) return makeLambda({ ...fields, native: proc.native, nativeParams: proc.nativeParams! });
+  return makeLambda({ ...fields, body: proc.body! });
+}
+
+function partialNative(native: (...args: unknown[]) => unknown, args: unknown[], env: Frame): Lambda {
+  const names = nativeParameterNames(native);
+  const shell = makeLambda({
+    input: undefined,
+    environment: env,
+    arguments: names.map((value) => ({ value })),
+    native,
+    nativeParams: names,
+  });
+  return partialProcedure(shell, args, env);
+}
+
+function nativeParameterNames(native: (...args: unknown[]) => unknown): string[] {
+  const inParens = /\(([^)]*)\)/.exec(native.toString())?.[1] ?? "";
+  return inParens.split(",").map((name) => name.trim());
+}
+
+/** `f ~> g` for two functions: their composition. */
+export function chain(first: unknown, second: unknown, env: Frame): Lambda {
+  const scope = frame(env);
+  scope.v["f"] = first;
+  scope.v["g"] = second;
+  return lambda(null, scope, [{ value: "x" }], undefined, (input, e) =>
+    apply(lookup(e, "g"), [apply(lookup(e, "f"), [lookup(e, "x")], input)], input),
+  );
+}
+
+/** `value ~> func` where func is not written as a call. */
+export function applyTo(lhs: unknown, func: unknown, input: unknown, env: Frame, position: number): unknown {
+  if (!isFunction(func)) fail("T2006", { position, value: func });
+  if (isFunction(lhs)) return chain(lhs, func, env);
+  return apply(func, [lhs], input);
+}
+
+/** The compiled parts of a transform `| pattern | update, delete |`. */
+export interface TransformPlan {
+  readonly pattern: Code;
+  readonly update: Code;
+  readonly remove?: Code;
+  readonly position: number;
+  readonly updatePosition: number;
+  readonly removePosition: number;
+  readonly signature: Signature;
+}
+
+/** The function a transform expression denotes. */
+export function transform(plan: TransformPlan, env: Frame): NativeFunction {
+  const implementation = (obj: unknown): unknown => {
+    if (obj === undefined) return undefined;
+    const clone = lookup(env, "clone");
+    if (!isFunction(clone)) fail("T2013", { position: plan.position });
+    const result = apply(clone, [obj], null);
+    let matches = plan.pattern(result, env);
+    if (matches === undefined) return result;
+    if (!Array.isArray(matches)) matches = [matches];
+    for (const match of matches as Dict[]) {
+      const update = plan.update(match, env);
+      if (update !== undefined) {
+        if (typeof update !== "object" || update === null || Array.isArray(update)) {
+          fail("T2011", { position: plan.updatePosition, value: update });
+        }
+        for (const prop of Object.keys(update)) match[prop] = (update as Dict)[prop];
+      }
+      if (plan.remove === undefined) continue;
+      const deletions = plan.remove(match, env);
+      if (deletions === undefined) continue;
+      const list = Array.isArray(deletions) ? deletions : [deletions];
+      if (!isArrayOfStrings(list)) fail("T2012", { position: plan.removePosition, value: deletions });
+      for (const key of list) if (typeof match === "object" && match !== null) delete match[key];
+    }
+    return result;
+  };
+  return { _jsonata_function: true, implementation: implementation as (...a: unknown[]) => unknown, signature: plan.signature };
+}
