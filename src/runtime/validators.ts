@@ -1,0 +1,102 @@
+/**
+ * Validators compiled with ajv from entity fields and from systems' native JSON Schemas. Errors
+ * are sentences naming the field (`amount must match pattern ...`), never raw ajv objects.
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { EntitySpec, Field, JsonSchema } from "../model/index.ts";
+import type { Validator } from "./pipeline.ts";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+const DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
+
+function fieldSchema(field: Field): Record<string, unknown> {
+  switch (field.type) {
+    case "string":
+      return { type: "string", ...(field.maxLength ? { maxLength: field.maxLength } : {}), ...(field.format ? { format: field.format } : {}) };
+    case "integer":
+      return { type: "integer" };
+    case "number":
+      return { type: "number" };
+    case "decimal":
+    case "money":
+      return { type: "string", pattern: DECIMAL };
+    case "boolean":
+      return { type: "boolean" };
+    case "date":
+      return { type: "string", format: "date" };
+    case "datetime":
+      return { type: "string", format: "date-time" };
+    case "enum":
+      return { type: "string", enum: field.values ?? [] };
+    case "reference":
+      return { type: ["string", "integer"] };
+    case "currency":
+      return { type: "string", pattern: "^[A-Z]{3}$" };
+    case "object":
+      return field.fields === undefined ? { type: "object" } : objectSchema(field.fields);
+    case "array":
+      return { type: "array", ...(field.items ? { items: fieldSchema(field.items) } : {}) };
+  }
+}
+
+function objectSchema(fields: Record<string, Field>): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    properties[name] = fieldSchema(field);
+    if (field.required === true) required.push(name);
+  }
+  return { type: "object", properties, ...(required.length > 0 ? { required } : {}) };
+}
+
+/** The JSON Schema (draft-07) an entity's records satisfy. */
+export function entityJsonSchema(spec: EntitySpec): Record<string, unknown> {
+  return objectSchema(spec.fields);
+}
+
+function sentence(error: ErrorObject): string {
+  const path = error.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  if (error.keyword === "required") {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return `${path === "" ? "" : `${path}.`}${missing} is required`;
+  }
+  if (error.keyword === "enum") {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(", ");
+    return `${path || "the record"} must be one of ${allowed}`;
+  }
+  return `${path || "the record"} ${error.message ?? "is invalid"}`;
+}
+
+function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+let shared: Ajv | undefined;
+
+/** Compiles a JSON Schema into a validator whose errors are sentences. */
+export function compileValidator(schema: Record<string, unknown> | JsonSchema, definitions?: Record<string, JsonSchema>): Validator {
+  shared ??= createAjv();
+  const rewritten = definitions === undefined ? schema : rewriteRefs({ ...schema, definitions });
+  const check = shared.compile(rewritten as Record<string, unknown>);
+  return (value) => {
+    if (check(value)) return { valid: true, errors: [] };
+    return { valid: false, errors: (check.errors ?? []).map(sentence) };
+  };
+}
+
+/** Native schemas refer to `#/schemas/X`; inside one compiled schema they live under `definitions`. */
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "$ref" && typeof inner === "string") out[key] = inner.replace(/^#\/(?:components\/)?schemas\//, "#/definitions/");
+    else if (key.startsWith("x-")) continue;
+    else out[key] = rewriteRefs(inner);
+  }
+  return out;
+}
