@@ -61,7 +61,12 @@ function checkStep(cx: CheckContext, doc: BoundDocument<"Route">, step: Record<s
   const request = target?.system.value.spec.operations?.[target.name]?.request;
   if (mapping === undefined || target === undefined || request === undefined) return;
   const produced = mapping.value.spec.target;
-  if (produced.system !== target.system.name || produced.schema !== request) {
+  const resolves =
+    produced.entity !== undefined
+      ? set.entities.has(produced.entity)
+      : set.systems.get(produced.system ?? "")?.value.spec.schemas?.[produced.schema ?? ""] !== undefined;
+  // A mapping whose own target does not resolve is reported there; say nothing twice.
+  if (resolves && (produced.system !== target.system.name || produced.schema !== request)) {
     const makes = produced.entity !== undefined ? `entity ${produced.entity}` : `${produced.system} schema ${produced.schema}`;
     cx.report(
       diagnostic(

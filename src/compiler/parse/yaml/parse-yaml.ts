@@ -178,8 +178,9 @@ export function parseYaml(file: SourceFile, limits: YamlLimits = { maxDepth: DEF
     for (const error of doc.errors) {
       const location = { file, start: error.pos[0], end: Math.max(error.pos[0], error.pos[1]) };
       if (error.code === "DUPLICATE_KEY") {
-        const key = file.text.slice(error.pos[0], error.pos[1]).trim() || "?";
-        diagnostics.push(diagnostic("duplicate-key", { key }, location));
+        const token = /^("[^"\n]*"|'[^'\n]*'|[^\s:,{}[\]]+)/.exec(file.text.slice(error.pos[0]))?.[0] ?? "?";
+        const key = token.replace(/^["']|["']$/g, "");
+        diagnostics.push(diagnostic("duplicate-key", { key }, { file, start: error.pos[0], end: error.pos[0] + token.length }));
       } else {
         diagnostics.push(diagnostic("yaml-syntax", { detail: firstLine(error.message) }, location));
       }
