@@ -1,5 +1,16 @@
-/** The registry of commands, in the order `spec --help` lists them. A new command is one file and one line here. */
+/**
+ * The registry of commands, in the order `spec --help` lists them. A new command is one file
+ * exporting a `Command` and one line here. Commands load on demand, so `spec validate` never
+ * pays for the code generator or the database drivers.
+ */
 import type { Command } from "./command.ts";
-import { validateCommand } from "./validate.ts";
 
-export const commands: Command[] = [validateCommand];
+/** A command's name and how to load it. */
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: "validate", load: async () => (await import("./validate.ts")).validateCommand },
+];

@@ -5,9 +5,10 @@
 import { commands } from "./commands.ts";
 import { type CliIo, EXIT, processIo, UsageError } from "./io.ts";
 
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+async function help(): Promise<string> {
+  const loaded = await Promise.all(commands.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
+  const lines = loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `usage: spec <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nExit codes: 0 ok, 1 findings or failures, 2 usage or internal error.\n`;
 }
 
@@ -15,18 +16,19 @@ function help(): string {
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(help());
+    io.stdout(await help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version") {
     io.stdout("syncspec 0.1.0\n");
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
-    io.stderr(`spec: unknown command '${name}'\n\n${help()}`);
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
+    io.stderr(`spec: unknown command '${name}'\n\n${await help()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout(`usage: ${command.usage}\n`);
     return EXIT.ok;
