@@ -86,6 +86,21 @@ export const messages = {
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
   "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "unknown-policy": {
+    severity: "error",
+    message: (p: { name: string }) => `the project file names policy '${p.name}', but no Policy document has that name`,
+  },
+  "unknown-rule": {
+    severity: "error",
+    message: (p: { name: string; suggestion?: string }) => `unknown lint rule '${p.name}'${didYouMean(p.suggestion)}`,
+  },
+  "expired-exception": {
+    severity: "error",
+    message: (p: { rule: string; target: string; expires: string }) =>
+      `the exception to ${p.rule} for ${p.target} expired on ${p.expires}: fix the finding or renew the exception with a reason`,
+  },
+  "custom-rule-error": { severity: "error", message: (p: { name: string; detail: string }) => `custom rule '${p.name}': ${p.detail}` },
+  "invalid-baseline": { severity: "error", message: (p: { detail: string }) => `cannot read the baseline: ${p.detail}` },
 } as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
 
 /** A code in the front end's table. */

@@ -1,0 +1,115 @@
+/**
+ * Custom rules from the Policy: a JSONata predicate (`given` a kind, `assert` over each document
+ * of that kind; false is a finding) or a TypeScript module (relative to the Policy file) that
+ * exports a rule with the built-in interface. Loading is asynchronous (module import, predicate
+ * evaluation); the rules it returns run synchronously with the built-ins.
+ */
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { PolicySpec } from "../../model/index.ts";
+import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { Program } from "../program.ts";
+import { findPolicy } from "./policy.ts";
+import { compilePredicate } from "./predicate.ts";
+import type { LintRule } from "./rule.ts";
+
+type CustomRuleSpec = NonNullable<PolicySpec["customRules"]>[number];
+
+/** The values of the whole set, bound as `$model` in predicates: `$model.systems.psa.spec.role`. */
+function modelOf(set: SpecSet): Record<string, Record<string, unknown>> {
+  const table = (docs: ReadonlyMap<string, BoundDocument>) => Object.fromEntries([...docs].map(([name, d]) => [name, d.value]));
+  return {
+    systems: table(set.systems),
+    entities: table(set.entities),
+    ownerships: table(set.ownerships),
+    mappings: table(set.mappings),
+    routes: table(set.routes),
+    reconciliations: table(set.reconciliations),
+    policies: table(set.policies),
+  };
+}
+
+function base(spec: CustomRuleSpec, policy: BoundDocument<"Policy">): Omit<LintRule, "check"> {
+  return {
+    name: spec.name,
+    severity: spec.severity === undefined || spec.severity === "off" ? "warn" : (spec.severity as LintRule["severity"]),
+    description: spec.description,
+    docs: policy.source.file.path,
+    category: "custom",
+    recommended: true,
+  };
+}
+
+async function predicateRule(program: Program, policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number): Promise<[LintRule | undefined, Diagnostic[]]> {
+  const at = (key: string) => policy.source.locate(["spec", "customRules", index, key]);
+  let predicate: ReturnType<typeof compilePredicate>;
+  try {
+    predicate = compilePredicate(spec.assert ?? "");
+  } catch (error) {
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `assert does not parse: ${(error as Error).message}` }, at("assert"))]];
+  }
+  const model = modelOf(program.set);
+  const failing: BoundDocument[] = [];
+  for (const doc of program.set.documents) {
+    if (spec.given !== undefined && doc.kind !== spec.given) continue;
+    try {
+      const result = await predicate(doc.value, { model });
+      if (result === false || result === undefined || result === null) failing.push(doc);
+    } catch (error) {
+      const detail = `assert failed on ${doc.kind}/${doc.name}: ${(error as Error).message}`;
+      return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail }, at("assert"))]];
+    }
+  }
+  const message = spec.message ?? spec.description;
+  return [
+    {
+      ...base(spec, policy),
+      check({ report }) {
+        for (const document of failing) report({ document, path: ["metadata", "name"], message });
+      },
+    },
+    [],
+  ];
+}
+
+function isRule(value: unknown): value is Pick<LintRule, "check"> & Partial<LintRule> {
+  return value !== null && typeof value === "object" && typeof (value as { check?: unknown }).check === "function";
+}
+
+async function moduleRule(policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number): Promise<[LintRule | undefined, Diagnostic[]]> {
+  const at = policy.source.locate(["spec", "customRules", index, "module"]);
+  const path = resolve(dirname(policy.source.file.path), spec.module ?? "");
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `cannot load ${spec.module}: ${(error as Error).message}` }, at)]];
+  }
+  const candidate = [exports["default"], exports["rule"], ...Object.values(exports)].find(isRule);
+  if (candidate === undefined) {
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `${spec.module} exports no rule (an object with a check function)` }, at)]];
+  }
+  return [{ ...base(spec, policy), ...(candidate.docs === undefined ? {} : { docs: candidate.docs }), check: candidate.check.bind(candidate) }, []];
+}
+
+/** Loads the custom rules the governing Policy declares. */
+export async function loadCustomRules(program: Program): Promise<[LintRule[], Diagnostic[]]> {
+  const [policy] = findPolicy(program);
+  if (policy === undefined) return [[], []];
+  const rules: LintRule[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const [index, spec] of (policy.value.spec.customRules ?? []).entries()) {
+    const hasPredicate = spec.assert !== undefined;
+    const hasModule = spec.module !== undefined;
+    if (hasPredicate === hasModule) {
+      const detail = "declare either 'assert' (with 'given') or 'module', not both or neither";
+      diagnostics.push(diagnostic("custom-rule-error", { name: spec.name, detail }, policy.source.locate(["spec", "customRules", index], "value")));
+      continue;
+    }
+    const [rule, errors] = hasModule ? await moduleRule(policy, spec, index) : await predicateRule(program, policy, spec, index);
+    diagnostics.push(...errors);
+    if (rule !== undefined) rules.push(rule);
+  }
+  return [rules, diagnostics];
+}

@@ -1,0 +1,10 @@
+/** Reliability: a route that writes says where events go when retries run out. */
+import { routeRequirementRule } from "./route-requirement.ts";
+
+export const routeDeadLetterRule = routeRequirementRule({
+  name: "route-dead-letter",
+  description: "Every side-effecting route declares policies.deadLetter, so an event that exhausts its retries is kept.",
+  path: ["spec", "policies", "deadLetter"],
+  missing: "this route delivers to a system but declares no policies.deadLetter: an event that exhausts its retries would be lost",
+  present: (spec) => spec.policies?.deadLetter !== undefined,
+});

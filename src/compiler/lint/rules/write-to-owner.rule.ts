@@ -1,0 +1,45 @@
+/**
+ * Ownership: a route writes an entity only to a system that may hold writes of it (its system
+ * of record, an allowed updater or a replica), and writes a separately owned field only to that
+ * field's owner or its allowed updaters.
+ */
+import { deliveries, outputKeys, writes } from "../queries.ts";
+import { type LintRule, ruleDocs } from "../rule.ts";
+
+export const writeToOwnerRule: LintRule = {
+  name: "write-to-owner",
+  severity: "error",
+  description: "A route writes an entity, and each separately owned field, only to a system its Ownership allows.",
+  docs: ruleDocs("write-to-owner"),
+  category: "ownership",
+  recommended: true,
+  check({ set, report }) {
+    for (const d of deliveries(set)) {
+      const entity = d.operation?.entity;
+      if (!writes(d.operation) || entity === undefined) continue;
+      const ownership = set.ownershipOf.get(entity)?.value.spec;
+      if (ownership === undefined) continue;
+      const holders = new Set([ownership.systemOfRecord, ...(ownership.update ?? []), ...(ownership.replicas ?? [])]);
+      if (d.operation?.effect === "create") for (const s of ownership.create) holders.add(s);
+      if (!holders.has(d.system)) {
+        report({
+          document: d.route,
+          path: [...d.path, "operation"],
+          message: `this step writes ${entity} to ${d.system}, which is not its system of record (${ownership.systemOfRecord}), an allowed updater or a replica`,
+        });
+        continue;
+      }
+      if ((ownership.replicas ?? []).includes(d.system) && d.system !== ownership.systemOfRecord) continue;
+      const keys = d.mapping === undefined ? undefined : outputKeys(d.mapping.value.spec.expression);
+      for (const key of keys ?? []) {
+        const owner = ownership.fields?.[key.name];
+        if (owner === undefined || owner.systemOfRecord === d.system || (owner.update ?? []).includes(d.system)) continue;
+        report({
+          document: d.route,
+          path: [...d.path, "operation"],
+          message: `this step writes ${entity}.${key.name} to ${d.system}, but ${owner.systemOfRecord} owns that field`,
+        });
+      }
+    }
+  },
+};
