@@ -1,0 +1,100 @@
+/**
+ * The audit log inside a transaction: rows are collected as state changes and appended at the end
+ * of the transaction, chained by hash to the row before. The head row (`audit_head`) is locked
+ * while appending so that workers sharing a PostgreSQL database extend one chain, never fork it.
+ */
+import type { AuditEntry, AuditVerification } from "./store.ts";
+import { auditHash, GENESIS_HASH } from "./canonical-json.ts";
+import type { Database, Sql } from "./database.ts";
+
+/** A state change waiting to be appended. */
+export interface PendingAudit {
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  traceId: string | null;
+  detail: unknown;
+}
+
+const CHUNK = 50;
+
+/** Appends the collected rows to the chain. Call last in the transaction. */
+export async function appendAudit(sql: Sql, engine: "sqlite" | "postgres", rows: readonly PendingAudit[]): Promise<void> {
+  if (rows.length === 0) return;
+  const lock = engine === "postgres" ? " FOR UPDATE" : "";
+  const [head] = await sql.all<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_head WHERE id = 1${lock}`);
+  let seq = Number(head?.seq ?? 0);
+  let prev = head?.hash ?? GENESIS_HASH;
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      seq += 1;
+      const detail = JSON.stringify(row.detail ?? null);
+      const hash = auditHash(prev, { seq, at: row.at, actor: row.actor, action: row.action, subject: row.subject, traceId: row.traceId, detail });
+      params.push(seq, row.at, row.actor, row.action, row.subject, row.traceId, detail, prev, hash);
+      prev = hash;
+    }
+    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+    await sql.run(`INSERT INTO audit (seq, at, actor, action, subject, trace_id, detail, prev_hash, hash) VALUES ${values}`, params);
+  }
+  await sql.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [seq, prev]);
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  trace_id: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** An audit row as the contract shows it. */
+export function auditEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: Number(row.at),
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    traceId: row.trace_id,
+    detail: JSON.parse(row.detail) as unknown,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+const PAGE = 5000;
+
+/** Walks the chain in pages; the first row whose link or hash does not hold is reported. */
+export async function verifyAuditChain(db: Database): Promise<AuditVerification> {
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let rows = 0;
+  for (;;) {
+    const page = await db.transaction((sql) =>
+      sql.all<AuditRow>("SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?", [expectedSeq, PAGE]),
+    );
+    for (const row of page) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return { ok: false, rows, seq: expectedSeq, problem: `row ${expectedSeq} is missing (next is ${seq})` };
+      if (row.prev_hash !== prev) return { ok: false, rows, seq, problem: `row ${seq} does not link to row ${seq - 1}` };
+      const hash = auditHash(prev, { seq, at: Number(row.at), actor: row.actor, action: row.action, subject: row.subject, traceId: row.trace_id, detail: row.detail });
+      if (hash !== row.hash) return { ok: false, rows, seq, problem: `row ${seq} was changed after it was written` };
+      prev = row.hash;
+      expectedSeq += 1;
+      rows += 1;
+    }
+    if (page.length < PAGE) break;
+  }
+  const [head] = await db.transaction((sql) => sql.all<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_head WHERE id = 1"));
+  if (head !== undefined && (Number(head.seq) !== rows || head.hash !== prev)) {
+    return { ok: false, rows, seq: Number(head.seq), problem: `the log ends at row ${rows} but ${Number(head.seq)} rows were written` };
+  }
+  return { ok: true, rows };
+}

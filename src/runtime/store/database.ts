@@ -1,0 +1,19 @@
+/**
+ * The little SQL surface the store is written against, so one implementation of the contract runs
+ * on both engines. Statements use `?` placeholders (rewritten to `$n` for PostgreSQL) and
+ * `/*lock*\/` where PostgreSQL takes `FOR UPDATE SKIP LOCKED`.
+ */
+
+/** Statements inside one transaction. */
+export interface Sql {
+  all<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  run(text: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** A connection (or pool) that runs transactions. */
+export interface Database {
+  readonly engine: "sqlite" | "postgres";
+  /** Runs `body` in one transaction: BEGIN IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL. */
+  transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/** The store's tables, written once with the two engines' differences in the id column only. */
+
+/** The DDL statements that create the store's tables and indexes when missing. */
+export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
+  const id = engine === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
+  return [
+    `CREATE TABLE IF NOT EXISTS events (
+      id ${id}, route TEXT NOT NULL, idem_key TEXT NOT NULL, payload_hash TEXT NOT NULL, payload TEXT NOT NULL,
+      source TEXT NOT NULL, trace_id TEXT NOT NULL, ordering_key TEXT, received_at BIGINT NOT NULL,
+      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
+      lease_owner TEXT, lease_until BIGINT, wait_entity TEXT, wait_system TEXT, wait_key TEXT, wait_until BIGINT,
+      revision INTEGER NOT NULL DEFAULT 0, UNIQUE (route, idem_key))`,
+    "CREATE INDEX IF NOT EXISTS events_ready ON events (id) WHERE status = 'pending'",
+    "CREATE INDEX IF NOT EXISTS events_open_key ON events (ordering_key, id) WHERE status IN ('pending', 'processing', 'waiting')",
+    "CREATE INDEX IF NOT EXISTS events_leased ON events (lease_until) WHERE status = 'processing'",
+    "CREATE INDEX IF NOT EXISTS events_waiting ON events (wait_entity, wait_system, wait_key) WHERE status = 'waiting'",
+    "CREATE INDEX IF NOT EXISTS events_received ON events (route, received_at)",
+    `CREATE TABLE IF NOT EXISTS outbox (
+      id ${id}, event_id BIGINT NOT NULL, route TEXT NOT NULL, step TEXT NOT NULL, system TEXT NOT NULL,
+      operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
+      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
+      lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, target_id TEXT, delivered_at BIGINT,
+      UNIQUE (event_id, step))`,
+    "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
+    "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
+    "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",
+    `CREATE TABLE IF NOT EXISTS issues (
+      id ${id}, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
+      event_id BIGINT NOT NULL, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+      payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
+      resolved_at BIGINT)`,
+    "CREATE INDEX IF NOT EXISTS issues_queue ON issues (kind, queue, status)",
+    `CREATE TABLE IF NOT EXISTS xref (
+      entity TEXT NOT NULL, from_system TEXT NOT NULL, from_id TEXT NOT NULL, to_system TEXT NOT NULL, to_id TEXT NOT NULL,
+      PRIMARY KEY (entity, to_system, from_id, from_system))`,
+    "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
+    "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    `CREATE TABLE IF NOT EXISTS audit (
+      seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+      trace_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`,
+    "CREATE INDEX IF NOT EXISTS audit_trace ON audit (trace_id)",
+    "CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+  ];
+}

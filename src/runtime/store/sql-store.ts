@@ -1,0 +1,515 @@
+/**
+ * The store contract implemented once over the SQL surface of `database.ts`; the SQLite and
+ * PostgreSQL factories only open a connection and create the tables.
+ */
+import { IssueStateError } from "../errors.ts";
+import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./audit-log.ts";
+import { canonicalJson, GENESIS_HASH, sha256 } from "./canonical-json.ts";
+import type { Database, Sql } from "./database.ts";
+import { schemaStatements } from "./schema.ts";
+import type {
+  AcceptOutcome,
+  AuditEntry,
+  ClaimedDelivery,
+  ClaimedEvent,
+  DeliverySettlement,
+  EventSettlement,
+  IncomingEvent,
+  Issue,
+  IssueAction,
+  IssueFilter,
+  IssueTarget,
+  Store,
+  StoreCounts,
+} from "./store.ts";
+
+/** Creates the tables when missing. */
+export async function migrate(db: Database): Promise<void> {
+  await db.transaction(async (sql) => {
+    for (const statement of schemaStatements(db.engine)) await sql.run(statement);
+    await sql.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING", [GENESIS_HASH]);
+  });
+}
+
+/** How often expired leases and elapsed waits are swept back to pending. */
+const RECOVERY_INTERVAL_MS = 200;
+
+interface QueuedAccept {
+  events: readonly IncomingEvent[];
+  now: number;
+  resolve(outcomes: AcceptOutcome[]): void;
+  reject(error: unknown): void;
+}
+
+type Row = Record<string, unknown>;
+
+function issueOf(row: Row): Issue {
+  return {
+    id: Number(row["id"]),
+    kind: row["kind"] as Issue["kind"],
+    queue: String(row["queue"]),
+    owner: String(row["owner"]),
+    route: String(row["route"]),
+    eventId: Number(row["event_id"]),
+    deliveryId: row["delivery_id"] === null ? null : Number(row["delivery_id"]),
+    reason: String(row["reason"]),
+    attempts: Number(row["attempts"]),
+    payload: JSON.parse(String(row["payload"])) as unknown,
+    createdAt: Number(row["created_at"]),
+    status: row["status"] as Issue["status"],
+    resolvedBy: (row["resolved_by"] as string | null) ?? null,
+    resolution: (row["resolution"] as string | null) ?? null,
+  };
+}
+
+/** The contract over `db`, whose tables exist. */
+export function createSqlStore(db: Database): Store {
+  const engine = db.engine;
+  const lock = engine === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+  let queue: QueuedAccept[] = [];
+  let scheduled = false;
+  let lastRecovery = Number.NEGATIVE_INFINITY;
+
+  async function openIssue(
+    sql: Sql,
+    audit: PendingAudit[],
+    kind: Issue["kind"],
+    target: IssueTarget,
+    at: { route: string; eventId: number; deliveryId: number | null; attempts: number; payload: string; now: number; traceId: string | null; actor: string },
+  ): Promise<number> {
+    const [row] = await sql.all<{ id: number }>(
+      `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') RETURNING id`,
+      [kind, target.queue, target.owner, at.route, at.eventId, at.deliveryId, target.reason, at.attempts, at.payload, at.now],
+    );
+    const id = Number(row?.id);
+    audit.push({ at: at.now, actor: at.actor, action: `${kind}.opened`, subject: `issue:${id}`, traceId: at.traceId, detail: { queue: target.queue, reason: target.reason } });
+    return id;
+  }
+
+  async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string): Promise<AcceptOutcome[]> {
+    const outcomes: AcceptOutcome[] = [];
+    for (const event of events) {
+      const payload = JSON.stringify(event.payload);
+      const hash = sha256(canonicalJson(event.payload));
+      const inserted = await sql.all<{ id: number }>(
+        `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, status, available_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (route, idem_key) DO NOTHING RETURNING id`,
+        [event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now],
+      );
+      if (inserted[0] !== undefined) {
+        const eventId = Number(inserted[0].id);
+        audit.push({ at: now, actor, action: "event.accepted", subject: `event:${eventId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
+        outcomes.push({ status: "accepted", eventId });
+        continue;
+      }
+      const [existing] = await sql.all<{ id: number; payload_hash: string }>("SELECT id, payload_hash FROM events WHERE route = ? AND idem_key = ?", [event.route, event.key]);
+      const eventId = Number(existing?.id);
+      if (existing?.payload_hash === hash) {
+        outcomes.push({ status: "duplicate", eventId });
+        continue;
+      }
+      const target = {
+        queue: event.exceptions?.queue ?? "conflicts",
+        owner: event.exceptions?.owner ?? "unassigned",
+        reason: `the idempotency key ${event.key} arrived again with a different payload`,
+      };
+      const issueId = await openIssue(sql, audit, "exception", target, { route: event.route, eventId, deliveryId: null, attempts: 0, payload, now, traceId: event.traceId, actor });
+      outcomes.push({ status: "conflict", eventId, issueId });
+    }
+    return outcomes;
+  }
+
+  async function flushAccepts(): Promise<void> {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    try {
+      const results = await db.transaction(async (sql) => {
+        const audit: PendingAudit[] = [];
+        const out: AcceptOutcome[][] = [];
+        for (const item of batch) out.push(await acceptIn(sql, audit, item.events, item.now, "intake"));
+        await appendAudit(sql, engine, audit);
+        return out;
+      });
+      batch.forEach((item, i) => item.resolve(results[i] ?? []));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+
+  async function recover(sql: Sql, now: number): Promise<void> {
+    if (now - lastRecovery < RECOVERY_INTERVAL_MS && now >= lastRecovery) return;
+    lastRecovery = now;
+    await sql.run("UPDATE events SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_until <= ?", [now, now]);
+    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_until <= ?", [now, now]);
+    await sql.run("UPDATE outbox SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_until <= ?", [now, now]);
+  }
+
+  async function wake(sql: Sql, entity: string, system: string, key: string, now: number): Promise<void> {
+    await sql.run(
+      "UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?",
+      [now, entity, system, key],
+    );
+  }
+
+  async function putXrefIn(sql: Sql, audit: PendingAudit[], x: { entity: string; fromSystem: string; fromId: string; toSystem: string; toId: string }, now: number, traceId: string | null, actor: string) {
+    await sql.run(
+      `INSERT INTO xref (entity, from_system, from_id, to_system, to_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (entity, to_system, from_id, from_system) DO UPDATE SET to_id = excluded.to_id`,
+      [x.entity, x.fromSystem, x.fromId, x.toSystem, x.toId],
+    );
+    await wake(sql, x.entity, x.toSystem, x.fromId, now);
+    audit.push({ at: now, actor, action: "xref.recorded", subject: `xref:${x.entity}:${x.fromSystem}:${x.fromId}`, traceId, detail: { toSystem: x.toSystem, toId: x.toId } });
+  }
+
+  async function settleEvent(sql: Sql, audit: PendingAudit[], s: EventSettlement): Promise<boolean> {
+    const status = { routed: "routed", waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
+    const waiting = s.outcome === "waiting" ? s.dependency : undefined;
+    const [row] = await sql.all<Row>(
+      `UPDATE events SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?,
+         wait_entity = ?, wait_system = ?, wait_key = ?, wait_until = COALESCE(?, wait_until)
+       WHERE id = ? AND attempts = ? AND status = 'processing'
+       RETURNING route, idem_key, payload, ordering_key, trace_id, attempts`,
+      [
+        status,
+        s.outcome === "release" ? s.availableAt : s.now,
+        waiting?.entity ?? null,
+        waiting?.system ?? null,
+        waiting?.key ?? null,
+        s.outcome === "waiting" ? s.until : null,
+        s.eventId,
+        s.attempt,
+      ],
+    );
+    if (row === undefined) return false;
+    const traceId = String(row["trace_id"]);
+    const subject = `event:${s.eventId}`;
+    const base = { at: s.now, actor: s.worker, subject, traceId };
+    switch (s.outcome) {
+      case "routed": {
+        const orderingKey = row["ordering_key"] as string | null;
+        for (const d of s.deliveries) {
+          await sql.run(
+            `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, xref)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+             ON CONFLICT (event_id, step) DO UPDATE SET status = 'pending', attempts = 0, available_at = excluded.available_at,
+               body = excluded.body, idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
+             WHERE outbox.status NOT IN ('pending', 'processing')`,
+            [
+              s.eventId,
+              row["route"],
+              d.step,
+              d.system,
+              d.operation,
+              d.idempotencyKey,
+              JSON.stringify(d.body ?? null),
+              traceId,
+              orderingKey === null ? null : `${orderingKey}|${d.system}`,
+              s.now,
+              d.xref === undefined ? null : JSON.stringify(d.xref),
+            ],
+          );
+        }
+        if (s.emits !== undefined && s.emits.length > 0) await acceptIn(sql, audit, s.emits, s.now, s.worker);
+        audit.push({ ...base, action: "event.routed", detail: { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) } });
+        break;
+      }
+      case "waiting":
+        audit.push({ ...base, action: "event.waiting", detail: { ...s.dependency, until: s.until } });
+        break;
+      case "exception":
+        audit.push({ ...base, action: "event.exception", detail: { reason: s.issue.reason } });
+        await openIssue(sql, audit, "exception", s.issue, {
+          route: String(row["route"]),
+          eventId: s.eventId,
+          deliveryId: null,
+          attempts: Number(row["attempts"]),
+          payload: String(row["payload"]),
+          now: s.now,
+          traceId,
+          actor: s.worker,
+        });
+        break;
+      case "skipped":
+        audit.push({ ...base, action: "event.skipped", detail: { reason: s.reason } });
+        break;
+      case "release":
+        break;
+    }
+    return true;
+  }
+
+  async function settleDelivery(sql: Sql, audit: PendingAudit[], s: DeliverySettlement): Promise<boolean> {
+    const status = { delivered: "delivered", retry: "pending", dead: "dead", exception: "exception" }[s.outcome];
+    const [row] = await sql.all<Row>(
+      `UPDATE outbox SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?, last_error = ?,
+         target_id = ?, delivered_at = ?
+       WHERE id = ? AND attempts = ? AND status = 'processing'
+       RETURNING event_id, route, system, operation, body, trace_id, xref, attempts`,
+      [
+        status,
+        s.outcome === "retry" ? s.availableAt : s.now,
+        s.outcome === "retry" ? s.error : s.outcome === "dead" || s.outcome === "exception" ? s.issue.reason : null,
+        s.outcome === "delivered" ? (s.targetId ?? null) : null,
+        s.outcome === "delivered" ? s.now : null,
+        s.deliveryId,
+        s.attempt,
+      ],
+    );
+    if (row === undefined) return false;
+    const traceId = String(row["trace_id"]);
+    const base = { at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId };
+    const target = `${row["system"]}.${row["operation"]}`;
+    switch (s.outcome) {
+      case "delivered": {
+        audit.push({ ...base, action: "delivery.delivered", detail: { target, status: s.status, attempt: s.attempt } });
+        const xref = row["xref"] === null ? null : (JSON.parse(String(row["xref"])) as { entity: string; fromSystem: string; fromId: string });
+        if (xref !== null) {
+          const toId = s.targetId ?? xref.fromId;
+          await putXrefIn(sql, audit, { ...xref, toSystem: String(row["system"]), toId }, s.now, traceId, s.worker);
+        }
+        break;
+      }
+      case "retry":
+        audit.push({ ...base, action: "delivery.retry", detail: { target, error: s.error, attempt: s.attempt, availableAt: s.availableAt } });
+        break;
+      case "dead":
+      case "exception": {
+        const kind = s.outcome === "dead" ? "dead-letter" : "exception";
+        audit.push({ ...base, action: `delivery.${s.outcome}`, detail: { target, reason: s.issue.reason } });
+        await openIssue(sql, audit, kind, s.issue, {
+          route: String(row["route"]),
+          eventId: Number(row["event_id"]),
+          deliveryId: s.deliveryId,
+          attempts: Number(row["attempts"]),
+          payload: String(row["body"]),
+          now: s.now,
+          traceId,
+          actor: s.worker,
+        });
+        break;
+      }
+    }
+    return true;
+  }
+
+  async function countBy(sql: Sql, table: string): Promise<Record<string, number>> {
+    const rows = await sql.all<{ status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`);
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  return {
+    engine,
+    accept(events, now) {
+      return new Promise((resolve, reject) => {
+        queue.push({ events, now, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flushAccepts());
+        }
+      });
+    },
+    claimEvents(claim) {
+      return db.transaction(async (sql) => {
+        await recover(sql, claim.now);
+        const rows = await sql.all<Row>(
+          `UPDATE events SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_until = ?
+           WHERE id IN (
+             SELECT e.id FROM events e WHERE e.status = 'pending' AND e.available_at <= ?
+               AND (e.ordering_key IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM events p WHERE p.ordering_key = e.ordering_key AND p.id < e.id
+                   AND p.status IN ('pending', 'processing', 'waiting')))
+             ORDER BY e.id LIMIT ?${lock})
+           RETURNING id, route, idem_key, payload, ordering_key, source, trace_id, received_at, attempts, wait_until, revision`,
+          [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
+        );
+        return rows
+          .map(
+            (r): ClaimedEvent => ({
+              id: Number(r["id"]),
+              route: String(r["route"]),
+              key: String(r["idem_key"]),
+              payload: JSON.parse(String(r["payload"])) as unknown,
+              orderingKey: (r["ordering_key"] as string | null) ?? null,
+              source: String(r["source"]),
+              traceId: String(r["trace_id"]),
+              receivedAt: Number(r["received_at"]),
+              attempt: Number(r["attempts"]),
+              revision: Number(r["revision"]),
+              waitUntil: r["wait_until"] === null ? null : Number(r["wait_until"]),
+            }),
+          )
+          .sort((a, b) => a.id - b.id);
+      });
+    },
+    settleEvents(settlements) {
+      return db.transaction(async (sql) => {
+        const audit: PendingAudit[] = [];
+        const out: boolean[] = [];
+        for (const s of settlements) out.push(await settleEvent(sql, audit, s));
+        await appendAudit(sql, engine, audit);
+        return out;
+      });
+    },
+    claimDeliveries(claim) {
+      return db.transaction(async (sql) => {
+        await recover(sql, claim.now);
+        const rows = await sql.all<Row>(
+          `UPDATE outbox SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_until = ?
+           WHERE id IN (
+             SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.available_at <= ?
+               AND (o.order_key IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.id < o.id AND p.status IN ('pending', 'processing')))
+             ORDER BY o.id LIMIT ?${lock})
+           RETURNING id, event_id, route, step, system, operation, idem_key, body, trace_id, attempts, xref`,
+          [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
+        );
+        return rows
+          .map(
+            (r): ClaimedDelivery => ({
+              id: Number(r["id"]),
+              eventId: Number(r["event_id"]),
+              route: String(r["route"]),
+              step: String(r["step"]),
+              system: String(r["system"]),
+              operation: String(r["operation"]),
+              idempotencyKey: String(r["idem_key"]),
+              body: JSON.parse(String(r["body"])) as unknown,
+              traceId: String(r["trace_id"]),
+              attempt: Number(r["attempts"]),
+              xref: r["xref"] === null ? null : (JSON.parse(String(r["xref"])) as ClaimedDelivery["xref"]),
+            }),
+          )
+          .sort((a, b) => a.id - b.id);
+      });
+    },
+    settleDeliveries(settlements) {
+      return db.transaction(async (sql) => {
+        const audit: PendingAudit[] = [];
+        const out: boolean[] = [];
+        for (const s of settlements) out.push(await settleDelivery(sql, audit, s));
+        await appendAudit(sql, engine, audit);
+        return out;
+      });
+    },
+    releaseLeases(worker, now) {
+      return db.transaction(async (sql) => {
+        const events = await sql.run("UPDATE events SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_owner = ?", [now, worker]);
+        const deliveries = await sql.run("UPDATE outbox SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_owner = ?", [now, worker]);
+        return events + deliveries;
+      });
+    },
+    async findXref(entity, toSystem, fromId, fromSystem) {
+      const rows = await db.transaction((sql) =>
+        fromSystem === undefined
+          ? sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? LIMIT 1", [entity, toSystem, fromId])
+          : sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? AND from_system = ?", [entity, toSystem, fromId, fromSystem]),
+      );
+      return rows[0]?.to_id;
+    },
+    putXref(entity, fromSystem, fromId, toSystem, toId, now) {
+      return db.transaction(async (sql) => {
+        const audit: PendingAudit[] = [];
+        await putXrefIn(sql, audit, { entity, fromSystem, fromId, toSystem, toId }, now, null, "operator");
+        await appendAudit(sql, engine, audit);
+      });
+    },
+    async referenceData(entity, key) {
+      const rows = await db.transaction((sql) => sql.all<{ value: string }>("SELECT value FROM reference_data WHERE entity = ? AND key = ?", [entity, key]));
+      return rows[0] === undefined ? undefined : (JSON.parse(rows[0].value) as unknown);
+    },
+    async putReferenceData(entity, key, value) {
+      await db.transaction((sql) =>
+        sql.run("INSERT INTO reference_data (entity, key, value) VALUES (?, ?, ?) ON CONFLICT (entity, key) DO UPDATE SET value = excluded.value", [entity, key, JSON.stringify(value)]),
+      );
+    },
+    async cursor(name) {
+      const rows = await db.transaction((sql) => sql.all<{ value: string }>("SELECT value FROM cursors WHERE name = ?", [name]));
+      return rows[0]?.value;
+    },
+    async setCursor(name, value) {
+      await db.transaction((sql) => sql.run("INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [name, value]));
+    },
+    async listIssues(filter: IssueFilter = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.kind !== undefined) where.push("kind = ?") && params.push(filter.kind);
+      if (filter.queue !== undefined) where.push("queue = ?") && params.push(filter.queue);
+      if (filter.status !== undefined) where.push("status = ?") && params.push(filter.status);
+      const clause = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
+      const rows = await db.transaction((sql) => sql.all<Row>(`SELECT * FROM issues${clause} ORDER BY id`, params));
+      return rows.map(issueOf);
+    },
+    async issue(id) {
+      const rows = await db.transaction((sql) => sql.all<Row>("SELECT * FROM issues WHERE id = ?", [id]));
+      return rows[0] === undefined ? undefined : issueOf(rows[0]);
+    },
+    resolveIssue(action: IssueAction) {
+      return db.transaction(async (sql) => {
+        const [row] = await sql.all<Row>(`SELECT * FROM issues WHERE id = ?${engine === "postgres" ? " FOR UPDATE" : ""}`, [action.issueId]);
+        if (row === undefined) throw new IssueStateError(`there is no issue ${action.issueId}`);
+        const issue = issueOf(row);
+        if (issue.status !== "open") throw new IssueStateError(`issue ${issue.id} is already ${issue.status}`);
+        const now = action.now;
+        if (action.action === "edit") {
+          await sql.run(
+            "UPDATE events SET payload = ?, payload_hash = ?, revision = revision + 1, status = 'pending', available_at = ?, wait_until = NULL, attempts = 0 WHERE id = ?",
+            [JSON.stringify(action.payload), sha256(canonicalJson(action.payload)), now, issue.eventId],
+          );
+        } else if (action.action === "retry") {
+          if (issue.deliveryId !== null) {
+            await sql.run("UPDATE outbox SET status = 'pending', attempts = 0, available_at = ?, last_error = NULL WHERE id = ? AND status IN ('dead', 'exception')", [now, issue.deliveryId]);
+          } else {
+            await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'routed', 'skipped')", [now, issue.eventId]);
+          }
+        }
+        const status = { retry: "retried", edit: "replayed", skip: "skipped" }[action.action];
+        const [updated] = await sql.all<Row>(
+          "UPDATE issues SET status = ?, resolved_by = ?, resolution = ?, resolved_at = ? WHERE id = ? RETURNING *",
+          [status, action.who, action.why, now, issue.id],
+        );
+        await appendAudit(sql, engine, [
+          { at: now, actor: action.who, action: `issue.${status}`, subject: `issue:${issue.id}`, traceId: null, detail: { why: action.why, event: issue.eventId } },
+        ]);
+        return issueOf(updated as Row);
+      });
+    },
+    replay(request) {
+      return db.transaction(async (sql) => {
+        const count = await sql.run(
+          "UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE route = ? AND received_at >= ? AND received_at < ? AND status IN ('routed', 'skipped', 'exception')",
+          [request.now, request.route, request.from, request.to],
+        );
+        await appendAudit(sql, engine, [
+          { at: request.now, actor: request.who, action: "replay.requested", subject: `route:${request.route}`, traceId: null, detail: { from: request.from, to: request.to, events: count, why: request.why } },
+        ]);
+        return count;
+      });
+    },
+    async auditTrail(options = {}) {
+      const limit = options.limit ?? 1000;
+      const rows = await db.transaction((sql) =>
+        options.traceId === undefined
+          ? sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit ORDER BY seq LIMIT ?", [limit])
+          : sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit WHERE trace_id = ? ORDER BY seq LIMIT ?", [options.traceId, limit]),
+      );
+      return rows.map(auditEntry) as AuditEntry[];
+    },
+    verifyAudit: () => verifyAuditChain(db),
+    counts() {
+      return db.transaction(
+        async (sql): Promise<StoreCounts> => ({
+          events: await countBy(sql, "events"),
+          deliveries: await countBy(sql, "outbox"),
+          issues: await countBy(sql, "issues"),
+        }),
+      );
+    },
+    async close() {
+      if (queue.length > 0) await flushAccepts();
+      await db.close();
+    },
+  };
+}

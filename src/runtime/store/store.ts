@@ -1,0 +1,221 @@
+/**
+ * The store contract: everything the runtime keeps durably, behind one interface that SQLite and
+ * PostgreSQL both implement and one contract test suite checks (test/runtime/store-contract.ts).
+ *
+ * Work moves through two tables. An accepted event waits in the inbox until a worker leases it,
+ * runs its pipeline and settles it (routed with its deliveries, waiting for a dependency, an
+ * exception, or skipped). Each delivery waits in the outbox until a worker leases it, calls the
+ * target and settles it (delivered, retry later, dead letter, exception). A lease carries a fencing
+ * token, the attempt number: a worker whose lease expired can no longer settle a newer attempt.
+ * Events and deliveries that share an ordering key are leased one at a time, in order.
+ */
+
+/** An event offered to the inbox for one route. */
+export interface IncomingEvent {
+  route: string;
+  /** The route's idempotency key values, joined: one business event. */
+  key: string;
+  payload: unknown;
+  /** The route's ordering key values, joined, when the route declares one. */
+  orderingKey?: string;
+  /** Where it came from: `psa.timeApproved`, `canonical:project-created`, `file:<path>`. */
+  source: string;
+  traceId: string;
+  /** The exception queue a conflicting duplicate goes to. */
+  exceptions?: { queue: string; owner: string };
+}
+
+/** What the inbox did with an offered event. */
+export type AcceptOutcome =
+  | { status: "accepted"; eventId: number }
+  | { status: "duplicate"; eventId: number }
+  | { status: "conflict"; eventId: number; issueId: number };
+
+/** A lease request. */
+export interface Claim {
+  worker: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+}
+
+/** An event leased to a worker. `attempt` is the fencing token its settlement must present. */
+export interface ClaimedEvent {
+  id: number;
+  route: string;
+  key: string;
+  payload: unknown;
+  orderingKey: string | null;
+  source: string;
+  traceId: string;
+  receivedAt: number;
+  attempt: number;
+  /** Incremented by each edit-and-replay, so the edited event's deliveries carry new idempotency keys. */
+  revision: number;
+  /** Set when the event waited for a dependency before: the time the wait ends. */
+  waitUntil: number | null;
+}
+
+/** One delivery to create in the outbox. */
+export interface NewDelivery {
+  step: string;
+  system: string;
+  operation: string;
+  /** Deterministic from the event's key and the step, so a retry or replay is the same request. */
+  idempotencyKey: string;
+  body: unknown;
+  /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
+  xref?: { entity: string; fromSystem: string; fromId: string };
+}
+
+/** A dependency an event waits for: `entity` known to `system` under the source id `key`. */
+export interface Dependency {
+  entity: string;
+  system: string;
+  key: string;
+}
+
+/** Where an exception or dead letter is filed. */
+export interface IssueTarget {
+  queue: string;
+  owner: string;
+  reason: string;
+}
+
+/** How a worker finished with a leased event. */
+export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
+  | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
+  | { outcome: "waiting"; dependency: Dependency; until: number }
+  | { outcome: "exception"; issue: IssueTarget }
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "release"; availableAt: number }
+);
+
+/** A delivery leased to a worker. */
+export interface ClaimedDelivery {
+  id: number;
+  eventId: number;
+  route: string;
+  step: string;
+  system: string;
+  operation: string;
+  idempotencyKey: string;
+  body: unknown;
+  traceId: string;
+  attempt: number;
+  xref: { entity: string; fromSystem: string; fromId: string } | null;
+}
+
+/** How a worker finished with a leased delivery. */
+export type DeliverySettlement = { deliveryId: number; attempt: number; worker: string; now: number } & (
+  | { outcome: "delivered"; targetId?: string; status: number }
+  | { outcome: "retry"; availableAt: number; error: string }
+  | { outcome: "dead"; issue: IssueTarget }
+  | { outcome: "exception"; issue: IssueTarget }
+);
+
+/** An entry of a dead-letter queue or an exception queue. */
+export interface Issue {
+  id: number;
+  kind: "dead-letter" | "exception";
+  queue: string;
+  owner: string;
+  route: string;
+  eventId: number;
+  deliveryId: number | null;
+  reason: string;
+  attempts: number;
+  payload: unknown;
+  createdAt: number;
+  status: "open" | "retried" | "replayed" | "skipped";
+  resolvedBy: string | null;
+  resolution: string | null;
+}
+
+/** Which issues to list. */
+export interface IssueFilter {
+  kind?: Issue["kind"];
+  queue?: string;
+  status?: Issue["status"];
+}
+
+/** A person's action on an issue; `who` and `why` go to the audit log. */
+export type IssueAction = { issueId: number; who: string; why: string; now: number } & (
+  | { action: "retry" }
+  | { action: "edit"; payload: unknown }
+  | { action: "skip" }
+);
+
+/** One row of the append-only audit log. */
+export interface AuditEntry {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  traceId: string | null;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** The result of checking the audit chain. */
+export type AuditVerification =
+  | { ok: true; rows: number }
+  | { ok: false; rows: number; seq: number; problem: string };
+
+/** Replays a route's stored events received in [from, to). */
+export interface ReplayRequest {
+  route: string;
+  from: number;
+  to: number;
+  who: string;
+  why: string;
+  now: number;
+}
+
+/** Counts of events and deliveries by status. */
+export interface StoreCounts {
+  events: Readonly<Record<string, number>>;
+  deliveries: Readonly<Record<string, number>>;
+  issues: Readonly<Record<string, number>>;
+}
+
+/** The durable state of the runtime. Every method is one transaction. */
+export interface Store {
+  readonly engine: "sqlite" | "postgres";
+  /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
+  accept(events: readonly IncomingEvent[], now: number): Promise<AcceptOutcome[]>;
+  /** Leases ready events, at most one per ordering key, oldest first. */
+  claimEvents(claim: Claim): Promise<ClaimedEvent[]>;
+  /** Settles leased events; each result is false when the fencing token was stale. */
+  settleEvents(settlements: readonly EventSettlement[]): Promise<boolean[]>;
+  /** Leases ready deliveries, at most one per ordering key and system, oldest first. */
+  claimDeliveries(claim: Claim): Promise<ClaimedDelivery[]>;
+  /** Settles leased deliveries; each result is false when the fencing token was stale. */
+  settleDeliveries(settlements: readonly DeliverySettlement[]): Promise<boolean[]>;
+  /** Gives back every lease a worker holds (graceful shutdown). */
+  releaseLeases(worker: string, now: number): Promise<number>;
+  /** The id `toSystem` uses for a record `fromSystem` (or any system, when omitted) knows as `fromId`. */
+  findXref(entity: string, toSystem: string, fromId: string, fromSystem?: string): Promise<string | undefined>;
+  /** Records a cross-reference and wakes the events waiting for it. */
+  putXref(entity: string, fromSystem: string, fromId: string, toSystem: string, toId: string, now: number): Promise<void>;
+  /** Reference data (rate cards and the like) by entity and key. */
+  referenceData(entity: string, key: string): Promise<unknown>;
+  putReferenceData(entity: string, key: string, value: unknown): Promise<void>;
+  /** A polling source's durable cursor. */
+  cursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string): Promise<void>;
+  listIssues(filter?: IssueFilter): Promise<Issue[]>;
+  issue(id: number): Promise<Issue | undefined>;
+  /** Applies a person's action to an open issue; throws IssueStateError when it is not open. */
+  resolveIssue(action: IssueAction): Promise<Issue>;
+  /** Sets a route's stored events in a time range back to pending; returns how many. */
+  replay(request: ReplayRequest): Promise<number>;
+  /** The audit log, oldest first, optionally only one trace. */
+  auditTrail(options?: { traceId?: string; limit?: number }): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain; reports the first row that was edited, inserted or deleted. */
+  verifyAudit(): Promise<AuditVerification>;
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}

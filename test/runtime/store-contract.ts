@@ -1,0 +1,217 @@
+/**
+ * The store contract suite: every store implementation runs these same tests
+ * (store-sqlite.test.ts, store-postgres.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IncomingEvent, NewDelivery, Store } from "../../src/runtime/store/store.ts";
+
+/** A fresh store, and a way to run raw SQL against it (to tamper with the audit log). */
+export interface OpenedStore {
+  store: Store;
+  exec(sql: string): Promise<void>;
+  /** Another store on the same database, as a second worker process would open it. */
+  second?(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const event = (key: string, payload: unknown, orderingKey?: string): IncomingEvent => ({
+  route: "time-to-revenue",
+  key,
+  payload,
+  source: "psa.timeApproved",
+  traceId: `trace-${key}`,
+  exceptions: { queue: "time-exceptions", owner: "finance-ops" },
+  ...(orderingKey !== undefined ? { orderingKey } : {}),
+});
+
+const delivery = (step: string, system = "erp"): NewDelivery => ({
+  step,
+  system,
+  operation: "postCostJournal",
+  idempotencyKey: `k-${step}`,
+  body: { step },
+});
+
+const claim = (store: Store, now: number, worker = "w1", limit = 10) => store.claimEvents({ worker, limit, now, leaseMs: 1000 });
+
+/** Declares the contract tests for one engine. */
+export function describeStoreContract(engine: string, open: () => Promise<OpenedStore>): void {
+  describe(`the ${engine} store`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.cleanup();
+    });
+
+    it("accepts an event once and treats the same key with the same payload as a duplicate", async () => {
+      const [first] = await store.accept([event("t1", { minutes: 60 })], 1000);
+      const [again] = await store.accept([event("t1", { minutes: 60 })], 1001);
+      expect(first?.status).toBe("accepted");
+      expect(again).toEqual({ status: "duplicate", eventId: first?.status === "accepted" ? first.eventId : -1 });
+      expect((await store.counts()).events).toEqual({ pending: 1 });
+    });
+
+    it("files the same key with a different payload as an exception, never dropping it", async () => {
+      await store.accept([event("t1", { minutes: 60 })], 1000);
+      const [conflict] = await store.accept([event("t1", { minutes: 90 })], 1001);
+      expect(conflict?.status).toBe("conflict");
+      const issues = await store.listIssues({ kind: "exception" });
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({ queue: "time-exceptions", owner: "finance-ops", payload: { minutes: 90 }, status: "open" });
+      expect(issues[0]?.reason).toBe("the idempotency key t1 arrived again with a different payload");
+    });
+
+    it("commits concurrent accepts together and answers each caller", async () => {
+      const outcomes = await Promise.all([1, 2, 3, 4].map((n) => store.accept([event(`t${n}`, { n })], 1000)));
+      expect(outcomes.map((o) => o[0]?.status)).toEqual(["accepted", "accepted", "accepted", "accepted"]);
+    });
+
+    it("leases an event once and refuses a settlement with a stale fencing token", async () => {
+      await store.accept([event("t1", { minutes: 60 })], 1000);
+      const [leased] = await claim(store, 1000);
+      expect(leased?.attempt).toBe(1);
+      expect(await claim(store, 1001, "w2")).toEqual([]);
+      // The lease expires; another worker takes the event with attempt 2.
+      const [retaken] = await claim(store, 3000, "w2");
+      expect(retaken?.attempt).toBe(2);
+      const stale = await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 3001, outcome: "routed", deliveries: [delivery("cost")] }]);
+      expect(stale).toEqual([false]);
+      const fresh = await store.settleEvents([{ eventId: retaken!.id, attempt: 2, worker: "w2", now: 3002, outcome: "routed", deliveries: [delivery("cost")] }]);
+      expect(fresh).toEqual([true]);
+      expect((await store.counts()).deliveries).toEqual({ pending: 1 });
+    });
+
+    it("leases events that share an ordering key one at a time, in order", async () => {
+      await store.accept([event("a1", { n: 1 }, "p1"), event("a2", { n: 2 }, "p1"), event("b1", { n: 3 }, "p2")], 1000);
+      const first = await claim(store, 1000);
+      expect(first.map((e) => e.key)).toEqual(["a1", "b1"]);
+      await store.settleEvents(first.map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 1001, outcome: "skipped" as const, reason: "test" })));
+      expect((await claim(store, 1002)).map((e) => e.key)).toEqual(["a2"]);
+    });
+
+    it("keeps one delivery per target operation and leases deliveries of one key and system in order", async () => {
+      await store.accept([event("a1", {}, "p1"), event("a2", {}, "p1")], 1000);
+      for (const now of [1001, 1003]) {
+        const [leased] = await claim(store, now);
+        await store.settleEvents([{ eventId: leased!.id, attempt: leased!.attempt, worker: "w1", now, outcome: "routed", deliveries: [delivery("cost"), delivery("bill", "billing")] }]);
+      }
+      const leased = await store.claimDeliveries({ worker: "w1", limit: 10, now: 1004, leaseMs: 1000 });
+      expect(leased.map((d) => [d.eventId, d.system])).toEqual([
+        [leased[0]!.eventId, "erp"],
+        [leased[0]!.eventId, "billing"],
+      ]);
+      await store.settleDeliveries(leased.map((d) => ({ deliveryId: d.id, attempt: d.attempt, worker: "w1", now: 1005, outcome: "delivered" as const, status: 201 })));
+      const next = await store.claimDeliveries({ worker: "w1", limit: 10, now: 1006, leaseMs: 1000 });
+      expect(next).toHaveLength(2);
+      expect(next.every((d) => d.eventId !== leased[0]!.eventId)).toBe(true);
+    });
+
+    it("lets an event wait for a dependency and resumes it when the cross-reference lands", async () => {
+      await store.accept([event("t1", { projectId: "p1" })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "waiting", dependency: { entity: "Project", system: "erp", key: "p1" }, until: 100_000 }]);
+      expect(await claim(store, 1002)).toEqual([]);
+      await store.putXref("Project", "psa", "p1", "erp", "ERP-9", 1003);
+      expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-9");
+      expect(await store.findXref("Project", "erp", "p1", "psa")).toBe("ERP-9");
+      const [resumed] = await claim(store, 1004);
+      expect(resumed).toMatchObject({ key: "t1", attempt: 2, waitUntil: 100_000 });
+    });
+
+    it("records the target's id as a cross-reference when a delivery that creates a record succeeds", async () => {
+      await store.accept([event("p1", { projectId: "p1" })], 1000);
+      const [leased] = await claim(store, 1000);
+      const withXref = { ...delivery("create"), xref: { entity: "Project", fromSystem: "psa", fromId: "p1" } };
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [withXref] }]);
+      const [d] = await store.claimDeliveries({ worker: "w1", limit: 1, now: 1002, leaseMs: 1000 });
+      await store.settleDeliveries([{ deliveryId: d!.id, attempt: d!.attempt, worker: "w1", now: 1003, outcome: "delivered", status: 201, targetId: "ERP-1" }]);
+      expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-1");
+    });
+
+    it("dead-letters a delivery with its reason and retries it on request, auditing who and why", async () => {
+      await store.accept([event("t1", { minutes: 1 })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("cost")] }]);
+      const [d] = await store.claimDeliveries({ worker: "w1", limit: 1, now: 1002, leaseMs: 1000 });
+      await store.settleDeliveries([{ deliveryId: d!.id, attempt: 1, worker: "w1", now: 1003, outcome: "dead", issue: { queue: "time-dlq", owner: "finance-ops", reason: "erp answered 503 four times" } }]);
+      const [dead] = await store.listIssues({ kind: "dead-letter" });
+      expect(dead).toMatchObject({ queue: "time-dlq", reason: "erp answered 503 four times", attempts: 1, payload: { step: "cost" }, status: "open" });
+      const retried = await store.resolveIssue({ issueId: dead!.id, who: "ana", why: "erp is back", now: 2000, action: "retry" });
+      expect(retried).toMatchObject({ status: "retried", resolvedBy: "ana", resolution: "erp is back" });
+      expect((await store.claimDeliveries({ worker: "w1", limit: 1, now: 2001, leaseMs: 1000 }))[0]?.id).toBe(d!.id);
+      const trail = await store.auditTrail();
+      expect(trail.at(-1)).toMatchObject({ actor: "ana", action: "issue.retried", detail: { why: "erp is back" } });
+      await expect(store.resolveIssue({ issueId: dead!.id, who: "ana", why: "again", now: 2002, action: "skip" })).rejects.toThrow(`issue ${dead!.id} is already retried`);
+    });
+
+    it("replays an edited event with a new revision and skips an exception with a reason", async () => {
+      await store.accept([event("t1", { minutes: -5 }), event("t2", { minutes: -1 })], 1000);
+      const leased = await claim(store, 1000);
+      await store.settleEvents(leased.map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 1001, outcome: "exception" as const, issue: { queue: "time-exceptions", owner: "finance-ops", reason: "minutes must be >= 0" } })));
+      const [first, second] = await store.listIssues({ kind: "exception", status: "open" });
+      await store.resolveIssue({ issueId: first!.id, who: "ana", why: "typo in the sheet", now: 2000, action: "edit", payload: { minutes: 5 } });
+      await store.resolveIssue({ issueId: second!.id, who: "bo", why: "entered twice", now: 2000, action: "skip" });
+      const [replayed] = await claim(store, 2001);
+      expect(replayed).toMatchObject({ key: "t1", payload: { minutes: 5 }, revision: 1 });
+      expect((await store.listIssues({ status: "skipped" }))[0]).toMatchObject({ resolvedBy: "bo", resolution: "entered twice" });
+    });
+
+    it("replays a route's stored events in a time range", async () => {
+      await store.accept([event("t1", {})], 1000);
+      await store.accept([event("t2", {})], 5000);
+      const leased = await claim(store, 6000);
+      await store.settleEvents(leased.map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 6001, outcome: "routed" as const, deliveries: [] })));
+      expect(await store.replay({ route: "time-to-revenue", from: 0, to: 2000, who: "ops", why: "erp restore", now: 7000 })).toBe(1);
+      expect((await claim(store, 7001)).map((e) => e.key)).toEqual(["t1"]);
+    });
+
+    it("gives back a worker's leases on shutdown", async () => {
+      await store.accept([event("t1", {})], 1000);
+      await claim(store, 1000);
+      expect(await store.releaseLeases("w1", 1001)).toBe(1);
+      expect((await claim(store, 1002, "w2")).map((e) => e.key)).toEqual(["t1"]);
+    });
+
+    it("keeps polling cursors and reference data", async () => {
+      await store.setCursor("psa.timeApproved", "2026-01-01T00:00:00Z");
+      await store.setCursor("psa.timeApproved", "2026-01-02T00:00:00Z");
+      await store.putReferenceData("RateCard", "senior", { rate: "150.00" });
+      expect(await store.cursor("psa.timeApproved")).toBe("2026-01-02T00:00:00Z");
+      expect(await store.cursor("nothing")).toBeUndefined();
+      expect(await store.referenceData("RateCard", "senior")).toEqual({ rate: "150.00" });
+    });
+
+    it("chains the audit log so that an edited row is detected", async () => {
+      await store.accept([event("t1", {}), event("t2", {})], 1000);
+      expect(await store.verifyAudit()).toEqual({ ok: true, rows: 2 });
+      await opened.exec("UPDATE audit SET actor = 'mallory' WHERE seq = 1");
+      expect(await store.verifyAudit()).toEqual({ ok: false, rows: 0, seq: 1, problem: "row 1 was changed after it was written" });
+    });
+
+    it("detects a deleted audit row in the middle and at the end of the log", async () => {
+      await store.accept([event("t1", {}), event("t2", {}), event("t3", {})], 1000);
+      await opened.exec("DELETE FROM audit WHERE seq = 3");
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: "the log ends at row 2 but 3 rows were written" });
+      await opened.exec("DELETE FROM audit WHERE seq = 1");
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, seq: 1, problem: "row 1 is missing (next is 2)" });
+    });
+
+    it("lets two workers on one database split the work without leasing an event twice", async () => {
+      if (opened.second === undefined) return;
+      const other = await opened.second();
+      try {
+        await store.accept(Array.from({ length: 40 }, (_, i) => event(`t${i}`, { i })), 1000);
+        const [a, b] = await Promise.all([claim(store, 1000, "w1", 25), claim(other, 1000, "w2", 25)]);
+        const keys = [...a!, ...b!].map((e) => e.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys.length).toBe(40);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
