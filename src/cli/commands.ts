@@ -12,5 +12,7 @@ export interface CommandEntry {
 }
 
 export const commands: CommandEntry[] = [
+  { name: "init", load: async () => (await import("./init.ts")).initCommand },
   { name: "validate", load: async () => (await import("./validate.ts")).validateCommand },
+  { name: "compile", load: async () => (await import("./compile.ts")).compileCommand },
 ];

@@ -1,0 +1,76 @@
+/**
+ * `spec compile [paths...] [--out dir] [--check] [--watch] [--format stylish|json]`: validate,
+ * lint and emit the generated TypeScript, schemas and AsyncAPI document.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { loadConfig } from "../compiler/config.ts";
+import { compileSpecs } from "../compiler/emit/compile.ts";
+import { watchSpecs } from "../compiler/emit/watch.ts";
+import { diffOutput, writeOutput } from "../compiler/emit/write.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { DIAGNOSTIC_FORMATS, printDiagnostics } from "./print-diagnostics.ts";
+
+export const compileCommand: Command = {
+  name: "compile",
+  summary: "Validate, lint and generate typed TypeScript, schemas and AsyncAPI from the specs",
+  usage: "spec compile [paths...] [--out dir] [--check] [--watch] [--format stylish|json]",
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      out: { type: "string" },
+      check: { type: "boolean" },
+      watch: { type: "boolean" },
+      format: { type: "string" },
+    });
+    const format = expectFormat(values.format, DIAGNOSTIC_FORMATS, "stylish");
+    if (values.check === true && values.watch === true) throw new UsageError("--check and --watch cannot be combined");
+    const outOf = (configOut: string) =>
+      values.out === undefined ? configOut : isAbsolute(values.out) ? values.out : resolve(io.cwd, values.out);
+
+    if (values.watch === true) {
+      const watcher = watchSpecs({
+        cwd: io.cwd,
+        paths: positionals,
+        outDir: outOf(loadConfig(io.cwd)[0].out),
+        onCycle(cycle) {
+          if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
+          io.stderr(
+            cycle.emitted
+              ? `compiled in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written\n`
+              : "errors: nothing emitted; watching for changes\n",
+          );
+        },
+      });
+      await new Promise<void>((done) => {
+        process.once("SIGINT", () => {
+          watcher.close();
+          done();
+        });
+      });
+      return EXIT.ok;
+    }
+
+    const result = compileSpecs(io.cwd, positionals);
+    if (result.diagnostics.length > 0) printDiagnostics(io, result.diagnostics, format);
+    if (result.files === undefined) return EXIT.findings;
+    const outDir = outOf(result.program.config.out);
+    if (values.check === true) {
+      const diff = diffOutput(outDir, result.files);
+      const lines = [
+        ...diff.missing.map((p) => `missing: ${p}`),
+        ...diff.stale.map((p) => `stale: ${p}`),
+        ...diff.extra.map((p) => `extra: ${p}`),
+      ];
+      if (lines.length === 0) {
+        io.stderr(`${result.files.length} generated file(s) are up to date\n`);
+        return EXIT.ok;
+      }
+      io.stdout(`${lines.join("\n")}\n`);
+      io.stderr(`generated output is out of date: run spec compile\n`);
+      return EXIT.findings;
+    }
+    const { written, removed } = writeOutput(outDir, result.files);
+    io.stderr(`${result.files.length} file(s) generated; ${written.length} written, ${removed.length} removed\n`);
+    return EXIT.ok;
+  },
+};

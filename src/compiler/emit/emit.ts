@@ -1,0 +1,41 @@
+/**
+ * The emit stage: from a checked program, every file of the generated output, in a stable order.
+ * TypeScript goes through ts-morph (typescript/), JSON Schema and AsyncAPI through schema/.
+ * Emitting is pure: it returns files; writing, checking and watching are in write.ts.
+ */
+import type { Program } from "../program.ts";
+import { entitySchemaFiles } from "./schema/entity-schema.ts";
+import { asyncApiFile } from "./schema/asyncapi.ts";
+import { entityFiles } from "./typescript/entities.ts";
+import { indexModule } from "./typescript/index-module.ts";
+import { mappingFiles } from "./typescript/mappings.ts";
+import { planEmit } from "./typescript/plan.ts";
+import { routeFiles } from "./typescript/routes.ts";
+import { createEmitProject, type EmittedFile } from "./typescript/source.ts";
+import { supportModule } from "./typescript/support.ts";
+import { systemFiles } from "./typescript/systems.ts";
+
+export type { EmittedFile } from "./typescript/source.ts";
+
+/** Which spec documents an emit covers, for incremental re-emits; all of them by default. */
+export interface EmitOptions {
+  /** Only these spec files' documents (absolute paths); the set-wide files are always produced. */
+  only?: ReadonlySet<string>;
+}
+
+/** Emits the output of a program that loaded without errors. Files are sorted by path. */
+export function emitProgram(program: Program, options: EmitOptions = {}): EmittedFile[] {
+  const { set } = program;
+  const plan = planEmit(set, program.config.root, program.config.specs);
+  const project = createEmitProject();
+  const wanted = (path: string) => options.only === undefined || options.only.has(path);
+  const files: EmittedFile[] = [supportModule(project, plan.setPath), indexModule(project, plan), asyncApiFile(set, plan)];
+  for (const entity of set.entities.values()) {
+    if (!wanted(entity.source.file.path)) continue;
+    files.push(...entityFiles(project, plan, entity), ...entitySchemaFiles(plan, entity));
+  }
+  for (const system of set.systems.values()) if (wanted(system.source.file.path)) files.push(...systemFiles(project, plan, system));
+  for (const mapping of set.mappings.values()) if (wanted(mapping.source.file.path)) files.push(...mappingFiles(project, plan, set, mapping));
+  for (const route of set.routes.values()) if (wanted(route.source.file.path)) files.push(...routeFiles(project, plan, route));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

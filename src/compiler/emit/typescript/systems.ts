@@ -1,0 +1,236 @@
+/**
+ * Per system: `systems/<name>.ts` with a type per native schema, the `SystemDefinition` the
+ * runtime hosts (auth, quotas, timeouts, idempotency, by reference; no URL or secret baked in),
+ * and a typed adapter: one async function per operation over the runtime's delivery layer.
+ * Request and payload validators are precompiled into `<name>.validators.js`.
+ */
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import type { JsonSchema, SystemSpec } from "../../../model/index.ts";
+import { durationMs } from "../../../runtime/pipeline.ts";
+import type { BoundDocument } from "../../check/spec-set.ts";
+import { commentText, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
+import type { EmitPlan } from "./plan.ts";
+import type { EmitProject, EmittedFile } from "./source.ts";
+import { schemaMembers, schemaType, type TypeNeeds } from "./types.ts";
+import { validatorDeclarations, validatorModule, withDefinitions } from "./validators.ts";
+
+const TAKEN = new Set(["Adapter", "AdapterOperations"]);
+
+function docs(text: unknown): string[] {
+  return typeof text === "string" && commentText(text) !== "" ? [commentText(text)] : [];
+}
+
+/** Type names for the system's schemas, unique within the file. */
+export function schemaTypeNames(schemas: Readonly<Record<string, JsonSchema>>): Map<string, string> {
+  const used = new Set(TAKEN);
+  const out = new Map<string, string>();
+  for (const name of Object.keys(schemas).sort()) {
+    let typeName = pascalName(name);
+    for (let n = 2; used.has(typeName); n++) typeName = `${pascalName(name)}${n}`;
+    used.add(typeName);
+    out.set(name, typeName);
+  }
+  return out;
+}
+
+function pathParams(path: string): string[] {
+  return [...new Set([...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string))];
+}
+
+function definitionValue(name: string, spec: SystemSpec, validators: ReadonlyMap<string, string>): EmitValue {
+  const operations: Record<string, EmitValue> = {};
+  for (const [opName, op] of Object.entries(spec.operations ?? {})) {
+    const idem = op.idempotency;
+    operations[opName] = {
+      name: opName,
+      method: op.method,
+      path: op.path,
+      effect: op.effect,
+      encoding: op.encoding ?? "json",
+      idempotency:
+        idem?.mechanism === "key-header"
+          ? { mechanism: "key-header", header: idem.header ?? "Idempotency-Key" }
+          : idem?.mechanism === "upsert"
+            ? { mechanism: "upsert", externalIdField: idem.externalIdField ?? "externalId" }
+            : { mechanism: "none" },
+      timeoutMs: op.timeout === undefined ? undefined : durationMs(op.timeout),
+      entity: op.entity,
+      requestValidator: validatorRef(validators, op.request),
+    };
+  }
+  const events: Record<string, EmitValue> = {};
+  for (const [eventName, event] of Object.entries(spec.events ?? {})) {
+    const sig = event.webhook?.signature;
+    const polling = event.polling;
+    events[eventName] = {
+      name: eventName,
+      delivery: event.delivery,
+      entity: event.entity,
+      payloadValidator: validatorRef(validators, event.payload),
+      webhook:
+        event.webhook === undefined
+          ? undefined
+          : {
+              path: event.webhook.path,
+              signature:
+                sig === undefined
+                  ? undefined
+                  : {
+                      scheme: sig.scheme,
+                      header: sig.header,
+                      encoding: sig.encoding,
+                      secret: sig.secret,
+                      timestampHeader: sig.timestampHeader,
+                      toleranceMs: sig.tolerance === undefined ? undefined : durationMs(sig.tolerance),
+                    },
+            },
+      polling:
+        polling === undefined
+          ? undefined
+          : { operation: polling.operation, intervalMs: durationMs(polling.interval), cursor: polling.cursor, cursorParam: polling.cursorParam },
+    };
+  }
+  const q = spec.quotas;
+  return {
+    name,
+    role: spec.role,
+    baseUrl: spec.baseUrl as EmitValue,
+    auth: spec.auth as EmitValue,
+    operations,
+    events,
+    quotas:
+      q === undefined
+        ? undefined
+        : { requestsPerMinute: q.requestsPerMinute, burst: q.burst, concurrency: q.concurrency, requestsPerDay: q.requestsPerDay },
+    timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout),
+  };
+}
+
+function validatorRef(validators: ReadonlyMap<string, string>, schema: string | undefined): EmitValue {
+  const name = schema === undefined ? undefined : validators.get(schema);
+  return name === undefined ? undefined : ref(name);
+}
+
+/** Emits the files of one system. */
+export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundDocument<"System">): EmittedFile[] {
+  const planned = plan.systems.get(system.name);
+  if (planned === undefined) throw new Error(`system ${system.name} is not planned`);
+  const { file, specPath } = planned;
+  const spec = system.value.spec;
+  const schemas = (spec.schemas ?? {}) as Record<string, JsonSchema>;
+  const typeNames = schemaTypeNames(schemas);
+  const needs: TypeNeeds = { brands: new Set() };
+  const named = (schema: string) => typeNames.get(schema);
+
+  // Validators for the schemas operations send and events deliver, one export per schema.
+  const validated = new Set<string>();
+  for (const op of Object.values(spec.operations ?? {})) if (op.request !== undefined && schemas[op.request] !== undefined) validated.add(op.request);
+  for (const event of Object.values(spec.events ?? {})) if (schemas[event.payload] !== undefined) validated.add(event.payload);
+  const validatorNames = new Map<string, string>();
+  [...validated].sort().forEach((schema, index) => validatorNames.set(schema, `check${index}`));
+  const wrapped = new Map([...validatorNames].map(([schema, check]) => [schema, `validate${check.slice("check".length)}`]));
+
+  const statements: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "../support.ts", namespaceImport: "support" },
+  ];
+  if (validatorNames.size > 0) {
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${file}.validators.js`, namespaceImport: "checks" });
+  }
+  for (const [schemaName, typeName] of typeNames) {
+    const schema = schemas[schemaName] as JsonSchema;
+    const isObject = schema.$ref === undefined && schema.properties !== undefined && typeof schema.properties === "object" && schema.type !== "array";
+    if (isObject) {
+      statements.push({
+        kind: StructureKind.Interface,
+        isExported: true,
+        name: typeName,
+        docs: docs(schema.description),
+        properties: schemaMembers(schema, named, needs).map((m) => ({
+          name: typeKey(m.name),
+          type: m.type,
+          hasQuestionToken: m.optional,
+          docs: docs(m.description),
+        })),
+      });
+    } else {
+      statements.push({ kind: StructureKind.TypeAlias, isExported: true, name: typeName, docs: docs(schema.description), type: schemaType(schema, named, needs) });
+    }
+  }
+  for (const [schema, check] of validatorNames) {
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: wrapped.get(schema) as string, type: "rt.Validator", initializer: `support.fromAjv(checks.${check})` }],
+    });
+  }
+  statements.push({
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ["The system as the runtime hosts it. Base URL and credentials are references resolved at start-up."],
+    declarations: [{ name: "system", type: "rt.SystemDefinition", initializer: valueWriter(definitionValue(system.name, spec, wrapped)) }],
+  });
+
+  const operations = Object.entries(spec.operations ?? {});
+  const bodyType = (schema: string | undefined) => (schema === undefined ? undefined : (named(schema) ?? "unknown"));
+  statements.push({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: "Adapter",
+    docs: ["Typed calls of the system's operations over the runtime's delivery layer."],
+    properties: operations.map(([opName, op]) => {
+      const params = pathParams(op.path).map((p) => `${typeKey(p)}: string`);
+      const body = op.method === "GET" || op.method === "DELETE" ? undefined : bodyType(op.request);
+      const args = [`params: ${params.length === 0 ? "Record<string, never>" : `{ ${params.join("; ")} }`}`, ...(body === undefined ? [] : [`body: ${body}`]), "options?: support.CallOptions"];
+      return {
+        name: typeKey(opName),
+        docs: docs(op.description),
+        type: `(${args.join(", ")}) => Promise<${bodyType(op.response) ?? "unknown"}>`,
+      };
+    }),
+  });
+  statements.push({
+    kind: StructureKind.Function,
+    isExported: true,
+    name: "createAdapter",
+    docs: ["The adapter over `delivery`: each call carries the operation's idempotency mechanism, auth, quotas and timeouts."],
+    parameters: [{ name: "delivery", type: "support.Delivery" }],
+    returnType: "Adapter",
+    statements: (writer) => {
+      writer.write("const call = (name: string, params: Readonly<Record<string, string>>, body: unknown, options: support.CallOptions | undefined) =>").indent(() => {
+        writer.writeLine("delivery.send({");
+        writer.indent(() => {
+          writer.writeLine("system,");
+          writer.writeLine("operation: system.operations[name] as rt.OperationDefinition,");
+          writer.writeLine("params,");
+          writer.writeLine("body,");
+          writer.writeLine("...(options?.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),");
+        });
+        writer.writeLine("});");
+      });
+      writer.write("return {").newLine();
+      writer.indent(() => {
+        for (const [opName, op] of operations) {
+          const hasBody = !(op.method === "GET" || op.method === "DELETE") && op.request !== undefined;
+          const result = bodyType(op.response) ?? "unknown";
+          const literal = valueWriter(opName);
+          writer.write(`${propertyKey(opName)}: `);
+          writer.write(hasBody ? "(params, body, options) => " : "(params, options) => ");
+          writer.write(`call(`);
+          literal(writer);
+          writer.write(`, params, ${hasBody ? "body" : "undefined"}, options) as Promise<${result}>,`).newLine();
+        }
+      });
+      writer.write("};");
+    },
+  });
+
+  const files: EmittedFile[] = [project.structure(`systems/${file}.ts`, specPath, { statements })];
+  if (validatorNames.size > 0) {
+    const entries = [...validatorNames].map(([schema, name]) => ({ name, schema: withDefinitions(schemas[schema] as JsonSchema, schemas) }));
+    files.push({ path: `systems/${file}.validators.js`, text: validatorModule(entries, headerLine(specPath)) });
+    files.push(project.structure(`systems/${file}.validators.d.ts`, specPath, { statements: validatorDeclarations([...validatorNames.values()]) }));
+  }
+  return files;
+}
