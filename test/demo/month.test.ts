@@ -40,12 +40,13 @@ describe("generateMonth", () => {
     const month = generateMonth(small);
     const byId = (id: string) => month.events.filter((e) => "timeEntryId" in e.payload && e.payload.timeEntryId === id);
     const duplicate = month.events.find((e) => e.mess === "duplicate" && e.event === "timeEntryApproved");
-    expect(duplicate).toBeDefined();
-    const sends = byId((duplicate?.payload as { timeEntryId: string }).timeEntryId);
-    expect(JSON.stringify(sends[0]?.payload)).toBe(JSON.stringify(duplicate?.payload));
+    if (duplicate === undefined) throw new Error("the month has no duplicate");
+    const sends = byId((duplicate.payload as { timeEntryId: string }).timeEntryId);
+    expect(JSON.stringify(sends[0]?.payload)).toBe(JSON.stringify(duplicate.payload));
     const edit = month.events.find((e) => e.mess === "edited-after-approval");
-    const [first, last] = [byId((edit?.payload as { timeEntryId: string }).timeEntryId)[0], edit];
-    expect((last?.payload as { duration: number }).duration - (first?.payload as { duration: number }).duration).toBe(60);
+    if (edit === undefined) throw new Error("the month has no edit");
+    const first = byId((edit.payload as { timeEntryId: string }).timeEntryId)[0];
+    expect((edit.payload as { duration: number }).duration - (first?.payload as { duration: number }).duration).toBe(60);
   });
 
   it("orders the events by the month's clock", () => {
