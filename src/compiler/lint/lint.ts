@@ -107,9 +107,21 @@ export function lintProgram(program: Program, options: LintOptions = {}): LintDi
   return sortDiagnostics(kept) as LintDiagnostic[];
 }
 
+/** The outcome of a whole lint run: the findings and every rule that could have reported them. */
+export interface LintRun {
+  findings: LintDiagnostic[];
+  rules: LintRule[];
+}
+
+/** Loads the Policy's custom rules, then lints; returns the findings and the rules in play. */
+export async function lintRun(program: Program, options: LintOptions = {}): Promise<LintRun> {
+  const [loaded, errors] = await loadCustomRules(program);
+  const customRules = [...(options.customRules ?? []), ...loaded];
+  const findings = lintProgram(program, { ...options, customRules });
+  return { findings: sortDiagnostics([...errors.map((d) => asLint(d, "")), ...findings]) as LintDiagnostic[], rules: allRules(customRules) };
+}
+
 /** Loads the Policy's custom rules, then lints; what `spec lint` and `spec compile` run. */
 export async function lintProject(program: Program, options: LintOptions = {}): Promise<LintDiagnostic[]> {
-  const [customRules, errors] = await loadCustomRules(program);
-  const findings = lintProgram(program, { ...options, customRules: [...(options.customRules ?? []), ...customRules] });
-  return sortDiagnostics([...errors.map((d) => asLint(d, "")), ...findings]) as LintDiagnostic[];
+  return (await lintRun(program, options)).findings;
 }

@@ -46,6 +46,10 @@ export interface LintRule {
   category: RuleCategory;
   /** True when `recommended` enables the rule; `strict` enables every rule. */
   recommended: boolean;
+  /** Why the rule exists, for its docs page. */
+  rationale?: string;
+  /** Short YAML excerpts for the docs page: one the rule reports, one it accepts. */
+  examples?: { failing: string; passing: string };
   check(context: RuleContext): void;
 }
 

@@ -9,6 +9,12 @@ export const createAllowedRule: LintRule = {
   docs: ruleDocs("create-allowed"),
   category: "ownership",
   recommended: true,
+  rationale:
+    "Records created in the wrong system are duplicates waiting to happen: the PSA creates projects, the ERP mirrors them. Only the systems an Ownership lists under `create` may receive create or upsert calls for the entity.",
+  examples: {
+    failing: "# Ownership of Project: create [psa]\nsteps:\n  - deliver: { operation: erp.createProject }   # effect: create",
+    passing: "# Ownership of Project: create [psa, erp]\nsteps:\n  - deliver: { operation: erp.createProject }",
+  },
   check({ set, report }) {
     for (const d of deliveries(set)) {
       const entity = d.operation?.entity;

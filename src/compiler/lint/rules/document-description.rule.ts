@@ -8,6 +8,12 @@ export const documentDescriptionRule: LintRule = {
   docs: ruleDocs("document-description"),
   category: "hygiene",
   recommended: true,
+  rationale:
+    "Reviewers and operators read specs without their authors; a description says what the document is for.",
+  examples: {
+    failing: "metadata:\n  name: time-to-revenue\n  team: finance-ops",
+    passing: "metadata:\n  name: time-to-revenue\n  team: finance-ops\n  description: Approved time is priced, its cost posted to the ERP and billable items queued.",
+  },
   check({ set, report }) {
     for (const doc of set.documents) {
       if ((doc.value.metadata.description ?? "").trim() !== "") continue;

@@ -8,6 +8,12 @@ export const documentTeamRule: LintRule = {
   docs: ruleDocs("document-team"),
   category: "hygiene",
   recommended: true,
+  rationale:
+    "Every document needs an owning team: who reviews its changes, who is paged when it breaks.",
+  examples: {
+    failing: "metadata:\n  name: time-to-revenue",
+    passing: "metadata:\n  name: time-to-revenue\n  team: finance-ops",
+  },
   check({ set, report }) {
     for (const doc of set.documents) {
       if (doc.value.metadata.team !== undefined) continue;

@@ -8,6 +8,12 @@ export const documentVersionRule: LintRule = {
   docs: ruleDocs("document-version"),
   category: "api",
   recommended: true,
+  rationale:
+    "`spec breaking` holds each breaking change to a major version bump of the changed document; a document without a version cannot be held to it.",
+  examples: {
+    failing: "metadata:\n  name: Invoice\n  team: billing-ops",
+    passing: "metadata:\n  name: Invoice\n  version: 1.2.0\n  team: billing-ops",
+  },
   check({ set, report }) {
     for (const doc of set.documents) {
       if (doc.value.metadata.version !== undefined) continue;

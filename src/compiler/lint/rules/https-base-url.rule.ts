@@ -18,6 +18,12 @@ export const httpsBaseUrlRule: LintRule = {
   docs: ruleDocs("https-base-url"),
   category: "api",
   recommended: true,
+  rationale:
+    "Base URLs differ per environment (sandbox, production), so they come from configuration; and credentials and financial data travel only over TLS.",
+  examples: {
+    failing: "baseUrl: { env: ERP_BASE_URL, default: \"http://erp.example.com/api\" }",
+    passing: "baseUrl: { env: ERP_BASE_URL, default: \"https://erp.example.com/api\" }",
+  },
   check({ set, report }) {
     for (const system of set.systems.values()) {
       if (!("env" in system.value.spec.baseUrl)) {

@@ -13,6 +13,12 @@ export const mappingRequiredFieldsRule: LintRule = {
   docs: ruleDocs("mapping-required-fields"),
   category: "data",
   recommended: true,
+  rationale:
+    "A mapping that leaves a required field of its target unset produces requests the target rejects, or canonical records that fail validation downstream.",
+  examples: {
+    failing: "target: { system: erp, schema: Journal }   # required: [reference, hours]\nexpression: |\n  { \"reference\": timeEntryId }",
+    passing: "target: { system: erp, schema: Journal }\nexpression: |\n  { \"reference\": timeEntryId, \"hours\": $string(minutes / 60) }",
+  },
   check({ set, report }) {
     for (const mapping of set.mappings.values()) {
       const target = shapeOf(set, mapping.value.spec.target);

@@ -27,6 +27,12 @@ export const moneyDecimalRule: LintRule = {
   docs: ruleDocs("money-decimal"),
   category: "data",
   recommended: true,
+  rationale:
+    "Binary floats cannot hold 0.10 exactly; sums of them drift by cents, and reconciliations then disagree. Amounts are `money` (decimal with a currency) or `decimal`.",
+  examples: {
+    failing: "fields:\n  billAmount: { type: number }",
+    passing: "fields:\n  billAmount: { type: money, currencyField: currency, scale: 2 }\n  currency: { type: currency }",
+  },
   check({ set, report, options }) {
     const pattern = new RegExp(typeof options["pattern"] === "string" ? options["pattern"] : DEFAULT_PATTERN, "i");
     const every = options["allNumbers"] === true;

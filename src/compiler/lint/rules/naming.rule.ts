@@ -20,6 +20,12 @@ export const namingRule: LintRule = {
   docs: ruleDocs("naming"),
   category: "hygiene",
   recommended: true,
+  rationale:
+    "Consistent names make specs searchable and generated identifiers predictable. Entities are PascalCase, other documents kebab-case, unless the policy's `naming` sets other patterns.",
+  examples: {
+    failing: "kind: Route\nmetadata: { name: TimeToRevenue }",
+    passing: "kind: Route\nmetadata: { name: time-to-revenue }",
+  },
   check({ set, report, options }) {
     const naming = (options["naming"] ?? {}) as Partial<Record<KindName, string>>;
     const compiled = new Map<string, RegExp>();

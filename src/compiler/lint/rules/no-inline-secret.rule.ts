@@ -35,6 +35,12 @@ export const noInlineSecretRule: LintRule = {
   docs: ruleDocs("no-inline-secret"),
   category: "api",
   recommended: true,
+  rationale:
+    "Specs live in git and are read by many; a credential written in one is leaked. Like gitleaks' generic-api-key rule, the linter flags values under secret-sounding keys that look random (entropy of at least 3.5 bits per character).",
+  examples: {
+    failing: "auth:\n  type: api-key\n  header: X-Api-Key\n  key: { env: ERP_API_KEY, default: \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\" }",
+    passing: "auth:\n  type: api-key\n  header: X-Api-Key\n  key: { secret: erp/api-key }",
+  },
   check({ set, report, options }) {
     const threshold = typeof options["entropy"] === "number" ? options["entropy"] : DEFAULT_ENTROPY;
     for (const doc of set.documents) {

@@ -25,6 +25,12 @@ export const noSyncLoopRule: LintRule = {
   docs: ruleDocs("no-sync-loop"),
   category: "ownership",
   recommended: true,
+  rationale:
+    "When one route carries changes from A to B and another from B back to A, every change echoes forever, burning API quota and rewriting records. A guard that ignores changes originating in the target breaks the loop.",
+  examples: {
+    failing: "# route psa-to-erp: psa.projectChanged -> erp.updateProject\n# route erp-to-psa: erp.projectChanged -> psa.updateProject\nspec:\n  trigger: { event: psa.projectChanged }",
+    passing: "spec:\n  trigger: { event: psa.projectChanged }\n  guard: { ignoreOrigin: [erp] }",
+  },
   check({ set, report }) {
     const flows: Flow[] = [];
     const seen = new Set<string>();

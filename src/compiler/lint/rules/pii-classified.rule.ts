@@ -22,6 +22,12 @@ export const piiClassifiedRule: LintRule = {
   docs: ruleDocs("pii-classified"),
   category: "data",
   recommended: false,
+  rationale:
+    "The PII clearance rule can only follow fields that are classified. Fields named like personal data (email, phone, address, tax and bank ids) should say so. Enabled by `strict`.",
+  examples: {
+    failing: "fields:\n  email: { type: string }",
+    passing: "fields:\n  email: { type: string, classification: pii }",
+  },
   check({ set, report, options }) {
     const pattern = new RegExp(typeof options["pattern"] === "string" ? options["pattern"] : DEFAULT_PATTERN);
     for (const entity of set.entities.values()) {

@@ -14,6 +14,12 @@ export const piiClearanceRule: LintRule = {
   docs: ruleDocs("pii-clearance"),
   category: "data",
   recommended: true,
+  rationale:
+    "Personal data may only go to systems cleared to hold it (GDPR, client contracts). A delivery that carries fields classified `pii` to a system whose `classification` lacks `pii` leaks it.",
+  examples: {
+    failing: "# erp: classification [internal, confidential]\n# the mapping's target schema has email: { type: string, x-classification: pii }\nsteps:\n  - deliver: { operation: erp.upsertEmployee, mapping: resource-to-employee }",
+    passing: "# erp: classification [internal, confidential, pii]\nsteps:\n  - deliver: { operation: erp.upsertEmployee, mapping: resource-to-employee }",
+  },
   check({ set, report }) {
     for (const d of deliveries(set)) {
       const system = set.systems.get(d.system);

@@ -14,6 +14,12 @@ export const routeOrderingKeyRule: LintRule = {
   docs: ruleDocs("route-ordering-key"),
   category: "reliability",
   recommended: true,
+  rationale:
+    "Events about one record can arrive out of order; applying an older update after a newer one overwrites good data. An ordering key makes the runtime apply changes to the same record one at a time, in order.",
+  examples: {
+    failing: "spec:\n  idempotencyKey: [invoiceId, updatedDateUtc]\n  steps:\n    - deliver: { operation: psa.updateInvoiceStatus }   # effect: update",
+    passing: "spec:\n  idempotencyKey: [invoiceId, updatedDateUtc]\n  orderingKey: [invoiceId]\n  steps:\n    - deliver: { operation: psa.updateInvoiceStatus }",
+  },
   check({ set, report }) {
     for (const route of set.routes.values()) {
       if (route.value.spec.orderingKey !== undefined) continue;

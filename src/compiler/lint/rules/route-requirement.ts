@@ -13,6 +13,8 @@ export interface RouteRequirement {
   /** The message when it is missing. */
   missing: string;
   present(spec: RouteSpec): boolean;
+  rationale: string;
+  examples: { failing: string; passing: string };
 }
 
 /** Makes a rule that reports side-effecting routes lacking a declaration. */
@@ -24,6 +26,8 @@ export function routeRequirementRule(requirement: RouteRequirement): LintRule {
     docs: ruleDocs(requirement.name),
     category: "reliability",
     recommended: true,
+    rationale: requirement.rationale,
+    examples: requirement.examples,
     check({ set, report }) {
       for (const route of set.routes.values()) {
         if (requirement.present(route.value.spec) || !isSideEffecting(set, route)) continue;

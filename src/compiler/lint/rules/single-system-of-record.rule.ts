@@ -8,6 +8,12 @@ export const singleSystemOfRecordRule: LintRule = {
   docs: ruleDocs("single-system-of-record"),
   category: "ownership",
   recommended: true,
+  rationale:
+    "Two systems that both believe they hold the truth about a record will overwrite each other, and nobody can say which value is right. Naming one system of record per entity, and per field where it differs, is what every other ownership rule builds on.",
+  examples: {
+    failing: "kind: Entity\nmetadata: { name: Invoice }\n# ...and no Ownership document names a system of record for Invoice",
+    passing: "kind: Ownership\nmetadata: { name: invoice }\nspec:\n  entity: Invoice\n  systemOfRecord: billing\n  steward: billing-ops\n  create: [billing]\n  fields:\n    erpInvoiceId: { systemOfRecord: erp }",
+  },
   check({ set, report }) {
     for (const entity of set.entities.values()) {
       if (set.ownershipOf.has(entity.name)) continue;

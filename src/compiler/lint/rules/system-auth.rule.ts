@@ -17,6 +17,12 @@ export const systemAuthRule: LintRule = {
   docs: ruleDocs("system-auth"),
   category: "api",
   recommended: true,
+  rationale:
+    "Every system the integration calls must authenticate, with each credential referenced from the environment or the secret store, so the runtime can call it and nobody pastes a key into a spec.",
+  examples: {
+    failing: "auth:\n  type: oauth2-client-credentials\n  clientId: { env: ERP_CLIENT_ID }",
+    passing: "auth:\n  type: oauth2-client-credentials\n  tokenUrl: { env: ERP_TOKEN_URL, default: \"https://identity.example.com/connect/token\" }\n  clientId: { env: ERP_CLIENT_ID }\n  clientSecret: { secret: erp/client-secret }",
+  },
   check({ set, report }) {
     for (const system of set.systems.values()) {
       const auth = system.value.spec.auth;

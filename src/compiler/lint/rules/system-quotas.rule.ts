@@ -8,6 +8,12 @@ export const systemQuotasRule: LintRule = {
   docs: ruleDocs("system-quotas"),
   category: "api",
   recommended: true,
+  rationale:
+    "Vendors enforce rate limits (Xero: 60 calls a minute, 5,000 a day). The runtime sets its rate limiter and concurrency from the declared quotas; without them it finds the limits by being throttled.",
+  examples: {
+    failing: "spec:\n  role: erp\n  auth: { type: api-key, header: X-Api-Key, key: { secret: erp/key } }",
+    passing: "spec:\n  role: erp\n  auth: { type: api-key, header: X-Api-Key, key: { secret: erp/key } }\n  quotas: { requestsPerMinute: 60, concurrency: 5, requestsPerDay: 5000 }",
+  },
   check({ set, report }) {
     for (const system of set.systems.values()) {
       if (system.value.spec.quotas !== undefined) continue;

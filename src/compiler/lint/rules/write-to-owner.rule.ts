@@ -13,6 +13,12 @@ export const writeToOwnerRule: LintRule = {
   docs: ruleDocs("write-to-owner"),
   category: "ownership",
   recommended: true,
+  rationale:
+    "Writing an entity into a system that neither owns it, may update it, nor keeps a replica of it creates a second, unsanctioned copy of the truth. Field owners matter as much: the billing platform must not overwrite a field the ERP owns.",
+  examples: {
+    failing: "# Ownership of Invoice: systemOfRecord billing, replicas [erp]\nsteps:\n  - deliver: { operation: psa.updateInvoice }   # psa is not an owner, updater or replica",
+    passing: "# Ownership of Invoice: systemOfRecord billing, replicas [erp, psa]\nsteps:\n  - deliver: { operation: psa.updateInvoice }",
+  },
   check({ set, report }) {
     for (const d of deliveries(set)) {
       const entity = d.operation?.entity;
