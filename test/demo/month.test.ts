@@ -46,7 +46,7 @@ describe("generateMonth", () => {
     const edit = month.events.find((e) => e.mess === "edited-after-approval");
     if (edit === undefined) throw new Error("the month has no edit");
     const first = byId((edit.payload as { timeEntryId: string }).timeEntryId)[0];
-    expect((edit.payload as { duration: number }).duration - (first?.payload as { duration: number }).duration).toBe(60);
+    expect((edit.payload as { duration: number }).duration - ((first?.payload ?? { duration: 0 }) as { duration: number }).duration).toBe(60);
   });
 
   it("orders the events by the month's clock", () => {
