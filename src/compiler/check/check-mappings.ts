@@ -2,6 +2,7 @@
 import type { Shape } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import { checkJsonata } from "./check-jsonata.ts";
+import { checkMappingTypes } from "./mapping-types/check-mapping-types.ts";
 import { type CheckContext, expectName } from "./report.ts";
 import type { BoundDocument } from "./spec-set.ts";
 
@@ -40,5 +41,5 @@ export function checkMapping(cx: CheckContext, doc: BoundDocument<"Mapping">): v
       if (system !== undefined) expectName(cx, doc, [...at, side], "system", system, cx.set.systems.keys(), { kind: "System" });
     }
   }
-  checkJsonata(cx, doc, ["spec", "expression"], spec.expression);
+  checkMappingTypes(cx, doc, checkJsonata(cx, doc, ["spec", "expression"], spec.expression));
 }

@@ -86,6 +86,24 @@ export const messages = {
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
   "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "dsl-syntax": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "dsl-unexpected-character": {
+    severity: "error",
+    message: (p: { text: string }) => `unexpected '${p.text}': not part of any word, number, string or symbol of the sync DSL`,
+  },
+  "dsl-unterminated-string": {
+    severity: "error",
+    message: () => "this string is not closed: end it with '\"' on the same line (write a line break as \\n)",
+  },
+  "dsl-invalid-escape": {
+    severity: "error",
+    message: (p: { escape: string }) => `'${p.escape}' is not an escape; use \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX`,
+  },
+  "dsl-unterminated-block": {
+    severity: "error",
+    message: (p: { what: string; close: string }) => `this ${p.what} is never closed: end it with '${p.close}'`,
+  },
+  "dsl-unbalanced-braces": { severity: "error", message: (p: { detail: string }) => `the braces in this JSONata block do not balance: ${p.detail}` },
   "unknown-policy": {
     severity: "error",
     message: (p: { name: string }) => `the project file names policy '${p.name}', but no Policy document has that name`,
@@ -101,6 +119,25 @@ export const messages = {
   },
   "custom-rule-error": { severity: "error", message: (p: { name: string; detail: string }) => `custom rule '${p.name}': ${p.detail}` },
   "invalid-baseline": { severity: "error", message: (p: { detail: string }) => `cannot read the baseline: ${p.detail}` },
+  "mapping-unknown-path": {
+    severity: "error",
+    message: (p: { path: string; field: string; shape: string; suggestion?: string }) =>
+      `the mapping reads '${p.path}', but '${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+  },
+  "mapping-missing-field": {
+    severity: "error",
+    message: (p: { field: string; shape: string }) => `the mapping never sets '${p.field}', a required field of ${p.shape}`,
+  },
+  "mapping-unknown-target": {
+    severity: "error",
+    message: (p: { field: string; shape: string; suggestion?: string }) =>
+      `the mapping sets '${p.field}', which is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+  },
+  "mapping-wrong-type": {
+    severity: "error",
+    message: (p: { field: string; expected: string; actual: string }) => `'${p.field}' is ${p.expected}, but the mapping puts ${p.actual} there`,
+  },
+  "mapping-undecidable": { severity: "hint", message: (p: { detail: string }) => `the mapping's types cannot be checked here: ${p.detail}` },
 } as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
 
 /** A code in the front end's table. */

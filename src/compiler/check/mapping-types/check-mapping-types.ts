@@ -1,0 +1,150 @@
+/**
+ * The mapping type check: what a Mapping's JSONata reads must exist in its source shape, what it
+ * produces must set every required field of its target shape, and no field may receive a value
+ * of an obviously wrong type. Findings are located inside the JSONata text. Where the expression
+ * is beyond inference (its result is not an object constructor), a hint says so.
+ */
+import { diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
+import { suggest } from "../../diagnostics/suggest.ts";
+import type { CheckContext } from "../report.ts";
+import type { ShapeField } from "../shapes.ts";
+import { type BoundDocument, shapeOf } from "../spec-set.ts";
+import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
+import { type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
+
+const EXPRESSION = ["spec", "expression"];
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+
+const ARTICLE: Record<string, string> = {
+  string: "a string",
+  decimal: "a decimal",
+  number: "a number",
+  boolean: "a boolean",
+  date: "a date",
+  object: "an object",
+  array: "an array",
+};
+
+function describe(value: ValueKind): string {
+  if (value.kind === "string" && "literal" in value && value.literal !== undefined) return `the string ${JSON.stringify(value.literal)}`;
+  if (value.kind === "decimal") return "a decimal string";
+  return ARTICLE[value.kind] ?? value.kind;
+}
+
+/** Why `value` cannot go into `target`, or undefined when it can (or cannot be told). */
+export function mismatch(target: ShapeField, value: ValueKind): string | undefined {
+  if (value.kind === "unknown" || value.kind === "null") return undefined;
+  const want = fieldKind(target).kind;
+  if (want === "unknown") return undefined;
+  if (want === "array") return value.kind === "array" ? undefined : describe(value);
+  if (want === "object") return value.kind === "object" ? undefined : describe(value);
+  if (value.kind === "array" || value.kind === "object") return describe(value);
+  const literal = value.kind === "string" && "literal" in value ? value.literal : undefined;
+  const fromField = "field" in value && value.field !== undefined;
+  switch (want) {
+    case "decimal":
+      if (value.kind === "decimal") return undefined;
+      if (value.kind === "string") return literal !== undefined ? (DECIMAL.test(literal) ? undefined : describe(value)) : fromField ? describe(value) : undefined;
+      return value.kind === "number" ? "a number (decimals are strings: use $string())" : describe(value);
+    case "number":
+      return value.kind === "number" ? undefined : describe(value);
+    case "boolean":
+      return value.kind === "boolean" ? undefined : describe(value);
+    default:
+      if (value.kind === "number" || value.kind === "boolean") return describe(value);
+      if (literal !== undefined && target.values !== undefined && !target.values.includes(literal)) return `${describe(value)}, not one of ${target.values.join(", ")}`;
+      return undefined;
+  }
+}
+
+interface Run {
+  cx: CheckContext;
+  doc: BoundDocument<"Mapping">;
+  inf: Inference;
+  locate(start: number, length: number): Location;
+}
+
+function keyStart(key: JsonataNode): number {
+  const text = String(key.value);
+  const end = key.position ?? 0;
+  return Math.max(0, end - text.length - 2);
+}
+
+function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNode][], source: Fields, target: Fields, label: string): void {
+  const set = new Set<string>();
+  let decided = true;
+  for (const [key, value] of pairs) {
+    const kind = infer(run.inf, value, source);
+    if (key.type !== "string") {
+      decided = false;
+      continue;
+    }
+    const name = String(key.value);
+    set.add(name);
+    if (target === undefined) continue;
+    const field = target.get(name);
+    const at = run.locate(keyStart(key), name.length + 2);
+    if (field === undefined) {
+      const suggestion = suggest(name, [...target.keys()]);
+      run.cx.report(diagnostic("mapping-unknown-target", { field: name, shape: label, ...(suggestion === undefined ? {} : { suggestion }) }, at));
+      continue;
+    }
+    const nested = objectPairs(resultNode(value));
+    if (nested !== undefined && field.fields !== undefined && field.array !== true) {
+      checkObject(run, resultNode(value), nested, source, field.fields, `${label}.${name}`);
+      continue;
+    }
+    const wrong = mismatch(field, kind);
+    if (wrong !== undefined) {
+      run.cx.report(diagnostic("mapping-wrong-type", { field: `${label}.${name}`, expected: ARTICLE[fieldKind(field).kind] ?? field.type, actual: wrong }, at));
+    }
+  }
+  if (target === undefined) return;
+  if (!decided) {
+    run.cx.report(diagnostic("mapping-undecidable", { detail: `an object key of ${label} is computed` }, run.locate((node.position ?? 1) - 1, 1)));
+    return;
+  }
+  for (const [name, field] of target) {
+    if (field.required && !set.has(name)) {
+      run.cx.report(diagnostic("mapping-missing-field", { field: name, shape: label }, run.locate((node.position ?? 1) - 1, 1)));
+    }
+  }
+}
+
+/** Type-checks one mapping whose JSONata parsed to `ast`. */
+export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping">, ast: unknown): void {
+  if (ast === null || typeof ast !== "object") return;
+  const spec = doc.value.spec;
+  const source = shapeOf(cx.set, spec.source);
+  const target = shapeOf(cx.set, spec.target);
+  if (source === undefined || target === undefined) return;
+  const text = spec.expression;
+  const whole = doc.source.locate(EXPRESSION);
+  const offsets = doc.source.stringOffsets?.(EXPRESSION);
+  const locate = (start: number, length: number): Location => {
+    if (offsets === undefined) return whole;
+    const from = Math.max(0, Math.min(text.length, start));
+    const to = Math.max(from + 1, Math.min(text.length, start + length));
+    return { file: whole.file, start: offsets(from), end: offsets(to - 1) + 1 };
+  };
+  const run: Run = { cx, doc, inf: { text, label: source.label, unknownReads: [] }, locate };
+  const root = resultNode(ast as JsonataNode);
+  const pairs = objectPairs(root);
+  if (pairs !== undefined) checkObject(run, root, pairs, source.fields, target.fields, target.label);
+  else {
+    const kind = infer(run.inf, ast as JsonataNode, source.fields);
+    if (target.fields !== undefined && kind.kind !== "object") {
+      cx.report(diagnostic("mapping-undecidable", { detail: "its result is not an object constructor, so the fields it sets are unknown" }, locate(0, 1)));
+    }
+  }
+  for (const read of run.inf.unknownReads) {
+    const suggestion = suggest(read.segment, read.candidates);
+    cx.report(
+      diagnostic(
+        "mapping-unknown-path",
+        { path: read.path, field: read.segment, shape: read.within, ...(suggestion === undefined ? {} : { suggestion }) },
+        locate(read.start, read.segment.length),
+      ),
+    );
+  }
+}
