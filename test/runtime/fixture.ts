@@ -102,6 +102,7 @@ export const FIXTURE_FILES: Record<string, string> = {
     projectId: { type: reference, entity: Project, required: true }
     minutes: { type: integer, required: true }
     billable: { type: boolean }
+    erpProjectId: { type: string, description: "The ERP's id of the project, added by enrichment." }
 `,
   "specs/ownership.yaml": `${head("Ownership", "project")}spec:
   entity: Project
@@ -156,7 +157,7 @@ ${head("Route", "time-to-revenue")}spec:
       when: "billable = true"
       deliver: { operation: billing.queueItem }
   policies:
-    retry: { maxAttempts: 4, backoff: exponential, initialDelay: 100ms, maxDelay: 2s }
+    retry: { maxAttempts: 10, backoff: exponential, initialDelay: 100ms, maxDelay: 2s }
     circuitBreaker: { failureThreshold: 5, resetAfter: 1s, halfOpenProbes: 2 }
     deadLetter: { queue: time-dlq }
     exceptions: { queue: time-exceptions, owner: finance-ops }

@@ -245,7 +245,7 @@ export function createSqlStore(db: Database): Store {
     const status = { delivered: "delivered", retry: "pending", dead: "dead", exception: "exception" }[s.outcome];
     const [row] = await sql.all<Row>(
       `UPDATE outbox SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?, last_error = ?,
-         target_id = ?, delivered_at = ?
+         target_id = ?, delivered_at = ?, attempts = attempts - ?
        WHERE id = ? AND attempts = ? AND status = 'processing'
        RETURNING event_id, route, system, operation, body, trace_id, xref, attempts`,
       [
@@ -254,6 +254,7 @@ export function createSqlStore(db: Database): Store {
         s.outcome === "retry" ? s.error : s.outcome === "dead" || s.outcome === "exception" ? s.issue.reason : null,
         s.outcome === "delivered" ? (s.targetId ?? null) : null,
         s.outcome === "delivered" ? s.now : null,
+        s.outcome === "retry" && s.refund === true ? 1 : 0,
         s.deliveryId,
         s.attempt,
       ],
@@ -273,6 +274,7 @@ export function createSqlStore(db: Database): Store {
         break;
       }
       case "retry":
+        if (s.refund === true) break;
         audit.push({ ...base, action: "delivery.retry", detail: { target, error: s.error, attempt: s.attempt, availableAt: s.availableAt } });
         break;
       case "dead":

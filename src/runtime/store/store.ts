@@ -109,7 +109,13 @@ export interface ClaimedDelivery {
 /** How a worker finished with a leased delivery. */
 export type DeliverySettlement = { deliveryId: number; attempt: number; worker: string; now: number } & (
   | { outcome: "delivered"; targetId?: string; status: number }
-  | { outcome: "retry"; availableAt: number; error: string }
+  | {
+      outcome: "retry";
+      availableAt: number;
+      error: string;
+      /** True when no call was made (the breaker was open): the attempt is not counted. */
+      refund?: boolean;
+    }
   | { outcome: "dead"; issue: IssueTarget }
   | { outcome: "exception"; issue: IssueTarget }
 );

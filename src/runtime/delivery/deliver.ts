@@ -1,0 +1,186 @@
+/**
+ * One delivery attempt: the request built from the outbox row (URL, credentials, the idempotency
+ * key or external id), the system's breaker, rate limit and concurrency cap, and the answer
+ * classified into a settlement:
+ *
+ * | answer | settlement |
+ * | --- | --- |
+ * | 2xx | delivered (the target's id is kept as a cross-reference) |
+ * | network error, timeout, 408, 425, 429, 5xx | retry with backoff and jitter, `Retry-After` honoured; dead letter when attempts run out |
+ * | 409 | the target already holds a conflicting request for this key: its state is asked again by repeating the idempotent request later; a 409 that names the existing record counts as delivered |
+ * | other 4xx | exception queue: a person must look |
+ * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
+ */
+import type { PipelineDefinition, SystemDefinition } from "../pipeline.ts";
+import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
+import { createSemaphore, createTokenBucket, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
+import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
+import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
+import type { AuthHeaders } from "./auth.ts";
+import { NetworkError, type TargetResponse, type Transport } from "./transport.ts";
+
+/** A system as the delivery stage holds it at run time. */
+export interface SystemRuntime {
+  definition: SystemDefinition;
+  baseUrl: string;
+  auth: AuthHeaders;
+  breaker: CircuitBreaker;
+  bucket: TokenBucket | undefined;
+  concurrency: Semaphore | undefined;
+}
+
+/** What a delivery attempt needs from the engine. */
+export interface DeliveryContext {
+  systems: ReadonlyMap<string, SystemRuntime>;
+  pipelines: ReadonlyMap<string, PipelineDefinition>;
+  transport: Transport;
+  now(): number;
+  random(): number;
+  sleep(ms: number): Promise<void>;
+  worker: string;
+}
+
+/** Builds the run-time state of a system; the breaker comes from the first route that declares one. */
+export function systemRuntime(definition: SystemDefinition, baseUrl: string, auth: AuthHeaders, pipelines: readonly PipelineDefinition[]): SystemRuntime {
+  const declared = pipelines.find((p) => p.policies.circuitBreaker !== undefined && deliversTo(p, definition.name))?.policies.circuitBreaker;
+  const quotas = definition.quotas;
+  return {
+    definition,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    auth,
+    breaker: createCircuitBreaker(declared ?? DEFAULT_BREAKER),
+    bucket: quotas === undefined ? undefined : createTokenBucket(quotas.requestsPerMinute, quotas.burst),
+    concurrency: quotas?.concurrency === undefined ? undefined : createSemaphore(quotas.concurrency),
+  };
+}
+
+function deliversTo(pipeline: PipelineDefinition, system: string): boolean {
+  const visit = (steps: PipelineDefinition["steps"]): boolean =>
+    steps.some((s) => (s.kind === "deliver" && s.system === system) || (s.kind === "branch" && s.branches.some((b) => visit(b.steps))));
+  return visit(pipeline.steps);
+}
+
+const retryPolicies = new WeakMap<PipelineDefinition, RetryPolicy>();
+function policyOf(pipeline: PipelineDefinition | undefined): RetryPolicy {
+  if (pipeline === undefined) return DEFAULT_RETRY;
+  let policy = retryPolicies.get(pipeline);
+  if (policy === undefined) {
+    policy = retryPolicy(pipeline.policies.retry);
+    retryPolicies.set(pipeline, policy);
+  }
+  return policy;
+}
+
+function fillPath(path: string, body: unknown): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+    return encodeURIComponent(value === undefined ? "" : String(value));
+  });
+}
+
+function encode(body: unknown, encoding: "json" | "form"): string {
+  if (encoding === "json") return JSON.stringify(body);
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    form.set(key, typeof value === "object" ? JSON.stringify(value) : String(value));
+  }
+  return form.toString();
+}
+
+const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
+
+/** The id a target gave the record: the first `id`-like string or number in its answer. */
+export function targetIdOf(body: unknown, depth = 0): string | undefined {
+  if (depth > 3 || body === null || typeof body !== "object") return undefined;
+  if (Array.isArray(body)) return body.length > 0 ? targetIdOf(body[0], depth + 1) : undefined;
+  const record = body as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    if (ID_KEY.test(key) && (typeof value === "string" || typeof value === "number")) return String(value);
+  }
+  for (const value of Object.values(record)) {
+    const found = targetIdOf(value, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function describe(response: TargetResponse): string {
+  const body = response.body;
+  const detail = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
+  return `${response.status}${detail === "" ? "" : ` ${detail.slice(0, 300)}`}`;
+}
+
+/** Runs one attempt of a leased delivery and says how to settle it. Never throws. */
+export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): Promise<DeliverySettlement> {
+  const base = { deliveryId: d.id, attempt: d.attempt, worker: cx.worker };
+  const pipeline = cx.pipelines.get(d.route);
+  const exceptions = pipeline?.policies.exceptions;
+  const issue = (reason: string, kind: "dead" | "exception") => ({
+    queue: kind === "dead" ? (pipeline?.policies.deadLetterQueue ?? `${d.route}-dead-letters`) : (exceptions?.queue ?? `${d.route}-exceptions`),
+    owner: exceptions?.owner ?? "unassigned",
+    reason,
+  });
+  const system = cx.systems.get(d.system);
+  const operation = system?.definition.operations[d.operation];
+  if (system === undefined || operation === undefined) {
+    return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation} is not an operation of the loaded spec set`, "exception") };
+  }
+  const policy = policyOf(pipeline);
+  const retryOrDead = (error: string, retryAfterMs?: number): DeliverySettlement => {
+    const now = cx.now();
+    if (d.attempt >= policy.maxAttempts) {
+      return { ...base, now, outcome: "dead", issue: issue(`${d.system}.${d.operation} failed ${d.attempt} times; last: ${error}`, "dead") };
+    }
+    return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.attempt, cx.random, retryAfterMs), error };
+  };
+
+  if (!system.breaker.allow(cx.now())) {
+    return { ...base, now: cx.now(), outcome: "retry", availableAt: Math.max(system.breaker.retryAt(), cx.now() + 1), error: `the circuit to ${d.system} is open`, refund: true };
+  }
+  if (system.bucket !== undefined) {
+    for (let wait = system.bucket.take(cx.now()); wait > 0; wait = system.bucket.take(cx.now())) await cx.sleep(wait);
+  }
+  await system.concurrency?.acquire();
+  let response: TargetResponse;
+  try {
+    const headers: Record<string, string> = {
+      ...(await system.auth()),
+      "content-type": operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
+      "x-trace-id": d.traceId,
+    };
+    let body = d.body;
+    if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
+    if (operation.idempotency.mechanism === "upsert" && body !== null && typeof body === "object" && !Array.isArray(body)) {
+      const field = operation.idempotency.externalIdField;
+      const record = body as Record<string, unknown>;
+      if (record[field] === undefined) body = { ...record, [field]: d.idempotencyKey };
+    }
+    const timeoutMs = operation.timeoutMs ?? pipeline?.policies.timeoutMs ?? system.definition.timeoutMs ?? 30_000;
+    const request = { system: d.system, operation: d.operation, method: operation.method, url: system.baseUrl + fillPath(operation.path, body), headers, timeoutMs };
+    response = await cx.transport(operation.method === "GET" || operation.method === "DELETE" ? request : { ...request, body: encode(body, operation.encoding) });
+  } catch (error) {
+    system.breaker.failure(cx.now());
+    return retryOrDead(error instanceof NetworkError ? error.message : `${d.system}.${d.operation}: ${(error as Error).message}`);
+  } finally {
+    system.concurrency?.release();
+  }
+  const now = cx.now();
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    system.breaker.success();
+    const targetId = targetIdOf(response.body);
+    return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+  }
+  if (status === 409) {
+    system.breaker.success();
+    const targetId = targetIdOf(response.body);
+    if (targetId !== undefined) return { ...base, now, outcome: "delivered", status, targetId };
+    return retryOrDead(`${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+  }
+  if (status === 408 || status === 425 || status === 429 || status >= 500) {
+    if (status !== 429) system.breaker.failure(now);
+    return retryOrDead(`${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+  }
+  system.breaker.success();
+  return { ...base, now, outcome: "exception", issue: issue(`${d.system}.${d.operation} refused the request: ${describe(response)}`, "exception") };
+}

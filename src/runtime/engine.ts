@@ -1,0 +1,224 @@
+/**
+ * `createRuntime`: hosts compiled pipelines over a store. Intake offers events to the inbox (and
+ * answers only once they are durable); the processing loop leases events, runs their pipelines and
+ * commits the resulting deliveries to the outbox; the delivery loop leases deliveries and calls the
+ * targets under each system's policies. Time and randomness are injected.
+ */
+import { randomUUID } from "node:crypto";
+import { authHeaders, valueResolver } from "./delivery/auth.ts";
+import { attemptDelivery, type DeliveryContext, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
+import { fetchTransport, type Transport } from "./delivery/transport.ts";
+import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
+import { keyOf, lookupCache, type ProcessContext, processEvent } from "./process-event.ts";
+import { canonicalJson, sha256 } from "./store/canonical-json.ts";
+import type { AcceptOutcome, IncomingEvent, Store } from "./store/store.ts";
+
+/** Where time comes from. */
+export interface Clock {
+  now(): number;
+}
+
+/** The runtime's settings. Everything but `compiled` and `store` has a default. */
+export interface RuntimeOptions {
+  compiled: CompiledSpecSet;
+  store: Store;
+  /** How deliveries reach targets (default: HTTP with fetch). */
+  transport?: Transport;
+  /** Environment the systems' `{ env }` references and secrets are read from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  secrets?: (name: string) => string | undefined;
+  clock?: Clock;
+  /** A source of uniform numbers in [0, 1), for jitter. */
+  random?: () => number;
+  /** Waits in real time (rate limiting, idle polling). */
+  sleep?: (ms: number) => Promise<void>;
+  /** This worker's name in leases and the audit log. */
+  worker?: string;
+  /** Events or deliveries leased at once. */
+  batchSize?: number;
+  leaseMs?: number;
+  /** How long an idle loop waits before looking for work again. */
+  idleMs?: number;
+  /** Makes ids (trace ids); default random UUIDs. */
+  newId?: () => string;
+}
+
+/** A source of an event: a system event, or a canonical event. */
+export type EventSource = { system: string; event: string } | { canonical: string };
+
+/** What `offer` did with each payload, per route it triggers. */
+export interface OfferResult {
+  outcomes: AcceptOutcome[];
+  /** Payloads refused before the inbox (missing idempotency key fields), with the reason. */
+  refused: { route: string; reason: string }[];
+}
+
+/** A running runtime. */
+export interface Runtime {
+  readonly store: Store;
+  readonly worker: string;
+  /** Offers payloads from a source to every route it triggers; resolves once they are durable. */
+  offer(source: EventSource, payloads: readonly unknown[], options?: { traceId?: string }): Promise<OfferResult>;
+  /** One round: lease and process a batch of events, then a batch of deliveries. Returns the work done. */
+  step(): Promise<number>;
+  /** Steps until no work is ready at the clock's current time. */
+  drain(maxRounds?: number): Promise<void>;
+  /** Starts the processing and delivery loops. */
+  start(): void;
+  /** Stops the loops, lets in-flight work finish, gives back leases. */
+  stop(): Promise<void>;
+  /** The systems' run-time state (breakers), for tests and status. */
+  systems: ReadonlyMap<string, SystemRuntime>;
+}
+
+/** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { compiled, store } = options;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const worker = options.worker ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const batchSize = options.batchSize ?? 256;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const idleMs = options.idleMs ?? 50;
+  const newId = options.newId ?? randomUUID;
+  const env = options.env ?? process.env;
+  const resolve = valueResolver(env, options.secrets);
+
+  const pipelines = new Map(compiled.pipelines.map((p) => [p.route, p]));
+  const canonicalRoutes = new Map<string, PipelineDefinition[]>();
+  const eventRoutes = new Map<string, PipelineDefinition[]>();
+  for (const p of compiled.pipelines) {
+    const key = p.trigger.kind === "event" ? `${p.trigger.system}.${p.trigger.event}` : p.trigger.kind === "canonical" ? p.trigger.event : undefined;
+    const table = p.trigger.kind === "canonical" ? canonicalRoutes : eventRoutes;
+    if (key !== undefined) table.set(key, [...(table.get(key) ?? []), p]);
+  }
+  const systems = new Map<string, SystemRuntime>();
+  for (const [name, definition] of Object.entries(compiled.systems)) {
+    const baseUrl = resolve(definition.baseUrl, `${name}.baseUrl`);
+    systems.set(name, systemRuntime(definition, baseUrl, authHeaders(definition, resolve, { now: () => clock.now() }), compiled.pipelines));
+  }
+  const deliveryContext: DeliveryContext = {
+    systems,
+    pipelines,
+    transport: options.transport ?? fetchTransport(),
+    now: () => clock.now(),
+    random,
+    sleep,
+    worker,
+  };
+  const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
+
+  async function processBatch(): Promise<number> {
+    const now = clock.now();
+    const events = await store.claimEvents({ worker, limit: batchSize, now, leaseMs });
+    if (events.length === 0) return 0;
+    const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), now, worker };
+    const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
+    await store.settleEvents(settlements);
+    wakeDeliveries();
+    return events.length;
+  }
+
+  async function deliverBatch(): Promise<number> {
+    const deliveries = await store.claimDeliveries({ worker, limit: batchSize, now: clock.now(), leaseMs });
+    if (deliveries.length === 0) return 0;
+    const settlements = await Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
+    await store.settleDeliveries(settlements);
+    // A delivery may have recorded a cross-reference that wakes waiting events.
+    wakeEvents();
+    return deliveries.length;
+  }
+
+  let running = false;
+  const loops: Promise<void>[] = [];
+  let eventSignal: (() => void) | undefined;
+  let deliverySignal: (() => void) | undefined;
+  const wakeEvents = () => eventSignal?.();
+  const wakeDeliveries = () => deliverySignal?.();
+  const idle = (set: (wake: (() => void) | undefined) => void) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(finish, idleMs);
+      function finish() {
+        clearTimeout(timer);
+        set(undefined);
+        done();
+      }
+      set(finish);
+    });
+
+  async function loop(work: () => Promise<number>, set: (wake: (() => void) | undefined) => void): Promise<void> {
+    while (running) {
+      let done = 0;
+      try {
+        done = await work();
+      } catch (error) {
+        process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
+      }
+      if (done === 0 && running) await idle(set);
+    }
+  }
+
+  return {
+    store,
+    worker,
+    systems,
+    async offer(source, payloads, offerOptions = {}) {
+      const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
+      const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;
+      const incoming: IncomingEvent[] = [];
+      const refused: OfferResult["refused"] = [];
+      for (const payload of payloads) {
+        const traceId = offerOptions.traceId ?? newId();
+        for (const route of routes) {
+          const key = route.idempotencyKey.length === 0 ? sha256(canonicalJson(payload)) : keyOf(payload, route.idempotencyKey);
+          if (key === undefined) {
+            refused.push({ route: route.route, reason: `the payload lacks the idempotency key field(s) ${route.idempotencyKey.join(", ")}` });
+            continue;
+          }
+          const ordering = route.orderingKey === undefined ? undefined : keyOf(payload, route.orderingKey);
+          const exceptions = route.policies.exceptions;
+          incoming.push({
+            route: route.route,
+            key,
+            payload,
+            source: label,
+            traceId,
+            ...(ordering !== undefined ? { orderingKey: `${route.route}|${ordering}` } : {}),
+            ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
+          });
+        }
+      }
+      const outcomes = incoming.length === 0 ? [] : await store.accept(incoming, clock.now());
+      wakeEvents();
+      return { outcomes, refused };
+    },
+    async step() {
+      return (await processBatch()) + (await deliverBatch());
+    },
+    async drain(maxRounds = 10_000) {
+      for (let round = 0; round < maxRounds; round++) {
+        if ((await processBatch()) + (await deliverBatch()) === 0) return;
+      }
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loops.push(
+        loop(processBatch, (wake) => {
+          eventSignal = wake;
+        }),
+        loop(deliverBatch, (wake) => {
+          deliverySignal = wake;
+        }),
+      );
+    },
+    async stop() {
+      running = false;
+      eventSignal?.();
+      deliverySignal?.();
+      await Promise.all(loops.splice(0));
+      await store.releaseLeases(worker, clock.now());
+    },
+  };
+}

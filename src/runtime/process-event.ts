@@ -1,0 +1,215 @@
+/**
+ * Running a pipeline over one leased event: the steps in order (validate, map, enrich, classify,
+ * branch, require), collecting the deliveries and canonical events it produces. Nothing here
+ * writes: the result is a settlement the store commits in one transaction with the outbox rows.
+ */
+import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
+import { sha256 } from "./store/canonical-json.ts";
+import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
+
+/** Lookups a batch shares, so one event's xref read is not repeated for the next. */
+export interface LookupCache {
+  xref(entity: string, toSystem: string, fromId: string, fromSystem?: string): Promise<string | undefined>;
+  referenceData(entity: string, key: string): Promise<unknown>;
+}
+
+/** A cache over the store for one batch. */
+export function lookupCache(store: Store): LookupCache {
+  const xrefs = new Map<string, Promise<string | undefined>>();
+  const data = new Map<string, Promise<unknown>>();
+  return {
+    xref(entity, toSystem, fromId, fromSystem) {
+      const key = `${entity}\u0000${toSystem}\u0000${fromId}\u0000${fromSystem ?? ""}`;
+      let found = xrefs.get(key);
+      if (found === undefined) {
+        found = store.findXref(entity, toSystem, fromId, fromSystem);
+        xrefs.set(key, found);
+      }
+      return found;
+    },
+    referenceData(entity, key) {
+      const id = `${entity}\u0000${key}`;
+      let found = data.get(id);
+      if (found === undefined) {
+        found = store.referenceData(entity, key);
+        data.set(id, found);
+      }
+      return found;
+    },
+  };
+}
+
+/** What processing needs besides the event. */
+export interface ProcessContext {
+  pipelines: ReadonlyMap<string, PipelineDefinition>;
+  /** Routes triggered by each canonical event. */
+  canonicalRoutes: ReadonlyMap<string, readonly PipelineDefinition[]>;
+  operations: (system: string, operation: string) => { effect: string; entity?: string } | undefined;
+  lookups: LookupCache;
+  now: number;
+  worker: string;
+}
+
+/** Reads a dotted path from a record. */
+export function valueAt(record: unknown, path: string): unknown {
+  let current = record;
+  for (const segment of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** The values of key fields joined into one key; undefined when one is missing. */
+export function keyOf(record: unknown, fields: readonly string[]): string | undefined {
+  const values: string[] = [];
+  for (const field of fields) {
+    const value = valueAt(record, field);
+    if (value === undefined || value === null || typeof value === "object") return undefined;
+    values.push(String(value));
+  }
+  return values.join("|");
+}
+
+/** The step failed in a way a person must look at. */
+class StepFailure extends Error {}
+
+interface Run {
+  record: unknown;
+  classes: Record<string, string>;
+  deliveries: NewDelivery[];
+  emits: IncomingEvent[];
+  wait?: Dependency & { waitMs: number; label: string };
+}
+
+async function holds(transform: Transform | undefined, record: unknown, classes: Record<string, string>): Promise<boolean> {
+  if (transform === undefined) return true;
+  const value = await transform.evaluate(record, { class: classes });
+  return value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
+}
+
+const DEFAULT_WAIT_MS = 86_400_000;
+
+async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
+  for (const step of steps) {
+    if (run.wait !== undefined) return;
+    if (!(await holds(step.when, run.record, run.classes))) continue;
+    switch (step.kind) {
+      case "validate": {
+        const result = step.validator(run.record);
+        if (!result.valid) throw new StepFailure(`${step.entity} is invalid: ${result.errors.join("; ")}`);
+        break;
+      }
+      case "map":
+        run.record = await step.transform.evaluate(run.record, { class: run.classes });
+        if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
+        break;
+      case "enrich": {
+        const key = valueAt(run.record, step.key);
+        if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
+        let value: unknown;
+        if (step.lookup === "xref") {
+          value = await cx.lookups.xref(step.entity, step.to ?? "", String(key), step.from);
+          if (value === undefined) {
+            run.wait = { entity: step.entity, system: step.to ?? "", key: String(key), waitMs: DEFAULT_WAIT_MS, label: step.id };
+            return;
+          }
+        } else {
+          value = await cx.lookups.referenceData(step.entity, String(key));
+          if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
+        }
+        run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
+        break;
+      }
+      case "classify": {
+        let value = step.otherwise;
+        for (const rule of step.rules) {
+          if (await holds(rule.when, run.record, run.classes)) {
+            value = rule.value;
+            break;
+          }
+        }
+        run.classes = { ...run.classes, [step.as]: value };
+        break;
+      }
+      case "branch":
+        for (const branch of step.branches) {
+          if (await holds(branch.when, run.record, run.classes)) {
+            await runSteps(cx, pipeline, event, branch.steps, run);
+            break;
+          }
+        }
+        break;
+      case "require": {
+        const key = valueAt(run.record, step.key);
+        if (key === undefined || key === null) throw new StepFailure(`require needs ${step.key}, which the record lacks`);
+        const found = await cx.lookups.xref(step.entity, step.system, String(key));
+        if (found === undefined) {
+          run.wait = { entity: step.entity, system: step.system, key: String(key), waitMs: step.waitMs ?? DEFAULT_WAIT_MS, label: step.id };
+          return;
+        }
+        break;
+      }
+      case "deliver": {
+        const body = step.transform === undefined ? run.record : await step.transform.evaluate(run.record, { class: run.classes });
+        const operation = cx.operations(step.system, step.operation);
+        const delivery: NewDelivery = {
+          step: step.id,
+          system: step.system,
+          operation: step.operation,
+          idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
+          body,
+        };
+        if (operation?.entity !== undefined && (operation.effect === "create" || operation.effect === "upsert")) {
+          const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
+          delivery.xref = { entity: operation.entity, fromSystem, fromId: event.key };
+        }
+        run.deliveries.push(delivery);
+        break;
+      }
+      case "emit":
+        for (const target of cx.canonicalRoutes.get(step.event) ?? []) {
+          const key = keyOf(run.record, target.idempotencyKey) ?? `${pipeline.route}:${event.key}:${step.id}`;
+          const orderingKey = target.orderingKey === undefined ? undefined : keyOf(run.record, target.orderingKey);
+          const exceptions = target.policies.exceptions;
+          run.emits.push({
+            route: target.route,
+            key,
+            payload: run.record,
+            source: `canonical:${step.event}`,
+            traceId: event.traceId,
+            ...(orderingKey !== undefined ? { orderingKey: `${target.route}|${orderingKey}` } : {}),
+            ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
+          });
+        }
+        break;
+    }
+  }
+}
+
+/** Runs the event's pipeline and returns how to settle it. Never throws. */
+export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Promise<EventSettlement> {
+  const base = { eventId: event.id, attempt: event.attempt, worker: cx.worker, now: cx.now };
+  const pipeline = cx.pipelines.get(event.route);
+  const exceptions = pipeline?.policies.exceptions;
+  const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
+  if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
+  const run: Run = { record: event.payload, classes: {}, deliveries: [], emits: [] };
+  try {
+    if (pipeline.trigger.kind !== "schedule" && !(await holds(pipeline.trigger.when, event.payload, {}))) {
+      return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
+    }
+    await runSteps(cx, pipeline, event, pipeline.steps, run);
+  } catch (error) {
+    const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
+    return { ...base, outcome: "exception", issue: issue(reason) };
+  }
+  if (run.wait !== undefined) {
+    const { waitMs, label, ...dependency } = run.wait;
+    if (event.waitUntil !== null && cx.now >= event.waitUntil) {
+      return { ...base, outcome: "exception", issue: issue(`step ${label}: ${dependency.entity} ${dependency.key} did not reach ${dependency.system} in time`) };
+    }
+    return { ...base, outcome: "waiting", dependency, until: event.waitUntil ?? cx.now + waitMs };
+  }
+  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits };
+}

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, harness, project, time } from "./harness.ts";
+
+describe("the runtime", () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("holds approved time until its project exists in the ERP, then posts cost and queues the billable item", async () => {
+    h = await harness();
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, [time("t1", "p1")]);
+    await h.runtime.drain();
+    expect((await h.store.counts()).events).toEqual({ waiting: 1 });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    expect(h.erp.ledger.map((e) => [e.path, e.body])).toEqual([
+      ["/projects", { code: "p1", name: "Project p1" }],
+      ["/journals", { projectId: "erp-1", minutes: 60 }],
+    ]);
+    expect(h.billing.ledger.map((e) => e.body)).toEqual([expect.objectContaining({ timeEntryId: "t1", erpProjectId: "erp-1" })]);
+    expect((await h.store.counts()).deliveries).toEqual({ delivered: 3 });
+  });
+
+  it("posts once when the same event arrives twice and files a changed duplicate as an exception", async () => {
+    h = await harness();
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1"), project("p1")]);
+    const again = await h.runtime.offer({ system: "psa", event: "projectActivated" }, [{ ...project("p1"), name: "renamed" }]);
+    await h.runtime.drain();
+    expect(again.outcomes.map((o) => o.status)).toEqual(["conflict"]);
+    expect(h.erp.ledger).toHaveLength(1);
+    const [conflict] = await h.store.listIssues({ kind: "exception" });
+    expect(conflict).toMatchObject({ queue: "project-exceptions", owner: "delivery-ops", payload: { projectId: "p1", name: "renamed" } });
+  });
+
+  it("refuses a payload that lacks the route's idempotency key", async () => {
+    h = await harness();
+    const result = await h.runtime.offer({ system: "psa", event: "projectActivated" }, [{ name: "no id" }]);
+    expect(result.refused).toEqual([{ route: "project-activation", reason: "the payload lacks the idempotency key field(s) projectId" }]);
+  });
+
+  it("files invalid time in the route's exception queue with the field named", async () => {
+    h = await harness();
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, [{ timeEntryId: "t1", projectId: "p1", minutes: "sixty" }]);
+    await h.runtime.drain();
+    const [issue] = await h.store.listIssues();
+    expect(issue).toMatchObject({ kind: "exception", queue: "time-exceptions", owner: "finance-ops", reason: "TimeEntry is invalid: minutes must be integer" });
+  });
+
+  it("retries a 503 after the Retry-After the target asked for, then delivers", async () => {
+    h = await harness({ erp: { fault: ({ n }) => (n === 1 ? { status: 503, retryAfter: "7" } : undefined) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(0);
+    h.clock.advance(6_000);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(0);
+    h.clock.advance(1_000);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(1);
+  });
+
+  it("posts once when the target applied the effect but the answer was lost", async () => {
+    h = await harness({ erp: { fault: ({ n }) => (n === 1 ? "lost" : undefined) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    for (let i = 0; i < 5; i++) {
+      await h.runtime.drain();
+      h.clock.advance(10_000);
+    }
+    expect(h.erp.requests).toBe(2);
+    expect(h.erp.ledger).toHaveLength(1);
+    expect((await h.store.counts()).deliveries).toEqual({ delivered: 1 });
+  });
+
+  it("dead-letters a delivery when its attempts run out, with the last error", async () => {
+    h = await harness({ erp: { fault: () => ({ status: 500 }) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    for (let i = 0; i < 8; i++) {
+      await h.runtime.drain();
+      h.clock.advance(10_000);
+    }
+    const [dead] = await h.store.listIssues({ kind: "dead-letter" });
+    expect(dead).toMatchObject({ queue: "projects-dlq", attempts: 5, payload: { code: "p1", name: "Project p1" } });
+    expect(dead?.reason).toBe('erp.createProject failed 5 times; last: erp answered 500 {"error":"injected 500"}');
+  });
+
+  it("sends a 4xx refusal to the exception queue without retrying", async () => {
+    h = await harness({ erp: { fault: () => ({ status: 400, body: { error: "code too long" } }) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    expect(h.erp.requests).toBe(1);
+    const [issue] = await h.store.listIssues();
+    expect(issue?.reason).toBe('erp.createProject refused the request: 400 {"error":"code too long"}');
+  });
+
+  it("opens the ERP breaker after repeated 503s, lets bounded probes through, and drains the backlog after recovery", async () => {
+    let down = false;
+    h = await harness({ erp: { fault: () => (down ? { status: 503 } : undefined) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, ["p0", "p1", "p2", "p3"].map(project));
+    await h.runtime.drain();
+    down = true;
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, Array.from({ length: 20 }, (_, i) => time(`t${i}`, `p${i % 4}`, 30, false)));
+    const breaker = h.runtime.systems.get("erp")!.breaker;
+    for (let i = 0; i < 20 && breaker.opened === 0; i++) {
+      await h.runtime.drain();
+      h.clock.advance(100);
+    }
+    expect(breaker.state(h.clock.now())).toBe("open");
+    const before = h.erp.requests;
+    h.clock.advance(500);
+    await h.runtime.drain();
+    expect(h.erp.requests).toBe(before);
+    for (let i = 0; i < 5; i++) {
+      const start = h.erp.requests;
+      h.clock.advance(1_000);
+      await h.runtime.drain();
+      // Half-open lets at most two probes through (halfOpenProbes: 2).
+      expect(h.erp.requests - start).toBeLessThanOrEqual(2);
+    }
+    down = false;
+    for (let i = 0; i < 30; i++) {
+      h.clock.advance(1_000);
+      await h.runtime.drain();
+    }
+    expect(breaker.state(h.clock.now())).toBe("closed");
+    expect(h.erp.ledger.filter((e) => e.path === "/journals")).toHaveLength(20);
+    expect((await h.store.counts()).deliveries).toEqual({ delivered: 24 });
+  });
+
+  it("traces a source event to every downstream posting in the audit log", async () => {
+    h = await harness();
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")], { traceId: "trace-abc" });
+    await h.runtime.drain();
+    const trail = await h.store.auditTrail({ traceId: "trace-abc" });
+    expect(trail.map((e) => e.action)).toEqual(["event.accepted", "event.routed", "delivery.delivered", "xref.recorded"]);
+    expect(await h.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
