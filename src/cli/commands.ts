@@ -15,5 +15,6 @@ export const commands: CommandEntry[] = [
   { name: "init", load: async () => (await import("./init.ts")).initCommand },
   { name: "validate", load: async () => (await import("./validate.ts")).validateCommand },
   { name: "compile", load: async () => (await import("./compile.ts")).compileCommand },
+  { name: "test", load: async () => (await import("./test.ts")).testCommand },
   { name: "lint", load: async () => (await import("./lint.ts")).lintCommand },
 ];

@@ -1,0 +1,109 @@
+/**
+ * `spec test [paths...] [--format text|json|junit]`: runs every Mapping's example tests (input
+ * and lookups in, the expected record out) and reports each as passed or failed, located at the
+ * test in its spec file.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { SpecSet } from "../compiler/check/spec-set.ts";
+import { lineAndColumn } from "../compiler/diagnostics/source-file.ts";
+import { xmlEscape } from "../compiler/diagnostics/printers/junit.ts";
+import { displayPath } from "../compiler/diagnostics/printers/stylish.ts";
+import { loadProgram } from "../compiler/program.ts";
+import { compileExpression } from "../transform/index.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { EXIT } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+/** The outcome of one example test. */
+export interface MappingTestResult {
+  mapping: string;
+  test: string;
+  /** `file:line:col` of the test, relative to the working directory. */
+  where: string;
+  file: string;
+  passed: boolean;
+  /** Why it failed: the difference, or the evaluation error. */
+  failure?: string;
+  ms: number;
+}
+
+/** JSON's view of a value: what a test's `expect` can describe. */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** Runs every example test of every mapping, in mapping name order. */
+export async function runMappingTests(set: SpecSet, cwd: string): Promise<MappingTestResult[]> {
+  const results: MappingTestResult[] = [];
+  for (const name of [...set.mappings.keys()].sort()) {
+    const mapping = set.mappings.get(name);
+    if (mapping === undefined) continue;
+    const tests = mapping.value.spec.tests ?? [];
+    if (tests.length === 0) continue;
+    const compiled = compileExpression(mapping.value.spec.expression);
+    for (const [index, test] of tests.entries()) {
+      const location = mapping.source.locate(["spec", "tests", index]);
+      const at = lineAndColumn(location.file, location.start);
+      const file = displayPath(location.file.path, cwd);
+      const started = performance.now();
+      const result: MappingTestResult = { mapping: name, test: test.name, where: `${file}:${at.line}:${at.column}`, file, passed: false, ms: 0 };
+      try {
+        const actual = plain(await compiled.evaluate(test.input, (test.lookups ?? {}) as Record<string, unknown>));
+        const expected = plain(test.expect);
+        result.passed = isDeepStrictEqual(actual, expected);
+        if (!result.passed) result.failure = `expected ${JSON.stringify(expected)}\n     got ${actual === undefined ? "nothing" : JSON.stringify(actual)}`;
+      } catch (error) {
+        result.failure = `evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      result.ms = performance.now() - started;
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+/** Formats results as JUnit XML: one suite per mapping, one case per example. */
+export function formatTestJunit(results: readonly MappingTestResult[]): string {
+  const byMapping = new Map<string, MappingTestResult[]>();
+  for (const r of results) byMapping.set(r.mapping, [...(byMapping.get(r.mapping) ?? []), r]);
+  const failures = results.filter((r) => !r.passed).length;
+  const suites = [...byMapping].map(([mapping, cases]) => {
+    const body = cases.map((r) => {
+      const open = `    <testcase classname="${xmlEscape(`mapping.${mapping}`)}" name="${xmlEscape(r.test)}" file="${xmlEscape(r.file)}" time="${(r.ms / 1000).toFixed(3)}"`;
+      if (r.passed) return `${open}/>`;
+      const message = r.failure ?? "failed";
+      return `${open}>\n      <failure message="${xmlEscape(message.split("\n")[0] ?? "")}" type="mapping-test">${xmlEscape(`${r.where}\n${message}`)}</failure>\n    </testcase>`;
+    });
+    const failed = cases.filter((r) => !r.passed).length;
+    return `  <testsuite name="${xmlEscape(mapping)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0">\n${body.join("\n")}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="spec test" tests="${results.length}" failures="${failures}">\n${suites.join("\n")}${suites.length > 0 ? "\n" : ""}</testsuites>\n`;
+}
+
+function formatText(results: readonly MappingTestResult[]): string {
+  const lines = results.map((r) =>
+    r.passed ? `  pass  ${r.mapping} › ${r.test}` : `  FAIL  ${r.mapping} › ${r.test}\n        at ${r.where}\n     ${r.failure ?? ""}`,
+  );
+  const failed = results.filter((r) => !r.passed).length;
+  return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${results.length} mapping test(s): ${results.length - failed} passed, ${failed} failed\n`;
+}
+
+export const testCommand: Command = {
+  name: "test",
+  summary: "Run the example tests declared in Mapping specs",
+  usage: "spec test [paths...] [--format text|json|junit]",
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { format: { type: "string" } });
+    const format = expectFormat(values.format, ["text", "json", "junit"] as const, "text");
+    const program = loadProgram({ cwd: io.cwd, paths: positionals });
+    if (!program.ok) {
+      printDiagnostics(io, program.diagnostics, format === "json" ? "json" : "stylish");
+      return EXIT.findings;
+    }
+    const results = await runMappingTests(program.set, io.cwd);
+    if (format === "junit") io.stdout(formatTestJunit(results));
+    else if (format === "json") io.stdout(`${JSON.stringify(results.map(({ ms: _ms, ...r }) => r), null, 2)}\n`);
+    else io.stdout(formatText(results));
+    return results.every((r) => r.passed) ? EXIT.ok : EXIT.findings;
+  },
+};
