@@ -7,7 +7,7 @@
 import { createRandom } from "../random.ts";
 import { expenses, milestones, staffing, timeEntries } from "./activity.ts";
 import { firmEntities, firmProjects, firmResources } from "./firm.ts";
-import type { ManualChange, Month, MonthEvent, MonthOptions, Project, PsaTimeEntry, SeededGap } from "./types.ts";
+import type { Client, Contract, ManualChange, Month, MonthEvent, MonthOptions, Project, PsaTimeEntry, SeededGap } from "./types.ts";
 
 /** The demo's month: March 2026. */
 export const DEFAULT_MONTH = "2026-03-01";
@@ -99,6 +99,27 @@ export function generateMonth(options: MonthOptions): Month {
     .filter(() => mess.chance(0.7))
     .map((p) => ({ projectId: p.projectId, share: mess.chance(0.15) ? 0.5 : 1 }));
 
+  const clientById = new Map(clients.map((c) => [c.clientId, c]));
+  const contracts = projects.flatMap<Contract>((p) =>
+    p.contractId === undefined
+      ? []
+      : [
+          {
+            contractId: p.contractId,
+            contractNumber: `SOW-${p.projectCode}`,
+            clientId: p.clientId,
+            legalEntityId: p.legalEntityId,
+            billingModel: p.billingModel,
+            currency: p.currency,
+            rateCardId: p.rateCardId,
+            poNumber: `PO-${p.projectCode.replace(/-/g, "")}`,
+            paymentTermsDays: (clientById.get(p.clientId) as Client).paymentTermsDays,
+            startDate: p.startDate,
+            status: "active",
+          },
+        ],
+  );
+
   // Stable order: by time, then by the order of creation.
   const ordered = events.map((e, i) => [e, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([e]) => e);
   return {
@@ -109,6 +130,7 @@ export function generateMonth(options: MonthOptions): Month {
     rateCards,
     resources,
     clients,
+    contracts,
     projects,
     psaProjects,
     timeEntries: entries,

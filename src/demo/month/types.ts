@@ -56,6 +56,21 @@ export interface Client {
   status: "active";
 }
 
+/** An engagement contract (canonical Contract). */
+export interface Contract {
+  contractId: string;
+  contractNumber: string;
+  clientId: string;
+  legalEntityId: string;
+  billingModel: "time-and-materials" | "fixed-fee";
+  currency: string;
+  rateCardId: string;
+  poNumber: string;
+  paymentTermsDays: number;
+  startDate: string;
+  status: "active";
+}
+
 /** A project as the canonical Project (reference data the routes look up). */
 export interface Project {
   projectId: string;
@@ -178,6 +193,7 @@ export interface Month {
   rateCards: RateCard[];
   resources: Resource[];
   clients: Client[];
+  contracts: Contract[];
   projects: Project[];
   psaProjects: PsaProject[];
   timeEntries: PsaTimeEntry[];

@@ -1,0 +1,115 @@
+/**
+ * The PSA simulator's state: the month's projects, users, tasks and time as the PSA holds them
+ * (edits after approval included), plus the invoices and payments the integration writes back
+ * onto projects. Its canonical TimeEntry records are priced from the rate cards, as the firm's
+ * `apply-rate-card` mapping prices them.
+ */
+import { priceMinutes, toCents, toDecimal } from "../money.ts";
+import type { Month, Project } from "../month/types.ts";
+import type { OperationHandler, SimulatorAnswer } from "./server.ts";
+
+/** The PSA's records and the integration's writes. */
+export interface PsaState {
+  handlers: Record<string, OperationHandler>;
+  invoices: Map<string, Record<string, unknown>>;
+  payments: Map<string, Record<string, unknown>>;
+  /** Canonical records of an entity as the PSA knows them. */
+  records(entity: string): Record<string, unknown>[];
+}
+
+const notFound = (what: string): SimulatorAnswer => ({ status: 404, body: { message: `${what} not found` } });
+
+/** Prices a time entry from its project's rate card at its consultant's role. */
+export function priceTime(month: Month): (entry: { projectId: string; userId: string; duration: number; chargeType: string }) => { role: string; billCents: number; costCents: number } {
+  const projects = new Map(month.projects.map((p) => [p.projectId, p]));
+  const roles = new Map(month.resources.map((r) => [r.resourceId, r.role]));
+  const cards = new Map(month.rateCards.map((c) => [c.rateCardId, c]));
+  return (entry) => {
+    const project = projects.get(entry.projectId) as Project;
+    const role = roles.get(entry.userId) ?? "consultant";
+    const line = cards.get(project.rateCardId)?.lines.find((l) => l.role === role);
+    const bill = line === undefined ? 0 : toCents(line.billRate);
+    const cost = line === undefined ? 0 : toCents(line.costRate);
+    return { role, billCents: entry.chargeType === "TIME" ? priceMinutes(entry.duration, bill) : 0, costCents: priceMinutes(entry.duration, cost) };
+  };
+}
+
+/** Creates the PSA's state from a month. */
+export function createPsaState(month: Month): PsaState {
+  const projects = new Map(month.psaProjects.map((p) => [p.projectId, p]));
+  const time = new Map(month.timeEntries.map((t) => [t.timeEntryId, t]));
+  const tasks = new Map(month.milestones.map((m) => [m.taskId, m]));
+  const invoices = new Map<string, Record<string, unknown>>();
+  const payments = new Map<string, Record<string, unknown>>();
+  const price = priceTime(month);
+  const canonicalProjects = new Map(month.projects.map((p) => [p.projectId, p]));
+  const handlers: Record<string, OperationHandler> = {
+    "GET /Projects/{projectId}": ({ params }) => {
+      const project = projects.get(params["projectId"] ?? "");
+      return project === undefined ? notFound("project") : { status: 200, body: project };
+    },
+    "GET /ProjectsUsers": () => ({
+      status: 200,
+      body: { pagination: { page: 1, pageCount: 1, itemCount: month.resources.length }, items: month.resources.map((r) => ({ userId: r.resourceId, name: r.displayName, email: r.email })) },
+    }),
+    "GET /Projects/{projectId}/Tasks/{taskId}": ({ params }) => {
+      const task = tasks.get(params["taskId"] ?? "");
+      return task === undefined ? notFound("task") : { status: 200, body: task };
+    },
+    "GET /Projects/{projectId}/Time/{timeEntryId}": ({ params }) => {
+      const entry = time.get(params["timeEntryId"] ?? "");
+      return entry === undefined ? notFound("time entry") : { status: 200, body: entry };
+    },
+    "PUT /Projects/{projectId}/Invoices/{invoiceId}": ({ params, body }) => {
+      if (!projects.has(params["projectId"] ?? "")) return notFound("project");
+      const id = params["invoiceId"] ?? "";
+      const record = { ...(invoices.get(id) ?? {}), ...(body as Record<string, unknown>), invoiceId: id, projectId: params["projectId"] };
+      const unchanged = JSON.stringify(invoices.get(id)) === JSON.stringify(record);
+      invoices.set(id, record);
+      return { status: 200, body: record, record: id, unchanged };
+    },
+    "PUT /Projects/{projectId}/Invoices/{invoiceId}/Payments/{paymentId}": ({ params, body }) => {
+      const invoice = invoices.get(params["invoiceId"] ?? "");
+      if (invoice === undefined) return notFound("invoice");
+      const id = params["paymentId"] ?? "";
+      const record = { ...(body as Record<string, unknown>), paymentId: id, invoiceId: params["invoiceId"], projectId: params["projectId"] };
+      const unchanged = JSON.stringify(payments.get(id)) === JSON.stringify(record);
+      payments.set(id, record);
+      const status = (body as { invoiceStatus?: string }).invoiceStatus;
+      if (status !== undefined) invoice["status"] = status;
+      return { status: 200, body: record, record: id, unchanged };
+    },
+  };
+  return {
+    handlers,
+    invoices,
+    payments,
+    records(entity) {
+      if (entity === "TimeEntry") {
+        return month.timeEntries.map((t) => {
+          const priced = price(t);
+          const project = canonicalProjects.get(t.projectId);
+          return {
+            timeEntryId: t.timeEntryId,
+            projectId: t.projectId,
+            resourceId: t.userId,
+            legalEntityId: project?.legalEntityId,
+            workDate: t.dateUtc.slice(0, 10),
+            minutes: t.duration,
+            hours: toDecimal(Math.round((t.duration * 100) / 60)),
+            chargeType: { TIME: "time", FIXED: "fixed", NON_CHARGEABLE: "non-chargeable" }[t.chargeType],
+            role: priced.role,
+            currency: project?.currency,
+            billAmount: toDecimal(priced.billCents),
+            costAmount: toDecimal(priced.costCents),
+            status: t.approvalStatus.toLowerCase(),
+          };
+        });
+      }
+      if (entity === "Project") return month.projects.map((p) => ({ ...p }));
+      if (entity === "Invoice") return [...invoices.values()].map((i) => ({ ...i }));
+      if (entity === "Payment") return [...payments.values()].map((p) => ({ ...p }));
+      return [];
+    },
+  };
+}
