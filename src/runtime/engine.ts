@@ -69,6 +69,8 @@ export interface Runtime {
   stop(): Promise<void>;
   /** The systems' run-time state (breakers), for tests and status. */
   systems: ReadonlyMap<string, SystemRuntime>;
+  /** How requests reach the systems (also used by polling sources). */
+  transport: Transport;
 }
 
 /** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
@@ -163,6 +165,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store,
     worker,
     systems,
+    transport: deliveryContext.transport,
     async offer(source, payloads, offerOptions = {}) {
       const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
       const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;

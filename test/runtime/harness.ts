@@ -29,7 +29,10 @@ export interface Harness {
 /** Builds a harness; `faults` configure the fake targets. */
 export async function harness(faults: { erp?: Partial<FakeTargetOptions>; billing?: Partial<FakeTargetOptions> } = {}, store?: Store): Promise<Harness> {
   let time = Date.UTC(2026, 0, 5, 9);
-  const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
+  const clock = { now: () => time, advance: (ms: number) => {
+      time += ms;
+    },
+  };
   const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" }, now: clock.now, ...faults.erp });
   const billing = createFakeTarget({ name: "billing", auth: { header: "X-Api-Key", value: "billing-key" }, externalIdField: "reference", now: clock.now, ...faults.billing });
   const opened = store ?? (await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-engine-")), "store.db"), durability: "normal" }));

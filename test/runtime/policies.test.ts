@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../../src/runtime/errors.ts";
+import { createCircuitBreaker } from "../../src/runtime/policies/circuit-breaker.ts";
+import { createTokenBucket } from "../../src/runtime/policies/rate-limit.ts";
+import { parseRetryAfter, retryDelay, retryPolicy } from "../../src/runtime/policies/retry.ts";
+
+describe("the retry policy", () => {
+  it("names the field of each invalid setting", () => {
+    expect(() => retryPolicy({ maxAttempts: 0 })).toThrow(new ConfigurationError("retry.maxAttempts must be a positive integer"));
+    expect(() => retryPolicy({ maxAttempts: 2.5, initialDelayMs: 500, maxDelayMs: 100 })).toThrow(
+      "retry.maxAttempts must be a positive integer; retry.maxDelayMs must not be less than retry.initialDelayMs",
+    );
+    expect(() => retryPolicy({ jitter: "some" as "full" })).toThrow("retry.jitter must be 'full' or 'none'");
+  });
+
+  it("doubles the delay up to the maximum and draws full jitter from the injected random source", () => {
+    const policy = retryPolicy({ maxAttempts: 10, backoff: "exponential", initialDelayMs: 100, maxDelayMs: 1000, jitter: "none" });
+    expect([1, 2, 3, 4, 5].map((attempt) => retryDelay(policy, attempt, () => 0.5))).toEqual([100, 200, 400, 800, 1000]);
+    const jittered = { ...policy, jitter: "full" as const };
+    expect(retryDelay(jittered, 3, () => 0.25)).toBe(100);
+    expect(retryDelay(jittered, 3, () => 0)).toBe(0);
+  });
+
+  it("waits at least as long as Retry-After asks, in seconds or as an HTTP date", () => {
+    const now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    expect(parseRetryAfter("120", now)).toBe(120_000);
+    expect(parseRetryAfter("Mon, 05 Jan 2026 09:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    const policy = retryPolicy({ initialDelayMs: 100, maxDelayMs: 100, jitter: "none" });
+    expect(retryDelay(policy, 1, () => 0, 5_000)).toBe(5_000);
+  });
+});
+
+describe("the circuit breaker", () => {
+  it("opens after the threshold, lets a bounded number of probes through when half-open, and closes on success", () => {
+    const breaker = createCircuitBreaker({ failureThreshold: 3, resetAfterMs: 1000, halfOpenProbes: 2 });
+    for (const t of [0, 1, 2]) breaker.failure(t);
+    expect(breaker.state(10)).toBe("open");
+    expect(breaker.allow(500)).toBe(false);
+    expect([breaker.allow(1002), breaker.allow(1002), breaker.allow(1002)]).toEqual([true, true, false]);
+    breaker.failure(1003);
+    expect(breaker.state(1004)).toBe("open");
+    expect(breaker.allow(2003)).toBe(true);
+    breaker.success();
+    expect(breaker.state(2004)).toBe("closed");
+    expect(breaker.probes).toBe(3);
+  });
+});
+
+describe("the token bucket", () => {
+  it("allows the burst, then one request per refill interval", () => {
+    const bucket = createTokenBucket(60, 2);
+    expect([bucket.take(0), bucket.take(0)]).toEqual([0, 0]);
+    expect(bucket.take(0)).toBe(1000);
+    expect(bucket.take(1000)).toBe(0);
+  });
+});
