@@ -17,4 +17,6 @@ export const commands: CommandEntry[] = [
   { name: "compile", load: async () => (await import("./compile.ts")).compileCommand },
   { name: "test", load: async () => (await import("./test.ts")).testCommand },
   { name: "lint", load: async () => (await import("./lint.ts")).lintCommand },
+  { name: "import", load: async () => (await import("./import.ts")).importCommand },
+  { name: "fmt", load: async () => (await import("./fmt.ts")).fmtCommand },
 ];

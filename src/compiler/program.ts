@@ -6,11 +6,13 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { KindName } from "../model/index.ts";
+import type { SystemDocument } from "../model/system.ts";
 import { KIND_NAMES } from "../model/index.ts";
 import { checkSpecSet } from "./check/check.ts";
 import { bind, type NamedDocument, type SpecSet } from "./check/spec-set.ts";
 import { type ResolvedConfig, loadConfig } from "./config.ts";
 import { createCollector, diagnostic, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.ts";
+import { expandOpenApiReference } from "./import/expand-reference.ts";
 import { createSourceFile, type SourceFile } from "./diagnostics/source-file.ts";
 import { decodeFile } from "./parse/decode.ts";
 import type { ParsedDocument } from "./parse/document.ts";
@@ -95,6 +97,9 @@ export function loadProgram(options: ProgramOptions): Program {
       if (named !== undefined) invalid.push(named);
     }
   }
+
+  // Systems that name a vendor OpenAPI document take their operations and schemas from it.
+  for (const doc of valid) if (doc.kind === "System") collector.addAll(expandOpenApiReference(doc.value as SystemDocument, doc));
 
   const [set, bindErrors] = bind(valid, invalid);
   collector.addAll(bindErrors);
