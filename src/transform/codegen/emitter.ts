@@ -10,6 +10,8 @@ export interface Emitter {
   constant(code: string): string;
   /** Declares a compiled function of (input, frame) whose value is `body`; returns its name. */
   fn(body: string): string;
+  /** Declares a compiled function of (input, frame) with a statement body; returns its name. */
+  block(statements: readonly string[]): string;
   /** The declarations so far, one per line. */
   declarations(): string;
 }
@@ -25,6 +27,7 @@ export function createEmitter(): Emitter {
   return {
     constant,
     fn: (body) => constant(`(i, e) => ${body.startsWith("{") ? `(${body})` : body}`),
+    block: (statements) => constant(`(i, e) => {\n  ${statements.join("\n  ")}\n}`),
     declarations: () => lines.join("\n"),
   };
 }

@@ -7,7 +7,7 @@
 import { boundNames, type Node } from "./ast.ts";
 import { createEmitter, type Emitter, literal } from "./emitter.ts";
 import { functionCall, functionApply, lambdaValue, partialApplication, transformValue } from "./functions.ts";
-import { filterPlan, groupPlan, pathValue } from "./paths.ts";
+import { filterPlan, groupPlan, objectValue, pathValue } from "./paths.ts";
 
 /** What the node emitters share while generating one expression. */
 export interface Generator {
@@ -166,7 +166,7 @@ function unaryCode(gen: Generator, node: Node, position: number): string {
       return `${gen.rt("array")}([${values}], ${nested}, ${node.consarray === true})`;
     }
     case "{":
-      return `${gen.rt("group")}(${groupPlan(gen, { lhs: node.lhs as readonly (readonly [Node, Node])[], position })}, i, e)`;
+      return objectValue(gen, node.lhs as readonly (readonly [Node, Node])[], position);
     default:
       return `${gen.rt("unsupported")}(${literal(node.value)}, ${position})`;
   }

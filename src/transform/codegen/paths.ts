@@ -18,6 +18,28 @@ export function groupPlan(gen: Generator, group: { readonly lhs: readonly (reado
   return gen.out.constant(`{ pairs: [${pairs.join(", ")}], position: ${group.position} }`);
 }
 
+/**
+ * An object constructor `{ "k": v, ... }`. When every key is a distinct string literal, a
+ * single context item builds the object directly (in the order `Object.keys` would give the
+ * keys, as grouping does); an array context still goes through grouping.
+ */
+export function objectValue(gen: Generator, lhs: readonly (readonly [Node, Node])[], position: number): string {
+  const plan = groupPlan(gen, { lhs, position });
+  const keys = lhs.map(([key]) => (key.type === "string" && Object.keys(key).every((k) => stepKeys.has(k)) ? key.value : undefined));
+  const distinct = new Set(keys);
+  const literalKeys =
+    keys.every((key): key is string => typeof key === "string" && key !== "__proto__") && distinct.size === keys.length;
+  if (!literalKeys) return `${gen.rt("group")}(${plan}, i, e)`;
+  const order = Object.keys(Object.fromEntries(keys.map((key) => [key, true])));
+  const statements = [`if (Array.isArray(i)) return ${gen.rt("group")}(${plan}, i, e);`, "const r = {};", "let v;"];
+  for (const key of order) {
+    const value = lhs[keys.indexOf(key)]![1];
+    statements.push(`v = ${gen.expr(value)};`, `if (v !== undefined) r[${literal(key)}] = v;`);
+  }
+  statements.push("return r;");
+  return `${gen.out.block(statements)}(i, e)`;
+}
+
 function sortPlan(gen: Generator, step: Node): string {
   const terms = (step.terms ?? []).map(
     (term) => `{ run: ${gen.out.fn(gen.expr(term.expression))}, descending: ${term.descending === true} }`,
@@ -58,5 +80,33 @@ export function pathValue(gen: Generator, node: Node): string {
   if (node.keepSingletonArray) fields.push("keepSingletonArray: true");
   if (node.group !== undefined) fields.push(`group: ${groupPlan(gen, node.group)}`);
   const plan = gen.out.constant(`{ ${fields.join(", ")} }`);
+  const names = simpleNames(node);
+  if (names !== undefined) {
+    const start = names.start !== undefined ? gen.expr(names.start) : "i";
+    const keys = gen.out.constant(literal(names.keys));
+    return `${gen.rt("fieldPath")}(${start}, ${keys}, ${plan}, i, e)`;
+  }
   return `${gen.rt("path")}(${plan}, i, e)`;
+}
+
+const stepKeys = new Set(["type", "value", "position"]);
+
+/** The field names of a path made only of plain name steps, optionally after a variable. */
+function simpleNames(node: Node): { start: Node | undefined; keys: string[] } | undefined {
+  if (node.tuple || node.keepSingletonArray || node.group !== undefined) return undefined;
+  const steps = node.steps ?? [];
+  let start: Node | undefined;
+  let rest = steps;
+  const first = steps[0];
+  if (first?.type === "variable" && first.value !== "" && Object.keys(first).every((key) => stepKeys.has(key))) {
+    start = first;
+    rest = steps.slice(1);
+  }
+  if (rest.length === 0) return undefined;
+  const keys: string[] = [];
+  for (const step of rest) {
+    if (step.type !== "name" || !Object.keys(step).every((key) => stepKeys.has(key))) return undefined;
+    keys.push(String(step.value));
+  }
+  return { start, keys };
 }

@@ -7,6 +7,7 @@
 import jsonata from "jsonata";
 import { createSequence, state } from "./context.ts";
 import { fail } from "./errors.ts";
+import { fastPath } from "./fast-paths.ts";
 import { apply, type NativeFunction, type Signature } from "./functions.ts";
 import { mergeSort } from "./objects.ts";
 import { toBoolean } from "./operators.ts";
@@ -283,8 +284,7 @@ function split(str: string | undefined, separator: unknown, limit: number | unde
 
 const fromMillis = reference["fromMillis"]!.implementation;
 
-/** Every built-in function by name, as `$name` resolves when no binding shadows it. */
-export const builtins: Dict = Object.assign(Object.create(null), reference, {
+const library: Record<string, NativeFunction> = Object.assign(Object.create(null), reference, {
   map: define("map", map),
   filter: define("filter", filter),
   single: define("single", single),
@@ -303,3 +303,10 @@ export const builtins: Dict = Object.assign(Object.create(null), reference, {
   },
   millis: { _jsonata_function: true, implementation: () => state.ctx.timestamp, signature: signature("<:n>") },
 });
+
+/** Every built-in function by name, as `$name` resolves when no binding shadows it. */
+export const builtins: Dict = Object.create(null);
+for (const [name, func] of Object.entries(library)) {
+  const fast = fastPath(name, func.implementation);
+  builtins[name] = fast === undefined ? func : { ...func, fast };
+}

@@ -4,6 +4,7 @@
  */
 import { enter, type Frame, frame, leave, lookup, nativeFocus, state } from "./context.ts";
 import { type ErrorFields, fail } from "./errors.ts";
+import { type FastPath, SLOW } from "./fast-paths.ts";
 import type { Code } from "./paths.ts";
 import { type Dict, isArrayOfStrings, isFunction, isLambda, isPromise } from "./values.ts";
 
@@ -18,6 +19,8 @@ export interface NativeFunction {
   readonly _jsonata_function: true;
   readonly implementation: (...args: unknown[]) => unknown;
   readonly signature?: Signature | undefined;
+  /** Answers common well-typed calls without validation, or SLOW. */
+  readonly fast?: FastPath;
 }
 
 /** A parameter of a lambda. */
@@ -111,6 +114,11 @@ function decorate(err: unknown, position: number, token: unknown, always = true)
 }
 
 function applyInner(proc: unknown, args: unknown[], input: unknown): unknown {
+  const fast = proc ? (proc as NativeFunction).fast : undefined;
+  if (fast !== undefined) {
+    const answer = fast(args);
+    if (answer !== SLOW) return answer;
+  }
   const signature = proc ? (proc as { signature?: Signature }).signature : undefined;
   const validated = signature !== undefined ? signature.validate(args, input) : args;
   if (isLambda(proc)) return applyProcedure(proc as Lambda, validated);

@@ -22,7 +22,7 @@ import {
   subtract,
   toBoolean,
 } from "./operators.ts";
-import { descendants, field, filter, path, wildcard } from "./paths.ts";
+import { descendants, field, fieldPath, filter, path, wildcard } from "./paths.ts";
 import { regex } from "./regex.ts";
 import type { Sequence } from "./values.ts";
 
@@ -70,6 +70,7 @@ export const runtime = {
   divide,
   equal,
   field,
+  fieldPath,
   filter,
   frame,
   global,

@@ -178,6 +178,23 @@ function tupleStep(step: StepPlan, input: Sequence, tupleBindings: Sequence | un
   return result;
 }
 
+/**
+ * A path of plain field names (`a.b.c`, or `$x.a.b` with `start` the variable's value), walked
+ * directly while every step meets a single object; anything else (an array on the way, a
+ * sequence at the end) is evaluated by the general `path`.
+ */
+export function fieldPath(start: unknown, keys: readonly string[], plan: PathPlan, input: unknown, env: Frame): unknown {
+  let current = start;
+  for (const key of keys) {
+    if (current === null || typeof current !== "object") return undefined;
+    if (Array.isArray(current)) return path(plan, input, env);
+    if (isFunction(current) || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Dict)[key];
+  }
+  if (Array.isArray(current) && (current as Sequence).sequence === true) return path(plan, input, env);
+  return current;
+}
+
 /** Applies a predicate to a value or sequence. */
 export function filter(predicate: FilterPlan, input: unknown, env: Frame): Sequence {
   let results = createSequence();

@@ -1,0 +1,261 @@
+/**
+ * `npm run bench -- transform [--json] [--ms=<per side>]`: evaluations per second of realistic
+ * mapping expressions, the `jsonata` interpreter and the compiled form side by side in one run,
+ * and the median ratio. The expressions are a built-in professional-services set plus every
+ * Mapping found in specs/ (its `spec.expression`, evaluated on its tests' inputs and lookups).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import jsonata from "jsonata";
+import { parseAllDocuments } from "yaml";
+import { compileExpression } from "../src/transform/index.ts";
+
+interface Workload {
+  readonly name: string;
+  readonly expression: string;
+  readonly input: unknown;
+  readonly bindings: Record<string, unknown>;
+}
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function timeEntry(n: number): Record<string, unknown> {
+  return {
+    id: `TE-${1000 + n}`,
+    resource: { id: `R-${n % 17}`, costCenter: `CC-${100 + (n % 5)}`, grade: ["A", "B", "C"][n % 3] },
+    project: { code: `P-${n % 11}`, billable: n % 4 !== 0, legalEntity: n % 2 === 0 ? "US01" : "UK01" },
+    date: `2026-03-${String(1 + (n % 28)).padStart(2, "0")}`,
+    hours: 1 + (n % 8) * 0.5,
+    costRate: `${(85 + (n % 9) * 2.5).toFixed(2)}`,
+    currency: n % 2 === 0 ? "USD" : "GBP",
+    status: n % 5 === 0 ? "draft" : "approved",
+    notes: `Implementation workshop session ${n} with client finance team`,
+  };
+}
+
+function invoice(): Record<string, unknown> {
+  const lines = Array.from({ length: 50 }, (_, n) => ({
+    lineNo: n + 1,
+    type: n % 3 === 0 ? "expense" : "time",
+    sku: `SVC-${n % 7}`,
+    description: `Consulting services, week ${1 + (n % 4)}`,
+    quantity: 1 + (n % 6),
+    unitPrice: `${(120 + (n % 5) * 15).toFixed(2)}`,
+    taxable: n % 4 !== 0,
+    project: `P-${n % 3}`,
+  }));
+  return { number: "INV-2026-0042", client: { id: "C-7", name: "Northwind Advisory" }, currency: "EUR", lines };
+}
+
+const legalEntities = { US01: { erpCode: "1000", ledger: "US-GAAP" }, UK01: { erpCode: "2000", ledger: "IFRS" } };
+const rateCard = { "A": "210.00", "B": "165.00", "C": "120.00" };
+
+const builtIn: Workload[] = [
+  {
+    name: "time entry to ERP cost posting",
+    expression: `{
+      "postingId": "CP-" & id,
+      "legalEntity": $lookup($entities, project.legalEntity).erpCode,
+      "account": project.billable ? "5100" : "5200",
+      "costCenter": resource.costCenter,
+      "project": project.code,
+      "hours": $string(hours),
+      "amount": $string($round(hours * $number(costRate), 2)),
+      "currency": currency,
+      "postingDate": date,
+      "memo": $substring(notes, 0, 40)
+    }`,
+    input: timeEntry(3),
+    bindings: { entities: legalEntities },
+  },
+  {
+    name: "invoice lines filter, sum and map",
+    expression: `{
+      "invoice": number,
+      "client": client.name,
+      "lines": lines[type = "time"].{ "sku": sku, "qty": quantity, "net": $string($round(quantity * $number(unitPrice), 2)) },
+      "net": $string($round($sum(lines.(quantity * $number(unitPrice))), 2)),
+      "tax": $string($round($sum(lines[taxable].(quantity * $number(unitPrice) * $taxRate)), 2))
+    }`,
+    input: invoice(),
+    bindings: { taxRate: 0.2 },
+  },
+  {
+    name: "invoice lines with $map and $filter",
+    expression: `$map($filter(lines, function($l) { $l.quantity > 2 }), function($l, $i) {
+      { "line": $i + 1, "sku": $l.sku, "amount": $string($round($l.quantity * $number($l.unitPrice), 2)) }
+    })`,
+    input: invoice(),
+    bindings: {},
+  },
+  {
+    name: "billing rate from a rate card lookup",
+    expression: `{
+      "entry": id,
+      "rate": $lookup($rates, resource.grade),
+      "billable": project.billable and status = "approved",
+      "value": project.billable ? $string($round(hours * $number($lookup($rates, resource.grade)), 2)) : "0.00"
+    }`,
+    input: timeEntry(5),
+    bindings: { rates: rateCard },
+  },
+  {
+    name: "hours by project (grouping)",
+    expression: `entries{ project.code: $sum(hours) }`,
+    input: { entries: Array.from({ length: 40 }, (_, n) => timeEntry(n)) },
+    bindings: {},
+  },
+  {
+    name: "milestone status mapping",
+    expression: `{
+      "milestone": $uppercase(code),
+      "status": status = "done" ? "COMPLETE" : status = "in_progress" ? "OPEN" : "PLANNED",
+      "owners": $join(owners.name, "; "),
+      "amount": $string($number(amount)),
+      "due": dueDate ? dueDate : null
+    }`,
+    input: {
+      code: "ms-04",
+      status: "in_progress",
+      owners: [{ name: "Ada" }, { name: "Grace" }],
+      amount: "12500.00",
+      dueDate: "2026-06-30",
+    },
+    bindings: {},
+  },
+  {
+    name: "payment allocation with $reduce",
+    expression: `$reduce(lines, function($acc, $l) { $acc + $l.quantity * $number($l.unitPrice) }, 0) ~> $round(2) ~> $string()`,
+    input: invoice(),
+    bindings: {},
+  },
+  {
+    name: "approved entries sorted by date",
+    expression: `entries[status = "approved"]^(date).{ "id": id, "date": date, "hours": hours }`,
+    input: { entries: Array.from({ length: 30 }, (_, n) => timeEntry(n * 7)) },
+    bindings: {},
+  },
+];
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found.push(...yamlFiles(full));
+    else if (/\.ya?ml$/.test(name)) found.push(full);
+  }
+  return found;
+}
+
+function expressionOf(spec: Record<string, unknown>): string | undefined {
+  for (const key of ["expression", "jsonata", "transform", "expr"]) {
+    const value = spec[key];
+    if (typeof value === "string" && value.trim() !== "") return value;
+    if (value !== null && typeof value === "object") {
+      const nested = expressionOf(value as Record<string, unknown>);
+      if (nested !== undefined) return nested;
+    }
+  }
+  return undefined;
+}
+
+/** Every Mapping document in specs/ with its expression and example inputs. */
+function specWorkloads(): Workload[] {
+  const workloads: Workload[] = [];
+  for (const file of yamlFiles(join(projectRoot, "specs"))) {
+    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+      const value = doc.toJS() as Record<string, unknown> | null;
+      if (value === null || typeof value !== "object" || value["kind"] !== "Mapping") continue;
+      const spec = value["spec"] as Record<string, unknown> | undefined;
+      if (spec === undefined) continue;
+      const expression = expressionOf(spec);
+      if (expression === undefined) continue;
+      const name = String((value["metadata"] as Record<string, unknown> | undefined)?.["name"] ?? relative(projectRoot, file));
+      const tests = Array.isArray(spec["tests"]) ? (spec["tests"] as Record<string, unknown>[]) : [];
+      const example = tests[0] ?? {};
+      workloads.push({
+        name: `spec ${name}`,
+        expression,
+        input: example["input"] ?? {},
+        bindings: (example["lookups"] as Record<string, unknown> | undefined) ?? {},
+      });
+    }
+  }
+  return workloads;
+}
+
+async function rate(evaluate: () => unknown, ms: number): Promise<number> {
+  for (let i = 0; i < 20; i++) await evaluate();
+  let count = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 10; i++) await evaluate();
+    count += 10;
+    elapsed = performance.now() - start;
+  }
+  return (count * 1000) / elapsed;
+}
+
+function syncRate(evaluate: () => unknown, ms: number): number {
+  for (let i = 0; i < 200; i++) evaluate();
+  let count = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 100; i++) evaluate();
+    count += 100;
+    elapsed = performance.now() - start;
+  }
+  return (count * 1000) / elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs the benchmark; returns the figures printed as JSON. */
+export async function run({ json, args }: { json: boolean; args: string[] }): Promise<Record<string, unknown>> {
+  const msArg = args.find((arg) => arg.startsWith("--ms="));
+  const ms = msArg !== undefined ? Number(msArg.slice("--ms=".length)) : 400;
+  const fromSpecs = specWorkloads();
+  const workloads = [...builtIn, ...fromSpecs];
+  const results: Record<string, unknown>[] = [];
+  for (const workload of workloads) {
+    const interpreter = jsonata(workload.expression);
+    const compiled = compileExpression(workload.expression);
+    const expected = JSON.stringify(await interpreter.evaluate(workload.input, workload.bindings));
+    const actual = JSON.stringify(await compiled.evaluate(workload.input, workload.bindings));
+    const interpreted = await rate(() => interpreter.evaluate(workload.input, workload.bindings), ms);
+    const compiledRate =
+      compiled.mode === "compiled"
+        ? syncRate(() => compiled.evaluate(workload.input, workload.bindings), ms)
+        : await rate(() => compiled.evaluate(workload.input, workload.bindings), ms);
+    const row = {
+      name: workload.name,
+      mode: compiled.mode,
+      sameResult: expected === actual,
+      interpreterPerSecond: Math.round(interpreted),
+      compiledPerSecond: Math.round(compiledRate),
+      ratio: Math.round((compiledRate / interpreted) * 10) / 10,
+    };
+    results.push(row);
+    if (!json) process.stdout.write(`${row.name}: ${row.interpreterPerSecond}/s -> ${row.compiledPerSecond}/s (${row.ratio}x)\n`);
+    else process.stderr.write(`${row.name}: ${row.ratio}x\n`);
+  }
+  const ratios = results.map((row) => row["ratio"] as number);
+  return {
+    suite: "transform",
+    msPerSide: ms,
+    expressions: results.length,
+    fromSpecs: fromSpecs.length,
+    medianRatio: median(ratios),
+    minRatio: Math.min(...ratios),
+    allSameResult: results.every((row) => row["sameResult"] === true),
+    results,
+  };
+}
