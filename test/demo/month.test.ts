@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateMonth } from "../../src/demo/month/generate.ts";
-import { priceMinutes, toCents, toDecimal } from "../../src/demo/money.ts";
+import { priceMinutes, toCents, toDecimal } from "../../src/ops/money.ts";
 
 const small = { seed: 7, consultants: 12, projects: 24, timeEntries: 1500 };
 

@@ -2,7 +2,7 @@
  * The firm: its legal entities, rate cards, consultants, clients and projects. Halden & Rowe has a
  * UK, a US and a German company, each with its books in its own currency.
  */
-import { toDecimal } from "../money.ts";
+import { toDecimal } from "../../ops/money.ts";
 import type { Random } from "../random.ts";
 import type { Client, LegalEntity, Project, PsaProject, RateCard, Resource } from "./types.ts";
 

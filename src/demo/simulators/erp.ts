@@ -5,7 +5,7 @@
  * receivables as invoices, and payments applied to them.
  */
 import { randomUUID } from "node:crypto";
-import { toCents, toDecimal } from "../money.ts";
+import { toCents, toDecimal } from "../../ops/money.ts";
 import type { Month } from "../month/types.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 

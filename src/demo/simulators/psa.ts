@@ -4,7 +4,7 @@
  * onto projects. Its canonical TimeEntry records are priced from the rate cards, as the firm's
  * `apply-rate-card` mapping prices them.
  */
-import { priceMinutes, toCents, toDecimal } from "../money.ts";
+import { priceMinutes, toCents, toDecimal } from "../../ops/money.ts";
 import type { Month, Project } from "../month/types.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 

@@ -1,0 +1,164 @@
+/**
+ * Runs one Reconciliation spec: reads each source's records of the entity from its system, keeps
+ * those the filter selects, measures each, sums the measures per group (the `groupBy` fields and
+ * the period), and reports every group whose sources differ by more than the tolerance as a gap,
+ * with the records behind each side.
+ */
+import type { ReconciliationSpec } from "../../model/reconciliation.ts";
+import { toCents, toDecimal } from "../money.ts";
+import { compileExpression } from "../expression.ts";
+import { periodOf } from "./periods.ts";
+
+/** A Reconciliation as the engine runs it. */
+export interface ReconciliationDefinition {
+  name: string;
+  /** The spec file, relative to the project root. */
+  source?: string;
+  spec: ReconciliationSpec;
+}
+
+/** Reads the canonical records of an entity that a system holds. */
+export type RecordReader = (system: string, entity: string) => Promise<readonly Record<string, unknown>[]> | readonly Record<string, unknown>[];
+
+/** One side of a gap: a source's total for the group and the records behind it. */
+export interface GapSide {
+  source: string;
+  system: string;
+  total: string;
+  count: number;
+  /** The records behind the total (at most `recordLimit` of them). */
+  records: Record<string, unknown>[];
+}
+
+/** A group whose sources disagree beyond the tolerance. */
+export interface Gap {
+  reconciliation: string;
+  /** The `groupBy` values, by field. */
+  group: Record<string, string>;
+  period?: string;
+  /** `field=value,...@period`: stable across runs, the gap's identity. */
+  key: string;
+  /** The largest total minus the smallest. */
+  difference: string;
+  sides: GapSide[];
+  queue: string;
+  owner: string;
+  slaMs?: number;
+}
+
+/** A record that could not be measured (the measure failed or was not a decimal). */
+export interface MeasureProblem {
+  source: string;
+  message: string;
+  record: Record<string, unknown>;
+}
+
+/** The outcome of one run. */
+export interface ReconciliationResult {
+  reconciliation: string;
+  ranAt: number;
+  durationMs: number;
+  groups: number;
+  records: Record<string, number>;
+  gaps: Gap[];
+  problems: MeasureProblem[];
+}
+
+/** Options of a run. */
+export interface RunOptions {
+  now: number;
+  /** Records kept per side of a gap; 25 unless set. */
+  recordLimit?: number;
+}
+
+interface Measured {
+  cents: number;
+  record: Record<string, unknown>;
+}
+
+function fieldValue(record: Record<string, unknown>, path: string): unknown {
+  let node: unknown = record;
+  for (const part of path.split(".")) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  return node;
+}
+
+function toAmount(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return toCents(value);
+  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return toCents(value);
+  return undefined;
+}
+
+function durationOf(text: string | undefined): number | undefined {
+  const match = text === undefined ? null : /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (match === null) return undefined;
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms"];
+}
+
+/** Runs one reconciliation over the records `read` returns. */
+export async function runReconciliation(definition: ReconciliationDefinition, read: RecordReader, options: RunOptions): Promise<ReconciliationResult> {
+  const started = Date.now();
+  const { spec } = definition;
+  const limit = options.recordLimit ?? 25;
+  const groups = new Map<string, { group: Record<string, string>; period?: string; sides: Map<string, Measured[]> }>();
+  const problems: MeasureProblem[] = [];
+  const counts: Record<string, number> = {};
+  for (const source of spec.sources) {
+    const filter = source.filter === undefined ? undefined : await compileExpression(`${definition.name}#${source.name}.filter`, source.filter);
+    const measure = await compileExpression(`${definition.name}#${source.name}.measure`, source.measure);
+    const records = await read(source.system, source.entity);
+    let kept = 0;
+    for (const record of records) {
+      if (filter !== undefined && (await filter(record).catch(() => false)) !== true) continue;
+      let value: unknown;
+      try {
+        value = await measure(record);
+      } catch (error) {
+        problems.push({ source: source.name, message: (error as Error).message, record });
+        continue;
+      }
+      const cents = toAmount(value);
+      if (cents === undefined) {
+        problems.push({ source: source.name, message: `the measure gave ${JSON.stringify(value)}, not a decimal`, record });
+        continue;
+      }
+      kept++;
+      const group: Record<string, string> = {};
+      for (const field of spec.groupBy) group[field] = String(fieldValue(record, field) ?? "(none)");
+      const period = spec.period === undefined ? undefined : (periodOf(fieldValue(record, spec.periodField ?? ""), spec.period as "day" | "week" | "month") ?? "(none)");
+      const key = `${spec.groupBy.map((f) => `${f}=${group[f]}`).join(",")}${period === undefined ? "" : `@${period}`}`;
+      let entry = groups.get(key);
+      if (entry === undefined) {
+        entry = { group, ...(period === undefined ? {} : { period }), sides: new Map() };
+        groups.set(key, entry);
+      }
+      entry.sides.set(source.name, [...(entry.sides.get(source.name) ?? []), { cents, record }]);
+    }
+    counts[source.name] = kept;
+  }
+  const absolute = spec.tolerance.absolute === undefined ? 0 : toCents(spec.tolerance.absolute);
+  const relative = spec.tolerance.relative === undefined ? 0 : Number(spec.tolerance.relative);
+  const gaps: Gap[] = [];
+  const slaMs = durationOf(spec.onMismatch.sla);
+  for (const [key, entry] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const totals = spec.sources.map((s) => (entry.sides.get(s.name) ?? []).reduce((sum, m) => sum + m.cents, 0));
+    const high = Math.max(...totals);
+    const low = Math.min(...totals);
+    const allowed = Math.max(absolute, Math.floor(relative * Math.max(Math.abs(high), Math.abs(low))));
+    if (high - low <= allowed) continue;
+    gaps.push({
+      reconciliation: definition.name,
+      group: entry.group,
+      ...(entry.period === undefined ? {} : { period: entry.period }),
+      key,
+      difference: toDecimal(high - low),
+      sides: spec.sources.map((s, i) => {
+        const measured = entry.sides.get(s.name) ?? [];
+        return { source: s.name, system: s.system, total: toDecimal(totals[i] ?? 0), count: measured.length, records: measured.slice(0, limit).map((m) => m.record) };
+      }),
+      queue: spec.onMismatch.queue,
+      owner: spec.onMismatch.owner,
+      ...(slaMs === undefined ? {} : { slaMs }),
+    });
+  }
+  return { reconciliation: definition.name, ranAt: options.now, durationMs: Date.now() - started, groups: groups.size, records: counts, gaps, problems };
+}

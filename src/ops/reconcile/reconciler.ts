@@ -1,0 +1,125 @@
+/**
+ * The reconciler: runs a spec set's reconciliations on their schedules and on request, keeps the
+ * latest result of each, and opens an exception for the owning team for every new gap (a gap
+ * already open stays one exception; a gap that closes is reported as closed).
+ */
+import type { SpecSet } from "../../compiler/check/spec-set.ts";
+import { nextCronTime } from "./cron.ts";
+import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
+
+/** Where gaps become work for people: an exception queue. */
+export interface ExceptionSink {
+  /** Opens an exception for a gap; returns its id. */
+  open(gap: Gap, now: number): Promise<number | string>;
+}
+
+/** An exception the reconciler opened. */
+export interface GapException {
+  id: number | string;
+  gap: Gap;
+  openedAt: number;
+  closedAt?: number;
+}
+
+/** The reconciler's state and actions. */
+export interface Reconciler {
+  definitions: readonly ReconciliationDefinition[];
+  /** Runs every reconciliation (or the named ones) now. */
+  runAll(names?: readonly string[]): Promise<ReconciliationResult[]>;
+  /** The latest result of each reconciliation that has run. */
+  latest(): ReconciliationResult[];
+  /** Exceptions opened for gaps, open ones first. */
+  exceptions(): GapException[];
+  /** Starts running on each reconciliation's schedule; returns a stop function. */
+  schedule(): () => void;
+}
+
+/** Options of `createReconciler`. */
+export interface ReconcilerOptions {
+  definitions: readonly ReconciliationDefinition[];
+  read: RecordReader;
+  sink?: ExceptionSink;
+  now?: () => number;
+  /** Called after each run, e.g. to record metrics. */
+  onResult?(result: ReconciliationResult): void;
+}
+
+/** The reconciliations a loaded spec set declares. */
+export function reconciliationsOf(set: SpecSet): ReconciliationDefinition[] {
+  return [...set.reconciliations.values()].map((doc) => ({ name: doc.name, source: doc.source.file.path, spec: doc.value.spec }));
+}
+
+/** When a reconciliation runs next after `after`, or undefined when it has no schedule. */
+export function nextRun(definition: ReconciliationDefinition, after: number): number | undefined {
+  if (definition.spec.schedule !== undefined) return nextCronTime(definition.spec.schedule, after);
+  const every = definition.spec.every === undefined ? undefined : /^(\d+)(ms|s|m|h|d)$/.exec(definition.spec.every);
+  if (every === undefined || every === null) return undefined;
+  return after + Number(every[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[every[2] as "ms"];
+}
+
+/** Creates a reconciler over the definitions and a record reader. */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const now = options.now ?? Date.now;
+  const results = new Map<string, ReconciliationResult>();
+  const open = new Map<string, GapException>();
+  const closed: GapException[] = [];
+  const runOne = async (definition: ReconciliationDefinition): Promise<ReconciliationResult> => {
+    const at = now();
+    const result = await runReconciliation(definition, options.read, { now: at });
+    results.set(definition.name, result);
+    const seen = new Set<string>();
+    for (const gap of result.gaps) {
+      const id = `${gap.reconciliation}|${gap.key}`;
+      seen.add(id);
+      const existing = open.get(id);
+      if (existing !== undefined) {
+        existing.gap = gap;
+        continue;
+      }
+      const exceptionId = options.sink === undefined ? id : await options.sink.open(gap, at);
+      open.set(id, { id: exceptionId, gap, openedAt: at });
+    }
+    for (const [id, exception] of open) {
+      if (exception.gap.reconciliation !== definition.name || seen.has(id)) continue;
+      open.delete(id);
+      closed.push({ ...exception, closedAt: at });
+    }
+    options.onResult?.(result);
+    return result;
+  };
+  return {
+    definitions: options.definitions,
+    async runAll(names) {
+      const chosen = names === undefined ? options.definitions : options.definitions.filter((d) => names.includes(d.name));
+      const out: ReconciliationResult[] = [];
+      for (const definition of chosen) out.push(await runOne(definition));
+      return out;
+    },
+    latest: () => options.definitions.flatMap((d) => results.get(d.name) ?? []),
+    exceptions: () => [...open.values(), ...closed],
+    schedule() {
+      const timers = new Set<NodeJS.Timeout>();
+      let stopped = false;
+      const plan = (definition: ReconciliationDefinition): void => {
+        const at = nextRun(definition, now());
+        if (at === undefined || stopped) return;
+        // Timers cap at about 24.8 days; re-plan in steps.
+        const wait = Math.min(at - now(), 2 ** 31 - 1);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (now() < at) return plan(definition);
+          runOne(definition)
+            .catch(() => undefined)
+            .finally(() => plan(definition));
+        }, wait);
+        timer.unref();
+        timers.add(timer);
+      };
+      for (const definition of options.definitions) plan(definition);
+      return () => {
+        stopped = true;
+        for (const timer of timers) clearTimeout(timer);
+      };
+    },
+  };
+}
