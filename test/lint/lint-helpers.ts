@@ -11,6 +11,12 @@ import { lineAndColumn } from "../../src/compiler/diagnostics/source-file.ts";
 import { type LintDiagnostic, type LintOptions, lintProject } from "../../src/compiler/lint/lint.ts";
 import { loadProgram } from "../../src/compiler/program.ts";
 
+/** A rule's table: spec sets and the exact findings of that rule for each. */
+export interface RuleTable {
+  rule: string;
+  rows: { name: string; files: SpecFiles; expected: Finding[] }[];
+}
+
 /** Files by path relative to the project root. */
 export type SpecFiles = Record<string, string>;
 
@@ -127,6 +133,16 @@ ${metadata("time-to-erp")}spec:
     exceptions: { queue: time-exceptions, owner: finance-ops }
 `,
 };
+
+/** A Policy document file with the given `spec` body (indented two spaces). */
+export function policyFile(spec: string): SpecFiles {
+  return {
+    "specs/policy.yaml": `apiVersion: syncspec.dev/v1
+kind: Policy
+${metadata("governance")}spec:
+${spec}`,
+  };
+}
 
 /** Returns a copy of `files` with one replacement in one file; fails the test if `from` is absent. */
 export function edit(files: SpecFiles, path: string, from: string, to: string): SpecFiles {

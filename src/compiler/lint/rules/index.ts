@@ -5,7 +5,6 @@ import { documentDescriptionRule } from "./document-description.rule.ts";
 import { documentTeamRule } from "./document-team.rule.ts";
 import { documentVersionRule } from "./document-version.rule.ts";
 import { httpsBaseUrlRule } from "./https-base-url.rule.ts";
-import { mappingRequiredFieldsRule } from "./mapping-required-fields.rule.ts";
 import { moneyDecimalRule } from "./money-decimal.rule.ts";
 import { namingRule } from "./naming.rule.ts";
 import { noInlineSecretRule } from "./no-inline-secret.rule.ts";
@@ -42,7 +41,6 @@ export const builtInRules: readonly LintRule[] = [
   piiClearanceRule,
   piiClassifiedRule,
   moneyDecimalRule,
-  mappingRequiredFieldsRule,
   namingRule,
   documentDescriptionRule,
   documentTeamRule,

@@ -53,7 +53,11 @@ export const noInlineSecretRule: LintRule = {
           for (const match of value.matchAll(IN_TEXT)) {
             const candidate = match[1] ?? "";
             if (!looksRandom(candidate, threshold)) continue;
-            report({ document: doc, path, message: "this text contains what looks like a secret; reference it with { secret: name } instead" });
+            const offsets = doc.source.stringOffsets?.(path);
+            const at = (match.index ?? 0) + match[0].length - candidate.length;
+            const range = offsets === undefined ? undefined : { start: offsets(at), end: offsets(at + candidate.length) };
+            const message = "this text contains what looks like a secret; reference it with { secret: name } instead";
+            report({ document: doc, path, message, ...(range === undefined ? {} : { range }) });
             return;
           }
           return;

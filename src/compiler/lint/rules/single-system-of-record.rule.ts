@@ -22,7 +22,6 @@ export const singleSystemOfRecordRule: LintRule = {
     for (const ownership of set.ownerships.values()) {
       const fields = Object.entries(ownership.value.spec.fields ?? {});
       for (const [path, owner] of fields) {
-        if (owner.systemOfRecord === ownership.value.spec.systemOfRecord) continue;
         for (const [parent, parentOwner] of fields) {
           if (!path.startsWith(`${parent}.`) || parentOwner.systemOfRecord === owner.systemOfRecord) continue;
           report({
