@@ -1,4 +1,4 @@
-import { type RuleTable } from "../lint-helpers.ts";
+import type { RuleTable } from "../lint-helpers.ts";
 import { cases, cleanSet } from "./cases.ts";
 
 /** The table of route-retry: spec sets it accepts and rejects, with the exact findings. */
