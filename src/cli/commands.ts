@@ -19,4 +19,9 @@ export const commands: CommandEntry[] = [
   { name: "lint", load: async () => (await import("./lint.ts")).lintCommand },
   { name: "import", load: async () => (await import("./import.ts")).importCommand },
   { name: "fmt", load: async () => (await import("./fmt.ts")).fmtCommand },
+  { name: "run", load: async () => (await import("./run.ts")).runCommand },
+  { name: "dlq", load: async () => (await import("./dlq.ts")).dlqCommand },
+  { name: "exceptions", load: async () => (await import("./exceptions.ts")).exceptionsCommand },
+  { name: "replay", load: async () => (await import("./replay.ts")).replayCommand },
+  { name: "audit", load: async () => (await import("./audit.ts")).auditCommand },
 ];

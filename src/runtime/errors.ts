@@ -1,6 +1,7 @@
 /**
- * The runtime's named errors. Each says whether retrying can help (`retryable`), so the delivery
- * policy never guesses from a message.
+ * The runtime's named errors. Each says whether retrying can help (`retryable`). Delivery failures
+ * are not thrown: a delivery attempt returns a settlement (see delivery/deliver.ts), and a
+ * network failure is a `NetworkError` (delivery/transport.ts).
  */
 
 /** A setting that cannot work, named by its field: `retry.maxAttempts must be a positive integer`. */
@@ -9,58 +10,8 @@ export class ConfigurationError extends Error {
   readonly retryable = false;
 }
 
-/** A target answered in a way that a retry may fix (network error, timeout, 5xx, 429). */
-export class TransientDeliveryError extends Error {
-  override name = "TransientDeliveryError";
-  readonly retryable = true;
-  constructor(
-    message: string,
-    /** Milliseconds the target asked us to wait (`Retry-After`), when it said. */
-    readonly retryAfterMs?: number,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** A target refused the request as invalid (4xx): a person must look at it. */
-export class RejectedDeliveryError extends Error {
-  override name = "RejectedDeliveryError";
-  readonly retryable = false;
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-/** The circuit breaker of a system is open: the call was not made. */
-export class CircuitOpenError extends Error {
-  override name = "CircuitOpenError";
-  readonly retryable = true;
-  constructor(
-    readonly system: string,
-    readonly retryAtMs: number,
-  ) {
-    super(`the circuit to ${system} is open`);
-  }
-}
-
-/** An action on an issue that is no longer open. */
+/** An action on an issue that does not exist or is no longer open. */
 export class IssueStateError extends Error {
   override name = "IssueStateError";
   readonly retryable = false;
-}
-
-/** A webhook request that must not be processed; `status` is the HTTP answer. */
-export class IntakeRejectedError extends Error {
-  override name = "IntakeRejectedError";
-  readonly retryable = false;
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
 }

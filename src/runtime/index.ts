@@ -19,3 +19,20 @@ export type {
   ValueRef,
 } from "./pipeline.ts";
 export { durationMs } from "./pipeline.ts";
+export { definitionsFromSpecSet } from "./definitions.ts";
+export { compileTransform, loadExpressionCompiler, useExpressionCompiler } from "./expression.ts";
+export { type Clock, createRuntime, type EventSource, type OfferResult, type Runtime, type RuntimeOptions } from "./engine.ts";
+export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
+export { createPostgresStore, type PostgresStoreOptions } from "./store/postgres.ts";
+export type * from "./store/store.ts";
+export { ConfigurationError, IssueStateError } from "./errors.ts";
+export { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "./policies/retry.ts";
+export { type BreakerSettings, type CircuitBreaker, createCircuitBreaker } from "./policies/circuit-breaker.ts";
+export { createTokenBucket, type TokenBucket } from "./policies/rate-limit.ts";
+export { fetchTransport, NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./delivery/transport.ts";
+export { valueResolver } from "./delivery/auth.ts";
+export { createWebhookHandler, type WebhookHandler, type WebhookRequest } from "./intake/webhook.ts";
+export { type IntakeServer, startIntakeServer } from "./intake/http-server.ts";
+export { createPoller, type Poller } from "./intake/polling.ts";
+export { ingestNdjson, type NdjsonResult } from "./intake/ndjson.ts";
+export { loadRunConfig, openStore, type RunConfig } from "./run-config.ts";

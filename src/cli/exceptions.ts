@@ -1,0 +1,143 @@
+/**
+ * `spec exceptions list|show|retry|edit|skip` and, through the same factory, `spec dlq
+ * list|show|retry`: the queues people work. Each action records who (`--by`, default $USER) and
+ * why (`--reason`, required) in the audit log.
+ */
+import { readFileSync } from "node:fs";
+import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
+import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { Issue, Store } from "../runtime/store/store.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
+
+/** Opens the store named by `--store`, or by the run configuration. */
+export async function storeFor(io: CliIo, values: { store?: string | undefined; config?: string | undefined }): Promise<Store> {
+  const config = loadRunConfig(io.cwd, values.config);
+  return openStore(values.store ?? config.store, config.root);
+}
+
+/** `12s`, `5m`, `3h`, `2d`. */
+export function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+function table(rows: readonly string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return `${rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n")}\n`;
+}
+
+function show(issue: Issue, now: number): string {
+  const lines = [
+    `${issue.kind} ${issue.id} (${issue.status})`,
+    `  queue:    ${issue.queue}`,
+    `  owner:    ${issue.owner}`,
+    `  route:    ${issue.route}`,
+    `  event:    ${issue.eventId}${issue.deliveryId === null ? "" : `, delivery ${issue.deliveryId}`}`,
+    `  attempts: ${issue.attempts}`,
+    `  age:      ${age(now - issue.createdAt)}`,
+    `  reason:   ${issue.reason}`,
+  ];
+  if (issue.resolvedBy !== null) lines.push(`  resolved: by ${issue.resolvedBy}: ${issue.resolution ?? ""}`);
+  lines.push("  payload:", ...JSON.stringify(issue.payload, null, 2).split("\n").map((l) => `    ${l}`));
+  return `${lines.join("\n")}\n`;
+}
+
+function parsePayload(text: string): unknown {
+  const source = text.trim().startsWith("{") || text.trim().startsWith("[") ? text : readFileSync(text, "utf8");
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (error) {
+    throw new UsageError(`--payload is not JSON: ${(error as Error).message}`);
+  }
+}
+
+const ACTIONS = { exception: ["list", "show", "retry", "edit", "skip"], "dead-letter": ["list", "show", "retry", "skip"] } as const;
+
+/** Builds the command for one kind of queue. */
+export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
+  const actions: readonly string[] = ACTIONS[kind];
+  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status open|retried|replayed|skipped] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
+  return {
+    name,
+    summary,
+    usage,
+    async run(args, io) {
+      const { values, positionals } = parseCommandArgs(args, {
+        queue: { type: "string" },
+        status: { type: "string" },
+        reason: { type: "string" },
+        by: { type: "string" },
+        payload: { type: "string" },
+        store: { type: "string" },
+        config: { type: "string" },
+        format: { type: "string" },
+      });
+      const format = expectFormat(values.format, ["text", "json"] as const, "text");
+      const [action, idText] = positionals;
+      if (action === undefined || !actions.includes(action)) throw new UsageError(`expected one of ${actions.join(", ")}`);
+      if (values.status !== undefined && !["open", "retried", "replayed", "skipped"].includes(values.status)) {
+        throw new UsageError(`--status must be open, retried, replayed or skipped, got '${values.status}'`);
+      }
+      const id = idText === undefined ? undefined : Number(idText);
+      if (action !== "list" && (id === undefined || !Number.isInteger(id) || id <= 0)) throw new UsageError(`${action} needs the id of an entry`);
+      if (["retry", "edit", "skip"].includes(action) && (values.reason ?? "").trim() === "") throw new UsageError(`${action} needs --reason: the audit log records why`);
+      if (action === "edit" && values.payload === undefined) throw new UsageError("edit needs --payload with the corrected JSON (or a file holding it)");
+      let store: Store;
+      try {
+        store = await storeFor(io, values);
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        io.stderr(`spec ${name}: ${error.message}\n`);
+        return EXIT.usage;
+      }
+      try {
+        const now = Date.now();
+        if (action === "list") {
+          const issues = await store.listIssues({
+            kind,
+            ...(values.queue !== undefined ? { queue: values.queue } : {}),
+            status: (values.status ?? "open") as Issue["status"],
+          });
+          if (format === "json") io.stdout(`${JSON.stringify(issues, null, 2)}\n`);
+          else if (issues.length === 0) io.stdout(`no ${values.status ?? "open"} entries\n`);
+          else {
+            const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "REASON"]];
+            for (const i of issues) rows.push([String(i.id), i.queue, i.route, i.owner, age(now - i.createdAt), String(i.attempts), i.reason]);
+            io.stdout(table(rows));
+          }
+          return EXIT.ok;
+        }
+        const issue = await store.issue(id as number);
+        if (issue === undefined || issue.kind !== kind) {
+          io.stderr(`spec ${name}: there is no ${kind} ${id}\n`);
+          return EXIT.findings;
+        }
+        if (action === "show") {
+          io.stdout(format === "json" ? `${JSON.stringify(issue, null, 2)}\n` : show(issue, now));
+          return EXIT.ok;
+        }
+        const who = values.by ?? io.env["USER"] ?? "unknown";
+        const why = values.reason as string;
+        const base = { issueId: issue.id, who, why, now };
+        const resolved =
+          action === "edit"
+            ? await store.resolveIssue({ ...base, action: "edit", payload: parsePayload(values.payload as string) })
+            : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
+        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
+        return EXIT.ok;
+      } catch (error) {
+        if (!(error instanceof IssueStateError)) throw error;
+        io.stderr(`spec ${name}: ${error.message}\n`);
+        return EXIT.findings;
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
+export const exceptionsCommand = issueCommand("exceptions", "exception", "Work the exception queues: list, show, retry, edit and replay, skip with a reason");

@@ -1,0 +1,120 @@
+/**
+ * `spec run [paths...] [--config file] [--store url] [--port n]`: hosts the spec set's routes.
+ * Webhooks are received on the configured port, polling sources run on their intervals, and the
+ * processing and delivery loops run until SIGTERM or SIGINT: then intake stops first, in-flight
+ * work finishes, leases are given back, and the process exits 0.
+ *
+ * `--ingest <file.ndjson> --source <system.event>` loads a file first; `--drain` processes what is
+ * ready and exits instead of serving.
+ */
+import { resolve } from "node:path";
+import { loadProgram } from "../compiler/program.ts";
+import { definitionsFromSpecSet } from "../runtime/definitions.ts";
+import { createRuntime } from "../runtime/engine.ts";
+import { ConfigurationError } from "../runtime/errors.ts";
+import { loadExpressionCompiler } from "../runtime/expression.ts";
+import { startIntakeServer } from "../runtime/intake/http-server.ts";
+import { ingestNdjson } from "../runtime/intake/ndjson.ts";
+import { createPoller } from "../runtime/intake/polling.ts";
+import { createWebhookHandler } from "../runtime/intake/webhook.ts";
+import { valueResolver } from "../runtime/delivery/auth.ts";
+import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGTERM", onTerm);
+      process.off("SIGINT", onInt);
+      resolve(signal);
+    };
+    const onTerm = () => stop("SIGTERM");
+    const onInt = () => stop("SIGINT");
+    process.on("SIGTERM", onTerm);
+    process.on("SIGINT", onInt);
+  });
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    config: { type: "string" },
+    store: { type: "string" },
+    port: { type: "string" },
+    worker: { type: "string" },
+    ingest: { type: "string" },
+    source: { type: "string" },
+    drain: { type: "boolean" },
+  });
+  if (values.ingest !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(values.source ?? "")) {
+    throw new UsageError("--ingest needs --source <system.event>");
+  }
+  if (values.port !== undefined && !/^[0-9]{1,5}$/.test(values.port)) throw new UsageError(`--port must be a port number, got '${values.port}'`);
+  const config = loadRunConfig(io.cwd, values.config);
+  const program = loadProgram({ cwd: io.cwd, paths: positionals });
+  if (!program.ok) {
+    printDiagnostics(io, program.diagnostics, "stylish");
+    io.stderr("spec run: the spec set has errors; nothing was started\n");
+    return EXIT.findings;
+  }
+  await loadExpressionCompiler();
+  const compiled = definitionsFromSpecSet(program.set);
+  const store = await openStore(values.store ?? config.store, config.root);
+  const worker = values.worker ?? config.worker.name;
+  const runtime = createRuntime({
+    compiled,
+    store,
+    env: io.env,
+    batchSize: config.worker.batchSize,
+    leaseMs: config.worker.leaseMs,
+    ...(worker !== undefined ? { worker } : {}),
+  });
+  try {
+    if (values.ingest !== undefined) {
+      const [system, event] = (values.source as string).split(".") as [string, string];
+      const loaded = await ingestNdjson(runtime, { system, event }, resolve(io.cwd, values.ingest));
+      io.stdout(`ingested ${values.ingest}: ${loaded.accepted} accepted, ${loaded.duplicates} duplicates, ${loaded.conflicts} conflicts\n`);
+      for (const e of loaded.errors) io.stderr(`${values.ingest}:${e.line}: ${e.message}\n`);
+    }
+    if (values.drain === true) {
+      await runtime.drain();
+      const counts = await store.counts();
+      io.stdout(`${JSON.stringify(counts)}\n`);
+      return EXIT.ok;
+    }
+    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
+    const port = values.port === undefined ? config.listen.port : Number(values.port);
+    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    const poller = createPoller(compiled, runtime);
+    runtime.start();
+    poller.start();
+    io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes, ${store.engine} store)\n`);
+    const signal = await waitForSignal();
+    io.stdout(`spec run: ${signal}: stopping intake\n`);
+    await server.close();
+    poller.stop();
+    await runtime.stop();
+    io.stdout("spec run: stopped\n");
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
+  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--worker name] [--ingest file.ndjson --source system.event] [--drain]",
+  async run(args, io) {
+    try {
+      return await run(args, io);
+    } catch (error) {
+      if (error instanceof ConfigurationError) {
+        io.stderr(`spec run: ${error.message}\n`);
+        return EXIT.usage;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * The run configuration of `spec run` and of the operator commands (`spec dlq`, `spec exceptions`,
+ * `spec replay`, `spec audit`): which store, where intake listens, and the worker's settings. It is
+ * a small YAML (or JSON) file, `syncspec.run.yaml` by default:
+ *
+ * ```yaml
+ * store: sqlite:./syncspec.db          # or postgres://user@host/db?schema=syncspec
+ * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576 }
+ * worker: { name: worker-1, batchSize: 256, leaseMs: 30000 }
+ * ```
+ * Problems are reported as sentences naming the field (`listen.port must be an integer from 0 to 65535`).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigurationError } from "./errors.ts";
+import { createPostgresStore } from "./store/postgres.ts";
+import { createSqliteStore } from "./store/sqlite.ts";
+import type { Store } from "./store/store.ts";
+
+/** The default run configuration file name. */
+export const RUN_CONFIG_FILE = "syncspec.run.yaml";
+
+/** A checked run configuration. */
+export interface RunConfig {
+  /** `sqlite:<path>` or a `postgres://` URL (optionally `?schema=<name>`). */
+  store: string;
+  listen: { host: string; port: number; maxBodyBytes: number };
+  worker: { name?: string; batchSize: number; leaseMs: number };
+  /** The folder relative paths are resolved against. */
+  root: string;
+}
+
+const isInteger = (value: unknown, min: number, max: number): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+
+/** Checks a parsed configuration object; every problem names its field. */
+export function checkRunConfig(value: unknown, root: string): RunConfig {
+  const problems: string[] = [];
+  const object = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const top = object(value);
+  if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value))) problems.push("the run configuration must be a mapping");
+  for (const key of Object.keys(top)) if (!["store", "listen", "worker"].includes(key)) problems.push(`${key} is not a run configuration field (store, listen, worker)`);
+  const store = top["store"] ?? "sqlite:syncspec.db";
+  if (typeof store !== "string" || !/^(sqlite:|postgres(ql)?:\/\/)/.test(store)) problems.push("store must be 'sqlite:<path>' or a postgres:// URL");
+  const listen = object(top["listen"]);
+  const host = listen["host"] ?? "127.0.0.1";
+  const port = listen["port"] ?? 8080;
+  const maxBodyBytes = listen["maxBodyBytes"] ?? 1024 * 1024;
+  if (typeof host !== "string") problems.push("listen.host must be a string");
+  if (!isInteger(port, 0, 65535)) problems.push("listen.port must be an integer from 0 to 65535");
+  if (!isInteger(maxBodyBytes, 1, 1024 * 1024 * 1024)) problems.push("listen.maxBodyBytes must be a positive integer");
+  const worker = object(top["worker"]);
+  const batchSize = worker["batchSize"] ?? 256;
+  const leaseMs = worker["leaseMs"] ?? 30_000;
+  if (worker["name"] !== undefined && typeof worker["name"] !== "string") problems.push("worker.name must be a string");
+  if (!isInteger(batchSize, 1, 100_000)) problems.push("worker.batchSize must be a positive integer");
+  if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");
+  if (problems.length > 0) throw new ConfigurationError(problems.join("; "));
+  return {
+    store: store as string,
+    listen: { host: host as string, port: port as number, maxBodyBytes: maxBodyBytes as number },
+    worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number },
+    root,
+  };
+}
+
+/** Reads a run configuration file; without `path`, `syncspec.run.yaml` in `cwd` when it exists, else the defaults. */
+export function loadRunConfig(cwd: string, path?: string): RunConfig {
+  const file = path === undefined ? resolve(cwd, RUN_CONFIG_FILE) : isAbsolute(path) ? path : resolve(cwd, path);
+  if (!existsSync(file)) {
+    if (path !== undefined) throw new ConfigurationError(`the run configuration ${path} does not exist`);
+    return checkRunConfig({}, cwd);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigurationError(`${file}: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return checkRunConfig(parsed ?? {}, dirname(file));
+}
+
+/** Opens the store a `store` setting names. */
+export async function openStore(store: string, root: string): Promise<Store> {
+  if (store.startsWith("sqlite:")) {
+    const path = store.slice("sqlite:".length);
+    return createSqliteStore({ path: path === ":memory:" || isAbsolute(path) ? path : resolve(root, path) });
+  }
+  const url = new URL(store);
+  const schema = url.searchParams.get("schema") ?? "syncspec";
+  url.searchParams.delete("schema");
+  return createPostgresStore({ connectionString: url.toString(), schema });
+}

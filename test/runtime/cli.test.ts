@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import { writeFixture } from "./fixture.ts";
+import { harness, project } from "./harness.ts";
+
+function io(cwd: string): CliIo & { out: string; err: string } {
+  const captured = {
+    cwd,
+    out: "",
+    err: "",
+    env: { USER: "ana" },
+    isTTY: false,
+    stdout(text: string) {
+      captured.out += text;
+    },
+    stderr(text: string) {
+      captured.err += text;
+    },
+  };
+  return captured;
+}
+
+/** A store file holding one dead letter and one exception. */
+async function storeWithIssues(): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), "syncspec-cli-")), "store.db");
+  const store = await createSqliteStore({ path, durability: "normal" });
+  const h = await harness({ erp: { fault: ({ body }) => ((body as { code?: string }).code === "p2" ? { status: 422, body: { error: "code taken" } } : { status: 500 }) } }, store);
+  await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1"), project("p2")]);
+  for (let i = 0; i < 8; i++) {
+    await h.runtime.drain();
+    h.clock.advance(10_000);
+  }
+  await h.close();
+  return path;
+}
+
+describe("the operator commands", () => {
+  it("lists, shows and retries dead letters, recording who and why", async () => {
+    const path = await storeWithIssues();
+    const cli = io(tmpdir());
+    expect(await main(["dlq", "list", "--store", `sqlite:${path}`], cli)).toBe(0);
+    expect(cli.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +REASON\n2 +projects-dlq +project-activation +delivery-ops +\S+ +5 +erp.createProject failed 5 times; last: erp answered 500/);
+    const shown = io(tmpdir());
+    expect(await main(["dlq", "show", "2", "--store", `sqlite:${path}`], shown)).toBe(0);
+    expect(shown.out).toContain('  payload:\n    {\n      "code": "p1",');
+    const retried = io(tmpdir());
+    expect(await main(["dlq", "retry", "2", "--reason", "erp is back", "--store", `sqlite:${path}`], retried)).toBe(0);
+    expect(retried.out).toBe("dead-letter 2: retried by ana\n");
+    const again = io(tmpdir());
+    expect(await main(["dlq", "retry", "2", "--reason", "again", "--store", `sqlite:${path}`], again)).toBe(1);
+    expect(again.err).toBe("spec dlq: issue 2 is already retried\n");
+  });
+
+  it("edits and replays an exception, and refuses an action without a reason", async () => {
+    const path = await storeWithIssues();
+    const noReason = io(tmpdir());
+    expect(await main(["exceptions", "skip", "2", "--store", `sqlite:${path}`], noReason)).toBe(2);
+    expect(noReason.err).toContain("spec exceptions: skip needs --reason: the audit log records why");
+    const listed = io(tmpdir());
+    await main(["exceptions", "list", "--format", "json", "--store", `sqlite:${path}`], listed);
+    const [exception] = JSON.parse(listed.out) as { id: number; reason: string }[];
+    expect(exception?.reason).toBe('erp.createProject refused the request: 422 {"error":"code taken"}');
+    const edited = io(tmpdir());
+    const args = ["exceptions", "edit", String(exception?.id), "--payload", '{"projectId":"p2","name":"Renamed"}', "--reason", "duplicate code", "--store", `sqlite:${path}`];
+    expect(await main(args, edited)).toBe(0);
+    expect(edited.out).toBe(`exception ${exception?.id}: replayed by ana\n`);
+  });
+
+  it("verifies the audit log and reports the row that was edited", async () => {
+    const path = await storeWithIssues();
+    const ok = io(tmpdir());
+    expect(await main(["audit", "verify", "--store", `sqlite:${path}`], ok)).toBe(0);
+    expect(ok.out).toMatch(/^audit log intact: \d+ rows\n$/);
+    const db = new BetterSqlite3(path);
+    db.prepare("UPDATE audit SET detail = '{}' WHERE seq = 4").run();
+    db.close();
+    const broken = io(tmpdir());
+    expect(await main(["audit", "verify", "--store", `sqlite:${path}`], broken)).toBe(1);
+    expect(broken.out).toBe("audit log broken at row 4: row 4 was changed after it was written (3 rows verified before it)\n");
+  });
+
+  it("replays a time range and checks its arguments", async () => {
+    const path = await storeWithIssues();
+    const bad = io(tmpdir());
+    expect(await main(["replay", "--route", "project-activation", "--from", "yesterday", "--to", "2026-02-01", "--reason", "x", "--store", `sqlite:${path}`], bad)).toBe(2);
+    expect(bad.err).toContain("--from must be an ISO 8601 time or epoch milliseconds, got 'yesterday'");
+    const good = io(tmpdir());
+    const args = ["replay", "--route", "project-activation", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z", "--reason", "erp restored", "--store", `sqlite:${path}`];
+    expect(await main(args, good)).toBe(0);
+    expect(good.out).toBe("replaying 2 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
+  });
+
+  it("names the field of a bad run configuration", async () => {
+    const root = writeFixture({ "syncspec.run.yaml": "store: mysql://x\nlisten: { port: 99999 }\n" });
+    const cli = io(root);
+    expect(await main(["run", "--drain"], cli)).toBe(2);
+    expect(cli.err).toBe("spec run: store must be 'sqlite:<path>' or a postgres:// URL; listen.port must be an integer from 0 to 65535\n");
+  });
+
+  it("ingests an NDJSON file and drains it with spec run", async () => {
+    const root = writeFixture();
+    writeFileSync(join(root, "projects.ndjson"), `${JSON.stringify(project("p1"))}\n${JSON.stringify(project("p1"))}\n`);
+    const cli = io(root);
+    cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
+    const code = await main(["run", "--store", "sqlite:run.db", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli);
+    expect(cli.err).toBe("");
+    expect(code).toBe(0);
+    expect(cli.out.split("\n")[0]).toBe("ingested projects.ndjson: 1 accepted, 1 duplicates, 0 conflicts");
+    expect(JSON.parse(cli.out.split("\n")[1] ?? "{}")).toMatchObject({ events: { routed: 1 }, deliveries: { pending: 1 } });
+  });
+});
