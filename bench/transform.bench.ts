@@ -186,30 +186,57 @@ function specWorkloads(): Workload[] {
   return workloads;
 }
 
-async function rate(evaluate: () => unknown, ms: number): Promise<number> {
-  for (let i = 0; i < 20; i++) await evaluate();
-  let count = 0;
+interface Meter {
+  count: number;
+  elapsed: number;
+}
+
+async function measureAsync(evaluate: () => unknown, ms: number, meter: Meter): Promise<void> {
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < ms) {
     for (let i = 0; i < 10; i++) await evaluate();
-    count += 10;
+    meter.count += 10;
     elapsed = performance.now() - start;
   }
-  return (count * 1000) / elapsed;
+  meter.elapsed += elapsed;
 }
 
-function syncRate(evaluate: () => unknown, ms: number): number {
-  for (let i = 0; i < 200; i++) evaluate();
-  let count = 0;
+function measureSync(evaluate: () => unknown, ms: number, meter: Meter): void {
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < ms) {
-    for (let i = 0; i < 100; i++) evaluate();
-    count += 100;
+    for (let i = 0; i < 50; i++) evaluate();
+    meter.count += 50;
     elapsed = performance.now() - start;
   }
-  return (count * 1000) / elapsed;
+  meter.elapsed += elapsed;
+}
+
+/**
+ * Evaluations per second of both sides, measured in alternating slices after a warm-up so that
+ * load from elsewhere on the machine falls on both alike.
+ */
+async function sideBySide(
+  interpreted: () => unknown,
+  compiled: () => unknown,
+  compiledIsSync: boolean,
+  ms: number,
+): Promise<{ interpreter: number; compiled: number }> {
+  const rounds = 5;
+  const slice = ms / rounds;
+  const warm: Meter = { count: 0, elapsed: 0 };
+  await measureAsync(interpreted, 100, warm);
+  if (compiledIsSync) measureSync(compiled, 100, warm);
+  else await measureAsync(compiled, 100, warm);
+  const a: Meter = { count: 0, elapsed: 0 };
+  const b: Meter = { count: 0, elapsed: 0 };
+  for (let round = 0; round < rounds; round++) {
+    await measureAsync(interpreted, slice, a);
+    if (compiledIsSync) measureSync(compiled, slice, b);
+    else await measureAsync(compiled, slice, b);
+  }
+  return { interpreter: (a.count * 1000) / a.elapsed, compiled: (b.count * 1000) / b.elapsed };
 }
 
 function median(values: number[]): number {
@@ -230,11 +257,14 @@ export async function run({ json, args }: { json: boolean; args: string[] }): Pr
     const compiled = compileExpression(workload.expression);
     const expected = JSON.stringify(await interpreter.evaluate(workload.input, workload.bindings));
     const actual = JSON.stringify(await compiled.evaluate(workload.input, workload.bindings));
-    const interpreted = await rate(() => interpreter.evaluate(workload.input, workload.bindings), ms);
-    const compiledRate =
-      compiled.mode === "compiled"
-        ? syncRate(() => compiled.evaluate(workload.input, workload.bindings), ms)
-        : await rate(() => compiled.evaluate(workload.input, workload.bindings), ms);
+    const rates = await sideBySide(
+      () => interpreter.evaluate(workload.input, workload.bindings),
+      () => compiled.evaluate(workload.input, workload.bindings),
+      compiled.mode === "compiled",
+      ms,
+    );
+    const interpreted = rates.interpreter;
+    const compiledRate = rates.compiled;
     const row = {
       name: workload.name,
       mode: compiled.mode,

@@ -7,7 +7,7 @@
 import { boundNames, type Node } from "./ast.ts";
 import { createEmitter, type Emitter, literal } from "./emitter.ts";
 import { functionCall, functionApply, lambdaValue, partialApplication, transformValue } from "./functions.ts";
-import { filterPlan, groupPlan, objectValue, pathValue } from "./paths.ts";
+import { fieldRead, filterPlan, groupPlan, objectValue, pathValue } from "./paths.ts";
 
 /** What the node emitters share while generating one expression. */
 export interface Generator {
@@ -80,7 +80,7 @@ function coreCode(gen: Generator, node: Node): string {
       return `${gen.rt("regex")}(${pattern}, ${position})`;
     }
     case "name":
-      return `${gen.rt("field")}(i, ${literal(node.value)})`;
+      return fieldRead(gen, String(node.value));
     case "wildcard":
       return `${gen.rt("wildcard")}(i)`;
     case "descendant":

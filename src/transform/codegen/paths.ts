@@ -81,12 +81,56 @@ export function pathValue(gen: Generator, node: Node): string {
   if (node.group !== undefined) fields.push(`group: ${groupPlan(gen, node.group)}`);
   const plan = gen.out.constant(`{ ${fields.join(", ")} }`);
   const names = simpleNames(node);
-  if (names !== undefined) {
-    const start = names.start !== undefined ? gen.expr(names.start) : "i";
-    const keys = gen.out.constant(literal(names.keys));
-    return `${gen.rt("fieldPath")}(${start}, ${keys}, ${plan}, i, e)`;
-  }
+  if (names !== undefined) return `${fieldWalk(gen, names, plan)}(i, e)`;
   return `${gen.rt("path")}(${plan}, i, e)`;
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function guardedRead(key: string): string[] {
+  const read = identifier.test(key) ? `c.${key}` : `c[${literal(key)}]`;
+  return [
+    "if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;",
+    `v = ${read};`,
+    "if (v === undefined) return undefined;",
+    key in Object.prototype
+      ? `if (!Object.hasOwn(c, ${literal(key)})) return undefined;`
+      : `if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, ${literal(key)})) return undefined;`,
+  ];
+}
+
+/** A field name step (`field(i, key)`) with its own inline cache for the common single-object case. */
+export function fieldRead(gen: Generator, key: string): string {
+  const reader = gen.out.block([
+    "const c = i;",
+    "let v, p;",
+    'if (c === null || typeof c !== "object") return undefined;',
+    `if (Array.isArray(c)) return ${gen.rt("field")}(c, ${literal(key)});`,
+    ...guardedRead(key),
+    "return v;",
+  ]);
+  return `${reader}(i, e)`;
+}
+
+/**
+ * A path of plain field names as straight-line property reads, so that each read site gets
+ * its own inline cache. The reads follow `field`: own properties of objects only (inherited
+ * ones are checked for with `Object.hasOwn` where an object's prototype could supply them).
+ * An array anywhere, or a sequence at the end, hands over to the general path evaluation.
+ */
+function fieldWalk(gen: Generator, names: { start: Node | undefined; keys: string[] }, plan: string): string {
+  const statements = [`let c = ${names.start !== undefined ? gen.expr(names.start) : "i"};`];
+  for (const key of names.keys) {
+    statements.push(
+      'if (c === null || typeof c !== "object") return undefined;',
+      `if (Array.isArray(c)) return ${gen.rt("path")}(${plan}, i, e);`,
+      ...guardedRead(key),
+      "c = v;",
+    );
+  }
+  statements.push(`if (Array.isArray(c) && c.sequence === true) return ${gen.rt("path")}(${plan}, i, e);`, "return c;");
+  statements.splice(1, 0, "let v, p;");
+  return gen.out.block(statements);
 }
 
 const stepKeys = new Set(["type", "value", "position"]);

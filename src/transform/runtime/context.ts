@@ -10,7 +10,7 @@ import type { Dict, Sequence, Tuple } from "./values.ts";
 
 /** A scope of variables; lookups walk to the enclosing frame, ending at the globals. */
 export interface Frame {
-  readonly v: Dict;
+  readonly v: Map<string, unknown>;
   readonly p: Frame | undefined;
 }
 
@@ -59,7 +59,7 @@ export function runEvaluation<T>(globals: Dict, limits: Guardrails, body: (root:
   const saved = state.ctx;
   state.ctx = newContext(globals, limits);
   try {
-    return body({ v: globals, p: undefined });
+    return body({ v: new Map(), p: undefined });
   } finally {
     state.ctx = saved;
   }
@@ -67,22 +67,23 @@ export function runEvaluation<T>(globals: Dict, limits: Guardrails, body: (root:
 
 /** A new frame enclosed by `parent`. */
 export function frame(parent: Frame): Frame {
-  return { v: Object.create(null), p: parent };
+  return { v: new Map(), p: parent };
 }
 
 /** The frame binding each property of a tuple, enclosed by `parent`. */
 export function frameFromTuple(parent: Frame, tuple: Tuple): Frame {
-  const vars: Dict = Object.create(null);
-  for (const key of Object.keys(tuple)) vars[key] = tuple[key];
+  const vars = new Map<string, unknown>();
+  for (const key of Object.keys(tuple)) vars.set(key, tuple[key]);
   return { v: vars, p: parent };
 }
 
 /** The value of variable `name`, or undefined. */
 export function lookup(env: Frame, name: string): unknown {
   for (let f: Frame | undefined = env; f !== undefined; f = f.p) {
-    if (name in f.v) return f.v[name];
+    const vars = f.v;
+    if (vars.size > 0 && vars.has(name)) return vars.get(name);
   }
-  return undefined;
+  return state.ctx.globals[name];
 }
 
 /** The value of a variable no scope of the expression binds: a binding or a built-in. */
@@ -92,7 +93,7 @@ export function global(name: string): unknown {
 
 /** Binds `name` in `env` and returns the value (`$x := value`). */
 export function bind(env: Frame, name: string, value: unknown): unknown {
-  env.v[name] = value;
+  env.v.set(name, value);
   return value;
 }
 

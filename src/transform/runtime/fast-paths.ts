@@ -149,7 +149,47 @@ export function fastPath(name: string, impl: Implementation): FastPath | undefin
         (args.length === 2 || (args.length === 3 && isDefinedValue(args[2]))) && Array.isArray(args[0]) && isFunction(args[1])
           ? call(args)
           : SLOW;
+    case "formatNumber":
+      return (args) => {
+        if (args.length !== 2 || !isNumber(args[0]) || !isString(args[1])) return SLOW;
+        const formatted = formatSimple(args[0], args[1]);
+        return formatted === undefined ? call(args) : formatted;
+      };
+    case "fromMillis":
+      return (args) => {
+        const [millis, picture] = args;
+        if (!isNumber(millis) || !Number.isInteger(millis) || millis < firstOfYear1 || millis > lastOfYear9999) return SLOW;
+        if (args.length === 1) return new Date(millis).toISOString();
+        if (args.length === 2 && picture === "[Y0001]-[M01]-[D01]") return new Date(millis).toISOString().slice(0, 10);
+        return SLOW;
+      };
     default:
       return undefined;
   }
+}
+
+const firstOfYear1 = new Date("0001-01-01T00:00:00.000Z").getTime();
+const lastOfYear9999 = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const simplePicture = /^(#*)(0+)(?:\.(0+))?$|^#,##(0)(?:\.(0+))?$/;
+
+/**
+ * `$formatNumber` for the plain pictures mappings use (`0.00`, `#0.0`, `0`, `#,##0.00`): the
+ * reference algorithm (round half to even to the fraction size, pad the integer part, group by
+ * three) specialised to them. Undefined for any other picture, or a number out of the range
+ * where `toFixed` writes plain digits.
+ */
+function formatSimple(value: number, picture: string): string | undefined {
+  const match = simplePicture.exec(picture);
+  if (match === null || !Number.isFinite(value) || Math.abs(value) >= 1e15) return undefined;
+  const grouped = match[4] !== undefined;
+  const minInteger = grouped ? 1 : match[2]!.length;
+  const fraction = (grouped ? match[5] : match[3]) ?? "";
+  const rounded = roundHalfEven(value, fraction.length);
+  const fixed = Math.abs(rounded).toFixed(fraction.length);
+  const point = fixed.indexOf(".");
+  let integer = (point < 0 ? fixed : fixed.slice(0, point)).replace(/^0+/, "");
+  if (integer.length < minInteger) integer = "0".repeat(minInteger - integer.length) + integer;
+  if (grouped) integer = integer.replace(/\B(?=(\d{3})+$)/g, ",");
+  const digits = point < 0 ? integer : `${integer}.${fixed.slice(point + 1)}`;
+  return value < 0 ? `-${digits}` : digits;
 }

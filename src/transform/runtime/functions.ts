@@ -151,7 +151,7 @@ function applyProcedure(proc: Lambda, args: unknown[]): unknown {
   try {
     const env = frame(proc.environment);
     const params = proc.arguments;
-    for (let index = 0; index < params.length; index++) env.v[params[index]!.value] = args[index];
+    for (let index = 0; index < params.length; index++) env.v.set(params[index]!.value, args[index]);
     if (proc.native !== undefined) {
       const nativeArgs = proc.nativeParams!.map((name) => lookup(env, name));
       const result = proc.native.apply(nativeFocus, nativeArgs);
@@ -231,7 +231,7 @@ function partialProcedure(proc: Lambda, args: unknown[], env: Frame): Lambda {
   proc.arguments.forEach((param, index) => {
     const arg = args[index];
     if (arg === placeholder) unbound.push(param);
-    else bound.v[param.value] = arg;
+    else bound.v.set(param.value, arg);
   });
   const fields: Omit<Lambda, "_jsonata_lambda"> = { input: proc.input, environment: bound, arguments: unbound };
   if (proc.native !== undefined) return makeLambda({ ...fields, native: proc.native, nativeParams: proc.nativeParams! });
@@ -258,8 +258,8 @@ function nativeParameterNames(native: (...args: unknown[]) => unknown): string[]
 /** `f ~> g` for two functions: their composition. */
 export function chain(first: unknown, second: unknown, env: Frame): Lambda {
   const scope = frame(env);
-  scope.v["f"] = first;
-  scope.v["g"] = second;
+  scope.v.set("f", first);
+  scope.v.set("g", second);
   return lambda(null, scope, [{ value: "x" }], undefined, (input, e) =>
     apply(lookup(e, "g"), [apply(lookup(e, "f"), [lookup(e, "x")], input)], input),
   );
