@@ -1,20 +1,16 @@
 /** generated/index.ts: the `CompiledSpecSet` of the whole spec set, importing every module. */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import type { EmitValue } from "./literals.ts";
-import { ref, valueWriter } from "./literals.ts";
+import { constStatement, type EmitValue, ref, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 
 /** Builds generated/index.ts. */
 export function indexModule(project: EmitProject, plan: EmitPlan): EmittedFile {
-  const statements: StatementStructures[] = [
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
-  ];
+  const imports: [string, string][] = [];
   const section = (prefix: string, folder: string, table: EmitPlan["systems"], member: string): Record<string, EmitValue> => {
     const out: Record<string, EmitValue> = {};
     [...table.values()].forEach((planned, index) => {
       const alias = `${prefix}${index}`;
-      statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${folder}/${planned.file}.ts`, namespaceImport: alias });
+      imports.push([alias, `./${folder}/${planned.file}.ts`]);
       out[planned.name] = ref(`${alias}.${member}`);
     });
     return out;
@@ -23,13 +19,11 @@ export function indexModule(project: EmitProject, plan: EmitPlan): EmittedFile {
   const validators = section("entity", "entities", plan.entities, "validate");
   const transforms = section("mapping", "mappings", plan.mappings, "transform");
   const pipelines = Object.values(section("route", "routes", plan.routes, "pipeline"));
-  statements.push({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: ["Everything the runtime needs from this spec set."],
-    declarations: [{ name: "specSet", type: "rt.CompiledSpecSet", initializer: valueWriter({ systems, pipelines, transforms, validators }) }],
+  return project.written("index.ts", plan.setPath, (writer) => {
+    writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
+    for (const [alias, path] of imports) writeNamespaceImport(writer, alias, path);
+    writer.blankLine();
+    constStatement("specSet", "rt.CompiledSpecSet", { systems, pipelines, transforms, validators }, "Everything the runtime needs from this spec set.")(writer);
+    writer.newLine().writeLine("export default specSet;");
   });
-  statements.push({ kind: StructureKind.ExportAssignment, isExportEquals: false, expression: "specSet" });
-  return project.structure("index.ts", plan.setPath, { statements });
 }

@@ -158,3 +158,23 @@ export function writeValue(writer: CodeBlockWriter, value: EmitValue): void {
 export function valueWriter(value: EmitValue): (writer: CodeBlockWriter) => void {
   return (writer) => writeValue(writer, value);
 }
+
+/**
+ * An exported constant initialised with a value, written at the top level so the value's
+ * indentation is the file's own: `export const name: type = { ... };`.
+ */
+export function constStatement(name: string, type: string, value: EmitValue, doc: string): (writer: CodeBlockWriter) => void {
+  if (!isSafeIdentifier(name)) throw new Error(`not a safe identifier: ${name}`);
+  return (writer) => {
+    writer.writeLine(`/** ${commentText(doc).replace(/\n/g, " ")} */`);
+    writer.write(`export const ${name}: ${type} = `);
+    writeValue(writer, value);
+    writer.write(";");
+  };
+}
+
+/** Writes `import * as alias from "path";` (type-only when asked) with a derived alias and a literal path. */
+export function writeNamespaceImport(writer: CodeBlockWriter, alias: string, path: string, typeOnly = false): void {
+  if (!isSafeIdentifier(alias) && alias !== "rt") throw new Error(`not a safe identifier: ${alias}`);
+  writer.writeLine(`import ${typeOnly ? "type " : ""}* as ${alias} from ${stringLiteral(path)};`);
+}

@@ -3,12 +3,11 @@
  * keys, steps, policies and SLA. Each JSONata condition is compiled into its own
  * `<name>.when-<n>.expr.js`; validators and mapping transforms are imported from their modules.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { RouteSpec, Step } from "../../../model/index.ts";
 import { durationMs } from "../../../runtime/pipeline.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
 import { EXPRESSION_DECLARATIONS, expressionModule } from "./expressions.ts";
-import { type EmitValue, headerLine, ref, valueWriter } from "./literals.ts";
+import { constStatement, type EmitValue, headerLine, ref, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 
@@ -148,16 +147,12 @@ export function routeFiles(project: EmitProject, plan: EmitPlan, route: BoundDoc
     slaMs: spec.sla === undefined ? undefined : durationMs(spec.sla.within),
     ignoreOrigin: spec.guard?.ignoreOrigin,
   };
-  const statements: StatementStructures[] = [
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
-    ...[...cx.imports].map(([path, alias]) => ({ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: path, namespaceImport: alias })),
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["The route as the runtime executes it."],
-      declarations: [{ name: "pipeline", type: "rt.PipelineDefinition", initializer: valueWriter(value) }],
-    },
-  ];
-  return [project.structure(`routes/${planned.file}.ts`, planned.specPath, { statements }), ...cx.files];
+  const module = project.written(`routes/${planned.file}.ts`, planned.specPath, (writer) => {
+    writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
+    for (const [path, alias] of cx.imports) writeNamespaceImport(writer, alias, path);
+    writer.blankLine();
+    constStatement("pipeline", "rt.PipelineDefinition", value, "The route as the runtime executes it.")(writer);
+    writer.newLine();
+  });
+  return [module, ...cx.files];
 }

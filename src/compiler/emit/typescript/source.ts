@@ -3,7 +3,15 @@
  * writers, printed with the header line first. Printing settings are fixed so output is
  * byte-for-byte the same on every machine.
  */
-import { IndentationText, NewLineKind, Project, QuoteKind, type SourceFile, type SourceFileStructure } from "ts-morph";
+import {
+  CodeBlockWriter,
+  IndentationText,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  type SourceFile,
+  type SourceFileStructure,
+} from "ts-morph";
 import { headerLine } from "./literals.ts";
 
 /** A file the compiler writes, relative to the output folder. */
@@ -16,6 +24,11 @@ export interface EmittedFile {
 export interface EmitProject {
   /** Builds a TypeScript file from its structure; `specPath` goes in the header. */
   file(path: string, specPath: string, build: (file: SourceFile) => void): EmittedFile;
+  /**
+   * Builds a file with ts-morph's code writer alone, for files that are imports and data (routes,
+   * the index): no source file is parsed, which keeps large spec sets fast.
+   */
+  written(path: string, specPath: string, write: (writer: CodeBlockWriter) => void): EmittedFile;
   /** Builds a file from a structure alone. */
   structure(path: string, specPath: string, structure: Omit<SourceFileStructure, "kind">): EmittedFile;
 }
@@ -31,8 +44,8 @@ export function createEmitProject(): EmitProject {
       useTrailingCommas: true,
     },
   });
+  const printed = new Map<string, string>();
   const print = (path: string, specPath: string, source: SourceFile): EmittedFile => {
-    source.formatText({ indentSize: 2, tabSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
     const body = source.getFullText().replace(/^\s+/, "");
     project.removeSourceFile(source);
     return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
@@ -43,9 +56,22 @@ export function createEmitProject(): EmitProject {
       build(source);
       return print(path, specPath, source);
     },
+    written(path, specPath, write) {
+      const writer = new CodeBlockWriter({ indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false });
+      write(writer);
+      const body = writer.toString();
+      return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
+    },
     structure(path, specPath, structure) {
+      // Files made only of fixed statements (declaration files) are printed once per run.
+      const statements = structure.statements;
+      const fixed = Array.isArray(statements) && statements.every((s) => typeof s === "string") ? statements.join("\n") : undefined;
+      const cached = fixed === undefined ? undefined : printed.get(fixed);
+      if (cached !== undefined) return { path, text: `${headerLine(specPath)}\n${cached}` };
       const source = project.createSourceFile(`/out/${path}`, structure, { overwrite: true });
-      return print(path, specPath, source);
+      const file = print(path, specPath, source);
+      if (fixed !== undefined) printed.set(fixed, file.text.slice(file.text.indexOf("\n") + 1));
+      return file;
     },
   };
 }

@@ -8,7 +8,7 @@ import { StructureKind, VariableDeclarationKind, type StatementStructures } from
 import type { JsonSchema, SystemSpec } from "../../../model/index.ts";
 import { durationMs } from "../../../runtime/pipeline.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
-import { commentText, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
+import { commentText, constStatement, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 import { schemaMembers, schemaType, type TypeNeeds } from "./types.ts";
@@ -164,13 +164,14 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
       declarations: [{ name: wrapped.get(schema) as string, type: "rt.Validator", initializer: `support.fromAjv(checks.${check})` }],
     });
   }
-  statements.push({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: ["The system as the runtime hosts it. Base URL and credentials are references resolved at start-up."],
-    declarations: [{ name: "system", type: "rt.SystemDefinition", initializer: valueWriter(definitionValue(system.name, spec, wrapped)) }],
-  });
+  statements.push(
+    constStatement(
+      "system",
+      "rt.SystemDefinition",
+      definitionValue(system.name, spec, wrapped),
+      "The system as the runtime hosts it. Base URL and credentials are references resolved at start-up.",
+    ),
+  );
 
   const operations = Object.entries(spec.operations ?? {});
   const bodyType = (schema: string | undefined) => (schema === undefined ? undefined : (named(schema) ?? "unknown"));

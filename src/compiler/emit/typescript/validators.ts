@@ -41,7 +41,7 @@ export interface ValidatorEntry {
  * output: every schema string in it is written by ajv's own escaping.
  */
 export function validatorModule(entries: readonly ValidatorEntry[], header: string): string {
-  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { source: true, esm: true, lines: true } });
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, meta: false, validateSchema: false, code: { source: true, esm: true, lines: true } });
   addFormats(ajv);
   const refs: Record<string, string> = {};
   entries.forEach((entry, index) => {
