@@ -4,7 +4,7 @@
  * and a typed adapter: one async function per operation over the runtime's delivery layer.
  * Request and payload validators are precompiled into `<name>.validators.js`.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from "ts-morph";
 import type { JsonSchema, SystemSpec } from "../../../model/index.ts";
 import { durationMs } from "../../../runtime/pipeline.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
@@ -130,7 +130,7 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
   [...validated].sort().forEach((schema, index) => validatorNames.set(schema, `check${index}`));
   const wrapped = new Map([...validatorNames].map(([schema, check]) => [schema, `validate${check.slice("check".length)}`]));
 
-  const statements: StatementStructures[] = [
+  const statements: (StatementStructures | WriterFunction)[] = [
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: "../support.ts", namespaceImport: "support" },
   ];
