@@ -1,0 +1,150 @@
+/**
+ * The crash laws with real processes: workers killed with SIGKILL at random moments and restarted,
+ * targets that fail with 503s and lose answers after applying effects. At the end every accepted
+ * event has posted exactly once, counted on the fake targets' ledgers.
+ */
+import { createHmac } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
+import { openStore } from "../../src/runtime/run-config.ts";
+import { shouldRun } from "../../src/testing/environment.ts";
+import { createFakeTarget, type FakeTarget } from "../../src/testing/fake-target.ts";
+import { writeFixture } from "./fixture.ts";
+import { project, time } from "./harness.ts";
+import { PG_URL, uniqueSchema } from "./postgres-env.ts";
+import { deliverUntilAccepted, signedHeaders, startWorker, type WorkerProcess } from "./workers.ts";
+
+const PROJECTS = 6;
+const ENTRIES = 120;
+
+/** A random source with a seed, so a failing run can be repeated. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
+
+interface CrashRun {
+  erp: FakeTarget;
+  billing: FakeTarget;
+  kills: number;
+  billable: number;
+}
+
+async function crashRun(store: string, workerCount: number, maxKills: number, seed: number): Promise<CrashRun> {
+  const random = seeded(seed);
+  const flaky = () => {
+    const r = random();
+    return r < 0.05 ? "lost" : r < 0.1 ? { status: 503, retryAfter: "0" } : undefined;
+  };
+  const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" }, fault: flaky });
+  const billing = createFakeTarget({ name: "billing", auth: { header: "x-api-key", value: "billing-key" }, externalIdField: "reference", fault: flaky });
+  const env = { ERP_BASE_URL: await erp.listen(), BILLING_BASE_URL: await billing.listen() };
+  const root = writeFixture({ "syncspec.run.yaml": `store: "${store}"\nworker: { leaseMs: 1500, batchSize: 16 }\n` });
+  const workers: (WorkerProcess | undefined)[] = [];
+  const start = async (i: number) => {
+    workers[i] = await startWorker(root, ["--worker", `w${i}`], env);
+  };
+  await Promise.all(Array.from({ length: workerCount }, (_, i) => start(i)));
+  const alive = () => workers.filter((w): w is WorkerProcess => w !== undefined);
+
+  // Each worker is killed a while after it (re)starts, at a random moment mid-stream, up to `maxKills` times.
+  let sending = true;
+  let kills = 0;
+  const killer = (async () => {
+    while (sending && kills < maxKills) {
+      await new Promise((resolve) => setTimeout(resolve, 500 + random() * 1500));
+      const i = Math.floor(random() * workerCount);
+      const victim = workers[i];
+      if (victim === undefined || !sending) continue;
+      workers[i] = undefined;
+      victim.child.kill("SIGKILL");
+      await victim.exited;
+      kills += 1;
+      await start(i);
+    }
+  })();
+
+  const entries = Array.from({ length: ENTRIES }, (_, i) => time(`t${i}`, `p${i % PROJECTS}`, 15 + i, i % 3 !== 0));
+  const billable = entries.filter((e) => e.billable).length;
+  // Time before its project, duplicates, and out-of-order arrival, all sent concurrently.
+  const sends: Promise<number>[] = [];
+  for (let i = 0; i < ENTRIES; i++) {
+    const entry = entries[i]!;
+    sends.push(deliverUntilAccepted("/webhooks/psa/time", entry, alive, timeHeaders));
+    if (i % 10 === 0) sends.push(deliverUntilAccepted("/webhooks/psa/time", entry, alive, timeHeaders));
+    if (i % 20 === 5) sends.push(deliverUntilAccepted("/webhooks/psa/projects", project(`p${(i / 20) | 0}`), alive, signedHeaders));
+    if (sends.length >= 8) await Promise.all(sends.splice(0));
+  }
+  await Promise.all(sends);
+  for (let p = 0; p < PROJECTS; p++) await deliverUntilAccepted("/webhooks/psa/projects", project(`p${p}`), alive, signedHeaders);
+  sending = false;
+  await killer;
+
+  const deadline = Date.now() + 120_000;
+  const journals = () => erp.ledger.filter((e) => e.path === "/journals").length;
+  while (Date.now() < deadline && (journals() < ENTRIES || billing.ledger.length < billable)) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  for (const w of alive()) w.child.kill("SIGTERM");
+  const codes = await Promise.all(alive().map((w) => w.exited));
+  expect(codes.every((c) => c === 0)).toBe(true);
+  await erp.close();
+  await billing.close();
+  return { erp, billing, kills, billable };
+}
+
+/** Headers of the PSA's timestamped time webhook. */
+function timeHeaders(body: string): Record<string, string> {
+  const stamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", "psa-secret").update(`${stamp}.${body}`).digest("hex");
+  return { "content-type": "application/json", "x-psa-timestamp": stamp, "x-psa-signature": signature };
+}
+
+function expectExactlyOnce(run: CrashRun): void {
+  const journals = run.erp.ledger.filter((e) => e.path === "/journals");
+  const projects = run.erp.ledger.filter((e) => e.path === "/projects");
+  expect(run.kills).toBeGreaterThan(0);
+  expect(projects.map((e) => (e.body as { code: string }).code).sort()).toEqual(Array.from({ length: PROJECTS }, (_, p) => `p${p}`).sort());
+  expect(journals).toHaveLength(ENTRIES);
+  expect(new Set(journals.map((e) => (e.body as { minutes: number }).minutes)).size).toBe(ENTRIES);
+  expect(run.billing.ledger).toHaveLength(run.billable);
+  expect(new Set(run.billing.ledger.map((e) => (e.body as { timeEntryId: string }).timeEntryId)).size).toBe(run.billable);
+}
+
+describe("crashes with real processes", () => {
+  it("loses nothing and posts nothing twice when a SQLite worker is killed repeatedly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-crash-"));
+    writeFileSync(join(dir, ".keep"), "");
+    const run = await crashRun(`sqlite:${join(dir, "store.db")}`, 1, 3, 42);
+    expectExactlyOnce(run);
+    const store = await openStore(`sqlite:${join(dir, "store.db")}`, dir);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    const counts = await store.counts();
+    expect(counts.deliveries).toEqual({ delivered: PROJECTS + ENTRIES + run.billable });
+    await store.close();
+  }, 400_000);
+
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await dropPostgresSchema(PG_URL, schema);
+  });
+
+  it("loses nothing and posts nothing twice with four PostgreSQL workers killed repeatedly", async (context) => {
+    if (!shouldRun("PostgreSQL", await postgresAvailability(PG_URL))) return context.skip();
+    const schema = uniqueSchema("crash");
+    schemas.push(schema);
+    const url = `${PG_URL}?schema=${schema}`;
+    const run = await crashRun(url, 4, 4, 7);
+    expectExactlyOnce(run);
+    const store = await openStore(url, tmpdir());
+    expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    expect((await store.counts()).deliveries).toEqual({ delivered: PROJECTS + ENTRIES + run.billable });
+    await store.close();
+  }, 400_000);
+});
