@@ -208,6 +208,31 @@ describe("reference resolution", () => {
     );
   });
 
+  it("requires every lookup a delivery's mapping reads to be enriched earlier in the route", async () => {
+    const withLookup = files["mapping.yaml"]!.replace(
+      "  expression: |",
+      "  lookups:\n    erpEntry: { kind: xref, entity: TimeEntry, from: psa, to: erp }\n  expression: |",
+    );
+    const missing = await validate({ "mapping.yaml": withLookup });
+    expect(missing.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "missing-lookup",
+        file: "route.yaml",
+        line: 9,
+        column: 55,
+        message: "mapping 'time-to-journal' reads the lookup '$erpEntry', but no earlier step enriches the record 'as: erpEntry'",
+      }),
+    );
+    const provided = await validate({
+      "mapping.yaml": withLookup,
+      "route.yaml": files["route.yaml"]!.replace(
+        "  steps:\n",
+        "  steps:\n    - enrich: { lookup: xref, entity: TimeEntry, from: psa, to: erp, key: timeEntryId, as: erpEntry }\n",
+      ),
+    });
+    expect(provided.diagnostics).toEqual([]);
+  });
+
   it("reports a name declared twice, pointing at the second", async () => {
     const { diagnostics } = await validate({ "erp2.yaml": files["erp.yaml"]! });
     expect(diagnostics).toContainEqual(expect.objectContaining({ code: "duplicate-name", file: "erp2.yaml", line: 3 }));

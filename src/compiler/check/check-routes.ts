@@ -101,4 +101,47 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
     expectName(cx, doc, ["spec", "guard", "ignoreOrigin", i], "system", s, cx.set.systems.keys(), { kind: "System" }),
   );
   forEachStep(doc, (step, path) => checkStep(cx, doc, step, path));
+  checkLookupsProvided(cx, doc, spec.steps as readonly Record<string, unknown>[], ["spec", "steps"], new Map());
+}
+
+type Enrich = { entity: string; from?: string; to?: string };
+
+/**
+ * A mapping's lookups are bound from the route's earlier `enrich` steps by name: each lookup a
+ * mapping reads must be provided by an enrich before it, of the same entity (and systems, for
+ * cross-references). Branches see what was enriched before them.
+ */
+function checkLookupsProvided(
+  cx: CheckContext,
+  doc: BoundDocument<"Route">,
+  steps: readonly Record<string, unknown>[],
+  path: PathSegment[],
+  provided: Map<string, Enrich>,
+): void {
+  steps.forEach((step, index) => {
+    const here = [...path, index];
+    const enrich = step["enrich"] as (Enrich & { as: string }) | undefined;
+    if (enrich !== undefined) provided.set(enrich.as, enrich);
+    const uses: [PathSegment[], string][] = [];
+    if (typeof step["map"] === "string") uses.push([[...here, "map"], step["map"]]);
+    const deliver = step["deliver"] as { mapping?: string } | undefined;
+    if (deliver?.mapping !== undefined) uses.push([[...here, "deliver", "mapping"], deliver.mapping]);
+    for (const [at, name] of uses) {
+      const mapping = cx.set.mappings.get(name);
+      for (const [lookup, wanted] of Object.entries(mapping?.value.spec.lookups ?? {})) {
+        const got = provided.get(lookup);
+        const detail =
+          got === undefined
+            ? `no earlier step enriches the record 'as: ${lookup}'`
+            : got.entity !== wanted.entity
+              ? `the enrich step 'as: ${lookup}' looks up ${got.entity}, not ${wanted.entity}`
+              : (wanted.from !== undefined && got.from !== wanted.from) || (wanted.to !== undefined && got.to !== wanted.to)
+                ? `the enrich step 'as: ${lookup}' maps ids from ${got.from ?? "?"} to ${got.to ?? "?"}, not ${wanted.from ?? "?"} to ${wanted.to ?? "?"}`
+                : undefined;
+        if (detail !== undefined) cx.report(diagnostic("missing-lookup", { mapping: name, lookup, detail }, doc.source.locate(at)));
+      }
+    }
+    const branches = step["branch"] as { steps: Record<string, unknown>[] }[] | undefined;
+    branches?.forEach((branch, b) => checkLookupsProvided(cx, doc, branch.steps, [...here, "branch", b, "steps"], new Map(provided)));
+  });
 }

@@ -138,6 +138,10 @@ export const messages = {
     message: (p: { field: string; expected: string; actual: string }) => `'${p.field}' is ${p.expected}, but the mapping puts ${p.actual} there`,
   },
   "mapping-undecidable": { severity: "hint", message: (p: { detail: string }) => `the mapping's types cannot be checked here: ${p.detail}` },
+  "missing-lookup": {
+    severity: "error",
+    message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,
+  },
 } as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
 
 /** A code in the front end's table. */
