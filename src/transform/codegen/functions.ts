@@ -46,13 +46,19 @@ export function partialApplication(gen: Generator, node: Node): string {
   return `${gen.rt("partial")}([${args.join(", ")}], ${gen.expr(procedure)}, e, ${position}, ${literal(procedureName(procedure))}${pathName(procedure)})`;
 }
 
-/** `function($x) { body }`, or a tail call deferred as a thunk. */
+/**
+ * `function($x) { body }`, or a tail call deferred as a thunk. A tail call to a function the
+ * expression never binds (a built-in or a binding) cannot recurse into the expression's own
+ * lambdas, so it is made directly.
+ */
 export function lambdaValue(gen: Generator, node: Node): string {
   const body = node.body!;
-  if (node.thunk === true && body.type === "function") {
-    const procedure = gen.out.fn(gen.expr(body.procedure!));
+  const callee = body.procedure;
+  const direct = callee?.type === "variable" && !gen.isBound(String(callee.value));
+  if (node.thunk === true && body.type === "function" && direct) return gen.expr(body);
+  if (node.thunk === true && body.type === "function" && callee !== undefined) {
+    const procedure = gen.out.fn(gen.expr(callee));
     const args = (body.arguments ?? []).map((arg) => gen.out.fn(gen.expr(arg)));
-    const callee = body.procedure!;
     const token = callee.type === "variable" ? `, ${literal(String(callee.value))}` : "";
     return `${gen.rt("thunk")}(i, e, ${procedure}, [${args.join(", ")}], ${callee.position ?? 0}${token})`;
   }

@@ -20,6 +20,8 @@ export interface Generator {
   rt(name: string): string;
   /** Reads variable `name` in the current frame. */
   variable(name: string): string;
+  /** True when the expression binds `name` somewhere (so a reference must search the frames). */
+  isBound(name: string): boolean;
 }
 
 /** The result of generating code for one expression. */
@@ -41,6 +43,7 @@ export function generate(root: Node): Generated {
       helpers.add(name);
       return name;
     },
+    isBound: (name) => bound.has(name),
     variable: (name) => (bound.has(name) ? `${gen.rt("lookup")}(e, ${literal(name)})` : `${gen.rt("global")}(${literal(name)})`),
   };
   const main = out.fn(gen.expr(root));

@@ -55,14 +55,29 @@ export class AsyncResult extends Error {
   }
 }
 
-const lambdaMethods = {
-  apply(this: Lambda, _self: unknown, args: unknown[]): unknown {
-    return apply(this, args, this.input);
-  },
-};
+/** Lets host code call a lambda as the interpreter's lambdas are called: `lambda.apply(self, args)`. */
+function applyLambda(this: Lambda, _self: unknown, args: unknown[]): unknown {
+  return apply(this, args, this.input);
+}
 
 function makeLambda(fields: Omit<Lambda, "_jsonata_lambda">): Lambda {
-  return Object.assign(Object.create(lambdaMethods), { _jsonata_lambda: true, ...fields }) as Lambda;
+  // Every lambda has the same fields in the same order, so they share one object shape.
+  return {
+    _jsonata_lambda: true,
+    input: fields.input,
+    environment: fields.environment,
+    arguments: fields.arguments,
+    signature: fields.signature,
+    body: fields.body,
+    native: fields.native,
+    nativeParams: fields.nativeParams,
+    thunk: fields.thunk,
+    procedure: fields.procedure,
+    args: fields.args,
+    token: fields.token,
+    position: fields.position,
+    apply: applyLambda,
+  } as Lambda;
 }
 
 /** A lambda closing over `input` and `env`. */
