@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { SourceFile } from "../diagnostics/source-file.ts";
 import type { ParsedDocument } from "./document.ts";
+import { parseDsl } from "./dsl/parse-dsl.ts";
 import { parseYaml } from "./yaml/parse-yaml.ts";
 
 /** Limits every front end enforces. */
@@ -19,6 +20,7 @@ export type FrontEnd = (file: SourceFile, limits: ParseLimits) => [ParsedDocumen
 export const frontEnds: Record<string, FrontEnd> = {
   ".yaml": parseYaml,
   ".yml": parseYaml,
+  ".sync": parseDsl,
 };
 
 /** The front end for a path, or undefined when the extension is not a spec's. */

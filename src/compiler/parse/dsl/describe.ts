@@ -1,0 +1,21 @@
+/** Tokens in words, for syntax messages: `the keyword 'map'`, `'}'`, `the end of the file`. */
+import { EOF, type IToken, type TokenType, tokenMatcher } from "chevrotain";
+import { Identifier, Word } from "./tokens.ts";
+
+const MAX_SHOWN = 30;
+
+/** What a token type is, as a reader would say it. */
+export function describeTokenType(type: TokenType): string {
+  if (type === EOF) return "the end of the file";
+  return type.LABEL ?? type.name;
+}
+
+/** What was found, as a reader would say it. */
+export function describeToken(token: IToken): string {
+  if (token.tokenType === EOF) return "the end of the file";
+  const image = token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}...` : token.image;
+  if (tokenMatcher(token, Word) && token.tokenType !== Identifier) {
+    return `the keyword '${image}' (write "${image}" in quotes to use it as a name)`;
+  }
+  return `'${image}'`;
+}

@@ -1,0 +1,223 @@
+/**
+ * The DSL front end: `.sync` text to ParsedDocuments, exactly as the YAML front end hands them on.
+ * Stages: lex (with located diagnostics for bad strings and blocks), a nesting check (so hostile
+ * input cannot exhaust the stack), parse with error recovery (every syntax error is reported,
+ * not only the first), and lowering of each document that parsed cleanly. Nothing throws.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
+import type { SourceFile } from "../../diagnostics/source-file.ts";
+import type { ParsedDocument, PathSegment } from "../document.ts";
+import { DEFAULT_MAX_DEPTH } from "../yaml/parse-yaml.ts";
+import { lowerDocument, type Recorder } from "./cst-to-model.ts";
+import { resetBlockScans, scanBraceBlock } from "./jsonata-block.ts";
+import { dslParser } from "./parser.ts";
+import { dslLexer } from "./tokens.ts";
+
+/** Limits the DSL front end enforces. */
+export interface DslLimits {
+  maxDepth: number;
+}
+
+/** A range as offsets. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A parsed DSL document, with what `spec fmt` needs to put comments back. */
+export interface DslDocument extends ParsedDocument {
+  /** Statement spans by path key (`pathKey`). */
+  statements: Map<string, Span>;
+  /** Offsets of closing braces, by the path key of the block they close. */
+  blockEnds: Map<number, string>;
+  span: Span;
+}
+
+/** A whole file as read: its documents, its comments, and what went wrong. */
+export interface DslFile {
+  documents: DslDocument[];
+  comments: IToken[];
+  /** Every token other than comments, in order. */
+  tokens: IToken[];
+  diagnostics: Diagnostic[];
+}
+
+/** The key a path is stored under. */
+export function pathKey(path: readonly PathSegment[]): string {
+  return JSON.stringify(path);
+}
+
+interface PathRange {
+  start: number;
+  end: number;
+  keyStart?: number;
+  keyEnd?: number;
+}
+
+function lexDiagnostics(file: SourceFile, tokens: IToken[], out: Diagnostic[]): void {
+  const text = file.text;
+  for (const token of tokens) {
+    const type = token.tokenType.name;
+    const at = (start: number, end: number): Location => ({ file, start, end });
+    if (type === "BadString") {
+      const image = token.image;
+      const bad = /\\(?!["\\/bfnrt]|u[0-9a-fA-F]{4})[^\n\r]?/.exec(image);
+      if (image.length < 2 || !image.endsWith('"') || (bad !== null && bad.index + bad[0].length === image.length)) {
+        out.push(diagnostic("dsl-unterminated-string", {}, at(token.startOffset, token.startOffset + image.length)));
+      } else if (bad !== null) {
+        const start = token.startOffset + bad.index;
+        out.push(diagnostic("dsl-invalid-escape", { escape: bad[0] }, at(start, start + bad[0].length)));
+      }
+    } else if (type === "BrokenJsonataBlock") {
+      const problem = scanBraceBlock(text, token.startOffset).problem;
+      const line = (offset: number) => `line ${file.lineStarts().findLastIndex((s) => s <= offset) + 1}`;
+      if (problem === undefined || problem.kind === "unterminated") {
+        out.push(diagnostic("dsl-unterminated-block", { what: "JSONata block", close: "}}" }, at(token.startOffset, token.startOffset + 2)));
+      } else if (problem.kind === "unclosed-brace") {
+        out.push(
+          diagnostic(
+            "dsl-unbalanced-braces",
+            { detail: `the '{' on ${line(problem.at)} is never closed, so the block runs to the end of the file` },
+            at(problem.at, problem.at + 1),
+          ),
+        );
+      } else if (problem.kind === "unclosed-string") {
+        out.push(diagnostic("dsl-unterminated-string", {}, at(problem.at, problem.at + 1)));
+      }
+    } else if (type === "JsonataBlock") {
+      const problem = scanBraceBlock(text, token.startOffset).problem;
+      if (problem?.kind === "stray-brace") {
+        out.push(diagnostic("dsl-unbalanced-braces", { detail: "this '}' closes nothing (write '}}' to end the block)" }, at(problem.at, problem.at + 1)));
+      }
+    } else if (type === "BrokenJsonataFence") {
+      out.push(diagnostic("dsl-unterminated-block", { what: "fenced JSONata block", close: "```" }, at(token.startOffset, token.startOffset + 3)));
+    }
+  }
+}
+
+/** Refuses nesting past the limit before parsing, so the recursive parser never sees it. */
+function checkNesting(file: SourceFile, tokens: IToken[], maxDepth: number, out: Diagnostic[]): boolean {
+  let depth = 0;
+  for (const token of tokens) {
+    const type = token.tokenType.name;
+    if (type === "LCurly" || type === "LBracket" || type === "LParen") {
+      depth++;
+      if (depth > maxDepth) {
+        out.push(diagnostic("nesting-too-deep", { limit: maxDepth }, { file, start: token.startOffset, end: token.startOffset + 1 }));
+        return false;
+      }
+    } else if (type === "RCurly" || type === "RBracket" || type === "RParen") depth = Math.max(0, depth - 1);
+  }
+  return true;
+}
+
+function makeDocument(file: SourceFile, node: CstNode, out: Diagnostic[]): DslDocument {
+  const ranges = new Map<string, PathRange>();
+  const strings = new Map<string, (o: number) => number>();
+  const statements = new Map<string, Span>();
+  const blockEnds = new Map<number, string>();
+  const recorder: Recorder = {
+    file,
+    range(path, start, end, keyStart, keyEnd) {
+      const key = pathKey(path);
+      const previous = ranges.get(key);
+      const range: PathRange = { start, end };
+      if (keyStart !== undefined && keyEnd !== undefined) {
+        range.keyStart = keyStart;
+        range.keyEnd = keyEnd;
+      } else if (previous?.keyStart !== undefined && previous.keyEnd !== undefined) {
+        range.keyStart = previous.keyStart;
+        range.keyEnd = previous.keyEnd;
+      }
+      ranges.set(key, range);
+    },
+    statement(path, start, end) {
+      const key = pathKey(path);
+      if (!statements.has(key)) statements.set(key, { start, end });
+    },
+    blockEnd(path, offset) {
+      blockEnds.set(offset, pathKey(path));
+    },
+    string(path, offsetOf) {
+      strings.set(pathKey(path), offsetOf);
+    },
+    report(d) {
+      out.push(d);
+    },
+  };
+  const value = lowerDocument(node, recorder);
+  const whole = ranges.get(pathKey([])) ?? { start: 0, end: 0 };
+  return {
+    file,
+    value,
+    statements,
+    blockEnds,
+    span: { start: whole.start, end: whole.end },
+    locate(path, part = "value") {
+      for (let n = path.length; n >= 0; n--) {
+        const range = ranges.get(pathKey(path.slice(0, n)));
+        if (range === undefined) continue;
+        const useKey = (part === "key" || n < path.length) && range.keyStart !== undefined && range.keyEnd !== undefined;
+        return useKey ? { file, start: range.keyStart!, end: range.keyEnd! } : { file, start: range.start, end: range.end };
+      }
+      return { file, start: whole.start, end: whole.start };
+    },
+    stringOffsets(path) {
+      return strings.get(pathKey(path));
+    },
+  };
+}
+
+/** Reads a DSL file: documents, comments and diagnostics. Never throws on any text. */
+export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAULT_MAX_DEPTH }): DslFile {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = dslLexer.tokenize(file.text);
+  resetBlockScans();
+  const comments = (lexed.groups["comments"] ?? []) as IToken[];
+  for (const error of lexed.errors) {
+    const start = error.offset;
+    const text = file.text.slice(start, start + Math.min(error.length, 20));
+    diagnostics.push(diagnostic("dsl-unexpected-character", { text }, { file, start, end: start + Math.max(1, error.length) }));
+  }
+  lexDiagnostics(file, lexed.tokens, diagnostics);
+  const tokens = lexed.tokens;
+  if (tokens.length === 0) {
+    if (diagnostics.length === 0) diagnostics.push(diagnostic("empty-file", {}, { file, start: 0, end: 0 }));
+    return { documents: [], comments, tokens, diagnostics };
+  }
+  // room for the statement levels the DSL adds over the model's own nesting
+  if (!checkNesting(file, tokens, limits.maxDepth + 8, diagnostics)) return { documents: [], comments, tokens, diagnostics };
+
+  dslParser.input = tokens;
+  const cst = dslParser.file();
+  const syntaxErrors: Span[] = [];
+  const seen = new Set<number>();
+  for (const error of dslParser.errors) {
+    const token = error.token;
+    const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
+    const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
+    if (seen.has(start)) continue;
+    seen.add(start);
+    syntaxErrors.push({ start, end });
+    diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
+  }
+  const broken = diagnostics.map((d) => d.location?.start ?? 0);
+  const documents: DslDocument[] = [];
+  for (const node of (cst.children["document"] ?? []) as CstNode[]) {
+    const start = node.location?.startOffset ?? 0;
+    const endOffset = node.location?.endOffset;
+    const end = endOffset !== undefined && Number.isFinite(endOffset) ? endOffset + 1 : file.text.length;
+    if (node.recoveredNode === true || broken.some((offset) => offset >= start && offset <= end)) continue;
+    documents.push(makeDocument(file, node, diagnostics));
+  }
+  dslParser.input = [];
+  if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic("empty-file", {}, { file, start: 0, end: 0 }));
+  return { documents, comments, tokens, diagnostics };
+}
+
+/** The front end registered for `.sync` files. */
+export function parseDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAULT_MAX_DEPTH }): [ParsedDocument[], Diagnostic[]] {
+  const { documents, diagnostics } = readDsl(file, limits);
+  return [documents, diagnostics];
+}
