@@ -17,6 +17,7 @@ export const commands: CommandEntry[] = [
   { name: "compile", load: async () => (await import("./compile.ts")).compileCommand },
   { name: "test", load: async () => (await import("./test.ts")).testCommand },
   { name: "lint", load: async () => (await import("./lint.ts")).lintCommand },
+  { name: "breaking", load: async () => (await import("./breaking.ts")).breakingCommand },
   { name: "import", load: async () => (await import("./import.ts")).importCommand },
   { name: "fmt", load: async () => (await import("./fmt.ts")).fmtCommand },
   { name: "run", load: async () => (await import("./run.ts")).runCommand },

@@ -1,0 +1,161 @@
+/**
+ * Comparing two spec sets document by document: entities and their fields, systems' events,
+ * operations and schemas, canonical events, ownership, route keys and mapping outputs.
+ */
+import type { Field, JsonSchema, KindName } from "../../model/index.ts";
+import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
+import type { PathSegment } from "../parse/document.ts";
+import { outputKeys } from "../lint/queries.ts";
+import { type Change, CHANGE_CLASSES, type ChangeClass } from "./changes.ts";
+
+/** Type changes that only widen what a field holds: readers of the old type still read the new one. */
+const WIDENINGS: ReadonlySet<string> = new Set(["integer>number", "integer>decimal", "enum>string", "currency>string", "date>string", "datetime>string"]);
+
+type Emit = (cls: ChangeClass, message: string, path: readonly PathSegment[]) => void;
+
+function emitterFor(out: Change[], previous: BoundDocument | undefined, current: BoundDocument | undefined): Emit {
+  const doc = (current ?? previous) as BoundDocument;
+  return (cls, message, path) => {
+    const located = current ?? previous;
+    out.push({
+      class: cls,
+      breaks: CHANGE_CLASSES[cls],
+      kind: doc.kind,
+      name: doc.name,
+      previousVersion: previous?.value.metadata.version,
+      currentVersion: current?.value.metadata.version,
+      message,
+      location: located?.source.locate(path),
+    });
+  };
+}
+
+function compareFields(emit: Emit, entity: string, before: Record<string, Field>, after: Record<string, Field>, path: PathSegment[], prefix: string): void {
+  for (const [name, old] of Object.entries(before)) {
+    const now = after[name];
+    const label = `${entity}.${prefix}${name}`;
+    if (now === undefined) {
+      emit("field-removed", `field ${label} was removed`, [...path, name]);
+      continue;
+    }
+    if (old.type !== now.type && !WIDENINGS.has(`${old.type}>${now.type}`)) {
+      emit("field-type-changed", `field ${label} changed type from ${old.type} to ${now.type}`, [...path, name, "type"]);
+    } else if (old.type === now.type && old.type === "enum") {
+      const removed = (old.values ?? []).filter((v) => !(now.values ?? []).includes(v));
+      const added = (now.values ?? []).filter((v) => !(old.values ?? []).includes(v));
+      if (removed.length > 0) emit("enum-value-removed", `field ${label} no longer allows ${removed.join(", ")}`, [...path, name, "values"]);
+      if (added.length > 0) emit("enum-value-added", `field ${label} now also allows ${added.join(", ")}`, [...path, name, "values"]);
+    }
+    if (old.required !== true && now.required === true) emit("field-made-required", `field ${label} was optional and is now required`, [...path, name, "required"]);
+    if (old.fields !== undefined && now.fields !== undefined) compareFields(emit, entity, old.fields, now.fields, [...path, name, "fields"], `${prefix}${name}.`);
+  }
+  for (const name of Object.keys(after)) {
+    if (before[name] === undefined) emit("field-added", `field ${entity}.${prefix}${name} was added${after[name]?.required === true ? "" : " (optional)"}`, [...path, name]);
+  }
+}
+
+function schemaType(schema: JsonSchema | undefined): string {
+  if (schema === undefined) return "unknown";
+  if (schema.$ref !== undefined) return schema.$ref;
+  return Array.isArray(schema.type) ? schema.type.join("|") : String(schema.type ?? "unknown");
+}
+
+function compareSchemas(emit: Emit, system: string, before: Record<string, JsonSchema>, after: Record<string, JsonSchema>): void {
+  for (const [name, old] of Object.entries(before)) {
+    const now = after[name];
+    const path = ["spec", "schemas", name];
+    if (now === undefined) {
+      emit("schema-property-removed", `schema ${system}.${name} was removed`, path);
+      continue;
+    }
+    for (const [property, was] of Object.entries(old.properties ?? {})) {
+      const is = now.properties?.[property];
+      if (is === undefined) emit("schema-property-removed", `property ${property} of schema ${system}.${name} was removed`, [...path, "properties", property]);
+      else if (schemaType(was) !== schemaType(is)) {
+        emit("schema-property-type-changed", `property ${property} of schema ${system}.${name} changed type from ${schemaType(was)} to ${schemaType(is)}`, [...path, "properties", property]);
+      }
+    }
+    const wasRequired = new Set(old.required ?? []);
+    for (const property of now.required ?? []) {
+      if (!wasRequired.has(property)) emit("schema-property-made-required", `property ${property} of schema ${system}.${name} is now required`, [...path, "required"]);
+    }
+  }
+}
+
+function removedKeys(emit: Emit, cls: ChangeClass, what: string, before: object | undefined, after: object | undefined, path: PathSegment[]): void {
+  for (const key of Object.keys(before ?? {})) {
+    if (!Object.hasOwn(after ?? {}, key)) emit(cls, `${what}${key} was removed`, [...path, key]);
+  }
+}
+
+const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const show = (keys: readonly string[] | undefined) => (keys === undefined ? "none" : `[${keys.join(", ")}]`);
+
+function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocument): void {
+  if (previous.kind === "Entity" && current.kind === "Entity") {
+    const [a, b] = [previous as BoundDocument<"Entity">, current as BoundDocument<"Entity">];
+    compareFields(emit, a.name, a.value.spec.fields, b.value.spec.fields, ["spec", "fields"], "");
+  } else if (previous.kind === "System" && current.kind === "System") {
+    const [a, b] = [previous as BoundDocument<"System">, current as BoundDocument<"System">];
+    removedKeys(emit, "event-removed", `event ${a.name}.`, a.value.spec.events, b.value.spec.events, ["spec", "events"]);
+    removedKeys(emit, "operation-removed", `operation ${a.name}.`, a.value.spec.operations, b.value.spec.operations, ["spec", "operations"]);
+    compareSchemas(emit, a.name, (a.value.spec.schemas ?? {}) as Record<string, JsonSchema>, (b.value.spec.schemas ?? {}) as Record<string, JsonSchema>);
+  } else if (previous.kind === "Ownership" && current.kind === "Ownership") {
+    const [a, b] = [previous.value as BoundDocument<"Ownership">["value"], current.value as BoundDocument<"Ownership">["value"]];
+    if (a.spec.systemOfRecord !== b.spec.systemOfRecord) {
+      emit("ownership-moved", `the system of record of ${b.spec.entity} moved from ${a.spec.systemOfRecord} to ${b.spec.systemOfRecord}`, ["spec", "systemOfRecord"]);
+    }
+    for (const [field, owner] of Object.entries(a.spec.fields ?? {})) {
+      const now = b.spec.fields?.[field]?.systemOfRecord ?? b.spec.systemOfRecord;
+      if (now !== owner.systemOfRecord) emit("ownership-moved", `the owner of ${b.spec.entity}.${field} moved from ${owner.systemOfRecord} to ${now}`, ["spec", "fields", field]);
+    }
+  } else if (previous.kind === "Route" && current.kind === "Route") {
+    const [a, b] = [previous.value as BoundDocument<"Route">["value"], current.value as BoundDocument<"Route">["value"]];
+    if (!same(a.spec.idempotencyKey, b.spec.idempotencyKey)) {
+      emit("idempotency-key-changed", `the idempotency key changed from ${show(a.spec.idempotencyKey)} to ${show(b.spec.idempotencyKey)}: stored deduplication state no longer matches`, ["spec", "idempotencyKey"]);
+    }
+    if (!same(a.spec.orderingKey, b.spec.orderingKey)) {
+      emit("ordering-key-changed", `the ordering key changed from ${show(a.spec.orderingKey)} to ${show(b.spec.orderingKey)}`, ["spec", "orderingKey"]);
+    }
+  } else if (previous.kind === "Mapping" && current.kind === "Mapping") {
+    const [a, b] = [previous.value as BoundDocument<"Mapping">["value"], current.value as BoundDocument<"Mapping">["value"]];
+    if (JSON.stringify(a.spec.target) !== JSON.stringify(b.spec.target)) {
+      emit("mapping-output-changed", `the mapping's target changed from ${JSON.stringify(a.spec.target)} to ${JSON.stringify(b.spec.target)}`, ["spec", "target"]);
+      return;
+    }
+    const before = outputKeys(a.spec.expression)?.map((k) => k.name);
+    const after = outputKeys(b.spec.expression)?.map((k) => k.name);
+    const removed = before === undefined || after === undefined ? [] : before.filter((k) => !after.includes(k));
+    if (removed.length > 0) emit("mapping-output-changed", `the mapping no longer sets ${removed.join(", ")}`, ["spec", "expression"]);
+  }
+}
+
+const REMOVAL: Partial<Record<KindName, ChangeClass>> = { Entity: "entity-removed" };
+
+/** Lists every change from `previous` to `current`, in document order. */
+export function compareSets(previous: SpecSet, current: SpecSet): Change[] {
+  const out: Change[] = [];
+  const currentOf = new Map(current.documents.map((d) => [`${d.kind}/${d.name}`, d]));
+  const previousOf = new Map(previous.documents.map((d) => [`${d.kind}/${d.name}`, d]));
+  for (const old of previous.documents) {
+    const now = currentOf.get(`${old.kind}/${old.name}`);
+    const emit = emitterFor(out, old, now);
+    if (now === undefined) {
+      if (old.kind === "Policy") continue;
+      emit(REMOVAL[old.kind] ?? "document-removed", `${old.kind} ${old.name} was removed`, ["metadata", "name"]);
+      continue;
+    }
+    compareDocument(emit, old, now);
+  }
+  for (const [name, event] of previous.canonicalEvents) {
+    if (current.canonicalEvents.has(name)) continue;
+    const route = event.emittedBy[0]?.route;
+    if (route === undefined) continue;
+    const now = currentOf.get(`Route/${route.name}`);
+    emitterFor(out, route, now)("canonical-event-removed", `canonical event ${name} is no longer emitted`, now === undefined ? ["metadata", "name"] : ["spec", "steps"]);
+  }
+  for (const now of current.documents) {
+    if (!previousOf.has(`${now.kind}/${now.name}`)) emitterFor(out, undefined, now)("document-added", `${now.kind} ${now.name} was added`, ["metadata", "name"]);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { rmSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { judgeChanges } from "../../src/compiler/breaking/breaking.ts";
+import { loadProgram } from "../../src/compiler/program.ts";
+import { edit, type SpecFiles, writeSet } from "../lint/lint-helpers.ts";
+import { cleanSet, paths } from "../lint/rules/cases.ts";
+
+function load(files: SpecFiles) {
+  const root = writeSet(files);
+  const program = loadProgram({ cwd: root });
+  rmSync(root, { recursive: true, force: true });
+  expect(program.diagnostics.map((d) => d.message)).toEqual([]);
+  return program.set;
+}
+
+function changes(previous: SpecFiles, current: SpecFiles): string[] {
+  return judgeChanges(load(previous), load(current), "stored-data").changes.map((c) => `${c.violation ? "violation" : c.breaking ? "breaking" : "ok"} ${c.class}: ${c.message}`);
+}
+
+const withMemo = edit(
+  edit(cleanSet, paths.ERP, "        hours: { type: string }\n", "        hours: { type: string }\n        memo: { type: string }\n"),
+  paths.MAPPING,
+  '"hours": $string(minutes / 60) }',
+  '"hours": $string(minutes / 60), "memo": "time" }',
+);
+const withEmit = edit(cleanSet, paths.ROUTE, "    - deliver: { operation: erp.upsertTime }\n", "    - deliver: { operation: erp.upsertTime }\n    - emit: { event: timePosted, entity: TimeEntry }\n");
+
+const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: string[] }[] = [
+  {
+    name: "a narrowed field type",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ENTITY, "hours: { type: decimal, scale: 2, required: true }", "hours: { type: integer, required: true }"),
+    expected: ["violation field-type-changed: field TimeEntry.hours changed type from decimal to integer"],
+  },
+  {
+    name: "an optional field made required",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ENTITY, "billAmount: { type: money, currencyField: currency }", "billAmount: { type: money, currencyField: currency, required: true }"),
+    expected: ["violation field-made-required: field TimeEntry.billAmount was optional and is now required"],
+  },
+  {
+    name: "ownership moved to another system",
+    previous: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields:\n    hours: { systemOfRecord: psa }\n"),
+    current: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields:\n    hours: { systemOfRecord: erp }\n"),
+    expected: ["violation ownership-moved: the owner of TimeEntry.hours moved from psa to erp"],
+  },
+  {
+    name: "an ordering key changed",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [minutes]"),
+    expected: ["violation ordering-key-changed: the ordering key changed from [timeEntryId] to [minutes]"],
+  },
+  {
+    name: "a mapping that stops setting a field, and the property removed from the system's schema",
+    previous: withMemo,
+    current: cleanSet,
+    expected: ["violation mapping-output-changed: the mapping no longer sets memo", "violation schema-property-removed: property memo of schema erp.Journal was removed"],
+  },
+  {
+    name: "a canonical event no longer emitted",
+    previous: withEmit,
+    current: cleanSet,
+    expected: ["violation canonical-event-removed: canonical event timePosted is no longer emitted"],
+  },
+  {
+    name: "a removed system event, allowed by a major version bump",
+    previous: edit(cleanSet, paths.PSA, "  events:\n", "  events:\n    timeDeleted: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/deleted } }\n"),
+    current: edit(cleanSet, paths.PSA, "version: 1.0.0", "version: 2.0.0"),
+    expected: ["breaking event-removed: event psa.timeDeleted was removed"],
+  },
+  {
+    name: "a removed document, allowed when it was deprecated first",
+    previous: { ...edit(cleanSet, paths.ROUTE, "  version: 1.0.0\n", "  version: 1.0.0\n  deprecated: true\n") },
+    current: Object.fromEntries(Object.entries(cleanSet).filter(([path]) => path !== paths.ROUTE)),
+    expected: ["breaking document-removed: Route time-to-erp was removed"],
+  },
+];
+
+describe("comparing spec sets", () => {
+  it.each(table)("classifies $name", ({ previous, current, expected }) => {
+    expect(changes(previous, current)).toEqual(expected);
+  });
+
+  it("classifies a removed entity, its ownership and a system as breaking without deprecation", () => {
+    const current = Object.fromEntries(Object.entries(edit(cleanSet, paths.ERP, "      entity: TimeEntry\n", "")).filter(([p]) => ![paths.ENTITY, paths.OWNERSHIP, paths.PSA, paths.MAPPING, paths.ROUTE].includes(p as never)));
+    expect(changes(cleanSet, current)).toEqual([
+      "violation entity-removed: Entity TimeEntry was removed",
+      "violation document-removed: Mapping time-to-journal was removed",
+      "violation document-removed: Ownership time-entry was removed",
+      "violation document-removed: Route time-to-erp was removed",
+      "violation document-removed: System psa was removed",
+    ]);
+  });
+});
