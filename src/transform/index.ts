@@ -136,8 +136,9 @@ export function emitModule(expression: string, options: EmitOptions = {}): strin
       `import { createInterpretedEvaluator } from ${from};`,
       `export const expression = ${literal(expression)};`,
       `export const mode = "interpreted";`,
+      "const standard = createInterpretedEvaluator(expression);",
       "export function evaluate(input, bindings, options) {",
-      "  return createInterpretedEvaluator(expression, options)(input, bindings);",
+      "  return options === undefined ? standard(input, bindings) : createInterpretedEvaluator(expression, options)(input, bindings);",
       "}",
     );
     return `${lines.join("\n")}\n`;
