@@ -132,7 +132,8 @@ describe("the runtime", () => {
     await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")], { traceId: "trace-abc" });
     await h.runtime.drain();
     const trail = await h.store.auditTrail({ traceId: "trace-abc" });
-    expect(trail.map((e) => e.action)).toEqual(["event.accepted", "event.routed", "delivery.delivered", "xref.recorded"]);
+    expect(trail.map((e) => e.action)).toEqual(["event.accepted", "event.routed", "delivery.delivered"]);
+    expect(trail[2]?.detail).toEqual({ target: "erp.createProject", status: 201, attempt: 1, xref: { entity: "Project", fromSystem: "psa", fromId: "p1", toId: "erp-1" } });
     expect(await h.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

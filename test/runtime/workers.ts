@@ -26,7 +26,7 @@ export function startWorker(cwd: string, args: readonly string[], env: Record<st
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`spec run did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`spec run did not start:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[0-9.:]+)/.exec(output);

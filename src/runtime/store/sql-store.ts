@@ -154,14 +154,15 @@ export function createSqlStore(db: Database): Store {
     );
   }
 
-  async function putXrefIn(sql: Sql, audit: PendingAudit[], x: { entity: string; fromSystem: string; fromId: string; toSystem: string; toId: string }, now: number, traceId: string | null, actor: string) {
+  /** Records a cross-reference and wakes its waiters; audited here unless `audit` is undefined (the caller's row says it). */
+  async function putXrefIn(sql: Sql, audit: PendingAudit[] | undefined, x: { entity: string; fromSystem: string; fromId: string; toSystem: string; toId: string }, now: number, traceId: string | null, actor: string) {
     await sql.run(
       `INSERT INTO xref (entity, from_system, from_id, to_system, to_id) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (entity, to_system, from_id, from_system) DO UPDATE SET to_id = excluded.to_id`,
       [x.entity, x.fromSystem, x.fromId, x.toSystem, x.toId],
     );
     await wake(sql, x.entity, x.toSystem, x.fromId, now);
-    audit.push({ at: now, actor, action: "xref.recorded", subject: `xref:${x.entity}:${x.fromSystem}:${x.fromId}`, traceId, detail: { toSystem: x.toSystem, toId: x.toId } });
+    audit?.push({ at: now, actor, action: "xref.recorded", subject: `xref:${x.entity}:${x.fromSystem}:${x.fromId}`, traceId, detail: { toSystem: x.toSystem, toId: x.toId } });
   }
 
   async function settleEvent(sql: Sql, audit: PendingAudit[], s: EventSettlement): Promise<boolean> {
@@ -265,12 +266,12 @@ export function createSqlStore(db: Database): Store {
     const target = `${row["system"]}.${row["operation"]}`;
     switch (s.outcome) {
       case "delivered": {
-        audit.push({ ...base, action: "delivery.delivered", detail: { target, status: s.status, attempt: s.attempt } });
         const xref = row["xref"] === null ? null : (JSON.parse(String(row["xref"])) as { entity: string; fromSystem: string; fromId: string });
-        if (xref !== null) {
-          const toId = s.targetId ?? xref.fromId;
-          await putXrefIn(sql, audit, { ...xref, toSystem: String(row["system"]), toId }, s.now, traceId, s.worker);
-        }
+        const toId = s.targetId ?? xref?.fromId;
+        // The delivery's row also records the cross-reference it creates: one audit row per state change.
+        const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
+        audit.push({ ...base, action: "delivery.delivered", detail: { target, status: s.status, attempt: s.attempt, ...recorded } });
+        if (xref !== null) await putXrefIn(sql, undefined, { ...xref, toSystem: String(row["system"]), toId: toId as string }, s.now, traceId, s.worker);
         break;
       }
       case "retry":

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench -- runtime [--json] [--events N] [--pg-events N]`: the runtime end to end.
+ *
+ * - eventsPerSecond: approved time entries offered to intake until both deliveries (the ERP cost
+ *   journal and the billing item) are acknowledged by in-process fake targets, on SQLite with
+ *   durability on (WAL, synchronous=FULL), through the time-to-revenue route of the test fixture
+ *   (the project's specs/ route needs reference data this benchmark does not seed).
+ * - ceilingEventsPerSecond: the same rows (event, two outbox rows, four audit rows) written to a
+ *   fresh SQLite file in batched transactions with nothing else, in the same run.
+ * - p50Ms, p99Ms: per event, from its offer to its last delivery acknowledged.
+ * - peakRssMb: the process's largest resident set during the SQLite run.
+ * - postgres: the same end-to-end figures with 1 and 4 workers sharing one database.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { definitionsFromSpecSet } from "../src/runtime/definitions.ts";
+import { createRuntime, type Runtime } from "../src/runtime/engine.ts";
+import { loadExpressionCompiler } from "../src/runtime/expression.ts";
+import type { CompiledSpecSet } from "../src/runtime/pipeline.ts";
+import { auditHash, canonicalJson, GENESIS_HASH, sha256 } from "../src/runtime/store/canonical-json.ts";
+import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../src/runtime/store/postgres.ts";
+import { schemaStatements } from "../src/runtime/store/schema.ts";
+import { createSqliteStore } from "../src/runtime/store/sqlite.ts";
+import type { Store } from "../src/runtime/store/store.ts";
+import { createFakeTarget, type FakeTarget } from "../src/testing/fake-target.ts";
+import type { TargetRequest } from "../src/runtime/delivery/transport.ts";
+import { loadProgram } from "../src/compiler/program.ts";
+import { FIXTURE_FILES, writeFixture } from "../test/runtime/fixture.ts";
+
+const PROJECTS = 50;
+const PG_URL = process.env["SYNCSPEC_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+
+interface Figures {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  events: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function rssSampler(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss) / (1024 * 1024);
+    },
+  };
+}
+
+async function compiledFixture(): Promise<CompiledSpecSet> {
+  await loadExpressionCompiler();
+  // Ordered per time entry, as the project's time-to-revenue route in specs/ is.
+  const routes = FIXTURE_FILES["specs/routes.yaml"]!.replace("orderingKey: [projectId]\n  steps:\n    - { id: check", "orderingKey: [timeEntryId]\n  steps:\n    - { id: check");
+  const program = loadProgram({ cwd: writeFixture({ "specs/routes.yaml": routes }) });
+  if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
+  return definitionsFromSpecSet(program.set);
+}
+
+/** Runs `events` approved time entries through `workers` runtimes over the given stores. */
+async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], events: number): Promise<Figures> {
+  const erp = createFakeTarget({ name: "erp" });
+  const billing = createFakeTarget({ name: "billing", externalIdField: "reference" });
+  const offeredAt = new Float64Array(events);
+  const pendingParts = new Uint8Array(events).fill(2);
+  const latencies: number[] = [];
+  let done = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const complete = (index: number) => {
+    if (--pendingParts[index]! === 0) {
+      latencies.push(performance.now() - offeredAt[index]!);
+      if (++done === events) finish();
+    }
+  };
+  const transport = async (request: TargetRequest) => {
+    const target: FakeTarget = request.system === "erp" ? erp : billing;
+    const response = await target.handle(request);
+    const body = JSON.parse(request.body ?? "{}") as { minutes?: number; timeEntryId?: string; projectId?: string };
+    if (request.url.endsWith("/journals")) complete((body.minutes ?? 0) - 1);
+    else if (request.url.endsWith("/items")) complete(Number(body.timeEntryId?.slice(1)));
+    return response;
+  };
+  const runtimes: Runtime[] = stores.map((store, i) =>
+    createRuntime({ compiled, store, transport, env: {}, worker: `bench-${i}`, batchSize: 512, leaseMs: 60_000, idleMs: 5 }),
+  );
+  const first = runtimes[0]!;
+  // The projects exist in the ERP before the time arrives, as in steady state.
+  for (let p = 0; p < PROJECTS; p++) await first.store.putXref("Project", "psa", `p${p}`, "erp", `ERP-${p}`, Date.now());
+  const rss = rssSampler();
+  for (const r of runtimes) r.start();
+  const started = performance.now();
+  const chunk = 250;
+  const inFlight = new Set<Promise<unknown>>();
+  for (let start = 0; start < events; start += chunk) {
+    const payloads = [];
+    for (let i = start; i < Math.min(events, start + chunk); i++) {
+      offeredAt[i] = performance.now();
+      payloads.push({ timeEntryId: `t${i}`, projectId: `p${i % PROJECTS}`, minutes: i + 1, billable: true });
+    }
+    const runtime = runtimes[(start / chunk) % runtimes.length]!;
+    const offer = runtime.offer({ system: "psa", event: "timeApproved" }, payloads).finally(() => inFlight.delete(offer));
+    inFlight.add(offer);
+    // Several webhook requests in flight at once, as concurrent senders would make.
+    if (inFlight.size >= 8) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssMb = rss.stop();
+  await Promise.all(runtimes.map((r) => r.stop()));
+  if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
+  latencies.sort((a, b) => a - b);
+  return { eventsPerSecond: Math.round(events / seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
+}
+
+/** Writes the rows an event leaves behind (event, two deliveries, four audit rows) in batched transactions. */
+function ceiling(path: string, events: number): number {
+  const db = new BetterSqlite3(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  for (const statement of schemaStatements("sqlite")) db.exec(statement);
+  const insertEvent = db.prepare(
+    "INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, status, available_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'routed', ?, 1) RETURNING id",
+  );
+  const insertDelivery = db.prepare(
+    "INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, attempts, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'delivered', ?, 1, ?)",
+  );
+  const insertAudit = db.prepare("INSERT INTO audit (seq, at, actor, action, subject, trace_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  let seq = 0;
+  let prev = GENESIS_HASH;
+  const audit = (action: string, subject: string, trace: string, detail: unknown) => {
+    seq += 1;
+    const at = Date.now();
+    const text = JSON.stringify(detail);
+    const hash = auditHash(prev, { seq, at, actor: "bench", action, subject, traceId: trace, detail: text });
+    insertAudit.run(seq, at, "bench", action, subject, trace, text, prev, hash);
+    prev = hash;
+  };
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const payload = { timeEntryId: `t${i}`, projectId: `p${i % PROJECTS}`, minutes: i + 1, billable: true };
+      const now = Date.now();
+      const trace = `trace-${i}`;
+      const row = insertEvent.get("time-to-revenue", `t${i}`, sha256(canonicalJson(payload)), JSON.stringify(payload), "psa.timeApproved", trace, `time-to-revenue|t${i}`, now, now) as { id: number };
+      audit("event.accepted", `event:${row.id}`, trace, { route: "time-to-revenue", key: `t${i}` });
+      for (const step of ["cost", "bill"]) {
+        insertDelivery.run(row.id, "time-to-revenue", step, step === "cost" ? "erp" : "billing", step, sha256(`${i}${step}`).slice(0, 40), JSON.stringify(payload), trace, `time-to-revenue|t${i}|${step}`, now, now);
+      }
+      audit("event.routed", `event:${row.id}`, trace, { deliveries: ["erp.postCostJournal", "billing.queueItem"] });
+      audit("delivery.delivered", `delivery:${row.id * 2}`, trace, { target: "erp.postCostJournal", status: 201 });
+      audit("delivery.delivered", `delivery:${row.id * 2 + 1}`, trace, { target: "billing.queueItem", status: 201 });
+    }
+  });
+  const started = performance.now();
+  for (let i = 0; i < events; i += 512) batch(i, Math.min(events, i + 512));
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return Math.round(events / seconds);
+}
+
+function flag(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const value = i < 0 ? undefined : Number(args[i + 1]);
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** The benchmark entry point. */
+export async function run({ args }: { json: boolean; args: string[] }): Promise<Record<string, unknown>> {
+  const events = flag(args, "--events", 20_000);
+  const pgEvents = flag(args, "--pg-events", 5_000);
+  const compiled = await compiledFixture();
+  const dir = mkdtempSync(join(tmpdir(), "syncspec-bench-"));
+  try {
+    const sqliteStore = await createSqliteStore({ path: join(dir, "runtime.db"), durability: "full" });
+    const sqlite = await endToEnd(compiled, [sqliteStore], events);
+    await sqliteStore.close();
+    process.stderr.write(`sqlite end to end: ${JSON.stringify(sqlite)}\n`);
+    const ceilingEventsPerSecond = ceiling(join(dir, "ceiling.db"), events);
+    process.stderr.write(`sqlite ceiling: ${ceilingEventsPerSecond} events/s\n`);
+    const result: Record<string, unknown> = {
+      route: "time-to-revenue (test fixture)",
+      events,
+      eventsPerSecond: sqlite.eventsPerSecond,
+      ceilingEventsPerSecond,
+      ceilingRatio: round(sqlite.eventsPerSecond / ceilingEventsPerSecond, 3),
+      p50Ms: sqlite.p50Ms,
+      p99Ms: sqlite.p99Ms,
+      peakRssMb: sqlite.peakRssMb,
+    };
+    const availability = args.includes("--no-postgres") ? { available: false as const, reason: "--no-postgres" } : await postgresAvailability(PG_URL);
+    if (!availability.available) {
+      result["postgres"] = { skipped: availability.reason };
+      return result;
+    }
+    const postgres: Record<string, Figures> = {};
+    for (const workers of [1, 4]) {
+      const schema = `bench_${process.pid}_${workers}`;
+      const stores = [];
+      for (let i = 0; i < workers; i++) stores.push(await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 }));
+      try {
+        postgres[`workers${workers}`] = await endToEnd(compiled, stores, pgEvents);
+        process.stderr.write(`postgres, ${workers} worker(s): ${JSON.stringify(postgres[`workers${workers}`])}\n`);
+      } finally {
+        for (const store of stores) await store.close();
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    }
+    result["postgres"] = postgres;
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
