@@ -28,7 +28,7 @@ function rewriteRefs(value: unknown): unknown {
   return out;
 }
 
-const REQUIRE = /const (\w+) = require\("([A-Za-z0-9@/._-]+)"\)((?:\.\w+)*);/g;
+const REQUIRE = /const (\w+) = require\("([A-Za-z0-9@/._-]+)"\)((?:\.\w+|\["[A-Za-z0-9_-]+"\])*);/g;
 
 /** One validator of a module: its export name (a derived identifier) and its schema. */
 export interface ValidatorEntry {
@@ -63,7 +63,8 @@ export function validatorModule(entries: readonly ValidatorEntry[], header: stri
     }
     return `const ${name} = ${alias}${member};`;
   });
-  if (/\brequire\(/.test(body)) throw new Error("ajv standalone code still requires a module");
+  const left = /.{0,60}\brequire\(.{0,60}/.exec(body);
+  if (left !== null) throw new Error(`ajv standalone code still requires a module: ${left[0]}`);
   return `${header}\n${imports.join("\n")}${imports.length > 0 ? "\n" : ""}${body.replace(/^"use strict";\s*/, "")}\n`;
 }
 

@@ -1,0 +1,43 @@
+/** `spec docs [paths...] --out <dir> [--mermaid <url>]`: writes the HTML catalogue and its diagrams. */
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
+import { renderDocs } from "../compiler/emit/docs/docs.ts";
+import { planEmit } from "../compiler/emit/typescript/plan.ts";
+import { loadProgram } from "../compiler/program.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+/** The local Mermaid bundle, when the package is installed. */
+function localMermaid(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
+  } catch {
+    return undefined;
+  }
+}
+
+export const docsCommand: Command = {
+  name: "docs",
+  summary: "Write an HTML catalogue of systems, entities, routes and reconciliations, with Mermaid diagrams",
+  usage: "spec docs [paths...] --out <dir> [--mermaid <url>]",
+  run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { out: { type: "string" }, mermaid: { type: "string" } });
+    if (values.out === undefined) throw new UsageError("--out <dir> is required");
+    const out = isAbsolute(values.out) ? values.out : resolve(io.cwd, values.out);
+    const program = loadProgram({ cwd: io.cwd, paths: positionals });
+    if (!program.ok) {
+      printDiagnostics(io, program.diagnostics, "stylish");
+      return EXIT.findings;
+    }
+    const local = values.mermaid === undefined ? localMermaid() : undefined;
+    const plan = planEmit(program.set, program.config.root, program.config.specs);
+    const files = renderDocs(program.set, plan.setPath, values.mermaid ?? (local === undefined ? undefined : "mermaid.min.js"));
+    mkdirSync(out, { recursive: true });
+    for (const file of files) writeFileSync(join(out, file.path), file.text);
+    if (local !== undefined) copyFileSync(local, join(out, "mermaid.min.js"));
+    io.stderr(`docs written to ${out} (${files.length} files${local === undefined ? "" : ", with a local Mermaid"})\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,29 @@
+/** `spec graph [paths...] [--format mermaid|dot] [--view routes|ownership]`: prints the route graph and the ownership map. */
+import { ownershipGraph, routeGraph, toDot, toMermaid } from "../compiler/emit/docs/graph.ts";
+import { loadProgram } from "../compiler/program.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { EXIT } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+export const graphCommand: Command = {
+  name: "graph",
+  summary: "Print the route graph and the ownership map (Mermaid or Graphviz DOT)",
+  usage: "spec graph [paths...] [--format mermaid|dot] [--view routes|ownership|all]",
+  run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { format: { type: "string" }, view: { type: "string" } });
+    const format = expectFormat(values.format, ["mermaid", "dot"] as const, "mermaid");
+    const view = expectFormat(values.view, ["routes", "ownership", "all"] as const, "all");
+    const program = loadProgram({ cwd: io.cwd, paths: positionals });
+    if (!program.ok) {
+      printDiagnostics(io, program.diagnostics, "stylish");
+      return EXIT.findings;
+    }
+    const graphs = [
+      ...(view === "ownership" ? [] : [["routes", routeGraph(program.set)] as const]),
+      ...(view === "routes" ? [] : [["ownership", ownershipGraph(program.set)] as const]),
+    ];
+    const text = graphs.map(([name, graph]) => (format === "dot" ? toDot(graph, name) : `%% ${name}\n${toMermaid(graph)}`));
+    io.stdout(text.join("\n"));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * `spec docs`: a catalogue of the spec set (systems, entities with owners and PII, routes with
+ * steps, policies and SLA, reconciliations) with Mermaid diagrams of the route graph and the
+ * ownership map. Rendered by Handlebars from precompiled templates in strict mode: spec text is
+ * only ever data, escaped on output; no template or helper comes from a spec.
+ */
+import Handlebars from "handlebars";
+import type { Step } from "../../../model/index.ts";
+import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
+import type { EmittedFile } from "../typescript/source.ts";
+import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
+import { templates } from "./templates.generated.ts";
+
+/** Where the docs load Mermaid from when no local copy is given. */
+export const MERMAID_CDN = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js";
+
+const none = "—";
+const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+const anchor = (kind: string, name: string) => `${kind}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-");
+const valueRef = (ref: { env: string } | { secret: string }) => ("env" in ref ? `env ${ref.env}` : `secret ${ref.secret}`);
+
+function stepAction(step: Step): string {
+  if (step.validate !== undefined) return `validate against ${step.validate}`;
+  if (step.map !== undefined) return `map with ${step.map}`;
+  if (step.enrich !== undefined) return `enrich: ${step.enrich.lookup} ${step.enrich.entity} by ${step.enrich.key} as ${step.enrich.as}`;
+  if (step.classify !== undefined) return `classify as ${step.classify.as} (${step.classify.rules.map((r) => r.value).join(", ")}, otherwise ${step.classify.otherwise})`;
+  if (step.branch !== undefined) return `branch (${step.branch.length} ways)`;
+  if (step.require !== undefined) return `require ${step.require.entity} in ${step.require.system}${step.require.wait === undefined ? "" : `, waiting up to ${step.require.wait}`}`;
+  if (step.deliver !== undefined) return `deliver to ${step.deliver.operation}${step.deliver.mapping === undefined ? "" : ` mapped by ${step.deliver.mapping}`}`;
+  if (step.emit !== undefined) return `emit ${step.emit.event}`;
+  return "no action";
+}
+
+function routeView(route: BoundDocument<"Route">) {
+  const spec = route.value.spec;
+  const steps: { id: string; action: string; when: string }[] = [];
+  forEachStep(route, (raw, path) => {
+    const step = raw as Step;
+    const depth = path.filter((p) => p === "branch").length;
+    steps.push({ id: step.id ?? path.filter((p) => typeof p === "number").map((n) => Number(n) + 1).join("."), action: `${"↳ ".repeat(depth)}${stepAction(step)}`, when: step.when ?? "" });
+  });
+  const p = spec.policies ?? {};
+  const policies = [
+    { name: "retry", value: p.retry === undefined ? none : `${p.retry.maxAttempts} attempts, ${p.retry.backoff} from ${p.retry.initialDelay} to ${p.retry.maxDelay}, jitter ${p.retry.jitter ?? "full"}` },
+    { name: "timeout", value: p.timeout ?? none },
+    { name: "circuit breaker", value: p.circuitBreaker === undefined ? none : `opens after ${p.circuitBreaker.failureThreshold} failures for ${p.circuitBreaker.resetAfter}` },
+    { name: "dead letter", value: p.deadLetter?.queue ?? none },
+    { name: "exceptions", value: p.exceptions === undefined ? none : `${p.exceptions.queue}, owned by ${p.exceptions.owner}${p.exceptions.sla === undefined ? "" : `, SLA ${p.exceptions.sla}`}` },
+  ];
+  const t = spec.trigger;
+  return {
+    anchor: anchor("route", route.name),
+    name: route.name,
+    version: route.value.metadata.version ?? "",
+    description: route.value.metadata.description ?? "",
+    trigger: t.event ?? (t.canonical !== undefined ? `canonical ${t.canonical}` : `schedule ${t.schedule ?? ""}`),
+    idempotencyKey: (spec.idempotencyKey ?? []).join(", ") || none,
+    orderingKey: (spec.orderingKey ?? []).join(", ") || none,
+    sla: spec.sla === undefined ? none : `within ${spec.sla.within}${spec.sla.description === undefined ? "" : ` (${spec.sla.description})`}`,
+    steps,
+    policies,
+  };
+}
+
+/** The data the catalogue template renders: plain strings and lists, nothing else. */
+export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string) {
+  return {
+    title: "Integration catalogue",
+    setPath,
+    mermaidUrl,
+    routeGraph: toMermaid(routeGraph(set)),
+    ownershipGraph: toMermaid(ownershipGraph(set)),
+    systems: sorted(set.systems.values()).map((system) => {
+      const spec = system.value.spec;
+      const q = spec.quotas;
+      return {
+        anchor: anchor("system", system.name),
+        name: system.name,
+        role: spec.role,
+        description: system.value.metadata.description ?? "",
+        baseUrl: valueRef(spec.baseUrl),
+        auth: spec.auth.type,
+        quotas: q === undefined ? none : `${q.requestsPerMinute}/min${q.burst === undefined ? "" : `, burst ${q.burst}`}${q.concurrency === undefined ? "" : `, ${q.concurrency} at once`}${q.requestsPerDay === undefined ? "" : `, ${q.requestsPerDay}/day`}`,
+        timeout: spec.timeout ?? none,
+        operations: Object.entries(spec.operations ?? {}).map(([name, op]) => ({
+          name,
+          method: op.method,
+          path: op.path,
+          effect: op.effect,
+          entity: op.entity ?? none,
+          idempotency: op.idempotency === undefined ? "none" : `${op.idempotency.mechanism}${op.idempotency.header === undefined ? "" : ` ${op.idempotency.header}`}${op.idempotency.externalIdField === undefined ? "" : ` by ${op.idempotency.externalIdField}`}`,
+        })),
+        events: Object.entries(spec.events ?? {}).map(([name, event]) => ({ name, delivery: event.delivery, payload: event.payload, entity: event.entity ?? none })),
+      };
+    }),
+    entities: sorted(set.entities.values()).map((entity) => {
+      const ownership = set.ownershipOf.get(entity.name)?.value.spec;
+      return {
+        anchor: anchor("entity", entity.name),
+        name: entity.name,
+        version: entity.value.metadata.version ?? "",
+        description: entity.value.metadata.description ?? "",
+        owner: ownership?.systemOfRecord ?? "no ownership declared",
+        steward: ownership?.steward ?? none,
+        identity: entity.value.spec.identity.join(", "),
+        fields: Object.entries(entity.value.spec.fields).map(([name, field]) => ({
+          name,
+          type: field.type === "reference" ? `reference to ${field.entity ?? "?"}` : field.type === "enum" ? `enum: ${(field.values ?? []).join(", ")}` : field.type,
+          required: field.required === true ? "yes" : "no",
+          classification: field.classification ?? "internal",
+          pii: field.classification === "pii",
+          owner: ownership?.fields?.[name]?.systemOfRecord ?? ownership?.systemOfRecord ?? none,
+          description: field.description ?? "",
+        })),
+      };
+    }),
+    routes: sorted(set.routes.values()).map(routeView),
+    reconciliations: sorted(set.reconciliations.values()).map((rec) => {
+      const spec = rec.value.spec;
+      return {
+        anchor: anchor("reconciliation", rec.name),
+        name: rec.name,
+        description: rec.value.metadata.description ?? "",
+        schedule: spec.schedule ?? (spec.every === undefined ? none : `every ${spec.every}`),
+        groupBy: spec.groupBy.join(", "),
+        period: spec.period ?? "",
+        tolerance: [spec.tolerance.absolute === undefined ? "" : `±${spec.tolerance.absolute}`, spec.tolerance.relative === undefined ? "" : `±${spec.tolerance.relative} relative`].filter((t) => t !== "").join(", ") || "exact",
+        queue: spec.onMismatch.queue,
+        owner: spec.onMismatch.owner,
+        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure })),
+      };
+    }),
+  };
+}
+
+const catalogue = Handlebars.template(templates.catalogue as unknown as TemplateSpecification);
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+
+/** Renders the docs: `index.html`, and the two diagrams as `.mmd` files. */
+export function renderDocs(set: SpecSet, setPath: string, mermaidUrl = MERMAID_CDN): EmittedFile[] {
+  const model = catalogueModel(set, setPath, mermaidUrl);
+  const header = `%% @generated by syncspec from ${setPath.replace(/[^A-Za-z0-9._/@+, -]/g, "_")}. Do not edit.\n`;
+  return [
+    { path: "index.html", text: catalogue(model) },
+    { path: "routes.mmd", text: `${header}${model.routeGraph}` },
+    { path: "ownership.mmd", text: `${header}${model.ownershipGraph}` },
+  ];
+}

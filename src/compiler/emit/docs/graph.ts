@@ -1,0 +1,136 @@
+/**
+ * The route graph and the ownership map of a spec set, as data, and their Mermaid and Graphviz
+ * DOT renderings. Node ids are derived (`n0`, `n1`, ...); names appear only inside escaped labels.
+ */
+import { forEachStep, type SpecSet } from "../../check/spec-set.ts";
+
+/** A node of a graph. */
+export interface GraphNode {
+  id: string;
+  label: string;
+  kind: "system" | "route" | "event" | "entity";
+}
+
+/** An edge of a graph. */
+export interface GraphEdge {
+  from: string;
+  to: string;
+  label: string;
+  dashed?: boolean;
+}
+
+/** A directed graph. */
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+function builder() {
+  const nodes = new Map<string, GraphNode>();
+  const edges: GraphEdge[] = [];
+  const node = (kind: GraphNode["kind"], label: string): string => {
+    const key = `${kind}:${label}`;
+    let found = nodes.get(key);
+    if (found === undefined) {
+      found = { id: `n${nodes.size}`, label, kind };
+      nodes.set(key, found);
+    }
+    return found.id;
+  };
+  return {
+    node,
+    edge(from: string, to: string, label: string, dashed = false) {
+      if (!edges.some((e) => e.from === from && e.to === to && e.label === label)) edges.push({ from, to, label, ...(dashed ? { dashed } : {}) });
+    },
+    graph: (): Graph => ({ nodes: [...nodes.values()], edges }),
+  };
+}
+
+const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+/** Systems, routes and canonical events: what triggers each route and where it delivers and emits. */
+export function routeGraph(set: SpecSet): Graph {
+  const g = builder();
+  for (const system of sorted(set.systems.values())) g.node("system", system.name);
+  for (const route of sorted(set.routes.values())) {
+    const r = g.node("route", route.name);
+    const trigger = route.value.spec.trigger;
+    if (trigger.event !== undefined) {
+      const [system, event] = trigger.event.split(".") as [string, string];
+      g.edge(g.node("system", system), r, event);
+    } else if (trigger.canonical !== undefined) g.edge(g.node("event", trigger.canonical), r, "triggers");
+    else if (trigger.schedule !== undefined) g.edge(g.node("event", `schedule ${trigger.schedule}`), r, "schedule", true);
+    forEachStep(route, (step) => {
+      const deliver = step["deliver"] as { operation: string } | undefined;
+      const emit = step["emit"] as { event: string } | undefined;
+      const require = step["require"] as { system: string; entity: string } | undefined;
+      if (deliver !== undefined) {
+        const [system, operation] = deliver.operation.split(".") as [string, string];
+        g.edge(r, g.node("system", system), operation);
+      }
+      if (emit !== undefined) g.edge(r, g.node("event", emit.event), "emits");
+      if (require !== undefined) g.edge(r, g.node("system", require.system), `requires ${require.entity}`, true);
+    });
+  }
+  return g.graph();
+}
+
+/** Entities and the systems that own, create, update or replicate them. */
+export function ownershipGraph(set: SpecSet): Graph {
+  const g = builder();
+  for (const entity of sorted(set.entities.values())) {
+    const e = g.node("entity", entity.name);
+    const ownership = set.ownershipOf.get(entity.name)?.value.spec;
+    if (ownership === undefined) continue;
+    g.edge(g.node("system", ownership.systemOfRecord), e, "system of record");
+    for (const replica of ownership.replicas ?? []) g.edge(e, g.node("system", replica), "replica", true);
+    for (const [field, owner] of Object.entries(ownership.fields ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      g.edge(g.node("system", owner.systemOfRecord), e, `owns ${field}`, true);
+    }
+  }
+  return g.graph();
+}
+
+/** A Mermaid label: quoted, with what Mermaid would read as markup written as entities. */
+function mermaidLabel(text: string): string {
+  const escaped = text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[#"<>&|`{}[\]()]/g, (c) => `#${c.charCodeAt(0)};`);
+  return `"${escaped}"`;
+}
+
+const SHAPES: Record<GraphNode["kind"], [string, string]> = { system: ["[", "]"], route: ["([", "])"], event: ["{{", "}}"], entity: ["[(", ")]"] };
+
+/** A Mermaid flowchart of a graph. */
+export function toMermaid(graph: Graph): string {
+  const lines = ["flowchart LR"];
+  for (const n of graph.nodes) {
+    const [open, close] = SHAPES[n.kind];
+    lines.push(`  ${n.id}${open}${mermaidLabel(n.label)}${close}`);
+  }
+  for (const e of graph.edges) lines.push(`  ${e.from} ${e.dashed ? "-.->" : "-->"}|${mermaidLabel(e.label)}| ${e.to}`);
+  lines.push(
+    "  classDef system fill:#e3f2fd,stroke:#1565c0",
+    "  classDef route fill:#fff8e1,stroke:#f9a825",
+    "  classDef event fill:#f3e5f5,stroke:#6a1b9a",
+    "  classDef entity fill:#e8f5e9,stroke:#2e7d32",
+  );
+  for (const kind of ["system", "route", "event", "entity"] as const) {
+    const ids = graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
+    if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${kind}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function dotString(text: string): string {
+  return `"${text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+const DOT_SHAPES: Record<GraphNode["kind"], string> = { system: "box", route: "ellipse", event: "hexagon", entity: "cylinder" };
+
+/** A Graphviz DOT digraph of a graph. */
+export function toDot(graph: Graph, name: string): string {
+  const lines = [`digraph ${dotString(name)} {`, "  rankdir=LR;"];
+  for (const n of graph.nodes) lines.push(`  ${n.id} [label=${dotString(n.label)}, shape=${DOT_SHAPES[n.kind]}];`);
+  for (const e of graph.edges) lines.push(`  ${e.from} -> ${e.to} [label=${dotString(e.label)}${e.dashed ? ", style=dashed" : ""}];`);
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}

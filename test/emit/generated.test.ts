@@ -1,0 +1,40 @@
+import { relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileSpecs } from "../../src/compiler/emit/compile.ts";
+import { diffOutput } from "../../src/compiler/emit/write.ts";
+import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { projectRoot } from "../../src/testing/environment.ts";
+import { specSet } from "../../generated/index.ts";
+
+/** Data only: functions replaced by a marker, so emitted and run-time definitions compare. */
+function data(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === "function" ? "[function]" : v)));
+}
+
+describe("generated/ for the example spec set", () => {
+  const result = compileSpecs(projectRoot, []);
+
+  it("is what spec compile produces now (spec compile --check passes)", () => {
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(diffOutput(result.program.config.out, result.files ?? [])).toEqual({ missing: [], stale: [], extra: [] });
+  });
+
+  it("holds the same systems, pipelines, transforms and validators the runtime builds from specs/", () => {
+    const runtime = definitionsFromSpecSet(result.program.set);
+    const relativeSources = { ...runtime, pipelines: runtime.pipelines.map((p) => ({ ...p, source: relative(projectRoot, p.source) })) };
+    expect(data(specSet)).toEqual(data(relativeSources));
+  });
+
+  it("runs every mapping's example tests through the generated transforms", async () => {
+    let ran = 0;
+    for (const mapping of result.program.set.mappings.values()) {
+      for (const test of mapping.value.spec.tests ?? []) {
+        const transform = specSet.transforms[mapping.name];
+        const actual = JSON.parse(JSON.stringify((await transform?.evaluate(test.input, (test.lookups ?? {}) as Record<string, unknown>)) ?? null));
+        expect(actual, `${mapping.name}: ${test.name}`).toEqual(JSON.parse(JSON.stringify(test.expect)));
+        ran++;
+      }
+    }
+    expect(ran).toBeGreaterThan(0);
+  });
+});
