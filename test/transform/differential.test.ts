@@ -5,11 +5,11 @@
 import fc from "fast-check";
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
-import { compileExpression, TransformError } from "../../src/transform/index.ts";
+import { compileExpression } from "../../src/transform/index.ts";
 import { plain } from "./conformance-cases.ts";
 import { expression, jsonInput } from "./jsonata-grammar.ts";
 
-type Outcome = { ok: true; value: string } | { ok: false; code: string };
+type Outcome = { ok: true; value: string } | { ok: false; code: string; position: unknown; token: unknown };
 
 function normalise(value: unknown): string {
   return JSON.stringify(sortKeys(plain(value))) ?? "undefined";
@@ -27,17 +27,17 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function codeOf(err: unknown): string {
-  if (err instanceof TransformError) return err.code;
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" ? code : `non-JSONata error: ${String(err)}`;
+function failure(err: unknown): Outcome {
+  const record = err as { code?: unknown; position?: unknown; token?: unknown };
+  const code = typeof record?.code === "string" ? record.code : `non-JSONata error: ${String(err)}`;
+  return { ok: false, code, position: record?.position, token: record?.token };
 }
 
 async function interpreted(expr: string, input: unknown): Promise<Outcome> {
   try {
     return { ok: true, value: normalise(await jsonata(expr).evaluate(input)) };
   } catch (err) {
-    return { ok: false, code: codeOf(err) };
+    return failure(err);
   }
 }
 
@@ -45,7 +45,7 @@ function compiled(expr: string, input: unknown): Outcome {
   try {
     return { ok: true, value: normalise(compileExpression(expr).evaluate(input)) };
   } catch (err) {
-    return { ok: false, code: codeOf(err) };
+    return failure(err);
   }
 }
 
@@ -55,7 +55,7 @@ const concurrent = /(^|[(,:\s])\[|\{/;
 const runs = Number(process.env["SYNCSPEC_DIFFERENTIAL_RUNS"] ?? 600);
 
 describe("the compiled form against the interpreter", () => {
-  it("gives the same result or the same error code for random expressions over random inputs", async () => {
+  it("gives the same result, or the same error code, position and token, for random expressions over random inputs", async () => {
     await fc.assert(
       fc.asyncProperty(expression, jsonInput, async (expr, input) => {
         const expected = await interpreted(expr, input);

@@ -308,5 +308,5 @@ const library: Record<string, NativeFunction> = Object.assign(Object.create(null
 export const builtins: Dict = Object.create(null);
 for (const [name, func] of Object.entries(library)) {
   const fast = fastPath(name, func.implementation);
-  builtins[name] = fast === undefined ? func : { ...func, fast };
+  builtins[name] = { ...func, fast, token: undefined, position: undefined };
 }

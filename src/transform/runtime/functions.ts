@@ -109,26 +109,42 @@ export function apply(proc: unknown, args: unknown[], input: unknown): unknown {
   while (isLambda(result) && (result as Lambda).thunk === true) {
     const tail = result as Lambda;
     const next = tail.procedure!(tail.input, tail.environment);
+    label(next, tail.position ?? 0, tail.token);
     const tailArgs = tail.args!.map((arg) => arg(tail.input, tail.environment));
-    try {
-      result = applyInner(next, tailArgs, input);
-    } catch (err) {
-      decorate(err, tail.position ?? 0, tail.token);
-      throw err;
-    }
+    result = applyInner(next, tailArgs, input);
   }
   return result;
 }
 
-/** Gives an error record the position and function name of the call it escaped from. */
-function decorate(err: unknown, position: number, token: unknown, always = true): void {
-  if (err === null || typeof err !== "object" || err instanceof Error) return;
-  const record = err as ErrorFields;
-  if (record.token === undefined && token !== undefined) record.token = token;
-  if (always || !record.position) record.position = position;
+/** Where a function value was last called, for its errors (the interpreter records the same on it). */
+interface CallSite {
+  token?: unknown;
+  position?: number;
+}
+
+function label(proc: unknown, position: number, token: unknown): void {
+  if (proc === null || typeof proc !== "object") return;
+  const site = proc as CallSite;
+  if (token !== undefined) site.token = token;
+  site.position = position;
 }
 
 function applyInner(proc: unknown, args: unknown[], input: unknown): unknown {
+  try {
+    return applyValidated(proc, args, input);
+  } catch (err) {
+    if (proc && err !== null && typeof err === "object" && !(err instanceof Error)) {
+      const record = err as ErrorFields;
+      const site = proc as CallSite;
+      if (record.token === undefined && site.token !== undefined) record.token = site.token;
+      const position = site.position || record.position;
+      if (position !== undefined) record.position = position;
+    }
+    throw err;
+  }
+}
+
+function applyValidated(proc: unknown, args: unknown[], input: unknown): unknown {
   const fast = proc ? (proc as NativeFunction).fast : undefined;
   if (fast !== undefined) {
     const answer = fast(args);
@@ -195,10 +211,15 @@ export function call(
   if (proc === undefined && pathName !== undefined && lookup(env, pathName)) {
     fail("T1005", { position, token: pathName });
   }
+  label(proc, position, token);
   try {
     return apply(proc, args, input);
   } catch (err) {
-    decorate(err, position, token, false);
+    if (err !== null && typeof err === "object" && !(err instanceof Error)) {
+      const record = err as ErrorFields;
+      if (!record.position) record.position = position;
+      if (!record.token) record.token = token;
+    }
     throw err;
   }
 }
