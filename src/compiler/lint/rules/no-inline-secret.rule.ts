@@ -50,6 +50,7 @@ export const noInlineSecretRule: LintRule = {
             report({ document: doc, path, message: "this value looks like a secret written inline; reference it with { secret: name } instead" });
             return;
           }
+          if (value.length < 10 || !KEYWORD.test(value)) return;
           for (const match of value.matchAll(IN_TEXT)) {
             const candidate = match[1] ?? "";
             if (!looksRandom(candidate, threshold)) continue;

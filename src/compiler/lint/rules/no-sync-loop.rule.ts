@@ -44,10 +44,14 @@ export const noSyncLoopRule: LintRule = {
         flows.push({ route: d.route, from, to: d.system, entity });
       }
     }
+    const byDirection = new Map<string, Flow[]>();
+    for (const flow of flows) {
+      const key = `${flow.entity}\u0000${flow.from}\u0000${flow.to}`;
+      byDirection.set(key, [...(byDirection.get(key) ?? []), flow]);
+    }
     const reported = new Set<string>();
     for (const flow of flows) {
-      for (const back of flows) {
-        if (back.entity !== flow.entity || back.from !== flow.to || back.to !== flow.from) continue;
+      for (const back of byDirection.get(`${flow.entity}\u0000${flow.to}\u0000${flow.from}`) ?? []) {
         if (guarded(flow, flow.to) || guarded(back, back.to)) continue;
         const id = `${flow.route.name}\u0000${flow.entity}\u0000${flow.to}`;
         if (reported.has(id)) continue;
