@@ -68,6 +68,13 @@ describe("custom rules", () => {
     expect(findings.map((f) => [f.code, f.at])).toEqual([["custom-rule-error", "specs/policy.yaml:13:15"]]);
   });
 
+  it("stops a runaway assertion with a finding instead of hanging", async () => {
+    const policy = policyFile("  customRules:\n    - name: runaway\n      description: Recurses forever.\n      given: Route\n      assert: ($f := function($n) { $f($n + 1) }; $f(0))\n");
+    const { findings } = await lintFiles({ ...cleanSet, ...policy });
+    expect(findings.map((f) => [f.code, f.at])).toEqual([["custom-rule-error", "specs/policy.yaml:13:15"]]);
+    expect(findings[0]?.message).toMatch(/^custom rule 'runaway': assert failed on Route\/time-to-erp: /);
+  });
+
   it("reports a custom rule that declares both an assertion and a module", async () => {
     const policy = policyFile("  customRules:\n    - name: both\n      description: Both.\n      assert: \"true\"\n      module: ./x.ts\n");
     const { findings } = await lintFiles({ ...cleanSet, ...policy });
