@@ -4,6 +4,7 @@
  */
 import { IssueStateError } from "../errors.ts";
 import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./audit-log.ts";
+import { insertDeliveries, insertEvents, markDelivered, markRouted, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
 import { canonicalJson, GENESIS_HASH, sha256 } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { schemaStatements } from "./schema.ts";
@@ -19,6 +20,7 @@ import type {
   IssueAction,
   IssueFilter,
   IssueTarget,
+  NewDelivery,
   Store,
   StoreCounts,
 } from "./store.ts";
@@ -88,19 +90,17 @@ export function createSqlStore(db: Database): Store {
   }
 
   async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string): Promise<AcceptOutcome[]> {
+    const prepared = prepareEvents(events);
+    const inserted = await insertEvents(sql, prepared, now);
     const outcomes: AcceptOutcome[] = [];
-    for (const event of events) {
-      const payload = JSON.stringify(event.payload);
-      const hash = sha256(canonicalJson(event.payload));
-      const inserted = await sql.all<{ id: number }>(
-        `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, status, available_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (route, idem_key) DO NOTHING RETURNING id`,
-        [event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now],
-      );
-      if (inserted[0] !== undefined) {
-        const eventId = Number(inserted[0].id);
-        audit.push({ at: now, actor, action: "event.accepted", subject: `event:${eventId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
-        outcomes.push({ status: "accepted", eventId });
+    for (const { event, payload, hash } of prepared) {
+      const id = `${event.route}\u0000${event.key}`;
+      const insertedId = inserted.get(id);
+      if (insertedId !== undefined) {
+        // A key repeated within the batch is accepted once; later copies are compared below.
+        inserted.delete(id);
+        audit.push({ at: now, actor, action: "event.accepted", subject: `event:${insertedId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
+        outcomes.push({ status: "accepted", eventId: insertedId });
         continue;
       }
       const [existing] = await sql.all<{ id: number; payload_hash: string }>("SELECT id, payload_hash FROM events WHERE route = ? AND idem_key = ?", [event.route, event.key]);
@@ -165,8 +165,8 @@ export function createSqlStore(db: Database): Store {
     audit?.push({ at: now, actor, action: "xref.recorded", subject: `xref:${x.entity}:${x.fromSystem}:${x.fromId}`, traceId, detail: { toSystem: x.toSystem, toId: x.toId } });
   }
 
-  async function settleEvent(sql: Sql, audit: PendingAudit[], s: EventSettlement): Promise<boolean> {
-    const status = { routed: "routed", waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
+  async function settleEvent(sql: Sql, audit: PendingAudit[], s: Exclude<EventSettlement, { outcome: "routed" }>): Promise<boolean> {
+    const status = { waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
     const waiting = s.outcome === "waiting" ? s.dependency : undefined;
     const [row] = await sql.all<Row>(
       `UPDATE events SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?,
@@ -189,34 +189,6 @@ export function createSqlStore(db: Database): Store {
     const subject = `event:${s.eventId}`;
     const base = { at: s.now, actor: s.worker, subject, traceId };
     switch (s.outcome) {
-      case "routed": {
-        const orderingKey = row["ordering_key"] as string | null;
-        for (const d of s.deliveries) {
-          await sql.run(
-            `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, xref)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-             ON CONFLICT (event_id, step) DO UPDATE SET status = 'pending', attempts = 0, available_at = excluded.available_at,
-               body = excluded.body, idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
-             WHERE outbox.status NOT IN ('pending', 'processing')`,
-            [
-              s.eventId,
-              row["route"],
-              d.step,
-              d.system,
-              d.operation,
-              d.idempotencyKey,
-              JSON.stringify(d.body ?? null),
-              traceId,
-              orderingKey === null ? null : `${orderingKey}|${d.system}`,
-              s.now,
-              d.xref === undefined ? null : JSON.stringify(d.xref),
-            ],
-          );
-        }
-        if (s.emits !== undefined && s.emits.length > 0) await acceptIn(sql, audit, s.emits, s.now, s.worker);
-        audit.push({ ...base, action: "event.routed", detail: { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) } });
-        break;
-      }
       case "waiting":
         audit.push({ ...base, action: "event.waiting", detail: { ...s.dependency, until: s.until } });
         break;
@@ -242,19 +214,17 @@ export function createSqlStore(db: Database): Store {
     return true;
   }
 
-  async function settleDelivery(sql: Sql, audit: PendingAudit[], s: DeliverySettlement): Promise<boolean> {
-    const status = { delivered: "delivered", retry: "pending", dead: "dead", exception: "exception" }[s.outcome];
+  async function settleDelivery(sql: Sql, audit: PendingAudit[], s: Exclude<DeliverySettlement, { outcome: "delivered" }>): Promise<boolean> {
+    const status = { retry: "pending", dead: "dead", exception: "exception" }[s.outcome];
     const [row] = await sql.all<Row>(
       `UPDATE outbox SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?, last_error = ?,
-         target_id = ?, delivered_at = ?, attempts = attempts - ?
+         attempts = attempts - ?
        WHERE id = ? AND attempts = ? AND status = 'processing'
        RETURNING event_id, route, system, operation, body, trace_id, xref, attempts`,
       [
         status,
         s.outcome === "retry" ? s.availableAt : s.now,
-        s.outcome === "retry" ? s.error : s.outcome === "dead" || s.outcome === "exception" ? s.issue.reason : null,
-        s.outcome === "delivered" ? (s.targetId ?? null) : null,
-        s.outcome === "delivered" ? s.now : null,
+        s.outcome === "retry" ? s.error : s.issue.reason,
         s.outcome === "retry" && s.refund === true ? 1 : 0,
         s.deliveryId,
         s.attempt,
@@ -265,15 +235,6 @@ export function createSqlStore(db: Database): Store {
     const base = { at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId };
     const target = `${row["system"]}.${row["operation"]}`;
     switch (s.outcome) {
-      case "delivered": {
-        const xref = row["xref"] === null ? null : (JSON.parse(String(row["xref"])) as { entity: string; fromSystem: string; fromId: string });
-        const toId = s.targetId ?? xref?.fromId;
-        // The delivery's row also records the cross-reference it creates: one audit row per state change.
-        const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
-        audit.push({ ...base, action: "delivery.delivered", detail: { target, status: s.status, attempt: s.attempt, ...recorded } });
-        if (xref !== null) await putXrefIn(sql, undefined, { ...xref, toSystem: String(row["system"]), toId: toId as string }, s.now, traceId, s.worker);
-        break;
-      }
       case "retry":
         if (s.refund === true) break;
         audit.push({ ...base, action: "delivery.retry", detail: { target, error: s.error, attempt: s.attempt, availableAt: s.availableAt } });
@@ -350,10 +311,29 @@ export function createSqlStore(db: Database): Store {
     settleEvents(settlements) {
       return db.transaction(async (sql) => {
         const audit: PendingAudit[] = [];
-        const out: boolean[] = [];
-        for (const s of settlements) out.push(await settleEvent(sql, audit, s));
+        const out = new Map<EventSettlement, boolean>();
+        const routed = settlements.filter((s): s is Extract<EventSettlement, { outcome: "routed" }> => s.outcome === "routed");
+        if (routed.length > 0) {
+          const now = routed[0]!.now;
+          const rows = await markRouted(sql, routed, now);
+          const byId = new Map(rows.map((r) => [Number(r.id), r]));
+          const deliveries: { event: RoutedRow; delivery: NewDelivery }[] = [];
+          const emits: IncomingEvent[] = [];
+          for (const s of routed) {
+            const row = byId.get(s.eventId);
+            out.set(s, row !== undefined);
+            if (row === undefined) continue;
+            for (const delivery of s.deliveries) deliveries.push({ event: row, delivery });
+            if (s.emits !== undefined) emits.push(...s.emits);
+            const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
+            audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
+          }
+          await insertDeliveries(sql, deliveries, now);
+          if (emits.length > 0) await acceptIn(sql, audit, emits, now, routed[0]!.worker);
+        }
+        for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));
         await appendAudit(sql, engine, audit);
-        return out;
+        return settlements.map((s) => out.get(s) === true);
       });
     },
     claimDeliveries(claim) {
@@ -391,10 +371,30 @@ export function createSqlStore(db: Database): Store {
     settleDeliveries(settlements) {
       return db.transaction(async (sql) => {
         const audit: PendingAudit[] = [];
-        const out: boolean[] = [];
-        for (const s of settlements) out.push(await settleDelivery(sql, audit, s));
+        const out = new Map<DeliverySettlement, boolean>();
+        const delivered = settlements.filter((s): s is Extract<DeliverySettlement, { outcome: "delivered" }> => s.outcome === "delivered");
+        if (delivered.length > 0) {
+          const now = delivered[0]!.now;
+          const rows = await markDelivered(sql, delivered.map((s) => ({ deliveryId: s.deliveryId, attempt: s.attempt, targetId: s.targetId ?? null })), now);
+          const byId = new Map(rows.map((r) => [Number(r.id), r]));
+          const xrefs: XrefRow[] = [];
+          for (const s of delivered) {
+            const row = byId.get(s.deliveryId);
+            out.set(s, row !== undefined);
+            if (row === undefined) continue;
+            const xref = row.xref === null ? null : (JSON.parse(row.xref) as { entity: string; fromSystem: string; fromId: string });
+            const toId = s.targetId ?? xref?.fromId;
+            // The delivery's row also records the cross-reference it creates: one audit row per state change.
+            const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
+            const detail = { target: `${row.system}.${row.operation}`, status: s.status, attempt: s.attempt, ...recorded };
+            audit.push({ at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId: row.trace_id, action: "delivery.delivered", detail });
+            if (xref !== null) xrefs.push({ ...xref, toSystem: row.system, toId: toId as string });
+          }
+          await recordXrefs(sql, xrefs, now);
+        }
+        for (const s of settlements) if (s.outcome !== "delivered") out.set(s, await settleDelivery(sql, audit, s));
         await appendAudit(sql, engine, audit);
-        return out;
+        return settlements.map((s) => out.get(s) === true);
       });
     },
     releaseLeases(worker, now) {
