@@ -59,6 +59,12 @@ describe("the policy", () => {
     expect(findings[0]).toEqual({ code: "unknown-rule", message: "unknown lint rule 'route-timeot'; did you mean 'route-timeout'?", at: "specs/policy.yaml:10:5" });
   });
 
+  it("reports a naming pattern that is not a regular expression, and keeps the default", async () => {
+    const { findings } = await lintFiles({ ...cases.badName, ...policyFile('  naming:\n    Route: "^[a-z("\n') });
+    expect(findings.map((f) => `${f.code} ${f.at}`)).toEqual(["invalid-value specs/policy.yaml:10:12", "naming specs/routes/time-to-erp.yaml:4:9"]);
+    expect(findings[0]?.message).toMatch(/^spec\.naming\.Route is not a valid regular expression \(/);
+  });
+
   it("uses the Policy the project file names", async () => {
     const files = {
       ...edit(cases.noTimeout, paths.ROUTE, "name: time-to-erp", "name: time-to-erp"),

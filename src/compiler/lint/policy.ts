@@ -87,6 +87,19 @@ export function resolvePolicy(program: Program, rules: readonly LintRule[]): [Re
     expectRule(e.rule, ["spec", "exceptions", index, "rule"], "value");
     return { rule: e.rule, target: e.target, reason: e.reason, expires: e.expires, index };
   });
+  const expectPattern = (value: unknown, path: (string | number)[], flags: string) => {
+    if (typeof value !== "string" || document === undefined) return;
+    try {
+      new RegExp(value, flags);
+    } catch (error) {
+      const where = path.join(".");
+      diagnostics.push(diagnostic("invalid-value", { where, rule: `is not a valid regular expression (${(error as Error).message})` }, document.source.locate(path)));
+    }
+  };
+  for (const [kind, pattern] of Object.entries(spec.naming ?? {})) expectPattern(pattern, ["spec", "naming", kind], "u");
+  for (const [name, setting] of Object.entries(spec.rules ?? {})) {
+    if (typeof setting === "object") expectPattern(setting.options?.["pattern"], ["spec", "rules", name, "options", "pattern"], "");
+  }
   const base = (rule: LintRule) => severityIn(spec.rules?.[rule.name]) ?? rulesetSeverity(rule, ruleset);
   return [
     {

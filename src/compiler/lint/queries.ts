@@ -162,3 +162,20 @@ export function outputKeys(expression: string): OutputKey[] | undefined {
 export function documentsOf(set: SpecSet): readonly BoundDocument[] {
   return set.documents;
 }
+
+/** Compiles a pattern from the policy, or the fallback when it is absent or invalid (the policy check reports invalid ones). */
+export function patternOption(value: unknown, fallback: string, flags = ""): RegExp {
+  if (typeof value === "string") {
+    try {
+      return new RegExp(value, flags);
+    } catch {
+      // Reported by resolvePolicy, located at the pattern.
+    }
+  }
+  return new RegExp(fallback, flags);
+}
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

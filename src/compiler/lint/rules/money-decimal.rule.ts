@@ -4,6 +4,7 @@
  */
 import type { Field } from "../../../model/index.ts";
 import type { PathSegment } from "../../parse/document.ts";
+import { patternOption } from "../queries.ts";
 import { type LintRule, ruleDocs } from "../rule.ts";
 
 const DEFAULT_PATTERN = "(amount|price|rate|cost|total|fee|tax|balance|revenue|budget|subtotal|discount)";
@@ -34,7 +35,7 @@ export const moneyDecimalRule: LintRule = {
     passing: "fields:\n  billAmount: { type: money, currencyField: currency, scale: 2 }\n  currency: { type: currency }",
   },
   check({ set, report, options }) {
-    const pattern = new RegExp(typeof options["pattern"] === "string" ? options["pattern"] : DEFAULT_PATTERN, "i");
+    const pattern = patternOption(options["pattern"], DEFAULT_PATTERN, "i");
     const every = options["allNumbers"] === true;
     for (const entity of set.entities.values()) {
       visit(entity.value.spec.fields, ["spec", "fields"], (name, path) => {

@@ -1,5 +1,6 @@
 /** Hygiene: document names follow the firm's patterns, per kind (policy `naming`). */
 import type { KindName } from "../../../model/index.ts";
+import { patternOption } from "../queries.ts";
 import { type LintRule, ruleDocs } from "../rule.ts";
 
 /** The patterns used when the policy's `naming` does not set one for a kind. */
@@ -30,12 +31,12 @@ export const namingRule: LintRule = {
     const naming = (options["naming"] ?? {}) as Partial<Record<KindName, string>>;
     const compiled = new Map<string, RegExp>();
     for (const doc of set.documents) {
-      const pattern = naming[doc.kind] ?? DEFAULT_NAMING[doc.kind];
-      let re = compiled.get(pattern);
+      let re = compiled.get(doc.kind);
       if (re === undefined) {
-        re = new RegExp(pattern, "u");
-        compiled.set(pattern, re);
+        re = patternOption(naming[doc.kind], DEFAULT_NAMING[doc.kind], "u");
+        compiled.set(doc.kind, re);
       }
+      const pattern = re.source;
       if (re.test(doc.name)) continue;
       report({ document: doc, path: ["metadata", "name"], message: `${doc.kind} name '${doc.name}' does not match ${pattern}` });
     }

@@ -4,6 +4,7 @@
  */
 import type { Field } from "../../../model/index.ts";
 import type { PathSegment } from "../../parse/document.ts";
+import { patternOption } from "../queries.ts";
 import { type LintRule, ruleDocs } from "../rule.ts";
 
 const DEFAULT_PATTERN = "^(e?mail|email[A-Z_].*|.*Email|phone.*|.*Phone|address|.*Address|dateOfBirth|birthDate|ssn|nationalId|taxId|personalTaxId|iban|bankAccount.*)$";
@@ -29,7 +30,7 @@ export const piiClassifiedRule: LintRule = {
     passing: "fields:\n  email: { type: string, classification: pii }",
   },
   check({ set, report, options }) {
-    const pattern = new RegExp(typeof options["pattern"] === "string" ? options["pattern"] : DEFAULT_PATTERN);
+    const pattern = patternOption(options["pattern"], DEFAULT_PATTERN);
     for (const entity of set.entities.values()) {
       visit(entity.value.spec.fields, ["spec", "fields"], (name, field, path) => {
         if (field.classification !== undefined || !pattern.test(name)) return;

@@ -4,7 +4,7 @@
  * system whose `classification` does not include `pii` is a finding.
  */
 import { shapeOf } from "../../check/spec-set.ts";
-import { deliveries, outputKeys } from "../queries.ts";
+import { deliveries, escapeRegExp, outputKeys } from "../queries.ts";
 import { type LintRule, ruleDocs } from "../rule.ts";
 
 export const piiClearanceRule: LintRule = {
@@ -34,7 +34,7 @@ export const piiClearanceRule: LintRule = {
       }
       const source = shapeOf(set, spec.source);
       for (const field of source?.fields?.values() ?? []) {
-        if (field.classification === "pii" && new RegExp(`\\b${field.name}\\b`).test(spec.expression)) sent.add(field.name);
+        if (field.classification === "pii" && new RegExp(`\\b${escapeRegExp(field.name)}\\b`).test(spec.expression)) sent.add(field.name);
       }
       if (sent.size === 0) continue;
       report({
