@@ -75,15 +75,17 @@ export function createEvaluator(
   };
   return (input, bindings) => {
     const globals = Object.create(builtins) as Record<string, unknown>;
+    let shadows = false;
     if (bindings !== undefined) {
       for (const key of Object.keys(bindings)) {
         if (isAsyncFunction(bindings[key])) return interpret(input, bindings);
+        if (key in builtins) shadows = true;
         globals[key] = bindings[key];
       }
     }
     globals["$"] = input;
     try {
-      return runEvaluation(globals, options, (root) => {
+      return runEvaluation(globals, options, shadows, (root) => {
         let context = input;
         if (Array.isArray(input) && !isSequence(input)) {
           const wrapped: Sequence = createSequence(input);

@@ -4,6 +4,7 @@
  * the collapse of empty and singleton sequences). Node kinds with more to say live beside this
  * file: paths.ts (paths and steps) and functions.ts (calls, lambdas, transforms).
  */
+import { builtins } from "../runtime/builtins.ts";
 import { boundNames, type Node } from "./ast.ts";
 import { createEmitter, type Emitter, literal } from "./emitter.ts";
 import { functionCall, functionApply, lambdaValue, partialApplication, transformValue } from "./functions.ts";
@@ -44,11 +45,26 @@ export function generate(root: Node): Generated {
       return name;
     },
     isBound: (name) => bound.has(name),
-    variable: (name) => (bound.has(name) ? `${gen.rt("lookup")}(e, ${literal(name)})` : `${gen.rt("global")}(${literal(name)})`),
+    variable: (name) => (bound.has(name) ? `${gen.rt("lookup")}(e, ${literal(name)})` : globalRead(gen, name)),
   };
   const main = out.fn(gen.expr(root));
   const prelude = helpers.size > 0 ? `const { ${[...helpers].sort().join(", ")} } = R;\n` : "";
   return { body: `${prelude}${out.declarations()}\nreturn ${main};` };
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A variable the expression never binds: a built-in function, unless a binding shadows it in
+ * this evaluation (then read by name), or else a binding, read with a per-site property access.
+ */
+function globalRead(gen: Generator, name: string): string {
+  if (name in builtins) {
+    const builtin = gen.out.constant(`${gen.rt("builtins")}[${literal(name)}]`);
+    return `(${gen.rt("state")}.ctx.shadows ? ${gen.rt("global")}(${literal(name)}) : ${builtin})`;
+  }
+  const read = identifier.test(name) ? `.${name}` : `[${literal(name)}]`;
+  return `${gen.rt("state")}.ctx.globals${read}`;
 }
 
 const plainResults = new Set(["string", "number", "value", "lambda", "regex"]);
@@ -106,7 +122,9 @@ function coreCode(gen: Generator, node: Node): string {
     case "block": {
       const statements = node.expressions ?? [];
       if (statements.length === 0) return "undefined";
-      return `((e) => (${statements.map((s) => gen.expr(s)).join(", ")}))(${gen.rt("frame")}(e))`;
+      const code = statements.map((s) => gen.expr(s)).join(", ");
+      // A block that binds nothing itself needs no frame of its own.
+      return bindsDirectly(node) ? `((e) => (${code}))(${gen.rt("frame")}(e))` : `(${code})`;
     }
     case "bind":
       return `${gen.rt("bind")}(e, ${literal((node.lhs as Node).value)}, ${gen.expr(node.rhs!)})`;
@@ -123,6 +141,24 @@ function coreCode(gen: Generator, node: Node): string {
     default:
       return `${gen.rt("unsupported")}(${literal(node.type)}, ${position})`;
   }
+}
+
+/** True when a `:=` in the block binds into the block's own frame (not a nested block's or lambda's). */
+function bindsDirectly(block: Node): boolean {
+  let found = false;
+  const visit = (node: unknown): void => {
+    if (found || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    const n = node as Node & Record<string, unknown>;
+    if (n.type === "bind") found = true;
+    if (n.type === "block" || n.type === "lambda") return;
+    for (const key of Object.keys(n)) if (key !== "signature") visit(n[key]);
+  };
+  for (const statement of block.expressions ?? []) visit(statement);
+  return found;
 }
 
 const arithmetic: Record<string, string> = { "+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "modulo" };

@@ -34,9 +34,11 @@ export interface EvalContext {
   timeout: number;
   sequenceLimit: number;
   guarded: boolean;
+  /** True when a binding has the name of a built-in function (so built-ins are looked up by name). */
+  shadows: boolean;
 }
 
-function newContext(globals: Dict, limits: Guardrails): EvalContext {
+function newContext(globals: Dict, limits: Guardrails, shadows = false): EvalContext {
   const timeout = limits.timeout ?? 0;
   const maxDepth = limits.stack ?? 0;
   return {
@@ -48,6 +50,7 @@ function newContext(globals: Dict, limits: Guardrails): EvalContext {
     timeout,
     sequenceLimit: limits.sequence ?? 0,
     guarded: timeout > 0 || maxDepth > 0,
+    shadows,
   };
 }
 
@@ -55,9 +58,9 @@ function newContext(globals: Dict, limits: Guardrails): EvalContext {
 export const state: { ctx: EvalContext } = { ctx: newContext(Object.create(null), {}) };
 
 /** Runs `body` as one evaluation with the given globals and limits, restoring the previous one. */
-export function runEvaluation<T>(globals: Dict, limits: Guardrails, body: (root: Frame) => T): T {
+export function runEvaluation<T>(globals: Dict, limits: Guardrails, shadows: boolean, body: (root: Frame) => T): T {
   const saved = state.ctx;
-  state.ctx = newContext(globals, limits);
+  state.ctx = newContext(globals, limits, shadows);
   try {
     return body({ v: new Map(), p: undefined });
   } finally {

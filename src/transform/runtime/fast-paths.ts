@@ -25,6 +25,7 @@ function allStrings(values: unknown[]): boolean {
   return true;
 }
 
+const decimal = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
 const surrogate = /[\uD800-\uDFFF]/;
 const isString = (value: unknown): value is string => typeof value === "string";
 const isNumber = (value: unknown): value is number => typeof value === "number";
@@ -71,6 +72,10 @@ export function fastPath(name: string, impl: Implementation): FastPath | undefin
         if (args.length !== 1) return SLOW;
         const arg = args[0];
         if (typeof arg === "number") return arg;
+        if (typeof arg === "string" && decimal.test(arg)) {
+          const value = Number.parseFloat(arg);
+          if (Number.isFinite(value)) return value;
+        }
         return typeof arg === "string" || typeof arg === "boolean" ? call(args) : SLOW;
       };
     case "sum":

@@ -3,7 +3,7 @@
  * destructures. Generated modules import it from "syncspec/transform".
  */
 import { builtins, concat, signature } from "./builtins.ts";
-import { bind, frame, global, lookup } from "./context.ts";
+import { bind, frame, global, lookup, state } from "./context.ts";
 import { fail } from "./errors.ts";
 import { applyTo, call, callWith, lambda, partial, placeholder, thunk, transform } from "./functions.ts";
 import { array, group } from "./objects.ts";
@@ -90,6 +90,7 @@ export const runtime = {
   range,
   regex,
   signature,
+  state,
   subtract,
   thunk,
   toBoolean,
