@@ -3,8 +3,8 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $line := $filter($rateCard.lines, function($l) { $l.role = $resource.role })[0];\n  $amount := function($rate) { $formatNumber($round($number($rate) * minutes / 60, 2), \"0.00\") };\n  $billable := chargeType = \"time\";\n  {\n    \"timeEntryId\": timeEntryId,\n    \"projectId\": projectId,\n    \"taskId\": taskId,\n    \"resourceId\": resourceId,\n    \"clientId\": clientId,\n    \"contractId\": contractId,\n    \"legalEntityId\": legalEntityId,\n    \"rateCardId\": rateCardId,\n    \"workDate\": workDate,\n    \"minutes\": minutes,\n    \"hours\": hours,\n    \"description\": description,\n    \"chargeType\": chargeType,\n    \"currency\": currency,\n    \"status\": status,\n    \"approvedAt\": approvedAt,\n    \"approvedBy\": approvedBy,\n    \"role\": $resource.role,\n    \"billRate\": $billable ? $line.billRate : \"0.00\",\n    \"billAmount\": $billable ? $amount($line.billRate) : \"0.00\",\n    \"costRate\": $line.costRate,\n    \"costAmount\": $amount($line.costRate)\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, call, divide, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, toBoolean } = R;
-const k0 = (i, e) => norm(global("rateCard"));
+const { bind, builtins, call, divide, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
+const k0 = (i, e) => norm(state.ctx.globals.rateCard);
 const k1 = (i, e) => {
   const c = i;
   let v, p;
@@ -19,7 +19,7 @@ const k1 = (i, e) => {
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
 const k4 = (i, e) => {
-  let c = norm(global("rateCard"));
+  let c = norm(state.ctx.globals.rateCard);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k3, i, e);
@@ -59,7 +59,7 @@ const k10 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
   return c;
 };
-const k11 = (i, e) => norm(global("resource"));
+const k11 = (i, e) => norm(state.ctx.globals.resource);
 const k12 = (i, e) => {
   const c = i;
   let v, p;
@@ -74,7 +74,7 @@ const k12 = (i, e) => {
 const k13 = (i, e) => norm(k12(i, e));
 const k14 = { steps: [{ run: k11 }, { run: k13 }], absolute: true };
 const k15 = (i, e) => {
-  let c = norm(global("resource"));
+  let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k14, i, e);
@@ -87,9 +87,11 @@ const k15 = (i, e) => {
   return c;
 };
 const k16 = (i, e) => equal(norm(k10(i, e)), norm(k15(i, e)));
-const k17 = { index: 0, run: undefined };
-const k18 = [{"value":"rate"}];
-const k19 = (i, e) => {
+const k17 = builtins["filter"];
+const k18 = { index: 0, run: undefined };
+const k19 = [{"value":"rate"}];
+const k20 = builtins["number"];
+const k21 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,23 +102,25 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = { steps: [{ run: k22 }], absolute: false };
+const k24 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return path(k23, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.minutes;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
   return c;
 };
-const k23 = (i, e) => norm(call(norm(global("formatNumber")), [norm(call(norm(global("round")), [divide(multiply(norm(call(norm(global("number")), [norm(lookup(e, "rate"))], i, e, 145, "number")), norm(k22(i, e)), 153), 60, 163), 2], i, e, 137, "round")), "0.00"], i, e, 130, "formatNumber"));
-const k24 = (i, e) => {
+const k25 = builtins["round"];
+const k26 = builtins["formatNumber"];
+const k27 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k26)), [norm(call(norm((state.ctx.shadows ? global("round") : k25)), [divide(multiply(norm(call(norm((state.ctx.shadows ? global("number") : k20)), [norm(lookup(e, "rate"))], i, e, 145, "number")), norm(k24(i, e)), 153), 60, 163), 2], i, e, 137, "round")), "0.00"], i, e, 130, "formatNumber"));
+const k28 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -127,23 +131,23 @@ const k24 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k25 = (i, e) => norm(k24(i, e));
-const k26 = { steps: [{ run: k25 }], absolute: false };
-const k27 = (i, e) => {
+const k29 = (i, e) => norm(k28(i, e));
+const k30 = { steps: [{ run: k29 }], absolute: false };
+const k31 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k26, i, e);
+  if (Array.isArray(c)) return path(k30, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k26, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k30, i, e);
   return c;
 };
-const k28 = (i, e) => "timeEntryId";
-const k29 = (i, e) => {
+const k32 = (i, e) => "timeEntryId";
+const k33 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -154,24 +158,24 @@ const k29 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = { steps: [{ run: k30 }], absolute: false };
-const k32 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = { steps: [{ run: k34 }], absolute: false };
+const k36 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k31, i, e);
+  if (Array.isArray(c)) return path(k35, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
   return c;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = (i, e) => "projectId";
-const k35 = (i, e) => {
+const k37 = (i, e) => norm(k36(i, e));
+const k38 = (i, e) => "projectId";
+const k39 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -182,24 +186,24 @@ const k35 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = { steps: [{ run: k36 }], absolute: false };
-const k38 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = { steps: [{ run: k40 }], absolute: false };
+const k42 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
   return c;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = (i, e) => "taskId";
-const k41 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => "taskId";
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -210,24 +214,24 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k42 }], absolute: false };
-const k44 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k46 }], absolute: false };
+const k48 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = (i, e) => "resourceId";
-const k47 = (i, e) => {
+const k49 = (i, e) => norm(k48(i, e));
+const k50 = (i, e) => "resourceId";
+const k51 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -238,24 +242,24 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = { steps: [{ run: k52 }], absolute: false };
+const k54 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return path(k53, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.resourceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
   return c;
 };
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = (i, e) => "clientId";
-const k53 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = (i, e) => "clientId";
+const k57 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -266,24 +270,24 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k58 = (i, e) => norm(k57(i, e));
+const k59 = { steps: [{ run: k58 }], absolute: false };
+const k60 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k59, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
   return c;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = (i, e) => "contractId";
-const k59 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = (i, e) => "contractId";
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -294,24 +298,24 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k64 }], absolute: false };
+const k66 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = (i, e) => "legalEntityId";
-const k65 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = (i, e) => "legalEntityId";
+const k69 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -322,24 +326,24 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
   return c;
 };
-const k69 = (i, e) => norm(k68(i, e));
-const k70 = (i, e) => "rateCardId";
-const k71 = (i, e) => {
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = (i, e) => "rateCardId";
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -350,24 +354,24 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return path(k77, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
   return c;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = (i, e) => "workDate";
-const k77 = (i, e) => {
+const k79 = (i, e) => norm(k78(i, e));
+const k80 = (i, e) => "workDate";
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -378,24 +382,24 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k78 }], absolute: false };
-const k80 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return path(k83, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
   return c;
 };
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = (i, e) => "minutes";
-const k83 = (i, e) => {
+const k85 = (i, e) => norm(k84(i, e));
+const k86 = (i, e) => "minutes";
+const k87 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -406,24 +410,24 @@ const k83 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
-const k84 = (i, e) => norm(k83(i, e));
-const k85 = { steps: [{ run: k84 }], absolute: false };
-const k86 = (i, e) => {
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = { steps: [{ run: k88 }], absolute: false };
+const k90 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
+  if (Array.isArray(c)) return path(k89, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.minutes;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
   return c;
 };
-const k87 = (i, e) => norm(k86(i, e));
-const k88 = (i, e) => "hours";
-const k89 = (i, e) => {
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = (i, e) => "hours";
+const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -434,24 +438,24 @@ const k89 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k90 }], absolute: false };
-const k92 = (i, e) => {
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k94 }], absolute: false };
+const k96 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = (i, e) => "description";
-const k95 = (i, e) => {
+const k97 = (i, e) => norm(k96(i, e));
+const k98 = (i, e) => "description";
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -462,24 +466,24 @@ const k95 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = { steps: [{ run: k96 }], absolute: false };
-const k98 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = { steps: [{ run: k100 }], absolute: false };
+const k102 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k97, i, e);
+  if (Array.isArray(c)) return path(k101, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
   return c;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = (i, e) => "chargeType";
-const k101 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = (i, e) => "chargeType";
+const k105 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -490,24 +494,24 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = { steps: [{ run: k102 }], absolute: false };
-const k104 = (i, e) => {
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = { steps: [{ run: k106 }], absolute: false };
+const k108 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return path(k107, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
   return c;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = (i, e) => "currency";
-const k107 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = (i, e) => "currency";
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -518,24 +522,24 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = { steps: [{ run: k108 }], absolute: false };
-const k110 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = { steps: [{ run: k112 }], absolute: false };
+const k114 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return path(k113, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
   return c;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = (i, e) => "status";
-const k113 = (i, e) => {
+const k115 = (i, e) => norm(k114(i, e));
+const k116 = (i, e) => "status";
+const k117 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -546,24 +550,24 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = { steps: [{ run: k118 }], absolute: false };
+const k120 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k119, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
   return c;
 };
-const k117 = (i, e) => norm(k116(i, e));
-const k118 = (i, e) => "approvedAt";
-const k119 = (i, e) => {
+const k121 = (i, e) => norm(k120(i, e));
+const k122 = (i, e) => "approvedAt";
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -574,24 +578,24 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k120 }], absolute: false };
-const k122 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k124 }], absolute: false };
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k123 = (i, e) => norm(k122(i, e));
-const k124 = (i, e) => "approvedBy";
-const k125 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = (i, e) => "approvedBy";
+const k129 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -602,25 +606,25 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k126 }], absolute: false };
-const k128 = (i, e) => {
+const k130 = (i, e) => norm(k129(i, e));
+const k131 = { steps: [{ run: k130 }], absolute: false };
+const k132 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k131, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedBy;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
   return c;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = (i, e) => "role";
-const k131 = (i, e) => norm(global("resource"));
-const k132 = (i, e) => {
+const k133 = (i, e) => norm(k132(i, e));
+const k134 = (i, e) => "role";
+const k135 = (i, e) => norm(state.ctx.globals.resource);
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -631,54 +635,25 @@ const k132 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k133 = (i, e) => norm(k132(i, e));
-const k134 = { steps: [{ run: k131 }, { run: k133 }], absolute: true };
-const k135 = (i, e) => {
-  let c = norm(global("resource"));
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k135 }, { run: k137 }], absolute: true };
+const k139 = (i, e) => {
+  let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k134, i, e);
+  if (Array.isArray(c)) return path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
-};
-const k136 = (i, e) => norm(k135(i, e));
-const k137 = (i, e) => "billRate";
-const k138 = (i, e) => norm(lookup(e, "line"));
-const k139 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
-  return v;
 };
 const k140 = (i, e) => norm(k139(i, e));
-const k141 = { steps: [{ run: k138 }, { run: k140 }], absolute: true };
-const k142 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
-  return c;
-};
-const k143 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k142(i, e)) : "0.00"));
-const k144 = (i, e) => "billAmount";
-const k145 = (i, e) => norm(lookup(e, "line"));
-const k146 = (i, e) => {
+const k141 = (i, e) => "billRate";
+const k142 = (i, e) => norm(lookup(e, "line"));
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -689,25 +664,54 @@ const k146 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k147 = (i, e) => norm(k146(i, e));
-const k148 = { steps: [{ run: k145 }, { run: k147 }], absolute: true };
-const k149 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k142 }, { run: k144 }], absolute: true };
+const k146 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k148, i, e);
+  if (Array.isArray(c)) return path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k148, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k150 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k149(i, e))], i, e, 816, "amount")) : "0.00"));
-const k151 = (i, e) => "costRate";
-const k152 = (i, e) => norm(lookup(e, "line"));
+const k147 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k146(i, e)) : "0.00"));
+const k148 = (i, e) => "billAmount";
+const k149 = (i, e) => norm(lookup(e, "line"));
+const k150 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
+  return v;
+};
+const k151 = (i, e) => norm(k150(i, e));
+const k152 = { steps: [{ run: k149 }, { run: k151 }], absolute: true };
 const k153 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k152, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k152, i, e);
+  return c;
+};
+const k154 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k153(i, e))], i, e, 816, "amount")) : "0.00"));
+const k155 = (i, e) => "costRate";
+const k156 = (i, e) => norm(lookup(e, "line"));
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -718,53 +722,53 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k152 }, { run: k154 }], absolute: true };
-const k156 = (i, e) => {
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = { steps: [{ run: k156 }, { run: k158 }], absolute: true };
+const k160 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return path(k159, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
   return c;
-};
-const k157 = (i, e) => norm(k156(i, e));
-const k158 = (i, e) => "costAmount";
-const k159 = (i, e) => norm(lookup(e, "line"));
-const k160 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  return v;
 };
 const k161 = (i, e) => norm(k160(i, e));
-const k162 = { steps: [{ run: k159 }, { run: k161 }], absolute: true };
-const k163 = (i, e) => {
+const k162 = (i, e) => "costAmount";
+const k163 = (i, e) => norm(lookup(e, "line"));
+const k164 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  return v;
+};
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = { steps: [{ run: k163 }, { run: k165 }], absolute: true };
+const k167 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return path(k166, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
   return c;
 };
-const k164 = (i, e) => norm(call(norm(lookup(e, "amount")), [norm(k163(i, e))], i, e, 900, "amount"));
-const k165 = { pairs: [[k28, k33], [k34, k39], [k40, k45], [k46, k51], [k52, k57], [k58, k63], [k64, k69], [k70, k75], [k76, k81], [k82, k87], [k88, k93], [k94, k99], [k100, k105], [k106, k111], [k112, k117], [k118, k123], [k124, k129], [k130, k136], [k137, k143], [k144, k150], [k151, k157], [k158, k164]], position: 222 };
-const k166 = (i, e) => {
+const k168 = (i, e) => norm(call(norm(lookup(e, "amount")), [norm(k167(i, e))], i, e, 900, "amount"));
+const k169 = { pairs: [[k32, k37], [k38, k43], [k44, k49], [k50, k55], [k56, k61], [k62, k67], [k68, k73], [k74, k79], [k80, k85], [k86, k91], [k92, k97], [k98, k103], [k104, k109], [k110, k115], [k116, k121], [k122, k127], [k128, k133], [k134, k140], [k141, k147], [k148, k154], [k155, k161], [k162, k168]], position: 222 };
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -773,32 +777,6 @@ const k166 = (i, e) => {
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
-  return v;
-};
-const k167 = (i, e) => norm(k166(i, e));
-const k168 = { steps: [{ run: k167 }], absolute: false };
-const k169 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k168, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.timeEntryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
-  return c;
-};
-const k170 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
 const k171 = (i, e) => norm(k170(i, e));
@@ -809,9 +787,9 @@ const k173 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
+  v = c.timeEntryId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
   return c;
@@ -820,11 +798,11 @@ const k174 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taskId");
+  if (Array.isArray(c)) return field(c, "projectId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taskId;
+  v = c.projectId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
 const k175 = (i, e) => norm(k174(i, e));
@@ -835,9 +813,9 @@ const k177 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k176, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taskId;
+  v = c.projectId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
   return c;
@@ -846,11 +824,11 @@ const k178 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "resourceId");
+  if (Array.isArray(c)) return field(c, "taskId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.resourceId;
+  v = c.taskId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
 const k179 = (i, e) => norm(k178(i, e));
@@ -861,9 +839,9 @@ const k181 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k180, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.resourceId;
+  v = c.taskId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
   return c;
@@ -872,11 +850,11 @@ const k182 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "clientId");
+  if (Array.isArray(c)) return field(c, "resourceId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
+  v = c.resourceId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   return v;
 };
 const k183 = (i, e) => norm(k182(i, e));
@@ -887,9 +865,9 @@ const k185 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k184, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
+  v = c.resourceId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k184, i, e);
   return c;
@@ -898,11 +876,11 @@ const k186 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "contractId");
+  if (Array.isArray(c)) return field(c, "clientId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.contractId;
+  v = c.clientId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
 const k187 = (i, e) => norm(k186(i, e));
@@ -913,9 +891,9 @@ const k189 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k188, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.contractId;
+  v = c.clientId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
   return c;
@@ -924,11 +902,11 @@ const k190 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "legalEntityId");
+  if (Array.isArray(c)) return field(c, "contractId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
+  v = c.contractId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
 const k191 = (i, e) => norm(k190(i, e));
@@ -939,9 +917,9 @@ const k193 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k192, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
+  v = c.contractId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
   return c;
@@ -950,11 +928,11 @@ const k194 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "rateCardId");
+  if (Array.isArray(c)) return field(c, "legalEntityId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.rateCardId;
+  v = c.legalEntityId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
 const k195 = (i, e) => norm(k194(i, e));
@@ -965,9 +943,9 @@ const k197 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k196, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.rateCardId;
+  v = c.legalEntityId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k196, i, e);
   return c;
@@ -976,11 +954,11 @@ const k198 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "workDate");
+  if (Array.isArray(c)) return field(c, "rateCardId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.workDate;
+  v = c.rateCardId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
 const k199 = (i, e) => norm(k198(i, e));
@@ -991,9 +969,9 @@ const k201 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k200, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.workDate;
+  v = c.rateCardId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
   return c;
@@ -1002,11 +980,11 @@ const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "minutes");
+  if (Array.isArray(c)) return field(c, "workDate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.minutes;
+  v = c.workDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
 const k203 = (i, e) => norm(k202(i, e));
@@ -1017,9 +995,9 @@ const k205 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k204, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.minutes;
+  v = c.workDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
   return c;
@@ -1028,11 +1006,11 @@ const k206 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "hours");
+  if (Array.isArray(c)) return field(c, "minutes");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.hours;
+  v = c.minutes;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
 const k207 = (i, e) => norm(k206(i, e));
@@ -1043,9 +1021,9 @@ const k209 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k208, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.hours;
+  v = c.minutes;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k208, i, e);
   return c;
@@ -1054,11 +1032,11 @@ const k210 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
+  if (Array.isArray(c)) return field(c, "hours");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
+  v = c.hours;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
 const k211 = (i, e) => norm(k210(i, e));
@@ -1069,9 +1047,9 @@ const k213 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k212, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
+  v = c.hours;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k212, i, e);
   return c;
@@ -1080,11 +1058,11 @@ const k214 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "chargeType");
+  if (Array.isArray(c)) return field(c, "description");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.chargeType;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
 const k215 = (i, e) => norm(k214(i, e));
@@ -1095,9 +1073,9 @@ const k217 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k216, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.chargeType;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
   return c;
@@ -1106,11 +1084,11 @@ const k218 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency");
+  if (Array.isArray(c)) return field(c, "chargeType");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
+  v = c.chargeType;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
 const k219 = (i, e) => norm(k218(i, e));
@@ -1121,9 +1099,9 @@ const k221 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k220, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
+  v = c.chargeType;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k220, i, e);
   return c;
@@ -1132,11 +1110,11 @@ const k222 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "status");
+  if (Array.isArray(c)) return field(c, "currency");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
 const k223 = (i, e) => norm(k222(i, e));
@@ -1147,9 +1125,9 @@ const k225 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k224, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
   return c;
@@ -1158,11 +1136,11 @@ const k226 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "approvedAt");
+  if (Array.isArray(c)) return field(c, "status");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.approvedAt;
+  v = c.status;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
 const k227 = (i, e) => norm(k226(i, e));
@@ -1173,9 +1151,9 @@ const k229 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k228, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.approvedAt;
+  v = c.status;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k228, i, e);
   return c;
@@ -1184,11 +1162,11 @@ const k230 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "approvedBy");
+  if (Array.isArray(c)) return field(c, "approvedAt");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.approvedBy;
+  v = c.approvedAt;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   return v;
 };
 const k231 = (i, e) => norm(k230(i, e));
@@ -1199,15 +1177,41 @@ const k233 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k232, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.approvedBy;
+  v = c.approvedAt;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
   return c;
 };
-const k234 = (i, e) => norm(global("resource"));
-const k235 = (i, e) => {
+const k234 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "approvedBy");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.approvedBy;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
+  return v;
+};
+const k235 = (i, e) => norm(k234(i, e));
+const k236 = { steps: [{ run: k235 }], absolute: false };
+const k237 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k236, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.approvedBy;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k236, i, e);
+  return c;
+};
+const k238 = (i, e) => norm(state.ctx.globals.resource);
+const k239 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1218,23 +1222,23 @@ const k235 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k236 = (i, e) => norm(k235(i, e));
-const k237 = { steps: [{ run: k234 }, { run: k236 }], absolute: true };
-const k238 = (i, e) => {
-  let c = norm(global("resource"));
+const k240 = (i, e) => norm(k239(i, e));
+const k241 = { steps: [{ run: k238 }, { run: k240 }], absolute: true };
+const k242 = (i, e) => {
+  let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k237, i, e);
+  if (Array.isArray(c)) return path(k241, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k237, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k241, i, e);
   return c;
 };
-const k239 = (i, e) => norm(lookup(e, "line"));
-const k240 = (i, e) => {
+const k243 = (i, e) => norm(lookup(e, "line"));
+const k244 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1245,23 +1249,23 @@ const k240 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k241 = (i, e) => norm(k240(i, e));
-const k242 = { steps: [{ run: k239 }, { run: k241 }], absolute: true };
-const k243 = (i, e) => {
+const k245 = (i, e) => norm(k244(i, e));
+const k246 = { steps: [{ run: k243 }, { run: k245 }], absolute: true };
+const k247 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k242, i, e);
+  if (Array.isArray(c)) return path(k246, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k242, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k246, i, e);
   return c;
 };
-const k244 = (i, e) => norm(lookup(e, "line"));
-const k245 = (i, e) => {
+const k248 = (i, e) => norm(lookup(e, "line"));
+const k249 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1272,23 +1276,23 @@ const k245 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k246 = (i, e) => norm(k245(i, e));
-const k247 = { steps: [{ run: k244 }, { run: k246 }], absolute: true };
-const k248 = (i, e) => {
+const k250 = (i, e) => norm(k249(i, e));
+const k251 = { steps: [{ run: k248 }, { run: k250 }], absolute: true };
+const k252 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k247, i, e);
+  if (Array.isArray(c)) return path(k251, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k247, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k251, i, e);
   return c;
 };
-const k249 = (i, e) => norm(lookup(e, "line"));
-const k250 = (i, e) => {
+const k253 = (i, e) => norm(lookup(e, "line"));
+const k254 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1299,100 +1303,100 @@ const k250 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   return v;
 };
-const k251 = (i, e) => norm(k250(i, e));
-const k252 = { steps: [{ run: k249 }, { run: k251 }], absolute: true };
-const k253 = (i, e) => {
+const k255 = (i, e) => norm(k254(i, e));
+const k256 = { steps: [{ run: k253 }, { run: k255 }], absolute: true };
+const k257 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k252, i, e);
+  if (Array.isArray(c)) return path(k256, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k252, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
   return c;
 };
-const k254 = (i, e) => norm(lookup(e, "line"));
-const k255 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  return v;
-};
-const k256 = (i, e) => norm(k255(i, e));
-const k257 = { steps: [{ run: k254 }, { run: k256 }], absolute: true };
-const k258 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k257, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k257, i, e);
-  return c;
-};
+const k258 = (i, e) => norm(lookup(e, "line"));
 const k259 = (i, e) => {
-  if (Array.isArray(i)) return group(k165, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  return v;
+};
+const k260 = (i, e) => norm(k259(i, e));
+const k261 = { steps: [{ run: k258 }, { run: k260 }], absolute: true };
+const k262 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k261, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k261, i, e);
+  return c;
+};
+const k263 = (i, e) => {
+  if (Array.isArray(i)) return group(k169, i, e);
   const r = {};
   let v;
-  v = norm(k169(i, e));
-  if (v !== undefined) r["timeEntryId"] = v;
   v = norm(k173(i, e));
-  if (v !== undefined) r["projectId"] = v;
+  if (v !== undefined) r["timeEntryId"] = v;
   v = norm(k177(i, e));
-  if (v !== undefined) r["taskId"] = v;
+  if (v !== undefined) r["projectId"] = v;
   v = norm(k181(i, e));
-  if (v !== undefined) r["resourceId"] = v;
+  if (v !== undefined) r["taskId"] = v;
   v = norm(k185(i, e));
-  if (v !== undefined) r["clientId"] = v;
+  if (v !== undefined) r["resourceId"] = v;
   v = norm(k189(i, e));
-  if (v !== undefined) r["contractId"] = v;
+  if (v !== undefined) r["clientId"] = v;
   v = norm(k193(i, e));
-  if (v !== undefined) r["legalEntityId"] = v;
+  if (v !== undefined) r["contractId"] = v;
   v = norm(k197(i, e));
-  if (v !== undefined) r["rateCardId"] = v;
+  if (v !== undefined) r["legalEntityId"] = v;
   v = norm(k201(i, e));
-  if (v !== undefined) r["workDate"] = v;
+  if (v !== undefined) r["rateCardId"] = v;
   v = norm(k205(i, e));
-  if (v !== undefined) r["minutes"] = v;
+  if (v !== undefined) r["workDate"] = v;
   v = norm(k209(i, e));
-  if (v !== undefined) r["hours"] = v;
+  if (v !== undefined) r["minutes"] = v;
   v = norm(k213(i, e));
-  if (v !== undefined) r["description"] = v;
+  if (v !== undefined) r["hours"] = v;
   v = norm(k217(i, e));
-  if (v !== undefined) r["chargeType"] = v;
+  if (v !== undefined) r["description"] = v;
   v = norm(k221(i, e));
-  if (v !== undefined) r["currency"] = v;
+  if (v !== undefined) r["chargeType"] = v;
   v = norm(k225(i, e));
-  if (v !== undefined) r["status"] = v;
+  if (v !== undefined) r["currency"] = v;
   v = norm(k229(i, e));
-  if (v !== undefined) r["approvedAt"] = v;
+  if (v !== undefined) r["status"] = v;
   v = norm(k233(i, e));
+  if (v !== undefined) r["approvedAt"] = v;
+  v = norm(k237(i, e));
   if (v !== undefined) r["approvedBy"] = v;
-  v = norm(k238(i, e));
+  v = norm(k242(i, e));
   if (v !== undefined) r["role"] = v;
-  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k243(i, e)) : "0.00"));
+  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k247(i, e)) : "0.00"));
   if (v !== undefined) r["billRate"] = v;
-  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k248(i, e))], i, e, 816, "amount")) : "0.00"));
+  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k252(i, e))], i, e, 816, "amount")) : "0.00"));
   if (v !== undefined) r["billAmount"] = v;
-  v = norm(k253(i, e));
+  v = norm(k257(i, e));
   if (v !== undefined) r["costRate"] = v;
-  v = norm(call(norm(lookup(e, "amount")), [norm(k258(i, e))], i, e, 900, "amount"));
+  v = norm(call(norm(lookup(e, "amount")), [norm(k262(i, e))], i, e, 900, "amount"));
   if (v !== undefined) r["costAmount"] = v;
   return r;
 };
-const k260 = (i, e) => norm(((e) => (norm(bind(e, "line", norm(filter(k17, call(norm(global("filter")), [norm(k4(i, e)), lambda(i, e, k5, undefined, k16)], i, e, 21, "filter"), e)))), norm(bind(e, "amount", lambda(i, e, k18, undefined, k23))), norm(bind(e, "billable", equal(norm(k27(i, e)), "time"))), k259(i, e)))(frame(e)));
-return k260;
+const k264 = (i, e) => norm(((e) => (norm(bind(e, "line", norm(filter(k18, call(norm((state.ctx.shadows ? global("filter") : k17)), [norm(k4(i, e)), lambda(i, e, k5, undefined, k16)], i, e, 21, "filter"), e)))), norm(bind(e, "amount", lambda(i, e, k19, undefined, k27))), norm(bind(e, "billable", equal(norm(k31(i, e)), "time"))), k263(i, e)))(frame(e)));
+return k264;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

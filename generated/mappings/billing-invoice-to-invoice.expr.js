@@ -3,13 +3,17 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $decimal := function($minor) { $exists($minor) ? $formatNumber($minor / 100, \"0.00\") };\n  $day := function($unix) { $exists($unix) ? $fromMillis($unix * 1000, \"[Y0001]-[M01]-[D01]\") };\n  $terms := $exists($client.paymentTermsDays) ? $client.paymentTermsDays : 30;\n  $status := content.invoice.(\n    status = \"pending\" ? \"draft\"\n      : status = \"voided\" ? \"voided\"\n      : status = \"paid\" ? \"paid\"\n      : amount_paid > 0 ? \"partially-paid\"\n      : \"issued\"\n  );\n  {\n    \"invoiceId\": content.invoice.id,\n    \"clientId\": content.invoice.customer_id,\n    \"projectId\": content.invoice.subscription_id,\n    \"legalEntityId\": $project.legalEntityId,\n    \"currency\": content.invoice.currency_code,\n    \"issueDate\": $day(content.invoice.start_date),\n    \"dueDate\": $day(content.invoice.start_date + $terms * 86400),\n    \"poNumber\": content.invoice.po_number,\n    \"subTotal\": $decimal(content.invoice.sub_total),\n    \"taxTotal\": $decimal(content.invoice.tax),\n    \"total\": $decimal(content.invoice.amount),\n    \"amountPaid\": $decimal(content.invoice.amount_paid),\n    \"amountDue\": $decimal(content.invoice.amount_due),\n    \"lines\": [content.invoice.line_items.{\n      \"description\": description,\n      \"quantity\": $string(quantity),\n      \"unitAmount\": $decimal(unit_amount),\n      \"amount\": $decimal(amount),\n      \"taxAmount\": $decimal(tax),\n      \"periodStart\": $day(date_from),\n      \"periodEnd\": $day(date_to)\n    }],\n    \"status\": $status,\n    \"paidAt\": $exists(content.invoice.paid_on) ? $fromMillis(content.invoice.paid_on * 1000)\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { add, array, bind, call, compare, divide, equal, field, frame, global, group, lambda, lookup, multiply, norm, path, toBoolean } = R;
+const { add, array, bind, builtins, call, compare, divide, equal, field, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
 const k0 = [{"value":"minor"}];
-const k1 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(call(norm(global("formatNumber")), [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
-const k2 = [{"value":"unix"}];
-const k3 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "unix"))], i, e, 128, "exists"))) ? norm(call(norm(global("fromMillis")), [multiply(norm(lookup(e, "unix")), 1000, 156), "[Y0001]-[M01]-[D01]"], i, e, 149, "fromMillis")) : undefined));
-const k4 = (i, e) => norm(global("client"));
-const k5 = (i, e) => {
+const k1 = builtins["exists"];
+const k2 = builtins["formatNumber"];
+const k3 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k1)), [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k2)), [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
+const k4 = [{"value":"unix"}];
+const k5 = builtins["exists"];
+const k6 = builtins["fromMillis"];
+const k7 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k5)), [norm(lookup(e, "unix"))], i, e, 128, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k6)), [multiply(norm(lookup(e, "unix")), 1000, 156), "[Y0001]-[M01]-[D01]"], i, e, 149, "fromMillis")) : undefined));
+const k8 = (i, e) => norm(state.ctx.globals.client);
+const k9 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -20,23 +24,24 @@ const k5 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k6 = (i, e) => norm(k5(i, e));
-const k7 = { steps: [{ run: k4 }, { run: k6 }], absolute: true };
-const k8 = (i, e) => {
-  let c = norm(global("client"));
+const k10 = (i, e) => norm(k9(i, e));
+const k11 = { steps: [{ run: k8 }, { run: k10 }], absolute: true };
+const k12 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k7, i, e);
+  if (Array.isArray(c)) return path(k11, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
   return c;
 };
-const k9 = (i, e) => norm(global("client"));
-const k10 = (i, e) => {
+const k13 = builtins["exists"];
+const k14 = (i, e) => norm(state.ctx.globals.client);
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -47,22 +52,22 @@ const k10 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = { steps: [{ run: k9 }, { run: k11 }], absolute: true };
-const k13 = (i, e) => {
-  let c = norm(global("client"));
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
+const k18 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k12, i, e);
+  if (Array.isArray(c)) return path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k12, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k14 = (i, e) => {
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -73,8 +78,8 @@ const k14 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k15 = (i, e) => norm(k14(i, e));
-const k16 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -85,8 +90,8 @@ const k16 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -97,22 +102,22 @@ const k18 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k19 = (i, e) => norm(k18(i, e));
-const k20 = { steps: [{ run: k19 }], absolute: false };
-const k21 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k20, i, e);
+  if (Array.isArray(c)) return path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k20, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k22 = (i, e) => {
+const k27 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -123,48 +128,22 @@ const k22 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = { steps: [{ run: k23 }], absolute: false };
-const k25 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k24, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
-  return c;
-};
-const k26 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "status");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
-  return v;
-};
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = { steps: [{ run: k27 }], absolute: false };
-const k29 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
-  return c;
-};
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = { steps: [{ run: k28 }], absolute: false };
 const k30 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k29, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.status;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  return c;
+};
+const k31 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -175,25 +154,51 @@ const k30 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k31 = (i, e) => norm(k30(i, e));
-const k32 = { steps: [{ run: k31 }], absolute: false };
-const k33 = (i, e) => {
+const k32 = (i, e) => norm(k31(i, e));
+const k33 = { steps: [{ run: k32 }], absolute: false };
+const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k32, i, e);
+  if (Array.isArray(c)) return path(k33, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
   return c;
 };
-const k34 = (i, e) => norm(((e) => (norm((toBoolean(equal(norm(k33(i, e)), "pending")) ? "draft" : norm((toBoolean(equal(norm(k29(i, e)), "voided")) ? "voided" : norm((toBoolean(equal(norm(k25(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k21(i, e)), 0, ">", 423)) ? "partially-paid" : "issued"))))))))))(frame(e)));
-const k35 = { steps: [{ run: k15 }, { run: k17 }, { run: k34 }], absolute: false };
-const k36 = (i, e) => "invoiceId";
-const k37 = (i, e) => {
+const k35 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "status");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.status;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  return v;
+};
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = { steps: [{ run: k36 }], absolute: false };
+const k38 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k37, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.status;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
+  return c;
+};
+const k39 = (i, e) => norm((norm((toBoolean(equal(norm(k38(i, e)), "pending")) ? "draft" : norm((toBoolean(equal(norm(k34(i, e)), "voided")) ? "voided" : norm((toBoolean(equal(norm(k30(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k26(i, e)), 0, ">", 423)) ? "partially-paid" : "issued"))))))))));
+const k40 = { steps: [{ run: k20 }, { run: k22 }, { run: k39 }], absolute: false };
+const k41 = (i, e) => "invoiceId";
+const k42 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -204,8 +209,8 @@ const k37 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -216,8 +221,8 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = (i, e) => {
+const k45 = (i, e) => norm(k44(i, e));
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -228,38 +233,38 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k38 }, { run: k40 }, { run: k42 }], absolute: false };
-const k44 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k43 }, { run: k45 }, { run: k47 }], absolute: false };
+const k49 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = (i, e) => "clientId";
-const k47 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = (i, e) => "clientId";
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -270,8 +275,8 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -282,8 +287,8 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -294,38 +299,38 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k48 }, { run: k50 }, { run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = { steps: [{ run: k53 }, { run: k55 }, { run: k57 }], absolute: false };
+const k59 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.customer_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
   return c;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = (i, e) => "projectId";
-const k57 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = (i, e) => "projectId";
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -336,8 +341,8 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = (i, e) => {
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -348,8 +353,8 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -360,39 +365,39 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k58 }, { run: k60 }, { run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k63 }, { run: k65 }, { run: k67 }], absolute: false };
+const k69 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.subscription_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = (i, e) => "legalEntityId";
-const k67 = (i, e) => norm(global("project"));
-const k68 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = (i, e) => "legalEntityId";
+const k72 = (i, e) => norm(state.ctx.globals.project);
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -403,24 +408,24 @@ const k68 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k69 = (i, e) => norm(k68(i, e));
-const k70 = { steps: [{ run: k67 }, { run: k69 }], absolute: true };
-const k71 = (i, e) => {
-  let c = norm(global("project"));
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k72 }, { run: k74 }], absolute: true };
+const k76 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k70, i, e);
+  if (Array.isArray(c)) return path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k70, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = (i, e) => "currency";
-const k74 = (i, e) => {
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = (i, e) => "currency";
+const k79 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -431,8 +436,8 @@ const k74 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = (i, e) => {
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -443,8 +448,8 @@ const k76 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -455,116 +460,50 @@ const k78 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   return v;
 };
-const k79 = (i, e) => norm(k78(i, e));
-const k80 = { steps: [{ run: k75 }, { run: k77 }, { run: k79 }], absolute: false };
-const k81 = (i, e) => {
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k80 }, { run: k82 }, { run: k84 }], absolute: false };
+const k86 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k80, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k80, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k80, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency_code;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k80, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
-};
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = (i, e) => "issueDate";
-const k84 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k85 = (i, e) => norm(k84(i, e));
-const k86 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
 };
 const k87 = (i, e) => norm(k86(i, e));
-const k88 = (i, e) => {
+const k88 = (i, e) => "issueDate";
+const k89 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
+  if (Array.isArray(c)) return field(c, "content");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
+  v = c.content;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k89 = (i, e) => norm(k88(i, e));
-const k90 = { steps: [{ run: k85 }, { run: k87 }, { run: k89 }], absolute: false };
+const k90 = (i, e) => norm(k89(i, e));
 const k91 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
-  return c;
-};
-const k92 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k91(i, e))], i, e, 717, "day"));
-const k93 = (i, e) => "dueDate";
-const k94 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k95 = (i, e) => norm(k94(i, e));
-const k96 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -575,8 +514,8 @@ const k96 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k97 = (i, e) => norm(k96(i, e));
-const k98 = (i, e) => {
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -587,38 +526,38 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k95 }, { run: k97 }, { run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k90 }, { run: k92 }, { run: k94 }], absolute: false };
+const k96 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.start_date;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k102 = (i, e) => norm(call(norm(lookup(e, "day")), [add(norm(k101(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
-const k103 = (i, e) => "poNumber";
-const k104 = (i, e) => {
+const k97 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k96(i, e))], i, e, 717, "day"));
+const k98 = (i, e) => "dueDate";
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -629,8 +568,8 @@ const k104 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -641,8 +580,74 @@ const k106 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k107 = (i, e) => norm(k106(i, e));
-const k108 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "start_date");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  return v;
+};
+const k104 = (i, e) => norm(k103(i, e));
+const k105 = { steps: [{ run: k100 }, { run: k102 }, { run: k104 }], absolute: false };
+const k106 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k105, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k105, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k105, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  return c;
+};
+const k107 = (i, e) => norm(call(norm(lookup(e, "day")), [add(norm(k106(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
+const k108 = (i, e) => "poNumber";
+const k109 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k110 = (i, e) => norm(k109(i, e));
+const k111 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -653,38 +658,38 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k105 }, { run: k107 }, { run: k109 }], absolute: false };
-const k111 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k110 }, { run: k112 }, { run: k114 }], absolute: false };
+const k116 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.po_number;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = (i, e) => "subTotal";
-const k114 = (i, e) => {
+const k117 = (i, e) => norm(k116(i, e));
+const k118 = (i, e) => "subTotal";
+const k119 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -695,8 +700,8 @@ const k114 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = (i, e) => {
+const k120 = (i, e) => norm(k119(i, e));
+const k121 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -707,8 +712,8 @@ const k116 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k117 = (i, e) => norm(k116(i, e));
-const k118 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -719,38 +724,38 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k115 }, { run: k117 }, { run: k119 }], absolute: false };
-const k121 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k120 }, { run: k122 }, { run: k124 }], absolute: false };
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.sub_total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k122 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k121(i, e))], i, e, 880, "decimal"));
-const k123 = (i, e) => "taxTotal";
-const k124 = (i, e) => {
+const k127 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k126(i, e))], i, e, 880, "decimal"));
+const k128 = (i, e) => "taxTotal";
+const k129 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -761,8 +766,8 @@ const k124 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k125 = (i, e) => norm(k124(i, e));
-const k126 = (i, e) => {
+const k130 = (i, e) => norm(k129(i, e));
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -773,8 +778,8 @@ const k126 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -785,38 +790,38 @@ const k128 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k125 }, { run: k127 }, { run: k129 }], absolute: false };
-const k131 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = { steps: [{ run: k130 }, { run: k132 }, { run: k134 }], absolute: false };
+const k136 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
   return c;
 };
-const k132 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k131(i, e))], i, e, 933, "decimal"));
-const k133 = (i, e) => "total";
-const k134 = (i, e) => {
+const k137 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k136(i, e))], i, e, 933, "decimal"));
+const k138 = (i, e) => "total";
+const k139 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -827,8 +832,8 @@ const k134 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = (i, e) => {
+const k140 = (i, e) => norm(k139(i, e));
+const k141 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -839,8 +844,8 @@ const k136 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k137 = (i, e) => norm(k136(i, e));
-const k138 = (i, e) => {
+const k142 = (i, e) => norm(k141(i, e));
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -851,38 +856,38 @@ const k138 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k135 }, { run: k137 }, { run: k139 }], absolute: false };
-const k141 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k140 }, { run: k142 }, { run: k144 }], absolute: false };
+const k146 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k142 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k141(i, e))], i, e, 977, "decimal"));
-const k143 = (i, e) => "amountPaid";
-const k144 = (i, e) => {
+const k147 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k146(i, e))], i, e, 977, "decimal"));
+const k148 = (i, e) => "amountPaid";
+const k149 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -893,8 +898,8 @@ const k144 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k145 = (i, e) => norm(k144(i, e));
-const k146 = (i, e) => {
+const k150 = (i, e) => norm(k149(i, e));
+const k151 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -905,8 +910,8 @@ const k146 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k147 = (i, e) => norm(k146(i, e));
-const k148 = (i, e) => {
+const k152 = (i, e) => norm(k151(i, e));
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -917,38 +922,38 @@ const k148 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k149 = (i, e) => norm(k148(i, e));
-const k150 = { steps: [{ run: k145 }, { run: k147 }, { run: k149 }], absolute: false };
-const k151 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k150 }, { run: k152 }, { run: k154 }], absolute: false };
+const k156 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k150, i, e);
+  if (Array.isArray(c)) return path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k150, i, e);
+  if (Array.isArray(c)) return path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k150, i, e);
+  if (Array.isArray(c)) return path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k152 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k151(i, e))], i, e, 1029, "decimal"));
-const k153 = (i, e) => "amountDue";
-const k154 = (i, e) => {
+const k157 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k156(i, e))], i, e, 1029, "decimal"));
+const k158 = (i, e) => "amountDue";
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -959,8 +964,8 @@ const k154 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k155 = (i, e) => norm(k154(i, e));
-const k156 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -971,8 +976,8 @@ const k156 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k157 = (i, e) => norm(k156(i, e));
-const k158 = (i, e) => {
+const k162 = (i, e) => norm(k161(i, e));
+const k163 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -983,39 +988,39 @@ const k158 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   return v;
 };
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = { steps: [{ run: k155 }, { run: k157 }, { run: k159 }], absolute: false };
-const k161 = (i, e) => {
+const k164 = (i, e) => norm(k163(i, e));
+const k165 = { steps: [{ run: k160 }, { run: k162 }, { run: k164 }], absolute: false };
+const k166 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
+  if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
+  if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
+  if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_due;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
   return c;
 };
-const k162 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k161(i, e))], i, e, 1085, "decimal"));
-const k163 = (i, e) => "lines";
-const k164 = [false];
-const k165 = (i, e) => {
+const k167 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k166(i, e))], i, e, 1085, "decimal"));
+const k168 = (i, e) => "lines";
+const k169 = [false];
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1026,8 +1031,8 @@ const k165 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k166 = (i, e) => norm(k165(i, e));
-const k167 = (i, e) => {
+const k171 = (i, e) => norm(k170(i, e));
+const k172 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1038,8 +1043,8 @@ const k167 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = (i, e) => {
+const k173 = (i, e) => norm(k172(i, e));
+const k174 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1050,9 +1055,9 @@ const k169 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line_items")) return undefined;
   return v;
 };
-const k170 = (i, e) => norm(k169(i, e));
-const k171 = (i, e) => "description";
-const k172 = (i, e) => {
+const k175 = (i, e) => norm(k174(i, e));
+const k176 = (i, e) => "description";
+const k177 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1063,24 +1068,24 @@ const k172 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k173 = (i, e) => norm(k172(i, e));
-const k174 = { steps: [{ run: k173 }], absolute: false };
-const k175 = (i, e) => {
+const k178 = (i, e) => norm(k177(i, e));
+const k179 = { steps: [{ run: k178 }], absolute: false };
+const k180 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k174, i, e);
+  if (Array.isArray(c)) return path(k179, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k174, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
   return c;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = (i, e) => "quantity";
-const k178 = (i, e) => {
+const k181 = (i, e) => norm(k180(i, e));
+const k182 = (i, e) => "quantity";
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1091,24 +1096,25 @@ const k178 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k179 = (i, e) => norm(k178(i, e));
-const k180 = { steps: [{ run: k179 }], absolute: false };
-const k181 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k184 }], absolute: false };
+const k186 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k180, i, e);
+  if (Array.isArray(c)) return path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.quantity;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k182 = (i, e) => norm(call(norm(global("string")), [norm(k181(i, e))], i, e, 1217, "string"));
-const k183 = (i, e) => "unitAmount";
-const k184 = (i, e) => {
+const k187 = builtins["string"];
+const k188 = (i, e) => norm(call(norm((state.ctx.shadows ? global("string") : k187)), [norm(k186(i, e))], i, e, 1217, "string"));
+const k189 = (i, e) => "unitAmount";
+const k190 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1117,34 +1123,6 @@ const k184 = (i, e) => {
   v = c.unit_amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  return v;
-};
-const k185 = (i, e) => norm(k184(i, e));
-const k186 = { steps: [{ run: k185 }], absolute: false };
-const k187 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k186, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
-  return c;
-};
-const k188 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k187(i, e))], i, e, 1257, "decimal"));
-const k189 = (i, e) => "amount";
-const k190 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
 const k191 = (i, e) => norm(k190(i, e));
@@ -1155,24 +1133,24 @@ const k193 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k192, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.unit_amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
   return c;
 };
-const k194 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k193(i, e))], i, e, 1296, "decimal"));
-const k195 = (i, e) => "taxAmount";
+const k194 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k193(i, e))], i, e, 1257, "decimal"));
+const k195 = (i, e) => "amount";
 const k196 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
+  if (Array.isArray(c)) return field(c, "amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
 const k197 = (i, e) => norm(k196(i, e));
@@ -1183,24 +1161,24 @@ const k199 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
   return c;
 };
-const k200 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k199(i, e))], i, e, 1333, "decimal"));
-const k201 = (i, e) => "periodStart";
+const k200 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k199(i, e))], i, e, 1296, "decimal"));
+const k201 = (i, e) => "taxAmount";
 const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_from");
+  if (Array.isArray(c)) return field(c, "tax");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
+  v = c.tax;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
 const k203 = (i, e) => norm(k202(i, e));
@@ -1211,174 +1189,16 @@ const k205 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k204, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
+  v = c.tax;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
   return c;
 };
-const k206 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k205(i, e))], i, e, 1365, "day"));
-const k207 = (i, e) => "periodEnd";
+const k206 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k205(i, e))], i, e, 1333, "decimal"));
+const k207 = (i, e) => "periodStart";
 const k208 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_to");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  return v;
-};
-const k209 = (i, e) => norm(k208(i, e));
-const k210 = { steps: [{ run: k209 }], absolute: false };
-const k211 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k210, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k210, i, e);
-  return c;
-};
-const k212 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k211(i, e))], i, e, 1401, "day"));
-const k213 = { pairs: [[k171, k176], [k177, k182], [k183, k188], [k189, k194], [k195, k200], [k201, k206], [k207, k212]], position: 1156 };
-const k214 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k215 = (i, e) => norm(k214(i, e));
-const k216 = { steps: [{ run: k215 }], absolute: false };
-const k217 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
-  return c;
-};
-const k218 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "quantity");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  return v;
-};
-const k219 = (i, e) => norm(k218(i, e));
-const k220 = { steps: [{ run: k219 }], absolute: false };
-const k221 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k220, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k220, i, e);
-  return c;
-};
-const k222 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unit_amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  return v;
-};
-const k223 = (i, e) => norm(k222(i, e));
-const k224 = { steps: [{ run: k223 }], absolute: false };
-const k225 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k224, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
-  return c;
-};
-const k226 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k227 = (i, e) => norm(k226(i, e));
-const k228 = { steps: [{ run: k227 }], absolute: false };
-const k229 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k228, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k228, i, e);
-  return c;
-};
-const k230 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  return v;
-};
-const k231 = (i, e) => norm(k230(i, e));
-const k232 = { steps: [{ run: k231 }], absolute: false };
-const k233 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k232, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
-  return c;
-};
-const k234 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1389,22 +1209,24 @@ const k234 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   return v;
 };
-const k235 = (i, e) => norm(k234(i, e));
-const k236 = { steps: [{ run: k235 }], absolute: false };
-const k237 = (i, e) => {
+const k209 = (i, e) => norm(k208(i, e));
+const k210 = { steps: [{ run: k209 }], absolute: false };
+const k211 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k236, i, e);
+  if (Array.isArray(c)) return path(k210, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_from;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k236, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k210, i, e);
   return c;
 };
-const k238 = (i, e) => {
+const k212 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k211(i, e))], i, e, 1365, "day"));
+const k213 = (i, e) => "periodEnd";
+const k214 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1415,805 +1237,103 @@ const k238 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   return v;
 };
-const k239 = (i, e) => norm(k238(i, e));
-const k240 = { steps: [{ run: k239 }], absolute: false };
-const k241 = (i, e) => {
+const k215 = (i, e) => norm(k214(i, e));
+const k216 = { steps: [{ run: k215 }], absolute: false };
+const k217 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k240, i, e);
+  if (Array.isArray(c)) return path(k216, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_to;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k240, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
   return c;
 };
-const k242 = (i, e) => {
-  if (Array.isArray(i)) return group(k213, i, e);
-  const r = {};
-  let v;
-  v = norm(k217(i, e));
-  if (v !== undefined) r["description"] = v;
-  v = norm(call(norm(global("string")), [norm(k221(i, e))], i, e, 1217, "string"));
-  if (v !== undefined) r["quantity"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k225(i, e))], i, e, 1257, "decimal"));
-  if (v !== undefined) r["unitAmount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k229(i, e))], i, e, 1296, "decimal"));
-  if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k233(i, e))], i, e, 1333, "decimal"));
-  if (v !== undefined) r["taxAmount"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k237(i, e))], i, e, 1365, "day"));
-  if (v !== undefined) r["periodStart"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k241(i, e))], i, e, 1401, "day"));
-  if (v !== undefined) r["periodEnd"] = v;
-  return r;
-};
-const k243 = (i, e) => k242(i, e);
-const k244 = { steps: [{ run: k166 }, { run: k168 }, { run: k170 }, { run: k243 }], absolute: false };
-const k245 = (i, e) => norm(array([norm(path(k244, i, e))], k164, false));
-const k246 = (i, e) => "status";
-const k247 = (i, e) => norm(lookup(e, "status"));
-const k248 = (i, e) => "paidAt";
-const k249 = (i, e) => {
+const k218 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k217(i, e))], i, e, 1401, "day"));
+const k219 = { pairs: [[k176, k181], [k182, k188], [k189, k194], [k195, k200], [k201, k206], [k207, k212], [k213, k218]], position: 1156 };
+const k220 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
+  if (Array.isArray(c)) return field(c, "description");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k250 = (i, e) => norm(k249(i, e));
-const k251 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k252 = (i, e) => norm(k251(i, e));
-const k253 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paid_on");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  return v;
-};
-const k254 = (i, e) => norm(k253(i, e));
-const k255 = { steps: [{ run: k250 }, { run: k252 }, { run: k254 }], absolute: false };
-const k256 = (i, e) => {
+const k221 = (i, e) => norm(k220(i, e));
+const k222 = { steps: [{ run: k221 }], absolute: false };
+const k223 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k255, i, e);
+  if (Array.isArray(c)) return path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k255, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k255, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k255, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
   return c;
 };
-const k257 = (i, e) => {
+const k224 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
+  if (Array.isArray(c)) return field(c, "quantity");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.quantity;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k258 = (i, e) => norm(k257(i, e));
-const k259 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k260 = (i, e) => norm(k259(i, e));
-const k261 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paid_on");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  return v;
-};
-const k262 = (i, e) => norm(k261(i, e));
-const k263 = { steps: [{ run: k258 }, { run: k260 }, { run: k262 }], absolute: false };
-const k264 = (i, e) => {
+const k225 = (i, e) => norm(k224(i, e));
+const k226 = { steps: [{ run: k225 }], absolute: false };
+const k227 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k263, i, e);
+  if (Array.isArray(c)) return path(k226, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.quantity;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k263, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k263, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k263, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k226, i, e);
   return c;
 };
-const k265 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k256(i, e))], i, e, 1463, "exists"))) ? norm(call(norm(global("fromMillis")), [multiply(norm(k264(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
-const k266 = { pairs: [[k36, k45], [k46, k55], [k56, k65], [k66, k72], [k73, k82], [k83, k92], [k93, k102], [k103, k112], [k113, k122], [k123, k132], [k133, k142], [k143, k152], [k153, k162], [k163, k245], [k246, k247], [k248, k265]], position: 470 };
-const k267 = (i, e) => {
+const k228 = builtins["string"];
+const k229 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
+  if (Array.isArray(c)) return field(c, "unit_amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.unit_amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   return v;
 };
-const k268 = (i, e) => norm(k267(i, e));
-const k269 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k270 = (i, e) => norm(k269(i, e));
-const k271 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "id");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
-  return v;
-};
-const k272 = (i, e) => norm(k271(i, e));
-const k273 = { steps: [{ run: k268 }, { run: k270 }, { run: k272 }], absolute: false };
-const k274 = (i, e) => {
+const k230 = (i, e) => norm(k229(i, e));
+const k231 = { steps: [{ run: k230 }], absolute: false };
+const k232 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k273, i, e);
+  if (Array.isArray(c)) return path(k231, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.unit_amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k273, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k273, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k273, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k231, i, e);
   return c;
 };
-const k275 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k276 = (i, e) => norm(k275(i, e));
-const k277 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k278 = (i, e) => norm(k277(i, e));
-const k279 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "customer_id");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.customer_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
-  return v;
-};
-const k280 = (i, e) => norm(k279(i, e));
-const k281 = { steps: [{ run: k276 }, { run: k278 }, { run: k280 }], absolute: false };
-const k282 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k281, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k281, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k281, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.customer_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k281, i, e);
-  return c;
-};
-const k283 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k284 = (i, e) => norm(k283(i, e));
-const k285 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k286 = (i, e) => norm(k285(i, e));
-const k287 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "subscription_id");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.subscription_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
-  return v;
-};
-const k288 = (i, e) => norm(k287(i, e));
-const k289 = { steps: [{ run: k284 }, { run: k286 }, { run: k288 }], absolute: false };
-const k290 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k289, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k289, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k289, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.subscription_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k289, i, e);
-  return c;
-};
-const k291 = (i, e) => norm(global("project"));
-const k292 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "legalEntityId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  return v;
-};
-const k293 = (i, e) => norm(k292(i, e));
-const k294 = { steps: [{ run: k291 }, { run: k293 }], absolute: true };
-const k295 = (i, e) => {
-  let c = norm(global("project"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k294, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k294, i, e);
-  return c;
-};
-const k296 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k297 = (i, e) => norm(k296(i, e));
-const k298 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k299 = (i, e) => norm(k298(i, e));
-const k300 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency_code");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  return v;
-};
-const k301 = (i, e) => norm(k300(i, e));
-const k302 = { steps: [{ run: k297 }, { run: k299 }, { run: k301 }], absolute: false };
-const k303 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k302, i, e);
-  return c;
-};
-const k304 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k305 = (i, e) => norm(k304(i, e));
-const k306 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k307 = (i, e) => norm(k306(i, e));
-const k308 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  return v;
-};
-const k309 = (i, e) => norm(k308(i, e));
-const k310 = { steps: [{ run: k305 }, { run: k307 }, { run: k309 }], absolute: false };
-const k311 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k310, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k310, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k310, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k310, i, e);
-  return c;
-};
-const k312 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k313 = (i, e) => norm(k312(i, e));
-const k314 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k315 = (i, e) => norm(k314(i, e));
-const k316 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  return v;
-};
-const k317 = (i, e) => norm(k316(i, e));
-const k318 = { steps: [{ run: k313 }, { run: k315 }, { run: k317 }], absolute: false };
-const k319 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k318, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k318, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k318, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k318, i, e);
-  return c;
-};
-const k320 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k321 = (i, e) => norm(k320(i, e));
-const k322 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k323 = (i, e) => norm(k322(i, e));
-const k324 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "po_number");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.po_number;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
-  return v;
-};
-const k325 = (i, e) => norm(k324(i, e));
-const k326 = { steps: [{ run: k321 }, { run: k323 }, { run: k325 }], absolute: false };
-const k327 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k326, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k326, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k326, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.po_number;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k326, i, e);
-  return c;
-};
-const k328 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k329 = (i, e) => norm(k328(i, e));
-const k330 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k331 = (i, e) => norm(k330(i, e));
-const k332 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "sub_total");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.sub_total;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
-  return v;
-};
-const k333 = (i, e) => norm(k332(i, e));
-const k334 = { steps: [{ run: k329 }, { run: k331 }, { run: k333 }], absolute: false };
-const k335 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k334, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k334, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k334, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.sub_total;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k334, i, e);
-  return c;
-};
-const k336 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k337 = (i, e) => norm(k336(i, e));
-const k338 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k339 = (i, e) => norm(k338(i, e));
-const k340 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  return v;
-};
-const k341 = (i, e) => norm(k340(i, e));
-const k342 = { steps: [{ run: k337 }, { run: k339 }, { run: k341 }], absolute: false };
-const k343 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k342, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k342, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k342, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k342, i, e);
-  return c;
-};
-const k344 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k345 = (i, e) => norm(k344(i, e));
-const k346 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k347 = (i, e) => norm(k346(i, e));
-const k348 = (i, e) => {
+const k233 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2224,36 +1344,126 @@ const k348 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k349 = (i, e) => norm(k348(i, e));
-const k350 = { steps: [{ run: k345 }, { run: k347 }, { run: k349 }], absolute: false };
-const k351 = (i, e) => {
+const k234 = (i, e) => norm(k233(i, e));
+const k235 = { steps: [{ run: k234 }], absolute: false };
+const k236 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
+  if (Array.isArray(c)) return path(k235, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k350, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k235, i, e);
   return c;
 };
-const k352 = (i, e) => {
+const k237 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "tax");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  return v;
+};
+const k238 = (i, e) => norm(k237(i, e));
+const k239 = { steps: [{ run: k238 }], absolute: false };
+const k240 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k239, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
+  return c;
+};
+const k241 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_from");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  return v;
+};
+const k242 = (i, e) => norm(k241(i, e));
+const k243 = { steps: [{ run: k242 }], absolute: false };
+const k244 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k243, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k243, i, e);
+  return c;
+};
+const k245 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_to");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  return v;
+};
+const k246 = (i, e) => norm(k245(i, e));
+const k247 = { steps: [{ run: k246 }], absolute: false };
+const k248 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k247, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k247, i, e);
+  return c;
+};
+const k249 = (i, e) => {
+  if (Array.isArray(i)) return group(k219, i, e);
+  const r = {};
+  let v;
+  v = norm(k223(i, e));
+  if (v !== undefined) r["description"] = v;
+  v = norm(call(norm((state.ctx.shadows ? global("string") : k228)), [norm(k227(i, e))], i, e, 1217, "string"));
+  if (v !== undefined) r["quantity"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k232(i, e))], i, e, 1257, "decimal"));
+  if (v !== undefined) r["unitAmount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k236(i, e))], i, e, 1296, "decimal"));
+  if (v !== undefined) r["amount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k240(i, e))], i, e, 1333, "decimal"));
+  if (v !== undefined) r["taxAmount"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k244(i, e))], i, e, 1365, "day"));
+  if (v !== undefined) r["periodStart"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k248(i, e))], i, e, 1401, "day"));
+  if (v !== undefined) r["periodEnd"] = v;
+  return r;
+};
+const k250 = (i, e) => k249(i, e);
+const k251 = { steps: [{ run: k171 }, { run: k173 }, { run: k175 }, { run: k250 }], absolute: false };
+const k252 = (i, e) => norm(array([norm(path(k251, i, e))], k169, false));
+const k253 = (i, e) => "status";
+const k254 = (i, e) => norm(lookup(e, "status"));
+const k255 = (i, e) => "paidAt";
+const k256 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2264,8 +1474,8 @@ const k352 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k353 = (i, e) => norm(k352(i, e));
-const k354 = (i, e) => {
+const k257 = (i, e) => norm(k256(i, e));
+const k258 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2276,8 +1486,807 @@ const k354 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k355 = (i, e) => norm(k354(i, e));
-const k356 = (i, e) => {
+const k259 = (i, e) => norm(k258(i, e));
+const k260 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paid_on");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  return v;
+};
+const k261 = (i, e) => norm(k260(i, e));
+const k262 = { steps: [{ run: k257 }, { run: k259 }, { run: k261 }], absolute: false };
+const k263 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k262, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k262, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k262, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k262, i, e);
+  return c;
+};
+const k264 = builtins["exists"];
+const k265 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k266 = (i, e) => norm(k265(i, e));
+const k267 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k268 = (i, e) => norm(k267(i, e));
+const k269 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paid_on");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  return v;
+};
+const k270 = (i, e) => norm(k269(i, e));
+const k271 = { steps: [{ run: k266 }, { run: k268 }, { run: k270 }], absolute: false };
+const k272 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k271, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k271, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k271, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k271, i, e);
+  return c;
+};
+const k273 = builtins["fromMillis"];
+const k274 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k264)), [norm(k263(i, e))], i, e, 1463, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k273)), [multiply(norm(k272(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
+const k275 = { pairs: [[k41, k50], [k51, k60], [k61, k70], [k71, k77], [k78, k87], [k88, k97], [k98, k107], [k108, k117], [k118, k127], [k128, k137], [k138, k147], [k148, k157], [k158, k167], [k168, k252], [k253, k254], [k255, k274]], position: 470 };
+const k276 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k277 = (i, e) => norm(k276(i, e));
+const k278 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k279 = (i, e) => norm(k278(i, e));
+const k280 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "id");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
+  return v;
+};
+const k281 = (i, e) => norm(k280(i, e));
+const k282 = { steps: [{ run: k277 }, { run: k279 }, { run: k281 }], absolute: false };
+const k283 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k282, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k282, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k282, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k282, i, e);
+  return c;
+};
+const k284 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k285 = (i, e) => norm(k284(i, e));
+const k286 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k287 = (i, e) => norm(k286(i, e));
+const k288 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "customer_id");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.customer_id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
+  return v;
+};
+const k289 = (i, e) => norm(k288(i, e));
+const k290 = { steps: [{ run: k285 }, { run: k287 }, { run: k289 }], absolute: false };
+const k291 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k290, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k290, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k290, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.customer_id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k290, i, e);
+  return c;
+};
+const k292 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k293 = (i, e) => norm(k292(i, e));
+const k294 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k295 = (i, e) => norm(k294(i, e));
+const k296 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "subscription_id");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.subscription_id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
+  return v;
+};
+const k297 = (i, e) => norm(k296(i, e));
+const k298 = { steps: [{ run: k293 }, { run: k295 }, { run: k297 }], absolute: false };
+const k299 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k298, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k298, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k298, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.subscription_id;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k298, i, e);
+  return c;
+};
+const k300 = (i, e) => norm(state.ctx.globals.project);
+const k301 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "legalEntityId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  return v;
+};
+const k302 = (i, e) => norm(k301(i, e));
+const k303 = { steps: [{ run: k300 }, { run: k302 }], absolute: true };
+const k304 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k303, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k303, i, e);
+  return c;
+};
+const k305 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k308 = (i, e) => norm(k307(i, e));
+const k309 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "currency_code");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.currency_code;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
+  return v;
+};
+const k310 = (i, e) => norm(k309(i, e));
+const k311 = { steps: [{ run: k306 }, { run: k308 }, { run: k310 }], absolute: false };
+const k312 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k311, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k311, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k311, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.currency_code;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k311, i, e);
+  return c;
+};
+const k313 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k314 = (i, e) => norm(k313(i, e));
+const k315 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k316 = (i, e) => norm(k315(i, e));
+const k317 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "start_date");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  return v;
+};
+const k318 = (i, e) => norm(k317(i, e));
+const k319 = { steps: [{ run: k314 }, { run: k316 }, { run: k318 }], absolute: false };
+const k320 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k319, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k319, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k319, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k319, i, e);
+  return c;
+};
+const k321 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k322 = (i, e) => norm(k321(i, e));
+const k323 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k324 = (i, e) => norm(k323(i, e));
+const k325 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "start_date");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  return v;
+};
+const k326 = (i, e) => norm(k325(i, e));
+const k327 = { steps: [{ run: k322 }, { run: k324 }, { run: k326 }], absolute: false };
+const k328 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k327, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k327, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k327, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k327, i, e);
+  return c;
+};
+const k329 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k330 = (i, e) => norm(k329(i, e));
+const k331 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k332 = (i, e) => norm(k331(i, e));
+const k333 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "po_number");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.po_number;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  return v;
+};
+const k334 = (i, e) => norm(k333(i, e));
+const k335 = { steps: [{ run: k330 }, { run: k332 }, { run: k334 }], absolute: false };
+const k336 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k335, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k335, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k335, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.po_number;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k335, i, e);
+  return c;
+};
+const k337 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k338 = (i, e) => norm(k337(i, e));
+const k339 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k340 = (i, e) => norm(k339(i, e));
+const k341 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "sub_total");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.sub_total;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
+  return v;
+};
+const k342 = (i, e) => norm(k341(i, e));
+const k343 = { steps: [{ run: k338 }, { run: k340 }, { run: k342 }], absolute: false };
+const k344 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k343, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k343, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k343, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.sub_total;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k343, i, e);
+  return c;
+};
+const k345 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k346 = (i, e) => norm(k345(i, e));
+const k347 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k348 = (i, e) => norm(k347(i, e));
+const k349 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "tax");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  return v;
+};
+const k350 = (i, e) => norm(k349(i, e));
+const k351 = { steps: [{ run: k346 }, { run: k348 }, { run: k350 }], absolute: false };
+const k352 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k351, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k351, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k351, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k351, i, e);
+  return c;
+};
+const k353 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k354 = (i, e) => norm(k353(i, e));
+const k355 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k356 = (i, e) => norm(k355(i, e));
+const k357 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k358 = (i, e) => norm(k357(i, e));
+const k359 = { steps: [{ run: k354 }, { run: k356 }, { run: k358 }], absolute: false };
+const k360 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k359, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k359, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k359, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k359, i, e);
+  return c;
+};
+const k361 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k362 = (i, e) => norm(k361(i, e));
+const k363 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k364 = (i, e) => norm(k363(i, e));
+const k365 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2288,100 +2297,35 @@ const k356 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k357 = (i, e) => norm(k356(i, e));
-const k358 = { steps: [{ run: k353 }, { run: k355 }, { run: k357 }], absolute: false };
-const k359 = (i, e) => {
+const k366 = (i, e) => norm(k365(i, e));
+const k367 = { steps: [{ run: k362 }, { run: k364 }, { run: k366 }], absolute: false };
+const k368 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k358, i, e);
+  if (Array.isArray(c)) return path(k367, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k358, i, e);
+  if (Array.isArray(c)) return path(k367, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k358, i, e);
+  if (Array.isArray(c)) return path(k367, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k358, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k367, i, e);
   return c;
 };
-const k360 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k361 = (i, e) => norm(k360(i, e));
-const k362 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k363 = (i, e) => norm(k362(i, e));
-const k364 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount_due");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_due;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
-  return v;
-};
-const k365 = (i, e) => norm(k364(i, e));
-const k366 = { steps: [{ run: k361 }, { run: k363 }, { run: k365 }], absolute: false };
-const k367 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k366, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k366, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k366, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_due;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k366, i, e);
-  return c;
-};
-const k368 = [false];
 const k369 = (i, e) => {
   const c = i;
   let v, p;
@@ -2410,6 +2354,71 @@ const k373 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount_due");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount_due;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  return v;
+};
+const k374 = (i, e) => norm(k373(i, e));
+const k375 = { steps: [{ run: k370 }, { run: k372 }, { run: k374 }], absolute: false };
+const k376 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k375, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k375, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k375, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount_due;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k375, i, e);
+  return c;
+};
+const k377 = [false];
+const k378 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k379 = (i, e) => norm(k378(i, e));
+const k380 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k381 = (i, e) => norm(k380(i, e));
+const k382 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "line_items");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line_items;
@@ -2417,9 +2426,9 @@ const k373 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line_items")) return undefined;
   return v;
 };
-const k374 = (i, e) => norm(k373(i, e));
-const k375 = (i, e) => "description";
-const k376 = (i, e) => {
+const k383 = (i, e) => norm(k382(i, e));
+const k384 = (i, e) => "description";
+const k385 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2430,24 +2439,24 @@ const k376 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k377 = (i, e) => norm(k376(i, e));
-const k378 = { steps: [{ run: k377 }], absolute: false };
-const k379 = (i, e) => {
+const k386 = (i, e) => norm(k385(i, e));
+const k387 = { steps: [{ run: k386 }], absolute: false };
+const k388 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k378, i, e);
+  if (Array.isArray(c)) return path(k387, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k378, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k387, i, e);
   return c;
 };
-const k380 = (i, e) => norm(k379(i, e));
-const k381 = (i, e) => "quantity";
-const k382 = (i, e) => {
+const k389 = (i, e) => norm(k388(i, e));
+const k390 = (i, e) => "quantity";
+const k391 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2458,24 +2467,25 @@ const k382 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k383 = (i, e) => norm(k382(i, e));
-const k384 = { steps: [{ run: k383 }], absolute: false };
-const k385 = (i, e) => {
+const k392 = (i, e) => norm(k391(i, e));
+const k393 = { steps: [{ run: k392 }], absolute: false };
+const k394 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k384, i, e);
+  if (Array.isArray(c)) return path(k393, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.quantity;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k384, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k393, i, e);
   return c;
 };
-const k386 = (i, e) => norm(call(norm(global("string")), [norm(k385(i, e))], i, e, 1217, "string"));
-const k387 = (i, e) => "unitAmount";
-const k388 = (i, e) => {
+const k395 = builtins["string"];
+const k396 = (i, e) => norm(call(norm((state.ctx.shadows ? global("string") : k395)), [norm(k394(i, e))], i, e, 1217, "string"));
+const k397 = (i, e) => "unitAmount";
+const k398 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2486,24 +2496,24 @@ const k388 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   return v;
 };
-const k389 = (i, e) => norm(k388(i, e));
-const k390 = { steps: [{ run: k389 }], absolute: false };
-const k391 = (i, e) => {
+const k399 = (i, e) => norm(k398(i, e));
+const k400 = { steps: [{ run: k399 }], absolute: false };
+const k401 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k390, i, e);
+  if (Array.isArray(c)) return path(k400, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unit_amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k390, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k400, i, e);
   return c;
 };
-const k392 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k391(i, e))], i, e, 1257, "decimal"));
-const k393 = (i, e) => "amount";
-const k394 = (i, e) => {
+const k402 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k401(i, e))], i, e, 1257, "decimal"));
+const k403 = (i, e) => "amount";
+const k404 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2514,24 +2524,24 @@ const k394 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k395 = (i, e) => norm(k394(i, e));
-const k396 = { steps: [{ run: k395 }], absolute: false };
-const k397 = (i, e) => {
+const k405 = (i, e) => norm(k404(i, e));
+const k406 = { steps: [{ run: k405 }], absolute: false };
+const k407 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k396, i, e);
+  if (Array.isArray(c)) return path(k406, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k396, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k406, i, e);
   return c;
 };
-const k398 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k397(i, e))], i, e, 1296, "decimal"));
-const k399 = (i, e) => "taxAmount";
-const k400 = (i, e) => {
+const k408 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k407(i, e))], i, e, 1296, "decimal"));
+const k409 = (i, e) => "taxAmount";
+const k410 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2542,24 +2552,24 @@ const k400 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k401 = (i, e) => norm(k400(i, e));
-const k402 = { steps: [{ run: k401 }], absolute: false };
-const k403 = (i, e) => {
+const k411 = (i, e) => norm(k410(i, e));
+const k412 = { steps: [{ run: k411 }], absolute: false };
+const k413 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k402, i, e);
+  if (Array.isArray(c)) return path(k412, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k402, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k412, i, e);
   return c;
 };
-const k404 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k403(i, e))], i, e, 1333, "decimal"));
-const k405 = (i, e) => "periodStart";
-const k406 = (i, e) => {
+const k414 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k413(i, e))], i, e, 1333, "decimal"));
+const k415 = (i, e) => "periodStart";
+const k416 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2570,24 +2580,24 @@ const k406 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   return v;
 };
-const k407 = (i, e) => norm(k406(i, e));
-const k408 = { steps: [{ run: k407 }], absolute: false };
-const k409 = (i, e) => {
+const k417 = (i, e) => norm(k416(i, e));
+const k418 = { steps: [{ run: k417 }], absolute: false };
+const k419 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k408, i, e);
+  if (Array.isArray(c)) return path(k418, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_from;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k408, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k418, i, e);
   return c;
 };
-const k410 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k409(i, e))], i, e, 1365, "day"));
-const k411 = (i, e) => "periodEnd";
-const k412 = (i, e) => {
+const k420 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k419(i, e))], i, e, 1365, "day"));
+const k421 = (i, e) => "periodEnd";
+const k422 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2596,60 +2606,6 @@ const k412 = (i, e) => {
   v = c.date_to;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  return v;
-};
-const k413 = (i, e) => norm(k412(i, e));
-const k414 = { steps: [{ run: k413 }], absolute: false };
-const k415 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k414, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k414, i, e);
-  return c;
-};
-const k416 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k415(i, e))], i, e, 1401, "day"));
-const k417 = { pairs: [[k375, k380], [k381, k386], [k387, k392], [k393, k398], [k399, k404], [k405, k410], [k411, k416]], position: 1156 };
-const k418 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k419 = (i, e) => norm(k418(i, e));
-const k420 = { steps: [{ run: k419 }], absolute: false };
-const k421 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k420, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k420, i, e);
-  return c;
-};
-const k422 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "quantity");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
 const k423 = (i, e) => norm(k422(i, e));
@@ -2660,14 +2616,69 @@ const k425 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k424, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
+  v = c.date_to;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k424, i, e);
   return c;
 };
-const k426 = (i, e) => {
+const k426 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k425(i, e))], i, e, 1401, "day"));
+const k427 = { pairs: [[k384, k389], [k390, k396], [k397, k402], [k403, k408], [k409, k414], [k415, k420], [k421, k426]], position: 1156 };
+const k428 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "description");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  return v;
+};
+const k429 = (i, e) => norm(k428(i, e));
+const k430 = { steps: [{ run: k429 }], absolute: false };
+const k431 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k430, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k430, i, e);
+  return c;
+};
+const k432 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "quantity");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  return v;
+};
+const k433 = (i, e) => norm(k432(i, e));
+const k434 = { steps: [{ run: k433 }], absolute: false };
+const k435 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k434, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k434, i, e);
+  return c;
+};
+const k436 = builtins["string"];
+const k437 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2678,22 +2689,22 @@ const k426 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   return v;
 };
-const k427 = (i, e) => norm(k426(i, e));
-const k428 = { steps: [{ run: k427 }], absolute: false };
-const k429 = (i, e) => {
+const k438 = (i, e) => norm(k437(i, e));
+const k439 = { steps: [{ run: k438 }], absolute: false };
+const k440 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k428, i, e);
+  if (Array.isArray(c)) return path(k439, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unit_amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k428, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k439, i, e);
   return c;
 };
-const k430 = (i, e) => {
+const k441 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2704,22 +2715,22 @@ const k430 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k431 = (i, e) => norm(k430(i, e));
-const k432 = { steps: [{ run: k431 }], absolute: false };
-const k433 = (i, e) => {
+const k442 = (i, e) => norm(k441(i, e));
+const k443 = { steps: [{ run: k442 }], absolute: false };
+const k444 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k432, i, e);
+  if (Array.isArray(c)) return path(k443, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k432, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k443, i, e);
   return c;
 };
-const k434 = (i, e) => {
+const k445 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2730,22 +2741,22 @@ const k434 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k435 = (i, e) => norm(k434(i, e));
-const k436 = { steps: [{ run: k435 }], absolute: false };
-const k437 = (i, e) => {
+const k446 = (i, e) => norm(k445(i, e));
+const k447 = { steps: [{ run: k446 }], absolute: false };
+const k448 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k436, i, e);
+  if (Array.isArray(c)) return path(k447, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k436, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k447, i, e);
   return c;
 };
-const k438 = (i, e) => {
+const k449 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2756,22 +2767,22 @@ const k438 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   return v;
 };
-const k439 = (i, e) => norm(k438(i, e));
-const k440 = { steps: [{ run: k439 }], absolute: false };
-const k441 = (i, e) => {
+const k450 = (i, e) => norm(k449(i, e));
+const k451 = { steps: [{ run: k450 }], absolute: false };
+const k452 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k440, i, e);
+  if (Array.isArray(c)) return path(k451, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_from;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k440, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k451, i, e);
   return c;
 };
-const k442 = (i, e) => {
+const k453 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2782,108 +2793,44 @@ const k442 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   return v;
 };
-const k443 = (i, e) => norm(k442(i, e));
-const k444 = { steps: [{ run: k443 }], absolute: false };
-const k445 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k444, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k444, i, e);
-  return c;
-};
-const k446 = (i, e) => {
-  if (Array.isArray(i)) return group(k417, i, e);
-  const r = {};
-  let v;
-  v = norm(k421(i, e));
-  if (v !== undefined) r["description"] = v;
-  v = norm(call(norm(global("string")), [norm(k425(i, e))], i, e, 1217, "string"));
-  if (v !== undefined) r["quantity"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k429(i, e))], i, e, 1257, "decimal"));
-  if (v !== undefined) r["unitAmount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k433(i, e))], i, e, 1296, "decimal"));
-  if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k437(i, e))], i, e, 1333, "decimal"));
-  if (v !== undefined) r["taxAmount"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k441(i, e))], i, e, 1365, "day"));
-  if (v !== undefined) r["periodStart"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k445(i, e))], i, e, 1401, "day"));
-  if (v !== undefined) r["periodEnd"] = v;
-  return r;
-};
-const k447 = (i, e) => k446(i, e);
-const k448 = { steps: [{ run: k370 }, { run: k372 }, { run: k374 }, { run: k447 }], absolute: false };
-const k449 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k450 = (i, e) => norm(k449(i, e));
-const k451 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k452 = (i, e) => norm(k451(i, e));
-const k453 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paid_on");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  return v;
-};
 const k454 = (i, e) => norm(k453(i, e));
-const k455 = { steps: [{ run: k450 }, { run: k452 }, { run: k454 }], absolute: false };
+const k455 = { steps: [{ run: k454 }], absolute: false };
 const k456 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k455, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.date_to;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k455, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k455, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k455, i, e);
   return c;
 };
 const k457 = (i, e) => {
+  if (Array.isArray(i)) return group(k427, i, e);
+  const r = {};
+  let v;
+  v = norm(k431(i, e));
+  if (v !== undefined) r["description"] = v;
+  v = norm(call(norm((state.ctx.shadows ? global("string") : k436)), [norm(k435(i, e))], i, e, 1217, "string"));
+  if (v !== undefined) r["quantity"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k440(i, e))], i, e, 1257, "decimal"));
+  if (v !== undefined) r["unitAmount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k444(i, e))], i, e, 1296, "decimal"));
+  if (v !== undefined) r["amount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k448(i, e))], i, e, 1333, "decimal"));
+  if (v !== undefined) r["taxAmount"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k452(i, e))], i, e, 1365, "day"));
+  if (v !== undefined) r["periodStart"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k456(i, e))], i, e, 1401, "day"));
+  if (v !== undefined) r["periodEnd"] = v;
+  return r;
+};
+const k458 = (i, e) => k457(i, e);
+const k459 = { steps: [{ run: k379 }, { run: k381 }, { run: k383 }, { run: k458 }], absolute: false };
+const k460 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2894,8 +2841,8 @@ const k457 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k458 = (i, e) => norm(k457(i, e));
-const k459 = (i, e) => {
+const k461 = (i, e) => norm(k460(i, e));
+const k462 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2906,8 +2853,8 @@ const k459 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k460 = (i, e) => norm(k459(i, e));
-const k461 = (i, e) => {
+const k463 = (i, e) => norm(k462(i, e));
+const k464 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2918,75 +2865,141 @@ const k461 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   return v;
 };
-const k462 = (i, e) => norm(k461(i, e));
-const k463 = { steps: [{ run: k458 }, { run: k460 }, { run: k462 }], absolute: false };
-const k464 = (i, e) => {
+const k465 = (i, e) => norm(k464(i, e));
+const k466 = { steps: [{ run: k461 }, { run: k463 }, { run: k465 }], absolute: false };
+const k467 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k463, i, e);
+  if (Array.isArray(c)) return path(k466, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k463, i, e);
+  if (Array.isArray(c)) return path(k466, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k463, i, e);
+  if (Array.isArray(c)) return path(k466, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paid_on;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k463, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k466, i, e);
   return c;
 };
-const k465 = (i, e) => {
-  if (Array.isArray(i)) return group(k266, i, e);
+const k468 = builtins["exists"];
+const k469 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k470 = (i, e) => norm(k469(i, e));
+const k471 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k472 = (i, e) => norm(k471(i, e));
+const k473 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paid_on");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  return v;
+};
+const k474 = (i, e) => norm(k473(i, e));
+const k475 = { steps: [{ run: k470 }, { run: k472 }, { run: k474 }], absolute: false };
+const k476 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k475, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k475, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k475, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k475, i, e);
+  return c;
+};
+const k477 = builtins["fromMillis"];
+const k478 = (i, e) => {
+  if (Array.isArray(i)) return group(k275, i, e);
   const r = {};
   let v;
-  v = norm(k274(i, e));
+  v = norm(k283(i, e));
   if (v !== undefined) r["invoiceId"] = v;
-  v = norm(k282(i, e));
+  v = norm(k291(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k290(i, e));
+  v = norm(k299(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k295(i, e));
+  v = norm(k304(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k303(i, e));
+  v = norm(k312(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k311(i, e))], i, e, 717, "day"));
+  v = norm(call(norm(lookup(e, "day")), [norm(k320(i, e))], i, e, 717, "day"));
   if (v !== undefined) r["issueDate"] = v;
-  v = norm(call(norm(lookup(e, "day")), [add(norm(k319(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
+  v = norm(call(norm(lookup(e, "day")), [add(norm(k328(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
   if (v !== undefined) r["dueDate"] = v;
-  v = norm(k327(i, e));
+  v = norm(k336(i, e));
   if (v !== undefined) r["poNumber"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k335(i, e))], i, e, 880, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k344(i, e))], i, e, 880, "decimal"));
   if (v !== undefined) r["subTotal"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k343(i, e))], i, e, 933, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k352(i, e))], i, e, 933, "decimal"));
   if (v !== undefined) r["taxTotal"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k351(i, e))], i, e, 977, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k360(i, e))], i, e, 977, "decimal"));
   if (v !== undefined) r["total"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k359(i, e))], i, e, 1029, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k368(i, e))], i, e, 1029, "decimal"));
   if (v !== undefined) r["amountPaid"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k367(i, e))], i, e, 1085, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k376(i, e))], i, e, 1085, "decimal"));
   if (v !== undefined) r["amountDue"] = v;
-  v = norm(array([norm(path(k448, i, e))], k368, false));
+  v = norm(array([norm(path(k459, i, e))], k377, false));
   if (v !== undefined) r["lines"] = v;
   v = norm(lookup(e, "status"));
   if (v !== undefined) r["status"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k456(i, e))], i, e, 1463, "exists"))) ? norm(call(norm(global("fromMillis")), [multiply(norm(k464(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k468)), [norm(k467(i, e))], i, e, 1463, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k477)), [multiply(norm(k476(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
   if (v !== undefined) r["paidAt"] = v;
   return r;
 };
-const k466 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k1))), norm(bind(e, "day", lambda(i, e, k2, undefined, k3))), norm(bind(e, "terms", norm((toBoolean(norm(call(norm(global("exists")), [norm(k8(i, e))], i, e, 209, "exists"))) ? norm(k13(i, e)) : 30)))), norm(bind(e, "status", norm(path(k35, i, e)))), k465(i, e)))(frame(e)));
-return k466;
+const k479 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k3))), norm(bind(e, "day", lambda(i, e, k4, undefined, k7))), norm(bind(e, "terms", norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k13)), [norm(k12(i, e))], i, e, 209, "exists"))) ? norm(k18(i, e)) : 30)))), norm(bind(e, "status", norm(path(k40, i, e)))), k478(i, e)))(frame(e)));
+return k479;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,10 +3,12 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $decimal := function($minor) { $exists($minor) ? $formatNumber($minor / 100, \"0.00\") };\n  $invoiceId := content.invoice.id;\n  $applied := $sum(content.transaction.linked_invoices[invoice_id = $invoiceId].applied_amount);\n  $method := $lookup({\n    \"card\": \"card\", \"bank_transfer\": \"bank-transfer\", \"direct_debit\": \"direct-debit\", \"check\": \"check\", \"cash\": \"cash\"\n  }, content.transaction.payment_method);\n  {\n    \"paymentId\": content.transaction.id,\n    \"invoiceId\": $invoiceId,\n    \"clientId\": content.transaction.customer_id,\n    \"projectId\": content.invoice.subscription_id,\n    \"legalEntityId\": $client.contractingEntityId,\n    \"currency\": content.transaction.currency_code,\n    \"amount\": $decimal($applied > 0 ? $applied : content.transaction.amount),\n    \"paidAt\": $fromMillis(content.transaction.date * 1000),\n    \"method\": $exists($method) ? $method : \"other\",\n    \"reference\": content.transaction.reference_number,\n    \"invoiceStatus\": content.invoice.status = \"paid\" ? \"paid\" : content.invoice.amount_paid > 0 ? \"partially-paid\" : \"issued\",\n    \"invoiceAmountDue\": $decimal(content.invoice.amount_due),\n    \"status\": \"succeeded\"\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, call, compare, divide, equal, field, frame, global, group, lambda, lookup, multiply, norm, path, toBoolean } = R;
+const { bind, builtins, call, compare, divide, equal, field, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
 const k0 = [{"value":"minor"}];
-const k1 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(call(norm(global("formatNumber")), [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
-const k2 = (i, e) => {
+const k1 = builtins["exists"];
+const k2 = builtins["formatNumber"];
+const k3 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k1)), [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k2)), [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
+const k4 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -17,8 +19,8 @@ const k2 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k3 = (i, e) => norm(k2(i, e));
-const k4 = (i, e) => {
+const k5 = (i, e) => norm(k4(i, e));
+const k6 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -29,8 +31,8 @@ const k4 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => {
+const k7 = (i, e) => norm(k6(i, e));
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -41,36 +43,36 @@ const k6 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k7 = (i, e) => norm(k6(i, e));
-const k8 = { steps: [{ run: k3 }, { run: k5 }, { run: k7 }], absolute: false };
-const k9 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k5 }, { run: k7 }, { run: k9 }], absolute: false };
+const k11 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k8, i, e);
+  if (Array.isArray(c)) return path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k8, i, e);
+  if (Array.isArray(c)) return path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k8, i, e);
+  if (Array.isArray(c)) return path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k10 = (i, e) => {
+const k12 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -81,8 +83,8 @@ const k10 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -93,8 +95,8 @@ const k12 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -105,8 +107,8 @@ const k14 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "linked_invoices")) return undefined;
   return v;
 };
-const k15 = (i, e) => norm(k14(i, e));
-const k16 = (i, e) => {
+const k17 = (i, e) => norm(k16(i, e));
+const k18 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -117,24 +119,24 @@ const k16 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice_id")) return undefined;
   return v;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = { steps: [{ run: k17 }], absolute: false };
-const k19 = (i, e) => {
+const k19 = (i, e) => norm(k18(i, e));
+const k20 = { steps: [{ run: k19 }], absolute: false };
+const k21 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k18, i, e);
+  if (Array.isArray(c)) return path(k20, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k20, i, e);
   return c;
 };
-const k20 = (i, e) => equal(norm(k19(i, e)), norm(lookup(e, "invoiceId")));
-const k21 = { run: k20 };
-const k22 = (i, e) => {
+const k22 = (i, e) => equal(norm(k21(i, e)), norm(lookup(e, "invoiceId")));
+const k23 = { run: k22 };
+const k24 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -145,21 +147,22 @@ const k22 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "applied_amount")) return undefined;
   return v;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = { steps: [{ run: k11 }, { run: k13 }, { run: k15, stages: [{ filter: k21 }] }, { run: k23 }], absolute: false };
-const k25 = (i, e) => "card";
-const k26 = (i, e) => "card";
-const k27 = (i, e) => "bank_transfer";
-const k28 = (i, e) => "bank-transfer";
-const k29 = (i, e) => "direct_debit";
-const k30 = (i, e) => "direct-debit";
-const k31 = (i, e) => "check";
-const k32 = (i, e) => "check";
-const k33 = (i, e) => "cash";
-const k34 = (i, e) => "cash";
-const k35 = { pairs: [[k25, k26], [k27, k28], [k29, k30], [k31, k32], [k33, k34]], position: 247 };
-const k36 = (i, e) => {
-  if (Array.isArray(i)) return group(k35, i, e);
+const k25 = (i, e) => norm(k24(i, e));
+const k26 = { steps: [{ run: k13 }, { run: k15 }, { run: k17, stages: [{ filter: k23 }] }, { run: k25 }], absolute: false };
+const k27 = builtins["sum"];
+const k28 = (i, e) => "card";
+const k29 = (i, e) => "card";
+const k30 = (i, e) => "bank_transfer";
+const k31 = (i, e) => "bank-transfer";
+const k32 = (i, e) => "direct_debit";
+const k33 = (i, e) => "direct-debit";
+const k34 = (i, e) => "check";
+const k35 = (i, e) => "check";
+const k36 = (i, e) => "cash";
+const k37 = (i, e) => "cash";
+const k38 = { pairs: [[k28, k29], [k30, k31], [k32, k33], [k34, k35], [k36, k37]], position: 247 };
+const k39 = (i, e) => {
+  if (Array.isArray(i)) return group(k38, i, e);
   const r = {};
   let v;
   v = "card";
@@ -174,7 +177,7 @@ const k36 = (i, e) => {
   if (v !== undefined) r["cash"] = v;
   return r;
 };
-const k37 = (i, e) => {
+const k40 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -185,8 +188,8 @@ const k37 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => {
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -197,8 +200,8 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -209,37 +212,38 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "payment_method")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k38 }, { run: k40 }, { run: k42 }], absolute: false };
-const k44 = (i, e) => {
+const k45 = (i, e) => norm(k44(i, e));
+const k46 = { steps: [{ run: k41 }, { run: k43 }, { run: k45 }], absolute: false };
+const k47 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k46, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k46, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k46, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.payment_method;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "payment_method")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k46, i, e);
   return c;
 };
-const k45 = (i, e) => "paymentId";
-const k46 = (i, e) => {
+const k48 = builtins["lookup"];
+const k49 = (i, e) => "paymentId";
+const k50 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -250,8 +254,8 @@ const k46 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k47 = (i, e) => norm(k46(i, e));
-const k48 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -262,8 +266,8 @@ const k48 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -274,40 +278,40 @@ const k50 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = { steps: [{ run: k47 }, { run: k49 }, { run: k51 }], absolute: false };
-const k53 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k51 }, { run: k53 }, { run: k55 }], absolute: false };
+const k57 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k52, i, e);
+  if (Array.isArray(c)) return path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k52, i, e);
+  if (Array.isArray(c)) return path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k52, i, e);
+  if (Array.isArray(c)) return path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k52, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = (i, e) => "invoiceId";
-const k56 = (i, e) => norm(lookup(e, "invoiceId"));
-const k57 = (i, e) => "clientId";
-const k58 = (i, e) => {
+const k58 = (i, e) => norm(k57(i, e));
+const k59 = (i, e) => "invoiceId";
+const k60 = (i, e) => norm(lookup(e, "invoiceId"));
+const k61 = (i, e) => "clientId";
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -318,8 +322,8 @@ const k58 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = (i, e) => {
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -330,8 +334,8 @@ const k60 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -342,38 +346,38 @@ const k62 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   return v;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = { steps: [{ run: k59 }, { run: k61 }, { run: k63 }], absolute: false };
-const k65 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k63 }, { run: k65 }, { run: k67 }], absolute: false };
+const k69 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k64, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k64, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k64, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.customer_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = (i, e) => "projectId";
-const k68 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = (i, e) => "projectId";
+const k72 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -384,8 +388,8 @@ const k68 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k69 = (i, e) => norm(k68(i, e));
-const k70 = (i, e) => {
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -396,8 +400,8 @@ const k70 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k71 = (i, e) => norm(k70(i, e));
-const k72 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -408,39 +412,39 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = { steps: [{ run: k69 }, { run: k71 }, { run: k73 }], absolute: false };
-const k75 = (i, e) => {
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k73 }, { run: k75 }, { run: k77 }], absolute: false };
+const k79 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.subscription_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k76 = (i, e) => norm(k75(i, e));
-const k77 = (i, e) => "legalEntityId";
-const k78 = (i, e) => norm(global("client"));
-const k79 = (i, e) => {
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = (i, e) => "legalEntityId";
+const k82 = (i, e) => norm(state.ctx.globals.client);
+const k83 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -451,24 +455,24 @@ const k79 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   return v;
 };
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = { steps: [{ run: k78 }, { run: k80 }], absolute: true };
-const k82 = (i, e) => {
-  let c = norm(global("client"));
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k82 }, { run: k84 }], absolute: true };
+const k86 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractingEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k83 = (i, e) => norm(k82(i, e));
-const k84 = (i, e) => "currency";
-const k85 = (i, e) => {
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = (i, e) => "currency";
+const k89 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -479,8 +483,8 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = (i, e) => {
+const k90 = (i, e) => norm(k89(i, e));
+const k91 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -491,8 +495,8 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = (i, e) => {
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -503,38 +507,38 @@ const k89 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k86 }, { run: k88 }, { run: k90 }], absolute: false };
-const k92 = (i, e) => {
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k90 }, { run: k92 }, { run: k94 }], absolute: false };
+const k96 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency_code;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = (i, e) => "amount";
-const k95 = (i, e) => {
+const k97 = (i, e) => norm(k96(i, e));
+const k98 = (i, e) => "amount";
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -545,8 +549,8 @@ const k95 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -557,8 +561,8 @@ const k97 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k98 = (i, e) => norm(k97(i, e));
-const k99 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -569,38 +573,38 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = { steps: [{ run: k96 }, { run: k98 }, { run: k100 }], absolute: false };
-const k102 = (i, e) => {
+const k104 = (i, e) => norm(k103(i, e));
+const k105 = { steps: [{ run: k100 }, { run: k102 }, { run: k104 }], absolute: false };
+const k106 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
   return c;
 };
-const k103 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm((toBoolean(compare(norm(lookup(e, "applied")), 0, ">", 716)) ? norm(lookup(e, "applied")) : norm(k102(i, e))))], i, e, 706, "decimal"));
-const k104 = (i, e) => "paidAt";
-const k105 = (i, e) => {
+const k107 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm((toBoolean(compare(norm(lookup(e, "applied")), 0, ">", 716)) ? norm(lookup(e, "applied")) : norm(k106(i, e))))], i, e, 706, "decimal"));
+const k108 = (i, e) => "paidAt";
+const k109 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -611,8 +615,8 @@ const k105 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k106 = (i, e) => norm(k105(i, e));
-const k107 = (i, e) => {
+const k110 = (i, e) => norm(k109(i, e));
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -623,8 +627,8 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -635,40 +639,42 @@ const k109 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date")) return undefined;
   return v;
 };
-const k110 = (i, e) => norm(k109(i, e));
-const k111 = { steps: [{ run: k106 }, { run: k108 }, { run: k110 }], absolute: false };
-const k112 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k110 }, { run: k112 }, { run: k114 }], absolute: false };
+const k116 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
+  if (Array.isArray(c)) return path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k111, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k113 = (i, e) => norm(call(norm(global("fromMillis")), [multiply(norm(k112(i, e)), 1000, 813)], i, e, 787, "fromMillis"));
-const k114 = (i, e) => "method";
-const k115 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "method"))], i, e, 843, "exists"))) ? norm(lookup(e, "method")) : "other"));
-const k116 = (i, e) => "reference";
-const k117 = (i, e) => {
+const k117 = builtins["fromMillis"];
+const k118 = (i, e) => norm(call(norm((state.ctx.shadows ? global("fromMillis") : k117)), [multiply(norm(k116(i, e)), 1000, 813)], i, e, 787, "fromMillis"));
+const k119 = (i, e) => "method";
+const k120 = builtins["exists"];
+const k121 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k120)), [norm(lookup(e, "method"))], i, e, 843, "exists"))) ? norm(lookup(e, "method")) : "other"));
+const k122 = (i, e) => "reference";
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -679,8 +685,8 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -691,8 +697,8 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = (i, e) => {
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -703,38 +709,38 @@ const k121 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
   return v;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = { steps: [{ run: k118 }, { run: k120 }, { run: k122 }], absolute: false };
-const k124 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = { steps: [{ run: k124 }, { run: k126 }, { run: k128 }], absolute: false };
+const k130 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k123, i, e);
+  if (Array.isArray(c)) return path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k123, i, e);
+  if (Array.isArray(c)) return path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k123, i, e);
+  if (Array.isArray(c)) return path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference_number;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
   return c;
 };
-const k125 = (i, e) => norm(k124(i, e));
-const k126 = (i, e) => "invoiceStatus";
-const k127 = (i, e) => {
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = (i, e) => "invoiceStatus";
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -745,8 +751,8 @@ const k127 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k128 = (i, e) => norm(k127(i, e));
-const k129 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -757,8 +763,8 @@ const k129 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k130 = (i, e) => norm(k129(i, e));
-const k131 = (i, e) => {
+const k136 = (i, e) => norm(k135(i, e));
+const k137 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -769,36 +775,36 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { steps: [{ run: k128 }, { run: k130 }, { run: k132 }], absolute: false };
-const k134 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = { steps: [{ run: k134 }, { run: k136 }, { run: k138 }], absolute: false };
+const k140 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
   return c;
 };
-const k135 = (i, e) => {
+const k141 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -809,8 +815,8 @@ const k135 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k136 = (i, e) => norm(k135(i, e));
-const k137 = (i, e) => {
+const k142 = (i, e) => norm(k141(i, e));
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -821,8 +827,8 @@ const k137 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k138 = (i, e) => norm(k137(i, e));
-const k139 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -833,38 +839,38 @@ const k139 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = { steps: [{ run: k136 }, { run: k138 }, { run: k140 }], absolute: false };
-const k142 = (i, e) => {
+const k146 = (i, e) => norm(k145(i, e));
+const k147 = { steps: [{ run: k142 }, { run: k144 }, { run: k146 }], absolute: false };
+const k148 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k147, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k147, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k147, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k147, i, e);
   return c;
 };
-const k143 = (i, e) => norm((toBoolean(equal(norm(k142(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k134(i, e)), 0, ">", 1021)) ? "partially-paid" : "issued"))));
-const k144 = (i, e) => "invoiceAmountDue";
-const k145 = (i, e) => {
+const k149 = (i, e) => norm((toBoolean(equal(norm(k148(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k140(i, e)), 0, ">", 1021)) ? "partially-paid" : "issued"))));
+const k150 = (i, e) => "invoiceAmountDue";
+const k151 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -875,8 +881,8 @@ const k145 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k146 = (i, e) => norm(k145(i, e));
-const k147 = (i, e) => {
+const k152 = (i, e) => norm(k151(i, e));
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -887,8 +893,8 @@ const k147 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k148 = (i, e) => norm(k147(i, e));
-const k149 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -899,40 +905,40 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = { steps: [{ run: k146 }, { run: k148 }, { run: k150 }], absolute: false };
-const k152 = (i, e) => {
+const k156 = (i, e) => norm(k155(i, e));
+const k157 = { steps: [{ run: k152 }, { run: k154 }, { run: k156 }], absolute: false };
+const k158 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return path(k157, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return path(k157, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return path(k157, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_due;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k157, i, e);
   return c;
 };
-const k153 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k152(i, e))], i, e, 1088, "decimal"));
-const k154 = (i, e) => "status";
-const k155 = (i, e) => "succeeded";
-const k156 = { pairs: [[k45, k54], [k55, k56], [k57, k66], [k67, k76], [k77, k83], [k84, k93], [k94, k103], [k104, k113], [k114, k115], [k116, k125], [k126, k143], [k144, k153], [k154, k155]], position: 412 };
-const k157 = (i, e) => {
+const k159 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k158(i, e))], i, e, 1088, "decimal"));
+const k160 = (i, e) => "status";
+const k161 = (i, e) => "succeeded";
+const k162 = { pairs: [[k49, k58], [k59, k60], [k61, k70], [k71, k80], [k81, k87], [k88, k97], [k98, k107], [k108, k118], [k119, k121], [k122, k131], [k132, k149], [k150, k159], [k160, k161]], position: 412 };
+const k163 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -943,8 +949,8 @@ const k157 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = (i, e) => {
+const k164 = (i, e) => norm(k163(i, e));
+const k165 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -955,8 +961,8 @@ const k159 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k160 = (i, e) => norm(k159(i, e));
-const k161 = (i, e) => {
+const k166 = (i, e) => norm(k165(i, e));
+const k167 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -967,36 +973,36 @@ const k161 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k162 = (i, e) => norm(k161(i, e));
-const k163 = { steps: [{ run: k158 }, { run: k160 }, { run: k162 }], absolute: false };
-const k164 = (i, e) => {
+const k168 = (i, e) => norm(k167(i, e));
+const k169 = { steps: [{ run: k164 }, { run: k166 }, { run: k168 }], absolute: false };
+const k170 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k163, i, e);
+  if (Array.isArray(c)) return path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k163, i, e);
+  if (Array.isArray(c)) return path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k163, i, e);
+  if (Array.isArray(c)) return path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k163, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
   return c;
 };
-const k165 = (i, e) => {
+const k171 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1007,8 +1013,8 @@ const k165 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k166 = (i, e) => norm(k165(i, e));
-const k167 = (i, e) => {
+const k172 = (i, e) => norm(k171(i, e));
+const k173 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1019,8 +1025,8 @@ const k167 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = (i, e) => {
+const k174 = (i, e) => norm(k173(i, e));
+const k175 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1031,36 +1037,36 @@ const k169 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   return v;
 };
-const k170 = (i, e) => norm(k169(i, e));
-const k171 = { steps: [{ run: k166 }, { run: k168 }, { run: k170 }], absolute: false };
-const k172 = (i, e) => {
+const k176 = (i, e) => norm(k175(i, e));
+const k177 = { steps: [{ run: k172 }, { run: k174 }, { run: k176 }], absolute: false };
+const k178 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k171, i, e);
+  if (Array.isArray(c)) return path(k177, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k171, i, e);
+  if (Array.isArray(c)) return path(k177, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k171, i, e);
+  if (Array.isArray(c)) return path(k177, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.customer_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k171, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k177, i, e);
   return c;
 };
-const k173 = (i, e) => {
+const k179 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1071,8 +1077,8 @@ const k173 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k174 = (i, e) => norm(k173(i, e));
-const k175 = (i, e) => {
+const k180 = (i, e) => norm(k179(i, e));
+const k181 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1083,8 +1089,8 @@ const k175 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = (i, e) => {
+const k182 = (i, e) => norm(k181(i, e));
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1095,37 +1101,37 @@ const k177 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   return v;
 };
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = { steps: [{ run: k174 }, { run: k176 }, { run: k178 }], absolute: false };
-const k180 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k180 }, { run: k182 }, { run: k184 }], absolute: false };
+const k186 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.subscription_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k181 = (i, e) => norm(global("client"));
-const k182 = (i, e) => {
+const k187 = (i, e) => norm(state.ctx.globals.client);
+const k188 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1136,22 +1142,22 @@ const k182 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   return v;
 };
-const k183 = (i, e) => norm(k182(i, e));
-const k184 = { steps: [{ run: k181 }, { run: k183 }], absolute: true };
-const k185 = (i, e) => {
-  let c = norm(global("client"));
+const k189 = (i, e) => norm(k188(i, e));
+const k190 = { steps: [{ run: k187 }, { run: k189 }], absolute: true };
+const k191 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k184, i, e);
+  if (Array.isArray(c)) return path(k190, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractingEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k184, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k190, i, e);
   return c;
 };
-const k186 = (i, e) => {
+const k192 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1162,8 +1168,8 @@ const k186 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k187 = (i, e) => norm(k186(i, e));
-const k188 = (i, e) => {
+const k193 = (i, e) => norm(k192(i, e));
+const k194 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1174,8 +1180,8 @@ const k188 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k189 = (i, e) => norm(k188(i, e));
-const k190 = (i, e) => {
+const k195 = (i, e) => norm(k194(i, e));
+const k196 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1186,36 +1192,36 @@ const k190 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   return v;
 };
-const k191 = (i, e) => norm(k190(i, e));
-const k192 = { steps: [{ run: k187 }, { run: k189 }, { run: k191 }], absolute: false };
-const k193 = (i, e) => {
+const k197 = (i, e) => norm(k196(i, e));
+const k198 = { steps: [{ run: k193 }, { run: k195 }, { run: k197 }], absolute: false };
+const k199 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
+  if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
+  if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
+  if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency_code;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
   return c;
 };
-const k194 = (i, e) => {
+const k200 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1226,8 +1232,8 @@ const k194 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k195 = (i, e) => norm(k194(i, e));
-const k196 = (i, e) => {
+const k201 = (i, e) => norm(k200(i, e));
+const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1238,8 +1244,8 @@ const k196 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k197 = (i, e) => norm(k196(i, e));
-const k198 = (i, e) => {
+const k203 = (i, e) => norm(k202(i, e));
+const k204 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1250,36 +1256,36 @@ const k198 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k199 = (i, e) => norm(k198(i, e));
-const k200 = { steps: [{ run: k195 }, { run: k197 }, { run: k199 }], absolute: false };
-const k201 = (i, e) => {
+const k205 = (i, e) => norm(k204(i, e));
+const k206 = { steps: [{ run: k201 }, { run: k203 }, { run: k205 }], absolute: false };
+const k207 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
+  if (Array.isArray(c)) return path(k206, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
+  if (Array.isArray(c)) return path(k206, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
+  if (Array.isArray(c)) return path(k206, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k206, i, e);
   return c;
 };
-const k202 = (i, e) => {
+const k208 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1290,8 +1296,8 @@ const k202 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k203 = (i, e) => norm(k202(i, e));
-const k204 = (i, e) => {
+const k209 = (i, e) => norm(k208(i, e));
+const k210 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1302,8 +1308,8 @@ const k204 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k205 = (i, e) => norm(k204(i, e));
-const k206 = (i, e) => {
+const k211 = (i, e) => norm(k210(i, e));
+const k212 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1314,99 +1320,37 @@ const k206 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date")) return undefined;
   return v;
 };
-const k207 = (i, e) => norm(k206(i, e));
-const k208 = { steps: [{ run: k203 }, { run: k205 }, { run: k207 }], absolute: false };
-const k209 = (i, e) => {
+const k213 = (i, e) => norm(k212(i, e));
+const k214 = { steps: [{ run: k209 }, { run: k211 }, { run: k213 }], absolute: false };
+const k215 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k208, i, e);
+  if (Array.isArray(c)) return path(k214, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k208, i, e);
+  if (Array.isArray(c)) return path(k214, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k208, i, e);
+  if (Array.isArray(c)) return path(k214, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k208, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
   return c;
 };
-const k210 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k211 = (i, e) => norm(k210(i, e));
-const k212 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "transaction");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.transaction;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
-  return v;
-};
-const k213 = (i, e) => norm(k212(i, e));
-const k214 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "reference_number");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference_number;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
-  return v;
-};
-const k215 = (i, e) => norm(k214(i, e));
-const k216 = { steps: [{ run: k211 }, { run: k213 }, { run: k215 }], absolute: false };
-const k217 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.transaction;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference_number;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
-  return c;
-};
+const k216 = builtins["fromMillis"];
+const k217 = builtins["exists"];
 const k218 = (i, e) => {
   const c = i;
   let v, p;
@@ -1423,11 +1367,11 @@ const k220 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
+  if (Array.isArray(c)) return field(c, "transaction");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
+  v = c.transaction;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
 const k221 = (i, e) => norm(k220(i, e));
@@ -1435,11 +1379,11 @@ const k222 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount_paid");
+  if (Array.isArray(c)) return field(c, "reference_number");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_paid;
+  v = c.reference_number;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
   return v;
 };
 const k223 = (i, e) => norm(k222(i, e));
@@ -1457,16 +1401,16 @@ const k225 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k224, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
+  v = c.transaction;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k224, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_paid;
+  v = c.reference_number;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference_number")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
   return c;
@@ -1499,11 +1443,11 @@ const k230 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "status");
+  if (Array.isArray(c)) return field(c, "amount_paid");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
+  v = c.amount_paid;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
 const k231 = (i, e) => norm(k230(i, e));
@@ -1528,9 +1472,9 @@ const k233 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k232, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
+  v = c.amount_paid;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
   return c;
@@ -1563,11 +1507,11 @@ const k238 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount_due");
+  if (Array.isArray(c)) return field(c, "status");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_due;
+  v = c.status;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
 const k239 = (i, e) => norm(k238(i, e));
@@ -1592,47 +1536,111 @@ const k241 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k240, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount_due;
+  v = c.status;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k240, i, e);
   return c;
 };
 const k242 = (i, e) => {
-  if (Array.isArray(i)) return group(k156, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k243 = (i, e) => norm(k242(i, e));
+const k244 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k245 = (i, e) => norm(k244(i, e));
+const k246 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount_due");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount_due;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  return v;
+};
+const k247 = (i, e) => norm(k246(i, e));
+const k248 = { steps: [{ run: k243 }, { run: k245 }, { run: k247 }], absolute: false };
+const k249 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k248, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k248, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k248, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount_due;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k248, i, e);
+  return c;
+};
+const k250 = (i, e) => {
+  if (Array.isArray(i)) return group(k162, i, e);
   const r = {};
   let v;
-  v = norm(k164(i, e));
+  v = norm(k170(i, e));
   if (v !== undefined) r["paymentId"] = v;
   v = norm(lookup(e, "invoiceId"));
   if (v !== undefined) r["invoiceId"] = v;
-  v = norm(k172(i, e));
+  v = norm(k178(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k180(i, e));
+  v = norm(k186(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k185(i, e));
+  v = norm(k191(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k193(i, e));
+  v = norm(k199(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm((toBoolean(compare(norm(lookup(e, "applied")), 0, ">", 716)) ? norm(lookup(e, "applied")) : norm(k201(i, e))))], i, e, 706, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm((toBoolean(compare(norm(lookup(e, "applied")), 0, ">", 716)) ? norm(lookup(e, "applied")) : norm(k207(i, e))))], i, e, 706, "decimal"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(global("fromMillis")), [multiply(norm(k209(i, e)), 1000, 813)], i, e, 787, "fromMillis"));
+  v = norm(call(norm((state.ctx.shadows ? global("fromMillis") : k216)), [multiply(norm(k215(i, e)), 1000, 813)], i, e, 787, "fromMillis"));
   if (v !== undefined) r["paidAt"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "method"))], i, e, 843, "exists"))) ? norm(lookup(e, "method")) : "other"));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k217)), [norm(lookup(e, "method"))], i, e, 843, "exists"))) ? norm(lookup(e, "method")) : "other"));
   if (v !== undefined) r["method"] = v;
-  v = norm(k217(i, e));
+  v = norm(k225(i, e));
   if (v !== undefined) r["reference"] = v;
-  v = norm((toBoolean(equal(norm(k233(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k225(i, e)), 0, ">", 1021)) ? "partially-paid" : "issued"))));
+  v = norm((toBoolean(equal(norm(k241(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k233(i, e)), 0, ">", 1021)) ? "partially-paid" : "issued"))));
   if (v !== undefined) r["invoiceStatus"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k241(i, e))], i, e, 1088, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k249(i, e))], i, e, 1088, "decimal"));
   if (v !== undefined) r["invoiceAmountDue"] = v;
   v = "succeeded";
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k243 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k1))), norm(bind(e, "invoiceId", norm(k9(i, e)))), norm(bind(e, "applied", norm(call(norm(global("sum")), [norm(path(k24, i, e))], i, e, 147, "sum")))), norm(bind(e, "method", norm(call(norm(global("lookup")), [k36(i, e), norm(k44(i, e))], i, e, 246, "lookup")))), k242(i, e)))(frame(e)));
-return k243;
+const k251 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k3))), norm(bind(e, "invoiceId", norm(k11(i, e)))), norm(bind(e, "applied", norm(call(norm((state.ctx.shadows ? global("sum") : k27)), [norm(path(k26, i, e))], i, e, 147, "sum")))), norm(bind(e, "method", norm(call(norm((state.ctx.shadows ? global("lookup") : k48)), [k39(i, e), norm(k47(i, e))], i, e, 246, "lookup")))), k250(i, e)))(frame(e)));
+return k251;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

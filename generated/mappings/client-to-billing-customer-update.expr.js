@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"company\": name,\n  \"first_name\": billingContact.firstName,\n  \"last_name\": billingContact.lastName,\n  \"email\": billingContact.email,\n  \"invoice_notes\": $exists(paymentTermsDays) ? \"Payment due within \" & $string(paymentTermsDays) & \" days of the invoice date.\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "company";
 const k1 = (i, e) => {
   const c = i;
@@ -200,7 +200,8 @@ const k34 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
   return c;
 };
-const k35 = (i, e) => {
+const k35 = builtins["exists"];
+const k36 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -211,24 +212,25 @@ const k35 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = { steps: [{ run: k36 }], absolute: false };
-const k38 = (i, e) => {
+const k37 = (i, e) => norm(k36(i, e));
+const k38 = { steps: [{ run: k37 }], absolute: false };
+const k39 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return path(k38, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k38, i, e);
   return c;
 };
-const k39 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k34(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm(global("string")), [norm(k38(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
-const k40 = { pairs: [[k0, k5], [k6, k13], [k14, k21], [k22, k29], [k30, k39]], position: 1 };
-const k41 = (i, e) => {
+const k40 = builtins["string"];
+const k41 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k35)), [norm(k34(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k40)), [norm(k39(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+const k42 = { pairs: [[k0, k5], [k6, k13], [k14, k21], [k22, k29], [k30, k41]], position: 1 };
+const k43 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -239,22 +241,22 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k42 }], absolute: false };
-const k44 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = { steps: [{ run: k44 }], absolute: false };
+const k46 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k45, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
   return c;
 };
-const k45 = (i, e) => {
+const k47 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -265,8 +267,8 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -277,29 +279,29 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k46 }, { run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k48 }, { run: k50 }], absolute: false };
+const k52 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
   return c;
 };
-const k51 = (i, e) => {
+const k53 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -310,8 +312,8 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = (i, e) => {
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -322,29 +324,29 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k52 }, { run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: false };
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k57 = (i, e) => {
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -355,8 +357,8 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -367,29 +369,29 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k58 }, { run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = { steps: [{ run: k60 }, { run: k62 }], absolute: false };
+const k64 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return path(k63, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return path(k63, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
   return c;
 };
-const k63 = (i, e) => {
+const k65 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -400,65 +402,67 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k66 }], absolute: false };
+const k68 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
   return c;
 };
-const k67 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
+const k69 = builtins["exists"];
 const k70 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  return v;
+};
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k71 = (i, e) => {
-  if (Array.isArray(i)) return group(k40, i, e);
+const k74 = builtins["string"];
+const k75 = (i, e) => {
+  if (Array.isArray(i)) return group(k42, i, e);
   const r = {};
   let v;
-  v = norm(k44(i, e));
+  v = norm(k46(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k50(i, e));
+  v = norm(k52(i, e));
   if (v !== undefined) r["first_name"] = v;
-  v = norm(k56(i, e));
+  v = norm(k58(i, e));
   if (v !== undefined) r["last_name"] = v;
-  v = norm(k62(i, e));
+  v = norm(k64(i, e));
   if (v !== undefined) r["email"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k66(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm(global("string")), [norm(k70(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k69)), [norm(k68(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k74)), [norm(k73(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };
-const k72 = (i, e) => k71(i, e);
-return k72;
+const k76 = (i, e) => k75(i, e);
+return k76;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

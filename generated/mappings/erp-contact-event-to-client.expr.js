@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"clientId\": resourceId,\n  \"name\": $client.name,\n  \"companyNumber\": $client.companyNumber,\n  \"taxNumber\": $client.taxNumber,\n  \"defaultCurrency\": $client.defaultCurrency,\n  \"contractingEntityId\": $client.contractingEntityId,\n  \"billingContact\": $client.billingContact,\n  \"billingAddress\": $client.billingAddress,\n  \"paymentTermsDays\": $client.paymentTermsDays,\n  \"creditLimit\": $client.creditLimit,\n  \"status\": $client.status,\n  \"updatedAt\": eventDateUtc\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { field, global, group, norm, path } = R;
+const { field, group, norm, path, state } = R;
 const k0 = (i, e) => "clientId";
 const k1 = (i, e) => {
   const c = i;
@@ -33,7 +33,7 @@ const k4 = (i, e) => {
 };
 const k5 = (i, e) => norm(k4(i, e));
 const k6 = (i, e) => "name";
-const k7 = (i, e) => norm(global("client"));
+const k7 = (i, e) => norm(state.ctx.globals.client);
 const k8 = (i, e) => {
   const c = i;
   let v, p;
@@ -48,7 +48,7 @@ const k8 = (i, e) => {
 const k9 = (i, e) => norm(k8(i, e));
 const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
 const k11 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k10, i, e);
@@ -62,7 +62,7 @@ const k11 = (i, e) => {
 };
 const k12 = (i, e) => norm(k11(i, e));
 const k13 = (i, e) => "companyNumber";
-const k14 = (i, e) => norm(global("client"));
+const k14 = (i, e) => norm(state.ctx.globals.client);
 const k15 = (i, e) => {
   const c = i;
   let v, p;
@@ -77,7 +77,7 @@ const k15 = (i, e) => {
 const k16 = (i, e) => norm(k15(i, e));
 const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
 const k18 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k17, i, e);
@@ -91,7 +91,7 @@ const k18 = (i, e) => {
 };
 const k19 = (i, e) => norm(k18(i, e));
 const k20 = (i, e) => "taxNumber";
-const k21 = (i, e) => norm(global("client"));
+const k21 = (i, e) => norm(state.ctx.globals.client);
 const k22 = (i, e) => {
   const c = i;
   let v, p;
@@ -106,7 +106,7 @@ const k22 = (i, e) => {
 const k23 = (i, e) => norm(k22(i, e));
 const k24 = { steps: [{ run: k21 }, { run: k23 }], absolute: true };
 const k25 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k24, i, e);
@@ -120,7 +120,7 @@ const k25 = (i, e) => {
 };
 const k26 = (i, e) => norm(k25(i, e));
 const k27 = (i, e) => "defaultCurrency";
-const k28 = (i, e) => norm(global("client"));
+const k28 = (i, e) => norm(state.ctx.globals.client);
 const k29 = (i, e) => {
   const c = i;
   let v, p;
@@ -135,7 +135,7 @@ const k29 = (i, e) => {
 const k30 = (i, e) => norm(k29(i, e));
 const k31 = { steps: [{ run: k28 }, { run: k30 }], absolute: true };
 const k32 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k31, i, e);
@@ -149,7 +149,7 @@ const k32 = (i, e) => {
 };
 const k33 = (i, e) => norm(k32(i, e));
 const k34 = (i, e) => "contractingEntityId";
-const k35 = (i, e) => norm(global("client"));
+const k35 = (i, e) => norm(state.ctx.globals.client);
 const k36 = (i, e) => {
   const c = i;
   let v, p;
@@ -164,7 +164,7 @@ const k36 = (i, e) => {
 const k37 = (i, e) => norm(k36(i, e));
 const k38 = { steps: [{ run: k35 }, { run: k37 }], absolute: true };
 const k39 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k38, i, e);
@@ -178,7 +178,7 @@ const k39 = (i, e) => {
 };
 const k40 = (i, e) => norm(k39(i, e));
 const k41 = (i, e) => "billingContact";
-const k42 = (i, e) => norm(global("client"));
+const k42 = (i, e) => norm(state.ctx.globals.client);
 const k43 = (i, e) => {
   const c = i;
   let v, p;
@@ -193,7 +193,7 @@ const k43 = (i, e) => {
 const k44 = (i, e) => norm(k43(i, e));
 const k45 = { steps: [{ run: k42 }, { run: k44 }], absolute: true };
 const k46 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k45, i, e);
@@ -207,7 +207,7 @@ const k46 = (i, e) => {
 };
 const k47 = (i, e) => norm(k46(i, e));
 const k48 = (i, e) => "billingAddress";
-const k49 = (i, e) => norm(global("client"));
+const k49 = (i, e) => norm(state.ctx.globals.client);
 const k50 = (i, e) => {
   const c = i;
   let v, p;
@@ -222,7 +222,7 @@ const k50 = (i, e) => {
 const k51 = (i, e) => norm(k50(i, e));
 const k52 = { steps: [{ run: k49 }, { run: k51 }], absolute: true };
 const k53 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k52, i, e);
@@ -236,7 +236,7 @@ const k53 = (i, e) => {
 };
 const k54 = (i, e) => norm(k53(i, e));
 const k55 = (i, e) => "paymentTermsDays";
-const k56 = (i, e) => norm(global("client"));
+const k56 = (i, e) => norm(state.ctx.globals.client);
 const k57 = (i, e) => {
   const c = i;
   let v, p;
@@ -251,7 +251,7 @@ const k57 = (i, e) => {
 const k58 = (i, e) => norm(k57(i, e));
 const k59 = { steps: [{ run: k56 }, { run: k58 }], absolute: true };
 const k60 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k59, i, e);
@@ -265,7 +265,7 @@ const k60 = (i, e) => {
 };
 const k61 = (i, e) => norm(k60(i, e));
 const k62 = (i, e) => "creditLimit";
-const k63 = (i, e) => norm(global("client"));
+const k63 = (i, e) => norm(state.ctx.globals.client);
 const k64 = (i, e) => {
   const c = i;
   let v, p;
@@ -280,7 +280,7 @@ const k64 = (i, e) => {
 const k65 = (i, e) => norm(k64(i, e));
 const k66 = { steps: [{ run: k63 }, { run: k65 }], absolute: true };
 const k67 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k66, i, e);
@@ -294,7 +294,7 @@ const k67 = (i, e) => {
 };
 const k68 = (i, e) => norm(k67(i, e));
 const k69 = (i, e) => "status";
-const k70 = (i, e) => norm(global("client"));
+const k70 = (i, e) => norm(state.ctx.globals.client);
 const k71 = (i, e) => {
   const c = i;
   let v, p;
@@ -309,7 +309,7 @@ const k71 = (i, e) => {
 const k72 = (i, e) => norm(k71(i, e));
 const k73 = { steps: [{ run: k70 }, { run: k72 }], absolute: true };
 const k74 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k73, i, e);
@@ -377,7 +377,7 @@ const k86 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k87 = (i, e) => norm(global("client"));
+const k87 = (i, e) => norm(state.ctx.globals.client);
 const k88 = (i, e) => {
   const c = i;
   let v, p;
@@ -392,7 +392,7 @@ const k88 = (i, e) => {
 const k89 = (i, e) => norm(k88(i, e));
 const k90 = { steps: [{ run: k87 }, { run: k89 }], absolute: true };
 const k91 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k90, i, e);
@@ -404,7 +404,7 @@ const k91 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k92 = (i, e) => norm(global("client"));
+const k92 = (i, e) => norm(state.ctx.globals.client);
 const k93 = (i, e) => {
   const c = i;
   let v, p;
@@ -419,7 +419,7 @@ const k93 = (i, e) => {
 const k94 = (i, e) => norm(k93(i, e));
 const k95 = { steps: [{ run: k92 }, { run: k94 }], absolute: true };
 const k96 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k95, i, e);
@@ -431,7 +431,7 @@ const k96 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k97 = (i, e) => norm(global("client"));
+const k97 = (i, e) => norm(state.ctx.globals.client);
 const k98 = (i, e) => {
   const c = i;
   let v, p;
@@ -446,7 +446,7 @@ const k98 = (i, e) => {
 const k99 = (i, e) => norm(k98(i, e));
 const k100 = { steps: [{ run: k97 }, { run: k99 }], absolute: true };
 const k101 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k100, i, e);
@@ -458,7 +458,7 @@ const k101 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k102 = (i, e) => norm(global("client"));
+const k102 = (i, e) => norm(state.ctx.globals.client);
 const k103 = (i, e) => {
   const c = i;
   let v, p;
@@ -473,7 +473,7 @@ const k103 = (i, e) => {
 const k104 = (i, e) => norm(k103(i, e));
 const k105 = { steps: [{ run: k102 }, { run: k104 }], absolute: true };
 const k106 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k105, i, e);
@@ -485,7 +485,7 @@ const k106 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
   return c;
 };
-const k107 = (i, e) => norm(global("client"));
+const k107 = (i, e) => norm(state.ctx.globals.client);
 const k108 = (i, e) => {
   const c = i;
   let v, p;
@@ -500,7 +500,7 @@ const k108 = (i, e) => {
 const k109 = (i, e) => norm(k108(i, e));
 const k110 = { steps: [{ run: k107 }, { run: k109 }], absolute: true };
 const k111 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k110, i, e);
@@ -512,7 +512,7 @@ const k111 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
   return c;
 };
-const k112 = (i, e) => norm(global("client"));
+const k112 = (i, e) => norm(state.ctx.globals.client);
 const k113 = (i, e) => {
   const c = i;
   let v, p;
@@ -527,7 +527,7 @@ const k113 = (i, e) => {
 const k114 = (i, e) => norm(k113(i, e));
 const k115 = { steps: [{ run: k112 }, { run: k114 }], absolute: true };
 const k116 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k115, i, e);
@@ -539,7 +539,7 @@ const k116 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k117 = (i, e) => norm(global("client"));
+const k117 = (i, e) => norm(state.ctx.globals.client);
 const k118 = (i, e) => {
   const c = i;
   let v, p;
@@ -554,7 +554,7 @@ const k118 = (i, e) => {
 const k119 = (i, e) => norm(k118(i, e));
 const k120 = { steps: [{ run: k117 }, { run: k119 }], absolute: true };
 const k121 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k120, i, e);
@@ -566,7 +566,7 @@ const k121 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
   return c;
 };
-const k122 = (i, e) => norm(global("client"));
+const k122 = (i, e) => norm(state.ctx.globals.client);
 const k123 = (i, e) => {
   const c = i;
   let v, p;
@@ -581,7 +581,7 @@ const k123 = (i, e) => {
 const k124 = (i, e) => norm(k123(i, e));
 const k125 = { steps: [{ run: k122 }, { run: k124 }], absolute: true };
 const k126 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k125, i, e);
@@ -593,7 +593,7 @@ const k126 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k127 = (i, e) => norm(global("client"));
+const k127 = (i, e) => norm(state.ctx.globals.client);
 const k128 = (i, e) => {
   const c = i;
   let v, p;
@@ -608,7 +608,7 @@ const k128 = (i, e) => {
 const k129 = (i, e) => norm(k128(i, e));
 const k130 = { steps: [{ run: k127 }, { run: k129 }], absolute: true };
 const k131 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k130, i, e);
@@ -620,7 +620,7 @@ const k131 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
   return c;
 };
-const k132 = (i, e) => norm(global("client"));
+const k132 = (i, e) => norm(state.ctx.globals.client);
 const k133 = (i, e) => {
   const c = i;
   let v, p;
@@ -635,7 +635,7 @@ const k133 = (i, e) => {
 const k134 = (i, e) => norm(k133(i, e));
 const k135 = { steps: [{ run: k132 }, { run: k134 }], absolute: true };
 const k136 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k135, i, e);

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"amount\": $round(($number(amount) - ($exists(taxAmount) ? $number(taxAmount) : 0)) * 100),\n  \"description\": $substring(\"Expense \" & expenseDate & \" · \" & category & \": \" & description & \" [expense \" & expenseId & \"]\", 0, 250)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, frame, global, group, multiply, norm, path, subtract, toBoolean } = R;
+const { builtins, call, concat, field, global, group, multiply, norm, path, state, subtract, toBoolean } = R;
 const k0 = (i, e) => "amount";
 const k1 = (i, e) => {
   const c = i;
@@ -31,7 +31,8 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => {
+const k5 = builtins["number"];
+const k6 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -42,22 +43,23 @@ const k5 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k6 = (i, e) => norm(k5(i, e));
-const k7 = { steps: [{ run: k6 }], absolute: false };
-const k8 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k7, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
-  return c;
-};
+const k7 = (i, e) => norm(k6(i, e));
+const k8 = { steps: [{ run: k7 }], absolute: false };
 const k9 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k8, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
+  return c;
+};
+const k10 = builtins["exists"];
+const k11 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -68,24 +70,26 @@ const k9 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k10 = (i, e) => norm(k9(i, e));
-const k11 = { steps: [{ run: k10 }], absolute: false };
-const k12 = (i, e) => {
+const k12 = (i, e) => norm(k11(i, e));
+const k13 = { steps: [{ run: k12 }], absolute: false };
+const k14 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return path(k13, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
   return c;
 };
-const k13 = (i, e) => norm(call(norm(global("round")), [multiply(norm(((e) => (subtract(norm(call(norm(global("number")), [norm(k4(i, e))], i, e, 30, "number")), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k8(i, e))], i, e, 49, "exists"))) ? norm(call(norm(global("number")), [norm(k12(i, e))], i, e, 70, "number")) : 0))))(frame(e))), 39)))(frame(e))), 100, 88)], i, e, 21, "round"));
-const k14 = (i, e) => "description";
-const k15 = (i, e) => {
+const k15 = builtins["number"];
+const k16 = builtins["round"];
+const k17 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k16)), [multiply(norm((subtract(norm(call(norm((state.ctx.shadows ? global("number") : k5)), [norm(k4(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k10)), [norm(k9(i, e))], i, e, 49, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("number") : k15)), [norm(k14(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
+const k18 = (i, e) => "description";
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -94,32 +98,6 @@ const k15 = (i, e) => {
   v = c.expenseDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
-  return v;
-};
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k16 }], absolute: false };
-const k18 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
-  return c;
-};
-const k19 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "category");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.category;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
 const k20 = (i, e) => norm(k19(i, e));
@@ -130,172 +108,14 @@ const k22 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.category;
+  v = c.expenseDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
   return c;
 };
 const k23 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
-  return c;
-};
-const k27 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "expenseId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
-  return v;
-};
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
-const k30 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
-  return c;
-};
-const k31 = (i, e) => norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k18(i, e))), " · "), norm(k22(i, e))), ": "), norm(k26(i, e))), " [expense "), norm(k30(i, e))), "]"), 0, 250], i, e, 123, "substring"));
-const k32 = { pairs: [[k0, k13], [k14, k31]], position: 1 };
-const k33 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k34 }], absolute: false };
-const k36 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
-  return c;
-};
-const k37 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = { steps: [{ run: k38 }], absolute: false };
-const k40 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k39, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
-  return c;
-};
-const k41 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k42 }], absolute: false };
-const k44 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
-  return c;
-};
-const k45 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "expenseDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
-  return v;
-};
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
-  return c;
-};
-const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -306,22 +126,22 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k53 = (i, e) => {
+const k27 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -332,22 +152,22 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = { steps: [{ run: k28 }], absolute: false };
+const k30 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k29, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
   return c;
 };
-const k57 = (i, e) => {
+const k31 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -358,33 +178,223 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k58 }], absolute: false };
-const k60 = (i, e) => {
+const k32 = (i, e) => norm(k31(i, e));
+const k33 = { steps: [{ run: k32 }], absolute: false };
+const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return path(k33, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
   return c;
 };
+const k35 = builtins["substring"];
+const k36 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k35)), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k22(i, e))), " · "), norm(k26(i, e))), ": "), norm(k30(i, e))), " [expense "), norm(k34(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+const k37 = { pairs: [[k0, k17], [k18, k36]], position: 1 };
+const k38 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k40, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
+  return c;
+};
+const k42 = builtins["number"];
+const k43 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = { steps: [{ run: k44 }], absolute: false };
+const k46 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k45, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
+  return c;
+};
+const k47 = builtins["exists"];
+const k48 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k49 = (i, e) => norm(k48(i, e));
+const k50 = { steps: [{ run: k49 }], absolute: false };
+const k51 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k50, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
+  return c;
+};
+const k52 = builtins["number"];
+const k53 = builtins["round"];
+const k54 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "expenseDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
+  return v;
+};
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k56, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
+  return c;
+};
+const k58 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "category");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.category;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
+  return v;
+};
+const k59 = (i, e) => norm(k58(i, e));
+const k60 = { steps: [{ run: k59 }], absolute: false };
 const k61 = (i, e) => {
-  if (Array.isArray(i)) return group(k32, i, e);
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k60, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.category;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k60, i, e);
+  return c;
+};
+const k62 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "description");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  return v;
+};
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = { steps: [{ run: k63 }], absolute: false };
+const k65 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k64, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
+  return c;
+};
+const k66 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "expenseId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
+  return v;
+};
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k67 }], absolute: false };
+const k69 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k68, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
+  return c;
+};
+const k70 = builtins["substring"];
+const k71 = (i, e) => {
+  if (Array.isArray(i)) return group(k37, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("round")), [multiply(norm(((e) => (subtract(norm(call(norm(global("number")), [norm(k36(i, e))], i, e, 30, "number")), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k40(i, e))], i, e, 49, "exists"))) ? norm(call(norm(global("number")), [norm(k44(i, e))], i, e, 70, "number")) : 0))))(frame(e))), 39)))(frame(e))), 100, 88)], i, e, 21, "round"));
+  v = norm(call(norm((state.ctx.shadows ? global("round") : k53)), [multiply(norm((subtract(norm(call(norm((state.ctx.shadows ? global("number") : k42)), [norm(k41(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k47)), [norm(k46(i, e))], i, e, 49, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("number") : k52)), [norm(k51(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k48(i, e))), " · "), norm(k52(i, e))), ": "), norm(k56(i, e))), " [expense "), norm(k60(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k70)), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k57(i, e))), " · "), norm(k61(i, e))), ": "), norm(k65(i, e))), " [expense "), norm(k69(i, e))), "]"), 0, 250], i, e, 123, "substring"));
   if (v !== undefined) r["description"] = v;
   return r;
 };
-const k62 = (i, e) => k61(i, e);
-return k62;
+const k72 = (i, e) => k71(i, e);
+return k72;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

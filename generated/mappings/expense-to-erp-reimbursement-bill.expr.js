@@ -3,20 +3,20 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Invoices\": [{\n    \"Type\": \"ACCPAY\",\n    \"Contact\": { \"ContactID\": $claimant },\n    \"Date\": expenseDate,\n    \"Reference\": \"Expense claim \" & expenseId,\n    \"CurrencyCode\": currency,\n    \"LineAmountTypes\": \"Inclusive\",\n    \"Status\": \"AUTHORISED\",\n    \"LineItems\": [{\n      \"Description\": category & \": \" & description,\n      \"Quantity\": \"1\",\n      \"UnitAmount\": amount,\n      \"TaxAmount\": taxAmount,\n      \"AccountCode\": $legalEntity.ledgerAccounts.reimbursableExpenses,\n      \"Tracking\": [{ \"TrackingCategoryID\": $legalEntity.projectTrackingCategoryId, \"TrackingOptionID\": $erpProject }]\n    }]\n  }]\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { array, concat, field, global, group, norm, path } = R;
+const { array, concat, field, group, norm, path, state } = R;
 const k0 = (i, e) => "Invoices";
 const k1 = [false];
 const k2 = (i, e) => "Type";
 const k3 = (i, e) => "ACCPAY";
 const k4 = (i, e) => "Contact";
 const k5 = (i, e) => "ContactID";
-const k6 = (i, e) => norm(global("claimant"));
+const k6 = (i, e) => norm(state.ctx.globals.claimant);
 const k7 = { pairs: [[k5, k6]], position: 57 };
 const k8 = (i, e) => {
   if (Array.isArray(i)) return group(k7, i, e);
   const r = {};
   let v;
-  v = norm(global("claimant"));
+  v = norm(state.ctx.globals.claimant);
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
@@ -224,7 +224,7 @@ const k56 = (i, e) => {
 };
 const k57 = (i, e) => norm(k56(i, e));
 const k58 = (i, e) => "AccountCode";
-const k59 = (i, e) => norm(global("legalEntity"));
+const k59 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k60 = (i, e) => {
   const c = i;
   let v, p;
@@ -251,7 +251,7 @@ const k62 = (i, e) => {
 const k63 = (i, e) => norm(k62(i, e));
 const k64 = { steps: [{ run: k59 }, { run: k61 }, { run: k63 }], absolute: true };
 const k65 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k64, i, e);
@@ -274,7 +274,7 @@ const k66 = (i, e) => norm(k65(i, e));
 const k67 = (i, e) => "Tracking";
 const k68 = [false];
 const k69 = (i, e) => "TrackingCategoryID";
-const k70 = (i, e) => norm(global("legalEntity"));
+const k70 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k71 = (i, e) => {
   const c = i;
   let v, p;
@@ -289,7 +289,7 @@ const k71 = (i, e) => {
 const k72 = (i, e) => norm(k71(i, e));
 const k73 = { steps: [{ run: k70 }, { run: k72 }], absolute: true };
 const k74 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k73, i, e);
@@ -303,9 +303,9 @@ const k74 = (i, e) => {
 };
 const k75 = (i, e) => norm(k74(i, e));
 const k76 = (i, e) => "TrackingOptionID";
-const k77 = (i, e) => norm(global("erpProject"));
+const k77 = (i, e) => norm(state.ctx.globals.erpProject);
 const k78 = { pairs: [[k69, k75], [k76, k77]], position: 494 };
-const k79 = (i, e) => norm(global("legalEntity"));
+const k79 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k80 = (i, e) => {
   const c = i;
   let v, p;
@@ -320,7 +320,7 @@ const k80 = (i, e) => {
 const k81 = (i, e) => norm(k80(i, e));
 const k82 = { steps: [{ run: k79 }, { run: k81 }], absolute: true };
 const k83 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k82, i, e);
@@ -338,7 +338,7 @@ const k84 = (i, e) => {
   let v;
   v = norm(k83(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -448,7 +448,7 @@ const k102 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
   return c;
 };
-const k103 = (i, e) => norm(global("legalEntity"));
+const k103 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k104 = (i, e) => {
   const c = i;
   let v, p;
@@ -475,7 +475,7 @@ const k106 = (i, e) => {
 const k107 = (i, e) => norm(k106(i, e));
 const k108 = { steps: [{ run: k103 }, { run: k105 }, { run: k107 }], absolute: true };
 const k109 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k108, i, e);
@@ -496,7 +496,7 @@ const k109 = (i, e) => {
 };
 const k110 = [false];
 const k111 = (i, e) => "TrackingCategoryID";
-const k112 = (i, e) => norm(global("legalEntity"));
+const k112 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k113 = (i, e) => {
   const c = i;
   let v, p;
@@ -511,7 +511,7 @@ const k113 = (i, e) => {
 const k114 = (i, e) => norm(k113(i, e));
 const k115 = { steps: [{ run: k112 }, { run: k114 }], absolute: true };
 const k116 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k115, i, e);
@@ -525,9 +525,9 @@ const k116 = (i, e) => {
 };
 const k117 = (i, e) => norm(k116(i, e));
 const k118 = (i, e) => "TrackingOptionID";
-const k119 = (i, e) => norm(global("erpProject"));
+const k119 = (i, e) => norm(state.ctx.globals.erpProject);
 const k120 = { pairs: [[k111, k117], [k118, k119]], position: 494 };
-const k121 = (i, e) => norm(global("legalEntity"));
+const k121 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k122 = (i, e) => {
   const c = i;
   let v, p;
@@ -542,7 +542,7 @@ const k122 = (i, e) => {
 const k123 = (i, e) => norm(k122(i, e));
 const k124 = { steps: [{ run: k121 }, { run: k123 }], absolute: true };
 const k125 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k124, i, e);
@@ -560,7 +560,7 @@ const k126 = (i, e) => {
   let v;
   v = norm(k125(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -585,13 +585,13 @@ const k127 = (i, e) => {
 const k128 = (i, e) => norm(array([k127(i, e)], k33, false));
 const k129 = { pairs: [[k2, k3], [k4, k9], [k10, k15], [k16, k21], [k22, k27], [k28, k29], [k30, k31], [k32, k128]], position: 18 };
 const k130 = (i, e) => "ContactID";
-const k131 = (i, e) => norm(global("claimant"));
+const k131 = (i, e) => norm(state.ctx.globals.claimant);
 const k132 = { pairs: [[k130, k131]], position: 57 };
 const k133 = (i, e) => {
   if (Array.isArray(i)) return group(k132, i, e);
   const r = {};
   let v;
-  v = norm(global("claimant"));
+  v = norm(state.ctx.globals.claimant);
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
@@ -787,7 +787,7 @@ const k169 = (i, e) => {
 };
 const k170 = (i, e) => norm(k169(i, e));
 const k171 = (i, e) => "AccountCode";
-const k172 = (i, e) => norm(global("legalEntity"));
+const k172 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k173 = (i, e) => {
   const c = i;
   let v, p;
@@ -814,7 +814,7 @@ const k175 = (i, e) => {
 const k176 = (i, e) => norm(k175(i, e));
 const k177 = { steps: [{ run: k172 }, { run: k174 }, { run: k176 }], absolute: true };
 const k178 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k177, i, e);
@@ -837,7 +837,7 @@ const k179 = (i, e) => norm(k178(i, e));
 const k180 = (i, e) => "Tracking";
 const k181 = [false];
 const k182 = (i, e) => "TrackingCategoryID";
-const k183 = (i, e) => norm(global("legalEntity"));
+const k183 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k184 = (i, e) => {
   const c = i;
   let v, p;
@@ -852,7 +852,7 @@ const k184 = (i, e) => {
 const k185 = (i, e) => norm(k184(i, e));
 const k186 = { steps: [{ run: k183 }, { run: k185 }], absolute: true };
 const k187 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k186, i, e);
@@ -866,9 +866,9 @@ const k187 = (i, e) => {
 };
 const k188 = (i, e) => norm(k187(i, e));
 const k189 = (i, e) => "TrackingOptionID";
-const k190 = (i, e) => norm(global("erpProject"));
+const k190 = (i, e) => norm(state.ctx.globals.erpProject);
 const k191 = { pairs: [[k182, k188], [k189, k190]], position: 494 };
-const k192 = (i, e) => norm(global("legalEntity"));
+const k192 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k193 = (i, e) => {
   const c = i;
   let v, p;
@@ -883,7 +883,7 @@ const k193 = (i, e) => {
 const k194 = (i, e) => norm(k193(i, e));
 const k195 = { steps: [{ run: k192 }, { run: k194 }], absolute: true };
 const k196 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k195, i, e);
@@ -901,7 +901,7 @@ const k197 = (i, e) => {
   let v;
   v = norm(k196(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -1011,7 +1011,7 @@ const k215 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
   return c;
 };
-const k216 = (i, e) => norm(global("legalEntity"));
+const k216 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k217 = (i, e) => {
   const c = i;
   let v, p;
@@ -1038,7 +1038,7 @@ const k219 = (i, e) => {
 const k220 = (i, e) => norm(k219(i, e));
 const k221 = { steps: [{ run: k216 }, { run: k218 }, { run: k220 }], absolute: true };
 const k222 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k221, i, e);
@@ -1059,7 +1059,7 @@ const k222 = (i, e) => {
 };
 const k223 = [false];
 const k224 = (i, e) => "TrackingCategoryID";
-const k225 = (i, e) => norm(global("legalEntity"));
+const k225 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k226 = (i, e) => {
   const c = i;
   let v, p;
@@ -1074,7 +1074,7 @@ const k226 = (i, e) => {
 const k227 = (i, e) => norm(k226(i, e));
 const k228 = { steps: [{ run: k225 }, { run: k227 }], absolute: true };
 const k229 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k228, i, e);
@@ -1088,9 +1088,9 @@ const k229 = (i, e) => {
 };
 const k230 = (i, e) => norm(k229(i, e));
 const k231 = (i, e) => "TrackingOptionID";
-const k232 = (i, e) => norm(global("erpProject"));
+const k232 = (i, e) => norm(state.ctx.globals.erpProject);
 const k233 = { pairs: [[k224, k230], [k231, k232]], position: 494 };
-const k234 = (i, e) => norm(global("legalEntity"));
+const k234 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k235 = (i, e) => {
   const c = i;
   let v, p;
@@ -1105,7 +1105,7 @@ const k235 = (i, e) => {
 const k236 = (i, e) => norm(k235(i, e));
 const k237 = { steps: [{ run: k234 }, { run: k236 }], absolute: true };
 const k238 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k237, i, e);
@@ -1123,7 +1123,7 @@ const k239 = (i, e) => {
   let v;
   v = norm(k238(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -1174,13 +1174,13 @@ const k245 = (i, e) => "Type";
 const k246 = (i, e) => "ACCPAY";
 const k247 = (i, e) => "Contact";
 const k248 = (i, e) => "ContactID";
-const k249 = (i, e) => norm(global("claimant"));
+const k249 = (i, e) => norm(state.ctx.globals.claimant);
 const k250 = { pairs: [[k248, k249]], position: 57 };
 const k251 = (i, e) => {
   if (Array.isArray(i)) return group(k250, i, e);
   const r = {};
   let v;
-  v = norm(global("claimant"));
+  v = norm(state.ctx.globals.claimant);
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
@@ -1388,7 +1388,7 @@ const k299 = (i, e) => {
 };
 const k300 = (i, e) => norm(k299(i, e));
 const k301 = (i, e) => "AccountCode";
-const k302 = (i, e) => norm(global("legalEntity"));
+const k302 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k303 = (i, e) => {
   const c = i;
   let v, p;
@@ -1415,7 +1415,7 @@ const k305 = (i, e) => {
 const k306 = (i, e) => norm(k305(i, e));
 const k307 = { steps: [{ run: k302 }, { run: k304 }, { run: k306 }], absolute: true };
 const k308 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k307, i, e);
@@ -1438,7 +1438,7 @@ const k309 = (i, e) => norm(k308(i, e));
 const k310 = (i, e) => "Tracking";
 const k311 = [false];
 const k312 = (i, e) => "TrackingCategoryID";
-const k313 = (i, e) => norm(global("legalEntity"));
+const k313 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k314 = (i, e) => {
   const c = i;
   let v, p;
@@ -1453,7 +1453,7 @@ const k314 = (i, e) => {
 const k315 = (i, e) => norm(k314(i, e));
 const k316 = { steps: [{ run: k313 }, { run: k315 }], absolute: true };
 const k317 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k316, i, e);
@@ -1467,9 +1467,9 @@ const k317 = (i, e) => {
 };
 const k318 = (i, e) => norm(k317(i, e));
 const k319 = (i, e) => "TrackingOptionID";
-const k320 = (i, e) => norm(global("erpProject"));
+const k320 = (i, e) => norm(state.ctx.globals.erpProject);
 const k321 = { pairs: [[k312, k318], [k319, k320]], position: 494 };
-const k322 = (i, e) => norm(global("legalEntity"));
+const k322 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k323 = (i, e) => {
   const c = i;
   let v, p;
@@ -1484,7 +1484,7 @@ const k323 = (i, e) => {
 const k324 = (i, e) => norm(k323(i, e));
 const k325 = { steps: [{ run: k322 }, { run: k324 }], absolute: true };
 const k326 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k325, i, e);
@@ -1502,7 +1502,7 @@ const k327 = (i, e) => {
   let v;
   v = norm(k326(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -1612,7 +1612,7 @@ const k345 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k344, i, e);
   return c;
 };
-const k346 = (i, e) => norm(global("legalEntity"));
+const k346 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k347 = (i, e) => {
   const c = i;
   let v, p;
@@ -1639,7 +1639,7 @@ const k349 = (i, e) => {
 const k350 = (i, e) => norm(k349(i, e));
 const k351 = { steps: [{ run: k346 }, { run: k348 }, { run: k350 }], absolute: true };
 const k352 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k351, i, e);
@@ -1660,7 +1660,7 @@ const k352 = (i, e) => {
 };
 const k353 = [false];
 const k354 = (i, e) => "TrackingCategoryID";
-const k355 = (i, e) => norm(global("legalEntity"));
+const k355 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k356 = (i, e) => {
   const c = i;
   let v, p;
@@ -1675,7 +1675,7 @@ const k356 = (i, e) => {
 const k357 = (i, e) => norm(k356(i, e));
 const k358 = { steps: [{ run: k355 }, { run: k357 }], absolute: true };
 const k359 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k358, i, e);
@@ -1689,9 +1689,9 @@ const k359 = (i, e) => {
 };
 const k360 = (i, e) => norm(k359(i, e));
 const k361 = (i, e) => "TrackingOptionID";
-const k362 = (i, e) => norm(global("erpProject"));
+const k362 = (i, e) => norm(state.ctx.globals.erpProject);
 const k363 = { pairs: [[k354, k360], [k361, k362]], position: 494 };
-const k364 = (i, e) => norm(global("legalEntity"));
+const k364 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k365 = (i, e) => {
   const c = i;
   let v, p;
@@ -1706,7 +1706,7 @@ const k365 = (i, e) => {
 const k366 = (i, e) => norm(k365(i, e));
 const k367 = { steps: [{ run: k364 }, { run: k366 }], absolute: true };
 const k368 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k367, i, e);
@@ -1724,7 +1724,7 @@ const k369 = (i, e) => {
   let v;
   v = norm(k368(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -1749,13 +1749,13 @@ const k370 = (i, e) => {
 const k371 = (i, e) => norm(array([k370(i, e)], k276, false));
 const k372 = { pairs: [[k245, k246], [k247, k252], [k253, k258], [k259, k264], [k265, k270], [k271, k272], [k273, k274], [k275, k371]], position: 18 };
 const k373 = (i, e) => "ContactID";
-const k374 = (i, e) => norm(global("claimant"));
+const k374 = (i, e) => norm(state.ctx.globals.claimant);
 const k375 = { pairs: [[k373, k374]], position: 57 };
 const k376 = (i, e) => {
   if (Array.isArray(i)) return group(k375, i, e);
   const r = {};
   let v;
-  v = norm(global("claimant"));
+  v = norm(state.ctx.globals.claimant);
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
@@ -1951,7 +1951,7 @@ const k412 = (i, e) => {
 };
 const k413 = (i, e) => norm(k412(i, e));
 const k414 = (i, e) => "AccountCode";
-const k415 = (i, e) => norm(global("legalEntity"));
+const k415 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k416 = (i, e) => {
   const c = i;
   let v, p;
@@ -1978,7 +1978,7 @@ const k418 = (i, e) => {
 const k419 = (i, e) => norm(k418(i, e));
 const k420 = { steps: [{ run: k415 }, { run: k417 }, { run: k419 }], absolute: true };
 const k421 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k420, i, e);
@@ -2001,7 +2001,7 @@ const k422 = (i, e) => norm(k421(i, e));
 const k423 = (i, e) => "Tracking";
 const k424 = [false];
 const k425 = (i, e) => "TrackingCategoryID";
-const k426 = (i, e) => norm(global("legalEntity"));
+const k426 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k427 = (i, e) => {
   const c = i;
   let v, p;
@@ -2016,7 +2016,7 @@ const k427 = (i, e) => {
 const k428 = (i, e) => norm(k427(i, e));
 const k429 = { steps: [{ run: k426 }, { run: k428 }], absolute: true };
 const k430 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k429, i, e);
@@ -2030,9 +2030,9 @@ const k430 = (i, e) => {
 };
 const k431 = (i, e) => norm(k430(i, e));
 const k432 = (i, e) => "TrackingOptionID";
-const k433 = (i, e) => norm(global("erpProject"));
+const k433 = (i, e) => norm(state.ctx.globals.erpProject);
 const k434 = { pairs: [[k425, k431], [k432, k433]], position: 494 };
-const k435 = (i, e) => norm(global("legalEntity"));
+const k435 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k436 = (i, e) => {
   const c = i;
   let v, p;
@@ -2047,7 +2047,7 @@ const k436 = (i, e) => {
 const k437 = (i, e) => norm(k436(i, e));
 const k438 = { steps: [{ run: k435 }, { run: k437 }], absolute: true };
 const k439 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k438, i, e);
@@ -2065,7 +2065,7 @@ const k440 = (i, e) => {
   let v;
   v = norm(k439(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -2175,7 +2175,7 @@ const k458 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k457, i, e);
   return c;
 };
-const k459 = (i, e) => norm(global("legalEntity"));
+const k459 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k460 = (i, e) => {
   const c = i;
   let v, p;
@@ -2202,7 +2202,7 @@ const k462 = (i, e) => {
 const k463 = (i, e) => norm(k462(i, e));
 const k464 = { steps: [{ run: k459 }, { run: k461 }, { run: k463 }], absolute: true };
 const k465 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k464, i, e);
@@ -2223,7 +2223,7 @@ const k465 = (i, e) => {
 };
 const k466 = [false];
 const k467 = (i, e) => "TrackingCategoryID";
-const k468 = (i, e) => norm(global("legalEntity"));
+const k468 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k469 = (i, e) => {
   const c = i;
   let v, p;
@@ -2238,7 +2238,7 @@ const k469 = (i, e) => {
 const k470 = (i, e) => norm(k469(i, e));
 const k471 = { steps: [{ run: k468 }, { run: k470 }], absolute: true };
 const k472 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k471, i, e);
@@ -2252,9 +2252,9 @@ const k472 = (i, e) => {
 };
 const k473 = (i, e) => norm(k472(i, e));
 const k474 = (i, e) => "TrackingOptionID";
-const k475 = (i, e) => norm(global("erpProject"));
+const k475 = (i, e) => norm(state.ctx.globals.erpProject);
 const k476 = { pairs: [[k467, k473], [k474, k475]], position: 494 };
-const k477 = (i, e) => norm(global("legalEntity"));
+const k477 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k478 = (i, e) => {
   const c = i;
   let v, p;
@@ -2269,7 +2269,7 @@ const k478 = (i, e) => {
 const k479 = (i, e) => norm(k478(i, e));
 const k480 = { steps: [{ run: k477 }, { run: k479 }], absolute: true };
 const k481 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k480, i, e);
@@ -2287,7 +2287,7 @@ const k482 = (i, e) => {
   let v;
   v = norm(k481(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };

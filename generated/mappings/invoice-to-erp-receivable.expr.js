@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Invoices\": [{\n    \"Type\": \"ACCREC\",\n    \"Contact\": { \"ContactID\": clientId },\n    \"Date\": issueDate,\n    \"DueDate\": dueDate,\n    \"InvoiceNumber\": invoiceId,\n    \"Reference\": poNumber,\n    \"CurrencyCode\": currency,\n    \"LineAmountTypes\": \"Exclusive\",\n    \"Status\": status = \"voided\" ? \"VOIDED\" : \"AUTHORISED\",\n    \"LineItems\": [lines.{\n      \"Description\": description,\n      \"Quantity\": \"1\",\n      \"UnitAmount\": amount,\n      \"TaxAmount\": taxAmount,\n      \"AccountCode\": $legalEntity.ledgerAccounts.unbilledRevenue,\n      \"Tracking\": $exists($erpProject)\n        ? [{ \"TrackingCategoryID\": $legalEntity.projectTrackingCategoryId, \"TrackingOptionID\": $erpProject }]\n    }]\n  }]\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { array, call, equal, field, global, group, norm, path, toBoolean } = R;
+const { array, builtins, call, equal, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "Invoices";
 const k1 = [false];
 const k2 = (i, e) => "Type";
@@ -344,7 +344,7 @@ const k78 = (i, e) => {
 };
 const k79 = (i, e) => norm(k78(i, e));
 const k80 = (i, e) => "AccountCode";
-const k81 = (i, e) => norm(global("legalEntity"));
+const k81 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k82 = (i, e) => {
   const c = i;
   let v, p;
@@ -371,7 +371,7 @@ const k84 = (i, e) => {
 const k85 = (i, e) => norm(k84(i, e));
 const k86 = { steps: [{ run: k81 }, { run: k83 }, { run: k85 }], absolute: true };
 const k87 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k86, i, e);
@@ -392,10 +392,11 @@ const k87 = (i, e) => {
 };
 const k88 = (i, e) => norm(k87(i, e));
 const k89 = (i, e) => "Tracking";
-const k90 = [false];
-const k91 = (i, e) => "TrackingCategoryID";
-const k92 = (i, e) => norm(global("legalEntity"));
-const k93 = (i, e) => {
+const k90 = builtins["exists"];
+const k91 = [false];
+const k92 = (i, e) => "TrackingCategoryID";
+const k93 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -406,27 +407,27 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k92 }, { run: k94 }], absolute: true };
-const k96 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k93 }, { run: k95 }], absolute: true };
+const k97 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k97 = (i, e) => norm(k96(i, e));
-const k98 = (i, e) => "TrackingOptionID";
-const k99 = (i, e) => norm(global("erpProject"));
-const k100 = { pairs: [[k91, k97], [k98, k99]], position: 572 };
-const k101 = (i, e) => norm(global("legalEntity"));
-const k102 = (i, e) => {
+const k98 = (i, e) => norm(k97(i, e));
+const k99 = (i, e) => "TrackingOptionID";
+const k100 = (i, e) => norm(state.ctx.globals.erpProject);
+const k101 = { pairs: [[k92, k98], [k99, k100]], position: 572 };
+const k102 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k103 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -437,34 +438,34 @@ const k102 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k103 = (i, e) => norm(k102(i, e));
-const k104 = { steps: [{ run: k101 }, { run: k103 }], absolute: true };
-const k105 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k104, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
-  return c;
-};
+const k104 = (i, e) => norm(k103(i, e));
+const k105 = { steps: [{ run: k102 }, { run: k104 }], absolute: true };
 const k106 = (i, e) => {
-  if (Array.isArray(i)) return group(k100, i, e);
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k105, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  return c;
+};
+const k107 = (i, e) => {
+  if (Array.isArray(i)) return group(k101, i, e);
   const r = {};
   let v;
-  v = norm(k105(i, e));
+  v = norm(k106(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k107 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k106(i, e)], k90, false)) : undefined));
-const k108 = { pairs: [[k60, k65], [k66, k67], [k68, k73], [k74, k79], [k80, k88], [k89, k107]], position: 339 };
-const k109 = (i, e) => {
+const k108 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k90)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k107(i, e)], k91, false)) : undefined));
+const k109 = { pairs: [[k60, k65], [k66, k67], [k68, k73], [k74, k79], [k80, k88], [k89, k108]], position: 339 };
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -475,22 +476,22 @@ const k109 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k110 = (i, e) => norm(k109(i, e));
-const k111 = { steps: [{ run: k110 }], absolute: false };
-const k112 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k111, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k113 = (i, e) => {
+const k114 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -501,22 +502,22 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k115 = (i, e) => norm(k114(i, e));
+const k116 = { steps: [{ run: k115 }], absolute: false };
+const k117 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k116, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
   return c;
 };
-const k117 = (i, e) => {
+const k118 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -527,23 +528,23 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = { steps: [{ run: k118 }], absolute: false };
-const k120 = (i, e) => {
+const k119 = (i, e) => norm(k118(i, e));
+const k120 = { steps: [{ run: k119 }], absolute: false };
+const k121 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return path(k120, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
   return c;
 };
-const k121 = (i, e) => norm(global("legalEntity"));
-const k122 = (i, e) => {
+const k122 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -554,8 +555,8 @@ const k122 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k123 = (i, e) => norm(k122(i, e));
-const k124 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -566,32 +567,33 @@ const k124 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k125 = (i, e) => norm(k124(i, e));
-const k126 = { steps: [{ run: k121 }, { run: k123 }, { run: k125 }], absolute: true };
-const k127 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = { steps: [{ run: k122 }, { run: k124 }, { run: k126 }], absolute: true };
+const k128 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k126, i, e);
+  if (Array.isArray(c)) return path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k126, i, e);
+  if (Array.isArray(c)) return path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k126, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
   return c;
 };
-const k128 = [false];
-const k129 = (i, e) => "TrackingCategoryID";
-const k130 = (i, e) => norm(global("legalEntity"));
-const k131 = (i, e) => {
+const k129 = builtins["exists"];
+const k130 = [false];
+const k131 = (i, e) => "TrackingCategoryID";
+const k132 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -602,27 +604,27 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { steps: [{ run: k130 }, { run: k132 }], absolute: true };
-const k134 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = { steps: [{ run: k132 }, { run: k134 }], absolute: true };
+const k136 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
   return c;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = (i, e) => "TrackingOptionID";
-const k137 = (i, e) => norm(global("erpProject"));
-const k138 = { pairs: [[k129, k135], [k136, k137]], position: 572 };
-const k139 = (i, e) => norm(global("legalEntity"));
-const k140 = (i, e) => {
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = (i, e) => "TrackingOptionID";
+const k139 = (i, e) => norm(state.ctx.globals.erpProject);
+const k140 = { pairs: [[k131, k137], [k138, k139]], position: 572 };
+const k141 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -633,55 +635,55 @@ const k140 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k141 = (i, e) => norm(k140(i, e));
-const k142 = { steps: [{ run: k139 }, { run: k141 }], absolute: true };
-const k143 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k141 }, { run: k143 }], absolute: true };
+const k145 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k142, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k142, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k144 = (i, e) => {
-  if (Array.isArray(i)) return group(k138, i, e);
+const k146 = (i, e) => {
+  if (Array.isArray(i)) return group(k140, i, e);
   const r = {};
   let v;
-  v = norm(k143(i, e));
+  v = norm(k145(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k145 = (i, e) => {
-  if (Array.isArray(i)) return group(k108, i, e);
+const k147 = (i, e) => {
+  if (Array.isArray(i)) return group(k109, i, e);
   const r = {};
   let v;
-  v = norm(k112(i, e));
+  v = norm(k113(i, e));
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
-  v = norm(k116(i, e));
+  v = norm(k117(i, e));
   if (v !== undefined) r["UnitAmount"] = v;
-  v = norm(k120(i, e));
+  v = norm(k121(i, e));
   if (v !== undefined) r["TaxAmount"] = v;
-  v = norm(k127(i, e));
+  v = norm(k128(i, e));
   if (v !== undefined) r["AccountCode"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k144(i, e)], k128, false)) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k129)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k146(i, e)], k130, false)) : undefined));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k146 = (i, e) => k145(i, e);
-const k147 = { steps: [{ run: k59 }, { run: k146 }], absolute: false };
-const k148 = (i, e) => norm(array([norm(path(k147, i, e))], k57, false));
-const k149 = { pairs: [[k2, k3], [k4, k17], [k18, k23], [k24, k29], [k30, k35], [k36, k41], [k42, k47], [k48, k49], [k50, k55], [k56, k148]], position: 18 };
-const k150 = (i, e) => "ContactID";
-const k151 = (i, e) => {
+const k148 = (i, e) => k147(i, e);
+const k149 = { steps: [{ run: k59 }, { run: k148 }], absolute: false };
+const k150 = (i, e) => norm(array([norm(path(k149, i, e))], k57, false));
+const k151 = { pairs: [[k2, k3], [k4, k17], [k18, k23], [k24, k29], [k30, k35], [k36, k41], [k42, k47], [k48, k49], [k50, k55], [k56, k150]], position: 18 };
+const k152 = (i, e) => "ContactID";
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -692,24 +694,24 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = { steps: [{ run: k152 }], absolute: false };
-const k154 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k154 }], absolute: false };
+const k156 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
+  if (Array.isArray(c)) return path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k155 = (i, e) => norm(k154(i, e));
-const k156 = { pairs: [[k150, k155]], position: 57 };
-const k157 = (i, e) => {
+const k157 = (i, e) => norm(k156(i, e));
+const k158 = { pairs: [[k152, k157]], position: 57 };
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -720,30 +722,30 @@ const k157 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = { steps: [{ run: k158 }], absolute: false };
-const k160 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k160 }], absolute: false };
+const k162 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k159, i, e);
+  if (Array.isArray(c)) return path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k161 = (i, e) => {
-  if (Array.isArray(i)) return group(k156, i, e);
+const k163 = (i, e) => {
+  if (Array.isArray(i)) return group(k158, i, e);
   const r = {};
   let v;
-  v = norm(k160(i, e));
+  v = norm(k162(i, e));
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
-const k162 = (i, e) => {
+const k164 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -754,22 +756,22 @@ const k162 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k163 = (i, e) => norm(k162(i, e));
-const k164 = { steps: [{ run: k163 }], absolute: false };
-const k165 = (i, e) => {
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = { steps: [{ run: k165 }], absolute: false };
+const k167 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k164, i, e);
+  if (Array.isArray(c)) return path(k166, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
   return c;
 };
-const k166 = (i, e) => {
+const k168 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -780,22 +782,22 @@ const k166 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k167 = (i, e) => norm(k166(i, e));
-const k168 = { steps: [{ run: k167 }], absolute: false };
-const k169 = (i, e) => {
+const k169 = (i, e) => norm(k168(i, e));
+const k170 = { steps: [{ run: k169 }], absolute: false };
+const k171 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k168, i, e);
+  if (Array.isArray(c)) return path(k170, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k170, i, e);
   return c;
 };
-const k170 = (i, e) => {
+const k172 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -806,22 +808,22 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = { steps: [{ run: k171 }], absolute: false };
-const k173 = (i, e) => {
+const k173 = (i, e) => norm(k172(i, e));
+const k174 = { steps: [{ run: k173 }], absolute: false };
+const k175 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return path(k174, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k174, i, e);
   return c;
 };
-const k174 = (i, e) => {
+const k176 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -832,22 +834,22 @@ const k174 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = { steps: [{ run: k175 }], absolute: false };
-const k177 = (i, e) => {
+const k177 = (i, e) => norm(k176(i, e));
+const k178 = { steps: [{ run: k177 }], absolute: false };
+const k179 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
+  if (Array.isArray(c)) return path(k178, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k178, i, e);
   return c;
 };
-const k178 = (i, e) => {
+const k180 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -858,22 +860,22 @@ const k178 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k179 = (i, e) => norm(k178(i, e));
-const k180 = { steps: [{ run: k179 }], absolute: false };
-const k181 = (i, e) => {
+const k181 = (i, e) => norm(k180(i, e));
+const k182 = { steps: [{ run: k181 }], absolute: false };
+const k183 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k180, i, e);
+  if (Array.isArray(c)) return path(k182, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k182, i, e);
   return c;
 };
-const k182 = (i, e) => {
+const k184 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -884,23 +886,23 @@ const k182 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k183 = (i, e) => norm(k182(i, e));
-const k184 = { steps: [{ run: k183 }], absolute: false };
-const k185 = (i, e) => {
+const k185 = (i, e) => norm(k184(i, e));
+const k186 = { steps: [{ run: k185 }], absolute: false };
+const k187 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k184, i, e);
+  if (Array.isArray(c)) return path(k186, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k184, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
   return c;
 };
-const k186 = [false];
-const k187 = (i, e) => {
+const k188 = [false];
+const k189 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -911,9 +913,9 @@ const k187 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lines")) return undefined;
   return v;
 };
-const k188 = (i, e) => norm(k187(i, e));
-const k189 = (i, e) => "Description";
-const k190 = (i, e) => {
+const k190 = (i, e) => norm(k189(i, e));
+const k191 = (i, e) => "Description";
+const k192 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -924,26 +926,26 @@ const k190 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k191 = (i, e) => norm(k190(i, e));
-const k192 = { steps: [{ run: k191 }], absolute: false };
-const k193 = (i, e) => {
+const k193 = (i, e) => norm(k192(i, e));
+const k194 = { steps: [{ run: k193 }], absolute: false };
+const k195 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
+  if (Array.isArray(c)) return path(k194, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k194, i, e);
   return c;
 };
-const k194 = (i, e) => norm(k193(i, e));
-const k195 = (i, e) => "Quantity";
-const k196 = (i, e) => "1";
-const k197 = (i, e) => "UnitAmount";
-const k198 = (i, e) => {
+const k196 = (i, e) => norm(k195(i, e));
+const k197 = (i, e) => "Quantity";
+const k198 = (i, e) => "1";
+const k199 = (i, e) => "UnitAmount";
+const k200 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -954,24 +956,24 @@ const k198 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k199 = (i, e) => norm(k198(i, e));
-const k200 = { steps: [{ run: k199 }], absolute: false };
-const k201 = (i, e) => {
+const k201 = (i, e) => norm(k200(i, e));
+const k202 = { steps: [{ run: k201 }], absolute: false };
+const k203 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
+  if (Array.isArray(c)) return path(k202, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k202, i, e);
   return c;
 };
-const k202 = (i, e) => norm(k201(i, e));
-const k203 = (i, e) => "TaxAmount";
-const k204 = (i, e) => {
+const k204 = (i, e) => norm(k203(i, e));
+const k205 = (i, e) => "TaxAmount";
+const k206 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -982,40 +984,40 @@ const k204 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k205 = (i, e) => norm(k204(i, e));
-const k206 = { steps: [{ run: k205 }], absolute: false };
-const k207 = (i, e) => {
+const k207 = (i, e) => norm(k206(i, e));
+const k208 = { steps: [{ run: k207 }], absolute: false };
+const k209 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k206, i, e);
+  if (Array.isArray(c)) return path(k208, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k206, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k208, i, e);
   return c;
 };
-const k208 = (i, e) => norm(k207(i, e));
-const k209 = (i, e) => "AccountCode";
-const k210 = (i, e) => norm(global("legalEntity"));
-const k211 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k212 = (i, e) => norm(k211(i, e));
+const k210 = (i, e) => norm(k209(i, e));
+const k211 = (i, e) => "AccountCode";
+const k212 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k213 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k214 = (i, e) => norm(k213(i, e));
+const k215 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
@@ -1023,34 +1025,35 @@ const k213 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k214 = (i, e) => norm(k213(i, e));
-const k215 = { steps: [{ run: k210 }, { run: k212 }, { run: k214 }], absolute: true };
-const k216 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k216 = (i, e) => norm(k215(i, e));
+const k217 = { steps: [{ run: k212 }, { run: k214 }, { run: k216 }], absolute: true };
+const k218 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k215, i, e);
+  if (Array.isArray(c)) return path(k217, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k215, i, e);
+  if (Array.isArray(c)) return path(k217, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k215, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k217, i, e);
   return c;
 };
-const k217 = (i, e) => norm(k216(i, e));
-const k218 = (i, e) => "Tracking";
-const k219 = [false];
-const k220 = (i, e) => "TrackingCategoryID";
-const k221 = (i, e) => norm(global("legalEntity"));
-const k222 = (i, e) => {
+const k219 = (i, e) => norm(k218(i, e));
+const k220 = (i, e) => "Tracking";
+const k221 = builtins["exists"];
+const k222 = [false];
+const k223 = (i, e) => "TrackingCategoryID";
+const k224 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k225 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1060,28 +1063,28 @@ const k222 = (i, e) => {
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
-};
-const k223 = (i, e) => norm(k222(i, e));
-const k224 = { steps: [{ run: k221 }, { run: k223 }], absolute: true };
-const k225 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k224, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
-  return c;
 };
 const k226 = (i, e) => norm(k225(i, e));
-const k227 = (i, e) => "TrackingOptionID";
-const k228 = (i, e) => norm(global("erpProject"));
-const k229 = { pairs: [[k220, k226], [k227, k228]], position: 572 };
-const k230 = (i, e) => norm(global("legalEntity"));
-const k231 = (i, e) => {
+const k227 = { steps: [{ run: k224 }, { run: k226 }], absolute: true };
+const k228 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k227, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k227, i, e);
+  return c;
+};
+const k229 = (i, e) => norm(k228(i, e));
+const k230 = (i, e) => "TrackingOptionID";
+const k231 = (i, e) => norm(state.ctx.globals.erpProject);
+const k232 = { pairs: [[k223, k229], [k230, k231]], position: 572 };
+const k233 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k234 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1092,34 +1095,34 @@ const k231 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k232 = (i, e) => norm(k231(i, e));
-const k233 = { steps: [{ run: k230 }, { run: k232 }], absolute: true };
-const k234 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k235 = (i, e) => norm(k234(i, e));
+const k236 = { steps: [{ run: k233 }, { run: k235 }], absolute: true };
+const k237 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k233, i, e);
+  if (Array.isArray(c)) return path(k236, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k233, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k236, i, e);
   return c;
 };
-const k235 = (i, e) => {
-  if (Array.isArray(i)) return group(k229, i, e);
+const k238 = (i, e) => {
+  if (Array.isArray(i)) return group(k232, i, e);
   const r = {};
   let v;
-  v = norm(k234(i, e));
+  v = norm(k237(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k236 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k235(i, e)], k219, false)) : undefined));
-const k237 = { pairs: [[k189, k194], [k195, k196], [k197, k202], [k203, k208], [k209, k217], [k218, k236]], position: 339 };
-const k238 = (i, e) => {
+const k239 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k221)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k238(i, e)], k222, false)) : undefined));
+const k240 = { pairs: [[k191, k196], [k197, k198], [k199, k204], [k205, k210], [k211, k219], [k220, k239]], position: 339 };
+const k241 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1130,22 +1133,22 @@ const k238 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k239 = (i, e) => norm(k238(i, e));
-const k240 = { steps: [{ run: k239 }], absolute: false };
-const k241 = (i, e) => {
+const k242 = (i, e) => norm(k241(i, e));
+const k243 = { steps: [{ run: k242 }], absolute: false };
+const k244 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k240, i, e);
+  if (Array.isArray(c)) return path(k243, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k240, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k243, i, e);
   return c;
 };
-const k242 = (i, e) => {
+const k245 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1156,22 +1159,22 @@ const k242 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k243 = (i, e) => norm(k242(i, e));
-const k244 = { steps: [{ run: k243 }], absolute: false };
-const k245 = (i, e) => {
+const k246 = (i, e) => norm(k245(i, e));
+const k247 = { steps: [{ run: k246 }], absolute: false };
+const k248 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k244, i, e);
+  if (Array.isArray(c)) return path(k247, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k244, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k247, i, e);
   return c;
 };
-const k246 = (i, e) => {
+const k249 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1182,23 +1185,23 @@ const k246 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k247 = (i, e) => norm(k246(i, e));
-const k248 = { steps: [{ run: k247 }], absolute: false };
-const k249 = (i, e) => {
+const k250 = (i, e) => norm(k249(i, e));
+const k251 = { steps: [{ run: k250 }], absolute: false };
+const k252 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k248, i, e);
+  if (Array.isArray(c)) return path(k251, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k248, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k251, i, e);
   return c;
 };
-const k250 = (i, e) => norm(global("legalEntity"));
-const k251 = (i, e) => {
+const k253 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k254 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1209,8 +1212,8 @@ const k251 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k252 = (i, e) => norm(k251(i, e));
-const k253 = (i, e) => {
+const k255 = (i, e) => norm(k254(i, e));
+const k256 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1221,32 +1224,33 @@ const k253 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k254 = (i, e) => norm(k253(i, e));
-const k255 = { steps: [{ run: k250 }, { run: k252 }, { run: k254 }], absolute: true };
-const k256 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k257 = (i, e) => norm(k256(i, e));
+const k258 = { steps: [{ run: k253 }, { run: k255 }, { run: k257 }], absolute: true };
+const k259 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k255, i, e);
+  if (Array.isArray(c)) return path(k258, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k255, i, e);
+  if (Array.isArray(c)) return path(k258, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k255, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k258, i, e);
   return c;
 };
-const k257 = [false];
-const k258 = (i, e) => "TrackingCategoryID";
-const k259 = (i, e) => norm(global("legalEntity"));
-const k260 = (i, e) => {
+const k260 = builtins["exists"];
+const k261 = [false];
+const k262 = (i, e) => "TrackingCategoryID";
+const k263 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k264 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1257,116 +1261,116 @@ const k260 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k261 = (i, e) => norm(k260(i, e));
-const k262 = { steps: [{ run: k259 }, { run: k261 }], absolute: true };
-const k263 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k265 = (i, e) => norm(k264(i, e));
+const k266 = { steps: [{ run: k263 }, { run: k265 }], absolute: true };
+const k267 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
+  if (Array.isArray(c)) return path(k266, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k262, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k266, i, e);
   return c;
 };
-const k264 = (i, e) => norm(k263(i, e));
-const k265 = (i, e) => "TrackingOptionID";
-const k266 = (i, e) => norm(global("erpProject"));
-const k267 = { pairs: [[k258, k264], [k265, k266]], position: 572 };
-const k268 = (i, e) => norm(global("legalEntity"));
-const k269 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k270 = (i, e) => norm(k269(i, e));
-const k271 = { steps: [{ run: k268 }, { run: k270 }], absolute: true };
-const k272 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k271, i, e);
-  return c;
-};
+const k268 = (i, e) => norm(k267(i, e));
+const k269 = (i, e) => "TrackingOptionID";
+const k270 = (i, e) => norm(state.ctx.globals.erpProject);
+const k271 = { pairs: [[k262, k268], [k269, k270]], position: 572 };
+const k272 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k273 = (i, e) => {
-  if (Array.isArray(i)) return group(k267, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k274 = (i, e) => norm(k273(i, e));
+const k275 = { steps: [{ run: k272 }, { run: k274 }], absolute: true };
+const k276 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k275, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k275, i, e);
+  return c;
+};
+const k277 = (i, e) => {
+  if (Array.isArray(i)) return group(k271, i, e);
   const r = {};
   let v;
-  v = norm(k272(i, e));
+  v = norm(k276(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k274 = (i, e) => {
-  if (Array.isArray(i)) return group(k237, i, e);
+const k278 = (i, e) => {
+  if (Array.isArray(i)) return group(k240, i, e);
   const r = {};
   let v;
-  v = norm(k241(i, e));
+  v = norm(k244(i, e));
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
-  v = norm(k245(i, e));
+  v = norm(k248(i, e));
   if (v !== undefined) r["UnitAmount"] = v;
-  v = norm(k249(i, e));
+  v = norm(k252(i, e));
   if (v !== undefined) r["TaxAmount"] = v;
-  v = norm(k256(i, e));
+  v = norm(k259(i, e));
   if (v !== undefined) r["AccountCode"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k273(i, e)], k257, false)) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k260)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k277(i, e)], k261, false)) : undefined));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k275 = (i, e) => k274(i, e);
-const k276 = { steps: [{ run: k188 }, { run: k275 }], absolute: false };
-const k277 = (i, e) => {
-  if (Array.isArray(i)) return group(k149, i, e);
+const k279 = (i, e) => k278(i, e);
+const k280 = { steps: [{ run: k190 }, { run: k279 }], absolute: false };
+const k281 = (i, e) => {
+  if (Array.isArray(i)) return group(k151, i, e);
   const r = {};
   let v;
   v = "ACCREC";
   if (v !== undefined) r["Type"] = v;
-  v = k161(i, e);
+  v = k163(i, e);
   if (v !== undefined) r["Contact"] = v;
-  v = norm(k165(i, e));
+  v = norm(k167(i, e));
   if (v !== undefined) r["Date"] = v;
-  v = norm(k169(i, e));
+  v = norm(k171(i, e));
   if (v !== undefined) r["DueDate"] = v;
-  v = norm(k173(i, e));
+  v = norm(k175(i, e));
   if (v !== undefined) r["InvoiceNumber"] = v;
-  v = norm(k177(i, e));
+  v = norm(k179(i, e));
   if (v !== undefined) r["Reference"] = v;
-  v = norm(k181(i, e));
+  v = norm(k183(i, e));
   if (v !== undefined) r["CurrencyCode"] = v;
   v = "Exclusive";
   if (v !== undefined) r["LineAmountTypes"] = v;
-  v = norm((toBoolean(equal(norm(k185(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
+  v = norm((toBoolean(equal(norm(k187(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
   if (v !== undefined) r["Status"] = v;
-  v = norm(array([norm(path(k276, i, e))], k186, false));
+  v = norm(array([norm(path(k280, i, e))], k188, false));
   if (v !== undefined) r["LineItems"] = v;
   return r;
 };
-const k278 = (i, e) => norm(array([k277(i, e)], k1, false));
-const k279 = { pairs: [[k0, k278]], position: 1 };
-const k280 = [false];
-const k281 = (i, e) => "Type";
-const k282 = (i, e) => "ACCREC";
-const k283 = (i, e) => "Contact";
-const k284 = (i, e) => "ContactID";
-const k285 = (i, e) => {
+const k282 = (i, e) => norm(array([k281(i, e)], k1, false));
+const k283 = { pairs: [[k0, k282]], position: 1 };
+const k284 = [false];
+const k285 = (i, e) => "Type";
+const k286 = (i, e) => "ACCREC";
+const k287 = (i, e) => "Contact";
+const k288 = (i, e) => "ContactID";
+const k289 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1377,60 +1381,60 @@ const k285 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k286 = (i, e) => norm(k285(i, e));
-const k287 = { steps: [{ run: k286 }], absolute: false };
-const k288 = (i, e) => {
+const k290 = (i, e) => norm(k289(i, e));
+const k291 = { steps: [{ run: k290 }], absolute: false };
+const k292 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k287, i, e);
+  if (Array.isArray(c)) return path(k291, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k287, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k291, i, e);
   return c;
 };
-const k289 = (i, e) => norm(k288(i, e));
-const k290 = { pairs: [[k284, k289]], position: 57 };
-const k291 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "clientId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  return v;
-};
-const k292 = (i, e) => norm(k291(i, e));
-const k293 = { steps: [{ run: k292 }], absolute: false };
-const k294 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k293, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k293, i, e);
-  return c;
-};
+const k293 = (i, e) => norm(k292(i, e));
+const k294 = { pairs: [[k288, k293]], position: 57 };
 const k295 = (i, e) => {
-  if (Array.isArray(i)) return group(k290, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "clientId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  return v;
+};
+const k296 = (i, e) => norm(k295(i, e));
+const k297 = { steps: [{ run: k296 }], absolute: false };
+const k298 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k297, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k297, i, e);
+  return c;
+};
+const k299 = (i, e) => {
+  if (Array.isArray(i)) return group(k294, i, e);
   const r = {};
   let v;
-  v = norm(k294(i, e));
+  v = norm(k298(i, e));
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
-const k296 = (i, e) => k295(i, e);
-const k297 = (i, e) => "Date";
-const k298 = (i, e) => {
+const k300 = (i, e) => k299(i, e);
+const k301 = (i, e) => "Date";
+const k302 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1441,24 +1445,24 @@ const k298 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k299 = (i, e) => norm(k298(i, e));
-const k300 = { steps: [{ run: k299 }], absolute: false };
-const k301 = (i, e) => {
+const k303 = (i, e) => norm(k302(i, e));
+const k304 = { steps: [{ run: k303 }], absolute: false };
+const k305 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k300, i, e);
+  if (Array.isArray(c)) return path(k304, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k300, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k304, i, e);
   return c;
 };
-const k302 = (i, e) => norm(k301(i, e));
-const k303 = (i, e) => "DueDate";
-const k304 = (i, e) => {
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = (i, e) => "DueDate";
+const k308 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1469,24 +1473,24 @@ const k304 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k305 = (i, e) => norm(k304(i, e));
-const k306 = { steps: [{ run: k305 }], absolute: false };
-const k307 = (i, e) => {
+const k309 = (i, e) => norm(k308(i, e));
+const k310 = { steps: [{ run: k309 }], absolute: false };
+const k311 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k306, i, e);
+  if (Array.isArray(c)) return path(k310, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k306, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k310, i, e);
   return c;
 };
-const k308 = (i, e) => norm(k307(i, e));
-const k309 = (i, e) => "InvoiceNumber";
-const k310 = (i, e) => {
+const k312 = (i, e) => norm(k311(i, e));
+const k313 = (i, e) => "InvoiceNumber";
+const k314 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1497,24 +1501,24 @@ const k310 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k311 = (i, e) => norm(k310(i, e));
-const k312 = { steps: [{ run: k311 }], absolute: false };
-const k313 = (i, e) => {
+const k315 = (i, e) => norm(k314(i, e));
+const k316 = { steps: [{ run: k315 }], absolute: false };
+const k317 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k312, i, e);
+  if (Array.isArray(c)) return path(k316, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k312, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k316, i, e);
   return c;
 };
-const k314 = (i, e) => norm(k313(i, e));
-const k315 = (i, e) => "Reference";
-const k316 = (i, e) => {
+const k318 = (i, e) => norm(k317(i, e));
+const k319 = (i, e) => "Reference";
+const k320 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1525,24 +1529,24 @@ const k316 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k317 = (i, e) => norm(k316(i, e));
-const k318 = { steps: [{ run: k317 }], absolute: false };
-const k319 = (i, e) => {
+const k321 = (i, e) => norm(k320(i, e));
+const k322 = { steps: [{ run: k321 }], absolute: false };
+const k323 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k318, i, e);
+  if (Array.isArray(c)) return path(k322, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k318, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k322, i, e);
   return c;
 };
-const k320 = (i, e) => norm(k319(i, e));
-const k321 = (i, e) => "CurrencyCode";
-const k322 = (i, e) => {
+const k324 = (i, e) => norm(k323(i, e));
+const k325 = (i, e) => "CurrencyCode";
+const k326 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1553,26 +1557,26 @@ const k322 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k323 = (i, e) => norm(k322(i, e));
-const k324 = { steps: [{ run: k323 }], absolute: false };
-const k325 = (i, e) => {
+const k327 = (i, e) => norm(k326(i, e));
+const k328 = { steps: [{ run: k327 }], absolute: false };
+const k329 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k324, i, e);
+  if (Array.isArray(c)) return path(k328, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k324, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k328, i, e);
   return c;
 };
-const k326 = (i, e) => norm(k325(i, e));
-const k327 = (i, e) => "LineAmountTypes";
-const k328 = (i, e) => "Exclusive";
-const k329 = (i, e) => "Status";
-const k330 = (i, e) => {
+const k330 = (i, e) => norm(k329(i, e));
+const k331 = (i, e) => "LineAmountTypes";
+const k332 = (i, e) => "Exclusive";
+const k333 = (i, e) => "Status";
+const k334 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1583,25 +1587,25 @@ const k330 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k331 = (i, e) => norm(k330(i, e));
-const k332 = { steps: [{ run: k331 }], absolute: false };
-const k333 = (i, e) => {
+const k335 = (i, e) => norm(k334(i, e));
+const k336 = { steps: [{ run: k335 }], absolute: false };
+const k337 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k332, i, e);
+  if (Array.isArray(c)) return path(k336, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k332, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k336, i, e);
   return c;
 };
-const k334 = (i, e) => norm((toBoolean(equal(norm(k333(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
-const k335 = (i, e) => "LineItems";
-const k336 = [false];
-const k337 = (i, e) => {
+const k338 = (i, e) => norm((toBoolean(equal(norm(k337(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
+const k339 = (i, e) => "LineItems";
+const k340 = [false];
+const k341 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1612,9 +1616,9 @@ const k337 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lines")) return undefined;
   return v;
 };
-const k338 = (i, e) => norm(k337(i, e));
-const k339 = (i, e) => "Description";
-const k340 = (i, e) => {
+const k342 = (i, e) => norm(k341(i, e));
+const k343 = (i, e) => "Description";
+const k344 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1625,26 +1629,26 @@ const k340 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k341 = (i, e) => norm(k340(i, e));
-const k342 = { steps: [{ run: k341 }], absolute: false };
-const k343 = (i, e) => {
+const k345 = (i, e) => norm(k344(i, e));
+const k346 = { steps: [{ run: k345 }], absolute: false };
+const k347 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k342, i, e);
+  if (Array.isArray(c)) return path(k346, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k342, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k346, i, e);
   return c;
 };
-const k344 = (i, e) => norm(k343(i, e));
-const k345 = (i, e) => "Quantity";
-const k346 = (i, e) => "1";
-const k347 = (i, e) => "UnitAmount";
-const k348 = (i, e) => {
+const k348 = (i, e) => norm(k347(i, e));
+const k349 = (i, e) => "Quantity";
+const k350 = (i, e) => "1";
+const k351 = (i, e) => "UnitAmount";
+const k352 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1655,24 +1659,24 @@ const k348 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k349 = (i, e) => norm(k348(i, e));
-const k350 = { steps: [{ run: k349 }], absolute: false };
-const k351 = (i, e) => {
+const k353 = (i, e) => norm(k352(i, e));
+const k354 = { steps: [{ run: k353 }], absolute: false };
+const k355 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
+  if (Array.isArray(c)) return path(k354, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k350, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k354, i, e);
   return c;
 };
-const k352 = (i, e) => norm(k351(i, e));
-const k353 = (i, e) => "TaxAmount";
-const k354 = (i, e) => {
+const k356 = (i, e) => norm(k355(i, e));
+const k357 = (i, e) => "TaxAmount";
+const k358 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1683,25 +1687,25 @@ const k354 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k355 = (i, e) => norm(k354(i, e));
-const k356 = { steps: [{ run: k355 }], absolute: false };
-const k357 = (i, e) => {
+const k359 = (i, e) => norm(k358(i, e));
+const k360 = { steps: [{ run: k359 }], absolute: false };
+const k361 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k356, i, e);
+  if (Array.isArray(c)) return path(k360, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k356, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k360, i, e);
   return c;
 };
-const k358 = (i, e) => norm(k357(i, e));
-const k359 = (i, e) => "AccountCode";
-const k360 = (i, e) => norm(global("legalEntity"));
-const k361 = (i, e) => {
+const k362 = (i, e) => norm(k361(i, e));
+const k363 = (i, e) => "AccountCode";
+const k364 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k365 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1712,8 +1716,8 @@ const k361 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k362 = (i, e) => norm(k361(i, e));
-const k363 = (i, e) => {
+const k366 = (i, e) => norm(k365(i, e));
+const k367 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1724,34 +1728,35 @@ const k363 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k364 = (i, e) => norm(k363(i, e));
-const k365 = { steps: [{ run: k360 }, { run: k362 }, { run: k364 }], absolute: true };
-const k366 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k368 = (i, e) => norm(k367(i, e));
+const k369 = { steps: [{ run: k364 }, { run: k366 }, { run: k368 }], absolute: true };
+const k370 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k365, i, e);
+  if (Array.isArray(c)) return path(k369, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k365, i, e);
+  if (Array.isArray(c)) return path(k369, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k365, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k369, i, e);
   return c;
 };
-const k367 = (i, e) => norm(k366(i, e));
-const k368 = (i, e) => "Tracking";
-const k369 = [false];
-const k370 = (i, e) => "TrackingCategoryID";
-const k371 = (i, e) => norm(global("legalEntity"));
-const k372 = (i, e) => {
+const k371 = (i, e) => norm(k370(i, e));
+const k372 = (i, e) => "Tracking";
+const k373 = builtins["exists"];
+const k374 = [false];
+const k375 = (i, e) => "TrackingCategoryID";
+const k376 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k377 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1762,27 +1767,27 @@ const k372 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k373 = (i, e) => norm(k372(i, e));
-const k374 = { steps: [{ run: k371 }, { run: k373 }], absolute: true };
-const k375 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k378 = (i, e) => norm(k377(i, e));
+const k379 = { steps: [{ run: k376 }, { run: k378 }], absolute: true };
+const k380 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k374, i, e);
+  if (Array.isArray(c)) return path(k379, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k374, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k379, i, e);
   return c;
 };
-const k376 = (i, e) => norm(k375(i, e));
-const k377 = (i, e) => "TrackingOptionID";
-const k378 = (i, e) => norm(global("erpProject"));
-const k379 = { pairs: [[k370, k376], [k377, k378]], position: 572 };
-const k380 = (i, e) => norm(global("legalEntity"));
-const k381 = (i, e) => {
+const k381 = (i, e) => norm(k380(i, e));
+const k382 = (i, e) => "TrackingOptionID";
+const k383 = (i, e) => norm(state.ctx.globals.erpProject);
+const k384 = { pairs: [[k375, k381], [k382, k383]], position: 572 };
+const k385 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k386 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1793,34 +1798,34 @@ const k381 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k382 = (i, e) => norm(k381(i, e));
-const k383 = { steps: [{ run: k380 }, { run: k382 }], absolute: true };
-const k384 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k387 = (i, e) => norm(k386(i, e));
+const k388 = { steps: [{ run: k385 }, { run: k387 }], absolute: true };
+const k389 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k383, i, e);
+  if (Array.isArray(c)) return path(k388, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k383, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k388, i, e);
   return c;
 };
-const k385 = (i, e) => {
-  if (Array.isArray(i)) return group(k379, i, e);
+const k390 = (i, e) => {
+  if (Array.isArray(i)) return group(k384, i, e);
   const r = {};
   let v;
-  v = norm(k384(i, e));
+  v = norm(k389(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k386 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k385(i, e)], k369, false)) : undefined));
-const k387 = { pairs: [[k339, k344], [k345, k346], [k347, k352], [k353, k358], [k359, k367], [k368, k386]], position: 339 };
-const k388 = (i, e) => {
+const k391 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k373)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k390(i, e)], k374, false)) : undefined));
+const k392 = { pairs: [[k343, k348], [k349, k350], [k351, k356], [k357, k362], [k363, k371], [k372, k391]], position: 339 };
+const k393 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1831,22 +1836,22 @@ const k388 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k389 = (i, e) => norm(k388(i, e));
-const k390 = { steps: [{ run: k389 }], absolute: false };
-const k391 = (i, e) => {
+const k394 = (i, e) => norm(k393(i, e));
+const k395 = { steps: [{ run: k394 }], absolute: false };
+const k396 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k390, i, e);
+  if (Array.isArray(c)) return path(k395, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k390, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k395, i, e);
   return c;
 };
-const k392 = (i, e) => {
+const k397 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1857,52 +1862,52 @@ const k392 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k393 = (i, e) => norm(k392(i, e));
-const k394 = { steps: [{ run: k393 }], absolute: false };
-const k395 = (i, e) => {
+const k398 = (i, e) => norm(k397(i, e));
+const k399 = { steps: [{ run: k398 }], absolute: false };
+const k400 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k394, i, e);
+  if (Array.isArray(c)) return path(k399, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k394, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k399, i, e);
   return c;
 };
-const k396 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k397 = (i, e) => norm(k396(i, e));
-const k398 = { steps: [{ run: k397 }], absolute: false };
-const k399 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k398, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k398, i, e);
-  return c;
-};
-const k400 = (i, e) => norm(global("legalEntity"));
 const k401 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k402 = (i, e) => norm(k401(i, e));
+const k403 = { steps: [{ run: k402 }], absolute: false };
+const k404 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k403, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k403, i, e);
+  return c;
+};
+const k405 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k406 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
@@ -1910,8 +1915,8 @@ const k401 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k402 = (i, e) => norm(k401(i, e));
-const k403 = (i, e) => {
+const k407 = (i, e) => norm(k406(i, e));
+const k408 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1922,32 +1927,33 @@ const k403 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k404 = (i, e) => norm(k403(i, e));
-const k405 = { steps: [{ run: k400 }, { run: k402 }, { run: k404 }], absolute: true };
-const k406 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k409 = (i, e) => norm(k408(i, e));
+const k410 = { steps: [{ run: k405 }, { run: k407 }, { run: k409 }], absolute: true };
+const k411 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k405, i, e);
+  if (Array.isArray(c)) return path(k410, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k405, i, e);
+  if (Array.isArray(c)) return path(k410, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k405, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k410, i, e);
   return c;
 };
-const k407 = [false];
-const k408 = (i, e) => "TrackingCategoryID";
-const k409 = (i, e) => norm(global("legalEntity"));
-const k410 = (i, e) => {
+const k412 = builtins["exists"];
+const k413 = [false];
+const k414 = (i, e) => "TrackingCategoryID";
+const k415 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k416 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1958,113 +1964,85 @@ const k410 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k411 = (i, e) => norm(k410(i, e));
-const k412 = { steps: [{ run: k409 }, { run: k411 }], absolute: true };
-const k413 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k417 = (i, e) => norm(k416(i, e));
+const k418 = { steps: [{ run: k415 }, { run: k417 }], absolute: true };
+const k419 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k412, i, e);
+  if (Array.isArray(c)) return path(k418, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k412, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k418, i, e);
   return c;
-};
-const k414 = (i, e) => norm(k413(i, e));
-const k415 = (i, e) => "TrackingOptionID";
-const k416 = (i, e) => norm(global("erpProject"));
-const k417 = { pairs: [[k408, k414], [k415, k416]], position: 572 };
-const k418 = (i, e) => norm(global("legalEntity"));
-const k419 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
 };
 const k420 = (i, e) => norm(k419(i, e));
-const k421 = { steps: [{ run: k418 }, { run: k420 }], absolute: true };
-const k422 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k421 = (i, e) => "TrackingOptionID";
+const k422 = (i, e) => norm(state.ctx.globals.erpProject);
+const k423 = { pairs: [[k414, k420], [k421, k422]], position: 572 };
+const k424 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k425 = (i, e) => {
+  const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k421, i, e);
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k426 = (i, e) => norm(k425(i, e));
+const k427 = { steps: [{ run: k424 }, { run: k426 }], absolute: true };
+const k428 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k427, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k421, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k427, i, e);
   return c;
 };
-const k423 = (i, e) => {
-  if (Array.isArray(i)) return group(k417, i, e);
+const k429 = (i, e) => {
+  if (Array.isArray(i)) return group(k423, i, e);
   const r = {};
   let v;
-  v = norm(k422(i, e));
+  v = norm(k428(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k424 = (i, e) => {
-  if (Array.isArray(i)) return group(k387, i, e);
+const k430 = (i, e) => {
+  if (Array.isArray(i)) return group(k392, i, e);
   const r = {};
   let v;
-  v = norm(k391(i, e));
+  v = norm(k396(i, e));
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
-  v = norm(k395(i, e));
+  v = norm(k400(i, e));
   if (v !== undefined) r["UnitAmount"] = v;
-  v = norm(k399(i, e));
+  v = norm(k404(i, e));
   if (v !== undefined) r["TaxAmount"] = v;
-  v = norm(k406(i, e));
+  v = norm(k411(i, e));
   if (v !== undefined) r["AccountCode"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k423(i, e)], k407, false)) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k412)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k429(i, e)], k413, false)) : undefined));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k425 = (i, e) => k424(i, e);
-const k426 = { steps: [{ run: k338 }, { run: k425 }], absolute: false };
-const k427 = (i, e) => norm(array([norm(path(k426, i, e))], k336, false));
-const k428 = { pairs: [[k281, k282], [k283, k296], [k297, k302], [k303, k308], [k309, k314], [k315, k320], [k321, k326], [k327, k328], [k329, k334], [k335, k427]], position: 18 };
-const k429 = (i, e) => "ContactID";
-const k430 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "clientId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  return v;
-};
-const k431 = (i, e) => norm(k430(i, e));
-const k432 = { steps: [{ run: k431 }], absolute: false };
-const k433 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k432, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k432, i, e);
-  return c;
-};
-const k434 = (i, e) => norm(k433(i, e));
-const k435 = { pairs: [[k429, k434]], position: 57 };
+const k431 = (i, e) => k430(i, e);
+const k432 = { steps: [{ run: k342 }, { run: k431 }], absolute: false };
+const k433 = (i, e) => norm(array([norm(path(k432, i, e))], k340, false));
+const k434 = { pairs: [[k285, k286], [k287, k300], [k301, k306], [k307, k312], [k313, k318], [k319, k324], [k325, k330], [k331, k332], [k333, k338], [k339, k433]], position: 18 };
+const k435 = (i, e) => "ContactID";
 const k436 = (i, e) => {
   const c = i;
   let v, p;
@@ -2091,15 +2069,43 @@ const k439 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k438, i, e);
   return c;
 };
-const k440 = (i, e) => {
-  if (Array.isArray(i)) return group(k435, i, e);
+const k440 = (i, e) => norm(k439(i, e));
+const k441 = { pairs: [[k435, k440]], position: 57 };
+const k442 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "clientId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  return v;
+};
+const k443 = (i, e) => norm(k442(i, e));
+const k444 = { steps: [{ run: k443 }], absolute: false };
+const k445 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k444, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k444, i, e);
+  return c;
+};
+const k446 = (i, e) => {
+  if (Array.isArray(i)) return group(k441, i, e);
   const r = {};
   let v;
-  v = norm(k439(i, e));
+  v = norm(k445(i, e));
   if (v !== undefined) r["ContactID"] = v;
   return r;
 };
-const k441 = (i, e) => {
+const k447 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2110,22 +2116,22 @@ const k441 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k442 = (i, e) => norm(k441(i, e));
-const k443 = { steps: [{ run: k442 }], absolute: false };
-const k444 = (i, e) => {
+const k448 = (i, e) => norm(k447(i, e));
+const k449 = { steps: [{ run: k448 }], absolute: false };
+const k450 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k443, i, e);
+  if (Array.isArray(c)) return path(k449, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k443, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k449, i, e);
   return c;
 };
-const k445 = (i, e) => {
+const k451 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2136,22 +2142,22 @@ const k445 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k446 = (i, e) => norm(k445(i, e));
-const k447 = { steps: [{ run: k446 }], absolute: false };
-const k448 = (i, e) => {
+const k452 = (i, e) => norm(k451(i, e));
+const k453 = { steps: [{ run: k452 }], absolute: false };
+const k454 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k447, i, e);
+  if (Array.isArray(c)) return path(k453, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k447, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k453, i, e);
   return c;
 };
-const k449 = (i, e) => {
+const k455 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2162,22 +2168,22 @@ const k449 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k450 = (i, e) => norm(k449(i, e));
-const k451 = { steps: [{ run: k450 }], absolute: false };
-const k452 = (i, e) => {
+const k456 = (i, e) => norm(k455(i, e));
+const k457 = { steps: [{ run: k456 }], absolute: false };
+const k458 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k451, i, e);
+  if (Array.isArray(c)) return path(k457, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k451, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k457, i, e);
   return c;
 };
-const k453 = (i, e) => {
+const k459 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2188,22 +2194,22 @@ const k453 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k454 = (i, e) => norm(k453(i, e));
-const k455 = { steps: [{ run: k454 }], absolute: false };
-const k456 = (i, e) => {
+const k460 = (i, e) => norm(k459(i, e));
+const k461 = { steps: [{ run: k460 }], absolute: false };
+const k462 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k455, i, e);
+  if (Array.isArray(c)) return path(k461, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k455, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k461, i, e);
   return c;
 };
-const k457 = (i, e) => {
+const k463 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2214,22 +2220,22 @@ const k457 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k458 = (i, e) => norm(k457(i, e));
-const k459 = { steps: [{ run: k458 }], absolute: false };
-const k460 = (i, e) => {
+const k464 = (i, e) => norm(k463(i, e));
+const k465 = { steps: [{ run: k464 }], absolute: false };
+const k466 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k459, i, e);
+  if (Array.isArray(c)) return path(k465, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k459, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k465, i, e);
   return c;
 };
-const k461 = (i, e) => {
+const k467 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2240,23 +2246,23 @@ const k461 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k462 = (i, e) => norm(k461(i, e));
-const k463 = { steps: [{ run: k462 }], absolute: false };
-const k464 = (i, e) => {
+const k468 = (i, e) => norm(k467(i, e));
+const k469 = { steps: [{ run: k468 }], absolute: false };
+const k470 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k463, i, e);
+  if (Array.isArray(c)) return path(k469, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k463, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k469, i, e);
   return c;
 };
-const k465 = [false];
-const k466 = (i, e) => {
+const k471 = [false];
+const k472 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2267,9 +2273,9 @@ const k466 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lines")) return undefined;
   return v;
 };
-const k467 = (i, e) => norm(k466(i, e));
-const k468 = (i, e) => "Description";
-const k469 = (i, e) => {
+const k473 = (i, e) => norm(k472(i, e));
+const k474 = (i, e) => "Description";
+const k475 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2280,26 +2286,26 @@ const k469 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k470 = (i, e) => norm(k469(i, e));
-const k471 = { steps: [{ run: k470 }], absolute: false };
-const k472 = (i, e) => {
+const k476 = (i, e) => norm(k475(i, e));
+const k477 = { steps: [{ run: k476 }], absolute: false };
+const k478 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k471, i, e);
+  if (Array.isArray(c)) return path(k477, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k471, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k477, i, e);
   return c;
 };
-const k473 = (i, e) => norm(k472(i, e));
-const k474 = (i, e) => "Quantity";
-const k475 = (i, e) => "1";
-const k476 = (i, e) => "UnitAmount";
-const k477 = (i, e) => {
+const k479 = (i, e) => norm(k478(i, e));
+const k480 = (i, e) => "Quantity";
+const k481 = (i, e) => "1";
+const k482 = (i, e) => "UnitAmount";
+const k483 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2308,34 +2314,6 @@ const k477 = (i, e) => {
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k478 = (i, e) => norm(k477(i, e));
-const k479 = { steps: [{ run: k478 }], absolute: false };
-const k480 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k479, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k479, i, e);
-  return c;
-};
-const k481 = (i, e) => norm(k480(i, e));
-const k482 = (i, e) => "TaxAmount";
-const k483 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
 const k484 = (i, e) => norm(k483(i, e));
@@ -2346,188 +2324,16 @@ const k486 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k485, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k485, i, e);
   return c;
 };
 const k487 = (i, e) => norm(k486(i, e));
-const k488 = (i, e) => "AccountCode";
-const k489 = (i, e) => norm(global("legalEntity"));
-const k490 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k491 = (i, e) => norm(k490(i, e));
-const k492 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k493 = (i, e) => norm(k492(i, e));
-const k494 = { steps: [{ run: k489 }, { run: k491 }, { run: k493 }], absolute: true };
-const k495 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k494, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k494, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k494, i, e);
-  return c;
-};
-const k496 = (i, e) => norm(k495(i, e));
-const k497 = (i, e) => "Tracking";
-const k498 = [false];
-const k499 = (i, e) => "TrackingCategoryID";
-const k500 = (i, e) => norm(global("legalEntity"));
-const k501 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k502 = (i, e) => norm(k501(i, e));
-const k503 = { steps: [{ run: k500 }, { run: k502 }], absolute: true };
-const k504 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k503, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k503, i, e);
-  return c;
-};
-const k505 = (i, e) => norm(k504(i, e));
-const k506 = (i, e) => "TrackingOptionID";
-const k507 = (i, e) => norm(global("erpProject"));
-const k508 = { pairs: [[k499, k505], [k506, k507]], position: 572 };
-const k509 = (i, e) => norm(global("legalEntity"));
-const k510 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k511 = (i, e) => norm(k510(i, e));
-const k512 = { steps: [{ run: k509 }, { run: k511 }], absolute: true };
-const k513 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k512, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k512, i, e);
-  return c;
-};
-const k514 = (i, e) => {
-  if (Array.isArray(i)) return group(k508, i, e);
-  const r = {};
-  let v;
-  v = norm(k513(i, e));
-  if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
-  if (v !== undefined) r["TrackingOptionID"] = v;
-  return r;
-};
-const k515 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k514(i, e)], k498, false)) : undefined));
-const k516 = { pairs: [[k468, k473], [k474, k475], [k476, k481], [k482, k487], [k488, k496], [k497, k515]], position: 339 };
-const k517 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k518 = (i, e) => norm(k517(i, e));
-const k519 = { steps: [{ run: k518 }], absolute: false };
-const k520 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k519, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k519, i, e);
-  return c;
-};
-const k521 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k522 = (i, e) => norm(k521(i, e));
-const k523 = { steps: [{ run: k522 }], absolute: false };
-const k524 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k523, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k523, i, e);
-  return c;
-};
-const k525 = (i, e) => {
+const k488 = (i, e) => "TaxAmount";
+const k489 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2538,23 +2344,25 @@ const k525 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k526 = (i, e) => norm(k525(i, e));
-const k527 = { steps: [{ run: k526 }], absolute: false };
-const k528 = (i, e) => {
+const k490 = (i, e) => norm(k489(i, e));
+const k491 = { steps: [{ run: k490 }], absolute: false };
+const k492 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k527, i, e);
+  if (Array.isArray(c)) return path(k491, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k527, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k491, i, e);
   return c;
 };
-const k529 = (i, e) => norm(global("legalEntity"));
-const k530 = (i, e) => {
+const k493 = (i, e) => norm(k492(i, e));
+const k494 = (i, e) => "AccountCode";
+const k495 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k496 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2565,8 +2373,8 @@ const k530 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k531 = (i, e) => norm(k530(i, e));
-const k532 = (i, e) => {
+const k497 = (i, e) => norm(k496(i, e));
+const k498 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2577,63 +2385,232 @@ const k532 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k533 = (i, e) => norm(k532(i, e));
-const k534 = { steps: [{ run: k529 }, { run: k531 }, { run: k533 }], absolute: true };
-const k535 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k499 = (i, e) => norm(k498(i, e));
+const k500 = { steps: [{ run: k495 }, { run: k497 }, { run: k499 }], absolute: true };
+const k501 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k534, i, e);
+  if (Array.isArray(c)) return path(k500, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k534, i, e);
+  if (Array.isArray(c)) return path(k500, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k500, i, e);
+  return c;
+};
+const k502 = (i, e) => norm(k501(i, e));
+const k503 = (i, e) => "Tracking";
+const k504 = builtins["exists"];
+const k505 = [false];
+const k506 = (i, e) => "TrackingCategoryID";
+const k507 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k508 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k509 = (i, e) => norm(k508(i, e));
+const k510 = { steps: [{ run: k507 }, { run: k509 }], absolute: true };
+const k511 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k510, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k510, i, e);
+  return c;
+};
+const k512 = (i, e) => norm(k511(i, e));
+const k513 = (i, e) => "TrackingOptionID";
+const k514 = (i, e) => norm(state.ctx.globals.erpProject);
+const k515 = { pairs: [[k506, k512], [k513, k514]], position: 572 };
+const k516 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k517 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k518 = (i, e) => norm(k517(i, e));
+const k519 = { steps: [{ run: k516 }, { run: k518 }], absolute: true };
+const k520 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k519, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k519, i, e);
+  return c;
+};
+const k521 = (i, e) => {
+  if (Array.isArray(i)) return group(k515, i, e);
+  const r = {};
+  let v;
+  v = norm(k520(i, e));
+  if (v !== undefined) r["TrackingCategoryID"] = v;
+  v = norm(state.ctx.globals.erpProject);
+  if (v !== undefined) r["TrackingOptionID"] = v;
+  return r;
+};
+const k522 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k504)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k521(i, e)], k505, false)) : undefined));
+const k523 = { pairs: [[k474, k479], [k480, k481], [k482, k487], [k488, k493], [k494, k502], [k503, k522]], position: 339 };
+const k524 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "description");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  return v;
+};
+const k525 = (i, e) => norm(k524(i, e));
+const k526 = { steps: [{ run: k525 }], absolute: false };
+const k527 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k526, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k526, i, e);
+  return c;
+};
+const k528 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k529 = (i, e) => norm(k528(i, e));
+const k530 = { steps: [{ run: k529 }], absolute: false };
+const k531 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k530, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k530, i, e);
+  return c;
+};
+const k532 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k533 = (i, e) => norm(k532(i, e));
+const k534 = { steps: [{ run: k533 }], absolute: false };
+const k535 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k534, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k534, i, e);
   return c;
 };
-const k536 = [false];
-const k537 = (i, e) => "TrackingCategoryID";
-const k538 = (i, e) => norm(global("legalEntity"));
+const k536 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k537 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k538 = (i, e) => norm(k537(i, e));
 const k539 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
 const k540 = (i, e) => norm(k539(i, e));
-const k541 = { steps: [{ run: k538 }, { run: k540 }], absolute: true };
+const k541 = { steps: [{ run: k536 }, { run: k538 }, { run: k540 }], absolute: true };
 const k542 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k541, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
+  v = c.ledgerAccounts;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k541, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unbilledRevenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k541, i, e);
   return c;
 };
-const k543 = (i, e) => norm(k542(i, e));
-const k544 = (i, e) => "TrackingOptionID";
-const k545 = (i, e) => norm(global("erpProject"));
-const k546 = { pairs: [[k537, k543], [k544, k545]], position: 572 };
-const k547 = (i, e) => norm(global("legalEntity"));
-const k548 = (i, e) => {
+const k543 = builtins["exists"];
+const k544 = [false];
+const k545 = (i, e) => "TrackingCategoryID";
+const k546 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k547 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2644,87 +2621,118 @@ const k548 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k549 = (i, e) => norm(k548(i, e));
-const k550 = { steps: [{ run: k547 }, { run: k549 }], absolute: true };
-const k551 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k548 = (i, e) => norm(k547(i, e));
+const k549 = { steps: [{ run: k546 }, { run: k548 }], absolute: true };
+const k550 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k550, i, e);
+  if (Array.isArray(c)) return path(k549, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k550, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k549, i, e);
   return c;
 };
-const k552 = (i, e) => {
-  if (Array.isArray(i)) return group(k546, i, e);
+const k551 = (i, e) => norm(k550(i, e));
+const k552 = (i, e) => "TrackingOptionID";
+const k553 = (i, e) => norm(state.ctx.globals.erpProject);
+const k554 = { pairs: [[k545, k551], [k552, k553]], position: 572 };
+const k555 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k556 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k557 = (i, e) => norm(k556(i, e));
+const k558 = { steps: [{ run: k555 }, { run: k557 }], absolute: true };
+const k559 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k558, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k558, i, e);
+  return c;
+};
+const k560 = (i, e) => {
+  if (Array.isArray(i)) return group(k554, i, e);
   const r = {};
   let v;
-  v = norm(k551(i, e));
+  v = norm(k559(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k553 = (i, e) => {
-  if (Array.isArray(i)) return group(k516, i, e);
+const k561 = (i, e) => {
+  if (Array.isArray(i)) return group(k523, i, e);
   const r = {};
   let v;
-  v = norm(k520(i, e));
+  v = norm(k527(i, e));
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
-  v = norm(k524(i, e));
+  v = norm(k531(i, e));
   if (v !== undefined) r["UnitAmount"] = v;
-  v = norm(k528(i, e));
-  if (v !== undefined) r["TaxAmount"] = v;
   v = norm(k535(i, e));
+  if (v !== undefined) r["TaxAmount"] = v;
+  v = norm(k542(i, e));
   if (v !== undefined) r["AccountCode"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(global("erpProject"))], i, e, 547, "exists"))) ? norm(array([k552(i, e)], k536, false)) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k543)), [norm(state.ctx.globals.erpProject)], i, e, 547, "exists"))) ? norm(array([k560(i, e)], k544, false)) : undefined));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k554 = (i, e) => k553(i, e);
-const k555 = { steps: [{ run: k467 }, { run: k554 }], absolute: false };
-const k556 = (i, e) => {
-  if (Array.isArray(i)) return group(k428, i, e);
+const k562 = (i, e) => k561(i, e);
+const k563 = { steps: [{ run: k473 }, { run: k562 }], absolute: false };
+const k564 = (i, e) => {
+  if (Array.isArray(i)) return group(k434, i, e);
   const r = {};
   let v;
   v = "ACCREC";
   if (v !== undefined) r["Type"] = v;
-  v = k440(i, e);
+  v = k446(i, e);
   if (v !== undefined) r["Contact"] = v;
-  v = norm(k444(i, e));
+  v = norm(k450(i, e));
   if (v !== undefined) r["Date"] = v;
-  v = norm(k448(i, e));
+  v = norm(k454(i, e));
   if (v !== undefined) r["DueDate"] = v;
-  v = norm(k452(i, e));
+  v = norm(k458(i, e));
   if (v !== undefined) r["InvoiceNumber"] = v;
-  v = norm(k456(i, e));
+  v = norm(k462(i, e));
   if (v !== undefined) r["Reference"] = v;
-  v = norm(k460(i, e));
+  v = norm(k466(i, e));
   if (v !== undefined) r["CurrencyCode"] = v;
   v = "Exclusive";
   if (v !== undefined) r["LineAmountTypes"] = v;
-  v = norm((toBoolean(equal(norm(k464(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
+  v = norm((toBoolean(equal(norm(k470(i, e)), "voided")) ? "VOIDED" : "AUTHORISED"));
   if (v !== undefined) r["Status"] = v;
-  v = norm(array([norm(path(k555, i, e))], k465, false));
+  v = norm(array([norm(path(k563, i, e))], k471, false));
   if (v !== undefined) r["LineItems"] = v;
   return r;
 };
-const k557 = (i, e) => {
-  if (Array.isArray(i)) return group(k279, i, e);
+const k565 = (i, e) => {
+  if (Array.isArray(i)) return group(k283, i, e);
   const r = {};
   let v;
-  v = norm(array([k556(i, e)], k280, false));
+  v = norm(array([k564(i, e)], k284, false));
   if (v !== undefined) r["Invoices"] = v;
   return r;
 };
-const k558 = (i, e) => k557(i, e);
-return k558;
+const k566 = (i, e) => k565(i, e);
+return k566;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"invoiceId\": invoiceId,\n  \"invoiceNumber\": invoiceId,\n  \"status\": $lookup({ \"draft\": \"DRAFT\", \"issued\": \"AUTHORISED\", \"partially-paid\": \"AUTHORISED\", \"paid\": \"PAID\", \"voided\": \"VOIDED\" }, status),\n  \"currencyCode\": currency,\n  \"total\": total,\n  \"amountDue\": amountDue,\n  \"amountPaid\": amountPaid,\n  \"dateUtc\": issueDate & \"T00:00:00Z\",\n  \"dueDateUtc\": $exists(dueDate) ? dueDate & \"T00:00:00Z\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "invoiceId";
 const k1 = (i, e) => {
   const c = i;
@@ -114,9 +114,10 @@ const k28 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k29 = (i, e) => norm(call(norm(global("lookup")), [k24(i, e), norm(k28(i, e))], i, e, 78, "lookup"));
-const k30 = (i, e) => "currencyCode";
-const k31 = (i, e) => {
+const k29 = builtins["lookup"];
+const k30 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k29)), [k24(i, e), norm(k28(i, e))], i, e, 78, "lookup"));
+const k31 = (i, e) => "currencyCode";
+const k32 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -127,24 +128,24 @@ const k31 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
-const k34 = (i, e) => {
+const k33 = (i, e) => norm(k32(i, e));
+const k34 = { steps: [{ run: k33 }], absolute: false };
+const k35 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
+  if (Array.isArray(c)) return path(k34, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
   return c;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = (i, e) => "total";
-const k37 = (i, e) => {
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = (i, e) => "total";
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -155,24 +156,24 @@ const k37 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   return v;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = { steps: [{ run: k38 }], absolute: false };
-const k40 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k39, i, e);
+  if (Array.isArray(c)) return path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = (i, e) => "amountDue";
-const k43 = (i, e) => {
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = (i, e) => "amountDue";
+const k44 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -183,24 +184,24 @@ const k43 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   return v;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k44 }], absolute: false };
-const k46 = (i, e) => {
+const k45 = (i, e) => norm(k44(i, e));
+const k46 = { steps: [{ run: k45 }], absolute: false };
+const k47 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
+  if (Array.isArray(c)) return path(k46, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountDue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k46, i, e);
   return c;
 };
-const k47 = (i, e) => norm(k46(i, e));
-const k48 = (i, e) => "amountPaid";
-const k49 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = (i, e) => "amountPaid";
+const k50 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -211,24 +212,24 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = { steps: [{ run: k51 }], absolute: false };
+const k53 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return path(k52, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountPaid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k52, i, e);
   return c;
 };
-const k53 = (i, e) => norm(k52(i, e));
-const k54 = (i, e) => "dateUtc";
-const k55 = (i, e) => {
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = (i, e) => "dateUtc";
+const k56 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -239,24 +240,24 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = { steps: [{ run: k57 }], absolute: false };
+const k59 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
   return c;
 };
-const k59 = (i, e) => concat(norm(k58(i, e)), "T00:00:00Z");
-const k60 = (i, e) => "dueDateUtc";
-const k61 = (i, e) => {
+const k60 = (i, e) => concat(norm(k59(i, e)), "T00:00:00Z");
+const k61 = (i, e) => "dueDateUtc";
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -267,22 +268,23 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k62 }], absolute: false };
-const k64 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
-  return c;
-};
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = { steps: [{ run: k63 }], absolute: false };
 const k65 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k64, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
+  return c;
+};
+const k66 = builtins["exists"];
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -293,24 +295,24 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k68 }], absolute: false };
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k69 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k64(i, e))], i, e, 364, "exists"))) ? concat(norm(k68(i, e)), "T00:00:00Z") : undefined));
-const k70 = { pairs: [[k0, k5], [k6, k11], [k12, k29], [k30, k35], [k36, k41], [k42, k47], [k48, k53], [k54, k59], [k60, k69]], position: 1 };
-const k71 = (i, e) => {
+const k71 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k66)), [norm(k65(i, e))], i, e, 364, "exists"))) ? concat(norm(k70(i, e)), "T00:00:00Z") : undefined));
+const k72 = { pairs: [[k0, k5], [k6, k11], [k12, k30], [k31, k36], [k37, k42], [k43, k48], [k49, k54], [k55, k60], [k61, k71]], position: 1 };
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -321,22 +323,22 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k74 }], absolute: false };
+const k76 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k75 = (i, e) => {
+const k77 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -347,34 +349,34 @@ const k75 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k76 = (i, e) => norm(k75(i, e));
-const k77 = { steps: [{ run: k76 }], absolute: false };
-const k78 = (i, e) => {
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = { steps: [{ run: k78 }], absolute: false };
+const k80 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k77, i, e);
+  if (Array.isArray(c)) return path(k79, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
   return c;
 };
-const k79 = (i, e) => "draft";
-const k80 = (i, e) => "DRAFT";
-const k81 = (i, e) => "issued";
-const k82 = (i, e) => "AUTHORISED";
-const k83 = (i, e) => "partially-paid";
+const k81 = (i, e) => "draft";
+const k82 = (i, e) => "DRAFT";
+const k83 = (i, e) => "issued";
 const k84 = (i, e) => "AUTHORISED";
-const k85 = (i, e) => "paid";
-const k86 = (i, e) => "PAID";
-const k87 = (i, e) => "voided";
-const k88 = (i, e) => "VOIDED";
-const k89 = { pairs: [[k79, k80], [k81, k82], [k83, k84], [k85, k86], [k87, k88]], position: 79 };
-const k90 = (i, e) => {
-  if (Array.isArray(i)) return group(k89, i, e);
+const k85 = (i, e) => "partially-paid";
+const k86 = (i, e) => "AUTHORISED";
+const k87 = (i, e) => "paid";
+const k88 = (i, e) => "PAID";
+const k89 = (i, e) => "voided";
+const k90 = (i, e) => "VOIDED";
+const k91 = { pairs: [[k81, k82], [k83, k84], [k85, k86], [k87, k88], [k89, k90]], position: 79 };
+const k92 = (i, e) => {
+  if (Array.isArray(i)) return group(k91, i, e);
   const r = {};
   let v;
   v = "DRAFT";
@@ -389,7 +391,7 @@ const k90 = (i, e) => {
   if (v !== undefined) r["voided"] = v;
   return r;
 };
-const k91 = (i, e) => {
+const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -400,22 +402,23 @@ const k91 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k92 = (i, e) => norm(k91(i, e));
-const k93 = { steps: [{ run: k92 }], absolute: false };
-const k94 = (i, e) => {
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k94 }], absolute: false };
+const k96 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k93, i, e);
+  if (Array.isArray(c)) return path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k95 = (i, e) => {
+const k97 = builtins["lookup"];
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -426,22 +429,22 @@ const k95 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = { steps: [{ run: k96 }], absolute: false };
-const k98 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k97, i, e);
+  if (Array.isArray(c)) return path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k99 = (i, e) => {
+const k102 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -452,22 +455,22 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = { steps: [{ run: k100 }], absolute: false };
-const k102 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = { steps: [{ run: k103 }], absolute: false };
+const k105 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k104, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
   return c;
 };
-const k103 = (i, e) => {
+const k106 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -478,22 +481,22 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k104 }], absolute: false };
-const k106 = (i, e) => {
+const k107 = (i, e) => norm(k106(i, e));
+const k108 = { steps: [{ run: k107 }], absolute: false };
+const k109 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return path(k108, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountDue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
   return c;
 };
-const k107 = (i, e) => {
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -504,22 +507,22 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = { steps: [{ run: k108 }], absolute: false };
-const k110 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountPaid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k111 = (i, e) => {
+const k114 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -530,48 +533,22 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = { steps: [{ run: k112 }], absolute: false };
-const k114 = (i, e) => {
+const k115 = (i, e) => norm(k114(i, e));
+const k116 = { steps: [{ run: k115 }], absolute: false };
+const k117 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k113, i, e);
+  if (Array.isArray(c)) return path(k116, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
   return c;
 };
-const k115 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "dueDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  return v;
-};
-const k116 = (i, e) => norm(k115(i, e));
-const k117 = { steps: [{ run: k116 }], absolute: false };
 const k118 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k117, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
-  return c;
-};
-const k119 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -582,47 +559,74 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k120 }], absolute: false };
-const k122 = (i, e) => {
+const k119 = (i, e) => norm(k118(i, e));
+const k120 = { steps: [{ run: k119 }], absolute: false };
+const k121 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return path(k120, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
   return c;
 };
+const k122 = builtins["exists"];
 const k123 = (i, e) => {
-  if (Array.isArray(i)) return group(k70, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "dueDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
+  return v;
+};
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k124 }], absolute: false };
+const k126 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k125, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  return c;
+};
+const k127 = (i, e) => {
+  if (Array.isArray(i)) return group(k72, i, e);
   const r = {};
   let v;
-  v = norm(k74(i, e));
+  v = norm(k76(i, e));
   if (v !== undefined) r["invoiceId"] = v;
-  v = norm(k78(i, e));
+  v = norm(k80(i, e));
   if (v !== undefined) r["invoiceNumber"] = v;
-  v = norm(call(norm(global("lookup")), [k90(i, e), norm(k94(i, e))], i, e, 78, "lookup"));
+  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k97)), [k92(i, e), norm(k96(i, e))], i, e, 78, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k98(i, e));
+  v = norm(k101(i, e));
   if (v !== undefined) r["currencyCode"] = v;
-  v = norm(k102(i, e));
+  v = norm(k105(i, e));
   if (v !== undefined) r["total"] = v;
-  v = norm(k106(i, e));
+  v = norm(k109(i, e));
   if (v !== undefined) r["amountDue"] = v;
-  v = norm(k110(i, e));
+  v = norm(k113(i, e));
   if (v !== undefined) r["amountPaid"] = v;
-  v = concat(norm(k114(i, e)), "T00:00:00Z");
+  v = concat(norm(k117(i, e)), "T00:00:00Z");
   if (v !== undefined) r["dateUtc"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k118(i, e))], i, e, 364, "exists"))) ? concat(norm(k122(i, e)), "T00:00:00Z") : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k122)), [norm(k121(i, e))], i, e, 364, "exists"))) ? concat(norm(k126(i, e)), "T00:00:00Z") : undefined));
   if (v !== undefined) r["dueDateUtc"] = v;
   return r;
 };
-const k124 = (i, e) => k123(i, e);
-return k124;
+const k128 = (i, e) => k127(i, e);
+return k128;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

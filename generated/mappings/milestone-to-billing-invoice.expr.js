@@ -3,8 +3,8 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $scheduled := $filter($billingSchedule.installments, function($i) { $i.milestoneId = milestoneId })[0].amount;\n  {\n    \"subscription_id\": projectId,\n    \"amount\": $round($number($exists($scheduled) ? $scheduled : amount) * 100),\n    \"description\": $substring(name & \" (accepted \" & $substring(acceptedAt, 0, 10) & \") [milestone \" & milestoneId & \"]\", 0, 250),\n    \"po_number\": $contract.poNumber\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, call, concat, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, toBoolean } = R;
-const k0 = (i, e) => norm(global("billingSchedule"));
+const { bind, builtins, call, concat, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
+const k0 = (i, e) => norm(state.ctx.globals.billingSchedule);
 const k1 = (i, e) => {
   const c = i;
   let v, p;
@@ -19,7 +19,7 @@ const k1 = (i, e) => {
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
 const k4 = (i, e) => {
-  let c = norm(global("billingSchedule"));
+  let c = norm(state.ctx.globals.billingSchedule);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k3, i, e);
@@ -86,9 +86,10 @@ const k14 = (i, e) => {
   return c;
 };
 const k15 = (i, e) => equal(norm(k10(i, e)), norm(k14(i, e)));
-const k16 = { index: 0, run: undefined };
-const k17 = (i, e) => norm(filter(k16, call(norm(global("filter")), [norm(k4(i, e)), lambda(i, e, k5, undefined, k15)], i, e, 26, "filter"), e));
-const k18 = (i, e) => {
+const k16 = builtins["filter"];
+const k17 = { index: 0, run: undefined };
+const k18 = (i, e) => norm(filter(k17, call(norm((state.ctx.shadows ? global("filter") : k16)), [norm(k4(i, e)), lambda(i, e, k5, undefined, k15)], i, e, 26, "filter"), e));
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -99,10 +100,10 @@ const k18 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k19 = (i, e) => norm(k18(i, e));
-const k20 = { steps: [{ run: k17 }, { run: k19 }], absolute: false };
-const k21 = (i, e) => "subscription_id";
-const k22 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = { steps: [{ run: k18 }, { run: k20 }], absolute: false };
+const k22 = (i, e) => "subscription_id";
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -113,24 +114,24 @@ const k22 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = { steps: [{ run: k23 }], absolute: false };
-const k25 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k24, i, e);
+  if (Array.isArray(c)) return path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = (i, e) => "amount";
-const k28 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = (i, e) => "amount";
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -141,24 +142,27 @@ const k28 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = { steps: [{ run: k29 }], absolute: false };
-const k31 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k30, i, e);
+  if (Array.isArray(c)) return path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k30, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k32 = (i, e) => norm(call(norm(global("round")), [multiply(norm(call(norm(global("number")), [norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k31(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
-const k33 = (i, e) => "description";
-const k34 = (i, e) => {
+const k33 = builtins["exists"];
+const k34 = builtins["number"];
+const k35 = builtins["round"];
+const k36 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k35)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k34)), [norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k33)), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k32(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
+const k37 = (i, e) => "description";
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -167,32 +171,6 @@ const k34 = (i, e) => {
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k35 }], absolute: false };
-const k37 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
-  return c;
-};
-const k38 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "acceptedAt");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.acceptedAt;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   return v;
 };
 const k39 = (i, e) => norm(k38(i, e));
@@ -203,149 +181,14 @@ const k41 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.acceptedAt;
+  v = c.name;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
 const k42 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "milestoneId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.milestoneId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
-  return v;
-};
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = { steps: [{ run: k43 }], absolute: false };
-const k45 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k44, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.milestoneId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
-  return c;
-};
-const k46 = (i, e) => norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(norm(k37(i, e)), " (accepted "), norm(call(norm(global("substring")), [norm(k41(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k45(i, e))), "]"), 0, 250], i, e, 263, "substring"));
-const k47 = (i, e) => "po_number";
-const k48 = (i, e) => norm(global("contract"));
-const k49 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "poNumber");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.poNumber;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
-  return v;
-};
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k48 }, { run: k50 }], absolute: true };
-const k52 = (i, e) => {
-  let c = norm(global("contract"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.poNumber;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
-  return c;
-};
-const k53 = (i, e) => norm(k52(i, e));
-const k54 = { pairs: [[k21, k26], [k27, k32], [k33, k46], [k47, k53]], position: 118 };
-const k55 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
-  return v;
-};
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
-  return c;
-};
-const k59 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
-  return c;
-};
-const k63 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "name");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
-  return c;
-};
-const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -356,22 +199,23 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = { steps: [{ run: k43 }], absolute: false };
+const k45 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return path(k44, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
   return c;
 };
-const k71 = (i, e) => {
+const k46 = builtins["substring"];
+const k47 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -382,23 +226,26 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = { steps: [{ run: k48 }], absolute: false };
+const k50 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return path(k49, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
   return c;
 };
-const k75 = (i, e) => norm(global("contract"));
-const k76 = (i, e) => {
+const k51 = builtins["substring"];
+const k52 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k51)), [concat(concat(concat(concat(concat(norm(k41(i, e)), " (accepted "), norm(call(norm((state.ctx.shadows ? global("substring") : k46)), [norm(k45(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k50(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+const k53 = (i, e) => "po_number";
+const k54 = (i, e) => norm(state.ctx.globals.contract);
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -409,37 +256,201 @@ const k76 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = { steps: [{ run: k75 }, { run: k77 }], absolute: true };
-const k79 = (i, e) => {
-  let c = norm(global("contract"));
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: true };
+const k58 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k78, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  return c;
+};
+const k59 = (i, e) => norm(k58(i, e));
+const k60 = { pairs: [[k22, k27], [k28, k36], [k37, k52], [k53, k59]], position: 118 };
+const k61 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
+  return v;
+};
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = { steps: [{ run: k62 }], absolute: false };
+const k64 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k63, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  return c;
+};
+const k65 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k66 }], absolute: false };
+const k68 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k67, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  return c;
+};
+const k69 = builtins["exists"];
+const k70 = builtins["number"];
+const k71 = builtins["round"];
+const k72 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "name");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  return v;
+};
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = { steps: [{ run: k73 }], absolute: false };
+const k75 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k74, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  return c;
+};
+const k76 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "acceptedAt");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.acceptedAt;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
+  return v;
+};
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k78, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.acceptedAt;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
+  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k80 = (i, e) => {
-  if (Array.isArray(i)) return group(k54, i, e);
+const k80 = builtins["substring"];
+const k81 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "milestoneId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.milestoneId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
+  return v;
+};
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k83, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.milestoneId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  return c;
+};
+const k85 = builtins["substring"];
+const k86 = (i, e) => norm(state.ctx.globals.contract);
+const k87 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "poNumber");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.poNumber;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
+  return v;
+};
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = { steps: [{ run: k86 }, { run: k88 }], absolute: true };
+const k90 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k89, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.poNumber;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  return c;
+};
+const k91 = (i, e) => {
+  if (Array.isArray(i)) return group(k60, i, e);
   const r = {};
   let v;
-  v = norm(k58(i, e));
+  v = norm(k64(i, e));
   if (v !== undefined) r["subscription_id"] = v;
-  v = norm(call(norm(global("round")), [multiply(norm(call(norm(global("number")), [norm((toBoolean(norm(call(norm(global("exists")), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k62(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
+  v = norm(call(norm((state.ctx.shadows ? global("round") : k71)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k70)), [norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k69)), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k68(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(norm(k66(i, e)), " (accepted "), norm(call(norm(global("substring")), [norm(k70(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k74(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k85)), [concat(concat(concat(concat(concat(norm(k75(i, e)), " (accepted "), norm(call(norm((state.ctx.shadows ? global("substring") : k80)), [norm(k79(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k84(i, e))), "]"), 0, 250], i, e, 263, "substring"));
   if (v !== undefined) r["description"] = v;
-  v = norm(k79(i, e));
+  v = norm(k90(i, e));
   if (v !== undefined) r["po_number"] = v;
   return r;
 };
-const k81 = (i, e) => norm(((e) => (norm(bind(e, "scheduled", norm(path(k20, i, e)))), k80(i, e)))(frame(e)));
-return k81;
+const k92 = (i, e) => norm(((e) => (norm(bind(e, "scheduled", norm(path(k21, i, e)))), k91(i, e)))(frame(e)));
+return k92;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $day := $substring(acceptedAt, 0, 10);\n  {\n    \"revenueEventId\": \"milestone-\" & milestoneId,\n    \"source\": \"milestone\",\n    \"sourceId\": milestoneId,\n    \"projectId\": projectId,\n    \"contractId\": contractId,\n    \"clientId\": $project.clientId,\n    \"legalEntityId\": $project.legalEntityId,\n    \"method\": \"milestone-acceptance\",\n    \"recognitionDate\": $day,\n    \"period\": $substring($day, 0, 7),\n    \"currency\": currency,\n    \"amount\": amount,\n    \"description\": \"Milestone accepted: \" & name,\n    \"status\": \"pending\"\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, call, concat, field, frame, global, group, lookup, norm, path } = R;
+const { bind, builtins, call, concat, field, frame, global, group, lookup, norm, path, state } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -30,8 +30,9 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => "revenueEventId";
-const k5 = (i, e) => {
+const k4 = builtins["substring"];
+const k5 = (i, e) => "revenueEventId";
+const k6 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -42,26 +43,26 @@ const k5 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k6 = (i, e) => norm(k5(i, e));
-const k7 = { steps: [{ run: k6 }], absolute: false };
-const k8 = (i, e) => {
+const k7 = (i, e) => norm(k6(i, e));
+const k8 = { steps: [{ run: k7 }], absolute: false };
+const k9 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k7, i, e);
+  if (Array.isArray(c)) return path(k8, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
   return c;
 };
-const k9 = (i, e) => concat("milestone-", norm(k8(i, e)));
-const k10 = (i, e) => "source";
-const k11 = (i, e) => "milestone";
-const k12 = (i, e) => "sourceId";
-const k13 = (i, e) => {
+const k10 = (i, e) => concat("milestone-", norm(k9(i, e)));
+const k11 = (i, e) => "source";
+const k12 = (i, e) => "milestone";
+const k13 = (i, e) => "sourceId";
+const k14 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,24 +73,24 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = { steps: [{ run: k15 }], absolute: false };
+const k17 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return path(k16, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k16, i, e);
   return c;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => "projectId";
-const k19 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = (i, e) => "projectId";
+const k20 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,24 +101,24 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k21 = (i, e) => norm(k20(i, e));
+const k22 = { steps: [{ run: k21 }], absolute: false };
+const k23 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return path(k22, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
   return c;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = (i, e) => "contractId";
-const k25 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = (i, e) => "contractId";
+const k26 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -128,25 +129,25 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = { steps: [{ run: k27 }], absolute: false };
+const k29 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return path(k28, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
   return c;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = (i, e) => "clientId";
-const k31 = (i, e) => norm(global("project"));
-const k32 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = (i, e) => "clientId";
+const k32 = (i, e) => norm(state.ctx.globals.project);
+const k33 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -157,25 +158,25 @@ const k32 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = { steps: [{ run: k31 }, { run: k33 }], absolute: true };
-const k35 = (i, e) => {
-  let c = norm(global("project"));
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = { steps: [{ run: k32 }, { run: k34 }], absolute: true };
+const k36 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k34, i, e);
+  if (Array.isArray(c)) return path(k35, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
   return c;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = (i, e) => "legalEntityId";
-const k38 = (i, e) => norm(global("project"));
-const k39 = (i, e) => {
+const k37 = (i, e) => norm(k36(i, e));
+const k38 = (i, e) => "legalEntityId";
+const k39 = (i, e) => norm(state.ctx.globals.project);
+const k40 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -186,30 +187,31 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = { steps: [{ run: k38 }, { run: k40 }], absolute: true };
-const k42 = (i, e) => {
-  let c = norm(global("project"));
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = { steps: [{ run: k39 }, { run: k41 }], absolute: true };
+const k43 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k41, i, e);
+  if (Array.isArray(c)) return path(k42, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
   return c;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = (i, e) => "method";
-const k45 = (i, e) => "milestone-acceptance";
-const k46 = (i, e) => "recognitionDate";
-const k47 = (i, e) => norm(lookup(e, "day"));
-const k48 = (i, e) => "period";
-const k49 = (i, e) => norm(call(norm(global("substring")), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
-const k50 = (i, e) => "currency";
-const k51 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = (i, e) => "method";
+const k46 = (i, e) => "milestone-acceptance";
+const k47 = (i, e) => "recognitionDate";
+const k48 = (i, e) => norm(lookup(e, "day"));
+const k49 = (i, e) => "period";
+const k50 = builtins["substring"];
+const k51 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k50)), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
+const k52 = (i, e) => "currency";
+const k53 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -220,24 +222,24 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = { steps: [{ run: k54 }], absolute: false };
+const k56 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return path(k55, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
   return c;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = (i, e) => "amount";
-const k57 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = (i, e) => "amount";
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -248,24 +250,24 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k58 }], absolute: false };
-const k60 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = { steps: [{ run: k60 }], absolute: false };
+const k62 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = (i, e) => "description";
-const k63 = (i, e) => {
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = (i, e) => "description";
+const k65 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -276,26 +278,26 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k66 }], absolute: false };
+const k68 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
   return c;
 };
-const k67 = (i, e) => concat("Milestone accepted: ", norm(k66(i, e)));
-const k68 = (i, e) => "status";
-const k69 = (i, e) => "pending";
-const k70 = { pairs: [[k4, k9], [k10, k11], [k12, k17], [k18, k23], [k24, k29], [k30, k36], [k37, k43], [k44, k45], [k46, k47], [k48, k49], [k50, k55], [k56, k61], [k62, k67], [k68, k69]], position: 46 };
-const k71 = (i, e) => {
+const k69 = (i, e) => concat("Milestone accepted: ", norm(k68(i, e)));
+const k70 = (i, e) => "status";
+const k71 = (i, e) => "pending";
+const k72 = { pairs: [[k5, k10], [k11, k12], [k13, k18], [k19, k24], [k25, k30], [k31, k37], [k38, k44], [k45, k46], [k47, k48], [k49, k51], [k52, k57], [k58, k63], [k64, k69], [k70, k71]], position: 46 };
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -306,22 +308,22 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k74 }], absolute: false };
+const k76 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k75 = (i, e) => {
+const k77 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -332,22 +334,22 @@ const k75 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k76 = (i, e) => norm(k75(i, e));
-const k77 = { steps: [{ run: k76 }], absolute: false };
-const k78 = (i, e) => {
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = { steps: [{ run: k78 }], absolute: false };
+const k80 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k77, i, e);
+  if (Array.isArray(c)) return path(k79, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
   return c;
 };
-const k79 = (i, e) => {
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -358,22 +360,22 @@ const k79 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = { steps: [{ run: k80 }], absolute: false };
-const k82 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
+  if (Array.isArray(c)) return path(k83, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
   return c;
 };
-const k83 = (i, e) => {
+const k85 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -384,23 +386,23 @@ const k83 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k84 = (i, e) => norm(k83(i, e));
-const k85 = { steps: [{ run: k84 }], absolute: false };
-const k86 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.contractId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
-  return c;
-};
-const k87 = (i, e) => norm(global("project"));
+const k86 = (i, e) => norm(k85(i, e));
+const k87 = { steps: [{ run: k86 }], absolute: false };
 const k88 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k87, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.contractId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  return c;
+};
+const k89 = (i, e) => norm(state.ctx.globals.project);
+const k90 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -411,23 +413,23 @@ const k88 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k89 = (i, e) => norm(k88(i, e));
-const k90 = { steps: [{ run: k87 }, { run: k89 }], absolute: true };
-const k91 = (i, e) => {
-  let c = norm(global("project"));
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = { steps: [{ run: k89 }, { run: k91 }], absolute: true };
+const k93 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
+  if (Array.isArray(c)) return path(k92, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
   return c;
 };
-const k92 = (i, e) => norm(global("project"));
-const k93 = (i, e) => {
+const k94 = (i, e) => norm(state.ctx.globals.project);
+const k95 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -438,22 +440,23 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k92 }, { run: k94 }], absolute: true };
-const k96 = (i, e) => {
-  let c = norm(global("project"));
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = { steps: [{ run: k94 }, { run: k96 }], absolute: true };
+const k98 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return path(k97, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
   return c;
 };
-const k97 = (i, e) => {
+const k99 = builtins["substring"];
+const k100 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -464,22 +467,22 @@ const k97 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k98 = (i, e) => norm(k97(i, e));
-const k99 = { steps: [{ run: k98 }], absolute: false };
-const k100 = (i, e) => {
+const k101 = (i, e) => norm(k100(i, e));
+const k102 = { steps: [{ run: k101 }], absolute: false };
+const k103 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k99, i, e);
+  if (Array.isArray(c)) return path(k102, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k99, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k102, i, e);
   return c;
 };
-const k101 = (i, e) => {
+const k104 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -490,22 +493,22 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = { steps: [{ run: k102 }], absolute: false };
-const k104 = (i, e) => {
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = { steps: [{ run: k105 }], absolute: false };
+const k107 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
   return c;
 };
-const k105 = (i, e) => {
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -516,57 +519,57 @@ const k105 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k106 = (i, e) => norm(k105(i, e));
-const k107 = { steps: [{ run: k106 }], absolute: false };
-const k108 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = { steps: [{ run: k109 }], absolute: false };
+const k111 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k107, i, e);
+  if (Array.isArray(c)) return path(k110, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
   return c;
 };
-const k109 = (i, e) => {
-  if (Array.isArray(i)) return group(k70, i, e);
+const k112 = (i, e) => {
+  if (Array.isArray(i)) return group(k72, i, e);
   const r = {};
   let v;
-  v = concat("milestone-", norm(k74(i, e)));
+  v = concat("milestone-", norm(k76(i, e)));
   if (v !== undefined) r["revenueEventId"] = v;
   v = "milestone";
   if (v !== undefined) r["source"] = v;
-  v = norm(k78(i, e));
+  v = norm(k80(i, e));
   if (v !== undefined) r["sourceId"] = v;
-  v = norm(k82(i, e));
+  v = norm(k84(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k86(i, e));
+  v = norm(k88(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k91(i, e));
+  v = norm(k93(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k96(i, e));
+  v = norm(k98(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
   v = "milestone-acceptance";
   if (v !== undefined) r["method"] = v;
   v = norm(lookup(e, "day"));
   if (v !== undefined) r["recognitionDate"] = v;
-  v = norm(call(norm(global("substring")), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k99)), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
   if (v !== undefined) r["period"] = v;
-  v = norm(k100(i, e));
+  v = norm(k103(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k104(i, e));
+  v = norm(k107(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = concat("Milestone accepted: ", norm(k108(i, e)));
+  v = concat("Milestone accepted: ", norm(k111(i, e)));
   if (v !== undefined) r["description"] = v;
   v = "pending";
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k110 = (i, e) => norm(((e) => (norm(bind(e, "day", norm(call(norm(global("substring")), [norm(k3(i, e)), 0, 10], i, e, 23, "substring")))), k109(i, e)))(frame(e)));
-return k110;
+const k113 = (i, e) => norm(((e) => (norm(bind(e, "day", norm(call(norm((state.ctx.shadows ? global("substring") : k4)), [norm(k3(i, e)), 0, 10], i, e, 23, "substring")))), k112(i, e)))(frame(e)));
+return k113;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

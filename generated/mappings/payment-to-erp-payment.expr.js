@@ -3,23 +3,23 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Invoice\": { \"InvoiceID\": $erpInvoice },\n  \"Account\": { \"Code\": $legalEntity.ledgerAccounts.bank },\n  \"Date\": $substring(paidAt, 0, 10),\n  \"Amount\": amount,\n  \"Reference\": paymentId & ($exists(reference) ? \" / \" & reference : \"\"),\n  \"IsReconciled\": false\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, frame, global, group, norm, path, toBoolean } = R;
+const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "Invoice";
 const k1 = (i, e) => "InvoiceID";
-const k2 = (i, e) => norm(global("erpInvoice"));
+const k2 = (i, e) => norm(state.ctx.globals.erpInvoice);
 const k3 = { pairs: [[k1, k2]], position: 16 };
 const k4 = (i, e) => {
   if (Array.isArray(i)) return group(k3, i, e);
   const r = {};
   let v;
-  v = norm(global("erpInvoice"));
+  v = norm(state.ctx.globals.erpInvoice);
   if (v !== undefined) r["InvoiceID"] = v;
   return r;
 };
 const k5 = (i, e) => k4(i, e);
 const k6 = (i, e) => "Account";
 const k7 = (i, e) => "Code";
-const k8 = (i, e) => norm(global("legalEntity"));
+const k8 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k9 = (i, e) => {
   const c = i;
   let v, p;
@@ -46,7 +46,7 @@ const k11 = (i, e) => {
 const k12 = (i, e) => norm(k11(i, e));
 const k13 = { steps: [{ run: k8 }, { run: k10 }, { run: k12 }], absolute: true };
 const k14 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k13, i, e);
@@ -67,7 +67,7 @@ const k14 = (i, e) => {
 };
 const k15 = (i, e) => norm(k14(i, e));
 const k16 = { pairs: [[k7, k15]], position: 59 };
-const k17 = (i, e) => norm(global("legalEntity"));
+const k17 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k18 = (i, e) => {
   const c = i;
   let v, p;
@@ -94,7 +94,7 @@ const k20 = (i, e) => {
 const k21 = (i, e) => norm(k20(i, e));
 const k22 = { steps: [{ run: k17 }, { run: k19 }, { run: k21 }], absolute: true };
 const k23 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k22, i, e);
@@ -149,9 +149,10 @@ const k30 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
   return c;
 };
-const k31 = (i, e) => norm(call(norm(global("substring")), [norm(k30(i, e)), 0, 10], i, e, 125, "substring"));
-const k32 = (i, e) => "Amount";
-const k33 = (i, e) => {
+const k31 = builtins["substring"];
+const k32 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k31)), [norm(k30(i, e)), 0, 10], i, e, 125, "substring"));
+const k33 = (i, e) => "Amount";
+const k34 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -162,24 +163,24 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k34 }], absolute: false };
-const k36 = (i, e) => {
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = { steps: [{ run: k35 }], absolute: false };
+const k37 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return path(k36, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
   return c;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = (i, e) => "Reference";
-const k39 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = (i, e) => "Reference";
+const k40 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -190,22 +191,22 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = { steps: [{ run: k40 }], absolute: false };
-const k42 = (i, e) => {
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = { steps: [{ run: k41 }], absolute: false };
+const k43 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k41, i, e);
+  if (Array.isArray(c)) return path(k42, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
   return c;
 };
-const k43 = (i, e) => {
+const k44 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -216,22 +217,23 @@ const k43 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   return v;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k44 }], absolute: false };
-const k46 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
-  return c;
-};
+const k45 = (i, e) => norm(k44(i, e));
+const k46 = { steps: [{ run: k45 }], absolute: false };
 const k47 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k46, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.reference;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k46, i, e);
+  return c;
+};
+const k48 = builtins["exists"];
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -242,54 +244,54 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k50 }], absolute: false };
+const k52 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
   return c;
 };
-const k51 = (i, e) => concat(norm(k42(i, e)), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k46(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k50(i, e))) : ""))))(frame(e))));
-const k52 = (i, e) => "IsReconciled";
-const k53 = (i, e) => false;
-const k54 = { pairs: [[k0, k5], [k6, k25], [k26, k31], [k32, k37], [k38, k51], [k52, k53]], position: 1 };
-const k55 = (i, e) => "InvoiceID";
-const k56 = (i, e) => norm(global("erpInvoice"));
-const k57 = { pairs: [[k55, k56]], position: 16 };
-const k58 = (i, e) => {
-  if (Array.isArray(i)) return group(k57, i, e);
+const k53 = (i, e) => concat(norm(k43(i, e)), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k48)), [norm(k47(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k52(i, e))) : "")))));
+const k54 = (i, e) => "IsReconciled";
+const k55 = (i, e) => false;
+const k56 = { pairs: [[k0, k5], [k6, k25], [k26, k32], [k33, k38], [k39, k53], [k54, k55]], position: 1 };
+const k57 = (i, e) => "InvoiceID";
+const k58 = (i, e) => norm(state.ctx.globals.erpInvoice);
+const k59 = { pairs: [[k57, k58]], position: 16 };
+const k60 = (i, e) => {
+  if (Array.isArray(i)) return group(k59, i, e);
   const r = {};
   let v;
-  v = norm(global("erpInvoice"));
+  v = norm(state.ctx.globals.erpInvoice);
   if (v !== undefined) r["InvoiceID"] = v;
   return r;
 };
-const k59 = (i, e) => "Code";
-const k60 = (i, e) => norm(global("legalEntity"));
-const k61 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k62 = (i, e) => norm(k61(i, e));
+const k61 = (i, e) => "Code";
+const k62 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "bank");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
@@ -297,32 +299,32 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k60 }, { run: k62 }, { run: k64 }], absolute: true };
-const k66 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k62 }, { run: k64 }, { run: k66 }], absolute: true };
+const k68 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
   return c;
 };
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { pairs: [[k59, k67]], position: 59 };
-const k69 = (i, e) => norm(global("legalEntity"));
-const k70 = (i, e) => {
+const k69 = (i, e) => norm(k68(i, e));
+const k70 = { pairs: [[k61, k69]], position: 59 };
+const k71 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k72 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -333,8 +335,8 @@ const k70 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k71 = (i, e) => norm(k70(i, e));
-const k72 = (i, e) => {
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -345,37 +347,37 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = { steps: [{ run: k69 }, { run: k71 }, { run: k73 }], absolute: true };
-const k75 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k71 }, { run: k73 }, { run: k75 }], absolute: true };
+const k77 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k76 = (i, e) => {
-  if (Array.isArray(i)) return group(k68, i, e);
+const k78 = (i, e) => {
+  if (Array.isArray(i)) return group(k70, i, e);
   const r = {};
   let v;
-  v = norm(k75(i, e));
+  v = norm(k77(i, e));
   if (v !== undefined) r["Code"] = v;
   return r;
 };
-const k77 = (i, e) => {
+const k79 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -386,22 +388,23 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k78 }], absolute: false };
-const k80 = (i, e) => {
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = { steps: [{ run: k80 }], absolute: false };
+const k82 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return path(k81, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paidAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
   return c;
 };
-const k81 = (i, e) => {
+const k83 = builtins["substring"];
+const k84 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -412,22 +415,22 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
+const k85 = (i, e) => norm(k84(i, e));
+const k86 = { steps: [{ run: k85 }], absolute: false };
+const k87 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
+  if (Array.isArray(c)) return path(k86, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k86, i, e);
   return c;
 };
-const k85 = (i, e) => {
+const k88 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -438,48 +441,22 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = { steps: [{ run: k86 }], absolute: false };
-const k88 = (i, e) => {
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k87, i, e);
+  if (Array.isArray(c)) return path(k90, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k89 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "reference");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
-  return v;
-};
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k90 }], absolute: false };
 const k92 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
-  return c;
-};
-const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -490,41 +467,68 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k94 }], absolute: false };
-const k96 = (i, e) => {
+const k93 = (i, e) => norm(k92(i, e));
+const k94 = { steps: [{ run: k93 }], absolute: false };
+const k95 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return path(k94, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
   return c;
 };
+const k96 = builtins["exists"];
 const k97 = (i, e) => {
-  if (Array.isArray(i)) return group(k54, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "reference");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.reference;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
+  return v;
+};
+const k98 = (i, e) => norm(k97(i, e));
+const k99 = { steps: [{ run: k98 }], absolute: false };
+const k100 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k99, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.reference;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k99, i, e);
+  return c;
+};
+const k101 = (i, e) => {
+  if (Array.isArray(i)) return group(k56, i, e);
   const r = {};
   let v;
-  v = k58(i, e);
+  v = k60(i, e);
   if (v !== undefined) r["Invoice"] = v;
-  v = k76(i, e);
+  v = k78(i, e);
   if (v !== undefined) r["Account"] = v;
-  v = norm(call(norm(global("substring")), [norm(k80(i, e)), 0, 10], i, e, 125, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k83)), [norm(k82(i, e)), 0, 10], i, e, 125, "substring"));
   if (v !== undefined) r["Date"] = v;
-  v = norm(k84(i, e));
+  v = norm(k87(i, e));
   if (v !== undefined) r["Amount"] = v;
-  v = concat(norm(k88(i, e)), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k92(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k96(i, e))) : ""))))(frame(e))));
+  v = concat(norm(k91(i, e)), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k96)), [norm(k95(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k100(i, e))) : "")))));
   if (v !== undefined) r["Reference"] = v;
   v = false;
   if (v !== undefined) r["IsReconciled"] = v;
   return r;
 };
-const k98 = (i, e) => k97(i, e);
-return k98;
+const k102 = (i, e) => k101(i, e);
+return k102;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

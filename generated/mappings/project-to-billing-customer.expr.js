@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"id\": clientId,\n  \"company\": $client.name,\n  \"first_name\": $client.billingContact.firstName,\n  \"last_name\": $client.billingContact.lastName,\n  \"email\": $client.billingContact.email,\n  \"vat_number\": $client.taxNumber,\n  \"auto_collection\": \"off\",\n  \"taxability\": \"taxable\",\n  \"invoice_notes\": $exists($client.paymentTermsDays) ? \"Payment due within \" & $string($client.paymentTermsDays) & \" days of the invoice date.\",\n  \"billing_address\": $exists($client.billingAddress) ? {\n    \"company\": $client.name,\n    \"line1\": $client.billingAddress.line1,\n    \"line2\": $client.billingAddress.line2,\n    \"city\": $client.billingAddress.city,\n    \"state\": $client.billingAddress.region,\n    \"zip\": $client.billingAddress.postalCode,\n    \"country\": $client.billingAddress.countryCode\n  }\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "id";
 const k1 = (i, e) => {
   const c = i;
@@ -33,7 +33,7 @@ const k4 = (i, e) => {
 };
 const k5 = (i, e) => norm(k4(i, e));
 const k6 = (i, e) => "company";
-const k7 = (i, e) => norm(global("client"));
+const k7 = (i, e) => norm(state.ctx.globals.client);
 const k8 = (i, e) => {
   const c = i;
   let v, p;
@@ -48,7 +48,7 @@ const k8 = (i, e) => {
 const k9 = (i, e) => norm(k8(i, e));
 const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
 const k11 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k10, i, e);
@@ -62,7 +62,7 @@ const k11 = (i, e) => {
 };
 const k12 = (i, e) => norm(k11(i, e));
 const k13 = (i, e) => "first_name";
-const k14 = (i, e) => norm(global("client"));
+const k14 = (i, e) => norm(state.ctx.globals.client);
 const k15 = (i, e) => {
   const c = i;
   let v, p;
@@ -89,7 +89,7 @@ const k17 = (i, e) => {
 const k18 = (i, e) => norm(k17(i, e));
 const k19 = { steps: [{ run: k14 }, { run: k16 }, { run: k18 }], absolute: true };
 const k20 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k19, i, e);
@@ -110,7 +110,7 @@ const k20 = (i, e) => {
 };
 const k21 = (i, e) => norm(k20(i, e));
 const k22 = (i, e) => "last_name";
-const k23 = (i, e) => norm(global("client"));
+const k23 = (i, e) => norm(state.ctx.globals.client);
 const k24 = (i, e) => {
   const c = i;
   let v, p;
@@ -137,7 +137,7 @@ const k26 = (i, e) => {
 const k27 = (i, e) => norm(k26(i, e));
 const k28 = { steps: [{ run: k23 }, { run: k25 }, { run: k27 }], absolute: true };
 const k29 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k28, i, e);
@@ -158,7 +158,7 @@ const k29 = (i, e) => {
 };
 const k30 = (i, e) => norm(k29(i, e));
 const k31 = (i, e) => "email";
-const k32 = (i, e) => norm(global("client"));
+const k32 = (i, e) => norm(state.ctx.globals.client);
 const k33 = (i, e) => {
   const c = i;
   let v, p;
@@ -185,7 +185,7 @@ const k35 = (i, e) => {
 const k36 = (i, e) => norm(k35(i, e));
 const k37 = { steps: [{ run: k32 }, { run: k34 }, { run: k36 }], absolute: true };
 const k38 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k37, i, e);
@@ -206,7 +206,7 @@ const k38 = (i, e) => {
 };
 const k39 = (i, e) => norm(k38(i, e));
 const k40 = (i, e) => "vat_number";
-const k41 = (i, e) => norm(global("client"));
+const k41 = (i, e) => norm(state.ctx.globals.client);
 const k42 = (i, e) => {
   const c = i;
   let v, p;
@@ -221,7 +221,7 @@ const k42 = (i, e) => {
 const k43 = (i, e) => norm(k42(i, e));
 const k44 = { steps: [{ run: k41 }, { run: k43 }], absolute: true };
 const k45 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k44, i, e);
@@ -239,7 +239,7 @@ const k48 = (i, e) => "off";
 const k49 = (i, e) => "taxability";
 const k50 = (i, e) => "taxable";
 const k51 = (i, e) => "invoice_notes";
-const k52 = (i, e) => norm(global("client"));
+const k52 = (i, e) => norm(state.ctx.globals.client);
 const k53 = (i, e) => {
   const c = i;
   let v, p;
@@ -254,7 +254,7 @@ const k53 = (i, e) => {
 const k54 = (i, e) => norm(k53(i, e));
 const k55 = { steps: [{ run: k52 }, { run: k54 }], absolute: true };
 const k56 = (i, e) => {
-  let c = norm(global("client"));
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k55, i, e);
@@ -266,8 +266,9 @@ const k56 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
   return c;
 };
-const k57 = (i, e) => norm(global("client"));
-const k58 = (i, e) => {
+const k57 = builtins["exists"];
+const k58 = (i, e) => norm(state.ctx.globals.client);
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -278,25 +279,26 @@ const k58 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = { steps: [{ run: k57 }, { run: k59 }], absolute: true };
-const k61 = (i, e) => {
-  let c = norm(global("client"));
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = { steps: [{ run: k58 }, { run: k60 }], absolute: true };
+const k62 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k60, i, e);
+  if (Array.isArray(c)) return path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k60, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k62 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k56(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm(global("string")), [norm(k61(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
-const k63 = (i, e) => "billing_address";
-const k64 = (i, e) => norm(global("client"));
-const k65 = (i, e) => {
+const k63 = builtins["string"];
+const k64 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k57)), [norm(k56(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k63)), [norm(k62(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+const k65 = (i, e) => "billing_address";
+const k66 = (i, e) => norm(state.ctx.globals.client);
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -307,24 +309,25 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k64 }, { run: k66 }], absolute: true };
-const k68 = (i, e) => {
-  let c = norm(global("client"));
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k66 }, { run: k68 }], absolute: true };
+const k70 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k69 = (i, e) => "company";
-const k70 = (i, e) => norm(global("client"));
-const k71 = (i, e) => {
+const k71 = builtins["exists"];
+const k72 = (i, e) => "company";
+const k73 = (i, e) => norm(state.ctx.globals.client);
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -334,26 +337,26 @@ const k71 = (i, e) => {
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
-};
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k70 }, { run: k72 }], absolute: true };
-const k74 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
-  return c;
 };
 const k75 = (i, e) => norm(k74(i, e));
-const k76 = (i, e) => "line1";
-const k77 = (i, e) => norm(global("client"));
-const k78 = (i, e) => {
+const k76 = { steps: [{ run: k73 }, { run: k75 }], absolute: true };
+const k77 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k76, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
+  return c;
+};
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = (i, e) => "line1";
+const k80 = (i, e) => norm(state.ctx.globals.client);
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -364,8 +367,8 @@ const k78 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k79 = (i, e) => norm(k78(i, e));
-const k80 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -376,32 +379,32 @@ const k80 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   return v;
 };
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = { steps: [{ run: k77 }, { run: k79 }, { run: k81 }], absolute: true };
-const k83 = (i, e) => {
-  let c = norm(global("client"));
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k80 }, { run: k82 }, { run: k84 }], absolute: true };
+const k86 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k82, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k82, i, e);
+  if (Array.isArray(c)) return path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line1;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k84 = (i, e) => norm(k83(i, e));
-const k85 = (i, e) => "line2";
-const k86 = (i, e) => norm(global("client"));
-const k87 = (i, e) => {
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = (i, e) => "line2";
+const k89 = (i, e) => norm(state.ctx.globals.client);
+const k90 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -412,8 +415,8 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = (i, e) => {
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -424,32 +427,32 @@ const k89 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k86 }, { run: k88 }, { run: k90 }], absolute: true };
-const k92 = (i, e) => {
-  let c = norm(global("client"));
+const k93 = (i, e) => norm(k92(i, e));
+const k94 = { steps: [{ run: k89 }, { run: k91 }, { run: k93 }], absolute: true };
+const k95 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k94, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k94, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
   return c;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = (i, e) => "city";
-const k95 = (i, e) => norm(global("client"));
-const k96 = (i, e) => {
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = (i, e) => "city";
+const k98 = (i, e) => norm(state.ctx.globals.client);
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -460,8 +463,8 @@ const k96 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k97 = (i, e) => norm(k96(i, e));
-const k98 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -472,32 +475,32 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k95 }, { run: k97 }, { run: k99 }], absolute: true };
-const k101 = (i, e) => {
-  let c = norm(global("client"));
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = { steps: [{ run: k98 }, { run: k100 }, { run: k102 }], absolute: true };
+const k104 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = (i, e) => "state";
-const k104 = (i, e) => norm(global("client"));
-const k105 = (i, e) => {
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = (i, e) => "state";
+const k107 = (i, e) => norm(state.ctx.globals.client);
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -508,8 +511,8 @@ const k105 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k106 = (i, e) => norm(k105(i, e));
-const k107 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -520,32 +523,32 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = { steps: [{ run: k104 }, { run: k106 }, { run: k108 }], absolute: true };
-const k110 = (i, e) => {
-  let c = norm(global("client"));
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k107 }, { run: k109 }, { run: k111 }], absolute: true };
+const k113 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = (i, e) => "zip";
-const k113 = (i, e) => norm(global("client"));
-const k114 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = (i, e) => "zip";
+const k116 = (i, e) => norm(state.ctx.globals.client);
+const k117 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -556,8 +559,8 @@ const k114 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -568,32 +571,32 @@ const k116 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k117 = (i, e) => norm(k116(i, e));
-const k118 = { steps: [{ run: k113 }, { run: k115 }, { run: k117 }], absolute: true };
-const k119 = (i, e) => {
-  let c = norm(global("client"));
+const k120 = (i, e) => norm(k119(i, e));
+const k121 = { steps: [{ run: k116 }, { run: k118 }, { run: k120 }], absolute: true };
+const k122 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k118, i, e);
+  if (Array.isArray(c)) return path(k121, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k118, i, e);
+  if (Array.isArray(c)) return path(k121, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k118, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
   return c;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = (i, e) => "country";
-const k122 = (i, e) => norm(global("client"));
-const k123 = (i, e) => {
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = (i, e) => "country";
+const k125 = (i, e) => norm(state.ctx.globals.client);
+const k126 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -604,8 +607,8 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -616,32 +619,32 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k122 }, { run: k124 }, { run: k126 }], absolute: true };
-const k128 = (i, e) => {
-  let c = norm(global("client"));
+const k129 = (i, e) => norm(k128(i, e));
+const k130 = { steps: [{ run: k125 }, { run: k127 }, { run: k129 }], absolute: true };
+const k131 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k130, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k130, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
   return c;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { pairs: [[k69, k75], [k76, k84], [k85, k93], [k94, k102], [k103, k111], [k112, k120], [k121, k129]], position: 477 };
-const k131 = (i, e) => norm(global("client"));
-const k132 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { pairs: [[k72, k78], [k79, k87], [k88, k96], [k97, k105], [k106, k114], [k115, k123], [k124, k132]], position: 477 };
+const k134 = (i, e) => norm(state.ctx.globals.client);
+const k135 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -652,23 +655,23 @@ const k132 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k133 = (i, e) => norm(k132(i, e));
-const k134 = { steps: [{ run: k131 }, { run: k133 }], absolute: true };
-const k135 = (i, e) => {
-  let c = norm(global("client"));
+const k136 = (i, e) => norm(k135(i, e));
+const k137 = { steps: [{ run: k134 }, { run: k136 }], absolute: true };
+const k138 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k134, i, e);
+  if (Array.isArray(c)) return path(k137, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k137, i, e);
   return c;
 };
-const k136 = (i, e) => norm(global("client"));
-const k137 = (i, e) => {
+const k139 = (i, e) => norm(state.ctx.globals.client);
+const k140 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -679,8 +682,8 @@ const k137 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k138 = (i, e) => norm(k137(i, e));
-const k139 = (i, e) => {
+const k141 = (i, e) => norm(k140(i, e));
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -691,30 +694,30 @@ const k139 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   return v;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = { steps: [{ run: k136 }, { run: k138 }, { run: k140 }], absolute: true };
-const k142 = (i, e) => {
-  let c = norm(global("client"));
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k139 }, { run: k141 }, { run: k143 }], absolute: true };
+const k145 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line1;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k143 = (i, e) => norm(global("client"));
-const k144 = (i, e) => {
+const k146 = (i, e) => norm(state.ctx.globals.client);
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -725,8 +728,8 @@ const k144 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k145 = (i, e) => norm(k144(i, e));
-const k146 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -737,30 +740,30 @@ const k146 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k147 = (i, e) => norm(k146(i, e));
-const k148 = { steps: [{ run: k143 }, { run: k145 }, { run: k147 }], absolute: true };
-const k149 = (i, e) => {
-  let c = norm(global("client"));
+const k150 = (i, e) => norm(k149(i, e));
+const k151 = { steps: [{ run: k146 }, { run: k148 }, { run: k150 }], absolute: true };
+const k152 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k148, i, e);
+  if (Array.isArray(c)) return path(k151, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k148, i, e);
+  if (Array.isArray(c)) return path(k151, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k148, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
   return c;
 };
-const k150 = (i, e) => norm(global("client"));
-const k151 = (i, e) => {
+const k153 = (i, e) => norm(state.ctx.globals.client);
+const k154 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -771,8 +774,8 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = (i, e) => {
+const k155 = (i, e) => norm(k154(i, e));
+const k156 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -783,30 +786,30 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k150 }, { run: k152 }, { run: k154 }], absolute: true };
-const k156 = (i, e) => {
-  let c = norm(global("client"));
+const k157 = (i, e) => norm(k156(i, e));
+const k158 = { steps: [{ run: k153 }, { run: k155 }, { run: k157 }], absolute: true };
+const k159 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return path(k158, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return path(k158, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k158, i, e);
   return c;
 };
-const k157 = (i, e) => norm(global("client"));
-const k158 = (i, e) => {
+const k160 = (i, e) => norm(state.ctx.globals.client);
+const k161 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -817,8 +820,8 @@ const k158 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = (i, e) => {
+const k162 = (i, e) => norm(k161(i, e));
+const k163 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -829,30 +832,30 @@ const k160 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k161 = (i, e) => norm(k160(i, e));
-const k162 = { steps: [{ run: k157 }, { run: k159 }, { run: k161 }], absolute: true };
-const k163 = (i, e) => {
-  let c = norm(global("client"));
+const k164 = (i, e) => norm(k163(i, e));
+const k165 = { steps: [{ run: k160 }, { run: k162 }, { run: k164 }], absolute: true };
+const k166 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
   return c;
 };
-const k164 = (i, e) => norm(global("client"));
-const k165 = (i, e) => {
+const k167 = (i, e) => norm(state.ctx.globals.client);
+const k168 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -863,8 +866,8 @@ const k165 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k166 = (i, e) => norm(k165(i, e));
-const k167 = (i, e) => {
+const k169 = (i, e) => norm(k168(i, e));
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -875,30 +878,30 @@ const k167 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = { steps: [{ run: k164 }, { run: k166 }, { run: k168 }], absolute: true };
-const k170 = (i, e) => {
-  let c = norm(global("client"));
+const k171 = (i, e) => norm(k170(i, e));
+const k172 = { steps: [{ run: k167 }, { run: k169 }, { run: k171 }], absolute: true };
+const k173 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k169, i, e);
+  if (Array.isArray(c)) return path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k169, i, e);
+  if (Array.isArray(c)) return path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
   return c;
 };
-const k171 = (i, e) => norm(global("client"));
-const k172 = (i, e) => {
+const k174 = (i, e) => norm(state.ctx.globals.client);
+const k175 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -909,8 +912,8 @@ const k172 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k173 = (i, e) => norm(k172(i, e));
-const k174 = (i, e) => {
+const k176 = (i, e) => norm(k175(i, e));
+const k177 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -921,51 +924,51 @@ const k174 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = { steps: [{ run: k171 }, { run: k173 }, { run: k175 }], absolute: true };
-const k177 = (i, e) => {
-  let c = norm(global("client"));
+const k178 = (i, e) => norm(k177(i, e));
+const k179 = { steps: [{ run: k174 }, { run: k176 }, { run: k178 }], absolute: true };
+const k180 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
+  if (Array.isArray(c)) return path(k179, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
+  if (Array.isArray(c)) return path(k179, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
   return c;
 };
-const k178 = (i, e) => {
-  if (Array.isArray(i)) return group(k130, i, e);
+const k181 = (i, e) => {
+  if (Array.isArray(i)) return group(k133, i, e);
   const r = {};
   let v;
-  v = norm(k135(i, e));
+  v = norm(k138(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k142(i, e));
+  v = norm(k145(i, e));
   if (v !== undefined) r["line1"] = v;
-  v = norm(k149(i, e));
+  v = norm(k152(i, e));
   if (v !== undefined) r["line2"] = v;
-  v = norm(k156(i, e));
+  v = norm(k159(i, e));
   if (v !== undefined) r["city"] = v;
-  v = norm(k163(i, e));
+  v = norm(k166(i, e));
   if (v !== undefined) r["state"] = v;
-  v = norm(k170(i, e));
+  v = norm(k173(i, e));
   if (v !== undefined) r["zip"] = v;
-  v = norm(k177(i, e));
+  v = norm(k180(i, e));
   if (v !== undefined) r["country"] = v;
   return r;
 };
-const k179 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k68(i, e))], i, e, 450, "exists"))) ? k178(i, e) : undefined));
-const k180 = { pairs: [[k0, k5], [k6, k12], [k13, k21], [k22, k30], [k31, k39], [k40, k46], [k47, k48], [k49, k50], [k51, k62], [k63, k179]], position: 1 };
-const k181 = (i, e) => {
+const k182 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k71)), [norm(k70(i, e))], i, e, 450, "exists"))) ? k181(i, e) : undefined));
+const k183 = { pairs: [[k0, k5], [k6, k12], [k13, k21], [k22, k30], [k31, k39], [k40, k46], [k47, k48], [k49, k50], [k51, k64], [k65, k182]], position: 1 };
+const k184 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -976,23 +979,23 @@ const k181 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k182 = (i, e) => norm(k181(i, e));
-const k183 = { steps: [{ run: k182 }], absolute: false };
-const k184 = (i, e) => {
+const k185 = (i, e) => norm(k184(i, e));
+const k186 = { steps: [{ run: k185 }], absolute: false };
+const k187 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k183, i, e);
+  if (Array.isArray(c)) return path(k186, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k183, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
   return c;
 };
-const k185 = (i, e) => norm(global("client"));
-const k186 = (i, e) => {
+const k188 = (i, e) => norm(state.ctx.globals.client);
+const k189 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1003,23 +1006,23 @@ const k186 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k187 = (i, e) => norm(k186(i, e));
-const k188 = { steps: [{ run: k185 }, { run: k187 }], absolute: true };
-const k189 = (i, e) => {
-  let c = norm(global("client"));
+const k190 = (i, e) => norm(k189(i, e));
+const k191 = { steps: [{ run: k188 }, { run: k190 }], absolute: true };
+const k192 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k188, i, e);
+  if (Array.isArray(c)) return path(k191, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k191, i, e);
   return c;
 };
-const k190 = (i, e) => norm(global("client"));
-const k191 = (i, e) => {
+const k193 = (i, e) => norm(state.ctx.globals.client);
+const k194 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1030,8 +1033,8 @@ const k191 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k192 = (i, e) => norm(k191(i, e));
-const k193 = (i, e) => {
+const k195 = (i, e) => norm(k194(i, e));
+const k196 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1042,30 +1045,30 @@ const k193 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k194 = (i, e) => norm(k193(i, e));
-const k195 = { steps: [{ run: k190 }, { run: k192 }, { run: k194 }], absolute: true };
-const k196 = (i, e) => {
-  let c = norm(global("client"));
+const k197 = (i, e) => norm(k196(i, e));
+const k198 = { steps: [{ run: k193 }, { run: k195 }, { run: k197 }], absolute: true };
+const k199 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k195, i, e);
+  if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k195, i, e);
+  if (Array.isArray(c)) return path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k195, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
   return c;
 };
-const k197 = (i, e) => norm(global("client"));
-const k198 = (i, e) => {
+const k200 = (i, e) => norm(state.ctx.globals.client);
+const k201 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1076,8 +1079,8 @@ const k198 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k199 = (i, e) => norm(k198(i, e));
-const k200 = (i, e) => {
+const k202 = (i, e) => norm(k201(i, e));
+const k203 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1088,30 +1091,30 @@ const k200 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k201 = (i, e) => norm(k200(i, e));
-const k202 = { steps: [{ run: k197 }, { run: k199 }, { run: k201 }], absolute: true };
-const k203 = (i, e) => {
-  let c = norm(global("client"));
+const k204 = (i, e) => norm(k203(i, e));
+const k205 = { steps: [{ run: k200 }, { run: k202 }, { run: k204 }], absolute: true };
+const k206 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k202, i, e);
+  if (Array.isArray(c)) return path(k205, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k202, i, e);
+  if (Array.isArray(c)) return path(k205, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k202, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k205, i, e);
   return c;
 };
-const k204 = (i, e) => norm(global("client"));
-const k205 = (i, e) => {
+const k207 = (i, e) => norm(state.ctx.globals.client);
+const k208 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1122,8 +1125,8 @@ const k205 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k206 = (i, e) => norm(k205(i, e));
-const k207 = (i, e) => {
+const k209 = (i, e) => norm(k208(i, e));
+const k210 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1134,30 +1137,30 @@ const k207 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k208 = (i, e) => norm(k207(i, e));
-const k209 = { steps: [{ run: k204 }, { run: k206 }, { run: k208 }], absolute: true };
-const k210 = (i, e) => {
-  let c = norm(global("client"));
+const k211 = (i, e) => norm(k210(i, e));
+const k212 = { steps: [{ run: k207 }, { run: k209 }, { run: k211 }], absolute: true };
+const k213 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k209, i, e);
+  if (Array.isArray(c)) return path(k212, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k209, i, e);
+  if (Array.isArray(c)) return path(k212, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k212, i, e);
   return c;
 };
-const k211 = (i, e) => norm(global("client"));
-const k212 = (i, e) => {
+const k214 = (i, e) => norm(state.ctx.globals.client);
+const k215 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1168,50 +1171,23 @@ const k212 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   return v;
 };
-const k213 = (i, e) => norm(k212(i, e));
-const k214 = { steps: [{ run: k211 }, { run: k213 }], absolute: true };
-const k215 = (i, e) => {
-  let c = norm(global("client"));
+const k216 = (i, e) => norm(k215(i, e));
+const k217 = { steps: [{ run: k214 }, { run: k216 }], absolute: true };
+const k218 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k214, i, e);
+  if (Array.isArray(c)) return path(k217, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k217, i, e);
   return c;
 };
-const k216 = (i, e) => norm(global("client"));
-const k217 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k218 = (i, e) => norm(k217(i, e));
-const k219 = { steps: [{ run: k216 }, { run: k218 }], absolute: true };
+const k219 = (i, e) => norm(state.ctx.globals.client);
 const k220 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k219, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k219, i, e);
-  return c;
-};
-const k221 = (i, e) => norm(global("client"));
-const k222 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1222,23 +1198,52 @@ const k222 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k223 = (i, e) => norm(k222(i, e));
-const k224 = { steps: [{ run: k221 }, { run: k223 }], absolute: true };
-const k225 = (i, e) => {
-  let c = norm(global("client"));
+const k221 = (i, e) => norm(k220(i, e));
+const k222 = { steps: [{ run: k219 }, { run: k221 }], absolute: true };
+const k223 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k224, i, e);
+  if (Array.isArray(c)) return path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
   return c;
 };
-const k226 = (i, e) => norm(global("client"));
-const k227 = (i, e) => {
+const k224 = builtins["exists"];
+const k225 = (i, e) => norm(state.ctx.globals.client);
+const k226 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  return v;
+};
+const k227 = (i, e) => norm(k226(i, e));
+const k228 = { steps: [{ run: k225 }, { run: k227 }], absolute: true };
+const k229 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k228, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k228, i, e);
+  return c;
+};
+const k230 = builtins["string"];
+const k231 = (i, e) => norm(state.ctx.globals.client);
+const k232 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1249,24 +1254,25 @@ const k227 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k228 = (i, e) => norm(k227(i, e));
-const k229 = { steps: [{ run: k226 }, { run: k228 }], absolute: true };
-const k230 = (i, e) => {
-  let c = norm(global("client"));
+const k233 = (i, e) => norm(k232(i, e));
+const k234 = { steps: [{ run: k231 }, { run: k233 }], absolute: true };
+const k235 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k229, i, e);
+  if (Array.isArray(c)) return path(k234, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k229, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k234, i, e);
   return c;
 };
-const k231 = (i, e) => "company";
-const k232 = (i, e) => norm(global("client"));
-const k233 = (i, e) => {
+const k236 = builtins["exists"];
+const k237 = (i, e) => "company";
+const k238 = (i, e) => norm(state.ctx.globals.client);
+const k239 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1277,73 +1283,25 @@ const k233 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k234 = (i, e) => norm(k233(i, e));
-const k235 = { steps: [{ run: k232 }, { run: k234 }], absolute: true };
-const k236 = (i, e) => {
-  let c = norm(global("client"));
+const k240 = (i, e) => norm(k239(i, e));
+const k241 = { steps: [{ run: k238 }, { run: k240 }], absolute: true };
+const k242 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k235, i, e);
+  if (Array.isArray(c)) return path(k241, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k235, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k241, i, e);
   return c;
-};
-const k237 = (i, e) => norm(k236(i, e));
-const k238 = (i, e) => "line1";
-const k239 = (i, e) => norm(global("client"));
-const k240 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k241 = (i, e) => norm(k240(i, e));
-const k242 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "line1");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
-  return v;
 };
 const k243 = (i, e) => norm(k242(i, e));
-const k244 = { steps: [{ run: k239 }, { run: k241 }, { run: k243 }], absolute: true };
-const k245 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k244, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k244, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k244, i, e);
-  return c;
-};
-const k246 = (i, e) => norm(k245(i, e));
-const k247 = (i, e) => "line2";
-const k248 = (i, e) => norm(global("client"));
-const k249 = (i, e) => {
+const k244 = (i, e) => "line1";
+const k245 = (i, e) => norm(state.ctx.globals.client);
+const k246 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1354,275 +1312,8 @@ const k249 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k250 = (i, e) => norm(k249(i, e));
-const k251 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "line2");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line2;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
-  return v;
-};
-const k252 = (i, e) => norm(k251(i, e));
-const k253 = { steps: [{ run: k248 }, { run: k250 }, { run: k252 }], absolute: true };
-const k254 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k253, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k253, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line2;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k253, i, e);
-  return c;
-};
-const k255 = (i, e) => norm(k254(i, e));
-const k256 = (i, e) => "city";
-const k257 = (i, e) => norm(global("client"));
-const k258 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k259 = (i, e) => norm(k258(i, e));
-const k260 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "city");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.city;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
-  return v;
-};
-const k261 = (i, e) => norm(k260(i, e));
-const k262 = { steps: [{ run: k257 }, { run: k259 }, { run: k261 }], absolute: true };
-const k263 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.city;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k262, i, e);
-  return c;
-};
-const k264 = (i, e) => norm(k263(i, e));
-const k265 = (i, e) => "state";
-const k266 = (i, e) => norm(global("client"));
-const k267 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k268 = (i, e) => norm(k267(i, e));
-const k269 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "region");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.region;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
-  return v;
-};
-const k270 = (i, e) => norm(k269(i, e));
-const k271 = { steps: [{ run: k266 }, { run: k268 }, { run: k270 }], absolute: true };
-const k272 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.region;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k271, i, e);
-  return c;
-};
-const k273 = (i, e) => norm(k272(i, e));
-const k274 = (i, e) => "zip";
-const k275 = (i, e) => norm(global("client"));
-const k276 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k277 = (i, e) => norm(k276(i, e));
-const k278 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "postalCode");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.postalCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
-  return v;
-};
-const k279 = (i, e) => norm(k278(i, e));
-const k280 = { steps: [{ run: k275 }, { run: k277 }, { run: k279 }], absolute: true };
-const k281 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k280, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k280, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.postalCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k280, i, e);
-  return c;
-};
-const k282 = (i, e) => norm(k281(i, e));
-const k283 = (i, e) => "country";
-const k284 = (i, e) => norm(global("client"));
-const k285 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k286 = (i, e) => norm(k285(i, e));
-const k287 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "countryCode");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.countryCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
-  return v;
-};
-const k288 = (i, e) => norm(k287(i, e));
-const k289 = { steps: [{ run: k284 }, { run: k286 }, { run: k288 }], absolute: true };
-const k290 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k289, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k289, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.countryCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k289, i, e);
-  return c;
-};
-const k291 = (i, e) => norm(k290(i, e));
-const k292 = { pairs: [[k231, k237], [k238, k246], [k247, k255], [k256, k264], [k265, k273], [k274, k282], [k283, k291]], position: 477 };
-const k293 = (i, e) => norm(global("client"));
-const k294 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "name");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k295 = (i, e) => norm(k294(i, e));
-const k296 = { steps: [{ run: k293 }, { run: k295 }], absolute: true };
-const k297 = (i, e) => {
-  let c = norm(global("client"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k296, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k296, i, e);
-  return c;
-};
-const k298 = (i, e) => norm(global("client"));
-const k299 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k300 = (i, e) => norm(k299(i, e));
-const k301 = (i, e) => {
+const k247 = (i, e) => norm(k246(i, e));
+const k248 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1633,30 +1324,32 @@ const k301 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   return v;
 };
-const k302 = (i, e) => norm(k301(i, e));
-const k303 = { steps: [{ run: k298 }, { run: k300 }, { run: k302 }], absolute: true };
-const k304 = (i, e) => {
-  let c = norm(global("client"));
+const k249 = (i, e) => norm(k248(i, e));
+const k250 = { steps: [{ run: k245 }, { run: k247 }, { run: k249 }], absolute: true };
+const k251 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k303, i, e);
+  if (Array.isArray(c)) return path(k250, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k303, i, e);
+  if (Array.isArray(c)) return path(k250, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line1;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k303, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k250, i, e);
   return c;
 };
-const k305 = (i, e) => norm(global("client"));
-const k306 = (i, e) => {
+const k252 = (i, e) => norm(k251(i, e));
+const k253 = (i, e) => "line2";
+const k254 = (i, e) => norm(state.ctx.globals.client);
+const k255 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1667,8 +1360,8 @@ const k306 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k307 = (i, e) => norm(k306(i, e));
-const k308 = (i, e) => {
+const k256 = (i, e) => norm(k255(i, e));
+const k257 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1679,30 +1372,32 @@ const k308 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k309 = (i, e) => norm(k308(i, e));
-const k310 = { steps: [{ run: k305 }, { run: k307 }, { run: k309 }], absolute: true };
-const k311 = (i, e) => {
-  let c = norm(global("client"));
+const k258 = (i, e) => norm(k257(i, e));
+const k259 = { steps: [{ run: k254 }, { run: k256 }, { run: k258 }], absolute: true };
+const k260 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k310, i, e);
+  if (Array.isArray(c)) return path(k259, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k310, i, e);
+  if (Array.isArray(c)) return path(k259, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k310, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k259, i, e);
   return c;
 };
-const k312 = (i, e) => norm(global("client"));
-const k313 = (i, e) => {
+const k261 = (i, e) => norm(k260(i, e));
+const k262 = (i, e) => "city";
+const k263 = (i, e) => norm(state.ctx.globals.client);
+const k264 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1713,8 +1408,8 @@ const k313 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k314 = (i, e) => norm(k313(i, e));
-const k315 = (i, e) => {
+const k265 = (i, e) => norm(k264(i, e));
+const k266 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1725,30 +1420,32 @@ const k315 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k316 = (i, e) => norm(k315(i, e));
-const k317 = { steps: [{ run: k312 }, { run: k314 }, { run: k316 }], absolute: true };
-const k318 = (i, e) => {
-  let c = norm(global("client"));
+const k267 = (i, e) => norm(k266(i, e));
+const k268 = { steps: [{ run: k263 }, { run: k265 }, { run: k267 }], absolute: true };
+const k269 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k317, i, e);
+  if (Array.isArray(c)) return path(k268, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k317, i, e);
+  if (Array.isArray(c)) return path(k268, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k317, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k268, i, e);
   return c;
 };
-const k319 = (i, e) => norm(global("client"));
-const k320 = (i, e) => {
+const k270 = (i, e) => norm(k269(i, e));
+const k271 = (i, e) => "state";
+const k272 = (i, e) => norm(state.ctx.globals.client);
+const k273 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1759,8 +1456,8 @@ const k320 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k321 = (i, e) => norm(k320(i, e));
-const k322 = (i, e) => {
+const k274 = (i, e) => norm(k273(i, e));
+const k275 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1771,30 +1468,32 @@ const k322 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k323 = (i, e) => norm(k322(i, e));
-const k324 = { steps: [{ run: k319 }, { run: k321 }, { run: k323 }], absolute: true };
-const k325 = (i, e) => {
-  let c = norm(global("client"));
+const k276 = (i, e) => norm(k275(i, e));
+const k277 = { steps: [{ run: k272 }, { run: k274 }, { run: k276 }], absolute: true };
+const k278 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k324, i, e);
+  if (Array.isArray(c)) return path(k277, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k324, i, e);
+  if (Array.isArray(c)) return path(k277, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k324, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k277, i, e);
   return c;
 };
-const k326 = (i, e) => norm(global("client"));
-const k327 = (i, e) => {
+const k279 = (i, e) => norm(k278(i, e));
+const k280 = (i, e) => "zip";
+const k281 = (i, e) => norm(state.ctx.globals.client);
+const k282 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1805,8 +1504,8 @@ const k327 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k328 = (i, e) => norm(k327(i, e));
-const k329 = (i, e) => {
+const k283 = (i, e) => norm(k282(i, e));
+const k284 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1817,30 +1516,32 @@ const k329 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k330 = (i, e) => norm(k329(i, e));
-const k331 = { steps: [{ run: k326 }, { run: k328 }, { run: k330 }], absolute: true };
-const k332 = (i, e) => {
-  let c = norm(global("client"));
+const k285 = (i, e) => norm(k284(i, e));
+const k286 = { steps: [{ run: k281 }, { run: k283 }, { run: k285 }], absolute: true };
+const k287 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return path(k286, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return path(k286, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k331, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k286, i, e);
   return c;
 };
-const k333 = (i, e) => norm(global("client"));
-const k334 = (i, e) => {
+const k288 = (i, e) => norm(k287(i, e));
+const k289 = (i, e) => "country";
+const k290 = (i, e) => norm(state.ctx.globals.client);
+const k291 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1851,8 +1552,8 @@ const k334 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k335 = (i, e) => norm(k334(i, e));
-const k336 = (i, e) => {
+const k292 = (i, e) => norm(k291(i, e));
+const k293 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1863,76 +1564,381 @@ const k336 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k337 = (i, e) => norm(k336(i, e));
-const k338 = { steps: [{ run: k333 }, { run: k335 }, { run: k337 }], absolute: true };
-const k339 = (i, e) => {
-  let c = norm(global("client"));
+const k294 = (i, e) => norm(k293(i, e));
+const k295 = { steps: [{ run: k290 }, { run: k292 }, { run: k294 }], absolute: true };
+const k296 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k338, i, e);
+  if (Array.isArray(c)) return path(k295, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k338, i, e);
+  if (Array.isArray(c)) return path(k295, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k338, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k295, i, e);
   return c;
 };
+const k297 = (i, e) => norm(k296(i, e));
+const k298 = { pairs: [[k237, k243], [k244, k252], [k253, k261], [k262, k270], [k271, k279], [k280, k288], [k289, k297]], position: 477 };
+const k299 = (i, e) => norm(state.ctx.globals.client);
+const k300 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "name");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  return v;
+};
+const k301 = (i, e) => norm(k300(i, e));
+const k302 = { steps: [{ run: k299 }, { run: k301 }], absolute: true };
+const k303 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k302, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k302, i, e);
+  return c;
+};
+const k304 = (i, e) => norm(state.ctx.globals.client);
+const k305 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "line1");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  return v;
+};
+const k308 = (i, e) => norm(k307(i, e));
+const k309 = { steps: [{ run: k304 }, { run: k306 }, { run: k308 }], absolute: true };
+const k310 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k309, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k309, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k309, i, e);
+  return c;
+};
+const k311 = (i, e) => norm(state.ctx.globals.client);
+const k312 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k313 = (i, e) => norm(k312(i, e));
+const k314 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "line2");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line2;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
+  return v;
+};
+const k315 = (i, e) => norm(k314(i, e));
+const k316 = { steps: [{ run: k311 }, { run: k313 }, { run: k315 }], absolute: true };
+const k317 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k316, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k316, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line2;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k316, i, e);
+  return c;
+};
+const k318 = (i, e) => norm(state.ctx.globals.client);
+const k319 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k320 = (i, e) => norm(k319(i, e));
+const k321 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "city");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.city;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
+  return v;
+};
+const k322 = (i, e) => norm(k321(i, e));
+const k323 = { steps: [{ run: k318 }, { run: k320 }, { run: k322 }], absolute: true };
+const k324 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k323, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k323, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.city;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k323, i, e);
+  return c;
+};
+const k325 = (i, e) => norm(state.ctx.globals.client);
+const k326 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k327 = (i, e) => norm(k326(i, e));
+const k328 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "region");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.region;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
+  return v;
+};
+const k329 = (i, e) => norm(k328(i, e));
+const k330 = { steps: [{ run: k325 }, { run: k327 }, { run: k329 }], absolute: true };
+const k331 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k330, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k330, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.region;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k330, i, e);
+  return c;
+};
+const k332 = (i, e) => norm(state.ctx.globals.client);
+const k333 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k334 = (i, e) => norm(k333(i, e));
+const k335 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "postalCode");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.postalCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
+  return v;
+};
+const k336 = (i, e) => norm(k335(i, e));
+const k337 = { steps: [{ run: k332 }, { run: k334 }, { run: k336 }], absolute: true };
+const k338 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k337, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k337, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.postalCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k337, i, e);
+  return c;
+};
+const k339 = (i, e) => norm(state.ctx.globals.client);
 const k340 = (i, e) => {
-  if (Array.isArray(i)) return group(k292, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k341 = (i, e) => norm(k340(i, e));
+const k342 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "countryCode");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.countryCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
+  return v;
+};
+const k343 = (i, e) => norm(k342(i, e));
+const k344 = { steps: [{ run: k339 }, { run: k341 }, { run: k343 }], absolute: true };
+const k345 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k344, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k344, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.countryCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k344, i, e);
+  return c;
+};
+const k346 = (i, e) => {
+  if (Array.isArray(i)) return group(k298, i, e);
   const r = {};
   let v;
-  v = norm(k297(i, e));
+  v = norm(k303(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k304(i, e));
+  v = norm(k310(i, e));
   if (v !== undefined) r["line1"] = v;
-  v = norm(k311(i, e));
+  v = norm(k317(i, e));
   if (v !== undefined) r["line2"] = v;
-  v = norm(k318(i, e));
+  v = norm(k324(i, e));
   if (v !== undefined) r["city"] = v;
-  v = norm(k325(i, e));
+  v = norm(k331(i, e));
   if (v !== undefined) r["state"] = v;
-  v = norm(k332(i, e));
+  v = norm(k338(i, e));
   if (v !== undefined) r["zip"] = v;
-  v = norm(k339(i, e));
+  v = norm(k345(i, e));
   if (v !== undefined) r["country"] = v;
   return r;
 };
-const k341 = (i, e) => {
-  if (Array.isArray(i)) return group(k180, i, e);
+const k347 = (i, e) => {
+  if (Array.isArray(i)) return group(k183, i, e);
   const r = {};
   let v;
-  v = norm(k184(i, e));
+  v = norm(k187(i, e));
   if (v !== undefined) r["id"] = v;
-  v = norm(k189(i, e));
+  v = norm(k192(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k196(i, e));
+  v = norm(k199(i, e));
   if (v !== undefined) r["first_name"] = v;
-  v = norm(k203(i, e));
+  v = norm(k206(i, e));
   if (v !== undefined) r["last_name"] = v;
-  v = norm(k210(i, e));
+  v = norm(k213(i, e));
   if (v !== undefined) r["email"] = v;
-  v = norm(k215(i, e));
+  v = norm(k218(i, e));
   if (v !== undefined) r["vat_number"] = v;
   v = "off";
   if (v !== undefined) r["auto_collection"] = v;
   v = "taxable";
   if (v !== undefined) r["taxability"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k220(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm(global("string")), [norm(k225(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k224)), [norm(k223(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k230)), [norm(k229(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k230(i, e))], i, e, 450, "exists"))) ? k340(i, e) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k236)), [norm(k235(i, e))], i, e, 450, "exists"))) ? k346(i, e) : undefined));
   if (v !== undefined) r["billing_address"] = v;
   return r;
 };
-const k342 = (i, e) => k341(i, e);
-return k342;
+const k348 = (i, e) => k347(i, e);
+return k348;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"id\": projectId,\n  \"plan_id\": (billingModel = \"fixed-fee\" ? \"fixed-fee-\" : \"tm-monthly-\") & $lowercase(currency),\n  \"plan_quantity\": 1,\n  \"start_date\": $exists(startDate) ? $floor($toMillis(startDate) / 1000),\n  \"po_number\": $contract.poNumber,\n  \"invoice_notes\": \"Project \" & projectCode & \" under \" & $contract.contractNumber\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, divide, equal, field, frame, global, group, norm, path, toBoolean } = R;
+const { builtins, call, concat, divide, equal, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "id";
 const k1 = (i, e) => {
   const c = i;
@@ -85,11 +85,12 @@ const k14 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
   return c;
 };
-const k15 = (i, e) => concat(norm(((e) => (norm((toBoolean(equal(norm(k10(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-"))))(frame(e))), norm(call(norm(global("lowercase")), [norm(k14(i, e))], i, e, 107, "lowercase")));
-const k16 = (i, e) => "plan_quantity";
-const k17 = (i, e) => 1;
-const k18 = (i, e) => "start_date";
-const k19 = (i, e) => {
+const k15 = builtins["lowercase"];
+const k16 = (i, e) => concat(norm((norm((toBoolean(equal(norm(k10(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(call(norm((state.ctx.shadows ? global("lowercase") : k15)), [norm(k14(i, e))], i, e, 107, "lowercase")));
+const k17 = (i, e) => "plan_quantity";
+const k18 = (i, e) => 1;
+const k19 = (i, e) => "start_date";
+const k20 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,22 +101,23 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
-  return c;
-};
+const k21 = (i, e) => norm(k20(i, e));
+const k22 = { steps: [{ run: k21 }], absolute: false };
 const k23 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k22, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
+  return c;
+};
+const k24 = builtins["exists"];
+const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -126,25 +128,27 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
+const k26 = (i, e) => norm(k25(i, e));
+const k27 = { steps: [{ run: k26 }], absolute: false };
+const k28 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
+  if (Array.isArray(c)) return path(k27, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.startDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k27 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k22(i, e))], i, e, 164, "exists"))) ? norm(call(norm(global("floor")), [divide(norm(call(norm(global("toMillis")), [norm(k26(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
-const k28 = (i, e) => "po_number";
-const k29 = (i, e) => norm(global("contract"));
-const k30 = (i, e) => {
+const k29 = builtins["toMillis"];
+const k30 = builtins["floor"];
+const k31 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k24)), [norm(k23(i, e))], i, e, 164, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("floor") : k30)), [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k29)), [norm(k28(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
+const k32 = (i, e) => "po_number";
+const k33 = (i, e) => norm(state.ctx.globals.contract);
+const k34 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -155,24 +159,24 @@ const k30 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k31 = (i, e) => norm(k30(i, e));
-const k32 = { steps: [{ run: k29 }, { run: k31 }], absolute: true };
-const k33 = (i, e) => {
-  let c = norm(global("contract"));
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = { steps: [{ run: k33 }, { run: k35 }], absolute: true };
+const k37 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k32, i, e);
+  if (Array.isArray(c)) return path(k36, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
   return c;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = (i, e) => "invoice_notes";
-const k36 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = (i, e) => "invoice_notes";
+const k40 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -183,23 +187,23 @@ const k36 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = { steps: [{ run: k37 }], absolute: false };
-const k39 = (i, e) => {
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = { steps: [{ run: k41 }], absolute: false };
+const k43 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k38, i, e);
+  if (Array.isArray(c)) return path(k42, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k38, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
   return c;
 };
-const k40 = (i, e) => norm(global("contract"));
-const k41 = (i, e) => {
+const k44 = (i, e) => norm(state.ctx.globals.contract);
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -210,24 +214,24 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k40 }, { run: k42 }], absolute: true };
-const k44 = (i, e) => {
-  let c = norm(global("contract"));
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k44 }, { run: k46 }], absolute: true };
+const k48 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k45 = (i, e) => concat(concat(concat("Project ", norm(k39(i, e))), " under "), norm(k44(i, e)));
-const k46 = { pairs: [[k0, k5], [k6, k15], [k16, k17], [k18, k27], [k28, k34], [k35, k45]], position: 1 };
-const k47 = (i, e) => {
+const k49 = (i, e) => concat(concat(concat("Project ", norm(k43(i, e))), " under "), norm(k48(i, e)));
+const k50 = { pairs: [[k0, k5], [k6, k16], [k17, k18], [k19, k31], [k32, k38], [k39, k49]], position: 1 };
+const k51 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -238,22 +242,22 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = { steps: [{ run: k52 }], absolute: false };
+const k54 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return path(k53, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
   return c;
 };
-const k51 = (i, e) => {
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -264,22 +268,22 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k56 }], absolute: false };
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k55 = (i, e) => {
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -290,32 +294,6 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
-  return c;
-};
-const k59 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  return v;
-};
 const k60 = (i, e) => norm(k59(i, e));
 const k61 = { steps: [{ run: k60 }], absolute: false };
 const k62 = (i, e) => {
@@ -324,14 +302,15 @@ const k62 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k63 = (i, e) => {
+const k63 = builtins["lowercase"];
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -342,23 +321,52 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = { steps: [{ run: k65 }], absolute: false };
+const k67 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return path(k66, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.startDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
   return c;
 };
-const k67 = (i, e) => norm(global("contract"));
-const k68 = (i, e) => {
+const k68 = builtins["exists"];
+const k69 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  return v;
+};
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k71, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
+  return c;
+};
+const k73 = builtins["toMillis"];
+const k74 = builtins["floor"];
+const k75 = (i, e) => norm(state.ctx.globals.contract);
+const k76 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -369,22 +377,22 @@ const k68 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k69 = (i, e) => norm(k68(i, e));
-const k70 = { steps: [{ run: k67 }, { run: k69 }], absolute: true };
-const k71 = (i, e) => {
-  let c = norm(global("contract"));
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k75 }, { run: k77 }], absolute: true };
+const k79 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k70, i, e);
+  if (Array.isArray(c)) return path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k70, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k72 = (i, e) => {
+const k80 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -395,23 +403,23 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = { steps: [{ run: k73 }], absolute: false };
-const k75 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = { steps: [{ run: k81 }], absolute: false };
+const k83 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k82, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
   return c;
 };
-const k76 = (i, e) => norm(global("contract"));
-const k77 = (i, e) => {
+const k84 = (i, e) => norm(state.ctx.globals.contract);
+const k85 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -422,41 +430,41 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k76 }, { run: k78 }], absolute: true };
-const k80 = (i, e) => {
-  let c = norm(global("contract"));
+const k86 = (i, e) => norm(k85(i, e));
+const k87 = { steps: [{ run: k84 }, { run: k86 }], absolute: true };
+const k88 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return path(k87, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
   return c;
 };
-const k81 = (i, e) => {
-  if (Array.isArray(i)) return group(k46, i, e);
+const k89 = (i, e) => {
+  if (Array.isArray(i)) return group(k50, i, e);
   const r = {};
   let v;
-  v = norm(k50(i, e));
+  v = norm(k54(i, e));
   if (v !== undefined) r["id"] = v;
-  v = concat(norm(((e) => (norm((toBoolean(equal(norm(k54(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-"))))(frame(e))), norm(call(norm(global("lowercase")), [norm(k58(i, e))], i, e, 107, "lowercase")));
+  v = concat(norm((norm((toBoolean(equal(norm(k58(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(call(norm((state.ctx.shadows ? global("lowercase") : k63)), [norm(k62(i, e))], i, e, 107, "lowercase")));
   if (v !== undefined) r["plan_id"] = v;
   v = 1;
   if (v !== undefined) r["plan_quantity"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k62(i, e))], i, e, 164, "exists"))) ? norm(call(norm(global("floor")), [divide(norm(call(norm(global("toMillis")), [norm(k66(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k68)), [norm(k67(i, e))], i, e, 164, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("floor") : k74)), [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k73)), [norm(k72(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
   if (v !== undefined) r["start_date"] = v;
-  v = norm(k71(i, e));
+  v = norm(k79(i, e));
   if (v !== undefined) r["po_number"] = v;
-  v = concat(concat(concat("Project ", norm(k75(i, e))), " under "), norm(k80(i, e)));
+  v = concat(concat(concat("Project ", norm(k83(i, e))), " under "), norm(k88(i, e)));
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };
-const k82 = (i, e) => k81(i, e);
-return k82;
+const k90 = (i, e) => k89(i, e);
+return k90;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Name\": $substring(projectCode & \" \" & name, 0, 100)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, global, group, norm, path } = R;
+const { builtins, call, concat, field, global, group, norm, path, state } = R;
 const k0 = (i, e) => "Name";
 const k1 = (i, e) => {
   const c = i;
@@ -57,9 +57,10 @@ const k8 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
   return c;
 };
-const k9 = (i, e) => norm(call(norm(global("substring")), [concat(concat(norm(k4(i, e)), " "), norm(k8(i, e))), 0, 100], i, e, 23, "substring"));
-const k10 = { pairs: [[k0, k9]], position: 1 };
-const k11 = (i, e) => {
+const k9 = builtins["substring"];
+const k10 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k9)), [concat(concat(norm(k4(i, e)), " "), norm(k8(i, e))), 0, 100], i, e, 23, "substring"));
+const k11 = { pairs: [[k0, k10]], position: 1 };
+const k12 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -70,22 +71,22 @@ const k11 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = { steps: [{ run: k12 }], absolute: false };
-const k14 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = { steps: [{ run: k13 }], absolute: false };
+const k15 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return path(k14, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k14, i, e);
   return c;
 };
-const k15 = (i, e) => {
+const k16 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -96,31 +97,32 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k16 }], absolute: false };
-const k18 = (i, e) => {
+const k17 = (i, e) => norm(k16(i, e));
+const k18 = { steps: [{ run: k17 }], absolute: false };
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
+  if (Array.isArray(c)) return path(k18, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
   return c;
 };
-const k19 = (i, e) => {
-  if (Array.isArray(i)) return group(k10, i, e);
+const k20 = builtins["substring"];
+const k21 = (i, e) => {
+  if (Array.isArray(i)) return group(k11, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("substring")), [concat(concat(norm(k14(i, e)), " "), norm(k18(i, e))), 0, 100], i, e, 23, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k20)), [concat(concat(norm(k15(i, e)), " "), norm(k19(i, e))), 0, 100], i, e, 23, "substring"));
   if (v !== undefined) r["Name"] = v;
   return r;
 };
-const k20 = (i, e) => k19(i, e);
-return k20;
+const k22 = (i, e) => k21(i, e);
+return k22;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

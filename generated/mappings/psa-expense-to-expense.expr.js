@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"expenseId\": expenseId,\n  \"projectId\": projectId,\n  \"resourceId\": userId,\n  \"clientId\": $project.clientId,\n  \"legalEntityId\": $project.legalEntityId,\n  \"expenseDate\": $substring(dateUtc, 0, 10),\n  \"category\": $lowercase(category),\n  \"description\": description,\n  \"currency\": amount.currency,\n  \"amount\": $formatNumber(amount.value, \"0.00\"),\n  \"taxAmount\": $exists(taxAmount.value) ? $formatNumber(taxAmount.value, \"0.00\"),\n  \"rebillable\": isChargeable,\n  \"receiptUrl\": receiptUrl,\n  \"status\": $lookup({ \"DRAFT\": \"draft\", \"SUBMITTED\": \"submitted\", \"APPROVED\": \"approved\", \"REJECTED\": \"rejected\" }, approvalStatus),\n  \"approvedAt\": approvedDateUtc\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "expenseId";
 const k1 = (i, e) => {
   const c = i;
@@ -89,7 +89,7 @@ const k16 = (i, e) => {
 };
 const k17 = (i, e) => norm(k16(i, e));
 const k18 = (i, e) => "clientId";
-const k19 = (i, e) => norm(global("project"));
+const k19 = (i, e) => norm(state.ctx.globals.project);
 const k20 = (i, e) => {
   const c = i;
   let v, p;
@@ -104,7 +104,7 @@ const k20 = (i, e) => {
 const k21 = (i, e) => norm(k20(i, e));
 const k22 = { steps: [{ run: k19 }, { run: k21 }], absolute: true };
 const k23 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k22, i, e);
@@ -118,7 +118,7 @@ const k23 = (i, e) => {
 };
 const k24 = (i, e) => norm(k23(i, e));
 const k25 = (i, e) => "legalEntityId";
-const k26 = (i, e) => norm(global("project"));
+const k26 = (i, e) => norm(state.ctx.globals.project);
 const k27 = (i, e) => {
   const c = i;
   let v, p;
@@ -133,7 +133,7 @@ const k27 = (i, e) => {
 const k28 = (i, e) => norm(k27(i, e));
 const k29 = { steps: [{ run: k26 }, { run: k28 }], absolute: true };
 const k30 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k29, i, e);
@@ -173,9 +173,10 @@ const k36 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
   return c;
 };
-const k37 = (i, e) => norm(call(norm(global("substring")), [norm(k36(i, e)), 0, 10], i, e, 182, "substring"));
-const k38 = (i, e) => "category";
-const k39 = (i, e) => {
+const k37 = builtins["substring"];
+const k38 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k37)), [norm(k36(i, e)), 0, 10], i, e, 182, "substring"));
+const k39 = (i, e) => "category";
+const k40 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -186,24 +187,25 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = { steps: [{ run: k40 }], absolute: false };
-const k42 = (i, e) => {
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = { steps: [{ run: k41 }], absolute: false };
+const k43 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k41, i, e);
+  if (Array.isArray(c)) return path(k42, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
   return c;
 };
-const k43 = (i, e) => norm(call(norm(global("lowercase")), [norm(k42(i, e))], i, e, 224, "lowercase"));
-const k44 = (i, e) => "description";
-const k45 = (i, e) => {
+const k44 = builtins["lowercase"];
+const k45 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lowercase") : k44)), [norm(k43(i, e))], i, e, 224, "lowercase"));
+const k46 = (i, e) => "description";
+const k47 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -214,24 +216,24 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = { steps: [{ run: k48 }], absolute: false };
+const k50 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return path(k49, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
   return c;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = (i, e) => "currency";
-const k51 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = (i, e) => "currency";
+const k53 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -242,8 +244,8 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = (i, e) => {
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -254,31 +256,31 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k52 }, { run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: false };
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = (i, e) => "amount";
-const k59 = (i, e) => {
+const k59 = (i, e) => norm(k58(i, e));
+const k60 = (i, e) => "amount";
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -289,8 +291,8 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -301,31 +303,32 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k60 }, { run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k62 }, { run: k64 }], absolute: false };
+const k66 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k65 = (i, e) => norm(call(norm(global("formatNumber")), [norm(k64(i, e)), "0.00"], i, e, 322, "formatNumber"));
-const k66 = (i, e) => "taxAmount";
-const k67 = (i, e) => {
+const k67 = builtins["formatNumber"];
+const k68 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k67)), [norm(k66(i, e)), "0.00"], i, e, 322, "formatNumber"));
+const k69 = (i, e) => "taxAmount";
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -336,53 +339,8 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = { steps: [{ run: k68 }, { run: k70 }], absolute: false };
+const k71 = (i, e) => norm(k70(i, e));
 const k72 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
-  return c;
-};
-const k73 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -393,31 +351,78 @@ const k75 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k76 = (i, e) => norm(k75(i, e));
-const k77 = { steps: [{ run: k74 }, { run: k76 }], absolute: false };
-const k78 = (i, e) => {
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = { steps: [{ run: k71 }, { run: k73 }], absolute: false };
+const k75 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k77, i, e);
+  if (Array.isArray(c)) return path(k74, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k77, i, e);
+  if (Array.isArray(c)) return path(k74, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
   return c;
 };
-const k79 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k72(i, e))], i, e, 368, "exists"))) ? norm(call(norm(global("formatNumber")), [norm(k78(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
-const k80 = (i, e) => "rebillable";
-const k81 = (i, e) => {
+const k76 = builtins["exists"];
+const k77 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = { steps: [{ run: k78 }, { run: k80 }], absolute: false };
+const k82 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k81, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k81, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
+  return c;
+};
+const k83 = builtins["formatNumber"];
+const k84 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k76)), [norm(k75(i, e))], i, e, 368, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k83)), [norm(k82(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
+const k85 = (i, e) => "rebillable";
+const k86 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -428,24 +433,24 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = { steps: [{ run: k87 }], absolute: false };
+const k89 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
+  if (Array.isArray(c)) return path(k88, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.isChargeable;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
   return c;
 };
-const k85 = (i, e) => norm(k84(i, e));
-const k86 = (i, e) => "receiptUrl";
-const k87 = (i, e) => {
+const k90 = (i, e) => norm(k89(i, e));
+const k91 = (i, e) => "receiptUrl";
+const k92 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -456,34 +461,34 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = { steps: [{ run: k88 }], absolute: false };
-const k90 = (i, e) => {
+const k93 = (i, e) => norm(k92(i, e));
+const k94 = { steps: [{ run: k93 }], absolute: false };
+const k95 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k89, i, e);
+  if (Array.isArray(c)) return path(k94, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.receiptUrl;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
   return c;
 };
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = (i, e) => "status";
-const k93 = (i, e) => "DRAFT";
-const k94 = (i, e) => "draft";
-const k95 = (i, e) => "SUBMITTED";
-const k96 = (i, e) => "submitted";
-const k97 = (i, e) => "APPROVED";
-const k98 = (i, e) => "approved";
-const k99 = (i, e) => "REJECTED";
-const k100 = (i, e) => "rejected";
-const k101 = { pairs: [[k93, k94], [k95, k96], [k97, k98], [k99, k100]], position: 506 };
-const k102 = (i, e) => {
-  if (Array.isArray(i)) return group(k101, i, e);
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = (i, e) => "status";
+const k98 = (i, e) => "DRAFT";
+const k99 = (i, e) => "draft";
+const k100 = (i, e) => "SUBMITTED";
+const k101 = (i, e) => "submitted";
+const k102 = (i, e) => "APPROVED";
+const k103 = (i, e) => "approved";
+const k104 = (i, e) => "REJECTED";
+const k105 = (i, e) => "rejected";
+const k106 = { pairs: [[k98, k99], [k100, k101], [k102, k103], [k104, k105]], position: 506 };
+const k107 = (i, e) => {
+  if (Array.isArray(i)) return group(k106, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -496,7 +501,7 @@ const k102 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k103 = (i, e) => {
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -507,24 +512,25 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k104 }], absolute: false };
-const k106 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = { steps: [{ run: k109 }], absolute: false };
+const k111 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return path(k110, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
   return c;
 };
-const k107 = (i, e) => norm(call(norm(global("lookup")), [k102(i, e), norm(k106(i, e))], i, e, 505, "lookup"));
-const k108 = (i, e) => "approvedAt";
-const k109 = (i, e) => {
+const k112 = builtins["lookup"];
+const k113 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k112)), [k107(i, e), norm(k111(i, e))], i, e, 505, "lookup"));
+const k114 = (i, e) => "approvedAt";
+const k115 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -533,34 +539,6 @@ const k109 = (i, e) => {
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
-  return v;
-};
-const k110 = (i, e) => norm(k109(i, e));
-const k111 = { steps: [{ run: k110 }], absolute: false };
-const k112 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.approvedDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k111, i, e);
-  return c;
-};
-const k113 = (i, e) => norm(k112(i, e));
-const k114 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k24], [k25, k31], [k32, k37], [k38, k43], [k44, k49], [k50, k57], [k58, k65], [k66, k79], [k80, k85], [k86, k91], [k92, k107], [k108, k113]], position: 1 };
-const k115 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "expenseId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   return v;
 };
 const k116 = (i, e) => norm(k115(i, e));
@@ -571,14 +549,42 @@ const k118 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k117, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.expenseId;
+  v = c.approvedDateUtc;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
   return c;
 };
-const k119 = (i, e) => {
+const k119 = (i, e) => norm(k118(i, e));
+const k120 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k24], [k25, k31], [k32, k38], [k39, k45], [k46, k51], [k52, k59], [k60, k68], [k69, k84], [k85, k90], [k91, k96], [k97, k113], [k114, k119]], position: 1 };
+const k121 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "expenseId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
+  return v;
+};
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = { steps: [{ run: k122 }], absolute: false };
+const k124 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k123, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.expenseId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
+  return c;
+};
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -589,22 +595,22 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k120 }], absolute: false };
-const k122 = (i, e) => {
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = { steps: [{ run: k126 }], absolute: false };
+const k128 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
   return c;
 };
-const k123 = (i, e) => {
+const k129 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -615,23 +621,23 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k130 = (i, e) => norm(k129(i, e));
+const k131 = { steps: [{ run: k130 }], absolute: false };
+const k132 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return path(k131, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
   return c;
 };
-const k127 = (i, e) => norm(global("project"));
-const k128 = (i, e) => {
+const k133 = (i, e) => norm(state.ctx.globals.project);
+const k134 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -642,23 +648,23 @@ const k128 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k127 }, { run: k129 }], absolute: true };
-const k131 = (i, e) => {
-  let c = norm(global("project"));
+const k135 = (i, e) => norm(k134(i, e));
+const k136 = { steps: [{ run: k133 }, { run: k135 }], absolute: true };
+const k137 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return path(k136, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
   return c;
 };
-const k132 = (i, e) => norm(global("project"));
-const k133 = (i, e) => {
+const k138 = (i, e) => norm(state.ctx.globals.project);
+const k139 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -669,22 +675,22 @@ const k133 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k134 = (i, e) => norm(k133(i, e));
-const k135 = { steps: [{ run: k132 }, { run: k134 }], absolute: true };
-const k136 = (i, e) => {
-  let c = norm(global("project"));
+const k140 = (i, e) => norm(k139(i, e));
+const k141 = { steps: [{ run: k138 }, { run: k140 }], absolute: true };
+const k142 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return path(k141, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
   return c;
 };
-const k137 = (i, e) => {
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -695,22 +701,23 @@ const k137 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k138 = (i, e) => norm(k137(i, e));
-const k139 = { steps: [{ run: k138 }], absolute: false };
-const k140 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k144 }], absolute: false };
+const k146 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k139, i, e);
+  if (Array.isArray(c)) return path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k141 = (i, e) => {
+const k147 = builtins["substring"];
+const k148 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -721,22 +728,23 @@ const k141 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k142 = (i, e) => norm(k141(i, e));
-const k143 = { steps: [{ run: k142 }], absolute: false };
-const k144 = (i, e) => {
+const k149 = (i, e) => norm(k148(i, e));
+const k150 = { steps: [{ run: k149 }], absolute: false };
+const k151 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k143, i, e);
+  if (Array.isArray(c)) return path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k143, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
   return c;
 };
-const k145 = (i, e) => {
+const k152 = builtins["lowercase"];
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -747,22 +755,22 @@ const k145 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k146 = (i, e) => norm(k145(i, e));
-const k147 = { steps: [{ run: k146 }], absolute: false };
-const k148 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k154 }], absolute: false };
+const k156 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
+  if (Array.isArray(c)) return path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k147, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k149 = (i, e) => {
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -773,8 +781,8 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = (i, e) => {
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -785,29 +793,29 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = { steps: [{ run: k150 }, { run: k152 }], absolute: false };
-const k154 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k158 }, { run: k160 }], absolute: false };
+const k162 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
+  if (Array.isArray(c)) return path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
+  if (Array.isArray(c)) return path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k155 = (i, e) => {
+const k163 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -818,8 +826,8 @@ const k155 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k156 = (i, e) => norm(k155(i, e));
-const k157 = (i, e) => {
+const k164 = (i, e) => norm(k163(i, e));
+const k165 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -830,29 +838,30 @@ const k157 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = { steps: [{ run: k156 }, { run: k158 }], absolute: false };
-const k160 = (i, e) => {
+const k166 = (i, e) => norm(k165(i, e));
+const k167 = { steps: [{ run: k164 }, { run: k166 }], absolute: false };
+const k168 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k159, i, e);
+  if (Array.isArray(c)) return path(k167, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k159, i, e);
+  if (Array.isArray(c)) return path(k167, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k167, i, e);
   return c;
 };
-const k161 = (i, e) => {
+const k169 = builtins["formatNumber"];
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -863,86 +872,88 @@ const k161 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k162 = (i, e) => norm(k161(i, e));
-const k163 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = { steps: [{ run: k162 }, { run: k164 }], absolute: false };
-const k166 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
-  return c;
-};
-const k167 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k170 = (i, e) => norm(k169(i, e));
-const k171 = { steps: [{ run: k168 }, { run: k170 }], absolute: false };
+const k171 = (i, e) => norm(k170(i, e));
 const k172 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k173 = (i, e) => norm(k172(i, e));
+const k174 = { steps: [{ run: k171 }, { run: k173 }], absolute: false };
+const k175 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k171, i, e);
+  if (Array.isArray(c)) return path(k174, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k171, i, e);
+  if (Array.isArray(c)) return path(k174, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k171, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k174, i, e);
   return c;
 };
-const k173 = (i, e) => {
+const k176 = builtins["exists"];
+const k177 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k178 = (i, e) => norm(k177(i, e));
+const k179 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k180 = (i, e) => norm(k179(i, e));
+const k181 = { steps: [{ run: k178 }, { run: k180 }], absolute: false };
+const k182 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k181, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k181, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k181, i, e);
+  return c;
+};
+const k183 = builtins["formatNumber"];
+const k184 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -953,22 +964,22 @@ const k173 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   return v;
 };
-const k174 = (i, e) => norm(k173(i, e));
-const k175 = { steps: [{ run: k174 }], absolute: false };
-const k176 = (i, e) => {
+const k185 = (i, e) => norm(k184(i, e));
+const k186 = { steps: [{ run: k185 }], absolute: false };
+const k187 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k175, i, e);
+  if (Array.isArray(c)) return path(k186, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.isChargeable;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k175, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
   return c;
 };
-const k177 = (i, e) => {
+const k188 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -979,32 +990,32 @@ const k177 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   return v;
 };
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = { steps: [{ run: k178 }], absolute: false };
-const k180 = (i, e) => {
+const k189 = (i, e) => norm(k188(i, e));
+const k190 = { steps: [{ run: k189 }], absolute: false };
+const k191 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k190, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.receiptUrl;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k190, i, e);
   return c;
 };
-const k181 = (i, e) => "DRAFT";
-const k182 = (i, e) => "draft";
-const k183 = (i, e) => "SUBMITTED";
-const k184 = (i, e) => "submitted";
-const k185 = (i, e) => "APPROVED";
-const k186 = (i, e) => "approved";
-const k187 = (i, e) => "REJECTED";
-const k188 = (i, e) => "rejected";
-const k189 = { pairs: [[k181, k182], [k183, k184], [k185, k186], [k187, k188]], position: 506 };
-const k190 = (i, e) => {
-  if (Array.isArray(i)) return group(k189, i, e);
+const k192 = (i, e) => "DRAFT";
+const k193 = (i, e) => "draft";
+const k194 = (i, e) => "SUBMITTED";
+const k195 = (i, e) => "submitted";
+const k196 = (i, e) => "APPROVED";
+const k197 = (i, e) => "approved";
+const k198 = (i, e) => "REJECTED";
+const k199 = (i, e) => "rejected";
+const k200 = { pairs: [[k192, k193], [k194, k195], [k196, k197], [k198, k199]], position: 506 };
+const k201 = (i, e) => {
+  if (Array.isArray(i)) return group(k200, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -1017,7 +1028,7 @@ const k190 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k191 = (i, e) => {
+const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1028,22 +1039,23 @@ const k191 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k192 = (i, e) => norm(k191(i, e));
-const k193 = { steps: [{ run: k192 }], absolute: false };
-const k194 = (i, e) => {
+const k203 = (i, e) => norm(k202(i, e));
+const k204 = { steps: [{ run: k203 }], absolute: false };
+const k205 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k193, i, e);
+  if (Array.isArray(c)) return path(k204, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k193, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
   return c;
 };
-const k195 = (i, e) => {
+const k206 = builtins["lookup"];
+const k207 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1054,59 +1066,59 @@ const k195 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k196 = (i, e) => norm(k195(i, e));
-const k197 = { steps: [{ run: k196 }], absolute: false };
-const k198 = (i, e) => {
+const k208 = (i, e) => norm(k207(i, e));
+const k209 = { steps: [{ run: k208 }], absolute: false };
+const k210 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k197, i, e);
+  if (Array.isArray(c)) return path(k209, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k197, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
   return c;
 };
-const k199 = (i, e) => {
-  if (Array.isArray(i)) return group(k114, i, e);
+const k211 = (i, e) => {
+  if (Array.isArray(i)) return group(k120, i, e);
   const r = {};
   let v;
-  v = norm(k118(i, e));
+  v = norm(k124(i, e));
   if (v !== undefined) r["expenseId"] = v;
-  v = norm(k122(i, e));
+  v = norm(k128(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k126(i, e));
+  v = norm(k132(i, e));
   if (v !== undefined) r["resourceId"] = v;
-  v = norm(k131(i, e));
+  v = norm(k137(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k136(i, e));
+  v = norm(k142(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(call(norm(global("substring")), [norm(k140(i, e)), 0, 10], i, e, 182, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k147)), [norm(k146(i, e)), 0, 10], i, e, 182, "substring"));
   if (v !== undefined) r["expenseDate"] = v;
-  v = norm(call(norm(global("lowercase")), [norm(k144(i, e))], i, e, 224, "lowercase"));
+  v = norm(call(norm((state.ctx.shadows ? global("lowercase") : k152)), [norm(k151(i, e))], i, e, 224, "lowercase"));
   if (v !== undefined) r["category"] = v;
-  v = norm(k148(i, e));
+  v = norm(k156(i, e));
   if (v !== undefined) r["description"] = v;
-  v = norm(k154(i, e));
+  v = norm(k162(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(global("formatNumber")), [norm(k160(i, e)), "0.00"], i, e, 322, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k169)), [norm(k168(i, e)), "0.00"], i, e, 322, "formatNumber"));
   if (v !== undefined) r["amount"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k166(i, e))], i, e, 368, "exists"))) ? norm(call(norm(global("formatNumber")), [norm(k172(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k176)), [norm(k175(i, e))], i, e, 368, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k183)), [norm(k182(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
   if (v !== undefined) r["taxAmount"] = v;
-  v = norm(k176(i, e));
+  v = norm(k187(i, e));
   if (v !== undefined) r["rebillable"] = v;
-  v = norm(k180(i, e));
+  v = norm(k191(i, e));
   if (v !== undefined) r["receiptUrl"] = v;
-  v = norm(call(norm(global("lookup")), [k190(i, e), norm(k194(i, e))], i, e, 505, "lookup"));
+  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k206)), [k201(i, e), norm(k205(i, e))], i, e, 505, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k198(i, e));
+  v = norm(k210(i, e));
   if (v !== undefined) r["approvedAt"] = v;
   return r;
 };
-const k200 = (i, e) => k199(i, e);
-return k200;
+const k212 = (i, e) => k211(i, e);
+return k212;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"milestoneId\": taskId,\n  \"projectId\": projectId,\n  \"contractId\": $project.contractId,\n  \"billingScheduleId\": billingScheduleId,\n  \"name\": name,\n  \"currency\": rate.currency,\n  \"amount\": $formatNumber(rate.value, \"0.00\"),\n  \"dueDate\": $exists(dueDateUtc) ? $substring(dueDateUtc, 0, 10),\n  \"completedAt\": completedDateUtc,\n  \"acceptedAt\": acceptedDateUtc,\n  \"status\": $lookup({\n    \"PLANNED\": \"planned\", \"IN_PROGRESS\": \"in-progress\", \"COMPLETED\": \"completed\",\n    \"ACCEPTED\": \"accepted\", \"INVOICED\": \"invoiced\", \"CANCELLED\": \"cancelled\"\n  }, milestoneStatus)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "milestoneId";
 const k1 = (i, e) => {
   const c = i;
@@ -61,7 +61,7 @@ const k10 = (i, e) => {
 };
 const k11 = (i, e) => norm(k10(i, e));
 const k12 = (i, e) => "contractId";
-const k13 = (i, e) => norm(global("project"));
+const k13 = (i, e) => norm(state.ctx.globals.project);
 const k14 = (i, e) => {
   const c = i;
   let v, p;
@@ -76,7 +76,7 @@ const k14 = (i, e) => {
 const k15 = (i, e) => norm(k14(i, e));
 const k16 = { steps: [{ run: k13 }, { run: k15 }], absolute: true };
 const k17 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k16, i, e);
@@ -238,9 +238,10 @@ const k45 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
   return c;
 };
-const k46 = (i, e) => norm(call(norm(global("formatNumber")), [norm(k45(i, e)), "0.00"], i, e, 203, "formatNumber"));
-const k47 = (i, e) => "dueDate";
-const k48 = (i, e) => {
+const k46 = builtins["formatNumber"];
+const k47 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k46)), [norm(k45(i, e)), "0.00"], i, e, 203, "formatNumber"));
+const k48 = (i, e) => "dueDate";
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -251,22 +252,23 @@ const k48 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = { steps: [{ run: k49 }], absolute: false };
-const k51 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k50, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
-  return c;
-};
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k50 }], absolute: false };
 const k52 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k51, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  return c;
+};
+const k53 = builtins["exists"];
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -277,24 +279,25 @@ const k52 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k53 = (i, e) => norm(k52(i, e));
-const k54 = { steps: [{ run: k53 }], absolute: false };
-const k55 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k54, i, e);
+  if (Array.isArray(c)) return path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k56 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k51(i, e))], i, e, 245, "exists"))) ? norm(call(norm(global("substring")), [norm(k55(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
-const k57 = (i, e) => "completedAt";
-const k58 = (i, e) => {
+const k58 = builtins["substring"];
+const k59 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k53)), [norm(k52(i, e))], i, e, 245, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k58)), [norm(k57(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
+const k60 = (i, e) => "completedAt";
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -305,24 +308,24 @@ const k58 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   return v;
 };
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = { steps: [{ run: k59 }], absolute: false };
-const k61 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = { steps: [{ run: k62 }], absolute: false };
+const k64 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k60, i, e);
+  if (Array.isArray(c)) return path(k63, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.completedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k60, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
   return c;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = (i, e) => "acceptedAt";
-const k64 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = (i, e) => "acceptedAt";
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -333,38 +336,38 @@ const k64 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   return v;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = { steps: [{ run: k65 }], absolute: false };
-const k67 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k68 }], absolute: false };
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k66, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = (i, e) => "status";
-const k70 = (i, e) => "PLANNED";
-const k71 = (i, e) => "planned";
-const k72 = (i, e) => "IN_PROGRESS";
-const k73 = (i, e) => "in-progress";
-const k74 = (i, e) => "COMPLETED";
-const k75 = (i, e) => "completed";
-const k76 = (i, e) => "ACCEPTED";
-const k77 = (i, e) => "accepted";
-const k78 = (i, e) => "INVOICED";
-const k79 = (i, e) => "invoiced";
-const k80 = (i, e) => "CANCELLED";
-const k81 = (i, e) => "cancelled";
-const k82 = { pairs: [[k70, k71], [k72, k73], [k74, k75], [k76, k77], [k78, k79], [k80, k81]], position: 379 };
-const k83 = (i, e) => {
-  if (Array.isArray(i)) return group(k82, i, e);
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = (i, e) => "status";
+const k73 = (i, e) => "PLANNED";
+const k74 = (i, e) => "planned";
+const k75 = (i, e) => "IN_PROGRESS";
+const k76 = (i, e) => "in-progress";
+const k77 = (i, e) => "COMPLETED";
+const k78 = (i, e) => "completed";
+const k79 = (i, e) => "ACCEPTED";
+const k80 = (i, e) => "accepted";
+const k81 = (i, e) => "INVOICED";
+const k82 = (i, e) => "invoiced";
+const k83 = (i, e) => "CANCELLED";
+const k84 = (i, e) => "cancelled";
+const k85 = { pairs: [[k73, k74], [k75, k76], [k77, k78], [k79, k80], [k81, k82], [k83, k84]], position: 379 };
+const k86 = (i, e) => {
+  if (Array.isArray(i)) return group(k85, i, e);
   const r = {};
   let v;
   v = "planned";
@@ -381,7 +384,7 @@ const k83 = (i, e) => {
   if (v !== undefined) r["CANCELLED"] = v;
   return r;
 };
-const k84 = (i, e) => {
+const k87 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -392,24 +395,25 @@ const k84 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   return v;
 };
-const k85 = (i, e) => norm(k84(i, e));
-const k86 = { steps: [{ run: k85 }], absolute: false };
-const k87 = (i, e) => {
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = { steps: [{ run: k88 }], absolute: false };
+const k90 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k86, i, e);
+  if (Array.isArray(c)) return path(k89, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k86, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
   return c;
 };
-const k88 = (i, e) => norm(call(norm(global("lookup")), [k83(i, e), norm(k87(i, e))], i, e, 378, "lookup"));
-const k89 = { pairs: [[k0, k5], [k6, k11], [k12, k18], [k19, k24], [k25, k30], [k31, k38], [k39, k46], [k47, k56], [k57, k62], [k63, k68], [k69, k88]], position: 1 };
-const k90 = (i, e) => {
+const k91 = builtins["lookup"];
+const k92 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k91)), [k86(i, e), norm(k90(i, e))], i, e, 378, "lookup"));
+const k93 = { pairs: [[k0, k5], [k6, k11], [k12, k18], [k19, k24], [k25, k30], [k31, k38], [k39, k47], [k48, k59], [k60, k65], [k66, k71], [k72, k92]], position: 1 };
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -420,22 +424,22 @@ const k90 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = { steps: [{ run: k91 }], absolute: false };
-const k93 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k92, i, e);
+  if (Array.isArray(c)) return path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k94 = (i, e) => {
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -446,23 +450,23 @@ const k94 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k95 = (i, e) => norm(k94(i, e));
-const k96 = { steps: [{ run: k95 }], absolute: false };
-const k97 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k96, i, e);
+  if (Array.isArray(c)) return path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k98 = (i, e) => norm(global("project"));
-const k99 = (i, e) => {
+const k102 = (i, e) => norm(state.ctx.globals.project);
+const k103 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -473,22 +477,22 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = { steps: [{ run: k98 }, { run: k100 }], absolute: true };
-const k102 = (i, e) => {
-  let c = norm(global("project"));
+const k104 = (i, e) => norm(k103(i, e));
+const k105 = { steps: [{ run: k102 }, { run: k104 }], absolute: true };
+const k106 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
   return c;
 };
-const k103 = (i, e) => {
+const k107 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -499,22 +503,22 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k104 }], absolute: false };
-const k106 = (i, e) => {
+const k108 = (i, e) => norm(k107(i, e));
+const k109 = { steps: [{ run: k108 }], absolute: false };
+const k110 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return path(k109, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingScheduleId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
   return c;
 };
-const k107 = (i, e) => {
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -525,22 +529,22 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = { steps: [{ run: k108 }], absolute: false };
-const k110 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = { steps: [{ run: k112 }], absolute: false };
+const k114 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return path(k113, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
   return c;
 };
-const k111 = (i, e) => {
+const k115 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -551,8 +555,8 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = (i, e) => {
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -563,29 +567,29 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k112 }, { run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = { steps: [{ run: k116 }, { run: k118 }], absolute: false };
+const k120 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k119, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k119, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
   return c;
 };
-const k117 = (i, e) => {
+const k121 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -596,8 +600,8 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -608,55 +612,30 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k118 }, { run: k120 }], absolute: false };
-const k122 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.rate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
-  return c;
-};
-const k123 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "dueDateUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
-  return v;
-};
 const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
+const k125 = { steps: [{ run: k122 }, { run: k124 }], absolute: false };
 const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDateUtc;
+  v = c.rate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k125, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k127 = (i, e) => {
+const k127 = builtins["formatNumber"];
+const k128 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -667,22 +646,50 @@ const k127 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k128 = (i, e) => norm(k127(i, e));
-const k129 = { steps: [{ run: k128 }], absolute: false };
-const k130 = (i, e) => {
+const k129 = (i, e) => norm(k128(i, e));
+const k130 = { steps: [{ run: k129 }], absolute: false };
+const k131 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k129, i, e);
+  if (Array.isArray(c)) return path(k130, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
   return c;
 };
-const k131 = (i, e) => {
+const k132 = builtins["exists"];
+const k133 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "dueDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
+  return v;
+};
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = { steps: [{ run: k134 }], absolute: false };
+const k136 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k135, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
+  return c;
+};
+const k137 = builtins["substring"];
+const k138 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -693,22 +700,22 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { steps: [{ run: k132 }], absolute: false };
-const k134 = (i, e) => {
+const k139 = (i, e) => norm(k138(i, e));
+const k140 = { steps: [{ run: k139 }], absolute: false };
+const k141 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return path(k140, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.completedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
   return c;
 };
-const k135 = (i, e) => {
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -719,36 +726,36 @@ const k135 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   return v;
 };
-const k136 = (i, e) => norm(k135(i, e));
-const k137 = { steps: [{ run: k136 }], absolute: false };
-const k138 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k137, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k137, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k139 = (i, e) => "PLANNED";
-const k140 = (i, e) => "planned";
-const k141 = (i, e) => "IN_PROGRESS";
-const k142 = (i, e) => "in-progress";
-const k143 = (i, e) => "COMPLETED";
-const k144 = (i, e) => "completed";
-const k145 = (i, e) => "ACCEPTED";
-const k146 = (i, e) => "accepted";
-const k147 = (i, e) => "INVOICED";
-const k148 = (i, e) => "invoiced";
-const k149 = (i, e) => "CANCELLED";
-const k150 = (i, e) => "cancelled";
-const k151 = { pairs: [[k139, k140], [k141, k142], [k143, k144], [k145, k146], [k147, k148], [k149, k150]], position: 379 };
-const k152 = (i, e) => {
-  if (Array.isArray(i)) return group(k151, i, e);
+const k146 = (i, e) => "PLANNED";
+const k147 = (i, e) => "planned";
+const k148 = (i, e) => "IN_PROGRESS";
+const k149 = (i, e) => "in-progress";
+const k150 = (i, e) => "COMPLETED";
+const k151 = (i, e) => "completed";
+const k152 = (i, e) => "ACCEPTED";
+const k153 = (i, e) => "accepted";
+const k154 = (i, e) => "INVOICED";
+const k155 = (i, e) => "invoiced";
+const k156 = (i, e) => "CANCELLED";
+const k157 = (i, e) => "cancelled";
+const k158 = { pairs: [[k146, k147], [k148, k149], [k150, k151], [k152, k153], [k154, k155], [k156, k157]], position: 379 };
+const k159 = (i, e) => {
+  if (Array.isArray(i)) return group(k158, i, e);
   const r = {};
   let v;
   v = "planned";
@@ -765,7 +772,7 @@ const k152 = (i, e) => {
   if (v !== undefined) r["CANCELLED"] = v;
   return r;
 };
-const k153 = (i, e) => {
+const k160 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -776,51 +783,52 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k154 }], absolute: false };
-const k156 = (i, e) => {
+const k161 = (i, e) => norm(k160(i, e));
+const k162 = { steps: [{ run: k161 }], absolute: false };
+const k163 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return path(k162, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
   return c;
 };
-const k157 = (i, e) => {
-  if (Array.isArray(i)) return group(k89, i, e);
+const k164 = builtins["lookup"];
+const k165 = (i, e) => {
+  if (Array.isArray(i)) return group(k93, i, e);
   const r = {};
   let v;
-  v = norm(k93(i, e));
-  if (v !== undefined) r["milestoneId"] = v;
   v = norm(k97(i, e));
+  if (v !== undefined) r["milestoneId"] = v;
+  v = norm(k101(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k102(i, e));
-  if (v !== undefined) r["contractId"] = v;
   v = norm(k106(i, e));
-  if (v !== undefined) r["billingScheduleId"] = v;
+  if (v !== undefined) r["contractId"] = v;
   v = norm(k110(i, e));
+  if (v !== undefined) r["billingScheduleId"] = v;
+  v = norm(k114(i, e));
   if (v !== undefined) r["name"] = v;
-  v = norm(k116(i, e));
+  v = norm(k120(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(global("formatNumber")), [norm(k122(i, e)), "0.00"], i, e, 203, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k127)), [norm(k126(i, e)), "0.00"], i, e, 203, "formatNumber"));
   if (v !== undefined) r["amount"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k126(i, e))], i, e, 245, "exists"))) ? norm(call(norm(global("substring")), [norm(k130(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k132)), [norm(k131(i, e))], i, e, 245, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k137)), [norm(k136(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
   if (v !== undefined) r["dueDate"] = v;
-  v = norm(k134(i, e));
+  v = norm(k141(i, e));
   if (v !== undefined) r["completedAt"] = v;
-  v = norm(k138(i, e));
+  v = norm(k145(i, e));
   if (v !== undefined) r["acceptedAt"] = v;
-  v = norm(call(norm(global("lookup")), [k152(i, e), norm(k156(i, e))], i, e, 378, "lookup"));
+  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k164)), [k159(i, e), norm(k163(i, e))], i, e, 378, "lookup"));
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k158 = (i, e) => k157(i, e);
-return k158;
+const k166 = (i, e) => k165(i, e);
+return k166;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

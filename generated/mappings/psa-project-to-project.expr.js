@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"projectId\": projectId,\n  \"projectCode\": projectCode,\n  \"name\": name,\n  \"clientId\": contactId,\n  \"contractId\": contractId,\n  \"legalEntityId\": $contract.legalEntityId,\n  \"billingModel\": $contract.billingModel,\n  \"currency\": currencyCode,\n  \"rateCardId\": $contract.rateCardId,\n  \"budget\": $exists(estimate.value) ? $formatNumber(estimate.value, \"0.00\"),\n  \"startDate\": $exists(startDateUtc) ? $substring(startDateUtc, 0, 10),\n  \"deadline\": $exists(deadlineUtc) ? $substring(deadlineUtc, 0, 10),\n  \"activatedAt\": activatedDateUtc,\n  \"status\": status = \"INPROGRESS\" ? \"active\" : \"closed\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, equal, field, global, group, norm, path, toBoolean } = R;
+const { builtins, call, equal, field, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "projectId";
 const k1 = (i, e) => {
   const c = i;
@@ -145,7 +145,7 @@ const k28 = (i, e) => {
 };
 const k29 = (i, e) => norm(k28(i, e));
 const k30 = (i, e) => "legalEntityId";
-const k31 = (i, e) => norm(global("contract"));
+const k31 = (i, e) => norm(state.ctx.globals.contract);
 const k32 = (i, e) => {
   const c = i;
   let v, p;
@@ -160,7 +160,7 @@ const k32 = (i, e) => {
 const k33 = (i, e) => norm(k32(i, e));
 const k34 = { steps: [{ run: k31 }, { run: k33 }], absolute: true };
 const k35 = (i, e) => {
-  let c = norm(global("contract"));
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k34, i, e);
@@ -174,7 +174,7 @@ const k35 = (i, e) => {
 };
 const k36 = (i, e) => norm(k35(i, e));
 const k37 = (i, e) => "billingModel";
-const k38 = (i, e) => norm(global("contract"));
+const k38 = (i, e) => norm(state.ctx.globals.contract);
 const k39 = (i, e) => {
   const c = i;
   let v, p;
@@ -189,7 +189,7 @@ const k39 = (i, e) => {
 const k40 = (i, e) => norm(k39(i, e));
 const k41 = { steps: [{ run: k38 }, { run: k40 }], absolute: true };
 const k42 = (i, e) => {
-  let c = norm(global("contract"));
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k41, i, e);
@@ -231,7 +231,7 @@ const k48 = (i, e) => {
 };
 const k49 = (i, e) => norm(k48(i, e));
 const k50 = (i, e) => "rateCardId";
-const k51 = (i, e) => norm(global("contract"));
+const k51 = (i, e) => norm(state.ctx.globals.contract);
 const k52 = (i, e) => {
   const c = i;
   let v, p;
@@ -246,7 +246,7 @@ const k52 = (i, e) => {
 const k53 = (i, e) => norm(k52(i, e));
 const k54 = { steps: [{ run: k51 }, { run: k53 }], absolute: true };
 const k55 = (i, e) => {
-  let c = norm(global("contract"));
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k54, i, e);
@@ -305,7 +305,8 @@ const k63 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k64 = (i, e) => {
+const k64 = builtins["exists"];
+const k65 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -316,8 +317,8 @@ const k64 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   return v;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = (i, e) => {
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -328,31 +329,32 @@ const k66 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { steps: [{ run: k65 }, { run: k67 }], absolute: false };
-const k69 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k66 }, { run: k68 }], absolute: false };
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.estimate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k70 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k63(i, e))], i, e, 299, "exists"))) ? norm(call(norm(global("formatNumber")), [norm(k69(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
-const k71 = (i, e) => "startDate";
-const k72 = (i, e) => {
+const k71 = builtins["formatNumber"];
+const k72 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k64)), [norm(k63(i, e))], i, e, 299, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k71)), [norm(k70(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
+const k73 = (i, e) => "startDate";
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -363,75 +365,51 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = { steps: [{ run: k73 }], absolute: false };
-const k75 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k75 }], absolute: false };
+const k77 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.startDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k76 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  return v;
-};
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = { steps: [{ run: k77 }], absolute: false };
+const k78 = builtins["exists"];
 const k79 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  return v;
+};
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = { steps: [{ run: k80 }], absolute: false };
+const k82 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k78, i, e);
+  if (Array.isArray(c)) return path(k81, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.startDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
   return c;
 };
-const k80 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k75(i, e))], i, e, 379, "exists"))) ? norm(call(norm(global("substring")), [norm(k79(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
-const k81 = (i, e) => "deadline";
-const k82 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "deadlineUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  return v;
-};
-const k83 = (i, e) => norm(k82(i, e));
-const k84 = { steps: [{ run: k83 }], absolute: false };
-const k85 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k84, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
-  return c;
-};
+const k83 = builtins["substring"];
+const k84 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k78)), [norm(k77(i, e))], i, e, 379, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k83)), [norm(k82(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
+const k85 = (i, e) => "deadline";
 const k86 = (i, e) => {
   const c = i;
   let v, p;
@@ -458,9 +436,37 @@ const k89 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
   return c;
 };
-const k90 = (i, e) => norm((toBoolean(norm(call(norm(global("exists")), [norm(k85(i, e))], i, e, 450, "exists"))) ? norm(call(norm(global("substring")), [norm(k89(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
-const k91 = (i, e) => "activatedAt";
-const k92 = (i, e) => {
+const k90 = builtins["exists"];
+const k91 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  return v;
+};
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = { steps: [{ run: k92 }], absolute: false };
+const k94 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k93, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
+  return c;
+};
+const k95 = builtins["substring"];
+const k96 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k90)), [norm(k89(i, e))], i, e, 450, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k95)), [norm(k94(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
+const k97 = (i, e) => "activatedAt";
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -471,24 +477,24 @@ const k92 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   return v;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = { steps: [{ run: k93 }], absolute: false };
-const k95 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.activatedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = (i, e) => "status";
-const k98 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = (i, e) => "status";
+const k104 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -499,24 +505,24 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = { steps: [{ run: k105 }], absolute: false };
+const k107 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
   return c;
 };
-const k102 = (i, e) => norm((toBoolean(equal(norm(k101(i, e)), "INPROGRESS")) ? "active" : "closed"));
-const k103 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k29], [k30, k36], [k37, k43], [k44, k49], [k50, k56], [k57, k70], [k71, k80], [k81, k90], [k91, k96], [k97, k102]], position: 1 };
-const k104 = (i, e) => {
+const k108 = (i, e) => norm((toBoolean(equal(norm(k107(i, e)), "INPROGRESS")) ? "active" : "closed"));
+const k109 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k29], [k30, k36], [k37, k43], [k44, k49], [k50, k56], [k57, k72], [k73, k84], [k85, k96], [k97, k102], [k103, k108]], position: 1 };
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -527,22 +533,22 @@ const k104 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = { steps: [{ run: k105 }], absolute: false };
-const k107 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k106, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k108 = (i, e) => {
+const k114 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -553,22 +559,22 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k109 }], absolute: false };
-const k111 = (i, e) => {
+const k115 = (i, e) => norm(k114(i, e));
+const k116 = { steps: [{ run: k115 }], absolute: false };
+const k117 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return path(k116, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
   return c;
 };
-const k112 = (i, e) => {
+const k118 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -579,22 +585,22 @@ const k112 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k113 = (i, e) => norm(k112(i, e));
-const k114 = { steps: [{ run: k113 }], absolute: false };
-const k115 = (i, e) => {
+const k119 = (i, e) => norm(k118(i, e));
+const k120 = { steps: [{ run: k119 }], absolute: false };
+const k121 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k114, i, e);
+  if (Array.isArray(c)) return path(k120, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k114, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
   return c;
 };
-const k116 = (i, e) => {
+const k122 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -605,22 +611,22 @@ const k116 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   return v;
 };
-const k117 = (i, e) => norm(k116(i, e));
-const k118 = { steps: [{ run: k117 }], absolute: false };
-const k119 = (i, e) => {
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = { steps: [{ run: k123 }], absolute: false };
+const k125 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k118, i, e);
+  if (Array.isArray(c)) return path(k124, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contactId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k118, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k124, i, e);
   return c;
 };
-const k120 = (i, e) => {
+const k126 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -631,23 +637,23 @@ const k120 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k121 = (i, e) => norm(k120(i, e));
-const k122 = { steps: [{ run: k121 }], absolute: false };
-const k123 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = { steps: [{ run: k127 }], absolute: false };
+const k129 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k122, i, e);
+  if (Array.isArray(c)) return path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k122, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
   return c;
 };
-const k124 = (i, e) => norm(global("contract"));
-const k125 = (i, e) => {
+const k130 = (i, e) => norm(state.ctx.globals.contract);
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -658,23 +664,23 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k124 }, { run: k126 }], absolute: true };
-const k128 = (i, e) => {
-  let c = norm(global("contract"));
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { steps: [{ run: k130 }, { run: k132 }], absolute: true };
+const k134 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k133, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
   return c;
 };
-const k129 = (i, e) => norm(global("contract"));
-const k130 = (i, e) => {
+const k135 = (i, e) => norm(state.ctx.globals.contract);
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -685,22 +691,22 @@ const k130 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k131 = (i, e) => norm(k130(i, e));
-const k132 = { steps: [{ run: k129 }, { run: k131 }], absolute: true };
-const k133 = (i, e) => {
-  let c = norm(global("contract"));
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k135 }, { run: k137 }], absolute: true };
+const k139 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k132, i, e);
+  if (Array.isArray(c)) return path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
 };
-const k134 = (i, e) => {
+const k140 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -711,23 +717,23 @@ const k134 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   return v;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = { steps: [{ run: k135 }], absolute: false };
-const k137 = (i, e) => {
+const k141 = (i, e) => norm(k140(i, e));
+const k142 = { steps: [{ run: k141 }], absolute: false };
+const k143 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k136, i, e);
+  if (Array.isArray(c)) return path(k142, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currencyCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k142, i, e);
   return c;
 };
-const k138 = (i, e) => norm(global("contract"));
-const k139 = (i, e) => {
+const k144 = (i, e) => norm(state.ctx.globals.contract);
+const k145 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -738,62 +744,17 @@ const k139 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = { steps: [{ run: k138 }, { run: k140 }], absolute: true };
-const k142 = (i, e) => {
-  let c = norm(global("contract"));
+const k146 = (i, e) => norm(k145(i, e));
+const k147 = { steps: [{ run: k144 }, { run: k146 }], absolute: true };
+const k148 = (i, e) => {
+  let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return path(k147, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
-  return c;
-};
-const k143 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "estimate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  return v;
-};
-const k144 = (i, e) => norm(k143(i, e));
-const k145 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k146 = (i, e) => norm(k145(i, e));
-const k147 = { steps: [{ run: k144 }, { run: k146 }], absolute: false };
-const k148 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k147, i, e);
   return c;
@@ -843,67 +804,62 @@ const k154 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
   return c;
 };
-const k155 = (i, e) => {
+const k155 = builtins["exists"];
+const k156 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (Array.isArray(c)) return field(c, "estimate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
+  v = c.estimate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   return v;
 };
-const k156 = (i, e) => norm(k155(i, e));
-const k157 = { steps: [{ run: k156 }], absolute: false };
+const k157 = (i, e) => norm(k156(i, e));
 const k158 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k157, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k157, i, e);
-  return c;
-};
-const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (Array.isArray(c)) return field(c, "value");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
+  v = c.value;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k160 = (i, e) => norm(k159(i, e));
-const k161 = { steps: [{ run: k160 }], absolute: false };
-const k162 = (i, e) => {
+const k159 = (i, e) => norm(k158(i, e));
+const k160 = { steps: [{ run: k157 }, { run: k159 }], absolute: false };
+const k161 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k161, i, e);
+  if (Array.isArray(c)) return path(k160, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
+  v = c.estimate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k160, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
   return c;
 };
+const k162 = builtins["formatNumber"];
 const k163 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (Array.isArray(c)) return field(c, "startDateUtc");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
+  v = c.startDateUtc;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   return v;
 };
 const k164 = (i, e) => norm(k163(i, e));
@@ -914,14 +870,42 @@ const k166 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k165, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
+  v = c.startDateUtc;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
   return c;
 };
-const k167 = (i, e) => {
+const k167 = builtins["exists"];
+const k168 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  return v;
+};
+const k169 = (i, e) => norm(k168(i, e));
+const k170 = { steps: [{ run: k169 }], absolute: false };
+const k171 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k170, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k170, i, e);
+  return c;
+};
+const k172 = builtins["substring"];
+const k173 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -932,22 +916,50 @@ const k167 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
   return v;
 };
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = { steps: [{ run: k168 }], absolute: false };
-const k170 = (i, e) => {
+const k174 = (i, e) => norm(k173(i, e));
+const k175 = { steps: [{ run: k174 }], absolute: false };
+const k176 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k169, i, e);
+  if (Array.isArray(c)) return path(k175, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.deadlineUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k175, i, e);
   return c;
 };
-const k171 = (i, e) => {
+const k177 = builtins["exists"];
+const k178 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  return v;
+};
+const k179 = (i, e) => norm(k178(i, e));
+const k180 = { steps: [{ run: k179 }], absolute: false };
+const k181 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k180, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
+  return c;
+};
+const k182 = builtins["substring"];
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -958,22 +970,22 @@ const k171 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   return v;
 };
-const k172 = (i, e) => norm(k171(i, e));
-const k173 = { steps: [{ run: k172 }], absolute: false };
-const k174 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k184 }], absolute: false };
+const k186 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k173, i, e);
+  if (Array.isArray(c)) return path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.activatedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k173, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k175 = (i, e) => {
+const k187 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -984,57 +996,57 @@ const k175 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = { steps: [{ run: k176 }], absolute: false };
-const k178 = (i, e) => {
+const k188 = (i, e) => norm(k187(i, e));
+const k189 = { steps: [{ run: k188 }], absolute: false };
+const k190 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k177, i, e);
+  if (Array.isArray(c)) return path(k189, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k177, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k189, i, e);
   return c;
 };
-const k179 = (i, e) => {
-  if (Array.isArray(i)) return group(k103, i, e);
+const k191 = (i, e) => {
+  if (Array.isArray(i)) return group(k109, i, e);
   const r = {};
   let v;
-  v = norm(k107(i, e));
+  v = norm(k113(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k111(i, e));
+  v = norm(k117(i, e));
   if (v !== undefined) r["projectCode"] = v;
-  v = norm(k115(i, e));
+  v = norm(k121(i, e));
   if (v !== undefined) r["name"] = v;
-  v = norm(k119(i, e));
+  v = norm(k125(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k123(i, e));
+  v = norm(k129(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k128(i, e));
+  v = norm(k134(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k133(i, e));
+  v = norm(k139(i, e));
   if (v !== undefined) r["billingModel"] = v;
-  v = norm(k137(i, e));
+  v = norm(k143(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k142(i, e));
+  v = norm(k148(i, e));
   if (v !== undefined) r["rateCardId"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k148(i, e))], i, e, 299, "exists"))) ? norm(call(norm(global("formatNumber")), [norm(k154(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k155)), [norm(k154(i, e))], i, e, 299, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k162)), [norm(k161(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
   if (v !== undefined) r["budget"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k158(i, e))], i, e, 379, "exists"))) ? norm(call(norm(global("substring")), [norm(k162(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k167)), [norm(k166(i, e))], i, e, 379, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k172)), [norm(k171(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
   if (v !== undefined) r["startDate"] = v;
-  v = norm((toBoolean(norm(call(norm(global("exists")), [norm(k166(i, e))], i, e, 450, "exists"))) ? norm(call(norm(global("substring")), [norm(k170(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
+  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k177)), [norm(k176(i, e))], i, e, 450, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k182)), [norm(k181(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
   if (v !== undefined) r["deadline"] = v;
-  v = norm(k174(i, e));
+  v = norm(k186(i, e));
   if (v !== undefined) r["activatedAt"] = v;
-  v = norm((toBoolean(equal(norm(k178(i, e)), "INPROGRESS")) ? "active" : "closed"));
+  v = norm((toBoolean(equal(norm(k190(i, e)), "INPROGRESS")) ? "active" : "closed"));
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k180 = (i, e) => k179(i, e);
-return k180;
+const k192 = (i, e) => k191(i, e);
+return k192;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

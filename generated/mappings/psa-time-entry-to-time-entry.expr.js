@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"timeEntryId\": timeEntryId,\n  \"projectId\": projectId,\n  \"taskId\": taskId,\n  \"resourceId\": userId,\n  \"clientId\": $project.clientId,\n  \"contractId\": $project.contractId,\n  \"legalEntityId\": $project.legalEntityId,\n  \"rateCardId\": $project.rateCardId,\n  \"workDate\": $substring(dateUtc, 0, 10),\n  \"minutes\": duration,\n  \"hours\": $formatNumber(duration / 60, \"0.00\"),\n  \"description\": description,\n  \"chargeType\": $lookup({ \"TIME\": \"time\", \"FIXED\": \"fixed\", \"NON_CHARGEABLE\": \"non-chargeable\" }, chargeType),\n  \"currency\": $project.currency,\n  \"status\": $lookup({ \"DRAFT\": \"draft\", \"SUBMITTED\": \"submitted\", \"APPROVED\": \"approved\", \"REJECTED\": \"rejected\" }, approvalStatus),\n  \"approvedAt\": approvedDateUtc,\n  \"approvedBy\": approverUserId\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, divide, field, global, group, norm, path } = R;
+const { builtins, call, divide, field, global, group, norm, path, state } = R;
 const k0 = (i, e) => "timeEntryId";
 const k1 = (i, e) => {
   const c = i;
@@ -117,7 +117,7 @@ const k22 = (i, e) => {
 };
 const k23 = (i, e) => norm(k22(i, e));
 const k24 = (i, e) => "clientId";
-const k25 = (i, e) => norm(global("project"));
+const k25 = (i, e) => norm(state.ctx.globals.project);
 const k26 = (i, e) => {
   const c = i;
   let v, p;
@@ -132,7 +132,7 @@ const k26 = (i, e) => {
 const k27 = (i, e) => norm(k26(i, e));
 const k28 = { steps: [{ run: k25 }, { run: k27 }], absolute: true };
 const k29 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k28, i, e);
@@ -146,7 +146,7 @@ const k29 = (i, e) => {
 };
 const k30 = (i, e) => norm(k29(i, e));
 const k31 = (i, e) => "contractId";
-const k32 = (i, e) => norm(global("project"));
+const k32 = (i, e) => norm(state.ctx.globals.project);
 const k33 = (i, e) => {
   const c = i;
   let v, p;
@@ -161,7 +161,7 @@ const k33 = (i, e) => {
 const k34 = (i, e) => norm(k33(i, e));
 const k35 = { steps: [{ run: k32 }, { run: k34 }], absolute: true };
 const k36 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k35, i, e);
@@ -175,7 +175,7 @@ const k36 = (i, e) => {
 };
 const k37 = (i, e) => norm(k36(i, e));
 const k38 = (i, e) => "legalEntityId";
-const k39 = (i, e) => norm(global("project"));
+const k39 = (i, e) => norm(state.ctx.globals.project);
 const k40 = (i, e) => {
   const c = i;
   let v, p;
@@ -190,7 +190,7 @@ const k40 = (i, e) => {
 const k41 = (i, e) => norm(k40(i, e));
 const k42 = { steps: [{ run: k39 }, { run: k41 }], absolute: true };
 const k43 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k42, i, e);
@@ -204,7 +204,7 @@ const k43 = (i, e) => {
 };
 const k44 = (i, e) => norm(k43(i, e));
 const k45 = (i, e) => "rateCardId";
-const k46 = (i, e) => norm(global("project"));
+const k46 = (i, e) => norm(state.ctx.globals.project);
 const k47 = (i, e) => {
   const c = i;
   let v, p;
@@ -219,7 +219,7 @@ const k47 = (i, e) => {
 const k48 = (i, e) => norm(k47(i, e));
 const k49 = { steps: [{ run: k46 }, { run: k48 }], absolute: true };
 const k50 = (i, e) => {
-  let c = norm(global("project"));
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k49, i, e);
@@ -259,9 +259,10 @@ const k56 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
   return c;
 };
-const k57 = (i, e) => norm(call(norm(global("substring")), [norm(k56(i, e)), 0, 10], i, e, 277, "substring"));
-const k58 = (i, e) => "minutes";
-const k59 = (i, e) => {
+const k57 = builtins["substring"];
+const k58 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k57)), [norm(k56(i, e)), 0, 10], i, e, 277, "substring"));
+const k59 = (i, e) => "minutes";
+const k60 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -272,24 +273,24 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = { steps: [{ run: k61 }], absolute: false };
+const k63 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return path(k62, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = (i, e) => "hours";
-const k65 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = (i, e) => "hours";
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -300,24 +301,25 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k67 }], absolute: false };
+const k69 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k69 = (i, e) => norm(call(norm(global("formatNumber")), [divide(norm(k68(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
-const k70 = (i, e) => "description";
-const k71 = (i, e) => {
+const k70 = builtins["formatNumber"];
+const k71 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k70)), [divide(norm(k69(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
+const k72 = (i, e) => "description";
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -328,32 +330,32 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k74 }], absolute: false };
+const k76 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = (i, e) => "chargeType";
-const k77 = (i, e) => "TIME";
-const k78 = (i, e) => "time";
-const k79 = (i, e) => "FIXED";
-const k80 = (i, e) => "fixed";
-const k81 = (i, e) => "NON_CHARGEABLE";
-const k82 = (i, e) => "non-chargeable";
-const k83 = { pairs: [[k77, k78], [k79, k80], [k81, k82]], position: 421 };
-const k84 = (i, e) => {
-  if (Array.isArray(i)) return group(k83, i, e);
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = (i, e) => "chargeType";
+const k79 = (i, e) => "TIME";
+const k80 = (i, e) => "time";
+const k81 = (i, e) => "FIXED";
+const k82 = (i, e) => "fixed";
+const k83 = (i, e) => "NON_CHARGEABLE";
+const k84 = (i, e) => "non-chargeable";
+const k85 = { pairs: [[k79, k80], [k81, k82], [k83, k84]], position: 421 };
+const k86 = (i, e) => {
+  if (Array.isArray(i)) return group(k85, i, e);
   const r = {};
   let v;
   v = "time";
@@ -364,7 +366,7 @@ const k84 = (i, e) => {
   if (v !== undefined) r["NON_CHARGEABLE"] = v;
   return r;
 };
-const k85 = (i, e) => {
+const k87 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -375,25 +377,26 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = { steps: [{ run: k86 }], absolute: false };
-const k88 = (i, e) => {
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = { steps: [{ run: k88 }], absolute: false };
+const k90 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k87, i, e);
+  if (Array.isArray(c)) return path(k89, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
   return c;
 };
-const k89 = (i, e) => norm(call(norm(global("lookup")), [k84(i, e), norm(k88(i, e))], i, e, 420, "lookup"));
-const k90 = (i, e) => "currency";
-const k91 = (i, e) => norm(global("project"));
-const k92 = (i, e) => {
+const k91 = builtins["lookup"];
+const k92 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k91)), [k86(i, e), norm(k90(i, e))], i, e, 420, "lookup"));
+const k93 = (i, e) => "currency";
+const k94 = (i, e) => norm(state.ctx.globals.project);
+const k95 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -404,34 +407,34 @@ const k92 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = { steps: [{ run: k91 }, { run: k93 }], absolute: true };
-const k95 = (i, e) => {
-  let c = norm(global("project"));
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = { steps: [{ run: k94 }, { run: k96 }], absolute: true };
+const k98 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return path(k97, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
   return c;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = (i, e) => "status";
-const k98 = (i, e) => "DRAFT";
-const k99 = (i, e) => "draft";
-const k100 = (i, e) => "SUBMITTED";
-const k101 = (i, e) => "submitted";
-const k102 = (i, e) => "APPROVED";
-const k103 = (i, e) => "approved";
-const k104 = (i, e) => "REJECTED";
-const k105 = (i, e) => "rejected";
-const k106 = { pairs: [[k98, k99], [k100, k101], [k102, k103], [k104, k105]], position: 561 };
-const k107 = (i, e) => {
-  if (Array.isArray(i)) return group(k106, i, e);
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = (i, e) => "status";
+const k101 = (i, e) => "DRAFT";
+const k102 = (i, e) => "draft";
+const k103 = (i, e) => "SUBMITTED";
+const k104 = (i, e) => "submitted";
+const k105 = (i, e) => "APPROVED";
+const k106 = (i, e) => "approved";
+const k107 = (i, e) => "REJECTED";
+const k108 = (i, e) => "rejected";
+const k109 = { pairs: [[k101, k102], [k103, k104], [k105, k106], [k107, k108]], position: 561 };
+const k110 = (i, e) => {
+  if (Array.isArray(i)) return group(k109, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -444,7 +447,7 @@ const k107 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k108 = (i, e) => {
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -455,24 +458,25 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k109 }], absolute: false };
-const k111 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = { steps: [{ run: k112 }], absolute: false };
+const k114 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return path(k113, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
   return c;
 };
-const k112 = (i, e) => norm(call(norm(global("lookup")), [k107(i, e), norm(k111(i, e))], i, e, 560, "lookup"));
-const k113 = (i, e) => "approvedAt";
-const k114 = (i, e) => {
+const k115 = builtins["lookup"];
+const k116 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k115)), [k110(i, e), norm(k114(i, e))], i, e, 560, "lookup"));
+const k117 = (i, e) => "approvedAt";
+const k118 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -483,24 +487,24 @@ const k114 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = { steps: [{ run: k115 }], absolute: false };
-const k117 = (i, e) => {
+const k119 = (i, e) => norm(k118(i, e));
+const k120 = { steps: [{ run: k119 }], absolute: false };
+const k121 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k116, i, e);
+  if (Array.isArray(c)) return path(k120, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
   return c;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = (i, e) => "approvedBy";
-const k120 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = (i, e) => "approvedBy";
+const k124 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -511,24 +515,24 @@ const k120 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   return v;
 };
-const k121 = (i, e) => norm(k120(i, e));
-const k122 = { steps: [{ run: k121 }], absolute: false };
-const k123 = (i, e) => {
+const k125 = (i, e) => norm(k124(i, e));
+const k126 = { steps: [{ run: k125 }], absolute: false };
+const k127 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k122, i, e);
+  if (Array.isArray(c)) return path(k126, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approverUserId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k122, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k126, i, e);
   return c;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k30], [k31, k37], [k38, k44], [k45, k51], [k52, k57], [k58, k63], [k64, k69], [k70, k75], [k76, k89], [k90, k96], [k97, k112], [k113, k118], [k119, k124]], position: 1 };
-const k126 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k30], [k31, k37], [k38, k44], [k45, k51], [k52, k58], [k59, k64], [k65, k71], [k72, k77], [k78, k92], [k93, k99], [k100, k116], [k117, k122], [k123, k128]], position: 1 };
+const k130 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -539,22 +543,22 @@ const k126 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = { steps: [{ run: k127 }], absolute: false };
-const k129 = (i, e) => {
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = { steps: [{ run: k131 }], absolute: false };
+const k133 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k128, i, e);
+  if (Array.isArray(c)) return path(k132, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
   return c;
 };
-const k130 = (i, e) => {
+const k134 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -565,22 +569,22 @@ const k130 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k131 = (i, e) => norm(k130(i, e));
-const k132 = { steps: [{ run: k131 }], absolute: false };
-const k133 = (i, e) => {
+const k135 = (i, e) => norm(k134(i, e));
+const k136 = { steps: [{ run: k135 }], absolute: false };
+const k137 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k132, i, e);
+  if (Array.isArray(c)) return path(k136, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
   return c;
 };
-const k134 = (i, e) => {
+const k138 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -591,22 +595,22 @@ const k134 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = { steps: [{ run: k135 }], absolute: false };
-const k137 = (i, e) => {
+const k139 = (i, e) => norm(k138(i, e));
+const k140 = { steps: [{ run: k139 }], absolute: false };
+const k141 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k136, i, e);
+  if (Array.isArray(c)) return path(k140, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
   return c;
 };
-const k138 = (i, e) => {
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -617,23 +621,23 @@ const k138 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k139 }], absolute: false };
-const k141 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k142 = (i, e) => norm(global("project"));
-const k143 = (i, e) => {
+const k146 = (i, e) => norm(state.ctx.globals.project);
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -644,23 +648,23 @@ const k143 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k144 = (i, e) => norm(k143(i, e));
-const k145 = { steps: [{ run: k142 }, { run: k144 }], absolute: true };
-const k146 = (i, e) => {
-  let c = norm(global("project"));
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { steps: [{ run: k146 }, { run: k148 }], absolute: true };
+const k150 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
+  if (Array.isArray(c)) return path(k149, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
   return c;
 };
-const k147 = (i, e) => norm(global("project"));
-const k148 = (i, e) => {
+const k151 = (i, e) => norm(state.ctx.globals.project);
+const k152 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -671,23 +675,23 @@ const k148 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k149 = (i, e) => norm(k148(i, e));
-const k150 = { steps: [{ run: k147 }, { run: k149 }], absolute: true };
-const k151 = (i, e) => {
-  let c = norm(global("project"));
+const k153 = (i, e) => norm(k152(i, e));
+const k154 = { steps: [{ run: k151 }, { run: k153 }], absolute: true };
+const k155 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k150, i, e);
+  if (Array.isArray(c)) return path(k154, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k154, i, e);
   return c;
 };
-const k152 = (i, e) => norm(global("project"));
-const k153 = (i, e) => {
+const k156 = (i, e) => norm(state.ctx.globals.project);
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -698,23 +702,23 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k152 }, { run: k154 }], absolute: true };
-const k156 = (i, e) => {
-  let c = norm(global("project"));
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = { steps: [{ run: k156 }, { run: k158 }], absolute: true };
+const k160 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return path(k159, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
   return c;
 };
-const k157 = (i, e) => norm(global("project"));
-const k158 = (i, e) => {
+const k161 = (i, e) => norm(state.ctx.globals.project);
+const k162 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -725,22 +729,22 @@ const k158 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = { steps: [{ run: k157 }, { run: k159 }], absolute: true };
-const k161 = (i, e) => {
-  let c = norm(global("project"));
+const k163 = (i, e) => norm(k162(i, e));
+const k164 = { steps: [{ run: k161 }, { run: k163 }], absolute: true };
+const k165 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
+  if (Array.isArray(c)) return path(k164, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
   return c;
 };
-const k162 = (i, e) => {
+const k166 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -751,32 +755,6 @@ const k162 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k163 = (i, e) => norm(k162(i, e));
-const k164 = { steps: [{ run: k163 }], absolute: false };
-const k165 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k164, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
-  return c;
-};
-const k166 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "duration");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.duration;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
-  return v;
-};
 const k167 = (i, e) => norm(k166(i, e));
 const k168 = { steps: [{ run: k167 }], absolute: false };
 const k169 = (i, e) => {
@@ -785,14 +763,15 @@ const k169 = (i, e) => {
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k168, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.duration;
+  v = c.dateUtc;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
   return c;
 };
-const k170 = (i, e) => {
+const k170 = builtins["substring"];
+const k171 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -803,22 +782,49 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = { steps: [{ run: k171 }], absolute: false };
-const k173 = (i, e) => {
+const k172 = (i, e) => norm(k171(i, e));
+const k173 = { steps: [{ run: k172 }], absolute: false };
+const k174 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return path(k173, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k173, i, e);
   return c;
 };
-const k174 = (i, e) => {
+const k175 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "duration");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.duration;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  return v;
+};
+const k176 = (i, e) => norm(k175(i, e));
+const k177 = { steps: [{ run: k176 }], absolute: false };
+const k178 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k177, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.duration;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k177, i, e);
+  return c;
+};
+const k179 = builtins["formatNumber"];
+const k180 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -829,30 +835,30 @@ const k174 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = { steps: [{ run: k175 }], absolute: false };
-const k177 = (i, e) => {
+const k181 = (i, e) => norm(k180(i, e));
+const k182 = { steps: [{ run: k181 }], absolute: false };
+const k183 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
+  if (Array.isArray(c)) return path(k182, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k182, i, e);
   return c;
 };
-const k178 = (i, e) => "TIME";
-const k179 = (i, e) => "time";
-const k180 = (i, e) => "FIXED";
-const k181 = (i, e) => "fixed";
-const k182 = (i, e) => "NON_CHARGEABLE";
-const k183 = (i, e) => "non-chargeable";
-const k184 = { pairs: [[k178, k179], [k180, k181], [k182, k183]], position: 421 };
-const k185 = (i, e) => {
-  if (Array.isArray(i)) return group(k184, i, e);
+const k184 = (i, e) => "TIME";
+const k185 = (i, e) => "time";
+const k186 = (i, e) => "FIXED";
+const k187 = (i, e) => "fixed";
+const k188 = (i, e) => "NON_CHARGEABLE";
+const k189 = (i, e) => "non-chargeable";
+const k190 = { pairs: [[k184, k185], [k186, k187], [k188, k189]], position: 421 };
+const k191 = (i, e) => {
+  if (Array.isArray(i)) return group(k190, i, e);
   const r = {};
   let v;
   v = "time";
@@ -863,7 +869,7 @@ const k185 = (i, e) => {
   if (v !== undefined) r["NON_CHARGEABLE"] = v;
   return r;
 };
-const k186 = (i, e) => {
+const k192 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -874,23 +880,24 @@ const k186 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k187 = (i, e) => norm(k186(i, e));
-const k188 = { steps: [{ run: k187 }], absolute: false };
-const k189 = (i, e) => {
+const k193 = (i, e) => norm(k192(i, e));
+const k194 = { steps: [{ run: k193 }], absolute: false };
+const k195 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k188, i, e);
+  if (Array.isArray(c)) return path(k194, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k194, i, e);
   return c;
 };
-const k190 = (i, e) => norm(global("project"));
-const k191 = (i, e) => {
+const k196 = builtins["lookup"];
+const k197 = (i, e) => norm(state.ctx.globals.project);
+const k198 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -901,32 +908,32 @@ const k191 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k192 = (i, e) => norm(k191(i, e));
-const k193 = { steps: [{ run: k190 }, { run: k192 }], absolute: true };
-const k194 = (i, e) => {
-  let c = norm(global("project"));
+const k199 = (i, e) => norm(k198(i, e));
+const k200 = { steps: [{ run: k197 }, { run: k199 }], absolute: true };
+const k201 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k193, i, e);
+  if (Array.isArray(c)) return path(k200, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k193, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
   return c;
 };
-const k195 = (i, e) => "DRAFT";
-const k196 = (i, e) => "draft";
-const k197 = (i, e) => "SUBMITTED";
-const k198 = (i, e) => "submitted";
-const k199 = (i, e) => "APPROVED";
-const k200 = (i, e) => "approved";
-const k201 = (i, e) => "REJECTED";
-const k202 = (i, e) => "rejected";
-const k203 = { pairs: [[k195, k196], [k197, k198], [k199, k200], [k201, k202]], position: 561 };
-const k204 = (i, e) => {
-  if (Array.isArray(i)) return group(k203, i, e);
+const k202 = (i, e) => "DRAFT";
+const k203 = (i, e) => "draft";
+const k204 = (i, e) => "SUBMITTED";
+const k205 = (i, e) => "submitted";
+const k206 = (i, e) => "APPROVED";
+const k207 = (i, e) => "approved";
+const k208 = (i, e) => "REJECTED";
+const k209 = (i, e) => "rejected";
+const k210 = { pairs: [[k202, k203], [k204, k205], [k206, k207], [k208, k209]], position: 561 };
+const k211 = (i, e) => {
+  if (Array.isArray(i)) return group(k210, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -939,7 +946,7 @@ const k204 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k205 = (i, e) => {
+const k212 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -950,22 +957,23 @@ const k205 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k206 = (i, e) => norm(k205(i, e));
-const k207 = { steps: [{ run: k206 }], absolute: false };
-const k208 = (i, e) => {
+const k213 = (i, e) => norm(k212(i, e));
+const k214 = { steps: [{ run: k213 }], absolute: false };
+const k215 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k207, i, e);
+  if (Array.isArray(c)) return path(k214, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k207, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
   return c;
 };
-const k209 = (i, e) => {
+const k216 = builtins["lookup"];
+const k217 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -976,22 +984,22 @@ const k209 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k210 = (i, e) => norm(k209(i, e));
-const k211 = { steps: [{ run: k210 }], absolute: false };
-const k212 = (i, e) => {
+const k218 = (i, e) => norm(k217(i, e));
+const k219 = { steps: [{ run: k218 }], absolute: false };
+const k220 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k211, i, e);
+  if (Array.isArray(c)) return path(k219, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k211, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k219, i, e);
   return c;
 };
-const k213 = (i, e) => {
+const k221 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1002,63 +1010,63 @@ const k213 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   return v;
 };
-const k214 = (i, e) => norm(k213(i, e));
-const k215 = { steps: [{ run: k214 }], absolute: false };
-const k216 = (i, e) => {
+const k222 = (i, e) => norm(k221(i, e));
+const k223 = { steps: [{ run: k222 }], absolute: false };
+const k224 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k215, i, e);
+  if (Array.isArray(c)) return path(k223, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approverUserId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k215, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k223, i, e);
   return c;
 };
-const k217 = (i, e) => {
-  if (Array.isArray(i)) return group(k125, i, e);
+const k225 = (i, e) => {
+  if (Array.isArray(i)) return group(k129, i, e);
   const r = {};
   let v;
-  v = norm(k129(i, e));
-  if (v !== undefined) r["timeEntryId"] = v;
   v = norm(k133(i, e));
-  if (v !== undefined) r["projectId"] = v;
+  if (v !== undefined) r["timeEntryId"] = v;
   v = norm(k137(i, e));
-  if (v !== undefined) r["taskId"] = v;
+  if (v !== undefined) r["projectId"] = v;
   v = norm(k141(i, e));
+  if (v !== undefined) r["taskId"] = v;
+  v = norm(k145(i, e));
   if (v !== undefined) r["resourceId"] = v;
-  v = norm(k146(i, e));
+  v = norm(k150(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k151(i, e));
+  v = norm(k155(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k156(i, e));
+  v = norm(k160(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k161(i, e));
+  v = norm(k165(i, e));
   if (v !== undefined) r["rateCardId"] = v;
-  v = norm(call(norm(global("substring")), [norm(k165(i, e)), 0, 10], i, e, 277, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k170)), [norm(k169(i, e)), 0, 10], i, e, 277, "substring"));
   if (v !== undefined) r["workDate"] = v;
-  v = norm(k169(i, e));
+  v = norm(k174(i, e));
   if (v !== undefined) r["minutes"] = v;
-  v = norm(call(norm(global("formatNumber")), [divide(norm(k173(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k179)), [divide(norm(k178(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
   if (v !== undefined) r["hours"] = v;
-  v = norm(k177(i, e));
+  v = norm(k183(i, e));
   if (v !== undefined) r["description"] = v;
-  v = norm(call(norm(global("lookup")), [k185(i, e), norm(k189(i, e))], i, e, 420, "lookup"));
+  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k196)), [k191(i, e), norm(k195(i, e))], i, e, 420, "lookup"));
   if (v !== undefined) r["chargeType"] = v;
-  v = norm(k194(i, e));
+  v = norm(k201(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(global("lookup")), [k204(i, e), norm(k208(i, e))], i, e, 560, "lookup"));
+  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k216)), [k211(i, e), norm(k215(i, e))], i, e, 560, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k212(i, e));
+  v = norm(k220(i, e));
   if (v !== undefined) r["approvedAt"] = v;
-  v = norm(k216(i, e));
+  v = norm(k224(i, e));
   if (v !== undefined) r["approvedBy"] = v;
   return r;
 };
-const k218 = (i, e) => k217(i, e);
-return k218;
+const k226 = (i, e) => k225(i, e);
+return k226;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

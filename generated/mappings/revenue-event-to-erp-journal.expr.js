@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $narration := \"Revenue \" & period & \" · \" & description & \" [\" & revenueEventId & \"]\";\n  $tracking := [{ \"TrackingCategoryID\": $legalEntity.projectTrackingCategoryId, \"TrackingOptionID\": $erpProject }];\n  {\n    \"ManualJournals\": [{\n      \"Narration\": $narration,\n      \"Date\": recognitionDate,\n      \"LineAmountTypes\": \"NoTax\",\n      \"Status\": \"POSTED\",\n      \"ShowOnCashBasisReports\": false,\n      \"JournalLines\": [\n        { \"LineAmount\": amount, \"AccountCode\": $legalEntity.ledgerAccounts.unbilledRevenue, \"Description\": $narration, \"Tracking\": $tracking },\n        { \"LineAmount\": $formatNumber(0 - $number(amount), \"0.00\"), \"AccountCode\": $legalEntity.ledgerAccounts.revenue, \"Description\": $narration, \"Tracking\": $tracking }\n      ]\n    }]\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { array, bind, call, concat, field, frame, global, group, lookup, norm, path, subtract } = R;
+const { array, bind, builtins, call, concat, field, frame, global, group, lookup, norm, path, state, subtract } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -84,7 +84,7 @@ const k11 = (i, e) => {
 };
 const k12 = [false];
 const k13 = (i, e) => "TrackingCategoryID";
-const k14 = (i, e) => norm(global("legalEntity"));
+const k14 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k15 = (i, e) => {
   const c = i;
   let v, p;
@@ -99,7 +99,7 @@ const k15 = (i, e) => {
 const k16 = (i, e) => norm(k15(i, e));
 const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
 const k18 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k17, i, e);
@@ -113,9 +113,9 @@ const k18 = (i, e) => {
 };
 const k19 = (i, e) => norm(k18(i, e));
 const k20 = (i, e) => "TrackingOptionID";
-const k21 = (i, e) => norm(global("erpProject"));
+const k21 = (i, e) => norm(state.ctx.globals.erpProject);
 const k22 = { pairs: [[k13, k19], [k20, k21]], position: 108 };
-const k23 = (i, e) => norm(global("legalEntity"));
+const k23 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k24 = (i, e) => {
   const c = i;
   let v, p;
@@ -130,7 +130,7 @@ const k24 = (i, e) => {
 const k25 = (i, e) => norm(k24(i, e));
 const k26 = { steps: [{ run: k23 }, { run: k25 }], absolute: true };
 const k27 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k26, i, e);
@@ -148,7 +148,7 @@ const k28 = (i, e) => {
   let v;
   v = norm(k27(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -221,7 +221,7 @@ const k51 = (i, e) => {
 };
 const k52 = (i, e) => norm(k51(i, e));
 const k53 = (i, e) => "AccountCode";
-const k54 = (i, e) => norm(global("legalEntity"));
+const k54 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k55 = (i, e) => {
   const c = i;
   let v, p;
@@ -248,7 +248,7 @@ const k57 = (i, e) => {
 const k58 = (i, e) => norm(k57(i, e));
 const k59 = { steps: [{ run: k54 }, { run: k56 }, { run: k58 }], absolute: true };
 const k60 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k59, i, e);
@@ -299,7 +299,7 @@ const k70 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k71 = (i, e) => norm(global("legalEntity"));
+const k71 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k72 = (i, e) => {
   const c = i;
   let v, p;
@@ -326,7 +326,7 @@ const k74 = (i, e) => {
 const k75 = (i, e) => norm(k74(i, e));
 const k76 = { steps: [{ run: k71 }, { run: k73 }, { run: k75 }], absolute: true };
 const k77 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k76, i, e);
@@ -386,25 +386,27 @@ const k83 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
   return c;
 };
-const k84 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k83(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k85 = (i, e) => "AccountCode";
-const k86 = (i, e) => norm(global("legalEntity"));
-const k87 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k88 = (i, e) => norm(k87(i, e));
+const k84 = builtins["number"];
+const k85 = builtins["formatNumber"];
+const k86 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k85)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k84)), [norm(k83(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k87 = (i, e) => "AccountCode";
+const k88 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k89 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k90 = (i, e) => norm(k89(i, e));
+const k91 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "revenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
@@ -412,35 +414,35 @@ const k89 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k86 }, { run: k88 }, { run: k90 }], absolute: true };
-const k92 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = { steps: [{ run: k88 }, { run: k90 }, { run: k92 }], absolute: true };
+const k94 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k93, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k93, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
   return c;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = (i, e) => "Description";
-const k95 = (i, e) => norm(lookup(e, "narration"));
-const k96 = (i, e) => "Tracking";
-const k97 = (i, e) => norm(lookup(e, "tracking"));
-const k98 = { pairs: [[k79, k84], [k85, k93], [k94, k95], [k96, k97]], position: 574 };
-const k99 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = (i, e) => "Description";
+const k97 = (i, e) => norm(lookup(e, "narration"));
+const k98 = (i, e) => "Tracking";
+const k99 = (i, e) => norm(lookup(e, "tracking"));
+const k100 = { pairs: [[k79, k86], [k87, k95], [k96, k97], [k98, k99]], position: 574 };
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -451,23 +453,25 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = { steps: [{ run: k100 }], absolute: false };
-const k102 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = { steps: [{ run: k102 }], absolute: false };
+const k104 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k103 = (i, e) => norm(global("legalEntity"));
-const k104 = (i, e) => {
+const k105 = builtins["number"];
+const k106 = builtins["formatNumber"];
+const k107 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -478,8 +482,8 @@ const k104 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -490,35 +494,35 @@ const k106 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k107 = (i, e) => norm(k106(i, e));
-const k108 = { steps: [{ run: k103 }, { run: k105 }, { run: k107 }], absolute: true };
-const k109 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k107 }, { run: k109 }, { run: k111 }], absolute: true };
+const k113 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k108, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k108, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k110 = (i, e) => {
-  if (Array.isArray(i)) return group(k98, i, e);
+const k114 = (i, e) => {
+  if (Array.isArray(i)) return group(k100, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k102(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k106)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k105)), [norm(k104(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k109(i, e));
+  v = norm(k113(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -526,9 +530,9 @@ const k110 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k111 = (i, e) => norm(array([k78(i, e), k110(i, e)], k46, false));
-const k112 = { pairs: [[k31, k32], [k33, k38], [k39, k40], [k41, k42], [k43, k44], [k45, k111]], position: 235 };
-const k113 = (i, e) => {
+const k115 = (i, e) => norm(array([k78(i, e), k114(i, e)], k46, false));
+const k116 = { pairs: [[k31, k32], [k33, k38], [k39, k40], [k41, k42], [k43, k44], [k45, k115]], position: 235 };
+const k117 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -539,24 +543,24 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = { steps: [{ run: k118 }], absolute: false };
+const k120 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k119, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.recognitionDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
   return c;
 };
-const k117 = [false,false];
-const k118 = (i, e) => "LineAmount";
-const k119 = (i, e) => {
+const k121 = [false,false];
+const k122 = (i, e) => "LineAmount";
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -567,103 +571,25 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k120 }], absolute: false };
-const k122 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k124 }], absolute: false };
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
-};
-const k123 = (i, e) => norm(k122(i, e));
-const k124 = (i, e) => "AccountCode";
-const k125 = (i, e) => norm(global("legalEntity"));
-const k126 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
 };
 const k127 = (i, e) => norm(k126(i, e));
-const k128 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k125 }, { run: k127 }, { run: k129 }], absolute: true };
-const k131 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
-  return c;
-};
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = (i, e) => "Description";
-const k134 = (i, e) => norm(lookup(e, "narration"));
-const k135 = (i, e) => "Tracking";
-const k136 = (i, e) => norm(lookup(e, "tracking"));
-const k137 = { pairs: [[k118, k123], [k124, k132], [k133, k134], [k135, k136]], position: 430 };
-const k138 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k139 }], absolute: false };
-const k141 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
-  return c;
-};
-const k142 = (i, e) => norm(global("legalEntity"));
-const k143 = (i, e) => {
+const k128 = (i, e) => "AccountCode";
+const k129 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k130 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -674,8 +600,86 @@ const k143 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k144 = (i, e) => norm(k143(i, e));
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unbilledRevenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  return v;
+};
+const k133 = (i, e) => norm(k132(i, e));
+const k134 = { steps: [{ run: k129 }, { run: k131 }, { run: k133 }], absolute: true };
+const k135 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k134, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k134, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unbilledRevenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
+  return c;
+};
+const k136 = (i, e) => norm(k135(i, e));
+const k137 = (i, e) => "Description";
+const k138 = (i, e) => norm(lookup(e, "narration"));
+const k139 = (i, e) => "Tracking";
+const k140 = (i, e) => norm(lookup(e, "tracking"));
+const k141 = { pairs: [[k122, k127], [k128, k136], [k137, k138], [k139, k140]], position: 430 };
+const k142 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
 const k145 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k144, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
+  return c;
+};
+const k146 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k147 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -686,35 +690,35 @@ const k145 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k146 = (i, e) => norm(k145(i, e));
-const k147 = { steps: [{ run: k142 }, { run: k144 }, { run: k146 }], absolute: true };
-const k148 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k150 = (i, e) => norm(k149(i, e));
+const k151 = { steps: [{ run: k146 }, { run: k148 }, { run: k150 }], absolute: true };
+const k152 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
+  if (Array.isArray(c)) return path(k151, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
+  if (Array.isArray(c)) return path(k151, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k147, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
   return c;
 };
-const k149 = (i, e) => {
-  if (Array.isArray(i)) return group(k137, i, e);
+const k153 = (i, e) => {
+  if (Array.isArray(i)) return group(k141, i, e);
   const r = {};
   let v;
-  v = norm(k141(i, e));
+  v = norm(k145(i, e));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k148(i, e));
+  v = norm(k152(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -722,8 +726,8 @@ const k149 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k150 = (i, e) => "LineAmount";
-const k151 = (i, e) => {
+const k154 = (i, e) => "LineAmount";
+const k155 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -734,25 +738,27 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = { steps: [{ run: k152 }], absolute: false };
-const k154 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
-  return c;
-};
-const k155 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k154(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k156 = (i, e) => "AccountCode";
-const k157 = (i, e) => norm(global("legalEntity"));
+const k156 = (i, e) => norm(k155(i, e));
+const k157 = { steps: [{ run: k156 }], absolute: false };
 const k158 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k157, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k157, i, e);
+  return c;
+};
+const k159 = builtins["number"];
+const k160 = builtins["formatNumber"];
+const k161 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k160)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k159)), [norm(k158(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k162 = (i, e) => "AccountCode";
+const k163 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k164 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -763,8 +769,8 @@ const k158 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = (i, e) => {
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -775,35 +781,35 @@ const k160 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k161 = (i, e) => norm(k160(i, e));
-const k162 = { steps: [{ run: k157 }, { run: k159 }, { run: k161 }], absolute: true };
-const k163 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k167 = (i, e) => norm(k166(i, e));
+const k168 = { steps: [{ run: k163 }, { run: k165 }, { run: k167 }], absolute: true };
+const k169 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return path(k168, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return path(k168, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
   return c;
 };
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = (i, e) => "Description";
-const k166 = (i, e) => norm(lookup(e, "narration"));
-const k167 = (i, e) => "Tracking";
-const k168 = (i, e) => norm(lookup(e, "tracking"));
-const k169 = { pairs: [[k150, k155], [k156, k164], [k165, k166], [k167, k168]], position: 574 };
-const k170 = (i, e) => {
+const k170 = (i, e) => norm(k169(i, e));
+const k171 = (i, e) => "Description";
+const k172 = (i, e) => norm(lookup(e, "narration"));
+const k173 = (i, e) => "Tracking";
+const k174 = (i, e) => norm(lookup(e, "tracking"));
+const k175 = { pairs: [[k154, k161], [k162, k170], [k171, k172], [k173, k174]], position: 574 };
+const k176 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -814,23 +820,25 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = { steps: [{ run: k171 }], absolute: false };
-const k173 = (i, e) => {
+const k177 = (i, e) => norm(k176(i, e));
+const k178 = { steps: [{ run: k177 }], absolute: false };
+const k179 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return path(k178, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k178, i, e);
   return c;
 };
-const k174 = (i, e) => norm(global("legalEntity"));
-const k175 = (i, e) => {
+const k180 = builtins["number"];
+const k181 = builtins["formatNumber"];
+const k182 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -841,8 +849,8 @@ const k175 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -853,35 +861,35 @@ const k177 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = { steps: [{ run: k174 }, { run: k176 }, { run: k178 }], absolute: true };
-const k180 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k186 = (i, e) => norm(k185(i, e));
+const k187 = { steps: [{ run: k182 }, { run: k184 }, { run: k186 }], absolute: true };
+const k188 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k187, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return path(k187, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k187, i, e);
   return c;
 };
-const k181 = (i, e) => {
-  if (Array.isArray(i)) return group(k169, i, e);
+const k189 = (i, e) => {
+  if (Array.isArray(i)) return group(k175, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k173(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k181)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k180)), [norm(k179(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k180(i, e));
+  v = norm(k188(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -889,13 +897,13 @@ const k181 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k182 = (i, e) => {
-  if (Array.isArray(i)) return group(k112, i, e);
+const k190 = (i, e) => {
+  if (Array.isArray(i)) return group(k116, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k116(i, e));
+  v = norm(k120(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -903,17 +911,17 @@ const k182 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k149(i, e), k181(i, e)], k117, false));
+  v = norm(array([k153(i, e), k189(i, e)], k121, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k183 = (i, e) => norm(array([k182(i, e)], k30, false));
-const k184 = { pairs: [[k29, k183]], position: 210 };
-const k185 = [false];
-const k186 = (i, e) => "Narration";
-const k187 = (i, e) => norm(lookup(e, "narration"));
-const k188 = (i, e) => "Date";
-const k189 = (i, e) => {
+const k191 = (i, e) => norm(array([k190(i, e)], k30, false));
+const k192 = { pairs: [[k29, k191]], position: 210 };
+const k193 = [false];
+const k194 = (i, e) => "Narration";
+const k195 = (i, e) => norm(lookup(e, "narration"));
+const k196 = (i, e) => "Date";
+const k197 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -924,32 +932,32 @@ const k189 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k190 = (i, e) => norm(k189(i, e));
-const k191 = { steps: [{ run: k190 }], absolute: false };
-const k192 = (i, e) => {
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = { steps: [{ run: k198 }], absolute: false };
+const k200 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k191, i, e);
+  if (Array.isArray(c)) return path(k199, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.recognitionDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k191, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
   return c;
 };
-const k193 = (i, e) => norm(k192(i, e));
-const k194 = (i, e) => "LineAmountTypes";
-const k195 = (i, e) => "NoTax";
-const k196 = (i, e) => "Status";
-const k197 = (i, e) => "POSTED";
-const k198 = (i, e) => "ShowOnCashBasisReports";
-const k199 = (i, e) => false;
-const k200 = (i, e) => "JournalLines";
-const k201 = [false,false];
-const k202 = (i, e) => "LineAmount";
-const k203 = (i, e) => {
+const k201 = (i, e) => norm(k200(i, e));
+const k202 = (i, e) => "LineAmountTypes";
+const k203 = (i, e) => "NoTax";
+const k204 = (i, e) => "Status";
+const k205 = (i, e) => "POSTED";
+const k206 = (i, e) => "ShowOnCashBasisReports";
+const k207 = (i, e) => false;
+const k208 = (i, e) => "JournalLines";
+const k209 = [false,false];
+const k210 = (i, e) => "LineAmount";
+const k211 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -960,25 +968,25 @@ const k203 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k204 = (i, e) => norm(k203(i, e));
-const k205 = { steps: [{ run: k204 }], absolute: false };
-const k206 = (i, e) => {
+const k212 = (i, e) => norm(k211(i, e));
+const k213 = { steps: [{ run: k212 }], absolute: false };
+const k214 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k205, i, e);
+  if (Array.isArray(c)) return path(k213, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k205, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k213, i, e);
   return c;
 };
-const k207 = (i, e) => norm(k206(i, e));
-const k208 = (i, e) => "AccountCode";
-const k209 = (i, e) => norm(global("legalEntity"));
-const k210 = (i, e) => {
+const k215 = (i, e) => norm(k214(i, e));
+const k216 = (i, e) => "AccountCode";
+const k217 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k218 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -989,8 +997,8 @@ const k210 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k211 = (i, e) => norm(k210(i, e));
-const k212 = (i, e) => {
+const k219 = (i, e) => norm(k218(i, e));
+const k220 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1001,35 +1009,35 @@ const k212 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k213 = (i, e) => norm(k212(i, e));
-const k214 = { steps: [{ run: k209 }, { run: k211 }, { run: k213 }], absolute: true };
-const k215 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k221 = (i, e) => norm(k220(i, e));
+const k222 = { steps: [{ run: k217 }, { run: k219 }, { run: k221 }], absolute: true };
+const k223 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k214, i, e);
+  if (Array.isArray(c)) return path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k214, i, e);
+  if (Array.isArray(c)) return path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
   return c;
 };
-const k216 = (i, e) => norm(k215(i, e));
-const k217 = (i, e) => "Description";
-const k218 = (i, e) => norm(lookup(e, "narration"));
-const k219 = (i, e) => "Tracking";
-const k220 = (i, e) => norm(lookup(e, "tracking"));
-const k221 = { pairs: [[k202, k207], [k208, k216], [k217, k218], [k219, k220]], position: 430 };
-const k222 = (i, e) => {
+const k224 = (i, e) => norm(k223(i, e));
+const k225 = (i, e) => "Description";
+const k226 = (i, e) => norm(lookup(e, "narration"));
+const k227 = (i, e) => "Tracking";
+const k228 = (i, e) => norm(lookup(e, "tracking"));
+const k229 = { pairs: [[k210, k215], [k216, k224], [k225, k226], [k227, k228]], position: 430 };
+const k230 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1040,241 +1048,74 @@ const k222 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k223 = (i, e) => norm(k222(i, e));
-const k224 = { steps: [{ run: k223 }], absolute: false };
-const k225 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k224, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
-  return c;
-};
-const k226 = (i, e) => norm(global("legalEntity"));
-const k227 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k228 = (i, e) => norm(k227(i, e));
-const k229 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k230 = (i, e) => norm(k229(i, e));
-const k231 = { steps: [{ run: k226 }, { run: k228 }, { run: k230 }], absolute: true };
-const k232 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k231, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k231, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k231, i, e);
-  return c;
-};
+const k231 = (i, e) => norm(k230(i, e));
+const k232 = { steps: [{ run: k231 }], absolute: false };
 const k233 = (i, e) => {
-  if (Array.isArray(i)) return group(k221, i, e);
-  const r = {};
-  let v;
-  v = norm(k225(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k232(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k232, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
+  return c;
 };
-const k234 = (i, e) => "LineAmount";
+const k234 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k235 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.ledgerAccounts;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
 const k236 = (i, e) => norm(k235(i, e));
-const k237 = { steps: [{ run: k236 }], absolute: false };
-const k238 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k237, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k237, i, e);
-  return c;
-};
-const k239 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k238(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k240 = (i, e) => "AccountCode";
-const k241 = (i, e) => norm(global("legalEntity"));
-const k242 = (i, e) => {
+const k237 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k243 = (i, e) => norm(k242(i, e));
-const k244 = (i, e) => {
-  const c = i;
+const k238 = (i, e) => norm(k237(i, e));
+const k239 = { steps: [{ run: k234 }, { run: k236 }, { run: k238 }], absolute: true };
+const k240 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  return v;
-};
-const k245 = (i, e) => norm(k244(i, e));
-const k246 = { steps: [{ run: k241 }, { run: k243 }, { run: k245 }], absolute: true };
-const k247 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k246, i, e);
+  if (Array.isArray(c)) return path(k239, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k246, i, e);
+  if (Array.isArray(c)) return path(k239, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k246, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
   return c;
 };
-const k248 = (i, e) => norm(k247(i, e));
-const k249 = (i, e) => "Description";
-const k250 = (i, e) => norm(lookup(e, "narration"));
-const k251 = (i, e) => "Tracking";
-const k252 = (i, e) => norm(lookup(e, "tracking"));
-const k253 = { pairs: [[k234, k239], [k240, k248], [k249, k250], [k251, k252]], position: 574 };
-const k254 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k255 = (i, e) => norm(k254(i, e));
-const k256 = { steps: [{ run: k255 }], absolute: false };
-const k257 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k256, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
-  return c;
-};
-const k258 = (i, e) => norm(global("legalEntity"));
-const k259 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k260 = (i, e) => norm(k259(i, e));
-const k261 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  return v;
-};
-const k262 = (i, e) => norm(k261(i, e));
-const k263 = { steps: [{ run: k258 }, { run: k260 }, { run: k262 }], absolute: true };
-const k264 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k263, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k263, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k263, i, e);
-  return c;
-};
-const k265 = (i, e) => {
-  if (Array.isArray(i)) return group(k253, i, e);
+const k241 = (i, e) => {
+  if (Array.isArray(i)) return group(k229, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k257(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(k233(i, e));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k264(i, e));
+  v = norm(k240(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -1282,9 +1123,180 @@ const k265 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k266 = (i, e) => norm(array([k233(i, e), k265(i, e)], k201, false));
-const k267 = { pairs: [[k186, k187], [k188, k193], [k194, k195], [k196, k197], [k198, k199], [k200, k266]], position: 235 };
-const k268 = (i, e) => {
+const k242 = (i, e) => "LineAmount";
+const k243 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k244 = (i, e) => norm(k243(i, e));
+const k245 = { steps: [{ run: k244 }], absolute: false };
+const k246 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k245, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k245, i, e);
+  return c;
+};
+const k247 = builtins["number"];
+const k248 = builtins["formatNumber"];
+const k249 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k248)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k247)), [norm(k246(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k250 = (i, e) => "AccountCode";
+const k251 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k252 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k253 = (i, e) => norm(k252(i, e));
+const k254 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k255 = (i, e) => norm(k254(i, e));
+const k256 = { steps: [{ run: k251 }, { run: k253 }, { run: k255 }], absolute: true };
+const k257 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k256, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k256, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
+  return c;
+};
+const k258 = (i, e) => norm(k257(i, e));
+const k259 = (i, e) => "Description";
+const k260 = (i, e) => norm(lookup(e, "narration"));
+const k261 = (i, e) => "Tracking";
+const k262 = (i, e) => norm(lookup(e, "tracking"));
+const k263 = { pairs: [[k242, k249], [k250, k258], [k259, k260], [k261, k262]], position: 574 };
+const k264 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k265 = (i, e) => norm(k264(i, e));
+const k266 = { steps: [{ run: k265 }], absolute: false };
+const k267 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k266, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k266, i, e);
+  return c;
+};
+const k268 = builtins["number"];
+const k269 = builtins["formatNumber"];
+const k270 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k271 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k272 = (i, e) => norm(k271(i, e));
+const k273 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k274 = (i, e) => norm(k273(i, e));
+const k275 = { steps: [{ run: k270 }, { run: k272 }, { run: k274 }], absolute: true };
+const k276 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k275, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k275, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k275, i, e);
+  return c;
+};
+const k277 = (i, e) => {
+  if (Array.isArray(i)) return group(k263, i, e);
+  const r = {};
+  let v;
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k269)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k268)), [norm(k267(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k276(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k278 = (i, e) => norm(array([k241(i, e), k277(i, e)], k209, false));
+const k279 = { pairs: [[k194, k195], [k196, k201], [k202, k203], [k204, k205], [k206, k207], [k208, k278]], position: 235 };
+const k280 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1295,24 +1307,24 @@ const k268 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k269 = (i, e) => norm(k268(i, e));
-const k270 = { steps: [{ run: k269 }], absolute: false };
-const k271 = (i, e) => {
+const k281 = (i, e) => norm(k280(i, e));
+const k282 = { steps: [{ run: k281 }], absolute: false };
+const k283 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k270, i, e);
+  if (Array.isArray(c)) return path(k282, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.recognitionDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k270, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k282, i, e);
   return c;
 };
-const k272 = [false,false];
-const k273 = (i, e) => "LineAmount";
-const k274 = (i, e) => {
+const k284 = [false,false];
+const k285 = (i, e) => "LineAmount";
+const k286 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1323,106 +1335,28 @@ const k274 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k275 = (i, e) => norm(k274(i, e));
-const k276 = { steps: [{ run: k275 }], absolute: false };
-const k277 = (i, e) => {
+const k287 = (i, e) => norm(k286(i, e));
+const k288 = { steps: [{ run: k287 }], absolute: false };
+const k289 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k276, i, e);
+  if (Array.isArray(c)) return path(k288, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k276, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k288, i, e);
   return c;
 };
-const k278 = (i, e) => norm(k277(i, e));
-const k279 = (i, e) => "AccountCode";
-const k280 = (i, e) => norm(global("legalEntity"));
-const k281 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k282 = (i, e) => norm(k281(i, e));
-const k283 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k284 = (i, e) => norm(k283(i, e));
-const k285 = { steps: [{ run: k280 }, { run: k282 }, { run: k284 }], absolute: true };
-const k286 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k285, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k285, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k285, i, e);
-  return c;
-};
-const k287 = (i, e) => norm(k286(i, e));
-const k288 = (i, e) => "Description";
-const k289 = (i, e) => norm(lookup(e, "narration"));
-const k290 = (i, e) => "Tracking";
-const k291 = (i, e) => norm(lookup(e, "tracking"));
-const k292 = { pairs: [[k273, k278], [k279, k287], [k288, k289], [k290, k291]], position: 430 };
+const k290 = (i, e) => norm(k289(i, e));
+const k291 = (i, e) => "AccountCode";
+const k292 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k293 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k294 = (i, e) => norm(k293(i, e));
-const k295 = { steps: [{ run: k294 }], absolute: false };
-const k296 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k295, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k295, i, e);
-  return c;
-};
-const k297 = (i, e) => norm(global("legalEntity"));
-const k298 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
@@ -1430,8 +1364,8 @@ const k298 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k299 = (i, e) => norm(k298(i, e));
-const k300 = (i, e) => {
+const k294 = (i, e) => norm(k293(i, e));
+const k295 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1442,44 +1376,35 @@ const k300 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k301 = (i, e) => norm(k300(i, e));
-const k302 = { steps: [{ run: k297 }, { run: k299 }, { run: k301 }], absolute: true };
-const k303 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k296 = (i, e) => norm(k295(i, e));
+const k297 = { steps: [{ run: k292 }, { run: k294 }, { run: k296 }], absolute: true };
+const k298 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
+  if (Array.isArray(c)) return path(k297, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
+  if (Array.isArray(c)) return path(k297, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k302, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k297, i, e);
   return c;
 };
-const k304 = (i, e) => {
-  if (Array.isArray(i)) return group(k292, i, e);
-  const r = {};
-  let v;
-  v = norm(k296(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k303(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k305 = (i, e) => "LineAmount";
-const k306 = (i, e) => {
+const k299 = (i, e) => norm(k298(i, e));
+const k300 = (i, e) => "Description";
+const k301 = (i, e) => norm(lookup(e, "narration"));
+const k302 = (i, e) => "Tracking";
+const k303 = (i, e) => norm(lookup(e, "tracking"));
+const k304 = { pairs: [[k285, k290], [k291, k299], [k300, k301], [k302, k303]], position: 430 };
+const k305 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1490,25 +1415,23 @@ const k306 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k307 = (i, e) => norm(k306(i, e));
-const k308 = { steps: [{ run: k307 }], absolute: false };
-const k309 = (i, e) => {
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = { steps: [{ run: k306 }], absolute: false };
+const k308 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k308, i, e);
+  if (Array.isArray(c)) return path(k307, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k308, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k307, i, e);
   return c;
 };
-const k310 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k309(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k311 = (i, e) => "AccountCode";
-const k312 = (i, e) => norm(global("legalEntity"));
-const k313 = (i, e) => {
+const k309 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k310 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1519,74 +1442,87 @@ const k313 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k314 = (i, e) => norm(k313(i, e));
-const k315 = (i, e) => {
+const k311 = (i, e) => norm(k310(i, e));
+const k312 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k316 = (i, e) => norm(k315(i, e));
-const k317 = { steps: [{ run: k312 }, { run: k314 }, { run: k316 }], absolute: true };
-const k318 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k313 = (i, e) => norm(k312(i, e));
+const k314 = { steps: [{ run: k309 }, { run: k311 }, { run: k313 }], absolute: true };
+const k315 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k317, i, e);
+  if (Array.isArray(c)) return path(k314, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k317, i, e);
+  if (Array.isArray(c)) return path(k314, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k317, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k314, i, e);
   return c;
+};
+const k316 = (i, e) => {
+  if (Array.isArray(i)) return group(k304, i, e);
+  const r = {};
+  let v;
+  v = norm(k308(i, e));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k315(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k317 = (i, e) => "LineAmount";
+const k318 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
 };
 const k319 = (i, e) => norm(k318(i, e));
-const k320 = (i, e) => "Description";
-const k321 = (i, e) => norm(lookup(e, "narration"));
-const k322 = (i, e) => "Tracking";
-const k323 = (i, e) => norm(lookup(e, "tracking"));
-const k324 = { pairs: [[k305, k310], [k311, k319], [k320, k321], [k322, k323]], position: 574 };
-const k325 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k326 = (i, e) => norm(k325(i, e));
-const k327 = { steps: [{ run: k326 }], absolute: false };
-const k328 = (i, e) => {
+const k320 = { steps: [{ run: k319 }], absolute: false };
+const k321 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k327, i, e);
+  if (Array.isArray(c)) return path(k320, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k327, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k320, i, e);
   return c;
 };
-const k329 = (i, e) => norm(global("legalEntity"));
-const k330 = (i, e) => {
+const k322 = builtins["number"];
+const k323 = builtins["formatNumber"];
+const k324 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k323)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k322)), [norm(k321(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k325 = (i, e) => "AccountCode";
+const k326 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k327 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1597,8 +1533,8 @@ const k330 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k331 = (i, e) => norm(k330(i, e));
-const k332 = (i, e) => {
+const k328 = (i, e) => norm(k327(i, e));
+const k329 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1609,35 +1545,115 @@ const k332 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k333 = (i, e) => norm(k332(i, e));
-const k334 = { steps: [{ run: k329 }, { run: k331 }, { run: k333 }], absolute: true };
-const k335 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k330 = (i, e) => norm(k329(i, e));
+const k331 = { steps: [{ run: k326 }, { run: k328 }, { run: k330 }], absolute: true };
+const k332 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k334, i, e);
+  if (Array.isArray(c)) return path(k331, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k334, i, e);
+  if (Array.isArray(c)) return path(k331, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k334, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k331, i, e);
   return c;
 };
-const k336 = (i, e) => {
-  if (Array.isArray(i)) return group(k324, i, e);
+const k333 = (i, e) => norm(k332(i, e));
+const k334 = (i, e) => "Description";
+const k335 = (i, e) => norm(lookup(e, "narration"));
+const k336 = (i, e) => "Tracking";
+const k337 = (i, e) => norm(lookup(e, "tracking"));
+const k338 = { pairs: [[k317, k324], [k325, k333], [k334, k335], [k336, k337]], position: 574 };
+const k339 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k340 = (i, e) => norm(k339(i, e));
+const k341 = { steps: [{ run: k340 }], absolute: false };
+const k342 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k341, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k341, i, e);
+  return c;
+};
+const k343 = builtins["number"];
+const k344 = builtins["formatNumber"];
+const k345 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k346 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k347 = (i, e) => norm(k346(i, e));
+const k348 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k349 = (i, e) => norm(k348(i, e));
+const k350 = { steps: [{ run: k345 }, { run: k347 }, { run: k349 }], absolute: true };
+const k351 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k350, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k350, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k350, i, e);
+  return c;
+};
+const k352 = (i, e) => {
+  if (Array.isArray(i)) return group(k338, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k328(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k344)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k343)), [norm(k342(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k335(i, e));
+  v = norm(k351(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -1645,13 +1661,13 @@ const k336 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k337 = (i, e) => {
-  if (Array.isArray(i)) return group(k267, i, e);
+const k353 = (i, e) => {
+  if (Array.isArray(i)) return group(k279, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k271(i, e));
+  v = norm(k283(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -1659,20 +1675,20 @@ const k337 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k304(i, e), k336(i, e)], k272, false));
+  v = norm(array([k316(i, e), k352(i, e)], k284, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k338 = (i, e) => {
-  if (Array.isArray(i)) return group(k184, i, e);
+const k354 = (i, e) => {
+  if (Array.isArray(i)) return group(k192, i, e);
   const r = {};
   let v;
-  v = norm(array([k337(i, e)], k185, false));
+  v = norm(array([k353(i, e)], k193, false));
   if (v !== undefined) r["ManualJournals"] = v;
   return r;
 };
-const k339 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k3(i, e))), " · "), norm(k7(i, e))), " ["), norm(k11(i, e))), "]"))), norm(bind(e, "tracking", norm(array([k28(i, e)], k12, false)))), k338(i, e)))(frame(e)));
-return k339;
+const k355 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k3(i, e))), " · "), norm(k7(i, e))), " ["), norm(k11(i, e))), "]"))), norm(bind(e, "tracking", norm(array([k28(i, e)], k12, false)))), k354(i, e)))(frame(e)));
+return k355;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"amount\": $round($number(billAmount) * 100),\n  \"description\": $substring(workDate & \" · \" & hours & \" h \" & role & \" at \" & billRate & \" \" & currency & ($exists(description) ? \" · \" & description : \"\") & \" [time \" & timeEntryId & \"]\", 0, 250)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, frame, global, group, multiply, norm, path, toBoolean } = R;
+const { builtins, call, concat, field, global, group, multiply, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "amount";
 const k1 = (i, e) => {
   const c = i;
@@ -31,9 +31,11 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(call(norm(global("round")), [multiply(norm(call(norm(global("number")), [norm(k4(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
-const k6 = (i, e) => "description";
-const k7 = (i, e) => {
+const k5 = builtins["number"];
+const k6 = builtins["round"];
+const k7 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k6)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k5)), [norm(k4(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
+const k8 = (i, e) => "description";
+const k9 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,22 +46,22 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k10 = (i, e) => norm(k9(i, e));
+const k11 = { steps: [{ run: k10 }], absolute: false };
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return path(k11, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
   return c;
 };
-const k11 = (i, e) => {
+const k13 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -70,22 +72,22 @@ const k11 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = { steps: [{ run: k12 }], absolute: false };
-const k14 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = { steps: [{ run: k14 }], absolute: false };
+const k16 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
   return c;
 };
-const k15 = (i, e) => {
+const k17 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -96,22 +98,22 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k16 }], absolute: false };
-const k18 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = { steps: [{ run: k18 }], absolute: false };
+const k20 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
+  if (Array.isArray(c)) return path(k19, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
   return c;
 };
-const k19 = (i, e) => {
+const k21 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -122,22 +124,22 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = { steps: [{ run: k22 }], absolute: false };
+const k24 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return path(k23, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
   return c;
 };
-const k23 = (i, e) => {
+const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -148,22 +150,22 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
+const k26 = (i, e) => norm(k25(i, e));
+const k27 = { steps: [{ run: k26 }], absolute: false };
+const k28 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
+  if (Array.isArray(c)) return path(k27, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k27 = (i, e) => {
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -174,48 +176,49 @@ const k27 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
-const k30 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
+  if (Array.isArray(c)) return path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k31 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
+const k33 = builtins["exists"];
 const k34 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "description");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  return v;
+};
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = { steps: [{ run: k35 }], absolute: false };
+const k37 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
+  if (Array.isArray(c)) return path(k36, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
   return c;
 };
-const k35 = (i, e) => {
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -226,24 +229,25 @@ const k35 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = { steps: [{ run: k36 }], absolute: false };
-const k38 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k39 = (i, e) => norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k10(i, e)), " · "), norm(k14(i, e))), " h "), norm(k18(i, e))), " at "), norm(k22(i, e))), " "), norm(k26(i, e))), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k30(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k34(i, e))) : ""))))(frame(e)))), " [time "), norm(k38(i, e))), "]"), 0, 250], i, e, 77, "substring"));
-const k40 = { pairs: [[k0, k5], [k6, k39]], position: 1 };
-const k41 = (i, e) => {
+const k42 = builtins["substring"];
+const k43 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k42)), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k12(i, e)), " · "), norm(k16(i, e))), " h "), norm(k20(i, e))), " at "), norm(k24(i, e))), " "), norm(k28(i, e))), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k33)), [norm(k32(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k37(i, e))) : ""))))), " [time "), norm(k41(i, e))), "]"), 0, 250], i, e, 77, "substring"));
+const k44 = { pairs: [[k0, k7], [k8, k43]], position: 1 };
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -254,22 +258,24 @@ const k41 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   return v;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k42 }], absolute: false };
-const k44 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k46 }], absolute: false };
+const k48 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
+  if (Array.isArray(c)) return path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k45 = (i, e) => {
+const k49 = builtins["number"];
+const k50 = builtins["round"];
+const k51 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -280,22 +286,22 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = { steps: [{ run: k52 }], absolute: false };
+const k54 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return path(k53, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
   return c;
 };
-const k49 = (i, e) => {
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -306,22 +312,22 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k56 }], absolute: false };
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k53 = (i, e) => {
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -332,22 +338,22 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = { steps: [{ run: k60 }], absolute: false };
+const k62 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k57 = (i, e) => {
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -358,22 +364,22 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k58 }], absolute: false };
-const k60 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k64 }], absolute: false };
+const k66 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k61 = (i, e) => {
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -384,22 +390,22 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k68 }], absolute: false };
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k65 = (i, e) => {
+const k71 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -410,22 +416,23 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k72 = (i, e) => norm(k71(i, e));
+const k73 = { steps: [{ run: k72 }], absolute: false };
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k73, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
   return c;
 };
-const k69 = (i, e) => {
+const k75 = builtins["exists"];
+const k76 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -436,22 +443,22 @@ const k69 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = { steps: [{ run: k70 }], absolute: false };
-const k72 = (i, e) => {
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
+  if (Array.isArray(c)) return path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k73 = (i, e) => {
+const k80 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -462,33 +469,34 @@ const k73 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k74 }], absolute: false };
-const k76 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = { steps: [{ run: k81 }], absolute: false };
+const k83 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
+  if (Array.isArray(c)) return path(k82, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
   return c;
 };
-const k77 = (i, e) => {
-  if (Array.isArray(i)) return group(k40, i, e);
+const k84 = builtins["substring"];
+const k85 = (i, e) => {
+  if (Array.isArray(i)) return group(k44, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("round")), [multiply(norm(call(norm(global("number")), [norm(k44(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
+  v = norm(call(norm((state.ctx.shadows ? global("round") : k50)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k49)), [norm(k48(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(global("substring")), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k48(i, e)), " · "), norm(k52(i, e))), " h "), norm(k56(i, e))), " at "), norm(k60(i, e))), " "), norm(k64(i, e))), norm(((e) => (norm((toBoolean(norm(call(norm(global("exists")), [norm(k68(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k72(i, e))) : ""))))(frame(e)))), " [time "), norm(k76(i, e))), "]"), 0, 250], i, e, 77, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k84)), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k54(i, e)), " · "), norm(k58(i, e))), " h "), norm(k62(i, e))), " at "), norm(k66(i, e))), " "), norm(k70(i, e))), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k75)), [norm(k74(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k79(i, e))) : ""))))), " [time "), norm(k83(i, e))), "]"), 0, 250], i, e, 77, "substring"));
   if (v !== undefined) r["description"] = v;
   return r;
 };
-const k78 = (i, e) => k77(i, e);
-return k78;
+const k86 = (i, e) => k85(i, e);
+return k86;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $narration := \"Labour \" & hours & \" h \" & role & \" on \" & workDate & \" [time \" & timeEntryId & \"]\";\n  {\n    \"ManualJournals\": [{\n      \"Narration\": $narration,\n      \"Date\": workDate,\n      \"LineAmountTypes\": \"NoTax\",\n      \"Status\": \"POSTED\",\n      \"ShowOnCashBasisReports\": false,\n      \"JournalLines\": [\n        {\n          \"LineAmount\": costAmount,\n          \"AccountCode\": $legalEntity.ledgerAccounts.costOfSales,\n          \"Description\": $narration,\n          \"Tracking\": [{ \"TrackingCategoryID\": $legalEntity.projectTrackingCategoryId, \"TrackingOptionID\": $erpProject }]\n        },\n        {\n          \"LineAmount\": $formatNumber(0 - $number(costAmount), \"0.00\"),\n          \"AccountCode\": $legalEntity.ledgerAccounts.costClearing,\n          \"Description\": $narration\n        }\n      ]\n    }]\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { array, bind, call, concat, field, frame, global, group, lookup, norm, path, subtract } = R;
+const { array, bind, builtins, call, concat, field, frame, global, group, lookup, norm, path, state, subtract } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -177,7 +177,7 @@ const k38 = (i, e) => {
 };
 const k39 = (i, e) => norm(k38(i, e));
 const k40 = (i, e) => "AccountCode";
-const k41 = (i, e) => norm(global("legalEntity"));
+const k41 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k42 = (i, e) => {
   const c = i;
   let v, p;
@@ -204,7 +204,7 @@ const k44 = (i, e) => {
 const k45 = (i, e) => norm(k44(i, e));
 const k46 = { steps: [{ run: k41 }, { run: k43 }, { run: k45 }], absolute: true };
 const k47 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k46, i, e);
@@ -229,7 +229,7 @@ const k50 = (i, e) => norm(lookup(e, "narration"));
 const k51 = (i, e) => "Tracking";
 const k52 = [false];
 const k53 = (i, e) => "TrackingCategoryID";
-const k54 = (i, e) => norm(global("legalEntity"));
+const k54 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k55 = (i, e) => {
   const c = i;
   let v, p;
@@ -244,7 +244,7 @@ const k55 = (i, e) => {
 const k56 = (i, e) => norm(k55(i, e));
 const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: true };
 const k58 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k57, i, e);
@@ -258,9 +258,9 @@ const k58 = (i, e) => {
 };
 const k59 = (i, e) => norm(k58(i, e));
 const k60 = (i, e) => "TrackingOptionID";
-const k61 = (i, e) => norm(global("erpProject"));
+const k61 = (i, e) => norm(state.ctx.globals.erpProject);
 const k62 = { pairs: [[k53, k59], [k60, k61]], position: 484 };
-const k63 = (i, e) => norm(global("legalEntity"));
+const k63 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k64 = (i, e) => {
   const c = i;
   let v, p;
@@ -275,7 +275,7 @@ const k64 = (i, e) => {
 const k65 = (i, e) => norm(k64(i, e));
 const k66 = { steps: [{ run: k63 }, { run: k65 }], absolute: true };
 const k67 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k66, i, e);
@@ -293,7 +293,7 @@ const k68 = (i, e) => {
   let v;
   v = norm(k67(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -325,7 +325,7 @@ const k74 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
   return c;
 };
-const k75 = (i, e) => norm(global("legalEntity"));
+const k75 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k76 = (i, e) => {
   const c = i;
   let v, p;
@@ -352,7 +352,7 @@ const k78 = (i, e) => {
 const k79 = (i, e) => norm(k78(i, e));
 const k80 = { steps: [{ run: k75 }, { run: k77 }, { run: k79 }], absolute: true };
 const k81 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k80, i, e);
@@ -373,7 +373,7 @@ const k81 = (i, e) => {
 };
 const k82 = [false];
 const k83 = (i, e) => "TrackingCategoryID";
-const k84 = (i, e) => norm(global("legalEntity"));
+const k84 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k85 = (i, e) => {
   const c = i;
   let v, p;
@@ -388,7 +388,7 @@ const k85 = (i, e) => {
 const k86 = (i, e) => norm(k85(i, e));
 const k87 = { steps: [{ run: k84 }, { run: k86 }], absolute: true };
 const k88 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k87, i, e);
@@ -402,9 +402,9 @@ const k88 = (i, e) => {
 };
 const k89 = (i, e) => norm(k88(i, e));
 const k90 = (i, e) => "TrackingOptionID";
-const k91 = (i, e) => norm(global("erpProject"));
+const k91 = (i, e) => norm(state.ctx.globals.erpProject);
 const k92 = { pairs: [[k83, k89], [k90, k91]], position: 484 };
-const k93 = (i, e) => norm(global("legalEntity"));
+const k93 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k94 = (i, e) => {
   const c = i;
   let v, p;
@@ -419,7 +419,7 @@ const k94 = (i, e) => {
 const k95 = (i, e) => norm(k94(i, e));
 const k96 = { steps: [{ run: k93 }, { run: k95 }], absolute: true };
 const k97 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k96, i, e);
@@ -437,7 +437,7 @@ const k98 = (i, e) => {
   let v;
   v = norm(k97(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
@@ -482,25 +482,27 @@ const k104 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k105 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k104(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
-const k106 = (i, e) => "AccountCode";
-const k107 = (i, e) => norm(global("legalEntity"));
-const k108 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k109 = (i, e) => norm(k108(i, e));
+const k105 = builtins["number"];
+const k106 = builtins["formatNumber"];
+const k107 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k106)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k105)), [norm(k104(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+const k108 = (i, e) => "AccountCode";
+const k109 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "costClearing");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
@@ -508,33 +510,33 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k107 }, { run: k109 }, { run: k111 }], absolute: true };
-const k113 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k113 = (i, e) => norm(k112(i, e));
+const k114 = { steps: [{ run: k109 }, { run: k111 }, { run: k113 }], absolute: true };
+const k115 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return path(k114, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return path(k114, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k114, i, e);
   return c;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = (i, e) => "Description";
-const k116 = (i, e) => norm(lookup(e, "narration"));
-const k117 = { pairs: [[k100, k105], [k106, k114], [k115, k116]], position: 602 };
-const k118 = (i, e) => {
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = (i, e) => "Description";
+const k118 = (i, e) => norm(lookup(e, "narration"));
+const k119 = { pairs: [[k100, k107], [k108, k116], [k117, k118]], position: 602 };
+const k120 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -545,23 +547,25 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k119 }], absolute: false };
-const k121 = (i, e) => {
+const k121 = (i, e) => norm(k120(i, e));
+const k122 = { steps: [{ run: k121 }], absolute: false };
+const k123 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return path(k122, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k122, i, e);
   return c;
 };
-const k122 = (i, e) => norm(global("legalEntity"));
-const k123 = (i, e) => {
+const k124 = builtins["number"];
+const k125 = builtins["formatNumber"];
+const k126 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k127 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -572,8 +576,8 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -584,43 +588,43 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k122 }, { run: k124 }, { run: k126 }], absolute: true };
-const k128 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k130 = (i, e) => norm(k129(i, e));
+const k131 = { steps: [{ run: k126 }, { run: k128 }, { run: k130 }], absolute: true };
+const k132 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k131, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k131, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
   return c;
 };
-const k129 = (i, e) => {
-  if (Array.isArray(i)) return group(k117, i, e);
+const k133 = (i, e) => {
+  if (Array.isArray(i)) return group(k119, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k121(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k125)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k124)), [norm(k123(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k128(i, e));
+  v = norm(k132(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
   return r;
 };
-const k130 = (i, e) => norm(array([k99(i, e), k129(i, e)], k33, false));
-const k131 = { pairs: [[k18, k19], [k20, k25], [k26, k27], [k28, k29], [k30, k31], [k32, k130]], position: 132 };
-const k132 = (i, e) => {
+const k134 = (i, e) => norm(array([k99(i, e), k133(i, e)], k33, false));
+const k135 = { pairs: [[k18, k19], [k20, k25], [k26, k27], [k28, k29], [k30, k31], [k32, k134]], position: 132 };
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -631,24 +635,24 @@ const k132 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k133 = (i, e) => norm(k132(i, e));
-const k134 = { steps: [{ run: k133 }], absolute: false };
-const k135 = (i, e) => {
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k137 }], absolute: false };
+const k139 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k134, i, e);
+  if (Array.isArray(c)) return path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
 };
-const k136 = [false,false];
-const k137 = (i, e) => "LineAmount";
-const k138 = (i, e) => {
+const k140 = [false,false];
+const k141 = (i, e) => "LineAmount";
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -659,173 +663,25 @@ const k138 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k139 }], absolute: false };
-const k141 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
-};
-const k142 = (i, e) => norm(k141(i, e));
-const k143 = (i, e) => "AccountCode";
-const k144 = (i, e) => norm(global("legalEntity"));
-const k145 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
 };
 const k146 = (i, e) => norm(k145(i, e));
-const k147 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costOfSales");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costOfSales;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
-  return v;
-};
-const k148 = (i, e) => norm(k147(i, e));
-const k149 = { steps: [{ run: k144 }, { run: k146 }, { run: k148 }], absolute: true };
-const k150 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k149, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k149, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costOfSales;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
-  return c;
-};
-const k151 = (i, e) => norm(k150(i, e));
-const k152 = (i, e) => "Description";
-const k153 = (i, e) => norm(lookup(e, "narration"));
-const k154 = (i, e) => "Tracking";
-const k155 = [false];
-const k156 = (i, e) => "TrackingCategoryID";
-const k157 = (i, e) => norm(global("legalEntity"));
-const k158 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = { steps: [{ run: k157 }, { run: k159 }], absolute: true };
-const k161 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
-  return c;
-};
-const k162 = (i, e) => norm(k161(i, e));
-const k163 = (i, e) => "TrackingOptionID";
-const k164 = (i, e) => norm(global("erpProject"));
-const k165 = { pairs: [[k156, k162], [k163, k164]], position: 484 };
-const k166 = (i, e) => norm(global("legalEntity"));
-const k167 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k168 = (i, e) => norm(k167(i, e));
-const k169 = { steps: [{ run: k166 }, { run: k168 }], absolute: true };
-const k170 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k169, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
-  return c;
-};
-const k171 = (i, e) => {
-  if (Array.isArray(i)) return group(k165, i, e);
-  const r = {};
-  let v;
-  v = norm(k170(i, e));
-  if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
-  if (v !== undefined) r["TrackingOptionID"] = v;
-  return r;
-};
-const k172 = (i, e) => norm(array([k171(i, e)], k155, false));
-const k173 = { pairs: [[k137, k142], [k143, k151], [k152, k153], [k154, k172]], position: 320 };
-const k174 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  return v;
-};
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = { steps: [{ run: k175 }], absolute: false };
-const k177 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
-  return c;
-};
-const k178 = (i, e) => norm(global("legalEntity"));
-const k179 = (i, e) => {
+const k147 = (i, e) => "AccountCode";
+const k148 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k149 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -836,8 +692,8 @@ const k179 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k180 = (i, e) => norm(k179(i, e));
-const k181 = (i, e) => {
+const k150 = (i, e) => norm(k149(i, e));
+const k151 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -848,32 +704,36 @@ const k181 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   return v;
 };
-const k182 = (i, e) => norm(k181(i, e));
-const k183 = { steps: [{ run: k178 }, { run: k180 }, { run: k182 }], absolute: true };
-const k184 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k152 = (i, e) => norm(k151(i, e));
+const k153 = { steps: [{ run: k148 }, { run: k150 }, { run: k152 }], absolute: true };
+const k154 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k183, i, e);
+  if (Array.isArray(c)) return path(k153, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k183, i, e);
+  if (Array.isArray(c)) return path(k153, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costOfSales;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k183, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
   return c;
 };
-const k185 = [false];
-const k186 = (i, e) => "TrackingCategoryID";
-const k187 = (i, e) => norm(global("legalEntity"));
-const k188 = (i, e) => {
+const k155 = (i, e) => norm(k154(i, e));
+const k156 = (i, e) => "Description";
+const k157 = (i, e) => norm(lookup(e, "narration"));
+const k158 = (i, e) => "Tracking";
+const k159 = [false];
+const k160 = (i, e) => "TrackingCategoryID";
+const k161 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k162 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -884,27 +744,27 @@ const k188 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k189 = (i, e) => norm(k188(i, e));
-const k190 = { steps: [{ run: k187 }, { run: k189 }], absolute: true };
-const k191 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k163 = (i, e) => norm(k162(i, e));
+const k164 = { steps: [{ run: k161 }, { run: k163 }], absolute: true };
+const k165 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k190, i, e);
+  if (Array.isArray(c)) return path(k164, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k190, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
   return c;
 };
-const k192 = (i, e) => norm(k191(i, e));
-const k193 = (i, e) => "TrackingOptionID";
-const k194 = (i, e) => norm(global("erpProject"));
-const k195 = { pairs: [[k186, k192], [k193, k194]], position: 484 };
-const k196 = (i, e) => norm(global("legalEntity"));
-const k197 = (i, e) => {
+const k166 = (i, e) => norm(k165(i, e));
+const k167 = (i, e) => "TrackingOptionID";
+const k168 = (i, e) => norm(state.ctx.globals.erpProject);
+const k169 = { pairs: [[k160, k166], [k167, k168]], position: 484 };
+const k170 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k171 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -915,47 +775,191 @@ const k197 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k198 = (i, e) => norm(k197(i, e));
-const k199 = { steps: [{ run: k196 }, { run: k198 }], absolute: true };
-const k200 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k172 = (i, e) => norm(k171(i, e));
+const k173 = { steps: [{ run: k170 }, { run: k172 }], absolute: true };
+const k174 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k199, i, e);
+  if (Array.isArray(c)) return path(k173, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k173, i, e);
   return c;
 };
-const k201 = (i, e) => {
-  if (Array.isArray(i)) return group(k195, i, e);
+const k175 = (i, e) => {
+  if (Array.isArray(i)) return group(k169, i, e);
   const r = {};
   let v;
-  v = norm(k200(i, e));
+  v = norm(k174(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k202 = (i, e) => {
-  if (Array.isArray(i)) return group(k173, i, e);
+const k176 = (i, e) => norm(array([k175(i, e)], k159, false));
+const k177 = { pairs: [[k141, k146], [k147, k155], [k156, k157], [k158, k176]], position: 320 };
+const k178 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  return v;
+};
+const k179 = (i, e) => norm(k178(i, e));
+const k180 = { steps: [{ run: k179 }], absolute: false };
+const k181 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k180, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
+  return c;
+};
+const k182 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k183 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costOfSales");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costOfSales;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
+  return v;
+};
+const k186 = (i, e) => norm(k185(i, e));
+const k187 = { steps: [{ run: k182 }, { run: k184 }, { run: k186 }], absolute: true };
+const k188 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k187, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k187, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costOfSales;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k187, i, e);
+  return c;
+};
+const k189 = [false];
+const k190 = (i, e) => "TrackingCategoryID";
+const k191 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k192 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k193 = (i, e) => norm(k192(i, e));
+const k194 = { steps: [{ run: k191 }, { run: k193 }], absolute: true };
+const k195 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k194, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k194, i, e);
+  return c;
+};
+const k196 = (i, e) => norm(k195(i, e));
+const k197 = (i, e) => "TrackingOptionID";
+const k198 = (i, e) => norm(state.ctx.globals.erpProject);
+const k199 = { pairs: [[k190, k196], [k197, k198]], position: 484 };
+const k200 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k201 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k202 = (i, e) => norm(k201(i, e));
+const k203 = { steps: [{ run: k200 }, { run: k202 }], absolute: true };
+const k204 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k203, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k203, i, e);
+  return c;
+};
+const k205 = (i, e) => {
+  if (Array.isArray(i)) return group(k199, i, e);
   const r = {};
   let v;
-  v = norm(k177(i, e));
+  v = norm(k204(i, e));
+  if (v !== undefined) r["TrackingCategoryID"] = v;
+  v = norm(state.ctx.globals.erpProject);
+  if (v !== undefined) r["TrackingOptionID"] = v;
+  return r;
+};
+const k206 = (i, e) => {
+  if (Array.isArray(i)) return group(k177, i, e);
+  const r = {};
+  let v;
+  v = norm(k181(i, e));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k184(i, e));
+  v = norm(k188(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
-  v = norm(array([k201(i, e)], k185, false));
+  v = norm(array([k205(i, e)], k189, false));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k203 = (i, e) => "LineAmount";
-const k204 = (i, e) => {
+const k207 = (i, e) => "LineAmount";
+const k208 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -966,25 +970,27 @@ const k204 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k205 = (i, e) => norm(k204(i, e));
-const k206 = { steps: [{ run: k205 }], absolute: false };
-const k207 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k206, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k206, i, e);
-  return c;
-};
-const k208 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k207(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
-const k209 = (i, e) => "AccountCode";
-const k210 = (i, e) => norm(global("legalEntity"));
+const k209 = (i, e) => norm(k208(i, e));
+const k210 = { steps: [{ run: k209 }], absolute: false };
 const k211 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k210, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k210, i, e);
+  return c;
+};
+const k212 = builtins["number"];
+const k213 = builtins["formatNumber"];
+const k214 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k213)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k212)), [norm(k211(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+const k215 = (i, e) => "AccountCode";
+const k216 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k217 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -995,8 +1001,8 @@ const k211 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k212 = (i, e) => norm(k211(i, e));
-const k213 = (i, e) => {
+const k218 = (i, e) => norm(k217(i, e));
+const k219 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1007,33 +1013,33 @@ const k213 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k214 = (i, e) => norm(k213(i, e));
-const k215 = { steps: [{ run: k210 }, { run: k212 }, { run: k214 }], absolute: true };
-const k216 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k220 = (i, e) => norm(k219(i, e));
+const k221 = { steps: [{ run: k216 }, { run: k218 }, { run: k220 }], absolute: true };
+const k222 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k215, i, e);
+  if (Array.isArray(c)) return path(k221, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k215, i, e);
+  if (Array.isArray(c)) return path(k221, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k215, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k221, i, e);
   return c;
 };
-const k217 = (i, e) => norm(k216(i, e));
-const k218 = (i, e) => "Description";
-const k219 = (i, e) => norm(lookup(e, "narration"));
-const k220 = { pairs: [[k203, k208], [k209, k217], [k218, k219]], position: 602 };
-const k221 = (i, e) => {
+const k223 = (i, e) => norm(k222(i, e));
+const k224 = (i, e) => "Description";
+const k225 = (i, e) => norm(lookup(e, "narration"));
+const k226 = { pairs: [[k207, k214], [k215, k223], [k224, k225]], position: 602 };
+const k227 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1044,23 +1050,25 @@ const k221 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k222 = (i, e) => norm(k221(i, e));
-const k223 = { steps: [{ run: k222 }], absolute: false };
-const k224 = (i, e) => {
+const k228 = (i, e) => norm(k227(i, e));
+const k229 = { steps: [{ run: k228 }], absolute: false };
+const k230 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k223, i, e);
+  if (Array.isArray(c)) return path(k229, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k223, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k229, i, e);
   return c;
 };
-const k225 = (i, e) => norm(global("legalEntity"));
-const k226 = (i, e) => {
+const k231 = builtins["number"];
+const k232 = builtins["formatNumber"];
+const k233 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k234 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1071,8 +1079,8 @@ const k226 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k227 = (i, e) => norm(k226(i, e));
-const k228 = (i, e) => {
+const k235 = (i, e) => norm(k234(i, e));
+const k236 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1083,47 +1091,47 @@ const k228 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k229 = (i, e) => norm(k228(i, e));
-const k230 = { steps: [{ run: k225 }, { run: k227 }, { run: k229 }], absolute: true };
-const k231 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k237 = (i, e) => norm(k236(i, e));
+const k238 = { steps: [{ run: k233 }, { run: k235 }, { run: k237 }], absolute: true };
+const k239 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k230, i, e);
+  if (Array.isArray(c)) return path(k238, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k230, i, e);
+  if (Array.isArray(c)) return path(k238, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k230, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k238, i, e);
   return c;
 };
-const k232 = (i, e) => {
-  if (Array.isArray(i)) return group(k220, i, e);
+const k240 = (i, e) => {
+  if (Array.isArray(i)) return group(k226, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k224(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k232)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k231)), [norm(k230(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k231(i, e));
+  v = norm(k239(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
   return r;
 };
-const k233 = (i, e) => {
-  if (Array.isArray(i)) return group(k131, i, e);
+const k241 = (i, e) => {
+  if (Array.isArray(i)) return group(k135, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k135(i, e));
+  v = norm(k139(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -1131,17 +1139,17 @@ const k233 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k202(i, e), k232(i, e)], k136, false));
+  v = norm(array([k206(i, e), k240(i, e)], k140, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k234 = (i, e) => norm(array([k233(i, e)], k17, false));
-const k235 = { pairs: [[k16, k234]], position: 107 };
-const k236 = [false];
-const k237 = (i, e) => "Narration";
-const k238 = (i, e) => norm(lookup(e, "narration"));
-const k239 = (i, e) => "Date";
-const k240 = (i, e) => {
+const k242 = (i, e) => norm(array([k241(i, e)], k17, false));
+const k243 = { pairs: [[k16, k242]], position: 107 };
+const k244 = [false];
+const k245 = (i, e) => "Narration";
+const k246 = (i, e) => norm(lookup(e, "narration"));
+const k247 = (i, e) => "Date";
+const k248 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1152,32 +1160,32 @@ const k240 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k241 = (i, e) => norm(k240(i, e));
-const k242 = { steps: [{ run: k241 }], absolute: false };
-const k243 = (i, e) => {
+const k249 = (i, e) => norm(k248(i, e));
+const k250 = { steps: [{ run: k249 }], absolute: false };
+const k251 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k242, i, e);
+  if (Array.isArray(c)) return path(k250, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k242, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k250, i, e);
   return c;
 };
-const k244 = (i, e) => norm(k243(i, e));
-const k245 = (i, e) => "LineAmountTypes";
-const k246 = (i, e) => "NoTax";
-const k247 = (i, e) => "Status";
-const k248 = (i, e) => "POSTED";
-const k249 = (i, e) => "ShowOnCashBasisReports";
-const k250 = (i, e) => false;
-const k251 = (i, e) => "JournalLines";
-const k252 = [false,false];
-const k253 = (i, e) => "LineAmount";
-const k254 = (i, e) => {
+const k252 = (i, e) => norm(k251(i, e));
+const k253 = (i, e) => "LineAmountTypes";
+const k254 = (i, e) => "NoTax";
+const k255 = (i, e) => "Status";
+const k256 = (i, e) => "POSTED";
+const k257 = (i, e) => "ShowOnCashBasisReports";
+const k258 = (i, e) => false;
+const k259 = (i, e) => "JournalLines";
+const k260 = [false,false];
+const k261 = (i, e) => "LineAmount";
+const k262 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1188,25 +1196,25 @@ const k254 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k255 = (i, e) => norm(k254(i, e));
-const k256 = { steps: [{ run: k255 }], absolute: false };
-const k257 = (i, e) => {
+const k263 = (i, e) => norm(k262(i, e));
+const k264 = { steps: [{ run: k263 }], absolute: false };
+const k265 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k256, i, e);
+  if (Array.isArray(c)) return path(k264, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k264, i, e);
   return c;
 };
-const k258 = (i, e) => norm(k257(i, e));
-const k259 = (i, e) => "AccountCode";
-const k260 = (i, e) => norm(global("legalEntity"));
-const k261 = (i, e) => {
+const k266 = (i, e) => norm(k265(i, e));
+const k267 = (i, e) => "AccountCode";
+const k268 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k269 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1217,8 +1225,8 @@ const k261 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k262 = (i, e) => norm(k261(i, e));
-const k263 = (i, e) => {
+const k270 = (i, e) => norm(k269(i, e));
+const k271 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1229,67 +1237,36 @@ const k263 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   return v;
 };
-const k264 = (i, e) => norm(k263(i, e));
-const k265 = { steps: [{ run: k260 }, { run: k262 }, { run: k264 }], absolute: true };
-const k266 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k272 = (i, e) => norm(k271(i, e));
+const k273 = { steps: [{ run: k268 }, { run: k270 }, { run: k272 }], absolute: true };
+const k274 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k265, i, e);
+  if (Array.isArray(c)) return path(k273, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k265, i, e);
+  if (Array.isArray(c)) return path(k273, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costOfSales;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k265, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k273, i, e);
   return c;
-};
-const k267 = (i, e) => norm(k266(i, e));
-const k268 = (i, e) => "Description";
-const k269 = (i, e) => norm(lookup(e, "narration"));
-const k270 = (i, e) => "Tracking";
-const k271 = [false];
-const k272 = (i, e) => "TrackingCategoryID";
-const k273 = (i, e) => norm(global("legalEntity"));
-const k274 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
 };
 const k275 = (i, e) => norm(k274(i, e));
-const k276 = { steps: [{ run: k273 }, { run: k275 }], absolute: true };
-const k277 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k276, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k276, i, e);
-  return c;
-};
-const k278 = (i, e) => norm(k277(i, e));
-const k279 = (i, e) => "TrackingOptionID";
-const k280 = (i, e) => norm(global("erpProject"));
-const k281 = { pairs: [[k272, k278], [k279, k280]], position: 484 };
-const k282 = (i, e) => norm(global("legalEntity"));
-const k283 = (i, e) => {
+const k276 = (i, e) => "Description";
+const k277 = (i, e) => norm(lookup(e, "narration"));
+const k278 = (i, e) => "Tracking";
+const k279 = [false];
+const k280 = (i, e) => "TrackingCategoryID";
+const k281 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k282 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1300,191 +1277,65 @@ const k283 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k284 = (i, e) => norm(k283(i, e));
-const k285 = { steps: [{ run: k282 }, { run: k284 }], absolute: true };
-const k286 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k283 = (i, e) => norm(k282(i, e));
+const k284 = { steps: [{ run: k281 }, { run: k283 }], absolute: true };
+const k285 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k285, i, e);
+  if (Array.isArray(c)) return path(k284, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k285, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k284, i, e);
   return c;
 };
-const k287 = (i, e) => {
-  if (Array.isArray(i)) return group(k281, i, e);
-  const r = {};
-  let v;
-  v = norm(k286(i, e));
-  if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
-  if (v !== undefined) r["TrackingOptionID"] = v;
-  return r;
-};
-const k288 = (i, e) => norm(array([k287(i, e)], k271, false));
-const k289 = { pairs: [[k253, k258], [k259, k267], [k268, k269], [k270, k288]], position: 320 };
-const k290 = (i, e) => {
+const k286 = (i, e) => norm(k285(i, e));
+const k287 = (i, e) => "TrackingOptionID";
+const k288 = (i, e) => norm(state.ctx.globals.erpProject);
+const k289 = { pairs: [[k280, k286], [k287, k288]], position: 484 };
+const k290 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k291 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costAmount");
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
+  v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k291 = (i, e) => norm(k290(i, e));
-const k292 = { steps: [{ run: k291 }], absolute: false };
-const k293 = (i, e) => {
-  let c = i;
+const k292 = (i, e) => norm(k291(i, e));
+const k293 = { steps: [{ run: k290 }, { run: k292 }], absolute: true };
+const k294 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k292, i, e);
+  if (Array.isArray(c)) return path(k293, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
+  v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k292, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k293, i, e);
   return c;
 };
-const k294 = (i, e) => norm(global("legalEntity"));
 const k295 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k296 = (i, e) => norm(k295(i, e));
-const k297 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costOfSales");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costOfSales;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
-  return v;
-};
-const k298 = (i, e) => norm(k297(i, e));
-const k299 = { steps: [{ run: k294 }, { run: k296 }, { run: k298 }], absolute: true };
-const k300 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k299, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k299, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costOfSales;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k299, i, e);
-  return c;
-};
-const k301 = [false];
-const k302 = (i, e) => "TrackingCategoryID";
-const k303 = (i, e) => norm(global("legalEntity"));
-const k304 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k305 = (i, e) => norm(k304(i, e));
-const k306 = { steps: [{ run: k303 }, { run: k305 }], absolute: true };
-const k307 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k306, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k306, i, e);
-  return c;
-};
-const k308 = (i, e) => norm(k307(i, e));
-const k309 = (i, e) => "TrackingOptionID";
-const k310 = (i, e) => norm(global("erpProject"));
-const k311 = { pairs: [[k302, k308], [k309, k310]], position: 484 };
-const k312 = (i, e) => norm(global("legalEntity"));
-const k313 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k314 = (i, e) => norm(k313(i, e));
-const k315 = { steps: [{ run: k312 }, { run: k314 }], absolute: true };
-const k316 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k315, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k315, i, e);
-  return c;
-};
-const k317 = (i, e) => {
-  if (Array.isArray(i)) return group(k311, i, e);
-  const r = {};
-  let v;
-  v = norm(k316(i, e));
-  if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
-  if (v !== undefined) r["TrackingOptionID"] = v;
-  return r;
-};
-const k318 = (i, e) => {
   if (Array.isArray(i)) return group(k289, i, e);
   const r = {};
   let v;
-  v = norm(k293(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k300(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(array([k317(i, e)], k301, false));
-  if (v !== undefined) r["Tracking"] = v;
+  v = norm(k294(i, e));
+  if (v !== undefined) r["TrackingCategoryID"] = v;
+  v = norm(state.ctx.globals.erpProject);
+  if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k319 = (i, e) => "LineAmount";
-const k320 = (i, e) => {
+const k296 = (i, e) => norm(array([k295(i, e)], k279, false));
+const k297 = { pairs: [[k261, k266], [k267, k275], [k276, k277], [k278, k296]], position: 320 };
+const k298 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1495,25 +1346,23 @@ const k320 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k321 = (i, e) => norm(k320(i, e));
-const k322 = { steps: [{ run: k321 }], absolute: false };
-const k323 = (i, e) => {
+const k299 = (i, e) => norm(k298(i, e));
+const k300 = { steps: [{ run: k299 }], absolute: false };
+const k301 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k322, i, e);
+  if (Array.isArray(c)) return path(k300, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k322, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k300, i, e);
   return c;
 };
-const k324 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k323(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
-const k325 = (i, e) => "AccountCode";
-const k326 = (i, e) => norm(global("legalEntity"));
-const k327 = (i, e) => {
+const k302 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k303 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1524,75 +1373,160 @@ const k327 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k328 = (i, e) => norm(k327(i, e));
-const k329 = (i, e) => {
+const k304 = (i, e) => norm(k303(i, e));
+const k305 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costClearing");
+  if (Array.isArray(c)) return field(c, "costOfSales");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costClearing;
+  v = c.costOfSales;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   return v;
 };
-const k330 = (i, e) => norm(k329(i, e));
-const k331 = { steps: [{ run: k326 }, { run: k328 }, { run: k330 }], absolute: true };
-const k332 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = { steps: [{ run: k302 }, { run: k304 }, { run: k306 }], absolute: true };
+const k308 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return path(k307, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return path(k307, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costClearing;
+  v = c.costOfSales;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k331, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k307, i, e);
   return c;
 };
-const k333 = (i, e) => norm(k332(i, e));
-const k334 = (i, e) => "Description";
-const k335 = (i, e) => norm(lookup(e, "narration"));
-const k336 = { pairs: [[k319, k324], [k325, k333], [k334, k335]], position: 602 };
+const k309 = [false];
+const k310 = (i, e) => "TrackingCategoryID";
+const k311 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k312 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k313 = (i, e) => norm(k312(i, e));
+const k314 = { steps: [{ run: k311 }, { run: k313 }], absolute: true };
+const k315 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k314, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k314, i, e);
+  return c;
+};
+const k316 = (i, e) => norm(k315(i, e));
+const k317 = (i, e) => "TrackingOptionID";
+const k318 = (i, e) => norm(state.ctx.globals.erpProject);
+const k319 = { pairs: [[k310, k316], [k317, k318]], position: 484 };
+const k320 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k321 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k322 = (i, e) => norm(k321(i, e));
+const k323 = { steps: [{ run: k320 }, { run: k322 }], absolute: true };
+const k324 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k323, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k323, i, e);
+  return c;
+};
+const k325 = (i, e) => {
+  if (Array.isArray(i)) return group(k319, i, e);
+  const r = {};
+  let v;
+  v = norm(k324(i, e));
+  if (v !== undefined) r["TrackingCategoryID"] = v;
+  v = norm(state.ctx.globals.erpProject);
+  if (v !== undefined) r["TrackingOptionID"] = v;
+  return r;
+};
+const k326 = (i, e) => {
+  if (Array.isArray(i)) return group(k297, i, e);
+  const r = {};
+  let v;
+  v = norm(k301(i, e));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k308(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(array([k325(i, e)], k309, false));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k327 = (i, e) => "LineAmount";
+const k328 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  return v;
+};
+const k329 = (i, e) => norm(k328(i, e));
+const k330 = { steps: [{ run: k329 }], absolute: false };
+const k331 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k330, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k330, i, e);
+  return c;
+};
+const k332 = builtins["number"];
+const k333 = builtins["formatNumber"];
+const k334 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k333)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k332)), [norm(k331(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+const k335 = (i, e) => "AccountCode";
+const k336 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k337 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  return v;
-};
-const k338 = (i, e) => norm(k337(i, e));
-const k339 = { steps: [{ run: k338 }], absolute: false };
-const k340 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k339, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k339, i, e);
-  return c;
-};
-const k341 = (i, e) => norm(global("legalEntity"));
-const k342 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
@@ -1600,8 +1534,8 @@ const k342 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k343 = (i, e) => norm(k342(i, e));
-const k344 = (i, e) => {
+const k338 = (i, e) => norm(k337(i, e));
+const k339 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1612,43 +1546,121 @@ const k344 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k345 = (i, e) => norm(k344(i, e));
-const k346 = { steps: [{ run: k341 }, { run: k343 }, { run: k345 }], absolute: true };
-const k347 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k340 = (i, e) => norm(k339(i, e));
+const k341 = { steps: [{ run: k336 }, { run: k338 }, { run: k340 }], absolute: true };
+const k342 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k346, i, e);
+  if (Array.isArray(c)) return path(k341, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k346, i, e);
+  if (Array.isArray(c)) return path(k341, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k346, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k341, i, e);
   return c;
 };
-const k348 = (i, e) => {
-  if (Array.isArray(i)) return group(k336, i, e);
+const k343 = (i, e) => norm(k342(i, e));
+const k344 = (i, e) => "Description";
+const k345 = (i, e) => norm(lookup(e, "narration"));
+const k346 = { pairs: [[k327, k334], [k335, k343], [k344, k345]], position: 602 };
+const k347 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  return v;
+};
+const k348 = (i, e) => norm(k347(i, e));
+const k349 = { steps: [{ run: k348 }], absolute: false };
+const k350 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k349, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k349, i, e);
+  return c;
+};
+const k351 = builtins["number"];
+const k352 = builtins["formatNumber"];
+const k353 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k354 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k355 = (i, e) => norm(k354(i, e));
+const k356 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costClearing");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costClearing;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  return v;
+};
+const k357 = (i, e) => norm(k356(i, e));
+const k358 = { steps: [{ run: k353 }, { run: k355 }, { run: k357 }], absolute: true };
+const k359 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k358, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k358, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costClearing;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k358, i, e);
+  return c;
+};
+const k360 = (i, e) => {
+  if (Array.isArray(i)) return group(k346, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k340(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k352)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k351)), [norm(k350(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k347(i, e));
+  v = norm(k359(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
   return r;
 };
-const k349 = (i, e) => norm(array([k318(i, e), k348(i, e)], k252, false));
-const k350 = { pairs: [[k237, k238], [k239, k244], [k245, k246], [k247, k248], [k249, k250], [k251, k349]], position: 132 };
-const k351 = (i, e) => {
+const k361 = (i, e) => norm(array([k326(i, e), k360(i, e)], k260, false));
+const k362 = { pairs: [[k245, k246], [k247, k252], [k253, k254], [k255, k256], [k257, k258], [k259, k361]], position: 132 };
+const k363 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1659,24 +1671,24 @@ const k351 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k352 = (i, e) => norm(k351(i, e));
-const k353 = { steps: [{ run: k352 }], absolute: false };
-const k354 = (i, e) => {
+const k364 = (i, e) => norm(k363(i, e));
+const k365 = { steps: [{ run: k364 }], absolute: false };
+const k366 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k353, i, e);
+  if (Array.isArray(c)) return path(k365, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k353, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k365, i, e);
   return c;
 };
-const k355 = [false,false];
-const k356 = (i, e) => "LineAmount";
-const k357 = (i, e) => {
+const k367 = [false,false];
+const k368 = (i, e) => "LineAmount";
+const k369 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1687,25 +1699,25 @@ const k357 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
 };
-const k358 = (i, e) => norm(k357(i, e));
-const k359 = { steps: [{ run: k358 }], absolute: false };
-const k360 = (i, e) => {
+const k370 = (i, e) => norm(k369(i, e));
+const k371 = { steps: [{ run: k370 }], absolute: false };
+const k372 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k359, i, e);
+  if (Array.isArray(c)) return path(k371, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k359, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k371, i, e);
   return c;
 };
-const k361 = (i, e) => norm(k360(i, e));
-const k362 = (i, e) => "AccountCode";
-const k363 = (i, e) => norm(global("legalEntity"));
-const k364 = (i, e) => {
+const k373 = (i, e) => norm(k372(i, e));
+const k374 = (i, e) => "AccountCode";
+const k375 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k376 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1716,8 +1728,8 @@ const k364 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k365 = (i, e) => norm(k364(i, e));
-const k366 = (i, e) => {
+const k377 = (i, e) => norm(k376(i, e));
+const k378 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1728,135 +1740,135 @@ const k366 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   return v;
 };
-const k367 = (i, e) => norm(k366(i, e));
-const k368 = { steps: [{ run: k363 }, { run: k365 }, { run: k367 }], absolute: true };
-const k369 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k379 = (i, e) => norm(k378(i, e));
+const k380 = { steps: [{ run: k375 }, { run: k377 }, { run: k379 }], absolute: true };
+const k381 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k368, i, e);
+  if (Array.isArray(c)) return path(k380, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k368, i, e);
+  if (Array.isArray(c)) return path(k380, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costOfSales;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k368, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k380, i, e);
   return c;
 };
-const k370 = (i, e) => norm(k369(i, e));
-const k371 = (i, e) => "Description";
-const k372 = (i, e) => norm(lookup(e, "narration"));
-const k373 = (i, e) => "Tracking";
-const k374 = [false];
-const k375 = (i, e) => "TrackingCategoryID";
-const k376 = (i, e) => norm(global("legalEntity"));
-const k377 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k378 = (i, e) => norm(k377(i, e));
-const k379 = { steps: [{ run: k376 }, { run: k378 }], absolute: true };
-const k380 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k379, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k379, i, e);
-  return c;
-};
-const k381 = (i, e) => norm(k380(i, e));
-const k382 = (i, e) => "TrackingOptionID";
-const k383 = (i, e) => norm(global("erpProject"));
-const k384 = { pairs: [[k375, k381], [k382, k383]], position: 484 };
-const k385 = (i, e) => norm(global("legalEntity"));
-const k386 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k387 = (i, e) => norm(k386(i, e));
-const k388 = { steps: [{ run: k385 }, { run: k387 }], absolute: true };
+const k382 = (i, e) => norm(k381(i, e));
+const k383 = (i, e) => "Description";
+const k384 = (i, e) => norm(lookup(e, "narration"));
+const k385 = (i, e) => "Tracking";
+const k386 = [false];
+const k387 = (i, e) => "TrackingCategoryID";
+const k388 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k389 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k388, i, e);
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k390 = (i, e) => norm(k389(i, e));
+const k391 = { steps: [{ run: k388 }, { run: k390 }], absolute: true };
+const k392 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k391, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k388, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k391, i, e);
   return c;
 };
-const k390 = (i, e) => {
-  if (Array.isArray(i)) return group(k384, i, e);
-  const r = {};
-  let v;
-  v = norm(k389(i, e));
-  if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
-  if (v !== undefined) r["TrackingOptionID"] = v;
-  return r;
-};
-const k391 = (i, e) => norm(array([k390(i, e)], k374, false));
-const k392 = { pairs: [[k356, k361], [k362, k370], [k371, k372], [k373, k391]], position: 320 };
-const k393 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  return v;
-};
-const k394 = (i, e) => norm(k393(i, e));
-const k395 = { steps: [{ run: k394 }], absolute: false };
-const k396 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k395, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k395, i, e);
-  return c;
-};
-const k397 = (i, e) => norm(global("legalEntity"));
+const k393 = (i, e) => norm(k392(i, e));
+const k394 = (i, e) => "TrackingOptionID";
+const k395 = (i, e) => norm(state.ctx.globals.erpProject);
+const k396 = { pairs: [[k387, k393], [k394, k395]], position: 484 };
+const k397 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k398 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k399 = (i, e) => norm(k398(i, e));
+const k400 = { steps: [{ run: k397 }, { run: k399 }], absolute: true };
+const k401 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k400, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k400, i, e);
+  return c;
+};
+const k402 = (i, e) => {
+  if (Array.isArray(i)) return group(k396, i, e);
+  const r = {};
+  let v;
+  v = norm(k401(i, e));
+  if (v !== undefined) r["TrackingCategoryID"] = v;
+  v = norm(state.ctx.globals.erpProject);
+  if (v !== undefined) r["TrackingOptionID"] = v;
+  return r;
+};
+const k403 = (i, e) => norm(array([k402(i, e)], k386, false));
+const k404 = { pairs: [[k368, k373], [k374, k382], [k383, k384], [k385, k403]], position: 320 };
+const k405 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  return v;
+};
+const k406 = (i, e) => norm(k405(i, e));
+const k407 = { steps: [{ run: k406 }], absolute: false };
+const k408 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k407, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k407, i, e);
+  return c;
+};
+const k409 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k410 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
@@ -1864,8 +1876,8 @@ const k398 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k399 = (i, e) => norm(k398(i, e));
-const k400 = (i, e) => {
+const k411 = (i, e) => norm(k410(i, e));
+const k412 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1876,114 +1888,114 @@ const k400 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   return v;
 };
-const k401 = (i, e) => norm(k400(i, e));
-const k402 = { steps: [{ run: k397 }, { run: k399 }, { run: k401 }], absolute: true };
-const k403 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k413 = (i, e) => norm(k412(i, e));
+const k414 = { steps: [{ run: k409 }, { run: k411 }, { run: k413 }], absolute: true };
+const k415 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k402, i, e);
+  if (Array.isArray(c)) return path(k414, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k402, i, e);
+  if (Array.isArray(c)) return path(k414, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costOfSales;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costOfSales")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k402, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k414, i, e);
   return c;
 };
-const k404 = [false];
-const k405 = (i, e) => "TrackingCategoryID";
-const k406 = (i, e) => norm(global("legalEntity"));
-const k407 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k408 = (i, e) => norm(k407(i, e));
-const k409 = { steps: [{ run: k406 }, { run: k408 }], absolute: true };
-const k410 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k409, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k409, i, e);
-  return c;
-};
-const k411 = (i, e) => norm(k410(i, e));
-const k412 = (i, e) => "TrackingOptionID";
-const k413 = (i, e) => norm(global("erpProject"));
-const k414 = { pairs: [[k405, k411], [k412, k413]], position: 484 };
-const k415 = (i, e) => norm(global("legalEntity"));
-const k416 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  return v;
-};
-const k417 = (i, e) => norm(k416(i, e));
-const k418 = { steps: [{ run: k415 }, { run: k417 }], absolute: true };
+const k416 = [false];
+const k417 = (i, e) => "TrackingCategoryID";
+const k418 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k419 = (i, e) => {
-  let c = norm(global("legalEntity"));
+  const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k418, i, e);
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k420 = (i, e) => norm(k419(i, e));
+const k421 = { steps: [{ run: k418 }, { run: k420 }], absolute: true };
+const k422 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k421, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k418, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k421, i, e);
   return c;
 };
-const k420 = (i, e) => {
-  if (Array.isArray(i)) return group(k414, i, e);
+const k423 = (i, e) => norm(k422(i, e));
+const k424 = (i, e) => "TrackingOptionID";
+const k425 = (i, e) => norm(state.ctx.globals.erpProject);
+const k426 = { pairs: [[k417, k423], [k424, k425]], position: 484 };
+const k427 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k428 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectTrackingCategoryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  return v;
+};
+const k429 = (i, e) => norm(k428(i, e));
+const k430 = { steps: [{ run: k427 }, { run: k429 }], absolute: true };
+const k431 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k430, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k430, i, e);
+  return c;
+};
+const k432 = (i, e) => {
+  if (Array.isArray(i)) return group(k426, i, e);
   const r = {};
   let v;
-  v = norm(k419(i, e));
+  v = norm(k431(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
-  v = norm(global("erpProject"));
+  v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k421 = (i, e) => {
-  if (Array.isArray(i)) return group(k392, i, e);
+const k433 = (i, e) => {
+  if (Array.isArray(i)) return group(k404, i, e);
   const r = {};
   let v;
-  v = norm(k396(i, e));
+  v = norm(k408(i, e));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k403(i, e));
+  v = norm(k415(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
-  v = norm(array([k420(i, e)], k404, false));
+  v = norm(array([k432(i, e)], k416, false));
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k422 = (i, e) => "LineAmount";
-const k423 = (i, e) => {
+const k434 = (i, e) => "LineAmount";
+const k435 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1993,102 +2005,28 @@ const k423 = (i, e) => {
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   return v;
-};
-const k424 = (i, e) => norm(k423(i, e));
-const k425 = { steps: [{ run: k424 }], absolute: false };
-const k426 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k425, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k425, i, e);
-  return c;
-};
-const k427 = (i, e) => norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k426(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
-const k428 = (i, e) => "AccountCode";
-const k429 = (i, e) => norm(global("legalEntity"));
-const k430 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k431 = (i, e) => norm(k430(i, e));
-const k432 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costClearing");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costClearing;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
-  return v;
-};
-const k433 = (i, e) => norm(k432(i, e));
-const k434 = { steps: [{ run: k429 }, { run: k431 }, { run: k433 }], absolute: true };
-const k435 = (i, e) => {
-  let c = norm(global("legalEntity"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k434, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k434, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costClearing;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k434, i, e);
-  return c;
 };
 const k436 = (i, e) => norm(k435(i, e));
-const k437 = (i, e) => "Description";
-const k438 = (i, e) => norm(lookup(e, "narration"));
-const k439 = { pairs: [[k422, k427], [k428, k436], [k437, k438]], position: 602 };
-const k440 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
-  return v;
-};
-const k441 = (i, e) => norm(k440(i, e));
-const k442 = { steps: [{ run: k441 }], absolute: false };
-const k443 = (i, e) => {
+const k437 = { steps: [{ run: k436 }], absolute: false };
+const k438 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k442, i, e);
+  if (Array.isArray(c)) return path(k437, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k442, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k437, i, e);
   return c;
 };
-const k444 = (i, e) => norm(global("legalEntity"));
-const k445 = (i, e) => {
+const k439 = builtins["number"];
+const k440 = builtins["formatNumber"];
+const k441 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k440)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k439)), [norm(k438(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+const k442 = (i, e) => "AccountCode";
+const k443 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k444 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2099,8 +2037,8 @@ const k445 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k446 = (i, e) => norm(k445(i, e));
-const k447 = (i, e) => {
+const k445 = (i, e) => norm(k444(i, e));
+const k446 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2111,47 +2049,125 @@ const k447 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   return v;
 };
-const k448 = (i, e) => norm(k447(i, e));
-const k449 = { steps: [{ run: k444 }, { run: k446 }, { run: k448 }], absolute: true };
-const k450 = (i, e) => {
-  let c = norm(global("legalEntity"));
+const k447 = (i, e) => norm(k446(i, e));
+const k448 = { steps: [{ run: k443 }, { run: k445 }, { run: k447 }], absolute: true };
+const k449 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k449, i, e);
+  if (Array.isArray(c)) return path(k448, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k449, i, e);
+  if (Array.isArray(c)) return path(k448, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costClearing;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k449, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k448, i, e);
   return c;
 };
-const k451 = (i, e) => {
-  if (Array.isArray(i)) return group(k439, i, e);
+const k450 = (i, e) => norm(k449(i, e));
+const k451 = (i, e) => "Description";
+const k452 = (i, e) => norm(lookup(e, "narration"));
+const k453 = { pairs: [[k434, k441], [k442, k450], [k451, k452]], position: 602 };
+const k454 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  return v;
+};
+const k455 = (i, e) => norm(k454(i, e));
+const k456 = { steps: [{ run: k455 }], absolute: false };
+const k457 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k456, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k456, i, e);
+  return c;
+};
+const k458 = builtins["number"];
+const k459 = builtins["formatNumber"];
+const k460 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k461 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k462 = (i, e) => norm(k461(i, e));
+const k463 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costClearing");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costClearing;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  return v;
+};
+const k464 = (i, e) => norm(k463(i, e));
+const k465 = { steps: [{ run: k460 }, { run: k462 }, { run: k464 }], absolute: true };
+const k466 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k465, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k465, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costClearing;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costClearing")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k465, i, e);
+  return c;
+};
+const k467 = (i, e) => {
+  if (Array.isArray(i)) return group(k453, i, e);
   const r = {};
   let v;
-  v = norm(call(norm(global("formatNumber")), [subtract(0, norm(call(norm(global("number")), [norm(k443(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
+  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k459)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k458)), [norm(k457(i, e))], i, e, 653, "number")), 644), "0.00"], i, e, 641, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k450(i, e));
+  v = norm(k466(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
   return r;
 };
-const k452 = (i, e) => {
-  if (Array.isArray(i)) return group(k350, i, e);
+const k468 = (i, e) => {
+  if (Array.isArray(i)) return group(k362, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k354(i, e));
+  v = norm(k366(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -2159,20 +2175,20 @@ const k452 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k421(i, e), k451(i, e)], k355, false));
+  v = norm(array([k433(i, e), k467(i, e)], k367, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k453 = (i, e) => {
-  if (Array.isArray(i)) return group(k235, i, e);
+const k469 = (i, e) => {
+  if (Array.isArray(i)) return group(k243, i, e);
   const r = {};
   let v;
-  v = norm(array([k452(i, e)], k236, false));
+  v = norm(array([k468(i, e)], k244, false));
   if (v !== undefined) r["ManualJournals"] = v;
   return r;
 };
-const k454 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat(concat(concat("Labour ", norm(k3(i, e))), " h "), norm(k7(i, e))), " on "), norm(k11(i, e))), " [time "), norm(k15(i, e))), "]"))), k453(i, e)))(frame(e)));
-return k454;
+const k470 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat(concat(concat("Labour ", norm(k3(i, e))), " h "), norm(k7(i, e))), " on "), norm(k11(i, e))), " [time "), norm(k15(i, e))), "]"))), k469(i, e)))(frame(e)));
+return k470;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

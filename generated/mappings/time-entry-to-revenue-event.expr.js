@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"revenueEventId\": \"time-\" & timeEntryId,\n  \"source\": \"time\",\n  \"sourceId\": timeEntryId,\n  \"projectId\": projectId,\n  \"contractId\": contractId,\n  \"clientId\": clientId,\n  \"legalEntityId\": legalEntityId,\n  \"method\": \"time-and-materials\",\n  \"recognitionDate\": workDate,\n  \"period\": $substring(workDate, 0, 7),\n  \"currency\": currency,\n  \"amount\": billAmount,\n  \"description\": hours & \" h \" & role & \" on \" & workDate,\n  \"status\": \"pending\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, concat, field, global, group, norm, path } = R;
+const { builtins, call, concat, field, global, group, norm, path, state } = R;
 const k0 = (i, e) => "revenueEventId";
 const k1 = (i, e) => {
   const c = i;
@@ -231,9 +231,10 @@ const k50 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
   return c;
 };
-const k51 = (i, e) => norm(call(norm(global("substring")), [norm(k50(i, e)), 0, 7], i, e, 292, "substring"));
-const k52 = (i, e) => "currency";
-const k53 = (i, e) => {
+const k51 = builtins["substring"];
+const k52 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k51)), [norm(k50(i, e)), 0, 7], i, e, 292, "substring"));
+const k53 = (i, e) => "currency";
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -244,24 +245,24 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = (i, e) => "amount";
-const k59 = (i, e) => {
+const k58 = (i, e) => norm(k57(i, e));
+const k59 = (i, e) => "amount";
+const k60 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -272,24 +273,24 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = { steps: [{ run: k61 }], absolute: false };
+const k63 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return path(k62, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = (i, e) => "description";
-const k65 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = (i, e) => "description";
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -300,22 +301,22 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k67 }], absolute: false };
+const k69 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k69 = (i, e) => {
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -326,22 +327,22 @@ const k69 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = { steps: [{ run: k70 }], absolute: false };
-const k72 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
+  if (Array.isArray(c)) return path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k73 = (i, e) => {
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -352,26 +353,26 @@ const k73 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k74 }], absolute: false };
-const k76 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k75 }], absolute: false };
+const k77 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
+  if (Array.isArray(c)) return path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k77 = (i, e) => concat(concat(concat(concat(norm(k68(i, e)), " h "), norm(k72(i, e))), " on "), norm(k76(i, e)));
-const k78 = (i, e) => "status";
-const k79 = (i, e) => "pending";
-const k80 = { pairs: [[k0, k5], [k6, k7], [k8, k13], [k14, k19], [k20, k25], [k26, k31], [k32, k37], [k38, k39], [k40, k45], [k46, k51], [k52, k57], [k58, k63], [k64, k77], [k78, k79]], position: 1 };
-const k81 = (i, e) => {
+const k78 = (i, e) => concat(concat(concat(concat(norm(k69(i, e)), " h "), norm(k73(i, e))), " on "), norm(k77(i, e)));
+const k79 = (i, e) => "status";
+const k80 = (i, e) => "pending";
+const k81 = { pairs: [[k0, k5], [k6, k7], [k8, k13], [k14, k19], [k20, k25], [k26, k31], [k32, k37], [k38, k39], [k40, k45], [k46, k52], [k53, k58], [k59, k64], [k65, k78], [k79, k80]], position: 1 };
+const k82 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -382,22 +383,22 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.timeEntryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
-  return c;
-};
+const k83 = (i, e) => norm(k82(i, e));
+const k84 = { steps: [{ run: k83 }], absolute: false };
 const k85 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k84, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.timeEntryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
+  return c;
+};
+const k86 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -408,22 +409,22 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = { steps: [{ run: k86 }], absolute: false };
-const k88 = (i, e) => {
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = { steps: [{ run: k87 }], absolute: false };
+const k89 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k87, i, e);
+  if (Array.isArray(c)) return path(k88, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
   return c;
 };
-const k89 = (i, e) => {
+const k90 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -434,22 +435,22 @@ const k89 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = { steps: [{ run: k90 }], absolute: false };
-const k92 = (i, e) => {
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = { steps: [{ run: k91 }], absolute: false };
+const k93 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k91, i, e);
+  if (Array.isArray(c)) return path(k92, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
   return c;
 };
-const k93 = (i, e) => {
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -460,22 +461,22 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k94 }], absolute: false };
-const k96 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k97 = (i, e) => {
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -486,22 +487,22 @@ const k97 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k98 = (i, e) => norm(k97(i, e));
-const k99 = { steps: [{ run: k98 }], absolute: false };
-const k100 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k99, i, e);
+  if (Array.isArray(c)) return path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k99, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k101 = (i, e) => {
+const k102 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -512,22 +513,22 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = { steps: [{ run: k102 }], absolute: false };
-const k104 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = { steps: [{ run: k103 }], absolute: false };
+const k105 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return path(k104, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
   return c;
 };
-const k105 = (i, e) => {
+const k106 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -538,22 +539,22 @@ const k105 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k106 = (i, e) => norm(k105(i, e));
-const k107 = { steps: [{ run: k106 }], absolute: false };
-const k108 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k107, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.workDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
-  return c;
-};
+const k107 = (i, e) => norm(k106(i, e));
+const k108 = { steps: [{ run: k107 }], absolute: false };
 const k109 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return path(k108, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.workDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
+  return c;
+};
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -564,22 +565,23 @@ const k109 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k110 = (i, e) => norm(k109(i, e));
-const k111 = { steps: [{ run: k110 }], absolute: false };
-const k112 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k111, i, e);
+  if (Array.isArray(c)) return path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k111, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k113 = (i, e) => {
+const k114 = builtins["substring"];
+const k115 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -590,22 +592,22 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = { steps: [{ run: k116 }], absolute: false };
+const k118 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return path(k117, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
   return c;
 };
-const k117 = (i, e) => {
+const k119 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -616,22 +618,22 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = { steps: [{ run: k118 }], absolute: false };
-const k120 = (i, e) => {
+const k120 = (i, e) => norm(k119(i, e));
+const k121 = { steps: [{ run: k120 }], absolute: false };
+const k122 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return path(k121, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
   return c;
 };
-const k121 = (i, e) => {
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -642,22 +644,22 @@ const k121 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = { steps: [{ run: k122 }], absolute: false };
-const k124 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k124 }], absolute: false };
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k123, i, e);
+  if (Array.isArray(c)) return path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k125 = (i, e) => {
+const k127 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -668,22 +670,22 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k126 }], absolute: false };
-const k128 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = { steps: [{ run: k128 }], absolute: false };
+const k130 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
   return c;
 };
-const k129 = (i, e) => {
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -694,57 +696,57 @@ const k129 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k130 = (i, e) => norm(k129(i, e));
-const k131 = { steps: [{ run: k130 }], absolute: false };
-const k132 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { steps: [{ run: k132 }], absolute: false };
+const k134 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k131, i, e);
+  if (Array.isArray(c)) return path(k133, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
   return c;
 };
-const k133 = (i, e) => {
-  if (Array.isArray(i)) return group(k80, i, e);
+const k135 = (i, e) => {
+  if (Array.isArray(i)) return group(k81, i, e);
   const r = {};
   let v;
-  v = concat("time-", norm(k84(i, e)));
+  v = concat("time-", norm(k85(i, e)));
   if (v !== undefined) r["revenueEventId"] = v;
   v = "time";
   if (v !== undefined) r["source"] = v;
-  v = norm(k88(i, e));
+  v = norm(k89(i, e));
   if (v !== undefined) r["sourceId"] = v;
-  v = norm(k92(i, e));
+  v = norm(k93(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k96(i, e));
+  v = norm(k97(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k100(i, e));
+  v = norm(k101(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k104(i, e));
+  v = norm(k105(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
   v = "time-and-materials";
   if (v !== undefined) r["method"] = v;
-  v = norm(k108(i, e));
+  v = norm(k109(i, e));
   if (v !== undefined) r["recognitionDate"] = v;
-  v = norm(call(norm(global("substring")), [norm(k112(i, e)), 0, 7], i, e, 292, "substring"));
+  v = norm(call(norm((state.ctx.shadows ? global("substring") : k114)), [norm(k113(i, e)), 0, 7], i, e, 292, "substring"));
   if (v !== undefined) r["period"] = v;
-  v = norm(k116(i, e));
+  v = norm(k118(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k120(i, e));
+  v = norm(k122(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = concat(concat(concat(concat(norm(k124(i, e)), " h "), norm(k128(i, e))), " on "), norm(k132(i, e)));
+  v = concat(concat(concat(concat(norm(k126(i, e)), " h "), norm(k130(i, e))), " on "), norm(k134(i, e)));
   if (v !== undefined) r["description"] = v;
   v = "pending";
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k134 = (i, e) => k133(i, e);
-return k134;
+const k136 = (i, e) => k135(i, e);
+return k136;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "$exists(projectId)";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, field, global, norm, path } = R;
+const { builtins, call, field, global, norm, path, state } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -30,8 +30,9 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => norm(call(norm(global("exists")), [norm(k3(i, e))], i, e, 8, "exists"));
-return k4;
+const k4 = builtins["exists"];
+const k5 = (i, e) => norm(call(norm((state.ctx.shadows ? global("exists") : k4)), [norm(k3(i, e))], i, e, 8, "exists"));
+return k5;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "$number(amount) != 0";
 export const mode = "compiled";
 export const body = ((R) => {
-const { call, field, global, norm, notEqual, path } = R;
+const { builtins, call, field, global, norm, notEqual, path, state } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -30,8 +30,9 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => notEqual(norm(call(norm(global("number")), [norm(k3(i, e))], i, e, 8, "number")), 0);
-return k4;
+const k4 = builtins["number"];
+const k5 = (i, e) => notEqual(norm(call(norm((state.ctx.shadows ? global("number") : k4)), [norm(k3(i, e))], i, e, 8, "number")), 0);
+return k5;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,8 +3,8 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "$class.billing = \"billable\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { equal, field, global, norm, path } = R;
-const k0 = (i, e) => norm(global("class"));
+const { equal, field, norm, path, state } = R;
+const k0 = (i, e) => norm(state.ctx.globals.class);
 const k1 = (i, e) => {
   const c = i;
   let v, p;
@@ -19,7 +19,7 @@ const k1 = (i, e) => {
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
 const k4 = (i, e) => {
-  let c = norm(global("class"));
+  let c = norm(state.ctx.globals.class);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return path(k3, i, e);

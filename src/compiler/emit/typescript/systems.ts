@@ -12,7 +12,7 @@ import { commentText, constStatement, type EmitValue, headerLine, pascalName, pr
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 import { schemaMembers, schemaType, type TypeNeeds } from "./types.ts";
-import { validatorDeclarations, validatorModule, withDefinitions } from "./validators.ts";
+import { schemaValidatorModule, validatorDeclarations } from "./validators.ts";
 
 const TAKEN = new Set(["Adapter", "AdapterOperations"]);
 
@@ -229,8 +229,8 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
 
   const files: EmittedFile[] = [project.structure(`systems/${file}.ts`, specPath, { statements })];
   if (validatorNames.size > 0) {
-    const entries = [...validatorNames].map(([schema, name]) => ({ name, schema: withDefinitions(schemas[schema] as JsonSchema, schemas) }));
-    files.push({ path: `systems/${file}.validators.js`, text: validatorModule(entries, headerLine(specPath)) });
+    const entries = [...validatorNames].map(([schema, name]) => ({ name, schema }));
+    files.push({ path: `systems/${file}.validators.js`, text: schemaValidatorModule(schemas, entries, headerLine(specPath)) });
     files.push(project.structure(`systems/${file}.validators.d.ts`, specPath, { statements: validatorDeclarations([...validatorNames.values()]) }));
   }
   return files;

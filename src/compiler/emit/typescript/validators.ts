@@ -11,11 +11,7 @@ import type { JsonSchema } from "../../../model/index.ts";
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const standaloneCode = (standaloneModule as unknown as { default: (ajv: Ajv, refs?: Record<string, string>) => string }).default ?? standaloneModule;
 
-/** Native schemas refer to `#/schemas/X`; inside one compiled schema they live under `definitions`. */
-export function withDefinitions(schema: JsonSchema, schemas: Readonly<Record<string, JsonSchema>>): Record<string, unknown> {
-  return rewriteRefs({ ...schema, definitions: schemas }) as Record<string, unknown>;
-}
-
+/** Native schemas refer to `#/schemas/X`; compiled together they live under `definitions`. */
 function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value === null || typeof value !== "object") return value;
@@ -41,15 +37,47 @@ export interface ValidatorEntry {
  * output: every schema string in it is written by ajv's own escaping.
  */
 export function validatorModule(entries: readonly ValidatorEntry[], header: string): string {
-  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, meta: false, validateSchema: false, code: { source: true, esm: true, lines: true } });
-  addFormats(ajv);
   const refs: Record<string, string> = {};
+  const ajv = createAjv();
   entries.forEach((entry, index) => {
-    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(entry.name)) throw new Error(`not an identifier: ${entry.name}`);
     const id = `urn:syncspec:validator:${index}`;
     ajv.addSchema({ ...entry.schema, $id: id }, id);
-    refs[entry.name] = id;
+    refs[checkedName(entry.name)] = id;
   });
+  return standaloneText(ajv, refs, header);
+}
+
+function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, meta: false, validateSchema: false, code: { source: true, esm: true, lines: true } });
+  addFormats(ajv);
+  return ajv;
+}
+
+function checkedName(name: string): string {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new Error(`not an identifier: ${name}`);
+  return name;
+}
+
+/**
+ * Validators for some of a system's native schemas, compiled together so the schemas they share
+ * through `$ref` are compiled once: `entries` maps export names to schema names.
+ */
+export function schemaValidatorModule(
+  schemas: Readonly<Record<string, JsonSchema>>,
+  entries: readonly { name: string; schema: string }[],
+  header: string,
+): string {
+  const base = "https://syncspec.dev/system-schemas.json";
+  const ajv = createAjv();
+  ajv.addSchema({ $id: base, definitions: rewriteRefs(schemas) });
+  const refs: Record<string, string> = {};
+  for (const entry of entries) {
+    refs[checkedName(entry.name)] = `${base}#/definitions/${encodeURIComponent(entry.schema.replaceAll("~", "~0").replaceAll("/", "~1"))}`;
+  }
+  return standaloneText(ajv, refs, header);
+}
+
+function standaloneText(ajv: Ajv, refs: Record<string, string>, header: string): string {
   const code = standaloneCode(ajv, refs) as string;
   const imports: string[] = [];
   const modules = new Map<string, string>();
