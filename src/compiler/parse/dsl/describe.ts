@@ -10,12 +10,12 @@ export function describeTokenType(type: TokenType): string {
   return type.LABEL ?? type.name;
 }
 
-/** What was found, as a reader would say it. */
-export function describeToken(token: IToken): string {
+/** What was found, as a reader would say it; `nameExpected` adds how to use a keyword as a name. */
+export function describeToken(token: IToken, nameExpected = false): string {
   if (token.tokenType === EOF) return "the end of the file";
   const image = token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}...` : token.image;
   if (tokenMatcher(token, Word) && token.tokenType !== Identifier) {
-    return `the keyword '${image}' (write "${image}" in quotes to use it as a name)`;
+    return nameExpected ? `the keyword '${image}' (write "${image}" in quotes to use it as a name)` : `the keyword '${image}'`;
   }
   return `'${image}'`;
 }

@@ -7,9 +7,11 @@
 
 /** Why a block could not be closed, and where. */
 export interface BlockProblem {
-  kind: "unterminated" | "unclosed-brace" | "unclosed-string" | "stray-brace";
+  kind: "unterminated" | "unclosed-brace" | "unclosed-string" | "stray-brace" | "swallowed-close";
   /** File offset the problem is about (the open brace, the string's quote, the stray brace). */
   at: number;
+  /** For `swallowed-close`: the `}}` whose first brace closed an inner `{` instead of the block. */
+  close?: number;
 }
 
 /** Where a `{{` block ends (the offset after its `}}`), and what is wrong with it. */
@@ -41,6 +43,7 @@ export function scanBraceBlock(text: string, offset: number): BlockScan {
 function scan(text: string, offset: number): BlockScan {
   const opens: number[] = [];
   let problem: BlockProblem | undefined;
+  let swallowed: BlockProblem | undefined;
   let i = offset + 2;
   const n = text.length;
   while (i < n) {
@@ -60,12 +63,14 @@ function scan(text: string, offset: number): BlockScan {
       opens.push(i);
       i++;
     } else if (c === 125) {
+      if (opens.length === 1 && text.charCodeAt(i + 1) === 125) swallowed ??= { kind: "swallowed-close", at: opens[0]!, close: i };
       if (opens.length > 0) opens.pop();
       else if (text.charCodeAt(i + 1) === 125) return { end: i + 2, problem };
       else problem ??= { kind: "stray-brace", at: i };
       i++;
     } else i++;
   }
+  if (swallowed !== undefined) return { end: n, problem: swallowed };
   const unclosed = opens[0];
   return { end: n, problem: unclosed === undefined ? { kind: "unterminated", at: offset } : { kind: "unclosed-brace", at: unclosed } };
 }

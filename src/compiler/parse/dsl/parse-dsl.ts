@@ -6,7 +6,7 @@
  */
 import type { CstNode, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
-import type { SourceFile } from "../../diagnostics/source-file.ts";
+import { lineAndColumn, type SourceFile } from "../../diagnostics/source-file.ts";
 import type { ParsedDocument, PathSegment } from "../document.ts";
 import { DEFAULT_MAX_DEPTH } from "../yaml/parse-yaml.ts";
 import { lowerDocument, type Recorder } from "./cst-to-model.ts";
@@ -71,7 +71,7 @@ function lexDiagnostics(file: SourceFile, tokens: IToken[], out: Diagnostic[]): 
       }
     } else if (type === "BrokenJsonataBlock") {
       const problem = scanBraceBlock(text, token.startOffset).problem;
-      const line = (offset: number) => `line ${file.lineStarts().findLastIndex((s) => s <= offset) + 1}`;
+      const line = (offset: number) => `line ${lineAndColumn(file, offset).line}`;
       if (problem === undefined || problem.kind === "unterminated") {
         out.push(diagnostic("dsl-unterminated-block", { what: "JSONata block", close: "}}" }, at(token.startOffset, token.startOffset + 2)));
       } else if (problem.kind === "unclosed-brace") {
@@ -79,6 +79,16 @@ function lexDiagnostics(file: SourceFile, tokens: IToken[], out: Diagnostic[]): 
           diagnostic(
             "dsl-unbalanced-braces",
             { detail: `the '{' on ${line(problem.at)} is never closed, so the block runs to the end of the file` },
+            at(problem.at, problem.at + 1),
+          ),
+        );
+      } else if (problem.kind === "swallowed-close") {
+        const close = problem.close ?? problem.at;
+        const where = lineAndColumn(file, close);
+        out.push(
+          diagnostic(
+            "dsl-unbalanced-braces",
+            { detail: `this '{' is closed by the first '}' of the '}}' at ${where.line}:${where.column}, so the block never ends; add a '}' there` },
             at(problem.at, problem.at + 1),
           ),
         );
@@ -198,6 +208,8 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
     const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
     const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
     if (seen.has(start)) continue;
+    // a block or string that never closed has swallowed the rest of the file: the end is no news
+    if (start >= file.text.length && diagnostics.some((d) => d.code === "dsl-unterminated-block" || d.code === "dsl-unbalanced-braces")) continue;
     seen.add(start);
     syntaxErrors.push({ start, end });
     diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));

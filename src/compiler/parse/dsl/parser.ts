@@ -4,7 +4,7 @@
  * their own statements; every kind also takes `key value` entries, and the other kinds are
  * written with entries only.
  */
-import { CstParser, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import { CstParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
 import { describeToken, describeTokenType } from "./describe.ts";
 import * as t from "./tokens.ts";
 
@@ -15,6 +15,9 @@ const RULE_WORDS: Record<string, string> = {
   name: "a name",
   step: "a step",
   stepAction: "a step (validate, map, enrich, classify, branch, require, deliver, emit or step { ... })",
+  routeStatement: "a route statement (on, when, key, order by, steps, retry, timeout, breaker, dead-letter, exceptions, sla, guard or an entry)",
+  mappingStatement: "a mapping statement (from, to, lookup, test or an entry such as expression {{ ... }})",
+  ownershipStatement: "an ownership statement (entity, created by, updated by, replicated to, field or an entry such as steward)",
   value: "a value",
   jsonata: "a JSONata block {{ ... }}",
 };
@@ -25,10 +28,16 @@ function expectedWords(paths: readonly (readonly TokenType[])[]): string {
   return words.length <= 1 ? (words[0] ?? "something else") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
+const STEP_WORDS = "validate, map, enrich, classify, branch, require, deliver, emit or step { ... }";
+
 /** Messages in words: what was expected, and what was found instead. */
 export const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
-    return `expected ${describeTokenType(expected)} but found ${describeToken(actual)}`;
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (expected === EOF) return `expected ${RULE_WORDS["document"]} but found ${describeToken(actual)}`;
+    if (ruleName === "step" && expected === t.Colon) {
+      return `'${previous.image}' is not a step: expected ${STEP_WORDS} (or 'id:' to label a step)`;
+    }
+    return `expected ${describeTokenType(expected)} but found ${describeToken(actual, expected === t.Identifier)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `expected ${RULE_WORDS["document"]} but found ${describeToken(firstRedundant)}`;
@@ -37,7 +46,8 @@ export const errorMessages: IParserErrorMessageProvider = {
     const found = actual[0];
     const paths = expectedPathsPerAlt.flat();
     const what = RULE_WORDS[ruleName] ?? expectedWords(paths);
-    return `expected ${what} but found ${found === undefined ? "the end of the file" : describeToken(found)}`;
+    const nameExpected = paths.some((path) => path[0] === t.Identifier);
+    return `expected ${what} but found ${found === undefined ? "the end of the file" : describeToken(found, nameExpected)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
     const found = actual[0];
@@ -48,9 +58,24 @@ export const errorMessages: IParserErrorMessageProvider = {
 
 /** The parser. Build it once (`dslParser`) and reuse it: building analyses the grammar. */
 export class DslParser extends CstParser {
+  /**
+   * Each OR's alternatives, built once: building them on every call costs more than the parse
+   * (Chevrotain's own performance advice).
+   */
+  private readonly alternativesCache: IOrAlt<unknown>[][] = [];
+
   constructor() {
     super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
+  }
+
+  private alternatives(id: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    let cached = this.alternativesCache[id];
+    if (cached === undefined) {
+      cached = make();
+      this.alternativesCache[id] = cached;
+    }
+    return cached;
   }
 
   // ---- files and documents -------------------------------------------------------------
@@ -59,12 +84,12 @@ export class DslParser extends CstParser {
   });
 
   document = this.RULE("document", () => {
-    this.OR([
+    this.OR(this.alternatives(1, () => [
       { ALT: () => this.SUBRULE(this.routeDocument) },
       { ALT: () => this.SUBRULE(this.mappingDocument) },
       { ALT: () => this.SUBRULE(this.ownershipDocument) },
       { ALT: () => this.SUBRULE(this.genericDocument) },
-    ]);
+    ]));
   });
 
   routeDocument = this.RULE("routeDocument", () => {
@@ -102,12 +127,12 @@ export class DslParser extends CstParser {
 
   /** System, Entity, Reconciliation and Policy: the header, then entries that mirror the YAML. */
   genericDocument = this.RULE("genericDocument", () => {
-    this.OR([
+    this.OR(this.alternatives(2, () => [
       { ALT: () => this.CONSUME(t.System) },
       { ALT: () => this.CONSUME(t.Entity) },
       { ALT: () => this.CONSUME(t.Reconciliation) },
       { ALT: () => this.CONSUME(t.Policy) },
-    ]);
+    ]));
     this.SUBRULE(this.header);
     this.SUBRULE(this.block);
   });
@@ -116,7 +141,7 @@ export class DslParser extends CstParser {
   header = this.RULE("header", () => {
     this.SUBRULE(this.name);
     this.MANY(() => {
-      this.OR([
+      this.OR(this.alternatives(3, () => [
         {
           ALT: () => {
             this.CONSUME(t.Version);
@@ -129,13 +154,13 @@ export class DslParser extends CstParser {
             this.SUBRULE2(this.name);
           },
         },
-      ]);
+      ]));
     });
   });
 
   // ---- routes ----------------------------------------------------------------------------
   routeStatement = this.RULE("routeStatement", () => {
-    this.OR([
+    this.OR(this.alternatives(4, () => [
       { ALT: () => this.SUBRULE(this.onClause) },
       { ALT: () => this.SUBRULE(this.whenClause) },
       { ALT: () => this.SUBRULE(this.keyClause) },
@@ -149,13 +174,13 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.slaClause) },
       { ALT: () => this.SUBRULE(this.guardClause) },
       { ALT: () => this.SUBRULE(this.plainEntry) },
-    ]);
+    ]));
   });
 
   /** `on psa.timeEntryApproved`, `on canonical TimeCosted`, `on schedule "0 2 * * *"` */
   onClause = this.RULE("onClause", () => {
     this.CONSUME(t.On);
-    this.OR([
+    this.OR(this.alternatives(5, () => [
       {
         ALT: () => {
           this.CONSUME(t.Canonical);
@@ -169,7 +194,7 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.qualifiedRef) },
-    ]);
+    ]));
   });
 
   whenClause = this.RULE("whenClause", () => {
@@ -280,7 +305,7 @@ export class DslParser extends CstParser {
   });
 
   stepModifier = this.RULE("stepModifier", () => {
-    this.OR([
+    this.OR(this.alternatives(6, () => [
       {
         ALT: () => {
           this.CONSUME(t.When);
@@ -288,11 +313,11 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.note) },
-    ]);
+    ]));
   });
 
   stepAction = this.RULE("stepAction", () => {
-    this.OR([
+    this.OR(this.alternatives(7, () => [
       { ALT: () => this.SUBRULE(this.validateAction) },
       { ALT: () => this.SUBRULE(this.mapAction) },
       { ALT: () => this.SUBRULE(this.enrichAction) },
@@ -302,7 +327,7 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.deliverAction) },
       { ALT: () => this.SUBRULE(this.emitAction) },
       { ALT: () => this.SUBRULE(this.genericStep) },
-    ]);
+    ]));
   });
 
   validateAction = this.RULE("validateAction", () => {
@@ -361,7 +386,7 @@ export class DslParser extends CstParser {
   });
 
   branchArm = this.RULE("branchArm", () => {
-    this.OR([
+    this.OR(this.alternatives(8, () => [
       {
         ALT: () => {
           this.CONSUME(t.When);
@@ -369,7 +394,7 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(t.Otherwise) },
-    ]);
+    ]));
     this.SUBRULE(this.stepBlock);
   });
 
@@ -416,13 +441,13 @@ export class DslParser extends CstParser {
 
   // ---- mappings --------------------------------------------------------------------------
   mappingStatement = this.RULE("mappingStatement", () => {
-    this.OR([
+    this.OR(this.alternatives(9, () => [
       { ALT: () => this.SUBRULE(this.fromClause) },
       { ALT: () => this.SUBRULE(this.toClause) },
       { ALT: () => this.SUBRULE(this.lookupClause) },
       { ALT: () => this.SUBRULE(this.testClause) },
       { ALT: () => this.SUBRULE(this.plainEntry) },
-    ]);
+    ]));
   });
 
   /** `from psa.TimeEntry` (a system's schema) or `from TimeEntry` (an entity) */
@@ -440,7 +465,7 @@ export class DslParser extends CstParser {
     this.SUBRULE(this.name);
     this.OPTION(() => {
       this.CONSUME(t.Dot);
-      this.OR([{ ALT: () => this.CONSUME(t.Word) }, { ALT: () => this.CONSUME(t.StringLiteral) }]);
+      this.OR(this.alternatives(10, () => [{ ALT: () => this.CONSUME(t.Word) }, { ALT: () => this.CONSUME(t.StringLiteral) }]));
     });
   });
 
@@ -470,14 +495,14 @@ export class DslParser extends CstParser {
 
   // ---- ownership -------------------------------------------------------------------------
   ownershipStatement = this.RULE("ownershipStatement", () => {
-    this.OR([
+    this.OR(this.alternatives(11, () => [
       { ALT: () => this.SUBRULE(this.entityClause) },
       { ALT: () => this.SUBRULE(this.createdClause) },
       { ALT: () => this.SUBRULE(this.updatedClause) },
       { ALT: () => this.SUBRULE(this.replicatedClause) },
       { ALT: () => this.SUBRULE(this.fieldClause) },
       { ALT: () => this.SUBRULE(this.plainEntry) },
-    ]);
+    ]));
   });
 
   /** `entity TimeEntry owned by psa` */
@@ -511,7 +536,7 @@ export class DslParser extends CstParser {
   fieldClause = this.RULE("fieldClause", () => {
     this.CONSUME(t.Field);
     this.SUBRULE(this.path);
-    this.OR([
+    this.OR(this.alternatives(12, () => [
       {
         ALT: () => {
           this.CONSUME(t.Owned);
@@ -526,13 +551,13 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.block) },
-    ]);
+    ]));
   });
 
   // ---- entries and values ----------------------------------------------------------------
   /** An entry in a route, mapping or ownership body: the key is a name or a quoted string. */
   plainEntry = this.RULE("plainEntry", () => {
-    this.OR([
+    this.OR(this.alternatives(13, () => [
       {
         ALT: () => {
           this.CONSUME(t.Identifier);
@@ -543,7 +568,7 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(t.StringLiteral) },
-    ]);
+    ]));
     this.OPTION(() => this.CONSUME(t.Colon));
     this.SUBRULE(this.value);
   });
@@ -554,20 +579,20 @@ export class DslParser extends CstParser {
     this.MANY(() => {
       this.SUBRULE(this.entry);
       this.OPTION(() => {
-        this.OR([{ ALT: () => this.CONSUME(t.Comma) }, { ALT: () => this.CONSUME(t.Semicolon) }]);
+        this.OR(this.alternatives(14, () => [{ ALT: () => this.CONSUME(t.Comma) }, { ALT: () => this.CONSUME(t.Semicolon) }]));
       });
     });
     this.CONSUME(t.RCurly);
   });
 
   entry = this.RULE("entry", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.dotted) }, { ALT: () => this.CONSUME(t.StringLiteral) }]);
+    this.OR(this.alternatives(15, () => [{ ALT: () => this.SUBRULE(this.dotted) }, { ALT: () => this.CONSUME(t.StringLiteral) }]));
     this.OPTION(() => this.CONSUME(t.Colon));
     this.SUBRULE(this.value);
   });
 
   value = this.RULE("value", () => {
-    this.OR([
+    this.OR(this.alternatives(16, () => [
       { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.CONSUME(t.JsonataBlock) },
       { ALT: () => this.CONSUME(t.JsonataFence) },
@@ -575,7 +600,7 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.dotted) },
       { ALT: () => this.SUBRULE(this.block) },
       { ALT: () => this.SUBRULE(this.list) },
-    ]);
+    ]));
   });
 
   list = this.RULE("list", () => {
@@ -599,7 +624,7 @@ export class DslParser extends CstParser {
   // ---- small pieces ----------------------------------------------------------------------
   /** A name: an identifier, or any text in quotes (a keyword used as a name must be quoted). */
   name = this.RULE("name", () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.StringLiteral) }]);
+    this.OR(this.alternatives(17, () => [{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.StringLiteral) }]));
   });
 
   nameList = this.RULE("nameList", () => {
@@ -612,7 +637,7 @@ export class DslParser extends CstParser {
 
   /** `system.member`, for example `erp.createJournal`. */
   qualifiedRef = this.RULE("qualifiedRef", () => {
-    this.OR([
+    this.OR(this.alternatives(18, () => [
       {
         ALT: () => {
           this.CONSUME(t.Identifier);
@@ -623,11 +648,11 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(t.StringLiteral) },
-    ]);
+    ]));
   });
 
   path = this.RULE("path", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.dotted) }, { ALT: () => this.CONSUME(t.StringLiteral) }]);
+    this.OR(this.alternatives(19, () => [{ ALT: () => this.SUBRULE(this.dotted) }, { ALT: () => this.CONSUME(t.StringLiteral) }]));
   });
 
   pathList = this.RULE("pathList", () => {
@@ -639,16 +664,16 @@ export class DslParser extends CstParser {
   });
 
   duration = this.RULE("duration", () => {
-    this.OR([{ ALT: () => this.CONSUME(t.NumberLike) }, { ALT: () => this.CONSUME(t.StringLiteral) }]);
+    this.OR(this.alternatives(20, () => [{ ALT: () => this.CONSUME(t.NumberLike) }, { ALT: () => this.CONSUME(t.StringLiteral) }]));
   });
 
   /** A string written bare or in quotes. */
   text = this.RULE("text", () => {
-    this.OR([
+    this.OR(this.alternatives(21, () => [
       { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.CONSUME(t.Word) },
       { ALT: () => this.CONSUME(t.NumberLike) },
-    ]);
+    ]));
   });
 
   note = this.RULE("note", () => {
@@ -657,11 +682,11 @@ export class DslParser extends CstParser {
   });
 
   jsonata = this.RULE("jsonata", () => {
-    this.OR([
+    this.OR(this.alternatives(22, () => [
       { ALT: () => this.CONSUME(t.JsonataBlock) },
       { ALT: () => this.CONSUME(t.JsonataFence) },
       { ALT: () => this.CONSUME(t.StringLiteral) },
-    ]);
+    ]));
   });
 }
 

@@ -27,7 +27,6 @@ type Path = readonly PathSegment[];
 const WIDTH = 100;
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 const NUMBER_LIKE = /^-?[0-9][A-Za-z0-9_+-]*(?:\.[A-Za-z0-9_+-]+)*$/;
-const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const LITERALS = new Set(["true", "false", "null"]);
 
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -70,7 +69,8 @@ function scalar(v: unknown): string | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? JSON.stringify(v) : "null";
   if (isStr(v)) {
     if (dottedSafe(v) && !LITERALS.has(v)) return v;
-    if (NUMBER_LIKE.test(v) && !JSON_NUMBER.test(v)) return v;
+    // `30s`, `1.2.0` and dates stay bare; text that only looks like a number is quoted for readers
+    if (NUMBER_LIKE.test(v) && !/^[-+0-9.eE]+$/.test(v)) return v;
     return quote(v);
   }
   return undefined;

@@ -181,4 +181,4 @@ export const allTokens: TokenType[] = [
 ];
 
 /** The lexer, built once. */
-export const dslLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+export const dslLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
