@@ -157,6 +157,7 @@ export function milestones(random: Random, start: string, projects: readonly Pro
         completedDateUtc: `${day}T12:00:00Z`,
         acceptedDateUtc: `${day}T16:30:00Z`,
         milestoneStatus: "ACCEPTED",
+        billingScheduleId: `BS-${project.projectCode}`,
       });
     }
   }

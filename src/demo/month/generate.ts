@@ -7,7 +7,8 @@
 import { createRandom } from "../random.ts";
 import { expenses, milestones, staffing, timeEntries } from "./activity.ts";
 import { firmEntities, firmProjects, firmResources } from "./firm.ts";
-import type { Client, Contract, ManualChange, Month, MonthEvent, MonthOptions, Project, PsaTimeEntry, SeededGap } from "./types.ts";
+import { toDecimal } from "../../ops/money.ts";
+import type { BillingSchedule, Client, Contract, ManualChange, Month, MonthEvent, MonthOptions, Project, PsaTimeEntry, SeededGap } from "./types.ts";
 
 /** The demo's month: March 2026. */
 export const DEFAULT_MONTH = "2026-03-01";
@@ -120,6 +121,23 @@ export function generateMonth(options: MonthOptions): Month {
         ],
   );
 
+  const billingSchedules = projects.flatMap<BillingSchedule>((p) => {
+    const mine = accepted.filter((m) => m.projectId === p.projectId);
+    if (p.contractId === undefined || mine.length === 0) return [];
+    return [
+      {
+        billingScheduleId: `BS-${p.projectCode}`,
+        contractId: p.contractId,
+        projectId: p.projectId,
+        currency: p.currency,
+        totalAmount: toDecimal(mine.reduce((sum, m) => sum + m.rate.value * 100, 0)),
+        frequency: "milestone",
+        installments: mine.map((m, i) => ({ installmentId: `BS-${p.projectCode}-${i + 1}`, milestoneId: m.taskId, plannedDate: m.dueDateUtc.slice(0, 10), amount: toDecimal(m.rate.value * 100) })),
+        status: "active",
+      },
+    ];
+  });
+
   // Stable order: by time, then by the order of creation.
   const ordered = events.map((e, i) => [e, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([e]) => e);
   return {
@@ -131,6 +149,7 @@ export function generateMonth(options: MonthOptions): Month {
     resources,
     clients,
     contracts,
+    billingSchedules,
     projects,
     psaProjects,
     timeEntries: entries,

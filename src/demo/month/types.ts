@@ -132,6 +132,19 @@ export interface PsaMilestone {
   completedDateUtc: string;
   acceptedDateUtc: string;
   milestoneStatus: "ACCEPTED";
+  billingScheduleId: string;
+}
+
+/** A fixed-fee project's billing schedule (canonical BillingSchedule): one instalment per milestone. */
+export interface BillingSchedule {
+  billingScheduleId: string;
+  contractId: string;
+  projectId: string;
+  currency: string;
+  totalAmount: string;
+  frequency: "milestone";
+  installments: { installmentId: string; milestoneId: string; plannedDate: string; amount: string }[];
+  status: "active";
 }
 
 /** A PSA project as its webhook carries it (psa `Project` schema). */
@@ -194,6 +207,7 @@ export interface Month {
   resources: Resource[];
   clients: Client[];
   contracts: Contract[];
+  billingSchedules: BillingSchedule[];
   projects: Project[];
   psaProjects: PsaProject[];
   timeEntries: PsaTimeEntry[];

@@ -47,9 +47,9 @@ export const NO_FAULTS: FaultSettings = { rates: { throttle: 0, error: 0, slow: 
 /** The demo's default misbehaviour: rare enough that a month finishes, common enough to be seen. */
 export function demoFaults(outage?: { afterMs: number; durationMs: number }): FaultSettings {
   return {
-    rates: { throttle: 0.004, error: 0.01, slow: 0.01, lose: 0.004 },
+    rates: { throttle: 0.002, error: 0.004, slow: 0.003, lose: 0.002 },
     retryAfterSeconds: 1,
-    slowMs: [40, 250],
+    slowMs: [20, 120],
     ...(outage === undefined ? {} : { outage }),
   };
 }

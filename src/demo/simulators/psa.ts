@@ -20,7 +20,9 @@ export interface PsaState {
 const notFound = (what: string): SimulatorAnswer => ({ status: 404, body: { message: `${what} not found` } });
 
 /** Prices a time entry from its project's rate card at its consultant's role. */
-export function priceTime(month: Month): (entry: { projectId: string; userId: string; duration: number; chargeType: string }) => { role: string; billCents: number; costCents: number } {
+export function priceTime(
+  month: Month,
+): (entry: { projectId: string; userId: string; duration: number; chargeType: string }) => { role: string; billRate: string; costRate: string; billCents: number; costCents: number } {
   const projects = new Map(month.projects.map((p) => [p.projectId, p]));
   const roles = new Map(month.resources.map((r) => [r.resourceId, r.role]));
   const cards = new Map(month.rateCards.map((c) => [c.rateCardId, c]));
@@ -30,7 +32,7 @@ export function priceTime(month: Month): (entry: { projectId: string; userId: st
     const line = cards.get(project.rateCardId)?.lines.find((l) => l.role === role);
     const bill = line === undefined ? 0 : toCents(line.billRate);
     const cost = line === undefined ? 0 : toCents(line.costRate);
-    return { role, billCents: entry.chargeType === "TIME" ? priceMinutes(entry.duration, bill) : 0, costCents: priceMinutes(entry.duration, cost) };
+    return { role, billRate: toDecimal(entry.chargeType === "TIME" ? bill : 0), costRate: toDecimal(cost), billCents: entry.chargeType === "TIME" ? priceMinutes(entry.duration, bill) : 0, costCents: priceMinutes(entry.duration, cost) };
   };
 }
 
@@ -100,6 +102,8 @@ export function createPsaState(month: Month): PsaState {
             chargeType: { TIME: "time", FIXED: "fixed", NON_CHARGEABLE: "non-chargeable" }[t.chargeType],
             role: priced.role,
             currency: project?.currency,
+            billRate: priced.billRate,
+            costRate: priced.costRate,
             billAmount: toDecimal(priced.billCents),
             costAmount: toDecimal(priced.costCents),
             status: t.approvalStatus.toLowerCase(),

@@ -1,0 +1,205 @@
+/**
+ * `playMonth`: the demo's main job. It starts the simulators, hosts the compiled spec set in the
+ * runtime on a SQLite store, sends the month's PSA webhooks to the runtime's intake, closes the
+ * billing term (invoices), collects payments, applies the changes people made by hand, and
+ * reconciles. Each phase waits until the runtime has settled everything it accepted.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { valueResolver } from "../runtime/delivery/auth.ts";
+import { createRuntime, type Runtime } from "../runtime/engine.ts";
+import { type IntakeServer, startIntakeServer } from "../runtime/intake/http-server.ts";
+import { createWebhookHandler } from "../runtime/intake/webhook.ts";
+import type { CompiledSpecSet } from "../runtime/pipeline.ts";
+import { createSqliteStore } from "../runtime/store/sqlite.ts";
+import type { Store } from "../runtime/store/store.ts";
+import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
+import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
+import { adaptSpecSet, demoTransport } from "./adapt.ts";
+import type { Month } from "./month/types.ts";
+import { createRandom } from "./random.ts";
+import { loadReferenceData } from "./reference-data.ts";
+import { DEMO_SCALE, scaleSpecSet, type TimeScale } from "./scale.ts";
+import { demoFaults, type FaultSettings, NO_FAULTS } from "./simulators/faults.ts";
+import { type SimulatorSet, startSimulators } from "./simulators/start.ts";
+import { type OutgoingWebhook, type SendResult, sendWebhooks } from "./webhooks.ts";
+
+/** The phases of a month, in order. */
+export type Phase = "start" | "projects" | "time-and-expenses" | "term-close" | "payments" | "manual-changes" | "reconcile" | "done";
+
+/** Progress of a run, for the progress bar. */
+export interface Progress {
+  phase: Phase;
+  done: number;
+  total: number;
+}
+
+/** Options of `playMonth`. */
+export interface PlayOptions {
+  month: Month;
+  compiled: CompiledSpecSet;
+  reconciliations: readonly ReconciliationDefinition[];
+  /** Misbehaving simulators (default) or well-behaved ones. */
+  faults?: boolean;
+  /** How long the ERP's outage lasts, in ms (default 1500). */
+  outageMs?: number;
+  scale?: TimeScale;
+  /** The SQLite file; a temporary one when absent (removed by `close`). */
+  databasePath?: string;
+  onProgress?(progress: Progress): void;
+  /** Longest wait for the runtime to settle one phase, in ms (default 120 000). */
+  settleTimeoutMs?: number;
+}
+
+/** A played month: everything the summary, the dashboard and the checks read. */
+export interface MonthRun {
+  month: Month;
+  compiled: CompiledSpecSet;
+  store: Store;
+  runtime: Runtime;
+  intake: IntakeServer;
+  simulators: SimulatorSet;
+  reconciler: Reconciler;
+  sent: SendResult;
+  startedAt: number;
+  playedMs: number;
+  /** Whether every phase settled before its timeout. */
+  settled: boolean;
+  databasePath: string;
+  close(): Promise<void>;
+}
+
+const OPEN_EVENT = ["pending", "processing", "waiting"];
+const OPEN_DELIVERY = ["pending", "processing"];
+
+/** Waits until no event or delivery is still being worked; false on timeout. */
+export async function settle(store: Store, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  let quietRounds = 0;
+  while (Date.now() < until) {
+    const counts = await store.counts();
+    const open = OPEN_EVENT.reduce((n, s) => n + (counts.events[s] ?? 0), 0) + OPEN_DELIVERY.reduce((n, s) => n + (counts.deliveries[s] ?? 0), 0);
+    quietRounds = open === 0 ? quietRounds + 1 : 0;
+    // Two quiet looks in a row: a settlement may be emitting canonical events between them.
+    if (quietRounds >= 2) return true;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  return false;
+}
+
+function add(total: SendResult, part: SendResult): SendResult {
+  return {
+    sent: total.sent + part.sent,
+    accepted: total.accepted + part.accepted,
+    duplicates: total.duplicates + part.duplicates,
+    conflicts: total.conflicts + part.conflicts,
+    refused: total.refused + part.refused,
+    failed: [...total.failed, ...part.failed],
+  };
+}
+
+/** Plays a month through the runtime against the simulators. */
+export async function playMonth(options: PlayOptions): Promise<MonthRun> {
+  const { month } = options;
+  const report = options.onProgress ?? (() => undefined);
+  const scale = options.scale ?? DEMO_SCALE;
+  const compiled = adaptSpecSet(scaleSpecSet(options.compiled, scale));
+  const settleTimeout = options.settleTimeoutMs ?? 120_000;
+  const erp = Object.values(compiled.systems).find((s) => s.role === "erp")?.name ?? "erp";
+  const faults: Record<string, FaultSettings> = {};
+  for (const name of Object.keys(compiled.systems)) {
+    faults[name] = options.faults === false ? NO_FAULTS : demoFaults(name === erp ? { afterMs: 3000, durationMs: options.outageMs ?? 1500 } : undefined);
+  }
+  report({ phase: "start", done: 0, total: 1 });
+  const simulators = await startSimulators({ month, systems: compiled.systems, seed: month.seed, faults });
+  const directory = options.databasePath === undefined ? mkdtempSync(join(tmpdir(), "syncspec-demo-")) : undefined;
+  const databasePath = options.databasePath ?? join(directory as string, "demo.sqlite");
+  const store = await createSqliteStore({ path: databasePath, durability: "normal" });
+  const startedAt = Date.now();
+  await loadReferenceData(store, month, startedAt);
+  const random = createRandom(month.seed).fork("runtime");
+  const runtime = createRuntime({
+    compiled,
+    store,
+    env: simulators.env,
+    secrets: (name) => simulators.secrets[name],
+    random: () => random.next(),
+    batchSize: 256,
+    transport: demoTransport(compiled),
+  });
+  const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(simulators.env, (name) => simulators.secrets[name]), now: () => Date.now() });
+  const intake = await startIntakeServer(handler, { port: 0 });
+  runtime.start();
+  const send = (hooks: OutgoingWebhook[], phase: Phase) =>
+    sendWebhooks(hooks, {
+      intakeUrl: intake.url,
+      systems: compiled.systems,
+      secrets: simulators.secrets,
+      concurrency: 24,
+      onProgress: (done, total) => {
+        if (done % 200 === 0 || done === total) report({ phase, done, total });
+      },
+    });
+  const billing = Object.values(compiled.systems).find((s) => s.role === "billing")?.name ?? "billing";
+  let settled = true;
+
+  // Projects are activated in the first days, before any time is approved: settle them first.
+  const hooks = (events: Month["events"]) => events.map((e) => ({ system: e.system, event: e.event, payload: e.payload }));
+  let sent = await send(hooks(month.events.filter((e) => e.event === "projectActivated")), "projects");
+  settled = (await settle(store, settleTimeout)) && settled;
+  sent = add(sent, await send(hooks(month.events.filter((e) => e.event !== "projectActivated")), "time-and-expenses"));
+  settled = (await settle(store, settleTimeout)) && settled;
+
+  const termEnd = Math.floor(Date.parse(`${month.period}-31T18:00:00Z`) / 1000);
+  const invoices = simulators.billing.closeTerm(termEnd);
+  sent = add(sent, await send(invoices.map((i) => ({ system: billing, event: i.event, payload: i.payload })), "term-close"));
+  settled = (await settle(store, settleTimeout)) && settled;
+
+  const termInvoice = (projectId: string) =>
+    [...simulators.billing.invoices.values()].find((i) => i["subscription_id"] === projectId && i["recurring"] === true)?.["id"] as string | undefined;
+  const payments: OutgoingWebhook[] = [];
+  for (const payment of month.payments) {
+    const invoiceId = termInvoice(payment.projectId);
+    const event = invoiceId === undefined ? undefined : simulators.billing.pay(invoiceId, payment.share, termEnd + 86_400 * 10);
+    if (event !== undefined) payments.push({ system: billing, event: event.event, payload: event.payload });
+  }
+  sent = add(sent, await send(payments, "payments"));
+  settled = (await settle(store, settleTimeout)) && settled;
+
+  report({ phase: "manual-changes", done: 0, total: month.manualChanges.length });
+  for (const change of month.manualChanges) {
+    if (change.kind === "erp-journal") simulators.erp.postByHand(change.projectId, change.cents, change.narration, `${month.period}-20`);
+    const invoiceId = termInvoice(change.projectId);
+    if (change.kind === "erp-receivable-adjustment" && invoiceId !== undefined) simulators.erp.adjustReceivable(invoiceId, change.cents);
+    if (change.kind === "erp-payment" && invoiceId !== undefined) simulators.erp.payByHand(invoiceId, change.cents, `${month.period}-31`);
+  }
+  const playedMs = Date.now() - startedAt;
+
+  report({ phase: "reconcile", done: 0, total: options.reconciliations.length });
+  const reconciler = createReconciler({ definitions: options.reconciliations, read: (system, entity) => simulators.records(system, entity) });
+  await reconciler.runAll();
+  report({ phase: "done", done: 1, total: 1 });
+
+  return {
+    month,
+    compiled,
+    store,
+    runtime,
+    intake,
+    simulators,
+    reconciler,
+    sent,
+    startedAt,
+    playedMs,
+    settled,
+    databasePath,
+    async close() {
+      await runtime.stop();
+      await intake.close();
+      await simulators.close();
+      await store.close();
+      if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProgram } from "../../src/compiler/program.ts";
+import { generateMonth } from "../../src/demo/month/generate.ts";
+import { type MonthRun, playMonth } from "../../src/demo/play.ts";
+import { type DemoSummary, summarise } from "../../src/demo/summary.ts";
+import { reconciliationsOf } from "../../src/ops/reconcile/reconciler.ts";
+import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
+
+let run: MonthRun;
+let summary: DemoSummary;
+
+beforeAll(async () => {
+  await loadExpressionCompiler();
+  const program = await loadProgram({ cwd: process.cwd(), paths: ["specs"] });
+  const month = generateMonth({ seed: 7, consultants: 8, projects: 16, timeEntries: 500 });
+  run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300, settleTimeoutMs: 60_000 });
+  summary = await summarise(run);
+}, 120_000);
+
+afterAll(async () => {
+  await run?.close();
+});
+
+describe("playMonth", () => {
+  it("finds exactly the reconciliation gaps the month was seeded with", () => {
+    expect(summary.missedGaps).toEqual([]);
+    expect(summary.unexpectedGaps).toEqual([]);
+    expect(summary.reconciliationGaps).toBe(run.month.seededGaps.length);
+  });
+
+  it("loses no event and applies no effect twice, through throttling, errors, lost answers and an outage", () => {
+    expect(summary.settled).toBe(true);
+    expect(summary.lost).toBe(0);
+    expect(summary.duplicatePostings).toBe(0);
+    expect(summary.deadLettered).toBe(0);
+  });
+
+  it("ignores the PSA's duplicate webhooks and turns edits after approval into exceptions", () => {
+    const duplicates = run.month.events.filter((e) => e.mess === "duplicate").length;
+    expect(summary.duplicatesIgnored).toBe(duplicates);
+    expect(summary.conflicts).toBe(2);
+    expect(summary.accepted).toBe(summary.events - duplicates - 2);
+  });
+
+  it("posts cost to the ERP for every approved time entry of a project with its contract", () => {
+    const withContract = new Set(run.month.projects.filter((p) => p.contractId !== undefined).map((p) => p.projectId));
+    const approved = run.month.timeEntries.filter((t) => t.approvalStatus === "APPROVED" && withContract.has(t.projectId)).length;
+    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time ")).length;
+    expect(costJournals).toBe(approved);
+  });
+});
