@@ -33,6 +33,12 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     expected: ["violation field-type-changed: field TimeEntry.hours changed type from decimal to integer"],
   },
   {
+    name: "a renamed field, as a removal that names the likely new name",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ENTITY, "    hours: { type: decimal, scale: 2, required: true }\n", "    hoursWorked: { type: decimal, scale: 2, required: true }\n"),
+    expected: ["violation field-removed: field TimeEntry.hours was removed (renamed to hoursWorked?)", "ok field-added: field TimeEntry.hoursWorked was added"],
+  },
+  {
     name: "an optional field made required",
     previous: cleanSet,
     current: edit(cleanSet, paths.ENTITY, "billAmount: { type: money, currencyField: currency }", "billAmount: { type: money, currencyField: currency, required: true }"),

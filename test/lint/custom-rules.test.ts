@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cleanSet, lintFiles, policyFile } from "./lint-helpers.ts";
 
@@ -53,6 +54,18 @@ describe("custom rules", () => {
     const { findings, raw } = await lintFiles({ ...cleanSet, ...policy, "specs/rules/queue.rule.ts": moduleRule });
     expect(findings).toEqual([{ code: "deadletter-suffix", message: "queue time-dlq does not end in -dlq", at: "specs/routes/time-to-erp.yaml:18:26" }]);
     expect(raw[0]?.docs).toBe("https://example.com/rules/routes-name-a-queue");
+  });
+
+  it("runs the example module rule shipped in src/compiler/lint/examples", async () => {
+    const example = resolve(import.meta.dirname, "../../src/compiler/lint/examples/erp-circuit-breaker.rule.ts");
+    const policy = policyFile(`  customRules:
+    - name: erp-circuit-breaker
+      severity: error
+      description: Routes that write to the ERP declare a circuit breaker.
+      module: ${example}
+`);
+    const { findings } = await lintFiles({ ...cleanSet, ...policy });
+    expect(findings).toEqual([{ code: "erp-circuit-breaker", message: "this route writes to erp but declares no policies.circuitBreaker", at: "specs/routes/time-to-erp.yaml:15:3" }]);
   });
 
   it("reports a module that cannot be loaded, at its path", async () => {

@@ -31,11 +31,15 @@ function emitterFor(out: Change[], previous: BoundDocument | undefined, current:
 }
 
 function compareFields(emit: Emit, entity: string, before: Record<string, Field>, after: Record<string, Field>, path: PathSegment[], prefix: string): void {
+  const added = Object.keys(after).filter((name) => before[name] === undefined);
+  const removed = Object.keys(before).filter((name) => after[name] === undefined);
   for (const [name, old] of Object.entries(before)) {
     const now = after[name];
     const label = `${entity}.${prefix}${name}`;
     if (now === undefined) {
-      emit("field-removed", `field ${label} was removed`, [...path, name]);
+      // One field gone and one of the same type added reads as a rename; it breaks all the same.
+      const renamed = removed.length === 1 && added.length === 1 && after[added[0] ?? ""]?.type === old.type ? ` (renamed to ${added[0]}?)` : "";
+      emit("field-removed", `field ${label} was removed${renamed}`, [...path, name]);
       continue;
     }
     if (old.type !== now.type && !WIDENINGS.has(`${old.type}>${now.type}`)) {
@@ -49,8 +53,8 @@ function compareFields(emit: Emit, entity: string, before: Record<string, Field>
     if (old.required !== true && now.required === true) emit("field-made-required", `field ${label} was optional and is now required`, [...path, name, "required"]);
     if (old.fields !== undefined && now.fields !== undefined) compareFields(emit, entity, old.fields, now.fields, [...path, name, "fields"], `${prefix}${name}.`);
   }
-  for (const name of Object.keys(after)) {
-    if (before[name] === undefined) emit("field-added", `field ${entity}.${prefix}${name} was added${after[name]?.required === true ? "" : " (optional)"}`, [...path, name]);
+  for (const name of added) {
+    emit("field-added", `field ${entity}.${prefix}${name} was added${after[name]?.required === true ? "" : " (optional)"}`, [...path, name]);
   }
 }
 
