@@ -36,7 +36,7 @@ export const compileCommand: Command = {
           if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
           io.stderr(
             cycle.emitted
-              ? `compiled in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written\n`
+              ? `compiled in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written, ${cycle.removed.length} removed\n`
               : "errors: nothing emitted; watching for changes\n",
           );
         },

@@ -3,6 +3,7 @@
  * TypeScript goes through ts-morph (typescript/), JSON Schema and AsyncAPI through schema/.
  * Emitting is pure: it returns files; writing, checking and watching are in write.ts.
  */
+import type { BoundDocument } from "../check/spec-set.ts";
 import type { Program } from "../program.ts";
 import { entitySchemaFiles } from "./schema/entity-schema.ts";
 import { asyncApiFile } from "./schema/asyncapi.ts";
@@ -19,8 +20,10 @@ export type { EmittedFile } from "./typescript/source.ts";
 
 /** Which spec documents an emit covers, for incremental re-emits; all of them by default. */
 export interface EmitOptions {
-  /** Only these spec files' documents (absolute paths); the set-wide files are always produced. */
-  only?: ReadonlySet<string>;
+  /** Only the files of these documents; support.ts and index.ts are always produced. */
+  only?: (doc: BoundDocument) => boolean;
+  /** Whether to produce asyncapi.yaml (default true). */
+  asyncApi?: boolean;
 }
 
 /** Emits the output of a program that loaded without errors. Files are sorted by path. */
@@ -28,14 +31,15 @@ export function emitProgram(program: Program, options: EmitOptions = {}): Emitte
   const { set } = program;
   const plan = planEmit(set, program.config.root, program.config.specs);
   const project = createEmitProject();
-  const wanted = (path: string) => options.only === undefined || options.only.has(path);
-  const files: EmittedFile[] = [supportModule(project, plan.setPath), indexModule(project, plan), asyncApiFile(set, plan)];
+  const wanted = (doc: BoundDocument) => options.only === undefined || options.only(doc);
+  const files: EmittedFile[] = [supportModule(project, plan.setPath), indexModule(project, plan)];
+  if (options.asyncApi !== false) files.push(asyncApiFile(set, plan));
   for (const entity of set.entities.values()) {
-    if (!wanted(entity.source.file.path)) continue;
+    if (!wanted(entity)) continue;
     files.push(...entityFiles(project, plan, entity), ...entitySchemaFiles(plan, entity));
   }
-  for (const system of set.systems.values()) if (wanted(system.source.file.path)) files.push(...systemFiles(project, plan, system));
-  for (const mapping of set.mappings.values()) if (wanted(mapping.source.file.path)) files.push(...mappingFiles(project, plan, set, mapping));
-  for (const route of set.routes.values()) if (wanted(route.source.file.path)) files.push(...routeFiles(project, plan, route));
+  for (const system of set.systems.values()) if (wanted(system)) files.push(...systemFiles(project, plan, system));
+  for (const mapping of set.mappings.values()) if (wanted(mapping)) files.push(...mappingFiles(project, plan, set, mapping));
+  for (const route of set.routes.values()) if (wanted(route)) files.push(...routeFiles(project, plan, route));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

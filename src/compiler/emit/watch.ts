@@ -1,16 +1,22 @@
 /**
- * Watch mode: recompiles when a spec file changes and writes only the files whose text changed
- * since the last emit. Changes arriving together are handled as one recompile.
+ * Watch mode: recompiles when a spec file changes and writes only the files whose text changed.
+ * The front end runs again over the whole set (diagnostics must be complete); emitting is
+ * incremental (incremental.ts). Changes arriving together are handled as one recompile.
  */
-import { type FSWatcher, watch } from "node:fs";
+import { type FSWatcher, mkdirSync, rmSync, watch, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { compileSpecs } from "./compile.ts";
-import { writeChanged, writeOutput } from "./write.ts";
+import { sortDiagnostics } from "../diagnostics/diagnostic.ts";
+import { lintProgram } from "../lint/lint.ts";
+import { loadProgram } from "../program.ts";
+import { type EmitState, emitIncrementally } from "./incremental.ts";
+import { diffOutput } from "./write.ts";
 
-/** One recompile: what it found and which output files it wrote. */
+/** One recompile: what it found and which output files it wrote or removed. */
 export interface WatchCycle {
   diagnostics: readonly Diagnostic[];
   written: readonly string[];
+  removed: readonly string[];
   emitted: boolean;
   ms: number;
 }
@@ -29,27 +35,51 @@ export interface Watcher {
   close(): void;
 }
 
-/** Compiles once, then again on every change under the spec roots. */
+/** Compiles once (bringing the output folder in line), then again on every change under the spec roots. */
 export function watchSpecs(options: WatchOptions): Watcher {
-  let previous = new Map<string, string>();
+  let state: EmitState | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const cycle = (first: boolean) => {
+  const changed = new Set<string>();
+  const cycle = () => {
     const started = performance.now();
-    const result = compileSpecs(options.cwd, options.paths);
+    const program = loadProgram({ cwd: options.cwd, paths: options.paths });
+    const lint = program.ok ? lintProgram(program) : [];
+    const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
+    const ok = program.ok && !lint.some((d) => d.severity === "error");
     let written: string[] = [];
-    if (result.files !== undefined) {
-      written = first ? writeOutput(options.outDir, result.files).written : writeChanged(options.outDir, result.files, previous);
-      previous = new Map(result.files.map((f) => [f.path, f.text]));
+    let removed: string[] = [];
+    if (ok) {
+      const first = state === undefined;
+      const result = emitIncrementally(program, state, new Set(changed));
+      changed.clear();
+      let write = result.write;
+      if (first) {
+        // The first emit compares with the folder as it is, so an up-to-date folder is left alone.
+        const diff = diffOutput(options.outDir, [...result.state.files].map(([path, text]) => ({ path, text })));
+        const stale = new Set([...diff.missing, ...diff.stale]);
+        write = [...result.state.files].filter(([path]) => stale.has(path)).map(([path, text]) => ({ path, text }));
+        result.remove.push(...diff.extra);
+      }
+      for (const file of write) {
+        const path = join(options.outDir, file.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.text);
+      }
+      for (const path of result.remove) rmSync(join(options.outDir, path), { force: true });
+      state = result.state;
+      written = write.map((f) => f.path);
+      removed = result.remove;
     }
-    options.onCycle({ diagnostics: result.diagnostics, written, emitted: result.files !== undefined, ms: performance.now() - started });
-    return result;
+    options.onCycle({ diagnostics, written, removed, emitted: ok, ms: performance.now() - started });
+    return program;
   };
-  const first = cycle(true);
-  const roots = options.paths.length > 0 ? options.paths.map((p) => (p.startsWith("/") ? p : `${options.cwd}/${p}`)) : first.program.config.specs;
+  const first = cycle();
+  const roots = options.paths.length > 0 ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p))) : first.config.specs;
   const watchers: FSWatcher[] = roots.map((root) =>
-    watch(root, { recursive: true }, () => {
+    watch(root, { recursive: true }, (_event, name) => {
+      if (name !== null) changed.add(resolve(root, name.toString()));
       if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => cycle(false), options.debounceMs ?? 30);
+      timer = setTimeout(cycle, options.debounceMs ?? 30);
     }),
   );
   return {

@@ -74,20 +74,3 @@ export function writeOutput(outDir: string, files: readonly EmittedFile[]): { wr
   for (const path of diff.extra) rmSync(join(outDir, path));
   return { written, removed: diff.extra };
 }
-
-/** Writes only the files whose text differs from the previous emit (for watch mode). */
-export function writeChanged(outDir: string, files: readonly EmittedFile[], previous: ReadonlyMap<string, string>): string[] {
-  const written: string[] = [];
-  for (const file of files) {
-    if (previous.get(file.path) === file.text) continue;
-    const path = join(outDir, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.text);
-    written.push(file.path);
-  }
-  const produced = new Set(files.map((f) => f.path));
-  for (const path of previous.keys()) {
-    if (!produced.has(path)) rmSync(join(outDir, path), { force: true });
-  }
-  return written;
-}

@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type WatchCycle, watchSpecs } from "../../src/compiler/emit/watch.ts";
+import { scratchProject } from "./helpers.ts";
+
+/**
+ * Runs `edit` and resolves once recompiling has settled, with the cycles since merged: one
+ * save can reach the watcher as several events.
+ */
+function nextCycle(cycles: WatchCycle[], edit: () => void): Promise<WatchCycle> {
+  const seen = cycles.length;
+  edit();
+  return new Promise((done, fail) => {
+    const started = Date.now();
+    let count = seen;
+    let quietSince = Date.now();
+    const poll = setInterval(() => {
+      if (cycles.length !== count) {
+        count = cycles.length;
+        quietSince = Date.now();
+      }
+      if (cycles.length > seen && Date.now() - quietSince > 300) {
+        clearInterval(poll);
+        const since = cycles.slice(seen);
+        const last = since[since.length - 1] as WatchCycle;
+        done({ ...last, written: [...new Set(since.flatMap((c) => c.written))].sort(), removed: [...new Set(since.flatMap((c) => c.removed))].sort() });
+      } else if (Date.now() - started > 20_000) {
+        clearInterval(poll);
+        fail(new Error("no recompile within 20 s"));
+      }
+    }, 10);
+  });
+}
+
+describe("spec compile --watch", () => {
+  const project = scratchProject();
+  const cycles: WatchCycle[] = [];
+  const watcher = watchSpecs({ cwd: project.dir, paths: [], outDir: join(project.dir, "generated"), onCycle: (c) => cycles.push(c), debounceMs: 50 });
+  afterAll(() => {
+    watcher.close();
+    project.dispose();
+  });
+  const edit = (file: string, from: string, to: string) => () => {
+    const path = join(project.dir, "specs", file);
+    writeFileSync(path, readFileSync(path, "utf8").replace(from, to));
+  };
+
+  it("compiles everything first", () => {
+    expect(cycles[0]?.emitted).toBe(true);
+    expect(cycles[0]?.written.length).toBe(26);
+  });
+
+  it("re-emits only the files of an edited mapping", async () => {
+    const cycle = await nextCycle(cycles, edit("mappings.yaml", '"memo": "time " & timeEntryId', '"memo": "hours " & timeEntryId'));
+    expect(cycle.written).toEqual(["mappings/time-to-journal.expr.js"]);
+    expect(readFileSync(join(project.dir, "generated", "mappings", "time-to-journal.expr.js"), "utf8")).toContain('"hours "');
+  });
+
+  it("re-emits an edited entity with the mappings typed by it, and the documents describing it", async () => {
+    const cycle = await nextCycle(cycles, edit("entities.yaml", "description: Hours worked.", "description: Hours worked in decimal hours."));
+    expect(cycle.written).toEqual(["asyncapi.yaml", "entities/time-entry.ts", "schemas/time-entry.schema.json"]);
+  });
+
+  it("reports an error and leaves the output alone until it is fixed", async () => {
+    const broken = await nextCycle(cycles, edit("routes.yaml", "validate: TimeEntry", "validate: TimeEntri"));
+    expect(broken.emitted).toBe(false);
+    expect(broken.diagnostics.map((d) => d.code)).toContain("unknown-reference");
+    const fixed = await nextCycle(cycles, edit("routes.yaml", "validate: TimeEntri", "validate: TimeEntry"));
+    expect(fixed.emitted).toBe(true);
+    expect(fixed.written).toEqual([]);
+  });
+
+  it("re-emits everything affected when a name changes, removing what is no longer produced", async () => {
+    const cycle = await nextCycle(cycles, edit("routes.yaml", "name: approved-time-to-erp", "name: approved-time-to-ledger"));
+    expect(cycle.written).toContain("routes/approved-time-to-ledger.ts");
+    expect(cycle.written).toContain("index.ts");
+    expect(cycle.removed).toContain("routes/approved-time-to-erp.ts");
+  });
+});
