@@ -9,6 +9,15 @@ import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { SourceFile } from "../../diagnostics/source-file.ts";
 import type { PathSegment } from "../document.ts";
 import { FORBIDDEN_KEYS } from "../yaml/parse-yaml.ts";
+import type {
+  BlockCstNode,
+  DocumentCstNode,
+  MappingStatementCstNode,
+  OwnershipStatementCstNode,
+  PlainEntryCstNode,
+  RouteStatementCstNode,
+  StepCstNode,
+} from "./cst-types.ts";
 import { blockContent } from "./jsonata-block.ts";
 
 /** What lowering records about where things were written. */
@@ -221,7 +230,7 @@ function readValue(cx: Lowering, node: CstNode | undefined, at: Path): unknown {
   });
 }
 
-function blockOf(cx: Lowering, node: CstNode, at: Path, into: Obj = {}, route?: (key: string) => Obj | undefined): Obj {
+function blockOf(cx: Lowering, node: BlockCstNode | CstNode, at: Path, into: Obj = {}, route?: (key: string) => Obj | undefined): Obj {
   for (const entry of subs(node, "entry")) {
     const keyNode = sub(entry, "dotted");
     const keyToken = tok(entry, "StringLiteral");
@@ -240,7 +249,7 @@ function blockOf(cx: Lowering, node: CstNode, at: Path, into: Obj = {}, route?: 
   return into;
 }
 
-function plainEntry(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj): void {
+function plainEntry(cx: Lowering, node: PlainEntryCstNode | CstNode, spec: Obj, metadata: Obj): void {
   const keyToken = tok(node, "StringLiteral");
   const key = keyToken !== undefined ? unquote(keyToken.image) : [tok(node, "Identifier")?.image ?? "", ...toks(node, "Word").map((w) => w.image)].join(".");
   const keyStart = startOf(keyToken ?? tok(node, "Identifier"));
@@ -272,7 +281,7 @@ function setToken(cx: Lowering, target: Obj, key: string, value: unknown, at: Pa
   put(cx, target, key, value, path, startOf(keyword ?? valueNode), endOf(valueNode ?? keyword));
 }
 
-function stepOf(cx: Lowering, node: CstNode, at: Path): Obj {
+function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
   cx.rec.statement(at, startOf(node), endOf(node));
   cx.rec.range(at, startOf(node), endOf(node));
   const step: Obj = {};
@@ -410,7 +419,7 @@ function listOf(cx: Lowering, nodes: CstNode[], at: Path, read: (n: CstNode, p: 
   });
 }
 
-function routeStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj): void {
+function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
   const choice = only(node);
   if (choice === undefined || isToken(choice[1])) return;
   const [kind, s] = choice;
@@ -544,7 +553,7 @@ function routeStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj): 
 
 // ---- mappings ---------------------------------------------------------------------------
 
-function mappingStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj): void {
+function mappingStatement(cx: Lowering, node: MappingStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
   const choice = only(node);
   if (choice === undefined || isToken(choice[1])) return;
   const [kind, s] = choice;
@@ -616,7 +625,7 @@ function mappingStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj)
 
 // ---- ownership --------------------------------------------------------------------------
 
-function ownershipStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Obj): void {
+function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
   const choice = only(node);
   if (choice === undefined || isToken(choice[1])) return;
   const [kind, s] = choice;
@@ -678,7 +687,7 @@ function ownershipStatement(cx: Lowering, node: CstNode, spec: Obj, metadata: Ob
 // ---- documents --------------------------------------------------------------------------
 
 /** Lowers one `document` node to a spec document value. */
-export function lowerDocument(document: CstNode, rec: Recorder): Obj {
+export function lowerDocument(document: DocumentCstNode, rec: Recorder): Obj {
   const cx: Lowering = { rec };
   const choice = only(document);
   const node = choice !== undefined && !isToken(choice[1]) ? choice[1] : document;

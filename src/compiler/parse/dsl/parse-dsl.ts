@@ -4,12 +4,13 @@
  * input cannot exhaust the stack), parse with error recovery (every syntax error is reported,
  * not only the first), and lowering of each document that parsed cleanly. Nothing throws.
  */
-import type { CstNode, IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
 import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import { lineAndColumn, type SourceFile } from "../../diagnostics/source-file.ts";
 import type { ParsedDocument, PathSegment } from "../document.ts";
 import { DEFAULT_MAX_DEPTH } from "../yaml/parse-yaml.ts";
 import { lowerDocument, type Recorder } from "./cst-to-model.ts";
+import type { DocumentCstNode, FileCstNode } from "./cst-types.ts";
 import { resetBlockScans, scanBraceBlock } from "./jsonata-block.ts";
 import { dslParser } from "./parser.ts";
 import { dslLexer } from "./tokens.ts";
@@ -122,7 +123,7 @@ function checkNesting(file: SourceFile, tokens: IToken[], maxDepth: number, out:
   return true;
 }
 
-function makeDocument(file: SourceFile, node: CstNode, out: Diagnostic[]): DslDocument {
+function makeDocument(file: SourceFile, node: DocumentCstNode, out: Diagnostic[]): DslDocument {
   const ranges = new Map<string, PathRange>();
   const strings = new Map<string, (o: number) => number>();
   const statements = new Map<string, Span>();
@@ -216,7 +217,7 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   }
   const broken = diagnostics.map((d) => d.location?.start ?? 0);
   const documents: DslDocument[] = [];
-  for (const node of (cst.children["document"] ?? []) as CstNode[]) {
+  for (const node of (cst as FileCstNode).children.document ?? []) {
     const start = node.location?.startOffset ?? 0;
     const endOffset = node.location?.endOffset;
     const end = endOffset !== undefined && Number.isFinite(endOffset) ? endOffset + 1 : file.text.length;
