@@ -29,6 +29,31 @@ describe("spec lint", () => {
     expect(code).toBe(0);
   });
 
+  it("writes findings as valid SARIF with rule metadata, relative locations and fingerprints", async () => {
+    const { code, stdout } = await run(["lint", "--format", "sarif"], writeSet(cases.noTimeout));
+    const log = JSON.parse(stdout);
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.rules).toEqual([
+      {
+        id: "route-timeout",
+        name: "route-timeout",
+        shortDescription: { text: "Every side-effecting route declares policies.timeout." },
+        fullDescription: { text: "Every side-effecting route declares policies.timeout." },
+        help: { text: "Every side-effecting route declares policies.timeout. See docs/rules/route-timeout.md." },
+        defaultConfiguration: { level: "error" },
+        properties: { category: "reliability", docs: "docs/rules/route-timeout.md" },
+      },
+    ]);
+    expect(run0.results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: "specs/routes/time-to-erp.yaml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 15, startColumn: 3, endLine: 15, endColumn: 11 },
+    });
+    expect(run0.results[0].partialFingerprints["syncspecFinding/v1"]).toMatch(/^[0-9a-f]{16}$/);
+    expect(code).toBe(1);
+  });
+
   it("exits 1 on an error finding and prints it as a GitHub annotation", async () => {
     const { code, stdout } = await run(["lint", "--format", "github"], writeSet(cases.noTimeout));
     expect(stdout).toBe(
