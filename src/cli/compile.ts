@@ -50,7 +50,7 @@ export const compileCommand: Command = {
       return EXIT.ok;
     }
 
-    const result = compileSpecs(io.cwd, positionals);
+    const result = await compileSpecs(io.cwd, positionals);
     if (result.diagnostics.length > 0) printDiagnostics(io, result.diagnostics, format);
     if (result.files === undefined) return EXIT.findings;
     const outDir = outOf(result.program.config.out);

@@ -46,7 +46,8 @@ describe("spec compile --watch", () => {
     writeFileSync(path, readFileSync(path, "utf8").replace(from, to));
   };
 
-  it("compiles everything first", () => {
+  it("compiles everything first", async () => {
+    for (let waited = 0; cycles.length === 0 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(cycles[0]?.emitted).toBe(true);
     expect(cycles[0]?.written.length).toBe(26);
   });

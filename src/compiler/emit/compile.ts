@@ -1,9 +1,9 @@
 /**
- * `compile`: the stages in order (load and check, lint, emit) for one spec set. Errors from a
+ * `compile`: the stages in order (load and check, lint with the policy's custom rules, emit) for one spec set. Errors from a
  * stage stop the ones after it, so nothing is emitted from specs that do not hold.
  */
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { lintProgram } from "../lint/lint.ts";
+import { lintProject } from "../lint/lint.ts";
 import { loadProgram, type Program } from "../program.ts";
 import { emitProgram, type EmittedFile } from "./emit.ts";
 
@@ -16,10 +16,10 @@ export interface CompileResult {
 }
 
 /** Loads, checks, lints and emits the spec set at `paths` (the config's specs when empty). */
-export function compileSpecs(cwd: string, paths: readonly string[]): CompileResult {
+export async function compileSpecs(cwd: string, paths: readonly string[]): Promise<CompileResult> {
   const program = loadProgram({ cwd, paths });
   if (!program.ok) return { program, diagnostics: [...program.diagnostics], files: undefined };
-  const lint = lintProgram(program);
+  const lint = await lintProject(program);
   const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
   if (lint.some((d) => d.severity === "error")) return { program, diagnostics, files: undefined };
   return { program, diagnostics, files: emitProgram(program) };

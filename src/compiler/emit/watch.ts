@@ -7,7 +7,8 @@ import { type FSWatcher, mkdirSync, rmSync, watch, writeFileSync } from "node:fs
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { sortDiagnostics } from "../diagnostics/diagnostic.ts";
-import { lintProgram } from "../lint/lint.ts";
+import { lintProject } from "../lint/lint.ts";
+import { loadConfig } from "../config.ts";
 import { loadProgram } from "../program.ts";
 import { type EmitState, emitIncrementally } from "./incremental.ts";
 import { diffOutput } from "./write.ts";
@@ -40,10 +41,12 @@ export function watchSpecs(options: WatchOptions): Watcher {
   let state: EmitState | undefined;
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
-  const cycle = () => {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const cycle = async () => {
     const started = performance.now();
     const program = loadProgram({ cwd: options.cwd, paths: options.paths });
-    const lint = program.ok ? lintProgram(program) : [];
+    const lint = program.ok ? await lintProject(program) : [];
     const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
     const ok = program.ok && !lint.some((d) => d.severity === "error");
     let written: string[] = [];
@@ -71,15 +74,29 @@ export function watchSpecs(options: WatchOptions): Watcher {
       removed = result.remove;
     }
     options.onCycle({ diagnostics, written, removed, emitted: ok, ms: performance.now() - started });
-    return program;
   };
-  const first = cycle();
-  const roots = options.paths.length > 0 ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p))) : first.config.specs;
+  // One recompile at a time; changes during one are picked up by the next.
+  const schedule = () => {
+    if (running !== undefined) {
+      again = true;
+      return;
+    }
+    running = cycle().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+  };
+  schedule();
+  const [config] = loadConfig(options.cwd);
+  const roots = options.paths.length > 0 ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p))) : config.specs;
   const watchers: FSWatcher[] = roots.map((root) =>
     watch(root, { recursive: true }, (_event, name) => {
       if (name !== null) changed.add(resolve(root, name.toString()));
       if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(cycle, options.debounceMs ?? 30);
+      timer = setTimeout(schedule, options.debounceMs ?? 30);
     }),
   );
   return {
