@@ -4,6 +4,7 @@
  * already open stays one exception; a gap that closes is reported as closed).
  */
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
+import { withSpan } from "../tracing.ts";
 import { nextCronTime } from "./cron.ts";
 import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
 
@@ -65,7 +66,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const closed: GapException[] = [];
   const runOne = async (definition: ReconciliationDefinition): Promise<ReconciliationResult> => {
     const at = now();
-    const result = await runReconciliation(definition, options.read, { now: at });
+    const result = await withSpan(`reconcile ${definition.name}`, { "syncspec.reconciliation": definition.name }, async (span) => {
+      const outcome = await runReconciliation(definition, options.read, { now: at });
+      span.setAttribute("syncspec.reconciliation.gaps", outcome.gaps.length);
+      return outcome;
+    });
     results.set(definition.name, result);
     const seen = new Set<string>();
     for (const gap of result.gaps) {

@@ -1,0 +1,87 @@
+/**
+ * Prometheus metrics through prom-client, on a registry the host supplies (or a new one). Values are
+ * read from the latest operational snapshot when Prometheus scrapes, so nothing is counted twice
+ * and a restarted process reports what the store holds.
+ */
+import { Gauge, Registry } from "prom-client";
+import type { OpsSnapshot } from "./snapshot.ts";
+
+/** The metrics and the registry they live on. */
+export interface OpsMetrics {
+  registry: Registry;
+  /** The Prometheus text exposition of every metric on the registry. */
+  render(): Promise<string>;
+  contentType: string;
+}
+
+/** Registers the operational metrics; `snapshot` is called once per scrape. */
+export function createOpsMetrics(options: { snapshot: () => Promise<OpsSnapshot>; registry?: Registry; prefix?: string }): OpsMetrics {
+  const registry = options.registry ?? new Registry();
+  const prefix = options.prefix ?? "syncspec_";
+  let current: Promise<OpsSnapshot> | undefined;
+  // One snapshot serves every gauge of one scrape.
+  const latest = (): Promise<OpsSnapshot> => {
+    current ??= options.snapshot().finally(() => {
+      setTimeout(() => {
+        current = undefined;
+      }, 250).unref();
+    });
+    return current;
+  };
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge<string>, s: OpsSnapshot) => void): void => {
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        fill(this, await latest());
+      },
+    });
+  };
+  gauge("events", "Events in the store by status.", ["status"], (g, s) => {
+    for (const [status, n] of Object.entries(s.counts.events)) g.set({ status }, n);
+  });
+  gauge("deliveries", "Deliveries in the outbox by status.", ["status"], (g, s) => {
+    for (const [status, n] of Object.entries(s.counts.deliveries)) g.set({ status }, n);
+  });
+  gauge("route_backlog", "Events accepted by a route and not yet settled.", ["route"], (g, s) => {
+    for (const r of s.routes) g.set({ route: r.route }, r.open);
+  });
+  gauge("route_lag_seconds", "Age of the oldest unsettled event of a route.", ["route"], (g, s) => {
+    for (const r of s.routes) g.set({ route: r.route }, r.oldestOpenMs / 1000);
+  });
+  gauge("route_sla_breaches", "Events whose processing took longer than the route's SLA.", ["route"], (g, s) => {
+    for (const r of s.routes) g.set({ route: r.route }, r.slaBreaches);
+  });
+  gauge("system_circuit_open", "1 when the system's circuit breaker is open, 0.5 half-open, 0 closed.", ["system"], (g, s) => {
+    for (const x of s.systems) if (x.circuit !== "unknown") g.set({ system: x.system }, x.circuit === "open" ? 1 : x.circuit === "half-open" ? 0.5 : 0);
+  });
+  gauge("system_error_ratio", "Failed delivery attempts over all attempts.", ["system"], (g, s) => {
+    for (const x of s.systems) g.set({ system: x.system }, x.errorRate);
+  });
+  gauge("system_rate_limit_headroom_ratio", "Share of the per-minute quota left in the last minute.", ["system"], (g, s) => {
+    for (const x of s.systems) if (x.rateLimitHeadroom !== null) g.set({ system: x.system }, x.rateLimitHeadroom);
+  });
+  gauge("issues_open", "Open dead letters and exceptions by queue.", ["kind", "queue"], (g, s) => {
+    for (const i of [...s.deadLetters, ...s.exceptions]) if (i.status === "open") g.inc({ kind: i.kind, queue: i.queue });
+  });
+  gauge("exceptions_past_sla", "Open exceptions older than their queue's SLA.", [], (g, s) => g.set(s.business.exceptionsPastSla));
+  gauge("time_to_bill_seconds", "Approval of billable time to its charge on the billing platform.", ["quantile"], (g, s) => {
+    if (s.business.timeToBill.p50Ms !== null) g.set({ quantile: "0.5" }, s.business.timeToBill.p50Ms / 1000);
+    if (s.business.timeToBill.p90Ms !== null) g.set({ quantile: "0.9" }, s.business.timeToBill.p90Ms / 1000);
+  });
+  gauge("project_activation_latency_seconds", "Project activation in the PSA to its last set-up posting.", ["quantile"], (g, s) => {
+    if (s.business.projectActivation.p50Ms !== null) g.set({ quantile: "0.5" }, s.business.projectActivation.p50Ms / 1000);
+    if (s.business.projectActivation.p90Ms !== null) g.set({ quantile: "0.9" }, s.business.projectActivation.p90Ms / 1000);
+  });
+  gauge("unposted_approved_time_entries", "Approved time entries without a cost posting in the ERP.", [], (g, s) => g.set(s.business.unpostedApprovedTime));
+  gauge("invoices_blocked_missing_contract", "Projects whose invoicing is held up by missing contract data.", [], (g, s) =>
+    g.set(s.business.invoicesBlockedByMissingContract),
+  );
+  gauge("reconciliation_gaps", "Gaps found by the latest run of each reconciliation.", ["reconciliation"], (g, s) => {
+    for (const r of s.reconciliations) g.set({ reconciliation: r.reconciliation }, r.gaps.length);
+  });
+  return { registry, render: () => registry.metrics(), contentType: registry.contentType };
+}

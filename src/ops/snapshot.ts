@@ -1,0 +1,234 @@
+/**
+ * The operational picture the dashboard, `spec status` and `/metrics` show, computed from the store
+ * (its counts, issues and audit trail) and, where a runtime is hosted in the process, its systems'
+ * breakers: health per system, backlog and lag per route, the queues people work, SLA breaches, and
+ * the business measures (time to bill, project activation latency, unposted approved time,
+ * invoices blocked by missing contract data).
+ */
+import type { CompiledSpecSet } from "../runtime/pipeline.ts";
+import type { AuditEntry, Issue, Store } from "../runtime/store/store.ts";
+import type { ReconciliationResult } from "./reconcile/engine.ts";
+
+/** What the snapshot can read from a runtime hosted in this process. */
+export interface RuntimeView {
+  systems: ReadonlyMap<string, { breaker: { state(now: number): "closed" | "open" | "half-open"; readonly opened: number } }>;
+}
+
+/** Health of one system. */
+export interface SystemHealth {
+  system: string;
+  circuit: "closed" | "open" | "half-open" | "unknown";
+  /** Times its breaker opened. */
+  breakerOpened: number;
+  /** Calls in the last minute against the declared quota: the share of the quota left (0..1). */
+  rateLimitHeadroom: number | null;
+  callsLastMinute: number;
+  /** Failed attempts over all attempts (retries, dead letters and refusals count as failed). */
+  errorRate: number;
+  attempts: number;
+  /** Mean and maximum latency in ms, when a source of latency is known (the demo's simulators). */
+  latency: { meanMs: number; maxMs: number } | null;
+}
+
+/** Backlog and lag of one route. */
+export interface RouteBacklog {
+  route: string;
+  accepted: number;
+  /** Events accepted and not yet routed, skipped or filed as an exception. */
+  open: number;
+  /** Age in ms of the oldest open event (the route's lag). */
+  oldestOpenMs: number;
+  /** Median and 90th percentile ms from acceptance to the last delivery of the event. */
+  p50Ms: number | null;
+  p90Ms: number | null;
+  slaMs: number | null;
+  /** Events that took longer than the route's SLA. */
+  slaBreaches: number;
+}
+
+/** An issue as the dashboard lists it, with its SLA state. */
+export interface IssueView extends Issue {
+  slaMs: number | null;
+  pastSla: boolean;
+}
+
+/** A business measure. */
+export interface BusinessMetrics {
+  /** Approval of billable time to its charge on the billing platform, ms: median, p90, count. */
+  timeToBill: { p50Ms: number | null; p90Ms: number | null; count: number };
+  /** Project activation to the last of its set-up postings, ms. */
+  projectActivation: { p50Ms: number | null; p90Ms: number | null; count: number };
+  /** Approved time entries without a cost posting in the ERP. */
+  unpostedApprovedTime: number;
+  /** Projects (and their invoices) held up because their contract data is missing. */
+  invoicesBlockedByMissingContract: number;
+  exceptionsPastSla: number;
+}
+
+/** The whole picture at one moment. */
+export interface OpsSnapshot {
+  at: number;
+  counts: { events: Record<string, number>; deliveries: Record<string, number>; issues: Record<string, number> };
+  systems: SystemHealth[];
+  routes: RouteBacklog[];
+  deadLetters: IssueView[];
+  exceptions: IssueView[];
+  reconciliations: ReconciliationResult[];
+  business: BusinessMetrics;
+}
+
+/** What a snapshot is computed from. */
+export interface SnapshotSources {
+  store: Store;
+  compiled: CompiledSpecSet;
+  runtime?: RuntimeView;
+  reconciliations?: () => ReconciliationResult[];
+  latency?: (system: string) => { meanMs: number; maxMs: number } | null;
+  now?: () => number;
+  /** Audit rows read per snapshot (default 2,000,000). */
+  auditLimit?: number;
+}
+
+function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+interface TraceFacts {
+  route: string;
+  source: string;
+  acceptedAt: number;
+  settledAt?: number;
+  lastDeliveryAt?: number;
+  delivered: Set<string>;
+}
+
+/** Computes the operational snapshot. */
+export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnapshot> {
+  const now = (sources.now ?? Date.now)();
+  const { store, compiled } = sources;
+  const [counts, issues, audit] = await Promise.all([store.counts(), store.listIssues(), store.auditTrail({ limit: sources.auditLimit ?? 2_000_000 })]);
+  const events = new Map<string, TraceFacts>();
+  const deliveryTarget = new Map<string, string>();
+  const attempts = new Map<string, { ok: number; failed: number; lastMinute: number }>();
+  const eventOf = new Map<string, TraceFacts>();
+  const touch = (system: string) => {
+    let entry = attempts.get(system);
+    if (entry === undefined) {
+      entry = { ok: 0, failed: 0, lastMinute: 0 };
+      attempts.set(system, entry);
+    }
+    return entry;
+  };
+  for (const row of audit as AuditEntry[]) {
+    const detail = (row.detail ?? {}) as Record<string, unknown>;
+    if (row.action === "event.accepted") {
+      const facts: TraceFacts = { route: String(detail["route"]), source: String(detail["source"]), acceptedAt: row.at, delivered: new Set() };
+      events.set(row.subject, facts);
+      if (row.traceId !== null && !eventOf.has(row.traceId)) eventOf.set(row.traceId, facts);
+    } else if (row.action === "event.routed" || row.action === "event.exception" || row.action === "event.skipped") {
+      const facts = events.get(row.subject);
+      if (facts !== undefined) facts.settledAt = row.at;
+    } else if (row.action.startsWith("delivery.")) {
+      const target = String(detail["target"] ?? deliveryTarget.get(row.subject) ?? "");
+      deliveryTarget.set(row.subject, target);
+      const system = target.split(".")[0] ?? "";
+      const entry = touch(system);
+      if (row.action === "delivery.delivered") entry.ok++;
+      else entry.failed++;
+      if (now - row.at <= 60_000) entry.lastMinute++;
+      if (row.action === "delivery.delivered" && row.traceId !== null) {
+        const facts = eventOf.get(row.traceId);
+        if (facts !== undefined) {
+          facts.delivered.add(target);
+          facts.lastDeliveryAt = Math.max(facts.lastDeliveryAt ?? 0, row.at);
+        }
+      }
+    }
+  }
+  const pipelines = new Map(compiled.pipelines.map((p) => [p.route, p]));
+  const routes = new Map<string, { accepted: number; open: number; oldest: number; durations: number[]; breaches: number }>();
+  const timeToBill: number[] = [];
+  const activation: number[] = [];
+  let unposted = 0;
+  for (const facts of events.values()) {
+    let entry = routes.get(facts.route);
+    if (entry === undefined) {
+      entry = { accepted: 0, open: 0, oldest: 0, durations: [], breaches: 0 };
+      routes.set(facts.route, entry);
+    }
+    entry.accepted++;
+    if (facts.settledAt === undefined) {
+      entry.open++;
+      entry.oldest = Math.max(entry.oldest, now - facts.acceptedAt);
+    }
+    if (facts.lastDeliveryAt !== undefined) {
+      const took = facts.lastDeliveryAt - facts.acceptedAt;
+      entry.durations.push(took);
+      const sla = pipelines.get(facts.route)?.slaMs;
+      if (sla !== undefined && took > sla) entry.breaches++;
+    }
+    const billed = [...facts.delivered].some((t) => t.endsWith(".addTimeCharge"));
+    if (facts.source.endsWith(".timeEntryApproved")) {
+      if (billed && facts.lastDeliveryAt !== undefined) timeToBill.push(facts.lastDeliveryAt - facts.acceptedAt);
+      if (![...facts.delivered].some((t) => t.endsWith(".postCostJournal"))) unposted++;
+    }
+    if (facts.source.endsWith(".projectActivated") && facts.lastDeliveryAt !== undefined) activation.push(facts.lastDeliveryAt - facts.acceptedAt);
+  }
+  const slaOf = (route: string): number | null => pipelines.get(route)?.policies.exceptions?.slaMs ?? null;
+  const view = (issue: Issue): IssueView => {
+    const slaMs = slaOf(issue.route);
+    return { ...issue, slaMs, pastSla: issue.status === "open" && slaMs !== null && now - issue.createdAt > slaMs };
+  };
+  const deadLetters = issues.filter((i) => i.kind === "dead-letter").map(view);
+  const exceptions = issues.filter((i) => i.kind === "exception").map(view);
+  const blocked = new Set(
+    exceptions
+      .filter((i) => i.status === "open" && /contract/i.test(i.reason))
+      .map((i) => String((i.payload as Record<string, unknown> | null)?.["projectId"] ?? i.eventId)),
+  );
+  const systems: SystemHealth[] = Object.values(compiled.systems).map((definition) => {
+    const breaker = sources.runtime?.systems.get(definition.name)?.breaker;
+    const used = attempts.get(definition.name) ?? { ok: 0, failed: 0, lastMinute: 0 };
+    const quota = definition.quotas?.requestsPerMinute;
+    const total = used.ok + used.failed;
+    return {
+      system: definition.name,
+      circuit: breaker === undefined ? "unknown" : breaker.state(now),
+      breakerOpened: breaker?.opened ?? 0,
+      rateLimitHeadroom: quota === undefined ? null : Math.max(0, 1 - used.lastMinute / quota),
+      callsLastMinute: used.lastMinute,
+      errorRate: total === 0 ? 0 : used.failed / total,
+      attempts: total,
+      latency: sources.latency?.(definition.name) ?? null,
+    };
+  });
+  return {
+    at: now,
+    counts: { events: { ...counts.events }, deliveries: { ...counts.deliveries }, issues: { ...counts.issues } },
+    systems,
+    routes: [...routes]
+      .map(([route, r]) => ({
+        route,
+        accepted: r.accepted,
+        open: r.open,
+        oldestOpenMs: r.oldest,
+        p50Ms: percentile(r.durations, 50),
+        p90Ms: percentile(r.durations, 90),
+        slaMs: pipelines.get(route)?.slaMs ?? null,
+        slaBreaches: r.breaches,
+      }))
+      .sort((a, b) => a.route.localeCompare(b.route)),
+    deadLetters,
+    exceptions,
+    reconciliations: sources.reconciliations?.() ?? [],
+    business: {
+      timeToBill: { p50Ms: percentile(timeToBill, 50), p90Ms: percentile(timeToBill, 90), count: timeToBill.length },
+      projectActivation: { p50Ms: percentile(activation, 50), p90Ms: percentile(activation, 90), count: activation.length },
+      unpostedApprovedTime: unposted,
+      invoicesBlockedByMissingContract: blocked.size,
+      exceptionsPastSla: exceptions.filter((i) => i.pastSla).length,
+    },
+  };
+}

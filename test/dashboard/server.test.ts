@@ -1,0 +1,111 @@
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Dashboard, startDashboard } from "../../src/dashboard/server.ts";
+import type { CompiledSpecSet } from "../../src/runtime/pipeline.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import type { Store } from "../../src/runtime/store/store.ts";
+
+const compiled: CompiledSpecSet = {
+  systems: {
+    erp: { name: "erp", role: "erp", baseUrl: { env: "ERP" }, auth: { type: "none" }, quotas: { requestsPerMinute: 60 }, operations: {}, events: {} },
+  },
+  pipelines: [
+    {
+      route: "time-to-revenue",
+      version: "1.0.0",
+      source: "specs/routes/time-to-revenue.yaml",
+      trigger: { kind: "event", system: "psa", event: "timeEntryApproved" },
+      idempotencyKey: ["timeEntryId"],
+      steps: [],
+      policies: { exceptions: { queue: "time-exceptions", owner: "finance-ops", slaMs: 1000 } },
+    },
+  ],
+  transforms: {},
+  validators: {},
+};
+
+let store: Store;
+let dashboard: Dashboard;
+const registry = new Registry();
+
+beforeAll(async () => {
+  store = await createSqliteStore({ path: ":memory:" });
+  await store.accept(
+    [
+      { route: "time-to-revenue", key: "t1", payload: { timeEntryId: "t1", projectId: "P1" }, source: "psa.timeEntryApproved", traceId: "trace-1" },
+      { route: "time-to-revenue", key: "t2", payload: { timeEntryId: "t2", projectId: "P2" }, source: "psa.timeEntryApproved", traceId: "trace-2" },
+    ],
+    1000,
+  );
+  const [first] = await store.claimEvents({ worker: "w", limit: 1, now: 1000, leaseMs: 60_000 });
+  await store.settleEvents([{ eventId: first?.id ?? 0, attempt: first?.attempt ?? 0, worker: "w", now: 1000, outcome: "exception", issue: { queue: "time-exceptions", owner: "finance-ops", reason: "TimeEntry is invalid: contractId is required" } }]);
+  dashboard = await startDashboard({ store, compiled, token: "secret-token", registry, now: () => 10_000 });
+});
+
+afterAll(async () => {
+  await dashboard.close();
+  await store.close();
+});
+
+const get = (path: string, token?: string) => fetch(`${dashboard.url}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+
+describe("startDashboard", () => {
+  it("answers 401 to every page, API call and /metrics without the token or with a wrong one", async () => {
+    for (const path of ["/", "/api/snapshot", "/metrics", "/trace?trace=trace-1", "/app.js"]) {
+      expect((await get(path)).status).toBe(401);
+      expect((await get(path, "wrong")).status).toBe(401);
+    }
+    expect((await fetch(`${dashboard.url}/api/issues/1/skip`, { method: "POST", body: "{}" })).status).toBe(401);
+  });
+
+  it("trades a token in the URL for a cookie that then opens the page", async () => {
+    const login = await fetch(`${dashboard.url}/?token=secret-token`, { redirect: "manual" });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const page = await fetch(`${dashboard.url}/`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('data-metric="exceptions-open">1<');
+    expect(text).toContain("TimeEntry is invalid: contractId is required");
+  });
+
+  it("shows the store's numbers, backlog per route and exceptions past their SLA", async () => {
+    const snapshot = (await (await get("/api/snapshot", "secret-token")).json()) as {
+      counts: { events: Record<string, number> };
+      routes: { route: string; accepted: number; open: number; oldestOpenMs: number }[];
+      business: { exceptionsPastSla: number; invoicesBlockedByMissingContract: number };
+    };
+    expect(snapshot.counts.events).toEqual({ exception: 1, pending: 1 });
+    expect(snapshot.routes).toMatchObject([{ route: "time-to-revenue", accepted: 2, open: 1, oldestOpenMs: 9000 }]);
+    expect(snapshot.business).toMatchObject({ exceptionsPastSla: 1, invoicesBlockedByMissingContract: 1 });
+  });
+
+  it("serves Prometheus metrics on the registry it was given", async () => {
+    const text = await (await get("/metrics", "secret-token")).text();
+    expect(text).toContain('syncspec_route_backlog{route="time-to-revenue"} 1');
+    expect(text).toContain("syncspec_exceptions_past_sla 1");
+    expect(text).toContain('syncspec_system_rate_limit_headroom_ratio{system="erp"} 1');
+    expect(await registry.getSingleMetricAsString("syncspec_unposted_approved_time_entries")).toContain("syncspec_unposted_approved_time_entries 2");
+  });
+
+  it("refuses an action without a reason, then skips the exception with one and audits who did it", async () => {
+    const post = (body: unknown) =>
+      fetch(`${dashboard.url}/api/issues/1/skip`, { method: "POST", headers: { authorization: "Bearer secret-token" }, body: JSON.stringify(body) });
+    const refused = await post({});
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: "why is required: say why, for the audit log" });
+    const skipped = await post({ why: "duplicate of t3", who: "ana" });
+    expect(skipped.status).toBe(200);
+    expect(await skipped.json()).toMatchObject({ id: 1, status: "skipped", resolvedBy: "ana" });
+    expect((await post({ why: "again" })).status).toBe(409);
+    const trail = await store.auditTrail();
+    expect(trail.at(-1)).toMatchObject({ actor: "ana", action: "issue.skipped", subject: "issue:1" });
+  });
+
+  it("shows the trace of a source event", async () => {
+    const text = await (await get("/trace?trace=trace-1", "secret-token")).text();
+    expect(text).toContain("Trace trace-1");
+    expect(text).toContain('data-action-row="event.accepted"');
+    expect(text).toContain('data-action-row="event.exception"');
+  });
+});
