@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   idleMs?: number;
   /** Makes ids (trace ids); default random UUIDs. */
   newId?: () => string;
+  /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
+  fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
 
 /** A source of an event: a system event, or a canonical event. */
@@ -98,7 +100,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const systems = new Map<string, SystemRuntime>();
   for (const [name, definition] of Object.entries(compiled.systems)) {
     const baseUrl = resolve(definition.baseUrl, `${name}.baseUrl`);
-    systems.set(name, systemRuntime(definition, baseUrl, authHeaders(definition, resolve, { now: () => clock.now() }), compiled.pipelines));
+    systems.set(name, systemRuntime(definition, baseUrl, authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) }), compiled.pipelines));
   }
   const deliveryContext: DeliveryContext = {
     systems,

@@ -44,7 +44,7 @@ export interface ProcessContext {
   pipelines: ReadonlyMap<string, PipelineDefinition>;
   /** Routes triggered by each canonical event. */
   canonicalRoutes: ReadonlyMap<string, readonly PipelineDefinition[]>;
-  operations: (system: string, operation: string) => { effect: string; entity?: string } | undefined;
+  operations: (system: string, operation: string) => { effect: string; entity?: string; path: string } | undefined;
   lookups: LookupCache;
   now: number;
   worker: string;
@@ -77,14 +77,20 @@ class StepFailure extends Error {}
 interface Run {
   record: unknown;
   classes: Record<string, string>;
+  /** Enriched values by their `as` name, bound as `$<as>` in every later expression (mapping lookups). */
+  lookups: Record<string, unknown>;
   deliveries: NewDelivery[];
   emits: IncomingEvent[];
   wait?: Dependency & { waitMs: number; label: string };
 }
 
-async function holds(transform: Transform | undefined, record: unknown, classes: Record<string, string>): Promise<boolean> {
+function bindings(run: Run): Record<string, unknown> {
+  return { ...run.lookups, class: run.classes };
+}
+
+async function holds(transform: Transform | undefined, record: unknown, bound: Record<string, unknown>): Promise<boolean> {
   if (transform === undefined) return true;
-  const value = await transform.evaluate(record, { class: classes });
+  const value = await transform.evaluate(record, bound);
   return value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
 }
 
@@ -93,7 +99,7 @@ const DEFAULT_WAIT_MS = 86_400_000;
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
   for (const step of steps) {
     if (run.wait !== undefined) return;
-    if (!(await holds(step.when, run.record, run.classes))) continue;
+    if (!(await holds(step.when, run.record, bindings(run)))) continue;
     switch (step.kind) {
       case "validate": {
         const result = step.validator(run.record);
@@ -101,7 +107,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "map":
-        run.record = await step.transform.evaluate(run.record, { class: run.classes });
+        run.record = await step.transform.evaluate(run.record, bindings(run));
         if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
         break;
       case "enrich": {
@@ -119,12 +125,13 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
           if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
         }
         run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
+        run.lookups = { ...run.lookups, [step.as]: value };
         break;
       }
       case "classify": {
         let value = step.otherwise;
         for (const rule of step.rules) {
-          if (await holds(rule.when, run.record, run.classes)) {
+          if (await holds(rule.when, run.record, bindings(run))) {
             value = rule.value;
             break;
           }
@@ -134,7 +141,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       }
       case "branch":
         for (const branch of step.branches) {
-          if (await holds(branch.when, run.record, run.classes)) {
+          if (await holds(branch.when, run.record, bindings(run))) {
             await runSteps(cx, pipeline, event, branch.steps, run);
             break;
           }
@@ -151,8 +158,14 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "deliver": {
-        const body = step.transform === undefined ? run.record : await step.transform.evaluate(run.record, { class: run.classes });
+        const body = step.transform === undefined ? run.record : await step.transform.evaluate(run.record, bindings(run));
         const operation = cx.operations(step.system, step.operation);
+        for (const [, name] of (operation?.path ?? "").matchAll(/\{([^}]+)\}/g)) {
+          const value = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name as string] : undefined;
+          if (value === undefined || value === null || value === "") {
+            throw new StepFailure(`${step.system}.${step.operation} needs the path parameter ${name}, which the request body lacks`);
+          }
+        }
         const delivery: NewDelivery = {
           step: step.id,
           system: step.system,
@@ -194,9 +207,9 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   const exceptions = pipeline?.policies.exceptions;
   const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
-  const run: Run = { record: event.payload, classes: {}, deliveries: [], emits: [] };
+  const run: Run = { record: event.payload, classes: {}, lookups: {}, deliveries: [], emits: [] };
   try {
-    if (pipeline.trigger.kind !== "schedule" && !(await holds(pipeline.trigger.when, event.payload, {}))) {
+    if (pipeline.trigger.kind !== "schedule" && !(await holds(pipeline.trigger.when, event.payload, { class: {} }))) {
       return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     }
     await runSteps(cx, pipeline, event, pipeline.steps, run);

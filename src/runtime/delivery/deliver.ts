@@ -72,7 +72,7 @@ function policyOf(pipeline: PipelineDefinition | undefined): RetryPolicy {
 }
 
 function fillPath(path: string, body: unknown): string {
-  return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
     return encodeURIComponent(value === undefined ? "" : String(value));
   });
