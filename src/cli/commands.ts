@@ -27,4 +27,7 @@ export const commands: CommandEntry[] = [
   { name: "exceptions", load: async () => (await import("./exceptions.ts")).exceptionsCommand },
   { name: "replay", load: async () => (await import("./replay.ts")).replayCommand },
   { name: "audit", load: async () => (await import("./audit.ts")).auditCommand },
+  { name: "demo", load: async () => (await import("./demo.ts")).demoCommand },
+  { name: "reconcile", load: async () => (await import("./reconcile.ts")).reconcileCommand },
+  { name: "status", load: async () => (await import("./status.ts")).statusCommand },
 ];

@@ -1,0 +1,71 @@
+/**
+ * `spec reconcile`: runs the spec set's Reconciliation specs now. The records come from a running
+ * demo or service (`--url`, `--token`: its reconciler runs and reports), or from a JSON file of
+ * canonical records keyed `<system>/<Entity>` (`--records`). Exit 1 when a gap is found.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadProgram } from "../compiler/program.ts";
+import { createReconciler, reconciliationsOf } from "../ops/reconcile/reconciler.ts";
+import { loadExpressionCompiler } from "../runtime/expression.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+export const reconcileCommand: Command = {
+  name: "reconcile",
+  summary: "Run the reconciliations now and report each gap with the records behind it",
+  usage: "spec reconcile (--records <file.json> | --url <dashboard-url> --token <token>) [--only name,...] [--format text|json] [specs-dir]",
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      records: { type: "string" },
+      url: { type: "string" },
+      token: { type: "string" },
+      only: { type: "string" },
+      format: { type: "string" },
+    });
+    const format = expectFormat(values.format, ["text", "json"] as const, "text");
+    const url = values.url ?? io.env["SYNCSPEC_DASHBOARD_URL"];
+    if (values.records === undefined && url === undefined) throw new UsageError("say where the records are: --records <file.json> or --url <dashboard-url>");
+    if (url !== undefined && values.records === undefined) {
+      const token = values.token ?? io.env["SYNCSPEC_DASHBOARD_TOKEN"];
+      if (token === undefined) throw new UsageError("--url needs --token (or SYNCSPEC_DASHBOARD_TOKEN)");
+      const response = await fetch(`${url.replace(/\/+$/, "")}/api/reconcile`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).catch((error: Error) => error);
+      if (response instanceof Error || !response.ok) {
+        io.stderr(`spec reconcile: ${url} ${response instanceof Error ? `cannot be reached: ${response.message}` : `answered ${response.status}`}\n`);
+        return EXIT.usage;
+      }
+      const results = (await response.json()) as { reconciliation: string; gaps: number }[];
+      io.stdout(format === "json" ? `${JSON.stringify(results)}\n` : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
+      return results.some((r) => r.gaps > 0) ? EXIT.findings : EXIT.ok;
+    }
+    const program = await loadProgram({ cwd: io.cwd, paths: positionals });
+    if (!program.ok) {
+      printDiagnostics(io, program.diagnostics, "stylish");
+      return EXIT.findings;
+    }
+    let records: Record<string, Record<string, unknown>[]>;
+    try {
+      records = JSON.parse(readFileSync(resolve(io.cwd, values.records as string), "utf8")) as Record<string, Record<string, unknown>[]>;
+    } catch (error) {
+      io.stderr(`spec reconcile: cannot read ${values.records}: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    const definitions = reconciliationsOf(program.set);
+    const only = values.only?.split(",").map((s) => s.trim());
+    const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
+    if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);
+    await loadExpressionCompiler();
+    const reconciler = createReconciler({ definitions, read: (system, entity) => records[`${system}/${entity}`] ?? [] });
+    const results = await reconciler.runAll(only);
+    if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
+    else {
+      for (const r of results) {
+        io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
+        for (const g of r.gaps) io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner})\n`);
+        for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
+      }
+    }
+    return results.some((r) => r.gaps.length > 0) ? EXIT.findings : EXIT.ok;
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * `spec status`: the dashboard's health in a terminal. It asks a running dashboard (`--url` and
+ * `--token`, or SYNCSPEC_DASHBOARD_URL and SYNCSPEC_DASHBOARD_TOKEN), or reads the store the run
+ * configuration names directly.
+ */
+import { loadProgram } from "../compiler/program.ts";
+import { collectSnapshot, type OpsSnapshot } from "../ops/snapshot.ts";
+import { statusText } from "../ops/status-text.ts";
+import { definitionsFromSpecSet } from "../runtime/definitions.ts";
+import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+export const statusCommand: Command = {
+  name: "status",
+  summary: "Print the health of systems, routes, queues and reconciliation",
+  usage: "spec status [--url <dashboard-url> --token <token>] [--config syncspec.run.yaml] [--format text|json] [specs-dir]",
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      url: { type: "string" },
+      token: { type: "string" },
+      config: { type: "string" },
+      format: { type: "string" },
+    });
+    const format = expectFormat(values.format, ["text", "json"] as const, "text");
+    const url = values.url ?? io.env["SYNCSPEC_DASHBOARD_URL"];
+    let snapshot: OpsSnapshot;
+    if (url !== undefined) {
+      const token = values.token ?? io.env["SYNCSPEC_DASHBOARD_TOKEN"];
+      if (token === undefined) throw new UsageError("--url needs --token (or SYNCSPEC_DASHBOARD_TOKEN)");
+      let response: Response;
+      try {
+        response = await fetch(`${url.replace(/\/+$/, "")}/api/snapshot?fresh`, { headers: { authorization: `Bearer ${token}` } });
+      } catch (error) {
+        io.stderr(`spec status: cannot reach ${url}: ${(error as Error).message}\n`);
+        return EXIT.usage;
+      }
+      if (!response.ok) {
+        io.stderr(`spec status: ${url} answered ${response.status}${response.status === 401 ? " (wrong token)" : ""}\n`);
+        return EXIT.usage;
+      }
+      snapshot = (await response.json()) as OpsSnapshot;
+    } else {
+      const program = await loadProgram({ cwd: io.cwd, paths: positionals.length === 0 ? [] : positionals });
+      if (!program.ok) {
+        printDiagnostics(io, program.diagnostics, "stylish");
+        return EXIT.findings;
+      }
+      const config = loadRunConfig(io.cwd, values.config);
+      const store = await openStore(config.store, config.root);
+      try {
+        snapshot = await collectSnapshot({ store, compiled: definitionsFromSpecSet(program.set) });
+      } finally {
+        await store.close();
+      }
+    }
+    io.stdout(format === "json" ? `${JSON.stringify(snapshot)}\n` : statusText(snapshot));
+    const unhealthy = snapshot.systems.some((s) => s.circuit === "open") || snapshot.deadLetters.some((i) => i.status === "open") || snapshot.business.exceptionsPastSla > 0;
+    return unhealthy ? EXIT.findings : EXIT.ok;
+  },
+};
