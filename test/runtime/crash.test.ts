@@ -147,4 +147,33 @@ describe("crashes with real processes", () => {
     expect((await store.counts()).deliveries).toEqual({ delivered: PROJECTS + ENTRIES + run.billable });
     await store.close();
   }, 400_000);
+
+  it("stops on SIGTERM: intake closes, in-flight work finishes or is given back, and the process exits 0", async () => {
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const billing = createFakeTarget({ name: "billing", auth: { header: "x-api-key", value: "billing-key" }, externalIdField: "reference" });
+    const env = { ERP_BASE_URL: await erp.listen(), BILLING_BASE_URL: await billing.listen() };
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-term-"));
+    const root = writeFixture({ "syncspec.run.yaml": `store: "sqlite:${join(dir, "store.db")}"\n` });
+    const first = await startWorker(root, [], env);
+    for (let p = 0; p < 3; p++) await deliverUntilAccepted("/webhooks/psa/projects", project(`p${p}`), () => [first], signedHeaders);
+    for (let i = 0; i < 30; i++) await deliverUntilAccepted("/webhooks/psa/time", time(`t${i}`, `p${i % 3}`, i + 1), () => [first], timeHeaders);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/SIGTERM: stopping intake\nspec run: stopped\n$/);
+    const store = await openStore(`sqlite:${join(dir, "store.db")}`, dir);
+    const counts = await store.counts();
+    expect(counts.events["processing"] ?? 0).toBe(0);
+    expect(counts.deliveries["processing"] ?? 0).toBe(0);
+    await store.close();
+    // A restarted worker finishes the rest, posting nothing twice.
+    const second = await startWorker(root, [], env);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (erp.ledger.length < 33 || billing.ledger.length < 30)) await new Promise((resolve) => setTimeout(resolve, 100));
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    expect(erp.ledger).toHaveLength(33);
+    expect(billing.ledger).toHaveLength(30);
+    await erp.close();
+    await billing.close();
+  }, 300_000);
 });

@@ -137,3 +137,24 @@ describe("the runtime", () => {
     expect(await h.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });
+
+describe("the runtime's rate limit", () => {
+  it("gives a delivery back for later, without counting an attempt, when the system's quota is used up", async () => {
+    const h = await harness();
+    const erp = h.runtime.systems.get("erp")!;
+    // A bucket that will not have a token for five seconds.
+    const slow = { ...erp, bucket: { take: () => 5_000 } };
+    (h.runtime.systems as Map<string, typeof erp>).set("erp", slow);
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    expect(h.erp.requests).toBe(0);
+    const trail = await h.store.auditTrail();
+    expect(trail.map((e) => e.action)).toEqual(["event.accepted", "event.routed"]);
+    (h.runtime.systems as Map<string, typeof erp>).set("erp", erp);
+    h.clock.advance(5_000);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(1);
+    expect((await h.store.auditTrail()).at(-1)?.detail).toMatchObject({ attempt: 1 });
+    await h.close();
+  });
+});

@@ -87,6 +87,9 @@ function encode(body: unknown, encoding: "json" | "form"): string {
   return form.toString();
 }
 
+/** The longest a delivery waits in-process for a quota token before it is given back for later. */
+const MAX_QUOTA_WAIT_MS = 1000;
+
 const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
 
 /** The id a target gave the record: the first `id`-like string or number in its answer. */
@@ -138,7 +141,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     return { ...base, now: cx.now(), outcome: "retry", availableAt: Math.max(system.breaker.retryAt(), cx.now() + 1), error: `the circuit to ${d.system} is open`, refund: true };
   }
   if (system.bucket !== undefined) {
-    for (let wait = system.bucket.take(cx.now()); wait > 0; wait = system.bucket.take(cx.now())) await cx.sleep(wait);
+    for (let wait = system.bucket.take(cx.now()); wait > 0; wait = system.bucket.take(cx.now())) {
+      // A long wait would outlive the lease: give the delivery back for later instead of holding it.
+      if (wait > MAX_QUOTA_WAIT_MS) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
+      await cx.sleep(wait);
+    }
   }
   await system.concurrency?.acquire();
   let response: TargetResponse;
