@@ -7,6 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
 import jsonata from "jsonata";
 import { parseAllDocuments } from "yaml";
 import { compileExpression } from "../src/transform/index.ts";
@@ -186,6 +188,14 @@ function specWorkloads(): Workload[] {
   return workloads;
 }
 
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+
+/** Collects garbage between slices, so neither side pays for the other's allocations. */
+function collectGarbage(): void {
+  gc();
+}
+
 interface Meter {
   count: number;
   elapsed: number;
@@ -214,8 +224,9 @@ function measureSync(evaluate: () => unknown, ms: number, meter: Meter): void {
 }
 
 /**
- * Evaluations per second of both sides, measured in alternating slices after a warm-up so that
- * load from elsewhere on the machine falls on both alike.
+ * Evaluations per second of both sides, measured in alternating short slices after a warm-up;
+ * each side's rate is the median over the slices, so a burst of load from elsewhere on the
+ * machine spoils a slice or two rather than the figure.
  */
 async function sideBySide(
   interpreted: () => unknown,
@@ -223,20 +234,27 @@ async function sideBySide(
   compiledIsSync: boolean,
   ms: number,
 ): Promise<{ interpreter: number; compiled: number }> {
-  const rounds = 5;
+  const rounds = 12;
   const slice = ms / rounds;
-  const warm: Meter = { count: 0, elapsed: 0 };
-  await measureAsync(interpreted, 100, warm);
-  if (compiledIsSync) measureSync(compiled, 100, warm);
-  else await measureAsync(compiled, 100, warm);
-  const a: Meter = { count: 0, elapsed: 0 };
-  const b: Meter = { count: 0, elapsed: 0 };
+  const runCompiled = async (budget: number, meter: Meter): Promise<void> => {
+    if (compiledIsSync) measureSync(compiled, budget, meter);
+    else await measureAsync(compiled, budget, meter);
+  };
+  await measureAsync(interpreted, 100, { count: 0, elapsed: 0 });
+  await runCompiled(100, { count: 0, elapsed: 0 });
+  const interpreterRates: number[] = [];
+  const compiledRates: number[] = [];
   for (let round = 0; round < rounds; round++) {
+    const a: Meter = { count: 0, elapsed: 0 };
+    const b: Meter = { count: 0, elapsed: 0 };
+    collectGarbage();
     await measureAsync(interpreted, slice, a);
-    if (compiledIsSync) measureSync(compiled, slice, b);
-    else await measureAsync(compiled, slice, b);
+    collectGarbage();
+    await runCompiled(slice, b);
+    interpreterRates.push((a.count * 1000) / a.elapsed);
+    compiledRates.push((b.count * 1000) / b.elapsed);
   }
-  return { interpreter: (a.count * 1000) / a.elapsed, compiled: (b.count * 1000) / b.elapsed };
+  return { interpreter: median(interpreterRates), compiled: median(compiledRates) };
 }
 
 function median(values: number[]): number {

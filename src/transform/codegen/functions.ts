@@ -2,6 +2,8 @@
  * Code generation for functions: calls, `~>` application, partial application, lambdas (with
  * tail calls turned into thunks for the trampoline) and transform expressions.
  */
+import { builtins } from "../runtime/builtins.ts";
+import type { NativeFunction } from "../runtime/functions.ts";
 import type { Node } from "./ast.ts";
 import { literal } from "./emitter.ts";
 import type { Generator } from "./generate.ts";
@@ -20,7 +22,12 @@ function callCode(gen: Generator, node: Node, first: string | undefined): string
   const position = node.position ?? 0;
   const tail = `i, e, ${position}, ${literal(procedureName(procedure))}${pathName(procedure)}`;
   if (first !== undefined) return `${gen.rt("callWith")}(${first}, ${gen.expr(procedure)}, [${args.join(", ")}], ${tail})`;
-  return `${gen.rt("call")}(${gen.expr(procedure)}, [${args.join(", ")}], ${tail})`;
+  const name = String(procedure.value);
+  if (procedure.type !== "variable" || gen.isBound(name) || (builtins[name] as NativeFunction | undefined)?.fast === undefined) {
+    return `${gen.rt("call")}(${gen.expr(procedure)}, [${args.join(", ")}], ${tail})`;
+  }
+  const builtin = gen.out.constant(`${gen.rt("builtins")}[${literal(name)}]`);
+  return `${gen.rt("callBuiltin")}(${builtin}, [${args.join(", ")}], i, e, ${position}, ${literal(name)})`;
 }
 
 /** `f(a, b)` */

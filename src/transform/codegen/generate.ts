@@ -186,9 +186,8 @@ function binaryCode(gen: Generator, node: Node, position: number): string {
     case "in":
       return `${gen.rt("includes")}(${lhs}, ${rhs})`;
     case "and":
-      return `(${gen.rt("boolize")}(${lhs}) && ${gen.rt("boolize")}(${rhs}))`;
     case "or":
-      return `(${gen.rt("boolize")}(${lhs}) || ${gen.rt("boolize")}(${rhs}))`;
+      return `${gen.rt(op)}(${lhs}, ${gen.out.fn(rhs)}, i, e, ${position})`;
     default:
       return `${gen.rt("unsupported")}(${literal(op)}, ${position})`;
   }

@@ -2,7 +2,7 @@
  * Functions as values: lambdas and their closures, application with signature validation and
  * the tail-call trampoline, partial application, `~>` chaining, and the transform operator.
  */
-import { enter, type Frame, frame, leave, lookup, nativeFocus, state } from "./context.ts";
+import { enter, type Frame, frame, global, leave, lookup, nativeFocus, state } from "./context.ts";
 import { type ErrorFields, fail } from "./errors.ts";
 import { type FastPath, SLOW } from "./fast-paths.ts";
 import type { Code } from "./paths.ts";
@@ -222,6 +222,35 @@ export function call(
     }
     throw err;
   }
+}
+
+/**
+ * A call `$name(args)` to a built-in function with a fast path: the fast path when it handles
+ * the arguments, else the full call; when a binding shadows the built-in, a call of the binding.
+ * Errors are placed at the call as `call` places them.
+ */
+export function callBuiltin(
+  proc: NativeFunction,
+  args: unknown[],
+  input: unknown,
+  env: Frame,
+  position: number,
+  token: string,
+): unknown {
+  if (state.ctx.shadows) return call(global(token), args, input, env, position, token);
+  label(proc, position, token);
+  let answer: unknown;
+  try {
+    answer = proc.fast!(args);
+  } catch (err) {
+    if (err !== null && typeof err === "object" && !(err instanceof Error)) {
+      const record = err as ErrorFields;
+      if (record.token === undefined) record.token = token;
+      record.position = position;
+    }
+    throw err;
+  }
+  return answer !== SLOW ? answer : call(proc, args, input, env, position, token);
 }
 
 /** `lhs ~> f(args)`: a call with the already evaluated `lhs` as first argument. */

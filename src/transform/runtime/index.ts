@@ -5,10 +5,11 @@
 import { builtins, concat, signature } from "./builtins.ts";
 import { bind, frame, global, lookup, state } from "./context.ts";
 import { fail } from "./errors.ts";
-import { applyTo, call, callWith, lambda, partial, placeholder, thunk, transform } from "./functions.ts";
+import { applyTo, call, callBuiltin, callWith, lambda, partial, placeholder, thunk, transform } from "./functions.ts";
 import { array, group } from "./objects.ts";
 import {
   add,
+  and,
   boolize,
   compare,
   divide,
@@ -18,6 +19,7 @@ import {
   multiply,
   negate,
   notEqual,
+  or,
   range,
   subtract,
   toBoolean,
@@ -56,12 +58,14 @@ function unsupported(what: string, position: number): never {
 /** The helpers generated code uses, by the names it uses. */
 export const runtime = {
   add,
+  and,
   applyTo,
   array,
   bind,
   boolize,
   builtins,
   call,
+  callBuiltin,
   callWith,
   compare,
   concat,
@@ -84,6 +88,7 @@ export const runtime = {
   norm,
   normKeep,
   notEqual,
+  or,
   partial,
   path,
   placeholder,

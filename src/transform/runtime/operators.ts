@@ -3,7 +3,7 @@
  * the effective boolean value behind `and`, `or`, predicates and conditions. Each takes the
  * operator's position so an error points at it as the interpreter's does.
  */
-import { createSequence, state } from "./context.ts";
+import { createSequence, type Frame, state } from "./context.ts";
 import { fail } from "./errors.ts";
 import { isDeepEqual, isFunction, isNumeric, type Sequence } from "./values.ts";
 
@@ -24,6 +24,30 @@ export function toBoolean(arg: unknown): boolean | undefined {
 /** The effective boolean value with undefined read as false (`and`, `or`). */
 export function boolize(arg: unknown): boolean {
   return toBoolean(arg) === true;
+}
+
+function placeAt(err: unknown, position: number, token: string): void {
+  if (err !== null && typeof err === "object" && !(err instanceof Error)) Object.assign(err, { position, token });
+}
+
+/** `and`: the right side is evaluated only when the left is true; errors are placed at the operator. */
+export function and(lhs: unknown, rhs: (input: unknown, env: Frame) => unknown, input: unknown, env: Frame, position: number): boolean {
+  try {
+    return boolize(lhs) && boolize(rhs(input, env));
+  } catch (err) {
+    placeAt(err, position, "and");
+    throw err;
+  }
+}
+
+/** `or`: the right side is evaluated only when the left is false; errors are placed at the operator. */
+export function or(lhs: unknown, rhs: (input: unknown, env: Frame) => unknown, input: unknown, env: Frame, position: number): boolean {
+  try {
+    return boolize(lhs) || boolize(rhs(input, env));
+  } catch (err) {
+    placeAt(err, position, "or");
+    throw err;
+  }
 }
 
 /** `$append`: joins two values into one array, ignoring undefined. */
