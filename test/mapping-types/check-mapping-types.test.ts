@@ -38,13 +38,13 @@ ${HEADER("Entity", "TimeEntry")}spec:
 `;
 
 /** Loads a spec set of the shared shapes plus one mapping with `expression` (a YAML block). */
-function check(expression: string) {
+function check(expression: string, source = "{ system: psa, schema: Time }") {
   const dir = mkdtempSync(join(tmpdir(), "mapping-types-"));
   dirs.push(dir);
   mkdirSync(join(dir, "specs"));
   writeFileSync(join(dir, "specs", "shapes.yaml"), SHAPES);
   const mapping = `${HEADER("Mapping", "time")}spec:
-  source: { system: psa, schema: Time }
+  source: ${source}
   target: { entity: TimeEntry }
   expression: |
 ${expression
@@ -89,16 +89,23 @@ describe("mapping type checking", () => {
     ]);
   });
 
-  it("reports a string into a decimal and an array into a scalar", () => {
-    expect(check('{ "timeEntryId": lines, "hours": note, "status": "archived" }').map((d) => [d.code, d.message, d.at])).toEqual([
+  it("reports a non-decimal string into a decimal, an array into a scalar and a value outside an enum", () => {
+    expect(check('{ "timeEntryId": lines, "hours": "1.2.3", "status": "archived" }').map((d) => [d.code, d.message, d.at])).toEqual([
       ["mapping-wrong-type", "'entity TimeEntry.timeEntryId' is a string, but the mapping puts an array there", "12:7"],
-      ["mapping-wrong-type", "'entity TimeEntry.hours' is a decimal, but the mapping puts a string there", "12:29"],
+      ["mapping-wrong-type", "'entity TimeEntry.hours' is a decimal, but the mapping puts the string \"1.2.3\" there", "12:29"],
       [
         "mapping-wrong-type",
         "'entity TimeEntry.status' is a string, but the mapping puts the string \"archived\", not one of draft, approved there",
-        "12:44",
+        "12:47",
       ],
     ]);
+  });
+
+  it("reports an entity's text field put into a decimal, but not a native schema's string, which may hold one", () => {
+    expect(check('{ "timeEntryId": timeEntryId, "hours": timeEntryId }', "{ entity: TimeEntry }")).toEqual([
+      { code: "mapping-wrong-type", message: "'entity TimeEntry.hours' is a decimal, but the mapping puts a string there", at: "12:35" },
+    ]);
+    expect(check('{ "timeEntryId": id, "hours": note }')).toEqual([]);
   });
 
   it("reports a field the target does not have", () => {

@@ -127,7 +127,7 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
     const to = Math.max(from + 1, Math.min(text.length, start + length));
     return { file: whole.file, start: offsets(from), end: offsets(to - 1) + 1 };
   };
-  const run: Run = { cx, doc, inf: { text, label: source.label, unknownReads: [] }, locate };
+  const run: Run = { cx, doc, inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [] }, locate };
   const root = resultNode(ast as JsonataNode);
   const pairs = objectPairs(root);
   if (pairs !== undefined) checkObject(run, root, pairs, source.fields, target.fields, target.label);

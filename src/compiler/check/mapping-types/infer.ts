@@ -33,6 +33,11 @@ export type Fields = ReadonlyMap<string, ShapeField> | undefined;
 export interface Inference {
   text: string;
   label: string;
+  /**
+   * True when the source is a system's native JSON Schema, whose strings may carry decimals
+   * without saying so: a string read from it is not claimed to be non-decimal text.
+   */
+  nativeSource: boolean;
   unknownReads: ReadPath[];
 }
 
@@ -156,7 +161,9 @@ function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind 
     }
   }
   if (!decided || field === undefined || node.group !== undefined) return { kind: "unknown" };
-  return throughArray ? { kind: "array" } : fieldKind(field);
+  if (throughArray) return { kind: "array" };
+  const kind = fieldKind(field);
+  return inf.nativeSource && kind.kind === "string" ? { kind: "string" } : kind;
 }
 
 /** Walks `node` reading from a record with `fields`; returns the kind of its value. */
