@@ -120,10 +120,11 @@ export function fieldRead(gen: Generator, key: string): string {
  */
 function fieldWalk(gen: Generator, names: { start: Node | undefined; keys: string[] }, plan: string): string {
   const statements = [`let c = ${names.start !== undefined ? gen.expr(names.start) : "i"};`];
-  for (const key of names.keys) {
+  const keys = gen.out.constant(literal(names.keys));
+  for (const [k, key] of names.keys.entries()) {
     statements.push(
       'if (c === null || typeof c !== "object") return undefined;',
-      `if (Array.isArray(c)) return ${gen.rt("path")}(${plan}, i, e);`,
+      `if (Array.isArray(c)) return ${gen.rt("fieldsFrom")}(c, ${keys}, ${k}) ?? ${gen.rt("path")}(${plan}, i, e);`,
       ...guardedRead(key),
       "c = v;",
     );

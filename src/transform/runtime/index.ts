@@ -24,7 +24,7 @@ import {
   subtract,
   toBoolean,
 } from "./operators.ts";
-import { descendants, field, fieldPath, filter, path, wildcard } from "./paths.ts";
+import { descendants, field, fieldsFrom, filter, path, wildcard } from "./paths.ts";
 import { regex } from "./regex.ts";
 import type { Sequence } from "./values.ts";
 
@@ -74,7 +74,7 @@ export const runtime = {
   divide,
   equal,
   field,
-  fieldPath,
+  fieldsFrom,
   filter,
   frame,
   global,

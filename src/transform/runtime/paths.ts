@@ -101,19 +101,21 @@ function evaluateStep(step: StepPlan, input: Sequence, env: Frame, lastStep: boo
     if (step.stages) sorted = applyStages(step.stages, sorted, env);
     return sorted;
   }
-  const result = createSequence();
+  // One pass: flatten into `flat`, remembering the single result in case the last step's rule
+  // (a lone array result is returned as it is) applies.
+  const flat = createSequence();
+  let count = 0;
+  let only: unknown;
   for (let ii = 0; ii < input.length; ii++) {
     let res = step.run(input[ii], env);
     if (step.stages) for (const stage of step.stages) res = filter(stage.filter!, res, env);
-    if (res !== undefined) result.push(res);
-  }
-  const first = result[0];
-  if (lastStep && result.length === 1 && Array.isArray(first) && !isSequence(first)) return first as Sequence;
-  const flat = createSequence();
-  for (const res of result) {
+    if (res === undefined) continue;
+    count++;
+    only = res;
     if (!Array.isArray(res) || (res as Sequence).cons) flat.push(res);
     else for (const value of res) flat.push(value);
   }
+  if (lastStep && count === 1 && Array.isArray(only) && !isSequence(only)) return only as Sequence;
   return flat;
 }
 
@@ -179,20 +181,39 @@ function tupleStep(step: StepPlan, input: Sequence, tupleBindings: Sequence | un
 }
 
 /**
- * A path of plain field names (`a.b.c`, or `$x.a.b` with `start` the variable's value), walked
- * directly while every step meets a single object; anything else (an array on the way, a
- * sequence at the end) is evaluated by the general `path`.
+ * The rest of a path of plain field names, from step `from` on, over an array: each step maps
+ * `field` over the sequence and flattens one level, as the general path evaluation does for
+ * name steps. The compiled form calls it when a field walk meets an array.
  */
-export function fieldPath(start: unknown, keys: readonly string[], plan: PathPlan, input: unknown, env: Frame): unknown {
-  let current = start;
-  for (const key of keys) {
-    if (current === null || typeof current !== "object") return undefined;
-    if (Array.isArray(current)) return path(plan, input, env);
-    if (isFunction(current) || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Dict)[key];
+export function fieldsFrom(items: unknown[], keys: readonly string[], from: number): unknown {
+  if ((items as Sequence).cons || (items as Sequence).tupleStream) return undefined;
+  let current: Sequence = items as Sequence;
+  for (let k = from; k < keys.length; k++) {
+    const key = keys[k]!;
+    const result: unknown[] = [];
+    for (const item of current) {
+      const value = normalise(field(item, key));
+      if (value !== undefined) result.push(value);
+    }
+    const first = result[0];
+    if (k === keys.length - 1 && result.length === 1 && Array.isArray(first) && !isSequence(first)) return first;
+    const flat = createSequence();
+    for (const value of result) {
+      if (!Array.isArray(value) || (value as Sequence).cons) flat.push(value);
+      else for (const inner of value) flat.push(inner);
+    }
+    if (flat.length === 0) return flat;
+    current = flat;
   }
-  if (Array.isArray(current) && (current as Sequence).sequence === true) return path(plan, input, env);
   return current;
+}
+
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value) && (value as Sequence).sequence === true && !(value as Sequence).tupleStream) {
+    if (value.length === 0) return undefined;
+    if (value.length === 1 && !(value as Sequence).keepSingleton) return value[0];
+  }
+  return value;
 }
 
 /** Applies a predicate to a value or sequence. */
