@@ -61,8 +61,9 @@ function subs(node: CstNode | undefined, name: string): CstNode[] {
 /** The only child of a node (the alternative an OR took). */
 function only(node: CstNode | undefined): [string, CstNode | IToken] | undefined {
   if (node === undefined) return undefined;
-  for (const [key, children] of Object.entries(node.children)) {
-    const first = children[0];
+  const children = node.children;
+  for (const key in children) {
+    const first = children[key]?.[0];
     if (first !== undefined) return [key, first as CstNode | IToken];
   }
   return undefined;
@@ -427,21 +428,19 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
   const end = endOf(s);
   const keyword = only(s)?.[1];
   const kw = keyword !== undefined && isToken(keyword) ? keyword : undefined;
-  const policies = () => objectAt(cx, spec, "policies", ["spec", "policies"], start, end);
-  const statement = (path: Path) => cx.rec.statement(path, start, end);
   switch (kind) {
     case "onClause": {
       const trigger = objectAt(cx, spec, "trigger", ["spec", "trigger"], start, end);
       const at = ["spec", "trigger"];
       if (tok(s, "Canonical") !== undefined) {
-        statement([...at, "canonical"]);
+        cx.rec.statement([...at, "canonical"], start, end);
         setToken(cx, trigger, "canonical", nameOf(cx, sub(s, "name"), [...at, "canonical"]), at, tok(s, "On"), sub(s, "name"));
       } else if (tok(s, "Schedule") !== undefined) {
-        statement([...at, "schedule"]);
+        cx.rec.statement([...at, "schedule"], start, end);
         const str = tok(s, "StringLiteral");
         setToken(cx, trigger, "schedule", str === undefined ? "" : stringOf(cx, str, [...at, "schedule"]), at, tok(s, "On"), str);
       } else {
-        statement([...at, "event"]);
+        cx.rec.statement([...at, "event"], start, end);
         const ref = sub(s, "qualifiedRef");
         setToken(cx, trigger, "event", qualifiedOf(cx, ref, [...at, "event"]), at, tok(s, "On"), ref);
       }
@@ -449,7 +448,7 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
     }
     case "whenClause": {
       const trigger = objectAt(cx, spec, "trigger", ["spec", "trigger"], start, end);
-      statement(["spec", "trigger", "when"]);
+      cx.rec.statement(["spec", "trigger", "when"], start, end);
       setToken(cx, trigger, "when", jsonataOf(cx, sub(s, "jsonata"), ["spec", "trigger", "when"]), ["spec", "trigger"], kw, sub(s, "jsonata"));
       break;
     }
@@ -457,7 +456,7 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
     case "orderClause": {
       const key = kind === "keyClause" ? "idempotencyKey" : "orderingKey";
       const at = ["spec", key];
-      statement(at);
+      cx.rec.statement(at, start, end);
       const list = sub(s, "pathList");
       cx.rec.range(at, startOf(list), endOf(list), start, endOf(kw));
       put(cx, spec, key, listOf(cx, subs(list, "path"), at, (n, p) => pathOf(cx, n, p)), at, start, endOf(kw));
@@ -465,14 +464,14 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
     }
     case "stepsClause": {
       const at = ["spec", "steps"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, startOf(sub(s, "stepBlock")), end, start, endOf(kw));
       put(cx, spec, "steps", stepsOf(cx, sub(s, "stepBlock"), at), at, start, endOf(kw));
       break;
     }
     case "retryClause": {
       const at = ["spec", "policies", "retry"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const r: Obj = {};
       const durations = subs(s, "duration");
@@ -482,51 +481,51 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
       setToken(cx, r, "initialDelay", durationOf(cx, durations[0], [...at, "initialDelay"]), at, undefined, durations[0]);
       setToken(cx, r, "maxDelay", durationOf(cx, durations[1], [...at, "maxDelay"]), at, undefined, durations[1]);
       if (words[1] !== undefined) setToken(cx, r, "jitter", words[1].image, at, tok(s, "Jitter"), words[1]);
-      put(cx, policies(), "retry", r, at, start, endOf(kw));
+      put(cx, objectAt(cx, spec, "policies", ["spec", "policies"], start, end), "retry", r, at, start, endOf(kw));
       break;
     }
     case "timeoutClause": {
       const at = ["spec", "policies"];
-      statement([...at, "timeout"]);
-      setToken(cx, policies(), "timeout", durationOf(cx, sub(s, "duration"), [...at, "timeout"]), at, kw, sub(s, "duration"));
+      cx.rec.statement([...at, "timeout"], start, end);
+      setToken(cx, objectAt(cx, spec, "policies", ["spec", "policies"], start, end), "timeout", durationOf(cx, sub(s, "duration"), [...at, "timeout"]), at, kw, sub(s, "duration"));
       break;
     }
     case "breakerClause": {
       const at = ["spec", "policies", "circuitBreaker"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const b: Obj = {};
       const numbers = toks(s, "NumberLike");
       setToken(cx, b, "failureThreshold", numberOf(numbers[0]), at, undefined, numbers[0]);
       setToken(cx, b, "resetAfter", durationOf(cx, sub(s, "duration"), [...at, "resetAfter"]), at, tok(s, "Reset"), sub(s, "duration"));
       setToken(cx, b, "halfOpenProbes", numberOf(numbers[1]), at, tok(s, "Probes"), numbers[1]);
-      put(cx, policies(), "circuitBreaker", b, at, start, endOf(kw));
+      put(cx, objectAt(cx, spec, "policies", ["spec", "policies"], start, end), "circuitBreaker", b, at, start, endOf(kw));
       break;
     }
     case "deadLetterClause": {
       const at = ["spec", "policies", "deadLetter"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const d: Obj = {};
       setToken(cx, d, "queue", nameOf(cx, sub(s, "name"), [...at, "queue"]), at, undefined, sub(s, "name"));
-      put(cx, policies(), "deadLetter", d, at, start, endOf(kw));
+      put(cx, objectAt(cx, spec, "policies", ["spec", "policies"], start, end), "deadLetter", d, at, start, endOf(kw));
       break;
     }
     case "exceptionsClause": {
       const at = ["spec", "policies", "exceptions"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const e: Obj = {};
       const names = subs(s, "name");
       setToken(cx, e, "queue", nameOf(cx, names[0], [...at, "queue"]), at, undefined, names[0]);
       setToken(cx, e, "owner", nameOf(cx, names[1], [...at, "owner"]), at, tok(s, "Owner"), names[1]);
       if (tok(s, "Sla") !== undefined) setToken(cx, e, "sla", durationOf(cx, sub(s, "duration"), [...at, "sla"]), at, tok(s, "Sla"), sub(s, "duration"));
-      put(cx, policies(), "exceptions", e, at, start, endOf(kw));
+      put(cx, objectAt(cx, spec, "policies", ["spec", "policies"], start, end), "exceptions", e, at, start, endOf(kw));
       break;
     }
     case "slaClause": {
       const at = ["spec", "sla"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const sla: Obj = {};
       setToken(cx, sla, "within", durationOf(cx, sub(s, "duration"), [...at, "within"]), at, undefined, sub(s, "duration"));
@@ -537,7 +536,7 @@ function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spe
     }
     case "guardClause": {
       const at = ["spec", "guard"];
-      statement(at);
+      cx.rec.statement(at, start, end);
       cx.rec.range(at, start, end, start, endOf(kw));
       const list = sub(s, "nameList");
       const origins = listOf(cx, subs(list, "name"), [...at, "ignoreOrigin"], (n, p) => nameOf(cx, n, p));
@@ -625,6 +624,15 @@ function mappingStatement(cx: Lowering, node: MappingStatementCstNode | CstNode,
 
 // ---- ownership --------------------------------------------------------------------------
 
+function ownershipList(cx: Lowering, s: CstNode, key: string, spec: Obj, kw: IToken | undefined): void {
+  const at = ["spec", key];
+  const start = startOf(s);
+  cx.rec.statement(at, start, endOf(s));
+  const list = sub(s, "nameList");
+  cx.rec.range(at, startOf(list), endOf(list), start, endOf(tok(s, "By") ?? tok(s, "To")));
+  put(cx, spec, key, listOf(cx, subs(list, "name"), at, (n, p) => nameOf(cx, n, p)), at, start, endOf(kw));
+}
+
 function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
   const choice = only(node);
   if (choice === undefined || isToken(choice[1])) return;
@@ -634,13 +642,6 @@ function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode | CstN
   const keyword = only(s)?.[1];
   const kw = keyword !== undefined && isToken(keyword) ? keyword : undefined;
   const names = subs(s, "name");
-  const nameList = (key: string) => {
-    const at = ["spec", key];
-    cx.rec.statement(at, start, end);
-    const list = sub(s, "nameList");
-    cx.rec.range(at, startOf(list), endOf(list), start, endOf(tok(s, "By") ?? tok(s, "To")));
-    put(cx, spec, key, listOf(cx, subs(list, "name"), at, (n, p) => nameOf(cx, n, p)), at, start, endOf(kw));
-  };
   switch (kind) {
     case "entityClause":
       cx.rec.statement(["spec", "entity"], start, end);
@@ -648,13 +649,13 @@ function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode | CstN
       setToken(cx, spec, "systemOfRecord", nameOf(cx, names[1], ["spec", "systemOfRecord"]), ["spec"], tok(s, "Owned"), names[1]);
       break;
     case "createdClause":
-      nameList("create");
+      ownershipList(cx, s, "create", spec, kw);
       break;
     case "updatedClause":
-      nameList("update");
+      ownershipList(cx, s, "update", spec, kw);
       break;
     case "replicatedClause":
-      nameList("replicas");
+      ownershipList(cx, s, "replicas", spec, kw);
       break;
     case "fieldClause": {
       const fields = objectAt(cx, spec, "fields", ["spec", "fields"], start, end);

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { SourceFile } from "../../diagnostics/source-file.ts";
 import type { PathSegment } from "../document.ts";
 import { DEFAULT_MAX_DEPTH } from "../yaml/parse-yaml.ts";
-import { type DslDocument, type DslFile, pathKey, readDsl } from "./parse-dsl.ts";
+import { type DslDocument, type DslFile, keyWithin, pathKey, readDsl } from "./parse-dsl.ts";
 import { type CommentSource, printDocument } from "./printer.ts";
 
 interface Slots {
@@ -48,7 +48,7 @@ function attach(file: SourceFile, read: DslFile): { perDocument: Slots[]; before
   const indexes = read.documents.map((doc) => {
     const starts = new Map<number, { key: string; end: number }>();
     const ends = new Map<number, { key: string; start: number }>();
-    for (const [key, span] of doc.statements) {
+    for (const [key, span] of doc.layout().statements) {
       const s = starts.get(span.start);
       if (s === undefined || span.end > s.end) starts.set(span.start, { key, end: span.end });
       const e = ends.get(span.end);
@@ -88,7 +88,7 @@ function attach(file: SourceFile, read: DslFile): { perDocument: Slots[]; before
         continue;
       }
     }
-    const closing = next === undefined ? undefined : doc.blockEnds.get(next.startOffset);
+    const closing = next === undefined ? undefined : doc.layout().blockEnds.get(next.startOffset);
     if (closing !== undefined) {
       push(slots.dangling, closing, content);
       continue;
@@ -124,8 +124,7 @@ function commentSource(slots: Slots): CommentSource & { unused(): string[] } {
     },
     within(path: readonly PathSegment[]) {
       const key = pathKey(path);
-      const prefix = key.slice(0, -1);
-      return all.some((k) => k === key || (k.startsWith(prefix) && k.charAt(prefix.length) === ","));
+      return all.some((k) => keyWithin(k, key));
     },
     unused() {
       const out: string[] = [];

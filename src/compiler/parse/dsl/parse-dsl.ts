@@ -28,10 +28,11 @@ export interface Span {
 
 /** A parsed DSL document, with what `spec fmt` needs to put comments back. */
 export interface DslDocument extends ParsedDocument {
-  /** Statement spans by path key (`pathKey`). */
-  statements: Map<string, Span>;
-  /** Offsets of closing braces, by the path key of the block they close. */
-  blockEnds: Map<number, string>;
+  /**
+   * Statement spans by path key (`pathKey`), and the path keys of blocks by the offset of their
+   * closing brace: where `spec fmt` puts comments back.
+   */
+  layout(): { statements: Map<string, Span>; blockEnds: Map<number, string> };
   span: Span;
 }
 
@@ -44,9 +45,23 @@ export interface DslFile {
   diagnostics: Diagnostic[];
 }
 
-/** The key a path is stored under. */
+/**
+ * The key a path is stored under: segments joined by U+0000, indexes marked with U+0001 (a key
+ * holding those characters could only make a diagnostic's range less exact, never a value wrong).
+ */
 export function pathKey(path: readonly PathSegment[]): string {
-  return JSON.stringify(path);
+  let key = "";
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    key += i === 0 ? "" : "\u0000";
+    key += typeof segment === "number" ? `\u0001${segment}` : segment;
+  }
+  return key;
+}
+
+/** True when `key` is `parent`'s key or the key of a path below it. */
+export function keyWithin(key: string, parent: string): boolean {
+  return parent === "" || key === parent || (key.startsWith(parent) && key.charCodeAt(parent.length) === 0);
 }
 
 interface PathRange {
@@ -58,9 +73,10 @@ interface PathRange {
 
 function lexDiagnostics(file: SourceFile, tokens: IToken[], out: Diagnostic[]): void {
   const text = file.text;
+  const at = (start: number, end: number): Location => ({ file, start, end });
   for (const token of tokens) {
     const type = token.tokenType.name;
-    const at = (start: number, end: number): Location => ({ file, start, end });
+    if (type.length < 9 || !(type.startsWith("Bad") || type.startsWith("Broken") || type === "JsonataBlock")) continue;
     if (type === "BadString") {
       const image = token.image;
       const bad = /\\(?!["\\/bfnrt]|u[0-9a-fA-F]{4})[^\n\r]?/.exec(image);
@@ -123,16 +139,26 @@ function checkNesting(file: SourceFile, tokens: IToken[], maxDepth: number, out:
   return true;
 }
 
-function makeDocument(file: SourceFile, node: DocumentCstNode, out: Diagnostic[]): DslDocument {
-  const ranges = new Map<string, PathRange>();
-  const strings = new Map<string, (o: number) => number>();
-  const statements = new Map<string, Span>();
-  const blockEnds = new Map<number, string>();
+/** What lowering records for one document. */
+interface DocumentRecord {
+  ranges: Map<string, PathRange>;
+  strings: Map<string, (o: number) => number>;
+  statements: Map<string, Span>;
+  blockEnds: Map<number, string>;
+}
+
+function newRecord(): DocumentRecord {
+  return { ranges: new Map(), strings: new Map(), statements: new Map(), blockEnds: new Map() };
+}
+
+/** One recorder per file, writing into the current document's record (built once: it is on the hot path). */
+function createRecorder(file: SourceFile, out: Diagnostic[]): { recorder: Recorder; use(record: DocumentRecord): void } {
+  let current = newRecord();
   const recorder: Recorder = {
     file,
     range(path, start, end, keyStart, keyEnd) {
       const key = pathKey(path);
-      const previous = ranges.get(key);
+      const previous = current.ranges.get(key);
       const range: PathRange = { start, end };
       if (keyStart !== undefined && keyEnd !== undefined) {
         range.keyStart = keyStart;
@@ -141,42 +167,73 @@ function makeDocument(file: SourceFile, node: DocumentCstNode, out: Diagnostic[]
         range.keyStart = previous.keyStart;
         range.keyEnd = previous.keyEnd;
       }
-      ranges.set(key, range);
+      current.ranges.set(key, range);
     },
     statement(path, start, end) {
       const key = pathKey(path);
-      if (!statements.has(key)) statements.set(key, { start, end });
+      if (!current.statements.has(key)) current.statements.set(key, { start, end });
     },
     blockEnd(path, offset) {
-      blockEnds.set(offset, pathKey(path));
+      current.blockEnds.set(offset, pathKey(path));
     },
     string(path, offsetOf) {
-      strings.set(pathKey(path), offsetOf);
+      current.strings.set(pathKey(path), offsetOf);
     },
     report(d) {
       out.push(d);
     },
   };
-  const value = lowerDocument(node, recorder);
-  const whole = ranges.get(pathKey([])) ?? { start: 0, end: 0 };
+  return {
+    recorder,
+    use(record) {
+      current = record;
+    },
+  };
+}
+
+function locateIn(file: SourceFile, ranges: Map<string, PathRange>, path: readonly PathSegment[], part: "key" | "value"): Location {
+  for (let n = path.length; n >= 0; n--) {
+    const range = ranges.get(pathKey(path.slice(0, n)));
+    if (range === undefined) continue;
+    const useKey = (part === "key" || n < path.length) && range.keyStart !== undefined && range.keyEnd !== undefined;
+    return useKey ? { file, start: range.keyStart!, end: range.keyEnd! } : { file, start: range.start, end: range.end };
+  }
+  return { file, start: 0, end: 0 };
+}
+
+const ignore = (): void => {};
+
+/** A recorder that only reports: the first lowering, which most documents never need more of. */
+function reportingRecorder(file: SourceFile, out: Diagnostic[]): Recorder {
+  return { file, range: ignore, statement: ignore, blockEnd: ignore, string: ignore, report: (d) => out.push(d) };
+}
+
+/**
+ * Lowers a document once for its value and diagnostics; where its parts were written is
+ * recorded by lowering it again, the first time someone asks (most documents are never asked).
+ */
+function makeDocument(file: SourceFile, node: DocumentCstNode, reporter: Recorder): DslDocument {
+  const value = lowerDocument(node, reporter);
+  let record: DocumentRecord | undefined;
+  const recorded = (): DocumentRecord => {
+    if (record === undefined) {
+      const fresh = newRecord();
+      const recording = createRecorder(file, []);
+      recording.use(fresh);
+      lowerDocument(node, recording.recorder);
+      record = fresh;
+    }
+    return record;
+  };
+  const start = node.location?.startOffset;
+  const end = node.location?.endOffset;
   return {
     file,
     value,
-    statements,
-    blockEnds,
-    span: { start: whole.start, end: whole.end },
-    locate(path, part = "value") {
-      for (let n = path.length; n >= 0; n--) {
-        const range = ranges.get(pathKey(path.slice(0, n)));
-        if (range === undefined) continue;
-        const useKey = (part === "key" || n < path.length) && range.keyStart !== undefined && range.keyEnd !== undefined;
-        return useKey ? { file, start: range.keyStart!, end: range.keyEnd! } : { file, start: range.start, end: range.end };
-      }
-      return { file, start: whole.start, end: whole.start };
-    },
-    stringOffsets(path) {
-      return strings.get(pathKey(path));
-    },
+    layout: () => ({ statements: recorded().statements, blockEnds: recorded().blockEnds }),
+    span: { start: start !== undefined && Number.isFinite(start) ? start : 0, end: end !== undefined && Number.isFinite(end) ? end + 1 : file.text.length },
+    locate: (path, part = "value") => locateIn(file, recorded().ranges, path, part),
+    stringOffsets: (path) => recorded().strings.get(pathKey(path)),
   };
 }
 
@@ -217,12 +274,13 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   }
   const broken = diagnostics.map((d) => d.location?.start ?? 0);
   const documents: DslDocument[] = [];
+  const reporter = reportingRecorder(file, diagnostics);
   for (const node of (cst as FileCstNode).children.document ?? []) {
     const start = node.location?.startOffset ?? 0;
     const endOffset = node.location?.endOffset;
     const end = endOffset !== undefined && Number.isFinite(endOffset) ? endOffset + 1 : file.text.length;
     if (node.recoveredNode === true || broken.some((offset) => offset >= start && offset <= end)) continue;
-    documents.push(makeDocument(file, node, diagnostics));
+    documents.push(makeDocument(file, node, reporter));
   }
   dslParser.input = [];
   if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic("empty-file", {}, { file, start: 0, end: 0 }));
