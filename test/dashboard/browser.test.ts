@@ -1,0 +1,99 @@
+/**
+ * The dashboard in a real browser (Debian's chromium through playwright-core): a running demo's
+ * page shows the store's numbers, and an exception resolved from the page lands its postings.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProgram } from "../../src/compiler/program.ts";
+import { type Dashboard, startDashboard } from "../../src/dashboard/server.ts";
+import { generateMonth } from "../../src/demo/month/generate.ts";
+import { type MonthRun, playMonth } from "../../src/demo/play.ts";
+import { reconciliationsOf } from "../../src/ops/reconcile/reconciler.ts";
+import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
+import { projectRoot, shouldRun } from "../../src/testing/environment.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const runs = shouldRun("chromium", existsSync(CHROMIUM) ? { available: true } : { available: false, reason: `${CHROMIUM} is missing (apt-get install -y chromium)` });
+
+describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
+  let run: MonthRun;
+  let dashboard: Dashboard;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+
+  beforeAll(async () => {
+    await loadExpressionCompiler();
+    const program = await loadProgram({ cwd: projectRoot, paths: [join(projectRoot, "specs")] });
+    const month = generateMonth({ seed: 7, consultants: 8, projects: 16, timeEntries: 500 });
+    run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300 });
+    dashboard = await startDashboard({ store: run.store, compiled: run.compiled, runtime: run.runtime, reconciler: run.reconciler, title: "syncspec demo: Halden & Rowe, March 2026" });
+    profile = mkdtempSync(join(tmpdir(), "syncspec-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1400, height: 1000 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("dialog", (dialog) => dialog.accept("corrected duration confirmed with the consultant"));
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await dashboard?.close();
+    await run?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const metric = async (name: string) => (await page.locator(`[data-metric="${name}"]`).textContent())?.trim();
+
+  it("refuses the page without the token", async () => {
+    const response = await page.goto(`${dashboard.url}/`);
+    expect(response?.status()).toBe(401);
+  });
+
+  it("shows the store's numbers once signed in with the token", async () => {
+    await page.goto(dashboard.loginUrl);
+    expect(new URL(page.url()).search).toBe("");
+    const counts = await run.store.counts();
+    const exceptions = await run.store.listIssues({ kind: "exception", status: "open" });
+    expect(await metric("events")).toBe(String(Object.values(counts.events).reduce((a, b) => a + b, 0)));
+    expect(await metric("events-routed")).toBe(String(counts.events["routed"]));
+    expect(await metric("deliveries-delivered")).toBe(String(counts.deliveries["delivered"]));
+    expect(await metric("exceptions-open")).toBe(String(exceptions.length));
+    expect(await metric("reconciliation-gaps")).toBe(String(run.reconciler.latest().reduce((n, r) => n + r.gaps.length, 0)));
+    expect(await page.locator("tr[data-system]").count()).toBe(Object.keys(run.compiled.systems).length);
+    mkdirSync(join(projectRoot, "docs", "images"), { recursive: true });
+    await page.screenshot({ path: join(projectRoot, "docs", "images", "dashboard.png"), fullPage: false });
+  });
+
+  it("replays an edit held as an exception from the page, and its postings land", async () => {
+    const [conflict] = await run.store.listIssues({ kind: "exception", status: "open" }).then((all) => all.filter((i) => i.reason.includes("arrived again with a different payload")));
+    expect(conflict).toBeDefined();
+    const timeEntryId = String((conflict?.payload as { timeEntryId: string }).timeEntryId);
+    const journals = () => run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes(`[time ${timeEntryId}]`)).length;
+    expect(journals()).toBe(1);
+    await page.locator(`tr[data-issue="${conflict?.id}"] button[data-action="edit"]`).click();
+    await page.waitForLoadState("load");
+    await expect.poll(async () => (await run.store.issue(conflict?.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
+    await expect.poll(journals, { timeout: 30_000 }).toBe(2);
+    await page.goto(`${dashboard.url}/`);
+    expect(await page.locator(`tr[data-issue="${conflict?.id}"]`).count()).toBe(0);
+    expect(await metric("exceptions-resolved")).toBe("1");
+    const audit = await run.store.auditTrail({ limit: 1_000_000 });
+    expect(audit.find((r) => r.action === "issue.replayed" && r.subject === `issue:${conflict?.id}`)).toMatchObject({ actor: "dashboard", detail: { why: "corrected duration confirmed with the consultant" } });
+  }, 60_000);
+
+  it("traces the replayed event to every downstream posting", async () => {
+    const [replayed] = await run.store.listIssues({ kind: "exception", status: "replayed" });
+    await page.goto(`${dashboard.url}/trace?event=${replayed?.eventId}`);
+    const actions = await page.locator("tr[data-action-row]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action-row")));
+    expect(actions).toContain("event.accepted");
+    expect(actions.filter((a) => a === "delivery.delivered").length).toBeGreaterThanOrEqual(2);
+  });
+});
