@@ -73,20 +73,21 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
   });
 
   it("replays an edit held as an exception from the page, and its postings land", async () => {
-    const [conflict] = await run.store.listIssues({ kind: "exception", status: "open" }).then((all) => all.filter((i) => i.reason.includes("arrived again with a different payload")));
-    expect(conflict).toBeDefined();
-    const timeEntryId = String((conflict?.payload as { timeEntryId: string }).timeEntryId);
+    const open = await run.store.listIssues({ kind: "exception", status: "open" });
+    const conflict = open.find((i) => i.reason.includes("arrived again with a different payload"));
+    if (conflict === undefined) throw new Error("the month held no edit after approval");
+    const timeEntryId = String((conflict.payload as { timeEntryId: string }).timeEntryId);
     const journals = () => run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes(`[time ${timeEntryId}]`)).length;
     expect(journals()).toBe(1);
-    await page.locator(`tr[data-issue="${conflict?.id}"] button[data-action="edit"]`).click();
+    await page.locator(`tr[data-issue="${conflict.id}"] button[data-action="edit"]`).click();
     await page.waitForLoadState("load");
-    await expect.poll(async () => (await run.store.issue(conflict?.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
+    await expect.poll(async () => (await run.store.issue(conflict.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
     await expect.poll(journals, { timeout: 30_000 }).toBe(2);
     await page.goto(`${dashboard.url}/`);
-    expect(await page.locator(`tr[data-issue="${conflict?.id}"]`).count()).toBe(0);
+    expect(await page.locator(`tr[data-issue="${conflict.id}"]`).count()).toBe(0);
     expect(await metric("exceptions-resolved")).toBe("1");
     const audit = await run.store.auditTrail({ limit: 1_000_000 });
-    expect(audit.find((r) => r.action === "issue.replayed" && r.subject === `issue:${conflict?.id}`)).toMatchObject({ actor: "dashboard", detail: { why: "corrected duration confirmed with the consultant" } });
+    expect(audit.find((r) => r.action === "issue.replayed" && r.subject === `issue:${conflict.id}`)).toMatchObject({ actor: "dashboard", detail: { why: "corrected duration confirmed with the consultant" } });
   }, 60_000);
 
   it("traces the replayed event to every downstream posting", async () => {
