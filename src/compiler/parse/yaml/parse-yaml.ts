@@ -2,7 +2,14 @@
  * The YAML front end: bytes to ParsedDocuments with every node's source range kept. It refuses
  * what YAML allows but a spec must not have: duplicate keys, alias bombs, nesting past a limit and
  * keys that could reach object prototypes. Every refusal is a located diagnostic; nothing throws.
+ *
+ * Two parsers share the work. A file with nothing unusual in it (no anchors or aliases, no key
+ * that names a prototype) is read by js-yaml, which is about ten times faster, and the node tree
+ * with source ranges is built by the `yaml` package only when something asks where a part was
+ * written: in a clean spec set, never. Anything js-yaml refuses, and every unusual file, goes the
+ * full way, so every diagnostic still comes from the one careful path.
  */
+import jsyaml from "js-yaml";
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments, Scalar, type Document } from "yaml";
 import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import type { SourceFile } from "../../diagnostics/source-file.ts";
@@ -98,18 +105,26 @@ function scalarOffsets(node: YamlNode, file: SourceFile): ((offset: number) => n
 }
 
 function makeDocument(file: SourceFile, doc: Document.Parsed, value: unknown): ParsedDocument {
-  const root = doc.contents as YamlNode;
+  return makeLazyDocument(file, () => doc.contents as YamlNode, value);
+}
+
+function makeLazyDocument(file: SourceFile, rootOf: () => YamlNode, value: unknown): ParsedDocument {
+  let cached: YamlNode | undefined;
+  const rootNode = () => {
+    cached ??= rootOf();
+    return cached;
+  };
   return {
     file,
     value,
     locate(path, part = "value") {
-      const { node, key, complete } = walk(root, path);
+      const { node, key, complete } = walk(rootNode(), path);
       if (complete && part === "key" && key !== undefined) return rangeOf(key, file);
       if (!complete && key !== undefined) return rangeOf(key, file);
       return rangeOf(node, file);
     },
     stringOffsets(path) {
-      const { node, complete } = walk(root, path);
+      const { node, complete } = walk(rootNode(), path);
       return complete ? scalarOffsets(node, file) : undefined;
     },
   };
@@ -157,8 +172,51 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, "");
 }
 
+/** Text that must take the careful path: anchors, aliases, tags and prototype-shaped keys. */
+const UNUSUAL = /(^|[\s[{,:-])[&*!][^\s]|__proto__|constructor|prototype/;
+
+/** The deepest nesting of a plain value, without recursion. */
+function depthOf(value: unknown, limit: number): number {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  let deepest = 0;
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return deepest;
+}
+
+/** The fast path: js-yaml's values, with the `yaml` node tree built on first use. */
+function parseYamlQuickly(file: SourceFile, limits: YamlLimits): ParsedDocument[] | undefined {
+  if (UNUSUAL.test(file.text)) return undefined;
+  let values: unknown[];
+  try {
+    values = jsyaml.loadAll(file.text, undefined, { schema: jsyaml.CORE_SCHEMA, json: false });
+  } catch {
+    return undefined;
+  }
+  const present = values.map((value, index) => ({ value, index })).filter((d) => d.value !== null && d.value !== undefined);
+  if (present.length === 0) return undefined;
+  if (present.some((d) => depthOf(d.value, limits.maxDepth) > limits.maxDepth)) return undefined;
+  let trees: Document.Parsed[] | undefined;
+  const tree = (index: number) => {
+    trees ??= parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    return trees[index]?.contents as YamlNode;
+  };
+  return present.map((d) => makeLazyDocument(file, () => tree(d.index), d.value));
+}
+
 /** Parses every document of a YAML file. Documents with errors are left out of the result. */
 export function parseYaml(file: SourceFile, limits: YamlLimits = { maxDepth: DEFAULT_MAX_DEPTH }): [ParsedDocument[], Diagnostic[]] {
+  const quick = parseYamlQuickly(file, limits);
+  return quick === undefined ? parseYamlCarefully(file, limits) : [quick, []];
+}
+
+/** The careful path: the `yaml` package's node tree, checked node by node. */
+export function parseYamlCarefully(file: SourceFile, limits: YamlLimits = { maxDepth: DEFAULT_MAX_DEPTH }): [ParsedDocument[], Diagnostic[]] {
   const diagnostics: Diagnostic[] = [];
   if (file.text.replace(/^\s*#.*$/gm, "").trim() === "" || /^(\s*(---|\.\.\.)\s*)*$/.test(file.text.replace(/^\s*#.*$/gm, ""))) {
     return [[], [diagnostic("empty-file", {}, { file, start: 0, end: 0 })]];
