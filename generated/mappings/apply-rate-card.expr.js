@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $line := $filter($rateCard.lines, function($l) { $l.role = $resource.role })[0];\n  $amount := function($rate) { $formatNumber($round($number($rate) * minutes / 60, 2), \"0.00\") };\n  $billable := chargeType = \"time\";\n  {\n    \"timeEntryId\": timeEntryId,\n    \"projectId\": projectId,\n    \"taskId\": taskId,\n    \"resourceId\": resourceId,\n    \"clientId\": clientId,\n    \"contractId\": contractId,\n    \"legalEntityId\": legalEntityId,\n    \"rateCardId\": rateCardId,\n    \"workDate\": workDate,\n    \"minutes\": minutes,\n    \"hours\": hours,\n    \"description\": description,\n    \"chargeType\": chargeType,\n    \"currency\": currency,\n    \"status\": status,\n    \"approvedAt\": approvedAt,\n    \"approvedBy\": approvedBy,\n    \"role\": $resource.role,\n    \"billRate\": $billable ? $line.billRate : \"0.00\",\n    \"billAmount\": $billable ? $amount($line.billRate) : \"0.00\",\n    \"costRate\": $line.costRate,\n    \"costAmount\": $amount($line.costRate)\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, builtins, call, divide, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
+const { bind, builtins, call, callBuiltin, divide, equal, field, fieldsFrom, filter, frame, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => norm(state.ctx.globals.rateCard);
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
-const k4 = (i, e) => {
+const k4 = ["lines"];
+const k5 = (i, e) => {
   let c = norm(state.ctx.globals.rateCard);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lines;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = [{"value":"l"}];
-const k6 = (i, e) => norm(lookup(e, "l"));
-const k7 = (i, e) => {
+const k6 = [{"value":"l"}];
+const k7 = (i, e) => norm(lookup(e, "l"));
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,23 +45,24 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k6 }, { run: k8 }], absolute: true };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
+const k11 = ["role"];
+const k12 = (i, e) => {
   let c = norm(lookup(e, "l"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(state.ctx.globals.resource);
-const k12 = (i, e) => {
+const k13 = (i, e) => norm(state.ctx.globals.resource);
+const k14 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -71,27 +73,28 @@ const k12 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = { steps: [{ run: k11 }, { run: k13 }], absolute: true };
-const k15 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = { steps: [{ run: k13 }, { run: k15 }], absolute: true };
+const k17 = ["role"];
+const k18 = (i, e) => {
   let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k14, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k17, 0) ?? path(k16, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k14, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k16, i, e);
   return c;
 };
-const k16 = (i, e) => equal(norm(k10(i, e)), norm(k15(i, e)));
-const k17 = builtins["filter"];
-const k18 = { index: 0, run: undefined };
-const k19 = [{"value":"rate"}];
-const k20 = builtins["number"];
-const k21 = (i, e) => {
+const k19 = (i, e) => equal(norm(k12(i, e)), norm(k18(i, e)));
+const k20 = builtins["filter"];
+const k21 = { index: 0, run: undefined };
+const k22 = [{"value":"rate"}];
+const k23 = builtins["number"];
+const k24 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -102,25 +105,26 @@ const k21 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
-const k22 = (i, e) => norm(k21(i, e));
-const k23 = { steps: [{ run: k22 }], absolute: false };
-const k24 = (i, e) => {
+const k25 = (i, e) => norm(k24(i, e));
+const k26 = { steps: [{ run: k25 }], absolute: false };
+const k27 = ["minutes"];
+const k28 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k23, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k27, 0) ?? path(k26, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.minutes;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k26, i, e);
   return c;
 };
-const k25 = builtins["round"];
-const k26 = builtins["formatNumber"];
-const k27 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k26)), [norm(call(norm((state.ctx.shadows ? global("round") : k25)), [divide(multiply(norm(call(norm((state.ctx.shadows ? global("number") : k20)), [norm(lookup(e, "rate"))], i, e, 145, "number")), norm(k24(i, e)), 153), 60, 163), 2], i, e, 137, "round")), "0.00"], i, e, 130, "formatNumber"));
-const k28 = (i, e) => {
+const k29 = builtins["round"];
+const k30 = builtins["formatNumber"];
+const k31 = (i, e) => norm(callBuiltin(k30, [norm(callBuiltin(k29, [divide(multiply(norm(callBuiltin(k23, [norm(lookup(e, "rate"))], i, e, 145, "number")), norm(k28(i, e)), 153), 60, 163), 2], i, e, 137, "round")), "0.00"], i, e, 130, "formatNumber"));
+const k32 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -131,23 +135,24 @@ const k28 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = { steps: [{ run: k29 }], absolute: false };
-const k31 = (i, e) => {
+const k33 = (i, e) => norm(k32(i, e));
+const k34 = { steps: [{ run: k33 }], absolute: false };
+const k35 = ["chargeType"];
+const k36 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k30, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k35, 0) ?? path(k34, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k30, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
   return c;
 };
-const k32 = (i, e) => "timeEntryId";
-const k33 = (i, e) => {
+const k37 = (i, e) => "timeEntryId";
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -158,24 +163,25 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k34 }], absolute: false };
-const k36 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = ["timeEntryId"];
+const k42 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k41, 0) ?? path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = (i, e) => "projectId";
-const k39 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => "projectId";
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -186,24 +192,25 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = { steps: [{ run: k40 }], absolute: false };
-const k42 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k46 }], absolute: false };
+const k48 = ["projectId"];
+const k49 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k41, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k48, 0) ?? path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = (i, e) => "taskId";
-const k45 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = (i, e) => "taskId";
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -214,24 +221,25 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = { steps: [{ run: k53 }], absolute: false };
+const k55 = ["taskId"];
+const k56 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 0) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
   return c;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = (i, e) => "resourceId";
-const k51 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = (i, e) => "resourceId";
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -242,24 +250,25 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = { steps: [{ run: k60 }], absolute: false };
+const k62 = ["resourceId"];
+const k63 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k62, 0) ?? path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.resourceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = (i, e) => "clientId";
-const k57 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = (i, e) => "clientId";
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -270,24 +279,25 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k58 }], absolute: false };
-const k60 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k67 }], absolute: false };
+const k69 = ["clientId"];
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k69, 0) ?? path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = (i, e) => "contractId";
-const k63 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = (i, e) => "contractId";
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -298,24 +308,25 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k74 }], absolute: false };
+const k76 = ["contractId"];
+const k77 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k76, 0) ?? path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = (i, e) => "legalEntityId";
-const k69 = (i, e) => {
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = (i, e) => "legalEntityId";
+const k80 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -326,24 +337,25 @@ const k69 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = { steps: [{ run: k70 }], absolute: false };
-const k72 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = { steps: [{ run: k81 }], absolute: false };
+const k83 = ["legalEntityId"];
+const k84 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k83, 0) ?? path(k82, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
   return c;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = (i, e) => "rateCardId";
-const k75 = (i, e) => {
+const k85 = (i, e) => norm(k84(i, e));
+const k86 = (i, e) => "rateCardId";
+const k87 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -354,24 +366,25 @@ const k75 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k76 = (i, e) => norm(k75(i, e));
-const k77 = { steps: [{ run: k76 }], absolute: false };
-const k78 = (i, e) => {
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = { steps: [{ run: k88 }], absolute: false };
+const k90 = ["rateCardId"];
+const k91 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k77, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k90, 0) ?? path(k89, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
   return c;
 };
-const k79 = (i, e) => norm(k78(i, e));
-const k80 = (i, e) => "workDate";
-const k81 = (i, e) => {
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = (i, e) => "workDate";
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -382,24 +395,25 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = ["workDate"];
+const k98 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k97, 0) ?? path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k85 = (i, e) => norm(k84(i, e));
-const k86 = (i, e) => "minutes";
-const k87 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = (i, e) => "minutes";
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -410,24 +424,25 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = { steps: [{ run: k88 }], absolute: false };
-const k90 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = { steps: [{ run: k102 }], absolute: false };
+const k104 = ["minutes"];
+const k105 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k89, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k104, 0) ?? path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.minutes;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = (i, e) => "hours";
-const k93 = (i, e) => {
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = (i, e) => "hours";
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -438,24 +453,25 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k94 }], absolute: false };
-const k96 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = { steps: [{ run: k109 }], absolute: false };
+const k111 = ["hours"];
+const k112 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k111, 0) ?? path(k110, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
   return c;
 };
-const k97 = (i, e) => norm(k96(i, e));
-const k98 = (i, e) => "description";
-const k99 = (i, e) => {
+const k113 = (i, e) => norm(k112(i, e));
+const k114 = (i, e) => "description";
+const k115 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -466,24 +482,25 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = { steps: [{ run: k100 }], absolute: false };
-const k102 = (i, e) => {
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = { steps: [{ run: k116 }], absolute: false };
+const k118 = ["description"];
+const k119 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k101, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k118, 0) ?? path(k117, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
   return c;
 };
-const k103 = (i, e) => norm(k102(i, e));
-const k104 = (i, e) => "chargeType";
-const k105 = (i, e) => {
+const k120 = (i, e) => norm(k119(i, e));
+const k121 = (i, e) => "chargeType";
+const k122 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -494,24 +511,25 @@ const k105 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k106 = (i, e) => norm(k105(i, e));
-const k107 = { steps: [{ run: k106 }], absolute: false };
-const k108 = (i, e) => {
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = { steps: [{ run: k123 }], absolute: false };
+const k125 = ["chargeType"];
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k107, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k125, 0) ?? path(k124, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k124, i, e);
   return c;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = (i, e) => "currency";
-const k111 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = (i, e) => "currency";
+const k129 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -522,24 +540,25 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = { steps: [{ run: k112 }], absolute: false };
-const k114 = (i, e) => {
+const k130 = (i, e) => norm(k129(i, e));
+const k131 = { steps: [{ run: k130 }], absolute: false };
+const k132 = ["currency"];
+const k133 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k113, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k132, 0) ?? path(k131, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
   return c;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = (i, e) => "status";
-const k117 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = (i, e) => "status";
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -550,24 +569,25 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = { steps: [{ run: k118 }], absolute: false };
-const k120 = (i, e) => {
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k137 }], absolute: false };
+const k139 = ["status"];
+const k140 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k139, 0) ?? path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
 };
-const k121 = (i, e) => norm(k120(i, e));
-const k122 = (i, e) => "approvedAt";
-const k123 = (i, e) => {
+const k141 = (i, e) => norm(k140(i, e));
+const k142 = (i, e) => "approvedAt";
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -578,24 +598,25 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k144 }], absolute: false };
+const k146 = ["approvedAt"];
+const k147 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k146, 0) ?? path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = (i, e) => "approvedBy";
-const k129 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = (i, e) => "approvedBy";
+const k150 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -606,25 +627,26 @@ const k129 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   return v;
 };
-const k130 = (i, e) => norm(k129(i, e));
-const k131 = { steps: [{ run: k130 }], absolute: false };
-const k132 = (i, e) => {
+const k151 = (i, e) => norm(k150(i, e));
+const k152 = { steps: [{ run: k151 }], absolute: false };
+const k153 = ["approvedBy"];
+const k154 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k131, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k153, 0) ?? path(k152, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedBy;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k152, i, e);
   return c;
 };
-const k133 = (i, e) => norm(k132(i, e));
-const k134 = (i, e) => "role";
-const k135 = (i, e) => norm(state.ctx.globals.resource);
-const k136 = (i, e) => {
+const k155 = (i, e) => norm(k154(i, e));
+const k156 = (i, e) => "role";
+const k157 = (i, e) => norm(state.ctx.globals.resource);
+const k158 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -635,25 +657,26 @@ const k136 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k137 = (i, e) => norm(k136(i, e));
-const k138 = { steps: [{ run: k135 }, { run: k137 }], absolute: true };
-const k139 = (i, e) => {
+const k159 = (i, e) => norm(k158(i, e));
+const k160 = { steps: [{ run: k157 }, { run: k159 }], absolute: true };
+const k161 = ["role"];
+const k162 = (i, e) => {
   let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k138, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k161, 0) ?? path(k160, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
   return c;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = (i, e) => "billRate";
-const k142 = (i, e) => norm(lookup(e, "line"));
-const k143 = (i, e) => {
+const k163 = (i, e) => norm(k162(i, e));
+const k164 = (i, e) => "billRate";
+const k165 = (i, e) => norm(lookup(e, "line"));
+const k166 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -664,111 +687,115 @@ const k143 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k144 = (i, e) => norm(k143(i, e));
-const k145 = { steps: [{ run: k142 }, { run: k144 }], absolute: true };
-const k146 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
-  return c;
-};
-const k147 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k146(i, e)) : "0.00"));
-const k148 = (i, e) => "billAmount";
-const k149 = (i, e) => norm(lookup(e, "line"));
-const k150 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
-  return v;
-};
-const k151 = (i, e) => norm(k150(i, e));
-const k152 = { steps: [{ run: k149 }, { run: k151 }], absolute: true };
-const k153 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k152, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k152, i, e);
-  return c;
-};
-const k154 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k153(i, e))], i, e, 816, "amount")) : "0.00"));
-const k155 = (i, e) => "costRate";
-const k156 = (i, e) => norm(lookup(e, "line"));
-const k157 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  return v;
-};
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = { steps: [{ run: k156 }, { run: k158 }], absolute: true };
-const k160 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k159, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
-  return c;
-};
-const k161 = (i, e) => norm(k160(i, e));
-const k162 = (i, e) => "costAmount";
-const k163 = (i, e) => norm(lookup(e, "line"));
-const k164 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "costRate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  return v;
-};
-const k165 = (i, e) => norm(k164(i, e));
-const k166 = { steps: [{ run: k163 }, { run: k165 }], absolute: true };
-const k167 = (i, e) => {
-  let c = norm(lookup(e, "line"));
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k166, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.costRate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
-  return c;
-};
-const k168 = (i, e) => norm(call(norm(lookup(e, "amount")), [norm(k167(i, e))], i, e, 900, "amount"));
-const k169 = { pairs: [[k32, k37], [k38, k43], [k44, k49], [k50, k55], [k56, k61], [k62, k67], [k68, k73], [k74, k79], [k80, k85], [k86, k91], [k92, k97], [k98, k103], [k104, k109], [k110, k115], [k116, k121], [k122, k127], [k128, k133], [k134, k140], [k141, k147], [k148, k154], [k155, k161], [k162, k168]], position: 222 };
+const k167 = (i, e) => norm(k166(i, e));
+const k168 = { steps: [{ run: k165 }, { run: k167 }], absolute: true };
+const k169 = ["billRate"];
 const k170 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k169, 0) ?? path(k168, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
+  return c;
+};
+const k171 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k170(i, e)) : "0.00"));
+const k172 = (i, e) => "billAmount";
+const k173 = (i, e) => norm(lookup(e, "line"));
+const k174 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
+  return v;
+};
+const k175 = (i, e) => norm(k174(i, e));
+const k176 = { steps: [{ run: k173 }, { run: k175 }], absolute: true };
+const k177 = ["billRate"];
+const k178 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k177, 0) ?? path(k176, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
+  return c;
+};
+const k179 = (i, e) => norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k178(i, e))], i, e, 816, "amount")) : "0.00"));
+const k180 = (i, e) => "costRate";
+const k181 = (i, e) => norm(lookup(e, "line"));
+const k182 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  return v;
+};
+const k183 = (i, e) => norm(k182(i, e));
+const k184 = { steps: [{ run: k181 }, { run: k183 }], absolute: true };
+const k185 = ["costRate"];
+const k186 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k185, 0) ?? path(k184, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k184, i, e);
+  return c;
+};
+const k187 = (i, e) => norm(k186(i, e));
+const k188 = (i, e) => "costAmount";
+const k189 = (i, e) => norm(lookup(e, "line"));
+const k190 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "costRate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  return v;
+};
+const k191 = (i, e) => norm(k190(i, e));
+const k192 = { steps: [{ run: k189 }, { run: k191 }], absolute: true };
+const k193 = ["costRate"];
+const k194 = (i, e) => {
+  let c = norm(lookup(e, "line"));
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k193, 0) ?? path(k192, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.costRate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
+  return c;
+};
+const k195 = (i, e) => norm(call(norm(lookup(e, "amount")), [norm(k194(i, e))], i, e, 900, "amount"));
+const k196 = { pairs: [[k37, k43], [k44, k50], [k51, k57], [k58, k64], [k65, k71], [k72, k78], [k79, k85], [k86, k92], [k93, k99], [k100, k106], [k107, k113], [k114, k120], [k121, k127], [k128, k134], [k135, k141], [k142, k148], [k149, k155], [k156, k163], [k164, k171], [k172, k179], [k180, k187], [k188, k195]], position: 222 };
+const k197 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -779,207 +806,215 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = { steps: [{ run: k171 }], absolute: false };
-const k173 = (i, e) => {
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = { steps: [{ run: k198 }], absolute: false };
+const k200 = ["timeEntryId"];
+const k201 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k200, 0) ?? path(k199, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
-  return c;
-};
-const k174 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "projectId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
-  return v;
-};
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = { steps: [{ run: k175 }], absolute: false };
-const k177 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k176, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
-  return c;
-};
-const k178 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taskId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taskId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
-  return v;
-};
-const k179 = (i, e) => norm(k178(i, e));
-const k180 = { steps: [{ run: k179 }], absolute: false };
-const k181 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k180, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taskId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
-  return c;
-};
-const k182 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "resourceId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.resourceId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
-  return v;
-};
-const k183 = (i, e) => norm(k182(i, e));
-const k184 = { steps: [{ run: k183 }], absolute: false };
-const k185 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k184, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.resourceId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k184, i, e);
-  return c;
-};
-const k186 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "clientId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  return v;
-};
-const k187 = (i, e) => norm(k186(i, e));
-const k188 = { steps: [{ run: k187 }], absolute: false };
-const k189 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k188, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
-  return c;
-};
-const k190 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "contractId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.contractId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
-  return v;
-};
-const k191 = (i, e) => norm(k190(i, e));
-const k192 = { steps: [{ run: k191 }], absolute: false };
-const k193 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.contractId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
-  return c;
-};
-const k194 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "legalEntityId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  return v;
-};
-const k195 = (i, e) => norm(k194(i, e));
-const k196 = { steps: [{ run: k195 }], absolute: false };
-const k197 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k196, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k196, i, e);
-  return c;
-};
-const k198 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "rateCardId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.rateCardId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
-  return v;
-};
-const k199 = (i, e) => norm(k198(i, e));
-const k200 = { steps: [{ run: k199 }], absolute: false };
-const k201 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.rateCardId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
   return c;
 };
 const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "projectId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
+  return v;
+};
+const k203 = (i, e) => norm(k202(i, e));
+const k204 = { steps: [{ run: k203 }], absolute: false };
+const k205 = ["projectId"];
+const k206 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k205, 0) ?? path(k204, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
+  return c;
+};
+const k207 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taskId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taskId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
+  return v;
+};
+const k208 = (i, e) => norm(k207(i, e));
+const k209 = { steps: [{ run: k208 }], absolute: false };
+const k210 = ["taskId"];
+const k211 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k210, 0) ?? path(k209, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taskId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
+  return c;
+};
+const k212 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "resourceId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.resourceId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
+  return v;
+};
+const k213 = (i, e) => norm(k212(i, e));
+const k214 = { steps: [{ run: k213 }], absolute: false };
+const k215 = ["resourceId"];
+const k216 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k215, 0) ?? path(k214, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.resourceId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
+  return c;
+};
+const k217 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "clientId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  return v;
+};
+const k218 = (i, e) => norm(k217(i, e));
+const k219 = { steps: [{ run: k218 }], absolute: false };
+const k220 = ["clientId"];
+const k221 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k220, 0) ?? path(k219, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k219, i, e);
+  return c;
+};
+const k222 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "contractId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.contractId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
+  return v;
+};
+const k223 = (i, e) => norm(k222(i, e));
+const k224 = { steps: [{ run: k223 }], absolute: false };
+const k225 = ["contractId"];
+const k226 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k225, 0) ?? path(k224, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.contractId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
+  return c;
+};
+const k227 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "legalEntityId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  return v;
+};
+const k228 = (i, e) => norm(k227(i, e));
+const k229 = { steps: [{ run: k228 }], absolute: false };
+const k230 = ["legalEntityId"];
+const k231 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k230, 0) ?? path(k229, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k229, i, e);
+  return c;
+};
+const k232 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "rateCardId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.rateCardId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
+  return v;
+};
+const k233 = (i, e) => norm(k232(i, e));
+const k234 = { steps: [{ run: k233 }], absolute: false };
+const k235 = ["rateCardId"];
+const k236 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k235, 0) ?? path(k234, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.rateCardId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k234, i, e);
+  return c;
+};
+const k237 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "workDate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
@@ -987,22 +1022,23 @@ const k202 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k203 = (i, e) => norm(k202(i, e));
-const k204 = { steps: [{ run: k203 }], absolute: false };
-const k205 = (i, e) => {
+const k238 = (i, e) => norm(k237(i, e));
+const k239 = { steps: [{ run: k238 }], absolute: false };
+const k240 = ["workDate"];
+const k241 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k204, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k240, 0) ?? path(k239, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
   return c;
 };
-const k206 = (i, e) => {
+const k242 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1013,22 +1049,23 @@ const k206 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   return v;
 };
-const k207 = (i, e) => norm(k206(i, e));
-const k208 = { steps: [{ run: k207 }], absolute: false };
-const k209 = (i, e) => {
+const k243 = (i, e) => norm(k242(i, e));
+const k244 = { steps: [{ run: k243 }], absolute: false };
+const k245 = ["minutes"];
+const k246 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k208, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k245, 0) ?? path(k244, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.minutes;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "minutes")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k208, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k244, i, e);
   return c;
 };
-const k210 = (i, e) => {
+const k247 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1039,22 +1076,23 @@ const k210 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k211 = (i, e) => norm(k210(i, e));
-const k212 = { steps: [{ run: k211 }], absolute: false };
-const k213 = (i, e) => {
+const k248 = (i, e) => norm(k247(i, e));
+const k249 = { steps: [{ run: k248 }], absolute: false };
+const k250 = ["hours"];
+const k251 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k212, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k250, 0) ?? path(k249, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k212, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k249, i, e);
   return c;
 };
-const k214 = (i, e) => {
+const k252 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1065,22 +1103,23 @@ const k214 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k215 = (i, e) => norm(k214(i, e));
-const k216 = { steps: [{ run: k215 }], absolute: false };
-const k217 = (i, e) => {
+const k253 = (i, e) => norm(k252(i, e));
+const k254 = { steps: [{ run: k253 }], absolute: false };
+const k255 = ["description"];
+const k256 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k255, 0) ?? path(k254, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k254, i, e);
   return c;
 };
-const k218 = (i, e) => {
+const k257 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1091,22 +1130,23 @@ const k218 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k219 = (i, e) => norm(k218(i, e));
-const k220 = { steps: [{ run: k219 }], absolute: false };
-const k221 = (i, e) => {
+const k258 = (i, e) => norm(k257(i, e));
+const k259 = { steps: [{ run: k258 }], absolute: false };
+const k260 = ["chargeType"];
+const k261 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k220, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k260, 0) ?? path(k259, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k220, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k259, i, e);
   return c;
 };
-const k222 = (i, e) => {
+const k262 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1117,22 +1157,23 @@ const k222 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k223 = (i, e) => norm(k222(i, e));
-const k224 = { steps: [{ run: k223 }], absolute: false };
-const k225 = (i, e) => {
+const k263 = (i, e) => norm(k262(i, e));
+const k264 = { steps: [{ run: k263 }], absolute: false };
+const k265 = ["currency"];
+const k266 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k224, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k265, 0) ?? path(k264, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k224, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k264, i, e);
   return c;
 };
-const k226 = (i, e) => {
+const k267 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1143,22 +1184,23 @@ const k226 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k227 = (i, e) => norm(k226(i, e));
-const k228 = { steps: [{ run: k227 }], absolute: false };
-const k229 = (i, e) => {
+const k268 = (i, e) => norm(k267(i, e));
+const k269 = { steps: [{ run: k268 }], absolute: false };
+const k270 = ["status"];
+const k271 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k228, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k270, 0) ?? path(k269, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k228, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k269, i, e);
   return c;
 };
-const k230 = (i, e) => {
+const k272 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1169,22 +1211,23 @@ const k230 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   return v;
 };
-const k231 = (i, e) => norm(k230(i, e));
-const k232 = { steps: [{ run: k231 }], absolute: false };
-const k233 = (i, e) => {
+const k273 = (i, e) => norm(k272(i, e));
+const k274 = { steps: [{ run: k273 }], absolute: false };
+const k275 = ["approvedAt"];
+const k276 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k232, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k275, 0) ?? path(k274, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k274, i, e);
   return c;
 };
-const k234 = (i, e) => {
+const k277 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1195,23 +1238,24 @@ const k234 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   return v;
 };
-const k235 = (i, e) => norm(k234(i, e));
-const k236 = { steps: [{ run: k235 }], absolute: false };
-const k237 = (i, e) => {
+const k278 = (i, e) => norm(k277(i, e));
+const k279 = { steps: [{ run: k278 }], absolute: false };
+const k280 = ["approvedBy"];
+const k281 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k236, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k280, 0) ?? path(k279, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedBy;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedBy")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k236, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k279, i, e);
   return c;
 };
-const k238 = (i, e) => norm(state.ctx.globals.resource);
-const k239 = (i, e) => {
+const k282 = (i, e) => norm(state.ctx.globals.resource);
+const k283 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1222,23 +1266,24 @@ const k239 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k240 = (i, e) => norm(k239(i, e));
-const k241 = { steps: [{ run: k238 }, { run: k240 }], absolute: true };
-const k242 = (i, e) => {
+const k284 = (i, e) => norm(k283(i, e));
+const k285 = { steps: [{ run: k282 }, { run: k284 }], absolute: true };
+const k286 = ["role"];
+const k287 = (i, e) => {
   let c = norm(state.ctx.globals.resource);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k241, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k286, 0) ?? path(k285, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k241, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k285, i, e);
   return c;
 };
-const k243 = (i, e) => norm(lookup(e, "line"));
-const k244 = (i, e) => {
+const k288 = (i, e) => norm(lookup(e, "line"));
+const k289 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1249,23 +1294,24 @@ const k244 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k245 = (i, e) => norm(k244(i, e));
-const k246 = { steps: [{ run: k243 }, { run: k245 }], absolute: true };
-const k247 = (i, e) => {
+const k290 = (i, e) => norm(k289(i, e));
+const k291 = { steps: [{ run: k288 }, { run: k290 }], absolute: true };
+const k292 = ["billRate"];
+const k293 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k246, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k292, 0) ?? path(k291, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k246, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k291, i, e);
   return c;
 };
-const k248 = (i, e) => norm(lookup(e, "line"));
-const k249 = (i, e) => {
+const k294 = (i, e) => norm(lookup(e, "line"));
+const k295 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1276,23 +1322,24 @@ const k249 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k250 = (i, e) => norm(k249(i, e));
-const k251 = { steps: [{ run: k248 }, { run: k250 }], absolute: true };
-const k252 = (i, e) => {
+const k296 = (i, e) => norm(k295(i, e));
+const k297 = { steps: [{ run: k294 }, { run: k296 }], absolute: true };
+const k298 = ["billRate"];
+const k299 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k251, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k298, 0) ?? path(k297, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k251, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k297, i, e);
   return c;
 };
-const k253 = (i, e) => norm(lookup(e, "line"));
-const k254 = (i, e) => {
+const k300 = (i, e) => norm(lookup(e, "line"));
+const k301 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1303,23 +1350,24 @@ const k254 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   return v;
 };
-const k255 = (i, e) => norm(k254(i, e));
-const k256 = { steps: [{ run: k253 }, { run: k255 }], absolute: true };
-const k257 = (i, e) => {
+const k302 = (i, e) => norm(k301(i, e));
+const k303 = { steps: [{ run: k300 }, { run: k302 }], absolute: true };
+const k304 = ["costRate"];
+const k305 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k256, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k304, 0) ?? path(k303, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k303, i, e);
   return c;
 };
-const k258 = (i, e) => norm(lookup(e, "line"));
-const k259 = (i, e) => {
+const k306 = (i, e) => norm(lookup(e, "line"));
+const k307 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1330,73 +1378,74 @@ const k259 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   return v;
 };
-const k260 = (i, e) => norm(k259(i, e));
-const k261 = { steps: [{ run: k258 }, { run: k260 }], absolute: true };
-const k262 = (i, e) => {
+const k308 = (i, e) => norm(k307(i, e));
+const k309 = { steps: [{ run: k306 }, { run: k308 }], absolute: true };
+const k310 = ["costRate"];
+const k311 = (i, e) => {
   let c = norm(lookup(e, "line"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k261, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k310, 0) ?? path(k309, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.costRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "costRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k261, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k309, i, e);
   return c;
 };
-const k263 = (i, e) => {
-  if (Array.isArray(i)) return group(k169, i, e);
+const k312 = (i, e) => {
+  if (Array.isArray(i)) return group(k196, i, e);
   const r = {};
   let v;
-  v = norm(k173(i, e));
-  if (v !== undefined) r["timeEntryId"] = v;
-  v = norm(k177(i, e));
-  if (v !== undefined) r["projectId"] = v;
-  v = norm(k181(i, e));
-  if (v !== undefined) r["taskId"] = v;
-  v = norm(k185(i, e));
-  if (v !== undefined) r["resourceId"] = v;
-  v = norm(k189(i, e));
-  if (v !== undefined) r["clientId"] = v;
-  v = norm(k193(i, e));
-  if (v !== undefined) r["contractId"] = v;
-  v = norm(k197(i, e));
-  if (v !== undefined) r["legalEntityId"] = v;
   v = norm(k201(i, e));
-  if (v !== undefined) r["rateCardId"] = v;
-  v = norm(k205(i, e));
-  if (v !== undefined) r["workDate"] = v;
-  v = norm(k209(i, e));
-  if (v !== undefined) r["minutes"] = v;
-  v = norm(k213(i, e));
-  if (v !== undefined) r["hours"] = v;
-  v = norm(k217(i, e));
-  if (v !== undefined) r["description"] = v;
+  if (v !== undefined) r["timeEntryId"] = v;
+  v = norm(k206(i, e));
+  if (v !== undefined) r["projectId"] = v;
+  v = norm(k211(i, e));
+  if (v !== undefined) r["taskId"] = v;
+  v = norm(k216(i, e));
+  if (v !== undefined) r["resourceId"] = v;
   v = norm(k221(i, e));
+  if (v !== undefined) r["clientId"] = v;
+  v = norm(k226(i, e));
+  if (v !== undefined) r["contractId"] = v;
+  v = norm(k231(i, e));
+  if (v !== undefined) r["legalEntityId"] = v;
+  v = norm(k236(i, e));
+  if (v !== undefined) r["rateCardId"] = v;
+  v = norm(k241(i, e));
+  if (v !== undefined) r["workDate"] = v;
+  v = norm(k246(i, e));
+  if (v !== undefined) r["minutes"] = v;
+  v = norm(k251(i, e));
+  if (v !== undefined) r["hours"] = v;
+  v = norm(k256(i, e));
+  if (v !== undefined) r["description"] = v;
+  v = norm(k261(i, e));
   if (v !== undefined) r["chargeType"] = v;
-  v = norm(k225(i, e));
+  v = norm(k266(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k229(i, e));
+  v = norm(k271(i, e));
   if (v !== undefined) r["status"] = v;
-  v = norm(k233(i, e));
+  v = norm(k276(i, e));
   if (v !== undefined) r["approvedAt"] = v;
-  v = norm(k237(i, e));
+  v = norm(k281(i, e));
   if (v !== undefined) r["approvedBy"] = v;
-  v = norm(k242(i, e));
+  v = norm(k287(i, e));
   if (v !== undefined) r["role"] = v;
-  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k247(i, e)) : "0.00"));
+  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(k293(i, e)) : "0.00"));
   if (v !== undefined) r["billRate"] = v;
-  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k252(i, e))], i, e, 816, "amount")) : "0.00"));
+  v = norm((toBoolean(norm(lookup(e, "billable"))) ? norm(call(norm(lookup(e, "amount")), [norm(k299(i, e))], i, e, 816, "amount")) : "0.00"));
   if (v !== undefined) r["billAmount"] = v;
-  v = norm(k257(i, e));
+  v = norm(k305(i, e));
   if (v !== undefined) r["costRate"] = v;
-  v = norm(call(norm(lookup(e, "amount")), [norm(k262(i, e))], i, e, 900, "amount"));
+  v = norm(call(norm(lookup(e, "amount")), [norm(k311(i, e))], i, e, 900, "amount"));
   if (v !== undefined) r["costAmount"] = v;
   return r;
 };
-const k264 = (i, e) => norm(((e) => (norm(bind(e, "line", norm(filter(k18, call(norm((state.ctx.shadows ? global("filter") : k17)), [norm(k4(i, e)), lambda(i, e, k5, undefined, k16)], i, e, 21, "filter"), e)))), norm(bind(e, "amount", lambda(i, e, k19, undefined, k27))), norm(bind(e, "billable", equal(norm(k31(i, e)), "time"))), k263(i, e)))(frame(e)));
-return k264;
+const k313 = (i, e) => norm(((e) => (norm(bind(e, "line", norm(filter(k21, callBuiltin(k20, [norm(k5(i, e)), lambda(i, e, k6, undefined, k19)], i, e, 21, "filter"), e)))), norm(bind(e, "amount", lambda(i, e, k22, undefined, k31))), norm(bind(e, "billable", equal(norm(k36(i, e)), "time"))), k312(i, e)))(frame(e)));
+return k313;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,15 +3,15 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $decimal := function($minor) { $exists($minor) ? $formatNumber($minor / 100, \"0.00\") };\n  $day := function($unix) { $exists($unix) ? $fromMillis($unix * 1000, \"[Y0001]-[M01]-[D01]\") };\n  $terms := $exists($client.paymentTermsDays) ? $client.paymentTermsDays : 30;\n  $status := content.invoice.(\n    status = \"pending\" ? \"draft\"\n      : status = \"voided\" ? \"voided\"\n      : status = \"paid\" ? \"paid\"\n      : amount_paid > 0 ? \"partially-paid\"\n      : \"issued\"\n  );\n  {\n    \"invoiceId\": content.invoice.id,\n    \"clientId\": content.invoice.customer_id,\n    \"projectId\": content.invoice.subscription_id,\n    \"legalEntityId\": $project.legalEntityId,\n    \"currency\": content.invoice.currency_code,\n    \"issueDate\": $day(content.invoice.start_date),\n    \"dueDate\": $day(content.invoice.start_date + $terms * 86400),\n    \"poNumber\": content.invoice.po_number,\n    \"subTotal\": $decimal(content.invoice.sub_total),\n    \"taxTotal\": $decimal(content.invoice.tax),\n    \"total\": $decimal(content.invoice.amount),\n    \"amountPaid\": $decimal(content.invoice.amount_paid),\n    \"amountDue\": $decimal(content.invoice.amount_due),\n    \"lines\": [content.invoice.line_items.{\n      \"description\": description,\n      \"quantity\": $string(quantity),\n      \"unitAmount\": $decimal(unit_amount),\n      \"amount\": $decimal(amount),\n      \"taxAmount\": $decimal(tax),\n      \"periodStart\": $day(date_from),\n      \"periodEnd\": $day(date_to)\n    }],\n    \"status\": $status,\n    \"paidAt\": $exists(content.invoice.paid_on) ? $fromMillis(content.invoice.paid_on * 1000)\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { add, array, bind, builtins, call, compare, divide, equal, field, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
+const { add, array, bind, builtins, call, callBuiltin, compare, divide, equal, field, fieldsFrom, frame, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
 const k0 = [{"value":"minor"}];
 const k1 = builtins["exists"];
 const k2 = builtins["formatNumber"];
-const k3 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k1)), [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k2)), [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
+const k3 = (i, e) => norm((toBoolean(norm(callBuiltin(k1, [norm(lookup(e, "minor"))], i, e, 43, "exists"))) ? norm(callBuiltin(k2, [divide(norm(lookup(e, "minor")), 100, 75), "0.00"], i, e, 67, "formatNumber")) : undefined));
 const k4 = [{"value":"unix"}];
 const k5 = builtins["exists"];
 const k6 = builtins["fromMillis"];
-const k7 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k5)), [norm(lookup(e, "unix"))], i, e, 128, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k6)), [multiply(norm(lookup(e, "unix")), 1000, 156), "[Y0001]-[M01]-[D01]"], i, e, 149, "fromMillis")) : undefined));
+const k7 = (i, e) => norm((toBoolean(norm(callBuiltin(k5, [norm(lookup(e, "unix"))], i, e, 128, "exists"))) ? norm(callBuiltin(k6, [multiply(norm(lookup(e, "unix")), 1000, 156), "[Y0001]-[M01]-[D01]"], i, e, 149, "fromMillis")) : undefined));
 const k8 = (i, e) => norm(state.ctx.globals.client);
 const k9 = (i, e) => {
   const c = i;
@@ -26,11 +26,12 @@ const k9 = (i, e) => {
 };
 const k10 = (i, e) => norm(k9(i, e));
 const k11 = { steps: [{ run: k8 }, { run: k10 }], absolute: true };
-const k12 = (i, e) => {
+const k12 = ["paymentTermsDays"];
+const k13 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k12, 0) ?? path(k11, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
@@ -39,9 +40,9 @@ const k12 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
   return c;
 };
-const k13 = builtins["exists"];
-const k14 = (i, e) => norm(state.ctx.globals.client);
-const k15 = (i, e) => {
+const k14 = builtins["exists"];
+const k15 = (i, e) => norm(state.ctx.globals.client);
+const k16 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -52,22 +53,23 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
-const k18 = (i, e) => {
+const k17 = (i, e) => norm(k16(i, e));
+const k18 = { steps: [{ run: k15 }, { run: k17 }], absolute: true };
+const k19 = ["paymentTermsDays"];
+const k20 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k19, 0) ?? path(k18, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
   return c;
 };
-const k19 = (i, e) => {
+const k21 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -78,8 +80,8 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -90,8 +92,8 @@ const k21 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k22 = (i, e) => norm(k21(i, e));
-const k23 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -102,48 +104,23 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
+const k26 = (i, e) => norm(k25(i, e));
+const k27 = { steps: [{ run: k26 }], absolute: false };
+const k28 = ["amount_paid"];
+const k29 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k28, 0) ?? path(k27, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k27 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "status");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
-  return v;
-};
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
 const k30 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.status;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
-  return c;
-};
-const k31 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -154,19 +131,20 @@ const k31 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = { steps: [{ run: k31 }], absolute: false };
+const k33 = ["status"];
 const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k33, 0) ?? path(k32, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
   return c;
 };
 const k35 = (i, e) => {
@@ -182,11 +160,12 @@ const k35 = (i, e) => {
 };
 const k36 = (i, e) => norm(k35(i, e));
 const k37 = { steps: [{ run: k36 }], absolute: false };
-const k38 = (i, e) => {
+const k38 = ["status"];
+const k39 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k38, 0) ?? path(k37, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
@@ -195,10 +174,37 @@ const k38 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
   return c;
 };
-const k39 = (i, e) => norm((norm((toBoolean(equal(norm(k38(i, e)), "pending")) ? "draft" : norm((toBoolean(equal(norm(k34(i, e)), "voided")) ? "voided" : norm((toBoolean(equal(norm(k30(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k26(i, e)), 0, ">", 423)) ? "partially-paid" : "issued"))))))))));
-const k40 = { steps: [{ run: k20 }, { run: k22 }, { run: k39 }], absolute: false };
-const k41 = (i, e) => "invoiceId";
-const k42 = (i, e) => {
+const k40 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "status");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.status;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  return v;
+};
+const k41 = (i, e) => norm(k40(i, e));
+const k42 = { steps: [{ run: k41 }], absolute: false };
+const k43 = ["status"];
+const k44 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k43, 0) ?? path(k42, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.status;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
+  return c;
+};
+const k45 = (i, e) => norm((norm((toBoolean(equal(norm(k44(i, e)), "pending")) ? "draft" : norm((toBoolean(equal(norm(k39(i, e)), "voided")) ? "voided" : norm((toBoolean(equal(norm(k34(i, e)), "paid")) ? "paid" : norm((toBoolean(compare(norm(k29(i, e)), 0, ">", 423)) ? "partially-paid" : "issued"))))))))));
+const k46 = { steps: [{ run: k22 }, { run: k24 }, { run: k45 }], absolute: false };
+const k47 = (i, e) => "invoiceId";
+const k48 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -209,8 +215,8 @@ const k42 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = (i, e) => {
+const k49 = (i, e) => norm(k48(i, e));
+const k50 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -221,8 +227,8 @@ const k44 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -233,38 +239,39 @@ const k46 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k47 = (i, e) => norm(k46(i, e));
-const k48 = { steps: [{ run: k43 }, { run: k45 }, { run: k47 }], absolute: false };
-const k49 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = { steps: [{ run: k49 }, { run: k51 }, { run: k53 }], absolute: false };
+const k55 = ["content","invoice","id"];
+const k56 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k48, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 0) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k48, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 1) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k48, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 2) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
   return c;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = (i, e) => "clientId";
-const k52 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = (i, e) => "clientId";
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -275,8 +282,8 @@ const k52 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k53 = (i, e) => norm(k52(i, e));
-const k54 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -287,8 +294,8 @@ const k54 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -299,38 +306,39 @@ const k56 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   return v;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = { steps: [{ run: k53 }, { run: k55 }, { run: k57 }], absolute: false };
-const k59 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k60 }, { run: k62 }, { run: k64 }], absolute: false };
+const k66 = ["content","invoice","customer_id"];
+const k67 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k58, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 0) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k58, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 1) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k58, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 2) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.customer_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = (i, e) => "projectId";
-const k62 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = (i, e) => "projectId";
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -341,8 +349,8 @@ const k62 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -353,8 +361,8 @@ const k64 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = (i, e) => {
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -365,39 +373,40 @@ const k66 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   return v;
 };
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { steps: [{ run: k63 }, { run: k65 }, { run: k67 }], absolute: false };
-const k69 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k71 }, { run: k73 }, { run: k75 }], absolute: false };
+const k77 = ["content","invoice","subscription_id"];
+const k78 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k77, 0) ?? path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k77, 1) ?? path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k77, 2) ?? path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.subscription_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = (i, e) => "legalEntityId";
-const k72 = (i, e) => norm(state.ctx.globals.project);
-const k73 = (i, e) => {
+const k79 = (i, e) => norm(k78(i, e));
+const k80 = (i, e) => "legalEntityId";
+const k81 = (i, e) => norm(state.ctx.globals.project);
+const k82 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -408,89 +417,24 @@ const k73 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k72 }, { run: k74 }], absolute: true };
-const k76 = (i, e) => {
+const k83 = (i, e) => norm(k82(i, e));
+const k84 = { steps: [{ run: k81 }, { run: k83 }], absolute: true };
+const k85 = ["legalEntityId"];
+const k86 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k85, 0) ?? path(k84, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
-  return c;
-};
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = (i, e) => "currency";
-const k79 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency_code");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  return v;
-};
-const k84 = (i, e) => norm(k83(i, e));
-const k85 = { steps: [{ run: k80 }, { run: k82 }, { run: k84 }], absolute: false };
-const k86 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
   return c;
 };
 const k87 = (i, e) => norm(k86(i, e));
-const k88 = (i, e) => "issueDate";
+const k88 = (i, e) => "currency";
 const k89 = (i, e) => {
   const c = i;
   let v, p;
@@ -519,45 +463,46 @@ const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
+  if (Array.isArray(c)) return field(c, "currency_code");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
+  v = c.currency_code;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   return v;
 };
 const k94 = (i, e) => norm(k93(i, e));
 const k95 = { steps: [{ run: k90 }, { run: k92 }, { run: k94 }], absolute: false };
-const k96 = (i, e) => {
+const k96 = ["content","invoice","currency_code"];
+const k97 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 0) ?? path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 1) ?? path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 2) ?? path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
+  v = c.currency_code;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k97 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k96(i, e))], i, e, 717, "day"));
-const k98 = (i, e) => "dueDate";
-const k99 = (i, e) => {
+const k98 = (i, e) => norm(k97(i, e));
+const k99 = (i, e) => "issueDate";
+const k100 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -568,8 +513,8 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = (i, e) => {
+const k101 = (i, e) => norm(k100(i, e));
+const k102 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -580,8 +525,8 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -592,38 +537,39 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k100 }, { run: k102 }, { run: k104 }], absolute: false };
-const k106 = (i, e) => {
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = { steps: [{ run: k101 }, { run: k103 }, { run: k105 }], absolute: false };
+const k107 = ["content","invoice","start_date"];
+const k108 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k107, 0) ?? path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k107, 1) ?? path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k107, 2) ?? path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.start_date;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
   return c;
 };
-const k107 = (i, e) => norm(call(norm(lookup(e, "day")), [add(norm(k106(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
-const k108 = (i, e) => "poNumber";
-const k109 = (i, e) => {
+const k109 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k108(i, e))], i, e, 717, "day"));
+const k110 = (i, e) => "dueDate";
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -634,8 +580,8 @@ const k109 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k110 = (i, e) => norm(k109(i, e));
-const k111 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -646,8 +592,75 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "start_date");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  return v;
+};
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = { steps: [{ run: k112 }, { run: k114 }, { run: k116 }], absolute: false };
+const k118 = ["content","invoice","start_date"];
+const k119 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k118, 0) ?? path(k117, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k118, 1) ?? path(k117, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k118, 2) ?? path(k117, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
+  return c;
+};
+const k120 = (i, e) => norm(call(norm(lookup(e, "day")), [add(norm(k119(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
+const k121 = (i, e) => "poNumber";
+const k122 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k125 = (i, e) => norm(k124(i, e));
+const k126 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -658,38 +671,39 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k110 }, { run: k112 }, { run: k114 }], absolute: false };
-const k116 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = { steps: [{ run: k123 }, { run: k125 }, { run: k127 }], absolute: false };
+const k129 = ["content","invoice","po_number"];
+const k130 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k129, 0) ?? path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k129, 1) ?? path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k129, 2) ?? path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.po_number;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
   return c;
 };
-const k117 = (i, e) => norm(k116(i, e));
-const k118 = (i, e) => "subTotal";
-const k119 = (i, e) => {
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = (i, e) => "subTotal";
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -700,8 +714,8 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -712,8 +726,8 @@ const k121 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = (i, e) => {
+const k136 = (i, e) => norm(k135(i, e));
+const k137 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -724,38 +738,39 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k120 }, { run: k122 }, { run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = { steps: [{ run: k134 }, { run: k136 }, { run: k138 }], absolute: false };
+const k140 = ["content","invoice","sub_total"];
+const k141 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 0) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 1) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 2) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.sub_total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
   return c;
 };
-const k127 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k126(i, e))], i, e, 880, "decimal"));
-const k128 = (i, e) => "taxTotal";
-const k129 = (i, e) => {
+const k142 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k141(i, e))], i, e, 880, "decimal"));
+const k143 = (i, e) => "taxTotal";
+const k144 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -766,8 +781,8 @@ const k129 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k130 = (i, e) => norm(k129(i, e));
-const k131 = (i, e) => {
+const k145 = (i, e) => norm(k144(i, e));
+const k146 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -778,8 +793,8 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = (i, e) => {
+const k147 = (i, e) => norm(k146(i, e));
+const k148 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -790,38 +805,39 @@ const k133 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k134 = (i, e) => norm(k133(i, e));
-const k135 = { steps: [{ run: k130 }, { run: k132 }, { run: k134 }], absolute: false };
-const k136 = (i, e) => {
+const k149 = (i, e) => norm(k148(i, e));
+const k150 = { steps: [{ run: k145 }, { run: k147 }, { run: k149 }], absolute: false };
+const k151 = ["content","invoice","tax"];
+const k152 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k151, 0) ?? path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k151, 1) ?? path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k151, 2) ?? path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
   return c;
 };
-const k137 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k136(i, e))], i, e, 933, "decimal"));
-const k138 = (i, e) => "total";
-const k139 = (i, e) => {
+const k153 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k152(i, e))], i, e, 933, "decimal"));
+const k154 = (i, e) => "total";
+const k155 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -832,8 +848,8 @@ const k139 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = (i, e) => {
+const k156 = (i, e) => norm(k155(i, e));
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -844,8 +860,8 @@ const k141 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k142 = (i, e) => norm(k141(i, e));
-const k143 = (i, e) => {
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -856,38 +872,39 @@ const k143 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k144 = (i, e) => norm(k143(i, e));
-const k145 = { steps: [{ run: k140 }, { run: k142 }, { run: k144 }], absolute: false };
-const k146 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k156 }, { run: k158 }, { run: k160 }], absolute: false };
+const k162 = ["content","invoice","amount"];
+const k163 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 1) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 2) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k147 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k146(i, e))], i, e, 977, "decimal"));
-const k148 = (i, e) => "amountPaid";
-const k149 = (i, e) => {
+const k164 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k163(i, e))], i, e, 977, "decimal"));
+const k165 = (i, e) => "amountPaid";
+const k166 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -898,8 +915,8 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = (i, e) => {
+const k167 = (i, e) => norm(k166(i, e));
+const k168 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -910,8 +927,8 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = (i, e) => {
+const k169 = (i, e) => norm(k168(i, e));
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -922,38 +939,39 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k150 }, { run: k152 }, { run: k154 }], absolute: false };
-const k156 = (i, e) => {
+const k171 = (i, e) => norm(k170(i, e));
+const k172 = { steps: [{ run: k167 }, { run: k169 }, { run: k171 }], absolute: false };
+const k173 = ["content","invoice","amount_paid"];
+const k174 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k173, 0) ?? path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k173, 1) ?? path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k173, 2) ?? path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
   return c;
 };
-const k157 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k156(i, e))], i, e, 1029, "decimal"));
-const k158 = (i, e) => "amountDue";
-const k159 = (i, e) => {
+const k175 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k174(i, e))], i, e, 1029, "decimal"));
+const k176 = (i, e) => "amountDue";
+const k177 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -964,8 +982,8 @@ const k159 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k160 = (i, e) => norm(k159(i, e));
-const k161 = (i, e) => {
+const k178 = (i, e) => norm(k177(i, e));
+const k179 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -976,8 +994,8 @@ const k161 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k162 = (i, e) => norm(k161(i, e));
-const k163 = (i, e) => {
+const k180 = (i, e) => norm(k179(i, e));
+const k181 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -988,39 +1006,40 @@ const k163 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   return v;
 };
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = { steps: [{ run: k160 }, { run: k162 }, { run: k164 }], absolute: false };
-const k166 = (i, e) => {
+const k182 = (i, e) => norm(k181(i, e));
+const k183 = { steps: [{ run: k178 }, { run: k180 }, { run: k182 }], absolute: false };
+const k184 = ["content","invoice","amount_due"];
+const k185 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k184, 0) ?? path(k183, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k184, 1) ?? path(k183, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k184, 2) ?? path(k183, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_due;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k183, i, e);
   return c;
 };
-const k167 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k166(i, e))], i, e, 1085, "decimal"));
-const k168 = (i, e) => "lines";
-const k169 = [false];
-const k170 = (i, e) => {
+const k186 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k185(i, e))], i, e, 1085, "decimal"));
+const k187 = (i, e) => "lines";
+const k188 = [false];
+const k189 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1031,8 +1050,8 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = (i, e) => {
+const k190 = (i, e) => norm(k189(i, e));
+const k191 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1043,8 +1062,8 @@ const k172 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k173 = (i, e) => norm(k172(i, e));
-const k174 = (i, e) => {
+const k192 = (i, e) => norm(k191(i, e));
+const k193 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1055,209 +1074,12 @@ const k174 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line_items")) return undefined;
   return v;
 };
-const k175 = (i, e) => norm(k174(i, e));
-const k176 = (i, e) => "description";
-const k177 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = { steps: [{ run: k178 }], absolute: false };
-const k180 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
-  return c;
-};
-const k181 = (i, e) => norm(k180(i, e));
-const k182 = (i, e) => "quantity";
-const k183 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "quantity");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  return v;
-};
-const k184 = (i, e) => norm(k183(i, e));
-const k185 = { steps: [{ run: k184 }], absolute: false };
-const k186 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k185, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
-  return c;
-};
-const k187 = builtins["string"];
-const k188 = (i, e) => norm(call(norm((state.ctx.shadows ? global("string") : k187)), [norm(k186(i, e))], i, e, 1217, "string"));
-const k189 = (i, e) => "unitAmount";
-const k190 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unit_amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  return v;
-};
-const k191 = (i, e) => norm(k190(i, e));
-const k192 = { steps: [{ run: k191 }], absolute: false };
-const k193 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k192, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
-  return c;
-};
-const k194 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k193(i, e))], i, e, 1257, "decimal"));
-const k195 = (i, e) => "amount";
+const k194 = (i, e) => norm(k193(i, e));
+const k195 = (i, e) => "description";
 const k196 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k197 = (i, e) => norm(k196(i, e));
-const k198 = { steps: [{ run: k197 }], absolute: false };
-const k199 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k198, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
-  return c;
-};
-const k200 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k199(i, e))], i, e, 1296, "decimal"));
-const k201 = (i, e) => "taxAmount";
-const k202 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  return v;
-};
-const k203 = (i, e) => norm(k202(i, e));
-const k204 = { steps: [{ run: k203 }], absolute: false };
-const k205 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k204, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
-  return c;
-};
-const k206 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k205(i, e))], i, e, 1333, "decimal"));
-const k207 = (i, e) => "periodStart";
-const k208 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_from");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
-  return v;
-};
-const k209 = (i, e) => norm(k208(i, e));
-const k210 = { steps: [{ run: k209 }], absolute: false };
-const k211 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k210, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k210, i, e);
-  return c;
-};
-const k212 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k211(i, e))], i, e, 1365, "day"));
-const k213 = (i, e) => "periodEnd";
-const k214 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_to");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  return v;
-};
-const k215 = (i, e) => norm(k214(i, e));
-const k216 = { steps: [{ run: k215 }], absolute: false };
-const k217 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k216, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k216, i, e);
-  return c;
-};
-const k218 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k217(i, e))], i, e, 1401, "day"));
-const k219 = { pairs: [[k176, k181], [k182, k188], [k189, k194], [k195, k200], [k201, k206], [k207, k212], [k213, k218]], position: 1156 };
-const k220 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "description");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
@@ -1265,22 +1087,25 @@ const k220 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k221 = (i, e) => norm(k220(i, e));
-const k222 = { steps: [{ run: k221 }], absolute: false };
-const k223 = (i, e) => {
+const k197 = (i, e) => norm(k196(i, e));
+const k198 = { steps: [{ run: k197 }], absolute: false };
+const k199 = ["description"];
+const k200 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k222, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k199, 0) ?? path(k198, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
   return c;
 };
-const k224 = (i, e) => {
+const k201 = (i, e) => norm(k200(i, e));
+const k202 = (i, e) => "quantity";
+const k203 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1291,23 +1116,26 @@ const k224 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k225 = (i, e) => norm(k224(i, e));
-const k226 = { steps: [{ run: k225 }], absolute: false };
-const k227 = (i, e) => {
+const k204 = (i, e) => norm(k203(i, e));
+const k205 = { steps: [{ run: k204 }], absolute: false };
+const k206 = ["quantity"];
+const k207 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k226, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k206, 0) ?? path(k205, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.quantity;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k226, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k205, i, e);
   return c;
 };
-const k228 = builtins["string"];
-const k229 = (i, e) => {
+const k208 = builtins["string"];
+const k209 = (i, e) => norm(callBuiltin(k208, [norm(k207(i, e))], i, e, 1217, "string"));
+const k210 = (i, e) => "unitAmount";
+const k211 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1318,22 +1146,25 @@ const k229 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   return v;
 };
-const k230 = (i, e) => norm(k229(i, e));
-const k231 = { steps: [{ run: k230 }], absolute: false };
-const k232 = (i, e) => {
+const k212 = (i, e) => norm(k211(i, e));
+const k213 = { steps: [{ run: k212 }], absolute: false };
+const k214 = ["unit_amount"];
+const k215 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k231, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k214, 0) ?? path(k213, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unit_amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k231, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k213, i, e);
   return c;
 };
-const k233 = (i, e) => {
+const k216 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k215(i, e))], i, e, 1257, "decimal"));
+const k217 = (i, e) => "amount";
+const k218 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1344,22 +1175,25 @@ const k233 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k234 = (i, e) => norm(k233(i, e));
-const k235 = { steps: [{ run: k234 }], absolute: false };
-const k236 = (i, e) => {
+const k219 = (i, e) => norm(k218(i, e));
+const k220 = { steps: [{ run: k219 }], absolute: false };
+const k221 = ["amount"];
+const k222 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k235, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k221, 0) ?? path(k220, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k235, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k220, i, e);
   return c;
 };
-const k237 = (i, e) => {
+const k223 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k222(i, e))], i, e, 1296, "decimal"));
+const k224 = (i, e) => "taxAmount";
+const k225 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1370,22 +1204,25 @@ const k237 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k238 = (i, e) => norm(k237(i, e));
-const k239 = { steps: [{ run: k238 }], absolute: false };
-const k240 = (i, e) => {
+const k226 = (i, e) => norm(k225(i, e));
+const k227 = { steps: [{ run: k226 }], absolute: false };
+const k228 = ["tax"];
+const k229 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k239, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k228, 0) ?? path(k227, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k227, i, e);
   return c;
 };
-const k241 = (i, e) => {
+const k230 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k229(i, e))], i, e, 1333, "decimal"));
+const k231 = (i, e) => "periodStart";
+const k232 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1396,22 +1233,25 @@ const k241 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   return v;
 };
-const k242 = (i, e) => norm(k241(i, e));
-const k243 = { steps: [{ run: k242 }], absolute: false };
-const k244 = (i, e) => {
+const k233 = (i, e) => norm(k232(i, e));
+const k234 = { steps: [{ run: k233 }], absolute: false };
+const k235 = ["date_from"];
+const k236 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k243, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k235, 0) ?? path(k234, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_from;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k243, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k234, i, e);
   return c;
 };
-const k245 = (i, e) => {
+const k237 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k236(i, e))], i, e, 1365, "day"));
+const k238 = (i, e) => "periodEnd";
+const k239 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1422,180 +1262,241 @@ const k245 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   return v;
 };
-const k246 = (i, e) => norm(k245(i, e));
-const k247 = { steps: [{ run: k246 }], absolute: false };
-const k248 = (i, e) => {
+const k240 = (i, e) => norm(k239(i, e));
+const k241 = { steps: [{ run: k240 }], absolute: false };
+const k242 = ["date_to"];
+const k243 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k247, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k242, 0) ?? path(k241, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_to;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k247, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k241, i, e);
   return c;
 };
-const k249 = (i, e) => {
-  if (Array.isArray(i)) return group(k219, i, e);
-  const r = {};
-  let v;
-  v = norm(k223(i, e));
-  if (v !== undefined) r["description"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("string") : k228)), [norm(k227(i, e))], i, e, 1217, "string"));
-  if (v !== undefined) r["quantity"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k232(i, e))], i, e, 1257, "decimal"));
-  if (v !== undefined) r["unitAmount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k236(i, e))], i, e, 1296, "decimal"));
-  if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k240(i, e))], i, e, 1333, "decimal"));
-  if (v !== undefined) r["taxAmount"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k244(i, e))], i, e, 1365, "day"));
-  if (v !== undefined) r["periodStart"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k248(i, e))], i, e, 1401, "day"));
-  if (v !== undefined) r["periodEnd"] = v;
-  return r;
-};
-const k250 = (i, e) => k249(i, e);
-const k251 = { steps: [{ run: k171 }, { run: k173 }, { run: k175 }, { run: k250 }], absolute: false };
-const k252 = (i, e) => norm(array([norm(path(k251, i, e))], k169, false));
-const k253 = (i, e) => "status";
-const k254 = (i, e) => norm(lookup(e, "status"));
-const k255 = (i, e) => "paidAt";
-const k256 = (i, e) => {
+const k244 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k243(i, e))], i, e, 1401, "day"));
+const k245 = { pairs: [[k195, k201], [k202, k209], [k210, k216], [k217, k223], [k224, k230], [k231, k237], [k238, k244]], position: 1156 };
+const k246 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
+  if (Array.isArray(c)) return field(c, "description");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k257 = (i, e) => norm(k256(i, e));
-const k258 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k259 = (i, e) => norm(k258(i, e));
-const k260 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paid_on");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  return v;
-};
-const k261 = (i, e) => norm(k260(i, e));
-const k262 = { steps: [{ run: k257 }, { run: k259 }, { run: k261 }], absolute: false };
-const k263 = (i, e) => {
+const k247 = (i, e) => norm(k246(i, e));
+const k248 = { steps: [{ run: k247 }], absolute: false };
+const k249 = ["description"];
+const k250 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k249, 0) ?? path(k248, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k262, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k262, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k248, i, e);
   return c;
 };
-const k264 = builtins["exists"];
-const k265 = (i, e) => {
+const k251 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
+  if (Array.isArray(c)) return field(c, "quantity");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.quantity;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k266 = (i, e) => norm(k265(i, e));
+const k252 = (i, e) => norm(k251(i, e));
+const k253 = { steps: [{ run: k252 }], absolute: false };
+const k254 = ["quantity"];
+const k255 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k254, 0) ?? path(k253, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k253, i, e);
+  return c;
+};
+const k256 = builtins["string"];
+const k257 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "unit_amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  return v;
+};
+const k258 = (i, e) => norm(k257(i, e));
+const k259 = { steps: [{ run: k258 }], absolute: false };
+const k260 = ["unit_amount"];
+const k261 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k260, 0) ?? path(k259, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k259, i, e);
+  return c;
+};
+const k262 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k263 = (i, e) => norm(k262(i, e));
+const k264 = { steps: [{ run: k263 }], absolute: false };
+const k265 = ["amount"];
+const k266 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k265, 0) ?? path(k264, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k264, i, e);
+  return c;
+};
 const k267 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
+  if (Array.isArray(c)) return field(c, "tax");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
+  v = c.tax;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
 const k268 = (i, e) => norm(k267(i, e));
-const k269 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paid_on");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  return v;
-};
-const k270 = (i, e) => norm(k269(i, e));
-const k271 = { steps: [{ run: k266 }, { run: k268 }, { run: k270 }], absolute: false };
-const k272 = (i, e) => {
+const k269 = { steps: [{ run: k268 }], absolute: false };
+const k270 = ["tax"];
+const k271 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k270, 0) ?? path(k269, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
+  v = c.tax;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k271, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paid_on;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k271, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k269, i, e);
   return c;
 };
-const k273 = builtins["fromMillis"];
-const k274 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k264)), [norm(k263(i, e))], i, e, 1463, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k273)), [multiply(norm(k272(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
-const k275 = { pairs: [[k41, k50], [k51, k60], [k61, k70], [k71, k77], [k78, k87], [k88, k97], [k98, k107], [k108, k117], [k118, k127], [k128, k137], [k138, k147], [k148, k157], [k158, k167], [k168, k252], [k253, k254], [k255, k274]], position: 470 };
+const k272 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_from");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  return v;
+};
+const k273 = (i, e) => norm(k272(i, e));
+const k274 = { steps: [{ run: k273 }], absolute: false };
+const k275 = ["date_from"];
 const k276 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k275, 0) ?? path(k274, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k274, i, e);
+  return c;
+};
+const k277 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_to");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  return v;
+};
+const k278 = (i, e) => norm(k277(i, e));
+const k279 = { steps: [{ run: k278 }], absolute: false };
+const k280 = ["date_to"];
+const k281 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k280, 0) ?? path(k279, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k279, i, e);
+  return c;
+};
+const k282 = (i, e) => {
+  if (Array.isArray(i)) return group(k245, i, e);
+  const r = {};
+  let v;
+  v = norm(k250(i, e));
+  if (v !== undefined) r["description"] = v;
+  v = norm(callBuiltin(k256, [norm(k255(i, e))], i, e, 1217, "string"));
+  if (v !== undefined) r["quantity"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k261(i, e))], i, e, 1257, "decimal"));
+  if (v !== undefined) r["unitAmount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k266(i, e))], i, e, 1296, "decimal"));
+  if (v !== undefined) r["amount"] = v;
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k271(i, e))], i, e, 1333, "decimal"));
+  if (v !== undefined) r["taxAmount"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k276(i, e))], i, e, 1365, "day"));
+  if (v !== undefined) r["periodStart"] = v;
+  v = norm(call(norm(lookup(e, "day")), [norm(k281(i, e))], i, e, 1401, "day"));
+  if (v !== undefined) r["periodEnd"] = v;
+  return r;
+};
+const k283 = (i, e) => k282(i, e);
+const k284 = { steps: [{ run: k190 }, { run: k192 }, { run: k194 }, { run: k283 }], absolute: false };
+const k285 = (i, e) => norm(array([norm(path(k284, i, e))], k188, false));
+const k286 = (i, e) => "status";
+const k287 = (i, e) => norm(lookup(e, "status"));
+const k288 = (i, e) => "paidAt";
+const k289 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1606,8 +1507,8 @@ const k276 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k277 = (i, e) => norm(k276(i, e));
-const k278 = (i, e) => {
+const k290 = (i, e) => norm(k289(i, e));
+const k291 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1618,8 +1519,142 @@ const k278 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k279 = (i, e) => norm(k278(i, e));
-const k280 = (i, e) => {
+const k292 = (i, e) => norm(k291(i, e));
+const k293 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paid_on");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  return v;
+};
+const k294 = (i, e) => norm(k293(i, e));
+const k295 = { steps: [{ run: k290 }, { run: k292 }, { run: k294 }], absolute: false };
+const k296 = ["content","invoice","paid_on"];
+const k297 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k296, 0) ?? path(k295, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k296, 1) ?? path(k295, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k296, 2) ?? path(k295, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k295, i, e);
+  return c;
+};
+const k298 = builtins["exists"];
+const k299 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k300 = (i, e) => norm(k299(i, e));
+const k301 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k302 = (i, e) => norm(k301(i, e));
+const k303 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paid_on");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  return v;
+};
+const k304 = (i, e) => norm(k303(i, e));
+const k305 = { steps: [{ run: k300 }, { run: k302 }, { run: k304 }], absolute: false };
+const k306 = ["content","invoice","paid_on"];
+const k307 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k306, 0) ?? path(k305, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k306, 1) ?? path(k305, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k306, 2) ?? path(k305, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paid_on;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k305, i, e);
+  return c;
+};
+const k308 = builtins["fromMillis"];
+const k309 = (i, e) => norm((toBoolean(norm(callBuiltin(k298, [norm(k297(i, e))], i, e, 1463, "exists"))) ? norm(callBuiltin(k308, [multiply(norm(k307(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
+const k310 = { pairs: [[k47, k57], [k58, k68], [k69, k79], [k80, k87], [k88, k98], [k99, k109], [k110, k120], [k121, k131], [k132, k142], [k143, k153], [k154, k164], [k165, k175], [k176, k186], [k187, k285], [k286, k287], [k288, k309]], position: 470 };
+const k311 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k312 = (i, e) => norm(k311(i, e));
+const k313 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k314 = (i, e) => norm(k313(i, e));
+const k315 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1630,36 +1665,37 @@ const k280 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   return v;
 };
-const k281 = (i, e) => norm(k280(i, e));
-const k282 = { steps: [{ run: k277 }, { run: k279 }, { run: k281 }], absolute: false };
-const k283 = (i, e) => {
+const k316 = (i, e) => norm(k315(i, e));
+const k317 = { steps: [{ run: k312 }, { run: k314 }, { run: k316 }], absolute: false };
+const k318 = ["content","invoice","id"];
+const k319 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k282, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k318, 0) ?? path(k317, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k282, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k318, 1) ?? path(k317, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k282, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k318, 2) ?? path(k317, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k282, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k317, i, e);
   return c;
 };
-const k284 = (i, e) => {
+const k320 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1670,8 +1706,8 @@ const k284 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k285 = (i, e) => norm(k284(i, e));
-const k286 = (i, e) => {
+const k321 = (i, e) => norm(k320(i, e));
+const k322 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1682,8 +1718,8 @@ const k286 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k287 = (i, e) => norm(k286(i, e));
-const k288 = (i, e) => {
+const k323 = (i, e) => norm(k322(i, e));
+const k324 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1694,316 +1730,34 @@ const k288 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   return v;
 };
-const k289 = (i, e) => norm(k288(i, e));
-const k290 = { steps: [{ run: k285 }, { run: k287 }, { run: k289 }], absolute: false };
-const k291 = (i, e) => {
+const k325 = (i, e) => norm(k324(i, e));
+const k326 = { steps: [{ run: k321 }, { run: k323 }, { run: k325 }], absolute: false };
+const k327 = ["content","invoice","customer_id"];
+const k328 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k290, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k327, 0) ?? path(k326, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k290, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k327, 1) ?? path(k326, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k290, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k327, 2) ?? path(k326, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.customer_id;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "customer_id")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k290, i, e);
-  return c;
-};
-const k292 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k293 = (i, e) => norm(k292(i, e));
-const k294 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k295 = (i, e) => norm(k294(i, e));
-const k296 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "subscription_id");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.subscription_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
-  return v;
-};
-const k297 = (i, e) => norm(k296(i, e));
-const k298 = { steps: [{ run: k293 }, { run: k295 }, { run: k297 }], absolute: false };
-const k299 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k298, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k298, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k298, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.subscription_id;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k298, i, e);
-  return c;
-};
-const k300 = (i, e) => norm(state.ctx.globals.project);
-const k301 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "legalEntityId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  return v;
-};
-const k302 = (i, e) => norm(k301(i, e));
-const k303 = { steps: [{ run: k300 }, { run: k302 }], absolute: true };
-const k304 = (i, e) => {
-  let c = norm(state.ctx.globals.project);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k303, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k303, i, e);
-  return c;
-};
-const k305 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k306 = (i, e) => norm(k305(i, e));
-const k307 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k308 = (i, e) => norm(k307(i, e));
-const k309 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency_code");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  return v;
-};
-const k310 = (i, e) => norm(k309(i, e));
-const k311 = { steps: [{ run: k306 }, { run: k308 }, { run: k310 }], absolute: false };
-const k312 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k311, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k311, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k311, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency_code;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k311, i, e);
-  return c;
-};
-const k313 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k314 = (i, e) => norm(k313(i, e));
-const k315 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k316 = (i, e) => norm(k315(i, e));
-const k317 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  return v;
-};
-const k318 = (i, e) => norm(k317(i, e));
-const k319 = { steps: [{ run: k314 }, { run: k316 }, { run: k318 }], absolute: false };
-const k320 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k319, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k319, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k319, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k319, i, e);
-  return c;
-};
-const k321 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k322 = (i, e) => norm(k321(i, e));
-const k323 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  return v;
-};
-const k324 = (i, e) => norm(k323(i, e));
-const k325 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "start_date");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  return v;
-};
-const k326 = (i, e) => norm(k325(i, e));
-const k327 = { steps: [{ run: k322 }, { run: k324 }, { run: k326 }], absolute: false };
-const k328 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k327, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k327, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k327, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.start_date;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k327, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k326, i, e);
   return c;
 };
 const k329 = (i, e) => {
@@ -2034,107 +1788,72 @@ const k333 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "po_number");
+  if (Array.isArray(c)) return field(c, "subscription_id");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.po_number;
+  v = c.subscription_id;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   return v;
 };
 const k334 = (i, e) => norm(k333(i, e));
 const k335 = { steps: [{ run: k330 }, { run: k332 }, { run: k334 }], absolute: false };
-const k336 = (i, e) => {
+const k336 = ["content","invoice","subscription_id"];
+const k337 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k335, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k336, 0) ?? path(k335, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k335, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k336, 1) ?? path(k335, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k335, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k336, 2) ?? path(k335, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.po_number;
+  v = c.subscription_id;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "subscription_id")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k335, i, e);
   return c;
 };
-const k337 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "content");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
-  return v;
-};
-const k338 = (i, e) => norm(k337(i, e));
+const k338 = (i, e) => norm(state.ctx.globals.project);
 const k339 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoice");
+  if (Array.isArray(c)) return field(c, "legalEntityId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
+  v = c.legalEntityId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
 const k340 = (i, e) => norm(k339(i, e));
-const k341 = (i, e) => {
-  const c = i;
+const k341 = { steps: [{ run: k338 }, { run: k340 }], absolute: true };
+const k342 = ["legalEntityId"];
+const k343 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "sub_total");
+  if (Array.isArray(c)) return fieldsFrom(c, k342, 0) ?? path(k341, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.sub_total;
+  v = c.legalEntityId;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
-  return v;
-};
-const k342 = (i, e) => norm(k341(i, e));
-const k343 = { steps: [{ run: k338 }, { run: k340 }, { run: k342 }], absolute: false };
-const k344 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k343, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.content;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k343, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoice;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k343, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.sub_total;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k343, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k341, i, e);
   return c;
 };
-const k345 = (i, e) => {
+const k344 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2145,8 +1864,8 @@ const k345 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k346 = (i, e) => norm(k345(i, e));
-const k347 = (i, e) => {
+const k345 = (i, e) => norm(k344(i, e));
+const k346 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2157,45 +1876,46 @@ const k347 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k348 = (i, e) => norm(k347(i, e));
-const k349 = (i, e) => {
+const k347 = (i, e) => norm(k346(i, e));
+const k348 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
+  if (Array.isArray(c)) return field(c, "currency_code");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
+  v = c.currency_code;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   return v;
 };
-const k350 = (i, e) => norm(k349(i, e));
-const k351 = { steps: [{ run: k346 }, { run: k348 }, { run: k350 }], absolute: false };
+const k349 = (i, e) => norm(k348(i, e));
+const k350 = { steps: [{ run: k345 }, { run: k347 }, { run: k349 }], absolute: false };
+const k351 = ["content","invoice","currency_code"];
 const k352 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k351, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k351, 0) ?? path(k350, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k351, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k351, 1) ?? path(k350, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k351, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k351, 2) ?? path(k350, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
+  v = c.currency_code;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency_code")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k351, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k350, i, e);
   return c;
 };
 const k353 = (i, e) => {
@@ -2226,43 +1946,44 @@ const k357 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
+  if (Array.isArray(c)) return field(c, "start_date");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.start_date;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   return v;
 };
 const k358 = (i, e) => norm(k357(i, e));
 const k359 = { steps: [{ run: k354 }, { run: k356 }, { run: k358 }], absolute: false };
-const k360 = (i, e) => {
+const k360 = ["content","invoice","start_date"];
+const k361 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k359, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k360, 0) ?? path(k359, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k359, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k360, 1) ?? path(k359, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k359, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k360, 2) ?? path(k359, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.start_date;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k359, i, e);
   return c;
 };
-const k361 = (i, e) => {
+const k362 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2273,8 +1994,8 @@ const k361 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k362 = (i, e) => norm(k361(i, e));
-const k363 = (i, e) => {
+const k363 = (i, e) => norm(k362(i, e));
+const k364 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2285,8 +2006,333 @@ const k363 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k364 = (i, e) => norm(k363(i, e));
-const k365 = (i, e) => {
+const k365 = (i, e) => norm(k364(i, e));
+const k366 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "start_date");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  return v;
+};
+const k367 = (i, e) => norm(k366(i, e));
+const k368 = { steps: [{ run: k363 }, { run: k365 }, { run: k367 }], absolute: false };
+const k369 = ["content","invoice","start_date"];
+const k370 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k369, 0) ?? path(k368, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k369, 1) ?? path(k368, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k369, 2) ?? path(k368, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.start_date;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "start_date")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k368, i, e);
+  return c;
+};
+const k371 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k372 = (i, e) => norm(k371(i, e));
+const k373 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k374 = (i, e) => norm(k373(i, e));
+const k375 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "po_number");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.po_number;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  return v;
+};
+const k376 = (i, e) => norm(k375(i, e));
+const k377 = { steps: [{ run: k372 }, { run: k374 }, { run: k376 }], absolute: false };
+const k378 = ["content","invoice","po_number"];
+const k379 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k378, 0) ?? path(k377, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k378, 1) ?? path(k377, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k378, 2) ?? path(k377, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.po_number;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "po_number")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k377, i, e);
+  return c;
+};
+const k380 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k381 = (i, e) => norm(k380(i, e));
+const k382 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k383 = (i, e) => norm(k382(i, e));
+const k384 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "sub_total");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.sub_total;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
+  return v;
+};
+const k385 = (i, e) => norm(k384(i, e));
+const k386 = { steps: [{ run: k381 }, { run: k383 }, { run: k385 }], absolute: false };
+const k387 = ["content","invoice","sub_total"];
+const k388 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k387, 0) ?? path(k386, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k387, 1) ?? path(k386, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k387, 2) ?? path(k386, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.sub_total;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "sub_total")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k386, i, e);
+  return c;
+};
+const k389 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k390 = (i, e) => norm(k389(i, e));
+const k391 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k392 = (i, e) => norm(k391(i, e));
+const k393 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "tax");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  return v;
+};
+const k394 = (i, e) => norm(k393(i, e));
+const k395 = { steps: [{ run: k390 }, { run: k392 }, { run: k394 }], absolute: false };
+const k396 = ["content","invoice","tax"];
+const k397 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k396, 0) ?? path(k395, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k396, 1) ?? path(k395, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k396, 2) ?? path(k395, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k395, i, e);
+  return c;
+};
+const k398 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k399 = (i, e) => norm(k398(i, e));
+const k400 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k401 = (i, e) => norm(k400(i, e));
+const k402 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k403 = (i, e) => norm(k402(i, e));
+const k404 = { steps: [{ run: k399 }, { run: k401 }, { run: k403 }], absolute: false };
+const k405 = ["content","invoice","amount"];
+const k406 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k405, 0) ?? path(k404, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k405, 1) ?? path(k404, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k405, 2) ?? path(k404, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k404, i, e);
+  return c;
+};
+const k407 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "content");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.content;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
+  return v;
+};
+const k408 = (i, e) => norm(k407(i, e));
+const k409 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoice");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoice;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
+  return v;
+};
+const k410 = (i, e) => norm(k409(i, e));
+const k411 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2297,36 +2343,37 @@ const k365 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   return v;
 };
-const k366 = (i, e) => norm(k365(i, e));
-const k367 = { steps: [{ run: k362 }, { run: k364 }, { run: k366 }], absolute: false };
-const k368 = (i, e) => {
+const k412 = (i, e) => norm(k411(i, e));
+const k413 = { steps: [{ run: k408 }, { run: k410 }, { run: k412 }], absolute: false };
+const k414 = ["content","invoice","amount_paid"];
+const k415 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k367, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k414, 0) ?? path(k413, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k367, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k414, 1) ?? path(k413, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k367, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k414, 2) ?? path(k413, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_paid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_paid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k367, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k413, i, e);
   return c;
 };
-const k369 = (i, e) => {
+const k416 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2337,8 +2384,8 @@ const k369 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k370 = (i, e) => norm(k369(i, e));
-const k371 = (i, e) => {
+const k417 = (i, e) => norm(k416(i, e));
+const k418 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2349,8 +2396,8 @@ const k371 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k372 = (i, e) => norm(k371(i, e));
-const k373 = (i, e) => {
+const k419 = (i, e) => norm(k418(i, e));
+const k420 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2361,37 +2408,38 @@ const k373 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   return v;
 };
-const k374 = (i, e) => norm(k373(i, e));
-const k375 = { steps: [{ run: k370 }, { run: k372 }, { run: k374 }], absolute: false };
-const k376 = (i, e) => {
+const k421 = (i, e) => norm(k420(i, e));
+const k422 = { steps: [{ run: k417 }, { run: k419 }, { run: k421 }], absolute: false };
+const k423 = ["content","invoice","amount_due"];
+const k424 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k375, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k423, 0) ?? path(k422, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k375, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k423, 1) ?? path(k422, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k375, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k423, 2) ?? path(k422, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount_due;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount_due")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k375, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k422, i, e);
   return c;
 };
-const k377 = [false];
-const k378 = (i, e) => {
+const k425 = [false];
+const k426 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2402,8 +2450,8 @@ const k378 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k379 = (i, e) => norm(k378(i, e));
-const k380 = (i, e) => {
+const k427 = (i, e) => norm(k426(i, e));
+const k428 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2414,8 +2462,8 @@ const k380 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k381 = (i, e) => norm(k380(i, e));
-const k382 = (i, e) => {
+const k429 = (i, e) => norm(k428(i, e));
+const k430 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2426,9 +2474,9 @@ const k382 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line_items")) return undefined;
   return v;
 };
-const k383 = (i, e) => norm(k382(i, e));
-const k384 = (i, e) => "description";
-const k385 = (i, e) => {
+const k431 = (i, e) => norm(k430(i, e));
+const k432 = (i, e) => "description";
+const k433 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2439,298 +2487,113 @@ const k385 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k386 = (i, e) => norm(k385(i, e));
-const k387 = { steps: [{ run: k386 }], absolute: false };
-const k388 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k387, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k387, i, e);
-  return c;
-};
-const k389 = (i, e) => norm(k388(i, e));
-const k390 = (i, e) => "quantity";
-const k391 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "quantity");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  return v;
-};
-const k392 = (i, e) => norm(k391(i, e));
-const k393 = { steps: [{ run: k392 }], absolute: false };
-const k394 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k393, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k393, i, e);
-  return c;
-};
-const k395 = builtins["string"];
-const k396 = (i, e) => norm(call(norm((state.ctx.shadows ? global("string") : k395)), [norm(k394(i, e))], i, e, 1217, "string"));
-const k397 = (i, e) => "unitAmount";
-const k398 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unit_amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  return v;
-};
-const k399 = (i, e) => norm(k398(i, e));
-const k400 = { steps: [{ run: k399 }], absolute: false };
-const k401 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k400, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k400, i, e);
-  return c;
-};
-const k402 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k401(i, e))], i, e, 1257, "decimal"));
-const k403 = (i, e) => "amount";
-const k404 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k405 = (i, e) => norm(k404(i, e));
-const k406 = { steps: [{ run: k405 }], absolute: false };
-const k407 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k406, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k406, i, e);
-  return c;
-};
-const k408 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k407(i, e))], i, e, 1296, "decimal"));
-const k409 = (i, e) => "taxAmount";
-const k410 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "tax");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  return v;
-};
-const k411 = (i, e) => norm(k410(i, e));
-const k412 = { steps: [{ run: k411 }], absolute: false };
-const k413 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k412, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.tax;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k412, i, e);
-  return c;
-};
-const k414 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k413(i, e))], i, e, 1333, "decimal"));
-const k415 = (i, e) => "periodStart";
-const k416 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_from");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
-  return v;
-};
-const k417 = (i, e) => norm(k416(i, e));
-const k418 = { steps: [{ run: k417 }], absolute: false };
-const k419 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k418, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_from;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k418, i, e);
-  return c;
-};
-const k420 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k419(i, e))], i, e, 1365, "day"));
-const k421 = (i, e) => "periodEnd";
-const k422 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "date_to");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  return v;
-};
-const k423 = (i, e) => norm(k422(i, e));
-const k424 = { steps: [{ run: k423 }], absolute: false };
-const k425 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k424, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.date_to;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k424, i, e);
-  return c;
-};
-const k426 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k425(i, e))], i, e, 1401, "day"));
-const k427 = { pairs: [[k384, k389], [k390, k396], [k397, k402], [k403, k408], [k409, k414], [k415, k420], [k421, k426]], position: 1156 };
-const k428 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "description");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  return v;
-};
-const k429 = (i, e) => norm(k428(i, e));
-const k430 = { steps: [{ run: k429 }], absolute: false };
-const k431 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k430, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.description;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k430, i, e);
-  return c;
-};
-const k432 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "quantity");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  return v;
-};
-const k433 = (i, e) => norm(k432(i, e));
-const k434 = { steps: [{ run: k433 }], absolute: false };
-const k435 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k434, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.quantity;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k434, i, e);
-  return c;
-};
-const k436 = builtins["string"];
+const k434 = (i, e) => norm(k433(i, e));
+const k435 = { steps: [{ run: k434 }], absolute: false };
+const k436 = ["description"];
 const k437 = (i, e) => {
-  const c = i;
+  let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unit_amount");
+  if (Array.isArray(c)) return fieldsFrom(c, k436, 0) ?? path(k435, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
+  v = c.description;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  return v;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k435, i, e);
+  return c;
 };
 const k438 = (i, e) => norm(k437(i, e));
-const k439 = { steps: [{ run: k438 }], absolute: false };
+const k439 = (i, e) => "quantity";
 const k440 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k439, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unit_amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k439, i, e);
-  return c;
-};
-const k441 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
+  if (Array.isArray(c)) return field(c, "quantity");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.quantity;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
   return v;
 };
-const k442 = (i, e) => norm(k441(i, e));
-const k443 = { steps: [{ run: k442 }], absolute: false };
+const k441 = (i, e) => norm(k440(i, e));
+const k442 = { steps: [{ run: k441 }], absolute: false };
+const k443 = ["quantity"];
 const k444 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k443, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k443, 0) ?? path(k442, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k442, i, e);
+  return c;
+};
+const k445 = builtins["string"];
+const k446 = (i, e) => norm(callBuiltin(k445, [norm(k444(i, e))], i, e, 1217, "string"));
+const k447 = (i, e) => "unitAmount";
+const k448 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "unit_amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  return v;
+};
+const k449 = (i, e) => norm(k448(i, e));
+const k450 = { steps: [{ run: k449 }], absolute: false };
+const k451 = ["unit_amount"];
+const k452 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k451, 0) ?? path(k450, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k450, i, e);
+  return c;
+};
+const k453 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k452(i, e))], i, e, 1257, "decimal"));
+const k454 = (i, e) => "amount";
+const k455 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k456 = (i, e) => norm(k455(i, e));
+const k457 = { steps: [{ run: k456 }], absolute: false };
+const k458 = ["amount"];
+const k459 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k458, 0) ?? path(k457, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k443, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k457, i, e);
   return c;
 };
-const k445 = (i, e) => {
+const k460 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k459(i, e))], i, e, 1296, "decimal"));
+const k461 = (i, e) => "taxAmount";
+const k462 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2741,22 +2604,25 @@ const k445 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   return v;
 };
-const k446 = (i, e) => norm(k445(i, e));
-const k447 = { steps: [{ run: k446 }], absolute: false };
-const k448 = (i, e) => {
+const k463 = (i, e) => norm(k462(i, e));
+const k464 = { steps: [{ run: k463 }], absolute: false };
+const k465 = ["tax"];
+const k466 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k447, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k465, 0) ?? path(k464, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.tax;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k447, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k464, i, e);
   return c;
 };
-const k449 = (i, e) => {
+const k467 = (i, e) => norm(call(norm(lookup(e, "decimal")), [norm(k466(i, e))], i, e, 1333, "decimal"));
+const k468 = (i, e) => "periodStart";
+const k469 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2767,22 +2633,25 @@ const k449 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   return v;
 };
-const k450 = (i, e) => norm(k449(i, e));
-const k451 = { steps: [{ run: k450 }], absolute: false };
-const k452 = (i, e) => {
+const k470 = (i, e) => norm(k469(i, e));
+const k471 = { steps: [{ run: k470 }], absolute: false };
+const k472 = ["date_from"];
+const k473 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k451, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k472, 0) ?? path(k471, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_from;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k451, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k471, i, e);
   return c;
 };
-const k453 = (i, e) => {
+const k474 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k473(i, e))], i, e, 1365, "day"));
+const k475 = (i, e) => "periodEnd";
+const k476 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2793,44 +2662,237 @@ const k453 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   return v;
 };
-const k454 = (i, e) => norm(k453(i, e));
-const k455 = { steps: [{ run: k454 }], absolute: false };
-const k456 = (i, e) => {
+const k477 = (i, e) => norm(k476(i, e));
+const k478 = { steps: [{ run: k477 }], absolute: false };
+const k479 = ["date_to"];
+const k480 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k455, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k479, 0) ?? path(k478, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.date_to;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k455, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k478, i, e);
   return c;
 };
-const k457 = (i, e) => {
-  if (Array.isArray(i)) return group(k427, i, e);
+const k481 = (i, e) => norm(call(norm(lookup(e, "day")), [norm(k480(i, e))], i, e, 1401, "day"));
+const k482 = { pairs: [[k432, k438], [k439, k446], [k447, k453], [k454, k460], [k461, k467], [k468, k474], [k475, k481]], position: 1156 };
+const k483 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "description");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  return v;
+};
+const k484 = (i, e) => norm(k483(i, e));
+const k485 = { steps: [{ run: k484 }], absolute: false };
+const k486 = ["description"];
+const k487 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k486, 0) ?? path(k485, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.description;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k485, i, e);
+  return c;
+};
+const k488 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "quantity");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  return v;
+};
+const k489 = (i, e) => norm(k488(i, e));
+const k490 = { steps: [{ run: k489 }], absolute: false };
+const k491 = ["quantity"];
+const k492 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k491, 0) ?? path(k490, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.quantity;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "quantity")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k490, i, e);
+  return c;
+};
+const k493 = builtins["string"];
+const k494 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "unit_amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  return v;
+};
+const k495 = (i, e) => norm(k494(i, e));
+const k496 = { steps: [{ run: k495 }], absolute: false };
+const k497 = ["unit_amount"];
+const k498 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k497, 0) ?? path(k496, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unit_amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unit_amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k496, i, e);
+  return c;
+};
+const k499 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k500 = (i, e) => norm(k499(i, e));
+const k501 = { steps: [{ run: k500 }], absolute: false };
+const k502 = ["amount"];
+const k503 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k502, 0) ?? path(k501, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k501, i, e);
+  return c;
+};
+const k504 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "tax");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  return v;
+};
+const k505 = (i, e) => norm(k504(i, e));
+const k506 = { steps: [{ run: k505 }], absolute: false };
+const k507 = ["tax"];
+const k508 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k507, 0) ?? path(k506, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.tax;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "tax")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k506, i, e);
+  return c;
+};
+const k509 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_from");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  return v;
+};
+const k510 = (i, e) => norm(k509(i, e));
+const k511 = { steps: [{ run: k510 }], absolute: false };
+const k512 = ["date_from"];
+const k513 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k512, 0) ?? path(k511, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_from;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_from")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k511, i, e);
+  return c;
+};
+const k514 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "date_to");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  return v;
+};
+const k515 = (i, e) => norm(k514(i, e));
+const k516 = { steps: [{ run: k515 }], absolute: false };
+const k517 = ["date_to"];
+const k518 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k517, 0) ?? path(k516, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.date_to;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "date_to")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k516, i, e);
+  return c;
+};
+const k519 = (i, e) => {
+  if (Array.isArray(i)) return group(k482, i, e);
   const r = {};
   let v;
-  v = norm(k431(i, e));
+  v = norm(k487(i, e));
   if (v !== undefined) r["description"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("string") : k436)), [norm(k435(i, e))], i, e, 1217, "string"));
+  v = norm(callBuiltin(k493, [norm(k492(i, e))], i, e, 1217, "string"));
   if (v !== undefined) r["quantity"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k440(i, e))], i, e, 1257, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k498(i, e))], i, e, 1257, "decimal"));
   if (v !== undefined) r["unitAmount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k444(i, e))], i, e, 1296, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k503(i, e))], i, e, 1296, "decimal"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k448(i, e))], i, e, 1333, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k508(i, e))], i, e, 1333, "decimal"));
   if (v !== undefined) r["taxAmount"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k452(i, e))], i, e, 1365, "day"));
+  v = norm(call(norm(lookup(e, "day")), [norm(k513(i, e))], i, e, 1365, "day"));
   if (v !== undefined) r["periodStart"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k456(i, e))], i, e, 1401, "day"));
+  v = norm(call(norm(lookup(e, "day")), [norm(k518(i, e))], i, e, 1401, "day"));
   if (v !== undefined) r["periodEnd"] = v;
   return r;
 };
-const k458 = (i, e) => k457(i, e);
-const k459 = { steps: [{ run: k379 }, { run: k381 }, { run: k383 }, { run: k458 }], absolute: false };
-const k460 = (i, e) => {
+const k520 = (i, e) => k519(i, e);
+const k521 = { steps: [{ run: k427 }, { run: k429 }, { run: k431 }, { run: k520 }], absolute: false };
+const k522 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2841,8 +2903,8 @@ const k460 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k461 = (i, e) => norm(k460(i, e));
-const k462 = (i, e) => {
+const k523 = (i, e) => norm(k522(i, e));
+const k524 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2853,8 +2915,8 @@ const k462 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k463 = (i, e) => norm(k462(i, e));
-const k464 = (i, e) => {
+const k525 = (i, e) => norm(k524(i, e));
+const k526 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2865,37 +2927,38 @@ const k464 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   return v;
 };
-const k465 = (i, e) => norm(k464(i, e));
-const k466 = { steps: [{ run: k461 }, { run: k463 }, { run: k465 }], absolute: false };
-const k467 = (i, e) => {
+const k527 = (i, e) => norm(k526(i, e));
+const k528 = { steps: [{ run: k523 }, { run: k525 }, { run: k527 }], absolute: false };
+const k529 = ["content","invoice","paid_on"];
+const k530 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k466, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k529, 0) ?? path(k528, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k466, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k529, 1) ?? path(k528, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k466, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k529, 2) ?? path(k528, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paid_on;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k466, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k528, i, e);
   return c;
 };
-const k468 = builtins["exists"];
-const k469 = (i, e) => {
+const k531 = builtins["exists"];
+const k532 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2906,8 +2969,8 @@ const k469 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k470 = (i, e) => norm(k469(i, e));
-const k471 = (i, e) => {
+const k533 = (i, e) => norm(k532(i, e));
+const k534 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2918,8 +2981,8 @@ const k471 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   return v;
 };
-const k472 = (i, e) => norm(k471(i, e));
-const k473 = (i, e) => {
+const k535 = (i, e) => norm(k534(i, e));
+const k536 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -2930,76 +2993,77 @@ const k473 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   return v;
 };
-const k474 = (i, e) => norm(k473(i, e));
-const k475 = { steps: [{ run: k470 }, { run: k472 }, { run: k474 }], absolute: false };
-const k476 = (i, e) => {
+const k537 = (i, e) => norm(k536(i, e));
+const k538 = { steps: [{ run: k533 }, { run: k535 }, { run: k537 }], absolute: false };
+const k539 = ["content","invoice","paid_on"];
+const k540 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k475, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k539, 0) ?? path(k538, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k475, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k539, 1) ?? path(k538, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k475, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k539, 2) ?? path(k538, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paid_on;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paid_on")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k475, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k538, i, e);
   return c;
 };
-const k477 = builtins["fromMillis"];
-const k478 = (i, e) => {
-  if (Array.isArray(i)) return group(k275, i, e);
+const k541 = builtins["fromMillis"];
+const k542 = (i, e) => {
+  if (Array.isArray(i)) return group(k310, i, e);
   const r = {};
   let v;
-  v = norm(k283(i, e));
+  v = norm(k319(i, e));
   if (v !== undefined) r["invoiceId"] = v;
-  v = norm(k291(i, e));
+  v = norm(k328(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k299(i, e));
+  v = norm(k337(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k304(i, e));
+  v = norm(k343(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k312(i, e));
+  v = norm(k352(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm(lookup(e, "day")), [norm(k320(i, e))], i, e, 717, "day"));
+  v = norm(call(norm(lookup(e, "day")), [norm(k361(i, e))], i, e, 717, "day"));
   if (v !== undefined) r["issueDate"] = v;
-  v = norm(call(norm(lookup(e, "day")), [add(norm(k328(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
+  v = norm(call(norm(lookup(e, "day")), [add(norm(k370(i, e)), multiply(norm(lookup(e, "terms")), 86400, 803), 794)], i, e, 766, "day"));
   if (v !== undefined) r["dueDate"] = v;
-  v = norm(k336(i, e));
+  v = norm(k379(i, e));
   if (v !== undefined) r["poNumber"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k344(i, e))], i, e, 880, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k388(i, e))], i, e, 880, "decimal"));
   if (v !== undefined) r["subTotal"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k352(i, e))], i, e, 933, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k397(i, e))], i, e, 933, "decimal"));
   if (v !== undefined) r["taxTotal"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k360(i, e))], i, e, 977, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k406(i, e))], i, e, 977, "decimal"));
   if (v !== undefined) r["total"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k368(i, e))], i, e, 1029, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k415(i, e))], i, e, 1029, "decimal"));
   if (v !== undefined) r["amountPaid"] = v;
-  v = norm(call(norm(lookup(e, "decimal")), [norm(k376(i, e))], i, e, 1085, "decimal"));
+  v = norm(call(norm(lookup(e, "decimal")), [norm(k424(i, e))], i, e, 1085, "decimal"));
   if (v !== undefined) r["amountDue"] = v;
-  v = norm(array([norm(path(k459, i, e))], k377, false));
+  v = norm(array([norm(path(k521, i, e))], k425, false));
   if (v !== undefined) r["lines"] = v;
   v = norm(lookup(e, "status"));
   if (v !== undefined) r["status"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k468)), [norm(k467(i, e))], i, e, 1463, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("fromMillis") : k477)), [multiply(norm(k476(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k531, [norm(k530(i, e))], i, e, 1463, "exists"))) ? norm(callBuiltin(k541, [multiply(norm(k540(i, e)), 1000, 1527)], i, e, 1502, "fromMillis")) : undefined));
   if (v !== undefined) r["paidAt"] = v;
   return r;
 };
-const k479 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k3))), norm(bind(e, "day", lambda(i, e, k4, undefined, k7))), norm(bind(e, "terms", norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k13)), [norm(k12(i, e))], i, e, 209, "exists"))) ? norm(k18(i, e)) : 30)))), norm(bind(e, "status", norm(path(k40, i, e)))), k478(i, e)))(frame(e)));
-return k479;
+const k543 = (i, e) => norm(((e) => (norm(bind(e, "decimal", lambda(i, e, k0, undefined, k3))), norm(bind(e, "day", lambda(i, e, k4, undefined, k7))), norm(bind(e, "terms", norm((toBoolean(norm(callBuiltin(k14, [norm(k13(i, e))], i, e, 209, "exists"))) ? norm(k20(i, e)) : 30)))), norm(bind(e, "status", norm(path(k46, i, e)))), k542(i, e)))(frame(e)));
+return k543;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

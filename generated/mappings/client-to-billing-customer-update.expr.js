@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"company\": name,\n  \"first_name\": billingContact.firstName,\n  \"last_name\": billingContact.lastName,\n  \"email\": billingContact.email,\n  \"invoice_notes\": $exists(paymentTermsDays) ? \"Payment due within \" & $string(paymentTermsDays) & \" days of the invoice date.\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path, toBoolean } = R;
 const k0 = (i, e) => "company";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["name"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "first_name";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "first_name";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,8 +45,8 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -56,31 +57,32 @@ const k9 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k10 = (i, e) => norm(k9(i, e));
-const k11 = { steps: [{ run: k8 }, { run: k10 }], absolute: false };
-const k12 = (i, e) => {
+const k11 = (i, e) => norm(k10(i, e));
+const k12 = { steps: [{ run: k9 }, { run: k11 }], absolute: false };
+const k13 = ["billingContact","firstName"];
+const k14 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k13, 0) ?? path(k12, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k13, 1) ?? path(k12, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k12, i, e);
   return c;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = (i, e) => "last_name";
-const k15 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = (i, e) => "last_name";
+const k17 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -91,8 +93,8 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -103,31 +105,32 @@ const k17 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k18 = (i, e) => norm(k17(i, e));
-const k19 = { steps: [{ run: k16 }, { run: k18 }], absolute: false };
-const k20 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = { steps: [{ run: k18 }, { run: k20 }], absolute: false };
+const k22 = ["billingContact","lastName"];
+const k23 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k19, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k22, 0) ?? path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k19, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k22, 1) ?? path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
   return c;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = (i, e) => "email";
-const k23 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = (i, e) => "email";
+const k26 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -138,8 +141,8 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -150,31 +153,32 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k24 }, { run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k29 = (i, e) => norm(k28(i, e));
+const k30 = { steps: [{ run: k27 }, { run: k29 }], absolute: false };
+const k31 = ["billingContact","email"];
+const k32 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k31, 0) ?? path(k30, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k31, 1) ?? path(k30, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k30, i, e);
   return c;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = (i, e) => "invoice_notes";
-const k31 = (i, e) => {
+const k33 = (i, e) => norm(k32(i, e));
+const k34 = (i, e) => "invoice_notes";
+const k35 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -185,52 +189,54 @@ const k31 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
-const k34 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
-  return c;
-};
-const k35 = builtins["exists"];
-const k36 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = { steps: [{ run: k37 }], absolute: false };
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = { steps: [{ run: k36 }], absolute: false };
+const k38 = ["paymentTermsDays"];
 const k39 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k38, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k38, 0) ?? path(k37, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k38, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
   return c;
 };
-const k40 = builtins["string"];
-const k41 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k35)), [norm(k34(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k40)), [norm(k39(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
-const k42 = { pairs: [[k0, k5], [k6, k13], [k14, k21], [k22, k29], [k30, k41]], position: 1 };
-const k43 = (i, e) => {
+const k40 = builtins["exists"];
+const k41 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  return v;
+};
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = { steps: [{ run: k42 }], absolute: false };
+const k44 = ["paymentTermsDays"];
+const k45 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k44, 0) ?? path(k43, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
+  return c;
+};
+const k46 = builtins["string"];
+const k47 = (i, e) => norm((toBoolean(norm(callBuiltin(k40, [norm(k39(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k46, [norm(k45(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+const k48 = { pairs: [[k0, k6], [k7, k15], [k16, k24], [k25, k33], [k34, k47]], position: 1 };
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -241,22 +247,23 @@ const k43 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k44 }], absolute: false };
-const k46 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k50 }], absolute: false };
+const k52 = ["name"];
+const k53 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k52, 0) ?? path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
   return c;
 };
-const k47 = (i, e) => {
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -267,8 +274,8 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -279,29 +286,30 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k48 }, { run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = { steps: [{ run: k55 }, { run: k57 }], absolute: false };
+const k59 = ["billingContact","firstName"];
+const k60 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k59, 0) ?? path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k59, 1) ?? path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
   return c;
 };
-const k53 = (i, e) => {
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -312,8 +320,8 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -324,29 +332,30 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: false };
-const k58 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k62 }, { run: k64 }], absolute: false };
+const k66 = ["billingContact","lastName"];
+const k67 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 0) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 1) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k59 = (i, e) => {
+const k68 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -357,8 +366,8 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = (i, e) => {
+const k69 = (i, e) => norm(k68(i, e));
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -369,100 +378,103 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k60 }, { run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k69 }, { run: k71 }], absolute: false };
+const k73 = ["billingContact","email"];
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 0) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 1) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
-  return c;
-};
-const k65 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
-  return c;
-};
-const k69 = builtins["exists"];
-const k70 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k71 = (i, e) => norm(k70(i, e));
-const k72 = { steps: [{ run: k71 }], absolute: false };
-const k73 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k72, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k74 = builtins["string"];
 const k75 = (i, e) => {
-  if (Array.isArray(i)) return group(k42, i, e);
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  return v;
+};
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = ["paymentTermsDays"];
+const k79 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  return c;
+};
+const k80 = builtins["exists"];
+const k81 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  return v;
+};
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = ["paymentTermsDays"];
+const k85 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k84, 0) ?? path(k83, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.paymentTermsDays;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  return c;
+};
+const k86 = builtins["string"];
+const k87 = (i, e) => {
+  if (Array.isArray(i)) return group(k48, i, e);
   const r = {};
   let v;
-  v = norm(k46(i, e));
+  v = norm(k53(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k52(i, e));
+  v = norm(k60(i, e));
   if (v !== undefined) r["first_name"] = v;
-  v = norm(k58(i, e));
+  v = norm(k67(i, e));
   if (v !== undefined) r["last_name"] = v;
-  v = norm(k64(i, e));
+  v = norm(k74(i, e));
   if (v !== undefined) r["email"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k69)), [norm(k68(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k74)), [norm(k73(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k80, [norm(k79(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k86, [norm(k85(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };
-const k76 = (i, e) => k75(i, e);
-return k76;
+const k88 = (i, e) => k87(i, e);
+return k88;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

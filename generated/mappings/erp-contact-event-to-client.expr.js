@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"clientId\": resourceId,\n  \"name\": $client.name,\n  \"companyNumber\": $client.companyNumber,\n  \"taxNumber\": $client.taxNumber,\n  \"defaultCurrency\": $client.defaultCurrency,\n  \"contractingEntityId\": $client.contractingEntityId,\n  \"billingContact\": $client.billingContact,\n  \"billingAddress\": $client.billingAddress,\n  \"paymentTermsDays\": $client.paymentTermsDays,\n  \"creditLimit\": $client.creditLimit,\n  \"status\": $client.status,\n  \"updatedAt\": eventDateUtc\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { field, group, norm, path, state } = R;
+const { field, fieldsFrom, group, norm, path, state } = R;
 const k0 = (i, e) => "clientId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["resourceId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.resourceId;
   if (v === undefined) return undefined;
@@ -31,10 +32,10 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "name";
-const k7 = (i, e) => norm(state.ctx.globals.client);
-const k8 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "name";
+const k8 = (i, e) => norm(state.ctx.globals.client);
+const k9 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -45,25 +46,26 @@ const k8 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k9 = (i, e) => norm(k8(i, e));
-const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
-const k11 = (i, e) => {
+const k10 = (i, e) => norm(k9(i, e));
+const k11 = { steps: [{ run: k8 }, { run: k10 }], absolute: true };
+const k12 = ["name"];
+const k13 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k10, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k12, 0) ?? path(k11, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
   return c;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = (i, e) => "companyNumber";
-const k14 = (i, e) => norm(state.ctx.globals.client);
-const k15 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = (i, e) => "companyNumber";
+const k16 = (i, e) => norm(state.ctx.globals.client);
+const k17 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -74,25 +76,26 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "companyNumber")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
-const k18 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = { steps: [{ run: k16 }, { run: k18 }], absolute: true };
+const k20 = ["companyNumber"];
+const k21 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k20, 0) ?? path(k19, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.companyNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "companyNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
   return c;
 };
-const k19 = (i, e) => norm(k18(i, e));
-const k20 = (i, e) => "taxNumber";
-const k21 = (i, e) => norm(state.ctx.globals.client);
-const k22 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = (i, e) => "taxNumber";
+const k24 = (i, e) => norm(state.ctx.globals.client);
+const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -103,25 +106,26 @@ const k22 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   return v;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = { steps: [{ run: k21 }, { run: k23 }], absolute: true };
-const k25 = (i, e) => {
+const k26 = (i, e) => norm(k25(i, e));
+const k27 = { steps: [{ run: k24 }, { run: k26 }], absolute: true };
+const k28 = ["taxNumber"];
+const k29 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k24, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k28, 0) ?? path(k27, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = (i, e) => "defaultCurrency";
-const k28 = (i, e) => norm(state.ctx.globals.client);
-const k29 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = (i, e) => "defaultCurrency";
+const k32 = (i, e) => norm(state.ctx.globals.client);
+const k33 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -132,25 +136,26 @@ const k29 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "defaultCurrency")) return undefined;
   return v;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = { steps: [{ run: k28 }, { run: k30 }], absolute: true };
-const k32 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = { steps: [{ run: k32 }, { run: k34 }], absolute: true };
+const k36 = ["defaultCurrency"];
+const k37 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k31, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k36, 0) ?? path(k35, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.defaultCurrency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "defaultCurrency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
   return c;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = (i, e) => "contractingEntityId";
-const k35 = (i, e) => norm(state.ctx.globals.client);
-const k36 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = (i, e) => "contractingEntityId";
+const k40 = (i, e) => norm(state.ctx.globals.client);
+const k41 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -161,25 +166,26 @@ const k36 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   return v;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = { steps: [{ run: k35 }, { run: k37 }], absolute: true };
-const k39 = (i, e) => {
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = { steps: [{ run: k40 }, { run: k42 }], absolute: true };
+const k44 = ["contractingEntityId"];
+const k45 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k38, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k44, 0) ?? path(k43, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractingEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k38, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
   return c;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = (i, e) => "billingContact";
-const k42 = (i, e) => norm(state.ctx.globals.client);
-const k43 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = (i, e) => "billingContact";
+const k48 = (i, e) => norm(state.ctx.globals.client);
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -190,25 +196,26 @@ const k43 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k42 }, { run: k44 }], absolute: true };
-const k46 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k48 }, { run: k50 }], absolute: true };
+const k52 = ["billingContact"];
+const k53 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k52, 0) ?? path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
   return c;
 };
-const k47 = (i, e) => norm(k46(i, e));
-const k48 = (i, e) => "billingAddress";
-const k49 = (i, e) => norm(state.ctx.globals.client);
-const k50 = (i, e) => {
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = (i, e) => "billingAddress";
+const k56 = (i, e) => norm(state.ctx.globals.client);
+const k57 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -219,25 +226,26 @@ const k50 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = { steps: [{ run: k49 }, { run: k51 }], absolute: true };
-const k53 = (i, e) => {
+const k58 = (i, e) => norm(k57(i, e));
+const k59 = { steps: [{ run: k56 }, { run: k58 }], absolute: true };
+const k60 = ["billingAddress"];
+const k61 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k52, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k60, 0) ?? path(k59, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k52, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
   return c;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = (i, e) => "paymentTermsDays";
-const k56 = (i, e) => norm(state.ctx.globals.client);
-const k57 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = (i, e) => "paymentTermsDays";
+const k64 = (i, e) => norm(state.ctx.globals.client);
+const k65 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -248,25 +256,26 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k56 }, { run: k58 }], absolute: true };
-const k60 = (i, e) => {
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k64 }, { run: k66 }], absolute: true };
+const k68 = ["paymentTermsDays"];
+const k69 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k68, 0) ?? path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
   return c;
 };
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = (i, e) => "creditLimit";
-const k63 = (i, e) => norm(state.ctx.globals.client);
-const k64 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = (i, e) => "creditLimit";
+const k72 = (i, e) => norm(state.ctx.globals.client);
+const k73 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -277,25 +286,26 @@ const k64 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "creditLimit")) return undefined;
   return v;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = { steps: [{ run: k63 }, { run: k65 }], absolute: true };
-const k67 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = { steps: [{ run: k72 }, { run: k74 }], absolute: true };
+const k76 = ["creditLimit"];
+const k77 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k66, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k76, 0) ?? path(k75, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.creditLimit;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "creditLimit")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
   return c;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = (i, e) => "status";
-const k70 = (i, e) => norm(state.ctx.globals.client);
-const k71 = (i, e) => {
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = (i, e) => "status";
+const k80 = (i, e) => norm(state.ctx.globals.client);
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -306,24 +316,25 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k70 }, { run: k72 }], absolute: true };
-const k74 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k80 }, { run: k82 }], absolute: true };
+const k84 = ["status"];
+const k85 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k84, 0) ?? path(k83, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
   return c;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = (i, e) => "updatedAt";
-const k77 = (i, e) => {
+const k86 = (i, e) => norm(k85(i, e));
+const k87 = (i, e) => "updatedAt";
+const k88 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -334,24 +345,25 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventDateUtc")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k78 }], absolute: false };
-const k80 = (i, e) => {
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = ["eventDateUtc"];
+const k92 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k91, 0) ?? path(k90, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.eventDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = { pairs: [[k0, k5], [k6, k12], [k13, k19], [k20, k26], [k27, k33], [k34, k40], [k41, k47], [k48, k54], [k55, k61], [k62, k68], [k69, k75], [k76, k81]], position: 1 };
-const k83 = (i, e) => {
+const k93 = (i, e) => norm(k92(i, e));
+const k94 = { pairs: [[k0, k6], [k7, k14], [k15, k22], [k23, k30], [k31, k38], [k39, k46], [k47, k54], [k55, k62], [k63, k70], [k71, k78], [k79, k86], [k87, k93]], position: 1 };
+const k95 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -362,23 +374,24 @@ const k83 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   return v;
 };
-const k84 = (i, e) => norm(k83(i, e));
-const k85 = { steps: [{ run: k84 }], absolute: false };
-const k86 = (i, e) => {
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = { steps: [{ run: k96 }], absolute: false };
+const k98 = ["resourceId"];
+const k99 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k98, 0) ?? path(k97, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.resourceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "resourceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
   return c;
 };
-const k87 = (i, e) => norm(state.ctx.globals.client);
-const k88 = (i, e) => {
+const k100 = (i, e) => norm(state.ctx.globals.client);
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -389,23 +402,24 @@ const k88 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k89 = (i, e) => norm(k88(i, e));
-const k90 = { steps: [{ run: k87 }, { run: k89 }], absolute: true };
-const k91 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = { steps: [{ run: k100 }, { run: k102 }], absolute: true };
+const k104 = ["name"];
+const k105 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k104, 0) ?? path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k92 = (i, e) => norm(state.ctx.globals.client);
-const k93 = (i, e) => {
+const k106 = (i, e) => norm(state.ctx.globals.client);
+const k107 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -416,23 +430,24 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "companyNumber")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k92 }, { run: k94 }], absolute: true };
-const k96 = (i, e) => {
+const k108 = (i, e) => norm(k107(i, e));
+const k109 = { steps: [{ run: k106 }, { run: k108 }], absolute: true };
+const k110 = ["companyNumber"];
+const k111 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k110, 0) ?? path(k109, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.companyNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "companyNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
   return c;
 };
-const k97 = (i, e) => norm(state.ctx.globals.client);
-const k98 = (i, e) => {
+const k112 = (i, e) => norm(state.ctx.globals.client);
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -443,23 +458,24 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k97 }, { run: k99 }], absolute: true };
-const k101 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k112 }, { run: k114 }], absolute: true };
+const k116 = ["taxNumber"];
+const k117 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k116, 0) ?? path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k102 = (i, e) => norm(state.ctx.globals.client);
-const k103 = (i, e) => {
+const k118 = (i, e) => norm(state.ctx.globals.client);
+const k119 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -470,23 +486,24 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "defaultCurrency")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k102 }, { run: k104 }], absolute: true };
-const k106 = (i, e) => {
+const k120 = (i, e) => norm(k119(i, e));
+const k121 = { steps: [{ run: k118 }, { run: k120 }], absolute: true };
+const k122 = ["defaultCurrency"];
+const k123 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k122, 0) ?? path(k121, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.defaultCurrency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "defaultCurrency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
   return c;
 };
-const k107 = (i, e) => norm(state.ctx.globals.client);
-const k108 = (i, e) => {
+const k124 = (i, e) => norm(state.ctx.globals.client);
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -497,23 +514,24 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k107 }, { run: k109 }], absolute: true };
-const k111 = (i, e) => {
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = { steps: [{ run: k124 }, { run: k126 }], absolute: true };
+const k128 = ["contractingEntityId"];
+const k129 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k128, 0) ?? path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractingEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractingEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
   return c;
 };
-const k112 = (i, e) => norm(state.ctx.globals.client);
-const k113 = (i, e) => {
+const k130 = (i, e) => norm(state.ctx.globals.client);
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -524,23 +542,24 @@ const k113 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = { steps: [{ run: k112 }, { run: k114 }], absolute: true };
-const k116 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { steps: [{ run: k130 }, { run: k132 }], absolute: true };
+const k134 = ["billingContact"];
+const k135 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k115, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k134, 0) ?? path(k133, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
   return c;
 };
-const k117 = (i, e) => norm(state.ctx.globals.client);
-const k118 = (i, e) => {
+const k136 = (i, e) => norm(state.ctx.globals.client);
+const k137 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -551,23 +570,24 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k117 }, { run: k119 }], absolute: true };
-const k121 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = { steps: [{ run: k136 }, { run: k138 }], absolute: true };
+const k140 = ["billingAddress"];
+const k141 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 0) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
   return c;
 };
-const k122 = (i, e) => norm(state.ctx.globals.client);
-const k123 = (i, e) => {
+const k142 = (i, e) => norm(state.ctx.globals.client);
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -578,23 +598,24 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k122 }, { run: k124 }], absolute: true };
-const k126 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k142 }, { run: k144 }], absolute: true };
+const k146 = ["paymentTermsDays"];
+const k147 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k146, 0) ?? path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k127 = (i, e) => norm(state.ctx.globals.client);
-const k128 = (i, e) => {
+const k148 = (i, e) => norm(state.ctx.globals.client);
+const k149 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -605,23 +626,24 @@ const k128 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "creditLimit")) return undefined;
   return v;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k127 }, { run: k129 }], absolute: true };
-const k131 = (i, e) => {
+const k150 = (i, e) => norm(k149(i, e));
+const k151 = { steps: [{ run: k148 }, { run: k150 }], absolute: true };
+const k152 = ["creditLimit"];
+const k153 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k152, 0) ?? path(k151, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.creditLimit;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "creditLimit")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
   return c;
 };
-const k132 = (i, e) => norm(state.ctx.globals.client);
-const k133 = (i, e) => {
+const k154 = (i, e) => norm(state.ctx.globals.client);
+const k155 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -632,22 +654,23 @@ const k133 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k134 = (i, e) => norm(k133(i, e));
-const k135 = { steps: [{ run: k132 }, { run: k134 }], absolute: true };
-const k136 = (i, e) => {
+const k156 = (i, e) => norm(k155(i, e));
+const k157 = { steps: [{ run: k154 }, { run: k156 }], absolute: true };
+const k158 = ["status"];
+const k159 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k158, 0) ?? path(k157, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k157, i, e);
   return c;
 };
-const k137 = (i, e) => {
+const k160 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -658,53 +681,54 @@ const k137 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventDateUtc")) return undefined;
   return v;
 };
-const k138 = (i, e) => norm(k137(i, e));
-const k139 = { steps: [{ run: k138 }], absolute: false };
-const k140 = (i, e) => {
+const k161 = (i, e) => norm(k160(i, e));
+const k162 = { steps: [{ run: k161 }], absolute: false };
+const k163 = ["eventDateUtc"];
+const k164 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k139, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k163, 0) ?? path(k162, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.eventDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
   return c;
 };
-const k141 = (i, e) => {
-  if (Array.isArray(i)) return group(k82, i, e);
+const k165 = (i, e) => {
+  if (Array.isArray(i)) return group(k94, i, e);
   const r = {};
   let v;
-  v = norm(k86(i, e));
+  v = norm(k99(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k91(i, e));
+  v = norm(k105(i, e));
   if (v !== undefined) r["name"] = v;
-  v = norm(k96(i, e));
-  if (v !== undefined) r["companyNumber"] = v;
-  v = norm(k101(i, e));
-  if (v !== undefined) r["taxNumber"] = v;
-  v = norm(k106(i, e));
-  if (v !== undefined) r["defaultCurrency"] = v;
   v = norm(k111(i, e));
+  if (v !== undefined) r["companyNumber"] = v;
+  v = norm(k117(i, e));
+  if (v !== undefined) r["taxNumber"] = v;
+  v = norm(k123(i, e));
+  if (v !== undefined) r["defaultCurrency"] = v;
+  v = norm(k129(i, e));
   if (v !== undefined) r["contractingEntityId"] = v;
-  v = norm(k116(i, e));
+  v = norm(k135(i, e));
   if (v !== undefined) r["billingContact"] = v;
-  v = norm(k121(i, e));
+  v = norm(k141(i, e));
   if (v !== undefined) r["billingAddress"] = v;
-  v = norm(k126(i, e));
+  v = norm(k147(i, e));
   if (v !== undefined) r["paymentTermsDays"] = v;
-  v = norm(k131(i, e));
+  v = norm(k153(i, e));
   if (v !== undefined) r["creditLimit"] = v;
-  v = norm(k136(i, e));
+  v = norm(k159(i, e));
   if (v !== undefined) r["status"] = v;
-  v = norm(k140(i, e));
+  v = norm(k164(i, e));
   if (v !== undefined) r["updatedAt"] = v;
   return r;
 };
-const k142 = (i, e) => k141(i, e);
-return k142;
+const k166 = (i, e) => k165(i, e);
+return k166;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"amount\": $round(($number(amount) - ($exists(taxAmount) ? $number(taxAmount) : 0)) * 100),\n  \"description\": $substring(\"Expense \" & expenseDate & \" · \" & category & \": \" & description & \" [expense \" & expenseId & \"]\", 0, 250)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, multiply, norm, path, state, subtract, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, multiply, norm, path, subtract, toBoolean } = R;
 const k0 = (i, e) => "amount";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["amount"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
@@ -31,8 +32,8 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = builtins["number"];
-const k6 = (i, e) => {
+const k6 = builtins["number"];
+const k7 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -43,23 +44,24 @@ const k6 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k7 = (i, e) => norm(k6(i, e));
-const k8 = { steps: [{ run: k7 }], absolute: false };
-const k9 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k8, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
-  return c;
-};
-const k10 = builtins["exists"];
+const k8 = (i, e) => norm(k7(i, e));
+const k9 = { steps: [{ run: k8 }], absolute: false };
+const k10 = ["taxAmount"];
 const k11 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k10, 0) ?? path(k9, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  return c;
+};
+const k12 = builtins["exists"];
+const k13 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -70,26 +72,27 @@ const k11 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = { steps: [{ run: k12 }], absolute: false };
-const k14 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = { steps: [{ run: k14 }], absolute: false };
+const k16 = ["taxAmount"];
+const k17 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 0) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
   return c;
 };
-const k15 = builtins["number"];
-const k16 = builtins["round"];
-const k17 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k16)), [multiply(norm((subtract(norm(call(norm((state.ctx.shadows ? global("number") : k5)), [norm(k4(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k10)), [norm(k9(i, e))], i, e, 49, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("number") : k15)), [norm(k14(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
-const k18 = (i, e) => "description";
-const k19 = (i, e) => {
+const k18 = builtins["number"];
+const k19 = builtins["round"];
+const k20 = (i, e) => norm(callBuiltin(k19, [multiply(norm((subtract(norm(callBuiltin(k6, [norm(k5(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(callBuiltin(k12, [norm(k11(i, e))], i, e, 49, "exists"))) ? norm(callBuiltin(k18, [norm(k17(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
+const k21 = (i, e) => "description";
+const k22 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,22 +103,23 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = { steps: [{ run: k23 }], absolute: false };
+const k25 = ["expenseDate"];
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k25, 0) ?? path(k24, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
   return c;
 };
-const k23 = (i, e) => {
+const k27 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -126,22 +130,23 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = { steps: [{ run: k28 }], absolute: false };
+const k30 = ["category"];
+const k31 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k30, 0) ?? path(k29, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
   return c;
 };
-const k27 = (i, e) => {
+const k32 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -152,22 +157,23 @@ const k27 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
-const k30 = (i, e) => {
+const k33 = (i, e) => norm(k32(i, e));
+const k34 = { steps: [{ run: k33 }], absolute: false };
+const k35 = ["description"];
+const k36 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k35, 0) ?? path(k34, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
   return c;
 };
-const k31 = (i, e) => {
+const k37 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -178,25 +184,26 @@ const k31 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   return v;
 };
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
-const k34 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = { steps: [{ run: k38 }], absolute: false };
+const k40 = ["expenseId"];
+const k41 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k40, 0) ?? path(k39, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
   return c;
 };
-const k35 = builtins["substring"];
-const k36 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k35)), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k22(i, e))), " · "), norm(k26(i, e))), ": "), norm(k30(i, e))), " [expense "), norm(k34(i, e))), "]"), 0, 250], i, e, 123, "substring"));
-const k37 = { pairs: [[k0, k17], [k18, k36]], position: 1 };
-const k38 = (i, e) => {
+const k42 = builtins["substring"];
+const k43 = (i, e) => norm(callBuiltin(k42, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k26(i, e))), " · "), norm(k31(i, e))), ": "), norm(k36(i, e))), " [expense "), norm(k41(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+const k44 = { pairs: [[k0, k20], [k21, k43]], position: 1 };
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -207,78 +214,81 @@ const k38 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = { steps: [{ run: k39 }], absolute: false };
-const k41 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k46 }], absolute: false };
+const k48 = ["amount"];
+const k49 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k40, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k48, 0) ?? path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k42 = builtins["number"];
-const k43 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k44 }], absolute: false };
-const k46 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
-  return c;
-};
-const k47 = builtins["exists"];
-const k48 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
-  return v;
-};
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = { steps: [{ run: k49 }], absolute: false };
+const k50 = builtins["number"];
 const k51 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = { steps: [{ run: k52 }], absolute: false };
+const k54 = ["taxAmount"];
+const k55 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k50, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k54, 0) ?? path(k53, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
   return c;
 };
-const k52 = builtins["number"];
-const k53 = builtins["round"];
-const k54 = (i, e) => {
+const k56 = builtins["exists"];
+const k57 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k58 = (i, e) => norm(k57(i, e));
+const k59 = { steps: [{ run: k58 }], absolute: false };
+const k60 = ["taxAmount"];
+const k61 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k60, 0) ?? path(k59, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  return c;
+};
+const k62 = builtins["number"];
+const k63 = builtins["round"];
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -289,22 +299,23 @@ const k54 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
   return v;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = { steps: [{ run: k55 }], absolute: false };
-const k57 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = { steps: [{ run: k65 }], absolute: false };
+const k67 = ["expenseDate"];
+const k68 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k56, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k67, 0) ?? path(k66, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
   return c;
 };
-const k58 = (i, e) => {
+const k69 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -315,22 +326,23 @@ const k58 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = { steps: [{ run: k59 }], absolute: false };
-const k61 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = ["category"];
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k60, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 0) ?? path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k60, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
   return c;
 };
-const k62 = (i, e) => {
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -341,22 +353,23 @@ const k62 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = { steps: [{ run: k63 }], absolute: false };
-const k65 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k75 }], absolute: false };
+const k77 = ["description"];
+const k78 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k64, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k77, 0) ?? path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k66 = (i, e) => {
+const k79 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -367,34 +380,35 @@ const k66 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   return v;
 };
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { steps: [{ run: k67 }], absolute: false };
-const k69 = (i, e) => {
+const k80 = (i, e) => norm(k79(i, e));
+const k81 = { steps: [{ run: k80 }], absolute: false };
+const k82 = ["expenseId"];
+const k83 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k82, 0) ?? path(k81, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
   return c;
 };
-const k70 = builtins["substring"];
-const k71 = (i, e) => {
-  if (Array.isArray(i)) return group(k37, i, e);
+const k84 = builtins["substring"];
+const k85 = (i, e) => {
+  if (Array.isArray(i)) return group(k44, i, e);
   const r = {};
   let v;
-  v = norm(call(norm((state.ctx.shadows ? global("round") : k53)), [multiply(norm((subtract(norm(call(norm((state.ctx.shadows ? global("number") : k42)), [norm(k41(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k47)), [norm(k46(i, e))], i, e, 49, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("number") : k52)), [norm(k51(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
+  v = norm(callBuiltin(k63, [multiply(norm((subtract(norm(callBuiltin(k50, [norm(k49(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(callBuiltin(k56, [norm(k55(i, e))], i, e, 49, "exists"))) ? norm(callBuiltin(k62, [norm(k61(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k70)), [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k57(i, e))), " · "), norm(k61(i, e))), ": "), norm(k65(i, e))), " [expense "), norm(k69(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+  v = norm(callBuiltin(k84, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k68(i, e))), " · "), norm(k73(i, e))), ": "), norm(k78(i, e))), " [expense "), norm(k83(i, e))), "]"), 0, 250], i, e, 123, "substring"));
   if (v !== undefined) r["description"] = v;
   return r;
 };
-const k72 = (i, e) => k71(i, e);
-return k72;
+const k86 = (i, e) => k85(i, e);
+return k86;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"invoiceId\": invoiceId,\n  \"invoiceNumber\": invoiceId,\n  \"status\": $lookup({ \"draft\": \"DRAFT\", \"issued\": \"AUTHORISED\", \"partially-paid\": \"AUTHORISED\", \"paid\": \"PAID\", \"voided\": \"VOIDED\" }, status),\n  \"currencyCode\": currency,\n  \"total\": total,\n  \"amountDue\": amountDue,\n  \"amountPaid\": amountPaid,\n  \"dateUtc\": issueDate & \"T00:00:00Z\",\n  \"dueDateUtc\": $exists(dueDate) ? dueDate & \"T00:00:00Z\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path, toBoolean } = R;
 const k0 = (i, e) => "invoiceId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["invoiceId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "invoiceNumber";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "invoiceNumber";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,36 +45,37 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["invoiceId"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "status";
-const k13 = (i, e) => "draft";
-const k14 = (i, e) => "DRAFT";
-const k15 = (i, e) => "issued";
-const k16 = (i, e) => "AUTHORISED";
-const k17 = (i, e) => "partially-paid";
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "status";
+const k15 = (i, e) => "draft";
+const k16 = (i, e) => "DRAFT";
+const k17 = (i, e) => "issued";
 const k18 = (i, e) => "AUTHORISED";
-const k19 = (i, e) => "paid";
-const k20 = (i, e) => "PAID";
-const k21 = (i, e) => "voided";
-const k22 = (i, e) => "VOIDED";
-const k23 = { pairs: [[k13, k14], [k15, k16], [k17, k18], [k19, k20], [k21, k22]], position: 79 };
-const k24 = (i, e) => {
-  if (Array.isArray(i)) return group(k23, i, e);
+const k19 = (i, e) => "partially-paid";
+const k20 = (i, e) => "AUTHORISED";
+const k21 = (i, e) => "paid";
+const k22 = (i, e) => "PAID";
+const k23 = (i, e) => "voided";
+const k24 = (i, e) => "VOIDED";
+const k25 = { pairs: [[k15, k16], [k17, k18], [k19, k20], [k21, k22], [k23, k24]], position: 79 };
+const k26 = (i, e) => {
+  if (Array.isArray(i)) return group(k25, i, e);
   const r = {};
   let v;
   v = "DRAFT";
@@ -88,7 +90,7 @@ const k24 = (i, e) => {
   if (v !== undefined) r["voided"] = v;
   return r;
 };
-const k25 = (i, e) => {
+const k27 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -99,25 +101,26 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = { steps: [{ run: k28 }], absolute: false };
+const k30 = ["status"];
+const k31 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k30, 0) ?? path(k29, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
   return c;
 };
-const k29 = builtins["lookup"];
-const k30 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k29)), [k24(i, e), norm(k28(i, e))], i, e, 78, "lookup"));
-const k31 = (i, e) => "currencyCode";
-const k32 = (i, e) => {
+const k32 = builtins["lookup"];
+const k33 = (i, e) => norm(callBuiltin(k32, [k26(i, e), norm(k31(i, e))], i, e, 78, "lookup"));
+const k34 = (i, e) => "currencyCode";
+const k35 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -128,24 +131,25 @@ const k32 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = { steps: [{ run: k33 }], absolute: false };
-const k35 = (i, e) => {
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = { steps: [{ run: k36 }], absolute: false };
+const k38 = ["currency"];
+const k39 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k34, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k38, 0) ?? path(k37, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
   return c;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = (i, e) => "total";
-const k38 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = (i, e) => "total";
+const k42 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -156,24 +160,25 @@ const k38 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   return v;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = { steps: [{ run: k39 }], absolute: false };
-const k41 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = { steps: [{ run: k43 }], absolute: false };
+const k45 = ["total"];
+const k46 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k40, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k45, 0) ?? path(k44, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
   return c;
 };
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = (i, e) => "amountDue";
-const k44 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = (i, e) => "amountDue";
+const k49 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -184,52 +189,54 @@ const k44 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   return v;
 };
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = { steps: [{ run: k45 }], absolute: false };
-const k47 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k46, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amountDue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k46, i, e);
-  return c;
-};
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = (i, e) => "amountPaid";
-const k50 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amountPaid");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amountPaid;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
-  return v;
-};
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = { steps: [{ run: k51 }], absolute: false };
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = { steps: [{ run: k50 }], absolute: false };
+const k52 = ["amountDue"];
 const k53 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k52, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k52, 0) ?? path(k51, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amountDue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  return c;
+};
+const k54 = (i, e) => norm(k53(i, e));
+const k55 = (i, e) => "amountPaid";
+const k56 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amountPaid");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amountPaid;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
+  return v;
+};
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = { steps: [{ run: k57 }], absolute: false };
+const k59 = ["amountPaid"];
+const k60 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k59, 0) ?? path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountPaid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k52, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
   return c;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = (i, e) => "dateUtc";
-const k56 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = (i, e) => "dateUtc";
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -240,143 +247,148 @@ const k56 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = { steps: [{ run: k57 }], absolute: false };
-const k59 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k64 }], absolute: false };
+const k66 = ["issueDate"];
+const k67 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k58, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 0) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k60 = (i, e) => concat(norm(k59(i, e)), "T00:00:00Z");
-const k61 = (i, e) => "dueDateUtc";
-const k62 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "dueDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  return v;
-};
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = { steps: [{ run: k63 }], absolute: false };
-const k65 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k64, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
-  return c;
-};
-const k66 = builtins["exists"];
-const k67 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "dueDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.dueDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
-  return v;
-};
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
+const k68 = (i, e) => concat(norm(k67(i, e)), "T00:00:00Z");
+const k69 = (i, e) => "dueDateUtc";
 const k70 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "dueDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
+  return v;
+};
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = ["dueDate"];
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 0) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k71 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k66)), [norm(k65(i, e))], i, e, 364, "exists"))) ? concat(norm(k70(i, e)), "T00:00:00Z") : undefined));
-const k72 = { pairs: [[k0, k5], [k6, k11], [k12, k30], [k31, k36], [k37, k42], [k43, k48], [k49, k54], [k55, k60], [k61, k71]], position: 1 };
-const k73 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoiceId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoiceId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
-  return v;
-};
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k74 }], absolute: false };
+const k75 = builtins["exists"];
 const k76 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoiceId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
-  return c;
-};
-const k77 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "invoiceId");
+  if (Array.isArray(c)) return field(c, "dueDate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.invoiceId;
+  v = c.dueDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k78 }], absolute: false };
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = ["dueDate"];
 const k80 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k79, 0) ?? path(k78, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.dueDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  return c;
+};
+const k81 = (i, e) => norm((toBoolean(norm(callBuiltin(k75, [norm(k74(i, e))], i, e, 364, "exists"))) ? concat(norm(k80(i, e)), "T00:00:00Z") : undefined));
+const k82 = { pairs: [[k0, k6], [k7, k13], [k14, k33], [k34, k40], [k41, k47], [k48, k54], [k55, k61], [k62, k68], [k69, k81]], position: 1 };
+const k83 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoiceId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoiceId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
+  return v;
+};
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k84 }], absolute: false };
+const k86 = ["invoiceId"];
+const k87 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 0) ?? path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k81 = (i, e) => "draft";
-const k82 = (i, e) => "DRAFT";
-const k83 = (i, e) => "issued";
-const k84 = (i, e) => "AUTHORISED";
-const k85 = (i, e) => "partially-paid";
-const k86 = (i, e) => "AUTHORISED";
-const k87 = (i, e) => "paid";
-const k88 = (i, e) => "PAID";
-const k89 = (i, e) => "voided";
-const k90 = (i, e) => "VOIDED";
-const k91 = { pairs: [[k81, k82], [k83, k84], [k85, k86], [k87, k88], [k89, k90]], position: 79 };
+const k88 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "invoiceId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoiceId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
+  return v;
+};
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = ["invoiceId"];
 const k92 = (i, e) => {
-  if (Array.isArray(i)) return group(k91, i, e);
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k91, 0) ?? path(k90, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.invoiceId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
+  return c;
+};
+const k93 = (i, e) => "draft";
+const k94 = (i, e) => "DRAFT";
+const k95 = (i, e) => "issued";
+const k96 = (i, e) => "AUTHORISED";
+const k97 = (i, e) => "partially-paid";
+const k98 = (i, e) => "AUTHORISED";
+const k99 = (i, e) => "paid";
+const k100 = (i, e) => "PAID";
+const k101 = (i, e) => "voided";
+const k102 = (i, e) => "VOIDED";
+const k103 = { pairs: [[k93, k94], [k95, k96], [k97, k98], [k99, k100], [k101, k102]], position: 79 };
+const k104 = (i, e) => {
+  if (Array.isArray(i)) return group(k103, i, e);
   const r = {};
   let v;
   v = "DRAFT";
@@ -391,7 +403,7 @@ const k92 = (i, e) => {
   if (v !== undefined) r["voided"] = v;
   return r;
 };
-const k93 = (i, e) => {
+const k105 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -402,23 +414,24 @@ const k93 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k94 = (i, e) => norm(k93(i, e));
-const k95 = { steps: [{ run: k94 }], absolute: false };
-const k96 = (i, e) => {
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = { steps: [{ run: k106 }], absolute: false };
+const k108 = ["status"];
+const k109 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k95, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k108, 0) ?? path(k107, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
   return c;
 };
-const k97 = builtins["lookup"];
-const k98 = (i, e) => {
+const k110 = builtins["lookup"];
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -429,22 +442,23 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = { steps: [{ run: k112 }], absolute: false };
+const k114 = ["currency"];
+const k115 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k114, 0) ?? path(k113, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
   return c;
 };
-const k102 = (i, e) => {
+const k116 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -455,22 +469,23 @@ const k102 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   return v;
 };
-const k103 = (i, e) => norm(k102(i, e));
-const k104 = { steps: [{ run: k103 }], absolute: false };
-const k105 = (i, e) => {
+const k117 = (i, e) => norm(k116(i, e));
+const k118 = { steps: [{ run: k117 }], absolute: false };
+const k119 = ["total"];
+const k120 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k104, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k119, 0) ?? path(k118, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.total;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "total")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k118, i, e);
   return c;
 };
-const k106 = (i, e) => {
+const k121 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -481,22 +496,23 @@ const k106 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   return v;
 };
-const k107 = (i, e) => norm(k106(i, e));
-const k108 = { steps: [{ run: k107 }], absolute: false };
-const k109 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = { steps: [{ run: k122 }], absolute: false };
+const k124 = ["amountDue"];
+const k125 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k108, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k124, 0) ?? path(k123, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountDue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountDue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
   return c;
 };
-const k110 = (i, e) => {
+const k126 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -507,22 +523,23 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k111 }], absolute: false };
-const k113 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = { steps: [{ run: k127 }], absolute: false };
+const k129 = ["amountPaid"];
+const k130 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k129, 0) ?? path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amountPaid;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amountPaid")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
   return c;
 };
-const k114 = (i, e) => {
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -533,22 +550,23 @@ const k114 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   return v;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = { steps: [{ run: k115 }], absolute: false };
-const k117 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { steps: [{ run: k132 }], absolute: false };
+const k134 = ["issueDate"];
+const k135 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k116, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k134, 0) ?? path(k133, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.issueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "issueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
   return c;
 };
-const k118 = (i, e) => {
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -559,23 +577,24 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k119 }], absolute: false };
-const k121 = (i, e) => {
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k137 }], absolute: false };
+const k139 = ["dueDate"];
+const k140 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k139, 0) ?? path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
 };
-const k122 = builtins["exists"];
-const k123 = (i, e) => {
+const k141 = builtins["exists"];
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -586,47 +605,48 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = ["dueDate"];
+const k146 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k145, 0) ?? path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k127 = (i, e) => {
-  if (Array.isArray(i)) return group(k72, i, e);
+const k147 = (i, e) => {
+  if (Array.isArray(i)) return group(k82, i, e);
   const r = {};
   let v;
-  v = norm(k76(i, e));
+  v = norm(k87(i, e));
   if (v !== undefined) r["invoiceId"] = v;
-  v = norm(k80(i, e));
+  v = norm(k92(i, e));
   if (v !== undefined) r["invoiceNumber"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k97)), [k92(i, e), norm(k96(i, e))], i, e, 78, "lookup"));
+  v = norm(callBuiltin(k110, [k104(i, e), norm(k109(i, e))], i, e, 78, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k101(i, e));
+  v = norm(k115(i, e));
   if (v !== undefined) r["currencyCode"] = v;
-  v = norm(k105(i, e));
+  v = norm(k120(i, e));
   if (v !== undefined) r["total"] = v;
-  v = norm(k109(i, e));
+  v = norm(k125(i, e));
   if (v !== undefined) r["amountDue"] = v;
-  v = norm(k113(i, e));
+  v = norm(k130(i, e));
   if (v !== undefined) r["amountPaid"] = v;
-  v = concat(norm(k117(i, e)), "T00:00:00Z");
+  v = concat(norm(k135(i, e)), "T00:00:00Z");
   if (v !== undefined) r["dateUtc"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k122)), [norm(k121(i, e))], i, e, 364, "exists"))) ? concat(norm(k126(i, e)), "T00:00:00Z") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k141, [norm(k140(i, e))], i, e, 364, "exists"))) ? concat(norm(k146(i, e)), "T00:00:00Z") : undefined));
   if (v !== undefined) r["dueDateUtc"] = v;
   return r;
 };
-const k128 = (i, e) => k127(i, e);
-return k128;
+const k148 = (i, e) => k147(i, e);
+return k148;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $scheduled := $filter($billingSchedule.installments, function($i) { $i.milestoneId = milestoneId })[0].amount;\n  {\n    \"subscription_id\": projectId,\n    \"amount\": $round($number($exists($scheduled) ? $scheduled : amount) * 100),\n    \"description\": $substring(name & \" (accepted \" & $substring(acceptedAt, 0, 10) & \") [milestone \" & milestoneId & \"]\", 0, 250),\n    \"po_number\": $contract.poNumber\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, builtins, call, concat, equal, field, filter, frame, global, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
+const { bind, builtins, callBuiltin, concat, equal, field, fieldsFrom, filter, frame, group, lambda, lookup, multiply, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => norm(state.ctx.globals.billingSchedule);
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
-const k4 = (i, e) => {
+const k4 = ["installments"];
+const k5 = (i, e) => {
   let c = norm(state.ctx.globals.billingSchedule);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.installments;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = [{"value":"i"}];
-const k6 = (i, e) => norm(lookup(e, "i"));
-const k7 = (i, e) => {
+const k6 = [{"value":"i"}];
+const k7 = (i, e) => norm(lookup(e, "i"));
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,22 +45,23 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k6 }, { run: k8 }], absolute: true };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
+const k11 = ["milestoneId"];
+const k12 = (i, e) => {
   let c = norm(lookup(e, "i"));
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => {
+const k13 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -70,26 +72,27 @@ const k11 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = { steps: [{ run: k12 }], absolute: false };
-const k14 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = { steps: [{ run: k14 }], absolute: false };
+const k16 = ["milestoneId"];
+const k17 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 0) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
   return c;
 };
-const k15 = (i, e) => equal(norm(k10(i, e)), norm(k14(i, e)));
-const k16 = builtins["filter"];
-const k17 = { index: 0, run: undefined };
-const k18 = (i, e) => norm(filter(k17, call(norm((state.ctx.shadows ? global("filter") : k16)), [norm(k4(i, e)), lambda(i, e, k5, undefined, k15)], i, e, 26, "filter"), e));
-const k19 = (i, e) => {
+const k18 = (i, e) => equal(norm(k12(i, e)), norm(k17(i, e)));
+const k19 = builtins["filter"];
+const k20 = { index: 0, run: undefined };
+const k21 = (i, e) => norm(filter(k20, callBuiltin(k19, [norm(k5(i, e)), lambda(i, e, k6, undefined, k18)], i, e, 26, "filter"), e));
+const k22 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,10 +103,10 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k18 }, { run: k20 }], absolute: false };
-const k22 = (i, e) => "subscription_id";
-const k23 = (i, e) => {
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = { steps: [{ run: k21 }, { run: k23 }], absolute: false };
+const k25 = (i, e) => "subscription_id";
+const k26 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -114,24 +117,25 @@ const k23 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = { steps: [{ run: k24 }], absolute: false };
-const k26 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = { steps: [{ run: k27 }], absolute: false };
+const k29 = ["projectId"];
+const k30 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k25, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k29, 0) ?? path(k28, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
   return c;
 };
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = (i, e) => "amount";
-const k29 = (i, e) => {
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = (i, e) => "amount";
+const k33 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -142,27 +146,28 @@ const k29 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = { steps: [{ run: k30 }], absolute: false };
-const k32 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = { steps: [{ run: k34 }], absolute: false };
+const k36 = ["amount"];
+const k37 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k31, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k36, 0) ?? path(k35, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
   return c;
 };
-const k33 = builtins["exists"];
-const k34 = builtins["number"];
-const k35 = builtins["round"];
-const k36 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k35)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k34)), [norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k33)), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k32(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
-const k37 = (i, e) => "description";
-const k38 = (i, e) => {
+const k38 = builtins["exists"];
+const k39 = builtins["number"];
+const k40 = builtins["round"];
+const k41 = (i, e) => norm(callBuiltin(k40, [multiply(norm(callBuiltin(k39, [norm((toBoolean(norm(callBuiltin(k38, [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k37(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
+const k42 = (i, e) => "description";
+const k43 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -173,22 +178,23 @@ const k38 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = { steps: [{ run: k39 }], absolute: false };
-const k41 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = { steps: [{ run: k44 }], absolute: false };
+const k46 = ["name"];
+const k47 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k40, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k46, 0) ?? path(k45, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
   return c;
 };
-const k42 = (i, e) => {
+const k48 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -199,23 +205,24 @@ const k42 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   return v;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = { steps: [{ run: k43 }], absolute: false };
-const k45 = (i, e) => {
+const k49 = (i, e) => norm(k48(i, e));
+const k50 = { steps: [{ run: k49 }], absolute: false };
+const k51 = ["acceptedAt"];
+const k52 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k44, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k51, 0) ?? path(k50, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
   return c;
 };
-const k46 = builtins["substring"];
-const k47 = (i, e) => {
+const k53 = builtins["substring"];
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -226,26 +233,27 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = ["milestoneId"];
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k51 = builtins["substring"];
-const k52 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k51)), [concat(concat(concat(concat(concat(norm(k41(i, e)), " (accepted "), norm(call(norm((state.ctx.shadows ? global("substring") : k46)), [norm(k45(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k50(i, e))), "]"), 0, 250], i, e, 263, "substring"));
-const k53 = (i, e) => "po_number";
-const k54 = (i, e) => norm(state.ctx.globals.contract);
-const k55 = (i, e) => {
+const k59 = builtins["substring"];
+const k60 = (i, e) => norm(callBuiltin(k59, [concat(concat(concat(concat(concat(norm(k47(i, e)), " (accepted "), norm(callBuiltin(k53, [norm(k52(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k58(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+const k61 = (i, e) => "po_number";
+const k62 = (i, e) => norm(state.ctx.globals.contract);
+const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -256,24 +264,25 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: true };
-const k58 = (i, e) => {
+const k64 = (i, e) => norm(k63(i, e));
+const k65 = { steps: [{ run: k62 }, { run: k64 }], absolute: true };
+const k66 = ["poNumber"];
+const k67 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 0) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = { pairs: [[k22, k27], [k28, k36], [k37, k52], [k53, k59]], position: 118 };
-const k61 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { pairs: [[k25, k31], [k32, k41], [k42, k60], [k61, k68]], position: 118 };
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -284,22 +293,23 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = ["projectId"];
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 0) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k65 = (i, e) => {
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -310,78 +320,81 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
-  return c;
-};
-const k69 = builtins["exists"];
-const k70 = builtins["number"];
-const k71 = builtins["round"];
-const k72 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "name");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = { steps: [{ run: k73 }], absolute: false };
-const k75 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
-  return c;
-};
-const k76 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "acceptedAt");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.acceptedAt;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
-  return v;
-};
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = { steps: [{ run: k77 }], absolute: false };
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = ["amount"];
 const k79 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k78, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  return c;
+};
+const k80 = builtins["exists"];
+const k81 = builtins["number"];
+const k82 = builtins["round"];
+const k83 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "name");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  return v;
+};
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k84 }], absolute: false };
+const k86 = ["name"];
+const k87 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 0) ?? path(k85, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
+  return c;
+};
+const k88 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "acceptedAt");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.acceptedAt;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
+  return v;
+};
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = ["acceptedAt"];
+const k92 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k91, 0) ?? path(k90, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k80 = builtins["substring"];
-const k81 = (i, e) => {
+const k93 = builtins["substring"];
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -392,24 +405,25 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = ["milestoneId"];
+const k98 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k97, 0) ?? path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k85 = builtins["substring"];
-const k86 = (i, e) => norm(state.ctx.globals.contract);
-const k87 = (i, e) => {
+const k99 = builtins["substring"];
+const k100 = (i, e) => norm(state.ctx.globals.contract);
+const k101 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -420,37 +434,38 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = { steps: [{ run: k86 }, { run: k88 }], absolute: true };
-const k90 = (i, e) => {
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = { steps: [{ run: k100 }, { run: k102 }], absolute: true };
+const k104 = ["poNumber"];
+const k105 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k89, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k104, 0) ?? path(k103, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
   return c;
 };
-const k91 = (i, e) => {
-  if (Array.isArray(i)) return group(k60, i, e);
+const k106 = (i, e) => {
+  if (Array.isArray(i)) return group(k69, i, e);
   const r = {};
   let v;
-  v = norm(k64(i, e));
+  v = norm(k74(i, e));
   if (v !== undefined) r["subscription_id"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("round") : k71)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k70)), [norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k69)), [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k68(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
+  v = norm(callBuiltin(k82, [multiply(norm(callBuiltin(k81, [norm((toBoolean(norm(callBuiltin(k80, [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k79(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k85)), [concat(concat(concat(concat(concat(norm(k75(i, e)), " (accepted "), norm(call(norm((state.ctx.shadows ? global("substring") : k80)), [norm(k79(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k84(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+  v = norm(callBuiltin(k99, [concat(concat(concat(concat(concat(norm(k87(i, e)), " (accepted "), norm(callBuiltin(k93, [norm(k92(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k98(i, e))), "]"), 0, 250], i, e, 263, "substring"));
   if (v !== undefined) r["description"] = v;
-  v = norm(k90(i, e));
+  v = norm(k105(i, e));
   if (v !== undefined) r["po_number"] = v;
   return r;
 };
-const k92 = (i, e) => norm(((e) => (norm(bind(e, "scheduled", norm(path(k21, i, e)))), k91(i, e)))(frame(e)));
-return k92;
+const k107 = (i, e) => norm(((e) => (norm(bind(e, "scheduled", norm(path(k24, i, e)))), k106(i, e)))(frame(e)));
+return k107;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $day := $substring(acceptedAt, 0, 10);\n  {\n    \"revenueEventId\": \"milestone-\" & milestoneId,\n    \"source\": \"milestone\",\n    \"sourceId\": milestoneId,\n    \"projectId\": projectId,\n    \"contractId\": contractId,\n    \"clientId\": $project.clientId,\n    \"legalEntityId\": $project.legalEntityId,\n    \"method\": \"milestone-acceptance\",\n    \"recognitionDate\": $day,\n    \"period\": $substring($day, 0, 7),\n    \"currency\": currency,\n    \"amount\": amount,\n    \"description\": \"Milestone accepted: \" & name,\n    \"status\": \"pending\"\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { bind, builtins, call, concat, field, frame, global, group, lookup, norm, path, state } = R;
+const { bind, builtins, callBuiltin, concat, field, fieldsFrom, frame, group, lookup, norm, path, state } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -17,11 +17,12 @@ const k0 = (i, e) => {
 };
 const k1 = (i, e) => norm(k0(i, e));
 const k2 = { steps: [{ run: k1 }], absolute: false };
-const k3 = (i, e) => {
+const k3 = ["acceptedAt"];
+const k4 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k2, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k3, 0) ?? path(k2, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedAt;
   if (v === undefined) return undefined;
@@ -30,9 +31,9 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = builtins["substring"];
-const k5 = (i, e) => "revenueEventId";
-const k6 = (i, e) => {
+const k5 = builtins["substring"];
+const k6 = (i, e) => "revenueEventId";
+const k7 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -43,26 +44,27 @@ const k6 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k7 = (i, e) => norm(k6(i, e));
-const k8 = { steps: [{ run: k7 }], absolute: false };
-const k9 = (i, e) => {
+const k8 = (i, e) => norm(k7(i, e));
+const k9 = { steps: [{ run: k8 }], absolute: false };
+const k10 = ["milestoneId"];
+const k11 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k8, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k10, 0) ?? path(k9, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
   return c;
 };
-const k10 = (i, e) => concat("milestone-", norm(k9(i, e)));
-const k11 = (i, e) => "source";
-const k12 = (i, e) => "milestone";
-const k13 = (i, e) => "sourceId";
-const k14 = (i, e) => {
+const k12 = (i, e) => concat("milestone-", norm(k11(i, e)));
+const k13 = (i, e) => "source";
+const k14 = (i, e) => "milestone";
+const k15 = (i, e) => "sourceId";
+const k16 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -73,24 +75,25 @@ const k14 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k15 = (i, e) => norm(k14(i, e));
-const k16 = { steps: [{ run: k15 }], absolute: false };
-const k17 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k16, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.milestoneId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k16, i, e);
-  return c;
-};
-const k18 = (i, e) => norm(k17(i, e));
-const k19 = (i, e) => "projectId";
+const k17 = (i, e) => norm(k16(i, e));
+const k18 = { steps: [{ run: k17 }], absolute: false };
+const k19 = ["milestoneId"];
 const k20 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k19, 0) ?? path(k18, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.milestoneId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
+  return c;
+};
+const k21 = (i, e) => norm(k20(i, e));
+const k22 = (i, e) => "projectId";
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -101,24 +104,25 @@ const k20 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = { steps: [{ run: k21 }], absolute: false };
-const k23 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = ["projectId"];
+const k27 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k26, 0) ?? path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = (i, e) => "contractId";
-const k26 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = (i, e) => "contractId";
+const k30 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -129,25 +133,26 @@ const k26 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = { steps: [{ run: k27 }], absolute: false };
-const k29 = (i, e) => {
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = { steps: [{ run: k31 }], absolute: false };
+const k33 = ["contractId"];
+const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k33, 0) ?? path(k32, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
   return c;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = (i, e) => "clientId";
-const k32 = (i, e) => norm(state.ctx.globals.project);
-const k33 = (i, e) => {
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = (i, e) => "clientId";
+const k37 = (i, e) => norm(state.ctx.globals.project);
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -158,25 +163,26 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k32 }, { run: k34 }], absolute: true };
-const k36 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k37 }, { run: k39 }], absolute: true };
+const k41 = ["clientId"];
+const k42 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k41, 0) ?? path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = (i, e) => "legalEntityId";
-const k39 = (i, e) => norm(state.ctx.globals.project);
-const k40 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => "legalEntityId";
+const k45 = (i, e) => norm(state.ctx.globals.project);
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -187,31 +193,32 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { steps: [{ run: k39 }, { run: k41 }], absolute: true };
-const k43 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k45 }, { run: k47 }], absolute: true };
+const k49 = ["legalEntityId"];
+const k50 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k42, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k49, 0) ?? path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = (i, e) => "method";
-const k46 = (i, e) => "milestone-acceptance";
-const k47 = (i, e) => "recognitionDate";
-const k48 = (i, e) => norm(lookup(e, "day"));
-const k49 = (i, e) => "period";
-const k50 = builtins["substring"];
-const k51 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k50)), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
-const k52 = (i, e) => "currency";
-const k53 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = (i, e) => "method";
+const k53 = (i, e) => "milestone-acceptance";
+const k54 = (i, e) => "recognitionDate";
+const k55 = (i, e) => norm(lookup(e, "day"));
+const k56 = (i, e) => "period";
+const k57 = builtins["substring"];
+const k58 = (i, e) => norm(callBuiltin(k57, [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
+const k59 = (i, e) => "currency";
+const k60 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -222,24 +229,25 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = { steps: [{ run: k61 }], absolute: false };
+const k63 = ["currency"];
+const k64 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k63, 0) ?? path(k62, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k57 = (i, e) => norm(k56(i, e));
-const k58 = (i, e) => "amount";
-const k59 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = (i, e) => "amount";
+const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -250,24 +258,25 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = { steps: [{ run: k68 }], absolute: false };
+const k70 = ["amount"];
+const k71 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k70, 0) ?? path(k69, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
   return c;
 };
-const k63 = (i, e) => norm(k62(i, e));
-const k64 = (i, e) => "description";
-const k65 = (i, e) => {
+const k72 = (i, e) => norm(k71(i, e));
+const k73 = (i, e) => "description";
+const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -278,26 +287,27 @@ const k65 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k66 }], absolute: false };
-const k68 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = { steps: [{ run: k75 }], absolute: false };
+const k77 = ["name"];
+const k78 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k77, 0) ?? path(k76, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k69 = (i, e) => concat("Milestone accepted: ", norm(k68(i, e)));
-const k70 = (i, e) => "status";
-const k71 = (i, e) => "pending";
-const k72 = { pairs: [[k5, k10], [k11, k12], [k13, k18], [k19, k24], [k25, k30], [k31, k37], [k38, k44], [k45, k46], [k47, k48], [k49, k51], [k52, k57], [k58, k63], [k64, k69], [k70, k71]], position: 46 };
-const k73 = (i, e) => {
+const k79 = (i, e) => concat("Milestone accepted: ", norm(k78(i, e)));
+const k80 = (i, e) => "status";
+const k81 = (i, e) => "pending";
+const k82 = { pairs: [[k6, k12], [k13, k14], [k15, k21], [k22, k28], [k29, k35], [k36, k43], [k44, k51], [k52, k53], [k54, k55], [k56, k58], [k59, k65], [k66, k72], [k73, k79], [k80, k81]], position: 46 };
+const k83 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -308,22 +318,23 @@ const k73 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k74 }], absolute: false };
-const k76 = (i, e) => {
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k84 }], absolute: false };
+const k86 = ["milestoneId"];
+const k87 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 0) ?? path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k77 = (i, e) => {
+const k88 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -334,22 +345,23 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = { steps: [{ run: k78 }], absolute: false };
-const k80 = (i, e) => {
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = ["milestoneId"];
+const k92 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k79, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k91, 0) ?? path(k90, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k81 = (i, e) => {
+const k93 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -360,22 +372,23 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
-const k83 = { steps: [{ run: k82 }], absolute: false };
-const k84 = (i, e) => {
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k94 }], absolute: false };
+const k96 = ["projectId"];
+const k97 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k83, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 0) ?? path(k95, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
   return c;
 };
-const k85 = (i, e) => {
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -386,106 +399,110 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = { steps: [{ run: k86 }], absolute: false };
-const k88 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = ["contractId"];
+const k102 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k87, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k101, 0) ?? path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k89 = (i, e) => norm(state.ctx.globals.project);
-const k90 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "clientId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  return v;
-};
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = { steps: [{ run: k89 }, { run: k91 }], absolute: true };
-const k93 = (i, e) => {
-  let c = norm(state.ctx.globals.project);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k92, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.clientId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
-  return c;
-};
-const k94 = (i, e) => norm(state.ctx.globals.project);
-const k95 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "legalEntityId");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  return v;
-};
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = { steps: [{ run: k94 }, { run: k96 }], absolute: true };
-const k98 = (i, e) => {
-  let c = norm(state.ctx.globals.project);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k97, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.legalEntityId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
-  return c;
-};
-const k99 = builtins["substring"];
-const k100 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  return v;
-};
-const k101 = (i, e) => norm(k100(i, e));
-const k102 = { steps: [{ run: k101 }], absolute: false };
-const k103 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k102, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k102, i, e);
-  return c;
-};
+const k103 = (i, e) => norm(state.ctx.globals.project);
 const k104 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "clientId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  return v;
+};
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = { steps: [{ run: k103 }, { run: k105 }], absolute: true };
+const k107 = ["clientId"];
+const k108 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k107, 0) ?? path(k106, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.clientId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
+  return c;
+};
+const k109 = (i, e) => norm(state.ctx.globals.project);
+const k110 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "legalEntityId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  return v;
+};
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k109 }, { run: k111 }], absolute: true };
+const k113 = ["legalEntityId"];
+const k114 = (i, e) => {
+  let c = norm(state.ctx.globals.project);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k113, 0) ?? path(k112, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.legalEntityId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  return c;
+};
+const k115 = builtins["substring"];
+const k116 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "currency");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.currency;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
+  return v;
+};
+const k117 = (i, e) => norm(k116(i, e));
+const k118 = { steps: [{ run: k117 }], absolute: false };
+const k119 = ["currency"];
+const k120 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k119, 0) ?? path(k118, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.currency;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k118, i, e);
+  return c;
+};
+const k121 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
@@ -493,22 +510,23 @@ const k104 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = { steps: [{ run: k105 }], absolute: false };
-const k107 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = { steps: [{ run: k122 }], absolute: false };
+const k124 = ["amount"];
+const k125 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k106, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k124, 0) ?? path(k123, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
   return c;
 };
-const k108 = (i, e) => {
+const k126 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -519,57 +537,58 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k109 }], absolute: false };
-const k111 = (i, e) => {
+const k127 = (i, e) => norm(k126(i, e));
+const k128 = { steps: [{ run: k127 }], absolute: false };
+const k129 = ["name"];
+const k130 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k129, 0) ?? path(k128, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
   return c;
 };
-const k112 = (i, e) => {
-  if (Array.isArray(i)) return group(k72, i, e);
+const k131 = (i, e) => {
+  if (Array.isArray(i)) return group(k82, i, e);
   const r = {};
   let v;
-  v = concat("milestone-", norm(k76(i, e)));
+  v = concat("milestone-", norm(k87(i, e)));
   if (v !== undefined) r["revenueEventId"] = v;
   v = "milestone";
   if (v !== undefined) r["source"] = v;
-  v = norm(k80(i, e));
+  v = norm(k92(i, e));
   if (v !== undefined) r["sourceId"] = v;
-  v = norm(k84(i, e));
+  v = norm(k97(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k88(i, e));
+  v = norm(k102(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k93(i, e));
+  v = norm(k108(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k98(i, e));
+  v = norm(k114(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
   v = "milestone-acceptance";
   if (v !== undefined) r["method"] = v;
   v = norm(lookup(e, "day"));
   if (v !== undefined) r["recognitionDate"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k99)), [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
+  v = norm(callBuiltin(k115, [norm(lookup(e, "day")), 0, 7], i, e, 383, "substring"));
   if (v !== undefined) r["period"] = v;
-  v = norm(k103(i, e));
+  v = norm(k120(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k107(i, e));
+  v = norm(k125(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = concat("Milestone accepted: ", norm(k111(i, e)));
+  v = concat("Milestone accepted: ", norm(k130(i, e)));
   if (v !== undefined) r["description"] = v;
   v = "pending";
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k113 = (i, e) => norm(((e) => (norm(bind(e, "day", norm(call(norm((state.ctx.shadows ? global("substring") : k4)), [norm(k3(i, e)), 0, 10], i, e, 23, "substring")))), k112(i, e)))(frame(e)));
-return k113;
+const k132 = (i, e) => norm(((e) => (norm(bind(e, "day", norm(callBuiltin(k5, [norm(k4(i, e)), 0, 10], i, e, 23, "substring")))), k131(i, e)))(frame(e)));
+return k132;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Invoice\": { \"InvoiceID\": $erpInvoice },\n  \"Account\": { \"Code\": $legalEntity.ledgerAccounts.bank },\n  \"Date\": $substring(paidAt, 0, 10),\n  \"Amount\": amount,\n  \"Reference\": paymentId & ($exists(reference) ? \" / \" & reference : \"\"),\n  \"IsReconciled\": false\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "Invoice";
 const k1 = (i, e) => "InvoiceID";
 const k2 = (i, e) => norm(state.ctx.globals.erpInvoice);
@@ -45,18 +45,19 @@ const k11 = (i, e) => {
 };
 const k12 = (i, e) => norm(k11(i, e));
 const k13 = { steps: [{ run: k8 }, { run: k10 }, { run: k12 }], absolute: true };
-const k14 = (i, e) => {
+const k14 = ["ledgerAccounts","bank"];
+const k15 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k14, 0) ?? path(k13, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k14, 1) ?? path(k13, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
   if (v === undefined) return undefined;
@@ -65,10 +66,10 @@ const k14 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
   return c;
 };
-const k15 = (i, e) => norm(k14(i, e));
-const k16 = { pairs: [[k7, k15]], position: 59 };
-const k17 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k18 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { pairs: [[k7, k16]], position: 59 };
+const k18 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -79,8 +80,8 @@ const k18 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k19 = (i, e) => norm(k18(i, e));
-const k20 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -91,39 +92,40 @@ const k20 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   return v;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = { steps: [{ run: k17 }, { run: k19 }, { run: k21 }], absolute: true };
-const k23 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = { steps: [{ run: k18 }, { run: k20 }, { run: k22 }], absolute: true };
+const k24 = ["ledgerAccounts","bank"];
+const k25 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k24, 0) ?? path(k23, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k24, 1) ?? path(k23, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
   return c;
 };
-const k24 = (i, e) => {
-  if (Array.isArray(i)) return group(k16, i, e);
+const k26 = (i, e) => {
+  if (Array.isArray(i)) return group(k17, i, e);
   const r = {};
   let v;
-  v = norm(k23(i, e));
+  v = norm(k25(i, e));
   if (v !== undefined) r["Code"] = v;
   return r;
 };
-const k25 = (i, e) => k24(i, e);
-const k26 = (i, e) => "Date";
-const k27 = (i, e) => {
+const k27 = (i, e) => k26(i, e);
+const k28 = (i, e) => "Date";
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -134,25 +136,26 @@ const k27 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   return v;
 };
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
-const k30 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = ["paidAt"];
+const k33 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 0) ?? path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paidAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k31 = builtins["substring"];
-const k32 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k31)), [norm(k30(i, e)), 0, 10], i, e, 125, "substring"));
-const k33 = (i, e) => "Amount";
-const k34 = (i, e) => {
+const k34 = builtins["substring"];
+const k35 = (i, e) => norm(callBuiltin(k34, [norm(k33(i, e)), 0, 10], i, e, 125, "substring"));
+const k36 = (i, e) => "Amount";
+const k37 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -163,24 +166,25 @@ const k34 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k35 }], absolute: false };
-const k37 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = { steps: [{ run: k38 }], absolute: false };
+const k40 = ["amount"];
+const k41 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k40, 0) ?? path(k39, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
   return c;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => "Reference";
-const k40 = (i, e) => {
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = (i, e) => "Reference";
+const k44 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -191,48 +195,22 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { steps: [{ run: k41 }], absolute: false };
-const k43 = (i, e) => {
+const k45 = (i, e) => norm(k44(i, e));
+const k46 = { steps: [{ run: k45 }], absolute: false };
+const k47 = ["paymentId"];
+const k48 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k42, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k47, 0) ?? path(k46, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
-  return c;
-};
-const k44 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "reference");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
-  return v;
-};
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = { steps: [{ run: k45 }], absolute: false };
-const k47 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k46, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.reference;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
-  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k46, i, e);
   return c;
 };
-const k48 = builtins["exists"];
 const k49 = (i, e) => {
   const c = i;
   let v, p;
@@ -246,11 +224,12 @@ const k49 = (i, e) => {
 };
 const k50 = (i, e) => norm(k49(i, e));
 const k51 = { steps: [{ run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k52 = ["reference"];
+const k53 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k52, 0) ?? path(k51, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference;
   if (v === undefined) return undefined;
@@ -259,24 +238,52 @@ const k52 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
   return c;
 };
-const k53 = (i, e) => concat(norm(k43(i, e)), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k48)), [norm(k47(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k52(i, e))) : "")))));
-const k54 = (i, e) => "IsReconciled";
-const k55 = (i, e) => false;
-const k56 = { pairs: [[k0, k5], [k6, k25], [k26, k32], [k33, k38], [k39, k53], [k54, k55]], position: 1 };
-const k57 = (i, e) => "InvoiceID";
-const k58 = (i, e) => norm(state.ctx.globals.erpInvoice);
-const k59 = { pairs: [[k57, k58]], position: 16 };
-const k60 = (i, e) => {
-  if (Array.isArray(i)) return group(k59, i, e);
+const k54 = builtins["exists"];
+const k55 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "reference");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.reference;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
+  return v;
+};
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k56 }], absolute: false };
+const k58 = ["reference"];
+const k59 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k58, 0) ?? path(k57, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.reference;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  return c;
+};
+const k60 = (i, e) => concat(norm(k48(i, e)), norm((norm((toBoolean(norm(callBuiltin(k54, [norm(k53(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k59(i, e))) : "")))));
+const k61 = (i, e) => "IsReconciled";
+const k62 = (i, e) => false;
+const k63 = { pairs: [[k0, k5], [k6, k27], [k28, k35], [k36, k42], [k43, k60], [k61, k62]], position: 1 };
+const k64 = (i, e) => "InvoiceID";
+const k65 = (i, e) => norm(state.ctx.globals.erpInvoice);
+const k66 = { pairs: [[k64, k65]], position: 16 };
+const k67 = (i, e) => {
+  if (Array.isArray(i)) return group(k66, i, e);
   const r = {};
   let v;
   v = norm(state.ctx.globals.erpInvoice);
   if (v !== undefined) r["InvoiceID"] = v;
   return r;
 };
-const k61 = (i, e) => "Code";
-const k62 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k63 = (i, e) => {
+const k68 = (i, e) => "Code";
+const k69 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -287,47 +294,48 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "bank");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.bank;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
-  return v;
-};
-const k66 = (i, e) => norm(k65(i, e));
-const k67 = { steps: [{ run: k62 }, { run: k64 }, { run: k66 }], absolute: true };
-const k68 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k67, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.bank;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
-  return c;
-};
-const k69 = (i, e) => norm(k68(i, e));
-const k70 = { pairs: [[k61, k69]], position: 59 };
-const k71 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k71 = (i, e) => norm(k70(i, e));
 const k72 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "bank");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.bank;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
+  return v;
+};
+const k73 = (i, e) => norm(k72(i, e));
+const k74 = { steps: [{ run: k69 }, { run: k71 }, { run: k73 }], absolute: true };
+const k75 = ["ledgerAccounts","bank"];
+const k76 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k75, 0) ?? path(k74, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k75, 1) ?? path(k74, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.bank;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
+  return c;
+};
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { pairs: [[k68, k77]], position: 59 };
+const k79 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k80 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "ledgerAccounts");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
@@ -335,8 +343,8 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -347,37 +355,38 @@ const k74 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   return v;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = { steps: [{ run: k71 }, { run: k73 }, { run: k75 }], absolute: true };
-const k77 = (i, e) => {
+const k83 = (i, e) => norm(k82(i, e));
+const k84 = { steps: [{ run: k79 }, { run: k81 }, { run: k83 }], absolute: true };
+const k85 = ["ledgerAccounts","bank"];
+const k86 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k85, 0) ?? path(k84, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k85, 1) ?? path(k84, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.bank;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "bank")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
   return c;
 };
-const k78 = (i, e) => {
-  if (Array.isArray(i)) return group(k70, i, e);
+const k87 = (i, e) => {
+  if (Array.isArray(i)) return group(k78, i, e);
   const r = {};
   let v;
-  v = norm(k77(i, e));
+  v = norm(k86(i, e));
   if (v !== undefined) r["Code"] = v;
   return r;
 };
-const k79 = (i, e) => {
+const k88 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -388,23 +397,24 @@ const k79 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   return v;
 };
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = { steps: [{ run: k80 }], absolute: false };
-const k82 = (i, e) => {
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = { steps: [{ run: k89 }], absolute: false };
+const k91 = ["paidAt"];
+const k92 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k91, 0) ?? path(k90, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paidAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
   return c;
 };
-const k83 = builtins["substring"];
-const k84 = (i, e) => {
+const k93 = builtins["substring"];
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -415,22 +425,23 @@ const k84 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k85 = (i, e) => norm(k84(i, e));
-const k86 = { steps: [{ run: k85 }], absolute: false };
-const k87 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = ["amount"];
+const k98 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k86, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k97, 0) ?? path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k86, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k88 = (i, e) => {
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -441,22 +452,23 @@ const k88 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   return v;
 };
-const k89 = (i, e) => norm(k88(i, e));
-const k90 = { steps: [{ run: k89 }], absolute: false };
-const k91 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = { steps: [{ run: k100 }], absolute: false };
+const k102 = ["paymentId"];
+const k103 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k90, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k102, 0) ?? path(k101, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k90, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
   return c;
 };
-const k92 = (i, e) => {
+const k104 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -467,23 +479,24 @@ const k92 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   return v;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = { steps: [{ run: k93 }], absolute: false };
-const k95 = (i, e) => {
+const k105 = (i, e) => norm(k104(i, e));
+const k106 = { steps: [{ run: k105 }], absolute: false };
+const k107 = ["reference"];
+const k108 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k107, 0) ?? path(k106, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
   return c;
 };
-const k96 = builtins["exists"];
-const k97 = (i, e) => {
+const k109 = builtins["exists"];
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -494,41 +507,42 @@ const k97 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   return v;
 };
-const k98 = (i, e) => norm(k97(i, e));
-const k99 = { steps: [{ run: k98 }], absolute: false };
-const k100 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = ["reference"];
+const k114 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k99, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k113, 0) ?? path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.reference;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "reference")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k99, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k101 = (i, e) => {
-  if (Array.isArray(i)) return group(k56, i, e);
+const k115 = (i, e) => {
+  if (Array.isArray(i)) return group(k63, i, e);
   const r = {};
   let v;
-  v = k60(i, e);
+  v = k67(i, e);
   if (v !== undefined) r["Invoice"] = v;
-  v = k78(i, e);
+  v = k87(i, e);
   if (v !== undefined) r["Account"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k83)), [norm(k82(i, e)), 0, 10], i, e, 125, "substring"));
+  v = norm(callBuiltin(k93, [norm(k92(i, e)), 0, 10], i, e, 125, "substring"));
   if (v !== undefined) r["Date"] = v;
-  v = norm(k87(i, e));
+  v = norm(k98(i, e));
   if (v !== undefined) r["Amount"] = v;
-  v = concat(norm(k91(i, e)), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k96)), [norm(k95(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k100(i, e))) : "")))));
+  v = concat(norm(k103(i, e)), norm((norm((toBoolean(norm(callBuiltin(k109, [norm(k108(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k114(i, e))) : "")))));
   if (v !== undefined) r["Reference"] = v;
   v = false;
   if (v !== undefined) r["IsReconciled"] = v;
   return r;
 };
-const k102 = (i, e) => k101(i, e);
-return k102;
+const k116 = (i, e) => k115(i, e);
+return k116;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"paymentId\": paymentId,\n  \"invoiceId\": invoiceId,\n  \"amount\": amount,\n  \"currencyCode\": currency,\n  \"paidDateUtc\": paidAt,\n  \"invoiceStatus\": invoiceStatus = \"paid\" ? \"PAID\" : \"AUTHORISED\",\n  \"amountDue\": invoiceAmountDue\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { equal, field, group, norm, path, toBoolean } = R;
+const { equal, field, fieldsFrom, group, norm, path, toBoolean } = R;
 const k0 = (i, e) => "paymentId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["paymentId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "invoiceId";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "invoiceId";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,24 +45,25 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["invoiceId"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "amount";
-const k13 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "amount";
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,24 +74,25 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k16 }], absolute: false };
+const k18 = ["amount"];
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k18, 0) ?? path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => "currencyCode";
-const k19 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => "currencyCode";
+const k22 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,24 +103,25 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = { steps: [{ run: k23 }], absolute: false };
+const k25 = ["currency"];
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k25, 0) ?? path(k24, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
   return c;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = (i, e) => "paidDateUtc";
-const k25 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = (i, e) => "paidDateUtc";
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -128,24 +132,25 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = ["paidAt"];
+const k33 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 0) ?? path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paidAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = (i, e) => "invoiceStatus";
-const k31 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = (i, e) => "invoiceStatus";
+const k36 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -156,24 +161,25 @@ const k31 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceStatus")) return undefined;
   return v;
 };
-const k32 = (i, e) => norm(k31(i, e));
-const k33 = { steps: [{ run: k32 }], absolute: false };
-const k34 = (i, e) => {
+const k37 = (i, e) => norm(k36(i, e));
+const k38 = { steps: [{ run: k37 }], absolute: false };
+const k39 = ["invoiceStatus"];
+const k40 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k33, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k39, 0) ?? path(k38, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k38, i, e);
   return c;
 };
-const k35 = (i, e) => norm((toBoolean(equal(norm(k34(i, e)), "paid")) ? "PAID" : "AUTHORISED"));
-const k36 = (i, e) => "amountDue";
-const k37 = (i, e) => {
+const k41 = (i, e) => norm((toBoolean(equal(norm(k40(i, e)), "paid")) ? "PAID" : "AUTHORISED"));
+const k42 = (i, e) => "amountDue";
+const k43 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -184,24 +190,25 @@ const k37 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceAmountDue")) return undefined;
   return v;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = { steps: [{ run: k38 }], absolute: false };
-const k40 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = { steps: [{ run: k44 }], absolute: false };
+const k46 = ["invoiceAmountDue"];
+const k47 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k39, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k46, 0) ?? path(k45, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceAmountDue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceAmountDue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
   return c;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k29], [k30, k35], [k36, k41]], position: 1 };
-const k43 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = { pairs: [[k0, k6], [k7, k13], [k14, k20], [k21, k27], [k28, k34], [k35, k41], [k42, k48]], position: 1 };
+const k50 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -212,22 +219,23 @@ const k43 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   return v;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = { steps: [{ run: k44 }], absolute: false };
-const k46 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = { steps: [{ run: k51 }], absolute: false };
+const k53 = ["paymentId"];
+const k54 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k45, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k53, 0) ?? path(k52, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k52, i, e);
   return c;
 };
-const k47 = (i, e) => {
+const k55 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -238,22 +246,23 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k56 = (i, e) => norm(k55(i, e));
+const k57 = { steps: [{ run: k56 }], absolute: false };
+const k58 = ["invoiceId"];
+const k59 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k58, 0) ?? path(k57, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k51 = (i, e) => {
+const k60 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -264,22 +273,23 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = { steps: [{ run: k61 }], absolute: false };
+const k63 = ["amount"];
+const k64 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k63, 0) ?? path(k62, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k55 = (i, e) => {
+const k65 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -290,22 +300,23 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
+const k66 = (i, e) => norm(k65(i, e));
+const k67 = { steps: [{ run: k66 }], absolute: false };
+const k68 = ["currency"];
+const k69 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k68, 0) ?? path(k67, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k67, i, e);
   return c;
 };
-const k59 = (i, e) => {
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -316,22 +327,23 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = ["paidAt"];
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 0) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paidAt;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paidAt")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k63 = (i, e) => {
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -342,22 +354,23 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceStatus")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = ["invoiceStatus"];
+const k79 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
   return c;
 };
-const k67 = (i, e) => {
+const k80 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -368,43 +381,44 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceAmountDue")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = { steps: [{ run: k81 }], absolute: false };
+const k83 = ["invoiceAmountDue"];
+const k84 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k83, 0) ?? path(k82, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoiceAmountDue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoiceAmountDue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
   return c;
 };
-const k71 = (i, e) => {
-  if (Array.isArray(i)) return group(k42, i, e);
+const k85 = (i, e) => {
+  if (Array.isArray(i)) return group(k49, i, e);
   const r = {};
   let v;
-  v = norm(k46(i, e));
-  if (v !== undefined) r["paymentId"] = v;
-  v = norm(k50(i, e));
-  if (v !== undefined) r["invoiceId"] = v;
   v = norm(k54(i, e));
+  if (v !== undefined) r["paymentId"] = v;
+  v = norm(k59(i, e));
+  if (v !== undefined) r["invoiceId"] = v;
+  v = norm(k64(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = norm(k58(i, e));
+  v = norm(k69(i, e));
   if (v !== undefined) r["currencyCode"] = v;
-  v = norm(k62(i, e));
+  v = norm(k74(i, e));
   if (v !== undefined) r["paidDateUtc"] = v;
-  v = norm((toBoolean(equal(norm(k66(i, e)), "paid")) ? "PAID" : "AUTHORISED"));
+  v = norm((toBoolean(equal(norm(k79(i, e)), "paid")) ? "PAID" : "AUTHORISED"));
   if (v !== undefined) r["invoiceStatus"] = v;
-  v = norm(k70(i, e));
+  v = norm(k84(i, e));
   if (v !== undefined) r["amountDue"] = v;
   return r;
 };
-const k72 = (i, e) => k71(i, e);
-return k72;
+const k86 = (i, e) => k85(i, e);
+return k86;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

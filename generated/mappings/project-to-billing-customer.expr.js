@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"id\": clientId,\n  \"company\": $client.name,\n  \"first_name\": $client.billingContact.firstName,\n  \"last_name\": $client.billingContact.lastName,\n  \"email\": $client.billingContact.email,\n  \"vat_number\": $client.taxNumber,\n  \"auto_collection\": \"off\",\n  \"taxability\": \"taxable\",\n  \"invoice_notes\": $exists($client.paymentTermsDays) ? \"Payment due within \" & $string($client.paymentTermsDays) & \" days of the invoice date.\",\n  \"billing_address\": $exists($client.billingAddress) ? {\n    \"company\": $client.name,\n    \"line1\": $client.billingAddress.line1,\n    \"line2\": $client.billingAddress.line2,\n    \"city\": $client.billingAddress.city,\n    \"state\": $client.billingAddress.region,\n    \"zip\": $client.billingAddress.postalCode,\n    \"country\": $client.billingAddress.countryCode\n  }\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "id";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["clientId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
@@ -31,10 +32,10 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "company";
-const k7 = (i, e) => norm(state.ctx.globals.client);
-const k8 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "company";
+const k8 = (i, e) => norm(state.ctx.globals.client);
+const k9 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -45,25 +46,26 @@ const k8 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k9 = (i, e) => norm(k8(i, e));
-const k10 = { steps: [{ run: k7 }, { run: k9 }], absolute: true };
-const k11 = (i, e) => {
+const k10 = (i, e) => norm(k9(i, e));
+const k11 = { steps: [{ run: k8 }, { run: k10 }], absolute: true };
+const k12 = ["name"];
+const k13 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k10, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k12, 0) ?? path(k11, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
   return c;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = (i, e) => "first_name";
-const k14 = (i, e) => norm(state.ctx.globals.client);
-const k15 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = (i, e) => "first_name";
+const k16 = (i, e) => norm(state.ctx.globals.client);
+const k17 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -74,8 +76,8 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -86,32 +88,33 @@ const k17 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k18 = (i, e) => norm(k17(i, e));
-const k19 = { steps: [{ run: k14 }, { run: k16 }, { run: k18 }], absolute: true };
-const k20 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = { steps: [{ run: k16 }, { run: k18 }, { run: k20 }], absolute: true };
+const k22 = ["billingContact","firstName"];
+const k23 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k19, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k22, 0) ?? path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k19, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k22, 1) ?? path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
   return c;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = (i, e) => "last_name";
-const k23 = (i, e) => norm(state.ctx.globals.client);
-const k24 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = (i, e) => "last_name";
+const k26 = (i, e) => norm(state.ctx.globals.client);
+const k27 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -122,8 +125,8 @@ const k24 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k25 = (i, e) => norm(k24(i, e));
-const k26 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -134,32 +137,33 @@ const k26 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = { steps: [{ run: k23 }, { run: k25 }, { run: k27 }], absolute: true };
-const k29 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k26 }, { run: k28 }, { run: k30 }], absolute: true };
+const k32 = ["billingContact","lastName"];
+const k33 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 0) ?? path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 1) ?? path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = (i, e) => "email";
-const k32 = (i, e) => norm(state.ctx.globals.client);
-const k33 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = (i, e) => "email";
+const k36 = (i, e) => norm(state.ctx.globals.client);
+const k37 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -170,8 +174,8 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -182,32 +186,33 @@ const k35 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = { steps: [{ run: k32 }, { run: k34 }, { run: k36 }], absolute: true };
-const k38 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = { steps: [{ run: k36 }, { run: k38 }, { run: k40 }], absolute: true };
+const k42 = ["billingContact","email"];
+const k43 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 0) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k37, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 1) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
   return c;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = (i, e) => "vat_number";
-const k41 = (i, e) => norm(state.ctx.globals.client);
-const k42 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = (i, e) => "vat_number";
+const k46 = (i, e) => norm(state.ctx.globals.client);
+const k47 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -218,55 +223,28 @@ const k42 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   return v;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = { steps: [{ run: k41 }, { run: k43 }], absolute: true };
-const k45 = (i, e) => {
+const k48 = (i, e) => norm(k47(i, e));
+const k49 = { steps: [{ run: k46 }, { run: k48 }], absolute: true };
+const k50 = ["taxNumber"];
+const k51 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k44, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k50, 0) ?? path(k49, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
   return c;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = (i, e) => "auto_collection";
-const k48 = (i, e) => "off";
-const k49 = (i, e) => "taxability";
-const k50 = (i, e) => "taxable";
-const k51 = (i, e) => "invoice_notes";
-const k52 = (i, e) => norm(state.ctx.globals.client);
-const k53 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "paymentTermsDays");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  return v;
-};
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k52 }, { run: k54 }], absolute: true };
-const k56 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.paymentTermsDays;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
-  return c;
-};
-const k57 = builtins["exists"];
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = (i, e) => "auto_collection";
+const k54 = (i, e) => "off";
+const k55 = (i, e) => "taxability";
+const k56 = (i, e) => "taxable";
+const k57 = (i, e) => "invoice_notes";
 const k58 = (i, e) => norm(state.ctx.globals.client);
 const k59 = (i, e) => {
   const c = i;
@@ -281,11 +259,12 @@ const k59 = (i, e) => {
 };
 const k60 = (i, e) => norm(k59(i, e));
 const k61 = { steps: [{ run: k58 }, { run: k60 }], absolute: true };
-const k62 = (i, e) => {
+const k62 = ["paymentTermsDays"];
+const k63 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k62, 0) ?? path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
@@ -294,69 +273,40 @@ const k62 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k63 = builtins["string"];
-const k64 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k57)), [norm(k56(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k63)), [norm(k62(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
-const k65 = (i, e) => "billing_address";
-const k66 = (i, e) => norm(state.ctx.globals.client);
-const k67 = (i, e) => {
+const k64 = builtins["exists"];
+const k65 = (i, e) => norm(state.ctx.globals.client);
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (Array.isArray(c)) return field(c, "paymentTermsDays");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
+  v = c.paymentTermsDays;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k66 }, { run: k68 }], absolute: true };
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k65 }, { run: k67 }], absolute: true };
+const k69 = ["paymentTermsDays"];
 const k70 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k69, 0) ?? path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
+  v = c.paymentTermsDays;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k71 = builtins["exists"];
-const k72 = (i, e) => "company";
-const k73 = (i, e) => norm(state.ctx.globals.client);
-const k74 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "name");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = { steps: [{ run: k73 }, { run: k75 }], absolute: true };
-const k77 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
-  return c;
-};
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = (i, e) => "line1";
-const k80 = (i, e) => norm(state.ctx.globals.client);
-const k81 = (i, e) => {
+const k71 = builtins["string"];
+const k72 = (i, e) => norm((toBoolean(norm(callBuiltin(k64, [norm(k63(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k71, [norm(k70(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+const k73 = (i, e) => "billing_address";
+const k74 = (i, e) => norm(state.ctx.globals.client);
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -367,44 +317,56 @@ const k81 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k82 = (i, e) => norm(k81(i, e));
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k74 }, { run: k76 }], absolute: true };
+const k78 = ["billingAddress"];
+const k79 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  return c;
+};
+const k80 = builtins["exists"];
+const k81 = (i, e) => "company";
+const k82 = (i, e) => norm(state.ctx.globals.client);
 const k83 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "line1");
+  if (Array.isArray(c)) return field(c, "name");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
+  v = c.name;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
 const k84 = (i, e) => norm(k83(i, e));
-const k85 = { steps: [{ run: k80 }, { run: k82 }, { run: k84 }], absolute: true };
-const k86 = (i, e) => {
+const k85 = { steps: [{ run: k82 }, { run: k84 }], absolute: true };
+const k86 = ["name"];
+const k87 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 0) ?? path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
+  v = c.name;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k85, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k87 = (i, e) => norm(k86(i, e));
-const k88 = (i, e) => "line2";
-const k89 = (i, e) => norm(state.ctx.globals.client);
-const k90 = (i, e) => {
+const k88 = (i, e) => norm(k87(i, e));
+const k89 = (i, e) => "line1";
+const k90 = (i, e) => norm(state.ctx.globals.client);
+const k91 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -415,8 +377,57 @@ const k90 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = (i, e) => {
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "line1");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  return v;
+};
+const k94 = (i, e) => norm(k93(i, e));
+const k95 = { steps: [{ run: k90 }, { run: k92 }, { run: k94 }], absolute: true };
+const k96 = ["billingAddress","line1"];
+const k97 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 0) ?? path(k95, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k96, 1) ?? path(k95, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k95, i, e);
+  return c;
+};
+const k98 = (i, e) => norm(k97(i, e));
+const k99 = (i, e) => "line2";
+const k100 = (i, e) => norm(state.ctx.globals.client);
+const k101 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k102 = (i, e) => norm(k101(i, e));
+const k103 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -427,32 +438,33 @@ const k92 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = { steps: [{ run: k89 }, { run: k91 }, { run: k93 }], absolute: true };
-const k95 = (i, e) => {
+const k104 = (i, e) => norm(k103(i, e));
+const k105 = { steps: [{ run: k100 }, { run: k102 }, { run: k104 }], absolute: true };
+const k106 = ["billingAddress","line2"];
+const k107 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k106, 0) ?? path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k106, 1) ?? path(k105, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
   return c;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = (i, e) => "city";
-const k98 = (i, e) => norm(state.ctx.globals.client);
-const k99 = (i, e) => {
+const k108 = (i, e) => norm(k107(i, e));
+const k109 = (i, e) => "city";
+const k110 = (i, e) => norm(state.ctx.globals.client);
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -463,8 +475,8 @@ const k99 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k100 = (i, e) => norm(k99(i, e));
-const k101 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -475,32 +487,33 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = { steps: [{ run: k98 }, { run: k100 }, { run: k102 }], absolute: true };
-const k104 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k110 }, { run: k112 }, { run: k114 }], absolute: true };
+const k116 = ["billingAddress","city"];
+const k117 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k116, 0) ?? path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k116, 1) ?? path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = (i, e) => "state";
-const k107 = (i, e) => norm(state.ctx.globals.client);
-const k108 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = (i, e) => "state";
+const k120 = (i, e) => norm(state.ctx.globals.client);
+const k121 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -511,8 +524,8 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = (i, e) => {
+const k122 = (i, e) => norm(k121(i, e));
+const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -523,32 +536,33 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k107 }, { run: k109 }, { run: k111 }], absolute: true };
-const k113 = (i, e) => {
+const k124 = (i, e) => norm(k123(i, e));
+const k125 = { steps: [{ run: k120 }, { run: k122 }, { run: k124 }], absolute: true };
+const k126 = ["billingAddress","region"];
+const k127 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k126, 0) ?? path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k126, 1) ?? path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k114 = (i, e) => norm(k113(i, e));
-const k115 = (i, e) => "zip";
-const k116 = (i, e) => norm(state.ctx.globals.client);
-const k117 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = (i, e) => "zip";
+const k130 = (i, e) => norm(state.ctx.globals.client);
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -559,8 +573,8 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = (i, e) => {
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -571,32 +585,33 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k116 }, { run: k118 }, { run: k120 }], absolute: true };
-const k122 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = { steps: [{ run: k130 }, { run: k132 }, { run: k134 }], absolute: true };
+const k136 = ["billingAddress","postalCode"];
+const k137 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k136, 0) ?? path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k136, 1) ?? path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
   return c;
 };
-const k123 = (i, e) => norm(k122(i, e));
-const k124 = (i, e) => "country";
-const k125 = (i, e) => norm(state.ctx.globals.client);
-const k126 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = (i, e) => "country";
+const k140 = (i, e) => norm(state.ctx.globals.client);
+const k141 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -607,8 +622,8 @@ const k126 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = (i, e) => {
+const k142 = (i, e) => norm(k141(i, e));
+const k143 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -619,32 +634,33 @@ const k128 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k125 }, { run: k127 }, { run: k129 }], absolute: true };
-const k131 = (i, e) => {
+const k144 = (i, e) => norm(k143(i, e));
+const k145 = { steps: [{ run: k140 }, { run: k142 }, { run: k144 }], absolute: true };
+const k146 = ["billingAddress","countryCode"];
+const k147 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k146, 0) ?? path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k146, 1) ?? path(k145, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
   return c;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { pairs: [[k72, k78], [k79, k87], [k88, k96], [k97, k105], [k106, k114], [k115, k123], [k124, k132]], position: 477 };
-const k134 = (i, e) => norm(state.ctx.globals.client);
-const k135 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { pairs: [[k81, k88], [k89, k98], [k99, k108], [k109, k118], [k119, k128], [k129, k138], [k139, k148]], position: 477 };
+const k150 = (i, e) => norm(state.ctx.globals.client);
+const k151 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -655,23 +671,24 @@ const k135 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k136 = (i, e) => norm(k135(i, e));
-const k137 = { steps: [{ run: k134 }, { run: k136 }], absolute: true };
-const k138 = (i, e) => {
+const k152 = (i, e) => norm(k151(i, e));
+const k153 = { steps: [{ run: k150 }, { run: k152 }], absolute: true };
+const k154 = ["name"];
+const k155 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k137, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k154, 0) ?? path(k153, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k137, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
   return c;
 };
-const k139 = (i, e) => norm(state.ctx.globals.client);
-const k140 = (i, e) => {
+const k156 = (i, e) => norm(state.ctx.globals.client);
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -682,8 +699,8 @@ const k140 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k141 = (i, e) => norm(k140(i, e));
-const k142 = (i, e) => {
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -694,30 +711,31 @@ const k142 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   return v;
 };
-const k143 = (i, e) => norm(k142(i, e));
-const k144 = { steps: [{ run: k139 }, { run: k141 }, { run: k143 }], absolute: true };
-const k145 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k156 }, { run: k158 }, { run: k160 }], absolute: true };
+const k162 = ["billingAddress","line1"];
+const k163 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k144, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k144, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 1) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line1;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k146 = (i, e) => norm(state.ctx.globals.client);
-const k147 = (i, e) => {
+const k164 = (i, e) => norm(state.ctx.globals.client);
+const k165 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -728,8 +746,8 @@ const k147 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k148 = (i, e) => norm(k147(i, e));
-const k149 = (i, e) => {
+const k166 = (i, e) => norm(k165(i, e));
+const k167 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -740,30 +758,31 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = { steps: [{ run: k146 }, { run: k148 }, { run: k150 }], absolute: true };
-const k152 = (i, e) => {
+const k168 = (i, e) => norm(k167(i, e));
+const k169 = { steps: [{ run: k164 }, { run: k166 }, { run: k168 }], absolute: true };
+const k170 = ["billingAddress","line2"];
+const k171 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k170, 0) ?? path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k170, 1) ?? path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
   return c;
 };
-const k153 = (i, e) => norm(state.ctx.globals.client);
-const k154 = (i, e) => {
+const k172 = (i, e) => norm(state.ctx.globals.client);
+const k173 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -774,8 +793,8 @@ const k154 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k155 = (i, e) => norm(k154(i, e));
-const k156 = (i, e) => {
+const k174 = (i, e) => norm(k173(i, e));
+const k175 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -786,30 +805,31 @@ const k156 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k157 = (i, e) => norm(k156(i, e));
-const k158 = { steps: [{ run: k153 }, { run: k155 }, { run: k157 }], absolute: true };
-const k159 = (i, e) => {
+const k176 = (i, e) => norm(k175(i, e));
+const k177 = { steps: [{ run: k172 }, { run: k174 }, { run: k176 }], absolute: true };
+const k178 = ["billingAddress","city"];
+const k179 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k158, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k178, 0) ?? path(k177, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k158, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k178, 1) ?? path(k177, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k158, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k177, i, e);
   return c;
 };
-const k160 = (i, e) => norm(state.ctx.globals.client);
-const k161 = (i, e) => {
+const k180 = (i, e) => norm(state.ctx.globals.client);
+const k181 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -820,8 +840,8 @@ const k161 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k162 = (i, e) => norm(k161(i, e));
-const k163 = (i, e) => {
+const k182 = (i, e) => norm(k181(i, e));
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -832,30 +852,31 @@ const k163 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = { steps: [{ run: k160 }, { run: k162 }, { run: k164 }], absolute: true };
-const k166 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k180 }, { run: k182 }, { run: k184 }], absolute: true };
+const k186 = ["billingAddress","region"];
+const k187 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k186, 0) ?? path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k186, 1) ?? path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k167 = (i, e) => norm(state.ctx.globals.client);
-const k168 = (i, e) => {
+const k188 = (i, e) => norm(state.ctx.globals.client);
+const k189 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -866,8 +887,8 @@ const k168 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k169 = (i, e) => norm(k168(i, e));
-const k170 = (i, e) => {
+const k190 = (i, e) => norm(k189(i, e));
+const k191 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -878,30 +899,31 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = { steps: [{ run: k167 }, { run: k169 }, { run: k171 }], absolute: true };
-const k173 = (i, e) => {
+const k192 = (i, e) => norm(k191(i, e));
+const k193 = { steps: [{ run: k188 }, { run: k190 }, { run: k192 }], absolute: true };
+const k194 = ["billingAddress","postalCode"];
+const k195 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k194, 0) ?? path(k193, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k172, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k194, 1) ?? path(k193, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k193, i, e);
   return c;
 };
-const k174 = (i, e) => norm(state.ctx.globals.client);
-const k175 = (i, e) => {
+const k196 = (i, e) => norm(state.ctx.globals.client);
+const k197 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -912,8 +934,8 @@ const k175 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = (i, e) => {
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -924,51 +946,52 @@ const k177 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = { steps: [{ run: k174 }, { run: k176 }, { run: k178 }], absolute: true };
-const k180 = (i, e) => {
+const k200 = (i, e) => norm(k199(i, e));
+const k201 = { steps: [{ run: k196 }, { run: k198 }, { run: k200 }], absolute: true };
+const k202 = ["billingAddress","countryCode"];
+const k203 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k202, 0) ?? path(k201, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k179, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k202, 1) ?? path(k201, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k201, i, e);
   return c;
 };
-const k181 = (i, e) => {
-  if (Array.isArray(i)) return group(k133, i, e);
+const k204 = (i, e) => {
+  if (Array.isArray(i)) return group(k149, i, e);
   const r = {};
   let v;
-  v = norm(k138(i, e));
+  v = norm(k155(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k145(i, e));
+  v = norm(k163(i, e));
   if (v !== undefined) r["line1"] = v;
-  v = norm(k152(i, e));
+  v = norm(k171(i, e));
   if (v !== undefined) r["line2"] = v;
-  v = norm(k159(i, e));
+  v = norm(k179(i, e));
   if (v !== undefined) r["city"] = v;
-  v = norm(k166(i, e));
+  v = norm(k187(i, e));
   if (v !== undefined) r["state"] = v;
-  v = norm(k173(i, e));
+  v = norm(k195(i, e));
   if (v !== undefined) r["zip"] = v;
-  v = norm(k180(i, e));
+  v = norm(k203(i, e));
   if (v !== undefined) r["country"] = v;
   return r;
 };
-const k182 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k71)), [norm(k70(i, e))], i, e, 450, "exists"))) ? k181(i, e) : undefined));
-const k183 = { pairs: [[k0, k5], [k6, k12], [k13, k21], [k22, k30], [k31, k39], [k40, k46], [k47, k48], [k49, k50], [k51, k64], [k65, k182]], position: 1 };
-const k184 = (i, e) => {
+const k205 = (i, e) => norm((toBoolean(norm(callBuiltin(k80, [norm(k79(i, e))], i, e, 450, "exists"))) ? k204(i, e) : undefined));
+const k206 = { pairs: [[k0, k6], [k7, k14], [k15, k24], [k25, k34], [k35, k44], [k45, k52], [k53, k54], [k55, k56], [k57, k72], [k73, k205]], position: 1 };
+const k207 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -979,23 +1002,24 @@ const k184 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k185 = (i, e) => norm(k184(i, e));
-const k186 = { steps: [{ run: k185 }], absolute: false };
-const k187 = (i, e) => {
+const k208 = (i, e) => norm(k207(i, e));
+const k209 = { steps: [{ run: k208 }], absolute: false };
+const k210 = ["clientId"];
+const k211 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k186, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k210, 0) ?? path(k209, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
   return c;
 };
-const k188 = (i, e) => norm(state.ctx.globals.client);
-const k189 = (i, e) => {
+const k212 = (i, e) => norm(state.ctx.globals.client);
+const k213 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1006,23 +1030,24 @@ const k189 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k190 = (i, e) => norm(k189(i, e));
-const k191 = { steps: [{ run: k188 }, { run: k190 }], absolute: true };
-const k192 = (i, e) => {
+const k214 = (i, e) => norm(k213(i, e));
+const k215 = { steps: [{ run: k212 }, { run: k214 }], absolute: true };
+const k216 = ["name"];
+const k217 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k191, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k216, 0) ?? path(k215, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k191, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k215, i, e);
   return c;
 };
-const k193 = (i, e) => norm(state.ctx.globals.client);
-const k194 = (i, e) => {
+const k218 = (i, e) => norm(state.ctx.globals.client);
+const k219 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1033,8 +1058,8 @@ const k194 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k195 = (i, e) => norm(k194(i, e));
-const k196 = (i, e) => {
+const k220 = (i, e) => norm(k219(i, e));
+const k221 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1045,30 +1070,31 @@ const k196 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   return v;
 };
-const k197 = (i, e) => norm(k196(i, e));
-const k198 = { steps: [{ run: k193 }, { run: k195 }, { run: k197 }], absolute: true };
-const k199 = (i, e) => {
+const k222 = (i, e) => norm(k221(i, e));
+const k223 = { steps: [{ run: k218 }, { run: k220 }, { run: k222 }], absolute: true };
+const k224 = ["billingContact","firstName"];
+const k225 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k198, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k224, 0) ?? path(k223, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k198, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k224, 1) ?? path(k223, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.firstName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "firstName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k198, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k223, i, e);
   return c;
 };
-const k200 = (i, e) => norm(state.ctx.globals.client);
-const k201 = (i, e) => {
+const k226 = (i, e) => norm(state.ctx.globals.client);
+const k227 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1079,8 +1105,8 @@ const k201 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k202 = (i, e) => norm(k201(i, e));
-const k203 = (i, e) => {
+const k228 = (i, e) => norm(k227(i, e));
+const k229 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1091,30 +1117,31 @@ const k203 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   return v;
 };
-const k204 = (i, e) => norm(k203(i, e));
-const k205 = { steps: [{ run: k200 }, { run: k202 }, { run: k204 }], absolute: true };
-const k206 = (i, e) => {
+const k230 = (i, e) => norm(k229(i, e));
+const k231 = { steps: [{ run: k226 }, { run: k228 }, { run: k230 }], absolute: true };
+const k232 = ["billingContact","lastName"];
+const k233 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k205, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k232, 0) ?? path(k231, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k205, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k232, 1) ?? path(k231, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.lastName;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "lastName")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k205, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k231, i, e);
   return c;
 };
-const k207 = (i, e) => norm(state.ctx.globals.client);
-const k208 = (i, e) => {
+const k234 = (i, e) => norm(state.ctx.globals.client);
+const k235 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1125,8 +1152,8 @@ const k208 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   return v;
 };
-const k209 = (i, e) => norm(k208(i, e));
-const k210 = (i, e) => {
+const k236 = (i, e) => norm(k235(i, e));
+const k237 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1137,30 +1164,31 @@ const k210 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   return v;
 };
-const k211 = (i, e) => norm(k210(i, e));
-const k212 = { steps: [{ run: k207 }, { run: k209 }, { run: k211 }], absolute: true };
-const k213 = (i, e) => {
+const k238 = (i, e) => norm(k237(i, e));
+const k239 = { steps: [{ run: k234 }, { run: k236 }, { run: k238 }], absolute: true };
+const k240 = ["billingContact","email"];
+const k241 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k212, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k240, 0) ?? path(k239, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingContact;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingContact")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k212, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k240, 1) ?? path(k239, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.email;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "email")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k212, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
   return c;
 };
-const k214 = (i, e) => norm(state.ctx.globals.client);
-const k215 = (i, e) => {
+const k242 = (i, e) => norm(state.ctx.globals.client);
+const k243 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1171,23 +1199,24 @@ const k215 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   return v;
 };
-const k216 = (i, e) => norm(k215(i, e));
-const k217 = { steps: [{ run: k214 }, { run: k216 }], absolute: true };
-const k218 = (i, e) => {
+const k244 = (i, e) => norm(k243(i, e));
+const k245 = { steps: [{ run: k242 }, { run: k244 }], absolute: true };
+const k246 = ["taxNumber"];
+const k247 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k217, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k246, 0) ?? path(k245, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k217, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k245, i, e);
   return c;
 };
-const k219 = (i, e) => norm(state.ctx.globals.client);
-const k220 = (i, e) => {
+const k248 = (i, e) => norm(state.ctx.globals.client);
+const k249 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1198,24 +1227,25 @@ const k220 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k221 = (i, e) => norm(k220(i, e));
-const k222 = { steps: [{ run: k219 }, { run: k221 }], absolute: true };
-const k223 = (i, e) => {
+const k250 = (i, e) => norm(k249(i, e));
+const k251 = { steps: [{ run: k248 }, { run: k250 }], absolute: true };
+const k252 = ["paymentTermsDays"];
+const k253 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k222, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k252, 0) ?? path(k251, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k251, i, e);
   return c;
 };
-const k224 = builtins["exists"];
-const k225 = (i, e) => norm(state.ctx.globals.client);
-const k226 = (i, e) => {
+const k254 = builtins["exists"];
+const k255 = (i, e) => norm(state.ctx.globals.client);
+const k256 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1226,24 +1256,25 @@ const k226 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   return v;
 };
-const k227 = (i, e) => norm(k226(i, e));
-const k228 = { steps: [{ run: k225 }, { run: k227 }], absolute: true };
-const k229 = (i, e) => {
+const k257 = (i, e) => norm(k256(i, e));
+const k258 = { steps: [{ run: k255 }, { run: k257 }], absolute: true };
+const k259 = ["paymentTermsDays"];
+const k260 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k228, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k259, 0) ?? path(k258, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.paymentTermsDays;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "paymentTermsDays")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k228, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k258, i, e);
   return c;
 };
-const k230 = builtins["string"];
-const k231 = (i, e) => norm(state.ctx.globals.client);
-const k232 = (i, e) => {
+const k261 = builtins["string"];
+const k262 = (i, e) => norm(state.ctx.globals.client);
+const k263 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1254,25 +1285,26 @@ const k232 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k233 = (i, e) => norm(k232(i, e));
-const k234 = { steps: [{ run: k231 }, { run: k233 }], absolute: true };
-const k235 = (i, e) => {
+const k264 = (i, e) => norm(k263(i, e));
+const k265 = { steps: [{ run: k262 }, { run: k264 }], absolute: true };
+const k266 = ["billingAddress"];
+const k267 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k234, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k266, 0) ?? path(k265, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k234, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k265, i, e);
   return c;
 };
-const k236 = builtins["exists"];
-const k237 = (i, e) => "company";
-const k238 = (i, e) => norm(state.ctx.globals.client);
-const k239 = (i, e) => {
+const k268 = builtins["exists"];
+const k269 = (i, e) => "company";
+const k270 = (i, e) => norm(state.ctx.globals.client);
+const k271 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1283,25 +1315,26 @@ const k239 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k240 = (i, e) => norm(k239(i, e));
-const k241 = { steps: [{ run: k238 }, { run: k240 }], absolute: true };
-const k242 = (i, e) => {
+const k272 = (i, e) => norm(k271(i, e));
+const k273 = { steps: [{ run: k270 }, { run: k272 }], absolute: true };
+const k274 = ["name"];
+const k275 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k241, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k274, 0) ?? path(k273, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k241, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k273, i, e);
   return c;
 };
-const k243 = (i, e) => norm(k242(i, e));
-const k244 = (i, e) => "line1";
-const k245 = (i, e) => norm(state.ctx.globals.client);
-const k246 = (i, e) => {
+const k276 = (i, e) => norm(k275(i, e));
+const k277 = (i, e) => "line1";
+const k278 = (i, e) => norm(state.ctx.globals.client);
+const k279 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1312,8 +1345,8 @@ const k246 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k247 = (i, e) => norm(k246(i, e));
-const k248 = (i, e) => {
+const k280 = (i, e) => norm(k279(i, e));
+const k281 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1324,32 +1357,33 @@ const k248 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   return v;
 };
-const k249 = (i, e) => norm(k248(i, e));
-const k250 = { steps: [{ run: k245 }, { run: k247 }, { run: k249 }], absolute: true };
-const k251 = (i, e) => {
+const k282 = (i, e) => norm(k281(i, e));
+const k283 = { steps: [{ run: k278 }, { run: k280 }, { run: k282 }], absolute: true };
+const k284 = ["billingAddress","line1"];
+const k285 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k250, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k284, 0) ?? path(k283, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k250, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k284, 1) ?? path(k283, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line1;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k250, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k283, i, e);
   return c;
 };
-const k252 = (i, e) => norm(k251(i, e));
-const k253 = (i, e) => "line2";
-const k254 = (i, e) => norm(state.ctx.globals.client);
-const k255 = (i, e) => {
+const k286 = (i, e) => norm(k285(i, e));
+const k287 = (i, e) => "line2";
+const k288 = (i, e) => norm(state.ctx.globals.client);
+const k289 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1360,8 +1394,8 @@ const k255 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k256 = (i, e) => norm(k255(i, e));
-const k257 = (i, e) => {
+const k290 = (i, e) => norm(k289(i, e));
+const k291 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1372,32 +1406,33 @@ const k257 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   return v;
 };
-const k258 = (i, e) => norm(k257(i, e));
-const k259 = { steps: [{ run: k254 }, { run: k256 }, { run: k258 }], absolute: true };
-const k260 = (i, e) => {
+const k292 = (i, e) => norm(k291(i, e));
+const k293 = { steps: [{ run: k288 }, { run: k290 }, { run: k292 }], absolute: true };
+const k294 = ["billingAddress","line2"];
+const k295 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k259, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k294, 0) ?? path(k293, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k259, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k294, 1) ?? path(k293, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.line2;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k259, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k293, i, e);
   return c;
 };
-const k261 = (i, e) => norm(k260(i, e));
-const k262 = (i, e) => "city";
-const k263 = (i, e) => norm(state.ctx.globals.client);
-const k264 = (i, e) => {
+const k296 = (i, e) => norm(k295(i, e));
+const k297 = (i, e) => "city";
+const k298 = (i, e) => norm(state.ctx.globals.client);
+const k299 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1408,8 +1443,8 @@ const k264 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k265 = (i, e) => norm(k264(i, e));
-const k266 = (i, e) => {
+const k300 = (i, e) => norm(k299(i, e));
+const k301 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1420,32 +1455,33 @@ const k266 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   return v;
 };
-const k267 = (i, e) => norm(k266(i, e));
-const k268 = { steps: [{ run: k263 }, { run: k265 }, { run: k267 }], absolute: true };
-const k269 = (i, e) => {
+const k302 = (i, e) => norm(k301(i, e));
+const k303 = { steps: [{ run: k298 }, { run: k300 }, { run: k302 }], absolute: true };
+const k304 = ["billingAddress","city"];
+const k305 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k268, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k304, 0) ?? path(k303, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k268, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k304, 1) ?? path(k303, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.city;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k268, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k303, i, e);
   return c;
 };
-const k270 = (i, e) => norm(k269(i, e));
-const k271 = (i, e) => "state";
-const k272 = (i, e) => norm(state.ctx.globals.client);
-const k273 = (i, e) => {
+const k306 = (i, e) => norm(k305(i, e));
+const k307 = (i, e) => "state";
+const k308 = (i, e) => norm(state.ctx.globals.client);
+const k309 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1456,8 +1492,8 @@ const k273 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k274 = (i, e) => norm(k273(i, e));
-const k275 = (i, e) => {
+const k310 = (i, e) => norm(k309(i, e));
+const k311 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1468,245 +1504,31 @@ const k275 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   return v;
 };
-const k276 = (i, e) => norm(k275(i, e));
-const k277 = { steps: [{ run: k272 }, { run: k274 }, { run: k276 }], absolute: true };
-const k278 = (i, e) => {
+const k312 = (i, e) => norm(k311(i, e));
+const k313 = { steps: [{ run: k308 }, { run: k310 }, { run: k312 }], absolute: true };
+const k314 = ["billingAddress","region"];
+const k315 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k277, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k314, 0) ?? path(k313, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k277, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k314, 1) ?? path(k313, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.region;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k277, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k313, i, e);
   return c;
 };
-const k279 = (i, e) => norm(k278(i, e));
-const k280 = (i, e) => "zip";
-const k281 = (i, e) => norm(state.ctx.globals.client);
-const k282 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k283 = (i, e) => norm(k282(i, e));
-const k284 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "postalCode");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.postalCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
-  return v;
-};
-const k285 = (i, e) => norm(k284(i, e));
-const k286 = { steps: [{ run: k281 }, { run: k283 }, { run: k285 }], absolute: true };
-const k287 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k286, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k286, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.postalCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k286, i, e);
-  return c;
-};
-const k288 = (i, e) => norm(k287(i, e));
-const k289 = (i, e) => "country";
-const k290 = (i, e) => norm(state.ctx.globals.client);
-const k291 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k292 = (i, e) => norm(k291(i, e));
-const k293 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "countryCode");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.countryCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
-  return v;
-};
-const k294 = (i, e) => norm(k293(i, e));
-const k295 = { steps: [{ run: k290 }, { run: k292 }, { run: k294 }], absolute: true };
-const k296 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k295, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k295, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.countryCode;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k295, i, e);
-  return c;
-};
-const k297 = (i, e) => norm(k296(i, e));
-const k298 = { pairs: [[k237, k243], [k244, k252], [k253, k261], [k262, k270], [k271, k279], [k280, k288], [k289, k297]], position: 477 };
-const k299 = (i, e) => norm(state.ctx.globals.client);
-const k300 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "name");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  return v;
-};
-const k301 = (i, e) => norm(k300(i, e));
-const k302 = { steps: [{ run: k299 }, { run: k301 }], absolute: true };
-const k303 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k302, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.name;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k302, i, e);
-  return c;
-};
-const k304 = (i, e) => norm(state.ctx.globals.client);
-const k305 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k306 = (i, e) => norm(k305(i, e));
-const k307 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "line1");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
-  return v;
-};
-const k308 = (i, e) => norm(k307(i, e));
-const k309 = { steps: [{ run: k304 }, { run: k306 }, { run: k308 }], absolute: true };
-const k310 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k309, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k309, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line1;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k309, i, e);
-  return c;
-};
-const k311 = (i, e) => norm(state.ctx.globals.client);
-const k312 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k313 = (i, e) => norm(k312(i, e));
-const k314 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "line2");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line2;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
-  return v;
-};
-const k315 = (i, e) => norm(k314(i, e));
-const k316 = { steps: [{ run: k311 }, { run: k313 }, { run: k315 }], absolute: true };
-const k317 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k316, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k316, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.line2;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k316, i, e);
-  return c;
-};
+const k316 = (i, e) => norm(k315(i, e));
+const k317 = (i, e) => "zip";
 const k318 = (i, e) => norm(state.ctx.globals.client);
 const k319 = (i, e) => {
   const c = i;
@@ -1724,98 +1546,6 @@ const k321 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "city");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.city;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
-  return v;
-};
-const k322 = (i, e) => norm(k321(i, e));
-const k323 = { steps: [{ run: k318 }, { run: k320 }, { run: k322 }], absolute: true };
-const k324 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k323, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k323, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.city;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k323, i, e);
-  return c;
-};
-const k325 = (i, e) => norm(state.ctx.globals.client);
-const k326 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k327 = (i, e) => norm(k326(i, e));
-const k328 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "region");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.region;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
-  return v;
-};
-const k329 = (i, e) => norm(k328(i, e));
-const k330 = { steps: [{ run: k325 }, { run: k327 }, { run: k329 }], absolute: true };
-const k331 = (i, e) => {
-  let c = norm(state.ctx.globals.client);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k330, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k330, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.region;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k330, i, e);
-  return c;
-};
-const k332 = (i, e) => norm(state.ctx.globals.client);
-const k333 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billingAddress");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billingAddress;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
-  return v;
-};
-const k334 = (i, e) => norm(k333(i, e));
-const k335 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "postalCode");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
@@ -1823,30 +1553,33 @@ const k335 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   return v;
 };
-const k336 = (i, e) => norm(k335(i, e));
-const k337 = { steps: [{ run: k332 }, { run: k334 }, { run: k336 }], absolute: true };
-const k338 = (i, e) => {
+const k322 = (i, e) => norm(k321(i, e));
+const k323 = { steps: [{ run: k318 }, { run: k320 }, { run: k322 }], absolute: true };
+const k324 = ["billingAddress","postalCode"];
+const k325 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k337, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k324, 0) ?? path(k323, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k337, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k324, 1) ?? path(k323, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.postalCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k337, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k323, i, e);
   return c;
 };
-const k339 = (i, e) => norm(state.ctx.globals.client);
-const k340 = (i, e) => {
+const k326 = (i, e) => norm(k325(i, e));
+const k327 = (i, e) => "country";
+const k328 = (i, e) => norm(state.ctx.globals.client);
+const k329 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1857,8 +1590,8 @@ const k340 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   return v;
 };
-const k341 = (i, e) => norm(k340(i, e));
-const k342 = (i, e) => {
+const k330 = (i, e) => norm(k329(i, e));
+const k331 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1869,76 +1602,389 @@ const k342 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   return v;
 };
-const k343 = (i, e) => norm(k342(i, e));
-const k344 = { steps: [{ run: k339 }, { run: k341 }, { run: k343 }], absolute: true };
-const k345 = (i, e) => {
+const k332 = (i, e) => norm(k331(i, e));
+const k333 = { steps: [{ run: k328 }, { run: k330 }, { run: k332 }], absolute: true };
+const k334 = ["billingAddress","countryCode"];
+const k335 = (i, e) => {
   let c = norm(state.ctx.globals.client);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k344, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k334, 0) ?? path(k333, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingAddress;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k344, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k334, 1) ?? path(k333, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.countryCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k344, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k333, i, e);
   return c;
 };
-const k346 = (i, e) => {
-  if (Array.isArray(i)) return group(k298, i, e);
+const k336 = (i, e) => norm(k335(i, e));
+const k337 = { pairs: [[k269, k276], [k277, k286], [k287, k296], [k297, k306], [k307, k316], [k317, k326], [k327, k336]], position: 477 };
+const k338 = (i, e) => norm(state.ctx.globals.client);
+const k339 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "name");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  return v;
+};
+const k340 = (i, e) => norm(k339(i, e));
+const k341 = { steps: [{ run: k338 }, { run: k340 }], absolute: true };
+const k342 = ["name"];
+const k343 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k342, 0) ?? path(k341, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.name;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k341, i, e);
+  return c;
+};
+const k344 = (i, e) => norm(state.ctx.globals.client);
+const k345 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k346 = (i, e) => norm(k345(i, e));
+const k347 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "line1");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  return v;
+};
+const k348 = (i, e) => norm(k347(i, e));
+const k349 = { steps: [{ run: k344 }, { run: k346 }, { run: k348 }], absolute: true };
+const k350 = ["billingAddress","line1"];
+const k351 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k350, 0) ?? path(k349, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k350, 1) ?? path(k349, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line1;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line1")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k349, i, e);
+  return c;
+};
+const k352 = (i, e) => norm(state.ctx.globals.client);
+const k353 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k354 = (i, e) => norm(k353(i, e));
+const k355 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "line2");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line2;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
+  return v;
+};
+const k356 = (i, e) => norm(k355(i, e));
+const k357 = { steps: [{ run: k352 }, { run: k354 }, { run: k356 }], absolute: true };
+const k358 = ["billingAddress","line2"];
+const k359 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k358, 0) ?? path(k357, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k358, 1) ?? path(k357, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.line2;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "line2")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k357, i, e);
+  return c;
+};
+const k360 = (i, e) => norm(state.ctx.globals.client);
+const k361 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k362 = (i, e) => norm(k361(i, e));
+const k363 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "city");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.city;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
+  return v;
+};
+const k364 = (i, e) => norm(k363(i, e));
+const k365 = { steps: [{ run: k360 }, { run: k362 }, { run: k364 }], absolute: true };
+const k366 = ["billingAddress","city"];
+const k367 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k366, 0) ?? path(k365, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k366, 1) ?? path(k365, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.city;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "city")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k365, i, e);
+  return c;
+};
+const k368 = (i, e) => norm(state.ctx.globals.client);
+const k369 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k370 = (i, e) => norm(k369(i, e));
+const k371 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "region");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.region;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
+  return v;
+};
+const k372 = (i, e) => norm(k371(i, e));
+const k373 = { steps: [{ run: k368 }, { run: k370 }, { run: k372 }], absolute: true };
+const k374 = ["billingAddress","region"];
+const k375 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k374, 0) ?? path(k373, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k374, 1) ?? path(k373, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.region;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "region")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k373, i, e);
+  return c;
+};
+const k376 = (i, e) => norm(state.ctx.globals.client);
+const k377 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k378 = (i, e) => norm(k377(i, e));
+const k379 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "postalCode");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.postalCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
+  return v;
+};
+const k380 = (i, e) => norm(k379(i, e));
+const k381 = { steps: [{ run: k376 }, { run: k378 }, { run: k380 }], absolute: true };
+const k382 = ["billingAddress","postalCode"];
+const k383 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k382, 0) ?? path(k381, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k382, 1) ?? path(k381, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.postalCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "postalCode")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k381, i, e);
+  return c;
+};
+const k384 = (i, e) => norm(state.ctx.globals.client);
+const k385 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billingAddress");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  return v;
+};
+const k386 = (i, e) => norm(k385(i, e));
+const k387 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "countryCode");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.countryCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
+  return v;
+};
+const k388 = (i, e) => norm(k387(i, e));
+const k389 = { steps: [{ run: k384 }, { run: k386 }, { run: k388 }], absolute: true };
+const k390 = ["billingAddress","countryCode"];
+const k391 = (i, e) => {
+  let c = norm(state.ctx.globals.client);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k390, 0) ?? path(k389, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billingAddress;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingAddress")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k390, 1) ?? path(k389, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.countryCode;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "countryCode")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k389, i, e);
+  return c;
+};
+const k392 = (i, e) => {
+  if (Array.isArray(i)) return group(k337, i, e);
   const r = {};
   let v;
-  v = norm(k303(i, e));
+  v = norm(k343(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k310(i, e));
+  v = norm(k351(i, e));
   if (v !== undefined) r["line1"] = v;
-  v = norm(k317(i, e));
+  v = norm(k359(i, e));
   if (v !== undefined) r["line2"] = v;
-  v = norm(k324(i, e));
+  v = norm(k367(i, e));
   if (v !== undefined) r["city"] = v;
-  v = norm(k331(i, e));
+  v = norm(k375(i, e));
   if (v !== undefined) r["state"] = v;
-  v = norm(k338(i, e));
+  v = norm(k383(i, e));
   if (v !== undefined) r["zip"] = v;
-  v = norm(k345(i, e));
+  v = norm(k391(i, e));
   if (v !== undefined) r["country"] = v;
   return r;
 };
-const k347 = (i, e) => {
-  if (Array.isArray(i)) return group(k183, i, e);
+const k393 = (i, e) => {
+  if (Array.isArray(i)) return group(k206, i, e);
   const r = {};
   let v;
-  v = norm(k187(i, e));
+  v = norm(k211(i, e));
   if (v !== undefined) r["id"] = v;
-  v = norm(k192(i, e));
+  v = norm(k217(i, e));
   if (v !== undefined) r["company"] = v;
-  v = norm(k199(i, e));
+  v = norm(k225(i, e));
   if (v !== undefined) r["first_name"] = v;
-  v = norm(k206(i, e));
+  v = norm(k233(i, e));
   if (v !== undefined) r["last_name"] = v;
-  v = norm(k213(i, e));
+  v = norm(k241(i, e));
   if (v !== undefined) r["email"] = v;
-  v = norm(k218(i, e));
+  v = norm(k247(i, e));
   if (v !== undefined) r["vat_number"] = v;
   v = "off";
   if (v !== undefined) r["auto_collection"] = v;
   v = "taxable";
   if (v !== undefined) r["taxability"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k224)), [norm(k223(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(call(norm((state.ctx.shadows ? global("string") : k230)), [norm(k229(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k254, [norm(k253(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k261, [norm(k260(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k236)), [norm(k235(i, e))], i, e, 450, "exists"))) ? k346(i, e) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k268, [norm(k267(i, e))], i, e, 450, "exists"))) ? k392(i, e) : undefined));
   if (v !== undefined) r["billing_address"] = v;
   return r;
 };
-const k348 = (i, e) => k347(i, e);
-return k348;
+const k394 = (i, e) => k393(i, e);
+return k394;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

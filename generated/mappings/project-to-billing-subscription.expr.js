@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"id\": projectId,\n  \"plan_id\": (billingModel = \"fixed-fee\" ? \"fixed-fee-\" : \"tm-monthly-\") & $lowercase(currency),\n  \"plan_quantity\": 1,\n  \"start_date\": $exists(startDate) ? $floor($toMillis(startDate) / 1000),\n  \"po_number\": $contract.poNumber,\n  \"invoice_notes\": \"Project \" & projectCode & \" under \" & $contract.contractNumber\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, divide, equal, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, call, callBuiltin, concat, divide, equal, field, fieldsFrom, global, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "id";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["projectId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "plan_id";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "plan_id";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,22 +45,23 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["billingModel"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => {
+const k13 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -70,54 +72,28 @@ const k11 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k12 = (i, e) => norm(k11(i, e));
-const k13 = { steps: [{ run: k12 }], absolute: false };
-const k14 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = { steps: [{ run: k14 }], absolute: false };
+const k16 = ["currency"];
+const k17 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k13, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 0) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k13, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
   return c;
 };
-const k15 = builtins["lowercase"];
-const k16 = (i, e) => concat(norm((norm((toBoolean(equal(norm(k10(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(call(norm((state.ctx.shadows ? global("lowercase") : k15)), [norm(k14(i, e))], i, e, 107, "lowercase")));
-const k17 = (i, e) => "plan_quantity";
-const k18 = (i, e) => 1;
-const k19 = (i, e) => "start_date";
-const k20 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  return v;
-};
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = { steps: [{ run: k21 }], absolute: false };
+const k18 = builtins["lowercase"];
+const k19 = (i, e) => concat(norm((norm((toBoolean(equal(norm(k12(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k18, [norm(k17(i, e))], i, e, 107, "lowercase")));
+const k20 = (i, e) => "plan_quantity";
+const k21 = (i, e) => 1;
+const k22 = (i, e) => "start_date";
 const k23 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
-  return c;
-};
-const k24 = builtins["exists"];
-const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -128,27 +104,56 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = ["startDate"];
+const k27 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k26, 0) ?? path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.startDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k29 = builtins["toMillis"];
-const k30 = builtins["floor"];
-const k31 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k24)), [norm(k23(i, e))], i, e, 164, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("floor") : k30)), [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k29)), [norm(k28(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
-const k32 = (i, e) => "po_number";
-const k33 = (i, e) => norm(state.ctx.globals.contract);
-const k34 = (i, e) => {
+const k28 = builtins["exists"];
+const k29 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  return v;
+};
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = ["startDate"];
+const k33 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 0) ?? path(k31, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
+  return c;
+};
+const k34 = builtins["toMillis"];
+const k35 = builtins["floor"];
+const k36 = (i, e) => norm((toBoolean(norm(callBuiltin(k28, [norm(k27(i, e))], i, e, 164, "exists"))) ? norm(callBuiltin(k35, [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k34)), [norm(k33(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
+const k37 = (i, e) => "po_number";
+const k38 = (i, e) => norm(state.ctx.globals.contract);
+const k39 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -159,24 +164,25 @@ const k34 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k33 }, { run: k35 }], absolute: true };
-const k37 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = { steps: [{ run: k38 }, { run: k40 }], absolute: true };
+const k42 = ["poNumber"];
+const k43 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 0) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
   return c;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => "invoice_notes";
-const k40 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = (i, e) => "invoice_notes";
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -187,23 +193,24 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { steps: [{ run: k41 }], absolute: false };
-const k43 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k47 }], absolute: false };
+const k49 = ["projectCode"];
+const k50 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k42, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k49, 0) ?? path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k44 = (i, e) => norm(state.ctx.globals.contract);
-const k45 = (i, e) => {
+const k51 = (i, e) => norm(state.ctx.globals.contract);
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -214,24 +221,25 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k44 }, { run: k46 }], absolute: true };
-const k48 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = { steps: [{ run: k51 }, { run: k53 }], absolute: true };
+const k55 = ["contractNumber"];
+const k56 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 0) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
   return c;
 };
-const k49 = (i, e) => concat(concat(concat("Project ", norm(k43(i, e))), " under "), norm(k48(i, e)));
-const k50 = { pairs: [[k0, k5], [k6, k16], [k17, k18], [k19, k31], [k32, k38], [k39, k49]], position: 1 };
-const k51 = (i, e) => {
+const k57 = (i, e) => concat(concat(concat("Project ", norm(k50(i, e))), " under "), norm(k56(i, e)));
+const k58 = { pairs: [[k0, k6], [k7, k19], [k20, k21], [k22, k36], [k37, k44], [k45, k57]], position: 1 };
+const k59 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -242,22 +250,23 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k60 = (i, e) => norm(k59(i, e));
+const k61 = { steps: [{ run: k60 }], absolute: false };
+const k62 = ["projectId"];
+const k63 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k62, 0) ?? path(k61, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
   return c;
 };
-const k55 = (i, e) => {
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -268,22 +277,23 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = { steps: [{ run: k65 }], absolute: false };
+const k67 = ["billingModel"];
+const k68 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k67, 0) ?? path(k66, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
   return c;
 };
-const k59 = (i, e) => {
+const k69 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -294,79 +304,82 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = ["currency"];
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 0) ?? path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
-  return c;
-};
-const k63 = builtins["lowercase"];
-const k64 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  return v;
-};
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = { steps: [{ run: k65 }], absolute: false };
-const k67 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k66, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
-  return c;
-};
-const k68 = builtins["exists"];
-const k69 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  return v;
-};
-const k70 = (i, e) => norm(k69(i, e));
-const k71 = { steps: [{ run: k70 }], absolute: false };
-const k72 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k71, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
-  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
   return c;
 };
-const k73 = builtins["toMillis"];
-const k74 = builtins["floor"];
-const k75 = (i, e) => norm(state.ctx.globals.contract);
-const k76 = (i, e) => {
+const k74 = builtins["lowercase"];
+const k75 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  return v;
+};
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = ["startDate"];
+const k79 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
+  return c;
+};
+const k80 = builtins["exists"];
+const k81 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  return v;
+};
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = ["startDate"];
+const k85 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k84, 0) ?? path(k83, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
+  return c;
+};
+const k86 = builtins["toMillis"];
+const k87 = builtins["floor"];
+const k88 = (i, e) => norm(state.ctx.globals.contract);
+const k89 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -377,22 +390,23 @@ const k76 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   return v;
 };
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = { steps: [{ run: k75 }, { run: k77 }], absolute: true };
-const k79 = (i, e) => {
+const k90 = (i, e) => norm(k89(i, e));
+const k91 = { steps: [{ run: k88 }, { run: k90 }], absolute: true };
+const k92 = ["poNumber"];
+const k93 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k78, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k92, 0) ?? path(k91, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.poNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "poNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k91, i, e);
   return c;
 };
-const k80 = (i, e) => {
+const k94 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -403,23 +417,24 @@ const k80 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = { steps: [{ run: k81 }], absolute: false };
-const k83 = (i, e) => {
+const k95 = (i, e) => norm(k94(i, e));
+const k96 = { steps: [{ run: k95 }], absolute: false };
+const k97 = ["projectCode"];
+const k98 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k82, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k97, 0) ?? path(k96, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
   return c;
 };
-const k84 = (i, e) => norm(state.ctx.globals.contract);
-const k85 = (i, e) => {
+const k99 = (i, e) => norm(state.ctx.globals.contract);
+const k100 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -430,41 +445,42 @@ const k85 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   return v;
 };
-const k86 = (i, e) => norm(k85(i, e));
-const k87 = { steps: [{ run: k84 }, { run: k86 }], absolute: true };
-const k88 = (i, e) => {
+const k101 = (i, e) => norm(k100(i, e));
+const k102 = { steps: [{ run: k99 }, { run: k101 }], absolute: true };
+const k103 = ["contractNumber"];
+const k104 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k87, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k103, 0) ?? path(k102, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractNumber;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractNumber")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k102, i, e);
   return c;
 };
-const k89 = (i, e) => {
-  if (Array.isArray(i)) return group(k50, i, e);
+const k105 = (i, e) => {
+  if (Array.isArray(i)) return group(k58, i, e);
   const r = {};
   let v;
-  v = norm(k54(i, e));
+  v = norm(k63(i, e));
   if (v !== undefined) r["id"] = v;
-  v = concat(norm((norm((toBoolean(equal(norm(k58(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(call(norm((state.ctx.shadows ? global("lowercase") : k63)), [norm(k62(i, e))], i, e, 107, "lowercase")));
+  v = concat(norm((norm((toBoolean(equal(norm(k68(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k74, [norm(k73(i, e))], i, e, 107, "lowercase")));
   if (v !== undefined) r["plan_id"] = v;
   v = 1;
   if (v !== undefined) r["plan_quantity"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k68)), [norm(k67(i, e))], i, e, 164, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("floor") : k74)), [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k73)), [norm(k72(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k80, [norm(k79(i, e))], i, e, 164, "exists"))) ? norm(callBuiltin(k87, [divide(norm(call(norm((state.ctx.shadows ? global("toMillis") : k86)), [norm(k85(i, e))], i, e, 194, "toMillis")), 1000, 206)], i, e, 184, "floor")) : undefined));
   if (v !== undefined) r["start_date"] = v;
-  v = norm(k79(i, e));
+  v = norm(k93(i, e));
   if (v !== undefined) r["po_number"] = v;
-  v = concat(concat(concat("Project ", norm(k83(i, e))), " under "), norm(k88(i, e)));
+  v = concat(concat(concat("Project ", norm(k98(i, e))), " under "), norm(k104(i, e)));
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };
-const k90 = (i, e) => k89(i, e);
-return k90;
+const k106 = (i, e) => k105(i, e);
+return k106;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

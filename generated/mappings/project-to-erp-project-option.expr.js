@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"Name\": $substring(projectCode & \" \" & name, 0, 100)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path } = R;
 const k0 = (i, e) => "Name";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["projectCode"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
@@ -31,7 +32,7 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => {
+const k6 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -42,25 +43,26 @@ const k5 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k6 = (i, e) => norm(k5(i, e));
-const k7 = { steps: [{ run: k6 }], absolute: false };
-const k8 = (i, e) => {
+const k7 = (i, e) => norm(k6(i, e));
+const k8 = { steps: [{ run: k7 }], absolute: false };
+const k9 = ["name"];
+const k10 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k7, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k9, 0) ?? path(k8, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k8, i, e);
   return c;
 };
-const k9 = builtins["substring"];
-const k10 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k9)), [concat(concat(norm(k4(i, e)), " "), norm(k8(i, e))), 0, 100], i, e, 23, "substring"));
-const k11 = { pairs: [[k0, k10]], position: 1 };
-const k12 = (i, e) => {
+const k11 = builtins["substring"];
+const k12 = (i, e) => norm(callBuiltin(k11, [concat(concat(norm(k5(i, e)), " "), norm(k10(i, e))), 0, 100], i, e, 23, "substring"));
+const k13 = { pairs: [[k0, k12]], position: 1 };
+const k14 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -71,22 +73,23 @@ const k12 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = { steps: [{ run: k13 }], absolute: false };
-const k15 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = { steps: [{ run: k15 }], absolute: false };
+const k17 = ["projectCode"];
+const k18 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k14, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k17, 0) ?? path(k16, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k14, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k16, i, e);
   return c;
 };
-const k16 = (i, e) => {
+const k19 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -97,32 +100,33 @@ const k16 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = { steps: [{ run: k17 }], absolute: false };
-const k19 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = { steps: [{ run: k20 }], absolute: false };
+const k22 = ["name"];
+const k23 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k18, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k22, 0) ?? path(k21, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
   return c;
 };
-const k20 = builtins["substring"];
-const k21 = (i, e) => {
-  if (Array.isArray(i)) return group(k11, i, e);
+const k24 = builtins["substring"];
+const k25 = (i, e) => {
+  if (Array.isArray(i)) return group(k13, i, e);
   const r = {};
   let v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k20)), [concat(concat(norm(k15(i, e)), " "), norm(k19(i, e))), 0, 100], i, e, 23, "substring"));
+  v = norm(callBuiltin(k24, [concat(concat(norm(k18(i, e)), " "), norm(k23(i, e))), 0, 100], i, e, 23, "substring"));
   if (v !== undefined) r["Name"] = v;
   return r;
 };
-const k22 = (i, e) => k21(i, e);
-return k22;
+const k26 = (i, e) => k25(i, e);
+return k26;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"expenseId\": expenseId,\n  \"projectId\": projectId,\n  \"resourceId\": userId,\n  \"clientId\": $project.clientId,\n  \"legalEntityId\": $project.legalEntityId,\n  \"expenseDate\": $substring(dateUtc, 0, 10),\n  \"category\": $lowercase(category),\n  \"description\": description,\n  \"currency\": amount.currency,\n  \"amount\": $formatNumber(amount.value, \"0.00\"),\n  \"taxAmount\": $exists(taxAmount.value) ? $formatNumber(taxAmount.value, \"0.00\"),\n  \"rebillable\": isChargeable,\n  \"receiptUrl\": receiptUrl,\n  \"status\": $lookup({ \"DRAFT\": \"draft\", \"SUBMITTED\": \"submitted\", \"APPROVED\": \"approved\", \"REJECTED\": \"rejected\" }, approvalStatus),\n  \"approvedAt\": approvedDateUtc\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, field, fieldsFrom, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "expenseId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["expenseId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "projectId";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "projectId";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,24 +45,25 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["projectId"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "resourceId";
-const k13 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "resourceId";
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,25 +74,26 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k16 }], absolute: false };
+const k18 = ["userId"];
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k18, 0) ?? path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => "clientId";
-const k19 = (i, e) => norm(state.ctx.globals.project);
-const k20 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => "clientId";
+const k22 = (i, e) => norm(state.ctx.globals.project);
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -101,25 +104,26 @@ const k20 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = { steps: [{ run: k19 }, { run: k21 }], absolute: true };
-const k23 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k22 }, { run: k24 }], absolute: true };
+const k26 = ["clientId"];
+const k27 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k26, 0) ?? path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = (i, e) => "legalEntityId";
-const k26 = (i, e) => norm(state.ctx.globals.project);
-const k27 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = (i, e) => "legalEntityId";
+const k30 = (i, e) => norm(state.ctx.globals.project);
+const k31 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -130,24 +134,25 @@ const k27 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k26 }, { run: k28 }], absolute: true };
-const k30 = (i, e) => {
+const k32 = (i, e) => norm(k31(i, e));
+const k33 = { steps: [{ run: k30 }, { run: k32 }], absolute: true };
+const k34 = ["legalEntityId"];
+const k35 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k34, 0) ?? path(k33, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
   return c;
 };
-const k31 = (i, e) => norm(k30(i, e));
-const k32 = (i, e) => "expenseDate";
-const k33 = (i, e) => {
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = (i, e) => "expenseDate";
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -158,25 +163,26 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k34 }], absolute: false };
-const k36 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = ["dateUtc"];
+const k42 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k41, 0) ?? path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k37 = builtins["substring"];
-const k38 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k37)), [norm(k36(i, e)), 0, 10], i, e, 182, "substring"));
-const k39 = (i, e) => "category";
-const k40 = (i, e) => {
+const k43 = builtins["substring"];
+const k44 = (i, e) => norm(callBuiltin(k43, [norm(k42(i, e)), 0, 10], i, e, 182, "substring"));
+const k45 = (i, e) => "category";
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -187,25 +193,26 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { steps: [{ run: k41 }], absolute: false };
-const k43 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k47 }], absolute: false };
+const k49 = ["category"];
+const k50 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k42, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k49, 0) ?? path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k44 = builtins["lowercase"];
-const k45 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lowercase") : k44)), [norm(k43(i, e))], i, e, 224, "lowercase"));
-const k46 = (i, e) => "description";
-const k47 = (i, e) => {
+const k51 = builtins["lowercase"];
+const k52 = (i, e) => norm(callBuiltin(k51, [norm(k50(i, e))], i, e, 224, "lowercase"));
+const k53 = (i, e) => "description";
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -216,70 +223,24 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = ["description"];
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
-  return c;
-};
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = (i, e) => "currency";
-const k53 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  return v;
-};
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k54 }, { run: k56 }], absolute: false };
-const k58 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
 const k59 = (i, e) => norm(k58(i, e));
-const k60 = (i, e) => "amount";
+const k60 = (i, e) => "currency";
 const k61 = (i, e) => {
   const c = i;
   let v, p;
@@ -296,47 +257,47 @@ const k63 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
+  if (Array.isArray(c)) return field(c, "currency");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
 const k64 = (i, e) => norm(k63(i, e));
 const k65 = { steps: [{ run: k62 }, { run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k66 = ["amount","currency"];
+const k67 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 0) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k66, 1) ?? path(k65, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k67 = builtins["formatNumber"];
-const k68 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k67)), [norm(k66(i, e)), "0.00"], i, e, 322, "formatNumber"));
-const k69 = (i, e) => "taxAmount";
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = (i, e) => "amount";
 const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (Array.isArray(c)) return field(c, "amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
 const k71 = (i, e) => norm(k70(i, e));
@@ -353,18 +314,19 @@ const k72 = (i, e) => {
 };
 const k73 = (i, e) => norm(k72(i, e));
 const k74 = { steps: [{ run: k71 }, { run: k73 }], absolute: false };
-const k75 = (i, e) => {
+const k75 = ["amount","value"];
+const k76 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k75, 0) ?? path(k74, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.taxAmount;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k74, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k75, 1) ?? path(k74, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
@@ -373,8 +335,10 @@ const k75 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k74, i, e);
   return c;
 };
-const k76 = builtins["exists"];
-const k77 = (i, e) => {
+const k77 = builtins["formatNumber"];
+const k78 = (i, e) => norm(callBuiltin(k77, [norm(k76(i, e)), "0.00"], i, e, 322, "formatNumber"));
+const k79 = (i, e) => "taxAmount";
+const k80 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -385,8 +349,8 @@ const k77 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k78 = (i, e) => norm(k77(i, e));
-const k79 = (i, e) => {
+const k81 = (i, e) => norm(k80(i, e));
+const k82 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -397,32 +361,80 @@ const k79 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = { steps: [{ run: k78 }, { run: k80 }], absolute: false };
-const k82 = (i, e) => {
+const k83 = (i, e) => norm(k82(i, e));
+const k84 = { steps: [{ run: k81 }, { run: k83 }], absolute: false };
+const k85 = ["taxAmount","value"];
+const k86 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k85, 0) ?? path(k84, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k85, 1) ?? path(k84, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
   return c;
 };
-const k83 = builtins["formatNumber"];
-const k84 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k76)), [norm(k75(i, e))], i, e, 368, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k83)), [norm(k82(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
-const k85 = (i, e) => "rebillable";
-const k86 = (i, e) => {
+const k87 = builtins["exists"];
+const k88 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "taxAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  return v;
+};
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = { steps: [{ run: k89 }, { run: k91 }], absolute: false };
+const k93 = ["taxAmount","value"];
+const k94 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k93, 0) ?? path(k92, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.taxAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k93, 1) ?? path(k92, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
+  return c;
+};
+const k95 = builtins["formatNumber"];
+const k96 = (i, e) => norm((toBoolean(norm(callBuiltin(k87, [norm(k86(i, e))], i, e, 368, "exists"))) ? norm(callBuiltin(k95, [norm(k94(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
+const k97 = (i, e) => "rebillable";
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -433,24 +445,25 @@ const k86 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   return v;
 };
-const k87 = (i, e) => norm(k86(i, e));
-const k88 = { steps: [{ run: k87 }], absolute: false };
-const k89 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = ["isChargeable"];
+const k102 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k88, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k101, 0) ?? path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.isChargeable;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = (i, e) => "receiptUrl";
-const k92 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = (i, e) => "receiptUrl";
+const k105 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -461,34 +474,35 @@ const k92 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   return v;
 };
-const k93 = (i, e) => norm(k92(i, e));
-const k94 = { steps: [{ run: k93 }], absolute: false };
-const k95 = (i, e) => {
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = { steps: [{ run: k106 }], absolute: false };
+const k108 = ["receiptUrl"];
+const k109 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k94, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k108, 0) ?? path(k107, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.receiptUrl;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
   return c;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = (i, e) => "status";
-const k98 = (i, e) => "DRAFT";
-const k99 = (i, e) => "draft";
-const k100 = (i, e) => "SUBMITTED";
-const k101 = (i, e) => "submitted";
-const k102 = (i, e) => "APPROVED";
-const k103 = (i, e) => "approved";
-const k104 = (i, e) => "REJECTED";
-const k105 = (i, e) => "rejected";
-const k106 = { pairs: [[k98, k99], [k100, k101], [k102, k103], [k104, k105]], position: 506 };
-const k107 = (i, e) => {
-  if (Array.isArray(i)) return group(k106, i, e);
+const k110 = (i, e) => norm(k109(i, e));
+const k111 = (i, e) => "status";
+const k112 = (i, e) => "DRAFT";
+const k113 = (i, e) => "draft";
+const k114 = (i, e) => "SUBMITTED";
+const k115 = (i, e) => "submitted";
+const k116 = (i, e) => "APPROVED";
+const k117 = (i, e) => "approved";
+const k118 = (i, e) => "REJECTED";
+const k119 = (i, e) => "rejected";
+const k120 = { pairs: [[k112, k113], [k114, k115], [k116, k117], [k118, k119]], position: 506 };
+const k121 = (i, e) => {
+  if (Array.isArray(i)) return group(k120, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -501,7 +515,7 @@ const k107 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k108 = (i, e) => {
+const k122 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -512,25 +526,26 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = { steps: [{ run: k109 }], absolute: false };
-const k111 = (i, e) => {
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = { steps: [{ run: k123 }], absolute: false };
+const k125 = ["approvalStatus"];
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k110, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k125, 0) ?? path(k124, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k124, i, e);
   return c;
 };
-const k112 = builtins["lookup"];
-const k113 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k112)), [k107(i, e), norm(k111(i, e))], i, e, 505, "lookup"));
-const k114 = (i, e) => "approvedAt";
-const k115 = (i, e) => {
+const k127 = builtins["lookup"];
+const k128 = (i, e) => norm(callBuiltin(k127, [k121(i, e), norm(k126(i, e))], i, e, 505, "lookup"));
+const k129 = (i, e) => "approvedAt";
+const k130 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -541,24 +556,25 @@ const k115 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k116 = (i, e) => norm(k115(i, e));
-const k117 = { steps: [{ run: k116 }], absolute: false };
-const k118 = (i, e) => {
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = { steps: [{ run: k131 }], absolute: false };
+const k133 = ["approvedDateUtc"];
+const k134 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k117, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k133, 0) ?? path(k132, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
   return c;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k24], [k25, k31], [k32, k38], [k39, k45], [k46, k51], [k52, k59], [k60, k68], [k69, k84], [k85, k90], [k91, k96], [k97, k113], [k114, k119]], position: 1 };
-const k121 = (i, e) => {
+const k135 = (i, e) => norm(k134(i, e));
+const k136 = { pairs: [[k0, k6], [k7, k13], [k14, k20], [k21, k28], [k29, k36], [k37, k44], [k45, k52], [k53, k59], [k60, k68], [k69, k78], [k79, k96], [k97, k103], [k104, k110], [k111, k128], [k129, k135]], position: 1 };
+const k137 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -569,22 +585,23 @@ const k121 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   return v;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = { steps: [{ run: k122 }], absolute: false };
-const k124 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = { steps: [{ run: k138 }], absolute: false };
+const k140 = ["expenseId"];
+const k141 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k123, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 0) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.expenseId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "expenseId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k123, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
   return c;
 };
-const k125 = (i, e) => {
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -595,22 +612,23 @@ const k125 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k126 = (i, e) => norm(k125(i, e));
-const k127 = { steps: [{ run: k126 }], absolute: false };
-const k128 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = ["projectId"];
+const k146 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k127, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k145, 0) ?? path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k129 = (i, e) => {
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -621,23 +639,24 @@ const k129 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k130 = (i, e) => norm(k129(i, e));
-const k131 = { steps: [{ run: k130 }], absolute: false };
-const k132 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { steps: [{ run: k148 }], absolute: false };
+const k150 = ["userId"];
+const k151 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k131, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k150, 0) ?? path(k149, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k131, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
   return c;
 };
-const k133 = (i, e) => norm(state.ctx.globals.project);
-const k134 = (i, e) => {
+const k152 = (i, e) => norm(state.ctx.globals.project);
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -648,23 +667,24 @@ const k134 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = { steps: [{ run: k133 }, { run: k135 }], absolute: true };
-const k137 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k152 }, { run: k154 }], absolute: true };
+const k156 = ["clientId"];
+const k157 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k136, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k156, 0) ?? path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k138 = (i, e) => norm(state.ctx.globals.project);
-const k139 = (i, e) => {
+const k158 = (i, e) => norm(state.ctx.globals.project);
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -675,22 +695,23 @@ const k139 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k140 = (i, e) => norm(k139(i, e));
-const k141 = { steps: [{ run: k138 }, { run: k140 }], absolute: true };
-const k142 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k158 }, { run: k160 }], absolute: true };
+const k162 = ["legalEntityId"];
+const k163 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k141, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k141, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k143 = (i, e) => {
+const k164 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -701,23 +722,24 @@ const k143 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k144 = (i, e) => norm(k143(i, e));
-const k145 = { steps: [{ run: k144 }], absolute: false };
-const k146 = (i, e) => {
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = { steps: [{ run: k165 }], absolute: false };
+const k167 = ["dateUtc"];
+const k168 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k145, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k167, 0) ?? path(k166, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k145, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
   return c;
 };
-const k147 = builtins["substring"];
-const k148 = (i, e) => {
+const k169 = builtins["substring"];
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -728,23 +750,24 @@ const k148 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   return v;
 };
-const k149 = (i, e) => norm(k148(i, e));
-const k150 = { steps: [{ run: k149 }], absolute: false };
-const k151 = (i, e) => {
+const k171 = (i, e) => norm(k170(i, e));
+const k172 = { steps: [{ run: k171 }], absolute: false };
+const k173 = ["category"];
+const k174 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k150, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k173, 0) ?? path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.category;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "category")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
   return c;
 };
-const k152 = builtins["lowercase"];
-const k153 = (i, e) => {
+const k175 = builtins["lowercase"];
+const k176 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -755,22 +778,23 @@ const k153 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k154 = (i, e) => norm(k153(i, e));
-const k155 = { steps: [{ run: k154 }], absolute: false };
-const k156 = (i, e) => {
+const k177 = (i, e) => norm(k176(i, e));
+const k178 = { steps: [{ run: k177 }], absolute: false };
+const k179 = ["description"];
+const k180 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k155, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k179, 0) ?? path(k178, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k178, i, e);
   return c;
 };
-const k157 = (i, e) => {
+const k181 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -781,8 +805,8 @@ const k157 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = (i, e) => {
+const k182 = (i, e) => norm(k181(i, e));
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -793,29 +817,30 @@ const k159 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k160 = (i, e) => norm(k159(i, e));
-const k161 = { steps: [{ run: k158 }, { run: k160 }], absolute: false };
-const k162 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k182 }, { run: k184 }], absolute: false };
+const k186 = ["amount","currency"];
+const k187 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k161, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k186, 0) ?? path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k161, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k186, 1) ?? path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k163 = (i, e) => {
+const k188 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -826,8 +851,8 @@ const k163 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = (i, e) => {
+const k189 = (i, e) => norm(k188(i, e));
+const k190 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -838,30 +863,31 @@ const k165 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k166 = (i, e) => norm(k165(i, e));
-const k167 = { steps: [{ run: k164 }, { run: k166 }], absolute: false };
-const k168 = (i, e) => {
+const k191 = (i, e) => norm(k190(i, e));
+const k192 = { steps: [{ run: k189 }, { run: k191 }], absolute: false };
+const k193 = ["amount","value"];
+const k194 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k167, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k193, 0) ?? path(k192, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k167, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k193, 1) ?? path(k192, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k167, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k192, i, e);
   return c;
 };
-const k169 = builtins["formatNumber"];
-const k170 = (i, e) => {
+const k195 = builtins["formatNumber"];
+const k196 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -872,8 +898,8 @@ const k170 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k171 = (i, e) => norm(k170(i, e));
-const k172 = (i, e) => {
+const k197 = (i, e) => norm(k196(i, e));
+const k198 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -884,30 +910,31 @@ const k172 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k173 = (i, e) => norm(k172(i, e));
-const k174 = { steps: [{ run: k171 }, { run: k173 }], absolute: false };
-const k175 = (i, e) => {
+const k199 = (i, e) => norm(k198(i, e));
+const k200 = { steps: [{ run: k197 }, { run: k199 }], absolute: false };
+const k201 = ["taxAmount","value"];
+const k202 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k174, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k201, 0) ?? path(k200, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k174, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k201, 1) ?? path(k200, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k174, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
   return c;
 };
-const k176 = builtins["exists"];
-const k177 = (i, e) => {
+const k203 = builtins["exists"];
+const k204 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -918,8 +945,8 @@ const k177 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   return v;
 };
-const k178 = (i, e) => norm(k177(i, e));
-const k179 = (i, e) => {
+const k205 = (i, e) => norm(k204(i, e));
+const k206 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -930,30 +957,31 @@ const k179 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k180 = (i, e) => norm(k179(i, e));
-const k181 = { steps: [{ run: k178 }, { run: k180 }], absolute: false };
-const k182 = (i, e) => {
+const k207 = (i, e) => norm(k206(i, e));
+const k208 = { steps: [{ run: k205 }, { run: k207 }], absolute: false };
+const k209 = ["taxAmount","value"];
+const k210 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k181, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k209, 0) ?? path(k208, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taxAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taxAmount")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k181, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k209, 1) ?? path(k208, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k181, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k208, i, e);
   return c;
 };
-const k183 = builtins["formatNumber"];
-const k184 = (i, e) => {
+const k211 = builtins["formatNumber"];
+const k212 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -964,22 +992,23 @@ const k184 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   return v;
 };
-const k185 = (i, e) => norm(k184(i, e));
-const k186 = { steps: [{ run: k185 }], absolute: false };
-const k187 = (i, e) => {
+const k213 = (i, e) => norm(k212(i, e));
+const k214 = { steps: [{ run: k213 }], absolute: false };
+const k215 = ["isChargeable"];
+const k216 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k186, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k215, 0) ?? path(k214, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.isChargeable;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "isChargeable")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k186, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
   return c;
 };
-const k188 = (i, e) => {
+const k217 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -990,32 +1019,33 @@ const k188 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   return v;
 };
-const k189 = (i, e) => norm(k188(i, e));
-const k190 = { steps: [{ run: k189 }], absolute: false };
-const k191 = (i, e) => {
+const k218 = (i, e) => norm(k217(i, e));
+const k219 = { steps: [{ run: k218 }], absolute: false };
+const k220 = ["receiptUrl"];
+const k221 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k190, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k220, 0) ?? path(k219, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.receiptUrl;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "receiptUrl")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k190, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k219, i, e);
   return c;
 };
-const k192 = (i, e) => "DRAFT";
-const k193 = (i, e) => "draft";
-const k194 = (i, e) => "SUBMITTED";
-const k195 = (i, e) => "submitted";
-const k196 = (i, e) => "APPROVED";
-const k197 = (i, e) => "approved";
-const k198 = (i, e) => "REJECTED";
-const k199 = (i, e) => "rejected";
-const k200 = { pairs: [[k192, k193], [k194, k195], [k196, k197], [k198, k199]], position: 506 };
-const k201 = (i, e) => {
-  if (Array.isArray(i)) return group(k200, i, e);
+const k222 = (i, e) => "DRAFT";
+const k223 = (i, e) => "draft";
+const k224 = (i, e) => "SUBMITTED";
+const k225 = (i, e) => "submitted";
+const k226 = (i, e) => "APPROVED";
+const k227 = (i, e) => "approved";
+const k228 = (i, e) => "REJECTED";
+const k229 = (i, e) => "rejected";
+const k230 = { pairs: [[k222, k223], [k224, k225], [k226, k227], [k228, k229]], position: 506 };
+const k231 = (i, e) => {
+  if (Array.isArray(i)) return group(k230, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -1028,7 +1058,7 @@ const k201 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k202 = (i, e) => {
+const k232 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1039,23 +1069,24 @@ const k202 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k203 = (i, e) => norm(k202(i, e));
-const k204 = { steps: [{ run: k203 }], absolute: false };
-const k205 = (i, e) => {
+const k233 = (i, e) => norm(k232(i, e));
+const k234 = { steps: [{ run: k233 }], absolute: false };
+const k235 = ["approvalStatus"];
+const k236 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k204, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k235, 0) ?? path(k234, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k234, i, e);
   return c;
 };
-const k206 = builtins["lookup"];
-const k207 = (i, e) => {
+const k237 = builtins["lookup"];
+const k238 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1066,59 +1097,60 @@ const k207 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k208 = (i, e) => norm(k207(i, e));
-const k209 = { steps: [{ run: k208 }], absolute: false };
-const k210 = (i, e) => {
+const k239 = (i, e) => norm(k238(i, e));
+const k240 = { steps: [{ run: k239 }], absolute: false };
+const k241 = ["approvedDateUtc"];
+const k242 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k209, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k241, 0) ?? path(k240, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k240, i, e);
   return c;
 };
-const k211 = (i, e) => {
-  if (Array.isArray(i)) return group(k120, i, e);
+const k243 = (i, e) => {
+  if (Array.isArray(i)) return group(k136, i, e);
   const r = {};
   let v;
-  v = norm(k124(i, e));
+  v = norm(k141(i, e));
   if (v !== undefined) r["expenseId"] = v;
-  v = norm(k128(i, e));
+  v = norm(k146(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k132(i, e));
+  v = norm(k151(i, e));
   if (v !== undefined) r["resourceId"] = v;
-  v = norm(k137(i, e));
+  v = norm(k157(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k142(i, e));
+  v = norm(k163(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k147)), [norm(k146(i, e)), 0, 10], i, e, 182, "substring"));
+  v = norm(callBuiltin(k169, [norm(k168(i, e)), 0, 10], i, e, 182, "substring"));
   if (v !== undefined) r["expenseDate"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lowercase") : k152)), [norm(k151(i, e))], i, e, 224, "lowercase"));
+  v = norm(callBuiltin(k175, [norm(k174(i, e))], i, e, 224, "lowercase"));
   if (v !== undefined) r["category"] = v;
-  v = norm(k156(i, e));
+  v = norm(k180(i, e));
   if (v !== undefined) r["description"] = v;
-  v = norm(k162(i, e));
-  if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k169)), [norm(k168(i, e)), "0.00"], i, e, 322, "formatNumber"));
-  if (v !== undefined) r["amount"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k176)), [norm(k175(i, e))], i, e, 368, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k183)), [norm(k182(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
-  if (v !== undefined) r["taxAmount"] = v;
   v = norm(k187(i, e));
+  if (v !== undefined) r["currency"] = v;
+  v = norm(callBuiltin(k195, [norm(k194(i, e)), "0.00"], i, e, 322, "formatNumber"));
+  if (v !== undefined) r["amount"] = v;
+  v = norm((toBoolean(norm(callBuiltin(k203, [norm(k202(i, e))], i, e, 368, "exists"))) ? norm(callBuiltin(k211, [norm(k210(i, e)), "0.00"], i, e, 401, "formatNumber")) : undefined));
+  if (v !== undefined) r["taxAmount"] = v;
+  v = norm(k216(i, e));
   if (v !== undefined) r["rebillable"] = v;
-  v = norm(k191(i, e));
+  v = norm(k221(i, e));
   if (v !== undefined) r["receiptUrl"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k206)), [k201(i, e), norm(k205(i, e))], i, e, 505, "lookup"));
+  v = norm(callBuiltin(k237, [k231(i, e), norm(k236(i, e))], i, e, 505, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k210(i, e));
+  v = norm(k242(i, e));
   if (v !== undefined) r["approvedAt"] = v;
   return r;
 };
-const k212 = (i, e) => k211(i, e);
-return k212;
+const k244 = (i, e) => k243(i, e);
+return k244;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"milestoneId\": taskId,\n  \"projectId\": projectId,\n  \"contractId\": $project.contractId,\n  \"billingScheduleId\": billingScheduleId,\n  \"name\": name,\n  \"currency\": rate.currency,\n  \"amount\": $formatNumber(rate.value, \"0.00\"),\n  \"dueDate\": $exists(dueDateUtc) ? $substring(dueDateUtc, 0, 10),\n  \"completedAt\": completedDateUtc,\n  \"acceptedAt\": acceptedDateUtc,\n  \"status\": $lookup({\n    \"PLANNED\": \"planned\", \"IN_PROGRESS\": \"in-progress\", \"COMPLETED\": \"completed\",\n    \"ACCEPTED\": \"accepted\", \"INVOICED\": \"invoiced\", \"CANCELLED\": \"cancelled\"\n  }, milestoneStatus)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, field, fieldsFrom, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "milestoneId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["taskId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "projectId";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "projectId";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,25 +45,26 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["projectId"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "contractId";
-const k13 = (i, e) => norm(state.ctx.globals.project);
-const k14 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "contractId";
+const k15 = (i, e) => norm(state.ctx.globals.project);
+const k16 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -73,24 +75,25 @@ const k14 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k15 = (i, e) => norm(k14(i, e));
-const k16 = { steps: [{ run: k13 }, { run: k15 }], absolute: true };
-const k17 = (i, e) => {
+const k17 = (i, e) => norm(k16(i, e));
+const k18 = { steps: [{ run: k15 }, { run: k17 }], absolute: true };
+const k19 = ["contractId"];
+const k20 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k16, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k19, 0) ?? path(k18, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k16, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k18, i, e);
   return c;
 };
-const k18 = (i, e) => norm(k17(i, e));
-const k19 = (i, e) => "billingScheduleId";
-const k20 = (i, e) => {
+const k21 = (i, e) => norm(k20(i, e));
+const k22 = (i, e) => "billingScheduleId";
+const k23 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -101,24 +104,25 @@ const k20 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   return v;
 };
-const k21 = (i, e) => norm(k20(i, e));
-const k22 = { steps: [{ run: k21 }], absolute: false };
-const k23 = (i, e) => {
+const k24 = (i, e) => norm(k23(i, e));
+const k25 = { steps: [{ run: k24 }], absolute: false };
+const k26 = ["billingScheduleId"];
+const k27 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k22, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k26, 0) ?? path(k25, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingScheduleId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k25, i, e);
   return c;
 };
-const k24 = (i, e) => norm(k23(i, e));
-const k25 = (i, e) => "name";
-const k26 = (i, e) => {
+const k28 = (i, e) => norm(k27(i, e));
+const k29 = (i, e) => "name";
+const k30 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -129,24 +133,25 @@ const k26 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = { steps: [{ run: k27 }], absolute: false };
-const k29 = (i, e) => {
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = { steps: [{ run: k31 }], absolute: false };
+const k33 = ["name"];
+const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k33, 0) ?? path(k32, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
   return c;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = (i, e) => "currency";
-const k32 = (i, e) => {
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = (i, e) => "currency";
+const k37 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -157,8 +162,8 @@ const k32 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -169,31 +174,32 @@ const k34 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k33 }, { run: k35 }], absolute: false };
-const k37 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = { steps: [{ run: k38 }, { run: k40 }], absolute: false };
+const k42 = ["rate","currency"];
+const k43 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 0) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 1) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
   return c;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => "amount";
-const k40 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = (i, e) => "amount";
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -204,8 +210,8 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -216,32 +222,33 @@ const k42 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = { steps: [{ run: k41 }, { run: k43 }], absolute: false };
-const k45 = (i, e) => {
+const k49 = (i, e) => norm(k48(i, e));
+const k50 = { steps: [{ run: k47 }, { run: k49 }], absolute: false };
+const k51 = ["rate","value"];
+const k52 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k44, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k51, 0) ?? path(k50, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k44, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k51, 1) ?? path(k50, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k44, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
   return c;
 };
-const k46 = builtins["formatNumber"];
-const k47 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k46)), [norm(k45(i, e)), "0.00"], i, e, 203, "formatNumber"));
-const k48 = (i, e) => "dueDate";
-const k49 = (i, e) => {
+const k53 = builtins["formatNumber"];
+const k54 = (i, e) => norm(callBuiltin(k53, [norm(k52(i, e)), "0.00"], i, e, 203, "formatNumber"));
+const k55 = (i, e) => "dueDate";
+const k56 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -252,23 +259,24 @@ const k49 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k50 = (i, e) => norm(k49(i, e));
-const k51 = { steps: [{ run: k50 }], absolute: false };
-const k52 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = { steps: [{ run: k57 }], absolute: false };
+const k59 = ["dueDateUtc"];
+const k60 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k51, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k59, 0) ?? path(k58, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k51, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k58, i, e);
   return c;
 };
-const k53 = builtins["exists"];
-const k54 = (i, e) => {
+const k61 = builtins["exists"];
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -279,25 +287,26 @@ const k54 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = { steps: [{ run: k55 }], absolute: false };
-const k57 = (i, e) => {
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = { steps: [{ run: k63 }], absolute: false };
+const k65 = ["dueDateUtc"];
+const k66 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k56, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k65, 0) ?? path(k64, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
   return c;
 };
-const k58 = builtins["substring"];
-const k59 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k53)), [norm(k52(i, e))], i, e, 245, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k58)), [norm(k57(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
-const k60 = (i, e) => "completedAt";
-const k61 = (i, e) => {
+const k67 = builtins["substring"];
+const k68 = (i, e) => norm((toBoolean(norm(callBuiltin(k61, [norm(k60(i, e))], i, e, 245, "exists"))) ? norm(callBuiltin(k67, [norm(k66(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
+const k69 = (i, e) => "completedAt";
+const k70 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -308,24 +317,25 @@ const k61 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   return v;
 };
-const k62 = (i, e) => norm(k61(i, e));
-const k63 = { steps: [{ run: k62 }], absolute: false };
-const k64 = (i, e) => {
+const k71 = (i, e) => norm(k70(i, e));
+const k72 = { steps: [{ run: k71 }], absolute: false };
+const k73 = ["completedDateUtc"];
+const k74 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k63, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k73, 0) ?? path(k72, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.completedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
   return c;
 };
-const k65 = (i, e) => norm(k64(i, e));
-const k66 = (i, e) => "acceptedAt";
-const k67 = (i, e) => {
+const k75 = (i, e) => norm(k74(i, e));
+const k76 = (i, e) => "acceptedAt";
+const k77 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -336,38 +346,39 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = { steps: [{ run: k78 }], absolute: false };
+const k80 = ["acceptedDateUtc"];
+const k81 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k80, 0) ?? path(k79, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
   return c;
 };
-const k71 = (i, e) => norm(k70(i, e));
-const k72 = (i, e) => "status";
-const k73 = (i, e) => "PLANNED";
-const k74 = (i, e) => "planned";
-const k75 = (i, e) => "IN_PROGRESS";
-const k76 = (i, e) => "in-progress";
-const k77 = (i, e) => "COMPLETED";
-const k78 = (i, e) => "completed";
-const k79 = (i, e) => "ACCEPTED";
-const k80 = (i, e) => "accepted";
-const k81 = (i, e) => "INVOICED";
-const k82 = (i, e) => "invoiced";
-const k83 = (i, e) => "CANCELLED";
-const k84 = (i, e) => "cancelled";
-const k85 = { pairs: [[k73, k74], [k75, k76], [k77, k78], [k79, k80], [k81, k82], [k83, k84]], position: 379 };
-const k86 = (i, e) => {
-  if (Array.isArray(i)) return group(k85, i, e);
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = (i, e) => "status";
+const k84 = (i, e) => "PLANNED";
+const k85 = (i, e) => "planned";
+const k86 = (i, e) => "IN_PROGRESS";
+const k87 = (i, e) => "in-progress";
+const k88 = (i, e) => "COMPLETED";
+const k89 = (i, e) => "completed";
+const k90 = (i, e) => "ACCEPTED";
+const k91 = (i, e) => "accepted";
+const k92 = (i, e) => "INVOICED";
+const k93 = (i, e) => "invoiced";
+const k94 = (i, e) => "CANCELLED";
+const k95 = (i, e) => "cancelled";
+const k96 = { pairs: [[k84, k85], [k86, k87], [k88, k89], [k90, k91], [k92, k93], [k94, k95]], position: 379 };
+const k97 = (i, e) => {
+  if (Array.isArray(i)) return group(k96, i, e);
   const r = {};
   let v;
   v = "planned";
@@ -384,7 +395,7 @@ const k86 = (i, e) => {
   if (v !== undefined) r["CANCELLED"] = v;
   return r;
 };
-const k87 = (i, e) => {
+const k98 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -395,25 +406,26 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = { steps: [{ run: k88 }], absolute: false };
-const k90 = (i, e) => {
+const k99 = (i, e) => norm(k98(i, e));
+const k100 = { steps: [{ run: k99 }], absolute: false };
+const k101 = ["milestoneStatus"];
+const k102 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k89, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k101, 0) ?? path(k100, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
   return c;
 };
-const k91 = builtins["lookup"];
-const k92 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k91)), [k86(i, e), norm(k90(i, e))], i, e, 378, "lookup"));
-const k93 = { pairs: [[k0, k5], [k6, k11], [k12, k18], [k19, k24], [k25, k30], [k31, k38], [k39, k47], [k48, k59], [k60, k65], [k66, k71], [k72, k92]], position: 1 };
-const k94 = (i, e) => {
+const k103 = builtins["lookup"];
+const k104 = (i, e) => norm(callBuiltin(k103, [k97(i, e), norm(k102(i, e))], i, e, 378, "lookup"));
+const k105 = { pairs: [[k0, k6], [k7, k13], [k14, k21], [k22, k28], [k29, k35], [k36, k44], [k45, k54], [k55, k68], [k69, k75], [k76, k82], [k83, k104]], position: 1 };
+const k106 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -424,22 +436,23 @@ const k94 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k95 = (i, e) => norm(k94(i, e));
-const k96 = { steps: [{ run: k95 }], absolute: false };
-const k97 = (i, e) => {
+const k107 = (i, e) => norm(k106(i, e));
+const k108 = { steps: [{ run: k107 }], absolute: false };
+const k109 = ["taskId"];
+const k110 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k96, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k109, 0) ?? path(k108, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
   return c;
 };
-const k98 = (i, e) => {
+const k111 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -450,23 +463,24 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k112 = (i, e) => norm(k111(i, e));
+const k113 = { steps: [{ run: k112 }], absolute: false };
+const k114 = ["projectId"];
+const k115 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k114, 0) ?? path(k113, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
   return c;
 };
-const k102 = (i, e) => norm(state.ctx.globals.project);
-const k103 = (i, e) => {
+const k116 = (i, e) => norm(state.ctx.globals.project);
+const k117 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -477,22 +491,23 @@ const k103 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k104 = (i, e) => norm(k103(i, e));
-const k105 = { steps: [{ run: k102 }, { run: k104 }], absolute: true };
-const k106 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = { steps: [{ run: k116 }, { run: k118 }], absolute: true };
+const k120 = ["contractId"];
+const k121 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k105, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k120, 0) ?? path(k119, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k105, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
   return c;
 };
-const k107 = (i, e) => {
+const k122 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -503,22 +518,23 @@ const k107 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   return v;
 };
-const k108 = (i, e) => norm(k107(i, e));
-const k109 = { steps: [{ run: k108 }], absolute: false };
-const k110 = (i, e) => {
+const k123 = (i, e) => norm(k122(i, e));
+const k124 = { steps: [{ run: k123 }], absolute: false };
+const k125 = ["billingScheduleId"];
+const k126 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k109, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k125, 0) ?? path(k124, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingScheduleId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingScheduleId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k109, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k124, i, e);
   return c;
 };
-const k111 = (i, e) => {
+const k127 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -529,22 +545,23 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = { steps: [{ run: k112 }], absolute: false };
-const k114 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = { steps: [{ run: k128 }], absolute: false };
+const k130 = ["name"];
+const k131 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k113, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k130, 0) ?? path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
   return c;
 };
-const k115 = (i, e) => {
+const k132 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -555,8 +572,8 @@ const k115 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k116 = (i, e) => norm(k115(i, e));
-const k117 = (i, e) => {
+const k133 = (i, e) => norm(k132(i, e));
+const k134 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -567,29 +584,30 @@ const k117 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = { steps: [{ run: k116 }, { run: k118 }], absolute: false };
-const k120 = (i, e) => {
+const k135 = (i, e) => norm(k134(i, e));
+const k136 = { steps: [{ run: k133 }, { run: k135 }], absolute: false };
+const k137 = ["rate","currency"];
+const k138 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k137, 0) ?? path(k136, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k137, 1) ?? path(k136, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
   return c;
 };
-const k121 = (i, e) => {
+const k139 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -600,8 +618,8 @@ const k121 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   return v;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = (i, e) => {
+const k140 = (i, e) => norm(k139(i, e));
+const k141 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -612,30 +630,31 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k122 }, { run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k142 = (i, e) => norm(k141(i, e));
+const k143 = { steps: [{ run: k140 }, { run: k142 }], absolute: false };
+const k144 = ["rate","value"];
+const k145 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k144, 0) ?? path(k143, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k144, 1) ?? path(k143, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k143, i, e);
   return c;
 };
-const k127 = builtins["formatNumber"];
-const k128 = (i, e) => {
+const k146 = builtins["formatNumber"];
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -646,23 +665,24 @@ const k128 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k129 = (i, e) => norm(k128(i, e));
-const k130 = { steps: [{ run: k129 }], absolute: false };
-const k131 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { steps: [{ run: k148 }], absolute: false };
+const k150 = ["dueDateUtc"];
+const k151 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k130, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k150, 0) ?? path(k149, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k130, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
   return c;
 };
-const k132 = builtins["exists"];
-const k133 = (i, e) => {
+const k152 = builtins["exists"];
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -673,23 +693,24 @@ const k133 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   return v;
 };
-const k134 = (i, e) => norm(k133(i, e));
-const k135 = { steps: [{ run: k134 }], absolute: false };
-const k136 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k154 }], absolute: false };
+const k156 = ["dueDateUtc"];
+const k157 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k135, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k156, 0) ?? path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dueDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dueDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k137 = builtins["substring"];
-const k138 = (i, e) => {
+const k158 = builtins["substring"];
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -700,22 +721,23 @@ const k138 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   return v;
 };
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k139 }], absolute: false };
-const k141 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k160 }], absolute: false };
+const k162 = ["completedDateUtc"];
+const k163 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.completedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "completedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k142 = (i, e) => {
+const k164 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -726,36 +748,37 @@ const k142 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   return v;
 };
-const k143 = (i, e) => norm(k142(i, e));
-const k144 = { steps: [{ run: k143 }], absolute: false };
-const k145 = (i, e) => {
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = { steps: [{ run: k165 }], absolute: false };
+const k167 = ["acceptedDateUtc"];
+const k168 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k144, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k167, 0) ?? path(k166, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.acceptedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "acceptedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
   return c;
 };
-const k146 = (i, e) => "PLANNED";
-const k147 = (i, e) => "planned";
-const k148 = (i, e) => "IN_PROGRESS";
-const k149 = (i, e) => "in-progress";
-const k150 = (i, e) => "COMPLETED";
-const k151 = (i, e) => "completed";
-const k152 = (i, e) => "ACCEPTED";
-const k153 = (i, e) => "accepted";
-const k154 = (i, e) => "INVOICED";
-const k155 = (i, e) => "invoiced";
-const k156 = (i, e) => "CANCELLED";
-const k157 = (i, e) => "cancelled";
-const k158 = { pairs: [[k146, k147], [k148, k149], [k150, k151], [k152, k153], [k154, k155], [k156, k157]], position: 379 };
-const k159 = (i, e) => {
-  if (Array.isArray(i)) return group(k158, i, e);
+const k169 = (i, e) => "PLANNED";
+const k170 = (i, e) => "planned";
+const k171 = (i, e) => "IN_PROGRESS";
+const k172 = (i, e) => "in-progress";
+const k173 = (i, e) => "COMPLETED";
+const k174 = (i, e) => "completed";
+const k175 = (i, e) => "ACCEPTED";
+const k176 = (i, e) => "accepted";
+const k177 = (i, e) => "INVOICED";
+const k178 = (i, e) => "invoiced";
+const k179 = (i, e) => "CANCELLED";
+const k180 = (i, e) => "cancelled";
+const k181 = { pairs: [[k169, k170], [k171, k172], [k173, k174], [k175, k176], [k177, k178], [k179, k180]], position: 379 };
+const k182 = (i, e) => {
+  if (Array.isArray(i)) return group(k181, i, e);
   const r = {};
   let v;
   v = "planned";
@@ -772,7 +795,7 @@ const k159 = (i, e) => {
   if (v !== undefined) r["CANCELLED"] = v;
   return r;
 };
-const k160 = (i, e) => {
+const k183 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -783,52 +806,53 @@ const k160 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   return v;
 };
-const k161 = (i, e) => norm(k160(i, e));
-const k162 = { steps: [{ run: k161 }], absolute: false };
-const k163 = (i, e) => {
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = { steps: [{ run: k184 }], absolute: false };
+const k186 = ["milestoneStatus"];
+const k187 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k162, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k186, 0) ?? path(k185, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.milestoneStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "milestoneStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k162, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
   return c;
 };
-const k164 = builtins["lookup"];
-const k165 = (i, e) => {
-  if (Array.isArray(i)) return group(k93, i, e);
+const k188 = builtins["lookup"];
+const k189 = (i, e) => {
+  if (Array.isArray(i)) return group(k105, i, e);
   const r = {};
   let v;
-  v = norm(k97(i, e));
-  if (v !== undefined) r["milestoneId"] = v;
-  v = norm(k101(i, e));
-  if (v !== undefined) r["projectId"] = v;
-  v = norm(k106(i, e));
-  if (v !== undefined) r["contractId"] = v;
   v = norm(k110(i, e));
+  if (v !== undefined) r["milestoneId"] = v;
+  v = norm(k115(i, e));
+  if (v !== undefined) r["projectId"] = v;
+  v = norm(k121(i, e));
+  if (v !== undefined) r["contractId"] = v;
+  v = norm(k126(i, e));
   if (v !== undefined) r["billingScheduleId"] = v;
-  v = norm(k114(i, e));
+  v = norm(k131(i, e));
   if (v !== undefined) r["name"] = v;
-  v = norm(k120(i, e));
+  v = norm(k138(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k127)), [norm(k126(i, e)), "0.00"], i, e, 203, "formatNumber"));
+  v = norm(callBuiltin(k146, [norm(k145(i, e)), "0.00"], i, e, 203, "formatNumber"));
   if (v !== undefined) r["amount"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k132)), [norm(k131(i, e))], i, e, 245, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k137)), [norm(k136(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k152, [norm(k151(i, e))], i, e, 245, "exists"))) ? norm(callBuiltin(k158, [norm(k157(i, e)), 0, 10], i, e, 270, "substring")) : undefined));
   if (v !== undefined) r["dueDate"] = v;
-  v = norm(k141(i, e));
+  v = norm(k163(i, e));
   if (v !== undefined) r["completedAt"] = v;
-  v = norm(k145(i, e));
+  v = norm(k168(i, e));
   if (v !== undefined) r["acceptedAt"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k164)), [k159(i, e), norm(k163(i, e))], i, e, 378, "lookup"));
+  v = norm(callBuiltin(k188, [k182(i, e), norm(k187(i, e))], i, e, 378, "lookup"));
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k166 = (i, e) => k165(i, e);
-return k166;
+const k190 = (i, e) => k189(i, e);
+return k190;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"projectId\": projectId,\n  \"projectCode\": projectCode,\n  \"name\": name,\n  \"clientId\": contactId,\n  \"contractId\": contractId,\n  \"legalEntityId\": $contract.legalEntityId,\n  \"billingModel\": $contract.billingModel,\n  \"currency\": currencyCode,\n  \"rateCardId\": $contract.rateCardId,\n  \"budget\": $exists(estimate.value) ? $formatNumber(estimate.value, \"0.00\"),\n  \"startDate\": $exists(startDateUtc) ? $substring(startDateUtc, 0, 10),\n  \"deadline\": $exists(deadlineUtc) ? $substring(deadlineUtc, 0, 10),\n  \"activatedAt\": activatedDateUtc,\n  \"status\": status = \"INPROGRESS\" ? \"active\" : \"closed\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, equal, field, global, group, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, equal, field, fieldsFrom, group, norm, path, state, toBoolean } = R;
 const k0 = (i, e) => "projectId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["projectId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "projectCode";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "projectCode";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,24 +45,25 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["projectCode"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "name";
-const k13 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "name";
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,24 +74,25 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k16 }], absolute: false };
+const k18 = ["name"];
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k18, 0) ?? path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => "clientId";
-const k19 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => "clientId";
+const k22 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,24 +103,25 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = { steps: [{ run: k23 }], absolute: false };
+const k25 = ["contactId"];
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k25, 0) ?? path(k24, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contactId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
   return c;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = (i, e) => "contractId";
-const k25 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = (i, e) => "contractId";
+const k29 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -128,25 +132,26 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k30 = (i, e) => norm(k29(i, e));
+const k31 = { steps: [{ run: k30 }], absolute: false };
+const k32 = ["contractId"];
+const k33 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k32, 0) ?? path(k31, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
   return c;
 };
-const k29 = (i, e) => norm(k28(i, e));
-const k30 = (i, e) => "legalEntityId";
-const k31 = (i, e) => norm(state.ctx.globals.contract);
-const k32 = (i, e) => {
+const k34 = (i, e) => norm(k33(i, e));
+const k35 = (i, e) => "legalEntityId";
+const k36 = (i, e) => norm(state.ctx.globals.contract);
+const k37 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -157,25 +162,26 @@ const k32 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k33 = (i, e) => norm(k32(i, e));
-const k34 = { steps: [{ run: k31 }, { run: k33 }], absolute: true };
-const k35 = (i, e) => {
+const k38 = (i, e) => norm(k37(i, e));
+const k39 = { steps: [{ run: k36 }, { run: k38 }], absolute: true };
+const k40 = ["legalEntityId"];
+const k41 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k34, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k40, 0) ?? path(k39, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k34, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k39, i, e);
   return c;
 };
-const k36 = (i, e) => norm(k35(i, e));
-const k37 = (i, e) => "billingModel";
-const k38 = (i, e) => norm(state.ctx.globals.contract);
-const k39 = (i, e) => {
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = (i, e) => "billingModel";
+const k44 = (i, e) => norm(state.ctx.globals.contract);
+const k45 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -186,24 +192,25 @@ const k39 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k40 = (i, e) => norm(k39(i, e));
-const k41 = { steps: [{ run: k38 }, { run: k40 }], absolute: true };
-const k42 = (i, e) => {
+const k46 = (i, e) => norm(k45(i, e));
+const k47 = { steps: [{ run: k44 }, { run: k46 }], absolute: true };
+const k48 = ["billingModel"];
+const k49 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k41, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k48, 0) ?? path(k47, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
   return c;
 };
-const k43 = (i, e) => norm(k42(i, e));
-const k44 = (i, e) => "currency";
-const k45 = (i, e) => {
+const k50 = (i, e) => norm(k49(i, e));
+const k51 = (i, e) => "currency";
+const k52 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -214,25 +221,26 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
+const k53 = (i, e) => norm(k52(i, e));
+const k54 = { steps: [{ run: k53 }], absolute: false };
+const k55 = ["currencyCode"];
+const k56 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k55, 0) ?? path(k54, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currencyCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
   return c;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = (i, e) => "rateCardId";
-const k51 = (i, e) => norm(state.ctx.globals.contract);
-const k52 = (i, e) => {
+const k57 = (i, e) => norm(k56(i, e));
+const k58 = (i, e) => "rateCardId";
+const k59 = (i, e) => norm(state.ctx.globals.contract);
+const k60 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -243,85 +251,40 @@ const k52 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k53 = (i, e) => norm(k52(i, e));
-const k54 = { steps: [{ run: k51 }, { run: k53 }], absolute: true };
-const k55 = (i, e) => {
+const k61 = (i, e) => norm(k60(i, e));
+const k62 = { steps: [{ run: k59 }, { run: k61 }], absolute: true };
+const k63 = ["rateCardId"];
+const k64 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k54, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k63, 0) ?? path(k62, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
-  return c;
-};
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = (i, e) => "budget";
-const k58 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "estimate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  return v;
-};
-const k59 = (i, e) => norm(k58(i, e));
-const k60 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = { steps: [{ run: k59 }, { run: k61 }], absolute: false };
-const k63 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k62, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k62, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
   return c;
 };
-const k64 = builtins["exists"];
-const k65 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "estimate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  return v;
-};
-const k66 = (i, e) => norm(k65(i, e));
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = (i, e) => "budget";
 const k67 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "estimate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.estimate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
+  return v;
+};
+const k68 = (i, e) => norm(k67(i, e));
+const k69 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "value");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
@@ -329,59 +292,80 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k66 }, { run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k68 }, { run: k70 }], absolute: false };
+const k72 = ["estimate","value"];
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 0) ?? path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.estimate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 1) ?? path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.value;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
   return c;
 };
-const k71 = builtins["formatNumber"];
-const k72 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k64)), [norm(k63(i, e))], i, e, 299, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k71)), [norm(k70(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
-const k73 = (i, e) => "startDate";
-const k74 = (i, e) => {
+const k74 = builtins["exists"];
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (Array.isArray(c)) return field(c, "estimate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
+  v = c.estimate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   return v;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = { steps: [{ run: k75 }], absolute: false };
+const k76 = (i, e) => norm(k75(i, e));
 const k77 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k78 = (i, e) => norm(k77(i, e));
+const k79 = { steps: [{ run: k76 }, { run: k78 }], absolute: false };
+const k80 = ["estimate","value"];
+const k81 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k80, 0) ?? path(k79, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
+  v = c.estimate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k80, 1) ?? path(k79, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k79, i, e);
   return c;
 };
-const k78 = builtins["exists"];
-const k79 = (i, e) => {
+const k82 = builtins["formatNumber"];
+const k83 = (i, e) => norm((toBoolean(norm(callBuiltin(k74, [norm(k73(i, e))], i, e, 299, "exists"))) ? norm(callBuiltin(k82, [norm(k81(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
+const k84 = (i, e) => "startDate";
+const k85 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -392,48 +376,20 @@ const k79 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   return v;
 };
-const k80 = (i, e) => norm(k79(i, e));
-const k81 = { steps: [{ run: k80 }], absolute: false };
-const k82 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k81, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k81, i, e);
-  return c;
-};
-const k83 = builtins["substring"];
-const k84 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k78)), [norm(k77(i, e))], i, e, 379, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k83)), [norm(k82(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
-const k85 = (i, e) => "deadline";
-const k86 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "deadlineUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  return v;
-};
-const k87 = (i, e) => norm(k86(i, e));
-const k88 = { steps: [{ run: k87 }], absolute: false };
+const k86 = (i, e) => norm(k85(i, e));
+const k87 = { steps: [{ run: k86 }], absolute: false };
+const k88 = ["startDateUtc"];
 const k89 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k88, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k88, 0) ?? path(k87, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
+  v = c.startDateUtc;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k87, i, e);
   return c;
 };
 const k90 = builtins["exists"];
@@ -441,6 +397,36 @@ const k91 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  return v;
+};
+const k92 = (i, e) => norm(k91(i, e));
+const k93 = { steps: [{ run: k92 }], absolute: false };
+const k94 = ["startDateUtc"];
+const k95 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k94, 0) ?? path(k93, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
+  return c;
+};
+const k96 = builtins["substring"];
+const k97 = (i, e) => norm((toBoolean(norm(callBuiltin(k90, [norm(k89(i, e))], i, e, 379, "exists"))) ? norm(callBuiltin(k96, [norm(k95(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
+const k98 = (i, e) => "deadline";
+const k99 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "deadlineUtc");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.deadlineUtc;
@@ -448,25 +434,54 @@ const k91 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
   return v;
 };
-const k92 = (i, e) => norm(k91(i, e));
-const k93 = { steps: [{ run: k92 }], absolute: false };
-const k94 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = { steps: [{ run: k100 }], absolute: false };
+const k102 = ["deadlineUtc"];
+const k103 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k93, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k102, 0) ?? path(k101, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.deadlineUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
   return c;
 };
-const k95 = builtins["substring"];
-const k96 = (i, e) => norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k90)), [norm(k89(i, e))], i, e, 450, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k95)), [norm(k94(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
-const k97 = (i, e) => "activatedAt";
-const k98 = (i, e) => {
+const k104 = builtins["exists"];
+const k105 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  return v;
+};
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = { steps: [{ run: k106 }], absolute: false };
+const k108 = ["deadlineUtc"];
+const k109 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k108, 0) ?? path(k107, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
+  return c;
+};
+const k110 = builtins["substring"];
+const k111 = (i, e) => norm((toBoolean(norm(callBuiltin(k104, [norm(k103(i, e))], i, e, 450, "exists"))) ? norm(callBuiltin(k110, [norm(k109(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
+const k112 = (i, e) => "activatedAt";
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -477,24 +492,25 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k114 }], absolute: false };
+const k116 = ["activatedDateUtc"];
+const k117 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k116, 0) ?? path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.activatedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = (i, e) => "status";
-const k104 = (i, e) => {
+const k118 = (i, e) => norm(k117(i, e));
+const k119 = (i, e) => "status";
+const k120 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -505,24 +521,25 @@ const k104 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k105 = (i, e) => norm(k104(i, e));
-const k106 = { steps: [{ run: k105 }], absolute: false };
-const k107 = (i, e) => {
+const k121 = (i, e) => norm(k120(i, e));
+const k122 = { steps: [{ run: k121 }], absolute: false };
+const k123 = ["status"];
+const k124 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k106, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k123, 0) ?? path(k122, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k106, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k122, i, e);
   return c;
 };
-const k108 = (i, e) => norm((toBoolean(equal(norm(k107(i, e)), "INPROGRESS")) ? "active" : "closed"));
-const k109 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k29], [k30, k36], [k37, k43], [k44, k49], [k50, k56], [k57, k72], [k73, k84], [k85, k96], [k97, k102], [k103, k108]], position: 1 };
-const k110 = (i, e) => {
+const k125 = (i, e) => norm((toBoolean(equal(norm(k124(i, e)), "INPROGRESS")) ? "active" : "closed"));
+const k126 = { pairs: [[k0, k6], [k7, k13], [k14, k20], [k21, k27], [k28, k34], [k35, k42], [k43, k50], [k51, k57], [k58, k65], [k66, k83], [k84, k97], [k98, k111], [k112, k118], [k119, k125]], position: 1 };
+const k127 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -533,22 +550,23 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k111 }], absolute: false };
-const k113 = (i, e) => {
+const k128 = (i, e) => norm(k127(i, e));
+const k129 = { steps: [{ run: k128 }], absolute: false };
+const k130 = ["projectId"];
+const k131 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k130, 0) ?? path(k129, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
   return c;
 };
-const k114 = (i, e) => {
+const k132 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -559,22 +577,23 @@ const k114 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   return v;
 };
-const k115 = (i, e) => norm(k114(i, e));
-const k116 = { steps: [{ run: k115 }], absolute: false };
-const k117 = (i, e) => {
+const k133 = (i, e) => norm(k132(i, e));
+const k134 = { steps: [{ run: k133 }], absolute: false };
+const k135 = ["projectCode"];
+const k136 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k116, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k135, 0) ?? path(k134, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k116, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
   return c;
 };
-const k118 = (i, e) => {
+const k137 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -585,22 +604,23 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k119 }], absolute: false };
-const k121 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = { steps: [{ run: k138 }], absolute: false };
+const k140 = ["name"];
+const k141 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k140, 0) ?? path(k139, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.name;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "name")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k139, i, e);
   return c;
 };
-const k122 = (i, e) => {
+const k142 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -611,22 +631,23 @@ const k122 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   return v;
 };
-const k123 = (i, e) => norm(k122(i, e));
-const k124 = { steps: [{ run: k123 }], absolute: false };
-const k125 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = { steps: [{ run: k143 }], absolute: false };
+const k145 = ["contactId"];
+const k146 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k124, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k145, 0) ?? path(k144, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contactId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contactId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k124, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
   return c;
 };
-const k126 = (i, e) => {
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -637,23 +658,24 @@ const k126 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = { steps: [{ run: k127 }], absolute: false };
-const k129 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { steps: [{ run: k148 }], absolute: false };
+const k150 = ["contractId"];
+const k151 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k128, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k150, 0) ?? path(k149, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k128, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
   return c;
 };
-const k130 = (i, e) => norm(state.ctx.globals.contract);
-const k131 = (i, e) => {
+const k152 = (i, e) => norm(state.ctx.globals.contract);
+const k153 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -664,23 +686,24 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { steps: [{ run: k130 }, { run: k132 }], absolute: true };
-const k134 = (i, e) => {
+const k154 = (i, e) => norm(k153(i, e));
+const k155 = { steps: [{ run: k152 }, { run: k154 }], absolute: true };
+const k156 = ["legalEntityId"];
+const k157 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k156, 0) ?? path(k155, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k155, i, e);
   return c;
 };
-const k135 = (i, e) => norm(state.ctx.globals.contract);
-const k136 = (i, e) => {
+const k158 = (i, e) => norm(state.ctx.globals.contract);
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -691,22 +714,23 @@ const k136 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   return v;
 };
-const k137 = (i, e) => norm(k136(i, e));
-const k138 = { steps: [{ run: k135 }, { run: k137 }], absolute: true };
-const k139 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k158 }, { run: k160 }], absolute: true };
+const k162 = ["billingModel"];
+const k163 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k138, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billingModel;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billingModel")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k140 = (i, e) => {
+const k164 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -717,23 +741,24 @@ const k140 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   return v;
 };
-const k141 = (i, e) => norm(k140(i, e));
-const k142 = { steps: [{ run: k141 }], absolute: false };
-const k143 = (i, e) => {
+const k165 = (i, e) => norm(k164(i, e));
+const k166 = { steps: [{ run: k165 }], absolute: false };
+const k167 = ["currencyCode"];
+const k168 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k142, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k167, 0) ?? path(k166, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currencyCode;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currencyCode")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k142, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k166, i, e);
   return c;
 };
-const k144 = (i, e) => norm(state.ctx.globals.contract);
-const k145 = (i, e) => {
+const k169 = (i, e) => norm(state.ctx.globals.contract);
+const k170 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -744,22 +769,23 @@ const k145 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k146 = (i, e) => norm(k145(i, e));
-const k147 = { steps: [{ run: k144 }, { run: k146 }], absolute: true };
-const k148 = (i, e) => {
+const k171 = (i, e) => norm(k170(i, e));
+const k172 = { steps: [{ run: k169 }, { run: k171 }], absolute: true };
+const k173 = ["rateCardId"];
+const k174 = (i, e) => {
   let c = norm(state.ctx.globals.contract);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k147, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k173, 0) ?? path(k172, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k147, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k172, i, e);
   return c;
 };
-const k149 = (i, e) => {
+const k175 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -770,8 +796,8 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = (i, e) => {
+const k176 = (i, e) => norm(k175(i, e));
+const k177 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -782,184 +808,190 @@ const k151 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
   return v;
 };
-const k152 = (i, e) => norm(k151(i, e));
-const k153 = { steps: [{ run: k150 }, { run: k152 }], absolute: false };
-const k154 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k153, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
-  return c;
-};
-const k155 = builtins["exists"];
-const k156 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "estimate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  return v;
-};
-const k157 = (i, e) => norm(k156(i, e));
-const k158 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "value");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  return v;
-};
-const k159 = (i, e) => norm(k158(i, e));
-const k160 = { steps: [{ run: k157 }, { run: k159 }], absolute: false };
-const k161 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.estimate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k160, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.value;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k160, i, e);
-  return c;
-};
-const k162 = builtins["formatNumber"];
-const k163 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  return v;
-};
-const k164 = (i, e) => norm(k163(i, e));
-const k165 = { steps: [{ run: k164 }], absolute: false };
-const k166 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k165, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k165, i, e);
-  return c;
-};
-const k167 = builtins["exists"];
-const k168 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "startDateUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  return v;
-};
-const k169 = (i, e) => norm(k168(i, e));
-const k170 = { steps: [{ run: k169 }], absolute: false };
-const k171 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k170, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.startDateUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k170, i, e);
-  return c;
-};
-const k172 = builtins["substring"];
-const k173 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "deadlineUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  return v;
-};
-const k174 = (i, e) => norm(k173(i, e));
-const k175 = { steps: [{ run: k174 }], absolute: false };
-const k176 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k175, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k175, i, e);
-  return c;
-};
-const k177 = builtins["exists"];
-const k178 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "deadlineUtc");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.deadlineUtc;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
-  return v;
-};
-const k179 = (i, e) => norm(k178(i, e));
-const k180 = { steps: [{ run: k179 }], absolute: false };
+const k178 = (i, e) => norm(k177(i, e));
+const k179 = { steps: [{ run: k176 }, { run: k178 }], absolute: false };
+const k180 = ["estimate","value"];
 const k181 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k180, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k180, 0) ?? path(k179, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.estimate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k180, 1) ?? path(k179, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k179, i, e);
+  return c;
+};
+const k182 = builtins["exists"];
+const k183 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "estimate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.estimate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
+  return v;
+};
+const k184 = (i, e) => norm(k183(i, e));
+const k185 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "value");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  return v;
+};
+const k186 = (i, e) => norm(k185(i, e));
+const k187 = { steps: [{ run: k184 }, { run: k186 }], absolute: false };
+const k188 = ["estimate","value"];
+const k189 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k188, 0) ?? path(k187, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.estimate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "estimate")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k188, 1) ?? path(k187, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.value;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "value")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k187, i, e);
+  return c;
+};
+const k190 = builtins["formatNumber"];
+const k191 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  return v;
+};
+const k192 = (i, e) => norm(k191(i, e));
+const k193 = { steps: [{ run: k192 }], absolute: false };
+const k194 = ["startDateUtc"];
+const k195 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k194, 0) ?? path(k193, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k193, i, e);
+  return c;
+};
+const k196 = builtins["exists"];
+const k197 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "startDateUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  return v;
+};
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = { steps: [{ run: k198 }], absolute: false };
+const k200 = ["startDateUtc"];
+const k201 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k200, 0) ?? path(k199, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.startDateUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "startDateUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
+  return c;
+};
+const k202 = builtins["substring"];
+const k203 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  return v;
+};
+const k204 = (i, e) => norm(k203(i, e));
+const k205 = { steps: [{ run: k204 }], absolute: false };
+const k206 = ["deadlineUtc"];
+const k207 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k206, 0) ?? path(k205, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.deadlineUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k180, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k205, i, e);
   return c;
 };
-const k182 = builtins["substring"];
-const k183 = (i, e) => {
+const k208 = builtins["exists"];
+const k209 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "deadlineUtc");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  return v;
+};
+const k210 = (i, e) => norm(k209(i, e));
+const k211 = { steps: [{ run: k210 }], absolute: false };
+const k212 = ["deadlineUtc"];
+const k213 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k212, 0) ?? path(k211, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.deadlineUtc;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "deadlineUtc")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k211, i, e);
+  return c;
+};
+const k214 = builtins["substring"];
+const k215 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -970,22 +1002,23 @@ const k183 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   return v;
 };
-const k184 = (i, e) => norm(k183(i, e));
-const k185 = { steps: [{ run: k184 }], absolute: false };
-const k186 = (i, e) => {
+const k216 = (i, e) => norm(k215(i, e));
+const k217 = { steps: [{ run: k216 }], absolute: false };
+const k218 = ["activatedDateUtc"];
+const k219 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k185, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k218, 0) ?? path(k217, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.activatedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "activatedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k185, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k217, i, e);
   return c;
 };
-const k187 = (i, e) => {
+const k220 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -996,57 +1029,58 @@ const k187 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k188 = (i, e) => norm(k187(i, e));
-const k189 = { steps: [{ run: k188 }], absolute: false };
-const k190 = (i, e) => {
+const k221 = (i, e) => norm(k220(i, e));
+const k222 = { steps: [{ run: k221 }], absolute: false };
+const k223 = ["status"];
+const k224 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k189, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k223, 0) ?? path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k189, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
   return c;
 };
-const k191 = (i, e) => {
-  if (Array.isArray(i)) return group(k109, i, e);
+const k225 = (i, e) => {
+  if (Array.isArray(i)) return group(k126, i, e);
   const r = {};
   let v;
-  v = norm(k113(i, e));
+  v = norm(k131(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k117(i, e));
+  v = norm(k136(i, e));
   if (v !== undefined) r["projectCode"] = v;
-  v = norm(k121(i, e));
+  v = norm(k141(i, e));
   if (v !== undefined) r["name"] = v;
-  v = norm(k125(i, e));
+  v = norm(k146(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k129(i, e));
+  v = norm(k151(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k134(i, e));
+  v = norm(k157(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k139(i, e));
+  v = norm(k163(i, e));
   if (v !== undefined) r["billingModel"] = v;
-  v = norm(k143(i, e));
+  v = norm(k168(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k148(i, e));
+  v = norm(k174(i, e));
   if (v !== undefined) r["rateCardId"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k155)), [norm(k154(i, e))], i, e, 299, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("formatNumber") : k162)), [norm(k161(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k182, [norm(k181(i, e))], i, e, 299, "exists"))) ? norm(callBuiltin(k190, [norm(k189(i, e)), "0.00"], i, e, 331, "formatNumber")) : undefined));
   if (v !== undefined) r["budget"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k167)), [norm(k166(i, e))], i, e, 379, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k172)), [norm(k171(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k196, [norm(k195(i, e))], i, e, 379, "exists"))) ? norm(callBuiltin(k202, [norm(k201(i, e)), 0, 10], i, e, 406, "substring")) : undefined));
   if (v !== undefined) r["startDate"] = v;
-  v = norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k177)), [norm(k176(i, e))], i, e, 450, "exists"))) ? norm(call(norm((state.ctx.shadows ? global("substring") : k182)), [norm(k181(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k208, [norm(k207(i, e))], i, e, 450, "exists"))) ? norm(callBuiltin(k214, [norm(k213(i, e)), 0, 10], i, e, 476, "substring")) : undefined));
   if (v !== undefined) r["deadline"] = v;
-  v = norm(k186(i, e));
+  v = norm(k219(i, e));
   if (v !== undefined) r["activatedAt"] = v;
-  v = norm((toBoolean(equal(norm(k190(i, e)), "INPROGRESS")) ? "active" : "closed"));
+  v = norm((toBoolean(equal(norm(k224(i, e)), "INPROGRESS")) ? "active" : "closed"));
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k192 = (i, e) => k191(i, e);
-return k192;
+const k226 = (i, e) => k225(i, e);
+return k226;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

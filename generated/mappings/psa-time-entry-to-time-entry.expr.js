@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"timeEntryId\": timeEntryId,\n  \"projectId\": projectId,\n  \"taskId\": taskId,\n  \"resourceId\": userId,\n  \"clientId\": $project.clientId,\n  \"contractId\": $project.contractId,\n  \"legalEntityId\": $project.legalEntityId,\n  \"rateCardId\": $project.rateCardId,\n  \"workDate\": $substring(dateUtc, 0, 10),\n  \"minutes\": duration,\n  \"hours\": $formatNumber(duration / 60, \"0.00\"),\n  \"description\": description,\n  \"chargeType\": $lookup({ \"TIME\": \"time\", \"FIXED\": \"fixed\", \"NON_CHARGEABLE\": \"non-chargeable\" }, chargeType),\n  \"currency\": $project.currency,\n  \"status\": $lookup({ \"DRAFT\": \"draft\", \"SUBMITTED\": \"submitted\", \"APPROVED\": \"approved\", \"REJECTED\": \"rejected\" }, approvalStatus),\n  \"approvedAt\": approvedDateUtc,\n  \"approvedBy\": approverUserId\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, divide, field, global, group, norm, path, state } = R;
+const { builtins, callBuiltin, divide, field, fieldsFrom, group, norm, path, state } = R;
 const k0 = (i, e) => "timeEntryId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["timeEntryId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
@@ -31,9 +32,9 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = (i, e) => "projectId";
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = (i, e) => "projectId";
+const k8 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -44,24 +45,25 @@ const k7 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k8 = (i, e) => norm(k7(i, e));
-const k9 = { steps: [{ run: k8 }], absolute: false };
-const k10 = (i, e) => {
+const k9 = (i, e) => norm(k8(i, e));
+const k10 = { steps: [{ run: k9 }], absolute: false };
+const k11 = ["projectId"];
+const k12 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k9, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k11, 0) ?? path(k10, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
   return c;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => "taskId";
-const k13 = (i, e) => {
+const k13 = (i, e) => norm(k12(i, e));
+const k14 = (i, e) => "taskId";
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,24 +74,25 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k16 }], absolute: false };
+const k18 = ["taskId"];
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k18, 0) ?? path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k17 = (i, e) => norm(k16(i, e));
-const k18 = (i, e) => "resourceId";
-const k19 = (i, e) => {
+const k20 = (i, e) => norm(k19(i, e));
+const k21 = (i, e) => "resourceId";
+const k22 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -100,25 +103,26 @@ const k19 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k20 = (i, e) => norm(k19(i, e));
-const k21 = { steps: [{ run: k20 }], absolute: false };
-const k22 = (i, e) => {
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = { steps: [{ run: k23 }], absolute: false };
+const k25 = ["userId"];
+const k26 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k21, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k25, 0) ?? path(k24, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k21, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k24, i, e);
   return c;
 };
-const k23 = (i, e) => norm(k22(i, e));
-const k24 = (i, e) => "clientId";
-const k25 = (i, e) => norm(state.ctx.globals.project);
-const k26 = (i, e) => {
+const k27 = (i, e) => norm(k26(i, e));
+const k28 = (i, e) => "clientId";
+const k29 = (i, e) => norm(state.ctx.globals.project);
+const k30 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -129,25 +133,26 @@ const k26 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k27 = (i, e) => norm(k26(i, e));
-const k28 = { steps: [{ run: k25 }, { run: k27 }], absolute: true };
-const k29 = (i, e) => {
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = { steps: [{ run: k29 }, { run: k31 }], absolute: true };
+const k33 = ["clientId"];
+const k34 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k28, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k33, 0) ?? path(k32, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k28, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
   return c;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = (i, e) => "contractId";
-const k32 = (i, e) => norm(state.ctx.globals.project);
-const k33 = (i, e) => {
+const k35 = (i, e) => norm(k34(i, e));
+const k36 = (i, e) => "contractId";
+const k37 = (i, e) => norm(state.ctx.globals.project);
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -158,25 +163,26 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k32 }, { run: k34 }], absolute: true };
-const k36 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k37 }, { run: k39 }], absolute: true };
+const k41 = ["contractId"];
+const k42 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k41, 0) ?? path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = (i, e) => "legalEntityId";
-const k39 = (i, e) => norm(state.ctx.globals.project);
-const k40 = (i, e) => {
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => "legalEntityId";
+const k45 = (i, e) => norm(state.ctx.globals.project);
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -187,25 +193,26 @@ const k40 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k41 = (i, e) => norm(k40(i, e));
-const k42 = { steps: [{ run: k39 }, { run: k41 }], absolute: true };
-const k43 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k45 }, { run: k47 }], absolute: true };
+const k49 = ["legalEntityId"];
+const k50 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k42, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k49, 0) ?? path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k42, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k44 = (i, e) => norm(k43(i, e));
-const k45 = (i, e) => "rateCardId";
-const k46 = (i, e) => norm(state.ctx.globals.project);
-const k47 = (i, e) => {
+const k51 = (i, e) => norm(k50(i, e));
+const k52 = (i, e) => "rateCardId";
+const k53 = (i, e) => norm(state.ctx.globals.project);
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -216,24 +223,25 @@ const k47 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k48 = (i, e) => norm(k47(i, e));
-const k49 = { steps: [{ run: k46 }, { run: k48 }], absolute: true };
-const k50 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k53 }, { run: k55 }], absolute: true };
+const k57 = ["rateCardId"];
+const k58 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k51 = (i, e) => norm(k50(i, e));
-const k52 = (i, e) => "workDate";
-const k53 = (i, e) => {
+const k59 = (i, e) => norm(k58(i, e));
+const k60 = (i, e) => "workDate";
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -244,82 +252,85 @@ const k53 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k54 = (i, e) => norm(k53(i, e));
-const k55 = { steps: [{ run: k54 }], absolute: false };
-const k56 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = { steps: [{ run: k62 }], absolute: false };
+const k64 = ["dateUtc"];
+const k65 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k55, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k64, 0) ?? path(k63, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k55, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
   return c;
 };
-const k57 = builtins["substring"];
-const k58 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k57)), [norm(k56(i, e)), 0, 10], i, e, 277, "substring"));
-const k59 = (i, e) => "minutes";
-const k60 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "duration");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.duration;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
-  return v;
-};
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = { steps: [{ run: k61 }], absolute: false };
-const k63 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k62, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.duration;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
-  return c;
-};
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = (i, e) => "hours";
-const k66 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "duration");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.duration;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
-  return v;
-};
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { steps: [{ run: k67 }], absolute: false };
+const k66 = builtins["substring"];
+const k67 = (i, e) => norm(callBuiltin(k66, [norm(k65(i, e)), 0, 10], i, e, 277, "substring"));
+const k68 = (i, e) => "minutes";
 const k69 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "duration");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.duration;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  return v;
+};
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = ["duration"];
+const k73 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 0) ?? path(k71, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
   return c;
 };
-const k70 = builtins["formatNumber"];
-const k71 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k70)), [divide(norm(k69(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
-const k72 = (i, e) => "description";
-const k73 = (i, e) => {
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = (i, e) => "hours";
+const k76 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "duration");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.duration;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  return v;
+};
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = ["duration"];
+const k80 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k79, 0) ?? path(k78, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.duration;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  return c;
+};
+const k81 = builtins["formatNumber"];
+const k82 = (i, e) => norm(callBuiltin(k81, [divide(norm(k80(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
+const k83 = (i, e) => "description";
+const k84 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -330,32 +341,33 @@ const k73 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k74 = (i, e) => norm(k73(i, e));
-const k75 = { steps: [{ run: k74 }], absolute: false };
-const k76 = (i, e) => {
+const k85 = (i, e) => norm(k84(i, e));
+const k86 = { steps: [{ run: k85 }], absolute: false };
+const k87 = ["description"];
+const k88 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k75, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k87, 0) ?? path(k86, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k75, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k86, i, e);
   return c;
 };
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = (i, e) => "chargeType";
-const k79 = (i, e) => "TIME";
-const k80 = (i, e) => "time";
-const k81 = (i, e) => "FIXED";
-const k82 = (i, e) => "fixed";
-const k83 = (i, e) => "NON_CHARGEABLE";
-const k84 = (i, e) => "non-chargeable";
-const k85 = { pairs: [[k79, k80], [k81, k82], [k83, k84]], position: 421 };
-const k86 = (i, e) => {
-  if (Array.isArray(i)) return group(k85, i, e);
+const k89 = (i, e) => norm(k88(i, e));
+const k90 = (i, e) => "chargeType";
+const k91 = (i, e) => "TIME";
+const k92 = (i, e) => "time";
+const k93 = (i, e) => "FIXED";
+const k94 = (i, e) => "fixed";
+const k95 = (i, e) => "NON_CHARGEABLE";
+const k96 = (i, e) => "non-chargeable";
+const k97 = { pairs: [[k91, k92], [k93, k94], [k95, k96]], position: 421 };
+const k98 = (i, e) => {
+  if (Array.isArray(i)) return group(k97, i, e);
   const r = {};
   let v;
   v = "time";
@@ -366,7 +378,7 @@ const k86 = (i, e) => {
   if (v !== undefined) r["NON_CHARGEABLE"] = v;
   return r;
 };
-const k87 = (i, e) => {
+const k99 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -377,26 +389,27 @@ const k87 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k88 = (i, e) => norm(k87(i, e));
-const k89 = { steps: [{ run: k88 }], absolute: false };
-const k90 = (i, e) => {
+const k100 = (i, e) => norm(k99(i, e));
+const k101 = { steps: [{ run: k100 }], absolute: false };
+const k102 = ["chargeType"];
+const k103 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k89, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k102, 0) ?? path(k101, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k89, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k101, i, e);
   return c;
 };
-const k91 = builtins["lookup"];
-const k92 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k91)), [k86(i, e), norm(k90(i, e))], i, e, 420, "lookup"));
-const k93 = (i, e) => "currency";
-const k94 = (i, e) => norm(state.ctx.globals.project);
-const k95 = (i, e) => {
+const k104 = builtins["lookup"];
+const k105 = (i, e) => norm(callBuiltin(k104, [k98(i, e), norm(k103(i, e))], i, e, 420, "lookup"));
+const k106 = (i, e) => "currency";
+const k107 = (i, e) => norm(state.ctx.globals.project);
+const k108 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -407,34 +420,35 @@ const k95 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k96 = (i, e) => norm(k95(i, e));
-const k97 = { steps: [{ run: k94 }, { run: k96 }], absolute: true };
-const k98 = (i, e) => {
+const k109 = (i, e) => norm(k108(i, e));
+const k110 = { steps: [{ run: k107 }, { run: k109 }], absolute: true };
+const k111 = ["currency"];
+const k112 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k97, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k111, 0) ?? path(k110, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k110, i, e);
   return c;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = (i, e) => "status";
-const k101 = (i, e) => "DRAFT";
-const k102 = (i, e) => "draft";
-const k103 = (i, e) => "SUBMITTED";
-const k104 = (i, e) => "submitted";
-const k105 = (i, e) => "APPROVED";
-const k106 = (i, e) => "approved";
-const k107 = (i, e) => "REJECTED";
-const k108 = (i, e) => "rejected";
-const k109 = { pairs: [[k101, k102], [k103, k104], [k105, k106], [k107, k108]], position: 561 };
-const k110 = (i, e) => {
-  if (Array.isArray(i)) return group(k109, i, e);
+const k113 = (i, e) => norm(k112(i, e));
+const k114 = (i, e) => "status";
+const k115 = (i, e) => "DRAFT";
+const k116 = (i, e) => "draft";
+const k117 = (i, e) => "SUBMITTED";
+const k118 = (i, e) => "submitted";
+const k119 = (i, e) => "APPROVED";
+const k120 = (i, e) => "approved";
+const k121 = (i, e) => "REJECTED";
+const k122 = (i, e) => "rejected";
+const k123 = { pairs: [[k115, k116], [k117, k118], [k119, k120], [k121, k122]], position: 561 };
+const k124 = (i, e) => {
+  if (Array.isArray(i)) return group(k123, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -447,7 +461,7 @@ const k110 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k111 = (i, e) => {
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -458,25 +472,26 @@ const k111 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k112 = (i, e) => norm(k111(i, e));
-const k113 = { steps: [{ run: k112 }], absolute: false };
-const k114 = (i, e) => {
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = { steps: [{ run: k126 }], absolute: false };
+const k128 = ["approvalStatus"];
+const k129 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k113, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k128, 0) ?? path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k113, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
   return c;
 };
-const k115 = builtins["lookup"];
-const k116 = (i, e) => norm(call(norm((state.ctx.shadows ? global("lookup") : k115)), [k110(i, e), norm(k114(i, e))], i, e, 560, "lookup"));
-const k117 = (i, e) => "approvedAt";
-const k118 = (i, e) => {
+const k130 = builtins["lookup"];
+const k131 = (i, e) => norm(callBuiltin(k130, [k124(i, e), norm(k129(i, e))], i, e, 560, "lookup"));
+const k132 = (i, e) => "approvedAt";
+const k133 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -487,24 +502,25 @@ const k118 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k119 = (i, e) => norm(k118(i, e));
-const k120 = { steps: [{ run: k119 }], absolute: false };
-const k121 = (i, e) => {
+const k134 = (i, e) => norm(k133(i, e));
+const k135 = { steps: [{ run: k134 }], absolute: false };
+const k136 = ["approvedDateUtc"];
+const k137 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k120, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k136, 0) ?? path(k135, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k120, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k135, i, e);
   return c;
 };
-const k122 = (i, e) => norm(k121(i, e));
-const k123 = (i, e) => "approvedBy";
-const k124 = (i, e) => {
+const k138 = (i, e) => norm(k137(i, e));
+const k139 = (i, e) => "approvedBy";
+const k140 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -515,24 +531,25 @@ const k124 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   return v;
 };
-const k125 = (i, e) => norm(k124(i, e));
-const k126 = { steps: [{ run: k125 }], absolute: false };
-const k127 = (i, e) => {
+const k141 = (i, e) => norm(k140(i, e));
+const k142 = { steps: [{ run: k141 }], absolute: false };
+const k143 = ["approverUserId"];
+const k144 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k126, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k143, 0) ?? path(k142, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approverUserId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k126, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k142, i, e);
   return c;
 };
-const k128 = (i, e) => norm(k127(i, e));
-const k129 = { pairs: [[k0, k5], [k6, k11], [k12, k17], [k18, k23], [k24, k30], [k31, k37], [k38, k44], [k45, k51], [k52, k58], [k59, k64], [k65, k71], [k72, k77], [k78, k92], [k93, k99], [k100, k116], [k117, k122], [k123, k128]], position: 1 };
-const k130 = (i, e) => {
+const k145 = (i, e) => norm(k144(i, e));
+const k146 = { pairs: [[k0, k6], [k7, k13], [k14, k20], [k21, k27], [k28, k35], [k36, k43], [k44, k51], [k52, k59], [k60, k67], [k68, k74], [k75, k82], [k83, k89], [k90, k105], [k106, k113], [k114, k131], [k132, k138], [k139, k145]], position: 1 };
+const k147 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -543,22 +560,23 @@ const k130 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k131 = (i, e) => norm(k130(i, e));
-const k132 = { steps: [{ run: k131 }], absolute: false };
-const k133 = (i, e) => {
+const k148 = (i, e) => norm(k147(i, e));
+const k149 = { steps: [{ run: k148 }], absolute: false };
+const k150 = ["timeEntryId"];
+const k151 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k132, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k150, 0) ?? path(k149, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
   return c;
 };
-const k134 = (i, e) => {
+const k152 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -569,22 +587,23 @@ const k134 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k135 = (i, e) => norm(k134(i, e));
-const k136 = { steps: [{ run: k135 }], absolute: false };
-const k137 = (i, e) => {
+const k153 = (i, e) => norm(k152(i, e));
+const k154 = { steps: [{ run: k153 }], absolute: false };
+const k155 = ["projectId"];
+const k156 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k136, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k155, 0) ?? path(k154, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k136, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k154, i, e);
   return c;
 };
-const k138 = (i, e) => {
+const k157 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -595,22 +614,23 @@ const k138 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   return v;
 };
-const k139 = (i, e) => norm(k138(i, e));
-const k140 = { steps: [{ run: k139 }], absolute: false };
-const k141 = (i, e) => {
+const k158 = (i, e) => norm(k157(i, e));
+const k159 = { steps: [{ run: k158 }], absolute: false };
+const k160 = ["taskId"];
+const k161 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k140, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k160, 0) ?? path(k159, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.taskId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "taskId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
   return c;
 };
-const k142 = (i, e) => {
+const k162 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -621,23 +641,24 @@ const k142 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   return v;
 };
-const k143 = (i, e) => norm(k142(i, e));
-const k144 = { steps: [{ run: k143 }], absolute: false };
-const k145 = (i, e) => {
+const k163 = (i, e) => norm(k162(i, e));
+const k164 = { steps: [{ run: k163 }], absolute: false };
+const k165 = ["userId"];
+const k166 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k144, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k165, 0) ?? path(k164, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.userId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "userId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
   return c;
 };
-const k146 = (i, e) => norm(state.ctx.globals.project);
-const k147 = (i, e) => {
+const k167 = (i, e) => norm(state.ctx.globals.project);
+const k168 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -648,23 +669,24 @@ const k147 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k148 = (i, e) => norm(k147(i, e));
-const k149 = { steps: [{ run: k146 }, { run: k148 }], absolute: true };
-const k150 = (i, e) => {
+const k169 = (i, e) => norm(k168(i, e));
+const k170 = { steps: [{ run: k167 }, { run: k169 }], absolute: true };
+const k171 = ["clientId"];
+const k172 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k149, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k171, 0) ?? path(k170, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k149, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k170, i, e);
   return c;
 };
-const k151 = (i, e) => norm(state.ctx.globals.project);
-const k152 = (i, e) => {
+const k173 = (i, e) => norm(state.ctx.globals.project);
+const k174 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -675,23 +697,24 @@ const k152 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k153 = (i, e) => norm(k152(i, e));
-const k154 = { steps: [{ run: k151 }, { run: k153 }], absolute: true };
-const k155 = (i, e) => {
+const k175 = (i, e) => norm(k174(i, e));
+const k176 = { steps: [{ run: k173 }, { run: k175 }], absolute: true };
+const k177 = ["contractId"];
+const k178 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k154, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k177, 0) ?? path(k176, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k154, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
   return c;
 };
-const k156 = (i, e) => norm(state.ctx.globals.project);
-const k157 = (i, e) => {
+const k179 = (i, e) => norm(state.ctx.globals.project);
+const k180 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -702,23 +725,24 @@ const k157 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k158 = (i, e) => norm(k157(i, e));
-const k159 = { steps: [{ run: k156 }, { run: k158 }], absolute: true };
-const k160 = (i, e) => {
+const k181 = (i, e) => norm(k180(i, e));
+const k182 = { steps: [{ run: k179 }, { run: k181 }], absolute: true };
+const k183 = ["legalEntityId"];
+const k184 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k159, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k183, 0) ?? path(k182, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k159, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k182, i, e);
   return c;
 };
-const k161 = (i, e) => norm(state.ctx.globals.project);
-const k162 = (i, e) => {
+const k185 = (i, e) => norm(state.ctx.globals.project);
+const k186 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -729,22 +753,23 @@ const k162 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   return v;
 };
-const k163 = (i, e) => norm(k162(i, e));
-const k164 = { steps: [{ run: k161 }, { run: k163 }], absolute: true };
-const k165 = (i, e) => {
+const k187 = (i, e) => norm(k186(i, e));
+const k188 = { steps: [{ run: k185 }, { run: k187 }], absolute: true };
+const k189 = ["rateCardId"];
+const k190 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k164, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k189, 0) ?? path(k188, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.rateCardId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "rateCardId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k164, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
   return c;
 };
-const k166 = (i, e) => {
+const k191 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -755,23 +780,24 @@ const k166 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   return v;
 };
-const k167 = (i, e) => norm(k166(i, e));
-const k168 = { steps: [{ run: k167 }], absolute: false };
-const k169 = (i, e) => {
+const k192 = (i, e) => norm(k191(i, e));
+const k193 = { steps: [{ run: k192 }], absolute: false };
+const k194 = ["dateUtc"];
+const k195 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k168, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k194, 0) ?? path(k193, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.dateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "dateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k193, i, e);
   return c;
 };
-const k170 = builtins["substring"];
-const k171 = (i, e) => {
+const k196 = builtins["substring"];
+const k197 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -782,22 +808,23 @@ const k171 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   return v;
 };
-const k172 = (i, e) => norm(k171(i, e));
-const k173 = { steps: [{ run: k172 }], absolute: false };
-const k174 = (i, e) => {
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = { steps: [{ run: k198 }], absolute: false };
+const k200 = ["duration"];
+const k201 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k173, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k200, 0) ?? path(k199, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k173, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
   return c;
 };
-const k175 = (i, e) => {
+const k202 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -808,23 +835,24 @@ const k175 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   return v;
 };
-const k176 = (i, e) => norm(k175(i, e));
-const k177 = { steps: [{ run: k176 }], absolute: false };
-const k178 = (i, e) => {
+const k203 = (i, e) => norm(k202(i, e));
+const k204 = { steps: [{ run: k203 }], absolute: false };
+const k205 = ["duration"];
+const k206 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k177, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k205, 0) ?? path(k204, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.duration;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "duration")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k177, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k204, i, e);
   return c;
 };
-const k179 = builtins["formatNumber"];
-const k180 = (i, e) => {
+const k207 = builtins["formatNumber"];
+const k208 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -835,30 +863,31 @@ const k180 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k181 = (i, e) => norm(k180(i, e));
-const k182 = { steps: [{ run: k181 }], absolute: false };
-const k183 = (i, e) => {
+const k209 = (i, e) => norm(k208(i, e));
+const k210 = { steps: [{ run: k209 }], absolute: false };
+const k211 = ["description"];
+const k212 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k182, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k211, 0) ?? path(k210, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k182, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k210, i, e);
   return c;
 };
-const k184 = (i, e) => "TIME";
-const k185 = (i, e) => "time";
-const k186 = (i, e) => "FIXED";
-const k187 = (i, e) => "fixed";
-const k188 = (i, e) => "NON_CHARGEABLE";
-const k189 = (i, e) => "non-chargeable";
-const k190 = { pairs: [[k184, k185], [k186, k187], [k188, k189]], position: 421 };
-const k191 = (i, e) => {
-  if (Array.isArray(i)) return group(k190, i, e);
+const k213 = (i, e) => "TIME";
+const k214 = (i, e) => "time";
+const k215 = (i, e) => "FIXED";
+const k216 = (i, e) => "fixed";
+const k217 = (i, e) => "NON_CHARGEABLE";
+const k218 = (i, e) => "non-chargeable";
+const k219 = { pairs: [[k213, k214], [k215, k216], [k217, k218]], position: 421 };
+const k220 = (i, e) => {
+  if (Array.isArray(i)) return group(k219, i, e);
   const r = {};
   let v;
   v = "time";
@@ -869,7 +898,7 @@ const k191 = (i, e) => {
   if (v !== undefined) r["NON_CHARGEABLE"] = v;
   return r;
 };
-const k192 = (i, e) => {
+const k221 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -880,24 +909,25 @@ const k192 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   return v;
 };
-const k193 = (i, e) => norm(k192(i, e));
-const k194 = { steps: [{ run: k193 }], absolute: false };
-const k195 = (i, e) => {
+const k222 = (i, e) => norm(k221(i, e));
+const k223 = { steps: [{ run: k222 }], absolute: false };
+const k224 = ["chargeType"];
+const k225 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k194, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k224, 0) ?? path(k223, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.chargeType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "chargeType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k194, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k223, i, e);
   return c;
 };
-const k196 = builtins["lookup"];
-const k197 = (i, e) => norm(state.ctx.globals.project);
-const k198 = (i, e) => {
+const k226 = builtins["lookup"];
+const k227 = (i, e) => norm(state.ctx.globals.project);
+const k228 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -908,32 +938,33 @@ const k198 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k199 = (i, e) => norm(k198(i, e));
-const k200 = { steps: [{ run: k197 }, { run: k199 }], absolute: true };
-const k201 = (i, e) => {
+const k229 = (i, e) => norm(k228(i, e));
+const k230 = { steps: [{ run: k227 }, { run: k229 }], absolute: true };
+const k231 = ["currency"];
+const k232 = (i, e) => {
   let c = norm(state.ctx.globals.project);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k200, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k231, 0) ?? path(k230, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k200, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k230, i, e);
   return c;
 };
-const k202 = (i, e) => "DRAFT";
-const k203 = (i, e) => "draft";
-const k204 = (i, e) => "SUBMITTED";
-const k205 = (i, e) => "submitted";
-const k206 = (i, e) => "APPROVED";
-const k207 = (i, e) => "approved";
-const k208 = (i, e) => "REJECTED";
-const k209 = (i, e) => "rejected";
-const k210 = { pairs: [[k202, k203], [k204, k205], [k206, k207], [k208, k209]], position: 561 };
-const k211 = (i, e) => {
-  if (Array.isArray(i)) return group(k210, i, e);
+const k233 = (i, e) => "DRAFT";
+const k234 = (i, e) => "draft";
+const k235 = (i, e) => "SUBMITTED";
+const k236 = (i, e) => "submitted";
+const k237 = (i, e) => "APPROVED";
+const k238 = (i, e) => "approved";
+const k239 = (i, e) => "REJECTED";
+const k240 = (i, e) => "rejected";
+const k241 = { pairs: [[k233, k234], [k235, k236], [k237, k238], [k239, k240]], position: 561 };
+const k242 = (i, e) => {
+  if (Array.isArray(i)) return group(k241, i, e);
   const r = {};
   let v;
   v = "draft";
@@ -946,7 +977,7 @@ const k211 = (i, e) => {
   if (v !== undefined) r["REJECTED"] = v;
   return r;
 };
-const k212 = (i, e) => {
+const k243 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -957,23 +988,24 @@ const k212 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   return v;
 };
-const k213 = (i, e) => norm(k212(i, e));
-const k214 = { steps: [{ run: k213 }], absolute: false };
-const k215 = (i, e) => {
+const k244 = (i, e) => norm(k243(i, e));
+const k245 = { steps: [{ run: k244 }], absolute: false };
+const k246 = ["approvalStatus"];
+const k247 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k214, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k246, 0) ?? path(k245, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvalStatus;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvalStatus")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k214, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k245, i, e);
   return c;
 };
-const k216 = builtins["lookup"];
-const k217 = (i, e) => {
+const k248 = builtins["lookup"];
+const k249 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -984,22 +1016,23 @@ const k217 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   return v;
 };
-const k218 = (i, e) => norm(k217(i, e));
-const k219 = { steps: [{ run: k218 }], absolute: false };
-const k220 = (i, e) => {
+const k250 = (i, e) => norm(k249(i, e));
+const k251 = { steps: [{ run: k250 }], absolute: false };
+const k252 = ["approvedDateUtc"];
+const k253 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k219, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k252, 0) ?? path(k251, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approvedDateUtc;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approvedDateUtc")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k219, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k251, i, e);
   return c;
 };
-const k221 = (i, e) => {
+const k254 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1010,63 +1043,64 @@ const k221 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   return v;
 };
-const k222 = (i, e) => norm(k221(i, e));
-const k223 = { steps: [{ run: k222 }], absolute: false };
-const k224 = (i, e) => {
+const k255 = (i, e) => norm(k254(i, e));
+const k256 = { steps: [{ run: k255 }], absolute: false };
+const k257 = ["approverUserId"];
+const k258 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k223, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k257, 0) ?? path(k256, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.approverUserId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "approverUserId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k223, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
   return c;
 };
-const k225 = (i, e) => {
-  if (Array.isArray(i)) return group(k129, i, e);
+const k259 = (i, e) => {
+  if (Array.isArray(i)) return group(k146, i, e);
   const r = {};
   let v;
-  v = norm(k133(i, e));
+  v = norm(k151(i, e));
   if (v !== undefined) r["timeEntryId"] = v;
-  v = norm(k137(i, e));
+  v = norm(k156(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k141(i, e));
+  v = norm(k161(i, e));
   if (v !== undefined) r["taskId"] = v;
-  v = norm(k145(i, e));
+  v = norm(k166(i, e));
   if (v !== undefined) r["resourceId"] = v;
-  v = norm(k150(i, e));
+  v = norm(k172(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k155(i, e));
+  v = norm(k178(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k160(i, e));
+  v = norm(k184(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
-  v = norm(k165(i, e));
+  v = norm(k190(i, e));
   if (v !== undefined) r["rateCardId"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k170)), [norm(k169(i, e)), 0, 10], i, e, 277, "substring"));
+  v = norm(callBuiltin(k196, [norm(k195(i, e)), 0, 10], i, e, 277, "substring"));
   if (v !== undefined) r["workDate"] = v;
-  v = norm(k174(i, e));
-  if (v !== undefined) r["minutes"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k179)), [divide(norm(k178(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
-  if (v !== undefined) r["hours"] = v;
-  v = norm(k183(i, e));
-  if (v !== undefined) r["description"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k196)), [k191(i, e), norm(k195(i, e))], i, e, 420, "lookup"));
-  if (v !== undefined) r["chargeType"] = v;
   v = norm(k201(i, e));
+  if (v !== undefined) r["minutes"] = v;
+  v = norm(callBuiltin(k207, [divide(norm(k206(i, e)), 60, 352), "0.00"], i, e, 342, "formatNumber"));
+  if (v !== undefined) r["hours"] = v;
+  v = norm(k212(i, e));
+  if (v !== undefined) r["description"] = v;
+  v = norm(callBuiltin(k226, [k220(i, e), norm(k225(i, e))], i, e, 420, "lookup"));
+  if (v !== undefined) r["chargeType"] = v;
+  v = norm(k232(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("lookup") : k216)), [k211(i, e), norm(k215(i, e))], i, e, 560, "lookup"));
+  v = norm(callBuiltin(k248, [k242(i, e), norm(k247(i, e))], i, e, 560, "lookup"));
   if (v !== undefined) r["status"] = v;
-  v = norm(k220(i, e));
+  v = norm(k253(i, e));
   if (v !== undefined) r["approvedAt"] = v;
-  v = norm(k224(i, e));
+  v = norm(k258(i, e));
   if (v !== undefined) r["approvedBy"] = v;
   return r;
 };
-const k226 = (i, e) => k225(i, e);
-return k226;
+const k260 = (i, e) => k259(i, e);
+return k260;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "(\n  $narration := \"Revenue \" & period & \" · \" & description & \" [\" & revenueEventId & \"]\";\n  $tracking := [{ \"TrackingCategoryID\": $legalEntity.projectTrackingCategoryId, \"TrackingOptionID\": $erpProject }];\n  {\n    \"ManualJournals\": [{\n      \"Narration\": $narration,\n      \"Date\": recognitionDate,\n      \"LineAmountTypes\": \"NoTax\",\n      \"Status\": \"POSTED\",\n      \"ShowOnCashBasisReports\": false,\n      \"JournalLines\": [\n        { \"LineAmount\": amount, \"AccountCode\": $legalEntity.ledgerAccounts.unbilledRevenue, \"Description\": $narration, \"Tracking\": $tracking },\n        { \"LineAmount\": $formatNumber(0 - $number(amount), \"0.00\"), \"AccountCode\": $legalEntity.ledgerAccounts.revenue, \"Description\": $narration, \"Tracking\": $tracking }\n      ]\n    }]\n  }\n)\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { array, bind, builtins, call, concat, field, frame, global, group, lookup, norm, path, state, subtract } = R;
+const { array, bind, builtins, callBuiltin, concat, field, fieldsFrom, frame, group, lookup, norm, path, state, subtract } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -17,11 +17,12 @@ const k0 = (i, e) => {
 };
 const k1 = (i, e) => norm(k0(i, e));
 const k2 = { steps: [{ run: k1 }], absolute: false };
-const k3 = (i, e) => {
+const k3 = ["period"];
+const k4 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k2, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k3, 0) ?? path(k2, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.period;
   if (v === undefined) return undefined;
@@ -30,7 +31,7 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => {
+const k5 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -41,22 +42,23 @@ const k4 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = { steps: [{ run: k5 }], absolute: false };
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = { steps: [{ run: k6 }], absolute: false };
+const k8 = ["description"];
+const k9 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k8, 0) ?? path(k7, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k6, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
   return c;
 };
-const k8 = (i, e) => {
+const k10 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -67,25 +69,26 @@ const k8 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenueEventId")) return undefined;
   return v;
 };
-const k9 = (i, e) => norm(k8(i, e));
-const k10 = { steps: [{ run: k9 }], absolute: false };
-const k11 = (i, e) => {
+const k11 = (i, e) => norm(k10(i, e));
+const k12 = { steps: [{ run: k11 }], absolute: false };
+const k13 = ["revenueEventId"];
+const k14 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k10, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k13, 0) ?? path(k12, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenueEventId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenueEventId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k10, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k12, i, e);
   return c;
 };
-const k12 = [false];
-const k13 = (i, e) => "TrackingCategoryID";
-const k14 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k15 = (i, e) => {
+const k15 = [false];
+const k16 = (i, e) => "TrackingCategoryID";
+const k17 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k18 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -95,28 +98,29 @@ const k15 = (i, e) => {
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
-};
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k14 }, { run: k16 }], absolute: true };
-const k18 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.projectTrackingCategoryId;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
-  return c;
 };
 const k19 = (i, e) => norm(k18(i, e));
-const k20 = (i, e) => "TrackingOptionID";
-const k21 = (i, e) => norm(state.ctx.globals.erpProject);
-const k22 = { pairs: [[k13, k19], [k20, k21]], position: 108 };
-const k23 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k24 = (i, e) => {
+const k20 = { steps: [{ run: k17 }, { run: k19 }], absolute: true };
+const k21 = ["projectTrackingCategoryId"];
+const k22 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k21, 0) ?? path(k20, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.projectTrackingCategoryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k20, i, e);
+  return c;
+};
+const k23 = (i, e) => norm(k22(i, e));
+const k24 = (i, e) => "TrackingOptionID";
+const k25 = (i, e) => norm(state.ctx.globals.erpProject);
+const k26 = { pairs: [[k16, k23], [k24, k25]], position: 108 };
+const k27 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k28 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -127,37 +131,38 @@ const k24 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   return v;
 };
-const k25 = (i, e) => norm(k24(i, e));
-const k26 = { steps: [{ run: k23 }, { run: k25 }], absolute: true };
-const k27 = (i, e) => {
+const k29 = (i, e) => norm(k28(i, e));
+const k30 = { steps: [{ run: k27 }, { run: k29 }], absolute: true };
+const k31 = ["projectTrackingCategoryId"];
+const k32 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k26, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k31, 0) ?? path(k30, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectTrackingCategoryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectTrackingCategoryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k26, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k30, i, e);
   return c;
 };
-const k28 = (i, e) => {
-  if (Array.isArray(i)) return group(k22, i, e);
+const k33 = (i, e) => {
+  if (Array.isArray(i)) return group(k26, i, e);
   const r = {};
   let v;
-  v = norm(k27(i, e));
+  v = norm(k32(i, e));
   if (v !== undefined) r["TrackingCategoryID"] = v;
   v = norm(state.ctx.globals.erpProject);
   if (v !== undefined) r["TrackingOptionID"] = v;
   return r;
 };
-const k29 = (i, e) => "ManualJournals";
-const k30 = [false];
-const k31 = (i, e) => "Narration";
-const k32 = (i, e) => norm(lookup(e, "narration"));
-const k33 = (i, e) => "Date";
-const k34 = (i, e) => {
+const k34 = (i, e) => "ManualJournals";
+const k35 = [false];
+const k36 = (i, e) => "Narration";
+const k37 = (i, e) => norm(lookup(e, "narration"));
+const k38 = (i, e) => "Date";
+const k39 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -168,32 +173,33 @@ const k34 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k35 }], absolute: false };
-const k37 = (i, e) => {
+const k40 = (i, e) => norm(k39(i, e));
+const k41 = { steps: [{ run: k40 }], absolute: false };
+const k42 = ["recognitionDate"];
+const k43 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k42, 0) ?? path(k41, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.recognitionDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k41, i, e);
   return c;
 };
-const k38 = (i, e) => norm(k37(i, e));
-const k39 = (i, e) => "LineAmountTypes";
-const k40 = (i, e) => "NoTax";
-const k41 = (i, e) => "Status";
-const k42 = (i, e) => "POSTED";
-const k43 = (i, e) => "ShowOnCashBasisReports";
-const k44 = (i, e) => false;
-const k45 = (i, e) => "JournalLines";
-const k46 = [false,false];
-const k47 = (i, e) => "LineAmount";
-const k48 = (i, e) => {
+const k44 = (i, e) => norm(k43(i, e));
+const k45 = (i, e) => "LineAmountTypes";
+const k46 = (i, e) => "NoTax";
+const k47 = (i, e) => "Status";
+const k48 = (i, e) => "POSTED";
+const k49 = (i, e) => "ShowOnCashBasisReports";
+const k50 = (i, e) => false;
+const k51 = (i, e) => "JournalLines";
+const k52 = [false,false];
+const k53 = (i, e) => "LineAmount";
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -204,25 +210,26 @@ const k48 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k49 = (i, e) => norm(k48(i, e));
-const k50 = { steps: [{ run: k49 }], absolute: false };
-const k51 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = ["amount"];
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k50, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k50, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = (i, e) => "AccountCode";
-const k54 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k55 = (i, e) => {
+const k59 = (i, e) => norm(k58(i, e));
+const k60 = (i, e) => "AccountCode";
+const k61 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -233,8 +240,8 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = (i, e) => {
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -245,35 +252,36 @@ const k57 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = { steps: [{ run: k54 }, { run: k56 }, { run: k58 }], absolute: true };
-const k60 = (i, e) => {
+const k65 = (i, e) => norm(k64(i, e));
+const k66 = { steps: [{ run: k61 }, { run: k63 }, { run: k65 }], absolute: true };
+const k67 = ["ledgerAccounts","unbilledRevenue"];
+const k68 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k67, 0) ?? path(k66, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k59, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k67, 1) ?? path(k66, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k59, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k66, i, e);
   return c;
 };
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = (i, e) => "Description";
-const k63 = (i, e) => norm(lookup(e, "narration"));
-const k64 = (i, e) => "Tracking";
-const k65 = (i, e) => norm(lookup(e, "tracking"));
-const k66 = { pairs: [[k47, k52], [k53, k61], [k62, k63], [k64, k65]], position: 430 };
-const k67 = (i, e) => {
+const k69 = (i, e) => norm(k68(i, e));
+const k70 = (i, e) => "Description";
+const k71 = (i, e) => norm(lookup(e, "narration"));
+const k72 = (i, e) => "Tracking";
+const k73 = (i, e) => norm(lookup(e, "tracking"));
+const k74 = { pairs: [[k53, k59], [k60, k69], [k70, k71], [k72, k73]], position: 430 };
+const k75 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -284,23 +292,24 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k76 = (i, e) => norm(k75(i, e));
+const k77 = { steps: [{ run: k76 }], absolute: false };
+const k78 = ["amount"];
+const k79 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k78, 0) ?? path(k77, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k77, i, e);
   return c;
 };
-const k71 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k72 = (i, e) => {
+const k80 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -311,138 +320,57 @@ const k72 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k73 = (i, e) => norm(k72(i, e));
-const k74 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = { steps: [{ run: k71 }, { run: k73 }, { run: k75 }], absolute: true };
-const k77 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
-  return c;
-};
-const k78 = (i, e) => {
-  if (Array.isArray(i)) return group(k66, i, e);
-  const r = {};
-  let v;
-  v = norm(k70(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k77(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k79 = (i, e) => "LineAmount";
-const k80 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = { steps: [{ run: k81 }], absolute: false };
+const k82 = (i, e) => norm(k81(i, e));
 const k83 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k82, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
-  return c;
-};
-const k84 = builtins["number"];
-const k85 = builtins["formatNumber"];
-const k86 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k85)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k84)), [norm(k83(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k87 = (i, e) => "AccountCode";
-const k88 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k89 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k90 = (i, e) => norm(k89(i, e));
-const k91 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  return v;
-};
-const k92 = (i, e) => norm(k91(i, e));
-const k93 = { steps: [{ run: k88 }, { run: k90 }, { run: k92 }], absolute: true };
-const k94 = (i, e) => {
+const k84 = (i, e) => norm(k83(i, e));
+const k85 = { steps: [{ run: k80 }, { run: k82 }, { run: k84 }], absolute: true };
+const k86 = ["ledgerAccounts","unbilledRevenue"];
+const k87 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k93, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 0) ?? path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k93, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k86, 1) ?? path(k85, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k93, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k85, i, e);
   return c;
 };
-const k95 = (i, e) => norm(k94(i, e));
-const k96 = (i, e) => "Description";
-const k97 = (i, e) => norm(lookup(e, "narration"));
-const k98 = (i, e) => "Tracking";
-const k99 = (i, e) => norm(lookup(e, "tracking"));
-const k100 = { pairs: [[k79, k86], [k87, k95], [k96, k97], [k98, k99]], position: 574 };
-const k101 = (i, e) => {
+const k88 = (i, e) => {
+  if (Array.isArray(i)) return group(k74, i, e);
+  const r = {};
+  let v;
+  v = norm(k79(i, e));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k87(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k89 = (i, e) => "LineAmount";
+const k90 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -453,25 +381,28 @@ const k101 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k102 = (i, e) => norm(k101(i, e));
-const k103 = { steps: [{ run: k102 }], absolute: false };
-const k104 = (i, e) => {
+const k91 = (i, e) => norm(k90(i, e));
+const k92 = { steps: [{ run: k91 }], absolute: false };
+const k93 = ["amount"];
+const k94 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k103, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k93, 0) ?? path(k92, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k103, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
   return c;
 };
-const k105 = builtins["number"];
-const k106 = builtins["formatNumber"];
-const k107 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k108 = (i, e) => {
+const k95 = builtins["number"];
+const k96 = builtins["formatNumber"];
+const k97 = (i, e) => norm(callBuiltin(k96, [subtract(0, norm(callBuiltin(k95, [norm(k94(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k98 = (i, e) => "AccountCode";
+const k99 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k100 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -482,8 +413,8 @@ const k108 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k109 = (i, e) => norm(k108(i, e));
-const k110 = (i, e) => {
+const k101 = (i, e) => norm(k100(i, e));
+const k102 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -494,153 +425,157 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k107 }, { run: k109 }, { run: k111 }], absolute: true };
-const k113 = (i, e) => {
+const k103 = (i, e) => norm(k102(i, e));
+const k104 = { steps: [{ run: k99 }, { run: k101 }, { run: k103 }], absolute: true };
+const k105 = ["ledgerAccounts","revenue"];
+const k106 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k105, 0) ?? path(k104, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k105, 1) ?? path(k104, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
   return c;
 };
-const k114 = (i, e) => {
-  if (Array.isArray(i)) return group(k100, i, e);
-  const r = {};
-  let v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k106)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k105)), [norm(k104(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k113(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k115 = (i, e) => norm(array([k78(i, e), k114(i, e)], k46, false));
-const k116 = { pairs: [[k31, k32], [k33, k38], [k39, k40], [k41, k42], [k43, k44], [k45, k115]], position: 235 };
-const k117 = (i, e) => {
+const k107 = (i, e) => norm(k106(i, e));
+const k108 = (i, e) => "Description";
+const k109 = (i, e) => norm(lookup(e, "narration"));
+const k110 = (i, e) => "Tracking";
+const k111 = (i, e) => norm(lookup(e, "tracking"));
+const k112 = { pairs: [[k89, k97], [k98, k107], [k108, k109], [k110, k111]], position: 574 };
+const k113 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "recognitionDate");
+  if (Array.isArray(c)) return field(c, "amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.recognitionDate;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k118 = (i, e) => norm(k117(i, e));
-const k119 = { steps: [{ run: k118 }], absolute: false };
-const k120 = (i, e) => {
+const k114 = (i, e) => norm(k113(i, e));
+const k115 = { steps: [{ run: k114 }], absolute: false };
+const k116 = ["amount"];
+const k117 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k119, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k116, 0) ?? path(k115, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.recognitionDate;
+  v = c.amount;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k119, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k115, i, e);
   return c;
 };
-const k121 = [false,false];
-const k122 = (i, e) => "LineAmount";
+const k118 = builtins["number"];
+const k119 = builtins["formatNumber"];
+const k120 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k121 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k122 = (i, e) => norm(k121(i, e));
 const k123 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
+  if (Array.isArray(c)) return field(c, "revenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.revenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
 const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
-const k126 = (i, e) => {
-  let c = i;
+const k125 = { steps: [{ run: k120 }, { run: k122 }, { run: k124 }], absolute: true };
+const k126 = ["ledgerAccounts","revenue"];
+const k127 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k126, 0) ?? path(k125, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
+  v = c.ledgerAccounts;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k126, 1) ?? path(k125, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
   return c;
 };
-const k127 = (i, e) => norm(k126(i, e));
-const k128 = (i, e) => "AccountCode";
-const k129 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k130 = (i, e) => {
+const k128 = (i, e) => {
+  if (Array.isArray(i)) return group(k112, i, e);
+  const r = {};
+  let v;
+  v = norm(callBuiltin(k119, [subtract(0, norm(callBuiltin(k118, [norm(k117(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k127(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k129 = (i, e) => norm(array([k88(i, e), k128(i, e)], k52, false));
+const k130 = { pairs: [[k36, k37], [k38, k44], [k45, k46], [k47, k48], [k49, k50], [k51, k129]], position: 235 };
+const k131 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (Array.isArray(c)) return field(c, "recognitionDate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
+  v = c.recognitionDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k131 = (i, e) => norm(k130(i, e));
-const k132 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k133 = (i, e) => norm(k132(i, e));
-const k134 = { steps: [{ run: k129 }, { run: k131 }, { run: k133 }], absolute: true };
+const k132 = (i, e) => norm(k131(i, e));
+const k133 = { steps: [{ run: k132 }], absolute: false };
+const k134 = ["recognitionDate"];
 const k135 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
+  let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k134, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k134, 0) ?? path(k133, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
+  v = c.recognitionDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k134, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k134, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
   return c;
 };
-const k136 = (i, e) => norm(k135(i, e));
-const k137 = (i, e) => "Description";
-const k138 = (i, e) => norm(lookup(e, "narration"));
-const k139 = (i, e) => "Tracking";
-const k140 = (i, e) => norm(lookup(e, "tracking"));
-const k141 = { pairs: [[k122, k127], [k128, k136], [k137, k138], [k139, k140]], position: 430 };
-const k142 = (i, e) => {
+const k136 = [false,false];
+const k137 = (i, e) => "LineAmount";
+const k138 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -651,23 +586,26 @@ const k142 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k143 = (i, e) => norm(k142(i, e));
-const k144 = { steps: [{ run: k143 }], absolute: false };
-const k145 = (i, e) => {
+const k139 = (i, e) => norm(k138(i, e));
+const k140 = { steps: [{ run: k139 }], absolute: false };
+const k141 = ["amount"];
+const k142 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k144, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k141, 0) ?? path(k140, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k144, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k140, i, e);
   return c;
 };
-const k146 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k147 = (i, e) => {
+const k143 = (i, e) => norm(k142(i, e));
+const k144 = (i, e) => "AccountCode";
+const k145 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k146 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -678,8 +616,8 @@ const k147 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k148 = (i, e) => norm(k147(i, e));
-const k149 = (i, e) => {
+const k147 = (i, e) => norm(k146(i, e));
+const k148 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -690,44 +628,36 @@ const k149 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k150 = (i, e) => norm(k149(i, e));
-const k151 = { steps: [{ run: k146 }, { run: k148 }, { run: k150 }], absolute: true };
+const k149 = (i, e) => norm(k148(i, e));
+const k150 = { steps: [{ run: k145 }, { run: k147 }, { run: k149 }], absolute: true };
+const k151 = ["ledgerAccounts","unbilledRevenue"];
 const k152 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k151, 0) ?? path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k151, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k151, 1) ?? path(k150, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k151, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k150, i, e);
   return c;
 };
-const k153 = (i, e) => {
-  if (Array.isArray(i)) return group(k141, i, e);
-  const r = {};
-  let v;
-  v = norm(k145(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k152(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k154 = (i, e) => "LineAmount";
-const k155 = (i, e) => {
+const k153 = (i, e) => norm(k152(i, e));
+const k154 = (i, e) => "Description";
+const k155 = (i, e) => norm(lookup(e, "narration"));
+const k156 = (i, e) => "Tracking";
+const k157 = (i, e) => norm(lookup(e, "tracking"));
+const k158 = { pairs: [[k137, k143], [k144, k153], [k154, k155], [k156, k157]], position: 430 };
+const k159 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -738,27 +668,24 @@ const k155 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k156 = (i, e) => norm(k155(i, e));
-const k157 = { steps: [{ run: k156 }], absolute: false };
-const k158 = (i, e) => {
+const k160 = (i, e) => norm(k159(i, e));
+const k161 = { steps: [{ run: k160 }], absolute: false };
+const k162 = ["amount"];
+const k163 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k157, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k162, 0) ?? path(k161, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k157, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k161, i, e);
   return c;
 };
-const k159 = builtins["number"];
-const k160 = builtins["formatNumber"];
-const k161 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k160)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k159)), [norm(k158(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k162 = (i, e) => "AccountCode";
-const k163 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k164 = (i, e) => {
+const k164 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k165 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -769,47 +696,57 @@ const k164 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k165 = (i, e) => norm(k164(i, e));
-const k166 = (i, e) => {
+const k166 = (i, e) => norm(k165(i, e));
+const k167 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k167 = (i, e) => norm(k166(i, e));
-const k168 = { steps: [{ run: k163 }, { run: k165 }, { run: k167 }], absolute: true };
-const k169 = (i, e) => {
+const k168 = (i, e) => norm(k167(i, e));
+const k169 = { steps: [{ run: k164 }, { run: k166 }, { run: k168 }], absolute: true };
+const k170 = ["ledgerAccounts","unbilledRevenue"];
+const k171 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k168, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k170, 0) ?? path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k168, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k170, 1) ?? path(k169, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k168, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k169, i, e);
   return c;
 };
-const k170 = (i, e) => norm(k169(i, e));
-const k171 = (i, e) => "Description";
-const k172 = (i, e) => norm(lookup(e, "narration"));
-const k173 = (i, e) => "Tracking";
-const k174 = (i, e) => norm(lookup(e, "tracking"));
-const k175 = { pairs: [[k154, k161], [k162, k170], [k171, k172], [k173, k174]], position: 574 };
-const k176 = (i, e) => {
+const k172 = (i, e) => {
+  if (Array.isArray(i)) return group(k158, i, e);
+  const r = {};
+  let v;
+  v = norm(k163(i, e));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k171(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k173 = (i, e) => "LineAmount";
+const k174 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -820,25 +757,28 @@ const k176 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k177 = (i, e) => norm(k176(i, e));
-const k178 = { steps: [{ run: k177 }], absolute: false };
-const k179 = (i, e) => {
+const k175 = (i, e) => norm(k174(i, e));
+const k176 = { steps: [{ run: k175 }], absolute: false };
+const k177 = ["amount"];
+const k178 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k178, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k177, 0) ?? path(k176, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k178, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k176, i, e);
   return c;
 };
-const k180 = builtins["number"];
-const k181 = builtins["formatNumber"];
-const k182 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k183 = (i, e) => {
+const k179 = builtins["number"];
+const k180 = builtins["formatNumber"];
+const k181 = (i, e) => norm(callBuiltin(k180, [subtract(0, norm(callBuiltin(k179, [norm(k178(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k182 = (i, e) => "AccountCode";
+const k183 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k184 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -849,8 +789,8 @@ const k183 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k184 = (i, e) => norm(k183(i, e));
-const k185 = (i, e) => {
+const k185 = (i, e) => norm(k184(i, e));
+const k186 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -861,49 +801,132 @@ const k185 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k186 = (i, e) => norm(k185(i, e));
-const k187 = { steps: [{ run: k182 }, { run: k184 }, { run: k186 }], absolute: true };
-const k188 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k187, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k187, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k187, i, e);
-  return c;
-};
-const k189 = (i, e) => {
-  if (Array.isArray(i)) return group(k175, i, e);
-  const r = {};
-  let v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k181)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k180)), [norm(k179(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k188(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
+const k187 = (i, e) => norm(k186(i, e));
+const k188 = { steps: [{ run: k183 }, { run: k185 }, { run: k187 }], absolute: true };
+const k189 = ["ledgerAccounts","revenue"];
 const k190 = (i, e) => {
-  if (Array.isArray(i)) return group(k116, i, e);
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k189, 0) ?? path(k188, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k189, 1) ?? path(k188, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k188, i, e);
+  return c;
+};
+const k191 = (i, e) => norm(k190(i, e));
+const k192 = (i, e) => "Description";
+const k193 = (i, e) => norm(lookup(e, "narration"));
+const k194 = (i, e) => "Tracking";
+const k195 = (i, e) => norm(lookup(e, "tracking"));
+const k196 = { pairs: [[k173, k181], [k182, k191], [k192, k193], [k194, k195]], position: 574 };
+const k197 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k198 = (i, e) => norm(k197(i, e));
+const k199 = { steps: [{ run: k198 }], absolute: false };
+const k200 = ["amount"];
+const k201 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k200, 0) ?? path(k199, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
+  return c;
+};
+const k202 = builtins["number"];
+const k203 = builtins["formatNumber"];
+const k204 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k205 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k206 = (i, e) => norm(k205(i, e));
+const k207 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k208 = (i, e) => norm(k207(i, e));
+const k209 = { steps: [{ run: k204 }, { run: k206 }, { run: k208 }], absolute: true };
+const k210 = ["ledgerAccounts","revenue"];
+const k211 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k210, 0) ?? path(k209, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k210, 1) ?? path(k209, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k209, i, e);
+  return c;
+};
+const k212 = (i, e) => {
+  if (Array.isArray(i)) return group(k196, i, e);
+  const r = {};
+  let v;
+  v = norm(callBuiltin(k203, [subtract(0, norm(callBuiltin(k202, [norm(k201(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k211(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k213 = (i, e) => {
+  if (Array.isArray(i)) return group(k130, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k120(i, e));
+  v = norm(k135(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -911,133 +934,54 @@ const k190 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k153(i, e), k189(i, e)], k121, false));
+  v = norm(array([k172(i, e), k212(i, e)], k136, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k191 = (i, e) => norm(array([k190(i, e)], k30, false));
-const k192 = { pairs: [[k29, k191]], position: 210 };
-const k193 = [false];
-const k194 = (i, e) => "Narration";
-const k195 = (i, e) => norm(lookup(e, "narration"));
-const k196 = (i, e) => "Date";
-const k197 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "recognitionDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.recognitionDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
-  return v;
-};
-const k198 = (i, e) => norm(k197(i, e));
-const k199 = { steps: [{ run: k198 }], absolute: false };
-const k200 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k199, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.recognitionDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k199, i, e);
-  return c;
-};
-const k201 = (i, e) => norm(k200(i, e));
-const k202 = (i, e) => "LineAmountTypes";
-const k203 = (i, e) => "NoTax";
-const k204 = (i, e) => "Status";
-const k205 = (i, e) => "POSTED";
-const k206 = (i, e) => "ShowOnCashBasisReports";
-const k207 = (i, e) => false;
-const k208 = (i, e) => "JournalLines";
-const k209 = [false,false];
-const k210 = (i, e) => "LineAmount";
-const k211 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k212 = (i, e) => norm(k211(i, e));
-const k213 = { steps: [{ run: k212 }], absolute: false };
-const k214 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k213, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k213, i, e);
-  return c;
-};
-const k215 = (i, e) => norm(k214(i, e));
-const k216 = (i, e) => "AccountCode";
-const k217 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k218 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k219 = (i, e) => norm(k218(i, e));
+const k214 = (i, e) => norm(array([k213(i, e)], k35, false));
+const k215 = { pairs: [[k34, k214]], position: 210 };
+const k216 = [false];
+const k217 = (i, e) => "Narration";
+const k218 = (i, e) => norm(lookup(e, "narration"));
+const k219 = (i, e) => "Date";
 const k220 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
+  if (Array.isArray(c)) return field(c, "recognitionDate");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
+  v = c.recognitionDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
 const k221 = (i, e) => norm(k220(i, e));
-const k222 = { steps: [{ run: k217 }, { run: k219 }, { run: k221 }], absolute: true };
-const k223 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
+const k222 = { steps: [{ run: k221 }], absolute: false };
+const k223 = ["recognitionDate"];
+const k224 = (i, e) => {
+  let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k222, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k223, 0) ?? path(k222, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
+  v = c.recognitionDate;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k222, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k222, i, e);
   return c;
 };
-const k224 = (i, e) => norm(k223(i, e));
-const k225 = (i, e) => "Description";
-const k226 = (i, e) => norm(lookup(e, "narration"));
-const k227 = (i, e) => "Tracking";
-const k228 = (i, e) => norm(lookup(e, "tracking"));
-const k229 = { pairs: [[k210, k215], [k216, k224], [k225, k226], [k227, k228]], position: 430 };
-const k230 = (i, e) => {
+const k225 = (i, e) => norm(k224(i, e));
+const k226 = (i, e) => "LineAmountTypes";
+const k227 = (i, e) => "NoTax";
+const k228 = (i, e) => "Status";
+const k229 = (i, e) => "POSTED";
+const k230 = (i, e) => "ShowOnCashBasisReports";
+const k231 = (i, e) => false;
+const k232 = (i, e) => "JournalLines";
+const k233 = [false,false];
+const k234 = (i, e) => "LineAmount";
+const k235 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1048,23 +992,26 @@ const k230 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k231 = (i, e) => norm(k230(i, e));
-const k232 = { steps: [{ run: k231 }], absolute: false };
-const k233 = (i, e) => {
+const k236 = (i, e) => norm(k235(i, e));
+const k237 = { steps: [{ run: k236 }], absolute: false };
+const k238 = ["amount"];
+const k239 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k232, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k238, 0) ?? path(k237, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k232, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k237, i, e);
   return c;
 };
-const k234 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k235 = (i, e) => {
+const k240 = (i, e) => norm(k239(i, e));
+const k241 = (i, e) => "AccountCode";
+const k242 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k243 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1075,8 +1022,8 @@ const k235 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k236 = (i, e) => norm(k235(i, e));
-const k237 = (i, e) => {
+const k244 = (i, e) => norm(k243(i, e));
+const k245 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1087,44 +1034,36 @@ const k237 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
-const k238 = (i, e) => norm(k237(i, e));
-const k239 = { steps: [{ run: k234 }, { run: k236 }, { run: k238 }], absolute: true };
-const k240 = (i, e) => {
+const k246 = (i, e) => norm(k245(i, e));
+const k247 = { steps: [{ run: k242 }, { run: k244 }, { run: k246 }], absolute: true };
+const k248 = ["ledgerAccounts","unbilledRevenue"];
+const k249 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k239, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k248, 0) ?? path(k247, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k239, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k248, 1) ?? path(k247, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.unbilledRevenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k239, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k247, i, e);
   return c;
 };
-const k241 = (i, e) => {
-  if (Array.isArray(i)) return group(k229, i, e);
-  const r = {};
-  let v;
-  v = norm(k233(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k240(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k242 = (i, e) => "LineAmount";
-const k243 = (i, e) => {
+const k250 = (i, e) => norm(k249(i, e));
+const k251 = (i, e) => "Description";
+const k252 = (i, e) => norm(lookup(e, "narration"));
+const k253 = (i, e) => "Tracking";
+const k254 = (i, e) => norm(lookup(e, "tracking"));
+const k255 = { pairs: [[k234, k240], [k241, k250], [k251, k252], [k253, k254]], position: 430 };
+const k256 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1135,27 +1074,24 @@ const k243 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k244 = (i, e) => norm(k243(i, e));
-const k245 = { steps: [{ run: k244 }], absolute: false };
-const k246 = (i, e) => {
+const k257 = (i, e) => norm(k256(i, e));
+const k258 = { steps: [{ run: k257 }], absolute: false };
+const k259 = ["amount"];
+const k260 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k245, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k259, 0) ?? path(k258, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k245, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k258, i, e);
   return c;
 };
-const k247 = builtins["number"];
-const k248 = builtins["formatNumber"];
-const k249 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k248)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k247)), [norm(k246(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
-const k250 = (i, e) => "AccountCode";
-const k251 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k252 = (i, e) => {
+const k261 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k262 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1166,50 +1102,60 @@ const k252 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k253 = (i, e) => norm(k252(i, e));
-const k254 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  return v;
-};
-const k255 = (i, e) => norm(k254(i, e));
-const k256 = { steps: [{ run: k251 }, { run: k253 }, { run: k255 }], absolute: true };
-const k257 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k256, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k256, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k256, i, e);
-  return c;
-};
-const k258 = (i, e) => norm(k257(i, e));
-const k259 = (i, e) => "Description";
-const k260 = (i, e) => norm(lookup(e, "narration"));
-const k261 = (i, e) => "Tracking";
-const k262 = (i, e) => norm(lookup(e, "tracking"));
-const k263 = { pairs: [[k242, k249], [k250, k258], [k259, k260], [k261, k262]], position: 574 };
+const k263 = (i, e) => norm(k262(i, e));
 const k264 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unbilledRevenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  return v;
+};
+const k265 = (i, e) => norm(k264(i, e));
+const k266 = { steps: [{ run: k261 }, { run: k263 }, { run: k265 }], absolute: true };
+const k267 = ["ledgerAccounts","unbilledRevenue"];
+const k268 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k267, 0) ?? path(k266, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k267, 1) ?? path(k266, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.unbilledRevenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k266, i, e);
+  return c;
+};
+const k269 = (i, e) => {
+  if (Array.isArray(i)) return group(k255, i, e);
+  const r = {};
+  let v;
+  v = norm(k260(i, e));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k268(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k270 = (i, e) => "LineAmount";
+const k271 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "amount");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
@@ -1217,25 +1163,28 @@ const k264 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k265 = (i, e) => norm(k264(i, e));
-const k266 = { steps: [{ run: k265 }], absolute: false };
-const k267 = (i, e) => {
+const k272 = (i, e) => norm(k271(i, e));
+const k273 = { steps: [{ run: k272 }], absolute: false };
+const k274 = ["amount"];
+const k275 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k266, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k274, 0) ?? path(k273, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k266, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k273, i, e);
   return c;
 };
-const k268 = builtins["number"];
-const k269 = builtins["formatNumber"];
-const k270 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k271 = (i, e) => {
+const k276 = builtins["number"];
+const k277 = builtins["formatNumber"];
+const k278 = (i, e) => norm(callBuiltin(k277, [subtract(0, norm(callBuiltin(k276, [norm(k275(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k279 = (i, e) => "AccountCode";
+const k280 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k281 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1246,8 +1195,8 @@ const k271 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   return v;
 };
-const k272 = (i, e) => norm(k271(i, e));
-const k273 = (i, e) => {
+const k282 = (i, e) => norm(k281(i, e));
+const k283 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1258,35 +1207,118 @@ const k273 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   return v;
 };
-const k274 = (i, e) => norm(k273(i, e));
-const k275 = { steps: [{ run: k270 }, { run: k272 }, { run: k274 }], absolute: true };
-const k276 = (i, e) => {
+const k284 = (i, e) => norm(k283(i, e));
+const k285 = { steps: [{ run: k280 }, { run: k282 }, { run: k284 }], absolute: true };
+const k286 = ["ledgerAccounts","revenue"];
+const k287 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k275, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k286, 0) ?? path(k285, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k275, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k286, 1) ?? path(k285, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.revenue;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k275, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k285, i, e);
   return c;
 };
-const k277 = (i, e) => {
-  if (Array.isArray(i)) return group(k263, i, e);
+const k288 = (i, e) => norm(k287(i, e));
+const k289 = (i, e) => "Description";
+const k290 = (i, e) => norm(lookup(e, "narration"));
+const k291 = (i, e) => "Tracking";
+const k292 = (i, e) => norm(lookup(e, "tracking"));
+const k293 = { pairs: [[k270, k278], [k279, k288], [k289, k290], [k291, k292]], position: 574 };
+const k294 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k295 = (i, e) => norm(k294(i, e));
+const k296 = { steps: [{ run: k295 }], absolute: false };
+const k297 = ["amount"];
+const k298 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k297, 0) ?? path(k296, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k296, i, e);
+  return c;
+};
+const k299 = builtins["number"];
+const k300 = builtins["formatNumber"];
+const k301 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k302 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k303 = (i, e) => norm(k302(i, e));
+const k304 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k305 = (i, e) => norm(k304(i, e));
+const k306 = { steps: [{ run: k301 }, { run: k303 }, { run: k305 }], absolute: true };
+const k307 = ["ledgerAccounts","revenue"];
+const k308 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k307, 0) ?? path(k306, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k307, 1) ?? path(k306, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k306, i, e);
+  return c;
+};
+const k309 = (i, e) => {
+  if (Array.isArray(i)) return group(k293, i, e);
   const r = {};
   let v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k269)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k268)), [norm(k267(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(callBuiltin(k300, [subtract(0, norm(callBuiltin(k299, [norm(k298(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k276(i, e));
+  v = norm(k308(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -1294,9 +1326,9 @@ const k277 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k278 = (i, e) => norm(array([k241(i, e), k277(i, e)], k209, false));
-const k279 = { pairs: [[k194, k195], [k196, k201], [k202, k203], [k204, k205], [k206, k207], [k208, k278]], position: 235 };
-const k280 = (i, e) => {
+const k310 = (i, e) => norm(array([k269(i, e), k309(i, e)], k233, false));
+const k311 = { pairs: [[k217, k218], [k219, k225], [k226, k227], [k228, k229], [k230, k231], [k232, k310]], position: 235 };
+const k312 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1307,191 +1339,25 @@ const k280 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   return v;
 };
-const k281 = (i, e) => norm(k280(i, e));
-const k282 = { steps: [{ run: k281 }], absolute: false };
-const k283 = (i, e) => {
+const k313 = (i, e) => norm(k312(i, e));
+const k314 = { steps: [{ run: k313 }], absolute: false };
+const k315 = ["recognitionDate"];
+const k316 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k282, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k315, 0) ?? path(k314, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.recognitionDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "recognitionDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k282, i, e);
-  return c;
-};
-const k284 = [false,false];
-const k285 = (i, e) => "LineAmount";
-const k286 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k287 = (i, e) => norm(k286(i, e));
-const k288 = { steps: [{ run: k287 }], absolute: false };
-const k289 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k288, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k288, i, e);
-  return c;
-};
-const k290 = (i, e) => norm(k289(i, e));
-const k291 = (i, e) => "AccountCode";
-const k292 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k293 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k294 = (i, e) => norm(k293(i, e));
-const k295 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k296 = (i, e) => norm(k295(i, e));
-const k297 = { steps: [{ run: k292 }, { run: k294 }, { run: k296 }], absolute: true };
-const k298 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k297, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k297, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k297, i, e);
-  return c;
-};
-const k299 = (i, e) => norm(k298(i, e));
-const k300 = (i, e) => "Description";
-const k301 = (i, e) => norm(lookup(e, "narration"));
-const k302 = (i, e) => "Tracking";
-const k303 = (i, e) => norm(lookup(e, "tracking"));
-const k304 = { pairs: [[k285, k290], [k291, k299], [k300, k301], [k302, k303]], position: 430 };
-const k305 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "amount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  return v;
-};
-const k306 = (i, e) => norm(k305(i, e));
-const k307 = { steps: [{ run: k306 }], absolute: false };
-const k308 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k307, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.amount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k307, i, e);
-  return c;
-};
-const k309 = (i, e) => norm(state.ctx.globals.legalEntity);
-const k310 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "ledgerAccounts");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  return v;
-};
-const k311 = (i, e) => norm(k310(i, e));
-const k312 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "unbilledRevenue");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  return v;
-};
-const k313 = (i, e) => norm(k312(i, e));
-const k314 = { steps: [{ run: k309 }, { run: k311 }, { run: k313 }], absolute: true };
-const k315 = (i, e) => {
-  let c = norm(state.ctx.globals.legalEntity);
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k314, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.ledgerAccounts;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
-  c = v;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k314, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.unbilledRevenue;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
-  c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k314, i, e);
   return c;
 };
-const k316 = (i, e) => {
-  if (Array.isArray(i)) return group(k304, i, e);
-  const r = {};
-  let v;
-  v = norm(k308(i, e));
-  if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k315(i, e));
-  if (v !== undefined) r["AccountCode"] = v;
-  v = norm(lookup(e, "narration"));
-  if (v !== undefined) r["Description"] = v;
-  v = norm(lookup(e, "tracking"));
-  if (v !== undefined) r["Tracking"] = v;
-  return r;
-};
-const k317 = (i, e) => "LineAmount";
-const k318 = (i, e) => {
+const k317 = [false,false];
+const k318 = (i, e) => "LineAmount";
+const k319 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1502,24 +1368,23 @@ const k318 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k319 = (i, e) => norm(k318(i, e));
-const k320 = { steps: [{ run: k319 }], absolute: false };
-const k321 = (i, e) => {
+const k320 = (i, e) => norm(k319(i, e));
+const k321 = { steps: [{ run: k320 }], absolute: false };
+const k322 = ["amount"];
+const k323 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k320, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k322, 0) ?? path(k321, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k320, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k321, i, e);
   return c;
 };
-const k322 = builtins["number"];
-const k323 = builtins["formatNumber"];
-const k324 = (i, e) => norm(call(norm((state.ctx.shadows ? global("formatNumber") : k323)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k322)), [norm(k321(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k324 = (i, e) => norm(k323(i, e));
 const k325 = (i, e) => "AccountCode";
 const k326 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k327 = (i, e) => {
@@ -1538,42 +1403,43 @@ const k329 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
 const k330 = (i, e) => norm(k329(i, e));
 const k331 = { steps: [{ run: k326 }, { run: k328 }, { run: k330 }], absolute: true };
-const k332 = (i, e) => {
+const k332 = ["ledgerAccounts","unbilledRevenue"];
+const k333 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k332, 0) ?? path(k331, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k331, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k332, 1) ?? path(k331, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k331, i, e);
   return c;
 };
-const k333 = (i, e) => norm(k332(i, e));
-const k334 = (i, e) => "Description";
-const k335 = (i, e) => norm(lookup(e, "narration"));
-const k336 = (i, e) => "Tracking";
-const k337 = (i, e) => norm(lookup(e, "tracking"));
-const k338 = { pairs: [[k317, k324], [k325, k333], [k334, k335], [k336, k337]], position: 574 };
-const k339 = (i, e) => {
+const k334 = (i, e) => norm(k333(i, e));
+const k335 = (i, e) => "Description";
+const k336 = (i, e) => norm(lookup(e, "narration"));
+const k337 = (i, e) => "Tracking";
+const k338 = (i, e) => norm(lookup(e, "tracking"));
+const k339 = { pairs: [[k318, k324], [k325, k334], [k335, k336], [k337, k338]], position: 430 };
+const k340 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -1584,23 +1450,22 @@ const k339 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   return v;
 };
-const k340 = (i, e) => norm(k339(i, e));
-const k341 = { steps: [{ run: k340 }], absolute: false };
-const k342 = (i, e) => {
+const k341 = (i, e) => norm(k340(i, e));
+const k342 = { steps: [{ run: k341 }], absolute: false };
+const k343 = ["amount"];
+const k344 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k341, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k343, 0) ?? path(k342, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k341, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k342, i, e);
   return c;
 };
-const k343 = builtins["number"];
-const k344 = builtins["formatNumber"];
 const k345 = (i, e) => norm(state.ctx.globals.legalEntity);
 const k346 = (i, e) => {
   const c = i;
@@ -1618,42 +1483,43 @@ const k348 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "revenue");
+  if (Array.isArray(c)) return field(c, "unbilledRevenue");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   return v;
 };
 const k349 = (i, e) => norm(k348(i, e));
 const k350 = { steps: [{ run: k345 }, { run: k347 }, { run: k349 }], absolute: true };
-const k351 = (i, e) => {
+const k351 = ["ledgerAccounts","unbilledRevenue"];
+const k352 = (i, e) => {
   let c = norm(state.ctx.globals.legalEntity);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k351, 0) ?? path(k350, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.ledgerAccounts;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k350, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k351, 1) ?? path(k350, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.revenue;
+  v = c.unbilledRevenue;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "unbilledRevenue")) return undefined;
   c = v;
   if (Array.isArray(c) && c.sequence === true) return path(k350, i, e);
   return c;
 };
-const k352 = (i, e) => {
-  if (Array.isArray(i)) return group(k338, i, e);
+const k353 = (i, e) => {
+  if (Array.isArray(i)) return group(k339, i, e);
   const r = {};
   let v;
-  v = norm(call(norm((state.ctx.shadows ? global("formatNumber") : k344)), [subtract(0, norm(call(norm((state.ctx.shadows ? global("number") : k343)), [norm(k342(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  v = norm(k344(i, e));
   if (v !== undefined) r["LineAmount"] = v;
-  v = norm(k351(i, e));
+  v = norm(k352(i, e));
   if (v !== undefined) r["AccountCode"] = v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Description"] = v;
@@ -1661,13 +1527,188 @@ const k352 = (i, e) => {
   if (v !== undefined) r["Tracking"] = v;
   return r;
 };
-const k353 = (i, e) => {
-  if (Array.isArray(i)) return group(k279, i, e);
+const k354 = (i, e) => "LineAmount";
+const k355 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k356 = (i, e) => norm(k355(i, e));
+const k357 = { steps: [{ run: k356 }], absolute: false };
+const k358 = ["amount"];
+const k359 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k358, 0) ?? path(k357, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k357, i, e);
+  return c;
+};
+const k360 = builtins["number"];
+const k361 = builtins["formatNumber"];
+const k362 = (i, e) => norm(callBuiltin(k361, [subtract(0, norm(callBuiltin(k360, [norm(k359(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+const k363 = (i, e) => "AccountCode";
+const k364 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k365 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k366 = (i, e) => norm(k365(i, e));
+const k367 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k368 = (i, e) => norm(k367(i, e));
+const k369 = { steps: [{ run: k364 }, { run: k366 }, { run: k368 }], absolute: true };
+const k370 = ["ledgerAccounts","revenue"];
+const k371 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k370, 0) ?? path(k369, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k370, 1) ?? path(k369, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k369, i, e);
+  return c;
+};
+const k372 = (i, e) => norm(k371(i, e));
+const k373 = (i, e) => "Description";
+const k374 = (i, e) => norm(lookup(e, "narration"));
+const k375 = (i, e) => "Tracking";
+const k376 = (i, e) => norm(lookup(e, "tracking"));
+const k377 = { pairs: [[k354, k362], [k363, k372], [k373, k374], [k375, k376]], position: 574 };
+const k378 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "amount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  return v;
+};
+const k379 = (i, e) => norm(k378(i, e));
+const k380 = { steps: [{ run: k379 }], absolute: false };
+const k381 = ["amount"];
+const k382 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k381, 0) ?? path(k380, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.amount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "amount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k380, i, e);
+  return c;
+};
+const k383 = builtins["number"];
+const k384 = builtins["formatNumber"];
+const k385 = (i, e) => norm(state.ctx.globals.legalEntity);
+const k386 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "ledgerAccounts");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  return v;
+};
+const k387 = (i, e) => norm(k386(i, e));
+const k388 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "revenue");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  return v;
+};
+const k389 = (i, e) => norm(k388(i, e));
+const k390 = { steps: [{ run: k385 }, { run: k387 }, { run: k389 }], absolute: true };
+const k391 = ["ledgerAccounts","revenue"];
+const k392 = (i, e) => {
+  let c = norm(state.ctx.globals.legalEntity);
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k391, 0) ?? path(k390, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.ledgerAccounts;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "ledgerAccounts")) return undefined;
+  c = v;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k391, 1) ?? path(k390, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.revenue;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "revenue")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k390, i, e);
+  return c;
+};
+const k393 = (i, e) => {
+  if (Array.isArray(i)) return group(k377, i, e);
+  const r = {};
+  let v;
+  v = norm(callBuiltin(k384, [subtract(0, norm(callBuiltin(k383, [norm(k382(i, e))], i, e, 615, "number")), 606), "0.00"], i, e, 603, "formatNumber"));
+  if (v !== undefined) r["LineAmount"] = v;
+  v = norm(k392(i, e));
+  if (v !== undefined) r["AccountCode"] = v;
+  v = norm(lookup(e, "narration"));
+  if (v !== undefined) r["Description"] = v;
+  v = norm(lookup(e, "tracking"));
+  if (v !== undefined) r["Tracking"] = v;
+  return r;
+};
+const k394 = (i, e) => {
+  if (Array.isArray(i)) return group(k311, i, e);
   const r = {};
   let v;
   v = norm(lookup(e, "narration"));
   if (v !== undefined) r["Narration"] = v;
-  v = norm(k283(i, e));
+  v = norm(k316(i, e));
   if (v !== undefined) r["Date"] = v;
   v = "NoTax";
   if (v !== undefined) r["LineAmountTypes"] = v;
@@ -1675,20 +1716,20 @@ const k353 = (i, e) => {
   if (v !== undefined) r["Status"] = v;
   v = false;
   if (v !== undefined) r["ShowOnCashBasisReports"] = v;
-  v = norm(array([k316(i, e), k352(i, e)], k284, false));
+  v = norm(array([k353(i, e), k393(i, e)], k317, false));
   if (v !== undefined) r["JournalLines"] = v;
   return r;
 };
-const k354 = (i, e) => {
-  if (Array.isArray(i)) return group(k192, i, e);
+const k395 = (i, e) => {
+  if (Array.isArray(i)) return group(k215, i, e);
   const r = {};
   let v;
-  v = norm(array([k353(i, e)], k193, false));
+  v = norm(array([k394(i, e)], k216, false));
   if (v !== undefined) r["ManualJournals"] = v;
   return r;
 };
-const k355 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k3(i, e))), " · "), norm(k7(i, e))), " ["), norm(k11(i, e))), "]"))), norm(bind(e, "tracking", norm(array([k28(i, e)], k12, false)))), k354(i, e)))(frame(e)));
-return k355;
+const k396 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k4(i, e))), " · "), norm(k9(i, e))), " ["), norm(k14(i, e))), "]"))), norm(bind(e, "tracking", norm(array([k33(i, e)], k15, false)))), k395(i, e)))(frame(e)));
+return k396;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"amount\": $round($number(billAmount) * 100),\n  \"description\": $substring(workDate & \" · \" & hours & \" h \" & role & \" at \" & billRate & \" \" & currency & ($exists(description) ? \" · \" & description : \"\") & \" [time \" & timeEntryId & \"]\", 0, 250)\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, multiply, norm, path, state, toBoolean } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, multiply, norm, path, toBoolean } = R;
 const k0 = (i, e) => "amount";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["billAmount"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
@@ -31,11 +32,11 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = builtins["number"];
-const k6 = builtins["round"];
-const k7 = (i, e) => norm(call(norm((state.ctx.shadows ? global("round") : k6)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k5)), [norm(k4(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
-const k8 = (i, e) => "description";
-const k9 = (i, e) => {
+const k6 = builtins["number"];
+const k7 = builtins["round"];
+const k8 = (i, e) => norm(callBuiltin(k7, [multiply(norm(callBuiltin(k6, [norm(k5(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
+const k9 = (i, e) => "description";
+const k10 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -46,22 +47,23 @@ const k9 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k10 = (i, e) => norm(k9(i, e));
-const k11 = { steps: [{ run: k10 }], absolute: false };
-const k12 = (i, e) => {
+const k11 = (i, e) => norm(k10(i, e));
+const k12 = { steps: [{ run: k11 }], absolute: false };
+const k13 = ["workDate"];
+const k14 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k13, 0) ?? path(k12, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k12, i, e);
   return c;
 };
-const k13 = (i, e) => {
+const k15 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -72,22 +74,23 @@ const k13 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k14 = (i, e) => norm(k13(i, e));
-const k15 = { steps: [{ run: k14 }], absolute: false };
-const k16 = (i, e) => {
+const k16 = (i, e) => norm(k15(i, e));
+const k17 = { steps: [{ run: k16 }], absolute: false };
+const k18 = ["hours"];
+const k19 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k15, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k18, 0) ?? path(k17, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
   return c;
 };
-const k17 = (i, e) => {
+const k20 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -98,22 +101,23 @@ const k17 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k18 = (i, e) => norm(k17(i, e));
-const k19 = { steps: [{ run: k18 }], absolute: false };
-const k20 = (i, e) => {
+const k21 = (i, e) => norm(k20(i, e));
+const k22 = { steps: [{ run: k21 }], absolute: false };
+const k23 = ["role"];
+const k24 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k19, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k23, 0) ?? path(k22, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k22, i, e);
   return c;
 };
-const k21 = (i, e) => {
+const k25 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -124,22 +128,23 @@ const k21 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k22 = (i, e) => norm(k21(i, e));
-const k23 = { steps: [{ run: k22 }], absolute: false };
-const k24 = (i, e) => {
+const k26 = (i, e) => norm(k25(i, e));
+const k27 = { steps: [{ run: k26 }], absolute: false };
+const k28 = ["billRate"];
+const k29 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k23, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k28, 0) ?? path(k27, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
   return c;
 };
-const k25 = (i, e) => {
+const k30 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -150,22 +155,23 @@ const k25 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k26 = (i, e) => norm(k25(i, e));
-const k27 = { steps: [{ run: k26 }], absolute: false };
-const k28 = (i, e) => {
+const k31 = (i, e) => norm(k30(i, e));
+const k32 = { steps: [{ run: k31 }], absolute: false };
+const k33 = ["currency"];
+const k34 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k27, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k33, 0) ?? path(k32, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k27, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k32, i, e);
   return c;
 };
-const k29 = (i, e) => {
+const k35 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -176,23 +182,24 @@ const k29 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k30 = (i, e) => norm(k29(i, e));
-const k31 = { steps: [{ run: k30 }], absolute: false };
-const k32 = (i, e) => {
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = { steps: [{ run: k36 }], absolute: false };
+const k38 = ["description"];
+const k39 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k31, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k38, 0) ?? path(k37, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k31, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k37, i, e);
   return c;
 };
-const k33 = builtins["exists"];
-const k34 = (i, e) => {
+const k40 = builtins["exists"];
+const k41 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -203,22 +210,23 @@ const k34 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k35 = (i, e) => norm(k34(i, e));
-const k36 = { steps: [{ run: k35 }], absolute: false };
-const k37 = (i, e) => {
+const k42 = (i, e) => norm(k41(i, e));
+const k43 = { steps: [{ run: k42 }], absolute: false };
+const k44 = ["description"];
+const k45 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k36, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k44, 0) ?? path(k43, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k36, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
   return c;
 };
-const k38 = (i, e) => {
+const k46 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -229,25 +237,26 @@ const k38 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k39 = (i, e) => norm(k38(i, e));
-const k40 = { steps: [{ run: k39 }], absolute: false };
-const k41 = (i, e) => {
+const k47 = (i, e) => norm(k46(i, e));
+const k48 = { steps: [{ run: k47 }], absolute: false };
+const k49 = ["timeEntryId"];
+const k50 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k40, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k49, 0) ?? path(k48, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k48, i, e);
   return c;
 };
-const k42 = builtins["substring"];
-const k43 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k42)), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k12(i, e)), " · "), norm(k16(i, e))), " h "), norm(k20(i, e))), " at "), norm(k24(i, e))), " "), norm(k28(i, e))), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k33)), [norm(k32(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k37(i, e))) : ""))))), " [time "), norm(k41(i, e))), "]"), 0, 250], i, e, 77, "substring"));
-const k44 = { pairs: [[k0, k7], [k8, k43]], position: 1 };
-const k45 = (i, e) => {
+const k51 = builtins["substring"];
+const k52 = (i, e) => norm(callBuiltin(k51, [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k14(i, e)), " · "), norm(k19(i, e))), " h "), norm(k24(i, e))), " at "), norm(k29(i, e))), " "), norm(k34(i, e))), norm((norm((toBoolean(norm(callBuiltin(k40, [norm(k39(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k45(i, e))) : ""))))), " [time "), norm(k50(i, e))), "]"), 0, 250], i, e, 77, "substring"));
+const k53 = { pairs: [[k0, k8], [k9, k52]], position: 1 };
+const k54 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -258,24 +267,25 @@ const k45 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   return v;
 };
-const k46 = (i, e) => norm(k45(i, e));
-const k47 = { steps: [{ run: k46 }], absolute: false };
-const k48 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = ["billAmount"];
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k47, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k47, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k49 = builtins["number"];
-const k50 = builtins["round"];
-const k51 = (i, e) => {
+const k59 = builtins["number"];
+const k60 = builtins["round"];
+const k61 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -286,22 +296,23 @@ const k51 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k52 = (i, e) => norm(k51(i, e));
-const k53 = { steps: [{ run: k52 }], absolute: false };
-const k54 = (i, e) => {
+const k62 = (i, e) => norm(k61(i, e));
+const k63 = { steps: [{ run: k62 }], absolute: false };
+const k64 = ["workDate"];
+const k65 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k53, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k64, 0) ?? path(k63, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k53, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k63, i, e);
   return c;
 };
-const k55 = (i, e) => {
+const k66 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -312,22 +323,23 @@ const k55 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k56 = (i, e) => norm(k55(i, e));
-const k57 = { steps: [{ run: k56 }], absolute: false };
-const k58 = (i, e) => {
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = { steps: [{ run: k67 }], absolute: false };
+const k69 = ["hours"];
+const k70 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k57, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k69, 0) ?? path(k68, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
   return c;
 };
-const k59 = (i, e) => {
+const k71 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -338,22 +350,23 @@ const k59 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k60 = (i, e) => norm(k59(i, e));
-const k61 = { steps: [{ run: k60 }], absolute: false };
-const k62 = (i, e) => {
+const k72 = (i, e) => norm(k71(i, e));
+const k73 = { steps: [{ run: k72 }], absolute: false };
+const k74 = ["role"];
+const k75 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k61, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k74, 0) ?? path(k73, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k61, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
   return c;
 };
-const k63 = (i, e) => {
+const k76 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -364,22 +377,23 @@ const k63 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   return v;
 };
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = { steps: [{ run: k64 }], absolute: false };
-const k66 = (i, e) => {
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = ["billRate"];
+const k80 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k65, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k79, 0) ?? path(k78, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billRate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billRate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k67 = (i, e) => {
+const k81 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -390,22 +404,23 @@ const k67 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k68 = (i, e) => norm(k67(i, e));
-const k69 = { steps: [{ run: k68 }], absolute: false };
-const k70 = (i, e) => {
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = ["currency"];
+const k85 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k69, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k84, 0) ?? path(k83, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k69, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
   return c;
 };
-const k71 = (i, e) => {
+const k86 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -416,23 +431,24 @@ const k71 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k72 = (i, e) => norm(k71(i, e));
-const k73 = { steps: [{ run: k72 }], absolute: false };
-const k74 = (i, e) => {
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = { steps: [{ run: k87 }], absolute: false };
+const k89 = ["description"];
+const k90 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k73, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k89, 0) ?? path(k88, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k73, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
   return c;
 };
-const k75 = builtins["exists"];
-const k76 = (i, e) => {
+const k91 = builtins["exists"];
+const k92 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -443,22 +459,23 @@ const k76 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   return v;
 };
-const k77 = (i, e) => norm(k76(i, e));
-const k78 = { steps: [{ run: k77 }], absolute: false };
-const k79 = (i, e) => {
+const k93 = (i, e) => norm(k92(i, e));
+const k94 = { steps: [{ run: k93 }], absolute: false };
+const k95 = ["description"];
+const k96 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k78, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k95, 0) ?? path(k94, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.description;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "description")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k94, i, e);
   return c;
 };
-const k80 = (i, e) => {
+const k97 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -469,34 +486,35 @@ const k80 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k81 = (i, e) => norm(k80(i, e));
-const k82 = { steps: [{ run: k81 }], absolute: false };
-const k83 = (i, e) => {
+const k98 = (i, e) => norm(k97(i, e));
+const k99 = { steps: [{ run: k98 }], absolute: false };
+const k100 = ["timeEntryId"];
+const k101 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k82, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k100, 0) ?? path(k99, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k82, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k99, i, e);
   return c;
 };
-const k84 = builtins["substring"];
-const k85 = (i, e) => {
-  if (Array.isArray(i)) return group(k44, i, e);
+const k102 = builtins["substring"];
+const k103 = (i, e) => {
+  if (Array.isArray(i)) return group(k53, i, e);
   const r = {};
   let v;
-  v = norm(call(norm((state.ctx.shadows ? global("round") : k50)), [multiply(norm(call(norm((state.ctx.shadows ? global("number") : k49)), [norm(k48(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
+  v = norm(callBuiltin(k60, [multiply(norm(callBuiltin(k59, [norm(k58(i, e))], i, e, 29, "number")), 100, 42)], i, e, 21, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k84)), [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k54(i, e)), " · "), norm(k58(i, e))), " h "), norm(k62(i, e))), " at "), norm(k66(i, e))), " "), norm(k70(i, e))), norm((norm((toBoolean(norm(call(norm((state.ctx.shadows ? global("exists") : k75)), [norm(k74(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k79(i, e))) : ""))))), " [time "), norm(k83(i, e))), "]"), 0, 250], i, e, 77, "substring"));
+  v = norm(callBuiltin(k102, [concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(concat(norm(k65(i, e)), " · "), norm(k70(i, e))), " h "), norm(k75(i, e))), " at "), norm(k80(i, e))), " "), norm(k85(i, e))), norm((norm((toBoolean(norm(callBuiltin(k91, [norm(k90(i, e))], i, e, 165, "exists"))) ? concat(" · ", norm(k96(i, e))) : ""))))), " [time "), norm(k101(i, e))), "]"), 0, 250], i, e, 77, "substring"));
   if (v !== undefined) r["description"] = v;
   return r;
 };
-const k86 = (i, e) => k85(i, e);
-return k86;
+const k104 = (i, e) => k103(i, e);
+return k104;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "{\n  \"revenueEventId\": \"time-\" & timeEntryId,\n  \"source\": \"time\",\n  \"sourceId\": timeEntryId,\n  \"projectId\": projectId,\n  \"contractId\": contractId,\n  \"clientId\": clientId,\n  \"legalEntityId\": legalEntityId,\n  \"method\": \"time-and-materials\",\n  \"recognitionDate\": workDate,\n  \"period\": $substring(workDate, 0, 7),\n  \"currency\": currency,\n  \"amount\": billAmount,\n  \"description\": hours & \" h \" & role & \" on \" & workDate,\n  \"status\": \"pending\"\n}\n";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, concat, field, global, group, norm, path, state } = R;
+const { builtins, callBuiltin, concat, field, fieldsFrom, group, norm, path } = R;
 const k0 = (i, e) => "revenueEventId";
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k2 }], absolute: false };
-const k4 = (i, e) => {
+const k4 = ["timeEntryId"];
+const k5 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
@@ -31,11 +32,11 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => concat("time-", norm(k4(i, e)));
-const k6 = (i, e) => "source";
-const k7 = (i, e) => "time";
-const k8 = (i, e) => "sourceId";
-const k9 = (i, e) => {
+const k6 = (i, e) => concat("time-", norm(k5(i, e)));
+const k7 = (i, e) => "source";
+const k8 = (i, e) => "time";
+const k9 = (i, e) => "sourceId";
+const k10 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -46,24 +47,25 @@ const k9 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k10 = (i, e) => norm(k9(i, e));
-const k11 = { steps: [{ run: k10 }], absolute: false };
-const k12 = (i, e) => {
+const k11 = (i, e) => norm(k10(i, e));
+const k12 = { steps: [{ run: k11 }], absolute: false };
+const k13 = ["timeEntryId"];
+const k14 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k11, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k13, 0) ?? path(k12, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k11, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k12, i, e);
   return c;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = (i, e) => "projectId";
-const k15 = (i, e) => {
+const k15 = (i, e) => norm(k14(i, e));
+const k16 = (i, e) => "projectId";
+const k17 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -74,24 +76,25 @@ const k15 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k16 = (i, e) => norm(k15(i, e));
-const k17 = { steps: [{ run: k16 }], absolute: false };
-const k18 = (i, e) => {
+const k18 = (i, e) => norm(k17(i, e));
+const k19 = { steps: [{ run: k18 }], absolute: false };
+const k20 = ["projectId"];
+const k21 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k17, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k20, 0) ?? path(k19, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k17, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k19, i, e);
   return c;
 };
-const k19 = (i, e) => norm(k18(i, e));
-const k20 = (i, e) => "contractId";
-const k21 = (i, e) => {
+const k22 = (i, e) => norm(k21(i, e));
+const k23 = (i, e) => "contractId";
+const k24 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -102,24 +105,25 @@ const k21 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k22 = (i, e) => norm(k21(i, e));
-const k23 = { steps: [{ run: k22 }], absolute: false };
-const k24 = (i, e) => {
+const k25 = (i, e) => norm(k24(i, e));
+const k26 = { steps: [{ run: k25 }], absolute: false };
+const k27 = ["contractId"];
+const k28 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k23, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k27, 0) ?? path(k26, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k23, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k26, i, e);
   return c;
 };
-const k25 = (i, e) => norm(k24(i, e));
-const k26 = (i, e) => "clientId";
-const k27 = (i, e) => {
+const k29 = (i, e) => norm(k28(i, e));
+const k30 = (i, e) => "clientId";
+const k31 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -130,24 +134,25 @@ const k27 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k28 = (i, e) => norm(k27(i, e));
-const k29 = { steps: [{ run: k28 }], absolute: false };
-const k30 = (i, e) => {
+const k32 = (i, e) => norm(k31(i, e));
+const k33 = { steps: [{ run: k32 }], absolute: false };
+const k34 = ["clientId"];
+const k35 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k29, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k34, 0) ?? path(k33, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k29, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k33, i, e);
   return c;
 };
-const k31 = (i, e) => norm(k30(i, e));
-const k32 = (i, e) => "legalEntityId";
-const k33 = (i, e) => {
+const k36 = (i, e) => norm(k35(i, e));
+const k37 = (i, e) => "legalEntityId";
+const k38 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -158,53 +163,26 @@ const k33 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k34 = (i, e) => norm(k33(i, e));
-const k35 = { steps: [{ run: k34 }], absolute: false };
-const k36 = (i, e) => {
+const k39 = (i, e) => norm(k38(i, e));
+const k40 = { steps: [{ run: k39 }], absolute: false };
+const k41 = ["legalEntityId"];
+const k42 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k35, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k41, 0) ?? path(k40, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k35, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k40, i, e);
   return c;
 };
-const k37 = (i, e) => norm(k36(i, e));
-const k38 = (i, e) => "method";
-const k39 = (i, e) => "time-and-materials";
-const k40 = (i, e) => "recognitionDate";
-const k41 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "workDate");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.workDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
-  return v;
-};
-const k42 = (i, e) => norm(k41(i, e));
-const k43 = { steps: [{ run: k42 }], absolute: false };
-const k44 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k43, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.workDate;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k43, i, e);
-  return c;
-};
-const k45 = (i, e) => norm(k44(i, e));
-const k46 = (i, e) => "period";
+const k43 = (i, e) => norm(k42(i, e));
+const k44 = (i, e) => "method";
+const k45 = (i, e) => "time-and-materials";
+const k46 = (i, e) => "recognitionDate";
 const k47 = (i, e) => {
   const c = i;
   let v, p;
@@ -218,11 +196,12 @@ const k47 = (i, e) => {
 };
 const k48 = (i, e) => norm(k47(i, e));
 const k49 = { steps: [{ run: k48 }], absolute: false };
-const k50 = (i, e) => {
+const k50 = ["workDate"];
+const k51 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k49, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k50, 0) ?? path(k49, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
@@ -231,118 +210,9 @@ const k50 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k49, i, e);
   return c;
 };
-const k51 = builtins["substring"];
-const k52 = (i, e) => norm(call(norm((state.ctx.shadows ? global("substring") : k51)), [norm(k50(i, e)), 0, 7], i, e, 292, "substring"));
-const k53 = (i, e) => "currency";
+const k52 = (i, e) => norm(k51(i, e));
+const k53 = (i, e) => "period";
 const k54 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "currency");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  return v;
-};
-const k55 = (i, e) => norm(k54(i, e));
-const k56 = { steps: [{ run: k55 }], absolute: false };
-const k57 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k56, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.currency;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
-  return c;
-};
-const k58 = (i, e) => norm(k57(i, e));
-const k59 = (i, e) => "amount";
-const k60 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "billAmount");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
-  return v;
-};
-const k61 = (i, e) => norm(k60(i, e));
-const k62 = { steps: [{ run: k61 }], absolute: false };
-const k63 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k62, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.billAmount;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k62, i, e);
-  return c;
-};
-const k64 = (i, e) => norm(k63(i, e));
-const k65 = (i, e) => "description";
-const k66 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "hours");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.hours;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
-  return v;
-};
-const k67 = (i, e) => norm(k66(i, e));
-const k68 = { steps: [{ run: k67 }], absolute: false };
-const k69 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k68, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.hours;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k68, i, e);
-  return c;
-};
-const k70 = (i, e) => {
-  const c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "role");
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.role;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
-  return v;
-};
-const k71 = (i, e) => norm(k70(i, e));
-const k72 = { steps: [{ run: k71 }], absolute: false };
-const k73 = (i, e) => {
-  let c = i;
-  let v, p;
-  if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k72, i, e);
-  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.role;
-  if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
-  c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k72, i, e);
-  return c;
-};
-const k74 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -353,55 +223,172 @@ const k74 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k75 = (i, e) => norm(k74(i, e));
-const k76 = { steps: [{ run: k75 }], absolute: false };
-const k77 = (i, e) => {
+const k55 = (i, e) => norm(k54(i, e));
+const k56 = { steps: [{ run: k55 }], absolute: false };
+const k57 = ["workDate"];
+const k58 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k76, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k57, 0) ?? path(k56, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k56, i, e);
   return c;
 };
-const k78 = (i, e) => concat(concat(concat(concat(norm(k69(i, e)), " h "), norm(k73(i, e))), " on "), norm(k77(i, e)));
-const k79 = (i, e) => "status";
-const k80 = (i, e) => "pending";
-const k81 = { pairs: [[k0, k5], [k6, k7], [k8, k13], [k14, k19], [k20, k25], [k26, k31], [k32, k37], [k38, k39], [k40, k45], [k46, k52], [k53, k58], [k59, k64], [k65, k78], [k79, k80]], position: 1 };
-const k82 = (i, e) => {
+const k59 = builtins["substring"];
+const k60 = (i, e) => norm(callBuiltin(k59, [norm(k58(i, e)), 0, 7], i, e, 292, "substring"));
+const k61 = (i, e) => "currency";
+const k62 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return field(c, "timeEntryId");
+  if (Array.isArray(c)) return field(c, "currency");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.timeEntryId;
+  v = c.currency;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k83 = (i, e) => norm(k82(i, e));
-const k84 = { steps: [{ run: k83 }], absolute: false };
+const k63 = (i, e) => norm(k62(i, e));
+const k64 = { steps: [{ run: k63 }], absolute: false };
+const k65 = ["currency"];
+const k66 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k65, 0) ?? path(k64, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.currency;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k64, i, e);
+  return c;
+};
+const k67 = (i, e) => norm(k66(i, e));
+const k68 = (i, e) => "amount";
+const k69 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "billAmount");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
+  return v;
+};
+const k70 = (i, e) => norm(k69(i, e));
+const k71 = { steps: [{ run: k70 }], absolute: false };
+const k72 = ["billAmount"];
+const k73 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k72, 0) ?? path(k71, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.billAmount;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k71, i, e);
+  return c;
+};
+const k74 = (i, e) => norm(k73(i, e));
+const k75 = (i, e) => "description";
+const k76 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "hours");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.hours;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
+  return v;
+};
+const k77 = (i, e) => norm(k76(i, e));
+const k78 = { steps: [{ run: k77 }], absolute: false };
+const k79 = ["hours"];
+const k80 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k79, 0) ?? path(k78, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.hours;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
+  return c;
+};
+const k81 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "role");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.role;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
+  return v;
+};
+const k82 = (i, e) => norm(k81(i, e));
+const k83 = { steps: [{ run: k82 }], absolute: false };
+const k84 = ["role"];
 const k85 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k84, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k84, 0) ?? path(k83, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
-  v = c.timeEntryId;
+  v = c.role;
   if (v === undefined) return undefined;
-  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k84, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k83, i, e);
   return c;
 };
 const k86 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "workDate");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.workDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
+  return v;
+};
+const k87 = (i, e) => norm(k86(i, e));
+const k88 = { steps: [{ run: k87 }], absolute: false };
+const k89 = ["workDate"];
+const k90 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k89, 0) ?? path(k88, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.workDate;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
+  return c;
+};
+const k91 = (i, e) => concat(concat(concat(concat(norm(k80(i, e)), " h "), norm(k85(i, e))), " on "), norm(k90(i, e)));
+const k92 = (i, e) => "status";
+const k93 = (i, e) => "pending";
+const k94 = { pairs: [[k0, k6], [k7, k8], [k9, k15], [k16, k22], [k23, k29], [k30, k36], [k37, k43], [k44, k45], [k46, k52], [k53, k60], [k61, k67], [k68, k74], [k75, k91], [k92, k93]], position: 1 };
+const k95 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
   if (Array.isArray(c)) return field(c, "timeEntryId");
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
@@ -409,22 +396,50 @@ const k86 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   return v;
 };
-const k87 = (i, e) => norm(k86(i, e));
-const k88 = { steps: [{ run: k87 }], absolute: false };
-const k89 = (i, e) => {
+const k96 = (i, e) => norm(k95(i, e));
+const k97 = { steps: [{ run: k96 }], absolute: false };
+const k98 = ["timeEntryId"];
+const k99 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k88, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k98, 0) ?? path(k97, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.timeEntryId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k88, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k97, i, e);
   return c;
 };
-const k90 = (i, e) => {
+const k100 = (i, e) => {
+  const c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return field(c, "timeEntryId");
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.timeEntryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
+  return v;
+};
+const k101 = (i, e) => norm(k100(i, e));
+const k102 = { steps: [{ run: k101 }], absolute: false };
+const k103 = ["timeEntryId"];
+const k104 = (i, e) => {
+  let c = i;
+  let v, p;
+  if (c === null || typeof c !== "object") return undefined;
+  if (Array.isArray(c)) return fieldsFrom(c, k103, 0) ?? path(k102, i, e);
+  if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
+  v = c.timeEntryId;
+  if (v === undefined) return undefined;
+  if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "timeEntryId")) return undefined;
+  c = v;
+  if (Array.isArray(c) && c.sequence === true) return path(k102, i, e);
+  return c;
+};
+const k105 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -435,22 +450,23 @@ const k90 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   return v;
 };
-const k91 = (i, e) => norm(k90(i, e));
-const k92 = { steps: [{ run: k91 }], absolute: false };
-const k93 = (i, e) => {
+const k106 = (i, e) => norm(k105(i, e));
+const k107 = { steps: [{ run: k106 }], absolute: false };
+const k108 = ["projectId"];
+const k109 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k92, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k108, 0) ?? path(k107, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.projectId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "projectId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k92, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k107, i, e);
   return c;
 };
-const k94 = (i, e) => {
+const k110 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -461,22 +477,23 @@ const k94 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   return v;
 };
-const k95 = (i, e) => norm(k94(i, e));
-const k96 = { steps: [{ run: k95 }], absolute: false };
-const k97 = (i, e) => {
+const k111 = (i, e) => norm(k110(i, e));
+const k112 = { steps: [{ run: k111 }], absolute: false };
+const k113 = ["contractId"];
+const k114 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k96, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k113, 0) ?? path(k112, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.contractId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "contractId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k96, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
   return c;
 };
-const k98 = (i, e) => {
+const k115 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -487,22 +504,23 @@ const k98 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   return v;
 };
-const k99 = (i, e) => norm(k98(i, e));
-const k100 = { steps: [{ run: k99 }], absolute: false };
-const k101 = (i, e) => {
+const k116 = (i, e) => norm(k115(i, e));
+const k117 = { steps: [{ run: k116 }], absolute: false };
+const k118 = ["clientId"];
+const k119 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k100, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k118, 0) ?? path(k117, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.clientId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "clientId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k100, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
   return c;
 };
-const k102 = (i, e) => {
+const k120 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -513,22 +531,23 @@ const k102 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   return v;
 };
-const k103 = (i, e) => norm(k102(i, e));
-const k104 = { steps: [{ run: k103 }], absolute: false };
-const k105 = (i, e) => {
+const k121 = (i, e) => norm(k120(i, e));
+const k122 = { steps: [{ run: k121 }], absolute: false };
+const k123 = ["legalEntityId"];
+const k124 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k104, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k123, 0) ?? path(k122, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.legalEntityId;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "legalEntityId")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k104, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k122, i, e);
   return c;
 };
-const k106 = (i, e) => {
+const k125 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -539,22 +558,23 @@ const k106 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k107 = (i, e) => norm(k106(i, e));
-const k108 = { steps: [{ run: k107 }], absolute: false };
-const k109 = (i, e) => {
+const k126 = (i, e) => norm(k125(i, e));
+const k127 = { steps: [{ run: k126 }], absolute: false };
+const k128 = ["workDate"];
+const k129 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k108, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k128, 0) ?? path(k127, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k108, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k127, i, e);
   return c;
 };
-const k110 = (i, e) => {
+const k130 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -565,23 +585,24 @@ const k110 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k111 = (i, e) => norm(k110(i, e));
-const k112 = { steps: [{ run: k111 }], absolute: false };
-const k113 = (i, e) => {
+const k131 = (i, e) => norm(k130(i, e));
+const k132 = { steps: [{ run: k131 }], absolute: false };
+const k133 = ["workDate"];
+const k134 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k112, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k133, 0) ?? path(k132, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k112, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k132, i, e);
   return c;
 };
-const k114 = builtins["substring"];
-const k115 = (i, e) => {
+const k135 = builtins["substring"];
+const k136 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -592,22 +613,23 @@ const k115 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   return v;
 };
-const k116 = (i, e) => norm(k115(i, e));
-const k117 = { steps: [{ run: k116 }], absolute: false };
-const k118 = (i, e) => {
+const k137 = (i, e) => norm(k136(i, e));
+const k138 = { steps: [{ run: k137 }], absolute: false };
+const k139 = ["currency"];
+const k140 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k117, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k139, 0) ?? path(k138, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.currency;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "currency")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k117, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k138, i, e);
   return c;
 };
-const k119 = (i, e) => {
+const k141 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -618,22 +640,23 @@ const k119 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   return v;
 };
-const k120 = (i, e) => norm(k119(i, e));
-const k121 = { steps: [{ run: k120 }], absolute: false };
-const k122 = (i, e) => {
+const k142 = (i, e) => norm(k141(i, e));
+const k143 = { steps: [{ run: k142 }], absolute: false };
+const k144 = ["billAmount"];
+const k145 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k121, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k144, 0) ?? path(k143, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billAmount;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "billAmount")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k121, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k143, i, e);
   return c;
 };
-const k123 = (i, e) => {
+const k146 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -644,22 +667,23 @@ const k123 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   return v;
 };
-const k124 = (i, e) => norm(k123(i, e));
-const k125 = { steps: [{ run: k124 }], absolute: false };
-const k126 = (i, e) => {
+const k147 = (i, e) => norm(k146(i, e));
+const k148 = { steps: [{ run: k147 }], absolute: false };
+const k149 = ["hours"];
+const k150 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k125, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k149, 0) ?? path(k148, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.hours;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "hours")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k125, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k148, i, e);
   return c;
 };
-const k127 = (i, e) => {
+const k151 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -670,22 +694,23 @@ const k127 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   return v;
 };
-const k128 = (i, e) => norm(k127(i, e));
-const k129 = { steps: [{ run: k128 }], absolute: false };
-const k130 = (i, e) => {
+const k152 = (i, e) => norm(k151(i, e));
+const k153 = { steps: [{ run: k152 }], absolute: false };
+const k154 = ["role"];
+const k155 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k129, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k154, 0) ?? path(k153, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.role;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "role")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k129, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k153, i, e);
   return c;
 };
-const k131 = (i, e) => {
+const k156 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -696,57 +721,58 @@ const k131 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   return v;
 };
-const k132 = (i, e) => norm(k131(i, e));
-const k133 = { steps: [{ run: k132 }], absolute: false };
-const k134 = (i, e) => {
+const k157 = (i, e) => norm(k156(i, e));
+const k158 = { steps: [{ run: k157 }], absolute: false };
+const k159 = ["workDate"];
+const k160 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k133, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k159, 0) ?? path(k158, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.workDate;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "workDate")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k133, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k158, i, e);
   return c;
 };
-const k135 = (i, e) => {
-  if (Array.isArray(i)) return group(k81, i, e);
+const k161 = (i, e) => {
+  if (Array.isArray(i)) return group(k94, i, e);
   const r = {};
   let v;
-  v = concat("time-", norm(k85(i, e)));
+  v = concat("time-", norm(k99(i, e)));
   if (v !== undefined) r["revenueEventId"] = v;
   v = "time";
   if (v !== undefined) r["source"] = v;
-  v = norm(k89(i, e));
+  v = norm(k104(i, e));
   if (v !== undefined) r["sourceId"] = v;
-  v = norm(k93(i, e));
+  v = norm(k109(i, e));
   if (v !== undefined) r["projectId"] = v;
-  v = norm(k97(i, e));
+  v = norm(k114(i, e));
   if (v !== undefined) r["contractId"] = v;
-  v = norm(k101(i, e));
+  v = norm(k119(i, e));
   if (v !== undefined) r["clientId"] = v;
-  v = norm(k105(i, e));
+  v = norm(k124(i, e));
   if (v !== undefined) r["legalEntityId"] = v;
   v = "time-and-materials";
   if (v !== undefined) r["method"] = v;
-  v = norm(k109(i, e));
+  v = norm(k129(i, e));
   if (v !== undefined) r["recognitionDate"] = v;
-  v = norm(call(norm((state.ctx.shadows ? global("substring") : k114)), [norm(k113(i, e)), 0, 7], i, e, 292, "substring"));
+  v = norm(callBuiltin(k135, [norm(k134(i, e)), 0, 7], i, e, 292, "substring"));
   if (v !== undefined) r["period"] = v;
-  v = norm(k118(i, e));
+  v = norm(k140(i, e));
   if (v !== undefined) r["currency"] = v;
-  v = norm(k122(i, e));
+  v = norm(k145(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = concat(concat(concat(concat(norm(k126(i, e)), " h "), norm(k130(i, e))), " on "), norm(k134(i, e)));
+  v = concat(concat(concat(concat(norm(k150(i, e)), " h "), norm(k155(i, e))), " on "), norm(k160(i, e)));
   if (v !== undefined) r["description"] = v;
   v = "pending";
   if (v !== undefined) r["status"] = v;
   return r;
 };
-const k136 = (i, e) => k135(i, e);
-return k136;
+const k162 = (i, e) => k161(i, e);
+return k162;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "eventCategory = \"CONTACT\" and eventType = \"UPDATE\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { boolize, equal, field, norm, path } = R;
+const { and, equal, field, fieldsFrom, norm, path } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -17,11 +17,12 @@ const k0 = (i, e) => {
 };
 const k1 = (i, e) => norm(k0(i, e));
 const k2 = { steps: [{ run: k1 }], absolute: false };
-const k3 = (i, e) => {
+const k3 = ["eventCategory"];
+const k4 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k2, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k3, 0) ?? path(k2, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.eventCategory;
   if (v === undefined) return undefined;
@@ -30,7 +31,7 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => {
+const k5 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -41,23 +42,25 @@ const k4 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventType")) return undefined;
   return v;
 };
-const k5 = (i, e) => norm(k4(i, e));
-const k6 = { steps: [{ run: k5 }], absolute: false };
-const k7 = (i, e) => {
+const k6 = (i, e) => norm(k5(i, e));
+const k7 = { steps: [{ run: k6 }], absolute: false };
+const k8 = ["eventType"];
+const k9 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k8, 0) ?? path(k7, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.eventType;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "eventType")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k6, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k7, i, e);
   return c;
 };
-const k8 = (i, e) => (boolize(equal(norm(k3(i, e)), "CONTACT")) && boolize(equal(norm(k7(i, e)), "UPDATE")));
-return k8;
+const k10 = (i, e) => equal(norm(k9(i, e)), "UPDATE");
+const k11 = (i, e) => and(equal(norm(k4(i, e)), "CONTACT"), k10, i, e, 29);
+return k11;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "content.invoice.status != \"pending\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { field, norm, notEqual, path } = R;
+const { field, fieldsFrom, norm, notEqual, path } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -41,25 +41,26 @@ const k4 = (i, e) => {
 };
 const k5 = (i, e) => norm(k4(i, e));
 const k6 = { steps: [{ run: k1 }, { run: k3 }, { run: k5 }], absolute: false };
-const k7 = (i, e) => {
+const k7 = ["content","invoice","status"];
+const k8 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 0) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 1) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.invoice;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "invoice")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 2) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
@@ -68,8 +69,8 @@ const k7 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k6, i, e);
   return c;
 };
-const k8 = (i, e) => notEqual(norm(k7(i, e)), "pending");
-return k8;
+const k9 = (i, e) => notEqual(norm(k8(i, e)), "pending");
+return k9;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

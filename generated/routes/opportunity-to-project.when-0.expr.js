@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "status = \"INPROGRESS\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { equal, field, norm, path } = R;
+const { equal, field, fieldsFrom, norm, path } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -17,11 +17,12 @@ const k0 = (i, e) => {
 };
 const k1 = (i, e) => norm(k0(i, e));
 const k2 = { steps: [{ run: k1 }], absolute: false };
-const k3 = (i, e) => {
+const k3 = ["status"];
+const k4 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k2, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k3, 0) ?? path(k2, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
@@ -30,8 +31,8 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = (i, e) => equal(norm(k3(i, e)), "INPROGRESS");
-return k4;
+const k5 = (i, e) => equal(norm(k4(i, e)), "INPROGRESS");
+return k5;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "content.transaction.type = \"payment\" and content.transaction.status = \"success\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { boolize, equal, field, norm, path } = R;
+const { and, equal, field, fieldsFrom, norm, path } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -41,25 +41,26 @@ const k4 = (i, e) => {
 };
 const k5 = (i, e) => norm(k4(i, e));
 const k6 = { steps: [{ run: k1 }, { run: k3 }, { run: k5 }], absolute: false };
-const k7 = (i, e) => {
+const k7 = ["content","transaction","type"];
+const k8 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 0) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 1) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k6, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k7, 2) ?? path(k6, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.type;
   if (v === undefined) return undefined;
@@ -68,7 +69,7 @@ const k7 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k6, i, e);
   return c;
 };
-const k8 = (i, e) => {
+const k9 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -79,8 +80,8 @@ const k8 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   return v;
 };
-const k9 = (i, e) => norm(k8(i, e));
-const k10 = (i, e) => {
+const k10 = (i, e) => norm(k9(i, e));
+const k11 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -91,8 +92,8 @@ const k10 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   return v;
 };
-const k11 = (i, e) => norm(k10(i, e));
-const k12 = (i, e) => {
+const k12 = (i, e) => norm(k11(i, e));
+const k13 = (i, e) => {
   const c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
@@ -103,37 +104,39 @@ const k12 = (i, e) => {
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   return v;
 };
-const k13 = (i, e) => norm(k12(i, e));
-const k14 = { steps: [{ run: k9 }, { run: k11 }, { run: k13 }], absolute: false };
-const k15 = (i, e) => {
+const k14 = (i, e) => norm(k13(i, e));
+const k15 = { steps: [{ run: k10 }, { run: k12 }, { run: k14 }], absolute: false };
+const k16 = ["content","transaction","status"];
+const k17 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k14, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 0) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.content;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "content")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k14, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 1) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.transaction;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "transaction")) return undefined;
   c = v;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k14, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k16, 2) ?? path(k15, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.status;
   if (v === undefined) return undefined;
   if ((p = Object.getPrototypeOf(c)) !== Object.prototype && p !== null && !Object.hasOwn(c, "status")) return undefined;
   c = v;
-  if (Array.isArray(c) && c.sequence === true) return path(k14, i, e);
+  if (Array.isArray(c) && c.sequence === true) return path(k15, i, e);
   return c;
 };
-const k16 = (i, e) => (boolize(equal(norm(k7(i, e)), "payment")) && boolize(equal(norm(k15(i, e)), "success")));
-return k16;
+const k18 = (i, e) => equal(norm(k17(i, e)), "success");
+const k19 = (i, e) => and(equal(norm(k8(i, e)), "payment"), k18, i, e, 40);
+return k19;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

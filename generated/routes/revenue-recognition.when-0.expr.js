@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "$number(amount) != 0";
 export const mode = "compiled";
 export const body = ((R) => {
-const { builtins, call, field, global, norm, notEqual, path, state } = R;
+const { builtins, callBuiltin, field, fieldsFrom, norm, notEqual, path } = R;
 const k0 = (i, e) => {
   const c = i;
   let v, p;
@@ -17,11 +17,12 @@ const k0 = (i, e) => {
 };
 const k1 = (i, e) => norm(k0(i, e));
 const k2 = { steps: [{ run: k1 }], absolute: false };
-const k3 = (i, e) => {
+const k3 = ["amount"];
+const k4 = (i, e) => {
   let c = i;
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k2, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k3, 0) ?? path(k2, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.amount;
   if (v === undefined) return undefined;
@@ -30,9 +31,9 @@ const k3 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k2, i, e);
   return c;
 };
-const k4 = builtins["number"];
-const k5 = (i, e) => notEqual(norm(call(norm((state.ctx.shadows ? global("number") : k4)), [norm(k3(i, e))], i, e, 8, "number")), 0);
-return k5;
+const k5 = builtins["number"];
+const k6 = (i, e) => notEqual(norm(callBuiltin(k5, [norm(k4(i, e))], i, e, 8, "number")), 0);
+return k6;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {

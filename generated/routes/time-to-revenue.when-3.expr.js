@@ -3,7 +3,7 @@ import { createEvaluator, runtime } from "syncspec/transform";
 export const expression = "$class.billing = \"billable\"";
 export const mode = "compiled";
 export const body = ((R) => {
-const { equal, field, norm, path, state } = R;
+const { equal, field, fieldsFrom, norm, path, state } = R;
 const k0 = (i, e) => norm(state.ctx.globals.class);
 const k1 = (i, e) => {
   const c = i;
@@ -18,11 +18,12 @@ const k1 = (i, e) => {
 };
 const k2 = (i, e) => norm(k1(i, e));
 const k3 = { steps: [{ run: k0 }, { run: k2 }], absolute: true };
-const k4 = (i, e) => {
+const k4 = ["billing"];
+const k5 = (i, e) => {
   let c = norm(state.ctx.globals.class);
   let v, p;
   if (c === null || typeof c !== "object") return undefined;
-  if (Array.isArray(c)) return path(k3, i, e);
+  if (Array.isArray(c)) return fieldsFrom(c, k4, 0) ?? path(k3, i, e);
   if (c._jsonata_lambda === true || c._jsonata_function === true) return undefined;
   v = c.billing;
   if (v === undefined) return undefined;
@@ -31,8 +32,8 @@ const k4 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k3, i, e);
   return c;
 };
-const k5 = (i, e) => equal(norm(k4(i, e)), "billable");
-return k5;
+const k6 = (i, e) => equal(norm(k5(i, e)), "billable");
+return k6;
 })(runtime);
 const standard = createEvaluator(body, expression);
 export function evaluate(input, bindings, options) {
