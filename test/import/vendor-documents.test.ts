@@ -5,6 +5,7 @@ import { lintProgram } from "../../src/compiler/lint/lint.ts";
 import { loadProgram } from "../../src/compiler/program.ts";
 import { sharedAvailable, sharedPath, shouldRun } from "../../src/testing/environment.ts";
 import { runCli, writeSpecSet } from "../../src/testing/spec-fixtures.ts";
+import { XERO_SIGNATURE } from "../../src/encoding/xero-webhook.ts";
 import { VENDOR_IMPORTS } from "./workflows.ts";
 
 const run = shouldRun("the vendors' OpenAPI documents in ../shared", sharedAvailable("real-world", "openapi"));
@@ -56,5 +57,24 @@ describe.runIf(run)("importing the vendors' published OpenAPI documents", () => 
       ].join("\n"),
     );
     expect(result.stdout).toContain("      idempotency: { mechanism: key-header, header: Idempotency-Key }");
+  });
+
+  it("imports Xero's webhooks as events signed the way the receiver verifies them", async () => {
+    const dir = writeSpecSet({});
+    const document = sharedPath("real-world", "openapi", "xero", "xero-webhooks.yaml");
+    const args = ["import", "openapi", document, "--system", "erp-events", "--role", "erp", "--operations", "publishInvoiceEvent,publishCreditNoteEvent"];
+    const result = await runCli([...args, "--out", "erp-events.yaml"], dir);
+    expect(result.code).toBe(0);
+    const program = loadProgram({ cwd: dir, paths: ["erp-events.yaml"] });
+    expect(program.diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([]);
+    const events = program.set.systems.get("erp-events")?.value.spec.events ?? {};
+    expect(Object.keys(events)).toEqual(["publishInvoiceEvent", "publishCreditNoteEvent"]);
+    expect(events["publishInvoiceEvent"]).toEqual({
+      description: "Invoices Webhook Endpoint",
+      delivery: "webhook",
+      payload: "WebhookEvent",
+      webhook: { path: "/webhooks/erp-events/invoices", signature: { ...XERO_SIGNATURE, secret: { secret: "erp-events/webhook-key" } } },
+    });
+    expect(events["publishCreditNoteEvent"]?.payload).toBe("CreditNoteWebhookEvent");
   });
 });

@@ -24,7 +24,7 @@ export function expandOpenApiReference(system: SystemDocument, source: ParsedDoc
     if (!existsSync(path)) return [diagnostic("path-not-found", { path: reference.document }, at)];
     return [diagnostic("file-unreadable", { reason: `${reference.document} is not a usable OpenAPI document: ${reason}` }, at)];
   }
-  const { operations, schemas, unknown } = importOperations(document, reference.operations);
+  const { operations, events, schemas, unknown } = importOperations(document, reference.operations, system.metadata.name);
   const diagnostics = unknown.map((u) =>
     diagnostic(
       "unknown-reference",
@@ -34,5 +34,6 @@ export function expandOpenApiReference(system: SystemDocument, source: ParsedDoc
   );
   system.spec.schemas = { ...schemas, ...system.spec.schemas };
   system.spec.operations = { ...operations, ...system.spec.operations };
+  if (Object.keys(events).length > 0) system.spec.events = { ...events, ...system.spec.events };
   return diagnostics;
 }

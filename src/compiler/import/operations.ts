@@ -4,7 +4,7 @@
  * applying a request twice. Everything a System's `operations` entry holds comes from here.
  */
 import type { JsonSchema } from "../../model/json-schema.ts";
-import type { Operation } from "../../model/system.ts";
+import type { Operation, SystemEvent } from "../../model/system.ts";
 import { deref, resolvePointer } from "./json-pointer.ts";
 import type { OpenApiDocument } from "./openapi-document.ts";
 import { type SchemaCollector, schemaName } from "./schemas.ts";
@@ -15,6 +15,8 @@ type Method = (typeof METHODS)[number];
 /** One operation as the document declares it. */
 export interface DocumentOperation {
   id: string;
+  /** `operation`: under `paths`, called by us; `webhook`: under OpenAPI 3.1 `webhooks`, sent to us. */
+  kind: "operation" | "webhook";
   method: Method;
   path: string;
   operation: Readonly<Record<string, unknown>>;
@@ -40,6 +42,8 @@ export interface ImportedOperation {
   name: string;
   source: DocumentOperation;
   operation: Operation;
+  /** For a webhook: the event it delivers, in place of an operation. */
+  event?: SystemEvent;
   /** Inline body schemas named after the operation (`createAnInvoiceRequest`). */
   schemas: Record<string, JsonSchema>;
   security: readonly SecurityUse[];
@@ -67,15 +71,17 @@ export function operationIndex(document: OpenApiDocument): ReadonlyMap<string, D
   const cached = indexes.get(document.root);
   if (cached !== undefined) return cached;
   const index = new Map<string, DocumentOperation>();
-  const paths = (document.root["paths"] ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [path, rawItem] of Object.entries(paths)) {
-    const item = deref(document.root, rawItem);
-    if (item === undefined || typeof item !== "object") continue;
-    for (const method of METHODS) {
-      const operation = item[method] as Record<string, unknown> | undefined;
-      if (operation === undefined || typeof operation["operationId"] !== "string") continue;
-      const parameters = parametersOf(document, [item["parameters"], operation["parameters"]]);
-      index.set(operation["operationId"], { id: operation["operationId"], method, path, operation, parameters });
+  for (const kind of ["operation", "webhook"] as const) {
+    const items = (document.root[kind === "operation" ? "paths" : "webhooks"] ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [path, rawItem] of Object.entries(items)) {
+      const item = deref(document.root, rawItem);
+      if (item === undefined || typeof item !== "object") continue;
+      for (const method of METHODS) {
+        const operation = item[method] as Record<string, unknown> | undefined;
+        if (operation === undefined || typeof operation["operationId"] !== "string" || index.has(operation["operationId"])) continue;
+        const parameters = parametersOf(document, [item["parameters"], operation["parameters"]]);
+        index.set(operation["operationId"], { id: operation["operationId"], kind, method, path, operation, parameters });
+      }
     }
   }
   indexes.set(document.root, index);
@@ -152,7 +158,7 @@ function securityOf(document: OpenApiDocument, operation: Readonly<Record<string
 const IGNORED_HEADERS = /^(content-type|accept|authorization|user-agent)$/i;
 
 /** Imports one operation of the document into the collector. */
-export function importOperation(document: OpenApiDocument, source: DocumentOperation, collector: SchemaCollector): ImportedOperation {
+export function importOperation(document: OpenApiDocument, source: DocumentOperation, collector: SchemaCollector, system: string): ImportedOperation {
   const name = schemaName(source.id);
   const op = source.operation;
   const notes: string[] = [];
@@ -190,7 +196,31 @@ export function importOperation(document: OpenApiDocument, source: DocumentOpera
     if (p.in === "header" && (IGNORED_HEADERS.test(p.name) || /tenant/i.test(p.name) || p === idempotencyHeader)) continue;
     notes.push(`operation ${name} requires the ${p.in} parameter '${p.name}', which the System model does not declare: the route must supply it`);
   }
+  if (source.kind === "webhook") return { ...webhookEvent(document, system, name, source, operation, notes), schemas, security: [] };
   return { name, source, operation, schemas, security: securityOf(document, op), notes };
+}
+
+const SIGNATURE_HEADER = /signature/i;
+
+/** A webhook of the document as a System event: its payload is the request body the vendor sends. */
+function webhookEvent(document: OpenApiDocument, system: string, name: string, source: DocumentOperation, operation: Operation, notes: string[]) {
+  const event: SystemEvent = {
+    ...(operation.description === undefined ? {} : { description: operation.description }),
+    delivery: "webhook",
+    payload: operation.request ?? "",
+    webhook: { path: `/webhooks/${system}/${source.path.replace(/[^A-Za-z0-9_-]+/g, "-")}` },
+  };
+  if (operation.request === undefined) notes.push(`webhook ${name} declares no JSON payload; name its payload schema`);
+  const declared = [
+    ...source.parameters.filter((p) => p.in === "header").map((p) => p.name),
+    ...Object.keys((resolvePointer(document.root, "#/components/headers") ?? {}) as Record<string, unknown>),
+  ];
+  const header = declared.find((h) => SIGNATURE_HEADER.test(h));
+  if (header !== undefined && event.webhook !== undefined) {
+    event.webhook.signature = { scheme: "hmac-sha256", header, encoding: "base64", secret: { secret: `${system}/webhook-key` } };
+    notes.push(`spec.events.${name}.webhook.signature: the document names the ${header} header; check the scheme (HMAC-SHA256 of the raw body, base64, assumed) against the vendor's documentation`);
+  } else notes.push(`spec.events.${name}.webhook: the document declares no signature header; declare how the vendor signs deliveries`);
+  return { name, source, operation, event, notes };
 }
 
 /** The tenant header the operations require (Xero's `Xero-Tenant-Id`), if any. */
