@@ -49,6 +49,17 @@ function readValues(path: string, io: CliIo, maxFileBytes: number, maxDepth: num
 
 function convert(path: string, to: (typeof TARGETS)[number], io: CliIo): number {
   const [config] = loadConfig(io.cwd);
+  if (to === "dsl" && isDsl(path)) {
+    // already DSL: print it formatted, comments and all
+    const [file, decodeErrors] = decodeFile(relative(io.cwd, path) || path, readFileSync(path), config.maxFileBytes);
+    const [formatted, diagnostics] = decodeErrors.length > 0 ? [undefined, decodeErrors] : formatDsl(file, config.maxDepth);
+    if (formatted === undefined) {
+      report(io, diagnostics);
+      return EXIT.findings;
+    }
+    io.stdout(formatted);
+    return EXIT.ok;
+  }
   const values = readValues(path, io, config.maxFileBytes, config.maxDepth);
   if (values === undefined) return EXIT.findings;
   if (to === "dsl") {

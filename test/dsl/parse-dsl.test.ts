@@ -93,6 +93,16 @@ describe("the DSL front end", () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-dsl-jsonata-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+    it("points a schema error in a .sync file at the key written wrong", () => {
+      const path = join(dir, "owner.sync");
+      const text = "ownership time-entry {\n  entity TimeEntry owned by psa\n  stewart delivery-ops\n  created by psa\n}\n";
+      writeFileSync(path, text);
+      const program = loadProgram({ cwd: dir, paths: [path] });
+      const unknown = program.diagnostics.find((d) => d.code === "unknown-key");
+      expect(unknown?.message).toBe("unknown key 'stewart' in spec; did you mean 'steward'?");
+      expect(lineAndColumn(unknown!.location!.file, unknown!.location!.start)).toEqual({ line: 3, column: 3 });
+    });
+
     it("points a JSONata syntax error in a .sync mapping at its line and column", () => {
       const fixtures = join(projectRoot, "test", "dsl", "fixtures", "time-to-revenue");
       const name = "time-entry-to-erp-cost-journal";

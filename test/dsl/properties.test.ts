@@ -75,7 +75,7 @@ describe("DSL properties", () => {
         const read = readDsl(createSourceFile("noise.sync", text));
         expect(read.documents.length + read.diagnostics.length).toBeGreaterThan(0);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
