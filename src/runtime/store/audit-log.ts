@@ -71,15 +71,18 @@ export function auditEntry(row: AuditRow): AuditEntry {
 
 const PAGE = 5000;
 
-/** Walks the chain in pages; the first row whose link or hash does not hold is reported. */
+/**
+ * Walks the chain in pages up to the head as it stands when the walk starts (rows appended while
+ * it runs are left for the next check); the first row whose link or hash does not hold is reported.
+ */
 export async function verifyAuditChain(db: Database): Promise<AuditVerification> {
+  const [head] = await db.read((sql) => sql.all<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_head WHERE id = 1"));
+  const last = Number(head?.seq ?? 0);
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   let rows = 0;
-  for (;;) {
-    const page = await db.transaction((sql) =>
-      sql.all<AuditRow>("SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?", [expectedSeq, PAGE]),
-    );
+  while (expectedSeq <= last) {
+    const page = await db.read((sql) => sql.all<AuditRow>("SELECT * FROM audit WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?", [expectedSeq, last, PAGE]));
     for (const row of page) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) return { ok: false, rows, seq: expectedSeq, problem: `row ${expectedSeq} is missing (next is ${seq})` };
@@ -92,9 +95,8 @@ export async function verifyAuditChain(db: Database): Promise<AuditVerification>
     }
     if (page.length < PAGE) break;
   }
-  const [head] = await db.transaction((sql) => sql.all<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_head WHERE id = 1"));
-  if (head !== undefined && (Number(head.seq) !== rows || head.hash !== prev)) {
-    return { ok: false, rows, seq: Number(head.seq), problem: `the log ends at row ${rows} but ${Number(head.seq)} rows were written` };
+  if (rows !== last || (head !== undefined && head.hash !== prev)) {
+    return { ok: false, rows, seq: last, problem: `the log ends at row ${rows} but ${last} rows were written` };
   }
   return { ok: true, rows };
 }

@@ -15,5 +15,7 @@ export interface Database {
   readonly engine: "sqlite" | "postgres";
   /** Runs `body` in one transaction: BEGIN IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL. */
   transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Runs read-only statements without taking the write lock. */
+  read<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -73,6 +73,17 @@ function openPostgres(options: PostgresStoreOptions): Database {
         }
       }
     },
+    read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+      const sql: Sql = {
+        async all<R>(text: string, params: readonly unknown[] = []) {
+          return (await pool.query(toPositional(text), params as unknown[])).rows as R[];
+        },
+        async run(text, params = []) {
+          return (await pool.query(toPositional(text), params as unknown[])).rowCount ?? 0;
+        },
+      };
+      return body(sql);
+    },
     close: () => pool.end(),
   };
 }

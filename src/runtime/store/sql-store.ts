@@ -405,7 +405,7 @@ export function createSqlStore(db: Database): Store {
       });
     },
     async findXref(entity, toSystem, fromId, fromSystem) {
-      const rows = await db.transaction((sql) =>
+      const rows = await db.read((sql) =>
         fromSystem === undefined
           ? sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? LIMIT 1", [entity, toSystem, fromId])
           : sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? AND from_system = ?", [entity, toSystem, fromId, fromSystem]),
@@ -420,7 +420,7 @@ export function createSqlStore(db: Database): Store {
       });
     },
     async referenceData(entity, key) {
-      const rows = await db.transaction((sql) => sql.all<{ value: string }>("SELECT value FROM reference_data WHERE entity = ? AND key = ?", [entity, key]));
+      const rows = await db.read((sql) => sql.all<{ value: string }>("SELECT value FROM reference_data WHERE entity = ? AND key = ?", [entity, key]));
       return rows[0] === undefined ? undefined : (JSON.parse(rows[0].value) as unknown);
     },
     async putReferenceData(entity, key, value) {
@@ -429,7 +429,7 @@ export function createSqlStore(db: Database): Store {
       );
     },
     async cursor(name) {
-      const rows = await db.transaction((sql) => sql.all<{ value: string }>("SELECT value FROM cursors WHERE name = ?", [name]));
+      const rows = await db.read((sql) => sql.all<{ value: string }>("SELECT value FROM cursors WHERE name = ?", [name]));
       return rows[0]?.value;
     },
     async setCursor(name, value) {
@@ -442,11 +442,11 @@ export function createSqlStore(db: Database): Store {
       if (filter.queue !== undefined) where.push("queue = ?") && params.push(filter.queue);
       if (filter.status !== undefined) where.push("status = ?") && params.push(filter.status);
       const clause = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
-      const rows = await db.transaction((sql) => sql.all<Row>(`SELECT * FROM issues${clause} ORDER BY id`, params));
+      const rows = await db.read((sql) => sql.all<Row>(`SELECT * FROM issues${clause} ORDER BY id`, params));
       return rows.map(issueOf);
     },
     async issue(id) {
-      const rows = await db.transaction((sql) => sql.all<Row>("SELECT * FROM issues WHERE id = ?", [id]));
+      const rows = await db.read((sql) => sql.all<Row>("SELECT * FROM issues WHERE id = ?", [id]));
       return rows[0] === undefined ? undefined : issueOf(rows[0]);
     },
     resolveIssue(action: IssueAction) {
@@ -493,7 +493,7 @@ export function createSqlStore(db: Database): Store {
     },
     async auditTrail(options = {}) {
       const limit = options.limit ?? 1000;
-      const rows = await db.transaction((sql) =>
+      const rows = await db.read((sql) =>
         options.traceId === undefined
           ? sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit ORDER BY seq LIMIT ?", [limit])
           : sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit WHERE trace_id = ? ORDER BY seq LIMIT ?", [options.traceId, limit]),
@@ -502,7 +502,7 @@ export function createSqlStore(db: Database): Store {
     },
     verifyAudit: () => verifyAuditChain(db),
     counts() {
-      return db.transaction(
+      return db.read(
         async (sql): Promise<StoreCounts> => ({
           events: await countBy(sql, "events"),
           deliveries: await countBy(sql, "outbox"),

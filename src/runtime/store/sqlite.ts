@@ -76,6 +76,16 @@ function openSqlite(options: SqliteStoreOptions): Database {
       );
       return next;
     },
+    read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+      // Queued like a transaction, so a read never sees another transaction's uncommitted rows.
+      const tail = queues.get(file) ?? Promise.resolve();
+      const next = tail.then(() => body(sql));
+      queues.set(
+        file,
+        next.catch(() => undefined),
+      );
+      return next;
+    },
     async close() {
       await queues.get(file);
       db.close();
