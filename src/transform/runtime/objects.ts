@@ -2,7 +2,7 @@
  * Constructors and reordering: `[...]` array constructors, `{...}` grouping and object
  * constructors, and the `^(...)` order-by operator.
  */
-import { createSequence, type Frame, frameFromTuple } from "./context.ts";
+import { createSequence, type Frame, frameFromTuple, state } from "./context.ts";
 import { fail } from "./errors.ts";
 import { append } from "./operators.ts";
 import type { Code } from "./paths.ts";
@@ -43,7 +43,7 @@ export function array(values: readonly unknown[], nested: readonly boolean[], co
 /** `{key: value, ...}` over the context sequence (grouping by key). */
 export function group(plan: GroupPlan, input: unknown, env: Frame): Dict {
   const result: Dict = Object.create(null);
-  const groups: Record<string, { data: unknown; exprIndex: number }> = Object.create(null);
+  const groups: Record<string, { data: unknown; exprIndex: number; grown: boolean }> = Object.create(null);
   const reduce = Boolean(input && (input as Sequence).tupleStream);
   const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
   if (items.length === 0 && !reduce) items.push(undefined);
@@ -60,9 +60,9 @@ export function group(plan: GroupPlan, input: unknown, env: Frame): Dict {
       const existing = groups[key];
       if (existing !== undefined) {
         if (existing.exprIndex !== pairIndex) fail("D1009", { position: plan.position, value: key });
-        existing.data = append(existing.data, item);
+        appendInPlace(existing, item);
       } else {
-        groups[key] = { data: item, exprIndex: pairIndex };
+        groups[key] = { data: item, exprIndex: pairIndex, grown: false };
       }
     }
   }
@@ -80,6 +80,29 @@ export function group(plan: GroupPlan, input: unknown, env: Frame): Dict {
     if (value !== undefined) result[key] = value;
   }
   return result;
+}
+
+/**
+ * `entry.data = $append(entry.data, item)` without copying the whole array each time: the first
+ * append makes a private array (as `concat` would), later ones push onto it.
+ */
+function appendInPlace(entry: { data: unknown; grown: boolean }, item: unknown): void {
+  if (item === undefined) return;
+  if (entry.data === undefined) {
+    entry.data = item;
+    return;
+  }
+  if (!entry.grown) {
+    const first = entry.data;
+    entry.data = Array.isArray(first) ? first.slice() : [first];
+    entry.grown = true;
+  }
+  const data = entry.data as unknown[];
+  const added = Array.isArray(item) ? item.length : 1;
+  const limit = state.ctx.sequenceLimit;
+  if (limit > 0 && data.length + added > limit) fail("D2015", { value: data.length + added });
+  if (Array.isArray(item)) for (const value of item) data.push(value);
+  else data.push(item);
 }
 
 function reduceTupleStream(stream: unknown): Tuple {
