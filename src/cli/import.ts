@@ -92,7 +92,11 @@ export const importCommand: Command = {
     } catch (error) {
       return fail(io, `cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    io.stderr(`wrote ${relative(io.cwd, out) || out}: ${Object.keys(result.document.spec.operations ?? {}).length} operations, ${Object.keys(result.document.spec.schemas ?? {}).length} schemas${result.notes.length > 0 ? `; ${result.notes.length} things to declare or check (see the comments at its top)` : ""}\n`);
+    const spec = result.document.spec;
+    const events = Object.keys(spec.events ?? {}).length;
+    const counts = `${Object.keys(spec.operations ?? {}).length} operations, ${events > 0 ? `${events} events, ` : ""}${Object.keys(spec.schemas ?? {}).length} schemas`;
+    const notes = result.notes.length > 0 ? `; ${result.notes.length} things to declare or check (see the comments at its top)` : "";
+    io.stderr(`wrote ${relative(io.cwd, out) || out}: ${counts}${notes}\n`);
     return EXIT.ok;
   },
 };

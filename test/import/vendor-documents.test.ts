@@ -65,6 +65,7 @@ describe.runIf(run)("importing the vendors' published OpenAPI documents", () => 
     const args = ["import", "openapi", document, "--system", "erp-events", "--role", "erp", "--operations", "publishInvoiceEvent,publishCreditNoteEvent"];
     const result = await runCli([...args, "--out", "erp-events.yaml"], dir);
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^wrote erp-events\.yaml: 0 operations, 2 events, 2 schemas;/);
     const program = loadProgram({ cwd: dir, paths: ["erp-events.yaml"] });
     expect(program.diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([]);
     const events = program.set.systems.get("erp-events")?.value.spec.events ?? {};
