@@ -35,8 +35,9 @@ describe("spec docs in a browser", () => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       await page.goto(pathToFileURL(join(project.dir, "site", "index.html")).href);
-      await page.waitForFunction(() => document.body.dataset["diagrams"] !== undefined, undefined, { timeout: 60_000 });
-      expect(await page.evaluate(() => document.body.dataset["diagrams"])).toBe("rendered");
+      // Page code as text: the project's TypeScript settings have no DOM library.
+      await page.waitForFunction("document.body.dataset.diagrams !== undefined", undefined, { timeout: 60_000 });
+      expect(await page.evaluate("document.body.dataset.diagrams")).toBe("rendered");
       expect(await page.locator("pre.mermaid svg").count()).toBe(2);
       expect(await page.locator("#route-graph svg").textContent()).toContain("approved-time-to-erp");
       expect(await page.locator("#ownership-map svg").textContent()).toContain("TimeEntry");
