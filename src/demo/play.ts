@@ -179,6 +179,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   report({ phase: "reconcile", done: 0, total: options.reconciliations.length });
   const reconciler = createReconciler({ definitions: options.reconciliations, read: (system, entity) => simulators.records(system, entity) });
   await reconciler.runAll();
+  report({ phase: "reconcile", done: options.reconciliations.length, total: options.reconciliations.length });
   report({ phase: "done", done: 1, total: 1 });
 
   return {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { projectRoot } from "../../src/testing/environment.ts";
+
+function fakeIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { cwd: projectRoot, env: {}, isTTY: false, stdout: (t) => out.push(t), stderr: (t) => err.push(t), out, err };
+}
+
+const tiny = ["--consultants", "6", "--projects", "12", "--time-entries", "240", "--outage-ms", "200"];
+
+describe("spec demo", () => {
+  it("prints the summary as its last line, and the same seed gives the same counts", async () => {
+    const counts = async () => {
+      const io = fakeIo();
+      const code = await main(["demo", "--seed", "7", "--json", ...tiny], io);
+      const last = io.out.join("").trim().split("\n").at(-1) ?? "";
+      const summary = JSON.parse(last) as Record<string, unknown>;
+      expect(code).toBe(0);
+      expect(io.err.join("")).toContain("reconciling: 4/4");
+      const { misbehaviour: _m, eventsPerSecond: _e, playedMs: _p, ...rest } = summary;
+      return rest;
+    };
+    const first = await counts();
+    expect(first).toMatchObject({ lost: 0, duplicatePostings: 0, reconciliationGaps: 6, seededGaps: 6, unexpectedGaps: [], missedGaps: [], settled: true });
+    expect(await counts()).toEqual(first);
+  }, 300_000);
+
+  it("refuses a seed that is not a number with a usage error", async () => {
+    const io = fakeIo();
+    expect(await main(["demo", "--seed", "seven", "--json"], io)).toBe(2);
+    expect(io.err.join("")).toContain("--seed must be a non-negative integer, not 'seven'");
+  });
+
+  it("refuses a month too small to hold its seeded mess", async () => {
+    const io = fakeIo();
+    expect(await main(["demo", "--json", "--consultants", "2"], io)).toBe(2);
+    expect(io.err.join("")).toContain("a month needs at least 4 consultants and 8 projects");
+  });
+});
