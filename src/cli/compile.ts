@@ -11,6 +11,7 @@ import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { DIAGNOSTIC_FORMATS, printDiagnostics } from "./print-diagnostics.ts";
 
+/** The `spec compile` command. */
 export const compileCommand: Command = {
   name: "compile",
   summary: "Validate, lint and generate typed TypeScript, schemas and AsyncAPI from the specs",

@@ -18,6 +18,7 @@ function localMermaid(): string | undefined {
   }
 }
 
+/** The `spec docs` command. */
 export const docsCommand: Command = {
   name: "docs",
   summary: "Write an HTML catalogue of systems, entities, routes and reconciliations, with Mermaid diagrams",

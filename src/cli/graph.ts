@@ -5,6 +5,7 @@ import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
+/** The `spec graph` command. */
 export const graphCommand: Command = {
   name: "graph",
   summary: "Print the route graph and the ownership map (Mermaid or Graphviz DOT)",

@@ -88,6 +88,7 @@ function formatText(results: readonly MappingTestResult[]): string {
   return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${results.length} mapping test(s): ${results.length - failed} passed, ${failed} failed\n`;
 }
 
+/** The `spec test` command. */
 export const testCommand: Command = {
   name: "test",
   summary: "Run the example tests declared in Mapping specs",

@@ -22,6 +22,7 @@ export interface WatchCycle {
   ms: number;
 }
 
+/** What to watch, where the output goes, and who hears about each recompile. */
 export interface WatchOptions {
   cwd: string;
   paths: readonly string[];

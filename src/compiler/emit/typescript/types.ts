@@ -7,6 +7,7 @@ import { stringLiteral, typeKey } from "./literals.ts";
 
 /** The branded scalar types generated/support.ts declares. */
 export const BRANDS = ["Decimal", "Money", "IsoDate", "IsoDateTime", "CurrencyCode"] as const;
+/** One of the branded scalar types. */
 export type Brand = (typeof BRANDS)[number];
 
 /** What a type expression needs from outside itself; brands are written `support.<Brand>`. */
