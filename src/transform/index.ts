@@ -12,7 +12,14 @@ import { mentionsEval, parse } from "./codegen/ast.ts";
 import { literal } from "./codegen/emitter.ts";
 import { generate } from "./codegen/generate.ts";
 import { builtins } from "./runtime/builtins.ts";
-import { createSequence, type Frame, type Guardrails, runEvaluation } from "./runtime/context.ts";
+import {
+  beginEvaluation,
+  createSequence,
+  endEvaluation,
+  type Frame,
+  type Guardrails,
+  rootFrame,
+} from "./runtime/context.ts";
 import { TransformError, toTransformError } from "./runtime/errors.ts";
 import { AsyncResult } from "./runtime/functions.ts";
 import { runtime } from "./runtime/index.ts";
@@ -84,19 +91,20 @@ export function createEvaluator(
       }
     }
     globals["$"] = input;
+    const saved = beginEvaluation(globals, options, shadows);
     try {
-      return runEvaluation(globals, options, shadows, (root) => {
-        let context = input;
-        if (Array.isArray(input) && !isSequence(input)) {
-          const wrapped: Sequence = createSequence(input);
-          wrapped.outerWrapper = true;
-          context = wrapped;
-        }
-        return body(context, root);
-      });
+      let context = input;
+      if (Array.isArray(input) && !isSequence(input)) {
+        const wrapped: Sequence = createSequence(input);
+        wrapped.outerWrapper = true;
+        context = wrapped;
+      }
+      return body(context, rootFrame());
     } catch (err) {
       if (err instanceof AsyncResult) return interpret(input, bindings);
       throw toTransformError(err);
+    } finally {
+      endEvaluation(saved);
     }
   };
 }

@@ -5,7 +5,7 @@
  * functions, regex matchers) are reimplemented here synchronously with the same semantics.
  */
 import jsonata from "jsonata";
-import { createSequence, state } from "./context.ts";
+import { createSequence, evaluationTime } from "./context.ts";
 import { fail } from "./errors.ts";
 import { fastPath } from "./fast-paths.ts";
 import { apply, type NativeFunction, type Signature } from "./functions.ts";
@@ -298,10 +298,10 @@ const library: Record<string, NativeFunction> = Object.assign(Object.create(null
   split: define("split", split),
   now: {
     _jsonata_function: true,
-    implementation: (picture?: string, timezone?: string) => fromMillis(state.ctx.timestamp, picture, timezone),
+    implementation: (picture?: string, timezone?: string) => fromMillis(evaluationTime(), picture, timezone),
     signature: signature("<s?s?:s>"),
   },
-  millis: { _jsonata_function: true, implementation: () => state.ctx.timestamp, signature: signature("<:n>") },
+  millis: { _jsonata_function: true, implementation: () => evaluationTime(), signature: signature("<:n>") },
 });
 
 /** Every built-in function by name, as `$name` resolves when no binding shadows it. */

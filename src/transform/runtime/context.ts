@@ -27,6 +27,7 @@ export interface Guardrails {
 /** The evaluation in progress. */
 export interface EvalContext {
   globals: Dict;
+  /** Milliseconds since the epoch when the evaluation first asked the time; 0 until then. */
   timestamp: number;
   depth: number;
   maxDepth: number;
@@ -43,7 +44,7 @@ function newContext(globals: Dict, limits: Guardrails, shadows = false): EvalCon
   const maxDepth = limits.stack ?? 0;
   return {
     globals,
-    timestamp: Date.now(),
+    timestamp: 0,
     depth: 0,
     maxDepth,
     deadline: timeout > 0 ? Date.now() + timeout : 0,
@@ -57,15 +58,31 @@ function newContext(globals: Dict, limits: Guardrails, shadows = false): EvalCon
 /** The slot holding the evaluation in progress. */
 export const state: { ctx: EvalContext } = { ctx: newContext(Object.create(null), {}) };
 
-/** Runs `body` as one evaluation with the given globals and limits, restoring the previous one. */
-export function runEvaluation<T>(globals: Dict, limits: Guardrails, shadows: boolean, body: (root: Frame) => T): T {
+/**
+ * Makes a new evaluation current with the given globals and limits; returns the one it
+ * replaces, for `endEvaluation`.
+ */
+export function beginEvaluation(globals: Dict, limits: Guardrails, shadows: boolean): EvalContext {
   const saved = state.ctx;
   state.ctx = newContext(globals, limits, shadows);
-  try {
-    return body({ v: new Map(), p: undefined });
-  } finally {
-    state.ctx = saved;
-  }
+  return saved;
+}
+
+/** Restores the evaluation `beginEvaluation` replaced. */
+export function endEvaluation(saved: EvalContext): void {
+  state.ctx = saved;
+}
+
+/** A root frame: top-level `:=` bind here; lookups fall through to the globals. */
+export function rootFrame(): Frame {
+  return { v: new Map(), p: undefined };
+}
+
+/** The evaluation's timestamp: taken once, so every `$now()` in one evaluation agrees. */
+export function evaluationTime(): number {
+  const c = state.ctx;
+  if (c.timestamp === 0) c.timestamp = Date.now();
+  return c.timestamp;
 }
 
 /** A new frame enclosed by `parent`. */
@@ -135,7 +152,7 @@ export function createSequence(...item: unknown[]): Sequence {
 export const nativeFocus = {
   createSequence,
   get environment(): { timestamp: Date } {
-    return { timestamp: new Date(state.ctx.timestamp) };
+    return { timestamp: new Date(evaluationTime()) };
   },
   get options(): Dict | undefined {
     const limit = state.ctx.sequenceLimit;
