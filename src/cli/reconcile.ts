@@ -44,6 +44,10 @@ export const reconcileCommand: Command = {
       printDiagnostics(io, program.diagnostics, "stylish");
       return EXIT.findings;
     }
+    const definitions = reconciliationsOf(program.set);
+    const only = values.only?.split(",").map((s) => s.trim());
+    const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
+    if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);
     let records: Record<string, Record<string, unknown>[]>;
     try {
       records = JSON.parse(readFileSync(resolve(io.cwd, values.records as string), "utf8")) as Record<string, Record<string, unknown>[]>;
@@ -51,10 +55,6 @@ export const reconcileCommand: Command = {
       io.stderr(`spec reconcile: cannot read ${values.records}: ${(error as Error).message}\n`);
       return EXIT.usage;
     }
-    const definitions = reconciliationsOf(program.set);
-    const only = values.only?.split(",").map((s) => s.trim());
-    const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
-    if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);
     await loadExpressionCompiler();
     const reconciler = createReconciler({ definitions, read: (system, entity) => records[`${system}/${entity}`] ?? [] });
     const results = await reconciler.runAll(only);

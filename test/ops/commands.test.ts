@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import type { OpsSnapshot } from "../../src/ops/snapshot.ts";
+import { statusText } from "../../src/ops/status-text.ts";
+import { projectRoot } from "../../src/testing/environment.ts";
+
+function fakeIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { cwd: projectRoot, env: {}, isTTY: false, stdout: (t) => out.push(t), stderr: (t) => err.push(t), out, err };
+}
+
+describe("spec reconcile", () => {
+  it("reports a project whose ERP cost differs from its approved time, with both totals, and exits 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
+    const file = join(dir, "records.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        "psa/TimeEntry": [{ projectId: "P1", workDate: "2026-03-02", minutes: 450, costRate: "68.50", billRate: "150.00", chargeType: "time", status: "approved" }],
+        "erp/TimeEntry": [{ costPostingId: "j1", projectId: "P1", workDate: "2026-03-02", costAmount: "500.00" }],
+        "billing/TimeEntry": [{ projectId: "P1", workDate: "2026-03-02", billAmount: "1125.00" }],
+      }),
+    );
+    const io = fakeIo();
+    const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings,billable-time-charges", "specs"], io);
+    expect(io.out.join("")).toBe(
+      [
+        "billable-time-charges: 1 groups, 0 gap(s)",
+        "time-cost-postings: 1 groups, 1 gap(s)",
+        "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops)",
+        "",
+      ].join("\n"),
+    );
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it("names the reconciliations there are when asked for one that is not", async () => {
+    const io = fakeIo();
+    expect(await main(["reconcile", "--records", "x.json", "--only", "nope", "specs"], io)).toBe(2);
+    expect(io.err.join("")).toContain("no reconciliation named nope; there are ");
+  }, 60_000);
+
+  it("asks where the records are when given neither a file nor a URL", async () => {
+    const io = fakeIo();
+    expect(await main(["reconcile"], io)).toBe(2);
+    expect(io.err.join("")).toContain("say where the records are: --records <file.json> or --url <dashboard-url>");
+  });
+});
+
+describe("spec status", () => {
+  it("prints systems, routes, queues and business measures as aligned tables", () => {
+    const snapshot: OpsSnapshot = {
+      at: 0,
+      counts: { events: {}, deliveries: {}, issues: {} },
+      systems: [{ system: "erp", circuit: "open", breakerOpened: 2, rateLimitHeadroom: 0.25, callsLastMinute: 45, errorRate: 0.1, attempts: 50, latency: null }],
+      routes: [{ route: "time-to-revenue", accepted: 10, open: 2, oldestOpenMs: 1500, p50Ms: 200, p90Ms: 900, slaMs: 3_600_000, slaBreaches: 0 }],
+      deadLetters: [],
+      exceptions: [],
+      reconciliations: [],
+      business: { timeToBill: { p50Ms: 2000, p90Ms: null, count: 1 }, projectActivation: { p50Ms: null, p90Ms: null, count: 0 }, unpostedApprovedTime: 3, invoicesBlockedByMissingContract: 1, exceptionsPastSla: 0 },
+    };
+    const text = statusText(snapshot);
+    expect(text).toContain("system  circuit  headroom  errors  attempts  latency\nerp     open     25.0%     10.0%   50        -");
+    expect(text).toContain("time-to-revenue  10        2        1.5s  200ms  900ms  0");
+    expect(text).toContain("QUEUES\nnothing open");
+    expect(text).toContain("time to bill (p50/p90)                2.0s / -");
+  });
+
+  it("says so when the dashboard cannot be reached", async () => {
+    const io = fakeIo();
+    expect(await main(["status", "--url", "http://127.0.0.1:9", "--token", "t"], io)).toBe(2);
+    expect(io.err.join("")).toContain("spec status: cannot reach http://127.0.0.1:9");
+  });
+});
