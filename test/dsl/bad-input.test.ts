@@ -67,7 +67,7 @@ describe("bad DSL input", () => {
 
   it("reports an unknown step in words", () => {
     expect(diagnose("route r { steps { validat X } }\n")[0]).toBe(
-      "1:27 dsl-syntax: 'validat' is not a step: expected validate, map, enrich, classify, branch, require, deliver, emit or step { ... } (or 'id:' to label a step)",
+      "1:19 dsl-syntax: unexpected 'validat': a step starts with validate, map, enrich, classify, branch, require, deliver, emit or step { ... } (or 'id:' to label it)",
     );
   });
 
@@ -78,6 +78,12 @@ describe("bad DSL input", () => {
     const quoted = readDsl(createSourceFile("ok.sync", 'route "map" {\n  on psa.x\n}\n'));
     expect(quoted.diagnostics).toEqual([]);
     expect((quoted.documents[0]!.value as { metadata: { name: string } }).metadata.name).toBe("map");
+  });
+
+  it("says what may come next in a route when a statement is not one", () => {
+    expect(diagnose("route r { on psa.x\n retyr 3 times exponential 1s..5m }\n")[0]).toBe(
+      "2:10 dsl-syntax: expected a route statement (on, when, key, order by, steps, retry, timeout, breaker, dead-letter, exceptions, sla, guard or an entry) or '}' but found the keyword 'times'",
+    );
   });
 
   it("reports every syntax error, not only the first", () => {

@@ -262,7 +262,9 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   const syntaxErrors: Span[] = [];
   const seen = new Set<number>();
   for (const error of dslParser.errors) {
-    const token = error.token;
+    // a message about the word before the token the parser stopped at points at that word
+    const previous = (error as { previousToken?: IToken }).previousToken;
+    const token = error.message.startsWith("unexpected '") && previous !== undefined ? previous : error.token;
     const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
     const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
     if (seen.has(start)) continue;

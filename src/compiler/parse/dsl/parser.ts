@@ -30,12 +30,26 @@ function expectedWords(paths: readonly (readonly TokenType[])[]): string {
 
 const STEP_WORDS = "validate, map, enrich, classify, branch, require, deliver, emit or step { ... }";
 
+/** What may come next inside each kind of braces, for "expected '}'" messages. */
+const BODY_WORDS: Record<string, string> = {
+  routeDocument: RULE_WORDS["routeStatement"] ?? "",
+  mappingDocument: RULE_WORDS["mappingStatement"] ?? "",
+  ownershipDocument: RULE_WORDS["ownershipStatement"] ?? "",
+  stepBlock: `a step (${STEP_WORDS})`,
+  block: "an entry (key value)",
+  branchAction: "a branch (when {{ ... }} { ... } or otherwise { ... })",
+};
+
 /** Messages in words: what was expected, and what was found instead. */
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     if (expected === EOF) return `expected ${RULE_WORDS["document"]} but found ${describeToken(actual)}`;
     if (ruleName === "step" && expected === t.Colon) {
-      return `'${previous.image}' is not a step: expected ${STEP_WORDS} (or 'id:' to label a step)`;
+      return `unexpected '${previous.image}': a step starts with ${STEP_WORDS} (or 'id:' to label it)`;
+    }
+    const inside = BODY_WORDS[ruleName];
+    if (expected === t.RCurly && inside !== undefined) {
+      return `expected ${inside} or '}' but found ${describeToken(actual)}`;
     }
     return `expected ${describeTokenType(expected)} but found ${describeToken(actual, expected === t.Identifier)}`;
   },
