@@ -139,9 +139,14 @@ export interface EmitOptions {
  */
 export function emitModule(expression: string, options: EmitOptions = {}): string {
   const root = parseOrThrow(expression);
+  return moduleSource(expression, mentionsEval(root) ? undefined : generate(root).body, options);
+}
+
+/** The text `emitModule` writes, for an expression and its generated body (none: interpreted). */
+function moduleSource(expression: string, body: string | undefined, options: EmitOptions): string {
   const from = literal(options.runtimeModule ?? "syncspec/transform");
   const lines = options.header !== undefined ? [options.header] : [];
-  if (mentionsEval(root)) {
+  if (body === undefined) {
     lines.push(
       `import { createInterpretedEvaluator } from ${from};`,
       `export const expression = ${literal(expression)};`,
@@ -153,7 +158,6 @@ export function emitModule(expression: string, options: EmitOptions = {}): strin
     );
     return `${lines.join("\n")}\n`;
   }
-  const { body } = generate(root);
   lines.push(
     `import { createEvaluator, runtime } from ${from};`,
     `export const expression = ${literal(expression)};`,
@@ -170,11 +174,12 @@ export function emitModule(expression: string, options: EmitOptions = {}): strin
 /** Compiles a JSONata expression. Syntax errors throw a `TransformError` with their S0xxx code. */
 export function compileExpression(expression: string, options: CompileOptions = {}): CompiledExpression {
   const root = parseOrThrow(expression);
-  const source = emitModule(expression);
   if (mentionsEval(root)) {
+    const source = moduleSource(expression, undefined, {});
     return { evaluate: interpreter(expression, options), mode: "interpreted", source, expression };
   }
   const { body } = generate(root);
+  const source = moduleSource(expression, body, {});
   const factory = new Function("R", body) as (r: typeof runtime) => CompiledBody;
   return { evaluate: createEvaluator(factory(runtime), expression, options), mode: "compiled", source, expression };
 }
