@@ -29,11 +29,8 @@ type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 const queues = new Map<string, Promise<unknown>>();
 let memoryDatabases = 0;
 
-function openSqlite(options: SqliteStoreOptions): Database {
-  const db = new BetterSqlite3(options.path);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
-  db.pragma("busy_timeout = 10000");
+/** Statements on one connection, prepared once. */
+function statementsOf(db: BetterSqlite3.Database): Sql {
   const statements = new Map<string, Statement>();
   const prepare = (text: string): Statement => {
     let statement = statements.get(text);
@@ -43,7 +40,7 @@ function openSqlite(options: SqliteStoreOptions): Database {
     }
     return statement;
   };
-  const sql: Sql = {
+  return {
     async all<T>(text: string, params: readonly unknown[] = []) {
       const statement = prepare(text);
       if (statement.reader) return statement.all(...params) as T[];
@@ -54,6 +51,19 @@ function openSqlite(options: SqliteStoreOptions): Database {
       return prepare(text).run(...params).changes;
     },
   };
+}
+
+function openSqlite(options: SqliteStoreOptions): Database {
+  const db = new BetterSqlite3(options.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
+  db.pragma("busy_timeout = 10000");
+  const sql = statementsOf(db);
+  // Reads go to a second, read-only connection: WAL lets it see the last commit at once,
+  // without waiting behind the writer's queue and without seeing its uncommitted rows.
+  const readerDb = options.path === ":memory:" ? undefined : new BetterSqlite3(options.path, { readonly: true });
+  readerDb?.pragma("busy_timeout = 10000");
+  const reader = readerDb === undefined ? undefined : statementsOf(readerDb);
   const file = options.path === ":memory:" ? `:memory:${++memoryDatabases}` : resolve(options.path);
   return {
     engine: "sqlite",
@@ -77,7 +87,8 @@ function openSqlite(options: SqliteStoreOptions): Database {
       return next;
     },
     read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
-      // Queued like a transaction, so a read never sees another transaction's uncommitted rows.
+      if (reader !== undefined) return body(reader);
+      // One in-memory connection: queued like a transaction, so a read never sees uncommitted rows.
       const tail = queues.get(file) ?? Promise.resolve();
       const next = tail.then(() => body(sql));
       queues.set(
@@ -88,6 +99,7 @@ function openSqlite(options: SqliteStoreOptions): Database {
     },
     async close() {
       await queues.get(file);
+      readerDb?.close();
       db.close();
     },
   };
