@@ -3,18 +3,13 @@
  * and dates as branded strings, descriptions as doc comments) and its precompiled validator, whose
  * ajv code lives beside it in `<name>.validator.js`.
  */
-import { StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { BoundDocument } from "../../check/spec-set.ts";
 import { entityJsonSchema } from "../../../runtime/validators.ts";
-import { commentText, headerLine, typeKey } from "./literals.ts";
+import { headerLine, stringLiteral, typeKey, writeDoc, writeInterface, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 import { fieldType, type TypeNeeds } from "./types.ts";
 import { validatorDeclarations, validatorModule } from "./validators.ts";
-
-function docs(text: string | undefined): string[] {
-  return text === undefined || commentText(text) === "" ? [] : [commentText(text)];
-}
 
 /** Emits the files of one entity. */
 export function entityFiles(project: EmitProject, plan: EmitPlan, entity: BoundDocument<"Entity">): EmittedFile[] {
@@ -22,33 +17,22 @@ export function entityFiles(project: EmitProject, plan: EmitPlan, entity: BoundD
   if (planned === undefined) throw new Error(`entity ${entity.name} is not planned`);
   const { file, specPath, typeName } = planned;
   const needs: TypeNeeds = { brands: new Set() };
-  const properties = Object.entries(entity.value.spec.fields).map(([name, field]) => ({
-    name: typeKey(name),
+  const members = Object.entries(entity.value.spec.fields).map(([name, field]) => ({
+    key: typeKey(name),
     type: fieldType(field, needs),
-    hasQuestionToken: field.required !== true,
-    docs: docs(field.description),
+    optional: field.required !== true,
+    doc: field.description,
   }));
   const validator = validatorModule([{ name: "validate", schema: entityJsonSchema(entity.value.spec) }], headerLine(specPath));
-  const module = project.structure(`entities/${file}.ts`, specPath, {
-    statements: [
-      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: "../support.ts", namespaceImport: "support" },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${file}.validator.js`, namedImports: [{ name: "validate", alias: "check" }] },
-      {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: typeName,
-        docs: docs(entity.value.metadata.description),
-        properties,
-      },
-      {
-        kind: StructureKind.VariableStatement,
-        isExported: true,
-        declarationKind: VariableDeclarationKind.Const,
-        docs: ["Checks a value against the entity's fields (precompiled; no schema is compiled at run time)."],
-        declarations: [{ name: "validate", type: "rt.Validator", initializer: "support.fromAjv(check)" }],
-      },
-    ],
+  const module = project.written(`entities/${file}.ts`, specPath, (writer) => {
+    writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
+    writeNamespaceImport(writer, "support", "../support.ts");
+    writer.writeLine(`import { validate as check } from ${stringLiteral(`./${file}.validator.js`)};`);
+    writer.blankLine();
+    writeInterface(writer, typeName, entity.value.metadata.description, members);
+    writer.blankLine();
+    writeDoc(writer, "Checks a value against the entity's fields (precompiled; no schema is compiled at run time).");
+    writer.writeLine("export const validate: rt.Validator = support.fromAjv(check);");
   });
   return [
     module,

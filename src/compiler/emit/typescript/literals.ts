@@ -178,3 +178,38 @@ export function writeNamespaceImport(writer: CodeBlockWriter, alias: string, pat
   if (!isSafeIdentifier(alias) && alias !== "rt") throw new Error(`not a safe identifier: ${alias}`);
   writer.writeLine(`import ${typeOnly ? "type " : ""}* as ${alias} from ${stringLiteral(path)};`);
 }
+
+/** Writes a doc comment (nothing for empty text); the text goes through `commentText`. */
+export function writeDoc(writer: CodeBlockWriter, text: string | undefined): void {
+  const clean = text === undefined ? "" : commentText(text);
+  if (clean === "") return;
+  const lines = clean.split("\n");
+  if (lines.length === 1) writer.writeLine(`/** ${clean} */`);
+  else {
+    writer.writeLine("/**");
+    for (const line of lines) writer.writeLine(line.trim() === "" ? " *" : ` * ${line}`);
+    writer.writeLine(" */");
+  }
+}
+
+/** A member of a generated interface: a derived or quoted key, a type built from derived names, a doc. */
+export interface MemberText {
+  key: string;
+  optional: boolean;
+  type: string;
+  doc?: string | undefined;
+}
+
+/** Writes `export interface Name { ... }` from members whose keys went through `typeKey`. */
+export function writeInterface(writer: CodeBlockWriter, name: string, doc: string | undefined, members: readonly MemberText[]): void {
+  if (!isSafeIdentifier(name)) throw new Error(`not a safe identifier: ${name}`);
+  writeDoc(writer, doc);
+  writer.write(`export interface ${name} {`).newLine();
+  writer.indent(() => {
+    for (const m of members) {
+      writeDoc(writer, m.doc);
+      writer.writeLine(`${m.key}${m.optional ? "?" : ""}: ${m.type};`);
+    }
+  });
+  writer.writeLine("}");
+}

@@ -2,11 +2,10 @@
  * Per mapping: `mappings/<name>.ts`, a typed transform `(input: Source, lookups) => Target` around
  * the mapping's JSONata, compiled ahead of time into `<name>.expr.js` by the JSONata compiler.
  */
-import { StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { JsonSchema, Shape } from "../../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../../check/spec-set.ts";
 import { EXPRESSION_DECLARATIONS, expressionModule } from "./expressions.ts";
-import { commentText, headerLine, typeKey, valueWriter } from "./literals.ts";
+import { commentText, headerLine, stringLiteral, typeKey, writeDoc, writeInterface, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 import { schemaTypeNames } from "./systems.ts";
@@ -31,54 +30,27 @@ export function mappingFiles(project: EmitProject, plan: EmitPlan, set: SpecSet,
   const { file, specPath } = planned;
   const spec = mapping.value.spec;
   const description = mapping.value.metadata.description;
-  const module = project.structure(`mappings/${file}.ts`, specPath, {
-    statements: [
-      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "syncspec/runtime", namespaceImport: "rt" },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: `./${file}.expr.js`, namespaceImport: "compiled" },
-      { kind: StructureKind.TypeAlias, isExported: true, name: "Source", docs: ["The record the mapping reads."], type: shapeTypeOf(set, plan, spec.source, "..") },
-      { kind: StructureKind.TypeAlias, isExported: true, name: "Target", docs: ["The record the mapping produces."], type: shapeTypeOf(set, plan, spec.target, "..") },
-      {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: "Lookups",
-        docs: ["Values bound to the mapping's lookups, read as `$name` in the expression."],
-        properties: Object.entries(spec.lookups ?? {}).map(([name, lookup]) => ({
-          name: typeKey(name),
-          type: "unknown",
-          hasQuestionToken: true,
-          docs: lookup.description === undefined || commentText(lookup.description) === "" ? [] : [commentText(lookup.description)],
-        })),
-      },
-      {
-        kind: StructureKind.Function,
-        isExported: true,
-        name: "map",
-        docs: [description === undefined || commentText(description) === "" ? "Applies the mapping." : commentText(description)],
-        parameters: [
-          { name: "input", type: "Source" },
-          { name: "lookups", type: "Lookups", initializer: "{}" },
-        ],
-        returnType: "Target",
-        statements: ["return compiled.evaluate(input, lookups as Readonly<Record<string, unknown>>) as Target;"],
-      },
-      {
-        kind: StructureKind.VariableStatement,
-        isExported: true,
-        declarationKind: VariableDeclarationKind.Const,
-        docs: ["The mapping as the runtime's `Transform`."],
-        declarations: [
-          {
-            name: "transform",
-            type: "rt.Transform",
-            initializer: (writer) => {
-              writer.write("{ name: ");
-              valueWriter(mapping.name)(writer);
-              writer.write(", evaluate: (input, bindings) => compiled.evaluate(input, bindings) }");
-            },
-          },
-        ],
-      },
-    ],
+  const module = project.written(`mappings/${file}.ts`, specPath, (writer) => {
+    writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
+    writeNamespaceImport(writer, "compiled", `./${file}.expr.js`);
+    writer.blankLine();
+    writeDoc(writer, "The record the mapping reads.");
+    writer.writeLine(`export type Source = ${shapeTypeOf(set, plan, spec.source, "..")};`);
+    writeDoc(writer, "The record the mapping produces.");
+    writer.writeLine(`export type Target = ${shapeTypeOf(set, plan, spec.target, "..")};`);
+    writer.blankLine();
+    const lookups = Object.entries(spec.lookups ?? {}).map(([name, lookup]) => ({ key: typeKey(name), optional: true, type: "unknown", doc: lookup.description }));
+    writeInterface(writer, "Lookups", "Values bound to the mapping's lookups, read as `$name` in the expression.", lookups);
+    writer.blankLine();
+    writeDoc(writer, description === undefined || commentText(description) === "" ? "Applies the mapping." : description);
+    writer.write("export function map(input: Source, lookups: Lookups = {}): Target {").newLine();
+    writer.indent(() => writer.writeLine("return compiled.evaluate(input, lookups as Readonly<Record<string, unknown>>) as Target;"));
+    writer.writeLine("}");
+    writer.blankLine();
+    writeDoc(writer, "The mapping as the runtime's `Transform`.");
+    writer.writeLine(
+      `export const transform: rt.Transform = { name: ${stringLiteral(mapping.name)}, evaluate: (input, bindings) => compiled.evaluate(input, bindings) };`,
+    );
   });
   return [
     module,
