@@ -98,7 +98,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout("spec run: stopped\n");
     return EXIT.ok;
   } finally {
-    await store.close();
+    await store.close().catch((error: unknown) => io.stderr(`spec run: closing the store: ${(error as Error).message}\n`));
   }
 }
 

@@ -223,7 +223,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       eventSignal?.();
       deliverySignal?.();
       await Promise.all(loops.splice(0));
-      await store.releaseLeases(worker, clock.now());
+      try {
+        await store.releaseLeases(worker, clock.now());
+      } catch (error) {
+        // Not fatal: a lease that is not given back expires, and another worker takes the work.
+        process.stderr.write(`syncspec runtime (${worker}): leases will expire instead of being given back: ${(error as Error).message}\n`);
+      }
     },
   };
 }
