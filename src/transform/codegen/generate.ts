@@ -180,7 +180,7 @@ function binaryCode(gen: Generator, node: Node, position: number): string {
     case ">=":
       return `${gen.rt("compare")}(${lhs}, ${rhs}, ${literal(op)}, ${position})`;
     case "&":
-      return `${gen.rt("concat")}(${lhs}, ${rhs})`;
+      return `${gen.rt("concat")}(${lhs}, ${rhs}, ${position})`;
     case "..":
       return `${gen.rt("range")}(${lhs}, ${rhs}, ${position})`;
     case "in":

@@ -45,11 +45,17 @@ function define(name: string, implementation: (...args: never[]) => unknown): Na
 /** The implementation of `$string`, reused by the `&` operator. */
 export const stringOf = reference["string"]!.implementation as (value: unknown, prettify?: boolean) => string;
 
-/** `&` */
-export function concat(lhs: unknown, rhs: unknown): string {
-  const left = lhs === undefined ? "" : stringOf(lhs);
-  const right = rhs === undefined ? "" : stringOf(rhs);
-  return left.concat(right);
+/** `&`; errors (a value with no string form) are placed at the operator. */
+export function concat(lhs: unknown, rhs: unknown, position: number): string {
+  if (typeof lhs === "string" && typeof rhs === "string") return lhs + rhs;
+  try {
+    const left = lhs === undefined ? "" : stringOf(lhs);
+    const right = rhs === undefined ? "" : stringOf(rhs);
+    return left.concat(right);
+  } catch (err) {
+    if (err !== null && typeof err === "object" && !(err instanceof Error)) Object.assign(err, { position, token: "&" });
+    throw err;
+  }
 }
 
 const fromMillis = reference["fromMillis"]!.implementation;

@@ -62,8 +62,13 @@ export function append(arg1: unknown, arg2: unknown): unknown {
 }
 
 function operands(lhs: unknown, rhs: unknown, op: string, position: number): boolean {
-  if (lhs !== undefined && !isNumeric(lhs)) fail("T2001", { value: lhs, position, token: op });
-  if (rhs !== undefined && !isNumeric(rhs)) fail("T2002", { value: rhs, position, token: op });
+  try {
+    if (lhs !== undefined && !isNumeric(lhs)) fail("T2001", { value: lhs });
+    if (rhs !== undefined && !isNumeric(rhs)) fail("T2002", { value: rhs });
+  } catch (err) {
+    placeAt(err, position, op);
+    throw err;
+  }
   return lhs !== undefined && rhs !== undefined;
 }
 
