@@ -9,7 +9,7 @@ import { authHeaders, valueResolver } from "./delivery/auth.ts";
 import { attemptDelivery, type DeliveryContext, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
-import { keyOf, lookupCache, type ProcessContext, processEvent } from "./process-event.ts";
+import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
 import { canonicalJson, sha256 } from "./store/canonical-json.ts";
 import type { AcceptOutcome, IncomingEvent, Store } from "./store/store.ts";
 
@@ -112,12 +112,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     worker,
   };
   const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
+  const xrefNeeded = xrefsNeeded(compiled.pipelines);
 
   async function processBatch(): Promise<number> {
     const now = clock.now();
     const events = await store.claimEvents({ worker, limit: batchSize, now, leaseMs });
     if (events.length === 0) return 0;
-    const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), now, worker };
+    const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now, worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
     await store.settleEvents(settlements);
     wakeDeliveries();

@@ -46,8 +46,27 @@ export interface ProcessContext {
   canonicalRoutes: ReadonlyMap<string, readonly PipelineDefinition[]>;
   operations: (system: string, operation: string) => { effect: string; entity?: string; path: string } | undefined;
   lookups: LookupCache;
+  /**
+   * `entity\0system` pairs some route waits for or looks up (require, enrich xref): only these
+   * deliveries record a cross-reference; every delivery keeps the target's id in the outbox.
+   */
+  xrefNeeded: ReadonlySet<string>;
   now: number;
   worker: string;
+}
+
+/** The `entity\0system` pairs the pipelines wait for or look up. */
+export function xrefsNeeded(pipelines: Iterable<PipelineDefinition>): Set<string> {
+  const needed = new Set<string>();
+  const visit = (steps: readonly PipelineStep[]) => {
+    for (const step of steps) {
+      if (step.kind === "require") needed.add(`${step.entity}\u0000${step.system}`);
+      if (step.kind === "enrich" && step.lookup === "xref") needed.add(`${step.entity}\u0000${step.to ?? ""}`);
+      if (step.kind === "branch") for (const branch of step.branches) visit(branch.steps);
+    }
+  };
+  for (const pipeline of pipelines) visit(pipeline.steps);
+  return needed;
 }
 
 /** Reads a dotted path from a record. */
@@ -173,9 +192,11 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
           idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
           body,
         };
-        if (operation?.entity !== undefined && (operation.effect === "create" || operation.effect === "upsert")) {
+        const entity = operation?.entity;
+        const creates = operation?.effect === "create" || operation?.effect === "upsert";
+        if (entity !== undefined && creates && cx.xrefNeeded.has(`${entity}\u0000${step.system}`)) {
           const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
-          delivery.xref = { entity: operation.entity, fromSystem, fromId: event.key };
+          delivery.xref = { entity, fromSystem, fromId: event.key };
         }
         run.deliveries.push(delivery);
         break;
