@@ -4,7 +4,7 @@
  * block (for JSONata errors) and the span of every statement (so `spec fmt` can put comments back).
  */
 import type { CstNode, IToken } from "chevrotain";
-import { API_VERSION } from "../../../model/common.ts";
+import { API_VERSION } from "../../../model/constants.ts";
 import { diagnostic, type Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { SourceFile } from "../../diagnostics/source-file.ts";
 import type { PathSegment } from "../document.ts";

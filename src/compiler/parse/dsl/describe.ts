@@ -1,6 +1,9 @@
 /** Tokens in words, for syntax messages: `the keyword 'map'`, `'}'`, `the end of the file`. */
-import { EOF, type IToken, type TokenType, tokenMatcher } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
 import { Identifier, Word } from "./tokens.ts";
+
+const { EOF, tokenMatcher } = chevrotain;
 
 const MAX_SHOWN = 30;
 

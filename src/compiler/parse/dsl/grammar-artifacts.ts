@@ -5,12 +5,16 @@
  * generateCstDts). test/dsl/grammar.test.ts fails when a committed copy is stale and rewrites
  * them with UPDATE_GOLDEN=1.
  */
-import {
+import type { IProduction, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+import { dslParser } from "./parser.ts";
+import { allTokens, keywords } from "./tokens.ts";
+
+const {
   Alternation,
   Alternative,
   createSyntaxDiagramsCode,
   generateCstDts,
-  type IProduction,
   NonTerminal,
   Option,
   Repetition,
@@ -18,10 +22,7 @@ import {
   RepetitionMandatoryWithSeparator,
   RepetitionWithSeparator,
   Terminal,
-  type TokenType,
-} from "chevrotain";
-import { dslParser } from "./parser.ts";
-import { allTokens, keywords } from "./tokens.ts";
+} = chevrotain;
 
 const keywordTypes = new Set<TokenType>(Object.values(keywords));
 
@@ -51,7 +52,7 @@ function production(p: IProduction): string {
     const item = sequence(p.definition);
     return `( ${item} ( ${terminal(p.separator)} ${item} )* )${p instanceof RepetitionWithSeparator ? "?" : ""}`;
   }
-  if (p instanceof Alternation) return `( ${p.definition.map((a) => sequence((a as Alternative).definition)).join(" | ")} )`;
+  if (p instanceof Alternation) return `( ${p.definition.map((a) => sequence((a as InstanceType<typeof Alternative>).definition)).join(" | ")} )`;
   if (p instanceof Alternative) return sequence(p.definition);
   return "";
 }
@@ -64,10 +65,10 @@ export function grammarEbnf(): string {
     "",
     "(* ---- rules ---- *)",
   ];
-  for (const rule of Object.values(dslParser.getGAstProductions())) {
+  for (const rule of Object.values(dslParser().getGAstProductions())) {
     const top = rule.definition.length === 1 && rule.definition[0] instanceof Alternation ? rule.definition[0] : undefined;
     if (top !== undefined) {
-      const alternatives = top.definition.map((a) => sequence((a as Alternative).definition));
+      const alternatives = top.definition.map((a) => sequence((a as InstanceType<typeof Alternative>).definition));
       lines.push(`${rule.name} ::= ${alternatives[0]}`);
       for (const alternative of alternatives.slice(1)) lines.push(`${" ".repeat(rule.name.length + 3)}| ${alternative}`);
     } else lines.push(`${rule.name} ::= ${sequence(rule.definition)}`);
@@ -93,12 +94,12 @@ export function grammarEbnf(): string {
 
 /** The railroad diagram page. */
 export function railroadHtml(): string {
-  return createSyntaxDiagramsCode(dslParser.getSerializedGastProductions());
+  return createSyntaxDiagramsCode(dslParser().getSerializedGastProductions());
 }
 
 /** The parse-tree types, as a TypeScript module. */
 export function cstTypesSource(): string {
-  const body = generateCstDts(dslParser.getGAstProductions(), { includeVisitorInterface: false }).replace(
+  const body = generateCstDts(dslParser().getGAstProductions(), { includeVisitorInterface: false }).replace(
     'import type { CstNode, ICstVisitor, IToken } from "chevrotain";',
     'import type { CstNode, IToken } from "chevrotain";',
   );

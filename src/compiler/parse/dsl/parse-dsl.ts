@@ -240,7 +240,7 @@ function makeDocument(file: SourceFile, node: DocumentCstNode, reporter: Recorde
 /** Reads a DSL file: documents, comments and diagnostics. Never throws on any text. */
 export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAULT_MAX_DEPTH }): DslFile {
   const diagnostics: Diagnostic[] = [];
-  const lexed = dslLexer.tokenize(file.text);
+  const lexed = dslLexer().tokenize(file.text);
   resetBlockScans();
   const comments = (lexed.groups["comments"] ?? []) as IToken[];
   for (const error of lexed.errors) {
@@ -257,11 +257,12 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   // room for the statement levels the DSL adds over the model's own nesting
   if (!checkNesting(file, tokens, limits.maxDepth + 8, diagnostics)) return { documents: [], comments, tokens, diagnostics };
 
-  dslParser.input = tokens;
-  const cst = dslParser.file();
+  const parser = dslParser();
+  parser.input = tokens;
+  const cst = parser.file();
   const syntaxErrors: Span[] = [];
   const seen = new Set<number>();
-  for (const error of dslParser.errors) {
+  for (const error of parser.errors) {
     // a message about the word before the token the parser stopped at points at that word
     const previous = (error as { previousToken?: IToken }).previousToken;
     const token = error.message.startsWith("unexpected '") && previous !== undefined ? previous : error.token;
@@ -284,7 +285,7 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
     if (node.recoveredNode === true || broken.some((offset) => offset >= start && offset <= end)) continue;
     documents.push(makeDocument(file, node, reporter));
   }
-  dslParser.input = [];
+  parser.input = [];
   if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic("empty-file", {}, { file, start: 0, end: 0 }));
   return { documents, comments, tokens, diagnostics };
 }

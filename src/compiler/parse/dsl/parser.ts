@@ -4,9 +4,12 @@
  * their own statements; every kind also takes `key value` entries, and the other kinds are
  * written with entries only.
  */
-import { CstParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import type { IOrAlt, IParserErrorMessageProvider, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
 import { describeToken, describeTokenType } from "./describe.ts";
 import * as t from "./tokens.ts";
+
+const { CstParser, EOF } = chevrotain;
 
 /** Rule names as readers should see them in messages. */
 const RULE_WORDS: Record<string, string> = {
@@ -704,5 +707,10 @@ export class DslParser extends CstParser {
   });
 }
 
-/** The one parser instance. */
-export const dslParser = new DslParser();
+let parser: DslParser | undefined;
+
+/** The one parser instance, built on first use: building it analyses the whole grammar. */
+export function dslParser(): DslParser {
+  parser ??= new DslParser();
+  return parser;
+}

@@ -4,8 +4,11 @@
  * `.`), then keywords (each falls back to an identifier when it is only the start of a longer
  * word, so `mapping-id` is a name), and identifiers last.
  */
-import { createToken, type CustomPatternMatcherReturn, Lexer, type TokenType } from "chevrotain";
+import type { CustomPatternMatcherReturn, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
 import { scanBraceBlock } from "./jsonata-block.ts";
+
+const { createToken, Lexer } = chevrotain;
 
 // 1. Layout and comments. Comments are kept (group "comments") so `spec fmt` can put them back.
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
@@ -180,5 +183,10 @@ export const allTokens: TokenType[] = [
   Identifier,
 ];
 
-/** The lexer, built once. */
-export const dslLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
+let lexer: InstanceType<typeof Lexer> | undefined;
+
+/** The lexer, built on first use (so commands that read no DSL never pay for it). */
+export function dslLexer(): InstanceType<typeof Lexer> {
+  lexer ??= new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
+  return lexer;
+}
