@@ -124,11 +124,14 @@ export const demoCommand: Command = {
       ...(values.token === undefined ? {} : { token: values.token }),
       title: "syncspec demo: Halden & Rowe, March 2026",
     });
+    // The reconciliations keep running on their declared schedules while the dashboard is up.
+    const stopSchedule = run.reconciler.schedule();
     io.stdout(`dashboard: ${dashboard.url}\ntoken: ${dashboard.token}\nopen: ${dashboard.loginUrl}\nPress Ctrl-C to stop.\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
+    stopSchedule();
     await dashboard.close();
     await run.close();
     return demoHolds(summary) ? EXIT.ok : EXIT.findings;

@@ -33,7 +33,7 @@ main{padding:16px 20px;display:grid;grid-template-columns:repeat(auto-fit,minmax
 section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:12px 14px}
 section.wide{grid-column:1/-1}h2{font-size:15px;margin:0 0 8px}
 table{border-collapse:collapse;width:100%}td,th{padding:3px 6px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top}
-th{font-weight:600;color:#4a5366}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{font-weight:600;color:#4a5366}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ok{color:#17813a}.bad{color:#b42318;font-weight:600}.warn{color:#b54708}
 .tiles{display:flex;flex-wrap:wrap;gap:10px}.tile{border:1px solid #dde1e7;border-radius:6px;padding:6px 10px;min-width:120px}
 .tile b{display:block;font-size:20px}button{font:inherit;padding:1px 8px;margin:1px}

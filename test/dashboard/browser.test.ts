@@ -29,7 +29,7 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
   beforeAll(async () => {
     await loadExpressionCompiler();
     const program = await loadProgram({ cwd: projectRoot, paths: [join(projectRoot, "specs")] });
-    const month = generateMonth({ seed: 7, consultants: 8, projects: 16, timeEntries: 500 });
+    const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
     run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300 });
     dashboard = await startDashboard({ store: run.store, compiled: run.compiled, runtime: run.runtime, reconciler: run.reconciler, title: "syncspec demo: Halden & Rowe, March 2026" });
     profile = mkdtempSync(join(tmpdir(), "syncspec-chromium-"));

@@ -13,7 +13,7 @@ let summary: DemoSummary;
 beforeAll(async () => {
   await loadExpressionCompiler();
   const program = await loadProgram({ cwd: process.cwd(), paths: ["specs"] });
-  const month = generateMonth({ seed: 7, consultants: 8, projects: 16, timeEntries: 500 });
+  const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
   run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300, settleTimeoutMs: 60_000 });
   summary = await summarise(run);
 }, 120_000);
