@@ -4,6 +4,8 @@
  * request built by a JSONata mapping from canonical data, encoded as the operation declares and
  * authenticated as the System declares. Prism must accept every one.
  */
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importOpenApi } from "../../src/compiler/import/import-openapi.ts";
 import { readOpenApiDocument } from "../../src/compiler/import/openapi-document.ts";
@@ -39,6 +41,7 @@ describe.runIf(run)("requests built from canonical data are accepted by the vend
   const servers = new Map<string, PrismServer>();
   const systems = new Map<string, SystemDocument>();
   const checkers = new Map<string, BodyChecker>();
+  const served: string[] = [];
 
   beforeAll(async () => {
     // Started together: the three documents load in parallel. Every server that started is
@@ -50,7 +53,9 @@ describe.runIf(run)("requests built from canonical data are accepted by the vend
         if (document === undefined) throw new Error(`${path}: ${reason}`);
         checkers.set(vendor.system, createBodyChecker(document));
         systems.set(vendor.system, importOpenApi(document, { system: vendor.system, role: vendor.role, operations: vendor.operations }).document);
-        servers.set(vendor.system, await startPrism(servedDocument(document.root, vendor.operations), { dynamic: vendor.system === "chargebee", timeoutMs: 150_000 }));
+        const file = servedDocument(document.root, vendor.operations);
+        served.push(file);
+        servers.set(vendor.system, await startPrism(file, { dynamic: vendor.system === "chargebee", timeoutMs: 150_000 }));
       }),
     );
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -59,6 +64,7 @@ describe.runIf(run)("requests built from canonical data are accepted by the vend
 
   afterAll(async () => {
     await Promise.all([...servers.values()].map((server) => server.stop()));
+    for (const file of served) rmSync(dirname(file), { recursive: true, force: true });
   });
 
   async function requestFor(system: string, operation: string, mapping: string): Promise<{ request: HttpRequest; mapped: MappedRequest }> {
