@@ -67,10 +67,26 @@ describe("a System referencing an OpenAPI document", () => {
     ]);
   });
 
-  it("checks mappings against the document's schemas, so a vendor change that drops a field shows", () => {
-    const changed = PETSTORE_BILLING.replace("name: { type: string, example: Acme }", "fullName: { type: string }");
-    const spec = (document: string) => load(SYSTEM, document).program.set.systems.get("tiny")?.value.spec.schemas?.["CustomerInput"];
-    expect(Object.keys(spec(PETSTORE_BILLING)?.properties ?? {})).toEqual(["name", "address"]);
-    expect(Object.keys(spec(changed)?.properties ?? {})).toEqual(["fullName", "address"]);
+  it("checks mappings against the document's schemas, so a vendor version that renames a field breaks the mapping", () => {
+    const mapping = `apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: customer-copy, version: 1.0.0, team: billing-ops, description: Copies a customer. }
+spec:
+  source: { system: tiny, schema: CustomerInput }
+  target: { system: tiny, schema: CustomerInput }
+  expression: |
+    { "name": name }
+`;
+    const loadWith = (document: string) => {
+      const dir = writeSpecSet({ "vendor/tiny.yaml": document, "specs/tiny.yaml": SYSTEM, "specs/customer-copy.yaml": mapping });
+      return loadProgram({ cwd: dir, paths: ["specs"] }).diagnostics.map((d) => `${d.code}: ${d.message}`);
+    };
+    expect(loadWith(PETSTORE_BILLING)).toEqual([]);
+    const renamed = PETSTORE_BILLING.replace("required: [name]", "required: [fullName]").replace("name: { type: string, example: Acme }", "fullName: { type: string }");
+    expect(loadWith(renamed)).toEqual([
+      "mapping-missing-field: the mapping never sets 'fullName', a required field of tiny schema CustomerInput",
+      "mapping-unknown-target: the mapping sets 'name', which is not a field of tiny schema CustomerInput",
+      "mapping-unknown-path: the mapping reads 'name', but 'name' is not a field of tiny schema CustomerInput",
+    ]);
   });
 });
