@@ -49,11 +49,14 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
   const misbehaviour: Record<string, Record<string, number>> = {};
   for (const s of stats) {
     postings[s.system] = Object.values(s.postings).reduce((a, b) => a + b, 0);
-    misbehaviour[s.system] = { throttled: s.outcomes.throttled, errors: s.outcomes.errors, outage: s.outcomes.outage, slow: s.outcomes.slow, lost: s.outcomes.lost, replayed: s.outcomes.replayed };
+    misbehaviour[s.system] = { throttled: s.outcomes.throttled, errors: s.outcomes.errors, outage: s.outcomes.outage, slow: s.outcomes.slow, answersLost: s.outcomes.lost, replayed: s.outcomes.replayed };
   }
   const found = new Set(run.reconciler.latest().flatMap((r) => r.gaps.map((g) => gapSubject(g, run))));
   const seeded = new Set(run.month.seededGaps.map((g) => g.subject));
-  const storedEvents = Object.values(counts.events).reduce((a, b) => a + b, 0);
+  // Events the intake acknowledged must each be in the inbox: count the audited acceptances of
+  // events from the systems (canonical events emitted by routes are not webhooks).
+  const audit = await run.store.auditTrail({ limit: 10_000_000 });
+  const storedEvents = audit.filter((r) => r.action === "event.accepted" && !String((r.detail as { source?: string } | null)?.source ?? "").startsWith("canonical:")).length;
   const unsettled =
     (counts.events["pending"] ?? 0) + (counts.events["processing"] ?? 0) + (counts.events["waiting"] ?? 0) + (counts.deliveries["pending"] ?? 0) + (counts.deliveries["processing"] ?? 0);
   return {
