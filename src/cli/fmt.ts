@@ -73,6 +73,7 @@ function convert(path: string, to: (typeof TARGETS)[number], io: CliIo): number 
   return EXIT.ok;
 }
 
+/** `spec fmt`: the command. */
 export const fmtCommand: Command = {
   name: "fmt",
   summary: "Format .sync files, or print a spec file in the other syntax (--to yaml|dsl)",

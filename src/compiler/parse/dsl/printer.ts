@@ -547,8 +547,3 @@ export function printDocument(document: unknown, comments: CommentSource = NO_CO
   }
   return out.join("\n");
 }
-
-/** Prints several documents as one DSL file, ending in a newline. */
-export function printDocuments(documents: readonly unknown[]): string {
-  return `${documents.map((d) => printDocument(d)).join("\n\n")}\n`;
-}
