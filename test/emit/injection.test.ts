@@ -215,7 +215,10 @@ describe("nothing in a spec can inject code", () => {
         expect(files.map((f) => f.path)).toEqual([...clean.keys()]);
         for (const file of files.filter(isCode)) {
           expect(syntaxErrors(file)).toEqual([]);
-          if (!file.path.endsWith(".js")) expect(shape(file), file.path).toBe(shape(clean.get(file.path) as EmittedFile));
+          // ajv writes property access by name (`data.x` or `data["x y"]`), so its validators may differ in shape.
+          if (!file.path.endsWith(".validator.js") && !file.path.endsWith(".validators.js")) {
+            expect(shape(file), file.path).toBe(shape(clean.get(file.path) as EmittedFile));
+          }
         }
         const byPath = new Map(files.map((f) => [f.path, f]));
         const system = literals(byPath.get("systems/src.ts") as EmittedFile);
