@@ -15,6 +15,7 @@ import type { CompiledSpecSet } from "../runtime/pipeline.ts";
 import { createSqliteStore } from "../runtime/store/sqlite.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
+import { withSpan } from "../ops/tracing.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
 import { adaptSpecSet, demoTransport } from "./adapt.ts";
 import type { Month } from "./month/types.ts";
@@ -131,30 +132,32 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(simulators.env, (name) => simulators.secrets[name]), now: () => Date.now() });
   const intake = await startIntakeServer(handler, { port: 0 });
   runtime.start();
+  let settled = true;
+  // Each phase is one span (sent and settled), for a host that registers an OpenTelemetry SDK.
   const send = (hooks: OutgoingWebhook[], phase: Phase) =>
-    sendWebhooks(hooks, {
-      intakeUrl: intake.url,
-      systems: compiled.systems,
-      secrets: simulators.secrets,
-      concurrency: 24,
-      onProgress: (done, total) => {
-        if (done % 200 === 0 || done === total) report({ phase, done, total });
-      },
+    withSpan(`demo ${phase}`, { "syncspec.demo.webhooks": hooks.length }, async () => {
+      const result = await sendWebhooks(hooks, {
+        intakeUrl: intake.url,
+        systems: compiled.systems,
+        secrets: simulators.secrets,
+        concurrency: 24,
+        onProgress: (done, total) => {
+          if (done % 200 === 0 || done === total) report({ phase, done, total });
+        },
+      });
+      settled = (await settle(store, settleTimeout)) && settled;
+      return result;
     });
   const billing = Object.values(compiled.systems).find((s) => s.role === "billing")?.name ?? "billing";
-  let settled = true;
 
   // Projects are activated in the first days, before any time is approved: settle them first.
   const hooks = (events: Month["events"]) => events.map((e) => ({ system: e.system, event: e.event, payload: e.payload }));
   let sent = await send(hooks(month.events.filter((e) => e.event === "projectActivated")), "projects");
-  settled = (await settle(store, settleTimeout)) && settled;
   sent = add(sent, await send(hooks(month.events.filter((e) => e.event !== "projectActivated")), "time-and-expenses"));
-  settled = (await settle(store, settleTimeout)) && settled;
 
   const termEnd = Math.floor(Date.parse(`${month.period}-31T18:00:00Z`) / 1000);
   const invoices = simulators.billing.closeTerm(termEnd);
   sent = add(sent, await send(invoices.map((i) => ({ system: billing, event: i.event, payload: i.payload })), "term-close"));
-  settled = (await settle(store, settleTimeout)) && settled;
 
   const termInvoice = (projectId: string) =>
     [...simulators.billing.invoices.values()].find((i) => i["subscription_id"] === projectId && i["recurring"] === true)?.["id"] as string | undefined;
@@ -165,7 +168,6 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
     if (event !== undefined) payments.push({ system: billing, event: event.event, payload: event.payload });
   }
   sent = add(sent, await send(payments, "payments"));
-  settled = (await settle(store, settleTimeout)) && settled;
 
   report({ phase: "manual-changes", done: 0, total: month.manualChanges.length });
   for (const change of month.manualChanges) {
