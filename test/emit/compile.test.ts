@@ -159,3 +159,24 @@ describe("spec compile", () => {
     }
   });
 });
+
+describe("spec compile on a mapping that reads a missing field", () => {
+  it("fails with the line and column of the path inside the JSONata, and emits nothing", async () => {
+    const project = scratchProject();
+    try {
+      const mappings = join(project.dir, "specs", "mappings.yaml");
+      writeFileSync(mappings, readFileSync(mappings, "utf8").replace("$string(minutes / 60)", "$string(minuts / 60)"));
+      const result = await runCli(["compile"], project.dir);
+      expect(result.code).toBe(1);
+      expect(result.stdout.split("\n").slice(0, 4)).toEqual([
+        "specs/mappings.yaml:14:24 - error mapping-unknown-path: the mapping reads 'minuts', but 'minuts' is not a field of psa schema TimeEntry; did you mean 'minutes'?",
+        "",
+        '14       "hours": $string(minuts / 60),',
+        "                          ~~~~~~",
+      ]);
+      expect(() => statSync(join(project.dir, "generated"))).toThrow();
+    } finally {
+      project.dispose();
+    }
+  });
+});
