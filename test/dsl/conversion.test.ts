@@ -45,11 +45,11 @@ describe("conversion of the example specs", () => {
   });
 
   it("prints a route as DSL and as YAML with the schema line through spec fmt --to", async () => {
-    const route = join(specsDir, "routes", "time-to-revenue.yaml");
+    const route = join(specsDir, "routes", "payment-status.yaml");
     const dsl = await runCli(["fmt", "--to", "dsl", route]);
     expect(dsl.code).toBe(0);
-    expect(dsl.stdout).toMatch(/^route time-to-revenue version \S+ team \S+ \{\n/);
-    expect(dsl.stdout).toContain("\n  on psa.timeEntryApproved\n");
+    expect(dsl.stdout).toMatch(/^route payment-status version \S+ team \S+ \{\n/);
+    expect(dsl.stdout).toContain("\n  on billing.paymentSucceeded\n");
     const yaml = await runCli(["fmt", "--to", "yaml", route]);
     expect(yaml.code).toBe(0);
     expect(yaml.stdout.split("\n")[0]).toBe("# yaml-language-server: $schema=../../schemas/route.schema.json");
@@ -57,7 +57,7 @@ describe("conversion of the example specs", () => {
   });
 
   it("refuses --to with two files, and an unknown target, as usage errors", async () => {
-    const route = join(specsDir, "routes", "time-to-revenue.yaml");
+    const route = join(specsDir, "routes", "payment-status.yaml");
     expect((await runCli(["fmt", "--to", "dsl", route, route])).code).toBe(2);
     const unknown = await runCli(["fmt", "--to", "json", route]);
     expect(unknown.code).toBe(2);

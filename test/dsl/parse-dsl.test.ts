@@ -104,13 +104,13 @@ describe("the DSL front end", () => {
     });
 
     it("points a JSONata syntax error in a .sync mapping at its line and column", () => {
-      const fixtures = join(projectRoot, "test", "dsl", "fixtures", "time-to-revenue");
+      const fixtures = join(projectRoot, "specs");
       const name = "time-entry-to-erp-cost-journal";
       const text = readFileSync(join(fixtures, "mappings", `${name}.sync`), "utf8").replace('"Date": workDate,', '"Date": workDate +,');
       const broken = join(dir, `${name}.sync`);
       writeFileSync(broken, text);
       const [yamlFiles] = discoverSpecFiles([join(projectRoot, "specs")], projectRoot);
-      const paths = [...yamlFiles.filter((p) => !p.endsWith(`${name}.yaml`)), broken];
+      const paths = [...yamlFiles.filter((p) => !p.endsWith(`${name}.sync`)), broken];
       const program = loadProgram({ cwd: projectRoot, paths });
       const errors = program.diagnostics.filter((d) => d.code === "invalid-jsonata");
       expect(errors).toHaveLength(1);
