@@ -234,7 +234,7 @@ const k45 = (i, e) => {
   return c;
 };
 const k46 = builtins["string"];
-const k47 = (i, e) => norm((toBoolean(norm(callBuiltin(k40, [norm(k39(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k46, [norm(k45(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+const k47 = (i, e) => norm((toBoolean(norm(callBuiltin(k40, [norm(k39(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k46, [norm(k45(i, e))], i, e, 215, "string")), 206), " days of the invoice date.", 234) : undefined));
 const k48 = { pairs: [[k0, k6], [k7, k15], [k16, k24], [k25, k33], [k34, k47]], position: 1 };
 const k49 = (i, e) => {
   const c = i;
@@ -469,7 +469,7 @@ const k87 = (i, e) => {
   if (v !== undefined) r["last_name"] = v;
   v = norm(k74(i, e));
   if (v !== undefined) r["email"] = v;
-  v = norm((toBoolean(norm(callBuiltin(k80, [norm(k79(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k86, [norm(k85(i, e))], i, e, 215, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k80, [norm(k79(i, e))], i, e, 163, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k86, [norm(k85(i, e))], i, e, 215, "string")), 206), " days of the invoice date.", 234) : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };

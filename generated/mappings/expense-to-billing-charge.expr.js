@@ -201,7 +201,7 @@ const k41 = (i, e) => {
   return c;
 };
 const k42 = builtins["substring"];
-const k43 = (i, e) => norm(callBuiltin(k42, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k26(i, e))), " · "), norm(k31(i, e))), ": "), norm(k36(i, e))), " [expense "), norm(k41(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+const k43 = (i, e) => norm(callBuiltin(k42, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k26(i, e)), 135), " · ", 149), norm(k31(i, e)), 157), ": ", 168), norm(k36(i, e)), 175), " [expense ", 189), norm(k41(i, e)), 204), "]", 216), 0, 250], i, e, 123, "substring"));
 const k44 = { pairs: [[k0, k20], [k21, k43]], position: 1 };
 const k45 = (i, e) => {
   const c = i;
@@ -403,7 +403,7 @@ const k85 = (i, e) => {
   let v;
   v = norm(callBuiltin(k63, [multiply(norm((subtract(norm(callBuiltin(k50, [norm(k49(i, e))], i, e, 30, "number")), norm((norm((toBoolean(norm(callBuiltin(k56, [norm(k55(i, e))], i, e, 49, "exists"))) ? norm(callBuiltin(k62, [norm(k61(i, e))], i, e, 70, "number")) : 0)))), 39))), 100, 88)], i, e, 21, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(callBuiltin(k84, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k68(i, e))), " · "), norm(k73(i, e))), ": "), norm(k78(i, e))), " [expense "), norm(k83(i, e))), "]"), 0, 250], i, e, 123, "substring"));
+  v = norm(callBuiltin(k84, [concat(concat(concat(concat(concat(concat(concat(concat("Expense ", norm(k68(i, e)), 135), " · ", 149), norm(k73(i, e)), 157), ": ", 168), norm(k78(i, e)), 175), " [expense ", 189), norm(k83(i, e)), 204), "]", 216), 0, 250], i, e, 123, "substring"));
   if (v !== undefined) r["description"] = v;
   return r;
 };

@@ -78,7 +78,7 @@ const k22 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k20, i, e);
   return c;
 };
-const k23 = (i, e) => concat("Expense claim ", norm(k22(i, e)));
+const k23 = (i, e) => concat("Expense claim ", norm(k22(i, e)), 144);
 const k24 = (i, e) => "CurrencyCode";
 const k25 = (i, e) => {
   const c = i;
@@ -169,7 +169,7 @@ const k47 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k45, i, e);
   return c;
 };
-const k48 = (i, e) => concat(concat(norm(k42(i, e)), ": "), norm(k47(i, e)));
+const k48 = (i, e) => concat(concat(norm(k42(i, e)), ": ", 301), norm(k47(i, e)), 308);
 const k49 = (i, e) => "Quantity";
 const k50 = (i, e) => "1";
 const k51 = (i, e) => "UnitAmount";
@@ -585,7 +585,7 @@ const k144 = (i, e) => {
   if (Array.isArray(i)) return group(k96, i, e);
   const r = {};
   let v;
-  v = concat(concat(norm(k101(i, e)), ": "), norm(k106(i, e)));
+  v = concat(concat(norm(k101(i, e)), ": ", 301), norm(k106(i, e)), 308);
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
@@ -749,7 +749,7 @@ const k177 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k175, i, e);
   return c;
 };
-const k178 = (i, e) => concat(concat(norm(k172(i, e)), ": "), norm(k177(i, e)));
+const k178 = (i, e) => concat(concat(norm(k172(i, e)), ": ", 301), norm(k177(i, e)), 308);
 const k179 = (i, e) => "Quantity";
 const k180 = (i, e) => "1";
 const k181 = (i, e) => "UnitAmount";
@@ -1165,7 +1165,7 @@ const k274 = (i, e) => {
   if (Array.isArray(i)) return group(k226, i, e);
   const r = {};
   let v;
-  v = concat(concat(norm(k231(i, e)), ": "), norm(k236(i, e)));
+  v = concat(concat(norm(k231(i, e)), ": ", 301), norm(k236(i, e)), 308);
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
@@ -1189,7 +1189,7 @@ const k275 = (i, e) => {
   if (v !== undefined) r["Contact"] = v;
   v = norm(k155(i, e));
   if (v !== undefined) r["Date"] = v;
-  v = concat("Expense claim ", norm(k160(i, e)));
+  v = concat("Expense claim ", norm(k160(i, e)), 144);
   if (v !== undefined) r["Reference"] = v;
   v = norm(k165(i, e));
   if (v !== undefined) r["CurrencyCode"] = v;
@@ -1276,7 +1276,7 @@ const k299 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k297, i, e);
   return c;
 };
-const k300 = (i, e) => concat("Expense claim ", norm(k299(i, e)));
+const k300 = (i, e) => concat("Expense claim ", norm(k299(i, e)), 144);
 const k301 = (i, e) => "CurrencyCode";
 const k302 = (i, e) => {
   const c = i;
@@ -1367,7 +1367,7 @@ const k324 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k322, i, e);
   return c;
 };
-const k325 = (i, e) => concat(concat(norm(k319(i, e)), ": "), norm(k324(i, e)));
+const k325 = (i, e) => concat(concat(norm(k319(i, e)), ": ", 301), norm(k324(i, e)), 308);
 const k326 = (i, e) => "Quantity";
 const k327 = (i, e) => "1";
 const k328 = (i, e) => "UnitAmount";
@@ -1783,7 +1783,7 @@ const k421 = (i, e) => {
   if (Array.isArray(i)) return group(k373, i, e);
   const r = {};
   let v;
-  v = concat(concat(norm(k378(i, e)), ": "), norm(k383(i, e)));
+  v = concat(concat(norm(k378(i, e)), ": ", 301), norm(k383(i, e)), 308);
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
@@ -1947,7 +1947,7 @@ const k454 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k452, i, e);
   return c;
 };
-const k455 = (i, e) => concat(concat(norm(k449(i, e)), ": "), norm(k454(i, e)));
+const k455 = (i, e) => concat(concat(norm(k449(i, e)), ": ", 301), norm(k454(i, e)), 308);
 const k456 = (i, e) => "Quantity";
 const k457 = (i, e) => "1";
 const k458 = (i, e) => "UnitAmount";
@@ -2363,7 +2363,7 @@ const k551 = (i, e) => {
   if (Array.isArray(i)) return group(k503, i, e);
   const r = {};
   let v;
-  v = concat(concat(norm(k508(i, e)), ": "), norm(k513(i, e)));
+  v = concat(concat(norm(k508(i, e)), ": ", 301), norm(k513(i, e)), 308);
   if (v !== undefined) r["Description"] = v;
   v = "1";
   if (v !== undefined) r["Quantity"] = v;
@@ -2387,7 +2387,7 @@ const k552 = (i, e) => {
   if (v !== undefined) r["Contact"] = v;
   v = norm(k432(i, e));
   if (v !== undefined) r["Date"] = v;
-  v = concat("Expense claim ", norm(k437(i, e)));
+  v = concat("Expense claim ", norm(k437(i, e)), 144);
   if (v !== undefined) r["Reference"] = v;
   v = norm(k442(i, e));
   if (v !== undefined) r["CurrencyCode"] = v;

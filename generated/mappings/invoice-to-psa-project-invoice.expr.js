@@ -263,7 +263,7 @@ const k67 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k65, i, e);
   return c;
 };
-const k68 = (i, e) => concat(norm(k67(i, e)), "T00:00:00Z");
+const k68 = (i, e) => concat(norm(k67(i, e)), "T00:00:00Z", 325);
 const k69 = (i, e) => "dueDateUtc";
 const k70 = (i, e) => {
   const c = i;
@@ -320,7 +320,7 @@ const k80 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k78, i, e);
   return c;
 };
-const k81 = (i, e) => norm((toBoolean(norm(callBuiltin(k75, [norm(k74(i, e))], i, e, 364, "exists"))) ? concat(norm(k80(i, e)), "T00:00:00Z") : undefined));
+const k81 = (i, e) => norm((toBoolean(norm(callBuiltin(k75, [norm(k74(i, e))], i, e, 364, "exists"))) ? concat(norm(k80(i, e)), "T00:00:00Z", 384) : undefined));
 const k82 = { pairs: [[k0, k6], [k7, k13], [k14, k33], [k34, k40], [k41, k47], [k48, k54], [k55, k61], [k62, k68], [k69, k81]], position: 1 };
 const k83 = (i, e) => {
   const c = i;
@@ -639,9 +639,9 @@ const k147 = (i, e) => {
   if (v !== undefined) r["amountDue"] = v;
   v = norm(k130(i, e));
   if (v !== undefined) r["amountPaid"] = v;
-  v = concat(norm(k135(i, e)), "T00:00:00Z");
+  v = concat(norm(k135(i, e)), "T00:00:00Z", 325);
   if (v !== undefined) r["dateUtc"] = v;
-  v = norm((toBoolean(norm(callBuiltin(k141, [norm(k140(i, e))], i, e, 364, "exists"))) ? concat(norm(k146(i, e)), "T00:00:00Z") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k141, [norm(k140(i, e))], i, e, 364, "exists"))) ? concat(norm(k146(i, e)), "T00:00:00Z", 384) : undefined));
   if (v !== undefined) r["dueDateUtc"] = v;
   return r;
 };

@@ -250,7 +250,7 @@ const k58 = (i, e) => {
   return c;
 };
 const k59 = builtins["substring"];
-const k60 = (i, e) => norm(callBuiltin(k59, [concat(concat(concat(concat(concat(norm(k47(i, e)), " (accepted "), norm(callBuiltin(k53, [norm(k52(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k58(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+const k60 = (i, e) => norm(callBuiltin(k59, [concat(concat(concat(concat(concat(norm(k47(i, e)), " (accepted ", 269), norm(callBuiltin(k53, [norm(k52(i, e)), 0, 10], i, e, 297, "substring")), 285), ") [milestone ", 317), norm(k58(i, e)), 335), "]", 349), 0, 250], i, e, 263, "substring"));
 const k61 = (i, e) => "po_number";
 const k62 = (i, e) => norm(state.ctx.globals.contract);
 const k63 = (i, e) => {
@@ -458,7 +458,7 @@ const k106 = (i, e) => {
   if (v !== undefined) r["subscription_id"] = v;
   v = norm(callBuiltin(k82, [multiply(norm(callBuiltin(k81, [norm((toBoolean(norm(callBuiltin(k80, [norm(lookup(e, "scheduled"))], i, e, 190, "exists"))) ? norm(lookup(e, "scheduled")) : norm(k79(i, e))))], i, e, 182, "number")), 100, 226)], i, e, 174, "round"));
   if (v !== undefined) r["amount"] = v;
-  v = norm(callBuiltin(k99, [concat(concat(concat(concat(concat(norm(k87(i, e)), " (accepted "), norm(callBuiltin(k93, [norm(k92(i, e)), 0, 10], i, e, 297, "substring"))), ") [milestone "), norm(k98(i, e))), "]"), 0, 250], i, e, 263, "substring"));
+  v = norm(callBuiltin(k99, [concat(concat(concat(concat(concat(norm(k87(i, e)), " (accepted ", 269), norm(callBuiltin(k93, [norm(k92(i, e)), 0, 10], i, e, 297, "substring")), 285), ") [milestone ", 317), norm(k98(i, e)), 335), "]", 349), 0, 250], i, e, 263, "substring"));
   if (v !== undefined) r["description"] = v;
   v = norm(k105(i, e));
   if (v !== undefined) r["po_number"] = v;

@@ -60,7 +60,7 @@ const k11 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k9, i, e);
   return c;
 };
-const k12 = (i, e) => concat("milestone-", norm(k11(i, e)));
+const k12 = (i, e) => concat("milestone-", norm(k11(i, e)), 83);
 const k13 = (i, e) => "source";
 const k14 = (i, e) => "milestone";
 const k15 = (i, e) => "sourceId";
@@ -303,7 +303,7 @@ const k78 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k76, i, e);
   return c;
 };
-const k79 = (i, e) => concat("Milestone accepted: ", norm(k78(i, e)));
+const k79 = (i, e) => concat("Milestone accepted: ", norm(k78(i, e)), 487);
 const k80 = (i, e) => "status";
 const k81 = (i, e) => "pending";
 const k82 = { pairs: [[k6, k12], [k13, k14], [k15, k21], [k22, k28], [k29, k35], [k36, k43], [k44, k51], [k52, k53], [k54, k55], [k56, k58], [k59, k65], [k66, k72], [k73, k79], [k80, k81]], position: 46 };
@@ -557,7 +557,7 @@ const k131 = (i, e) => {
   if (Array.isArray(i)) return group(k82, i, e);
   const r = {};
   let v;
-  v = concat("milestone-", norm(k87(i, e)));
+  v = concat("milestone-", norm(k87(i, e)), 83);
   if (v !== undefined) r["revenueEventId"] = v;
   v = "milestone";
   if (v !== undefined) r["source"] = v;
@@ -581,7 +581,7 @@ const k131 = (i, e) => {
   if (v !== undefined) r["currency"] = v;
   v = norm(k125(i, e));
   if (v !== undefined) r["amount"] = v;
-  v = concat("Milestone accepted: ", norm(k130(i, e)));
+  v = concat("Milestone accepted: ", norm(k130(i, e)), 487);
   if (v !== undefined) r["description"] = v;
   v = "pending";
   if (v !== undefined) r["status"] = v;

@@ -266,7 +266,7 @@ const k59 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k57, i, e);
   return c;
 };
-const k60 = (i, e) => concat(norm(k48(i, e)), norm((norm((toBoolean(norm(callBuiltin(k54, [norm(k53(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k59(i, e))) : "")))));
+const k60 = (i, e) => concat(norm(k48(i, e)), norm((norm((toBoolean(norm(callBuiltin(k54, [norm(k53(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k59(i, e)), 217) : "")))), 187);
 const k61 = (i, e) => "IsReconciled";
 const k62 = (i, e) => false;
 const k63 = { pairs: [[k0, k5], [k6, k27], [k28, k35], [k36, k42], [k43, k60], [k61, k62]], position: 1 };
@@ -535,7 +535,7 @@ const k115 = (i, e) => {
   if (v !== undefined) r["Date"] = v;
   v = norm(k98(i, e));
   if (v !== undefined) r["Amount"] = v;
-  v = concat(norm(k103(i, e)), norm((norm((toBoolean(norm(callBuiltin(k109, [norm(k108(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k114(i, e))) : "")))));
+  v = concat(norm(k103(i, e)), norm((norm((toBoolean(norm(callBuiltin(k109, [norm(k108(i, e))], i, e, 197, "exists"))) ? concat(" / ", norm(k114(i, e)), 217) : "")))), 187);
   if (v !== undefined) r["Reference"] = v;
   v = false;
   if (v !== undefined) r["IsReconciled"] = v;

@@ -303,7 +303,7 @@ const k70 = (i, e) => {
   return c;
 };
 const k71 = builtins["string"];
-const k72 = (i, e) => norm((toBoolean(norm(callBuiltin(k64, [norm(k63(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k71, [norm(k70(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+const k72 = (i, e) => norm((toBoolean(norm(callBuiltin(k64, [norm(k63(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k71, [norm(k70(i, e))], i, e, 363, "string")), 354), " days of the invoice date.", 390) : undefined));
 const k73 = (i, e) => "billing_address";
 const k74 = (i, e) => norm(state.ctx.globals.client);
 const k75 = (i, e) => {
@@ -1977,7 +1977,7 @@ const k393 = (i, e) => {
   if (v !== undefined) r["auto_collection"] = v;
   v = "taxable";
   if (v !== undefined) r["taxability"] = v;
-  v = norm((toBoolean(norm(callBuiltin(k254, [norm(k253(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k261, [norm(k260(i, e))], i, e, 363, "string"))), " days of the invoice date.") : undefined));
+  v = norm((toBoolean(norm(callBuiltin(k254, [norm(k253(i, e))], i, e, 303, "exists"))) ? concat(concat("Payment due within ", norm(callBuiltin(k261, [norm(k260(i, e))], i, e, 363, "string")), 354), " days of the invoice date.", 390) : undefined));
   if (v !== undefined) r["invoice_notes"] = v;
   v = norm((toBoolean(norm(callBuiltin(k268, [norm(k267(i, e))], i, e, 450, "exists"))) ? k392(i, e) : undefined));
   if (v !== undefined) r["billing_address"] = v;

@@ -89,7 +89,7 @@ const k17 = (i, e) => {
   return c;
 };
 const k18 = builtins["lowercase"];
-const k19 = (i, e) => concat(norm((norm((toBoolean(equal(norm(k12(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k18, [norm(k17(i, e))], i, e, 107, "lowercase")));
+const k19 = (i, e) => concat(norm((norm((toBoolean(equal(norm(k12(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k18, [norm(k17(i, e))], i, e, 107, "lowercase")), 95);
 const k20 = (i, e) => "plan_quantity";
 const k21 = (i, e) => 1;
 const k22 = (i, e) => "start_date";
@@ -237,7 +237,7 @@ const k56 = (i, e) => {
   if (Array.isArray(c) && c.sequence === true) return path(k54, i, e);
   return c;
 };
-const k57 = (i, e) => concat(concat(concat("Project ", norm(k50(i, e))), " under "), norm(k56(i, e)));
+const k57 = (i, e) => concat(concat(concat("Project ", norm(k50(i, e)), 280), " under ", 294), norm(k56(i, e)), 306);
 const k58 = { pairs: [[k0, k6], [k7, k19], [k20, k21], [k22, k36], [k37, k44], [k45, k57]], position: 1 };
 const k59 = (i, e) => {
   const c = i;
@@ -467,7 +467,7 @@ const k105 = (i, e) => {
   let v;
   v = norm(k63(i, e));
   if (v !== undefined) r["id"] = v;
-  v = concat(norm((norm((toBoolean(equal(norm(k68(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k74, [norm(k73(i, e))], i, e, 107, "lowercase")));
+  v = concat(norm((norm((toBoolean(equal(norm(k68(i, e)), "fixed-fee")) ? "fixed-fee-" : "tm-monthly-")))), norm(callBuiltin(k74, [norm(k73(i, e))], i, e, 107, "lowercase")), 95);
   if (v !== undefined) r["plan_id"] = v;
   v = 1;
   if (v !== undefined) r["plan_quantity"] = v;
@@ -475,7 +475,7 @@ const k105 = (i, e) => {
   if (v !== undefined) r["start_date"] = v;
   v = norm(k93(i, e));
   if (v !== undefined) r["po_number"] = v;
-  v = concat(concat(concat("Project ", norm(k98(i, e))), " under "), norm(k104(i, e)));
+  v = concat(concat(concat("Project ", norm(k98(i, e)), 280), " under ", 294), norm(k104(i, e)), 306);
   if (v !== undefined) r["invoice_notes"] = v;
   return r;
 };

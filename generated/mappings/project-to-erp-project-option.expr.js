@@ -60,7 +60,7 @@ const k10 = (i, e) => {
   return c;
 };
 const k11 = builtins["substring"];
-const k12 = (i, e) => norm(callBuiltin(k11, [concat(concat(norm(k5(i, e)), " "), norm(k10(i, e))), 0, 100], i, e, 23, "substring"));
+const k12 = (i, e) => norm(callBuiltin(k11, [concat(concat(norm(k5(i, e)), " ", 36), norm(k10(i, e)), 42), 0, 100], i, e, 23, "substring"));
 const k13 = { pairs: [[k0, k12]], position: 1 };
 const k14 = (i, e) => {
   const c = i;
@@ -121,7 +121,7 @@ const k25 = (i, e) => {
   if (Array.isArray(i)) return group(k13, i, e);
   const r = {};
   let v;
-  v = norm(callBuiltin(k24, [concat(concat(norm(k18(i, e)), " "), norm(k23(i, e))), 0, 100], i, e, 23, "substring"));
+  v = norm(callBuiltin(k24, [concat(concat(norm(k18(i, e)), " ", 36), norm(k23(i, e)), 42), 0, 100], i, e, 23, "substring"));
   if (v !== undefined) r["Name"] = v;
   return r;
 };

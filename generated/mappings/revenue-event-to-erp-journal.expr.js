@@ -1728,7 +1728,7 @@ const k395 = (i, e) => {
   if (v !== undefined) r["ManualJournals"] = v;
   return r;
 };
-const k396 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k4(i, e))), " · "), norm(k9(i, e))), " ["), norm(k14(i, e))), "]"))), norm(bind(e, "tracking", norm(array([k33(i, e)], k15, false)))), k395(i, e)))(frame(e)));
+const k396 = (i, e) => norm(((e) => (norm(bind(e, "narration", concat(concat(concat(concat(concat(concat("Revenue ", norm(k4(i, e)), 30), " · ", 39), norm(k9(i, e)), 47), " [", 61), norm(k14(i, e)), 68), "]", 85))), norm(bind(e, "tracking", norm(array([k33(i, e)], k15, false)))), k395(i, e)))(frame(e)));
 return k396;
 })(runtime);
 const standard = createEvaluator(body, expression);
