@@ -11,6 +11,7 @@
  * | other 4xx | exception queue: a person must look |
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
  */
+import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import type { PipelineDefinition, SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createTokenBucket, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
@@ -71,20 +72,19 @@ function policyOf(pipeline: PipelineDefinition | undefined): RetryPolicy {
   return policy;
 }
 
-function fillPath(path: string, body: unknown): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
-    return encodeURIComponent(value === undefined ? "" : String(value));
-  });
-}
-
-function encode(body: unknown, encoding: "json" | "form"): string {
-  if (encoding === "json") return JSON.stringify(body);
-  const form = new URLSearchParams();
-  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    form.set(key, typeof value === "object" ? JSON.stringify(value) : String(value));
+/**
+ * The request line and body as the operation declares them: path parameters from the body's
+ * fields (a missing one is the request's fault, not the target's), the body in the operation's
+ * encoding (nested form keys the way form APIs such as Chargebee's expect them).
+ */
+function buildRequest(path: string, body: unknown, encoding: "json" | "form", withBody: boolean): { path: string; body?: string } | { error: string } {
+  try {
+    const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const filled = expandPath(path, fields);
+    return withBody ? { path: filled, body: encodeRequestBody(body, encoding).body } : { path: filled };
+  } catch (error) {
+    return { error: (error as Error).message };
   }
-  return form.toString();
 }
 
 /** The longest a delivery waits in-process for a quota token before it is given back for later. */
@@ -163,8 +163,12 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       if (record[field] === undefined) body = { ...record, [field]: d.idempotencyKey };
     }
     const timeoutMs = operation.timeoutMs ?? pipeline?.policies.timeoutMs ?? system.definition.timeoutMs ?? 30_000;
-    const request = { system: d.system, operation: d.operation, method: operation.method, url: system.baseUrl + fillPath(operation.path, body), headers, timeoutMs };
-    response = await cx.transport(operation.method === "GET" || operation.method === "DELETE" ? request : { ...request, body: encode(body, operation.encoding) });
+    const built = buildRequest(operation.path, body, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
+    if ("error" in built) {
+      return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation}: ${built.error}`, "exception") };
+    }
+    const request = { system: d.system, operation: d.operation, method: operation.method, url: system.baseUrl + built.path, headers, timeoutMs };
+    response = await cx.transport(built.body === undefined ? request : { ...request, body: built.body });
   } catch (error) {
     system.breaker.failure(cx.now());
     return retryOrDead(error instanceof NetworkError ? error.message : `${d.system}.${d.operation}: ${(error as Error).message}`);
