@@ -49,7 +49,7 @@ export interface PlayOptions {
   /** The SQLite file; a temporary one when absent (removed by `close`). */
   databasePath?: string;
   onProgress?(progress: Progress): void;
-  /** Longest wait for the runtime to settle one phase, in ms (default 120 000). */
+  /** Longest wait for the runtime to settle one phase, in ms (default 30 minutes: a month is never cut short). */
   settleTimeoutMs?: number;
 }
 
@@ -106,7 +106,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const report = options.onProgress ?? (() => undefined);
   const scale = options.scale ?? DEMO_SCALE;
   const compiled = adaptSpecSet(scaleSpecSet(options.compiled, scale));
-  const settleTimeout = options.settleTimeoutMs ?? 120_000;
+  const settleTimeout = options.settleTimeoutMs ?? 1_800_000;
   const erp = Object.values(compiled.systems).find((s) => s.role === "erp")?.name ?? "erp";
   const faults: Record<string, FaultSettings> = {};
   for (const name of Object.keys(compiled.systems)) {
