@@ -20,8 +20,7 @@ import {
   type Guardrails,
   rootFrame,
 } from "./runtime/context.ts";
-import { TransformError, toTransformError } from "./runtime/errors.ts";
-import { AsyncResult } from "./runtime/functions.ts";
+import { AsyncResult, TransformError, toTransformError } from "./runtime/errors.ts";
 import { runtime } from "./runtime/index.ts";
 import { isSequence, type Sequence } from "./runtime/values.ts";
 

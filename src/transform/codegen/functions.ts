@@ -70,10 +70,15 @@ export function lambdaValue(gen: Generator, node: Node): string {
     return `${gen.rt("thunk")}(i, e, ${procedure}, [${args.join(", ")}], ${callee.position ?? 0}${token})`;
   }
   const params = gen.out.constant(literal((node.arguments ?? []).map((param) => ({ value: param.value }))));
+  // A signature the parser copied through JSON (the left side of `??`) has lost its validator;
+  // the interpreter then fails calling it, and so do we.
+  const validates = typeof (node.signature as { validate?: unknown } | undefined)?.validate === "function";
   const signature =
-    node.signature !== undefined
-      ? gen.out.constant(`${gen.rt("signature")}(${literal(node.signature.definition)})`)
-      : "undefined";
+    node.signature === undefined
+      ? "undefined"
+      : validates
+        ? gen.out.constant(`${gen.rt("signature")}(${literal(node.signature.definition)})`)
+        : gen.out.constant(`{ definition: ${literal(node.signature.definition)} }`);
   return `${gen.rt("lambda")}(i, e, ${params}, ${signature}, ${gen.out.fn(gen.expr(body))})`;
 }
 

@@ -94,8 +94,13 @@ function coreCode(gen: Generator, node: Node): string {
     case "value":
       return literal(node.value);
     case "regex": {
-      const re = node.value as RegExp;
-      const pattern = gen.out.constant(`new RegExp(${literal(re.source)}, ${literal(re.flags)})`);
+      // The parser copies some subtrees (the left side of `??`) through JSON, leaving a regex as
+      // `{}`; the interpreter then builds `new RegExp({})`, i.e. /[object Object]/, and so do we.
+      const re = node.value;
+      const pattern =
+        re instanceof RegExp
+          ? gen.out.constant(`new RegExp(${literal(re.source)}, ${literal(re.flags)})`)
+          : gen.out.constant(`new RegExp(${literal(String(re))})`);
       return `${gen.rt("regex")}(${pattern}, ${position})`;
     }
     case "name":

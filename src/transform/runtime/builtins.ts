@@ -6,6 +6,7 @@
  */
 import jsonata from "jsonata";
 import { evaluationTime } from "./context.ts";
+import { isDecorable } from "./errors.ts";
 import { fastPath } from "./fast-paths.ts";
 import type { NativeFunction, Signature } from "./functions.ts";
 import { each, filter, foldLeft, map, sift, single, sort } from "./higher-order.ts";
@@ -53,7 +54,7 @@ export function concat(lhs: unknown, rhs: unknown, position: number): string {
     const right = rhs === undefined ? "" : stringOf(rhs);
     return left.concat(right);
   } catch (err) {
-    if (err !== null && typeof err === "object" && !(err instanceof Error)) Object.assign(err, { position, token: "&" });
+    if (isDecorable(err)) Object.assign(err, { position, token: "&" });
     throw err;
   }
 }

@@ -35,6 +35,22 @@ export class TransformError extends Error {
   }
 }
 
+/** Raised when a bound function answers with a promise; the caller evaluates asynchronously. */
+export class AsyncResult extends Error {
+  constructor() {
+    super("a bound function returned a promise");
+    this.name = "AsyncResult";
+  }
+}
+
+/**
+ * True for an error that may be given the position and token of the expression it escaped
+ * from: the runtime's error records, and host errors (the interpreter places those too).
+ */
+export function isDecorable(err: unknown): err is ErrorFields {
+  return err !== null && typeof err === "object" && !(err instanceof TransformError) && !(err instanceof AsyncResult);
+}
+
 /** Throws an evaluation error record with `code`. */
 export function fail(code: string, fields: ErrorFields = {}): never {
   throw { code, ...fields };

@@ -3,7 +3,7 @@
  * the tail-call trampoline, partial application, `~>` chaining, and the transform operator.
  */
 import { enter, type Frame, frame, global, leave, lookup, nativeFocus, state } from "./context.ts";
-import { type ErrorFields, fail } from "./errors.ts";
+import { AsyncResult, type ErrorFields, fail, isDecorable } from "./errors.ts";
 import { type FastPath, SLOW } from "./fast-paths.ts";
 import type { Code } from "./paths.ts";
 import { type Dict, isArrayOfStrings, isFunction, isLambda, isPromise } from "./values.ts";
@@ -45,14 +45,6 @@ export interface Lambda {
   readonly args?: readonly Code[];
   readonly token?: string | undefined;
   readonly position?: number;
-}
-
-/** Raised when a bound function answers with a promise; the caller evaluates asynchronously. */
-export class AsyncResult extends Error {
-  constructor() {
-    super("a bound function returned a promise");
-    this.name = "AsyncResult";
-  }
 }
 
 /** Lets host code call a lambda as the interpreter's lambdas are called: `lambda.apply(self, args)`. */
@@ -133,7 +125,7 @@ function applyInner(proc: unknown, args: unknown[], input: unknown): unknown {
   try {
     return applyValidated(proc, args, input);
   } catch (err) {
-    if (proc && err !== null && typeof err === "object" && !(err instanceof Error)) {
+    if (proc && isDecorable(err)) {
       const record = err as ErrorFields;
       const site = proc as CallSite;
       if (record.token === undefined && site.token !== undefined) record.token = site.token;
@@ -215,7 +207,7 @@ export function call(
   try {
     return apply(proc, args, input);
   } catch (err) {
-    if (err !== null && typeof err === "object" && !(err instanceof Error)) {
+    if (isDecorable(err)) {
       const record = err as ErrorFields;
       if (!record.position) record.position = position;
       if (!record.token) record.token = token;
@@ -243,7 +235,7 @@ export function callBuiltin(
   try {
     answer = proc.fast!(args);
   } catch (err) {
-    if (err !== null && typeof err === "object" && !(err instanceof Error)) {
+    if (isDecorable(err)) {
       const record = err as ErrorFields;
       if (record.token === undefined) record.token = token;
       record.position = position;

@@ -17,6 +17,8 @@ interface MatchResult {
 }
 
 function evaluateMatcher(matcher: unknown, str: string | undefined): MatchResult | undefined {
+  // The interpreter calls `matcher.apply(...)`: a missing pattern is a host TypeError there too.
+  if (matcher === undefined || matcher === null) throw new TypeError(`Cannot read properties of ${matcher} (reading 'apply')`);
   const result = apply(matcher, [str], null) as MatchResult | undefined;
   if (
     result &&

@@ -4,7 +4,7 @@
  * operator's position so an error points at it as the interpreter's does.
  */
 import { createSequence, type Frame, state } from "./context.ts";
-import { fail } from "./errors.ts";
+import { fail, isDecorable } from "./errors.ts";
 import { isDeepEqual, isFunction, isNumeric, type Sequence } from "./values.ts";
 
 /** The effective boolean value of a value; undefined stays undefined. */
@@ -27,7 +27,7 @@ export function boolize(arg: unknown): boolean {
 }
 
 function placeAt(err: unknown, position: number, token: string): void {
-  if (err !== null && typeof err === "object" && !(err instanceof Error)) Object.assign(err, { position, token });
+  if (isDecorable(err)) Object.assign(err, { position, token });
 }
 
 /** `and`: the right side is evaluated only when the left is true; errors are placed at the operator. */

@@ -69,6 +69,9 @@ export function regex(pattern: RegExp, position: number): (str: string, fromInde
       end: match.index + match[0].length,
       groups: match.slice(1) as string[],
       next: () => {
+        // A pattern without the global flag (only from a copied subtree, see the code generator)
+        // never advances: the interpreter loops forever on it; here the matches end.
+        if (!re.global) return undefined;
         if (re.lastIndex >= str.length) return undefined;
         const next = closure(str, re.lastIndex);
         if (next && next.match === "") fail("D1004", { position, value: pattern.source });
