@@ -164,8 +164,8 @@ export function fastPath(name: string, impl: Implementation): FastPath | undefin
       return (args) => {
         const [millis, picture] = args;
         if (!isNumber(millis) || !Number.isInteger(millis) || millis < firstOfYear1 || millis > lastOfYear9999) return SLOW;
-        if (args.length === 1) return new Date(millis).toISOString();
-        if (args.length === 2 && picture === "[Y0001]-[M01]-[D01]") return new Date(millis).toISOString().slice(0, 10);
+        if (args.length === 1) return isoTimestamp(millis);
+        if (args.length === 2 && picture === "[Y0001]-[M01]-[D01]") return isoDate(Math.floor(millis / dayMillis));
         return SLOW;
       };
     default:
@@ -173,9 +173,63 @@ export function fastPath(name: string, impl: Implementation): FastPath | undefin
   }
 }
 
+const dayMillis = 86_400_000;
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0");
+}
+
+/** `YYYY-MM-DD` of a day number since 1970-01-01 (civil-from-days, proleptic Gregorian, UTC). */
+function isoDate(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
+/** `$fromMillis(ms)`: the ISO 8601 timestamp in UTC, as `Date#toISOString` writes it for years 1 to 9999. */
+function isoTimestamp(millis: number): string {
+  const days = Math.floor(millis / dayMillis);
+  let rest = millis - days * dayMillis;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const ms = rest - seconds * 1000;
+  return `${isoDate(days)}T${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(ms, 3)}Z`;
+}
+
 const firstOfYear1 = new Date("0001-01-01T00:00:00.000Z").getTime();
 const lastOfYear9999 = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const simplePicture = /^(#*)(0+)(?:\.(0+))?$|^#,##(0)(?:\.(0+))?$/;
+
+interface PictureShape {
+  readonly grouped: boolean;
+  readonly minInteger: number;
+  readonly fraction: number;
+}
+
+const pictureShapes = new Map<string, PictureShape | undefined>();
+
+/** What a plain picture asks for, remembered per picture; undefined for any other picture. */
+function pictureShape(picture: string): PictureShape | undefined {
+  if (pictureShapes.has(picture)) return pictureShapes.get(picture);
+  const match = simplePicture.exec(picture);
+  let shape: PictureShape | undefined;
+  if (match !== null) {
+    const grouped = match[4] !== undefined;
+    shape = { grouped, minInteger: grouped ? 1 : match[2]!.length, fraction: ((grouped ? match[5] : match[3]) ?? "").length };
+  }
+  if (pictureShapes.size < 256) pictureShapes.set(picture, shape);
+  return shape;
+}
 
 /**
  * `$formatNumber` for the plain pictures mappings use (`0.00`, `#0.0`, `0`, `#,##0.00`): the
@@ -184,15 +238,15 @@ const simplePicture = /^(#*)(0+)(?:\.(0+))?$|^#,##(0)(?:\.(0+))?$/;
  * where `toFixed` writes plain digits.
  */
 function formatSimple(value: number, picture: string): string | undefined {
-  const match = simplePicture.exec(picture);
-  if (match === null || !Number.isFinite(value) || Math.abs(value) >= 1e15) return undefined;
-  const grouped = match[4] !== undefined;
-  const minInteger = grouped ? 1 : match[2]!.length;
-  const fraction = (grouped ? match[5] : match[3]) ?? "";
-  const rounded = roundHalfEven(value, fraction.length);
-  const fixed = Math.abs(rounded).toFixed(fraction.length);
+  const shape = pictureShape(picture);
+  if (shape === undefined || !Number.isFinite(value) || Math.abs(value) >= 1e15) return undefined;
+  const { grouped, minInteger, fraction } = shape;
+  const rounded = roundHalfEven(value, fraction);
+  const fixed = Math.abs(rounded).toFixed(fraction);
   const point = fixed.indexOf(".");
-  let integer = (point < 0 ? fixed : fixed.slice(0, point)).replace(/^0+/, "");
+  // `toFixed` writes no leading zeros other than a lone "0" before the point.
+  const whole = point < 0 ? fixed : fixed.slice(0, point);
+  let integer = whole === "0" ? "" : whole;
   if (integer.length < minInteger) integer = "0".repeat(minInteger - integer.length) + integer;
   if (grouped) integer = integer.replace(/\B(?=(\d{3})+$)/g, ",");
   const digits = point < 0 ? integer : `${integer}.${fixed.slice(point + 1)}`;
