@@ -47,6 +47,16 @@ describe("compileExpression", () => {
     expect(err.message).toContain("left side");
   });
 
+  it("reports one timestamp for every $now() and $millis() in an evaluation", () => {
+    const [first, second, millis] = compileExpression("[$now(), $now(), $millis()]").evaluate(undefined) as [string, string, number];
+    expect(first).toBe(second);
+    expect(new Date(first).getTime()).toBe(millis);
+  });
+
+  it("lets a binding shadow a built-in function", () => {
+    expect(compileExpression("$string(5)").evaluate(undefined, { string: (n: number) => `#${n}` })).toBe("#5");
+  });
+
   it("gives the generated JavaScript as source", () => {
     const source = compileExpression("a.b").source;
     expect(source).toContain('from "syncspec/transform"');

@@ -8,11 +8,19 @@
 import { fail } from "./errors.ts";
 import type { Dict, Sequence, Tuple } from "./values.ts";
 
-/** A scope of variables; lookups walk to the enclosing frame, ending at the globals. */
+/**
+ * A scope of variables; lookups walk to the enclosing frame, ending at the globals. Frames are
+ * small (a lambda's parameters, a block's assignments), so names and values are parallel arrays
+ * searched in order; `names` may be shared (a lambda's parameter names) until a `:=` adds one.
+ */
 export interface Frame {
-  readonly v: Map<string, unknown>;
+  names: readonly string[];
+  values: unknown[];
+  owned: boolean;
   readonly p: Frame | undefined;
 }
+
+const noNames: readonly string[] = [];
 
 /** Limits an evaluation must stay within; 0 or absent means no limit. */
 export interface Guardrails {
@@ -75,7 +83,7 @@ export function endEvaluation(saved: EvalContext): void {
 
 /** A root frame: top-level `:=` bind here; lookups fall through to the globals. */
 export function rootFrame(): Frame {
-  return { v: new Map(), p: undefined };
+  return { names: noNames, values: [], owned: false, p: undefined };
 }
 
 /** The evaluation's timestamp: taken once, so every `$now()` in one evaluation agrees. */
@@ -87,21 +95,25 @@ export function evaluationTime(): number {
 
 /** A new frame enclosed by `parent`. */
 export function frame(parent: Frame): Frame {
-  return { v: new Map(), p: parent };
+  return { names: noNames, values: [], owned: false, p: parent };
+}
+
+/** A frame binding `names` (not copied) to `values`, enclosed by `parent`. */
+export function frameOf(parent: Frame, names: readonly string[], values: unknown[]): Frame {
+  return { names, values, owned: false, p: parent };
 }
 
 /** The frame binding each property of a tuple, enclosed by `parent`. */
 export function frameFromTuple(parent: Frame, tuple: Tuple): Frame {
-  const vars = new Map<string, unknown>();
-  for (const key of Object.keys(tuple)) vars.set(key, tuple[key]);
-  return { v: vars, p: parent };
+  const names = Object.keys(tuple);
+  return { names, values: names.map((key) => tuple[key]), owned: true, p: parent };
 }
 
 /** The value of variable `name`, or undefined. */
 export function lookup(env: Frame, name: string): unknown {
   for (let f: Frame | undefined = env; f !== undefined; f = f.p) {
-    const vars = f.v;
-    if (vars.size > 0 && vars.has(name)) return vars.get(name);
+    const names = f.names;
+    for (let k = names.length - 1; k >= 0; k--) if (names[k] === name) return f.values[k];
   }
   return state.ctx.globals[name];
 }
@@ -113,7 +125,18 @@ export function global(name: string): unknown {
 
 /** Binds `name` in `env` and returns the value (`$x := value`). */
 export function bind(env: Frame, name: string, value: unknown): unknown {
-  env.v.set(name, value);
+  const names = env.names;
+  for (let k = names.length - 1; k >= 0; k--) {
+    if (names[k] === name) {
+      env.values[k] = value;
+      return value;
+    }
+  }
+  const own = env.owned ? (names as string[]) : names.slice();
+  own.push(name);
+  env.names = own;
+  env.owned = true;
+  env.values[own.length - 1] = value;
   return value;
 }
 

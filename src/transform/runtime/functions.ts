@@ -2,7 +2,7 @@
  * Functions as values: lambdas and their closures, application with signature validation and
  * the tail-call trampoline, partial application, `~>` chaining, and the transform operator.
  */
-import { enter, type Frame, frame, global, leave, lookup, nativeFocus, state } from "./context.ts";
+import { bind, enter, type Frame, frame, frameOf, global, leave, lookup, nativeFocus, state } from "./context.ts";
 import { AsyncResult, type ErrorFields, fail, isDecorable } from "./errors.ts";
 import { type FastPath, SLOW } from "./fast-paths.ts";
 import type { Code } from "./paths.ts";
@@ -168,13 +168,31 @@ function isIterable(value: unknown): value is Iterator<unknown> {
   );
 }
 
+const namesOfParams = new WeakMap<readonly Param[], readonly string[] | undefined>();
+
+/** The names of a parameter list, remembered per list; undefined when a name repeats. */
+function parameterNames(params: readonly Param[]): readonly string[] | undefined {
+  if (namesOfParams.has(params)) return namesOfParams.get(params);
+  const names = params.map((param) => param.value);
+  const distinct = new Set(names).size === names.length ? names : undefined;
+  namesOfParams.set(params, distinct);
+  return distinct;
+}
+
 function applyProcedure(proc: Lambda, args: unknown[]): unknown {
   const guarded = state.ctx.guarded;
   if (guarded) enter();
   try {
-    const env = frame(proc.environment);
-    const params = proc.arguments;
-    for (let index = 0; index < params.length; index++) env.v.set(params[index]!.value, args[index]);
+    const names = parameterNames(proc.arguments);
+    let env: Frame;
+    if (names !== undefined) {
+      const values = args.slice(0, names.length);
+      values.length = names.length;
+      env = frameOf(proc.environment, names, values);
+    } else {
+      env = frame(proc.environment);
+      proc.arguments.forEach((param, index) => bind(env, param.value, args[index]));
+    }
     if (proc.native !== undefined) {
       const nativeArgs = proc.nativeParams!.map((name) => lookup(env, name));
       const result = proc.native.apply(nativeFocus, nativeArgs);
@@ -288,7 +306,7 @@ function partialProcedure(proc: Lambda, args: unknown[], env: Frame): Lambda {
   proc.arguments.forEach((param, index) => {
     const arg = args[index];
     if (arg === placeholder) unbound.push(param);
-    else bound.v.set(param.value, arg);
+    else bind(bound, param.value, arg);
   });
   const fields: Omit<Lambda, "_jsonata_lambda"> = { input: proc.input, environment: bound, arguments: unbound };
   if (proc.native !== undefined) return makeLambda({ ...fields, native: proc.native, nativeParams: proc.nativeParams! });
@@ -315,8 +333,8 @@ function nativeParameterNames(native: (...args: unknown[]) => unknown): string[]
 /** `f ~> g` for two functions: their composition. */
 export function chain(first: unknown, second: unknown, env: Frame): Lambda {
   const scope = frame(env);
-  scope.v.set("f", first);
-  scope.v.set("g", second);
+  bind(scope, "f", first);
+  bind(scope, "g", second);
   return lambda(null, scope, [{ value: "x" }], undefined, (input, e) =>
     apply(lookup(e, "g"), [apply(lookup(e, "f"), [lookup(e, "x")], input)], input),
   );
