@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
-import { CONFIG_FILE_NAME, type ProjectConfig, readPublishedSchema } from "../model/index.ts";
+import { CONFIG_FILE_NAME, type ProjectConfig } from "../model/index.ts";
 import { createCollector, type Diagnostic } from "./diagnostics/diagnostic.ts";
 import { decodeFile } from "./parse/decode.ts";
 import { parseYaml } from "./parse/yaml/parse-yaml.ts";
+import { validatorFor } from "./validate/ajv.ts";
 import { rewriteSchemaErrors } from "./validate/rewrite-errors.ts";
 
 /** The resolved configuration: absolute folders and the settings that apply. */
@@ -37,12 +37,7 @@ export function findConfigFile(from: string): string | undefined {
   }
 }
 
-let validateConfig: ValidateFunction | undefined;
 
-function configValidator(): ValidateFunction {
-  validateConfig ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(readPublishedSchema("config"));
-  return validateConfig;
-}
 
 /** Loads the configuration that governs `cwd`. */
 export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
@@ -65,7 +60,7 @@ export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
   collector.addAll(parseErrors);
   const doc = docs[0];
   if (doc === undefined || collector.hasErrors()) return [defaults, [...collector.diagnostics]];
-  const validate = configValidator();
+  const validate = validatorFor("config");
   if (!validate(doc.value)) {
     collector.addAll(rewriteSchemaErrors(validate.errors ?? [], doc));
     return [defaults, [...collector.diagnostics]];

@@ -1,32 +1,14 @@
-/** One ajv instance, with each kind's validator compiled the first time it is needed. */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
-import { KIND_NAMES, type KindName, readPublishedSchema } from "../../model/index.ts";
+/**
+ * The validators of the published schemas, compiled ahead of time by `npm run schemas` into
+ * schema-validators.generated.js (ajv standalone code), so no schema is compiled at start-up.
+ */
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { KindName } from "../../model/index.ts";
+import * as compiled from "./schema-validators.generated.js";
 
-// ajv-formats is CommonJS; its default export arrives as the module object under NodeNext.
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
-
-let ajv: Ajv | undefined;
-const validators = new Map<KindName, ValidateFunction>();
-
-function instance(): Ajv {
-  if (ajv === undefined) {
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    addFormats(ajv);
-  }
-  return ajv;
-}
-
-/** The compiled validator of a kind's whole document. */
-export function validatorFor(kind: KindName): ValidateFunction {
-  let validate = validators.get(kind);
-  if (validate === undefined) {
-    validate = instance().compile(readPublishedSchema(kind));
-    validators.set(kind, validate);
-  }
-  return validate;
+/** The precompiled validator of a kind's whole document, or of the project file. */
+export function validatorFor(kind: KindName | "config"): ValidateFunction {
+  return compiled[kind];
 }
 
 /** Validates against a kind's schema, returning ajv's raw errors. */
@@ -34,5 +16,3 @@ export function schemaErrors(kind: KindName, value: unknown): ErrorObject[] {
   const validate = validatorFor(kind);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
-
-export { KIND_NAMES };

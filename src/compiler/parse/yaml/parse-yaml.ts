@@ -3,7 +3,7 @@
  * what YAML allows but a spec must not have: duplicate keys, alias bombs, nesting past a limit and
  * keys that could reach object prototypes. Every refusal is a located diagnostic; nothing throws.
  *
- * Two parsers share the work. A file with nothing unusual in it (no anchors or aliases, no key
+ * Two parsers share the work. A file with nothing unusual in it (no aliases, no key
  * that names a prototype) is read by js-yaml, which is about ten times faster, and the node tree
  * with source ranges is built by the `yaml` package only when something asks where a part was
  * written: in a clean spec set, never. Anything js-yaml refuses, and every unusual file, goes the
@@ -172,21 +172,25 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-/** Text that must take the careful path: anchors, aliases, tags and prototype-shaped keys. */
-const UNUSUAL = /(^|[\s[{,:-])[&*!][^\s]|__proto__|constructor|prototype/;
+/** Text that must take the careful path: keys that could name a prototype. */
+const UNUSUAL = /__proto__|constructor|prototype/;
 
-/** The deepest nesting of a plain value, without recursion. */
-function depthOf(value: unknown, limit: number): number {
+/**
+ * Whether a plain value is a tree within the depth limit. js-yaml resolves an alias to the very
+ * object its anchor names, so a collection reached twice means aliases, which only the careful
+ * path counts and limits. Iterative, so hostile nesting cannot blow the stack.
+ */
+function isPlainTree(value: unknown, limit: number): boolean {
+  const seen = new Set<object>();
   const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
-  let deepest = 0;
   while (stack.length > 0) {
     const { value: v, depth } = stack.pop()!;
     if (v === null || typeof v !== "object") continue;
-    if (depth > deepest) deepest = depth;
-    if (deepest > limit) return deepest;
+    if (depth > limit || seen.has(v)) return false;
+    seen.add(v);
     for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
   }
-  return deepest;
+  return true;
 }
 
 /** The fast path: js-yaml's values, with the `yaml` node tree built on first use. */
@@ -200,7 +204,7 @@ function parseYamlQuickly(file: SourceFile, limits: YamlLimits): ParsedDocument[
   }
   const present = values.map((value, index) => ({ value, index })).filter((d) => d.value !== null && d.value !== undefined);
   if (present.length === 0) return undefined;
-  if (present.some((d) => depthOf(d.value, limits.maxDepth) > limits.maxDepth)) return undefined;
+  if (!present.every((d) => isPlainTree(d.value, limits.maxDepth))) return undefined;
   let trees: Document.Parsed[] | undefined;
   const tree = (index: number) => {
     trees ??= parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
