@@ -84,7 +84,8 @@ export async function settle(store: Store, timeoutMs: number): Promise<boolean> 
     quietRounds = open === 0 ? quietRounds + 1 : 0;
     // Two quiet looks in a row: a settlement may be emitting canonical events between them.
     if (quietRounds >= 2) return true;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Look often once it is quiet, rarely while it is busy: each look counts whole tables.
+    await new Promise((resolve) => setTimeout(resolve, open === 0 ? 200 : 1000));
   }
   return false;
 }
