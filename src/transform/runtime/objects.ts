@@ -118,15 +118,26 @@ function reduceTupleStream(stream: unknown): Tuple {
 
 /** `^(...)`: a stable sort of the input by the terms. */
 export function sort(plan: SortPlan, input: Sequence, env: Frame): unknown {
+  if (input.length <= 1) return input;
   const isTupleSort = Boolean(input.tupleStream);
-  const termValue = (term: SortTerm, item: unknown): unknown =>
-    isTupleSort ? term.run((item as Tuple)["@"], frameFromTuple(env, item as Tuple)) : term.run(item, env);
+  // Each term is evaluated for an item when a comparison first needs it, then remembered: the
+  // same evaluations, in the same order, as re-evaluating at every comparison, only once each.
+  const keys = plan.terms.map(() => new Array<unknown>(input.length).fill(notYet));
+  const termValue = (index: number, position: number): unknown => {
+    const known = keys[index]![position];
+    if (known !== notYet) return known;
+    const term = plan.terms[index]!;
+    const item = input[position];
+    const value = isTupleSort ? term.run((item as Tuple)["@"], frameFromTuple(env, item as Tuple)) : term.run(item, env);
+    keys[index]![position] = value;
+    return value;
+  };
   const swap = (a: unknown, b: unknown): boolean => {
     let comp = 0;
     for (let index = 0; comp === 0 && index < plan.terms.length; index++) {
       const term = plan.terms[index]!;
-      const aa = termValue(term, a);
-      const bb = termValue(term, b);
+      const aa = termValue(index, a as number);
+      const bb = termValue(index, b as number);
       const atype = typeof aa;
       const btype = typeof bb;
       if (atype === "undefined") {
@@ -147,8 +158,14 @@ export function sort(plan: SortPlan, input: Sequence, env: Frame): unknown {
     }
     return comp === 1;
   };
-  return mergeSort(input, swap);
+  const order = mergeSort(
+    input.map((_, position) => position),
+    swap,
+  );
+  return order.map((position) => input[position as number]);
 }
+
+const notYet: unique symbol = Symbol("not yet evaluated");
 
 /**
  * The reference implementation's merge sort: `swap(a, b)` true puts b before a. Stable, and
