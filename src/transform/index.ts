@@ -6,6 +6,16 @@
  * function is bound. `emitModule` writes the same code as a standalone ES module that imports
  * its runtime from this package, for the code generator to commit under generated/.
  * Expressions using `$eval` are evaluated by the interpreter (`mode: "interpreted"`).
+ *
+ * Meaning is the interpreter's: built-ins that never call back are the `jsonata` package's own
+ * implementations; the rest of the runtime ports its evaluator rules (sequences, singleton
+ * arrays, tuple streams, error codes, positions and tokens). Guardrails: `stack` counts nested
+ * function applications (D1011, also raised for a host stack overflow), `timeout` is checked on
+ * each application (D1012), `sequence` bounds sequence lengths (D2015), ranges stop at 1e7
+ * (D2014), tail calls run in a loop. Regular expressions cannot hang: see runtime/regex.ts.
+ * When a bound function returns a promise mid-evaluation, the evaluation is run again by the
+ * interpreter (so such a function may be called twice); bound `async` functions go to the
+ * interpreter directly.
  */
 import jsonata from "jsonata";
 import { mentionsEval, parse } from "./codegen/ast.ts";
