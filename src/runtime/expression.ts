@@ -1,10 +1,12 @@
 /**
- * The seam between the runtime and the JSONata implementation. The project's ahead-of-time
- * compiler (src/transform, `compileExpression`) is synchronous and fast; where it is not loaded the
- * `jsonata` package is used, whose evaluation returns a Promise. The runtime therefore always
+ * The seam between the runtime and the JSONata implementation. By default every transform is
+ * compiled to JavaScript by the project's ahead-of-time compiler (`syncspec/transform`), which is
+ * synchronous and conformant with the interpreter; `useExpressionCompiler(undefined)` switches to
+ * the `jsonata` package's interpreter, whose evaluation returns a Promise. The runtime always
  * awaits `Transform.evaluate`, so a transform may return either a value or a Promise of one.
  */
 import jsonata from "jsonata";
+import { compileExpression } from "../transform/index.ts";
 import type { Transform } from "./pipeline.ts";
 
 /** A compiler from JSONata source to an evaluator, as src/transform exports it. */
@@ -12,27 +14,17 @@ export type ExpressionCompiler = (source: string) => {
   evaluate(input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown;
 };
 
-let compiler: ExpressionCompiler | undefined;
+let compiler: ExpressionCompiler | undefined = compileExpression;
 
 /** Uses `compile` for every transform built after this call (tests and the AOT compiler). */
 export function useExpressionCompiler(compile: ExpressionCompiler | undefined): void {
   compiler = compile;
 }
 
-/**
- * Loads src/transform's `compileExpression` when that module exists and exports it; returns
- * whether it did. Without it, transforms evaluate through the `jsonata` package.
- */
+/** Restores the ahead-of-time compiler for every transform built after this call; returns true. */
 export async function loadExpressionCompiler(): Promise<boolean> {
-  const location = new URL("../transform/index.ts", import.meta.url).href;
-  try {
-    const module = (await import(location)) as { compileExpression?: ExpressionCompiler };
-    if (typeof module.compileExpression !== "function") return false;
-    useExpressionCompiler(module.compileExpression);
-    return true;
-  } catch {
-    return false;
-  }
+  useExpressionCompiler(compileExpression);
+  return true;
 }
 
 /** Compiles one JSONata expression into a named transform; a syntax error throws. */
