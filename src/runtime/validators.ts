@@ -69,9 +69,15 @@ function sentence(error: ErrorObject): string {
   return `${path || "the record"} ${error.message ?? "is invalid"}`;
 }
 
+/** OpenAPI's formats beyond JSON Schema's: annotations of a number's or string's width, all valid. */
+const OPENAPI_ANNOTATION_FORMATS = ["int", "int32", "int64", "float", "double", "unix-time", "byte", "binary", "password"];
+
 function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
+  // Vendor documents write decimals as strings with `format: decimal`; hold them to it.
+  ajv.addFormat("decimal", /^-?[0-9]+(\.[0-9]+)?$/);
+  for (const format of OPENAPI_ANNOTATION_FORMATS) ajv.addFormat(format, true);
   return ajv;
 }
 
