@@ -9,6 +9,7 @@
  */
 import { resolve } from "node:path";
 import { loadProgram } from "../compiler/program.ts";
+import { startDashboard } from "../dashboard/server.ts";
 import { definitionsFromSpecSet } from "../runtime/definitions.ts";
 import { createRuntime } from "../runtime/engine.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
@@ -42,6 +43,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     config: { type: "string" },
     store: { type: "string" },
     port: { type: "string" },
+    dashboard: { type: "string" },
     worker: { type: "string" },
     ingest: { type: "string" },
     source: { type: "string" },
@@ -51,6 +53,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError("--ingest needs --source <system.event>");
   }
   if (values.port !== undefined && !/^[0-9]{1,5}$/.test(values.port)) throw new UsageError(`--port must be a port number, got '${values.port}'`);
+  if (values.dashboard !== undefined && !/^[0-9]{1,5}$/.test(values.dashboard)) {
+    throw new UsageError(`--dashboard must be a port number, got '${values.dashboard}'`);
+  }
   const config = loadRunConfig(io.cwd, values.config);
   const program = loadProgram({ cwd: io.cwd, paths: positionals });
   if (!program.ok) {
@@ -90,8 +95,16 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     runtime.start();
     poller.start();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes, ${store.engine} store)\n`);
+    // The token comes from the environment so operators share one; otherwise a fresh one is printed.
+    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"];
+    const dashboard =
+      values.dashboard === undefined
+        ? undefined
+        : await startDashboard({ store, compiled, runtime, port: Number(values.dashboard), host: config.listen.host, ...(token ? { token } : {}) });
+    if (dashboard !== undefined) io.stdout(`spec run: dashboard at ${dashboard.url} (open ${token ? dashboard.url : dashboard.loginUrl})\n`);
     const signal = await waitForSignal();
     io.stdout(`spec run: ${signal}: stopping intake\n`);
+    await dashboard?.close();
     await server.close();
     poller.stop();
     await runtime.stop();
@@ -105,7 +118,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const runCommand: Command = {
   name: "run",
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
-  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--worker name] [--ingest file.ndjson --source system.event] [--drain]",
+  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port] [--worker name] [--ingest file.ndjson --source system.event] [--drain]",
   async run(args, io) {
     try {
       return await run(args, io);

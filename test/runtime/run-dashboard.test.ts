@@ -1,0 +1,38 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeFixture } from "./fixture.ts";
+import { startWorker } from "./workers.ts";
+
+async function until<T>(find: () => T | undefined, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("spec run --dashboard", () => {
+  it("serves the dashboard behind the token beside the intake, and stops with the process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-run-dash-"));
+    const root = writeFixture({ "syncspec.run.yaml": `store: "sqlite:${join(dir, "store.db")}"\n` });
+    const worker = await startWorker(root, ["--dashboard", "0"], {
+      SYNCSPEC_DASHBOARD_TOKEN: "operator-token",
+      ERP_BASE_URL: "http://127.0.0.1:9",
+      BILLING_BASE_URL: "http://127.0.0.1:9",
+    });
+    const url = await until(() => /dashboard at (http:\/\/[0-9.:]+\/?)/.exec(worker.output())?.[1], 30_000);
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const page = await fetch(url, { headers: { authorization: "Bearer operator-token" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("erp");
+    expect(html).toContain("billing");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  }, 120_000);
+});
