@@ -34,6 +34,6 @@ describe("the two YAML paths", () => {
     const text = "a: 2027-06-30\nb: yes\nc: 0x1F\nd: ~\ne: .inf\nf: '07'\ng: 1e3\n";
     const file = createSourceFile("x.yaml", text);
     expect(parseYaml(file)[0].map((d) => d.value)).toEqual(parseYamlCarefully(file)[0].map((d) => d.value));
-    expect((parseYaml(file)[0][0]?.value as Record<string, unknown>)["a"]).toBe("2027-06-30");
+    expect((parseYaml(file)[0][0]!.value as Record<string, unknown>)["a"]).toBe("2027-06-30");
   });
 });
