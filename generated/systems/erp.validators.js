@@ -6,9 +6,10 @@ const schema1 = {"type":"object","required":["Invoices"],"properties":{"Invoices
 const schema2 = {"type":"object","description":"A sales invoice (ACCREC) or a bill (ACCPAY).","required":["Type","Contact","LineItems"],"properties":{"Type":{"type":"string","enum":["ACCPAY","ACCPAYCREDIT","ACCREC","ACCRECCREDIT"]},"Contact":{"$ref":"#/definitions/ContactRef"},"LineItems":{"type":"array","items":{"$ref":"#/definitions/LineItem"}},"Date":{"type":"string","format":"date"},"DueDate":{"type":"string","format":"date"},"LineAmountTypes":{"type":"string","enum":["Exclusive","Inclusive","NoTax"]},"InvoiceNumber":{"type":"string","maxLength":255},"Reference":{"type":"string"},"Url":{"type":"string"},"CurrencyCode":{"type":"string"},"Status":{"type":"string","enum":["DRAFT","SUBMITTED","DELETED","AUTHORISED","PAID","VOIDED"]},"InvoiceID":{"type":"string","format":"uuid"},"SubTotal":{"type":"number","readOnly":true},"TotalTax":{"type":"number","readOnly":true},"Total":{"type":"number","readOnly":true},"AmountDue":{"type":"number","readOnly":true},"AmountPaid":{"type":"number","readOnly":true}}};
 const schema3 = {"type":"object","description":"A contact named by id, as invoices and bills carry it.","required":["ContactID"],"properties":{"ContactID":{"type":"string","format":"uuid"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats6 = runtime0.fullFormats.date;
+const formats14 = runtime0.fullFormats.date;
 const schema4 = {"type":"object","properties":{"Description":{"type":"string"},"Quantity":{"type":"string","format":"decimal","description":"Sent as a decimal string; Xero reads it as a decimal."},"UnitAmount":{"type":"string","format":"decimal"},"AccountCode":{"type":"string"},"TaxType":{"type":"string"},"TaxAmount":{"type":"string","format":"decimal"},"LineAmount":{"type":"string","format":"decimal"},"Tracking":{"type":"array","description":"At most two tracking categories.","items":{"$ref":"#/definitions/LineItemTracking"}}}};
 const schema5 = {"type":"object","properties":{"TrackingCategoryID":{"type":"string","format":"uuid"},"TrackingOptionID":{"type":"string","format":"uuid"},"Name":{"type":"string","maxLength":100},"Option":{"type":"string"}}};
+const formats2 = /^-?[0-9]+(\.[0-9]+)?$/;
 const func0 = runtime1.default;
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -28,8 +29,10 @@ errors++;
 }
 }
 if(data.Quantity !== undefined){
-if(!(typeof data.Quantity === "string")){
-const err1 = {instancePath:instancePath+"/Quantity",schemaPath:"#/properties/Quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data1 = data.Quantity;
+if(typeof data1 === "string"){
+if(!(formats2.test(data1))){
+const err1 = {instancePath:instancePath+"/Quantity",schemaPath:"#/properties/Quantity/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -39,9 +42,8 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.UnitAmount !== undefined){
-if(!(typeof data.UnitAmount === "string")){
-const err2 = {instancePath:instancePath+"/UnitAmount",schemaPath:"#/properties/UnitAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err2 = {instancePath:instancePath+"/Quantity",schemaPath:"#/properties/Quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -51,9 +53,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.AccountCode !== undefined){
-if(typeof data.AccountCode !== "string"){
-const err3 = {instancePath:instancePath+"/AccountCode",schemaPath:"#/properties/AccountCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.UnitAmount !== undefined){
+let data2 = data.UnitAmount;
+if(typeof data2 === "string"){
+if(!(formats2.test(data2))){
+const err3 = {instancePath:instancePath+"/UnitAmount",schemaPath:"#/properties/UnitAmount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -63,9 +67,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.TaxType !== undefined){
-if(typeof data.TaxType !== "string"){
-const err4 = {instancePath:instancePath+"/TaxType",schemaPath:"#/properties/TaxType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err4 = {instancePath:instancePath+"/UnitAmount",schemaPath:"#/properties/UnitAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -75,9 +78,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.TaxAmount !== undefined){
-if(!(typeof data.TaxAmount === "string")){
-const err5 = {instancePath:instancePath+"/TaxAmount",schemaPath:"#/properties/TaxAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.AccountCode !== undefined){
+if(typeof data.AccountCode !== "string"){
+const err5 = {instancePath:instancePath+"/AccountCode",schemaPath:"#/properties/AccountCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -87,14 +90,64 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.LineAmount !== undefined){
-if(!(typeof data.LineAmount === "string")){
-const err6 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.TaxType !== undefined){
+if(typeof data.TaxType !== "string"){
+const err6 = {instancePath:instancePath+"/TaxType",schemaPath:"#/properties/TaxType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.TaxAmount !== undefined){
+let data5 = data.TaxAmount;
+if(typeof data5 === "string"){
+if(!(formats2.test(data5))){
+const err7 = {instancePath:instancePath+"/TaxAmount",schemaPath:"#/properties/TaxAmount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/TaxAmount",schemaPath:"#/properties/TaxAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.LineAmount !== undefined){
+let data6 = data.LineAmount;
+if(typeof data6 === "string"){
+if(!(formats2.test(data6))){
+const err9 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -110,57 +163,7 @@ if(data8.TrackingCategoryID !== undefined){
 let data9 = data8.TrackingCategoryID;
 if(typeof data9 === "string"){
 if(!(formats0.test(data9))){
-const err7 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingCategoryID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingCategoryID/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data8.TrackingOptionID !== undefined){
-let data10 = data8.TrackingOptionID;
-if(typeof data10 === "string"){
-if(!(formats0.test(data10))){
-const err9 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingOptionID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingOptionID/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data8.Name !== undefined){
-let data11 = data8.Name;
-if(typeof data11 === "string"){
-if(func0(data11) > 100){
-const err11 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/LineItemTracking/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+const err11 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingCategoryID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -171,7 +174,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/LineItemTracking/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingCategoryID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -181,9 +184,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data8.Option !== undefined){
-if(typeof data8.Option !== "string"){
-const err13 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/LineItemTracking/properties/Option/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.TrackingOptionID !== undefined){
+let data10 = data8.TrackingOptionID;
+if(typeof data10 === "string"){
+if(!(formats0.test(data10))){
+const err13 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingOptionID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -193,9 +198,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/Tracking/" + i0,schemaPath:"#/definitions/LineItemTracking/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/LineItemTracking/properties/TrackingOptionID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -205,9 +209,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/Tracking",schemaPath:"#/properties/Tracking/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data8.Name !== undefined){
+let data11 = data8.Name;
+if(typeof data11 === "string"){
+if(func0(data11) > 100){
+const err15 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/LineItemTracking/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -217,14 +223,61 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/LineItemTracking/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data8.Option !== undefined){
+if(typeof data8.Option !== "string"){
+const err17 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/LineItemTracking/properties/Option/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Tracking/" + i0,schemaPath:"#/definitions/LineItemTracking/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/Tracking",schemaPath:"#/properties/Tracking/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -365,7 +418,7 @@ errors++;
 if(data.Date !== undefined){
 let data5 = data.Date;
 if(typeof data5 === "string"){
-if(!(formats6.validate(data5))){
+if(!(formats14.validate(data5))){
 const err10 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -390,7 +443,7 @@ errors++;
 if(data.DueDate !== undefined){
 let data6 = data.DueDate;
 if(typeof data6 === "string"){
-if(!(formats6.validate(data6))){
+if(!(formats14.validate(data6))){
 const err12 = {instancePath:instancePath+"/DueDate",schemaPath:"#/properties/DueDate/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -702,8 +755,10 @@ vErrors.push(err1);
 errors++;
 }
 if(data.LineAmount !== undefined){
-if(!(typeof data.LineAmount === "string")){
-const err2 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data0 = data.LineAmount;
+if(typeof data0 === "string"){
+if(!(formats2.test(data0))){
+const err2 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -713,9 +768,8 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.AccountCode !== undefined){
-if(typeof data.AccountCode !== "string"){
-const err3 = {instancePath:instancePath+"/AccountCode",schemaPath:"#/properties/AccountCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err3 = {instancePath:instancePath+"/LineAmount",schemaPath:"#/properties/LineAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -725,9 +779,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.Description !== undefined){
-if(typeof data.Description !== "string"){
-const err4 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.AccountCode !== undefined){
+if(typeof data.AccountCode !== "string"){
+const err4 = {instancePath:instancePath+"/AccountCode",schemaPath:"#/properties/AccountCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -737,14 +791,26 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.TaxType !== undefined){
-if(typeof data.TaxType !== "string"){
-const err5 = {instancePath:instancePath+"/TaxType",schemaPath:"#/properties/TaxType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.Description !== undefined){
+if(typeof data.Description !== "string"){
+const err5 = {instancePath:instancePath+"/Description",schemaPath:"#/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.TaxType !== undefined){
+if(typeof data.TaxType !== "string"){
+const err6 = {instancePath:instancePath+"/TaxType",schemaPath:"#/properties/TaxType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -760,18 +826,7 @@ if(data5.TrackingCategoryID !== undefined){
 let data6 = data5.TrackingCategoryID;
 if(typeof data6 === "string"){
 if(!(formats0.test(data6))){
-const err6 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingCategoryID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingCategoryID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingCategoryID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -781,11 +836,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data5.TrackingOptionID !== undefined){
-let data7 = data5.TrackingOptionID;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err8 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingOptionID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err8 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingCategoryID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingCategoryID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -795,8 +847,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingOptionID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.TrackingOptionID !== undefined){
+let data7 = data5.TrackingOptionID;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err9 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingOptionID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -806,11 +861,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data5.Name !== undefined){
-let data8 = data5.Name;
-if(typeof data8 === "string"){
-if(func0(data8) > 100){
-const err10 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/TrackingCategoryRef/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err10 = {instancePath:instancePath+"/Tracking/" + i0+"/TrackingOptionID",schemaPath:"#/definitions/TrackingCategoryRef/properties/TrackingOptionID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -820,8 +872,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/TrackingCategoryRef/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.Name !== undefined){
+let data8 = data5.Name;
+if(typeof data8 === "string"){
+if(func0(data8) > 100){
+const err11 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/TrackingCategoryRef/properties/Name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -831,11 +886,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data5.Option !== undefined){
-let data9 = data5.Option;
-if(typeof data9 === "string"){
-if(func0(data9) > 100){
-const err12 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/TrackingCategoryRef/properties/Option/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err12 = {instancePath:instancePath+"/Tracking/" + i0+"/Name",schemaPath:"#/definitions/TrackingCategoryRef/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -845,8 +897,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/TrackingCategoryRef/properties/Option/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.Option !== undefined){
+let data9 = data5.Option;
+if(typeof data9 === "string"){
+if(func0(data9) > 100){
+const err13 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/TrackingCategoryRef/properties/Option/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -856,9 +911,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/Tracking/" + i0,schemaPath:"#/definitions/TrackingCategoryRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/Tracking/" + i0+"/Option",schemaPath:"#/definitions/TrackingCategoryRef/properties/Option/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -870,7 +924,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Tracking",schemaPath:"#/properties/Tracking/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err15 = {instancePath:instancePath+"/Tracking/" + i0,schemaPath:"#/definitions/TrackingCategoryRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -882,12 +936,24 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath:instancePath+"/Tracking",schemaPath:"#/properties/Tracking/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -957,7 +1023,7 @@ errors++;
 if(data.Date !== undefined){
 let data3 = data.Date;
 if(typeof data3 === "string"){
-if(!(formats6.validate(data3))){
+if(!(formats14.validate(data3))){
 const err4 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -1280,7 +1346,7 @@ errors++;
 if(data.Date !== undefined){
 let data4 = data.Date;
 if(typeof data4 === "string"){
-if(!(formats6.validate(data4))){
+if(!(formats14.validate(data4))){
 const err11 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -1303,8 +1369,10 @@ errors++;
 }
 }
 if(data.CurrencyRate !== undefined){
-if(!(typeof data.CurrencyRate === "string")){
-const err13 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data5 = data.CurrencyRate;
+if(typeof data5 === "string"){
+if(!(formats2.test(data5))){
+const err13 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1314,9 +1382,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.Amount !== undefined){
-if(!(typeof data.Amount === "string")){
-const err14 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err14 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1326,9 +1393,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.Reference !== undefined){
-if(typeof data.Reference !== "string"){
-const err15 = {instancePath:instancePath+"/Reference",schemaPath:"#/properties/Reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.Amount !== undefined){
+let data6 = data.Amount;
+if(typeof data6 === "string"){
+if(!(formats2.test(data6))){
+const err15 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1338,9 +1407,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.IsReconciled !== undefined){
-if(typeof data.IsReconciled !== "boolean"){
-const err16 = {instancePath:instancePath+"/IsReconciled",schemaPath:"#/properties/IsReconciled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err16 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1350,10 +1418,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.Status !== undefined){
-let data9 = data.Status;
-if(typeof data9 !== "string"){
-const err17 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.Reference !== undefined){
+if(typeof data.Reference !== "string"){
+const err17 = {instancePath:instancePath+"/Reference",schemaPath:"#/properties/Reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1362,8 +1429,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!((data9 === "AUTHORISED") || (data9 === "DELETED"))){
-const err18 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema10.properties.Status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.IsReconciled !== undefined){
+if(typeof data.IsReconciled !== "boolean"){
+const err18 = {instancePath:instancePath+"/IsReconciled",schemaPath:"#/properties/IsReconciled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1373,11 +1442,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.PaymentID !== undefined){
-let data10 = data.PaymentID;
-if(typeof data10 === "string"){
-if(!(formats0.test(data10))){
-const err19 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data.Status !== undefined){
+let data9 = data.Status;
+if(typeof data9 !== "string"){
+const err19 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1386,9 +1454,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data9 === "AUTHORISED") || (data9 === "DELETED"))){
+const err20 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema10.properties.Status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1398,14 +1465,39 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.PaymentID !== undefined){
+let data10 = data.PaymentID;
+if(typeof data10 === "string"){
+if(!(formats0.test(data10))){
+const err21 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -1545,8 +1637,8 @@ return errors === 0;
 
 export const check4 = validate13;
 const schema14 = {"type":"object","description":"One event of a Xero webhook delivery. Xero posts a batch (`events`, `firstEventSequence`, `lastEventSequence`, `entropy`); the runtime verifies the signature over the whole body and takes each event in turn. Events are notifications: they carry the id of what changed, not its content.","required":["resourceUrl","resourceId","eventDateUtc","eventType","eventCategory","tenantId","tenantType"],"properties":{"resourceUrl":{"type":"string","format":"uri"},"resourceId":{"type":"string","format":"uuid"},"eventDateUtc":{"type":"string","format":"date-time"},"eventType":{"type":"string","enum":["CREATE","UPDATE"]},"eventCategory":{"type":"string","enum":["CONTACT","INVOICE","SUBSCRIPTION","CREDITNOTE"]},"tenantId":{"type":"string","format":"uuid"},"tenantType":{"type":"string","enum":["ORGANISATION","APPLICATION"]}}};
-const formats30 = runtime0.fullFormats.uri;
-const formats34 = runtime0.fullFormats["date-time"];
+const formats44 = runtime0.fullFormats.uri;
+const formats48 = runtime0.fullFormats["date-time"];
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1625,7 +1717,7 @@ errors++;
 if(data.resourceUrl !== undefined){
 let data0 = data.resourceUrl;
 if(typeof data0 === "string"){
-if(!(formats30(data0))){
+if(!(formats44(data0))){
 const err7 = {instancePath:instancePath+"/resourceUrl",schemaPath:"#/properties/resourceUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -1675,7 +1767,7 @@ errors++;
 if(data.eventDateUtc !== undefined){
 let data2 = data.eventDateUtc;
 if(typeof data2 === "string"){
-if(!(formats34.validate(data2))){
+if(!(formats48.validate(data2))){
 const err11 = {instancePath:instancePath+"/eventDateUtc",schemaPath:"#/properties/eventDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];

@@ -5,8 +5,7 @@ const schema1 = {"type":"object","description":"Extension. An expense claim agai
 const schema2 = {"type":"object","description":"A money amount, as Xero Projects writes it.","properties":{"currency":{"type":"string","description":"ISO 4217 currency code."},"value":{"type":"number","format":"double"}}};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats6 = runtime0.fullFormats["date-time"];
-const formats8 = runtime0.fullFormats.double;
-const formats12 = runtime0.fullFormats.uri;
+const formats8 = runtime0.fullFormats.uri;
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -253,10 +252,8 @@ errors++;
 }
 }
 if(data6.value !== undefined){
-let data8 = data6.value;
-if(typeof data8 == "number"){
-if(!(formats8.validate(data8))){
-const err21 = {instancePath:instancePath+"/amount/value",schemaPath:"#/definitions/Amount/properties/value/format",keyword:"format",params:{format: "double"},message:"must match format \""+"double"+"\""};
+if(!(typeof data6.value == "number")){
+const err21 = {instancePath:instancePath+"/amount/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -266,8 +263,9 @@ vErrors.push(err21);
 errors++;
 }
 }
+}
 else {
-const err22 = {instancePath:instancePath+"/amount/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err22 = {instancePath:instancePath+"/amount",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -277,9 +275,12 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/amount",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.taxAmount !== undefined){
+let data9 = data.taxAmount;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.currency !== undefined){
+if(typeof data9.currency !== "string"){
+const err23 = {instancePath:instancePath+"/taxAmount/currency",schemaPath:"#/definitions/Amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -289,12 +290,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.taxAmount !== undefined){
-let data9 = data.taxAmount;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.currency !== undefined){
-if(typeof data9.currency !== "string"){
-const err24 = {instancePath:instancePath+"/taxAmount/currency",schemaPath:"#/definitions/Amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.value !== undefined){
+if(!(typeof data9.value == "number")){
+const err24 = {instancePath:instancePath+"/taxAmount/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -304,11 +302,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data9.value !== undefined){
-let data11 = data9.value;
-if(typeof data11 == "number"){
-if(!(formats8.validate(data11))){
-const err25 = {instancePath:instancePath+"/taxAmount/value",schemaPath:"#/definitions/Amount/properties/value/format",keyword:"format",params:{format: "double"},message:"must match format \""+"double"+"\""};
+}
+else {
+const err25 = {instancePath:instancePath+"/taxAmount",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -318,8 +314,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/taxAmount/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.isChargeable !== undefined){
+if(typeof data.isChargeable !== "boolean"){
+const err26 = {instancePath:instancePath+"/isChargeable",schemaPath:"#/properties/isChargeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -329,9 +326,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/taxAmount",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.receiptUrl !== undefined){
+let data13 = data.receiptUrl;
+if(typeof data13 === "string"){
+if(!(formats8(data13))){
+const err27 = {instancePath:instancePath+"/receiptUrl",schemaPath:"#/properties/receiptUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -341,9 +340,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.isChargeable !== undefined){
-if(typeof data.isChargeable !== "boolean"){
-const err28 = {instancePath:instancePath+"/isChargeable",schemaPath:"#/properties/isChargeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err28 = {instancePath:instancePath+"/receiptUrl",schemaPath:"#/properties/receiptUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -353,11 +351,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.receiptUrl !== undefined){
-let data13 = data.receiptUrl;
-if(typeof data13 === "string"){
-if(!(formats12(data13))){
-const err29 = {instancePath:instancePath+"/receiptUrl",schemaPath:"#/properties/receiptUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(data.approvalStatus !== undefined){
+let data14 = data.approvalStatus;
+if(typeof data14 !== "string"){
+const err29 = {instancePath:instancePath+"/approvalStatus",schemaPath:"#/properties/approvalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -366,9 +363,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/receiptUrl",schemaPath:"#/properties/receiptUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data14 === "DRAFT") || (data14 === "SUBMITTED")) || (data14 === "APPROVED")) || (data14 === "REJECTED"))){
+const err30 = {instancePath:instancePath+"/approvalStatus",schemaPath:"#/properties/approvalStatus/enum",keyword:"enum",params:{allowedValues: schema1.properties.approvalStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -378,10 +374,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.approvalStatus !== undefined){
-let data14 = data.approvalStatus;
-if(typeof data14 !== "string"){
-const err31 = {instancePath:instancePath+"/approvalStatus",schemaPath:"#/properties/approvalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.approvedDateUtc !== undefined){
+let data15 = data.approvedDateUtc;
+if(typeof data15 === "string"){
+if(!(formats6.validate(data15))){
+const err31 = {instancePath:instancePath+"/approvedDateUtc",schemaPath:"#/properties/approvedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -390,8 +387,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(!((((data14 === "DRAFT") || (data14 === "SUBMITTED")) || (data14 === "APPROVED")) || (data14 === "REJECTED"))){
-const err32 = {instancePath:instancePath+"/approvalStatus",schemaPath:"#/properties/approvalStatus/enum",keyword:"enum",params:{allowedValues: schema1.properties.approvalStatus.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err32 = {instancePath:instancePath+"/approvedDateUtc",schemaPath:"#/properties/approvedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -401,39 +399,14 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.approvedDateUtc !== undefined){
-let data15 = data.approvedDateUtc;
-if(typeof data15 === "string"){
-if(!(formats6.validate(data15))){
-const err33 = {instancePath:instancePath+"/approvedDateUtc",schemaPath:"#/properties/approvedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
 else {
 vErrors.push(err33);
-}
-errors++;
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/approvedDateUtc",schemaPath:"#/properties/approvedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
 }
 errors++;
 }
@@ -443,6 +416,7 @@ return errors === 0;
 
 export const check1 = validate2;
 const schema4 = {"type":"object","description":"Extension. A payment received against a project invoice.","required":["paymentId","invoiceId","amount","currencyCode","paidDateUtc","invoiceStatus"],"properties":{"paymentId":{"type":"string"},"invoiceId":{"type":"string"},"amount":{"type":"string","format":"decimal"},"currencyCode":{"type":"string"},"paidDateUtc":{"type":"string","format":"date-time"},"invoiceStatus":{"type":"string","enum":["AUTHORISED","PAID"]},"amountDue":{"type":"string","format":"decimal"}}};
+const formats12 = /^-?[0-9]+(\.[0-9]+)?$/;
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -533,8 +507,10 @@ errors++;
 }
 }
 if(data.amount !== undefined){
-if(!(typeof data.amount === "string")){
-const err8 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data2 = data.amount;
+if(typeof data2 === "string"){
+if(!(formats12.test(data2))){
+const err8 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -544,9 +520,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.currencyCode !== undefined){
-if(typeof data.currencyCode !== "string"){
-const err9 = {instancePath:instancePath+"/currencyCode",schemaPath:"#/properties/currencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err9 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -556,11 +531,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.paidDateUtc !== undefined){
-let data4 = data.paidDateUtc;
-if(typeof data4 === "string"){
-if(!(formats6.validate(data4))){
-const err10 = {instancePath:instancePath+"/paidDateUtc",schemaPath:"#/properties/paidDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.currencyCode !== undefined){
+if(typeof data.currencyCode !== "string"){
+const err10 = {instancePath:instancePath+"/currencyCode",schemaPath:"#/properties/currencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -570,8 +543,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/paidDateUtc",schemaPath:"#/properties/paidDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.paidDateUtc !== undefined){
+let data4 = data.paidDateUtc;
+if(typeof data4 === "string"){
+if(!(formats6.validate(data4))){
+const err11 = {instancePath:instancePath+"/paidDateUtc",schemaPath:"#/properties/paidDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -581,10 +557,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.invoiceStatus !== undefined){
-let data5 = data.invoiceStatus;
-if(typeof data5 !== "string"){
-const err12 = {instancePath:instancePath+"/invoiceStatus",schemaPath:"#/properties/invoiceStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err12 = {instancePath:instancePath+"/paidDateUtc",schemaPath:"#/properties/paidDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -593,8 +567,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!((data5 === "AUTHORISED") || (data5 === "PAID"))){
-const err13 = {instancePath:instancePath+"/invoiceStatus",schemaPath:"#/properties/invoiceStatus/enum",keyword:"enum",params:{allowedValues: schema4.properties.invoiceStatus.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.invoiceStatus !== undefined){
+let data5 = data.invoiceStatus;
+if(typeof data5 !== "string"){
+const err13 = {instancePath:instancePath+"/invoiceStatus",schemaPath:"#/properties/invoiceStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -603,10 +580,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.amountDue !== undefined){
-if(!(typeof data.amountDue === "string")){
-const err14 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data5 === "AUTHORISED") || (data5 === "PAID"))){
+const err14 = {instancePath:instancePath+"/invoiceStatus",schemaPath:"#/properties/invoiceStatus/enum",keyword:"enum",params:{allowedValues: schema4.properties.invoiceStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -616,14 +591,39 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.amountDue !== undefined){
+let data6 = data.amountDue;
+if(typeof data6 === "string"){
+if(!(formats12.test(data6))){
+const err15 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -776,10 +776,8 @@ errors++;
 }
 }
 if(data3.value !== undefined){
-let data5 = data3.value;
-if(typeof data5 == "number"){
-if(!(formats8.validate(data5))){
-const err12 = {instancePath:instancePath+"/rate/value",schemaPath:"#/definitions/Amount/properties/value/format",keyword:"format",params:{format: "double"},message:"must match format \""+"double"+"\""};
+if(!(typeof data3.value == "number")){
+const err12 = {instancePath:instancePath+"/rate/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -789,8 +787,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/rate/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err13 = {instancePath:instancePath+"/rate",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -800,9 +799,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/rate",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.chargeType !== undefined){
+let data6 = data.chargeType;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/chargeType",schemaPath:"#/properties/chargeType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -811,11 +811,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.chargeType !== undefined){
-let data6 = data.chargeType;
-if(typeof data6 !== "string"){
-const err15 = {instancePath:instancePath+"/chargeType",schemaPath:"#/properties/chargeType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data6 === "FIXED")){
+const err15 = {instancePath:instancePath+"/chargeType",schemaPath:"#/properties/chargeType/enum",keyword:"enum",params:{allowedValues: schema5.properties.chargeType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -824,8 +821,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(data6 === "FIXED")){
-const err16 = {instancePath:instancePath+"/chargeType",schemaPath:"#/properties/chargeType/enum",keyword:"enum",params:{allowedValues: schema5.properties.chargeType.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.status !== undefined){
+let data7 = data.status;
+if(typeof data7 !== "string"){
+const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -834,11 +834,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.status !== undefined){
-let data7 = data.status;
-if(typeof data7 !== "string"){
-const err17 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data7 === "ACTIVE") || (data7 === "INVOICED")) || (data7 === "LOCKED"))){
+const err17 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema5.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -847,8 +844,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!(((data7 === "ACTIVE") || (data7 === "INVOICED")) || (data7 === "LOCKED"))){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema5.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.billingScheduleId !== undefined){
+if(typeof data.billingScheduleId !== "string"){
+const err18 = {instancePath:instancePath+"/billingScheduleId",schemaPath:"#/properties/billingScheduleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -858,9 +857,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.billingScheduleId !== undefined){
-if(typeof data.billingScheduleId !== "string"){
-const err19 = {instancePath:instancePath+"/billingScheduleId",schemaPath:"#/properties/billingScheduleId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.dueDateUtc !== undefined){
+let data9 = data.dueDateUtc;
+if(typeof data9 === "string"){
+if(!(formats6.validate(data9))){
+const err19 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -870,11 +871,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.dueDateUtc !== undefined){
-let data9 = data.dueDateUtc;
-if(typeof data9 === "string"){
-if(!(formats6.validate(data9))){
-const err20 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err20 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -884,8 +882,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.completedDateUtc !== undefined){
+let data10 = data.completedDateUtc;
+if(typeof data10 === "string"){
+if(!(formats6.validate(data10))){
+const err21 = {instancePath:instancePath+"/completedDateUtc",schemaPath:"#/properties/completedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -895,11 +896,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.completedDateUtc !== undefined){
-let data10 = data.completedDateUtc;
-if(typeof data10 === "string"){
-if(!(formats6.validate(data10))){
-const err22 = {instancePath:instancePath+"/completedDateUtc",schemaPath:"#/properties/completedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err22 = {instancePath:instancePath+"/completedDateUtc",schemaPath:"#/properties/completedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -909,8 +907,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/completedDateUtc",schemaPath:"#/properties/completedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.acceptedDateUtc !== undefined){
+let data11 = data.acceptedDateUtc;
+if(typeof data11 === "string"){
+if(!(formats6.validate(data11))){
+const err23 = {instancePath:instancePath+"/acceptedDateUtc",schemaPath:"#/properties/acceptedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -920,11 +921,8 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.acceptedDateUtc !== undefined){
-let data11 = data.acceptedDateUtc;
-if(typeof data11 === "string"){
-if(!(formats6.validate(data11))){
-const err24 = {instancePath:instancePath+"/acceptedDateUtc",schemaPath:"#/properties/acceptedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err24 = {instancePath:instancePath+"/acceptedDateUtc",schemaPath:"#/properties/acceptedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -934,8 +932,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/acceptedDateUtc",schemaPath:"#/properties/acceptedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.milestoneStatus !== undefined){
+let data12 = data.milestoneStatus;
+if(typeof data12 !== "string"){
+const err25 = {instancePath:instancePath+"/milestoneStatus",schemaPath:"#/properties/milestoneStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -944,11 +944,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data.milestoneStatus !== undefined){
-let data12 = data.milestoneStatus;
-if(typeof data12 !== "string"){
-const err26 = {instancePath:instancePath+"/milestoneStatus",schemaPath:"#/properties/milestoneStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data12 === "PLANNED") || (data12 === "IN_PROGRESS")) || (data12 === "COMPLETED")) || (data12 === "ACCEPTED")) || (data12 === "INVOICED")) || (data12 === "CANCELLED"))){
+const err26 = {instancePath:instancePath+"/milestoneStatus",schemaPath:"#/properties/milestoneStatus/enum",keyword:"enum",params:{allowedValues: schema5.properties.milestoneStatus.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -957,25 +954,15 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((((((data12 === "PLANNED") || (data12 === "IN_PROGRESS")) || (data12 === "COMPLETED")) || (data12 === "ACCEPTED")) || (data12 === "INVOICED")) || (data12 === "CANCELLED"))){
-const err27 = {instancePath:instancePath+"/milestoneStatus",schemaPath:"#/properties/milestoneStatus/enum",keyword:"enum",params:{allowedValues: schema5.properties.milestoneStatus.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
 else {
 vErrors.push(err27);
-}
-errors++;
-}
-}
-}
-else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
 }
 errors++;
 }
@@ -1163,10 +1150,8 @@ errors++;
 }
 }
 if(data5.value !== undefined){
-let data7 = data5.value;
-if(typeof data7 == "number"){
-if(!(formats8.validate(data7))){
-const err15 = {instancePath:instancePath+"/estimate/value",schemaPath:"#/definitions/Amount/properties/value/format",keyword:"format",params:{format: "double"},message:"must match format \""+"double"+"\""};
+if(!(typeof data5.value == "number")){
+const err15 = {instancePath:instancePath+"/estimate/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1176,8 +1161,9 @@ vErrors.push(err15);
 errors++;
 }
 }
+}
 else {
-const err16 = {instancePath:instancePath+"/estimate/value",schemaPath:"#/definitions/Amount/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err16 = {instancePath:instancePath+"/estimate",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1187,9 +1173,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/estimate",schemaPath:"#/definitions/Amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.deadlineUtc !== undefined){
+let data8 = data.deadlineUtc;
+if(typeof data8 === "string"){
+if(!(formats6.validate(data8))){
+const err17 = {instancePath:instancePath+"/deadlineUtc",schemaPath:"#/properties/deadlineUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1199,11 +1187,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.deadlineUtc !== undefined){
-let data8 = data.deadlineUtc;
-if(typeof data8 === "string"){
-if(!(formats6.validate(data8))){
-const err18 = {instancePath:instancePath+"/deadlineUtc",schemaPath:"#/properties/deadlineUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err18 = {instancePath:instancePath+"/deadlineUtc",schemaPath:"#/properties/deadlineUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1213,8 +1198,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/deadlineUtc",schemaPath:"#/properties/deadlineUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data9 = data.status;
+if(typeof data9 !== "string"){
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1223,11 +1210,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data.status !== undefined){
-let data9 = data.status;
-if(typeof data9 !== "string"){
-const err20 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data9 === "INPROGRESS") || (data9 === "CLOSED"))){
+const err20 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema7.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1236,8 +1220,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!((data9 === "INPROGRESS") || (data9 === "CLOSED"))){
-const err21 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema7.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.projectCode !== undefined){
+if(typeof data.projectCode !== "string"){
+const err21 = {instancePath:instancePath+"/projectCode",schemaPath:"#/properties/projectCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1247,9 +1233,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.projectCode !== undefined){
-if(typeof data.projectCode !== "string"){
-const err22 = {instancePath:instancePath+"/projectCode",schemaPath:"#/properties/projectCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.contractId !== undefined){
+let data11 = data.contractId;
+if(typeof data11 === "string"){
+if(!(formats0.test(data11))){
+const err22 = {instancePath:instancePath+"/contractId",schemaPath:"#/properties/contractId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1259,11 +1247,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.contractId !== undefined){
-let data11 = data.contractId;
-if(typeof data11 === "string"){
-if(!(formats0.test(data11))){
-const err23 = {instancePath:instancePath+"/contractId",schemaPath:"#/properties/contractId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err23 = {instancePath:instancePath+"/contractId",schemaPath:"#/properties/contractId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1273,8 +1258,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/contractId",schemaPath:"#/properties/contractId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.startDateUtc !== undefined){
+let data12 = data.startDateUtc;
+if(typeof data12 === "string"){
+if(!(formats6.validate(data12))){
+const err24 = {instancePath:instancePath+"/startDateUtc",schemaPath:"#/properties/startDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1284,11 +1272,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.startDateUtc !== undefined){
-let data12 = data.startDateUtc;
-if(typeof data12 === "string"){
-if(!(formats6.validate(data12))){
-const err25 = {instancePath:instancePath+"/startDateUtc",schemaPath:"#/properties/startDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err25 = {instancePath:instancePath+"/startDateUtc",schemaPath:"#/properties/startDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1298,8 +1283,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/startDateUtc",schemaPath:"#/properties/startDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.activatedDateUtc !== undefined){
+let data13 = data.activatedDateUtc;
+if(typeof data13 === "string"){
+if(!(formats6.validate(data13))){
+const err26 = {instancePath:instancePath+"/activatedDateUtc",schemaPath:"#/properties/activatedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1309,11 +1297,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.activatedDateUtc !== undefined){
-let data13 = data.activatedDateUtc;
-if(typeof data13 === "string"){
-if(!(formats6.validate(data13))){
-const err27 = {instancePath:instancePath+"/activatedDateUtc",schemaPath:"#/properties/activatedDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err27 = {instancePath:instancePath+"/activatedDateUtc",schemaPath:"#/properties/activatedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1323,25 +1308,14 @@ vErrors.push(err27);
 errors++;
 }
 }
+}
 else {
-const err28 = {instancePath:instancePath+"/activatedDateUtc",schemaPath:"#/properties/activatedDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
 }
 errors++;
 }
@@ -1466,8 +1440,10 @@ errors++;
 }
 }
 if(data.total !== undefined){
-if(!(typeof data.total === "string")){
-const err10 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data4 = data.total;
+if(typeof data4 === "string"){
+if(!(formats12.test(data4))){
+const err10 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1477,9 +1453,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.amountDue !== undefined){
-if(!(typeof data.amountDue === "string")){
-const err11 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err11 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1489,9 +1464,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.amountPaid !== undefined){
-if(!(typeof data.amountPaid === "string")){
-const err12 = {instancePath:instancePath+"/amountPaid",schemaPath:"#/properties/amountPaid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.amountDue !== undefined){
+let data5 = data.amountDue;
+if(typeof data5 === "string"){
+if(!(formats12.test(data5))){
+const err12 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1501,11 +1478,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.dateUtc !== undefined){
-let data7 = data.dateUtc;
-if(typeof data7 === "string"){
-if(!(formats6.validate(data7))){
-const err13 = {instancePath:instancePath+"/dateUtc",schemaPath:"#/properties/dateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/amountDue",schemaPath:"#/properties/amountDue/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1515,8 +1489,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/dateUtc",schemaPath:"#/properties/dateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.amountPaid !== undefined){
+let data6 = data.amountPaid;
+if(typeof data6 === "string"){
+if(!(formats12.test(data6))){
+const err14 = {instancePath:instancePath+"/amountPaid",schemaPath:"#/properties/amountPaid/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1526,11 +1503,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.dueDateUtc !== undefined){
-let data8 = data.dueDateUtc;
-if(typeof data8 === "string"){
-if(!(formats6.validate(data8))){
-const err15 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err15 = {instancePath:instancePath+"/amountPaid",schemaPath:"#/properties/amountPaid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1540,8 +1514,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.dateUtc !== undefined){
+let data7 = data.dateUtc;
+if(typeof data7 === "string"){
+if(!(formats6.validate(data7))){
+const err16 = {instancePath:instancePath+"/dateUtc",schemaPath:"#/properties/dateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1551,14 +1528,50 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err17 = {instancePath:instancePath+"/dateUtc",schemaPath:"#/properties/dateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.dueDateUtc !== undefined){
+let data8 = data.dueDateUtc;
+if(typeof data8 === "string"){
+if(!(formats6.validate(data8))){
+const err18 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/dueDateUtc",schemaPath:"#/properties/dueDateUtc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }

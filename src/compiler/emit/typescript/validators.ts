@@ -50,6 +50,10 @@ export function validatorModule(entries: readonly ValidatorEntry[], header: stri
 function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, logger: false, meta: false, validateSchema: false, code: { source: true, esm: true, lines: true } });
   addFormats(ajv);
+  // The same formats the runtime's validators know (src/runtime/validators.ts): vendor decimals
+  // written as strings are held to it; OpenAPI's width annotations are always valid.
+  ajv.addFormat("decimal", /^-?[0-9]+(\.[0-9]+)?$/);
+  for (const format of ["int", "int32", "int64", "float", "double", "unix-time", "byte", "binary", "password"]) ajv.addFormat(format, true);
   return ajv;
 }
 
