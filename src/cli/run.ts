@@ -88,6 +88,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(counts)}\n`);
       return EXIT.ok;
     }
+    // Listen for the stop signal before announcing anything, so a signal sent the moment the
+    // worker says it listens is still a graceful stop.
+    const signalled = waitForSignal();
     const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
     const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
@@ -102,7 +105,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
         ? undefined
         : await startDashboard({ store, compiled, runtime, port: Number(values.dashboard), host: config.listen.host, ...(token ? { token } : {}) });
     if (dashboard !== undefined) io.stdout(`spec run: dashboard at ${dashboard.url} (open ${token ? dashboard.url : dashboard.loginUrl})\n`);
-    const signal = await waitForSignal();
+    const signal = await signalled;
     io.stdout(`spec run: ${signal}: stopping intake\n`);
     await dashboard?.close();
     await server.close();
