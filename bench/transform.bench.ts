@@ -4,13 +4,12 @@
  * and the median ratio. The expressions are a built-in professional-services set plus every
  * Mapping found in specs/ (its `spec.expression`, evaluated on its tests' inputs and lookups).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
 import jsonata from "jsonata";
-import { parseAllDocuments } from "yaml";
+import { loadProgram } from "../src/compiler/program.ts";
 import { compileExpression } from "../src/transform/index.ts";
 
 interface Workload {
@@ -140,52 +139,20 @@ const builtIn: Workload[] = [
   },
 ];
 
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) found.push(...yamlFiles(full));
-    else if (/\.ya?ml$/.test(name)) found.push(full);
-  }
-  return found;
-}
-
-function expressionOf(spec: Record<string, unknown>): string | undefined {
-  for (const key of ["expression", "jsonata", "transform", "expr"]) {
-    const value = spec[key];
-    if (typeof value === "string" && value.trim() !== "") return value;
-    if (value !== null && typeof value === "object") {
-      const nested = expressionOf(value as Record<string, unknown>);
-      if (nested !== undefined) return nested;
-    }
-  }
-  return undefined;
-}
-
-/** Every Mapping document in specs/ with its expression and example inputs. */
+/** Every Mapping of the example spec set (YAML and DSL alike) with its expression and first example. */
 function specWorkloads(): Workload[] {
-  const workloads: Workload[] = [];
-  for (const file of yamlFiles(join(projectRoot, "specs"))) {
-    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-      const value = doc.toJS() as Record<string, unknown> | null;
-      if (value === null || typeof value !== "object" || value["kind"] !== "Mapping") continue;
-      const spec = value["spec"] as Record<string, unknown> | undefined;
-      if (spec === undefined) continue;
-      const expression = expressionOf(spec);
-      if (expression === undefined) continue;
-      const name = String((value["metadata"] as Record<string, unknown> | undefined)?.["name"] ?? relative(projectRoot, file));
-      const tests = Array.isArray(spec["tests"]) ? (spec["tests"] as Record<string, unknown>[]) : [];
-      const example = tests[0] ?? {};
-      workloads.push({
-        name: `spec ${name}`,
-        expression,
-        input: example["input"] ?? {},
-        bindings: (example["lookups"] as Record<string, unknown> | undefined) ?? {},
-      });
-    }
-  }
-  return workloads;
+  const program = loadProgram({ cwd: projectRoot, paths: [join(projectRoot, "specs")] });
+  return [...program.set.mappings.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((mapping) => {
+      const example = mapping.value.spec.tests?.[0];
+      return {
+        name: `spec ${mapping.name}`,
+        expression: mapping.value.spec.expression,
+        input: example?.input ?? {},
+        bindings: (example?.lookups as Record<string, unknown> | undefined) ?? {},
+      };
+    });
 }
 
 v8.setFlagsFromString("--expose-gc");
