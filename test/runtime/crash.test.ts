@@ -56,9 +56,13 @@ async function crashRun(store: string, workerCount: number, maxKills: number, se
   // Each worker is killed a while after it (re)starts, at a random moment mid-stream, up to `maxKills` times.
   let sending = true;
   let kills = 0;
+  let firstKill: () => void = () => undefined;
+  const killedOnce = new Promise<void>((resolve) => {
+    firstKill = resolve;
+  });
   const killer = (async () => {
     while (sending && kills < maxKills) {
-      await new Promise((resolve) => setTimeout(resolve, 500 + random() * 1500));
+      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1200));
       const i = Math.floor(random() * workerCount);
       const victim = workers[i];
       if (victim === undefined || !sending) continue;
@@ -67,6 +71,7 @@ async function crashRun(store: string, workerCount: number, maxKills: number, se
       await victim.exited;
       kills += 1;
       await start(i);
+      firstKill();
     }
   })();
 
@@ -80,6 +85,8 @@ async function crashRun(store: string, workerCount: number, maxKills: number, se
     if (i % 10 === 0) sends.push(deliverUntilAccepted("/webhooks/psa/time", entry, alive, timeHeaders));
     if (i % 20 === 5) sends.push(deliverUntilAccepted("/webhooks/psa/projects", project(`p${(i / 20) | 0}`), alive, signedHeaders));
     if (sends.length >= 8) await Promise.all(sends.splice(0));
+    // Halfway, the stream waits for a kill: on a fast machine it would otherwise end before the first.
+    if (i === ENTRIES / 2) await killedOnce;
   }
   await Promise.all(sends);
   for (let p = 0; p < PROJECTS; p++) await deliverUntilAccepted("/webhooks/psa/projects", project(`p${p}`), alive, signedHeaders);

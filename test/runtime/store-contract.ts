@@ -132,6 +132,18 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-1");
     });
 
+    it("keeps a delivery's path parameters with it from routing to the worker that sends it", async () => {
+      await store.accept([event("t1", { minutes: 1 })], 1000);
+      const [leased] = await claim(store, 1000);
+      const withParams = { ...delivery("charge", "billing"), params: { "subscription-id": "sub_42" } };
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [withParams, delivery("cost")] }]);
+      const claimed = await store.claimDeliveries({ worker: "w1", limit: 2, now: 1002, leaseMs: 1000 });
+      expect(claimed.map((d) => [d.step, d.params])).toEqual([
+        ["charge", { "subscription-id": "sub_42" }],
+        ["cost", null],
+      ]);
+    });
+
     it("dead-letters a delivery with its reason and retries it on request, auditing who and why", async () => {
       await store.accept([event("t1", { minutes: 1 })], 1000);
       const [leased] = await claim(store, 1000);

@@ -73,14 +73,21 @@ function policyOf(pipeline: PipelineDefinition | undefined): RetryPolicy {
 }
 
 /**
- * The request line and body as the operation declares them: path parameters from the body's
- * fields (a missing one is the request's fault, not the target's), the body in the operation's
+ * The request line and body as the operation declares them: path parameters from the values the
+ * route resolved, else from the body's fields (a missing one is the request's fault, not the
+ * target's), the body in the operation's
  * encoding (nested form keys the way form APIs such as Chargebee's expect them).
  */
-function buildRequest(path: string, body: unknown, encoding: "json" | "form", withBody: boolean): { path: string; body?: string } | { error: string } {
+function buildRequest(
+  path: string,
+  body: unknown,
+  params: Readonly<Record<string, string>> | null,
+  encoding: "json" | "form",
+  withBody: boolean,
+): { path: string; body?: string } | { error: string } {
   try {
     const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const filled = expandPath(path, fields);
+    const filled = expandPath(path, params === null ? fields : { ...fields, ...params });
     return withBody ? { path: filled, body: encodeRequestBody(body, encoding).body } : { path: filled };
   } catch (error) {
     return { error: (error as Error).message };
@@ -163,7 +170,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       if (record[field] === undefined) body = { ...record, [field]: d.idempotencyKey };
     }
     const timeoutMs = operation.timeoutMs ?? pipeline?.policies.timeoutMs ?? system.definition.timeoutMs ?? 30_000;
-    const built = buildRequest(operation.path, body, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
+    const built = buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation}: ${built.error}`, "exception") };
     }

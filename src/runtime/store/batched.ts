@@ -100,14 +100,15 @@ export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedR
         event.ordering_key === null ? null : `${event.ordering_key}|${d.system}`,
         now,
         d.xref === undefined ? null : JSON.stringify(d.xref),
+        d.params === undefined ? null : JSON.stringify(d.params),
       );
     }
-    const values = chunk.map(() => "(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, 'pending', CAST(? AS BIGINT), ?)").join(", ");
+    const values = chunk.map(() => "(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, 'pending', CAST(? AS BIGINT), ?, ?)").join(", ");
     await sql.run(
-      `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, xref)
+      `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, xref, params)
        VALUES ${values}
        ON CONFLICT (event_id, step) DO UPDATE SET status = 'pending', attempts = 0, available_at = excluded.available_at,
-         body = excluded.body, idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
+         body = excluded.body, params = excluded.params, idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
        WHERE outbox.status NOT IN ('pending', 'processing')`,
       params,
     );

@@ -1,5 +1,8 @@
 /** The store's tables, written once with the two engines' differences in the id column only. */
 
+/** Columns added after a table was first released: added to older stores when missing. */
+export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [{ table: "outbox", column: "params", type: "TEXT" }];
+
 /** The DDL statements that create the store's tables and indexes when missing. */
 export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
   const id = engine === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
@@ -19,7 +22,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       id ${id}, event_id BIGINT NOT NULL, route TEXT NOT NULL, step TEXT NOT NULL, system TEXT NOT NULL,
       operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
       status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
-      lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, target_id TEXT, delivered_at BIGINT,
+      lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, params TEXT, target_id TEXT, delivered_at BIGINT,
       UNIQUE (event_id, step))`,
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",

@@ -7,7 +7,7 @@ import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./
 import { insertDeliveries, insertEvents, markDelivered, markRouted, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
 import { canonicalJson, GENESIS_HASH, sha256 } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
-import { schemaStatements } from "./schema.ts";
+import { ADDED_COLUMNS, schemaStatements } from "./schema.ts";
 import type {
   AcceptOutcome,
   AuditEntry,
@@ -29,6 +29,13 @@ import type {
 export async function migrate(db: Database): Promise<void> {
   await db.transaction(async (sql) => {
     for (const statement of schemaStatements(db.engine)) await sql.run(statement);
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      if (db.engine === "postgres") {
+        await sql.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
+      } else if (!(await sql.all<{ name: string }>(`PRAGMA table_info(${table})`)).some((c) => c.name === column)) {
+        await sql.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+    }
     await sql.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING", [GENESIS_HASH]);
   });
 }
@@ -346,7 +353,7 @@ export function createSqlStore(db: Database): Store {
                AND (o.order_key IS NULL OR NOT EXISTS (
                  SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.id < o.id AND p.status IN ('pending', 'processing')))
              ORDER BY o.id LIMIT ?${lock})
-           RETURNING id, event_id, route, step, system, operation, idem_key, body, trace_id, attempts, xref`,
+           RETURNING id, event_id, route, step, system, operation, idem_key, body, params, trace_id, attempts, xref`,
           [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
         );
         return rows
@@ -360,6 +367,7 @@ export function createSqlStore(db: Database): Store {
               operation: String(r["operation"]),
               idempotencyKey: String(r["idem_key"]),
               body: JSON.parse(String(r["body"])) as unknown,
+              params: r["params"] === null ? null : (JSON.parse(String(r["params"])) as Record<string, string>),
               traceId: String(r["trace_id"]),
               attempt: Number(r["attempts"]),
               xref: r["xref"] === null ? null : (JSON.parse(String(r["xref"])) as ClaimedDelivery["xref"]),

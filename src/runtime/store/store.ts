@@ -64,6 +64,8 @@ export interface NewDelivery {
   /** Deterministic from the event's key and the step, so a retry or replay is the same request. */
   idempotencyKey: string;
   body: unknown;
+  /** Values for the operation's path parameters (`{subscription-id}`), resolved when the event was routed. */
+  params?: Readonly<Record<string, string>>;
   /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
   xref?: { entity: string; fromSystem: string; fromId: string };
 }
@@ -101,6 +103,8 @@ export interface ClaimedDelivery {
   operation: string;
   idempotencyKey: string;
   body: unknown;
+  /** Path parameter values, when the route resolved any. */
+  params: Readonly<Record<string, string>> | null;
   traceId: string;
   attempt: number;
   xref: { entity: string; fromSystem: string; fromId: string } | null;
