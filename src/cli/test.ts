@@ -2,6 +2,11 @@
  * `spec test [paths...] [--format text|json|junit]`: runs every Mapping's example tests (input
  * and lookups in, the expected record out) and reports each as passed or failed, located at the
  * test in its spec file.
+ *
+ * `spec test --properties [paths...] [--route name] [--runs N] [--seed N] [--path P]` checks the
+ * runtime's laws (idempotency, ordering, no loss, determinism, key uniqueness) against every route
+ * with generated events and in-memory fake targets, and prints a shrunk counterexample for each
+ * law a route breaks, with the seed and path that replay it.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { SpecSet } from "../compiler/check/spec-set.ts";
@@ -9,9 +14,11 @@ import { lineAndColumn } from "../compiler/diagnostics/source-file.ts";
 import { xmlEscape } from "../compiler/diagnostics/printers/junit.ts";
 import { displayPath } from "../compiler/diagnostics/printers/stylish.ts";
 import { loadProgram } from "../compiler/program.ts";
+import { checkProperties, UnknownRouteError } from "../runtime/properties/check.ts";
+import { formatPropertiesJson, formatPropertiesText } from "../runtime/properties/report.ts";
 import { compileExpression } from "../transform/index.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
-import { EXIT } from "./io.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 /** The outcome of one example test. */
@@ -88,13 +95,72 @@ function formatText(results: readonly MappingTestResult[]): string {
   return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${results.length} mapping test(s): ${results.length - failed} passed, ${failed} failed\n`;
 }
 
+/** Scenarios per route and law unless `--runs` says otherwise: the example specs check in seconds. */
+export const DEFAULT_PROPERTY_RUNS = 15;
+
+/** An integer option, within bounds; anything else is a usage error naming the option. */
+function integerOption(name: string, value: string | undefined, min: number, max: number, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^-?[0-9]+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be ${what}, not '${value}'`);
+  return n;
+}
+
+interface PropertyArgs {
+  routes: string[] | undefined;
+  runs: string | undefined;
+  seed: string | undefined;
+  path: string | undefined;
+}
+
+async function runProperties(io: CliIo, positionals: readonly string[], format: "text" | "json", args: PropertyArgs): Promise<number> {
+  const runs = integerOption("runs", args.runs, 1, 100_000, "a positive integer") ?? DEFAULT_PROPERTY_RUNS;
+  const seed = integerOption("seed", args.seed, -(2 ** 31), 2 ** 31 - 1, "a 32-bit integer") ?? Math.floor(Math.random() * 2 ** 31);
+  if (args.path !== undefined && !/^[0-9]+(:[0-9]+)*$/.test(args.path)) throw new UsageError(`--path must be a replay path such as 0:1:3, not '${args.path}'`);
+  if (args.path !== undefined && args.seed === undefined) throw new UsageError("--path replays a counterexample of one seed; give the --seed it was printed with");
+  const program = loadProgram({ cwd: io.cwd, paths: [...positionals] });
+  if (!program.ok) {
+    printDiagnostics(io, program.diagnostics, format === "json" ? "json" : "stylish");
+    return EXIT.findings;
+  }
+  const progress = io.isTTY && format === "text";
+  let report: Awaited<ReturnType<typeof checkProperties>>;
+  try {
+    report = await checkProperties(program.set, {
+      seed,
+      runs,
+      ...(args.routes !== undefined ? { routes: args.routes } : {}),
+      ...(args.path !== undefined ? { path: args.path } : {}),
+      ...(progress ? { onRoute: (route: string, i: number, n: number) => io.stderr(`checking ${route} (${i + 1}/${n})\n`) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof UnknownRouteError) throw new UsageError(error.message);
+    throw error;
+  }
+  io.stdout(format === "json" ? formatPropertiesJson(report) : formatPropertiesText(report, { paths: positionals }));
+  return report.routes.every((r) => r.properties.every((p) => p.status !== "failed")) ? EXIT.ok : EXIT.findings;
+}
+
 /** The `spec test` command. */
 export const testCommand: Command = {
   name: "test",
-  summary: "Run the example tests declared in Mapping specs",
-  usage: "spec test [paths...] [--format text|json|junit]",
+  summary: "Run the example tests declared in Mapping specs, or (--properties) the runtime's laws against every route",
+  usage: "spec test [paths...] [--format text|json|junit] | spec test --properties [paths...] [--route name]... [--runs N] [--seed N] [--path P] [--format text|json]",
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { format: { type: "string" } });
+    const { values, positionals } = parseCommandArgs(args, {
+      format: { type: "string" },
+      properties: { type: "boolean" },
+      route: { type: "string", multiple: true },
+      runs: { type: "string" },
+      seed: { type: "string" },
+      path: { type: "string" },
+    });
+    if (values.properties === true) {
+      const format = expectFormat(values.format, ["text", "json"] as const, "text");
+      return runProperties(io, positionals, format, { routes: values.route, runs: values.runs, seed: values.seed, path: values.path });
+    }
+    const propertyOnly = (["route", "runs", "seed", "path"] as const).find((name) => values[name] !== undefined);
+    if (propertyOnly !== undefined) throw new UsageError(`--${propertyOnly} goes with --properties`);
     const format = expectFormat(values.format, ["text", "json", "junit"] as const, "text");
     const program = loadProgram({ cwd: io.cwd, paths: positionals });
     if (!program.ok) {

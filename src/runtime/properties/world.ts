@@ -1,0 +1,249 @@
+/**
+ * One run of a route in a world of its own: a `:memory:` SQLite store, an injected clock and
+ * random source, an in-memory fake target for every operation the spec set declares (used as the
+ * runtime's Transport), dummy credentials and base URLs, and lookups that always answer: a
+ * cross-reference the store lacks is made up (`<system>-<Entity>-<id>`) and reference data the
+ * store lacks is generated from the looked-up entity's schema, the same for the same key in every
+ * run of one scenario. Nothing leaves the process.
+ */
+import fc from "fast-check";
+import type { SpecSet } from "../../compiler/check/spec-set.ts";
+import type { JsonSchema } from "../../model/json-schema.ts";
+import { schemaArbitrary } from "../../testing/arbitraries.ts";
+import { createFakeTarget, type FakeTarget } from "../../testing/fake-target.ts";
+import type { Transport } from "../delivery/transport.ts";
+import { createRuntime, type EventSource } from "../engine.ts";
+import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../pipeline.ts";
+import { canonicalJson, sha256 } from "../store/canonical-json.ts";
+import { createSqliteStore } from "../store/sqlite.ts";
+import type { AcceptOutcome, Issue, Store, StoreCounts } from "../store/store.ts";
+import { entityJsonSchema } from "../validators.ts";
+
+/** A request a fake target applied (answered 2xx). */
+export interface AppliedRequest {
+  /** The index of the generated event whose delivery this is. */
+  event: number;
+  system: string;
+  operation: string;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** What happened to one offer. */
+export type OfferOutcome = { event: number } & ({ status: AcceptOutcome["status"]; eventId: number } | { status: "refused"; reason: string });
+
+/** What a run leaves behind. */
+export interface RunOutcome {
+  offers: OfferOutcome[];
+  /** Applied requests in the order the targets applied them. */
+  applied: AppliedRequest[];
+  /** Every target's ledger, entries as canonical JSON, sorted (order across keys is free). */
+  ledger: string[];
+  counts: StoreCounts;
+  issues: Issue[];
+  /** Reference data and cross-references the run made up, `Entity key` → value. */
+  seeded: Record<string, unknown>;
+}
+
+/** How one run differs from another of the same scenario. */
+export interface RunVariant {
+  /** The clock's start. */
+  startMs: number;
+  /** Seeds the runtime's random source (jitter). */
+  randomSeed: number;
+}
+
+/** The offers of a run: phases of event indices, the runtime settling after each phase. */
+export type OfferPlan = readonly (readonly number[])[];
+
+/** Everything a run needs that does not change between runs of one route. */
+export interface RouteWorld {
+  set: SpecSet;
+  compiled: CompiledSpecSet;
+  pipeline: PipelineDefinition;
+  source: EventSource;
+}
+
+const MAX_SETTLE_ROUNDS = 60;
+const SETTLE_STEP_MS = 5 * 60_000;
+
+/** Every `{ env }` and `{ secret }` reference in a system's auth, wherever it sits. */
+function valueRefs(value: unknown, found: ValueRef[] = []): ValueRef[] {
+  if (value === null || typeof value !== "object") return found;
+  if ("env" in value && typeof (value as { env: unknown }).env === "string") found.push(value as ValueRef);
+  else if ("secret" in value && typeof (value as { secret: unknown }).secret === "string") found.push(value as ValueRef);
+  else for (const inner of Object.values(value)) valueRefs(inner, found);
+  return found;
+}
+
+/** Dummy values for every environment variable the systems read; base URLs point at the fakes. */
+export function dummyEnvironment(compiled: CompiledSpecSet): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const system of Object.values(compiled.systems)) {
+    for (const ref of valueRefs(system.auth)) if ("env" in ref) env[ref.env] = `fake-${ref.env.toLowerCase()}`;
+  }
+  for (const [name, system] of Object.entries(compiled.systems)) {
+    if ("env" in system.baseUrl) env[system.baseUrl.env] = `https://${name}.fake.test`;
+  }
+  return env;
+}
+
+/** A 31-bit seed from a string. */
+function seedOf(text: string): number {
+  return Number.parseInt(sha256(text).slice(0, 8), 16) & 0x7fffffff;
+}
+
+/** A reproducible random source in [0, 1) (Park–Miller). */
+function randomSource(seed: number): () => number {
+  let state = (seed % 2147483646) + 1;
+  return () => {
+    state = (state * 16807) % 2147483647;
+    return (state - 1) / 2147483646;
+  };
+}
+
+/** Wraps a store so that its lookups always answer, noting what it made up. */
+function answeringStore(store: Store, set: SpecSet, lookupSeed: number, seeded: Record<string, unknown>): Store {
+  const referenceData = async (entity: string, key: string): Promise<unknown> => {
+    const stored = await store.referenceData(entity, key);
+    if (stored !== undefined) return stored;
+    const spec = set.entities.get(entity)?.value.spec;
+    if (spec === undefined) return undefined;
+    const label = `${entity} ${key}`;
+    if (!(label in seeded)) {
+      const [identity] = spec.identity;
+      const overrides = new Map<string, fc.Arbitrary<unknown>>(identity === undefined ? [] : [[identity, fc.constant(key)]]);
+      const arbitrary = schemaArbitrary(entityJsonSchema(spec) as JsonSchema, { overrides, complete: true });
+      [seeded[label]] = fc.sample(arbitrary, { seed: seedOf(`${lookupSeed}\u0000${label}`), numRuns: 1 });
+    }
+    return seeded[label];
+  };
+  const findXref = async (entity: string, toSystem: string, fromId: string, fromSystem?: string): Promise<string | undefined> => {
+    const stored = await store.findXref(entity, toSystem, fromId, fromSystem);
+    if (stored !== undefined) return stored;
+    const made = `${toSystem}-${entity}-${fromId}`;
+    seeded[`${entity} ${fromId} in ${toSystem}`] = made;
+    return made;
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === "referenceData") return referenceData;
+      if (property === "findXref") return findXref;
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Fake targets made on first use, one per operation and resource path, so each honours its
+ * operation's idempotency header or external id within the resource the path names (a payment
+ * upserted under one invoice is not the same record as under another).
+ */
+function fakeTargets(compiled: CompiledSpecSet, now: () => number) {
+  const targets = new Map<string, FakeTarget>();
+  return {
+    all: () => [...targets.values()],
+    target(system: string, operation: string, path: string): FakeTarget | undefined {
+      const name = `${system}.${operation} ${path}`;
+      let target = targets.get(name);
+      const idempotency = compiled.systems[system]?.operations[operation]?.idempotency;
+      if (target === undefined && idempotency !== undefined) {
+        target = createFakeTarget({
+          name,
+          now,
+          ...(idempotency.mechanism === "key-header" ? { idempotencyHeader: idempotency.header } : {}),
+          ...(idempotency.mechanism === "upsert" ? { externalIdField: idempotency.externalIdField } : {}),
+        });
+        targets.set(name, target);
+      }
+      return target;
+    },
+  };
+}
+
+/**
+ * Offers the scenario's events as `plan` says, letting the runtime settle after each phase, and
+ * returns what the targets received and where every event ended.
+ */
+export async function runScenario(world: RouteWorld, events: readonly unknown[], plan: OfferPlan, variant: RunVariant, lookupSeed: number): Promise<RunOutcome> {
+  let time = variant.startMs;
+  const clock = { now: () => time };
+  const targets = fakeTargets(world.compiled, clock.now);
+  const traces = new Map<string, number>();
+  const applied: AppliedRequest[] = [];
+  const transport: Transport = async (request) => {
+    const path = new URL(request.url).pathname;
+    const target = targets.target(request.system, request.operation, path);
+    if (target === undefined) throw new Error(`no fake target for ${request.system}.${request.operation}`);
+    // The fakes read JSON: a form body is handed over as its key/value pairs.
+    const form = request.body !== undefined && (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+    const sent = form ? { ...request, body: JSON.stringify(Object.fromEntries(new URLSearchParams(request.body))) } : request;
+    const response = await target.handle(sent);
+    if (response.status >= 200 && response.status < 300) {
+      applied.push({
+        event: traces.get(request.headers["x-trace-id"] ?? "") ?? -1,
+        system: request.system,
+        operation: request.operation,
+        method: request.method,
+        path,
+        body: sent.body === undefined || sent.body === "" ? undefined : (JSON.parse(sent.body) as unknown),
+      });
+    }
+    return response;
+  };
+  const seeded: Record<string, unknown> = {};
+  const store = answeringStore(await createSqliteStore({ path: ":memory:" }), world.set, lookupSeed, seeded);
+  let offered = 0;
+  let pendingEvent = -1;
+  const runtime = createRuntime({
+    compiled: { ...world.compiled, pipelines: [world.pipeline] },
+    store,
+    transport,
+    env: dummyEnvironment(world.compiled),
+    secrets: (name) => `fake-secret-${name}`,
+    fetchToken: async () => ({ access_token: "fake-token", expires_in: 3600 }),
+    clock,
+    random: randomSource(variant.randomSeed),
+    sleep: async (ms) => {
+      time += ms;
+    },
+    worker: "properties",
+    newId: () => {
+      const id = `offer-${++offered}`;
+      traces.set(id, pendingEvent);
+      return id;
+    },
+  });
+  const offers: OfferOutcome[] = [];
+  try {
+    for (const phase of plan) {
+      for (const index of phase) {
+        pendingEvent = index;
+        const result = await runtime.offer(world.source, [events[index]]);
+        const refused = result.refused[0];
+        const outcome = result.outcomes[0];
+        if (refused !== undefined) offers.push({ event: index, status: "refused", reason: refused.reason });
+        else if (outcome !== undefined) offers.push({ event: index, status: outcome.status, eventId: outcome.eventId });
+        time += 1;
+      }
+      await settle();
+    }
+    const ledger = targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort();
+    return { offers, applied, ledger, counts: await store.counts(), issues: await store.listIssues(), seeded };
+  } finally {
+    await store.close();
+  }
+
+  /** Drains, moving the clock on while work is still pending (retries, quotas). */
+  async function settle(): Promise<void> {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      await runtime.drain();
+      const counts = await store.counts();
+      const busy = (counts.events["pending"] ?? 0) + (counts.events["processing"] ?? 0) + (counts.deliveries["pending"] ?? 0) + (counts.deliveries["processing"] ?? 0);
+      if (busy === 0) return;
+      time += SETTLE_STEP_MS;
+    }
+  }
+}
