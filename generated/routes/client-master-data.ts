@@ -4,6 +4,7 @@ import * as when0 from "./client-master-data.when-0.expr.js";
 import * as mapping0 from "../mappings/erp-contact-event-to-client.ts";
 import * as entity0 from "../entities/client.ts";
 import * as mapping1 from "../mappings/client-to-billing-customer-update.ts";
+import * as param0 from "./client-master-data.param-0.expr.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
@@ -62,6 +63,12 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "updateCustomer",
       mapping: "client-to-billing-customer-update",
       transform: mapping1.transform,
+      params: {
+        "customer-id": {
+          name: "client-master-data#billing-customer.params.customer-id",
+          evaluate: param0.evaluate,
+        },
+      },
     },
   ],
   policies: {

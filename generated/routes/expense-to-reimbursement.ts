@@ -6,6 +6,7 @@ import * as entity0 from "../entities/expense.ts";
 import * as mapping1 from "../mappings/expense-to-erp-reimbursement-bill.ts";
 import * as when1 from "./expense-to-reimbursement.when-1.expr.js";
 import * as mapping2 from "../mappings/expense-to-billing-charge.ts";
+import * as param0 from "./expense-to-reimbursement.param-0.expr.js";
 import * as when2 from "./expense-to-reimbursement.when-2.expr.js";
 
 /** The route as the runtime executes it. */
@@ -141,6 +142,12 @@ export const pipeline: rt.PipelineDefinition = {
               operation: "addExpenseCharge",
               mapping: "expense-to-billing-charge",
               transform: mapping2.transform,
+              params: {
+                "subscription-id": {
+                  name: "expense-to-reimbursement#queue-charge.params.subscription-id",
+                  evaluate: param0.evaluate,
+                },
+              },
             },
           ],
         },

@@ -6,6 +6,8 @@ import * as entity0 from "../entities/invoice.ts";
 import * as mapping1 from "../mappings/invoice-to-erp-receivable.ts";
 import * as when1 from "./invoice-release.when-1.expr.js";
 import * as mapping2 from "../mappings/invoice-to-psa-project-invoice.ts";
+import * as param0 from "./invoice-release.param-0.expr.js";
+import * as param1 from "./invoice-release.param-1.expr.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
@@ -93,6 +95,16 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "upsertProjectInvoice",
       mapping: "invoice-to-psa-project-invoice",
       transform: mapping2.transform,
+      params: {
+        projectId: {
+          name: "invoice-release#project-financials.params.projectId",
+          evaluate: param0.evaluate,
+        },
+        invoiceId: {
+          name: "invoice-release#project-financials.params.invoiceId",
+          evaluate: param1.evaluate,
+        },
+      },
     },
     {
       id: "announce",

@@ -4,8 +4,10 @@ import * as when0 from "./opportunity-to-project.when-0.expr.js";
 import * as mapping0 from "../mappings/psa-project-to-project.ts";
 import * as entity0 from "../entities/project.ts";
 import * as mapping1 from "../mappings/project-to-erp-project-option.ts";
+import * as param0 from "./opportunity-to-project.param-0.expr.js";
 import * as mapping2 from "../mappings/project-to-billing-customer.ts";
 import * as mapping3 from "../mappings/project-to-billing-subscription.ts";
+import * as param1 from "./opportunity-to-project.param-1.expr.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
@@ -71,6 +73,12 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "createProjectOption",
       mapping: "project-to-erp-project-option",
       transform: mapping1.transform,
+      params: {
+        TrackingCategoryID: {
+          name: "opportunity-to-project#erp-dimension.params.TrackingCategoryID",
+          evaluate: param0.evaluate,
+        },
+      },
     },
     {
       id: "billing-customer",
@@ -87,6 +95,12 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "createSubscription",
       mapping: "project-to-billing-subscription",
       transform: mapping3.transform,
+      params: {
+        "customer-id": {
+          name: "opportunity-to-project#billing-profile.params.customer-id",
+          evaluate: param1.evaluate,
+        },
+      },
     },
     {
       id: "announce",

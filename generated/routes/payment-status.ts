@@ -6,6 +6,9 @@ import * as entity0 from "../entities/payment.ts";
 import * as mapping1 from "../mappings/payment-to-erp-payment.ts";
 import * as when1 from "./payment-status.when-1.expr.js";
 import * as mapping2 from "../mappings/payment-to-psa-invoice-payment.ts";
+import * as param0 from "./payment-status.param-0.expr.js";
+import * as param1 from "./payment-status.param-1.expr.js";
+import * as param2 from "./payment-status.param-2.expr.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
@@ -94,6 +97,20 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "recordInvoicePayment",
       mapping: "payment-to-psa-invoice-payment",
       transform: mapping2.transform,
+      params: {
+        projectId: {
+          name: "payment-status#project-financials.params.projectId",
+          evaluate: param0.evaluate,
+        },
+        invoiceId: {
+          name: "payment-status#project-financials.params.invoiceId",
+          evaluate: param1.evaluate,
+        },
+        paymentId: {
+          name: "payment-status#project-financials.params.paymentId",
+          evaluate: param2.evaluate,
+        },
+      },
     },
   ],
   policies: {

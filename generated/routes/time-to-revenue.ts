@@ -8,6 +8,7 @@ import * as when1 from "./time-to-revenue.when-1.expr.js";
 import * as when2 from "./time-to-revenue.when-2.expr.js";
 import * as mapping2 from "../mappings/time-entry-to-erp-cost-journal.ts";
 import * as mapping3 from "../mappings/time-entry-to-billing-charge.ts";
+import * as param0 from "./time-to-revenue.param-0.expr.js";
 import * as mapping4 from "../mappings/time-entry-to-revenue-event.ts";
 import * as when3 from "./time-to-revenue.when-3.expr.js";
 
@@ -155,6 +156,12 @@ export const pipeline: rt.PipelineDefinition = {
               operation: "addTimeCharge",
               mapping: "time-entry-to-billing-charge",
               transform: mapping3.transform,
+              params: {
+                "subscription-id": {
+                  name: "time-to-revenue#queue-charge.params.subscription-id",
+                  evaluate: param0.evaluate,
+                },
+              },
             },
             {
               id: "to-revenue",

@@ -17,7 +17,6 @@ import type { Store } from "../runtime/store/store.ts";
 import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
 import { withSpan } from "../ops/tracing.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
-import { adaptSpecSet, demoTransport } from "./adapt.ts";
 import type { Month } from "./month/types.ts";
 import { createRandom } from "./random.ts";
 import { loadReferenceData } from "./reference-data.ts";
@@ -106,7 +105,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const { month } = options;
   const report = options.onProgress ?? (() => undefined);
   const scale = options.scale ?? DEMO_SCALE;
-  const compiled = adaptSpecSet(scaleSpecSet(options.compiled, scale));
+  const compiled = scaleSpecSet(options.compiled, scale);
   const settleTimeout = options.settleTimeoutMs ?? 1_800_000;
   const erp = Object.values(compiled.systems).find((s) => s.role === "erp")?.name ?? "erp";
   const faults: Record<string, FaultSettings> = {};
@@ -128,7 +127,6 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
     secrets: (name) => simulators.secrets[name],
     random: () => random.next(),
     batchSize: 256,
-    transport: demoTransport(compiled),
   });
   const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(simulators.env, (name) => simulators.secrets[name]), now: () => Date.now() });
   const intake = await startIntakeServer(handler, { port: 0 });

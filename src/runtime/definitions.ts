@@ -97,6 +97,13 @@ function condition(cx: Context, where: string, source: string | undefined): Tran
   return source === undefined ? undefined : compileTransform(`${cx.route}#${where}`, source);
 }
 
+/** A deliver step's path parameters, each compiled as `<route>#<step>.params.<name>`. */
+function paramTransforms(cx: Context, id: string, params: Readonly<Record<string, string>>): Record<string, Transform> {
+  const compiled: Record<string, Transform> = {};
+  for (const [name, source] of Object.entries(params)) compiled[name] = compileTransform(`${cx.route}#${id}.params.${name}`, source);
+  return compiled;
+}
+
 function pipelineSteps(cx: Context, steps: readonly Step[], prefix: string): PipelineStep[] {
   return steps.map((step, index) => {
     const id = step.id ?? `${prefix}step-${index + 1}`;
@@ -144,11 +151,17 @@ function pipelineSteps(cx: Context, steps: readonly Step[], prefix: string): Pip
     }
     if (step.deliver !== undefined) {
       const [system, operation] = step.deliver.operation.split(".") as [string, string];
-      const mapping = step.deliver.mapping;
-      if (mapping === undefined) return { ...base, kind: "deliver", system, operation };
-      const transform = cx.transforms[mapping];
-      if (transform === undefined) throw new Error(`route ${cx.route}: no mapping ${mapping}`);
-      return { ...base, kind: "deliver", system, operation, mapping, transform };
+      const { mapping, params } = step.deliver;
+      const transform = mapping === undefined ? undefined : cx.transforms[mapping];
+      if (mapping !== undefined && transform === undefined) throw new Error(`route ${cx.route}: no mapping ${mapping}`);
+      return {
+        ...base,
+        kind: "deliver",
+        system,
+        operation,
+        ...(mapping !== undefined && transform !== undefined ? { mapping, transform } : {}),
+        ...(params !== undefined ? { params: paramTransforms(cx, id, params) } : {}),
+      };
     }
     if (step.emit !== undefined) {
       return { ...base, kind: "emit", event: step.emit.event, ...(step.emit.entity ? { entity: step.emit.entity } : {}) };

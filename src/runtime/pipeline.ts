@@ -46,7 +46,16 @@ export type PipelineStep =
   | (StepBase & { kind: "classify"; as: string; rules: readonly { when: Transform; value: string }[]; otherwise: string })
   | (StepBase & { kind: "branch"; branches: readonly { when?: Transform; steps: readonly PipelineStep[] }[] })
   | (StepBase & { kind: "require"; entity: string; system: string; key: string; waitMs?: number })
-  | (StepBase & { kind: "deliver"; system: string; operation: string; mapping?: string; transform?: Transform })
+  | (StepBase & {
+      kind: "deliver";
+      system: string;
+      operation: string;
+      mapping?: string;
+      /** Builds the request body from the record; the record itself when absent. */
+      transform?: Transform;
+      /** The operation's path parameters by name, each evaluated over the record at this step. */
+      params?: Readonly<Record<string, Transform>>;
+    })
   | (StepBase & { kind: "emit"; event: string; entity?: string });
 
 export type PipelineTrigger =

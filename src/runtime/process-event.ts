@@ -115,6 +115,59 @@ async function holds(transform: Transform | undefined, record: unknown, bound: R
 
 const DEFAULT_WAIT_MS = 86_400_000;
 
+const PATH_PARAMETER = /\{([^}/]+)\}/g;
+
+/** A path parameter's value as the path carries it: a non-empty string, or a number as a string. */
+function paramValue(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === "") return "an empty string";
+  return typeof value === "object" && value !== null ? (Array.isArray(value) ? "an array" : "an object") : JSON.stringify(value);
+}
+
+/**
+ * The values of the operation's path parameters: each from the step's `params` expression over
+ * the record (with the lookups and classes bound), else, for specs written before `params`, from
+ * the request body's field of that name. A missing value fails the step, naming the parameter.
+ * Only the values `params` gave are returned: the delivery carries them beside the body.
+ */
+async function pathParams(
+  step: Extract<PipelineStep, { kind: "deliver" }>,
+  path: string | undefined,
+  run: Run,
+  body: unknown,
+): Promise<Record<string, string> | undefined> {
+  const names = path === undefined ? Object.keys(step.params ?? {}) : [...path.matchAll(PATH_PARAMETER)].map((m) => m[1] as string);
+  let resolved: Record<string, string> | undefined;
+  for (const name of names) {
+    const transform = step.params?.[name];
+    if (transform === undefined) {
+      const field = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+      if (paramValue(field) === undefined) {
+        throw new StepFailure(
+          `step ${step.id}: ${step.system}.${step.operation} needs the path parameter ${name}, which neither the step's params nor the request body gives`,
+        );
+      }
+      continue;
+    }
+    const raw = await transform.evaluate(run.record, bindings(run));
+    const value = paramValue(raw);
+    if (value === undefined) {
+      throw new StepFailure(
+        `step ${step.id}: the path parameter ${name} of ${step.system}.${step.operation} has no value (params.${name} gave ${shown(raw)}; it must be a non-empty string or a number)`,
+      );
+    }
+    resolved ??= {};
+    resolved[name] = value;
+  }
+  return resolved;
+}
+
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
   for (const step of steps) {
     if (run.wait !== undefined) return;
@@ -179,18 +232,14 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       case "deliver": {
         const body = step.transform === undefined ? run.record : await step.transform.evaluate(run.record, bindings(run));
         const operation = cx.operations(step.system, step.operation);
-        for (const [, name] of (operation?.path ?? "").matchAll(/\{([^}]+)\}/g)) {
-          const value = body !== null && typeof body === "object" ? (body as Record<string, unknown>)[name as string] : undefined;
-          if (value === undefined || value === null || value === "") {
-            throw new StepFailure(`${step.system}.${step.operation} needs the path parameter ${name}, which the request body lacks`);
-          }
-        }
+        const params = await pathParams(step, operation?.path, run, body);
         const delivery: NewDelivery = {
           step: step.id,
           system: step.system,
           operation: step.operation,
           idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
           body,
+          ...(params !== undefined ? { params } : {}),
         };
         const entity = operation?.entity;
         const creates = operation?.effect === "create" || operation?.effect === "upsert";

@@ -19,6 +19,44 @@ spec:
   auth: { type: bearer, token: { secret: psa-token } }
 `;
 
+/** A billing system whose operation takes a path parameter, for the deliver steps below. */
+const billing = `apiVersion: syncspec.dev/v1
+kind: System
+metadata:
+  name: billing
+spec:
+  role: billing
+  baseUrl: { env: BILLING_URL }
+  auth: { type: bearer, token: { secret: billing-token } }
+  operations:
+    addCharge: { method: POST, path: "/subscriptions/{subscription-id}/charges", effect: create, request: Charge }
+  events:
+    chargeDue: { delivery: webhook, payload: Charge, webhook: { path: /hooks/charge } }
+  schemas:
+    Charge: { type: object, properties: { projectId: { type: string }, amount: { type: string } } }
+`;
+
+/** A route delivering to billing.addCharge with the given deliver value. */
+const chargeRoute = (deliver: string) => `apiVersion: syncspec.dev/v1
+kind: Route
+metadata:
+  name: charges
+spec:
+  trigger: { event: billing.chargeDue }
+  steps:
+    - id: charge
+      deliver: ${deliver}
+`;
+
+/** The same route in the DSL, with the given deliver statement. */
+const chargeRouteDsl = (deliver: string) => `route charges {
+  on billing.chargeDue
+  steps {
+    charge: ${deliver}
+  }
+}
+`;
+
 /** Runs `spec validate --format json` on a spec set and returns the exit code and diagnostics. */
 async function validate(files: Record<string, string | Uint8Array>, paths: string[] = ["."]) {
   const dir = writeSpecSet(files);
@@ -128,6 +166,46 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
     name: "a document that is a list",
     files: { "a.yaml": "- a\n- b\n" },
     expected: { code: "not-an-object", file: "a.yaml", line: 1, column: 1 },
+  },
+  {
+    name: "a path parameter that nothing gives",
+    files: { "billing.yaml": billing, "route.yaml": chargeRoute("{ operation: billing.addCharge }") },
+    expected: { code: "missing-path-param", file: "route.yaml", line: 9, column: 7, message: /takes 'subscription-id' in its path .* add 'subscription-id' to the step's params/ },
+  },
+  {
+    name: "a params key the path does not have",
+    files: { "billing.yaml": billing, "route.yaml": chargeRoute("{ operation: billing.addCharge, params: { subscription-ID: projectId } }") },
+    expected: { code: "unknown-path-param", file: "route.yaml", line: 9, column: 58, message: /'subscription-ID' is not a parameter .*; did you mean 'subscription-id'\?/ },
+  },
+  {
+    name: "a params expression that does not parse",
+    files: { "billing.yaml": billing, "route.yaml": chargeRoute("{ operation: billing.addCharge, params: { subscription-id: 'projectId ] 1' } }") },
+    expected: { code: "invalid-jsonata", file: "route.yaml", line: 9, column: 86, message: /Syntax error: "]"/ },
+  },
+  {
+    name: "a params expression reading a field the record lacks",
+    files: { "billing.yaml": billing, "route.yaml": chargeRoute("{ operation: billing.addCharge, params: { subscription-id: projectld } }") },
+    expected: { code: "unknown-field", file: "route.yaml", line: 9, column: 75, message: /'projectld' is not a field of billing schema Charge; did you mean 'projectId'/ },
+  },
+  {
+    name: "a path parameter that nothing gives, in the DSL",
+    files: { "billing.yaml": billing, "route.sync": chargeRouteDsl("deliver billing.addCharge") },
+    expected: { code: "missing-path-param", file: "route.sync", line: 4, column: 13 },
+  },
+  {
+    name: "a params key the path does not have, in the DSL",
+    files: { "billing.yaml": billing, "route.sync": chargeRouteDsl("deliver billing.addCharge with subscription: {{ projectId }}") },
+    expected: { code: "unknown-path-param", file: "route.sync", line: 4, column: 44, message: /did you mean 'subscription-id'\?/ },
+  },
+  {
+    name: "a params expression that does not parse, in the DSL",
+    files: { "billing.yaml": billing, "route.sync": chargeRouteDsl("deliver billing.addCharge with subscription-id: {{ projectId ] 1 }}") },
+    expected: { code: "invalid-jsonata", file: "route.sync", line: 4, column: 74, message: /Syntax error: "]"/ },
+  },
+  {
+    name: "a params expression reading a field the record lacks, in the DSL",
+    files: { "billing.yaml": billing, "route.sync": chargeRouteDsl("deliver billing.addCharge with subscription-id: {{ $lowercase(projectld) }}") },
+    expected: { code: "unknown-field", file: "route.sync", line: 4, column: 75, message: /'projectld' is not a field of billing schema Charge/ },
   },
   {
     name: "a folder with no specs",

@@ -111,3 +111,42 @@ export function documentOf(kind: KindName): fc.Arbitrary<Record<string, unknown>
   collect(schema, ids);
   return build(schema, ids, 0) as fc.Arbitrary<Record<string, unknown>>;
 }
+
+/** Parameter names as vendors write them, and the DSL's keywords and awkward text besides. */
+const paramName = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("subscription-id", "TrackingCategoryID", "customer_id", "projectId", "with", "using", "when", "note") },
+  { weight: 1, arbitrary: anyString.filter((k) => !FORBIDDEN.has(k)) },
+);
+
+/** JSONata as params hold it: paths, lookups, and text with the DSL's own punctuation inside. */
+const paramExpression = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("projectId", "$legalEntity.projectTrackingCategoryId", '$string(seq) & "-" & code', "a, b: c", '"}}"', "$x.`odd key`") },
+  { weight: 1, arbitrary: anyString.filter((s) => s.length > 0) },
+);
+
+/** A deliver step as the DSL writes it in one statement: operation, maybe a mapping, one or more params. */
+const deliverStep = fc.record(
+  {
+    id: fc.constantFrom("charge", "add-option", "with"),
+    when: fc.constantFrom("$exists(projectId)", "a = 1"),
+    deliver: fc.record(
+      {
+        operation: fc.constantFrom("billing.addCharge", "erp.createProjectOption", "psa.recordInvoicePayment"),
+        mapping: fc.constantFrom("time-entry-to-billing-charge", "to"),
+        params: fc.dictionary(paramName, paramExpression, { minKeys: 1, maxKeys: 3 }),
+      },
+      { requiredKeys: ["operation", "params"] },
+    ),
+  },
+  { requiredKeys: ["deliver"] },
+);
+
+/** Routes whose steps are deliver steps with path parameters. */
+export function routeWithParams(): fc.Arbitrary<Record<string, unknown>> {
+  return fc.array(deliverStep, { minLength: 1, maxLength: 3 }).map((steps) => ({
+    apiVersion: "syncspec.dev/v1",
+    kind: "Route",
+    metadata: { name: "charges" },
+    spec: { trigger: { event: "billing.chargeDue" }, steps },
+  }));
+}

@@ -8,7 +8,7 @@ import { readDsl } from "../../src/compiler/parse/dsl/parse-dsl.ts";
 import { printDocument } from "../../src/compiler/parse/dsl/printer.ts";
 import { parseYaml } from "../../src/compiler/parse/yaml/parse-yaml.ts";
 import { KIND_NAMES } from "../../src/model/constants.ts";
-import { documentOf } from "./arbitrary.ts";
+import { documentOf, routeWithParams } from "./arbitrary.ts";
 
 const RUNS = 60;
 const anyDocument = fc.oneof(...KIND_NAMES.map(documentOf));
@@ -32,6 +32,22 @@ describe("DSL properties", () => {
       );
     });
   }
+
+  it("a deliver step's params print as `with name: {{ expression }}` and read back as the same document, in the DSL and in YAML", () => {
+    fc.assert(
+      fc.property(routeWithParams(), (doc) => {
+        const printed = printDocument(doc);
+        expect(printed).toMatch(/deliver .* with .*: /);
+        const { values, messages } = readBack(printed);
+        expect(messages).toEqual([]);
+        expect(values).toEqual([doc]);
+        const [docs, diagnostics] = parseYaml(createSourceFile("generated.yaml", documentsToYaml([doc], "../schemas")));
+        expect(diagnostics.map((d) => d.message)).toEqual([]);
+        expect(docs.map((d) => d.value)).toEqual([doc]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
 
   it("converting any valid document to YAML and back gives the same document", () => {
     fc.assert(

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileSpecs } from "../../src/compiler/emit/compile.ts";
 import { diffOutput } from "../../src/compiler/emit/write.ts";
 import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import type { PipelineStep } from "../../src/runtime/pipeline.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 import { specSet } from "../../generated/index.ts";
 
@@ -26,6 +27,30 @@ describe("generated/ for the example spec set", () => {
     const runtime = definitionsFromSpecSet(result.program.set);
     const relativeSources = { ...runtime, pipelines: runtime.pipelines.map((p) => ({ ...p, source: relative(projectRoot, p.source) })) };
     expect(data(specSet)).toEqual(data(relativeSources));
+  });
+
+  it("carries each deliver step's path parameters as compiled transforms over the record and its lookups", async () => {
+    const steps = (route: string) => {
+      const all: PipelineStep[] = [];
+      const visit = (list: readonly PipelineStep[]) => {
+        for (const step of list) {
+          all.push(step);
+          if (step.kind === "branch") for (const branch of step.branches) visit(branch.steps);
+        }
+      };
+      visit(specSet.pipelines.find((p) => p.route === route)?.steps ?? []);
+      return all;
+    };
+    const params = (route: string, id: string) => {
+      const step = steps(route).find((s) => s.id === id);
+      return step?.kind === "deliver" ? (step.params ?? {}) : {};
+    };
+    const option = params("opportunity-to-project", "erp-dimension");
+    expect(Object.keys(option)).toEqual(["TrackingCategoryID"]);
+    expect(await option["TrackingCategoryID"]?.evaluate({ projectId: "p-1" }, { legalEntity: { projectTrackingCategoryId: "tc-9" } })).toBe("tc-9");
+    const charge = params("time-to-revenue", "queue-charge");
+    expect(await charge["subscription-id"]?.evaluate({ projectId: "p-1" }, {})).toBe("p-1");
+    expect(Object.keys(params("payment-status", "project-financials"))).toEqual(["projectId", "invoiceId", "paymentId"]);
   });
 
   it("runs every mapping's example tests through the generated transforms", async () => {

@@ -82,6 +82,11 @@ function specFiles(s: Strings, names = { entity: "Thing", system: "src", mapping
     { source: { system: names.system, schema: "Rec" }, target: { entity: names.entity }, expression: `{ "id": id & ${literal}, "kind": "a" }` },
     s.description,
   );
+  // Every `{name}` of a hostile path is a parameter the step must give: its name and expression are spec strings too.
+  const deliverParams = (path: string, value: string) => {
+    const names = [...path.matchAll(/\{([^}/]+)\}/g)].map((m) => m[1] as string);
+    return names.length === 0 ? {} : { params: Object.fromEntries(names.map((name) => [name, `id & ${value}`])) };
+  };
   const route = doc(
     "Route",
     names.route,
@@ -92,7 +97,7 @@ function specFiles(s: Strings, names = { entity: "Thing", system: "src", mapping
         { map: names.mapping, description: s.description },
         { validate: names.entity },
         { classify: { as: "c", rules: [{ when: `id = ${literal}`, value: s.classValue }], otherwise: s.classValue } },
-        { deliver: { operation: `${names.system}.${names.operation}` } },
+        { deliver: { operation: `${names.system}.${names.operation}`, ...deliverParams(s.path, literal) } },
       ],
       policies: {
         retry: { maxAttempts: 3, backoff: "fixed", initialDelay: "1s", maxDelay: "1s" },

@@ -30,7 +30,7 @@ const entry = (id: string, chargeType: "TIME" | "NON_CHARGEABLE", minutes: numbe
 });
 
 describe("the time-to-revenue route of specs/", () => {
-  it("costs approved time in the ERP once, and holds billable time whose charge it cannot address in the exception queue", async () => {
+  it("costs approved time in the ERP once, and charges billable time on the project's subscription", async () => {
     const program = loadProgram({ cwd: projectRoot });
     expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const compiled = definitionsFromSpecSet(program.set);
@@ -41,6 +41,7 @@ describe("the time-to-revenue route of specs/", () => {
     const env = new Proxy({} as Record<string, string>, {
       get: (_, name) => (typeof name !== "string" ? undefined : name.endsWith("_URL") ? "http://fake.test" : `${name.toLowerCase()}-value`),
     });
+    const targets = fakeTransport([erp, billing]);
     let now = Date.UTC(2026, 2, 14);
     const runtime = createRuntime({
       compiled,
@@ -48,7 +49,12 @@ describe("the time-to-revenue route of specs/", () => {
       env,
       clock: { now: () => now },
       random: () => 0.5,
-      transport: fakeTransport([erp, billing]),
+      // The ERP's quota spaces its requests a second apart: waiting moves the test's clock.
+      sleep: async (ms) => {
+        now += ms;
+      },
+      // The fakes read JSON bodies; Chargebee takes forms, so billing's fake is handed the form's fields.
+      transport: (request) => targets(request.system === "billing" && request.body !== undefined ? { ...request, body: JSON.stringify(Object.fromEntries(new URLSearchParams(request.body))) } : request),
       fetchToken: async () => ({ access_token: "token", expires_in: 3600 }),
     });
     await store.putReferenceData("Project", PROJECT, {
@@ -80,13 +86,16 @@ describe("the time-to-revenue route of specs/", () => {
       now += 60_000;
     }
     const journals = erp.ledger.map((e) => (e.body as { ManualJournals: { JournalLines: { LineAmount: string; AccountCode: string }[] }[] }).ManualJournals[0]?.JournalLines);
-    // Routing is all or nothing: the billable entry's charge has no subscription id in its request
-    // (billing.addTimeCharge's path needs one), so that entry waits in the exception queue whole.
-    expect(journals).toEqual([[expect.objectContaining({ LineAmount: "68.50", AccountCode: "5000" }), expect.objectContaining({ LineAmount: "-68.50", AccountCode: "2150" })]]);
-    const issues = await store.listIssues();
-    expect(issues.map((i) => [i.queue, i.reason])).toEqual([
-      ["time-posting-exceptions", "billing.addTimeCharge needs the path parameter subscription-id, which the request body lacks"],
-    ]);
+    const cost = (amount: string) => [expect.objectContaining({ LineAmount: amount, AccountCode: "5000" }), expect.objectContaining({ LineAmount: `-${amount}`, AccountCode: "2150" })];
+    const revenue = (amount: string) => [expect.objectContaining({ LineAmount: amount }), expect.objectContaining({ LineAmount: `-${amount}` })];
+    // 7.5 h and 1 h at the senior cost rate; the billable 7.5 h raised as revenue at the bill rate.
+    expect(erp.ledger.map((e) => e.operation)).toEqual(["postCostJournal", "postCostJournal", "postRevenueJournal"]);
+    expect(journals).toEqual([cost("513.75"), cost("68.50"), revenue("1125.00")]);
+    // Only the billable entry is charged, on its project's subscription: the path parameter comes
+    // from the step's params, and the form body does not repeat it.
+    expect(billing.ledger.map((e) => [e.method, e.path])).toEqual([["POST", `/subscriptions/${PROJECT}/add_charge_at_term_end`]]);
+    expect(billing.ledger[0]?.body).toEqual({ amount: "112500", description: expect.stringContaining("7.50 h senior-consultant at 150.00 GBP") });
+    expect(await store.listIssues()).toEqual([]);
     await store.close();
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Route documents: the trigger, the keys (field paths into the trigger's payload), and every
- * step's references, including that a delivery's mapping builds that operation's request.
+ * step's references, including that a delivery's mapping builds that operation's request (its
+ * path parameters are checked in check-deliver-params.ts).
  */
 import { STEP_ACTIONS } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
+import { checkDeliverParams } from "./check-deliver-params.ts";
 import { checkJsonata } from "./check-jsonata.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
@@ -102,6 +104,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   );
   forEachStep(doc, (step, path) => checkStep(cx, doc, step, path));
   checkLookupsProvided(cx, doc, spec.steps as readonly Record<string, unknown>[], ["spec", "steps"], new Map());
+  checkDeliverParams(cx, doc);
 }
 
 type Enrich = { entity: string; from?: string; to?: string };

@@ -138,6 +138,16 @@ export const messages = {
     message: (p: { field: string; expected: string; actual: string }) => `'${p.field}' is ${p.expected}, but the mapping puts ${p.actual} there`,
   },
   "mapping-undecidable": { severity: "hint", message: (p: { detail: string }) => `the mapping's types cannot be checked here: ${p.detail}` },
+  "missing-path-param": {
+    severity: "error",
+    message: (p: { operation: string; path: string; param: string }) =>
+      `${p.operation} takes '${p.param}' in its path (${p.path}), but neither this step's params nor the request body gives it; add '${p.param}' to the step's params with an expression for its value`,
+  },
+  "unknown-path-param": {
+    severity: "error",
+    message: (p: { operation: string; path: string; param: string; suggestion?: string }) =>
+      `'${p.param}' is not a parameter of ${p.operation}'s path (${p.path})${didYouMean(p.suggestion)}`,
+  },
   "missing-lookup": {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,

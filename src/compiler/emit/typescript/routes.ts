@@ -1,7 +1,8 @@
 /**
  * Per route: `routes/<name>.ts` exporting the `PipelineDefinition` the runtime executes: trigger,
  * keys, steps, policies and SLA. Each JSONata condition is compiled into its own
- * `<name>.when-<n>.expr.js`; validators and mapping transforms are imported from their modules.
+ * `<name>.when-<n>.expr.js` and each deliver step's path parameter into `<name>.param-<n>.expr.js`;
+ * validators and mapping transforms are imported from their modules.
  */
 import type { RouteSpec, Step } from "../../../model/index.ts";
 import { durationMs } from "../../../runtime/pipeline.ts";
@@ -31,14 +32,24 @@ function importOf(cx: RouteContext, prefix: string, path: string): string {
   return alias;
 }
 
-function condition(cx: RouteContext, name: string, source: string | undefined): EmitValue {
-  if (source === undefined) return undefined;
-  const index = [...cx.imports.values()].filter((a) => a.startsWith("when")).length;
-  const module = `${cx.file}.when-${index}.expr`;
-  const alias = importOf(cx, "when", `./${module}.js`);
+/** A JSONata expression compiled into its own `<route>.<prefix>-<n>.expr.js`, as a Transform value. */
+function expression(cx: RouteContext, prefix: "when" | "param", name: string, source: string): EmitValue {
+  const index = [...cx.imports.values()].filter((a) => a.startsWith(prefix)).length;
+  const module = `${cx.file}.${prefix}-${index}.expr`;
+  const alias = importOf(cx, prefix, `./${module}.js`);
   cx.files.push({ path: `routes/${module}.js`, text: expressionModule(source, headerLine(cx.specPath)) });
   cx.files.push(cx.project.structure(`routes/${module}.d.ts`, cx.specPath, { statements: EXPRESSION_DECLARATIONS }));
   return { name: `${cx.route}#${name}`, evaluate: ref(`${alias}.evaluate`) };
+}
+
+function condition(cx: RouteContext, name: string, source: string | undefined): EmitValue {
+  return source === undefined ? undefined : expression(cx, "when", name, source);
+}
+
+/** A deliver step's path parameters: one compiled expression each, by parameter name. */
+function params(cx: RouteContext, id: string, sources: Readonly<Record<string, string>> | undefined): EmitValue {
+  if (sources === undefined) return undefined;
+  return Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, expression(cx, "param", `${id}.params.${name}`, source)]));
 }
 
 function validatorOf(cx: RouteContext, entity: string): EmitValue {
@@ -82,7 +93,8 @@ function steps(cx: RouteContext, list: readonly Step[], prefix: string): EmitVal
     if (step.deliver !== undefined) {
       const [system, operation] = step.deliver.operation.split(".") as [string, string];
       const mapping = step.deliver.mapping;
-      return { ...base, kind: "deliver", system, operation, mapping, transform: mapping === undefined ? undefined : transformOf(cx, mapping) };
+      const transform = mapping === undefined ? undefined : transformOf(cx, mapping);
+      return { ...base, kind: "deliver", system, operation, mapping, transform, params: params(cx, id, step.deliver.params) };
     }
     if (step.emit !== undefined) return { ...base, kind: "emit", event: step.emit.event, entity: step.emit.entity };
     throw new Error(`route ${cx.route}: step ${id} has no action`);

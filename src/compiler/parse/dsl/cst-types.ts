@@ -421,6 +421,20 @@ export type DeliverActionCstChildren = {
   qualifiedRef: QualifiedRefCstNode[];
   Using?: IToken[];
   name?: NameCstNode[];
+  With?: IToken[];
+  deliverParam?: (DeliverParamCstNode)[];
+  Comma?: IToken[];
+};
+
+export interface DeliverParamCstNode extends CstNode {
+  name: "deliverParam";
+  children: DeliverParamCstChildren;
+}
+
+export type DeliverParamCstChildren = {
+  name: NameCstNode[];
+  Colon: IToken[];
+  jsonata: JsonataCstNode[];
 };
 
 export interface EmitActionCstNode extends CstNode {

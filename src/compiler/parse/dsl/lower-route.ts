@@ -103,6 +103,18 @@ function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
         const ref = sub(action, "qualifiedRef");
         setToken(cx, d, "operation", qualifiedOf(cx, ref, [...p, "operation"]), p, undefined, ref);
         if (tok(action, "Using") !== undefined) setToken(cx, d, "mapping", nameOf(cx, names[0], [...p, "mapping"]), p, tok(action, "Using"), names[0]);
+        const params = subs(action, "deliverParam");
+        if (params.length > 0) {
+          const pp = [...p, "params"];
+          const o = objectAt(cx, d, "params", pp, startOf(tok(action, "With")), endOf(params[params.length - 1]));
+          for (const param of params) {
+            const label = sub(param, "name");
+            const expression = sub(param, "jsonata");
+            const where = [...pp, nameOf(cx, label, pp)];
+            cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
+            put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
+          }
+        }
         put(cx, step, "deliver", d, p, startOf(keyword), endOf(keyword));
         break;
       }

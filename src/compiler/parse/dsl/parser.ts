@@ -429,7 +429,10 @@ export class DslParser extends CstParser {
     });
   });
 
-  /** `deliver erp.createJournal using time-entry-to-erp-journal` */
+  /**
+   * `deliver billing.addTimeCharge using time-entry-to-billing-charge with subscription-id: {{ projectId }}`:
+   * `with` gives the operation's path parameters, each a JSONata expression over the record.
+   */
   deliverAction = this.RULE("deliverAction", () => {
     this.CONSUME(t.Deliver);
     this.SUBRULE(this.qualifiedRef);
@@ -437,6 +440,21 @@ export class DslParser extends CstParser {
       this.CONSUME(t.Using);
       this.SUBRULE(this.name);
     });
+    this.OPTION2(() => {
+      this.CONSUME(t.With);
+      this.SUBRULE(this.deliverParam);
+      this.MANY(() => {
+        this.CONSUME(t.Comma);
+        this.SUBRULE2(this.deliverParam);
+      });
+    });
+  });
+
+  /** `subscription-id: {{ projectId }}`: one path parameter and the expression giving its value. */
+  deliverParam = this.RULE("deliverParam", () => {
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Colon);
+    this.SUBRULE(this.jsonata);
   });
 
   /** `emit TimeCosted(TimeEntry)` */

@@ -84,7 +84,7 @@ interface Printer {
 
 function isJsonataPath(kind: string, at: Path): boolean {
   const last = at.at(-1);
-  if (kind === "Route") return last === "when";
+  if (kind === "Route") return last === "when" || (at.at(-2) === "params" && at.at(-3) === "deliver");
   if (kind === "Mapping") return at.length === 2 && last === "expression";
   if (kind === "Reconciliation") return at[1] === "sources" && at.length === 4 && (last === "filter" || last === "measure");
   if (kind === "Policy") return at[1] === "customRules" && at.length === 4 && last === "assert";
@@ -253,7 +253,13 @@ function fitsStep(step: unknown): step is Obj {
         isObj(v) && only(v, ["entity", "system", "key", "wait"]) && isStr(v["entity"]) && isStr(v["system"]) && isStr(v["key"]) && (v["wait"] === undefined || isStr(v["wait"]))
       );
     case "deliver":
-      return isObj(v) && only(v, ["operation", "mapping"]) && isStr(v["operation"]) && (v["mapping"] === undefined || isStr(v["mapping"]));
+      return (
+        isObj(v) &&
+        only(v, ["operation", "mapping", "params"]) &&
+        isStr(v["operation"]) &&
+        (v["mapping"] === undefined || isStr(v["mapping"])) &&
+        (v["params"] === undefined || (isObj(v["params"]) && Object.keys(v["params"]).length > 0 && Object.values(v["params"]).every(isStr)))
+      );
     case "emit":
       return isObj(v) && only(v, ["event", "entity"]) && isStr(v["event"]) && (v["entity"] === undefined || isStr(v["entity"]));
   }
@@ -324,7 +330,9 @@ function printStep(p: Printer, at: Path, step: unknown, indent: string): void {
   } else if (step["deliver"] !== undefined) {
     const d = v("deliver");
     const using = isStr(d["mapping"]) ? ` using ${name(d["mapping"])}` : "";
-    p.lines.push(`${indent}${label}deliver ${qualified(d["operation"] as string)}${using}${modifiers}${trail(p, at)}`);
+    const params = isObj(d["params"]) ? Object.entries(d["params"]).map(([k, e]) => `${name(k)}: ${jsonata(e as string, indent)}`) : [];
+    const given = params.length > 0 ? ` with ${params.join(", ")}` : "";
+    p.lines.push(`${indent}${label}deliver ${qualified(d["operation"] as string)}${using}${given}${modifiers}${trail(p, at)}`);
   } else {
     const e = v("emit");
     const entity = isStr(e["entity"]) ? `(${name(e["entity"])})` : "";
