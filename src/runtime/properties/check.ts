@@ -31,9 +31,10 @@ export interface PropertyOptions {
 /** A generated scenario: distinct business events and how to offer them a second time. */
 export interface Scenario {
   events: unknown[];
-  /** Copies inserted into the second offering: `[event, position]` (both taken modulo the size). */
+  /** Copies offered while the originals are still being worked: `[event, position]`, each after its original. */
   again: [number, number][];
-  /** Events offered once more after the runtime settled. */
+  /** After the runtime settled, every event is offered again in the order these sort keys give, then these extra copies. */
+  shuffle: number[];
   replay: number[];
   /** Seeds the reference data made up for lookups. */
   world: number;
@@ -100,18 +101,28 @@ function scenarioArbitrary(plan: RoutePlan): fc.Arbitrary<Scenario> {
   return fc.record({
     events: fc.uniqueArray(plan.payload, { minLength: 1, maxLength: 4, selector }),
     again: fc.array(fc.tuple(fc.nat(7), fc.nat(7)), { maxLength: 4 }),
+    shuffle: fc.array(fc.nat(7), { maxLength: 4 }),
     replay: fc.array(fc.nat(7), { maxLength: 2 }),
     world: fc.nat(1000),
   });
 }
 
-/** The second offering: every event, copies inserted where the scenario says; then the replays. */
+/**
+ * The offering with duplicates: every event in order, with copies inserted after their originals
+ * (often before those are processed); then, once the runtime settled, every event again in a
+ * shuffled order and some once more.
+ */
 export function againPlan(scenario: Scenario): OfferPlan {
   const n = scenario.events.length;
   const first = Array.from({ length: n }, (_, i) => i);
-  for (const [event, position] of scenario.again) first.splice(position % (first.length + 1), 0, event % n);
-  const replay = scenario.replay.map((e) => e % n);
-  return replay.length === 0 ? [first] : [first, replay];
+  for (const [copy, position] of scenario.again) {
+    const event = copy % n;
+    const original = first.indexOf(event);
+    first.splice(original + 1 + (position % (first.length - original)), 0, event);
+  }
+  const rank = (i: number) => scenario.shuffle[i % Math.max(1, scenario.shuffle.length)] ?? 0;
+  const second = Array.from({ length: n }, (_, i) => i).sort((a, b) => rank(a) - rank(b) || b - a);
+  return [first, [...second, ...scenario.replay.map((e) => e % n)]];
 }
 
 function describeOrder(plan: OfferPlan): string {

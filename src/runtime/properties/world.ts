@@ -38,8 +38,8 @@ export interface RunOutcome {
   offers: OfferOutcome[];
   /** Applied requests in the order the targets applied them. */
   applied: AppliedRequest[];
-  /** Every target's ledger, entries as canonical JSON, sorted (order across keys is free). */
-  ledger: string[];
+  /** Every target's ledger after each phase settled, entries as canonical JSON, sorted (order across keys is free). */
+  ledgers: string[][];
   counts: StoreCounts;
   issues: Issue[];
   /** Reference data and cross-references the run made up, `Entity key` → value. */
@@ -217,6 +217,7 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
     },
   });
   const offers: OfferOutcome[] = [];
+  const ledgers: string[][] = [];
   try {
     for (const phase of plan) {
       for (const index of phase) {
@@ -229,9 +230,9 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
         time += 1;
       }
       await settle();
+      ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
     }
-    const ledger = targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort();
-    return { offers, applied, ledger, counts: await store.counts(), issues: await store.listIssues(), seeded };
+    return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), seeded };
   } finally {
     await store.close();
   }
