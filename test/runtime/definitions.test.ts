@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { authHeaders, valueResolver } from "../../src/runtime/delivery/auth.ts";
 import { ConfigurationError } from "../../src/runtime/errors.ts";
+import { loadProgram } from "../../src/compiler/program.ts";
+import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { projectRoot } from "../../src/testing/environment.ts";
 import { fixtureDefinitions } from "./harness.ts";
 
 describe("definitionsFromSpecSet", () => {
@@ -15,6 +18,18 @@ describe("definitionsFromSpecSet", () => {
       deadLetterQueue: "time-dlq",
       exceptions: { queue: "time-exceptions", owner: "finance-ops" },
     });
+  });
+
+  it("compiles a deliver step's params into transforms named after the route, step and parameter", async () => {
+    const { pipelines } = definitionsFromSpecSet(loadProgram({ cwd: projectRoot }).set);
+    const step = pipelines.find((p) => p.route === "payment-status")?.steps.find((s) => s.id === "project-financials");
+    if (step?.kind !== "deliver") throw new Error("payment-status has no project-financials deliver step");
+    expect(Object.values(step.params ?? {}).map((t) => t.name)).toEqual([
+      "payment-status#project-financials.params.projectId",
+      "payment-status#project-financials.params.invoiceId",
+      "payment-status#project-financials.params.paymentId",
+    ]);
+    expect(await step.params?.["invoiceId"]?.evaluate({ invoiceId: "inv-7", paymentId: "pay-1" })).toBe("inv-7");
   });
 
   it("keeps each system's idempotency mechanism, quotas and webhook signature scheme", () => {
