@@ -34,6 +34,8 @@ const PG_URL = process.env["SYNCSPEC_PG_URL"] ?? "postgres://postgres@127.0.0.1:
 
 interface Figures {
   eventsPerSecond: number;
+  /** CPU time of the whole process (every thread) per event: steadier than wall time on a busy machine. */
+  cpuUsPerEvent: number;
   p50Ms: number;
   p99Ms: number;
   peakRssMb: number;
@@ -104,6 +106,7 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   const rss = rssSampler();
   for (const r of runtimes) r.start();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const chunk = 250;
   const inFlight = new Set<Promise<unknown>>();
   for (let start = 0; start < events; start += chunk) {
@@ -121,11 +124,12 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   await Promise.all(inFlight);
   await finished;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = rss.stop();
   await Promise.all(runtimes.map((r) => r.stop()));
   if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
   latencies.sort((a, b) => a - b);
-  return { eventsPerSecond: Math.round(events / seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
+  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
 }
 
 /** Writes the rows an event leaves behind (event, two deliveries, four audit rows) in batched transactions. */
@@ -186,7 +190,7 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
   const compiled = await compiledFixture();
   const dir = mkdtempSync(join(tmpdir(), "syncspec-bench-"));
   try {
-    const sqliteStore = await createSqliteStore({ path: join(dir, "runtime.db"), durability: "full" });
+    const sqliteStore = await createSqliteStore({ path: join(dir, "runtime.db"), durability: "full", thread: !args.includes("--no-thread") });
     const sqlite = await endToEnd(compiled, [sqliteStore], events);
     await sqliteStore.close();
     process.stderr.write(`sqlite end to end: ${JSON.stringify(sqlite)}\n`);

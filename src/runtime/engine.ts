@@ -11,7 +11,7 @@ import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
 import { canonicalJson, sha256 } from "./store/canonical-json.ts";
-import type { AcceptOutcome, IncomingEvent, Store } from "./store/store.ts";
+import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
 /** Where time comes from. */
 export interface Clock {
@@ -114,24 +114,102 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
   const xrefNeeded = xrefsNeeded(compiled.pipelines);
 
-  async function processBatch(): Promise<number> {
+  /**
+   * Work the store leased to this worker as it wrote it (see `Handoff`): events this worker
+   * accepted, deliveries it routed. They wait here for the loops, at most about a batch of each;
+   * beyond that the store keeps the work and the loops lease it in turn.
+   */
+  const handedEvents: ClaimedEvent[] = [];
+  const handedDeliveries: ClaimedDelivery[] = [];
+  const handoff = (handed: readonly unknown[]): Handoff => ({ worker, leaseMs, limit: Math.max(0, batchSize - handed.length) });
+
+  /**
+   * The next batch: handed-off work first, then leases from the store. The store is asked every
+   * round for at least a quarter of a batch, so work waiting there (retries, woken waits, expired
+   * leases, events beyond the handoff) is never starved by a steady stream of handed work.
+   */
+  async function nextBatch<T>(handed: T[], claim: (limit: number) => Promise<T[]>): Promise<T[]> {
+    const taken = handed.splice(0, batchSize);
+    const claimed = await claim(Math.max(batchSize - taken.length, Math.ceil(batchSize / 4)));
+    return taken.length === 0 ? claimed : [...taken, ...claimed];
+  }
+  const claimEvents = () => nextBatch(handedEvents, (limit) => store.claimEvents({ worker, limit, now: clock.now(), leaseMs }));
+  const claimDeliveries = () => nextBatch(handedDeliveries, (limit) => store.claimDeliveries({ worker, limit, now: clock.now(), leaseMs }));
+
+  /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
+  function handedOff(leased: readonly LeasedDelivery[], events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): void {
+    if (leased.length === 0) return;
+    const eventsById = new Map(events.map((e) => [e.id, e]));
+    const deliveries = new Map<string, NewDelivery>();
+    for (const s of settlements) if (s.outcome === "routed") for (const d of s.deliveries) deliveries.set(`${s.eventId}\u0000${d.step}`, d);
+    for (const l of leased) {
+      const event = eventsById.get(l.eventId);
+      const d = deliveries.get(`${l.eventId}\u0000${l.step}`);
+      if (event === undefined || d === undefined) continue;
+      handedDeliveries.push({
+        id: l.deliveryId,
+        eventId: l.eventId,
+        route: event.route,
+        step: d.step,
+        system: d.system,
+        operation: d.operation,
+        idempotencyKey: d.idempotencyKey,
+        // As the store keeps it: what a lease from the store would hand back.
+        body: JSON.parse(JSON.stringify(d.body ?? null)) as unknown,
+        params: d.params ?? null,
+        traceId: event.traceId,
+        attempt: 1,
+        xref: d.xref ?? null,
+      });
+    }
+  }
+
+  /**
+   * Processes leased events and settles them. With `claimNext`, the next lease is asked for in the
+   * same tick as the settlement, so a store that commits in groups writes both with one commit.
+   */
+  async function processEvents<T>(events: readonly ClaimedEvent[], claimNext?: () => Promise<T>): Promise<T | undefined> {
     const now = clock.now();
-    const events = await store.claimEvents({ worker, limit: batchSize, now, leaseMs });
-    if (events.length === 0) return 0;
     const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now, worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
-    await store.settleEvents(settlements);
+    const settled = store.settleEvents(settlements, handoff(handedDeliveries));
+    const next = claimNext?.();
+    await settledOrDrop(settled, next);
+    handedOff((await settled).leased, events, settlements);
     wakeDeliveries();
+    return next;
+  }
+
+  /** Attempts leased deliveries and settles them; `claimNext` as for events. */
+  async function sendDeliveries<T>(deliveries: readonly ClaimedDelivery[], claimNext?: () => Promise<T>): Promise<T | undefined> {
+    const settlements = await Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
+    const settled = store.settleDeliveries(settlements);
+    const next = claimNext?.();
+    await settledOrDrop(settled, next);
+    // A delivery may have recorded a cross-reference that wakes waiting events.
+    wakeEvents();
+    return next;
+  }
+
+  /** Waits for a settlement; when it fails, the lease asked for with it is left to expire. */
+  async function settledOrDrop(settled: Promise<unknown>, next: Promise<unknown> | undefined): Promise<void> {
+    try {
+      await settled;
+    } catch (error) {
+      next?.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function processBatch(): Promise<number> {
+    const events = await claimEvents();
+    if (events.length > 0) await processEvents(events);
     return events.length;
   }
 
   async function deliverBatch(): Promise<number> {
-    const deliveries = await store.claimDeliveries({ worker, limit: batchSize, now: clock.now(), leaseMs });
-    if (deliveries.length === 0) return 0;
-    const settlements = await Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
-    await store.settleDeliveries(settlements);
-    // A delivery may have recorded a cross-reference that wakes waiting events.
-    wakeEvents();
+    const deliveries = await claimDeliveries();
+    if (deliveries.length > 0) await sendDeliveries(deliveries);
     return deliveries.length;
   }
 
@@ -152,15 +230,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       set(finish);
     });
 
-  async function loop(work: () => Promise<number>, set: (wake: (() => void) | undefined) => void): Promise<void> {
+  /** Leases, works and settles until stopped; each settlement shares its commit with the next lease. */
+  async function loop<T>(
+    claim: () => Promise<readonly T[]>,
+    work: (batch: readonly T[], claimNext?: () => Promise<readonly T[]>) => Promise<readonly T[] | undefined>,
+    set: (wake: (() => void) | undefined) => void,
+  ): Promise<void> {
+    let batch: readonly T[] = [];
     while (running) {
-      let done = 0;
       try {
-        done = await work();
+        batch = batch.length > 0 ? ((await work(batch, () => (running ? claim() : Promise.resolve([])))) ?? []) : await claim();
       } catch (error) {
+        batch = [];
         process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
       }
-      if (done === 0 && running) await idle(set);
+      if (batch.length === 0 && running) await idle(set);
     }
   }
 
@@ -195,7 +279,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           });
         }
       }
-      const outcomes = incoming.length === 0 ? [] : await store.accept(incoming, clock.now());
+      const now = clock.now();
+      const outcomes = incoming.length === 0 ? [] : await store.accept(incoming, now, handoff(handedEvents));
+      outcomes.forEach((outcome, i) => {
+        const event = incoming[i];
+        if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
+        handedEvents.push({
+          id: outcome.eventId,
+          route: event.route,
+          key: event.key,
+          // As the store keeps it: what a lease from the store would hand back.
+          payload: JSON.parse(JSON.stringify(event.payload ?? null)) as unknown,
+          orderingKey: event.orderingKey ?? null,
+          source: event.source,
+          traceId: event.traceId,
+          receivedAt: now,
+          attempt: 1,
+          revision: 0,
+          waitUntil: null,
+        });
+      });
       wakeEvents();
       return { outcomes, refused };
     },
@@ -211,10 +314,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (running) return;
       running = true;
       loops.push(
-        loop(processBatch, (wake) => {
+        loop(claimEvents, processEvents, (wake) => {
           eventSignal = wake;
         }),
-        loop(deliverBatch, (wake) => {
+        loop(claimDeliveries, sendDeliveries, (wake) => {
           deliverySignal = wake;
         }),
       );
@@ -224,6 +327,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       eventSignal?.();
       deliverySignal?.();
       await Promise.all(loops.splice(0));
+      // Handed-off work is leased to this worker: giving the leases back returns it to the store.
+      handedEvents.length = 0;
+      handedDeliveries.length = 0;
       try {
         await store.releaseLeases(worker, clock.now());
       } catch (error) {

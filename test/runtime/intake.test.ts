@@ -44,7 +44,8 @@ describe("webhook intake", () => {
     const response = await post("/webhooks/psa/projects", body, { "x-psa-signature": sign(body, "base64") });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, conflicts: 0, refused: [] });
-    expect((await h.store.counts()).events).toEqual({ pending: 1 });
+    // Stored, and leased at once to the worker that accepted it.
+    expect((await h.store.counts()).events).toEqual({ processing: 1 });
   });
 
   it("refuses a bad or missing signature with 401 and stores nothing", async () => {

@@ -3,6 +3,7 @@
  * (store-sqlite.test.ts, store-postgres.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IssueStateError } from "../../src/runtime/errors.ts";
 import type { IncomingEvent, NewDelivery, Store } from "../../src/runtime/store/store.ts";
 
 /** A fresh store, and a way to run raw SQL against it (to tamper with the audit log). */
@@ -79,9 +80,9 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       const [retaken] = await claim(store, 3000, "w2");
       expect(retaken?.attempt).toBe(2);
       const stale = await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 3001, outcome: "routed", deliveries: [delivery("cost")] }]);
-      expect(stale).toEqual([false]);
+      expect(stale.settled).toEqual([false]);
       const fresh = await store.settleEvents([{ eventId: retaken!.id, attempt: 2, worker: "w2", now: 3002, outcome: "routed", deliveries: [delivery("cost")] }]);
-      expect(fresh).toEqual([true]);
+      expect(fresh.settled).toEqual([true]);
       expect((await store.counts()).deliveries).toEqual({ pending: 1 });
     });
 
@@ -132,6 +133,53 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-1");
     });
 
+    it("hands accepted events to the worker that accepted them, within its limit and never out of key order", async () => {
+      const handoff = { worker: "w1", leaseMs: 1000, limit: 2 };
+      await store.accept([event("a0", { n: 0 }, "p1")], 900);
+      const outcomes = await store.accept([event("a1", { n: 1 }, "p1"), event("b1", { n: 2 }, "p2"), event("b2", { n: 3 }, "p2"), event("c1", { n: 4 }), event("d1", { n: 5 })], 1000, handoff);
+      // a1 waits behind a0 (open under p1), b2 behind b1; after b1 and c1 the limit of two is reached.
+      expect(outcomes.map((o) => (o.status === "accepted" && o.leased === true ? "leased" : o.status))).toEqual(["accepted", "leased", "accepted", "leased", "accepted"]);
+      // Leased work is not leased again until its lease expires; what was not handed off is leased in order.
+      expect((await claim(store, 1001, "w2")).map((e) => e.key)).toEqual(["a0", "d1"]);
+      // Once the leases expire, everything leased is leased again, handed-off work included.
+      const retaken = await claim(store, 2500, "w2");
+      expect(retaken.map((e) => [e.key, e.attempt])).toEqual([
+        ["a0", 2],
+        ["b1", 2],
+        ["c1", 2],
+        ["d1", 2],
+      ]);
+      // The handed-off lease is attempt 1: once it expired and was retaken, its settlement no longer holds.
+      const leasedId = outcomes[1]!.eventId;
+      const late = await store.settleEvents([{ eventId: leasedId, attempt: 1, worker: "w1", now: 2501, outcome: "skipped", reason: "late" }]);
+      expect(late.settled).toEqual([false]);
+    });
+
+    it("hands routed deliveries to the worker that routed them, one per key and system at a time", async () => {
+      await store.accept([event("a1", {}, "p1"), event("a2", {}, "p1"), event("b1", {}, "p2")], 1000);
+      const handoff = { worker: "w1", leaseMs: 1000, limit: 10 };
+      const [a1, b1] = await claim(store, 1000);
+      const routed = await store.settleEvents(
+        [a1!, b1!].map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 1001, outcome: "routed" as const, deliveries: [delivery("cost"), delivery("bill", "billing")] })),
+        handoff,
+      );
+      expect(routed.settled).toEqual([true, true]);
+      expect(routed.leased.map((l) => [l.eventId, l.step])).toEqual([
+        [a1!.id, "cost"],
+        [a1!.id, "bill"],
+        [b1!.id, "cost"],
+        [b1!.id, "bill"],
+      ]);
+      expect(await store.claimDeliveries({ worker: "w2", limit: 10, now: 1002, leaseMs: 1000 })).toEqual([]);
+      // a2's deliveries queue behind a1's under the same key and system: routed, but not handed off.
+      const [a2] = await claim(store, 1002);
+      const second = await store.settleEvents([{ eventId: a2!.id, attempt: a2!.attempt, worker: "w1", now: 1003, outcome: "routed", deliveries: [delivery("cost")] }], handoff);
+      expect(second.leased).toEqual([]);
+      const first = routed.leased[0]!;
+      await store.settleDeliveries([{ deliveryId: first.deliveryId, attempt: 1, worker: "w1", now: 1004, outcome: "delivered", status: 201 }]);
+      expect((await store.claimDeliveries({ worker: "w2", limit: 10, now: 1005, leaseMs: 1000 })).map((d) => [d.eventId, d.step])).toEqual([[a2!.id, "cost"]]);
+    });
+
     it("keeps a delivery's path parameters with it from routing to the worker that sends it", async () => {
       await store.accept([event("t1", { minutes: 1 })], 1000);
       const [leased] = await claim(store, 1000);
@@ -158,6 +206,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       const trail = await store.auditTrail();
       expect(trail.at(-1)).toMatchObject({ actor: "ana", action: "issue.retried", detail: { why: "erp is back" } });
       await expect(store.resolveIssue({ issueId: dead!.id, who: "ana", why: "again", now: 2002, action: "skip" })).rejects.toThrow(`issue ${dead!.id} is already retried`);
+      await expect(store.resolveIssue({ issueId: dead!.id, who: "ana", why: "again", now: 2002, action: "skip" })).rejects.toBeInstanceOf(IssueStateError);
     });
 
     it("replays an edited event with a new revision and skips an exception with a reason", async () => {

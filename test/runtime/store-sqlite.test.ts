@@ -26,7 +26,44 @@ describe("an SQLite store written by an earlier release", () => {
   });
 });
 
-describeStoreContract("SQLite", async () => {
+describe("an SQLite store on its own thread", () => {
+  it("reports a database it cannot open as the caller's error, and stops its thread", async () => {
+    await expect(createSqliteStore({ path: join(tmpdir(), "syncspec-missing-dir", "nested", "store.db") })).rejects.toThrow(/directory does not exist/);
+  });
+
+  it("refuses calls once closed instead of leaving them unanswered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+    try {
+      const store = await createSqliteStore({ path: join(dir, "store.db") });
+      await store.accept([{ route: "r", key: "k", payload: {}, source: "test", traceId: "t" }], 1);
+      await store.close();
+      await expect(store.counts()).rejects.toThrow(/thread has stopped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeStoreContract("SQLite (on the caller's thread)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+  const path = join(dir, "store.db");
+  const store = await createSqliteStore({ path, durability: "normal", thread: false });
+  return {
+    store,
+    async exec(sql) {
+      const db = new BetterSqlite3(path);
+      db.exec(sql);
+      db.close();
+    },
+    second: () => createSqliteStore({ path, durability: "normal", thread: false }),
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeStoreContract("SQLite (on its own thread)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
   const path = join(dir, "store.db");
   const store = await createSqliteStore({ path, durability: "normal" });

@@ -6,7 +6,7 @@
  */
 import { canonicalJson, sha256 } from "./canonical-json.ts";
 import type { Sql } from "./database.ts";
-import type { IncomingEvent, NewDelivery } from "./store.ts";
+import type { Handoff, IncomingEvent, LeasedDelivery, NewDelivery } from "./store.ts";
 
 /** Rows per statement: well under both engines' parameter limits. */
 export const CHUNK = 50;
@@ -30,23 +30,80 @@ export function prepareEvents(events: readonly IncomingEvent[]): PreparedEvent[]
   return events.map((event) => ({ event, payload: JSON.stringify(event.payload), hash: sha256(canonicalJson(event.payload)) }));
 }
 
-/** Inserts events that are new; returns the ids of those inserted, by `route\0key`. */
-export async function insertEvents(sql: Sql, events: readonly PreparedEvent[], now: number): Promise<Map<string, number>> {
-  const inserted = new Map<string, number>();
-  for (const chunk of chunks(events)) {
-    const params: unknown[] = [];
-    for (const { event, payload, hash } of chunk) {
-      params.push(event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now);
+/** The keys among `keys` that have open rows in `table` (work not yet finished under that ordering key). */
+async function openKeys(sql: Sql, table: "events" | "outbox", keys: ReadonlySet<string>): Promise<Set<string>> {
+  const column = table === "events" ? "ordering_key" : "order_key";
+  const statuses = table === "events" ? "'pending', 'processing', 'waiting'" : "'pending', 'processing'";
+  const open = new Set<string>();
+  for (const chunk of chunks([...keys], 200)) {
+    const rows = await sql.all<{ key: string }>(
+      `SELECT DISTINCT ${column} AS key FROM ${table} WHERE ${column} IN (${chunk.map(() => "?").join(", ")}) AND status IN (${statuses})`,
+      chunk,
+    );
+    for (const row of rows) open.add(row.key);
+  }
+  return open;
+}
+
+/**
+ * Which of `keys` (ordering keys, null when unordered), in order, may be leased by handoff: at
+ * most `limit`, none whose key has open work or an earlier row in the same batch.
+ */
+async function handoffPicks(sql: Sql, table: "events" | "outbox", keys: readonly (string | null)[], limit: number): Promise<boolean[]> {
+  const picks = keys.map(() => false);
+  if (limit <= 0) return picks;
+  const taken = await openKeys(sql, table, new Set(keys.filter((k): k is string => k !== null)));
+  let count = 0;
+  for (const [i, key] of keys.entries()) {
+    if (count >= limit) break;
+    if (key !== null) {
+      if (taken.has(key)) continue;
+      taken.add(key);
     }
-    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), 'pending', CAST(? AS BIGINT))").join(", ");
-    const rows = await sql.all<{ id: number; route: string; idem_key: string }>(
-      `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, status, available_at)
-       VALUES ${values} ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key`,
+    picks[i] = true;
+    count += 1;
+  }
+  return picks;
+}
+
+/** The lease columns of a new row: leased to the handoff's worker, or pending. */
+function leaseColumns(leased: boolean, handoff: Handoff | undefined, now: number): unknown[] {
+  return leased && handoff !== undefined ? ["processing", 1, handoff.worker, now + handoff.leaseMs] : ["pending", 0, null, null];
+}
+
+/**
+ * Inserts events that are new; returns the ids of those inserted, by `route\0key`, and which of
+ * those were leased by handoff.
+ */
+export async function insertEvents(
+  sql: Sql,
+  events: readonly PreparedEvent[],
+  now: number,
+  handoff?: Handoff,
+): Promise<{ inserted: Map<string, number>; leased: Set<number> }> {
+  const inserted = new Map<string, number>();
+  const leased = new Set<number>();
+  const picks = handoff === undefined ? events.map(() => false) : await handoffPicks(sql, "events", events.map((e) => e.event.orderingKey ?? null), handoff.limit);
+  for (const [c, chunk] of chunks(events).entries()) {
+    const params: unknown[] = [];
+    chunk.forEach(({ event, payload, hash }, i) => {
+      const lease = leaseColumns(picks[c * CHUNK + i] === true, handoff, now);
+      params.push(event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now, ...lease);
+    });
+    const values = chunk
+      .map(() => "(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")
+      .join(", ");
+    const rows = await sql.all<{ id: number; route: string; idem_key: string; status: string }>(
+      `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, available_at, status, attempts, lease_owner, lease_until)
+       VALUES ${values} ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key, status`,
       params,
     );
-    for (const row of rows) inserted.set(`${row.route}\u0000${row.idem_key}`, Number(row.id));
+    for (const row of rows) {
+      inserted.set(`${row.route}\u0000${row.idem_key}`, Number(row.id));
+      if (row.status === "processing") leased.add(Number(row.id));
+    }
   }
-  return inserted;
+  return { inserted, leased };
 }
 
 /** A leased event to settle as routed. */
@@ -83,11 +140,17 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
   return out;
 }
 
-/** Writes outbox rows; a replayed event's rows that already finished are set back to pending. */
-export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedRow; delivery: NewDelivery }[], now: number): Promise<void> {
-  for (const chunk of chunks(rows)) {
+/**
+ * Writes outbox rows; a replayed event's rows that already finished are set back to pending.
+ * Returns the rows leased by handoff.
+ */
+export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedRow; delivery: NewDelivery }[], now: number, handoff?: Handoff): Promise<LeasedDelivery[]> {
+  const orderKey = (event: RoutedRow, d: NewDelivery) => (event.ordering_key === null ? null : `${event.ordering_key}|${d.system}`);
+  const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, "outbox", rows.map((r) => orderKey(r.event, r.delivery)), handoff.limit);
+  const leased: LeasedDelivery[] = [];
+  for (const [c, chunk] of chunks(rows).entries()) {
     const params: unknown[] = [];
-    for (const { event, delivery: d } of chunk) {
+    for (const [i, { event, delivery: d }] of chunk.entries()) {
       params.push(
         event.id,
         event.route,
@@ -97,22 +160,27 @@ export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedR
         d.idempotencyKey,
         JSON.stringify(d.body ?? null),
         event.trace_id,
-        event.ordering_key === null ? null : `${event.ordering_key}|${d.system}`,
+        orderKey(event, d),
         now,
         d.xref === undefined ? null : JSON.stringify(d.xref),
         d.params === undefined ? null : JSON.stringify(d.params),
+        ...leaseColumns(picks[c * CHUNK + i] === true, handoff, now),
       );
     }
-    const values = chunk.map(() => "(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, 'pending', CAST(? AS BIGINT), ?, ?)").join(", ");
-    await sql.run(
-      `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, status, available_at, xref, params)
+    const values = chunk.map(() => "(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))").join(", ");
+    const written = await sql.all<{ id: number; event_id: number; step: string; status: string }>(
+      `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, status, attempts, lease_owner, lease_until)
        VALUES ${values}
-       ON CONFLICT (event_id, step) DO UPDATE SET status = 'pending', attempts = 0, available_at = excluded.available_at,
-         body = excluded.body, params = excluded.params, idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
-       WHERE outbox.status NOT IN ('pending', 'processing')`,
+       ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
+         lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
+         idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
+       WHERE outbox.status NOT IN ('pending', 'processing')
+       RETURNING id, event_id, step, status`,
       params,
     );
+    for (const row of written) if (row.status === "processing") leased.push({ eventId: Number(row.event_id), step: row.step, deliveryId: Number(row.id) });
   }
+  return leased;
 }
 
 /** A leased delivery to settle as delivered. */

@@ -1,5 +1,5 @@
 /** Canonical JSON (keys sorted) and hashes over it: payload hashes and the audit chain. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** JSON with object keys sorted at every level, so equal values print equal. */
 export function canonicalJson(value: unknown): string {
@@ -12,7 +12,7 @@ export function canonicalJson(value: unknown): string {
 
 /** Hex SHA-256 of a string. */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** The hash of one audit row, chained to the previous row's hash. */

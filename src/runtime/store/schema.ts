@@ -6,6 +6,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
 /** The DDL statements that create the store's tables and indexes when missing. */
 export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
   const id = engine === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
+  // On SQLite an INTEGER PRIMARY KEY is the row id itself: no second index to write per audit row.
+  const seq = engine === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGINT PRIMARY KEY";
   return [
     `CREATE TABLE IF NOT EXISTS events (
       id ${id}, route TEXT NOT NULL, idem_key TEXT NOT NULL, payload_hash TEXT NOT NULL, payload TEXT NOT NULL,
@@ -39,7 +41,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
     "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     `CREATE TABLE IF NOT EXISTS audit (
-      seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+      seq ${seq}, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
       trace_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`,
     "CREATE INDEX IF NOT EXISTS audit_trace ON audit (trace_id)",
     "CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",

@@ -15,12 +15,15 @@ import type {
   ClaimedEvent,
   DeliverySettlement,
   EventSettlement,
+  Handoff,
   IncomingEvent,
   Issue,
   IssueAction,
   IssueFilter,
   IssueTarget,
+  LeasedDelivery,
   NewDelivery,
+  SettledEvents,
   Store,
   StoreCounts,
 } from "./store.ts";
@@ -46,6 +49,7 @@ const RECOVERY_INTERVAL_MS = 200;
 interface QueuedAccept {
   events: readonly IncomingEvent[];
   now: number;
+  handoff: Handoff | undefined;
   resolve(outcomes: AcceptOutcome[]): void;
   reject(error: unknown): void;
 }
@@ -96,9 +100,9 @@ export function createSqlStore(db: Database): Store {
     return id;
   }
 
-  async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string): Promise<AcceptOutcome[]> {
+  async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string, handoff?: Handoff): Promise<AcceptOutcome[]> {
     const prepared = prepareEvents(events);
-    const inserted = await insertEvents(sql, prepared, now);
+    const { inserted, leased } = await insertEvents(sql, prepared, now, handoff);
     const outcomes: AcceptOutcome[] = [];
     for (const { event, payload, hash } of prepared) {
       const id = `${event.route}\u0000${event.key}`;
@@ -107,7 +111,7 @@ export function createSqlStore(db: Database): Store {
         // A key repeated within the batch is accepted once; later copies are compared below.
         inserted.delete(id);
         audit.push({ at: now, actor, action: "event.accepted", subject: `event:${insertedId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
-        outcomes.push({ status: "accepted", eventId: insertedId });
+        outcomes.push(leased.has(insertedId) ? { status: "accepted", eventId: insertedId, leased: true } : { status: "accepted", eventId: insertedId });
         continue;
       }
       const [existing] = await sql.all<{ id: number; payload_hash: string }>("SELECT id, payload_hash FROM events WHERE route = ? AND idem_key = ?", [event.route, event.key]);
@@ -136,7 +140,7 @@ export function createSqlStore(db: Database): Store {
       const results = await db.transaction(async (sql) => {
         const audit: PendingAudit[] = [];
         const out: AcceptOutcome[][] = [];
-        for (const item of batch) out.push(await acceptIn(sql, audit, item.events, item.now, "intake"));
+        for (const item of batch) out.push(await acceptIn(sql, audit, item.events, item.now, "intake", item.handoff));
         await appendAudit(sql, engine, audit);
         return out;
       });
@@ -273,9 +277,9 @@ export function createSqlStore(db: Database): Store {
 
   return {
     engine,
-    accept(events, now) {
+    accept(events, now, handoff) {
       return new Promise((resolve, reject) => {
-        queue.push({ events, now, resolve, reject });
+        queue.push({ events, now, handoff, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(() => void flushAccepts());
@@ -315,10 +319,11 @@ export function createSqlStore(db: Database): Store {
           .sort((a, b) => a.id - b.id);
       });
     },
-    settleEvents(settlements) {
-      return db.transaction(async (sql) => {
+    settleEvents(settlements, handoff) {
+      return db.transaction(async (sql): Promise<SettledEvents> => {
         const audit: PendingAudit[] = [];
         const out = new Map<EventSettlement, boolean>();
+        let leased: LeasedDelivery[] = [];
         const routed = settlements.filter((s): s is Extract<EventSettlement, { outcome: "routed" }> => s.outcome === "routed");
         if (routed.length > 0) {
           const now = routed[0]!.now;
@@ -335,12 +340,12 @@ export function createSqlStore(db: Database): Store {
             const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
             audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
           }
-          await insertDeliveries(sql, deliveries, now);
+          leased = await insertDeliveries(sql, deliveries, now, handoff);
           if (emits.length > 0) await acceptIn(sql, audit, emits, now, routed[0]!.worker);
         }
         for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));
         await appendAudit(sql, engine, audit);
-        return settlements.map((s) => out.get(s) === true);
+        return { settled: settlements.map((s) => out.get(s) === true), leased };
       });
     },
     claimDeliveries(claim) {

@@ -1,13 +1,16 @@
 /**
- * The embedded store: one SQLite file in WAL mode. Transactions are BEGIN IMMEDIATE and run one at
- * a time on the connection; concurrent `accept` calls share one commit (group commit), so the
- * fsync that makes an event durable is paid once per batch rather than once per event.
+ * The embedded store: one SQLite file in WAL mode. Every transaction asked for while the previous
+ * commit was being written runs inside one BEGIN IMMEDIATE ... COMMIT (group commit), each in its
+ * own savepoint so that one that fails rolls back alone. Intake, settlements and leases of the
+ * processing and delivery loops thus share one fsync, and each caller hears of its transaction
+ * only once that commit is durable.
  */
 import { resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import type { Database, Sql } from "./database.ts";
 import { createSqlStore, migrate } from "./sql-store.ts";
 import type { Store } from "./store.ts";
+import { serveStore, threadedStore } from "./store-thread.ts";
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -18,15 +21,30 @@ export interface SqliteStoreOptions {
    * `normal` syncs at checkpoints: it survives a process crash (kill -9) but not power loss.
    */
   durability?: "full" | "normal";
+  /**
+   * Runs the database on a worker thread (the default for files), so that the fsync of each commit
+   * does not stall the thread that processes events and calls targets. `:memory:` stores, which
+   * have nothing to sync, stay on the caller's thread.
+   */
+  thread?: boolean;
 }
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
 /**
- * Transactions queue per file across every connection in this process: a second connection's
+ * Commits queue per file across every connection in this process: a second connection's
  * BEGIN IMMEDIATE would otherwise block the thread that must finish the first one's transaction.
  */
 const queues = new Map<string, Promise<unknown>>();
+
+/** A transaction waiting for the next group commit. */
+interface Job {
+  body(sql: Sql): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 let memoryDatabases = 0;
 
 /** Statements on one connection, prepared once. */
@@ -65,26 +83,60 @@ function openSqlite(options: SqliteStoreOptions): Database {
   readerDb?.pragma("busy_timeout = 10000");
   const reader = readerDb === undefined ? undefined : statementsOf(readerDb);
   const file = options.path === ":memory:" ? `:memory:${++memoryDatabases}` : resolve(options.path);
+  const savepoint = db.prepare("SAVEPOINT job");
+  const release = db.prepare("RELEASE job");
+  const rollbackTo = db.prepare("ROLLBACK TO job");
+  let waiting: Job[] = [];
+  let queued = false;
+
+  /** Runs every waiting job in one transaction; resolves each job once the commit is durable. */
+  async function commitGroup(): Promise<void> {
+    const jobs = waiting;
+    waiting = [];
+    queued = false;
+    const outcomes: Outcome[] = [];
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      for (const job of jobs) {
+        savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: await job.body(sql) });
+          release.run();
+        } catch (error) {
+          rollbackTo.run();
+          release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i] as Outcome;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
   return {
     engine: "sqlite",
     transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
-      const tail = queues.get(file) ?? Promise.resolve();
-      const next = tail.then(async () => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          const result = await body(sql);
-          db.exec("COMMIT");
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec("ROLLBACK");
-          throw error;
-        }
+      return new Promise<T>((resolveJob, rejectJob) => {
+        waiting.push({ body, resolve: resolveJob as (value: unknown) => void, reject: rejectJob });
+        if (queued) return;
+        queued = true;
+        // The group closes when its turn comes, and no sooner than the calls already received
+        // (on a store's thread, the messages waiting on its port) have joined it.
+        const turn = () => new Promise<void>((ready) => setImmediate(ready)).then(commitGroup);
+        const next = (queues.get(file) ?? Promise.resolve()).then(turn);
+        queues.set(
+          file,
+          next.catch(() => undefined),
+        );
       });
-      queues.set(
-        file,
-        next.catch(() => undefined),
-      );
-      return next;
     },
     read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
       if (reader !== undefined) return body(reader);
@@ -107,7 +159,16 @@ function openSqlite(options: SqliteStoreOptions): Database {
 
 /** Opens (and creates when missing) a SQLite store. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  if (options.thread ?? options.path !== ":memory:") {
+    const settings: SqliteStoreOptions = { path: options.path === ":memory:" ? options.path : resolve(options.path), durability: options.durability ?? "full", thread: false };
+    return threadedStore(new URL("./sqlite-thread.mjs", import.meta.url), settings, "sqlite");
+  }
   const db = openSqlite(options);
   await migrate(db);
   return createSqlStore(db);
+}
+
+/** The worker thread's side of a threaded SQLite store. */
+export function serveSqliteStore(options: SqliteStoreOptions): Promise<void> {
+  return serveStore(() => createSqliteStore({ ...options, thread: false }));
 }

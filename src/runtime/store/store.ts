@@ -27,7 +27,8 @@ export interface IncomingEvent {
 
 /** What the inbox did with an offered event. */
 export type AcceptOutcome =
-  | { status: "accepted"; eventId: number }
+  /** `leased`: the event was leased to the handoff's worker as it was accepted (attempt 1). */
+  | { status: "accepted"; eventId: number; leased?: true }
   | { status: "duplicate"; eventId: number }
   | { status: "conflict"; eventId: number; issueId: number };
 
@@ -37,6 +38,31 @@ export interface Claim {
   limit: number;
   now: number;
   leaseMs: number;
+}
+
+/**
+ * Work leased to the worker that produced it, in the same transaction: accepted events to the
+ * worker that accepted them, routed deliveries to the worker that routed them. It spares the
+ * worker a lease query and its row writes. At most `limit` rows are leased, and never one whose
+ * ordering key has earlier open work: that one waits for its turn as usual.
+ */
+export interface Handoff {
+  worker: string;
+  leaseMs: number;
+  limit: number;
+}
+
+/** A delivery leased by handoff when its event was routed. */
+export interface LeasedDelivery {
+  eventId: number;
+  step: string;
+  deliveryId: number;
+}
+
+/** The result of settling events: whether each settlement held, and the deliveries handed off. */
+export interface SettledEvents {
+  settled: boolean[];
+  leased: LeasedDelivery[];
 }
 
 /** An event leased to a worker. `attempt` is the fencing token its settlement must present. */
@@ -195,11 +221,11 @@ export interface StoreCounts {
 export interface Store {
   readonly engine: "sqlite" | "postgres";
   /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
-  accept(events: readonly IncomingEvent[], now: number): Promise<AcceptOutcome[]>;
+  accept(events: readonly IncomingEvent[], now: number, handoff?: Handoff): Promise<AcceptOutcome[]>;
   /** Leases ready events, at most one per ordering key, oldest first. */
   claimEvents(claim: Claim): Promise<ClaimedEvent[]>;
-  /** Settles leased events; each result is false when the fencing token was stale. */
-  settleEvents(settlements: readonly EventSettlement[]): Promise<boolean[]>;
+  /** Settles leased events; a settlement does not hold when its fencing token was stale. */
+  settleEvents(settlements: readonly EventSettlement[], handoff?: Handoff): Promise<SettledEvents>;
   /** Leases ready deliveries, at most one per ordering key and system, oldest first. */
   claimDeliveries(claim: Claim): Promise<ClaimedDelivery[]>;
   /** Settles leased deliveries; each result is false when the fencing token was stale. */

@@ -1,0 +1,152 @@
+/**
+ * A store served from a worker thread. The thread owns the database connection and runs the real
+ * store; the caller's thread gets a proxy whose every method posts the call and waits for the
+ * answer. With SQLite this keeps each commit's fsync off the event loop that processes events and
+ * calls targets, and the calls that arrive while a commit is being written queue up on the thread
+ * and share the next commit.
+ */
+import { type MessagePort, parentPort, Worker } from "node:worker_threads";
+import { ConfigurationError, IssueStateError } from "../errors.ts";
+import type { Store } from "./store.ts";
+
+type Method = Exclude<keyof Store, "engine">;
+
+/** Every method of the contract; the compiler checks that none is missing. */
+const METHODS = {
+  accept: true,
+  claimEvents: true,
+  settleEvents: true,
+  claimDeliveries: true,
+  settleDeliveries: true,
+  releaseLeases: true,
+  findXref: true,
+  putXref: true,
+  referenceData: true,
+  putReferenceData: true,
+  cursor: true,
+  setCursor: true,
+  listIssues: true,
+  issue: true,
+  resolveIssue: true,
+  replay: true,
+  auditTrail: true,
+  verifyAudit: true,
+  counts: true,
+  close: true,
+} satisfies Record<Method, true>;
+
+interface Call {
+  id: number;
+  method: Method;
+  args: unknown[];
+}
+
+/** An error as it crosses threads: the runtime's named errors keep their class. */
+interface SentError {
+  name: string;
+  message: string;
+}
+
+type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SentError };
+
+/** What the thread says once it has opened the store, or failed to. */
+type Started = { started: true } | { started: false; error: SentError };
+
+function sendable(error: unknown): SentError {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+}
+
+function revive(error: SentError): Error {
+  if (error.name === "IssueStateError") return new IssueStateError(error.message);
+  if (error.name === "ConfigurationError") return new ConfigurationError(error.message);
+  const revived = new Error(error.message);
+  revived.name = error.name;
+  return revived;
+}
+
+/**
+ * Starts `entry` (a module that calls `serveStore`) on a worker thread with `workerData`, and
+ * resolves with a proxy once the thread has opened its store.
+ */
+export async function threadedStore(entry: URL, workerData: unknown, engine: Store["engine"]): Promise<Store> {
+  const worker = new Worker(entry, { workerData });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  let nextId = 0;
+  let failure: Error | undefined;
+  let closing = false;
+
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => reject(error);
+    worker.once("error", fail);
+    worker.once("exit", (code) => fail(new Error(`the store's thread exited (code ${code}) before it opened the store`)));
+    worker.once("message", (message: Started) => {
+      worker.off("error", fail);
+      worker.removeAllListeners("exit");
+      if (message.started) resolve();
+      else reject(revive(message.error));
+    });
+  });
+
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const waiter of pending.values()) waiter.reject(failure);
+    pending.clear();
+  };
+  worker.on("message", (answer: Answer) => {
+    const waiter = pending.get(answer.id);
+    if (waiter === undefined) return;
+    pending.delete(answer.id);
+    // The thread keeps the process alive only while a call waits for it.
+    if (pending.size === 0 && !closing) worker.unref();
+    if (answer.ok) waiter.resolve(answer.value);
+    else waiter.reject(revive(answer.error));
+  });
+  worker.on("error", (error) => failAll(new Error(`the store's thread failed: ${error.message}`)));
+  worker.on("exit", (code) => failAll(new Error(`the store's thread has stopped (code ${code})`)));
+  worker.unref();
+
+  const call = (method: Method, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (failure !== undefined) {
+        reject(failure);
+        return;
+      }
+      const id = ++nextId;
+      pending.set(id, { resolve, reject });
+      if (pending.size === 1) worker.ref();
+      worker.postMessage({ id, method, args } satisfies Call);
+    });
+
+  const proxy: Record<string, unknown> = { engine };
+  for (const method of Object.keys(METHODS) as Method[]) proxy[method] = (...args: unknown[]) => call(method, args);
+  proxy["close"] = async () => {
+    if (failure !== undefined) return;
+    closing = true;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    await call("close", []);
+    await exited;
+  };
+  return proxy as unknown as Store;
+}
+
+/** The thread's side: opens the store with `open`, then answers calls until `close`. */
+export async function serveStore(open: () => Promise<Store>): Promise<void> {
+  const port = parentPort as MessagePort;
+  let store: Store;
+  try {
+    store = await open();
+  } catch (error) {
+    port.postMessage({ started: false, error: sendable(error) } satisfies Started);
+    return;
+  }
+  port.postMessage({ started: true } satisfies Started);
+  port.on("message", async ({ id, method, args }: Call) => {
+    try {
+      const value = await (store[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      port.postMessage({ id, ok: true, value } satisfies Answer);
+      if (method === "close") port.close();
+    } catch (error) {
+      port.postMessage({ id, ok: false, error: sendable(error) } satisfies Answer);
+    }
+  });
+}
