@@ -7,6 +7,8 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
 import { openStore } from "../../src/runtime/run-config.ts";
@@ -36,7 +38,34 @@ interface CrashRun {
   billable: number;
 }
 
-async function crashRun(store: string, workerCount: number, maxKills: number, seed: number): Promise<CrashRun> {
+/** How many deliveries the store has not yet settled as delivered (read beside the running workers). */
+type Unsettled = () => Promise<number>;
+
+function sqliteUnsettled(path: string): Unsettled {
+  return async () => {
+    const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE status <> 'delivered'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+}
+
+function postgresUnsettled(schema: string): Unsettled {
+  return async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const result = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${schema}.outbox WHERE status <> 'delivered'`);
+      return Number(result.rows[0]?.n);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+async function crashRun(store: string, workerCount: number, maxKills: number, seed: number, unsettled: Unsettled): Promise<CrashRun> {
   const random = seeded(seed);
   const flaky = () => {
     const r = random();
@@ -95,7 +124,9 @@ async function crashRun(store: string, workerCount: number, maxKills: number, se
 
   const deadline = Date.now() + 120_000;
   const journals = () => erp.ledger.filter((e) => e.path === "/journals").length;
-  while (Date.now() < deadline && (journals() < ENTRIES || billing.ledger.length < billable)) {
+  // Done when the targets hold every posting and the store has settled every delivery: an answer
+  // lost after the effect was applied is retried (a no-op at the target) before it is settled.
+  while (Date.now() < deadline && (journals() < ENTRIES || billing.ledger.length < billable || (await unsettled()) > 0)) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const last = alive();
@@ -130,7 +161,7 @@ describe("crashes with real processes", () => {
   it("loses nothing and posts nothing twice when a SQLite worker is killed repeatedly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-crash-"));
     writeFileSync(join(dir, ".keep"), "");
-    const run = await crashRun(`sqlite:${join(dir, "store.db")}`, 1, 3, 42);
+    const run = await crashRun(`sqlite:${join(dir, "store.db")}`, 1, 3, 42, sqliteUnsettled(join(dir, "store.db")));
     expectExactlyOnce(run);
     const store = await openStore(`sqlite:${join(dir, "store.db")}`, dir);
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -149,7 +180,7 @@ describe("crashes with real processes", () => {
     const schema = uniqueSchema("crash");
     schemas.push(schema);
     const url = `${PG_URL}?schema=${schema}`;
-    const run = await crashRun(url, 4, 4, 7);
+    const run = await crashRun(url, 4, 4, 7, postgresUnsettled(schema));
     expectExactlyOnce(run);
     const store = await openStore(url, tmpdir());
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
