@@ -11,6 +11,16 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "../runtime/delivery/transport.ts";
 
+/**
+ * A request's body as a server reads it: JSON parsed, a form as its key/value pairs (`meta[a]`:
+ * "1", the way form APIs such as Chargebee's receive nested fields). Throws on a body that is not JSON.
+ */
+export function requestBody(request: TargetRequest): unknown {
+  if (request.body === undefined || request.body === "") return undefined;
+  const type = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
+  return type.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(request.body)) : (JSON.parse(request.body) as unknown);
+}
+
 /** A failure to inject into one request. */
 export type Fault =
   | { status: number; retryAfter?: string; body?: unknown }
@@ -111,7 +121,7 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
     const path = new URL(request.url).pathname;
     let body: unknown;
     try {
-      body = request.body === undefined || request.body === "" ? undefined : JSON.parse(request.body);
+      body = requestBody(request);
     } catch {
       return json(400, { error: "the body is not JSON" });
     }

@@ -157,4 +157,27 @@ describe("the runtime's rate limit", () => {
     expect((await h.store.auditTrail()).at(-1)?.detail).toMatchObject({ attempt: 1 });
     await h.close();
   });
+
+  it("waits for a token once, then gives the delivery back rather than waiting on a clock that does not move", async () => {
+    const h = await harness();
+    const erp = h.runtime.systems.get("erp")!;
+    let takes = 0;
+    // A token always 20 ms away: the wait is short, but time in this test only moves by hand.
+    const take = () => {
+      takes += 1;
+      return 20;
+    };
+    const stuck = { ...erp, bucket: { take } };
+    (h.runtime.systems as Map<string, typeof erp>).set("erp", stuck);
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    expect(takes).toBe(2);
+    expect(h.erp.requests).toBe(0);
+    expect((await h.store.counts()).deliveries).toEqual({ pending: 1 });
+    (h.runtime.systems as Map<string, typeof erp>).set("erp", erp);
+    h.clock.advance(20);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(1);
+    await h.close();
+  });
 });

@@ -53,8 +53,7 @@ describe("the time-to-revenue route of specs/", () => {
       sleep: async (ms) => {
         now += ms;
       },
-      // The fakes read JSON bodies; Chargebee takes forms, so billing's fake is handed the form's fields.
-      transport: (request) => targets(request.system === "billing" && request.body !== undefined ? { ...request, body: JSON.stringify(Object.fromEntries(new URLSearchParams(request.body))) } : request),
+      transport: targets,
       fetchToken: async () => ({ access_token: "token", expires_in: 3600 }),
     });
     await store.putReferenceData("Project", PROJECT, {

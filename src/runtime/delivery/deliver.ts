@@ -148,11 +148,15 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     return { ...base, now: cx.now(), outcome: "retry", availableAt: Math.max(system.breaker.retryAt(), cx.now() + 1), error: `the circuit to ${d.system} is open`, refund: true };
   }
   if (system.bucket !== undefined) {
-    for (let wait = system.bucket.take(cx.now()); wait > 0; wait = system.bucket.take(cx.now())) {
-      // A long wait would outlive the lease: give the delivery back for later instead of holding it.
-      if (wait > MAX_QUOTA_WAIT_MS) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
+    // A short wait for a token is taken once; a long one would outlive the lease, and a token that is
+    // still not there after the wait (the quota is shared, or time did not move) is not waited for
+    // again: either way the delivery is given back for later, its attempt not counted.
+    let wait = system.bucket.take(cx.now());
+    if (wait > 0 && wait <= MAX_QUOTA_WAIT_MS) {
       await cx.sleep(wait);
+      wait = system.bucket.take(cx.now());
     }
+    if (wait > 0) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
   }
   await system.concurrency?.acquire();
   let response: TargetResponse;

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import type { JsonSchema } from "../../model/json-schema.ts";
 import { schemaArbitrary } from "../../testing/arbitraries.ts";
-import { createFakeTarget, type FakeTarget } from "../../testing/fake-target.ts";
+import { createFakeTarget, type FakeTarget, requestBody } from "../../testing/fake-target.ts";
 import type { Transport } from "../delivery/transport.ts";
 import { createRuntime, type EventSource } from "../engine.ts";
 import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../pipeline.ts";
@@ -177,10 +177,7 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
     const path = new URL(request.url).pathname;
     const target = targets.target(request.system, request.operation, path);
     if (target === undefined) throw new Error(`no fake target for ${request.system}.${request.operation}`);
-    // The fakes read JSON: a form body is handed over as its key/value pairs.
-    const form = request.body !== undefined && (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
-    const sent = form ? { ...request, body: JSON.stringify(Object.fromEntries(new URLSearchParams(request.body))) } : request;
-    const response = await target.handle(sent);
+    const response = await target.handle(request);
     if (response.status >= 200 && response.status < 300) {
       applied.push({
         event: traces.get(request.headers["x-trace-id"] ?? "") ?? -1,
@@ -188,7 +185,7 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
         operation: request.operation,
         method: request.method,
         path,
-        body: sent.body === undefined || sent.body === "" ? undefined : (JSON.parse(sent.body) as unknown),
+        body: requestBody(request),
       });
     }
     return response;
