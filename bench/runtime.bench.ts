@@ -9,7 +9,12 @@
  *   fresh SQLite file in batched transactions with nothing else, in the same run.
  * - p50Ms, p99Ms: per event, from its offer to its last delivery acknowledged.
  * - peakRssMb: the process's largest resident set during the SQLite run.
+ * - backlog: memory with a million events waiting (`--backlog N`, `--no-backlog`): the resident set
+ *   after a tenth and after all of them were accepted, and its peak while the runtime works them off
+ *   for `--drain-seconds` (20), with the rate it does so.
  * - postgres: the same end-to-end figures with 1 and 4 workers sharing one database.
+ *
+ * `--no-thread` keeps SQLite on the caller's thread, to compare.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -177,6 +182,71 @@ function ceiling(path: string, events: number): number {
   return Math.round(events / seconds);
 }
 
+/** What the backlog run measured. */
+interface BacklogFigures {
+  backlogEvents: number;
+  /** Resident set after a tenth of the backlog was accepted, and after all of it. */
+  rssAtTenthMb: number;
+  rssAtFullMb: number;
+  /** The largest resident set while the runtime worked on the full backlog. */
+  peakRssDrainingMb: number;
+  /** How fast intake accepted the backlog, and how fast the runtime worked it off. */
+  acceptedPerSecond: number;
+  drainedEvents: number;
+  drainedPerSecond: number;
+}
+
+const mb = (bytes: number) => round(bytes / (1024 * 1024));
+
+/**
+ * Memory under a backlog: `events` approved time entries accepted while no loop runs, then the
+ * runtime started on the full backlog for `drainSeconds`. The targets answer in-process and keep
+ * nothing, so what grows is the runtime's own.
+ */
+async function backlog(compiled: CompiledSpecSet, path: string, events: number, drainSeconds: number): Promise<BacklogFigures> {
+  const store = await createSqliteStore({ path, durability: "full" });
+  let delivered = 0;
+  let nextId = 0;
+  const transport = async (_request: TargetRequest) => {
+    delivered += 1;
+    nextId += 1;
+    return { status: 201, headers: { "content-type": "application/json" }, body: { id: `T-${nextId}` } };
+  };
+  const runtime = createRuntime({ compiled, store, transport, env: {}, worker: "bench-backlog", batchSize: 512, leaseMs: 60_000, idleMs: 5 });
+  for (let p = 0; p < PROJECTS; p++) await store.putXref("Project", "psa", `p${p}`, "erp", `ERP-${p}`, Date.now());
+  const chunk = 1000;
+  let rssAtTenth = 0;
+  const intakeStarted = performance.now();
+  for (let start = 0; start < events; start += chunk) {
+    const payloads = [];
+    for (let i = start; i < Math.min(events, start + chunk); i++) payloads.push({ timeEntryId: `t${i}`, projectId: `p${i % PROJECTS}`, minutes: i + 1, billable: true });
+    await runtime.offer({ system: "psa", event: "timeApproved" }, payloads);
+    if (start + chunk >= events / 10 && rssAtTenth === 0) rssAtTenth = process.memoryUsage().rss;
+  }
+  const acceptedPerSecond = Math.round(events / ((performance.now() - intakeStarted) / 1000));
+  const rssAtFull = process.memoryUsage().rss;
+  process.stderr.write(`backlog: ${events} events accepted, rss ${mb(rssAtTenth)} MB at a tenth, ${mb(rssAtFull)} MB at all\n`);
+  const rss = rssSampler();
+  const before = delivered;
+  const drainStarted = performance.now();
+  runtime.start();
+  await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+  await runtime.stop();
+  const drainedEvents = Math.floor((delivered - before) / 2);
+  const seconds = (performance.now() - drainStarted) / 1000;
+  const peakRssDraining = rss.stop();
+  await store.close();
+  return {
+    backlogEvents: events,
+    rssAtTenthMb: mb(rssAtTenth),
+    rssAtFullMb: mb(rssAtFull),
+    peakRssDrainingMb: round(peakRssDraining),
+    acceptedPerSecond,
+    drainedEvents,
+    drainedPerSecond: Math.round(drainedEvents / seconds),
+  };
+}
+
 function flag(args: readonly string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
   const value = i < 0 ? undefined : Number(args[i + 1]);
@@ -187,6 +257,8 @@ function flag(args: readonly string[], name: string, fallback: number): number {
 export async function run({ args }: { json: boolean; args: string[] }): Promise<Record<string, unknown>> {
   const events = flag(args, "--events", 20_000);
   const pgEvents = flag(args, "--pg-events", 5_000);
+  const backlogEvents = args.includes("--no-backlog") ? 0 : flag(args, "--backlog", 1_000_000);
+  const drainSeconds = flag(args, "--drain-seconds", 20);
   const compiled = await compiledFixture();
   const dir = mkdtempSync(join(tmpdir(), "syncspec-bench-"));
   try {
@@ -205,7 +277,12 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
       p50Ms: sqlite.p50Ms,
       p99Ms: sqlite.p99Ms,
       peakRssMb: sqlite.peakRssMb,
+      cpuUsPerEvent: sqlite.cpuUsPerEvent,
     };
+    if (backlogEvents > 0) {
+      result["backlog"] = await backlog(compiled, join(dir, "backlog.db"), backlogEvents, drainSeconds);
+      process.stderr.write(`backlog: ${JSON.stringify(result["backlog"])}\n`);
+    }
     const availability = args.includes("--no-postgres") ? { available: false as const, reason: "--no-postgres" } : await postgresAvailability(PG_URL);
     if (!availability.available) {
       result["postgres"] = { skipped: availability.reason };
