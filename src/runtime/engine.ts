@@ -10,7 +10,7 @@ import { attemptDelivery, type DeliveryContext, type SystemRuntime, systemRuntim
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
-import { canonicalJson, sha256 } from "./store/canonical-json.ts";
+import { payloadHash } from "./store/batched.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
 /** Where time comes from. */
@@ -155,7 +155,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         operation: d.operation,
         idempotencyKey: d.idempotencyKey,
         // As the store keeps it: what a lease from the store would hand back.
-        body: JSON.parse(JSON.stringify(d.body ?? null)) as unknown,
+        body: JSON.parse(d.bodyJson ?? JSON.stringify(d.body ?? null)) as unknown,
         params: d.params ?? null,
         traceId: event.traceId,
         attempt: 1,
@@ -172,6 +172,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const now = clock.now();
     const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now, worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
+    for (const s of settlements) if (s.outcome === "routed") for (const d of s.deliveries) d.bodyJson = JSON.stringify(d.body ?? null);
     const settled = store.settleEvents(settlements, handoff(handedDeliveries));
     const next = claimNext?.();
     await settledOrDrop(settled, next);
@@ -260,8 +261,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const refused: OfferResult["refused"] = [];
       for (const payload of payloads) {
         const traceId = offerOptions.traceId ?? newId();
+        // Serialised once here, for every route it triggers, rather than by the store.
+        const serialized = { json: JSON.stringify(payload ?? null), hash: payloadHash(payload) };
         for (const route of routes) {
-          const key = route.idempotencyKey.length === 0 ? sha256(canonicalJson(payload)) : keyOf(payload, route.idempotencyKey);
+          const key = route.idempotencyKey.length === 0 ? serialized.hash : keyOf(payload, route.idempotencyKey);
           if (key === undefined) {
             refused.push({ route: route.route, reason: `the payload lacks the idempotency key field(s) ${route.idempotencyKey.join(", ")}` });
             continue;
@@ -272,6 +275,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             route: route.route,
             key,
             payload,
+            serialized,
             source: label,
             traceId,
             ...(ordering !== undefined ? { orderingKey: `${route.route}|${ordering}` } : {}),
@@ -289,7 +293,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           route: event.route,
           key: event.key,
           // As the store keeps it: what a lease from the store would hand back.
-          payload: JSON.parse(JSON.stringify(event.payload ?? null)) as unknown,
+          payload: JSON.parse(event.serialized?.json ?? "null") as unknown,
           orderingKey: event.orderingKey ?? null,
           source: event.source,
           traceId: event.traceId,

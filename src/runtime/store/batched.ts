@@ -27,7 +27,16 @@ export interface PreparedEvent {
 
 /** Serialises and hashes events once. */
 export function prepareEvents(events: readonly IncomingEvent[]): PreparedEvent[] {
-  return events.map((event) => ({ event, payload: JSON.stringify(event.payload), hash: sha256(canonicalJson(event.payload)) }));
+  return events.map((event) => ({
+    event,
+    payload: event.serialized?.json ?? JSON.stringify(event.payload ?? null),
+    hash: event.serialized?.hash ?? payloadHash(event.payload),
+  }));
+}
+
+/** The hash that tells a repeated payload from a different one: over its canonical JSON. */
+export function payloadHash(payload: unknown): string {
+  return sha256(canonicalJson(payload ?? null));
 }
 
 /** The keys among `keys` that have open rows in `table` (work not yet finished under that ordering key). */
@@ -158,7 +167,7 @@ export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedR
         d.system,
         d.operation,
         d.idempotencyKey,
-        JSON.stringify(d.body ?? null),
+        d.bodyJson ?? JSON.stringify(d.body ?? null),
         event.trace_id,
         orderKey(event, d),
         now,

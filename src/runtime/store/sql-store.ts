@@ -4,8 +4,8 @@
  */
 import { IssueStateError } from "../errors.ts";
 import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./audit-log.ts";
-import { insertDeliveries, insertEvents, markDelivered, markRouted, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
-import { canonicalJson, GENESIS_HASH, sha256 } from "./canonical-json.ts";
+import { insertDeliveries, insertEvents, markDelivered, markRouted, payloadHash, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
+import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { ADDED_COLUMNS, schemaStatements } from "./schema.ts";
 import type {
@@ -472,7 +472,7 @@ export function createSqlStore(db: Database): Store {
         if (action.action === "edit") {
           await sql.run(
             "UPDATE events SET payload = ?, payload_hash = ?, revision = revision + 1, status = 'pending', available_at = ?, wait_until = NULL, attempts = 0 WHERE id = ?",
-            [JSON.stringify(action.payload), sha256(canonicalJson(action.payload)), now, issue.eventId],
+            [JSON.stringify(action.payload ?? null), payloadHash(action.payload), now, issue.eventId],
           );
         } else if (action.action === "retry") {
           if (issue.deliveryId !== null) {

@@ -7,7 +7,7 @@
  */
 import { type MessagePort, parentPort, Worker } from "node:worker_threads";
 import { ConfigurationError, IssueStateError } from "../errors.ts";
-import type { Store } from "./store.ts";
+import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
 
 type Method = Exclude<keyof Store, "engine">;
 
@@ -51,6 +51,32 @@ type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false
 
 /** What the thread says once it has opened the store, or failed to. */
 type Started = { started: true } | { started: false; error: SentError };
+
+/** An event as it crosses threads: its payload once, as the JSON the caller already made. */
+function slimEvent(event: IncomingEvent): IncomingEvent {
+  if (event.serialized === undefined) return event;
+  const { payload: _payload, ...rest } = event;
+  return rest as IncomingEvent;
+}
+
+/** A delivery as it crosses threads: its body once, as JSON. */
+function slimDelivery(delivery: NewDelivery): NewDelivery {
+  if (delivery.bodyJson === undefined) return delivery;
+  const { body: _body, ...rest } = delivery;
+  return rest as NewDelivery;
+}
+
+/** The arguments of a call as they are posted: payloads and bodies that are already JSON are not cloned again. */
+function slimArgs(method: Method, args: unknown[]): unknown[] {
+  if (method === "accept") return [(args[0] as IncomingEvent[]).map(slimEvent), ...args.slice(1)];
+  if (method === "settleEvents") {
+    const settlements = (args[0] as EventSettlement[]).map((s) =>
+      s.outcome === "routed" ? { ...s, deliveries: s.deliveries.map(slimDelivery), ...(s.emits === undefined ? {} : { emits: s.emits.map(slimEvent) }) } : s,
+    );
+    return [settlements, ...args.slice(1)];
+  }
+  return args;
+}
 
 function sendable(error: unknown): SentError {
   return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
@@ -114,7 +140,7 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
       const id = ++nextId;
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ id, method, args } satisfies Call);
+      worker.postMessage({ id, method, args: slimArgs(method, args) } satisfies Call);
     });
 
   const proxy: Record<string, unknown> = { engine };

@@ -23,6 +23,11 @@ export interface IncomingEvent {
   traceId: string;
   /** The exception queue a conflicting duplicate goes to. */
   exceptions?: { queue: string; owner: string };
+  /**
+   * The payload already serialised by the caller: its JSON and the hash of its canonical JSON.
+   * When present the store uses it instead of `payload`, which may then be left out.
+   */
+  serialized?: { json: string; hash: string };
 }
 
 /** What the inbox did with an offered event. */
@@ -90,6 +95,8 @@ export interface NewDelivery {
   /** Deterministic from the event's key and the step, so a retry or replay is the same request. */
   idempotencyKey: string;
   body: unknown;
+  /** The body already serialised as JSON by the caller; when present `body` may be left out. */
+  bodyJson?: string;
   /** Values for the operation's path parameters (`{subscription-id}`), resolved when the event was routed. */
   params?: Readonly<Record<string, string>>;
   /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
