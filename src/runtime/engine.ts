@@ -10,6 +10,7 @@ import { attemptDelivery, type DeliveryContext, type SystemRuntime, systemRuntim
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
+import { timeOrderedId } from "./ids.ts";
 import { payloadHash } from "./store/batched.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
@@ -39,7 +40,7 @@ export interface RuntimeOptions {
   leaseMs?: number;
   /** How long an idle loop waits before looking for work again. */
   idleMs?: number;
-  /** Makes ids (trace ids); default random UUIDs. */
+  /** Makes ids (trace ids); default time-ordered UUIDs (version 7). */
   newId?: () => string;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
@@ -85,7 +86,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const batchSize = options.batchSize ?? 256;
   const leaseMs = options.leaseMs ?? 30_000;
   const idleMs = options.idleMs ?? 50;
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? (() => timeOrderedId(clock.now()));
   const env = options.env ?? process.env;
   const resolve = valueResolver(env, options.secrets);
 
