@@ -1,14 +1,16 @@
 /**
  * Route documents: the trigger, the keys (field paths into the trigger's payload), and every
- * step's references, including that a delivery's mapping builds that operation's request (its
- * path parameters are checked in check-deliver-params.ts).
+ * step's references, including that a delivery's mapping builds that operation's request. The
+ * JSONata each step holds is checked against the record at that step: conditions in
+ * check-conditions.ts, path parameters in check-deliver-params.ts.
  */
 import { STEP_ACTIONS } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
+import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkDeliverParams } from "./check-deliver-params.ts";
-import { checkJsonata } from "./check-jsonata.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
+import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
 
 function checkQualified(cx: CheckContext, doc: BoundDocument, path: PathSegment[], qualified: string, member: "events" | "operations") {
@@ -32,7 +34,6 @@ function checkStep(cx: CheckContext, doc: BoundDocument<"Route">, step: Record<s
   const set = cx.set;
   const entity = (at: PathSegment[], name: string) => expectName(cx, doc, at, "entity", name, set.entities.keys(), { kind: "Entity" });
   const system = (at: PathSegment[], name: string) => expectName(cx, doc, at, "system", name, set.systems.keys(), { kind: "System" });
-  if (typeof step["when"] === "string") checkJsonata(cx, doc, [...path, "when"], step["when"]);
   if (typeof step["validate"] === "string") entity([...path, "validate"], step["validate"]);
   if (typeof step["map"] === "string") expectName(cx, doc, [...path, "map"], "mapping", step["map"], set.mappings.keys(), { kind: "Mapping" });
   const enrich = step["enrich"] as { entity: string; from?: string; to?: string } | undefined;
@@ -41,12 +42,6 @@ function checkStep(cx: CheckContext, doc: BoundDocument<"Route">, step: Record<s
     if (enrich.from !== undefined) system([...path, "enrich", "from"], enrich.from);
     if (enrich.to !== undefined) system([...path, "enrich", "to"], enrich.to);
   }
-  const classify = step["classify"] as { rules: { when: string }[] } | undefined;
-  classify?.rules.forEach((rule, i) => checkJsonata(cx, doc, [...path, "classify", "rules", i, "when"], rule.when));
-  const branches = step["branch"] as { when?: string }[] | undefined;
-  branches?.forEach((branch, i) => {
-    if (branch.when !== undefined) checkJsonata(cx, doc, [...path, "branch", i, "when"], branch.when);
-  });
   const require = step["require"] as { entity: string; system: string } | undefined;
   if (require !== undefined) {
     entity([...path, "require", "entity"], require.entity);
@@ -94,7 +89,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
       scope: "the events routes emit",
     });
   }
-  if (trigger.when !== undefined) checkJsonata(cx, doc, ["spec", "trigger", "when"], trigger.when);
+  checkTriggerCondition(cx, doc);
   const shape = triggerShape(cx.set, doc);
   for (const key of ["idempotencyKey", "orderingKey"] as const) {
     spec[key]?.forEach((path, i) => expectFieldPath(cx, doc, ["spec", key, i], path, shape));
@@ -104,7 +99,10 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   );
   forEachStep(doc, (step, path) => checkStep(cx, doc, step, path));
   checkLookupsProvided(cx, doc, spec.steps as readonly Record<string, unknown>[], ["spec", "steps"], new Map());
-  checkDeliverParams(cx, doc);
+  walkRouteSteps(cx, doc, (step, at, scope) => {
+    checkStepConditions(cx, doc, step, at, scope);
+    if (step.deliver !== undefined) checkDeliverParams(cx, doc, step.deliver, at, scope);
+  });
 }
 
 type Enrich = { entity: string; from?: string; to?: string };

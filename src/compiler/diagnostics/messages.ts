@@ -148,6 +148,11 @@ export const messages = {
     message: (p: { operation: string; path: string; param: string; suggestion?: string }) =>
       `'${p.param}' is not a parameter of ${p.operation}'s path (${p.path})${didYouMean(p.suggestion)}`,
   },
+  "condition-never-true": {
+    severity: "warn",
+    message: (p: { value: string }) =>
+      `this condition gives ${p.value}, which is never true, so what it guards never runs; compare it (=, !=, <, in) or test it ($exists)`,
+  },
   "missing-lookup": {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,

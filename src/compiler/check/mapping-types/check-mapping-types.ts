@@ -10,26 +10,10 @@ import type { CheckContext } from "../report.ts";
 import type { ShapeField } from "../shapes.ts";
 import { type BoundDocument, shapeOf } from "../spec-set.ts";
 import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
-import { type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
+import { ARTICLE, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
 
 const EXPRESSION = ["spec", "expression"];
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
-
-const ARTICLE: Record<string, string> = {
-  string: "a string",
-  decimal: "a decimal",
-  number: "a number",
-  boolean: "a boolean",
-  date: "a date",
-  object: "an object",
-  array: "an array",
-};
-
-function describe(value: ValueKind): string {
-  if (value.kind === "string" && "literal" in value && value.literal !== undefined) return `the string ${JSON.stringify(value.literal)}`;
-  if (value.kind === "decimal") return "a decimal string";
-  return ARTICLE[value.kind] ?? value.kind;
-}
 
 /** Why `value` cannot go into `target`, or undefined when it can (or cannot be told). */
 export function mismatch(target: ShapeField, value: ValueKind): string | undefined {

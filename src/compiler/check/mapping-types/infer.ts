@@ -39,6 +39,26 @@ export interface Inference {
    */
   nativeSource: boolean;
   unknownReads: ReadPath[];
+  /** Variables whose fields are known (`$class`), by name without the `$`; others are unknown. */
+  bindings?: ReadonlyMap<string, { label: string; fields: Fields }>;
+}
+
+/** A kind of value in words, for messages. */
+export const ARTICLE: Readonly<Record<string, string>> = {
+  string: "a string",
+  decimal: "a decimal",
+  number: "a number",
+  boolean: "a boolean",
+  date: "a date",
+  object: "an object",
+  array: "an array",
+};
+
+/** What an expression produces, in words: `the string "x"`, `a decimal string`, `an object`. */
+export function describe(value: ValueKind): string {
+  if (value.kind === "string" && "literal" in value && value.literal !== undefined) return `the string ${JSON.stringify(value.literal)}`;
+  if (value.kind === "decimal") return "a decimal string";
+  return ARTICLE[value.kind] ?? value.kind;
 }
 
 const STRING_FUNCTIONS = new Set(
@@ -129,7 +149,15 @@ function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind 
   let throughArray = false;
   const names: string[] = [];
   for (const [index, step] of (node.steps ?? []).entries()) {
-    if (step.type === "variable" && step.value === "" && index === 0) continue;
+    if (step.type === "variable" && index === 0) {
+      if (step.value === "") continue;
+      const bound = inf.bindings?.get(String(step.value));
+      if (bound !== undefined) {
+        ctx = bound.fields;
+        label = bound.label;
+        continue;
+      }
+    }
     if (step.type !== "name" || typeof step.value !== "string" || !decided) {
       decided = false;
       walkChildren(inf, step, undefined);
