@@ -12,7 +12,7 @@ import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
 import { payloadHash } from "./store/batched.ts";
-import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
+import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
 /** Where time comes from. */
 export interface Clock {
@@ -124,19 +124,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const handedDeliveries: ClaimedDelivery[] = [];
   const handoff = (handed: readonly unknown[]): Handoff => ({ worker, leaseMs, limit: Math.max(0, batchSize - handed.length) });
 
-  /**
-   * The next batch: handed-off work first, then leases from the store. The store is asked every
-   * round for at least a quarter of a batch, so work waiting there (retries, woken waits, expired
-   * leases, events beyond the handoff) is never starved by a steady stream of handed work.
-   */
-  async function nextBatch<T>(handed: T[], claim: (limit: number) => Promise<T[]>): Promise<T[]> {
-    const taken = handed.splice(0, batchSize);
-    const claimed = await claim(Math.max(batchSize - taken.length, Math.ceil(batchSize / 4)));
-    return taken.length === 0 ? claimed : [...taken, ...claimed];
-  }
-  const claimEvents = () => nextBatch(handedEvents, (limit) => store.claimEvents({ worker, limit, now: clock.now(), leaseMs }));
-  const claimDeliveries = () => nextBatch(handedDeliveries, (limit) => store.claimDeliveries({ worker, limit, now: clock.now(), leaseMs }));
-
   /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
   function handedOff(leased: readonly LeasedDelivery[], events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): void {
     if (leased.length === 0) return;
@@ -165,55 +152,43 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
-  /**
-   * Processes leased events and settles them. With `claimNext`, the next lease is asked for in the
-   * same tick as the settlement, so a store that commits in groups writes both with one commit.
-   */
-  async function processEvents<T>(events: readonly ClaimedEvent[], claimNext?: () => Promise<T>): Promise<T | undefined> {
-    const now = clock.now();
-    const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now, worker };
+  const claimEvents = (limit: number) => store.claimEvents({ worker, limit, now: clock.now(), leaseMs });
+  const claimDeliveries = (limit: number) => store.claimDeliveries({ worker, limit, now: clock.now(), leaseMs });
+
+  /** Runs leased events' pipelines; nothing is written until the settlements are. */
+  async function processEvents(events: readonly ClaimedEvent[]): Promise<EventSettlement[]> {
+    const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now: clock.now(), worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
     for (const s of settlements) if (s.outcome === "routed") for (const d of s.deliveries) d.bodyJson = JSON.stringify(d.body ?? null);
-    const settled = store.settleEvents(settlements, handoff(handedDeliveries));
-    const next = claimNext?.();
-    await settledOrDrop(settled, next);
-    handedOff((await settled).leased, events, settlements);
-    wakeDeliveries();
-    return next;
+    return settlements;
   }
 
-  /** Attempts leased deliveries and settles them; `claimNext` as for events. */
-  async function sendDeliveries<T>(deliveries: readonly ClaimedDelivery[], claimNext?: () => Promise<T>): Promise<T | undefined> {
-    const settlements = await Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
-    const settled = store.settleDeliveries(settlements);
-    const next = claimNext?.();
-    await settledOrDrop(settled, next);
+  /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
+  async function settleEvents(events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): Promise<void> {
+    const { leased } = await store.settleEvents(settlements, handoff(handedDeliveries));
+    handedOff(leased, events, settlements);
+    wakeDeliveries();
+  }
+
+  /** Attempts leased deliveries under their systems' policies. */
+  const sendDeliveries = (deliveries: readonly ClaimedDelivery[]) => Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
+
+  /** Commits deliveries' settlements. */
+  async function settleDeliveries(_deliveries: readonly ClaimedDelivery[], settlements: readonly DeliverySettlement[]): Promise<void> {
+    await store.settleDeliveries(settlements);
     // A delivery may have recorded a cross-reference that wakes waiting events.
     wakeEvents();
-    return next;
   }
 
-  /** Waits for a settlement; when it fails, the lease asked for with it is left to expire. */
-  async function settledOrDrop(settled: Promise<unknown>, next: Promise<unknown> | undefined): Promise<void> {
-    try {
-      await settled;
-    } catch (error) {
-      next?.catch(() => undefined);
-      throw error;
-    }
+  /** One round for `step` and `drain`: lease, work and settle, each step awaited. */
+  async function round<T, S>(handed: T[], claim: (limit: number) => Promise<T[]>, work: (batch: readonly T[]) => Promise<S>, settle: (batch: readonly T[], s: S) => Promise<void>): Promise<number> {
+    const taken = handed.splice(0, batchSize);
+    const batch = [...taken, ...(await claim(Math.max(batchSize - taken.length, Math.ceil(batchSize / 4))))];
+    if (batch.length > 0) await settle(batch, await work(batch));
+    return batch.length;
   }
-
-  async function processBatch(): Promise<number> {
-    const events = await claimEvents();
-    if (events.length > 0) await processEvents(events);
-    return events.length;
-  }
-
-  async function deliverBatch(): Promise<number> {
-    const deliveries = await claimDeliveries();
-    if (deliveries.length > 0) await sendDeliveries(deliveries);
-    return deliveries.length;
-  }
+  const processBatch = () => round(handedEvents, claimEvents, processEvents, settleEvents);
+  const deliverBatch = () => round(handedDeliveries, claimDeliveries, sendDeliveries, settleDeliveries);
 
   let running = false;
   const loops: Promise<void>[] = [];
@@ -231,23 +206,56 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       set(finish);
     });
+  const report = (error: unknown) => {
+    process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
+  };
 
-  /** Leases, works and settles until stopped; each settlement shares its commit with the next lease. */
-  async function loop<T>(
-    claim: () => Promise<readonly T[]>,
-    work: (batch: readonly T[], claimNext?: () => Promise<readonly T[]>) => Promise<readonly T[] | undefined>,
+  /**
+   * A processing or delivery loop, pipelined so that neither this thread nor the store waits on
+   * the other: a batch is worked while the previous batch's settlement commits (at most one is
+   * in flight), and leases from the store are asked for ahead, taken when they have arrived.
+   * Handed-off work comes first; the store is asked every round for at least a quarter of a
+   * batch, so work waiting there (retries, woken waits, expired leases, events beyond the
+   * handoff) is never starved by a steady stream of handed work.
+   */
+  async function loop<T, S>(
+    handed: T[],
+    claim: (limit: number) => Promise<T[]>,
+    work: (batch: readonly T[]) => Promise<S>,
+    settle: (batch: readonly T[], s: S) => Promise<void>,
     set: (wake: (() => void) | undefined) => void,
   ): Promise<void> {
-    let batch: readonly T[] = [];
+    const claimed: T[] = [];
+    let claiming: Promise<void> | undefined;
+    let settling: Promise<void> | undefined;
     while (running) {
-      try {
-        batch = batch.length > 0 ? ((await work(batch, () => (running ? claim() : Promise.resolve([])))) ?? []) : await claim();
-      } catch (error) {
-        batch = [];
-        process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
+      const batch = handed.splice(0, batchSize);
+      batch.push(...claimed.splice(0, batchSize - batch.length));
+      if (claiming === undefined && claimed.length === 0) {
+        claiming = claim(Math.max(batchSize - batch.length, Math.ceil(batchSize / 4)))
+          .then((rows) => {
+            claimed.push(...rows);
+          }, report)
+          .finally(() => {
+            claiming = undefined;
+          });
       }
-      if (batch.length === 0 && running) await idle(set);
+      if (batch.length === 0) {
+        // Nothing here: wait for the lease asked for, then for a wake-up or the idle interval.
+        if (claiming !== undefined) await claiming;
+        if (claimed.length === 0 && handed.length === 0 && running) await idle(set);
+        continue;
+      }
+      try {
+        const settlements = await work(batch);
+        await settling;
+        settling = settle(batch, settlements).catch(report);
+      } catch (error) {
+        report(error);
+      }
     }
+    await settling;
+    await claiming;
   }
 
   return {
@@ -319,10 +327,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (running) return;
       running = true;
       loops.push(
-        loop(claimEvents, processEvents, (wake) => {
+        loop(handedEvents, claimEvents, processEvents, settleEvents, (wake) => {
           eventSignal = wake;
         }),
-        loop(claimDeliveries, sendDeliveries, (wake) => {
+        loop(handedDeliveries, claimDeliveries, sendDeliveries, settleDeliveries, (wake) => {
           deliverySignal = wake;
         }),
       );
