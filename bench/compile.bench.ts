@@ -129,9 +129,12 @@ async function watchReemit(edits = 5): Promise<{ firstMs: number; medianMs: numb
     };
     try {
       await waitFor(1);
-      const mappings = readdirSync(join(dir, "specs", "mappings")).sort();
+      // A YAML mapping whose expression is a block: the edit below must change the file, or the
+      // watcher recompiles an unchanged set and writes nothing.
+      const mappings = readdirSync(join(dir, "specs", "mappings")).filter((name) => name.endsWith(".yaml")).sort();
       const file = join(dir, "specs", "mappings", mappings[0] as string);
       const original = readFileSync(file, "utf8");
+      if (!/expression: \|\n/.test(original)) throw new Error(`compile bench: ${file} has no block expression to edit`);
       const times: number[] = [];
       let written: readonly string[] = [];
       for (let n = 1; n <= edits; n++) {

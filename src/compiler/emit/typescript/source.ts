@@ -3,16 +3,22 @@
  * writers, printed with the header line first. Printing settings are fixed so output is
  * byte-for-byte the same on every machine.
  */
-import {
-  CodeBlockWriter,
-  IndentationText,
-  NewLineKind,
-  Project,
-  QuoteKind,
-  type SourceFile,
-  type SourceFileStructure,
-} from "ts-morph";
+import { createRequire } from "node:module";
+import type * as TsMorph from "ts-morph";
+import type { CodeBlockWriter, SourceFile, SourceFileStructure } from "ts-morph";
 import { headerLine } from "./literals.ts";
+
+let loaded: typeof TsMorph | undefined;
+
+/**
+ * ts-morph, loaded on first use: a compile that stops on errors never pays for it. It is loaded
+ * with `require` because importing a CommonJS package from an ES module makes Node scan the
+ * package's source for its export names first, a tenth of a second on every run.
+ */
+export function tsMorph(): typeof TsMorph {
+  loaded ??= createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+  return loaded;
+}
 
 /** A file the compiler writes, relative to the output folder. */
 export interface EmittedFile {
@@ -35,6 +41,7 @@ export interface EmitProject {
 
 /** A fresh in-memory project. */
 export function createEmitProject(): EmitProject {
+  const { CodeBlockWriter, IndentationText, NewLineKind, Project, QuoteKind } = tsMorph();
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: {

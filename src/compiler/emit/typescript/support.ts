@@ -2,8 +2,8 @@
  * generated/support.ts: what every generated module shares and no spec changes. Branded scalar
  * types, the adapter over ajv's precompiled functions, and the delivery interface adapters call.
  */
-import { StructureKind, VariableDeclarationKind } from "ts-morph";
-import type { EmitProject, EmittedFile } from "./source.ts";
+import type { TypeAliasDeclarationStructure } from "ts-morph";
+import { type EmitProject, type EmittedFile, tsMorph } from "./source.ts";
 import { BRANDS } from "./types.ts";
 
 const BRAND_DOCS: Record<(typeof BRANDS)[number], string> = {
@@ -16,6 +16,7 @@ const BRAND_DOCS: Record<(typeof BRANDS)[number], string> = {
 
 /** Builds generated/support.ts. */
 export function supportModule(project: EmitProject, setPath: string): EmittedFile {
+  const { StructureKind, VariableDeclarationKind } = tsMorph();
   return project.structure("support.ts", setPath, {
     statements: [
       {
@@ -24,8 +25,8 @@ export function supportModule(project: EmitProject, setPath: string): EmittedFil
         moduleSpecifier: "syncspec/runtime",
         namedImports: ["OperationDefinition", "SystemDefinition", "Validator"],
       },
-      ...BRANDS.map((name) => ({
-        kind: StructureKind.TypeAlias as const,
+      ...BRANDS.map((name): TypeAliasDeclarationStructure => ({
+        kind: StructureKind.TypeAlias,
         isExported: true,
         name,
         type: `string & { readonly __brand: ${JSON.stringify(name)} }`,

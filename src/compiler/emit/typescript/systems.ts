@@ -4,13 +4,13 @@
  * and a typed adapter: one async function per operation over the runtime's delivery layer.
  * Request and payload validators are precompiled into `<name>.validators.js`.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import type { StatementStructures, WriterFunction } from "ts-morph";
 import type { JsonSchema, SystemSpec } from "../../../model/index.ts";
 import { durationMs } from "../../../runtime/pipeline.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
 import { commentText, constStatement, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
-import type { EmitProject, EmittedFile } from "./source.ts";
+import { type EmitProject, type EmittedFile, tsMorph } from "./source.ts";
 import { schemaMembers, schemaType, type TypeNeeds } from "./types.ts";
 import { schemaValidatorModule, validatorDeclarations } from "./validators.ts";
 
@@ -20,8 +20,15 @@ function docs(text: unknown): string[] {
   return typeof text === "string" && commentText(text) !== "" ? [commentText(text)] : [];
 }
 
-/** Type names for the system's schemas, unique within the file. */
-export function schemaTypeNames(schemas: Readonly<Record<string, JsonSchema>>): Map<string, string> {
+const typeNamesOf = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/**
+ * Type names for the system's schemas, unique within the file. Every mapping from or to the system
+ * asks again, so the names are kept per schemas object (a loaded spec is never changed).
+ */
+export function schemaTypeNames(schemas: Readonly<Record<string, JsonSchema>>): ReadonlyMap<string, string> {
+  const known = typeNamesOf.get(schemas);
+  if (known !== undefined) return known;
   const used = new Set(TAKEN);
   const out = new Map<string, string>();
   for (const name of Object.keys(schemas).sort()) {
@@ -30,6 +37,7 @@ export function schemaTypeNames(schemas: Readonly<Record<string, JsonSchema>>): 
     used.add(typeName);
     out.set(name, typeName);
   }
+  typeNamesOf.set(schemas, out);
   return out;
 }
 
@@ -116,6 +124,7 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
   const planned = plan.systems.get(system.name);
   if (planned === undefined) throw new Error(`system ${system.name} is not planned`);
   const { file, specPath } = planned;
+  const { StructureKind, VariableDeclarationKind } = tsMorph();
   const spec = system.value.spec;
   const schemas = (spec.schemas ?? {}) as Record<string, JsonSchema>;
   const typeNames = schemaTypeNames(schemas);
