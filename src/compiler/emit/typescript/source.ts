@@ -1,11 +1,12 @@
 /**
- * One generated file at a time: a ts-morph source file in memory, built from structures and
- * writers, printed with the header line first. Printing settings are fixed so output is
+ * One generated file at a time, printed by ts-morph from a structure or through its code writer,
+ * with the header line first. No source file is created or parsed: nothing in the output needs
+ * type information, so printing is all ts-morph does. Printing settings are fixed so output is
  * byte-for-byte the same on every machine.
  */
 import { createRequire } from "node:module";
 import type * as TsMorph from "ts-morph";
-import type { CodeBlockWriter, SourceFile, SourceFileStructure } from "ts-morph";
+import type { CodeBlockWriter, PrintStructureOptions, SourceFileStructure } from "ts-morph";
 import { headerLine } from "./literals.ts";
 
 let loaded: typeof TsMorph | undefined;
@@ -20,54 +21,39 @@ export function tsMorph(): typeof TsMorph {
   return loaded;
 }
 
+/** Two-space indentation, `\n` line ends, double quotes: the same for structures and writers. */
+const PRINTING: PrintStructureOptions = { indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false };
+
 /** A file the compiler writes, relative to the output folder. */
 export interface EmittedFile {
   path: string;
   text: string;
 }
 
-/** The ts-morph project every emitter of one run shares. */
+/** The printer every emitter of one run shares. */
 export interface EmitProject {
-  /** Builds a TypeScript file from its structure; `specPath` goes in the header. */
-  file(path: string, specPath: string, build: (file: SourceFile) => void): EmittedFile;
-  /**
-   * Builds a file with ts-morph's code writer alone, for files that are imports and data (routes,
-   * the index): no source file is parsed, which keeps large spec sets fast.
-   */
+  /** Builds a file with ts-morph's code writer, for files that are imports and data (routes, the index). */
   written(path: string, specPath: string, write: (writer: CodeBlockWriter) => void): EmittedFile;
-  /** Builds a file from a structure alone. */
+  /**
+   * Builds a file from a source file's structure, printed as ts-morph prints it into a new source
+   * file (statement spacing, doc comments, members); `specPath` goes in the header. Structures
+   * print as in a `.ts` file, also for declaration files, whose statements are plain text.
+   */
   structure(path: string, specPath: string, structure: Omit<SourceFileStructure, "kind">): EmittedFile;
 }
 
-/** A fresh in-memory project. */
+function withHeader(path: string, specPath: string, body: string): EmittedFile {
+  return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
+}
+
+/** A fresh printer; ts-morph loads with the first file printed. */
 export function createEmitProject(): EmitProject {
-  const { CodeBlockWriter, IndentationText, NewLineKind, Project, QuoteKind } = tsMorph();
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      newLineKind: NewLineKind.LineFeed,
-      quoteKind: QuoteKind.Double,
-      useTrailingCommas: true,
-    },
-  });
   const printed = new Map<string, string>();
-  const print = (path: string, specPath: string, source: SourceFile): EmittedFile => {
-    const body = source.getFullText().replace(/^\s+/, "");
-    project.removeSourceFile(source);
-    return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
-  };
   return {
-    file(path, specPath, build) {
-      const source = project.createSourceFile(`/out/${path}`, "", { overwrite: true });
-      build(source);
-      return print(path, specPath, source);
-    },
     written(path, specPath, write) {
-      const writer = new CodeBlockWriter({ indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false });
+      const writer = new (tsMorph().CodeBlockWriter)({ indentNumberOfSpaces: 2, newLine: "\n", useSingleQuote: false });
       write(writer);
-      const body = writer.toString();
-      return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
+      return withHeader(path, specPath, writer.toString());
     },
     structure(path, specPath, structure) {
       // Files made only of fixed statements (declaration files) are printed once per run.
@@ -75,8 +61,8 @@ export function createEmitProject(): EmitProject {
       const fixed = Array.isArray(statements) && statements.every((s) => typeof s === "string") ? statements.join("\n") : undefined;
       const cached = fixed === undefined ? undefined : printed.get(fixed);
       if (cached !== undefined) return { path, text: `${headerLine(specPath)}\n${cached}` };
-      const source = project.createSourceFile(`/out/${path}`, structure, { overwrite: true });
-      const file = print(path, specPath, source);
+      const { printStructure, StructureKind } = tsMorph();
+      const file = withHeader(path, specPath, printStructure({ ...structure, kind: StructureKind.SourceFile }, PRINTING).replace(/^\s+/, ""));
       if (fixed !== undefined) printed.set(fixed, file.text.slice(file.text.indexOf("\n") + 1));
       return file;
     },
