@@ -59,15 +59,15 @@ describe("bad DSL input", () => {
     expect((read.documents[0]!.value as { spec: { expression: string } }).spec.expression).toBe(`{ "a": "}}" & '{' }`);
   });
 
-  it("reports an unknown keyword where a document should start, naming the kinds", () => {
-    expect(diagnose("rout r { }\n")).toEqual([
-      "1:1 dsl-syntax: expected a document (system, entity, ownership, mapping, route, reconciliation or policy) but found 'rout'",
+  it("reports a word where a document should start, naming the kinds", () => {
+    expect(diagnose("report r { }\n")).toEqual([
+      "1:1 dsl-syntax: expected a document (system, entity, ownership, mapping, route, reconciliation or policy) but found 'report'",
     ]);
   });
 
   it("reports an unknown step in words", () => {
-    expect(diagnose("route r { steps { validat X } }\n")[0]).toBe(
-      "1:19 dsl-syntax: unexpected 'validat': a step starts with validate, map, enrich, classify, branch, require, deliver, emit or step { ... } (or 'id:' to label it)",
+    expect(diagnose("route r { steps { check X } }\n")[0]).toBe(
+      "1:19 dsl-syntax: unexpected 'check': a step starts with validate, map, enrich, classify, branch, require, deliver, emit or step { ... } (or 'id:' to label it)",
     );
   });
 
@@ -81,8 +81,8 @@ describe("bad DSL input", () => {
   });
 
   it("says what may come next in a route when a statement is not one", () => {
-    expect(diagnose("route r { on psa.x\n retyr 3 times exponential 1s..5m }\n")[0]).toBe(
-      "2:10 dsl-syntax: expected a route statement (on, when, key, order by, steps, retry, timeout, breaker, dead-letter, exceptions, sla, guard or an entry) or '}' but found the keyword 'times'",
+    expect(diagnose("route r { on psa.x\n attempts 3 times exponential 1s..5m }\n")[0]).toBe(
+      "2:13 dsl-syntax: expected a route statement (on, when, key, order by, steps, retry, timeout, breaker, dead-letter, exceptions, sla, guard or an entry) or '}' but found the keyword 'times'",
     );
   });
 

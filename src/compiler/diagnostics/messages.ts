@@ -103,6 +103,11 @@ export const messages = {
     severity: "error",
     message: (p: { what: string; close: string }) => `this ${p.what} is never closed: end it with '${p.close}'`,
   },
+  "dsl-unknown-keyword": {
+    severity: "error",
+    message: (p: { word: string; suggestion: string; allowed: string }) =>
+      `unknown keyword '${p.word}'; did you mean '${p.suggestion}'? (here: ${p.allowed})`,
+  },
   "dsl-unbalanced-braces": { severity: "error", message: (p: { detail: string }) => `the braces in this JSONata block do not balance: ${p.detail}` },
   "unknown-policy": {
     severity: "error",

@@ -2,7 +2,8 @@
  * The DSL front end: `.sync` text to ParsedDocuments, exactly as the YAML front end hands them on.
  * Stages: lex (with located diagnostics for bad strings and blocks), a nesting check (so hostile
  * input cannot exhaust the stack), parse with error recovery (every syntax error is reported,
- * not only the first), and lowering of each document that parsed cleanly. Nothing throws.
+ * not only the first; a misspelt keyword is named once, in place of the errors it causes), and
+ * lowering of each document that parsed cleanly. Nothing throws.
  */
 import type { IToken } from "chevrotain";
 import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
@@ -12,7 +13,8 @@ import { DEFAULT_MAX_DEPTH } from "../yaml/parse-yaml.ts";
 import { lowerDocument, type Recorder } from "./cst-to-model.ts";
 import type { DocumentCstNode, FileCstNode } from "./cst-types.ts";
 import { resetBlockScans, scanBraceBlock } from "./jsonata-block.ts";
-import { dslParser } from "./parser.ts";
+import { findMisspeltKeywords } from "./misspelt-keywords.ts";
+import { dslParser, errorToken } from "./parser.ts";
 import { dslLexer } from "./tokens.ts";
 
 /** Limits the DSL front end enforces. */
@@ -260,19 +262,17 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   const parser = dslParser();
   parser.input = tokens;
   const cst = parser.file();
-  const syntaxErrors: Span[] = [];
+  const misspelt = findMisspeltKeywords(file, tokens, parser.errors, cst as FileCstNode);
+  diagnostics.push(...misspelt.diagnostics);
   const seen = new Set<number>();
   for (const error of parser.errors) {
-    // a message about the word before the token the parser stopped at points at that word
-    const previous = (error as { previousToken?: IToken }).previousToken;
-    const token = error.message.startsWith("unexpected '") && previous !== undefined ? previous : error.token;
+    const token = errorToken(error);
     const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
     const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
-    if (seen.has(start)) continue;
+    if (seen.has(start) || misspelt.quiet.some((span) => start >= span.start && start < span.end)) continue;
     // a block or string that never closed has swallowed the rest of the file: the end is no news
     if (start >= file.text.length && diagnostics.some((d) => d.code === "dsl-unterminated-block" || d.code === "dsl-unbalanced-braces")) continue;
     seen.add(start);
-    syntaxErrors.push({ start, end });
     diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
   }
   const broken = diagnostics.map((d) => d.location?.start ?? 0);

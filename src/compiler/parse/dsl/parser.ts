@@ -4,7 +4,7 @@
  * their own statements; every kind also takes `key value` entries, and the other kinds are
  * written with entries only.
  */
-import type { IOrAlt, IParserErrorMessageProvider, TokenType } from "chevrotain";
+import type { IOrAlt, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
 import { chevrotain } from "./chevrotain.ts";
 import { describeToken, describeTokenType } from "./describe.ts";
 import * as t from "./tokens.ts";
@@ -72,6 +72,12 @@ export const errorMessages: IParserErrorMessageProvider = {
     return `expected at least one ${what} but found ${found === undefined ? "the end of the file" : describeToken(found)}`;
   },
 };
+
+/** The token a parser error is about: for an `unexpected '...'` message, the word before the one the parser stopped at. */
+export function errorToken(error: IRecognitionException): IToken {
+  const previous = (error as { previousToken?: IToken }).previousToken;
+  return error.message.startsWith("unexpected '") && previous !== undefined ? previous : error.token;
+}
 
 /** The parser. Build it once (`dslParser`) and reuse it: building analyses the grammar. */
 export class DslParser extends CstParser {
