@@ -42,6 +42,11 @@ export interface RuntimeOptions {
   idleMs?: number;
   /** Makes ids (trace ids); default time-ordered UUIDs (version 7). */
   newId?: () => string;
+  /**
+   * Systems' quotas are shared by every worker of the store (default), or kept by each process
+   * for itself (`false`).
+   */
+  sharedQuotas?: boolean;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -98,10 +103,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const table = p.trigger.kind === "canonical" ? canonicalRoutes : eventRoutes;
     if (key !== undefined) table.set(key, [...(table.get(key) ?? []), p]);
   }
+  const report = (error: unknown) => {
+    process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
+  };
+  // Every worker of the store takes from one bucket per system: together they keep its quota.
+  const sharedQuota = {
+    reserve: (system: string, want: number, now: number, requestsPerMinute: number, burst: number) => store.takeQuota({ system, want, now, requestsPerMinute, burst }),
+    report,
+  };
   const systems = new Map<string, SystemRuntime>();
   for (const [name, definition] of Object.entries(compiled.systems)) {
     const baseUrl = resolve(definition.baseUrl, `${name}.baseUrl`);
-    systems.set(name, systemRuntime(definition, baseUrl, authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) }), compiled.pipelines));
+    const auth = authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) });
+    systems.set(name, systemRuntime(definition, baseUrl, auth, compiled.pipelines, options.sharedQuotas === false ? undefined : sharedQuota));
   }
   const deliveryContext: DeliveryContext = {
     systems,
@@ -206,10 +220,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       set(finish);
     });
-  const report = (error: unknown) => {
-    process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
-  };
-
   /**
    * A processing or delivery loop, pipelined so that neither this thread nor the store waits on
    * the other: a batch is worked while the previous batch's settlement commits (at most one is

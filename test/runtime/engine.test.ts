@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, harness, project, time } from "./harness.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime } from "../../src/runtime/engine.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
+import { fixtureDefinitions, type Harness, harness, project, time } from "./harness.ts";
 
 describe("the runtime", () => {
   let h: Harness;
@@ -179,5 +185,32 @@ describe("the runtime's rate limit", () => {
     await h.runtime.drain();
     expect(h.erp.ledger).toHaveLength(1);
     await h.close();
+  });
+});
+
+describe("a quota shared by workers", () => {
+  it("holds across two runtimes on one store: together they send no more than the quota allows", async () => {
+    const fixture = fixtureDefinitions();
+    const erpSystem = fixture.systems["erp"]!;
+    // Sixty a minute with a burst of five; the clock does not move, so five calls in all may go out.
+    const compiled = { ...fixture, systems: { ...fixture.systems, erp: { ...erpSystem, quotas: { requestsPerMinute: 60, burst: 5 } } } };
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-quota-")), "store.db"), durability: "normal" });
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const billing = createFakeTarget({ name: "billing", auth: { header: "X-Api-Key", value: "billing-key" }, externalIdField: "reference" });
+    const now = Date.UTC(2026, 0, 5, 9);
+    const runtimes = ["a", "b"].map((worker) =>
+      createRuntime({ compiled, store, transport: fakeTransport([erp, billing]), env: {}, clock: { now: () => now }, sleep: async () => undefined, worker }),
+    );
+    for (const [i, runtime] of runtimes.entries()) {
+      await runtime.offer({ system: "psa", event: "projectActivated" }, Array.from({ length: 6 }, (_, p) => project(`${i}-${p}`)));
+    }
+    await Promise.all(runtimes.map((runtime) => runtime.drain()));
+    // Each process keeping its own bucket would have sent ten. A token a worker reserved ahead and
+    // did not use is not sent by the other: the quota is kept, never exceeded.
+    expect(erp.requests).toBeLessThanOrEqual(5);
+    expect(erp.requests).toBeGreaterThanOrEqual(3);
+    // The rest wait in the store for the quota, their attempts not counted.
+    expect((await store.counts()).deliveries).toEqual({ delivered: erp.requests, pending: 12 - erp.requests });
+    await store.close();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/runtime/errors.ts";
 import { createCircuitBreaker } from "../../src/runtime/policies/circuit-breaker.ts";
-import { createTokenBucket } from "../../src/runtime/policies/rate-limit.ts";
+import { createSharedTokenBucket, createTokenBucket } from "../../src/runtime/policies/rate-limit.ts";
 import { parseRetryAfter, retryDelay, retryPolicy } from "../../src/runtime/policies/retry.ts";
 
 describe("the retry policy", () => {
@@ -53,5 +53,28 @@ describe("the token bucket", () => {
     expect([bucket.take(0), bucket.take(0)]).toEqual([0, 0]);
     expect(bucket.take(0)).toBe(1000);
     expect(bucket.take(1000)).toBe(0);
+  });
+
+  it("as a share of a bucket kept elsewhere, reserves a quarter second's worth ahead and waits while a reservation is out", async () => {
+    const asked: number[] = [];
+    let pool = 300;
+    const reserve = async (want: number) => {
+      asked.push(want);
+      const taken = Math.min(want, pool);
+      pool -= taken;
+      return taken;
+    };
+    // 60,000 a minute is 1,000 a second: reservations of 250, at most the burst of 400.
+    const bucket = createSharedTokenBucket(reserve, 60_000, 400, (error) => {
+      throw error;
+    });
+    expect(bucket.take(0)).toBe(1);
+    await bucket.refilled?.();
+    const takes = Array.from({ length: 300 }, () => bucket.take(0));
+    await bucket.refilled?.();
+    // 250 from the first reservation; the second, asked when half were used, got the last 50.
+    expect(takes.filter((wait) => wait === 0)).toHaveLength(250);
+    expect(asked).toEqual([250, 250]);
+    expect(Array.from({ length: 60 }, () => bucket.take(0)).filter((wait) => wait === 0)).toHaveLength(50);
   });
 });

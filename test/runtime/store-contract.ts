@@ -180,6 +180,20 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect((await store.claimDeliveries({ worker: "w2", limit: 10, now: 1005, leaseMs: 1000 })).map((d) => [d.eventId, d.step])).toEqual([[a2!.id, "cost"]]);
     });
 
+    it("keeps one quota bucket per system for every worker: full at first, refilled at the quota's rate", async () => {
+      const ask = (s: Store, want: number, now: number) => s.takeQuota({ system: "erp", want, now, requestsPerMinute: 60, burst: 5 });
+      expect(await ask(store, 3, 1000)).toBe(3);
+      const other = opened.second === undefined ? store : await opened.second();
+      expect(await ask(other, 3, 1000)).toBe(2);
+      expect(await ask(store, 3, 1000)).toBe(0);
+      // One token a second; a clock that reads earlier than the bucket's last change adds nothing.
+      expect(await ask(other, 3, 2500)).toBe(1);
+      expect(await ask(store, 3, 2000)).toBe(0);
+      expect(await ask(store, 10, 60_000)).toBe(5);
+      expect(await store.takeQuota({ system: "billing", want: 2, now: 60_000, requestsPerMinute: 60, burst: 5 })).toBe(2);
+      if (other !== store) await other.close();
+    });
+
     it("keeps a delivery's path parameters with it from routing to the worker that sends it", async () => {
       await store.accept([event("t1", { minutes: 1 })], 1000);
       const [leased] = await claim(store, 1000);

@@ -14,7 +14,7 @@
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import type { PipelineDefinition, SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
-import { createSemaphore, createTokenBucket, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
+import { createSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
@@ -41,8 +41,17 @@ export interface DeliveryContext {
   worker: string;
 }
 
-/** Builds the run-time state of a system; the breaker comes from the first route that declares one. */
-export function systemRuntime(definition: SystemDefinition, baseUrl: string, auth: AuthHeaders, pipelines: readonly PipelineDefinition[]): SystemRuntime {
+/**
+ * Builds the run-time state of a system; the breaker comes from the first route that declares one.
+ * With `sharedQuota`, the system's quota is a share of one bucket every worker of the store takes from.
+ */
+export function systemRuntime(
+  definition: SystemDefinition,
+  baseUrl: string,
+  auth: AuthHeaders,
+  pipelines: readonly PipelineDefinition[],
+  sharedQuota?: { reserve(system: string, want: number, now: number, requestsPerMinute: number, burst: number): Promise<number>; report(error: unknown): void },
+): SystemRuntime {
   const declared = pipelines.find((p) => p.policies.circuitBreaker !== undefined && deliversTo(p, definition.name))?.policies.circuitBreaker;
   const quotas = definition.quotas;
   return {
@@ -50,7 +59,17 @@ export function systemRuntime(definition: SystemDefinition, baseUrl: string, aut
     baseUrl: baseUrl.replace(/\/+$/, ""),
     auth,
     breaker: createCircuitBreaker(declared ?? DEFAULT_BREAKER),
-    bucket: quotas === undefined ? undefined : createTokenBucket(quotas.requestsPerMinute, quotas.burst),
+    bucket:
+      quotas === undefined
+        ? undefined
+        : sharedQuota === undefined
+          ? createTokenBucket(quotas.requestsPerMinute, quotas.burst)
+          : createSharedTokenBucket(
+              (want, now) => sharedQuota.reserve(definition.name, want, now, quotas.requestsPerMinute, quotaBurst(quotas.requestsPerMinute, quotas.burst)),
+              quotas.requestsPerMinute,
+              quotas.burst,
+              sharedQuota.report,
+            ),
     concurrency: quotas?.concurrency === undefined ? undefined : createSemaphore(quotas.concurrency),
   };
 }
@@ -151,10 +170,18 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     // A short wait for a token is taken once; a long one would outlive the lease, and a token that is
     // still not there after the wait (the quota is shared, or time did not move) is not waited for
     // again: either way the delivery is given back for later, its attempt not counted.
-    let wait = system.bucket.take(cx.now());
+    const bucket = system.bucket;
+    const token = async () => {
+      const wait = bucket.take(cx.now());
+      if (wait === 0 || bucket.refilled === undefined) return wait;
+      // A shared bucket: the tokens being reserved for this process may be about to arrive.
+      await bucket.refilled();
+      return bucket.take(cx.now());
+    };
+    let wait = await token();
     if (wait > 0 && wait <= MAX_QUOTA_WAIT_MS) {
       await cx.sleep(wait);
-      wait = system.bucket.take(cx.now());
+      wait = await token();
     }
     if (wait > 0) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
   }

@@ -441,6 +441,20 @@ export function createSqlStore(db: Database): Store {
         sql.run("INSERT INTO reference_data (entity, key, value) VALUES (?, ?, ?) ON CONFLICT (entity, key) DO UPDATE SET value = excluded.value", [entity, key, JSON.stringify(value)]),
       );
     },
+    takeQuota(request) {
+      return db.transaction(async (sql) => {
+        const { system, want, now, requestsPerMinute, burst } = request;
+        await sql.run("INSERT INTO quotas (system, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (system) DO NOTHING", [system, burst, now]);
+        const [row] = await sql.all<{ tokens: number; updated_at: number }>(`SELECT tokens, updated_at FROM quotas WHERE system = ?${engine === "postgres" ? " FOR UPDATE" : ""}`, [system]);
+        const last = Number(row?.updated_at ?? now);
+        // Clocks of several machines disagree a little: time never runs backwards for the bucket.
+        const at = Math.max(now, last);
+        const tokens = Math.min(burst, Number(row?.tokens ?? burst) + ((at - last) * requestsPerMinute) / 60_000);
+        const taken = Math.max(0, Math.min(want, Math.floor(tokens)));
+        await sql.run("UPDATE quotas SET tokens = ?, updated_at = ? WHERE system = ?", [tokens - taken, at, system]);
+        return taken;
+      });
+    },
     async cursor(name) {
       const rows = await db.read((sql) => sql.all<{ value: string }>("SELECT value FROM cursors WHERE name = ?", [name]));
       return rows[0]?.value;

@@ -23,6 +23,7 @@ const METHODS = {
   putXref: true,
   referenceData: true,
   putReferenceData: true,
+  takeQuota: true,
   cursor: true,
   setCursor: true,
   listIssues: true,

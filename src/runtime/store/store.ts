@@ -217,6 +217,16 @@ export interface ReplayRequest {
   now: number;
 }
 
+/** Tokens asked of a system's quota, which every worker of the store shares. */
+export interface QuotaRequest {
+  system: string;
+  want: number;
+  now: number;
+  requestsPerMinute: number;
+  /** Tokens the bucket holds at most (it starts full). */
+  burst: number;
+}
+
 /** Counts of events and deliveries by status. */
 export interface StoreCounts {
   events: Readonly<Record<string, number>>;
@@ -246,6 +256,11 @@ export interface Store {
   /** Reference data (rate cards and the like) by entity and key. */
   referenceData(entity: string, key: string): Promise<unknown>;
   putReferenceData(entity: string, key: string, value: unknown): Promise<void>;
+  /**
+   * Takes up to `want` tokens from the system's shared bucket, refilled at its quota's rate;
+   * returns how many it took (0 when the quota is used up). Workers sharing a database share it.
+   */
+  takeQuota(request: QuotaRequest): Promise<number>;
   /** A polling source's durable cursor. */
   cursor(name: string): Promise<string | undefined>;
   setCursor(name: string, value: string): Promise<void>;
