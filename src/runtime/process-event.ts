@@ -3,6 +3,7 @@
  * branch, require), collecting the deliveries and canonical events it produces. Nothing here
  * writes: the result is a settlement the store commits in one transaction with the outbox rows.
  */
+import { atEvaluationTime } from "../transform/index.ts";
 import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
@@ -95,6 +96,8 @@ class StepFailure extends Error {}
 
 interface Run {
   record: unknown;
+  /** When the event was accepted: the time its expressions read. */
+  at: number;
   classes: Record<string, string>;
   /** Enriched values by their `as` name, bound as `$<as>` in every later expression (mapping lookups). */
   lookups: Record<string, unknown>;
@@ -107,9 +110,18 @@ function bindings(run: Run): Record<string, unknown> {
   return { ...run.lookups, class: run.classes };
 }
 
-async function holds(transform: Transform | undefined, record: unknown, bound: Record<string, unknown>): Promise<boolean> {
+/**
+ * Evaluates a transform at the event's time: `$now()` and `$millis()` read when the event was
+ * accepted, so routing the same event again (a replay) builds the same requests, which the
+ * targets then recognise by their idempotency keys.
+ */
+function evaluate(run: Run, transform: Transform, input: unknown, bound: Record<string, unknown> = bindings(run)): unknown {
+  return atEvaluationTime(run.at, () => transform.evaluate(input, bound));
+}
+
+async function holds(run: Run, transform: Transform | undefined, record: unknown, bound?: Record<string, unknown>): Promise<boolean> {
   if (transform === undefined) return true;
-  const value = await transform.evaluate(record, bound);
+  const value = await evaluate(run, transform, record, bound);
   return value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
 }
 
@@ -155,7 +167,7 @@ async function pathParams(
       }
       continue;
     }
-    const raw = await transform.evaluate(run.record, bindings(run));
+    const raw = await evaluate(run, transform, run.record);
     const value = paramValue(raw);
     if (value === undefined) {
       throw new StepFailure(
@@ -171,7 +183,7 @@ async function pathParams(
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
   for (const step of steps) {
     if (run.wait !== undefined) return;
-    if (!(await holds(step.when, run.record, bindings(run)))) continue;
+    if (!(await holds(run, step.when, run.record))) continue;
     switch (step.kind) {
       case "validate": {
         const result = step.validator(run.record);
@@ -179,7 +191,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "map":
-        run.record = await step.transform.evaluate(run.record, bindings(run));
+        run.record = await evaluate(run, step.transform, run.record);
         if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
         break;
       case "enrich": {
@@ -203,7 +215,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       case "classify": {
         let value = step.otherwise;
         for (const rule of step.rules) {
-          if (await holds(rule.when, run.record, bindings(run))) {
+          if (await holds(run, rule.when, run.record)) {
             value = rule.value;
             break;
           }
@@ -213,7 +225,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       }
       case "branch":
         for (const branch of step.branches) {
-          if (await holds(branch.when, run.record, bindings(run))) {
+          if (await holds(run, branch.when, run.record)) {
             await runSteps(cx, pipeline, event, branch.steps, run);
             break;
           }
@@ -230,7 +242,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "deliver": {
-        const body = step.transform === undefined ? run.record : await step.transform.evaluate(run.record, bindings(run));
+        const body = step.transform === undefined ? run.record : await evaluate(run, step.transform, run.record);
         const operation = cx.operations(step.system, step.operation);
         const params = await pathParams(step, operation?.path, run, body);
         const delivery: NewDelivery = {
@@ -277,9 +289,9 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   const exceptions = pipeline?.policies.exceptions;
   const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
-  const run: Run = { record: event.payload, classes: {}, lookups: {}, deliveries: [], emits: [] };
+  const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [] };
   try {
-    if (pipeline.trigger.kind !== "schedule" && !(await holds(pipeline.trigger.when, event.payload, { class: {} }))) {
+    if (pipeline.trigger.kind !== "schedule" && !(await holds(run, pipeline.trigger.when, event.payload, { class: {} }))) {
       return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     }
     await runSteps(cx, pipeline, event, pipeline.steps, run);

@@ -34,6 +34,7 @@ import { AsyncResult, TransformError, toTransformError } from "./runtime/errors.
 import { runtime } from "./runtime/index.ts";
 import { isSequence, type Sequence } from "./runtime/values.ts";
 
+export { atEvaluationTime } from "./runtime/context.ts";
 export { TransformError } from "./runtime/errors.ts";
 export { regexLimits } from "./runtime/regex.ts";
 export { type Runtime, runtime } from "./runtime/index.ts";

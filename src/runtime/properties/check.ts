@@ -92,8 +92,9 @@ export class UnknownRouteError extends Error {
   override name = "UnknownRouteError";
 }
 
-const VARIANT_A = { startMs: Date.UTC(2026, 0, 5, 9), randomSeed: 1 };
-const VARIANT_B = { startMs: Date.UTC(2027, 6, 14, 17, 3, 7, 123), randomSeed: 977 };
+const VARIANT_A = { startMs: Date.UTC(2026, 0, 5, 9), randomSeed: 1, processAfterMs: 0 };
+/** The same events worked much later, as a replay or a long backlog would, with another random source. */
+const VARIANT_B = { startMs: Date.UTC(2026, 0, 5, 9), randomSeed: 977, processAfterMs: 400 * 86_400_000 + 3_723_123 };
 
 function scenarioArbitrary(plan: RoutePlan): fc.Arbitrary<Scenario> {
   const identity = plan.identity;

@@ -16,7 +16,7 @@ export interface ScenarioRuns {
   once(): Promise<RunOutcome>;
   /** The events offered with duplicates, in another order, and some offered again after settling. */
   again(): Promise<RunOutcome>;
-  /** As `once`, with another clock and random source. */
+  /** As `once`, worked long after the events were accepted, with another random source. */
   elsewhere(): Promise<RunOutcome>;
   /** How `again` offered the events, for the report: `#2, #1, #2; then #1`. */
   againOrder: string;
@@ -159,7 +159,7 @@ export const LAWS: readonly Law[] = [
   },
   {
     name: "determinism",
-    states: "the same event builds the same requests whatever the clock and the random source",
+    states: "the same event builds the same requests however long after it was accepted it is worked, whatever the random source",
     async check(_pipeline, runs) {
       const [a, b] = [requestsByEvent((await runs.once()).applied), requestsByEvent((await runs.elsewhere()).applied)];
       for (const key of new Set([...a.keys(), ...b.keys()])) {
@@ -170,9 +170,10 @@ export const LAWS: readonly Law[] = [
         const first = (list: string[]) => (list[0] === undefined ? undefined : (JSON.parse(list[0]) as { body: unknown }).body);
         const fields = differingPaths(first(left), first(right));
         return (
-          `event ${label(Number(event))} built different ${operation} requests in two runs with another clock and random source` +
+          `event ${label(Number(event))} built different ${operation} requests when worked at once and long after it was accepted, with another random source` +
           ` (${fields.join(", ")} differ${fields.length === 1 ? "s" : ""}): ${left[0] ?? "no request"} then ${right[0] ?? "no request"}.` +
-          " A mapping or condition that reads $now(), $millis() or $random() does this; take the time from the event instead"
+          " A replay would send a different request under the same idempotency key. $now() and $millis() read the time the event was accepted;" +
+          " a mapping or condition that draws $random() (or reads the clock inside $eval) does this"
         );
       }
       return undefined;

@@ -52,6 +52,8 @@ export interface RunVariant {
   startMs: number;
   /** Seeds the runtime's random source (jitter). */
   randomSeed: number;
+  /** How long after each phase's offers the runtime starts working them. */
+  processAfterMs: number;
 }
 
 /** The offers of a run: phases of event indices, the runtime settling after each phase. */
@@ -226,6 +228,7 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
         else if (outcome !== undefined) offers.push({ event: index, status: outcome.status, eventId: outcome.eventId });
         time += 1;
       }
+      time += variant.processAfterMs;
       await settle();
       ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
     }

@@ -47,12 +47,30 @@ export interface EvalContext {
   shadows: boolean;
 }
 
+/** The time evaluations started inside `atEvaluationTime` report as now; 0 when none is set. */
+let pinnedTime = 0;
+
+/**
+ * Runs `body` with every evaluation it starts reading `ms` (milliseconds since the epoch) as the
+ * time: `$now()` and `$millis()` then give the same answer whenever the expression is evaluated
+ * again for the same record. Evaluation is synchronous, so the pin covers exactly `body`'s call.
+ */
+export function atEvaluationTime<T>(ms: number, body: () => T): T {
+  const saved = pinnedTime;
+  pinnedTime = ms;
+  try {
+    return body();
+  } finally {
+    pinnedTime = saved;
+  }
+}
+
 function newContext(globals: Dict, limits: Guardrails, shadows = false): EvalContext {
   const timeout = limits.timeout ?? 0;
   const maxDepth = limits.stack ?? 0;
   return {
     globals,
-    timestamp: 0,
+    timestamp: pinnedTime,
     depth: 0,
     maxDepth,
     deadline: timeout > 0 ? Date.now() + timeout : 0,
