@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IssueStateError } from "../../src/runtime/errors.ts";
-import type { IncomingEvent, NewDelivery, Store } from "../../src/runtime/store/store.ts";
+import type { IncomingEvent, NewDelivery, NewGapIssue, Store } from "../../src/runtime/store/store.ts";
 
 /** A fresh store, and a way to run raw SQL against it (to tamper with the audit log). */
 export interface OpenedStore {
@@ -34,6 +34,18 @@ const delivery = (step: string, system = "erp"): NewDelivery => ({
 });
 
 const claim = (store: Store, now: number, worker = "w1", limit = 10) => store.claimEvents({ worker, limit, now, leaseMs: 1000 });
+
+const GAP_KEY = "projectId=P2@2026-04";
+
+const gap = (now: number, key = GAP_KEY): NewGapIssue => ({
+  reconciliation: "time-cost-postings",
+  key,
+  queue: "time-posting-exceptions",
+  owner: "finance-ops",
+  reason: `time-cost-postings: ${key} differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)`,
+  payload: { difference: "50.00", sides: [{ source: "approved-time", total: "50.00" }, { source: "cost-postings", total: "0.00" }] },
+  now,
+});
 
 /** Declares the contract tests for one engine. */
 export function describeStoreContract(engine: string, open: () => Promise<OpenedStore>): void {
@@ -273,6 +285,106 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: "the log ends at row 2 but 3 rows were written" });
       await opened.exec("DELETE FROM audit WHERE seq = 1");
       expect(await store.verifyAudit()).toMatchObject({ ok: false, seq: 1, problem: "row 1 is missing (next is 2)" });
+    });
+
+    it("opens an exception for a reconciliation gap tied to no event, with its reconciliation, key, values and an audit row", async () => {
+      const { issue, opened } = await store.openGap(gap(5000));
+      expect(opened).toBe(true);
+      expect(issue).toEqual({
+        id: issue.id,
+        kind: "exception",
+        queue: "time-posting-exceptions",
+        owner: "finance-ops",
+        route: "reconciliation:time-cost-postings",
+        eventId: null,
+        deliveryId: null,
+        subject: `reconciliation:time-cost-postings:${GAP_KEY}`,
+        gap: { reconciliation: "time-cost-postings", key: GAP_KEY, closedAt: null },
+        reason: `time-cost-postings: ${GAP_KEY} differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)`,
+        attempts: 0,
+        payload: { difference: "50.00", sides: [{ source: "approved-time", total: "50.00" }, { source: "cost-postings", total: "0.00" }] },
+        createdAt: 5000,
+        status: "open",
+        resolvedBy: null,
+        resolution: null,
+      });
+      expect(await store.listIssues({ kind: "exception", status: "open" })).toEqual([issue]);
+      expect(await store.issue(issue.id)).toEqual(issue);
+      const [row] = await store.auditTrail();
+      expect(row).toMatchObject({
+        at: 5000,
+        actor: "reconciler",
+        action: "exception.opened",
+        subject: `issue:${issue.id}`,
+        traceId: null,
+        detail: { queue: "time-posting-exceptions", reason: issue.reason, reconciliation: "time-cost-postings", key: GAP_KEY },
+      });
+      expect(await store.verifyAudit()).toEqual({ ok: true, rows: 1 });
+    });
+
+    it("keeps one exception per gap until the gap closes by itself, and opens a new one when the gap comes back", async () => {
+      const first = await store.openGap(gap(5000));
+      expect(await store.openGap(gap(6000))).toEqual({ issue: first.issue, opened: false });
+      expect(await store.currentGaps("time-cost-postings")).toEqual([first.issue]);
+      expect(await store.currentGaps("payments-invoices")).toEqual([]);
+      const closed = await store.closeGap({ reconciliation: "time-cost-postings", key: GAP_KEY, now: 7000 });
+      expect(closed).toEqual({
+        ...first.issue,
+        status: "closed",
+        resolvedBy: "reconciler",
+        resolution: "the systems agree again",
+        gap: { reconciliation: "time-cost-postings", key: GAP_KEY, closedAt: 7000 },
+      });
+      expect(await store.closeGap({ reconciliation: "time-cost-postings", key: GAP_KEY, now: 7001 })).toBeUndefined();
+      expect(await store.currentGaps()).toEqual([]);
+      const back = await store.openGap(gap(8000));
+      expect(back.opened).toBe(true);
+      expect(back.issue.id).not.toBe(first.issue.id);
+      expect((await store.counts()).issues).toEqual({ closed: 1, open: 1 });
+      const trail = await store.auditTrail();
+      expect(trail.map((r) => [r.action, r.subject, r.actor])).toEqual([
+        ["exception.opened", `issue:${first.issue.id}`, "reconciler"],
+        ["issue.closed", `issue:${first.issue.id}`, "reconciler"],
+        ["exception.opened", `issue:${back.issue.id}`, "reconciler"],
+      ]);
+      expect(trail[1]?.detail).toEqual({ reconciliation: "time-cost-postings", key: GAP_KEY, status: "closed" });
+      expect(await store.verifyAudit()).toEqual({ ok: true, rows: 3 });
+    });
+
+    it("skips a gap's exception with a reason, keeps it while the gap persists, and refuses to retry or edit it", async () => {
+      const { issue } = await store.openGap(gap(5000));
+      const action = { issueId: issue.id, who: "ana", why: "the ERP is corrected tomorrow", now: 6000 };
+      const refusal = `issue ${issue.id} is a reconciliation gap (time-cost-postings ${GAP_KEY}), not an event: there is nothing to`;
+      const advice = "Correct the records in the systems and it closes by itself at the next reconciliation, or skip it with a reason";
+      await expect(store.resolveIssue({ ...action, action: "retry" })).rejects.toThrow(`${refusal} retry. ${advice}`);
+      await expect(store.resolveIssue({ ...action, action: "edit", payload: {} })).rejects.toThrow(`${refusal} edit and replay. ${advice}`);
+      await expect(store.resolveIssue({ ...action, action: "retry" })).rejects.toBeInstanceOf(IssueStateError);
+      const skipped = await store.resolveIssue({ ...action, action: "skip" });
+      expect(skipped).toMatchObject({ id: issue.id, status: "skipped", resolvedBy: "ana", resolution: "the ERP is corrected tomorrow", eventId: null });
+      expect(await store.openGap(gap(7000))).toEqual({ issue: skipped, opened: false });
+      expect(await store.currentGaps()).toEqual([skipped]);
+      const gone = await store.closeGap({ reconciliation: "time-cost-postings", key: GAP_KEY, now: 8000 });
+      expect(gone).toMatchObject({ status: "skipped", resolvedBy: "ana", gap: { closedAt: 8000 } });
+      const trail = await store.auditTrail();
+      expect(trail.map((r) => [r.action, r.actor, r.detail])).toEqual([
+        ["exception.opened", "reconciler", { queue: "time-posting-exceptions", reason: issue.reason, reconciliation: "time-cost-postings", key: GAP_KEY }],
+        ["issue.skipped", "ana", { why: "the ERP is corrected tomorrow", reconciliation: "time-cost-postings", key: GAP_KEY }],
+        ["issue.closed", "reconciler", { reconciliation: "time-cost-postings", key: GAP_KEY, status: "skipped" }],
+      ]);
+      expect(await store.verifyAudit()).toEqual({ ok: true, rows: 3 });
+    });
+
+    it("keeps one exception when two workers open the same gap at once", async () => {
+      if (opened.second === undefined) return;
+      const other = await opened.second();
+      try {
+        const [a, b] = await Promise.all([store.openGap(gap(5000)), other.openGap(gap(5000))]);
+        expect(a?.issue.id).toBe(b?.issue.id);
+        expect([a?.opened, b?.opened].sort()).toEqual([false, true]);
+        expect(await store.listIssues()).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
     });
 
     it("lets two workers on one database split the work without leasing an event twice", async () => {

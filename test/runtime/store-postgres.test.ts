@@ -1,5 +1,5 @@
 import pg from "pg";
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
 import { shouldRun } from "../../src/testing/environment.ts";
 import { describeStoreContract } from "./store-contract.ts";
@@ -26,6 +26,40 @@ if (available) {
         await dropPostgresSchema(PG_URL, schema);
       },
     };
+  });
+  describe("a PostgreSQL store whose issues all held an event", () => {
+    it("lets an issue hold no event, keeping the issues it had, and opens a gap's exception", async () => {
+      const schema = uniqueSchema("relax");
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA ${schema}`);
+        await client.query(`SET search_path = ${schema}`);
+        await client.query(`CREATE TABLE issues (
+          id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
+          event_id BIGINT NOT NULL, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+          payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT, resolved_at BIGINT)`);
+        await client.query(
+          "INSERT INTO issues (kind, queue, owner, route, event_id, reason, attempts, payload, created_at, status) VALUES ('exception', 'time-exceptions', 'finance-ops', 'time-to-revenue', 9, 'minutes must be >= 0', 1, '{}', 1000, 'open')",
+        );
+        const store = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 1 });
+        try {
+          const { issue } = await store.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-04", queue: "q", owner: "finance-ops", reason: "differs", payload: {}, now: 2000 });
+          expect(issue).toMatchObject({ eventId: null, subject: "reconciliation:time-cost-postings:projectId=P2@2026-04" });
+          expect((await store.listIssues()).map((i) => [i.subject, i.eventId, i.gap])).toEqual([
+            ["event:9", 9, null],
+            ["reconciliation:time-cost-postings:projectId=P2@2026-04", null, { reconciliation: "time-cost-postings", key: "projectId=P2@2026-04", closedAt: null }],
+          ]);
+        } finally {
+          await store.close();
+        }
+        const nullable = await client.query("SELECT is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'issues' AND column_name = 'event_id'", [schema]);
+        expect(nullable.rows).toEqual([{ is_nullable: "YES" }]);
+      } finally {
+        await client.end();
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    });
   });
 } else {
   describe.skip("the PostgreSQL store", () => undefined);

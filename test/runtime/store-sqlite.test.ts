@@ -26,6 +26,63 @@ describe("an SQLite store written by an earlier release", () => {
   });
 });
 
+/** The issues table as the first release declared it: every issue held an event. */
+const FIRST_ISSUES_TABLE = `CREATE TABLE IF NOT EXISTS issues (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
+  event_id BIGINT NOT NULL, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+  payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
+  resolved_at BIGINT)`;
+
+describe("an SQLite store whose issues all held an event", () => {
+  it("lets an issue hold no event, keeping the issues it had with their ids, and opens a gap's exception", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+    try {
+      const path = join(dir, "old.db");
+      const old = new BetterSqlite3(path);
+      for (const statement of schemaStatements("sqlite")) old.exec(statement.startsWith("CREATE TABLE IF NOT EXISTS issues") ? FIRST_ISSUES_TABLE : statement);
+      old.exec(
+        "INSERT INTO issues (id, kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status) VALUES (4, 'exception', 'time-exceptions', 'finance-ops', 'time-to-revenue', 9, NULL, 'minutes must be >= 0', 1, '{\"minutes\":-5}', 1000, 'open')",
+      );
+      old.close();
+      const store = await createSqliteStore({ path, durability: "normal" });
+      expect(await store.issue(4)).toEqual({
+        id: 4,
+        kind: "exception",
+        queue: "time-exceptions",
+        owner: "finance-ops",
+        route: "time-to-revenue",
+        eventId: 9,
+        deliveryId: null,
+        subject: "event:9",
+        gap: null,
+        reason: "minutes must be >= 0",
+        attempts: 1,
+        payload: { minutes: -5 },
+        createdAt: 1000,
+        status: "open",
+        resolvedBy: null,
+        resolution: null,
+      });
+      const { issue } = await store.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-04", queue: "q", owner: "finance-ops", reason: "differs", payload: {}, now: 2000 });
+      expect(issue).toMatchObject({ id: 5, eventId: null, gap: { reconciliation: "time-cost-postings", key: "projectId=P2@2026-04", closedAt: null } });
+      await store.close();
+      // Opening it again finds nothing left to change, and the one-exception-per-gap index holds.
+      const again = await createSqliteStore({ path, durability: "normal" });
+      expect(await again.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-04", queue: "q", owner: "finance-ops", reason: "differs", payload: {}, now: 3000 })).toMatchObject({ opened: false, issue: { id: 5 } });
+      expect((await again.listIssues()).map((i) => i.subject)).toEqual(["event:9", "reconciliation:time-cost-postings:projectId=P2@2026-04"]);
+      await again.close();
+      const db = new BetterSqlite3(path, { readonly: true });
+      const columns = db.prepare("PRAGMA table_info(issues)").all() as { name: string; notnull: number }[];
+      const indexes = (db.prepare("PRAGMA index_list(issues)").all() as { name: string }[]).map((i) => i.name).sort();
+      db.close();
+      expect(columns.find((c) => c.name === "event_id")?.notnull).toBe(0);
+      expect(indexes).toEqual(["issues_current_gap", "issues_queue"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("an SQLite store on its own thread", () => {
   it("reports a database it cannot open as the caller's error, and stops its thread", async () => {
     await expect(createSqliteStore({ path: join(tmpdir(), "syncspec-missing-dir", "nested", "store.db") })).rejects.toThrow(/directory does not exist/);

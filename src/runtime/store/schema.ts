@@ -1,7 +1,35 @@
 /** The store's tables, written once with the two engines' differences in the id column only. */
 
 /** Columns added after a table was first released: added to older stores when missing. */
-export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [{ table: "outbox", column: "params", type: "TEXT" }];
+export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: "outbox", column: "params", type: "TEXT" },
+  { table: "issues", column: "reconciliation", type: "TEXT" },
+  { table: "issues", column: "gap_key", type: "TEXT" },
+  { table: "issues", column: "gap_closed_at", type: "BIGINT" },
+];
+
+/**
+ * Columns that were NOT NULL when first released and may be null since: `issues.event_id`, null
+ * for a reconciliation gap's exception. Older stores are relaxed when they open (existing rows keep
+ * their values).
+ */
+export const RELAXED_COLUMNS: readonly { table: "issues"; column: string }[] = [{ table: "issues", column: "event_id" }];
+
+/** Indexes over added columns: created once those columns exist. */
+export const ADDED_INDEXES: readonly string[] = [
+  // One exception per gap until the gap closes; a second worker opening the same gap finds it.
+  "CREATE UNIQUE INDEX IF NOT EXISTS issues_current_gap ON issues (reconciliation, gap_key) WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL",
+];
+
+/** The issues table as it is now, under `name` (SQLite relaxes an older one by copying it into this). */
+export function issuesTable(engine: "sqlite" | "postgres", name = "issues", ifNotExists = true): string {
+  const id = engine === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
+  return `CREATE TABLE ${ifNotExists ? "IF NOT EXISTS " : ""}${name} (
+      id ${id}, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
+      event_id BIGINT, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+      payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
+      resolved_at BIGINT, reconciliation TEXT, gap_key TEXT, gap_closed_at BIGINT)`;
+}
 
 /** The DDL statements that create the store's tables and indexes when missing. */
 export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
@@ -29,11 +57,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
     "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",
-    `CREATE TABLE IF NOT EXISTS issues (
-      id ${id}, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
-      event_id BIGINT NOT NULL, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
-      payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
-      resolved_at BIGINT)`,
+    issuesTable(engine),
     "CREATE INDEX IF NOT EXISTS issues_queue ON issues (kind, queue, status)",
     `CREATE TABLE IF NOT EXISTS xref (
       entity TEXT NOT NULL, from_system TEXT NOT NULL, from_id TEXT NOT NULL, to_system TEXT NOT NULL, to_id TEXT NOT NULL,

@@ -7,7 +7,7 @@ import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./
 import { insertDeliveries, insertEvents, markDelivered, markRouted, payloadHash, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
-import { ADDED_COLUMNS, schemaStatements } from "./schema.ts";
+import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import type {
   AcceptOutcome,
   AuditEntry,
@@ -15,6 +15,8 @@ import type {
   ClaimedEvent,
   DeliverySettlement,
   EventSettlement,
+  GapClosure,
+  GapOpened,
   Handoff,
   IncomingEvent,
   Issue,
@@ -23,12 +25,35 @@ import type {
   IssueTarget,
   LeasedDelivery,
   NewDelivery,
+  NewGapIssue,
   SettledEvents,
   Store,
   StoreCounts,
 } from "./store.ts";
 
-/** Creates the tables when missing. */
+/** Lets a column that an older store declared NOT NULL hold null, keeping every row. */
+async function relaxColumn(sql: Sql, engine: "sqlite" | "postgres", table: "issues", column: string): Promise<boolean> {
+  if (engine === "postgres") {
+    const [found] = await sql.all<{ is_nullable: string }>(
+      "SELECT is_nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
+      [table, column],
+    );
+    if (found?.is_nullable !== "NO") return false;
+    await sql.run(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP NOT NULL`);
+    return true;
+  }
+  const columns = await sql.all<{ name: string; notnull: number }>(`PRAGMA table_info(${table})`);
+  if (!columns.some((c) => c.name === column && Number(c.notnull) === 1)) return false;
+  // SQLite cannot drop a constraint: the rows move to a table declared as it is now, ids and all.
+  const names = columns.map((c) => c.name).join(", ");
+  await sql.run(issuesTable("sqlite", `${table}_relaxed`, false));
+  await sql.run(`INSERT INTO ${table}_relaxed (${names}) SELECT ${names} FROM ${table}`);
+  await sql.run(`DROP TABLE ${table}`);
+  await sql.run(`ALTER TABLE ${table}_relaxed RENAME TO ${table}`);
+  return true;
+}
+
+/** Creates the tables when missing and brings an older store's tables up to date, in one transaction. */
 export async function migrate(db: Database): Promise<void> {
   await db.transaction(async (sql) => {
     for (const statement of schemaStatements(db.engine)) await sql.run(statement);
@@ -39,6 +64,11 @@ export async function migrate(db: Database): Promise<void> {
         await sql.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
       }
     }
+    let rebuilt = false;
+    for (const { table, column } of RELAXED_COLUMNS) rebuilt = (await relaxColumn(sql, db.engine, table, column)) || rebuilt;
+    // A table copied without its constraint lost its indexes: create them again.
+    if (rebuilt) for (const statement of schemaStatements(db.engine)) await sql.run(statement);
+    for (const statement of ADDED_INDEXES) await sql.run(statement);
     await sql.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING", [GENESIS_HASH]);
   });
 }
@@ -56,15 +86,26 @@ interface QueuedAccept {
 
 type Row = Record<string, unknown>;
 
+/** The actor the audit log names for changes the reconciler makes. */
+const RECONCILER = "reconciler";
+
 function issueOf(row: Row): Issue {
+  const eventId = row["event_id"] === null ? null : Number(row["event_id"]);
+  const deliveryId = row["delivery_id"] === null ? null : Number(row["delivery_id"]);
+  const gap =
+    row["reconciliation"] === null || row["reconciliation"] === undefined
+      ? null
+      : { reconciliation: String(row["reconciliation"]), key: String(row["gap_key"]), closedAt: row["gap_closed_at"] === null ? null : Number(row["gap_closed_at"]) };
   return {
     id: Number(row["id"]),
     kind: row["kind"] as Issue["kind"],
     queue: String(row["queue"]),
     owner: String(row["owner"]),
     route: String(row["route"]),
-    eventId: Number(row["event_id"]),
-    deliveryId: row["delivery_id"] === null ? null : Number(row["delivery_id"]),
+    eventId,
+    deliveryId,
+    subject: gap !== null ? `reconciliation:${gap.reconciliation}:${gap.key}` : deliveryId !== null ? `delivery:${deliveryId}` : `event:${eventId}`,
+    gap,
     reason: String(row["reason"]),
     attempts: Number(row["attempts"]),
     payload: JSON.parse(String(row["payload"])) as unknown,
@@ -73,6 +114,12 @@ function issueOf(row: Row): Issue {
     resolvedBy: (row["resolved_by"] as string | null) ?? null,
     resolution: (row["resolution"] as string | null) ?? null,
   };
+}
+
+/** Why a person cannot retry or edit a gap's exception, and what to do instead. */
+function gapRefusal(id: number, gap: { reconciliation: string; key: string }, action: "retry" | "edit"): string {
+  const verb = action === "retry" ? "retry" : "edit and replay";
+  return `issue ${id} is a reconciliation gap (${gap.reconciliation} ${gap.key}), not an event: there is nothing to ${verb}. Correct the records in the systems and it closes by itself at the next reconciliation, or skip it with a reason`;
 }
 
 /** The contract over `db`, whose tables exist. */
@@ -481,6 +528,7 @@ export function createSqlStore(db: Database): Store {
         const [row] = await sql.all<Row>(`SELECT * FROM issues WHERE id = ?${engine === "postgres" ? " FOR UPDATE" : ""}`, [action.issueId]);
         if (row === undefined) throw new IssueStateError(`there is no issue ${action.issueId}`);
         const issue = issueOf(row);
+        if (issue.gap !== null && action.action !== "skip") throw new IssueStateError(gapRefusal(issue.id, issue.gap, action.action));
         if (issue.status !== "open") throw new IssueStateError(`issue ${issue.id} is already ${issue.status}`);
         const now = action.now;
         if (action.action === "edit") {
@@ -501,10 +549,85 @@ export function createSqlStore(db: Database): Store {
           [status, action.who, action.why, now, issue.id],
         );
         await appendAudit(sql, engine, [
-          { at: now, actor: action.who, action: `issue.${status}`, subject: `issue:${issue.id}`, traceId: null, detail: { why: action.why, event: issue.eventId } },
+          {
+            at: now,
+            actor: action.who,
+            action: `issue.${status}`,
+            subject: `issue:${issue.id}`,
+            traceId: null,
+            detail: issue.gap === null ? { why: action.why, event: issue.eventId } : { why: action.why, reconciliation: issue.gap.reconciliation, key: issue.gap.key },
+          },
         ]);
         return issueOf(updated as Row);
       });
+    },
+    openGap(gap: NewGapIssue) {
+      return db.transaction(async (sql): Promise<GapOpened> => {
+        const current = () => sql.all<Row>("SELECT * FROM issues WHERE reconciliation = ? AND gap_key = ? AND gap_closed_at IS NULL", [gap.reconciliation, gap.key]);
+        const [existing] = await current();
+        if (existing !== undefined) return { issue: issueOf(existing), opened: false };
+        // Another worker may open the same gap at the same moment: the unique index keeps one.
+        const [inserted] = await sql.all<Row>(
+          `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status, reconciliation, gap_key)
+           VALUES ('exception', ?, ?, ?, NULL, NULL, ?, 0, ?, ?, 'open', ?, ?)
+           ON CONFLICT (reconciliation, gap_key) WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL DO NOTHING RETURNING *`,
+          [gap.queue, gap.owner, `reconciliation:${gap.reconciliation}`, gap.reason, JSON.stringify(gap.payload ?? null), gap.now, gap.reconciliation, gap.key],
+        );
+        if (inserted === undefined) {
+          const [theirs] = await current();
+          return { issue: issueOf(theirs as Row), opened: false };
+        }
+        const issue = issueOf(inserted);
+        await appendAudit(sql, engine, [
+          {
+            at: gap.now,
+            actor: gap.actor ?? RECONCILER,
+            action: "exception.opened",
+            subject: `issue:${issue.id}`,
+            traceId: null,
+            detail: { queue: gap.queue, reason: gap.reason, reconciliation: gap.reconciliation, key: gap.key },
+          },
+        ]);
+        return { issue, opened: true };
+      });
+    },
+    closeGap(closure: GapClosure) {
+      return db.transaction(async (sql) => {
+        const [row] = await sql.all<Row>(
+          `SELECT * FROM issues WHERE reconciliation = ? AND gap_key = ? AND gap_closed_at IS NULL${engine === "postgres" ? " FOR UPDATE" : ""}`,
+          [closure.reconciliation, closure.key],
+        );
+        if (row === undefined) return undefined;
+        const was = issueOf(row);
+        const actor = closure.actor ?? RECONCILER;
+        const [updated] =
+          was.status === "open"
+            ? await sql.all<Row>(
+                "UPDATE issues SET status = 'closed', resolved_by = ?, resolution = ?, resolved_at = ?, gap_closed_at = ? WHERE id = ? RETURNING *",
+                [actor, "the systems agree again", closure.now, closure.now, was.id],
+              )
+            : await sql.all<Row>("UPDATE issues SET gap_closed_at = ? WHERE id = ? RETURNING *", [closure.now, was.id]);
+        const issue = issueOf(updated as Row);
+        await appendAudit(sql, engine, [
+          {
+            at: closure.now,
+            actor,
+            action: "issue.closed",
+            subject: `issue:${issue.id}`,
+            traceId: null,
+            detail: { reconciliation: closure.reconciliation, key: closure.key, status: issue.status },
+          },
+        ]);
+        return issue;
+      });
+    },
+    async currentGaps(reconciliation) {
+      const rows = await db.read((sql) =>
+        reconciliation === undefined
+          ? sql.all<Row>("SELECT * FROM issues WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL ORDER BY id")
+          : sql.all<Row>("SELECT * FROM issues WHERE reconciliation = ? AND gap_closed_at IS NULL ORDER BY id", [reconciliation]),
+      );
+      return rows.map(issueOf);
     },
     replay(request) {
       return db.transaction(async (sql) => {
