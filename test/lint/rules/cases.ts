@@ -44,7 +44,7 @@ export function withReturnRoute(guard: string): SpecFiles {
     .replace("idempotencyKey: [timeEntryId]", "idempotencyKey: [reference]")
     .replace("orderingKey: [timeEntryId]", "orderingKey: [reference]")
     .replace("    - map: time-to-journal\n", "")
-    .replace("erp.upsertTime", "psa.updateTime");
+    .replace("erp.upsertTime", "psa.updateTime, params: { id: reference }");
   return { ...files, "specs/routes/erp-to-psa.yaml": route };
 }
 
