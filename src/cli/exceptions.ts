@@ -1,7 +1,9 @@
 /**
  * `spec exceptions list|show|retry|edit|skip` and, through the same factory, `spec dlq
  * list|show|retry`: the queues people work. Each action records who (`--by`, default $USER) and
- * why (`--reason`, required) in the audit log.
+ * why (`--reason`, required) in the audit log. An exception opened for a reconciliation gap holds
+ * no event: it can be skipped with a reason, and closes by itself once the systems agree; retry
+ * and edit are refused with a sentence saying so (exit 1).
  */
 import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
@@ -36,7 +38,9 @@ function show(issue: Issue, now: number): string {
     `  queue:    ${issue.queue}`,
     `  owner:    ${issue.owner}`,
     `  route:    ${issue.route}`,
-    `  event:    ${issue.eventId}${issue.deliveryId === null ? "" : `, delivery ${issue.deliveryId}`}`,
+    issue.gap === null
+      ? `  event:    ${issue.eventId}${issue.deliveryId === null ? "" : `, delivery ${issue.deliveryId}`}`
+      : `  gap:      ${issue.gap.reconciliation} ${issue.gap.key}${issue.gap.closedAt === null ? "" : ` (closed ${age(now - issue.gap.closedAt)} ago)`}`,
     `  attempts: ${issue.attempts}`,
     `  age:      ${age(now - issue.createdAt)}`,
     `  reason:   ${issue.reason}`,
@@ -55,12 +59,14 @@ function parsePayload(text: string): unknown {
   }
 }
 
+const STATUSES = ["open", "retried", "replayed", "skipped", "closed"];
+
 const ACTIONS = { exception: ["list", "show", "retry", "edit", "skip"], "dead-letter": ["list", "show", "retry", "skip"] } as const;
 
 /** Builds the command for one kind of queue. */
 export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
   const actions: readonly string[] = ACTIONS[kind];
-  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status open|retried|replayed|skipped] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
+  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
   return {
     name,
     summary,
@@ -79,13 +85,12 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
       const format = expectFormat(values.format, ["text", "json"] as const, "text");
       const [action, idText] = positionals;
       if (action === undefined || !actions.includes(action)) throw new UsageError(`expected one of ${actions.join(", ")}`);
-      if (values.status !== undefined && !["open", "retried", "replayed", "skipped"].includes(values.status)) {
-        throw new UsageError(`--status must be open, retried, replayed or skipped, got '${values.status}'`);
+      if (values.status !== undefined && !STATUSES.includes(values.status)) {
+        throw new UsageError(`--status must be ${STATUSES.slice(0, -1).join(", ")} or ${STATUSES.at(-1)}, got '${values.status}'`);
       }
       const id = idText === undefined ? undefined : Number(idText);
       if (action !== "list" && (id === undefined || !Number.isInteger(id) || id <= 0)) throw new UsageError(`${action} needs the id of an entry`);
       if (["retry", "edit", "skip"].includes(action) && (values.reason ?? "").trim() === "") throw new UsageError(`${action} needs --reason: the audit log records why`);
-      if (action === "edit" && values.payload === undefined) throw new UsageError("edit needs --payload with the corrected JSON (or a file holding it)");
       let store: Store;
       try {
         store = await storeFor(io, values);
@@ -123,9 +128,11 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
         const who = values.by ?? io.env["USER"] ?? "unknown";
         const why = values.reason as string;
         const base = { issueId: issue.id, who, why, now };
+        // A gap's exception has no payload to correct: the store refuses the edit and says why.
+        if (action === "edit" && values.payload === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected JSON (or a file holding it)");
         const resolved =
           action === "edit"
-            ? await store.resolveIssue({ ...base, action: "edit", payload: parsePayload(values.payload as string) })
+            ? await store.resolveIssue({ ...base, action: "edit", payload: values.payload === undefined ? null : parsePayload(values.payload) })
             : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
         io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
         return EXIT.ok;

@@ -1,6 +1,7 @@
 /**
  * The dashboard's pages, rendered on the server from an operational snapshot: health per system,
- * backlog and lag per route, the dead-letter and exception queues with their actions,
+ * backlog and lag per route, the dead-letter and exception queues with their actions (reconciliation
+ * gaps among the exceptions, skipped or left to close by themselves),
  * reconciliation status with its gaps, SLA breaches and the business measures; and the trace of
  * one source event to every downstream posting.
  */
@@ -16,15 +17,26 @@ function tile(label: string, value: number | string, metric: string, tone = ""):
   return html`<div class="tile"><span>${label}</span><b class="${tone}" data-metric="${metric}">${value}</b></div>`;
 }
 
+/** One open issue: an event's can be retried, edited and replayed, skipped, traced; a gap's only skipped. */
+function issueRow(i: IssueView): Raw {
+  const sla = html`<td class="${i.pastSla ? "bad" : ""}">${i.pastSla ? "past SLA" : ""}</td>`;
+  const payload = JSON.stringify(i.payload, null, 2);
+  if (i.gap !== null) {
+    return html`<tr data-issue="${i.id}" data-gap="${i.gap.reconciliation}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
+<td>${i.reason}<details><summary>differing values</summary><pre>${payload}</pre></details></td>${sla}
+<td><button data-action="skip" data-id="${i.id}">skip</button> <span title="a gap holds no event: it closes by itself once the systems agree">closes when the systems agree</span></td></tr>`;
+  }
+  return html`<tr data-issue="${i.id}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
+<td>${i.reason}<details><summary>payload</summary><textarea rows="6" data-payload="${i.id}">${payload}</textarea></details></td>${sla}
+<td><button data-action="retry" data-id="${i.id}">retry</button><button data-action="edit" data-id="${i.id}">edit &amp; replay</button><button data-action="skip" data-id="${i.id}">skip</button>
+<a href="/trace?event=${i.eventId}">trace</a></td></tr>`;
+}
+
 function issueRows(issues: readonly IssueView[], kind: string): Raw {
   const open = issues.filter((i) => i.status === "open");
   if (open.length === 0) return html`<p class="ok">No open ${kind}.</p>`;
-  return html`<table><tr><th>#</th><th>queue</th><th>owner</th><th>route</th><th>reason</th><th>age</th><th>actions</th></tr>${open.slice(0, 200).map(
-    (i) => html`<tr data-issue="${i.id}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
-<td>${i.reason}<details><summary>payload</summary><textarea rows="6" data-payload="${i.id}">${JSON.stringify(i.payload, null, 2)}</textarea></details></td>
-<td class="${i.pastSla ? "bad" : ""}">${i.pastSla ? "past SLA" : ""}</td>
-<td><button data-action="retry" data-id="${i.id}">retry</button><button data-action="edit" data-id="${i.id}">edit &amp; replay</button><button data-action="skip" data-id="${i.id}">skip</button>
-<a href="/trace?event=${i.eventId}">trace</a></td></tr>`,
+  return html`<table><tr><th>#</th><th>queue</th><th>owner</th><th>route or reconciliation</th><th>reason</th><th>age</th><th>actions</th></tr>${open.slice(0, 200).map(
+    issueRow,
   )}</table>${open.length > 200 ? html`<p>${open.length - 200} more not shown.</p>` : html``}`;
 }
 

@@ -2,7 +2,8 @@
  * `playMonth`: the demo's main job. It starts the simulators, hosts the compiled spec set in the
  * runtime on a SQLite store, sends the month's PSA webhooks to the runtime's intake, closes the
  * billing term (invoices), collects payments, applies the changes people made by hand, and
- * reconciles. Each phase waits until the runtime has settled everything it accepted.
+ * reconciles, filing each gap in the store's exception queues. Each phase waits until the runtime
+ * has settled everything it accepted.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import type { CompiledSpecSet } from "../runtime/pipeline.ts";
 import { createSqliteStore } from "../runtime/store/sqlite.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
+import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
 import { withSpan } from "../ops/tracing.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
 import type { Month } from "./month/types.ts";
@@ -178,7 +180,8 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const playedMs = Date.now() - startedAt;
 
   report({ phase: "reconcile", done: 0, total: options.reconciliations.length });
-  const reconciler = createReconciler({ definitions: options.reconciliations, read: (system, entity) => simulators.records(system, entity) });
+  // Gaps go to the store's exception queues, beside the runtime's exceptions, for people to work.
+  const reconciler = createReconciler({ definitions: options.reconciliations, read: (system, entity) => simulators.records(system, entity), sink: storeExceptionSink(store) });
   await reconciler.runAll();
   report({ phase: "reconcile", done: options.reconciliations.length, total: options.reconciliations.length });
   report({ phase: "done", done: 1, total: 1 });

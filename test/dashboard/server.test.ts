@@ -109,3 +109,50 @@ describe("startDashboard", () => {
     expect(text).toContain('data-action-row="event.exception"');
   });
 });
+
+describe("a reconciliation gap on the dashboard", () => {
+  let gaps: Store;
+  let board: Dashboard;
+  const reason = "time-cost-postings: projectId=P2@2026-03 differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)";
+
+  beforeAll(async () => {
+    gaps = await createSqliteStore({ path: ":memory:" });
+    await gaps.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-03", queue: "time-posting-exceptions", owner: "finance-ops", reason, payload: { difference: "50.00" }, now: 1000 });
+    board = await startDashboard({ store: gaps, compiled, token: "gap-token", registry: new Registry(), now: () => 10_000 });
+  });
+
+  afterAll(async () => {
+    await board.close();
+    await gaps.close();
+  });
+
+  const page = async () => (await fetch(`${board.url}/`, { headers: { authorization: "Bearer gap-token" } })).text();
+  const act = (action: string, body: unknown) =>
+    fetch(`${board.url}/api/issues/1/${action}`, { method: "POST", headers: { authorization: "Bearer gap-token" }, body: JSON.stringify(body) });
+
+  it("lists it in the exception queue with the others, offering skip but neither retry nor edit", async () => {
+    const text = await page();
+    expect(text).toContain('data-metric="exceptions-open">1<');
+    const row = /<tr data-issue="1"[\s\S]*?<\/tr>/.exec(text)?.[0] ?? "";
+    expect(row).toContain('data-gap="time-cost-postings"');
+    expect(row).toContain("reconciliation:time-cost-postings");
+    expect(row).toContain(reason);
+    expect(row).toContain('data-action="skip"');
+    expect(row).not.toContain('data-action="retry"');
+    expect(row).not.toContain('data-action="edit"');
+    expect(row).not.toContain("/trace?event=");
+  });
+
+  it("answers a retry or an edit with 409 and the reason, and skips it with a reason", async () => {
+    const retried = await act("retry", { why: "erp is back" });
+    expect(retried.status).toBe(409);
+    expect(((await retried.json()) as { error: string }).error).toMatch(/^issue 1 is a reconciliation gap \(time-cost-postings projectId=P2@2026-03\), not an event: there is nothing to retry\./);
+    expect((await act("edit", { why: "fix", payload: {} })).status).toBe(409);
+    const skipped = await act("skip", { why: "posted by hand next week", who: "ana" });
+    expect(skipped.status).toBe(200);
+    expect(await skipped.json()).toMatchObject({ id: 1, status: "skipped", resolvedBy: "ana", eventId: null });
+    const text = await page();
+    expect(text).toContain('data-metric="exceptions-open">0<');
+    expect(text).toContain('data-metric="exceptions-resolved">1<');
+  });
+});

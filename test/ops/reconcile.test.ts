@@ -1,8 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextCronTime, parseCron } from "../../src/ops/reconcile/cron.ts";
 import { type ReconciliationDefinition, runReconciliation } from "../../src/ops/reconcile/engine.ts";
 import { periodOf } from "../../src/ops/reconcile/periods.ts";
 import { createReconciler, nextRun } from "../../src/ops/reconcile/reconciler.ts";
+import { storeExceptionSink } from "../../src/ops/reconcile/store-sink.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import type { Store } from "../../src/runtime/store/store.ts";
 
 const timeCost: ReconciliationDefinition = {
   name: "time-cost-postings",
@@ -85,6 +91,85 @@ describe("createReconciler", () => {
     await reconciler.runAll();
     expect(reconciler.exceptions().map((x) => [x.id, x.closedAt])).toEqual([[1, 1000]]);
     expect(reconciler.latest()[0]?.gaps).toEqual([]);
+  });
+});
+
+describe("a reconciler filing gaps in the store", () => {
+  let dir: string;
+  let store: Store;
+  const open = () => createSqliteStore({ path: join(dir, "store.db"), durability: "normal" });
+  const posted = { costPostingId: "j3", projectId: "P2", workDate: "2026-04-01", costAmount: "50.00" };
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const reconcilerOver = (erp: () => Record<string, unknown>[], at: number) =>
+    createReconciler({ definitions: [timeCost], read: (s, e) => (s === "erp" ? erp() : read(s, e)), sink: storeExceptionSink(store), now: () => at });
+
+  it("opens one exception in the spec's queue per gap, tied to no event, and opens none again after a restart", async () => {
+    const erp = () => records["erp/TimeEntry"] ?? [];
+    await reconcilerOver(erp, 1000).runAll();
+    const [issue, ...others] = await store.listIssues({ kind: "exception", status: "open" });
+    expect(others).toEqual([]);
+    expect(issue).toMatchObject({
+      queue: "time-posting-exceptions",
+      owner: "finance-ops",
+      route: "reconciliation:time-cost-postings",
+      eventId: null,
+      deliveryId: null,
+      subject: "reconciliation:time-cost-postings:projectId=P2@2026-04",
+      reason: "time-cost-postings: projectId=P2@2026-04 differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)",
+      createdAt: 1000,
+    });
+    const payload = issue?.payload as { difference: string; sides: { source: string; total: string; records: { timeEntryId?: string }[] }[] };
+    expect(payload.difference).toBe("50.00");
+    expect(payload.sides.map((side) => [side.source, side.total, side.records.map((r) => r.timeEntryId)])).toEqual([
+      ["approved-time", "50.00", ["t4"]],
+      ["cost-postings", "0.00", []],
+    ]);
+    await store.close();
+    store = await open();
+    const restarted = reconcilerOver(erp, 2000);
+    await restarted.runAll();
+    await restarted.runAll();
+    expect((await store.listIssues()).map((i) => i.id)).toEqual([issue?.id]);
+    expect(restarted.exceptions()).toMatchObject([{ id: issue?.id, openedAt: 1000, gap: { key: "projectId=P2@2026-04", difference: "50.00" } }]);
+    expect((await store.auditTrail()).filter((r) => r.action === "exception.opened")).toHaveLength(1);
+  });
+
+  it("closes the exception in the store when the sides agree again, even when another reconciler opened it", async () => {
+    let erp = records["erp/TimeEntry"] ?? [];
+    await reconcilerOver(() => erp, 1000).runAll();
+    const restarted = reconcilerOver(() => erp, 3000);
+    erp = [...erp, posted];
+    await restarted.runAll();
+    const [issue] = await store.listIssues();
+    expect(issue).toMatchObject({ status: "closed", resolvedBy: "reconciler", resolution: "the systems agree again", gap: { closedAt: 3000 } });
+    expect(restarted.exceptions()).toMatchObject([{ id: issue?.id, openedAt: 1000, closedAt: 3000 }]);
+    expect(await store.currentGaps()).toEqual([]);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it("leaves a gap a person skipped alone while it persists, and opens a new exception once it closed and came back", async () => {
+    let erp = records["erp/TimeEntry"] ?? [];
+    await reconcilerOver(() => erp, 1000).runAll();
+    const [issue] = await store.listIssues();
+    await store.resolveIssue({ issueId: issue?.id ?? 0, who: "ana", why: "posted by hand next week", now: 1500, action: "skip" });
+    const later = reconcilerOver(() => erp, 2000);
+    await later.runAll();
+    expect((await store.listIssues()).map((i) => [i.id, i.status])).toEqual([[issue?.id, "skipped"]]);
+    erp = [...erp, posted];
+    await later.runAll();
+    erp = erp.slice(0, -1);
+    await later.runAll();
+    expect((await store.listIssues()).map((i) => [i.status, i.gap?.closedAt ?? null])).toEqual([
+      ["skipped", 2000],
+      ["open", null],
+    ]);
   });
 });
 

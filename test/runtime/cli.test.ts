@@ -72,6 +72,38 @@ describe("the operator commands", () => {
     expect(edited.out).toBe(`exception ${exception?.id}: replayed by ana\n`);
   });
 
+  it("skips a reconciliation gap's exception with a reason, and refuses to retry or edit it, saying why", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "syncspec-cli-")), "store.db");
+    const store = await createSqliteStore({ path, durability: "normal" });
+    const reason = "time-cost-postings: projectId=P2@2026-03 differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)";
+    const { issue } = await store.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-03", queue: "time-posting-exceptions", owner: "finance-ops", reason, payload: { difference: "50.00" }, now: Date.now() });
+    await store.close();
+    const at = ["--store", `sqlite:${path}`];
+    const listed = io(tmpdir());
+    expect(await main(["exceptions", "list", ...at], listed)).toBe(0);
+    expect(listed.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +REASON\n1 +time-posting-exceptions +reconciliation:time-cost-postings +finance-ops +\d+s +0 +time-cost-postings: projectId=P2@2026-03 differs by 50\.00/);
+    const shown = io(tmpdir());
+    expect(await main(["exceptions", "show", String(issue.id), ...at], shown)).toBe(0);
+    expect(shown.out).toContain("  gap:      time-cost-postings projectId=P2@2026-03\n");
+    const refusal = `spec exceptions: issue ${issue.id} is a reconciliation gap (time-cost-postings projectId=P2@2026-03), not an event: there is nothing to`;
+    const advice = "Correct the records in the systems and it closes by itself at the next reconciliation, or skip it with a reason\n";
+    const retried = io(tmpdir());
+    expect(await main(["exceptions", "retry", String(issue.id), "--reason", "erp is back", ...at], retried)).toBe(1);
+    expect(retried.err).toBe(`${refusal} retry. ${advice}`);
+    const edited = io(tmpdir());
+    expect(await main(["exceptions", "edit", String(issue.id), "--reason", "fix it", ...at], edited)).toBe(1);
+    expect(edited.err).toBe(`${refusal} edit and replay. ${advice}`);
+    const skipped = io(tmpdir());
+    expect(await main(["exceptions", "skip", String(issue.id), "--reason", "posted by hand next week", ...at], skipped)).toBe(0);
+    expect(skipped.out).toBe(`exception ${issue.id}: skipped by ana\n`);
+    const json = io(tmpdir());
+    expect(await main(["exceptions", "list", "--status", "skipped", "--format", "json", ...at], json)).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject([{ id: issue.id, eventId: null, status: "skipped", resolvedBy: "ana", resolution: "posted by hand next week", gap: { reconciliation: "time-cost-postings" } }]);
+    const badStatus = io(tmpdir());
+    expect(await main(["exceptions", "list", "--status", "gone", ...at], badStatus)).toBe(2);
+    expect(badStatus.err).toContain("--status must be open, retried, replayed, skipped or closed, got 'gone'");
+  });
+
   it("verifies the audit log and reports the row that was edited", async () => {
     const path = await storeWithIssues();
     const ok = io(tmpdir());

@@ -1,7 +1,9 @@
 /**
  * The reconciler: runs a spec set's reconciliations on their schedules and on request, keeps the
  * latest result of each, and opens an exception for the owning team for every new gap (a gap
- * already open stays one exception; a gap that closes is reported as closed).
+ * already open stays one exception; a gap that closes is reported as closed, and the sink told).
+ * With a sink that remembers (the store's, store-sink.ts), a reconciler that starts again learns
+ * the gaps still open before its first run and opens none of them twice.
  */
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import { withSpan } from "../tracing.ts";
@@ -12,6 +14,10 @@ import { type Gap, type ReconciliationDefinition, type ReconciliationResult, typ
 export interface ExceptionSink {
   /** Opens an exception for a gap; returns its id. */
   open(gap: Gap, now: number): Promise<number | string>;
+  /** Records that a gap closed by itself (the sides agree again). */
+  close?(gap: Gap, now: number): Promise<void>;
+  /** The exceptions of gaps still open from earlier runs; asked once, before the first run. */
+  current?(): Promise<GapException[]>;
 }
 
 /** An exception the reconciler opened. */
@@ -64,7 +70,25 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const results = new Map<string, ReconciliationResult>();
   const open = new Map<string, GapException>();
   const closed: GapException[] = [];
+  const identity = (gap: Gap) => `${gap.reconciliation}|${gap.key}`;
+  let learned: Promise<void> | undefined;
+  const learn = (): Promise<void> => {
+    const current = options.sink?.current;
+    if (current === undefined) return Promise.resolve();
+    learned ??= current.call(options.sink).then(
+      (exceptions) => {
+        for (const exception of exceptions) if (!open.has(identity(exception.gap))) open.set(identity(exception.gap), exception);
+      },
+      (error: unknown) => {
+        // Ask again at the next run rather than open duplicates of what could not be read.
+        learned = undefined;
+        throw error;
+      },
+    );
+    return learned;
+  };
   const runOne = async (definition: ReconciliationDefinition): Promise<ReconciliationResult> => {
+    await learn();
     const at = now();
     const result = await withSpan(`reconcile ${definition.name}`, { "syncspec.reconciliation": definition.name }, async (span) => {
       const outcome = await runReconciliation(definition, options.read, { now: at });
@@ -74,7 +98,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     results.set(definition.name, result);
     const seen = new Set<string>();
     for (const gap of result.gaps) {
-      const id = `${gap.reconciliation}|${gap.key}`;
+      const id = identity(gap);
       seen.add(id);
       const existing = open.get(id);
       if (existing !== undefined) {
@@ -86,6 +110,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     }
     for (const [id, exception] of open) {
       if (exception.gap.reconciliation !== definition.name || seen.has(id)) continue;
+      await options.sink?.close?.(exception.gap, at);
       open.delete(id);
       closed.push({ ...exception, closedAt: at });
     }
