@@ -1,21 +1,28 @@
 /**
  * `spec reconcile`: runs the spec set's Reconciliation specs now. The records come from a running
- * demo or service (`--url`, `--token`: its reconciler runs and reports), or from a JSON file of
- * canonical records keyed `<system>/<Entity>` (`--records`). Exit 1 when a gap is found.
+ * demo or service (`--url`, `--token`: its reconciler runs and reports, filing gaps in its store),
+ * or from a JSON file of canonical records keyed `<system>/<Entity>` (`--records`). With `--store`
+ * (or `--config`), each gap is filed as an exception in that store's queues, once per gap across
+ * runs, and the exception of a gap that closed is closed. Exit 1 when a gap is found.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadProgram } from "../compiler/program.ts";
 import { createReconciler, reconciliationsOf } from "../ops/reconcile/reconciler.ts";
+import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
+import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
+import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 export const reconcileCommand: Command = {
   name: "reconcile",
   summary: "Run the reconciliations now and report each gap with the records behind it",
-  usage: "spec reconcile (--records <file.json> | --url <dashboard-url> --token <token>) [--only name,...] [--format text|json] [specs-dir]",
+  usage:
+    "spec reconcile (--records <file.json> [--store url|--config file] | --url <dashboard-url> --token <token>) [--only name,...] [--format text|json] [specs-dir]",
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       records: { type: "string" },
@@ -23,10 +30,14 @@ export const reconcileCommand: Command = {
       token: { type: "string" },
       only: { type: "string" },
       format: { type: "string" },
+      store: { type: "string" },
+      config: { type: "string" },
     });
     const format = expectFormat(values.format, ["text", "json"] as const, "text");
     const url = values.url ?? io.env["SYNCSPEC_DASHBOARD_URL"];
     if (values.records === undefined && url === undefined) throw new UsageError("say where the records are: --records <file.json> or --url <dashboard-url>");
+    const filing = values.store !== undefined || values.config !== undefined;
+    if (filing && values.records === undefined) throw new UsageError("--store and --config go with --records: a running service files gaps in its own store");
     if (url !== undefined && values.records === undefined) {
       const token = values.token ?? io.env["SYNCSPEC_DASHBOARD_TOKEN"];
       if (token === undefined) throw new UsageError("--url needs --token (or SYNCSPEC_DASHBOARD_TOKEN)");
@@ -56,16 +67,38 @@ export const reconcileCommand: Command = {
       return EXIT.usage;
     }
     await loadExpressionCompiler();
-    const reconciler = createReconciler({ definitions, read: (system, entity) => records[`${system}/${entity}`] ?? [] });
-    const results = await reconciler.runAll(only);
-    if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
-    else {
-      for (const r of results) {
-        io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
-        for (const g of r.gaps) io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner})\n`);
-        for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
-      }
+    let store: Store | undefined;
+    try {
+      store = filing ? await storeFor(io, values) : undefined;
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      io.stderr(`spec reconcile: ${error.message}\n`);
+      return EXIT.usage;
     }
-    return results.some((r) => r.gaps.length > 0) ? EXIT.findings : EXIT.ok;
+    try {
+      const reconciler = createReconciler({
+        definitions,
+        read: (system, entity) => records[`${system}/${entity}`] ?? [],
+        ...(store === undefined ? {} : { sink: storeExceptionSink(store) }),
+      });
+      const results = await reconciler.runAll(only);
+      const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
+      if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
+      else {
+        for (const r of results) {
+          io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
+          for (const g of r.gaps) {
+            const filed = store === undefined ? "" : `, exception ${exceptionOf.get(`${g.reconciliation}|${g.key}`)?.id}`;
+            io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner}${filed})\n`);
+          }
+          for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
+        }
+        const closed = reconciler.exceptions().filter((x) => x.closedAt !== undefined);
+        for (const x of closed) io.stdout(`  ${x.gap.reconciliation} ${x.gap.key} agrees again: exception ${x.id} closed\n`);
+      }
+      return results.some((r) => r.gaps.length > 0) ? EXIT.findings : EXIT.ok;
+    } finally {
+      await store?.close();
+    }
   },
 };

@@ -6,6 +6,7 @@ import type { CliIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import type { OpsSnapshot } from "../../src/ops/snapshot.ts";
 import { statusText } from "../../src/ops/status-text.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 
 function fakeIo(): CliIo & { out: string[]; err: string[] } {
@@ -37,6 +38,30 @@ describe("spec reconcile", () => {
       ].join("\n"),
     );
     expect(code).toBe(1);
+  }, 60_000);
+
+  it("files each gap in the store's exception queue once across runs, and closes it when the sides agree", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
+    const file = join(dir, "records.json");
+    const psa = [{ projectId: "P1", workDate: "2026-03-02", minutes: 450, costRate: "68.50", status: "approved" }];
+    const write = (cost: string) => writeFileSync(file, JSON.stringify({ "psa/TimeEntry": psa, "erp/TimeEntry": [{ costPostingId: "j1", projectId: "P1", workDate: "2026-03-02", costAmount: cost }] }));
+    const reconcile = async () => {
+      const io = fakeIo();
+      const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings", "--store", `sqlite:${join(dir, "store.db")}`, "specs"], io);
+      return { code, out: io.out.join("") };
+    };
+    write("500.00");
+    const gap = "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops, exception 1)\n";
+    expect(await reconcile()).toEqual({ code: 1, out: `time-cost-postings: 1 groups, 1 gap(s)\n${gap}` });
+    expect(await reconcile()).toEqual({ code: 1, out: `time-cost-postings: 1 groups, 1 gap(s)\n${gap}` });
+    write("513.75");
+    expect(await reconcile()).toEqual({ code: 0, out: "time-cost-postings: 1 groups, 0 gap(s)\n  time-cost-postings projectId=P1@2026-03 agrees again: exception 1 closed\n" });
+    const store = await createSqliteStore({ path: join(dir, "store.db"), durability: "normal" });
+    try {
+      expect((await store.listIssues()).map((i) => [i.id, i.status, i.subject])).toEqual([[1, "closed", "reconciliation:time-cost-postings:projectId=P1@2026-03"]]);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 
   it("names the reconciliations there are when asked for one that is not", async () => {
