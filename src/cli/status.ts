@@ -48,7 +48,7 @@ export const statusCommand: Command = {
         return EXIT.findings;
       }
       const config = loadRunConfig(io.cwd, values.config);
-      const store = await openStore(config.store, config.root);
+      const store = await openStore(config.store, config.root, { oneShot: true });
       try {
         snapshot = await collectSnapshot({ store, compiled: definitionsFromSpecSet(program.set) });
       } finally {

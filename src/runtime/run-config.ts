@@ -81,11 +81,15 @@ export function loadRunConfig(cwd: string, path?: string): RunConfig {
   return checkRunConfig(parsed ?? {}, dirname(file));
 }
 
-/** Opens the store a `store` setting names. */
-export async function openStore(store: string, root: string): Promise<Store> {
+/**
+ * Opens the store a `store` setting names. A command that only looks or acts once (`spec status`,
+ * `spec exceptions …`) passes `oneShot`: an SQLite store then stays on the caller's thread, which
+ * starts faster than a store thread that would only serve a few calls.
+ */
+export async function openStore(store: string, root: string, options: { oneShot?: boolean } = {}): Promise<Store> {
   if (store.startsWith("sqlite:")) {
     const path = store.slice("sqlite:".length);
-    return createSqliteStore({ path: path === ":memory:" || isAbsolute(path) ? path : resolve(root, path) });
+    return createSqliteStore({ path: path === ":memory:" || isAbsolute(path) ? path : resolve(root, path), thread: options.oneShot !== true });
   }
   const url = new URL(store);
   const schema = url.searchParams.get("schema") ?? "syncspec";
