@@ -79,7 +79,8 @@ function orderingViolation(pipeline: PipelineDefinition, events: readonly unknow
   return undefined;
 }
 
-function eventOfIssue(run: RunOutcome, issue: { eventId: number }): string {
+function eventOfIssue(run: RunOutcome, issue: { eventId: number | null }): string {
+  if (issue.eventId === null) return "a record";
   const offer = run.offers.find((o) => "eventId" in o && o.eventId === issue.eventId);
   return offer === undefined ? `event id ${issue.eventId}` : `event ${label(offer.event)}`;
 }
