@@ -29,6 +29,15 @@ describe("playMonth", () => {
     expect(summary.reconciliationGaps).toBe(run.month.seededGaps.length);
   });
 
+  it("files each gap as one exception in the store's queue of its reconciliation, tied to no event", async () => {
+    const gaps = run.reconciler.latest().flatMap((r) => r.gaps);
+    const filed = await run.store.currentGaps();
+    expect(filed.map((i) => [i.gap?.reconciliation, i.gap?.key, i.queue, i.owner, i.eventId, i.status]).sort()).toEqual(
+      gaps.map((g) => [g.reconciliation, g.key, g.queue, g.owner, null, "open"]).sort(),
+    );
+    expect(summary.exceptions.open).toBe((await run.store.listIssues({ kind: "exception", status: "open" })).length);
+  });
+
   it("loses no event and applies no effect twice, through throttling, errors, lost answers and an outage", () => {
     expect(summary.settled).toBe(true);
     expect(summary.lost).toBe(0);
