@@ -15,7 +15,7 @@ import { type CliIo, EXIT, UsageError } from "./io.ts";
 /** Opens the store named by `--store`, or by the run configuration. */
 export async function storeFor(io: CliIo, values: { store?: string | undefined; config?: string | undefined }): Promise<Store> {
   const config = loadRunConfig(io.cwd, values.config);
-  return openStore(values.store ?? config.store, config.root);
+  return openStore(values.store ?? config.store, config.root, { oneShot: true });
 }
 
 /** `12s`, `5m`, `3h`, `2d`. */

@@ -178,7 +178,8 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
   }
   const slaOf = (route: string): number | null => pipelines.get(route)?.policies.exceptions?.slaMs ?? null;
   const view = (issue: Issue): IssueView => {
-    const slaMs = slaOf(issue.route);
+    // A gap carries its reconciliation's SLA in its payload; an event's issue takes its route's.
+    const slaMs = issue.gap !== null ? ((issue.payload as { slaMs?: number } | null)?.slaMs ?? null) : slaOf(issue.route);
     return { ...issue, slaMs, pastSla: issue.status === "open" && slaMs !== null && now - issue.createdAt > slaMs };
   };
   const deadLetters = issues.filter((i) => i.kind === "dead-letter").map(view);

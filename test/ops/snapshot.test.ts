@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { collectSnapshot } from "../../src/ops/snapshot.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import { fixtureDefinitions } from "../runtime/harness.ts";
+
+describe("the operations snapshot", () => {
+  it("holds a reconciliation gap to its reconciliation's SLA, carried in the gap", async () => {
+    const store = await createSqliteStore({ path: ":memory:" });
+    const gap = (key: string, slaMs?: number) => ({
+      reconciliation: "time-cost-postings",
+      key,
+      queue: "finance-recon",
+      owner: "finance-ops",
+      reason: "the ERP's cost postings differ from the PSA's approved time",
+      payload: slaMs === undefined ? {} : { slaMs },
+      now: 1_000,
+    });
+    await store.openGap(gap("projectId=P1@2026-03", 60_000));
+    await store.openGap(gap("projectId=P2@2026-03", 3_600_000));
+    await store.openGap(gap("projectId=P3@2026-03"));
+    const snapshot = await collectSnapshot({ store, compiled: fixtureDefinitions(), now: () => 1_000 + 120_000 });
+    expect(snapshot.exceptions.map((e) => [e.gap?.key, e.slaMs, e.pastSla])).toEqual([
+      ["projectId=P1@2026-03", 60_000, true],
+      ["projectId=P2@2026-03", 3_600_000, false],
+      ["projectId=P3@2026-03", null, false],
+    ]);
+    await store.close();
+  });
+});
