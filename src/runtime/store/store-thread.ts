@@ -122,19 +122,31 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
     for (const waiter of pending.values()) waiter.reject(failure);
     pending.clear();
   };
-  worker.on("message", (answer: Answer) => {
-    const waiter = pending.get(answer.id);
-    if (waiter === undefined) return;
-    pending.delete(answer.id);
+  worker.on("message", (answers: Answer[]) => {
+    for (const answer of answers) {
+      const waiter = pending.get(answer.id);
+      if (waiter === undefined) continue;
+      pending.delete(answer.id);
+      if (answer.ok) waiter.resolve(answer.value);
+      else waiter.reject(revive(answer.error));
+    }
     // The thread keeps the process alive only while a call waits for it.
     if (pending.size === 0 && !closing) worker.unref();
-    if (answer.ok) waiter.resolve(answer.value);
-    else waiter.reject(revive(answer.error));
   });
   worker.on("error", (error) => failAll(new Error(`the store's thread failed: ${error.message}`)));
   worker.on("exit", (code) => failAll(new Error(`the store's thread has stopped (code ${code})`)));
   worker.unref();
 
+  // Calls made together (a settlement and the next lease, lookups started side by side) cross to
+  // the thread as one message, posted once the current task's microtasks have run; answers that
+  // are ready together come back the same way. Waiting for a later task would cost each call a
+  // turn of both event loops.
+  let outgoing: Call[] = [];
+  const post = () => {
+    const calls = outgoing;
+    outgoing = [];
+    if (failure === undefined) worker.postMessage(calls);
+  };
   const call = (method: Method, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       if (failure !== undefined) {
@@ -144,7 +156,8 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
       const id = ++nextId;
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ id, method, args: slimArgs(method, args) } satisfies Call);
+      if (outgoing.length === 0) queueMicrotask(post);
+      outgoing.push({ id, method, args: slimArgs(method, args) });
     });
 
   const proxy: Record<string, unknown> = { engine };
@@ -170,13 +183,33 @@ export async function serveStore(open: () => Promise<Store>): Promise<void> {
     return;
   }
   port.postMessage({ started: true } satisfies Started);
-  port.on("message", async ({ id, method, args }: Call) => {
-    try {
-      const value = await (store[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-      port.postMessage({ id, ok: true, value } satisfies Answer);
-      if (method === "close") port.close();
-    } catch (error) {
-      port.postMessage({ id, ok: false, error: sendable(error) } satisfies Answer);
+  let answers: Answer[] = [];
+  let closed = false;
+  const reply = () => {
+    const batch = answers;
+    answers = [];
+    port.postMessage(batch);
+    if (closed) port.close();
+  };
+  const answer = (value: Answer) => {
+    if (answers.length === 0) queueMicrotask(reply);
+    answers.push(value);
+  };
+  port.on("message", (calls: Call[]) => {
+    for (const { id, method, args } of calls) {
+      let result: Promise<unknown>;
+      try {
+        result = Promise.resolve((store[method] as (...a: unknown[]) => unknown)(...args));
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (value) => {
+          if (method === "close") closed = true;
+          answer({ id, ok: true, value });
+        },
+        (error: unknown) => answer({ id, ok: false, error: sendable(error) }),
+      );
     }
   });
 }
