@@ -27,6 +27,29 @@ if (available) {
       },
     };
   });
+  describe("two PostgreSQL workers accepting at the same moment", () => {
+    it("never both take one ordering key as free when they hand events to themselves", async () => {
+      const schema = uniqueSchema("handoff");
+      const [a, b] = [await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 }), await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 })];
+      try {
+        const event = (key: string) => ({ route: "time-to-revenue", key, payload: { key }, source: "psa.timeApproved", traceId: `t-${key}`, orderingKey: "time-to-revenue|p1" });
+        for (let round = 0; round < 25; round++) {
+          const [first, second] = await Promise.all([
+            a.accept([event(`a${round}`)], 1000 + round, { worker: "a", leaseMs: 60_000, limit: 10 }),
+            b.accept([event(`b${round}`)], 1000 + round, { worker: "b", leaseMs: 60_000, limit: 10 }),
+          ]);
+          const leased = [...(first ?? []), ...(second ?? [])].filter((o) => o.status === "accepted" && o.leased === true);
+          // The key's first event of the whole test is the only one ever handed off: it is never settled.
+          expect(leased.length, `round ${round}`).toBe(round === 0 ? 1 : 0);
+        }
+      } finally {
+        await a.close();
+        await b.close();
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    });
+  });
+
   describe("a PostgreSQL store whose issues all held an event", () => {
     it("lets an issue hold no event, keeping the issues it had, and opens a gap's exception", async () => {
       const schema = uniqueSchema("relax");

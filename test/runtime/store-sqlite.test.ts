@@ -88,6 +88,26 @@ describe("an SQLite store on its own thread", () => {
     await expect(createSqliteStore({ path: join(tmpdir(), "syncspec-missing-dir", "nested", "store.db") })).rejects.toThrow(/directory does not exist/);
   });
 
+  for (const thread of [false, true]) {
+    it(`fails the calls of a transaction that cannot start while another process holds the file${thread ? " (store thread)" : ""}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+      const path = join(dir, "store.db");
+      const store = await createSqliteStore({ path, thread, busyTimeoutMs: 50 });
+      const other = new BetterSqlite3(path);
+      try {
+        other.exec("BEGIN IMMEDIATE");
+        await expect(store.setCursor("psa.time", "42")).rejects.toThrow(/locked|busy/i);
+        other.exec("ROLLBACK");
+        await store.setCursor("psa.time", "43");
+        expect(await store.cursor("psa.time")).toBe("43");
+      } finally {
+        other.close();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it("refuses calls once closed instead of leaving them unanswered", async () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
     try {

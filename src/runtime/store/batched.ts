@@ -8,6 +8,8 @@ import { canonicalJson, sha256 } from "./canonical-json.ts";
 import type { Sql } from "./database.ts";
 import type { Handoff, IncomingEvent, LeasedDelivery, NewDelivery } from "./store.ts";
 
+type Engine = "sqlite" | "postgres";
+
 /** Rows per statement: well under both engines' parameter limits. */
 export const CHUNK = 50;
 
@@ -58,10 +60,20 @@ async function openKeys(sql: Sql, table: "events" | "outbox", keys: ReadonlySet<
  * Which of `keys` (ordering keys, null when unordered), in order, may be leased by handoff: at
  * most `limit`, none whose key has open work or an earlier row in the same batch.
  */
-async function handoffPicks(sql: Sql, table: "events" | "outbox", keys: readonly (string | null)[], limit: number): Promise<boolean[]> {
+async function handoffPicks(sql: Sql, engine: Engine, table: "events" | "outbox", keys: readonly (string | null)[], limit: number): Promise<boolean[]> {
   const picks = keys.map(() => false);
   if (limit <= 0) return picks;
-  const taken = await openKeys(sql, table, new Set(keys.filter((k): k is string => k !== null)));
+  const ordered = [...new Set(keys.filter((k): k is string => k !== null))];
+  if (engine === "postgres" && ordered.length > 0) {
+    // Workers write concurrently on PostgreSQL, and a transaction does not see another's new rows
+    // until it commits: each ordering key is locked for the rest of the transaction first, so two
+    // workers never both take a key as free. Locks are taken in hash order, so they cannot deadlock.
+    await sql.all(
+      "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(? AS TEXT[])) AS k ORDER BY h) AS sorted",
+      [ordered],
+    );
+  }
+  const taken = await openKeys(sql, table, new Set(ordered));
   let count = 0;
   for (const [i, key] of keys.entries()) {
     if (count >= limit) break;
@@ -86,13 +98,14 @@ function leaseColumns(leased: boolean, handoff: Handoff | undefined, now: number
  */
 export async function insertEvents(
   sql: Sql,
+  engine: Engine,
   events: readonly PreparedEvent[],
   now: number,
   handoff?: Handoff,
 ): Promise<{ inserted: Map<string, number>; leased: Set<number> }> {
   const inserted = new Map<string, number>();
   const leased = new Set<number>();
-  const picks = handoff === undefined ? events.map(() => false) : await handoffPicks(sql, "events", events.map((e) => e.event.orderingKey ?? null), handoff.limit);
+  const picks = handoff === undefined ? events.map(() => false) : await handoffPicks(sql, engine, "events", events.map((e) => e.event.orderingKey ?? null), handoff.limit);
   for (const [c, chunk] of chunks(events).entries()) {
     const params: unknown[] = [];
     chunk.forEach(({ event, payload, hash }, i) => {
@@ -153,9 +166,15 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
  * Writes outbox rows; a replayed event's rows that already finished are set back to pending.
  * Returns the rows leased by handoff.
  */
-export async function insertDeliveries(sql: Sql, rows: readonly { event: RoutedRow; delivery: NewDelivery }[], now: number, handoff?: Handoff): Promise<LeasedDelivery[]> {
+export async function insertDeliveries(
+  sql: Sql,
+  engine: Engine,
+  rows: readonly { event: RoutedRow; delivery: NewDelivery }[],
+  now: number,
+  handoff?: Handoff,
+): Promise<LeasedDelivery[]> {
   const orderKey = (event: RoutedRow, d: NewDelivery) => (event.ordering_key === null ? null : `${event.ordering_key}|${d.system}`);
-  const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, "outbox", rows.map((r) => orderKey(r.event, r.delivery)), handoff.limit);
+  const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, engine, "outbox", rows.map((r) => orderKey(r.event, r.delivery)), handoff.limit);
   const leased: LeasedDelivery[] = [];
   for (const [c, chunk] of chunks(rows).entries()) {
     const params: unknown[] = [];

@@ -149,7 +149,7 @@ export function createSqlStore(db: Database): Store {
 
   async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string, handoff?: Handoff): Promise<AcceptOutcome[]> {
     const prepared = prepareEvents(events);
-    const { inserted, leased } = await insertEvents(sql, prepared, now, handoff);
+    const { inserted, leased } = await insertEvents(sql, engine, prepared, now, handoff);
     const outcomes: AcceptOutcome[] = [];
     for (const { event, payload, hash } of prepared) {
       const id = `${event.route}\u0000${event.key}`;
@@ -387,7 +387,7 @@ export function createSqlStore(db: Database): Store {
             const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
             audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
           }
-          leased = await insertDeliveries(sql, deliveries, now, handoff);
+          leased = await insertDeliveries(sql, engine, deliveries, now, handoff);
           if (emits.length > 0) await acceptIn(sql, audit, emits, now, routed[0]!.worker);
         }
         for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));

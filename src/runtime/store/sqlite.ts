@@ -27,6 +27,8 @@ export interface SqliteStoreOptions {
    * have nothing to sync, stay on the caller's thread.
    */
   thread?: boolean;
+  /** How long a transaction waits for another process's write lock before it fails (default 10 s). */
+  busyTimeoutMs?: number;
 }
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
@@ -75,7 +77,7 @@ function openSqlite(options: SqliteStoreOptions): Database {
   const db = new BetterSqlite3(options.path);
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
-  db.pragma("busy_timeout = 10000");
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
   // 32 MiB of page cache (the default is 2): the indexes written at random places (idempotency
   // keys, trace ids from outside) stay in memory for longer. A fixed size: memory stays flat.
   db.pragma("cache_size = -32768");
@@ -98,8 +100,10 @@ function openSqlite(options: SqliteStoreOptions): Database {
     waiting = [];
     queued = false;
     const outcomes: Outcome[] = [];
-    db.exec("BEGIN IMMEDIATE");
     try {
+      // Inside the try: a BEGIN that fails (the file locked by another process past the busy
+      // timeout, or the store closed) fails every job of the group instead of leaving it waiting.
+      db.exec("BEGIN IMMEDIATE");
       for (const job of jobs) {
         savepoint.run();
         try {
@@ -113,8 +117,11 @@ function openSqlite(options: SqliteStoreOptions): Database {
       }
       db.exec("COMMIT");
     } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
-      for (const job of jobs) job.reject(error);
+      try {
+        if (db.open && db.inTransaction) db.exec("ROLLBACK");
+      } finally {
+        for (const job of jobs) job.reject(error);
+      }
       return;
     }
     jobs.forEach((job, i) => {
@@ -163,7 +170,12 @@ function openSqlite(options: SqliteStoreOptions): Database {
 /** Opens (and creates when missing) a SQLite store. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   if (options.thread ?? options.path !== ":memory:") {
-    const settings: SqliteStoreOptions = { path: options.path === ":memory:" ? options.path : resolve(options.path), durability: options.durability ?? "full", thread: false };
+    const settings: SqliteStoreOptions = {
+      path: options.path === ":memory:" ? options.path : resolve(options.path),
+      durability: options.durability ?? "full",
+      thread: false,
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    };
     return threadedStore(new URL("./sqlite-thread.mjs", import.meta.url), settings, "sqlite");
   }
   const db = openSqlite(options);
