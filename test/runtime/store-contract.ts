@@ -135,6 +135,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(resumed).toMatchObject({ key: "t1", attempt: 2, waitUntil: 100_000 });
     });
 
+    it("sends an event back to work when the record it would wait for was recorded while it was being worked", async () => {
+      await store.accept([event("t1", { minutes: 1 })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.putXref("Project", "psa", "p1", "erp", "ERP-9", 1001);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1002, outcome: "waiting", dependency: { entity: "Project", system: "erp", key: "p1" }, until: 86_400_000 }]);
+      expect((await claim(store, 1003)).map((e) => e.key)).toEqual(["t1"]);
+    });
+
     it("records the target's id as a cross-reference when a delivery that creates a record succeeds", async () => {
       await store.accept([event("p1", { projectId: "p1" })], 1000);
       const [leased] = await claim(store, 1000);

@@ -249,6 +249,13 @@ export function createSqlStore(db: Database): Store {
     switch (s.outcome) {
       case "waiting":
         audit.push({ ...base, action: "event.waiting", detail: { ...s.dependency, until: s.until } });
+        // The record it waits for may have been recorded since the worker looked: then the wake-up
+        // that recording sent found nothing waiting yet, and the event goes back to work now.
+        await sql.run(
+          `UPDATE events SET status = 'pending', available_at = ?
+           WHERE id = ? AND status = 'waiting' AND EXISTS (SELECT 1 FROM xref WHERE entity = ? AND to_system = ? AND from_id = ?)`,
+          [s.now, s.eventId, s.dependency.entity, s.dependency.system, s.dependency.key],
+        );
         break;
       case "exception":
         audit.push({ ...base, action: "event.exception", detail: { reason: s.issue.reason } });
