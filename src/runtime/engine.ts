@@ -51,6 +51,12 @@ export interface RuntimeOptions {
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
 
+/** Leased work waiting in memory for a loop, with the time its lease ends. */
+interface Waiting<T> {
+  item: T;
+  until: number;
+}
+
 /** A source of an event: a system event, or a canonical event. */
 export type EventSource = { system: string; event: string } | { canonical: string };
 
@@ -104,7 +110,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (key !== undefined) table.set(key, [...(table.get(key) ?? []), p]);
   }
   const report = (error: unknown) => {
-    process.stderr.write(`syncspec runtime (${worker}): ${(error as Error).message}\n`);
+    process.stderr.write(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`);
   };
   // Every worker of the store takes from one bucket per system: together they keep its quota.
   const sharedQuota = {
@@ -134,21 +140,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * accepted, deliveries it routed. They wait here for the loops, at most about a batch of each;
    * beyond that the store keeps the work and the loops lease it in turn.
    */
-  const handedEvents: ClaimedEvent[] = [];
-  const handedDeliveries: ClaimedDelivery[] = [];
+  const handedEvents: Waiting<ClaimedEvent>[] = [];
+  const handedDeliveries: Waiting<ClaimedDelivery>[] = [];
   const handoff = (handed: readonly unknown[]): Handoff => ({ worker, leaseMs, limit: Math.max(0, batchSize - handed.length) });
 
   /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
   function handedOff(leased: readonly LeasedDelivery[], events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): void {
     if (leased.length === 0) return;
+    const leasedAt = settlements[0]?.now ?? clock.now();
     const eventsById = new Map(events.map((e) => [e.id, e]));
     const deliveries = new Map<string, NewDelivery>();
     for (const s of settlements) if (s.outcome === "routed") for (const d of s.deliveries) deliveries.set(`${s.eventId}\u0000${d.step}`, d);
     for (const l of leased) {
       const event = eventsById.get(l.eventId);
       const d = deliveries.get(`${l.eventId}\u0000${l.step}`);
-      if (event === undefined || d === undefined) continue;
-      handedDeliveries.push({
+      if (event === undefined || d === undefined) {
+        // Not expected: the store leased a delivery this batch did not route. It is not lost: its
+        // lease expires and it is leased again.
+        report(new Error(`the store handed off delivery ${l.deliveryId} (event ${l.eventId}, step ${l.step}), which this batch did not route`));
+        continue;
+      }
+      const item: ClaimedDelivery = {
         id: l.deliveryId,
         eventId: l.eventId,
         route: event.route,
@@ -162,12 +174,36 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         traceId: event.traceId,
         attempt: 1,
         xref: d.xref ?? null,
-      });
+      };
+      handedDeliveries.push({ item, until: leasedAt + leaseMs });
     }
   }
 
-  const claimEvents = (limit: number) => store.claimEvents({ worker, limit, now: clock.now(), leaseMs });
-  const claimDeliveries = (limit: number) => store.claimDeliveries({ worker, limit, now: clock.now(), leaseMs });
+  /** Leases from the store, each with the time its lease ends. */
+  function leaseFrom<T>(claim: (request: { worker: string; limit: number; now: number; leaseMs: number }) => Promise<T[]>) {
+    return async (limit: number): Promise<Waiting<T>[]> => {
+      const now = clock.now();
+      return (await claim({ worker, limit, now, leaseMs })).map((item) => ({ item, until: now + leaseMs }));
+    };
+  }
+  const claimEvents = leaseFrom((request) => store.claimEvents(request));
+  const claimDeliveries = leaseFrom((request) => store.claimDeliveries(request));
+
+  /**
+   * Takes up to `limit` items of leased work waiting in memory. One whose lease has less than half
+   * its length left is not started: it might outlive its lease and be leased again elsewhere while
+   * still in flight here. It is left to expire and go back to the store.
+   */
+  function takeFresh<T>(waiting: Waiting<T>[], limit: number): T[] {
+    const now = clock.now();
+    return waiting
+      .splice(0, Math.max(0, limit))
+      .filter((w) => w.until - now >= leaseMs / 2)
+      .map((w) => w.item);
+  }
+
+  /** How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its work is never starved. */
+  const claimLimit = (taken: number) => Math.max(batchSize - taken, Math.ceil(batchSize / 4));
 
   /** Runs leased events' pipelines; nothing is written until the settlements are. */
   async function processEvents(events: readonly ClaimedEvent[]): Promise<EventSettlement[]> {
@@ -178,7 +214,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
-  async function settleEvents(events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): Promise<void> {
+  async function settleEvents(settlements: readonly EventSettlement[], events: readonly ClaimedEvent[]): Promise<void> {
     const { leased } = await store.settleEvents(settlements, handoff(handedDeliveries));
     handedOff(leased, events, settlements);
     wakeDeliveries();
@@ -188,17 +224,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sendDeliveries = (deliveries: readonly ClaimedDelivery[]) => Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
 
   /** Commits deliveries' settlements. */
-  async function settleDeliveries(_deliveries: readonly ClaimedDelivery[], settlements: readonly DeliverySettlement[]): Promise<void> {
+  async function settleDeliveries(settlements: readonly DeliverySettlement[]): Promise<void> {
     await store.settleDeliveries(settlements);
     // A delivery may have recorded a cross-reference that wakes waiting events.
     wakeEvents();
   }
 
   /** One round for `step` and `drain`: lease, work and settle, each step awaited. */
-  async function round<T, S>(handed: T[], claim: (limit: number) => Promise<T[]>, work: (batch: readonly T[]) => Promise<S>, settle: (batch: readonly T[], s: S) => Promise<void>): Promise<number> {
-    const taken = handed.splice(0, batchSize);
-    const batch = [...taken, ...(await claim(Math.max(batchSize - taken.length, Math.ceil(batchSize / 4))))];
-    if (batch.length > 0) await settle(batch, await work(batch));
+  async function round<T, S>(
+    handed: Waiting<T>[],
+    claim: (limit: number) => Promise<Waiting<T>[]>,
+    work: (batch: readonly T[]) => Promise<S>,
+    settle: (s: S, batch: readonly T[]) => Promise<void>,
+  ): Promise<number> {
+    const batch = takeFresh(handed, batchSize);
+    const claimed = await claim(claimLimit(batch.length));
+    batch.push(...takeFresh(claimed, claimed.length));
+    if (batch.length > 0) await settle(await work(batch), batch);
     return batch.length;
   }
   const processBatch = () => round(handedEvents, claimEvents, processEvents, settleEvents);
@@ -229,20 +271,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * handoff) is never starved by a steady stream of handed work.
    */
   async function loop<T, S>(
-    handed: T[],
-    claim: (limit: number) => Promise<T[]>,
+    handed: Waiting<T>[],
+    claim: (limit: number) => Promise<Waiting<T>[]>,
     work: (batch: readonly T[]) => Promise<S>,
-    settle: (batch: readonly T[], s: S) => Promise<void>,
+    settle: (s: S, batch: readonly T[]) => Promise<void>,
     set: (wake: (() => void) | undefined) => void,
   ): Promise<void> {
-    const claimed: T[] = [];
+    const claimed: Waiting<T>[] = [];
     let claiming: Promise<void> | undefined;
     let settling: Promise<void> | undefined;
     while (running) {
-      const batch = handed.splice(0, batchSize);
-      batch.push(...claimed.splice(0, batchSize - batch.length));
+      const batch = takeFresh(handed, batchSize);
+      batch.push(...takeFresh(claimed, batchSize - batch.length));
       if (claiming === undefined && claimed.length === 0) {
-        claiming = claim(Math.max(batchSize - batch.length, Math.ceil(batchSize / 4)))
+        claiming = claim(claimLimit(batch.length))
           .then((rows) => {
             claimed.push(...rows);
           }, report)
@@ -259,7 +301,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       try {
         const settlements = await work(batch);
         await settling;
-        settling = settle(batch, settlements).catch(report);
+        settling = settle(settlements, batch).catch(report);
       } catch (error) {
         report(error);
       }
@@ -307,7 +349,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       outcomes.forEach((outcome, i) => {
         const event = incoming[i];
         if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
-        handedEvents.push({
+        const item: ClaimedEvent = {
           id: outcome.eventId,
           route: event.route,
           key: event.key,
@@ -320,7 +362,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           attempt: 1,
           revision: 0,
           waitUntil: null,
-        });
+        };
+        handedEvents.push({ item, until: now + leaseMs });
       });
       wakeEvents();
       return { outcomes, refused };

@@ -188,6 +188,23 @@ describe("the runtime's rate limit", () => {
   });
 });
 
+describe("work leased as it was written", () => {
+  it("is not started once half its lease has passed: it expires, and is leased and done once", async () => {
+    const h = await harness();
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    expect((await h.store.counts()).events).toEqual({ processing: 1 });
+    // The default lease is 30 s: after 20 s the handed event might outlive its lease if started.
+    h.clock.advance(20_000);
+    await h.runtime.drain();
+    expect(h.erp.requests).toBe(0);
+    h.clock.advance(10_001);
+    await h.runtime.drain();
+    expect(h.erp.ledger).toHaveLength(1);
+    expect((await h.store.counts()).events).toEqual({ routed: 1 });
+    await h.close();
+  });
+});
+
 describe("a quota shared by workers", () => {
   it("holds across two runtimes on one store: together they send no more than the quota allows", async () => {
     const fixture = fixtureDefinitions();
