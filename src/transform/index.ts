@@ -21,13 +21,14 @@ import jsonata from "jsonata";
 import { mentionsEval, parse } from "./codegen/ast.ts";
 import { literal } from "./codegen/emitter.ts";
 import { generate } from "./codegen/generate.ts";
-import { builtins } from "./runtime/builtins.ts";
+import { builtins, clockBindings } from "./runtime/builtins.ts";
 import {
   beginEvaluation,
   createSequence,
   endEvaluation,
   type Frame,
   type Guardrails,
+  pinnedEvaluationTime,
   rootFrame,
 } from "./runtime/context.ts";
 import { AsyncResult, TransformError, toTransformError } from "./runtime/errors.ts";
@@ -66,10 +67,12 @@ export type CompiledBody = (input: unknown, env: Frame) => unknown;
 
 function interpreter(expression: string, options: CompileOptions): (input: unknown, bindings?: Record<string, unknown>) => Promise<unknown> {
   const compiled = jsonata(expression, options);
-  return (input, bindings) =>
-    compiled.evaluate(input, bindings).catch((err: unknown) => {
+  return (input, bindings) => {
+    const at = pinnedEvaluationTime();
+    return compiled.evaluate(input, at === undefined ? bindings : { ...clockBindings(at), ...bindings }).catch((err: unknown) => {
       throw toTransformError(err);
     });
+  };
 }
 
 function isAsyncFunction(value: unknown): boolean {

@@ -61,6 +61,11 @@ export function concat(lhs: unknown, rhs: unknown, position: number): string {
 
 const fromMillis = reference["fromMillis"]!.implementation;
 
+/** `$now()` and `$millis()` reading `at`, as bindings for the interpreter, which keeps its own clock. */
+export function clockBindings(at: number): Record<string, unknown> {
+  return { now: (picture?: string, timezone?: string) => fromMillis(at, picture, timezone), millis: () => at };
+}
+
 const library: Record<string, NativeFunction> = Object.assign(Object.create(null), reference, {
   map: define("map", map),
   filter: define("filter", filter),

@@ -35,8 +35,8 @@ export interface Guardrails {
 /** The evaluation in progress. */
 export interface EvalContext {
   globals: Dict;
-  /** Milliseconds since the epoch when the evaluation first asked the time; 0 until then. */
-  timestamp: number;
+  /** Milliseconds since the epoch when the evaluation first asked the time (or the pinned time); undefined until then. */
+  timestamp: number | undefined;
   depth: number;
   maxDepth: number;
   deadline: number;
@@ -47,13 +47,20 @@ export interface EvalContext {
   shadows: boolean;
 }
 
-/** The time evaluations started inside `atEvaluationTime` report as now; 0 when none is set. */
-let pinnedTime = 0;
+/** The time evaluations started inside `atEvaluationTime` report as now, when one is set. */
+let pinnedTime: number | undefined;
+
+/** The time `atEvaluationTime` set for the evaluation being started, if any. */
+export function pinnedEvaluationTime(): number | undefined {
+  return pinnedTime;
+}
 
 /**
  * Runs `body` with every evaluation it starts reading `ms` (milliseconds since the epoch) as the
  * time: `$now()` and `$millis()` then give the same answer whenever the expression is evaluated
- * again for the same record. Evaluation is synchronous, so the pin covers exactly `body`'s call.
+ * again for the same record. Compiled evaluation is synchronous, so the pin covers exactly
+ * `body`'s call; an evaluation the interpreter runs (`$eval`, asynchronous bindings) is given the
+ * pinned time as `$now` and `$millis` bindings when it starts.
  */
 export function atEvaluationTime<T>(ms: number, body: () => T): T {
   const saved = pinnedTime;
@@ -107,7 +114,7 @@ export function rootFrame(): Frame {
 /** The evaluation's timestamp: taken once, so every `$now()` in one evaluation agrees. */
 export function evaluationTime(): number {
   const c = state.ctx;
-  if (c.timestamp === 0) c.timestamp = Date.now();
+  c.timestamp ??= Date.now();
   return c.timestamp;
 }
 
