@@ -97,6 +97,8 @@ describe("an SQLite store on its own thread", () => {
       try {
         other.exec("BEGIN IMMEDIATE");
         await expect(store.setCursor("psa.time", "42")).rejects.toThrow(/locked|busy/i);
+        // SQLite's code crosses from the store's thread with the error.
+        await expect(store.setCursor("psa.time", "42")).rejects.toMatchObject({ code: "SQLITE_BUSY" });
         other.exec("ROLLBACK");
         await store.setCursor("psa.time", "43");
         expect(await store.cursor("psa.time")).toBe("43");
@@ -113,7 +115,7 @@ describe("an SQLite store on its own thread", () => {
     try {
       const store = await createSqliteStore({ path: join(dir, "store.db") });
       await store.accept([{ route: "r", key: "k", payload: {}, source: "test", traceId: "t" }], 1);
-      await store.close();
+      await Promise.all([store.close(), store.close()]);
       await expect(store.counts()).rejects.toThrow(/thread has stopped/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

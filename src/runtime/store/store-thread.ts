@@ -45,10 +45,12 @@ interface Call {
   args: unknown[];
 }
 
-/** An error as it crosses threads: the runtime's named errors keep their class. */
+/** An error as it crosses threads: the runtime's named errors keep their class, SQLite's its code. */
 interface SentError {
   name: string;
   message: string;
+  code?: string;
+  stack?: string;
 }
 
 type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SentError };
@@ -83,14 +85,18 @@ function slimArgs(method: Method, args: unknown[]): unknown[] {
 }
 
 function sendable(error: unknown): SentError {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}), ...(error.stack === undefined ? {} : { stack: error.stack }) };
 }
 
 function revive(error: SentError): Error {
-  if (error.name === "IssueStateError") return new IssueStateError(error.message);
-  if (error.name === "ConfigurationError") return new ConfigurationError(error.message);
-  const revived = new Error(error.message);
+  const revived =
+    error.name === "IssueStateError" ? new IssueStateError(error.message) : error.name === "ConfigurationError" ? new ConfigurationError(error.message) : new Error(error.message);
   revived.name = error.name;
+  if (error.code !== undefined) Object.assign(revived, { code: error.code });
+  // The thread's stack says where the store failed; it is shown with SYNCSPEC_DEBUG=1.
+  if (error.stack !== undefined) revived.stack = error.stack;
   return revived;
 }
 
@@ -162,12 +168,23 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
 
   const proxy: Record<string, unknown> = { engine };
   for (const method of Object.keys(METHODS) as Method[]) proxy[method] = (...args: unknown[]) => call(method, args);
-  proxy["close"] = async () => {
-    if (failure !== undefined) return;
-    closing = true;
-    const exited = new Promise((resolve) => worker.once("exit", resolve));
-    await call("close", []);
-    await exited;
+  let closed: Promise<void> | undefined;
+  proxy["close"] = () => {
+    // Closing twice waits for the one close.
+    closed ??= (async () => {
+      if (failure !== undefined) return;
+      closing = true;
+      const exited = new Promise((resolve) => worker.once("exit", resolve));
+      try {
+        await call("close", []);
+      } catch (error) {
+        // The thread could not close its database cleanly: stop it, so the process can exit.
+        await worker.terminate();
+        throw error;
+      }
+      await exited;
+    })();
+    return closed;
   };
   return proxy as unknown as Store;
 }
@@ -204,12 +221,11 @@ export async function serveStore(open: () => Promise<Store>): Promise<void> {
         result = Promise.reject(error);
       }
       result.then(
-        (value) => {
-          if (method === "close") closed = true;
-          answer({ id, ok: true, value });
-        },
+        (value) => answer({ id, ok: true, value }),
         (error: unknown) => answer({ id, ok: false, error: sendable(error) }),
       );
+      // After close, failed or not, the thread answers and ends.
+      if (method === "close") result.finally(() => (closed = true)).catch(() => undefined);
     }
   });
 }
