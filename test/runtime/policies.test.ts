@@ -77,4 +77,27 @@ describe("the token bucket", () => {
     expect(asked).toEqual([250, 250]);
     expect(Array.from({ length: 60 }, () => bucket.take(0)).filter((wait) => wait === 0)).toHaveLength(50);
   });
+
+  it("gives up reserved tokens it did not use within a second, and reports a failing store once", async () => {
+    let granted = 0;
+    const failures: unknown[] = [];
+    let failing = false;
+    const reserve = async (want: number) => {
+      if (failing) throw new Error("the store is closed");
+      granted += want;
+      return want;
+    };
+    const bucket = createSharedTokenBucket(reserve, 60_000, 400, (error) => failures.push(error));
+    bucket.take(0);
+    await bucket.refilled?.();
+    expect(bucket.take(10)).toBe(0);
+    // Idle for two seconds: the 249 tokens left are not spent on top of the other workers' burst.
+    failing = true;
+    expect(bucket.take(2_010)).toBeGreaterThan(0);
+    await bucket.refilled?.();
+    expect(bucket.take(2_020)).toBeGreaterThan(0);
+    await bucket.refilled?.();
+    expect(granted).toBe(250);
+    expect(failures).toHaveLength(1);
+  });
 });

@@ -94,8 +94,8 @@ function policyOf(pipeline: PipelineDefinition | undefined): RetryPolicy {
 /**
  * The request line and body as the operation declares them: path parameters from the values the
  * route resolved, else from the body's fields (a missing one is the request's fault, not the
- * target's), the body in the operation's
- * encoding (nested form keys the way form APIs such as Chargebee's expect them).
+ * target's), the body in the operation's encoding (nested form keys the way form APIs such as
+ * Chargebee's expect them).
  */
 function buildRequest(
   path: string,

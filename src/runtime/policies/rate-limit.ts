@@ -17,11 +17,15 @@ export function quotaBurst(requestsPerMinute: number, burst?: number): number {
   return Math.max(1, burst ?? Math.ceil(requestsPerMinute / 60));
 }
 
+/** How long tokens reserved from a shared bucket stay usable. */
+const RESERVATION_MS = 1000;
+
 /**
  * This process's share of a bucket every worker takes from: tokens are reserved from the shared
  * bucket (`reserve`, one store transaction) a quarter of a second's worth at a time, at most the
- * burst, and asked for again when half are used. A reservation that fails is reported and retried
- * on the next take; until tokens arrive, takes answer with a wait.
+ * burst, and asked for again when half are used. Reserved tokens not used within a second are
+ * given up, so a worker that was idle does not add them to another's burst. A reservation that
+ * fails is reported once, and retried on the next take; until tokens arrive, takes answer with a wait.
  */
 export function createSharedTokenBucket(
   reserve: (want: number, now: number) => Promise<number>,
@@ -33,18 +37,29 @@ export function createSharedTokenBucket(
   const perMs = requestsPerMinute / 60_000;
   const chunk = Math.max(1, Math.min(capacity, Math.ceil(perMs * 250)));
   let local = 0;
+  let reservedAt = Number.NEGATIVE_INFINITY;
   let asking: Promise<void> | undefined;
+  let failing = false;
   const ask = (now: number) => {
     asking ??= reserve(chunk, now)
-      .then((taken) => {
-        local += taken;
-      }, report)
+      .then(
+        (taken) => {
+          local += taken;
+          reservedAt = now;
+          failing = false;
+        },
+        (error: unknown) => {
+          if (!failing) report(error);
+          failing = true;
+        },
+      )
       .finally(() => {
         asking = undefined;
       });
   };
   return {
     take(now) {
+      if (now - reservedAt > RESERVATION_MS) local = 0;
       if (local < chunk / 2) ask(now);
       if (local >= 1) {
         local -= 1;

@@ -160,7 +160,9 @@ function openSqlite(options: SqliteStoreOptions): Database {
       return next;
     },
     async close() {
-      await queues.get(file);
+      const last = queues.get(file);
+      await last;
+      if (queues.get(file) === last) queues.delete(file);
       readerDb?.close();
       db.close();
     },
