@@ -123,40 +123,23 @@ describe("an SQLite store on its own thread", () => {
   });
 });
 
-describeStoreContract("SQLite (on the caller's thread)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
-  const path = join(dir, "store.db");
-  const store = await createSqliteStore({ path, durability: "normal", thread: false });
-  return {
-    store,
-    async exec(sql) {
-      const db = new BetterSqlite3(path);
-      db.exec(sql);
-      db.close();
-    },
-    second: () => createSqliteStore({ path, durability: "normal", thread: false }),
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describeStoreContract("SQLite (on its own thread)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
-  const path = join(dir, "store.db");
-  const store = await createSqliteStore({ path, durability: "normal" });
-  return {
-    store,
-    async exec(sql) {
-      const db = new BetterSqlite3(path);
-      db.exec(sql);
-      db.close();
-    },
-    second: () => createSqliteStore({ path, durability: "normal" }),
-    async cleanup() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+for (const thread of [false, true]) {
+  describeStoreContract(`SQLite (${thread ? "on its own thread" : "on the caller's thread"})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+    const path = join(dir, "store.db");
+    const store = await createSqliteStore({ path, durability: "normal", thread });
+    return {
+      store,
+      async exec(sql) {
+        const db = new BetterSqlite3(path);
+        db.exec(sql);
+        db.close();
+      },
+      second: () => createSqliteStore({ path, durability: "normal", thread }),
+      async cleanup() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}
