@@ -124,10 +124,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (request.method === "GET" && path === "/trace") {
       const wanted = url.searchParams.get("event") ?? url.searchParams.get("trace") ?? "";
       let traceId = wanted;
-      if (/^\d+$/.test(wanted)) {
-        const rows = await options.store.auditTrail({ limit: 5_000_000 });
-        traceId = rows.find((r) => r.subject === `event:${wanted}` && r.traceId !== null)?.traceId ?? wanted;
-      }
+      if (/^\d+$/.test(wanted)) traceId = (await options.store.eventTrace(Number(wanted))) ?? wanted;
       return send(response, 200, "text/html; charset=utf-8", renderTrace(traceId, await options.store.auditTrail({ traceId, limit: 10_000 }), title));
     }
     if (request.method === "POST" && path === "/api/reconcile") {

@@ -85,7 +85,7 @@ export interface SnapshotSources {
   reconciliations?: () => ReconciliationResult[];
   latency?: (system: string) => { meanMs: number; maxMs: number } | null;
   now?: () => number;
-  /** Audit rows read per snapshot (default 2,000,000). */
+  /** Audit rows read per snapshot, the newest (default 500,000): what a snapshot holds in memory, whatever the log's length. */
   auditLimit?: number;
 }
 
@@ -108,7 +108,7 @@ interface TraceFacts {
 export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnapshot> {
   const now = (sources.now ?? Date.now)();
   const { store, compiled } = sources;
-  const [counts, issues, audit] = await Promise.all([store.counts(), store.listIssues(), store.auditTrail({ limit: sources.auditLimit ?? 2_000_000 })]);
+  const [counts, issues, audit] = await Promise.all([store.counts(), store.listIssues(), store.auditTrail({ limit: sources.auditLimit ?? 500_000, newest: true })]);
   const events = new Map<string, TraceFacts>();
   const deliveryTarget = new Map<string, string>();
   const attempts = new Map<string, { ok: number; failed: number; lastMinute: number }>();

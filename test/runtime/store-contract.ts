@@ -243,6 +243,19 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       await expect(store.resolveIssue({ issueId: dead!.id, who: "ana", why: "again", now: 2002, action: "skip" })).rejects.toBeInstanceOf(IssueStateError);
     });
 
+    it("reads the newest rows of the audit log in order, and an event's trace by its id", async () => {
+      const outcomes = await store.accept([event("t1", {}), event("t2", {}), event("t3", {})], 1000);
+      const [leased] = await claim(store, 1000, "w1", 1);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "skipped", reason: "test" }]);
+      const all = await store.auditTrail();
+      expect(all.map((r) => r.action)).toEqual(["event.accepted", "event.accepted", "event.accepted", "event.skipped"]);
+      const newest = await store.auditTrail({ limit: 2, newest: true });
+      expect(newest.map((r) => r.seq)).toEqual(all.slice(-2).map((r) => r.seq));
+      expect((await store.auditTrail({ traceId: "trace-t1", limit: 1, newest: true })).map((r) => r.action)).toEqual(["event.skipped"]);
+      expect(await store.eventTrace(outcomes[1]!.eventId)).toBe("trace-t2");
+      expect(await store.eventTrace(999_999)).toBeUndefined();
+    });
+
     it("replays an edited event with a new revision and skips an exception with a reason", async () => {
       await store.accept([event("t1", { minutes: -5 }), event("t2", { minutes: -1 })], 1000);
       const leased = await claim(store, 1000);

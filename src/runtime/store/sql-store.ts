@@ -650,12 +650,18 @@ export function createSqlStore(db: Database): Store {
     },
     async auditTrail(options = {}) {
       const limit = options.limit ?? 1000;
-      const rows = await db.read((sql) =>
-        options.traceId === undefined
-          ? sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit ORDER BY seq LIMIT ?", [limit])
-          : sql.all<Parameters<typeof auditEntry>[0]>("SELECT * FROM audit WHERE trace_id = ? ORDER BY seq LIMIT ?", [options.traceId, limit]),
-      );
+      const where = options.traceId === undefined ? "" : " WHERE trace_id = ?";
+      const params = options.traceId === undefined ? [limit] : [options.traceId, limit];
+      const text =
+        options.newest === true
+          ? `SELECT * FROM (SELECT * FROM audit${where} ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq`
+          : `SELECT * FROM audit${where} ORDER BY seq LIMIT ?`;
+      const rows = await db.read((sql) => sql.all<Parameters<typeof auditEntry>[0]>(text, params));
       return rows.map(auditEntry) as AuditEntry[];
+    },
+    async eventTrace(eventId) {
+      const rows = await db.read((sql) => sql.all<{ trace_id: string }>("SELECT trace_id FROM events WHERE id = ?", [eventId]));
+      return rows[0]?.trace_id;
     },
     verifyAudit: () => verifyAuditChain(db),
     counts() {

@@ -34,6 +34,7 @@ const METHODS = {
   currentGaps: true,
   replay: true,
   auditTrail: true,
+  eventTrace: true,
   verifyAudit: true,
   counts: true,
   close: true,

@@ -333,8 +333,13 @@ export interface Store {
   currentGaps(reconciliation?: string): Promise<Issue[]>;
   /** Sets a route's stored events in a time range back to pending; returns how many. */
   replay(request: ReplayRequest): Promise<number>;
-  /** The audit log, oldest first, optionally only one trace. */
-  auditTrail(options?: { traceId?: string; limit?: number }): Promise<AuditEntry[]>;
+  /**
+   * The audit log, oldest first, optionally only one trace: the first `limit` rows (1,000 unless
+   * set), or with `newest` the last `limit` rows, still oldest first.
+   */
+  auditTrail(options?: { traceId?: string; limit?: number; newest?: boolean }): Promise<AuditEntry[]>;
+  /** The trace id an event carries, or undefined when there is no such event. */
+  eventTrace(eventId: number): Promise<string | undefined>;
   /** Recomputes the hash chain; reports the first row that was edited, inserted or deleted. */
   verifyAudit(): Promise<AuditVerification>;
   counts(): Promise<StoreCounts>;
