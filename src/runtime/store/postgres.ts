@@ -20,9 +20,19 @@ export interface PostgresStoreOptions {
 const RETRYABLE = new Set(["40001", "40P01"]);
 const MAX_TRIES = 8;
 
+/** Statements rewritten to PostgreSQL's `$n` placeholders, by their text: the store runs few distinct ones. */
+const positional = new Map<string, string>();
+
 function toPositional(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
+  let rewritten = positional.get(text);
+  if (rewritten === undefined) {
+    let n = 0;
+    rewritten = text.replace(/\?/g, () => `$${++n}`);
+    // A bound on memory, should statements ever be built from data.
+    if (positional.size >= 2000) positional.clear();
+    positional.set(text, rewritten);
+  }
+  return rewritten;
 }
 
 function int8AsNumber(oid: number, format?: "text" | "binary") {
