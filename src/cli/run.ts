@@ -19,6 +19,7 @@ import { ingestNdjson } from "../runtime/intake/ndjson.ts";
 import { createPoller } from "../runtime/intake/polling.ts";
 import { createWebhookHandler } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
+import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
@@ -65,6 +66,13 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   await loadExpressionCompiler();
   const compiled = definitionsFromSpecSet(program.set);
+  const longest = longestDelivery(compiled);
+  if (config.worker.leaseMs <= longest.ms) {
+    io.stderr(
+      `spec run: warning: worker.leaseMs (${config.worker.leaseMs} ms) is not longer than the longest a delivery may take (${longest.ms} ms, ${longest.where}):` +
+        " a call still out when its lease ends may be sent again by another worker (the target's idempotency key keeps it from applying twice)\n",
+    );
+  }
   const store = await openStore(values.store ?? config.store, config.root);
   const worker = values.worker ?? config.worker.name;
   const runtime = createRuntime({

@@ -95,7 +95,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const worker = options.worker ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 256;
-  const leaseMs = options.leaseMs ?? 30_000;
+  // Longer than the default delivery timeout (30 s): a lease outlives the call it covers.
+  const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 50;
   const newId = options.newId ?? (() => timeOrderedId(clock.now()));
   const env = options.env ?? process.env;

@@ -6,7 +6,7 @@
  * ```yaml
  * store: sqlite:./syncspec.db          # or postgres://user@host/db?schema=syncspec
  * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576 }
- * worker: { name: worker-1, batchSize: 256, leaseMs: 30000 }
+ * worker: { name: worker-1, batchSize: 256, leaseMs: 60000 }
  * ```
  * Problems are reported as sentences naming the field (`listen.port must be an integer from 0 to 65535`).
  */
@@ -52,7 +52,8 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (!isInteger(maxBodyBytes, 1, 1024 * 1024 * 1024)) problems.push("listen.maxBodyBytes must be a positive integer");
   const worker = object(top["worker"]);
   const batchSize = worker["batchSize"] ?? 256;
-  const leaseMs = worker["leaseMs"] ?? 30_000;
+  // Longer than the default delivery timeout (30 s) and the wait for a quota token.
+  const leaseMs = worker["leaseMs"] ?? 60_000;
   if (worker["name"] !== undefined && typeof worker["name"] !== "string") problems.push("worker.name must be a string");
   if (!isInteger(batchSize, 1, 100_000)) problems.push("worker.batchSize must be a positive integer");
   if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");

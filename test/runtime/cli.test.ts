@@ -146,4 +146,13 @@ describe("the operator commands", () => {
     expect(cli.out.split("\n")[0]).toBe("ingested projects.ndjson: 1 accepted, 1 duplicates, 0 conflicts");
     expect(JSON.parse(cli.out.split("\n")[1] ?? "{}")).toMatchObject({ events: { routed: 1 }, deliveries: { pending: 1 } });
   });
+
+  it("warns when the lease is not longer than the slowest delivery may take", async () => {
+    const root = writeFixture({ "syncspec.run.yaml": "store: sqlite:run.db\nworker: { leaseMs: 5000 }\n" });
+    writeFileSync(join(root, "projects.ndjson"), `${JSON.stringify(project("p1"))}\n`);
+    const cli = io(root);
+    cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
+    expect(await main(["run", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli)).toBe(0);
+    expect(cli.err).toMatch(/^spec run: warning: worker\.leaseMs \(5000 ms\) is not longer than the longest a delivery may take \(31000 ms, [a-z]+\.[A-Za-z]+ in route [a-z-]+\)/);
+  });
 });

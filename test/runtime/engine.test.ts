@@ -193,11 +193,11 @@ describe("work leased as it was written", () => {
     const h = await harness();
     await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
     expect((await h.store.counts()).events).toEqual({ processing: 1 });
-    // The default lease is 30 s: after 20 s the handed event might outlive its lease if started.
-    h.clock.advance(20_000);
+    // The default lease is 60 s: after 40 s the handed event might outlive its lease if started.
+    h.clock.advance(40_000);
     await h.runtime.drain();
     expect(h.erp.requests).toBe(0);
-    h.clock.advance(10_001);
+    h.clock.advance(20_001);
     await h.runtime.drain();
     expect(h.erp.ledger).toHaveLength(1);
     expect((await h.store.counts()).events).toEqual({ routed: 1 });

@@ -12,7 +12,7 @@
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
-import type { PipelineDefinition, SystemDefinition } from "../pipeline.ts";
+import type { CompiledSpecSet, PipelineDefinition, SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
@@ -113,6 +113,31 @@ function buildRequest(
   }
 }
 
+/** How long a delivery may wait for an answer: its operation's timeout, else its route's, else its system's, else 30 s. */
+export function deliveryTimeoutMs(operation: { timeoutMs?: number } | undefined, pipeline: PipelineDefinition | undefined, system: SystemDefinition | undefined): number {
+  return operation?.timeoutMs ?? pipeline?.policies.timeoutMs ?? system?.timeoutMs ?? 30_000;
+}
+
+/**
+ * The longest a leased delivery may take: the longest timeout among the deliveries the routes
+ * make, plus the wait for a quota token, with where it is set. A lease shorter than this may end
+ * while the call is still out.
+ */
+export function longestDelivery(compiled: CompiledSpecSet): { ms: number; where: string } {
+  let longest = { ms: 0, where: "" };
+  const visit = (pipeline: PipelineDefinition, steps: PipelineDefinition["steps"]) => {
+    for (const step of steps) {
+      if (step.kind === "branch") for (const branch of step.branches) visit(pipeline, branch.steps);
+      if (step.kind !== "deliver") continue;
+      const system = compiled.systems[step.system];
+      const ms = deliveryTimeoutMs(system?.operations[step.operation], pipeline, system) + MAX_QUOTA_WAIT_MS;
+      if (ms > longest.ms) longest = { ms, where: `${step.system}.${step.operation} in route ${pipeline.route}` };
+    }
+  };
+  for (const pipeline of compiled.pipelines) visit(pipeline, pipeline.steps);
+  return longest;
+}
+
 /** The longest a delivery waits in-process for a quota token before it is given back for later. */
 const MAX_QUOTA_WAIT_MS = 1000;
 
@@ -200,7 +225,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       const record = body as Record<string, unknown>;
       if (record[field] === undefined) body = { ...record, [field]: d.idempotencyKey };
     }
-    const timeoutMs = operation.timeoutMs ?? pipeline?.policies.timeoutMs ?? system.definition.timeoutMs ?? 30_000;
+    const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built = buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation}: ${built.error}`, "exception") };
