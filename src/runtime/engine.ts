@@ -373,7 +373,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return (await processBatch()) + (await deliverBatch());
     },
     async drain(maxRounds = 10_000) {
-      for (let round = 0; round < maxRounds; round++) {
+      for (let i = 0; i < maxRounds; i++) {
         if ((await processBatch()) + (await deliverBatch()) === 0) return;
       }
     },
@@ -401,7 +401,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await store.releaseLeases(worker, clock.now());
       } catch (error) {
         // Not fatal: a lease that is not given back expires, and another worker takes the work.
-        process.stderr.write(`syncspec runtime (${worker}): leases will expire instead of being given back: ${(error as Error).message}\n`);
+        report(`leases will expire instead of being given back: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
   };

@@ -1,17 +1,13 @@
 /** Lowering mapping statements: `from`, `to`, `lookup` and `test`. */
 import type { CstNode } from "chevrotain";
 import type { MappingStatementCstNode } from "./cst-types.ts";
-import { arrayAt, blockOf, endOf, isToken, type Lowering, nameOf, noteInto, type Obj, objectAt, only, plainEntry, put, setToken, startOf, stringOf, sub, subs, textOf, tok } from "./lowering.ts";
+import { arrayAt, blockOf, endOf, type Lowering, nameOf, noteInto, type Obj, objectAt, plainEntry, put, setToken, startOf, statementOf, stringOf, sub, subs, textOf, tok } from "./lowering.ts";
 
 /** Lowers one statement of a mapping body into `spec` (and `metadata`). */
 export function mappingStatement(cx: Lowering, node: MappingStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
-  const choice = only(node);
-  if (choice === undefined || isToken(choice[1])) return;
-  const [kind, s] = choice;
-  const start = startOf(s);
-  const end = endOf(s);
-  const keyword = only(s)?.[1];
-  const kw = keyword !== undefined && isToken(keyword) ? keyword : undefined;
+  const statement = statementOf(node);
+  if (statement === undefined) return;
+  const { kind, s, start, end, kw } = statement;
   switch (kind) {
     case "fromClause":
     case "toClause": {

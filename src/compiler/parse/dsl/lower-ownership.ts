@@ -1,7 +1,7 @@
 /** Lowering ownership statements: `entity ... owned by`, `created by`, `field ...`. */
 import type { CstNode, IToken } from "chevrotain";
 import type { OwnershipStatementCstNode } from "./cst-types.ts";
-import { blockOf, endOf, isToken, listOf, type Lowering, nameOf, type Obj, objectAt, only, pathOf, plainEntry, put, setToken, startOf, sub, subs, tok } from "./lowering.ts";
+import { blockOf, endOf, listOf, type Lowering, nameOf, type Obj, objectAt, pathOf, plainEntry, put, setToken, startOf, statementOf, sub, subs, tok } from "./lowering.ts";
 
 /** A `created by` / `updated by` / `replicated to` list. */
 function ownershipList(cx: Lowering, s: CstNode, key: string, spec: Obj, kw: IToken | undefined): void {
@@ -15,13 +15,9 @@ function ownershipList(cx: Lowering, s: CstNode, key: string, spec: Obj, kw: ITo
 
 /** Lowers one statement of an ownership body into `spec` (and `metadata`). */
 export function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
-  const choice = only(node);
-  if (choice === undefined || isToken(choice[1])) return;
-  const [kind, s] = choice;
-  const start = startOf(s);
-  const end = endOf(s);
-  const keyword = only(s)?.[1];
-  const kw = keyword !== undefined && isToken(keyword) ? keyword : undefined;
+  const statement = statementOf(node);
+  if (statement === undefined) return;
+  const { kind, s, start, end, kw } = statement;
   const names = subs(s, "name");
   switch (kind) {
     case "entityClause":

@@ -1,7 +1,7 @@
 /** Lowering route statements and steps: `on`, `key`, `steps { ... }`, `retry` and the rest. */
 import type { CstNode, IToken } from "chevrotain";
 import type { RouteStatementCstNode, StepCstNode } from "./cst-types.ts";
-import { blockOf, durationOf, endOf, isToken, jsonataOf, listOf, type Lowering, nameOf, noteInto, numberOf, type Obj, objectAt, only, type Path, pathOf, plainEntry, put, qualifiedOf, setToken, startOf, stringOf, sub, subs, textOf, tok, toks } from "./lowering.ts";
+import { blockOf, durationOf, endOf, isToken, jsonataOf, listOf, type Lowering, nameOf, noteInto, numberOf, type Obj, objectAt, only, type Path, pathOf, plainEntry, put, qualifiedOf, setToken, startOf, statementOf, stringOf, sub, subs, textOf, tok, toks } from "./lowering.ts";
 
 /** The steps of a `{ ... }` step block. */
 function stepsOf(cx: Lowering, block: CstNode | undefined, at: Path): unknown[] {
@@ -149,13 +149,9 @@ function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
 
 /** Lowers one statement of a route body into `spec` (and `metadata`). */
 export function routeStatement(cx: Lowering, node: RouteStatementCstNode | CstNode, spec: Obj, metadata: Obj): void {
-  const choice = only(node);
-  if (choice === undefined || isToken(choice[1])) return;
-  const [kind, s] = choice;
-  const start = startOf(s);
-  const end = endOf(s);
-  const keyword = only(s)?.[1];
-  const kw = keyword !== undefined && isToken(keyword) ? keyword : undefined;
+  const statement = statementOf(node);
+  if (statement === undefined) return;
+  const { kind, s, start, end, kw } = statement;
   switch (kind) {
     case "onClause": {
       const trigger = objectAt(cx, spec, "trigger", ["spec", "trigger"], start, end);

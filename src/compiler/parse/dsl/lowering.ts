@@ -62,6 +62,24 @@ export function only(node: CstNode | undefined): [string, CstNode | IToken] | un
   }
   return undefined;
 }
+/** A statement: the alternative it chose, its node and span, and its leading keyword. */
+export interface Statement {
+  kind: string;
+  s: CstNode;
+  start: number;
+  end: number;
+  kw: IToken | undefined;
+}
+
+/** The parts of a statement node; undefined when it holds no statement (a stray token). */
+export function statementOf(node: CstNode): Statement | undefined {
+  const choice = only(node);
+  if (choice === undefined || isToken(choice[1])) return undefined;
+  const [kind, s] = choice;
+  const keyword = only(s)?.[1];
+  return { kind, s, start: startOf(s), end: endOf(s), kw: keyword !== undefined && isToken(keyword) ? keyword : undefined };
+}
+
 /** Whether a CST child is a token. */
 export function isToken(x: CstNode | IToken): x is IToken {
   return (x as IToken).image !== undefined;
