@@ -3,6 +3,7 @@
  * of the transaction, chained by hash to the row before. The head row (`audit_head`) is locked
  * while appending so that workers sharing a PostgreSQL database extend one chain, never fork it.
  */
+import { chunks } from "./batched.ts";
 import type { AuditEntry, AuditVerification } from "./store.ts";
 import { auditHash, GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
@@ -17,8 +18,6 @@ export interface PendingAudit {
   detail: unknown;
 }
 
-const CHUNK = 50;
-
 /** Appends the collected rows to the chain. Call last in the transaction. */
 export async function appendAudit(sql: Sql, engine: "sqlite" | "postgres", rows: readonly PendingAudit[]): Promise<void> {
   if (rows.length === 0) return;
@@ -26,8 +25,7 @@ export async function appendAudit(sql: Sql, engine: "sqlite" | "postgres", rows:
   const [head] = await sql.all<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_head WHERE id = 1${lock}`);
   let seq = Number(head?.seq ?? 0);
   let prev = head?.hash ?? GENESIS_HASH;
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
+  for (const chunk of chunks(rows)) {
     const params: unknown[] = [];
     for (const row of chunk) {
       seq += 1;
