@@ -4,7 +4,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { schemaStatements } from "../../src/runtime/store/schema.ts";
-import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import { coalesced, createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { describeStoreContract } from "./store-contract.ts";
 
 describe("an SQLite store written by an earlier release", () => {
@@ -143,3 +143,54 @@ for (const thread of [false, true]) {
     };
   });
 }
+
+describe("syncing commits off the writer", () => {
+  it("answers each request once a flush begun after it has finished, sharing one flush among those that wait", async () => {
+    const flushes: (() => void)[] = [];
+    const { request, settled } = coalesced(() => new Promise<void>((done) => flushes.push(done)));
+    const heard: string[] = [];
+    const first = request().then(() => heard.push("first"));
+    // Asked while the first flush runs: the first flush may have begun before their commits.
+    const second = request().then(() => heard.push("second"));
+    const third = request().then(() => heard.push("third"));
+    expect(flushes).toHaveLength(1);
+    flushes[0]?.();
+    await first;
+    expect(heard).toEqual(["first"]);
+    // One more flush, for both that waited.
+    await new Promise((r) => setImmediate(r));
+    expect(flushes).toHaveLength(2);
+    flushes[1]?.();
+    await Promise.all([second, third]);
+    expect(heard).toEqual(["first", "second", "third"]);
+    await settled();
+  });
+
+  it("fails the requests a failed flush covered, and flushes again for the next", async () => {
+    let calls = 0;
+    const { request } = coalesced(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("EIO");
+    });
+    await expect(request()).rejects.toThrow("EIO");
+    await expect(request()).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+  });
+
+  it("keeps every acknowledged event of a durable file store across a reopen", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+    try {
+      const path = join(dir, "durable.db");
+      const store = await createSqliteStore({ path, durability: "full", thread: false });
+      const offered = Array.from({ length: 300 }, (_, i) => ({ route: "r", key: `k${i}`, payload: { i }, source: "test", traceId: `t${i}` }));
+      const outcomes = await Promise.all(offered.map((event) => store.accept([event], 1)));
+      expect(outcomes.flat().every((o) => o.status === "accepted")).toBe(true);
+      await store.close();
+      const reopened = new BetterSqlite3(path, { readonly: true });
+      expect(reopened.prepare("SELECT COUNT(*) FROM events").pluck().get()).toBe(300);
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

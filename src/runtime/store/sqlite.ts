@@ -5,6 +5,7 @@
  * processing and delivery loops thus share one fsync, and each caller hears of its transaction
  * only once that commit is durable.
  */
+import { type FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import type { Database, Sql } from "./database.ts";
@@ -73,10 +74,66 @@ function statementsOf(db: BetterSqlite3.Database): Sql {
   };
 }
 
+/**
+ * Runs `flush` for callers that each need a flush begun after they asked: `request()` resolves
+ * once such a flush has finished. Requests made while one runs share the next; at most one runs.
+ */
+export function coalesced(flush: () => Promise<void>): { request(): Promise<void>; settled(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const request = (): Promise<void> => {
+    if (next !== undefined) return next;
+    if (running === undefined) {
+      running = flush().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    next = running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return request();
+      });
+    return next;
+  };
+  return {
+    request,
+    async settled() {
+      await Promise.allSettled([running, next]);
+    },
+  };
+}
+
+/**
+ * Syncs a WAL file to disk off the calling thread, for commits made with `synchronous = NORMAL`:
+ * `sync()` covers every commit written before the call.
+ */
+function walSync(path: string): { sync(): Promise<void>; close(): Promise<void> } {
+  let file: FileHandle | undefined;
+  const flushes = coalesced(async () => {
+    // Opened at the first commit, when the WAL file exists; it lasts as long as this connection.
+    file ??= await open(path, "r");
+    await file.datasync();
+  });
+  return {
+    sync: flushes.request,
+    async close() {
+      await flushes.settled();
+      await file?.close();
+      file = undefined;
+    },
+  };
+}
+
 function openSqlite(options: SqliteStoreOptions): Database {
   const db = new BetterSqlite3(options.path);
   db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
+  // A file's commits are made durable by `walSync` below, off this thread, rather than by SQLite's
+  // own sync inside COMMIT (`synchronous = FULL`), which would hold the writer for every fsync.
+  // NORMAL is still safe in WAL mode: a power loss can lose the last commits, never corrupt the file.
+  const syncs = options.path !== ":memory:" && options.durability !== "normal";
+  db.pragma(`synchronous = ${syncs || options.durability === "normal" ? "NORMAL" : "FULL"}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
   // 32 MiB of page cache (the default is 2): the indexes written at random places (idempotency
   // keys, trace ids from outside) stay in memory for longer. A fixed size: memory stays flat.
@@ -93,6 +150,7 @@ function openSqlite(options: SqliteStoreOptions): Database {
   const rollbackTo = db.prepare("ROLLBACK TO job");
   let waiting: Job[] = [];
   let queued = false;
+  const durable = syncs ? walSync(`${file}-wal`) : undefined;
 
   /** Runs every waiting job in one transaction; resolves each job once the commit is durable. */
   async function commitGroup(): Promise<void> {
@@ -124,11 +182,18 @@ function openSqlite(options: SqliteStoreOptions): Database {
       }
       return;
     }
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i] as Outcome;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    });
+    const answer = () =>
+      jobs.forEach((job, i) => {
+        const outcome = outcomes[i] as Outcome;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+    // The next group starts at once; this one's callers hear of it once the WAL is on disk.
+    if (durable === undefined) answer();
+    else
+      durable.sync().then(answer, (error: unknown) => {
+        for (const job of jobs) job.reject(new Error(`the commit may not be durable: syncing the write-ahead log failed: ${error instanceof Error ? error.message : String(error)}`));
+      });
   }
 
   return {
@@ -163,6 +228,7 @@ function openSqlite(options: SqliteStoreOptions): Database {
       const last = queues.get(file);
       await last;
       if (queues.get(file) === last) queues.delete(file);
+      await durable?.close();
       readerDb?.close();
       db.close();
     },
