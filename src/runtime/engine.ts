@@ -51,6 +51,13 @@ export interface RuntimeOptions {
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
 
+/**
+ * Settlements a loop may have committing at once. Under load a settlement waits for a group
+ * commit that also carries intake's inserts; with one in flight the delivery loop sat idle for
+ * much of that wait. Each is its own transaction and fenced row by row: their order does not matter.
+ */
+const SETTLEMENTS_IN_FLIGHT = 4;
+
 /** Leased work waiting in memory for a loop, with the time its lease ends. */
 interface Waiting<T> {
   item: T;
@@ -265,7 +272,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     });
   /**
    * A processing or delivery loop, pipelined so that neither this thread nor the store waits on
-   * the other: a batch is worked while the previous batch's settlement commits (at most one is
+   * the other: batches are worked while earlier batches' settlements commit (a few at most are
    * in flight), and leases from the store are asked for ahead, taken when they have arrived.
    * Handed-off work comes first; the store is asked every round for at least a quarter of a
    * batch, so work waiting there (retries, woken waits, expired leases, events beyond the
@@ -280,7 +287,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   ): Promise<void> {
     const claimed: Waiting<T>[] = [];
     let claiming: Promise<void> | undefined;
-    let settling: Promise<void> | undefined;
+    const settling = new Set<Promise<void>>();
     while (running) {
       const batch = takeFresh(handed, batchSize);
       batch.push(...takeFresh(claimed, batchSize - batch.length));
@@ -301,13 +308,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       try {
         const settlements = await work(batch);
-        await settling;
-        settling = settle(settlements, batch).catch(report);
+        while (settling.size >= SETTLEMENTS_IN_FLIGHT) await Promise.race(settling);
+        const settled: Promise<void> = settle(settlements, batch)
+          .catch(report)
+          .finally(() => settling.delete(settled));
+        settling.add(settled);
       } catch (error) {
         report(error);
       }
     }
-    await settling;
+    await Promise.all(settling);
     await claiming;
   }
 

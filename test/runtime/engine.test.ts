@@ -231,3 +231,43 @@ describe("a quota shared by workers", () => {
     await store.close();
   });
 });
+
+describe("settlements in flight", () => {
+  it("keeps delivering while earlier settlements commit, with at most four waiting at once", async () => {
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-inflight-")), "store.db"), durability: "normal" });
+    // Settlements of deliveries are held until released: a slow commit, as under heavy intake.
+    const held: (() => void)[] = [];
+    const slow = {
+      ...store,
+      settleDeliveries: (settlements: Parameters<typeof store.settleDeliveries>[0]) =>
+        new Promise<boolean[]>((resolve) => held.push(() => resolve(store.settleDeliveries(settlements)))),
+    } as typeof store;
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 1, idleMs: 1, sleep: async () => undefined });
+    await runtime.offer({ system: "psa", event: "projectActivated" }, ["p1", "p2", "p3", "p4", "p5", "p6"].map(project));
+    runtime.start();
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    // Four batches of one are settling and none has committed; a fifth is sent meanwhile and
+    // waits to be settled; the sixth is not taken up.
+    await until(() => erp.requests >= 5 && held.length >= 4);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(erp.requests).toBe(5);
+    expect(held).toHaveLength(4);
+    // One commit frees one place: the fifth settles, and the sixth goes out.
+    held.shift()?.();
+    await until(() => erp.requests >= 6 && held.length >= 4);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(erp.requests).toBe(6);
+    expect(held).toHaveLength(4);
+    while (held.length > 0) {
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await runtime.stop();
+    expect(erp.ledger).toHaveLength(6);
+    expect((await store.counts()).deliveries).toEqual({ delivered: 6 });
+    await store.close();
+  });
+});
