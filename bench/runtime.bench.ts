@@ -28,6 +28,7 @@ import { auditHash, canonicalJson, GENESIS_HASH, sha256 } from "../src/runtime/s
 import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../src/runtime/store/postgres.ts";
 import { schemaStatements } from "../src/runtime/store/schema.ts";
 import { createSqliteStore } from "../src/runtime/store/sqlite.ts";
+import { storeThreadUtilization } from "../src/runtime/store/store-thread.ts";
 import type { Store } from "../src/runtime/store/store.ts";
 import { createFakeTarget, type FakeTarget } from "../src/testing/fake-target.ts";
 import type { TargetRequest } from "../src/runtime/delivery/transport.ts";
@@ -41,6 +42,10 @@ interface Figures {
   eventsPerSecond: number;
   /** CPU time of the whole process (every thread) per event: steadier than wall time on a busy machine. */
   cpuUsPerEvent: number;
+  /** Time per event the main thread's event loop was busy (processing, delivering, the fake targets). */
+  mainBusyUsPerEvent: number;
+  /** Time per event the SQLite store's thread was busy; absent for PostgreSQL. */
+  storeBusyUsPerEvent?: number;
   p50Ms: number;
   p99Ms: number;
   peakRssMb: number;
@@ -121,6 +126,8 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   for (const r of runtimes) r.start();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const mainBefore = performance.eventLoopUtilization();
+  const storeBefore = stores.length === 1 ? storeThreadUtilization(stores[0]!) : undefined;
   const chunk = 250;
   const inFlight = new Set<Promise<unknown>>();
   for (let start = 0; start < events; start += chunk) {
@@ -139,11 +146,15 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   await finished;
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainBusy = performance.eventLoopUtilization(mainBefore).active;
+  const storeAfter = storeBefore === undefined ? undefined : storeThreadUtilization(stores[0]!);
+  const storeBusy = storeBefore === undefined || storeAfter === undefined ? undefined : storeAfter.active - storeBefore.active;
   const peakRssMb = rss.stop();
   await Promise.all(runtimes.map((r) => r.stop()));
   if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
   latencies.sort((a, b) => a - b);
-  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
+  const busy = { mainBusyUsPerEvent: Math.round((mainBusy * 1000) / events), ...(storeBusy === undefined ? {} : { storeBusyUsPerEvent: Math.round((storeBusy * 1000) / events) }) };
+  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), ...busy, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
 }
 
 /** Writes the rows an event leaves behind (event, two deliveries, four audit rows) in batched transactions. */
@@ -287,6 +298,8 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
       p99Ms: sqlite.p99Ms,
       peakRssMb: sqlite.peakRssMb,
       cpuUsPerEvent: sqlite.cpuUsPerEvent,
+      mainBusyUsPerEvent: sqlite.mainBusyUsPerEvent,
+      storeBusyUsPerEvent: sqlite.storeBusyUsPerEvent,
     };
     if (backlogEvents > 0) {
       result["backlog"] = await backlog(compiled, join(dir, "backlog.db"), backlogEvents, drainSeconds);

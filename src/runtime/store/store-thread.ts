@@ -5,6 +5,7 @@
  * calls targets, and the calls that arrive while a commit is being written queue up on the thread
  * and share the next commit.
  */
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { type MessagePort, parentPort, Worker } from "node:worker_threads";
 import { ConfigurationError, IssueStateError } from "../errors.ts";
 import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
@@ -101,6 +102,16 @@ function revive(error: SentError): Error {
   return revived;
 }
 
+const THREAD_UTILIZATION = Symbol("store thread utilization");
+
+/**
+ * How busy a threaded store's thread has been since it started (see `performance.eventLoopUtilization`),
+ * for benchmarks; undefined for a store on the caller's thread.
+ */
+export function storeThreadUtilization(store: Store): EventLoopUtilization | undefined {
+  return (store as unknown as Record<symbol, (() => EventLoopUtilization) | undefined>)[THREAD_UTILIZATION]?.();
+}
+
 /**
  * Starts `entry` (a module that calls `serveStore`) on a worker thread with `workerData`, and
  * resolves with a proxy once the thread has opened its store.
@@ -167,7 +178,7 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
       outgoing.push({ id, method, args: slimArgs(method, args) });
     });
 
-  const proxy: Record<string, unknown> = { engine };
+  const proxy: Record<string, unknown> = { engine, [THREAD_UTILIZATION]: () => worker.performance.eventLoopUtilization() };
   for (const method of Object.keys(METHODS) as Method[]) proxy[method] = (...args: unknown[]) => call(method, args);
   let closed: Promise<void> | undefined;
   proxy["close"] = () => {
