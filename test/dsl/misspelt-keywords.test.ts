@@ -41,6 +41,16 @@ describe("misspelt keywords in the DSL", () => {
     ]);
   });
 
+  it("still reports a real syntax error later in the document, which the misspelt word's recovery would hide", () => {
+    const text = "route r {\n  on psa.x\n  retyr 10 times exponential 2s..30m jitter full\n  timeout 2m\n  steps {\n    map m\n    deliver erp.x using using m\n  }\n}\n";
+    const found = diagnose(text);
+    expect(found[0]).toBe(`3:3 dsl-unknown-keyword: unknown keyword 'retyr'; did you mean 'retry'? (here: ${ROUTE})`);
+    // The doubled `using` on line 7 is the author's own mistake: reported where it is.
+    expect(found[1]).toMatch(/^7:25 dsl-syntax: expected a name but found the keyword 'using'/);
+    // Without the misspelling, the same errors are reported at the same places.
+    expect(diagnose(text.replace("retyr", "retry"))).toEqual(found.slice(1));
+  });
+
   it("reports a misspelt route statement that would otherwise read as an entry", () => {
     expect(diagnose('route r {\n  on psa.x\n  timout 2m\n  description "d"\n}\n')).toEqual([
       `3:3 dsl-unknown-keyword: unknown keyword 'timout'; did you mean 'timeout'? (here: ${ROUTE})`,

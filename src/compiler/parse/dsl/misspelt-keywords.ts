@@ -4,8 +4,9 @@
  * statement is suspect when the parser stumbled on its line, or when it parsed only as an entry
  * whose key the kind does not have. Where no keyword is close, the parser's own errors stand;
  * where one is, the parser's errors from there to the end of the document are left out: they are
- * what recovering from the misspelt word left behind (a misspelt keyword later in the document is
- * still reported).
+ * what recovering from the misspelt word left behind. The document is then parsed again with the
+ * word read as that keyword, so that its other errors, after the misspelt statement, are still
+ * reported (as is a misspelt keyword later in the document).
  */
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { KIND_NAMES, type KindName, readPublishedSchema } from "../../../model/constants.ts";
@@ -35,6 +36,13 @@ const KEYWORD_TEXT = new Map<TokenType, string>(Object.entries(t.keywords).map((
 export interface Misspellings {
   diagnostics: Diagnostic[];
   quiet: Span[];
+  /**
+   * The tokens with each misspelt word read as the keyword it was taken for, and where its
+   * statement ends: parsed again, they show the document's other errors, which the misspelt
+   * word's recovery hid.
+   */
+  repaired: IToken[];
+  statementEnds: number[];
 }
 
 const entryKeys = new Map<string, ReadonlySet<string>>();
@@ -60,6 +68,7 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
   const spans: Span[] = [];
   const quiet: Span[] = [];
   const diagnostics: Diagnostic[] = [];
+  const fixes = new Map<number, TokenType>();
   let lookups = 0;
 
   const covered = (offset: number) => spans.some((s) => offset >= s.start && offset < s.end);
@@ -137,6 +146,8 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
     }
     spans.push({ start: word.startOffset, end: statementEnd(i) });
     quiet.push({ start: word.startOffset, end: documentEnd(start) });
+    const keyword = t.keywords[suggestion];
+    if (keyword !== undefined) fixes.set(i, keyword);
     const here = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : suggestion;
     diagnostics.push(
       diagnostic("dsl-unknown-keyword", { word: word.image, suggestion, allowed: here }, { file, start: word.startOffset, end: word.startOffset + word.image.length }),
@@ -159,7 +170,15 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
       const i = indexOf(key.startOffset);
       if (i !== undefined) check(i);
     },
-    result: (): Misspellings => ({ diagnostics: diagnostics.sort((x, y) => (x.location?.start ?? 0) - (y.location?.start ?? 0)), quiet }),
+    result: (): Misspellings => ({
+      diagnostics: diagnostics.sort((x, y) => (x.location?.start ?? 0) - (y.location?.start ?? 0)),
+      quiet,
+      repaired: fixes.size === 0 ? [] : tokens.map((token, i) => {
+        const keyword = fixes.get(i);
+        return keyword === undefined ? token : { ...token, image: KEYWORD_TEXT.get(keyword) ?? token.image, tokenType: keyword, tokenTypeIdx: keyword.tokenTypeIdx as number };
+      }),
+      statementEnds: spans.map((span) => span.end),
+    }),
   };
 }
 

@@ -275,6 +275,22 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
     seen.add(start);
     diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
   }
+  if (misspelt.repaired.length > 0) {
+    // Parsed again with the misspelt words read as the keywords they were taken for: an error past
+    // a misspelt statement, in the part of the document its recovery hid, is the author's too.
+    parser.input = misspelt.repaired;
+    parser.file();
+    for (const error of parser.errors) {
+      const token = errorToken(error);
+      const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
+      const hidden = misspelt.quiet.some((span, i) => start >= (misspelt.statementEnds[i] ?? span.end) && start < span.end);
+      if (!hidden || seen.has(start) || start >= file.text.length) continue;
+      const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
+      seen.add(start);
+      diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
+    }
+    diagnostics.sort((x, y) => (x.location?.start ?? 0) - (y.location?.start ?? 0));
+  }
   const broken = diagnostics.map((d) => d.location?.start ?? 0);
   const documents: DslDocument[] = [];
   const reporter = reportingRecorder(file, diagnostics);
