@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { authHeaders, valueResolver } from "./delivery/auth.ts";
-import { attemptDelivery, type DeliveryContext, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
+import { attemptDelivery, type DeliveryContext, type SharedQuotas, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
@@ -43,8 +43,8 @@ export interface RuntimeOptions {
   /** Makes ids (trace ids); default time-ordered UUIDs (version 7). */
   newId?: () => string;
   /**
-   * Systems' quotas are shared by every worker of the store (default), or kept by each process
-   * for itself (`false`).
+   * Systems' quotas and concurrency caps are shared by every worker of the store (default), or
+   * kept by each process for itself (`false`).
    */
   sharedQuotas?: boolean;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
@@ -121,8 +121,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     process.stderr.write(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`);
   };
   // Every worker of the store takes from one bucket per system: together they keep its quota.
-  const sharedQuota = {
-    reserve: (system: string, want: number, now: number, requestsPerMinute: number, burst: number) => store.takeQuota({ system, want, now, requestsPerMinute, burst }),
+  const sharedQuota: SharedQuotas = {
+    reserve: (system, want, now, requestsPerMinute, burst) => store.takeQuota({ system, want, now, requestsPerMinute, burst }),
+    // A worker's slots are its own for a lease's length unless it asks again: longer than any call.
+    slots: (system, limit) => ({
+      take: (want, holding) => store.takeSlots({ system, holder: worker, want, holding, limit, now: clock.now(), holdMs: leaseMs }),
+      give: (count) => store.returnSlots({ system, holder: worker, count, now: clock.now() }),
+      report,
+    }),
+    now: () => clock.now(),
     report,
   };
   const systems = new Map<string, SystemRuntime>();

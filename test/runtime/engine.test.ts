@@ -271,3 +271,36 @@ describe("settlements in flight", () => {
     await store.close();
   });
 });
+
+describe("a concurrency cap shared by workers", () => {
+  it("holds across two runtimes on one store: together they never have more calls in flight than the cap", async () => {
+    const fixture = fixtureDefinitions();
+    const erpSystem = fixture.systems["erp"]!;
+    const compiled = { ...fixture, systems: { ...fixture.systems, erp: { ...erpSystem, quotas: { requestsPerMinute: 600_000, burst: 1000, concurrency: 2 } } } };
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-slots-")), "store.db"), durability: "normal" });
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const targets = fakeTransport([erp]);
+    let inFlight = 0;
+    let most = 0;
+    // A target that takes 15 ms to answer: calls from both workers overlap unless the cap holds them.
+    const transport: typeof targets = async (request) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      inFlight -= 1;
+      return targets(request);
+    };
+    const runtimes = ["a", "b"].map((worker) => createRuntime({ compiled, store, transport, env: {}, worker, idleMs: 2 }));
+    for (const [i, runtime] of runtimes.entries()) {
+      await runtime.offer({ system: "psa", event: "projectActivated" }, Array.from({ length: 8 }, (_, p) => project(`${i}-${p}`)));
+    }
+    for (const runtime of runtimes) runtime.start();
+    for (let i = 0; i < 400 && erp.ledger.length < 16; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    expect(erp.ledger).toHaveLength(16);
+    expect(most).toBe(2);
+    // Every slot was given back: none is held once the workers are idle.
+    expect(await store.takeSlots({ system: "erp", holder: "check", want: 2, holding: 0, limit: 2, now: Date.now(), holdMs: 1000 })).toBe(2);
+    await store.close();
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/runtime/errors.ts";
 import { createCircuitBreaker } from "../../src/runtime/policies/circuit-breaker.ts";
-import { createSharedTokenBucket, createTokenBucket } from "../../src/runtime/policies/rate-limit.ts";
+import { createSharedSemaphore, createSharedTokenBucket, createTokenBucket } from "../../src/runtime/policies/rate-limit.ts";
 import { parseRetryAfter, retryDelay, retryPolicy } from "../../src/runtime/policies/retry.ts";
 
 describe("the retry policy", () => {
@@ -99,5 +99,74 @@ describe("the token bucket", () => {
     await bucket.refilled?.();
     expect(granted).toBe(250);
     expect(failures).toHaveLength(1);
+  });
+});
+
+describe("a concurrency cap shared by workers", () => {
+  /** A store's slots for one system, shared by the semaphores made over it. */
+  function slotStore(limit: number) {
+    const held = new Map<string, number>();
+    const log: string[] = [];
+    const source = (holder: string) => ({
+      async take(want: number, holding: number) {
+        const others = [...held].filter(([h]) => h !== holder).reduce((sum, [, n]) => sum + n, 0);
+        const taken = Math.max(0, Math.min(want, limit - others - holding));
+        held.set(holder, holding + taken);
+        log.push(`${holder} took ${taken}`);
+        return taken;
+      },
+      async give(count: number) {
+        held.set(holder, (held.get(holder) ?? 0) - count);
+        log.push(`${holder} gave ${count}`);
+      },
+      report: (error: unknown) => {
+        throw error;
+      },
+    });
+    return { source, held, log };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
+
+  it("lets no more calls in flight than the cap across workers, and hands freed slots on", async () => {
+    const slots = slotStore(2);
+    const a = createSharedSemaphore(2, slots.source("a"), () => 0);
+    const b = createSharedSemaphore(2, slots.source("b"), () => 0);
+    let inFlight = 0;
+    let most = 0;
+    const call = async (s: typeof a) => {
+      await s.acquire();
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await settle();
+      inFlight -= 1;
+      s.release();
+    };
+    await Promise.all([call(a), call(a), call(b), call(b), call(a), call(b)]);
+    expect(most).toBe(2);
+    // Every call ran, and every slot went back to the store once its worker was idle.
+    expect([...slots.held.values()].every((n) => n === 0)).toBe(true);
+  });
+
+  it("gives slots back to the store after holding them a second, so the other workers get a turn", async () => {
+    const slots = slotStore(1);
+    let time = 0;
+    const a = createSharedSemaphore(1, slots.source("a"), () => time);
+    const b = createSharedSemaphore(1, slots.source("b"), () => time);
+    await a.acquire();
+    const aNext = a.acquire();
+    const bFirst = b.acquire();
+    await settle();
+    // Within the second, a's freed slot goes to a's next call.
+    a.release();
+    await aNext;
+    time = 1500;
+    // Past it, the slot goes back to the store, and b, which has been asking, takes it.
+    a.release();
+    await bFirst;
+    expect(slots.held.get("a")).toBe(0);
+    expect(slots.held.get("b")).toBe(1);
+    b.release();
+    await settle();
+    expect(slots.held.get("b")).toBe(0);
   });
 });

@@ -214,6 +214,28 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       if (other !== store) await other.close();
     });
 
+    it("shares a system's concurrency cap among workers: slots count until given back or their hold expires", async () => {
+      const take = (s: Store, holder: string, want: number, holding: number, now: number) => s.takeSlots({ system: "erp", holder, want, holding, limit: 3, now, holdMs: 1000 });
+      expect(await take(store, "w1", 2, 0, 0)).toBe(2);
+      // One slot is left for w2, then none.
+      expect(await take(store, "w2", 2, 0, 10)).toBe(1);
+      expect(await take(store, "w2", 1, 1, 20)).toBe(0);
+      await store.returnSlots({ system: "erp", holder: "w1", count: 1, now: 30 });
+      expect(await take(store, "w2", 1, 1, 40)).toBe(1);
+      // Another system has a cap of its own.
+      expect(await store.takeSlots({ system: "billing", holder: "w1", want: 5, holding: 0, limit: 5, now: 40, holdMs: 1000 })).toBe(5);
+      // w1 stopped asking: its hold ends at 1000 and its slot is free again.
+      expect(await take(store, "w2", 2, 2, 1001)).toBe(1);
+      // A worker counts what it holds: started again under the same name, it holds nothing.
+      expect(await take(store, "w2", 3, 0, 1002)).toBe(3);
+      // Workers asking at once never take more than the cap between them.
+      await store.returnSlots({ system: "erp", holder: "w2", count: 3, now: 1003 });
+      const other = opened.second === undefined ? store : await opened.second();
+      const asks = Array.from({ length: 8 }, (_, i) => take(i % 2 === 0 ? store : other, `w${i + 10}`, 1, 0, 1004));
+      expect((await Promise.all(asks)).reduce((sum, n) => sum + n, 0)).toBe(3);
+      if (other !== store) await other.close();
+    });
+
     it("keeps a delivery's path parameters with it from routing to the worker that sends it", async () => {
       await store.accept([event("t1", { minutes: 1 })], 1000);
       const [leased] = await claim(store, 1000);

@@ -14,7 +14,7 @@
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import type { CompiledSpecSet, PipelineDefinition, SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
-import { createSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type TokenBucket } from "../policies/rate-limit.ts";
+import { createSemaphore, createSharedSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type SlotSource, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
@@ -41,16 +41,26 @@ export interface DeliveryContext {
   worker: string;
 }
 
+/** Quotas and concurrency caps kept in the store, shared by every worker. */
+export interface SharedQuotas {
+  reserve(system: string, want: number, now: number, requestsPerMinute: number, burst: number): Promise<number>;
+  /** The store's slots of a system's concurrency cap, for this worker. */
+  slots(system: string, limit: number): SlotSource;
+  now(): number;
+  report(error: unknown): void;
+}
+
 /**
  * Builds the run-time state of a system; the breaker comes from the first route that declares one.
- * With `sharedQuota`, the system's quota is a share of one bucket every worker of the store takes from.
+ * With `sharedQuota`, the system's quota is a share of one bucket every worker of the store takes
+ * from, and its concurrency cap a share of one every worker counts against.
  */
 export function systemRuntime(
   definition: SystemDefinition,
   baseUrl: string,
   auth: AuthHeaders,
   pipelines: readonly PipelineDefinition[],
-  sharedQuota?: { reserve(system: string, want: number, now: number, requestsPerMinute: number, burst: number): Promise<number>; report(error: unknown): void },
+  sharedQuota?: SharedQuotas,
 ): SystemRuntime {
   const declared = pipelines.find((p) => p.policies.circuitBreaker !== undefined && deliversTo(p, definition.name))?.policies.circuitBreaker;
   const quotas = definition.quotas;
@@ -70,7 +80,12 @@ export function systemRuntime(
               quotas.burst,
               sharedQuota.report,
             ),
-    concurrency: quotas?.concurrency === undefined ? undefined : createSemaphore(quotas.concurrency),
+    concurrency:
+      quotas?.concurrency === undefined
+        ? undefined
+        : sharedQuota === undefined
+          ? createSemaphore(quotas.concurrency)
+          : createSharedSemaphore(quotas.concurrency, sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A token bucket per system, filled at the quota's sustained rate and holding `burst` tokens, and
- * a concurrency cap per process. The bucket is either this process's own or a share of one the
- * store keeps for every worker (`createSharedTokenBucket`), so N workers together keep the quota.
+ * a concurrency cap. Each is either this process's own or a share of one the store keeps for
+ * every worker (`createSharedTokenBucket`, `createSharedSemaphore`), so N workers together keep
+ * the quota and the cap.
  */
 
 /** Takes tokens from a bucket. */
@@ -114,6 +115,97 @@ export function createSemaphore(limit: number): Semaphore {
       const next = waiting.shift();
       if (next !== undefined) next();
       else available += 1;
+    },
+  };
+}
+
+/** How long a worker keeps slots of a shared cap for its own next calls before it gives them back. */
+const SLOT_KEEP_MS = 1000;
+
+/** How long a worker waits before asking again for slots the other workers hold. */
+const SLOT_RETRY_MS = 25;
+
+/** The store's side of a shared concurrency cap. */
+export interface SlotSource {
+  /** Takes up to `want` slots besides the `holding` this worker holds. */
+  take(want: number, holding: number): Promise<number>;
+  give(count: number): Promise<void>;
+  report(error: unknown): void;
+}
+
+/**
+ * This process's share of a concurrency cap every worker of the store shares. Slots are taken
+ * from the store as calls need them; a slot freed by a call goes to the next call waiting here
+ * while this worker has held its slots for under a second, and back to the store otherwise, so
+ * that every worker gets its turn. While the other workers hold every slot, calls wait and the
+ * store is asked again shortly.
+ */
+export function createSharedSemaphore(limit: number, source: SlotSource, now: () => number): Semaphore {
+  let owned = 0;
+  let inUse = 0;
+  let since = 0;
+  let asking = false;
+  let failing = false;
+  const waiting: (() => void)[] = [];
+  const grant = () => {
+    while (waiting.length > 0 && inUse < owned) {
+      inUse += 1;
+      waiting.shift()?.();
+    }
+  };
+  const ask = () => {
+    if (asking || waiting.length === 0) return;
+    asking = true;
+    const want = Math.min(limit, waiting.length - (owned - inUse));
+    source
+      .take(Math.max(1, want), owned)
+      .then(
+        (taken) => {
+          failing = false;
+          // A new holding starts when nothing was held; slots added to a holding keep its start.
+          if (taken > 0 && owned === 0) since = now();
+          owned += taken;
+          return taken;
+        },
+        (error: unknown) => {
+          if (!failing) source.report(error);
+          failing = true;
+          return 0;
+        },
+      )
+      .then((taken) => {
+        asking = false;
+        grant();
+        if (waiting.length === 0) return;
+        if (taken > 0) ask();
+        else setTimeout(ask, SLOT_RETRY_MS).unref();
+      });
+  };
+  const giveBack = (count: number) => {
+    owned -= count;
+    source.give(count).catch((error: unknown) => source.report(error));
+  };
+  return {
+    acquire() {
+      if (inUse < owned) {
+        inUse += 1;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        ask();
+      });
+    },
+    release() {
+      inUse -= 1;
+      const fresh = now() - since < SLOT_KEEP_MS;
+      if (waiting.length > 0 && fresh) {
+        grant();
+        return;
+      }
+      // Idle, or held long enough: the free slots go back, and anyone waiting here asks again.
+      if (owned > inUse) giveBack(owned - inUse);
+      ask();
     },
   };
 }

@@ -65,6 +65,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
     "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS quotas (system TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS slots (system TEXT NOT NULL, holder TEXT NOT NULL, held INTEGER NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (system, holder))",
     `CREATE TABLE IF NOT EXISTS audit (
       seq ${seq}, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
       trace_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`,

@@ -509,6 +509,30 @@ export function createSqlStore(db: Database): Store {
         return taken;
       });
     },
+    takeSlots(request) {
+      return db.transaction(async (sql) => {
+        const { system, holder, want, holding, limit, now, holdMs } = request;
+        // Workers take slots concurrently on PostgreSQL: the system's slots are locked first, so two
+        // never both count the same free slot. SQLite has one writer at a time.
+        if (engine === "postgres") await sql.all("SELECT pg_advisory_xact_lock(hashtext(?))", [`slots|${system}`]);
+        await sql.run("DELETE FROM slots WHERE system = ? AND until <= ?", [system, now]);
+        const [row] = await sql.all<{ held: number }>("SELECT COALESCE(SUM(held), 0) AS held FROM slots WHERE system = ? AND holder <> ?", [system, holder]);
+        const others = Number(row?.held ?? 0);
+        const taken = Math.max(0, Math.min(want, limit - others - holding));
+        await sql.run(
+          "INSERT INTO slots (system, holder, held, until) VALUES (?, ?, ?, ?) ON CONFLICT (system, holder) DO UPDATE SET held = excluded.held, until = excluded.until",
+          [system, holder, holding + taken, now + holdMs],
+        );
+        return taken;
+      });
+    },
+    async returnSlots(request) {
+      await db.transaction(async (sql) => {
+        const { system, holder, count, now } = request;
+        await sql.run("UPDATE slots SET held = held - ? WHERE system = ? AND holder = ? AND until > ?", [count, system, holder, now]);
+        await sql.run("DELETE FROM slots WHERE system = ? AND holder = ? AND held <= 0", [system, holder]);
+      });
+    },
     async cursor(name) {
       const rows = await db.read((sql) => sql.all<{ value: string }>("SELECT value FROM cursors WHERE name = ?", [name]));
       return rows[0]?.value;

@@ -25,6 +25,8 @@ const METHODS = {
   referenceData: true,
   putReferenceData: true,
   takeQuota: true,
+  takeSlots: true,
+  returnSlots: true,
   cursor: true,
   setCursor: true,
   listIssues: true,

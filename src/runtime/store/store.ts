@@ -274,6 +274,35 @@ export interface QuotaRequest {
   burst: number;
 }
 
+/**
+ * Slots of a system's concurrency cap, which every worker of the store shares: how many calls may
+ * be in flight to the system at once, whichever worker makes them.
+ */
+export interface SlotRequest {
+  system: string;
+  /** The worker asking; its slots are its own until it gives them back or its hold expires. */
+  holder: string;
+  want: number;
+  /**
+   * The slots the holder holds already, as it counts them: they replace what the store had for it,
+   * so a worker restarted under the same name does not inherit its former self's slots.
+   */
+  holding: number;
+  /** The system's cap: slots held by every holder together never exceed it. */
+  limit: number;
+  now: number;
+  /** How long the holder's slots stay its own unless it asks again (a worker that died frees them). */
+  holdMs: number;
+}
+
+/** Slots given back to the shared cap. */
+export interface SlotReturn {
+  system: string;
+  holder: string;
+  count: number;
+  now: number;
+}
+
 /** Counts of events and deliveries by status. */
 export interface StoreCounts {
   events: Readonly<Record<string, number>>;
@@ -308,6 +337,14 @@ export interface Store {
    * returns how many it took (0 when the quota is used up). Workers sharing a database share it.
    */
   takeQuota(request: QuotaRequest): Promise<number>;
+  /**
+   * Takes up to `want` slots of the system's concurrency cap for the holder; returns how many it
+   * took (0 when the other holders have them all). Holds that expired are freed first, and the
+   * holder's own hold is renewed.
+   */
+  takeSlots(request: SlotRequest): Promise<number>;
+  /** Gives slots back to the system's concurrency cap. */
+  returnSlots(request: SlotReturn): Promise<void>;
   /** A polling source's durable cursor. */
   cursor(name: string): Promise<string | undefined>;
   setCursor(name: string, value: string): Promise<void>;
