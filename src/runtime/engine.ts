@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { authHeaders, valueResolver } from "./delivery/auth.ts";
-import { attemptDelivery, type DeliveryContext, type SharedQuotas, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
+import { attemptDelivery, type DeliveryContext, longestDelivery, type SharedQuotas, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
@@ -57,6 +57,12 @@ export interface RuntimeOptions {
  * much of that wait. Each is its own transaction and fenced row by row: their order does not matter.
  */
 const SETTLEMENTS_IN_FLIGHT = 4;
+
+/**
+ * Batches of handed-off work that may wait in memory for each loop. One left the store to lease
+ * much of the work under load; more than two gained nothing.
+ */
+const HANDOFF_BATCHES = 2;
 
 /** Leased work waiting in memory for a loop, with the time its lease ends. */
 interface Waiting<T> {
@@ -120,12 +126,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const report = (error: unknown) => {
     process.stderr.write(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`);
   };
+  // A worker's slots of a concurrency cap stay its own, unless it asks again, for longer than a call
+  // started on them may take: they are handed on to its next calls for up to a second after it took them.
+  const slotHoldMs = Math.max(leaseMs, longestDelivery(compiled).ms + 2_000);
   // Every worker of the store takes from one bucket per system: together they keep its quota.
   const sharedQuota: SharedQuotas = {
     reserve: (system, want, now, requestsPerMinute, burst) => store.takeQuota({ system, want, now, requestsPerMinute, burst }),
-    // A worker's slots are its own for a lease's length unless it asks again: longer than any call.
     slots: (system, limit) => ({
-      take: (want, holding) => store.takeSlots({ system, holder: worker, want, holding, limit, now: clock.now(), holdMs: leaseMs }),
+      limit,
+      take: (want, holding) => store.takeSlots({ system, holder: worker, want, holding, limit, now: clock.now(), holdMs: slotHoldMs }),
       give: (count) => store.returnSlots({ system, holder: worker, count, now: clock.now() }),
       report,
     }),
@@ -152,12 +161,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   /**
    * Work the store leased to this worker as it wrote it (see `Handoff`): events this worker
-   * accepted, deliveries it routed. They wait here for the loops, at most about a batch of each;
+   * accepted, deliveries it routed. They wait here for the loops, at most two batches of each;
    * beyond that the store keeps the work and the loops lease it in turn.
    */
   const handedEvents: Waiting<ClaimedEvent>[] = [];
   const handedDeliveries: Waiting<ClaimedDelivery>[] = [];
-  const handoff = (handed: readonly unknown[]): Handoff => ({ worker, leaseMs, limit: Math.max(0, batchSize - handed.length) });
+  /**
+   * Room to hand off at most `most` items to `handed`: two batches, less what waits there and what
+   * the calls still in flight (concurrent offers, settlements committing side by side) may hand
+   * off. `done` gives the room back once what was handed off waits in `handed`.
+   */
+  const reserved = new Map<readonly unknown[], number>();
+  function handoffRoom(handed: readonly unknown[], most: number): { handoff: Handoff; done(): void } {
+    const limit = Math.max(0, Math.min(most, HANDOFF_BATCHES * batchSize - handed.length - (reserved.get(handed) ?? 0)));
+    reserved.set(handed, (reserved.get(handed) ?? 0) + limit);
+    return { handoff: { worker, leaseMs, limit }, done: () => reserved.set(handed, (reserved.get(handed) ?? 0) - limit) };
+  }
 
   /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
   function handedOff(leased: readonly LeasedDelivery[], events: readonly ClaimedEvent[], settlements: readonly EventSettlement[]): void {
@@ -230,8 +249,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
   async function settleEvents(settlements: readonly EventSettlement[], events: readonly ClaimedEvent[]): Promise<void> {
-    const { leased } = await store.settleEvents(settlements, handoff(handedDeliveries));
-    handedOff(leased, events, settlements);
+    const room = handoffRoom(handedDeliveries, settlements.reduce((n, s) => n + (s.outcome === "routed" ? s.deliveries.length : 0), 0));
+    try {
+      const { leased } = await store.settleEvents(settlements, room.handoff);
+      handedOff(leased, events, settlements);
+    } finally {
+      room.done();
+    }
     wakeDeliveries();
   }
 
@@ -362,8 +386,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           });
         }
       }
+      if (incoming.length === 0) return { outcomes: [], refused };
       const now = clock.now();
-      const outcomes = incoming.length === 0 ? [] : await store.accept(incoming, now, handoff(handedEvents));
+      const room = handoffRoom(handedEvents, incoming.length);
+      let outcomes: AcceptOutcome[];
+      try {
+        outcomes = await store.accept(incoming, now, room.handoff);
+      } catch (error) {
+        room.done();
+        throw error;
+      }
       outcomes.forEach((outcome, i) => {
         const event = incoming[i];
         if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
@@ -383,6 +415,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         };
         handedEvents.push({ item, until: now + leaseMs });
       });
+      room.done();
       wakeEvents();
       return { outcomes, refused };
     },

@@ -153,6 +153,6 @@ describe("the operator commands", () => {
     const cli = io(root);
     cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
     expect(await main(["run", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli)).toBe(0);
-    expect(cli.err).toMatch(/^spec run: warning: worker\.leaseMs \(5000 ms\) is not longer than the longest a delivery may take \(31000 ms, [a-z]+\.[A-Za-z]+ in route [a-z-]+\)/);
+    expect(cli.err).toMatch(/^spec run: warning: worker\.leaseMs \(5000 ms\) is not longer than the longest a delivery may take \(32000 ms, [a-z]+\.[A-Za-z]+ in route [a-z-]+\)/);
   });
 });

@@ -304,3 +304,17 @@ describe("a concurrency cap shared by workers", () => {
     await store.close();
   });
 });
+
+describe("work handed off by concurrent calls", () => {
+  it("never leaves more than two batches waiting in memory, however many offers are in flight", async () => {
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-room-")), "store.db"), durability: "normal" });
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 2 });
+    // Four offers at once: each would see room for two batches if the others' were not counted.
+    await Promise.all([0, 1, 2, 3].map((o) => runtime.offer({ system: "psa", event: "projectActivated" }, [project(`p${o}a`), project(`p${o}b`)])));
+    expect((await store.counts()).events).toEqual({ processing: 4, pending: 4 });
+    await runtime.drain();
+    expect(erp.ledger).toHaveLength(8);
+    await store.close();
+  });
+});

@@ -106,67 +106,85 @@ describe("a concurrency cap shared by workers", () => {
   /** A store's slots for one system, shared by the semaphores made over it. */
   function slotStore(limit: number) {
     const held = new Map<string, number>();
-    const log: string[] = [];
+    let calls = 0;
     const source = (holder: string) => ({
+      limit,
       async take(want: number, holding: number) {
+        calls += 1;
         const others = [...held].filter(([h]) => h !== holder).reduce((sum, [, n]) => sum + n, 0);
         const taken = Math.max(0, Math.min(want, limit - others - holding));
         held.set(holder, holding + taken);
-        log.push(`${holder} took ${taken}`);
         return taken;
       },
       async give(count: number) {
+        calls += 1;
         held.set(holder, (held.get(holder) ?? 0) - count);
-        log.push(`${holder} gave ${count}`);
       },
       report: (error: unknown) => {
         throw error;
       },
     });
-    return { source, held, log };
+    return { source, held, calls: () => calls };
   }
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it("lets no more calls in flight than the cap across workers, and hands freed slots on", async () => {
+  it("lets no more calls in flight than the cap across workers, and gives every slot back once idle", async () => {
     const slots = slotStore(2);
-    const a = createSharedSemaphore(2, slots.source("a"), () => 0);
-    const b = createSharedSemaphore(2, slots.source("b"), () => 0);
+    const a = createSharedSemaphore(slots.source("a"), () => 0);
+    const b = createSharedSemaphore(slots.source("b"), () => 0);
     let inFlight = 0;
     let most = 0;
     const call = async (s: typeof a) => {
-      await s.acquire();
+      expect(await s.acquire(5_000)).toBe(true);
       inFlight += 1;
       most = Math.max(most, inFlight);
-      await settle();
+      await pause(20);
       inFlight -= 1;
       s.release();
     };
     await Promise.all([call(a), call(a), call(b), call(b), call(a), call(b)]);
     expect(most).toBe(2);
-    // Every call ran, and every slot went back to the store once its worker was idle.
+    await pause(50);
     expect([...slots.held.values()].every((n) => n === 0)).toBe(true);
   });
 
-  it("gives slots back to the store after holding them a second, so the other workers get a turn", async () => {
+  it("gives a worker's slots back after a second even while it has calls waiting, so another worker gets a turn", async () => {
     const slots = slotStore(1);
     let time = 0;
-    const a = createSharedSemaphore(1, slots.source("a"), () => time);
-    const b = createSharedSemaphore(1, slots.source("b"), () => time);
-    await a.acquire();
-    const aNext = a.acquire();
-    const bFirst = b.acquire();
-    await settle();
-    // Within the second, a's freed slot goes to a's next call.
+    const a = createSharedSemaphore(slots.source("a"), () => time);
+    const b = createSharedSemaphore(slots.source("b"), () => time);
+    expect(await a.acquire(1_000)).toBe(true);
+    const aQueue = [a.acquire(5_000), a.acquire(5_000)];
+    const bFirst = b.acquire(5_000);
+    await pause(10);
+    // Within the second, a's freed slot goes to a's next call, without asking the store.
+    const before = slots.calls();
     a.release();
-    await aNext;
-    time = 1500;
-    // Past it, the slot goes back to the store, and b, which has been asking, takes it.
+    expect(await aQueue[0]).toBe(true);
+    expect(slots.calls()).toBe(before);
+    // Past it, the slot goes back, and b, which has been asking all along, takes it before a asks again.
+    time = 1_500;
     a.release();
-    await bFirst;
-    expect(slots.held.get("a")).toBe(0);
+    expect(await bFirst).toBe(true);
     expect(slots.held.get("b")).toBe(1);
     b.release();
-    await settle();
-    expect(slots.held.get("b")).toBe(0);
+    // Then a's last call gets its turn.
+    expect(await aQueue[1]).toBe(true);
+    a.release();
+    await pause(50);
+    expect([...slots.held.values()].every((n) => n === 0)).toBe(true);
+  });
+
+  it("gives up a call that waited its time for a slot held elsewhere, and takes no slot for it", async () => {
+    const slots = slotStore(1);
+    const a = createSharedSemaphore(slots.source("a"), () => 0);
+    const b = createSharedSemaphore(slots.source("b"), () => 0);
+    expect(await a.acquire(1_000)).toBe(true);
+    expect(await b.acquire(60)).toBe(false);
+    a.release();
+    await pause(50);
+    // The slot came back to the store, and no call is left waiting for it in b.
+    expect(slots.held.get("a")).toBe(0);
+    expect(slots.held.get("b") ?? 0).toBe(0);
   });
 });

@@ -43,10 +43,13 @@ export interface DeliveryContext {
 
 /** Quotas and concurrency caps kept in the store, shared by every worker. */
 export interface SharedQuotas {
+  /** Takes up to `want` tokens of the system's shared bucket; resolves with how many it took. */
   reserve(system: string, want: number, now: number, requestsPerMinute: number, burst: number): Promise<number>;
-  /** The store's slots of a system's concurrency cap, for this worker. */
+  /** The store's slots of a system's concurrency cap of `limit`, as this worker takes and gives them. */
   slots(system: string, limit: number): SlotSource;
+  /** The runtime's clock. */
   now(): number;
+  /** Where failures of the store are reported. */
   report(error: unknown): void;
 }
 
@@ -85,7 +88,7 @@ export function systemRuntime(
         ? undefined
         : sharedQuota === undefined
           ? createSemaphore(quotas.concurrency)
-          : createSharedSemaphore(quotas.concurrency, sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now),
+          : createSharedSemaphore(sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now),
   };
 }
 
@@ -145,7 +148,7 @@ export function longestDelivery(compiled: CompiledSpecSet): { ms: number; where:
       if (step.kind === "branch") for (const branch of step.branches) visit(pipeline, branch.steps);
       if (step.kind !== "deliver") continue;
       const system = compiled.systems[step.system];
-      const ms = deliveryTimeoutMs(system?.operations[step.operation], pipeline, system) + MAX_QUOTA_WAIT_MS;
+      const ms = deliveryTimeoutMs(system?.operations[step.operation], pipeline, system) + MAX_QUOTA_WAIT_MS + MAX_SLOT_WAIT_MS;
       if (ms > longest.ms) longest = { ms, where: `${step.system}.${step.operation} in route ${pipeline.route}` };
     }
   };
@@ -155,6 +158,12 @@ export function longestDelivery(compiled: CompiledSpecSet): { ms: number; where:
 
 /** The longest a delivery waits in-process for a quota token before it is given back for later. */
 const MAX_QUOTA_WAIT_MS = 1000;
+
+/** The longest a call waits for a slot of its system's concurrency cap. */
+const MAX_SLOT_WAIT_MS = 1000;
+
+/** When a call that found no slot is tried again. */
+const SLOT_RETRY_DELAY_MS = 100;
 
 const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
 
@@ -225,7 +234,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     }
     if (wait > 0) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
   }
-  await system.concurrency?.acquire();
+  // A call waits a little for a slot of the system's concurrency cap; past that it is given back
+  // for later, its attempt not counted, rather than waiting on while its lease runs out.
+  if (system.concurrency !== undefined && !(await system.concurrency.acquire(MAX_SLOT_WAIT_MS))) {
+    return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + SLOT_RETRY_DELAY_MS, error: `${d.system}'s concurrency cap is reached`, refund: true };
+  }
   let response: TargetResponse;
   try {
     const headers: Record<string, string> = {

@@ -95,26 +95,55 @@ export function createTokenBucket(requestsPerMinute: number, burst?: number): To
 
 /** Limits calls in flight. */
 export interface Semaphore {
-  acquire(): Promise<void>;
+  /** Resolves true once a call may go, or false when none could within `waitMs` (then it must not go). */
+  acquire(waitMs: number): Promise<boolean>;
   release(): void;
+}
+
+/** Callers waiting for a permit, each given up after its wait. */
+function waitQueue() {
+  const waiting: ((granted: boolean) => void)[] = [];
+  return {
+    get length() {
+      return waiting.length;
+    },
+    wait(waitMs: number): Promise<boolean> {
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          const i = waiting.indexOf(wake);
+          if (i >= 0) waiting.splice(i, 1);
+          resolve(false);
+        }, waitMs);
+        const wake = (granted: boolean) => {
+          clearTimeout(timer);
+          resolve(granted);
+        };
+        waiting.push(wake);
+      });
+    },
+    /** Lets the longest waiting caller go; false when none waits. */
+    wakeOne(): boolean {
+      const next = waiting.shift();
+      next?.(true);
+      return next !== undefined;
+    },
+  };
 }
 
 /** A semaphore with `limit` permits. */
 export function createSemaphore(limit: number): Semaphore {
   let available = limit;
-  const waiting: (() => void)[] = [];
+  const waiting = waitQueue();
   return {
-    acquire() {
+    acquire(waitMs) {
       if (available > 0) {
         available -= 1;
-        return Promise.resolve();
+        return Promise.resolve(true);
       }
-      return new Promise((resolve) => waiting.push(resolve));
+      return waiting.wait(waitMs);
     },
     release() {
-      const next = waiting.shift();
-      if (next !== undefined) next();
-      else available += 1;
+      if (!waiting.wakeOne()) available += 1;
     },
   };
 }
@@ -122,11 +151,13 @@ export function createSemaphore(limit: number): Semaphore {
 /** How long a worker keeps slots of a shared cap for its own next calls before it gives them back. */
 const SLOT_KEEP_MS = 1000;
 
-/** How long a worker waits before asking again for slots the other workers hold. */
+/** How long a worker waits before asking again for slots, when the others hold them or it just gave its own back. */
 const SLOT_RETRY_MS = 25;
 
 /** The store's side of a shared concurrency cap. */
 export interface SlotSource {
+  /** The cap: slots held by every worker together. */
+  limit: number;
   /** Takes up to `want` slots besides the `holding` this worker holds. */
   take(want: number, holding: number): Promise<number>;
   give(count: number): Promise<void>;
@@ -135,35 +166,48 @@ export interface SlotSource {
 
 /**
  * This process's share of a concurrency cap every worker of the store shares. Slots are taken
- * from the store as calls need them; a slot freed by a call goes to the next call waiting here
- * while this worker has held its slots for under a second, and back to the store otherwise, so
- * that every worker gets its turn. While the other workers hold every slot, calls wait and the
- * store is asked again shortly.
+ * from the store as calls need them. A slot freed by a call goes to the next call waiting here
+ * while this worker's slots are under a second old; after that it goes back to the store and the
+ * calls waiting here ask again a little later, so that the other workers get their turn. Slots
+ * that arrive when no call waits any more go back at once.
  */
-export function createSharedSemaphore(limit: number, source: SlotSource, now: () => number): Semaphore {
+export function createSharedSemaphore(source: SlotSource, now: () => number): Semaphore {
   let owned = 0;
   let inUse = 0;
   let since = 0;
   let asking = false;
   let failing = false;
-  const waiting: (() => void)[] = [];
+  const waiting = waitQueue();
   const grant = () => {
-    while (waiting.length > 0 && inUse < owned) {
+    while (inUse < owned && waiting.length > 0) {
       inUse += 1;
-      waiting.shift()?.();
+      waiting.wakeOne();
     }
   };
-  const ask = () => {
-    if (asking || waiting.length === 0) return;
+  const giveBack = () => {
+    const count = owned - inUse;
+    if (count <= 0) return;
+    owned -= count;
+    source.give(count).catch((error: unknown) => source.report(error));
+  };
+  // One timer at most: asking later replaces the time asked for before.
+  let later: ReturnType<typeof setTimeout> | undefined;
+  const askLater = (ms = SLOT_RETRY_MS) => {
+    clearTimeout(later);
+    later = setTimeout(() => {
+      later = undefined;
+      ask();
+    }, ms).unref();
+  };
+  function ask(): void {
+    if (asking || later !== undefined || waiting.length === 0) return;
     asking = true;
-    const want = Math.min(limit, waiting.length - (owned - inUse));
     source
-      .take(Math.max(1, want), owned)
+      .take(Math.max(1, Math.min(source.limit, waiting.length)), owned)
       .then(
         (taken) => {
           failing = false;
-          // A new holding starts when nothing was held; slots added to a holding keep its start.
-          if (taken > 0 && owned === 0) since = now();
+          if (taken > 0) since = now();
           owned += taken;
           return taken;
         },
@@ -176,36 +220,30 @@ export function createSharedSemaphore(limit: number, source: SlotSource, now: ()
       .then((taken) => {
         asking = false;
         grant();
-        if (waiting.length === 0) return;
-        if (taken > 0) ask();
-        else setTimeout(ask, SLOT_RETRY_MS).unref();
+        if (waiting.length === 0) giveBack();
+        else if (taken > 0) ask();
+        else askLater();
       });
-  };
-  const giveBack = (count: number) => {
-    owned -= count;
-    source.give(count).catch((error: unknown) => source.report(error));
-  };
+  }
   return {
-    acquire() {
+    acquire(waitMs) {
       if (inUse < owned) {
         inUse += 1;
-        return Promise.resolve();
+        return Promise.resolve(true);
       }
-      return new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        ask();
-      });
+      const granted = waiting.wait(waitMs);
+      ask();
+      return granted;
     },
     release() {
       inUse -= 1;
-      const fresh = now() - since < SLOT_KEEP_MS;
-      if (waiting.length > 0 && fresh) {
+      if (waiting.length > 0 && now() - since < SLOT_KEEP_MS) {
         grant();
         return;
       }
-      // Idle, or held long enough: the free slots go back, and anyone waiting here asks again.
-      if (owned > inUse) giveBack(owned - inUse);
-      ask();
+      giveBack();
+      // Asking again only after every other waiting worker has asked once: one of them gets the slot.
+      if (waiting.length > 0) askLater(2 * SLOT_RETRY_MS);
     },
   };
 }
