@@ -4,7 +4,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { schemaStatements } from "../../src/runtime/store/schema.ts";
-import { coalesced, createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import { coalesced, createSqliteStore, openSqlite, type WalSync } from "../../src/runtime/store/sqlite.ts";
 import { describeStoreContract } from "./store-contract.ts";
 
 describe("an SQLite store written by an earlier release", () => {
@@ -177,19 +177,38 @@ describe("syncing commits off the writer", () => {
     expect(calls).toBe(2);
   });
 
-  it("keeps every acknowledged event of a durable file store across a reopen", async () => {
+  it("answers a commit's callers only once its sync is done, while the next commit goes ahead", async () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-store-"));
+    const syncs: { done(): void; fail(error: Error): void }[] = [];
+    const held: WalSync = {
+      sync: () => new Promise<void>((done, fail) => syncs.push({ done, fail })),
+      close: async () => undefined,
+    };
+    const path = join(dir, "held.db");
+    const db = openSqlite({ path, durability: "full" }, () => held);
     try {
-      const path = join(dir, "durable.db");
-      const store = await createSqliteStore({ path, durability: "full", thread: false });
-      const offered = Array.from({ length: 300 }, (_, i) => ({ route: "r", key: `k${i}`, payload: { i }, source: "test", traceId: `t${i}` }));
-      const outcomes = await Promise.all(offered.map((event) => store.accept([event], 1)));
-      expect(outcomes.flat().every((o) => o.status === "accepted")).toBe(true);
-      await store.close();
-      const reopened = new BetterSqlite3(path, { readonly: true });
-      expect(reopened.prepare("SELECT COUNT(*) FROM events").pluck().get()).toBe(300);
-      reopened.close();
+      await Promise.race([db.transaction((sql) => sql.run("CREATE TABLE t (n INTEGER)")), new Promise((r) => setTimeout(r, 50))]);
+      expect(syncs).toHaveLength(1);
+      syncs.shift()?.done();
+      let first = false;
+      const one = db.transaction((sql) => sql.run("INSERT INTO t VALUES (1)")).then(() => (first = true));
+      await new Promise((r) => setTimeout(r, 20));
+      const two = db.transaction((sql) => sql.run("INSERT INTO t VALUES (2)"));
+      await new Promise((r) => setTimeout(r, 20));
+      // Both are committed (another connection sees them), neither is acknowledged: each waits for its sync.
+      const other = new BetterSqlite3(path, { readonly: true });
+      expect(other.prepare("SELECT COUNT(*) FROM t").pluck().get()).toBe(2);
+      other.close();
+      expect(first).toBe(false);
+      expect(syncs).toHaveLength(2);
+      syncs.shift()?.done();
+      await one;
+      // A failed sync fails its commit's callers, a later sync's callers too, and every later transaction.
+      syncs.shift()?.fail(new Error("EIO"));
+      await expect(two).rejects.toThrow("the store's commits may not be durable: syncing the write-ahead log failed: EIO");
+      await expect(db.transaction((sql) => sql.run("INSERT INTO t VALUES (3)"))).rejects.toThrow("may not be durable");
     } finally {
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

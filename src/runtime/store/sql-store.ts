@@ -527,6 +527,9 @@ export function createSqlStore(db: Database): Store {
       });
     },
     async returnSlots(request) {
+      // A return counts down from what is held, while a take sets what is held from the worker's own
+      // count: should one worker's take and return commit out of order, the count errs high (the cap
+      // stricter) until its next take sets it right, never low.
       await db.transaction(async (sql) => {
         const { system, holder, count, now } = request;
         await sql.run("UPDATE slots SET held = held - ? WHERE system = ? AND holder = ? AND until > ?", [count, system, holder, now]);

@@ -105,15 +105,21 @@ export function coalesced(flush: () => Promise<void>): { request(): Promise<void
   };
 }
 
+/** Makes a database file's commits durable: `sync()` covers every commit written before the call. */
+export interface WalSync {
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Syncs a WAL file to disk off the calling thread, for commits made with `synchronous = NORMAL`:
- * `sync()` covers every commit written before the call.
+ * Syncs a WAL file to disk off the calling thread, for commits made with `synchronous = NORMAL`.
+ * The file is opened for writing: some systems refuse to flush a file opened only for reading.
  */
-function walSync(path: string): { sync(): Promise<void>; close(): Promise<void> } {
+function walSync(path: string): WalSync {
   let file: FileHandle | undefined;
   const flushes = coalesced(async () => {
     // Opened at the first commit, when the WAL file exists; it lasts as long as this connection.
-    file ??= await open(path, "r");
+    file ??= await open(path, "r+");
     await file.datasync();
   });
   return {
@@ -126,14 +132,17 @@ function walSync(path: string): { sync(): Promise<void>; close(): Promise<void> 
   };
 }
 
-function openSqlite(options: SqliteStoreOptions): Database {
+/**
+ * Opens the database; `syncWal` makes a file's commits durable (replaced in tests, to hold a sync
+ * and watch who waits for it).
+ */
+export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) => WalSync = walSync): Database {
   const db = new BetterSqlite3(options.path);
   db.pragma("journal_mode = WAL");
-  // A file's commits are made durable by `walSync` below, off this thread, rather than by SQLite's
-  // own sync inside COMMIT (`synchronous = FULL`), which would hold the writer for every fsync.
-  // NORMAL is still safe in WAL mode: a power loss can lose the last commits, never corrupt the file.
-  const syncs = options.path !== ":memory:" && options.durability !== "normal";
-  db.pragma(`synchronous = ${syncs || options.durability === "normal" ? "NORMAL" : "FULL"}`);
+  // A file's commits are made durable by `syncWal`, off this thread, rather than by SQLite's own
+  // sync inside COMMIT (`synchronous = FULL`), which would hold the writer for every fsync. NORMAL
+  // is still safe in WAL mode: a power loss can lose the last commits, never corrupt the file.
+  db.pragma("synchronous = NORMAL");
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
   // 32 MiB of page cache (the default is 2): the indexes written at random places (idempotency
   // keys, trace ids from outside) stay in memory for longer. A fixed size: memory stays flat.
@@ -150,7 +159,10 @@ function openSqlite(options: SqliteStoreOptions): Database {
   const rollbackTo = db.prepare("ROLLBACK TO job");
   let waiting: Job[] = [];
   let queued = false;
-  const durable = syncs ? walSync(`${file}-wal`) : undefined;
+  const durable = options.path !== ":memory:" && options.durability !== "normal" ? syncWal(`${file}-wal`) : undefined;
+  // Once a sync has failed, the pages it should have written may be lost even if a later sync
+  // succeeds: the store takes no more transactions rather than acknowledge what may not last.
+  let unsynced: Error | undefined;
 
   /** Runs every waiting job in one transaction; resolves each job once the commit is durable. */
   async function commitGroup(): Promise<void> {
@@ -191,15 +203,27 @@ function openSqlite(options: SqliteStoreOptions): Database {
     // The next group starts at once; this one's callers hear of it once the WAL is on disk.
     if (durable === undefined) answer();
     else
-      durable.sync().then(answer, (error: unknown) => {
-        for (const job of jobs) job.reject(new Error(`the commit may not be durable: syncing the write-ahead log failed: ${error instanceof Error ? error.message : String(error)}`));
-      });
+      durable.sync().then(
+        () => {
+          // A sync that failed before this one may have lost this group's pages too.
+          if (unsynced === undefined) answer();
+          else for (const job of jobs) job.reject(unsynced);
+        },
+        (error: unknown) => {
+          unsynced ??= new Error(`the store's commits may not be durable: syncing the write-ahead log failed: ${error instanceof Error ? error.message : String(error)}`);
+          for (const job of jobs) job.reject(unsynced);
+        },
+      );
   }
 
   return {
     engine: "sqlite",
     transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
       return new Promise<T>((resolveJob, rejectJob) => {
+        if (unsynced !== undefined) {
+          rejectJob(unsynced);
+          return;
+        }
         waiting.push({ body, resolve: resolveJob as (value: unknown) => void, reject: rejectJob });
         if (queued) return;
         queued = true;

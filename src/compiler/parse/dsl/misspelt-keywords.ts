@@ -35,14 +35,13 @@ const KEYWORD_TEXT = new Map<TokenType, string>(Object.entries(t.keywords).map((
  */
 export interface Misspellings {
   diagnostics: Diagnostic[];
-  quiet: Span[];
+  /** From each misspelt word to the end of its document, with where the word's statement ends. */
+  quiet: (Span & { statementEnd: number })[];
   /**
-   * The tokens with each misspelt word read as the keyword it was taken for, and where its
-   * statement ends: parsed again, they show the document's other errors, which the misspelt
-   * word's recovery hid.
+   * The tokens with each misspelt word read as the keyword it was taken for: parsed again, they
+   * show the document's other errors, which the misspelt word's recovery hid. Empty when none was found.
    */
   repaired: IToken[];
-  statementEnds: number[];
 }
 
 const entryKeys = new Map<string, ReadonlySet<string>>();
@@ -66,7 +65,7 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
     return indexes.get(offset);
   };
   const spans: Span[] = [];
-  const quiet: Span[] = [];
+  const quiet: Misspellings["quiet"] = [];
   const diagnostics: Diagnostic[] = [];
   const fixes = new Map<number, TokenType>();
   let lookups = 0;
@@ -144,8 +143,9 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
       const kind = kindToken.image.charAt(0).toUpperCase() + kindToken.image.slice(1);
       if (knownEntryKeys(kind).has(word.image)) return;
     }
-    spans.push({ start: word.startOffset, end: statementEnd(i) });
-    quiet.push({ start: word.startOffset, end: documentEnd(start) });
+    const end = statementEnd(i);
+    spans.push({ start: word.startOffset, end });
+    quiet.push({ start: word.startOffset, end: documentEnd(start), statementEnd: end });
     const keyword = t.keywords[suggestion];
     if (keyword !== undefined) fixes.set(i, keyword);
     const here = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : suggestion;
@@ -177,7 +177,6 @@ function createReader(file: SourceFile, tokens: readonly IToken[]) {
         const keyword = fixes.get(i);
         return keyword === undefined ? token : { ...token, image: KEYWORD_TEXT.get(keyword) ?? token.image, tokenType: keyword, tokenTypeIdx: keyword.tokenTypeIdx as number };
       }),
-      statementEnds: spans.map((span) => span.end),
     }),
   };
 }

@@ -5,7 +5,7 @@
  * not only the first; a misspelt keyword is named once, in place of the errors it causes), and
  * lowering of each document that parsed cleanly. Nothing throws.
  */
-import type { IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import { diagnostic, type Diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import { lineAndColumn, type SourceFile } from "../../diagnostics/source-file.ts";
 import type { ParsedDocument, PathSegment } from "../document.ts";
@@ -239,6 +239,23 @@ function makeDocument(file: SourceFile, node: DocumentCstNode, reporter: Recorde
   };
 }
 
+/**
+ * Reports parser errors as `dsl-syntax`, each place once, leaving out those `skip` names and the
+ * end of a file that an unclosed block or string has already explained.
+ */
+function reportSyntaxErrors(file: SourceFile, errors: readonly IRecognitionException[], diagnostics: Diagnostic[], seen: Set<number>, skip: (start: number) => boolean): void {
+  for (const error of errors) {
+    const token = errorToken(error);
+    const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
+    const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
+    if (seen.has(start) || skip(start)) continue;
+    // a block or string that never closed has swallowed the rest of the file: the end is no news
+    if (start >= file.text.length && diagnostics.some((d) => d.code === "dsl-unterminated-block" || d.code === "dsl-unbalanced-braces")) continue;
+    seen.add(start);
+    diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
+  }
+}
+
 /** Reads a DSL file: documents, comments and diagnostics. Never throws on any text. */
 export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAULT_MAX_DEPTH }): DslFile {
   const diagnostics: Diagnostic[] = [];
@@ -265,31 +282,13 @@ export function readDsl(file: SourceFile, limits: DslLimits = { maxDepth: DEFAUL
   const misspelt = findMisspeltKeywords(file, tokens, parser.errors, cst as FileCstNode);
   diagnostics.push(...misspelt.diagnostics);
   const seen = new Set<number>();
-  for (const error of parser.errors) {
-    const token = errorToken(error);
-    const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
-    const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
-    if (seen.has(start) || misspelt.quiet.some((span) => start >= span.start && start < span.end)) continue;
-    // a block or string that never closed has swallowed the rest of the file: the end is no news
-    if (start >= file.text.length && diagnostics.some((d) => d.code === "dsl-unterminated-block" || d.code === "dsl-unbalanced-braces")) continue;
-    seen.add(start);
-    diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
-  }
+  reportSyntaxErrors(file, parser.errors, diagnostics, seen, (start) => misspelt.quiet.some((span) => start >= span.start && start < span.end));
   if (misspelt.repaired.length > 0) {
     // Parsed again with the misspelt words read as the keywords they were taken for: an error past
     // a misspelt statement, in the part of the document its recovery hid, is the author's too.
     parser.input = misspelt.repaired;
     parser.file();
-    for (const error of parser.errors) {
-      const token = errorToken(error);
-      const start = Number.isFinite(token.startOffset) ? token.startOffset : file.text.length;
-      const hidden = misspelt.quiet.some((span, i) => start >= (misspelt.statementEnds[i] ?? span.end) && start < span.end);
-      if (!hidden || seen.has(start) || start >= file.text.length) continue;
-      const end = Number.isFinite(token.endOffset ?? Number.NaN) ? (token.endOffset ?? start) + 1 : start;
-      seen.add(start);
-      diagnostics.push(diagnostic("dsl-syntax", { detail: error.message }, { file, start, end }));
-    }
-    diagnostics.sort((x, y) => (x.location?.start ?? 0) - (y.location?.start ?? 0));
+    reportSyntaxErrors(file, parser.errors, diagnostics, seen, (start) => !misspelt.quiet.some((span) => start >= span.statementEnd && start < span.end));
   }
   const broken = diagnostics.map((d) => d.location?.start ?? 0);
   const documents: DslDocument[] = [];
