@@ -3,7 +3,7 @@
  * of the transaction, chained by hash to the row before. The head row (`audit_head`) is locked
  * while appending so that workers sharing a PostgreSQL database extend one chain, never fork it.
  */
-import { chunks } from "./batched.ts";
+import { chunks, perRows } from "./batched.ts";
 import type { AuditEntry, AuditVerification } from "./store.ts";
 import { auditHash, GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
@@ -17,6 +17,8 @@ export interface PendingAudit {
   traceId: string | null;
   detail: unknown;
 }
+
+const INSERT_AUDIT = perRows((values) => `INSERT INTO audit (seq, at, actor, action, subject, trace_id, detail, prev_hash, hash) VALUES ${values("(?, ?, ?, ?, ?, ?, ?, ?, ?)")}`);
 
 /** Appends the collected rows to the chain. Call last in the transaction. */
 export async function appendAudit(sql: Sql, engine: "sqlite" | "postgres", rows: readonly PendingAudit[]): Promise<void> {
@@ -34,8 +36,7 @@ export async function appendAudit(sql: Sql, engine: "sqlite" | "postgres", rows:
       params.push(seq, row.at, row.actor, row.action, row.subject, row.traceId, detail, prev, hash);
       prev = hash;
     }
-    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
-    await sql.run(`INSERT INTO audit (seq, at, actor, action, subject, trace_id, detail, prev_hash, hash) VALUES ${values}`, params);
+    await sql.run(INSERT_AUDIT(chunk.length), params);
   }
   await sql.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [seq, prev]);
 }

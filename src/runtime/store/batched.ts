@@ -20,6 +20,22 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
+/**
+ * A statement over a number of rows, built once for each number: the same text every time, so the
+ * connection finds its prepared statement without reading a new string of several kilobytes.
+ */
+export function perRows(build: (values: (row: string) => string) => string): (rows: number) => string {
+  const built = new Map<number, string>();
+  return (rows) => {
+    let text = built.get(rows);
+    if (text === undefined) {
+      text = build((row) => Array.from({ length: rows }, () => row).join(", "));
+      built.set(rows, text);
+    }
+    return text;
+  };
+}
+
 /** An event ready to insert, with its serialised payload and hash. */
 export interface PreparedEvent {
   event: IncomingEvent;
@@ -41,16 +57,16 @@ export function payloadHash(payload: unknown): string {
   return sha256(canonicalJson(payload ?? null));
 }
 
+const OPEN_KEYS = {
+  events: perRows((values) => `SELECT DISTINCT ordering_key AS key FROM events WHERE ordering_key IN (${values("?")}) AND status IN ('pending', 'processing', 'waiting')`),
+  outbox: perRows((values) => `SELECT DISTINCT order_key AS key FROM outbox WHERE order_key IN (${values("?")}) AND status IN ('pending', 'processing')`),
+};
+
 /** The keys among `keys` that have open rows in `table` (work not yet finished under that ordering key). */
 async function openKeys(sql: Sql, table: "events" | "outbox", keys: ReadonlySet<string>): Promise<Set<string>> {
-  const column = table === "events" ? "ordering_key" : "order_key";
-  const statuses = table === "events" ? "'pending', 'processing', 'waiting'" : "'pending', 'processing'";
   const open = new Set<string>();
   for (const chunk of chunks([...keys], 200)) {
-    const rows = await sql.all<{ key: string }>(
-      `SELECT DISTINCT ${column} AS key FROM ${table} WHERE ${column} IN (${chunk.map(() => "?").join(", ")}) AND status IN (${statuses})`,
-      chunk,
-    );
+    const rows = await sql.all<{ key: string }>(OPEN_KEYS[table](chunk.length), chunk);
     for (const row of rows) open.add(row.key);
   }
   return open;
@@ -92,6 +108,12 @@ function leaseColumns(leased: boolean, handoff: Handoff | undefined, now: number
   return leased && handoff !== undefined ? ["processing", 1, handoff.worker, now + handoff.leaseMs] : ["pending", 0, null, null];
 }
 
+const INSERT_EVENTS = perRows(
+  (values) => `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, available_at, status, attempts, lease_owner, lease_until)
+   VALUES ${values("(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")}
+   ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key, status`,
+);
+
 /**
  * Inserts events that are new; returns the ids of those inserted, by `route\0key`, and which of
  * those were leased by handoff.
@@ -112,14 +134,7 @@ export async function insertEvents(
       const lease = leaseColumns(picks[c * CHUNK + i] === true, handoff, now);
       params.push(event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now, ...lease);
     });
-    const values = chunk
-      .map(() => "(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")
-      .join(", ");
-    const rows = await sql.all<{ id: number; route: string; idem_key: string; status: string }>(
-      `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, available_at, status, attempts, lease_owner, lease_until)
-       VALUES ${values} ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key, status`,
-      params,
-    );
+    const rows = await sql.all<{ id: number; route: string; idem_key: string; status: string }>(INSERT_EVENTS(chunk.length), params);
     for (const row of rows) {
       inserted.set(`${row.route}\u0000${row.idem_key}`, Number(row.id));
       if (row.status === "processing") leased.add(Number(row.id));
@@ -143,24 +158,34 @@ export interface RoutedRow {
   trace_id: string;
 }
 
+const MARK_ROUTED = perRows(
+  (values) => `UPDATE events SET status = 'routed', lease_owner = NULL, lease_until = NULL, available_at = CAST(? AS BIGINT),
+     wait_entity = NULL, wait_system = NULL, wait_key = NULL
+   WHERE status = 'processing' AND (id, attempts) IN (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER))")})
+   RETURNING id, route, ordering_key, trace_id`,
+);
+
 /** Marks leased events routed where the fencing token holds; returns the rows that were. */
 export async function markRouted(sql: Sql, settlements: readonly RoutedSettlement[], now: number): Promise<RoutedRow[]> {
   const out: RoutedRow[] = [];
   for (const chunk of chunks(settlements)) {
     const params: unknown[] = [now];
     for (const s of chunk) params.push(s.eventId, s.attempt);
-    const values = chunk.map(() => "(CAST(? AS BIGINT), CAST(? AS INTEGER))").join(", ");
-    const rows = await sql.all<RoutedRow>(
-      `UPDATE events SET status = 'routed', lease_owner = NULL, lease_until = NULL, available_at = CAST(? AS BIGINT),
-         wait_entity = NULL, wait_system = NULL, wait_key = NULL
-       WHERE status = 'processing' AND (id, attempts) IN (VALUES ${values})
-       RETURNING id, route, ordering_key, trace_id`,
-      params,
-    );
+    const rows = await sql.all<RoutedRow>(MARK_ROUTED(chunk.length), params);
     out.push(...rows);
   }
   return out;
 }
+
+const INSERT_DELIVERIES = perRows(
+  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, status, attempts, lease_owner, lease_until)
+   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")}
+   ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
+     lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
+     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
+   WHERE outbox.status NOT IN ('pending', 'processing')
+   RETURNING id, event_id, step, status`,
+);
 
 /**
  * Writes outbox rows; a replayed event's rows that already finished are set back to pending.
@@ -195,17 +220,7 @@ export async function insertDeliveries(
         ...leaseColumns(picks[c * CHUNK + i] === true, handoff, now),
       );
     }
-    const values = chunk.map(() => "(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))").join(", ");
-    const written = await sql.all<{ id: number; event_id: number; step: string; status: string }>(
-      `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, status, attempts, lease_owner, lease_until)
-       VALUES ${values}
-       ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
-         lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-         idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
-       WHERE outbox.status NOT IN ('pending', 'processing')
-       RETURNING id, event_id, step, status`,
-      params,
-    );
+    const written = await sql.all<{ id: number; event_id: number; step: string; status: string }>(INSERT_DELIVERIES(chunk.length), params);
     for (const row of written) if (row.status === "processing") leased.push({ eventId: Number(row.event_id), step: row.step, deliveryId: Number(row.id) });
   }
   return leased;
@@ -228,21 +243,21 @@ export interface DeliveredRow {
   target_id: string | null;
 }
 
+const MARK_DELIVERED = perRows(
+  (values) => `UPDATE outbox SET status = 'delivered', lease_owner = NULL, lease_until = NULL, available_at = CAST(? AS BIGINT),
+     last_error = NULL, delivered_at = CAST(? AS BIGINT), target_id = v.column3
+   FROM (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))")}) AS v
+   WHERE outbox.id = v.column1 AND outbox.attempts = v.column2 AND outbox.status = 'processing'
+   RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id`,
+);
+
 /** Marks leased deliveries delivered where the fencing token holds. */
 export async function markDelivered(sql: Sql, settlements: readonly DeliveredSettlement[], now: number): Promise<DeliveredRow[]> {
   const out: DeliveredRow[] = [];
   for (const chunk of chunks(settlements)) {
     const params: unknown[] = [now, now];
     for (const s of chunk) params.push(s.deliveryId, s.attempt, s.targetId);
-    const values = chunk.map(() => "(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))").join(", ");
-    const rows = await sql.all<DeliveredRow>(
-      `UPDATE outbox SET status = 'delivered', lease_owner = NULL, lease_until = NULL, available_at = CAST(? AS BIGINT),
-         last_error = NULL, delivered_at = CAST(? AS BIGINT), target_id = v.column3
-       FROM (VALUES ${values}) AS v
-       WHERE outbox.id = v.column1 AND outbox.attempts = v.column2 AND outbox.status = 'processing'
-       RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id`,
-      params,
-    );
+    const rows = await sql.all<DeliveredRow>(MARK_DELIVERED(chunk.length), params);
     out.push(...rows);
   }
   return out;
@@ -257,22 +272,24 @@ export interface XrefRow {
   toId: string;
 }
 
+const INSERT_XREFS = perRows(
+  (values) => `INSERT INTO xref (entity, from_system, from_id, to_system, to_id) VALUES ${values("(?, ?, ?, ?, ?)")}
+   ON CONFLICT (entity, to_system, from_id, from_system) DO UPDATE SET to_id = excluded.to_id`,
+);
+
+const WAKE_WAITING = perRows(
+  (values) => `UPDATE events SET status = 'pending', available_at = CAST(? AS BIGINT)
+   WHERE status = 'waiting' AND (wait_entity, wait_system, wait_key) IN (VALUES ${values("(?, ?, ?)")})`,
+);
+
 /** Records cross-references (the last of duplicates wins) and wakes the events waiting for them. */
 export async function recordXrefs(sql: Sql, xrefs: readonly XrefRow[], now: number): Promise<void> {
   const unique = new Map<string, XrefRow>();
   for (const x of xrefs) unique.set(`${x.entity}\u0000${x.toSystem}\u0000${x.fromId}\u0000${x.fromSystem}`, x);
   for (const chunk of chunks([...unique.values()])) {
     const params = chunk.flatMap((x) => [x.entity, x.fromSystem, x.fromId, x.toSystem, x.toId]);
-    await sql.run(
-      `INSERT INTO xref (entity, from_system, from_id, to_system, to_id) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}
-       ON CONFLICT (entity, to_system, from_id, from_system) DO UPDATE SET to_id = excluded.to_id`,
-      params,
-    );
+    await sql.run(INSERT_XREFS(chunk.length), params);
     const keys = chunk.flatMap((x) => [x.entity, x.toSystem, x.fromId]);
-    await sql.run(
-      `UPDATE events SET status = 'pending', available_at = CAST(? AS BIGINT)
-       WHERE status = 'waiting' AND (wait_entity, wait_system, wait_key) IN (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")})`,
-      [now, ...keys],
-    );
+    await sql.run(WAKE_WAITING(chunk.length), [now, ...keys]);
   }
 }
