@@ -213,3 +213,32 @@ describe("syncing commits off the writer", () => {
     }
   });
 });
+
+describe("the SQLite store's pages", () => {
+  it("are 16 KiB in a new file, while a file that exists keeps its own size and rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-pages-"));
+    try {
+      const fresh = join(dir, "new.db");
+      await (await createSqliteStore({ path: fresh, durability: "normal" })).close();
+      const pageSize = (path: string) => {
+        const db = new BetterSqlite3(path, { readonly: true });
+        const size = db.pragma("page_size", { simple: true });
+        db.close();
+        return size;
+      };
+      expect(pageSize(fresh)).toBe(16384);
+      const older = join(dir, "old.db");
+      const old = new BetterSqlite3(older);
+      old.pragma("journal_mode = WAL");
+      for (const statement of schemaStatements("sqlite")) old.exec(statement);
+      old.exec("INSERT INTO cursors (name, value) VALUES ('psa.time', '42')");
+      old.close();
+      const store = await createSqliteStore({ path: older, durability: "normal" });
+      expect(await store.cursor("psa.time")).toBe("42");
+      await store.close();
+      expect(pageSize(older)).toBe(4096);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -138,6 +138,11 @@ function walSync(path: string): WalSync {
  */
 export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) => WalSync = walSync): Database {
   const db = new BetterSqlite3(options.path);
+  // 16 KiB pages for a new file (one that exists keeps its own): each commit writes every page it
+  // changed to the log, and the queue's rows and indexes change in the same few places, so fewer,
+  // larger pages mean fewer frames. Measured on the runtime benchmark: the store's thread spends
+  // about 8% less per event than with the default 4 KiB.
+  db.pragma("page_size = 16384");
   db.pragma("journal_mode = WAL");
   // A file's commits are made durable by `syncWal`, off this thread, rather than by SQLite's own
   // sync inside COMMIT (`synchronous = FULL`), which would hold the writer for every fsync. NORMAL
