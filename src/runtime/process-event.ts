@@ -101,13 +101,17 @@ interface Run {
   classes: Record<string, string>;
   /** Enriched values by their `as` name, bound as `$<as>` in every later expression (mapping lookups). */
   lookups: Record<string, unknown>;
+  /** The bindings made of `lookups` and `classes`, until either changes. */
+  bound?: Record<string, unknown> | undefined;
   deliveries: NewDelivery[];
   emits: IncomingEvent[];
   wait?: Dependency & { waitMs: number; label: string };
 }
 
+/** The names every expression of the run sees; made again only when a lookup or a class is added. */
 function bindings(run: Run): Record<string, unknown> {
-  return { ...run.lookups, class: run.classes };
+  run.bound ??= { ...run.lookups, class: run.classes };
+  return run.bound;
 }
 
 /**
@@ -210,6 +214,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         }
         run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
         run.lookups = { ...run.lookups, [step.as]: value };
+        run.bound = undefined;
         break;
       }
       case "classify": {
@@ -221,6 +226,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
           }
         }
         run.classes = { ...run.classes, [step.as]: value };
+        run.bound = undefined;
         break;
       }
       case "branch":

@@ -188,29 +188,44 @@ function describe(response: TargetResponse): string {
   return `${response.status}${detail === "" ? "" : ` ${detail.slice(0, 300)}`}`;
 }
 
+/** Where a delivery's dead letter or exception is filed: the route's queues, else ones named after it. */
+function issueOf(d: ClaimedDelivery, pipeline: PipelineDefinition | undefined, reason: string, kind: "dead" | "exception") {
+  const exceptions = pipeline?.policies.exceptions;
+  return {
+    queue: kind === "dead" ? (pipeline?.policies.deadLetterQueue ?? `${d.route}-dead-letters`) : (exceptions?.queue ?? `${d.route}-exceptions`),
+    owner: exceptions?.owner ?? "unassigned",
+    reason,
+  };
+}
+
+/** A failed attempt: tried again after a backoff, or a dead letter once the attempts are spent. */
+function retryOrDead(cx: DeliveryContext, d: ClaimedDelivery, pipeline: PipelineDefinition | undefined, error: string, retryAfterMs?: number): DeliverySettlement {
+  const base = { deliveryId: d.id, attempt: d.attempt, worker: cx.worker };
+  const policy = policyOf(pipeline);
+  const now = cx.now();
+  if (d.attempt >= policy.maxAttempts) {
+    return { ...base, now, outcome: "dead", issue: issueOf(d, pipeline, `${d.system}.${d.operation} failed ${d.attempt} times; last: ${error}`, "dead") };
+  }
+  return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.attempt, cx.random, retryAfterMs), error };
+}
+
+/** Takes a token: 0, or how long until one is there. A shared bucket may be about to receive the tokens it reserved. */
+async function takeToken(bucket: TokenBucket, now: () => number): Promise<number> {
+  const wait = bucket.take(now());
+  if (wait === 0 || bucket.refilled === undefined) return wait;
+  await bucket.refilled();
+  return bucket.take(now());
+}
+
 /** Runs one attempt of a leased delivery and says how to settle it. Never throws. */
 export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): Promise<DeliverySettlement> {
   const base = { deliveryId: d.id, attempt: d.attempt, worker: cx.worker };
   const pipeline = cx.pipelines.get(d.route);
-  const exceptions = pipeline?.policies.exceptions;
-  const issue = (reason: string, kind: "dead" | "exception") => ({
-    queue: kind === "dead" ? (pipeline?.policies.deadLetterQueue ?? `${d.route}-dead-letters`) : (exceptions?.queue ?? `${d.route}-exceptions`),
-    owner: exceptions?.owner ?? "unassigned",
-    reason,
-  });
   const system = cx.systems.get(d.system);
   const operation = system?.definition.operations[d.operation];
   if (system === undefined || operation === undefined) {
-    return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation} is not an operation of the loaded spec set`, "exception") };
+    return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation} is not an operation of the loaded spec set`, "exception") };
   }
-  const policy = policyOf(pipeline);
-  const retryOrDead = (error: string, retryAfterMs?: number): DeliverySettlement => {
-    const now = cx.now();
-    if (d.attempt >= policy.maxAttempts) {
-      return { ...base, now, outcome: "dead", issue: issue(`${d.system}.${d.operation} failed ${d.attempt} times; last: ${error}`, "dead") };
-    }
-    return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.attempt, cx.random, retryAfterMs), error };
-  };
 
   if (!system.breaker.allow(cx.now())) {
     return { ...base, now: cx.now(), outcome: "retry", availableAt: Math.max(system.breaker.retryAt(), cx.now() + 1), error: `the circuit to ${d.system} is open`, refund: true };
@@ -219,18 +234,10 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     // A short wait for a token is taken once; a long one would outlive the lease, and a token that is
     // still not there after the wait (the quota is shared, or time did not move) is not waited for
     // again: either way the delivery is given back for later, its attempt not counted.
-    const bucket = system.bucket;
-    const token = async () => {
-      const wait = bucket.take(cx.now());
-      if (wait === 0 || bucket.refilled === undefined) return wait;
-      // A shared bucket: the tokens being reserved for this process may be about to arrive.
-      await bucket.refilled();
-      return bucket.take(cx.now());
-    };
-    let wait = await token();
+    let wait = await takeToken(system.bucket, cx.now);
     if (wait > 0 && wait <= MAX_QUOTA_WAIT_MS) {
       await cx.sleep(wait);
-      wait = await token();
+      wait = await takeToken(system.bucket, cx.now);
     }
     if (wait > 0) return { ...base, now: cx.now(), outcome: "retry", availableAt: cx.now() + wait, error: `${d.system}'s quota is used up`, refund: true };
   }
@@ -256,13 +263,13 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built = buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
     if ("error" in built) {
-      return { ...base, now: cx.now(), outcome: "exception", issue: issue(`${d.system}.${d.operation}: ${built.error}`, "exception") };
+      return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };
     }
     const request = { system: d.system, operation: d.operation, method: operation.method, url: system.baseUrl + built.path, headers, timeoutMs };
     response = await cx.transport(built.body === undefined ? request : { ...request, body: built.body });
   } catch (error) {
     system.breaker.failure(cx.now());
-    return retryOrDead(error instanceof NetworkError ? error.message : `${d.system}.${d.operation}: ${(error as Error).message}`);
+    return retryOrDead(cx, d, pipeline, error instanceof NetworkError ? error.message : `${d.system}.${d.operation}: ${(error as Error).message}`);
   } finally {
     system.concurrency?.release();
   }
@@ -277,12 +284,12 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     system.breaker.success();
     const targetId = targetIdOf(response.body);
     if (targetId !== undefined) return { ...base, now, outcome: "delivered", status, targetId };
-    return retryOrDead(`${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
     if (status !== 429) system.breaker.failure(now);
-    return retryOrDead(`${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   system.breaker.success();
-  return { ...base, now, outcome: "exception", issue: issue(`${d.system}.${d.operation} refused the request: ${describe(response)}`, "exception") };
+  return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation} refused the request: ${describe(response)}`, "exception") };
 }
