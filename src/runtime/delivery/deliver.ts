@@ -198,9 +198,12 @@ function issueOf(d: ClaimedDelivery, pipeline: PipelineDefinition | undefined, r
   };
 }
 
+/** What every settlement of this attempt says: which delivery, which attempt (the fencing token), whose. */
+const settlementOf = (cx: DeliveryContext, d: ClaimedDelivery) => ({ deliveryId: d.id, attempt: d.attempt, worker: cx.worker });
+
 /** A failed attempt: tried again after a backoff, or a dead letter once the attempts are spent. */
 function retryOrDead(cx: DeliveryContext, d: ClaimedDelivery, pipeline: PipelineDefinition | undefined, error: string, retryAfterMs?: number): DeliverySettlement {
-  const base = { deliveryId: d.id, attempt: d.attempt, worker: cx.worker };
+  const base = settlementOf(cx, d);
   const policy = policyOf(pipeline);
   const now = cx.now();
   if (d.attempt >= policy.maxAttempts) {
@@ -219,7 +222,7 @@ async function takeToken(bucket: TokenBucket, now: () => number): Promise<number
 
 /** Runs one attempt of a leased delivery and says how to settle it. Never throws. */
 export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): Promise<DeliverySettlement> {
-  const base = { deliveryId: d.id, attempt: d.attempt, worker: cx.worker };
+  const base = settlementOf(cx, d);
   const pipeline = cx.pipelines.get(d.route);
   const system = cx.systems.get(d.system);
   const operation = system?.definition.operations[d.operation];

@@ -180,6 +180,9 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
     waiting = [];
     queued = false;
     const outcomes: Outcome[] = [];
+    const fail = (error: unknown) => {
+      for (const job of jobs) job.reject(error);
+    };
     try {
       // Inside the try: a BEGIN that fails (the file locked by another process past the busy
       // timeout, or the store closed) fails every job of the group instead of leaving it waiting.
@@ -200,7 +203,7 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
       try {
         if (db.open && db.inTransaction) db.exec("ROLLBACK");
       } finally {
-        for (const job of jobs) job.reject(error);
+        fail(error);
       }
       return;
     }
@@ -214,14 +217,11 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
     if (durable === undefined) answer();
     else
       durable.sync().then(
-        () => {
-          // A sync that failed before this one may have lost this group's pages too.
-          if (unsynced === undefined) answer();
-          else for (const job of jobs) job.reject(unsynced);
-        },
+        // A sync that failed before this one may have lost this group's pages too.
+        () => (unsynced === undefined ? answer() : fail(unsynced)),
         (error: unknown) => {
           unsynced ??= new Error(`the store's commits may not be durable: syncing the write-ahead log failed: ${error instanceof Error ? error.message : String(error)}`);
-          for (const job of jobs) job.reject(unsynced);
+          fail(unsynced);
         },
       );
   }
