@@ -9,10 +9,10 @@ import { authHeaders, valueResolver } from "./delivery/auth.ts";
 import { attemptDelivery, type DeliveryContext, longestDelivery, type SharedQuotas, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
-import { keyOf, lookupCache, type ProcessContext, processEvent, xrefsNeeded } from "./process-event.ts";
+import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
 import { payloadHash } from "./store/batched.ts";
-import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
+import type { AcceptOutcome, Claim, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
 /** Where time comes from. */
 export interface Clock {
@@ -63,6 +63,15 @@ const SETTLEMENTS_IN_FLIGHT = 4;
  * much of the work under load; more than two gained nothing.
  */
 const HANDOFF_BATCHES = 2;
+
+/**
+ * How long an offer waits, while the loops run, for room among the events waiting in memory. When
+ * intake outpaces processing, events accepted with no room go to wait in the store, and leasing
+ * them back costs the store a write each: an offer held back a little instead keeps every event on
+ * the cheaper path, and tells a sender that can wait to slow down. Past the wait it is accepted
+ * anyway: intake never refuses durable work, and a webhook is answered in bounded time.
+ */
+const INTAKE_WAIT_MS = 1_000;
 
 /** Leased work waiting in memory for a loop, with the time its lease ends. */
 interface Waiting<T> {
@@ -158,6 +167,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
   const xrefNeeded = xrefsNeeded(compiled.pipelines);
+  const targets = routeTargets(compiled.pipelines);
 
   /**
    * Work the store leased to this worker as it wrote it (see `Handoff`): events this worker
@@ -175,7 +185,35 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   function handoffRoom(handed: readonly unknown[], most: number): { handoff: Handoff; done(): void } {
     const limit = Math.max(0, Math.min(most, HANDOFF_BATCHES * batchSize - handed.length - (reserved.get(handed) ?? 0)));
     reserved.set(handed, (reserved.get(handed) ?? 0) + limit);
-    return { handoff: { worker, leaseMs, limit }, done: () => reserved.set(handed, (reserved.get(handed) ?? 0) - limit) };
+    return { handoff: { worker, leaseMs, limit, targets }, done: () => reserved.set(handed, (reserved.get(handed) ?? 0) - limit) };
+  }
+
+  /** Offers waiting for room among the handed-off events; called when the events loop takes some. */
+  const intakeWaiters = new Set<() => void>();
+  const roomFreed = () => {
+    for (const wake of intakeWaiters) wake();
+    intakeWaiters.clear();
+  };
+  /**
+   * Room to hand off `n` accepted events: while the loops run, an offer waits until they fit beside
+   * those already waiting in memory (or none wait), for at most `INTAKE_WAIT_MS`.
+   */
+  async function intakeRoom(n: number): Promise<{ handoff: Handoff; done(): void }> {
+    const deadline = performance.now() + INTAKE_WAIT_MS;
+    for (;;) {
+      const used = handedEvents.length + (reserved.get(handedEvents) ?? 0);
+      const left = deadline - performance.now();
+      if (!running || used === 0 || used + n <= HANDOFF_BATCHES * batchSize || left <= 0) return handoffRoom(handedEvents, n);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, left);
+        function wake() {
+          clearTimeout(timer);
+          intakeWaiters.delete(wake);
+          resolve();
+        }
+        intakeWaiters.add(wake);
+      });
+    }
   }
 
   /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
@@ -214,10 +252,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** Leases from the store, each with the time its lease ends. */
-  function leaseFrom<T>(claim: (request: { worker: string; limit: number; now: number; leaseMs: number }) => Promise<T[]>) {
+  function leaseFrom<T>(claim: (request: Claim) => Promise<T[]>) {
     return async (limit: number): Promise<Waiting<T>[]> => {
       const now = clock.now();
-      return (await claim({ worker, limit, now, leaseMs })).map((item) => ({ item, until: now + leaseMs }));
+      return (await claim({ worker, limit, now, leaseMs, targets })).map((item) => ({ item, until: now + leaseMs }));
     };
   }
   const claimEvents = leaseFrom((request) => store.claimEvents(request));
@@ -239,12 +277,61 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /** How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its work is never starved. */
   const claimLimit = (taken: number) => Math.max(batchSize - taken, Math.ceil(batchSize / 4));
 
-  /** Runs leased events' pipelines; nothing is written until the settlements are. */
+  /**
+   * Runs leased events' pipelines; nothing is written until the settlements are. A free event's
+   * deliveries are made here, as attempt 1, and settled with it: the outbox only records them.
+   */
   async function processEvents(events: readonly ClaimedEvent[]): Promise<EventSettlement[]> {
     const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now: clock.now(), worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
-    for (const s of settlements) if (s.outcome === "routed") for (const d of s.deliveries) d.bodyJson = JSON.stringify(d.body ?? null);
+    const deliveries: Promise<void>[] = [];
+    for (const [i, s] of settlements.entries()) {
+      if (s.outcome !== "routed") continue;
+      for (const d of s.deliveries) d.bodyJson = JSON.stringify(d.body ?? null);
+      const event = events[i];
+      if (event?.free === true && s.deliveries.length > 0) deliveries.push(deliverRouted(event, s.deliveries));
+    }
+    if (deliveries.length > 0) await Promise.all(deliveries);
     return settlements;
+  }
+
+  /**
+   * Makes a routed event's deliveries, as the delivery loop would have once they were leased.
+   * Deliveries to one system share an order key: they go one after another, and after one that
+   * failed the rest are left to the outbox, to go in their turn behind it.
+   */
+  async function deliverRouted(event: ClaimedEvent, deliveries: readonly NewDelivery[]): Promise<void> {
+    const bySystem = new Map<string, NewDelivery[]>();
+    for (const d of deliveries) {
+      const same = bySystem.get(d.system);
+      if (same === undefined) bySystem.set(d.system, [d]);
+      else same.push(d);
+    }
+    const one = async (d: NewDelivery): Promise<boolean> => {
+      const claimed: ClaimedDelivery = {
+        // The row is written with the settlement; the store fills in its id.
+        id: 0,
+        eventId: event.id,
+        route: event.route,
+        step: d.step,
+        system: d.system,
+        operation: d.operation,
+        idempotencyKey: d.idempotencyKey,
+        // As the store keeps it: what a lease from the store would hand back.
+        body: JSON.parse(d.bodyJson ?? "null") as unknown,
+        params: d.params ?? null,
+        traceId: event.traceId,
+        attempt: 1,
+        xref: d.xref ?? null,
+      };
+      d.attempted = await attemptDelivery(deliveryContext, claimed);
+      return d.attempted.outcome === "delivered";
+    };
+    await Promise.all(
+      [...bySystem.values()].map(async (same) => {
+        for (const d of same) if (!(await one(d))) return;
+      }),
+    );
   }
 
   /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
@@ -257,6 +344,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       room.done();
     }
     wakeDeliveries();
+    // A delivery made as its event was routed may have recorded a cross-reference that wakes waiting events.
+    if (settlements.some((s) => s.outcome === "routed" && s.deliveries.some((d) => d.xref !== undefined && d.attempted?.outcome === "delivered"))) wakeEvents();
   }
 
   /** Attempts leased deliveries under their systems' policies. */
@@ -321,6 +410,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const settling = new Set<Promise<void>>();
     while (running) {
       const batch = takeFresh(handed, batchSize);
+      if (handed === handedEvents && batch.length > 0) roomFreed();
       batch.push(...takeFresh(claimed, batchSize - batch.length));
       if (claiming === undefined && claimed.length === 0) {
         claiming = claim(claimLimit(batch.length))
@@ -387,8 +477,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       }
       if (incoming.length === 0) return { outcomes: [], refused };
+      const room = await intakeRoom(incoming.length);
       const now = clock.now();
-      const room = handoffRoom(handedEvents, incoming.length);
       let outcomes: AcceptOutcome[];
       try {
         outcomes = await store.accept(incoming, now, room.handoff);
@@ -412,6 +502,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           attempt: 1,
           revision: 0,
           waitUntil: null,
+          free: outcome.free === true,
         };
         handedEvents.push({ item, until: now + leaseMs });
       });
@@ -441,6 +532,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async stop() {
       running = false;
+      roomFreed();
       eventSignal?.();
       deliverySignal?.();
       await Promise.all(loops.splice(0));

@@ -70,6 +70,23 @@ export function xrefsNeeded(pipelines: Iterable<PipelineDefinition>): Set<string
   return needed;
 }
 
+/** Per route, the systems its deliver steps call (in branches too). */
+export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<string, string[]> {
+  const targets: Record<string, string[]> = {};
+  for (const pipeline of pipelines) {
+    const systems = new Set<string>();
+    const visit = (steps: readonly PipelineStep[]) => {
+      for (const step of steps) {
+        if (step.kind === "deliver") systems.add(step.system);
+        if (step.kind === "branch") for (const branch of step.branches) visit(branch.steps);
+      }
+    };
+    visit(pipeline.steps);
+    targets[pipeline.route] = [...systems];
+  }
+  return targets;
+}
+
 /** Reads a dotted path from a record. */
 export function valueAt(record: unknown, path: string): unknown {
   let current = record;

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRuntime } from "../../src/runtime/engine.ts";
+import { createRuntime, type OfferResult } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import type { SettledEvents } from "../../src/runtime/store/store.ts";
 import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
+import { compiledFixture, FIXTURE_FILES } from "./fixture.ts";
 import { fixtureDefinitions, type Harness, harness, project, time } from "./harness.ts";
 
 describe("the runtime", () => {
@@ -232,15 +234,177 @@ describe("a quota shared by workers", () => {
   });
 });
 
+describe("deliveries made as events are routed", () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** A harness whose store counts the deliveries settled through the outbox loop. */
+  async function counted(faults: Parameters<typeof harness>[0] = {}) {
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-direct-")), "store.db"), durability: "normal" });
+    const seen = { loopSettled: 0 };
+    const spied = {
+      ...store,
+      settleDeliveries: (settlements: Parameters<typeof store.settleDeliveries>[0]) => {
+        seen.loopSettled += settlements.length;
+        return store.settleDeliveries(settlements);
+      },
+    } as typeof store;
+    h = await harness(faults, spied);
+    return seen;
+  }
+
+  it("makes a free event's deliveries as it routes it and records them with it, without the outbox loop", async () => {
+    const seen = await counted();
+    const [accepted] = (await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")])).outcomes;
+    // One round's processing half is enough: the ERP has the project before any delivery is leased.
+    await h.runtime.step();
+    expect(h.erp.ledger.map((e) => e.path)).toEqual(["/projects"]);
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, [time("t1", "p1")]);
+    await h.runtime.step();
+    expect(h.erp.ledger.map((e) => e.path)).toEqual(["/projects", "/journals"]);
+    expect(h.billing.ledger).toHaveLength(1);
+    expect(seen.loopSettled).toBe(0);
+    expect((await h.store.counts()).deliveries).toEqual({ delivered: 3 });
+    // The creation's target id is recorded as the cross-reference the time entry was enriched with.
+    expect(await h.store.findXref("Project", "erp", "p1")).toBe("erp-1");
+    const trace = await h.store.eventTrace(accepted!.eventId);
+    const trail = await h.store.auditTrail({ traceId: trace! });
+    expect(trail.map((r) => r.action)).toEqual(["event.accepted", "event.routed", "delivery.delivered"]);
+    expect(trail[2]?.detail).toMatchObject({ target: "erp.createProject", status: 201, attempt: 1, xref: { toId: "erp-1" } });
+    expect(await h.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it("leaves an event's deliveries to the outbox while an earlier one under its key is open, and keeps their order", async () => {
+    // The ERP fails the first journal once (its second request).
+    const seen = await counted({ erp: { fault: ({ n }) => (n === 2 ? { status: 503, retryAfter: "5" } : undefined) } });
+    await h.runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await h.runtime.drain();
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, [time("t1", "p1", 10)]);
+    await h.runtime.drain();
+    expect(h.erp.requests).toBe(2);
+    await h.runtime.offer({ system: "psa", event: "timeApproved" }, [time("t2", "p1", 20)]);
+    await h.runtime.drain();
+    // t2's journal waits behind t1's retry; made as t2 was routed, it would have gone first.
+    expect(h.erp.requests).toBe(2);
+    expect(h.billing.ledger.map((e) => (e.body as { minutes: number }).minutes)).toEqual([10, 20]);
+    h.clock.advance(10_000);
+    await h.runtime.drain();
+    expect(h.erp.ledger.map((e) => (e.body as { minutes?: number }).minutes)).toEqual([undefined, 10, 20]);
+    expect(seen.loopSettled).toBeGreaterThanOrEqual(2);
+    expect((await h.store.counts()).deliveries).toEqual({ delivered: 5 });
+  });
+
+  it("makes one event's deliveries to one system in step order, and after one fails leaves the rest behind it", async () => {
+    const routes = (FIXTURE_FILES["specs/routes.yaml"] ?? "").replace(
+      `    - id: bill
+      when: "billable = true"
+      deliver: { operation: billing.queueItem }`,
+      "    - { id: cost-again, deliver: { operation: erp.postCostJournal } }",
+    );
+    const { compiled } = compiledFixture({ "specs/routes.yaml": routes });
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-direct-")), "store.db"), durability: "normal" });
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" }, fault: ({ n }) => (n === 2 ? { status: 503, retryAfter: "5" } : undefined) });
+    let now = Date.UTC(2026, 0, 5, 9);
+    const runtime = createRuntime({ compiled, store, transport: fakeTransport([erp]), env: {}, clock: { now: () => now }, sleep: async () => undefined, worker: "w" });
+    const advance = (ms: number) => {
+      now += ms;
+    };
+    h = { runtime, store, clock: { now: () => now, advance }, erp, billing: erp, close: () => store.close() };
+    await runtime.offer({ system: "psa", event: "projectActivated" }, [project("p1")]);
+    await runtime.drain();
+    await runtime.offer({ system: "psa", event: "timeApproved" }, [time("t1", "p1", 10)]);
+    await runtime.step();
+    // The cost journal failed: the second call to the ERP under the same key was not made after it.
+    expect(erp.requests).toBe(2);
+    advance(10_000);
+    await runtime.drain();
+    // The journal (mapped), then the record itself (no mapping): in step order.
+    expect(erp.ledger.map((e) => Object.keys(e.body as object).sort().join(","))).toEqual(["code,name", "minutes,projectId", "billable,erpProjectId,minutes,projectId,timeEntryId"]);
+  });
+});
+
+describe("intake paced by processing", () => {
+  /** A started runtime whose event settlements are held until released, over a fresh store. */
+  async function held() {
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-paced-")), "store.db"), durability: "normal" });
+    const waiting: (() => void)[] = [];
+    const slow = {
+      ...store,
+      settleEvents: (...args: Parameters<typeof store.settleEvents>) => new Promise<SettledEvents>((resolve) => waiting.push(() => resolve(store.settleEvents(...args)))),
+    } as typeof store;
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 2, idleMs: 1, sleep: async () => undefined });
+    runtime.start();
+    const release = async () => {
+      while (waiting.length > 0) {
+        waiting.shift()?.();
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    return { store, runtime, erp, waiting, release };
+  }
+
+  /** Whether `promise` settles within `ms`. */
+  const within = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+
+  it("holds an offer while the events waiting in memory fill their room, and lets it in as the loop takes them", async () => {
+    const { store, runtime, erp, waiting, release } = await held();
+    const offers: Promise<OfferResult>[] = [];
+    let blocked: Promise<OfferResult> | undefined;
+    for (let i = 0; i < 20 && blocked === undefined; i++) {
+      const offer = runtime.offer({ system: "psa", event: "projectActivated" }, [project(`a${i}`), project(`b${i}`)]);
+      offers.push(offer);
+      if (!(await within(offer, 300))) blocked = offer;
+    }
+    // Four settlements are held, a fifth batch waits to settle, and two batches wait in memory.
+    expect(blocked).toBeDefined();
+    expect(waiting).toHaveLength(4);
+    expect(offers).toHaveLength(8);
+    const released = release();
+    expect(await within(blocked!, 200)).toBe(true);
+    await released;
+    // Every event was handed to the loop as it was accepted: none had to be leased back from the store.
+    const outcomes = (await Promise.all(offers)).flatMap((r) => r.outcomes);
+    expect(outcomes.every((o) => o.status === "accepted" && o.leased === true)).toBe(true);
+    for (let i = 0; i < 100 && erp.ledger.length < 16; i++) {
+      await release();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await runtime.stop();
+    expect(erp.ledger).toHaveLength(16);
+    await store.close();
+  });
+
+  it("accepts a held offer into the store after a bounded wait, never refusing it", async () => {
+    const { store, runtime, erp, release } = await held();
+    for (let i = 0; i < 7; i++) await runtime.offer({ system: "psa", event: "projectActivated" }, [project(`a${i}`), project(`b${i}`)]);
+    const started = performance.now();
+    const late = await runtime.offer({ system: "psa", event: "projectActivated" }, [project("late")]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    // No room came free: the event waits in the store, not in memory, until the loop leases it.
+    expect(late.outcomes).toEqual([{ status: "accepted", eventId: expect.any(Number) }]);
+    for (let i = 0; i < 100 && erp.ledger.length < 15; i++) {
+      await release();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await runtime.stop();
+    expect(erp.ledger).toHaveLength(15);
+    await store.close();
+  });
+});
+
 describe("settlements in flight", () => {
   it("keeps delivering while earlier settlements commit, with at most four waiting at once", async () => {
     const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-inflight-")), "store.db"), durability: "normal" });
-    // Settlements of deliveries are held until released: a slow commit, as under heavy intake.
+    // Settlements of events are held until released: a slow commit, as under heavy intake. The
+    // events are free (nothing earlier is open under their keys), so each one's delivery is made as
+    // it is routed and settled with it.
     const held: (() => void)[] = [];
     const slow = {
       ...store,
-      settleDeliveries: (settlements: Parameters<typeof store.settleDeliveries>[0]) =>
-        new Promise<boolean[]>((resolve) => held.push(() => resolve(store.settleDeliveries(settlements)))),
+      settleEvents: (...args: Parameters<typeof store.settleEvents>) => new Promise<SettledEvents>((resolve) => held.push(() => resolve(store.settleEvents(...args)))),
     } as typeof store;
     const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
     const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 1, idleMs: 1, sleep: async () => undefined });

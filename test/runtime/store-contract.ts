@@ -248,6 +248,76 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       ]);
     });
 
+    it("says which leased events are free: no earlier delivery open under their ordering key at their route's targets", async () => {
+      const targets = { "time-to-revenue": ["erp", "billing"] };
+      await store.accept([event("a1", {}, "p1"), event("a2", {}, "p1"), event("b1", {}, "p2"), event("c1", {})], 1000);
+      const first = await store.claimEvents({ worker: "w1", limit: 10, now: 1000, leaseMs: 1000, targets });
+      expect(first.map((e) => [e.key, e.free])).toEqual([
+        ["a1", true],
+        ["b1", true],
+        ["c1", true],
+      ]);
+      // a1's delivery to the ERP stays open (routed, not yet delivered): a2, next under p1, is not free.
+      const [a1] = first;
+      await store.settleEvents([{ eventId: a1!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("cost")] }]);
+      const [a2] = await store.claimEvents({ worker: "w1", limit: 10, now: 1002, leaseMs: 1000, targets });
+      expect([a2?.key, a2?.free]).toEqual(["a2", false]);
+      // Without the targets named, nothing is said.
+      await store.settleEvents([{ eventId: a2!.id, attempt: 1, worker: "w1", now: 1003, outcome: "release", availableAt: 1003 }]);
+      expect((await claim(store, 1004))[0]?.free).toBeUndefined();
+      // Handed off at intake: the same answer. p1 still has a1's delivery open, p3 has nothing.
+      const handoff = { worker: "w1", leaseMs: 1000, limit: 10, targets };
+      await store.settleEvents(
+        (await store.claimEvents({ worker: "w1", limit: 10, now: 3000, leaseMs: 1000 })).map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 3000, outcome: "skipped" as const, reason: "test" })),
+      );
+      const outcomes = await store.accept([event("a3", {}, "p1"), event("d1", {}, "p3")], 3001, handoff);
+      expect(outcomes.map((o) => (o.status === "accepted" ? [o.leased, o.free] : o.status))).toEqual([
+        [true, undefined],
+        [true, true],
+      ]);
+    });
+
+    it("writes deliveries made as their event was routed settled, each with its audit row, cross-reference or issue", async () => {
+      await store.accept([event("t1", { minutes: 1 }, "p1")], 1000);
+      const [leased] = await claim(store, 1000);
+      const made = (step: string, system: string, attempted: NonNullable<NewDelivery["attempted"]>, xref?: NewDelivery["xref"]): NewDelivery => ({
+        ...delivery(step, system),
+        attempted,
+        ...(xref === undefined ? {} : { xref }),
+      });
+      const settled = await store.settleEvents(
+        [
+          {
+            eventId: leased!.id,
+            attempt: 1,
+            worker: "w1",
+            now: 1002,
+            outcome: "routed",
+            deliveries: [
+              made("create", "erp", { outcome: "delivered", status: 201, targetId: "ERP-7", now: 1001 }, { entity: "Project", fromSystem: "psa", fromId: "p1" }),
+              made("bill", "billing", { outcome: "retry", availableAt: 5000, error: "billing answered 503", now: 1001 }),
+              made("tax", "tax", { outcome: "dead", issue: { queue: "time-dlq", owner: "finance-ops", reason: "tax refused for good" }, now: 1001 }),
+              made("fee", "fees", { outcome: "retry", availableAt: 1500, error: "the circuit to fees is open", refund: true, now: 1001 }),
+            ],
+          },
+        ],
+        { worker: "w1", leaseMs: 1000, limit: 10 },
+      );
+      // Nothing made is handed off again.
+      expect(settled).toEqual({ settled: [true], leased: [] });
+      expect((await store.counts()).deliveries).toEqual({ delivered: 1, pending: 2, dead: 1 });
+      expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-7");
+      const [dead] = await store.listIssues({ kind: "dead-letter" });
+      expect(dead).toMatchObject({ queue: "time-dlq", reason: "tax refused for good", attempts: 1, payload: { step: "tax" } });
+      const trail = await store.auditTrail({ traceId: "trace-t1" });
+      expect(trail.map((r) => r.action)).toEqual(["event.accepted", "event.routed", "delivery.delivered", "delivery.retry", "delivery.dead", "dead-letter.opened"]);
+      expect(trail[2]).toMatchObject({ actor: "w1", detail: { target: "erp.postCostJournal", status: 201, attempt: 1, xref: { toId: "ERP-7" } } });
+      // The retry waits its backoff as attempt 1; the call the open circuit refused is not counted.
+      expect(await store.claimDeliveries({ worker: "w2", limit: 10, now: 1600, leaseMs: 100_000 })).toMatchObject([{ step: "fee", attempt: 1 }]);
+      expect(await store.claimDeliveries({ worker: "w2", limit: 10, now: 5000, leaseMs: 1000 })).toMatchObject([{ step: "bill", attempt: 2 }]);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    });
+
     it("dead-letters a delivery with its reason and retries it on request, auditing who and why", async () => {
       await store.accept([event("t1", { minutes: 1 })], 1000);
       const [leased] = await claim(store, 1000);

@@ -6,7 +6,7 @@
  */
 import { canonicalJson, sha256 } from "./canonical-json.ts";
 import type { Sql } from "./database.ts";
-import type { Handoff, IncomingEvent, LeasedDelivery, NewDelivery } from "./store.ts";
+import type { Handoff, IncomingEvent, LeasedDelivery, NewDelivery, RouteTargets } from "./store.ts";
 
 type Engine = "sqlite" | "postgres";
 
@@ -74,9 +74,17 @@ async function openKeys(sql: Sql, table: "events" | "outbox", keys: ReadonlySet<
 
 /**
  * Which of `keys` (ordering keys, null when unordered), in order, may be leased by handoff: at
- * most `limit`, none whose key has open work or an earlier row in the same batch.
+ * most `limit`, none whose key has open work or an earlier row in the same batch. A row marked in
+ * `held` is never picked, but its key counts as taken by it.
  */
-async function handoffPicks(sql: Sql, engine: Engine, table: "events" | "outbox", keys: readonly (string | null)[], limit: number): Promise<boolean[]> {
+async function handoffPicks(
+  sql: Sql,
+  engine: Engine,
+  table: "events" | "outbox",
+  keys: readonly (string | null)[],
+  limit: number,
+  held?: readonly boolean[],
+): Promise<boolean[]> {
   const picks = keys.map(() => false);
   if (limit <= 0) return picks;
   const ordered = [...new Set(keys.filter((k): k is string => k !== null))];
@@ -92,6 +100,10 @@ async function handoffPicks(sql: Sql, engine: Engine, table: "events" | "outbox"
   const taken = await openKeys(sql, table, new Set(ordered));
   let count = 0;
   for (const [i, key] of keys.entries()) {
+    if (held?.[i] === true) {
+      if (key !== null) taken.add(key);
+      continue;
+    }
     if (count >= limit) break;
     if (key !== null) {
       if (taken.has(key)) continue;
@@ -103,6 +115,23 @@ async function handoffPicks(sql: Sql, engine: Engine, table: "events" | "outbox"
   return picks;
 }
 
+/** The outbox order key of a delivery: its event's ordering key and the target system. */
+export const deliveryOrderKey = (orderingKey: string | null, system: string): string | null => (orderingKey === null ? null : `${orderingKey}|${system}`);
+
+/**
+ * Which of the leased events are free (`ClaimedEvent.free`): unordered, or with no open delivery
+ * under their ordering key to any of their route's targets. Events of one ordering key are leased
+ * one at a time, so only an earlier event's deliveries can be open under it.
+ */
+export async function freeEvents(sql: Sql, events: readonly { id: number; route: string; orderingKey: string | null }[], targets: RouteTargets): Promise<Set<number>> {
+  const keys = new Set<string>();
+  for (const e of events) for (const system of targets[e.route] ?? []) if (e.orderingKey !== null) keys.add(`${e.orderingKey}|${system}`);
+  const open = keys.size === 0 ? keys : await openKeys(sql, "outbox", keys);
+  const free = new Set<number>();
+  for (const e of events) if (!(targets[e.route] ?? []).some((system) => open.has(`${e.orderingKey}|${system}`))) free.add(e.id);
+  return free;
+}
+
 /** The lease columns of a new row: leased to the handoff's worker, or pending. */
 function leaseColumns(leased: boolean, handoff: Handoff | undefined, now: number): unknown[] {
   return leased && handoff !== undefined ? ["processing", 1, handoff.worker, now + handoff.leaseMs] : ["pending", 0, null, null];
@@ -111,7 +140,7 @@ function leaseColumns(leased: boolean, handoff: Handoff | undefined, now: number
 const INSERT_EVENTS = perRows(
   (values) => `INSERT INTO events (route, idem_key, payload_hash, payload, source, trace_id, ordering_key, received_at, available_at, status, attempts, lease_owner, lease_until)
    VALUES ${values("(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")}
-   ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key, status`,
+   ON CONFLICT (route, idem_key) DO NOTHING RETURNING id, route, idem_key, status, ordering_key`,
 );
 
 /**
@@ -124,9 +153,10 @@ export async function insertEvents(
   events: readonly PreparedEvent[],
   now: number,
   handoff?: Handoff,
-): Promise<{ inserted: Map<string, number>; leased: Set<number> }> {
+): Promise<{ inserted: Map<string, number>; leased: Set<number>; free: Set<number> }> {
   const inserted = new Map<string, number>();
   const leased = new Set<number>();
+  const leasedRows: { id: number; route: string; orderingKey: string | null }[] = [];
   const picks = handoff === undefined ? events.map(() => false) : await handoffPicks(sql, engine, "events", events.map((e) => e.event.orderingKey ?? null), handoff.limit);
   for (const [c, chunk] of chunks(events).entries()) {
     const params: unknown[] = [];
@@ -134,13 +164,16 @@ export async function insertEvents(
       const lease = leaseColumns(picks[c * CHUNK + i] === true, handoff, now);
       params.push(event.route, event.key, hash, payload, event.source, event.traceId, event.orderingKey ?? null, now, now, ...lease);
     });
-    const rows = await sql.all<{ id: number; route: string; idem_key: string; status: string }>(INSERT_EVENTS(chunk.length), params);
+    const rows = await sql.all<{ id: number; route: string; idem_key: string; status: string; ordering_key: string | null }>(INSERT_EVENTS(chunk.length), params);
     for (const row of rows) {
       inserted.set(`${row.route}\u0000${row.idem_key}`, Number(row.id));
-      if (row.status === "processing") leased.add(Number(row.id));
+      if (row.status !== "processing") continue;
+      leased.add(Number(row.id));
+      leasedRows.push({ id: Number(row.id), route: row.route, orderingKey: row.ordering_key });
     }
   }
-  return { inserted, leased };
+  const free = handoff?.targets === undefined || leasedRows.length === 0 ? new Set<number>() : await freeEvents(sql, leasedRows, handoff.targets);
+  return { inserted, leased, free };
 }
 
 /** A leased event to settle as routed. */
@@ -178,32 +211,63 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
 }
 
 const INSERT_DELIVERIES = perRows(
-  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, status, attempts, lease_owner, lease_until)
-   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT))")}
+  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params,
+     status, attempts, lease_owner, lease_until, target_id, delivered_at)
+   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
    ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
      lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key
+     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key,
+     target_id = COALESCE(excluded.target_id, outbox.target_id), delivered_at = COALESCE(excluded.delivered_at, outbox.delivered_at)
    WHERE outbox.status NOT IN ('pending', 'processing')
    RETURNING id, event_id, step, status`,
 );
 
+/** A delivery made as its event was routed, with the id of the row that now records it. */
+export interface AttemptedRow {
+  deliveryId: number;
+  event: RoutedRow;
+  delivery: NewDelivery & { attempted: NonNullable<NewDelivery["attempted"]> };
+}
+
+/**
+ * The status and lease columns of a new row, then its target id and delivery time. A delivery
+ * already made is written delivered; one that failed is written leased to `worker` as attempt 1,
+ * for the caller to settle in the same transaction with the failure's own rules.
+ */
+function outboxColumns(d: NewDelivery, leased: boolean, handoff: Handoff | undefined, worker: string, now: number): unknown[] {
+  const attempted = d.attempted;
+  if (attempted === undefined) return [...leaseColumns(leased, handoff, now), null, null];
+  if (attempted.outcome === "delivered") return ["delivered", 1, null, null, attempted.targetId ?? null, attempted.now];
+  return ["processing", 1, worker, now, null, null];
+}
+
 /**
  * Writes outbox rows; a replayed event's rows that already finished are set back to pending.
- * Returns the rows leased by handoff.
+ * Returns the rows leased by handoff, and the rows of deliveries already attempted. A row still
+ * open from an earlier run of the event keeps its state: an attempt made meanwhile is not recorded
+ * on it, and the target's idempotency makes the row's own call again harmless.
  */
 export async function insertDeliveries(
   sql: Sql,
   engine: Engine,
   rows: readonly { event: RoutedRow; delivery: NewDelivery }[],
   now: number,
+  worker: string,
   handoff?: Handoff,
-): Promise<LeasedDelivery[]> {
-  const orderKey = (event: RoutedRow, d: NewDelivery) => (event.ordering_key === null ? null : `${event.ordering_key}|${d.system}`);
-  const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, engine, "outbox", rows.map((r) => orderKey(r.event, r.delivery)), handoff.limit);
+): Promise<{ leased: LeasedDelivery[]; attempted: AttemptedRow[] }> {
+  // A delivery already made is not leased; one that failed keeps its order key taken, so a later
+  // step to the same system is not handed off ahead of it.
+  const keys = rows.map((r) => (r.delivery.attempted?.outcome === "delivered" ? null : deliveryOrderKey(r.event.ordering_key, r.delivery.system)));
+  const held = rows.map((r) => r.delivery.attempted !== undefined);
+  const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, engine, "outbox", keys, handoff.limit, held);
   const leased: LeasedDelivery[] = [];
+  const attempted: AttemptedRow[] = [];
   for (const [c, chunk] of chunks(rows).entries()) {
     const params: unknown[] = [];
-    for (const [i, { event, delivery: d }] of chunk.entries()) {
+    const byStep = new Map<string, { event: RoutedRow; delivery: NewDelivery }>();
+    for (const [i, row] of chunk.entries()) {
+      const { event, delivery: d } = row;
+      if (d.attempted !== undefined) byStep.set(`${event.id}\u0000${d.step}`, row);
       params.push(
         event.id,
         event.route,
@@ -213,17 +277,21 @@ export async function insertDeliveries(
         d.idempotencyKey,
         d.bodyJson ?? JSON.stringify(d.body ?? null),
         event.trace_id,
-        orderKey(event, d),
+        deliveryOrderKey(event.ordering_key, d.system),
         now,
         d.xref === undefined ? null : JSON.stringify(d.xref),
         d.params === undefined ? null : JSON.stringify(d.params),
-        ...leaseColumns(picks[c * CHUNK + i] === true, handoff, now),
+        ...outboxColumns(d, picks[c * CHUNK + i] === true, handoff, worker, now),
       );
     }
     const written = await sql.all<{ id: number; event_id: number; step: string; status: string }>(INSERT_DELIVERIES(chunk.length), params);
-    for (const row of written) if (row.status === "processing") leased.push({ eventId: Number(row.event_id), step: row.step, deliveryId: Number(row.id) });
+    for (const row of written) {
+      const made = byStep.get(`${row.event_id}\u0000${row.step}`);
+      if (made !== undefined) attempted.push({ deliveryId: Number(row.id), event: made.event, delivery: made.delivery as AttemptedRow["delivery"] });
+      else if (row.status === "processing") leased.push({ eventId: Number(row.event_id), step: row.step, deliveryId: Number(row.id) });
+    }
   }
-  return leased;
+  return { leased, attempted };
 }
 
 /** A leased delivery to settle as delivered. */

@@ -4,7 +4,7 @@
  */
 import { IssueStateError } from "../errors.ts";
 import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./audit-log.ts";
-import { insertDeliveries, insertEvents, markDelivered, markRouted, payloadHash, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
+import { type AttemptedRow, freeEvents, insertDeliveries, insertEvents, markDelivered, markRouted, payloadHash, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
@@ -149,7 +149,7 @@ export function createSqlStore(db: Database): Store {
 
   async function acceptIn(sql: Sql, audit: PendingAudit[], events: readonly IncomingEvent[], now: number, actor: string, handoff?: Handoff): Promise<AcceptOutcome[]> {
     const prepared = prepareEvents(events);
-    const { inserted, leased } = await insertEvents(sql, engine, prepared, now, handoff);
+    const { inserted, leased, free } = await insertEvents(sql, engine, prepared, now, handoff);
     const outcomes: AcceptOutcome[] = [];
     for (const { event, payload, hash } of prepared) {
       const id = `${event.route}\u0000${event.key}`;
@@ -158,7 +158,8 @@ export function createSqlStore(db: Database): Store {
         // A key repeated within the batch is accepted once; later copies are compared below.
         inserted.delete(id);
         audit.push({ at: now, actor, action: "event.accepted", subject: `event:${insertedId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
-        outcomes.push(leased.has(insertedId) ? { status: "accepted", eventId: insertedId, leased: true } : { status: "accepted", eventId: insertedId });
+        if (!leased.has(insertedId)) outcomes.push({ status: "accepted", eventId: insertedId });
+        else outcomes.push(free.has(insertedId) ? { status: "accepted", eventId: insertedId, leased: true, free: true } : { status: "accepted", eventId: insertedId, leased: true });
         continue;
       }
       const [existing] = await sql.all<{ id: number; payload_hash: string }>("SELECT id, payload_hash FROM events WHERE route = ? AND idem_key = ?", [event.route, event.key]);
@@ -324,6 +325,35 @@ export function createSqlStore(db: Database): Store {
     return true;
   }
 
+  /** The audit row of a delivered delivery, and the cross-reference it creates (both in one row). */
+  function recordDelivered(
+    audit: PendingAudit[],
+    xrefs: XrefRow[],
+    s: Extract<DeliverySettlement, { outcome: "delivered" }>,
+    row: { system: string; operation: string; traceId: string; xref: { entity: string; fromSystem: string; fromId: string } | null },
+  ): void {
+    const { xref } = row;
+    const toId = s.targetId ?? xref?.fromId;
+    const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
+    const detail = { target: `${row.system}.${row.operation}`, status: s.status, attempt: s.attempt, ...recorded };
+    audit.push({ at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId: row.traceId, action: "delivery.delivered", detail });
+    if (xref !== null) xrefs.push({ ...xref, toSystem: row.system, toId: toId as string });
+  }
+
+  /** Records deliveries made as their events were routed, whose rows were just written: as their settlements would. */
+  async function settleAttempted(sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string): Promise<void> {
+    const xrefs: XrefRow[] = [];
+    for (const { deliveryId, event, delivery } of rows) {
+      const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
+      if (s.outcome === "delivered") {
+        recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null });
+      } else {
+        await settleDelivery(sql, audit, s);
+      }
+    }
+    if (xrefs.length > 0) await recordXrefs(sql, xrefs, rows[0]!.delivery.attempted.now);
+  }
+
   async function countBy(sql: Sql, table: string): Promise<Record<string, number>> {
     const rows = await sql.all<{ status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -354,10 +384,9 @@ export function createSqlStore(db: Database): Store {
            RETURNING id, route, idem_key, payload, ordering_key, source, trace_id, received_at, attempts, wait_until, revision`,
           [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
         );
-        return rows
-          .map(
-            (r): ClaimedEvent => ({
-              id: Number(r["id"]),
+        const events = rows.map(
+          (r): ClaimedEvent => ({
+            id: Number(r["id"]),
               route: String(r["route"]),
               key: String(r["idem_key"]),
               payload: JSON.parse(String(r["payload"])) as unknown,
@@ -366,11 +395,15 @@ export function createSqlStore(db: Database): Store {
               traceId: String(r["trace_id"]),
               receivedAt: Number(r["received_at"]),
               attempt: Number(r["attempts"]),
-              revision: Number(r["revision"]),
-              waitUntil: r["wait_until"] === null ? null : Number(r["wait_until"]),
-            }),
-          )
-          .sort((a, b) => a.id - b.id);
+            revision: Number(r["revision"]),
+            waitUntil: r["wait_until"] === null ? null : Number(r["wait_until"]),
+          }),
+        );
+        if (claim.targets !== undefined && events.length > 0) {
+          const free = await freeEvents(sql, events, claim.targets);
+          for (const event of events) event.free = free.has(event.id);
+        }
+        return events.sort((a, b) => a.id - b.id);
       });
     },
     settleEvents(settlements, handoff) {
@@ -394,7 +427,9 @@ export function createSqlStore(db: Database): Store {
             const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
             audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
           }
-          leased = await insertDeliveries(sql, engine, deliveries, now, handoff);
+          const written = await insertDeliveries(sql, engine, deliveries, now, routed[0]!.worker, handoff);
+          leased = written.leased;
+          await settleAttempted(sql, audit, written.attempted, routed[0]!.worker);
           if (emits.length > 0) await acceptIn(sql, audit, emits, now, routed[0]!.worker);
         }
         for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));
@@ -450,12 +485,7 @@ export function createSqlStore(db: Database): Store {
             out.set(s, row !== undefined);
             if (row === undefined) continue;
             const xref = row.xref === null ? null : (JSON.parse(row.xref) as { entity: string; fromSystem: string; fromId: string });
-            const toId = s.targetId ?? xref?.fromId;
-            // The delivery's row also records the cross-reference it creates: one audit row per state change.
-            const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
-            const detail = { target: `${row.system}.${row.operation}`, status: s.status, attempt: s.attempt, ...recorded };
-            audit.push({ at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId: row.trace_id, action: "delivery.delivered", detail });
-            if (xref !== null) xrefs.push({ ...xref, toSystem: row.system, toId: toId as string });
+            recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref });
           }
           await recordXrefs(sql, xrefs, now);
         }

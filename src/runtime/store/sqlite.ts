@@ -269,16 +269,44 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
   };
 }
 
+/**
+ * A read-only connection to a store's file, for reads on a thread other than the store's: it sees
+ * the last commit, as the store's own reader does. It takes no transactions.
+ */
+function openSqliteReader(path: string): Database {
+  const db = new BetterSqlite3(path, { readonly: true });
+  db.pragma("busy_timeout = 10000");
+  const sql = statementsOf(db);
+  return {
+    engine: "sqlite",
+    transaction: () => Promise.reject(new Error("a store's read-only connection takes no transactions")),
+    read: (body) => body(sql),
+    async close() {
+      db.close();
+    },
+  };
+}
+
 /** Opens (and creates when missing) a SQLite store. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   if (options.thread ?? options.path !== ":memory:") {
+    const path = options.path === ":memory:" ? options.path : resolve(options.path);
     const settings: SqliteStoreOptions = {
-      path: options.path === ":memory:" ? options.path : resolve(options.path),
+      path,
       durability: options.durability ?? "full",
       thread: false,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     };
-    return threadedStore(new URL("./sqlite-thread.mjs", import.meta.url), settings, "sqlite");
+    // The lookups that routing waits on are read here, on the caller's thread: through the store's
+    // thread they would wait behind whatever commit it is writing, and processing with them.
+    const lookups =
+      path === ":memory:"
+        ? undefined
+        : () => {
+            const reader = openSqliteReader(path);
+            return { store: createSqlStore(reader), close: () => reader.close() };
+          };
+    return threadedStore(new URL("./sqlite-thread.mjs", import.meta.url), settings, "sqlite", lookups);
   }
   const db = openSqlite(options);
   await migrate(db);

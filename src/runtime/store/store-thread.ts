@@ -114,11 +114,21 @@ export function storeThreadUtilization(store: Store): EventLoopUtilization | und
   return (store as unknown as Record<symbol, (() => EventLoopUtilization) | undefined>)[THREAD_UTILIZATION]?.();
 }
 
+/** The contract's lookups, which a threaded store may serve on the caller's thread. */
+const LOCAL_READS = ["findXref", "referenceData"] as const;
+
+/** A store's lookups served on the caller's thread, and how to close what serves them. */
+export interface LocalReads {
+  store: Pick<Store, (typeof LOCAL_READS)[number]>;
+  close(): Promise<void>;
+}
+
 /**
  * Starts `entry` (a module that calls `serveStore`) on a worker thread with `workerData`, and
- * resolves with a proxy once the thread has opened its store.
+ * resolves with a proxy once the thread has opened its store. With `local`, opened once the thread
+ * has opened (and migrated) the store, the lookups are served on the caller's thread instead.
  */
-export async function threadedStore(entry: URL, workerData: unknown, engine: Store["engine"]): Promise<Store> {
+export async function threadedStore(entry: URL, workerData: unknown, engine: Store["engine"], local?: () => LocalReads): Promise<Store> {
   const worker = new Worker(entry, { workerData });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   let nextId = 0;
@@ -182,10 +192,23 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
 
   const proxy: Record<string, unknown> = { engine, [THREAD_UTILIZATION]: () => worker.performance.eventLoopUtilization() };
   for (const method of Object.keys(METHODS) as Method[]) proxy[method] = (...args: unknown[]) => call(method, args);
+  let reads: LocalReads | undefined;
+  try {
+    reads = local?.();
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  if (reads !== undefined) {
+    const served = reads.store;
+    proxy["findXref"] = (...args: Parameters<Store["findXref"]>) => (failure === undefined ? served.findXref(...args) : Promise.reject(failure));
+    proxy["referenceData"] = (...args: Parameters<Store["referenceData"]>) => (failure === undefined ? served.referenceData(...args) : Promise.reject(failure));
+  }
   let closed: Promise<void> | undefined;
   proxy["close"] = () => {
     // Closing twice waits for the one close.
     closed ??= (async () => {
+      await reads?.close();
       if (failure !== undefined) return;
       closing = true;
       const exited = new Promise((resolve) => worker.once("exit", resolve));

@@ -32,8 +32,11 @@ export interface IncomingEvent {
 
 /** What the inbox did with an offered event. */
 export type AcceptOutcome =
-  /** `leased`: the event was leased to the handoff's worker as it was accepted (attempt 1). */
-  | { status: "accepted"; eventId: number; leased?: true }
+  /**
+   * `leased`: the event was leased to the handoff's worker as it was accepted (attempt 1); `free`:
+   * its deliveries may be made as it is routed (see `ClaimedEvent.free`).
+   */
+  | { status: "accepted"; eventId: number; leased?: true; free?: true }
   | { status: "duplicate"; eventId: number }
   | { status: "conflict"; eventId: number; issueId: number };
 
@@ -43,7 +46,12 @@ export interface Claim {
   limit: number;
   now: number;
   leaseMs: number;
+  /** Per route, the systems its deliveries go to: with it, leased events say whether they are `free`. */
+  targets?: RouteTargets;
 }
+
+/** Per route, the systems its deliver steps call. */
+export type RouteTargets = Readonly<Record<string, readonly string[]>>;
 
 /**
  * Work leased to the worker that produced it, in the same transaction: accepted events to the
@@ -55,6 +63,8 @@ export interface Handoff {
   worker: string;
   leaseMs: number;
   limit: number;
+  /** As in `Claim`: events leased by handoff say whether they are `free`. */
+  targets?: RouteTargets;
 }
 
 /** A delivery leased by handoff when its event was routed. */
@@ -85,6 +95,13 @@ export interface ClaimedEvent {
   revision: number;
   /** Set when the event waited for a dependency before: the time the wait ends. */
   waitUntil: number | null;
+  /**
+   * No delivery of an earlier event under this event's ordering key is open at any of its route's
+   * targets (it has no ordering key, or everything before it was delivered or filed): the worker
+   * may make its deliveries as it routes it and settle them with it (`NewDelivery.attempted`).
+   * Set only when the lease request named the routes' targets.
+   */
+  free?: boolean;
 }
 
 /** One delivery to create in the outbox. */
@@ -101,6 +118,11 @@ export interface NewDelivery {
   params?: Readonly<Record<string, string>>;
   /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
   xref?: { entity: string; fromSystem: string; fromId: string };
+  /**
+   * The delivery was made as its event was routed, as attempt 1: its row is written settled (or
+   * leased and settled, in the same transaction) instead of waiting in the outbox.
+   */
+  attempted?: DeliveryOutcome & { now: number };
 }
 
 /** A dependency an event waits for: `entity` known to `system` under the source id `key`. */
@@ -144,7 +166,10 @@ export interface ClaimedDelivery {
 }
 
 /** How a worker finished with a leased delivery. */
-export type DeliverySettlement = { deliveryId: number; attempt: number; worker: string; now: number } & (
+export type DeliverySettlement = { deliveryId: number; attempt: number; worker: string; now: number } & DeliveryOutcome;
+
+/** What an attempt at a delivery came to. */
+export type DeliveryOutcome =
   | { outcome: "delivered"; targetId?: string; status: number }
   | {
       outcome: "retry";
@@ -154,8 +179,7 @@ export type DeliverySettlement = { deliveryId: number; attempt: number; worker: 
       refund?: boolean;
     }
   | { outcome: "dead"; issue: IssueTarget }
-  | { outcome: "exception"; issue: IssueTarget }
-);
+  | { outcome: "exception"; issue: IssueTarget };
 
 /** The reconciliation gap an issue stands for. */
 export interface GapRef {
