@@ -32,6 +32,7 @@ export class MissingPathParameterError extends Error {
 
 /** Fills `{name}` in a path template, each value percent-encoded so it stays one segment. */
 export function expandPath(template: string, parameters: Readonly<Record<string, unknown>>): string {
+  if (!template.includes("{")) return template;
   return template.replace(/\{([^}/]+)\}/g, (_, name: string) => {
     const value = parameters[name];
     if (value === undefined || value === null || value === "" || typeof value === "object") throw new MissingPathParameterError(name, template);

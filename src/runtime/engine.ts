@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { authHeaders, valueResolver } from "./delivery/auth.ts";
-import { attemptDelivery, type DeliveryContext, longestDelivery, type SharedQuotas, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
+import { attemptDelivery, type DeliveryContext, longestDelivery, type SharedQuotas, sendsBodyAsIs, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
@@ -308,6 +308,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       else same.push(d);
     }
     const one = async (d: NewDelivery): Promise<boolean> => {
+      const operation = compiled.systems[d.system]?.operations[d.operation];
+      const asIs = operation !== undefined && sendsBodyAsIs(operation);
       const claimed: ClaimedDelivery = {
         // The row is written with the settlement; the store fills in its id.
         id: 0,
@@ -317,8 +319,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         system: d.system,
         operation: d.operation,
         idempotencyKey: d.idempotencyKey,
-        // As the store keeps it: what a lease from the store would hand back.
-        body: JSON.parse(d.bodyJson ?? "null") as unknown,
+        // As the store keeps it: what a lease from the store would hand back (parsed only when read).
+        body: asIs ? null : (JSON.parse(d.bodyJson ?? "null") as unknown),
+        ...(asIs && d.bodyJson !== undefined ? { bodyJson: d.bodyJson } : {}),
         params: d.params ?? null,
         traceId: event.traceId,
         attempt: 1,

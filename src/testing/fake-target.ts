@@ -16,9 +16,31 @@ import { NetworkError, type TargetRequest, type TargetResponse, type Transport }
  * "1", the way form APIs such as Chargebee's receive nested fields). Throws on a body that is not JSON.
  */
 export function requestBody(request: TargetRequest): unknown {
-  if (request.body === undefined || request.body === "") return undefined;
-  const type = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
-  return type.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(request.body)) : (JSON.parse(request.body) as unknown);
+  return parseBody(request.body, lowerCased(request.headers)["content-type"] ?? "");
+}
+
+function parseBody(body: string | undefined, contentType: string): unknown {
+  if (body === undefined || body === "") return undefined;
+  return contentType.startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(body)) : (JSON.parse(body) as unknown);
+}
+
+/** Headers by lower-case name, as a server reads them. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name.toLowerCase()] = headers[name] as string;
+  return out;
+}
+
+/** The path of an absolute URL, without its query or fragment. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
 }
 
 /** A failure to inject into one request. */
@@ -117,11 +139,11 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
 
   async function handle(request: TargetRequest): Promise<TargetResponse> {
     requests += 1;
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const path = new URL(request.url).pathname;
+    const headers = lowerCased(request.headers);
+    const path = pathOf(request.url);
     let body: unknown;
     try {
-      body = requestBody(request);
+      body = parseBody(request.body, headers["content-type"] ?? "");
     } catch {
       return json(400, { error: "the body is not JSON" });
     }

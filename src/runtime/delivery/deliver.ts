@@ -12,7 +12,7 @@
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
-import type { CompiledSpecSet, PipelineDefinition, SystemDefinition } from "../pipeline.ts";
+import type { CompiledSpecSet, OperationDefinition, PipelineDefinition, SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createSharedSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type SlotSource, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
@@ -129,6 +129,14 @@ function buildRequest(
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+/**
+ * Whether an operation sends a delivery's body as its JSON, unchanged: encoded as JSON, with no
+ * path parameter read from it and no external id added to it. Such a body need not be parsed.
+ */
+export function sendsBodyAsIs(operation: OperationDefinition): boolean {
+  return operation.encoding !== "form" && operation.idempotency.mechanism !== "upsert" && !operation.path.includes("{") && operation.method !== "GET" && operation.method !== "DELETE";
 }
 
 /** How long a delivery may wait for an answer: its operation's timeout, else its route's, else its system's, else 30 s. */
@@ -264,7 +272,10 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       if (record[field] === undefined) body = { ...record, [field]: d.idempotencyKey };
     }
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
-    const built = buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
+    const built =
+      d.bodyJson !== undefined && sendsBodyAsIs(operation)
+        ? { path: operation.path, body: d.bodyJson }
+        : buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };
     }

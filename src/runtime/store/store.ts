@@ -158,6 +158,11 @@ export interface ClaimedDelivery {
   operation: string;
   idempotencyKey: string;
   body: unknown;
+  /**
+   * The body as JSON, when the worker has it already: sent as it is by an operation that sends the
+   * body unchanged (`sendsBodyAsIs`), for which `body` is then not read.
+   */
+  bodyJson?: string;
   /** Path parameter values, when the route resolved any. */
   params: Readonly<Record<string, string>> | null;
   traceId: string;
