@@ -27,8 +27,11 @@ export function valueResolver(env: Readonly<Record<string, string | undefined>>,
   };
 }
 
-/** Produces the authentication headers of one system. */
-export type AuthHeaders = () => Promise<Record<string, string>>;
+/**
+ * Produces the authentication headers of one system: at once for fixed credentials, once a token
+ * is at hand for OAuth.
+ */
+export type AuthHeaders = () => Record<string, string> | Promise<Record<string, string>>;
 
 interface OAuthToken {
   value: string;
@@ -53,15 +56,15 @@ export function authHeaders(
   switch (auth.type) {
     case "bearer": {
       const headers = { ...extra, authorization: `Bearer ${ref("token")}` };
-      return async () => headers;
+      return () => headers;
     }
     case "api-key": {
       const headers = { ...extra, [String(auth["header"] ?? "X-Api-Key")]: ref("key") };
-      return async () => headers;
+      return () => headers;
     }
     case "basic": {
       const headers = { ...extra, authorization: `Basic ${Buffer.from(`${ref("username")}:${ref("password")}`).toString("base64")}` };
-      return async () => headers;
+      return () => headers;
     }
     case "oauth2-client-credentials": {
       const tokenUrl = ref("tokenUrl");
@@ -87,6 +90,6 @@ export function authHeaders(
       };
     }
     default:
-      return async () => extra;
+      return () => extra;
   }
 }
