@@ -140,11 +140,18 @@ function evaluate(run: Run, transform: Transform, input: unknown, bound: Record<
   return atEvaluationTime(run.at, () => transform.evaluate(input, bound));
 }
 
-async function holds(run: Run, transform: Transform | undefined, record: unknown, bound?: Record<string, unknown>): Promise<boolean> {
+/**
+ * Whether a condition holds for the record; at once when its transform answers at once. Callers
+ * await only a promise: an await of a value at hand still costs a turn of the microtask queue,
+ * and a pipeline asks for several conditions and values per event.
+ */
+function holds(run: Run, transform: Transform | undefined, record: unknown, bound?: Record<string, unknown>): boolean | Promise<boolean> {
   if (transform === undefined) return true;
-  const value = await evaluate(run, transform, record, bound);
-  return value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
+  const value = evaluate(run, transform, record, bound);
+  return value instanceof Promise ? value.then(isTrue) : isTrue(value);
 }
+
+const isTrue = (value: unknown): boolean => value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
 
 const DEFAULT_WAIT_MS = 86_400_000;
 
@@ -204,17 +211,22 @@ async function pathParams(
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
   for (const step of steps) {
     if (run.wait !== undefined) return;
-    if (!(await holds(run, step.when, run.record))) continue;
+    if (step.when !== undefined) {
+      const when = holds(run, step.when, run.record);
+      if (!(typeof when === "boolean" ? when : await when)) continue;
+    }
     switch (step.kind) {
       case "validate": {
         const result = step.validator(run.record);
         if (!result.valid) throw new StepFailure(`${step.entity} is invalid: ${result.errors.join("; ")}`);
         break;
       }
-      case "map":
-        run.record = await evaluate(run, step.transform, run.record);
+      case "map": {
+        const mapped = evaluate(run, step.transform, run.record);
+        run.record = mapped instanceof Promise ? await mapped : mapped;
         if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
         break;
+      }
       case "enrich": {
         const key = valueAt(run.record, step.key);
         if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
@@ -237,7 +249,8 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       case "classify": {
         let value = step.otherwise;
         for (const rule of step.rules) {
-          if (await holds(run, rule.when, run.record)) {
+          const when = holds(run, rule.when, run.record);
+          if (typeof when === "boolean" ? when : await when) {
             value = rule.value;
             break;
           }
@@ -265,9 +278,12 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "deliver": {
-        const body = step.transform === undefined ? run.record : await evaluate(run, step.transform, run.record);
+        const mapped = step.transform === undefined ? run.record : evaluate(run, step.transform, run.record);
+        const body = mapped instanceof Promise ? await mapped : mapped;
         const operation = cx.operations(step.system, step.operation);
-        const params = await pathParams(step, operation?.path, run, body);
+        // Most operations have no path parameters: nothing to resolve, nothing to await.
+        const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
+        const params = unparameterised ? undefined : await pathParams(step, operation?.path, run, body);
         const delivery: NewDelivery = {
           step: step.id,
           system: step.system,
@@ -314,9 +330,8 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
   const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [] };
   try {
-    if (pipeline.trigger.kind !== "schedule" && !(await holds(run, pipeline.trigger.when, event.payload, { class: {} }))) {
-      return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
-    }
+    const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
+    if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     await runSteps(cx, pipeline, event, pipeline.steps, run);
   } catch (error) {
     const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
