@@ -47,6 +47,11 @@ export interface RuntimeOptions {
    * kept by each process for itself (`false`).
    */
   sharedQuotas?: boolean;
+  /**
+   * How long an offer waits, while the loops run, for room among the events waiting in memory
+   * before its events are accepted to wait in the store (default 1 s; 0 never waits).
+   */
+  intakeWaitMs?: number;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -65,11 +70,11 @@ const SETTLEMENTS_IN_FLIGHT = 4;
 const HANDOFF_BATCHES = 2;
 
 /**
- * How long an offer waits, while the loops run, for room among the events waiting in memory. When
- * intake outpaces processing, events accepted with no room go to wait in the store, and leasing
- * them back costs the store a write each: an offer held back a little instead keeps every event on
- * the cheaper path, and tells a sender that can wait to slow down. Past the wait it is accepted
- * anyway: intake never refuses durable work, and a webhook is answered in bounded time.
+ * How long an offer waits by default, while the loops run, for room among the events waiting in
+ * memory. When intake outpaces processing, events accepted with no room go to wait in the store,
+ * and leasing them back costs the store a write each: an offer held back a little instead keeps
+ * every event on the cheaper path, and tells a sender that can wait to slow down. Past the wait it
+ * is accepted anyway: intake never refuses durable work, and a webhook is answered in bounded time.
  */
 const INTAKE_WAIT_MS = 1_000;
 
@@ -120,6 +125,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // Longer than the default delivery timeout (30 s): a lease outlives the call it covers.
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 50;
+  const intakeWaitMs = Math.max(0, options.intakeWaitMs ?? INTAKE_WAIT_MS);
   const newId = options.newId ?? (() => timeOrderedId(clock.now()));
   const env = options.env ?? process.env;
   const resolve = valueResolver(env, options.secrets);
@@ -196,10 +202,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
   /**
    * Room to hand off `n` accepted events: while the loops run, an offer waits until they fit beside
-   * those already waiting in memory (or none wait), for at most `INTAKE_WAIT_MS`.
+   * those already waiting in memory (or none wait), for at most `intakeWaitMs`.
    */
   async function intakeRoom(n: number): Promise<{ handoff: Handoff; done(): void }> {
-    const deadline = performance.now() + INTAKE_WAIT_MS;
+    const deadline = performance.now() + intakeWaitMs;
     for (;;) {
       const used = handedEvents.length + (reserved.get(handedEvents) ?? 0);
       const left = deadline - performance.now();
@@ -287,7 +293,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const deliveries: Promise<void>[] = [];
     for (const [i, s] of settlements.entries()) {
       if (s.outcome !== "routed") continue;
-      for (const d of s.deliveries) d.bodyJson = JSON.stringify(d.body ?? null);
+      // From here on a delivery's body is its JSON: that is what is sent, stored and handed off.
+      for (const d of s.deliveries) {
+        d.bodyJson = JSON.stringify(d.body ?? null);
+        d.body = undefined;
+      }
       const event = events[i];
       if (event?.free === true && s.deliveries.length > 0) deliveries.push(deliverRouted(event, s.deliveries));
     }
@@ -321,12 +331,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         idempotencyKey: d.idempotencyKey,
         // As the store keeps it: what a lease from the store would hand back (parsed only when read).
         body: asIs ? null : (JSON.parse(d.bodyJson ?? "null") as unknown),
-        ...(asIs && d.bodyJson !== undefined ? { bodyJson: d.bodyJson } : {}),
         params: d.params ?? null,
         traceId: event.traceId,
         attempt: 1,
         xref: d.xref ?? null,
       };
+      if (asIs && d.bodyJson !== undefined) claimed.bodyJson = d.bodyJson;
       d.attempted = await attemptDelivery(deliveryContext, claimed);
       return d.attempted.outcome === "delivered";
     };
@@ -470,7 +480,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           incoming.push({
             route: route.route,
             key,
-            payload,
+            // The store reads the serialised payload: the value itself does not cross to it.
+            payload: undefined,
             serialized,
             source: label,
             traceId,

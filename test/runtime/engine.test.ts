@@ -327,7 +327,7 @@ describe("deliveries made as events are routed", () => {
 
 describe("intake paced by processing", () => {
   /** A started runtime whose event settlements are held until released, over a fresh store. */
-  async function held() {
+  async function held(options: { intakeWaitMs?: number } = {}) {
     const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-paced-")), "store.db"), durability: "normal" });
     const waiting: (() => void)[] = [];
     const slow = {
@@ -335,7 +335,7 @@ describe("intake paced by processing", () => {
       settleEvents: (...args: Parameters<typeof store.settleEvents>) => new Promise<SettledEvents>((resolve) => waiting.push(() => resolve(store.settleEvents(...args)))),
     } as typeof store;
     const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
-    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 2, idleMs: 1, sleep: async () => undefined });
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 2, idleMs: 1, sleep: async () => undefined, ...options });
     runtime.start();
     const release = async () => {
       while (waiting.length > 0) {
@@ -374,6 +374,20 @@ describe("intake paced by processing", () => {
     }
     await runtime.stop();
     expect(erp.ledger).toHaveLength(16);
+    await store.close();
+  });
+
+  it("accepts at once when told not to wait", async () => {
+    const { store, runtime, release } = await held({ intakeWaitMs: 0 });
+    for (let i = 0; i < 7; i++) await runtime.offer({ system: "psa", event: "projectActivated" }, [project(`a${i}`), project(`b${i}`)]);
+    const started = performance.now();
+    const late = await runtime.offer({ system: "psa", event: "projectActivated" }, [project("late")]);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(late.outcomes).toEqual([{ status: "accepted", eventId: expect.any(Number) }]);
+    // Stopping waits for the settlements in flight: they are let go until it has.
+    const stopped = runtime.stop();
+    for (let i = 0; i < 200 && !(await within(stopped, 10)); i++) await release();
+    await stopped;
     await store.close();
   });
 

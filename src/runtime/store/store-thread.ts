@@ -64,14 +64,14 @@ type Started = { started: true } | { started: false; error: SentError };
 
 /** An event as it crosses threads: its payload once, as the JSON the caller already made. */
 function slimEvent(event: IncomingEvent): IncomingEvent {
-  if (event.serialized === undefined) return event;
+  if (event.serialized === undefined || event.payload === undefined) return event;
   const { payload: _payload, ...rest } = event;
   return rest as IncomingEvent;
 }
 
 /** A delivery as it crosses threads: its body once, as JSON. */
 function slimDelivery(delivery: NewDelivery): NewDelivery {
-  if (delivery.bodyJson === undefined) return delivery;
+  if (delivery.bodyJson === undefined || delivery.body === undefined) return delivery;
   const { body: _body, ...rest } = delivery;
   return rest as NewDelivery;
 }
