@@ -81,6 +81,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     env: io.env,
     batchSize: config.worker.batchSize,
     leaseMs: config.worker.leaseMs,
+    intakeWaitMs: config.worker.intakeWaitMs,
     ...(worker !== undefined ? { worker } : {}),
   });
   try {

@@ -6,7 +6,7 @@
  * ```yaml
  * store: sqlite:./syncspec.db          # or postgres://user@host/db?schema=syncspec
  * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576 }
- * worker: { name: worker-1, batchSize: 256, leaseMs: 60000 }
+ * worker: { name: worker-1, batchSize: 256, leaseMs: 60000, intakeWaitMs: 1000 }
  * ```
  * Problems are reported as sentences naming the field (`listen.port must be an integer from 0 to 65535`).
  */
@@ -26,7 +26,8 @@ export interface RunConfig {
   /** `sqlite:<path>` or a `postgres://` URL (optionally `?schema=<name>`). */
   store: string;
   listen: { host: string; port: number; maxBodyBytes: number };
-  worker: { name?: string; batchSize: number; leaseMs: number };
+  /** `intakeWaitMs`: how long a webhook may wait for room before its events are stored to wait (see `RuntimeOptions`). */
+  worker: { name?: string; batchSize: number; leaseMs: number; intakeWaitMs: number };
   /** The folder relative paths are resolved against. */
   root: string;
 }
@@ -57,11 +58,13 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (worker["name"] !== undefined && typeof worker["name"] !== "string") problems.push("worker.name must be a string");
   if (!isInteger(batchSize, 1, 100_000)) problems.push("worker.batchSize must be a positive integer");
   if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");
+  const intakeWaitMs = worker["intakeWaitMs"] ?? 1_000;
+  if (!isInteger(intakeWaitMs, 0, 60_000)) problems.push("worker.intakeWaitMs must be an integer from 0 to 60000");
   if (problems.length > 0) throw new ConfigurationError(problems.join("; "));
   return {
     store: store as string,
     listen: { host: host as string, port: port as number, maxBodyBytes: maxBodyBytes as number },
-    worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number },
+    worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number, intakeWaitMs: intakeWaitMs as number },
     root,
   };
 }

@@ -133,6 +133,10 @@ describe("the operator commands", () => {
     const cli = io(root);
     expect(await main(["run", "--drain"], cli)).toBe(2);
     expect(cli.err).toBe("spec run: store must be 'sqlite:<path>' or a postgres:// URL; listen.port must be an integer from 0 to 65535\n");
+    const slow = writeFixture({ "syncspec.run.yaml": "worker: { intakeWaitMs: -5 }\n" });
+    const again = io(slow);
+    expect(await main(["run", "--drain"], again)).toBe(2);
+    expect(again.err).toBe("spec run: worker.intakeWaitMs must be an integer from 0 to 60000\n");
   });
 
   it("ingests an NDJSON file and drains it with spec run", async () => {
