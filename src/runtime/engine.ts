@@ -311,41 +311,45 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * failed the rest are left to the outbox, to go in their turn behind it.
    */
   async function deliverRouted(event: ClaimedEvent, deliveries: readonly NewDelivery[]): Promise<void> {
-    const bySystem = new Map<string, NewDelivery[]>();
-    for (const d of deliveries) {
-      const same = bySystem.get(d.system);
-      if (same === undefined) bySystem.set(d.system, [d]);
-      else same.push(d);
+    const systems = new Set<string>();
+    for (const d of deliveries) systems.add(d.system);
+    if (systems.size === deliveries.length) {
+      // Each to its own system (the usual case): all at once.
+      await Promise.all(deliveries.map((d) => deliverNow(event, d)));
+      return;
     }
-    const one = async (d: NewDelivery): Promise<boolean> => {
-      const operation = compiled.systems[d.system]?.operations[d.operation];
-      const asIs = operation !== undefined && sendsBodyAsIs(operation);
-      const claimed: ClaimedDelivery = {
-        // The row is written with the settlement; the store fills in its id.
-        id: 0,
-        eventId: event.id,
-        route: event.route,
-        step: d.step,
-        system: d.system,
-        operation: d.operation,
-        idempotencyKey: d.idempotencyKey,
-        // As the store keeps it: what a lease from the store would hand back (parsed only when read).
-        body: asIs ? null : (JSON.parse(d.bodyJson ?? "null") as unknown),
-        params: d.params ?? null,
-        traceId: event.traceId,
-        attempt: 1,
-        xref: d.xref ?? null,
-      };
-      if (asIs && d.bodyJson !== undefined) claimed.bodyJson = d.bodyJson;
-      d.attempted = await attemptDelivery(deliveryContext, claimed);
-      return d.attempted.outcome === "delivered";
-    };
     await Promise.all(
-      [...bySystem.values()].map(async (same) => {
-        for (const d of same) if (!(await one(d))) return;
+      [...systems].map(async (system) => {
+        for (const d of deliveries) if (d.system === system && !(await deliverNow(event, d))) return;
       }),
     );
   }
+
+  /** Makes one delivery of a routed event as attempt 1 and keeps the outcome on it; true when it was delivered. */
+  async function deliverNow(event: ClaimedEvent, d: NewDelivery): Promise<boolean> {
+    const operation = compiled.systems[d.system]?.operations[d.operation];
+    const asIs = operation !== undefined && sendsBodyAsIs(operation);
+    const claimed: ClaimedDelivery = {
+      // The row is written with the settlement; the store fills in its id.
+      id: 0,
+      eventId: event.id,
+      route: event.route,
+      step: d.step,
+      system: d.system,
+      operation: d.operation,
+      idempotencyKey: d.idempotencyKey,
+      // As the store keeps it: what a lease from the store would hand back (parsed only when read).
+      body: asIs ? null : (JSON.parse(d.bodyJson ?? "null") as unknown),
+      params: d.params ?? null,
+      traceId: event.traceId,
+      attempt: 1,
+      xref: d.xref ?? null,
+    };
+    if (asIs && d.bodyJson !== undefined) claimed.bodyJson = d.bodyJson;
+    d.attempted = await attemptDelivery(deliveryContext, claimed);
+    return d.attempted.outcome === "delivered";
+  }
+
 
   /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
   async function settleEvents(settlements: readonly EventSettlement[], events: readonly ClaimedEvent[]): Promise<void> {
