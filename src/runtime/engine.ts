@@ -5,8 +5,9 @@
  * targets under each system's policies. Time and randomness are injected.
  */
 import { randomUUID } from "node:crypto";
+import { ConfigurationError } from "./errors.ts";
 import { authHeaders, valueResolver } from "./delivery/auth.ts";
-import { attemptDelivery, type DeliveryContext, longestDelivery, type SharedQuotas, sendsBodyAsIs, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
+import { attemptDelivery, attemptMs, type DeliveryContext, longestDelivery, type SharedQuotas, sendsBodyAsIs, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
@@ -76,7 +77,19 @@ const HANDOFF_BATCHES = 2;
  * every event on the cheaper path, and tells a sender that can wait to slow down. Past the wait it
  * is accepted anyway: intake never refuses durable work, and a webhook is answered in bounded time.
  */
-const INTAKE_WAIT_MS = 1_000;
+export const INTAKE_WAIT_MS = 1_000;
+
+/**
+ * Time kept, past the longest a delivery made as its event is routed may take, for the event's
+ * settlement to commit within its lease.
+ */
+const SETTLE_MARGIN_MS = 5_000;
+
+/** A batch of routed events' settlements, and the deliveries being made for them as they were routed. */
+interface RoutedBatch {
+  settlements: EventSettlement[];
+  made: Promise<unknown> | undefined;
+}
 
 /** Leased work waiting in memory for a loop, with the time its lease ends. */
 interface Waiting<T> {
@@ -125,7 +138,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // Longer than the default delivery timeout (30 s): a lease outlives the call it covers.
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 50;
-  const intakeWaitMs = Math.max(0, options.intakeWaitMs ?? INTAKE_WAIT_MS);
+  const intakeWaitMs = options.intakeWaitMs ?? INTAKE_WAIT_MS;
+  if (!Number.isFinite(intakeWaitMs) || intakeWaitMs < 0) throw new ConfigurationError(`intakeWaitMs must be a number of milliseconds, 0 or more, not ${intakeWaitMs}`);
   const newId = options.newId ?? (() => timeOrderedId(clock.now()));
   const env = options.env ?? process.env;
   const resolve = valueResolver(env, options.secrets);
@@ -189,37 +203,55 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    */
   const reserved = new Map<readonly unknown[], number>();
   function handoffRoom(handed: readonly unknown[], most: number): { handoff: Handoff; done(): void } {
-    const limit = Math.max(0, Math.min(most, HANDOFF_BATCHES * batchSize - handed.length - (reserved.get(handed) ?? 0)));
+    // A stopped worker takes no leases: they would wait out their length before another worker's turn.
+    const limit = stopped ? 0 : Math.max(0, Math.min(most, HANDOFF_BATCHES * batchSize - handed.length - (reserved.get(handed) ?? 0)));
     reserved.set(handed, (reserved.get(handed) ?? 0) + limit);
     return { handoff: { worker, leaseMs, limit, targets }, done: () => reserved.set(handed, (reserved.get(handed) ?? 0) - limit) };
   }
 
-  /** Offers waiting for room among the handed-off events; called when the events loop takes some. */
-  const intakeWaiters = new Set<() => void>();
+  /**
+   * Offers waiting for room among the handed-off events, in the order they came: only the first
+   * may take room, so a later, smaller offer does not overtake an earlier one (event ids, and so
+   * the order of a key's events, follow the order of acceptance). Woken when the events loop takes
+   * some, and when one leaves the line.
+   */
+  const intakeLine: { wake(): void }[] = [];
   const roomFreed = () => {
-    for (const wake of intakeWaiters) wake();
-    intakeWaiters.clear();
+    for (const waiter of intakeLine) waiter.wake();
   };
   /**
-   * Room to hand off `n` accepted events: while the loops run, an offer waits until they fit beside
-   * those already waiting in memory (or none wait), for at most `intakeWaitMs`.
+   * Room to hand off `n` accepted events: while the loops run, an offer waits its turn until they
+   * fit beside those already waiting in memory (or none wait), for at most `intakeWaitMs`.
    */
   async function intakeRoom(n: number): Promise<{ handoff: Handoff; done(): void }> {
-    const deadline = performance.now() + intakeWaitMs;
-    for (;;) {
+    const fits = () => {
       const used = handedEvents.length + (reserved.get(handedEvents) ?? 0);
-      const left = deadline - performance.now();
-      if (!running || used === 0 || used + n <= HANDOFF_BATCHES * batchSize || left <= 0) return handoffRoom(handedEvents, n);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, left);
-        function wake() {
-          clearTimeout(timer);
-          intakeWaiters.delete(wake);
-          resolve();
-        }
-        intakeWaiters.add(wake);
-      });
+      return used === 0 || used + n <= HANDOFF_BATCHES * batchSize;
+    };
+    if (!running || (intakeLine.length === 0 && fits())) return handoffRoom(handedEvents, n);
+    const deadline = performance.now() + intakeWaitMs;
+    const me: { wake(): void } = { wake: () => undefined };
+    intakeLine.push(me);
+    try {
+      for (;;) {
+        const left = deadline - performance.now();
+        if (!running || (intakeLine[0] === me && fits()) || left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(wake, left);
+          function wake() {
+            clearTimeout(timer);
+            me.wake = () => undefined;
+            resolve();
+          }
+          me.wake = wake;
+        });
+      }
+    } finally {
+      intakeLine.splice(intakeLine.indexOf(me), 1);
+      // The next in line may take room now; the room this one takes is reserved before it looks.
+      roomFreed();
     }
+    return handoffRoom(handedEvents, n);
   }
 
   /** The deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */
@@ -272,13 +304,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * its length left is not started: it might outlive its lease and be leased again elsewhere while
    * still in flight here. It is left to expire and go back to the store.
    */
-  function takeFresh<T>(waiting: Waiting<T>[], limit: number): T[] {
+  function takeFresh<T extends object>(waiting: Waiting<T>[], limit: number): T[] {
     const now = clock.now();
-    return waiting
-      .splice(0, Math.max(0, limit))
-      .filter((w) => w.until - now >= leaseMs / 2)
-      .map((w) => w.item);
+    const fresh: T[] = [];
+    for (const w of waiting.splice(0, Math.max(0, limit))) {
+      if (w.until - now < leaseMs / 2) continue;
+      leaseEnds.set(w.item, w.until);
+      fresh.push(w.item);
+    }
+    return fresh;
   }
+  /** When the lease of each piece of work taken up ends. */
+  const leaseEnds = new WeakMap<object, number>();
 
   /** How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its work is never starved. */
   const claimLimit = (taken: number) => Math.max(batchSize - taken, Math.ceil(batchSize / 4));
@@ -287,7 +324,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * Runs leased events' pipelines; nothing is written until the settlements are. A free event's
    * deliveries are made here, as attempt 1, and settled with it: the outbox only records them.
    */
-  async function processEvents(events: readonly ClaimedEvent[]): Promise<EventSettlement[]> {
+  async function processEvents(events: readonly ClaimedEvent[]): Promise<RoutedBatch> {
     const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now: clock.now(), worker };
     const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
     const deliveries: Promise<void>[] = [];
@@ -301,8 +338,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const event = events[i];
       if (event?.free === true && s.deliveries.length > 0) deliveries.push(deliverRouted(event, s.deliveries));
     }
-    if (deliveries.length > 0) await Promise.all(deliveries);
-    return settlements;
+    // The deliveries are awaited by the settlement, so that the loop routes its next batch meanwhile.
+    return { settlements, made: deliveries.length === 0 ? undefined : Promise.all(deliveries) };
   }
 
   /**
@@ -325,10 +362,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     );
   }
 
-  /** Makes one delivery of a routed event as attempt 1 and keeps the outcome on it; true when it was delivered. */
+  /**
+   * Makes one delivery of a routed event as attempt 1 and keeps the outcome on it; true when it was
+   * delivered. One that might not end, and be settled, before the event's lease does is not made:
+   * it is left to the outbox.
+   */
   async function deliverNow(event: ClaimedEvent, d: NewDelivery): Promise<boolean> {
-    const operation = compiled.systems[d.system]?.operations[d.operation];
-    const asIs = operation !== undefined && sendsBodyAsIs(operation);
+    const system = compiled.systems[d.system];
+    const operation = system?.operations[d.operation];
+    if (operation === undefined) return false;
+    if (clock.now() + attemptMs(operation, pipelines.get(event.route), system) + SETTLE_MARGIN_MS > (leaseEnds.get(event) ?? 0)) return false;
+    const asIs = sendsBodyAsIs(operation);
     const claimed: ClaimedDelivery = {
       // The row is written with the settlement; the store fills in its id.
       id: 0,
@@ -350,9 +394,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return d.attempted.outcome === "delivered";
   }
 
-
-  /** Commits events' settlements; the deliveries handed off with them go to the delivery loop. */
-  async function settleEvents(settlements: readonly EventSettlement[], events: readonly ClaimedEvent[]): Promise<void> {
+  /**
+   * Commits events' settlements once the deliveries made as they were routed are done; the
+   * deliveries handed off with them go to the delivery loop.
+   */
+  async function settleEvents({ settlements, made }: RoutedBatch, events: readonly ClaimedEvent[]): Promise<void> {
+    if (made !== undefined) await made;
     const room = handoffRoom(handedDeliveries, settlements.reduce((n, s) => n + (s.outcome === "routed" ? s.deliveries.length : 0), 0));
     try {
       const { leased } = await store.settleEvents(settlements, room.handoff);
@@ -376,7 +423,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** One round for `step` and `drain`: lease, work and settle, each step awaited. */
-  async function round<T, S>(
+  async function round<T extends object, S>(
     handed: Waiting<T>[],
     claim: (limit: number) => Promise<Waiting<T>[]>,
     work: (batch: readonly T[]) => Promise<S>,
@@ -392,6 +439,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const deliverBatch = () => round(handedDeliveries, claimDeliveries, sendDeliveries, settleDeliveries);
 
   let running = false;
+  /** Set by `stop`: the worker hands itself no more work (see `handoffRoom`). */
+  let stopped = false;
   const loops: Promise<void>[] = [];
   let eventSignal: (() => void) | undefined;
   let deliverySignal: (() => void) | undefined;
@@ -415,7 +464,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * batch, so work waiting there (retries, woken waits, expired leases, events beyond the
    * handoff) is never starved by a steady stream of handed work.
    */
-  async function loop<T, S>(
+  async function loop<T extends object, S>(
     handed: Waiting<T>[],
     claim: (limit: number) => Promise<Waiting<T>[]>,
     work: (batch: readonly T[]) => Promise<S>,
@@ -539,6 +588,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     start() {
       if (running) return;
       running = true;
+      stopped = false;
       loops.push(
         loop(handedEvents, claimEvents, processEvents, settleEvents, (wake) => {
           eventSignal = wake;
@@ -550,6 +600,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async stop() {
       running = false;
+      stopped = true;
       roomFreed();
       eventSignal?.();
       deliverySignal?.();

@@ -58,6 +58,14 @@ export type PipelineStep =
     })
   | (StepBase & { kind: "emit"; event: string; entity?: string });
 
+/** Every step of a list, those inside branches included, in order. */
+export function* everyStep(steps: readonly PipelineStep[]): Generator<PipelineStep> {
+  for (const step of steps) {
+    yield step;
+    if (step.kind === "branch") for (const branch of step.branches) yield* everyStep(branch.steps);
+  }
+}
+
 export type PipelineTrigger =
   | { kind: "event"; system: string; event: string; when?: Transform }
   | { kind: "canonical"; event: string; when?: Transform }

@@ -4,7 +4,7 @@
  * writes: the result is a settlement the store commits in one transaction with the outbox rows.
  */
 import { atEvaluationTime } from "../transform/index.ts";
-import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
+import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
 
@@ -59,14 +59,12 @@ export interface ProcessContext {
 /** The `entity\0system` pairs the pipelines wait for or look up. */
 export function xrefsNeeded(pipelines: Iterable<PipelineDefinition>): Set<string> {
   const needed = new Set<string>();
-  const visit = (steps: readonly PipelineStep[]) => {
-    for (const step of steps) {
+  for (const pipeline of pipelines) {
+    for (const step of everyStep(pipeline.steps)) {
       if (step.kind === "require") needed.add(`${step.entity}\u0000${step.system}`);
       if (step.kind === "enrich" && step.lookup === "xref") needed.add(`${step.entity}\u0000${step.to ?? ""}`);
-      if (step.kind === "branch") for (const branch of step.branches) visit(branch.steps);
     }
-  };
-  for (const pipeline of pipelines) visit(pipeline.steps);
+  }
   return needed;
 }
 
@@ -75,13 +73,7 @@ export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<st
   const targets: Record<string, string[]> = {};
   for (const pipeline of pipelines) {
     const systems = new Set<string>();
-    const visit = (steps: readonly PipelineStep[]) => {
-      for (const step of steps) {
-        if (step.kind === "deliver") systems.add(step.system);
-        if (step.kind === "branch") for (const branch of step.branches) visit(branch.steps);
-      }
-    };
-    visit(pipeline.steps);
+    for (const step of everyStep(pipeline.steps)) if (step.kind === "deliver") systems.add(step.system);
     targets[pipeline.route] = [...systems];
   }
   return targets;

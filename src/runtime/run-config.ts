@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { INTAKE_WAIT_MS } from "./engine.ts";
 import { ConfigurationError } from "./errors.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
@@ -58,7 +59,7 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (worker["name"] !== undefined && typeof worker["name"] !== "string") problems.push("worker.name must be a string");
   if (!isInteger(batchSize, 1, 100_000)) problems.push("worker.batchSize must be a positive integer");
   if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");
-  const intakeWaitMs = worker["intakeWaitMs"] ?? 1_000;
+  const intakeWaitMs = worker["intakeWaitMs"] ?? INTAKE_WAIT_MS;
   if (!isInteger(intakeWaitMs, 0, 60_000)) problems.push("worker.intakeWaitMs must be an integer from 0 to 60000");
   if (problems.length > 0) throw new ConfigurationError(problems.join("; "));
   return {

@@ -277,6 +277,17 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       ]);
     });
 
+    it("says an event routed again is not free while one of its own deliveries is still open", async () => {
+      const targets = { "time-to-revenue": ["erp", "billing"] };
+      await store.accept([event("t1", { minutes: 1 })], 1000);
+      const [first] = await store.claimEvents({ worker: "w1", limit: 10, now: 1000, leaseMs: 1000, targets });
+      expect(first?.free).toBe(true);
+      await store.settleEvents([{ eventId: first!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("cost"), delivery("bill", "billing")] }]);
+      await store.replay({ route: "time-to-revenue", from: 0, to: 5000, now: 1002, who: "ana", why: "test" });
+      const [again] = await store.claimEvents({ worker: "w1", limit: 10, now: 1003, leaseMs: 1000, targets });
+      expect([again?.id, again?.free]).toEqual([first!.id, false]);
+    });
+
     it("writes deliveries made as their event was routed settled, each with its audit row, cross-reference or issue", async () => {
       await store.accept([event("t1", { minutes: 1 }, "p1")], 1000);
       const [leased] = await claim(store, 1000);

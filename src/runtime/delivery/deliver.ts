@@ -12,7 +12,7 @@
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
-import type { CompiledSpecSet, OperationDefinition, PipelineDefinition, SystemDefinition } from "../pipeline.ts";
+import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createSharedSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type SlotSource, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
@@ -93,9 +93,8 @@ export function systemRuntime(
 }
 
 function deliversTo(pipeline: PipelineDefinition, system: string): boolean {
-  const visit = (steps: PipelineDefinition["steps"]): boolean =>
-    steps.some((s) => (s.kind === "deliver" && s.system === system) || (s.kind === "branch" && s.branches.some((b) => visit(b.steps))));
-  return visit(pipeline.steps);
+  for (const step of everyStep(pipeline.steps)) if (step.kind === "deliver" && step.system === system) return true;
+  return false;
 }
 
 const retryPolicies = new WeakMap<PipelineDefinition, RetryPolicy>();
@@ -136,8 +135,11 @@ function buildRequest(
  * path parameter read from it and no external id added to it. Such a body need not be parsed.
  */
 export function sendsBodyAsIs(operation: OperationDefinition): boolean {
-  return operation.encoding !== "form" && operation.idempotency.mechanism !== "upsert" && !operation.path.includes("{") && operation.method !== "GET" && operation.method !== "DELETE";
+  return sendsBody(operation) && operation.encoding !== "form" && operation.idempotency.mechanism !== "upsert" && !operation.path.includes("{");
 }
+
+/** Whether an operation's request carries a body: GET and DELETE send none. */
+const sendsBody = (operation: OperationDefinition) => operation.method !== "GET" && operation.method !== "DELETE";
 
 /** How long a delivery may wait for an answer: its operation's timeout, else its route's, else its system's, else 30 s. */
 export function deliveryTimeoutMs(operation: { timeoutMs?: number } | undefined, pipeline: PipelineDefinition | undefined, system: SystemDefinition | undefined): number {
@@ -151,17 +153,20 @@ export function deliveryTimeoutMs(operation: { timeoutMs?: number } | undefined,
  */
 export function longestDelivery(compiled: CompiledSpecSet): { ms: number; where: string } {
   let longest = { ms: 0, where: "" };
-  const visit = (pipeline: PipelineDefinition, steps: PipelineDefinition["steps"]) => {
-    for (const step of steps) {
-      if (step.kind === "branch") for (const branch of step.branches) visit(pipeline, branch.steps);
+  for (const pipeline of compiled.pipelines) {
+    for (const step of everyStep(pipeline.steps)) {
       if (step.kind !== "deliver") continue;
       const system = compiled.systems[step.system];
-      const ms = deliveryTimeoutMs(system?.operations[step.operation], pipeline, system) + MAX_QUOTA_WAIT_MS + MAX_SLOT_WAIT_MS;
+      const ms = attemptMs(system?.operations[step.operation], pipeline, system);
       if (ms > longest.ms) longest = { ms, where: `${step.system}.${step.operation} in route ${pipeline.route}` };
     }
-  };
-  for (const pipeline of compiled.pipelines) visit(pipeline, pipeline.steps);
+  }
   return longest;
+}
+
+/** The longest one attempt at a delivery may take: its timeout, and the waits for a quota token and a slot before it. */
+export function attemptMs(operation: { timeoutMs?: number } | undefined, pipeline: PipelineDefinition | undefined, system: SystemDefinition | undefined): number {
+  return deliveryTimeoutMs(operation, pipeline, system) + MAX_QUOTA_WAIT_MS + MAX_SLOT_WAIT_MS;
 }
 
 /** The longest a delivery waits in-process for a quota token before it is given back for later. */
@@ -283,7 +288,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     const built =
       d.bodyJson !== undefined && sendsBodyAsIs(operation)
         ? { path: operation.path, body: d.bodyJson }
-        : buildRequest(operation.path, body, d.params, operation.encoding, operation.method !== "GET" && operation.method !== "DELETE");
+        : buildRequest(operation.path, body, d.params, operation.encoding, sendsBody(operation));
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };
     }

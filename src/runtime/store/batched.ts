@@ -118,17 +118,31 @@ async function handoffPicks(
 /** The outbox order key of a delivery: its event's ordering key and the target system. */
 export const deliveryOrderKey = (orderingKey: string | null, system: string): string | null => (orderingKey === null ? null : `${orderingKey}|${system}`);
 
+const OWN_OPEN = perRows((values) => `SELECT DISTINCT event_id AS id FROM outbox WHERE event_id IN (${values("CAST(? AS BIGINT)")}) AND status IN ('pending', 'processing')`);
+
 /**
- * Which of the leased events are free (`ClaimedEvent.free`): unordered, or with no open delivery
- * under their ordering key to any of their route's targets. Events of one ordering key are leased
- * one at a time, so only an earlier event's deliveries can be open under it.
+ * Which of the leased events are free (`ClaimedEvent.free`): none of their own deliveries is still
+ * open (an event routed again, by a replay or a retry, may have some), nor any under their ordering
+ * key to any of their route's targets. Events of one ordering key are leased one at a time, so
+ * under it only an earlier event's deliveries can be open, or those of an event replayed. Events
+ * inserted in this transaction (`fresh`) have no deliveries of their own yet.
  */
-export async function freeEvents(sql: Sql, events: readonly { id: number; route: string; orderingKey: string | null }[], targets: RouteTargets): Promise<Set<number>> {
-  const keys = new Set<string>();
-  for (const e of events) for (const system of targets[e.route] ?? []) if (e.orderingKey !== null) keys.add(`${e.orderingKey}|${system}`);
+export async function freeEvents(
+  sql: Sql,
+  events: readonly { id: number; route: string; orderingKey: string | null }[],
+  targets: RouteTargets,
+  fresh = false,
+): Promise<Set<number>> {
+  const keysOf = (e: { route: string; orderingKey: string | null }) =>
+    (targets[e.route] ?? []).map((system) => deliveryOrderKey(e.orderingKey, system)).filter((k): k is string => k !== null);
+  const keys = new Set(events.flatMap(keysOf));
   const open = keys.size === 0 ? keys : await openKeys(sql, "outbox", keys);
+  const busy = new Set<number>();
+  for (const chunk of fresh ? [] : chunks(events.map((e) => e.id), 200)) {
+    for (const row of await sql.all<{ id: number }>(OWN_OPEN(chunk.length), chunk)) busy.add(Number(row.id));
+  }
   const free = new Set<number>();
-  for (const e of events) if (!(targets[e.route] ?? []).some((system) => open.has(`${e.orderingKey}|${system}`))) free.add(e.id);
+  for (const e of events) if (!busy.has(e.id) && !keysOf(e).some((k) => open.has(k))) free.add(e.id);
   return free;
 }
 
@@ -172,7 +186,7 @@ export async function insertEvents(
       leasedRows.push({ id: Number(row.id), route: row.route, orderingKey: row.ordering_key });
     }
   }
-  const free = handoff?.targets === undefined || leasedRows.length === 0 ? new Set<number>() : await freeEvents(sql, leasedRows, handoff.targets);
+  const free = handoff?.targets === undefined || leasedRows.length === 0 ? new Set<number>() : await freeEvents(sql, leasedRows, handoff.targets, true);
   return { inserted, leased, free };
 }
 
@@ -244,8 +258,9 @@ function outboxColumns(d: NewDelivery, leased: boolean, handoff: Handoff | undef
 /**
  * Writes outbox rows; a replayed event's rows that already finished are set back to pending.
  * Returns the rows leased by handoff, and the rows of deliveries already attempted. A row still
- * open from an earlier run of the event keeps its state: an attempt made meanwhile is not recorded
- * on it, and the target's idempotency makes the row's own call again harmless.
+ * open from an earlier run of the event keeps its state. An event with such a row is not free, so
+ * none of its deliveries is attempted as it is routed, unless a person retried the row in the
+ * moment between its lease and its settlement: that attempt is then not recorded on the row.
  */
 export async function insertDeliveries(
   sql: Sql,

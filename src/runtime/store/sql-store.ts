@@ -341,7 +341,7 @@ export function createSqlStore(db: Database): Store {
   }
 
   /** Records deliveries made as their events were routed, whose rows were just written: as their settlements would. */
-  async function settleAttempted(sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string): Promise<void> {
+  async function settleAttempted(sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
     const xrefs: XrefRow[] = [];
     for (const { deliveryId, event, delivery } of rows) {
       const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
@@ -351,7 +351,7 @@ export function createSqlStore(db: Database): Store {
         await settleDelivery(sql, audit, s);
       }
     }
-    if (xrefs.length > 0) await recordXrefs(sql, xrefs, rows[0]!.delivery.attempted.now);
+    if (xrefs.length > 0) await recordXrefs(sql, xrefs, now);
   }
 
   async function countBy(sql: Sql, table: string): Promise<Record<string, number>> {
@@ -387,14 +387,14 @@ export function createSqlStore(db: Database): Store {
         const events = rows.map(
           (r): ClaimedEvent => ({
             id: Number(r["id"]),
-              route: String(r["route"]),
-              key: String(r["idem_key"]),
-              payload: JSON.parse(String(r["payload"])) as unknown,
-              orderingKey: (r["ordering_key"] as string | null) ?? null,
-              source: String(r["source"]),
-              traceId: String(r["trace_id"]),
-              receivedAt: Number(r["received_at"]),
-              attempt: Number(r["attempts"]),
+            route: String(r["route"]),
+            key: String(r["idem_key"]),
+            payload: JSON.parse(String(r["payload"])) as unknown,
+            orderingKey: (r["ordering_key"] as string | null) ?? null,
+            source: String(r["source"]),
+            traceId: String(r["trace_id"]),
+            receivedAt: Number(r["received_at"]),
+            attempt: Number(r["attempts"]),
             revision: Number(r["revision"]),
             waitUntil: r["wait_until"] === null ? null : Number(r["wait_until"]),
           }),
@@ -427,10 +427,11 @@ export function createSqlStore(db: Database): Store {
             const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
             audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
           }
-          const written = await insertDeliveries(sql, engine, deliveries, now, routed[0]!.worker, handoff);
+          const worker = routed[0]!.worker;
+          const written = await insertDeliveries(sql, engine, deliveries, now, worker, handoff);
           leased = written.leased;
-          await settleAttempted(sql, audit, written.attempted, routed[0]!.worker);
-          if (emits.length > 0) await acceptIn(sql, audit, emits, now, routed[0]!.worker);
+          await settleAttempted(sql, audit, written.attempted, worker, now);
+          if (emits.length > 0) await acceptIn(sql, audit, emits, now, worker);
         }
         for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));
         await appendAudit(sql, engine, audit);

@@ -271,11 +271,13 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
 
 /**
  * A read-only connection to a store's file, for reads on a thread other than the store's: it sees
- * the last commit, as the store's own reader does. It takes no transactions.
+ * the last commit, as the store's own reader does. It takes no transactions, and never waits for a
+ * busy file: the caller asks the store's thread instead.
  */
 function openSqliteReader(path: string): Database {
   const db = new BetterSqlite3(path, { readonly: true });
-  db.pragma("busy_timeout = 10000");
+  // Reads on this thread block it: a busy file is left to the store's thread rather than waited for.
+  db.pragma("busy_timeout = 0");
   const sql = statementsOf(db);
   return {
     engine: "sqlite",

@@ -114,6 +114,11 @@ export function storeThreadUtilization(store: Store): EventLoopUtilization | und
   return (store as unknown as Record<symbol, (() => EventLoopUtilization) | undefined>)[THREAD_UTILIZATION]?.();
 }
 
+const isBusy = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+};
+
 /** The contract's lookups, which a threaded store may serve on the caller's thread. */
 const LOCAL_READS = ["findXref", "referenceData"] as const;
 
@@ -200,9 +205,12 @@ export async function threadedStore(entry: URL, workerData: unknown, engine: Sto
     throw error;
   }
   if (reads !== undefined) {
-    const served = reads.store;
-    proxy["findXref"] = (...args: Parameters<Store["findXref"]>) => (failure === undefined ? served.findXref(...args) : Promise.reject(failure));
-    proxy["referenceData"] = (...args: Parameters<Store["referenceData"]>) => (failure === undefined ? served.referenceData(...args) : Promise.reject(failure));
+    const served = reads.store as unknown as Record<Method, (...args: unknown[]) => Promise<unknown>>;
+    for (const method of LOCAL_READS) {
+      // A read that finds the file busy (a rare moment of the log being reset) asks the thread instead.
+      proxy[method] = (...args: unknown[]) =>
+        failure !== undefined ? Promise.reject(failure) : served[method](...args).catch((error: unknown) => (isBusy(error) ? call(method, args) : Promise.reject(error)));
+    }
   }
   let closed: Promise<void> | undefined;
   proxy["close"] = () => {
