@@ -3,14 +3,17 @@
  * simplest correct system: each unique event processed once, in order per key. Commands offer
  * events (with duplicates, in any order), run the runtime, move the clock, make targets fail
  * (503, or "effect applied, response lost") and crash workers at any point: a crashed worker has
- * leased work, perhaps called the target, and never settles. At the end the targets' ledgers must
+ * leased work, perhaps called the targets (as a delivery, or as it routed an event), and never settles. At the end the targets' ledgers must
  * equal the model's.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Fault } from "../../src/testing/fake-target.ts";
+import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
-import { harness, project, time } from "./harness.ts";
+import type { Store } from "../../src/runtime/store/store.ts";
+import { fakeTransport } from "../../src/testing/fake-target.ts";
+import { fixtureDefinitions, harness, project, time } from "./harness.ts";
 
 type Command =
   | { kind: "time"; entry: number }
@@ -19,6 +22,7 @@ type Command =
   | { kind: "advance"; ms: number }
   | { kind: "fail"; fault: "503" | "lost"; count: number }
   | { kind: "crash-processing" }
+  | { kind: "crash-routing" }
   | { kind: "crash-delivery"; applied: boolean };
 
 const PROJECTS = 3;
@@ -32,6 +36,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((ms) => ({ kind: "advance" as const, ms })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("fail" as const), fault: fc.constantFrom("503" as const, "lost" as const), count: fc.integer({ min: 1, max: 2 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "crash-processing" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "crash-routing" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("crash-delivery" as const), applied: fc.boolean() }) },
 );
 
@@ -40,6 +45,16 @@ async function check(commands: readonly Command[]): Promise<void> {
   let failures: Fault[] = [];
   const fault = () => failures.shift();
   const h = await harness({ erp: { fault }, billing: { fault } }, store);
+  // A second worker that routes events and makes their deliveries, and dies before its settlement commits.
+  const dying = createRuntime({
+    compiled: fixtureDefinitions(),
+    store: { ...store, settleEvents: () => Promise.reject(new Error("the worker died")) } as Store,
+    transport: fakeTransport([h.erp, h.billing]),
+    env: {},
+    clock: h.clock,
+    sleep: async () => undefined,
+    worker: "crashed",
+  });
   const offeredEntries: number[] = [];
   const offeredProjects = new Set<number>();
   let crashes = 0;
@@ -66,6 +81,10 @@ async function check(commands: readonly Command[]): Promise<void> {
         case "crash-processing":
           // A worker leases events and dies before settling them.
           if (crashes++ < 2) await store.claimEvents({ worker: "crashed", limit: 4, now: h.clock.now(), leaseMs: 30_000 });
+          break;
+        case "crash-routing":
+          // Its deliveries reached the targets; the event's lease expires and another worker routes it again.
+          if (crashes++ < 2) await dying.step().catch(() => undefined);
           break;
         case "crash-delivery": {
           if (crashes++ >= 2) break;
