@@ -212,11 +212,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /**
    * Offers waiting for room among the handed-off events, in the order they came: only the first
    * may take room, so a later, smaller offer does not overtake an earlier one (event ids, and so
-   * the order of a key's events, follow the order of acceptance). Woken when the events loop takes
-   * some, and when one leaves the line.
+   * the order of a key's events, follow the order of acceptance). The first is woken when the
+   * events loop takes some, and the next when it leaves the line; all of them when the loops stop.
    */
   const intakeLine: { wake(): void }[] = [];
-  const roomFreed = () => {
+  const roomFreed = () => intakeLine[0]?.wake();
+  const wakeAll = () => {
     for (const waiter of intakeLine) waiter.wake();
   };
   /**
@@ -601,7 +602,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async stop() {
       running = false;
       stopped = true;
-      roomFreed();
+      wakeAll();
       eventSignal?.();
       deliverySignal?.();
       await Promise.all(loops.splice(0));
