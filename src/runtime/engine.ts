@@ -271,23 +271,34 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         report(new Error(`the store handed off delivery ${l.deliveryId} (event ${l.eventId}, step ${l.step}), which this batch did not route`));
         continue;
       }
-      const item: ClaimedDelivery = {
-        id: l.deliveryId,
-        eventId: l.eventId,
-        route: event.route,
-        step: d.step,
-        system: d.system,
-        operation: d.operation,
-        idempotencyKey: d.idempotencyKey,
-        // As the store keeps it: what a lease from the store would hand back.
-        body: JSON.parse(d.bodyJson ?? JSON.stringify(d.body ?? null)) as unknown,
-        params: d.params ?? null,
-        traceId: event.traceId,
-        attempt: 1,
-        xref: d.xref ?? null,
-      };
-      handedDeliveries.push({ item, until: leasedAt + leaseMs });
+      handedDeliveries.push({ item: leasedDelivery(event, d, l.deliveryId), until: leasedAt + leaseMs });
     }
+  }
+
+  /**
+   * A routed event's delivery as attempt 1, as a lease from the store would hand it back: the body
+   * as the store keeps it, parsed only for an operation that reads it (`sendsBodyAsIs`).
+   */
+  function leasedDelivery(event: ClaimedEvent, d: NewDelivery, id: number): ClaimedDelivery {
+    const operation = operations(d.system, d.operation);
+    const json = d.bodyJson ?? JSON.stringify(d.body ?? null);
+    const asIs = operation !== undefined && sendsBodyAsIs(operation);
+    const item: ClaimedDelivery = {
+      id,
+      eventId: event.id,
+      route: event.route,
+      step: d.step,
+      system: d.system,
+      operation: d.operation,
+      idempotencyKey: d.idempotencyKey,
+      body: asIs ? null : (JSON.parse(json) as unknown),
+      params: d.params ?? null,
+      traceId: event.traceId,
+      attempt: 1,
+      xref: d.xref ?? null,
+    };
+    if (asIs) item.bodyJson = json;
+    return item;
   }
 
   /** Leases from the store, each with the time its lease ends. */
@@ -373,25 +384,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const operation = system?.operations[d.operation];
     if (operation === undefined) return false;
     if (clock.now() + attemptMs(operation, pipelines.get(event.route), system) + SETTLE_MARGIN_MS > (leaseEnds.get(event) ?? 0)) return false;
-    const asIs = sendsBodyAsIs(operation);
-    const claimed: ClaimedDelivery = {
-      // The row is written with the settlement; the store fills in its id.
-      id: 0,
-      eventId: event.id,
-      route: event.route,
-      step: d.step,
-      system: d.system,
-      operation: d.operation,
-      idempotencyKey: d.idempotencyKey,
-      // As the store keeps it: what a lease from the store would hand back (parsed only when read).
-      body: asIs ? null : (JSON.parse(d.bodyJson ?? "null") as unknown),
-      params: d.params ?? null,
-      traceId: event.traceId,
-      attempt: 1,
-      xref: d.xref ?? null,
-    };
-    if (asIs && d.bodyJson !== undefined) claimed.bodyJson = d.bodyJson;
-    d.attempted = await attemptDelivery(deliveryContext, claimed);
+    // The row is written with the settlement; the store gives it its id.
+    d.attempted = await attemptDelivery(deliveryContext, leasedDelivery(event, d, 0));
     return d.attempted.outcome === "delivered";
   }
 

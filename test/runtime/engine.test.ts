@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime, type OfferResult } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
-import type { SettledEvents } from "../../src/runtime/store/store.ts";
+import type { Claim, SettledEvents, Store } from "../../src/runtime/store/store.ts";
 import { createFakeTarget, type FakeTargetOptions, fakeTransport } from "../../src/testing/fake-target.ts";
 import type { CompiledSpecSet } from "../../src/runtime/pipeline.ts";
 import { compiledFixture, FIXTURE_FILES } from "./fixture.ts";
@@ -496,18 +496,17 @@ describe("intake paced by processing", () => {
 });
 
 describe("settlements in flight", () => {
-  it("keeps delivering while earlier settlements commit, with at most four waiting at once", async () => {
+  /**
+   * Six project activations worked one per batch over a store that `slowDown` makes hold some
+   * settlements until released (a slow commit, as under heavy intake): four wait at once, a fifth
+   * delivery goes out meanwhile and waits to be settled, and the sixth goes only once one commits.
+   */
+  async function fourAtOnce(slowDown: (store: Store, hold: <T>(commit: () => Promise<T>) => Promise<T>) => Store): Promise<void> {
     const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-inflight-")), "store.db"), durability: "normal" });
-    // Settlements of events are held until released: a slow commit, as under heavy intake. The
-    // events are free (nothing earlier is open under their keys), so each one's delivery is made as
-    // it is routed and settled with it.
     const held: (() => void)[] = [];
-    const slow = {
-      ...store,
-      settleEvents: (...args: Parameters<typeof store.settleEvents>) => new Promise<SettledEvents>((resolve) => held.push(() => resolve(store.settleEvents(...args)))),
-    } as typeof store;
+    const hold = <T>(commit: () => Promise<T>) => new Promise<T>((resolve) => held.push(() => resolve(commit())));
     const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
-    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slow, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 1, idleMs: 1, sleep: async () => undefined });
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: slowDown(store, hold), transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 1, idleMs: 1, sleep: async () => undefined });
     await runtime.offer({ system: "psa", event: "projectActivated" }, ["p1", "p2", "p3", "p4", "p5", "p6"].map(project));
     runtime.start();
     const until = async (check: () => boolean) => {
@@ -533,46 +532,25 @@ describe("settlements in flight", () => {
     expect(erp.ledger).toHaveLength(6);
     expect((await store.counts()).deliveries).toEqual({ delivered: 6 });
     await store.close();
-  });
-});
+  }
 
-describe("settlements in flight, in the delivery loop", () => {
-  it("keeps sending leased deliveries while earlier settlements commit, with at most four waiting at once", async () => {
-    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-inflight-")), "store.db"), durability: "normal" });
-    // No event is free here, so every delivery goes through the outbox; their settlements are held.
-    const held: (() => void)[] = [];
-    const outboxOnly = {
-      ...store,
-      accept: async (...args: Parameters<typeof store.accept>) => (await store.accept(...args)).map((o) => (o.status === "accepted" && o.leased === true ? { status: o.status, eventId: o.eventId, leased: o.leased } : o)),
-      claimEvents: async (claim: Parameters<typeof store.claimEvents>[0]) => (await store.claimEvents(claim)).map((e) => ({ ...e, free: false })),
-      settleDeliveries: (settlements: Parameters<typeof store.settleDeliveries>[0]) =>
-        new Promise<boolean[]>((resolve) => held.push(() => resolve(store.settleDeliveries(settlements)))),
-    } as typeof store;
-    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
-    const runtime = createRuntime({ compiled: fixtureDefinitions(), store: outboxOnly, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 1, idleMs: 1, sleep: async () => undefined });
-    await runtime.offer({ system: "psa", event: "projectActivated" }, ["p1", "p2", "p3", "p4", "p5", "p6"].map(project));
-    runtime.start();
-    const until = async (check: () => boolean) => {
-      for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-    };
-    await until(() => erp.requests >= 5 && held.length >= 4);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(erp.requests).toBe(5);
-    expect(held).toHaveLength(4);
-    held.shift()?.();
-    await until(() => erp.requests >= 6 && held.length >= 4);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(erp.requests).toBe(6);
-    expect(held).toHaveLength(4);
-    while (held.length > 0) {
-      held.shift()?.();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await runtime.stop();
-    expect(erp.ledger).toHaveLength(6);
-    expect((await store.counts()).deliveries).toEqual({ delivered: 6 });
-    await store.close();
-  });
+  it("keeps delivering while earlier settlements commit, with at most four waiting at once", () =>
+    // The events are free (nothing earlier is open under their keys): each one's delivery is made
+    // as it is routed and settled with it, so the events' settlements are the ones held.
+    fourAtOnce((store, hold) => ({ ...store, settleEvents: (...args: Parameters<Store["settleEvents"]>) => hold(() => store.settleEvents(...args)) }) as Store));
+
+  it("keeps sending leased deliveries from the outbox while earlier settlements commit, with at most four waiting at once", () =>
+    // No event is said to be free, so every delivery goes through the outbox and the delivery loop.
+    fourAtOnce(
+      (store, hold) =>
+        ({
+          ...store,
+          accept: async (...args: Parameters<Store["accept"]>) =>
+            (await store.accept(...args)).map((o) => (o.status === "accepted" && o.leased === true ? { status: o.status, eventId: o.eventId, leased: o.leased } : o)),
+          claimEvents: async (claim: Claim) => (await store.claimEvents(claim)).map((e) => ({ ...e, free: false })),
+          settleDeliveries: (settlements: Parameters<Store["settleDeliveries"]>[0]) => hold(() => store.settleDeliveries(settlements)),
+        }) as Store,
+    ));
 });
 
 describe("a runtime's options and its stop", () => {

@@ -133,16 +133,15 @@ export async function freeEvents(
   targets: RouteTargets,
   fresh = false,
 ): Promise<Set<number>> {
-  const keysOf = (e: { route: string; orderingKey: string | null }) =>
-    (targets[e.route] ?? []).map((system) => deliveryOrderKey(e.orderingKey, system)).filter((k): k is string => k !== null);
-  const keys = new Set(events.flatMap(keysOf));
+  const keysOf = new Map(events.map((e) => [e.id, (targets[e.route] ?? []).map((system) => deliveryOrderKey(e.orderingKey, system)).filter((k): k is string => k !== null)]));
+  const keys = new Set([...keysOf.values()].flat());
   const open = keys.size === 0 ? keys : await openKeys(sql, "outbox", keys);
   const busy = new Set<number>();
   for (const chunk of fresh ? [] : chunks(events.map((e) => e.id), 200)) {
     for (const row of await sql.all<{ id: number }>(OWN_OPEN(chunk.length), chunk)) busy.add(Number(row.id));
   }
   const free = new Set<number>();
-  for (const e of events) if (!busy.has(e.id) && !keysOf(e).some((k) => open.has(k))) free.add(e.id);
+  for (const e of events) if (!busy.has(e.id) && !(keysOf.get(e.id) ?? []).some((k) => open.has(k))) free.add(e.id);
   return free;
 }
 
