@@ -83,8 +83,11 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     const timeEntryId = String((conflict.payload as { timeEntryId: string }).timeEntryId);
     const journals = () => run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes(`[time ${timeEntryId}]`)).length;
     expect(journals()).toBe(1);
+    // The page reloads once the API has answered; the postings may land before that, so the reload
+    // is waited for here, or it would interrupt the navigation below.
+    const reloaded = page.waitForEvent("load");
     await page.locator(`tr[data-issue="${conflict.id}"] button[data-action="edit"]`).click();
-    await page.waitForLoadState("load");
+    await reloaded;
     await expect.poll(async () => (await run.store.issue(conflict.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
     await expect.poll(journals, { timeout: 30_000 }).toBe(2);
     await page.goto(`${dashboard.url}/`);
