@@ -78,6 +78,13 @@ describe("operator commands open an existing store only", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("says when the PostgreSQL server of the store cannot be reached, with the password masked", async () => {
+    const result = await runCli(["audit", "verify", "--store", "postgres://postgres:hunter2@127.0.0.1:1/test"], emptyFolder());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^spec audit: cannot reach the store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(schema syncspec\): .*ECONNREFUSED/);
+    expect(result.stderr).not.toContain("hunter2");
+  });
+
   describe("on PostgreSQL", async () => {
     const availability = await postgresAvailability(PG_URL);
     const schema = uniqueSchema("operator");
