@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { definitionsFromSpecSet } from "../src/runtime/definitions.ts";
+import { compileInMemory } from "../src/testing/compile-in-memory.ts";
 import { createRuntime, type Runtime } from "../src/runtime/engine.ts";
 import { loadExpressionCompiler } from "../src/runtime/expression.ts";
 import type { CompiledSpecSet } from "../src/runtime/pipeline.ts";
@@ -78,7 +78,7 @@ async function compiledFixture(): Promise<CompiledSpecSet> {
   const routes = FIXTURE_FILES["specs/routes.yaml"]!.replace("orderingKey: [projectId]\n  steps:\n    - { id: check", "orderingKey: [timeEntryId]\n  steps:\n    - { id: check");
   const program = loadProgram({ cwd: writeFixture({ "specs/routes.yaml": routes }) });
   if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
-  const compiled = definitionsFromSpecSet(program.set);
+  const compiled = compileInMemory(program);
   // The fixture's systems declare 10,000 requests a second, below the 20,000 events a second (each
   // one request to each target) this benchmark must be able to show: the quota would be measured,
   // not the runtime. The buckets stay, ten times wider, so their cost is still counted.
