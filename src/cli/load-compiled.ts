@@ -53,6 +53,7 @@ function moduleOf(out: string, path: string): string | undefined {
 /** How the program's output folder stands against its specs. */
 export function generatedStaleness(program: Pick<Program, "set" | "config">, lowered: LoweredSpecSet): Staleness {
   const out = program.config.out;
+  if (!existsSync(out)) return { stale: [], missing: [""] };
   const plan = planEmit(program.set, program.config.root, program.config.specs);
   let manifest: string | undefined;
   try {
@@ -91,7 +92,7 @@ export async function loadCompiledSpecSet(program: Pick<Program, "set" | "config
 /** Lines naming what is stale or missing, each path inside the output folder as `cwd` sees it. */
 export function stalenessLines(cwd: string, out: string, staleness: Staleness): string[] {
   return [
-    ...staleness.missing.map((path) => `  missing: ${shown(cwd, join(out, path))}`),
+    ...staleness.missing.map((path) => `  missing: ${path === "" ? `${shown(cwd, out)}/` : shown(cwd, join(out, path))}`),
     ...staleness.stale.map((path) => `  stale: ${shown(cwd, join(out, path))}`),
   ];
 }

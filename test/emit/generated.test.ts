@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileSpecs } from "../../src/compiler/emit/compile.ts";
 import { diffOutput } from "../../src/compiler/emit/write.ts";
+import { lowerSpecSet } from "../../src/compiler/lower/lower.ts";
+import { generatedStaleness } from "../../src/cli/load-compiled.ts";
 import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import type { PipelineStep } from "../../src/runtime/pipeline.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
@@ -20,6 +22,10 @@ describe("generated/ for the example spec set", () => {
   it("is what spec compile produces now (spec compile --check passes)", () => {
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(diffOutput(result.program.config.out, result.files ?? [])).toEqual({ missing: [], stale: [], extra: [] });
+  });
+
+  it("is current against specs/ by its manifest, so spec run executes it", () => {
+    expect(generatedStaleness(result.program, lowerSpecSet(result.program.set, projectRoot))).toEqual({ stale: [], missing: [] });
   });
 
   it("holds the systems, pipelines, transforms and validators specs/ lowers to", () => {

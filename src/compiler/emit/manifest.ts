@@ -65,7 +65,7 @@ export function manifestFile(lowered: LoweredSpecSet, plan: EmitPlan): EmittedFi
 export interface Staleness {
   /** Modules compiled from other definitions than the specs lower to now, or no longer produced. */
   stale: string[];
-  /** Modules (or the manifest) the specs need and the output folder lacks. */
+  /** Modules (or the manifest) the specs need and the output folder lacks; `""` for the folder itself. */
   missing: string[];
 }
 
