@@ -67,7 +67,7 @@ export interface ReconciliationDefinition {
 }
 
 /** The whole lowered spec set: the compiled spec set with references, and its reconciliations. */
-export interface LoweredSpecSet extends CompiledSpecSet<MappingRef | LoweredTransform, LoweredValidator> {
+export interface LoweredSpecSet extends CompiledSpecSet<LoweredTransform, LoweredValidator> {
   transforms: Readonly<Record<string, MappingRef>>;
   validators: Readonly<Record<string, EntityValidatorRef>>;
   reconciliations: readonly ReconciliationDefinition[];

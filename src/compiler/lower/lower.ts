@@ -6,7 +6,7 @@
  * validators by their JSON Schema.
  */
 import type { JsonSchema, RouteSpec, Step, SystemSpec } from "../../model/index.ts";
-import { durationMs, type OperationDefinition, type PipelinePolicies } from "../../pipeline/definitions.ts";
+import { durationMs, type OperationDefinition, type PipelinePolicies, type PipelineStep, type PipelineTrigger } from "../../pipeline/definitions.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 import {
   type EntityValidatorRef,
@@ -20,11 +20,10 @@ import {
   type MappingRef,
   type SchemaValidatorRef,
 } from "../../pipeline/lowered.ts";
-import type { PipelineStep, PipelineTrigger } from "../../pipeline/definitions.ts";
 import type { SpecSet } from "../check/spec-set.ts";
 import { specPathOf } from "./paths.ts";
 
-type Step_ = PipelineStep<LoweredTransform, LoweredValidator>;
+type LoweredStep = PipelineStep<LoweredTransform, LoweredValidator>;
 type EventOf = LoweredSystem["events"][string];
 
 function sortedNames<V>(map: ReadonlyMap<string, V>): [string, V][] {
@@ -125,8 +124,8 @@ function mappingOf(cx: RouteContext, mapping: string): MappingRef {
   return ref;
 }
 
-function lowerSteps(cx: RouteContext, steps: readonly Step[], prefix: string): Step_[] {
-  return steps.map((step, index): Step_ => {
+function lowerSteps(cx: RouteContext, steps: readonly Step[], prefix: string): LoweredStep[] {
+  return steps.map((step, index): LoweredStep => {
     const id = step.id ?? `${prefix}step-${index + 1}`;
     const base = withWhen({ id }, condition(cx, `${id}.when`, step.when));
     if (step.validate !== undefined) {
