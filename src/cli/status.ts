@@ -6,7 +6,7 @@
 import { loadProgram } from "../compiler/program.ts";
 import { collectSnapshot, type OpsSnapshot } from "../ops/snapshot.ts";
 import { statusText } from "../ops/status-text.ts";
-import { definitionsFromSpecSet } from "../runtime/definitions.ts";
+import { compiledInMemory } from "./load-compiled.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
@@ -59,7 +59,7 @@ export const statusCommand: Command = {
         return EXIT.usage;
       }
       try {
-        snapshot = await collectSnapshot({ store, compiled: definitionsFromSpecSet(program.set) });
+        snapshot = await collectSnapshot({ store, compiled: compiledInMemory(program) });
       } finally {
         await store.close();
       }
