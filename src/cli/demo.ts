@@ -12,6 +12,7 @@ import { reconciliationsOf } from "../ops/reconcile/reconciler.ts";
 import { definitionsFromSpecSet } from "../runtime/definitions.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
@@ -123,10 +124,11 @@ export const demoCommand: Command = {
       port: positiveInteger(values.port, "--port", 0),
       ...(values.token === undefined ? {} : { token: values.token }),
       title: "syncspec demo: Halden & Rowe, March 2026",
+      log: dashboardLog(io),
     });
     // The reconciliations keep running on their declared schedules while the dashboard is up.
     const stopSchedule = run.reconciler.schedule();
-    io.stdout(`dashboard: ${dashboard.url}\ntoken: ${dashboard.token}\nopen: ${dashboard.loginUrl}\nPress Ctrl-C to stop.\n`);
+    io.stdout(`${announceDashboard(io, { prefix: "", url: dashboard.url, token: dashboard.token, given: values.token === undefined ? undefined : "--token" })}Press Ctrl-C to stop.\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

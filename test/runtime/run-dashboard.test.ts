@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,26 @@ describe("spec run --dashboard", () => {
     const html = await page.text();
     expect(html).toContain("erp");
     expect(html).toContain("billing");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  }, 120_000);
+
+  it("binds the dashboard's own host, prints no token, and leaves a fresh one in a file only its owner reads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-run-dash-"));
+    const root = writeFixture({
+      "syncspec.run.yaml": `store: "sqlite:${join(dir, "store.db")}"\nlisten: { host: 127.0.0.1 }\ndashboard: { host: 127.0.0.2, user: ops-ana }\n`,
+    });
+    const worker = await startWorker(root, ["--dashboard", "0"], { SYNCSPEC_DASHBOARD_TOKEN: "", ERP_BASE_URL: "http://127.0.0.1:9", BILLING_BASE_URL: "http://127.0.0.1:9" });
+    const line = await until(() => /dashboard at (http:\/\/[0-9.:]+) \(its token is in (\S+), readable only by you\)/.exec(worker.output()) ?? undefined, 30_000);
+    const [, url, file] = line as unknown as [string, string, string];
+    expect(worker.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const token = readFileSync(file, "utf8").trim();
+    expect(token.length).toBeGreaterThanOrEqual(20);
+    expect(worker.output()).not.toContain(token);
+    expect(worker.output()).not.toContain("?token=");
+    expect((await fetch(`${url}/api/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
   }, 120_000);
