@@ -125,6 +125,7 @@ export const demoCommand: Command = {
       ...(values.token === undefined ? {} : { token: values.token }),
       title: "syncspec demo: Halden & Rowe, March 2026",
       log: dashboardLog(io),
+      redact: run.runtime.redactor.text,
     });
     // The reconciliations keep running on their declared schedules while the dashboard is up.
     const stopSchedule = run.reconciler.schedule();

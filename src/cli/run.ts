@@ -107,7 +107,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     // Listen for the stop signal before announcing anything, so a signal sent the moment the
     // worker says it listens is still a graceful stop.
     const signalled = waitForSignal();
-    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
+    // Webhook secrets are learnt by the runtime's redactor as they are resolved.
+    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
     const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
     const poller = createPoller(compiled, runtime);
@@ -128,6 +129,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
             user: values["dashboard-user"] ?? config.dashboard.user,
             origins: config.dashboard.origins,
             log: dashboardLog(io),
+            redact: runtime.redactor.text,
             ...(token ? { token } : {}),
           });
     if (dashboard !== undefined) {
