@@ -1,6 +1,6 @@
 /**
  * `startDashboard`: the operator's web page over node:http. Every page, API call and `/metrics`
- * requires the token (an `Authorization: Bearer` header, or the cookie set by signing in once,
+ * requires the token (an `Authorization: Bearer` header, or the session cookie set by signing in once,
  * through the sign-in form or by opening `/?token=...`); without it the answer is 401. A change
  * (an issue action, a reconciliation run) signed in by the cookie must come from the dashboard's
  * own page (see guard.ts); its audit actor is the operator the dashboard was started for, never a
@@ -16,7 +16,7 @@ import { collectSnapshot, type OpsSnapshot, type RuntimeView } from "../ops/snap
 import type { CompiledSpecSet } from "../runtime/pipeline.ts";
 import type { IssueAction, Store } from "../runtime/store/store.ts";
 import { CLIENT_SCRIPT } from "./client.ts";
-import { createGuard, type Refusal, SECURITY_HEADERS, SESSION_COOKIE } from "./guard.ts";
+import { createGuard, type Refusal, SECURITY_HEADERS } from "./guard.ts";
 import { loginPage, STYLE } from "./html.ts";
 import { renderOverview, renderTrace } from "./render.ts";
 
@@ -135,7 +135,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   // Known once the server listens, before the first request can arrive.
   let ownOrigin: (origin: string, request: IncomingMessage) => boolean = () => false;
-  const guard = createGuard(token, (origin, request) => ownOrigin(origin, request));
+  const guard = createGuard(token, (origin, request) => ownOrigin(origin, request), now);
   /** Sends a page or an answer, scrubbed of secrets. */
   const show = (response: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) => send(response, status, type, redact(body), headers);
   const refuse = (request: IncomingMessage, response: ServerResponse, path: string, reason: Refusal, message: string) => {
@@ -148,7 +148,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     send(response, 403, "application/json", JSON.stringify({ error: message }));
   };
-  const signInCookie = `${SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? "/", "http://dashboard");
@@ -159,14 +158,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (via === "query") {
       // Trade the token in the URL for a cookie, so it does not stay in the address bar.
       url.searchParams.delete("token");
-      send(response, 303, "text/plain", "", { location: url.pathname + url.search, "set-cookie": signInCookie });
+      send(response, 303, "text/plain", "", { location: url.pathname + url.search, "set-cookie": guard.startSession() });
       return;
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       const refused = guard.refuseChange(request, via);
       if (refused !== undefined) return refuse(request, response, path, refused.reason, refused.message);
     }
-    if (request.method === "GET" && path === "/") return show(response, 200, "text/html; charset=utf-8", renderOverview(await snapshot(), title, guard.csrfToken));
+    if (request.method === "GET" && path === "/") return show(response, 200, "text/html; charset=utf-8", renderOverview(await snapshot(), title, guard.csrfFor(request)));
     if (request.method === "GET" && path === "/app.js") return send(response, 200, "text/javascript; charset=utf-8", CLIENT_SCRIPT);
     if (request.method === "GET" && path === "/app.css") return send(response, 200, "text/css; charset=utf-8", STYLE);
     if (request.method === "GET" && path === "/api/snapshot") return show(response, 200, "application/json", JSON.stringify(await snapshot(url.searchParams.has("fresh"))));
@@ -175,7 +174,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const wanted = url.searchParams.get("event") ?? url.searchParams.get("trace") ?? "";
       let traceId = wanted;
       if (/^\d+$/.test(wanted)) traceId = (await options.store.eventTrace(Number(wanted))) ?? wanted;
-      return show(response, 200, "text/html; charset=utf-8", renderTrace(traceId, await options.store.auditTrail({ traceId, limit: 10_000 }), title, guard.csrfToken));
+      return show(response, 200, "text/html; charset=utf-8", renderTrace(traceId, await options.store.auditTrail({ traceId, limit: 10_000 }), title, guard.csrfFor(request)));
     }
     if (request.method === "POST" && path === "/api/reconcile") {
       if (options.reconciler === undefined) return send(response, 404, "application/json", JSON.stringify({ error: "no reconciler runs here" }));
@@ -229,7 +228,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       return send(response, 401, "text/html; charset=utf-8", loginPage(title, "That is not the dashboard's token."));
     }
     log({ level: "info", msg: "dashboard sign-in", actor: user });
-    send(response, 303, "text/plain", "", { location: "/", "set-cookie": signInCookie });
+    send(response, 303, "text/plain", "", { location: "/", "set-cookie": guard.startSession() });
   };
 
   const server = createServer((request, response) => {

@@ -131,9 +131,37 @@ describe("the dashboard's pages", () => {
     expect(wrong.headers.get("set-cookie")).toBeNull();
     const right = await fetch(`${dashboard.url}/login`, { method: "POST", headers: form, body: "token=operator-token", redirect: "manual" });
     expect(right.status).toBe(303);
-    expect(right.headers.get("set-cookie")).toMatch(/^syncspec_token=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
+    expect(right.headers.get("set-cookie")).toMatch(/^syncspec_session=[\w-]{32}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/);
     const foreign = await fetch(`${dashboard.url}/login`, { method: "POST", headers: { ...form, origin: "http://127.0.0.1:1" }, body: "token=operator-token", redirect: "manual" });
     expect(foreign.status).toBe(403);
+  });
+});
+
+describe("the dashboard's session cookie", () => {
+  it("carries a session that ends, never the token a page on another port could take", async () => {
+    let time = 1_000_000;
+    const board = await startDashboard({ store, compiled, token: "operator-token", registry: new Registry(), now: () => time });
+    try {
+      const login = await fetch(`${board.url}/?token=operator-token`, { redirect: "manual" });
+      const session = login.headers.get("set-cookie")?.split(";")[0] ?? "";
+      expect(session).not.toContain("operator-token");
+      expect((await fetch(`${board.url}/api/snapshot`, { headers: { cookie: session } })).status).toBe(200);
+      expect((await fetch(`${board.url}/api/snapshot`, { headers: { cookie: "syncspec_session=operator-token" } })).status).toBe(401);
+      time += 12 * 60 * 60 * 1000;
+      expect((await fetch(`${board.url}/api/snapshot`, { headers: { cookie: session } })).status).toBe(401);
+    } finally {
+      await board.close();
+    }
+  });
+
+  it("binds the page's CSRF token to the session: another session's token is refused", async () => {
+    const other = (await fetch(`${dashboard.url}/?token=operator-token`, { redirect: "manual" })).headers.get("set-cookie")?.split(";")[0] ?? "";
+    const page = await (await fetch(`${dashboard.url}/`, { headers: { cookie: other } })).text();
+    const otherCsrf = /<meta name="syncspec-csrf" content="([^"]+)">/.exec(page)?.[1] ?? "";
+    expect(otherCsrf).not.toBe(csrf);
+    const id = await openIssue(7);
+    expect((await skip(id, { "content-type": "application/json", origin: `http://127.0.0.1:${port()}`, "x-syncspec-csrf": otherCsrf })).status).toBe(403);
+    expect((await store.issue(id))?.status).toBe("open");
   });
 });
 
