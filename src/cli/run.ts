@@ -110,28 +110,40 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     // Webhook secrets are learnt by the runtime's redactor as they are resolved.
     const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    // The token comes from the environment so operators share one; otherwise a fresh one is made.
+    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
+    // The dashboard listens first: an address it cannot have stops the worker before anything runs.
+    const dashboard = values.dashboard === undefined ? undefined : await openDashboard(Number(values.dashboard), values["dashboard-host"] ?? config.dashboard.host);
+    async function openDashboard(dashboardPort: number, host: string) {
+      try {
+        return await startDashboard({
+          store,
+          compiled,
+          runtime,
+          port: dashboardPort,
+          host,
+          user: values["dashboard-user"] ?? config.dashboard.user,
+          origins: config.dashboard.origins,
+          log: dashboardLog(io),
+          redact: runtime.redactor.text,
+          ...(token ? { token } : {}),
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw new ConfigurationError(`the dashboard cannot listen on ${host}:${dashboardPort}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`);
+      }
+    }
+    let server: Awaited<ReturnType<typeof startIntakeServer>>;
+    try {
+      server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    } catch (error) {
+      await dashboard?.close();
+      throw error;
+    }
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes, ${store.engine} store)\n`);
-    // The token comes from the environment so operators share one; otherwise a fresh one is made.
-    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
-    const dashboard =
-      values.dashboard === undefined
-        ? undefined
-        : await startDashboard({
-            store,
-            compiled,
-            runtime,
-            port: Number(values.dashboard),
-            host: values["dashboard-host"] ?? config.dashboard.host,
-            user: values["dashboard-user"] ?? config.dashboard.user,
-            origins: config.dashboard.origins,
-            log: dashboardLog(io),
-            redact: runtime.redactor.text,
-            ...(token ? { token } : {}),
-          });
     if (dashboard !== undefined) {
       io.stdout(announceDashboard(io, { prefix: "spec run: ", url: dashboard.url, token: dashboard.token, given: token === undefined ? undefined : "SYNCSPEC_DASHBOARD_TOKEN" }));
     }

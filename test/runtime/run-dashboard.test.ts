@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFixture } from "./fixture.ts";
+import { projectRoot } from "../../src/testing/environment.ts";
 import { startWorker } from "./workers.ts";
 
 async function until<T>(find: () => T | undefined, ms: number): Promise<T> {
@@ -54,5 +57,39 @@ describe("spec run --dashboard", () => {
     expect((await fetch(`${url}/api/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
+  }, 120_000);
+
+  it("exits 2 naming the address when the dashboard's port is taken, rather than serving webhooks without it", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const busy = (taken.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-run-dash-"));
+    const root = writeFixture({ "syncspec.run.yaml": `store: "sqlite:${join(dir, "store.db")}"\n` });
+    const child = spawn(process.execPath, [join(projectRoot, "bin", "spec.mjs"), "run", "--port", "0", "--dashboard", String(busy)], {
+      cwd: root,
+      env: { ...process.env, ERP_BASE_URL: "http://127.0.0.1:9", BILLING_BASE_URL: "http://127.0.0.1:9" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 60_000);
+      child.on("exit", (exit) => {
+        clearTimeout(timer);
+        resolve(exit);
+      });
+    });
+    taken.close();
+    expect(output).toContain(`spec run: the dashboard cannot listen on 127.0.0.1:${busy}: the port is in use`);
+    expect(output).not.toContain("listening on");
+    expect(code).toBe(2);
   }, 120_000);
 });
