@@ -1,13 +1,13 @@
 /**
  * Who may use the dashboard, and which requests may change something. A request is signed in by
  * the token: an `Authorization: Bearer` header (scripts, `spec status`), or the session cookie a
- * browser gets by signing in once. The cookie holds a random session id that expires, never the
- * token: cookies do not tell ports apart, and a page on another port of the host receives it. It is sent by the browser on its own, also with requests
- * another page makes (and SameSite does not separate ports of one host), so a state-changing
- * request signed in by the cookie must also come from the dashboard's own page: its `Origin` (or
- * `Referer`) is one of the dashboard's origins, and it carries the page's CSRF token in a header
- * no other page can set without the dashboard's consent. A body must be JSON, which a plain HTML
- * form cannot send.
+ * browser gets by signing in once. The cookie holds a random session id that ends, never the
+ * token: cookies do not tell ports apart, and a page on another port of the host receives it.
+ * The browser sends it on its own, also with requests another page makes (SameSite does not
+ * separate ports of one host either), so a state-changing request signed in by the cookie must
+ * also come from the dashboard's own page: its `Origin` (or `Referer`) is one of the dashboard's
+ * origins, and it carries the session's CSRF token in a header no other page can set without the
+ * dashboard's consent. A body must be JSON, which a plain HTML form cannot send.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
