@@ -99,6 +99,33 @@ function ownOrigins(host: string, port: number, extra: readonly string[]): (orig
   return (origin, request) => origins.has(origin) || (WILDCARD.has(host) && request.headers.host !== undefined && origin === `http://${request.headers.host}`);
 }
 
+/**
+ * An issue action from the page: the reason is required, an edit needs its payload, and the actor
+ * is `who`, the operator signed in, whatever name the body gives.
+ */
+async function actOnIssue(
+  store: Store,
+  request: IncomingMessage,
+  act: { issueId: number; kind: IssueAction["action"]; who: string; now: number },
+): Promise<{ status: number; body: unknown }> {
+  let body: Record<string, unknown>;
+  try {
+    body = await readJson(request);
+  } catch (error) {
+    return { status: 400, body: { error: (error as Error).message } };
+  }
+  const why = typeof body["why"] === "string" ? body["why"].trim() : "";
+  if (why === "") return { status: 400, body: { error: "why is required: say why, for the audit log" } };
+  if (act.kind === "edit" && body["payload"] === undefined) return { status: 400, body: { error: "edit needs the corrected payload" } };
+  const base = { issueId: act.issueId, who: act.who, why, now: act.now };
+  const action: IssueAction = act.kind === "edit" ? { ...base, action: "edit", payload: body["payload"] } : { ...base, action: act.kind };
+  try {
+    return { status: 200, body: await store.resolveIssue(action) };
+  } catch (error) {
+    return { status: (error as Error).name === "IssueStateError" ? 409 : 500, body: { error: (error as Error).message } };
+  }
+}
+
 /** Starts the dashboard on `host:port` (127.0.0.1 and a free port by default). */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const token = options.token ?? randomBytes(18).toString("base64url");
@@ -185,28 +212,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     const action = /^\/api\/issues\/(\d+)\/(retry|edit|skip)$/.exec(path);
     if (request.method === "POST" && action !== null) {
-      let body: Record<string, unknown>;
-      try {
-        body = await readJson(request);
-      } catch (error) {
-        return send(response, 400, "application/json", JSON.stringify({ error: (error as Error).message }));
-      }
-      const why = typeof body["why"] === "string" ? body["why"].trim() : "";
-      if (why === "") return send(response, 400, "application/json", JSON.stringify({ error: "why is required: say why, for the audit log" }));
-      const kind = action[2] as "retry" | "edit" | "skip";
-      if (kind === "edit" && body["payload"] === undefined) return send(response, 400, "application/json", JSON.stringify({ error: "edit needs the corrected payload" }));
-      // The actor is who signed in, whatever name the body gives.
-      const base = { issueId: Number(action[1]), who: user, why, now: now() };
-      const request_: IssueAction = kind === "edit" ? { ...base, action: "edit", payload: body["payload"] } : { ...base, action: kind };
-      try {
-        const issue = await options.store.resolveIssue(request_);
+      const kind = action[2] as IssueAction["action"];
+      const answer = await actOnIssue(options.store, request, { issueId: Number(action[1]), kind, who: user, now: now() });
+      if (answer.status === 200) {
         cached = undefined;
-        log({ level: "info", msg: "dashboard resolved an issue", action: kind, issue: base.issueId, actor: user });
-        return show(response, 200, "application/json", JSON.stringify(issue));
-      } catch (error) {
-        const status = (error as Error).name === "IssueStateError" ? 409 : 500;
-        return show(response, status, "application/json", JSON.stringify({ error: (error as Error).message }));
+        log({ level: "info", msg: "dashboard resolved an issue", action: kind, issue: Number(action[1]), actor: user });
       }
+      return show(response, answer.status, "application/json", JSON.stringify(answer.body));
     }
     send(response, 404, "text/plain; charset=utf-8", `404: no ${request.method} ${path}\n`);
   };
