@@ -3,6 +3,7 @@
  * simulated PSA, ERP and billing systems, reconciled and summarised. Without `--json` the dashboard
  * stays up until Ctrl-C; with it, the last line printed is the summary as one JSON object.
  */
+import { createServer } from "node:net";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
 import { generateMonth } from "../demo/month/generate.ts";
@@ -10,6 +11,7 @@ import { type Phase, playMonth, type Progress } from "../demo/play.ts";
 import { type DemoSummary, summarise } from "../demo/summary.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { generatedOrInMemory, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -29,6 +31,15 @@ function positiveInteger(value: string | undefined, flag: string, fallback: numb
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, not '${value}'`);
   return Number(value);
+}
+
+/** Whether a port of 127.0.0.1 can be listened on now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
 }
 
 function progressPrinter(io: CliIo): (progress: Progress) => void {
@@ -85,6 +96,10 @@ export const demoCommand: Command = {
     const projects = positiveInteger(values.projects, "--projects", 120);
     const timeEntries = positiveInteger(values["time-entries"], "--time-entries", 20_000);
     if (consultants < 4 || projects < 8) throw new UsageError("a month needs at least 4 consultants and 8 projects");
+    const port = positiveInteger(values.port, "--port", 0);
+    if (port > 65535) throw new UsageError(`--port must be a port number, not '${values.port}'`);
+    // Asked before the month is played: the dashboard is what the month is played for.
+    if (values.json !== true && port !== 0 && !(await portIsFree(port))) throw new UsageError(`--port ${port}: the port is in use on 127.0.0.1`);
     await loadExpressionCompiler();
     const program = await loadProgram({ cwd: io.cwd, paths: [positionals[0] ?? "specs"] });
     if (!program.ok) {
@@ -125,13 +140,18 @@ export const demoCommand: Command = {
       runtime: run.runtime,
       reconciler: run.reconciler,
       latency: (system) => run.simulators.simulators[system]?.stats().latency ?? latency.get(system) ?? null,
-      port: positiveInteger(values.port, "--port", 0),
+      port,
       ...(values.token === undefined ? {} : { token: values.token }),
       title: "syncspec demo: Halden & Rowe, March 2026",
+      log: dashboardLog(io),
+      redact: run.runtime.redactor.text,
+    }).catch(async (error: Error) => {
+      await run.close();
+      throw new UsageError(`--port ${port}: the dashboard cannot listen: ${error.message}`);
     });
     // The reconciliations keep running on their declared schedules while the dashboard is up.
     const stopSchedule = run.reconciler.schedule();
-    io.stdout(`dashboard: ${dashboard.url}\ntoken: ${dashboard.token}\nopen: ${dashboard.loginUrl}\nPress Ctrl-C to stop.\n`);
+    io.stdout(`${announceDashboard(io, { prefix: "", url: dashboard.url, token: dashboard.token, given: values.token === undefined ? undefined : "--token" })}Press Ctrl-C to stop.\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

@@ -26,6 +26,7 @@ import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -50,6 +51,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     store: { type: "string" },
     port: { type: "string" },
     dashboard: { type: "string" },
+    "dashboard-host": { type: "string" },
+    "dashboard-user": { type: "string" },
     worker: { type: "string" },
     ingest: { type: "string" },
     source: { type: "string" },
@@ -63,6 +66,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (values.dashboard !== undefined && !/^[0-9]{1,5}$/.test(values.dashboard)) {
     throw new UsageError(`--dashboard must be a port number, got '${values.dashboard}'`);
   }
+  if (values["dashboard-user"] !== undefined && !/^[\w.@-]{1,64}$/.test(values["dashboard-user"])) {
+    throw new UsageError(`--dashboard-user must be a name of letters, digits, '.', '@', '_' or '-', got '${values["dashboard-user"]}'`);
+  }
+  if (values["dashboard-host"] === "") throw new UsageError("--dashboard-host must be a host name or address");
   const config = loadRunConfig(io.cwd, values.config);
   const program = loadProgram({ cwd: io.cwd, paths: positionals });
   if (!program.ok) {
@@ -114,20 +121,46 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     // Listen for the stop signal before announcing anything, so a signal sent the moment the
     // worker says it listens is still a graceful stop.
     const signalled = waitForSignal();
-    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
+    // Webhook secrets are learnt by the runtime's redactor as they are resolved.
+    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    // The token comes from the environment so operators share one; otherwise a fresh one is made.
+    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
+    // The dashboard listens first: an address it cannot have stops the worker before anything runs.
+    const dashboard = values.dashboard === undefined ? undefined : await openDashboard(Number(values.dashboard), values["dashboard-host"] ?? config.dashboard.host);
+    async function openDashboard(dashboardPort: number, host: string) {
+      try {
+        return await startDashboard({
+          store,
+          compiled,
+          runtime,
+          port: dashboardPort,
+          host,
+          user: values["dashboard-user"] ?? config.dashboard.user,
+          origins: config.dashboard.origins,
+          log: dashboardLog(io),
+          redact: runtime.redactor.text,
+          ...(token ? { token } : {}),
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw new ConfigurationError(`the dashboard cannot listen on ${host}:${dashboardPort}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`);
+      }
+    }
+    let server: Awaited<ReturnType<typeof startIntakeServer>>;
+    try {
+      server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    } catch (error) {
+      await dashboard?.close();
+      throw error;
+    }
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
-    // The token comes from the environment so operators share one; otherwise a fresh one is printed.
-    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"];
-    const dashboard =
-      values.dashboard === undefined
-        ? undefined
-        : await startDashboard({ store, compiled, runtime, port: Number(values.dashboard), host: config.listen.host, ...(token ? { token } : {}) });
-    if (dashboard !== undefined) io.stdout(`spec run: dashboard at ${dashboard.url} (open ${token ? dashboard.url : dashboard.loginUrl})\n`);
+    if (dashboard !== undefined) {
+      io.stdout(announceDashboard(io, { prefix: "spec run: ", url: dashboard.url, token: dashboard.token, given: token === undefined ? undefined : "SYNCSPEC_DASHBOARD_TOKEN" }));
+    }
     const signal = await signalled;
     io.stdout(`spec run: ${signal}: stopping intake\n`);
     await dashboard?.close();
@@ -144,7 +177,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const runCommand: Command = {
   name: "run",
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
-  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile]",
+  usage:
+    "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile]",
   async run(args, io) {
     try {
       return await run(args, io);

@@ -1,5 +1,9 @@
-/** The dashboard's small script: issue actions through the API, then a reload. */
+/**
+ * The dashboard's small script: issue actions through the API, then a reload. Every change sends
+ * the page's CSRF token (from its meta tag) in a header, as JSON.
+ */
 export const CLIENT_SCRIPT = `
+const csrf = document.querySelector('meta[name="syncspec-csrf"]').content;
 document.addEventListener("click", async (e) => {
   const b = e.target.closest("button[data-action]");
   if (!b) return;
@@ -12,7 +16,7 @@ document.addEventListener("click", async (e) => {
     catch (err) { alert("The payload is not JSON: " + err.message); return; }
   }
   b.disabled = true;
-  const r = await fetch("/api/issues/" + id + "/" + action, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
+  const r = await fetch("/api/issues/" + id + "/" + action, { method: "POST", headers: { "content-type": "application/json", "x-syncspec-csrf": csrf }, body: JSON.stringify(body), credentials: "same-origin" });
   const answer = await r.json().catch(() => ({}));
   if (!r.ok) { alert(answer.error || ("failed: " + r.status)); b.disabled = false; return; }
   location.reload();

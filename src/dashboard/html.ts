@@ -25,7 +25,8 @@ export function raw(text: string): Raw {
   return new Raw(text);
 }
 
-const STYLE = `
+/** The dashboard's stylesheet, served as /app.css: the content security policy allows no inline style. */
+export const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:10px 20px;display:flex;gap:20px;align-items:baseline}
 header h1{font-size:18px;margin:0}header a{color:#9cc3ff}
@@ -40,11 +41,20 @@ th{font-weight:600;color:#4a5366}td.n{text-align:right;font-variant-numeric:tabu
 details{margin:2px 0}code{font-size:12px}textarea{width:100%;font:12px monospace}
 `;
 
-/** The page frame around `body`. */
-export function page(title: string, body: Raw): string {
+/** The page frame around `body`; `csrf` is the token the page's script sends with every change. */
+export function page(title: string, body: Raw, csrf: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
+<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="syncspec-csrf" content="${escapeHtml(csrf)}"><link rel="stylesheet" href="/app.css"></head>
 <body><header><h1>${escapeHtml(title)}</h1><a href="/">overview</a><a href="/metrics">metrics</a>
 <form action="/trace" method="get"><input name="event" placeholder="event id or trace id" size="28"> <button>trace</button></form></header>
 ${body.text}<script src="/app.js"></script></body></html>`;
+}
+
+/** The sign-in page a browser without the token gets (with a 401): a form that asks for it. */
+export function loginPage(title: string, problem?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}: sign in</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body><h1>${escapeHtml(title)}</h1><p>401: a token is required. Paste the dashboard token the operator was given.</p>
+${problem === undefined ? "" : `<p><strong>${escapeHtml(problem)}</strong></p>`}
+<form action="/login" method="post"><input type="password" name="token" autocomplete="current-password" size="40" aria-label="token"> <button>sign in</button></form></body></html>`;
 }

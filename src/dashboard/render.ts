@@ -41,7 +41,7 @@ function issueRows(issues: readonly IssueView[], kind: string): Raw {
 }
 
 /** The overview page. */
-export function renderOverview(s: OpsSnapshot, title: string): string {
+export function renderOverview(s: OpsSnapshot, title: string, csrf: string): string {
   const openExceptions = s.exceptions.filter((i) => i.status === "open").length;
   const resolvedExceptions = s.exceptions.length - openExceptions;
   const openDead = s.deadLetters.filter((i) => i.status === "open").length;
@@ -79,16 +79,16 @@ ${r.gaps.map(
 <section class="wide"><h2>Exception queues</h2>${issueRows(s.exceptions, "exceptions")}</section>
 <section class="wide"><h2>Dead letters</h2>${issueRows(s.deadLetters, "dead letters")}</section>
 </main>`;
-  return page(title, body);
+  return page(title, body, csrf);
 }
 
 /** The trace of one source event: every audited step and posting downstream of it. */
-export function renderTrace(traceId: string, rows: readonly AuditEntry[], title: string): string {
+export function renderTrace(traceId: string, rows: readonly AuditEntry[], title: string, csrf: string): string {
   const body = html`<main><section class="wide"><h2>Trace ${traceId}</h2>
 ${rows.length === 0 ? html`<p>No audit rows for this trace.</p>` : html``}
 <table><tr><th>at</th><th>action</th><th>subject</th><th>actor</th><th>detail</th></tr>
 ${rows.map(
   (r) => html`<tr data-action-row="${r.action}"><td>${new Date(r.at).toISOString()}</td><td>${r.action}</td><td>${r.subject}</td><td>${r.actor}</td><td><code>${JSON.stringify(r.detail)}</code></td></tr>`,
 )}</table></section></main>`;
-  return page(`${title}: trace`, body);
+  return page(`${title}: trace`, body, csrf);
 }

@@ -130,7 +130,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
     random: () => random.next(),
     batchSize: 256,
   });
-  const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(simulators.env, (name) => simulators.secrets[name]), now: () => Date.now() });
+  const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(simulators.env, (name) => simulators.secrets[name])), now: () => Date.now() });
   const intake = await startIntakeServer(handler, { port: 0 });
   runtime.start();
   let settled = true;

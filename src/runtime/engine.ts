@@ -12,6 +12,7 @@ import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
+import { createRedactor, learningHeaders, type Redactor, scrubEventSettlement, scrubOutcome } from "./redact.ts";
 import { payloadHash } from "./store/batched.ts";
 import type { AcceptOutcome, Claim, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
 
@@ -53,6 +54,12 @@ export interface RuntimeOptions {
    * before its events are accepted to wait in the store (default 1 s; 0 never waits).
    */
   intakeWaitMs?: number;
+  /**
+   * Learns every credential the runtime resolves and sends, and scrubs them from what it stores
+   * and reports (default: a new one). Pass the process's one, shared with the webhook handler and
+   * the dashboard.
+   */
+  redactor?: Redactor;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -125,6 +132,8 @@ export interface Runtime {
   systems: ReadonlyMap<string, SystemRuntime>;
   /** How requests reach the systems (also used by polling sources). */
   transport: Transport;
+  /** The credentials this runtime resolved and sent, to scrub from what is stored or shown. */
+  readonly redactor: Redactor;
 }
 
 /** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
@@ -142,7 +151,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   if (!Number.isFinite(intakeWaitMs) || intakeWaitMs < 0) throw new ConfigurationError(`intakeWaitMs must be a number of milliseconds, 0 or more, not ${intakeWaitMs}`);
   const newId = options.newId ?? (() => timeOrderedId(clock.now()));
   const env = options.env ?? process.env;
-  const resolve = valueResolver(env, options.secrets);
+  const redactor = options.redactor ?? createRedactor();
+  const resolve = redactor.resolver(valueResolver(env, options.secrets));
 
   const pipelines = new Map(compiled.pipelines.map((p) => [p.route, p]));
   const canonicalRoutes = new Map<string, PipelineDefinition[]>();
@@ -153,7 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (key !== undefined) table.set(key, [...(table.get(key) ?? []), p]);
   }
   const report = (error: unknown) => {
-    process.stderr.write(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(redactor.text(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`));
   };
   // A worker's slots of a concurrency cap stay its own, unless it asks again, for longer than a call
   // started on them may take: they are handed on to its next calls for up to a second after it took them.
@@ -173,7 +183,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const systems = new Map<string, SystemRuntime>();
   for (const [name, definition] of Object.entries(compiled.systems)) {
     const baseUrl = resolve(definition.baseUrl, `${name}.baseUrl`);
-    const auth = authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) });
+    const made = authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) });
+    const keyHeader = (definition.auth as { header?: unknown }).header;
+    const auth = learningHeaders(redactor, made, typeof keyHeader === "string" ? [keyHeader] : []);
     systems.set(name, systemRuntime(definition, baseUrl, auth, compiled.pipelines, options.sharedQuotas === false ? undefined : sharedQuota));
   }
   const deliveryContext: DeliveryContext = {
@@ -184,6 +196,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random,
     sleep,
     worker,
+    redact: redactor.text,
   };
   const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
   const xrefNeeded = xrefsNeeded(compiled.pipelines);
@@ -397,7 +410,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (made !== undefined) await made;
     const room = handoffRoom(handedDeliveries, settlements.reduce((n, s) => n + (s.outcome === "routed" ? s.deliveries.length : 0), 0));
     try {
-      const { leased } = await store.settleEvents(settlements, room.handoff);
+      // Scrubbed before the store: what is written there (and hashed into the audit chain) stays.
+    for (const s of settlements) scrubEventSettlement(redactor, s);
+    const { leased } = await store.settleEvents(settlements, room.handoff);
       handedOff(leased, events, settlements);
     } finally {
       room.done();
@@ -412,6 +427,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   /** Commits deliveries' settlements. */
   async function settleDeliveries(settlements: readonly DeliverySettlement[]): Promise<void> {
+    for (const s of settlements) scrubOutcome(redactor, s);
     await store.settleDeliveries(settlements);
     // A delivery may have recorded a cross-reference that wakes waiting events.
     wakeEvents();
@@ -508,6 +524,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     worker,
     systems,
     transport: deliveryContext.transport,
+    redactor,
     async offer(source, payloads, offerOptions = {}) {
       const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
       const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;

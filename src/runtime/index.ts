@@ -32,6 +32,7 @@ export { type BreakerSettings, type CircuitBreaker, createCircuitBreaker } from 
 export { createTokenBucket, type TokenBucket } from "./policies/rate-limit.ts";
 export { fetchTransport, NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./delivery/transport.ts";
 export { valueResolver } from "./delivery/auth.ts";
+export { createRedactor, REDACTED, type Redactor } from "./redact.ts";
 export { createWebhookHandler, type WebhookHandler, type WebhookRequest } from "./intake/webhook.ts";
 export { type IntakeServer, startIntakeServer } from "./intake/http-server.ts";
 export { createPoller, type Poller } from "./intake/polling.ts";

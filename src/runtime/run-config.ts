@@ -7,6 +7,7 @@
  * store: sqlite:./syncspec.db          # or postgres://user@host/db?schema=syncspec
  * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576 }
  * worker: { name: worker-1, batchSize: 256, leaseMs: 60000, intakeWaitMs: 1000 }
+ * dashboard: { host: 127.0.0.1, user: ana, origins: [https://ops.example.com] }  # with `spec run --dashboard <port>`
  * ```
  * Problems are reported as sentences naming the field (`listen.port must be an integer from 0 to 65535`).
  */
@@ -30,6 +31,12 @@ export interface RunConfig {
   listen: { host: string; port: number; maxBodyBytes: number };
   /** `intakeWaitMs`: how long a webhook may wait for room before its events are stored to wait (see `RuntimeOptions`). */
   worker: { name?: string; batchSize: number; leaseMs: number; intakeWaitMs: number };
+  /**
+   * The dashboard's own bind address (not intake's: webhooks may face the internet, the dashboard
+   * should not), the operator its token stands for (the audit actor of its actions), and further
+   * origins its page is served from (behind a proxy).
+   */
+  dashboard: { host: string; user: string; origins: string[] };
   /** The folder relative paths are resolved against. */
   root: string;
 }
@@ -43,7 +50,7 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   const object = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const top = object(value);
   if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value))) problems.push("the run configuration must be a mapping");
-  for (const key of Object.keys(top)) if (!["store", "listen", "worker"].includes(key)) problems.push(`${key} is not a run configuration field (store, listen, worker)`);
+  for (const key of Object.keys(top)) if (!["store", "listen", "worker", "dashboard"].includes(key)) problems.push(`${key} is not a run configuration field (store, listen, worker, dashboard)`);
   const store = top["store"] ?? "sqlite:syncspec.db";
   if (typeof store !== "string" || !/^(sqlite:|postgres(ql)?:\/\/)/.test(store)) problems.push("store must be 'sqlite:<path>' or a postgres:// URL");
   const listen = object(top["listen"]);
@@ -62,11 +69,20 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");
   const intakeWaitMs = worker["intakeWaitMs"] ?? INTAKE_WAIT_MS;
   if (!isInteger(intakeWaitMs, 0, 60_000)) problems.push("worker.intakeWaitMs must be an integer from 0 to 60000");
+  const dashboard = object(top["dashboard"]);
+  for (const key of Object.keys(dashboard)) if (!["host", "user", "origins"].includes(key)) problems.push(`dashboard.${key} is not a dashboard field (host, user, origins)`);
+  const dashboardHost = dashboard["host"] ?? "127.0.0.1";
+  const user = dashboard["user"] ?? "dashboard";
+  const origins = dashboard["origins"] ?? [];
+  if (typeof dashboardHost !== "string" || dashboardHost === "") problems.push("dashboard.host must be a host name or address");
+  if (typeof user !== "string" || !/^[\w.@-]{1,64}$/.test(user)) problems.push("dashboard.user must be a name of letters, digits, '.', '@', '_' or '-'");
+  if (!Array.isArray(origins) || !origins.every((o) => typeof o === "string" && /^https?:\/\/[^/\s]+$/.test(o))) problems.push("dashboard.origins must be a list of origins such as https://ops.example.com");
   if (problems.length > 0) throw new ConfigurationError(problems.join("; "));
   return {
     store: store as string,
     listen: { host: host as string, port: port as number, maxBodyBytes: maxBodyBytes as number },
     worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number, intakeWaitMs: intakeWaitMs as number },
+    dashboard: { host: dashboardHost as string, user: user as string, origins: origins as string[] },
     root,
   };
 }

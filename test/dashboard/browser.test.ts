@@ -24,6 +24,7 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  const refusedByPolicy: string[] = [];
 
   beforeAll(async () => {
     await loadExpressionCompiler();
@@ -40,6 +41,9 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("dialog", (dialog) => dialog.accept("corrected duration confirmed with the consultant"));
+    page.on("console", (message) => {
+      if (message.text().includes("Content Security Policy")) refusedByPolicy.push(message.text());
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -51,9 +55,16 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
 
   const metric = async (name: string) => (await page.locator(`[data-metric="${name}"]`).textContent())?.trim();
 
-  it("refuses the page without the token", async () => {
+  it("refuses the page without the token, and signs in through its form with it", async () => {
     const response = await page.goto(`${dashboard.url}/`);
     expect(response?.status()).toBe(401);
+    await page.fill('input[name="token"]', "not the token");
+    await Promise.all([page.waitForEvent("load"), page.click("form[action='/login'] button")]);
+    expect(await page.locator("tr[data-system]").count()).toBe(0);
+    await page.fill('input[name="token"]', dashboard.token);
+    await Promise.all([page.waitForURL(`${dashboard.url}/`), page.click("form[action='/login'] button")]);
+    expect(await page.locator("tr[data-system]").count()).toBe(Object.keys(run.compiled.systems).length);
+    await context.clearCookies();
   });
 
   it("shows the store's numbers once signed in with the token", async () => {
@@ -102,5 +113,9 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     const actions = await page.locator("tr[data-action-row]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action-row")));
     expect(actions).toContain("event.accepted");
     expect(actions.filter((a) => a === "delivery.delivered").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("loads nothing its content security policy refuses", () => {
+    expect(refusedByPolicy).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   );
   const [first] = await store.claimEvents({ worker: "w", limit: 1, now: 1000, leaseMs: 60_000 });
   await store.settleEvents([{ eventId: first?.id ?? 0, attempt: first?.attempt ?? 0, worker: "w", now: 1000, outcome: "exception", issue: { queue: "time-exceptions", owner: "finance-ops", reason: "TimeEntry is invalid: contractId is required" } }]);
-  dashboard = await startDashboard({ store, compiled, token: "secret-token", registry, now: () => 10_000 });
+  dashboard = await startDashboard({ store, compiled, token: "secret-token", user: "ana", registry, now: () => 10_000 });
 });
 
 afterAll(async () => {
@@ -88,13 +88,13 @@ describe("startDashboard", () => {
     expect(await registry.getSingleMetricAsString("syncspec_unposted_approved_time_entries")).toContain("syncspec_unposted_approved_time_entries 2");
   });
 
-  it("refuses an action without a reason, then skips the exception with one and audits who did it", async () => {
+  it("refuses an action without a reason, then skips the exception with one and audits the signed-in operator, not the body's name", async () => {
     const post = (body: unknown) =>
-      fetch(`${dashboard.url}/api/issues/1/skip`, { method: "POST", headers: { authorization: "Bearer secret-token" }, body: JSON.stringify(body) });
+      fetch(`${dashboard.url}/api/issues/1/skip`, { method: "POST", headers: { authorization: "Bearer secret-token", "content-type": "application/json" }, body: JSON.stringify(body) });
     const refused = await post({});
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: "why is required: say why, for the audit log" });
-    const skipped = await post({ why: "duplicate of t3", who: "ana" });
+    const skipped = await post({ why: "duplicate of t3", who: "mallory" });
     expect(skipped.status).toBe(200);
     expect(await skipped.json()).toMatchObject({ id: 1, status: "skipped", resolvedBy: "ana" });
     expect((await post({ why: "again" })).status).toBe(409);
@@ -118,7 +118,7 @@ describe("a reconciliation gap on the dashboard", () => {
   beforeAll(async () => {
     gaps = await createSqliteStore({ path: ":memory:" });
     await gaps.openGap({ reconciliation: "time-cost-postings", key: "projectId=P2@2026-03", queue: "time-posting-exceptions", owner: "finance-ops", reason, payload: { difference: "50.00" }, now: 1000 });
-    board = await startDashboard({ store: gaps, compiled, token: "gap-token", registry: new Registry(), now: () => 10_000 });
+    board = await startDashboard({ store: gaps, compiled, token: "gap-token", user: "ana", registry: new Registry(), now: () => 10_000 });
   });
 
   afterAll(async () => {
@@ -128,7 +128,7 @@ describe("a reconciliation gap on the dashboard", () => {
 
   const page = async () => (await fetch(`${board.url}/`, { headers: { authorization: "Bearer gap-token" } })).text();
   const act = (action: string, body: unknown) =>
-    fetch(`${board.url}/api/issues/1/${action}`, { method: "POST", headers: { authorization: "Bearer gap-token" }, body: JSON.stringify(body) });
+    fetch(`${board.url}/api/issues/1/${action}`, { method: "POST", headers: { authorization: "Bearer gap-token", "content-type": "application/json" }, body: JSON.stringify(body) });
 
   it("lists it in the exception queue with the others, offering skip but neither retry nor edit", async () => {
     const text = await page();
@@ -148,7 +148,7 @@ describe("a reconciliation gap on the dashboard", () => {
     expect(retried.status).toBe(409);
     expect(((await retried.json()) as { error: string }).error).toMatch(/^issue 1 is a reconciliation gap \(time-cost-postings projectId=P2@2026-03\), not an event: there is nothing to retry\./);
     expect((await act("edit", { why: "fix", payload: {} })).status).toBe(409);
-    const skipped = await act("skip", { why: "posted by hand next week", who: "ana" });
+    const skipped = await act("skip", { why: "posted by hand next week" });
     expect(skipped.status).toBe(200);
     expect(await skipped.json()).toMatchObject({ id: 1, status: "skipped", resolvedBy: "ana", eventId: null });
     const text = await page();

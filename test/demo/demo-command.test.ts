@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
@@ -38,5 +39,19 @@ describe("spec demo", () => {
     const io = fakeIo();
     expect(await main(["demo", "--json", "--consultants", "2"], io)).toBe(2);
     expect(io.err.join("")).toContain("a month needs at least 4 consultants and 8 projects");
+  });
+
+  it("refuses a dashboard port that is taken before it plays the month", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const io = fakeIo();
+      expect(await main(["demo", "--port", String(port), ...tiny], io)).toBe(2);
+      expect(io.err.join("")).toContain(`spec demo: --port ${port}: the port is in use on 127.0.0.1`);
+      expect(io.err.join("")).not.toContain("approving time");
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -139,6 +139,18 @@ describe("the operator commands", () => {
     expect(again.err).toBe("spec run: worker.intakeWaitMs must be an integer from 0 to 60000\n");
   });
 
+  it("names the field of a bad dashboard configuration, and refuses a dashboard user that is not a name", async () => {
+    const root = writeFixture({ "syncspec.run.yaml": "dashboard: { host: '', user: 'a b', origins: [ops.example.com], port: 1 }\n" });
+    const cli = io(root);
+    expect(await main(["run", "--drain"], cli)).toBe(2);
+    expect(cli.err).toBe(
+      "spec run: dashboard.port is not a dashboard field (host, user, origins); dashboard.host must be a host name or address; dashboard.user must be a name of letters, digits, '.', '@', '_' or '-'; dashboard.origins must be a list of origins such as https://ops.example.com\n",
+    );
+    const flag = io(writeFixture());
+    expect(await main(["run", "--drain", "--dashboard", "0", "--dashboard-user", "<script>"], flag)).toBe(2);
+    expect(flag.err).toContain("--dashboard-user must be a name of letters, digits, '.', '@', '_' or '-', got '<script>'");
+  });
+
   it("ingests an NDJSON file and drains it with spec run", async () => {
     const root = writeFixture();
     writeFileSync(join(root, "projects.ndjson"), `${JSON.stringify(project("p1"))}\n${JSON.stringify(project("p1"))}\n`);

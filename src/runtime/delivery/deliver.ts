@@ -39,6 +39,8 @@ export interface DeliveryContext {
   random(): number;
   sleep(ms: number): Promise<void>;
   worker: string;
+  /** Scrubs credentials from a target's answer before it is cut short and kept (see `createRedactor`). */
+  redact?: (text: string) => string;
 }
 
 /** Quotas and concurrency caps kept in the store, shared by every worker. */
@@ -198,9 +200,10 @@ export function targetIdOf(body: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-function describe(response: TargetResponse): string {
+function describe(response: TargetResponse, redact: (text: string) => string = (text) => text): string {
   const body = response.body;
-  const detail = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
+  // Scrubbed before it is cut: a secret cut in two would not be recognised afterwards.
+  const detail = redact(typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body));
   return `${response.status}${detail === "" ? "" : ` ${detail.slice(0, 300)}`}`;
 }
 
@@ -312,12 +315,12 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     system.breaker.success();
     const targetId = targetIdOf(response.body);
     if (targetId !== undefined) return { ...base, now, outcome: "delivered", status, targetId };
-    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
     if (status !== 429) system.breaker.failure(now);
-    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response)}`, parseRetryAfter(response.headers["retry-after"], now));
+    return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   system.breaker.success();
-  return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation} refused the request: ${describe(response)}`, "exception") };
+  return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation} refused the request: ${describe(response, cx.redact)}`, "exception") };
 }
