@@ -222,10 +222,11 @@ function retryOrDead(cx: DeliveryContext, d: ClaimedDelivery, pipeline: Pipeline
   const base = settlementOf(cx, d);
   const policy = policyOf(pipeline);
   const now = cx.now();
-  if (d.attempt >= policy.maxAttempts) {
-    return { ...base, now, outcome: "dead", issue: issueOf(d, pipeline, `${d.system}.${d.operation} failed ${d.attempt} times; last: ${error}`, "dead") };
+  // Attempts whose lease was taken over are not counted (`tries`): a slow answer is not a refusal.
+  if (d.tries >= policy.maxAttempts) {
+    return { ...base, now, outcome: "dead", issue: issueOf(d, pipeline, `${d.system}.${d.operation} failed ${d.tries} times; last: ${error}`, "dead") };
   }
-  return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.attempt, cx.random, retryAfterMs), error };
+  return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.tries, cx.random, retryAfterMs), error };
 }
 
 /**
