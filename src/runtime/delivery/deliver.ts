@@ -10,6 +10,7 @@
  * | 409 | the target already holds a conflicting request for this key: its state is asked again by repeating the idempotent request later; a 409 that names the existing record counts as delivered |
  * | other 4xx | exception queue: a person must look |
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
+ * | no answer before the lease ran out and another worker leased it | the lease is renewed while the call is out (lease-keeper.ts), so only a worker that died or stalled loses it: the next lease takes the delivery over, the attempt not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
