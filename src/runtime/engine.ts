@@ -10,6 +10,8 @@ import { authHeaders, valueResolver } from "./delivery/auth.ts";
 import { attemptDelivery, attemptMs, type DeliveryContext, longestDelivery, type SharedQuotas, sendsBodyAsIs, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
+import { createLeaseKeeper, type Held, type LeaseCounts } from "./lease-keeper.ts";
+import { jsonLineLogger, type RuntimeLogger } from "./log.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
 import { createRedactor, learningHeaders, type Redactor, scrubEventSettlement, scrubOutcome } from "./redact.ts";
@@ -60,6 +62,11 @@ export interface RuntimeOptions {
    * the dashboard.
    */
   redactor?: Redactor;
+  /**
+   * Where the runtime logs what its operator should know of: leases renewed and lost, work taken
+   * over from another worker, settlements refused (default: JSON lines on stderr).
+   */
+  logger?: RuntimeLogger;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -98,11 +105,8 @@ interface RoutedBatch {
   made: Promise<unknown> | undefined;
 }
 
-/** Leased work waiting in memory for a loop, with the time its lease ends. */
-interface Waiting<T> {
-  item: T;
-  until: number;
-}
+/** Leased work waiting in memory for a loop, with the time its lease ends (kept by the lease keeper). */
+type Waiting<T extends { id: number; attempt: number }> = Held<T>;
 
 /** A source of an event: a system event, or a canonical event. */
 export type EventSource = { system: string; event: string } | { canonical: string };
@@ -134,6 +138,8 @@ export interface Runtime {
   transport: Transport;
   /** The credentials this runtime resolved and sent, to scrub from what is stored or shown. */
   readonly redactor: Redactor;
+  /** What this worker did with leases since it was created (renewed, lost, taken over, refused). */
+  leases(): LeaseCounts;
 }
 
 /** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
@@ -144,7 +150,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const worker = options.worker ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 256;
-  // Longer than the default delivery timeout (30 s): a lease outlives the call it covers.
+  // Renewed while the work is in memory (lease-keeper.ts): its length is how long a dead worker's work waits.
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 50;
   const intakeWaitMs = options.intakeWaitMs ?? INTAKE_WAIT_MS;
@@ -165,6 +171,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const report = (error: unknown) => {
     process.stderr.write(redactor.text(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`));
   };
+  const logger = options.logger ?? jsonLineLogger((line) => process.stderr.write(redactor.text(line)), () => clock.now());
+  /** Renews the leases of the work in memory while it waits, is worked, or waits for an answer (see lease-keeper.ts). */
+  const keeper = createLeaseKeeper({ store, worker, leaseMs, now: () => clock.now(), logger });
   // A worker's slots of a concurrency cap stay its own, unless it asks again, for longer than a call
   // started on them may take: they are handed on to its next calls for up to a second after it took them.
   const slotHoldMs = Math.max(leaseMs, longestDelivery(compiled).ms + 2_000);
@@ -284,7 +293,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         report(new Error(`the store handed off delivery ${l.deliveryId} (event ${l.eventId}, step ${l.step}), which this batch did not route`));
         continue;
       }
-      handedDeliveries.push({ item: leasedDelivery(event, d, l.deliveryId), until: leasedAt + leaseMs });
+      handedDeliveries.push(keeper.hold("delivery", leasedDelivery(event, d, l.deliveryId), leasedAt + leaseMs));
     }
   }
 
@@ -308,39 +317,45 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       params: d.params ?? null,
       traceId: event.traceId,
       attempt: 1,
+      tries: 1,
       xref: d.xref ?? null,
     };
     if (asIs) item.bodyJson = json;
     return item;
   }
 
-  /** Leases from the store, each with the time its lease ends. */
-  function leaseFrom<T>(claim: (request: Claim) => Promise<T[]>) {
+  /** Leases from the store, each with the time its lease ends, kept from now on. */
+  function leaseFrom<T extends { id: number; attempt: number }>(kind: "event" | "delivery", claim: (request: Claim) => Promise<T[]>) {
     return async (limit: number): Promise<Waiting<T>[]> => {
       const now = clock.now();
-      return (await claim({ worker, limit, now, leaseMs, targets })).map((item) => ({ item, until: now + leaseMs }));
+      return (await claim({ worker, limit, now, leaseMs, targets })).map((item) => keeper.hold(kind, item, now + leaseMs));
     };
   }
-  const claimEvents = leaseFrom((request) => store.claimEvents(request));
-  const claimDeliveries = leaseFrom((request) => store.claimDeliveries(request));
+  const claimEvents = leaseFrom("event", (request) => store.claimEvents(request));
+  const claimDeliveries = leaseFrom("delivery", async (request) => {
+    const deliveries = await store.claimDeliveries(request);
+    keeper.claimed(deliveries);
+    return deliveries;
+  });
 
   /**
-   * Takes up to `limit` items of leased work waiting in memory. One whose lease has less than half
-   * its length left is not started: it might outlive its lease and be leased again elsewhere while
-   * still in flight here. It is left to expire and go back to the store.
+   * Takes up to `limit` items of leased work waiting in memory. Their leases are renewed while they
+   * wait, but one whose lease has less than half its length left (its renewals did not reach the
+   * store) is not started: it might outlive its lease and be leased again elsewhere while still in
+   * flight here. It is left to expire and go back to the store.
    */
-  function takeFresh<T extends object>(waiting: Waiting<T>[], limit: number): T[] {
+  function takeFresh<T extends { id: number; attempt: number }>(waiting: Waiting<T>[], limit: number): T[] {
     const now = clock.now();
     const fresh: T[] = [];
     for (const w of waiting.splice(0, Math.max(0, limit))) {
-      if (w.until - now < leaseMs / 2) continue;
-      leaseEnds.set(w.item, w.until);
+      if (w.until - now < leaseMs / 2) {
+        keeper.release([w.item]);
+        continue;
+      }
       fresh.push(w.item);
     }
     return fresh;
   }
-  /** When the lease of each piece of work taken up ends. */
-  const leaseEnds = new WeakMap<object, number>();
 
   /** How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its work is never starved. */
   const claimLimit = (taken: number) => Math.max(batchSize - taken, Math.ceil(batchSize / 4));
@@ -396,7 +411,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const system = compiled.systems[d.system];
     const operation = system?.operations[d.operation];
     if (operation === undefined) return false;
-    if (clock.now() + attemptMs(operation, pipelines.get(event.route), system) + SETTLE_MARGIN_MS > (leaseEnds.get(event) ?? 0)) return false;
+    if (clock.now() + attemptMs(operation, pipelines.get(event.route), system) + SETTLE_MARGIN_MS > keeper.until(event)) return false;
     // The row is written with the settlement; the store gives it its id.
     d.attempted = await attemptDelivery(deliveryContext, leasedDelivery(event, d, 0));
     return d.attempted.outcome === "delivered";
@@ -409,10 +424,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function settleEvents({ settlements, made }: RoutedBatch, events: readonly ClaimedEvent[]): Promise<void> {
     if (made !== undefined) await made;
     const room = handoffRoom(handedDeliveries, settlements.reduce((n, s) => n + (s.outcome === "routed" ? s.deliveries.length : 0), 0));
+    // From here the settlement holds the events: renewing their leases could only wait on it.
+    keeper.release(events);
     try {
       // Scrubbed before the store: what is written there (and hashed into the audit chain) stays.
-    for (const s of settlements) scrubEventSettlement(redactor, s);
-    const { leased } = await store.settleEvents(settlements, room.handoff);
+      for (const s of settlements) scrubEventSettlement(redactor, s);
+      const { settled, leased } = await store.settleEvents(settlements, room.handoff);
+      keeper.settled("event", settlements.map((s) => s.eventId), settled);
       handedOff(leased, events, settlements);
     } finally {
       room.done();
@@ -426,15 +444,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sendDeliveries = (deliveries: readonly ClaimedDelivery[]) => Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
 
   /** Commits deliveries' settlements. */
-  async function settleDeliveries(settlements: readonly DeliverySettlement[]): Promise<void> {
+  async function settleDeliveries(settlements: readonly DeliverySettlement[], deliveries: readonly ClaimedDelivery[]): Promise<void> {
+    keeper.release(deliveries);
     for (const s of settlements) scrubOutcome(redactor, s);
-    await store.settleDeliveries(settlements);
+    keeper.settled("delivery", settlements.map((s) => s.deliveryId), await store.settleDeliveries(settlements));
     // A delivery may have recorded a cross-reference that wakes waiting events.
     wakeEvents();
   }
 
   /** One round for `step` and `drain`: lease, work and settle, each step awaited. */
-  async function round<T extends object, S>(
+  async function round<T extends { id: number; attempt: number }, S>(
     handed: Waiting<T>[],
     claim: (limit: number) => Promise<Waiting<T>[]>,
     work: (batch: readonly T[]) => Promise<S>,
@@ -443,7 +462,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const batch = takeFresh(handed, batchSize);
     const claimed = await claim(claimLimit(batch.length));
     batch.push(...takeFresh(claimed, claimed.length));
-    if (batch.length > 0) await settle(await work(batch), batch);
+    try {
+      if (batch.length > 0) await settle(await work(batch), batch);
+    } finally {
+      keeper.release(batch);
+    }
     return batch.length;
   }
   const processBatch = () => round(handedEvents, claimEvents, processEvents, settleEvents);
@@ -475,7 +498,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    * batch, so work waiting there (retries, woken waits, expired leases, events beyond the
    * handoff) is never starved by a steady stream of handed work.
    */
-  async function loop<T extends object, S>(
+  async function loop<T extends { id: number; attempt: number }, S>(
     handed: Waiting<T>[],
     claim: (limit: number) => Promise<Waiting<T>[]>,
     work: (batch: readonly T[]) => Promise<S>,
@@ -487,7 +510,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const settling = new Set<Promise<void>>();
     while (running) {
       const batch = takeFresh(handed, batchSize);
-      if (handed === handedEvents && batch.length > 0) roomFreed();
+      if ((handed as readonly unknown[]) === handedEvents && batch.length > 0) roomFreed();
       batch.push(...takeFresh(claimed, batchSize - batch.length));
       if (claiming === undefined && claimed.length === 0) {
         claiming = claim(claimLimit(batch.length))
@@ -509,9 +532,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         while (settling.size >= SETTLEMENTS_IN_FLIGHT) await Promise.race(settling);
         const settled: Promise<void> = settle(settlements, batch)
           .catch(report)
-          .finally(() => settling.delete(settled));
+          .finally(() => {
+            keeper.release(batch);
+            settling.delete(settled);
+          });
         settling.add(settled);
       } catch (error) {
+        // Not settled: the leases run out and the work is leased again.
+        keeper.release(batch);
         report(error);
       }
     }
@@ -525,6 +553,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     systems,
     transport: deliveryContext.transport,
     redactor,
+    leases: () => keeper.counts(),
     async offer(source, payloads, offerOptions = {}) {
       const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
       const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;
@@ -583,7 +612,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           waitUntil: null,
           free: outcome.free === true,
         };
-        handedEvents.push({ item, until: now + leaseMs });
+        handedEvents.push(keeper.hold("event", item, now + leaseMs));
       });
       room.done();
       wakeEvents();
@@ -620,6 +649,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // Handed-off work is leased to this worker: giving the leases back returns it to the store.
       handedEvents.length = 0;
       handedDeliveries.length = 0;
+      keeper.clear();
       try {
         await store.releaseLeases(worker, clock.now());
       } catch (error) {

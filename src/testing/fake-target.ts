@@ -3,7 +3,7 @@
  * they check credentials (401), enforce a quota (429 with `Retry-After`), honour idempotency keys
  * (the same key returns the first answer; the same key with another body is a 422) and upserts by
  * external id, and can be told to fail: 5xx, a reset connection, or "effect applied, response
- * lost". Every applied effect is written to a ledger, which is what tests count.
+ * lost", or a slow answer. Every applied effect is written to a ledger, which is what tests count.
  *
  * A fake serves in-process (`handle`, usable as a Transport) or over HTTP on 127.0.0.1 (`listen`).
  */
@@ -75,6 +75,12 @@ export interface FakeTargetOptions {
   quota?: { limit: number; windowMs: number };
   /** Decides a fault for the n-th request (1-based); undefined lets it through. */
   fault?: (request: { method: string; path: string; body: unknown; n: number }) => Fault | undefined;
+  /**
+   * How many milliseconds (real time) the answer to the n-th request is held after its effect is
+   * applied; undefined answers at once. While it is held, a request carrying the same idempotency
+   * key is answered 409 without an id (the first is still in progress), as Stripe answers one.
+   */
+  slow?: (request: { method: string; path: string; body: unknown; n: number }) => number | undefined;
   now?: () => number;
 }
 
@@ -105,6 +111,8 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
   const ledger: LedgerEntry[] = [];
   const byKey = new Map<string, Stored>();
   const byExternalId = new Map<string, LedgerEntry>();
+  /** Idempotency keys whose first answer is being held (`slow`). */
+  const inProgress = new Set<string>();
   let fault = options.fault;
   let requests = 0;
   let windowStart = 0;
@@ -169,6 +177,7 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
     }
     const key = headers[keyHeader];
     const bodyText = request.body ?? "";
+    if (key !== undefined && inProgress.has(key)) return json(409, { error: "a request with this idempotency key is in progress" });
     let response: TargetResponse;
     if (key !== undefined) {
       const stored = byKey.get(key);
@@ -182,6 +191,12 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
       response = apply(request.method, path, request.operation, undefined, body);
     }
     if (injected === "lost") throw new NetworkError(`${options.name}: the connection dropped after the request was applied`);
+    const delay = options.slow?.({ method: request.method, path, body, n: requests });
+    if (delay !== undefined && delay > 0) {
+      if (key !== undefined) inProgress.add(key);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (key !== undefined) inProgress.delete(key);
+    }
     return response;
   }
 

@@ -393,6 +393,67 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect((await claim(store, 1002, "w2")).map((e) => e.key)).toEqual(["t1"]);
     });
 
+    /** One routed delivery, leased by w1 at 1002 for 1 s. */
+    const leasedDelivery = async () => {
+      await store.accept([event("t1", { minutes: 1 })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("cost")] }]);
+      const [d] = await store.claimDeliveries({ worker: "w1", limit: 1, now: 1002, leaseMs: 1000 });
+      return d!;
+    };
+
+    it("renews the leases a worker still holds under their fencing tokens, so no other worker takes the work over", async () => {
+      const d = await leasedDelivery();
+      await store.accept([event("t2", {})], 1003);
+      const [e] = await claim(store, 1003);
+      const renewal = { worker: "w1", now: 1900, leaseMs: 1000, events: [{ id: e!.id, attempt: e!.attempt }], deliveries: [{ id: d.id, attempt: d.attempt }] };
+      expect(await store.renewLeases(renewal)).toEqual({ events: [e!.id], deliveries: [d.id] });
+      // Past the first leases' end, within the renewed ones: nothing to take over.
+      expect(await store.claimDeliveries({ worker: "w2", limit: 10, now: 2500, leaseMs: 1000 })).toEqual([]);
+      expect(await claim(store, 2500, "w2")).toEqual([]);
+      // Another worker's name, or a stale token, renews nothing.
+      expect(await store.renewLeases({ ...renewal, worker: "w2" })).toEqual({ events: [], deliveries: [] });
+      expect(await store.renewLeases({ ...renewal, deliveries: [{ id: d.id, attempt: d.attempt + 1 }], events: [] })).toEqual({ events: [], deliveries: [] });
+      const settled = await store.settleDeliveries([{ deliveryId: d.id, attempt: d.attempt, worker: "w1", now: 2600, outcome: "delivered", status: 201 }]);
+      expect(settled).toEqual([true]);
+    });
+
+    it("holds the settlement of an attempt whose lease ran out while no other worker leased the delivery since", async () => {
+      const d = await leasedDelivery();
+      // The lease ran out and a sweep set the delivery back to pending, but no worker leased it yet.
+      expect(await claim(store, 5000, "w2")).toEqual([]);
+      const settled = await store.settleDeliveries([{ deliveryId: d.id, attempt: d.attempt, worker: "w1", now: 5001, outcome: "delivered", status: 201, targetId: "ERP-1" }]);
+      expect(settled).toEqual([true]);
+      expect((await store.counts()).deliveries).toEqual({ delivered: 1 });
+      expect(await store.claimDeliveries({ worker: "w2", limit: 10, now: 9000, leaseMs: 1000 })).toEqual([]);
+      expect((await store.auditTrail()).at(-1)).toMatchObject({ action: "delivery.delivered", detail: { attempt: 1 } });
+    });
+
+    it("does not count a lease that ran out as an attempt, names the worker it was taken from, and refuses that attempt's settlement", async () => {
+      const d = await leasedDelivery();
+      expect(d).toMatchObject({ attempt: 1, tries: 1 });
+      expect(d.takenOverFrom).toBeUndefined();
+      const [taken] = await store.claimDeliveries({ worker: "w2", limit: 1, now: 5000, leaseMs: 1000 });
+      expect(taken).toMatchObject({ id: d.id, attempt: 2, tries: 1, takenOverFrom: "w1" });
+      const late = await store.settleDeliveries([{ deliveryId: d.id, attempt: 1, worker: "w1", now: 5001, outcome: "delivered", status: 201 }]);
+      expect(late).toEqual([false]);
+      await store.settleDeliveries([{ deliveryId: d.id, attempt: 2, worker: "w2", now: 5002, outcome: "retry", availableAt: 5002, error: "erp answered 503" }]);
+      expect((await store.auditTrail()).at(-1)).toMatchObject({ action: "delivery.retry", detail: { attempt: 1 } });
+      const [again] = await store.claimDeliveries({ worker: "w2", limit: 1, now: 5003, leaseMs: 1000 });
+      expect(again).toMatchObject({ attempt: 3, tries: 2 });
+      expect(again!.takenOverFrom).toBeUndefined();
+      await store.settleDeliveries([{ deliveryId: d.id, attempt: 3, worker: "w2", now: 5004, outcome: "dead", issue: { queue: "time-dlq", owner: "finance-ops", reason: "erp answered 503 twice" } }]);
+      expect(await store.listIssues({ kind: "dead-letter" })).toMatchObject([{ attempts: 2 }]);
+    });
+
+    it("does not count a delivery's lease given back on shutdown as an attempt", async () => {
+      const d = await leasedDelivery();
+      expect(await store.releaseLeases("w1", 1003)).toBe(1);
+      const [again] = await store.claimDeliveries({ worker: "w2", limit: 1, now: 1004, leaseMs: 1000 });
+      expect(again).toMatchObject({ id: d.id, attempt: 2, tries: 1 });
+      expect(again!.takenOverFrom).toBeUndefined();
+    });
+
     it("keeps polling cursors and reference data", async () => {
       await store.setCursor("psa.timeApproved", "2026-01-01T00:00:00Z");
       await store.setCursor("psa.timeApproved", "2026-01-02T00:00:00Z");

@@ -10,6 +10,7 @@
  * | 409 | the target already holds a conflicting request for this key: its state is asked again by repeating the idempotent request later; a 409 that names the existing record counts as delivered |
  * | other 4xx | exception queue: a person must look |
  * | circuit open | retry when the breaker lets a probe through; the attempt is not counted |
+ * | no answer before the lease ran out and another worker leased it | the lease is renewed while the call is out (lease-keeper.ts), so only a worker that died or stalled loses it: the next lease takes the delivery over, the attempt not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
@@ -225,10 +226,11 @@ function retryOrDead(cx: DeliveryContext, d: ClaimedDelivery, pipeline: Pipeline
   const base = settlementOf(cx, d);
   const policy = policyOf(pipeline);
   const now = cx.now();
-  if (d.attempt >= policy.maxAttempts) {
-    return { ...base, now, outcome: "dead", issue: issueOf(d, pipeline, `${d.system}.${d.operation} failed ${d.attempt} times; last: ${error}`, "dead") };
+  // Attempts whose lease was taken over are not counted (`tries`): a slow answer is not a refusal.
+  if (d.tries >= policy.maxAttempts) {
+    return { ...base, now, outcome: "dead", issue: issueOf(d, pipeline, `${d.system}.${d.operation} failed ${d.tries} times; last: ${error}`, "dead") };
   }
-  return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.attempt, cx.random, retryAfterMs), error };
+  return { ...base, now, outcome: "retry", availableAt: now + retryDelay(policy, d.tries, cx.random, retryAfterMs), error };
 }
 
 /**

@@ -229,7 +229,7 @@ const INSERT_DELIVERIES = perRows(
    VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
    ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
      lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key,
+     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
      target_id = COALESCE(excluded.target_id, outbox.target_id), delivered_at = COALESCE(excluded.delivered_at, outbox.delivered_at)
    WHERE outbox.status NOT IN ('pending', 'processing')
    RETURNING id, event_id, step, status`,
@@ -323,14 +323,23 @@ export interface DeliveredRow {
   trace_id: string;
   xref: string | null;
   target_id: string | null;
+  /** The attempts that counted, this one included (`ClaimedDelivery.tries`). */
+  tries: number;
 }
+
+/**
+ * How a settlement leaves a delivery's lapsed leases. A settlement holds while its fencing token
+ * does: also on a row whose lease ran out and was swept back to pending (`lapses` counted it), if
+ * no later lease was taken since. Its attempt did end, so that lapse is taken back.
+ */
+export const SETTLED_LAPSES = "lapses = lapses - CASE WHEN status = 'pending' THEN 1 ELSE 0 END, lapsed_from = NULL";
 
 const MARK_DELIVERED = perRows(
   (values) => `UPDATE outbox SET status = 'delivered', lease_owner = NULL, lease_until = NULL, available_at = CAST(? AS BIGINT),
-     last_error = NULL, delivered_at = CAST(? AS BIGINT), target_id = v.column3
+     last_error = NULL, delivered_at = CAST(? AS BIGINT), target_id = v.column3, ${SETTLED_LAPSES}
    FROM (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))")}) AS v
-   WHERE outbox.id = v.column1 AND outbox.attempts = v.column2 AND outbox.status = 'processing'
-   RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id`,
+   WHERE outbox.id = v.column1 AND outbox.attempts = v.column2 AND outbox.status IN ('processing', 'pending')
+   RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id, outbox.attempts - outbox.lapses AS tries`,
 );
 
 /** Marks leased deliveries delivered where the fencing token holds. */
@@ -343,6 +352,48 @@ export async function markDelivered(sql: Sql, settlements: readonly DeliveredSet
     out.push(...rows);
   }
   return out;
+}
+
+const RENEW = {
+  sqlite: {
+    events: perRows((values) => renewText("events", values, "")),
+    outbox: perRows((values) => renewText("outbox", values, "")),
+  },
+  // A row being settled or swept right now is locked: it is skipped rather than waited for, so a
+  // renewal never waits on (or deadlocks with) a settlement of the same rows.
+  postgres: {
+    events: perRows((values) => renewText("events", values, " FOR UPDATE SKIP LOCKED")),
+    outbox: perRows((values) => renewText("outbox", values, " FOR UPDATE SKIP LOCKED")),
+  },
+};
+
+function renewText(table: "events" | "outbox", values: (row: string) => string, lock: string): string {
+  return `UPDATE ${table} SET lease_until = CAST(? AS BIGINT)
+   WHERE id IN (SELECT id FROM ${table} WHERE status = 'processing' AND lease_owner = ?
+     AND (id, attempts) IN (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER))")})${lock})
+   RETURNING id`;
+}
+
+/**
+ * Extends to `until` the leases `worker` still holds under the tokens given; returns the ids
+ * renewed. One whose lease ran out is renewed as long as no other worker took it over.
+ */
+export async function renewLeases(
+  sql: Sql,
+  engine: Engine,
+  table: "events" | "outbox",
+  leases: readonly { id: number; attempt: number }[],
+  worker: string,
+  until: number,
+): Promise<number[]> {
+  const renewed: number[] = [];
+  for (const chunk of chunks(leases)) {
+    const params: unknown[] = [until, worker];
+    for (const lease of chunk) params.push(lease.id, lease.attempt);
+    const rows = await sql.all<{ id: number }>(RENEW[engine][table](chunk.length), params);
+    for (const row of rows) renewed.push(Number(row.id));
+  }
+  return renewed;
 }
 
 /** A cross-reference to record. */

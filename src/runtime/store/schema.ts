@@ -3,6 +3,10 @@
 /** Columns added after a table was first released: added to older stores when missing. */
 export const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: "outbox", column: "params", type: "TEXT" },
+  // Leases of a delivery that ended without their attempt settling (taken over once they ran out, or
+  // given back unattempted), and the worker whose lease last ran out: see `ClaimedDelivery.tries`.
+  { table: "outbox", column: "lapses", type: "INTEGER NOT NULL DEFAULT 0" },
+  { table: "outbox", column: "lapsed_from", type: "TEXT" },
   { table: "issues", column: "reconciliation", type: "TEXT" },
   { table: "issues", column: "gap_key", type: "TEXT" },
   { table: "issues", column: "gap_closed_at", type: "BIGINT" },
@@ -53,7 +57,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
       status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
       lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, params TEXT, target_id TEXT, delivered_at BIGINT,
-      UNIQUE (event_id, step))`,
+      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, UNIQUE (event_id, step))`,
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
     "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",

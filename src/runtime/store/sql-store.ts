@@ -4,7 +4,21 @@
  */
 import { IssueStateError } from "../errors.ts";
 import { appendAudit, auditEntry, type PendingAudit, verifyAuditChain } from "./audit-log.ts";
-import { type AttemptedRow, freeEvents, insertDeliveries, insertEvents, markDelivered, markRouted, payloadHash, prepareEvents, recordXrefs, type RoutedRow, type XrefRow } from "./batched.ts";
+import {
+  type AttemptedRow,
+  freeEvents,
+  insertDeliveries,
+  insertEvents,
+  markDelivered,
+  markRouted,
+  payloadHash,
+  prepareEvents,
+  recordXrefs,
+  renewLeases,
+  type RoutedRow,
+  SETTLED_LAPSES,
+  type XrefRow,
+} from "./batched.ts";
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
@@ -203,7 +217,12 @@ export function createSqlStore(db: Database): Store {
     lastRecovery = now;
     await sql.run("UPDATE events SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_until <= ?", [now, now]);
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_until <= ?", [now, now]);
-    await sql.run("UPDATE outbox SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_until <= ?", [now, now]);
+    // A delivery whose lease ran out is taken over by the next lease without counting an attempt,
+    // and keeps the name of the worker whose lease it was, for the one that takes it over to log.
+    await sql.run(
+      "UPDATE outbox SET status = 'pending', lease_owner = NULL, lapsed_from = lease_owner, lapses = lapses + 1, available_at = ? WHERE status = 'processing' AND lease_until <= ?",
+      [now, now],
+    );
   }
 
   async function wake(sql: Sql, entity: string, system: string, key: string, now: number): Promise<void> {
@@ -284,9 +303,9 @@ export function createSqlStore(db: Database): Store {
     const status = { retry: "pending", dead: "dead", exception: "exception" }[s.outcome];
     const [row] = await sql.all<Row>(
       `UPDATE outbox SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?, last_error = ?,
-         attempts = attempts - ?
-       WHERE id = ? AND attempts = ? AND status = 'processing'
-       RETURNING event_id, route, system, operation, body, trace_id, xref, attempts`,
+         attempts = attempts - ?, ${SETTLED_LAPSES}
+       WHERE id = ? AND attempts = ? AND status IN ('processing', 'pending')
+       RETURNING event_id, route, system, operation, body, trace_id, xref, attempts - lapses AS tries`,
       [
         status,
         s.outcome === "retry" ? s.availableAt : s.now,
@@ -303,7 +322,7 @@ export function createSqlStore(db: Database): Store {
     switch (s.outcome) {
       case "retry":
         if (s.refund === true) break;
-        audit.push({ ...base, action: "delivery.retry", detail: { target, error: s.error, attempt: s.attempt, availableAt: s.availableAt } });
+        audit.push({ ...base, action: "delivery.retry", detail: { target, error: s.error, attempt: Number(row["tries"]), availableAt: s.availableAt } });
         break;
       case "dead":
       case "exception": {
@@ -313,7 +332,7 @@ export function createSqlStore(db: Database): Store {
           route: String(row["route"]),
           eventId: Number(row["event_id"]),
           deliveryId: s.deliveryId,
-          attempts: Number(row["attempts"]),
+          attempts: Number(row["tries"]),
           payload: String(row["body"]),
           now: s.now,
           traceId,
@@ -330,12 +349,12 @@ export function createSqlStore(db: Database): Store {
     audit: PendingAudit[],
     xrefs: XrefRow[],
     s: Extract<DeliverySettlement, { outcome: "delivered" }>,
-    row: { system: string; operation: string; traceId: string; xref: { entity: string; fromSystem: string; fromId: string } | null },
+    row: { system: string; operation: string; traceId: string; xref: { entity: string; fromSystem: string; fromId: string } | null; tries: number },
   ): void {
     const { xref } = row;
     const toId = s.targetId ?? xref?.fromId;
     const recorded = xref === null ? {} : { xref: { entity: xref.entity, fromSystem: xref.fromSystem, fromId: xref.fromId, toId } };
-    const detail = { target: `${row.system}.${row.operation}`, status: s.status, attempt: s.attempt, ...recorded };
+    const detail = { target: `${row.system}.${row.operation}`, status: s.status, attempt: row.tries, ...recorded };
     audit.push({ at: s.now, actor: s.worker, subject: `delivery:${s.deliveryId}`, traceId: row.traceId, action: "delivery.delivered", detail });
     if (xref !== null) xrefs.push({ ...xref, toSystem: row.system, toId: toId as string });
   }
@@ -346,7 +365,7 @@ export function createSqlStore(db: Database): Store {
     for (const { deliveryId, event, delivery } of rows) {
       const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
       if (s.outcome === "delivered") {
-        recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null });
+        recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       } else {
         await settleDelivery(sql, audit, s);
       }
@@ -448,7 +467,7 @@ export function createSqlStore(db: Database): Store {
                AND (o.order_key IS NULL OR NOT EXISTS (
                  SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.id < o.id AND p.status IN ('pending', 'processing')))
              ORDER BY o.id LIMIT ?${lock})
-           RETURNING id, event_id, route, step, system, operation, idem_key, body, params, trace_id, attempts, xref`,
+           RETURNING id, event_id, route, step, system, operation, idem_key, body, params, trace_id, attempts, attempts - lapses AS tries, lapsed_from, xref`,
           [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
         );
         return rows
@@ -465,6 +484,8 @@ export function createSqlStore(db: Database): Store {
               params: r["params"] === null ? null : (JSON.parse(String(r["params"])) as Record<string, string>),
               traceId: String(r["trace_id"]),
               attempt: Number(r["attempts"]),
+              tries: Number(r["tries"]),
+              ...(r["lapsed_from"] === null || r["lapsed_from"] === undefined ? {} : { takenOverFrom: String(r["lapsed_from"]) }),
               xref: r["xref"] === null ? null : (JSON.parse(String(r["xref"])) as ClaimedDelivery["xref"]),
             }),
           )
@@ -486,7 +507,7 @@ export function createSqlStore(db: Database): Store {
             out.set(s, row !== undefined);
             if (row === undefined) continue;
             const xref = row.xref === null ? null : (JSON.parse(row.xref) as { entity: string; fromSystem: string; fromId: string });
-            recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref });
+            recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
           }
           await recordXrefs(sql, xrefs, now);
         }
@@ -495,10 +516,23 @@ export function createSqlStore(db: Database): Store {
         return settlements.map((s) => out.get(s) === true);
       });
     },
+    renewLeases(renewal) {
+      return db.transaction(async (sql) => {
+        const until = renewal.now + renewal.leaseMs;
+        return {
+          events: await renewLeases(sql, engine, "events", renewal.events, renewal.worker, until),
+          deliveries: await renewLeases(sql, engine, "outbox", renewal.deliveries, renewal.worker, until),
+        };
+      });
+    },
     releaseLeases(worker, now) {
       return db.transaction(async (sql) => {
         const events = await sql.run("UPDATE events SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_owner = ?", [now, worker]);
-        const deliveries = await sql.run("UPDATE outbox SET status = 'pending', lease_owner = NULL, available_at = ? WHERE status = 'processing' AND lease_owner = ?", [now, worker]);
+        // What a stopped worker gives back it did not attempt: the next lease does not count it.
+        const deliveries = await sql.run(
+          "UPDATE outbox SET status = 'pending', lease_owner = NULL, lapsed_from = NULL, lapses = lapses + 1, available_at = ? WHERE status = 'processing' AND lease_owner = ?",
+          [now, worker],
+        );
         return events + deliveries;
       });
     },
@@ -603,7 +637,10 @@ export function createSqlStore(db: Database): Store {
           );
         } else if (action.action === "retry") {
           if (issue.deliveryId !== null) {
-            await sql.run("UPDATE outbox SET status = 'pending', attempts = 0, available_at = ?, last_error = NULL WHERE id = ? AND status IN ('dead', 'exception')", [now, issue.deliveryId]);
+            await sql.run(
+              "UPDATE outbox SET status = 'pending', attempts = 0, lapses = 0, lapsed_from = NULL, available_at = ?, last_error = NULL WHERE id = ? AND status IN ('dead', 'exception')",
+              [now, issue.deliveryId],
+            );
           } else {
             await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'routed', 'skipped')", [now, issue.eventId]);
           }

@@ -19,6 +19,7 @@ const METHODS = {
   settleEvents: true,
   claimDeliveries: true,
   settleDeliveries: true,
+  renewLeases: true,
   releaseLeases: true,
   findXref: true,
   putXref: true,

@@ -7,7 +7,10 @@
  * exception, or skipped). Each delivery waits in the outbox until a worker leases it, calls the
  * target and settles it (delivered, retry later, dead letter, exception). A lease carries a fencing
  * token, the attempt number: a worker whose lease expired can no longer settle a newer attempt.
- * Events and deliveries that share an ordering key are leased one at a time, in order.
+ * A worker renews the leases of the work it has in hand (`renewLeases`); a delivery's lease that
+ * ran out is taken over by the next lease, which does not count it as an attempt, and until then
+ * the attempt that held it may still settle it. Events and deliveries that share an ordering key
+ * are leased one at a time, in order.
  */
 
 /** An event offered to the inbox for one route. */
@@ -166,12 +169,40 @@ export interface ClaimedDelivery {
   /** Path parameter values, when the route resolved any. */
   params: Readonly<Record<string, string>> | null;
   traceId: string;
+  /** The lease's fencing token: its settlement must present it. One more with every lease. */
   attempt: number;
+  /**
+   * The attempts that count against the retry policy, this one included: `attempt` less the leases
+   * that ended without their attempt settling. A lease taken over once it ran out (its worker died,
+   * stalled, or could not renew it) or given back unattempted is not an attempt the target refused.
+   */
+  tries: number;
+  /** Set when this lease took the delivery over from a worker whose lease ran out before it settled: that worker. */
+  takenOverFrom?: string;
   xref: { entity: string; fromSystem: string; fromId: string } | null;
 }
 
-/** How a worker finished with a leased delivery. */
+/**
+ * How a worker finished with a leased delivery. It holds while no later lease was taken: also once
+ * the lease ran out, if no other worker leased the delivery since.
+ */
 export type DeliverySettlement = { deliveryId: number; attempt: number; worker: string; now: number } & DeliveryOutcome;
+
+/** Work whose leases a worker renews: each by its id and fencing token. */
+export interface LeaseRenewal {
+  worker: string;
+  now: number;
+  /** The new leases end at `now + leaseMs`. */
+  leaseMs: number;
+  events: readonly { id: number; attempt: number }[];
+  deliveries: readonly { id: number; attempt: number }[];
+}
+
+/** The ids whose leases were renewed; the others are no longer the worker's (or were busy settling). */
+export interface RenewedLeases {
+  events: number[];
+  deliveries: number[];
+}
 
 /** What an attempt at a delivery came to. */
 export type DeliveryOutcome =
@@ -352,6 +383,11 @@ export interface Store {
   claimDeliveries(claim: Claim): Promise<ClaimedDelivery[]>;
   /** Settles leased deliveries; each result is false when the fencing token was stale. */
   settleDeliveries(settlements: readonly DeliverySettlement[]): Promise<boolean[]>;
+  /**
+   * Extends the leases the worker still holds under the tokens given, so that work in hand (a call to
+   * a slow target) keeps its lease past `leaseMs`. A lease another worker took over is not renewed.
+   */
+  renewLeases(renewal: LeaseRenewal): Promise<RenewedLeases>;
   /** Gives back every lease a worker holds (graceful shutdown). */
   releaseLeases(worker: string, now: number): Promise<number>;
   /** The id `toSystem` uses for a record `fromSystem` (or any system, when omitted) knows as `fromId`. */
