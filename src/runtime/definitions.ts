@@ -4,6 +4,7 @@
  */
 import type { SpecSet } from "../compiler/check/spec-set.ts";
 import type { JsonSchema, RouteSpec, Step, SystemSpec } from "../model/index.ts";
+import { PACKAGE_VERSION } from "../package-version.ts";
 import { compileTransform } from "./expression.ts";
 import {
   type CompiledSpecSet,
@@ -235,5 +236,5 @@ export function definitionsFromSpecSet(set: SpecSet): CompiledSpecSet {
     if (spec.guard !== undefined) pipeline.ignoreOrigin = spec.guard.ignoreOrigin;
     pipelines.push(pipeline);
   }
-  return { systems, pipelines, transforms, validators };
+  return { compilerVersion: PACKAGE_VERSION, systems, pipelines, transforms, validators };
 }

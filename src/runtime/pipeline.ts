@@ -152,6 +152,11 @@ export interface SystemDefinition {
 
 /** Everything the runtime needs from a compiled spec set. */
 export interface CompiledSpecSet {
+  /**
+   * The version of the compiler that generated this set; the runtime refuses a set from a newer
+   * compiler than itself. A set without it is taken as written for this runtime.
+   */
+  compilerVersion?: string;
   systems: Readonly<Record<string, SystemDefinition>>;
   pipelines: readonly PipelineDefinition[];
   /** Mapping transforms by mapping name, for replays and tests. */
