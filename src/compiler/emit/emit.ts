@@ -9,6 +9,7 @@ import { entitySchemaFiles } from "./schema/entity-schema.ts";
 import { asyncApiFile } from "./schema/asyncapi.ts";
 import { entityFiles } from "./typescript/entities.ts";
 import { indexModule } from "./typescript/index-module.ts";
+import { asJavaScript } from "./typescript/javascript.ts";
 import { mappingFiles } from "./typescript/mappings.ts";
 import { planEmit } from "./typescript/plan.ts";
 import { routeFiles } from "./typescript/routes.ts";
@@ -26,7 +27,10 @@ export interface EmitOptions {
   asyncApi?: boolean;
 }
 
-/** Emits the output of a program that loaded without errors. Files are sorted by path. */
+/**
+ * Emits the output of a program that loaded without errors, as TypeScript or, for the project
+ * file's `target: js+dts`, as JavaScript with declaration files. Files are sorted by path.
+ */
 export function emitProgram(program: Program, options: EmitOptions = {}): EmittedFile[] {
   const { set } = program;
   const plan = planEmit(set, program.config.root, program.config.specs);
@@ -41,5 +45,6 @@ export function emitProgram(program: Program, options: EmitOptions = {}): Emitte
   for (const system of set.systems.values()) if (wanted(system)) files.push(...systemFiles(project, plan, system));
   for (const mapping of set.mappings.values()) if (wanted(mapping)) files.push(...mappingFiles(project, plan, set, mapping));
   for (const route of set.routes.values()) if (wanted(route)) files.push(...routeFiles(project, plan, route));
+  if (program.config.target === "js+dts") return asJavaScript(files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
