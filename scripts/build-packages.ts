@@ -37,6 +37,9 @@ const RUNTIME_ENTRIES: readonly [string, string][] = [
 /** The CLI package's public entries besides its bin. */
 const CLI_ENTRIES: readonly [string, string][] = [["./testing", "testing/index"]];
 
+/** Packages the runtime loads by name (`require`): ajv's run-time helpers behind `syncspec/validation`. */
+const RUNTIME_LOADED_BY_NAME = ["ajv", "ajv-formats"];
+
 /** Packages the CLI loads by name (`require`, `require.resolve`) rather than by an import statement. */
 const CLI_LOADED_BY_NAME = ["ts-morph", "chevrotain"];
 
@@ -107,7 +110,8 @@ export function buildPackages(outDir: string = join(root, "dist")): BuiltPackage
   }
 
   const ranges = { ...manifest.devDependencies, ...manifest.dependencies };
-  const runtimeDeps = dependenciesOf(lib, [...runtimeJs], ranges);
+  const runtimeDeps = dependenciesOf(lib, [...runtimeJs].filter((f) => f.endsWith(".js")), ranges);
+  for (const name of RUNTIME_LOADED_BY_NAME) runtimeDeps[name] = ranges[name] ?? "*";
   const forbidden = Object.keys(runtimeDeps).filter((name) => (COMPILER_ONLY_PACKAGES as readonly string[]).includes(name));
   if (forbidden.length > 0) throw new Error(`the runtime package would depend on ${forbidden.join(", ")}`);
   const cliDeps: Record<string, string> = { ...dependenciesOf(lib, cliFiles.filter((f) => f.endsWith(".js")), ranges), [RUNTIME_PACKAGE]: manifest.version };

@@ -324,37 +324,3 @@ export const system: rt.SystemDefinition = {
   },
   timeoutMs: 30000,
 };
-
-/** Typed calls of the system's operations over the runtime's delivery layer. */
-export interface Adapter {
-  /** Retrieves a single project. */
-  getProject: (params: { projectId: string }, options?: support.CallOptions) => Promise<Project>;
-  /** Retrieves the users of the projects organisation (the firm's resources). */
-  getProjectUsers: (params: Record<string, never>, options?: support.CallOptions) => Promise<ProjectUsers>;
-  getTask: (params: { projectId: string; taskId: string }, options?: support.CallOptions) => Promise<Task>;
-  getTimeEntry: (params: { projectId: string; timeEntryId: string }, options?: support.CallOptions) => Promise<TimeEntry>;
-  /** Extension. Creates or updates the invoice shown on a project's financials. */
-  upsertProjectInvoice: (params: { projectId: string; invoiceId: string }, body: ProjectInvoice, options?: support.CallOptions) => Promise<ProjectInvoice>;
-  /** Extension. Records a payment against a project invoice and updates its status. */
-  recordInvoicePayment: (params: { projectId: string; invoiceId: string; paymentId: string }, body: InvoicePayment, options?: support.CallOptions) => Promise<InvoicePayment>;
-}
-
-/** The adapter over `delivery`: each call carries the operation's idempotency mechanism, auth, quotas and timeouts. */
-export function createAdapter(delivery: support.Delivery): Adapter {
-  const call = (name: string, params: Readonly<Record<string, string>>, body: unknown, options: support.CallOptions | undefined) =>
-    delivery.send({
-      system,
-      operation: system.operations[name] as rt.OperationDefinition,
-      params,
-      body,
-      ...(options?.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-    });
-  return {
-    getProject: (params, options) => call("getProject", params, undefined, options) as Promise<Project>,
-    getProjectUsers: (params, options) => call("getProjectUsers", params, undefined, options) as Promise<ProjectUsers>,
-    getTask: (params, options) => call("getTask", params, undefined, options) as Promise<Task>,
-    getTimeEntry: (params, options) => call("getTimeEntry", params, undefined, options) as Promise<TimeEntry>,
-    upsertProjectInvoice: (params, body, options) => call("upsertProjectInvoice", params, body, options) as Promise<ProjectInvoice>,
-    recordInvoicePayment: (params, body, options) => call("recordInvoicePayment", params, body, options) as Promise<InvoicePayment>,
-  };
-}
