@@ -77,12 +77,27 @@ function isRule(value: unknown): value is Pick<LintRule, "check"> & Partial<Lint
   return value !== null && typeof value === "object" && typeof (value as { check?: unknown }).check === "function";
 }
 
+/**
+ * Loads a rule module. Plain Node loads JavaScript; a rule written in TypeScript, which the
+ * installed CLI's plain Node cannot load, goes through tsx's loader (a dependency of the CLI).
+ */
+async function importRuleModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_UNKNOWN_FILE_EXTENSION" || !/\.[cm]?ts$/.test(path)) throw error;
+    const { tsImport } = await import("tsx/esm/api");
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
 async function moduleRule(policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number): Promise<[LintRule | undefined, Diagnostic[]]> {
   const at = policy.source.locate(["spec", "customRules", index, "module"]);
   const path = resolve(dirname(policy.source.file.path), spec.module ?? "");
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    exports = await importRuleModule(path);
   } catch (error) {
     return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `cannot load ${spec.module}: ${(error as Error).message}` }, at)]];
   }
