@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadProgram } from "../compiler/program.ts";
-import { createReconciler, reconciliationsOf } from "../ops/reconcile/reconciler.ts";
+import { createReconciler } from "../ops/reconcile/reconciler.ts";
+import { loweredReconciliations } from "./load-compiled.ts";
 import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
@@ -55,7 +56,7 @@ export const reconcileCommand: Command = {
       printDiagnostics(io, program.diagnostics, "stylish");
       return EXIT.findings;
     }
-    const definitions = reconciliationsOf(program.set);
+    const definitions = loweredReconciliations(program);
     const only = values.only?.split(",").map((s) => s.trim());
     const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
     if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);

@@ -6,7 +6,7 @@
 import { loadProgram } from "../compiler/program.ts";
 import { collectSnapshot, type OpsSnapshot } from "../ops/snapshot.ts";
 import { statusText } from "../ops/status-text.ts";
-import { definitionsFromSpecSet } from "../runtime/definitions.ts";
+import { compiledInMemory } from "./load-compiled.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -50,7 +50,7 @@ export const statusCommand: Command = {
       const config = loadRunConfig(io.cwd, values.config);
       const store = await openStore(config.store, config.root, { oneShot: true });
       try {
-        snapshot = await collectSnapshot({ store, compiled: definitionsFromSpecSet(program.set) });
+        snapshot = await collectSnapshot({ store, compiled: compiledInMemory(program) });
       } finally {
         await store.close();
       }
