@@ -61,7 +61,7 @@ describe("the packages a service installs", () => {
   let server: Server;
   let target: string;
   const tarballs: Record<string, { file: string; files: string[] }> = {};
-  let manifests: Record<string, { dependencies?: Record<string, string> }> = {};
+  let manifests: Record<string, { dependencies?: Record<string, string>; exports?: unknown; bin?: Record<string, string> }> = {};
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -96,7 +96,7 @@ describe("the packages a service installs", () => {
     const native = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";
     mkdirSync(dirname(join(service, native)), { recursive: true });
     copyFileSync(join(projectRoot, native), join(service, native));
-  }, 170_000);
+  }, 300_000);
 
   afterAll(async () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -110,6 +110,19 @@ describe("the packages a service installs", () => {
     }
     expect(tarballs["runtime"]?.files).toEqual(expect.arrayContaining(["package.json", "lib/runtime/index.js", "lib/runtime/index.d.ts", "lib/transform/index.js", "lib/runtime/validation.js"]));
     expect(tarballs["cli"]?.files).toEqual(expect.arrayContaining(["package.json", "bin/spec.js", "lib/cli/main.js", "schemas/config.schema.json"]));
+  });
+
+  it("name in exports and bin only files the tarballs hold, with types beside each entry", () => {
+    const targets = (value: unknown): string[] =>
+      typeof value === "string" ? [value] : value !== null && typeof value === "object" ? Object.values(value).flatMap(targets) : [];
+    for (const name of ["runtime", "cli"] as const) {
+      const manifest = manifests[name];
+      const files = new Set(tarballs[name]?.files);
+      const named = [...targets(manifest?.exports), ...Object.values(manifest?.bin ?? {})].filter((t) => !t.includes("*")).map((t) => t.replace(/^\.\//, ""));
+      expect(named.length).toBeGreaterThan(1);
+      expect(named.filter((t) => !files.has(t))).toEqual([]);
+      for (const entry of Object.values((manifest?.exports ?? {}) as Record<string, unknown>)) if (typeof entry === "object") expect(entry).toHaveProperty("types");
+    }
   });
 
   it("keep the compiler's packages out of the runtime's dependencies", () => {
@@ -146,7 +159,7 @@ describe("the packages a service installs", () => {
     // The same two business events again: accepted as duplicates, posted nothing more.
     await runAsync(process.execPath, ["service.mjs"], service, env);
     expect(received).toHaveLength(2);
-  }, 120_000);
+  }, 180_000);
 
   it("type-check the service written in TypeScript under a plain NodeNext tsconfig", () => {
     expect(existsSync(join(service, "generated/index.d.ts"))).toBe(true);
