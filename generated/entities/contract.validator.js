@@ -4,7 +4,7 @@ export const validate = validate0;
 const schema0 = {"type":"object","properties":{"contractId":{"type":"string","format":"uuid"},"contractNumber":{"type":"string","maxLength":30},"clientId":{"type":["string","integer"]},"legalEntityId":{"type":["string","integer"]},"billingModel":{"type":"string","enum":["time-and-materials","fixed-fee"]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"totalValue":{"type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"},"notToExceed":{"type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"},"rateCardId":{"type":["string","integer"]},"poNumber":{"type":"string","maxLength":100},"paymentTermsDays":{"type":"integer"},"startDate":{"type":"string","format":"date"},"endDate":{"type":"string","format":"date"},"status":{"type":"string","enum":["draft","signed","active","suspended","completed","terminated"]}},"required":["contractId","contractNumber","clientId","legalEntityId","billingModel","currency","startDate","status"],"$id":"urn:syncspec:validator:0"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = runtime0.fullFormats.date;
-const func0 = runtime1.default;
+const func0 = (runtime1.default ?? runtime1);
 const pattern0 = new RegExp("^[A-Z]{3}$", "u");
 const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 

@@ -2,7 +2,7 @@
 import { ajvUcs2length as runtime0 } from "syncspec/validation";
 export const validate = validate0;
 const schema0 = {"type":"object","properties":{"legalEntityId":{"type":"string","maxLength":16},"name":{"type":"string"},"countryCode":{"type":"string","maxLength":2},"functionalCurrency":{"type":"string","pattern":"^[A-Z]{3}$"},"companyNumber":{"type":"string"},"taxRegistrationNumber":{"type":"string"},"erpTenantId":{"type":"string","format":"uuid"},"projectTrackingCategoryId":{"type":"string","format":"uuid"},"ledgerAccounts":{"type":"object","properties":{"revenue":{"type":"string"},"unbilledRevenue":{"type":"string"},"costOfSales":{"type":"string"},"costClearing":{"type":"string"},"reimbursableExpenses":{"type":"string"},"bank":{"type":"string"}},"required":["revenue","unbilledRevenue","costOfSales","costClearing","reimbursableExpenses","bank"]},"status":{"type":"string","enum":["active","dormant","closed"]}},"required":["legalEntityId","name","countryCode","functionalCurrency","erpTenantId","projectTrackingCategoryId","ledgerAccounts","status"],"$id":"urn:syncspec:validator:0"};
-const func0 = runtime0.default;
+const func0 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^[A-Z]{3}$", "u");
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 

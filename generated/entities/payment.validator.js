@@ -2,7 +2,7 @@
 import { ajvUcs2length as runtime0, ajvFormats as runtime1 } from "syncspec/validation";
 export const validate = validate0;
 const schema0 = {"type":"object","properties":{"paymentId":{"type":"string","maxLength":50},"invoiceId":{"type":["string","integer"]},"clientId":{"type":["string","integer"]},"projectId":{"type":["string","integer"]},"legalEntityId":{"type":["string","integer"]},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"amount":{"type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"},"paidAt":{"type":"string","format":"date-time"},"method":{"type":"string","enum":["card","bank-transfer","direct-debit","check","cash","other"]},"reference":{"type":"string"},"invoiceStatus":{"type":"string","enum":["issued","partially-paid","paid"]},"invoiceAmountDue":{"type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"},"status":{"type":"string","enum":["in-progress","succeeded","failed","voided","refunded"]},"erpPaymentId":{"type":"string","format":"uuid"}},"required":["paymentId","invoiceId","clientId","legalEntityId","currency","amount","paidAt","method","status"],"$id":"urn:syncspec:validator:0"};
-const func0 = runtime0.default;
+const func0 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^[A-Z]{3}$", "u");
 const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 const formats0 = runtime1.fullFormats["date-time"];

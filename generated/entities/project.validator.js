@@ -5,7 +5,7 @@ const schema0 = {"type":"object","properties":{"projectId":{"type":"string","for
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = runtime0.fullFormats.date;
 const formats6 = runtime0.fullFormats["date-time"];
-const func0 = runtime1.default;
+const func0 = (runtime1.default ?? runtime1);
 const pattern0 = new RegExp("^[A-Z]{3}$", "u");
 const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 

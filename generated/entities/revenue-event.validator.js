@@ -4,7 +4,7 @@ export const validate = validate0;
 const schema0 = {"type":"object","properties":{"revenueEventId":{"type":"string"},"source":{"type":"string","enum":["time","milestone","adjustment"]},"sourceId":{"type":"string"},"projectId":{"type":["string","integer"]},"contractId":{"type":["string","integer"]},"clientId":{"type":["string","integer"]},"legalEntityId":{"type":["string","integer"]},"method":{"type":"string","enum":["time-and-materials","milestone-acceptance"]},"recognitionDate":{"type":"string","format":"date"},"period":{"type":"string","maxLength":7},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"amount":{"type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"},"description":{"type":"string"},"status":{"type":"string","enum":["pending","posted","reversed"]},"erpJournalId":{"type":"string","format":"uuid"}},"required":["revenueEventId","source","sourceId","projectId","contractId","clientId","legalEntityId","method","recognitionDate","period","currency","amount","status"],"$id":"urn:syncspec:validator:0"};
 const formats0 = runtime0.fullFormats.date;
 const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const func0 = runtime1.default;
+const func0 = (runtime1.default ?? runtime1);
 const pattern0 = new RegExp("^[A-Z]{3}$", "u");
 const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 

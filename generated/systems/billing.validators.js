@@ -2,7 +2,7 @@
 import { ajvUcs2length as runtime0 } from "syncspec/validation";
 export const checkChargeRequest = validate1;
 const schema1 = {"type":"object","description":"Form body of `POST /subscriptions/{subscription-id}/add_charge_at_term_end`.","required":["amount","description"],"properties":{"amount":{"type":"integer","format":"int64","description":"In the minor unit of the subscription's currency."},"description":{"type":"string","maxLength":250}}};
-const func0 = runtime0.default;
+const func0 = (runtime0.default ?? runtime0);
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;

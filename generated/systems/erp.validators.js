@@ -9,7 +9,7 @@ const formats14 = runtime0.fullFormats.date;
 const schema4 = {"type":"object","properties":{"Description":{"type":"string"},"Quantity":{"type":"string","format":"decimal","description":"Sent as a decimal string; Xero reads it as a decimal."},"UnitAmount":{"type":"string","format":"decimal"},"AccountCode":{"type":"string"},"TaxType":{"type":"string"},"TaxAmount":{"type":"string","format":"decimal"},"LineAmount":{"type":"string","format":"decimal"},"Tracking":{"type":"array","description":"At most two tracking categories.","items":{"$ref":"#/definitions/LineItemTracking"}}}};
 const schema5 = {"type":"object","properties":{"TrackingCategoryID":{"type":"string","format":"uuid"},"TrackingOptionID":{"type":"string","format":"uuid"},"Name":{"type":"string","maxLength":100},"Option":{"type":"string"}}};
 const formats2 = /^-?[0-9]+(\.[0-9]+)?$/;
-const func0 = runtime1.default;
+const func0 = (runtime1.default ?? runtime1);
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;

@@ -49,12 +49,12 @@ describe("spec compile --watch", () => {
   it("compiles everything first", async () => {
     for (let waited = 0; cycles.length === 0 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(cycles[0]?.emitted).toBe(true);
-    expect(cycles[0]?.written.length).toBe(26);
+    expect(cycles[0]?.written.length).toBe(27);
   });
 
-  it("re-emits only the files of an edited mapping", async () => {
+  it("re-emits only the files of an edited mapping, and the manifest that fingerprints it", async () => {
     const cycle = await nextCycle(cycles, edit("mappings.yaml", '"memo": "time " & timeEntryId', '"memo": "hours " & timeEntryId'));
-    expect(cycle.written).toEqual(["mappings/time-to-journal.expr.js"]);
+    expect(cycle.written).toEqual(["manifest.json", "mappings/time-to-journal.expr.js"]);
     expect(readFileSync(join(project.dir, "generated", "mappings", "time-to-journal.expr.js"), "utf8")).toContain('"hours "');
   });
 

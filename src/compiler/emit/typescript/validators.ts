@@ -111,6 +111,9 @@ function standaloneText(ajv: Ajv, refs: Record<string, string>, header: string):
       modules.set(file, alias);
       imports.push(`${exported} as ${alias}`);
     }
+    // A CommonJS module's `exports.default` is the default import's `.default` under Node, and the
+    // default import itself under bundlers and test runners that honour `__esModule` (vite).
+    if (member.startsWith(".default")) return `const ${name} = (${alias}.default ?? ${alias})${member.slice(".default".length)};`;
     return `const ${name} = ${alias}${member};`;
   });
   // A plain search, and the context cut out afterwards: a pattern carrying its context
