@@ -9,6 +9,18 @@ import { fileURLToPath } from "node:url";
 const cacheDir = fileURLToPath(new URL("../node_modules/.cache/syncspec-ts/", import.meta.url));
 let esbuild;
 
+// Generated TypeScript modules name each other by the `.js` files they become (NodeNext style);
+// in a checkout that keeps them as `.ts`, such a name falls back to the `.ts` file beside it.
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const parent = context.parentURL ?? "";
+    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/^\.\.?\//.test(specifier) || !specifier.endsWith(".js") || !parent.endsWith(".ts") || parent.includes("/node_modules/")) throw error;
+    return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+  }
+}
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith("file:") || !url.endsWith(".ts") || url.includes("/node_modules/")) return nextLoad(url, context);
   const path = fileURLToPath(url);

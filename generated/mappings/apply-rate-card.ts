@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./apply-rate-card.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/time-entry.ts").TimeEntry;
+export type Source = import("../entities/time-entry.js").TimeEntry;
 /** The record the mapping produces. */
-export type Target = import("../entities/time-entry.ts").TimeEntry;
+export type Target = import("../entities/time-entry.js").TimeEntry;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

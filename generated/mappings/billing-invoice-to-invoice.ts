@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./billing-invoice-to-invoice.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/billing.ts").InvoiceEvent;
+export type Source = import("../systems/billing.js").InvoiceEvent;
 /** The record the mapping produces. */
-export type Target = import("../entities/invoice.ts").Invoice;
+export type Target = import("../entities/invoice.js").Invoice;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

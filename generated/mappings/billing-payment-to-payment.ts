@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./billing-payment-to-payment.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/billing.ts").PaymentEvent;
+export type Source = import("../systems/billing.js").PaymentEvent;
 /** The record the mapping produces. */
-export type Target = import("../entities/payment.ts").Payment;
+export type Target = import("../entities/payment.js").Payment;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./client-to-billing-customer-update.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/client.ts").Client;
+export type Source = import("../entities/client.js").Client;
 /** The record the mapping produces. */
-export type Target = import("../systems/billing.ts").UpdateCustomerRequest;
+export type Target = import("../systems/billing.js").UpdateCustomerRequest;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

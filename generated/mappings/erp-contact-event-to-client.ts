@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./erp-contact-event-to-client.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/erp.ts").WebhookEvent;
+export type Source = import("../systems/erp.js").WebhookEvent;
 /** The record the mapping produces. */
-export type Target = import("../entities/client.ts").Client;
+export type Target = import("../entities/client.js").Client;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./expense-to-billing-charge.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/expense.ts").Expense;
+export type Source = import("../entities/expense.js").Expense;
 /** The record the mapping produces. */
-export type Target = import("../systems/billing.ts").ChargeRequest;
+export type Target = import("../systems/billing.js").ChargeRequest;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./expense-to-erp-reimbursement-bill.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/expense.ts").Expense;
+export type Source = import("../entities/expense.js").Expense;
 /** The record the mapping produces. */
-export type Target = import("../systems/erp.ts").Invoices;
+export type Target = import("../systems/erp.js").Invoices;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./milestone-to-revenue-event.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/milestone.ts").Milestone;
+export type Source = import("../entities/milestone.js").Milestone;
 /** The record the mapping produces. */
-export type Target = import("../entities/revenue-event.ts").RevenueEvent;
+export type Target = import("../entities/revenue-event.js").RevenueEvent;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

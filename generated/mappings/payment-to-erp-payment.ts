@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./payment-to-erp-payment.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/payment.ts").Payment;
+export type Source = import("../entities/payment.js").Payment;
 /** The record the mapping produces. */
-export type Target = import("../systems/erp.ts").Payment;
+export type Target = import("../systems/erp.js").Payment;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./payment-to-psa-invoice-payment.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/payment.ts").Payment;
+export type Source = import("../entities/payment.js").Payment;
 /** The record the mapping produces. */
-export type Target = import("../systems/psa.ts").InvoicePayment;
+export type Target = import("../systems/psa.js").InvoicePayment;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./project-to-billing-subscription.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/project.ts").Project;
+export type Source = import("../entities/project.js").Project;
 /** The record the mapping produces. */
-export type Target = import("../systems/billing.ts").CreateSubscriptionRequest;
+export type Target = import("../systems/billing.js").CreateSubscriptionRequest;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

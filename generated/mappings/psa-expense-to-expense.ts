@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./psa-expense-to-expense.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/psa.ts").Expense;
+export type Source = import("../systems/psa.js").Expense;
 /** The record the mapping produces. */
-export type Target = import("../entities/expense.ts").Expense;
+export type Target = import("../entities/expense.js").Expense;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./psa-milestone-to-milestone.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/psa.ts").MilestoneTask;
+export type Source = import("../systems/psa.js").MilestoneTask;
 /** The record the mapping produces. */
-export type Target = import("../entities/milestone.ts").Milestone;
+export type Target = import("../entities/milestone.js").Milestone;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./psa-project-to-project.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/psa.ts").Project;
+export type Source = import("../systems/psa.js").Project;
 /** The record the mapping produces. */
-export type Target = import("../entities/project.ts").Project;
+export type Target = import("../entities/project.js").Project;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./psa-time-entry-to-time-entry.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../systems/psa.ts").TimeEntry;
+export type Source = import("../systems/psa.js").TimeEntry;
 /** The record the mapping produces. */
-export type Target = import("../entities/time-entry.ts").TimeEntry;
+export type Target = import("../entities/time-entry.js").TimeEntry;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -3,9 +3,9 @@ import type * as rt from "syncspec/runtime";
 import * as compiled from "./time-entry-to-erp-cost-journal.expr.js";
 
 /** The record the mapping reads. */
-export type Source = import("../entities/time-entry.ts").TimeEntry;
+export type Source = import("../entities/time-entry.js").TimeEntry;
 /** The record the mapping produces. */
-export type Target = import("../systems/erp.ts").ManualJournals;
+export type Target = import("../systems/erp.js").ManualJournals;
 
 /** Values bound to the mapping's lookups, read as `$name` in the expression. */
 export interface Lookups {

@@ -11,8 +11,11 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** What `parseCommandArgs` returns: node:util's parsed values and positionals for `O`. */
+export type ParsedCommandArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+
 /** node:util parseArgs with unknown flags turned into UsageError. */
-export function parseCommandArgs<O extends Options>(args: readonly string[], options: O) {
+export function parseCommandArgs<O extends Options>(args: readonly string[], options: O): ParsedCommandArgs<O> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -2,6 +2,7 @@
  * The `spec` entry point: finds the command, runs it, and turns anything unexpected into exit 2
  * with a one-line message (the stack only with SYNCSPEC_DEBUG=1).
  */
+import { PACKAGE_VERSION } from "../package-version.ts";
 import { commands } from "./commands.ts";
 import { type CliIo, EXIT, processIo, UsageError } from "./io.ts";
 
@@ -20,7 +21,7 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version") {
-    io.stdout("syncspec 0.1.0\n");
+    io.stdout(`syncspec ${PACKAGE_VERSION}\n`);
     return EXIT.ok;
   }
   const entry = commands.find((c) => c.name === name);

@@ -19,6 +19,8 @@ export interface ResolvedConfig {
   file: string | undefined;
   specs: string[];
   out: string;
+  /** How generated code is written: TypeScript modules (`ts`, the default) or JavaScript with declaration files (`js+dts`). */
+  target: "ts" | "js+dts";
   policy: string | undefined;
   exclude: string[];
   maxFileBytes: number;
@@ -47,6 +49,7 @@ export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
     file,
     specs: [resolve(cwd, "specs")],
     out: resolve(cwd, "generated"),
+    target: "ts",
     policy: undefined,
     exclude: [],
     maxFileBytes: 4 * 1024 * 1024,
@@ -73,6 +76,7 @@ export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
       file,
       specs: value.specs.map((p) => resolve(root, p)),
       out: resolve(root, value.out ?? "generated"),
+      target: value.target ?? "ts",
       policy: value.policy,
       exclude: value.exclude ?? [],
       maxFileBytes: value.limits?.maxFileBytes ?? defaults.maxFileBytes,

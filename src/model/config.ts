@@ -14,6 +14,12 @@ export const ProjectConfig = strictObject(
       description: "Folders (searched recursively) or files holding the spec set, relative to this file.",
     }),
     out: Type.Optional(Type.String({ description: "Where `spec compile` writes generated code (default `generated`)." })),
+    target: Type.Optional(
+      Type.Union([Type.Literal("ts"), Type.Literal("js+dts")], {
+        description:
+          "How `spec compile` writes generated code: TypeScript modules (`ts`, the default), or JavaScript with declaration files (`js+dts`) that plain Node runs and a NodeNext tsconfig type-checks.",
+      }),
+    ),
     policy: Type.Optional(Type.String({ description: "The name of the Policy document that governs the set." })),
     exclude: Type.Optional(Type.Array(Type.String(), { description: "Globs of files under `specs` to leave out." })),
     limits: Type.Optional(

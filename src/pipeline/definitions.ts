@@ -161,6 +161,11 @@ export interface SystemDefinition<V = Validator> {
 
 /** Everything the runtime needs from a compiled spec set. */
 export interface CompiledSpecSet<T = Transform, V = Validator> {
+  /**
+   * The version of the compiler that generated this set; the runtime refuses a set from a newer
+   * compiler than itself. A set without it is taken as written for this runtime.
+   */
+  compilerVersion?: string;
   systems: Readonly<Record<string, SystemDefinition<V>>>;
   pipelines: readonly PipelineDefinition<T, V>[];
   /** Mapping transforms by mapping name, for replays and tests. */

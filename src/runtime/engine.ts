@@ -5,6 +5,7 @@
  * targets under each system's policies. Time and randomness are injected.
  */
 import { randomUUID } from "node:crypto";
+import { assertCompiledBy } from "./compatibility.ts";
 import { ConfigurationError } from "./errors.ts";
 import { authHeaders, valueResolver } from "./delivery/auth.ts";
 import { attemptDelivery, attemptMs, type DeliveryContext, longestDelivery, type SharedQuotas, sendsBodyAsIs, type SystemRuntime, systemRuntime } from "./delivery/deliver.ts";
@@ -145,6 +146,7 @@ export interface Runtime {
 /** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { compiled, store } = options;
+  assertCompiledBy(compiled.compilerVersion);
   const clock = options.clock ?? { now: () => Date.now() };
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

@@ -29,6 +29,7 @@ export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { createPostgresStore, type PostgresStoreOptions } from "./store/postgres.ts";
 export type * from "./store/store.ts";
 export { ConfigurationError, IssueStateError } from "./errors.ts";
+export { assertCompiledBy, RUNTIME_VERSION } from "./compatibility.ts";
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "./policies/retry.ts";
 export { type BreakerSettings, type CircuitBreaker, createCircuitBreaker } from "./policies/circuit-breaker.ts";
 export { createTokenBucket, type TokenBucket } from "./policies/rate-limit.ts";

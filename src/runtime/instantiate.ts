@@ -28,6 +28,7 @@ export function instantiateSpecSet(lowered: LoweredSpecSet): CompiledSpecSet {
     }
   };
   return {
+    ...(lowered.compilerVersion === undefined ? {} : { compilerVersion: lowered.compilerVersion }),
     systems: replaceRefs(lowered.systems, replace) as CompiledSpecSet["systems"],
     pipelines: replaceRefs(lowered.pipelines, replace) as CompiledSpecSet["pipelines"],
     transforms,

@@ -11,6 +11,7 @@ import { entitySchemaFiles } from "./schema/entity-schema.ts";
 import { asyncApiFile } from "./schema/asyncapi.ts";
 import { entityFiles } from "./typescript/entities.ts";
 import { indexModule } from "./typescript/index-module.ts";
+import { asJavaScript } from "./typescript/javascript.ts";
 import { mappingFiles } from "./typescript/mappings.ts";
 import { planEmit } from "./typescript/plan.ts";
 import { routeFiles } from "./typescript/routes.ts";
@@ -28,7 +29,10 @@ export interface EmitOptions {
   asyncApi?: boolean;
 }
 
-/** Emits the output of a program that loaded without errors. Files are sorted by path. */
+/**
+ * Emits the output of a program that loaded without errors, as TypeScript or, for the project
+ * file's `target: js+dts`, as JavaScript with declaration files. Files are sorted by path.
+ */
 export function emitProgram(program: Program, options: EmitOptions = {}): EmittedFile[] {
   const { set } = program;
   const plan = planEmit(set, program.config.root, program.config.specs);
@@ -53,5 +57,6 @@ export function emitProgram(program: Program, options: EmitOptions = {}): Emitte
     const route = set.routes.get(pipeline.route);
     if (route !== undefined && wanted(route)) files.push(...routeFiles(project, plan, pipeline));
   }
+  if (program.config.target === "js+dts") return asJavaScript(files);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -113,6 +113,21 @@ function confine(root: string, from: string, module: string): { path: string } |
   return { path: real };
 }
 
+/**
+ * Loads a rule module. Plain Node loads JavaScript; a rule written in TypeScript, which the
+ * installed CLI's plain Node cannot load, goes through tsx's loader (a dependency of the CLI).
+ */
+async function importRuleModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_UNKNOWN_FILE_EXTENSION" || !/\.[cm]?ts$/.test(path)) throw error;
+    const { tsImport } = await import("tsx/esm/api");
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
 async function moduleRule(program: Program, policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number, run: boolean): Promise<[LintRule | undefined, Diagnostic[]]> {
   const at = policy.source.locate(["spec", "customRules", index, "module"]);
   const module = spec.module ?? "";
@@ -121,7 +136,7 @@ async function moduleRule(program: Program, policy: BoundDocument<"Policy">, spe
   if (!run) return [undefined, [diagnostic("rule-module-skipped", { name: spec.name }, at)]];
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(place.path).href)) as Record<string, unknown>;
+    exports = await importRuleModule(place.path);
   } catch (error) {
     return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `cannot load ${module}: ${(error as Error).message}` }, at)]];
   }

@@ -21,6 +21,7 @@ import {
   type SchemaValidatorRef,
 } from "../../pipeline/lowered.ts";
 import type { SpecSet } from "../check/spec-set.ts";
+import { PACKAGE_VERSION } from "../../package-version.ts";
 import { specPathOf } from "./paths.ts";
 
 type LoweredStep = PipelineStep<LoweredTransform, LoweredValidator>;
@@ -250,5 +251,5 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
     pipelines.push(pipeline);
   }
   const reconciliations = sortedNames(set.reconciliations).map(([name, doc]) => ({ name, source: doc.source.file.path, spec: doc.value.spec }));
-  return { systems, pipelines, transforms, validators, reconciliations };
+  return { compilerVersion: PACKAGE_VERSION, systems, pipelines, transforms, validators, reconciliations };
 }

@@ -1,4 +1,5 @@
 /** generated/index.ts: the `CompiledSpecSet` of the whole spec set, importing every module. */
+import { PACKAGE_VERSION } from "../../../package-version.ts";
 import { constStatement, type EmitValue, pascalName, ref, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
@@ -23,7 +24,7 @@ export function indexModule(project: EmitProject, plan: EmitPlan): EmittedFile {
     writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
     for (const [alias, path] of imports) writeNamespaceImport(writer, alias, path);
     writer.blankLine();
-    constStatement("specSet", "rt.CompiledSpecSet", { systems, pipelines, transforms, validators }, "Everything the runtime needs from this spec set.")(writer);
+    constStatement("specSet", "rt.CompiledSpecSet", { compilerVersion: PACKAGE_VERSION, systems, pipelines, transforms, validators }, "Everything the runtime needs from this spec set.")(writer);
     writer.newLine().writeLine("export default specSet;");
   });
 }

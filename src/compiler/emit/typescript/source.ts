@@ -42,8 +42,21 @@ export interface EmitProject {
   structure(path: string, specPath: string, structure: Omit<SourceFileStructure, "kind">): EmittedFile;
 }
 
+/**
+ * Generated modules name each other by the `.js` files they become, as Node and `module: NodeNext`
+ * want, whatever the emitter wrote: `from "./x.ts"` and `import("./x.ts")` of relative paths.
+ * Spec strings enter the output only as JSON literals, whose quotes are escaped, so no spec text
+ * can look like a specifier here.
+ */
+export function nodeNextSpecifiers(text: string): string {
+  return text
+    .replace(/^((?:import|export)\b[^\n]*? from ")(\.\.?\/[^"\\\n]*)\.ts(";)$/gm, "$1$2.js$3")
+    .replace(/(\bimport\(")(\.\.?\/[^"\\\n]*)\.ts("\))/g, "$1$2.js$3");
+}
+
 function withHeader(path: string, specPath: string, body: string): EmittedFile {
-  return { path, text: `${headerLine(specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}` };
+  const text = nodeNextSpecifiers(body);
+  return { path, text: `${headerLine(specPath)}\n${text.endsWith("\n") ? text : `${text}\n`}` };
 }
 
 /** A fresh printer; ts-morph loads with the first file printed. */

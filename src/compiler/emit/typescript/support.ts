@@ -1,10 +1,26 @@
 /**
  * generated/support.ts: what every generated module shares and no spec changes. Branded scalar
- * types, the adapter over ajv's precompiled functions, and the delivery interface adapters call.
+ * types with their parse helpers (a service makes a `Money` with `Money.parse("12.50")`, never a
+ * cast), and the adapter over ajv's precompiled functions. It imports only the runtime's types.
  */
-import type { TypeAliasDeclarationStructure } from "ts-morph";
+import type { TypeAliasDeclarationStructure, VariableStatementStructure } from "ts-morph";
 import { type EmitProject, type EmittedFile, tsMorph } from "./source.ts";
 import { BRANDS } from "./types.ts";
+
+/**
+ * How each brand's helper checks a string: the same rules the entity validators apply (decimal
+ * pattern, ISO 4217 code, RFC 3339 date and date-time), as the text of a function body over `v`.
+ */
+const BRAND_CHECKS: Record<(typeof BRANDS)[number], { check: string; expected: string }> = {
+  Decimal: { check: "/^-?[0-9]+(\\.[0-9]+)?$/.test(v)", expected: 'a decimal number written as a string, such as "12.50"' },
+  Money: { check: "/^-?[0-9]+(\\.[0-9]+)?$/.test(v)", expected: 'an amount written as a decimal string, such as "1200.00"' },
+  IsoDate: { check: "isDate(v)", expected: "a calendar date YYYY-MM-DD" },
+  IsoDateTime: {
+    check: "/^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$/.test(v) && isDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v))",
+    expected: "an RFC 3339 date-time, such as 2026-03-01T09:30:00Z",
+  },
+  CurrencyCode: { check: "/^[A-Z]{3}$/.test(v)", expected: "an ISO 4217 currency code, such as EUR" },
+};
 
 const BRAND_DOCS: Record<(typeof BRANDS)[number], string> = {
   Decimal: "A decimal number written as a string, for example `\"12.50\"`; never a binary float.",
@@ -23,7 +39,7 @@ export function supportModule(project: EmitProject, setPath: string): EmittedFil
         kind: StructureKind.ImportDeclaration,
         isTypeOnly: true,
         moduleSpecifier: "syncspec/runtime",
-        namedImports: ["OperationDefinition", "SystemDefinition", "Validator"],
+        namedImports: ["Validator"],
       },
       ...BRANDS.map((name): TypeAliasDeclarationStructure => ({
         kind: StructureKind.TypeAlias,
@@ -73,30 +89,54 @@ export function supportModule(project: EmitProject, setPath: string): EmittedFil
       {
         kind: StructureKind.Interface,
         isExported: true,
-        name: "DeliveryRequest",
-        docs: ["One call of a system operation, as an adapter hands it to the delivery layer."],
-        properties: [
-          { name: "system", type: "SystemDefinition", docs: ["Base URL, auth, quotas and timeouts, resolved by the runtime at start-up."] },
-          { name: "operation", type: "OperationDefinition", docs: ["Method, path, encoding and idempotency mechanism."] },
-          { name: "params", type: "Readonly<Record<string, string>>", docs: ["Values of the path's `{name}` parameters."] },
-          { name: "body", type: "unknown", hasQuestionToken: true },
-          { name: "idempotencyKey", type: "string", hasQuestionToken: true, docs: ["Sent in the operation's key header, or as its external id."] },
+        name: "BrandHelper",
+        docs: ["Makes and checks one branded string type."],
+        typeParameters: [{ name: "T", constraint: "string" }],
+        methods: [
+          { name: "parse", docs: ["Returns `value` as the brand, or throws a `TypeError` saying what was expected."], parameters: [{ name: "value", type: "string" }], returnType: "T" },
+          { name: "is", docs: ["Whether `value` is a well-formed string of the brand."], parameters: [{ name: "value", type: "unknown" }], returnType: "value is T" },
         ],
       },
       {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: "Delivery",
-        docs: ["The runtime's delivery layer: sends one request with the system's policies and returns the response body."],
-        methods: [{ name: "send", parameters: [{ name: "request", type: "DeliveryRequest" }], returnType: "Promise<unknown>" }],
+        kind: StructureKind.Function,
+        name: "isDate",
+        parameters: [{ name: "v", type: "string" }],
+        returnType: "boolean",
+        statements: ['if (!/^\\d{4}-\\d{2}-\\d{2}$/.test(v)) return false;', 'const date = new Date(v + "T00:00:00Z");', "return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;"],
       },
       {
-        kind: StructureKind.Interface,
-        isExported: true,
-        name: "CallOptions",
-        docs: ["Per-call options of an adapter operation."],
-        properties: [{ name: "idempotencyKey", type: "string", hasQuestionToken: true }],
+        kind: StructureKind.Function,
+        name: "brand",
+        typeParameters: [{ name: "T", constraint: "string" }],
+        parameters: [
+          { name: "valid", type: "(v: string) => boolean" },
+          { name: "expected", type: "string" },
+        ],
+        returnType: "BrandHelper<T>",
+        statements: [
+          'const is = (value: unknown): value is T => typeof value === "string" && valid(value);',
+          "return {",
+          "  is,",
+          "  parse(value: string): T {",
+          '    if (!is(value)) throw new TypeError(JSON.stringify(value) + " is not " + expected);',
+          "    return value;",
+          "  },",
+          "};",
+        ],
       },
+      ...BRANDS.map((name): VariableStatementStructure => ({
+        kind: StructureKind.VariableStatement,
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        docs: [`\`${name}.parse(text)\` makes one from a string: ${BRAND_CHECKS[name].expected}.`],
+        declarations: [
+          {
+            name,
+            type: `BrandHelper<${name}>`,
+            initializer: `brand<${name}>((v) => ${BRAND_CHECKS[name].check}, ${JSON.stringify(BRAND_CHECKS[name].expected)})`,
+          },
+        ],
+      })),
       {
         kind: StructureKind.VariableStatement,
         isExported: true,

@@ -1,14 +1,14 @@
 /**
  * Per system: `systems/<name>.ts` with a type per native schema, the `SystemDefinition` the
  * runtime hosts (auth, quotas, timeouts, idempotency, by reference; no URL or secret baked in),
- * and a typed adapter: one async function per operation over the runtime's delivery layer.
- * Request and payload validators are precompiled into `<name>.validators.js`.
+ * No adapter of direct calls is generated: a service reaches a system through routes, whose
+ * deliveries the runtime makes durably (outbox, retries, idempotency). Request and payload validators are precompiled into `<name>.validators.js`.
  */
 import type { StatementStructures, WriterFunction } from "ts-morph";
 import type { JsonSchema } from "../../../model/index.ts";
 import { LOWERED, type LoweredSystem, replaceRefs } from "../../../pipeline/lowered.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
-import { commentText, constStatement, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
+import { commentText, constStatement, type EmitValue, headerLine, pascalName, ref, typeKey } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import { type EmitProject, type EmittedFile, tsMorph } from "./source.ts";
 import { schemaMembers, schemaType, type TypeNeeds } from "./types.ts";
@@ -39,10 +39,6 @@ export function schemaTypeNames(schemas: Readonly<Record<string, JsonSchema>>): 
   }
   typeNamesOf.set(schemas, out);
   return out;
-}
-
-function pathParams(path: string): string[] {
-  return [...new Set([...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string))];
 }
 
 /** The lowered system as a value, each validator reference printed as its wrapped export. */
@@ -122,60 +118,6 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
       "The system as the runtime hosts it. Base URL and credentials are references resolved at start-up.",
     ),
   );
-
-  const operations = Object.entries(spec.operations ?? {});
-  const bodyType = (schema: string | undefined) => (schema === undefined ? undefined : (named(schema) ?? "unknown"));
-  statements.push({
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: "Adapter",
-    docs: ["Typed calls of the system's operations over the runtime's delivery layer."],
-    properties: operations.map(([opName, op]) => {
-      const params = pathParams(op.path).map((p) => `${typeKey(p)}: string`);
-      const body = op.method === "GET" || op.method === "DELETE" ? undefined : bodyType(op.request);
-      const args = [`params: ${params.length === 0 ? "Record<string, never>" : `{ ${params.join("; ")} }`}`, ...(body === undefined ? [] : [`body: ${body}`]), "options?: support.CallOptions"];
-      return {
-        name: typeKey(opName),
-        docs: docs(op.description),
-        type: `(${args.join(", ")}) => Promise<${bodyType(op.response) ?? "unknown"}>`,
-      };
-    }),
-  });
-  statements.push({
-    kind: StructureKind.Function,
-    isExported: true,
-    name: "createAdapter",
-    docs: ["The adapter over `delivery`: each call carries the operation's idempotency mechanism, auth, quotas and timeouts."],
-    parameters: [{ name: "delivery", type: "support.Delivery" }],
-    returnType: "Adapter",
-    statements: (writer) => {
-      writer.write("const call = (name: string, params: Readonly<Record<string, string>>, body: unknown, options: support.CallOptions | undefined) =>").indent(() => {
-        writer.writeLine("delivery.send({");
-        writer.indent(() => {
-          writer.writeLine("system,");
-          writer.writeLine("operation: system.operations[name] as rt.OperationDefinition,");
-          writer.writeLine("params,");
-          writer.writeLine("body,");
-          writer.writeLine("...(options?.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),");
-        });
-        writer.writeLine("});");
-      });
-      writer.write("return {").newLine();
-      writer.indent(() => {
-        for (const [opName, op] of operations) {
-          const hasBody = !(op.method === "GET" || op.method === "DELETE") && op.request !== undefined;
-          const result = bodyType(op.response) ?? "unknown";
-          const literal = valueWriter(opName);
-          writer.write(`${propertyKey(opName)}: `);
-          writer.write(hasBody ? "(params, body, options) => " : "(params, options) => ");
-          writer.write(`call(`);
-          literal(writer);
-          writer.write(`, params, ${hasBody ? "body" : "undefined"}, options) as Promise<${result}>,`).newLine();
-        }
-      });
-      writer.write("};");
-    },
-  });
 
   const files: EmittedFile[] = [project.structure(`systems/${file}.ts`, specPath, { statements })];
   if (validatorNames.size > 0) {

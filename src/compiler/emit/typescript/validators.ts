@@ -81,6 +81,22 @@ export function schemaValidatorModule(
   return standaloneText(ajv, refs, header);
 }
 
+/**
+ * What the generated validators import for each module ajv's standalone code requires: the
+ * runtime package's `syncspec/validation` re-exports each, so a service needs no ajv of its own.
+ */
+const RUNTIME_EXPORTS: Readonly<Record<string, string>> = {
+  "ajv-formats/dist/formats.js": "ajvFormats",
+  "ajv/dist/runtime/equal.js": "ajvEqual",
+  "ajv/dist/runtime/timestamp.js": "ajvTimestamp",
+  "ajv/dist/runtime/ucs2length.js": "ajvUcs2length",
+  "ajv/dist/runtime/uri.js": "ajvUri",
+  "ajv/dist/runtime/validation_error.js": "ajvValidationError",
+};
+
+/** The module generated validators import ajv's run-time helpers from. */
+export const VALIDATION_MODULE = "syncspec/validation";
+
 function standaloneText(ajv: Ajv, refs: Record<string, string>, header: string): string {
   const code = standaloneCode(ajv, refs) as string;
   const imports: string[] = [];
@@ -89,9 +105,11 @@ function standaloneText(ajv: Ajv, refs: Record<string, string>, header: string):
     const file = path.endsWith(".js") ? path : `${path}.js`;
     let alias = modules.get(file);
     if (alias === undefined) {
+      const exported = RUNTIME_EXPORTS[file];
+      if (exported === undefined) throw new Error(`ajv standalone code requires ${file}, which ${VALIDATION_MODULE} does not export`);
       alias = `runtime${modules.size}`;
       modules.set(file, alias);
-      imports.push(`import ${alias} from ${JSON.stringify(file)};`);
+      imports.push(`${exported} as ${alias}`);
     }
     // A CommonJS module's `exports.default` is the default import's `.default` under Node, and the
     // default import itself under bundlers and test runners that honour `__esModule` (vite).
@@ -102,7 +120,8 @@ function standaloneText(ajv: Ajv, refs: Record<string, string>, header: string):
   // (`.{0,60}require\(`) backtracks at every position of the module, a measurable share of a compile.
   const left = body.search(/\brequire\(/);
   if (left >= 0) throw new Error(`ajv standalone code still requires a module: ${lineAround(body, left)}`);
-  return `${header}\n${imports.join("\n")}${imports.length > 0 ? "\n" : ""}${body.replace(/^"use strict";\s*/, "")}\n`;
+  const importLine = imports.length > 0 ? `import { ${imports.join(", ")} } from ${JSON.stringify(VALIDATION_MODULE)};\n` : "";
+  return `${header}\n${importLine}${body.replace(/^"use strict";\s*/, "")}\n`;
 }
 
 /** Up to 60 characters either side of `index`, within its line. */
