@@ -230,8 +230,8 @@ export function parseYamlCarefully(file: SourceFile, limits: YamlLimits = { maxD
     docs = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (error) {
     // The yaml parser recurses on flow collections; pathological nesting ends here.
-    const detail = error instanceof RangeError ? "nesting too deep to parse" : String(error);
-    return [[], [diagnostic("yaml-syntax", { detail }, { file, start: 0, end: 0 })]];
+    if (error instanceof RangeError) return [[], [diagnostic("nesting-too-deep", { limit: limits.maxDepth }, { file, start: 0, end: 0 })]];
+    return [[], [diagnostic("yaml-syntax", { detail: firstLine(String(error)) }, { file, start: 0, end: 0 })]];
   }
   if (!Array.isArray(docs)) docs = [];
   const parsed: ParsedDocument[] = [];
@@ -243,6 +243,9 @@ export function parseYamlCarefully(file: SourceFile, limits: YamlLimits = { maxD
         const token = /^("[^"\n]*"|'[^'\n]*'|[^\s:,{}[\]]+)/.exec(file.text.slice(error.pos[0]))?.[0] ?? "?";
         const key = token.replace(/^["']|["']$/g, "");
         diagnostics.push(diagnostic("duplicate-key", { key }, { file, start: error.pos[0], end: error.pos[0] + token.length }));
+      } else if (error.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(error.message)) {
+        // The parser ran out of stack on nesting far past the limit: say so, once per document.
+        if (!diagnostics.slice(before).some((d) => d.code === "nesting-too-deep")) diagnostics.push(diagnostic("nesting-too-deep", { limit: limits.maxDepth }, location));
       } else {
         diagnostics.push(diagnostic("yaml-syntax", { detail: firstLine(error.message) }, location));
       }
