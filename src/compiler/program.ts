@@ -16,6 +16,7 @@ import { createSourceFile, type SourceFile } from "./diagnostics/source-file.ts"
 import { decodeFile } from "./parse/decode.ts";
 import type { ParsedDocument } from "./parse/document.ts";
 import { frontEndFor } from "./parse/parsers.ts";
+import { recoverDeclaredNames } from "./parse/recover-names.ts";
 import { readGuardedFile, refusalDiagnostic } from "./read-file.ts";
 import { discoverSpecFiles } from "./sources.ts";
 import { type ValidDocument, validateDocument } from "./validate/validate-document.ts";
@@ -76,15 +77,17 @@ export function loadProgram(options: ProgramOptions): Program {
 
   const files: SourceFile[] = [];
   const documents: ParsedDocument[] = [];
+  // Names a file that did not parse appears to declare count as declared, so references to them stay quiet.
+  const invalid: NamedDocument[] = [];
   for (const path of paths) {
     const [file, docs, errors] = parseFile(path, config);
     files.push(file);
     documents.push(...docs);
     collector.addAll(errors);
+    if (errors.some((d) => d.severity === "error")) invalid.push(...recoverDeclaredNames(file));
   }
 
   const valid: ValidDocument[] = [];
-  const invalid: NamedDocument[] = [];
   for (const doc of documents) {
     const [validated, errors] = validateDocument(doc);
     collector.addAll(errors);

@@ -166,6 +166,15 @@ export const messages = {
     message: (p: { value: string }) =>
       `this condition gives ${p.value}, which is never true, so what it guards never runs; compare it (=, !=, <, in) or test it ($exists)`,
   },
+  "invalid-pattern": {
+    severity: "error",
+    message: (p: { pattern: string; detail: string }) => `'${p.pattern}' is not a valid regular expression: ${p.detail}`,
+  },
+  "invalid-header-name": {
+    severity: "error",
+    message: (p: { name: string }) =>
+      `'${p.name}' is not a valid HTTP header name: a header name is one or more letters, digits or the characters !#$%&'*+-.^_\`|~`,
+  },
   "missing-lookup": {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,

@@ -42,7 +42,10 @@ export function validateDocument(doc: ParsedDocument): [ValidDocument | undefine
     );
     return [undefined, diagnostics];
   }
-  const errors = schemaErrors(kind as KindName, value).filter((e) => !(e.instancePath === "/apiVersion"));
+  // The envelope was checked above; the schema's own complaints about it would say the same again.
+  const errors = schemaErrors(kind as KindName, value).filter(
+    (e) => !(e.instancePath === "/apiVersion" || (e.instancePath === "" && e.keyword === "required" && e.params["missingProperty"] === "apiVersion")),
+  );
   diagnostics.push(...rewriteSchemaErrors(errors, doc));
   if (diagnostics.length > 0) return [undefined, diagnostics];
   return [{ ...doc, kind: kind as KindName }, []];
