@@ -82,7 +82,7 @@ export function loadProgram(options: ProgramOptions): Program {
   for (const path of paths) {
     const [file, docs, errors] = parseFile(path, config);
     files.push(file);
-    documents.push(...docs);
+    for (const doc of docs) documents.push(doc);
     collector.addAll(errors);
     if (errors.some((d) => d.severity === "error")) invalid.push(...recoverDeclaredNames(file));
   }

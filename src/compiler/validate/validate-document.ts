@@ -46,7 +46,7 @@ export function validateDocument(doc: ParsedDocument): [ValidDocument | undefine
   const errors = schemaErrors(kind as KindName, value).filter(
     (e) => !(e.instancePath === "/apiVersion" || (e.instancePath === "" && e.keyword === "required" && e.params["missingProperty"] === "apiVersion")),
   );
-  diagnostics.push(...rewriteSchemaErrors(errors, doc));
+  for (const d of rewriteSchemaErrors(errors, doc)) diagnostics.push(d);
   if (diagnostics.length > 0) return [undefined, diagnostics];
   return [{ ...doc, kind: kind as KindName }, []];
 }
