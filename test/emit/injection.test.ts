@@ -211,7 +211,7 @@ const strings: fc.Arbitrary<Strings> = fc.record({
   envDefault: hostile,
   // A header name that is not an HTTP token is refused before emit (invalid-header-name); what
   // reaches the output is every token character, quotes, backquote and `$` among them.
-  header: fc.oneof(fc.constantFrom("'`$|*", "x'+`${a}`", "%27%60"), hostile).map(asHeaderName),
+  header: fc.oneof(fc.constantFrom("'`$|*", "x'+`$a`", "%27%60"), hostile).map(asHeaderName),
   classValue: hostile,
   literal: hostile.filter((p) => !/[\uD800-\uDFFF]/.test(p)),
 });
