@@ -2,11 +2,13 @@
  * Finding and reading the project file (`syncspec.yaml`), by walking up from the working
  * directory. Without one, the paths on the command line (or `specs/`) are the spec set.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CONFIG_FILE_NAME, type ProjectConfig } from "../model/index.ts";
 import { createCollector, type Diagnostic } from "./diagnostics/diagnostic.ts";
-import { decodeFile } from "./parse/decode.ts";
+import { createSourceFile } from "./diagnostics/source-file.ts";
+import { DEFAULT_MAX_FILE_BYTES, decodeFile } from "./parse/decode.ts";
+import { readGuardedFile, refusalDiagnostic } from "./read-file.ts";
 import { parseYaml } from "./parse/yaml/parse-yaml.ts";
 import { validatorFor } from "./validate/ajv.ts";
 import { rewriteSchemaErrors } from "./validate/rewrite-errors.ts";
@@ -57,7 +59,9 @@ export function loadConfig(cwd: string): [ResolvedConfig, Diagnostic[]] {
   };
   if (file === undefined) return [defaults, []];
   const collector = createCollector();
-  const [source, decodeErrors] = decodeFile(file, readFileSync(file));
+  const [bytes, refusal] = readGuardedFile(file, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+  if (bytes === undefined) return [defaults, [refusalDiagnostic(refusal, undefined, { file: createSourceFile(file, ""), start: 0, end: 0 })]];
+  const [source, decodeErrors] = decodeFile(file, bytes);
   collector.addAll(decodeErrors);
   const [docs, parseErrors] = decodeErrors.length > 0 ? [[], []] : parseYaml(source);
   collector.addAll(parseErrors);

@@ -3,7 +3,6 @@
  * check. Within a stage every file is processed, so one file's errors never hide another's;
  * later stages (lint, emit) run only when these reported no error.
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { KindName } from "../model/index.ts";
 import type { SystemDocument } from "../model/system.ts";
@@ -17,6 +16,8 @@ import { createSourceFile, type SourceFile } from "./diagnostics/source-file.ts"
 import { decodeFile } from "./parse/decode.ts";
 import type { ParsedDocument } from "./parse/document.ts";
 import { frontEndFor } from "./parse/parsers.ts";
+import { recoverDeclaredNames } from "./parse/recover-names.ts";
+import { readGuardedFile, refusalDiagnostic } from "./read-file.ts";
 import { discoverSpecFiles } from "./sources.ts";
 import { type ValidDocument, validateDocument } from "./validate/validate-document.ts";
 
@@ -40,13 +41,10 @@ export interface Program {
 
 /** Reads and parses one file with the front end its extension names. */
 export function parseFile(path: string, config: Pick<ResolvedConfig, "maxFileBytes" | "maxDepth">): [SourceFile, ParsedDocument[], Diagnostic[]] {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
+  const [bytes, refusal] = readGuardedFile(path, { maxBytes: config.maxFileBytes });
+  if (bytes === undefined) {
     const file = createSourceFile(path, "");
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    return [file, [], [diagnostic("file-unreadable", { reason }, { file, start: 0, end: 0 })]];
+    return [file, [], [refusalDiagnostic(refusal, undefined, { file, start: 0, end: 0 })]];
   }
   const [file, decodeErrors] = decodeFile(path, bytes, config.maxFileBytes);
   if (decodeErrors.length > 0) return [file, [], decodeErrors];
@@ -79,15 +77,17 @@ export function loadProgram(options: ProgramOptions): Program {
 
   const files: SourceFile[] = [];
   const documents: ParsedDocument[] = [];
+  // Names a file that did not parse appears to declare count as declared, so references to them stay quiet.
+  const invalid: NamedDocument[] = [];
   for (const path of paths) {
     const [file, docs, errors] = parseFile(path, config);
     files.push(file);
-    documents.push(...docs);
+    for (const doc of docs) documents.push(doc);
     collector.addAll(errors);
+    if (errors.some((d) => d.severity === "error")) invalid.push(...recoverDeclaredNames(file));
   }
 
   const valid: ValidDocument[] = [];
-  const invalid: NamedDocument[] = [];
   for (const doc of documents) {
     const [validated, errors] = validateDocument(doc);
     collector.addAll(errors);
@@ -99,7 +99,7 @@ export function loadProgram(options: ProgramOptions): Program {
   }
 
   // Systems that name a vendor OpenAPI document take their operations and schemas from it.
-  for (const doc of valid) if (doc.kind === "System") collector.addAll(expandOpenApiReference(doc.value as SystemDocument, doc));
+  for (const doc of valid) if (doc.kind === "System") collector.addAll(expandOpenApiReference(doc.value as SystemDocument, doc, config.root));
 
   const [set, bindErrors] = bind(valid, invalid);
   collector.addAll(bindErrors);

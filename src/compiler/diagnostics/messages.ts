@@ -14,7 +14,15 @@ export const messages = {
   "file-unreadable": { severity: "error", message: (p: { reason: string }) => `cannot read the file: ${p.reason}` },
   "file-too-large": {
     severity: "error",
-    message: (p: { size: number; limit: number }) => `the file is ${p.size} bytes, over the limit of ${p.limit} bytes`,
+    message: (p: { size: number; limit: number; path?: string }) => `${p.path ?? "the file"} is ${p.size} bytes, over the limit of ${p.limit} bytes`,
+  },
+  "not-a-regular-file": {
+    severity: "error",
+    message: (p: { path: string; type: string }) => `${p.path} is a ${p.type}, not a regular file; only regular files are read`,
+  },
+  "outside-project": {
+    severity: "error",
+    message: (p: { path: string }) => `${p.path} lies outside the project root (symbolic links resolved); a spec may name only files inside the project`,
   },
   "invalid-utf8": { severity: "error", message: () => "the file is not valid UTF-8: this byte does not start or continue a character" },
   "empty-file": { severity: "error", message: () => "the file holds no spec document" },
@@ -28,7 +36,7 @@ export const messages = {
   },
   "nesting-too-deep": {
     severity: "error",
-    message: (p: { limit: number }) => `nesting deeper than ${p.limit} levels; flatten the document`,
+    message: (p: { limit: number; path?: string }) => `${p.path === undefined ? "" : `${p.path}: `}nesting deeper than ${p.limit} levels; flatten the document`,
   },
   "forbidden-key": {
     severity: "error",
@@ -166,6 +174,15 @@ export const messages = {
     severity: "warn",
     message: (p: { value: string }) =>
       `this condition gives ${p.value}, which is never true, so what it guards never runs; compare it (=, !=, <, in) or test it ($exists)`,
+  },
+  "invalid-pattern": {
+    severity: "error",
+    message: (p: { pattern: string; detail: string }) => `'${p.pattern}' is not a valid regular expression: ${p.detail}`,
+  },
+  "invalid-header-name": {
+    severity: "error",
+    message: (p: { name: string }) =>
+      `'${p.name}' is not a valid HTTP header name: a header name is one or more letters, digits or the characters !#$%&'*+-.^_\`|~`,
   },
   "missing-lookup": {
     severity: "error",

@@ -29,6 +29,8 @@ const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const COMPONENT_REF = /^#\/components\/schemas\/([^/]+)$/;
 const MAX_DESCRIPTION = 240;
 const MAX_NAME = 80;
+/** Inlined references followed in a chain; with the document's own depth limit, this bounds the recursion. */
+const MAX_INLINE_CHAIN = 16;
 
 /** Gathers the schemas an import needs. */
 export interface SchemaCollector {
@@ -100,6 +102,10 @@ export function createSchemaCollector(document: OpenApiDocument): SchemaCollecto
     }
     if (!ref.startsWith("#")) {
       problems.push(`the $ref '${ref}' points outside the document; it was imported as an open schema`);
+      return {};
+    }
+    if (inlining.length > MAX_INLINE_CHAIN) {
+      problems.push(`the $ref '${ref}' is reached through more than ${MAX_INLINE_CHAIN} inlined references; it was imported as an open schema`);
       return {};
     }
     if (inlining.includes(ref)) {

@@ -42,8 +42,11 @@ export function validateDocument(doc: ParsedDocument): [ValidDocument | undefine
     );
     return [undefined, diagnostics];
   }
-  const errors = schemaErrors(kind as KindName, value).filter((e) => !(e.instancePath === "/apiVersion"));
-  diagnostics.push(...rewriteSchemaErrors(errors, doc));
+  // The envelope was checked above; the schema's own complaints about it would say the same again.
+  const errors = schemaErrors(kind as KindName, value).filter(
+    (e) => !(e.instancePath === "/apiVersion" || (e.instancePath === "" && e.keyword === "required" && e.params["missingProperty"] === "apiVersion")),
+  );
+  for (const d of rewriteSchemaErrors(errors, doc)) diagnostics.push(d);
   if (diagnostics.length > 0) return [undefined, diagnostics];
   return [{ ...doc, kind: kind as KindName }, []];
 }

@@ -2,6 +2,7 @@
  * GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`, which the
  * runner turns into annotations on the pull request's changed lines.
  */
+import { capDiagnostics, omittedLine } from "../cap.ts";
 import type { Diagnostic } from "../diagnostic.ts";
 import { lineAndColumn } from "../source-file.ts";
 import { displayPath } from "./stylish.ts";
@@ -18,9 +19,12 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-/** Formats diagnostics as workflow commands, one per line. */
+/** Formats diagnostics as workflow commands, one per line (at most 200 per file, 1,000 in all, then a notice of the rest). */
 export function formatGithub(diagnostics: readonly Diagnostic[], options: { cwd: string }): string {
-  return diagnostics
+  const { shown, totals } = capDiagnostics(diagnostics);
+  const omitted = omittedLine(totals);
+  const rest = omitted === undefined ? "" : `::notice title=diagnostics-omitted::${escapeData(omitted)}\n`;
+  return `${shown
     .map((d) => {
       const props: string[] = [];
       if (d.location !== undefined) {
@@ -33,5 +37,5 @@ export function formatGithub(diagnostics: readonly Diagnostic[], options: { cwd:
       props.push(`title=${escapeProperty(d.code)}`);
       return `::${COMMAND[d.severity]} ${props.join(",")}::${escapeData(d.message)}\n`;
     })
-    .join("");
+    .join("")}${rest}`;
 }

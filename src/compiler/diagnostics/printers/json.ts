@@ -2,6 +2,7 @@
  * The machine format: one JSON object with every diagnostic's code, severity, message and both
  * ends of its range as one-based lines and columns. Field order and sorting are stable.
  */
+import { capDiagnostics } from "../cap.ts";
 import type { Diagnostic } from "../diagnostic.ts";
 import { lineAndColumn } from "../source-file.ts";
 import { displayPath } from "./stylish.ts";
@@ -37,14 +38,12 @@ export function toJsonDiagnostic(d: Diagnostic, cwd: string): JsonDiagnostic {
   };
 }
 
-/** Formats the whole report. */
+/**
+ * Formats the report: the diagnostics shown (at most 200 per file, 1,000 in all) and a summary
+ * counting every one found, with how many were left out.
+ */
 export function formatJson(diagnostics: readonly Diagnostic[], cwd: string): string {
-  const summary = { errors: 0, warnings: 0, infos: 0, hints: 0 };
-  for (const d of diagnostics) {
-    if (d.severity === "error") summary.errors++;
-    else if (d.severity === "warn") summary.warnings++;
-    else if (d.severity === "info") summary.infos++;
-    else summary.hints++;
-  }
-  return `${JSON.stringify({ diagnostics: diagnostics.map((d) => toJsonDiagnostic(d, cwd)), summary }, null, 2)}\n`;
+  const { shown, totals } = capDiagnostics(diagnostics);
+  const summary = { errors: totals.error, warnings: totals.warn, infos: totals.info, hints: totals.hint, omitted: totals.omitted };
+  return `${JSON.stringify({ diagnostics: shown.map((d) => toJsonDiagnostic(d, cwd)), summary }, null, 2)}\n`;
 }

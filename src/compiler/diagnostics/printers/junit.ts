@@ -2,6 +2,7 @@
  * JUnit XML, which CI runners (GitHub Actions reporters, GitLab, Jenkins, Azure) load: one
  * test suite per file, one failing test case per finding, and a passing case for a clean file.
  */
+import { capDiagnostics } from "../cap.ts";
 import type { Diagnostic } from "../diagnostic.ts";
 import { lineAndColumn } from "../source-file.ts";
 import { displayPath } from "./stylish.ts";
@@ -27,13 +28,15 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-/** Formats diagnostics as JUnit XML. */
+/** Formats diagnostics as JUnit XML, at most 200 per file and 1,000 in all. */
 export function formatJunit(diagnostics: readonly Diagnostic[], options: JunitOptions): string {
   const byFile = new Map<string, Diagnostic[]>();
   for (const f of options.files ?? []) byFile.set(displayPath(f, options.cwd), []);
-  for (const d of diagnostics) {
+  for (const d of capDiagnostics(diagnostics).shown) {
     const file = d.location === undefined ? "(spec set)" : displayPath(d.location.file.path, options.cwd);
-    byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    const found = byFile.get(file);
+    if (found === undefined) byFile.set(file, [d]);
+    else found.push(d);
   }
   const suites: string[] = [];
   let failures = 0;

@@ -3,6 +3,7 @@
  * fired (with their metadata and stable ids), each result located by a path relative to the
  * project root and a one-based region, with a fingerprint that survives line shifts.
  */
+import { capDiagnostics } from "../cap.ts";
 import type { Diagnostic } from "../diagnostic.ts";
 import { lineAndColumn } from "../source-file.ts";
 
@@ -49,7 +50,9 @@ function ruleOf(meta: RuleMetadata) {
 }
 
 /** Builds the SARIF log object. */
-export function sarifLog(diagnostics: readonly Diagnostic[], options: SarifOptions) {
+export function sarifLog(all: readonly Diagnostic[], options: SarifOptions) {
+  // Results are capped like every report; the run's properties count every diagnostic found.
+  const { shown: diagnostics, totals } = capDiagnostics(all);
   const known = new Map((options.rules ?? []).map((r) => [r.id, r]));
   const ids = [...new Set(diagnostics.map((d) => d.code))].sort();
   const rules = ids.map((id) => ruleOf(known.get(id) ?? { id, description: `syncspec diagnostic ${id}` }));
@@ -89,6 +92,7 @@ export function sarifLog(diagnostics: readonly Diagnostic[], options: SarifOptio
         tool: { driver: { name: "syncspec", informationUri: "https://syncspec.dev", version: options.toolVersion ?? "0.1.0", rules } },
         originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
         results,
+        properties: { totals: { errors: totals.error, warnings: totals.warn, infos: totals.info, hints: totals.hint, omitted: totals.omitted } },
       },
     ],
   };

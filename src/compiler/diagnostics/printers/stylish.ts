@@ -2,6 +2,7 @@
  * The human format, after tsc: `file:line:col - error code: message`, then the line with the
  * range underlined. Colour only when asked (the CLI asks on a terminal without NO_COLOR).
  */
+import { capDiagnostics, omittedLine } from "../cap.ts";
 import type { Diagnostic } from "../diagnostic.ts";
 import { lineAndColumn, lineText } from "../source-file.ts";
 
@@ -63,19 +64,20 @@ export function heading(d: Diagnostic, options: StylishOptions): string {
   return `${where} - ${label} ${code}: ${d.message}`;
 }
 
-/** Formats diagnostics followed by a summary line. */
+/** Formats diagnostics (at most 200 per file, 1,000 in all) followed by a summary line counting every one. */
 export function formatStylish(diagnostics: readonly Diagnostic[], options: StylishOptions): string {
   const lines: string[] = [];
-  for (const d of diagnostics) {
+  const { shown, totals } = capDiagnostics(diagnostics);
+  for (const d of shown) {
     lines.push(heading(d, options), ...codeFrame(d, options.color));
     if (d.location === undefined) lines.push("");
   }
-  const counts = { error: 0, warn: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) counts[d.severity]++;
+  const omitted = omittedLine(totals);
+  if (omitted !== undefined) lines.push(omitted, "");
   if (diagnostics.length > 0) {
     const files = new Set(diagnostics.map((d) => d.location?.file.path ?? "")).size;
-    const parts = [`${counts.error} error${counts.error === 1 ? "" : "s"}`, `${counts.warn} warning${counts.warn === 1 ? "" : "s"}`];
-    if (counts.info + counts.hint > 0) parts.push(`${counts.info + counts.hint} info`);
+    const parts = [`${totals.error} error${totals.error === 1 ? "" : "s"}`, `${totals.warn} warning${totals.warn === 1 ? "" : "s"}`];
+    if (totals.info + totals.hint > 0) parts.push(`${totals.info + totals.hint} info`);
     lines.push(`Found ${parts.join(", ")} in ${files} file${files === 1 ? "" : "s"}.`);
   }
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;

@@ -36,13 +36,31 @@ function rangeOf(node: YamlNode, file: SourceFile): Location {
   return { file, start: range[0], end: Math.max(range[0], range[1]) };
 }
 
+type YamlPair = { key: unknown; value: unknown };
+
+/** Each mapping's pairs by key, built on first lookup, so locating many findings in a large mapping stays linear. */
+const pairIndex = new WeakMap<object, Map<string, YamlPair>>();
+
+function pairOf(map: { items: YamlPair[] }, segment: PathSegment): YamlPair | undefined {
+  let index = pairIndex.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of map.items) {
+      // The first pair with a key wins, as a linear search would find it.
+      if (isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(segment));
+}
+
 /** Follows a path through the node tree, returning the deepest node reached and its key node. */
 function walk(root: YamlNode, path: readonly PathSegment[]): { node: YamlNode; key: YamlNode; complete: boolean } {
   let node = root;
   let key: YamlNode;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = pairOf(node, segment);
       if (pair === undefined) return { node, key, complete: false };
       key = pair.key as Node;
       node = (pair.value as Node | null) ?? (pair.key as Node);
@@ -155,6 +173,26 @@ function checkStructure(root: YamlNode, file: SourceFile, limits: YamlLimits, ou
   }
 }
 
+/** Reports every key written twice in one mapping, at its second occurrence; one pass, without recursion. */
+function findDuplicateKeys(root: YamlNode, file: SourceFile, out: Diagnostic[]): void {
+  const stack: YamlNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key as YamlNode;
+        if (isScalar(key)) {
+          const identity = `${typeof key.value}:${String(key.value)}`;
+          if (seen.has(identity)) out.push(diagnostic("duplicate-key", { key: String(key.value) }, rangeOf(key, file)));
+          else seen.add(identity);
+        }
+        stack.push(pair.value as YamlNode);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item as YamlNode);
+  }
+}
+
 /** The first alias node in a tree, for locating an alias-limit diagnostic. */
 function firstAlias(root: YamlNode): YamlNode {
   const stack: YamlNode[] = [root];
@@ -207,7 +245,8 @@ function parseYamlQuickly(file: SourceFile, limits: YamlLimits): ParsedDocument[
   if (!present.every((d) => isPlainTree(d.value, limits.maxDepth))) return undefined;
   let trees: Document.Parsed[] | undefined;
   const tree = (index: number) => {
-    trees ??= parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    // js-yaml has already refused duplicate keys; the yaml package's own check is quadratic in a mapping's size.
+    trees ??= parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, strict: true }) as Document.Parsed[];
     return trees[index]?.contents as YamlNode;
   };
   return present.map((d) => makeLazyDocument(file, () => tree(d.index), d.value));
@@ -227,11 +266,12 @@ export function parseYamlCarefully(file: SourceFile, limits: YamlLimits = { maxD
   }
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    // Duplicate keys are found by findDuplicateKeys, in one pass: the yaml package's check compares every key with every other.
+    docs = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (error) {
     // The yaml parser recurses on flow collections; pathological nesting ends here.
-    const detail = error instanceof RangeError ? "nesting too deep to parse" : String(error);
-    return [[], [diagnostic("yaml-syntax", { detail }, { file, start: 0, end: 0 })]];
+    if (error instanceof RangeError) return [[], [diagnostic("nesting-too-deep", { limit: limits.maxDepth }, { file, start: 0, end: 0 })]];
+    return [[], [diagnostic("yaml-syntax", { detail: firstLine(String(error)) }, { file, start: 0, end: 0 })]];
   }
   if (!Array.isArray(docs)) docs = [];
   const parsed: ParsedDocument[] = [];
@@ -239,16 +279,16 @@ export function parseYamlCarefully(file: SourceFile, limits: YamlLimits = { maxD
     const before = diagnostics.length;
     for (const error of doc.errors) {
       const location = { file, start: error.pos[0], end: Math.max(error.pos[0], error.pos[1]) };
-      if (error.code === "DUPLICATE_KEY") {
-        const token = /^("[^"\n]*"|'[^'\n]*'|[^\s:,{}[\]]+)/.exec(file.text.slice(error.pos[0]))?.[0] ?? "?";
-        const key = token.replace(/^["']|["']$/g, "");
-        diagnostics.push(diagnostic("duplicate-key", { key }, { file, start: error.pos[0], end: error.pos[0] + token.length }));
+      if (error.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(error.message)) {
+        // The parser ran out of stack on nesting far past the limit: say so, once per document.
+        if (!diagnostics.slice(before).some((d) => d.code === "nesting-too-deep")) diagnostics.push(diagnostic("nesting-too-deep", { limit: limits.maxDepth }, location));
       } else {
         diagnostics.push(diagnostic("yaml-syntax", { detail: firstLine(error.message) }, location));
       }
     }
     const root = doc.contents as YamlNode;
     if (root === null || root === undefined) continue;
+    findDuplicateKeys(root, file, diagnostics);
     if (diagnostics.length === before) checkStructure(root, file, limits, diagnostics);
     if (diagnostics.length > before) continue;
     let value: unknown;
