@@ -17,7 +17,8 @@ import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { startIntakeServer } from "../runtime/intake/http-server.ts";
 import { ingestNdjson } from "../runtime/intake/ndjson.ts";
 import { createPoller } from "../runtime/intake/polling.ts";
-import { createWebhookHandler } from "../runtime/intake/webhook.ts";
+import { storeWriteHealth } from "../runtime/intake/health.ts";
+import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
@@ -100,9 +101,11 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     // Listen for the stop signal before announcing anything, so a signal sent the moment the
     // worker says it listens is still a graceful stop.
     const signalled = waitForSignal();
-    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
+    const log: IntakeLogger = (entry) => io.stderr(`${JSON.stringify({ time: new Date().toISOString(), component: "intake", ...entry })}\n`);
+    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    const health = storeWriteHealth(store, Date.now);
+    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes, health, log });
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();

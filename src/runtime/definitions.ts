@@ -59,6 +59,8 @@ function systemDefinition(name: string, spec: SystemSpec): SystemDefinition {
         if (sig.timestampHeader !== undefined) webhook.signature.timestampHeader = sig.timestampHeader;
         if (sig.tolerance !== undefined) webhook.signature.toleranceMs = durationMs(sig.tolerance);
       }
+      const authentication = event.webhook.authentication;
+      if (authentication !== undefined) webhook.authentication = authentication as NonNullable<typeof webhook.authentication>;
       definition.webhook = webhook;
     }
     if (event.polling !== undefined) {

@@ -119,6 +119,12 @@ export interface OperationDefinition {
   requestValidator?: Validator;
 }
 
+/** How a webhook's sender authenticates: HTTP basic or bearer credentials (references), or none with a reason. */
+export type WebhookAuthenticationDefinition =
+  | { basic: { username: ValueRef; password: ValueRef } }
+  | { bearer: { token: ValueRef } }
+  | { none: { reason: string } };
+
 export interface EventDefinition {
   name: string;
   delivery: "webhook" | "polling";
@@ -134,6 +140,8 @@ export interface EventDefinition {
       timestampHeader?: string;
       toleranceMs?: number;
     };
+    /** The credentials the sender must present; `none` only where the spec gives a reason. */
+    authentication?: WebhookAuthenticationDefinition;
   };
   polling?: { operation: string; intervalMs: number; cursor: string; cursorParam?: string };
 }

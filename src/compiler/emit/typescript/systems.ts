@@ -91,6 +91,7 @@ function definitionValue(name: string, spec: SystemSpec, validators: ReadonlyMap
                       timestampHeader: sig.timestampHeader,
                       toleranceMs: sig.tolerance === undefined ? undefined : durationMs(sig.tolerance),
                     },
+              authentication: event.webhook.authentication as EmitValue,
             },
       polling:
         polling === undefined
