@@ -105,7 +105,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
     const health = storeWriteHealth(store, Date.now);
-    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes, health, log });
+    const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
+    const server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log });
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();

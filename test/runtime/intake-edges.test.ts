@@ -246,6 +246,15 @@ describe("webhook intake at its edges", () => {
       for (const { socket } of held) socket.destroy();
     });
 
+    it("reads the slow-sender limits from the run configuration and names a bad one", async () => {
+      const { checkRunConfig } = await import("../../src/runtime/run-config.ts");
+      expect(checkRunConfig({}, "/").listen).toEqual({ host: "127.0.0.1", port: 8080, maxBodyBytes: 1024 * 1024, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, maxConnections: 256 });
+      expect(checkRunConfig({ listen: { requestTimeoutMs: 2_000, maxConnections: 8 } }, "/").listen).toMatchObject({ requestTimeoutMs: 2_000, maxConnections: 8 });
+      expect(() => checkRunConfig({ listen: { headersTimeoutMs: 0, maxConnections: "many" } }, "/")).toThrow(
+        "listen.headersTimeoutMs must be an integer from 100 to 600000; listen.maxConnections must be a positive integer",
+      );
+    });
+
     it("answers /healthz with 503 while the store cannot write, and 200 once it can again", async () => {
       let full = false;
       const diskFull = () => Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
