@@ -293,3 +293,59 @@ describe("webhook intake at its edges", () => {
     });
   });
 });
+
+describe("the Chargebee webhooks of specs/", () => {
+  it("answer a forged payment event without credentials 401 and take one sent with the referenced basic credentials", async () => {
+    const { loadProgram } = await import("../../src/compiler/program.ts");
+    const { definitionsFromSpecSet } = await import("../../src/runtime/definitions.ts");
+    const { createRuntime } = await import("../../src/runtime/engine.ts");
+    const { createSqliteStore } = await import("../../src/runtime/store/sqlite.ts");
+    const { projectRoot } = await import("../../src/testing/environment.ts");
+    const program = loadProgram({ cwd: projectRoot });
+    const compiled = definitionsFromSpecSet(program.set);
+    const store = await createSqliteStore({ path: ":memory:" });
+    // Every reference resolves to a placeholder; the Chargebee webhook credentials to their own values.
+    const env = new Proxy({ SECRET_CHARGEBEE_WEBHOOK_USERNAME: "cb-user", SECRET_CHARGEBEE_WEBHOOK_PASSWORD: "cb-pass" } as Record<string, string>, {
+      get: (known, name) => (typeof name !== "string" ? undefined : (known[name] ?? `${name.toLowerCase()}-value`)),
+    });
+    const runtime = createRuntime({ compiled, store, env });
+    const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(env), now: Date.now });
+    const server = await startIntakeServer(handler, { port: 0 });
+    try {
+      const body = JSON.stringify({ id: "ev_forged", event_type: "payment_succeeded", content: { transaction: { id: "txn_1", amount: 100000 }, invoice: { id: "inv_1" } } });
+      const send = (headers: Record<string, string>) =>
+        fetch(`${server.url}/webhooks/chargebee/payments`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+      const forged = await send({});
+      expect(forged.status).toBe(401);
+      expect(forged.headers.get("www-authenticate")).toBe('Basic realm="syncspec webhooks", charset="UTF-8"');
+      expect((await send({ authorization: `Basic ${Buffer.from("cb-user:guess").toString("base64")}` })).status).toBe(401);
+      const genuine = await send({ authorization: `Basic ${Buffer.from("cb-user:cb-pass").toString("base64")}` });
+      expect(genuine.status).toBe(202);
+      expect(await genuine.json()).toEqual({ accepted: 1, duplicates: 0, conflicts: 0, refused: [] });
+      expect(handler.counts()["unauthenticated"]).toBe(2);
+    } finally {
+      await server.close();
+      await store.close();
+    }
+  });
+});
+
+describe("NDJSON files", () => {
+  it("reports a line nested deeper than 64 levels by its number and loads the rest", async () => {
+    const { ingestNdjson } = await import("../../src/runtime/intake/ndjson.ts");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const h = await harness();
+    try {
+      const path = join(mkdtempSync(join(tmpdir(), "syncspec-ndjson-")), "projects.ndjson");
+      const deep = `{"projectId":"p2","name":"x","deep":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+      writeFileSync(path, `${JSON.stringify(project("p1"))}\n${deep}\n${JSON.stringify(project("p3"))}\n`);
+      const result = await ingestNdjson(h.runtime, { system: "psa", event: "projectActivated" }, path);
+      expect(result.accepted).toBe(2);
+      expect(result.errors).toEqual([{ line: 2, message: expect.stringMatching(/^the payload nests deeper than 64 levels \(at \$\.deep/) }]);
+    } finally {
+      await h.close();
+    }
+  });
+});
