@@ -67,3 +67,25 @@ describe("webhook authentication in a System spec", () => {
     expect(code).toBe(1);
   });
 });
+
+describe("webhook authentication in a System written in the DSL", () => {
+  it("round-trips through spec fmt and locates a missing password in the .sync file", async () => {
+    const dir = writeSpecSet(cleanSet);
+    const dsl = await runCli(["fmt", "--to", "dsl", PSA], dir);
+    expect(dsl.code).toBe(0);
+    expect(dsl.stdout).toContain('authentication {\n          bearer {\n            token { secret "psa/hook-token" }\n          }\n        }');
+    const basic = dsl.stdout.replace(
+      'bearer {\n            token { secret "psa/hook-token" }\n          }',
+      'basic {\n            username { env "HOOK_USER" }\n          }',
+    );
+    const files = { ...cleanSet, "specs/systems/psa.sync": basic };
+    delete files[PSA];
+    const result = await runCli(["validate", "specs", "--format", "json"], writeSpecSet(files));
+    const parsed = JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; code: string; message: string }[] };
+    const line = basic.split("\n").findIndex((l) => l.includes("basic {")) + 1;
+    expect(parsed.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`)).toEqual([
+      `specs/systems/psa.sync:${line}:11 missing-key: spec.events.timeApproved.webhook.authentication.basic is missing the required key 'password'`,
+    ]);
+    expect(result.code).toBe(1);
+  });
+});
