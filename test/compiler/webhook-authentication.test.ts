@@ -78,7 +78,7 @@ describe("webhook authentication in a System written in the DSL", () => {
       'bearer {\n            token { secret "psa/hook-token" }\n          }',
       'basic {\n            username { env "HOOK_USER" }\n          }',
     );
-    const files = { ...cleanSet, "specs/systems/psa.sync": basic };
+    const files: Record<string, string> = { ...cleanSet, "specs/systems/psa.sync": basic };
     delete files[PSA];
     const result = await runCli(["validate", "specs", "--format", "json"], writeSpecSet(files));
     const parsed = JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; code: string; message: string }[] };
