@@ -332,6 +332,16 @@ export const system: rt.SystemDefinition = {
       payloadValidator: validateInvoiceEvent,
       webhook: {
         path: "/webhooks/chargebee/invoices",
+        authentication: {
+          basic: {
+            username: {
+              secret: "chargebee/webhook-username",
+            },
+            password: {
+              secret: "chargebee/webhook-password",
+            },
+          },
+        },
       },
     },
     paymentSucceeded: {
@@ -341,6 +351,16 @@ export const system: rt.SystemDefinition = {
       payloadValidator: validatePaymentEvent,
       webhook: {
         path: "/webhooks/chargebee/payments",
+        authentication: {
+          basic: {
+            username: {
+              secret: "chargebee/webhook-username",
+            },
+            password: {
+              secret: "chargebee/webhook-password",
+            },
+          },
+        },
       },
     },
   },

@@ -46,7 +46,9 @@ spec:
     projectActivated:
       delivery: webhook
       payload: Project
-      webhook: { path: /hooks/psa }
+      webhook:
+        path: /hooks/psa
+        authentication: { bearer: { token: { secret: psa-webhook-token } } }
 `,
   },
   {

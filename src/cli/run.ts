@@ -21,7 +21,8 @@ import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { startIntakeServer } from "../runtime/intake/http-server.ts";
 import { ingestNdjson } from "../runtime/intake/ndjson.ts";
 import { createPoller } from "../runtime/intake/polling.ts";
-import { createWebhookHandler } from "../runtime/intake/webhook.ts";
+import { storeWriteHealth } from "../runtime/intake/health.ts";
+import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
@@ -122,7 +123,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     // worker says it listens is still a graceful stop.
     const signalled = waitForSignal();
     // Webhook secrets are learnt by the runtime's redactor as they are resolved.
-    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
+    const log: IntakeLogger = (entry) => io.stderr(runtime.redactor.text(`${JSON.stringify({ time: new Date().toISOString(), component: "intake", ...entry })}\n`));
+    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
     // The token comes from the environment so operators share one; otherwise a fresh one is made.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
@@ -149,7 +151,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     let server: Awaited<ReturnType<typeof startIntakeServer>>;
     try {
-      server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+      const health = storeWriteHealth(store, Date.now);
+      const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
+      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log });
     } catch (error) {
       await dashboard?.close();
       throw error;

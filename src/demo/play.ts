@@ -141,6 +141,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
         intakeUrl: intake.url,
         systems: compiled.systems,
         secrets: simulators.secrets,
+        env: simulators.env,
         concurrency: 24,
         onProgress: (done, total) => {
           if (done % 200 === 0 || done === total) report({ phase, done, total });

@@ -1,10 +1,11 @@
 /**
- * Sends events to the runtime's intake as the systems would: one signed webhook each (HMAC-SHA256
- * of the raw body where the System declares it; HTTP basic where it does not sign), with a bounded
+ * Sends events to the runtime's intake as the systems would: one webhook each, with the HTTP basic
+ * or bearer credentials the System's webhook declares and its HMAC-SHA256 signature of the raw body
+ * where it declares one, with a bounded
  * number in flight, retrying while the intake answers 5xx or cannot be reached.
  */
 import { createHmac } from "node:crypto";
-import type { SystemDefinition } from "../runtime/pipeline.ts";
+import type { SystemDefinition, ValueRef } from "../runtime/pipeline.ts";
 
 /** One webhook to send. */
 export interface OutgoingWebhook {
@@ -29,6 +30,8 @@ export interface SendOptions {
   intakeUrl: string;
   systems: Readonly<Record<string, SystemDefinition>>;
   secrets: Readonly<Record<string, string>>;
+  /** The environment `{ env }` credentials are read from. */
+  env?: Readonly<Record<string, string>>;
   concurrency?: number;
   /** Called after each webhook is answered. */
   onProgress?(done: number, total: number): void;
@@ -44,6 +47,14 @@ export async function sendWebhooks(webhooks: readonly OutgoingWebhook[], options
     if (path === undefined) throw new Error(`${hook.system}.${hook.event} has no webhook`);
     const body = JSON.stringify(hook.payload);
     const headers: Record<string, string> = { "content-type": "application/json" };
+    const authentication = definition?.webhook?.authentication;
+    const secretOf = (ref: ValueRef) => ("secret" in ref ? (options.secrets[ref.secret] ?? "") : (options.env?.[ref.env] ?? ref.default ?? ""));
+    if (authentication !== undefined && "basic" in authentication) {
+      const { username, password } = authentication.basic;
+      headers["authorization"] = `Basic ${Buffer.from(`${secretOf(username)}:${secretOf(password)}`).toString("base64")}`;
+    } else if (authentication !== undefined && "bearer" in authentication) {
+      headers["authorization"] = `Bearer ${secretOf(authentication.bearer.token)}`;
+    }
     const signature = definition?.webhook?.signature;
     if (signature !== undefined) {
       const secret = "secret" in signature.secret ? (options.secrets[signature.secret.secret] ?? "") : "";

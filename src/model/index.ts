@@ -24,5 +24,5 @@ export type { OwnershipDocument, OwnershipSpec } from "./ownership.ts";
 export type { PolicyDocument, PolicySpec } from "./policy.ts";
 export type { ReconciliationDocument, ReconciliationSpec } from "./reconciliation.ts";
 export type { RetryPolicy, RouteDocument, RouteSpec, Step } from "./route.ts";
-export type { Operation, SystemDocument, SystemEvent, SystemSpec } from "./system.ts";
+export type { Operation, SystemDocument, SystemEvent, SystemSpec, WebhookAuthentication } from "./system.ts";
 export type { AnyDocument, DocumentOf } from "./types.ts";

@@ -95,6 +95,31 @@ export const Signature = strictObject(
   "How the sender signs webhook deliveries.",
 );
 
+/** How a webhook's sender authenticates: HTTP basic or bearer credentials by reference, or a reasoned `none`. */
+export const WebhookAuthentication = strictObject(
+  {
+    basic: Type.Optional(
+      strictObject(
+        { username: ValueRef, password: ValueRef },
+        "HTTP basic credentials the sender sends in `Authorization: Basic …`, as Chargebee does; both are references.",
+      ),
+    ),
+    bearer: Type.Optional(strictObject({ token: ValueRef }, "A token the sender sends in `Authorization: Bearer …`, by reference.")),
+    none: Type.Optional(
+      strictObject(
+        {
+          reason: Type.String({
+            minLength: 1,
+            description: "Why no credentials are needed, for example that only a trusted network can reach this path.",
+          }),
+        },
+        "No authentication, on purpose: the reason says why the network is trusted. Refused together with a signature.",
+      ),
+    ),
+  },
+  "How a webhook's sender proves who it is, besides or instead of a signature: exactly one of `basic`, `bearer` or `none`.",
+);
+
 export const Event = strictObject(
   {
     description: Type.Optional(Type.String()),
@@ -105,8 +130,8 @@ export const Event = strictObject(
     entity: Type.Optional(Type.String({ description: "The canonical entity the event is about." })),
     webhook: Type.Optional(
       strictObject(
-        { path: Type.String({ pattern: "^/" }), signature: Type.Optional(Signature) },
-        "Where the webhook arrives and how it is signed.",
+        { path: Type.String({ pattern: "^/" }), signature: Type.Optional(Signature), authentication: Type.Optional(WebhookAuthentication) },
+        "Where the webhook arrives, how it is signed and how its sender authenticates. A webhook with neither a signature nor authentication is a lint error.",
       ),
     ),
     polling: Type.Optional(
@@ -158,4 +183,5 @@ export type SystemSpec = Static<typeof SystemSpec>;
 export type Operation = Static<typeof Operation>;
 export type SystemEvent = Static<typeof Event>;
 export type Auth = Static<typeof Auth>;
+export type WebhookAuthentication = Static<typeof WebhookAuthentication>;
 export type SystemDocument = Static<typeof SystemDocument>;

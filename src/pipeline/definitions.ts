@@ -127,6 +127,12 @@ export interface OperationDefinition<V = Validator> {
   requestValidator?: V;
 }
 
+/** How a webhook's sender authenticates: HTTP basic or bearer credentials (references), or none with a reason. */
+export type WebhookAuthenticationDefinition =
+  | { basic: { username: ValueRef; password: ValueRef } }
+  | { bearer: { token: ValueRef } }
+  | { none: { reason: string } };
+
 /** One inbound event of a system, by webhook or polling. */
 export interface EventDefinition<V = Validator> {
   name: string;
@@ -143,6 +149,8 @@ export interface EventDefinition<V = Validator> {
       timestampHeader?: string;
       toleranceMs?: number;
     };
+    /** The credentials the sender must present; `none` only where the spec gives a reason. */
+    authentication?: WebhookAuthenticationDefinition;
   };
   polling?: { operation: string; intervalMs: number; cursor: string; cursorParam?: string };
 }

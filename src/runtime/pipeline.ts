@@ -16,5 +16,6 @@ export type {
   ValidationResult,
   Validator,
   ValueRef,
+  WebhookAuthenticationDefinition,
 } from "../pipeline/definitions.ts";
 export { durationMs, everyStep } from "../pipeline/definitions.ts";

@@ -5,7 +5,7 @@
  *
  * ```yaml
  * store: sqlite:./syncspec.db          # or postgres://user@host/db?schema=syncspec
- * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576 }
+ * listen: { host: 127.0.0.1, port: 8080, maxBodyBytes: 1048576, headersTimeoutMs: 5000, requestTimeoutMs: 10000, maxConnections: 256 }
  * worker: { name: worker-1, batchSize: 256, leaseMs: 60000, intakeWaitMs: 1000 }
  * dashboard: { host: 127.0.0.1, user: ana, origins: [https://ops.example.com] }  # with `spec run --dashboard <port>`
  * ```
@@ -16,6 +16,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { INTAKE_WAIT_MS } from "./engine.ts";
 import { ConfigurationError } from "./errors.ts";
+import { INTAKE_LIMITS } from "./intake/http-server.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import { postgresStorePresence, sqliteStorePresence } from "./store/store-presence.ts";
@@ -28,7 +29,8 @@ export const RUN_CONFIG_FILE = "syncspec.run.yaml";
 export interface RunConfig {
   /** `sqlite:<path>` or a `postgres://` URL (optionally `?schema=<name>`). */
   store: string;
-  listen: { host: string; port: number; maxBodyBytes: number };
+  /** The timeouts cut off slow senders (408); `maxConnections` caps the connections held at once. */
+  listen: { host: string; port: number; maxBodyBytes: number; headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };
   /** `intakeWaitMs`: how long a webhook may wait for room before its events are stored to wait (see `RuntimeOptions`). */
   worker: { name?: string; batchSize: number; leaseMs: number; intakeWaitMs: number };
   /**
@@ -60,6 +62,12 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (typeof host !== "string") problems.push("listen.host must be a string");
   if (!isInteger(port, 0, 65535)) problems.push("listen.port must be an integer from 0 to 65535");
   if (!isInteger(maxBodyBytes, 1, 1024 * 1024 * 1024)) problems.push("listen.maxBodyBytes must be a positive integer");
+  const headersTimeoutMs = listen["headersTimeoutMs"] ?? INTAKE_LIMITS.headersTimeoutMs;
+  const requestTimeoutMs = listen["requestTimeoutMs"] ?? INTAKE_LIMITS.requestTimeoutMs;
+  const maxConnections = listen["maxConnections"] ?? INTAKE_LIMITS.maxConnections;
+  if (!isInteger(headersTimeoutMs, 100, 600_000)) problems.push("listen.headersTimeoutMs must be an integer from 100 to 600000");
+  if (!isInteger(requestTimeoutMs, 100, 600_000)) problems.push("listen.requestTimeoutMs must be an integer from 100 to 600000");
+  if (!isInteger(maxConnections, 1, 1_000_000)) problems.push("listen.maxConnections must be a positive integer");
   const worker = object(top["worker"]);
   const batchSize = worker["batchSize"] ?? 256;
   // Longer than the default delivery timeout (30 s) and the wait for a quota token.
@@ -80,7 +88,14 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (problems.length > 0) throw new ConfigurationError(problems.join("; "));
   return {
     store: store as string,
-    listen: { host: host as string, port: port as number, maxBodyBytes: maxBodyBytes as number },
+    listen: {
+      host: host as string,
+      port: port as number,
+      maxBodyBytes: maxBodyBytes as number,
+      headersTimeoutMs: headersTimeoutMs as number,
+      requestTimeoutMs: requestTimeoutMs as number,
+      maxConnections: maxConnections as number,
+    },
     worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number, intakeWaitMs: intakeWaitMs as number },
     dashboard: { host: dashboardHost as string, user: user as string, origins: origins as string[] },
     root,

@@ -25,6 +25,8 @@ const withMemo = edit(
 );
 const withEmit = edit(cleanSet, paths.ROUTE, "    - deliver: { operation: erp.upsertTime }\n", "    - deliver: { operation: erp.upsertTime }\n    - emit: { event: timePosted, entity: TimeEntry }\n");
 
+const HOOK_AUTH = " bearer: { token: { secret: psa/hook-token } } ";
+
 const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: string[] }[] = [
   {
     name: "a narrowed field type",
@@ -79,6 +81,24 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     previous: { ...edit(cleanSet, paths.ROUTE, "  version: 1.0.0\n", "  version: 1.0.0\n  deprecated: true\n") },
     current: Object.fromEntries(Object.entries(cleanSet).filter(([path]) => path !== paths.ROUTE)),
     expected: ["breaking document-removed: Route time-to-erp was removed"],
+  },
+  {
+    name: "credentials added to a webhook that had none, as breaking the sender until it sends them",
+    previous: edit(cleanSet, paths.PSA, HOOK_AUTH, ' none: { reason: "private link" } '),
+    current: cleanSet,
+    expected: ["violation webhook-authentication-changed: webhook psa.timeApproved now requires a bearer token (was nothing): configure the sender to match before deploying"],
+  },
+  {
+    name: "a webhook's credentials changed from a bearer token to HTTP basic",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.PSA, HOOK_AUTH, " basic: { username: { env: HOOK_USER }, password: { secret: psa/hook-password } } "),
+    expected: ["violation webhook-authentication-changed: webhook psa.timeApproved now requires HTTP basic credentials (was a bearer token): configure the sender to match before deploying"],
+  },
+  {
+    name: "a webhook's credentials removed, as compatible",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.PSA, HOOK_AUTH, ' none: { reason: "private link" } '),
+    expected: ["ok webhook-authentication-removed: webhook psa.timeApproved no longer authenticates its sender (was a bearer token)"],
   },
 ];
 

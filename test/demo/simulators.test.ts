@@ -39,7 +39,7 @@ describe("startSimulators", () => {
     expect(set.env["ERP_BASE_URL"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(set.env["BILLING_BASE_URL"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(set.env["XERO_TOKEN_URL"]).toMatch(/\/connect\/token$/);
-    expect(Object.keys(set.secrets).sort()).toEqual(["chargebee/api-key", "xero/erp-client-secret", "xero/erp-webhook-key", "xero/psa-client-secret", "xero/psa-webhook-key"]);
+    expect(Object.keys(set.secrets).sort()).toEqual(["chargebee/api-key", "chargebee/webhook-password", "chargebee/webhook-username", "xero/erp-client-secret", "xero/erp-webhook-key", "xero/psa-client-secret", "xero/psa-webhook-key"]);
   });
 
   it("answers 401 without credentials and serves the operation with a token and the tenant header", async () => {

@@ -68,6 +68,25 @@ describe("spec docs", () => {
     expect(text).toContain('<script src="mermaid.min.js"></script>');
   });
 
+  it("shows how each webhook's sender authenticates: credentials by reference, signature, or none declared", () => {
+    const repo = join(fixture, "..", "..", "..", "..");
+    const example = loadProgram({ cwd: repo, paths: [] });
+    const text = renderDocs(example.set, "specs")[0]?.text ?? "";
+    expect(text).toContain(
+      "<tr><td><code>paymentSucceeded</code></td><td>webhook</td><td>PaymentEvent</td><td>Payment</td><td>HTTP basic (user: secret chargebee/webhook-username, password: secret chargebee/webhook-password)</td></tr>",
+    );
+    expect(text).toContain("<td>hmac-sha256 signature in x-xero-signature (key: secret xero/erp-webhook-key)</td></tr>");
+    const open = scratchProject();
+    try {
+      const path = join(open.dir, "specs", "systems.yaml");
+      writeFileSync(path, readFileSync(path, "utf8").replace(/ {8}signature: \{ scheme: hmac-sha256, header: X-Signature.*\n/, ""));
+      const unsigned = renderDocs(loadProgram({ cwd: open.dir, paths: [] }).set, "specs")[0]?.text ?? "";
+      expect(unsigned).toContain("<td>none declared: anyone who reaches the path can send events</td></tr>");
+    } finally {
+      open.dispose();
+    }
+  });
+
   it("escapes spec text into the HTML rather than interpreting it", () => {
     const hostile = scratchProject();
     try {

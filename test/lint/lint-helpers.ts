@@ -61,7 +61,7 @@ ${metadata("psa")}spec:
       delivery: webhook
       payload: TimeEntry
       entity: TimeEntry
-      webhook: { path: /hooks/time }
+      webhook: { path: /hooks/time, authentication: { bearer: { token: { secret: psa/hook-token } } } }
 `,
   "specs/systems/erp.yaml": `apiVersion: syncspec.dev/v1
 kind: System

@@ -25,9 +25,10 @@ import { table as routeTimeout } from "./rules/route-timeout.table.ts";
 import { table as singleSystemOfRecord } from "./rules/single-system-of-record.table.ts";
 import { table as systemAuth } from "./rules/system-auth.table.ts";
 import { table as systemQuotas } from "./rules/system-quotas.table.ts";
+import { table as webhookAuthentication } from "./rules/webhook-authentication.table.ts";
 import { table as writeToOwner } from "./rules/write-to-owner.table.ts";
 
-const tables = [createAllowed, documentDescription, documentTeam, documentVersion, httpsBaseUrl, moneyDecimal, naming, noInlineSecret, noSyncLoop, piiClassified, piiClearance, routeDeadLetter, routeExceptionOwner, routeIdempotencyKey, routeOrderingKey, routeRetry, routeTimeout, singleSystemOfRecord, systemAuth, systemQuotas, writeToOwner];
+const tables = [createAllowed, documentDescription, documentTeam, documentVersion, httpsBaseUrl, moneyDecimal, naming, noInlineSecret, noSyncLoop, piiClassified, piiClearance, routeDeadLetter, routeExceptionOwner, routeIdempotencyKey, routeOrderingKey, routeRetry, routeTimeout, singleSystemOfRecord, systemAuth, systemQuotas, webhookAuthentication, writeToOwner];
 
 describe("the rule tables", () => {
   it("cover every built-in rule", () => {

@@ -463,6 +463,16 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.referenceData("RateCard", "senior")).toEqual({ rate: "150.00" });
     });
 
+    it("keeps the first payload hash of each message id intake took, per scope", async () => {
+      await store.recordMessages("psa.projectActivated", [{ id: '["/psa","e1"]', hash: "h1" }, { id: '["/psa","e2"]', hash: "h2" }], 1000);
+      await store.recordMessages("psa.projectActivated", [{ id: '["/psa","e1"]', hash: "other" }], 1001);
+      expect(await store.messageHashes("psa.projectActivated", ['["/psa","e1"]', '["/psa","e2"]', '["/psa","e3"]'])).toEqual([
+        { id: '["/psa","e1"]', hash: "h1" },
+        { id: '["/psa","e2"]', hash: "h2" },
+      ]);
+      expect(await store.messageHashes("psa.timeApproved", ['["/psa","e1"]'])).toEqual([]);
+    });
+
     it("chains the audit log so that an edited row is detected", async () => {
       await store.accept([event("t1", {}), event("t2", {})], 1000);
       expect(await store.verifyAudit()).toEqual({ ok: true, rows: 2 });

@@ -30,6 +30,8 @@ export const CHANGE_CLASSES = {
   "idempotency-key-changed": ["stored-data"],
   "ordering-key-changed": ["stored-data"],
   "mapping-output-changed": ["adapters"],
+  "webhook-authentication-changed": ["adapters"],
+  "webhook-authentication-removed": [],
   "document-added": [],
   "field-added": [],
   "enum-value-added": [],

@@ -2,7 +2,7 @@
  * Comparing two spec sets document by document: entities and their fields, systems' events,
  * operations and schemas, canonical events, ownership, route keys and mapping outputs.
  */
-import type { Field, JsonSchema, KindName } from "../../model/index.ts";
+import type { Field, JsonSchema, KindName, SystemEvent } from "../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { outputKeys } from "../lint/queries.ts";
@@ -92,6 +92,36 @@ function removedKeys(emit: Emit, cls: ChangeClass, what: string, before: object 
   }
 }
 
+type Webhook = NonNullable<SystemEvent["webhook"]>;
+
+/** How a webhook's sender authenticates, in words: what must be configured on the sender. */
+function senderProof(webhook: Webhook | undefined): string {
+  if (webhook === undefined) return "no webhook";
+  const ways: string[] = [];
+  if (webhook.signature !== undefined) ways.push(`a ${webhook.signature.scheme} signature in ${webhook.signature.header}`);
+  if (webhook.authentication?.basic !== undefined) ways.push("HTTP basic credentials");
+  if (webhook.authentication?.bearer !== undefined) ways.push("a bearer token");
+  return ways.length === 0 ? "nothing" : ways.join(" and ");
+}
+
+/**
+ * A webhook whose sender must now prove itself otherwise (credentials or signature added or
+ * changed) breaks the sending system until it is configured to match; one that asks for less
+ * breaks no one but is still reported.
+ */
+function compareWebhooks(emit: Emit, system: string, before: Record<string, SystemEvent>, after: Record<string, SystemEvent>): void {
+  for (const [name, now] of Object.entries(after)) {
+    const was = before[name];
+    if (was?.webhook === undefined || now.webhook === undefined) continue;
+    const proof = (w: Webhook) => JSON.stringify({ signature: w.signature ?? null, basic: w.authentication?.basic ?? null, bearer: w.authentication?.bearer ?? null });
+    if (proof(was.webhook) === proof(now.webhook)) continue;
+    const path = ["spec", "events", name, "webhook"];
+    const [old, current] = [senderProof(was.webhook), senderProof(now.webhook)];
+    if (current === "nothing") emit("webhook-authentication-removed", `webhook ${system}.${name} no longer authenticates its sender (was ${old})`, path);
+    else emit("webhook-authentication-changed", `webhook ${system}.${name} now requires ${current} (was ${old}): configure the sender to match before deploying`, path);
+  }
+}
+
 const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const show = (keys: readonly string[] | undefined) => (keys === undefined ? "none" : `[${keys.join(", ")}]`);
 
@@ -104,6 +134,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     removedKeys(emit, "event-removed", `event ${a.name}.`, a.value.spec.events, b.value.spec.events, ["spec", "events"]);
     removedKeys(emit, "operation-removed", `operation ${a.name}.`, a.value.spec.operations, b.value.spec.operations, ["spec", "operations"]);
     compareSchemas(emit, a.name, (a.value.spec.schemas ?? {}) as Record<string, JsonSchema>, (b.value.spec.schemas ?? {}) as Record<string, JsonSchema>);
+    compareWebhooks(emit, a.name, a.value.spec.events ?? {}, b.value.spec.events ?? {});
   } else if (previous.kind === "Ownership" && current.kind === "Ownership") {
     const [a, b] = [previous.value as BoundDocument<"Ownership">["value"], current.value as BoundDocument<"Ownership">["value"]];
     if (a.spec.systemOfRecord !== b.spec.systemOfRecord) {

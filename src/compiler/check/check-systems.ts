@@ -1,5 +1,5 @@
 /** References inside System documents: schemas named by operations and events, `$ref`s, polling operations. */
-import type { JsonSchema } from "../../model/index.ts";
+import type { JsonSchema, SystemEvent } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type CheckContext, expectName } from "./report.ts";
@@ -48,6 +48,20 @@ function checkHeaderName(cx: CheckContext, doc: BoundDocument<"System">, path: P
   if (name !== undefined && !HEADER_NAME.test(name)) cx.report(diagnostic("invalid-header-name", { name }, doc.source.locate(path)));
 }
 
+/** A webhook's authentication names exactly one way, and `none` does not sit beside a signature. */
+function checkWebhookAuthentication(cx: CheckContext, doc: BoundDocument<"System">, webhook: NonNullable<SystemEvent["webhook"]>, at: PathSegment[]): void {
+  const authentication = webhook.authentication;
+  if (authentication === undefined) return;
+  const ways = (["basic", "bearer", "none"] as const).filter((way) => authentication[way] !== undefined);
+  if (ways.length !== 1) {
+    cx.report(diagnostic("webhook-authentication-kind", { count: ways.length }, doc.source.locate([...at, "authentication"], "key")));
+    return;
+  }
+  if (ways[0] === "none" && webhook.signature !== undefined) {
+    cx.report(diagnostic("webhook-authentication-none-signed", {}, doc.source.locate([...at, "authentication", "none"], "key")));
+  }
+}
+
 /** Checks one System document. */
 export function checkSystem(cx: CheckContext, doc: BoundDocument<"System">): void {
   const spec = doc.value.spec;
@@ -73,5 +87,6 @@ export function checkSystem(cx: CheckContext, doc: BoundDocument<"System">): voi
     expectName(cx, doc, [...at, "payload"], "schema", event.payload, schemas, scope);
     if (event.entity !== undefined) expectName(cx, doc, [...at, "entity"], "entity", event.entity, cx.set.entities.keys(), { kind: "Entity" });
     if (event.polling !== undefined) expectName(cx, doc, [...at, "polling", "operation"], "operation", event.polling.operation, operations, scope);
+    if (event.webhook !== undefined) checkWebhookAuthentication(cx, doc, event.webhook, [...at, "webhook"]);
   }
 }

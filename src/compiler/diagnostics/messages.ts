@@ -86,6 +86,15 @@ export const messages = {
     message: (p: { count: number }) =>
       `a trigger takes exactly one of 'event', 'canonical' or 'schedule', this one has ${p.count === 0 ? "none" : p.count}`,
   },
+  "webhook-authentication-kind": {
+    severity: "error",
+    message: (p: { count: number }) =>
+      `webhook authentication takes exactly one of 'basic', 'bearer' or 'none', this one has ${p.count === 0 ? "none" : p.count}`,
+  },
+  "webhook-authentication-none-signed": {
+    severity: "error",
+    message: () => "a signed webhook cannot declare 'authentication: none': its signature authenticates the sender; remove one of the two",
+  },
   "shape-kind": {
     severity: "error",
     message: (p: { where: string }) => `${p.where} takes either 'entity' or both 'system' and 'schema'`,

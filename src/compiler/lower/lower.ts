@@ -73,6 +73,8 @@ function lowerSystem(name: string, spec: SystemSpec): LoweredSystem {
         if (sig.timestampHeader !== undefined) webhook.signature.timestampHeader = sig.timestampHeader;
         if (sig.tolerance !== undefined) webhook.signature.toleranceMs = durationMs(sig.tolerance);
       }
+      const authentication = event.webhook.authentication;
+      if (authentication !== undefined) webhook.authentication = authentication as NonNullable<typeof webhook.authentication>;
       definition.webhook = webhook;
     }
     if (event.polling !== undefined) {

@@ -1,12 +1,12 @@
 /**
  * The NDJSON file source, for bulk loads and replays from an export: one JSON payload per line,
  * offered in batches. A line that is not JSON, or carries a forbidden key, is reported with its
- * line number and skipped; the rest of the file still loads.
+ * line number and skipped, as is one nested deeper than intake takes; the rest of the file still loads.
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { EventSource, Runtime } from "../engine.ts";
-import { forbiddenKey } from "./webhook.ts";
+import { jsonProblem } from "./parse-body.ts";
 
 /** What loading a file did. */
 export interface NdjsonResult {
@@ -44,9 +44,9 @@ export async function ingestNdjson(runtime: Pick<Runtime, "offer">, source: Even
       result.errors.push({ line: result.lines, message: `not JSON: ${(error as Error).message}` });
       continue;
     }
-    const forbidden = forbiddenKey(payload);
-    if (forbidden !== undefined) {
-      result.errors.push({ line: result.lines, message: `the payload contains the forbidden key ${forbidden}` });
+    const problem = jsonProblem(payload);
+    if (problem !== undefined) {
+      result.errors.push({ line: result.lines, message: problem });
       continue;
     }
     batch.push(payload);

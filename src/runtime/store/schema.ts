@@ -68,6 +68,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       PRIMARY KEY (entity, to_system, from_id, from_system))`,
     "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
     "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS message_ids (scope TEXT NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (scope, id))",
     "CREATE TABLE IF NOT EXISTS quotas (system TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_at BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS slots (system TEXT NOT NULL, holder TEXT NOT NULL, held INTEGER NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (system, holder))",
     `CREATE TABLE IF NOT EXISTS audit (

@@ -608,6 +608,25 @@ export function createSqlStore(db: Database): Store {
     async setCursor(name, value) {
       await db.transaction((sql) => sql.run("INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [name, value]));
     },
+    async messageHashes(scope, ids) {
+      if (ids.length === 0) return [];
+      return await db.read(async (sql) => {
+        const found: { id: string; hash: string }[] = [];
+        for (const id of ids) {
+          const rows = await sql.all<{ hash: string }>("SELECT hash FROM message_ids WHERE scope = ? AND id = ?", [scope, id]);
+          if (rows[0] !== undefined) found.push({ id, hash: rows[0].hash });
+        }
+        return found;
+      });
+    },
+    async recordMessages(scope, messages, now) {
+      if (messages.length === 0) return;
+      await db.transaction(async (sql) => {
+        for (const { id, hash } of messages) {
+          await sql.run("INSERT INTO message_ids (scope, id, hash, at) VALUES (?, ?, ?, ?) ON CONFLICT (scope, id) DO NOTHING", [scope, id, hash, now]);
+        }
+      });
+    },
     async listIssues(filter: IssueFilter = {}) {
       const where: string[] = [];
       const params: unknown[] = [];

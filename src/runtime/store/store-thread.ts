@@ -30,6 +30,8 @@ const METHODS = {
   returnSlots: true,
   cursor: true,
   setCursor: true,
+  messageHashes: true,
+  recordMessages: true,
   listIssues: true,
   issue: true,
   resolveIssue: true,

@@ -413,6 +413,13 @@ export interface Store {
   /** A polling source's durable cursor. */
   cursor(name: string): Promise<string | undefined>;
   setCursor(name: string, value: string): Promise<void>;
+  /**
+   * The payload hashes intake first took messages with, by the sender's message id (CloudEvents
+   * `source` and `id`), for those of `ids` it has recorded under `scope` (the system event).
+   */
+  messageHashes(scope: string, ids: readonly string[]): Promise<{ id: string; hash: string }[]>;
+  /** Records message ids with their payload hashes once they are durable; an id already recorded keeps its first hash. */
+  recordMessages(scope: string, messages: readonly { id: string; hash: string }[], now: number): Promise<void>;
   listIssues(filter?: IssueFilter): Promise<Issue[]>;
   issue(id: number): Promise<Issue | undefined>;
   /**

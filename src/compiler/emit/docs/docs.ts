@@ -5,7 +5,7 @@
  * only ever data, escaped on output; no template or helper comes from a spec.
  */
 import Handlebars from "handlebars";
-import type { Step } from "../../../model/index.ts";
+import type { Step, SystemEvent } from "../../../model/index.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -18,6 +18,18 @@ const none = "—";
 const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 const anchor = (kind: string, name: string) => `${kind}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-");
 const valueRef = (ref: { env: string } | { secret: string }) => ("env" in ref ? `env ${ref.env}` : `secret ${ref.secret}`);
+
+/** How a webhook's sender proves who it is, in a sentence: signature and credentials, or none with its reason. */
+function webhookAuthentication(webhook: NonNullable<SystemEvent["webhook"]>): string {
+  const parts: string[] = [];
+  const sig = webhook.signature;
+  if (sig !== undefined) parts.push(`${sig.scheme} signature in ${sig.header} (key: ${valueRef(sig.secret)})`);
+  const auth = webhook.authentication;
+  if (auth?.basic !== undefined) parts.push(`HTTP basic (user: ${valueRef(auth.basic.username)}, password: ${valueRef(auth.basic.password)})`);
+  if (auth?.bearer !== undefined) parts.push(`bearer token (${valueRef(auth.bearer.token)})`);
+  if (auth?.none !== undefined) parts.push(`none: ${auth.none.reason}`);
+  return parts.length === 0 ? "none declared: anyone who reaches the path can send events" : parts.join("; ");
+}
 
 function stepAction(step: Step): string {
   if (step.validate !== undefined) return `validate against ${step.validate}`;
@@ -90,7 +102,13 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
           entity: op.entity ?? none,
           idempotency: op.idempotency === undefined ? "none" : `${op.idempotency.mechanism}${op.idempotency.header === undefined ? "" : ` ${op.idempotency.header}`}${op.idempotency.externalIdField === undefined ? "" : ` by ${op.idempotency.externalIdField}`}`,
         })),
-        events: Object.entries(spec.events ?? {}).map(([name, event]) => ({ name, delivery: event.delivery, payload: event.payload, entity: event.entity ?? none })),
+        events: Object.entries(spec.events ?? {}).map(([name, event]) => ({
+          name,
+          delivery: event.delivery,
+          payload: event.payload,
+          entity: event.entity ?? none,
+          authentication: event.webhook === undefined ? none : webhookAuthentication(event.webhook),
+        })),
       };
     }),
     entities: sorted(set.entities.values()).map((entity) => {

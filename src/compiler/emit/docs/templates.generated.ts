@@ -71,7 +71,7 @@ export const templates = {
         return undefined
     };
 
-  return "<table><tr><th>Event</th><th>Delivery</th><th>Payload</th><th>Entity</th></tr>\n"
+  return "<table><tr><th>Event</th><th>Delivery</th><th>Payload</th><th>Entity</th><th>Sender authentication</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"events"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":41,"column":9}}})) != null ? stack1 : "")
     + "</table>\n";
 },"4":function(container,depth0,helpers,partials,data) {
@@ -90,6 +90,8 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"payload") || alias1(depth0, "payload", {"start":{"line":40,"column":77},"end":{"line":40,"column":84}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"payload","hash":{},"data":data,"loc":{"start":{"line":40,"column":75},"end":{"line":40,"column":86}}}) : helper)))
     + "</td><td>"
     + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":40,"column":97},"end":{"line":40,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":40,"column":95},"end":{"line":40,"column":105}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"authentication") || alias1(depth0, "authentication", {"start":{"line":40,"column":116},"end":{"line":40,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"authentication","hash":{},"data":data,"loc":{"start":{"line":40,"column":114},"end":{"line":40,"column":132}}}) : helper)))
     + "</td></tr>\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {

@@ -20,6 +20,7 @@ import { routeTimeoutRule } from "./route-timeout.rule.ts";
 import { singleSystemOfRecordRule } from "./single-system-of-record.rule.ts";
 import { systemAuthRule } from "./system-auth.rule.ts";
 import { systemQuotasRule } from "./system-quotas.rule.ts";
+import { webhookAuthenticationRule } from "./webhook-authentication.rule.ts";
 import { writeToOwnerRule } from "./write-to-owner.rule.ts";
 
 export const builtInRules: readonly LintRule[] = [
@@ -35,6 +36,7 @@ export const builtInRules: readonly LintRule[] = [
   routeOrderingKeyRule,
   systemAuthRule,
   systemQuotasRule,
+  webhookAuthenticationRule,
   noInlineSecretRule,
   httpsBaseUrlRule,
   documentVersionRule,
