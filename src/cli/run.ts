@@ -8,22 +8,34 @@
  * ready and exits instead of serving.
  */
 import { resolve } from "node:path";
+import { Registry } from "prom-client";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
 import { definitionsFromSpecSet } from "../runtime/definitions.ts";
 import { createRuntime } from "../runtime/engine.ts";
-import { ConfigurationError } from "../runtime/errors.ts";
+import { ConfigurationError, StoreUnavailableError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
-import { startIntakeServer } from "../runtime/intake/http-server.ts";
+import { type Readiness, startIntakeServer } from "../runtime/intake/http-server.ts";
 import { ingestNdjson } from "../runtime/intake/ndjson.ts";
 import { createPoller } from "../runtime/intake/polling.ts";
 import { createWebhookHandler } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
+import { jsonLogger } from "../runtime/logger.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { Store } from "../runtime/store/store.ts";
+import { registerStoreHealthMetrics } from "../ops/metrics.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+
+/** `/readyz`: ready while the store answers; the store's health goes with it. */
+function readiness(store: Store): () => Readiness {
+  return () => {
+    const health = store.health?.();
+    return health === undefined ? { ready: true } : { ready: health.ready, store: health };
+  };
+}
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -73,8 +85,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
         " a call still out when its lease ends may be sent again by another worker (the target's idempotency key keeps it from applying twice)\n",
     );
   }
-  const store = await openStore(values.store ?? config.store, config.root);
   const worker = values.worker ?? config.worker.name;
+  // Structured lines on stderr: the store's connection losses, retries and recoveries.
+  const log = jsonLogger({ write: io.stderr, ...(worker === undefined ? {} : { base: { worker } }) });
+  const store = await openStore(values.store ?? config.store, config.root, { log });
   const runtime = createRuntime({
     compiled,
     store,
@@ -102,17 +116,19 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const signalled = waitForSignal();
     const handler = createWebhookHandler({ compiled, runtime, resolve: valueResolver(io.env), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes });
+    const server = await startIntakeServer(handler, { port, host: config.listen.host, maxBodyBytes: config.listen.maxBodyBytes, ready: readiness(store) });
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes, ${store.engine} store)\n`);
     // The token comes from the environment so operators share one; otherwise a fresh one is printed.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"];
+    const registry = new Registry();
+    if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
     const dashboard =
       values.dashboard === undefined
         ? undefined
-        : await startDashboard({ store, compiled, runtime, port: Number(values.dashboard), host: config.listen.host, ...(token ? { token } : {}) });
+        : await startDashboard({ store, compiled, runtime, port: Number(values.dashboard), host: config.listen.host, registry, ...(token ? { token } : {}) });
     if (dashboard !== undefined) io.stdout(`spec run: dashboard at ${dashboard.url} (open ${token ? dashboard.url : dashboard.loginUrl})\n`);
     const signal = await signalled;
     io.stdout(`spec run: ${signal}: stopping intake\n`);
@@ -138,6 +154,10 @@ export const runCommand: Command = {
       if (error instanceof ConfigurationError) {
         io.stderr(`spec run: ${error.message}\n`);
         return EXIT.usage;
+      }
+      if (error instanceof StoreUnavailableError) {
+        io.stderr(`spec run: the store is unavailable: ${error.message}\n`);
+        return EXIT.findings;
       }
       throw error;
     }

@@ -15,6 +15,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { INTAKE_WAIT_MS } from "./engine.ts";
 import { ConfigurationError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/store.ts";
@@ -89,9 +90,10 @@ export function loadRunConfig(cwd: string, path?: string): RunConfig {
 /**
  * Opens the store a `store` setting names. A command that only looks or acts once (`spec status`,
  * `spec exceptions …`) passes `oneShot`: an SQLite store then stays on the caller's thread, which
- * starts faster than a store thread that would only serve a few calls.
+ * starts faster than a store thread that would only serve a few calls. `log` receives a PostgreSQL
+ * store's connection losses, retries and recoveries.
  */
-export async function openStore(store: string, root: string, options: { oneShot?: boolean } = {}): Promise<Store> {
+export async function openStore(store: string, root: string, options: { oneShot?: boolean; log?: Logger } = {}): Promise<Store> {
   if (store.startsWith("sqlite:")) {
     const path = store.slice("sqlite:".length);
     return createSqliteStore({ path: path === ":memory:" || isAbsolute(path) ? path : resolve(root, path), thread: options.oneShot !== true });
@@ -99,5 +101,5 @@ export async function openStore(store: string, root: string, options: { oneShot?
   const url = new URL(store);
   const schema = url.searchParams.get("schema") ?? "syncspec";
   url.searchParams.delete("schema");
-  return createPostgresStore({ connectionString: url.toString(), schema });
+  return createPostgresStore({ connectionString: url.toString(), schema, ...(options.log === undefined ? {} : { log: options.log }) });
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP front of intake: reads each request body up to the limit (413 beyond it, without
- * reading the rest), hands it to the webhook handler, and serves `/healthz`.
+ * reading the rest), hands it to the webhook handler, and serves `/healthz` (the process is up)
+ * and `/readyz` (it can do its work: 503 while its store cannot be reached).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,8 +14,17 @@ export interface IntakeServer {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` (port 0 picks a free one). */
-export async function startIntakeServer(handler: WebhookHandler, options: { port: number; host?: string; maxBodyBytes?: number }): Promise<IntakeServer> {
+/** What `/readyz` answers: ready or not, with details for the operator. */
+export interface Readiness {
+  ready: boolean;
+  [detail: string]: unknown;
+}
+
+/** Listens on `host:port` (port 0 picks a free one); `ready` answers `/readyz` (always ready without it). */
+export async function startIntakeServer(
+  handler: WebhookHandler,
+  options: { port: number; host?: string; maxBodyBytes?: number; ready?: () => Readiness },
+): Promise<IntakeServer> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const send = (res: import("node:http").ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json", connection: status === 413 ? "close" : "keep-alive" });
@@ -23,6 +33,10 @@ export async function startIntakeServer(handler: WebhookHandler, options: { port
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz") return send(res, 200, { ok: true });
+    if (path === "/readyz") {
+      const readiness = options.ready?.() ?? { ready: true };
+      return send(res, readiness.ready ? 200 : 503, readiness);
+    }
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > limit) {
       send(res, 413, { error: `the body is larger than ${limit} bytes` });
