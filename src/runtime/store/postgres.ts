@@ -84,7 +84,7 @@ class LostCommit<T> {
  * transaction, and the client is released with the error so the pool discards it. A transaction lost before COMMIT was sent rolled back; one lost during
  * COMMIT that had written is reported as a LostCommit with its transaction id.
  */
-async function runTransaction<T>(pool: pg.Pool, keeper: ConnectionKeeper, body: (sql: Sql) => Promise<T>): Promise<T> {
+async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -137,7 +137,7 @@ function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper) {
   return <T>(body: (sql: Sql) => Promise<T>): Promise<T> =>
     keeper.run("transaction", async () => {
       try {
-        return await runTransaction(pool, keeper, body);
+        return await runTransaction(pool, body);
       } catch (error) {
         if (!(error instanceof LostCommit)) throw error;
         const status = await commitStatus(pool, keeper, error.xid);
