@@ -158,6 +158,7 @@ function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper): 
     // A server that stops answering (a cut network) fails the connect instead of hanging it.
     connectionTimeoutMillis: 5_000,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: { getTypeParser: int8AsNumber } as unknown as pg.CustomTypesConfig,
   });
   // Every client listens for errors for its whole life, not only while idle (the pool's own
