@@ -171,7 +171,12 @@ async function cluster(name: string, count: number, store: (i: number) => string
       await victim.exited;
       self.kills += 1;
       // Started again in the background: the next kill need not wait for a slow start.
-      const restarting: Promise<void> = self.start(i).finally(() => starting.delete(restarting));
+      const restarting: Promise<void> = self
+        .start(i)
+        .catch((error: unknown) => {
+          crashes.push(`${name}-w${i} did not start again: ${(error as Error).message.slice(-2000)}`);
+        })
+        .finally(() => starting.delete(restarting));
       starting.add(restarting);
     },
     alive: () => workers.filter((w): w is WorkerProcess => w !== undefined),

@@ -5,6 +5,7 @@
  * the database is back, the store reports not ready meanwhile, and each loss, retry and recovery
  * is logged and counted.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreUnavailableError } from "../../src/runtime/errors.ts";
 import type { LogFields, Logger } from "../../src/runtime/logger.ts";
@@ -118,6 +119,26 @@ describe.runIf(available)("the PostgreSQL store when its connections are lost", 
     // And it recovers on the next call.
     expect((await store.counts()).events).toEqual({});
     expect(store.health?.()).toMatchObject({ ready: true });
+  }, 60_000);
+
+  it("starts on a store already in this version's shape without migrating it again, so it never waits for the migration lock", async () => {
+    const { schema } = await open();
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    try {
+      // Another worker holding the lock, as one migrating would.
+      await holder.query("SELECT pg_advisory_lock(727274)");
+      const second = await Promise.race([
+        createPostgresStore({ connectionString: proxy.connectionString(`${schema}_b`), schema, poolSize: 1, log: recordingLogger() }),
+        pause(10_000).then(() => undefined),
+      ]);
+      expect(second, "the second store waited for the migration lock").toBeDefined();
+      if (second !== undefined) stores.push(second);
+      expect(await second?.counts()).toEqual({ events: {}, deliveries: {}, issues: {} });
+    } finally {
+      await holder.query("SELECT pg_advisory_unlock(727274)");
+      await holder.end();
+    }
   }, 60_000);
 
   it("refuses to start with StoreUnavailableError, naming the cause, when the database never answers", async () => {

@@ -3,11 +3,13 @@
  * with `FOR UPDATE SKIP LOCKED` leases; a transaction that loses a deadlock or serialization race
  * is run again from the start, which is safe because each transaction is all-or-nothing.
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { StoreUnavailableError } from "../errors.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
 import type { Database, Sql } from "./database.ts";
 import { type ConnectionKeeper, connectionKeeper, isConnectionError, type ReconnectPolicy } from "./postgres-connection.ts";
+import { ADDED_COLUMNS, ADDED_INDEXES, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import { createSqlStore, migrate } from "./sql-store.ts";
 import type { Store } from "./store.ts";
 
@@ -191,6 +193,27 @@ function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper): 
   };
 }
 
+/**
+ * The shape of the tables this version makes. A store already in that shape is not migrated again
+ * when a worker starts: the migration's DDL takes locks that would stall the running workers, and
+ * its many statements make a slow start that a flaky connection may cut again and again.
+ */
+const SCHEMA_FINGERPRINT = createHash("sha256")
+  .update(JSON.stringify([schemaStatements("postgres"), ADDED_COLUMNS, RELAXED_COLUMNS, ADDED_INDEXES]))
+  .digest("hex");
+
+/** Whether the store's tables are in this version's shape (false when they, or the schema, are missing). */
+async function schemaIsCurrent(db: Database): Promise<boolean> {
+  try {
+    const rows = await db.read((sql) => sql.all<{ fingerprint: string }>("SELECT fingerprint FROM store_schema WHERE id = 1"));
+    return rows[0]?.fingerprint === SCHEMA_FINGERPRINT;
+  } catch (error) {
+    // 42P01: no such table (a new schema, or a store made before the fingerprint was kept).
+    if ((error as { code?: string }).code === "42P01") return false;
+    throw error;
+  }
+}
+
 /** Opens a PostgreSQL store, creating its schema and tables when missing; waits out a database that is restarting. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = schemaName(options.schema ?? "syncspec");
@@ -203,6 +226,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const db = openPostgres(options, keeper);
   try {
     await keeper.run("start-up", async () => {
+      if (await schemaIsCurrent(db)) return;
       const admin = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
       admin.on("error", (error) => keeper.lost(error, "start-up connection"));
       try {
@@ -211,6 +235,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await admin.query("SELECT pg_advisory_lock(727274)");
         await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await migrate(db);
+        await db.transaction(async (sql) => {
+          await sql.run("CREATE TABLE IF NOT EXISTS store_schema (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)");
+          await sql.run("INSERT INTO store_schema (id, fingerprint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint", [SCHEMA_FINGERPRINT]);
+        });
         await admin.query("SELECT pg_advisory_unlock(727274)");
       } finally {
         await admin.end().catch(() => undefined);
