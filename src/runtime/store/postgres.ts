@@ -83,8 +83,9 @@ class LostCommit<T> {
 
 /**
  * One transaction on a checked-out client. A connection the server terminates fails the
- * transaction, and the client is released with the error so the pool discards it. A transaction lost before COMMIT was sent rolled back; one lost during
- * COMMIT that had written is reported as a LostCommit with its transaction id.
+ * transaction, and the client is released with the error so the pool discards it. A transaction
+ * lost before COMMIT was sent rolled back; one lost during COMMIT that had written is reported as
+ * a LostCommit with its transaction id. Learning that id costs a round trip before each COMMIT.
  */
 async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -123,26 +124,26 @@ async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>):
  * Whether a transaction whose COMMIT lost its answer committed, asked on another connection: its
  * server session may still be ending, so an answer of "in progress" is asked again a few times.
  */
-async function commitStatus(pool: pg.Pool, keeper: ConnectionKeeper, xid: string): Promise<string | null> {
+async function commitStatus(pool: pg.Pool, keeper: ConnectionKeeper, xid: string, sleep: (ms: number) => Promise<void>): Promise<string | null> {
   return keeper.run("commit status", async () => {
     for (let asked = 1; ; asked++) {
       const [row] = (await pool.query<{ status: string | null }>("SELECT pg_xact_status($1::xid8) AS status", [xid])).rows;
       const status = row?.status ?? null;
       if (status !== "in progress" || asked >= 50) return status;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
   });
 }
 
 /** Runs a transaction through lost connections: run again when it did not commit, its result kept when it did. */
-function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper) {
+function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>) {
   return <T>(body: (sql: Sql) => Promise<T>): Promise<T> =>
     keeper.run("transaction", async () => {
       try {
         return await runTransaction(pool, body);
       } catch (error) {
         if (!(error instanceof LostCommit)) throw error;
-        const status = await commitStatus(pool, keeper, error.xid);
+        const status = await commitStatus(pool, keeper, error.xid, sleep);
         if (status === "committed") return error.result as T;
         // Rolled back: the keeper runs it again, like any transaction lost before its COMMIT.
         if (status === "aborted") throw error.cause;
@@ -151,7 +152,7 @@ function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper) {
     });
 }
 
-function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper): Database {
+function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>): Database {
   const schema = schemaName(options.schema ?? "syncspec");
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -186,7 +187,7 @@ function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper): 
   };
   return {
     engine: "postgres",
-    transaction: transactionThroughLosses(pool, keeper),
+    transaction: transactionThroughLosses(pool, keeper, sleep),
     // Reads change nothing: after a lost connection they are simply run again.
     read: (body) => keeper.run("read", () => body(poolSql)),
     close: () => pool.end(),
@@ -217,13 +218,9 @@ async function schemaIsCurrent(db: Database): Promise<boolean> {
 /** Opens a PostgreSQL store, creating its schema and tables when missing; waits out a database that is restarting. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = schemaName(options.schema ?? "syncspec");
-  const keeper = connectionKeeper(options.reconnect ?? {}, {
-    log: options.log ?? stderrLogger(),
-    now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: options.random ?? Math.random,
-  });
-  const db = openPostgres(options, keeper);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const keeper = connectionKeeper(options.reconnect ?? {}, { log: options.log ?? stderrLogger(), now: options.now ?? Date.now, sleep, random: options.random ?? Math.random });
+  const db = openPostgres(options, keeper, sleep);
   try {
     await keeper.run("start-up", async () => {
       if (await schemaIsCurrent(db)) return;
