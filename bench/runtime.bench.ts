@@ -4,7 +4,8 @@
  * - eventsPerSecond: approved time entries offered to intake until both deliveries (the ERP cost
  *   journal and the billing item) are acknowledged by in-process fake targets, on SQLite with
  *   durability on (WAL, synchronous=FULL), through the time-to-revenue route of the test fixture
- *   (the project's specs/ route needs reference data this benchmark does not seed).
+ *   (the project's specs/ route needs reference data this benchmark does not seed), compiled by
+ *   `spec compile`'s emit into .syncspec/bench-generated and run from the generated modules.
  * - ceilingEventsPerSecond: the same rows (event, two outbox rows, four audit rows) written to a
  *   fresh SQLite file in batched transactions with nothing else, in the same run.
  * - p50Ms, p99Ms: per event, from its offer to its last delivery acknowledged.
@@ -19,8 +20,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
-import { definitionsFromSpecSet } from "../src/runtime/definitions.ts";
+import { emitProgram } from "../src/compiler/emit/emit.ts";
+import { writeOutput } from "../src/compiler/emit/write.ts";
+import { projectRoot } from "../src/testing/environment.ts";
 import { createRuntime, type Runtime } from "../src/runtime/engine.ts";
 import { loadExpressionCompiler } from "../src/runtime/expression.ts";
 import type { CompiledSpecSet } from "../src/runtime/pipeline.ts";
@@ -78,7 +82,12 @@ async function compiledFixture(): Promise<CompiledSpecSet> {
   const routes = FIXTURE_FILES["specs/routes.yaml"]!.replace("orderingKey: [projectId]\n  steps:\n    - { id: check", "orderingKey: [timeEntryId]\n  steps:\n    - { id: check");
   const program = loadProgram({ cwd: writeFixture({ "specs/routes.yaml": routes }) });
   if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
-  const compiled = definitionsFromSpecSet(program.set);
+  // What runs is what spec compile generates: the fixture is compiled into a folder inside the
+  // package (so the generated code's `syncspec/...` imports resolve) and its modules imported.
+  const out = join(projectRoot, ".syncspec", "bench-generated");
+  rmSync(out, { recursive: true, force: true });
+  writeOutput(out, emitProgram(program));
+  const { specSet: compiled } = (await import(pathToFileURL(join(out, "index.ts")).href)) as { specSet: CompiledSpecSet };
   // The fixture's systems declare 10,000 requests a second, below the 20,000 events a second (each
   // one request to each target) this benchmark must be able to show: the quota would be measured,
   // not the runtime. The buckets stay, ten times wider, so their cost is still counted.

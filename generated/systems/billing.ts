@@ -198,13 +198,13 @@ export interface UpdateCustomerRequest {
   invoice_notes?: string;
 }
 
-const validate0: rt.Validator = support.fromAjv(checks.check0);
-const validate1: rt.Validator = support.fromAjv(checks.check1);
-const validate2: rt.Validator = support.fromAjv(checks.check2);
-const validate3: rt.Validator = support.fromAjv(checks.check3);
-const validate4: rt.Validator = support.fromAjv(checks.check4);
-const validate5: rt.Validator = support.fromAjv(checks.check5);
-const validate6: rt.Validator = support.fromAjv(checks.check6);
+const validateChargeRequest: rt.Validator = support.fromAjv(checks.checkChargeRequest);
+const validateCreateCustomerRequest: rt.Validator = support.fromAjv(checks.checkCreateCustomerRequest);
+const validateCreateSubscriptionRequest: rt.Validator = support.fromAjv(checks.checkCreateSubscriptionRequest);
+const validateInvoiceChargeRequest: rt.Validator = support.fromAjv(checks.checkInvoiceChargeRequest);
+const validateInvoiceEvent: rt.Validator = support.fromAjv(checks.checkInvoiceEvent);
+const validatePaymentEvent: rt.Validator = support.fromAjv(checks.checkPaymentEvent);
+const validateUpdateCustomerRequest: rt.Validator = support.fromAjv(checks.checkUpdateCustomerRequest);
 /** The system as the runtime hosts it. Base URL and credentials are references resolved at start-up. */
 export const system: rt.SystemDefinition = {
   name: "billing",
@@ -245,7 +245,7 @@ export const system: rt.SystemDefinition = {
         mechanism: "none",
       },
       entity: "Client",
-      requestValidator: validate1,
+      requestValidator: validateCreateCustomerRequest,
     },
     updateCustomer: {
       name: "updateCustomer",
@@ -258,7 +258,7 @@ export const system: rt.SystemDefinition = {
         header: "chargebee-idempotency-key",
       },
       entity: "Client",
-      requestValidator: validate6,
+      requestValidator: validateUpdateCustomerRequest,
     },
     createSubscription: {
       name: "createSubscription",
@@ -271,7 +271,7 @@ export const system: rt.SystemDefinition = {
         header: "chargebee-idempotency-key",
       },
       entity: "Project",
-      requestValidator: validate2,
+      requestValidator: validateCreateSubscriptionRequest,
     },
     addTimeCharge: {
       name: "addTimeCharge",
@@ -284,7 +284,7 @@ export const system: rt.SystemDefinition = {
         header: "chargebee-idempotency-key",
       },
       entity: "TimeEntry",
-      requestValidator: validate0,
+      requestValidator: validateChargeRequest,
     },
     addExpenseCharge: {
       name: "addExpenseCharge",
@@ -297,7 +297,7 @@ export const system: rt.SystemDefinition = {
         header: "chargebee-idempotency-key",
       },
       entity: "Expense",
-      requestValidator: validate0,
+      requestValidator: validateChargeRequest,
     },
     invoiceMilestone: {
       name: "invoiceMilestone",
@@ -310,7 +310,7 @@ export const system: rt.SystemDefinition = {
         header: "chargebee-idempotency-key",
       },
       entity: "Milestone",
-      requestValidator: validate3,
+      requestValidator: validateInvoiceChargeRequest,
     },
     getInvoice: {
       name: "getInvoice",
@@ -329,7 +329,7 @@ export const system: rt.SystemDefinition = {
       name: "invoiceGenerated",
       delivery: "webhook",
       entity: "Invoice",
-      payloadValidator: validate4,
+      payloadValidator: validateInvoiceEvent,
       webhook: {
         path: "/webhooks/chargebee/invoices",
       },
@@ -338,7 +338,7 @@ export const system: rt.SystemDefinition = {
       name: "paymentSucceeded",
       delivery: "webhook",
       entity: "Payment",
-      payloadValidator: validate5,
+      payloadValidator: validatePaymentEvent,
       webhook: {
         path: "/webhooks/chargebee/payments",
       },

@@ -5,10 +5,10 @@ export interface AjvFunction {
   errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
 }
 
-export declare const check0: AjvFunction;
-export declare const check1: AjvFunction;
-export declare const check2: AjvFunction;
-export declare const check3: AjvFunction;
-export declare const check4: AjvFunction;
-export declare const check5: AjvFunction;
-export declare const check6: AjvFunction;
+export declare const checkChargeRequest: AjvFunction;
+export declare const checkCreateCustomerRequest: AjvFunction;
+export declare const checkCreateSubscriptionRequest: AjvFunction;
+export declare const checkInvoiceChargeRequest: AjvFunction;
+export declare const checkInvoiceEvent: AjvFunction;
+export declare const checkPaymentEvent: AjvFunction;
+export declare const checkUpdateCustomerRequest: AjvFunction;

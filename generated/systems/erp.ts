@@ -164,11 +164,11 @@ export interface WebhookEvent {
   tenantType: "ORGANISATION" | "APPLICATION";
 }
 
-const validate0: rt.Validator = support.fromAjv(checks.check0);
-const validate1: rt.Validator = support.fromAjv(checks.check1);
-const validate2: rt.Validator = support.fromAjv(checks.check2);
-const validate3: rt.Validator = support.fromAjv(checks.check3);
-const validate4: rt.Validator = support.fromAjv(checks.check4);
+const validateInvoices: rt.Validator = support.fromAjv(checks.checkInvoices);
+const validateManualJournals: rt.Validator = support.fromAjv(checks.checkManualJournals);
+const validatePayment: rt.Validator = support.fromAjv(checks.checkPayment);
+const validateTrackingOption: rt.Validator = support.fromAjv(checks.checkTrackingOption);
+const validateWebhookEvent: rt.Validator = support.fromAjv(checks.checkWebhookEvent);
 /** The system as the runtime hosts it. Base URL and credentials are references resolved at start-up. */
 export const system: rt.SystemDefinition = {
   name: "erp",
@@ -224,7 +224,7 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "Project",
-      requestValidator: validate3,
+      requestValidator: validateTrackingOption,
     },
     postCostJournal: {
       name: "postCostJournal",
@@ -237,7 +237,7 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "TimeEntry",
-      requestValidator: validate1,
+      requestValidator: validateManualJournals,
     },
     postRevenueJournal: {
       name: "postRevenueJournal",
@@ -250,7 +250,7 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "RevenueEvent",
-      requestValidator: validate1,
+      requestValidator: validateManualJournals,
     },
     createExpenseBill: {
       name: "createExpenseBill",
@@ -263,7 +263,7 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "Expense",
-      requestValidator: validate0,
+      requestValidator: validateInvoices,
     },
     upsertReceivable: {
       name: "upsertReceivable",
@@ -276,7 +276,7 @@ export const system: rt.SystemDefinition = {
         externalIdField: "InvoiceNumber",
       },
       entity: "Invoice",
-      requestValidator: validate0,
+      requestValidator: validateInvoices,
     },
     createPayment: {
       name: "createPayment",
@@ -289,7 +289,7 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "Payment",
-      requestValidator: validate2,
+      requestValidator: validatePayment,
     },
   },
   events: {
@@ -297,7 +297,7 @@ export const system: rt.SystemDefinition = {
       name: "contactChanged",
       delivery: "webhook",
       entity: "Client",
-      payloadValidator: validate4,
+      payloadValidator: validateWebhookEvent,
       webhook: {
         path: "/webhooks/xero",
         signature: {

@@ -5,8 +5,8 @@ export interface AjvFunction {
   errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
 }
 
-export declare const check0: AjvFunction;
-export declare const check1: AjvFunction;
-export declare const check2: AjvFunction;
-export declare const check3: AjvFunction;
-export declare const check4: AjvFunction;
+export declare const checkInvoices: AjvFunction;
+export declare const checkManualJournals: AjvFunction;
+export declare const checkPayment: AjvFunction;
+export declare const checkTrackingOption: AjvFunction;
+export declare const checkWebhookEvent: AjvFunction;

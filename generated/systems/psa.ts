@@ -139,12 +139,12 @@ export interface TimeEntry {
   approverUserId?: string;
 }
 
-const validate0: rt.Validator = support.fromAjv(checks.check0);
-const validate1: rt.Validator = support.fromAjv(checks.check1);
-const validate2: rt.Validator = support.fromAjv(checks.check2);
-const validate3: rt.Validator = support.fromAjv(checks.check3);
-const validate4: rt.Validator = support.fromAjv(checks.check4);
-const validate5: rt.Validator = support.fromAjv(checks.check5);
+const validateExpense: rt.Validator = support.fromAjv(checks.checkExpense);
+const validateInvoicePayment: rt.Validator = support.fromAjv(checks.checkInvoicePayment);
+const validateMilestoneTask: rt.Validator = support.fromAjv(checks.checkMilestoneTask);
+const validateProject: rt.Validator = support.fromAjv(checks.checkProject);
+const validateProjectInvoice: rt.Validator = support.fromAjv(checks.checkProjectInvoice);
+const validateTimeEntry: rt.Validator = support.fromAjv(checks.checkTimeEntry);
 /** The system as the runtime hosts it. Base URL and credentials are references resolved at start-up. */
 export const system: rt.SystemDefinition = {
   name: "psa",
@@ -231,7 +231,7 @@ export const system: rt.SystemDefinition = {
         externalIdField: "invoiceId",
       },
       entity: "Invoice",
-      requestValidator: validate4,
+      requestValidator: validateProjectInvoice,
     },
     recordInvoicePayment: {
       name: "recordInvoicePayment",
@@ -244,7 +244,7 @@ export const system: rt.SystemDefinition = {
         externalIdField: "paymentId",
       },
       entity: "Payment",
-      requestValidator: validate1,
+      requestValidator: validateInvoicePayment,
     },
   },
   events: {
@@ -252,7 +252,7 @@ export const system: rt.SystemDefinition = {
       name: "projectActivated",
       delivery: "webhook",
       entity: "Project",
-      payloadValidator: validate3,
+      payloadValidator: validateProject,
       webhook: {
         path: "/webhooks/psa/projects",
         signature: {
@@ -269,7 +269,7 @@ export const system: rt.SystemDefinition = {
       name: "timeEntryApproved",
       delivery: "webhook",
       entity: "TimeEntry",
-      payloadValidator: validate5,
+      payloadValidator: validateTimeEntry,
       webhook: {
         path: "/webhooks/psa/time",
         signature: {
@@ -286,7 +286,7 @@ export const system: rt.SystemDefinition = {
       name: "expenseApproved",
       delivery: "webhook",
       entity: "Expense",
-      payloadValidator: validate0,
+      payloadValidator: validateExpense,
       webhook: {
         path: "/webhooks/psa/expenses",
         signature: {
@@ -303,7 +303,7 @@ export const system: rt.SystemDefinition = {
       name: "milestoneAccepted",
       delivery: "webhook",
       entity: "Milestone",
-      payloadValidator: validate2,
+      payloadValidator: validateMilestoneTask,
       webhook: {
         path: "/webhooks/psa/milestones",
         signature: {

@@ -5,9 +5,9 @@ export interface AjvFunction {
   errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
 }
 
-export declare const check0: AjvFunction;
-export declare const check1: AjvFunction;
-export declare const check2: AjvFunction;
-export declare const check3: AjvFunction;
-export declare const check4: AjvFunction;
-export declare const check5: AjvFunction;
+export declare const checkExpense: AjvFunction;
+export declare const checkInvoicePayment: AjvFunction;
+export declare const checkMilestoneTask: AjvFunction;
+export declare const checkProject: AjvFunction;
+export declare const checkProjectInvoice: AjvFunction;
+export declare const checkTimeEntry: AjvFunction;

@@ -1,12 +1,27 @@
 /**
  * `spec audit verify`: recomputes the audit log's hash chain and reports the first row that was
  * edited, inserted or deleted (exit 1). `spec audit trail --trace <id>`: every state change of one
- * source event and its downstream calls.
+ * source event and its downstream calls; a trace the log does not hold is an error (exit 1) with
+ * the closest trace id among the newest rows.
  */
+import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
+import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
+
+/** How many of the newest audit rows are searched for a trace id close to a mistyped one. */
+const SUGGESTION_ROWS = 10_000;
+
+/** Why a trace has no trail, with the closest trace id among the newest rows of the log. */
+async function unknownTrace(store: Store, trace: string): Promise<string> {
+  const recent = await store.auditTrail({ limit: SUGGESTION_ROWS, newest: true });
+  const traces = new Set<string>();
+  for (const entry of recent) if (entry.traceId !== null) traces.add(entry.traceId);
+  const suggestion = suggest(trace, traces);
+  return `the audit log holds no trace '${trace}'${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`}`;
+}
 
 export const auditCommand: Command = {
   name: "audit",
@@ -39,7 +54,12 @@ export const auditCommand: Command = {
         else io.stdout(`audit log broken at row ${result.seq}: ${result.problem} (${result.rows} rows verified before it)\n`);
         return result.ok ? EXIT.ok : EXIT.findings;
       }
-      const trail = await store.auditTrail({ traceId: values.trace as string, limit: 10_000 });
+      const trace = values.trace as string;
+      const trail = await store.auditTrail({ traceId: trace, limit: 10_000 });
+      if (trail.length === 0) {
+        io.stderr(`spec audit: ${await unknownTrace(store, trace)}\n`);
+        return EXIT.findings;
+      }
       if (format === "json") io.stdout(`${JSON.stringify(trail, null, 2)}\n`);
       else for (const e of trail) io.stdout(`${new Date(e.at).toISOString()}  ${e.actor}  ${e.action}  ${e.subject}  ${JSON.stringify(e.detail)}\n`);
       return EXIT.ok;

@@ -1,6 +1,8 @@
 /**
- * `spec compile [paths...] [--out dir] [--check] [--watch] [--format stylish|json]`: validate,
- * lint and emit the generated TypeScript, schemas and AsyncAPI document.
+ * `spec compile [paths...] [--out dir] [--check] [--watch] [--no-rule-modules] [--format stylish|json]`:
+ * validate, lint and emit the generated TypeScript, schemas and AsyncAPI document.
+ * `--no-rule-modules` compiles a spec set whose code is not trusted: the Policy's rule modules are
+ * not run, and each is reported as skipped.
  */
 import { isAbsolute, resolve } from "node:path";
 import { loadConfig } from "../compiler/config.ts";
@@ -15,15 +17,17 @@ import { DIAGNOSTIC_FORMATS, printDiagnostics } from "./print-diagnostics.ts";
 export const compileCommand: Command = {
   name: "compile",
   summary: "Validate, lint and generate typed TypeScript, schemas and AsyncAPI from the specs",
-  usage: "spec compile [paths...] [--out dir] [--check] [--watch] [--format stylish|json]",
+  usage: "spec compile [paths...] [--out dir] [--check] [--watch] [--no-rule-modules] [--format stylish|json]",
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       out: { type: "string" },
       check: { type: "boolean" },
       watch: { type: "boolean" },
       format: { type: "string" },
+      "no-rule-modules": { type: "boolean" },
     });
     const format = expectFormat(values.format, DIAGNOSTIC_FORMATS, "stylish");
+    const trust = values["no-rule-modules"] === true ? { ruleModules: false } : {};
     if (values.check === true && values.watch === true) throw new UsageError("--check and --watch cannot be combined");
     const outOf = (configOut: string) =>
       values.out === undefined ? configOut : isAbsolute(values.out) ? values.out : resolve(io.cwd, values.out);
@@ -33,6 +37,7 @@ export const compileCommand: Command = {
         cwd: io.cwd,
         paths: positionals,
         outDir: outOf(loadConfig(io.cwd)[0].out),
+        ...trust,
         onCycle(cycle) {
           if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
           io.stderr(
@@ -51,7 +56,7 @@ export const compileCommand: Command = {
       return EXIT.ok;
     }
 
-    const result = await compileSpecs(io.cwd, positionals);
+    const result = await compileSpecs(io.cwd, positionals, trust);
     if (result.diagnostics.length > 0) printDiagnostics(io, result.diagnostics, format);
     if (result.files === undefined) return EXIT.findings;
     const outDir = outOf(result.program.config.out);

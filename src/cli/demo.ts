@@ -8,11 +8,10 @@ import { startDashboard } from "../dashboard/server.ts";
 import { generateMonth } from "../demo/month/generate.ts";
 import { type Phase, playMonth, type Progress } from "../demo/play.ts";
 import { type DemoSummary, summarise } from "../demo/summary.ts";
-import { reconciliationsOf } from "../ops/reconcile/reconciler.ts";
-import { definitionsFromSpecSet } from "../runtime/definitions.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { generatedOrInMemory, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 const LABELS: Record<Phase, string> = {
@@ -98,10 +97,16 @@ export const demoCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    // The generated modules run when they were compiled from these specs; otherwise the specs are
+    // compiled in memory first, and the demo says so.
+    const loaded = await generatedOrInMemory(program);
+    if (loaded.from === "memory") {
+      io.stderr(`spec demo: the generated modules were not compiled from these specs; compiled them in memory\n${stalenessLines(io.cwd, program.config.out, loaded.staleness).join("\n")}\n`);
+    }
     const run = await playMonth({
       month,
-      compiled: definitionsFromSpecSet(program.set),
-      reconciliations: reconciliationsOf(program.set),
+      compiled: loaded.compiled,
+      reconciliations: [...loaded.lowered.reconciliations],
       faults: values.calm !== true,
       outageMs: positiveInteger(values["outage-ms"], "--outage-ms", 1500),
       onProgress: progressPrinter(io),

@@ -12,10 +12,14 @@ import type { Issue, Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 
-/** Opens the store named by `--store`, or by the run configuration. */
+/**
+ * Opens the store named by `--store`, or by the run configuration. Only an existing one: a store
+ * that is not there is a `ConfigurationError` (`spec run` is what creates stores), so a mistyped
+ * path never leaves an empty store behind that answers "nothing here".
+ */
 export async function storeFor(io: CliIo, values: { store?: string | undefined; config?: string | undefined }): Promise<Store> {
   const config = loadRunConfig(io.cwd, values.config);
-  return openStore(values.store ?? config.store, config.root, { oneShot: true });
+  return openStore(values.store ?? config.store, config.root, { oneShot: true, existing: true });
 }
 
 /** `12s`, `5m`, `3h`, `2d`. */
@@ -118,7 +122,10 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
         }
         const issue = await store.issue(id as number);
         if (issue === undefined || issue.kind !== kind) {
-          io.stderr(`spec ${name}: there is no ${kind} ${id}\n`);
+          // The id of the other queue kind: say which command works it.
+          const there = issue === undefined ? undefined : (ACTIONS[issue.kind] as readonly string[]).includes(action) ? action : "show";
+          const elsewhere = issue === undefined ? "" : `: ${id} is ${issue.kind === "dead-letter" ? "a dead letter (spec dlq" : "an exception (spec exceptions"} ${there} ${id})`;
+          io.stderr(`spec ${name}: there is no ${kind} ${id}${elsewhere}\n`);
           return EXIT.findings;
         }
         if (action === "show") {

@@ -2,7 +2,8 @@
  * `spec lint [paths...]`: validates the spec set, then applies the governance rules. Formats for
  * people (stylish) and CI (json, sarif, junit, github); `--fail-severity` sets which findings fail
  * the run; baselines accept today's findings so only new ones fail; `--explain <rule>` prints a
- * rule's page.
+ * rule's page. `--no-rule-modules` lints a spec set whose code is not trusted (a pull request's):
+ * the Policy's rule modules are not run, and each is reported as skipped.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -61,7 +62,7 @@ export const lintCommand: Command = {
   name: "lint",
   summary: "Apply the governance rules (ownership, reliability, API, data, hygiene) and the policy's own",
   usage:
-    "spec lint [paths...] [--format stylish|json|sarif|junit|github] [--fail-severity error|warn|info|hint] [--baseline <file>] [--write-baseline <file>] [--explain <rule>] [--write-docs <folder>]",
+    "spec lint [paths...] [--format stylish|json|sarif|junit|github] [--fail-severity error|warn|info|hint] [--baseline <file>] [--write-baseline <file>] [--no-rule-modules] [--explain <rule>] [--write-docs <folder>]",
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       format: { type: "string" },
@@ -70,6 +71,7 @@ export const lintCommand: Command = {
       "write-baseline": { type: "string" },
       explain: { type: "string" },
       "write-docs": { type: "string" },
+      "no-rule-modules": { type: "boolean" },
     });
     if (values.explain !== undefined) return explain(io, values.explain);
     if (values["write-docs"] !== undefined) return writeDocs(io, values["write-docs"]);
@@ -90,7 +92,10 @@ export const lintCommand: Command = {
       }
       baseline = fingerprints;
     }
-    const { findings, rules } = await lintRun(program, baseline === undefined ? {} : { baseline });
+    const { findings, rules } = await lintRun(program, {
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(values["no-rule-modules"] === true ? { ruleModules: false } : {}),
+    });
     const all = [...program.diagnostics, ...findings];
     if (values["write-baseline"] !== undefined) {
       writeBaseline(resolve(io.cwd, values["write-baseline"]), findings);

@@ -3,12 +3,16 @@
  * demo or service (`--url`, `--token`: its reconciler runs and reports, filing gaps in its store),
  * or from a JSON file of canonical records keyed `<system>/<Entity>` (`--records`). With `--store`
  * (or `--config`), each gap is filed as an exception in that store's queues, once per gap across
- * runs, and the exception of a gap that closed is closed. Exit 1 when a gap is found.
+ * runs, and the exception of a gap that closed is closed. Exit 1 when a gap is found, and when the
+ * records file holds a key that no reconciliation reads.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { createReconciler, reconciliationsOf } from "../ops/reconcile/reconciler.ts";
+import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
+import { createReconciler } from "../ops/reconcile/reconciler.ts";
+import { loweredReconciliations } from "./load-compiled.ts";
 import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
@@ -17,6 +21,22 @@ import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+
+/**
+ * The records file's keys that no reconciliation reads (a mistyped `<system>/<Entity>` would
+ * otherwise leave its side empty and pass for "0 gaps"), as a sentence; undefined when every key is read.
+ */
+function unreadKeys(records: unknown, definitions: readonly ReconciliationDefinition[]): string | undefined {
+  if (records === null || typeof records !== "object" || Array.isArray(records)) return "must hold an object of record lists keyed <system>/<Entity>";
+  const read = [...new Set(definitions.flatMap((d) => d.spec.sources.map((s) => `${s.system}/${s.entity}`)))].sort();
+  const unknown = Object.keys(records).filter((key) => !read.includes(key));
+  if (unknown.length === 0) return undefined;
+  const named = unknown.map((key) => {
+    const suggestion = suggest(key, read);
+    return `'${key}'${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}`;
+  });
+  return `has records under ${named.join(", ")}, which no reconciliation reads; the reconciliations read ${read.join(", ")}`;
+}
 
 export const reconcileCommand: Command = {
   name: "reconcile",
@@ -55,7 +75,7 @@ export const reconcileCommand: Command = {
       printDiagnostics(io, program.diagnostics, "stylish");
       return EXIT.findings;
     }
-    const definitions = reconciliationsOf(program.set);
+    const definitions = loweredReconciliations(program);
     const only = values.only?.split(",").map((s) => s.trim());
     const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
     if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);
@@ -65,6 +85,11 @@ export const reconcileCommand: Command = {
     } catch (error) {
       io.stderr(`spec reconcile: cannot read ${values.records}: ${(error as Error).message}\n`);
       return EXIT.usage;
+    }
+    const unread = unreadKeys(records, definitions);
+    if (unread !== undefined) {
+      io.stderr(`spec reconcile: ${values.records} ${unread}\n`);
+      return EXIT.findings;
     }
     await loadExpressionCompiler();
     let store: Store | undefined;

@@ -1,8 +1,10 @@
 /**
  * `spec replay --route <name> --from <time> --to <time> --reason <why>`: sets a route's stored
  * events received in [from, to) back to pending; the next `spec run` re-runs them. Deliveries keep
- * their idempotency keys, so nothing posts twice.
+ * their idempotency keys, so nothing posts twice. A route the store holds no events of is refused
+ * (exit 1) with the closest route that it does, so a typo does not pass for "0 events to replay".
  */
+import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
@@ -14,6 +16,13 @@ export function parseTime(flag: string, text: string | undefined): number {
   const value = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
   if (Number.isNaN(value)) throw new UsageError(`${flag} must be an ISO 8601 time or epoch milliseconds, got '${text}'`);
   return value;
+}
+
+/** Why a route cannot be replayed from this store, with the closest name that can. */
+function unknownRoute(route: string, routes: readonly string[]): string {
+  if (routes.length === 0) return `the store holds no events, so there is no route '${route}' to replay`;
+  const suggestion = suggest(route, routes);
+  return `the store holds no events of route '${route}'${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`} (routes with events: ${routes.join(", ")})`;
 }
 
 export const replayCommand: Command = {
@@ -44,6 +53,11 @@ export const replayCommand: Command = {
       return EXIT.usage;
     }
     try {
+      const routes = await store.routes();
+      if (!routes.includes(values.route)) {
+        io.stderr(`spec replay: ${unknownRoute(values.route, routes)}\n`);
+        return EXIT.findings;
+      }
       const who = values.by ?? io.env["USER"] ?? "unknown";
       const count = await store.replay({ route: values.route, from, to, who, why: values.reason as string, now: Date.now() });
       io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}\n`);

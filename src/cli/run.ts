@@ -6,12 +6,16 @@
  *
  * `--ingest <file.ndjson> --source <system.event>` loads a file first; `--drain` processes what is
  * ready and exits instead of serving.
+ *
+ * What runs is the generated modules (the project's `out` folder), the same objects a service
+ * imports. When they were not compiled from the specs given (the manifest says which modules
+ * differ), nothing starts: the stale modules are named and the exit code is 1. `--compile` compiles
+ * the specs in memory instead.
  */
 import { resolve } from "node:path";
 import { Registry } from "prom-client";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
-import { definitionsFromSpecSet } from "../runtime/definitions.ts";
 import { createRuntime } from "../runtime/engine.ts";
 import { ConfigurationError, StoreUnavailableError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
@@ -27,6 +31,7 @@ import type { Store } from "../runtime/store/store.ts";
 import { registerStoreHealthMetrics } from "../ops/metrics.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 /** `/readyz`: ready while the store answers; the store's health goes with it. */
@@ -61,6 +66,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     ingest: { type: "string" },
     source: { type: "string" },
     drain: { type: "boolean" },
+    compile: { type: "boolean" },
   });
   if (values.ingest !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(values.source ?? "")) {
     throw new UsageError("--ingest needs --source <system.event>");
@@ -77,7 +83,15 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT.findings;
   }
   await loadExpressionCompiler();
-  const compiled = definitionsFromSpecSet(program.set);
+  const loaded = await loadCompiledSpecSet(program, { compile: values.compile === true });
+  if (!loaded.ok) {
+    io.stderr(
+      `spec run: the generated modules were not compiled from these specs; run \`spec compile\` (or \`spec run --compile\` to compile them in memory); nothing was started\n${stalenessLines(io.cwd, loaded.out, loaded.staleness).join("\n")}\n`,
+    );
+    return EXIT.findings;
+  }
+  const compiled = loaded.compiled;
+  const origin = loaded.from === "generated" ? "generated modules" : "compiled in memory";
   const longest = longestDelivery(compiled);
   if (config.worker.leaseMs <= longest.ms) {
     io.stderr(
@@ -120,7 +134,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();
-    io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes, ${store.engine} store)\n`);
+    io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
     // The token comes from the environment so operators share one; otherwise a fresh one is printed.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"];
     const registry = new Registry();
@@ -146,7 +160,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const runCommand: Command = {
   name: "run",
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
-  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port] [--worker name] [--ingest file.ndjson --source system.event] [--drain]",
+  usage: "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile]",
   async run(args, io) {
     try {
       return await run(args, io);

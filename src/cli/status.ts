@@ -6,8 +6,10 @@
 import { loadProgram } from "../compiler/program.ts";
 import { collectSnapshot, type OpsSnapshot } from "../ops/snapshot.ts";
 import { statusText } from "../ops/status-text.ts";
-import { definitionsFromSpecSet } from "../runtime/definitions.ts";
+import { compiledInMemory } from "./load-compiled.ts";
+import { ConfigurationError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -47,10 +49,17 @@ export const statusCommand: Command = {
         printDiagnostics(io, program.diagnostics, "stylish");
         return EXIT.findings;
       }
-      const config = loadRunConfig(io.cwd, values.config);
-      const store = await openStore(config.store, config.root, { oneShot: true });
+      let store: Store;
       try {
-        snapshot = await collectSnapshot({ store, compiled: definitionsFromSpecSet(program.set) });
+        const config = loadRunConfig(io.cwd, values.config);
+        store = await openStore(config.store, config.root, { oneShot: true, existing: true });
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        io.stderr(`spec status: ${error.message}\n`);
+        return EXIT.usage;
+      }
+      try {
+        snapshot = await collectSnapshot({ store, compiled: compiledInMemory(program) });
       } finally {
         await store.close();
       }

@@ -14,11 +14,12 @@ import { lineAndColumn } from "../compiler/diagnostics/source-file.ts";
 import { xmlEscape } from "../compiler/diagnostics/printers/junit.ts";
 import { displayPath } from "../compiler/diagnostics/printers/stylish.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { checkProperties, UnknownRouteError } from "../runtime/properties/check.ts";
-import { formatPropertiesJson, formatPropertiesText } from "../runtime/properties/report.ts";
+import { checkProperties, UnknownRouteError } from "../testing/properties/check.ts";
+import { formatPropertiesJson, formatPropertiesText } from "../testing/properties/report.ts";
 import { compileExpression } from "../transform/index.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { generatedOrInMemory } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 /** The outcome of one example test. */
@@ -132,7 +133,7 @@ async function runProperties(io: CliIo, positionals: readonly string[], format: 
       ...(args.routes !== undefined ? { routes: args.routes } : {}),
       ...(args.path !== undefined ? { path: args.path } : {}),
       ...(progress ? { onRoute: (route: string, i: number, n: number) => io.stderr(`checking ${route} (${i + 1}/${n})\n`) } : {}),
-    });
+    }, (await generatedOrInMemory(program)).compiled);
   } catch (error) {
     if (error instanceof UnknownRouteError) throw new UsageError(error.message);
     throw error;

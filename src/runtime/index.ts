@@ -18,8 +18,9 @@ export type {
   Validator,
   ValueRef,
 } from "./pipeline.ts";
-export { durationMs } from "./pipeline.ts";
-export { definitionsFromSpecSet } from "./definitions.ts";
+export { durationMs, everyStep } from "./pipeline.ts";
+export { instantiateSpecSet } from "./instantiate.ts";
+export type { LoweredSpecSet } from "../pipeline/lowered.ts";
 export { compileTransform, loadExpressionCompiler, useExpressionCompiler } from "./expression.ts";
 export { type Clock, createRuntime, type EventSource, type OfferResult, type Runtime, type RuntimeOptions } from "./engine.ts";
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";

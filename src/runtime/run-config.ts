@@ -18,6 +18,7 @@ import { ConfigurationError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
+import { postgresStorePresence, sqliteStorePresence } from "./store/store-presence.ts";
 import type { Store } from "./store/store.ts";
 
 /** The default run configuration file name. */
@@ -87,19 +88,42 @@ export function loadRunConfig(cwd: string, path?: string): RunConfig {
   return checkRunConfig(parsed ?? {}, dirname(file));
 }
 
-/**
- * Opens the store a `store` setting names. A command that only looks or acts once (`spec status`,
- * `spec exceptions …`) passes `oneShot`: an SQLite store then stays on the caller's thread, which
- * starts faster than a store thread that would only serve a few calls. `log` receives a PostgreSQL
- * store's connection losses, retries and recoveries.
- */
-export async function openStore(store: string, root: string, options: { oneShot?: boolean; log?: Logger } = {}): Promise<Store> {
+/** How `openStore` opens a store. */
+export interface OpenStoreOptions {
+  /**
+   * A command that only looks or acts once (`spec status`, `spec exceptions …`): an SQLite store
+   * then stays on the caller's thread, which starts faster than a store thread that would only
+   * serve a few calls.
+   */
+  oneShot?: boolean;
+  /**
+   * Open a store that exists, never create one (every operator command but `spec run`): a missing
+   * SQLite file, or a PostgreSQL schema without the store's tables, is a `ConfigurationError`
+   * naming where it looked, and nothing is created.
+   */
+  existing?: boolean;
+  /** Receives a PostgreSQL store's connection losses, retries and recoveries (default: JSON lines on stderr). */
+  log?: Logger;
+}
+
+/** Opens the store a `store` setting names, creating it when missing unless `existing` is set. */
+export async function openStore(store: string, root: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (store.startsWith("sqlite:")) {
-    const path = store.slice("sqlite:".length);
-    return createSqliteStore({ path: path === ":memory:" || isAbsolute(path) ? path : resolve(root, path), thread: options.oneShot !== true });
+    const given = store.slice("sqlite:".length);
+    const path = given === ":memory:" || isAbsolute(given) ? given : resolve(root, given);
+    if (options.existing === true) {
+      const presence = sqliteStorePresence(path);
+      if (!presence.present) throw new ConfigurationError(presence.why);
+    }
+    return createSqliteStore({ path, thread: options.oneShot !== true });
   }
   const url = new URL(store);
   const schema = url.searchParams.get("schema") ?? "syncspec";
   url.searchParams.delete("schema");
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigurationError(`the store's schema must be a lower-case identifier, got '${schema}'`);
+  if (options.existing === true) {
+    const presence = await postgresStorePresence(url.toString(), schema);
+    if (!presence.present) throw new ConfigurationError(presence.why);
+  }
   return createPostgresStore({ connectionString: url.toString(), schema, ...(options.log === undefined ? {} : { log: options.log }) });
 }

@@ -11,8 +11,7 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { type Dashboard, startDashboard } from "../../src/dashboard/server.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type MonthRun, playMonth } from "../../src/demo/play.ts";
-import { reconciliationsOf } from "../../src/ops/reconcile/reconciler.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory, reconciliationsOf } from "../../src/testing/compile-in-memory.ts";
 import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
 import { projectRoot, shouldRun } from "../../src/testing/environment.ts";
 
@@ -30,7 +29,7 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     await loadExpressionCompiler();
     const program = await loadProgram({ cwd: projectRoot, paths: [join(projectRoot, "specs")] });
     const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
-    run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300 });
+    run = await playMonth({ month, compiled: compileInMemory(program), reconciliations: reconciliationsOf(program), outageMs: 300 });
     dashboard = await startDashboard({ store: run.store, compiled: run.compiled, runtime: run.runtime, reconciler: run.reconciler, title: "syncspec demo: Halden & Rowe, March 2026" });
     profile = mkdtempSync(join(tmpdir(), "syncspec-chromium-"));
     context = await chromium.launchPersistentContext(profile, {

@@ -3,8 +3,7 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type MonthRun, playMonth } from "../../src/demo/play.ts";
 import { type DemoSummary, summarise } from "../../src/demo/summary.ts";
-import { reconciliationsOf } from "../../src/ops/reconcile/reconciler.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory, reconciliationsOf } from "../../src/testing/compile-in-memory.ts";
 import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
 
 let run: MonthRun;
@@ -14,7 +13,7 @@ beforeAll(async () => {
   await loadExpressionCompiler();
   const program = await loadProgram({ cwd: process.cwd(), paths: ["specs"] });
   const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
-  run = await playMonth({ month, compiled: definitionsFromSpecSet(program.set), reconciliations: reconciliationsOf(program.set), outageMs: 300, settleTimeoutMs: 60_000 });
+  run = await playMonth({ month, compiled: compileInMemory(program), reconciliations: reconciliationsOf(program), outageMs: 300, settleTimeoutMs: 60_000 });
   summary = await summarise(run);
 }, 120_000);
 

@@ -3,10 +3,10 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type FaultSettings, NO_FAULTS } from "../../src/demo/simulators/faults.ts";
 import { type SimulatorSet, startSimulators } from "../../src/demo/simulators/start.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 
 const program = await loadProgram({ cwd: process.cwd(), paths: ["specs/systems"] });
-const systems = definitionsFromSpecSet(program.set).systems;
+const systems = compileInMemory(program).systems;
 const month = generateMonth({ seed: 3, consultants: 9, projects: 24, timeEntries: 300 });
 let running: SimulatorSet | undefined;
 

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import type { CompiledSpecSet } from "../../src/runtime/pipeline.ts";
 import { runCli } from "../../src/testing/spec-fixtures.ts";
 import { scratchProject, typeCheck } from "./helpers.ts";
@@ -44,19 +44,20 @@ describe("spec compile", () => {
       "entities/time-entry.validator.d.ts",
       "entities/time-entry.validator.js",
       "index.ts",
+      "manifest.json",
       "mappings/psa-time-to-canonical.expr.d.ts",
       "mappings/psa-time-to-canonical.expr.js",
       "mappings/psa-time-to-canonical.ts",
       "mappings/time-to-journal.expr.d.ts",
       "mappings/time-to-journal.expr.js",
       "mappings/time-to-journal.ts",
+      "routes/approved-time-to-erp.classify-billable-rules-0.expr.d.ts",
+      "routes/approved-time-to-erp.classify-billable-rules-0.expr.js",
+      "routes/approved-time-to-erp.step-4-branch-1-when.expr.d.ts",
+      "routes/approved-time-to-erp.step-4-branch-1-when.expr.js",
+      "routes/approved-time-to-erp.trigger-when.expr.d.ts",
+      "routes/approved-time-to-erp.trigger-when.expr.js",
       "routes/approved-time-to-erp.ts",
-      "routes/approved-time-to-erp.when-0.expr.d.ts",
-      "routes/approved-time-to-erp.when-0.expr.js",
-      "routes/approved-time-to-erp.when-1.expr.d.ts",
-      "routes/approved-time-to-erp.when-1.expr.js",
-      "routes/approved-time-to-erp.when-2.expr.d.ts",
-      "routes/approved-time-to-erp.when-2.expr.js",
       "schemas/time-entry.schema.json",
       "support.ts",
       "systems/erp.ts",
@@ -120,13 +121,10 @@ describe("spec compile", () => {
     });
   });
 
-  it("emits the same definitions the runtime builds from the loaded spec set", async () => {
+  it("emits the lowered definitions the spec set compiles to in memory", async () => {
     const module = (await import(pathToFileURL(join(out, "index.ts")).href)) as { specSet: CompiledSpecSet };
     const program = loadProgram({ cwd: project.dir, paths: [] });
-    const runtime = definitionsFromSpecSet(program.set);
-    // The emitted source is relative to the project root; the run-time one is the file's path.
-    const relativeSources = { ...runtime, pipelines: runtime.pipelines.map((p) => ({ ...p, source: relative(project.dir, p.source) })) };
-    expect(data(module.specSet)).toEqual(data(relativeSources));
+    expect(data(module.specSet)).toEqual(data(compileInMemory(program)));
   });
 
   it("--check passes when the output is current and lists stale, missing and extra files otherwise", async () => {

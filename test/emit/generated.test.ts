@@ -1,8 +1,9 @@
-import { relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileSpecs } from "../../src/compiler/emit/compile.ts";
 import { diffOutput } from "../../src/compiler/emit/write.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { lowerSpecSet } from "../../src/compiler/lower/lower.ts";
+import { generatedStaleness } from "../../src/cli/load-compiled.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import type { PipelineStep } from "../../src/runtime/pipeline.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 import { specSet } from "../../generated/index.ts";
@@ -23,10 +24,12 @@ describe("generated/ for the example spec set", () => {
     expect(diffOutput(result.program.config.out, result.files ?? [])).toEqual({ missing: [], stale: [], extra: [] });
   });
 
-  it("holds the same systems, pipelines, transforms and validators the runtime builds from specs/", () => {
-    const runtime = definitionsFromSpecSet(result.program.set);
-    const relativeSources = { ...runtime, pipelines: runtime.pipelines.map((p) => ({ ...p, source: relative(projectRoot, p.source) })) };
-    expect(data(specSet)).toEqual(data(relativeSources));
+  it("is current against specs/ by its manifest, so spec run executes it", () => {
+    expect(generatedStaleness(result.program, lowerSpecSet(result.program.set, projectRoot))).toEqual({ stale: [], missing: [] });
+  });
+
+  it("holds the systems, pipelines, transforms and validators specs/ lowers to", () => {
+    expect(data(specSet)).toEqual(data(compileInMemory(result.program)));
   });
 
   it("carries each deliver step's path parameters as compiled transforms over the record and its lookups", async () => {

@@ -50,6 +50,8 @@ describe("spec reconcile", () => {
       const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings", "--store", `sqlite:${join(dir, "store.db")}`, "specs"], io);
       return { code, out: io.out.join("") };
     };
+    // Only spec run creates a store; the reconciler files into one that exists.
+    await (await createSqliteStore({ path: join(dir, "store.db"), durability: "normal" })).close();
     write("500.00");
     const gap = "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops, exception 1)\n";
     expect(await reconcile()).toEqual({ code: 1, out: `time-cost-postings: 1 groups, 1 gap(s)\n${gap}` });

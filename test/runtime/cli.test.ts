@@ -144,7 +144,7 @@ describe("the operator commands", () => {
     writeFileSync(join(root, "projects.ndjson"), `${JSON.stringify(project("p1"))}\n${JSON.stringify(project("p1"))}\n`);
     const cli = io(root);
     cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
-    const code = await main(["run", "--store", "sqlite:run.db", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli);
+    const code = await main(["run", "--compile", "--store", "sqlite:run.db", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli);
     expect(cli.err).toBe("");
     expect(code).toBe(0);
     expect(cli.out.split("\n")[0]).toBe("ingested projects.ndjson: 1 accepted, 1 duplicates, 0 conflicts");
@@ -156,7 +156,7 @@ describe("the operator commands", () => {
     writeFileSync(join(root, "projects.ndjson"), `${JSON.stringify(project("p1"))}\n`);
     const cli = io(root);
     cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
-    expect(await main(["run", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli)).toBe(0);
+    expect(await main(["run", "--compile", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli)).toBe(0);
     expect(cli.err).toMatch(/^spec run: warning: worker\.leaseMs \(5000 ms\) is not longer than the longest a delivery may take \(32000 ms, [a-z]+\.[A-Za-z]+ in route [a-z-]+\)/);
   });
 });

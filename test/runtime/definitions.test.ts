@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { authHeaders, valueResolver } from "../../src/runtime/delivery/auth.ts";
 import { ConfigurationError } from "../../src/runtime/errors.ts";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 import { fixtureDefinitions } from "./harness.ts";
 
-describe("definitionsFromSpecSet", () => {
+describe("the lowered spec set, compiled in memory", () => {
   it("turns a route's steps, keys and policies into a pipeline with durations in milliseconds", () => {
     const pipeline = fixtureDefinitions().pipelines.find((p) => p.route === "time-to-revenue")!;
     expect(pipeline.trigger).toMatchObject({ kind: "event", system: "psa", event: "timeApproved" });
@@ -21,7 +21,7 @@ describe("definitionsFromSpecSet", () => {
   });
 
   it("compiles a deliver step's params into transforms named after the route, step and parameter", async () => {
-    const { pipelines } = definitionsFromSpecSet(loadProgram({ cwd: projectRoot }).set);
+    const { pipelines } = compileInMemory(loadProgram({ cwd: projectRoot }));
     const step = pipelines.find((p) => p.route === "payment-status")?.steps.find((s) => s.id === "project-financials");
     if (step?.kind !== "deliver") throw new Error("payment-status has no project-financials deliver step");
     expect(Object.values(step.params ?? {}).map((t) => t.name)).toEqual([

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import type { CompiledSpecSet } from "../../src/runtime/pipeline.ts";
 
 const head = (kind: string, name: string) => `apiVersion: syncspec.dev/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  version: 1.0.0\n  team: delivery-ops\n`;
@@ -180,5 +180,5 @@ export function compiledFixture(overrides: Record<string, string> = {}): { root:
   const root = writeFixture(overrides);
   const program = loadProgram({ cwd: root });
   if (!program.ok) throw new Error(program.diagnostics.map((d) => `${d.code}: ${d.message}`).join("\n"));
-  return { root, compiled: definitionsFromSpecSet(program.set) };
+  return { root, compiled: compileInMemory(program) };
 }

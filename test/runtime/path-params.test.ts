@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
@@ -78,7 +78,7 @@ async function setUp() {
   const store = await createSqliteStore({ path: ":memory:" });
   const billing = createFakeTarget({ name: "billing", auth: { header: "authorization", value: "Bearer t" } });
   const runtime = createRuntime({
-    compiled: definitionsFromSpecSet(program.set),
+    compiled: compileInMemory(program),
     store,
     env: {},
     clock: { now: () => Date.UTC(2026, 2, 14) },

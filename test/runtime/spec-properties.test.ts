@@ -8,7 +8,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { type PropertiesReport, checkProperties } from "../../src/runtime/properties/check.ts";
+import { type PropertiesReport, checkProperties } from "../../src/testing/properties/check.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { compileValidator } from "../../src/runtime/validators.ts";
 import { keyPool, schemaArbitrary } from "../../src/testing/arbitraries.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
@@ -33,7 +34,7 @@ const stamped = (stamp: string) =>
 async function check(root: string, options: { routes?: string[]; runs?: number; seed?: number } = {}): Promise<PropertiesReport> {
   const program = loadProgram({ cwd: root });
   if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
-  return checkProperties(program.set, { seed: options.seed ?? 20260105, runs: options.runs ?? 8, ...(options.routes ? { routes: options.routes } : {}) });
+  return checkProperties(program.set, { seed: options.seed ?? 20260105, runs: options.runs ?? 8, ...(options.routes ? { routes: options.routes } : {}) }, compileInMemory(program));
 }
 
 function law(report: PropertiesReport, route: string, name: string) {

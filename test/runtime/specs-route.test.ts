@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
-import { definitionsFromSpecSet } from "../../src/runtime/definitions.ts";
+import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
@@ -33,7 +33,7 @@ describe("the time-to-revenue route of specs/", () => {
   it("costs approved time in the ERP once, and charges billable time on the project's subscription", async () => {
     const program = loadProgram({ cwd: projectRoot });
     expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const compiled = definitionsFromSpecSet(program.set);
+    const compiled = compileInMemory(program);
     const store = await createSqliteStore({ path: ":memory:" });
     const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer token" } });
     const billing = createFakeTarget({ name: "billing" });

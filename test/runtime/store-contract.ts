@@ -359,6 +359,12 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.eventTrace(999_999)).toBeUndefined();
     });
 
+    it("names the routes that have events, once each and sorted", async () => {
+      expect(await store.routes()).toEqual([]);
+      await store.accept([event("r1", {}), { ...event("r2", {}), route: "project-activation" }, event("r3", {}), { ...event("r4", {}), route: "invoice-release" }], 1000);
+      expect(await store.routes()).toEqual(["invoice-release", "project-activation", "time-to-revenue"]);
+    });
+
     it("replays an edited event with a new revision and skips an exception with a reason", async () => {
       await store.accept([event("t1", { minutes: -5 }), event("t2", { minutes: -1 })], 1000);
       const leased = await claim(store, 1000);

@@ -16,9 +16,9 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `spec run` in `cwd` and resolves once it listens. */
+/** Starts `spec run` in `cwd` (its specs compiled in memory: a temporary folder has no generated modules) and resolves once it listens. */
 export function startWorker(cwd: string, args: readonly string[], env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(projectRoot, "bin", "spec.mjs"), "run", "--port", "0", ...args], {
+  const child = spawn(process.execPath, [join(projectRoot, "bin", "spec.mjs"), "run", "--compile", "--port", "0", ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

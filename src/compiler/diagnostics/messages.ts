@@ -123,6 +123,15 @@ export const messages = {
       `the exception to ${p.rule} for ${p.target} expired on ${p.expires}: fix the finding or renew the exception with a reason`,
   },
   "custom-rule-error": { severity: "error", message: (p: { name: string; detail: string }) => `custom rule '${p.name}': ${p.detail}` },
+  "rule-module-outside-root": {
+    severity: "error",
+    message: (p: { name: string; module: string; why: string }) =>
+      `custom rule '${p.name}': module '${p.module}' ${p.why}; a rule module runs as code, so it must be a file inside the project root`,
+  },
+  "rule-module-skipped": {
+    severity: "warn",
+    message: (p: { name: string }) => `custom rule '${p.name}' was not run: rule modules are off (--no-rule-modules), so whether its checks pass is unknown`,
+  },
   "invalid-baseline": { severity: "error", message: (p: { detail: string }) => `cannot read the baseline: ${p.detail}` },
   "mapping-unknown-path": {
     severity: "error",

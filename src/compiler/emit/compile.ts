@@ -15,11 +15,17 @@ export interface CompileResult {
   files: EmittedFile[] | undefined;
 }
 
+/** How to compile. */
+export interface CompileOptions {
+  /** Whether the Policy's rule modules run (default true); false reports each as skipped. */
+  ruleModules?: boolean;
+}
+
 /** Loads, checks, lints and emits the spec set at `paths` (the config's specs when empty). */
-export async function compileSpecs(cwd: string, paths: readonly string[]): Promise<CompileResult> {
+export async function compileSpecs(cwd: string, paths: readonly string[], options: CompileOptions = {}): Promise<CompileResult> {
   const program = loadProgram({ cwd, paths });
   if (!program.ok) return { program, diagnostics: [...program.diagnostics], files: undefined };
-  const lint = await lintProject(program);
+  const lint = await lintProject(program, options.ruleModules === undefined ? {} : { ruleModules: options.ruleModules });
   const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
   if (lint.some((d) => d.severity === "error")) return { program, diagnostics, files: undefined };
   return { program, diagnostics, files: emitProgram(program) };

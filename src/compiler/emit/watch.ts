@@ -30,6 +30,8 @@ export interface WatchOptions {
   onCycle(cycle: WatchCycle): void;
   /** Milliseconds to wait for more changes before recompiling. */
   debounceMs?: number;
+  /** Whether the Policy's rule modules run (default true); false reports each as skipped. */
+  ruleModules?: boolean;
 }
 
 /** A running watch. */
@@ -47,7 +49,7 @@ export function watchSpecs(options: WatchOptions): Watcher {
   const cycle = async () => {
     const started = performance.now();
     const program = loadProgram({ cwd: options.cwd, paths: options.paths });
-    const lint = program.ok ? await lintProject(program) : [];
+    const lint = program.ok ? await lintProject(program, options.ruleModules === undefined ? {} : { ruleModules: options.ruleModules }) : [];
     const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
     const ok = program.ok && !lint.some((d) => d.severity === "error");
     let written: string[] = [];

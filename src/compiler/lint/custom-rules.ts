@@ -3,8 +3,14 @@
  * of that kind; false is a finding) or a TypeScript module (relative to the Policy file) that
  * exports a rule with the built-in interface. Loading is asynchronous (module import, predicate
  * evaluation); the rules it returns run synchronously with the built-ins.
+ *
+ * A rule module is code that runs with the compiler's rights, so it is trusted: it must be a file
+ * inside the project root (no absolute path, no `..` out of it, no symbolic link leading out), and
+ * a run that must not execute a pull request's code turns modules off (`ruleModules: false`): each
+ * module rule is then reported as skipped, never as passed.
  */
-import { dirname, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PolicySpec } from "../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
@@ -77,24 +83,66 @@ function isRule(value: unknown): value is Pick<LintRule, "check"> & Partial<Lint
   return value !== null && typeof value === "object" && typeof (value as { check?: unknown }).check === "function";
 }
 
-async function moduleRule(policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number): Promise<[LintRule | undefined, Diagnostic[]]> {
+/** Whether `path` is `root` or inside it (both absolute and normalised). */
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Where a rule module may be loaded from: its real path when it lies inside the project root,
+ * otherwise why not. A module that does not exist is left to the import to report.
+ */
+function confine(root: string, from: string, module: string): { path: string } | { why: string } {
+  if (isAbsolute(module) || win32.isAbsolute(module) || /^[a-z][a-z0-9+.-]*:/i.test(module)) return { why: "is an absolute path or URL; write it relative to the Policy file" };
+  const path = resolve(from, module);
+  if (!inside(root, path)) return { why: "leads out of the project root with '..'" };
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return { path };
+  }
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = root;
+  }
+  if (!inside(realRoot, real)) return { why: `is a symbolic link to ${real}, outside the project root` };
+  return { path: real };
+}
+
+async function moduleRule(program: Program, policy: BoundDocument<"Policy">, spec: CustomRuleSpec, index: number, run: boolean): Promise<[LintRule | undefined, Diagnostic[]]> {
   const at = policy.source.locate(["spec", "customRules", index, "module"]);
-  const path = resolve(dirname(policy.source.file.path), spec.module ?? "");
+  const module = spec.module ?? "";
+  const place = confine(program.config.root, dirname(policy.source.file.path), module);
+  if ("why" in place) return [undefined, [diagnostic("rule-module-outside-root", { name: spec.name, module, why: place.why }, at)]];
+  if (!run) return [undefined, [diagnostic("rule-module-skipped", { name: spec.name }, at)]];
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    exports = (await import(pathToFileURL(place.path).href)) as Record<string, unknown>;
   } catch (error) {
-    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `cannot load ${spec.module}: ${(error as Error).message}` }, at)]];
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `cannot load ${module}: ${(error as Error).message}` }, at)]];
   }
   const candidate = [exports["default"], exports["rule"], ...Object.values(exports)].find(isRule);
   if (candidate === undefined) {
-    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `${spec.module} exports no rule (an object with a check function)` }, at)]];
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `${module} exports no rule (an object with a check function)` }, at)]];
   }
   return [{ ...base(spec, policy), ...(candidate.docs === undefined ? {} : { docs: candidate.docs }), check: candidate.check.bind(candidate) }, []];
 }
 
+/** How custom rules load. */
+export interface CustomRuleOptions {
+  /**
+   * Whether rule modules run (default true). False for a spec set whose code is not trusted (a
+   * pull request's): each module rule is then reported as skipped (`rule-module-skipped`).
+   */
+  ruleModules?: boolean;
+}
+
 /** Loads the custom rules the governing Policy declares. */
-export async function loadCustomRules(program: Program): Promise<[LintRule[], Diagnostic[]]> {
+export async function loadCustomRules(program: Program, options: CustomRuleOptions = {}): Promise<[LintRule[], Diagnostic[]]> {
   const [policy] = findPolicy(program);
   if (policy === undefined) return [[], []];
   const rules: LintRule[] = [];
@@ -107,7 +155,7 @@ export async function loadCustomRules(program: Program): Promise<[LintRule[], Di
       diagnostics.push(diagnostic("custom-rule-error", { name: spec.name, detail }, policy.source.locate(["spec", "customRules", index], "value")));
       continue;
     }
-    const [rule, errors] = hasModule ? await moduleRule(policy, spec, index) : await predicateRule(program, policy, spec, index);
+    const [rule, errors] = hasModule ? await moduleRule(program, policy, spec, index, options.ruleModules ?? true) : await predicateRule(program, policy, spec, index);
     diagnostics.push(...errors);
     if (rule !== undefined) rules.push(rule);
   }

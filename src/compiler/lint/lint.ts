@@ -22,6 +22,8 @@ export interface LintOptions {
   baseline?: ReadonlySet<string>;
   /** Today's date, `YYYY-MM-DD`, for exception expiry (default: the real date, UTC). */
   today?: string;
+  /** Whether the Policy's rule modules run (default true); see `CustomRuleOptions`. */
+  ruleModules?: boolean;
 }
 
 /** A lint finding: a diagnostic with where it is in the model, for baselines and SARIF. */
@@ -115,7 +117,7 @@ export interface LintRun {
 
 /** Loads the Policy's custom rules, then lints; returns the findings and the rules in play. */
 export async function lintRun(program: Program, options: LintOptions = {}): Promise<LintRun> {
-  const [loaded, errors] = await loadCustomRules(program);
+  const [loaded, errors] = await loadCustomRules(program, options.ruleModules === undefined ? {} : { ruleModules: options.ruleModules });
   const customRules = [...(options.customRules ?? []), ...loaded];
   const findings = lintProgram(program, { ...options, customRules });
   return { findings: sortDiagnostics([...errors.map((d) => asLint(d, "")), ...findings]) as LintDiagnostic[], rules: allRules(customRules) };

@@ -4,18 +4,13 @@
  * the period), and reports every group whose sources differ by more than the tolerance as a gap,
  * with the records behind each side.
  */
-import type { ReconciliationSpec } from "../../model/reconciliation.ts";
+import type { ReconciliationDefinition } from "../../pipeline/lowered.ts";
 import { toCents, toDecimal } from "../money.ts";
 import { compileExpression } from "../expression.ts";
 import { periodOf } from "./periods.ts";
 
-/** A Reconciliation as the engine runs it. */
-export interface ReconciliationDefinition {
-  name: string;
-  /** The spec file, relative to the project root. */
-  source?: string;
-  spec: ReconciliationSpec;
-}
+/** A reconciliation as the engine runs it (lowered by the compiler). */
+export type { ReconciliationDefinition } from "../../pipeline/lowered.ts";
 
 /** Reads the canonical records of an entity that a system holds. */
 export type RecordReader = (system: string, entity: string) => Promise<readonly Record<string, unknown>[]> | readonly Record<string, unknown>[];

@@ -5,7 +5,6 @@
  * With a sink that remembers (the store's, store-sink.ts), a reconciler that starts again learns
  * the gaps still open before its first run and opens none of them twice.
  */
-import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import { withSpan } from "../tracing.ts";
 import { nextCronTime } from "./cron.ts";
 import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
@@ -49,11 +48,6 @@ export interface ReconcilerOptions {
   now?: () => number;
   /** Called after each run, e.g. to record metrics. */
   onResult?(result: ReconciliationResult): void;
-}
-
-/** The reconciliations a loaded spec set declares. */
-export function reconciliationsOf(set: SpecSet): ReconciliationDefinition[] {
-  return [...set.reconciliations.values()].map((doc) => ({ name: doc.name, source: doc.source.file.path, spec: doc.value.spec }));
 }
 
 /** When a reconciliation runs next after `after`, or undefined when it has no schedule. */

@@ -717,6 +717,15 @@ export function createSqlStore(db: Database): Store {
       const rows = await db.read((sql) => sql.all<Parameters<typeof auditEntry>[0]>(text, params));
       return rows.map(auditEntry) as AuditEntry[];
     },
+    async routes() {
+      // One index probe per route (events_received leads with route) rather than a scan of every event.
+      const rows = await db.read((sql) =>
+        sql.all<{ route: string | null }>(
+          "WITH RECURSIVE r(route) AS (SELECT MIN(route) FROM events UNION ALL SELECT (SELECT MIN(route) FROM events WHERE route > r.route) FROM r WHERE r.route IS NOT NULL) SELECT route FROM r WHERE route IS NOT NULL",
+        ),
+      );
+      return rows.map((r) => r.route as string);
+    },
     async eventTrace(eventId) {
       const rows = await db.read((sql) => sql.all<{ trace_id: string }>("SELECT trace_id FROM events WHERE id = ?", [eventId]));
       return rows[0]?.trace_id;

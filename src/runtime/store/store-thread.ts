@@ -37,6 +37,7 @@ const METHODS = {
   closeGap: true,
   currentGaps: true,
   replay: true,
+  routes: true,
   auditTrail: true,
   eventTrace: true,
   verifyAudit: true,

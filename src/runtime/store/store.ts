@@ -399,6 +399,8 @@ export interface Store {
   currentGaps(reconciliation?: string): Promise<Issue[]>;
   /** Sets a route's stored events in a time range back to pending; returns how many. */
   replay(request: ReplayRequest): Promise<number>;
+  /** The names of the routes that have events in the store, sorted (what `spec replay` can replay). */
+  routes(): Promise<string[]>;
   /**
    * The audit log, oldest first, optionally only one trace: the first `limit` rows (1,000 unless
    * set), or with `newest` the last `limit` rows, still oldest first.

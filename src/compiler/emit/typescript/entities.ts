@@ -4,7 +4,7 @@
  * ajv code lives beside it in `<name>.validator.js`.
  */
 import type { BoundDocument } from "../../check/spec-set.ts";
-import { entityJsonSchema } from "../../../runtime/validators.ts";
+import type { EntityValidatorRef } from "../../../pipeline/lowered.ts";
 import { headerLine, stringLiteral, typeKey, writeDoc, writeInterface, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
@@ -12,7 +12,7 @@ import { fieldType, type TypeNeeds } from "./types.ts";
 import { validatorDeclarations, validatorModule } from "./validators.ts";
 
 /** Emits the files of one entity. */
-export function entityFiles(project: EmitProject, plan: EmitPlan, entity: BoundDocument<"Entity">): EmittedFile[] {
+export function entityFiles(project: EmitProject, plan: EmitPlan, entity: BoundDocument<"Entity">, lowered: EntityValidatorRef): EmittedFile[] {
   const planned = plan.entities.get(entity.name);
   if (planned === undefined) throw new Error(`entity ${entity.name} is not planned`);
   const { file, specPath, typeName } = planned;
@@ -23,7 +23,7 @@ export function entityFiles(project: EmitProject, plan: EmitPlan, entity: BoundD
     optional: field.required !== true,
     doc: field.description,
   }));
-  const validator = validatorModule([{ name: "validate", schema: entityJsonSchema(entity.value.spec) }], headerLine(specPath));
+  const validator = validatorModule([{ name: "validate", schema: lowered.schema }], headerLine(specPath));
   const module = project.written(`entities/${file}.ts`, specPath, (writer) => {
     writeNamespaceImport(writer, "rt", "syncspec/runtime", true);
     writeNamespaceImport(writer, "support", "../support.ts");

@@ -1,5 +1,5 @@
 /** generated/index.ts: the `CompiledSpecSet` of the whole spec set, importing every module. */
-import { constStatement, type EmitValue, ref, writeNamespaceImport } from "./literals.ts";
+import { constStatement, type EmitValue, pascalName, ref, writeNamespaceImport } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
 import type { EmitProject, EmittedFile } from "./source.ts";
 
@@ -8,11 +8,11 @@ export function indexModule(project: EmitProject, plan: EmitPlan): EmittedFile {
   const imports: [string, string][] = [];
   const section = (prefix: string, folder: string, table: EmitPlan["systems"], member: string): Record<string, EmitValue> => {
     const out: Record<string, EmitValue> = {};
-    [...table.values()].forEach((planned, index) => {
-      const alias = `${prefix}${index}`;
+    for (const planned of table.values()) {
+      const alias = `${prefix}${pascalName(planned.file)}`;
       imports.push([alias, `./${folder}/${planned.file}.ts`]);
       out[planned.name] = ref(`${alias}.${member}`);
-    });
+    }
     return out;
   };
   const systems = section("system", "systems", plan.systems, "system");

@@ -3,8 +3,8 @@
  * from its name and made unique. Names are visited in sorted order, so the plan (and therefore
  * the output) depends only on the spec set.
  */
-import { relative, sep } from "node:path";
 import type { BoundDocument, SpecSet } from "../../check/spec-set.ts";
+import { specPathOf } from "../../lower/paths.ts";
 import { kebabName, pascalName } from "./literals.ts";
 
 /** Where one document's generated code lives. */
@@ -27,10 +27,6 @@ export interface EmitPlan {
   routes: Map<string, Planned>;
 }
 
-/** A path relative to the root, with `/` separators. */
-export function specPathOf(root: string, path: string): string {
-  return relative(root, path).split(sep).join("/") || ".";
-}
 
 function unique(used: Set<string>, base: string): string {
   let name = base;

@@ -5,8 +5,8 @@
  * Request and payload validators are precompiled into `<name>.validators.js`.
  */
 import type { StatementStructures, WriterFunction } from "ts-morph";
-import type { JsonSchema, SystemSpec } from "../../../model/index.ts";
-import { durationMs } from "../../../runtime/pipeline.ts";
+import type { JsonSchema } from "../../../model/index.ts";
+import { LOWERED, type LoweredSystem, replaceRefs } from "../../../pipeline/lowered.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
 import { commentText, constStatement, type EmitValue, headerLine, pascalName, propertyKey, ref, typeKey, valueWriter } from "./literals.ts";
 import type { EmitPlan } from "./plan.ts";
@@ -45,82 +45,25 @@ function pathParams(path: string): string[] {
   return [...new Set([...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string))];
 }
 
-function definitionValue(name: string, spec: SystemSpec, validators: ReadonlyMap<string, string>): EmitValue {
-  const operations: Record<string, EmitValue> = {};
-  for (const [opName, op] of Object.entries(spec.operations ?? {})) {
-    const idem = op.idempotency;
-    operations[opName] = {
-      name: opName,
-      method: op.method,
-      path: op.path,
-      effect: op.effect,
-      encoding: op.encoding ?? "json",
-      idempotency:
-        idem?.mechanism === "key-header"
-          ? { mechanism: "key-header", header: idem.header ?? "Idempotency-Key" }
-          : idem?.mechanism === "upsert"
-            ? { mechanism: "upsert", externalIdField: idem.externalIdField ?? "externalId" }
-            : { mechanism: "none" },
-      timeoutMs: op.timeout === undefined ? undefined : durationMs(op.timeout),
-      entity: op.entity,
-      requestValidator: validatorRef(validators, op.request),
-    };
-  }
-  const events: Record<string, EmitValue> = {};
-  for (const [eventName, event] of Object.entries(spec.events ?? {})) {
-    const sig = event.webhook?.signature;
-    const polling = event.polling;
-    events[eventName] = {
-      name: eventName,
-      delivery: event.delivery,
-      entity: event.entity,
-      payloadValidator: validatorRef(validators, event.payload),
-      webhook:
-        event.webhook === undefined
-          ? undefined
-          : {
-              path: event.webhook.path,
-              signature:
-                sig === undefined
-                  ? undefined
-                  : {
-                      scheme: sig.scheme,
-                      header: sig.header,
-                      encoding: sig.encoding,
-                      secret: sig.secret,
-                      timestampHeader: sig.timestampHeader,
-                      toleranceMs: sig.tolerance === undefined ? undefined : durationMs(sig.tolerance),
-                    },
-            },
-      polling:
-        polling === undefined
-          ? undefined
-          : { operation: polling.operation, intervalMs: durationMs(polling.interval), cursor: polling.cursor, cursorParam: polling.cursorParam },
-    };
-  }
-  const q = spec.quotas;
-  return {
-    name,
-    role: spec.role,
-    baseUrl: spec.baseUrl as EmitValue,
-    auth: spec.auth as EmitValue,
-    operations,
-    events,
-    quotas:
-      q === undefined
-        ? undefined
-        : { requestsPerMinute: q.requestsPerMinute, burst: q.burst, concurrency: q.concurrency, requestsPerDay: q.requestsPerDay },
-    timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout),
-  };
+/** The lowered system as a value, each validator reference printed as its wrapped export. */
+function definitionValue(system: LoweredSystem, validators: ReadonlyMap<string, string>): EmitValue {
+  return replaceRefs(system, (lowered) => {
+    const name = lowered[LOWERED] === "schema" ? validators.get(lowered.schema) : undefined;
+    if (name === undefined) throw new Error(`system ${system.name}: no validator for a ${lowered[LOWERED]} reference`);
+    return ref(name);
+  }) as EmitValue;
 }
 
-function validatorRef(validators: ReadonlyMap<string, string>, schema: string | undefined): EmitValue {
-  const name = schema === undefined ? undefined : validators.get(schema);
-  return name === undefined ? undefined : ref(name);
+/** The schemas the lowered system validates (operation requests, event payloads), sorted. */
+function validatedSchemas(system: LoweredSystem): string[] {
+  const out = new Set<string>();
+  for (const op of Object.values(system.operations)) if (op.requestValidator?.[LOWERED] === "schema") out.add(op.requestValidator.schema);
+  for (const event of Object.values(system.events)) if (event.payloadValidator?.[LOWERED] === "schema") out.add(event.payloadValidator.schema);
+  return [...out].sort();
 }
 
 /** Emits the files of one system. */
-export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundDocument<"System">): EmittedFile[] {
+export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundDocument<"System">, lowered: LoweredSystem): EmittedFile[] {
   const planned = plan.systems.get(system.name);
   if (planned === undefined) throw new Error(`system ${system.name} is not planned`);
   const { file, specPath } = planned;
@@ -131,12 +74,10 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
   const needs: TypeNeeds = { brands: new Set() };
   const named = (schema: string) => typeNames.get(schema);
 
-  // Validators for the schemas operations send and events deliver, one export per schema.
-  const validated = new Set<string>();
-  for (const op of Object.values(spec.operations ?? {})) if (op.request !== undefined && schemas[op.request] !== undefined) validated.add(op.request);
-  for (const event of Object.values(spec.events ?? {})) if (schemas[event.payload] !== undefined) validated.add(event.payload);
+  // Validators for the schemas operations send and events deliver, one export per schema, named
+  // after the schema's type.
   const validatorNames = new Map<string, string>();
-  [...validated].sort().forEach((schema, index) => validatorNames.set(schema, `check${index}`));
+  for (const schema of validatedSchemas(lowered)) validatorNames.set(schema, `check${typeNames.get(schema) ?? pascalName(schema)}`);
   const wrapped = new Map([...validatorNames].map(([schema, check]) => [schema, `validate${check.slice("check".length)}`]));
 
   const statements: (StatementStructures | WriterFunction)[] = [
@@ -177,7 +118,7 @@ export function systemFiles(project: EmitProject, plan: EmitPlan, system: BoundD
     constStatement(
       "system",
       "rt.SystemDefinition",
-      definitionValue(system.name, spec, wrapped),
+      definitionValue(lowered, wrapped),
       "The system as the runtime hosts it. Base URL and credentials are references resolved at start-up.",
     ),
   );

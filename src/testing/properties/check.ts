@@ -6,10 +6,9 @@
  */
 import fc from "fast-check";
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
-import { definitionsFromSpecSet } from "../definitions.ts";
-import type { CompiledSpecSet } from "../pipeline.ts";
-import { canonicalJson } from "../store/canonical-json.ts";
-import { keyOf } from "../process-event.ts";
+import type { CompiledSpecSet } from "../../runtime/pipeline.ts";
+import { canonicalJson } from "../../runtime/store/canonical-json.ts";
+import { keyOf } from "../../runtime/process-event.ts";
 import { LAWS, type Law, type ScenarioRuns } from "./laws.ts";
 import { planRoutes, type RoutePlan, type UncheckedRoute } from "./plan.ts";
 import { type OfferPlan, type RouteWorld, type RunOutcome, runScenario } from "./world.ts";
@@ -204,8 +203,11 @@ async function coverage(cache: ReturnType<typeof runCache>): Promise<Coverage> {
   return total;
 }
 
-/** Checks every law on every route (or the routes asked for) of a spec set that loaded without errors. */
-export async function checkProperties(set: SpecSet, options: PropertyOptions, compiled: CompiledSpecSet = definitionsFromSpecSet(set)): Promise<PropertiesReport> {
+/**
+ * Checks every law on every route (or the routes asked for) of a spec set that loaded without
+ * errors; `compiled` is what runs (the generated modules, or the spec set compiled in memory).
+ */
+export async function checkProperties(set: SpecSet, options: PropertyOptions, compiled: CompiledSpecSet): Promise<PropertiesReport> {
   const wanted = options.routes;
   for (const name of wanted ?? []) {
     if (!set.routes.has(name)) {

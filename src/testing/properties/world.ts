@@ -9,15 +9,15 @@
 import fc from "fast-check";
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import type { JsonSchema } from "../../model/json-schema.ts";
-import { schemaArbitrary } from "../../testing/arbitraries.ts";
-import { createFakeTarget, type FakeTarget, requestBody } from "../../testing/fake-target.ts";
-import type { Transport } from "../delivery/transport.ts";
-import { createRuntime, type EventSource } from "../engine.ts";
-import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../pipeline.ts";
-import { canonicalJson, sha256 } from "../store/canonical-json.ts";
-import { createSqliteStore } from "../store/sqlite.ts";
-import type { AcceptOutcome, Issue, Store, StoreCounts } from "../store/store.ts";
-import { entityJsonSchema } from "../validators.ts";
+import { schemaArbitrary } from "../arbitraries.ts";
+import { createFakeTarget, type FakeTarget, requestBody } from "../fake-target.ts";
+import type { Transport } from "../../runtime/delivery/transport.ts";
+import { createRuntime, type EventSource } from "../../runtime/engine.ts";
+import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../../runtime/pipeline.ts";
+import { canonicalJson, sha256 } from "../../runtime/store/canonical-json.ts";
+import { createSqliteStore } from "../../runtime/store/sqlite.ts";
+import type { AcceptOutcome, Issue, Store, StoreCounts } from "../../runtime/store/store.ts";
+import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 
 /** A request a fake target applied (answered 2xx). */
 export interface AppliedRequest {

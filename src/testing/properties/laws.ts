@@ -4,9 +4,9 @@
  * or undefined when it held.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { PipelineDefinition } from "../pipeline.ts";
-import { keyOf } from "../process-event.ts";
-import { canonicalJson } from "../store/canonical-json.ts";
+import type { PipelineDefinition } from "../../runtime/pipeline.ts";
+import { keyOf } from "../../runtime/process-event.ts";
+import { canonicalJson } from "../../runtime/store/canonical-json.ts";
 import type { AppliedRequest, RunOutcome } from "./world.ts";
 
 /** The runs a law may read. */

@@ -11,10 +11,10 @@
 import fc from "fast-check";
 import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import type { JsonSchema } from "../../model/json-schema.ts";
-import { flatten, keyPool, schemaArbitrary, schemaAt } from "../../testing/arbitraries.ts";
-import type { EventSource } from "../engine.ts";
-import type { PipelineDefinition, Transform } from "../pipeline.ts";
-import { entityJsonSchema } from "../validators.ts";
+import { flatten, keyPool, schemaArbitrary, schemaAt } from "../arbitraries.ts";
+import type { EventSource } from "../../runtime/engine.ts";
+import type { PipelineDefinition, Transform } from "../../runtime/pipeline.ts";
+import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 
 /** How many distinct values an identity field takes in one run. */
 const IDENTITY_POOL = 4;

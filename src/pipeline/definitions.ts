@@ -1,0 +1,178 @@
+/**
+ * The contract between the compiler and the runtime: what a compiled route (a pipeline) and a
+ * compiled system look like. The compiler's lowering (src/compiler/lower) builds these values once,
+ * with references where code goes (`T` for transforms, `V` for validators); `spec compile` prints
+ * them as modules, and the runtime executes what those modules export, where the references are
+ * functions. Durations are milliseconds.
+ *
+ * This folder sits below both the compiler and the runtime: it imports only src/model, and each of
+ * them imports it, never the other.
+ */
+
+/** A compiled JSONata expression: input and named bindings (`$name`) to output. */
+export interface Transform {
+  /** The spec's name for it (mapping name, or `<route>#<step>.when`). */
+  name: string;
+  evaluate(input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown;
+}
+
+/** The result of a precompiled validator. */
+export interface ValidationResult {
+  valid: boolean;
+  /** Sentences naming the field, when invalid. */
+  errors: readonly string[];
+}
+
+/** A precompiled validator of an entity or schema. */
+export type Validator = (value: unknown) => ValidationResult;
+
+interface StepBase<T> {
+  /** The step's id (declared, or `step-<n>` by position). */
+  id: string;
+  /** Skip unless this holds for the current record. */
+  when?: T;
+}
+
+/** One step of a pipeline, by kind; `T` is what a transform is, `V` what a validator is. */
+export type PipelineStep<T = Transform, V = Validator> =
+  | (StepBase<T> & { kind: "validate"; entity: string; validator: V })
+  | (StepBase<T> & { kind: "map"; mapping: string; transform: T })
+  | (StepBase<T> & {
+      kind: "enrich";
+      lookup: "xref" | "reference-data";
+      entity: string;
+      from?: string;
+      to?: string;
+      /** Field path of the record whose value is the lookup key. */
+      key: string;
+      /** Field the looked-up value is stored under. */
+      as: string;
+    })
+  | (StepBase<T> & { kind: "classify"; as: string; rules: readonly { when: T; value: string }[]; otherwise: string })
+  | (StepBase<T> & { kind: "branch"; branches: readonly { when?: T; steps: readonly PipelineStep<T, V>[] }[] })
+  | (StepBase<T> & { kind: "require"; entity: string; system: string; key: string; waitMs?: number })
+  | (StepBase<T> & {
+      kind: "deliver";
+      system: string;
+      operation: string;
+      mapping?: string;
+      /** Builds the request body from the record; the record itself when absent. */
+      transform?: T;
+      /** The operation's path parameters by name, each evaluated over the record at this step. */
+      params?: Readonly<Record<string, T>>;
+    })
+  | (StepBase<T> & { kind: "emit"; event: string; entity?: string });
+
+/** Every step of a list, those inside branches included, in order. */
+export function* everyStep<T, V>(steps: readonly PipelineStep<T, V>[]): Generator<PipelineStep<T, V>> {
+  for (const step of steps) {
+    yield step;
+    if (step.kind === "branch") for (const branch of step.branches) yield* everyStep(branch.steps);
+  }
+}
+
+/** What starts a pipeline. */
+export type PipelineTrigger<T = Transform> =
+  | { kind: "event"; system: string; event: string; when?: T }
+  | { kind: "canonical"; event: string; when?: T }
+  | { kind: "schedule"; cron: string };
+
+/** Retry settings in milliseconds. */
+export interface RetrySettings {
+  maxAttempts: number;
+  backoff: "exponential" | "fixed";
+  initialDelayMs: number;
+  maxDelayMs: number;
+  jitter: "full" | "none";
+}
+
+/** A route's policies, durations in milliseconds. */
+export interface PipelinePolicies {
+  retry?: RetrySettings;
+  timeoutMs?: number;
+  circuitBreaker?: { failureThreshold: number; resetAfterMs: number; halfOpenProbes: number };
+  deadLetterQueue?: string;
+  exceptions?: { queue: string; owner: string; slaMs?: number };
+}
+
+/** One compiled route. */
+export interface PipelineDefinition<T = Transform, V = Validator> {
+  route: string;
+  version: string;
+  /** The spec file it came from, relative to the project root. */
+  source: string;
+  trigger: PipelineTrigger<T>;
+  /** Payload field paths whose values identify one business event. */
+  idempotencyKey: readonly string[];
+  orderingKey?: readonly string[];
+  steps: readonly PipelineStep<T, V>[];
+  policies: PipelinePolicies;
+  slaMs?: number;
+  ignoreOrigin?: readonly string[];
+}
+
+/** A value the runtime resolves from the environment or the secret provider at start-up. */
+export type ValueRef = { env: string; default?: string } | { secret: string };
+
+/** One operation of a system, as deliveries call it. */
+export interface OperationDefinition<V = Validator> {
+  name: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  effect: "read" | "create" | "update" | "upsert" | "delete";
+  encoding: "json" | "form";
+  idempotency: { mechanism: "key-header"; header: string } | { mechanism: "upsert"; externalIdField: string } | { mechanism: "none" };
+  timeoutMs?: number;
+  entity?: string;
+  requestValidator?: V;
+}
+
+/** One inbound event of a system, by webhook or polling. */
+export interface EventDefinition<V = Validator> {
+  name: string;
+  delivery: "webhook" | "polling";
+  entity?: string;
+  payloadValidator?: V;
+  webhook?: {
+    path: string;
+    signature?: {
+      scheme: "hmac-sha256" | "hmac-sha256-timestamped";
+      header: string;
+      encoding: "base64" | "hex";
+      secret: ValueRef;
+      timestampHeader?: string;
+      toleranceMs?: number;
+    };
+  };
+  polling?: { operation: string; intervalMs: number; cursor: string; cursorParam?: string };
+}
+
+/** One compiled system. */
+export interface SystemDefinition<V = Validator> {
+  name: string;
+  role: string;
+  baseUrl: ValueRef;
+  auth: { type: string } & Record<string, unknown>;
+  quotas?: { requestsPerMinute: number; burst?: number; concurrency?: number; requestsPerDay?: number };
+  timeoutMs?: number;
+  operations: Readonly<Record<string, OperationDefinition<V>>>;
+  events: Readonly<Record<string, EventDefinition<V>>>;
+}
+
+/** Everything the runtime needs from a compiled spec set. */
+export interface CompiledSpecSet<T = Transform, V = Validator> {
+  systems: Readonly<Record<string, SystemDefinition<V>>>;
+  pipelines: readonly PipelineDefinition<T, V>[];
+  /** Mapping transforms by mapping name, for replays and tests. */
+  transforms: Readonly<Record<string, T>>;
+  /** Entity validators by entity name. */
+  validators: Readonly<Record<string, V>>;
+}
+
+/** Parses a spec duration (`250ms`, `30s`, `5m`, `4h`, `2d`) into milliseconds. */
+export function durationMs(duration: string): number {
+  const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(duration);
+  if (match === null) throw new Error(`not a duration: ${duration}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms" | "s" | "m" | "h" | "d"];
+  return Number(match[1]) * unit;
+}
