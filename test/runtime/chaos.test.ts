@@ -391,7 +391,9 @@ describe.runIf(available)("a PostgreSQL worker when its database connections are
       proxy.restore();
       await during;
       await eventually("/readyz answers 200", async () => (await readyz(worker)).status === 200);
-      await eventually("every posting reaches the targets", () => erp.ledger.length >= 24 && billing.ledger.length >= 21, 60_000);
+      await eventually("every posting reaches the targets", () => erp.ledger.length >= 24 && billing.ledger.length >= 21, 60_000).catch((error: Error) => {
+        throw new Error(`${error.message} (erp ${erp.ledger.length} of 24, billing ${billing.ledger.length} of 21); the worker said:\n${worker.output().slice(-3000)}`);
+      });
       await pause(500);
       expect(erp.ledger).toHaveLength(24);
       expect(billing.ledger).toHaveLength(21);
