@@ -13,24 +13,36 @@
  * the specs in memory instead.
  */
 import { resolve } from "node:path";
+import { Registry } from "prom-client";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
 import { createRuntime } from "../runtime/engine.ts";
-import { ConfigurationError } from "../runtime/errors.ts";
+import { ConfigurationError, StoreUnavailableError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
-import { startIntakeServer } from "../runtime/intake/http-server.ts";
+import { type Readiness, startIntakeServer } from "../runtime/intake/http-server.ts";
 import { ingestNdjson } from "../runtime/intake/ndjson.ts";
 import { createPoller } from "../runtime/intake/polling.ts";
 import { storeWriteHealth } from "../runtime/intake/health.ts";
 import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
+import { jsonLogger } from "../runtime/logger.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { Store } from "../runtime/store/store.ts";
+import { registerStoreHealthMetrics } from "../ops/metrics.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+
+/** `/readyz`: ready while the store answers; the store's health goes with it. */
+function readiness(store: Store): () => Readiness {
+  return () => {
+    const health = store.health?.();
+    return health === undefined ? { ready: true } : { ready: health.ready, store: health };
+  };
+}
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -95,8 +107,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
         " a call still out when its lease ends may be sent again by another worker (the target's idempotency key keeps it from applying twice)\n",
     );
   }
-  const store = await openStore(values.store ?? config.store, config.root);
   const worker = values.worker ?? config.worker.name;
+  // Structured lines on stderr: the store's connection losses, retries and recoveries.
+  const log = jsonLogger({ write: io.stderr, ...(worker === undefined ? {} : { base: { worker } }) });
+  const store = await openStore(values.store ?? config.store, config.root, { log });
   const runtime = createRuntime({
     compiled,
     store,
@@ -126,6 +140,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const log: IntakeLogger = (entry) => io.stderr(runtime.redactor.text(`${JSON.stringify({ time: new Date().toISOString(), component: "intake", ...entry })}\n`));
     const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
+    const registry = new Registry();
+    if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
     // The token comes from the environment so operators share one; otherwise a fresh one is made.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
     // The dashboard listens first: an address it cannot have stops the worker before anything runs.
@@ -142,6 +158,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
           origins: config.dashboard.origins,
           log: dashboardLog(io),
           redact: runtime.redactor.text,
+          registry,
           ...(token ? { token } : {}),
         });
       } catch (error) {
@@ -153,7 +170,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     try {
       const health = storeWriteHealth(store, Date.now);
       const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
-      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log });
+      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log, ready: readiness(store) });
     } catch (error) {
       await dashboard?.close();
       throw error;
@@ -190,6 +207,10 @@ export const runCommand: Command = {
       if (error instanceof ConfigurationError) {
         io.stderr(`spec run: ${error.message}\n`);
         return EXIT.usage;
+      }
+      if (error instanceof StoreUnavailableError) {
+        io.stderr(`spec run: the store is unavailable: ${error.message}\n`);
+        return EXIT.findings;
       }
       throw error;
     }

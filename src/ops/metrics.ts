@@ -3,7 +3,8 @@
  * read from the latest operational snapshot when Prometheus scrapes, so nothing is counted twice
  * and a restarted process reports what the store holds.
  */
-import { Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import type { StoreHealth } from "../runtime/store/store.ts";
 import type { OpsSnapshot } from "./snapshot.ts";
 
 /** The metrics and the registry they live on. */
@@ -84,4 +85,32 @@ export function createOpsMetrics(options: { snapshot: () => Promise<OpsSnapshot>
     for (const r of s.reconciliations) g.set({ reconciliation: r.reconciliation }, r.gaps.length);
   });
   return { registry, render: () => registry.metrics(), contentType: registry.contentType };
+}
+
+/**
+ * Registers the store's connection health, read when Prometheus scrapes: whether it is ready, and
+ * the connections lost, calls retried and reconnections since the process started.
+ */
+export function registerStoreHealthMetrics(registry: Registry, health: () => StoreHealth, prefix = "syncspec_"): void {
+  new Gauge({
+    name: `${prefix}store_ready`,
+    help: "1 while the store answers, 0 while its connections fail.",
+    registers: [registry],
+    collect() {
+      this.set(health().ready ? 1 : 0);
+    },
+  });
+  const counter = (name: string, help: string, read: (h: StoreHealth) => number) =>
+    new Counter({
+      name: `${prefix}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(health()));
+      },
+    });
+  counter("store_connection_losses_total", "Store connections lost, idle or in use.", (h) => h.connectionLosses);
+  counter("store_retries_total", "Store calls run again after a connection failure.", (h) => h.retries);
+  counter("store_reconnects_total", "Times the store became ready again after its connections failed.", (h) => h.reconnects);
 }

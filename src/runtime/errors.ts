@@ -15,3 +15,14 @@ export class IssueStateError extends Error {
   override name = "IssueStateError";
   readonly retryable = false;
 }
+
+/**
+ * The store could not be reached (its connections were lost, the database refused new ones) for
+ * longer than the store keeps retrying, or a connection was lost while a transaction committed, so
+ * whether it committed is unknown. Retrying can help: every store call is safe to repeat (accepts
+ * are deduplicated by idempotency key, settlements fenced by their lease).
+ */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+  readonly retryable = true;
+}

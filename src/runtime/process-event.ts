@@ -4,6 +4,7 @@
  * writes: the result is a settlement the store commits in one transaction with the outbox rows.
  */
 import { atEvaluationTime } from "../transform/index.ts";
+import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
@@ -102,6 +103,9 @@ export function keyOf(record: unknown, fields: readonly string[]): string | unde
 
 /** The step failed in a way a person must look at. */
 class StepFailure extends Error {}
+
+/** How long an event whose lookup found the store unavailable waits before it is routed again. */
+const STORE_RETRY_MS = 1_000;
 
 interface Run {
   record: unknown;
@@ -326,6 +330,8 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     await runSteps(cx, pipeline, event, pipeline.steps, run);
   } catch (error) {
+    // A store that could not be reached is no fault of the event: it is given back and routed again.
+    if (error instanceof StoreUnavailableError) return { ...base, outcome: "release", availableAt: cx.now + STORE_RETRY_MS };
     const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
     return { ...base, outcome: "exception", issue: issue(reason) };
   }

@@ -17,6 +17,7 @@ import { parse as parseYaml } from "yaml";
 import { INTAKE_WAIT_MS } from "./engine.ts";
 import { ConfigurationError } from "./errors.ts";
 import { INTAKE_LIMITS } from "./intake/http-server.ts";
+import type { Logger } from "./logger.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import { postgresStorePresence, sqliteStorePresence } from "./store/store-presence.ts";
@@ -132,6 +133,8 @@ export interface OpenStoreOptions {
    * naming where it looked, and nothing is created.
    */
   existing?: boolean;
+  /** Receives a PostgreSQL store's connection losses, retries and recoveries (default: JSON lines on stderr). */
+  log?: Logger;
 }
 
 /** Opens the store a `store` setting names, creating it when missing unless `existing` is set. */
@@ -153,5 +156,5 @@ export async function openStore(store: string, root: string, options: OpenStoreO
     const presence = await postgresStorePresence(url.toString(), schema);
     if (!presence.present) throw new ConfigurationError(presence.why);
   }
-  return createPostgresStore({ connectionString: url.toString(), schema });
+  return createPostgresStore({ connectionString: url.toString(), schema, ...(options.log === undefined ? {} : { log: options.log }) });
 }

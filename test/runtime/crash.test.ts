@@ -3,7 +3,6 @@
  * targets that fail with 503s and lose answers after applying effects. At the end every accepted
  * event has posted exactly once, counted on the fake targets' ledgers.
  */
-import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ import { createFakeTarget, type FakeTarget } from "../../src/testing/fake-target
 import { writeFixture } from "./fixture.ts";
 import { project, time } from "./harness.ts";
 import { PG_URL, uniqueSchema } from "./postgres-env.ts";
-import { deliverUntilAccepted, signedHeaders, startWorker, type WorkerProcess } from "./workers.ts";
+import { deliverUntilAccepted, signedHeaders, startWorker, timeHeaders, type WorkerProcess } from "./workers.ts";
 
 const PROJECTS = 6;
 const ENTRIES = 120;
@@ -137,13 +136,6 @@ async function crashRun(store: string, workerCount: number, maxKills: number, se
   await erp.close();
   await billing.close();
   return { erp, billing, kills, billable };
-}
-
-/** Headers of the PSA's timestamped time webhook. */
-function timeHeaders(body: string): Record<string, string> {
-  const stamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac("sha256", "psa-secret").update(`${stamp}.${body}`).digest("hex");
-  return { "content-type": "application/json", "x-psa-timestamp": stamp, "x-psa-signature": signature };
 }
 
 function expectExactlyOnce(run: CrashRun): void {

@@ -49,6 +49,13 @@ export function signedHeaders(body: string): Record<string, string> {
   return { "content-type": "application/json", "x-psa-signature": createHmac("sha256", "psa-secret").update(body).digest("base64") };
 }
 
+/** Headers of the fixture PSA's timestamped time webhook (hmac-sha256 of `<stamp>.<body>`, hex). */
+export function timeHeaders(body: string): Record<string, string> {
+  const stamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", "psa-secret").update(`${stamp}.${body}`).digest("hex");
+  return { "content-type": "application/json", "x-psa-timestamp": stamp, "x-psa-signature": signature };
+}
+
 /** Posts until some worker answers 202; `workers()` gives the ones alive now. */
 export async function deliverUntilAccepted(path: string, payload: unknown, workers: () => readonly WorkerProcess[], headers: (body: string) => Record<string, string>): Promise<number> {
   const body = JSON.stringify(payload);

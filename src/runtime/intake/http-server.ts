@@ -3,7 +3,7 @@
  * reading the rest), hands it to the webhook handler, and serves `/healthz`. A sender that is slow
  * to send its headers or body is cut off after a few seconds (408), and connections beyond a cap
  * are refused, so slow senders cannot hold the server. `/healthz` answers 503 while the store
- * cannot write.
+ * cannot write, and `/readyz` (the worker can do its work) 503 while its store cannot be reached.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +14,12 @@ export interface IntakeServer {
   url: string;
   /** Stops accepting connections and waits for requests in flight. */
   close(): Promise<void>;
+}
+
+/** What `/readyz` answers: ready or not, with details for the operator. */
+export interface Readiness {
+  ready: boolean;
+  [detail: string]: unknown;
 }
 
 /** Options of the intake server. */
@@ -31,6 +37,8 @@ export interface IntakeServerOptions {
   health?: () => Promise<string | undefined>;
   /** Where refusals and failures are logged (default: nowhere). */
   log?: IntakeLogger;
+  /** What `/readyz` answers (always ready without it). */
+  ready?: () => Readiness;
 }
 
 /** The defaults of the slow-sender limits. */
@@ -68,6 +76,10 @@ export async function startIntakeServer(handler: WebhookHandler, options: Intake
     },
     (req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
+      if (path === "/readyz") {
+        const readiness = options.ready?.() ?? { ready: true };
+        return send(res, readiness.ready ? 200 : 503, readiness);
+      }
       if (path === "/healthz") {
         const health = options.health?.() ?? Promise.resolve(undefined);
         health

@@ -3,8 +3,13 @@
  * with `FOR UPDATE SKIP LOCKED` leases; a transaction that loses a deadlock or serialization race
  * is run again from the start, which is safe because each transaction is all-or-nothing.
  */
+import { createHash } from "node:crypto";
 import pg from "pg";
+import { StoreUnavailableError } from "../errors.ts";
+import { type Logger, stderrLogger } from "../logger.ts";
 import type { Database, Sql } from "./database.ts";
+import { type ConnectionKeeper, connectionKeeper, isConnectionError, type ReconnectPolicy } from "./postgres-connection.ts";
+import { ADDED_COLUMNS, ADDED_INDEXES, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import { createSqlStore, migrate } from "./sql-store.ts";
 import type { Store } from "./store.ts";
 
@@ -15,6 +20,14 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in this process's pool. */
   poolSize?: number;
+  /** How calls are retried while connections fail (see `ReconnectPolicy`). */
+  reconnect?: ReconnectPolicy;
+  /** Where connection losses, retries and recoveries are logged (default: JSON lines on stderr). */
+  log?: Logger;
+  /** The clock, timers and randomness of the retries (default: the system's). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -47,73 +60,192 @@ function schemaName(schema: string): string {
   return schema;
 }
 
-function openPostgres(options: PostgresStoreOptions): Database {
+/** Statements on one checked-out client. */
+function clientSql(client: pg.PoolClient): Sql {
+  return {
+    async all<R>(text: string, params: readonly unknown[] = []) {
+      return (await client.query(toPositional(text), params as unknown[])).rows as R[];
+    },
+    async run(text, params = []) {
+      return (await client.query(toPositional(text), params as unknown[])).rowCount ?? 0;
+    },
+  };
+}
+
+/** A transaction whose connection was lost during COMMIT, after it had written: whether it committed is asked. */
+class LostCommit<T> {
+  constructor(
+    readonly xid: string,
+    readonly result: T,
+    readonly cause: Error,
+  ) {}
+}
+
+/**
+ * One transaction on a checked-out client. A connection the server terminates fails the
+ * transaction, and the client is released with the error so the pool discards it. A transaction
+ * lost before COMMIT was sent rolled back; one lost during COMMIT that had written is reported as
+ * a LostCommit with its transaction id. Learning that id costs a round trip before each COMMIT.
+ */
+async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
+    let written: { xid: string; result: T } | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await body(clientSql(client));
+      // Null when the transaction wrote nothing: then there is nothing a lost COMMIT could have kept.
+      const [row] = (await client.query<{ xid: string | null }>("SELECT pg_current_xact_id_if_assigned()::text AS xid")).rows;
+      if (row?.xid != null) written = { xid: row.xid, result };
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      if (broken !== undefined || isConnectionError(error)) {
+        broken ??= error as Error;
+        if (written !== undefined) throw new LostCommit(written.xid, written.result, broken);
+        throw broken;
+      }
+      await client.query("ROLLBACK").catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw error;
+    } finally {
+      client.off("error", onError);
+      client.release(broken);
+    }
+  }
+}
+
+/**
+ * Whether a transaction whose COMMIT lost its answer committed, asked on another connection: its
+ * server session may still be ending, so an answer of "in progress" is asked again a few times.
+ */
+async function commitStatus(pool: pg.Pool, keeper: ConnectionKeeper, xid: string, sleep: (ms: number) => Promise<void>): Promise<string | null> {
+  return keeper.run("commit status", async () => {
+    for (let asked = 1; ; asked++) {
+      const [row] = (await pool.query<{ status: string | null }>("SELECT pg_xact_status($1::xid8) AS status", [xid])).rows;
+      const status = row?.status ?? null;
+      if (status !== "in progress" || asked >= 50) return status;
+      await sleep(20);
+    }
+  });
+}
+
+/** Runs a transaction through lost connections: run again when it did not commit, its result kept when it did. */
+function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>) {
+  return <T>(body: (sql: Sql) => Promise<T>): Promise<T> =>
+    keeper.run("transaction", async () => {
+      try {
+        return await runTransaction(pool, body);
+      } catch (error) {
+        if (!(error instanceof LostCommit)) throw error;
+        const status = await commitStatus(pool, keeper, error.xid, sleep);
+        if (status === "committed") return error.result as T;
+        // Rolled back: the keeper runs it again, like any transaction lost before its COMMIT.
+        if (status === "aborted") throw error.cause;
+        throw new StoreUnavailableError(`the connection was lost while transaction ${error.xid} committed, and whether it committed is unknown (${status ?? "no status"}): ${error.cause.message}`);
+      }
+    });
+}
+
+function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>): Database {
   const schema = schemaName(options.schema ?? "syncspec");
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 4,
     options: `-c search_path=${schema}`,
+    // A server that stops answering (a cut network) fails the connect instead of hanging it.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: { getTypeParser: int8AsNumber } as unknown as pg.CustomTypesConfig,
   });
+  // Every client listens for errors for its whole life, not only while idle (the pool's own
+  // listener) or inside a transaction: the pool hands a client on from within the socket's read,
+  // before its new holder can listen, and a session terminated then must not end the process.
+  pool.on("connect", (client) => {
+    let lost = false;
+    client.on("error", (error) => {
+      if (lost) return;
+      lost = true;
+      keeper.lost(error, "connection");
+    });
+  });
+  // The pool drops an idle client whose connection ended, and connects anew when asked.
   pool.on("error", () => undefined);
+  const poolSql: Sql = {
+    async all<R>(text: string, params: readonly unknown[] = []) {
+      return (await pool.query(toPositional(text), params as unknown[])).rows as R[];
+    },
+    async run(text, params = []) {
+      return (await pool.query(toPositional(text), params as unknown[])).rowCount ?? 0;
+    },
+  };
   return {
     engine: "postgres",
-    async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        const sql: Sql = {
-          async all<R>(text: string, params: readonly unknown[] = []) {
-            return (await client.query(toPositional(text), params as unknown[])).rows as R[];
-          },
-          async run(text, params = []) {
-            return (await client.query(toPositional(text), params as unknown[])).rowCount ?? 0;
-          },
-        };
-        try {
-          await client.query("BEGIN");
-          const result = await body(sql);
-          await client.query("COMMIT");
-          client.release();
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          client.release();
-          const code = (error as { code?: string }).code;
-          if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw error;
-        }
-      }
-    },
-    read<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
-      const sql: Sql = {
-        async all<R>(text: string, params: readonly unknown[] = []) {
-          return (await pool.query(toPositional(text), params as unknown[])).rows as R[];
-        },
-        async run(text, params = []) {
-          return (await pool.query(toPositional(text), params as unknown[])).rowCount ?? 0;
-        },
-      };
-      return body(sql);
-    },
+    transaction: transactionThroughLosses(pool, keeper, sleep),
+    // Reads change nothing: after a lost connection they are simply run again.
+    read: (body) => keeper.run("read", () => body(poolSql)),
     close: () => pool.end(),
   };
 }
 
-/** Opens a PostgreSQL store, creating its schema and tables when missing. */
+/**
+ * The shape of the tables this version makes. A store already in that shape is not migrated again
+ * when a worker starts: the migration's DDL takes locks that would stall the running workers, and
+ * its many statements make a slow start that a flaky connection may cut again and again.
+ */
+const SCHEMA_FINGERPRINT = createHash("sha256")
+  .update(JSON.stringify([schemaStatements("postgres"), ADDED_COLUMNS, RELAXED_COLUMNS, ADDED_INDEXES]))
+  .digest("hex");
+
+/** Whether the store's tables are in this version's shape (false when they, or the schema, are missing). */
+async function schemaIsCurrent(db: Database): Promise<boolean> {
+  try {
+    const rows = await db.read((sql) => sql.all<{ fingerprint: string }>("SELECT fingerprint FROM store_schema WHERE id = 1"));
+    return rows[0]?.fingerprint === SCHEMA_FINGERPRINT;
+  } catch (error) {
+    // 42P01: no such table (a new schema, or a store made before the fingerprint was kept).
+    if ((error as { code?: string }).code === "42P01") return false;
+    throw error;
+  }
+}
+
+/** Opens a PostgreSQL store, creating its schema and tables when missing; waits out a database that is restarting. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = schemaName(options.schema ?? "syncspec");
-  const admin = new pg.Client({ connectionString: options.connectionString });
-  await admin.connect();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const keeper = connectionKeeper(options.reconnect ?? {}, { log: options.log ?? stderrLogger(), now: options.now ?? Date.now, sleep, random: options.random ?? Math.random });
+  const db = openPostgres(options, keeper, sleep);
   try {
-    // Several workers may start at once; the advisory lock makes creating the tables one-at-a-time.
-    await admin.query("SELECT pg_advisory_lock(727274)");
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const db = openPostgres(options);
-    await migrate(db);
-    await admin.query("SELECT pg_advisory_unlock(727274)");
-    return createSqlStore(db);
-  } finally {
-    await admin.end();
+    await keeper.run("start-up", async () => {
+      if (await schemaIsCurrent(db)) return;
+      const admin = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
+      admin.on("error", (error) => keeper.lost(error, "start-up connection"));
+      try {
+        await admin.connect();
+        // Several workers may start at once; the advisory lock makes creating the tables one-at-a-time.
+        await admin.query("SELECT pg_advisory_lock(727274)");
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await migrate(db);
+        await db.transaction(async (sql) => {
+          await sql.run("CREATE TABLE IF NOT EXISTS store_schema (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)");
+          await sql.run("INSERT INTO store_schema (id, fingerprint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint", [SCHEMA_FINGERPRINT]);
+        });
+        await admin.query("SELECT pg_advisory_unlock(727274)");
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    });
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
   }
+  return Object.assign(createSqlStore(db), { health: keeper.health });
 }
 
 /** Drops a schema and everything in it (tests clean up their own). */

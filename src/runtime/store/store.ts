@@ -454,5 +454,26 @@ export interface Store {
   /** Recomputes the hash chain; reports the first row that was edited, inserted or deleted. */
   verifyAudit(): Promise<AuditVerification>;
   counts(): Promise<StoreCounts>;
+  /**
+   * Whether the store answers now, and how often its connections were lost and calls retried; a
+   * store without connections to lose (SQLite) leaves it out and is always ready.
+   */
+  health?(): StoreHealth;
   close(): Promise<void>;
+}
+
+/** A store's connection health, for readiness checks and metrics. */
+export interface StoreHealth {
+  /** False from a lost connection or a failed call until a call succeeds again. */
+  ready: boolean;
+  /** Why it is not ready: the last connection error. */
+  reason?: string;
+  /** Since when it is not ready (milliseconds since the epoch). */
+  notReadySince?: number;
+  /** Connections lost, idle or in use. */
+  connectionLosses: number;
+  /** Store calls run again after a connection failure. */
+  retries: number;
+  /** Times the store became ready again after it was not. */
+  reconnects: number;
 }

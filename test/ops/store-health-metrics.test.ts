@@ -1,0 +1,20 @@
+import { Registry } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { registerStoreHealthMetrics } from "../../src/ops/metrics.ts";
+import type { StoreHealth } from "../../src/runtime/store/store.ts";
+
+describe("store health metrics", () => {
+  it("exposes the store's readiness and its connection losses, retries and reconnects as they are at each scrape", async () => {
+    const registry = new Registry();
+    let health: StoreHealth = { ready: true, connectionLosses: 0, retries: 0, reconnects: 0 };
+    registerStoreHealthMetrics(registry, () => health);
+    expect(await registry.metrics()).toMatch(/^syncspec_store_ready 1$/m);
+    health = { ready: false, reason: "Connection terminated unexpectedly", connectionLosses: 3, retries: 7, reconnects: 1 };
+    const text = await registry.metrics();
+    expect(text).toMatch(/^syncspec_store_ready 0$/m);
+    expect(text).toMatch(/^# TYPE syncspec_store_retries_total counter$/m);
+    expect(text).toMatch(/^syncspec_store_connection_losses_total 3$/m);
+    expect(text).toMatch(/^syncspec_store_retries_total 7$/m);
+    expect(text).toMatch(/^syncspec_store_reconnects_total 1$/m);
+  });
+});
