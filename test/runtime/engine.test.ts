@@ -436,11 +436,14 @@ describe("intake paced by processing", () => {
     // Every event was handed to the loop as it was accepted: none had to be leased back from the store.
     const outcomes = (await Promise.all(offers)).flatMap((r) => r.outcomes);
     expect(outcomes.every((o) => o.status === "accepted" && o.leased === true)).toBe(true);
-    for (let i = 0; i < 100 && erp.ledger.length < 16; i++) {
+    for (let i = 0; i < 1_500 && erp.ledger.length < 16; i++) {
       await release();
       await new Promise((r) => setTimeout(r, 10));
     }
-    await runtime.stop();
+    // Stopping waits for the settlements in flight: they are let go until it has.
+    const stopped = runtime.stop();
+    for (let i = 0; i < 200 && !(await within(stopped, 10)); i++) await release();
+    await stopped;
     expect(erp.ledger).toHaveLength(16);
     await store.close();
   });
@@ -485,11 +488,14 @@ describe("intake paced by processing", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     // No room came free: the event waits in the store, not in memory, until the loop leases it.
     expect(late.outcomes).toEqual([{ status: "accepted", eventId: expect.any(Number) }]);
-    for (let i = 0; i < 100 && erp.ledger.length < 15; i++) {
+    for (let i = 0; i < 1_500 && erp.ledger.length < 15; i++) {
       await release();
       await new Promise((r) => setTimeout(r, 10));
     }
-    await runtime.stop();
+    // Stopping waits for the settlements in flight: they are let go until it has.
+    const stopped = runtime.stop();
+    for (let i = 0; i < 200 && !(await within(stopped, 10)); i++) await release();
+    await stopped;
     expect(erp.ledger).toHaveLength(15);
     await store.close();
   });
@@ -528,7 +534,17 @@ describe("settlements in flight", () => {
       held.shift()?.();
       await new Promise((r) => setTimeout(r, 5));
     }
-    await runtime.stop();
+    // Stopping waits for the settlements in flight, and one may have been held since: let them go until it has.
+    const stopped = runtime.stop();
+    let done = false;
+    void stopped.then(() => {
+      done = true;
+    });
+    while (!done) {
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await stopped;
     expect(erp.ledger).toHaveLength(6);
     expect((await store.counts()).deliveries).toEqual({ delivered: 6 });
     await store.close();
