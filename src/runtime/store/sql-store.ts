@@ -137,6 +137,17 @@ function gapRefusal(id: number, gap: { reconciliation: string; key: string }, ac
   return `issue ${id} is a reconciliation gap (${gap.reconciliation} ${gap.key}), not an event: there is nothing to ${verb}. Correct the records in the systems and it closes by itself at the next reconciliation, or skip it with a reason`;
 }
 
+/** The dependencies events' settlements may record (deliveries made as they were routed) or wait for. */
+function settledDependencies(settlements: readonly EventSettlement[]): { entity: string; system: string; key: string }[] {
+  const out: { entity: string; system: string; key: string }[] = [];
+  for (const s of settlements) {
+    if (s.outcome === "waiting") out.push(s.dependency);
+    if (s.outcome !== "routed") continue;
+    for (const d of s.deliveries) if (d.xref !== undefined && d.attempted?.outcome === "delivered") out.push({ entity: d.xref.entity, system: d.system, key: d.xref.fromId });
+  }
+  return out;
+}
+
 /** The contract over `db`, whose tables exist. */
 export function createSqlStore(db: Database): Store {
   const engine = db.engine;
@@ -432,6 +443,9 @@ export function createSqlStore(db: Database): Store {
     },
     settleEvents(settlements, handoff) {
       return db.transaction(async (sql): Promise<SettledEvents> => {
+        // Every dependency this settlement may record or wait for, locked at once and before the
+        // ordering keys a handoff locks: so two settlements never take them in opposite orders.
+        await lockDependencies(sql, engine, settledDependencies(settlements));
         const audit: PendingAudit[] = [];
         const out = new Map<EventSettlement, boolean>();
         let leased: LeasedDelivery[] = [];
