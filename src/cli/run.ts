@@ -27,6 +27,7 @@ import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webho
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { jsonLogger } from "../runtime/logger.ts";
+import { createRedactor } from "../runtime/redact.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { registerStoreHealthMetrics } from "../ops/metrics.ts";
@@ -108,8 +109,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     );
   }
   const worker = values.worker ?? config.worker.name;
-  // Structured lines on stderr: the store's connection losses, retries and recoveries.
-  const log = jsonLogger({ write: io.stderr, ...(worker === undefined ? {} : { base: { worker } }) });
+  // One structured log on stderr for the store (connection losses, retries, recoveries) and the
+  // runtime (leases, refused settlements, failed calls), scrubbed of every credential the runtime resolves.
+  const redactor = createRedactor();
+  const log = jsonLogger({ write: (line) => io.stderr(redactor.text(line)), ...(worker === undefined ? {} : { base: { worker } }) });
   const store = await openStore(values.store ?? config.store, config.root, { log });
   const runtime = createRuntime({
     compiled,
@@ -118,6 +121,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     batchSize: config.worker.batchSize,
     leaseMs: config.worker.leaseMs,
     intakeWaitMs: config.worker.intakeWaitMs,
+    redactor,
+    logger: log,
     ...(worker !== undefined ? { worker } : {}),
   });
   try {

@@ -12,7 +12,7 @@ import { attemptDelivery, attemptMs, type DeliveryContext, longestDelivery, type
 import { fetchTransport, type Transport } from "./delivery/transport.ts";
 import type { CompiledSpecSet, PipelineDefinition } from "./pipeline.ts";
 import { createLeaseKeeper, type Held, type LeaseCounts } from "./lease-keeper.ts";
-import { jsonLineLogger, type RuntimeLogger } from "./log.ts";
+import { jsonLogger, type Logger } from "./logger.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
 import { createRedactor, learningHeaders, type Redactor, scrubEventSettlement, scrubOutcome } from "./redact.ts";
@@ -65,9 +65,10 @@ export interface RuntimeOptions {
   redactor?: Redactor;
   /**
    * Where the runtime logs what its operator should know of: leases renewed and lost, work taken
-   * over from another worker, settlements refused (default: JSON lines on stderr).
+   * over from another worker, settlements refused, a loop's store call that failed (default: JSON
+   * lines on stderr). Every message passes through the redactor first.
    */
-  logger?: RuntimeLogger;
+  logger?: Logger;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -170,10 +171,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const table = p.trigger.kind === "canonical" ? canonicalRoutes : eventRoutes;
     if (key !== undefined) table.set(key, [...(table.get(key) ?? []), p]);
   }
+  const logger = options.logger ?? jsonLogger({ write: (line) => process.stderr.write(redactor.text(line)), now: () => clock.now() });
+  /**
+   * A loop's call that failed (a lease, a settlement, a shared quota): logged as an error, with the
+   * credentials the runtime knows scrubbed from it even when the host's logger writes it elsewhere.
+   * The work is not lost: its lease runs out and it is leased again.
+   */
   const report = (error: unknown) => {
-    process.stderr.write(redactor.text(`syncspec runtime (${worker}): ${error instanceof Error ? error.message : String(error)}\n`));
+    logger.error(redactor.text(`the runtime's call failed: ${error instanceof Error ? error.message : String(error)}`), { event: "runtime.failed", worker });
   };
-  const logger = options.logger ?? jsonLineLogger((line) => process.stderr.write(redactor.text(line)), () => clock.now());
   /** Renews the leases of the work in memory while it waits, is worked, or waits for an answer (see lease-keeper.ts). */
   const keeper = createLeaseKeeper({ store, worker, leaseMs, now: () => clock.now(), logger });
   // A worker's slots of a concurrency cap stay its own, unless it asks again, for longer than a call

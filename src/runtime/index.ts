@@ -24,7 +24,7 @@ export type { LoweredSpecSet } from "../pipeline/lowered.ts";
 export { compileTransform, loadExpressionCompiler, useExpressionCompiler } from "./expression.ts";
 export { type Clock, createRuntime, type EventSource, type OfferResult, type Runtime, type RuntimeOptions } from "./engine.ts";
 export type { LeaseCounts } from "./lease-keeper.ts";
-export { jsonLineLogger, type LogFields, type RuntimeLogger } from "./log.ts";
+export { type JsonLoggerOptions, jsonLogger, type LogFields, type Logger, type LogLevel, stderrLogger } from "./logger.ts";
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { createPostgresStore, type PostgresStoreOptions } from "./store/postgres.ts";
 export type * from "./store/store.ts";

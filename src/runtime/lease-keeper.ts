@@ -24,7 +24,7 @@
  * Everything it does that an operator should know of is logged and counted (`LeaseCounts`):
  * renewals, leases lost, deliveries taken over from another worker, settlements refused.
  */
-import type { RuntimeLogger } from "./log.ts";
+import type { Logger } from "./logger.ts";
 import type { ClaimedDelivery, RenewedLeases, Store } from "./store/store.ts";
 
 /** Leased work as the keeper knows it: its id and fencing token. */
@@ -74,7 +74,7 @@ export interface LeaseKeeperOptions {
   worker: string;
   leaseMs: number;
   now(): number;
-  logger: RuntimeLogger;
+  logger: Logger;
 }
 
 interface Entry {

@@ -1,7 +1,11 @@
 /**
- * The runtime's structured logger: one JSON object per line (`time`, `level`, `msg`, then the
- * entry's fields), so an operator's log pipeline reads retries, reconnects and refusals as data.
- * Components take a `Logger` as an option; tests pass one that records.
+ * The runtime's structured logger, the one every part of it writes to: what a running service does
+ * that its operator should know of (a store call retried, a connection restored, a lease renewed or
+ * lost, work taken over, a settlement refused, a loop's call that failed), one entry per happening,
+ * each a message for people and fields for machines. The default writes one JSON object per line
+ * (`time`, `level`, `msg`, then the entry's fields), so an operator's log pipeline reads them as
+ * data; a host injects its own (pino, winston...) through the same interface, and tests pass one
+ * that records.
  */
 
 /** How serious an entry is. */

@@ -28,11 +28,14 @@ const available = shouldRun("PostgreSQL", await postgresAvailability(PG_URL));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The workers' lease, and the longest a slowed target holds its answer (after applying the
- * effect): under half the lease, so a slow answer never outlives the lease it was sent under.
+ * The workers' lease, and how long a slowed target holds its answer (after applying the effect):
+ * most slow answers come well within the lease, and some (`LONG_MS`) outlive it, so the lease of a
+ * delivery whose call is out must be renewed for no other worker to take it over and call again.
+ * The targets' timeout (5 s) is longer than the longest answer.
  */
-const LEASE_MS = 3_000;
+const LEASE_MS = 1_500;
 const SLOW_MS = { min: 200, max: 600 };
+const LONG_MS = { min: 2_000, max: 3_000 };
 
 /** A random source with a seed, so a failing run can be repeated. */
 function seeded(seed: number): () => number {
@@ -111,6 +114,11 @@ function sqliteStuck(path: string): Stuck {
   };
 }
 
+/** How many lease renewals a worker's JSON log lines record. */
+function renewalsIn(output: string): number {
+  return output.split("\n").filter((line) => line.startsWith("{") && line.includes('"event":"lease.renewed"')).length;
+}
+
 /** One store's workers and targets. */
 interface Cluster {
   name: string;
@@ -122,6 +130,8 @@ interface Cluster {
   kills: number;
   /** How long each worker took to start listening. */
   startMs: number[];
+  /** Lease renewals the workers logged, counted from the output of each worker once it ended. */
+  renewals: number;
   start(i: number): Promise<void>;
   kill(i: number): Promise<void>;
   alive(): WorkerProcess[];
@@ -130,12 +140,16 @@ interface Cluster {
 }
 
 async function cluster(name: string, count: number, store: (i: number) => string, stuck: Stuck, random: () => number): Promise<Cluster> {
-  // 3% of answers lost after the effect, 3% refused with 503, 20% held back.
+  // 3% of answers lost after the effect, 3% refused with 503, 20% held back, 10% held past the lease.
   const fault = (): Fault | undefined => {
     const r = random();
     return r < 0.03 ? "lost" : r < 0.06 ? { status: 503, retryAfter: "0" } : undefined;
   };
-  const slow = () => (random() < 0.2 ? SLOW_MS.min + random() * (SLOW_MS.max - SLOW_MS.min) : 0);
+  const slow = () => {
+    const r = random();
+    if (r < 0.1) return LONG_MS.min + random() * (LONG_MS.max - LONG_MS.min);
+    return r < 0.3 ? SLOW_MS.min + random() * (SLOW_MS.max - SLOW_MS.min) : 0;
+  };
   const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" }, fault });
   const billing = createFakeTarget({ name: "billing", auth: { header: "x-api-key", value: "billing-key" }, externalIdField: "reference", fault });
   const fronts = [await slowFront(erp, slow), await slowFront(billing, slow)];
@@ -153,6 +167,7 @@ async function cluster(name: string, count: number, store: (i: number) => string
     crashes,
     kills: 0,
     startMs: [],
+    renewals: 0,
     async start(i) {
       const began = Date.now();
       const worker = await startWorker(root, ["--worker", `${name}-w${i}`, "--store", store(i)], env);
@@ -170,6 +185,7 @@ async function cluster(name: string, count: number, store: (i: number) => string
       victim.child.kill("SIGKILL");
       await victim.exited;
       self.kills += 1;
+      self.renewals += renewalsIn(victim.output());
       // Started again in the background: the next kill need not wait for a slow start.
       const restarting: Promise<void> = self
         .start(i)
@@ -189,6 +205,7 @@ async function cluster(name: string, count: number, store: (i: number) => string
         w.child.kill("SIGTERM");
       }
       const codes = await Promise.all(last.map((w) => w.exited));
+      for (const w of last) self.renewals += renewalsIn(w.output());
       // Every worker still running stops cleanly on SIGTERM.
       expect(codes.map((code, i) => (code === 0 ? "exit 0" : `exit ${code}: ${last[i]?.output().slice(-2000)}`))).toEqual(last.map(() => "exit 0"));
       for (const front of fronts) await front.close();
@@ -209,6 +226,8 @@ interface Figures {
   duplicated: number;
   stuck: number;
   crashes: number;
+  /** Lease renewals the workers logged (known once they ended). */
+  renewals?: number;
 }
 
 const PROJECTS = 6;
@@ -266,6 +285,7 @@ async function chaosRun(options: {
   const clusters = [postgres, sqlite];
   let terminations = 0;
   let restarts = 0;
+  let result: Figures[] = [];
   try {
     let sending = true;
     const started = Date.now();
@@ -328,9 +348,11 @@ async function chaosRun(options: {
     process.stderr.write(
       `chaos: streamed in ${streamed} ms, settled ${Date.now() - started - streamed} ms later; workers started in ${clusters.map((c) => `${c.name} ${c.startMs.join(", ")} ms`).join("; ")}\n`,
     );
-    return [await figures(postgres, options.entries, { terminations, restarts }), await figures(sqlite, options.entries, { terminations: 0, restarts: 0 })];
+    result = [await figures(postgres, options.entries, { terminations, restarts }), await figures(sqlite, options.entries, { terminations: 0, restarts: 0 })];
+    return result;
   } finally {
     for (const c of clusters) await c.close();
+    for (const [i, f] of result.entries()) f.renewals = clusters[i]?.renewals ?? 0;
     await proxy.close();
     await dropPostgresSchema(PG_URL, schema);
   }
@@ -435,6 +457,8 @@ describe.runIf(available)("chaos with real processes", () => {
     for (const f of result) expect(f, f.store).toMatchObject({ lost: 0, duplicated: 0, stuck: 0, crashes: 0 });
     expect(result[0]).toMatchObject({ store: "postgres", kills: 2, restarts: 2 });
     expect(result[0]?.terminations).toBeGreaterThan(0);
+    // Answers slower than the lease were waited for under renewed leases.
+    for (const f of result) expect(f.renewals, f.store).toBeGreaterThan(0);
     expect(result[1]).toMatchObject({ store: "sqlite", kills: 1 });
   }, 240_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLeaseKeeper } from "../../src/runtime/lease-keeper.ts";
-import type { LogFields, RuntimeLogger } from "../../src/runtime/log.ts";
+import type { LogFields, Logger } from "../../src/runtime/logger.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,9 +10,10 @@ async function setUp() {
   const store = await createSqliteStore({ path: ":memory:" });
   await store.accept([{ route: "r", key: "k1", payload: {}, source: "s.e", traceId: "t1" }], Date.now() - 2000);
   const log: { level: string; fields: LogFields }[] = [];
-  const logger: RuntimeLogger = {
+  const logger: Logger = {
     info: (_message, fields = {}) => log.push({ level: "info", fields }),
     warn: (_message, fields = {}) => log.push({ level: "warn", fields }),
+    error: (_message, fields = {}) => log.push({ level: "error", fields }),
   };
   const keeper = createLeaseKeeper({ store, worker: "w", leaseMs: 200, now: () => Date.now(), logger });
   return { store, log, keeper };

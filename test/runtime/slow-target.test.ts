@@ -14,7 +14,7 @@ import type { Store } from "../../src/runtime/store/store.ts";
 import { shouldRun } from "../../src/testing/environment.ts";
 import { createFakeTarget, type FakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
 import type { Transport } from "../../src/runtime/delivery/transport.ts";
-import type { LogFields, RuntimeLogger } from "../../src/runtime/log.ts";
+import type { LogFields, Logger } from "../../src/runtime/logger.ts";
 import { fixtureDefinitions, project, time } from "./harness.ts";
 import { PG_URL, uniqueSchema } from "./postgres-env.ts";
 
@@ -47,9 +47,10 @@ function workers(stores: readonly Store[]): Run {
     return targets(request);
   };
   const log: Run["log"] = [];
-  const logger: RuntimeLogger = {
+  const logger: Logger = {
     info: (message, fields = {}) => log.push({ level: "info", message, fields }),
     warn: (message, fields = {}) => log.push({ level: "warn", message, fields }),
+    error: (message, fields = {}) => log.push({ level: "error", message, fields }),
   };
   const runtimes = stores.map((store, i) =>
     createRuntime({ compiled: fixtureDefinitions(), store, transport, env: {}, worker: `w${i}`, leaseMs: LEASE_MS, idleMs: 10, batchSize: 16, intakeWaitMs: 0, logger }),
@@ -132,9 +133,10 @@ describe("a worker whose lease runs out while its call is out", () => {
     const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const log: { worker: string; event: unknown }[] = [];
-    const loggerOf = (worker: string): RuntimeLogger => ({
+    const loggerOf = (worker: string): Logger => ({
       info: (_message, fields = {}) => log.push({ worker, event: fields["event"] }),
       warn: (_message, fields = {}) => log.push({ worker, event: fields["event"] }),
+      error: (_message, fields = {}) => log.push({ worker, event: fields["event"] }),
     });
     // Worker a's answer comes a second after the ERP applied the call, and its renewals reach the
     // store only after its 400 ms lease ran out (a stalled connection): worker b takes the delivery over.

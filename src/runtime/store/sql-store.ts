@@ -13,6 +13,7 @@ import {
   markRouted,
   payloadHash,
   prepareEvents,
+  lockDependencies,
   recordXrefs,
   renewLeases,
   type RoutedRow,
@@ -136,6 +137,17 @@ function gapRefusal(id: number, gap: { reconciliation: string; key: string }, ac
   return `issue ${id} is a reconciliation gap (${gap.reconciliation} ${gap.key}), not an event: there is nothing to ${verb}. Correct the records in the systems and it closes by itself at the next reconciliation, or skip it with a reason`;
 }
 
+/** The dependencies events' settlements may record (deliveries made as they were routed) or wait for. */
+function settledDependencies(settlements: readonly EventSettlement[]): { entity: string; system: string; key: string }[] {
+  const out: { entity: string; system: string; key: string }[] = [];
+  for (const s of settlements) {
+    if (s.outcome === "waiting") out.push(s.dependency);
+    if (s.outcome !== "routed") continue;
+    for (const d of s.deliveries) if (d.xref !== undefined && d.attempted?.outcome === "delivered") out.push({ entity: d.xref.entity, system: d.system, key: d.xref.fromId });
+  }
+  return out;
+}
+
 /** The contract over `db`, whose tables exist. */
 export function createSqlStore(db: Database): Store {
   const engine = db.engine;
@@ -234,6 +246,7 @@ export function createSqlStore(db: Database): Store {
 
   /** Records a cross-reference and wakes its waiters; audited here unless `audit` is undefined (the caller's row says it). */
   async function putXrefIn(sql: Sql, audit: PendingAudit[] | undefined, x: { entity: string; fromSystem: string; fromId: string; toSystem: string; toId: string }, now: number, traceId: string | null, actor: string) {
+    await lockDependencies(sql, engine, [{ entity: x.entity, system: x.toSystem, key: x.fromId }]);
     await sql.run(
       `INSERT INTO xref (entity, from_system, from_id, to_system, to_id) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (entity, to_system, from_id, from_system) DO UPDATE SET to_id = excluded.to_id`,
@@ -246,6 +259,9 @@ export function createSqlStore(db: Database): Store {
   async function settleEvent(sql: Sql, audit: PendingAudit[], s: Exclude<EventSettlement, { outcome: "routed" }>): Promise<boolean> {
     const status = { waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
     const waiting = s.outcome === "waiting" ? s.dependency : undefined;
+    // Taken before the event starts to wait: a recording of the dependency either commits first and
+    // is seen below, or waits for this transaction and wakes the event (see `lockDependencies`).
+    if (waiting !== undefined) await lockDependencies(sql, engine, [waiting]);
     const [row] = await sql.all<Row>(
       `UPDATE events SET status = ?, lease_owner = NULL, lease_until = NULL, available_at = ?,
          wait_entity = ?, wait_system = ?, wait_key = ?, wait_until = COALESCE(?, wait_until)
@@ -370,7 +386,7 @@ export function createSqlStore(db: Database): Store {
         await settleDelivery(sql, audit, s);
       }
     }
-    if (xrefs.length > 0) await recordXrefs(sql, xrefs, now);
+    if (xrefs.length > 0) await recordXrefs(sql, engine, xrefs, now);
   }
 
   async function countBy(sql: Sql, table: string): Promise<Record<string, number>> {
@@ -427,6 +443,9 @@ export function createSqlStore(db: Database): Store {
     },
     settleEvents(settlements, handoff) {
       return db.transaction(async (sql): Promise<SettledEvents> => {
+        // Every dependency this settlement may record or wait for, locked at once and before the
+        // ordering keys a handoff locks: so two settlements never take them in opposite orders.
+        await lockDependencies(sql, engine, settledDependencies(settlements));
         const audit: PendingAudit[] = [];
         const out = new Map<EventSettlement, boolean>();
         let leased: LeasedDelivery[] = [];
@@ -509,7 +528,7 @@ export function createSqlStore(db: Database): Store {
             const xref = row.xref === null ? null : (JSON.parse(row.xref) as { entity: string; fromSystem: string; fromId: string });
             recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
           }
-          await recordXrefs(sql, xrefs, now);
+          await recordXrefs(sql, engine, xrefs, now);
         }
         for (const s of settlements) if (s.outcome !== "delivered") out.set(s, await settleDelivery(sql, audit, s));
         await appendAudit(sql, engine, audit);
