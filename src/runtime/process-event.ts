@@ -5,7 +5,8 @@
  */
 import { atEvaluationTime } from "../transform/index.ts";
 import { StoreUnavailableError } from "./errors.ts";
-import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
+import { requestProblem } from "./delivery/check-request.ts";
+import { everyStep, type OperationDefinition, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
 
@@ -46,7 +47,7 @@ export interface ProcessContext {
   pipelines: ReadonlyMap<string, PipelineDefinition>;
   /** Routes triggered by each canonical event. */
   canonicalRoutes: ReadonlyMap<string, readonly PipelineDefinition[]>;
-  operations: (system: string, operation: string) => { effect: string; entity?: string; path: string } | undefined;
+  operations: (system: string, operation: string) => Pick<OperationDefinition, "effect" | "entity" | "path" | "method" | "requestValidator"> | undefined;
   lookups: LookupCache;
   /**
    * `entity\0system` pairs some route waits for or looks up (require, enrich xref): only these
@@ -280,6 +281,8 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         // Most operations have no path parameters: nothing to resolve, nothing to await.
         const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
         const params = unparameterised ? undefined : await pathParams(step, operation?.path, run, body);
+        const problem = requestProblem({ step: step.id, system: step.system, operation: step.operation }, operation, body);
+        if (problem !== undefined) throw new StepFailure(problem);
         const delivery: NewDelivery = {
           step: step.id,
           system: step.system,
