@@ -8,8 +8,10 @@
 import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type EditTarget, editedSentence, editProblem, subjectLines } from "./exception-edit.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 
 /**
@@ -36,7 +38,7 @@ function table(rows: readonly string[][]): string {
   return `${rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n")}\n`;
 }
 
-function show(issue: Issue, now: number): string {
+function show(issue: Issue, subject: IssueSubject | undefined, now: number): string {
   const lines = [
     `${issue.kind} ${issue.id} (${issue.status})`,
     `  queue:    ${issue.queue}`,
@@ -50,16 +52,16 @@ function show(issue: Issue, now: number): string {
     `  reason:   ${issue.reason}`,
   ];
   if (issue.resolvedBy !== null) lines.push(`  resolved: by ${issue.resolvedBy}: ${issue.resolution ?? ""}`);
-  lines.push("  payload:", ...JSON.stringify(issue.payload, null, 2).split("\n").map((l) => `    ${l}`));
+  lines.push(...subjectLines(issue, subject));
   return `${lines.join("\n")}\n`;
 }
 
-function parsePayload(text: string): unknown {
+function parsePayload(text: string, flag: string): unknown {
   const source = text.trim().startsWith("{") || text.trim().startsWith("[") ? text : readFileSync(text, "utf8");
   try {
     return JSON.parse(source) as unknown;
   } catch (error) {
-    throw new UsageError(`--payload is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`${flag} is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -70,7 +72,7 @@ const ACTIONS = { exception: ["list", "show", "retry", "edit", "skip"], "dead-le
 /** Builds the command for one kind of queue. */
 export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
   const actions: readonly string[] = ACTIONS[kind];
-  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
+  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file | --request json|file]" : ""} [--store url|--config file] [--format text|json]`;
   return {
     name,
     summary,
@@ -82,6 +84,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
         reason: { type: "string" },
         by: { type: "string" },
         payload: { type: "string" },
+        request: { type: "string" },
         store: { type: "string" },
         config: { type: "string" },
         format: { type: "string" },
@@ -128,20 +131,32 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           io.stderr(`spec ${name}: there is no ${kind} ${id}${elsewhere}\n`);
           return EXIT.findings;
         }
+        const subject = await store.issueSubject(issue.id);
         if (action === "show") {
-          io.stdout(format === "json" ? `${JSON.stringify(issue, null, 2)}\n` : show(issue, now));
+          io.stdout(format === "json" ? `${JSON.stringify({ ...issue, source: subject?.source ?? null, request: subject?.request ?? null }, null, 2)}\n` : show(issue, subject, now));
           return EXIT.ok;
         }
         const who = values.by ?? io.env["USER"] ?? "unknown";
         const why = values.reason as string;
         const base = { issueId: issue.id, who, why, now };
+        if (action !== "edit") {
+          const resolved = await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
+          io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
+          return EXIT.ok;
+        }
+        if (values.payload !== undefined && values.request !== undefined) throw new UsageError("edit takes --payload (the source payload) or --request (the target request), not both");
+        const target: EditTarget = values.request !== undefined ? "request" : "source";
+        const text = values.request ?? values.payload;
         // A gap's exception has no payload to correct: the store refuses the edit and says why.
-        if (action === "edit" && values.payload === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected JSON (or a file holding it)");
-        const resolved =
-          action === "edit"
-            ? await store.resolveIssue({ ...base, action: "edit", payload: values.payload === undefined ? null : parsePayload(values.payload) })
-            : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
-        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
+        if (text === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected source payload or --request with the corrected target request (JSON, or a file holding it)");
+        const payload = text === undefined ? null : parsePayload(text, target === "request" ? "--request" : "--payload");
+        const problem = issue.gap === null ? editProblem(io, issue, subject, target, payload) : undefined;
+        if (problem !== undefined) {
+          io.stderr(`spec ${name}: ${problem}\n`);
+          return EXIT.findings;
+        }
+        const resolved = await store.resolveIssue({ ...base, action: "edit", payload, target });
+        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}: ${editedSentence(issue, subject, target)}\n`);
         return EXIT.ok;
       } catch (error) {
         if (!(error instanceof IssueStateError)) throw error;

@@ -48,7 +48,7 @@ describe("the operator commands", () => {
     expect(cli.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +REASON\n2 +projects-dlq +project-activation +delivery-ops +\S+ +5 +erp.createProject failed 5 times; last: erp answered 500/);
     const shown = io(tmpdir());
     expect(await main(["dlq", "show", "2", "--store", `sqlite:${path}`], shown)).toBe(0);
-    expect(shown.out).toContain('  payload:\n    {\n      "code": "p1",');
+    expect(shown.out).toContain('  target request (erp.createProject, delivery 1):\n    {\n      "code": "p1",');
     const retried = io(tmpdir());
     expect(await main(["dlq", "retry", "2", "--reason", "erp is back", "--store", `sqlite:${path}`], retried)).toBe(0);
     expect(retried.out).toBe("dead-letter 2: retried by ana\n");
@@ -66,10 +66,11 @@ describe("the operator commands", () => {
     await main(["exceptions", "list", "--format", "json", "--store", `sqlite:${path}`], listed);
     const [exception] = JSON.parse(listed.out) as { id: number; reason: string }[];
     expect(exception?.reason).toBe('erp.createProject refused the request: 422 {"error":"code taken"}');
-    const edited = io(tmpdir());
+    // Run in the project, whose spec set the correction is checked against.
+    const edited = io(writeFixture());
     const args = ["exceptions", "edit", String(exception?.id), "--payload", '{"projectId":"p2","name":"Renamed"}', "--reason", "duplicate code", "--store", `sqlite:${path}`];
     expect(await main(args, edited)).toBe(0);
-    expect(edited.out).toBe(`exception ${exception?.id}: replayed by ana\n`);
+    expect(edited.out).toMatch(new RegExp(`^exception ${exception?.id}: replayed by ana: edited the source payload of event \\d+; route project-activation runs it again\n$`));
   });
 
   it("skips a reconciliation gap's exception with a reason, and refuses to retry or edit it, saying why", async () => {

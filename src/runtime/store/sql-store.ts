@@ -22,6 +22,7 @@ import {
 } from "./batched.ts";
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
+import { readIssueSubject, replaceRequest } from "./issue-subjects.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import type {
   AcceptOutcome,
@@ -656,6 +657,7 @@ export function createSqlStore(db: Database): Store {
       const rows = await db.read((sql) => sql.all<Row>(`SELECT * FROM issues${clause} ORDER BY id`, params));
       return rows.map(issueOf);
     },
+    issueSubject: (issueId) => db.read((sql) => readIssueSubject(sql, issueId)),
     async issue(id) {
       const rows = await db.read((sql) => sql.all<Row>("SELECT * FROM issues WHERE id = ?", [id]));
       return rows[0] === undefined ? undefined : issueOf(rows[0]);
@@ -668,7 +670,11 @@ export function createSqlStore(db: Database): Store {
         if (issue.gap !== null && action.action !== "skip") throw new IssueStateError(gapRefusal(issue.id, issue.gap, action.action));
         if (issue.status !== "open") throw new IssueStateError(`issue ${issue.id} is already ${issue.status}`);
         const now = action.now;
-        if (action.action === "edit") {
+        if (action.action === "edit" && action.target === "request") {
+          if (issue.deliveryId === null || !(await replaceRequest(sql, issue.deliveryId, action.payload, now))) {
+            throw new IssueStateError(`issue ${issue.id} holds no stopped delivery whose request could be edited; edit its source payload instead`);
+          }
+        } else if (action.action === "edit") {
           await sql.run(
             "UPDATE events SET payload = ?, payload_hash = ?, revision = revision + 1, status = 'pending', available_at = ?, wait_until = NULL, attempts = 0 WHERE id = ?",
             [JSON.stringify(action.payload ?? null), payloadHash(action.payload), now, issue.eventId],
@@ -695,7 +701,12 @@ export function createSqlStore(db: Database): Store {
             action: `issue.${status}`,
             subject: `issue:${issue.id}`,
             traceId: null,
-            detail: issue.gap === null ? { why: action.why, event: issue.eventId } : { why: action.why, reconciliation: issue.gap.reconciliation, key: issue.gap.key },
+            detail:
+              issue.gap !== null
+                ? { why: action.why, reconciliation: issue.gap.reconciliation, key: issue.gap.key }
+                : action.action === "edit"
+                  ? { why: action.why, event: issue.eventId, edited: action.target === "request" ? `request of delivery ${issue.deliveryId}` : "source payload" }
+                  : { why: action.why, event: issue.eventId },
           },
         ]);
         return issueOf(updated as Row);

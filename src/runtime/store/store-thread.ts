@@ -35,6 +35,7 @@ const METHODS = {
   recordMessages: true,
   listIssues: true,
   issue: true,
+  issueSubject: true,
   resolveIssue: true,
   openGap: true,
   closeGap: true,

@@ -14,6 +14,7 @@
  */
 
 /** An event offered to the inbox for one route. */
+import type { IssueSubjects } from "./issue-subjects.ts";
 export interface IncomingEvent {
   route: string;
   /** The route's idempotency key values, joined: one business event. */
@@ -292,7 +293,12 @@ export interface GapClosure {
 /** A person's action on an issue; `who` and `why` go to the audit log. */
 export type IssueAction = { issueId: number; who: string; why: string; now: number } & (
   | { action: "retry" }
-  | { action: "edit"; payload: unknown }
+  | {
+      action: "edit";
+      payload: unknown;
+      /** What the payload replaces: the event's source payload (routed again, the default) or the delivery's target request (sent again). */
+      target?: "source" | "request";
+    }
   | { action: "skip" }
 );
 
@@ -371,7 +377,7 @@ export interface StoreCounts {
 }
 
 /** The durable state of the runtime. Every method is one transaction. */
-export interface Store {
+export interface Store extends IssueSubjects {
   readonly engine: "sqlite" | "postgres";
   /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
   accept(events: readonly IncomingEvent[], now: number, handoff?: Handoff): Promise<AcceptOutcome[]>;
