@@ -126,7 +126,11 @@ describe("the operator commands", () => {
     const good = io(tmpdir());
     const args = ["replay", "--route", "project-activation", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z", "--reason", "erp restored", "--store", `sqlite:${path}`];
     expect(await main(args, good)).toBe(0);
-    expect(good.out).toBe("replaying 2 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
+    expect(good.out).toBe(
+      "replaying 2 of 2 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n" +
+        "  event 1 (p1): send again erp.createProject (delivery 1): 1 of its deliveries stopped\n" +
+        "  event 2 (p2): send again erp.createProject (delivery 2): 1 of its deliveries stopped\n",
+    );
   });
 
   it("names the field of a bad run configuration", async () => {

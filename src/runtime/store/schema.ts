@@ -23,6 +23,8 @@ export const RELAXED_COLUMNS: readonly { table: "issues"; column: string }[] = [
 export const ADDED_INDEXES: readonly string[] = [
   // One exception per gap until the gap closes; a second worker opening the same gap finds it.
   "CREATE UNIQUE INDEX IF NOT EXISTS issues_current_gap ON issues (reconciliation, gap_key) WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL",
+  // The open dead letters and exceptions of a delivery, closed once it is delivered (replay.ts).
+  "CREATE INDEX IF NOT EXISTS issues_open_delivery ON issues (delivery_id) WHERE status = 'open'",
 ];
 
 /** The issues table as it is now, under `name` (SQLite relaxes an older one by copying it into this). */

@@ -23,6 +23,7 @@ import {
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { readIssueSubject, replaceRequest } from "./issue-subjects.ts";
+import { applyReplay, closeDeliveredIssues, planReplay, replayAudit } from "./replay.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import type {
   AcceptOutcome,
@@ -379,15 +380,19 @@ export function createSqlStore(db: Database): Store {
   /** Records deliveries made as their events were routed, whose rows were just written: as their settlements would. */
   async function settleAttempted(sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
     const xrefs: XrefRow[] = [];
+    const delivered: { id: number; traceId: string }[] = [];
     for (const { deliveryId, event, delivery } of rows) {
       const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
       if (s.outcome === "delivered") {
         recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
+        delivered.push({ id: deliveryId, traceId: event.trace_id });
       } else {
         await settleDelivery(sql, audit, s);
       }
     }
     if (xrefs.length > 0) await recordXrefs(sql, engine, xrefs, now);
+    // A delivery made again as its event is routed again (a forced replay) settles what it left open.
+    if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));
   }
 
   async function countBy(sql: Sql, table: string): Promise<Record<string, number>> {
@@ -530,6 +535,7 @@ export function createSqlStore(db: Database): Store {
             recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
           }
           await recordXrefs(sql, engine, xrefs, now);
+          audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, delivered[0]!.worker)));
         }
         for (const s of settlements) if (s.outcome !== "delivered") out.set(s, await settleDelivery(sql, audit, s));
         await appendAudit(sql, engine, audit);
@@ -781,16 +787,14 @@ export function createSqlStore(db: Database): Store {
       return rows.map(issueOf);
     },
     replay(request) {
-      return db.transaction(async (sql) => {
-        const count = await sql.run(
-          "UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE route = ? AND received_at >= ? AND received_at < ? AND status IN ('routed', 'skipped', 'exception')",
-          [request.now, request.route, request.from, request.to],
-        );
-        await appendAudit(sql, engine, [
-          { at: request.now, actor: request.who, action: "replay.requested", subject: `route:${request.route}`, traceId: null, detail: { from: request.from, to: request.to, events: count, why: request.why } },
-        ]);
-        return count;
-      });
+      const run = async (sql: Sql) => {
+        const items = await planReplay(sql, request);
+        if (request.dryRun === true) return { items, replayed: items.filter((i) => i.action !== "leave").length };
+        const replayed = await applyReplay(sql, items, request.now);
+        await appendAudit(sql, engine, [replayAudit(request, items)]);
+        return { items, replayed };
+      };
+      return request.dryRun === true ? db.read(run) : db.transaction(run);
     },
     async auditTrail(options = {}) {
       const limit = options.limit ?? 1000;

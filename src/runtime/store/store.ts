@@ -15,6 +15,7 @@
 
 /** An event offered to the inbox for one route. */
 import type { IssueSubjects } from "./issue-subjects.ts";
+import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 export interface IncomingEvent {
   route: string;
   /** The route's idempotency key values, joined: one business event. */
@@ -248,7 +249,10 @@ export interface Issue {
   attempts: number;
   payload: unknown;
   createdAt: number;
-  /** `closed`: a reconciliation gap that closed by itself while its exception was open. */
+  /**
+   * `closed`: a reconciliation gap that closed by itself while its exception was open, or a dead
+   * letter or exception whose delivery was delivered since (sent again by a replay).
+   */
   status: "open" | "retried" | "replayed" | "skipped" | "closed";
   resolvedBy: string | null;
   resolution: string | null;
@@ -321,14 +325,7 @@ export type AuditVerification =
   | { ok: false; rows: number; seq: number; problem: string };
 
 /** Replays a route's stored events received in [from, to). */
-export interface ReplayRequest {
-  route: string;
-  from: number;
-  to: number;
-  who: string;
-  why: string;
-  now: number;
-}
+export type { ReplayItem, ReplayOutcome, ReplayRequest } from "./replay.ts";
 
 /** Tokens asked of a system's quota, which every worker of the store shares. */
 export interface QuotaRequest {
@@ -446,8 +443,12 @@ export interface Store extends IssueSubjects {
   closeGap(closure: GapClosure): Promise<Issue | undefined>;
   /** The exceptions of gaps that have not closed (open or skipped), of one reconciliation or all, oldest first. */
   currentGaps(reconciliation?: string): Promise<Issue[]>;
-  /** Sets a route's stored events in a time range back to pending; returns how many. */
-  replay(request: ReplayRequest): Promise<number>;
+  /**
+   * Replays a route's stored events in a time range with regard for what they did (see replay.ts):
+   * stopped deliveries sent again, events that stopped routed again, delivered ones left alone
+   * unless forced; a dry run changes nothing. Says what it did (or would do) event by event.
+   */
+  replay(request: ReplayRequest): Promise<ReplayOutcome>;
   /** The names of the routes that have events in the store, sorted (what `spec replay` can replay). */
   routes(): Promise<string[]>;
   /**
