@@ -3,17 +3,17 @@
  * edit` checks a correction before the store takes it: a source payload against the schema of the
  * event that starts the route, a target request against the operation's request schema. A
  * correction that would be refused again (or, worse, sent malformed) is refused here, naming the
- * fields, and nothing changes.
+ * fields, and nothing changes (ops/issue-corrections.ts).
  */
 import { loadProgram } from "../compiler/program.ts";
-import { everyStep, type CompiledSpecSet, type Validator } from "../pipeline/definitions.ts";
+import { type CorrectionTarget, correctionProblem, noRequestToEdit } from "../ops/issue-corrections.ts";
 import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
 import type { Issue } from "../runtime/store/store.ts";
 import type { CliIo } from "./io.ts";
 import { compiledInMemory } from "./load-compiled.ts";
 
 /** What an edit replaces. */
-export type EditTarget = "source" | "request";
+export type EditTarget = CorrectionTarget;
 
 const indented = (value: unknown) => JSON.stringify(value, null, 2).split("\n").map((l) => `    ${l}`);
 
@@ -43,35 +43,13 @@ export function subjectLines(issue: Issue, subject: IssueSubject | undefined): s
   return lines;
 }
 
-/** The validator of what starts a route: its system event's payload schema, or the entity its canonical event carries. */
-function sourceValidator(compiled: CompiledSpecSet, route: string): Validator | undefined {
-  const pipeline = compiled.pipelines.find((p) => p.route === route);
-  const trigger = pipeline?.trigger;
-  if (trigger?.kind === "event") return compiled.systems[trigger.system]?.events[trigger.event]?.payloadValidator;
-  if (trigger?.kind !== "canonical") return undefined;
-  for (const other of compiled.pipelines) {
-    for (const step of everyStep(other.steps)) {
-      if (step.kind === "emit" && step.event === trigger.event && step.entity !== undefined) return compiled.validators[step.entity];
-    }
-  }
-  return undefined;
-}
-
 /** Why a correction may not be taken, or undefined when it may; the spec set is the project's around the working directory. */
 export function editProblem(io: CliIo, issue: Issue, subject: IssueSubject | undefined, target: EditTarget, payload: unknown): string | undefined {
-  if (target === "request" && (subject?.request === undefined || subject.request === null)) {
-    return `exception ${issue.id} holds no request to a target (it stopped before a delivery was made); edit its source payload with --payload`;
-  }
+  const missing = noRequestToEdit(issue, subject, target);
+  if (missing !== undefined) return missing;
   const program = loadProgram({ cwd: io.cwd });
-  if (!program.ok) return `the spec set here does not load, so the correction cannot be checked against it; run spec exceptions edit in the project (spec validate shows what is wrong)`;
-  const compiled = compiledInMemory(program);
-  const request = subject?.request ?? null;
-  const validator =
-    target === "request" && request !== null ? compiled.systems[request.system]?.operations[request.operation]?.requestValidator : sourceValidator(compiled, issue.route);
-  const what = target === "request" && request !== null ? `the request to ${request.system}.${request.operation}` : `the source payload of route ${issue.route}`;
-  if (validator === undefined) return undefined;
-  const result = validator(payload);
-  return result.valid ? undefined : `${what} does not match its schema, so nothing was changed: ${result.errors.join("; ")}`;
+  if (!program.ok) return "the spec set here does not load, so the correction cannot be checked against it; run spec exceptions edit in the project (spec validate shows what is wrong)";
+  return correctionProblem(compiledInMemory(program), issue, subject, target, payload);
 }
 
 /** The sentence `edit` prints on success: which of the two it replaced and what happens next. */
