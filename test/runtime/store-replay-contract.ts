@@ -2,7 +2,8 @@
  * The store contract of replays, run by every store implementation through store-contract.ts: a
  * replay leaves delivered events alone unless forced, sends stopped deliveries again without their
  * delivered siblings, leaves what a person skipped, changes nothing in a dry run, and the dead
- * letters of what it sends close once they are delivered.
+ * letters of what it sends close once they are delivered. And what an issue is about: its source
+ * payload and its target request, read and edited apart.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { IncomingEvent, NewDelivery, Store } from "../../src/runtime/store/store.ts";
@@ -89,6 +90,20 @@ export function describeReplayContract(engine: string, open: () => Promise<Opene
       const outcome = await store.replay({ ...RANGE, now: 2000 });
       expect(outcome.items.map((i) => [i.action, i.reason])).toEqual([["leave", `a person skipped it (issue ${deadLetter!.id}); --force replays it`]]);
       expect(await store.claimDeliveries({ worker: "w1", limit: 10, now: 2001, leaseMs: 1000 })).toEqual([]);
+    });
+
+    it("reads an issue's source payload and target request apart, and edits the request of a stopped delivery only", async () => {
+      const { eventId, bill } = await routedHalfDead(store, "t1", 1000);
+      const [deadLetter] = await store.listIssues({ kind: "dead-letter", status: "open" });
+      expect(await store.issueSubject(deadLetter!.id)).toEqual({
+        source: { eventId, route: "time-to-revenue", payload: { key: "t1" } },
+        request: { deliveryId: bill, system: "billing", operation: "postCostJournal", params: null, body: { step: "bill" } },
+      });
+      expect(await store.issueSubject(9999)).toBeUndefined();
+      await store.resolveIssue({ issueId: deadLetter!.id, who: "ana", why: "amount fixed", now: 1500, action: "edit", target: "request", payload: { step: "bill", fixed: true } });
+      const [again] = await store.claimDeliveries({ worker: "w1", limit: 10, now: 1501, leaseMs: 1000 });
+      expect([again?.id, again?.body, again?.idempotencyKey]).toEqual([bill, { step: "bill", fixed: true }, "k-bill"]);
+      expect(await store.claimEvents({ worker: "w1", limit: 1, now: 1501, leaseMs: 1000 })).toEqual([]);
     });
 
     it("routes an event that stopped before sending again, and changes nothing in a dry run", async () => {
