@@ -64,12 +64,13 @@ describe("the layers of src/", () => {
 
   it("keeps every step kind's runtime half from loading the compiler, and its compiler half from loading the runtime", () => {
     const runtimeSide = closureOf("steps/run-registry.ts");
-    const compilerSide = closureOf("steps/compile-registry.ts");
+    const compilerSide = [...closureOf("steps/compile-registry.ts"), ...closureOf("steps/dsl-registry.ts")];
     expect(runtimeSide.filter((file) => ["compiler/", "cli/", "testing/"].some((folder) => file.startsWith(folder)))).toEqual([]);
     expect(compilerSide.filter((file) => ["runtime/", "cli/", "testing/", "ops/"].some((folder) => file.startsWith(folder)))).toEqual([]);
     // Both halves of every kind are reached: a kind's run.ts from the runtime, its compile.ts from the compiler.
     expect(runtimeSide.filter((file) => /^steps\/[a-z-]+\/run\.ts$/.test(file))).toHaveLength(8);
     expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/compile\.ts$/.test(file))).toHaveLength(8);
+    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/dsl\.ts$/.test(file))).toHaveLength(8);
   });
 
   it("keeps the step kinds' schemas on the spec model alone, so the model never loads a compiler or runtime half", () => {

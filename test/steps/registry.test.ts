@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { STEP_ACTIONS } from "../../src/model/constants.ts";
 import { Step } from "../../src/model/route.ts";
 import { STEP_COMPILERS } from "../../src/steps/compile-registry.ts";
+import { STEP_DSL, stepWords } from "../../src/steps/dsl-registry.ts";
 import { STEP_RUNNERS } from "../../src/steps/run-registry.ts";
 
 describe("the step kind registries", () => {
   it("list the same kinds as the spec model, in the model's order, in the compiler and in the runtime", () => {
     expect(Object.keys(STEP_COMPILERS)).toEqual([...STEP_ACTIONS]);
     expect(Object.keys(STEP_RUNNERS)).toEqual([...STEP_ACTIONS]);
+    expect(Object.keys(STEP_DSL)).toEqual([...STEP_ACTIONS]);
     const stepSchema = Step as unknown as { properties: Record<string, unknown> };
     expect(Object.keys(stepSchema.properties).filter((key) => !["id", "description", "when"].includes(key))).toEqual([...STEP_ACTIONS]);
   });
@@ -16,6 +18,12 @@ describe("the step kind registries", () => {
     for (const kind of STEP_ACTIONS) {
       expect(STEP_COMPILERS[kind].kind).toBe(kind);
       expect(STEP_RUNNERS[kind].kind).toBe(kind);
+      expect(STEP_DSL[kind].kind).toBe(kind);
+      expect(STEP_DSL[kind].rule).toBe(`${kind}Action`);
     }
+  });
+
+  it("give the parser's messages every kind's keyword as the words a step starts with", () => {
+    expect(stepWords()).toBe("validate, map, enrich, classify, branch, require, deliver, emit or step { ... }");
   });
 });
