@@ -4,8 +4,8 @@
  * Nothing here writes: the result is a settlement the store commits in one transaction with the
  * outbox rows.
  */
-import { runnerOf, STEP_RUNNERS } from "../steps/run-registry.ts";
-import type { StepKind, StepRunner } from "../steps/run-kind.ts";
+import type { StepKind } from "../steps/run-kind.ts";
+import { runnerOf, targetsOf, xrefsOf } from "../steps/run-registry.ts";
 import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
@@ -43,7 +43,7 @@ export function lookupCache(store: Store): LookupCache {
 export function xrefsNeeded(pipelines: Iterable<PipelineDefinition>): Set<string> {
   const needed = new Set<string>();
   for (const pipeline of pipelines) {
-    for (const step of everyStep(pipeline.steps)) for (const pair of stepHook(step, "xrefs")) needed.add(pair);
+    for (const step of everyStep(pipeline.steps)) for (const pair of xrefsOf(step)) needed.add(pair);
   }
   return needed;
 }
@@ -53,16 +53,10 @@ export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<st
   const targets: Record<string, string[]> = {};
   for (const pipeline of pipelines) {
     const systems = new Set<string>();
-    for (const step of everyStep(pipeline.steps)) for (const system of stepHook(step, "targets")) systems.add(system);
+    for (const step of everyStep(pipeline.steps)) for (const system of targetsOf(step)) systems.add(system);
     targets[pipeline.route] = [...systems];
   }
   return targets;
-}
-
-/** What a step's kind declares through one of its start-up hooks; nothing when it has none. */
-function stepHook<K extends StepKind>(step: Extract<PipelineStep, { kind: K }>, hook: "xrefs" | "targets"): readonly string[] {
-  const runner: StepRunner<K> = STEP_RUNNERS[step.kind as K];
-  return runner[hook]?.(step) ?? [];
 }
 
 /** How long an event whose lookup found the store unavailable waits before it is routed again. */
