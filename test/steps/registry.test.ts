@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { dslParser } from "../../src/compiler/parse/dsl/parser.ts";
+import { keywords } from "../../src/compiler/parse/dsl/tokens.ts";
 import { STEP_ACTIONS } from "../../src/model/constants.ts";
 import { Step } from "../../src/model/route.ts";
 import { STEP_COMPILERS } from "../../src/steps/compile-registry.ts";
@@ -25,5 +27,13 @@ describe("the step kind registries", () => {
 
   it("give the parser's messages every kind's keyword as the words a step starts with", () => {
     expect(stepWords()).toBe("validate, map, enrich, classify, branch, require, deliver, emit or step { ... }");
+  });
+
+  it("find every kind's keyword among the lexer's keywords and its action rule in the parser", () => {
+    const rules = new Set(Object.keys(dslParser().getGAstProductions()));
+    for (const kind of STEP_ACTIONS) {
+      expect(Object.hasOwn(keywords, STEP_DSL[kind].keyword)).toBe(true);
+      expect(rules.has(STEP_DSL[kind].rule)).toBe(true);
+    }
   });
 });
