@@ -49,6 +49,7 @@ function show(issue: Issue, subject: IssueSubject | undefined, now: number): str
       : `  gap:      ${issue.gap.reconciliation} ${issue.gap.key}${issue.gap.closedAt === null ? "" : ` (closed ${age(now - issue.gap.closedAt)} ago)`}`,
     `  attempts: ${issue.attempts}`,
     `  age:      ${age(now - issue.createdAt)}`,
+    ...(issue.reasonCode === null ? [] : [`  rejected: ${issue.reasonCode} (a declared rejection; retry or edit routes it again, skip closes it)`]),
     `  reason:   ${issue.reason}`,
   ];
   if (issue.resolvedBy !== null) lines.push(`  resolved: by ${issue.resolvedBy}: ${issue.resolution ?? ""}`);

@@ -43,6 +43,17 @@ export interface Run {
   deliveries: NewDelivery[];
   emits: IncomingEvent[];
   wait?: Dependency & { waitMs: number; label: string };
+  /** Set by a reject step: the record goes to this queue, and no step after it runs. */
+  rejection?: Rejection;
+}
+
+/** A declared business rejection: the step, its reason code, the message a person reads, and the queue with its owner. */
+export interface Rejection {
+  step: string;
+  reason: string;
+  message: string;
+  queue: string;
+  owner: string;
 }
 
 /** Where a step runs: the process context, the pipeline, the event, and a way to run nested steps. */

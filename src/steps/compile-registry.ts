@@ -11,6 +11,7 @@ import { deliverCompiler } from "./deliver/compile.ts";
 import { emitCompiler } from "./emit/compile.ts";
 import { enrichCompiler } from "./enrich/compile.ts";
 import { mapCompiler } from "./map/compile.ts";
+import { rejectCompiler } from "./reject/compile.ts";
 import { requireCompiler } from "./require/compile.ts";
 import { validateCompiler } from "./validate/compile.ts";
 
@@ -23,6 +24,7 @@ export const STEP_COMPILERS: { readonly [K in StepActionName]: StepCompiler<K> }
   branch: branchCompiler,
   require: requireCompiler,
   deliver: deliverCompiler,
+  reject: rejectCompiler,
   emit: emitCompiler,
 };
 

@@ -11,6 +11,7 @@ import type { StepDsl } from "./dsl-kind.ts";
 import { emitDsl } from "./emit/dsl.ts";
 import { enrichDsl } from "./enrich/dsl.ts";
 import { mapDsl } from "./map/dsl.ts";
+import { rejectDsl } from "./reject/dsl.ts";
 import { requireDsl } from "./require/dsl.ts";
 import { validateDsl } from "./validate/dsl.ts";
 
@@ -23,6 +24,7 @@ export const STEP_DSL: { readonly [K in StepActionName]: StepDsl<K> } = {
   branch: branchDsl,
   require: requireDsl,
   deliver: deliverDsl,
+  reject: rejectDsl,
   emit: emitDsl,
 };
 

@@ -10,6 +10,7 @@ import { deliverSchema } from "./deliver/schema.ts";
 import { emitSchema } from "./emit/schema.ts";
 import { enrichSchema } from "./enrich/schema.ts";
 import { mapSchema } from "./map/schema.ts";
+import { rejectSchema } from "./reject/schema.ts";
 import { requireSchema } from "./require/schema.ts";
 import { validateSchema } from "./validate/schema.ts";
 
@@ -23,6 +24,7 @@ export function stepKindSchemas<S extends TSchema>(step: S) {
     branch: Type.Optional(branchSchema(step)),
     require: Type.Optional(requireSchema),
     deliver: Type.Optional(deliverSchema),
+    reject: Type.Optional(rejectSchema),
     emit: Type.Optional(emitSchema),
   };
 }

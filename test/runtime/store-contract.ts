@@ -505,6 +505,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         reason: `time-cost-postings: ${GAP_KEY} differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)`,
         attempts: 0,
         payload: { difference: "50.00", sides: [{ source: "approved-time", total: "50.00" }, { source: "cost-postings", total: "0.00" }] },
+        reasonCode: null,
         createdAt: 5000,
         status: "open",
         resolvedBy: null,

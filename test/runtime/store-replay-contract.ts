@@ -106,6 +106,20 @@ export function describeReplayContract(engine: string, open: () => Promise<Opene
       expect(await store.claimEvents({ worker: "w1", limit: 1, now: 1501, leaseMs: 1000 })).toEqual([]);
     });
 
+    it("files a declared rejection with its reason code, audited as rejected, and routes it again on replay", async () => {
+      await store.accept([event("EX-4")], 1000);
+      const [leased] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 1000 });
+      const issue = { queue: "expense-review", owner: "finance-ops", reason: "invalid-amount: EX-4 claims -42.00", code: "invalid-amount", step: "invalid-amount" };
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "rejected", issue }]);
+      expect(await store.listIssues()).toEqual([expect.objectContaining({ kind: "exception", queue: "expense-review", owner: "finance-ops", reasonCode: "invalid-amount", status: "open" })]);
+      expect((await store.counts()).events).toEqual({ rejected: 1 });
+      expect((await store.auditTrail()).find((e) => e.action === "event.rejected")?.detail).toEqual({ code: "invalid-amount", step: "invalid-amount", queue: "expense-review", reason: issue.reason });
+
+      const outcome = await store.replay({ ...RANGE, now: 2000 });
+      expect(outcome.items.map((i) => [i.action, i.reason])).toEqual([["route-again", "it was rejected; it is checked again"]]);
+      expect((await store.claimEvents({ worker: "w1", limit: 1, now: 2001, leaseMs: 1000 })).map((e) => e.key)).toEqual(["EX-4"]);
+    });
+
     it("routes an event that stopped before sending again, and changes nothing in a dry run", async () => {
       await store.accept([event("t1")], 1000);
       const [leased] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 1000 });

@@ -58,6 +58,7 @@ describe("an SQLite store whose issues all held an event", () => {
         reason: "minutes must be >= 0",
         attempts: 1,
         payload: { minutes: -5 },
+        reasonCode: null,
         createdAt: 1000,
         status: "open",
         resolvedBy: null,

@@ -53,7 +53,7 @@ export interface ReplayOutcome {
   replayed: number;
 }
 
-const STATUSES = "('routed', 'skipped', 'exception')";
+const STATUSES = "('routed', 'skipped', 'exception', 'rejected')";
 const IN_RANGE = `e.route = ? AND e.received_at >= ? AND e.received_at < ? AND e.status IN ${STATUSES}`;
 const STOPPED = new Set(["dead", "exception"]);
 const MOVING = new Set(["pending", "processing"]);
@@ -63,6 +63,7 @@ function decide(status: string, deliveries: ReplayDelivery[], skippedIssue: numb
   if (force) return { action: "route-again", reason: "forced: routed again under the same idempotency keys", deliveries };
   if (skippedIssue !== undefined) return { action: "leave", reason: `a person skipped it (issue ${skippedIssue}); --force replays it`, deliveries };
   if (status === "exception") return { action: "route-again", reason: "it stopped before a request was sent", deliveries };
+  if (status === "rejected") return { action: "route-again", reason: "it was rejected; it is checked again", deliveries };
   if (status === "skipped") return { action: "route-again", reason: "its trigger's condition did not hold; it is checked again", deliveries };
   const stopped = deliveries.filter((d) => STOPPED.has(d.status));
   if (stopped.length > 0) return { action: "resend", reason: `${stopped.length} of its deliveries stopped`, deliveries: stopped };

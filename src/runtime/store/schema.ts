@@ -10,6 +10,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "issues", column: "reconciliation", type: "TEXT" },
   { table: "issues", column: "gap_key", type: "TEXT" },
   { table: "issues", column: "gap_closed_at", type: "BIGINT" },
+  // The reason code of a declared rejection (a reject step); null for other issues.
+  { table: "issues", column: "reason_code", type: "TEXT" },
 ];
 
 /**
@@ -34,7 +36,7 @@ export function issuesTable(engine: "sqlite" | "postgres", name = "issues", ifNo
       id ${id}, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
       event_id BIGINT, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
       payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
-      resolved_at BIGINT, reconciliation TEXT, gap_key TEXT, gap_closed_at BIGINT)`;
+      resolved_at BIGINT, reconciliation TEXT, gap_key TEXT, gap_closed_at BIGINT, reason_code TEXT)`;
 }
 
 /** The DDL statements that create the store's tables and indexes when missing. */

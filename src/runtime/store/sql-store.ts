@@ -126,6 +126,7 @@ function issueOf(row: Row): Issue {
     reason: String(row["reason"]),
     attempts: Number(row["attempts"]),
     payload: JSON.parse(String(row["payload"])) as unknown,
+    reasonCode: (row["reason_code"] as string | null | undefined) ?? null,
     createdAt: Number(row["created_at"]),
     status: row["status"] as Issue["status"],
     resolvedBy: (row["resolved_by"] as string | null) ?? null,
@@ -166,9 +167,9 @@ export function createSqlStore(db: Database): Store {
     at: { route: string; eventId: number; deliveryId: number | null; attempts: number; payload: string; now: number; traceId: string | null; actor: string },
   ): Promise<number> {
     const [row] = await sql.all<{ id: number }>(
-      `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') RETURNING id`,
-      [kind, target.queue, target.owner, at.route, at.eventId, at.deliveryId, target.reason, at.attempts, at.payload, at.now],
+      `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status, reason_code)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id`,
+      [kind, target.queue, target.owner, at.route, at.eventId, at.deliveryId, target.reason, at.attempts, at.payload, at.now, target.code ?? null],
     );
     const id = Number(row?.id);
     audit.push({ at: at.now, actor: at.actor, action: `${kind}.opened`, subject: `issue:${id}`, traceId: at.traceId, detail: { queue: target.queue, reason: target.reason } });
@@ -259,7 +260,7 @@ export function createSqlStore(db: Database): Store {
   }
 
   async function settleEvent(sql: Sql, audit: PendingAudit[], s: Exclude<EventSettlement, { outcome: "routed" }>): Promise<boolean> {
-    const status = { waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
+    const status = { waiting: "waiting", exception: "exception", rejected: "rejected", skipped: "skipped", release: "pending" }[s.outcome];
     const waiting = s.outcome === "waiting" ? s.dependency : undefined;
     // Taken before the event starts to wait: a recording of the dependency either commits first and
     // is seen below, or waits for this transaction and wakes the event (see `lockDependencies`).
@@ -296,7 +297,12 @@ export function createSqlStore(db: Database): Store {
         );
         break;
       case "exception":
-        audit.push({ ...base, action: "event.exception", detail: { reason: s.issue.reason } });
+      case "rejected":
+        audit.push(
+          s.outcome === "rejected"
+            ? { ...base, action: "event.rejected", detail: { code: s.issue.code, step: s.issue.step, queue: s.issue.queue, reason: s.issue.reason } }
+            : { ...base, action: "event.exception", detail: { reason: s.issue.reason } },
+        );
         await openIssue(sql, audit, "exception", s.issue, {
           route: String(row["route"]),
           eventId: s.eventId,
@@ -692,7 +698,7 @@ export function createSqlStore(db: Database): Store {
               [now, issue.deliveryId],
             );
           } else {
-            await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'routed', 'skipped')", [now, issue.eventId]);
+            await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'rejected', 'routed', 'skipped')", [now, issue.eventId]);
           }
         }
         const status = { retry: "retried", edit: "replayed", skip: "skipped" }[action.action];

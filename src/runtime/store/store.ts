@@ -142,6 +142,8 @@ export interface IssueTarget {
   queue: string;
   owner: string;
   reason: string;
+  /** The reason code of a declared rejection. */
+  code?: string;
 }
 
 /** How a worker finished with a leased event. */
@@ -149,6 +151,8 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
   | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
+  /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
+  | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string } }
   | { outcome: "skipped"; reason: string }
   | { outcome: "release"; availableAt: number }
 );
@@ -248,6 +252,8 @@ export interface Issue {
   reason: string;
   attempts: number;
   payload: unknown;
+  /** The reason code of a declared rejection (a reject step); null for an exception, a dead letter or a gap. */
+  reasonCode: string | null;
   createdAt: number;
   /**
    * `closed`: a reconciliation gap that closed by itself while its exception was open, or a dead
