@@ -68,6 +68,9 @@ export function createOpsMetrics(options: { snapshot: () => Promise<OpsSnapshot>
   gauge("issues_open", "Open dead letters and exceptions by queue.", ["kind", "queue"], (g, s) => {
     for (const i of [...s.deadLetters, ...s.exceptions]) if (i.status === "open") g.inc({ kind: i.kind, queue: i.queue });
   });
+  gauge("rejections_open", "Open declared rejections (reject steps) by queue and reason code.", ["queue", "reason"], (g, s) => {
+    for (const i of s.exceptions) if (i.status === "open" && i.reasonCode !== null) g.inc({ queue: i.queue, reason: i.reasonCode });
+  });
   gauge("exceptions_past_sla", "Open exceptions older than their queue's SLA.", [], (g, s) => g.set(s.business.exceptionsPastSla));
   gauge("time_to_bill_seconds", "Approval of billable time to its charge on the billing platform.", ["quantile"], (g, s) => {
     if (s.business.timeToBill.p50Ms !== null) g.set({ quantile: "0.5" }, s.business.timeToBill.p50Ms / 1000);

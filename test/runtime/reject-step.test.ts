@@ -11,6 +11,8 @@ import { formatDsl } from "../../src/compiler/parse/dsl/format.ts";
 import { parseDsl } from "../../src/compiler/parse/dsl/parse-dsl.ts";
 import { parseYaml } from "../../src/compiler/parse/yaml/parse-yaml.ts";
 import { loadProgram } from "../../src/compiler/program.ts";
+import { createOpsMetrics } from "../../src/ops/metrics.ts";
+import { collectSnapshot } from "../../src/ops/snapshot.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
@@ -76,8 +78,9 @@ async function setUp() {
   expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const store = await createSqliteStore({ path: ":memory:" });
   const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer t" } });
+  const compiled = compileInMemory(program);
   const runtime = createRuntime({
-    compiled: compileInMemory(program),
+    compiled,
     store,
     env: {},
     clock: { now: () => Date.UTC(2026, 2, 9) },
@@ -85,7 +88,7 @@ async function setUp() {
     sleep: async () => undefined,
     transport: fakeTransport([erp]),
   });
-  return { store, erp, runtime };
+  return { store, erp, runtime, compiled };
 }
 
 const expense = (id: string, amount: string, receiptRef?: string, note?: string) => ({
@@ -97,8 +100,8 @@ const expense = (id: string, amount: string, receiptRef?: string, note?: string)
 });
 
 describe("a reject step", () => {
-  it("files the record in its queue with the reason code, owner and message, audited as rejected, and sends nothing", async () => {
-    const { store, erp, runtime } = await setUp();
+  it("files the record in its queue with the reason code, owner and message, audited as rejected and counted, and sends nothing", async () => {
+    const { store, erp, runtime, compiled } = await setUp();
     await runtime.offer({ system: "psa", event: "expenseApproved" }, [expense("EX-1", "120.00", "R-1"), expense("EX-4", "-42.00", "R-4"), expense("EX-7", "18.50", "", "7")]);
     await runtime.drain();
 
@@ -110,6 +113,11 @@ describe("a reject step", () => {
       ["exception", "expense-review", "finance-ops", "missing-receipt", "missing-receipt: Expense EX-7 has no receipt (7)", "open"],
     ]);
     expect((await store.counts()).events).toEqual({ routed: 1, rejected: 2 });
+    const metrics = createOpsMetrics({ snapshot: () => collectSnapshot({ store, compiled, now: () => Date.UTC(2026, 2, 9) }) });
+    const text = await metrics.render();
+    expect(text).toContain('syncspec_rejections_open{queue="expense-review",reason="invalid-amount"} 1');
+    expect(text).toContain('syncspec_rejections_open{queue="expense-review",reason="missing-receipt"} 1');
+    expect(text).toContain('syncspec_events{status="rejected"} 2');
     const rejected = (await store.auditTrail()).filter((e) => e.action === "event.rejected").map((e) => e.detail);
     expect(rejected).toEqual([
       { code: "invalid-amount", step: "invalid-amount", queue: "expense-review", reason: "invalid-amount: Expense EX-4 claims -42.00 GBP" },
