@@ -8,6 +8,9 @@ import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
+import { incomingEvent, keyOf, valueAt } from "./incoming-event.ts";
+
+export { keyOf, valueAt };
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
 export interface LookupCache {
@@ -78,27 +81,6 @@ export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<st
     targets[pipeline.route] = [...systems];
   }
   return targets;
-}
-
-/** Reads a dotted path from a record. */
-export function valueAt(record: unknown, path: string): unknown {
-  let current = record;
-  for (const segment of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-/** The values of key fields joined into one key; undefined when one is missing. */
-export function keyOf(record: unknown, fields: readonly string[]): string | undefined {
-  const values: string[] = [];
-  for (const field of fields) {
-    const value = valueAt(record, field);
-    if (value === undefined || value === null || typeof value === "object") return undefined;
-    values.push(String(value));
-  }
-  return values.join("|");
 }
 
 /** The step failed in a way a person must look at. */
@@ -300,17 +282,7 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       case "emit":
         for (const target of cx.canonicalRoutes.get(step.event) ?? []) {
           const key = keyOf(run.record, target.idempotencyKey) ?? `${pipeline.route}:${event.key}:${step.id}`;
-          const orderingKey = target.orderingKey === undefined ? undefined : keyOf(run.record, target.orderingKey);
-          const exceptions = target.policies.exceptions;
-          run.emits.push({
-            route: target.route,
-            key,
-            payload: run.record,
-            source: `canonical:${step.event}`,
-            traceId: event.traceId,
-            ...(orderingKey !== undefined ? { orderingKey: `${target.route}|${orderingKey}` } : {}),
-            ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
-          });
+          run.emits.push(incomingEvent(target, run.record, { key, source: `canonical:${step.event}`, traceId: event.traceId }));
         }
         break;
     }

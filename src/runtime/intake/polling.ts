@@ -7,7 +7,8 @@
 import type { TargetResponse } from "../delivery/transport.ts";
 import type { Runtime } from "../engine.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
-import { valueAt } from "../process-event.ts";
+import type { Cancel } from "../host.ts";
+import { valueAt } from "../incoming-event.ts";
 
 /** What one poll did. */
 export interface PollResult {
@@ -46,7 +47,7 @@ export interface Poller {
 
 /** Creates the poller of a runtime's polling events. */
 export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Poller {
-  const timers: NodeJS.Timeout[] = [];
+  const timers: Cancel[] = [];
   const pollOnce = async (systemName: string, eventName: string): Promise<PollResult> => {
     const system = runtime.systems.get(systemName);
     const event = compiled.systems[systemName]?.events[eventName];
@@ -80,14 +81,21 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Polle
       for (const [systemName, system] of Object.entries(compiled.systems)) {
         for (const [eventName, event] of Object.entries(system.events)) {
           if (event.delivery !== "polling" || event.polling === undefined) continue;
+          // A failed poll is logged and tried again at the next interval: the cursor has not moved.
           const tick = () =>
-            pollOnce(systemName, eventName).catch((error: unknown) => process.stderr.write(`syncspec poll ${systemName}.${eventName}: ${(error as Error).message}\n`));
-          timers.push(setInterval(tick, event.polling.intervalMs));
+            pollOnce(systemName, eventName).catch((error: unknown) =>
+              runtime.logger.error(`polling ${systemName}.${eventName} failed: ${error instanceof Error ? error.message : String(error)}`, {
+                event: "poll.failed",
+                system: systemName,
+                source: eventName,
+              }),
+            );
+          timers.push(runtime.timers.every(event.polling.intervalMs, tick));
         }
       }
     },
     stop() {
-      for (const timer of timers.splice(0)) clearInterval(timer);
+      for (const cancel of timers.splice(0)) cancel();
     },
   };
 }
