@@ -28,7 +28,17 @@ export { type JsonLoggerOptions, jsonLogger, type LogFields, type Logger, type L
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { createPostgresStore, type PostgresStoreOptions } from "./store/postgres.ts";
 export type * from "./store/store.ts";
-export { ConfigurationError, IssueStateError } from "./errors.ts";
+export {
+  ConfigurationError,
+  type ErrorDestination,
+  IssueStateError,
+  isRetryable,
+  PollFailedError,
+  RuntimeError,
+  StepFailedError,
+  StoreUnavailableError,
+  TokenRequestError,
+} from "./errors.ts";
 export { assertCompiledBy, RUNTIME_VERSION } from "./compatibility.ts";
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "./policies/retry.ts";
 export { type BreakerSettings, type CircuitBreaker, createCircuitBreaker } from "./policies/circuit-breaker.ts";

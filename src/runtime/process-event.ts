@@ -4,7 +4,7 @@
  * writes: the result is a settlement the store commits in one transaction with the outbox rows.
  */
 import { atEvaluationTime } from "../transform/index.ts";
-import { StoreUnavailableError } from "./errors.ts";
+import { StepFailedError as StepFailure, StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
@@ -83,8 +83,6 @@ export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<st
   return targets;
 }
 
-/** The step failed in a way a person must look at. */
-class StepFailure extends Error {}
 
 /** How long an event whose lookup found the store unavailable waits before it is routed again. */
 const STORE_RETRY_MS = 1_000;

@@ -7,6 +7,7 @@
 import type { TargetResponse } from "../delivery/transport.ts";
 import type { Runtime } from "../engine.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
+import { PollFailedError } from "../errors.ts";
 import type { Cancel } from "../host.ts";
 import { valueAt } from "../incoming-event.ts";
 
@@ -54,7 +55,7 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Polle
     const polling = event?.polling;
     const operation = polling === undefined ? undefined : system?.definition.operations[polling.operation];
     if (system === undefined || polling === undefined || operation === undefined) {
-      throw new Error(`${systemName}.${eventName} is not a polling event with a read operation`);
+      throw new PollFailedError(`${systemName}.${eventName} is not a polling event with a read operation`);
     }
     const cursorName = `${systemName}.${eventName}`;
     const cursor = await runtime.store.cursor(cursorName);
@@ -68,7 +69,7 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Polle
       headers: await system.auth(),
       timeoutMs: operation.timeoutMs ?? system.definition.timeoutMs ?? 30_000,
     });
-    if (response.status < 200 || response.status >= 300) throw new Error(`${systemName}.${operation.name} answered ${response.status}`);
+    if (response.status < 200 || response.status >= 300) throw new PollFailedError(`${systemName}.${operation.name} answered ${response.status}`);
     const items = itemsOf(response.body);
     const result = await runtime.offer({ system: systemName, event: eventName }, items);
     const next = greatest(items.map((item) => valueAt(item, polling.cursor)), cursor);
