@@ -132,6 +132,7 @@ function engineContext(options: RuntimeOptions): EngineContext {
     worker,
     leaseMs,
     clock,
+    timers,
     redactor,
     env: options.env ?? processEnv(),
     secrets: options.secrets,

@@ -5,7 +5,7 @@
  */
 import { authHeaders, valueResolver } from "../delivery/auth.ts";
 import { longestDelivery, type SharedQuotas, type SystemRuntime, systemRuntime } from "../delivery/deliver.ts";
-import type { Clock } from "../host.ts";
+import type { Clock, Timers } from "../host.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
 import { learningHeaders, type Redactor } from "../redact.ts";
 import type { Store } from "../store/store.ts";
@@ -17,6 +17,7 @@ export interface SystemsOptions {
   worker: string;
   leaseMs: number;
   clock: Clock;
+  timers: Timers;
   redactor: Redactor;
   env: Readonly<Record<string, string | undefined>>;
   secrets?: ((name: string) => string | undefined) | undefined;
@@ -37,7 +38,7 @@ export function buildSystems(options: SystemsOptions): Map<string, SystemRuntime
     const made = authHeaders(definition, resolve, { now: () => clock.now(), ...(options.fetchToken ? { fetchToken: options.fetchToken } : {}) });
     const keyHeader = (definition.auth as { header?: unknown }).header;
     const auth = learningHeaders(redactor, made, typeof keyHeader === "string" ? [keyHeader] : []);
-    systems.set(name, systemRuntime(definition, baseUrl, auth, compiled.pipelines, shared));
+    systems.set(name, systemRuntime(definition, baseUrl, auth, compiled.pipelines, shared, options.timers));
   }
   return systems;
 }
