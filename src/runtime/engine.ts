@@ -9,7 +9,7 @@
 import { assertCompiledBy } from "./compatibility.ts";
 import { fetchTransport } from "./delivery/transport.ts";
 import type { EngineContext, Wakes } from "./engine/context.ts";
-import { routeTables } from "./engine/context.ts";
+import { noWork, routeTables } from "./engine/context.ts";
 import { createIntakeLine } from "./engine/intake-line.ts";
 import { intake } from "./engine/intake.ts";
 import { idler, leaseFrom, loop, round, type Side } from "./engine/loops.ts";
@@ -28,11 +28,13 @@ import type { ClaimedDelivery, ClaimedEvent, DeliverySettlement } from "./store/
 
 export type { Clock };
 export type { EventSource, OfferResult } from "./engine/intake.ts";
+export type { WorkCounts } from "./engine/context.ts";
 export type { Runtime, RuntimeOptions } from "./engine/options.ts";
 
 /**
  * Batches of handed-off work that may wait in memory for each loop. One left the store to lease
- * much of the work under load; more than two gained nothing.
+ * much of the work under load; more than two gained nothing. A worker sharing its backlog counts the
+ * work its loops have started against them too: what it cannot start soon, another worker leases.
  */
 const HANDOFF_BATCHES = 2;
 
@@ -42,8 +44,9 @@ export const INTAKE_WAIT_MS = 1_000;
 /** Creates a runtime; resolves every credential now, so a missing one fails at start-up. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   assertCompiledBy(options.compiled.compilerVersion);
-  const cx = engineContext(options);
-  const intakeWaitMs = options.intakeWaitMs ?? INTAKE_WAIT_MS;
+  const sharing = options.shareWork ?? options.store.engine === "postgres";
+  const cx = engineContext(options, sharing);
+  const intakeWaitMs = options.intakeWaitMs ?? (sharing ? 0 : INTAKE_WAIT_MS);
   if (!Number.isFinite(intakeWaitMs) || intakeWaitMs < 0) throw new ConfigurationError(`intakeWaitMs must be a number of milliseconds, 0 or more, not ${intakeWaitMs}`);
   let running = false;
   const line = createIntakeLine({ events: cx.queue.events, capacity: cx.queue.capacity, waitMs: intakeWaitMs, timers: cx.timers, running: () => running });
@@ -75,6 +78,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: cx.logger,
     timers: cx.timers,
     leases: () => cx.keeper.counts(),
+    work: () => ({ ...cx.counts }),
     offer: intake(cx, line, options.newId ?? (() => timeOrderedId(cx.clock.now()))),
     step: async () => (await round(cx, events)) + (await round(cx, deliveries)),
     async drain(maxRounds = 10_000) {
@@ -112,7 +116,7 @@ async function giveBack(cx: EngineContext): Promise<void> {
 }
 
 /** The settings resolved and the parts every side shares. */
-function engineContext(options: RuntimeOptions): EngineContext {
+function engineContext(options: RuntimeOptions, sharing: boolean): EngineContext {
   const { compiled, store } = options;
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
@@ -125,7 +129,8 @@ function engineContext(options: RuntimeOptions): EngineContext {
   const report = reporter(logger, redactor, worker);
   const keeper = createLeaseKeeper({ store, worker, leaseMs, now: () => clock.now(), logger, timers });
   const routes = routeTables(compiled);
-  const queue = createWorkQueue({ worker, leaseMs, capacity: HANDOFF_BATCHES * batchSize, targets: routes.targets, keeper, now: () => clock.now() });
+  const queue = createWorkQueue({ worker, leaseMs, capacity: HANDOFF_BATCHES * batchSize,
+    countStarted: sharing, targets: routes.targets, keeper, now: () => clock.now() });
   const systems = buildSystems({
     compiled,
     store,
@@ -151,7 +156,7 @@ function engineContext(options: RuntimeOptions): EngineContext {
     redact: redactor.text,
   };
   const wake: Wakes = { events: () => undefined, deliveries: () => undefined };
-  return { compiled, store, worker, batchSize, leaseMs, clock, timers, logger, redactor, routes, keeper, queue, delivery, wake, report };
+  return { compiled, store, worker, batchSize, leaseMs, clock, timers, logger, redactor, routes, keeper, queue, delivery, wake, sharing, counts: noWork(), report };
 }
 
 /** Logs a loop's failed call as an error, with the credentials the runtime knows scrubbed from it. */

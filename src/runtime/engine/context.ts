@@ -52,6 +52,23 @@ export interface Wakes {
   deliveries(): void;
 }
 
+/** The work a worker did since it was created: what its operator and the benchmark watch. */
+export interface WorkCounts {
+  /** Events it accepted into the store (new ones, not duplicates). */
+  accepted: number;
+  /** Of those, the events the store leased to it as it accepted them (kept in memory for its loop). */
+  kept: number;
+  /** Of those, the events left in the store for any worker to lease: its backlog, shared. */
+  left: number;
+  /** Events it settled (routed, waiting, exception, skipped), whichever worker accepted them. */
+  eventsSettled: number;
+  /** Deliveries it settled, made as their events were routed or leased from the outbox. */
+  deliveriesSettled: number;
+}
+
+/** A fresh count. */
+export const noWork = (): WorkCounts => ({ accepted: 0, kept: 0, left: 0, eventsSettled: 0, deliveriesSettled: 0 });
+
 /** What every part of the engine shares. */
 export interface EngineContext {
   compiled: CompiledSpecSet;
@@ -68,6 +85,10 @@ export interface EngineContext {
   queue: WorkQueue;
   delivery: DeliveryContext;
   wake: Wakes;
+  /** Whether this worker shares its backlog with the other workers of the store (`RuntimeOptions.shareWork`). */
+  sharing: boolean;
+  /** What this worker did, counted as it does it. */
+  counts: WorkCounts;
   /**
    * A loop's call that failed (a lease, a settlement, a shared quota): logged as an error, with
    * the credentials the runtime knows scrubbed from it. The work is not lost: its lease runs out

@@ -26,6 +26,7 @@ export type Offer = (source: EventSource, payloads: readonly unknown[], options?
 
 /** The runtime's intake over the engine's parts and the line offers wait in. */
 export function intake(cx: EngineContext, line: IntakeLine, newId: () => string): Offer {
+  const leftInStore = backlogLog(cx);
   return async (source, payloads, options = {}) => {
     const { incoming, refused } = shapeEvents(routesOf(cx, source), labelOf(source), payloads, () => options.traceId ?? newId());
     if (incoming.length === 0) return { outcomes: [], refused };
@@ -34,16 +35,50 @@ export function intake(cx: EngineContext, line: IntakeLine, newId: () => string)
     const now = cx.clock.now();
     try {
       outcomes = await cx.store.accept(incoming, now, room.handoff);
+      let left = 0;
       outcomes.forEach((outcome, i) => {
         const event = incoming[i];
-        if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
+        if (outcome.status !== "accepted" || event === undefined) return;
+        cx.counts.accepted += 1;
+        if (outcome.leased !== true) {
+          left += 1;
+          return;
+        }
+        cx.counts.kept += 1;
         cx.queue.events.add(handedEvent(event, outcome.eventId, now, outcome.free === true), now + cx.leaseMs);
       });
+      cx.counts.left += left;
+      leftInStore(left);
     } finally {
       room.done();
     }
     cx.wake.events();
     return { outcomes, refused };
+  };
+}
+
+/** How often, at most, intake logs the events it left in the store. */
+const BACKLOG_LOG_MS = 10_000;
+
+/**
+ * Logs the accepted events this worker left in the store for any worker to lease (more arrived than
+ * it has room for, or they wait behind earlier work of their ordering key): once when it starts,
+ * then at most every ten seconds with the count since.
+ */
+function backlogLog(cx: EngineContext): (left: number) => void {
+  let since = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  return (left) => {
+    since += left;
+    const now = cx.clock.now();
+    if (since === 0 || now - loggedAt < BACKLOG_LOG_MS) return;
+    cx.logger.info(`left ${since} accepted event(s) in the store for any worker to lease: no room in this worker's memory, or behind earlier work of their ordering key`, {
+      event: "intake.left-in-store",
+      worker: cx.worker,
+      events: since,
+    });
+    since = 0;
+    loggedAt = now;
   };
 }
 

@@ -39,18 +39,28 @@ export function leaseFrom<T extends Leased>(cx: EngineContext, kind: "event" | "
 /** What `takeFresh` reads of the engine. */
 const leaseOf = (cx: EngineContext) => ({ leaseMs: cx.leaseMs, keeper: cx.keeper, now: () => cx.clock.now() });
 
-/** How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its work is never starved. */
-const claimLimit = (batchSize: number, taken: number) => Math.max(batchSize - taken, Math.ceil(batchSize / 4));
+/**
+ * How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its
+ * work is never starved by handed-off work. A worker sharing its backlog asks only for what it has
+ * room to start: what it leases while busy, the other workers could have started sooner.
+ */
+function claimLimit<T extends Leased, S>(cx: EngineContext, side: Side<T, S>, taken: number): number {
+  if (cx.sharing) return Math.max(0, Math.min(cx.batchSize, side.handed.free()) - taken);
+  return Math.max(cx.batchSize - taken, Math.ceil(cx.batchSize / 4));
+}
 
 /** One round for `step` and `drain`: lease, work and settle, each step awaited. */
 export async function round<T extends Leased, S>(cx: EngineContext, side: Side<T, S>): Promise<number> {
   const batch = side.handed.take(cx.batchSize);
-  const claimed = await side.claim(claimLimit(cx.batchSize, batch.length));
+  const limit = claimLimit(cx, side, batch.length);
+  const claimed = limit > 0 ? await side.claim(limit) : [];
   batch.push(...takeFresh(claimed, claimed.length, leaseOf(cx)));
+  side.handed.begin(batch.length);
   try {
     if (batch.length > 0) await side.settle(await side.work(batch), batch);
   } finally {
     cx.keeper.release(batch);
+    side.handed.done(batch.length);
   }
   return batch.length;
 }
@@ -95,9 +105,10 @@ export async function loop<T extends Leased, S>(cx: EngineContext, side: Side<T,
     const batch = side.handed.take(cx.batchSize);
     if (batch.length > 0) side.took?.();
     batch.push(...takeFresh(claimed, cx.batchSize - batch.length, leaseOf(cx)));
-    if (claiming === undefined && claimed.length === 0) {
+    const limit = claimLimit(cx, side, batch.length);
+    if (claiming === undefined && claimed.length === 0 && limit > 0) {
       claiming = side
-        .claim(claimLimit(cx.batchSize, batch.length))
+        .claim(limit)
         .then((rows) => void claimed.push(...rows), cx.report)
         .finally(() => {
           claiming = undefined;
@@ -109,6 +120,7 @@ export async function loop<T extends Leased, S>(cx: EngineContext, side: Side<T,
       if (claimed.length === 0 && side.handed.waiting.length === 0 && running()) await idle.wait();
       continue;
     }
+    side.handed.begin(batch.length);
     try {
       const settlements = await side.work(batch);
       while (settling.size >= SETTLEMENTS_IN_FLIGHT) await Promise.race(settling);
@@ -117,12 +129,14 @@ export async function loop<T extends Leased, S>(cx: EngineContext, side: Side<T,
         .catch(cx.report)
         .finally(() => {
           cx.keeper.release(batch);
+          side.handed.done(batch.length);
           settling.delete(settled);
         });
       settling.add(settled);
     } catch (error) {
       // Not settled: the leases run out and the work is leased again.
       cx.keeper.release(batch);
+      side.handed.done(batch.length);
       cx.report(error);
     }
   }

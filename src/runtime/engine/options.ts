@@ -7,6 +7,7 @@ import type { Logger } from "../logger.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
 import type { Redactor } from "../redact.ts";
 import type { Store } from "../store/store.ts";
+import type { WorkCounts } from "./context.ts";
 import type { EventSource, OfferResult } from "./intake.ts";
 
 /** The runtime's settings. Everything but `compiled` and `store` has a default. */
@@ -41,8 +42,16 @@ export interface RuntimeOptions {
    */
   sharedQuotas?: boolean;
   /**
+   * Share this worker's backlog with the other workers of the store (default: on PostgreSQL, not on
+   * SQLite). A worker then keeps at most one batch of the events it accepts in memory for itself,
+   * and an offer does not wait for room: the events beyond it wait in the store, where every
+   * worker leases them, oldest first, one at a time per ordering key. Without it a worker keeps two
+   * batches and holds offers back (`intakeWaitMs`) to keep its events for itself.
+   */
+  shareWork?: boolean;
+  /**
    * How long an offer waits, while the loops run, for room among the events waiting in memory
-   * before its events are accepted to wait in the store (default 1 s; 0 never waits).
+   * before its events are accepted to wait in the store (default 1 s, or 0 when sharing work; 0 never waits).
    */
   intakeWaitMs?: number;
   /**
@@ -87,4 +96,6 @@ export interface Runtime {
   readonly timers: Timers;
   /** What this worker did with leases since it was created (renewed, lost, taken over, refused). */
   leases(): LeaseCounts;
+  /** The work this worker accepted, kept, left to the store and settled since it was created. */
+  work(): WorkCounts;
 }

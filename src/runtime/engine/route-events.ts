@@ -106,6 +106,11 @@ async function settleEvents(cx: EngineContext, { settlements, made }: RoutedBatc
     for (const s of settlements) scrubEventSettlement(cx.redactor, s);
     const { settled, leased } = await cx.store.settleEvents(settlements, room.handoff);
     cx.keeper.settled("event", settlements.map((s) => s.eventId), settled);
+    settlements.forEach((s, i) => {
+      if (settled[i] !== true) return;
+      cx.counts.eventsSettled += 1;
+      if (s.outcome === "routed") cx.counts.deliveriesSettled += s.deliveries.filter((d) => d.attempted !== undefined).length;
+    });
     handedOff(cx, leased, events, settlements);
   } finally {
     room.done();

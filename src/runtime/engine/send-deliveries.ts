@@ -17,7 +17,9 @@ export function deliveryWork(cx: EngineContext): DeliveryWork {
     async settle(settlements, deliveries) {
       cx.keeper.release(deliveries);
       for (const s of settlements) scrubOutcome(cx.redactor, s);
-      cx.keeper.settled("delivery", settlements.map((s) => s.deliveryId), await cx.store.settleDeliveries(settlements));
+      const held = await cx.store.settleDeliveries(settlements);
+      cx.keeper.settled("delivery", settlements.map((s) => s.deliveryId), held);
+      cx.counts.deliveriesSettled += held.filter(Boolean).length;
       // A delivery may have recorded a cross-reference that wakes waiting events.
       cx.wake.events();
     },

@@ -34,11 +34,16 @@ export interface HandedLine<T extends { id: number; attempt: number }> {
   readonly waiting: Held<T>[];
   /** Work waiting plus the room reserved by calls still in flight. */
   used(): number;
+  /** What more this worker may take on: the capacity less what waits, is reserved and (when counted) was started. */
+  free(): number;
   /**
    * Room to hand off at most `most` items: what `capacity` leaves, less what waits and what calls
    * in flight (concurrent offers, settlements committing side by side) may hand off.
    */
   room(most: number): Room;
+  /** The loop started `n` items (handed off or leased from the store); `done` when they are settled or given up. */
+  begin(n: number): void;
+  done(n: number): void;
   /** Keeps a leased item waiting here; its lease ends at `until`. */
   add(item: T, until: number): void;
   /**
@@ -67,6 +72,11 @@ export interface WorkQueueOptions {
   worker: string;
   leaseMs: number;
   capacity: number;
+  /**
+   * Whether the work the loop has started counts against the room: a worker sharing its backlog
+   * hands itself only what its loop is ready to start, and leaves the rest to the store.
+   */
+  countStarted?: boolean;
   targets: RouteTargets;
   keeper: LeaseKeeper;
   now(): number;
@@ -98,11 +108,19 @@ function handedLine<T extends { id: number; attempt: number }>(kind: "event" | "
   const { worker, leaseMs, capacity, targets, keeper } = options;
   const waiting: Held<T>[] = [];
   let reserved = 0;
+  let started = 0;
   return {
     waiting,
     used: () => waiting.length + reserved,
+    free: () => capacity - waiting.length - reserved - (options.countStarted === true ? started : 0),
+    begin: (n) => {
+      started += n;
+    },
+    done: (n) => {
+      started -= n;
+    },
     room(most) {
-      const limit = closed() ? 0 : Math.max(0, Math.min(most, capacity - waiting.length - reserved));
+      const limit = closed() ? 0 : Math.max(0, Math.min(most, this.free()));
       reserved += limit;
       const done = () => {
         reserved -= limit;
