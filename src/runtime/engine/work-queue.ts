@@ -109,10 +109,11 @@ function handedLine<T extends { id: number; attempt: number }>(kind: "event" | "
   const waiting: Held<T>[] = [];
   let reserved = 0;
   let started = 0;
+  const free = () => capacity - waiting.length - reserved - (options.countStarted === true ? started : 0);
   return {
     waiting,
     used: () => waiting.length + reserved,
-    free: () => capacity - waiting.length - reserved - (options.countStarted === true ? started : 0),
+    free,
     begin: (n) => {
       started += n;
     },
@@ -120,7 +121,7 @@ function handedLine<T extends { id: number; attempt: number }>(kind: "event" | "
       started -= n;
     },
     room(most) {
-      const limit = closed() ? 0 : Math.max(0, Math.min(most, this.free()));
+      const limit = closed() ? 0 : Math.max(0, Math.min(most, free()));
       reserved += limit;
       const done = () => {
         reserved -= limit;
