@@ -10,6 +10,7 @@ import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /** How many of the newest audit rows are searched for a trace id close to a mistyped one. */
 const SUGGESTION_ROWS = 10_000;
@@ -27,6 +28,18 @@ export const auditCommand: Command = {
   name: "audit",
   summary: "Verify the audit log's hash chain, or show the trail of one trace",
   usage: "spec audit verify|trail [--trace id] [--store url|--config file] [--format text|json]",
+  actions: ["verify", "trail"],
+  options: [
+    {
+      name: "trace",
+      value: "id",
+      description: "With trail: the trace whose state changes and downstream calls are shown (required)",
+      examples: ["spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736", "spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736 --format json"],
+    },
+    storeOption("spec audit verify"),
+    configOption("spec audit verify"),
+    reportFormat("spec audit verify"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       trace: { type: "string" },

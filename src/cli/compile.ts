@@ -12,12 +12,34 @@ import { diffOutput, writeOutput } from "../compiler/emit/write.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { DIAGNOSTIC_FORMATS, printDiagnostics } from "./print-diagnostics.ts";
+import { diagnosticFormat, noRuleModules } from "./shared-options.ts";
 
 /** The `spec compile` command. */
 export const compileCommand: Command = {
   name: "compile",
   summary: "Validate, lint and generate typed TypeScript, schemas and AsyncAPI from the specs",
-  usage: "spec compile [paths...] [--out dir] [--check] [--watch] [--no-rule-modules] [--format stylish|json]",
+  usage: "spec compile [paths...] [--out dir] [--check] [--watch] [--no-rule-modules] [--format stylish|json|sarif|junit|github]",
+  options: [
+    {
+      name: "out",
+      value: "dir",
+      description: "Where the generated modules, schemas and AsyncAPI document go",
+      default: "the project file's out (generated)",
+      examples: ["spec compile --out build/generated", "spec compile specs --out /tmp/preview"],
+    },
+    {
+      name: "check",
+      description: "Write nothing; exit 1 listing each generated file that is missing, stale or extra (for CI)",
+      examples: ["spec compile --check", "spec compile --check --format json"],
+    },
+    {
+      name: "watch",
+      description: "Compile again whenever a spec file changes, until Ctrl-C",
+      examples: ["spec compile --watch", "spec compile specs --watch --out generated"],
+    },
+    noRuleModules("compile"),
+    diagnosticFormat("compile"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       out: { type: "string" },

@@ -78,6 +78,67 @@ export const demoCommand: Command = {
   name: "demo",
   summary: "Play a consulting firm's month through the runtime against simulated systems, reconcile, and open the dashboard",
   usage: "spec demo [--seed n] [--json] [--port n] [--token t] [--outage-ms n] [--calm] [--consultants n] [--projects n] [--time-entries n] [specs-dir]",
+  options: [
+    {
+      name: "seed",
+      value: "n",
+      description: "The seed of the month's data and faults; the same seed gives the same counts",
+      default: "7",
+      examples: ["spec demo --seed 7", "spec demo --seed 42 --json"],
+    },
+    {
+      name: "json",
+      description: "Print the summary as one JSON object and exit instead of serving the dashboard",
+      examples: ["spec demo --json | tail -1", "spec demo --seed 7 --json --calm"],
+    },
+    {
+      name: "port",
+      value: "n",
+      description: "The dashboard's port on 127.0.0.1",
+      default: "any free port",
+      examples: ["spec demo --port 8081", "spec demo --port 8081 --token demo-token"],
+    },
+    {
+      name: "token",
+      value: "t",
+      description: "The dashboard's token",
+      default: "a fresh random token, printed",
+      examples: ["spec demo --token demo-token", "spec demo --port 8081 --token demo-token"],
+    },
+    {
+      name: "outage-ms",
+      value: "n",
+      description: "How long the simulated ERP outage lasts, in milliseconds",
+      default: "1500",
+      examples: ["spec demo --outage-ms 5000", "spec demo --outage-ms 0 --json"],
+    },
+    {
+      name: "calm",
+      description: "Simulated systems without faults: no 429s, 5xx, slow or lost answers, no outage",
+      examples: ["spec demo --calm", "spec demo --calm --json"],
+    },
+    {
+      name: "consultants",
+      value: "n",
+      description: "Consultants in the firm (at least 4)",
+      default: "40",
+      examples: ["spec demo --consultants 10 --projects 20", "spec demo --consultants 200 --json"],
+    },
+    {
+      name: "projects",
+      value: "n",
+      description: "Projects across the three companies (at least 8)",
+      default: "120",
+      examples: ["spec demo --projects 20 --time-entries 2000", "spec demo --projects 500 --json"],
+    },
+    {
+      name: "time-entries",
+      value: "n",
+      description: "Time entries in the month",
+      default: "20000",
+      examples: ["spec demo --time-entries 2000 --json", "spec demo --time-entries 100000 --json"],
+    },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       seed: { type: "string" },

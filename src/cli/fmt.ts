@@ -78,6 +78,20 @@ export const fmtCommand: Command = {
   name: "fmt",
   summary: "Format .sync files, or print a spec file in the other syntax (--to yaml|dsl)",
   usage: "spec fmt [paths...] [--check] | spec fmt --to yaml|dsl <file>",
+  options: [
+    {
+      name: "check",
+      description: "Rewrite nothing; exit 1 listing each .sync file that is not formatted (for CI)",
+      examples: ["spec fmt --check", "spec fmt specs/time --check"],
+    },
+    {
+      name: "to",
+      value: "syntax",
+      description: "Print one spec file in the other syntax instead of formatting",
+      values: TARGETS,
+      examples: ["spec fmt --to dsl specs/routes/invoice-release.yaml", "spec fmt --to yaml specs/time/time-to-revenue.sync > time-to-revenue.yaml"],
+    },
+  ],
   run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { check: { type: "boolean" }, to: { type: "string" } });
     const paths = positionals.map((p) => (isAbsolute(p) ? p : resolve(io.cwd, p)));

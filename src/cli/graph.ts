@@ -10,6 +10,24 @@ export const graphCommand: Command = {
   name: "graph",
   summary: "Print the route graph and the ownership map (Mermaid or Graphviz DOT)",
   usage: "spec graph [paths...] [--format mermaid|dot] [--view routes|ownership|all]",
+  options: [
+    {
+      name: "format",
+      value: "format",
+      description: "The diagram language",
+      values: ["mermaid", "dot"],
+      default: "mermaid",
+      examples: ["spec graph --format dot | dot -Tsvg > routes.svg", "spec graph --format mermaid --view routes"],
+    },
+    {
+      name: "view",
+      value: "view",
+      description: "Which graph to print: the routes between systems, the ownership map, or both",
+      values: ["routes", "ownership", "all"],
+      default: "all",
+      examples: ["spec graph --view routes", "spec graph --view ownership --format dot"],
+    },
+  ],
   run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { format: { type: "string" }, view: { type: "string" } });
     const format = expectFormat(values.format, ["mermaid", "dot"] as const, "mermaid");

@@ -7,6 +7,7 @@
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { configOption, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 
@@ -29,6 +30,41 @@ export const replayCommand: Command = {
   name: "replay",
   summary: "Re-run a route's stored events from a time range; idempotency keeps each posting single",
   usage: "spec replay --route <name> --from <time> --to <time> --reason <why> [--by who] [--store url|--config file]",
+  options: [
+    {
+      name: "route",
+      value: "name",
+      description: "The route whose stored events run again (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route invoice-release --from 2026-03-31T18:00Z --to 2026-03-31T20:00Z --reason \"billing fix\""],
+    },
+    {
+      name: "from",
+      value: "time",
+      description: "The start of the range of received times, an ISO 8601 date or time (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
+    },
+    {
+      name: "to",
+      value: "time",
+      description: "The end of the range, after --from (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
+    },
+    {
+      name: "reason",
+      value: "why",
+      description: "Why the events run again: required, and recorded in the audit log",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"rate card corrected\"", "spec replay --route invoice-release --from 2026-03-31 --to 2026-04-01 --reason \"tax code fix\""],
+    },
+    {
+      name: "by",
+      value: "who",
+      description: "Who replays, as the audit log records it",
+      default: "$USER",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\" --by ana", "spec replay --route payment-status --from 2026-03-05 --to 2026-03-06 --reason \"fix\" --by finance-ops"],
+    },
+    storeOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+    configOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+  ],
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       route: { type: "string" },

@@ -11,6 +11,7 @@ import { ConfigurationError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { configOption, reportFormat } from "./shared-options.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
@@ -18,6 +19,24 @@ export const statusCommand: Command = {
   name: "status",
   summary: "Print the health of systems, routes, queues and reconciliation",
   usage: "spec status [--url <dashboard-url> --token <token>] [--config syncspec.run.yaml] [--format text|json] [specs-dir]",
+  options: [
+    {
+      name: "url",
+      value: "dashboard-url",
+      description: "Read the health of a running service or demo from its dashboard (needs --token)",
+      default: "$SYNCSPEC_DASHBOARD_URL, else the store of the run configuration",
+      examples: ["spec status --url http://127.0.0.1:8081 --token $TOKEN", "spec status --url https://ops.example.com --token $TOKEN --format json"],
+    },
+    {
+      name: "token",
+      value: "token",
+      description: "With --url: the dashboard's token",
+      default: "$SYNCSPEC_DASHBOARD_TOKEN",
+      examples: ["spec status --url http://127.0.0.1:8081 --token $TOKEN", "spec status --url https://ops.example.com --token $(cat ops-token) --format json"],
+    },
+    configOption("spec status"),
+    reportFormat("spec status"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       url: { type: "string" },

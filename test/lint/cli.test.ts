@@ -95,10 +95,10 @@ describe("spec lint", () => {
     expect(code).toBe(1);
   });
 
-  it("exits 2 on an unknown format or rule", async () => {
+  it("exits 2 on an unknown format, rule or code", async () => {
     expect((await run(["lint", "--format", "xml"], repo)).code).toBe(2);
     const { code, stderr } = await run(["lint", "--explain", "route-retyr"], repo);
-    expect(stderr).toContain("unknown rule 'route-retyr'; did you mean 'route-retry'?");
+    expect(stderr).toContain("unknown diagnostic code 'route-retyr'; did you mean 'route-retry'?");
     expect(code).toBe(2);
   });
 
