@@ -10,6 +10,7 @@ import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /** How many of the newest audit rows are searched for a trace id close to a mistyped one. */
@@ -62,7 +63,7 @@ export const auditCommand: Command = {
     try {
       if (action === "verify") {
         const result = await store.verifyAudit();
-        if (format === "json") io.stdout(`${JSON.stringify(result)}\n`);
+        if (format === "json") io.stdout(jsonOutput({ ...result }, { intact: result.ok, rows: result.rows }));
         else if (result.ok) io.stdout(`audit log intact: ${result.rows} rows\n`);
         else io.stdout(`audit log broken at row ${result.seq}: ${result.problem} (${result.rows} rows verified before it)\n`);
         return result.ok ? EXIT.ok : EXIT.findings;
@@ -73,7 +74,7 @@ export const auditCommand: Command = {
         io.stderr(`spec audit: ${await unknownTrace(store, trace)}\n`);
         return EXIT.findings;
       }
-      if (format === "json") io.stdout(`${JSON.stringify(trail, null, 2)}\n`);
+      if (format === "json") io.stdout(jsonOutput({ trace, entries: trail }, { entries: trail.length }));
       else for (const e of trail) io.stdout(`${new Date(e.at).toISOString()}  ${e.actor}  ${e.action}  ${e.subject}  ${JSON.stringify(e.detail)}\n`);
       return EXIT.ok;
     } finally {

@@ -11,6 +11,7 @@ import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /**
@@ -163,7 +164,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
             ...(values.queue !== undefined ? { queue: values.queue } : {}),
             status: (values.status ?? "open") as Issue["status"],
           });
-          if (format === "json") io.stdout(`${JSON.stringify(issues, null, 2)}\n`);
+          if (format === "json") io.stdout(jsonOutput({ entries: issues }, { entries: issues.length, status: values.status ?? "open", queue: values.queue ?? null }));
           else if (issues.length === 0) io.stdout(`no ${values.status ?? "open"} entries\n`);
           else {
             const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "REASON"]];
@@ -181,7 +182,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           return EXIT.findings;
         }
         if (action === "show") {
-          io.stdout(format === "json" ? `${JSON.stringify(issue, null, 2)}\n` : show(issue, now));
+          io.stdout(format === "json" ? jsonOutput({ entry: issue }, { id: issue.id, status: issue.status }) : show(issue, now));
           return EXIT.ok;
         }
         const who = values.by ?? io.env["USER"] ?? "unknown";
@@ -193,7 +194,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           action === "edit"
             ? await store.resolveIssue({ ...base, action: "edit", payload: values.payload === undefined ? null : parsePayload(values.payload) })
             : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
-        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
+        io.stdout(format === "json" ? jsonOutput({ entry: resolved }, { id: resolved.id, action, status: resolved.status, by: who }) : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
         return EXIT.ok;
       } catch (error) {
         if (!(error instanceof IssueStateError)) throw error;

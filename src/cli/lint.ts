@@ -45,7 +45,7 @@ function writeDocs(io: CliIo, folder: string): number {
   mkdirSync(dir, { recursive: true });
   for (const rule of builtInRules) writeFileSync(join(dir, `${rule.name}.md`), rulePage(rule));
   writeFileSync(join(dir, "README.md"), rulesIndex(builtInRules));
-  io.stderr(`spec lint: wrote ${builtInRules.length} rule pages to ${folder}\n`);
+  io.stdout(`spec lint: wrote ${builtInRules.length} rule pages to ${folder}\n`);
   return EXIT.ok;
 }
 
@@ -126,7 +126,7 @@ export const lintCommand: Command = {
     const all = [...program.diagnostics, ...findings];
     if (values["write-baseline"] !== undefined) {
       writeBaseline(resolve(io.cwd, values["write-baseline"]), findings);
-      io.stderr(`spec lint: wrote ${findings.length} finding${findings.length === 1 ? "" : "s"} to ${values["write-baseline"]}\n`);
+      io.stdout(`spec lint: wrote ${findings.length} finding${findings.length === 1 ? "" : "s"} to ${values["write-baseline"]}\n`);
       return EXIT.ok;
     }
     print(io, format, all, rules, program.config.root, files);

@@ -18,6 +18,7 @@ import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -100,7 +101,8 @@ export const reconcileCommand: Command = {
         return EXIT.usage;
       }
       const results = (await response.json()) as { reconciliation: string; gaps: number }[];
-      io.stdout(format === "json" ? `${JSON.stringify(results)}\n` : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
+      const gaps = results.reduce((sum, r) => sum + r.gaps, 0);
+      io.stdout(format === "json" ? jsonOutput({ results }, { reconciliations: results.length, gaps }) : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
       return results.some((r) => r.gaps > 0) ? EXIT.findings : EXIT.ok;
     }
     const program = await loadProgram({ cwd: io.cwd, paths: positionals });
@@ -141,7 +143,7 @@ export const reconcileCommand: Command = {
       });
       const results = await reconciler.runAll(only);
       const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
-      if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
+      if (format === "json") io.stdout(jsonOutput({ results }, { reconciliations: results.length, gaps: results.reduce((sum, r) => sum + r.gaps.length, 0) }));
       else {
         for (const r of results) {
           io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);

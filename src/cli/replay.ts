@@ -6,8 +6,9 @@
  */
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
-import { configOption, storeOption } from "./shared-options.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 
@@ -29,7 +30,7 @@ function unknownRoute(route: string, routes: readonly string[]): string {
 export const replayCommand: Command = {
   name: "replay",
   summary: "Re-run a route's stored events from a time range; idempotency keeps each posting single",
-  usage: "spec replay --route <name> --from <time> --to <time> --reason <why> [--by who] [--store url|--config file]",
+  usage: "spec replay --route <name> --from <time> --to <time> --reason <why> [--by who] [--store url|--config file] [--format text|json]",
   options: [
     {
       name: "route",
@@ -64,6 +65,7 @@ export const replayCommand: Command = {
     },
     storeOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
     configOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+    reportFormat("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
   ],
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -74,7 +76,9 @@ export const replayCommand: Command = {
       by: { type: "string" },
       store: { type: "string" },
       config: { type: "string" },
+      format: { type: "string" },
     });
+    const format = expectFormat(values.format, ["text", "json"] as const, "text");
     if (values.route === undefined) throw new UsageError("--route is required");
     const from = parseTime("--from", values.from);
     const to = parseTime("--to", values.to);
@@ -96,7 +100,9 @@ export const replayCommand: Command = {
       }
       const who = values.by ?? io.env["USER"] ?? "unknown";
       const count = await store.replay({ route: values.route, from, to, who, why: values.reason as string, now: Date.now() });
-      io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}\n`);
+      const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+      if (format === "json") io.stdout(jsonOutput({ route: values.route, ...range, by: who }, { replayed: count }));
+      else io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${range.from} to ${range.to}\n`);
       return EXIT.ok;
     } finally {
       await store.close();

@@ -11,9 +11,22 @@ import { ConfigurationError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat } from "./shared-options.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+
+/** The counts a script checks first. */
+function statusSummary(snapshot: OpsSnapshot, unhealthy: boolean): Record<string, unknown> {
+  return {
+    healthy: !unhealthy,
+    openCircuits: snapshot.systems.filter((s) => s.circuit === "open").length,
+    openDeadLetters: snapshot.deadLetters.filter((i) => i.status === "open").length,
+    openExceptions: snapshot.exceptions.filter((i) => i.status === "open").length,
+    exceptionsPastSla: snapshot.business.exceptionsPastSla,
+    reconciliationGaps: snapshot.reconciliations.reduce((sum, r) => sum + r.gaps.length, 0),
+  };
+}
 
 export const statusCommand: Command = {
   name: "status",
@@ -65,7 +78,7 @@ export const statusCommand: Command = {
     } else {
       const program = await loadProgram({ cwd: io.cwd, paths: positionals.length === 0 ? [] : positionals });
       if (!program.ok) {
-        printDiagnostics(io, program.diagnostics, "stylish");
+        printDiagnostics(io, program.diagnostics, format === "json" ? "json" : "stylish");
         return EXIT.findings;
       }
       let store: Store;
@@ -83,8 +96,8 @@ export const statusCommand: Command = {
         await store.close();
       }
     }
-    io.stdout(format === "json" ? `${JSON.stringify(snapshot)}\n` : statusText(snapshot));
     const unhealthy = snapshot.systems.some((s) => s.circuit === "open") || snapshot.deadLetters.some((i) => i.status === "open") || snapshot.business.exceptionsPastSla > 0;
+    io.stdout(format === "json" ? jsonOutput({ ...snapshot }, statusSummary(snapshot, unhealthy)) : statusText(snapshot));
     return unhealthy ? EXIT.findings : EXIT.ok;
   },
 };

@@ -71,7 +71,7 @@ describe("spec lint", () => {
   it("accepts the findings a baseline records and fails on new ones", async () => {
     const root = writeSet(cases.noTimeout);
     const written = await run(["lint", "--write-baseline", "lint-baseline.json"], root);
-    expect(written).toMatchObject({ code: 0, stderr: "spec lint: wrote 1 finding to lint-baseline.json\n" });
+    expect(written).toMatchObject({ code: 0, stdout: "spec lint: wrote 1 finding to lint-baseline.json\n", stderr: "" });
     expect(existsSync(join(root, "lint-baseline.json"))).toBe(true);
     expect((await run(["lint", "--baseline", "lint-baseline.json"], root)).code).toBe(0);
     const worse = writeSet({ ...cases.noDeadLetter });
