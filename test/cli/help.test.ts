@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Command } from "../../src/cli/command.ts";
 import { commands, loadCommands } from "../../src/cli/commands.ts";
 import { withReadmeTable } from "../../src/cli/help.ts";
+import { DIAGNOSTIC_FORMATS } from "../../src/cli/print-diagnostics.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 import { runCli } from "../../src/testing/spec-fixtures.ts";
 
@@ -92,6 +93,16 @@ describe("command help", () => {
         }
       }
     }
+  });
+
+  it("gives every reporting command --format, with one set per kind of report and JSON in each", async () => {
+    const loaded = await loadCommands();
+    const format = (name: string) => loaded.find((c) => c.name === name)?.options.find((o) => o.name === "format");
+    for (const name of ["validate", "compile", "lint"]) expect(format(name), name).toMatchObject({ values: DIAGNOSTIC_FORMATS, default: "stylish" });
+    for (const name of ["breaking", "exceptions", "dlq", "audit", "replay", "reconcile", "status"]) {
+      expect(format(name), name).toMatchObject({ values: ["text", "json"], default: "text" });
+    }
+    expect(format("test")?.values).toEqual(expect.arrayContaining(["text", "json"]));
   });
 
   it("prints the general help with every command for spec help and spec --help", async () => {
