@@ -7,7 +7,7 @@
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import type { Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { jsonOutput } from "./json-output.ts";
@@ -49,8 +49,7 @@ export const auditCommand: Command = {
       format: { type: "string" },
     });
     const format = expectFormat(values.format, ["text", "json"] as const, "text");
-    const [action] = positionals;
-    if (action !== "verify" && action !== "trail") throw new UsageError("expected verify or trail");
+    const action = expectAction(positionals[0], ["verify", "trail"] as const);
     if (action === "trail" && values.trace === undefined) throw new UsageError("trail needs --trace <id>");
     let store: Awaited<ReturnType<typeof storeFor>>;
     try {

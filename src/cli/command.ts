@@ -62,6 +62,15 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
   }
 }
 
+/** Checks a command's first argument against its actions, suggesting the closest for a misspelt one. */
+export function expectAction<A extends string>(value: string | undefined, actions: readonly A[]): A {
+  if (value !== undefined && (actions as readonly string[]).includes(value)) return value as A;
+  const list = actions.join(", ");
+  if (value === undefined) throw new UsageError(`name the action: ${list}`);
+  const suggestion = suggest(value, actions);
+  throw new UsageError(`unknown action '${value}'; ${suggestion === undefined ? `use one of ${list}` : `did you mean '${suggestion}'?`}`);
+}
+
 /** Checks a `--format` value against the formats a command supports. */
 export function expectFormat<F extends string>(value: string | undefined, formats: readonly F[], fallback: F): F {
   if (value === undefined) return fallback;

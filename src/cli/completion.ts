@@ -1,7 +1,7 @@
 /** `spec completion bash|zsh|fish`: prints the shell's completion script for every command. */
-import { type Command, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, parseCommandArgs } from "./command.ts";
 import { loadCommands } from "./commands.ts";
-import { completionScript, SHELLS, type Shell } from "./completion-scripts.ts";
+import { completionScript, SHELLS } from "./completion-scripts.ts";
 import { EXIT, UsageError } from "./io.ts";
 
 export const completionCommand: Command = {
@@ -13,11 +13,10 @@ export const completionCommand: Command = {
   options: [],
   async run(args, io) {
     const { positionals } = parseCommandArgs(args, {});
-    const [shell, ...extra] = positionals;
-    if (shell === undefined) throw new UsageError(`name the shell: ${SHELLS.join(", ")}`);
-    if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell '${shell}'; use one of ${SHELLS.join(", ")}`);
+    const [first, ...extra] = positionals;
+    const shell = expectAction(first, SHELLS);
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-    io.stdout(completionScript(shell as Shell, await loadCommands()));
+    io.stdout(completionScript(shell, await loadCommands()));
     return EXIT.ok;
   },
 };

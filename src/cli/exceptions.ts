@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
@@ -140,8 +140,8 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
     async run(args, io) {
       const { values, positionals } = parseCommandArgs(args, parserOptions);
       const format = expectFormat(values.format, ["text", "json"] as const, "text");
-      const [action, idText] = positionals;
-      if (action === undefined || !actions.includes(action)) throw new UsageError(`expected one of ${actions.join(", ")}`);
+      const [first, idText] = positionals;
+      const action = expectAction(first, actions);
       if (values.status !== undefined && !STATUSES.includes(values.status)) {
         throw new UsageError(`--status must be ${STATUSES.slice(0, -1).join(", ")} or ${STATUSES.at(-1)}, got '${values.status}'`);
       }

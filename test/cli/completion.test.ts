@@ -82,7 +82,9 @@ describe("spec completion", () => {
   it("refuses an unknown shell with exit 2", async () => {
     const result = await runCli(["completion", "powershell"], projectRoot);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown shell 'powershell'; use one of bash, zsh, fish");
-    expect((await runCli(["completion"], projectRoot)).code).toBe(2);
+    expect(result.stderr).toContain("unknown action 'powershell'; use one of bash, zsh, fish");
+    const none = await runCli(["completion"], projectRoot);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("name the action: bash, zsh, fish");
   });
 });

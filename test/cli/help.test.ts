@@ -139,6 +139,16 @@ describe("did you mean", () => {
     expect(result.stderr).toContain("spec lint: unknown option '--fail-severty'; did you mean '--fail-severity'?");
   });
 
+  it("suggests the closest action for a misspelt one", async () => {
+    const audit = await runCli(["audit", "verfy"], projectRoot);
+    expect(audit.code).toBe(2);
+    expect(audit.stderr).toContain("spec audit: unknown action 'verfy'; did you mean 'verify'?");
+    const exceptions = await runCli(["exceptions", "lsit"], projectRoot);
+    expect(exceptions.stderr).toContain("spec exceptions: unknown action 'lsit'; did you mean 'list'?");
+    const dlq = await runCli(["dlq", "edit", "3"], projectRoot);
+    expect(dlq.stderr).toContain("spec dlq: unknown action 'edit'; use one of list, show, retry, skip");
+  });
+
   it("lists the options when none is close, and says so when a command takes none", async () => {
     const graph = await runCli(["graph", "--colour"], projectRoot);
     expect(graph.code).toBe(2);
