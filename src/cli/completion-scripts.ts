@@ -114,6 +114,8 @@ function fishCommand(command: Command): string[] {
     return `complete -c spec ${when} -l ${o.name}${value} -d ${fishText(o.description)}`;
   });
   if (command.actions !== undefined) lines.push(`complete -c spec ${when} -a ${fishText(words(command.actions))}`);
+  // Arguments are file and folder names, like the paths of a spec set.
+  lines.push(`complete -c spec ${when} -F`);
   return lines;
 }
 

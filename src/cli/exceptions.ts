@@ -90,7 +90,7 @@ function issueOptions(name: string, kind: Issue["kind"]): OptionHelp[] {
     {
       name: "reason",
       value: "why",
-      description: "Why you retry, edit or skip: required, and recorded in the audit log",
+      description: `Why you ${kind === "exception" ? "retry, edit or skip" : "retry or skip"}: required, and recorded in the audit log`,
       examples: [`spec ${name} retry 42 --reason "ERP outage over"`, `spec ${name} skip 42 --reason "posted by hand in the ERP"`],
     },
     {

@@ -19,7 +19,7 @@ function unknownCommand(name: string): string {
 
 /** `spec help [command]`. */
 async function help(io: CliIo, topic: string | undefined): Promise<number> {
-  if (topic === undefined) {
+  if (topic === undefined || topic === "help") {
     io.stdout(generalHelp(await loadCommands()));
     return EXIT.ok;
   }

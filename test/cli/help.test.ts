@@ -83,6 +83,12 @@ describe("command help", () => {
     for (const format of ["sarif", "junit", "github"]) expect((await runCli(["validate", "--format", format, "specs"], projectRoot)).code).toBe(0);
   });
 
+  it("names every option in the command's synopsis", async () => {
+    for (const command of await loadCommands()) {
+      for (const option of command.options) expect(command.usage, `spec ${command.name}'s usage`).toMatch(new RegExp(`--${option.name}\\b`));
+    }
+  });
+
   it("gives every option a description and two examples that use it", async () => {
     for (const command of await loadCommands()) {
       for (const option of command.options) {
@@ -110,6 +116,7 @@ describe("command help", () => {
     expect(result.code).toBe(0);
     for (const { name } of commands) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     expect((await runCli(["--help"], projectRoot)).stdout).toBe(result.stdout);
+    expect((await runCli(["help", "help"], projectRoot)).stdout).toBe(result.stdout);
   });
 });
 
