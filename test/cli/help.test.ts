@@ -105,7 +105,7 @@ describe("command help", () => {
     const loaded = await loadCommands();
     const format = (name: string) => loaded.find((c) => c.name === name)?.options.find((o) => o.name === "format");
     for (const name of ["validate", "compile", "lint"]) expect(format(name), name).toMatchObject({ values: DIAGNOSTIC_FORMATS, default: "stylish" });
-    for (const name of ["breaking", "exceptions", "dlq", "audit", "replay", "reconcile", "status", "demo"]) {
+    for (const name of ["breaking", "exceptions", "dlq", "audit", "replay", "reconcile", "status", "demo", "fmt"]) {
       expect(format(name), name).toMatchObject({ values: ["text", "json"], default: "text" });
     }
     expect(format("test")?.values).toEqual(expect.arrayContaining(["text", "json"]));
