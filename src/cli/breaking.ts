@@ -8,7 +8,7 @@ import { judgeChanges } from "../compiler/breaking/breaking.ts";
 import { formatBreakingJson, formatBreakingText } from "../compiler/breaking/format.ts";
 import { BREAKING_LEVELS, type BreakingLevel, findPolicy } from "../compiler/lint/policy.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectChoice, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 import { reportFormat } from "./shared-options.ts";
@@ -57,7 +57,7 @@ export const breakingCommand: Command = {
         io.stderr(`spec breaking: the spec set at ${against.label} has ${errors} error${errors === 1 ? "" : "s"}; compare against a ref whose specs validate\n`);
         return EXIT.usage;
       }
-      const level = expectFormat(values.level, BREAKING_LEVELS, (findPolicy(current)[0]?.value.spec.breaking?.level as BreakingLevel | undefined) ?? "stored-data");
+      const level = expectChoice("level", values.level, BREAKING_LEVELS, (findPolicy(current)[0]?.value.spec.breaking?.level as BreakingLevel | undefined) ?? "stored-data");
       const report = judgeChanges(against.program.set, current.set, level);
       io.stdout(format === "json" ? formatBreakingJson(report, io.cwd, against.label) : formatBreakingText(report, io.cwd, against.label));
       return report.violations > 0 ? EXIT.findings : EXIT.ok;

@@ -71,9 +71,18 @@ export function expectAction<A extends string>(value: string | undefined, action
   throw new UsageError(`unknown action '${value}'; ${suggestion === undefined ? `use one of ${list}` : `did you mean '${suggestion}'?`}`);
 }
 
+/**
+ * Checks the value of an option with a closed set of values (`--level`, `--view`); `what` names
+ * the option in the message. A misspelt value gets the closest one.
+ */
+export function expectChoice<F extends string>(what: string, value: string | undefined, choices: readonly F[], fallback: F): F {
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as F;
+  const suggestion = suggest(value, choices);
+  throw new UsageError(`unknown ${what} '${value}'; ${suggestion === undefined ? "" : `did you mean '${suggestion}'? `}use one of ${choices.join(", ")}`);
+}
+
 /** Checks a `--format` value against the formats a command supports. */
 export function expectFormat<F extends string>(value: string | undefined, formats: readonly F[], fallback: F): F {
-  if (value === undefined) return fallback;
-  if ((formats as readonly string[]).includes(value)) return value as F;
-  throw new UsageError(`unknown format '${value}'; use one of ${formats.join(", ")}`);
+  return expectChoice("format", value, formats, fallback);
 }

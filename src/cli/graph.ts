@@ -1,7 +1,7 @@
 /** `spec graph [paths...] [--format mermaid|dot] [--view routes|ownership]`: prints the route graph and the ownership map. */
 import { ownershipGraph, routeGraph, toDot, toMermaid } from "../compiler/emit/docs/graph.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectChoice, expectFormat, parseCommandArgs } from "./command.ts";
 import { EXIT } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
@@ -31,7 +31,7 @@ export const graphCommand: Command = {
   run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { format: { type: "string" }, view: { type: "string" } });
     const format = expectFormat(values.format, ["mermaid", "dot"] as const, "mermaid");
-    const view = expectFormat(values.view, ["routes", "ownership", "all"] as const, "all");
+    const view = expectChoice("view", values.view, ["routes", "ownership", "all"] as const, "all");
     const program = loadProgram({ cwd: io.cwd, paths: positionals });
     if (!program.ok) {
       printDiagnostics(io, program.diagnostics, "stylish");

@@ -20,7 +20,7 @@ import { lintRun } from "../compiler/lint/lint.ts";
 import type { LintRule } from "../compiler/lint/rule.ts";
 import { builtInRules } from "../compiler/lint/rules/index.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectChoice, expectFormat, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, useColor } from "./io.ts";
 import { diagnosticFormat, noRuleModules } from "./shared-options.ts";
 
@@ -103,7 +103,7 @@ export const lintCommand: Command = {
     if (values.explain !== undefined) return explainCode(io, values.explain);
     if (values["write-docs"] !== undefined) return writeDocs(io, values["write-docs"]);
     const format = expectFormat(values.format, FORMATS, "stylish");
-    const failAt = expectFormat(values["fail-severity"], SEVERITIES, "error");
+    const failAt = expectChoice("severity", values["fail-severity"], SEVERITIES, "error");
     const program = loadProgram({ cwd: io.cwd, paths: positionals });
     const files = program.files.map((f) => f.path);
     if (!program.ok) {

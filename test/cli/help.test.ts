@@ -156,6 +156,16 @@ describe("did you mean", () => {
     expect(dlq.stderr).toContain("spec dlq: unknown action 'edit'; use one of list, show, retry, skip");
   });
 
+  it("suggests the closest value of an option with a closed set, and names the option", async () => {
+    const format = await runCli(["validate", "--format", "jsn"], projectRoot);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("unknown format 'jsn'; did you mean 'json'? use one of stylish, json, sarif, junit, github");
+    const severity = await runCli(["lint", "--fail-severity", "eror"], projectRoot);
+    expect(severity.stderr).toContain("unknown severity 'eror'; did you mean 'error'? use one of error, warn, info, hint");
+    const view = await runCli(["graph", "--view", "everything"], projectRoot);
+    expect(view.stderr).toContain("unknown view 'everything'; use one of routes, ownership, all");
+  });
+
   it("lists the options when none is close, and says so when a command takes none", async () => {
     const graph = await runCli(["graph", "--colour"], projectRoot);
     expect(graph.code).toBe(2);
