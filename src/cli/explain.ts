@@ -1,12 +1,29 @@
-/** `spec explain <code>`: what a diagnostic code means and how to fix it; `--list` lists every code. */
-import { diagnosticCodes } from "../compiler/codes.ts";
+/**
+ * `spec explain <code>`: what a diagnostic code means and how to fix it, for the compiler's codes,
+ * the built-in lint rules and the project's own Policy rules; `--list` lists every code.
+ */
+import { type CodeEntry, diagnosticCodes, policyCodes } from "../compiler/codes.ts";
+import { loadProgram } from "../compiler/program.ts";
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 
+/**
+ * The built-in codes and, when the current folder is in a project whose specs load, the custom
+ * rules of its Policy (read, never run).
+ */
+function knownCodes(io: CliIo, withProject: boolean): CodeEntry[] {
+  const builtIn = diagnosticCodes();
+  if (!withProject) return builtIn;
+  const program = loadProgram({ cwd: io.cwd });
+  return [...builtIn, ...policyCodes(program).filter((c) => !builtIn.some((b) => b.code === c.code))];
+}
+
 /** Prints the page of `code`; an unknown code is a usage error with the closest code. */
 export function explainCode(io: CliIo, code: string): number {
-  const codes = diagnosticCodes();
+  // The project is read only for a code the built-in tables lack.
+  const builtIn = diagnosticCodes().some((c) => c.code === code);
+  const codes = knownCodes(io, !builtIn);
   const entry = codes.find((c) => c.code === code);
   if (entry === undefined) {
     const suggestion = suggest(code, codes.map((c) => c.code));
@@ -18,7 +35,7 @@ export function explainCode(io: CliIo, code: string): number {
 }
 
 function list(io: CliIo): number {
-  const codes = diagnosticCodes();
+  const codes = knownCodes(io, true);
   const width = Math.max(...codes.map((c) => c.code.length));
   const lines = codes.map((c) => `${c.code.padEnd(width)}  ${c.severity.padEnd(5)}  ${c.origin.padEnd(8)}  ${c.summary}`);
   io.stdout(`${lines.join("\n")}\n`);
@@ -27,7 +44,7 @@ function list(io: CliIo): number {
 
 export const explainCommand: Command = {
   name: "explain",
-  summary: "Explain a diagnostic code, compiler or lint, and how to fix what it reports",
+  summary: "Explain a diagnostic code (compiler, lint or the project's Policy rule) and how to fix what it reports",
   usage: "spec explain <code> | spec explain --list",
   examples: ["spec explain mapping-wrong-type", "spec explain route-dead-letter"],
   options: [
