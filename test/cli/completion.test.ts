@@ -79,6 +79,18 @@ describe("spec completion", () => {
     expect(zsh).toContain("Do not run the Policy'\\''s rule modules");
   });
 
+  it("closes every quote it opens in the zsh and fish scripts, and bash parses its script", async () => {
+    const zsh = await script("zsh");
+    const fish = await script("fish");
+    for (const line of zsh.split("\n")) expect(line.replaceAll("'\\''", "").split("'").length % 2, line).toBe(1);
+    for (const line of fish.split("\n")) expect(line.replaceAll("\\'", "").split("'").length % 2, line).toBe(1);
+    const dir = mkdtempSync(join(tmpdir(), "spec-completion-syntax-"));
+    writeFileSync(join(dir, "spec.bash"), await script("bash"));
+    const parsed = spawnSync("bash", ["-n", join(dir, "spec.bash")], { encoding: "utf8" });
+    expect(parsed.stderr).toBe("");
+    expect(parsed.status).toBe(0);
+  });
+
   it("refuses an unknown shell with exit 2", async () => {
     const result = await runCli(["completion", "powershell"], projectRoot);
     expect(result.code).toBe(2);
