@@ -41,13 +41,13 @@ export const replayCommand: Command = {
     {
       name: "from",
       value: "time",
-      description: "The start of the range of received times, an ISO 8601 date or time (required)",
+      description: "The start of the range of times the events were received: an ISO 8601 time or epoch milliseconds (required)",
       examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
     },
     {
       name: "to",
       value: "time",
-      description: "The end of the range, after --from (required)",
+      description: "The end of the range, after --from and not included (required)",
       examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
     },
     {

@@ -240,7 +240,7 @@ export const runCommand: Command = {
       name: "worker",
       value: "name",
       description: "This worker's name in logs, leases and metrics",
-      default: "worker.name of the run configuration, else the host name and process id",
+      default: "worker.name of the run configuration, else worker-<process id>-<random>",
       examples: ["spec run --worker worker-a", "spec run --worker $(hostname) --store postgres://sync@db.internal/sync"],
     },
     {
