@@ -105,6 +105,11 @@ export function serve(connection: Connection, options: ServerOptions): Promise<v
     });
     registerDocuments(connection, session, config.maxFileBytes);
     registerRequests(connection, session, () => maxDepth);
+    // Resolves once the diagnostics of every edit so far have been published (notifications come first).
+    connection.onRequest("syncspec/settle", async () => {
+      await session?.flush();
+      return null;
+    });
     connection.onRequest("syncspec/stats", () => {
       const memory = process.memoryUsage();
       return { ...session?.stats, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
