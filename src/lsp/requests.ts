@@ -2,8 +2,7 @@
  * The language features, each answered from the session's current analysis: completion, hover,
  * definition, references, rename, document symbols, formatting and quick fixes.
  */
-import type { Connection, Position } from "vscode-languageserver";
-import type { BoundDocument } from "../compiler/check/spec-set.ts";
+import { type Connection, MessageType, type Position, ShowMessageNotification } from "vscode-languageserver";
 import { createSourceFile, type SourceFile } from "../compiler/diagnostics/source-file.ts";
 import { complete } from "./completion.ts";
 import { formatEdits, suggestionActions } from "./edits.ts";
@@ -13,19 +12,8 @@ import { offsetAt, pathOf, rangeOf, uriOf } from "./positions.ts";
 import type { Session, View } from "./session.ts";
 import { documentSymbols } from "./symbols.ts";
 
-/** The mappings a file declared when it last parsed, for completion while it does not. */
-function mappingMemory() {
-  const byPath = new Map<string, BoundDocument<"Mapping">[]>();
-  return (view: View, path: string): BoundDocument<"Mapping">[] => {
-    const now = [...view.snapshot.program.set.mappings.values()].filter((m) => m.source.file.path === path);
-    if (now.length > 0) byPath.set(path, now);
-    return now.length > 0 ? now : (byPath.get(path) ?? []);
-  };
-}
-
 /** Registers the feature handlers on a connection. */
 export function registerRequests(connection: Connection, session: Session, maxDepth: () => number): void {
-  const mappingsOf = mappingMemory();
   const uriFor = (path: string) => session.open.get(path)?.uri ?? uriOf(path);
   /** The analysed file at a URI, or the open buffer when the file is not part of the set. */
   const fileAt = (uri: string): { view: View; path: string; file: SourceFile } | undefined => {
@@ -47,7 +35,7 @@ export function registerRequests(connection: Connection, session: Session, maxDe
   connection.onCompletion((params) => {
     const at = fileAt(params.textDocument.uri);
     if (at === undefined) return [];
-    return complete(at.view.snapshot.program.set, mappingsOf(at.view, at.path), at.path, at.file.text, offsetAt(at.file, params.position));
+    return complete(at.view.snapshot.program.set, session.mappingsOf(at.path), at.path, at.file.text, offsetAt(at.file, params.position));
   });
   connection.onHover((params) => {
     const at = symbolAt(params.textDocument.uri, params.position);
@@ -75,7 +63,10 @@ export function registerRequests(connection: Connection, session: Session, maxDe
     const buffer = path === undefined ? undefined : session.open.get(path);
     if (path === undefined || buffer === undefined) return [];
     const edits = formatEdits(path, buffer.document.getText(), maxDepth());
-    if (edits === undefined) connection.window.showWarningMessage("spec fmt: the document does not parse, so it was not formatted; see its diagnostics.");
+    if (edits === undefined) {
+      const message = "spec fmt: the document does not parse, so it was not formatted; see its diagnostics.";
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    }
     return edits ?? [];
   });
   connection.onCodeAction((params) => suggestionActions(params.textDocument.uri, params.context.diagnostics));

@@ -10,6 +10,8 @@ import {
   FileChangeType,
   type InitializeParams,
   type InitializeResult,
+  MessageType,
+  ShowMessageNotification,
   StreamMessageReader,
   StreamMessageWriter,
   TextDocumentSyncKind,
@@ -49,7 +51,9 @@ function capabilities(): InitializeResult["capabilities"] {
 
 function declined(connection: Connection, session: Session, path: string, maxBytes: number): void {
   session.stats.declinedDocuments++;
-  connection.window.showWarningMessage(`syncspec: ${path} is over the limit of ${maxBytes} bytes (limits.maxFileBytes), so it is not analysed.`);
+  const message = `syncspec: ${path} is over the limit of ${maxBytes} bytes (limits.maxFileBytes), so it is not analysed.`;
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  connection.console.warn(message);
 }
 
 function registerDocuments(connection: Connection, session: Session, maxBytes: number): void {

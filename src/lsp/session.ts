@@ -5,6 +5,7 @@
  * changed. Each analysis is logged with what it cost and counted.
  */
 import type { Diagnostic as LspDiagnostic } from "vscode-languageserver";
+import type { BoundDocument } from "../compiler/check/spec-set.ts";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
 import { lintRun } from "../compiler/lint/lint.ts";
 import { analyse, createParseCache, type Snapshot } from "./analysis.ts";
@@ -45,6 +46,8 @@ export interface View {
 
 export interface Session {
   readonly open: OpenDocuments;
+  /** The mappings a file declares now, or declared when it last parsed (completion while it does not). */
+  mappingsOf(path: string): BoundDocument<"Mapping">[];
   readonly stats: Omit<SessionStats, "rssBytes" | "heapUsedBytes">;
   /** Marks the analysis stale and schedules publishing. */
   changed(): void;
@@ -57,12 +60,21 @@ export interface Session {
   dispose(): void;
 }
 
+/** Records each file's mappings; a file that declares none now (it does not parse) keeps the last. */
+function rememberMappings(snapshot: Snapshot, memory: Map<string, BoundDocument<"Mapping">[]>): void {
+  const now = new Map<string, BoundDocument<"Mapping">[]>();
+  for (const mapping of snapshot.program.set.mappings.values()) now.set(mapping.source.file.path, [...(now.get(mapping.source.file.path) ?? []), mapping]);
+  for (const [path, mappings] of now) memory.set(path, mappings);
+  for (const path of memory.keys()) if (!snapshot.files.has(path)) memory.delete(path);
+}
+
 /** Makes a session. */
 export function createSession(options: SessionOptions): Session {
   const open = createOpenDocuments(options.maxBytes);
   const cache = createParseCache();
   const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0 };
   const published = new Map<string, string>();
+  const lastMappings = new Map<string, BoundDocument<"Mapping">[]>();
   let current: View | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -73,6 +85,7 @@ export function createSession(options: SessionOptions): Session {
     const started = performance.now();
     const snapshot = analyse(options.root, open, cache);
     current = { snapshot, index: buildSymbolIndex(snapshot) };
+    rememberMappings(snapshot, lastMappings);
     stats.analyses++;
     stats.lastAnalysisMs = Math.round(performance.now() - started);
     ({ parsed: stats.lastParsed, reused: stats.lastReused } = cache.stats());
@@ -140,6 +153,10 @@ export function createSession(options: SessionOptions): Session {
 
   return {
     open,
+    mappingsOf(path) {
+      view();
+      return lastMappings.get(path) ?? [];
+    },
     stats,
     changed,
     diskChanged(path) {

@@ -108,12 +108,14 @@ export async function startClient(root: string): Promise<TestClient> {
     },
     request: (method, params) => connection.sendRequest(method, params),
     async stop() {
+      const gone = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
       try {
-        await connection.sendRequest("shutdown");
+        await Promise.race([connection.sendRequest("shutdown"), new Promise((r) => setTimeout(r, 5000))]);
         await connection.sendNotification("exit");
       } catch {
         // the server may already be gone
       }
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
       connection.dispose();
       child.kill();
       rmSync(root, { recursive: true, force: true });
