@@ -99,10 +99,11 @@ export function createSession(options: SessionOptions): Session {
     const targets = new Set([...paths, ...byFile.keys(), ...published.keys()]);
     for (const path of targets) {
       const list = byFile.get(path) ?? [];
-      const text = JSON.stringify(list);
+      const buffer = open.get(path);
+      // An open buffer hears about every version it reaches, as editors expect; other files only of changes.
+      const text = `${buffer?.document.version ?? ""}:${JSON.stringify(list)}`;
       if (published.get(path) === text) continue;
       published.set(path, text);
-      const buffer = open.get(path);
       options.publish(buffer?.uri ?? uriOf(path), list, buffer?.document.version);
       stats.publications++;
     }
