@@ -10,9 +10,11 @@ import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type EditTarget, editedSentence, editProblem, subjectLines } from "./exception-edit.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /**
  * Opens the store named by `--store`, or by the run configuration. Only an existing one: a store
@@ -70,29 +72,124 @@ const STATUSES = ["open", "retried", "replayed", "skipped", "closed"];
 
 const ACTIONS = { exception: ["list", "show", "retry", "edit", "skip"], "dead-letter": ["list", "show", "retry", "skip"] } as const;
 
+function issueOptions(name: string, kind: Issue["kind"]): OptionHelp[] {
+  const queue = kind === "exception" ? "time-posting-exceptions" : "time-to-revenue-dead";
+  const options: OptionHelp[] = [
+    {
+      name: "queue",
+      value: "name",
+      description: "With list: only the entries of this queue",
+      default: "every queue",
+      examples: [`spec ${name} list --queue ${queue}`, `spec ${name} list --queue ${queue} --status skipped`],
+    },
+    {
+      name: "status",
+      value: "status",
+      description: "With list: only the entries in this state",
+      values: STATUSES,
+      default: "open",
+      examples: [`spec ${name} list --status skipped`, `spec ${name} list --status retried --format json`],
+    },
+    {
+      name: "reason",
+      value: "why",
+      description: `Why you ${kind === "exception" ? "retry, edit or skip" : "retry or skip"}: required, and recorded in the audit log`,
+      examples: [`spec ${name} retry 42 --reason "ERP outage over"`, `spec ${name} skip 42 --reason "posted by hand in the ERP"`],
+    },
+    {
+      name: "by",
+      value: "who",
+      description: "Who acts, as the audit log records it",
+      default: "$USER",
+      examples: [`spec ${name} retry 42 --reason "rate card fixed" --by ana`, `spec ${name} skip 7 --reason "duplicate" --by finance-ops`],
+    },
+  ];
+  if (kind === "exception") {
+    options.push({
+      name: "payload",
+      value: "json|file",
+      description:
+        "With edit: the corrected source payload (what the route received), as JSON or a file holding it, checked against the event's schema and routed again in place of the original",
+      examples: [`spec ${name} edit 42 --payload fixed.json --reason "hours corrected"`, `spec ${name} edit 42 --payload '{"hours":"7.50"}' --reason "typo"`],
+    });
+    options.push({
+      name: "request",
+      value: "json|file",
+      description: "With edit: the corrected body of a stopped delivery's target request, checked against the operation's request schema and sent again under the same idempotency key",
+      examples: [`spec ${name} edit 43 --request body.json --reason "code taken in the ERP"`, `spec ${name} edit 43 --request '{"code":"P-7b"}' --reason "duplicate code"`],
+    });
+  }
+  options.push(storeOption(`spec ${name} list`), configOption(`spec ${name} list`), reportFormat(`spec ${name} list`));
+  return options;
+}
+
+const ISSUE_PARSER_OPTIONS = {
+  queue: { type: "string" },
+  status: { type: "string" },
+  reason: { type: "string" },
+  by: { type: "string" },
+  payload: { type: "string" },
+  request: { type: "string" },
+  store: { type: "string" },
+  config: { type: "string" },
+  format: { type: "string" },
+} as const;
+
+/**
+ * `edit`: replaces the source payload (`--payload`, routed again) or a stopped delivery's target
+ * request (`--request`, sent again), once the correction passes its schema; says which it edited.
+ */
+async function editIssue(a: {
+  io: CliIo;
+  store: Store;
+  name: string;
+  kind: Issue["kind"];
+  format: "text" | "json";
+  issue: Issue;
+  subject: IssueSubject | undefined;
+  base: { issueId: number; who: string; why: string; now: number };
+  values: { payload?: string | undefined; request?: string | undefined };
+}): Promise<number> {
+  const { io, issue, subject, values } = a;
+  if (values.payload !== undefined && values.request !== undefined) throw new UsageError("edit takes --payload (the source payload) or --request (the target request), not both");
+  const target: EditTarget = values.request !== undefined ? "request" : "source";
+  const text = values.request ?? values.payload;
+  // A gap's exception has no payload to correct: the store refuses the edit and says why.
+  if (text === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected source payload or --request with the corrected target request (JSON, or a file holding it)");
+  const payload = text === undefined ? null : parsePayload(text, target === "request" ? "--request" : "--payload");
+  const problem = issue.gap === null ? editProblem(io, issue, subject, target, payload) : undefined;
+  if (problem !== undefined) {
+    io.stderr(`spec ${a.name}: ${problem}\n`);
+    return EXIT.findings;
+  }
+  const resolved = await a.store.resolveIssue({ ...a.base, action: "edit", payload, target });
+  const edited = editedSentence(issue, subject, target);
+  io.stdout(
+    a.format === "json"
+      ? jsonOutput({ entry: resolved }, { id: resolved.id, action: "edit", status: resolved.status, by: a.base.who, edited: target })
+      : `${a.kind} ${resolved.id}: ${resolved.status} by ${a.base.who}: ${edited}\n`,
+  );
+  return EXIT.ok;
+}
+
 /** Builds the command for one kind of queue. */
 export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
   const actions: readonly string[] = ACTIONS[kind];
+  // Only an exception can be edited, so only `spec exceptions` accepts a corrected payload.
+  const { payload: _payload, request: _request, ...withoutPayload } = ISSUE_PARSER_OPTIONS;
+  const parserOptions = (kind === "exception" ? ISSUE_PARSER_OPTIONS : withoutPayload) as typeof ISSUE_PARSER_OPTIONS;
   const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file | --request json|file]" : ""} [--store url|--config file] [--format text|json]`;
   return {
     name,
     summary,
     usage,
+    actions,
+    options: issueOptions(name, kind),
     async run(args, io) {
-      const { values, positionals } = parseCommandArgs(args, {
-        queue: { type: "string" },
-        status: { type: "string" },
-        reason: { type: "string" },
-        by: { type: "string" },
-        payload: { type: "string" },
-        request: { type: "string" },
-        store: { type: "string" },
-        config: { type: "string" },
-        format: { type: "string" },
-      });
+      const { values, positionals } = parseCommandArgs(args, parserOptions);
       const format = expectFormat(values.format, ["text", "json"] as const, "text");
-      const [action, idText] = positionals;
-      if (action === undefined || !actions.includes(action)) throw new UsageError(`expected one of ${actions.join(", ")}`);
+      const [first, idText] = positionals;
+      const action = expectAction(first, actions);
       if (values.status !== undefined && !STATUSES.includes(values.status)) {
         throw new UsageError(`--status must be ${STATUSES.slice(0, -1).join(", ")} or ${STATUSES.at(-1)}, got '${values.status}'`);
       }
@@ -115,7 +212,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
             ...(values.queue !== undefined ? { queue: values.queue } : {}),
             status: (values.status ?? "open") as Issue["status"],
           });
-          if (format === "json") io.stdout(`${JSON.stringify(issues, null, 2)}\n`);
+          if (format === "json") io.stdout(jsonOutput({ entries: issues }, { entries: issues.length, status: values.status ?? "open", queue: values.queue ?? null }));
           else if (issues.length === 0) io.stdout(`no ${values.status ?? "open"} entries\n`);
           else {
             const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "REASON"]];
@@ -134,30 +231,16 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
         }
         const subject = await store.issueSubject(issue.id);
         if (action === "show") {
-          io.stdout(format === "json" ? `${JSON.stringify({ ...issue, source: subject?.source ?? null, request: subject?.request ?? null }, null, 2)}\n` : show(issue, subject, now));
+          const entry = { ...issue, source: subject?.source ?? null, request: subject?.request ?? null };
+          io.stdout(format === "json" ? jsonOutput({ entry }, { id: issue.id, status: issue.status }) : show(issue, subject, now));
           return EXIT.ok;
         }
         const who = values.by ?? io.env["USER"] ?? "unknown";
         const why = values.reason as string;
         const base = { issueId: issue.id, who, why, now };
-        if (action !== "edit") {
-          const resolved = await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
-          io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
-          return EXIT.ok;
-        }
-        if (values.payload !== undefined && values.request !== undefined) throw new UsageError("edit takes --payload (the source payload) or --request (the target request), not both");
-        const target: EditTarget = values.request !== undefined ? "request" : "source";
-        const text = values.request ?? values.payload;
-        // A gap's exception has no payload to correct: the store refuses the edit and says why.
-        if (text === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected source payload or --request with the corrected target request (JSON, or a file holding it)");
-        const payload = text === undefined ? null : parsePayload(text, target === "request" ? "--request" : "--payload");
-        const problem = issue.gap === null ? editProblem(io, issue, subject, target, payload) : undefined;
-        if (problem !== undefined) {
-          io.stderr(`spec ${name}: ${problem}\n`);
-          return EXIT.findings;
-        }
-        const resolved = await store.resolveIssue({ ...base, action: "edit", payload, target });
-        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}: ${editedSentence(issue, subject, target)}\n`);
+        if (action === "edit") return await editIssue({ io, store, name, kind, format, issue, subject, base, values });
+        const resolved = await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
+        io.stdout(format === "json" ? jsonOutput({ entry: resolved }, { id: resolved.id, action, status: resolved.status, by: who }) : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
         return EXIT.ok;
       } catch (error) {
         if (!(error instanceof IssueStateError)) throw error;

@@ -56,7 +56,7 @@ describe("spec exceptions show and edit", () => {
     );
     const json = io(writeFixture());
     expect(await main(["exceptions", "show", String(issueId), "--format", "json", "--store", `sqlite:${path}`], json)).toBe(0);
-    expect(JSON.parse(json.out)).toMatchObject({ source: { eventId, payload: { projectId: "p2" } }, request: { deliveryId, system: "erp", operation: "createProject", body: { code: "p2" } } });
+    expect(JSON.parse(json.out)).toMatchObject({ entry: { source: { eventId, payload: { projectId: "p2" } }, request: { deliveryId, system: "erp", operation: "createProject", body: { code: "p2" } } } });
   });
 
   it("refuses a target request the operation's schema refuses, naming the field, and changes nothing", async () => {

@@ -123,7 +123,9 @@ describe("operator commands refuse names they do not know", () => {
       stderr: "spec replay: the store holds no events of route 'project-activaton'; did you mean 'project-activation'? (routes with events: project-activation)\n",
     });
     const trail = await runCli(["audit", "trail", "--trace", "trace-p1", "--format", "json", "--store", `sqlite:${path}`], emptyFolder());
-    expect((JSON.parse(trail.stdout) as { action: string }[]).map((e) => e.action)).toEqual(["event.accepted"]);
+    const report = JSON.parse(trail.stdout) as { trace: string; entries: { action: string }[]; summary: { entries: number } };
+    expect(report.entries.map((e) => e.action)).toEqual(["event.accepted"]);
+    expect(report).toMatchObject({ trace: "trace-p1", summary: { entries: 1 } });
     const store = await createSqliteStore({ path, thread: false });
     try {
       expect((await store.auditTrail()).some((e) => e.action === "replay.requested")).toBe(false);
@@ -132,7 +134,7 @@ describe("operator commands refuse names they do not know", () => {
     }
     const known = await runCli(["replay", "--route", "project-activation", ...RANGE, "--store", `sqlite:${path}`], emptyFolder());
     expect(known.code).toBe(0);
-    expect(known.stdout).toBe("replaying 0 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
+    expect(known.stdout).toBe("replaying 0 of 0 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
   });
 
   it("refuses the audit trail of a trace the log does not hold, suggesting the closest trace id", async () => {

@@ -92,8 +92,8 @@ describe("spec replay", () => {
     const requestsBefore = h.erp.requests;
     const forced = io();
     expect(await main(["replay", "--force", "--reason", "audit re-run", "--format", "json", ...range(path)], forced)).toBe(0);
-    const outcome = JSON.parse(forced.out) as { dryRun: boolean; replayed: number; items: { action: string }[] };
-    expect([outcome.dryRun, outcome.replayed, outcome.items.map((i) => i.action)]).toEqual([false, 3, ["route-again", "route-again", "route-again"]]);
+    const outcome = JSON.parse(forced.out) as { dryRun: boolean; summary: { replayed: number }; items: { action: string }[] };
+    expect([outcome.dryRun, outcome.summary.replayed, outcome.items.map((i) => i.action)]).toEqual([false, 3, ["route-again", "route-again", "route-again"]]);
     h.clock.advance(Date.now() - h.clock.now() + 1000);
     for (let i = 0; i < 4; i++) {
       await h.runtime.drain();
