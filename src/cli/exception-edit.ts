@@ -7,7 +7,7 @@
  */
 import { loadProgram } from "../compiler/program.ts";
 import { type CorrectionTarget, correctionProblem, noRequestToEdit } from "../ops/issue-corrections.ts";
-import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
+import type { IssueSubject } from "../runtime/store/roles/issue-subjects.ts";
 import type { Issue } from "../runtime/store/store.ts";
 import type { CliIo } from "./io.ts";
 import { compiledInMemory } from "./load-compiled.ts";

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
-import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
+import type { IssueSubject } from "../runtime/store/roles/issue-subjects.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
 import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type EditTarget, editedSentence, editProblem, subjectLines } from "./exception-edit.ts";

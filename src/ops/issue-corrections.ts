@@ -5,7 +5,7 @@
  * schema refuses would be refused again (or, worse, sent malformed), so it is refused at once.
  */
 import { type CompiledSpecSet, everyStep, type Validator } from "../pipeline/definitions.ts";
-import type { IssueSubject } from "../runtime/store/issue-subjects.ts";
+import type { IssueSubject } from "../runtime/store/roles/issue-subjects.ts";
 import type { Issue } from "../runtime/store/store.ts";
 
 /** What a correction replaces: the event's source payload, or a stopped delivery's request. */

@@ -5,7 +5,7 @@
  * settle a newer attempt. Events that share an ordering key are leased one at a time, in order.
  */
 import type { DeliveryOutcome } from "./outbox.ts";
-import type { ReplayOutcome, ReplayRequest } from "../replay.ts";
+import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 import type { IssueTarget } from "./issues.ts";
 
 /** An event offered to the inbox for one route. */
@@ -141,7 +141,7 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
   | { outcome: "release"; availableAt: number }
 );
 
-export type { ReplayItem, ReplayOutcome, ReplayRequest } from "../replay.ts";
+export type { ReplayItem, ReplayOutcome, ReplayRequest } from "./replay.ts";
 
 /** Where events are accepted, leased, settled and replayed. */
 export interface InboxStore {

@@ -2,7 +2,7 @@
  * The issues role: dead letters and exceptions, tied to an event, a delivery or a reconciliation
  * gap, and the actions people take on them (retry, edit and replay, skip), each audited.
  */
-import type { IssueSubjects } from "../issue-subjects.ts";
+import type { IssueSubjects } from "./issue-subjects.ts";
 
 /** Where an exception or dead letter is filed. */
 export interface IssueTarget {

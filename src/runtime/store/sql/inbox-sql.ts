@@ -2,7 +2,7 @@
 import { appendAudit } from "../audit-log.ts";
 import { freeEvents } from "../batched.ts";
 import type { Sql } from "../database.ts";
-import { applyReplay, planReplay, replayAudit } from "../replay.ts";
+import { applyReplay, planReplay, replayAudit } from "./replay-sql.ts";
 import type { Claim, ClaimedEvent, InboxStore } from "../roles/inbox.ts";
 import type { AcceptGroup } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";

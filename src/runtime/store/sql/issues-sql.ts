@@ -4,7 +4,7 @@ import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { payloadHash } from "../batched.ts";
 import type { Sql } from "../database.ts";
 import type { GapClosure, GapOpened, Issue, IssueAction, IssueFilter, IssueStore, IssueTarget, NewGapIssue } from "../roles/issues.ts";
-import { readIssueSubject, replaceRequest } from "../issue-subjects.ts";
+import { readIssueSubject, replaceRequest } from "./issue-subjects-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { issueOf, type Row } from "./rows.ts";
 

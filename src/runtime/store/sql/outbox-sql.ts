@@ -1,5 +1,5 @@
 /** The outbox role over SQL: leasing ready deliveries in order, and settling them, fenced by their lease tokens and audited. */
-import { closeDeliveredIssues } from "../replay.ts";
+import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { markDelivered, SETTLED_LAPSES } from "../batched.ts";
 import type { Sql } from "../database.ts";

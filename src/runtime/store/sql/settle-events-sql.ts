@@ -4,7 +4,7 @@
  * the canonical events they emit accepted, and every other outcome recorded, all fenced by the
  * events' lease tokens and audited.
  */
-import { closeDeliveredIssues } from "../replay.ts";
+import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { type AttemptedRow, insertDeliveries, markRouted, type RoutedRow } from "../batched.ts";
 import type { Sql } from "../database.ts";
