@@ -9,6 +9,7 @@ import type { BoundDocument } from "../compiler/check/spec-set.ts";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
 import { lintRun } from "../compiler/lint/lint.ts";
 import { analyse, createParseCache, type Snapshot } from "./analysis.ts";
+import { createCheckCache } from "./check-cache.ts";
 import { groupByFile } from "./lsp-diagnostics.ts";
 import { createOpenDocuments, type OpenDocuments } from "./open-documents.ts";
 import { uriOf } from "./positions.ts";
@@ -34,6 +35,8 @@ export interface SessionStats {
   lastAnalysisMs: number;
   lastParsed: number;
   lastReused: number;
+  lastChecked: number;
+  lastCheckReused: number;
   rssBytes: number;
   heapUsedBytes: number;
 }
@@ -72,7 +75,8 @@ function rememberMappings(snapshot: Snapshot, memory: Map<string, BoundDocument<
 export function createSession(options: SessionOptions): Session {
   const open = createOpenDocuments(options.maxBytes);
   const cache = createParseCache();
-  const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0 };
+  const checks = createCheckCache();
+  const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0, lastChecked: 0, lastCheckReused: 0 };
   const published = new Map<string, string>();
   const lastMappings = new Map<string, BoundDocument<"Mapping">[]>();
   let current: View | undefined;
@@ -83,13 +87,24 @@ export function createSession(options: SessionOptions): Session {
   const view = (): View => {
     if (current !== undefined) return current;
     const started = performance.now();
-    const snapshot = analyse(options.root, open, cache);
-    current = { snapshot, index: buildSymbolIndex(snapshot) };
+    const snapshot = analyse(options.root, open, cache, checks);
+    let index: SymbolIndex | undefined;
+    // The index serves requests only; diagnostics never wait for it.
+    current = {
+      snapshot,
+      get index() {
+        index ??= buildSymbolIndex(snapshot);
+        return index;
+      },
+    };
     rememberMappings(snapshot, lastMappings);
     stats.analyses++;
     stats.lastAnalysisMs = Math.round(performance.now() - started);
     ({ parsed: stats.lastParsed, reused: stats.lastReused } = cache.stats());
-    options.log(`analysed ${snapshot.files.size} files (${stats.lastParsed} parsed, ${stats.lastReused} reused) in ${stats.lastAnalysisMs} ms`);
+    ({ checked: stats.lastChecked, reused: stats.lastCheckReused } = checks.stats());
+    options.log(
+      `analysed ${snapshot.files.size} files (${stats.lastParsed} parsed, ${stats.lastReused} reused; ${stats.lastChecked} documents checked, ${stats.lastCheckReused} reused) in ${stats.lastAnalysisMs} ms`,
+    );
     return current;
   };
 
