@@ -78,7 +78,7 @@ describe("spec lsp --stdio", () => {
     const clean = client.nextDiagnostics(client.uri(MAPPING), (d) => d.length === 0);
     await client.change(MAPPING, 3, fixed);
     expect(await clean).toEqual([]);
-  });
+  }, 60_000);
 
   it("reports a cross-file error in the files that depend on the edited one, as spec validate does", async () => {
     const psa = "specs/systems/psa.yaml";
@@ -96,7 +96,7 @@ describe("spec lsp --stdio", () => {
     const back = client.nextDiagnostics(client.uri(route), (d) => d.length === 0);
     await client.change(psa, 3, text);
     expect(await back).toEqual([]);
-  });
+  }, 60_000);
 
   it("completes lookup fields, source fields, reference names and model keys", async () => {
     const uri = client.uri(MAPPING);
@@ -185,7 +185,7 @@ describe("spec lsp --stdio", () => {
     const errors = Object.keys(changes).flatMap((uri) => (client.diagnostics(uri) ?? []).filter((d) => d.severity === 1).map((d) => `${uri}: ${d.message}`));
     expect(errors).toEqual([]);
     expect(client.diagnostics(client.uri(project))).toEqual([]);
-  });
+  }, 60_000);
 
   it("formats a .sync document through spec fmt and lists its symbols", async () => {
     const sync = "specs/mappings/time-entry-to-erp-cost-journal.sync";
@@ -201,5 +201,29 @@ describe("spec lsp --stdio", () => {
     expect(symbols[0]?.children?.map((c) => c.name)).toEqual([
       "contractId", "contractNumber", "clientId", "legalEntityId", "billingModel", "currency", "totalValue", "notToExceed", "rateCardId", "poNumber", "paymentTermsDays", "startDate", "endDate", "status",
     ]);
+  });
+
+  it("renames a .sync mapping from where a route uses it, in both documents", async () => {
+    const route = "specs/routes/time-to-revenue.sync";
+    const journal = "specs/mappings/time-entry-to-erp-cost-journal.sync";
+    const routeText = client.buffers.get(route) ?? (await client.open(route));
+    const journalText = client.buffers.get(journal) ?? (await client.open(journal));
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri: client.uri(route) },
+      position: positionOf(routeText, "using time-entry-to-erp-cost-journal", 8),
+      newName: "time-entry-to-erp-journal",
+    });
+    expect(edit.changes).toEqual({
+      [client.uri(journal)]: [{ range: rangeOfText(journalText, "time-entry-to-erp-cost-journal"), newText: "time-entry-to-erp-journal" }],
+      [client.uri(route)]: [{ range: rangeOfText(routeText, "time-entry-to-erp-cost-journal"), newText: "time-entry-to-erp-journal" }],
+    });
+    await client.change(route, 20, applyEdits(routeText, edit.changes?.[client.uri(route)] ?? []));
+    await client.change(journal, 20, applyEdits(journalText, edit.changes?.[client.uri(journal)] ?? []));
+    await client.request("syncspec/settle");
+    expect(client.diagnostics(client.uri(route))).toEqual([]);
+    expect(client.diagnostics(client.uri(journal))).toEqual([]);
+    await expect(
+      client.request("textDocument/rename", { textDocument: { uri: client.uri(route) }, position: positionOf(routeText, "using time-entry-to-erp-cost-journal", 8), newName: "Not A Name" }),
+    ).rejects.toThrow("'Not A Name' is not a valid Mapping name");
   });
 });
