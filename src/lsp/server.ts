@@ -16,6 +16,7 @@ import {
   StreamMessageWriter,
   TextDocumentSyncKind,
 } from "vscode-languageserver/node";
+import { format } from "node:util";
 import { loadConfig } from "../compiler/config.ts";
 import { PACKAGE_VERSION } from "../package-version.ts";
 import { pathOf } from "./positions.ts";
@@ -129,8 +130,17 @@ export function serve(connection: Connection, options: ServerOptions): Promise<v
   });
 }
 
+/** Standard output carries the protocol: anything a module prints goes to the client's log instead. */
+function routeConsoleToClient(connection: Connection): void {
+  console.log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.info = (...args: unknown[]) => connection.console.info(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+}
+
 /** Serves the protocol over the process's standard input and output. */
 export function serveStdio(options: ServerOptions): Promise<void> {
   const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  routeConsoleToClient(connection);
   return serve(connection, options);
 }
