@@ -49,8 +49,8 @@ export interface View {
 
 export interface Session {
   readonly open: OpenDocuments;
-  /** The mappings a file declares now, or declared when it last parsed (completion while it does not). */
-  mappingsOf(path: string): BoundDocument<"Mapping">[];
+  /** The documents a file declares now, or declared when it last parsed (completion while it does not). */
+  documentsOf(path: string): BoundDocument[];
   readonly stats: Omit<SessionStats, "rssBytes" | "heapUsedBytes">;
   /** Marks the analysis stale and schedules publishing. */
   changed(): void;
@@ -63,10 +63,10 @@ export interface Session {
   dispose(): void;
 }
 
-/** Records each file's mappings; a file that declares none now (it does not parse) keeps the last. */
-function rememberMappings(snapshot: Snapshot, memory: Map<string, BoundDocument<"Mapping">[]>): void {
-  const now = new Map<string, BoundDocument<"Mapping">[]>();
-  for (const mapping of snapshot.program.set.mappings.values()) now.set(mapping.source.file.path, [...(now.get(mapping.source.file.path) ?? []), mapping]);
+/** Records each file's documents; a file that declares none now (it does not parse) keeps the last. */
+function rememberDocuments(snapshot: Snapshot, memory: Map<string, BoundDocument[]>): void {
+  const now = new Map<string, BoundDocument[]>();
+  for (const doc of snapshot.program.set.documents) now.set(doc.source.file.path, [...(now.get(doc.source.file.path) ?? []), doc]);
   for (const [path, mappings] of now) memory.set(path, mappings);
   for (const path of memory.keys()) if (!snapshot.files.has(path)) memory.delete(path);
 }
@@ -78,7 +78,7 @@ export function createSession(options: SessionOptions): Session {
   const checks = createCheckCache();
   const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0, lastChecked: 0, lastCheckReused: 0 };
   const published = new Map<string, string>();
-  const lastMappings = new Map<string, BoundDocument<"Mapping">[]>();
+  const lastDocuments = new Map<string, BoundDocument[]>();
   let current: View | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -97,7 +97,7 @@ export function createSession(options: SessionOptions): Session {
         return index;
       },
     };
-    rememberMappings(snapshot, lastMappings);
+    rememberDocuments(snapshot, lastDocuments);
     stats.analyses++;
     stats.lastAnalysisMs = Math.round(performance.now() - started);
     ({ parsed: stats.lastParsed, reused: stats.lastReused } = cache.stats());
@@ -169,9 +169,9 @@ export function createSession(options: SessionOptions): Session {
 
   return {
     open,
-    mappingsOf(path) {
+    documentsOf(path) {
       view();
-      return lastMappings.get(path) ?? [];
+      return lastDocuments.get(path) ?? [];
     },
     stats,
     changed,

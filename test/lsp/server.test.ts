@@ -115,6 +115,22 @@ describe("spec lsp --stdio", () => {
     expect(labels(keys)).toEqual(["expression", "lookups", "source", "target", "tests"]);
   });
 
+  it("completes field names where a spec writes them: route keys, test inputs, DSL keys", async () => {
+    const psaProject = ["activatedDateUtc", "contactId", "contractId", "currencyCode", "deadlineUtc", "estimate", "minutesLogged", "name", "projectCode", "projectId", "startDateUtc", "status"];
+    const route = "specs/routes/opportunity-to-project.yaml";
+    const routeText = client.buffers.get(route) ?? (await client.open(route));
+    const keys = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(route) }, position: positionOf(routeText, "idempotencyKey: [projectId]", 17) });
+    expect(labels(keys)).toEqual(psaProject);
+    const input = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(MAPPING) }, position: positionOf(mapping, "projectId:", 0, "input:") });
+    expect(labels(input)).toEqual(psaProject);
+    const sync = "specs/routes/time-to-revenue.sync";
+    const syncText = client.buffers.get(sync) ?? (await client.open(sync));
+    const dsl = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(sync) }, position: positionOf(syncText, "key timeEntryId", 4) });
+    expect(labels(dsl)).toContain("timeEntryId");
+    expect(labels(dsl)).toContain("approvalStatus");
+    expect(dsl.every((i) => i.documentation === "A field of psa schema TimeEntry.")).toBe(true);
+  });
+
   it("hovers a lookup field, a mapping's name and a route step", async () => {
     const uri = client.uri(MAPPING);
     const field = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positionOf(mapping, "$contract.billingModel", 12) });
