@@ -80,6 +80,6 @@ describe("spec lsp", () => {
   it("speaks over standard input and output only: without --stdio it is a usage error", async () => {
     const result = await runCli(["lsp"], process.cwd());
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("spec lsp: the language server speaks over standard input and output only: pass --stdio\nusage: spec lsp --stdio\n");
+    expect(result.stderr).toBe("spec lsp: the language server speaks over standard input and output only: pass --stdio\nusage: spec lsp --stdio\nRun 'spec help lsp' for the options.\n");
   });
 });
