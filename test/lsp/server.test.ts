@@ -92,7 +92,7 @@ describe("spec lsp --stdio", () => {
     const cli = validateJson(client.root);
     writeFileSync(join(client.root, psa), text);
     expect(published.map(({ range, code, message }) => ({ range, code, message }))).toEqual(cli.get(route));
-    expect(published[0]?.message).toBe("unknown system 'psa'");
+    expect(published[0]?.message).toBe("unknown system 'psa'; known names are 'billing', 'erp', 'psa-cloud'");
     const back = client.nextDiagnostics(client.uri(route), (d) => d.length === 0);
     await client.change(psa, 3, text);
     expect(await back).toEqual([]);
