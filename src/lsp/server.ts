@@ -7,6 +7,7 @@ import {
   CodeActionKind,
   type Connection,
   createConnection,
+  DidChangeWatchedFilesNotification,
   FileChangeType,
   type InitializeParams,
   type InitializeResult,
@@ -97,7 +98,9 @@ function registerDocuments(connection: Connection, session: Session, maxBytes: n
 export function serve(connection: Connection, options: ServerOptions): Promise<void> {
   let session: Session | undefined;
   let maxDepth = 64;
+  let watchable = false;
   connection.onInitialize((params) => {
+    watchable = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const root = rootOf(params, options.cwd);
     const [config] = loadConfig(root);
     maxDepth = config.maxDepth;
@@ -122,7 +125,11 @@ export function serve(connection: Connection, options: ServerOptions): Promise<v
     connection.console.log(`syncspec ${PACKAGE_VERSION} language server for ${root}`);
     return { capabilities: capabilities(), serverInfo: { name: "syncspec", version: PACKAGE_VERSION } };
   });
-  connection.onInitialized(() => session?.changed());
+  connection.onInitialized(() => {
+    // Files that change on disk (a branch switch, a generator) are re-read; clients that can watch for us do.
+    if (watchable) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{yaml,yml,sync}" }] });
+    session?.changed();
+  });
   connection.onShutdown(() => session?.dispose());
   return new Promise((resolve) => {
     connection.onExit(() => resolve());

@@ -48,6 +48,7 @@ describe("spec lsp --stdio", () => {
 
   it("publishes no diagnostics for the clean example, then the same diagnostic as spec validate after an edit", async () => {
     expect(client.diagnostics(client.uri(MAPPING))).toEqual([]);
+    expect(client.registrations).toEqual([{ method: "workspace/didChangeWatchedFiles", registerOptions: { watchers: [{ globPattern: "**/*.{yaml,yml,sync}" }] } }]);
     const broken = mapping.replace('"clientId": contactId', '"clientId": contactIx');
     const next = client.nextDiagnostics(client.uri(MAPPING), (d) => d.length > 0);
     await client.change(MAPPING, 2, broken);
