@@ -17,11 +17,11 @@ const CONTRACT = "specs/entities/contract.yaml";
 
 const labels = (items: CompletionItem[] | null) => (items ?? []).map((i) => i.label).sort();
 
-/** `spec validate --format json` in `root`, as protocol-shaped diagnostics by file. */
-function validateJson(root: string): Map<string, { range: Diagnostic["range"]; code: string; message: string }[]> {
+/** `spec <command> --format json` in `root` (validate by default), as protocol-shaped diagnostics by file. */
+function validateJson(root: string, command = "validate"): Map<string, { range: Diagnostic["range"]; code: string; message: string }[]> {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [SPEC, "validate", "--format", "json"], { cwd: root, encoding: "utf8" });
+    out = execFileSync(process.execPath, [SPEC, command, "--format", "json"], { cwd: root, encoding: "utf8" });
   } catch (error) {
     out = (error as { stdout: string }).stdout;
   }
@@ -96,6 +96,23 @@ describe("spec lsp --stdio", () => {
     expect(published[0]?.message).toBe("unknown system 'psa'; known names are 'billing', 'erp', 'psa-cloud'");
     const back = client.nextDiagnostics(client.uri(route), (d) => d.length === 0);
     await client.change(psa, 3, text);
+    expect(await back).toEqual([]);
+  }, 60_000);
+
+  it("reports a lint finding as spec lint does, once the set validates", async () => {
+    const erp = "specs/systems/erp.yaml";
+    const text = client.buffers.get(erp) ?? (await client.open(erp));
+    const plain = text.replace('default: "https://api.xero.com/api.xro/2.0"', 'default: "http://api.xero.com/api.xro/2.0"');
+    const found = client.nextDiagnostics(client.uri(erp), (d) => d.length > 0);
+    await client.change(erp, 30, plain);
+    const published = await found;
+    writeFileSync(join(client.root, erp), plain);
+    const cli = validateJson(client.root, "lint");
+    writeFileSync(join(client.root, erp), text);
+    expect(published.map(({ range, code, message }) => ({ range, code, message }))).toEqual(cli.get(erp));
+    expect(published.map((d) => [d.code, d.severity, d.source])).toEqual([["https-base-url", 1, "syncspec"]]);
+    const back = client.nextDiagnostics(client.uri(erp), (d) => d.length === 0);
+    await client.change(erp, 31, text);
     expect(await back).toEqual([]);
   }, 60_000);
 
