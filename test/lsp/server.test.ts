@@ -260,4 +260,22 @@ describe("spec lsp --stdio", () => {
       client.request("textDocument/rename", { textDocument: { uri: client.uri(route) }, position: positionOf(routeText, "using time-entry-to-erp-cost-journal", 8), newName: "Not A Name" }),
     ).rejects.toThrow("'Not A Name' is not a valid Mapping name");
   });
+
+  it("goes from a route's canonical trigger to the emit steps that publish the event, YAML and DSL", async () => {
+    const consumer = "specs/routes/revenue-recognition.yaml";
+    const text = client.buffers.get(consumer) ?? (await client.open(consumer));
+    const position = positionOf(text, "canonical: RevenueRecognitionDue", 12);
+    const definitions = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: client.uri(consumer) }, position });
+    const yaml = readFileSync(join(client.root, "specs/routes/milestone-to-invoice.yaml"), "utf8");
+    const sync = client.buffers.get("specs/routes/time-to-revenue.sync") ?? readFileSync(join(client.root, "specs/routes/time-to-revenue.sync"), "utf8");
+    expect(definitions).toEqual([
+      { uri: client.uri("specs/routes/milestone-to-invoice.yaml"), range: rangeOfText(yaml, "RevenueRecognitionDue") },
+      { uri: client.uri("specs/routes/time-to-revenue.sync"), range: rangeOfText(sync, "RevenueRecognitionDue") },
+    ]);
+    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri: client.uri(consumer) }, position });
+    expect(hover.contents).toEqual({
+      kind: "markdown",
+      value: "**canonical event** `RevenueRecognitionDue` carrying entity `RevenueEvent`, emitted by `milestone-to-invoice`, `time-to-revenue`",
+    });
+  });
 });
