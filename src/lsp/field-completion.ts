@@ -1,13 +1,15 @@
 /**
  * Completing field names where a spec writes them outside JSONata: a route's idempotency and
  * ordering keys (fields of its trigger's payload), an entity's identity, an ownership's per-field
- * owners, and the input, lookups and expectations of a mapping's tests.
+ * owners, the input, lookups and expectations of a mapping's tests, and inside a route's trigger
+ * condition (JSONata) the fields of the trigger's payload.
  */
 import { type CompletionItem, CompletionItemKind } from "vscode-languageserver";
 import type { PathSegment } from "../compiler/parse/document.ts";
 import { entityShape, type RecordShape, type ShapeField } from "../compiler/check/shapes.ts";
 import { type BoundDocument, shapeOf, type SpecSet, triggerShape } from "../compiler/check/spec-set.ts";
-import { dslContext, yamlContext } from "./text-context.ts";
+import { pathAt } from "./document-paths.ts";
+import { dslContext, jsonataChain, yamlContext } from "./text-context.ts";
 
 /** Items for the fields of a shape. */
 export function fieldItems(fields: ReadonlyMap<string, ShapeField> | undefined, label: string): CompletionItem[] {
@@ -42,8 +44,25 @@ function yamlShape(set: SpecSet, doc: BoundDocument, parents: readonly PathSegme
   return undefined;
 }
 
+/** Inside a route's trigger condition, as the document parses now: the fields of the payload at the path typed. */
+function conditionItems(set: SpecSet, documents: readonly BoundDocument[], text: string, offset: number): CompletionItem[] | undefined {
+  for (const route of documents.filter((d): d is BoundDocument<"Route"> => d.kind === "Route")) {
+    if (route.source.file.text !== text) continue;
+    const hit = pathAt(route.source, offset);
+    if (hit?.part !== "value" || hit.path.join(".") !== "spec.trigger.when") continue;
+    const shape = triggerShape(set, route);
+    if (shape === undefined) return undefined;
+    let fields = shape.fields;
+    for (const segment of jsonataChain(text, offset).slice(0, -1)) fields = fields?.get(segment)?.fields;
+    return fieldItems(fields, shape.label);
+  }
+  return undefined;
+}
+
 /** Field items at the cursor, or undefined when the cursor is not where a field name goes. */
 export function fieldItemsAt(set: SpecSet, documents: readonly BoundDocument[], path: string, text: string, offset: number): CompletionItem[] | undefined {
+  const condition = conditionItems(set, documents, text, offset);
+  if (condition !== undefined) return condition;
   if (path.toLowerCase().endsWith(".sync")) {
     const { previous } = dslContext(text, offset);
     const route = documents.find((d) => d.kind === "Route") as BoundDocument<"Route"> | undefined;

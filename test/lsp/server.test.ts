@@ -147,6 +147,13 @@ describe("spec lsp --stdio", () => {
     expect(labels(dsl)).toContain("timeEntryId");
     expect(labels(dsl)).toContain("approvalStatus");
     expect(dsl.every((i) => i.documentation === "A field of psa schema TimeEntry.")).toBe(true);
+    const condition = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(sync) }, position: positionOf(syncText, "when {{ approvalStatus", 8) });
+    expect(labels(condition)).toEqual(labels(dsl));
+    const expense = "specs/routes/expense-to-reimbursement.yaml";
+    const expenseText = client.buffers.get(expense) ?? (await client.open(expense));
+    const yamlCondition = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(expense) }, position: positionOf(expenseText, 'when: approvalStatus = "APPROVED"', 6) });
+    expect(labels(yamlCondition)).toContain("approvalStatus");
+    expect(yamlCondition[0]?.documentation).toBe("A field of psa schema Expense.");
   });
 
   it("hovers a lookup field, a mapping's name and a route step", async () => {
