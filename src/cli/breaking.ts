@@ -1,7 +1,8 @@
 /**
  * `spec breaking --against <git-ref|dir> [paths...]`: lists each change from the other spec set
  * with its class and whom it breaks, and exits 1 when a change that breaks a consumer the
- * policy's `breaking.level` protects comes without a major version bump of its document.
+ * policy's `breaking.level` protects comes without a breaking version bump of its document: a new
+ * major version, or a new minor version while it is 0.x.
  */
 import { AgainstError, loadAgainst } from "../compiler/breaking/against.ts";
 import { judgeChanges } from "../compiler/breaking/breaking.ts";
