@@ -6,6 +6,7 @@
  */
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
+import { actorOf } from "./actor.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -58,7 +59,7 @@ export const replayCommand: Command = {
         io.stderr(`spec replay: ${unknownRoute(values.route, routes)}\n`);
         return EXIT.findings;
       }
-      const who = values.by ?? io.env["USER"] ?? "unknown";
+      const who = actorOf(io, values.by);
       const count = await store.replay({ route: values.route, from, to, who, why: values.reason as string, now: Date.now() });
       io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}\n`);
       return EXIT.ok;

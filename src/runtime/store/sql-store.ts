@@ -29,6 +29,7 @@ import type {
   ClaimedDelivery,
   ClaimedEvent,
   DeliverySettlement,
+  EventRef,
   EventSettlement,
   GapClosure,
   GapOpened,
@@ -103,6 +104,10 @@ type Row = Record<string, unknown>;
 
 /** The actor the audit log names for changes the reconciler makes. */
 const RECONCILER = "reconciler";
+
+/** The routes that have events: one index probe per route (events_received leads with route) rather than a scan of every event. */
+const ROUTES_WITH_EVENTS =
+  "WITH RECURSIVE r(route) AS (SELECT MIN(route) FROM events UNION ALL SELECT (SELECT MIN(route) FROM events WHERE route > r.route) FROM r WHERE r.route IS NOT NULL) SELECT route FROM r WHERE route IS NOT NULL";
 
 function issueOf(row: Row): Issue {
   const eventId = row["event_id"] === null ? null : Number(row["event_id"]);
@@ -793,17 +798,24 @@ export function createSqlStore(db: Database): Store {
       return rows.map(auditEntry) as AuditEntry[];
     },
     async routes() {
-      // One index probe per route (events_received leads with route) rather than a scan of every event.
-      const rows = await db.read((sql) =>
-        sql.all<{ route: string | null }>(
-          "WITH RECURSIVE r(route) AS (SELECT MIN(route) FROM events UNION ALL SELECT (SELECT MIN(route) FROM events WHERE route > r.route) FROM r WHERE r.route IS NOT NULL) SELECT route FROM r WHERE route IS NOT NULL",
-        ),
-      );
+      const rows = await db.read((sql) => sql.all<{ route: string | null }>(ROUTES_WITH_EVENTS));
       return rows.map((r) => r.route as string);
     },
     async eventTrace(eventId) {
       const rows = await db.read((sql) => sql.all<{ trace_id: string }>("SELECT trace_id FROM events WHERE id = ?", [eventId]));
       return rows[0]?.trace_id;
+    },
+    eventsByKey(key, route) {
+      return db.read(async (sql) => {
+        // Each lookup probes the (route, idem_key) unique index; the key alone has no index of its own.
+        const routes = route === undefined ? (await sql.all<{ route: string | null }>(ROUTES_WITH_EVENTS)).map((r) => r.route as string) : [route];
+        const found: EventRef[] = [];
+        for (const r of routes) {
+          const rows = await sql.all<{ id: number | string; trace_id: string }>("SELECT id, trace_id FROM events WHERE route = ? AND idem_key = ?", [r, key]);
+          for (const row of rows) found.push({ eventId: Number(row.id), route: r, traceId: row.trace_id });
+        }
+        return found;
+      });
     },
     verifyAudit: () => verifyAuditChain(db),
     counts() {

@@ -296,6 +296,13 @@ export type IssueAction = { issueId: number; who: string; why: string; now: numb
   | { action: "skip" }
 );
 
+/** An event found by its idempotency key: which route it belongs to and the trace it started. */
+export interface EventRef {
+  eventId: number;
+  route: string;
+  traceId: string;
+}
+
 /** One row of the append-only audit log. */
 export interface AuditEntry {
   seq: number;
@@ -451,6 +458,8 @@ export interface Store {
   auditTrail(options?: { traceId?: string; limit?: number; newest?: boolean }): Promise<AuditEntry[]>;
   /** The trace id an event carries, or undefined when there is no such event. */
   eventTrace(eventId: number): Promise<string | undefined>;
+  /** The events stored under an idempotency key (the route's key values, joined), of one route or of every route. */
+  eventsByKey(key: string, route?: string): Promise<EventRef[]>;
   /** Recomputes the hash chain; reports the first row that was edited, inserted or deleted. */
   verifyAudit(): Promise<AuditVerification>;
   counts(): Promise<StoreCounts>;
