@@ -7,11 +7,31 @@
 import { isAbsolute, resolve } from "node:path";
 import { loadConfig } from "../compiler/config.ts";
 import { compileSpecs } from "../compiler/emit/compile.ts";
-import { watchSpecs } from "../compiler/emit/watch.ts";
+import { type WatchCycle, watchSpecs } from "../compiler/emit/watch.ts";
 import { diffOutput, writeOutput } from "../compiler/emit/write.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
-import { EXIT, UsageError } from "./io.ts";
-import { DIAGNOSTIC_FORMATS, printDiagnostics } from "./print-diagnostics.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { DIAGNOSTIC_FORMATS, type DiagnosticFormat, printDiagnostics } from "./print-diagnostics.ts";
+
+/** Clears a terminal and its scrollback and puts the cursor home, as `tsc --watch` does. */
+const CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H";
+
+/**
+ * Prints one recompile of `--watch`. On a terminal the screen is cleared first, so an error that
+ * was fixed does not stay on screen above the new result; elsewhere (a log, a pipe) each cycle
+ * ends with a status line that says whether errors remain.
+ */
+export function printWatchCycle(io: CliIo, cycle: WatchCycle, format: DiagnosticFormat, now = new Date()): void {
+  if (io.isTTY && format === "stylish") io.stdout(CLEAR_SCREEN);
+  if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
+  const errors = cycle.diagnostics.filter((d) => d.severity === "error").length;
+  const at = now.toISOString().slice(11, 19);
+  io.stderr(
+    cycle.emitted
+      ? `[${at}] compiled with no errors in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written, ${cycle.removed.length} removed; watching for changes\n`
+      : `[${at}] ${errors} error(s): nothing emitted; watching for changes\n`,
+  );
+}
 
 /** The `spec compile` command. */
 export const compileCommand: Command = {
@@ -38,14 +58,7 @@ export const compileCommand: Command = {
         paths: positionals,
         outDir: outOf(loadConfig(io.cwd)[0].out),
         ...trust,
-        onCycle(cycle) {
-          if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
-          io.stderr(
-            cycle.emitted
-              ? `compiled in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written, ${cycle.removed.length} removed\n`
-              : "errors: nothing emitted; watching for changes\n",
-          );
-        },
+        onCycle: (cycle) => printWatchCycle(io, cycle, format),
       });
       await new Promise<void>((done) => {
         process.once("SIGINT", () => {
