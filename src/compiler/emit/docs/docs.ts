@@ -1,8 +1,9 @@
 /**
  * `spec docs`: a catalogue of the spec set (systems, entities with owners and PII, routes with
  * steps, policies, SLA and a flowchart each, mappings with field-level lineage and their tests,
- * reconciliations) with Mermaid diagrams of the route graph and the ownership map. Rendered by Handlebars from precompiled templates in strict mode: spec text is
- * only ever data, escaped on output; no template or helper comes from a spec.
+ * reconciliations) with Mermaid diagrams of the route graph and the ownership map. Rendered by
+ * Handlebars from precompiled templates in strict mode: spec text is only ever data, escaped on
+ * output; no template or helper comes from a spec.
  */
 import Handlebars from "handlebars";
 import type { Step, SystemEvent } from "../../../model/index.ts";
