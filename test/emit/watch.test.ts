@@ -143,4 +143,22 @@ spec: { entity: Note, systemOfRecord: psa, steward: delivery-ops, create: [psa] 
     expect(later.written).toContain("entities/note.ts");
     expect(readFileSync(output("entities", "note.ts"), "utf8")).toContain("A note kept by delivery.");
   });
+
+  it("sees the files git checkout writes when switching branches, both ways", async () => {
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=Spec Author", "-c", "user.email=author@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: project.dir, stdio: "ignore" });
+    git("init", "-q", "-b", "main");
+    git("add", "specs");
+    git("commit", "-q", "-m", "specs");
+    git("checkout", "-q", "-b", "wording");
+    writeFileSync(spec("mappings.yaml"), readFileSync(spec("mappings.yaml"), "utf8").replace(/"memo": "[a-z]+ " & timeEntryId/, '"memo": "entry " & timeEntryId'));
+    git("commit", "-q", "-am", "wording");
+    git("checkout", "-q", "main");
+    await nextCycle(cycles, () => {});
+    const switched = await nextCycle(cycles, () => git("checkout", "-q", "wording"));
+    expect(switched.written).toContain("mappings/time-to-journal.expr.js");
+    expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).toContain('"entry "');
+    const back = await nextCycle(cycles, () => git("checkout", "-q", "main"));
+    expect(back.written).toContain("mappings/time-to-journal.expr.js");
+    expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).not.toContain('"entry "');
+  });
 });

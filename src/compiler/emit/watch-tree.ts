@@ -10,8 +10,6 @@ import { dirname, join, resolve } from "node:path";
 
 /** A running tree watch. */
 export interface TreeWatcher {
-  /** The directories watched now, for tests and diagnostics. */
-  directories(): string[];
   close(): void;
 }
 
@@ -23,19 +21,22 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** A directory's entries, or none when it went away meanwhile. */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /** `root` and every directory under it, skipping hidden ones and node_modules. */
 function directoriesUnder(root: string): string[] {
   if (!isDirectory(root)) return [];
   const found = [root];
   for (let i = 0; i < found.length; i++) {
     const dir = found[i] as string;
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith(".") && entry.name !== "node_modules") found.push(join(dir, entry.name));
+    for (const entry of entriesOf(dir)) if (entry.isDirectory() && !entry.name.startsWith(".") && entry.name !== "node_modules") found.push(join(dir, entry.name));
   }
   return found;
 }
@@ -58,7 +59,7 @@ export function watchTree(roots: readonly string[], onChange: (path: string) => 
   const start = (dir: string) => {
     if (watchers.has(dir)) return;
     try {
-      const w = watch(dir, (_event, name) => changed(dir, name === null ? undefined : name.toString()));
+      const w = watch(dir, (event, name) => changed(dir, name === null ? undefined : name.toString(), event));
       // A watched directory that is removed ends its watch with an error on some systems.
       w.on("error", () => stop(dir));
       watchers.set(dir, w);
@@ -73,22 +74,24 @@ export function watchTree(roots: readonly string[], onChange: (path: string) => 
     for (const dir of [...watchers.keys()]) if (!wanted.has(dir)) stop(dir);
     for (const dir of wanted) start(dir);
   };
-  const changed = (dir: string, name: string | undefined) => {
+  const changed = (dir: string, name: string | undefined, event: string) => {
     const path = name === undefined ? dir : join(dir, name);
     // A parent is watched only to see its root come back; its other entries are not specs.
     if (!underRoot(path)) return;
-    if (isDirectory(path) || watchers.has(path)) {
+    // Only a `rename` event creates, removes or replaces an entry; a folder's `change` is its own
+    // metadata, and what changed inside it is reported by its own watch.
+    if (event === "change" && isDirectory(path)) return;
+    if (event === "rename" && (isDirectory(path) || watchers.has(path))) {
       // A folder created, removed or renamed into place: the watches on the old one (if any)
       // follow inodes that are gone, so every watch at and below it starts again.
       for (const dir of [...watchers.keys()]) if (dir === path || dir.startsWith(`${path}/`)) stop(dir);
       sync();
-      for (const sub of directoriesUnder(path)) for (const entry of readdirSync(sub)) onChange(join(sub, entry));
+      for (const sub of directoriesUnder(path)) for (const entry of entriesOf(sub)) onChange(join(sub, entry.name));
     }
     onChange(path);
   };
   sync();
   return {
-    directories: () => [...watchers.keys()].filter(underRoot).sort(),
     close() {
       for (const dir of [...watchers.keys()]) stop(dir);
     },
