@@ -2,6 +2,9 @@
  * The route graph and the ownership map of a spec set, as data, and their Mermaid and Graphviz
  * DOT renderings. Node ids are derived (`n0`, `n1`, ...); names appear only inside escaped labels.
  */
+import type { Step } from "../../../model/index.ts";
+import type { StepDiagram } from "../../../steps/compile-kind.ts";
+import { declaredKinds } from "../../../steps/compile-registry.ts";
 import { forEachStep, type SpecSet } from "../../check/spec-set.ts";
 
 /** A node of a graph. */
@@ -50,6 +53,12 @@ export function graphBuilder() {
   };
 }
 
+/** What a step connects to in a diagram, as its kind's compiler half says; nothing when the kind draws no edges. */
+export function stepDiagram(step: Step): StepDiagram {
+  const [declared] = declaredKinds(step);
+  return declared?.compiler.diagram?.(declared.spec) ?? {};
+}
+
 const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Systems, routes and canonical events: what triggers each route and where it delivers and emits. */
@@ -65,15 +74,10 @@ export function routeGraph(set: SpecSet): Graph {
     } else if (trigger.canonical !== undefined) g.edge(g.node("event", trigger.canonical), r, "triggers");
     else if (trigger.schedule !== undefined) g.edge(g.node("event", `schedule ${trigger.schedule}`), r, "schedule", true);
     forEachStep(route, (step) => {
-      const deliver = step["deliver"] as { operation: string } | undefined;
-      const emit = step["emit"] as { event: string } | undefined;
-      const require = step["require"] as { system: string; entity: string } | undefined;
-      if (deliver !== undefined) {
-        const [system, operation] = deliver.operation.split(".") as [string, string];
-        g.edge(r, g.node("system", system), operation);
-      }
-      if (emit !== undefined) g.edge(r, g.node("event", emit.event), "emits");
-      if (require !== undefined) g.edge(r, g.node("system", require.system), `requires ${require.entity}`, true);
+      const diagram = stepDiagram(step as Step);
+      if (diagram.calls !== undefined) g.edge(r, g.node("system", diagram.calls.system), diagram.calls.operation);
+      if (diagram.emits !== undefined) g.edge(r, g.node("event", diagram.emits), "emits");
+      if (diagram.waitsFor !== undefined) g.edge(r, g.node("system", diagram.waitsFor.system), `requires ${diagram.waitsFor.entity}`, true);
     });
   }
   return g.graph();

@@ -9,17 +9,12 @@ import type { Step } from "../../../model/index.ts";
 import type { StepDiagram } from "../../../steps/compile-kind.ts";
 import { declaredKinds } from "../../../steps/compile-registry.ts";
 import type { BoundDocument } from "../../check/spec-set.ts";
-import { type Graph, graphBuilder } from "./graph.ts";
+import { type Graph, graphBuilder, stepDiagram } from "./graph.ts";
 
 /** The step's sentence, as its kind's compiler half writes it. */
 export function stepAction(step: Step): string {
   const [declared] = declaredKinds(step);
   return declared === undefined ? "no action" : declared.compiler.describe(declared.spec);
-}
-
-function stepDiagram(step: Step): StepDiagram {
-  const [declared] = declaredKinds(step);
-  return declared?.compiler.diagram?.(declared.spec) ?? {};
 }
 
 /** Long conditions are cut so that a node stays readable; the docs show them in full beside it. */
