@@ -8,9 +8,9 @@ describe("the field lineage of a mapping", () => {
   it("names, for each target field, the source fields it reads and the expression as written", () => {
     const rows = mappingLineage(spec('{ "reference": timeEntryId, "memo": "time " & timeEntryId & " on " & project.code, "posted": true }'));
     expect(rows).toEqual([
-      { target: "reference", sources: ["timeEntryId"], expression: "timeEntryId", tests: [] },
-      { target: "memo", sources: ["project.code", "timeEntryId"], expression: '"time " & timeEntryId & " on " & project.code', tests: [] },
-      { target: "posted", sources: [], expression: "true", tests: [] },
+      { target: "reference", sources: ["timeEntryId"], expression: "timeEntryId", where: [], tests: [] },
+      { target: "memo", sources: ["project.code", "timeEntryId"], expression: '"time " & timeEntryId & " on " & project.code', where: [], tests: [] },
+      { target: "posted", sources: [], expression: "true", where: [], tests: [] },
     ]);
   });
 
@@ -27,11 +27,11 @@ describe("the field lineage of a mapping", () => {
         { lookups: { entity: { kind: "reference-data", entity: "LegalEntity" } } },
       ),
     );
-    expect(rows.map(({ target, sources, expression }) => ({ target, sources, expression }))).toEqual([
-      { target: "Journal.Narration", sources: ["hours"], expression: "$memo" },
-      { target: "Journal.Lines[].Amount", sources: ["costAmount"], expression: '$formatNumber($number(costAmount), "0.00")' },
-      { target: "Journal.Lines[].Account", sources: ["$entity.accounts.cost"], expression: "$entity.accounts.cost" },
-      { target: "Total", sources: ["billable", "lines.hours"], expression: "$sum(lines[billable].hours)" },
+    expect(rows.map(({ target, sources, expression, where }) => ({ target, sources, expression, where }))).toEqual([
+      { target: "Journal.Narration", sources: ["hours"], expression: "$memo", where: ['$memo := "Labour " & hours'] },
+      { target: "Journal.Lines[].Amount", sources: ["costAmount"], expression: '$formatNumber($number(costAmount), "0.00")', where: [] },
+      { target: "Journal.Lines[].Account", sources: ["$entity.accounts.cost"], expression: "$entity.accounts.cost", where: [] },
+      { target: "Total", sources: ["billable", "lines.hours"], expression: "$sum(lines[billable].hours)", where: [] },
     ]);
   });
 
@@ -46,7 +46,7 @@ describe("the field lineage of a mapping", () => {
       ["b.c", ["full"]],
     ]);
     expect(mappingLineage(spec("$merge([base, { 'extra': 1 }])", { tests }))).toEqual([
-      { target: "(record)", sources: ["base"], expression: "$merge([base, { 'extra': 1 }])", tests: ["full", "partial"] },
+      { target: "(record)", sources: ["base"], expression: "$merge([base, { 'extra': 1 }])", where: [], tests: ["full", "partial"] },
     ]);
   });
 

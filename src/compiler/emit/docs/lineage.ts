@@ -17,12 +17,20 @@ export interface LineageRow {
   sources: string[];
   /** The JSONata that computes the value, as written. */
   expression: string;
+  /** The block variables the expression uses, each as bound: `$narration := "Labour " & hours`. */
+  where: string[];
   /** Names of the mapping's tests whose `expect` holds a value at this field. */
   tests: string[];
 }
 
-/** Variables bound in enclosing blocks, with the fields their values read. */
-type Scope = ReadonlyMap<string, readonly string[]>;
+/** A variable bound in a block: the fields its value reads, and its binding as written. */
+interface Binding {
+  reads: readonly string[];
+  text: string;
+}
+
+/** Variables bound in enclosing blocks. */
+type Scope = ReadonlyMap<string, Binding>;
 
 const CHILD_KEYS = ["lhs", "rhs", "condition", "then", "else", "expr", "body", "procedure"] as const;
 const LIST_KEYS = ["arguments", "expressions", "stages", "predicate"] as const;
@@ -63,7 +71,7 @@ function reads(node: JsonataNode | undefined, scope: Scope, lookups: ReadonlySet
 
 function variable(name: string, chain: readonly string[], scope: Scope, lookups: ReadonlySet<string>, out: Set<string>): void {
   const bound = scope.get(name);
-  if (bound !== undefined) for (const r of bound) out.add(r);
+  if (bound !== undefined) for (const r of bound.reads) out.add(r);
   else if (lookups.has(name)) out.add(`$${[name, ...chain].join(".")}`);
 }
 
@@ -81,24 +89,40 @@ function walkChildren(node: JsonataNode, visit: (child: JsonataNode) => void): v
 }
 
 /** A block's bindings, in order, each reading what came before it. */
-function bindings(block: JsonataNode, scope: Scope, lookups: ReadonlySet<string>): Map<string, readonly string[]> {
+function bindings(text: string, block: JsonataNode, scope: Scope, lookups: ReadonlySet<string>): Map<string, Binding> {
   const inner = new Map(scope);
   for (const expression of block.expressions ?? []) {
     if (expression.type !== "bind" || (expression.lhs as JsonataNode | undefined)?.type !== "variable") continue;
     const found = new Set<string>();
     reads(expression.rhs, inner, lookups, found);
-    inner.set(String((expression.lhs as JsonataNode).value), [...found]);
+    const name = String((expression.lhs as JsonataNode).value);
+    const from = expression.position ?? 0;
+    const value = text.slice(from, scanTo(text, from, ";")).trim();
+    inner.set(name, { reads: [...found], text: `$${name} := ${value.replace(/\s+/g, " ")}` });
   }
   return inner;
 }
 
+/** The block variables a node uses directly. */
+function variablesUsed(node: JsonataNode | undefined, scope: Scope, out: Set<string>): void {
+  if (node === undefined || typeof node !== "object") return;
+  const first = node.type === "path" ? node.steps?.[0] : node;
+  if (first?.type === "variable" && scope.has(String(first.value))) out.add(String(first.value));
+  for (const step of node.type === "path" ? (node.steps ?? []).slice(1) : []) variablesUsed(step, scope, out);
+  walkChildren(node, (child) => variablesUsed(child, scope, out));
+}
+
 function blockReads(block: JsonataNode, scope: Scope, lookups: ReadonlySet<string>, out: Set<string>): void {
-  const inner = bindings(block, scope, lookups);
+  // Only what the bindings read matters inside an expression, not how they are written.
+  const inner = bindings("", block, scope, lookups);
   for (const expression of block.expressions ?? []) reads(expression.type === "bind" ? expression.rhs : expression, inner, lookups, out);
 }
 
-/** Where the object constructor that holds the pair ending at `from` closes: its `}`. */
-function closingBrace(text: string, from: number): number {
+/**
+ * Where, scanning from `from`, the enclosing bracket closes or one of `stops` appears outside any
+ * bracket or string: the end of an object's last value (`}`), or of a block's binding (`;`).
+ */
+function scanTo(text: string, from: number, stops = ""): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i] as string;
@@ -111,7 +135,7 @@ function closingBrace(text: string, from: number): number {
     else if (")]}".includes(c)) {
       if (depth === 0) return i;
       depth--;
-    }
+    } else if (depth === 0 && stops.includes(c)) return i;
   }
   return text.length;
 }
@@ -121,7 +145,7 @@ function valueTexts(text: string, pairs: readonly [JsonataNode, JsonataNode][]):
   return pairs.map(([key], i) => {
     const from = key.position ?? 0;
     const next = pairs[i + 1]?.[0];
-    const to = next === undefined ? closingBrace(text, from) : startOf(text, next.position ?? 0, JSON.stringify(String(next.value)));
+    const to = next === undefined ? scanTo(text, from) : startOf(text, next.position ?? 0, JSON.stringify(String(next.value)));
     return text
       .slice(from, to)
       .trim()
@@ -140,7 +164,7 @@ interface Collect {
 /** Rows for an object constructor's fields under `prefix`, descending into nested objects and arrays of objects. */
 function objectRows(cx: Collect, node: JsonataNode, prefix: string, scope: Scope): boolean {
   const value = resultNode(node);
-  const inner = node.type === "block" ? bindings(node, scope, cx.lookups) : scope;
+  const inner = node.type === "block" ? bindings(cx.text, node, scope, cx.lookups) : scope;
   const pairs = objectPairs(value);
   if (pairs === undefined) return false;
   const texts = valueTexts(cx.text, pairs);
@@ -154,7 +178,10 @@ function objectRows(cx: Collect, node: JsonataNode, prefix: string, scope: Scope
     }
     const found = new Set<string>();
     reads(field, inner, cx.lookups, found);
-    cx.rows.push({ target, sources: [...found].sort(), expression: texts[i] ?? "" });
+    const used = new Set<string>();
+    variablesUsed(field, inner, used);
+    const where = [...used].map((name) => inner.get(name)?.text ?? "");
+    cx.rows.push({ target, sources: [...found].sort(), expression: texts[i] ?? "", where });
   });
   return true;
 }
@@ -180,7 +207,7 @@ export function mappingLineage(spec: MappingSpec): LineageRow[] {
   if (!objectRows(cx, ast, "", new Map())) {
     const found = new Set<string>();
     reads(ast, new Map(), cx.lookups, found);
-    cx.rows.push({ target: "(record)", sources: [...found].sort(), expression: spec.expression.trim() });
+    cx.rows.push({ target: "(record)", sources: [...found].sort(), expression: spec.expression.trim(), where: [] });
   }
   const tests = (spec.tests ?? []).map((t) => ({ name: t.name, paths: leafPaths(t.expect) }));
   return cx.rows.map((row) => ({

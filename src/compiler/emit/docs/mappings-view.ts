@@ -43,6 +43,7 @@ function mappingView(mapping: BoundDocument<"Mapping">, routes: readonly string[
       target: row.target,
       sources: row.sources,
       expression: row.expression,
+      where: row.where,
       tests: row.tests.map((name) => numbers.get(name)).join(", "),
     })),
     tests,

@@ -240,7 +240,7 @@ export const templates = {
     + "</p>\n<table class=\"lineage\"><tr><th>Target field</th><th>Source fields</th><th>Expression</th><th>Tests</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lineage"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":86,"column":9}}})) != null ? stack1 : "")
     + "</table>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"tests"),"length"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":67}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"tests"),"length"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":67}}})) != null ? stack1 : "")
     + "\n</section>\n";
 },"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -308,8 +308,10 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"data":data,"loc":{"start":{"line":85,"column":57},"end":{"line":85,"column":185}}})) != null ? stack1 : "")
     + "</td><td><code>"
     + alias4((((helper = lookupProperty(helpers,"expression") || alias1(depth0, "expression", {"start":{"line":85,"column":202},"end":{"line":85,"column":212}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"expression","hash":{},"data":data,"loc":{"start":{"line":85,"column":200},"end":{"line":85,"column":214}}}) : helper)))
-    + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"tests") || alias1(depth0, "tests", {"start":{"line":85,"column":232},"end":{"line":85,"column":237}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tests","hash":{},"data":data,"loc":{"start":{"line":85,"column":230},"end":{"line":85,"column":239}}}) : helper)))
+    + "</code>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"where"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":221},"end":{"line":85,"column":303}}})) != null ? stack1 : "")
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"tests") || alias1(depth0, "tests", {"start":{"line":85,"column":314},"end":{"line":85,"column":319}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tests","hash":{},"data":data,"loc":{"start":{"line":85,"column":312},"end":{"line":85,"column":321}}}) : helper)))
     + "</td></tr>\n";
 },"19":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -326,6 +328,10 @@ export const templates = {
 },"20":function(container,depth0,helpers,partials,data) {
     return "<span class=\"muted\">none: a constant</span>";
 },"21":function(container,depth0,helpers,partials,data) {
+    return "<br><span class=\"muted\">where <code>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</code></span>";
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -334,9 +340,9 @@ export const templates = {
     };
 
   return "<ol class=\"tests\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tests"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tests"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
     + "</ol>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -347,9 +353,9 @@ export const templates = {
   return "<li>"
     + container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":88,"column":21},"end":{"line":88,"column":25}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":88,"column":19},"end":{"line":88,"column":27}}}) : helper)))
     + "</li>\n";
-},"23":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted\">No example tests.</p>";
 },"24":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted\">No example tests.</p>";
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -368,7 +374,7 @@ export const templates = {
     + ". Grouped by <code>"
     + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":98,"column":46},"end":{"line":98,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":98,"column":44},"end":{"line":98,"column":55}}}) : helper)))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":62},"end":{"line":98,"column":98}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":62},"end":{"line":98,"column":98}}})) != null ? stack1 : "")
     + ". Tolerance: "
     + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":98,"column":113},"end":{"line":98,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":98,"column":111},"end":{"line":98,"column":124}}}) : helper)))
     + ". A mismatch opens an exception in <code>"
@@ -376,9 +382,9 @@ export const templates = {
     + "</code> owned by "
     + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":98,"column":193},"end":{"line":98,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":98,"column":191},"end":{"line":98,"column":200}}}) : helper)))
     + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":101,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":101,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -388,7 +394,7 @@ export const templates = {
 
   return " per "
     + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":98,"column":83},"end":{"line":98,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":98,"column":81},"end":{"line":98,"column":91}}}) : helper)));
-},"26":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -407,7 +413,7 @@ export const templates = {
     + "</code></td><td><code>"
     + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":100,"column":120},"end":{"line":100,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":100,"column":118},"end":{"line":100,"column":129}}}) : helper)))
     + "</code></td></tr>\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -436,7 +442,7 @@ export const templates = {
     + "\n<h2 id=\"mappings\">Mappings</h2>\n<p class=\"muted\">Each target field with the source fields it reads (<code>$name</code> is a lookup), the JSONata that computes it, and the example tests that check it.</p>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"mappings"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":91,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"reconciliations\">Reconciliations</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.program(27, data, 0),"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":105,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.program(28, data, 0),"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":105,"column":9}}})) != null ? stack1 : "")
     + "\n\u003Cscript src=\""
     + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":107,"column":15},"end":{"line":107,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":107,"column":13},"end":{"line":107,"column":27}}}) : helper)))
     + "\">\u003C/script>\n\u003Cscript>\n// Diagrams keep their natural size and scroll sideways when wide, rather than shrinking to unreadable text.\nmermaid.initialize({ startOnLoad: false, securityLevel: \"strict\", flowchart: { useMaxWidth: false } });\nmermaid.run({ querySelector: \"pre.mermaid\" }).then(function () { document.body.dataset.diagrams = \"rendered\"; }, function (error) { document.body.dataset.diagrams = \"failed: \" + error; });\n\u003C/script>\n</body>\n</html>\n";
