@@ -1,30 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/testing/environment.ts";
 import { runCli } from "../../src/testing/spec-fixtures.ts";
 import { scratchProject } from "./helpers.ts";
+import { CHROMIUM, mermaidAvailable } from "./mermaid-browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-/** Why the browser check cannot run here, or undefined when it can. */
-function missing(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-  try {
-    createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
-  } catch {
-    return "the mermaid package is not installed (npm install -D mermaid)";
-  }
-  return undefined;
-}
-
-const reason = missing();
-if (reason !== undefined) process.stderr.write(`skipping the docs browser check: ${reason}\n`);
+const available = mermaidAvailable();
 
 describe("spec docs in a browser", () => {
-  it.skipIf(reason !== undefined)("renders both diagrams with Mermaid in headless Chromium", async () => {
+  it.runIf(available)("renders both diagrams with Mermaid in headless Chromium", async () => {
     const { chromium } = await import("playwright-core");
     const project = scratchProject();
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
@@ -50,7 +36,7 @@ describe("spec docs in a browser", () => {
     }
   }, 120_000);
 
-  it.skipIf(reason !== undefined)("renders every diagram of the example specs readably, with the mappings' lineage, in headless Chromium", async () => {
+  it.runIf(available)("renders every diagram of the example specs readably, with the mappings' lineage, in headless Chromium", async () => {
     const { chromium } = await import("playwright-core");
     const base = join(projectRoot, "test", "emit", ".scratch");
     mkdirSync(base, { recursive: true });

@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Availability, shouldRun } from "../../src/testing/environment.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium, which playwright-core drives. */
+export const CHROMIUM = "/usr/bin/chromium";
 
 function availability(): Availability {
   if (!existsSync(CHROMIUM)) return { available: false, reason: `no Chromium at ${CHROMIUM} (apt-get install -y chromium)` };
