@@ -8,9 +8,11 @@
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import type { AuditEntry, EventRef, Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /** How many of the newest audit rows are searched for a trace id close to a mistyped one. */
 const SUGGESTION_ROWS = 10_000;
@@ -81,9 +83,11 @@ async function printTrail(store: Store, query: TrailQuery, format: "text" | "jso
     return EXIT.findings;
   }
   if (format === "json") {
-    const traces = trails.map((t) => ({ traceId: t.traceId, ...(t.event === undefined ? {} : { eventId: t.event.eventId, route: t.event.route }), entries: t.entries }));
-    const summary = { traces: traces.length, entries: traces.reduce((n, t) => n + t.entries.length, 0) };
-    io.stdout(`${JSON.stringify({ traces, summary }, null, 2)}\n`);
+    // One shape whatever the query: every entry in log order (each names its trace), the trace when
+    // there is one, and which event each trace was found through.
+    const traces = trails.map((t) => ({ traceId: t.traceId, ...(t.event === undefined ? {} : { eventId: t.event.eventId, route: t.event.route }) }));
+    const entries = trails.flatMap((t) => t.entries).sort((a, b) => a.seq - b.seq);
+    io.stdout(jsonOutput({ trace: traces.length === 1 ? traces[0]?.traceId : null, traces, entries }, { traces: traces.length, entries: entries.length }));
     return EXIT.ok;
   }
   for (const trail of trails) {
@@ -97,6 +101,36 @@ export const auditCommand: Command = {
   name: "audit",
   summary: "Verify the audit log's hash chain, or show the trail of one trace, event or idempotency key",
   usage: "spec audit verify|trail [--trace id | --event id | --key key [--route name]] [--store url|--config file] [--format text|json]",
+  actions: ["verify", "trail"],
+  options: [
+    {
+      name: "trace",
+      value: "id",
+      description: "With trail: the trace whose state changes and downstream calls are shown, as spec exceptions list prints it",
+      examples: ["spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736", "spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736 --format json"],
+    },
+    {
+      name: "event",
+      value: "id",
+      description: "With trail: the stored event whose trace is shown",
+      examples: ["spec audit trail --event 1042", "spec audit trail --event 1042 --format json"],
+    },
+    {
+      name: "key",
+      value: "key",
+      description: "With trail: the idempotency key (the route's key values, joined) whose events' traces are shown, of every route that holds it",
+      examples: ["spec audit trail --key TE-881", "spec audit trail --key TE-881 --route time-to-revenue"],
+    },
+    {
+      name: "route",
+      value: "name",
+      description: "With --key: only the event of this route",
+      examples: ["spec audit trail --key TE-881 --route time-to-revenue", "spec audit trail --key P-2026-014 --route opportunity-to-project --format json"],
+    },
+    storeOption("spec audit verify"),
+    configOption("spec audit verify"),
+    reportFormat("spec audit verify"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       trace: { type: "string" },
@@ -108,8 +142,7 @@ export const auditCommand: Command = {
       format: { type: "string" },
     });
     const format = expectFormat(values.format, ["text", "json"] as const, "text");
-    const [action] = positionals;
-    if (action !== "verify" && action !== "trail") throw new UsageError("expected verify or trail");
+    const action = expectAction(positionals[0], ["verify", "trail"] as const);
     const query = action === "trail" ? trailQuery(values) : undefined;
     let store: Awaited<ReturnType<typeof storeFor>>;
     try {
@@ -122,7 +155,7 @@ export const auditCommand: Command = {
     try {
       if (query !== undefined) return await printTrail(store, query, format, io);
       const result = await store.verifyAudit();
-      if (format === "json") io.stdout(`${JSON.stringify(result)}\n`);
+      if (format === "json") io.stdout(jsonOutput({ ...result }, { intact: result.ok, rows: result.rows }));
       else if (result.ok) io.stdout(`audit log intact: ${result.rows} rows\n`);
       else io.stdout(`audit log broken at row ${result.seq}: ${result.problem} (${result.rows} rows verified before it)\n`);
       return result.ok ? EXIT.ok : EXIT.findings;

@@ -28,10 +28,12 @@ describe("spec audit trail", () => {
     const byTrace = await runCli(["audit", "trail", "--trace", "trace-te-1", "--format", "json", ...at(path)], emptyFolder());
     const byEvent = await runCli(["audit", "trail", "--event", "1", "--format", "json", ...at(path)], emptyFolder());
     expect(byEvent.code).toBe(0);
-    const trace = JSON.parse(byTrace.stdout) as { traces: { traceId: string; entries: { subject: string }[] }[]; summary: { traces: number; entries: number } };
-    expect(JSON.parse(byEvent.stdout)).toEqual(trace);
-    expect(trace.traces[0]?.traceId).toBe("trace-te-1");
-    expect(trace.traces[0]?.entries.map((e) => e.subject)).toEqual(["event:1"]);
+    const trace = JSON.parse(byTrace.stdout) as { trace: string; traces: { traceId: string }[]; entries: { subject: string }[]; summary: { traces: number; entries: number } };
+    const event = JSON.parse(byEvent.stdout) as typeof trace;
+    expect(event.entries).toEqual(trace.entries);
+    expect(event.trace).toBe("trace-te-1");
+    expect(trace.trace).toBe("trace-te-1");
+    expect(trace.entries.map((e) => e.subject)).toEqual(["event:1"]);
     expect(trace.summary).toEqual({ traces: 1, entries: 1 });
   });
 
@@ -41,9 +43,11 @@ describe("spec audit trail", () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^trace trace-pa-1 \(event 3 of project-activation\)\n\S+ {2}\S+ {2}event\.accepted {2}event:3 .*\ntrace trace-te-1 \(event 1 of time-to-revenue\)\n\S+ {2}\S+ {2}event\.accepted {2}event:1 /);
     const one = await runCli(["audit", "trail", "--key", "te-1", "--route", "time-to-revenue", "--format", "json", ...at(path)], emptyFolder());
-    expect((JSON.parse(one.stdout) as { traces: { traceId: string; eventId: number; route: string }[] }).traces.map(({ traceId, eventId, route }) => ({ traceId, eventId, route }))).toEqual([
-      { traceId: "trace-te-1", eventId: 1, route: "time-to-revenue" },
-    ]);
+    expect(JSON.parse(one.stdout)).toMatchObject({ trace: "trace-te-1", traces: [{ traceId: "trace-te-1", eventId: 1, route: "time-to-revenue" }], summary: { traces: 1, entries: 1 } });
+    const both = JSON.parse((await runCli(["audit", "trail", "--key", "te-1", "--format", "json", ...at(path)], emptyFolder())).stdout) as { trace: null; traces: unknown[]; entries: { traceId: string }[] };
+    expect(both.trace).toBeNull();
+    expect(both.traces).toHaveLength(2);
+    expect(both.entries.map((e) => e.traceId)).toEqual(["trace-te-1", "trace-pa-1"]);
   });
 
   it("refuses an event id, a key or a trace the store does not hold, with exit 1 and a sentence", async () => {
@@ -84,7 +88,7 @@ describe("the trace id in the queues", () => {
     const shown = await runCli(["exceptions", "show", "1", ...at(path)], emptyFolder());
     expect(shown.stdout).toContain("\n  trace:    trace-te-2\n");
     const json = await runCli(["exceptions", "list", "--format", "json", ...at(path)], emptyFolder());
-    expect((JSON.parse(json.stdout) as { traceId: string }[]).map((i) => i.traceId)).toEqual(["trace-te-2"]);
+    expect((JSON.parse(json.stdout) as { entries: { traceId: string }[] }).entries.map((i) => i.traceId)).toEqual(["trace-te-2"]);
     const trail = await runCli(["audit", "trail", "--trace", "trace-te-2", ...at(path)], emptyFolder());
     expect(trail.stdout).toContain("event.accepted  event:2");
   });
