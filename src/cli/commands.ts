@@ -30,4 +30,11 @@ export const commands: CommandEntry[] = [
   { name: "demo", load: async () => (await import("./demo.ts")).demoCommand },
   { name: "reconcile", load: async () => (await import("./reconcile.ts")).reconcileCommand },
   { name: "status", load: async () => (await import("./status.ts")).statusCommand },
+  { name: "explain", load: async () => (await import("./explain.ts")).explainCommand },
+  { name: "completion", load: async () => (await import("./completion.ts")).completionCommand },
 ];
+
+/** Every command, loaded: for the help, the completion scripts and the README's table. */
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(commands.map((c) => c.load()));
+}

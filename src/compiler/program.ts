@@ -25,6 +25,15 @@ import { type ValidDocument, validateDocument } from "./validate/validate-docume
 export interface ProgramOptions {
   cwd: string;
   paths?: readonly string[];
+  /** Told as each stage starts and as each file is read, so a long run can show progress. */
+  onProgress?: (progress: CompileProgress) => void;
+}
+
+/** Where a compile is: a stage, and how much of it is done. */
+export interface CompileProgress {
+  stage: "read" | "check" | "lint" | "emit";
+  done: number;
+  total: number;
 }
 
 /** A loaded, checked spec set and everything found on the way. */
@@ -79,7 +88,8 @@ export function loadProgram(options: ProgramOptions): Program {
   const documents: ParsedDocument[] = [];
   // Names a file that did not parse appears to declare count as declared, so references to them stay quiet.
   const invalid: NamedDocument[] = [];
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
+    options.onProgress?.({ stage: "read", done: i, total: paths.length });
     const [file, docs, errors] = parseFile(path, config);
     files.push(file);
     for (const doc of docs) documents.push(doc);
@@ -101,6 +111,7 @@ export function loadProgram(options: ProgramOptions): Program {
   // Systems that name a vendor OpenAPI document take their operations and schemas from it.
   for (const doc of valid) if (doc.kind === "System") collector.addAll(expandOpenApiReference(doc.value as SystemDocument, doc, config.root));
 
+  options.onProgress?.({ stage: "check", done: 0, total: valid.length });
   const [set, bindErrors] = bind(valid, invalid);
   collector.addAll(bindErrors);
   collector.addAll(checkSpecSet(set));

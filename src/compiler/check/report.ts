@@ -1,7 +1,7 @@
 /** Small reporting helpers the checks share: unknown names and unknown field paths, located. */
 import type { KindName } from "../../model/index.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type RecordShape, resolvePath, type ShapeField } from "./shapes.ts";
 import type { BoundDocument, SpecSet } from "./spec-set.ts";
@@ -28,7 +28,6 @@ export function expectName(
   const list = [...names];
   if (list.includes(name)) return true;
   if (options.kind !== undefined && cx.set.invalidNames.get(options.kind)?.has(name)) return true;
-  const suggestion = suggest(name, list);
   cx.report(
     diagnostic(
       "unknown-reference",
@@ -36,7 +35,7 @@ export function expectName(
         what,
         name,
         ...(options.scope === undefined ? {} : { scope: options.scope }),
-        ...(suggestion === undefined ? {} : { suggestion }),
+        ...nameHint(name, list),
       },
       doc.source.locate(path),
     ),
@@ -59,7 +58,6 @@ export function expectFieldPath(
   if (shape === undefined) return undefined;
   const resolution = resolvePath(shape, fieldPath);
   if (resolution.ok) return resolution.field;
-  const suggestion = suggest(resolution.segment, resolution.candidates);
   let location = doc.source.locate(path, part);
   const offsets = part === "value" ? doc.source.stringOffsets?.(path) : undefined;
   if (offsets !== undefined) {
@@ -72,7 +70,7 @@ export function expectFieldPath(
   cx.report(
     diagnostic(
       "unknown-field",
-      { field: resolution.segment, shape: resolution.within, ...(suggestion === undefined ? {} : { suggestion }) },
+      { field: resolution.segment, shape: resolution.within, ...nameHint(resolution.segment, resolution.candidates) },
       location,
     ),
   );

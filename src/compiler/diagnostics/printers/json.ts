@@ -38,12 +38,26 @@ export function toJsonDiagnostic(d: Diagnostic, cwd: string): JsonDiagnostic {
   };
 }
 
+/** The counts of a report's summary. */
+export interface JsonDiagnosticSummary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+  omitted: number;
+}
+
 /**
- * Formats the report: the diagnostics shown (at most 200 per file, 1,000 in all) and a summary
- * counting every one found, with how many were left out.
+ * The report as an object: the diagnostics shown (at most 200 per file, 1,000 in all) and a
+ * summary counting every one found, with how many were left out. Commands add their own fields.
  */
-export function formatJson(diagnostics: readonly Diagnostic[], cwd: string): string {
+export function jsonReport(diagnostics: readonly Diagnostic[], cwd: string): { diagnostics: JsonDiagnostic[]; summary: JsonDiagnosticSummary } {
   const { shown, totals } = capDiagnostics(diagnostics);
   const summary = { errors: totals.error, warnings: totals.warn, infos: totals.info, hints: totals.hint, omitted: totals.omitted };
-  return `${JSON.stringify({ diagnostics: shown.map((d) => toJsonDiagnostic(d, cwd)), summary }, null, 2)}\n`;
+  return { diagnostics: shown.map((d) => toJsonDiagnostic(d, cwd)), summary };
+}
+
+/** Formats the report of `jsonReport`. */
+export function formatJson(diagnostics: readonly Diagnostic[], cwd: string): string {
+  return `${JSON.stringify(jsonReport(diagnostics, cwd), null, 2)}\n`;
 }
