@@ -174,6 +174,8 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   const storeAfter = storeBefore === undefined ? undefined : storeThreadUtilization(stores[0]!);
   const storeBusy = storeBefore === undefined || storeAfter === undefined ? undefined : storeAfter.active - storeBefore.active;
   const peakRssMb = rss.stop();
+  await Promise.all(runtimes.map((r) => r.stop()));
+  // Counted once stopped: the last settlements commit after the targets have acknowledged.
   const calls = new Map<string, { calls: number; items: number }>();
   for (const { counts } of counted) {
     for (const [name, count] of counts) {
@@ -182,7 +184,6 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
     }
   }
   const leaseRenewals = runtimes.reduce((n, r) => n + r.leases().renewed, 0);
-  await Promise.all(runtimes.map((r) => r.stop()));
   const shares = runtimes.length === 1 ? {} : { shares: runtimes.map((r) => round(r.work().eventsSettled / events, 3)) };
   if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
   latencies.sort((a, b) => a - b);
