@@ -98,7 +98,13 @@ async function compiledFixture(): Promise<CompiledSpecSet> {
   const out = join(projectRoot, ".syncspec", "bench-generated");
   rmSync(out, { recursive: true, force: true });
   const script = fileURLToPath(new URL("./runtime-fixture.ts", import.meta.url));
-  execFileSync(process.execPath, [...process.execArgv, script, out], { stdio: ["ignore", "inherit", "inherit"] });
+  try {
+    execFileSync(process.execPath, [...process.execArgv, script, out], { stdio: ["ignore", "inherit", "inherit"] });
+  } catch {
+    // The script has said why on stderr.
+    process.stderr.write("runtime benchmark: the fixture could not be compiled; nothing was measured\n");
+    process.exit(1);
+  }
   const { specSet: compiled } = (await import(pathToFileURL(join(out, "index.ts")).href)) as { specSet: CompiledSpecSet };
   // The fixture's systems declare 10,000 requests a second, below the 20,000 events a second (each
   // one request to each target) this benchmark must be able to show: the quota would be measured,
