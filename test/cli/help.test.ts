@@ -117,6 +117,8 @@ describe("command help", () => {
     for (const { name } of commands) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     expect((await runCli(["--help"], projectRoot)).stdout).toBe(result.stdout);
     expect((await runCli(["help", "help"], projectRoot)).stdout).toBe(result.stdout);
+    // With no command at all it is a usage mistake: the same help, on stderr, exit 2.
+    expect(await runCli([], projectRoot)).toEqual({ code: 2, stdout: "", stderr: result.stdout });
   });
 });
 
