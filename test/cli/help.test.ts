@@ -136,6 +136,13 @@ describe("did you mean", () => {
     expect(result.stderr).toContain(`unknown command 'frobnicate'; the commands are ${commands.map((c) => c.name).join(", ")}`);
   });
 
+  it("suggests --version or --help for an unknown option before any command", async () => {
+    const result = await runCli(["--versoin"], projectRoot);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("spec: unknown option '--versoin'; did you mean '--version'?");
+    expect((await runCli(["--verbose", "validate"], projectRoot)).stderr).toContain("unknown option '--verbose'; before a command, spec takes only --help and --version");
+  });
+
   it("suggests a command for spec help of an unknown one", async () => {
     const result = await runCli(["help", "complie"], projectRoot);
     expect(result.code).toBe(2);
