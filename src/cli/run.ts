@@ -121,7 +121,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     env: io.env,
     batchSize: config.worker.batchSize,
     leaseMs: config.worker.leaseMs,
-    intakeWaitMs: config.worker.intakeWaitMs,
+    ...(config.worker.intakeWaitMs === undefined ? {} : { intakeWaitMs: config.worker.intakeWaitMs }),
     redactor,
     logger: log,
     ...(worker !== undefined ? { worker } : {}),
