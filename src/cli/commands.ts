@@ -22,6 +22,7 @@ export const commands: CommandEntry[] = [
   { name: "breaking", load: async () => (await import("./breaking.ts")).breakingCommand },
   { name: "import", load: async () => (await import("./import.ts")).importCommand },
   { name: "fmt", load: async () => (await import("./fmt.ts")).fmtCommand },
+  { name: "lsp", load: async () => (await import("./lsp.ts")).lspCommand },
   { name: "run", load: async () => (await import("./run.ts")).runCommand },
   { name: "dlq", load: async () => (await import("./dlq.ts")).dlqCommand },
   { name: "exceptions", load: async () => (await import("./exceptions.ts")).exceptionsCommand },

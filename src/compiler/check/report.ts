@@ -6,10 +6,24 @@ import type { PathSegment } from "../parse/document.ts";
 import { type RecordShape, resolvePath, type ShapeField } from "./shapes.ts";
 import type { BoundDocument, SpecSet } from "./spec-set.ts";
 
-/** The checks' shared state: the set and where findings go. */
+/** A name one document uses to refer to a declaration, found or not. */
+export interface NameReference {
+  doc: BoundDocument;
+  /** Where the name is written in the document. */
+  path: readonly PathSegment[];
+  /** What it names: entity, system, mapping, operation, event, schema... */
+  what: string;
+  name: string;
+  /** For a name declared inside a document (a system's schema), that document's description. */
+  scope?: string;
+}
+
+/** The checks' shared state: the set, where findings go, and who wants to see each reference. */
 export interface CheckContext {
   set: SpecSet;
   report(d: Diagnostic): void;
+  /** Called for every name checked with `expectName`, so tools can index references. */
+  onReference?(reference: NameReference): void;
 }
 
 /**
@@ -25,6 +39,7 @@ export function expectName(
   names: Iterable<string>,
   options: { kind?: KindName; scope?: string } = {},
 ): boolean {
+  cx.onReference?.({ doc, path, what, name, ...(options.scope === undefined ? {} : { scope: options.scope }) });
   const list = [...names];
   if (list.includes(name)) return true;
   if (options.kind !== undefined && cx.set.invalidNames.get(options.kind)?.has(name)) return true;

@@ -17,6 +17,24 @@ export interface JsonDiagnostic {
   severity: Diagnostic["severity"];
   code: string;
   message: string;
+  /** A did-you-mean fix, when there is one: the replacement text and the range it replaces. */
+  suggestion?: JsonSuggestion;
+}
+
+/** A did-you-mean fix as printed: the text to write in place of the range. */
+export interface JsonSuggestion {
+  text: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+function suggestionOf(d: Diagnostic): JsonSuggestion | undefined {
+  if (d.suggestion === undefined || d.location === undefined) return undefined;
+  const start = lineAndColumn(d.location.file, d.suggestion.start);
+  const end = lineAndColumn(d.location.file, d.suggestion.end);
+  return { text: d.suggestion.text, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
 /** Converts a diagnostic to its JSON form. */
@@ -26,6 +44,7 @@ export function toJsonDiagnostic(d: Diagnostic, cwd: string): JsonDiagnostic {
   }
   const start = lineAndColumn(d.location.file, d.location.start);
   const end = lineAndColumn(d.location.file, d.location.end);
+  const suggestion = suggestionOf(d);
   return {
     file: displayPath(d.location.file.path, cwd),
     line: start.line,
@@ -35,6 +54,7 @@ export function toJsonDiagnostic(d: Diagnostic, cwd: string): JsonDiagnostic {
     severity: d.severity,
     code: d.code,
     message: d.message,
+    ...(suggestion === undefined ? {} : { suggestion }),
   };
 }
 
