@@ -12,6 +12,7 @@
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import type { ReplayItem, ReplayOutcome } from "../runtime/store/store.ts";
+import { actorOf } from "./actor.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
@@ -82,7 +83,7 @@ export const replayCommand: Command = {
       name: "by",
       value: "who",
       description: "Who replays, as the audit log records it",
-      default: "$USER",
+      default: "the git user (user.name <user.email>) of the working directory, else $USER",
       examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\" --by ana", "spec replay --route payment-status --from 2026-03-05 --to 2026-03-06 --reason \"fix\" --by finance-ops"],
     },
     {
@@ -133,7 +134,7 @@ export const replayCommand: Command = {
         io.stderr(`spec replay: ${unknownRoute(values.route, routes)}\n`);
         return EXIT.findings;
       }
-      const who = values.by ?? io.env["USER"] ?? "unknown";
+      const who = actorOf(io, values.by);
       const outcome = await store.replay({ route: values.route, from, to, who, why: values.reason ?? "", now: Date.now(), force: values.force === true, dryRun });
       const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
       if (format === "json") io.stdout(jsonOutput({ route: values.route, ...range, by: who, dryRun, items: outcome.items }, { replayed: outcome.replayed, events: outcome.items.length }));

@@ -29,6 +29,7 @@ export type {
   Claim,
   ClaimedEvent,
   Dependency,
+  EventRef,
   EventSettlement,
   Handoff,
   InboxStore,
