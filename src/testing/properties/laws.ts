@@ -33,12 +33,6 @@ export interface Law {
 
 const label = (event: number) => `#${event + 1}`;
 const CONFLICT = /arrived again with a different payload/;
-/**
- * A request the operation's schema refused before it was sent: the drawn record (or the reference
- * data the run made up for it) does not make a valid request. Nothing was sent and the event waits,
- * with the field named, in its route's exception queue: held, not lost.
- */
-const REFUSED_BEFORE_SENDING = /does not match the operation's request schema, so it was not sent/;
 
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
@@ -153,7 +147,7 @@ export const LAWS: readonly Law[] = [
       const refused = run.offers.find((o) => o.status === "refused");
       if (refused !== undefined && "reason" in refused) return `event ${label(refused.event)} was refused at intake: ${refused.reason}`;
       for (const issue of run.issues) {
-        if (CONFLICT.test(issue.reason) || REFUSED_BEFORE_SENDING.test(issue.reason)) continue;
+        if (CONFLICT.test(issue.reason)) continue;
         // A declared rejection (a reject step) is an outcome the spec chose, held in its queue with its reason code.
         if (issue.reasonCode !== null) continue;
         const where = issue.kind === "dead-letter" ? `the dead-letter queue ${issue.queue}` : `the exception queue ${issue.queue}`;
