@@ -4,6 +4,7 @@
  * the request built for the target (what `exceptions edit --request` replaces). The two were once
  * one `payload` that meant either, so an edit could replace the one the person had not read.
  */
+
 /** The event an issue holds, as it stands. */
 export interface IssueSource {
   eventId: number;

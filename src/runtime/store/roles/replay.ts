@@ -6,8 +6,9 @@
  * an event that stopped before any request was built is routed again. With `force`, every event
  * in the range is routed again under the same idempotency keys. A dry run only says what would be
  * done. A dead letter or exception stays open until its delivery is delivered, and is closed then
- * (`closeDeliveredIssues`), so the queues show what is still wrong after a replay.
+ * (`closeDeliveredIssues` in sql/replay-sql.ts), so the queues show what is still wrong after a replay.
  */
+
 /** Which events to replay, by whom and why. */
 export interface ReplayRequest {
   route: string;
