@@ -23,6 +23,7 @@ import {
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
+import { createSqlStateStore, stateSchemaStatements } from "./sql-state-store.ts";
 import type {
   AcceptOutcome,
   AuditEntry,
@@ -84,6 +85,7 @@ export async function migrate(db: Database): Promise<void> {
     // A table copied without its constraint lost its indexes: create them again.
     if (rebuilt) for (const statement of schemaStatements(db.engine)) await sql.run(statement);
     for (const statement of ADDED_INDEXES) await sql.run(statement);
+    for (const statement of stateSchemaStatements()) await sql.run(statement);
     await sql.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING", [GENESIS_HASH]);
   });
 }
@@ -396,6 +398,7 @@ export function createSqlStore(db: Database): Store {
 
   return {
     engine,
+    ...createSqlStateStore(db),
     accept(events, now, handoff) {
       return new Promise((resolve, reject) => {
         queue.push({ events, now, handoff, resolve, reject });

@@ -13,6 +13,8 @@
  * are leased one at a time, in order.
  */
 
+import type { StateStore } from "./state-store.ts";
+
 /** An event offered to the inbox for one route. */
 export interface IncomingEvent {
   route: string;
@@ -371,7 +373,7 @@ export interface StoreCounts {
 }
 
 /** The durable state of the runtime. Every method is one transaction. */
-export interface Store {
+export interface Store extends StateStore {
   readonly engine: "sqlite" | "postgres";
   /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
   accept(events: readonly IncomingEvent[], now: number, handoff?: Handoff): Promise<AcceptOutcome[]>;

@@ -1,0 +1,139 @@
+/**
+ * `spec data load|list|show|diff`: an entity's reference data in a store. `load` reads a JSON or
+ * CSV file, checks every record against the entity in the spec set and loads them all as the
+ * entity's next version, or none (each problem printed with its file and line or row, exit 1).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { suggest } from "../compiler/diagnostics/suggest.ts";
+import { loadProgram } from "../compiler/program.ts";
+import { entityJsonSchema } from "../pipeline/entity-schema.ts";
+import { ConfigurationError } from "../runtime/errors.ts";
+import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import { diffRows } from "../runtime/state/diff.ts";
+import { loadReferenceData } from "../runtime/state/load.ts";
+import { describeProblem } from "../runtime/state/reference-file.ts";
+import { type ReferenceEntity, referenceEntity } from "../runtime/state/reference-rows.ts";
+import type { Store } from "../runtime/store/store.ts";
+import { compileValidator } from "../runtime/validators.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { printDiagnostics } from "./print-diagnostics.ts";
+
+const USAGE = `spec data load <Entity> <file.json|file.csv> [--specs dir|file] [--store url|--config file] [--by who]
+spec data list [<Entity>] [--store url|--config file] [--format text|json]
+spec data show <Entity> [--version n] [--store url|--config file] [--format text|json]
+spec data diff <Entity> <from-version> [<to-version>] [--store url|--config file]`;
+
+type Values = { store?: string | undefined; config?: string | undefined; specs?: string | undefined; by?: string | undefined; version?: string | undefined; format?: string | undefined };
+
+/** The entity of the spec set named `name`, as loading needs it; undefined (with a message) when there is none. */
+async function entityFor(io: CliIo, name: string, specs: string | undefined): Promise<ReferenceEntity | number> {
+  const program = loadProgram({ cwd: io.cwd, paths: specs === undefined ? [] : [specs] });
+  if (!program.ok) {
+    printDiagnostics(io, program.diagnostics, "stylish");
+    return EXIT.findings;
+  }
+  const entity = program.set.entities.get(name);
+  if (entity === undefined) {
+    const close = suggest(name, [...program.set.entities.keys()]);
+    io.stderr(`spec data: the spec set has no entity ${name}${close === undefined ? "" : `; did you mean ${close}?`}\n`);
+    return EXIT.findings;
+  }
+  const schema = entityJsonSchema(entity.value.spec);
+  return referenceEntity(name, entity.value.spec.identity, schema, compileValidator(schema));
+}
+
+function versionNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(text)) throw new UsageError(`${flag} must be a version number (1, 2, ...), got '${text}'`);
+  return Number(text);
+}
+
+async function load(io: CliIo, store: Store, name: string, file: string, values: Values): Promise<number> {
+  const entity = await entityFor(io, name, values.specs);
+  if (typeof entity === "number") return entity;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(resolve(io.cwd, file));
+  } catch (error) {
+    io.stderr(`spec data: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    return EXIT.findings;
+  }
+  const result = await loadReferenceData(store, entity, { file, bytes }, { now: Date.now(), actor: values.by ?? io.env["USER"] ?? "unknown" });
+  if (!result.ok) {
+    for (const problem of result.problems) io.stderr(`${describeProblem(problem)}\n`);
+    io.stderr(`spec data: nothing loaded: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} in ${file}\n`);
+    return EXIT.findings;
+  }
+  io.stdout(`loaded ${result.version.rows} ${name} record${result.version.rows === 1 ? "" : "s"} from ${file} as version ${result.version.version}\n`);
+  return EXIT.ok;
+}
+
+async function list(io: CliIo, store: Store, entity: string | undefined, json: boolean): Promise<number> {
+  const versions = await store.dataVersions(entity);
+  if (json) io.stdout(`${JSON.stringify(versions)}\n`);
+  else if (versions.length === 0) io.stdout(entity === undefined ? "no reference data loaded\n" : `no ${entity} reference data loaded\n`);
+  else for (const v of versions) io.stdout(`${v.entity}  v${v.version}  ${v.rows} rows  ${new Date(v.loadedAt).toISOString()}  ${v.loadedBy}  ${v.source}\n`);
+  return EXIT.ok;
+}
+
+async function show(io: CliIo, store: Store, entity: string, version: number | undefined, json: boolean): Promise<number> {
+  const rows = await store.dataRows(entity, version);
+  if (json) io.stdout(`${JSON.stringify(rows)}\n`);
+  else for (const r of rows) io.stdout(`${r.key}${r.validFrom === null ? "" : `  from ${r.validFrom}`}${r.validTo === null ? "" : ` to ${r.validTo}`}  ${JSON.stringify(r.value)}\n`);
+  return EXIT.ok;
+}
+
+async function diff(io: CliIo, store: Store, entity: string, from: number, to: number | undefined): Promise<number> {
+  const changes = diffRows(await store.dataRows(entity, from), await store.dataRows(entity, to));
+  for (const c of changes) {
+    const at = `${c.key}${c.validFrom === null ? "" : ` from ${c.validFrom}`}`;
+    if (c.change === "added") io.stdout(`+ ${at}  ${JSON.stringify(c.after)}\n`);
+    else if (c.change === "removed") io.stdout(`- ${at}  ${JSON.stringify(c.before)}\n`);
+    else io.stdout(`~ ${at}  ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}\n`);
+  }
+  io.stdout(`${changes.length} change${changes.length === 1 ? "" : "s"}\n`);
+  return EXIT.ok;
+}
+
+export const dataCommand: Command = {
+  name: "data",
+  summary: "Load, list, show and compare reference data versions in a store",
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      store: { type: "string" },
+      config: { type: "string" },
+      specs: { type: "string" },
+      by: { type: "string" },
+      version: { type: "string" },
+      format: { type: "string" },
+    });
+    const [action, entity, ...rest] = positionals;
+    if (action !== "load" && action !== "list" && action !== "show" && action !== "diff") throw new UsageError(`unknown action '${action ?? ""}'; use load, list, show or diff`);
+    if (action !== "list" && entity === undefined) throw new UsageError(`spec data ${action} needs an entity name`);
+    if (action === "load" && rest[0] === undefined) throw new UsageError("spec data load needs a file (.json or .csv)");
+    const json = values.format === "json";
+    if (values.format !== undefined && values.format !== "json" && values.format !== "text") throw new UsageError(`unknown format '${values.format}'; use text or json`);
+    const fromVersion = action === "diff" ? versionNumber("<from-version>", rest[0] ?? "") : undefined;
+    const toVersion = action === "diff" ? versionNumber("<to-version>", rest[1]) : versionNumber("--version", values.version);
+    let store: Store;
+    try {
+      const config = loadRunConfig(io.cwd, values.config);
+      store = await openStore(values.store ?? config.store, config.root, { oneShot: true, existing: action !== "load" });
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      io.stderr(`spec data: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    try {
+      if (action === "load") return await load(io, store, entity as string, rest[0] as string, values);
+      if (action === "list") return await list(io, store, entity, json);
+      if (action === "show") return await show(io, store, entity as string, toVersion, json);
+      return await diff(io, store, entity as string, fromVersion as number, toVersion);
+    } finally {
+      await store.close();
+    }
+  },
+};
