@@ -20,10 +20,21 @@ const Enrich = strictObject(
     entity: Type.String(),
     from: Type.Optional(Type.String({ description: "For `xref`: the system whose id the record carries." })),
     to: Type.Optional(Type.String({ description: "For `xref`: the system whose id is wanted." })),
-    key: FieldPath,
+    key: Type.Union([FieldPath, Type.Array(FieldPath, { minItems: 1 })], {
+      description:
+        "The field (or, for a composite identity, the fields in the order of the entity's `identity`) whose values are the lookup key.",
+    }),
+    asOf: Type.Optional(
+      Type.String({
+        pattern: FieldPath.pattern as string,
+        description:
+          "For `reference-data`: the field holding the date (or date-time) to look up as of; the record in force then is used (the latest `validFrom` on or before it). A date before the key's first record is an exception naming the key and the date.",
+      }),
+    ),
+    wait: Type.Optional(Duration),
     as: Name,
   },
-  "Adds a looked-up value to the record under `as`.",
+  "Adds a looked-up value to the record under `as`. A `reference-data` lookup of an entity kept from events (a `keep` step) waits up to `wait` (a day unless set) for the record to arrive; of other entities, a missing record is an exception.",
 );
 
 const Classify = strictObject(

@@ -7,18 +7,23 @@ import { atEvaluationTime } from "../transform/index.ts";
 import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep, type Transform } from "./pipeline.ts";
 import { sha256 } from "./store/canonical-json.ts";
+import { lookUpRecord, lookupKey } from "./state/lookup.ts";
+import type { RecordFound } from "./store/state-store.ts";
 import type { ClaimedEvent, Dependency, EventSettlement, IncomingEvent, NewDelivery, Store } from "./store/store.ts";
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
 export interface LookupCache {
   xref(entity: string, toSystem: string, fromId: string, fromSystem?: string): Promise<string | undefined>;
   referenceData(entity: string, key: string): Promise<unknown>;
+  /** A kept record or reference data in force on `asOf` (see `StateStore.findRecord`). */
+  record(entity: string, key: string, asOf?: string): Promise<RecordFound>;
 }
 
 /** A cache over the store for one batch. */
 export function lookupCache(store: Store): LookupCache {
   const xrefs = new Map<string, Promise<string | undefined>>();
   const data = new Map<string, Promise<unknown>>();
+  const records = new Map<string, Promise<RecordFound>>();
   return {
     xref(entity, toSystem, fromId, fromSystem) {
       const key = `${entity}\u0000${toSystem}\u0000${fromId}\u0000${fromSystem ?? ""}`;
@@ -35,6 +40,15 @@ export function lookupCache(store: Store): LookupCache {
       if (found === undefined) {
         found = store.referenceData(entity, key);
         data.set(id, found);
+      }
+      return found;
+    },
+    record(entity, key, asOf) {
+      const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
+      let found = records.get(id);
+      if (found === undefined) {
+        found = store.findRecord(entity, key, asOf);
+        records.set(id, found);
       }
       return found;
     },
@@ -224,18 +238,23 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
         break;
       }
       case "enrich": {
-        const key = valueAt(run.record, step.key);
-        if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
         let value: unknown;
         if (step.lookup === "xref") {
-          value = await cx.lookups.xref(step.entity, step.to ?? "", String(key), step.from);
+          const key = lookupKey(run.record, step.key);
+          if ("missing" in key) throw new StepFailure(`enrich needs ${key.missing}, which the record lacks`);
+          value = await cx.lookups.xref(step.entity, step.to ?? "", key.key, step.from);
           if (value === undefined) {
-            run.wait = { entity: step.entity, system: step.to ?? "", key: String(key), waitMs: DEFAULT_WAIT_MS, label: step.id };
+            run.wait = { entity: step.entity, system: step.to ?? "", key: key.key, waitMs: DEFAULT_WAIT_MS, label: step.id };
             return;
           }
         } else {
-          value = await cx.lookups.referenceData(step.entity, String(key));
-          if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
+          const outcome = await lookUpRecord(cx.lookups, step, run.record);
+          if (outcome.kind === "failed") throw new StepFailure(outcome.reason);
+          if (outcome.kind === "wait") {
+            run.wait = { ...outcome.dependency, waitMs: outcome.waitMs, label: step.id };
+            return;
+          }
+          value = outcome.value;
         }
         run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
         run.lookups = { ...run.lookups, [step.as]: value };

@@ -9,6 +9,7 @@ import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkDeliverParams } from "./check-deliver-params.ts";
+import { checkStepLookup } from "./check-lookups.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
@@ -101,6 +102,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   checkLookupsProvided(cx, doc, spec.steps as readonly Record<string, unknown>[], ["spec", "steps"], new Map());
   walkRouteSteps(cx, doc, (step, at, scope) => {
     checkStepConditions(cx, doc, step, at, scope);
+    checkStepLookup(cx, doc, step, at, scope);
     if (step.deliver !== undefined) checkDeliverParams(cx, doc, step.deliver, at, scope);
   });
 }

@@ -8,7 +8,7 @@
 import type { Step } from "../../model/index.ts";
 import type { PathSegment } from "../parse/document.ts";
 import type { CheckContext } from "./report.ts";
-import type { RecordShape, ShapeField } from "./shapes.ts";
+import { entityShape, type RecordShape, type ShapeField } from "./shapes.ts";
 import { type BoundDocument, shapeOf, triggerShape } from "./spec-set.ts";
 
 /** What the record is known to be at a step: a shape, or unknown (undefined). */
@@ -23,11 +23,31 @@ export interface StepScope {
 /** Called with each step, its path in the document and the scope it runs in (before its own effect). */
 export type StepVisitor = (step: Step, at: PathSegment[], scope: StepScope) => void;
 
-/** The shape with an open field `as` added (an enriched value is not typed). */
-function withEnriched(shape: Known, as: string): Known {
+/** Validity fields a reference record may carry beside the entity's own. */
+const VALIDITY: readonly ShapeField[] = [
+  { name: "validFrom", type: "date", required: false },
+  { name: "validTo", type: "date", required: false },
+];
+
+/**
+ * The value an enrich step adds: a cross-reference is the other system's id (a string); reference
+ * data or a kept record is a record of the entity (its fields, and its validity dates), open when
+ * the entity is unknown.
+ */
+function enrichedField(cx: CheckContext, enrich: NonNullable<Step["enrich"]>): ShapeField {
+  if (enrich.lookup === "xref") return { name: enrich.as, type: "string", required: true };
+  const entity = cx.set.entities.get(enrich.entity);
+  if (entity === undefined) return { name: enrich.as, type: "object", required: true };
+  const fields = new Map(entityShape(entity.name, entity.value.spec).fields);
+  for (const field of VALIDITY) if (!fields.has(field.name)) fields.set(field.name, field);
+  return { name: enrich.as, type: "object", required: true, fields };
+}
+
+/** The shape with the enriched field `as` added. */
+function withEnriched(shape: Known, field: ShapeField): Known {
   if (shape?.fields === undefined) return shape;
   const fields = new Map<string, ShapeField>(shape.fields);
-  fields.set(as, { name: as, type: "object", required: true });
+  fields.set(field.name, field);
   return { label: shape.label, fields };
 }
 
@@ -45,7 +65,7 @@ function after(cx: CheckContext, step: Step, at: PathSegment[], scope: StepScope
     // A map step with a condition may or may not have run.
     return { ...scope, record: step.when === undefined ? mapped : undefined };
   }
-  if (step.enrich !== undefined) return { ...scope, record: withEnriched(scope.record, step.enrich.as) };
+  if (step.enrich !== undefined) return { ...scope, record: withEnriched(scope.record, enrichedField(cx, step.enrich)) };
   if (step.classify !== undefined) return { ...scope, classes: withClass(scope.classes, step.classify) };
   if (step.branch !== undefined) {
     const ends = step.branch.map((branch, b) => walk(cx, branch.steps as Step[], [...at, "branch", b, "steps"], scope, visit));

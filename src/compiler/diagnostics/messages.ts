@@ -197,6 +197,18 @@ export const messages = {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,
   },
+  "lookup-key-count": {
+    severity: "error",
+    message: (p: { entity: string; identity: string; given: number }) =>
+      `${p.entity} is identified by ${p.identity}, but the lookup gives ${p.given} key field${p.given === 1 ? "" : "s"}: give one per identity field, in that order`,
+  },
+  "lookup-as-of-xref": {
+    severity: "error",
+    message: (p: { key: "asOf" | "wait" }) =>
+      p.key === "asOf"
+        ? "'asOf' applies to reference-data lookups: a cross-reference has no validity period"
+        : "'wait' applies to reference-data lookups: a missing cross-reference is always waited for",
+  },
 } as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
 
 /** A code in the front end's table. */

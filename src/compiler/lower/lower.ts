@@ -147,6 +147,8 @@ function lowerSteps(cx: RouteContext, steps: readonly Step[], prefix: string): L
         ...(e.from !== undefined ? { from: e.from } : {}),
         ...(e.to !== undefined ? { to: e.to } : {}),
         key: e.key,
+        ...(e.asOf !== undefined ? { asOf: e.asOf } : {}),
+        ...(e.wait !== undefined ? { waitMs: durationMs(e.wait) } : {}),
         as: e.as,
       };
     }

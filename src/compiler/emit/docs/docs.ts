@@ -34,7 +34,11 @@ function webhookAuthentication(webhook: NonNullable<SystemEvent["webhook"]>): st
 function stepAction(step: Step): string {
   if (step.validate !== undefined) return `validate against ${step.validate}`;
   if (step.map !== undefined) return `map with ${step.map}`;
-  if (step.enrich !== undefined) return `enrich: ${step.enrich.lookup} ${step.enrich.entity} by ${step.enrich.key} as ${step.enrich.as}`;
+  if (step.enrich !== undefined) {
+    const e = step.enrich;
+    const key = typeof e.key === "string" ? e.key : e.key.join(", ");
+    return `enrich: ${e.lookup} ${e.entity} by ${key}${e.asOf === undefined ? "" : ` as of ${e.asOf}`}${e.wait === undefined ? "" : ` (waits up to ${e.wait})`} as ${e.as}`;
+  }
   if (step.classify !== undefined) return `classify as ${step.classify.as} (${step.classify.rules.map((r) => r.value).join(", ")}, otherwise ${step.classify.otherwise})`;
   if (step.branch !== undefined) return `branch (${step.branch.length} ways)`;
   if (step.require !== undefined) return `require ${step.require.entity} in ${step.require.system}${step.require.wait === undefined ? "" : `, waiting up to ${step.require.wait}`}`;

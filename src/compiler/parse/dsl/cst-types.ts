@@ -342,7 +342,11 @@ export type EnrichActionCstChildren = {
   From?: IToken[];
   To?: IToken[];
   By: IToken[];
-  path: PathCstNode[];
+  pathList: PathListCstNode[];
+  On?: IToken[];
+  path?: PathCstNode[];
+  Wait?: IToken[];
+  duration?: DurationCstNode[];
 };
 
 export interface ClassifyActionCstNode extends CstNode {

@@ -42,7 +42,11 @@ function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
           next++;
         }
         if (tok(action, "To") !== undefined) setToken(cx, e, "to", nameOf(cx, names[next], [...p, "to"]), p, tok(action, "To"), names[next]);
-        setToken(cx, e, "key", pathOf(cx, sub(action, "path"), [...p, "key"]), p, tok(action, "By"), sub(action, "path"));
+        const keys = subs(sub(action, "pathList"), "path");
+        const key = keys.length === 1 ? pathOf(cx, keys[0], [...p, "key"]) : listOf(cx, keys, [...p, "key"], (n, kp) => pathOf(cx, n, kp));
+        setToken(cx, e, "key", key, p, tok(action, "By"), sub(action, "pathList"));
+        if (tok(action, "On") !== undefined) setToken(cx, e, "asOf", pathOf(cx, sub(action, "path"), [...p, "asOf"]), p, tok(action, "On"), sub(action, "path"));
+        if (tok(action, "Wait") !== undefined) setToken(cx, e, "wait", durationOf(cx, sub(action, "duration"), [...p, "wait"]), p, tok(action, "Wait"), sub(action, "duration"));
         setToken(cx, e, "as", nameOf(cx, names[0], [...p, "as"]), p, undefined, names[0]);
         put(cx, step, "enrich", e, p, startOf(keyword), endOf(keyword));
         break;

@@ -363,7 +363,10 @@ export class DslParser extends CstParser {
     this.SUBRULE(this.name);
   });
 
-  /** `enrich erpProject with xref Project from psa to erp by projectId` */
+  /**
+   * `enrich erpProject with xref Project from psa to erp by projectId`, or reference data by a
+   * composite key as of a date: `enrich rate with reference-data FxRate by currency, projectCurrency on expenseDate wait 1d`.
+   */
   enrichAction = this.RULE("enrichAction", () => {
     this.CONSUME(t.Enrich);
     this.SUBRULE(this.name);
@@ -379,7 +382,15 @@ export class DslParser extends CstParser {
       this.SUBRULE4(this.name);
     });
     this.CONSUME(t.By);
-    this.SUBRULE(this.path);
+    this.SUBRULE(this.pathList);
+    this.OPTION3(() => {
+      this.CONSUME(t.On);
+      this.SUBRULE(this.path);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(t.Wait);
+      this.SUBRULE(this.duration);
+    });
   });
 
   /** `classify billing { when {{ billable }} then billable  otherwise internal }` */

@@ -225,11 +225,13 @@ function fitsStep(step: unknown): step is Obj {
     case "enrich":
       return (
         isObj(v) &&
-        only(v, ["lookup", "entity", "from", "to", "key", "as"]) &&
+        only(v, ["lookup", "entity", "from", "to", "key", "asOf", "wait", "as"]) &&
         isStr(v["lookup"]) &&
         IDENT.test(v["lookup"]) &&
         isStr(v["entity"]) &&
-        isStr(v["key"]) &&
+        (isStr(v["key"]) || isStrList(v["key"])) &&
+        (v["asOf"] === undefined || isStr(v["asOf"])) &&
+        (v["wait"] === undefined || isStr(v["wait"])) &&
         isStr(v["as"]) &&
         (v["from"] === undefined || isStr(v["from"])) &&
         (v["to"] === undefined || isStr(v["to"]))
@@ -295,8 +297,11 @@ function printStep(p: Printer, at: Path, step: unknown, indent: string): void {
     const e = v("enrich");
     const from = isStr(e["from"]) ? ` from ${name(e["from"])}` : "";
     const to = isStr(e["to"]) ? ` to ${name(e["to"])}` : "";
+    const key = isStrList(e["key"]) ? e["key"].map(path).join(", ") : path(e["key"] as string);
+    const asOf = isStr(e["asOf"]) ? ` on ${path(e["asOf"])}` : "";
+    const wait = isStr(e["wait"]) ? ` wait ${duration(e["wait"])}` : "";
     p.lines.push(
-      `${indent}${label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${path(e["key"] as string)}${modifiers}${trail(p, at)}`,
+      `${indent}${label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${key}${asOf}${wait}${modifiers}${trail(p, at)}`,
     );
   } else if (step["classify"] !== undefined) {
     const c = v("classify");

@@ -1,0 +1,204 @@
+/** Lookups are checked at compile time: key and `asOf` paths against the record at their step, fields read from lookup values against the looked-up entity. */
+import { describe, expect, it } from "vitest";
+import { runCli, writeSpecSet } from "../../src/testing/spec-fixtures.ts";
+
+const files: Record<string, string> = {
+  "systems.yaml": `apiVersion: syncspec.dev/v1
+kind: System
+metadata: { name: psa }
+spec:
+  role: psa
+  baseUrl: { env: PSA_URL }
+  auth: { type: bearer, token: { secret: psa-token } }
+  schemas:
+    Expense: { type: object, properties: { expenseId: { type: string }, clientId: { type: string }, currency: { type: string }, projectCurrency: { type: string }, expenseDate: { type: string } } }
+  events: { expenseApproved: { delivery: webhook, payload: Expense, webhook: { path: /hooks/psa } } }
+---
+apiVersion: syncspec.dev/v1
+kind: System
+metadata: { name: erp }
+spec: { role: erp, baseUrl: { env: ERP_URL }, auth: { type: bearer, token: { secret: erp-token } },
+        schemas: { Bill: { type: object, properties: { contact: { type: string }, terms: { type: string } } } },
+        operations: { postBill: { method: POST, path: /bills, effect: create, request: Bill } } }
+`,
+  "model.yaml": `apiVersion: syncspec.dev/v1
+kind: Entity
+metadata: { name: Client }
+spec:
+  identity: [clientId]
+  fields:
+    clientId: { type: string, required: true }
+    name: { type: string, required: true }
+    paymentTermsDays: { type: integer }
+---
+apiVersion: syncspec.dev/v1
+kind: Entity
+metadata: { name: FxRate }
+spec:
+  identity: [from, to]
+  fields:
+    from: { type: currency, required: true }
+    to: { type: currency, required: true }
+    rate: { type: decimal, required: true }
+---
+apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: expense-to-bill }
+spec:
+  source: { system: psa, schema: Expense }
+  target: { system: erp, schema: Bill }
+  lookups: { client: { kind: reference-data, entity: Client } }
+  expression: |
+    { "contact": $client.name, "terms": $string($client.paymentTermsDays) }
+`,
+  "route.yaml": `apiVersion: syncspec.dev/v1
+kind: Route
+metadata: { name: expenses }
+spec:
+  trigger: { event: psa.expenseApproved }
+  idempotencyKey: [expenseId]
+  steps:
+    - enrich: { lookup: reference-data, entity: Client, key: clientId, as: client }
+    - enrich: { lookup: reference-data, entity: FxRate, key: [currency, projectCurrency], asOf: expenseDate, as: fx }
+    - when: fx.rate != "1"
+      deliver: { operation: erp.postBill, mapping: expense-to-bill }
+`,
+  "route.sync": `route expenses-dsl {
+  on psa.expenseApproved
+  key expenseId
+  steps {
+    enrich client with reference-data Client by clientId wait 1d
+    enrich fx with reference-data FxRate by currency, projectCurrency on expenseDate
+    deliver erp.postBill using expense-to-bill
+  }
+}
+`,
+};
+
+interface Found {
+  code: string;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Runs `spec validate --format json` on the set with `file`'s text changed from `from` to `to`. */
+async function validate(file: string, from: string, to: string) {
+  const source = files[file]!;
+  expect(source).toContain(from);
+  const dir = writeSpecSet({ ...files, [file]: source.replace(from, to) });
+  const result = await runCli(["validate", ".", "--format", "json"], dir);
+  return { code: result.code, diagnostics: (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics };
+}
+
+const where = (d: Found) => ({ code: d.code, file: d.file, line: d.line, column: d.column, message: d.message });
+
+describe("lookups", () => {
+  it("accepts composite keys, dates to look up as of and lookup fields read as the entity declares them", async () => {
+    const { code, diagnostics } = await validate("route.yaml", "", "");
+    expect(diagnostics).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  const mistakes: { name: string; file: string; from: string; to: string; code: string; line: number; column: number; message: string }[] = [
+    {
+      name: "a misspelt key path of an enrich step",
+      file: "route.yaml",
+      from: "key: clientId, as: client",
+      to: "key: clientID, as: client",
+      code: "unknown-field",
+      line: 8,
+      column: 62,
+      message: "'clientID' is not a field of psa schema Expense; did you mean 'clientId'?",
+    },
+    {
+      name: "a misspelt field of a composite key",
+      file: "route.yaml",
+      from: "[currency, projectCurrency]",
+      to: "[currency, projectCurency]",
+      code: "unknown-field",
+      line: 9,
+      column: 73,
+      message: "'projectCurency' is not a field of psa schema Expense; did you mean 'projectCurrency'?",
+    },
+    {
+      name: "a misspelt date to look up as of",
+      file: "route.yaml",
+      from: "asOf: expenseDate",
+      to: "asOf: expenseDat",
+      code: "unknown-field",
+      line: 9,
+      column: 97,
+      message: "'expenseDat' is not a field of psa schema Expense; did you mean 'expenseDate'?",
+    },
+    {
+      name: "a composite identity looked up by one field",
+      file: "route.yaml",
+      from: "key: [currency, projectCurrency]",
+      to: "key: currency",
+      code: "lookup-key-count",
+      line: 9,
+      column: 62,
+      message: "FxRate is identified by from, to, but the lookup gives 1 key field: give one per identity field, in that order",
+    },
+    {
+      name: "a date on a cross-reference",
+      file: "route.yaml",
+      from: "{ lookup: reference-data, entity: Client, key: clientId, as: client }",
+      to: "{ lookup: xref, entity: Client, from: psa, to: erp, key: clientId, asOf: expenseDate, as: client }",
+      code: "lookup-as-of-xref",
+      line: 8,
+      column: 82,
+      message: "'asOf' applies to reference-data lookups: a cross-reference has no validity period",
+    },
+    {
+      name: "a field of a looked-up record misspelt in a step condition",
+      file: "route.yaml",
+      from: 'fx.rate != "1"',
+      to: 'fx.rat != "1"',
+      code: "unknown-field",
+      line: 10,
+      column: 16,
+      message: "'rat' is not a field of psa schema Expense.fx; did you mean 'rate'?",
+    },
+    {
+      name: "a misspelt field of a lookup variable in a mapping",
+      file: "model.yaml",
+      from: '"contact": $client.name',
+      to: '"contact": $client.nmae',
+      code: "mapping-unknown-path",
+      line: 29,
+      column: 26,
+      message: "the mapping reads 'nmae', but 'nmae' is not a field of $client (entity Client); did you mean 'name'?",
+    },
+    {
+      name: "an integer field of a lookup variable put into a string field",
+      file: "model.yaml",
+      from: '"terms": $string($client.paymentTermsDays)',
+      to: '"terms": $client.paymentTermsDays',
+      code: "mapping-wrong-type",
+      line: 29,
+      column: 32,
+      message: "'erp schema Bill.terms' is a string, but the mapping puts a number there",
+    },
+    {
+      name: "a misspelt key path in the DSL",
+      file: "route.sync",
+      from: "by currency, projectCurrency on",
+      to: "by currency, projectCurrncy on",
+      code: "unknown-field",
+      line: 6,
+      column: 55,
+      message: "'projectCurrncy' is not a field of psa schema Expense; did you mean 'projectCurrency'?",
+    },
+  ];
+
+  for (const m of mistakes) {
+    it(`reports ${m.name}, located`, async () => {
+      const { code, diagnostics } = await validate(m.file, m.from, m.to);
+      expect(diagnostics.map(where)).toEqual([{ code: m.code, file: m.file, line: m.line, column: m.column, message: m.message }]);
+      expect(code).toBe(1);
+    });
+  }
+});
