@@ -19,7 +19,9 @@ describe("lookups in the DSL", () => {
   it("reads a composite key, an as-of date and a wait into the same model the YAML gives", () => {
     const read = readDsl(createSourceFile("route.sync", ROUTE));
     expect(read.diagnostics).toEqual([]);
-    const steps = (read.documents[0]?.value as { spec: { steps: unknown[] } }).spec.steps;
+    const [route] = read.documents;
+    if (route === undefined) throw new Error("the route did not read");
+    const steps = (route.value as { spec: { steps: unknown[] } }).spec.steps;
     expect(steps.slice(0, 2)).toEqual([
       { id: "project", enrich: { lookup: "reference-data", entity: "Project", key: "projectId", wait: "30d", as: "project" } },
       { id: "fx", enrich: { lookup: "reference-data", entity: "FxRate", key: ["currency", "project.currency"], asOf: "expenseDate", as: "fx" } },
