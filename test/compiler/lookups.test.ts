@@ -63,6 +63,53 @@ spec:
     - when: fx.rate != "1"
       deliver: { operation: erp.postBill, mapping: expense-to-bill }
 `,
+  "canonical.yaml": `apiVersion: syncspec.dev/v1
+kind: Entity
+metadata: { name: Expense }
+spec:
+  identity: [expenseId]
+  fields:
+    expenseId: { type: string, required: true }
+    clientId: { type: string, required: true }
+    amount: { type: decimal }
+---
+apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: psa-expense-to-expense }
+spec:
+  source: { system: psa, schema: Expense }
+  target: { entity: Expense }
+  expression: '{ "expenseId": expenseId, "clientId": clientId, "amount": "1.00" }'
+---
+apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: expense-to-erp-bill }
+spec:
+  source: { entity: Expense }
+  target: { system: erp, schema: Bill }
+  expression: '{ "contact": clientId, "terms": amount }'
+---
+apiVersion: syncspec.dev/v1
+kind: Route
+metadata: { name: canonical-expenses }
+spec:
+  trigger: { event: psa.expenseApproved }
+  idempotencyKey: [expenseId]
+  steps:
+    - map: psa-expense-to-expense
+    - deliver: { operation: erp.postBill, mapping: expense-to-erp-bill }
+---
+apiVersion: syncspec.dev/v1
+kind: Reconciliation
+metadata: { name: expense-bills }
+spec:
+  groupBy: [clientId]
+  sources:
+    - { name: psa, system: psa, entity: Expense, measure: amount }
+    - { name: erp, system: erp, entity: Expense, filter: $exists(amount), measure: amount }
+  tolerance: { absolute: "0.00" }
+  onMismatch: { queue: expense-gaps, owner: finance-ops }
+`,
   "route.sync": `route expenses-dsl {
   on psa.expenseApproved
   key expenseId
@@ -181,6 +228,26 @@ describe("lookups", () => {
       line: 29,
       column: 32,
       message: "'erp schema Bill.terms' is a string, but the mapping puts a number there",
+    },
+    {
+      name: "a route whose map step was deleted, handing the native payload to a mapping of the canonical entity",
+      file: "canonical.yaml",
+      from: "    - map: psa-expense-to-expense\n",
+      to: "",
+      code: "mapping-input-mismatch",
+      line: 34,
+      column: 52,
+      message: "mapping 'expense-to-erp-bill' reads entity Expense, but the record at this step is psa schema Expense; map it to entity Expense first",
+    },
+    {
+      name: "a misspelt reconciliation measure",
+      file: "canonical.yaml",
+      from: "entity: Expense, measure: amount }",
+      to: "entity: Expense, measure: amout }",
+      code: "unknown-field",
+      line: 43,
+      column: 59,
+      message: "'amout' is not a field of entity Expense; did you mean 'amount'?",
     },
     {
       name: "a misspelt key path in the DSL",

@@ -10,6 +10,7 @@ import type { PathSegment } from "../parse/document.ts";
 import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkDeliverParams } from "./check-deliver-params.ts";
 import { checkStepLookup } from "./check-lookups.ts";
+import { checkMappingInput } from "./check-mapping-input.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
@@ -103,6 +104,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   walkRouteSteps(cx, doc, (step, at, scope) => {
     checkStepConditions(cx, doc, step, at, scope);
     checkStepLookup(cx, doc, step, at, scope);
+    checkMappingInput(cx, doc, step, at, scope);
     if (step.deliver !== undefined) checkDeliverParams(cx, doc, step.deliver, at, scope);
   });
 }

@@ -197,6 +197,10 @@ export const messages = {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,
   },
+  "mapping-input-mismatch": {
+    severity: "error",
+    message: (p: { mapping: string; reads: string; record: string }) => `mapping '${p.mapping}' reads ${p.reads}, but the record at this step is ${p.record}`,
+  },
   "lookup-key-count": {
     severity: "error",
     message: (p: { entity: string; identity: string; given: number }) =>
