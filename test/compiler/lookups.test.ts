@@ -71,7 +71,7 @@ spec:
   fields:
     expenseId: { type: string, required: true }
     clientId: { type: string, required: true }
-    amount: { type: decimal }
+    amount: { type: decimal, required: true }
 ---
 apiVersion: syncspec.dev/v1
 kind: Mapping
@@ -237,7 +237,8 @@ describe("lookups", () => {
       code: "mapping-input-mismatch",
       line: 34,
       column: 52,
-      message: "mapping 'expense-to-erp-bill' reads entity Expense, but the record at this step is psa schema Expense; map it to entity Expense first",
+      message:
+        "mapping 'expense-to-erp-bill' reads entity Expense, but the record at this step is psa schema Expense, which lacks entity Expense's required amount; map it to entity Expense first",
     },
     {
       name: "a misspelt reconciliation measure",

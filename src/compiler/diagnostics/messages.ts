@@ -199,7 +199,8 @@ export const messages = {
   },
   "mapping-input-mismatch": {
     severity: "error",
-    message: (p: { mapping: string; reads: string; record: string }) => `mapping '${p.mapping}' reads ${p.reads}, but the record at this step is ${p.record}`,
+    message: (p: { mapping: string; reads: string; record: string; lacking: string; hint: string }) =>
+      `mapping '${p.mapping}' reads ${p.reads}, but the record at this step is ${p.record}, which lacks ${p.reads}'s required ${p.lacking}${p.hint}`,
   },
   "lookup-key-count": {
     severity: "error",

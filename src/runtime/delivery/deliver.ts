@@ -14,6 +14,7 @@
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
 import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
+import { targetsOf } from "../../steps/run-registry.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createSharedSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type SlotSource, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
@@ -96,7 +97,7 @@ export function systemRuntime(
 }
 
 function deliversTo(pipeline: PipelineDefinition, system: string): boolean {
-  for (const step of everyStep(pipeline.steps)) if (step.kind === "deliver" && step.system === system) return true;
+  for (const step of everyStep(pipeline.steps)) if (targetsOf(step).includes(system)) return true;
   return false;
 }
 

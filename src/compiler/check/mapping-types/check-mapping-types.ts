@@ -8,7 +8,8 @@ import { diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import { suggest } from "../../diagnostics/suggest.ts";
 import type { CheckContext } from "../report.ts";
 import type { MappingSpec } from "../../../model/index.ts";
-import { entityShape, type ShapeField } from "../shapes.ts";
+import { lookedUpFields } from "../check-lookups.ts";
+import type { ShapeField } from "../shapes.ts";
 import { type BoundDocument, shapeOf } from "../spec-set.ts";
 import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
 import { ARTICLE, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
@@ -96,12 +97,6 @@ function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNo
   }
 }
 
-/** Validity fields a reference record may carry beside the entity's own. */
-const VALIDITY: readonly ShapeField[] = [
-  { name: "validFrom", type: "date", required: false },
-  { name: "validTo", type: "date", required: false },
-];
-
 /**
  * The mapping's lookups as typed bindings: a reference-data lookup `$client` is a record of its
  * entity (so `$client.nmae` is reported, and its fields' types are known); a cross-reference is
@@ -110,11 +105,8 @@ const VALIDITY: readonly ShapeField[] = [
 function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<string, { label: string; fields: Fields }> {
   const bindings = new Map<string, { label: string; fields: Fields }>();
   for (const [name, lookup] of Object.entries(lookups ?? {})) {
-    const entity = lookup.kind === "reference-data" ? cx.set.entities.get(lookup.entity) : undefined;
-    if (entity === undefined) continue;
-    const fields = new Map(entityShape(entity.name, entity.value.spec).fields);
-    for (const field of VALIDITY) if (!fields.has(field.name)) fields.set(field.name, field);
-    bindings.set(name, { label: `$${name} (entity ${entity.name})`, fields });
+    const fields = lookup.kind === "reference-data" ? lookedUpFields(cx, lookup.entity) : undefined;
+    if (fields !== undefined) bindings.set(name, { label: `$${name} (entity ${lookup.entity})`, fields });
   }
   return bindings;
 }
