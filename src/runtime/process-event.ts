@@ -98,7 +98,7 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   const exceptions = pipeline?.policies.exceptions;
   const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
-  const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [] };
+  const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [], records: [] };
   try {
     const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
@@ -116,5 +116,5 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     }
     return { ...base, outcome: "waiting", dependency, until: event.waitUntil ?? cx.now + waitMs };
   }
-  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits };
+  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits, ...(run.records.length > 0 ? { records: run.records } : {}) };
 }

@@ -7,7 +7,7 @@
 import { atEvaluationTime } from "../transform/index.ts";
 import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
 import type { RecordFound } from "./store/state-store.ts";
-import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery } from "./store/store.ts";
+import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
 export interface LookupCache {
@@ -45,6 +45,8 @@ export interface Run {
   bound?: Record<string, unknown> | undefined;
   deliveries: NewDelivery[];
   emits: IncomingEvent[];
+  /** Canonical records the run keeps in the state (keep steps), settled with the deliveries. */
+  records: RecordToKeep[];
   wait?: Dependency & { waitMs: number; label: string };
 }
 

@@ -72,6 +72,7 @@ spec:
     expenseId: { type: string, required: true }
     clientId: { type: string, required: true }
     amount: { type: decimal, required: true }
+    approvedAt: { type: datetime }
 ---
 apiVersion: syncspec.dev/v1
 kind: Mapping
@@ -98,6 +99,16 @@ spec:
   steps:
     - map: psa-expense-to-expense
     - deliver: { operation: erp.postBill, mapping: expense-to-erp-bill }
+---
+apiVersion: syncspec.dev/v1
+kind: Route
+metadata: { name: kept-expenses }
+spec:
+  trigger: { event: psa.expenseApproved }
+  idempotencyKey: [expenseId]
+  steps:
+    - map: psa-expense-to-expense
+    - keep: { entity: Expense, version: approvedAt }
 ---
 apiVersion: syncspec.dev/v1
 kind: Reconciliation
@@ -235,10 +246,40 @@ describe("lookups", () => {
       from: "    - map: psa-expense-to-expense\n",
       to: "",
       code: "mapping-input-mismatch",
-      line: 34,
+      line: 35,
       column: 52,
       message:
         "mapping 'expense-to-erp-bill' reads entity Expense, but the record at this step is psa schema Expense, which lacks entity Expense's required amount; map it to entity Expense first",
+    },
+    {
+      name: "a record kept before it is mapped to its entity",
+      file: "canonical.yaml",
+      from: "    - map: psa-expense-to-expense\n    - keep:",
+      to: "    - keep:",
+      code: "keep-record-shape",
+      line: 45,
+      column: 23,
+      message: "a keep step keeps Expense records, but the record at this step is psa schema Expense: map it to entity Expense first",
+    },
+    {
+      name: "a version field that is not a number or a time",
+      file: "canonical.yaml",
+      from: "version: approvedAt }",
+      to: "version: amount }",
+      code: "keep-version-type",
+      line: 46,
+      column: 41,
+      message: "the version field 'amount' is a decimal; a version is an integer, a number, a date or a date-time",
+    },
+    {
+      name: "a misspelt version field",
+      file: "canonical.yaml",
+      from: "version: approvedAt }",
+      to: "version: approvedAtt }",
+      code: "unknown-field",
+      line: 46,
+      column: 41,
+      message: "'approvedAtt' is not a field of entity Expense; did you mean 'approvedAt'?",
     },
     {
       name: "a misspelt reconciliation measure",
@@ -246,7 +287,7 @@ describe("lookups", () => {
       from: "entity: Expense, measure: amount }",
       to: "entity: Expense, measure: amout }",
       code: "unknown-field",
-      line: 43,
+      line: 54,
       column: 59,
       message: "'amout' is not a field of entity Expense; did you mean 'amount'?",
     },

@@ -85,6 +85,17 @@ export function describeStateStoreContract(engine: string, open: () => Promise<O
       ]);
     });
 
+    it("keeps the records a routed event's settlement carries, with its deliveries, in one transaction", async () => {
+      await store.accept([{ route: "project-activation", key: "evt-5", payload: { projectId: "KA-P01" }, source: "psa.projectActivated", traceId: "tr-5" }], 1000);
+      const [leased] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 10_000 });
+      const records = [{ entity: "Project", key: "KA-P01", version: 5, value: { projectId: "KA-P01", entity: "KA-UK" } }];
+      const settled = await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [], records }]);
+      expect(settled.settled).toEqual([true]);
+      expect(await store.findRecord("Project", "KA-P01")).toEqual({ found: true, value: { projectId: "KA-P01", entity: "KA-UK" }, validFrom: null });
+      const kept = (await store.auditTrail()).find((e) => e.action === "record.kept");
+      expect(kept).toMatchObject({ actor: "project-activation", subject: "record:Project:KA-P01", traceId: "tr-5", detail: { version: 5, previousVersion: null } });
+    });
+
     it("wakes the events waiting for a record when it is kept", async () => {
       await store.accept([{ route: "time", key: "TE-1", payload: { projectId: "KA-P02" }, source: "psa.timeApproved", traceId: "tr" }], 1000);
       const [leased] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 10_000 });

@@ -202,6 +202,14 @@ export const messages = {
     message: (p: { mapping: string; reads: string; record: string; lacking: string; hint: string }) =>
       `mapping '${p.mapping}' reads ${p.reads}, but the record at this step is ${p.record}, which lacks ${p.reads}'s required ${p.lacking}${p.hint}`,
   },
+  "keep-record-shape": {
+    severity: "error",
+    message: (p: { entity: string; record: string }) => `a keep step keeps ${p.entity} records, but the record at this step is ${p.record}: map it to entity ${p.entity} first`,
+  },
+  "keep-version-type": {
+    severity: "error",
+    message: (p: { field: string; type: string }) => `the version field '${p.field}' is ${p.type === "integer" ? "an" : "a"} ${p.type}; a version is an integer, a number, a date or a date-time`,
+  },
   "lookup-key-count": {
     severity: "error",
     message: (p: { entity: string; identity: string; given: number }) =>

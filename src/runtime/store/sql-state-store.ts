@@ -5,7 +5,7 @@
 import { appendAudit, type PendingAudit } from "./audit-log.ts";
 import { chunks, lockDependencies, perRows } from "./batched.ts";
 import type { Database, Sql } from "./database.ts";
-import { type DataVersion, type KeepOutcome, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "./state-store.ts";
+import { type DataVersion, type KeepOutcome, type KeptRecord, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "./state-store.ts";
 
 /** The state tables. `valid_from` is '' for a record without a start, so it sorts first and can be a key column. */
 export function stateSchemaStatements(): string[] {
@@ -125,25 +125,45 @@ export function createSqlStateStore(db: Database): StateStore {
     },
     keepRecord(record): Promise<KeepOutcome> {
       return db.transaction(async (sql) => {
-        await lockDependencies(sql, engine, [{ entity: record.entity, system: STATE_SYSTEM, key: record.key }]);
-        const [current] = await sql.all<{ version: number }>("SELECT version FROM kept_records WHERE entity = ? AND key = ?", [record.entity, record.key]);
-        const previous = current === undefined ? null : Number(current.version);
-        if (previous !== null && previous >= record.version) return { kept: false, currentVersion: previous };
-        await sql.run(
-          `INSERT INTO kept_records (entity, key, version, value, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
-          [record.entity, record.key, record.version, JSON.stringify(record.value), record.now],
-        );
-        await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
-          record.now,
-          record.entity,
-          STATE_SYSTEM,
-          record.key,
-        ]);
-        const detail = { version: record.version, previousVersion: previous, source: record.source };
-        await appendAudit(sql, engine, [{ at: record.now, actor: record.source, action: "record.kept", subject: `record:${record.entity}:${record.key}`, traceId: record.traceId, detail }]);
-        return { kept: true, previousVersion: previous };
+        const audit: PendingAudit[] = [];
+        const [outcome] = await keepRecordsIn(sql, engine, [record], audit);
+        await appendAudit(sql, engine, audit);
+        return outcome as KeepOutcome;
       });
     },
   };
+}
+
+/**
+ * Keeps records inside the caller's transaction (a routed event's settlement, or `keepRecord`): each
+ * unless a version at least as high is kept already, waking the events waiting for it. Both are
+ * audited: a kept record as `record.kept`, a stale or repeated version as `record.ignored`.
+ */
+export async function keepRecordsIn(sql: Sql, engine: Database["engine"], records: readonly KeptRecord[], audit: PendingAudit[]): Promise<KeepOutcome[]> {
+  await lockDependencies(sql, engine, records.map((r) => ({ entity: r.entity, system: STATE_SYSTEM, key: r.key })));
+  const outcomes: KeepOutcome[] = [];
+  for (const record of records) {
+    const [current] = await sql.all<{ version: number }>("SELECT version FROM kept_records WHERE entity = ? AND key = ?", [record.entity, record.key]);
+    const previous = current === undefined ? null : Number(current.version);
+    const subject = `record:${record.entity}:${record.key}`;
+    if (previous !== null && previous >= record.version) {
+      audit.push({ at: record.now, actor: record.source, action: "record.ignored", subject, traceId: record.traceId, detail: { version: record.version, currentVersion: previous } });
+      outcomes.push({ kept: false, currentVersion: previous });
+      continue;
+    }
+    await sql.run(
+      `INSERT INTO kept_records (entity, key, version, value, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
+      [record.entity, record.key, record.version, JSON.stringify(record.value), record.now],
+    );
+    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
+      record.now,
+      record.entity,
+      STATE_SYSTEM,
+      record.key,
+    ]);
+    audit.push({ at: record.now, actor: record.source, action: "record.kept", subject, traceId: record.traceId, detail: { version: record.version, previousVersion: previous } });
+    outcomes.push({ kept: true, previousVersion: previous });
+  }
+  return outcomes;
 }

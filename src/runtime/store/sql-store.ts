@@ -23,7 +23,8 @@ import {
 import { GENESIS_HASH } from "./canonical-json.ts";
 import type { Database, Sql } from "./database.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
-import { createSqlStateStore, stateSchemaStatements } from "./sql-state-store.ts";
+import { createSqlStateStore, keepRecordsIn, stateSchemaStatements } from "./sql-state-store.ts";
+import { type KeptRecord, STATE_SYSTEM } from "./state-store.ts";
 import type {
   AcceptOutcome,
   AuditEntry,
@@ -146,6 +147,7 @@ function settledDependencies(settlements: readonly EventSettlement[]): { entity:
     if (s.outcome === "waiting") out.push(s.dependency);
     if (s.outcome !== "routed") continue;
     for (const d of s.deliveries) if (d.xref !== undefined && d.attempted?.outcome === "delivered") out.push({ entity: d.xref.entity, system: d.system, key: d.xref.fromId });
+    for (const r of s.records ?? []) out.push({ entity: r.entity, system: STATE_SYSTEM, key: r.key });
   }
   return out;
 }
@@ -459,12 +461,14 @@ export function createSqlStore(db: Database): Store {
           const byId = new Map(rows.map((r) => [Number(r.id), r]));
           const deliveries: { event: RoutedRow; delivery: NewDelivery }[] = [];
           const emits: IncomingEvent[] = [];
+          const records: KeptRecord[] = [];
           for (const s of routed) {
             const row = byId.get(s.eventId);
             out.set(s, row !== undefined);
             if (row === undefined) continue;
             for (const delivery of s.deliveries) deliveries.push({ event: row, delivery });
             if (s.emits !== undefined) emits.push(...s.emits);
+            for (const r of s.records ?? []) records.push({ ...r, source: row.route, traceId: row.trace_id, now: s.now });
             const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
             audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
           }
@@ -473,6 +477,7 @@ export function createSqlStore(db: Database): Store {
           leased = written.leased;
           await settleAttempted(sql, audit, written.attempted, worker, now);
           if (emits.length > 0) await acceptIn(sql, audit, emits, now, worker);
+          if (records.length > 0) await keepRecordsIn(sql, engine, records, audit);
         }
         for (const s of settlements) if (s.outcome !== "routed") out.set(s, await settleEvent(sql, audit, s));
         await appendAudit(sql, engine, audit);

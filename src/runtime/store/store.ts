@@ -13,7 +13,10 @@
  * are leased one at a time, in order.
  */
 
-import type { StateStore } from "./state-store.ts";
+import type { KeptRecord, StateStore } from "./state-store.ts";
+
+/** A record a routed event keeps: the route and trace are the event's. */
+export type RecordToKeep = Pick<KeptRecord, "entity" | "key" | "version" | "value">;
 
 /** An event offered to the inbox for one route. */
 export interface IncomingEvent {
@@ -146,7 +149,13 @@ export interface IssueTarget {
 
 /** How a worker finished with a leased event. */
 export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
-  | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
+  | {
+      outcome: "routed";
+      deliveries: readonly NewDelivery[];
+      emits?: readonly IncomingEvent[];
+      /** Canonical records the event keeps in the state (a `keep` step), committed with its deliveries. */
+      records?: readonly RecordToKeep[];
+    }
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
   | { outcome: "skipped"; reason: string }

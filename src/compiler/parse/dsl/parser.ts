@@ -350,6 +350,7 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.requireAction) },
       { ALT: () => this.SUBRULE(this.deliverAction) },
       { ALT: () => this.SUBRULE(this.emitAction) },
+      { ALT: () => this.SUBRULE(this.keepAction) },
       { ALT: () => this.SUBRULE(this.genericStep) },
     ]));
   });
@@ -483,6 +484,16 @@ export class DslParser extends CstParser {
       this.CONSUME(t.LParen);
       this.SUBRULE2(this.name);
       this.CONSUME(t.RParen);
+    });
+  });
+
+  /** `keep Project version activationVersion` */
+  keepAction = this.RULE("keepAction", () => {
+    this.CONSUME(t.Keep);
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Version);
+      this.SUBRULE(this.path);
     });
   });
 
