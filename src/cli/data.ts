@@ -16,14 +16,14 @@ import { describeProblem } from "../runtime/state/reference-file.ts";
 import { type ReferenceEntity, referenceEntity } from "../runtime/state/reference-rows.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { compileValidator } from "../runtime/validators.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
-const USAGE = `spec data load <Entity> <file.json|file.csv> [--specs dir|file] [--store url|--config file] [--by who]
-spec data list [<Entity>] [--store url|--config file] [--format text|json]
-spec data show <Entity> [--version n] [--store url|--config file] [--format text|json]
-spec data diff <Entity> <from-version> [<to-version>] [--store url|--config file]`;
+const USAGE =
+  "spec data load <Entity> <file.json|file.csv> | list [<Entity>] | show <Entity> [--version n] | diff <Entity> <from> [<to>] [--specs dir|file] [--by who] [--store url|--config file] [--format text|json]";
 
 type Values = { store?: string | undefined; config?: string | undefined; specs?: string | undefined; by?: string | undefined; version?: string | undefined; format?: string | undefined };
 
@@ -72,7 +72,7 @@ async function load(io: CliIo, store: Store, name: string, file: string, values:
 
 async function list(io: CliIo, store: Store, entity: string | undefined, json: boolean): Promise<number> {
   const versions = await store.dataVersions(entity);
-  if (json) io.stdout(`${JSON.stringify(versions)}\n`);
+  if (json) io.stdout(jsonOutput({ versions }, { versions: versions.length }));
   else if (versions.length === 0) io.stdout(entity === undefined ? "no reference data loaded\n" : `no ${entity} reference data loaded\n`);
   else for (const v of versions) io.stdout(`${v.entity}  v${v.version}  ${v.rows} rows  ${new Date(v.loadedAt).toISOString()}  ${v.loadedBy}  ${v.source}\n`);
   return EXIT.ok;
@@ -80,7 +80,7 @@ async function list(io: CliIo, store: Store, entity: string | undefined, json: b
 
 async function show(io: CliIo, store: Store, entity: string, version: number | undefined, json: boolean): Promise<number> {
   const rows = await store.dataRows(entity, version);
-  if (json) io.stdout(`${JSON.stringify(rows)}\n`);
+  if (json) io.stdout(jsonOutput({ entity, rows }, { rows: rows.length }));
   else for (const r of rows) io.stdout(`${r.key}${r.validFrom === null ? "" : `  from ${r.validFrom}`}${r.validTo === null ? "" : ` to ${r.validTo}`}  ${JSON.stringify(r.value)}\n`);
   return EXIT.ok;
 }
@@ -101,6 +101,34 @@ export const dataCommand: Command = {
   name: "data",
   summary: "Load, list, show and compare reference data versions in a store",
   usage: USAGE,
+  actions: ["load", "list", "show", "diff"],
+  examples: ["spec data load RateCard rate-cards.csv", "spec data diff RateCard 1 2"],
+  options: [
+    {
+      name: "specs",
+      value: "dir|file",
+      description: "The spec set whose entity checks the records",
+      default: "the specs of the project file (syncspec.yaml)",
+      examples: ["spec data load FxRate fx-rates.json --specs specs", "spec data load Person people.csv --specs specs/entities/person.yaml"],
+    },
+    {
+      name: "by",
+      value: "who",
+      description: "Who loads the data, as the version list and the audit log record it",
+      default: "$USER",
+      examples: ["spec data load FxRate fx-rates.json --by treasury", "spec data load CostRate cost-rates.csv --by finance-ops"],
+    },
+    {
+      name: "version",
+      value: "n",
+      description: "The version to show instead of the current one",
+      default: "the current version",
+      examples: ["spec data show RateCard --version 1", "spec data show FxRate --version 3 --format json"],
+    },
+    { ...storeOption("spec data list"), description: "The store to open: sqlite:<file> or postgres://...; spec data load creates it when missing" },
+    configOption("spec data list"),
+    reportFormat("spec data list"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       store: { type: "string" },
@@ -111,7 +139,7 @@ export const dataCommand: Command = {
       format: { type: "string" },
     });
     const [action, entity, ...rest] = positionals;
-    if (action !== "load" && action !== "list" && action !== "show" && action !== "diff") throw new UsageError(`unknown action '${action ?? ""}'; use load, list, show or diff`);
+    expectAction(action, ["load", "list", "show", "diff"] as const);
     if (action !== "list" && entity === undefined) throw new UsageError(`spec data ${action} needs an entity name`);
     if (action === "load" && rest[0] === undefined) throw new UsageError("spec data load needs a file (.json or .csv)");
     const json = values.format === "json";

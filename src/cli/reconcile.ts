@@ -18,6 +18,8 @@ import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -43,6 +45,38 @@ export const reconcileCommand: Command = {
   summary: "Run the reconciliations now and report each gap with the records behind it",
   usage:
     "spec reconcile (--records <file.json> [--store url|--config file] | --url <dashboard-url> --token <token>) [--only name,...] [--format text|json] [specs-dir]",
+  options: [
+    {
+      name: "records",
+      value: "file.json",
+      description: "Reconcile the canonical records in this file, keyed <system>/<Entity>",
+      examples: ["spec reconcile --records march.json", "spec reconcile --records march.json --store sqlite:syncspec.db"],
+    },
+    {
+      name: "url",
+      value: "dashboard-url",
+      description: "Ask a running service or demo to reconcile its own records (needs --token)",
+      default: "$SYNCSPEC_DASHBOARD_URL",
+      examples: ["spec reconcile --url http://127.0.0.1:8081 --token $TOKEN", "spec reconcile --url https://ops.example.com --token $TOKEN --only time-vs-cost"],
+    },
+    {
+      name: "token",
+      value: "token",
+      description: "With --url: the dashboard's token",
+      default: "$SYNCSPEC_DASHBOARD_TOKEN",
+      examples: ["spec reconcile --url http://127.0.0.1:8081 --token $TOKEN", "spec reconcile --url https://ops.example.com --token $(cat ops-token) --format json"],
+    },
+    {
+      name: "only",
+      value: "name,...",
+      description: "Run only these reconciliations, comma-separated",
+      default: "every reconciliation",
+      examples: ["spec reconcile --records march.json --only time-vs-cost", "spec reconcile --url http://127.0.0.1:8081 --token $TOKEN --only invoices-vs-receivables,payments-vs-invoices"],
+    },
+    reportFormat("spec reconcile --records march.json"),
+    { ...storeOption("spec reconcile --records march.json"), description: "With --records: file each gap as an exception in this store" },
+    { ...configOption("spec reconcile --records march.json"), description: "With --records: file each gap in the store of this run configuration" },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       records: { type: "string" },
@@ -67,7 +101,8 @@ export const reconcileCommand: Command = {
         return EXIT.usage;
       }
       const results = (await response.json()) as { reconciliation: string; gaps: number }[];
-      io.stdout(format === "json" ? `${JSON.stringify(results)}\n` : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
+      const gaps = results.reduce((sum, r) => sum + r.gaps, 0);
+      io.stdout(format === "json" ? jsonOutput({ results }, { reconciliations: results.length, gaps }) : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
       return results.some((r) => r.gaps > 0) ? EXIT.findings : EXIT.ok;
     }
     const program = await loadProgram({ cwd: io.cwd, paths: positionals });
@@ -108,7 +143,7 @@ export const reconcileCommand: Command = {
       });
       const results = await reconciler.runAll(only);
       const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
-      if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
+      if (format === "json") io.stdout(jsonOutput({ results }, { reconciliations: results.length, gaps: results.reduce((sum, r) => sum + r.gaps.length, 0) }));
       else {
         for (const r of results) {
           io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);

@@ -9,7 +9,7 @@ import { runnerOf, targetsOf, xrefsOf } from "../steps/run-registry.ts";
 import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
-import type { RecordFound } from "./store/state-store.ts";
+import type { RecordFound } from "./store/roles/state.ts";
 import type { ClaimedEvent, EventSettlement, Store } from "./store/store.ts";
 
 export { keyOf, type LookupCache, type ProcessContext, valueAt } from "./step-run.ts";

@@ -6,7 +6,7 @@
  */
 import { atEvaluationTime } from "../transform/index.ts";
 import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
-import type { RecordFound } from "./store/state-store.ts";
+import type { RecordFound } from "./store/roles/state.ts";
 import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
@@ -59,8 +59,10 @@ export interface StepRunContext {
   runSteps(steps: readonly PipelineStep[]): Promise<void>;
 }
 
-/** The step failed in a way a person must look at. */
-export class StepFailure extends Error {}
+/** The step failed in a way a person must look at: the event goes to its route's exception queue (errors.ts). */
+export { StepFailedError as StepFailure } from "./errors.ts";
+/** Key fields read from records, shared with intake (incoming-event.ts). */
+export { keyOf, valueAt } from "./incoming-event.ts";
 
 /** How long a run waits for a dependency when the step names no wait. */
 export const DEFAULT_WAIT_MS = 86_400_000;
@@ -92,24 +94,3 @@ export function holds(run: Run, transform: Transform | undefined, record: unknow
 }
 
 const isTrue = (value: unknown): boolean => value === true || (Array.isArray(value) && value.length > 0 && value.every((v) => v === true));
-
-/** Reads a dotted path from a record. */
-export function valueAt(record: unknown, path: string): unknown {
-  let current = record;
-  for (const segment of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-/** The values of key fields joined into one key; undefined when one is missing. */
-export function keyOf(record: unknown, fields: readonly string[]): string | undefined {
-  const values: string[] = [];
-  for (const field of fields) {
-    const value = valueAt(record, field);
-    if (value === undefined || value === null || typeof value === "object") return undefined;
-    values.push(String(value));
-  }
-  return values.join("|");
-}

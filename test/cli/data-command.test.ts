@@ -23,7 +23,9 @@ describe("spec data", () => {
     });
     expect((await runCli(["data", "load", "Project", "projects-2.csv", "--by", "ana"], dir)).stdout).toBe("loaded 2 Project records from projects-2.csv as version 2\n");
     const listed = await runCli(["data", "list", "--format", "json"], dir);
-    expect((JSON.parse(listed.stdout) as { version: number; rows: number; source: string; loadedBy: string }[]).map((v) => [v.version, v.rows, v.source, v.loadedBy])).toEqual([
+    const report = JSON.parse(listed.stdout) as { versions: { version: number; rows: number; source: string; loadedBy: string }[]; summary: unknown };
+    expect(report.summary).toEqual({ versions: 2 });
+    expect(report.versions.map((v) => [v.version, v.rows, v.source, v.loadedBy])).toEqual([
       [1, 2, "projects.json", "ana"],
       [2, 2, "projects-2.csv", "ana"],
     ]);

@@ -1,6 +1,6 @@
 /** The contract of the state role (reference data versions and kept records) that every store passes. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { STATE_SYSTEM, type StateRow } from "../../src/runtime/store/state-store.ts";
+import { STATE_SYSTEM, type StateRow } from "../../src/runtime/store/roles/state.ts";
 import type { Store } from "../../src/runtime/store/store.ts";
 
 /** A store opened for one test, and how to dispose of it. */

@@ -13,6 +13,7 @@
  * | no answer before the lease ran out and another worker leased it | the lease is renewed while the call is out (lease-keeper.ts), so only a worker that died or stalled loses it: the next lease takes the delivery over, the attempt not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
+import { systemTimers, type Timers } from "../host.ts";
 import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
 import { targetsOf } from "../../steps/run-registry.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
@@ -68,6 +69,7 @@ export function systemRuntime(
   auth: AuthHeaders,
   pipelines: readonly PipelineDefinition[],
   sharedQuota?: SharedQuotas,
+  timers: Timers = systemTimers,
 ): SystemRuntime {
   const declared = pipelines.find((p) => p.policies.circuitBreaker !== undefined && deliversTo(p, definition.name))?.policies.circuitBreaker;
   const quotas = definition.quotas;
@@ -91,8 +93,8 @@ export function systemRuntime(
       quotas?.concurrency === undefined
         ? undefined
         : sharedQuota === undefined
-          ? createSemaphore(quotas.concurrency)
-          : createSharedSemaphore(sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now),
+          ? createSemaphore(quotas.concurrency, timers)
+          : createSharedSemaphore(sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now, timers),
   };
 }
 

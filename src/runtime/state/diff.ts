@@ -1,6 +1,6 @@
 /** Comparing two versions of an entity's reference data, record by record. */
 import { canonicalJson } from "../store/canonical-json.ts";
-import type { StateRow } from "../store/state-store.ts";
+import type { StateRow } from "../store/roles/state.ts";
 
 /** How a record changed between two versions; a record is its key and `validFrom`. */
 export interface RowChange {

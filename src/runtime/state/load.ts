@@ -3,7 +3,7 @@
  * services: the file read (JSON or CSV), every record checked, then all of them loaded in one
  * transaction as the entity's next version, or nothing when anything is wrong.
  */
-import type { DataVersion, StateRow, StateStore } from "../store/state-store.ts";
+import type { DataVersion, StateRow, StateStore } from "../store/roles/state.ts";
 import { decodeUtf8, type LoadProblem, readCsvRecords, readJsonRecords, type SourceRecord } from "./reference-file.ts";
 import { type ReferenceEntity, referenceRows } from "./reference-rows.ts";
 

@@ -4,7 +4,7 @@
  * wait for it (an entity kept from events), or fail naming the key (and the date).
  */
 import type { Dependency } from "../store/store.ts";
-import { type RecordFound, STATE_SYSTEM } from "../store/state-store.ts";
+import { type RecordFound, STATE_SYSTEM } from "../store/roles/state.ts";
 
 /** The store's record lookups, as a batch's cache serves them. */
 export interface RecordLookups {

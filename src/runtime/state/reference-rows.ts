@@ -4,7 +4,7 @@
  * duplicate key and overlapping periods of one key are problems. Any problem and nothing loads.
  */
 import type { Validator } from "../../pipeline/definitions.ts";
-import type { StateRow } from "../store/state-store.ts";
+import type { StateRow } from "../store/roles/state.ts";
 import type { CellType, LoadProblem, SourceRecord } from "./reference-file.ts";
 
 /** What loading needs to know of an entity. */

@@ -6,7 +6,7 @@
  */
 import type { Step } from "../../model/index.ts";
 import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
-import { suggest } from "../../compiler/diagnostics/suggest.ts";
+import { nameHint } from "../../compiler/diagnostics/suggest.ts";
 import type { PathSegment } from "../../compiler/parse/document.ts";
 import type { CheckContext } from "../../compiler/check/report.ts";
 import { checkRouteExpression } from "../../compiler/check/route-expressions.ts";
@@ -36,11 +36,10 @@ export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">
   const declared = pathParameters(operation.path);
   for (const name of Object.keys(params)) {
     if (declared.includes(name)) continue;
-    const suggestion = suggest(name, declared);
     cx.report(
       diagnostic(
         "unknown-path-param",
-        { operation: deliver.operation, path: operation.path, param: name, ...(suggestion === undefined ? {} : { suggestion }) },
+        { operation: deliver.operation, path: operation.path, param: name, ...nameHint(name, declared) },
         doc.source.locate([...at, "deliver", "params", name], "key"),
       ),
     );

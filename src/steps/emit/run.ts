@@ -1,5 +1,5 @@
 /** Runs an emit step: the record becomes a canonical event for every route that triggers on it. */
-import { keyOf } from "../../runtime/step-run.ts";
+import { incomingEvent, keyOf } from "../../runtime/incoming-event.ts";
 import type { StepRunner } from "../run-kind.ts";
 
 /** The emit kind at run time. */
@@ -9,17 +9,8 @@ export const emitRunner: StepRunner<"emit"> = {
     const { pipeline, event } = cx;
     for (const target of cx.process.canonicalRoutes.get(step.event) ?? []) {
       const key = keyOf(run.record, target.idempotencyKey) ?? `${pipeline.route}:${event.key}:${step.id}`;
-      const orderingKey = target.orderingKey === undefined ? undefined : keyOf(run.record, target.orderingKey);
-      const exceptions = target.policies.exceptions;
-      run.emits.push({
-        route: target.route,
-        key,
-        payload: run.record,
-        source: `canonical:${step.event}`,
-        traceId: event.traceId,
-        ...(orderingKey !== undefined ? { orderingKey: `${target.route}|${orderingKey}` } : {}),
-        ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
-      });
+      // Shaped as intake shapes an offered event: the same keys, ordering key and exception queue.
+      run.emits.push(incomingEvent(target, run.record, { key, source: `canonical:${step.event}`, traceId: event.traceId }));
     }
   },
 };

@@ -16,7 +16,7 @@ import { createRuntime, type EventSource } from "../../runtime/engine.ts";
 import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../../runtime/pipeline.ts";
 import { canonicalJson, sha256 } from "../../runtime/store/canonical-json.ts";
 import { createSqliteStore } from "../../runtime/store/sqlite.ts";
-import type { RecordFound } from "../../runtime/store/state-store.ts";
+import type { RecordFound } from "../../runtime/store/roles/state.ts";
 import type { AcceptOutcome, Issue, Store, StoreCounts } from "../../runtime/store/store.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 

@@ -2,7 +2,7 @@
  * The state role of the store: reference data loaded as versions (rate cards, people, exchange
  * rates), each record possibly effective-dated, and canonical records kept from events (a project
  * as its activation described it). Lookups read both the same way: by entity and key, optionally
- * as of a date. SQLite and PostgreSQL implement it in sql-state-store.ts.
+ * as of a date. SQLite and PostgreSQL implement it in sql/state-sql.ts.
  */
 
 /** One record of reference data: its key (the identity values joined by `|`), its validity and its value. */
@@ -54,6 +54,9 @@ export interface KeptRecord {
   traceId: string | null;
   now: number;
 }
+
+/** A record a routed event keeps (a keep step): the route and trace are the event's. */
+export type RecordToKeep = Pick<KeptRecord, "entity" | "key" | "version" | "value">;
 
 /** Whether a record was kept, or ignored as stale (or as a repeat of the version kept). */
 export type KeepOutcome = { kept: true; previousVersion: number | null } | { kept: false; currentVersion: number };

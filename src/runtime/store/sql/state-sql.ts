@@ -1,11 +1,12 @@
 /**
- * The state role (state-store.ts) over the store's SQL surface, for SQLite and PostgreSQL: its
+ * The state role (roles/state.ts) over the store's SQL surface, for SQLite and PostgreSQL: its
  * tables, created by `migrate`, and its methods, which the SQL store composes.
  */
-import { appendAudit, type PendingAudit } from "./audit-log.ts";
-import { chunks, lockDependencies, perRows } from "./batched.ts";
-import type { Database, Sql } from "./database.ts";
-import { type DataVersion, type KeepOutcome, type KeptRecord, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "./state-store.ts";
+import { appendAudit, type PendingAudit } from "../audit-log.ts";
+import { chunks, perRows } from "../batched.ts";
+import type { Database, Sql } from "../database.ts";
+import { type DataVersion, type KeepOutcome, type KeptRecord, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "../roles/state.ts";
+import { lockDependencies } from "./xrefs.ts";
 
 /** The state tables. `valid_from` is '' for a record without a start, so it sorts first and can be a key column. */
 export function stateSchemaStatements(): string[] {
@@ -70,7 +71,7 @@ async function currentVersion(sql: Sql, entity: string): Promise<number> {
 }
 
 /** The state role over `db`, whose tables exist. */
-export function createSqlStateStore(db: Database): StateStore {
+export function sqlState(db: Database): StateStore {
   const engine = db.engine;
   return {
     loadReferenceData(load) {
