@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/testing/spec-fixtures.ts";
@@ -59,6 +59,21 @@ describe("spec data", () => {
       ].join("\n"),
     });
     expect((await runCli(["data", "list"], dir)).stdout).toBe("no reference data loaded\n");
+  });
+
+  it("loads the seed files the spec set names once, for entities with no data yet, and reports a seed file that is not there", async () => {
+    const dir = project();
+    const entity = readFileSync(join(dir, "specs/project.yaml"), "utf8");
+    writeFileSync(join(dir, "specs/project.yaml"), entity.replace("  identity: [projectId]\n", "  identity: [projectId]\n  seed: ../projects.json\n"));
+    expect(await runCli(["data", "seed", "--by", "deploy"], dir)).toEqual({ code: 0, stdout: "loaded 2 Project records from ../projects.json as version 1\n", stderr: "" });
+    expect((await runCli(["data", "seed"], dir)).stdout).toBe("Project already has reference data; its seed ../projects.json is not loaded again\n");
+    expect((await runCli(["data", "load", "Project"], dir)).stdout).toBe("loaded 2 Project records from ../projects.json as version 2\n");
+    writeFileSync(join(dir, "specs/project.yaml"), entity.replace("  identity: [projectId]\n", "  identity: [projectId]\n  seed: ../projets.json\n"));
+    const validated = await runCli(["validate", "--format", "json"], dir);
+    expect(validated.code).toBe(1);
+    expect((JSON.parse(validated.stdout) as { diagnostics: { code: string; message: string; line: number }[] }).diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      ["path-not-found", "../projets.json does not exist", 9],
+    ]);
   });
 
   it("names the closest entity when the one given is not in the spec set", async () => {
