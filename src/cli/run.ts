@@ -30,7 +30,7 @@ import { jsonLogger } from "../runtime/logger.ts";
 import { createRedactor } from "../runtime/redact.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
-import { registerStoreHealthMetrics } from "../ops/metrics.ts";
+import { registerStoreHealthMetrics, registerWorkMetrics } from "../ops/metrics.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { configOption, storeOption } from "./shared-options.ts";
 import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
@@ -148,6 +148,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const port = values.port === undefined ? config.listen.port : Number(values.port);
     const registry = new Registry();
     if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
+    registerWorkMetrics(registry, runtime.work);
     // The token comes from the environment so operators share one; otherwise a fresh one is made.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
     // The dashboard listens first: an address it cannot have stops the worker before anything runs.

@@ -30,6 +30,7 @@ export type {
   Claim,
   ClaimedEvent,
   Dependency,
+  EventRef,
   EventSettlement,
   Handoff,
   InboxStore,
