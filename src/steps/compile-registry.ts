@@ -10,6 +10,7 @@ import { classifyCompiler } from "./classify/compile.ts";
 import { deliverCompiler } from "./deliver/compile.ts";
 import { emitCompiler } from "./emit/compile.ts";
 import { enrichCompiler } from "./enrich/compile.ts";
+import { keepCompiler } from "./keep/compile.ts";
 import { mapCompiler } from "./map/compile.ts";
 import { rejectCompiler } from "./reject/compile.ts";
 import { requireCompiler } from "./require/compile.ts";
@@ -26,6 +27,7 @@ export const STEP_COMPILERS: { readonly [K in StepActionName]: StepCompiler<K> }
   deliver: deliverCompiler,
   reject: rejectCompiler,
   emit: emitCompiler,
+  keep: keepCompiler,
 };
 
 /** A kind a step declares, with its member of the step. */

@@ -9,6 +9,7 @@ import { classifySchema } from "./classify/schema.ts";
 import { deliverSchema } from "./deliver/schema.ts";
 import { emitSchema } from "./emit/schema.ts";
 import { enrichSchema } from "./enrich/schema.ts";
+import { keepSchema } from "./keep/schema.ts";
 import { mapSchema } from "./map/schema.ts";
 import { rejectSchema } from "./reject/schema.ts";
 import { requireSchema } from "./require/schema.ts";
@@ -26,5 +27,6 @@ export function stepKindSchemas<S extends TSchema>(step: S) {
     deliver: Type.Optional(deliverSchema),
     reject: Type.Optional(rejectSchema),
     emit: Type.Optional(emitSchema),
+    keep: Type.Optional(keepSchema),
   };
 }

@@ -1,6 +1,6 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
-import { checkJsonata } from "./check-jsonata.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
+import { checkRouteExpression } from "./route-expressions.ts";
 import { entityShape } from "./shapes.ts";
 import type { BoundDocument } from "./spec-set.ts";
 
@@ -18,7 +18,9 @@ export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconc
       spec.groupBy.forEach((path, g) => expectFieldPath(cx, doc, ["spec", "groupBy", g], path, shape));
       if (spec.periodField !== undefined) expectFieldPath(cx, doc, ["spec", "periodField"], spec.periodField, shape);
     }
-    if (source.filter !== undefined) checkJsonata(cx, doc, [...at, "filter"], source.filter);
-    checkJsonata(cx, doc, [...at, "measure"], source.measure);
+    // The filter and the measure read the entity's records: a misspelt field is an error, not an undefined amount at run time.
+    const scope = { record: entity === undefined ? undefined : entityShape(entity.name, entity.value.spec), classes: new Map() };
+    if (source.filter !== undefined) checkRouteExpression(cx, doc, [...at, "filter"], source.filter, scope, "condition");
+    checkRouteExpression(cx, doc, [...at, "measure"], source.measure, scope, "value");
   });
 }

@@ -15,6 +15,7 @@ import { sqlQuotas } from "./sql/quotas-sql.ts";
 import { sqlReferences } from "./sql/references-sql.ts";
 import { columns } from "./sql/rows.ts";
 import { sqlSources } from "./sql/sources-sql.ts";
+import { sqlState } from "./sql/state-sql.ts";
 import type { Store, StoreCounts } from "./store.ts";
 
 export { migrate } from "./sql/migrate.ts";
@@ -37,6 +38,7 @@ export function createSqlStore(db: Database): Store {
     ...sqlQuotas(cx),
     ...sqlReferences(cx),
     ...sqlSources(cx),
+    ...sqlState(db),
     counts: () =>
       db.read(async (sql): Promise<StoreCounts> => ({ events: await countBy(sql, "events"), deliveries: await countBy(sql, "outbox"), issues: await countBy(sql, "issues") })),
     async close() {

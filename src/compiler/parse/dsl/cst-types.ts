@@ -307,6 +307,7 @@ export type StepActionCstChildren = {
   deliverAction?: DeliverActionCstNode[];
   rejectAction?: RejectActionCstNode[];
   emitAction?: EmitActionCstNode[];
+  keepAction?: KeepActionCstNode[];
   genericStep?: GenericStepCstNode[];
 };
 
@@ -343,7 +344,11 @@ export type EnrichActionCstChildren = {
   From?: IToken[];
   To?: IToken[];
   By: IToken[];
-  path: PathCstNode[];
+  pathList: PathListCstNode[];
+  On?: IToken[];
+  path?: PathCstNode[];
+  Wait?: IToken[];
+  duration?: DurationCstNode[];
 };
 
 export interface ClassifyActionCstNode extends CstNode {
@@ -462,6 +467,18 @@ export type EmitActionCstChildren = {
   name: (NameCstNode)[];
   LParen?: IToken[];
   RParen?: IToken[];
+};
+
+export interface KeepActionCstNode extends CstNode {
+  name: "keepAction";
+  children: KeepActionCstChildren;
+}
+
+export type KeepActionCstChildren = {
+  Keep: IToken[];
+  name: NameCstNode[];
+  Version?: IToken[];
+  path?: PathCstNode[];
 };
 
 export interface GenericStepCstNode extends CstNode {

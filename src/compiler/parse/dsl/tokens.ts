@@ -145,6 +145,7 @@ export const Using = keyword("using");
 export const Emit = keyword("emit");
 export const Reject = keyword("reject");
 export const Because = keyword("because");
+export const Keep = keyword("keep");
 export const Note = keyword("note");
 export const From = keyword("from");
 export const To = keyword("to");

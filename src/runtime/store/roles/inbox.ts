@@ -7,6 +7,7 @@
 import type { DeliveryOutcome } from "./outbox.ts";
 import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 import type { IssueTarget } from "./issues.ts";
+import type { RecordToKeep } from "./state.ts";
 
 /** An event offered to the inbox for one route. */
 export interface IncomingEvent {
@@ -132,7 +133,13 @@ export interface Dependency {
 
 /** How a worker finished with a leased event. */
 export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
-  | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
+  | {
+      outcome: "routed";
+      deliveries: readonly NewDelivery[];
+      emits?: readonly IncomingEvent[];
+      /** Canonical records the event keeps in the state (a `keep` step), committed with its deliveries. */
+      records?: readonly RecordToKeep[];
+    }
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
