@@ -147,6 +147,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   billingCustomers,
   waitedForActivation,
   expensesNotSentToErp,
+  conflicts,
 };
 
 /**
@@ -199,12 +200,45 @@ async function expensesNotSentToErp(played: Played): Promise<unknown[]> {
   return rejected.filter((id) => ![...sent].some((body) => body.includes(`"${id}"`)));
 }
 
+/** The store's sentence for an event whose idempotency key (here the event id) came again with other content. */
+const KEY_CONFLICT = /^the idempotency key (.+) arrived again with a different payload$/;
+
+/** The conflicts the store filed (R8), each with the event it repeats as the store keeps it. */
+async function keyConflicts(played: Played) {
+  const issues = (await played.store.listIssues()).filter((issue) => KEY_CONFLICT.test(issue.reason));
+  return Promise.all(issues.map(async (issue) => ({ issue, first: (await played.store.issueSubject(issue.id))?.source?.payload as Body | undefined })));
+}
+
+/** The integration-support queue: the event-id conflicts, keyed by the event id the route uses as its key. */
+async function integrationSupport(played: Played): Promise<unknown[]> {
+  return (await keyConflicts(played)).map(({ issue }) => ({
+    subjectId: KEY_CONFLICT.exec(issue.reason)?.[1],
+    timeEntryId: ((issue.payload as Body)["data"] as Body)["timeEntryId"],
+    reasonCode: "event-id-conflict",
+    status: issue.status === "open" ? "open" : "resolved",
+  }));
+}
+
+/** The exception queues this spec set fills: expense-review (declared rejections) and integration-support (conflicts). */
+async function exceptionQueues(played: Played): Promise<Record<string, unknown>> {
+  return { ...(await expenseReview(played)), "integration-support": await integrationSupport(played) };
+}
+
+/** Each conflict (R8): where the repeated event and its first delivery stand in the file, and the data fields that differ. */
+async function conflicts(played: Played): Promise<unknown[]> {
+  const lineOf = (payload: unknown) => played.lines.findIndex((line) => JSON.stringify(line) === JSON.stringify(payload)) + 1;
+  return (await keyConflicts(played)).map(({ issue, first }) => {
+    const [now, was] = [((issue.payload as Body)["data"] ?? {}) as Body, (first?.["data"] ?? {}) as Body];
+    const fields = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((key) => JSON.stringify(was[key]) !== JSON.stringify(now[key]));
+    return { line: lineOf(issue.payload), eventId: KEY_CONFLICT.exec(issue.reason)?.[1], firstLine: lineOf(first), subjectId: now["timeEntryId"], reasonCode: "event-id-conflict", differingFields: fields };
+  });
+}
+
 export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
   exceptions: {
-    figure: expenseReview,
-    // The expense-review queue is compared; credit-control and integration-support wait for the
-    // credit hold and the event-id conflicts.
-    part: (_expected, section) => ({ "expense-review": section["expense-review"] }),
+    figure: exceptionQueues,
+    // The expense-review and integration-support queues are compared; credit-control waits for the credit hold.
+    part: (_expected, section) => ({ "expense-review": section["expense-review"], "integration-support": section["integration-support"] }),
   },
   expenses: {
     figure: expenses,
@@ -246,7 +280,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
 
-  conflicts: "the same event id with different content",
   duplicatesIgnored: "redeliveries and same-version repeats",
   staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
