@@ -15,7 +15,7 @@ export const ReconciliationSource = strictObject(
 
 export const ReconciliationSpec = strictObject(
   {
-    schedule: Type.Optional(Type.String({ description: "A cron expression (five fields, UTC)." })),
+    schedule: Type.Optional(Type.String({ description: "A cron expression: five fields (minute hour day-of-month month day-of-week, UTC) or @daily, @weekly, @monthly, @hourly." })),
     every: Type.Optional(Duration),
     groupBy: Type.Array(FieldPath, { minItems: 1, description: "The fields that form a group, for example `projectId`." }),
     period: Type.Optional(Type.Union(["day", "week", "month"].map((p) => Type.Literal(p)))),

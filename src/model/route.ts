@@ -8,7 +8,7 @@ export const Trigger = strictObject(
   {
     event: Type.Optional(QualifiedName),
     canonical: Type.Optional(Type.String({ description: "A canonical event emitted by another route." })),
-    schedule: Type.Optional(Type.String({ description: "A cron expression (five fields, UTC)." })),
+    schedule: Type.Optional(Type.String({ description: "A cron expression: five fields (minute hour day-of-month month day-of-week, UTC) or @daily, @weekly, @monthly, @hourly." })),
     when: Type.Optional(Type.String({ description: "A JSONata condition; events for which it is false are ignored." })),
   },
   "What starts the route: exactly one of `event` (`system.event`), `canonical` or `schedule`.",

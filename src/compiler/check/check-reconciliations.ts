@@ -1,5 +1,6 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
 import { checkJsonata } from "./check-jsonata.ts";
+import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { entityShape } from "./shapes.ts";
 import type { BoundDocument } from "./spec-set.ts";
@@ -7,6 +8,7 @@ import type { BoundDocument } from "./spec-set.ts";
 /** Checks one Reconciliation document. */
 export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconciliation">): void {
   const spec = doc.value.spec;
+  checkSchedule(cx, doc, ["spec", "schedule"], spec.schedule);
   spec.sources.forEach((source, i) => {
     const at = ["spec", "sources", i];
     expectName(cx, doc, [...at, "system"], "system", source.system, cx.set.systems.keys(), { kind: "System" });

@@ -9,6 +9,7 @@ import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkDeliverParams } from "./check-deliver-params.ts";
+import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
@@ -89,6 +90,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
       scope: "the events routes emit",
     });
   }
+  checkSchedule(cx, doc, ["spec", "trigger", "schedule"], trigger.schedule);
   checkTriggerCondition(cx, doc);
   const shape = triggerShape(cx.set, doc);
   for (const key of ["idempotencyKey", "orderingKey"] as const) {

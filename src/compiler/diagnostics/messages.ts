@@ -101,6 +101,7 @@ export const messages = {
   },
   "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
+  "invalid-schedule": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },
   "dsl-syntax": { severity: "error", message: (p: { detail: string }) => p.detail },

@@ -6,7 +6,7 @@
  * the gaps still open before its first run and opens none of them twice.
  */
 import { withSpan } from "../tracing.ts";
-import { nextCronTime } from "./cron.ts";
+import { nextCronTime } from "../../pipeline/schedule.ts";
 import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
 
 /** Where gaps become work for people: an exception queue. */
