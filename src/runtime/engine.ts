@@ -15,6 +15,11 @@ import { createLeaseKeeper, type Held, type LeaseCounts } from "./lease-keeper.t
 import { jsonLogger, type Logger } from "./logger.ts";
 import { keyOf, lookupCache, type ProcessContext, processEvent, routeTargets, xrefsNeeded } from "./process-event.ts";
 import { timeOrderedId } from "./ids.ts";
+import { createObserver, type RuntimeObserver } from "./observe/observer.ts";
+import { createRuntimeMetrics } from "./observe/runtime-metrics.ts";
+import { outgoingTraceparent, spanTraceId } from "./observe/trace-context.ts";
+import type { Span } from "@opentelemetry/api";
+import type { Registry } from "prom-client";
 import { createRedactor, learningHeaders, type Redactor, scrubEventSettlement, scrubOutcome } from "./redact.ts";
 import { payloadHash } from "./store/batched.ts";
 import type { AcceptOutcome, Claim, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, Store } from "./store/store.ts";
@@ -69,6 +74,14 @@ export interface RuntimeOptions {
    * lines on stderr). Every message passes through the redactor first.
    */
   logger?: Logger;
+  /**
+   * Where the runtime's Prometheus counters and histograms are registered (events offered,
+   * delivery attempts and latency, queue depths, breakers, leases); none when omitted. Spans go to
+   * the OpenTelemetry tracer provider the host registered (none: no spans).
+   */
+  metrics?: Registry;
+  /** Waits for a quota, a slot or a breaker at least this long are logged (default 5 s). */
+  waitLogMs?: number;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
 }
@@ -120,12 +133,20 @@ export interface OfferResult {
   refused: { route: string; reason: string }[];
 }
 
+/** How an offer's events join a trace. */
+export interface OfferOptions {
+  /** The trace id every offered event keeps (default: the intake span's, else a new id per payload). */
+  traceId?: string;
+  /** The sender's W3C `traceparent`: the intake span continues it. */
+  traceparent?: string;
+}
+
 /** A running runtime. */
 export interface Runtime {
   readonly store: Store;
   readonly worker: string;
   /** Offers payloads from a source to every route it triggers; resolves once they are durable. */
-  offer(source: EventSource, payloads: readonly unknown[], options?: { traceId?: string }): Promise<OfferResult>;
+  offer(source: EventSource, payloads: readonly unknown[], options?: OfferOptions): Promise<OfferResult>;
   /** One round: lease and process a batch of events, then a batch of deliveries. Returns the work done. */
   step(): Promise<number>;
   /** Steps until no work is ready at the clock's current time. */
@@ -214,6 +235,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     sleep,
     worker,
     redact: redactor.text,
+  };
+  const observer: RuntimeObserver = createObserver({
+    logger,
+    worker,
+    metrics:
+      options.metrics === undefined
+        ? undefined
+        : createRuntimeMetrics(options.metrics, {
+            queues: () => ({ events: handedEvents.length, deliveries: handedDeliveries.length }),
+            breakers: () => [...systems].map(([system, s]) => ({ system, state: s.breaker.state(clock.now()) })),
+            leases: () => keeper.counts(),
+          }),
+    ...(options.waitLogMs === undefined ? {} : { waitLogMs: options.waitLogMs }),
+  });
+  /** One delivery attempt, logged, counted and traced; its span goes to the target as `traceparent`. */
+  const attempt = (d: ClaimedDelivery) => {
+    const breaker = systems.get(d.system)?.breaker;
+    return observer.deliver(
+      d,
+      () => breaker?.state(clock.now()) ?? "closed",
+      (span) => attemptDelivery(deliveryContext, d, { traceparent: outgoingTraceparent(span, d.traceId) }),
+    );
   };
   const operations = (system: string, operation: string) => compiled.systems[system]?.operations[operation];
   const xrefNeeded = xrefsNeeded(compiled.pipelines);
@@ -374,7 +417,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    */
   async function processEvents(events: readonly ClaimedEvent[]): Promise<RoutedBatch> {
     const cx: ProcessContext = { pipelines, canonicalRoutes, operations, lookups: lookupCache(store), xrefNeeded, now: clock.now(), worker };
-    const settlements = await Promise.all(events.map((event) => processEvent(cx, event)));
+    const settlements = await Promise.all(events.map((event) => observer.process(event, (onStep) => processEvent({ ...cx, onStep }, event))));
     const deliveries: Promise<void>[] = [];
     for (const [i, s] of settlements.entries()) {
       if (s.outcome !== "routed") continue;
@@ -421,7 +464,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (operation === undefined) return false;
     if (clock.now() + attemptMs(operation, pipelines.get(event.route), system) + SETTLE_MARGIN_MS > keeper.until(event)) return false;
     // The row is written with the settlement; the store gives it its id.
-    d.attempted = await attemptDelivery(deliveryContext, leasedDelivery(event, d, 0));
+    d.attempted = await attempt(leasedDelivery(event, d, 0));
     return d.attempted.outcome === "delivered";
   }
 
@@ -449,7 +492,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** Attempts leased deliveries under their systems' policies. */
-  const sendDeliveries = (deliveries: readonly ClaimedDelivery[]) => Promise.all(deliveries.map((d) => attemptDelivery(deliveryContext, d)));
+  const sendDeliveries = (deliveries: readonly ClaimedDelivery[]) => Promise.all(deliveries.map(attempt));
 
   /** Commits deliveries' settlements. */
   async function settleDeliveries(settlements: readonly DeliverySettlement[], deliveries: readonly ClaimedDelivery[]): Promise<void> {
@@ -555,6 +598,79 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await claiming;
   }
 
+  /**
+   * Offers payloads to every route their source triggers (inside the intake span): without a trace
+   * of their own, a single payload's event joins the intake span's trace.
+   */
+  async function offer(source: EventSource, payloads: readonly unknown[], offerOptions: OfferOptions, span: Span): Promise<OfferResult> {
+    const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
+    const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;
+    const incoming: IncomingEvent[] = [];
+    const refused: OfferResult["refused"] = [];
+    for (const payload of payloads) {
+      const traceId = offerOptions.traceId ?? (payloads.length === 1 ? spanTraceId(span) : undefined) ?? newId();
+      // Serialised once here, for every route it triggers, rather than by the store.
+      const serialized = { json: JSON.stringify(payload ?? null), hash: payloadHash(payload) };
+      for (const route of routes) {
+        const key = route.idempotencyKey.length === 0 ? serialized.hash : keyOf(payload, route.idempotencyKey);
+        if (key === undefined) {
+          refused.push({ route: route.route, reason: `the payload lacks the idempotency key field(s) ${route.idempotencyKey.join(", ")}` });
+          continue;
+        }
+        const ordering = route.orderingKey === undefined ? undefined : keyOf(payload, route.orderingKey);
+        const exceptions = route.policies.exceptions;
+        incoming.push({
+          route: route.route,
+          key,
+          // The store reads the serialised payload: the value itself does not cross to it.
+          payload: undefined,
+          serialized,
+          source: label,
+          traceId,
+          ...(ordering !== undefined ? { orderingKey: `${route.route}|${ordering}` } : {}),
+          ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
+        });
+      }
+    }
+    if (incoming.length === 0) {
+      observer.offered([], [], refused, span);
+      return { outcomes: [], refused };
+    }
+    const room = await intakeRoom(incoming.length);
+    const now = clock.now();
+    let outcomes: AcceptOutcome[];
+    try {
+      outcomes = await store.accept(incoming, now, room.handoff);
+    } catch (error) {
+      room.done();
+      throw error;
+    }
+    outcomes.forEach((outcome, i) => {
+      const event = incoming[i];
+      if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
+      const item: ClaimedEvent = {
+        id: outcome.eventId,
+        route: event.route,
+        key: event.key,
+        // As the store keeps it: what a lease from the store would hand back.
+        payload: JSON.parse(event.serialized?.json ?? "null") as unknown,
+        orderingKey: event.orderingKey ?? null,
+        source: event.source,
+        traceId: event.traceId,
+        receivedAt: now,
+        attempt: 1,
+        revision: 0,
+        waitUntil: null,
+        free: outcome.free === true,
+      };
+      handedEvents.push(keeper.hold("event", item, now + leaseMs));
+    });
+    room.done();
+    wakeEvents();
+    observer.offered(incoming.map((e) => e.route), outcomes, refused, span);
+    return { outcomes, refused };
+  }
+
   return {
     store,
     worker,
@@ -562,69 +678,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     transport: deliveryContext.transport,
     redactor,
     leases: () => keeper.counts(),
-    async offer(source, payloads, offerOptions = {}) {
-      const routes = "canonical" in source ? (canonicalRoutes.get(source.canonical) ?? []) : (eventRoutes.get(`${source.system}.${source.event}`) ?? []);
+    offer(source, payloads, offerOptions = {}) {
       const label = "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;
-      const incoming: IncomingEvent[] = [];
-      const refused: OfferResult["refused"] = [];
-      for (const payload of payloads) {
-        const traceId = offerOptions.traceId ?? newId();
-        // Serialised once here, for every route it triggers, rather than by the store.
-        const serialized = { json: JSON.stringify(payload ?? null), hash: payloadHash(payload) };
-        for (const route of routes) {
-          const key = route.idempotencyKey.length === 0 ? serialized.hash : keyOf(payload, route.idempotencyKey);
-          if (key === undefined) {
-            refused.push({ route: route.route, reason: `the payload lacks the idempotency key field(s) ${route.idempotencyKey.join(", ")}` });
-            continue;
-          }
-          const ordering = route.orderingKey === undefined ? undefined : keyOf(payload, route.orderingKey);
-          const exceptions = route.policies.exceptions;
-          incoming.push({
-            route: route.route,
-            key,
-            // The store reads the serialised payload: the value itself does not cross to it.
-            payload: undefined,
-            serialized,
-            source: label,
-            traceId,
-            ...(ordering !== undefined ? { orderingKey: `${route.route}|${ordering}` } : {}),
-            ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
-          });
-        }
-      }
-      if (incoming.length === 0) return { outcomes: [], refused };
-      const room = await intakeRoom(incoming.length);
-      const now = clock.now();
-      let outcomes: AcceptOutcome[];
-      try {
-        outcomes = await store.accept(incoming, now, room.handoff);
-      } catch (error) {
-        room.done();
-        throw error;
-      }
-      outcomes.forEach((outcome, i) => {
-        const event = incoming[i];
-        if (outcome.status !== "accepted" || outcome.leased !== true || event === undefined) return;
-        const item: ClaimedEvent = {
-          id: outcome.eventId,
-          route: event.route,
-          key: event.key,
-          // As the store keeps it: what a lease from the store would hand back.
-          payload: JSON.parse(event.serialized?.json ?? "null") as unknown,
-          orderingKey: event.orderingKey ?? null,
-          source: event.source,
-          traceId: event.traceId,
-          receivedAt: now,
-          attempt: 1,
-          revision: 0,
-          waitUntil: null,
-          free: outcome.free === true,
-        };
-        handedEvents.push(keeper.hold("event", item, now + leaseMs));
-      });
-      room.done();
-      wakeEvents();
-      return { outcomes, refused };
+      return observer.intake(label, offerOptions.traceparent, (span) => offer(source, payloads, offerOptions, span));
     },
     async step() {
       return (await processBatch()) + (await deliverBatch());

@@ -55,6 +55,8 @@ export interface ProcessContext {
   xrefNeeded: ReadonlySet<string>;
   now: number;
   worker: string;
+  /** Called as each step starts; the function it returns as the step ends (with what stopped it). */
+  onStep?: (step: PipelineStep) => (error?: unknown) => void;
 }
 
 /** The `entity\0system` pairs the pipelines wait for or look up. */
@@ -211,109 +213,125 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       const when = holds(run, step.when, run.record);
       if (!(typeof when === "boolean" ? when : await when)) continue;
     }
-    switch (step.kind) {
-      case "validate": {
-        const result = step.validator(run.record);
-        if (!result.valid) throw new StepFailure(`${step.entity} is invalid: ${result.errors.join("; ")}`);
-        break;
-      }
-      case "map": {
-        const mapped = evaluate(run, step.transform, run.record);
-        run.record = mapped instanceof Promise ? await mapped : mapped;
-        if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
-        break;
-      }
-      case "enrich": {
-        const key = valueAt(run.record, step.key);
-        if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
-        let value: unknown;
-        if (step.lookup === "xref") {
-          value = await cx.lookups.xref(step.entity, step.to ?? "", String(key), step.from);
-          if (value === undefined) {
-            run.wait = { entity: step.entity, system: step.to ?? "", key: String(key), waitMs: DEFAULT_WAIT_MS, label: step.id };
-            return;
-          }
-        } else {
-          value = await cx.lookups.referenceData(step.entity, String(key));
-          if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
-        }
-        run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
-        run.lookups = { ...run.lookups, [step.as]: value };
-        run.bound = undefined;
-        break;
-      }
-      case "classify": {
-        let value = step.otherwise;
-        for (const rule of step.rules) {
-          const when = holds(run, rule.when, run.record);
-          if (typeof when === "boolean" ? when : await when) {
-            value = rule.value;
-            break;
-          }
-        }
-        run.classes = { ...run.classes, [step.as]: value };
-        run.bound = undefined;
-        break;
-      }
-      case "branch":
-        for (const branch of step.branches) {
-          if (await holds(run, branch.when, run.record)) {
-            await runSteps(cx, pipeline, event, branch.steps, run);
-            break;
-          }
-        }
-        break;
-      case "require": {
-        const key = valueAt(run.record, step.key);
-        if (key === undefined || key === null) throw new StepFailure(`require needs ${step.key}, which the record lacks`);
-        const found = await cx.lookups.xref(step.entity, step.system, String(key));
-        if (found === undefined) {
-          run.wait = { entity: step.entity, system: step.system, key: String(key), waitMs: step.waitMs ?? DEFAULT_WAIT_MS, label: step.id };
+    const ended = cx.onStep?.(step);
+    if (ended === undefined) {
+      await runStep(cx, pipeline, event, step, run);
+      continue;
+    }
+    try {
+      await runStep(cx, pipeline, event, step, run);
+    } catch (error) {
+      ended(error);
+      throw error;
+    }
+    ended();
+  }
+}
+
+/** Runs one step; a step that must wait for a dependency sets `run.wait`, and the steps after it do not run. */
+async function runStep(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, step: PipelineStep, run: Run): Promise<void> {
+  switch (step.kind) {
+    case "validate": {
+      const result = step.validator(run.record);
+      if (!result.valid) throw new StepFailure(`${step.entity} is invalid: ${result.errors.join("; ")}`);
+      break;
+    }
+    case "map": {
+      const mapped = evaluate(run, step.transform, run.record);
+      run.record = mapped instanceof Promise ? await mapped : mapped;
+      if (run.record === undefined) throw new StepFailure(`mapping ${step.mapping} produced nothing`);
+      break;
+    }
+    case "enrich": {
+      const key = valueAt(run.record, step.key);
+      if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
+      let value: unknown;
+      if (step.lookup === "xref") {
+        value = await cx.lookups.xref(step.entity, step.to ?? "", String(key), step.from);
+        if (value === undefined) {
+          run.wait = { entity: step.entity, system: step.to ?? "", key: String(key), waitMs: DEFAULT_WAIT_MS, label: step.id };
           return;
         }
-        break;
+      } else {
+        value = await cx.lookups.referenceData(step.entity, String(key));
+        if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
       }
-      case "deliver": {
-        const mapped = step.transform === undefined ? run.record : evaluate(run, step.transform, run.record);
-        const body = mapped instanceof Promise ? await mapped : mapped;
-        const operation = cx.operations(step.system, step.operation);
-        // Most operations have no path parameters: nothing to resolve, nothing to await.
-        const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
-        const params = unparameterised ? undefined : await pathParams(step, operation?.path, run, body);
-        const delivery: NewDelivery = {
-          step: step.id,
-          system: step.system,
-          operation: step.operation,
-          idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
-          body,
-          ...(params !== undefined ? { params } : {}),
-        };
-        const entity = operation?.entity;
-        const creates = operation?.effect === "create" || operation?.effect === "upsert";
-        if (entity !== undefined && creates && cx.xrefNeeded.has(`${entity}\u0000${step.system}`)) {
-          const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
-          delivery.xref = { entity, fromSystem, fromId: event.key };
-        }
-        run.deliveries.push(delivery);
-        break;
-      }
-      case "emit":
-        for (const target of cx.canonicalRoutes.get(step.event) ?? []) {
-          const key = keyOf(run.record, target.idempotencyKey) ?? `${pipeline.route}:${event.key}:${step.id}`;
-          const orderingKey = target.orderingKey === undefined ? undefined : keyOf(run.record, target.orderingKey);
-          const exceptions = target.policies.exceptions;
-          run.emits.push({
-            route: target.route,
-            key,
-            payload: run.record,
-            source: `canonical:${step.event}`,
-            traceId: event.traceId,
-            ...(orderingKey !== undefined ? { orderingKey: `${target.route}|${orderingKey}` } : {}),
-            ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
-          });
-        }
-        break;
+      run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
+      run.lookups = { ...run.lookups, [step.as]: value };
+      run.bound = undefined;
+      break;
     }
+    case "classify": {
+      let value = step.otherwise;
+      for (const rule of step.rules) {
+        const when = holds(run, rule.when, run.record);
+        if (typeof when === "boolean" ? when : await when) {
+          value = rule.value;
+          break;
+        }
+      }
+      run.classes = { ...run.classes, [step.as]: value };
+      run.bound = undefined;
+      break;
+    }
+    case "branch":
+      for (const branch of step.branches) {
+        if (await holds(run, branch.when, run.record)) {
+          await runSteps(cx, pipeline, event, branch.steps, run);
+          break;
+        }
+      }
+      break;
+    case "require": {
+      const key = valueAt(run.record, step.key);
+      if (key === undefined || key === null) throw new StepFailure(`require needs ${step.key}, which the record lacks`);
+      const found = await cx.lookups.xref(step.entity, step.system, String(key));
+      if (found === undefined) {
+        run.wait = { entity: step.entity, system: step.system, key: String(key), waitMs: step.waitMs ?? DEFAULT_WAIT_MS, label: step.id };
+        return;
+      }
+      break;
+    }
+    case "deliver": {
+      const mapped = step.transform === undefined ? run.record : evaluate(run, step.transform, run.record);
+      const body = mapped instanceof Promise ? await mapped : mapped;
+      const operation = cx.operations(step.system, step.operation);
+      // Most operations have no path parameters: nothing to resolve, nothing to await.
+      const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
+      const params = unparameterised ? undefined : await pathParams(step, operation?.path, run, body);
+      const delivery: NewDelivery = {
+        step: step.id,
+        system: step.system,
+        operation: step.operation,
+        idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
+        body,
+        ...(params !== undefined ? { params } : {}),
+      };
+      const entity = operation?.entity;
+      const creates = operation?.effect === "create" || operation?.effect === "upsert";
+      if (entity !== undefined && creates && cx.xrefNeeded.has(`${entity}\u0000${step.system}`)) {
+        const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
+        delivery.xref = { entity, fromSystem, fromId: event.key };
+      }
+      run.deliveries.push(delivery);
+      break;
+    }
+    case "emit":
+      for (const target of cx.canonicalRoutes.get(step.event) ?? []) {
+        const key = keyOf(run.record, target.idempotencyKey) ?? `${pipeline.route}:${event.key}:${step.id}`;
+        const orderingKey = target.orderingKey === undefined ? undefined : keyOf(run.record, target.orderingKey);
+        const exceptions = target.policies.exceptions;
+        run.emits.push({
+          route: target.route,
+          key,
+          payload: run.record,
+          source: `canonical:${step.event}`,
+          traceId: event.traceId,
+          ...(orderingKey !== undefined ? { orderingKey: `${target.route}|${orderingKey}` } : {}),
+          ...(exceptions !== undefined ? { exceptions: { queue: exceptions.queue, owner: exceptions.owner } } : {}),
+        });
+      }
+      break;
   }
 }
 
