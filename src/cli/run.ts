@@ -26,7 +26,6 @@ import { storeWriteHealth } from "../runtime/intake/health.ts";
 import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
-import { jsonLogger } from "../runtime/logger.ts";
 import { createRedactor } from "../runtime/redact.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
@@ -36,6 +35,10 @@ import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+import { logLevelOf, openMetrics, otlpEndpoint, runLogger, startTracing } from "./run-observability.ts";
+
+/** The kind of store a URL names, for the log: never the URL, which may carry a password. */
+const storeKind = (url: string) => (url.startsWith("postgres") ? "postgres" : "sqlite");
 
 /** `/readyz`: ready while the store answers; the store's health goes with it. */
 function readiness(store: Store): () => Readiness {
@@ -72,7 +75,14 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     source: { type: "string" },
     drain: { type: "boolean" },
     compile: { type: "boolean" },
+    "log-level": { type: "string" },
+    metrics: { type: "string" },
+    "metrics-host": { type: "string" },
+    otlp: { type: "string" },
   });
+  const level = logLevelOf(values["log-level"]);
+  if (values.metrics !== undefined && !/^[0-9]{1,5}$/.test(values.metrics)) throw new UsageError(`--metrics must be a port number, got '${values.metrics}'`);
+  const otlp = otlpEndpoint(values.otlp, io.env);
   if (values.ingest !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(values.source ?? "")) {
     throw new UsageError("--ingest needs --source <system.event>");
   }
@@ -112,9 +122,16 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   // One structured log on stderr for the store (connection losses, retries, recoveries) and the
   // runtime (leases, refused settlements, failed calls), scrubbed of every credential the runtime resolves.
   const redactor = createRedactor();
-  const log = jsonLogger({ write: (line) => io.stderr(redactor.text(line)), ...(worker === undefined ? {} : { base: { worker } }) });
-  const store = await openStore(values.store ?? config.store, config.root, { log });
+  const { logger: log, flush } = runLogger(io, { level, worker, redact: redactor.text });
+  const tracing = await startTracing(otlp);
+  const registry = new Registry();
+  const store = await openStore(values.store ?? config.store, config.root, { log }).catch((error: unknown) => {
+    log.error(`spec run: the store could not be opened: ${(error as Error).message}`, { event: "store.failed" });
+    flush();
+    throw error;
+  });
   const runtime = createRuntime({
+    metrics: registry,
     compiled,
     store,
     env: io.env,
@@ -138,14 +155,23 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(counts)}\n`);
       return EXIT.ok;
     }
+    log.info("spec run: starting", {
+      event: "run.start",
+      routes: compiled.pipelines.length,
+      origin,
+      store: storeKind(values.store ?? config.store),
+      logLevel: level,
+      batchSize: config.worker.batchSize,
+      leaseMs: config.worker.leaseMs,
+      ...(otlp === undefined ? {} : { otlp }),
+    });
     // Listen for the stop signal before announcing anything, so a signal sent the moment the
     // worker says it listens is still a graceful stop.
     const signalled = waitForSignal();
-    // Webhook secrets are learnt by the runtime's redactor as they are resolved.
-    const log: IntakeLogger = (entry) => io.stderr(runtime.redactor.text(`${JSON.stringify({ time: new Date().toISOString(), component: "intake", ...entry })}\n`));
-    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
+    // Webhook secrets are learnt by the runtime's redactor as they are resolved; the logger scrubs them.
+    const intakeLog: IntakeLogger = ({ level, msg, ...fields }) => log[level](msg, { component: "intake", ...fields });
+    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log: intakeLog });
     const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const registry = new Registry();
     if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
     // The token comes from the environment so operators share one; otherwise a fresh one is made.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
@@ -171,32 +197,48 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
         throw new ConfigurationError(`the dashboard cannot listen on ${host}:${dashboardPort}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`);
       }
     }
-    let server: Awaited<ReturnType<typeof startIntakeServer>>;
+    let server: Awaited<ReturnType<typeof startIntakeServer>> | undefined;
+    let metrics: Awaited<ReturnType<typeof openMetrics>>;
     try {
       const health = storeWriteHealth(store, Date.now);
       const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
-      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log, ready: readiness(store) });
+      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log: intakeLog, ready: readiness(store) });
+      metrics = await openMetrics(registry, values.metrics === undefined ? undefined : Number(values.metrics), values["metrics-host"] ?? config.dashboard.host, io.env["SYNCSPEC_METRICS_TOKEN"] || undefined);
     } catch (error) {
       await dashboard?.close();
+      await server?.close();
       throw error;
     }
-    const poller = createPoller(compiled, runtime);
+    const poller = createPoller(compiled, runtime, log);
     runtime.start();
     poller.start();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
+    log.info(`spec run: ${runtime.worker} listening on ${server.url}`, {
+      event: "run.listening",
+      url: server.url,
+      store: store.engine,
+      ...(metrics === undefined ? {} : { metrics: metrics.url }),
+      ...(dashboard === undefined ? {} : { dashboard: dashboard.url }),
+    });
+    if (metrics !== undefined) io.stdout(`spec run: metrics at ${metrics.url}\n`);
     if (dashboard !== undefined) {
       io.stdout(announceDashboard(io, { prefix: "spec run: ", url: dashboard.url, token: dashboard.token, given: token === undefined ? undefined : "SYNCSPEC_DASHBOARD_TOKEN" }));
     }
     const signal = await signalled;
     io.stdout(`spec run: ${signal}: stopping intake\n`);
+    log.info(`spec run: ${signal}: stopping`, { event: "run.stopping", signal });
     await dashboard?.close();
     await server.close();
     poller.stop();
     await runtime.stop();
+    await metrics?.close();
     io.stdout("spec run: stopped\n");
+    log.info("spec run: stopped", { event: "run.stop" });
     return EXIT.ok;
   } finally {
-    await store.close().catch((error: unknown) => io.stderr(`spec run: closing the store: ${(error as Error).message}\n`));
+    await store.close().catch((error: unknown) => log.error(`spec run: closing the store: ${(error as Error).message}`, { event: "store.failed" }));
+    await tracing?.shutdown().catch((error: unknown) => log.warn(`spec run: the last spans were not exported: ${(error as Error).message}`, { event: "tracing.failed" }));
+    flush();
   }
 }
 
@@ -204,7 +246,7 @@ export const runCommand: Command = {
   name: "run",
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
   usage:
-    "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile]",
+    "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile] [--log-level debug|info|warn|error] [--metrics port [--metrics-host h]] [--otlp url]",
   async run(args, io) {
     try {
       return await run(args, io);

@@ -11,7 +11,7 @@ import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trac
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startMetricsServer } from "../../src/ops/metrics-server.ts";
+import { startMetricsServer } from "../../src/runtime/observe/metrics-server.ts";
 import { valueResolver } from "../../src/runtime/delivery/auth.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/engine.ts";
 import { type IntakeServer, startIntakeServer } from "../../src/runtime/intake/http-server.ts";

@@ -6,6 +6,7 @@
  */
 import type { TargetResponse } from "../delivery/transport.ts";
 import type { Runtime } from "../engine.ts";
+import { type Logger, stderrLogger } from "../logger.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
 import { valueAt } from "../process-event.ts";
 
@@ -44,8 +45,11 @@ export interface Poller {
   stop(): void;
 }
 
-/** Creates the poller of a runtime's polling events. */
-export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Poller {
+/**
+ * Creates the poller of a runtime's polling events. A poll that fails is logged on `logger`
+ * (default: JSON lines on stderr), credentials scrubbed, and tried again at the next interval.
+ */
+export function createPoller(compiled: CompiledSpecSet, runtime: Runtime, logger: Logger = stderrLogger()): Poller {
   const timers: NodeJS.Timeout[] = [];
   const pollOnce = async (systemName: string, eventName: string): Promise<PollResult> => {
     const system = runtime.systems.get(systemName);
@@ -81,7 +85,14 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Polle
         for (const [eventName, event] of Object.entries(system.events)) {
           if (event.delivery !== "polling" || event.polling === undefined) continue;
           const tick = () =>
-            pollOnce(systemName, eventName).catch((error: unknown) => process.stderr.write(`syncspec poll ${systemName}.${eventName}: ${(error as Error).message}\n`));
+            pollOnce(systemName, eventName).catch((error: unknown) =>
+              logger.error(runtime.redactor.text(`polling ${systemName}.${eventName} failed; tried again in ${event.polling?.intervalMs} ms: ${(error as Error).message}`), {
+                event: "poll.failed",
+                system: systemName,
+                source: eventName,
+                retryInMs: event.polling?.intervalMs,
+              }),
+            );
           timers.push(setInterval(tick, event.polling.intervalMs));
         }
       }

@@ -70,7 +70,7 @@ export function pinoLogger(options: PinoLoggerOptions): PinoRuntimeLogger {
       base: options.base === undefined ? null : { ...options.base },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       formatters: { level: (label) => ({ level: label }) },
-      ...(now === undefined ? {} : { timestamp: () => `,"time":"${new Date(now()).toISOString()}"` }),
+      timestamp: now === undefined ? pino.stdTimeFunctions.isoTime : () => `,"time":"${new Date(now()).toISOString()}"`,
     },
     destination,
   );

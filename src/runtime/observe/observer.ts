@@ -103,7 +103,7 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       const span = startSpan(
         `syncspec.deliver ${target}`,
         eventTraceContext(d.traceId),
-        { "syncspec.route": d.route, "syncspec.event_id": d.eventId, "syncspec.delivery_id": d.id, "syncspec.target": target, "syncspec.attempt": d.attempt },
+        { "syncspec.route": d.route, "syncspec.event_id": d.eventId, "syncspec.target": target, "syncspec.attempt": d.attempt, ...(d.id > 0 ? { "syncspec.delivery_id": d.id } : {}) },
         SpanKind.CLIENT,
       );
       const before = breakerState();
@@ -132,15 +132,17 @@ function describeFailure(s: DeliverySettlement): string | undefined {
 
 /** Logs what one delivery attempt came to, when it is something other than delivered. */
 function logDelivery(logger: Logger, worker: string, d: ClaimedDelivery, s: DeliverySettlement, waitLogMs: number): void {
-  const fields = { route: d.route, deliveryId: d.id, eventId: d.eventId, target: `${d.system}.${d.operation}`, attempt: d.attempt, traceId: d.traceId, worker };
+  // A delivery made as its event is routed has no id until its settlement is written.
+  const fields = { route: d.route, ...(d.id > 0 ? { deliveryId: d.id } : {}), eventId: d.eventId, target: `${d.system}.${d.operation}`, attempt: d.attempt, traceId: d.traceId, worker };
+  const which = d.id > 0 ? `delivery ${d.id}` : `the delivery of event ${d.eventId}`;
   if (s.outcome === "retry") {
     const delayMs = Math.max(0, s.availableAt - s.now);
-    if (s.refund !== true) logger.warn(`delivery ${d.id} to ${fields.target} failed; retrying in ${delayMs} ms: ${s.error}`, { event: "delivery.retry", ...fields, reason: s.error, delayMs });
-    else if (delayMs >= waitLogMs) logger.info(`delivery ${d.id} to ${fields.target} waits ${delayMs} ms: ${s.error}`, { event: "delivery.wait", ...fields, reason: s.error, delayMs });
+    if (s.refund !== true) logger.warn(`${which} to ${fields.target} failed; retrying in ${delayMs} ms: ${s.error}`, { event: "delivery.retry", ...fields, reason: s.error, delayMs });
+    else if (delayMs >= waitLogMs) logger.info(`${which} to ${fields.target} waits ${delayMs} ms: ${s.error}`, { event: "delivery.wait", ...fields, reason: s.error, delayMs });
   } else if (s.outcome === "dead") {
-    logger.error(`delivery ${d.id} to ${fields.target} is a dead letter in ${s.issue.queue}: ${s.issue.reason}`, { event: "delivery.dead", ...fields, queue: s.issue.queue, reason: s.issue.reason });
+    logger.error(`${which} to ${fields.target} is a dead letter in ${s.issue.queue}: ${s.issue.reason}`, { event: "delivery.dead", ...fields, queue: s.issue.queue, reason: s.issue.reason });
   } else if (s.outcome === "exception") {
-    logger.warn(`delivery ${d.id} to ${fields.target} opened an exception in ${s.issue.queue}: ${s.issue.reason}`, {
+    logger.warn(`${which} to ${fields.target} opened an exception in ${s.issue.queue}: ${s.issue.reason}`, {
       event: "exception.opened",
       ...fields,
       queue: s.issue.queue,
