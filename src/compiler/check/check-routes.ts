@@ -9,6 +9,7 @@ import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkDeliverParams } from "./check-deliver-params.ts";
+import { checkMeasures } from "./check-measures.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
@@ -105,6 +106,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
     checkStepConditions(cx, doc, step, at, scope);
     if (step.deliver !== undefined) checkDeliverParams(cx, doc, step.deliver, at, scope);
   });
+  checkMeasures(cx, doc);
 }
 
 type Enrich = { entity: string; from?: string; to?: string };

@@ -5,7 +5,7 @@
  * only ever data, escaped on output; no template or helper comes from a spec.
  */
 import Handlebars from "handlebars";
-import type { Step, SystemEvent } from "../../../model/index.ts";
+import type { RouteSpec, Step, SystemEvent } from "../../../model/index.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -71,7 +71,15 @@ function routeView(route: BoundDocument<"Route">) {
     sla: spec.sla === undefined ? none : `within ${spec.sla.within}${spec.sla.description === undefined ? "" : ` (${spec.sla.description})`}`,
     steps,
     policies,
+    measures: Object.entries(spec.measures ?? {}).map(([name, m]) => ({ name, description: m.description, reads: measureReads(m), objective: m.objective === undefined ? none : String(m.objective) })),
   };
+}
+
+/** What a measure reads, as a sentence fragment. */
+function measureReads(m: NonNullable<RouteSpec["measures"]>[string]): string {
+  if (m.latency !== undefined) return `time from acceptance to the delivery of step ${m.latency.to} (p50, p90)`;
+  if (m.pending !== undefined) return `events whose delivery of step ${m.pending.step} is not made`;
+  return `open exceptions${m.exceptions?.reason === undefined ? "" : ` whose reason mentions "${m.exceptions.reason}"`}`;
 }
 
 /** The data the catalogue template renders: plain strings and lists, nothing else. */

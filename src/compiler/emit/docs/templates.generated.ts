@@ -171,7 +171,9 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":0},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
     + "</ol>\n<table><tr><th>Policy</th><th>Setting</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"policies"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
-    + "</table>\n</section>\n";
+    + "</table>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"measures"),"length"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":72,"column":24}}})) != null ? stack1 : "")
+    + "\n</section>\n";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -211,6 +213,34 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":68,"column":45},"end":{"line":68,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":68,"column":43},"end":{"line":68,"column":52}}}) : helper)))
     + "</td></tr>\n";
 },"12":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<table><tr><th>Measure</th><th>What it means</th><th>Reads</th><th>Objective</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"measures"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":72,"column":9}}})) != null ? stack1 : "")
+    + "</table>";
+},"13":function(container,depth0,helpers,partials,data) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":71,"column":34},"end":{"line":71,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":71,"column":32},"end":{"line":71,"column":40}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":71,"column":58},"end":{"line":71,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":71,"column":56},"end":{"line":71,"column":71}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"reads") || alias1(depth0, "reads", {"start":{"line":71,"column":82},"end":{"line":71,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"reads","hash":{},"data":data,"loc":{"start":{"line":71,"column":80},"end":{"line":71,"column":89}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"objective") || alias1(depth0, "objective", {"start":{"line":71,"column":100},"end":{"line":71,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"objective","hash":{},"data":data,"loc":{"start":{"line":71,"column":98},"end":{"line":71,"column":111}}}) : helper)))
+    + "</td></tr>\n";
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -219,27 +249,27 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":75,"column":15},"end":{"line":75,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":75,"column":13},"end":{"line":75,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":78,"column":15},"end":{"line":78,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":78,"column":13},"end":{"line":78,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":76,"column":6},"end":{"line":76,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":76,"column":4},"end":{"line":76,"column":12}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":79,"column":6},"end":{"line":79,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":79,"column":4},"end":{"line":79,"column":12}}}) : helper)))
     + "</h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":77,"column":5},"end":{"line":77,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":77,"column":3},"end":{"line":77,"column":18}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":80,"column":5},"end":{"line":80,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":80,"column":3},"end":{"line":80,"column":18}}}) : helper)))
     + "</p>\n<p>Schedule: "
-    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":78,"column":15},"end":{"line":78,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":78,"column":13},"end":{"line":78,"column":25}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":81,"column":15},"end":{"line":81,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":81,"column":13},"end":{"line":81,"column":25}}}) : helper)))
     + ". Grouped by <code>"
-    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":78,"column":46},"end":{"line":78,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":78,"column":44},"end":{"line":78,"column":55}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":81,"column":46},"end":{"line":81,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":81,"column":44},"end":{"line":81,"column":55}}}) : helper)))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":78,"column":62},"end":{"line":78,"column":98}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":62},"end":{"line":81,"column":98}}})) != null ? stack1 : "")
     + ". Tolerance: "
-    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":78,"column":113},"end":{"line":78,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":78,"column":111},"end":{"line":78,"column":124}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":81,"column":113},"end":{"line":81,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":81,"column":111},"end":{"line":81,"column":124}}}) : helper)))
     + ". A mismatch opens an exception in <code>"
-    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":78,"column":167},"end":{"line":78,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":78,"column":165},"end":{"line":78,"column":174}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":81,"column":167},"end":{"line":81,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":81,"column":165},"end":{"line":81,"column":174}}}) : helper)))
     + "</code> owned by "
-    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":78,"column":193},"end":{"line":78,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":78,"column":191},"end":{"line":78,"column":200}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":81,"column":193},"end":{"line":81,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":81,"column":191},"end":{"line":81,"column":200}}}) : helper)))
     + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":81,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":0},"end":{"line":84,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -248,8 +278,8 @@ export const templates = {
     };
 
   return " per "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":78,"column":83},"end":{"line":78,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":78,"column":81},"end":{"line":78,"column":91}}}) : helper)));
-},"14":function(container,depth0,helpers,partials,data) {
+    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":81,"column":83},"end":{"line":81,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":81,"column":81},"end":{"line":81,"column":91}}}) : helper)));
+},"16":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -258,17 +288,17 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":80,"column":27},"end":{"line":80,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":80,"column":25},"end":{"line":80,"column":33}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":83,"column":27},"end":{"line":83,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":83,"column":25},"end":{"line":83,"column":33}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":80,"column":44},"end":{"line":80,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":80,"column":42},"end":{"line":80,"column":52}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":83,"column":44},"end":{"line":83,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":83,"column":42},"end":{"line":83,"column":52}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":80,"column":63},"end":{"line":80,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":80,"column":61},"end":{"line":80,"column":71}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":83,"column":63},"end":{"line":83,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":83,"column":61},"end":{"line":83,"column":71}}}) : helper)))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":80,"column":88},"end":{"line":80,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":80,"column":86},"end":{"line":80,"column":96}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":83,"column":88},"end":{"line":83,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":83,"column":86},"end":{"line":83,"column":96}}}) : helper)))
     + "</code></td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":80,"column":120},"end":{"line":80,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":80,"column":118},"end":{"line":80,"column":129}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":83,"column":120},"end":{"line":83,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":83,"column":118},"end":{"line":83,"column":129}}}) : helper)))
     + "</code></td></tr>\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -293,11 +323,11 @@ export const templates = {
     + "\n<h2 id=\"entities\">Entities</h2>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":56,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"routes\">Routes</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":71,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":74,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"reconciliations\">Reconciliations</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":85,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":77,"column":0},"end":{"line":88,"column":9}}})) != null ? stack1 : "")
     + "\n\u003Cscript src=\""
-    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":87,"column":15},"end":{"line":87,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":87,"column":13},"end":{"line":87,"column":27}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":90,"column":15},"end":{"line":90,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":90,"column":13},"end":{"line":90,"column":27}}}) : helper)))
     + "\">\u003C/script>\n\u003Cscript>\nmermaid.initialize({ startOnLoad: false, securityLevel: \"strict\" });\nmermaid.run({ querySelector: \"pre.mermaid\" }).then(function () { document.body.dataset.diagrams = \"rendered\"; }, function (error) { document.body.dataset.diagrams = \"failed: \" + error; });\n\u003C/script>\n</body>\n</html>\n";
 },"useData":true},
 };
