@@ -30,8 +30,9 @@ import { createRedactor } from "../runtime/redact.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { registerStoreHealthMetrics } from "../ops/metrics.ts";
+import { liveDefinitions, liveReconciler } from "../ops/reconcile/live-reconciler.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
-import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
+import { announceDashboard } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -175,6 +176,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
     // The token comes from the environment so operators share one; otherwise a fresh one is made.
     const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
+    // Reconciliations whose sources declare how to read them run on their schedules against the live systems.
+    const { live, skipped } = liveDefinitions(loaded.lowered.reconciliations);
+    for (const reason of skipped) log.info(`spec run: ${reason}`, { event: "reconciliation.not-scheduled" });
+    const reconciler = live.length === 0 ? undefined : liveReconciler({ definitions: live, compiled, runtime, logger: log, registry });
     // The dashboard listens first: an address it cannot have stops the worker before anything runs.
     const dashboard = values.dashboard === undefined ? undefined : await openDashboard(Number(values.dashboard), values["dashboard-host"] ?? config.dashboard.host);
     async function openDashboard(dashboardPort: number, host: string) {
@@ -187,9 +192,11 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
           host,
           user: values["dashboard-user"] ?? config.dashboard.user,
           origins: config.dashboard.origins,
-          log: dashboardLog(io),
+          // Sign-ins, refusals and the exceptions people resolve go to the same structured log.
+          log: ({ level, msg, ...fields }) => log[level](msg, { component: "dashboard", ...fields }),
           redact: runtime.redactor.text,
           registry,
+          ...(reconciler === undefined ? {} : { reconciler }),
           ...(token ? { token } : {}),
         });
       } catch (error) {
@@ -212,6 +219,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const poller = createPoller(compiled, runtime, log);
     runtime.start();
     poller.start();
+    const stopReconciling = reconciler?.schedule();
     io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
     log.info(`spec run: ${runtime.worker} listening on ${server.url}`, {
       event: "run.listening",
@@ -230,6 +238,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     await dashboard?.close();
     await server.close();
     poller.stop();
+    stopReconciling?.();
     await runtime.stop();
     await metrics?.close();
     io.stdout("spec run: stopped\n");

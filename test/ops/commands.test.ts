@@ -72,10 +72,12 @@ describe("spec reconcile", () => {
     expect(io.err.join("")).toContain("no reconciliation named nope; there are ");
   }, 60_000);
 
-  it("asks where the records are when given neither a file nor a URL", async () => {
+  it("reads the live systems when given neither a file nor a URL, and names each reconciliation that declares no read", async () => {
     const io = fakeIo();
-    expect(await main(["reconcile"], io)).toBe(2);
-    expect(io.err.join("")).toContain("say where the records are: --records <file.json> or --url <dashboard-url>");
+    expect(await main(["reconcile", "--only", "time-cost-postings"], io)).toBe(2);
+    expect(io.err.join("")).toContain(
+      "spec reconcile: time-cost-postings cannot run against the live systems: its sources approved-time, cost-postings declare no 'read'; give its records with --records",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
 import { checkJsonata } from "./check-jsonata.ts";
+import { checkReconciliationRead } from "./check-reconciliation-read.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { entityShape } from "./shapes.ts";
@@ -22,5 +23,6 @@ export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconc
     }
     if (source.filter !== undefined) checkJsonata(cx, doc, [...at, "filter"], source.filter);
     checkJsonata(cx, doc, [...at, "measure"], source.measure);
+    checkReconciliationRead(cx, doc, at, source);
   });
 }

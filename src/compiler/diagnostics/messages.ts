@@ -115,6 +115,7 @@ export const messages = {
     severity: "error",
     message: (p: { measure: string; objective: string; expected: string }) => `the objective '${p.objective}' of measure ${p.measure} must be ${p.expected}`,
   },
+  "reconciliation-read": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-schedule": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },

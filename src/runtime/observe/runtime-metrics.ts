@@ -24,8 +24,6 @@ export interface RuntimeMetrics {
   attempted(labels: { route: string; system: string; operation: string; outcome: string }, seconds: number | undefined): void;
   /** One event's processing settled: `routed`, `waiting`, `exception`, `skipped`, `release`. */
   processed(route: string, outcome: string): void;
-  /** Gaps a reconciliation run found, and the run itself. */
-  reconciled(reconciliation: string, outcome: "completed" | "failed", gaps: number): void;
 }
 
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -51,8 +49,6 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const runs = new Counter({ name: `${prefix}reconciliation_runs_total`, help: "Reconciliation runs by outcome.", labelNames: ["reconciliation", "outcome"], registers });
-  const gaps = new Gauge({ name: `${prefix}reconciliation_run_gaps`, help: "Gaps found by this process's latest completed run of each reconciliation.", labelNames: ["reconciliation"], registers });
   registerStateGauges(registry, sources, prefix);
   return {
     offered: (route, outcome) => events.inc({ route, outcome }),
@@ -60,10 +56,6 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     attempted(labels, seconds) {
       deliveries.inc(labels);
       if (seconds !== undefined) latency.observe({ system: labels.system, operation: labels.operation, outcome: labels.outcome }, seconds);
-    },
-    reconciled(reconciliation, outcome, found) {
-      runs.inc({ reconciliation, outcome });
-      if (outcome === "completed") gaps.set({ reconciliation }, found);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import Handlebars from "handlebars";
 import type { RouteSpec, Step, SystemEvent } from "../../../model/index.ts";
+import type { ReconciliationReadSpec } from "../../../model/reconciliation.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -73,6 +74,13 @@ function routeView(route: BoundDocument<"Route">) {
     policies,
     measures: Object.entries(spec.measures ?? {}).map(([name, m]) => ({ name, description: m.description, reads: measureReads(m), objective: m.objective === undefined ? none : String(m.objective) })),
   };
+}
+
+/** How a reconciliation source is read from the live system, as a sentence fragment. */
+function readOf(read: ReconciliationReadSpec | undefined): string {
+  if (read === undefined) return "not read live (records given to spec reconcile --records)";
+  const pages = read.pagination === undefined ? "one call" : `${read.pagination.style} pagination on '${read.pagination.param}'`;
+  return `${read.operation}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
 }
 
 /** What a measure reads, as a sentence fragment. */
@@ -153,7 +161,7 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
         tolerance: [spec.tolerance.absolute === undefined ? "" : `±${spec.tolerance.absolute}`, spec.tolerance.relative === undefined ? "" : `±${spec.tolerance.relative} relative`].filter((t) => t !== "").join(", ") || "exact",
         queue: spec.onMismatch.queue,
         owner: spec.onMismatch.owner,
-        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure })),
+        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure, read: readOf(s.read) })),
       };
     }),
   };

@@ -266,7 +266,7 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":81,"column":167},"end":{"line":81,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":81,"column":165},"end":{"line":81,"column":174}}}) : helper)))
     + "</code> owned by "
     + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":81,"column":193},"end":{"line":81,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":81,"column":191},"end":{"line":81,"column":200}}}) : helper)))
-    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th></tr>\n"
+    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":0},"end":{"line":84,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
 },"15":function(container,depth0,helpers,partials,data) {
@@ -297,7 +297,9 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":83,"column":88},"end":{"line":83,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":83,"column":86},"end":{"line":83,"column":96}}}) : helper)))
     + "</code></td><td><code>"
     + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":83,"column":120},"end":{"line":83,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":83,"column":118},"end":{"line":83,"column":129}}}) : helper)))
-    + "</code></td></tr>\n";
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":83,"column":147},"end":{"line":83,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":83,"column":145},"end":{"line":83,"column":153}}}) : helper)))
+    + "</td></tr>\n";
 },"17":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
