@@ -37,7 +37,7 @@ ${body}`;
 }
 
 /** Writes a spec set of `routes` routes over `entities` entities; returns its project folder. */
-function generate(routes: number, entities: number): string {
+export function generate(routes: number, entities: number): string {
   const root = mkdtempSync(join(tmpdir(), "syncspec-compile-bench-"));
   const write = (path: string, text: string) => {
     mkdirSync(join(root, path, ".."), { recursive: true });

@@ -13,7 +13,10 @@
  * - backlog: memory with a million events waiting (`--backlog N`, `--no-backlog`): the resident set
  *   after a tenth and after all of them were accepted, and its peak while the runtime works them off
  *   for `--drain-seconds` (20), with the rate it does so.
- * - postgres: the same end-to-end figures with 1 and 4 workers sharing one database.
+ * - postgres: the same end-to-end figures with 1 and 4 workers sharing one database, the offers
+ *   spread over the workers (`workers1`, `workers4`), and with 4 workers and every offer made to
+ *   the first (`offeredToOne`), as with no balancer in front: each worker's share of the events it
+ *   settled (`shares`, the work sharing of docs/scaling.md) besides the CPU time per event.
  *
  * `--no-thread` keeps SQLite on the caller's thread, to compare.
  */
@@ -54,6 +57,8 @@ interface Figures {
   p99Ms: number;
   peakRssMb: number;
   events: number;
+  /** Per worker, the fraction of the events it settled (only with several workers). */
+  shares?: number[];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -98,7 +103,7 @@ async function compiledFixture(): Promise<CompiledSpecSet> {
 }
 
 /** Runs `events` approved time entries through `workers` runtimes over the given stores. */
-async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], events: number): Promise<Figures> {
+async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], events: number, offerTo: "spread" | "first" = "spread"): Promise<Figures> {
   const erp = createFakeTarget({ name: "erp" });
   const billing = createFakeTarget({ name: "billing", externalIdField: "reference" });
   const offeredAt = new Float64Array(events);
@@ -145,7 +150,7 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
       offeredAt[i] = performance.now();
       payloads.push({ timeEntryId: `t${i}`, projectId: `p${i % PROJECTS}`, minutes: i + 1, billable: true });
     }
-    const runtime = runtimes[(start / chunk) % runtimes.length]!;
+    const runtime = offerTo === "first" ? first : runtimes[(start / chunk) % runtimes.length]!;
     const offer = runtime.offer({ system: "psa", event: "timeApproved" }, payloads).finally(() => inFlight.delete(offer));
     inFlight.add(offer);
     // Several webhook requests in flight at once, as concurrent senders would make.
@@ -160,10 +165,11 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   const storeBusy = storeBefore === undefined || storeAfter === undefined ? undefined : storeAfter.active - storeBefore.active;
   const peakRssMb = rss.stop();
   await Promise.all(runtimes.map((r) => r.stop()));
+  const shares = runtimes.length === 1 ? {} : { shares: runtimes.map((r) => round(r.work().eventsSettled / events, 3)) };
   if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
   latencies.sort((a, b) => a - b);
   const busy = { mainBusyUsPerEvent: Math.round((mainBusy * 1000) / events), ...(storeBusy === undefined ? {} : { storeBusyUsPerEvent: Math.round((storeBusy * 1000) / events) }) };
-  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), ...busy, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events };
+  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), ...busy, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events, ...shares };
 }
 
 /** Writes the rows an event leaves behind (event, two deliveries, four audit rows) in batched transactions. */
@@ -320,13 +326,18 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
       return result;
     }
     const postgres: Record<string, Figures> = {};
-    for (const workers of [1, 4]) {
-      const schema = `bench_${process.pid}_${workers}`;
+    const runs = [
+      { name: "workers1", workers: 1, offerTo: "spread" },
+      { name: "workers4", workers: 4, offerTo: "spread" },
+      { name: "offeredToOne", workers: 4, offerTo: "first" },
+    ] as const;
+    for (const { name, workers, offerTo } of runs) {
+      const schema = `bench_${process.pid}_${name.toLowerCase()}`;
       const stores = [];
       for (let i = 0; i < workers; i++) stores.push(await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 }));
       try {
-        postgres[`workers${workers}`] = await endToEnd(compiled, stores, pgEvents);
-        process.stderr.write(`postgres, ${workers} worker(s): ${JSON.stringify(postgres[`workers${workers}`])}\n`);
+        postgres[name] = await endToEnd(compiled, stores, pgEvents, offerTo);
+        process.stderr.write(`postgres, ${name}: ${JSON.stringify(postgres[name])}\n`);
       } finally {
         for (const store of stores) await store.close();
         await dropPostgresSchema(PG_URL, schema);

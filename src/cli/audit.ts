@@ -7,9 +7,11 @@
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import type { Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, parseCommandArgs } from "./command.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /** How many of the newest audit rows are searched for a trace id close to a mistyped one. */
 const SUGGESTION_ROWS = 10_000;
@@ -27,6 +29,18 @@ export const auditCommand: Command = {
   name: "audit",
   summary: "Verify the audit log's hash chain, or show the trail of one trace",
   usage: "spec audit verify|trail [--trace id] [--store url|--config file] [--format text|json]",
+  actions: ["verify", "trail"],
+  options: [
+    {
+      name: "trace",
+      value: "id",
+      description: "With trail: the trace whose state changes and downstream calls are shown (required)",
+      examples: ["spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736", "spec audit trail --trace 4bf92f3577b34da6a3ce929d0e0e4736 --format json"],
+    },
+    storeOption("spec audit verify"),
+    configOption("spec audit verify"),
+    reportFormat("spec audit verify"),
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       trace: { type: "string" },
@@ -35,8 +49,7 @@ export const auditCommand: Command = {
       format: { type: "string" },
     });
     const format = expectFormat(values.format, ["text", "json"] as const, "text");
-    const [action] = positionals;
-    if (action !== "verify" && action !== "trail") throw new UsageError("expected verify or trail");
+    const action = expectAction(positionals[0], ["verify", "trail"] as const);
     if (action === "trail" && values.trace === undefined) throw new UsageError("trail needs --trace <id>");
     let store: Awaited<ReturnType<typeof storeFor>>;
     try {
@@ -49,7 +62,7 @@ export const auditCommand: Command = {
     try {
       if (action === "verify") {
         const result = await store.verifyAudit();
-        if (format === "json") io.stdout(`${JSON.stringify(result)}\n`);
+        if (format === "json") io.stdout(jsonOutput({ ...result }, { intact: result.ok, rows: result.rows }));
         else if (result.ok) io.stdout(`audit log intact: ${result.rows} rows\n`);
         else io.stdout(`audit log broken at row ${result.seq}: ${result.problem} (${result.rows} rows verified before it)\n`);
         return result.ok ? EXIT.ok : EXIT.findings;
@@ -60,7 +73,7 @@ export const auditCommand: Command = {
         io.stderr(`spec audit: ${await unknownTrace(store, trace)}\n`);
         return EXIT.findings;
       }
-      if (format === "json") io.stdout(`${JSON.stringify(trail, null, 2)}\n`);
+      if (format === "json") io.stdout(jsonOutput({ trace, entries: trail }, { entries: trail.length }));
       else for (const e of trail) io.stdout(`${new Date(e.at).toISOString()}  ${e.actor}  ${e.action}  ${e.subject}  ${JSON.stringify(e.detail)}\n`);
       return EXIT.ok;
     } finally {

@@ -22,6 +22,7 @@ export const commands: CommandEntry[] = [
   { name: "breaking", load: async () => (await import("./breaking.ts")).breakingCommand },
   { name: "import", load: async () => (await import("./import.ts")).importCommand },
   { name: "fmt", load: async () => (await import("./fmt.ts")).fmtCommand },
+  { name: "lsp", load: async () => (await import("./lsp.ts")).lspCommand },
   { name: "run", load: async () => (await import("./run.ts")).runCommand },
   { name: "dlq", load: async () => (await import("./dlq.ts")).dlqCommand },
   { name: "exceptions", load: async () => (await import("./exceptions.ts")).exceptionsCommand },
@@ -30,4 +31,11 @@ export const commands: CommandEntry[] = [
   { name: "demo", load: async () => (await import("./demo.ts")).demoCommand },
   { name: "reconcile", load: async () => (await import("./reconcile.ts")).reconcileCommand },
   { name: "status", load: async () => (await import("./status.ts")).statusCommand },
+  { name: "explain", load: async () => (await import("./explain.ts")).explainCommand },
+  { name: "completion", load: async () => (await import("./completion.ts")).completionCommand },
 ];
+
+/** Every command, loaded: for the help, the completion scripts and the README's table. */
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(commands.map((c) => c.load()));
+}

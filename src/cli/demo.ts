@@ -15,7 +15,7 @@ import { type DemoSummary, summarise } from "../demo/summary.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { createLogSink } from "../runtime/log/log-sink.ts";
 import { pinoLogger, type PinoRuntimeLogger } from "../runtime/log/pino-logger.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { generatedOrInMemory, stalenessLines } from "./load-compiled.ts";
@@ -80,6 +80,27 @@ function printSummary(io: CliIo, s: DemoSummary): void {
   io.stdout(`${lines.join("\n")}\n`);
 }
 
+/** `--json` is the short form of `--format json`; asking for both text and JSON is a usage error. */
+function jsonAsked(json: boolean | undefined, format: string | undefined): boolean {
+  const asked = expectFormat(format, ["text", "json"] as const, json === true ? "json" : "text");
+  if (json === true && asked === "text") throw new UsageError("--json and --format text ask for different output; give one");
+  return asked === "json";
+}
+
+/** The counts a script checks first: whether the month held its promises, and what says so. */
+function headline(s: DemoSummary): Record<string, unknown> {
+  return {
+    holds: demoHolds(s),
+    events: s.events,
+    lost: s.lost,
+    duplicatePostings: s.duplicatePostings,
+    deadLettered: s.deadLettered,
+    reconciliationGaps: s.reconciliationGaps,
+    unexpectedGaps: s.unexpectedGaps.length,
+    missedGaps: s.missedGaps.length,
+  };
+}
+
 /** Whether a summary meets the demo's promises. */
 export function demoHolds(s: DemoSummary): boolean {
   return s.settled && s.lost === 0 && s.duplicatePostings === 0 && s.unexpectedGaps.length === 0 && s.missedGaps.length === 0;
@@ -88,7 +109,76 @@ export function demoHolds(s: DemoSummary): boolean {
 export const demoCommand: Command = {
   name: "demo",
   summary: "Play a consulting firm's month through the runtime against simulated systems, reconcile, and open the dashboard",
-  usage: "spec demo [--seed n] [--json] [--port n] [--token t] [--outage-ms n] [--calm] [--consultants n] [--projects n] [--time-entries n] [specs-dir]",
+  usage: "spec demo [--seed n] [--json | --format text|json] [--port n] [--token t] [--outage-ms n] [--calm] [--consultants n] [--projects n] [--time-entries n] [specs-dir]",
+  options: [
+    {
+      name: "seed",
+      value: "n",
+      description: "The seed of the month's data and faults; the same seed gives the same counts",
+      default: "7",
+      examples: ["spec demo --seed 7", "spec demo --seed 42 --json"],
+    },
+    {
+      name: "json",
+      description: "Print the summary as one JSON object and exit instead of serving the dashboard (--format json)",
+      examples: ["spec demo --json | tail -1", "spec demo --seed 7 --json --calm"],
+    },
+    {
+      name: "format",
+      value: "format",
+      description: "Text and the dashboard for people, or the summary as one JSON object (its own summary key last) for scripts",
+      values: ["text", "json"],
+      default: "text",
+      examples: ["spec demo --format json | tail -1 | jq .summary", "spec demo --seed 42 --format json --calm"],
+    },
+    {
+      name: "port",
+      value: "n",
+      description: "The dashboard's port on 127.0.0.1",
+      default: "any free port",
+      examples: ["spec demo --port 8081", "spec demo --port 8081 --token demo-token"],
+    },
+    {
+      name: "token",
+      value: "t",
+      description: "The dashboard's token",
+      default: "a fresh random token, printed",
+      examples: ["spec demo --token demo-token", "spec demo --port 8081 --token demo-token"],
+    },
+    {
+      name: "outage-ms",
+      value: "n",
+      description: "How long the simulated ERP outage lasts, in milliseconds",
+      default: "1500",
+      examples: ["spec demo --outage-ms 5000", "spec demo --outage-ms 0 --json"],
+    },
+    {
+      name: "calm",
+      description: "Simulated systems without faults: no 429s, 5xx, slow or lost answers, no outage",
+      examples: ["spec demo --calm", "spec demo --calm --json"],
+    },
+    {
+      name: "consultants",
+      value: "n",
+      description: "Consultants in the firm (at least 4)",
+      default: "40",
+      examples: ["spec demo --consultants 10 --projects 20", "spec demo --consultants 200 --json"],
+    },
+    {
+      name: "projects",
+      value: "n",
+      description: "Projects across the three companies (at least 8)",
+      default: "120",
+      examples: ["spec demo --projects 20 --time-entries 2000", "spec demo --projects 500 --json"],
+    },
+    {
+      name: "time-entries",
+      value: "n",
+      description: "Time entries in the month",
+      default: "20000",
+      examples: ["spec demo --time-entries 2000 --json", "spec demo --time-entries 100000 --json"],
+    },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       seed: { type: "string" },
@@ -100,6 +190,7 @@ export const demoCommand: Command = {
       consultants: { type: "string" },
       projects: { type: "string" },
       "time-entries": { type: "string" },
+      format: { type: "string" },
     });
     if (positionals.length > 1) throw new UsageError("spec demo takes at most one specs directory");
     const seed = positiveInteger(values.seed, "--seed", 7);
@@ -110,7 +201,8 @@ export const demoCommand: Command = {
     const port = positiveInteger(values.port, "--port", 0);
     if (port > 65535) throw new UsageError(`--port must be a port number, not '${values.port}'`);
     // Asked before the month is played: the dashboard is what the month is played for.
-    if (values.json !== true && port !== 0 && !(await portIsFree(port))) throw new UsageError(`--port ${port}: the port is in use on 127.0.0.1`);
+    const json = jsonAsked(values.json, values.format);
+    if (!json && port !== 0 && !(await portIsFree(port))) throw new UsageError(`--port ${port}: the port is in use on 127.0.0.1`);
     await loadExpressionCompiler();
     const program = await loadProgram({ cwd: io.cwd, paths: [positionals[0] ?? "specs"] });
     if (!program.ok) {
@@ -142,9 +234,9 @@ export const demoCommand: Command = {
     });
     const summary = await summarise(run);
     io.stderr(`spec demo: the runtime's log (retries, breakers, exceptions) is in ${log.file}\n`);
-    if (values.json === true) {
+    if (json) {
       await run.close();
-      io.stdout(`${JSON.stringify(summary)}\n`);
+      io.stdout(`${JSON.stringify({ ...summary, summary: headline(summary) })}\n`);
       return demoHolds(summary) ? EXIT.ok : EXIT.findings;
     }
     printSummary(io, summary);

@@ -23,6 +23,21 @@ export const docsCommand: Command = {
   name: "docs",
   summary: "Write an HTML catalogue of systems, entities, routes and reconciliations, with Mermaid diagrams",
   usage: "spec docs [paths...] --out <dir> [--mermaid <url>]",
+  options: [
+    {
+      name: "out",
+      value: "dir",
+      description: "The folder the HTML catalogue is written to (required)",
+      examples: ["spec docs --out site", "spec docs specs --out build/catalogue"],
+    },
+    {
+      name: "mermaid",
+      value: "url",
+      description: "Where the pages load Mermaid from",
+      default: "a copy of the installed mermaid package beside the pages",
+      examples: ["spec docs --out site --mermaid https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js", "spec docs --out site --mermaid /assets/mermaid.min.js"],
+    },
+  ],
   run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { out: { type: "string" }, mermaid: { type: "string" } });
     if (values.out === undefined) throw new UsageError("--out <dir> is required");

@@ -9,8 +9,10 @@ import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 
 /**
  * Opens the store named by `--store`, or by the run configuration. Only an existing one: a store
@@ -67,28 +69,79 @@ const STATUSES = ["open", "retried", "replayed", "skipped", "closed"];
 
 const ACTIONS = { exception: ["list", "show", "retry", "edit", "skip"], "dead-letter": ["list", "show", "retry", "skip"] } as const;
 
+function issueOptions(name: string, kind: Issue["kind"]): OptionHelp[] {
+  const queue = kind === "exception" ? "time-posting-exceptions" : "time-to-revenue-dead";
+  const options: OptionHelp[] = [
+    {
+      name: "queue",
+      value: "name",
+      description: "With list: only the entries of this queue",
+      default: "every queue",
+      examples: [`spec ${name} list --queue ${queue}`, `spec ${name} list --queue ${queue} --status skipped`],
+    },
+    {
+      name: "status",
+      value: "status",
+      description: "With list: only the entries in this state",
+      values: STATUSES,
+      default: "open",
+      examples: [`spec ${name} list --status skipped`, `spec ${name} list --status retried --format json`],
+    },
+    {
+      name: "reason",
+      value: "why",
+      description: `Why you ${kind === "exception" ? "retry, edit or skip" : "retry or skip"}: required, and recorded in the audit log`,
+      examples: [`spec ${name} retry 42 --reason "ERP outage over"`, `spec ${name} skip 42 --reason "posted by hand in the ERP"`],
+    },
+    {
+      name: "by",
+      value: "who",
+      description: "Who acts, as the audit log records it",
+      default: "$USER",
+      examples: [`spec ${name} retry 42 --reason "rate card fixed" --by ana`, `spec ${name} skip 7 --reason "duplicate" --by finance-ops`],
+    },
+  ];
+  if (kind === "exception") {
+    options.push({
+      name: "payload",
+      value: "json|file",
+      description: "With edit: the corrected event, as JSON or a file holding it, replayed in place of the original",
+      examples: [`spec ${name} edit 42 --payload fixed.json --reason "hours corrected"`, `spec ${name} edit 42 --payload '{"hours":"7.50"}' --reason "typo"`],
+    });
+  }
+  options.push(storeOption(`spec ${name} list`), configOption(`spec ${name} list`), reportFormat(`spec ${name} list`));
+  return options;
+}
+
+const ISSUE_PARSER_OPTIONS = {
+  queue: { type: "string" },
+  status: { type: "string" },
+  reason: { type: "string" },
+  by: { type: "string" },
+  payload: { type: "string" },
+  store: { type: "string" },
+  config: { type: "string" },
+  format: { type: "string" },
+} as const;
+
 /** Builds the command for one kind of queue. */
 export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
   const actions: readonly string[] = ACTIONS[kind];
+  // Only an exception can be edited, so only `spec exceptions` accepts a corrected payload.
+  const { payload: _payload, ...withoutPayload } = ISSUE_PARSER_OPTIONS;
+  const parserOptions = (kind === "exception" ? ISSUE_PARSER_OPTIONS : withoutPayload) as typeof ISSUE_PARSER_OPTIONS;
   const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
   return {
     name,
     summary,
     usage,
+    actions,
+    options: issueOptions(name, kind),
     async run(args, io) {
-      const { values, positionals } = parseCommandArgs(args, {
-        queue: { type: "string" },
-        status: { type: "string" },
-        reason: { type: "string" },
-        by: { type: "string" },
-        payload: { type: "string" },
-        store: { type: "string" },
-        config: { type: "string" },
-        format: { type: "string" },
-      });
+      const { values, positionals } = parseCommandArgs(args, parserOptions);
       const format = expectFormat(values.format, ["text", "json"] as const, "text");
-      const [action, idText] = positionals;
-      if (action === undefined || !actions.includes(action)) throw new UsageError(`expected one of ${actions.join(", ")}`);
+      const [first, idText] = positionals;
+      const action = expectAction(first, actions);
       if (values.status !== undefined && !STATUSES.includes(values.status)) {
         throw new UsageError(`--status must be ${STATUSES.slice(0, -1).join(", ")} or ${STATUSES.at(-1)}, got '${values.status}'`);
       }
@@ -111,7 +164,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
             ...(values.queue !== undefined ? { queue: values.queue } : {}),
             status: (values.status ?? "open") as Issue["status"],
           });
-          if (format === "json") io.stdout(`${JSON.stringify(issues, null, 2)}\n`);
+          if (format === "json") io.stdout(jsonOutput({ entries: issues }, { entries: issues.length, status: values.status ?? "open", queue: values.queue ?? null }));
           else if (issues.length === 0) io.stdout(`no ${values.status ?? "open"} entries\n`);
           else {
             const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "REASON"]];
@@ -129,7 +182,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           return EXIT.findings;
         }
         if (action === "show") {
-          io.stdout(format === "json" ? `${JSON.stringify(issue, null, 2)}\n` : show(issue, now));
+          io.stdout(format === "json" ? jsonOutput({ entry: issue }, { id: issue.id, status: issue.status }) : show(issue, now));
           return EXIT.ok;
         }
         const who = values.by ?? io.env["USER"] ?? "unknown";
@@ -141,7 +194,7 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           action === "edit"
             ? await store.resolveIssue({ ...base, action: "edit", payload: values.payload === undefined ? null : parsePayload(values.payload) })
             : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
-        io.stdout(format === "json" ? `${JSON.stringify(resolved, null, 2)}\n` : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
+        io.stdout(format === "json" ? jsonOutput({ entry: resolved }, { id: resolved.id, action, status: resolved.status, by: who }) : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
         return EXIT.ok;
       } catch (error) {
         if (!(error instanceof IssueStateError)) throw error;

@@ -13,8 +13,11 @@ import { formatDsl } from "../compiler/parse/dsl/format.ts";
 import { readDsl } from "../compiler/parse/dsl/parse-dsl.ts";
 import { parseYaml } from "../compiler/parse/yaml/parse-yaml.ts";
 import { discoverSpecFiles } from "../compiler/sources.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import { toJsonDiagnostic } from "../compiler/diagnostics/printers/json.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError, useColor } from "./io.ts";
+import { jsonOutput } from "./json-output.ts";
+import { reportFormat } from "./shared-options.ts";
 
 const TARGETS = ["yaml", "dsl"] as const;
 const isDsl = (path: string) => path.toLowerCase().endsWith(".sync");
@@ -47,6 +50,39 @@ function readValues(path: string, io: CliIo, maxFileBytes: number, maxDepth: num
   return documents.map((d) => d.value);
 }
 
+interface FormatOutcome {
+  /** The .sync files found, as shown to the user. */
+  files: string[];
+  /** Those not in the canonical layout: rewritten, or only listed with --check. */
+  changed: string[];
+  /** How many could not be read or parsed. */
+  failed: number;
+  diagnostics: Diagnostic[];
+}
+
+/** Formats (or with `check`, only compares) every .sync file under `paths`. */
+function formatFiles(io: CliIo, paths: readonly string[], check: boolean): FormatOutcome {
+  const [config] = loadConfig(io.cwd);
+  const [found, discoveryErrors] = discoverSpecFiles(paths.length > 0 ? paths : config.specs, io.cwd, config.exclude);
+  const missing = discoveryErrors.filter((d) => d.code === "path-not-found");
+  const outcome: FormatOutcome = { files: [], changed: [], failed: missing.length, diagnostics: [...missing] };
+  for (const path of found.filter(isDsl)) {
+    const shown = relative(io.cwd, path) || path;
+    outcome.files.push(shown);
+    const [file, decodeErrors] = decodeFile(shown, readFileSync(path), config.maxFileBytes);
+    const [formatted, diagnostics] = decodeErrors.length > 0 ? [undefined, decodeErrors] : formatDsl(file, config.maxDepth);
+    if (formatted === undefined) {
+      outcome.diagnostics.push(...diagnostics);
+      outcome.failed++;
+      continue;
+    }
+    if (formatted === file.text) continue;
+    outcome.changed.push(shown);
+    if (!check) writeFileSync(path, formatted);
+  }
+  return outcome;
+}
+
 function convert(path: string, to: (typeof TARGETS)[number], io: CliIo): number {
   const [config] = loadConfig(io.cwd);
   if (to === "dsl" && isDsl(path)) {
@@ -77,44 +113,45 @@ function convert(path: string, to: (typeof TARGETS)[number], io: CliIo): number 
 export const fmtCommand: Command = {
   name: "fmt",
   summary: "Format .sync files, or print a spec file in the other syntax (--to yaml|dsl)",
-  usage: "spec fmt [paths...] [--check] | spec fmt --to yaml|dsl <file>",
+  usage: "spec fmt [paths...] [--check] [--format text|json] | spec fmt --to yaml|dsl <file>",
+  options: [
+    {
+      name: "check",
+      description: "Rewrite nothing; exit 1 listing each .sync file that is not formatted (for CI)",
+      examples: ["spec fmt --check", "spec fmt specs/time --check"],
+    },
+    {
+      name: "to",
+      value: "syntax",
+      description: "Print one spec file in the other syntax instead of formatting",
+      values: TARGETS,
+      examples: ["spec fmt --to dsl specs/routes/invoice-release.yaml", "spec fmt --to yaml specs/time/time-to-revenue.sync > time-to-revenue.yaml"],
+    },
+    reportFormat("spec fmt --check"),
+  ],
   run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { check: { type: "boolean" }, to: { type: "string" } });
+    const { values, positionals } = parseCommandArgs(args, { check: { type: "boolean" }, to: { type: "string" }, format: { type: "string" } });
     const paths = positionals.map((p) => (isAbsolute(p) ? p : resolve(io.cwd, p)));
     if (values.to !== undefined) {
       if (!(TARGETS as readonly string[]).includes(values.to)) throw new UsageError(`unknown target '${values.to}'; use yaml or dsl`);
       if (paths.length !== 1) throw new UsageError("--to takes exactly one file");
       if (values.check === true) throw new UsageError("--check and --to cannot be used together");
+      if (values.format !== undefined) throw new UsageError("--format reports on formatting; --to prints the converted file itself");
       if (statSync(paths[0]!, { throwIfNoEntry: false })?.isFile() !== true) throw new UsageError(`${positionals[0]} is not a file`);
       return convert(paths[0]!, values.to as (typeof TARGETS)[number], io);
     }
-    const [config] = loadConfig(io.cwd);
-    const [found, discoveryErrors] = discoverSpecFiles(paths.length > 0 ? paths : config.specs, io.cwd, config.exclude);
-    const files = found.filter(isDsl);
-    let failed = discoveryErrors.some((d) => d.code === "path-not-found");
-    if (failed) report(io, discoveryErrors.filter((d) => d.code === "path-not-found"));
-    let changed = 0;
-    for (const path of files) {
-      const shown = relative(io.cwd, path) || path;
-      const bytes = readFileSync(path);
-      const [file, decodeErrors] = decodeFile(shown, bytes, config.maxFileBytes);
-      if (decodeErrors.length > 0) {
-        report(io, decodeErrors);
-        failed = true;
-        continue;
-      }
-      const [formatted, diagnostics] = formatDsl(file, config.maxDepth);
-      if (formatted === undefined) {
-        report(io, diagnostics);
-        failed = true;
-        continue;
-      }
-      if (formatted === file.text) continue;
-      changed++;
-      if (values.check === true) io.stdout(`${shown}\n`);
-      else writeFileSync(path, formatted);
+    const format = expectFormat(values.format, ["text", "json"] as const, "text");
+    const check = values.check === true;
+    const outcome = formatFiles(io, paths, check);
+    if (format === "json") {
+      const lists = { files: outcome.files, changed: outcome.changed, diagnostics: outcome.diagnostics.map((d) => toJsonDiagnostic(d, io.cwd)) };
+      io.stdout(jsonOutput(lists, { check, files: outcome.files.length, changed: outcome.changed.length, failed: outcome.failed }));
+    } else {
+      if (outcome.diagnostics.length > 0) report(io, outcome.diagnostics);
+      if (check) for (const shown of outcome.changed) io.stdout(`${shown}\n`);
+      if (check && outcome.changed.length > 0) io.stdout(`${outcome.changed.length} of ${outcome.files.length} .sync file(s) not formatted; run spec fmt\n`);
     }
-    if (failed) return EXIT.findings;
-    return values.check === true && changed > 0 ? EXIT.findings : EXIT.ok;
+    if (outcome.failed > 0) return EXIT.findings;
+    return check && outcome.changed.length > 0 ? EXIT.findings : EXIT.ok;
   },
 };

@@ -34,6 +34,42 @@ export const importCommand: Command = {
   name: "import",
   summary: "Import a System spec from a vendor's OpenAPI 3.0 or 3.1 document",
   usage: "spec import openapi <file> --system <name> [--role psa|erp|billing|...] [--team <team>] [--operations id,...] [--out <file>]",
+  actions: ["openapi"],
+  options: [
+    {
+      name: "system",
+      value: "name",
+      description: "The name of the System spec to write (required)",
+      examples: ["spec import openapi vendor/xero_accounting.yaml --system erp", "spec import openapi vendor/chargebee.yaml --system billing --role billing"],
+    },
+    {
+      name: "role",
+      value: "role",
+      description: "The system's role",
+      values: ROLES,
+      examples: ["spec import openapi vendor/xero-projects.yaml --system psa --role psa", "spec import openapi vendor/xero_accounting.yaml --system erp --role erp"],
+    },
+    {
+      name: "team",
+      value: "team",
+      description: "The owning team written into metadata.team (kebab-case)",
+      examples: ["spec import openapi vendor/xero_accounting.yaml --system erp --team finance-systems", "spec import openapi vendor/chargebee.yaml --system billing --team billing-ops"],
+    },
+    {
+      name: "operations",
+      value: "id,...",
+      description: "Import only these operationIds, comma-separated",
+      default: "every operation",
+      examples: ["spec import openapi vendor/xero_accounting.yaml --system erp --operations createManualJournal,getContacts", "spec import openapi vendor/chargebee.yaml --system billing --operations create_a_customer"],
+    },
+    {
+      name: "out",
+      value: "file",
+      description: "The file to write the System spec to",
+      default: "standard output",
+      examples: ["spec import openapi vendor/xero_accounting.yaml --system erp --out specs/systems/erp.yaml", "spec import openapi vendor/xero-projects.yaml --system psa --out specs/psa.yaml"],
+    },
+  ],
   run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       system: { type: "string" },

@@ -265,6 +265,8 @@ export const initCommand: Command = {
   name: "init",
   summary: "Start a project: syncspec.yaml, a first spec set that compiles, and package.json's dependencies and scripts",
   usage: "spec init [dir]",
+  examples: ["spec init", "spec init integrations && cd integrations && npm install"],
+  options: [],
   run(args, io) {
     const { positionals } = parseCommandArgs(args, {});
     if (positionals.length > 1) throw new UsageError("give at most one folder");

@@ -15,13 +15,14 @@ import { formatSarif, type RuleMetadata } from "../compiler/diagnostics/printers
 import { formatStylish } from "../compiler/diagnostics/printers/stylish.ts";
 import { readBaseline, writeBaseline } from "../compiler/lint/baseline.ts";
 import { rulePage, rulesIndex } from "../compiler/lint/docs.ts";
+import { explainCode } from "./explain.ts";
 import { lintRun } from "../compiler/lint/lint.ts";
 import type { LintRule } from "../compiler/lint/rule.ts";
 import { builtInRules } from "../compiler/lint/rules/index.ts";
 import { loadProgram } from "../compiler/program.ts";
-import { suggest } from "../compiler/diagnostics/suggest.ts";
-import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
-import { type CliIo, EXIT, UsageError, useColor } from "./io.ts";
+import { type Command, expectChoice, expectFormat, parseCommandArgs } from "./command.ts";
+import { type CliIo, EXIT, useColor } from "./io.ts";
+import { diagnosticFormat, noRuleModules } from "./shared-options.ts";
 
 const FORMATS = ["stylish", "json", "sarif", "junit", "github"] as const;
 const SEVERITIES = ["error", "warn", "info", "hint"] as const;
@@ -39,22 +40,12 @@ function print(io: CliIo, format: (typeof FORMATS)[number], diagnostics: readonl
   else io.stdout(formatStylish(diagnostics, { color: useColor(io), cwd: io.cwd }));
 }
 
-function explain(io: CliIo, name: string): number {
-  const rule = builtInRules.find((r) => r.name === name);
-  if (rule === undefined) {
-    const suggestion = suggest(name, builtInRules.map((r) => r.name));
-    throw new UsageError(`unknown rule '${name}'${suggestion === undefined ? "" : `; did you mean '${suggestion}'?`}`);
-  }
-  io.stdout(rulePage(rule));
-  return EXIT.ok;
-}
-
 function writeDocs(io: CliIo, folder: string): number {
   const dir = resolve(io.cwd, folder);
   mkdirSync(dir, { recursive: true });
   for (const rule of builtInRules) writeFileSync(join(dir, `${rule.name}.md`), rulePage(rule));
   writeFileSync(join(dir, "README.md"), rulesIndex(builtInRules));
-  io.stderr(`spec lint: wrote ${builtInRules.length} rule pages to ${folder}\n`);
+  io.stdout(`spec lint: wrote ${builtInRules.length} rule pages to ${folder}\n`);
   return EXIT.ok;
 }
 
@@ -62,7 +53,43 @@ export const lintCommand: Command = {
   name: "lint",
   summary: "Apply the governance rules (ownership, reliability, API, data, hygiene) and the policy's own",
   usage:
-    "spec lint [paths...] [--format stylish|json|sarif|junit|github] [--fail-severity error|warn|info|hint] [--baseline <file>] [--write-baseline <file>] [--no-rule-modules] [--explain <rule>] [--write-docs <folder>]",
+    "spec lint [paths...] [--format stylish|json|sarif|junit|github] [--fail-severity error|warn|info|hint] [--baseline <file>] [--write-baseline <file>] [--no-rule-modules] [--explain <code>] [--write-docs <folder>]",
+  options: [
+    diagnosticFormat("lint"),
+    {
+      name: "fail-severity",
+      value: "severity",
+      description: "The least severe finding that fails the run (exit 1)",
+      values: SEVERITIES,
+      default: "error",
+      examples: ["spec lint --fail-severity warn", "spec lint --fail-severity hint --format github"],
+    },
+    {
+      name: "baseline",
+      value: "file",
+      description: "Accept the findings recorded in this file, so only new ones are reported",
+      examples: ["spec lint --baseline lint-baseline.json", "spec lint --baseline .ci/lint-baseline.json --format sarif"],
+    },
+    {
+      name: "write-baseline",
+      value: "file",
+      description: "Record today's findings as the baseline and exit 0",
+      examples: ["spec lint --write-baseline lint-baseline.json", "spec lint specs --write-baseline .ci/lint-baseline.json"],
+    },
+    noRuleModules("lint"),
+    {
+      name: "explain",
+      value: "code",
+      description: "Print the page of a rule or of any diagnostic code (as spec explain does)",
+      examples: ["spec lint --explain route-dead-letter", "spec lint --explain mapping-wrong-type"],
+    },
+    {
+      name: "write-docs",
+      value: "folder",
+      description: "Write one Markdown page per built-in rule and an index into the folder",
+      examples: ["spec lint --write-docs docs/rules", "spec lint --write-docs site/rules"],
+    },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       format: { type: "string" },
@@ -73,10 +100,10 @@ export const lintCommand: Command = {
       "write-docs": { type: "string" },
       "no-rule-modules": { type: "boolean" },
     });
-    if (values.explain !== undefined) return explain(io, values.explain);
+    if (values.explain !== undefined) return explainCode(io, values.explain);
     if (values["write-docs"] !== undefined) return writeDocs(io, values["write-docs"]);
     const format = expectFormat(values.format, FORMATS, "stylish");
-    const failAt = expectFormat(values["fail-severity"], SEVERITIES, "error");
+    const failAt = expectChoice("severity", values["fail-severity"], SEVERITIES, "error");
     const program = loadProgram({ cwd: io.cwd, paths: positionals });
     const files = program.files.map((f) => f.path);
     if (!program.ok) {
@@ -99,7 +126,7 @@ export const lintCommand: Command = {
     const all = [...program.diagnostics, ...findings];
     if (values["write-baseline"] !== undefined) {
       writeBaseline(resolve(io.cwd, values["write-baseline"]), findings);
-      io.stderr(`spec lint: wrote ${findings.length} finding${findings.length === 1 ? "" : "s"} to ${values["write-baseline"]}\n`);
+      io.stdout(`spec lint: wrote ${findings.length} finding${findings.length === 1 ? "" : "s"} to ${values["write-baseline"]}\n`);
       return EXIT.ok;
     }
     print(io, format, all, rules, program.config.root, files);

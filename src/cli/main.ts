@@ -2,47 +2,74 @@
  * The `spec` entry point: finds the command, runs it, and turns anything unexpected into exit 2
  * with a one-line message (the stack only with SYNCSPEC_DEBUG=1).
  */
+import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { PACKAGE_VERSION } from "../package-version.ts";
-import { commands } from "./commands.ts";
+import type { Command } from "./command.ts";
+import { commands, loadCommands } from "./commands.ts";
+import { commandHelp, generalHelp } from "./help.ts";
 import { type CliIo, EXIT, processIo, UsageError } from "./io.ts";
 
-async function help(): Promise<string> {
-  const loaded = await Promise.all(commands.map((c) => c.load()));
-  const width = Math.max(...loaded.map((c) => c.name.length));
-  const lines = loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `usage: spec <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nExit codes: 0 ok, 1 findings or failures, 2 usage or internal error.\n`;
+/** Why a name is not a command, with the closest command when one is close. */
+function unknownCommand(name: string): string {
+  const names = commands.map((c) => c.name);
+  const suggestion = suggest(name, names);
+  const hint = suggestion === undefined ? `the commands are ${names.join(", ")}` : `did you mean 'spec ${suggestion}'?`;
+  return `spec: unknown command '${name}'; ${hint}\nRun 'spec help' for what each command does.\n`;
 }
 
-/** Runs the CLI with `args`; returns the exit code. */
-export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(await help());
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (name === "--version") {
-    io.stdout(`syncspec ${PACKAGE_VERSION}\n`);
+/** `spec help [command]`. */
+async function help(io: CliIo, topic: string | undefined): Promise<number> {
+  if (topic === undefined || topic === "help") {
+    io.stdout(generalHelp(await loadCommands()));
     return EXIT.ok;
   }
-  const entry = commands.find((c) => c.name === name);
+  const entry = commands.find((c) => c.name === topic);
   if (entry === undefined) {
-    io.stderr(`spec: unknown command '${name}'\n\n${await help()}`);
+    io.stderr(unknownCommand(topic));
     return EXIT.usage;
   }
-  const command = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout(`usage: ${command.usage}\n`);
-    return EXIT.ok;
-  }
+  io.stdout(commandHelp(await entry.load()));
+  return EXIT.ok;
+}
+
+async function runCommand(command: Command, args: readonly string[], io: CliIo): Promise<number> {
   try {
-    return await command.run(rest, io);
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`spec ${command.name}: ${error.message}\nusage: ${command.usage}\n`);
+      io.stderr(`spec ${command.name}: ${error.message}\nusage: ${command.usage}\nRun 'spec help ${command.name}' for the options.\n`);
       return EXIT.usage;
     }
     const detail = io.env["SYNCSPEC_DEBUG"] === "1" && error instanceof Error ? `\n${error.stack}` : "";
     io.stderr(`spec ${command.name}: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
     return EXIT.usage;
   }
+}
+
+/** Runs the CLI with `args`; returns the exit code. */
+export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined) {
+    io.stderr(generalHelp(await loadCommands()));
+    return EXIT.usage;
+  }
+  if (name === "--help" || name === "-h") return help(io, undefined);
+  if (name === "help") return help(io, rest[0]);
+  if (name === "--version") {
+    io.stdout(`syncspec ${PACKAGE_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
+    io.stderr(unknownCommand(name));
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  // Before `--`, a help flag asks for the page; after it, it is an argument.
+  const flags = rest.indexOf("--") < 0 ? rest : rest.slice(0, rest.indexOf("--"));
+  if (flags.includes("--help") || flags.includes("-h")) {
+    io.stdout(commandHelp(command));
+    return EXIT.ok;
+  }
+  return runCommand(command, rest, io);
 }

@@ -22,6 +22,8 @@ import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
@@ -45,7 +47,7 @@ function unreadKeys(records: unknown, definitions: readonly ReconciliationDefini
 /** Prints the runs' results; exit 1 when a gap was found. */
 function printResults(io: CliIo, format: "text" | "json", results: ReconciliationResult[], reconciler: Reconciler, filed: boolean): number {
   const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
-  if (format === "json") io.stdout(`${JSON.stringify(results)}\n`);
+  if (format === "json") io.stdout(jsonOutput({ results }, { reconciliations: results.length, gaps: results.reduce((sum, r) => sum + r.gaps.length, 0) }));
   else {
     for (const r of results) {
       io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
@@ -63,9 +65,48 @@ function printResults(io: CliIo, format: "text" | "json", results: Reconciliatio
 
 export const reconcileCommand: Command = {
   name: "reconcile",
-  summary: "Run the reconciliations now and report each gap with the records behind it",
+  summary: "Run the reconciliations now against the live systems (or a records file) and report each gap with the records behind it",
   usage:
     "spec reconcile [--only name,...] [--period 2026-03] [--store url|--config file] [--records <file.json> | --url <dashboard-url> --token <token>] [--format text|json] [specs-dir]",
+  options: [
+    {
+      name: "records",
+      value: "file.json",
+      description: "Reconcile the canonical records in this file, keyed <system>/<Entity>",
+      examples: ["spec reconcile --records march.json", "spec reconcile --records march.json --store sqlite:syncspec.db"],
+    },
+    {
+      name: "url",
+      value: "dashboard-url",
+      description: "Ask a running service or demo to reconcile its own records (needs --token)",
+      default: "$SYNCSPEC_DASHBOARD_URL",
+      examples: ["spec reconcile --url http://127.0.0.1:8081 --token $TOKEN", "spec reconcile --url https://ops.example.com --token $TOKEN --only time-vs-cost"],
+    },
+    {
+      name: "token",
+      value: "token",
+      description: "With --url: the dashboard's token",
+      default: "$SYNCSPEC_DASHBOARD_TOKEN",
+      examples: ["spec reconcile --url http://127.0.0.1:8081 --token $TOKEN", "spec reconcile --url https://ops.example.com --token $(cat ops-token) --format json"],
+    },
+    {
+      name: "only",
+      value: "name,...",
+      description: "Run only these reconciliations, comma-separated",
+      default: "every reconciliation",
+      examples: ["spec reconcile --records march.json --only time-vs-cost", "spec reconcile --url http://127.0.0.1:8081 --token $TOKEN --only invoices-vs-receivables,payments-vs-invoices"],
+    },
+    {
+      name: "period",
+      value: "period",
+      description: "Reconcile one period: a month, an ISO week or a day (the live lists are asked for that period only)",
+      default: "every period the records hold",
+      examples: ["spec reconcile --period 2026-03", "spec reconcile --only time-cost-postings --period 2026-W11"],
+    },
+    reportFormat("spec reconcile --records march.json"),
+    { ...storeOption("spec reconcile --records march.json"), description: "File each gap as an exception in this store (live runs use the run configuration's store by default)" },
+    { ...configOption("spec reconcile --records march.json"), description: "File each gap in the store of this run configuration; live runs also take its systems' environment" },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       records: { type: "string" },
@@ -90,7 +131,8 @@ export const reconcileCommand: Command = {
         return EXIT.usage;
       }
       const results = (await response.json()) as { reconciliation: string; gaps: number }[];
-      io.stdout(format === "json" ? `${JSON.stringify(results)}\n` : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
+      const gaps = results.reduce((sum, r) => sum + r.gaps, 0);
+      io.stdout(format === "json" ? jsonOutput({ results }, { reconciliations: results.length, gaps }) : results.map((r) => `${r.reconciliation}: ${r.gaps} gap(s)\n`).join(""));
       return results.some((r) => r.gaps > 0) ? EXIT.findings : EXIT.ok;
     }
     const program = await loadProgram({ cwd: io.cwd, paths: positionals });

@@ -6,7 +6,9 @@
  */
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
+import { jsonOutput } from "./json-output.ts";
+import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
 import { EXIT, UsageError } from "./io.ts";
 
@@ -28,7 +30,43 @@ function unknownRoute(route: string, routes: readonly string[]): string {
 export const replayCommand: Command = {
   name: "replay",
   summary: "Re-run a route's stored events from a time range; idempotency keeps each posting single",
-  usage: "spec replay --route <name> --from <time> --to <time> --reason <why> [--by who] [--store url|--config file]",
+  usage: "spec replay --route <name> --from <time> --to <time> --reason <why> [--by who] [--store url|--config file] [--format text|json]",
+  options: [
+    {
+      name: "route",
+      value: "name",
+      description: "The route whose stored events run again (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route invoice-release --from 2026-03-31T18:00Z --to 2026-03-31T20:00Z --reason \"billing fix\""],
+    },
+    {
+      name: "from",
+      value: "time",
+      description: "The start of the range of times the events were received: an ISO 8601 time or epoch milliseconds (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
+    },
+    {
+      name: "to",
+      value: "time",
+      description: "The end of the range, after --from and not included (required)",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"ERP outage\"", "spec replay --route payment-status --from 2026-03-05T09:00Z --to 2026-03-05T12:00Z --reason \"mapping fix\""],
+    },
+    {
+      name: "reason",
+      value: "why",
+      description: "Why the events run again: required, and recorded in the audit log",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"rate card corrected\"", "spec replay --route invoice-release --from 2026-03-31 --to 2026-04-01 --reason \"tax code fix\""],
+    },
+    {
+      name: "by",
+      value: "who",
+      description: "Who replays, as the audit log records it",
+      default: "$USER",
+      examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\" --by ana", "spec replay --route payment-status --from 2026-03-05 --to 2026-03-06 --reason \"fix\" --by finance-ops"],
+    },
+    storeOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+    configOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+    reportFormat("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
+  ],
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       route: { type: "string" },
@@ -38,7 +76,9 @@ export const replayCommand: Command = {
       by: { type: "string" },
       store: { type: "string" },
       config: { type: "string" },
+      format: { type: "string" },
     });
+    const format = expectFormat(values.format, ["text", "json"] as const, "text");
     if (values.route === undefined) throw new UsageError("--route is required");
     const from = parseTime("--from", values.from);
     const to = parseTime("--to", values.to);
@@ -60,7 +100,9 @@ export const replayCommand: Command = {
       }
       const who = values.by ?? io.env["USER"] ?? "unknown";
       const count = await store.replay({ route: values.route, from, to, who, why: values.reason as string, now: Date.now() });
-      io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}\n`);
+      const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+      if (format === "json") io.stdout(jsonOutput({ route: values.route, ...range, by: who }, { replayed: count }));
+      else io.stdout(`replaying ${count} event${count === 1 ? "" : "s"} of ${values.route} received from ${range.from} to ${range.to}\n`);
       return EXIT.ok;
     } finally {
       await store.close();

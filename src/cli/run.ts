@@ -32,6 +32,7 @@ import type { Store } from "../runtime/store/store.ts";
 import { registerStoreHealthMetrics } from "../ops/metrics.ts";
 import { liveDefinitions, liveReconciler } from "../ops/reconcile/live-reconciler.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
+import { configOption, storeOption } from "./shared-options.ts";
 import { announceDashboard } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
@@ -138,7 +139,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     env: io.env,
     batchSize: config.worker.batchSize,
     leaseMs: config.worker.leaseMs,
-    intakeWaitMs: config.worker.intakeWaitMs,
+    ...(config.worker.intakeWaitMs === undefined ? {} : { intakeWaitMs: config.worker.intakeWaitMs }),
     redactor,
     logger: log,
     ...(worker !== undefined ? { worker } : {}),
@@ -216,7 +217,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       await server?.close();
       throw error;
     }
-    const poller = createPoller(compiled, runtime, log);
+    const poller = createPoller(compiled, runtime);
     runtime.start();
     poller.start();
     const stopReconciling = reconciler?.schedule();
@@ -256,6 +257,93 @@ export const runCommand: Command = {
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
   usage:
     "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile] [--log-level debug|info|warn|error] [--metrics port [--metrics-host h]] [--otlp url]",
+  options: [
+    configOption("spec run"),
+    { ...storeOption("spec run"), description: "The store to use: sqlite:<file> (created if missing) or postgres://..." },
+    {
+      name: "port",
+      value: "n",
+      description: "The port webhook intake listens on",
+      default: "listen.port of the run configuration",
+      examples: ["spec run --port 8080", "spec run --port 0 --store sqlite:/tmp/try.db"],
+    },
+    {
+      name: "dashboard",
+      value: "port",
+      description: "Also serve the operations dashboard on this port (token from SYNCSPEC_DASHBOARD_TOKEN, else printed)",
+      examples: ["spec run --dashboard 8081", "spec run --dashboard 8081 --dashboard-host 0.0.0.0"],
+    },
+    {
+      name: "dashboard-host",
+      value: "host",
+      description: "The address the dashboard listens on",
+      default: "dashboard.host of the run configuration (127.0.0.1)",
+      examples: ["spec run --dashboard 8081 --dashboard-host 0.0.0.0", "spec run --dashboard 8081 --dashboard-host ops.internal"],
+    },
+    {
+      name: "dashboard-user",
+      value: "name",
+      description: "The name the dashboard records in the audit log for actions taken there",
+      default: "dashboard.user of the run configuration (dashboard)",
+      examples: ["spec run --dashboard 8081 --dashboard-user ana", "spec run --dashboard 8081 --dashboard-user finance-ops"],
+    },
+    {
+      name: "worker",
+      value: "name",
+      description: "This worker's name in logs, leases and metrics",
+      default: "worker.name of the run configuration, else worker-<process id>-<random>",
+      examples: ["spec run --worker worker-a", "spec run --worker $(hostname) --store postgres://sync@db.internal/sync"],
+    },
+    {
+      name: "ingest",
+      value: "file.ndjson",
+      description: "Take events from a file of one JSON payload per line, as if they arrived as webhooks (needs --source)",
+      examples: ["spec run --ingest time.ndjson --source psa.timeEntryApproved --drain", "spec run --ingest backfill/march.ndjson --source psa.timeEntryApproved"],
+    },
+    {
+      name: "source",
+      value: "system.event",
+      description: "With --ingest: the system event the file's payloads are",
+      examples: ["spec run --ingest time.ndjson --source psa.timeEntryApproved", "spec run --ingest contacts.ndjson --source erp.contactChanged --drain"],
+    },
+    {
+      name: "drain",
+      description: "Process until nothing is left to do, print the store's counts as JSON and exit instead of listening",
+      examples: ["spec run --ingest time.ndjson --source psa.timeEntryApproved --drain", "spec run --drain --store sqlite:syncspec.db"],
+    },
+    {
+      name: "compile",
+      description: "Compile the specs in memory when the generated modules are stale, instead of refusing to start",
+      examples: ["spec run --compile", "spec run specs --compile --port 8080"],
+    },
+    {
+      name: "log-level",
+      value: "level",
+      description: "The least serious log entries written: debug, info, warn or error (JSON on stderr; printed for people on a terminal)",
+      default: "info",
+      examples: ["spec run --log-level warn", "spec run --log-level debug 2> run.log"],
+    },
+    {
+      name: "metrics",
+      value: "port",
+      description: "Serve Prometheus metrics at /metrics on this port, apart from the dashboard (bearer token from SYNCSPEC_METRICS_TOKEN when set)",
+      examples: ["spec run --metrics 9464", "SYNCSPEC_METRICS_TOKEN=$(cat scrape-token) spec run --metrics 9464 --metrics-host 0.0.0.0"],
+    },
+    {
+      name: "metrics-host",
+      value: "host",
+      description: "The address the metrics endpoint listens on",
+      default: "dashboard.host of the run configuration (127.0.0.1)",
+      examples: ["spec run --metrics 9464 --metrics-host 0.0.0.0", "spec run --metrics 9464 --metrics-host 10.0.0.5"],
+    },
+    {
+      name: "otlp",
+      value: "url",
+      description: "Export OpenTelemetry spans over OTLP/HTTP to this collector URL",
+      default: "$OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else $OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces, else none",
+      examples: ["spec run --otlp http://collector:4318/v1/traces", "spec run --otlp https://otel.example.com/v1/traces --log-level warn"],
+    },
+  ],
   async run(args, io) {
     try {
       return await run(args, io);

@@ -147,6 +147,48 @@ export const testCommand: Command = {
   name: "test",
   summary: "Run the example tests declared in Mapping specs, or (--properties) the runtime's laws against every route",
   usage: "spec test [paths...] [--format text|json|junit] | spec test --properties [paths...] [--route name]... [--runs N] [--seed N] [--path P] [--format text|json]",
+  options: [
+    {
+      name: "format",
+      value: "format",
+      description: "Text for people, JSON for scripts, or JUnit XML for CI (JUnit only for the mapping tests)",
+      values: ["text", "json", "junit"],
+      default: "text",
+      examples: ["spec test --format junit > mapping-tests.xml", "spec test --properties --format json"],
+    },
+    {
+      name: "properties",
+      description: "Check the runtime's laws (no loss, no double posting, ordering) against every route with generated scenarios",
+      examples: ["spec test --properties", "spec test --properties specs --runs 200"],
+    },
+    {
+      name: "route",
+      value: "name",
+      description: "With --properties: check only this route (repeat for several)",
+      default: "every route",
+      examples: ["spec test --properties --route time-to-revenue", "spec test --properties --route invoice-release --route payment-status"],
+    },
+    {
+      name: "runs",
+      value: "n",
+      description: "With --properties: scenarios per route and law",
+      default: String(DEFAULT_PROPERTY_RUNS),
+      examples: ["spec test --properties --runs 200", "spec test --properties --route time-to-revenue --runs 1000"],
+    },
+    {
+      name: "seed",
+      value: "n",
+      description: "With --properties: the random seed, to repeat a run (printed with every failure)",
+      default: "a random seed",
+      examples: ["spec test --properties --seed 42", "spec test --properties --seed 1907 --path 0:1:3"],
+    },
+    {
+      name: "path",
+      value: "path",
+      description: "With --properties and --seed: replay one counterexample by the path printed with it",
+      examples: ["spec test --properties --seed 1907 --path 0:1:3", "spec test --properties --route time-to-revenue --seed 7 --path 2:0"],
+    },
+  ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       format: { type: "string" },

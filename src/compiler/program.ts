@@ -8,6 +8,7 @@ import type { KindName } from "../model/index.ts";
 import type { SystemDocument } from "../model/system.ts";
 import { KIND_NAMES } from "../model/index.ts";
 import { checkSpecSet } from "./check/check.ts";
+import type { NameReference } from "./check/report.ts";
 import { bind, type NamedDocument, type SpecSet } from "./check/spec-set.ts";
 import { type ResolvedConfig, loadConfig } from "./config.ts";
 import { createCollector, diagnostic, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.ts";
@@ -21,10 +22,28 @@ import { readGuardedFile, refusalDiagnostic } from "./read-file.ts";
 import { discoverSpecFiles } from "./sources.ts";
 import { type ValidDocument, validateDocument } from "./validate/validate-document.ts";
 
+/** How a file is read and parsed; an editor supplies one that reads its unsaved buffers and caches. */
+export type FileParser = (path: string, config: Pick<ResolvedConfig, "maxFileBytes" | "maxDepth">) => [SourceFile, ParsedDocument[], Diagnostic[]];
+
 /** What to load: the working directory and, optionally, paths that replace the config's `specs`. */
 export interface ProgramOptions {
   cwd: string;
   paths?: readonly string[];
+  /** Reads and parses a file; `parseFile` (from disk) by default. */
+  parse?: FileParser;
+  /** Files to load beyond those found on disk (buffers open in an editor but not saved yet). */
+  extraFiles?: readonly string[];
+  /** Sees every name the checker resolves (see `checkSpecSet`). */
+  onReference?: (reference: NameReference) => void;
+  /** Told as each stage starts and as each file is read, so a long run can show progress. */
+  onProgress?: (progress: CompileProgress) => void;
+}
+
+/** Where a compile is: a stage, and how much of it is done. */
+export interface CompileProgress {
+  stage: "read" | "check" | "lint" | "emit";
+  done: number;
+  total: number;
 }
 
 /** A loaded, checked spec set and everything found on the way. */
@@ -72,15 +91,18 @@ export function loadProgram(options: ProgramOptions): Program {
     options.paths !== undefined && options.paths.length > 0
       ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)))
       : config.specs;
-  const [paths, discoveryErrors] = discoverSpecFiles(roots, options.cwd, config.exclude);
+  const [found, discoveryErrors] = discoverSpecFiles(roots, options.cwd, config.exclude);
   collector.addAll(discoveryErrors);
+  const paths = [...new Set([...found, ...(options.extraFiles ?? [])])];
+  const parse = options.parse ?? parseFile;
 
   const files: SourceFile[] = [];
   const documents: ParsedDocument[] = [];
   // Names a file that did not parse appears to declare count as declared, so references to them stay quiet.
   const invalid: NamedDocument[] = [];
-  for (const path of paths) {
-    const [file, docs, errors] = parseFile(path, config);
+  for (const [i, path] of paths.entries()) {
+    options.onProgress?.({ stage: "read", done: i, total: paths.length });
+    const [file, docs, errors] = parse(path, config);
     files.push(file);
     for (const doc of docs) documents.push(doc);
     collector.addAll(errors);
@@ -101,9 +123,10 @@ export function loadProgram(options: ProgramOptions): Program {
   // Systems that name a vendor OpenAPI document take their operations and schemas from it.
   for (const doc of valid) if (doc.kind === "System") collector.addAll(expandOpenApiReference(doc.value as SystemDocument, doc, config.root));
 
+  options.onProgress?.({ stage: "check", done: 0, total: valid.length });
   const [set, bindErrors] = bind(valid, invalid);
   collector.addAll(bindErrors);
-  collector.addAll(checkSpecSet(set));
+  collector.addAll(checkSpecSet(set, options.onReference));
 
   return {
     config,

@@ -1,6 +1,8 @@
 /** The Route kind: an event-driven workflow, its keys, its steps and its failure policies. */
 import { type Static, Type } from "@sinclair/typebox";
+import { stepKindSchemas } from "../steps/schemas.ts";
 import { Duration, envelope, FieldPath, Name, QualifiedName, strictObject, Team } from "./common.ts";
+import { STEP_ACTIONS } from "./constants.ts";
 
 export { STEP_ACTIONS, type StepActionName } from "./constants.ts";
 
@@ -14,91 +16,17 @@ export const Trigger = strictObject(
   "What starts the route: exactly one of `event` (`system.event`), `canonical` or `schedule`.",
 );
 
-const Enrich = strictObject(
-  {
-    lookup: Type.Union([Type.Literal("xref"), Type.Literal("reference-data")]),
-    entity: Type.String(),
-    from: Type.Optional(Type.String({ description: "For `xref`: the system whose id the record carries." })),
-    to: Type.Optional(Type.String({ description: "For `xref`: the system whose id is wanted." })),
-    key: FieldPath,
-    as: Name,
-  },
-  "Adds a looked-up value to the record under `as`.",
-);
-
-const Classify = strictObject(
-  {
-    as: Name,
-    rules: Type.Array(
-      strictObject({ when: Type.String(), value: Type.String() }, "When the JSONata condition holds, the class is `value`."),
-      { minItems: 1 },
-    ),
-    otherwise: Type.String(),
-  },
-  "Assigns the record a class (first rule that holds), read by later `when` conditions as `$class.<as>`.",
-);
-
-const Require = strictObject(
-  {
-    entity: Type.String({ description: "The entity that must exist first." }),
-    system: Type.String({ description: "The system it must exist in." }),
-    key: FieldPath,
-    wait: Type.Optional(Duration),
-  },
-  "Waits until a record this one depends on exists in a system (for example the ERP project), then proceeds.",
-);
-
-const Deliver = strictObject(
-  {
-    operation: QualifiedName,
-    mapping: Type.Optional(Type.String({ description: "The mapping that builds the request body." })),
-    params: Type.Optional(
-      Type.Record(Type.String(), Type.String({ minLength: 1 }), {
-        description:
-          "The operation's path parameters (`{subscription-id}` in its path), each a JSONata expression over the record at this step, with the same bindings mappings get (`$<enrich as>`, `$class`). Its value must be a non-empty string or a number; it fills the path and is not sent in the body.",
-      }),
-    ),
-  },
-  "Calls a system operation with the record (or the mapping's output): one delivery through the outbox.",
-);
-
-const Emit = strictObject(
-  {
-    event: Name,
-    entity: Type.Optional(Type.String()),
-  },
-  "Publishes a canonical event that other routes can trigger on.",
-);
-
 export const Step = Type.Recursive(
   (self) =>
     strictObject(
-    {
-      id: Type.Optional(Name),
-      description: Type.Optional(Type.String()),
-      when: Type.Optional(Type.String({ description: "A JSONata condition; the step is skipped when it is false." })),
-      validate: Type.Optional(Type.String({ description: "The entity the record must be valid against." })),
-      map: Type.Optional(Type.String({ description: "The mapping applied to the record." })),
-      enrich: Type.Optional(Enrich),
-      classify: Type.Optional(Classify),
-      branch: Type.Optional(
-        Type.Array(
-          strictObject(
-            {
-              when: Type.Optional(Type.String({ description: "A JSONata condition; omit it for the otherwise branch." })),
-              steps: Type.Array(self),
-            },
-            "A branch: the first whose condition holds runs.",
-          ),
-          { minItems: 1 },
-        ),
-      ),
-      require: Type.Optional(Require),
-      deliver: Type.Optional(Deliver),
-      emit: Type.Optional(Emit),
-    },
-    "A step: exactly one of validate, map, enrich, classify, branch, require, deliver, emit.",
-  ),
+      {
+        id: Type.Optional(Name),
+        description: Type.Optional(Type.String()),
+        when: Type.Optional(Type.String({ description: "A JSONata condition; the step is skipped when it is false." })),
+        ...stepKindSchemas(self),
+      },
+      `A step: exactly one of ${STEP_ACTIONS.join(", ")}.`,
+    ),
   { $id: "Step" },
 );
 

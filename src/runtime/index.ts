@@ -22,13 +22,24 @@ export { durationMs, everyStep } from "./pipeline.ts";
 export { instantiateSpecSet } from "./instantiate.ts";
 export type { LoweredSpecSet } from "../pipeline/lowered.ts";
 export { compileTransform, loadExpressionCompiler, useExpressionCompiler } from "./expression.ts";
-export { type Clock, createRuntime, type EventSource, type OfferOptions, type OfferResult, type Runtime, type RuntimeOptions } from "./engine.ts";
+export { type Clock, createRuntime, type EventSource, type OfferOptions, type OfferResult, type Runtime, type RuntimeOptions, type WorkCounts } from "./engine.ts";
+export type { Cancel, Timers } from "./host.ts";
 export type { LeaseCounts } from "./lease-keeper.ts";
 export { type JsonLoggerOptions, jsonLogger, type LogFields, type Logger, type LogLevel, stderrLogger } from "./logger.ts";
 export { createSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { createPostgresStore, type PostgresStoreOptions } from "./store/postgres.ts";
 export type * from "./store/store.ts";
-export { ConfigurationError, IssueStateError } from "./errors.ts";
+export {
+  ConfigurationError,
+  type ErrorDestination,
+  IssueStateError,
+  isRetryable,
+  PollFailedError,
+  RuntimeError,
+  StepFailedError,
+  StoreUnavailableError,
+  TokenRequestError,
+} from "./errors.ts";
 export { assertCompiledBy, RUNTIME_VERSION } from "./compatibility.ts";
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "./policies/retry.ts";
 export { type BreakerSettings, type CircuitBreaker, createCircuitBreaker } from "./policies/circuit-breaker.ts";

@@ -24,6 +24,7 @@
  * Everything it does that an operator should know of is logged and counted (`LeaseCounts`):
  * renewals, leases lost, deliveries taken over from another worker, settlements refused.
  */
+import { systemTimers, type Cancel, type Timers } from "./host.ts";
 import type { Logger } from "./logger.ts";
 import type { ClaimedDelivery, RenewedLeases, Store } from "./store/store.ts";
 
@@ -75,6 +76,8 @@ export interface LeaseKeeperOptions {
   leaseMs: number;
   now(): number;
   logger: Logger;
+  /** Where the renewal timer is armed (default: Node's timers). */
+  timers?: Timers;
 }
 
 interface Entry {
@@ -88,14 +91,14 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
   const tickMs = Math.max(10, Math.floor(leaseMs / 5));
   const kept = new Map<object, Entry>();
   const counts: LeaseCounts = { renewed: 0, lost: 0, takenOver: 0, refused: 0 };
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timers = options.timers ?? systemTimers;
+  let timer: Cancel | undefined;
   let renewing = false;
 
   function arm(): void {
     if (timer !== undefined || renewing || kept.size === 0) return;
-    timer = setTimeout(() => void renew(), tickMs);
     // A pending renewal never keeps the process alive by itself.
-    timer.unref?.();
+    timer = timers.after(tickMs, () => void renew(), { weak: true });
   }
 
   async function renew(): Promise<void> {
@@ -190,7 +193,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
     counts: () => ({ ...counts }),
     clear() {
       kept.clear();
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.();
       timer = undefined;
     },
   };

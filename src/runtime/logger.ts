@@ -8,6 +8,8 @@
  * that records.
  */
 
+import { systemClock, writeStderr } from "./host.ts";
+
 /** How serious an entry is. */
 export type LogLevel = "info" | "warn" | "error";
 
@@ -33,7 +35,7 @@ export interface JsonLoggerOptions {
 
 /** A logger writing one JSON object per line. */
 export function jsonLogger(options: JsonLoggerOptions): Logger {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const entry = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
     const record: Record<string, unknown> = { time: new Date(now()).toISOString(), level, msg, ...options.base };
     for (const [name, value] of Object.entries(fields)) record[name] = value instanceof Error ? value.message : value;
@@ -44,5 +46,5 @@ export function jsonLogger(options: JsonLoggerOptions): Logger {
 
 /** The default logger: JSON lines on the process's standard error. */
 export function stderrLogger(base?: LogFields): Logger {
-  return jsonLogger({ write: (line) => process.stderr.write(line), ...(base === undefined ? {} : { base }) });
+  return jsonLogger({ write: writeStderr, ...(base === undefined ? {} : { base }) });
 }

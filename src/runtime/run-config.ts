@@ -14,7 +14,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { INTAKE_WAIT_MS } from "./engine.ts";
 import { ConfigurationError } from "./errors.ts";
 import { INTAKE_LIMITS } from "./intake/http-server.ts";
 import type { Logger } from "./logger.ts";
@@ -32,8 +31,11 @@ export interface RunConfig {
   store: string;
   /** The timeouts cut off slow senders (408); `maxConnections` caps the connections held at once. */
   listen: { host: string; port: number; maxBodyBytes: number; headersTimeoutMs: number; requestTimeoutMs: number; maxConnections: number };
-  /** `intakeWaitMs`: how long a webhook may wait for room before its events are stored to wait (see `RuntimeOptions`). */
-  worker: { name?: string; batchSize: number; leaseMs: number; intakeWaitMs: number };
+  /**
+   * `intakeWaitMs`: how long a webhook may wait for room before its events are stored to wait (see
+   * `RuntimeOptions`); absent, the runtime's default for the store (none when workers share work).
+   */
+  worker: { name?: string; batchSize: number; leaseMs: number; intakeWaitMs?: number };
   /**
    * The dashboard's own bind address (not intake's: webhooks may face the internet, the dashboard
    * should not), the operator its token stands for (the audit actor of its actions), and further
@@ -76,8 +78,8 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
   if (worker["name"] !== undefined && typeof worker["name"] !== "string") problems.push("worker.name must be a string");
   if (!isInteger(batchSize, 1, 100_000)) problems.push("worker.batchSize must be a positive integer");
   if (!isInteger(leaseMs, 100, 86_400_000)) problems.push("worker.leaseMs must be an integer from 100 to 86400000");
-  const intakeWaitMs = worker["intakeWaitMs"] ?? INTAKE_WAIT_MS;
-  if (!isInteger(intakeWaitMs, 0, 60_000)) problems.push("worker.intakeWaitMs must be an integer from 0 to 60000");
+  const intakeWaitMs = worker["intakeWaitMs"];
+  if (intakeWaitMs !== undefined && !isInteger(intakeWaitMs, 0, 60_000)) problems.push("worker.intakeWaitMs must be an integer from 0 to 60000");
   const dashboard = object(top["dashboard"]);
   for (const key of Object.keys(dashboard)) if (!["host", "user", "origins"].includes(key)) problems.push(`dashboard.${key} is not a dashboard field (host, user, origins)`);
   const dashboardHost = dashboard["host"] ?? "127.0.0.1";
@@ -97,7 +99,7 @@ export function checkRunConfig(value: unknown, root: string): RunConfig {
       requestTimeoutMs: requestTimeoutMs as number,
       maxConnections: maxConnections as number,
     },
-    worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number, intakeWaitMs: intakeWaitMs as number },
+    worker: { ...(typeof worker["name"] === "string" ? { name: worker["name"] } : {}), batchSize: batchSize as number, leaseMs: leaseMs as number, ...(intakeWaitMs === undefined ? {} : { intakeWaitMs: intakeWaitMs as number }) },
     dashboard: { host: dashboardHost as string, user: user as string, origins: origins as string[] },
     root,
   };

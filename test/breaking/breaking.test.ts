@@ -79,6 +79,8 @@ describe("spec breaking against a git ref", () => {
         message: "field TimeEntry.hours was removed",
       },
     ]);
+    expect(report.summary).toEqual({ changes: 1, breaking: 1, violations: 0 });
+    expect(Object.keys(report).at(-1)).toBe("summary");
     expect(code).toBe(0);
   });
 

@@ -123,7 +123,9 @@ describe("operator commands refuse names they do not know", () => {
       stderr: "spec replay: the store holds no events of route 'project-activaton'; did you mean 'project-activation'? (routes with events: project-activation)\n",
     });
     const trail = await runCli(["audit", "trail", "--trace", "trace-p1", "--format", "json", "--store", `sqlite:${path}`], emptyFolder());
-    expect((JSON.parse(trail.stdout) as { action: string }[]).map((e) => e.action)).toEqual(["event.accepted"]);
+    const report = JSON.parse(trail.stdout) as { trace: string; entries: { action: string }[]; summary: { entries: number } };
+    expect(report.entries.map((e) => e.action)).toEqual(["event.accepted"]);
+    expect(report).toMatchObject({ trace: "trace-p1", summary: { entries: 1 } });
     const store = await createSqliteStore({ path, thread: false });
     try {
       expect((await store.auditTrail()).some((e) => e.action === "replay.requested")).toBe(false);

@@ -196,7 +196,7 @@ describe("route conditions", () => {
   it("reads the record before a map step's own mapping, and leaves it unknown after a map that has a condition", async () => {
     const before = await validate("route.yaml", "    - map: to-canonical", "    - map: to-canonical\n      when: $exists(id)");
     expect(before.diagnostics.map(where)).toEqual([
-      { code: "unknown-field", file: "route.yaml", line: 9, column: 21, message: "'id' is not a field of psa schema TimeEntry" },
+      { code: "unknown-field", file: "route.yaml", line: 9, column: 21, message: "'id' is not a field of psa schema TimeEntry; known names are 'timeEntryId', 'projectId', 'status', 'chargeable'" },
     ]);
     const after = await validate("route.yaml", "    - map: to-canonical", "    - map: to-canonical\n      when: $exists(timeEntryId)");
     expect(after.diagnostics).toEqual([]);

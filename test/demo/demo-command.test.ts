@@ -26,8 +26,18 @@ describe("spec demo", () => {
     };
     const first = await counts();
     expect(first).toMatchObject({ lost: 0, duplicatePostings: 0, reconciliationGaps: 6, seededGaps: 6, unexpectedGaps: [], missedGaps: [], settled: true });
+    expect(first["summary"]).toEqual({ holds: true, events: first["events"], lost: 0, duplicatePostings: 0, deadLettered: first["deadLettered"], reconciliationGaps: 6, unexpectedGaps: 0, missedGaps: 0 });
     expect(await counts()).toEqual(first);
   }, 300_000);
+
+  it("refuses --json with --format text, and an unknown format", async () => {
+    const both = fakeIo();
+    expect(await main(["demo", "--json", "--format", "text"], both)).toBe(2);
+    expect(both.err.join("")).toContain("--json and --format text ask for different output; give one");
+    const unknown = fakeIo();
+    expect(await main(["demo", "--format", "yaml"], unknown)).toBe(2);
+    expect(unknown.err.join("")).toContain("unknown format 'yaml'; use one of text, json");
+  });
 
   it("refuses a seed that is not a number with a usage error", async () => {
     const io = fakeIo();

@@ -71,9 +71,25 @@ describe("spec fmt", () => {
     const dirty = write("dirty.sync", messy);
     const run = await runCli(["fmt", "--check", clean, dirty], dir);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe("dirty.sync\n");
+    expect(run.stdout).toBe("dirty.sync\n1 of 2 .sync file(s) not formatted; run spec fmt\n");
     expect(readFileSync(dirty, "utf8")).toBe(messy);
     expect((await runCli(["fmt", "--check", clean], dir)).code).toBe(0);
+  });
+
+  it("reports as one JSON object with a summary, the syntax errors included", async () => {
+    const clean = write("clean-json.sync", formatted);
+    const dirty = write("dirty-json.sync", messy);
+    const broken = write("broken-json.sync", "route r {\n  on psa.x\n  retry 3 times fixed 1s\n}\n");
+    const run = await runCli(["fmt", "--check", "--format", "json", clean, dirty, broken], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout) as { files: string[]; changed: string[]; diagnostics: { file: string }[]; summary: unknown };
+    expect(report.files).toEqual(["clean-json.sync", "dirty-json.sync", "broken-json.sync"]);
+    expect(report.changed).toEqual(["dirty-json.sync"]);
+    expect(report.diagnostics.map((d) => d.file)).toContain("broken-json.sync");
+    expect(report.summary).toEqual({ check: true, files: 3, changed: 1, failed: 1 });
+    expect(readFileSync(dirty, "utf8")).toBe(messy);
+    expect((await runCli(["fmt", "--to", "yaml", "--format", "json", clean], dir)).code).toBe(2);
   });
 
   it("never rewrites a file with a syntax error, and reports it located", async () => {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cstTypesSource, grammarEbnf, railroadHtml } from "../../src/compiler/parse/dsl/grammar-artifacts.ts";
+import { textMateGrammar } from "../../src/compiler/parse/dsl/textmate-grammar.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -34,5 +35,11 @@ describe("the grammar as readers see it", () => {
     const types = cstTypesSource();
     expect(types).toContain("export interface RouteDocumentCstNode extends CstNode");
     expectCommitted("src/compiler/parse/dsl/cst-types.ts", types);
+  });
+
+  it("keeps the editors' TextMate grammar in step with the lexer's keywords", () => {
+    const grammar = textMateGrammar();
+    expect(JSON.parse(grammar).repository.keyword.match).toContain("dead-letter");
+    expectCommitted("editors/vscode/syntaxes/syncspec.tmLanguage.json", grammar);
   });
 });

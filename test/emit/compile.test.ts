@@ -96,7 +96,7 @@ describe("spec compile", () => {
     const before = new Map(listFiles(out).map((f) => [f, readFileSync(join(out, f), "utf8")]));
     const again = await runCli(["compile"], project.dir);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain("0 written, 0 removed");
+    expect(again.stdout).toContain("0 written, 0 removed");
     for (const [file, text] of before) expect(readFileSync(join(out, file), "utf8"), file).toBe(text);
   });
 
@@ -135,10 +135,10 @@ describe("spec compile", () => {
     writeFileSync(join(out, "notes.md"), "kept: not generated\n");
     const check = await runCli(["compile", "--check"], project.dir);
     expect(check.code).toBe(1);
-    expect(check.stdout).toBe("missing: support.ts\nstale: systems/erp.ts\nextra: routes/old-route.ts\n");
+    expect(check.stdout).toBe("missing: support.ts\nstale: systems/erp.ts\nextra: routes/old-route.ts\ngenerated output is out of date: run spec compile\n");
     expect(readFileSync(join(out, "systems/erp.ts"), "utf8")).toBe("// edited\n");
     const fix = await runCli(["compile"], project.dir);
-    expect(fix.stderr).toContain("2 written, 1 removed");
+    expect(fix.stdout).toContain("2 written, 1 removed");
     expect((await runCli(["compile", "--check"], project.dir)).code).toBe(0);
     expect(readFileSync(join(out, "notes.md"), "utf8")).toBe("kept: not generated\n");
   });

@@ -85,8 +85,8 @@ spec:
     const renamed = PETSTORE_BILLING.replace("required: [name]", "required: [fullName]").replace("name: { type: string, example: Acme }", "fullName: { type: string }");
     expect(loadWith(renamed)).toEqual([
       "mapping-missing-field: the mapping never sets 'fullName', a required field of tiny schema CustomerInput",
-      "mapping-unknown-target: the mapping sets 'name', which is not a field of tiny schema CustomerInput",
-      "mapping-unknown-path: the mapping reads 'name', but 'name' is not a field of tiny schema CustomerInput",
+      "mapping-unknown-target: the mapping sets 'name', which is not a field of tiny schema CustomerInput; known names are 'fullName', 'address'",
+      "mapping-unknown-path: the mapping reads 'name', but 'name' is not a field of tiny schema CustomerInput; known names are 'fullName', 'address'",
     ]);
   });
 });

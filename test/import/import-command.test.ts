@@ -58,7 +58,7 @@ describe("spec import openapi", () => {
     [["import", "openapi", "a.yaml", "--system", "9lives"], "--system '9lives' is not a name"],
     [["import", "openapi", "a.yaml", "--system", "a", "--role", "bank"], "unknown role 'bank'; use one of psa, erp, billing"],
     [["import", "openapi", "a.yaml", "--system", "a", "--operations", ","], "--operations names no operationId"],
-    [["import", "openapi", "a.yaml", "--system", "a", "--colour"], "Unknown option '--colour'"],
+    [["import", "openapi", "a.yaml", "--system", "a", "--colour"], "unknown option '--colour'; the options are --system, --role, --team, --operations, --out"],
   ])("refuses %j with a usage error (exit 2)", async (args, message) => {
     const result = await runCli(args, writeSpecSet({}));
     expect(result.code).toBe(2);

@@ -71,7 +71,7 @@ describe("spec lint", () => {
   it("accepts the findings a baseline records and fails on new ones", async () => {
     const root = writeSet(cases.noTimeout);
     const written = await run(["lint", "--write-baseline", "lint-baseline.json"], root);
-    expect(written).toMatchObject({ code: 0, stderr: "spec lint: wrote 1 finding to lint-baseline.json\n" });
+    expect(written).toMatchObject({ code: 0, stdout: "spec lint: wrote 1 finding to lint-baseline.json\n", stderr: "" });
     expect(existsSync(join(root, "lint-baseline.json"))).toBe(true);
     expect((await run(["lint", "--baseline", "lint-baseline.json"], root)).code).toBe(0);
     const worse = writeSet({ ...cases.noDeadLetter });
@@ -95,10 +95,10 @@ describe("spec lint", () => {
     expect(code).toBe(1);
   });
 
-  it("exits 2 on an unknown format or rule", async () => {
+  it("exits 2 on an unknown format, rule or code", async () => {
     expect((await run(["lint", "--format", "xml"], repo)).code).toBe(2);
     const { code, stderr } = await run(["lint", "--explain", "route-retyr"], repo);
-    expect(stderr).toContain("unknown rule 'route-retyr'; did you mean 'route-retry'?");
+    expect(stderr).toContain("unknown diagnostic code 'route-retyr'; did you mean 'route-retry'?");
     expect(code).toBe(2);
   });
 

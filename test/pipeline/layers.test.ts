@@ -35,6 +35,18 @@ function crossings(from: string, forbidden: readonly string[]): string[] {
   );
 }
 
+/** Every src/ file `entry` loads through relative imports, itself included, relative to src/. */
+function closureOf(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const target of importsOf(file)) visit(target);
+  };
+  visit(entry);
+  return [...seen].sort();
+}
+
 describe("the layers of src/", () => {
   it("keeps the compiler from importing the runtime, the CLI and the test helpers", () => {
     expect(crossings("compiler", ["runtime", "cli", "testing", "ops", "dashboard", "demo"])).toEqual([]);
@@ -48,5 +60,21 @@ describe("the layers of src/", () => {
   it("keeps the pipeline contract below both: it imports only the spec model", () => {
     const imported = filesIn("pipeline").flatMap(importsOf);
     expect(imported.filter((target) => !target.startsWith("pipeline/") && !target.startsWith("model/"))).toEqual([]);
+  });
+
+  it("keeps every step kind's runtime half from loading the compiler, and its compiler half from loading the runtime", () => {
+    const runtimeSide = closureOf("steps/run-registry.ts");
+    const compilerSide = [...closureOf("steps/compile-registry.ts"), ...closureOf("steps/dsl-registry.ts")];
+    expect(runtimeSide.filter((file) => ["compiler/", "cli/", "testing/"].some((folder) => file.startsWith(folder)))).toEqual([]);
+    expect(compilerSide.filter((file) => ["runtime/", "cli/", "testing/", "ops/"].some((folder) => file.startsWith(folder)))).toEqual([]);
+    // Both halves of every kind are reached: a kind's run.ts from the runtime, its compile.ts from the compiler.
+    expect(runtimeSide.filter((file) => /^steps\/[a-z-]+\/run\.ts$/.test(file))).toHaveLength(8);
+    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/compile\.ts$/.test(file))).toHaveLength(8);
+    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/dsl\.ts$/.test(file))).toHaveLength(8);
+  });
+
+  it("keeps the step kinds' schemas on the spec model alone, so the model never loads a compiler or runtime half", () => {
+    const loaded = closureOf("steps/schemas.ts");
+    expect(loaded.filter((file) => !file.startsWith("model/") && !/^steps\/([a-z-]+\/schema|schemas)\.ts$/.test(file))).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ describe("the operator commands", () => {
     expect(noReason.err).toContain("spec exceptions: skip needs --reason: the audit log records why");
     const listed = io(tmpdir());
     await main(["exceptions", "list", "--format", "json", "--store", `sqlite:${path}`], listed);
-    const [exception] = JSON.parse(listed.out) as { id: number; reason: string }[];
+    const [exception] = (JSON.parse(listed.out) as { entries: { id: number; reason: string }[] }).entries;
     expect(exception?.reason).toBe('erp.createProject refused the request: 422 {"error":"code taken"}');
     const edited = io(tmpdir());
     const args = ["exceptions", "edit", String(exception?.id), "--payload", '{"projectId":"p2","name":"Renamed"}', "--reason", "duplicate code", "--store", `sqlite:${path}`];
@@ -98,7 +98,10 @@ describe("the operator commands", () => {
     expect(skipped.out).toBe(`exception ${issue.id}: skipped by ana\n`);
     const json = io(tmpdir());
     expect(await main(["exceptions", "list", "--status", "skipped", "--format", "json", ...at], json)).toBe(0);
-    expect(JSON.parse(json.out)).toMatchObject([{ id: issue.id, eventId: null, status: "skipped", resolvedBy: "ana", resolution: "posted by hand next week", gap: { reconciliation: "time-cost-postings" } }]);
+    expect(JSON.parse(json.out)).toEqual({
+      entries: [expect.objectContaining({ id: issue.id, eventId: null, status: "skipped", resolvedBy: "ana", resolution: "posted by hand next week", gap: expect.objectContaining({ reconciliation: "time-cost-postings" }) })],
+      summary: { entries: 1, status: "skipped", queue: null },
+    });
     const badStatus = io(tmpdir());
     expect(await main(["exceptions", "list", "--status", "gone", ...at], badStatus)).toBe(2);
     expect(badStatus.err).toContain("--status must be open, retried, replayed, skipped or closed, got 'gone'");

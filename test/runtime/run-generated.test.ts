@@ -48,7 +48,7 @@ describe("spec run and the generated modules", () => {
 
     const check = await runCli(["compile", "--check"], edited);
     expect(check.code).toBe(1);
-    expect(check.stdout).toBe("stale: routes/approved-time-to-erp.ts\n");
+    expect(check.stdout).toBe("stale: routes/approved-time-to-erp.ts\ngenerated output is out of date: run spec compile\n");
   });
 
   it("refuses generated modules stale against the specs, names them and exits 1, and runs with --compile", async () => {

@@ -51,5 +51,6 @@ export function formatBreakingJson(report: BreakingReport, cwd: string, against:
     currentVersion: c.currentVersion ?? null,
     message: c.message,
   }));
-  return `${JSON.stringify({ against, level: report.level, changes, violations: report.violations }, null, 2)}\n`;
+  const summary = { changes: changes.length, breaking: changes.filter((c) => c.breaking).length, violations: report.violations };
+  return `${JSON.stringify({ against, level: report.level, changes, violations: report.violations, summary }, null, 2)}\n`;
 }

@@ -1,14 +1,14 @@
 /**
  * Route documents: the trigger, the keys (field paths into the trigger's payload), and every
- * step's references, including that a delivery's mapping builds that operation's request. The
- * JSONata each step holds is checked against the record at that step: conditions in
- * check-conditions.ts, path parameters in check-deliver-params.ts.
+ * step's references through its kind's compiler half (src/steps/<kind>/compile.ts). The JSONata
+ * each step holds is checked against the record at that step (check-conditions.ts).
  */
-import { STEP_ACTIONS } from "../../model/index.ts";
+import { STEP_ACTIONS, type Step } from "../../model/index.ts";
+import type { ProvidedLookup, StepCheck } from "../../steps/compile-kind.ts";
+import { declaredKinds } from "../../steps/compile-registry.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
-import { checkStepConditions, checkTriggerCondition } from "./check-conditions.ts";
-import { checkDeliverParams } from "./check-deliver-params.ts";
+import { checkStepExpressions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkMeasures } from "./check-measures.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
@@ -28,55 +28,29 @@ function checkQualified(cx: CheckContext, doc: BoundDocument, path: PathSegment[
   return { system, name };
 }
 
-function checkStep(cx: CheckContext, doc: BoundDocument<"Route">, step: Record<string, unknown>, path: PathSegment[]): void {
-  const actions = STEP_ACTIONS.filter((a) => step[a] !== undefined);
-  if (actions.length !== 1) {
-    cx.report(diagnostic("step-action", { count: actions.length, actions: STEP_ACTIONS.join(", ") }, doc.source.locate(path)));
-  }
+/** The reference checks every step kind shares, for one route. */
+function stepCheck(cx: CheckContext, doc: BoundDocument<"Route">): StepCheck {
   const set = cx.set;
-  const entity = (at: PathSegment[], name: string) => expectName(cx, doc, at, "entity", name, set.entities.keys(), { kind: "Entity" });
-  const system = (at: PathSegment[], name: string) => expectName(cx, doc, at, "system", name, set.systems.keys(), { kind: "System" });
-  if (typeof step["validate"] === "string") entity([...path, "validate"], step["validate"]);
-  if (typeof step["map"] === "string") expectName(cx, doc, [...path, "map"], "mapping", step["map"], set.mappings.keys(), { kind: "Mapping" });
-  const enrich = step["enrich"] as { entity: string; from?: string; to?: string } | undefined;
-  if (enrich !== undefined) {
-    entity([...path, "enrich", "entity"], enrich.entity);
-    if (enrich.from !== undefined) system([...path, "enrich", "from"], enrich.from);
-    if (enrich.to !== undefined) system([...path, "enrich", "to"], enrich.to);
+  return {
+    cx,
+    doc,
+    entity: (at, name) => expectName(cx, doc, at, "entity", name, set.entities.keys(), { kind: "Entity" }),
+    system: (at, name) => expectName(cx, doc, at, "system", name, set.systems.keys(), { kind: "System" }),
+    mapping: (at, name) => expectName(cx, doc, at, "mapping", name, set.mappings.keys(), { kind: "Mapping" }),
+    operation(at, qualified) {
+      const found = checkQualified(cx, doc, at, qualified, "operations");
+      return found === undefined ? undefined : { system: found.system.name, operation: found.name };
+    },
+  };
+}
+
+/** Checks that a step declares exactly one kind, and the names each kind it declares references. */
+function checkStep(check: StepCheck, step: Step, path: PathSegment[]): void {
+  const declared = declaredKinds(step);
+  if (declared.length !== 1) {
+    check.cx.report(diagnostic("step-action", { count: declared.length, actions: STEP_ACTIONS.join(", ") }, check.doc.source.locate(path)));
   }
-  const require = step["require"] as { entity: string; system: string } | undefined;
-  if (require !== undefined) {
-    entity([...path, "require", "entity"], require.entity);
-    system([...path, "require", "system"], require.system);
-  }
-  const emit = step["emit"] as { entity?: string } | undefined;
-  if (emit?.entity !== undefined) entity([...path, "emit", "entity"], emit.entity);
-  const deliver = step["deliver"] as { operation: string; mapping?: string } | undefined;
-  if (deliver === undefined) return;
-  const target = checkQualified(cx, doc, [...path, "deliver", "operation"], deliver.operation, "operations");
-  if (deliver.mapping === undefined) return;
-  if (!expectName(cx, doc, [...path, "deliver", "mapping"], "mapping", deliver.mapping, set.mappings.keys(), { kind: "Mapping" })) return;
-  const mapping = set.mappings.get(deliver.mapping);
-  const request = target?.system.value.spec.operations?.[target.name]?.request;
-  if (mapping === undefined || target === undefined || request === undefined) return;
-  const produced = mapping.value.spec.target;
-  const resolves =
-    produced.entity !== undefined
-      ? set.entities.has(produced.entity)
-      : set.systems.get(produced.system ?? "")?.value.spec.schemas?.[produced.schema ?? ""] !== undefined;
-  // A mapping whose own target does not resolve is reported there; say nothing twice.
-  if (resolves && (produced.system !== target.system.name || produced.schema !== request)) {
-    const makes = produced.entity !== undefined ? `entity ${produced.entity}` : `${produced.system} schema ${produced.schema}`;
-    cx.report(
-      diagnostic(
-        "mapping-mismatch",
-        {
-          detail: `mapping '${mapping.name}' produces ${makes}, but ${deliver.operation} takes ${target.system.name} schema ${request}`,
-        },
-        doc.source.locate([...path, "deliver", "mapping"]),
-      ),
-    );
-  }
+  for (const { compiler, spec } of declared) compiler.checkReferences?.(check, spec, path);
 }
 
 /** Checks one Route document. */
@@ -100,53 +74,48 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   spec.guard?.ignoreOrigin.forEach((s, i) =>
     expectName(cx, doc, ["spec", "guard", "ignoreOrigin", i], "system", s, cx.set.systems.keys(), { kind: "System" }),
   );
-  forEachStep(doc, (step, path) => checkStep(cx, doc, step, path));
-  checkLookupsProvided(cx, doc, spec.steps as readonly Record<string, unknown>[], ["spec", "steps"], new Map());
-  walkRouteSteps(cx, doc, (step, at, scope) => {
-    checkStepConditions(cx, doc, step, at, scope);
-    if (step.deliver !== undefined) checkDeliverParams(cx, doc, step.deliver, at, scope);
-  });
+  const check = stepCheck(cx, doc);
+  forEachStep(doc, (step, path) => checkStep(check, step as Step, path));
+  checkLookupsProvided(check, spec.steps, ["spec", "steps"], new Map());
+  walkRouteSteps(cx, doc, (step, at, scope) => checkStepExpressions(check, step, at, scope));
   checkMeasures(cx, doc);
 }
-
-type Enrich = { entity: string; from?: string; to?: string };
 
 /**
  * A mapping's lookups are bound from the route's earlier `enrich` steps by name: each lookup a
  * mapping reads must be provided by an enrich before it, of the same entity (and systems, for
- * cross-references). Branches see what was enriched before them.
+ * cross-references). Nested steps (a branch's) see what was provided before them.
  */
-function checkLookupsProvided(
-  cx: CheckContext,
-  doc: BoundDocument<"Route">,
-  steps: readonly Record<string, unknown>[],
-  path: PathSegment[],
-  provided: Map<string, Enrich>,
-): void {
+function checkLookupsProvided(check: StepCheck, steps: readonly Step[], path: PathSegment[], provided: Map<string, ProvidedLookup>): void {
   steps.forEach((step, index) => {
     const here = [...path, index];
-    const enrich = step["enrich"] as (Enrich & { as: string }) | undefined;
-    if (enrich !== undefined) provided.set(enrich.as, enrich);
-    const uses: [PathSegment[], string][] = [];
-    if (typeof step["map"] === "string") uses.push([[...here, "map"], step["map"]]);
-    const deliver = step["deliver"] as { mapping?: string } | undefined;
-    if (deliver?.mapping !== undefined) uses.push([[...here, "deliver", "mapping"], deliver.mapping]);
-    for (const [at, name] of uses) {
-      const mapping = cx.set.mappings.get(name);
-      for (const [lookup, wanted] of Object.entries(mapping?.value.spec.lookups ?? {})) {
-        const got = provided.get(lookup);
-        const detail =
-          got === undefined
-            ? `no earlier step enriches the record 'as: ${lookup}'`
-            : got.entity !== wanted.entity
-              ? `the enrich step 'as: ${lookup}' looks up ${got.entity}, not ${wanted.entity}`
-              : (wanted.from !== undefined && got.from !== wanted.from) || (wanted.to !== undefined && got.to !== wanted.to)
-                ? `the enrich step 'as: ${lookup}' maps ids from ${got.from ?? "?"} to ${got.to ?? "?"}, not ${wanted.from ?? "?"} to ${wanted.to ?? "?"}`
-                : undefined;
-        if (detail !== undefined) cx.report(diagnostic("missing-lookup", { mapping: name, lookup, detail }, doc.source.locate(at)));
-      }
+    const declared = declaredKinds(step);
+    for (const { compiler, spec } of declared) {
+      const lookup = compiler.lookupProvided?.(spec);
+      if (lookup !== undefined) provided.set(lookup.as, lookup);
     }
-    const branches = step["branch"] as { steps: Record<string, unknown>[] }[] | undefined;
-    branches?.forEach((branch, b) => checkLookupsProvided(cx, doc, branch.steps, [...here, "branch", b, "steps"], new Map(provided)));
+    for (const { compiler, spec } of declared) {
+      for (const [at, name] of compiler.mappingsApplied?.(spec, here) ?? []) checkMappingLookups(check, at, name, provided);
+    }
+    for (const { compiler, spec } of declared) {
+      for (const nested of compiler.nestedSteps?.(spec, here) ?? []) checkLookupsProvided(check, nested.steps, nested.at, new Map(provided));
+    }
   });
+}
+
+/** Reports each lookup the mapping `name` reads that no earlier step provides as it wants. */
+function checkMappingLookups(check: StepCheck, at: PathSegment[], name: string, provided: ReadonlyMap<string, ProvidedLookup>): void {
+  const mapping = check.cx.set.mappings.get(name);
+  for (const [lookup, wanted] of Object.entries(mapping?.value.spec.lookups ?? {})) {
+    const got = provided.get(lookup);
+    const detail =
+      got === undefined
+        ? `no earlier step enriches the record 'as: ${lookup}'`
+        : got.entity !== wanted.entity
+          ? `the enrich step 'as: ${lookup}' looks up ${got.entity}, not ${wanted.entity}`
+          : (wanted.from !== undefined && got.from !== wanted.from) || (wanted.to !== undefined && got.to !== wanted.to)
+            ? `the enrich step 'as: ${lookup}' maps ids from ${got.from ?? "?"} to ${got.to ?? "?"}, not ${wanted.from ?? "?"} to ${wanted.to ?? "?"}`
+            : undefined;
+    if (detail !== undefined) check.cx.report(diagnostic("missing-lookup", { mapping: name, lookup, detail }, check.doc.source.locate(at)));
+  }
 }

@@ -6,13 +6,13 @@ import { checkOwnership } from "./check-ownership.ts";
 import { checkReconciliation } from "./check-reconciliations.ts";
 import { checkRoute } from "./check-routes.ts";
 import { checkSystem } from "./check-systems.ts";
-import type { CheckContext } from "./report.ts";
+import type { CheckContext, NameReference } from "./report.ts";
 import type { BoundDocument, SpecSet } from "./spec-set.ts";
 
-/** Runs every check; returns the findings in document order. */
-export function checkSpecSet(set: SpecSet): Diagnostic[] {
+/** Runs every check; returns the findings in document order. `onReference` sees every name checked. */
+export function checkSpecSet(set: SpecSet, onReference?: (reference: NameReference) => void): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const cx: CheckContext = { set, report: (d) => diagnostics.push(d) };
+  const cx: CheckContext = { set, report: (d) => diagnostics.push(d), ...(onReference === undefined ? {} : { onReference }) };
   for (const doc of set.documents) {
     switch (doc.kind) {
       case "System":

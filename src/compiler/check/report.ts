@@ -1,15 +1,29 @@
 /** Small reporting helpers the checks share: unknown names and unknown field paths, located. */
 import type { KindName } from "../../model/index.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type RecordShape, resolvePath, type ShapeField } from "./shapes.ts";
 import type { BoundDocument, SpecSet } from "./spec-set.ts";
 
-/** The checks' shared state: the set and where findings go. */
+/** A name one document uses to refer to a declaration, found or not. */
+export interface NameReference {
+  doc: BoundDocument;
+  /** Where the name is written in the document. */
+  path: readonly PathSegment[];
+  /** What it names: entity, system, mapping, operation, event, schema... */
+  what: string;
+  name: string;
+  /** For a name declared inside a document (a system's schema), that document's description. */
+  scope?: string;
+}
+
+/** The checks' shared state: the set, where findings go, and who wants to see each reference. */
 export interface CheckContext {
   set: SpecSet;
   report(d: Diagnostic): void;
+  /** Called for every name checked with `expectName`, so tools can index references. */
+  onReference?(reference: NameReference): void;
 }
 
 /**
@@ -25,10 +39,10 @@ export function expectName(
   names: Iterable<string>,
   options: { kind?: KindName; scope?: string } = {},
 ): boolean {
+  cx.onReference?.({ doc, path, what, name, ...(options.scope === undefined ? {} : { scope: options.scope }) });
   const list = [...names];
   if (list.includes(name)) return true;
   if (options.kind !== undefined && cx.set.invalidNames.get(options.kind)?.has(name)) return true;
-  const suggestion = suggest(name, list);
   cx.report(
     diagnostic(
       "unknown-reference",
@@ -36,7 +50,7 @@ export function expectName(
         what,
         name,
         ...(options.scope === undefined ? {} : { scope: options.scope }),
-        ...(suggestion === undefined ? {} : { suggestion }),
+        ...nameHint(name, list),
       },
       doc.source.locate(path),
     ),
@@ -59,7 +73,6 @@ export function expectFieldPath(
   if (shape === undefined) return undefined;
   const resolution = resolvePath(shape, fieldPath);
   if (resolution.ok) return resolution.field;
-  const suggestion = suggest(resolution.segment, resolution.candidates);
   let location = doc.source.locate(path, part);
   const offsets = part === "value" ? doc.source.stringOffsets?.(path) : undefined;
   if (offsets !== undefined) {
@@ -72,7 +85,7 @@ export function expectFieldPath(
   cx.report(
     diagnostic(
       "unknown-field",
-      { field: resolution.segment, shape: resolution.within, ...(suggestion === undefined ? {} : { suggestion }) },
+      { field: resolution.segment, shape: resolution.within, ...nameHint(resolution.segment, resolution.candidates) },
       location,
     ),
   );

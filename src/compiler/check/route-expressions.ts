@@ -4,7 +4,7 @@
  * condition must be able to give true. Findings are located inside the expression.
  */
 import { diagnostic, type Location } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkJsonata } from "./check-jsonata.ts";
 import type { JsonataNode } from "./mapping-types/ast.ts";
@@ -43,8 +43,7 @@ export function checkRouteExpression(
   for (const read of inf.unknownReads) {
     const start = offsets === undefined ? whole.start : offsets(read.start);
     const location: Location = offsets === undefined ? whole : { file: whole.file, start, end: start + read.segment.length };
-    const suggestion = suggest(read.segment, read.candidates);
-    cx.report(diagnostic("unknown-field", { field: read.segment, shape: read.within, ...(suggestion === undefined ? {} : { suggestion }) }, location));
+    cx.report(diagnostic("unknown-field", { field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) }, location));
   }
   if (role === "condition" && NEVER_TRUE.has(kind.kind)) cx.report(diagnostic("condition-never-true", { value: describe(kind) }, whole));
 }

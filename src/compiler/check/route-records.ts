@@ -3,13 +3,16 @@
  * branch conditions, classify rules, deliver params): the trigger's payload, then each map step's
  * target, with the values enrich steps add since; and the classes classify steps have set, bound
  * as `$class`. Where only the run can tell (after a branch that maps or enriches, or a map step
- * with a condition) the record is unknown.
+ * with a condition) the record is unknown. How each kind changes the scope is its compiler half's
+ * `after` (src/steps/<kind>/compile.ts).
  */
 import type { Step } from "../../model/index.ts";
+import type { RecordFlow } from "../../steps/compile-kind.ts";
+import { declaredKinds } from "../../steps/compile-registry.ts";
 import type { PathSegment } from "../parse/document.ts";
 import type { CheckContext } from "./report.ts";
 import type { RecordShape, ShapeField } from "./shapes.ts";
-import { type BoundDocument, shapeOf, triggerShape } from "./spec-set.ts";
+import { type BoundDocument, triggerShape } from "./spec-set.ts";
 
 /** What the record is known to be at a step: a shape, or unknown (undefined). */
 export type Known = RecordShape | undefined;
@@ -23,37 +26,11 @@ export interface StepScope {
 /** Called with each step, its path in the document and the scope it runs in (before its own effect). */
 export type StepVisitor = (step: Step, at: PathSegment[], scope: StepScope) => void;
 
-/** The shape with an open field `as` added (an enriched value is not typed). */
-function withEnriched(shape: Known, as: string): Known {
-  if (shape?.fields === undefined) return shape;
-  const fields = new Map<string, ShapeField>(shape.fields);
-  fields.set(as, { name: as, type: "object", required: true });
-  return { label: shape.label, fields };
-}
-
-/** The classes with `classify.as` added: an enum of the values its rules and otherwise give. */
-function withClass(classes: ReadonlyMap<string, ShapeField>, classify: NonNullable<Step["classify"]>): ReadonlyMap<string, ShapeField> {
-  const values = [...new Set([...classify.rules.map((rule) => rule.value), classify.otherwise])];
-  return new Map(classes).set(classify.as, { name: classify.as, type: "enum", required: true, values });
-}
-
-/** The scope after `step` has run (branches are walked, and their steps visited, here). */
+/** The scope after `step` has run, as the first of its kinds that changes it says (nested steps are visited there). */
 function after(cx: CheckContext, step: Step, at: PathSegment[], scope: StepScope, visit: StepVisitor): StepScope {
-  if (step.map !== undefined) {
-    const mapping = cx.set.mappings.get(step.map);
-    const mapped = mapping === undefined ? undefined : shapeOf(cx.set, mapping.value.spec.target);
-    // A map step with a condition may or may not have run.
-    return { ...scope, record: step.when === undefined ? mapped : undefined };
-  }
-  if (step.enrich !== undefined) return { ...scope, record: withEnriched(scope.record, step.enrich.as) };
-  if (step.classify !== undefined) return { ...scope, classes: withClass(scope.classes, step.classify) };
-  if (step.branch !== undefined) {
-    const ends = step.branch.map((branch, b) => walk(cx, branch.steps as Step[], [...at, "branch", b, "steps"], scope, visit));
-    // A branch that maps or enriches leaves the record in a shape only the run knows; a class one
-    // branch sets may be read after it.
-    const classes = new Map(scope.classes);
-    for (const end of ends) for (const [name, field] of end.classes) classes.set(name, field);
-    return { record: ends.some((end) => end.record !== scope.record) ? undefined : scope.record, classes };
+  const flow: RecordFlow = { cx, walk: (steps, nestedAt, start) => walk(cx, steps, nestedAt, start, visit) };
+  for (const { compiler, spec } of declaredKinds(step)) {
+    if (compiler.after !== undefined) return compiler.after(flow, spec, step, at, scope);
   }
   return scope;
 }

@@ -20,13 +20,44 @@ export interface Diagnostic {
   location: Location | undefined;
   /** The rule's documentation, for lint findings. */
   docs?: string;
+  /** A did-you-mean fix: the text that replaces `start`..`end` of the same file. */
+  suggestion?: Suggestion;
+}
+
+/** A machine-applicable fix: replace the range of the diagnostic's file with `text`. */
+export interface Suggestion {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** The parameter that holds the misspelt word, by the names the message table uses. */
+const MISSPELT_PARAMS = ["word", "key", "field", "param", "kind", "name"] as const;
+
+/**
+ * Where the misspelt word sits inside the diagnostic's range, and what replaces it. Undefined when
+ * there is no suggestion or the word is not written there (a message about a computed name).
+ */
+function suggestionOf(params: object | undefined, location: Location | undefined): Suggestion | undefined {
+  const record = (params ?? {}) as Record<string, unknown>;
+  const text = record["suggestion"];
+  if (typeof text !== "string" || location === undefined) return undefined;
+  const written = location.file.text.slice(location.start, location.end);
+  for (const param of MISSPELT_PARAMS) {
+    const word = record[param];
+    if (typeof word !== "string" || word === "") continue;
+    const at = written.indexOf(word);
+    if (at >= 0) return { text, start: location.start + at, end: location.start + at + word.length };
+  }
+  return undefined;
 }
 
 /** Makes a front-end diagnostic from the table. */
 export function diagnostic<C extends MessageCode>(code: C, params: MessageParams<C>, location: Location | undefined): Diagnostic {
   const entry = messages[code];
   const message = (entry.message as (p: MessageParams<C>) => string)(params);
-  return { code, severity: entry.severity, message, location };
+  const suggestion = suggestionOf(params, location);
+  return suggestion === undefined ? { code, severity: entry.severity, message, location } : { code, severity: entry.severity, message, location, suggestion };
 }
 
 /** Gathers diagnostics from a stage; `hasErrors` tells the program whether to stop. */

@@ -7,7 +7,9 @@
 /** How serious a finding is; `off` exists only in policies and never reaches a diagnostic. */
 export type Severity = "error" | "warn" | "info" | "hint";
 
-const didYouMean = (suggestion: string | undefined) => (suggestion === undefined ? "" : `; did you mean '${suggestion}'?`);
+/** The close name when there is one, else the names that exist (see `nameHint`). */
+const didYouMean = (suggestion: string | undefined, known?: string) =>
+  suggestion !== undefined ? `; did you mean '${suggestion}'?` : known !== undefined ? `; known names are ${known}` : "";
 
 /** Every diagnostic the compiler front end reports. Lint rules carry their own codes. */
 export const messages = {
@@ -55,7 +57,7 @@ export const messages = {
   "missing-key": { severity: "error", message: (p: { where: string; key: string }) => `${p.where} is missing the required key '${p.key}'` },
   "unknown-key": {
     severity: "error",
-    message: (p: { where: string; key: string; suggestion?: string }) => `unknown key '${p.key}' in ${p.where}${didYouMean(p.suggestion)}`,
+    message: (p: { where: string; key: string; suggestion?: string; known?: string }) => `unknown key '${p.key}' in ${p.where}${didYouMean(p.suggestion, p.known)}`,
   },
   "wrong-type": {
     severity: "error",
@@ -68,13 +70,13 @@ export const messages = {
   },
   "unknown-reference": {
     severity: "error",
-    message: (p: { what: string; name: string; scope?: string; suggestion?: string }) =>
-      `unknown ${p.what} '${p.name}'${p.scope === undefined ? "" : ` in ${p.scope}`}${didYouMean(p.suggestion)}`,
+    message: (p: { what: string; name: string; scope?: string; suggestion?: string; known?: string }) =>
+      `unknown ${p.what} '${p.name}'${p.scope === undefined ? "" : ` in ${p.scope}`}${didYouMean(p.suggestion, p.known)}`,
   },
   "unknown-field": {
     severity: "error",
-    message: (p: { field: string; shape: string; suggestion?: string }) =>
-      `'${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+    message: (p: { field: string; shape: string; suggestion?: string; known?: string }) =>
+      `'${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion, p.known)}`,
   },
   "step-action": {
     severity: "error",
@@ -148,7 +150,7 @@ export const messages = {
   },
   "unknown-rule": {
     severity: "error",
-    message: (p: { name: string; suggestion?: string }) => `unknown lint rule '${p.name}'${didYouMean(p.suggestion)}`,
+    message: (p: { name: string; suggestion?: string; known?: string }) => `unknown lint rule '${p.name}'${didYouMean(p.suggestion, p.known)}`,
   },
   "expired-exception": {
     severity: "error",
@@ -168,8 +170,8 @@ export const messages = {
   "invalid-baseline": { severity: "error", message: (p: { detail: string }) => `cannot read the baseline: ${p.detail}` },
   "mapping-unknown-path": {
     severity: "error",
-    message: (p: { path: string; field: string; shape: string; suggestion?: string }) =>
-      `the mapping reads '${p.path}', but '${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+    message: (p: { path: string; field: string; shape: string; suggestion?: string; known?: string }) =>
+      `the mapping reads '${p.path}', but '${p.field}' is not a field of ${p.shape}${didYouMean(p.suggestion, p.known)}`,
   },
   "mapping-missing-field": {
     severity: "error",
@@ -177,8 +179,8 @@ export const messages = {
   },
   "mapping-unknown-target": {
     severity: "error",
-    message: (p: { field: string; shape: string; suggestion?: string }) =>
-      `the mapping sets '${p.field}', which is not a field of ${p.shape}${didYouMean(p.suggestion)}`,
+    message: (p: { field: string; shape: string; suggestion?: string; known?: string }) =>
+      `the mapping sets '${p.field}', which is not a field of ${p.shape}${didYouMean(p.suggestion, p.known)}`,
   },
   "mapping-wrong-type": {
     severity: "error",
@@ -192,8 +194,8 @@ export const messages = {
   },
   "unknown-path-param": {
     severity: "error",
-    message: (p: { operation: string; path: string; param: string; suggestion?: string }) =>
-      `'${p.param}' is not a parameter of ${p.operation}'s path (${p.path})${didYouMean(p.suggestion)}`,
+    message: (p: { operation: string; path: string; param: string; suggestion?: string; known?: string }) =>
+      `'${p.param}' is not a parameter of ${p.operation}'s path (${p.path})${didYouMean(p.suggestion, p.known)}`,
   },
   "condition-never-true": {
     severity: "warn",

@@ -45,3 +45,20 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   }
   return best;
 }
+
+/** How many known names a message lists before it says how many more there are. */
+const KNOWN_LISTED = 12;
+
+/**
+ * What to tell someone who wrote `name`: the closest candidate when one is close enough to be a
+ * typo, else the candidates themselves (at most a dozen), else nothing when there are none.
+ * Spread into the parameters of a message that takes `suggestion` and `known`.
+ */
+export function nameHint(name: string, candidates: Iterable<string>): { suggestion: string } | { known: string } | Record<string, never> {
+  const list = [...new Set(candidates)].filter((c) => c !== name);
+  const suggestion = suggest(name, list);
+  if (suggestion !== undefined) return { suggestion };
+  if (list.length === 0) return {};
+  const shown = list.slice(0, KNOWN_LISTED).map((c) => `'${c}'`).join(", ");
+  return { known: list.length > KNOWN_LISTED ? `${shown} and ${list.length - KNOWN_LISTED} more` : shown };
+}

@@ -4,7 +4,7 @@
  */
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import { lintProject } from "../lint/lint.ts";
-import { loadProgram, type Program } from "../program.ts";
+import { type CompileProgress, loadProgram, type Program } from "../program.ts";
 import { emitProgram, type EmittedFile } from "./emit.ts";
 
 /** The outcome of compiling: the findings, and the files when no error stopped emission. */
@@ -19,14 +19,19 @@ export interface CompileResult {
 export interface CompileOptions {
   /** Whether the Policy's rule modules run (default true); false reports each as skipped. */
   ruleModules?: boolean;
+  onProgress?: (progress: CompileProgress) => void;
 }
 
 /** Loads, checks, lints and emits the spec set at `paths` (the config's specs when empty). */
 export async function compileSpecs(cwd: string, paths: readonly string[], options: CompileOptions = {}): Promise<CompileResult> {
-  const program = loadProgram({ cwd, paths });
+  const { onProgress } = options;
+  const program = loadProgram({ cwd, paths, ...(onProgress === undefined ? {} : { onProgress }) });
   if (!program.ok) return { program, diagnostics: [...program.diagnostics], files: undefined };
+  const documents = program.documents.length;
+  onProgress?.({ stage: "lint", done: 0, total: documents });
   const lint = await lintProject(program, options.ruleModules === undefined ? {} : { ruleModules: options.ruleModules });
   const diagnostics = sortDiagnostics([...program.diagnostics, ...lint]);
   if (lint.some((d) => d.severity === "error")) return { program, diagnostics, files: undefined };
+  onProgress?.({ stage: "emit", done: 0, total: documents });
   return { program, diagnostics, files: emitProgram(program) };
 }

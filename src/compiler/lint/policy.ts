@@ -6,7 +6,7 @@
 import type { PolicySpec } from "../../model/index.ts";
 import type { BoundDocument } from "../check/spec-set.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import type { Program } from "../program.ts";
 import { globToRegExp } from "../sources.ts";
 import type { LintRule, RuleSeverity } from "./rule.ts";
@@ -75,8 +75,7 @@ export function resolvePolicy(program: Program, rules: readonly LintRule[]): [Re
   const known = new Set(names);
   const expectRule = (name: string, path: (string | number)[], part: "key" | "value") => {
     if (known.has(name) || document === undefined) return;
-    const suggestion = suggest(name, names);
-    diagnostics.push(diagnostic("unknown-rule", suggestion === undefined ? { name } : { name, suggestion }, document.source.locate(path, part)));
+    diagnostics.push(diagnostic("unknown-rule", { name, ...nameHint(name, names) }, document.source.locate(path, part)));
   };
   for (const name of Object.keys(spec.rules ?? {})) expectRule(name, ["spec", "rules", name], "key");
   const overrides = (spec.overrides ?? []).map((o, i) => {

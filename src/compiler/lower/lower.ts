@@ -22,6 +22,8 @@ import {
 } from "../../pipeline/lowered.ts";
 import type { SpecSet } from "../check/spec-set.ts";
 import { PACKAGE_VERSION } from "../../package-version.ts";
+import type { StepLowering } from "../../steps/compile-kind.ts";
+import { declaredKinds } from "../../steps/compile-registry.ts";
 import { specPathOf } from "./paths.ts";
 
 type LoweredStep = PipelineStep<LoweredTransform, LoweredValidator>;
@@ -121,68 +123,35 @@ function condition(cx: RouteContext, at: string, source: string | undefined): Ex
   return source === undefined ? undefined : expression(cx, at, source);
 }
 
-function mappingOf(cx: RouteContext, mapping: string): MappingRef {
-  const ref = cx.transforms[mapping];
-  if (ref === undefined) throw new Error(`route ${cx.route}: no mapping ${mapping}`);
-  return ref;
+/** What each step kind's lowering works with, for one route. */
+function stepLowering(cx: RouteContext): StepLowering {
+  return {
+    route: cx.route,
+    expression: (at, source) => expression(cx, at, source),
+    condition: (at, source) => condition(cx, at, source),
+    mapping(name) {
+      const ref = cx.transforms[name];
+      if (ref === undefined) throw new Error(`route ${cx.route}: no mapping ${name}`);
+      return ref;
+    },
+    validator(entity) {
+      const ref = cx.validators[entity];
+      if (ref === undefined) throw new Error(`route ${cx.route}: no entity ${entity}`);
+      return ref;
+    },
+    steps: (steps, prefix) => lowerSteps(cx, steps, prefix),
+  };
 }
 
+/** Lowers each step through its kind's compiler half; a step's default id is its position under `prefix`. */
 function lowerSteps(cx: RouteContext, steps: readonly Step[], prefix: string): LoweredStep[] {
+  const lowering = stepLowering(cx);
   return steps.map((step, index): LoweredStep => {
     const id = step.id ?? `${prefix}step-${index + 1}`;
     const base = withWhen({ id }, condition(cx, `${id}.when`, step.when));
-    if (step.validate !== undefined) {
-      const validator = cx.validators[step.validate];
-      if (validator === undefined) throw new Error(`route ${cx.route}: no entity ${step.validate}`);
-      return { ...base, kind: "validate", entity: step.validate, validator };
-    }
-    if (step.map !== undefined) return { ...base, kind: "map", mapping: step.map, transform: mappingOf(cx, step.map) };
-    if (step.enrich !== undefined) {
-      const e = step.enrich;
-      return {
-        ...base,
-        kind: "enrich",
-        lookup: e.lookup,
-        entity: e.entity,
-        ...(e.from !== undefined ? { from: e.from } : {}),
-        ...(e.to !== undefined ? { to: e.to } : {}),
-        key: e.key,
-        as: e.as,
-      };
-    }
-    if (step.classify !== undefined) {
-      const c = step.classify;
-      const rules = c.rules.map((rule, r) => ({ when: expression(cx, `${id}.rules[${r}]`, rule.when), value: rule.value }));
-      return { ...base, kind: "classify", as: c.as, rules, otherwise: c.otherwise };
-    }
-    if (step.branch !== undefined) {
-      const branches = step.branch.map((branch, b) => {
-        const when = condition(cx, `${id}.branch-${b + 1}.when`, branch.when);
-        const steps = lowerSteps(cx, branch.steps as Step[], `${id}.branch-${b + 1}.`);
-        return when === undefined ? { steps } : { when, steps };
-      });
-      return { ...base, kind: "branch", branches };
-    }
-    if (step.require !== undefined) {
-      const r = step.require;
-      return { ...base, kind: "require", entity: r.entity, system: r.system, key: r.key, ...(r.wait !== undefined ? { waitMs: durationMs(r.wait) } : {}) };
-    }
-    if (step.deliver !== undefined) {
-      const [system, operation] = step.deliver.operation.split(".") as [string, string];
-      const { mapping, params } = step.deliver;
-      return {
-        ...base,
-        kind: "deliver",
-        system,
-        operation,
-        ...(mapping !== undefined ? { mapping, transform: mappingOf(cx, mapping) } : {}),
-        ...(params !== undefined
-          ? { params: Object.fromEntries(Object.entries(params).map(([name, source]) => [name, expression(cx, `${id}.params.${name}`, source)])) }
-          : {}),
-      };
-    }
-    if (step.emit !== undefined) return { ...base, kind: "emit", event: step.emit.event, ...(step.emit.entity !== undefined ? { entity: step.emit.entity } : {}) };
-    throw new Error(`route ${cx.route}: step ${id} has no action`);
+    const [declared] = declaredKinds(step);
+    if (declared === undefined) throw new Error(`route ${cx.route}: step ${id} has no action`);
+    return { ...base, kind: declared.compiler.kind, ...declared.compiler.lower(lowering, declared.spec, id) } as LoweredStep;
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from "ajv";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import { formatPath, type ParsedDocument, type PathSegment, valueAt } from "../parse/document.ts";
 
 function pointerToPath(pointer: string, value: unknown): PathSegment[] {
@@ -80,9 +80,7 @@ function convert(error: ErrorObject, doc: ParsedDocument): Diagnostic | undefine
     case "additionalProperties": {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(parent?.properties ?? {});
-      const suggestion = suggest(key, allowed);
-      const params = suggestion === undefined ? { where, key } : { where, key, suggestion };
-      return diagnostic("unknown-key", params, doc.locate([...path, key], "key"));
+      return diagnostic("unknown-key", { where, key, ...nameHint(key, allowed) }, doc.locate([...path, key], "key"));
     }
     case "type": {
       const expected = String((error.params as { type: string }).type)

@@ -3,7 +3,7 @@
  * bearer tokens, API keys, basic auth, and OAuth 2.0 client credentials (the token is fetched
  * once and reused until shortly before it expires), plus a tenant header where one is declared.
  */
-import { ConfigurationError } from "../errors.ts";
+import { ConfigurationError, TokenRequestError } from "../errors.ts";
 import type { SystemDefinition, ValueRef } from "../pipeline.ts";
 
 /** Resolves `{ env }` and `{ secret }` references. */
@@ -75,7 +75,7 @@ export function authHeaders(
         options.fetchToken ??
         (async (url: string, body: string) => {
           const response = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
-          if (!response.ok) throw new Error(`${system.name}: the token endpoint answered ${response.status}`);
+          if (!response.ok) throw new TokenRequestError(`${system.name}: the token endpoint answered ${response.status}`);
           return (await response.json()) as { access_token: string; expires_in?: number };
         });
       let token: OAuthToken | undefined;

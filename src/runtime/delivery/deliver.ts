@@ -13,7 +13,9 @@
  * | no answer before the lease ran out and another worker leased it | the lease is renewed while the call is out (lease-keeper.ts), so only a worker that died or stalled loses it: the next lease takes the delivery over, the attempt not counted |
  */
 import { encodeRequestBody, expandPath } from "../../encoding/request.ts";
+import { systemTimers, type Timers } from "../host.ts";
 import { type CompiledSpecSet, everyStep, type OperationDefinition, type PipelineDefinition, type SystemDefinition } from "../pipeline.ts";
+import { targetsOf } from "../../steps/run-registry.ts";
 import { type CircuitBreaker, createCircuitBreaker, DEFAULT_BREAKER } from "../policies/circuit-breaker.ts";
 import { createSemaphore, createSharedSemaphore, createSharedTokenBucket, createTokenBucket, quotaBurst, type Semaphore, type SlotSource, type TokenBucket } from "../policies/rate-limit.ts";
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPolicy } from "../policies/retry.ts";
@@ -67,6 +69,7 @@ export function systemRuntime(
   auth: AuthHeaders,
   pipelines: readonly PipelineDefinition[],
   sharedQuota?: SharedQuotas,
+  timers: Timers = systemTimers,
 ): SystemRuntime {
   const declared = pipelines.find((p) => p.policies.circuitBreaker !== undefined && deliversTo(p, definition.name))?.policies.circuitBreaker;
   const quotas = definition.quotas;
@@ -90,13 +93,13 @@ export function systemRuntime(
       quotas?.concurrency === undefined
         ? undefined
         : sharedQuota === undefined
-          ? createSemaphore(quotas.concurrency)
-          : createSharedSemaphore(sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now),
+          ? createSemaphore(quotas.concurrency, timers)
+          : createSharedSemaphore(sharedQuota.slots(definition.name, quotas.concurrency), sharedQuota.now, timers),
   };
 }
 
 function deliversTo(pipeline: PipelineDefinition, system: string): boolean {
-  for (const step of everyStep(pipeline.steps)) if (step.kind === "deliver" && step.system === system) return true;
+  for (const step of everyStep(pipeline.steps)) if (targetsOf(step).includes(system)) return true;
   return false;
 }
 

@@ -4,6 +4,8 @@
  * in-process fake targets of src/testing directly.
  */
 
+import { NetworkError } from "../errors.ts";
+
 /** One call to a target system. */
 export interface TargetRequest {
   system: string;
@@ -25,11 +27,7 @@ export interface TargetResponse {
 /** Sends a request; rejects on a network error or timeout. */
 export type Transport = (request: TargetRequest) => Promise<TargetResponse>;
 
-/** A network-level failure (connection refused, reset, timeout). */
-export class NetworkError extends Error {
-  override name = "NetworkError";
-  readonly retryable = true;
-}
+export { NetworkError };
 
 /** Sends requests with `fetch`, aborting after the request's timeout. */
 export function fetchTransport(fetchImpl: typeof fetch = fetch): Transport {

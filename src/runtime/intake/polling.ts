@@ -6,9 +6,10 @@
  */
 import type { TargetResponse } from "../delivery/transport.ts";
 import type { Runtime } from "../engine.ts";
-import { type Logger, stderrLogger } from "../logger.ts";
 import type { CompiledSpecSet } from "../pipeline.ts";
-import { valueAt } from "../process-event.ts";
+import { PollFailedError } from "../errors.ts";
+import type { Cancel } from "../host.ts";
+import { valueAt } from "../incoming-event.ts";
 
 /** What one poll did. */
 export interface PollResult {
@@ -45,19 +46,16 @@ export interface Poller {
   stop(): void;
 }
 
-/**
- * Creates the poller of a runtime's polling events. A poll that fails is logged on `logger`
- * (default: JSON lines on stderr), credentials scrubbed, and tried again at the next interval.
- */
-export function createPoller(compiled: CompiledSpecSet, runtime: Runtime, logger: Logger = stderrLogger()): Poller {
-  const timers: NodeJS.Timeout[] = [];
+/** Creates the poller of a runtime's polling events. */
+export function createPoller(compiled: CompiledSpecSet, runtime: Runtime): Poller {
+  const timers: Cancel[] = [];
   const pollOnce = async (systemName: string, eventName: string): Promise<PollResult> => {
     const system = runtime.systems.get(systemName);
     const event = compiled.systems[systemName]?.events[eventName];
     const polling = event?.polling;
     const operation = polling === undefined ? undefined : system?.definition.operations[polling.operation];
     if (system === undefined || polling === undefined || operation === undefined) {
-      throw new Error(`${systemName}.${eventName} is not a polling event with a read operation`);
+      throw new PollFailedError(`${systemName}.${eventName} is not a polling event with a read operation`);
     }
     const cursorName = `${systemName}.${eventName}`;
     const cursor = await runtime.store.cursor(cursorName);
@@ -71,7 +69,7 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime, logger
       headers: await system.auth(),
       timeoutMs: operation.timeoutMs ?? system.definition.timeoutMs ?? 30_000,
     });
-    if (response.status < 200 || response.status >= 300) throw new Error(`${systemName}.${operation.name} answered ${response.status}`);
+    if (response.status < 200 || response.status >= 300) throw new PollFailedError(`${systemName}.${operation.name} answered ${response.status}`);
     const items = itemsOf(response.body);
     const result = await runtime.offer({ system: systemName, event: eventName }, items);
     const next = greatest(items.map((item) => valueAt(item, polling.cursor)), cursor);
@@ -84,21 +82,21 @@ export function createPoller(compiled: CompiledSpecSet, runtime: Runtime, logger
       for (const [systemName, system] of Object.entries(compiled.systems)) {
         for (const [eventName, event] of Object.entries(system.events)) {
           if (event.delivery !== "polling" || event.polling === undefined) continue;
+          // A failed poll is logged and tried again at the next interval: the cursor has not moved.
           const tick = () =>
             pollOnce(systemName, eventName).catch((error: unknown) =>
-              logger.error(runtime.redactor.text(`polling ${systemName}.${eventName} failed; tried again in ${event.polling?.intervalMs} ms: ${(error as Error).message}`), {
+              runtime.logger.error(`polling ${systemName}.${eventName} failed: ${error instanceof Error ? error.message : String(error)}`, {
                 event: "poll.failed",
                 system: systemName,
                 source: eventName,
-                retryInMs: event.polling?.intervalMs,
               }),
             );
-          timers.push(setInterval(tick, event.polling.intervalMs));
+          timers.push(runtime.timers.every(event.polling.intervalMs, tick));
         }
       }
     },
     stop() {
-      for (const timer of timers.splice(0)) clearInterval(timer);
+      for (const cancel of timers.splice(0)) cancel();
     },
   };
 }

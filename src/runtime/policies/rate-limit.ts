@@ -4,6 +4,7 @@
  * every worker (`createSharedTokenBucket`, `createSharedSemaphore`), so N workers together keep
  * the quota and the cap.
  */
+import { type Cancel, systemTimers, type Timers } from "../host.ts";
 
 /** Takes tokens from a bucket. */
 export interface TokenBucket {
@@ -101,7 +102,7 @@ export interface Semaphore {
 }
 
 /** Callers waiting for a permit, each given up after its wait. */
-function waitQueue() {
+function waitQueue(timers: Timers) {
   const waiting: ((granted: boolean) => void)[] = [];
   return {
     get length() {
@@ -109,13 +110,13 @@ function waitQueue() {
     },
     wait(waitMs: number): Promise<boolean> {
       return new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => {
+        const cancel = timers.after(waitMs, () => {
           const i = waiting.indexOf(wake);
           if (i >= 0) waiting.splice(i, 1);
           resolve(false);
-        }, waitMs);
+        });
         const wake = (granted: boolean) => {
-          clearTimeout(timer);
+          cancel();
           resolve(granted);
         };
         waiting.push(wake);
@@ -131,9 +132,9 @@ function waitQueue() {
 }
 
 /** A semaphore with `limit` permits. */
-export function createSemaphore(limit: number): Semaphore {
+export function createSemaphore(limit: number, timers: Timers = systemTimers): Semaphore {
   let available = limit;
-  const waiting = waitQueue();
+  const waiting = waitQueue(timers);
   return {
     acquire(waitMs) {
       if (available > 0) {
@@ -171,13 +172,13 @@ export interface SlotSource {
  * calls waiting here ask again a little later, so that the other workers get their turn. Slots
  * that arrive when no call waits any more go back at once.
  */
-export function createSharedSemaphore(source: SlotSource, now: () => number): Semaphore {
+export function createSharedSemaphore(source: SlotSource, now: () => number, timers: Timers = systemTimers): Semaphore {
   let owned = 0;
   let inUse = 0;
   let since = 0;
   let asking = false;
   let failing = false;
-  const waiting = waitQueue();
+  const waiting = waitQueue(timers);
   const grant = () => {
     while (inUse < owned && waiting.length > 0) {
       inUse += 1;
@@ -191,13 +192,17 @@ export function createSharedSemaphore(source: SlotSource, now: () => number): Se
     source.give(count).catch((error: unknown) => source.report(error));
   };
   // One timer at most: asking later replaces the time asked for before.
-  let later: ReturnType<typeof setTimeout> | undefined;
+  let later: Cancel | undefined;
   const askLater = (ms = SLOT_RETRY_MS) => {
-    clearTimeout(later);
-    later = setTimeout(() => {
-      later = undefined;
-      ask();
-    }, ms).unref();
+    later?.();
+    later = timers.after(
+      ms,
+      () => {
+        later = undefined;
+        ask();
+      },
+      { weak: true },
+    );
   };
   function ask(): void {
     if (asking || later !== undefined || waiting.length === 0) return;

@@ -132,12 +132,8 @@ function walSync(path: string): WalSync {
   };
 }
 
-/**
- * Opens the database; `syncWal` makes a file's commits durable (replaced in tests, to hold a sync
- * and watch who waits for it).
- */
-export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) => WalSync = walSync): Database {
-  const db = new BetterSqlite3(options.path);
+/** Sets the writer connection up: page size, WAL, how commits are synced, caches. */
+function configure(db: BetterSqlite3.Database, options: SqliteStoreOptions): void {
   // 16 KiB pages for a new file (one that exists keeps its own): each commit writes every page it
   // changed to the log, and the queue's rows and indexes change in the same few places, so fewer,
   // larger pages mean fewer frames. Measured on the runtime benchmark: the store's thread spends
@@ -157,6 +153,15 @@ export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) 
   // less time per event on the store's thread. The reader keeps the default: the dashboard's reads
   // of the newest audit rows may sort hundreds of thousands of them.
   db.pragma("temp_store = MEMORY");
+}
+
+/**
+ * Opens the database; `syncWal` makes a file's commits durable (replaced in tests, to hold a sync
+ * and watch who waits for it).
+ */
+export function openSqlite(options: SqliteStoreOptions, syncWal: (path: string) => WalSync = walSync): Database {
+  const db = new BetterSqlite3(options.path);
+  configure(db, options);
   const sql = statementsOf(db);
   // Reads go to a second, read-only connection: WAL lets it see the last commit at once,
   // without waiting behind the writer's queue and without seeing its uncommitted rows.

@@ -7,7 +7,7 @@
  */
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { type MessagePort, parentPort, Worker } from "node:worker_threads";
-import { ConfigurationError, IssueStateError } from "../errors.ts";
+import { reviveError } from "../errors.ts";
 import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
 
 // `health` belongs to stores with connections to lose; the SQLite store on its thread has none.
@@ -100,9 +100,7 @@ function sendable(error: unknown): SentError {
 }
 
 function revive(error: SentError): Error {
-  const revived =
-    error.name === "IssueStateError" ? new IssueStateError(error.message) : error.name === "ConfigurationError" ? new ConfigurationError(error.message) : new Error(error.message);
-  revived.name = error.name;
+  const revived = reviveError(error.name, error.message);
   if (error.code !== undefined) Object.assign(revived, { code: error.code });
   // The thread's stack says where the store failed; it is shown with SYNCSPEC_DEBUG=1.
   if (error.stack !== undefined) revived.stack = error.stack;

@@ -5,7 +5,7 @@
  * is beyond inference (its result is not an object constructor), a hint says so.
  */
 import { diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
-import { suggest } from "../../diagnostics/suggest.ts";
+import { nameHint } from "../../diagnostics/suggest.ts";
 import type { CheckContext } from "../report.ts";
 import type { ShapeField } from "../shapes.ts";
 import { type BoundDocument, shapeOf } from "../spec-set.ts";
@@ -69,8 +69,7 @@ function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNo
     const field = target.get(name);
     const at = run.locate(keyStart(key), name.length + 2);
     if (field === undefined) {
-      const suggestion = suggest(name, [...target.keys()]);
-      run.cx.report(diagnostic("mapping-unknown-target", { field: name, shape: label, ...(suggestion === undefined ? {} : { suggestion }) }, at));
+      run.cx.report(diagnostic("mapping-unknown-target", { field: name, shape: label, ...nameHint(name, target.keys()) }, at));
       continue;
     }
     const nested = objectPairs(resultNode(value));
@@ -122,11 +121,10 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
     }
   }
   for (const read of run.inf.unknownReads) {
-    const suggestion = suggest(read.segment, read.candidates);
     cx.report(
       diagnostic(
         "mapping-unknown-path",
-        { path: read.path, field: read.segment, shape: read.within, ...(suggestion === undefined ? {} : { suggestion }) },
+        { path: read.path, field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) },
         locate(read.start, read.segment.length),
       ),
     );

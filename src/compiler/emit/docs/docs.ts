@@ -7,6 +7,7 @@
 import Handlebars from "handlebars";
 import type { RouteSpec, Step, SystemEvent } from "../../../model/index.ts";
 import type { ReconciliationReadSpec } from "../../../model/reconciliation.ts";
+import { declaredKinds } from "../../../steps/compile-registry.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -32,16 +33,10 @@ function webhookAuthentication(webhook: NonNullable<SystemEvent["webhook"]>): st
   return parts.length === 0 ? "none declared: anyone who reaches the path can send events" : parts.join("; ");
 }
 
+/** The step's sentence, as its kind's compiler half writes it. */
 function stepAction(step: Step): string {
-  if (step.validate !== undefined) return `validate against ${step.validate}`;
-  if (step.map !== undefined) return `map with ${step.map}`;
-  if (step.enrich !== undefined) return `enrich: ${step.enrich.lookup} ${step.enrich.entity} by ${step.enrich.key} as ${step.enrich.as}`;
-  if (step.classify !== undefined) return `classify as ${step.classify.as} (${step.classify.rules.map((r) => r.value).join(", ")}, otherwise ${step.classify.otherwise})`;
-  if (step.branch !== undefined) return `branch (${step.branch.length} ways)`;
-  if (step.require !== undefined) return `require ${step.require.entity} in ${step.require.system}${step.require.wait === undefined ? "" : `, waiting up to ${step.require.wait}`}`;
-  if (step.deliver !== undefined) return `deliver to ${step.deliver.operation}${step.deliver.mapping === undefined ? "" : ` mapped by ${step.deliver.mapping}`}`;
-  if (step.emit !== undefined) return `emit ${step.emit.event}`;
-  return "no action";
+  const [declared] = declaredKinds(step);
+  return declared === undefined ? "no action" : declared.compiler.describe(declared.spec);
 }
 
 function routeView(route: BoundDocument<"Route">) {

@@ -5,6 +5,9 @@
  * generateCstDts). test/dsl/grammar.test.ts fails when a committed copy is stale and rewrites
  * them with UPDATE_GOLDEN=1.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { IProduction, TokenType } from "chevrotain";
 import { chevrotain } from "./chevrotain.ts";
 import { dslParser } from "./parser.ts";
@@ -92,9 +95,28 @@ export function grammarEbnf(): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The railroad diagram page. */
+/** The `diagrams/` folder of the installed Chevrotain package (its entry is `lib/src/api.js`). */
+const diagramsDir = join(dirname(createRequire(import.meta.url).resolve("chevrotain")), "..", "..", "diagrams");
+
+const CDN_STYLESHEET = /<link rel='stylesheet' href='https:\/\/unpkg\.com\/chevrotain@[^/']+\/diagrams\/([\w./-]+)'>/g;
+const CDN_SCRIPT = /<script src='https:\/\/unpkg\.com\/chevrotain@[^/']+\/diagrams\/([\w./-]+)'><\/script>/g;
+
+/**
+ * Chevrotain's page loads its stylesheet and scripts from a CDN, so it draws nothing offline. The
+ * same files ship in the package: they are written into the page instead.
+ */
+function inlineDiagramAssets(page: string): string {
+  const asset = (file: string) => readFileSync(join(diagramsDir, file), "utf8").replace(/<\/(script|style)/gi, "<\\/$1");
+  const inlined = page
+    .replace(CDN_STYLESHEET, (_link, file: string) => `<style>\n${asset(file)}</style>`)
+    .replace(CDN_SCRIPT, (_script, file: string) => `<script>\n${asset(file)}</script>`);
+  if (/(src|href)=['"]https?:/.test(inlined)) throw new Error("the railroad page still loads something from the network");
+  return inlined;
+}
+
+/** The railroad diagram page, self-contained: it draws offline. */
 export function railroadHtml(): string {
-  return createSyntaxDiagramsCode(dslParser().getSerializedGastProductions());
+  return inlineDiagramAssets(createSyntaxDiagramsCode(dslParser().getSerializedGastProductions()));
 }
 
 /** The parse-tree types, as a TypeScript module. */

@@ -1,7 +1,8 @@
 /** Lowering route statements and steps: `on`, `key`, `steps { ... }`, `retry` and the rest. */
 import type { CstNode, IToken } from "chevrotain";
+import { stepDslOfRule } from "../../../steps/dsl-registry.ts";
 import type { RouteStatementCstNode, StepCstNode } from "./cst-types.ts";
-import { blockOf, durationOf, endOf, isToken, jsonataOf, listOf, type Lowering, nameOf, noteInto, numberOf, type Obj, objectAt, only, type Path, pathOf, plainEntry, put, qualifiedOf, setToken, startOf, statementOf, stringOf, sub, subs, textOf, tok, toks } from "./lowering.ts";
+import { blockOf, durationOf, endOf, isToken, jsonataOf, listOf, type Lowering, nameOf, noteInto, numberOf, type Obj, objectAt, only, type Path, pathOf, plainEntry, put, qualifiedOf, setToken, startOf, statementOf, stringOf, sub, subs, tok, toks } from "./lowering.ts";
 
 /** The steps of a `{ ... }` step block. */
 function stepsOf(cx: Lowering, block: CstNode | undefined, at: Path): unknown[] {
@@ -11,8 +12,7 @@ function stepsOf(cx: Lowering, block: CstNode | undefined, at: Path): unknown[] 
   return steps;
 }
 
-
-/** One step: its label, action and modifiers. */
+/** One step: its label, its action (lowered by its kind's DSL half, src/steps/<kind>/dsl.ts) and modifiers. */
 function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
   cx.rec.statement(at, startOf(node), endOf(node));
   cx.rec.range(at, startOf(node), endOf(node));
@@ -22,116 +22,11 @@ function stepOf(cx: Lowering, node: StepCstNode | CstNode, at: Path): Obj {
   if (actionChoice !== undefined && !isToken(actionChoice[1])) {
     const [kind, action] = actionChoice;
     const keyword = (action.children[Object.keys(action.children)[0] ?? ""]?.[0] as IToken | undefined) ?? undefined;
-    const names = subs(action, "name");
-    switch (kind) {
-      case "validateAction":
-      case "mapAction": {
-        const key = kind === "validateAction" ? "validate" : "map";
-        setToken(cx, step, key, nameOf(cx, names[0], [...at, key]), at, tok(action, kind === "validateAction" ? "Validate" : "Map"), names[0]);
-        break;
-      }
-      case "enrichAction": {
-        const e: Obj = {};
-        const p = [...at, "enrich"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(tok(action, "Enrich")), endOf(tok(action, "Enrich")));
-        setToken(cx, e, "lookup", tok(action, "Word")?.image ?? "", p, tok(action, "With"), tok(action, "Word"));
-        setToken(cx, e, "entity", nameOf(cx, names[1], [...p, "entity"]), p, undefined, names[1]);
-        let next = 2;
-        if (tok(action, "From") !== undefined) {
-          setToken(cx, e, "from", nameOf(cx, names[next], [...p, "from"]), p, tok(action, "From"), names[next]);
-          next++;
-        }
-        if (tok(action, "To") !== undefined) setToken(cx, e, "to", nameOf(cx, names[next], [...p, "to"]), p, tok(action, "To"), names[next]);
-        setToken(cx, e, "key", pathOf(cx, sub(action, "path"), [...p, "key"]), p, tok(action, "By"), sub(action, "path"));
-        setToken(cx, e, "as", nameOf(cx, names[0], [...p, "as"]), p, undefined, names[0]);
-        put(cx, step, "enrich", e, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "classifyAction": {
-        const p = [...at, "classify"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
-        const c: Obj = {};
-        setToken(cx, c, "as", nameOf(cx, names[0], [...p, "as"]), p, undefined, names[0]);
-        c["rules"] = subs(action, "classifyRule").map((rule, i) => {
-          const rp = [...p, "rules", i];
-          cx.rec.statement(rp, startOf(rule), endOf(rule));
-          cx.rec.range(rp, startOf(rule), endOf(rule));
-          const r: Obj = {};
-          setToken(cx, r, "when", jsonataOf(cx, sub(rule, "jsonata"), [...rp, "when"]), rp, tok(rule, "When"), sub(rule, "jsonata"));
-          setToken(cx, r, "value", textOf(cx, sub(rule, "text"), [...rp, "value"]), rp, tok(rule, "Then"), sub(rule, "text"));
-          return r;
-        });
-        setToken(cx, c, "otherwise", textOf(cx, sub(action, "text"), [...p, "otherwise"]), p, tok(action, "Otherwise"), sub(action, "text"));
-        const close = tok(action, "RCurly");
-        if (close !== undefined) cx.rec.blockEnd(p, close.startOffset);
-        put(cx, step, "classify", c, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "branchAction": {
-        const p = [...at, "branch"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
-        const arms = subs(action, "branchArm").map((arm, i) => {
-          const ap = [...p, i];
-          cx.rec.statement(ap, startOf(arm), endOf(arm));
-          cx.rec.range(ap, startOf(arm), endOf(arm));
-          const a: Obj = {};
-          if (tok(arm, "When") !== undefined) setToken(cx, a, "when", jsonataOf(cx, sub(arm, "jsonata"), [...ap, "when"]), ap, tok(arm, "When"), sub(arm, "jsonata"));
-          a["steps"] = stepsOf(cx, sub(arm, "stepBlock"), [...ap, "steps"]);
-          cx.rec.range([...ap, "steps"], startOf(sub(arm, "stepBlock")), endOf(sub(arm, "stepBlock")));
-          return a;
-        });
-        const close = tok(action, "RCurly");
-        if (close !== undefined) cx.rec.blockEnd(p, close.startOffset);
-        put(cx, step, "branch", arms, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "requireAction": {
-        const p = [...at, "require"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
-        const r: Obj = {};
-        setToken(cx, r, "entity", nameOf(cx, names[0], [...p, "entity"]), p, undefined, names[0]);
-        setToken(cx, r, "system", nameOf(cx, names[1], [...p, "system"]), p, tok(action, "In"), names[1]);
-        setToken(cx, r, "key", pathOf(cx, sub(action, "path"), [...p, "key"]), p, tok(action, "By"), sub(action, "path"));
-        if (tok(action, "Wait") !== undefined) setToken(cx, r, "wait", durationOf(cx, sub(action, "duration"), [...p, "wait"]), p, tok(action, "Wait"), sub(action, "duration"));
-        put(cx, step, "require", r, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "deliverAction": {
-        const p = [...at, "deliver"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
-        const d: Obj = {};
-        const ref = sub(action, "qualifiedRef");
-        setToken(cx, d, "operation", qualifiedOf(cx, ref, [...p, "operation"]), p, undefined, ref);
-        if (tok(action, "Using") !== undefined) setToken(cx, d, "mapping", nameOf(cx, names[0], [...p, "mapping"]), p, tok(action, "Using"), names[0]);
-        const params = subs(action, "deliverParam");
-        if (params.length > 0) {
-          const pp = [...p, "params"];
-          const o = objectAt(cx, d, "params", pp, startOf(tok(action, "With")), endOf(params[params.length - 1]));
-          for (const param of params) {
-            const label = sub(param, "name");
-            const expression = sub(param, "jsonata");
-            const where = [...pp, nameOf(cx, label, pp)];
-            cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
-            put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
-          }
-        }
-        put(cx, step, "deliver", d, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "emitAction": {
-        const p = [...at, "emit"];
-        cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
-        const e: Obj = {};
-        setToken(cx, e, "event", nameOf(cx, names[0], [...p, "event"]), p, undefined, names[0]);
-        if (names[1] !== undefined) setToken(cx, e, "entity", nameOf(cx, names[1], [...p, "entity"]), p, undefined, names[1]);
-        put(cx, step, "emit", e, p, startOf(keyword), endOf(keyword));
-        break;
-      }
-      case "genericStep": {
-        const block = sub(action, "block");
-        if (block !== undefined) blockOf(cx, block, at, step);
-        break;
-      }
+    const dsl = stepDslOfRule(kind);
+    if (dsl !== undefined) dsl.lower({ cx, action, at, step, keyword, steps: (block, nested) => stepsOf(cx, block, nested) });
+    else if (kind === "genericStep") {
+      const block = sub(action, "block");
+      if (block !== undefined) blockOf(cx, block, at, step);
     }
   }
   if (label !== undefined) setToken(cx, step, "id", nameOf(cx, label, [...at, "id"]), at, undefined, label);

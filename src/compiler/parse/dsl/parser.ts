@@ -5,6 +5,7 @@
  * written with entries only.
  */
 import type { IOrAlt, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { stepWords } from "../../../steps/dsl-registry.ts";
 import { chevrotain } from "./chevrotain.ts";
 import { describeToken, describeTokenType } from "./describe.ts";
 import * as t from "./tokens.ts";
@@ -17,7 +18,7 @@ const RULE_WORDS: Record<string, string> = {
   document: "a document (system, entity, ownership, mapping, route, reconciliation or policy)",
   name: "a name",
   step: "a step",
-  stepAction: "a step (validate, map, enrich, classify, branch, require, deliver, emit or step { ... })",
+  stepAction: `a step (${stepWords()})`,
   routeStatement: "a route statement (on, when, key, order by, steps, retry, timeout, breaker, dead-letter, exceptions, sla, guard or an entry)",
   mappingStatement: "a mapping statement (from, to, lookup, test or an entry such as expression {{ ... }})",
   ownershipStatement: "an ownership statement (entity, created by, updated by, replicated to, field or an entry such as steward)",
@@ -31,7 +32,7 @@ function expectedWords(paths: readonly (readonly TokenType[])[]): string {
   return words.length <= 1 ? (words[0] ?? "something else") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
-const STEP_WORDS = "validate, map, enrich, classify, branch, require, deliver, emit or step { ... }";
+const STEP_WORDS = stepWords();
 
 /** What may come next inside each kind of braces, for "expected '}'" messages. */
 const BODY_WORDS: Record<string, string> = {

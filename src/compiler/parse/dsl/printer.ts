@@ -5,9 +5,13 @@
  * from a CommentSource keyed by model path (see format.ts); without one, none are printed.
  */
 import type { PathSegment } from "../document.ts";
+import { STEP_ACTIONS, type StepActionName } from "../../../model/constants.ts";
+import type { StepPrint } from "../../../steps/dsl-kind.ts";
+import { STEP_DSL } from "../../../steps/dsl-registry.ts";
 import { canonicalOrder } from "./canonical-order.ts";
-import { printBlock } from "./jsonata-block.ts";
-import { keywords } from "./tokens.ts";
+import { dottedSafe, duration, IDENT, isKeyword, isObj, isStr, jsonata, name, NUMBER_LIKE, type Obj, only, path, qualified, quote } from "./print-words.ts";
+
+export { quote } from "./print-words.ts";
 
 /** Comments to put back, by the path of the statement they belong to. */
 export interface CommentSource {
@@ -21,47 +25,15 @@ export interface CommentSource {
 
 const NO_COMMENTS: CommentSource = { leading: () => [], trailing: () => undefined, dangling: () => [], within: () => false };
 
-type Obj = Record<string, unknown>;
 type Path = readonly PathSegment[];
 
 const WIDTH = 100;
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-const NUMBER_LIKE = /^-?[0-9][A-Za-z0-9_+-]*(?:\.[A-Za-z0-9_+-]+)*$/;
 const LITERALS = new Set(["true", "false", "null"]);
-
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const isStr = (x: unknown): x is string => typeof x === "string";
-const isKeyword = (s: string) => Object.hasOwn(keywords, s);
 const isStrList = (x: unknown): x is string[] => Array.isArray(x) && x.length > 0 && x.every(isStr);
-const only = (o: Obj, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k));
 
-/** A quoted string, escaped as JSON escapes it. */
-export function quote(s: string): string {
-  return JSON.stringify(s);
-}
-/** A name: bare when it is an identifier and not a keyword. */
-function name(s: string): string {
-  return IDENT.test(s) && !isKeyword(s) ? s : quote(s);
-}
-function dottedSafe(s: string): boolean {
-  return s.split(".").every((seg) => IDENT.test(seg));
-}
-/** A field path or a block key: words joined by dots, keywords allowed. */
-function path(s: string): string {
-  return dottedSafe(s) ? s : quote(s);
-}
 /** A key in a route, mapping or ownership body: its first word may not be a keyword. */
 function plainKey(s: string): string {
   return dottedSafe(s) && !isKeyword(s.split(".")[0] ?? "") ? s : quote(s);
-}
-function qualified(s: string): string {
-  return dottedSafe(s) && !isKeyword(s.split(".")[0] ?? "") ? s : quote(s);
-}
-function duration(s: string): string {
-  return NUMBER_LIKE.test(s) ? s : quote(s);
-}
-function text(s: string): string {
-  return IDENT.test(s) || NUMBER_LIKE.test(s) ? s : quote(s);
 }
 function scalar(v: unknown): string | undefined {
   if (v === null) return "null";
@@ -91,9 +63,6 @@ function isJsonataPath(kind: string, at: Path): boolean {
   return false;
 }
 
-function jsonata(s: string, indent: string): string {
-  return printBlock(s, indent) ?? quote(s);
-}
 
 /** A value on one line, or undefined when it needs several. */
 function inline(p: Printer, v: unknown, at: Path, indent: string, room: number): string | undefined {
@@ -211,59 +180,14 @@ function blockEntries(p: Printer, at: Path, o: Obj, indent: string, keyOf: (k: s
 
 // ---- routes -----------------------------------------------------------------------------
 
-function fitsStep(step: unknown): step is Obj {
-  if (!isObj(step)) return false;
-  const actions = ["validate", "map", "enrich", "classify", "branch", "require", "deliver", "emit"].filter((a) => step[a] !== undefined);
-  if (actions.length !== 1 || !only(step, ["id", "description", "when", ...actions])) return false;
-  for (const k of ["id", "description", "when"]) if (step[k] !== undefined && !isStr(step[k])) return false;
-  const a = actions[0]!;
-  const v = step[a];
-  switch (a) {
-    case "validate":
-    case "map":
-      return isStr(v);
-    case "enrich":
-      return (
-        isObj(v) &&
-        only(v, ["lookup", "entity", "from", "to", "key", "as"]) &&
-        isStr(v["lookup"]) &&
-        IDENT.test(v["lookup"]) &&
-        isStr(v["entity"]) &&
-        isStr(v["key"]) &&
-        isStr(v["as"]) &&
-        (v["from"] === undefined || isStr(v["from"])) &&
-        (v["to"] === undefined || isStr(v["to"]))
-      );
-    case "classify":
-      return (
-        isObj(v) &&
-        only(v, ["as", "rules", "otherwise"]) &&
-        isStr(v["as"]) &&
-        isStr(v["otherwise"]) &&
-        Array.isArray(v["rules"]) &&
-        v["rules"].every((r) => isObj(r) && only(r, ["when", "value"]) && isStr(r["when"]) && isStr(r["value"]))
-      );
-    case "branch":
-      return (
-        Array.isArray(v) &&
-        v.every((b) => isObj(b) && only(b, ["when", "steps"]) && (b["when"] === undefined || isStr(b["when"])) && Array.isArray(b["steps"]))
-      );
-    case "require":
-      return (
-        isObj(v) && only(v, ["entity", "system", "key", "wait"]) && isStr(v["entity"]) && isStr(v["system"]) && isStr(v["key"]) && (v["wait"] === undefined || isStr(v["wait"]))
-      );
-    case "deliver":
-      return (
-        isObj(v) &&
-        only(v, ["operation", "mapping", "params"]) &&
-        isStr(v["operation"]) &&
-        (v["mapping"] === undefined || isStr(v["mapping"])) &&
-        (v["params"] === undefined || (isObj(v["params"]) && Object.keys(v["params"]).length > 0 && Object.values(v["params"]).every(isStr)))
-      );
-    case "emit":
-      return isObj(v) && only(v, ["event", "entity"]) && isStr(v["event"]) && (v["entity"] === undefined || isStr(v["entity"]));
-  }
-  return false;
+/** The kind a step declares when it prints as its kind's statement; undefined when it prints as entries. */
+function statementKind(step: unknown): StepActionName | undefined {
+  if (!isObj(step)) return undefined;
+  const actions = STEP_ACTIONS.filter((a) => step[a] !== undefined);
+  const [kind] = actions;
+  if (kind === undefined || actions.length !== 1 || !only(step, ["id", "description", "when", kind])) return undefined;
+  for (const k of ["id", "description", "when"]) if (step[k] !== undefined && !isStr(step[k])) return undefined;
+  return STEP_DSL[kind].fits(step[kind]) ? kind : undefined;
 }
 
 function stepBlock(p: Printer, at: Path, steps: unknown[], indent: string): void {
@@ -272,7 +196,8 @@ function stepBlock(p: Printer, at: Path, steps: unknown[], indent: string): void
 }
 
 function printStep(p: Printer, at: Path, step: unknown, indent: string): void {
-  if (!fitsStep(step)) {
+  const kind = statementKind(step);
+  if (kind === undefined || !isObj(step)) {
     lead(p, at, indent);
     const one = inline(p, step, at, indent, WIDTH - indent.length - 5);
     if (one !== undefined && isObj(step)) {
@@ -288,56 +213,24 @@ function printStep(p: Printer, at: Path, step: unknown, indent: string): void {
   const modifiers =
     (isStr(step["when"]) ? ` when ${jsonata(step["when"], indent)}` : "") + (isStr(step["description"]) ? ` note ${quote(step["description"])}` : "");
   lead(p, at, indent);
-  const v = (k: string) => step[k] as Obj;
-  if (isStr(step["validate"])) p.lines.push(`${indent}${label}validate ${name(step["validate"])}${modifiers}${trail(p, at)}`);
-  else if (isStr(step["map"])) p.lines.push(`${indent}${label}map ${name(step["map"])}${modifiers}${trail(p, at)}`);
-  else if (step["enrich"] !== undefined) {
-    const e = v("enrich");
-    const from = isStr(e["from"]) ? ` from ${name(e["from"])}` : "";
-    const to = isStr(e["to"]) ? ` to ${name(e["to"])}` : "";
-    p.lines.push(
-      `${indent}${label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${path(e["key"] as string)}${modifiers}${trail(p, at)}`,
-    );
-  } else if (step["classify"] !== undefined) {
-    const c = v("classify");
-    p.lines.push(`${indent}${label}classify ${name(c["as"] as string)} {`);
-    (c["rules"] as Obj[]).forEach((r, i) => {
-      const rp = [...at, "classify", "rules", i];
-      stmtText(p, rp, `${indent}  `, `when ${jsonata(r["when"] as string, `${indent}  `)} then ${text(r["value"] as string)}`);
-    });
-    p.lines.push(`${indent}  otherwise ${text(c["otherwise"] as string)}`);
-    for (const c2 of p.comments.dangling([...at, "classify"])) p.lines.push(`${indent}  ${c2}`);
-    p.lines.push(`${indent}}${modifiers}${trail(p, at)}`);
-  } else if (step["branch"] !== undefined) {
-    p.lines.push(`${indent}${label}branch {`);
-    (step["branch"] as Obj[]).forEach((b, i) => {
-      const bp = [...at, "branch", i];
-      const head = isStr(b["when"]) ? `when ${jsonata(b["when"], `${indent}  `)}` : "otherwise";
-      lead(p, bp, `${indent}  `);
-      p.lines.push(`${indent}  ${head} {`);
-      stepBlock(p, [...bp, "steps"], b["steps"] as unknown[], `${indent}  `);
-      const last = p.lines.pop() ?? "";
-      p.lines.push(last + trail(p, bp));
-    });
-    for (const c2 of p.comments.dangling([...at, "branch"])) p.lines.push(`${indent}  ${c2}`);
-    p.lines.push(`${indent}}${modifiers}${trail(p, at)}`);
-  } else if (step["require"] !== undefined) {
-    const r = v("require");
-    const wait = isStr(r["wait"]) ? ` wait ${duration(r["wait"])}` : "";
-    p.lines.push(
-      `${indent}${label}require ${name(r["entity"] as string)} in ${name(r["system"] as string)} by ${path(r["key"] as string)}${wait}${modifiers}${trail(p, at)}`,
-    );
-  } else if (step["deliver"] !== undefined) {
-    const d = v("deliver");
-    const using = isStr(d["mapping"]) ? ` using ${name(d["mapping"])}` : "";
-    const params = isObj(d["params"]) ? Object.entries(d["params"]).map(([k, e]) => `${name(k)}: ${jsonata(e as string, indent)}`) : [];
-    const given = params.length > 0 ? ` with ${params.join(", ")}` : "";
-    p.lines.push(`${indent}${label}deliver ${qualified(d["operation"] as string)}${using}${given}${modifiers}${trail(p, at)}`);
-  } else {
-    const e = v("emit");
-    const entity = isStr(e["entity"]) ? `(${name(e["entity"])})` : "";
-    p.lines.push(`${indent}${label}emit ${name(e["event"] as string)}${entity}${modifiers}${trail(p, at)}`);
-  }
+  STEP_DSL[kind].print(stepPrint(p, at, indent, label, modifiers), step[kind]);
+}
+
+/** The printer as a step kind's DSL half prints through it. */
+function stepPrint(p: Printer, at: Path, indent: string, label: string, modifiers: string): StepPrint {
+  return {
+    indent,
+    label,
+    modifiers,
+    at,
+    push: (line) => void p.lines.push(line),
+    pop: () => p.lines.pop() ?? "",
+    trail: (where) => trail(p, where),
+    lead: (where, ind) => lead(p, where, ind),
+    statement: (where, ind, content) => stmtText(p, where, ind, content),
+    dangling: (where) => p.comments.dangling(where),
+    steps: (where, steps, ind) => stepBlock(p, where, steps, ind),
+  };
 }
 
 function fitsRetry(r: unknown): r is Obj {

@@ -2,16 +2,16 @@
  * Deliver steps' path parameters: every `{param}` of the operation's path has a source (a
  * `params` entry, or a field of that name in the request body), every `params` key is a
  * parameter of the path, and each expression parses and reads only fields the record has at that
- * step (route-records.ts follows the record through the route).
+ * step (src/compiler/check/route-records.ts follows the record through the route).
  */
 import type { Step } from "../../model/index.ts";
-import { diagnostic } from "../diagnostics/diagnostic.ts";
-import { suggest } from "../diagnostics/suggest.ts";
-import type { PathSegment } from "../parse/document.ts";
-import type { CheckContext } from "./report.ts";
-import { checkRouteExpression } from "./route-expressions.ts";
-import type { Known, StepScope } from "./route-records.ts";
-import { type BoundDocument, shapeOf } from "./spec-set.ts";
+import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
+import { nameHint } from "../../compiler/diagnostics/suggest.ts";
+import type { PathSegment } from "../../compiler/parse/document.ts";
+import type { CheckContext } from "../../compiler/check/report.ts";
+import { checkRouteExpression } from "../../compiler/check/route-expressions.ts";
+import type { Known, StepScope } from "../../compiler/check/route-records.ts";
+import { type BoundDocument, shapeOf } from "../../compiler/check/spec-set.ts";
 
 const PATH_PARAMETER = /\{([^}/]+)\}/g;
 
@@ -36,11 +36,10 @@ export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">
   const declared = pathParameters(operation.path);
   for (const name of Object.keys(params)) {
     if (declared.includes(name)) continue;
-    const suggestion = suggest(name, declared);
     cx.report(
       diagnostic(
         "unknown-path-param",
-        { operation: deliver.operation, path: operation.path, param: name, ...(suggestion === undefined ? {} : { suggestion }) },
+        { operation: deliver.operation, path: operation.path, param: name, ...nameHint(name, declared) },
         doc.source.locate([...at, "deliver", "params", name], "key"),
       ),
     );

@@ -1,0 +1,166 @@
+/**
+ * Completion: keys from the model where a key is written, names of declared things where a
+ * reference is written (entity, system, operation, event, mapping, schema), and inside a mapping's
+ * JSONata the fields of its source and of its lookups. The place is read from the text, so it
+ * works in a document that does not parse.
+ */
+import { type CompletionItem, CompletionItemKind, MarkupKind } from "vscode-languageserver";
+import { shapeOf, type SpecSet } from "../compiler/check/spec-set.ts";
+import { entityShape, type ShapeField } from "../compiler/check/shapes.ts";
+import type { BoundDocument } from "../compiler/check/spec-set.ts";
+import { KIND_NAMES } from "../model/index.ts";
+import { keysAt } from "./model-schema.ts";
+import { dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
+
+/** Kinds of names a reference may hold. */
+type NameKind = "kind" | "entity" | "system" | "mapping" | "operation" | "event" | "canonical" | "schema" | "qualified-schema";
+
+const YAML_VALUES: Record<string, NameKind[]> = {
+  kind: ["kind"],
+  entity: ["entity"],
+  validate: ["entity"],
+  system: ["system"],
+  systemOfRecord: ["system"],
+  from: ["system"],
+  to: ["system"],
+  map: ["mapping"],
+  mapping: ["mapping"],
+  operation: ["operation"],
+  event: ["event"],
+  canonical: ["canonical"],
+  schema: ["schema"],
+  payload: ["schema"],
+  request: ["schema"],
+  response: ["schema"],
+};
+
+const DSL_VALUES: Record<string, NameKind[]> = {
+  on: ["event", "canonical"],
+  map: ["mapping"],
+  using: ["mapping"],
+  validate: ["entity"],
+  "reference-data": ["entity"],
+  require: ["entity"],
+  entity: ["entity"],
+  emit: ["canonical"],
+  in: ["system"],
+  deliver: ["operation"],
+  from: ["qualified-schema", "entity", "system"],
+  to: ["qualified-schema", "entity", "system"],
+  "owned by": ["system"],
+  "created by": ["system"],
+  "updated by": ["system"],
+  "replicated to": ["system"],
+};
+
+function members(set: SpecSet, member: "operations" | "events" | "schemas", qualified: boolean): string[] {
+  const out: string[] = [];
+  for (const system of set.systems.values()) {
+    for (const name of Object.keys((system.value.spec[member] as object | undefined) ?? {})) out.push(qualified ? `${system.name}.${name}` : name);
+  }
+  return out;
+}
+
+function namesOf(set: SpecSet, kind: NameKind): { names: string[]; item: CompletionItemKind } {
+  switch (kind) {
+    case "kind":
+      return { names: [...KIND_NAMES], item: CompletionItemKind.Keyword };
+    case "entity":
+      return { names: [...set.entities.keys()], item: CompletionItemKind.Class };
+    case "system":
+      return { names: [...set.systems.keys()], item: CompletionItemKind.Module };
+    case "mapping":
+      return { names: [...set.mappings.keys()], item: CompletionItemKind.Function };
+    case "operation":
+      return { names: members(set, "operations", true), item: CompletionItemKind.Method };
+    case "event":
+      return { names: members(set, "events", true), item: CompletionItemKind.Event };
+    case "canonical":
+      return { names: [...set.canonicalEvents.keys()], item: CompletionItemKind.Event };
+    case "schema":
+      return { names: members(set, "schemas", false), item: CompletionItemKind.Struct };
+    case "qualified-schema":
+      return { names: members(set, "schemas", true), item: CompletionItemKind.Struct };
+  }
+}
+
+function nameItems(set: SpecSet, kinds: readonly NameKind[], detail: (kind: NameKind) => string): CompletionItem[] {
+  const seen = new Set<string>();
+  const out: CompletionItem[] = [];
+  for (const kind of kinds) {
+    const { names, item } = namesOf(set, kind);
+    for (const name of [...names].sort()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      out.push({ label: name, kind: item, detail: detail(kind) });
+    }
+  }
+  return out;
+}
+
+function fieldItems(fields: ReadonlyMap<string, ShapeField> | undefined, label: string): CompletionItem[] {
+  return [...(fields ?? new Map<string, ShapeField>()).values()].map((f) => ({
+    label: f.name,
+    kind: CompletionItemKind.Field,
+    detail: `${f.array === true ? `${f.type}[]` : f.type}${f.required ? " (required)" : ""}`,
+    documentation: `A field of ${label}.`,
+  }));
+}
+
+/** Fields for the chain typed inside a mapping's JSONata: `$lookup.a.` or `a.b.`. */
+export function jsonataItems(set: SpecSet, mapping: BoundDocument<"Mapping">, chain: readonly string[]): CompletionItem[] {
+  const spec = mapping.value.spec;
+  const [head = "", ...rest] = chain;
+  if (head.startsWith("$") && chain.length === 1) {
+    return Object.entries(spec.lookups ?? {}).map(([name, lookup]) => ({ label: `$${name}`, kind: CompletionItemKind.Variable, detail: `lookup of ${lookup.entity}` }));
+  }
+  let shape = head.startsWith("$") ? undefined : shapeOf(set, spec.source);
+  const path = head.startsWith("$") ? rest.slice(0, -1) : chain.slice(0, -1);
+  if (head.startsWith("$")) {
+    const entity = set.entities.get(spec.lookups?.[head.slice(1)]?.entity ?? "");
+    shape = entity === undefined ? undefined : entityShape(entity.name, entity.value.spec);
+  }
+  if (shape === undefined) return [];
+  let fields = shape.fields;
+  for (const segment of path) fields = fields?.get(segment)?.fields;
+  return fieldItems(fields, shape.label);
+}
+
+/** Where the cursor is in a mapping's expression, and which mapping. */
+function expressionMapping(mappings: readonly BoundDocument<"Mapping">[], text: string, offset: number, dsl: boolean): BoundDocument<"Mapping"> | undefined {
+  if (mappings.length === 0) return undefined;
+  for (const mapping of mappings) {
+    const location = mapping.source.locate(["spec", "expression"]);
+    if (location.file.text === text && location.start <= offset && offset <= location.end) return mapping;
+  }
+  // The document may not parse right now: judge from the text and use the last mapping the file declared.
+  const inside = dsl ? insideDslJsonata(text, offset) : yamlContext(text, offset).parents.includes("expression");
+  return inside ? mappings[0] : undefined;
+}
+
+/** Completion items at `offset` of a file. */
+export function complete(set: SpecSet, mappings: readonly BoundDocument<"Mapping">[], path: string, text: string, offset: number): CompletionItem[] {
+  const dsl = path.toLowerCase().endsWith(".sync");
+  const mapping = expressionMapping(mappings, text, offset, dsl);
+  if (mapping !== undefined) return jsonataItems(set, mapping, jsonataChain(text, offset));
+  if (dsl) {
+    const { previous } = dslContext(text, offset);
+    const kinds = DSL_VALUES[previous];
+    return kinds === undefined ? [] : nameItems(set, kinds, (k) => k);
+  }
+  const context = yamlContext(text, offset);
+  if (context.key !== undefined) {
+    const kinds = YAML_VALUES[context.key];
+    return kinds === undefined ? [] : nameItems(set, kinds, (k) => k);
+  }
+  if (context.kind === undefined) {
+    return ["apiVersion", "kind", "metadata", "spec"].map((label) => ({ label, kind: CompletionItemKind.Property, insertText: `${label}: ` }));
+  }
+  return keysAt(context.kind, context.parents).map((k) => ({
+    label: k.name,
+    kind: CompletionItemKind.Property,
+    detail: `${k.type ?? "value"}${k.required ? " (required)" : ""}`,
+    ...(k.description === undefined ? {} : { documentation: { kind: MarkupKind.Markdown, value: k.description } }),
+    insertText: `${k.name}: `,
+  }));
+}

@@ -1,0 +1,165 @@
+/**
+ * The inbox role: accepted events wait here until a worker leases one, runs its pipeline and
+ * settles it (routed with its deliveries, waiting for a dependency, an exception, or skipped). A
+ * lease carries a fencing token, the attempt number: a worker whose lease expired can no longer
+ * settle a newer attempt. Events that share an ordering key are leased one at a time, in order.
+ */
+import type { DeliveryOutcome } from "./outbox.ts";
+import type { IssueTarget } from "./issues.ts";
+
+/** An event offered to the inbox for one route. */
+export interface IncomingEvent {
+  route: string;
+  /** The route's idempotency key values, joined: one business event. */
+  key: string;
+  payload: unknown;
+  /** The route's ordering key values, joined, when the route declares one. */
+  orderingKey?: string;
+  /** Where it came from: `psa.timeApproved`, `canonical:project-created`, `file:<path>`. */
+  source: string;
+  traceId: string;
+  /** The exception queue a conflicting duplicate goes to. */
+  exceptions?: { queue: string; owner: string };
+  /**
+   * The payload already serialised by the caller: its JSON and the hash of its canonical JSON.
+   * When present the store uses it instead of `payload`, which may then be left out.
+   */
+  serialized?: { json: string; hash: string };
+}
+
+/** What the inbox did with an offered event. */
+export type AcceptOutcome =
+  /**
+   * `leased`: the event was leased to the handoff's worker as it was accepted (attempt 1); `free`:
+   * its deliveries may be made as it is routed (see `ClaimedEvent.free`).
+   */
+  | { status: "accepted"; eventId: number; leased?: true; free?: true }
+  | { status: "duplicate"; eventId: number }
+  | { status: "conflict"; eventId: number; issueId: number };
+
+/** A lease request. */
+export interface Claim {
+  worker: string;
+  limit: number;
+  now: number;
+  leaseMs: number;
+  /** Per route, the systems its deliveries go to: with it, leased events say whether they are `free`. */
+  targets?: RouteTargets;
+}
+
+/** Per route, the systems its deliver steps call. */
+export type RouteTargets = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Work leased to the worker that produced it, in the same transaction: accepted events to the
+ * worker that accepted them, routed deliveries to the worker that routed them. It spares the
+ * worker a lease query and its row writes. At most `limit` rows are leased, and never one whose
+ * ordering key has earlier open work: that one waits for its turn as usual.
+ */
+export interface Handoff {
+  worker: string;
+  leaseMs: number;
+  limit: number;
+  /** As in `Claim`: events leased by handoff say whether they are `free`. */
+  targets?: RouteTargets;
+}
+
+/** A delivery leased by handoff when its event was routed. */
+export interface LeasedDelivery {
+  eventId: number;
+  step: string;
+  deliveryId: number;
+}
+
+/** The result of settling events: whether each settlement held, and the deliveries handed off. */
+export interface SettledEvents {
+  settled: boolean[];
+  leased: LeasedDelivery[];
+}
+
+/** An event leased to a worker. `attempt` is the fencing token its settlement must present. */
+export interface ClaimedEvent {
+  id: number;
+  route: string;
+  key: string;
+  payload: unknown;
+  orderingKey: string | null;
+  source: string;
+  traceId: string;
+  receivedAt: number;
+  attempt: number;
+  /** Incremented by each edit-and-replay, so the edited event's deliveries carry new idempotency keys. */
+  revision: number;
+  /** Set when the event waited for a dependency before: the time the wait ends. */
+  waitUntil: number | null;
+  /**
+   * No delivery of an earlier event under this event's ordering key is open at any of its route's
+   * targets (it has no ordering key, or everything before it was delivered or filed): the worker
+   * may make its deliveries as it routes it and settle them with it (`NewDelivery.attempted`).
+   * Set only when the lease request named the routes' targets.
+   */
+  free?: boolean;
+}
+
+/** One delivery to create in the outbox. */
+export interface NewDelivery {
+  step: string;
+  system: string;
+  operation: string;
+  /** Deterministic from the event's key and the step, so a retry or replay is the same request. */
+  idempotencyKey: string;
+  body: unknown;
+  /** The body already serialised as JSON by the caller; when present `body` may be left out. */
+  bodyJson?: string;
+  /** Values for the operation's path parameters (`{subscription-id}`), resolved when the event was routed. */
+  params?: Readonly<Record<string, string>>;
+  /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
+  xref?: { entity: string; fromSystem: string; fromId: string };
+  /**
+   * The delivery was made as its event was routed, as attempt 1: its row is written settled (or
+   * leased and settled, in the same transaction) instead of waiting in the outbox.
+   */
+  attempted?: DeliveryOutcome & { now: number };
+}
+
+/** A dependency an event waits for: `entity` known to `system` under the source id `key`. */
+export interface Dependency {
+  entity: string;
+  system: string;
+  key: string;
+}
+
+/** How a worker finished with a leased event. */
+export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
+  | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
+  | { outcome: "waiting"; dependency: Dependency; until: number }
+  | { outcome: "exception"; issue: IssueTarget }
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "release"; availableAt: number }
+);
+
+/** Replays a route's stored events received in [from, to). */
+export interface ReplayRequest {
+  route: string;
+  from: number;
+  to: number;
+  who: string;
+  why: string;
+  now: number;
+}
+
+/** Where events are accepted, leased, settled and replayed. */
+export interface InboxStore {
+  /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
+  accept(events: readonly IncomingEvent[], now: number, handoff?: Handoff): Promise<AcceptOutcome[]>;
+  /** Leases ready events, at most one per ordering key, oldest first. */
+  claimEvents(claim: Claim): Promise<ClaimedEvent[]>;
+  /** Settles leased events; a settlement does not hold when its fencing token was stale. */
+  settleEvents(settlements: readonly EventSettlement[], handoff?: Handoff): Promise<SettledEvents>;
+  /** Sets a route's stored events in a time range back to pending; returns how many. */
+  replay(request: ReplayRequest): Promise<number>;
+  /** The names of the routes that have events in the store, sorted (what `spec replay` can replay). */
+  routes(): Promise<string[]>;
+  /** The trace id an event carries, or undefined when there is no such event. */
+  eventTrace(eventId: number): Promise<string | undefined>;
+}

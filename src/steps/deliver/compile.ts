@@ -1,0 +1,53 @@
+/**
+ * The deliver step in the compiler: it names a `system.operation` and maybe the mapping that
+ * builds the request, which must produce that operation's request schema; its path parameters are
+ * checked against the operation's path and the record (check-params.ts).
+ */
+import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
+import type { PathSegment } from "../../compiler/parse/document.ts";
+import type { StepCheck, StepCompiler, StepSpecOf } from "../compile-kind.ts";
+import { checkDeliverParams } from "./check-params.ts";
+
+/** Reports a mapping that does not produce the request schema of the operation it is delivered to. */
+function checkMappingProducesRequest(check: StepCheck, deliver: StepSpecOf<"deliver">, at: PathSegment[], target: { system: string; operation: string }): void {
+  const set = check.cx.set;
+  const mapping = set.mappings.get(deliver.mapping ?? "");
+  const system = set.systems.get(target.system);
+  const request = system?.value.spec.operations?.[target.operation]?.request;
+  if (mapping === undefined || request === undefined) return;
+  const produced = mapping.value.spec.target;
+  const resolves =
+    produced.entity !== undefined
+      ? set.entities.has(produced.entity)
+      : set.systems.get(produced.system ?? "")?.value.spec.schemas?.[produced.schema ?? ""] !== undefined;
+  // A mapping whose own target does not resolve is reported there; say nothing twice.
+  if (!resolves || (produced.system === target.system && produced.schema === request)) return;
+  const makes = produced.entity !== undefined ? `entity ${produced.entity}` : `${produced.system} schema ${produced.schema}`;
+  const detail = `mapping '${mapping.name}' produces ${makes}, but ${deliver.operation} takes ${target.system} schema ${request}`;
+  check.cx.report(diagnostic("mapping-mismatch", { detail }, check.doc.source.locate([...at, "deliver", "mapping"])));
+}
+
+/** The deliver kind in the compiler. */
+export const deliverCompiler: StepCompiler<"deliver"> = {
+  kind: "deliver",
+  checkReferences(check, deliver, at) {
+    const target = check.operation([...at, "deliver", "operation"], deliver.operation);
+    if (deliver.mapping === undefined || !check.mapping([...at, "deliver", "mapping"], deliver.mapping)) return;
+    if (target !== undefined) checkMappingProducesRequest(check, deliver, at, target);
+  },
+  checkExpressions: (check, deliver, at, scope) => checkDeliverParams(check.cx, check.doc, deliver, at, scope),
+  mappingsApplied: (deliver, at) => (deliver.mapping === undefined ? [] : [[[...at, "deliver", "mapping"], deliver.mapping]]),
+  lower(lowering, deliver, id) {
+    const [system, operation] = deliver.operation.split(".") as [string, string];
+    const { mapping, params } = deliver;
+    return {
+      system,
+      operation,
+      ...(mapping !== undefined ? { mapping, transform: lowering.mapping(mapping) } : {}),
+      ...(params !== undefined
+        ? { params: Object.fromEntries(Object.entries(params).map(([name, source]) => [name, lowering.expression(`${id}.params.${name}`, source)])) }
+        : {}),
+    };
+  },
+  describe: (d) => `deliver to ${d.operation}${d.mapping === undefined ? "" : ` mapped by ${d.mapping}`}`,
+};

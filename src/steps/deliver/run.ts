@@ -1,0 +1,54 @@
+/**
+ * Runs a deliver step: builds the request body (the record, or the mapping's output) and the
+ * operation's path parameters, and adds one delivery to the outbox under an idempotency key made
+ * of the route, the event, its revision and the step. A delivery that creates a record another
+ * route waits for or looks up also records the cross-reference.
+ */
+import { sha256 } from "../../runtime/store/canonical-json.ts";
+import type { NewDelivery } from "../../runtime/store/store.ts";
+import { evaluate, type Run, type StepRunContext } from "../../runtime/step-run.ts";
+import type { RunStepOf, StepRunner } from "../run-kind.ts";
+import { pathParams } from "./path-params.ts";
+
+type Deliver = RunStepOf<"deliver">;
+type Operation = NonNullable<ReturnType<StepRunContext["process"]["operations"]>>;
+
+/** Adds the delivery, with the path parameters the step's expressions gave. */
+function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation | undefined, body: unknown, params: Record<string, string> | undefined): void {
+  const { pipeline, event } = cx;
+  const delivery: NewDelivery = {
+    step: step.id,
+    system: step.system,
+    operation: step.operation,
+    idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
+    body,
+    ...(params !== undefined ? { params } : {}),
+  };
+  const entity = operation?.entity;
+  const creates = operation?.effect === "create" || operation?.effect === "upsert";
+  if (entity !== undefined && creates && cx.process.xrefNeeded.has(`${entity}\u0000${step.system}`)) {
+    const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
+    delivery.xref = { entity, fromSystem, fromId: event.key };
+  }
+  run.deliveries.push(delivery);
+}
+
+function withBody(step: Deliver, run: Run, cx: StepRunContext, body: unknown): void | Promise<void> {
+  const operation = cx.process.operations(step.system, step.operation);
+  // Most operations have no path parameters: nothing to resolve, nothing to await.
+  const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
+  if (unparameterised) return push(step, run, cx, operation, body, undefined);
+  return pathParams(step, operation?.path, run, body).then((params) => push(step, run, cx, operation, body, params));
+}
+
+function deliver(step: Deliver, run: Run, cx: StepRunContext): void | Promise<void> {
+  const mapped = step.transform === undefined ? run.record : evaluate(run, step.transform, run.record);
+  return mapped instanceof Promise ? mapped.then((body) => withBody(step, run, cx, body)) : withBody(step, run, cx, mapped);
+}
+
+/** The deliver kind at run time. */
+export const deliverRunner: StepRunner<"deliver"> = {
+  kind: "deliver",
+  run: deliver,
+  targets: (step) => [step.system],
+};

@@ -1,0 +1,46 @@
+/** The enrich step in the DSL: `enrich <as> with <lookup> <entity> [from <system>] [to <system>] by <path>`. */
+import { endOf, nameOf, type Obj, pathOf, put, setToken, startOf, sub, subs, tok } from "../../compiler/parse/dsl/lowering.ts";
+import { IDENT, isObj, isStr, name, only, path } from "../../compiler/parse/dsl/print-words.ts";
+import type { StepDsl } from "../dsl-kind.ts";
+
+/** The enrich kind in the DSL. */
+export const enrichDsl: StepDsl<"enrich"> = {
+  kind: "enrich",
+  keyword: "enrich",
+  rule: "enrichAction",
+  lower({ cx, action, at, step, keyword }) {
+    const names = subs(action, "name");
+    const e: Obj = {};
+    const p = [...at, "enrich"];
+    cx.rec.range(p, startOf(action), endOf(action), startOf(tok(action, "Enrich")), endOf(tok(action, "Enrich")));
+    setToken(cx, e, "lookup", tok(action, "Word")?.image ?? "", p, tok(action, "With"), tok(action, "Word"));
+    setToken(cx, e, "entity", nameOf(cx, names[1], [...p, "entity"]), p, undefined, names[1]);
+    let next = 2;
+    if (tok(action, "From") !== undefined) {
+      setToken(cx, e, "from", nameOf(cx, names[next], [...p, "from"]), p, tok(action, "From"), names[next]);
+      next++;
+    }
+    if (tok(action, "To") !== undefined) setToken(cx, e, "to", nameOf(cx, names[next], [...p, "to"]), p, tok(action, "To"), names[next]);
+    setToken(cx, e, "key", pathOf(cx, sub(action, "path"), [...p, "key"]), p, tok(action, "By"), sub(action, "path"));
+    setToken(cx, e, "as", nameOf(cx, names[0], [...p, "as"]), p, undefined, names[0]);
+    put(cx, step, "enrich", e, p, startOf(keyword), endOf(keyword));
+  },
+  fits: (v) =>
+    isObj(v) &&
+    only(v, ["lookup", "entity", "from", "to", "key", "as"]) &&
+    isStr(v["lookup"]) &&
+    IDENT.test(v["lookup"]) &&
+    isStr(v["entity"]) &&
+    isStr(v["key"]) &&
+    isStr(v["as"]) &&
+    (v["from"] === undefined || isStr(v["from"])) &&
+    (v["to"] === undefined || isStr(v["to"])),
+  print(out, value) {
+    const e = value as Obj;
+    const from = isStr(e["from"]) ? ` from ${name(e["from"])}` : "";
+    const to = isStr(e["to"]) ? ` to ${name(e["to"])}` : "";
+    out.push(
+      `${out.indent}${out.label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${path(e["key"] as string)}${out.modifiers}${out.trail(out.at)}`,
+    );
+  },
+};
