@@ -70,6 +70,13 @@ describe("live reconciliation", () => {
     expect(await s.store.currentGaps()).toEqual([]);
     expect((await s.store.listIssues({ kind: "exception" })).map((i) => i.status)).toEqual(["closed"]);
     expect(s.entries.filter((e) => e.fields["event"] === "reconciliation.run").map((e) => e.fields["gaps"])).toEqual([["projectId=P2@2026-03"], []]);
+    // Both runs are kept in the store, newest first, the first with its gap and the records behind it.
+    const kept = await s.store.reconciliationRuns({ reconciliation: "time-journals" });
+    expect(kept.map((r) => [r.outcome, r.groups, r.records, r.gaps.length])).toEqual([
+      ["completed", 3, { "approved-time": 5, journals: 5 }, 0],
+      ["completed", 3, { "approved-time": 5, journals: 4 }, 1],
+    ]);
+    expect(kept[1]?.gaps[0]).toMatchObject({ key: "projectId=P2@2026-03", difference: "15.00", sides: [{ source: "approved-time", count: 2, records: [{ timeEntryId: "t3" }, { timeEntryId: "t4" }] }, { source: "journals", count: 1 }] });
   });
 
   it("fails the run when a page fails halfway, opens no gap from the partial data, and says so", async () => {
@@ -79,6 +86,7 @@ describe("live reconciliation", () => {
     await expect(s.reconciler.runAll()).rejects.toThrow("erp.listJournals answered 503 on page 2");
     expect(await s.store.currentGaps()).toEqual([]);
     expect(s.reconciler.latest()).toEqual([]);
+    expect(await s.store.reconciliationRuns()).toEqual([expect.objectContaining({ reconciliation: "time-journals", outcome: "failed", error: "erp.listJournals answered 503 on page 2", gaps: [] })]);
     expect(s.entries.find((e) => e.fields["event"] === "reconciliation.failed")).toMatchObject({ level: "error", fields: { reconciliation: "time-journals", reason: "erp.listJournals answered 503 on page 2" } });
     // Tried again, it reads every page and finds the journal without approved time.
     const [again] = await s.reconciler.runAll();
@@ -100,6 +108,7 @@ describe("live reconciliation", () => {
     close = s.close;
     const [march] = await s.reconciler.runAll(undefined, "2026-03");
     expect(march?.gaps).toEqual([]);
+    expect((await s.store.reconciliationRuns())[0]?.period).toBe("2026-03");
     expect(s.served.requests[0]).toContain("dateAfter=2026-03-01&dateBefore=2026-03-31");
     const [all] = await s.reconciler.runAll();
     expect(all?.gaps.map((g) => g.key)).toEqual(["projectId=P1@2026-02"]);

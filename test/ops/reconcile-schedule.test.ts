@@ -34,7 +34,9 @@ describe("scheduled reconciliation", () => {
         return [{ projectId: "P1", minutes: 60 }];
       },
       retryMs: 20,
-      onFailure: (name, error) => failures.push(`${name}: ${error.message}`),
+      onFailure: (name, error) => {
+        failures.push(`${name}: ${error.message}`);
+      },
     });
     const stop = reconciler.schedule();
     const started = Date.now();

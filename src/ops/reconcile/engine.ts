@@ -66,6 +66,8 @@ export interface MeasureProblem {
 /** The outcome of one run. */
 export interface ReconciliationResult {
   reconciliation: string;
+  /** The one period the run reconciled, when it reconciled one. */
+  period?: string;
   ranAt: number;
   durationMs: number;
   groups: number;
@@ -176,5 +178,14 @@ export async function runReconciliation(definition: ReconciliationDefinition, re
       ...(slaMs === undefined ? {} : { slaMs }),
     });
   }
-  return { reconciliation: definition.name, ranAt: options.now, durationMs: Date.now() - started, groups: groups.size, records: counts, gaps, problems };
+  return {
+    reconciliation: definition.name,
+    ...(options.period === undefined ? {} : { period: options.period }),
+    ranAt: options.now,
+    durationMs: Date.now() - started,
+    groups: groups.size,
+    records: counts,
+    gaps,
+    problems,
+  };
 }

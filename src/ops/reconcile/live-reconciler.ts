@@ -8,11 +8,15 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { Runtime } from "../../runtime/engine.ts";
 import type { Logger } from "../../runtime/logger.ts";
+import type { NewReconciliationRun } from "../../runtime/store/store.ts";
 import type { CompiledSpecSet } from "../../runtime/pipeline.ts";
 import type { ReconciliationDefinition } from "./engine.ts";
 import { liveRecordReader } from "./live-reader.ts";
 import { createReconciler, type Reconciler } from "./reconciler.ts";
-import { storeExceptionSink } from "./store-sink.ts";
+import { gapPayload, storeExceptionSink } from "./store-sink.ts";
+
+/** Records kept per side of each gap of a run kept in the store. */
+const RECORDS_KEPT = 25;
 
 /** Options of `liveReconciler`. */
 export interface LiveReconcilerOptions {
@@ -50,13 +54,29 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
     transforms: options.compiled.transforms,
     onPage: (page) => read.inc({ system: page.system, operation: page.operation }, page.items),
   });
+  // Every run is kept in the store; a store that cannot take it is logged, and the run still counts.
+  const keep = (run: NewReconciliationRun): Promise<unknown> =>
+    options.runtime.store.recordReconciliationRun(run).catch((error: unknown) =>
+      logger.error(`reconciliation ${run.reconciliation}: the run could not be kept in the store: ${(error as Error).message}`, { event: "store.failed", reconciliation: run.reconciliation }),
+    );
   return createReconciler({
     definitions: options.definitions,
     read: reader,
     sink: storeExceptionSink(options.runtime.store),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
-    onResult(result) {
+    async onResult(result) {
+      await keep({
+        reconciliation: result.reconciliation,
+        ...(result.period === undefined ? {} : { period: result.period }),
+        ranAt: result.ranAt,
+        durationMs: result.durationMs,
+        outcome: "completed",
+        groups: result.groups,
+        records: result.records,
+        gaps: result.gaps.map((gap) => gapPayload(gap, RECORDS_KEPT)),
+        problems: result.problems,
+      });
       runs.inc({ reconciliation: result.reconciliation, outcome: "completed" });
       gaps.set({ reconciliation: result.reconciliation }, result.gaps.length);
       const records = Object.values(result.records).reduce((a, b) => a + b, 0);
@@ -77,7 +97,8 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
         });
       }
     },
-    onFailure(reconciliation, error) {
+    async onFailure(reconciliation, error, run) {
+      await keep({ reconciliation, ...run, outcome: "failed", groups: 0, records: {}, gaps: [], problems: [], error: error.message });
       runs.inc({ reconciliation, outcome: "failed" });
       logger.error(`reconciliation ${reconciliation} failed; nothing was compared and it runs again shortly: ${error.message}`, { event: "reconciliation.failed", reconciliation, reason: error.message });
     },

@@ -50,9 +50,9 @@ export interface ReconcilerOptions {
   sink?: ExceptionSink;
   now?: () => number;
   /** Called after each run, e.g. to record metrics. */
-  onResult?(result: ReconciliationResult): void;
+  onResult?(result: ReconciliationResult): void | Promise<void>;
   /** Called when a run fails (a read failed): nothing was compared, no gap opened or closed. */
-  onFailure?(reconciliation: string, error: Error): void;
+  onFailure?(reconciliation: string, error: Error, run: { ranAt: number; durationMs: number; period?: string }): void | Promise<void>;
   /** How long after a failed scheduled run it is tried again (default 1 minute; never later than its next run). */
   retryMs?: number;
 }
@@ -93,9 +93,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const runOne = (definition: ReconciliationDefinition, period?: string): Promise<ReconciliationResult> => {
     const underway = running.get(definition.name);
     if (underway !== undefined) return underway;
+    const ranAt = now();
     const run = compareOnce(definition, period)
-      .catch((error: unknown) => {
-        options.onFailure?.(definition.name, error as Error);
+      .catch(async (error: unknown) => {
+        await options.onFailure?.(definition.name, error as Error, { ranAt, durationMs: now() - ranAt, ...(period === undefined ? {} : { period }) });
         throw error;
       })
       .finally(() => running.delete(definition.name));
@@ -129,7 +130,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       open.delete(id);
       closed.push({ ...exception, closedAt: at });
     }
-    options.onResult?.(result);
+    await options.onResult?.(result);
     return result;
   };
   return {

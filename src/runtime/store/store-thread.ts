@@ -31,6 +31,8 @@ const METHODS = {
   returnSlots: true,
   cursor: true,
   setCursor: true,
+  recordReconciliationRun: true,
+  reconciliationRuns: true,
   messageHashes: true,
   recordMessages: true,
   listIssues: true,
