@@ -92,6 +92,28 @@ interface TraceFacts extends EventFacts {
   delivered: Map<string, number>;
 }
 
+/**
+ * The latest completed run of each reconciliation kept in the store, for a process that runs none
+ * itself (a dashboard beside the workers, `spec status`).
+ */
+async function keptRuns(store: Store): Promise<ReconciliationResult[]> {
+  const latest = new Map<string, ReconciliationResult>();
+  for (const run of await store.reconciliationRuns({ limit: 500 })) {
+    if (run.outcome !== "completed" || latest.has(run.reconciliation)) continue;
+    latest.set(run.reconciliation, {
+      reconciliation: run.reconciliation,
+      ...(run.period === undefined ? {} : { period: run.period }),
+      ranAt: run.ranAt,
+      durationMs: run.durationMs,
+      groups: run.groups,
+      records: { ...run.records },
+      gaps: run.gaps as ReconciliationResult["gaps"],
+      problems: run.problems as ReconciliationResult["problems"],
+    });
+  }
+  return [...latest.values()].sort((a, b) => a.reconciliation.localeCompare(b.reconciliation));
+}
+
 /** Computes the operational snapshot. */
 export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnapshot> {
   const now = (sources.now ?? Date.now)();
@@ -183,7 +205,7 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
       latency: sources.latency?.(definition.name) ?? null,
     };
   });
-  const reconciliations = sources.reconciliations?.() ?? [];
+  const reconciliations = sources.reconciliations?.() ?? (await keptRuns(store));
   return {
     at: now,
     counts: { events: { ...counts.events }, deliveries: { ...counts.deliveries }, issues: { ...counts.issues } },
