@@ -178,6 +178,18 @@ describe("an operable runtime", () => {
     }
   });
 
+  it("logs a breaker opening once, however many attempts in flight saw it open", async () => {
+    running = await start(Array.from({ length: 8 }, () => 503));
+    const r = running;
+    // Eight projects at once: their first attempts are in flight together when the fifth failure opens the breaker.
+    const projects = Array.from({ length: 8 }, (_, i) => JSON.stringify(project(`c${i}`)));
+    expect((await Promise.all(projects.map((body) => post(r, body)))).map((res) => res.status)).toEqual(Array(8).fill(202));
+    await until("every project's delivery", async () => (await r.store.counts()).deliveries["delivered"] === 8);
+    const logged = entries(r).filter((e) => String(e["event"]).startsWith("breaker."));
+    expect(logged.filter((e) => e["event"] === "breaker.open")).toHaveLength(1);
+    expect(logged.at(-1)).toMatchObject({ event: "breaker.close", system: "erp" });
+  });
+
   it("logs each retry with its reason and delay, the dead letter, and the breaker opening, probing and closing, as JSON without credentials", async () => {
     // The fixture's breaker for the ERP opens after 5 failures and lets probes through after 1 s.
     running = await start([503, 503, 503, 503, 503]);

@@ -42,6 +42,8 @@ export interface RuntimeObserver {
 export function createObserver(options: ObserverOptions): RuntimeObserver {
   const { logger, metrics, worker } = options;
   const waitLogMs = options.waitLogMs ?? RATE_LIMIT_LOG_MS;
+  /** The breaker state last logged, by system. */
+  const breakers = new Map<string, string>();
   return {
     async intake(source, traceparent, work) {
       const span = startSpan("syncspec.intake", incomingTraceContext(traceparent), { "syncspec.source": source }, SpanKind.SERVER);
@@ -116,8 +118,11 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       span.setAttribute("syncspec.outcome", outcome);
       if (settlement.outcome === "delivered") span.setAttribute("http.response.status_code", settlement.status);
       logDelivery(logger, worker, d, settlement, waitLogMs);
-      if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, before, "half-open");
-      if (before !== after && after !== "half-open") logBreaker(logger, worker, d.system, before, after);
+      // Attempts in flight together all see one transition; it is logged once, against the last state logged.
+      const last = breakers.get(d.system) ?? "closed";
+      if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, last, "half-open");
+      if (after !== "half-open" && after !== (before === "half-open" && outcome !== "waited" ? "half-open" : last)) logBreaker(logger, worker, d.system, last, after);
+      if (after !== "half-open") breakers.set(d.system, after);
       endSpan(span, undefined, settlement.outcome === "delivered" ? undefined : describeFailure(settlement));
       return settlement;
     },
