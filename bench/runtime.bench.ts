@@ -5,11 +5,15 @@
  *   journal and the billing item) are acknowledged by in-process fake targets, on SQLite with
  *   durability on (WAL, synchronous=FULL), through the time-to-revenue route of the test fixture
  *   (the project's specs/ route needs reference data this benchmark does not seed), compiled by
- *   `spec compile`'s emit into .syncspec/bench-generated and run from the generated modules.
+ *   `spec compile`'s emit into .syncspec/bench-generated (in a process of its own, see
+ *   runtime-fixture.ts) and run from the generated modules, as a service runs them.
  * - ceilingEventsPerSecond: the same rows (event, two outbox rows, four audit rows) written to a
  *   fresh SQLite file in batched transactions with nothing else, in the same run.
  * - p50Ms, p99Ms: per event, from its offer to its last delivery acknowledged.
  * - peakRssMb: the process's largest resident set during the SQLite run.
+ * - heapUsedMbAtStart, leaseRenewals, store: figures that do not move with the machine's load, to
+ *   compare revisions on a busy machine: the live heap as the run starts, the lease renewals
+ *   issued, and the store calls per event with the batch each settlement carried (store-counts.ts).
  * - backlog: memory with a million events waiting (`--backlog N`, `--no-backlog`): the resident set
  *   after a tenth and after all of them were accepted, and its peak while the runtime works them off
  *   for `--drain-seconds` (20), with the rate it does so.
@@ -20,13 +24,12 @@
  *
  * `--no-thread` keeps SQLite on the caller's thread, to compare.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
-import { emitProgram } from "../src/compiler/emit/emit.ts";
-import { writeOutput } from "../src/compiler/emit/write.ts";
 import { projectRoot } from "../src/testing/environment.ts";
 import { createRuntime, type Runtime } from "../src/runtime/engine.ts";
 import { loadExpressionCompiler } from "../src/runtime/expression.ts";
@@ -39,8 +42,7 @@ import { storeThreadUtilization } from "../src/runtime/store/store-thread.ts";
 import type { Store } from "../src/runtime/store/store.ts";
 import { createFakeTarget, type FakeTarget } from "../src/testing/fake-target.ts";
 import type { TargetRequest } from "../src/runtime/delivery/transport.ts";
-import { loadProgram } from "../src/compiler/program.ts";
-import { FIXTURE_FILES, writeFixture } from "../test/runtime/fixture.ts";
+import { countingStore, type StoreFigures, storeFigures } from "./store-counts.ts";
 
 const PROJECTS = 50;
 const PG_URL = process.env["SYNCSPEC_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -57,6 +59,12 @@ interface Figures {
   p99Ms: number;
   peakRssMb: number;
   events: number;
+  /** The main thread's live heap as the run starts: what the process holds besides the runtime's work. */
+  heapUsedMbAtStart: number;
+  /** Lease renewals the runtime issued during the run (lease-keeper.ts). */
+  leaseRenewals: number;
+  /** What the runtime asked of the store, per event: the same on a busy machine as on a quiet one. */
+  store: StoreFigures;
   /** Per worker, the fraction of the events it settled (only with several workers). */
   shares?: number[];
 }
@@ -83,15 +91,20 @@ function rssSampler(): { stop(): number } {
 
 async function compiledFixture(): Promise<CompiledSpecSet> {
   await loadExpressionCompiler();
-  // Ordered per time entry, as the project's time-to-revenue route in specs/ is.
-  const routes = FIXTURE_FILES["specs/routes.yaml"]!.replace("orderingKey: [projectId]\n  steps:\n    - { id: check", "orderingKey: [timeEntryId]\n  steps:\n    - { id: check");
-  const program = loadProgram({ cwd: writeFixture({ "specs/routes.yaml": routes }) });
-  if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
-  // What runs is what spec compile generates: the fixture is compiled into a folder inside the
-  // package (so the generated code's `syncspec/...` imports resolve) and its modules imported.
+  // What runs is what spec compile generates, imported as a service imports it. The fixture is
+  // compiled in a process of its own: the compiler, the emitter and the TypeScript compiler they
+  // load stay out of the measured process (they held about 35 MB more live heap in it), into a
+  // folder inside the package, so the generated code's `syncspec/...` imports resolve.
   const out = join(projectRoot, ".syncspec", "bench-generated");
   rmSync(out, { recursive: true, force: true });
-  writeOutput(out, emitProgram(program));
+  const script = fileURLToPath(new URL("./runtime-fixture.ts", import.meta.url));
+  try {
+    execFileSync(process.execPath, [...process.execArgv, script, out], { stdio: ["ignore", "inherit", "inherit"] });
+  } catch {
+    // The script has said why on stderr.
+    process.stderr.write("runtime benchmark: the fixture could not be compiled; nothing was measured\n");
+    process.exit(1);
+  }
   const { specSet: compiled } = (await import(pathToFileURL(join(out, "index.ts")).href)) as { specSet: CompiledSpecSet };
   // The fixture's systems declare 10,000 requests a second, below the 20,000 events a second (each
   // one request to each target) this benchmark must be able to show: the quota would be measured,
@@ -130,12 +143,15 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
     else if (request.url.endsWith("/items")) complete(Number(body.timeEntryId?.slice(1)));
     return response;
   };
-  const runtimes: Runtime[] = stores.map((store, i) =>
+  const counted = stores.map(countingStore);
+  const runtimes: Runtime[] = counted.map(({ store }, i) =>
     createRuntime({ compiled, store, transport, env: {}, worker: `bench-${i}`, batchSize: 512, leaseMs: 60_000, idleMs: 5 }),
   );
   const first = runtimes[0]!;
   // The projects exist in the ERP before the time arrives, as in steady state.
   for (let p = 0; p < PROJECTS; p++) await first.store.putXref("Project", "psa", `p${p}`, "erp", `ERP-${p}`, Date.now());
+  for (const { counts } of counted) counts.clear();
+  const heapUsedMbAtStart = round(process.memoryUsage().heapUsed / (1024 * 1024));
   const rss = rssSampler();
   for (const r of runtimes) r.start();
   const started = performance.now();
@@ -165,11 +181,20 @@ async function endToEnd(compiled: CompiledSpecSet, stores: readonly Store[], eve
   const storeBusy = storeBefore === undefined || storeAfter === undefined ? undefined : storeAfter.active - storeBefore.active;
   const peakRssMb = rss.stop();
   await Promise.all(runtimes.map((r) => r.stop()));
+  // Counted once stopped: the last settlements commit after the targets have acknowledged.
+  const calls = new Map<string, { calls: number; items: number }>();
+  for (const { counts } of counted) {
+    for (const [name, count] of counts) {
+      const sum = calls.get(name) ?? { calls: 0, items: 0 };
+      calls.set(name, { calls: sum.calls + count.calls, items: sum.items + count.items });
+    }
+  }
+  const leaseRenewals = runtimes.reduce((n, r) => n + r.leases().renewed, 0);
   const shares = runtimes.length === 1 ? {} : { shares: runtimes.map((r) => round(r.work().eventsSettled / events, 3)) };
   if (erp.ledger.length !== events || billing.ledger.length !== events) throw new Error(`expected ${events} postings per target, got ${erp.ledger.length} and ${billing.ledger.length}`);
   latencies.sort((a, b) => a - b);
   const busy = { mainBusyUsPerEvent: Math.round((mainBusy * 1000) / events), ...(storeBusy === undefined ? {} : { storeBusyUsPerEvent: Math.round((storeBusy * 1000) / events) }) };
-  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), ...busy, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events, ...shares };
+  return { eventsPerSecond: Math.round(events / seconds), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / events), ...busy, p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), peakRssMb: round(peakRssMb), events, heapUsedMbAtStart, leaseRenewals, store: storeFigures(calls, events), ...shares };
 }
 
 /** Writes the rows an event leaves behind (event, two deliveries, four audit rows) in batched transactions. */
@@ -315,6 +340,9 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
       cpuUsPerEvent: sqlite.cpuUsPerEvent,
       mainBusyUsPerEvent: sqlite.mainBusyUsPerEvent,
       storeBusyUsPerEvent: sqlite.storeBusyUsPerEvent,
+      heapUsedMbAtStart: sqlite.heapUsedMbAtStart,
+      leaseRenewals: sqlite.leaseRenewals,
+      store: sqlite.store,
     };
     if (backlogEvents > 0) {
       result["backlog"] = await backlog(compiled, join(dir, "backlog.db"), backlogEvents, drainSeconds);

@@ -1,7 +1,8 @@
 /**
  * `spec breaking --against <git-ref|dir> [paths...]`: lists each change from the other spec set
  * with its class and whom it breaks, and exits 1 when a change that breaks a consumer the
- * policy's `breaking.level` protects comes without a major version bump of its document.
+ * policy's `breaking.level` protects comes without a breaking version bump of its document: a new
+ * major version, or a new minor version while it is 0.x.
  */
 import { AgainstError, loadAgainst } from "../compiler/breaking/against.ts";
 import { judgeChanges } from "../compiler/breaking/breaking.ts";
@@ -15,7 +16,7 @@ import { reportFormat } from "./shared-options.ts";
 
 export const breakingCommand: Command = {
   name: "breaking",
-  summary: "Classify the changes against a git ref or folder and require a major version bump for breaking ones",
+  summary: "Classify the changes against a git ref or folder and require a breaking version bump (a new major, or a new minor while 0.x) for breaking ones",
   usage: "spec breaking --against <git-ref|dir> [paths...] [--level event-consumers|adapters|stored-data] [--format text|json]",
   options: [
     {

@@ -35,7 +35,13 @@ export const commands: CommandEntry[] = [
   { name: "completion", load: async () => (await import("./completion.ts")).completionCommand },
 ];
 
-/** Every command, loaded: for the help, the completion scripts and the README's table. */
-export function loadCommands(): Promise<Command[]> {
-  return Promise.all(commands.map((c) => c.load()));
+/**
+ * Every command, loaded: for the help, the completion scripts and the README's table. One after
+ * the other: started all at once, the imports never settled under tsx's loader, which runs
+ * `npm run readme-commands`.
+ */
+export async function loadCommands(): Promise<Command[]> {
+  const loaded: Command[] = [];
+  for (const entry of commands) loaded.push(await entry.load());
+  return loaded;
 }

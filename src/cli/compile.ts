@@ -9,7 +9,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { loadConfig } from "../compiler/config.ts";
 import { compileSpecs } from "../compiler/emit/compile.ts";
-import { watchSpecs } from "../compiler/emit/watch.ts";
+import { type WatchCycle, watchSpecs } from "../compiler/emit/watch.ts";
 import { diffOutput, type OutputDiff, writeOutput } from "../compiler/emit/write.ts";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
 import { jsonReport } from "../compiler/diagnostics/printers/json.ts";
@@ -45,6 +45,26 @@ function printReport(io: CliIo, format: DiagnosticFormat, diagnostics: readonly 
   (format === "stylish" ? io.stdout : io.stderr)(`${line}\n`);
 }
 
+/** Clears a terminal and its scrollback and puts the cursor home, as `tsc --watch` does. */
+const CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H";
+
+/**
+ * Prints one recompile of `--watch`. On a terminal the screen is cleared first, so an error that
+ * was fixed does not stay on screen above the new result; elsewhere (a log, a pipe) each cycle
+ * ends with a status line that says whether errors remain.
+ */
+export function printWatchCycle(io: CliIo, cycle: WatchCycle, format: DiagnosticFormat, now = new Date()): void {
+  if (io.isTTY && format === "stylish") io.stdout(CLEAR_SCREEN);
+  if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
+  const errors = cycle.diagnostics.filter((d) => d.severity === "error").length;
+  const at = now.toISOString().slice(11, 19);
+  io.stderr(
+    cycle.emitted
+      ? `[${at}] compiled with no errors in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written, ${cycle.removed.length} removed; watching for changes\n`
+      : `[${at}] ${errors} error(s): nothing emitted; watching for changes\n`,
+  );
+}
+
 /** `--check`: compares the output folder with what would be written; exit 1 when they differ. */
 function checkOutput(io: CliIo, format: DiagnosticFormat, diagnostics: readonly Diagnostic[], diff: OutputDiff, files: number): number {
   const upToDate = diff.missing.length + diff.stale.length + diff.extra.length === 0;
@@ -74,7 +94,7 @@ export const compileCommand: Command = {
     },
     {
       name: "watch",
-      description: "Compile again whenever a spec file changes, until Ctrl-C",
+      description: "Compile again whenever a spec file or folder changes, however it is saved (in place, by rename, by git checkout), until Ctrl-C",
       examples: ["spec compile --watch", "spec compile specs --watch --out generated"],
     },
     noRuleModules("compile"),
@@ -100,14 +120,7 @@ export const compileCommand: Command = {
         paths: positionals,
         outDir: outOf(loadConfig(io.cwd)[0].out),
         ...trust,
-        onCycle(cycle) {
-          if (cycle.diagnostics.length > 0) printDiagnostics(io, cycle.diagnostics, format);
-          io.stderr(
-            cycle.emitted
-              ? `compiled in ${Math.round(cycle.ms)} ms; ${cycle.written.length} file(s) written, ${cycle.removed.length} removed\n`
-              : "errors: nothing emitted; watching for changes\n",
-          );
-        },
+        onCycle: (cycle) => printWatchCycle(io, cycle, format),
       });
       await new Promise<void>((done) => {
         process.once("SIGINT", () => {

@@ -1,7 +1,11 @@
-/** `spec docs [paths...] --out <dir> [--mermaid <url>]`: writes the HTML catalogue and its diagrams. */
+/**
+ * `spec docs [paths...] --out <dir> [--mermaid <url>]`: writes the HTML catalogue, each of its
+ * diagrams as a Mermaid file, and (when the mermaid package is installed and no URL is given) a
+ * local copy of Mermaid, and says how many files it wrote.
+ */
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { renderDocs } from "../compiler/emit/docs/docs.ts";
 import { planEmit } from "../compiler/emit/typescript/plan.ts";
 import { loadProgram } from "../compiler/program.ts";
@@ -21,7 +25,7 @@ function localMermaid(): string | undefined {
 /** The `spec docs` command. */
 export const docsCommand: Command = {
   name: "docs",
-  summary: "Write an HTML catalogue of systems, entities, routes and reconciliations, with Mermaid diagrams",
+  summary: "Write an HTML catalogue of systems, entities, routes with their flowcharts, mappings with field lineage, and reconciliations, with Mermaid diagrams",
   usage: "spec docs [paths...] --out <dir> [--mermaid <url>]",
   options: [
     {
@@ -50,10 +54,14 @@ export const docsCommand: Command = {
     const local = values.mermaid === undefined ? localMermaid() : undefined;
     const plan = planEmit(program.set, program.config.root, program.config.specs);
     const files = renderDocs(program.set, plan.setPath, values.mermaid ?? (local === undefined ? undefined : "mermaid.min.js"));
-    mkdirSync(out, { recursive: true });
-    for (const file of files) writeFileSync(join(out, file.path), file.text);
+    for (const file of files) {
+      mkdirSync(dirname(join(out, file.path)), { recursive: true });
+      writeFileSync(join(out, file.path), file.text);
+    }
     if (local !== undefined) copyFileSync(local, join(out, "mermaid.min.js"));
-    io.stderr(`docs written to ${out} (${files.length} files${local === undefined ? "" : ", with a local Mermaid"})\n`);
+    const diagrams = files.filter((f) => f.path.endsWith(".mmd")).length;
+    const count = files.length + (local === undefined ? 0 : 1);
+    io.stderr(`docs written to ${out}: ${count} files (index.html, ${diagrams} diagrams${local === undefined ? "" : ", mermaid.min.js"})\n`);
     return EXIT.ok;
   },
 };

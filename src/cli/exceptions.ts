@@ -1,14 +1,17 @@
 /**
  * `spec exceptions list|show|retry|edit|skip` and, through the same factory, `spec dlq
- * list|show|retry`: the queues people work. Each action records who (`--by`, default $USER) and
- * why (`--reason`, required) in the audit log. An exception opened for a reconciliation gap holds
- * no event: it can be skipped with a reason, and closes by itself once the systems agree; retry
- * and edit are refused with a sentence saying so (exit 1).
+ * list|show|retry`: the queues people work. Each action records who (`--by`, by default the git
+ * user of the working directory, else the login name) and why (`--reason`, required) in the audit
+ * log. Listing and showing print each entry's trace id, which `spec audit trail --trace` follows.
+ * An exception opened for a reconciliation gap holds no event: it can be skipped with a reason,
+ * and closes by itself once the systems agree; retry and edit are refused with a sentence saying
+ * so (exit 1).
  */
 import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
+import { actorOf } from "./actor.ts";
 import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { jsonOutput } from "./json-output.ts";
@@ -38,7 +41,14 @@ function table(rows: readonly string[][]): string {
   return `${rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n")}\n`;
 }
 
-function show(issue: Issue, now: number): string {
+/** An issue with the trace id of its event (null for a reconciliation gap, which has none). */
+type TracedIssue = Issue & { traceId: string | null };
+
+async function withTraces(store: Store, issues: readonly Issue[]): Promise<TracedIssue[]> {
+  return Promise.all(issues.map(async (issue) => ({ ...issue, traceId: issue.eventId === null ? null : ((await store.eventTrace(issue.eventId)) ?? null) })));
+}
+
+function show(issue: TracedIssue, now: number): string {
   const lines = [
     `${issue.kind} ${issue.id} (${issue.status})`,
     `  queue:    ${issue.queue}`,
@@ -47,6 +57,7 @@ function show(issue: Issue, now: number): string {
     issue.gap === null
       ? `  event:    ${issue.eventId}${issue.deliveryId === null ? "" : `, delivery ${issue.deliveryId}`}`
       : `  gap:      ${issue.gap.reconciliation} ${issue.gap.key}${issue.gap.closedAt === null ? "" : ` (closed ${age(now - issue.gap.closedAt)} ago)`}`,
+    ...(issue.traceId === null ? [] : [`  trace:    ${issue.traceId}`]),
     `  attempts: ${issue.attempts}`,
     `  age:      ${age(now - issue.createdAt)}`,
     `  reason:   ${issue.reason}`,
@@ -97,7 +108,7 @@ function issueOptions(name: string, kind: Issue["kind"]): OptionHelp[] {
       name: "by",
       value: "who",
       description: "Who acts, as the audit log records it",
-      default: "$USER",
+      default: "the git user (user.name <user.email>) of the working directory, else $USER",
       examples: [`spec ${name} retry 42 --reason "rate card fixed" --by ana`, `spec ${name} skip 7 --reason "duplicate" --by finance-ops`],
     },
   ];
@@ -159,16 +170,16 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
       try {
         const now = Date.now();
         if (action === "list") {
-          const issues = await store.listIssues({
+          const issues = await withTraces(store, await store.listIssues({
             kind,
             ...(values.queue !== undefined ? { queue: values.queue } : {}),
             status: (values.status ?? "open") as Issue["status"],
-          });
+          }));
           if (format === "json") io.stdout(jsonOutput({ entries: issues }, { entries: issues.length, status: values.status ?? "open", queue: values.queue ?? null }));
           else if (issues.length === 0) io.stdout(`no ${values.status ?? "open"} entries\n`);
           else {
-            const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "REASON"]];
-            for (const i of issues) rows.push([String(i.id), i.queue, i.route, i.owner, age(now - i.createdAt), String(i.attempts), i.reason]);
+            const rows = [["ID", "QUEUE", "ROUTE", "OWNER", "AGE", "ATTEMPTS", "TRACE", "REASON"]];
+            for (const i of issues) rows.push([String(i.id), i.queue, i.route, i.owner, age(now - i.createdAt), String(i.attempts), i.traceId ?? "-", i.reason]);
             io.stdout(table(rows));
           }
           return EXIT.ok;
@@ -182,10 +193,11 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           return EXIT.findings;
         }
         if (action === "show") {
-          io.stdout(format === "json" ? jsonOutput({ entry: issue }, { id: issue.id, status: issue.status }) : show(issue, now));
+          const [traced] = await withTraces(store, [issue]);
+          io.stdout(format === "json" ? jsonOutput({ entry: traced }, { id: issue.id, status: issue.status }) : show(traced as TracedIssue, now));
           return EXIT.ok;
         }
-        const who = values.by ?? io.env["USER"] ?? "unknown";
+        const who = actorOf(io, values.by);
         const why = values.reason as string;
         const base = { issueId: issue.id, who, why, now };
         // A gap's exception has no payload to correct: the store refuses the edit and says why.

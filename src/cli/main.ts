@@ -9,8 +9,16 @@ import { commands, loadCommands } from "./commands.ts";
 import { commandHelp, generalHelp } from "./help.ts";
 import { type CliIo, EXIT, processIo, UsageError } from "./io.ts";
 
+/** Options `spec` takes before any command. */
+const GLOBAL_OPTIONS = ["--help", "--version"];
+
 /** Why a name is not a command, with the closest command when one is close. */
 function unknownCommand(name: string): string {
+  if (name.startsWith("-")) {
+    const suggestion = suggest(name, GLOBAL_OPTIONS);
+    const hint = suggestion === undefined ? `before a command, spec takes only ${GLOBAL_OPTIONS.join(" and ")}` : `did you mean '${suggestion}'?`;
+    return `spec: unknown option '${name}'; ${hint}\nRun 'spec help' for the commands.\n`;
+  }
   const names = commands.map((c) => c.name);
   const suggestion = suggest(name, names);
   const hint = suggestion === undefined ? `the commands are ${names.join(", ")}` : `did you mean 'spec ${suggestion}'?`;

@@ -6,6 +6,7 @@
  */
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
+import { actorOf } from "./actor.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
@@ -60,7 +61,7 @@ export const replayCommand: Command = {
       name: "by",
       value: "who",
       description: "Who replays, as the audit log records it",
-      default: "$USER",
+      default: "the git user (user.name <user.email>) of the working directory, else $USER",
       examples: ["spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\" --by ana", "spec replay --route payment-status --from 2026-03-05 --to 2026-03-06 --reason \"fix\" --by finance-ops"],
     },
     storeOption("spec replay --route time-to-revenue --from 2026-03-01 --to 2026-03-02 --reason \"outage\""),
@@ -98,7 +99,7 @@ export const replayCommand: Command = {
         io.stderr(`spec replay: ${unknownRoute(values.route, routes)}\n`);
         return EXIT.findings;
       }
-      const who = values.by ?? io.env["USER"] ?? "unknown";
+      const who = actorOf(io, values.by);
       const count = await store.replay({ route: values.route, from, to, who, why: values.reason as string, now: Date.now() });
       const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
       if (format === "json") io.stdout(jsonOutput({ route: values.route, ...range, by: who }, { replayed: count }));

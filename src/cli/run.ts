@@ -29,7 +29,7 @@ import { longestDelivery } from "../runtime/delivery/deliver.ts";
 import { createRedactor } from "../runtime/redact.ts";
 import { loadRunConfig, openStore, type RunConfig } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
-import { registerStoreHealthMetrics } from "../ops/metrics.ts";
+import { registerStoreHealthMetrics, registerWorkMetrics } from "../ops/metrics.ts";
 import { liveDefinitions, liveReconciler } from "../ops/reconcile/live-reconciler.ts";
 import { type Command, type ParsedCommandArgs, parseCommandArgs } from "./command.ts";
 import { configOption, storeOption } from "./shared-options.ts";
@@ -211,6 +211,7 @@ async function serve({ io, values, config, loaded, runtime, store, log, registry
   const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log: intakeLog });
   const port = values.port === undefined ? config.listen.port : Number(values.port);
   if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
+  registerWorkMetrics(registry, runtime.work);
   // The token comes from the environment so operators share one; otherwise a fresh one is made.
   const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
   // Reconciliations whose sources declare how to read them run on their schedules against the live systems.

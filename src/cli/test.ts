@@ -1,14 +1,14 @@
 /**
  * `spec test [paths...] [--format text|json|junit]`: runs every Mapping's example tests (input
  * and lookups in, the expected record out) and reports each as passed or failed, located at the
- * test in its spec file.
+ * test in its spec file; a failure lists each field that differs at its JSON path, with the
+ * expected and the actual value.
  *
  * `spec test --properties [paths...] [--route name] [--runs N] [--seed N] [--path P]` checks the
  * runtime's laws (idempotency, ordering, no loss, determinism, key uniqueness) against every route
  * with generated events and in-memory fake targets, and prints a shrunk counterexample for each
  * law a route breaks, with the seed and path that replay it.
  */
-import { isDeepStrictEqual } from "node:util";
 import type { SpecSet } from "../compiler/check/spec-set.ts";
 import { lineAndColumn } from "../compiler/diagnostics/source-file.ts";
 import { xmlEscape } from "../compiler/diagnostics/printers/junit.ts";
@@ -18,7 +18,9 @@ import { checkProperties, UnknownRouteError } from "../testing/properties/check.
 import { formatPropertiesJson, formatPropertiesText } from "../testing/properties/report.ts";
 import { compileExpression } from "../transform/index.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
-import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { type CliIo, EXIT, UsageError, useColor } from "./io.ts";
+import { type Difference, type DiffPaint, diffJson, formatDifferences } from "./json-diff.ts";
+import { jsonOutput } from "./json-output.ts";
 import { generatedOrInMemory } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
@@ -30,9 +32,18 @@ export interface MappingTestResult {
   where: string;
   file: string;
   passed: boolean;
-  /** Why it failed: the difference, or the evaluation error. */
+  /** Why it failed, in one line: how many fields differ and where, or the evaluation error. */
   failure?: string;
+  /** The fields where the output differs from the test's `expect`, each at its JSON path. */
+  differences?: Difference[];
   ms: number;
+}
+
+/** The one-line account of a mismatch: how many fields differ, and the first few paths. */
+function mismatch(differences: readonly Difference[]): string {
+  const paths = differences.slice(0, 3).map((d) => d.path);
+  const more = differences.length > paths.length ? `, and ${differences.length - paths.length} more` : "";
+  return `${differences.length} field${differences.length === 1 ? "" : "s"} differ${differences.length === 1 ? "s" : ""} from expect: ${paths.join(", ")}${more}`;
 }
 
 /** JSON's view of a value: what a test's `expect` can describe. */
@@ -57,9 +68,12 @@ export async function runMappingTests(set: SpecSet, cwd: string): Promise<Mappin
       const result: MappingTestResult = { mapping: name, test: test.name, where: `${file}:${at.line}:${at.column}`, file, passed: false, ms: 0 };
       try {
         const actual = plain(await compiled.evaluate(test.input, (test.lookups ?? {}) as Record<string, unknown>));
-        const expected = plain(test.expect);
-        result.passed = isDeepStrictEqual(actual, expected);
-        if (!result.passed) result.failure = `expected ${JSON.stringify(expected)}\n     got ${actual === undefined ? "nothing" : JSON.stringify(actual)}`;
+        const differences = diffJson(plain(test.expect), actual);
+        result.passed = differences.length === 0;
+        if (!result.passed) {
+          result.differences = differences;
+          result.failure = mismatch(differences);
+        }
       } catch (error) {
         result.failure = `evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -80,7 +94,8 @@ export function formatTestJunit(results: readonly MappingTestResult[]): string {
       const open = `    <testcase classname="${xmlEscape(`mapping.${mapping}`)}" name="${xmlEscape(r.test)}" file="${xmlEscape(r.file)}" time="${(r.ms / 1000).toFixed(3)}"`;
       if (r.passed) return `${open}/>`;
       const message = r.failure ?? "failed";
-      return `${open}>\n      <failure message="${xmlEscape(message.split("\n")[0] ?? "")}" type="mapping-test">${xmlEscape(`${r.where}\n${message}`)}</failure>\n    </testcase>`;
+      const detail = r.differences === undefined ? message : formatDifferences(r.differences);
+      return `${open}>\n      <failure message="${xmlEscape(message)}" type="mapping-test">${xmlEscape(`${r.where}\n${detail}`)}</failure>\n    </testcase>`;
     });
     const failed = cases.filter((r) => !r.passed).length;
     return `  <testsuite name="${xmlEscape(mapping)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0">\n${body.join("\n")}\n  </testsuite>`;
@@ -88,12 +103,27 @@ export function formatTestJunit(results: readonly MappingTestResult[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="spec test" tests="${results.length}" failures="${failures}">\n${suites.join("\n")}${suites.length > 0 ? "\n" : ""}</testsuites>\n`;
 }
 
-function formatText(results: readonly MappingTestResult[]): string {
-  const lines = results.map((r) =>
-    r.passed ? `  pass  ${r.mapping} › ${r.test}` : `  FAIL  ${r.mapping} › ${r.test}\n        at ${r.where}\n     ${r.failure ?? ""}`,
-  );
+/** The counts every format reports. */
+function summaryOf(results: readonly MappingTestResult[]): { tests: number; passed: number; failed: number } {
   const failed = results.filter((r) => !r.passed).length;
-  return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${results.length} mapping test(s): ${results.length - failed} passed, ${failed} failed\n`;
+  return { tests: results.length, passed: results.length - failed, failed };
+}
+
+/** Results for people: one line per test, and under a failure where it is and what differs. */
+export function formatTestText(results: readonly MappingTestResult[], color = false): string {
+  const paint: DiffPaint = color ? { expected: (t) => `\x1b[32m${t}\x1b[39m`, actual: (t) => `\x1b[31m${t}\x1b[39m` } : { expected: (t) => t, actual: (t) => t };
+  const lines = results.map((r) => {
+    if (r.passed) return `  pass  ${r.mapping} › ${r.test}`;
+    const detail = r.differences === undefined ? `        ${r.failure ?? ""}` : formatDifferences(r.differences, "        ", paint);
+    return `  FAIL  ${r.mapping} › ${r.test}\n        at ${r.where}\n${detail}`;
+  });
+  const { tests, passed, failed } = summaryOf(results);
+  return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${tests} mapping test(s): ${passed} passed, ${failed} failed\n`;
+}
+
+/** Results as one JSON object: each test (with its differences when it failed) and the summary. */
+export function formatTestJson(results: readonly MappingTestResult[]): string {
+  return jsonOutput({ results: results.map(({ ms: _ms, ...r }) => r) }, summaryOf(results));
 }
 
 /** Scenarios per route and law unless `--runs` says otherwise: the example specs check in seconds. */
@@ -212,8 +242,8 @@ export const testCommand: Command = {
     }
     const results = await runMappingTests(program.set, io.cwd);
     if (format === "junit") io.stdout(formatTestJunit(results));
-    else if (format === "json") io.stdout(`${JSON.stringify(results.map(({ ms: _ms, ...r }) => r), null, 2)}\n`);
-    else io.stdout(formatText(results));
+    else if (format === "json") io.stdout(formatTestJson(results));
+    else io.stdout(formatTestText(results, useColor(io)));
     return results.every((r) => r.passed) ? EXIT.ok : EXIT.findings;
   },
 };

@@ -13,6 +13,7 @@ import { frontEndFor } from "../compiler/parse/parsers.ts";
 import { type FileParser, loadProgram, parseFile, type Program } from "../compiler/program.ts";
 import { loadConfig } from "../compiler/config.ts";
 import { isInside } from "../compiler/read-file.ts";
+import type { CheckCache } from "./check-cache.ts";
 import type { OpenDocuments } from "./open-documents.ts";
 
 type Parsed = [SourceFile, ParsedDocument[], Diagnostic[]];
@@ -100,8 +101,19 @@ function openSpecFiles(open: OpenDocuments, roots: readonly string[]): string[] 
     .filter((path) => frontEndFor(path) !== undefined && roots.some((root) => isInside(root, path)));
 }
 
+/**
+ * A System that names a vendor OpenAPI document has the document's operations merged into its
+ * value when the program loads; a cached parse is copied first, so each analysis merges afresh.
+ */
+function freshValues(documents: readonly ParsedDocument[]): ParsedDocument[] {
+  return documents.map((doc) => {
+    const value = doc.value as { kind?: unknown; spec?: { openapi?: unknown } } | null;
+    return value?.kind === "System" && value.spec?.openapi !== undefined ? { ...doc, value: structuredClone(doc.value) } : doc;
+  });
+}
+
 /** Analyses the set rooted at `cwd` with the open buffers in place of their files. */
-export function analyse(cwd: string, open: OpenDocuments, cache: ParseCache): Snapshot {
+export function analyse(cwd: string, open: OpenDocuments, cache: ParseCache, checks: CheckCache): Snapshot {
   const [config] = loadConfig(cwd);
   const references: NameReference[] = [];
   const documents = new Map<string, ParsedDocument[]>();
@@ -110,13 +122,15 @@ export function analyse(cwd: string, open: OpenDocuments, cache: ParseCache): Sn
   const program = loadProgram({
     cwd,
     parse: (path, config) => {
-      const result = parser(path, config);
-      files.set(path, result[0]);
-      documents.set(path, result[1]);
-      return result;
+      const [file, parsed, diagnostics] = parser(path, config);
+      const fresh = freshValues(parsed);
+      files.set(path, file);
+      documents.set(path, fresh);
+      return [file, fresh, diagnostics];
     },
     extraFiles: openSpecFiles(open, config.specs),
     onReference: (reference) => references.push(reference),
+    check: checks.check,
   });
   return { program, references, documents, files };
 }

@@ -6,9 +6,10 @@
  */
 import { type CompletionItem, CompletionItemKind, MarkupKind } from "vscode-languageserver";
 import { shapeOf, type SpecSet } from "../compiler/check/spec-set.ts";
-import { entityShape, type ShapeField } from "../compiler/check/shapes.ts";
+import { entityShape } from "../compiler/check/shapes.ts";
 import type { BoundDocument } from "../compiler/check/spec-set.ts";
 import { KIND_NAMES } from "../model/index.ts";
+import { fieldItems, fieldItemsAt } from "./field-completion.ts";
 import { keysAt } from "./model-schema.ts";
 import { dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
 
@@ -98,15 +99,6 @@ function nameItems(set: SpecSet, kinds: readonly NameKind[], detail: (kind: Name
   return out;
 }
 
-function fieldItems(fields: ReadonlyMap<string, ShapeField> | undefined, label: string): CompletionItem[] {
-  return [...(fields ?? new Map<string, ShapeField>()).values()].map((f) => ({
-    label: f.name,
-    kind: CompletionItemKind.Field,
-    detail: `${f.array === true ? `${f.type}[]` : f.type}${f.required ? " (required)" : ""}`,
-    documentation: `A field of ${label}.`,
-  }));
-}
-
 /** Fields for the chain typed inside a mapping's JSONata: `$lookup.a.` or `a.b.`. */
 export function jsonataItems(set: SpecSet, mapping: BoundDocument<"Mapping">, chain: readonly string[]): CompletionItem[] {
   const spec = mapping.value.spec;
@@ -138,11 +130,14 @@ function expressionMapping(mappings: readonly BoundDocument<"Mapping">[], text: 
   return inside ? mappings[0] : undefined;
 }
 
-/** Completion items at `offset` of a file. */
-export function complete(set: SpecSet, mappings: readonly BoundDocument<"Mapping">[], path: string, text: string, offset: number): CompletionItem[] {
+/** Completion items at `offset` of a file whose documents (as last parsed) are `documents`. */
+export function complete(set: SpecSet, documents: readonly BoundDocument[], path: string, text: string, offset: number): CompletionItem[] {
   const dsl = path.toLowerCase().endsWith(".sync");
+  const mappings = documents.filter((d): d is BoundDocument<"Mapping"> => d.kind === "Mapping");
   const mapping = expressionMapping(mappings, text, offset, dsl);
   if (mapping !== undefined) return jsonataItems(set, mapping, jsonataChain(text, offset));
+  const fields = fieldItemsAt(set, documents, path, text, offset);
+  if (fields !== undefined) return fields;
   if (dsl) {
     const { previous } = dslContext(text, offset);
     const kinds = DSL_VALUES[previous];

@@ -22,30 +22,27 @@ function covers(document: ParsedDocument, path: PathSegment[], part: "key" | "va
   return location.start <= offset && offset <= location.end && location.end > location.start;
 }
 
-/** The deepest path of `document` at `offset`, or undefined when the offset is outside it. */
+/**
+ * The deepest path of `document` at `offset`, or undefined when the offset is outside it. Every
+ * path is tried, not only those below a covering parent: the DSL writes one entry in several
+ * places (a route's trigger is its `on` line and its `when` line), so a parent's range need not
+ * cover its children's.
+ */
 export function pathAt(document: ParsedDocument, offset: number): PathHit | undefined {
   if (!covers(document, [], "value", offset)) return undefined;
-  let hit: PathHit = { document, path: [], part: "value" };
-  let value = document.value;
-  for (let depth = 0; depth < 64; depth++) {
-    let next: { segment: PathSegment; value: unknown; part: "key" | "value" } | undefined;
+  let best: PathHit = { document, path: [], part: "value" };
+  const visit = (value: unknown, path: PathSegment[]) => {
+    if (path.length > 64) return;
     for (const [segment, child] of entries(value)) {
-      const path = [...hit.path, segment];
-      if (typeof segment === "string" && covers(document, path, "key", offset) && document.locate(path, "key").start !== document.locate(path).start) {
-        next = { segment, value: child, part: "key" };
-        break;
-      }
-      if (covers(document, path, "value", offset)) {
-        next = { segment, value: child, part: "value" };
-        break;
-      }
+      const here = [...path, segment];
+      const keyed = typeof segment === "string" && document.locate(here, "key").start !== document.locate(here).start;
+      if (keyed && covers(document, here, "key", offset) && here.length >= best.path.length) best = { document, path: here, part: "key" };
+      else if (covers(document, here, "value", offset) && here.length > best.path.length) best = { document, path: here, part: "value" };
+      visit(child, here);
     }
-    if (next === undefined) return hit;
-    hit = { document, path: [...hit.path, next.segment], part: next.part };
-    if (next.part === "key") return hit;
-    value = next.value;
-  }
-  return hit;
+  };
+  visit(document.value, []);
+  return best;
 }
 
 /** The document of a file that covers `offset`, with the path there. */

@@ -96,13 +96,22 @@ export function resultKeys(text: string, ast: JsonataNode): JsonataName[] {
   return out;
 }
 
-/** The parsed expression of a mapping, or undefined when it does not parse. */
+const asts = new Map<string, JsonataNode | undefined>();
+
+/** The parsed expression of a mapping, or undefined when it does not parse; parsed once per text. */
 export function mappingAst(mapping: BoundDocument<"Mapping">): JsonataNode | undefined {
+  const text = mapping.value.spec.expression;
+  if (asts.has(text)) return asts.get(text);
+  let ast: JsonataNode | undefined;
   try {
-    return jsonata(mapping.value.spec.expression).ast() as JsonataNode;
+    ast = jsonata(text).ast() as JsonataNode;
   } catch {
-    return undefined;
+    ast = undefined;
   }
+  // Bounded: texts typed and abandoned while editing do not pile up.
+  if (asts.size >= 10_000) asts.clear();
+  asts.set(text, ast);
+  return ast;
 }
 
 function expressionSites(mapping: BoundDocument<"Mapping">, out: FieldSite[]): void {

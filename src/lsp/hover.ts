@@ -54,6 +54,12 @@ export function symbolHover(set: SpecSet, entry: SymbolEntry): string | undefine
   if (entry.what === "field") return fieldHover(set, entry.key);
   if (entry.what === "operation" || entry.what === "event") return memberHover(set, entry);
   if (entry.what === "schema") return `**schema** \`${entry.key.slice("schema:".length)}\``;
+  if (entry.what === "canonical event") {
+    const event = set.canonicalEvents.get(entry.name);
+    if (event === undefined) return undefined;
+    const routes = [...new Set(event.emittedBy.map((e) => e.route.name))].map((r) => `\`${r}\``).join(", ");
+    return `**canonical event** \`${event.name}\`${event.entity === undefined ? "" : ` carrying entity \`${event.entity}\``}, emitted by ${routes}`;
+  }
   const doc = set.documents.find((d) => `${d.kind}:${d.name}` === entry.key);
   if (doc === undefined) return undefined;
   const heading = `**${doc.kind}** \`${doc.name}\` ${doc.value.metadata.version} (team ${doc.value.metadata.team})`;

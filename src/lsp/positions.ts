@@ -4,7 +4,7 @@
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Position, Range } from "vscode-languageserver";
-import { createSourceFile, lineAndColumn, type SourceFile } from "../compiler/diagnostics/source-file.ts";
+import { lineAndColumn, type SourceFile } from "../compiler/diagnostics/source-file.ts";
 
 /** The protocol position of an offset of `file`. */
 export function positionAt(file: SourceFile, offset: number): Position {
@@ -39,9 +39,4 @@ export function pathOf(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A source file for text that is not part of a program (a buffer being typed). */
-export function scratchFile(path: string, text: string): SourceFile {
-  return createSourceFile(path, text);
 }

@@ -35,7 +35,7 @@ export function registerRequests(connection: Connection, session: Session, maxDe
   connection.onCompletion((params) => {
     const at = fileAt(params.textDocument.uri);
     if (at === undefined) return [];
-    return complete(at.view.snapshot.program.set, session.mappingsOf(at.path), at.path, at.file.text, offsetAt(at.file, params.position));
+    return complete(at.view.snapshot.program.set, session.documentsOf(at.path), at.path, at.file.text, offsetAt(at.file, params.position));
   });
   connection.onHover((params) => {
     const at = symbolAt(params.textDocument.uri, params.position);

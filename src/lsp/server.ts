@@ -7,6 +7,7 @@ import {
   CodeActionKind,
   type Connection,
   createConnection,
+  DidChangeWatchedFilesNotification,
   FileChangeType,
   type InitializeParams,
   type InitializeResult,
@@ -16,6 +17,7 @@ import {
   StreamMessageWriter,
   TextDocumentSyncKind,
 } from "vscode-languageserver/node";
+import { format } from "node:util";
 import { loadConfig } from "../compiler/config.ts";
 import { PACKAGE_VERSION } from "../package-version.ts";
 import { pathOf } from "./positions.ts";
@@ -96,7 +98,9 @@ function registerDocuments(connection: Connection, session: Session, maxBytes: n
 export function serve(connection: Connection, options: ServerOptions): Promise<void> {
   let session: Session | undefined;
   let maxDepth = 64;
+  let watchable = false;
   connection.onInitialize((params) => {
+    watchable = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const root = rootOf(params, options.cwd);
     const [config] = loadConfig(root);
     maxDepth = config.maxDepth;
@@ -121,7 +125,11 @@ export function serve(connection: Connection, options: ServerOptions): Promise<v
     connection.console.log(`syncspec ${PACKAGE_VERSION} language server for ${root}`);
     return { capabilities: capabilities(), serverInfo: { name: "syncspec", version: PACKAGE_VERSION } };
   });
-  connection.onInitialized(() => session?.changed());
+  connection.onInitialized(() => {
+    // Files that change on disk (a branch switch, a generator) are re-read; clients that can watch for us do.
+    if (watchable) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{yaml,yml,sync}" }] });
+    session?.changed();
+  });
   connection.onShutdown(() => session?.dispose());
   return new Promise((resolve) => {
     connection.onExit(() => resolve());
@@ -129,8 +137,17 @@ export function serve(connection: Connection, options: ServerOptions): Promise<v
   });
 }
 
+/** Standard output carries the protocol: anything a module prints goes to the client's log instead. */
+function routeConsoleToClient(connection: Connection): void {
+  console.log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.info = (...args: unknown[]) => connection.console.info(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+}
+
 /** Serves the protocol over the process's standard input and output. */
 export function serveStdio(options: ServerOptions): Promise<void> {
   const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  routeConsoleToClient(connection);
   return serve(connection, options);
 }

@@ -9,6 +9,7 @@ import type { BoundDocument } from "../compiler/check/spec-set.ts";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
 import { lintRun } from "../compiler/lint/lint.ts";
 import { analyse, createParseCache, type Snapshot } from "./analysis.ts";
+import { createCheckCache } from "./check-cache.ts";
 import { groupByFile } from "./lsp-diagnostics.ts";
 import { createOpenDocuments, type OpenDocuments } from "./open-documents.ts";
 import { uriOf } from "./positions.ts";
@@ -34,6 +35,8 @@ export interface SessionStats {
   lastAnalysisMs: number;
   lastParsed: number;
   lastReused: number;
+  lastChecked: number;
+  lastCheckReused: number;
   rssBytes: number;
   heapUsedBytes: number;
 }
@@ -46,8 +49,8 @@ export interface View {
 
 export interface Session {
   readonly open: OpenDocuments;
-  /** The mappings a file declares now, or declared when it last parsed (completion while it does not). */
-  mappingsOf(path: string): BoundDocument<"Mapping">[];
+  /** The documents a file declares now, or declared when it last parsed (completion while it does not). */
+  documentsOf(path: string): BoundDocument[];
   readonly stats: Omit<SessionStats, "rssBytes" | "heapUsedBytes">;
   /** Marks the analysis stale and schedules publishing. */
   changed(): void;
@@ -60,10 +63,10 @@ export interface Session {
   dispose(): void;
 }
 
-/** Records each file's mappings; a file that declares none now (it does not parse) keeps the last. */
-function rememberMappings(snapshot: Snapshot, memory: Map<string, BoundDocument<"Mapping">[]>): void {
-  const now = new Map<string, BoundDocument<"Mapping">[]>();
-  for (const mapping of snapshot.program.set.mappings.values()) now.set(mapping.source.file.path, [...(now.get(mapping.source.file.path) ?? []), mapping]);
+/** Records each file's documents; a file that declares none now (it does not parse) keeps the last. */
+function rememberDocuments(snapshot: Snapshot, memory: Map<string, BoundDocument[]>): void {
+  const now = new Map<string, BoundDocument[]>();
+  for (const doc of snapshot.program.set.documents) now.set(doc.source.file.path, [...(now.get(doc.source.file.path) ?? []), doc]);
   for (const [path, mappings] of now) memory.set(path, mappings);
   for (const path of memory.keys()) if (!snapshot.files.has(path)) memory.delete(path);
 }
@@ -72,9 +75,10 @@ function rememberMappings(snapshot: Snapshot, memory: Map<string, BoundDocument<
 export function createSession(options: SessionOptions): Session {
   const open = createOpenDocuments(options.maxBytes);
   const cache = createParseCache();
-  const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0 };
+  const checks = createCheckCache();
+  const stats = { analyses: 0, publications: 0, staleChanges: 0, declinedDocuments: 0, lastAnalysisMs: 0, lastParsed: 0, lastReused: 0, lastChecked: 0, lastCheckReused: 0 };
   const published = new Map<string, string>();
-  const lastMappings = new Map<string, BoundDocument<"Mapping">[]>();
+  const lastDocuments = new Map<string, BoundDocument[]>();
   let current: View | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -83,13 +87,24 @@ export function createSession(options: SessionOptions): Session {
   const view = (): View => {
     if (current !== undefined) return current;
     const started = performance.now();
-    const snapshot = analyse(options.root, open, cache);
-    current = { snapshot, index: buildSymbolIndex(snapshot) };
-    rememberMappings(snapshot, lastMappings);
+    const snapshot = analyse(options.root, open, cache, checks);
+    let index: SymbolIndex | undefined;
+    // The index serves requests only; diagnostics never wait for it.
+    current = {
+      snapshot,
+      get index() {
+        index ??= buildSymbolIndex(snapshot);
+        return index;
+      },
+    };
+    rememberDocuments(snapshot, lastDocuments);
     stats.analyses++;
     stats.lastAnalysisMs = Math.round(performance.now() - started);
     ({ parsed: stats.lastParsed, reused: stats.lastReused } = cache.stats());
-    options.log(`analysed ${snapshot.files.size} files (${stats.lastParsed} parsed, ${stats.lastReused} reused) in ${stats.lastAnalysisMs} ms`);
+    ({ checked: stats.lastChecked, reused: stats.lastCheckReused } = checks.stats());
+    options.log(
+      `analysed ${snapshot.files.size} files (${stats.lastParsed} parsed, ${stats.lastReused} reused; ${stats.lastChecked} documents checked, ${stats.lastCheckReused} reused) in ${stats.lastAnalysisMs} ms`,
+    );
     return current;
   };
 
@@ -154,9 +169,9 @@ export function createSession(options: SessionOptions): Session {
 
   return {
     open,
-    mappingsOf(path) {
+    documentsOf(path) {
       view();
-      return lastMappings.get(path) ?? [];
+      return lastDocuments.get(path) ?? [];
     },
     stats,
     changed,

@@ -47,6 +47,7 @@ function keyOfReference(reference: NameReference): string | undefined {
   const kind = DOCUMENT_KINDS[reference.what];
   if (kind !== undefined) return `${kind}:${reference.name}`;
   if (reference.what === "operation" || reference.what === "event") return `${reference.what}:${reference.name}`;
+  if (reference.what === "canonical event") return `canonical:${reference.name}`;
   if (reference.what === "schema" && reference.scope?.startsWith("system ")) return `schema:${reference.scope.slice(7)}/${reference.name}`;
   return undefined;
 }
@@ -95,6 +96,10 @@ export function buildSymbolIndex(snapshot: Snapshot): SymbolIndex {
   for (const doc of snapshot.program.set.documents) {
     addSite(`${doc.kind}:${doc.name}`, doc.kind, doc.name, doc.source.locate(["metadata", "name"]), true, doc);
     memberDeclarations(doc, (key, what, name, location) => addSite(key, what, name, location, true, doc));
+  }
+  // A canonical event is declared by the emit steps that publish it.
+  for (const event of snapshot.program.set.canonicalEvents.values()) {
+    for (const { route, path } of event.emittedBy) addSite(`canonical:${event.name}`, "canonical event", event.name, route.source.locate([...path, "emit", "event"]), true);
   }
   for (const reference of snapshot.references) {
     const key = keyOfReference(reference);

@@ -39,7 +39,7 @@ export const FieldPath = Type.String({
 export const SemVer = Type.String({
   pattern:
     "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
-  description: "A semantic version, for example `1.4.0`. A breaking change needs a new major version.",
+  description: "A semantic version, for example `1.4.0`. A breaking change needs a new major version (a new minor version while it is 0.x).",
 });
 
 /** A duration such as `250ms`, `30s`, `5m`, `4h` or `2d`. */

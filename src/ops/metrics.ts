@@ -4,6 +4,7 @@
  * and a restarted process reports what the store holds.
  */
 import { Counter, Gauge, Registry } from "prom-client";
+import type { WorkCounts } from "../runtime/engine.ts";
 import type { StoreHealth } from "../runtime/store/store.ts";
 import type { OpsSnapshot } from "./snapshot.ts";
 
@@ -111,4 +112,28 @@ export function registerStoreHealthMetrics(registry: Registry, health: () => Sto
   counter("store_connection_losses_total", "Store connections lost, idle or in use.", (h) => h.connectionLosses);
   counter("store_retries_total", "Store calls run again after a connection failure.", (h) => h.retries);
   counter("store_reconnects_total", "Times the store became ready again after its connections failed.", (h) => h.reconnects);
+}
+
+/**
+ * Registers what this worker did since it started, read when Prometheus scrapes: the events it
+ * accepted, kept for itself and left in the store for the other workers, and the events and
+ * deliveries it settled (`runtime.work()`). Summed over workers, the settled counts show how the
+ * work is shared (docs/scaling.md).
+ */
+export function registerWorkMetrics(registry: Registry, work: () => WorkCounts, prefix = "syncspec_"): void {
+  const counter = (name: string, help: string, read: (w: WorkCounts) => number) =>
+    new Counter({
+      name: `${prefix}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(work()));
+      },
+    });
+  counter("worker_events_accepted_total", "Events this worker accepted into the store.", (w) => w.accepted);
+  counter("worker_events_kept_total", "Accepted events the store handed to this worker as it accepted them.", (w) => w.kept);
+  counter("worker_events_left_total", "Accepted events this worker left in the store for any worker to lease.", (w) => w.left);
+  counter("worker_events_settled_total", "Events this worker settled, whichever worker accepted them.", (w) => w.eventsSettled);
+  counter("worker_deliveries_settled_total", "Deliveries this worker settled.", (w) => w.deliveriesSettled);
 }

@@ -63,6 +63,18 @@ export interface StepLowering {
   steps(steps: readonly Step[], prefix: string): PipelineStep<LoweredTransform, LoweredValidator>[];
 }
 
+/** What a route's flowchart draws beside a step, besides its sentence. */
+export interface StepDiagram {
+  /** The system operation the step calls. */
+  calls?: { system: string; operation: string };
+  /** The canonical event the step emits. */
+  emits?: string;
+  /** The system the step waits on for a record of `entity`. */
+  waitsFor?: { system: string; entity: string };
+  /** The ways the flow forks into, each with its condition (none: the otherwise way); the flow joins after them. */
+  ways?: { when?: string; steps: readonly Step[] }[];
+}
+
 /**
  * How the compiler treats one step kind. Every hook gets the step's path in the document (`at`),
  * and appends its own key to point into the step.
@@ -85,4 +97,6 @@ export interface StepCompiler<K extends StepActionName> {
   lower(lowering: StepLowering, spec: StepSpecOf<K>, id: string): LoweredFieldsOf<K>;
   /** The sentence `spec docs` writes for the step. */
   describe(spec: StepSpecOf<K>): string;
+  /** What the step's node in a route's flowchart connects to; a plain node when absent. */
+  diagram?(spec: StepSpecOf<K>): StepDiagram;
 }

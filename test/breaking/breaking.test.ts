@@ -43,7 +43,7 @@ describe("spec breaking against a git ref", () => {
     const { code, stdout } = await run(["breaking", "--against", "v1"], root);
     expect(stdout).toBe(
       "specs/entities/time-entry.yaml:15:11 - compatible field-added: field TimeEntry.note was added (optional) (breaks no one)\n" +
-        "1 change against v1 at level stored-data: 0 breaking, 0 without a major version bump.\n",
+        "1 change against v1 at level stored-data: 0 breaking, 0 without a breaking version bump.\n",
     );
     expect(code).toBe(0);
   });
@@ -54,7 +54,7 @@ describe("spec breaking against a git ref", () => {
     const { code, stdout } = await run(["breaking", "--against", "v1"], root);
     expect(stdout).toBe(
       "specs/entities/time-entry.yaml:10:3 - breaking field-removed: field TimeEntry.hours was removed (breaks event-consumers, adapters, stored-data); Entity TimeEntry needs a new major version (was 1.0.0, is 1.0.0)\n" +
-        "1 change against v1 at level stored-data: 1 breaking, 1 without a major version bump.\n",
+        "1 change against v1 at level stored-data: 1 breaking, 1 without a breaking version bump.\n",
     );
     expect(code).toBe(1);
   });

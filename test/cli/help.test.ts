@@ -63,8 +63,10 @@ describe("command help", () => {
   });
 
   it("reads the options from the parser itself", async () => {
-    const compile = await (commands.find((c) => c.name === "compile")?.load() as Promise<Command>);
-    expect(await acceptedOptions(compile)).toEqual(["out", "check", "watch", "format", "no-rule-modules"]);
+    const explain = await (commands.find((c) => c.name === "explain")?.load() as Promise<Command>);
+    expect(await acceptedOptions(explain)).toEqual(["list"]);
+    const dlq = await (commands.find((c) => c.name === "dlq")?.load() as Promise<Command>);
+    expect(await acceptedOptions(dlq)).not.toContain("payload");
   });
 
   it("prints the same page for spec help <command> and spec <command> --help, with values, defaults and examples", async () => {
@@ -117,6 +119,8 @@ describe("command help", () => {
     for (const { name } of commands) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     expect((await runCli(["--help"], projectRoot)).stdout).toBe(result.stdout);
     expect((await runCli(["help", "help"], projectRoot)).stdout).toBe(result.stdout);
+    // With no command at all it is a usage mistake: the same help, on stderr, exit 2.
+    expect(await runCli([], projectRoot)).toEqual({ code: 2, stdout: "", stderr: result.stdout });
   });
 });
 
@@ -132,6 +136,13 @@ describe("did you mean", () => {
     const result = await runCli(["frobnicate"], projectRoot);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`unknown command 'frobnicate'; the commands are ${commands.map((c) => c.name).join(", ")}`);
+  });
+
+  it("suggests --version or --help for an unknown option before any command", async () => {
+    const result = await runCli(["--versoin"], projectRoot);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("spec: unknown option '--versoin'; did you mean '--version'?");
+    expect((await runCli(["--verbose", "validate"], projectRoot)).stderr).toContain("unknown option '--verbose'; before a command, spec takes only --help and --version");
   });
 
   it("suggests a command for spec help of an unknown one", async () => {

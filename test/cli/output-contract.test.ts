@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { runCli, writeSpecSet } from "../../src/testing/spec-fixtures.ts";
+import { writeFixture } from "../runtime/fixture.ts";
 
 /** A fresh project from `spec init`, whose spec set compiles. */
 async function project(): Promise<string> {
@@ -108,4 +109,29 @@ describe("spec compile's output", () => {
     const result = await runCli(["compile", "--check"], dir);
     expect(result.stderr).toBe("");
   });
+});
+
+describe("spec test --properties' output", () => {
+  const args = ["test", "--properties", "--route", "project-activation", "--runs", "1", "--seed", "1"];
+
+  it("shows which route it checks on stderr on a terminal, and nothing there otherwise", async () => {
+    const dir = writeFixture();
+    let stderr = "";
+    let stdout = "";
+    const io = { cwd: dir, env: { NO_COLOR: "1" }, isTTY: true, stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+    expect(await main(args, io)).toBe(0);
+    expect(stderr).toContain("checking project-activation (1/1)");
+    expect(stdout).toMatch(/1 route\(s\), \d+ law\(s\)/);
+    const piped = await runCli(args, dir);
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout).toBe(stdout);
+  }, 60_000);
+
+  it("ends its JSON with a summary of the laws", async () => {
+    const result = await runCli([...args, "--format", "json"], writeFixture());
+    const report = JSON.parse(result.stdout) as { summary: Record<string, unknown> };
+    expect(Object.keys(report).at(-1)).toBe("summary");
+    expect(report.summary).toMatchObject({ passed: true, routes: 1, failed: 0, seed: 1 });
+    expect(report.summary["laws"]).toBe((report.summary["held"] as number) + (report.summary["notApplicable"] as number));
+  }, 60_000);
 });

@@ -78,6 +78,25 @@ describe("JSONata slips from JavaScript", () => {
   });
 });
 
+describe("a Policy's custom rule written with a JavaScript operator", () => {
+  it("says how JSONata spells it", async () => {
+    const policy = `apiVersion: syncspec.dev/v1
+kind: Policy
+metadata: { name: governance }
+spec:
+  customRules:
+    - name: mapping-has-tests
+      description: Every mapping carries an example test.
+      given: Mapping
+      assert: $exists(spec.tests) && $count(spec.tests) > 0
+`;
+    const result = await runCli(["lint", ".", "--format", "json"], writeSpecSet({ ...systems, "mapping.yaml": mapping('{ "reference": timeEntryId }'), "policy.yaml": policy }));
+    const found = (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.filter((d) => d.code === "custom-rule-error");
+    expect(found).toEqual([expect.objectContaining({ line: 9, message: expect.stringMatching(/^custom rule 'mapping-has-tests': assert does not parse: .*; JSONata writes 'and' where JavaScript writes '&&'/) })]);
+    expect(result.code).toBe(1);
+  });
+});
+
 describe("an unterminated JSONata string", () => {
   it("is located at its opening quote, not at the end of the expression", async () => {
     const expression = '{ "reference": timeEntryId, "narration": "Labour " & hours & " h }';

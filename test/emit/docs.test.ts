@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PRECOMPILED_PATH, precompiledModule } from "../../src/compiler/emit/docs/precompile.ts";
@@ -68,6 +68,22 @@ describe("spec docs", () => {
     expect(text).toContain('<script src="mermaid.min.js"></script>');
   });
 
+  it("draws each route's flow beside its steps", () => {
+    const text = renderDocs(program.set, "specs", "mermaid.min.js")[0]?.text ?? "";
+    expect(text).toContain('<pre class="mermaid route-flow" id="flow-route-approved-time-to-erp">flowchart TD\n');
+    expect(text).toMatch(/ n\d+\(&quot;4\.1\.1: deliver to erp.postJournal mapped by time-to-journal&quot;\)\n/);
+  });
+
+  it("lists each mapping's field lineage (target, source fields, expression, tests) and its example tests", () => {
+    const text = renderDocs(program.set, "specs", "mermaid.min.js")[0]?.text ?? "";
+    expect(text).toContain('<nav><a href="#diagrams">Diagrams</a><a href="#systems">Systems</a><a href="#entities">Entities</a><a href="#routes">Routes</a><a href="#mappings">Mappings</a>');
+    expect(text).toContain(
+      '<p>From <code>TimeEntry</code> to <code>erp.Journal</code>. Used by <a href="#route-approved-time-to-erp">approved-time-to-erp</a>.</p>',
+    );
+    expect(text).toContain("<tr><td><code>memo</code></td><td><code>timeEntryId</code></td><td><code>&quot;time &quot; &amp; timeEntryId</code></td><td>1</td></tr>");
+    expect(text).toContain('<ol class="tests">\n<li>posts the hours</li>\n</ol>');
+  });
+
   it("shows how each webhook's sender authenticates: credentials by reference, signature, or none declared", () => {
     const repo = join(fixture, "..", "..", "..", "..");
     const example = loadProgram({ cwd: repo, paths: [] });
@@ -102,11 +118,14 @@ describe("spec docs", () => {
     }
   });
 
-  it("writes index.html and the diagrams with spec docs --out", async () => {
+  it("writes index.html and one file per diagram with spec docs --out, and counts them as written", async () => {
     const project = scratchProject();
     try {
       const result = await runCli(["docs", "--out", "site", "--mermaid", "https://example.test/mermaid.js"], project.dir);
       expect(result.code).toBe(0);
+      expect(result.stderr).toBe(`docs written to ${join(project.dir, "site")}: 4 files (index.html, 3 diagrams)\n`);
+      expect(readdirSync(join(project.dir, "site"), { recursive: true }).sort()).toEqual(["index.html", "ownership.mmd", "routes", "routes.mmd", join("routes", "approved-time-to-erp.mmd")]);
+      expect(readFileSync(join(project.dir, "site", "routes", "approved-time-to-erp.mmd"), "utf8").split("\n")[1]).toBe("flowchart TD");
       expect(readFileSync(join(project.dir, "site", "routes.mmd"), "utf8").split("\n")[1]).toBe("flowchart LR");
       expect(readFileSync(join(project.dir, "site", "index.html"), "utf8")).toContain('<script src="https://example.test/mermaid.js"></script>');
     } finally {

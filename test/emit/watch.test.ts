@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type WatchCycle, watchSpecs } from "../../src/compiler/emit/watch.ts";
@@ -77,5 +78,87 @@ describe("spec compile --watch", () => {
     expect(cycle.written).toContain("routes/approved-time-to-ledger.ts");
     expect(cycle.written).toContain("index.ts");
     expect(cycle.removed).toContain("routes/approved-time-to-erp.ts");
+  });
+
+  const spec = (...parts: string[]) => join(project.dir, "specs", ...parts);
+  const output = (...parts: string[]) => join(project.dir, "generated", ...parts);
+  const NOTE = `apiVersion: syncspec.dev/v1
+kind: Entity
+metadata: { name: Note, version: 1.0.0, description: A note on a project., team: delivery-ops }
+spec:
+  identity: [noteId]
+  fields:
+    noteId: { type: string, required: true }
+---
+apiVersion: syncspec.dev/v1
+kind: Ownership
+metadata: { name: note-ownership, version: 1.0.0, description: Who keeps notes., team: delivery-ops }
+spec: { entity: Note, systemOfRecord: psa, steward: delivery-ops, create: [psa] }
+`;
+
+  it("sees a save that writes a new file and renames it over the old one, again and again", async () => {
+    for (const word of ["minutes", "spent", "time"]) {
+      const cycle = await nextCycle(cycles, () => {
+        const path = spec("mappings.yaml");
+        const text = readFileSync(path, "utf8").replace(/"memo": "[a-z]+ " & timeEntryId/, `"memo": "${word} " & timeEntryId`);
+        writeFileSync(`${path}.tmp`, text);
+        renameSync(`${path}.tmp`, path);
+      });
+      expect(cycle.emitted).toBe(true);
+      expect(cycle.written).toContain("mappings/time-to-journal.expr.js");
+      expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).toContain(`"${word} "`);
+    }
+  });
+
+  it("sees an edit made by sed -i, which replaces the file", async () => {
+    const cycle = await nextCycle(cycles, () => execFileSync("sed", ["-i", 's/"memo": "time "/"memo": "logged "/', spec("mappings.yaml")]));
+    expect(cycle.written).toContain("mappings/time-to-journal.expr.js");
+    expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).toContain('"logged "');
+  });
+
+  it("compiles a new file in a new folder, and removes its output when the file is deleted", async () => {
+    const added = await nextCycle(cycles, () => {
+      mkdirSync(spec("notes", "drafts"), { recursive: true });
+      writeFileSync(spec("notes", "drafts", "note.yaml"), NOTE);
+    });
+    expect(added.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(added.emitted).toBe(true);
+    expect(added.written).toContain("entities/note.ts");
+    const edited = await nextCycle(cycles, () => writeFileSync(spec("notes", "drafts", "note.yaml"), NOTE.replace("A note on a project.", "A note on a project or a client.")));
+    expect(edited.written).toContain("entities/note.ts");
+    const removed = await nextCycle(cycles, () => rmSync(spec("notes", "drafts", "note.yaml")));
+    expect(removed.removed).toContain("entities/note.ts");
+    expect(existsSync(output("entities", "note.ts"))).toBe(false);
+  });
+
+  it("follows a folder replaced as a whole, as a checkout does, and the files in it afterwards", async () => {
+    const replaced = await nextCycle(cycles, () => {
+      cpSync(spec("notes"), join(project.dir, "notes-next"), { recursive: true });
+      writeFileSync(join(project.dir, "notes-next", "drafts", "note.yaml"), NOTE);
+      rmSync(spec("notes"), { recursive: true });
+      renameSync(join(project.dir, "notes-next"), spec("notes"));
+    });
+    expect(replaced.written).toContain("entities/note.ts");
+    const later = await nextCycle(cycles, () => writeFileSync(spec("notes", "drafts", "note.yaml"), NOTE.replace("A note on a project.", "A note kept by delivery.")));
+    expect(later.written).toContain("entities/note.ts");
+    expect(readFileSync(output("entities", "note.ts"), "utf8")).toContain("A note kept by delivery.");
+  });
+
+  it("sees the files git checkout writes when switching branches, both ways", async () => {
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=Spec Author", "-c", "user.email=author@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: project.dir, stdio: "ignore" });
+    git("init", "-q", "-b", "main");
+    git("add", "specs");
+    git("commit", "-q", "-m", "specs");
+    git("checkout", "-q", "-b", "wording");
+    writeFileSync(spec("mappings.yaml"), readFileSync(spec("mappings.yaml"), "utf8").replace(/"memo": "[a-z]+ " & timeEntryId/, '"memo": "entry " & timeEntryId'));
+    git("commit", "-q", "-am", "wording");
+    git("checkout", "-q", "main");
+    await nextCycle(cycles, () => {});
+    const switched = await nextCycle(cycles, () => git("checkout", "-q", "wording"));
+    expect(switched.written).toContain("mappings/time-to-journal.expr.js");
+    expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).toContain('"entry "');
+    const back = await nextCycle(cycles, () => git("checkout", "-q", "main"));
+    expect(back.written).toContain("mappings/time-to-journal.expr.js");
+    expect(readFileSync(output("mappings", "time-to-journal.expr.js"), "utf8")).not.toContain('"entry "');
   });
 });

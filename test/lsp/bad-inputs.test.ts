@@ -2,7 +2,7 @@
  * The language server under bad input: documents that do not parse mid-typing, files deleted or
  * renamed on disk while open, edits arriving out of order, and a 30 MB buffer.
  */
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CompletionItem, Diagnostic, Hover } from "vscode-languageserver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +68,9 @@ describe("spec lsp under bad input", () => {
     expect(errors(client.diagnostics(client.uri(MAPPING)))).toEqual([]);
     await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: client.uri(contract) } });
     await client.request("syncspec/settle");
-    expect(errors(client.diagnostics(client.uri(MAPPING)))).toEqual(["unknown-reference: unknown entity 'Contract'"]);
+    expect(errors(client.diagnostics(client.uri(MAPPING)))).toEqual([
+      "unknown-reference: unknown entity 'Contract'; known names are 'BillingSchedule', 'Client', 'Expense', 'Invoice', 'LegalEntity', 'Milestone', 'Payment', 'Project', 'RateCard', 'Resource', 'RevenueEvent', 'TimeEntry'",
+    ]);
     writeFileSync(join(client.root, contract), text);
     await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: client.uri(contract), type: 1 }] });
     await client.request("syncspec/settle");
@@ -129,5 +131,22 @@ describe("spec lsp under bad input", () => {
     const mapping = client.buffers.get(MAPPING) ?? "";
     const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri: client.uri(MAPPING) }, position: positionOf(mapping, "$contract.billingModel", 12) });
     expect(hover.contents).toEqual({ kind: "markdown", value: "**field** `billingModel` of entity `Contract`: `enum` (required)" });
+  }, 60_000);
+});
+
+describe("spec lsp with a rule module that prints", () => {
+  it("keeps standard output for the protocol and passes what the module prints to the client's log", async () => {
+    const root = copyProject();
+    const rule = join(root, "specs/governance/rules/erp-circuit-breaker.rule.ts");
+    writeFileSync(rule, `console.log("rule module loaded");\n${readFileSync(rule, "utf8")}`);
+    const client = await startClient(root);
+    try {
+      await client.request("syncspec/settle");
+      expect(client.logs).toContain("rule module loaded");
+      const stats = await client.request<{ analyses: number }>("syncspec/stats");
+      expect(stats.analyses).toBeGreaterThan(0);
+    } finally {
+      await client.stop();
+    }
   }, 60_000);
 });

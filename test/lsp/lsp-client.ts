@@ -32,6 +32,8 @@ export interface TestClient {
   nextDiagnostics(uri: string, until?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   messages: { type: number; message: string }[];
   logs: string[];
+  /** What the server asked the client to register (method and options). */
+  registrations: { method: string; registerOptions?: unknown }[];
   /** The text of each buffer opened, by relative path, as last sent. */
   buffers: Map<string, string>;
   /** Opens a file of the copy as an editor buffer; returns its text. */
@@ -54,6 +56,11 @@ export async function startClient(root: string): Promise<TestClient> {
   const waiters: { uri: string; until: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   const messages: { type: number; message: string }[] = [];
   const logs: string[] = [];
+  const registrations: { method: string; registerOptions?: unknown }[] = [];
+  connection.onRequest("client/registerCapability", (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+    registrations.push(...params.registrations.map(({ method, registerOptions }) => ({ method, registerOptions })));
+    return null;
+  });
   const buffers = new Map<string, string>();
   connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
     latest.set(params.uri, params.diagnostics);
@@ -71,7 +78,7 @@ export async function startClient(root: string): Promise<TestClient> {
   });
   connection.listen();
   const rootUri = pathToFileURL(root).href;
-  await connection.sendRequest("initialize", { processId: process.pid, rootUri, capabilities: {}, workspaceFolders: [{ uri: rootUri, name: "specs" }] });
+  await connection.sendRequest("initialize", { processId: process.pid, rootUri, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } }, workspaceFolders: [{ uri: rootUri, name: "specs" }] });
   await connection.sendNotification("initialized", {});
   return {
     root,
@@ -94,6 +101,7 @@ export async function startClient(root: string): Promise<TestClient> {
     },
     messages,
     logs,
+    registrations,
     buffers,
     async open(relative) {
       const text = readFileSync(join(root, relative), "utf8");

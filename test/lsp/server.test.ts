@@ -17,11 +17,11 @@ const CONTRACT = "specs/entities/contract.yaml";
 
 const labels = (items: CompletionItem[] | null) => (items ?? []).map((i) => i.label).sort();
 
-/** `spec validate --format json` in `root`, as protocol-shaped diagnostics by file. */
-function validateJson(root: string): Map<string, { range: Diagnostic["range"]; code: string; message: string }[]> {
+/** `spec <command> --format json` in `root` (validate by default), as protocol-shaped diagnostics by file. */
+function validateJson(root: string, command = "validate"): Map<string, { range: Diagnostic["range"]; code: string; message: string }[]> {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [SPEC, "validate", "--format", "json"], { cwd: root, encoding: "utf8" });
+    out = execFileSync(process.execPath, [SPEC, command, "--format", "json"], { cwd: root, encoding: "utf8" });
   } catch (error) {
     out = (error as { stdout: string }).stdout;
   }
@@ -48,6 +48,7 @@ describe("spec lsp --stdio", () => {
 
   it("publishes no diagnostics for the clean example, then the same diagnostic as spec validate after an edit", async () => {
     expect(client.diagnostics(client.uri(MAPPING))).toEqual([]);
+    expect(client.registrations).toEqual([{ method: "workspace/didChangeWatchedFiles", registerOptions: { watchers: [{ globPattern: "**/*.{yaml,yml,sync}" }] } }]);
     const broken = mapping.replace('"clientId": contactId', '"clientId": contactIx');
     const next = client.nextDiagnostics(client.uri(MAPPING), (d) => d.length > 0);
     await client.change(MAPPING, 2, broken);
@@ -78,7 +79,7 @@ describe("spec lsp --stdio", () => {
     const clean = client.nextDiagnostics(client.uri(MAPPING), (d) => d.length === 0);
     await client.change(MAPPING, 3, fixed);
     expect(await clean).toEqual([]);
-  });
+  }, 60_000);
 
   it("reports a cross-file error in the files that depend on the edited one, as spec validate does", async () => {
     const psa = "specs/systems/psa.yaml";
@@ -92,11 +93,28 @@ describe("spec lsp --stdio", () => {
     const cli = validateJson(client.root);
     writeFileSync(join(client.root, psa), text);
     expect(published.map(({ range, code, message }) => ({ range, code, message }))).toEqual(cli.get(route));
-    expect(published[0]?.message).toBe("unknown system 'psa'");
+    expect(published[0]?.message).toBe("unknown system 'psa'; known names are 'billing', 'erp', 'psa-cloud'");
     const back = client.nextDiagnostics(client.uri(route), (d) => d.length === 0);
     await client.change(psa, 3, text);
     expect(await back).toEqual([]);
-  });
+  }, 60_000);
+
+  it("reports a lint finding as spec lint does, once the set validates", async () => {
+    const erp = "specs/systems/erp.yaml";
+    const text = client.buffers.get(erp) ?? (await client.open(erp));
+    const plain = text.replace('default: "https://api.xero.com/api.xro/2.0"', 'default: "http://api.xero.com/api.xro/2.0"');
+    const found = client.nextDiagnostics(client.uri(erp), (d) => d.length > 0);
+    await client.change(erp, 30, plain);
+    const published = await found;
+    writeFileSync(join(client.root, erp), plain);
+    const cli = validateJson(client.root, "lint");
+    writeFileSync(join(client.root, erp), text);
+    expect(published.map(({ range, code, message }) => ({ range, code, message }))).toEqual(cli.get(erp));
+    expect(published.map((d) => [d.code, d.severity, d.source])).toEqual([["https-base-url", 1, "syncspec"]]);
+    const back = client.nextDiagnostics(client.uri(erp), (d) => d.length === 0);
+    await client.change(erp, 31, text);
+    expect(await back).toEqual([]);
+  }, 60_000);
 
   it("completes lookup fields, source fields, reference names and model keys", async () => {
     const uri = client.uri(MAPPING);
@@ -113,6 +131,29 @@ describe("spec lsp --stdio", () => {
     expect(labels(entities)).toEqual(["BillingSchedule", "Client", "Contract", "Expense", "Invoice", "LegalEntity", "Milestone", "Payment", "Project", "RateCard", "Resource", "RevenueEvent", "TimeEntry"]);
     const keys = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri }, position: positionOf(mapping, "  source:", 2) });
     expect(labels(keys)).toEqual(["expression", "lookups", "source", "target", "tests"]);
+  });
+
+  it("completes field names where a spec writes them: route keys, test inputs, DSL keys", async () => {
+    const psaProject = ["activatedDateUtc", "contactId", "contractId", "currencyCode", "deadlineUtc", "estimate", "minutesLogged", "name", "projectCode", "projectId", "startDateUtc", "status"];
+    const route = "specs/routes/opportunity-to-project.yaml";
+    const routeText = client.buffers.get(route) ?? (await client.open(route));
+    const keys = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(route) }, position: positionOf(routeText, "idempotencyKey: [projectId]", 17) });
+    expect(labels(keys)).toEqual(psaProject);
+    const input = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(MAPPING) }, position: positionOf(mapping, "projectId:", 0, "input:") });
+    expect(labels(input)).toEqual(psaProject);
+    const sync = "specs/routes/time-to-revenue.sync";
+    const syncText = client.buffers.get(sync) ?? (await client.open(sync));
+    const dsl = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(sync) }, position: positionOf(syncText, "key timeEntryId", 4) });
+    expect(labels(dsl)).toContain("timeEntryId");
+    expect(labels(dsl)).toContain("approvalStatus");
+    expect(dsl.every((i) => i.documentation === "A field of psa schema TimeEntry.")).toBe(true);
+    const condition = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(sync) }, position: positionOf(syncText, "when {{ approvalStatus", 8) });
+    expect(labels(condition)).toEqual(labels(dsl));
+    const expense = "specs/routes/expense-to-reimbursement.yaml";
+    const expenseText = client.buffers.get(expense) ?? (await client.open(expense));
+    const yamlCondition = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: client.uri(expense) }, position: positionOf(expenseText, 'when: approvalStatus = "APPROVED"', 6) });
+    expect(labels(yamlCondition)).toContain("approvalStatus");
+    expect(yamlCondition[0]?.documentation).toBe("A field of psa schema Expense.");
   });
 
   it("hovers a lookup field, a mapping's name and a route step", async () => {
@@ -185,7 +226,7 @@ describe("spec lsp --stdio", () => {
     const errors = Object.keys(changes).flatMap((uri) => (client.diagnostics(uri) ?? []).filter((d) => d.severity === 1).map((d) => `${uri}: ${d.message}`));
     expect(errors).toEqual([]);
     expect(client.diagnostics(client.uri(project))).toEqual([]);
-  });
+  }, 60_000);
 
   it("formats a .sync document through spec fmt and lists its symbols", async () => {
     const sync = "specs/mappings/time-entry-to-erp-cost-journal.sync";
@@ -201,5 +242,47 @@ describe("spec lsp --stdio", () => {
     expect(symbols[0]?.children?.map((c) => c.name)).toEqual([
       "contractId", "contractNumber", "clientId", "legalEntityId", "billingModel", "currency", "totalValue", "notToExceed", "rateCardId", "poNumber", "paymentTermsDays", "startDate", "endDate", "status",
     ]);
+  });
+
+  it("renames a .sync mapping from where a route uses it, in both documents", async () => {
+    const route = "specs/routes/time-to-revenue.sync";
+    const journal = "specs/mappings/time-entry-to-erp-cost-journal.sync";
+    const routeText = client.buffers.get(route) ?? (await client.open(route));
+    const journalText = client.buffers.get(journal) ?? (await client.open(journal));
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri: client.uri(route) },
+      position: positionOf(routeText, "using time-entry-to-erp-cost-journal", 8),
+      newName: "time-entry-to-erp-journal",
+    });
+    expect(edit.changes).toEqual({
+      [client.uri(journal)]: [{ range: rangeOfText(journalText, "time-entry-to-erp-cost-journal"), newText: "time-entry-to-erp-journal" }],
+      [client.uri(route)]: [{ range: rangeOfText(routeText, "time-entry-to-erp-cost-journal"), newText: "time-entry-to-erp-journal" }],
+    });
+    await client.change(route, 20, applyEdits(routeText, edit.changes?.[client.uri(route)] ?? []));
+    await client.change(journal, 20, applyEdits(journalText, edit.changes?.[client.uri(journal)] ?? []));
+    await client.request("syncspec/settle");
+    expect(client.diagnostics(client.uri(route))).toEqual([]);
+    expect(client.diagnostics(client.uri(journal))).toEqual([]);
+    await expect(
+      client.request("textDocument/rename", { textDocument: { uri: client.uri(route) }, position: positionOf(routeText, "using time-entry-to-erp-cost-journal", 8), newName: "Not A Name" }),
+    ).rejects.toThrow("'Not A Name' is not a valid Mapping name");
+  });
+
+  it("goes from a route's canonical trigger to the emit steps that publish the event, YAML and DSL", async () => {
+    const consumer = "specs/routes/revenue-recognition.yaml";
+    const text = client.buffers.get(consumer) ?? (await client.open(consumer));
+    const position = positionOf(text, "canonical: RevenueRecognitionDue", 12);
+    const definitions = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: client.uri(consumer) }, position });
+    const yaml = readFileSync(join(client.root, "specs/routes/milestone-to-invoice.yaml"), "utf8");
+    const sync = client.buffers.get("specs/routes/time-to-revenue.sync") ?? readFileSync(join(client.root, "specs/routes/time-to-revenue.sync"), "utf8");
+    expect(definitions).toEqual([
+      { uri: client.uri("specs/routes/milestone-to-invoice.yaml"), range: rangeOfText(yaml, "RevenueRecognitionDue") },
+      { uri: client.uri("specs/routes/time-to-revenue.sync"), range: rangeOfText(sync, "RevenueRecognitionDue") },
+    ]);
+    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri: client.uri(consumer) }, position });
+    expect(hover.contents).toEqual({
+      kind: "markdown",
+      value: "**canonical event** `RevenueRecognitionDue` carrying entity `RevenueEvent`, emitted by `milestone-to-invoice`, `time-to-revenue`",
+    });
   });
 });

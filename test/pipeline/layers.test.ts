@@ -57,6 +57,12 @@ describe("the layers of src/", () => {
     expect(crossings("ops", ["compiler", "cli", "testing"])).toEqual([]);
   });
 
+  it("keeps the language server an editor tool: only the CLI loads it, and it loads no runtime", () => {
+    const outside = ["compiler", "runtime", "ops", "dashboard", "demo", "transform", "pipeline", "model", "steps", "testing"];
+    expect(outside.flatMap((folder) => crossings(folder, ["lsp"]))).toEqual([]);
+    expect(crossings("lsp", ["runtime", "cli", "testing", "ops", "dashboard", "demo"])).toEqual([]);
+  });
+
   it("keeps the pipeline contract below both: it imports only the spec model", () => {
     const imported = filesIn("pipeline").flatMap(importsOf);
     expect(imported.filter((target) => !target.startsWith("pipeline/") && !target.startsWith("model/"))).toEqual([]);

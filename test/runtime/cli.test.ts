@@ -45,10 +45,11 @@ describe("the operator commands", () => {
     const path = await storeWithIssues();
     const cli = io(tmpdir());
     expect(await main(["dlq", "list", "--store", `sqlite:${path}`], cli)).toBe(0);
-    expect(cli.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +REASON\n2 +projects-dlq +project-activation +delivery-ops +\S+ +5 +erp.createProject failed 5 times; last: erp answered 500/);
+    expect(cli.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +TRACE +REASON\n2 +projects-dlq +project-activation +delivery-ops +\S+ +5 +trace-\d+ +erp.createProject failed 5 times; last: erp answered 500/);
     const shown = io(tmpdir());
     expect(await main(["dlq", "show", "2", "--store", `sqlite:${path}`], shown)).toBe(0);
     expect(shown.out).toContain('  payload:\n    {\n      "code": "p1",');
+    expect(shown.out).toMatch(/\n {2}trace: {4}trace-\d+\n/);
     const retried = io(tmpdir());
     expect(await main(["dlq", "retry", "2", "--reason", "erp is back", "--store", `sqlite:${path}`], retried)).toBe(0);
     expect(retried.out).toBe("dead-letter 2: retried by ana\n");
@@ -81,7 +82,7 @@ describe("the operator commands", () => {
     const at = ["--store", `sqlite:${path}`];
     const listed = io(tmpdir());
     expect(await main(["exceptions", "list", ...at], listed)).toBe(0);
-    expect(listed.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +REASON\n1 +time-posting-exceptions +reconciliation:time-cost-postings +finance-ops +\d+s +0 +time-cost-postings: projectId=P2@2026-03 differs by 50\.00/);
+    expect(listed.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +TRACE +REASON\n1 +time-posting-exceptions +reconciliation:time-cost-postings +finance-ops +\d+s +0 +- +time-cost-postings: projectId=P2@2026-03 differs by 50\.00/);
     const shown = io(tmpdir());
     expect(await main(["exceptions", "show", String(issue.id), ...at], shown)).toBe(0);
     expect(shown.out).toContain("  gap:      time-cost-postings projectId=P2@2026-03\n");

@@ -359,6 +359,17 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.eventTrace(999_999)).toBeUndefined();
     });
 
+    it("finds events by idempotency key, in one route or across routes", async () => {
+      const [first, , third] = await store.accept([event("k1", {}), event("k2", {}), { ...event("k1", {}), route: "project-activation", traceId: "trace-k1-project" }], 1000);
+      expect(await store.eventsByKey("k1", "time-to-revenue")).toEqual([{ eventId: first!.eventId, route: "time-to-revenue", traceId: "trace-k1" }]);
+      expect(await store.eventsByKey("k1")).toEqual([
+        { eventId: third!.eventId, route: "project-activation", traceId: "trace-k1-project" },
+        { eventId: first!.eventId, route: "time-to-revenue", traceId: "trace-k1" },
+      ]);
+      expect(await store.eventsByKey("k9")).toEqual([]);
+      expect(await store.eventsByKey("k2", "invoice-release")).toEqual([]);
+    });
+
     it("names the routes that have events, once each and sorted", async () => {
       expect(await store.routes()).toEqual([]);
       await store.accept([event("r1", {}), { ...event("r2", {}), route: "project-activation" }, event("r3", {}), { ...event("r4", {}), route: "invoice-release" }], 1000);

@@ -4,13 +4,17 @@
  * at a time per ordering key.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRuntime, type Runtime } from "../../src/runtime/engine.ts";
 import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
 import type { LogFields } from "../../src/runtime/logger.ts";
+import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import type { Store } from "../../src/runtime/store/store.ts";
 import { shouldRun } from "../../src/testing/environment.ts";
 import { createFakeTarget, fakeTransport, type LedgerEntry } from "../../src/testing/fake-target.ts";
-import { fixtureDefinitions, time } from "./harness.ts";
+import { fixtureDefinitions, project, time } from "./harness.ts";
 import { PG_URL, uniqueSchema } from "./postgres-env.ts";
 
 const available = shouldRun("PostgreSQL", await postgresAvailability(PG_URL));
@@ -87,4 +91,25 @@ describe.runIf(available)("four PostgreSQL workers, every event offered to one",
     expect(billingOrder.size).toBe(PROJECTS);
     for (const [project, minutes] of [...erpOrder, ...billingOrder]) expect(ascending(minutes), `${project}: ${minutes.join(", ")}`).toBe(true);
   }, 120_000);
+});
+
+describe("a worker sharing its backlog", () => {
+  it("still leases the store's oldest work while its own intake keeps its room full", async () => {
+    const store = await createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), "syncspec-sharing-")), "store.db"), durability: "normal" });
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" } });
+    // An event accepted by a stopped worker waits in the store for any worker.
+    const stopped = createRuntime({ compiled: fixtureDefinitions(), store, transport: fakeTransport([erp]), env: {}, worker: "gone" });
+    stopped.start();
+    await stopped.stop();
+    await stopped.offer({ system: "psa", event: "projectActivated" }, [project("waiting")]);
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store, transport: fakeTransport([erp]), env: {}, worker: "w", batchSize: 4, shareWork: true });
+    const offered = await runtime.offer({ system: "psa", event: "projectActivated" }, ["a", "b", "c", "d", "e", "f", "g", "h"].map(project));
+    expect(offered.outcomes.every((o) => o.status === "accepted" && o.leased === true)).toBe(true);
+    expect(runtime.work()).toMatchObject({ accepted: 8, kept: 8, left: 0 });
+    // One round: a batch of the handed work, and the event waiting in the store beside it.
+    await runtime.step();
+    expect(erp.ledger.map((e) => (e.body as { code: string }).code)).toContain("waiting");
+    expect(runtime.work().eventsSettled).toBe(5);
+    await store.close();
+  });
 });

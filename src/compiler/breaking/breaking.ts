@@ -1,13 +1,13 @@
 /**
  * `spec breaking`'s judgement: which changes break the consumers the policy's level protects,
- * and whether the changed document's version says so. A breaking change needs a major version
- * bump of its document; removing a document needs it to have been marked deprecated first.
+ * and whether the changed document's version says so. A breaking change needs a breaking version
+ * bump of its document (a new major version, or a new minor version while it is 0.x); removing a document needs it to have been marked deprecated first.
  */
 import type { SpecSet } from "../check/spec-set.ts";
 import type { BreakingLevel } from "../lint/policy.ts";
 import { type Change, LEVEL_CONSUMERS } from "./changes.ts";
 import { compareSets } from "./compare.ts";
-import { isMajorBump } from "./versions.ts";
+import { isBreakingBump } from "./versions.ts";
 
 /** A change as judged. */
 export interface JudgedChange extends Change {
@@ -31,7 +31,7 @@ export function judgeChanges(previous: SpecSet, current: SpecSet, level: Breakin
   const changes = compareSets(previous, current).map((change) => {
     const breaking = change.breaks.some((c) => protectedConsumers.includes(c));
     const removed = change.currentVersion === undefined && !current.documents.some((d) => d.kind === change.kind && d.name === change.name);
-    const allowed = removed ? deprecated.has(`${change.kind}/${change.name}`) : isMajorBump(change.previousVersion, change.currentVersion);
+    const allowed = removed ? deprecated.has(`${change.kind}/${change.name}`) : isBreakingBump(change.previousVersion, change.currentVersion);
     return { ...change, breaking, violation: breaking && !allowed };
   });
   return { level, changes, violations: changes.filter((c) => c.violation).length };

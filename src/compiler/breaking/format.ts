@@ -2,6 +2,7 @@
 import { lineAndColumn } from "../diagnostics/source-file.ts";
 import { displayPath } from "../diagnostics/printers/stylish.ts";
 import type { BreakingReport, JudgedChange } from "./breaking.ts";
+import { nextBreakingVersion } from "./versions.ts";
 
 function where(change: JudgedChange, cwd: string): { file: string | null; line: number | null; column: number | null } {
   if (change.location === undefined) return { file: null, line: null, column: null };
@@ -20,7 +21,9 @@ function needs(change: JudgedChange): string {
   if (change.class === "document-removed" || change.class === "entity-removed") {
     return `; mark ${change.kind} ${change.name} deprecated in a release before removing it`;
   }
-  return `; ${change.kind} ${change.name} needs a new major version (was ${change.previousVersion ?? "none"}, is ${change.currentVersion ?? "none"})`;
+  const next = nextBreakingVersion(change.previousVersion);
+  const bump = next?.startsWith("0.") === true ? `a breaking version bump (${next} or later: a 0.x version breaks at its minor number)` : "a new major version";
+  return `; ${change.kind} ${change.name} needs ${bump} (was ${change.previousVersion ?? "none"}, is ${change.currentVersion ?? "none"})`;
 }
 
 /** One line per change, then a summary. */
@@ -33,7 +36,7 @@ export function formatBreakingText(report: BreakingReport, cwd: string, against:
   });
   const breaking = report.changes.filter((c) => c.breaking).length;
   lines.push(
-    `${report.changes.length} change${report.changes.length === 1 ? "" : "s"} against ${against} at level ${report.level}: ${breaking} breaking, ${report.violations} without a major version bump.`,
+    `${report.changes.length} change${report.changes.length === 1 ? "" : "s"} against ${against} at level ${report.level}: ${breaking} breaking, ${report.violations} without a breaking version bump.`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,11 @@
 /**
- * Watch mode: recompiles when a spec file changes and writes only the files whose text changed.
+ * Watch mode: recompiles when a spec file changes (however it is saved: in place, by rename, or
+ * by a checkout that replaces folders; see watch-tree.ts), and writes only the files whose text
+ * changed.
  * The front end runs again over the whole set (diagnostics must be complete); emitting is
  * incremental (incremental.ts). Changes arriving together are handled as one recompile.
  */
-import { type FSWatcher, mkdirSync, rmSync, watch, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { sortDiagnostics } from "../diagnostics/diagnostic.ts";
@@ -11,6 +13,7 @@ import { lintProject } from "../lint/lint.ts";
 import { loadConfig } from "../config.ts";
 import { loadProgram } from "../program.ts";
 import { type EmitState, emitIncrementally } from "./incremental.ts";
+import { watchTree } from "./watch-tree.ts";
 import { diffOutput } from "./write.ts";
 
 /** One recompile: what it found and which output files it wrote or removed. */
@@ -95,17 +98,15 @@ export function watchSpecs(options: WatchOptions): Watcher {
   schedule();
   const [config] = loadConfig(options.cwd);
   const roots = options.paths.length > 0 ? options.paths.map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p))) : config.specs;
-  const watchers: FSWatcher[] = roots.map((root) =>
-    watch(root, { recursive: true }, (_event, name) => {
-      if (name !== null) changed.add(resolve(root, name.toString()));
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(schedule, options.debounceMs ?? 30);
-    }),
-  );
+  const tree = watchTree(roots, (path) => {
+    changed.add(path);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(schedule, options.debounceMs ?? 30);
+  });
   return {
     close() {
       if (timer !== undefined) clearTimeout(timer);
-      for (const w of watchers) w.close();
+      tree.close();
     },
   };
 }

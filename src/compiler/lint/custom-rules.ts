@@ -14,6 +14,7 @@ import { dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PolicySpec } from "../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
+import { scanJsonata } from "../check/jsonata-slips.ts";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Program } from "../program.ts";
 import { findPolicy } from "./policy.ts";
@@ -53,7 +54,9 @@ async function predicateRule(program: Program, policy: BoundDocument<"Policy">, 
   try {
     predicate = compilePredicate(spec.assert ?? "");
   } catch (error) {
-    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail: `assert does not parse: ${(error as Error).message}` }, at("assert"))]];
+    const slip = scanJsonata(spec.assert ?? "").slips[0];
+    const detail = `assert does not parse: ${(error as Error).message}${slip === undefined ? "" : `; ${slip.hint}`}`;
+    return [undefined, [diagnostic("custom-rule-error", { name: spec.name, detail }, at("assert"))]];
   }
   const model = modelOf(program.set);
   const failing: BoundDocument[] = [];

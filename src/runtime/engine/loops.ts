@@ -40,13 +40,16 @@ export function leaseFrom<T extends Leased>(cx: EngineContext, kind: "event" | "
 const leaseOf = (cx: EngineContext) => ({ leaseMs: cx.leaseMs, keeper: cx.keeper, now: () => cx.clock.now() });
 
 /**
- * How many leases to ask the store for besides `taken` items: at least a quarter of a batch, so its
- * work is never starved by handed-off work. A worker sharing its backlog asks only for what it has
- * room to start: what it leases while busy, the other workers could have started sooner.
+ * How many leases to ask the store for besides `taken` items: at least a quarter of a batch when
+ * handed-off work was taken, so the store's work (retries, woken waits, expired leases, events
+ * beyond the handoff) is never starved by a steady stream of it. Otherwise a worker sharing its
+ * backlog asks only for what it has room to start: what it leases while busy, the other workers
+ * could have started sooner.
  */
 function claimLimit<T extends Leased, S>(cx: EngineContext, side: Side<T, S>, taken: number): number {
-  if (cx.sharing) return Math.max(0, Math.min(cx.batchSize, side.handed.free()) - taken);
-  return Math.max(cx.batchSize - taken, Math.ceil(cx.batchSize / 4));
+  const floor = taken > 0 ? Math.ceil(cx.batchSize / 4) : 0;
+  if (cx.sharing) return Math.max(floor, Math.min(cx.batchSize, side.handed.free()) - taken);
+  return Math.max(cx.batchSize - taken, floor);
 }
 
 /** One round for `step` and `drain`: lease, work and settle, each step awaited. */

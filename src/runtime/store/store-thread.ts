@@ -45,6 +45,7 @@ const METHODS = {
   routes: true,
   auditTrail: true,
   eventTrace: true,
+  eventsByKey: true,
   verifyAudit: true,
   counts: true,
   close: true,

@@ -31,6 +31,7 @@ export type {
   Claim,
   ClaimedEvent,
   Dependency,
+  EventRef,
   EventSettlement,
   Handoff,
   InboxStore,

@@ -31,5 +31,6 @@ export const branchCompiler: StepCompiler<"branch"> = {
       return when === undefined ? { steps } : { when, steps };
     }),
   }),
-  describe: (branches) => `branch (${branches.length} ways)`,
+  describe: (branches) => `branch (${branches.length} way${branches.length === 1 ? "" : "s"})`,
+  diagram: (branches) => ({ ways: branches.map((b) => ({ ...(b.when === undefined ? {} : { when: b.when }), steps: b.steps as Step[] })) }),
 };

@@ -50,4 +50,8 @@ export const deliverCompiler: StepCompiler<"deliver"> = {
     };
   },
   describe: (d) => `deliver to ${d.operation}${d.mapping === undefined ? "" : ` mapped by ${d.mapping}`}`,
+  diagram: (d) => {
+    const [system = "", operation = ""] = d.operation.split(".");
+    return { calls: { system, operation } };
+  },
 };

@@ -9,4 +9,5 @@ export const emitCompiler: StepCompiler<"emit"> = {
   },
   lower: (_lowering, emit) => ({ event: emit.event, ...(emit.entity !== undefined ? { entity: emit.entity } : {}) }),
   describe: (emit) => `emit ${emit.event}`,
+  diagram: (emit) => ({ emits: emit.event }),
 };

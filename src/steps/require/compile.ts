@@ -11,4 +11,5 @@ export const requireCompiler: StepCompiler<"require"> = {
   },
   lower: (_lowering, r) => ({ entity: r.entity, system: r.system, key: r.key, ...(r.wait !== undefined ? { waitMs: durationMs(r.wait) } : {}) }),
   describe: (r) => `require ${r.entity} in ${r.system}${r.wait === undefined ? "" : `, waiting up to ${r.wait}`}`,
+  diagram: (r) => ({ waitsFor: { system: r.system, entity: r.entity } }),
 };

@@ -61,6 +61,9 @@ export function formatPropertiesText(report: PropertiesReport, context: ReplayCo
 
 /** The report as JSON. */
 export function formatPropertiesJson(report: PropertiesReport): string {
-  const passed = report.routes.every((r) => r.properties.every((p) => p.status !== "failed"));
-  return `${JSON.stringify({ passed, ...report }, null, 2)}\n`;
+  const all = report.routes.flatMap((r) => r.properties);
+  const count = (status: PropertyResult["status"]) => all.filter((p) => p.status === status).length;
+  const passed = count("failed") === 0;
+  const summary = { passed, routes: report.routes.length, laws: all.length, held: count("held"), failed: count("failed"), notApplicable: count("not-applicable"), seed: report.seed };
+  return `${JSON.stringify({ passed, ...report, summary }, null, 2)}\n`;
 }

@@ -2,13 +2,16 @@
  * The route graph and the ownership map of a spec set, as data, and their Mermaid and Graphviz
  * DOT renderings. Node ids are derived (`n0`, `n1`, ...); names appear only inside escaped labels.
  */
+import type { Step } from "../../../model/index.ts";
+import type { StepDiagram } from "../../../steps/compile-kind.ts";
+import { declaredKinds } from "../../../steps/compile-registry.ts";
 import { forEachStep, type SpecSet } from "../../check/spec-set.ts";
 
 /** A node of a graph. */
 export interface GraphNode {
   id: string;
   label: string;
-  kind: "system" | "route" | "event" | "entity";
+  kind: "system" | "route" | "event" | "entity" | "step" | "decision";
 }
 
 /** An edge of a graph. */
@@ -25,11 +28,14 @@ export interface Graph {
   edges: GraphEdge[];
 }
 
-function builder() {
+/**
+ * Builds a graph: `node` finds or adds the node of a kind and label (one per system, event...),
+ * `fresh` always adds one (a route's steps may read alike).
+ */
+export function graphBuilder() {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
-  const node = (kind: GraphNode["kind"], label: string): string => {
-    const key = `${kind}:${label}`;
+  const add = (key: string, kind: GraphNode["kind"], label: string): string => {
     let found = nodes.get(key);
     if (found === undefined) {
       found = { id: `n${nodes.size}`, label, kind };
@@ -38,7 +44,8 @@ function builder() {
     return found.id;
   };
   return {
-    node,
+    node: (kind: GraphNode["kind"], label: string) => add(`${kind}:${label}`, kind, label),
+    fresh: (kind: GraphNode["kind"], label: string) => add(`#${nodes.size}`, kind, label),
     edge(from: string, to: string, label: string, dashed = false) {
       if (!edges.some((e) => e.from === from && e.to === to && e.label === label)) edges.push({ from, to, label, ...(dashed ? { dashed } : {}) });
     },
@@ -46,11 +53,17 @@ function builder() {
   };
 }
 
+/** What a step connects to in a diagram, as its kind's compiler half says; nothing when the kind draws no edges. */
+export function stepDiagram(step: Step): StepDiagram {
+  const [declared] = declaredKinds(step);
+  return declared?.compiler.diagram?.(declared.spec) ?? {};
+}
+
 const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Systems, routes and canonical events: what triggers each route and where it delivers and emits. */
 export function routeGraph(set: SpecSet): Graph {
-  const g = builder();
+  const g = graphBuilder();
   for (const system of sorted(set.systems.values())) g.node("system", system.name);
   for (const route of sorted(set.routes.values())) {
     const r = g.node("route", route.name);
@@ -61,15 +74,10 @@ export function routeGraph(set: SpecSet): Graph {
     } else if (trigger.canonical !== undefined) g.edge(g.node("event", trigger.canonical), r, "triggers");
     else if (trigger.schedule !== undefined) g.edge(g.node("event", `schedule ${trigger.schedule}`), r, "schedule", true);
     forEachStep(route, (step) => {
-      const deliver = step["deliver"] as { operation: string } | undefined;
-      const emit = step["emit"] as { event: string } | undefined;
-      const require = step["require"] as { system: string; entity: string } | undefined;
-      if (deliver !== undefined) {
-        const [system, operation] = deliver.operation.split(".") as [string, string];
-        g.edge(r, g.node("system", system), operation);
-      }
-      if (emit !== undefined) g.edge(r, g.node("event", emit.event), "emits");
-      if (require !== undefined) g.edge(r, g.node("system", require.system), `requires ${require.entity}`, true);
+      const diagram = stepDiagram(step as Step);
+      if (diagram.calls !== undefined) g.edge(r, g.node("system", diagram.calls.system), diagram.calls.operation);
+      if (diagram.emits !== undefined) g.edge(r, g.node("event", diagram.emits), "emits");
+      if (diagram.waitsFor !== undefined) g.edge(r, g.node("system", diagram.waitsFor.system), `requires ${diagram.waitsFor.entity}`, true);
     });
   }
   return g.graph();
@@ -77,7 +85,7 @@ export function routeGraph(set: SpecSet): Graph {
 
 /** Entities and the systems that own, create, update or replicate them. */
 export function ownershipGraph(set: SpecSet): Graph {
-  const g = builder();
+  const g = graphBuilder();
   for (const entity of sorted(set.entities.values())) {
     const e = g.node("entity", entity.name);
     const ownership = set.ownershipOf.get(entity.name)?.value.spec;
@@ -97,26 +105,35 @@ function mermaidLabel(text: string): string {
   return `"${escaped}"`;
 }
 
-const SHAPES: Record<GraphNode["kind"], [string, string]> = { system: ["[", "]"], route: ["([", "])"], event: ["{{", "}}"], entity: ["[(", ")]"] };
+const SHAPES: Record<GraphNode["kind"], [string, string]> = {
+  system: ["[", "]"],
+  route: ["([", "])"],
+  event: ["{{", "}}"],
+  entity: ["[(", ")]"],
+  step: ["(", ")"],
+  decision: ["{", "}"],
+};
 
-/** A Mermaid flowchart of a graph. */
-export function toMermaid(graph: Graph): string {
-  const lines = ["flowchart LR"];
+const CLASSES: Record<GraphNode["kind"], string> = {
+  system: "fill:#e3f2fd,stroke:#1565c0",
+  route: "fill:#fff8e1,stroke:#f9a825",
+  event: "fill:#f3e5f5,stroke:#6a1b9a",
+  entity: "fill:#e8f5e9,stroke:#2e7d32",
+  step: "fill:#ffffff,stroke:#57606a",
+  decision: "fill:#fff1e5,stroke:#bc4c00",
+};
+
+/** A Mermaid flowchart of a graph, laid out left to right (`LR`) or top down (`TD`). */
+export function toMermaid(graph: Graph, direction: "LR" | "TD" = "LR"): string {
+  const lines = [`flowchart ${direction}`];
   for (const n of graph.nodes) {
     const [open, close] = SHAPES[n.kind];
     lines.push(`  ${n.id}${open}${mermaidLabel(n.label)}${close}`);
   }
-  for (const e of graph.edges) lines.push(`  ${e.from} ${e.dashed ? "-.->" : "-->"}|${mermaidLabel(e.label)}| ${e.to}`);
-  lines.push(
-    "  classDef system fill:#e3f2fd,stroke:#1565c0",
-    "  classDef route fill:#fff8e1,stroke:#f9a825",
-    "  classDef event fill:#f3e5f5,stroke:#6a1b9a",
-    "  classDef entity fill:#e8f5e9,stroke:#2e7d32",
-  );
-  for (const kind of ["system", "route", "event", "entity"] as const) {
-    const ids = graph.nodes.filter((n) => n.kind === kind).map((n) => n.id);
-    if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${kind}`);
-  }
+  for (const e of graph.edges) lines.push(`  ${e.from} ${e.dashed ? "-.->" : "-->"}${e.label === "" ? "" : `|${mermaidLabel(e.label)}|`} ${e.to}`);
+  const kinds = (Object.keys(CLASSES) as GraphNode["kind"][]).filter((kind) => graph.nodes.some((n) => n.kind === kind));
+  for (const kind of kinds) lines.push(`  classDef ${kind} ${CLASSES[kind]}`);
+  for (const kind of kinds) lines.push(`  class ${graph.nodes.filter((n) => n.kind === kind).map((n) => n.id).join(",")} ${kind}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -124,13 +141,16 @@ function dotString(text: string): string {
   return `"${text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-const DOT_SHAPES: Record<GraphNode["kind"], string> = { system: "box", route: "ellipse", event: "hexagon", entity: "cylinder" };
+const DOT_SHAPES: Record<GraphNode["kind"], string> = { system: "box", route: "ellipse", event: "hexagon", entity: "cylinder", step: "box, style=rounded", decision: "diamond" };
 
 /** A Graphviz DOT digraph of a graph. */
-export function toDot(graph: Graph, name: string): string {
-  const lines = [`digraph ${dotString(name)} {`, "  rankdir=LR;"];
+export function toDot(graph: Graph, name: string, direction: "LR" | "TD" = "LR"): string {
+  const lines = [`digraph ${dotString(name)} {`, `  rankdir=${direction === "TD" ? "TB" : "LR"};`];
   for (const n of graph.nodes) lines.push(`  ${n.id} [label=${dotString(n.label)}, shape=${DOT_SHAPES[n.kind]}];`);
-  for (const e of graph.edges) lines.push(`  ${e.from} -> ${e.to} [label=${dotString(e.label)}${e.dashed ? ", style=dashed" : ""}];`);
+  for (const e of graph.edges) {
+    const attributes = [...(e.label === "" ? [] : [`label=${dotString(e.label)}`]), ...(e.dashed ? ["style=dashed"] : [])];
+    lines.push(`  ${e.from} -> ${e.to}${attributes.length === 0 ? "" : ` [${attributes.join(", ")}]`};`);
+  }
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

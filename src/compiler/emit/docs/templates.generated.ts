@@ -12,24 +12,24 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":29,"column":15},"end":{"line":29,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":29,"column":13},"end":{"line":29,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":32,"column":15},"end":{"line":32,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":32,"column":13},"end":{"line":32,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":30,"column":6},"end":{"line":30,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":30,"column":4},"end":{"line":30,"column":12}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":33,"column":6},"end":{"line":33,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":33,"column":4},"end":{"line":33,"column":12}}}) : helper)))
     + " <span class=\"muted\">("
-    + alias4((((helper = lookupProperty(helpers,"role") || alias1(depth0, "role", {"start":{"line":30,"column":36},"end":{"line":30,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"role","hash":{},"data":data,"loc":{"start":{"line":30,"column":34},"end":{"line":30,"column":42}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"role") || alias1(depth0, "role", {"start":{"line":33,"column":36},"end":{"line":33,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"role","hash":{},"data":data,"loc":{"start":{"line":33,"column":34},"end":{"line":33,"column":42}}}) : helper)))
     + ")</span></h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":31,"column":5},"end":{"line":31,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":31,"column":3},"end":{"line":31,"column":18}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":34,"column":5},"end":{"line":34,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":34,"column":3},"end":{"line":34,"column":18}}}) : helper)))
     + "</p>\n<p>Base URL from <code>"
-    + alias4((((helper = lookupProperty(helpers,"baseUrl") || alias1(depth0, "baseUrl", {"start":{"line":32,"column":25},"end":{"line":32,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"baseUrl","hash":{},"data":data,"loc":{"start":{"line":32,"column":23},"end":{"line":32,"column":34}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"baseUrl") || alias1(depth0, "baseUrl", {"start":{"line":35,"column":25},"end":{"line":35,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"baseUrl","hash":{},"data":data,"loc":{"start":{"line":35,"column":23},"end":{"line":35,"column":34}}}) : helper)))
     + "</code>; auth <code>"
-    + alias4((((helper = lookupProperty(helpers,"auth") || alias1(depth0, "auth", {"start":{"line":32,"column":56},"end":{"line":32,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"auth","hash":{},"data":data,"loc":{"start":{"line":32,"column":54},"end":{"line":32,"column":62}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"auth") || alias1(depth0, "auth", {"start":{"line":35,"column":56},"end":{"line":35,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"auth","hash":{},"data":data,"loc":{"start":{"line":35,"column":54},"end":{"line":35,"column":62}}}) : helper)))
     + "</code>; quotas: "
-    + alias4((((helper = lookupProperty(helpers,"quotas") || alias1(depth0, "quotas", {"start":{"line":32,"column":81},"end":{"line":32,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quotas","hash":{},"data":data,"loc":{"start":{"line":32,"column":79},"end":{"line":32,"column":89}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"quotas") || alias1(depth0, "quotas", {"start":{"line":35,"column":81},"end":{"line":35,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"quotas","hash":{},"data":data,"loc":{"start":{"line":35,"column":79},"end":{"line":35,"column":89}}}) : helper)))
     + "; timeout: "
-    + alias4((((helper = lookupProperty(helpers,"timeout") || alias1(depth0, "timeout", {"start":{"line":32,"column":102},"end":{"line":32,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"timeout","hash":{},"data":data,"loc":{"start":{"line":32,"column":100},"end":{"line":32,"column":111}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"timeout") || alias1(depth0, "timeout", {"start":{"line":35,"column":102},"end":{"line":35,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"timeout","hash":{},"data":data,"loc":{"start":{"line":35,"column":100},"end":{"line":35,"column":111}}}) : helper)))
     + ".</p>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"operations"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"events"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"operations"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"events"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
     + "</section>\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -40,7 +40,7 @@ export const templates = {
     };
 
   return "<table><tr><th>Operation</th><th>Method</th><th>Path</th><th>Effect</th><th>Entity</th><th>Idempotency</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"operations"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":36,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"operations"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":39,"column":9}}})) != null ? stack1 : "")
     + "</table>\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -51,17 +51,17 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":35,"column":36},"end":{"line":35,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":35,"column":34},"end":{"line":35,"column":42}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":38,"column":36},"end":{"line":38,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":38,"column":34},"end":{"line":38,"column":42}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"method") || alias1(depth0, "method", {"start":{"line":35,"column":60},"end":{"line":35,"column":66}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"method","hash":{},"data":data,"loc":{"start":{"line":35,"column":58},"end":{"line":35,"column":68}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"method") || alias1(depth0, "method", {"start":{"line":38,"column":60},"end":{"line":38,"column":66}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"method","hash":{},"data":data,"loc":{"start":{"line":38,"column":58},"end":{"line":38,"column":68}}}) : helper)))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":35,"column":85},"end":{"line":35,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":35,"column":83},"end":{"line":35,"column":91}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":38,"column":85},"end":{"line":38,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":38,"column":83},"end":{"line":38,"column":91}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"effect") || alias1(depth0, "effect", {"start":{"line":35,"column":109},"end":{"line":35,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"effect","hash":{},"data":data,"loc":{"start":{"line":35,"column":107},"end":{"line":35,"column":117}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"effect") || alias1(depth0, "effect", {"start":{"line":38,"column":109},"end":{"line":38,"column":115}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"effect","hash":{},"data":data,"loc":{"start":{"line":38,"column":107},"end":{"line":38,"column":117}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":35,"column":128},"end":{"line":35,"column":134}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":35,"column":126},"end":{"line":35,"column":136}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":38,"column":128},"end":{"line":38,"column":134}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":38,"column":126},"end":{"line":38,"column":136}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"idempotency") || alias1(depth0, "idempotency", {"start":{"line":35,"column":147},"end":{"line":35,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotency","hash":{},"data":data,"loc":{"start":{"line":35,"column":145},"end":{"line":35,"column":160}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"idempotency") || alias1(depth0, "idempotency", {"start":{"line":38,"column":147},"end":{"line":38,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotency","hash":{},"data":data,"loc":{"start":{"line":38,"column":145},"end":{"line":38,"column":160}}}) : helper)))
     + "</td></tr>\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -72,7 +72,7 @@ export const templates = {
     };
 
   return "<table><tr><th>Event</th><th>Delivery</th><th>Payload</th><th>Entity</th><th>Sender authentication</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"events"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":41,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"events"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "")
     + "</table>\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -83,15 +83,15 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":40,"column":32},"end":{"line":40,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":40,"column":30},"end":{"line":40,"column":38}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":43,"column":32},"end":{"line":43,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":43,"column":30},"end":{"line":43,"column":38}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"delivery") || alias1(depth0, "delivery", {"start":{"line":40,"column":56},"end":{"line":40,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delivery","hash":{},"data":data,"loc":{"start":{"line":40,"column":54},"end":{"line":40,"column":66}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"delivery") || alias1(depth0, "delivery", {"start":{"line":43,"column":56},"end":{"line":43,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delivery","hash":{},"data":data,"loc":{"start":{"line":43,"column":54},"end":{"line":43,"column":66}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"payload") || alias1(depth0, "payload", {"start":{"line":40,"column":77},"end":{"line":40,"column":84}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"payload","hash":{},"data":data,"loc":{"start":{"line":40,"column":75},"end":{"line":40,"column":86}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"payload") || alias1(depth0, "payload", {"start":{"line":43,"column":77},"end":{"line":43,"column":84}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"payload","hash":{},"data":data,"loc":{"start":{"line":43,"column":75},"end":{"line":43,"column":86}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":40,"column":97},"end":{"line":40,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":40,"column":95},"end":{"line":40,"column":105}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":43,"column":97},"end":{"line":43,"column":103}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":43,"column":95},"end":{"line":43,"column":105}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"authentication") || alias1(depth0, "authentication", {"start":{"line":40,"column":116},"end":{"line":40,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"authentication","hash":{},"data":data,"loc":{"start":{"line":40,"column":114},"end":{"line":40,"column":132}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"authentication") || alias1(depth0, "authentication", {"start":{"line":43,"column":116},"end":{"line":43,"column":130}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"authentication","hash":{},"data":data,"loc":{"start":{"line":43,"column":114},"end":{"line":43,"column":132}}}) : helper)))
     + "</td></tr>\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -102,21 +102,21 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":48,"column":15},"end":{"line":48,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":48,"column":13},"end":{"line":48,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":51,"column":15},"end":{"line":51,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":51,"column":13},"end":{"line":51,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":49,"column":6},"end":{"line":49,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":49,"column":4},"end":{"line":49,"column":12}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":52,"column":6},"end":{"line":52,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":52,"column":4},"end":{"line":52,"column":12}}}) : helper)))
     + " <span class=\"muted\">"
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":49,"column":35},"end":{"line":49,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":49,"column":33},"end":{"line":49,"column":44}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":52,"column":35},"end":{"line":52,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":52,"column":33},"end":{"line":52,"column":44}}}) : helper)))
     + "</span></h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":50,"column":5},"end":{"line":50,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":50,"column":3},"end":{"line":50,"column":18}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":53,"column":5},"end":{"line":53,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":53,"column":3},"end":{"line":53,"column":18}}}) : helper)))
     + "</p>\n<p>Owner: <strong>"
-    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":51,"column":20},"end":{"line":51,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":51,"column":18},"end":{"line":51,"column":27}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":54,"column":20},"end":{"line":54,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":54,"column":18},"end":{"line":54,"column":27}}}) : helper)))
     + "</strong>; steward: "
-    + alias4((((helper = lookupProperty(helpers,"steward") || alias1(depth0, "steward", {"start":{"line":51,"column":49},"end":{"line":51,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"steward","hash":{},"data":data,"loc":{"start":{"line":51,"column":47},"end":{"line":51,"column":58}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"steward") || alias1(depth0, "steward", {"start":{"line":54,"column":49},"end":{"line":54,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"steward","hash":{},"data":data,"loc":{"start":{"line":54,"column":47},"end":{"line":54,"column":58}}}) : helper)))
     + "; identity: <code>"
-    + alias4((((helper = lookupProperty(helpers,"identity") || alias1(depth0, "identity", {"start":{"line":51,"column":78},"end":{"line":51,"column":86}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"identity","hash":{},"data":data,"loc":{"start":{"line":51,"column":76},"end":{"line":51,"column":88}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"identity") || alias1(depth0, "identity", {"start":{"line":54,"column":78},"end":{"line":54,"column":86}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"identity","hash":{},"data":data,"loc":{"start":{"line":54,"column":76},"end":{"line":54,"column":88}}}) : helper)))
     + "</code>.</p>\n<table><tr><th>Field</th><th>Type</th><th>Required</th><th>Classification</th><th>Owner</th><th>Description</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":54,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"fields"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
 },"6":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -127,19 +127,19 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":53,"column":32},"end":{"line":53,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":53,"column":30},"end":{"line":53,"column":38}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":56,"column":32},"end":{"line":56,"column":36}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":56,"column":30},"end":{"line":56,"column":38}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"type") || alias1(depth0, "type", {"start":{"line":53,"column":56},"end":{"line":53,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"type","hash":{},"data":data,"loc":{"start":{"line":53,"column":54},"end":{"line":53,"column":62}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"type") || alias1(depth0, "type", {"start":{"line":56,"column":56},"end":{"line":56,"column":60}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"type","hash":{},"data":data,"loc":{"start":{"line":56,"column":54},"end":{"line":56,"column":62}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"required") || alias1(depth0, "required", {"start":{"line":53,"column":73},"end":{"line":53,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"required","hash":{},"data":data,"loc":{"start":{"line":53,"column":71},"end":{"line":53,"column":83}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"required") || alias1(depth0, "required", {"start":{"line":56,"column":73},"end":{"line":56,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"required","hash":{},"data":data,"loc":{"start":{"line":56,"column":71},"end":{"line":56,"column":83}}}) : helper)))
     + "</td><td"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"pii"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":91},"end":{"line":53,"column":121}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"pii"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":91},"end":{"line":56,"column":121}}})) != null ? stack1 : "")
     + ">"
-    + alias4((((helper = lookupProperty(helpers,"classification") || alias1(depth0, "classification", {"start":{"line":53,"column":124},"end":{"line":53,"column":138}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"classification","hash":{},"data":data,"loc":{"start":{"line":53,"column":122},"end":{"line":53,"column":140}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"classification") || alias1(depth0, "classification", {"start":{"line":56,"column":124},"end":{"line":56,"column":138}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"classification","hash":{},"data":data,"loc":{"start":{"line":56,"column":122},"end":{"line":56,"column":140}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":53,"column":151},"end":{"line":53,"column":156}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":53,"column":149},"end":{"line":53,"column":158}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":56,"column":151},"end":{"line":56,"column":156}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":56,"column":149},"end":{"line":56,"column":158}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":53,"column":169},"end":{"line":53,"column":180}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":53,"column":167},"end":{"line":53,"column":182}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":56,"column":169},"end":{"line":56,"column":180}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":56,"column":167},"end":{"line":56,"column":182}}}) : helper)))
     + "</td></tr>\n";
 },"7":function(container,depth0,helpers,partials,data) {
     return " class=\"pii\"";
@@ -152,28 +152,32 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":60,"column":15},"end":{"line":60,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":60,"column":13},"end":{"line":60,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":63,"column":15},"end":{"line":63,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":63,"column":13},"end":{"line":63,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":61,"column":6},"end":{"line":61,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":61,"column":4},"end":{"line":61,"column":12}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":64,"column":6},"end":{"line":64,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":64,"column":4},"end":{"line":64,"column":12}}}) : helper)))
     + " <span class=\"muted\">"
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":61,"column":35},"end":{"line":61,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":61,"column":33},"end":{"line":61,"column":44}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":64,"column":35},"end":{"line":64,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":64,"column":33},"end":{"line":64,"column":44}}}) : helper)))
     + "</span></h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":62,"column":5},"end":{"line":62,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":62,"column":3},"end":{"line":62,"column":18}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":65,"column":5},"end":{"line":65,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":65,"column":3},"end":{"line":65,"column":18}}}) : helper)))
     + "</p>\n<p>Trigger: <code>"
-    + alias4((((helper = lookupProperty(helpers,"trigger") || alias1(depth0, "trigger", {"start":{"line":63,"column":20},"end":{"line":63,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"trigger","hash":{},"data":data,"loc":{"start":{"line":63,"column":18},"end":{"line":63,"column":29}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"trigger") || alias1(depth0, "trigger", {"start":{"line":66,"column":20},"end":{"line":66,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"trigger","hash":{},"data":data,"loc":{"start":{"line":66,"column":18},"end":{"line":66,"column":29}}}) : helper)))
     + "</code>. Idempotency key: <code>"
-    + alias4((((helper = lookupProperty(helpers,"idempotencyKey") || alias1(depth0, "idempotencyKey", {"start":{"line":63,"column":63},"end":{"line":63,"column":77}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotencyKey","hash":{},"data":data,"loc":{"start":{"line":63,"column":61},"end":{"line":63,"column":79}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"idempotencyKey") || alias1(depth0, "idempotencyKey", {"start":{"line":66,"column":63},"end":{"line":66,"column":77}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotencyKey","hash":{},"data":data,"loc":{"start":{"line":66,"column":61},"end":{"line":66,"column":79}}}) : helper)))
     + "</code>. Ordering key: <code>"
-    + alias4((((helper = lookupProperty(helpers,"orderingKey") || alias1(depth0, "orderingKey", {"start":{"line":63,"column":110},"end":{"line":63,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"orderingKey","hash":{},"data":data,"loc":{"start":{"line":63,"column":108},"end":{"line":63,"column":123}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"orderingKey") || alias1(depth0, "orderingKey", {"start":{"line":66,"column":110},"end":{"line":66,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"orderingKey","hash":{},"data":data,"loc":{"start":{"line":66,"column":108},"end":{"line":66,"column":123}}}) : helper)))
     + "</code>. SLA: "
-    + alias4((((helper = lookupProperty(helpers,"sla") || alias1(depth0, "sla", {"start":{"line":63,"column":139},"end":{"line":63,"column":142}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sla","hash":{},"data":data,"loc":{"start":{"line":63,"column":137},"end":{"line":63,"column":144}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"sla") || alias1(depth0, "sla", {"start":{"line":66,"column":139},"end":{"line":66,"column":142}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sla","hash":{},"data":data,"loc":{"start":{"line":66,"column":137},"end":{"line":66,"column":144}}}) : helper)))
     + ".</p>\n<ol>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":0},"end":{"line":66,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
     + "</ol>\n<table><tr><th>Policy</th><th>Setting</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"policies"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"policies"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":72,"column":9}}})) != null ? stack1 : "")
     + "</table>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"measures"),"length"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":72,"column":24}}})) != null ? stack1 : "")
-    + "\n</section>\n";
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"measures"),"length"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":75,"column":24}}})) != null ? stack1 : "")
+    + "\n<pre class=\"mermaid route-flow\" id=\"flow-"
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":76,"column":43},"end":{"line":76,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":76,"column":41},"end":{"line":76,"column":51}}}) : helper)))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"flow") || alias1(depth0, "flow", {"start":{"line":76,"column":55},"end":{"line":76,"column":59}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"flow","hash":{},"data":data,"loc":{"start":{"line":76,"column":53},"end":{"line":76,"column":61}}}) : helper)))
+    + "</pre>\n</section>\n";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -183,10 +187,10 @@ export const templates = {
     };
 
   return "<li><code>"
-    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":65,"column":27},"end":{"line":65,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":65,"column":25},"end":{"line":65,"column":31}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"id") || alias1(depth0, "id", {"start":{"line":68,"column":27},"end":{"line":68,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"id","hash":{},"data":data,"loc":{"start":{"line":68,"column":25},"end":{"line":68,"column":31}}}) : helper)))
     + "</code> "
-    + alias4((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":65,"column":41},"end":{"line":65,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":65,"column":39},"end":{"line":65,"column":49}}}) : helper)))
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"when"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":65,"column":49},"end":{"line":65,"column":122}}})) != null ? stack1 : "")
+    + alias4((((helper = lookupProperty(helpers,"action") || alias1(depth0, "action", {"start":{"line":68,"column":41},"end":{"line":68,"column":47}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"action","hash":{},"data":data,"loc":{"start":{"line":68,"column":39},"end":{"line":68,"column":49}}}) : helper)))
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"when"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":49},"end":{"line":68,"column":122}}})) != null ? stack1 : "")
     + "</li>\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -197,7 +201,7 @@ export const templates = {
     };
 
   return " <span class=\"muted\">when <code>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"when") || container.strict(depth0, "when", {"start":{"line":65,"column":95},"end":{"line":65,"column":99}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"when","hash":{},"data":data,"loc":{"start":{"line":65,"column":93},"end":{"line":65,"column":101}}}) : helper)))
+    + container.escapeExpression((((helper = lookupProperty(helpers,"when") || container.strict(depth0, "when", {"start":{"line":68,"column":95},"end":{"line":68,"column":99}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"when","hash":{},"data":data,"loc":{"start":{"line":68,"column":93},"end":{"line":68,"column":101}}}) : helper)))
     + "</code></span>";
 },"11":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -208,9 +212,9 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":68,"column":28},"end":{"line":68,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":68,"column":26},"end":{"line":68,"column":34}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":71,"column":28},"end":{"line":71,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":71,"column":26},"end":{"line":71,"column":34}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":68,"column":45},"end":{"line":68,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":68,"column":43},"end":{"line":68,"column":52}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":71,"column":45},"end":{"line":71,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":71,"column":43},"end":{"line":71,"column":52}}}) : helper)))
     + "</td></tr>\n";
 },"12":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -221,7 +225,7 @@ export const templates = {
     };
 
   return "<table><tr><th>Measure</th><th>What it means</th><th>Reads</th><th>Objective</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"measures"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":72,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"measures"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
     + "</table>";
 },"13":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -232,13 +236,13 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":71,"column":34},"end":{"line":71,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":71,"column":32},"end":{"line":71,"column":40}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":74,"column":34},"end":{"line":74,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":74,"column":32},"end":{"line":74,"column":40}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":71,"column":58},"end":{"line":71,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":71,"column":56},"end":{"line":71,"column":71}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":74,"column":58},"end":{"line":74,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":74,"column":56},"end":{"line":74,"column":71}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"reads") || alias1(depth0, "reads", {"start":{"line":71,"column":82},"end":{"line":71,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"reads","hash":{},"data":data,"loc":{"start":{"line":71,"column":80},"end":{"line":71,"column":89}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"reads") || alias1(depth0, "reads", {"start":{"line":74,"column":82},"end":{"line":74,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"reads","hash":{},"data":data,"loc":{"start":{"line":74,"column":80},"end":{"line":74,"column":89}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"objective") || alias1(depth0, "objective", {"start":{"line":71,"column":100},"end":{"line":71,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"objective","hash":{},"data":data,"loc":{"start":{"line":71,"column":98},"end":{"line":71,"column":111}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"objective") || alias1(depth0, "objective", {"start":{"line":74,"column":100},"end":{"line":74,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"objective","hash":{},"data":data,"loc":{"start":{"line":74,"column":98},"end":{"line":74,"column":111}}}) : helper)))
     + "</td></tr>\n";
 },"14":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -249,27 +253,168 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":78,"column":15},"end":{"line":78,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":78,"column":13},"end":{"line":78,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":83,"column":15},"end":{"line":83,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":83,"column":13},"end":{"line":83,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":79,"column":6},"end":{"line":79,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":79,"column":4},"end":{"line":79,"column":12}}}) : helper)))
-    + "</h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":80,"column":5},"end":{"line":80,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":80,"column":3},"end":{"line":80,"column":18}}}) : helper)))
-    + "</p>\n<p>Schedule: "
-    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":81,"column":15},"end":{"line":81,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":81,"column":13},"end":{"line":81,"column":25}}}) : helper)))
-    + ". Grouped by <code>"
-    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":81,"column":46},"end":{"line":81,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":81,"column":44},"end":{"line":81,"column":55}}}) : helper)))
-    + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":81,"column":62},"end":{"line":81,"column":98}}})) != null ? stack1 : "")
-    + ". Tolerance: "
-    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":81,"column":113},"end":{"line":81,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":81,"column":111},"end":{"line":81,"column":124}}}) : helper)))
-    + ". A mismatch opens an exception in <code>"
-    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":81,"column":167},"end":{"line":81,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":81,"column":165},"end":{"line":81,"column":174}}}) : helper)))
-    + "</code> owned by "
-    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":81,"column":193},"end":{"line":81,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":81,"column":191},"end":{"line":81,"column":200}}}) : helper)))
-    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":0},"end":{"line":84,"column":9}}})) != null ? stack1 : "")
-    + "</table>\n</section>\n";
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":84,"column":6},"end":{"line":84,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":84,"column":4},"end":{"line":84,"column":12}}}) : helper)))
+    + " <span class=\"muted\">"
+    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":84,"column":35},"end":{"line":84,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":84,"column":33},"end":{"line":84,"column":44}}}) : helper)))
+    + "</span></h3>\n<p>"
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":85,"column":5},"end":{"line":85,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":85,"column":3},"end":{"line":85,"column":18}}}) : helper)))
+    + "</p>\n<p>From <code>"
+    + alias4((((helper = lookupProperty(helpers,"source") || alias1(depth0, "source", {"start":{"line":86,"column":16},"end":{"line":86,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"source","hash":{},"data":data,"loc":{"start":{"line":86,"column":14},"end":{"line":86,"column":24}}}) : helper)))
+    + "</code> to <code>"
+    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":86,"column":43},"end":{"line":86,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":86,"column":41},"end":{"line":86,"column":51}}}) : helper)))
+    + "</code>."
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"lookups"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":59},"end":{"line":86,"column":188}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"routes"),"length"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":188},"end":{"line":86,"column":315}}})) != null ? stack1 : "")
+    + "</p>\n<table class=\"lineage\"><tr><th>Target field</th><th>Source fields</th><th>Expression</th><th>Tests</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lineage"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
+    + "</table>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"tests"),"length"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.program(26, data, 0),"data":data,"loc":{"start":{"line":90,"column":0},"end":{"line":92,"column":67}}})) != null ? stack1 : "")
+    + "\n</section>\n";
 },"15":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " Lookups: "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lookups"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":91},"end":{"line":86,"column":180}}})) != null ? stack1 : "")
+    + ".";
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<code>$"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":86,"column":117},"end":{"line":86,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":86,"column":115},"end":{"line":86,"column":123}}}) : helper)))
+    + "</code> ("
+    + alias4((((helper = lookupProperty(helpers,"what") || alias1(depth0, "what", {"start":{"line":86,"column":134},"end":{"line":86,"column":138}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"what","hash":{},"data":data,"loc":{"start":{"line":86,"column":132},"end":{"line":86,"column":140}}}) : helper)))
+    + ")"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":141},"end":{"line":86,"column":171}}})) != null ? stack1 : "");
+},"17":function(container,depth0,helpers,partials,data) {
+    return ", ";
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " Used by "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":218},"end":{"line":86,"column":307}}})) != null ? stack1 : "")
+    + ".";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<a href=\"#"
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":86,"column":246},"end":{"line":86,"column":252}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":86,"column":244},"end":{"line":86,"column":254}}}) : helper)))
+    + "\">"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":86,"column":258},"end":{"line":86,"column":262}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":86,"column":256},"end":{"line":86,"column":264}}}) : helper)))
+    + "</a>"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":268},"end":{"line":86,"column":298}}})) != null ? stack1 : "");
+},"20":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":88,"column":33},"end":{"line":88,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":88,"column":31},"end":{"line":88,"column":41}}}) : helper)))
+    + "</code></td><td>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(22, data, 0),"data":data,"loc":{"start":{"line":88,"column":57},"end":{"line":88,"column":185}}})) != null ? stack1 : "")
+    + "</td><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"expression") || alias1(depth0, "expression", {"start":{"line":88,"column":202},"end":{"line":88,"column":212}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"expression","hash":{},"data":data,"loc":{"start":{"line":88,"column":200},"end":{"line":88,"column":214}}}) : helper)))
+    + "</code>"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"where"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":221},"end":{"line":88,"column":303}}})) != null ? stack1 : "")
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"tests") || alias1(depth0, "tests", {"start":{"line":88,"column":314},"end":{"line":88,"column":319}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tests","hash":{},"data":data,"loc":{"start":{"line":88,"column":312},"end":{"line":88,"column":321}}}) : helper)))
+    + "</td></tr>\n";
+},"21":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<code>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</code>"
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":95},"end":{"line":88,"column":125}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
+    return "<span class=\"muted\">none: a constant</span>";
+},"23":function(container,depth0,helpers,partials,data) {
+    return "<br><span class=\"muted\">where <code>"
+    + container.escapeExpression(container.lambda(depth0, depth0))
+    + "</code></span>";
+},"24":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ol class=\"tests\">\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tests"),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":92,"column":9}}})) != null ? stack1 : "")
+    + "</ol>";
+},"25":function(container,depth0,helpers,partials,data) {
+    var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li>"
+    + container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":91,"column":21},"end":{"line":91,"column":25}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":91,"column":19},"end":{"line":91,"column":27}}}) : helper)))
+    + "</li>\n";
+},"26":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted\">No example tests.</p>";
+},"27":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section id=\""
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":98,"column":15},"end":{"line":98,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":98,"column":13},"end":{"line":98,"column":23}}}) : helper)))
+    + "\">\n<h3>"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":99,"column":6},"end":{"line":99,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":99,"column":4},"end":{"line":99,"column":12}}}) : helper)))
+    + "</h3>\n<p>"
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":100,"column":5},"end":{"line":100,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":100,"column":3},"end":{"line":100,"column":18}}}) : helper)))
+    + "</p>\n<p>Schedule: "
+    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":101,"column":15},"end":{"line":101,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":101,"column":13},"end":{"line":101,"column":25}}}) : helper)))
+    + ". Grouped by <code>"
+    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":101,"column":46},"end":{"line":101,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":101,"column":44},"end":{"line":101,"column":55}}}) : helper)))
+    + "</code>"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":101,"column":62},"end":{"line":101,"column":98}}})) != null ? stack1 : "")
+    + ". Tolerance: "
+    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":101,"column":113},"end":{"line":101,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":101,"column":111},"end":{"line":101,"column":124}}}) : helper)))
+    + ". A mismatch opens an exception in <code>"
+    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":101,"column":167},"end":{"line":101,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":101,"column":165},"end":{"line":101,"column":174}}}) : helper)))
+    + "</code> owned by "
+    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":101,"column":193},"end":{"line":101,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":101,"column":191},"end":{"line":101,"column":200}}}) : helper)))
+    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":104,"column":9}}})) != null ? stack1 : "")
+    + "</table>\n</section>\n";
+},"28":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -278,8 +423,8 @@ export const templates = {
     };
 
   return " per "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":81,"column":83},"end":{"line":81,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":81,"column":81},"end":{"line":81,"column":91}}}) : helper)));
-},"16":function(container,depth0,helpers,partials,data) {
+    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":101,"column":83},"end":{"line":101,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":101,"column":81},"end":{"line":101,"column":91}}}) : helper)));
+},"29":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -288,19 +433,19 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":83,"column":27},"end":{"line":83,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":83,"column":25},"end":{"line":83,"column":33}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":103,"column":27},"end":{"line":103,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":103,"column":25},"end":{"line":103,"column":33}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":83,"column":44},"end":{"line":83,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":83,"column":42},"end":{"line":83,"column":52}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":103,"column":44},"end":{"line":103,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":103,"column":42},"end":{"line":103,"column":52}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":83,"column":63},"end":{"line":83,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":83,"column":61},"end":{"line":83,"column":71}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":103,"column":63},"end":{"line":103,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":103,"column":61},"end":{"line":103,"column":71}}}) : helper)))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":83,"column":88},"end":{"line":83,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":83,"column":86},"end":{"line":83,"column":96}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":103,"column":88},"end":{"line":103,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":103,"column":86},"end":{"line":103,"column":96}}}) : helper)))
     + "</code></td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":83,"column":120},"end":{"line":83,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":83,"column":118},"end":{"line":83,"column":129}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":103,"column":120},"end":{"line":103,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":103,"column":118},"end":{"line":103,"column":129}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":83,"column":147},"end":{"line":83,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":83,"column":145},"end":{"line":83,"column":153}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":103,"column":147},"end":{"line":103,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":103,"column":145},"end":{"line":103,"column":153}}}) : helper)))
     + "</td></tr>\n";
-},"17":function(container,depth0,helpers,partials,data) {
+},"30":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -314,22 +459,24 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"setPath") || alias1(depth0, "setPath", {"start":{"line":2,"column":35},"end":{"line":2,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"setPath","hash":{},"data":data,"loc":{"start":{"line":2,"column":33},"end":{"line":2,"column":44}}}) : helper)))
     + ". Do not edit. -->\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
     + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":7,"column":9},"end":{"line":7,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":7,"column":7},"end":{"line":7,"column":16}}}) : helper)))
-    + "</title>\n<style>\nbody { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem 2rem; color: #1f2328; }\nh1, h2, h3 { line-height: 1.2; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; margin-top: 2.5rem; }\ntable { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; text-align: left; vertical-align: top; }\nth { background: #f6f8fa; } code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }\n.pii { color: #b42318; font-weight: 600; } .muted { color: #59636e; } nav a { margin-right: 1rem; }\npre.mermaid { background: #fff; border: 1px solid #d0d7de; padding: 1rem; }\n</style>\n</head>\n<body>\n<h1>"
-    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":18,"column":6},"end":{"line":18,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":18,"column":4},"end":{"line":18,"column":13}}}) : helper)))
-    + "</h1>\n<nav><a href=\"#diagrams\">Diagrams</a><a href=\"#systems\">Systems</a><a href=\"#entities\">Entities</a><a href=\"#routes\">Routes</a><a href=\"#reconciliations\">Reconciliations</a></nav>\n\n<h2 id=\"diagrams\">Diagrams</h2>\n<h3>Route graph</h3>\n<pre class=\"mermaid\" id=\"route-graph\">"
-    + alias4((((helper = lookupProperty(helpers,"routeGraph") || alias1(depth0, "routeGraph", {"start":{"line":23,"column":40},"end":{"line":23,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"routeGraph","hash":{},"data":data,"loc":{"start":{"line":23,"column":38},"end":{"line":23,"column":52}}}) : helper)))
+    + "</title>\n<style>\nbody { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem 2rem; color: #1f2328; }\nh1, h2, h3 { line-height: 1.2; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; margin-top: 2.5rem; }\ntable { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; text-align: left; vertical-align: top; }\nth { background: #f6f8fa; } code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }\n.pii { color: #b42318; font-weight: 600; } .muted { color: #59636e; } nav a { margin-right: 1rem; }\npre.mermaid { background: #fff; border: 1px solid #d0d7de; padding: 1rem; overflow-x: auto; }\ntable.lineage { font-size: 14px; width: 100%; table-layout: fixed; } table.lineage td { overflow-wrap: anywhere; }\ntable.lineage th:nth-child(1) { width: 30%; } table.lineage th:nth-child(2) { width: 25%; } table.lineage th:nth-child(4) { width: 4rem; }\ntable.lineage td:nth-child(3) code { white-space: pre-wrap; }\n</style>\n</head>\n<body>\n<h1>"
+    + alias4((((helper = lookupProperty(helpers,"title") || alias1(depth0, "title", {"start":{"line":21,"column":6},"end":{"line":21,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":13}}}) : helper)))
+    + "</h1>\n<nav><a href=\"#diagrams\">Diagrams</a><a href=\"#systems\">Systems</a><a href=\"#entities\">Entities</a><a href=\"#routes\">Routes</a><a href=\"#mappings\">Mappings</a><a href=\"#reconciliations\">Reconciliations</a></nav>\n\n<h2 id=\"diagrams\">Diagrams</h2>\n<h3>Route graph</h3>\n<pre class=\"mermaid\" id=\"route-graph\">"
+    + alias4((((helper = lookupProperty(helpers,"routeGraph") || alias1(depth0, "routeGraph", {"start":{"line":26,"column":40},"end":{"line":26,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"routeGraph","hash":{},"data":data,"loc":{"start":{"line":26,"column":38},"end":{"line":26,"column":52}}}) : helper)))
     + "</pre>\n<h3>Ownership map</h3>\n<pre class=\"mermaid\" id=\"ownership-map\">"
-    + alias4((((helper = lookupProperty(helpers,"ownershipGraph") || alias1(depth0, "ownershipGraph", {"start":{"line":25,"column":42},"end":{"line":25,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"ownershipGraph","hash":{},"data":data,"loc":{"start":{"line":25,"column":40},"end":{"line":25,"column":58}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"ownershipGraph") || alias1(depth0, "ownershipGraph", {"start":{"line":28,"column":42},"end":{"line":28,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"ownershipGraph","hash":{},"data":data,"loc":{"start":{"line":28,"column":40},"end":{"line":28,"column":58}}}) : helper)))
     + "</pre>\n\n<h2 id=\"systems\">Systems</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"systems"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"systems"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":47,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"entities\">Entities</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":56,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"routes\">Routes</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":74,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":78,"column":9}}})) != null ? stack1 : "")
+    + "\n<h2 id=\"mappings\">Mappings</h2>\n<p class=\"muted\">Each target field with the source fields it reads (<code>$name</code> is a lookup), the JSONata that computes it, and the example tests that check it.</p>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"mappings"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":82,"column":0},"end":{"line":94,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"reconciliations\">Reconciliations</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.program(17, data, 0),"data":data,"loc":{"start":{"line":77,"column":0},"end":{"line":88,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.program(30, data, 0),"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":108,"column":9}}})) != null ? stack1 : "")
     + "\n\u003Cscript src=\""
-    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":90,"column":15},"end":{"line":90,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":90,"column":13},"end":{"line":90,"column":27}}}) : helper)))
-    + "\">\u003C/script>\n\u003Cscript>\nmermaid.initialize({ startOnLoad: false, securityLevel: \"strict\" });\nmermaid.run({ querySelector: \"pre.mermaid\" }).then(function () { document.body.dataset.diagrams = \"rendered\"; }, function (error) { document.body.dataset.diagrams = \"failed: \" + error; });\n\u003C/script>\n</body>\n</html>\n";
+    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":110,"column":15},"end":{"line":110,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":110,"column":13},"end":{"line":110,"column":27}}}) : helper)))
+    + "\">\u003C/script>\n\u003Cscript>\n// Diagrams keep their natural size and scroll sideways when wide, rather than shrinking to unreadable text.\nmermaid.initialize({ startOnLoad: false, securityLevel: \"strict\", flowchart: { useMaxWidth: false } });\nmermaid.run({ querySelector: \"pre.mermaid\" }).then(function () { document.body.dataset.diagrams = \"rendered\"; }, function (error) { document.body.dataset.diagrams = \"failed: \" + error; });\n\u003C/script>\n</body>\n</html>\n";
 },"useData":true},
 };

@@ -9,7 +9,7 @@ export const documentVersionRule: LintRule = {
   category: "api",
   recommended: true,
   rationale:
-    "`spec breaking` holds each breaking change to a major version bump of the changed document; a document without a version cannot be held to it.",
+    "`spec breaking` holds each breaking change to a breaking version bump of the changed document (a new major version, or a new minor version while it is 0.x); a document without a version cannot be held to it.",
   examples: {
     failing: "metadata:\n  name: Invoice\n  team: billing-ops",
     passing: "metadata:\n  name: Invoice\n  version: 1.2.0\n  team: billing-ops",

@@ -148,6 +148,13 @@ export interface ReplayRequest {
   now: number;
 }
 
+/** An event found by its idempotency key: which route it belongs to and the trace it started. */
+export interface EventRef {
+  eventId: number;
+  route: string;
+  traceId: string;
+}
+
 /** Where events are accepted, leased, settled and replayed. */
 export interface InboxStore {
   /** Adds events to the inbox; resolves once they are durable. Concurrent calls commit together. */
@@ -162,4 +169,6 @@ export interface InboxStore {
   routes(): Promise<string[]>;
   /** The trace id an event carries, or undefined when there is no such event. */
   eventTrace(eventId: number): Promise<string | undefined>;
+  /** The events stored under an idempotency key (the route's key values, joined), of one route or of every route. */
+  eventsByKey(key: string, route?: string): Promise<EventRef[]>;
 }

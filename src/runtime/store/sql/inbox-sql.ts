@@ -1,11 +1,15 @@
 /** The inbox role over SQL: accepting (in groups), leasing in order, settling, replaying, and what the inbox holds. */
 import { appendAudit } from "../audit-log.ts";
 import { freeEvents } from "../batched.ts";
-import type { Claim, ClaimedEvent, InboxStore } from "../roles/inbox.ts";
+import type { Claim, ClaimedEvent, EventRef, InboxStore } from "../roles/inbox.ts";
 import type { AcceptGroup } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { columns, eventOf } from "./rows.ts";
 import { settleEvents } from "./settle-events-sql.ts";
+
+/** The routes that have events: one index probe per route (events_received leads with route) rather than a scan of every event. */
+const ROUTES_WITH_EVENTS =
+  "WITH RECURSIVE r(route) AS (SELECT MIN(route) FROM events UNION ALL SELECT (SELECT MIN(route) FROM events WHERE route > r.route) FROM r WHERE r.route IS NOT NULL) SELECT route FROM r WHERE route IS NOT NULL";
 
 /** Leases ready events, at most one per ordering key, oldest first; says which are free when the routes' targets are given. */
 function claimEvents(cx: SqlContext, claim: Claim): Promise<ClaimedEvent[]> {
@@ -51,17 +55,26 @@ export function sqlInbox(cx: SqlContext, group: AcceptGroup): InboxStore {
       });
     },
     async routes() {
-      // One index probe per route (events_received leads with route) rather than a scan of every event.
-      const rows = await db.read((sql) =>
-        sql.all(
-          "WITH RECURSIVE r(route) AS (SELECT MIN(route) FROM events UNION ALL SELECT (SELECT MIN(route) FROM events WHERE route > r.route) FROM r WHERE r.route IS NOT NULL) SELECT route FROM r WHERE route IS NOT NULL",
-        ),
-      );
+      const rows = await db.read((sql) => sql.all(ROUTES_WITH_EVENTS));
       return rows.map((r) => columns("events", r).text("route"));
     },
     async eventTrace(eventId) {
       const rows = await db.read((sql) => sql.all("SELECT trace_id FROM events WHERE id = ?", [eventId]));
       return rows[0] === undefined ? undefined : columns("events", rows[0]).text("trace_id");
+    },
+    eventsByKey(key, route) {
+      return db.read(async (sql) => {
+        // Each lookup probes the (route, idem_key) unique index; the key alone has no index of its own.
+        const routes = route === undefined ? (await sql.all(ROUTES_WITH_EVENTS)).map((r) => columns("events", r).text("route")) : [route];
+        const found: EventRef[] = [];
+        for (const r of routes) {
+          for (const row of await sql.all("SELECT id, trace_id FROM events WHERE route = ? AND idem_key = ?", [r, key])) {
+            const c = columns("events", row);
+            found.push({ eventId: c.int("id"), route: r, traceId: c.text("trace_id") });
+          }
+        }
+        return found;
+      });
     },
   };
 }
