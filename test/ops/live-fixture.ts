@@ -11,6 +11,8 @@ export interface Lists {
   erp: Item[];
   /** Answers this status instead of the n-th page of the ERP (1-based), when set. */
   failErpPage?: { page: number; status: number };
+  /** Journals per ERP page (default 2). */
+  erpPageSize?: number;
 }
 
 export async function serveLists(lists: Lists): Promise<{ psaUrl: string; erpUrl: string; requests: string[]; close(): Promise<void> }> {
@@ -32,8 +34,9 @@ export async function serveLists(lists: Lists): Promise<{ psaUrl: string; erpUrl
       erpPage += 1;
       if (lists.failErpPage !== undefined && erpPage === lists.failErpPage.page) return send(lists.failErpPage.status, { error: "busy" });
       const start = Number(url.searchParams.get("cursor") ?? "0");
-      const next = start + 2 < lists.erp.length ? String(start + 2) : null;
-      return send(200, { list: lists.erp.slice(start, start + 2), next_offset: next });
+      const size = lists.erpPageSize ?? 2;
+      const next = start + size < lists.erp.length ? String(start + size) : null;
+      return send(200, { list: lists.erp.slice(start, start + size), next_offset: next });
     }
     send(404, {});
   });
