@@ -29,6 +29,7 @@ export const commands: CommandEntry[] = [
   { name: "replay", load: async () => (await import("./replay.ts")).replayCommand },
   { name: "audit", load: async () => (await import("./audit.ts")).auditCommand },
   { name: "demo", load: async () => (await import("./demo.ts")).demoCommand },
+  { name: "data", load: async () => (await import("./data.ts")).dataCommand },
   { name: "reconcile", load: async () => (await import("./reconcile.ts")).reconcileCommand },
   { name: "status", load: async () => (await import("./status.ts")).statusCommand },
   { name: "explain", load: async () => (await import("./explain.ts")).explainCommand },

@@ -54,6 +54,13 @@ export const EntitySpec = strictObject(
     identity: Type.Array(FieldPath, { minItems: 1, description: "The fields that identify a record." }),
     fields: Type.Record(Name, Field, { description: "The entity's fields, by name." }),
     lifecycle: Type.Optional(Lifecycle),
+    seed: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "A file of the entity's reference records (a JSON array or a CSV file with a header line), relative to this spec file: `spec data seed` loads it as the first version, checked like `spec data load`.",
+      }),
+    ),
   },
   "A canonical business object: fields, identity and lifecycle.",
 );

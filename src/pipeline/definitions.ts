@@ -43,8 +43,12 @@ export type PipelineStep<T = Transform, V = Validator> =
       entity: string;
       from?: string;
       to?: string;
-      /** Field path of the record whose value is the lookup key. */
-      key: string;
+      /** Field path of the record whose value is the lookup key; several for a composite identity, their values joined by `|`. */
+      key: string | readonly string[];
+      /** Field path of the date the record must be in force on (reference data). */
+      asOf?: string;
+      /** How long a missing record is waited for (entities kept from events); without it a missing record is an exception. */
+      waitMs?: number;
       /** Field the looked-up value is stored under. */
       as: string;
     })
@@ -61,7 +65,16 @@ export type PipelineStep<T = Transform, V = Validator> =
       /** The operation's path parameters by name, each evaluated over the record at this step. */
       params?: Readonly<Record<string, T>>;
     })
-  | (StepBase<T> & { kind: "emit"; event: string; entity?: string });
+  | (StepBase<T> & { kind: "emit"; event: string; entity?: string })
+  | (StepBase<T> & {
+      kind: "keep";
+      entity: string;
+      /** The entity's identity fields, whose values joined by `|` key the record. */
+      identity: readonly string[];
+      /** Field path of the record's version; the event's arrival order when absent. */
+      version?: string;
+      validator: V;
+    });
 
 /** Every step of a list, those inside branches included, in order. */
 export function* everyStep<T, V>(steps: readonly PipelineStep<T, V>[]): Generator<PipelineStep<T, V>> {

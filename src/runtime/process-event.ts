@@ -9,6 +9,7 @@ import { runnerOf, targetsOf, xrefsOf } from "../steps/run-registry.ts";
 import { StoreUnavailableError } from "./errors.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
+import type { RecordFound } from "./store/roles/state.ts";
 import type { ClaimedEvent, EventSettlement, Store } from "./store/store.ts";
 
 export { keyOf, type LookupCache, type ProcessContext, valueAt } from "./step-run.ts";
@@ -17,6 +18,7 @@ export { keyOf, type LookupCache, type ProcessContext, valueAt } from "./step-ru
 export function lookupCache(store: Store): LookupCache {
   const xrefs = new Map<string, Promise<string | undefined>>();
   const data = new Map<string, Promise<unknown>>();
+  const records = new Map<string, Promise<RecordFound>>();
   return {
     xref(entity, toSystem, fromId, fromSystem) {
       const key = `${entity}\u0000${toSystem}\u0000${fromId}\u0000${fromSystem ?? ""}`;
@@ -33,6 +35,15 @@ export function lookupCache(store: Store): LookupCache {
       if (found === undefined) {
         found = store.referenceData(entity, key);
         data.set(id, found);
+      }
+      return found;
+    },
+    record(entity, key, asOf) {
+      const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
+      let found = records.get(id);
+      if (found === undefined) {
+        found = store.findRecord(entity, key, asOf);
+        records.set(id, found);
       }
       return found;
     },
@@ -94,7 +105,7 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   const exceptions = pipeline?.policies.exceptions;
   const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
-  const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [] };
+  const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [], records: [] };
   try {
     const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
@@ -112,5 +123,5 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     }
     return { ...base, outcome: "waiting", dependency, until: event.waitUntil ?? cx.now + waitMs };
   }
-  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits };
+  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits, ...(run.records.length > 0 ? { records: run.records } : {}) };
 }

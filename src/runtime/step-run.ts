@@ -6,12 +6,15 @@
  */
 import { atEvaluationTime } from "../transform/index.ts";
 import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
-import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery } from "./store/store.ts";
+import type { RecordFound } from "./store/roles/state.ts";
+import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
 export interface LookupCache {
   xref(entity: string, toSystem: string, fromId: string, fromSystem?: string): Promise<string | undefined>;
   referenceData(entity: string, key: string): Promise<unknown>;
+  /** A kept record or reference data in force on `asOf` (see `StateStore.findRecord`). */
+  record(entity: string, key: string, asOf?: string): Promise<RecordFound>;
 }
 
 /** What processing needs besides the event. */
@@ -44,6 +47,8 @@ export interface Run {
   bound?: Record<string, unknown> | undefined;
   deliveries: NewDelivery[];
   emits: IncomingEvent[];
+  /** Canonical records the run keeps in the state (keep steps), settled with the deliveries. */
+  records: RecordToKeep[];
   wait?: Dependency & { waitMs: number; label: string };
 }
 

@@ -59,6 +59,8 @@ export interface StepLowering {
   condition(at: string, source: string | undefined): ExpressionRef | undefined;
   mapping(name: string): MappingRef;
   validator(entity: string): EntityValidatorRef;
+  /** The identity fields of an entity. */
+  identity(entity: string): readonly string[];
   /** Lowers nested steps; their default ids start with `prefix`. */
   steps(steps: readonly Step[], prefix: string): PipelineStep<LoweredTransform, LoweredValidator>[];
 }

@@ -10,6 +10,7 @@ import { classifyCompiler } from "./classify/compile.ts";
 import { deliverCompiler } from "./deliver/compile.ts";
 import { emitCompiler } from "./emit/compile.ts";
 import { enrichCompiler } from "./enrich/compile.ts";
+import { keepCompiler } from "./keep/compile.ts";
 import { mapCompiler } from "./map/compile.ts";
 import { requireCompiler } from "./require/compile.ts";
 import { validateCompiler } from "./validate/compile.ts";
@@ -24,6 +25,7 @@ export const STEP_COMPILERS: { readonly [K in StepActionName]: StepCompiler<K> }
   require: requireCompiler,
   deliver: deliverCompiler,
   emit: emitCompiler,
+  keep: keepCompiler,
 };
 
 /** A kind a step declares, with its member of the step. */

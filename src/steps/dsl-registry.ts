@@ -9,6 +9,7 @@ import { classifyDsl } from "./classify/dsl.ts";
 import { deliverDsl } from "./deliver/dsl.ts";
 import type { StepDsl } from "./dsl-kind.ts";
 import { emitDsl } from "./emit/dsl.ts";
+import { keepDsl } from "./keep/dsl.ts";
 import { enrichDsl } from "./enrich/dsl.ts";
 import { mapDsl } from "./map/dsl.ts";
 import { requireDsl } from "./require/dsl.ts";
@@ -24,6 +25,7 @@ export const STEP_DSL: { readonly [K in StepActionName]: StepDsl<K> } = {
   require: requireDsl,
   deliver: deliverDsl,
   emit: emitDsl,
+  keep: keepDsl,
 };
 
 const BY_RULE = new Map<string, StepDsl<StepActionName>>(Object.values(STEP_DSL).map((dsl) => [dsl.rule, dsl as StepDsl<StepActionName>]));

@@ -8,6 +8,7 @@ import { branchRunner } from "./branch/run.ts";
 import { classifyRunner } from "./classify/run.ts";
 import { deliverRunner } from "./deliver/run.ts";
 import { emitRunner } from "./emit/run.ts";
+import { keepRunner } from "./keep/run.ts";
 import { enrichRunner } from "./enrich/run.ts";
 import { mapRunner } from "./map/run.ts";
 import { requireRunner } from "./require/run.ts";
@@ -23,6 +24,7 @@ export const STEP_RUNNERS: { readonly [K in StepKind]: StepRunner<K> } = {
   require: requireRunner,
   deliver: deliverRunner,
   emit: emitRunner,
+  keep: keepRunner,
 };
 
 /** The runtime half of a step's kind. */

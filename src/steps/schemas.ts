@@ -9,6 +9,7 @@ import { classifySchema } from "./classify/schema.ts";
 import { deliverSchema } from "./deliver/schema.ts";
 import { emitSchema } from "./emit/schema.ts";
 import { enrichSchema } from "./enrich/schema.ts";
+import { keepSchema } from "./keep/schema.ts";
 import { mapSchema } from "./map/schema.ts";
 import { requireSchema } from "./require/schema.ts";
 import { validateSchema } from "./validate/schema.ts";
@@ -24,5 +25,6 @@ export function stepKindSchemas<S extends TSchema>(step: S) {
     require: Type.Optional(requireSchema),
     deliver: Type.Optional(deliverSchema),
     emit: Type.Optional(emitSchema),
+    keep: Type.Optional(keepSchema),
   };
 }

@@ -82,6 +82,11 @@ export interface FakeTargetOptions {
    */
   slow?: (request: { method: string; path: string; body: unknown; n: number }) => number | undefined;
   now?: () => number;
+  /**
+   * The id the API gives a new record, as real APIs number theirs (`KJ-0001` for journals);
+   * undefined, or no function, gives `<name>-<n>` (n counting every applied effect).
+   */
+  id?: (request: { operation: string; method: string; path: string; body: unknown }) => string | undefined;
 }
 
 /** A fake target. */
@@ -125,6 +130,8 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
     body,
   });
 
+  const newId = (operation: string, method: string, path: string, body: unknown) => options.id?.({ operation, method, path, body }) ?? `${options.name}-${ledger.length + 1}`;
+
   function apply(method: string, path: string, operation: string, key: string | undefined, body: unknown): TargetResponse {
     const field = options.externalIdField;
     const record = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
@@ -135,12 +142,12 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
         existing.body = body;
         return json(200, { id: existing.id, ...record });
       }
-      const entry: LedgerEntry = { operation, method, path, key: externalId, body, id: `${options.name}-${ledger.length + 1}` };
+      const entry: LedgerEntry = { operation, method, path, key: externalId, body, id: newId(operation, method, path, body) };
       ledger.push(entry);
       byExternalId.set(externalId, entry);
       return json(201, { id: entry.id, ...record });
     }
-    const entry: LedgerEntry = { operation, method, path, key, body, id: `${options.name}-${ledger.length + 1}` };
+    const entry: LedgerEntry = { operation, method, path, key, body, id: newId(operation, method, path, body) };
     ledger.push(entry);
     return json(201, { id: entry.id, ...record });
   }

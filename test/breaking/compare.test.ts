@@ -53,6 +53,19 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     expected: ["violation ownership-moved: the owner of TimeEntry.hours moved from psa to erp"],
   },
   {
+    name: "a route's trigger changed to another event",
+    previous: edit(cleanSet, paths.PSA, "  events:\n", "  events:\n    timeEdited: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/time-edited, authentication: { none: { reason: \"internal network\" } } } }\n"),
+    current: edit(
+      edit(cleanSet, paths.PSA, "  events:\n", "  events:\n    timeEdited: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/time-edited, authentication: { none: { reason: \"internal network\" } } } }\n"),
+      paths.ROUTE,
+      "trigger: { event: psa.timeApproved }",
+      "trigger: { event: psa.timeEdited }",
+    ),
+    expected: [
+      "violation trigger-changed: the route's trigger changed from event psa.timeApproved to event psa.timeEdited: events stored from the old trigger and the senders configured for it no longer match",
+    ],
+  },
+  {
     name: "an ordering key changed",
     previous: cleanSet,
     current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [minutes]"),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/testing/environment.ts";
+import { STEP_ACTIONS } from "../../src/model/constants.ts";
 
 const SRC = join(projectRoot, "src");
 
@@ -74,9 +75,9 @@ describe("the layers of src/", () => {
     expect(runtimeSide.filter((file) => ["compiler/", "cli/", "testing/"].some((folder) => file.startsWith(folder)))).toEqual([]);
     expect(compilerSide.filter((file) => ["runtime/", "cli/", "testing/", "ops/"].some((folder) => file.startsWith(folder)))).toEqual([]);
     // Both halves of every kind are reached: a kind's run.ts from the runtime, its compile.ts from the compiler.
-    expect(runtimeSide.filter((file) => /^steps\/[a-z-]+\/run\.ts$/.test(file))).toHaveLength(8);
-    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/compile\.ts$/.test(file))).toHaveLength(8);
-    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/dsl\.ts$/.test(file))).toHaveLength(8);
+    expect(runtimeSide.filter((file) => /^steps\/[a-z-]+\/run\.ts$/.test(file))).toHaveLength(STEP_ACTIONS.length);
+    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/compile\.ts$/.test(file))).toHaveLength(STEP_ACTIONS.length);
+    expect(compilerSide.filter((file) => /^steps\/[a-z-]+\/dsl\.ts$/.test(file))).toHaveLength(STEP_ACTIONS.length);
   });
 
   it("keeps the step kinds' schemas on the spec model alone, so the model never loads a compiler or runtime half", () => {

@@ -1,8 +1,9 @@
 /**
  * Comparing two spec sets document by document: entities and their fields, systems' events,
- * operations and schemas, canonical events, ownership, route keys and mapping outputs.
+ * operations and schemas, canonical events, ownership, route triggers, keys and kept records, and
+ * mapping outputs.
  */
-import type { Field, JsonSchema, KindName, RouteSpec, SystemEvent } from "../../model/index.ts";
+import type { Field, JsonSchema, KindName, Step, SystemEvent } from "../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { outputKeys } from "../lint/queries.ts";
@@ -122,6 +123,41 @@ function compareWebhooks(emit: Emit, system: string, before: Record<string, Syst
   }
 }
 
+type RouteSpec = BoundDocument<"Route">["value"]["spec"];
+
+/** What starts a route, in words. */
+function triggerOf(trigger: RouteSpec["trigger"]): string {
+  if (trigger.event !== undefined) return `event ${trigger.event}`;
+  if (trigger.canonical !== undefined) return `canonical event ${trigger.canonical}`;
+  return `schedule ${trigger.schedule ?? "?"}`;
+}
+
+/** The keep steps of a route (in branches too), by the entity each keeps: its version field, or "" for arrival order. */
+function keptRecords(steps: readonly Step[], out = new Map<string, string>()): Map<string, string> {
+  for (const step of steps) {
+    if (step.keep !== undefined) out.set(step.keep.entity, step.keep.version ?? "");
+    for (const branch of step.branch ?? []) keptRecords(branch.steps as Step[], out);
+  }
+  return out;
+}
+
+/**
+ * A route that starts on another event leaves the events accepted from its old trigger, and the
+ * sender configured for it, behind; a route that stops keeping an entity's records, or versions
+ * them by another field, changes what the state holds for every lookup of that entity.
+ */
+function compareRouteState(emit: Emit, a: RouteSpec, b: RouteSpec): void {
+  const [was, now] = [triggerOf(a.trigger), triggerOf(b.trigger)];
+  if (was !== now) emit("trigger-changed", `the route's trigger changed from ${was} to ${now}: events stored from the old trigger and the senders configured for it no longer match`, ["spec", "trigger"]);
+  const [before, after] = [keptRecords(a.steps), keptRecords(b.steps)];
+  for (const [entity, version] of before) {
+    const current = after.get(entity);
+    const shown = (v: string) => (v === "" ? "arrival order" : v);
+    if (current === undefined) emit("kept-record-removed", `the route no longer keeps ${entity} records: lookups of ${entity} stop seeing the changes it brought`, ["spec", "steps"]);
+    else if (current !== version) emit("kept-version-changed", `the ${entity} records it keeps are versioned by ${shown(current)} instead of ${shown(version)}: the versions already kept compare against another field`, ["spec", "steps"]);
+  }
+}
+
 const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const show = (keys: readonly string[] | undefined) => (keys === undefined ? "none" : `[${keys.join(", ")}]`);
 
@@ -153,6 +189,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
       emit("ordering-key-changed", `the ordering key changed from ${show(a.spec.orderingKey)} to ${show(b.spec.orderingKey)}`, ["spec", "orderingKey"]);
     }
     compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
+    compareRouteState(emit, a.spec, b.spec);
   } else if (previous.kind === "Mapping" && current.kind === "Mapping") {
     const [a, b] = [previous.value as BoundDocument<"Mapping">["value"], current.value as BoundDocument<"Mapping">["value"]];
     if (JSON.stringify(a.spec.target) !== JSON.stringify(b.spec.target)) {

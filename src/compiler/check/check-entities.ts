@@ -1,6 +1,8 @@
-/** Entity documents: reference targets, identity paths, enum values, currency fields and the lifecycle. */
+/** Entity documents: reference targets, identity paths, enum values, currency fields, the lifecycle and the seed file. */
 import type { Field } from "../../model/index.ts";
+import { dirname, resolve } from "node:path";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
+import { checkGuardedFile, MAX_REFERENCED_FILE_BYTES, refusalDiagnostic } from "../read-file.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { entityShape } from "./shapes.ts";
@@ -32,6 +34,11 @@ export function checkEntity(cx: CheckContext, doc: BoundDocument<"Entity">): voi
     }
   }
   spec.identity.forEach((path, i) => expectFieldPath(cx, doc, ["spec", "identity", i], path, shape));
+  if (spec.seed !== undefined) {
+    // Only that it is there to read: its records are checked when it is loaded, each located by line or row.
+    const [, refusal] = checkGuardedFile(resolve(dirname(doc.source.file.path), spec.seed), { maxBytes: MAX_REFERENCED_FILE_BYTES });
+    if (refusal !== undefined) cx.report(refusalDiagnostic(refusal, spec.seed, doc.source.locate(["spec", "seed"])));
+  }
   const lifecycle = spec.lifecycle;
   if (lifecycle === undefined) return;
   const field = expectFieldPath(cx, doc, ["spec", "lifecycle", "field"], lifecycle.field, shape);

@@ -1,8 +1,8 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
-import { checkJsonata } from "./check-jsonata.ts";
 import { checkReconciliationRead } from "./check-reconciliation-read.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
+import { checkRouteExpression } from "./route-expressions.ts";
 import { entityShape } from "./shapes.ts";
 import type { BoundDocument } from "./spec-set.ts";
 
@@ -21,8 +21,10 @@ export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconc
       spec.groupBy.forEach((path, g) => expectFieldPath(cx, doc, ["spec", "groupBy", g], path, shape));
       if (spec.periodField !== undefined) expectFieldPath(cx, doc, ["spec", "periodField"], spec.periodField, shape);
     }
-    if (source.filter !== undefined) checkJsonata(cx, doc, [...at, "filter"], source.filter);
-    checkJsonata(cx, doc, [...at, "measure"], source.measure);
+    // The filter and the measure read the entity's records: a misspelt field is an error, not an undefined amount at run time.
+    const scope = { record: entity === undefined ? undefined : entityShape(entity.name, entity.value.spec), classes: new Map() };
+    if (source.filter !== undefined) checkRouteExpression(cx, doc, [...at, "filter"], source.filter, scope, "condition");
+    checkRouteExpression(cx, doc, [...at, "measure"], source.measure, scope, "value");
     checkReconciliationRead(cx, doc, at, source);
   });
 }

@@ -9,6 +9,7 @@ import { declaredKinds } from "../../steps/compile-registry.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkStepExpressions, checkTriggerCondition } from "./check-conditions.ts";
+import { checkMappingInput } from "./check-mapping-input.ts";
 import { checkMeasures } from "./check-measures.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
@@ -77,7 +78,10 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   const check = stepCheck(cx, doc);
   forEachStep(doc, (step, path) => checkStep(check, step as Step, path));
   checkLookupsProvided(check, spec.steps, ["spec", "steps"], new Map());
-  walkRouteSteps(cx, doc, (step, at, scope) => checkStepExpressions(check, step, at, scope));
+  walkRouteSteps(cx, doc, (step, at, scope) => {
+    checkStepExpressions(check, step, at, scope);
+    checkMappingInput(cx, doc, step, at, scope);
+  });
   checkMeasures(cx, doc);
 }
 

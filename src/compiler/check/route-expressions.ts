@@ -22,7 +22,7 @@ const NEVER_TRUE = new Set(["string", "decimal", "number", "date", "object", "nu
 /** Checks the JSONata `text` written at `at` against the scope of its step. */
 export function checkRouteExpression(
   cx: CheckContext,
-  doc: BoundDocument<"Route">,
+  doc: BoundDocument,
   at: readonly PathSegment[],
   text: string,
   scope: StepScope,

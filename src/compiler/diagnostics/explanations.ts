@@ -84,4 +84,9 @@ export const explanations = {
   "invalid-pattern": { why: "A pattern is not a valid regular expression.", fix: "Fix the regular expression as the message says." },
   "invalid-header-name": { why: "A header name has characters HTTP does not allow in one.", fix: "Use letters, digits and !#$%&'*+-.^_`|~ only." },
   "missing-lookup": { why: "A mapping reads a lookup ($name) that the route does not provide at that step.", fix: "Declare the lookup in the mapping, or enrich the record with it before the step." },
+  "mapping-input-mismatch": { why: "The mapping was written for another shape than the record the route has at this step, and that record lacks fields the mapping needs: at run time they would be missing.", fix: "Map the record to the mapping's source first (a map step before it), or use a mapping written for this record." },
+  "lookup-key-count": { why: "A lookup's key is the looked-up entity's identity: one value per identity field, in its order.", fix: "Give one key path per identity field, in the order the entity declares them." },
+  "lookup-as-of-xref": { why: "A cross-reference has no validity period, and waits for a missing id by itself.", fix: "Remove asOf or wait, or look the record up as reference data." },
+  "keep-record-shape": { why: "A keep step stores the canonical record; the record at this step is another shape, so it would fail the entity's validation at run time.", fix: "Map the record to the entity before the keep step." },
+  "keep-version-type": { why: "Versions are compared to keep a stale record from overwriting a newer one; only numbers and times compare.", fix: "Name a field holding an integer, a number, a date or a date-time, or leave version out to keep the last arrival." },
 } as const satisfies Record<MessageCode, Explanation>;

@@ -215,6 +215,31 @@ export const messages = {
     severity: "error",
     message: (p: { mapping: string; lookup: string; detail: string }) => `mapping '${p.mapping}' reads the lookup '$${p.lookup}', but ${p.detail}`,
   },
+  "mapping-input-mismatch": {
+    severity: "error",
+    message: (p: { mapping: string; reads: string; record: string; lacking: string; hint: string }) =>
+      `mapping '${p.mapping}' reads ${p.reads}, but the record at this step is ${p.record}, which lacks ${p.reads}'s required ${p.lacking}${p.hint}`,
+  },
+  "keep-record-shape": {
+    severity: "error",
+    message: (p: { entity: string; record: string }) => `a keep step keeps ${p.entity} records, but the record at this step is ${p.record}: map it to entity ${p.entity} first`,
+  },
+  "keep-version-type": {
+    severity: "error",
+    message: (p: { field: string; type: string }) => `the version field '${p.field}' is ${p.type === "integer" ? "an" : "a"} ${p.type}; a version is an integer, a number, a date or a date-time`,
+  },
+  "lookup-key-count": {
+    severity: "error",
+    message: (p: { entity: string; identity: string; given: number }) =>
+      `${p.entity} is identified by ${p.identity}, but the lookup gives ${p.given} key field${p.given === 1 ? "" : "s"}: give one per identity field, in that order`,
+  },
+  "lookup-as-of-xref": {
+    severity: "error",
+    message: (p: { key: "asOf" | "wait" }) =>
+      p.key === "asOf"
+        ? "'asOf' applies to reference-data lookups: a cross-reference has no validity period"
+        : "'wait' applies to reference-data lookups: a missing cross-reference is always waited for",
+  },
 } as const satisfies Record<string, { severity: Severity; message: (p: never) => string }>;
 
 /** A code in the front end's table. */

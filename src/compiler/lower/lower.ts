@@ -109,6 +109,8 @@ interface RouteContext {
   route: string;
   transforms: Readonly<Record<string, MappingRef>>;
   validators: Readonly<Record<string, EntityValidatorRef>>;
+  /** Each entity's identity fields. */
+  identities: ReadonlyMap<string, readonly string[]>;
 }
 
 function expression(cx: RouteContext, at: string, source: string): ExpressionRef {
@@ -138,6 +140,11 @@ function stepLowering(cx: RouteContext): StepLowering {
       const ref = cx.validators[entity];
       if (ref === undefined) throw new Error(`route ${cx.route}: no entity ${entity}`);
       return ref;
+    },
+    identity(entity) {
+      const identity = cx.identities.get(entity);
+      if (identity === undefined) throw new Error(`route ${cx.route}: no entity ${entity}`);
+      return identity;
     },
     steps: (steps, prefix) => lowerSteps(cx, steps, prefix),
   };
@@ -222,9 +229,10 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
   const systems: Record<string, LoweredSystem> = {};
   for (const [name, system] of sortedNames(set.systems)) systems[name] = lowerSystem(name, system.value.spec);
   const pipelines: LoweredPipeline[] = [];
+  const identities = new Map([...set.entities].map(([name, entity]) => [name, entity.value.spec.identity] as const));
   for (const [name, route] of sortedNames(set.routes)) {
     const spec = route.value.spec;
-    const cx: RouteContext = { route: name, transforms, validators };
+    const cx: RouteContext = { route: name, transforms, validators, identities };
     const pipeline: LoweredPipeline = {
       route: name,
       version: route.value.metadata.version ?? "0.0.0",

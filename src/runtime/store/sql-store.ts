@@ -16,6 +16,7 @@ import { sqlReconciliationRuns } from "./sql/reconciliation-runs-sql.ts";
 import { sqlReferences } from "./sql/references-sql.ts";
 import { columns } from "./sql/rows.ts";
 import { sqlSources } from "./sql/sources-sql.ts";
+import { sqlState } from "./sql/state-sql.ts";
 import type { Store, StoreCounts } from "./store.ts";
 
 export { migrate } from "./sql/migrate.ts";
@@ -39,6 +40,7 @@ export function createSqlStore(db: Database): Store {
     ...sqlReferences(cx),
     ...sqlSources(cx),
     ...sqlReconciliationRuns(cx),
+    ...sqlState(db),
     counts: () =>
       db.read(async (sql): Promise<StoreCounts> => ({ events: await countBy(sql, "events"), deliveries: await countBy(sql, "outbox"), issues: await countBy(sql, "issues") })),
     async close() {

@@ -26,6 +26,11 @@ const METHODS = {
   putXref: true,
   referenceData: true,
   putReferenceData: true,
+  loadReferenceData: true,
+  dataVersions: true,
+  dataRows: true,
+  findRecord: true,
+  keepRecord: true,
   takeQuota: true,
   takeSlots: true,
   returnSlots: true,
@@ -126,7 +131,7 @@ const isBusy = (error: unknown) => {
 };
 
 /** The contract's lookups, which a threaded store may serve on the caller's thread. */
-const LOCAL_READS = ["findXref", "referenceData"] as const;
+const LOCAL_READS = ["findXref", "referenceData", "findRecord"] as const;
 
 /** A store's lookups served on the caller's thread, and how to close what serves them. */
 export interface LocalReads {

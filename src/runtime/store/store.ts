@@ -23,6 +23,7 @@ import type { OutboxStore } from "./roles/outbox.ts";
 import type { QuotaStore } from "./roles/quotas.ts";
 import type { ReferenceStore } from "./roles/references.ts";
 import type { SourceStore } from "./roles/sources.ts";
+import type { StateStore } from "./roles/state.ts";
 
 export type { AuditEntry, AuditStore, AuditVerification } from "./roles/audit.ts";
 export type { NewReconciliationRun, ReconciliationRun, ReconciliationRunStore } from "./roles/reconciliation-runs.ts";
@@ -48,6 +49,7 @@ export type { ClaimedDelivery, DeliveryOutcome, DeliverySettlement, OutboxStore 
 export type { QuotaRequest, QuotaStore, SlotRequest, SlotReturn } from "./roles/quotas.ts";
 export type { ReferenceStore } from "./roles/references.ts";
 export type { SourceStore } from "./roles/sources.ts";
+export type { DataVersion, KeepOutcome, KeptRecord, RecordFound, RecordToKeep, ReferenceLoad, StateRow, StateStore } from "./roles/state.ts";
 
 /** Counts of events and deliveries by status. */
 export interface StoreCounts {
@@ -57,7 +59,7 @@ export interface StoreCounts {
 }
 
 /** The durable state of the runtime: every role together. Every method is one transaction. */
-export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, ReconciliationRunStore {
+export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, StateStore, ReconciliationRunStore {
   readonly engine: "sqlite" | "postgres";
   counts(): Promise<StoreCounts>;
   /**

@@ -1,19 +1,12 @@
 /**
  * The enrich step in the compiler: it names an entity and, for cross-references, the systems the
- * ids come from and go to; it provides its value to later mappings under `as`, and adds an open
- * field `as` to the record.
+ * ids come from and go to; its key and as-of paths are checked against the record at the step; it
+ * provides its value to later mappings under `as`, and adds it to the record, typed as a record of
+ * the entity (or an id, for a cross-reference).
  */
-import type { Known } from "../../compiler/check/route-records.ts";
-import type { ShapeField } from "../../compiler/check/shapes.ts";
+import { checkEnrichLookup, withEnriched } from "../../compiler/check/check-lookups.ts";
+import { durationMs } from "../../pipeline/definitions.ts";
 import type { StepCompiler } from "../compile-kind.ts";
-
-/** The shape with an open field `as` added (an enriched value is not typed). */
-function withEnriched(shape: Known, as: string): Known {
-  if (shape?.fields === undefined) return shape;
-  const fields = new Map<string, ShapeField>(shape.fields);
-  fields.set(as, { name: as, type: "object", required: true });
-  return { label: shape.label, fields };
-}
 
 /** The enrich kind in the compiler. */
 export const enrichCompiler: StepCompiler<"enrich"> = {
@@ -23,15 +16,21 @@ export const enrichCompiler: StepCompiler<"enrich"> = {
     if (enrich.from !== undefined) check.system([...at, "enrich", "from"], enrich.from);
     if (enrich.to !== undefined) check.system([...at, "enrich", "to"], enrich.to);
   },
-  lookupProvided: (enrich) => enrich,
-  after: (_flow, enrich, _step, _at, scope) => ({ ...scope, record: withEnriched(scope.record, enrich.as) }),
+  checkExpressions: (check, enrich, at, scope) => checkEnrichLookup(check.cx, check.doc, enrich, at, scope),
+  lookupProvided: (enrich) => ({ as: enrich.as, entity: enrich.entity, ...(enrich.from !== undefined ? { from: enrich.from } : {}), ...(enrich.to !== undefined ? { to: enrich.to } : {}) }),
+  after: (flow, enrich, _step, _at, scope) => ({ ...scope, record: withEnriched(flow.cx, scope.record, enrich) }),
   lower: (_lowering, e) => ({
     lookup: e.lookup,
     entity: e.entity,
     ...(e.from !== undefined ? { from: e.from } : {}),
     ...(e.to !== undefined ? { to: e.to } : {}),
     key: e.key,
+    ...(e.asOf !== undefined ? { asOf: e.asOf } : {}),
+    ...(e.wait !== undefined ? { waitMs: durationMs(e.wait) } : {}),
     as: e.as,
   }),
-  describe: (e) => `enrich: ${e.lookup} ${e.entity} by ${e.key} as ${e.as}`,
+  describe(e) {
+    const key = typeof e.key === "string" ? e.key : e.key.join(", ");
+    return `enrich: ${e.lookup} ${e.entity} by ${key}${e.asOf === undefined ? "" : ` as of ${e.asOf}`}${e.wait === undefined ? "" : ` (waits up to ${e.wait})`} as ${e.as}`;
+  },
 };

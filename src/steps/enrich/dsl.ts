@@ -1,6 +1,8 @@
-/** The enrich step in the DSL: `enrich <as> with <lookup> <entity> [from <system>] [to <system>] by <path>`. */
-import { endOf, nameOf, type Obj, pathOf, put, setToken, startOf, sub, subs, tok } from "../../compiler/parse/dsl/lowering.ts";
-import { IDENT, isObj, isStr, name, only, path } from "../../compiler/parse/dsl/print-words.ts";
+/** The enrich step in the DSL: `enrich <as> with <lookup> <entity> [from <system>] [to <system>] by <path>[, <path>...] [on <path>] [wait <duration>]`. */
+import { durationOf, endOf, listOf, nameOf, type Obj, pathOf, put, setToken, startOf, sub, subs, tok } from "../../compiler/parse/dsl/lowering.ts";
+import { duration, IDENT, isObj, isStr, name, only, path } from "../../compiler/parse/dsl/print-words.ts";
+
+const isStrList = (x: unknown): x is string[] => Array.isArray(x) && x.length > 0 && x.every(isStr);
 import type { StepDsl } from "../dsl-kind.ts";
 
 /** The enrich kind in the DSL. */
@@ -21,17 +23,23 @@ export const enrichDsl: StepDsl<"enrich"> = {
       next++;
     }
     if (tok(action, "To") !== undefined) setToken(cx, e, "to", nameOf(cx, names[next], [...p, "to"]), p, tok(action, "To"), names[next]);
-    setToken(cx, e, "key", pathOf(cx, sub(action, "path"), [...p, "key"]), p, tok(action, "By"), sub(action, "path"));
+    const keys = subs(sub(action, "pathList"), "path");
+    const key = keys.length === 1 ? pathOf(cx, keys[0], [...p, "key"]) : listOf(cx, keys, [...p, "key"], (n, kp) => pathOf(cx, n, kp));
+    setToken(cx, e, "key", key, p, tok(action, "By"), sub(action, "pathList"));
+    if (tok(action, "On") !== undefined) setToken(cx, e, "asOf", pathOf(cx, sub(action, "path"), [...p, "asOf"]), p, tok(action, "On"), sub(action, "path"));
+    if (tok(action, "Wait") !== undefined) setToken(cx, e, "wait", durationOf(cx, sub(action, "duration"), [...p, "wait"]), p, tok(action, "Wait"), sub(action, "duration"));
     setToken(cx, e, "as", nameOf(cx, names[0], [...p, "as"]), p, undefined, names[0]);
     put(cx, step, "enrich", e, p, startOf(keyword), endOf(keyword));
   },
   fits: (v) =>
     isObj(v) &&
-    only(v, ["lookup", "entity", "from", "to", "key", "as"]) &&
+    only(v, ["lookup", "entity", "from", "to", "key", "asOf", "wait", "as"]) &&
     isStr(v["lookup"]) &&
     IDENT.test(v["lookup"]) &&
     isStr(v["entity"]) &&
-    isStr(v["key"]) &&
+    (isStr(v["key"]) || isStrList(v["key"])) &&
+    (v["asOf"] === undefined || isStr(v["asOf"])) &&
+    (v["wait"] === undefined || isStr(v["wait"])) &&
     isStr(v["as"]) &&
     (v["from"] === undefined || isStr(v["from"])) &&
     (v["to"] === undefined || isStr(v["to"])),
@@ -39,8 +47,11 @@ export const enrichDsl: StepDsl<"enrich"> = {
     const e = value as Obj;
     const from = isStr(e["from"]) ? ` from ${name(e["from"])}` : "";
     const to = isStr(e["to"]) ? ` to ${name(e["to"])}` : "";
+    const key = isStrList(e["key"]) ? e["key"].map(path).join(", ") : path(e["key"] as string);
+    const asOf = isStr(e["asOf"]) ? ` on ${path(e["asOf"])}` : "";
+    const wait = isStr(e["wait"]) ? ` wait ${duration(e["wait"])}` : "";
     out.push(
-      `${out.indent}${out.label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${path(e["key"] as string)}${out.modifiers}${out.trail(out.at)}`,
+      `${out.indent}${out.label}enrich ${name(e["as"] as string)} with ${e["lookup"]} ${name(e["entity"] as string)}${from}${to} by ${key}${asOf}${wait}${out.modifiers}${out.trail(out.at)}`,
     );
   },
 };

@@ -1,27 +1,34 @@
 /**
- * Runs an enrich step: looks a value up by a field of the record (a cross-reference, or reference
- * data) and adds it to the record and to the bindings of later expressions under `as`. A
- * cross-reference not there yet makes the run wait for it.
+ * Runs an enrich step: looks a value up by fields of the record (a cross-reference, or reference
+ * data and records kept from events, possibly as of a date) and adds it to the record and to the
+ * bindings of later expressions under `as`. A cross-reference not there yet, or a kept record when
+ * the step waits for it, makes the run wait.
  */
-import { DEFAULT_WAIT_MS, StepFailure, valueAt } from "../../runtime/step-run.ts";
+import { lookUpRecord, lookupKey } from "../../runtime/state/lookup.ts";
+import { DEFAULT_WAIT_MS, StepFailure } from "../../runtime/step-run.ts";
 import type { StepRunner } from "../run-kind.ts";
 
 /** The enrich kind at run time. */
 export const enrichRunner: StepRunner<"enrich"> = {
   kind: "enrich",
   async run(step, run, cx) {
-    const key = valueAt(run.record, step.key);
-    if (key === undefined || key === null) throw new StepFailure(`enrich needs ${step.key}, which the record lacks`);
     let value: unknown;
     if (step.lookup === "xref") {
-      value = await cx.process.lookups.xref(step.entity, step.to ?? "", String(key), step.from);
+      const key = lookupKey(run.record, step.key);
+      if ("missing" in key) throw new StepFailure(`enrich needs ${key.missing}, which the record lacks`);
+      value = await cx.process.lookups.xref(step.entity, step.to ?? "", key.key, step.from);
       if (value === undefined) {
-        run.wait = { entity: step.entity, system: step.to ?? "", key: String(key), waitMs: DEFAULT_WAIT_MS, label: step.id };
+        run.wait = { entity: step.entity, system: step.to ?? "", key: key.key, waitMs: DEFAULT_WAIT_MS, label: step.id };
         return;
       }
     } else {
-      value = await cx.process.lookups.referenceData(step.entity, String(key));
-      if (value === undefined) throw new StepFailure(`no ${step.entity} reference data for ${String(key)}`);
+      const outcome = await lookUpRecord(cx.process.lookups, step, run.record);
+      if (outcome.kind === "failed") throw new StepFailure(outcome.reason);
+      if (outcome.kind === "wait") {
+        run.wait = { ...outcome.dependency, waitMs: outcome.waitMs, label: step.id };
+        return;
+      }
+      value = outcome.value;
     }
     run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
     run.lookups = { ...run.lookups, [step.as]: value };

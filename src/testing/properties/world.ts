@@ -16,6 +16,7 @@ import { createRuntime, type EventSource } from "../../runtime/engine.ts";
 import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../../runtime/pipeline.ts";
 import { canonicalJson, sha256 } from "../../runtime/store/canonical-json.ts";
 import { createSqliteStore } from "../../runtime/store/sqlite.ts";
+import type { RecordFound } from "../../runtime/store/roles/state.ts";
 import type { AcceptOutcome, Issue, Store, StoreCounts } from "../../runtime/store/store.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 
@@ -128,9 +129,16 @@ function answeringStore(store: Store, set: SpecSet, lookupSeed: number, seeded: 
     seeded[`${entity} ${fromId} in ${toSystem}`] = made;
     return made;
   };
+  const findRecord = async (entity: string, key: string, asOf?: string): Promise<RecordFound> => {
+    const stored = await store.findRecord(entity, key, asOf);
+    if (stored.found) return stored;
+    const made = await referenceData(entity, key);
+    return made === undefined ? stored : { found: true, value: made, validFrom: null };
+  };
   return new Proxy(store, {
     get(target, property) {
       if (property === "referenceData") return referenceData;
+      if (property === "findRecord") return findRecord;
       if (property === "findXref") return findXref;
       const value = Reflect.get(target, property) as unknown;
       return typeof value === "function" ? value.bind(target) : value;

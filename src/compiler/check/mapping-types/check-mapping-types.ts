@@ -7,6 +7,8 @@
 import { diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import { nameHint } from "../../diagnostics/suggest.ts";
 import type { CheckContext } from "../report.ts";
+import type { MappingSpec } from "../../../model/index.ts";
+import { lookedUpFields } from "../check-lookups.ts";
 import type { ShapeField } from "../shapes.ts";
 import { type BoundDocument, shapeOf } from "../spec-set.ts";
 import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
@@ -94,6 +96,20 @@ function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNo
   }
 }
 
+/**
+ * The mapping's lookups as typed bindings: a reference-data lookup `$client` is a record of its
+ * entity (so `$client.nmae` is reported, and its fields' types are known); a cross-reference is
+ * an id, read whole, so it is left unbound.
+ */
+function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<string, { label: string; fields: Fields }> {
+  const bindings = new Map<string, { label: string; fields: Fields }>();
+  for (const [name, lookup] of Object.entries(lookups ?? {})) {
+    const fields = lookup.kind === "reference-data" ? lookedUpFields(cx, lookup.entity) : undefined;
+    if (fields !== undefined) bindings.set(name, { label: `$${name} (entity ${lookup.entity})`, fields });
+  }
+  return bindings;
+}
+
 /** Type-checks one mapping whose JSONata parsed to `ast`. */
 export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping">, ast: unknown): void {
   if (ast === null || typeof ast !== "object") return;
@@ -110,7 +126,12 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
     const to = Math.max(from + 1, Math.min(text.length, start + length));
     return { file: whole.file, start: offsets(from), end: offsets(to - 1) + 1 };
   };
-  const run: Run = { cx, doc, inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [] }, locate };
+  const run: Run = {
+    cx,
+    doc,
+    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: lookupBindings(cx, spec.lookups) },
+    locate,
+  };
   const root = resultNode(ast as JsonataNode);
   const pairs = objectPairs(root);
   if (pairs !== undefined) checkObject(run, root, pairs, source.fields, target.fields, target.label);

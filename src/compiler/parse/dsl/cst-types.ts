@@ -306,6 +306,7 @@ export type StepActionCstChildren = {
   requireAction?: RequireActionCstNode[];
   deliverAction?: DeliverActionCstNode[];
   emitAction?: EmitActionCstNode[];
+  keepAction?: KeepActionCstNode[];
   genericStep?: GenericStepCstNode[];
 };
 
@@ -342,7 +343,11 @@ export type EnrichActionCstChildren = {
   From?: IToken[];
   To?: IToken[];
   By: IToken[];
-  path: PathCstNode[];
+  pathList: PathListCstNode[];
+  On?: IToken[];
+  path?: PathCstNode[];
+  Wait?: IToken[];
+  duration?: DurationCstNode[];
 };
 
 export interface ClassifyActionCstNode extends CstNode {
@@ -447,6 +452,18 @@ export type EmitActionCstChildren = {
   name: (NameCstNode)[];
   LParen?: IToken[];
   RParen?: IToken[];
+};
+
+export interface KeepActionCstNode extends CstNode {
+  name: "keepAction";
+  children: KeepActionCstChildren;
+}
+
+export type KeepActionCstChildren = {
+  Keep: IToken[];
+  name: NameCstNode[];
+  Version?: IToken[];
+  path?: PathCstNode[];
 };
 
 export interface GenericStepCstNode extends CstNode {

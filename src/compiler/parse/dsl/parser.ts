@@ -350,6 +350,7 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.requireAction) },
       { ALT: () => this.SUBRULE(this.deliverAction) },
       { ALT: () => this.SUBRULE(this.emitAction) },
+      { ALT: () => this.SUBRULE(this.keepAction) },
       { ALT: () => this.SUBRULE(this.genericStep) },
     ]));
   });
@@ -364,7 +365,10 @@ export class DslParser extends CstParser {
     this.SUBRULE(this.name);
   });
 
-  /** `enrich erpProject with xref Project from psa to erp by projectId` */
+  /**
+   * `enrich erpProject with xref Project from psa to erp by projectId`, or reference data by a
+   * composite key as of a date: `enrich rate with reference-data FxRate by currency, projectCurrency on expenseDate wait 1d`.
+   */
   enrichAction = this.RULE("enrichAction", () => {
     this.CONSUME(t.Enrich);
     this.SUBRULE(this.name);
@@ -380,7 +384,15 @@ export class DslParser extends CstParser {
       this.SUBRULE4(this.name);
     });
     this.CONSUME(t.By);
-    this.SUBRULE(this.path);
+    this.SUBRULE(this.pathList);
+    this.OPTION3(() => {
+      this.CONSUME(t.On);
+      this.SUBRULE(this.path);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(t.Wait);
+      this.SUBRULE(this.duration);
+    });
   });
 
   /** `classify billing { when {{ billable }} then billable  otherwise internal }` */
@@ -472,6 +484,16 @@ export class DslParser extends CstParser {
       this.CONSUME(t.LParen);
       this.SUBRULE2(this.name);
       this.CONSUME(t.RParen);
+    });
+  });
+
+  /** `keep Project version activationVersion` */
+  keepAction = this.RULE("keepAction", () => {
+    this.CONSUME(t.Keep);
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Version);
+      this.SUBRULE(this.path);
     });
   });
 

@@ -143,6 +143,7 @@ export const Wait = keyword("wait");
 export const Deliver = keyword("deliver");
 export const Using = keyword("using");
 export const Emit = keyword("emit");
+export const Keep = keyword("keep");
 export const Note = keyword("note");
 export const From = keyword("from");
 export const To = keyword("to");

@@ -6,6 +6,7 @@
  */
 import type { DeliveryOutcome } from "./outbox.ts";
 import type { IssueTarget } from "./issues.ts";
+import type { RecordToKeep } from "./state.ts";
 
 /** An event offered to the inbox for one route. */
 export interface IncomingEvent {
@@ -131,7 +132,13 @@ export interface Dependency {
 
 /** How a worker finished with a leased event. */
 export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
-  | { outcome: "routed"; deliveries: readonly NewDelivery[]; emits?: readonly IncomingEvent[] }
+  | {
+      outcome: "routed";
+      deliveries: readonly NewDelivery[];
+      emits?: readonly IncomingEvent[];
+      /** Canonical records the event keeps in the state (a `keep` step), committed with its deliveries. */
+      records?: readonly RecordToKeep[];
+    }
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
   | { outcome: "skipped"; reason: string }

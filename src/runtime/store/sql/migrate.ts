@@ -2,6 +2,7 @@
 import { GENESIS_HASH } from "../canonical-json.ts";
 import type { Database, Sql } from "../database.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, issuesTable, RELAXED_COLUMNS, schemaStatements } from "../schema.ts";
+import { stateSchemaStatements } from "./state-sql.ts";
 
 /** Lets a column that an older store declared NOT NULL hold null, keeping every row. */
 async function relaxColumn(sql: Sql, engine: "sqlite" | "postgres", table: "issues", column: string): Promise<boolean> {
@@ -41,6 +42,7 @@ export async function migrate(db: Database): Promise<void> {
     // A table copied without its constraint lost its indexes: create them again.
     if (rebuilt) for (const statement of schemaStatements(db.engine)) await sql.run(statement);
     for (const statement of ADDED_INDEXES) await sql.run(statement);
+    for (const statement of stateSchemaStatements()) await sql.run(statement);
     await sql.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING", [GENESIS_HASH]);
   });
 }

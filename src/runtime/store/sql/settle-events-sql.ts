@@ -1,18 +1,20 @@
 /**
  * Settling leased events, in one transaction per batch: routed events' deliveries written to the
  * outbox (those made as the events were routed written settled, the rest pending or handed off),
- * the canonical events they emit accepted, and every other outcome recorded, all fenced by the
+ * the canonical events they emit accepted, the records they keep kept, and every other outcome recorded, all fenced by the
  * events' lease tokens and audited.
  */
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { type AttemptedRow, insertDeliveries, markRouted, type RoutedRow } from "../batched.ts";
 import type { Sql } from "../database.ts";
 import type { Dependency, EventSettlement, Handoff, IncomingEvent, LeasedDelivery, NewDelivery, SettledEvents } from "../roles/inbox.ts";
+import { type KeptRecord, STATE_SYSTEM } from "../roles/state.ts";
 import { acceptIn } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { openIssue } from "./issues-sql.ts";
 import { recordDelivered, settleDelivery } from "./outbox-sql.ts";
 import { columns } from "./rows.ts";
+import { keepRecordsIn } from "./state-sql.ts";
 import { lockDependencies, recordXrefs, type XrefRow } from "./xrefs.ts";
 
 type Routed = Extract<EventSettlement, { outcome: "routed" }>;
@@ -24,6 +26,7 @@ function settledDependencies(settlements: readonly EventSettlement[]): Dependenc
     if (s.outcome === "waiting") out.push(s.dependency);
     if (s.outcome !== "routed") continue;
     for (const d of s.deliveries) if (d.xref !== undefined && d.attempted?.outcome === "delivered") out.push({ entity: d.xref.entity, system: d.system, key: d.xref.fromId });
+    for (const r of s.records ?? []) out.push({ entity: r.entity, system: STATE_SYSTEM, key: r.key });
   }
   return out;
 }
@@ -57,12 +60,14 @@ async function settleRouted(
   const held = new Set<EventSettlement>();
   const deliveries: { event: RoutedRow; delivery: NewDelivery }[] = [];
   const emits: IncomingEvent[] = [];
+  const records: KeptRecord[] = [];
   for (const s of routed) {
     const row = byId.get(s.eventId);
     if (row === undefined) continue;
     held.add(s);
     for (const delivery of s.deliveries) deliveries.push({ event: row, delivery });
     if (s.emits !== undefined) emits.push(...s.emits);
+    for (const r of s.records ?? []) records.push({ ...r, source: row.route, traceId: row.trace_id, now: s.now });
     const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
     audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
   }
@@ -70,6 +75,8 @@ async function settleRouted(
   await settleAttempted(cx, sql, audit, written.attempted, worker, now);
   // Emitted events enter the inbox as offered ones do (acceptIn), in this transaction.
   if (emits.length > 0) await acceptIn(cx, sql, audit, emits, now, worker);
+  // Records kept by keep steps land with the deliveries, and wake the events waiting for them.
+  if (records.length > 0) await keepRecordsIn(sql, cx.engine, records, audit);
   return { held, leased: written.leased };
 }
 

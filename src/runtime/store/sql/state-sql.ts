@@ -1,0 +1,170 @@
+/**
+ * The state role (roles/state.ts) over the store's SQL surface, for SQLite and PostgreSQL: its
+ * tables, created by `migrate`, and its methods, which the SQL store composes.
+ */
+import { appendAudit, type PendingAudit } from "../audit-log.ts";
+import { chunks, perRows } from "../batched.ts";
+import type { Database, Sql } from "../database.ts";
+import { type DataVersion, type KeepOutcome, type KeptRecord, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "../roles/state.ts";
+import { lockDependencies } from "./xrefs.ts";
+
+/** The state tables. `valid_from` is '' for a record without a start, so it sorts first and can be a key column. */
+export function stateSchemaStatements(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS data_versions (
+      entity TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL, row_count INTEGER NOT NULL,
+      loaded_at BIGINT NOT NULL, loaded_by TEXT NOT NULL, PRIMARY KEY (entity, version))`,
+    `CREATE TABLE IF NOT EXISTS data_rows (
+      entity TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
+      value TEXT NOT NULL, PRIMARY KEY (entity, version, key, valid_from))`,
+    `CREATE TABLE IF NOT EXISTS kept_records (
+      entity TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, value TEXT NOT NULL, updated_at BIGINT NOT NULL,
+      PRIMARY KEY (entity, key))`,
+  ];
+}
+
+/** The day after every date a record can carry: a lookup without a date reads the latest record. */
+const END_OF_TIME = "9999-12-31";
+
+/** The lock a load of one entity's reference data takes on PostgreSQL, so two loads do not race for a version number. */
+const LOAD_LOCK = "reference-data";
+
+const INSERT_ROWS = perRows((values) => `INSERT INTO data_rows (entity, version, key, valid_from, valid_to, value) VALUES ${values("(?, ?, ?, ?, ?, ?)")}`);
+
+// One round trip per lookup: a kept record, else the current version's record in force, else a
+// record put one at a time before versions existed (`putReferenceData`).
+const FIND_RECORD = `SELECT value, valid_from FROM (
+    SELECT value, '' AS valid_from, 0 AS rank FROM kept_records WHERE entity = ? AND key = ?
+    UNION ALL
+    SELECT value, valid_from, 1 AS rank FROM data_rows
+      WHERE entity = ? AND key = ? AND valid_from <= ? AND version = (SELECT MAX(version) FROM data_versions WHERE entity = ?)
+    UNION ALL
+    SELECT value, '' AS valid_from, 2 AS rank FROM reference_data WHERE entity = ? AND key = ?
+  ) AS found ORDER BY rank, valid_from DESC LIMIT 1`;
+
+const EARLIEST = `SELECT MIN(valid_from) AS earliest FROM data_rows
+  WHERE entity = ? AND key = ? AND version = (SELECT MAX(version) FROM data_versions WHERE entity = ?)`;
+
+interface VersionRow {
+  entity: string;
+  version: number;
+  source: string;
+  row_count: number;
+  loaded_at: number;
+  loaded_by: string;
+}
+
+function versionOf(row: VersionRow): DataVersion {
+  return {
+    entity: row.entity,
+    version: Number(row.version),
+    source: row.source,
+    rows: Number(row.row_count),
+    loadedAt: Number(row.loaded_at),
+    loadedBy: row.loaded_by,
+  };
+}
+
+async function currentVersion(sql: Sql, entity: string): Promise<number> {
+  const [row] = await sql.all<{ version: number | null }>("SELECT MAX(version) AS version FROM data_versions WHERE entity = ?", [entity]);
+  return Number(row?.version ?? 0);
+}
+
+/** The state role over `db`, whose tables exist. */
+export function sqlState(db: Database): StateStore {
+  const engine = db.engine;
+  return {
+    loadReferenceData(load) {
+      return db.transaction(async (sql) => {
+        await lockDependencies(sql, engine, [{ entity: load.entity, system: LOAD_LOCK, key: "" }]);
+        const version = (await currentVersion(sql, load.entity)) + 1;
+        for (const chunk of chunks(load.rows, 100)) {
+          const params = chunk.flatMap((r) => [load.entity, version, r.key, r.validFrom ?? "", r.validTo, JSON.stringify(r.value)]);
+          await sql.run(INSERT_ROWS(chunk.length), params);
+        }
+        await sql.run("INSERT INTO data_versions (entity, version, source, row_count, loaded_at, loaded_by) VALUES (?, ?, ?, ?, ?, ?)", [
+          load.entity,
+          version,
+          load.source,
+          load.rows.length,
+          load.now,
+          load.actor,
+        ]);
+        const audit: PendingAudit[] = [
+          { at: load.now, actor: load.actor, action: "data.loaded", subject: `data:${load.entity}`, traceId: null, detail: { version, source: load.source, rows: load.rows.length } },
+        ];
+        await appendAudit(sql, engine, audit);
+        return { entity: load.entity, version, source: load.source, rows: load.rows.length, loadedAt: load.now, loadedBy: load.actor };
+      });
+    },
+    async dataVersions(entity) {
+      const rows = await db.read((sql) =>
+        entity === undefined
+          ? sql.all<VersionRow>("SELECT * FROM data_versions ORDER BY entity, version")
+          : sql.all<VersionRow>("SELECT * FROM data_versions WHERE entity = ? ORDER BY version", [entity]),
+      );
+      return rows.map(versionOf);
+    },
+    async dataRows(entity, version) {
+      const rows = await db.read(async (sql) => {
+        const wanted = version ?? (await currentVersion(sql, entity));
+        return sql.all<{ key: string; valid_from: string; valid_to: string | null; value: string }>(
+          "SELECT key, valid_from, valid_to, value FROM data_rows WHERE entity = ? AND version = ? ORDER BY key, valid_from",
+          [entity, wanted],
+        );
+      });
+      return rows.map((r): StateRow => ({ key: r.key, validFrom: r.valid_from === "" ? null : r.valid_from, validTo: r.valid_to, value: JSON.parse(r.value) as unknown }));
+    },
+    async findRecord(entity, key, asOf): Promise<RecordFound> {
+      return db.read(async (sql) => {
+        const [row] = await sql.all<{ value: string; valid_from: string }>(FIND_RECORD, [entity, key, entity, key, asOf ?? END_OF_TIME, entity, entity, key]);
+        if (row !== undefined) return { found: true, value: JSON.parse(row.value) as unknown, validFrom: row.valid_from === "" ? null : row.valid_from };
+        if (asOf === undefined) return { found: false };
+        const [first] = await sql.all<{ earliest: string | null }>(EARLIEST, [entity, key, entity]);
+        return first?.earliest === null || first?.earliest === undefined ? { found: false } : { found: false, earliest: first.earliest };
+      });
+    },
+    keepRecord(record): Promise<KeepOutcome> {
+      return db.transaction(async (sql) => {
+        const audit: PendingAudit[] = [];
+        const [outcome] = await keepRecordsIn(sql, engine, [record], audit);
+        await appendAudit(sql, engine, audit);
+        return outcome as KeepOutcome;
+      });
+    },
+  };
+}
+
+/**
+ * Keeps records inside the caller's transaction (a routed event's settlement, or `keepRecord`): each
+ * unless a version at least as high is kept already, waking the events waiting for it. Both are
+ * audited: a kept record as `record.kept`, a stale or repeated version as `record.ignored`.
+ */
+export async function keepRecordsIn(sql: Sql, engine: Database["engine"], records: readonly KeptRecord[], audit: PendingAudit[]): Promise<KeepOutcome[]> {
+  await lockDependencies(sql, engine, records.map((r) => ({ entity: r.entity, system: STATE_SYSTEM, key: r.key })));
+  const outcomes: KeepOutcome[] = [];
+  for (const record of records) {
+    const [current] = await sql.all<{ version: number }>("SELECT version FROM kept_records WHERE entity = ? AND key = ?", [record.entity, record.key]);
+    const previous = current === undefined ? null : Number(current.version);
+    const subject = `record:${record.entity}:${record.key}`;
+    if (previous !== null && previous >= record.version) {
+      audit.push({ at: record.now, actor: record.source, action: "record.ignored", subject, traceId: record.traceId, detail: { version: record.version, currentVersion: previous } });
+      outcomes.push({ kept: false, currentVersion: previous });
+      continue;
+    }
+    await sql.run(
+      `INSERT INTO kept_records (entity, key, version, value, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
+      [record.entity, record.key, record.version, JSON.stringify(record.value), record.now],
+    );
+    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
+      record.now,
+      record.entity,
+      STATE_SYSTEM,
+      record.key,
+    ]);
+    audit.push({ at: record.now, actor: record.source, action: "record.kept", subject, traceId: record.traceId, detail: { version: record.version, previousVersion: previous } });
+    outcomes.push({ kept: true, previousVersion: previous });
+  }
+  return outcomes;
+}
