@@ -10,7 +10,8 @@ import { DecimalString, Duration, envelope, FieldPath, Name, strictObject, Team 
  */
 export const ReconciliationRead = strictObject(
   {
-    operation: Name,
+    operation: Type.Optional(Name),
+    state: Type.Optional(Type.Literal(true, { description: "Read the records of the entity the runtime keeps from events (the runtime's own state), instead of calling the system." })),
     items: Type.Optional(FieldPath),
     pagination: Type.Optional(
       strictObject(
@@ -32,7 +33,7 @@ export const ReconciliationRead = strictObject(
     ),
     mapping: Type.Optional(Name),
   },
-  "Reads the records live: `operation` (a GET), the list at `items` of each answer (default: the first list), `pagination`, `period` filter parameters, and `mapping` (system shape to the canonical entity).",
+  "Reads the records live: `operation` (a GET), the list at `items` of each answer (default: the first list), `pagination`, `period` filter parameters, and `mapping` (system shape to the canonical entity); or `state: true`, the records the runtime keeps.",
 );
 
 export const ReconciliationSource = strictObject(

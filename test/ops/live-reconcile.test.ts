@@ -122,6 +122,37 @@ describe("live reconciliation", () => {
     expect(s.served.requests.filter((r) => r.startsWith("/psa"))).toHaveLength(1);
   });
 
+  it("reads the runtime's own state as a source: the records it keeps from events, against the live system", async () => {
+    await loadExpressionCompiler();
+    const served = await serveLists({ psa: [], erp: [journal("t1", "P1", 60), journal("t2", "P2", 30)] });
+    const stateSource = RECONCILIATION.replace(
+      `      read:
+        operation: listTime
+        items: items
+        pagination: { style: page, param: page, sizeParam: pageSize, size: 2 }
+        period: { from: dateAfter, to: dateBefore }
+        mapping: psa-time-read
+`,
+      "      read: { state: true }\n",
+    );
+    const root = writeFixture(specFiles(stateSource));
+    const program = await loadProgram({ cwd: root });
+    if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join("\n"));
+    const compiled = compileInMemory(program);
+    const store = await createSqliteStore({ path: ":memory:" });
+    close = async () => Promise.all([served.close(), store.close()]);
+    for (const t of [time("t1", "P1", 60), time("t2", "P2", 45)]) {
+      await store.keepRecord({ entity: "TimeEntry", key: String(t.timeEntryId), version: 1, value: t, source: "time-to-revenue", traceId: null, now: 1 });
+    }
+    const { logger } = recordingLogger();
+    const runtime = createRuntime({ compiled, store, env: { PSA_BASE_URL: served.psaUrl, ERP_BASE_URL: served.erpUrl }, logger });
+    const reconciler = liveReconciler({ definitions: loweredReconciliations(program), compiled, runtime, logger });
+    const [result] = await reconciler.runAll();
+    expect(result?.records).toEqual({ "approved-time": 2, journals: 2 });
+    expect(result?.gaps.map((g) => [g.key, g.difference])).toEqual([["projectId=P2@2026-03", "15.00"]]);
+    expect(served.requests.some((r) => r.startsWith("/psa"))).toBe(false);
+  });
+
   it("runs live with spec reconcile, and refuses a period it cannot read", async () => {
     const served = await serveLists({ psa: [time("t1", "P1", 60)], erp: [] });
     close = served.close;
@@ -152,6 +183,7 @@ describe("a reconciliation's read declaration", () => {
     ["an operation that is not a GET", "operation: listJournals", "operation: postCostJournal", /erp\.postCostJournal is a POST: a reconciliation reads records with a GET/],
     ["a cursor without its next field", "pagination: { style: cursor, param: cursor, next: next_offset }", "pagination: { style: cursor, param: cursor }", /a cursor pagination needs 'next'/],
     ["a mapping to another entity", "mapping: erp-journal-read", "mapping: project-to-erp", /mapping project-to-erp produces a system's shape, not the TimeEntry this source reads/],
+    ["a read of both an operation and the state", "operation: listJournals", "operation: listJournals\n        state: true", /a read names either a list 'operation' of the system or 'state: true'/],
   ])("reports %s at its location", async (_name, from, to, message) => {
     const root = writeFixture(specFiles(RECONCILIATION.replace(from, to)));
     const result = await runCli(["validate", "--format", "json"], root);

@@ -14,8 +14,15 @@ export function checkReconciliationRead(cx: CheckContext, doc: BoundDocument<"Re
   if (read === undefined) return;
   const here = [...at, "read"];
   const report = (path: readonly PathSegment[], detail: string) => cx.report(diagnostic("reconciliation-read", { detail }, doc.source.locate(path)));
+  if ((read.operation === undefined) === (read.state === undefined)) {
+    report(here, "a read names either a list 'operation' of the system or 'state: true' (the records the runtime keeps), not both or neither");
+    return;
+  }
+  if (read.state === true) {
+    if (read.pagination !== undefined || read.period !== undefined || read.items !== undefined) report(here, "a read of the runtime's state takes no 'items', 'pagination' or 'period': it reads every record kept of the entity");
+  }
   const system = cx.set.systems.get(source.system);
-  if (system !== undefined) {
+  if (system !== undefined && read.operation !== undefined) {
     const operations = system.value.spec.operations ?? {};
     if (expectName(cx, doc, [...here, "operation"], "operation", read.operation, Object.keys(operations), { scope: `system ${source.system}` })) {
       const method = operations[read.operation]?.method;

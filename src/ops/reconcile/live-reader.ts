@@ -25,6 +25,8 @@ export interface LiveReaderOptions {
   transforms: Readonly<Record<string, Transform>>;
   /** Pages read at most per source and run (default 10,000): a list that never ends is an error. */
   maxPages?: number;
+  /** The records the runtime keeps of an entity, for a source that reads the runtime's state. */
+  kept?: (entity: string) => Promise<readonly { value: unknown }[]>;
   /** Called once per page read, for metrics and logs. */
   onPage?(page: { system: string; operation: string; items: number; ms: number }): void;
 }
@@ -48,16 +50,33 @@ function itemsOf(body: unknown, items: string | undefined): unknown[] {
   return [];
 }
 
+/** The runtime's kept records of an entity, through the source's mapping when it has one. */
+async function mapAll(kept: readonly { value: unknown }[], mapping: Transform | undefined, name: string | undefined): Promise<ReadResult> {
+  const records: Record<string, unknown>[] = [];
+  const problems: { message: string; record: Record<string, unknown> }[] = [];
+  for (const { value } of kept) {
+    try {
+      const mapped = mapping === undefined ? value : await mapping.evaluate(value);
+      if (mapped === null || typeof mapped !== "object" || Array.isArray(mapped)) throw new Error("not a record");
+      records.push(mapped as Record<string, unknown>);
+    } catch (error) {
+      problems.push({ message: `${name === undefined ? "a kept record" : `mapping ${name} failed`}: ${(error as Error).message}`, record: value as Record<string, unknown> });
+    }
+  }
+  return { records, problems };
+}
+
 /** A reader of the sources that declare `read`; a source without one cannot be read live. */
 export function liveRecordReader(options: LiveReaderOptions): RecordReader {
   const maxPages = options.maxPages ?? 10_000;
   return async (systemName, entity, source?: ReconciliationSourceSpec, period?: string): Promise<ReadResult> => {
     const read = source?.read;
     if (source === undefined || read === undefined) throw new ReadFailedError(`${systemName}/${entity} declares no 'read': it cannot be read from the live system`);
-    const system = options.systems.get(systemName);
-    const operation = system?.definition.operations[read.operation];
-    if (system === undefined || operation === undefined) throw new ReadFailedError(`${systemName}.${read.operation} is not an operation of the loaded spec set`);
     const mapping = read.mapping === undefined ? undefined : options.transforms[read.mapping];
+    if (read.state === true) return mapAll((await options.kept?.(entity)) ?? [], mapping, read.mapping);
+    const system = options.systems.get(systemName);
+    const operation = read.operation === undefined ? undefined : system?.definition.operations[read.operation];
+    if (system === undefined || operation === undefined || read.operation === undefined) throw new ReadFailedError(`${systemName}.${read.operation} is not an operation of the loaded spec set`);
     const range = period === undefined || read.period === undefined ? undefined : periodRange(period);
     const pagination = read.pagination;
     const size = pagination?.size ?? DEFAULT_PAGE_SIZE;

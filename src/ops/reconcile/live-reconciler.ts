@@ -52,6 +52,7 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
     systems: options.runtime.systems,
     transport: options.runtime.transport,
     transforms: options.compiled.transforms,
+    kept: (entity) => options.runtime.store.keptRecords(entity),
     onPage: (page) => read.inc({ system: page.system, operation: page.operation }, page.items),
   });
   // Every run is kept in the store; a store that cannot take it is logged, and the run still counts.

@@ -154,7 +154,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         const wait = Math.min(at - now(), 2 ** 31 - 1);
         const timer = setTimeout(() => {
           timers.delete(timer);
-          if (now() < at) return plan(definition);
+          // A timer may fire a little early: plan the same moment again, a retry still a retry.
+          if (now() < at) return plan(definition, retryAt);
           // A failed run (reported through onFailure) is tried again soon, not at its next slot only.
           runOne(definition).then(
             () => plan(definition),

@@ -37,6 +37,7 @@ const METHODS = {
   cursor: true,
   setCursor: true,
   recordReconciliationRun: true,
+  keptRecords: true,
   reconciliationRuns: true,
   messageHashes: true,
   recordMessages: true,

@@ -72,8 +72,9 @@ function routeView(route: BoundDocument<"Route">) {
 /** How a reconciliation source is read from the live system, as a sentence fragment. */
 function readOf(read: ReconciliationReadSpec | undefined): string {
   if (read === undefined) return "not read live (records given to spec reconcile --records)";
+  if (read.state === true) return `the records the runtime keeps${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
   const pages = read.pagination === undefined ? "one call" : `${read.pagination.style} pagination on '${read.pagination.param}'`;
-  return `${read.operation}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
+  return `${read.operation ?? ""}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
 }
 
 /** What a measure reads, as a sentence fragment. */
