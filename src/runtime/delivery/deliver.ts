@@ -246,8 +246,11 @@ function takeToken(bucket: TokenBucket, now: () => number): number | Promise<num
   return bucket.refilled().then(() => bucket.take(now()));
 }
 
-/** Runs one attempt of a leased delivery and says how to settle it. Never throws. */
-export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): Promise<DeliverySettlement> {
+/**
+ * Runs one attempt of a leased delivery and says how to settle it. Never throws. `traceparent`,
+ * the W3C trace context of the attempt's span, is sent with the request.
+ */
+export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, trace: { traceparent?: string } = {}): Promise<DeliverySettlement> {
   const base = settlementOf(cx, d);
   const pipeline = cx.pipelines.get(d.route);
   const system = cx.systems.get(d.system);
@@ -285,6 +288,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       "content-type": operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
       "x-trace-id": d.traceId,
     };
+    if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
     if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
     if (operation.idempotency.mechanism === "upsert" && body !== null && typeof body === "object" && !Array.isArray(body)) {
