@@ -57,6 +57,16 @@ export const Idempotency = strictObject(
   "How this operation avoids applying the same request twice.",
 );
 
+/** A query or header parameter of an operation. */
+export const RequestParameter = strictObject(
+  {
+    type: Type.Union(["string", "integer", "number", "boolean", "date"].map((t) => Type.Literal(t)), { description: "The type of its value." }),
+    required: Type.Optional(Type.Boolean({ description: "True when every call must give it." })),
+    description: Type.Optional(Type.String()),
+  },
+  "A query or header parameter: its type, and whether every call gives it.",
+);
+
 export const Operation = strictObject(
   {
     description: Type.Optional(Type.String()),
@@ -77,6 +87,15 @@ export const Operation = strictObject(
     ),
     idempotency: Type.Optional(Idempotency),
     timeout: Type.Optional(Duration),
+    parameters: Type.Optional(
+      strictObject(
+        {
+          query: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RequestParameter, { description: "Query string parameters, by name." })),
+          headers: Type.Optional(Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), RequestParameter, { description: "Request headers, by name." })),
+        },
+        "The query and header parameters the operation takes besides its path parameters; a deliver step gives their values.",
+      ),
+    ),
   },
   "One API operation the integration calls.",
 );

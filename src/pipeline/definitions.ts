@@ -64,6 +64,10 @@ export type PipelineStep<T = Transform, V = Validator> =
       transform?: T;
       /** The operation's path parameters by name, each evaluated over the record at this step. */
       params?: Readonly<Record<string, T>>;
+      /** Query parameters by name, each evaluated over the record at this step. */
+      query?: Readonly<Record<string, T>>;
+      /** Header parameters by name, each evaluated over the record at this step. */
+      headers?: Readonly<Record<string, T>>;
     })
   | (StepBase<T> & { kind: "emit"; event: string; entity?: string })
   | (StepBase<T> & {

@@ -8,7 +8,7 @@ import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkJsonata } from "./check-jsonata.ts";
 import type { JsonataNode } from "./mapping-types/ast.ts";
-import { describe, type Inference, infer } from "./mapping-types/infer.ts";
+import { describe, type Inference, infer, type ValueKind } from "./mapping-types/infer.ts";
 import type { CheckContext } from "./report.ts";
 import type { StepScope } from "./route-records.ts";
 import type { BoundDocument } from "./spec-set.ts";
@@ -19,7 +19,7 @@ export type ExpressionRole = "condition" | "value";
 /** Kinds of value that are never `true`, so a condition giving one never holds. */
 const NEVER_TRUE = new Set(["string", "decimal", "number", "date", "object", "null"]);
 
-/** Checks the JSONata `text` written at `at` against the scope of its step. */
+/** Checks the JSONata `text` written at `at` against the scope of its step; the kind of value it gives, when it parsed. */
 export function checkRouteExpression(
   cx: CheckContext,
   doc: BoundDocument,
@@ -27,9 +27,9 @@ export function checkRouteExpression(
   text: string,
   scope: StepScope,
   role: ExpressionRole,
-): void {
+): ValueKind | undefined {
   const ast = checkJsonata(cx, doc, at, text);
-  if (ast === null || typeof ast !== "object") return;
+  if (ast === null || typeof ast !== "object") return undefined;
   const inf: Inference = {
     text,
     label: scope.record?.label ?? "the record",
@@ -46,4 +46,5 @@ export function checkRouteExpression(
     cx.report(diagnostic("unknown-field", { field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) }, location));
   }
   if (role === "condition" && NEVER_TRUE.has(kind.kind)) cx.report(diagnostic("condition-never-true", { value: describe(kind) }, whole));
+  return kind;
 }

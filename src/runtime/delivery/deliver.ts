@@ -22,6 +22,7 @@ import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPoli
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
+import { queryString, splitRequestParams } from "./request-params.ts";
 
 /** A system as the delivery stage holds it at run time. */
 export interface SystemRuntime {
@@ -129,7 +130,8 @@ function buildRequest(
 ): { path: string; body?: string } | { error: string } {
   try {
     const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const filled = expandPath(path, params === null ? fields : { ...fields, ...params });
+    const split = splitRequestParams(params);
+    const filled = expandPath(path, params === null ? fields : { ...fields, ...split.path }) + queryString(split.query);
     return withBody ? { path: filled, body: encodeRequestBody(body, encoding).body } : { path: filled };
   } catch (error) {
     return { error: (error as Error).message };
@@ -286,6 +288,10 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       "x-trace-id": d.traceId,
     };
     let body = d.body;
+    // Header parameters the step gave; the ones the runtime sets (content type, idempotency key, trace) win.
+    for (const [name, value] of Object.entries(splitRequestParams(d.params).headers)) {
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value;
+    }
     if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
     if (operation.idempotency.mechanism === "upsert" && body !== null && typeof body === "object" && !Array.isArray(body)) {
       const field = operation.idempotency.externalIdField;
@@ -295,7 +301,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built =
       d.bodyJson !== undefined && sendsBodyAsIs(operation)
-        ? { path: operation.path, body: d.bodyJson }
+        ? { path: operation.path + queryString(splitRequestParams(d.params).query), body: d.bodyJson }
         : buildRequest(operation.path, body, d.params, operation.encoding, sendsBody(operation));
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };
