@@ -137,6 +137,13 @@ function timeEntries(played: Played): Record<string, unknown> {
   return out;
 }
 
+/** Approved expenses about which no request reached the ERP (its ledger holds every request it applied). */
+function expensesNotSentToErp(played: Played): string[] {
+  const sent = new Set(played.systems.erp.ledger.map((entry) => JSON.stringify(entry.body)));
+  const approved = played.lines.filter((event) => event.type === "expense.approved").map((event) => String(event.data["expenseId"]));
+  return [...new Set(approved)].filter((id) => ![...sent].some((body) => body.includes(`"${id}"`)));
+}
+
 /** What a figure gives: the section as the systems hold it. */
 export type Figure = (played: Played) => unknown;
 
@@ -146,6 +153,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   projects,
   billingCustomers,
   waitedForActivation,
+  expensesNotSentToErp,
 };
 
 /**
@@ -221,12 +229,11 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   invoices: "milestone and time-and-materials invoicing, credit hold, credit notes and payments",
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
-  exceptions: "the credit-control, expense-review and integration-support queues",
+  exceptions: "the credit-control, expense-review (the expenses stopped before the ERP) and integration-support queues",
   conflicts: "the same event id with different content",
   duplicatesIgnored: "redeliveries and same-version repeats",
   staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
-  expensesNotSentToErp: "expenses rejected before any request is sent, in the expense-review queue",
   reconciliation: "measures over corrected postings and billable lines",
 };
