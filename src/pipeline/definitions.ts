@@ -142,6 +142,8 @@ export interface OperationDefinition<V = Validator> {
   timeoutMs?: number;
   entity?: string;
   requestValidator?: V;
+  /** Fields of a kept record taken from the answer: JSONata sources over `{ request, answer }`, compiled by the runtime once. */
+  writeBack?: { entity: string; key: string; fields: Readonly<Record<string, string>> };
 }
 
 /** How a webhook's sender authenticates: HTTP basic or bearer credentials (references), or none with a reason. */

@@ -176,6 +176,11 @@ export const messages = {
     message: (p: { operation: string; path: string; param: string }) =>
       `${p.operation} takes '${p.param}' in its path (${p.path}), but neither this step's params nor the request body gives it; add '${p.param}' to the step's params with an expression for its value`,
   },
+  "write-back-not-owner": {
+    severity: "error",
+    message: (p: { system: string; entity: string; field: string; owner: string }) =>
+      `${p.system} writes back ${p.entity}.${p.field}, but ${p.owner} owns that field: only its system of record may write it`,
+  },
   "unknown-request-param": {
     severity: "error",
     message: (p: { operation: string; where: "query" | "headers"; param: string; suggestion?: string; known?: string }) =>

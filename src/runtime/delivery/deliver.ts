@@ -23,6 +23,7 @@ import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
 import { queryString, splitRequestParams } from "./request-params.ts";
+import { writeBackOf } from "./write-back.ts";
 
 /** A system as the delivery stage holds it at run time. */
 export interface SystemRuntime {
@@ -188,6 +189,45 @@ const SLOT_RETRY_DELAY_MS = 100;
 
 const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
 
+/**
+ * A delivery the target applied: its id for the cross-reference, and what its answer writes back
+ * to a kept record. An answer lacking a written-back field is an exception naming it; the effect
+ * is applied, and a retry sends the same idempotency key.
+ */
+function delivered(
+  d: ClaimedDelivery,
+  operation: OperationDefinition,
+  pipeline: PipelineDefinition | undefined,
+  response: TargetResponse,
+  base: { deliveryId: number; attempt: number; worker: string },
+  now: number,
+  status: number,
+): DeliverySettlement | Promise<DeliverySettlement> {
+  const targetId = targetIdOf(response.body);
+  // Most operations write nothing back: settled at once, without a turn of the microtask queue.
+  if (operation.writeBack === undefined) return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+  return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+}
+
+async function withWriteBack(
+  d: ClaimedDelivery,
+  operation: OperationDefinition,
+  pipeline: PipelineDefinition | undefined,
+  response: TargetResponse,
+  base: { deliveryId: number; attempt: number; worker: string },
+  now: number,
+  status: number,
+  targetId: string | undefined,
+): Promise<DeliverySettlement> {
+  const request = d.bodyJson !== undefined ? (JSON.parse(d.bodyJson) as unknown) : d.body;
+  const written = await writeBackOf(d.system, operation, request, response.body);
+  if ("missing" in written) {
+    const reason = `${d.system}.${d.operation} applied the request, but its answer lacks ${written.missing}; a retry sends the same idempotency key`;
+    return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, reason, "exception") };
+  }
+  return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}), ...(written.writeBack !== undefined ? { writeBack: written.writeBack } : {}) };
+}
+
 /** The id a target gave the record: the first `id`-like string or number in its answer. */
 export function targetIdOf(body: unknown, depth = 0): string | undefined {
   if (depth > 3 || body === null || typeof body !== "object") return undefined;
@@ -319,13 +359,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
   const status = response.status;
   if (status >= 200 && status < 300) {
     system.breaker.success();
-    const targetId = targetIdOf(response.body);
-    return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+    return delivered(d, operation, pipeline, response, base, now, status);
   }
   if (status === 409) {
     system.breaker.success();
-    const targetId = targetIdOf(response.body);
-    if (targetId !== undefined) return { ...base, now, outcome: "delivered", status, targetId };
+    if (targetIdOf(response.body) !== undefined) return delivered(d, operation, pipeline, response, base, now, status);
     return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
