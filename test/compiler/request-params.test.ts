@@ -84,6 +84,14 @@ describe("query and header parameters", () => {
     });
   });
 
+  it("reports a parameter reading a $variable no step binds", async () => {
+    const found = await validate("headers: { xero-tenant-id: tenant }", "headers: { xero-tenant-id: $priorJournl.tenant }");
+    expect(found.code).toBe(1);
+    expect(found.diagnostics).toEqual([
+      { code: "unbound-variable", line: 8, column: 113, message: "'$priorJournl' is not bound at this step: no earlier step enriches the record as 'priorJournl'; known names are '$class'" },
+    ]);
+  });
+
   it("reports a misspelt field read by a parameter's expression", async () => {
     expect(await validate("headers: { xero-tenant-id: tenant }", "headers: { xero-tenant-id: tenat }")).toEqual({
       code: 1,

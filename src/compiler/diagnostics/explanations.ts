@@ -73,6 +73,7 @@ export const explanations = {
   "invalid-pattern": { why: "A pattern is not a valid regular expression.", fix: "Fix the regular expression as the message says." },
   "invalid-header-name": { why: "A header name has characters HTTP does not allow in one.", fix: "Use letters, digits and !#$%&'*+-.^_`|~ only." },
   "missing-lookup": { why: "A mapping reads a lookup ($name) that the route does not provide at that step.", fix: "Declare the lookup in the mapping, or enrich the record with it before the step." },
+  "unbound-variable": { why: "The expression reads a $variable no earlier step binds (an enrich's `as`, or $class), so it is always empty at run time.", fix: "Use the suggested name, or enrich the record under that name before the step." },
   "write-back-not-owner": { why: "Ownership rules apply to write-back like any other write: a field takes values only from its system of record.", fix: "Write back a field this system owns, or make it the field's system of record in the entity's Ownership." },
   "unknown-request-param": { why: "A deliver step gives a query or header parameter the operation does not declare, so the target would not expect it.", fix: "Use the suggested name, or declare the parameter in the operation's parameters." },
   "missing-request-param": { why: "The operation declares the parameter as required, and the step does not give it: every call would be refused.", fix: "Give the parameter in the deliver step's query or headers." },

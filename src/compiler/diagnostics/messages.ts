@@ -176,6 +176,11 @@ export const messages = {
     message: (p: { operation: string; path: string; param: string }) =>
       `${p.operation} takes '${p.param}' in its path (${p.path}), but neither this step's params nor the request body gives it; add '${p.param}' to the step's params with an expression for its value`,
   },
+  "unbound-variable": {
+    severity: "error",
+    message: (p: { name: string; suggestion?: string; known?: string }) =>
+      `'$${p.name}' is not bound at this step: no earlier step enriches the record as '${p.name}'${didYouMean(p.suggestion, p.known)}`,
+  },
   "write-back-not-owner": {
     severity: "error",
     message: (p: { system: string; entity: string; field: string; owner: string }) =>
