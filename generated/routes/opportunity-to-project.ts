@@ -131,4 +131,13 @@ export const pipeline: rt.PipelineDefinition = {
     },
   },
   slaMs: 3600000,
+  measures: [
+    {
+      name: "project-activation",
+      description: "Project activation in the PSA to its billing profile on the billing platform, the last of its set-up postings",
+      kind: "latency",
+      step: "billing-profile",
+      objectiveMs: 3600000,
+    },
+  ],
 };

@@ -205,4 +205,26 @@ export const pipeline: rt.PipelineDefinition = {
   ignoreOrigin: [
     "billing",
   ],
+  measures: [
+    {
+      name: "time-to-bill",
+      description: "Approval of billable time to its charge on the billing platform",
+      kind: "latency",
+      step: "queue-charge",
+      objectiveMs: 14400000,
+    },
+    {
+      name: "unposted-approved-time",
+      description: "Approved time entries whose cost is not posted to the ERP yet",
+      kind: "pending",
+      step: "post-cost",
+    },
+    {
+      name: "blocked-by-missing-contract",
+      description: "Approved time held up because its project has no contract data, so it can be neither costed nor billed",
+      kind: "exceptions",
+      reason: "contract",
+      objectiveCount: 0,
+    },
+  ],
 };

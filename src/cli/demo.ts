@@ -3,13 +3,18 @@
  * simulated PSA, ERP and billing systems, reconciled and summarised. Without `--json` the dashboard
  * stays up until Ctrl-C; with it, the last line printed is the summary as one JSON object.
  */
+import { createWriteStream, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
 import { generateMonth } from "../demo/month/generate.ts";
 import { type Phase, playMonth, type Progress } from "../demo/play.ts";
 import { type DemoSummary, summarise } from "../demo/summary.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
+import { createLogSink } from "../runtime/log/log-sink.ts";
+import { pinoLogger, type PinoRuntimeLogger } from "../runtime/log/pino-logger.ts";
 import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
@@ -26,6 +31,12 @@ const LABELS: Record<Phase, string> = {
   reconcile: "reconciling",
   done: "done",
 };
+
+/** The demo runtime's log: pino JSON lines in a file of a new temporary folder. */
+function demoLog(): { logger: PinoRuntimeLogger; file: string } {
+  const file = join(mkdtempSync(join(tmpdir(), "syncspec-demo-log-")), "runtime.log");
+  return { logger: pinoLogger({ sink: createLogSink(createWriteStream(file)), base: { component: "demo" } }), file };
+}
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -210,8 +221,11 @@ export const demoCommand: Command = {
     if (loaded.from === "memory") {
       io.stderr(`spec demo: the generated modules were not compiled from these specs; compiled them in memory\n${stalenessLines(io.cwd, program.config.out, loaded.staleness).join("\n")}\n`);
     }
+    // The runtime's log would bury the progress and the summary: it goes to a file, named at the end.
+    const log = demoLog();
     const run = await playMonth({
       month,
+      logger: log.logger,
       compiled: loaded.compiled,
       reconciliations: [...loaded.lowered.reconciliations],
       faults: values.calm !== true,
@@ -219,6 +233,7 @@ export const demoCommand: Command = {
       onProgress: progressPrinter(io),
     });
     const summary = await summarise(run);
+    io.stderr(`spec demo: the runtime's log (retries, breakers, exceptions) is in ${log.file}\n`);
     if (json) {
       await run.close();
       io.stdout(`${JSON.stringify({ ...summary, summary: headline(summary) })}\n`);

@@ -1,4 +1,5 @@
 /** What a command may touch of the outside world, so tests can run commands in-process. */
+import { pino } from "pino";
 
 export interface CliIo {
   cwd: string;
@@ -7,6 +8,21 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal. */
   isTTY: boolean;
+  /** True when stderr is a terminal: logs are printed for people there. */
+  stderrIsTTY?: boolean;
+  /**
+   * Where a long-running command's logs go when not through `stderr`: the process's standard error
+   * written asynchronously, so a reader that stops reading never blocks the command.
+   */
+  logDestination?: () => LogStream;
+}
+
+/** A stream log lines are written to: false from `write` asks the writer to wait for `drain`. */
+export interface LogStream {
+  write(text: string): boolean;
+  once(event: "drain", listener: () => void): unknown;
+  /** Writes out what is buffered before the process exits, as far as the destination takes it. */
+  flushSync(): void;
 }
 
 /** The process's own streams. */
@@ -17,6 +33,8 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    logDestination: () => pino.destination({ dest: 2, sync: false }),
   };
 }
 

@@ -1,5 +1,7 @@
 /**
- * `spec reconcile`: runs the spec set's Reconciliation specs now. The records come from a running
+ * `spec reconcile`: runs the spec set's Reconciliation specs now. By default the records are read
+ * from the live systems, through each source's `read` (reconcile-live.ts), for one `--period` when
+ * given, and gaps are filed in the run configuration's store. They may instead come from a running
  * demo or service (`--url`, `--token`: its reconciler runs and reports, filing gaps in its store),
  * or from a JSON file of canonical records keyed `<system>/<Entity>` (`--records`). With `--store`
  * (or `--config`), each gap is filed as an exception in that store's queues, once per gap across
@@ -11,7 +13,9 @@ import { resolve } from "node:path";
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { loadProgram } from "../compiler/program.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
-import { createReconciler } from "../ops/reconcile/reconciler.ts";
+import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
+import type { ReconciliationResult } from "../ops/reconcile/engine.ts";
+import { reconcileLive } from "./reconcile-live.ts";
 import { loweredReconciliations } from "./load-compiled.ts";
 import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
@@ -21,7 +25,7 @@ import { type Command, expectFormat, parseCommandArgs } from "./command.ts";
 import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
 import { storeFor } from "./exceptions.ts";
-import { EXIT, UsageError } from "./io.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
 
 /**
@@ -40,11 +44,30 @@ function unreadKeys(records: unknown, definitions: readonly ReconciliationDefini
   return `has records under ${named.join(", ")}, which no reconciliation reads; the reconciliations read ${read.join(", ")}`;
 }
 
+/** Prints the runs' results; exit 1 when a gap was found. */
+function printResults(io: CliIo, format: "text" | "json", results: ReconciliationResult[], reconciler: Reconciler, filed: boolean): number {
+  const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
+  if (format === "json") io.stdout(jsonOutput({ results }, { reconciliations: results.length, gaps: results.reduce((sum, r) => sum + r.gaps.length, 0) }));
+  else {
+    for (const r of results) {
+      io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
+      for (const g of r.gaps) {
+        const exception = filed ? `, exception ${exceptionOf.get(`${g.reconciliation}|${g.key}`)?.id}` : "";
+        io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner}${exception})\n`);
+      }
+      for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
+    }
+    const closed = reconciler.exceptions().filter((x) => x.closedAt !== undefined);
+    for (const x of closed) io.stdout(`  ${x.gap.reconciliation} ${x.gap.key} agrees again: exception ${x.id} closed\n`);
+  }
+  return results.some((r) => r.gaps.length > 0) ? EXIT.findings : EXIT.ok;
+}
+
 export const reconcileCommand: Command = {
   name: "reconcile",
-  summary: "Run the reconciliations now and report each gap with the records behind it",
+  summary: "Run the reconciliations now against the live systems (or a records file) and report each gap with the records behind it",
   usage:
-    "spec reconcile (--records <file.json> [--store url|--config file] | --url <dashboard-url> --token <token>) [--only name,...] [--format text|json] [specs-dir]",
+    "spec reconcile [--only name,...] [--period 2026-03] [--store url|--config file] [--records <file.json> | --url <dashboard-url> --token <token>] [--format text|json] [specs-dir]",
   options: [
     {
       name: "records",
@@ -73,9 +96,16 @@ export const reconcileCommand: Command = {
       default: "every reconciliation",
       examples: ["spec reconcile --records march.json --only time-vs-cost", "spec reconcile --url http://127.0.0.1:8081 --token $TOKEN --only invoices-vs-receivables,payments-vs-invoices"],
     },
+    {
+      name: "period",
+      value: "period",
+      description: "Reconcile one period: a month, an ISO week or a day (the live lists are asked for that period only)",
+      default: "every period the records hold",
+      examples: ["spec reconcile --period 2026-03", "spec reconcile --only time-cost-postings --period 2026-W11"],
+    },
     reportFormat("spec reconcile --records march.json"),
-    { ...storeOption("spec reconcile --records march.json"), description: "With --records: file each gap as an exception in this store" },
-    { ...configOption("spec reconcile --records march.json"), description: "With --records: file each gap in the store of this run configuration" },
+    { ...storeOption("spec reconcile --records march.json"), description: "File each gap as an exception in this store (live runs use the run configuration's store by default)" },
+    { ...configOption("spec reconcile --records march.json"), description: "File each gap in the store of this run configuration; live runs also take its systems' environment" },
   ],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -86,12 +116,12 @@ export const reconcileCommand: Command = {
       format: { type: "string" },
       store: { type: "string" },
       config: { type: "string" },
+      period: { type: "string" },
     });
     const format = expectFormat(values.format, ["text", "json"] as const, "text");
     const url = values.url ?? io.env["SYNCSPEC_DASHBOARD_URL"];
-    if (values.records === undefined && url === undefined) throw new UsageError("say where the records are: --records <file.json> or --url <dashboard-url>");
     const filing = values.store !== undefined || values.config !== undefined;
-    if (filing && values.records === undefined) throw new UsageError("--store and --config go with --records: a running service files gaps in its own store");
+    if (filing && url !== undefined && values.records === undefined) throw new UsageError("--store and --config do not go with --url: a running service files gaps in its own store");
     if (url !== undefined && values.records === undefined) {
       const token = values.token ?? io.env["SYNCSPEC_DASHBOARD_TOKEN"];
       if (token === undefined) throw new UsageError("--url needs --token (or SYNCSPEC_DASHBOARD_TOKEN)");
@@ -114,6 +144,11 @@ export const reconcileCommand: Command = {
     const only = values.only?.split(",").map((s) => s.trim());
     const unknown = only?.filter((name) => !definitions.some((d) => d.name === name)) ?? [];
     if (unknown.length > 0) throw new UsageError(`no reconciliation named ${unknown.join(", ")}; there are ${definitions.map((d) => d.name).join(", ")}`);
+    if (values.records === undefined) {
+      await loadExpressionCompiler();
+      const live = { program, definitions, only, period: values.period, store: values.store, config: values.config };
+      return reconcileLive(io, live, (results, reconciler) => printResults(io, format, results, reconciler, true));
+    }
     let records: Record<string, Record<string, unknown>[]>;
     try {
       records = JSON.parse(readFileSync(resolve(io.cwd, values.records as string), "utf8")) as Record<string, Record<string, unknown>[]>;
@@ -141,22 +176,8 @@ export const reconcileCommand: Command = {
         read: (system, entity) => records[`${system}/${entity}`] ?? [],
         ...(store === undefined ? {} : { sink: storeExceptionSink(store) }),
       });
-      const results = await reconciler.runAll(only);
-      const exceptionOf = new Map(reconciler.exceptions().map((x) => [`${x.gap.reconciliation}|${x.gap.key}`, x]));
-      if (format === "json") io.stdout(jsonOutput({ results }, { reconciliations: results.length, gaps: results.reduce((sum, r) => sum + r.gaps.length, 0) }));
-      else {
-        for (const r of results) {
-          io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
-          for (const g of r.gaps) {
-            const filed = store === undefined ? "" : `, exception ${exceptionOf.get(`${g.reconciliation}|${g.key}`)?.id}`;
-            io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner}${filed})\n`);
-          }
-          for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
-        }
-        const closed = reconciler.exceptions().filter((x) => x.closedAt !== undefined);
-        for (const x of closed) io.stdout(`  ${x.gap.reconciliation} ${x.gap.key} agrees again: exception ${x.id} closed\n`);
-      }
-      return results.some((r) => r.gaps.length > 0) ? EXIT.findings : EXIT.ok;
+      const results = await reconciler.runAll(only, values.period);
+      return printResults(io, format, results, reconciler, store !== undefined);
     } finally {
       await store?.close();
     }

@@ -16,7 +16,7 @@ import { resolve } from "node:path";
 import { Registry } from "prom-client";
 import { loadProgram } from "../compiler/program.ts";
 import { startDashboard } from "../dashboard/server.ts";
-import { createRuntime } from "../runtime/engine.ts";
+import { createRuntime, type Runtime } from "../runtime/engine.ts";
 import { ConfigurationError, StoreUnavailableError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import { type Readiness, startIntakeServer } from "../runtime/intake/http-server.ts";
@@ -26,17 +26,22 @@ import { storeWriteHealth } from "../runtime/intake/health.ts";
 import { createWebhookHandler, type IntakeLogger } from "../runtime/intake/webhook.ts";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { longestDelivery } from "../runtime/delivery/deliver.ts";
-import { jsonLogger } from "../runtime/logger.ts";
 import { createRedactor } from "../runtime/redact.ts";
-import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import { loadRunConfig, openStore, type RunConfig } from "../runtime/run-config.ts";
 import type { Store } from "../runtime/store/store.ts";
 import { registerStoreHealthMetrics, registerWorkMetrics } from "../ops/metrics.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import { liveDefinitions, liveReconciler } from "../ops/reconcile/live-reconciler.ts";
+import { type Command, type ParsedCommandArgs, parseCommandArgs } from "./command.ts";
 import { configOption, storeOption } from "./shared-options.ts";
-import { announceDashboard, dashboardLog } from "./dashboard-access.ts";
+import { announceDashboard } from "./dashboard-access.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
-import { loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
+import { type LoadedSpecSet, loadCompiledSpecSet, stalenessLines } from "./load-compiled.ts";
 import { printDiagnostics } from "./print-diagnostics.ts";
+import type { PinoLevel, PinoRuntimeLogger } from "../runtime/log/pino-logger.ts";
+import { logLevelOf, openMetrics, otlpEndpoint, runLogger, startTracing } from "./run-observability.ts";
+
+/** The kind of store a URL names, for the log: never the URL, which may carry a password. */
+const storeKind = (url: string) => (url.startsWith("postgres") ? "postgres" : "sqlite");
 
 /** `/readyz`: ready while the store answers; the store's health goes with it. */
 function readiness(store: Store): () => Readiness {
@@ -60,20 +65,32 @@ function waitForSignal(): Promise<string> {
   });
 }
 
-async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    config: { type: "string" },
-    store: { type: "string" },
-    port: { type: "string" },
-    dashboard: { type: "string" },
+/** The options `spec run` reads. */
+const RUN_OPTIONS = {
+  config: { type: "string" },
+  store: { type: "string" },
+  port: { type: "string" },
+  dashboard: { type: "string" },
     "dashboard-host": { type: "string" },
     "dashboard-user": { type: "string" },
-    worker: { type: "string" },
-    ingest: { type: "string" },
-    source: { type: "string" },
-    drain: { type: "boolean" },
-    compile: { type: "boolean" },
-  });
+  worker: { type: "string" },
+  ingest: { type: "string" },
+  source: { type: "string" },
+  drain: { type: "boolean" },
+  compile: { type: "boolean" },
+    "log-level": { type: "string" },
+  metrics: { type: "string" },
+    "metrics-host": { type: "string" },
+  otlp: { type: "string" },
+} as const;
+
+type RunValues = ParsedCommandArgs<typeof RUN_OPTIONS>["values"];
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, RUN_OPTIONS);
+  const level = logLevelOf(values["log-level"]);
+  if (values.metrics !== undefined && !/^[0-9]{1,5}$/.test(values.metrics)) throw new UsageError(`--metrics must be a port number, got '${values.metrics}'`);
+  const otlp = otlpEndpoint(values.otlp, io.env);
   if (values.ingest !== undefined && !/^[A-Za-z][\w-]*\.[A-Za-z][\w-]*$/.test(values.source ?? "")) {
     throw new UsageError("--ingest needs --source <system.event>");
   }
@@ -113,9 +130,16 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   // One structured log on stderr for the store (connection losses, retries, recoveries) and the
   // runtime (leases, refused settlements, failed calls), scrubbed of every credential the runtime resolves.
   const redactor = createRedactor();
-  const log = jsonLogger({ write: (line) => io.stderr(redactor.text(line)), ...(worker === undefined ? {} : { base: { worker } }) });
-  const store = await openStore(values.store ?? config.store, config.root, { log });
+  const { logger: log, flush } = runLogger(io, { level, worker, redact: redactor.text });
+  const tracing = await startTracing(otlp);
+  const registry = new Registry();
+  const store = await openStore(values.store ?? config.store, config.root, { log }).catch((error: unknown) => {
+    log.error(`spec run: the store could not be opened: ${(error as Error).message}`, { event: "store.failed" });
+    flush();
+    throw error;
+  });
   const runtime = createRuntime({
+    metrics: registry,
     compiled,
     store,
     env: io.env,
@@ -139,74 +163,132 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(counts)}\n`);
       return EXIT.ok;
     }
-    // Listen for the stop signal before announcing anything, so a signal sent the moment the
-    // worker says it listens is still a graceful stop.
-    const signalled = waitForSignal();
-    // Webhook secrets are learnt by the runtime's redactor as they are resolved.
-    const log: IntakeLogger = (entry) => io.stderr(runtime.redactor.text(`${JSON.stringify({ time: new Date().toISOString(), component: "intake", ...entry })}\n`));
-    const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log });
-    const port = values.port === undefined ? config.listen.port : Number(values.port);
-    const registry = new Registry();
-    if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
-    registerWorkMetrics(registry, runtime.work);
-    // The token comes from the environment so operators share one; otherwise a fresh one is made.
-    const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
-    // The dashboard listens first: an address it cannot have stops the worker before anything runs.
-    const dashboard = values.dashboard === undefined ? undefined : await openDashboard(Number(values.dashboard), values["dashboard-host"] ?? config.dashboard.host);
-    async function openDashboard(dashboardPort: number, host: string) {
-      try {
-        return await startDashboard({
-          store,
-          compiled,
-          runtime,
-          port: dashboardPort,
-          host,
-          user: values["dashboard-user"] ?? config.dashboard.user,
-          origins: config.dashboard.origins,
-          log: dashboardLog(io),
-          redact: runtime.redactor.text,
-          registry,
-          ...(token ? { token } : {}),
-        });
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        throw new ConfigurationError(`the dashboard cannot listen on ${host}:${dashboardPort}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`);
-      }
-    }
-    let server: Awaited<ReturnType<typeof startIntakeServer>>;
-    try {
-      const health = storeWriteHealth(store, Date.now);
-      const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
-      server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log, ready: readiness(store) });
-    } catch (error) {
-      await dashboard?.close();
-      throw error;
-    }
-    const poller = createPoller(compiled, runtime);
-    runtime.start();
-    poller.start();
-    io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
-    if (dashboard !== undefined) {
-      io.stdout(announceDashboard(io, { prefix: "spec run: ", url: dashboard.url, token: dashboard.token, given: token === undefined ? undefined : "SYNCSPEC_DASHBOARD_TOKEN" }));
-    }
-    const signal = await signalled;
-    io.stdout(`spec run: ${signal}: stopping intake\n`);
-    await dashboard?.close();
-    await server.close();
-    poller.stop();
-    await runtime.stop();
-    io.stdout("spec run: stopped\n");
-    return EXIT.ok;
+    return await serve({ io, values, config, loaded, runtime, store, log, registry, origin, level, otlp });
   } finally {
-    await store.close().catch((error: unknown) => io.stderr(`spec run: closing the store: ${(error as Error).message}\n`));
+    await store.close().catch((error: unknown) => log.error(`spec run: closing the store: ${(error as Error).message}`, { event: "store.failed" }));
+    await tracing?.shutdown().catch((error: unknown) => log.warn(`spec run: the last spans were not exported: ${(error as Error).message}`, { event: "tracing.failed" }));
+    flush();
   }
+}
+
+/** What `serve` runs with: the command's options and the parts `run` opened. */
+interface Serving {
+  io: CliIo;
+  values: RunValues;
+  config: RunConfig;
+  loaded: Extract<LoadedSpecSet, { ok: true }>;
+  runtime: Runtime;
+  store: Store;
+  log: PinoRuntimeLogger;
+  registry: Registry;
+  origin: string;
+  level: PinoLevel;
+  otlp: string | undefined;
+}
+
+/**
+ * Serves until SIGTERM or SIGINT: webhook intake, polling, the loops, the scheduled live
+ * reconciliations, and the dashboard and metrics endpoints when asked for; then stops intake
+ * first, lets in-flight work finish and gives the leases back.
+ */
+async function serve({ io, values, config, loaded, runtime, store, log, registry, origin, level, otlp }: Serving): Promise<number> {
+  const compiled = loaded.compiled;
+  log.info("spec run: starting", {
+    event: "run.start",
+    routes: compiled.pipelines.length,
+    origin,
+    store: storeKind(values.store ?? config.store),
+    logLevel: level,
+    batchSize: config.worker.batchSize,
+    leaseMs: config.worker.leaseMs,
+    ...(otlp === undefined ? {} : { otlp }),
+  });
+  // Listen for the stop signal before announcing anything, so a signal sent the moment the
+  // worker says it listens is still a graceful stop.
+  const signalled = waitForSignal();
+  // Webhook secrets are learnt by the runtime's redactor as they are resolved; the logger scrubs them.
+  const intakeLog: IntakeLogger = ({ level, msg, ...fields }) => log[level](msg, { component: "intake", ...fields });
+  const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(io.env)), now: Date.now, maxBodyBytes: config.listen.maxBodyBytes, log: intakeLog });
+  const port = values.port === undefined ? config.listen.port : Number(values.port);
+  if (store.health !== undefined) registerStoreHealthMetrics(registry, store.health);
+  registerWorkMetrics(registry, runtime.work);
+  // The token comes from the environment so operators share one; otherwise a fresh one is made.
+  const token = io.env["SYNCSPEC_DASHBOARD_TOKEN"] || undefined;
+  // Reconciliations whose sources declare how to read them run on their schedules against the live systems.
+  const { live, skipped } = liveDefinitions(loaded.lowered.reconciliations);
+  for (const reason of skipped) log.info(`spec run: ${reason}`, { event: "reconciliation.not-scheduled" });
+  const reconciler = live.length === 0 ? undefined : liveReconciler({ definitions: live, compiled, runtime, logger: log, registry });
+  // The dashboard listens first: an address it cannot have stops the worker before anything runs.
+  const dashboard = values.dashboard === undefined ? undefined : await openDashboard(Number(values.dashboard), values["dashboard-host"] ?? config.dashboard.host);
+  async function openDashboard(dashboardPort: number, host: string) {
+    try {
+      return await startDashboard({
+        store,
+        compiled,
+        runtime,
+        port: dashboardPort,
+        host,
+        user: values["dashboard-user"] ?? config.dashboard.user,
+        origins: config.dashboard.origins,
+        // Sign-ins, refusals and the exceptions people resolve go to the same structured log.
+        log: ({ level, msg, ...fields }) => log[level](msg, { component: "dashboard", ...fields }),
+        redact: runtime.redactor.text,
+        registry,
+        ...(reconciler === undefined ? {} : { reconciler }),
+        ...(token ? { token } : {}),
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new ConfigurationError(`the dashboard cannot listen on ${host}:${dashboardPort}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`);
+    }
+  }
+  let server: Awaited<ReturnType<typeof startIntakeServer>> | undefined;
+  let metrics: Awaited<ReturnType<typeof openMetrics>>;
+  try {
+    const health = storeWriteHealth(store, Date.now);
+    const { host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections } = config.listen;
+    server = await startIntakeServer(handler, { port, host, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, maxConnections, health, log: intakeLog, ready: readiness(store) });
+    metrics = await openMetrics(registry, values.metrics === undefined ? undefined : Number(values.metrics), values["metrics-host"] ?? config.dashboard.host, io.env["SYNCSPEC_METRICS_TOKEN"] || undefined);
+  } catch (error) {
+    await dashboard?.close();
+    await server?.close();
+    throw error;
+  }
+  const poller = createPoller(compiled, runtime);
+  runtime.start();
+  poller.start();
+  const stopReconciling = reconciler?.schedule();
+  io.stdout(`spec run: ${runtime.worker} listening on ${server.url} (${compiled.pipelines.length} routes from ${origin}, ${store.engine} store)\n`);
+  log.info(`spec run: ${runtime.worker} listening on ${server.url}`, {
+    event: "run.listening",
+    url: server.url,
+    store: store.engine,
+    ...(metrics === undefined ? {} : { metrics: metrics.url }),
+    ...(dashboard === undefined ? {} : { dashboard: dashboard.url }),
+  });
+  if (metrics !== undefined) io.stdout(`spec run: metrics at ${metrics.url}\n`);
+  if (dashboard !== undefined) {
+    io.stdout(announceDashboard(io, { prefix: "spec run: ", url: dashboard.url, token: dashboard.token, given: token === undefined ? undefined : "SYNCSPEC_DASHBOARD_TOKEN" }));
+  }
+  const signal = await signalled;
+  io.stdout(`spec run: ${signal}: stopping intake\n`);
+  log.info(`spec run: ${signal}: stopping`, { event: "run.stopping", signal });
+  await dashboard?.close();
+  await server.close();
+  poller.stop();
+  stopReconciling?.();
+  await runtime.stop();
+  await metrics?.close();
+  io.stdout("spec run: stopped\n");
+  log.info("spec run: stopped", { event: "run.stop" });
+  return EXIT.ok;
 }
 
 export const runCommand: Command = {
   name: "run",
   summary: "Run the spec set's routes: webhook intake, polling, processing and deliveries",
   usage:
-    "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile]",
+    "spec run [paths...] [--config syncspec.run.yaml] [--store sqlite:<file>|postgres://...] [--port n] [--dashboard port [--dashboard-host h] [--dashboard-user name]] [--worker name] [--ingest file.ndjson --source system.event] [--drain] [--compile] [--log-level debug|info|warn|error] [--metrics port [--metrics-host h]] [--otlp url]",
   options: [
     configOption("spec run"),
     { ...storeOption("spec run"), description: "The store to use: sqlite:<file> (created if missing) or postgres://..." },
@@ -265,6 +347,33 @@ export const runCommand: Command = {
       name: "compile",
       description: "Compile the specs in memory when the generated modules are stale, instead of refusing to start",
       examples: ["spec run --compile", "spec run specs --compile --port 8080"],
+    },
+    {
+      name: "log-level",
+      value: "level",
+      description: "The least serious log entries written: debug, info, warn or error (JSON on stderr; printed for people on a terminal)",
+      default: "info",
+      examples: ["spec run --log-level warn", "spec run --log-level debug 2> run.log"],
+    },
+    {
+      name: "metrics",
+      value: "port",
+      description: "Serve Prometheus metrics at /metrics on this port, apart from the dashboard (bearer token from SYNCSPEC_METRICS_TOKEN when set)",
+      examples: ["spec run --metrics 9464", "SYNCSPEC_METRICS_TOKEN=$(cat scrape-token) spec run --metrics 9464 --metrics-host 0.0.0.0"],
+    },
+    {
+      name: "metrics-host",
+      value: "host",
+      description: "The address the metrics endpoint listens on",
+      default: "dashboard.host of the run configuration (127.0.0.1)",
+      examples: ["spec run --metrics 9464 --metrics-host 0.0.0.0", "spec run --metrics 9464 --metrics-host 10.0.0.5"],
+    },
+    {
+      name: "otlp",
+      value: "url",
+      description: "Export OpenTelemetry spans over OTLP/HTTP to this collector URL",
+      default: "$OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else $OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces, else none",
+      examples: ["spec run --otlp http://collector:4318/v1/traces", "spec run --otlp https://otel.example.com/v1/traces --log-level warn"],
     },
   ],
   async run(args, io) {

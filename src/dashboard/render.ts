@@ -6,6 +6,8 @@
  * one source event to every downstream posting.
  */
 import type { AuditEntry } from "../runtime/store/store.ts";
+import { distinctGaps } from "../ops/gap-names.ts";
+import type { MeasureValue } from "../ops/measures.ts";
 import type { IssueView, OpsSnapshot } from "../ops/snapshot.ts";
 import { html, page, type Raw } from "./html.ts";
 
@@ -13,17 +15,17 @@ const ms = (value: number | null): string => (value === null ? "–" : value < 1
 const pct = (value: number | null): string => (value === null ? "–" : `${(value * 100).toFixed(1)}%`);
 const sum = (record: Record<string, number>): number => Object.values(record).reduce((a, b) => a + b, 0);
 
-function tile(label: string, value: number | string, metric: string, tone = ""): Raw {
-  return html`<div class="tile"><span>${label}</span><b class="${tone}" data-metric="${metric}">${value}</b></div>`;
+function tile(label: string, value: number | string, metric: string, tone = "", title = ""): Raw {
+  return html`<div class="tile" title="${title}"><span>${label}</span><b class="${tone}" data-metric="${metric}">${value}</b></div>`;
 }
 
 /** One open issue: an event's can be retried, edited and replayed, skipped, traced; a gap's only skipped. */
-function issueRow(i: IssueView): Raw {
+function issueRow(i: IssueView, gapNames: Readonly<Record<string, string>>): Raw {
   const sla = html`<td class="${i.pastSla ? "bad" : ""}">${i.pastSla ? "past SLA" : ""}</td>`;
   const payload = JSON.stringify(i.payload, null, 2);
   if (i.gap !== null) {
     return html`<tr data-issue="${i.id}" data-gap="${i.gap.reconciliation}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
-<td>${i.reason}<details><summary>differing values</summary><pre>${payload}</pre></details></td>${sla}
+<td><b>${gapNames[i.gap.key] ?? i.gap.key}</b>: ${i.reason}<details><summary>differing values</summary><pre>${payload}</pre></details></td>${sla}
 <td><button data-action="skip" data-id="${i.id}">skip</button> <span title="a gap holds no event: it closes by itself once the systems agree">closes when the systems agree</span></td></tr>`;
   }
   return html`<tr data-issue="${i.id}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
@@ -32,12 +34,19 @@ function issueRow(i: IssueView): Raw {
 <a href="/trace?event=${i.eventId}">trace</a></td></tr>`;
 }
 
-function issueRows(issues: readonly IssueView[], kind: string): Raw {
+function issueRows(issues: readonly IssueView[], kind: string, gapNames: Readonly<Record<string, string>>): Raw {
   const open = issues.filter((i) => i.status === "open");
   if (open.length === 0) return html`<p class="ok">No open ${kind}.</p>`;
   return html`<table><tr><th>#</th><th>queue</th><th>owner</th><th>route or reconciliation</th><th>reason</th><th>age</th><th>actions</th></tr>${open.slice(0, 200).map(
-    issueRow,
+    (i) => issueRow(i, gapNames),
   )}</table>${open.length > 200 ? html`<p>${open.length - 200} more not shown.</p>` : html``}`;
+}
+
+/** A declared business measure as a tile: a latency's median, or a count; red past its objective. */
+function measureTile(m: MeasureValue): Raw {
+  const value = m.kind === "latency" ? ms(m.p50Ms) : m.count;
+  const label = m.kind === "latency" ? `${m.name} p50` : m.name;
+  return tile(label, value, `measure-${m.route}-${m.name}`, m.breached ? "bad" : "", `${m.description} (route ${m.route}${m.objective === null ? "" : `; objective: ${m.objective}`})`);
 }
 
 /** The overview page. */
@@ -45,7 +54,8 @@ export function renderOverview(s: OpsSnapshot, title: string, csrf: string): str
   const openExceptions = s.exceptions.filter((i) => i.status === "open").length;
   const resolvedExceptions = s.exceptions.length - openExceptions;
   const openDead = s.deadLetters.filter((i) => i.status === "open").length;
-  const gaps = s.reconciliations.reduce((n, r) => n + r.gaps.length, 0);
+  // A disagreement two reconciliations both find (a project's time neither costed nor billed) is one gap.
+  const gaps = distinctGaps(s.reconciliations.flatMap((r) => r.gaps));
   const body = html`<main>
 <section class="wide"><h2>At a glance</h2><div class="tiles">
 ${tile("events", sum(s.counts.events), "events")}${tile("routed", s.counts.events["routed"] ?? 0, "events-routed")}
@@ -53,9 +63,7 @@ ${tile("deliveries delivered", s.counts.deliveries["delivered"] ?? 0, "deliverie
 ${tile("deliveries pending", (s.counts.deliveries["pending"] ?? 0) + (s.counts.deliveries["processing"] ?? 0), "deliveries-pending")}
 ${tile("exceptions open", openExceptions, "exceptions-open", openExceptions > 0 ? "warn" : "ok")}${tile("exceptions resolved", resolvedExceptions, "exceptions-resolved")}
 ${tile("dead letters", openDead, "dead-letters", openDead > 0 ? "bad" : "ok")}${tile("reconciliation gaps", gaps, "reconciliation-gaps", gaps > 0 ? "warn" : "ok")}
-${tile("time to bill p50", ms(s.business.timeToBill.p50Ms), "time-to-bill")}${tile("activation p50", ms(s.business.projectActivation.p50Ms), "activation")}
-${tile("unposted approved time", s.business.unpostedApprovedTime, "unposted-time")}
-${tile("invoices blocked (no contract)", s.business.invoicesBlockedByMissingContract, "blocked-invoices")}
+${s.business.measures.map((m) => measureTile(m))}
 ${tile("exceptions past SLA", s.business.exceptionsPastSla, "exceptions-past-sla", s.business.exceptionsPastSla > 0 ? "bad" : "ok")}
 </div></section>
 <section><h2>Systems</h2><table><tr><th>system</th><th>circuit</th><th>headroom</th><th>error rate</th><th>attempts</th><th>latency</th></tr>
@@ -72,12 +80,12 @@ ${s.routes.map(
 ${s.reconciliations.map(
   (r) => html`<tr><td>${r.reconciliation}</td><td class="n">${r.groups}</td><td class="n ${r.gaps.length > 0 ? "warn" : "ok"}">${r.gaps.length}</td><td>${new Date(r.ranAt).toISOString()}</td></tr>
 ${r.gaps.map(
-  (g) => html`<tr class="gap"><td colspan="4"><details><summary><b>${g.key}</b>: differs by ${g.difference} (${g.sides.map((x) => `${x.source} ${x.total}`).join(" vs ")}) → ${g.queue} (${g.owner})</summary>
+  (g) => html`<tr class="gap" data-gap-key="${g.key}"><td colspan="4"><details><summary><b>${s.gapNames[g.key] ?? g.key}</b> <span class="muted">${g.key}</span>: differs by ${g.difference} (${g.sides.map((x) => `${x.source} ${x.total}`).join(" vs ")}) → ${g.queue} (${g.owner})</summary>
 <pre>${JSON.stringify(g.sides.map((x) => ({ source: x.source, count: x.count, records: x.records.slice(0, 5) })), null, 2)}</pre></details></td></tr>`,
 )}`,
 )}</table></section>
-<section class="wide"><h2>Exception queues</h2>${issueRows(s.exceptions, "exceptions")}</section>
-<section class="wide"><h2>Dead letters</h2>${issueRows(s.deadLetters, "dead letters")}</section>
+<section class="wide"><h2>Exception queues</h2>${issueRows(s.exceptions, "exceptions", s.gapNames)}</section>
+<section class="wide"><h2>Dead letters</h2>${issueRows(s.deadLetters, "dead letters", s.gapNames)}</section>
 </main>`;
   return page(title, body, csrf);
 }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { valueResolver } from "../runtime/delivery/auth.ts";
 import { createRuntime, type Runtime } from "../runtime/engine.ts";
+import type { Logger } from "../runtime/logger.ts";
 import { type IntakeServer, startIntakeServer } from "../runtime/intake/http-server.ts";
 import { createWebhookHandler } from "../runtime/intake/webhook.ts";
 import type { CompiledSpecSet } from "../runtime/pipeline.ts";
@@ -52,6 +53,8 @@ export interface PlayOptions {
   onProgress?(progress: Progress): void;
   /** Longest wait for the runtime to settle one phase, in ms (default 30 minutes: a month is never cut short). */
   settleTimeoutMs?: number;
+  /** Where the runtime logs its retries, breakers, dead letters and exceptions (default: JSON lines on stderr). */
+  logger?: Logger;
 }
 
 /** A played month: everything the summary, the dashboard and the checks read. */
@@ -129,6 +132,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
     secrets: (name) => simulators.secrets[name],
     random: () => random.next(),
     batchSize: 256,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const handler = createWebhookHandler({ compiled, runtime, resolve: runtime.redactor.resolver(valueResolver(simulators.env, (name) => simulators.secrets[name])), now: () => Date.now() });
   const intake = await startIntakeServer(handler, { port: 0 });

@@ -2,11 +2,46 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { DecimalString, Duration, envelope, FieldPath, Name, strictObject, Team } from "./common.ts";
 
+/**
+ * How a source's records are read from the live system: a list or search operation of the system,
+ * followed page by page (page numbers, an opaque cursor, or offsets, as Xero and Chargebee page
+ * their lists), narrowed to the period by query parameters, each item turned into the canonical
+ * entity by a mapping.
+ */
+export const ReconciliationRead = strictObject(
+  {
+    operation: Type.Optional(Name),
+    state: Type.Optional(Type.Literal(true, { description: "Read the records of the entity the runtime keeps from events (the runtime's own state), instead of calling the system." })),
+    items: Type.Optional(FieldPath),
+    pagination: Type.Optional(
+      strictObject(
+        {
+          style: Type.Union([Type.Literal("page"), Type.Literal("cursor"), Type.Literal("offset")]),
+          param: Type.String({ minLength: 1, description: "The query parameter carrying the page number, the cursor or the offset." }),
+          sizeParam: Type.Optional(Type.String({ minLength: 1, description: "The query parameter carrying the page size." })),
+          size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Records asked for per page (default 100)." })),
+          next: Type.Optional(FieldPath),
+        },
+        "How the list pages: `page` numbers from 1, `offset`s from 0 (both end at a short page), or a `cursor` read from the answer at `next` (ends when absent).",
+      ),
+    ),
+    period: Type.Optional(
+      strictObject(
+        { from: Type.String({ minLength: 1 }), to: Type.String({ minLength: 1 }) },
+        "The query parameters given the period's first and last day (YYYY-MM-DD) when a run reconciles one period.",
+      ),
+    ),
+    mapping: Type.Optional(Name),
+  },
+  "Reads the records live: `operation` (a GET), the list at `items` of each answer (default: the first list), `pagination`, `period` filter parameters, and `mapping` (system shape to the canonical entity); or `state: true`, the records the runtime keeps.",
+);
+
 export const ReconciliationSource = strictObject(
   {
     name: Name,
     system: Type.String(),
     entity: Type.String({ description: "The canonical entity read from the system." }),
+    read: Type.Optional(ReconciliationRead),
     filter: Type.Optional(Type.String({ description: "A JSONata condition selecting the records that count." })),
     measure: Type.String({ description: "A JSONata expression giving each record's amount (a decimal)." }),
   },
@@ -15,7 +50,7 @@ export const ReconciliationSource = strictObject(
 
 export const ReconciliationSpec = strictObject(
   {
-    schedule: Type.Optional(Type.String({ description: "A cron expression (five fields, UTC)." })),
+    schedule: Type.Optional(Type.String({ description: "A cron expression: five fields (minute hour day-of-month month day-of-week, UTC) or @daily, @weekly, @monthly, @hourly." })),
     every: Type.Optional(Duration),
     groupBy: Type.Array(FieldPath, { minItems: 1, description: "The fields that form a group, for example `projectId`." }),
     period: Type.Optional(Type.Union(["day", "week", "month"].map((p) => Type.Literal(p)))),
@@ -36,4 +71,6 @@ export const ReconciliationSpec = strictObject(
 export const ReconciliationDocument = envelope("Reconciliation", ReconciliationSpec, "A Reconciliation spec document.");
 
 export type ReconciliationSpec = Static<typeof ReconciliationSpec>;
+export type ReconciliationSourceSpec = Static<typeof ReconciliationSource>;
+export type ReconciliationReadSpec = Static<typeof ReconciliationRead>;
 export type ReconciliationDocument = Static<typeof ReconciliationDocument>;

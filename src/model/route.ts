@@ -10,7 +10,7 @@ export const Trigger = strictObject(
   {
     event: Type.Optional(QualifiedName),
     canonical: Type.Optional(Type.String({ description: "A canonical event emitted by another route." })),
-    schedule: Type.Optional(Type.String({ description: "A cron expression (five fields, UTC)." })),
+    schedule: Type.Optional(Type.String({ description: "A cron expression: five fields (minute hour day-of-month month day-of-week, UTC) or @daily, @weekly, @monthly, @hourly." })),
     when: Type.Optional(Type.String({ description: "A JSONata condition; events for which it is false are ignored." })),
   },
   "What starts the route: exactly one of `event` (`system.event`), `canonical` or `schedule`.",
@@ -66,6 +66,39 @@ export const Policies = strictObject(
   "What the route does when things go wrong.",
 );
 
+/**
+ * A business measure of the route, declared where the work is: how long its events take to reach
+ * a delivery (`latency`), how many of its events have not reached it yet (`pending`), or how many
+ * of its exceptions are open (`exceptions`, optionally those whose reason mentions a phrase).
+ * `spec status`, the dashboard and `/metrics` show what a project declares, by name.
+ */
+export const Measure = strictObject(
+  {
+    description: Type.String({ description: "What the measure means to the business, shown beside its value." }),
+    latency: Type.Optional(
+      strictObject(
+        { to: Name },
+        "The time from the event's acceptance to the delivery made by step `to`: median and 90th percentile.",
+      ),
+    ),
+    pending: Type.Optional(
+      strictObject({ step: Name }, "The route's events whose delivery by step `step` has not been made (yet, or ever)."),
+    ),
+    exceptions: Type.Optional(
+      strictObject(
+        { reason: Type.Optional(Type.String({ minLength: 1, description: "Count only exceptions whose reason contains this phrase (any case)." })) },
+        "The route's open exceptions.",
+      ),
+    ),
+    objective: Type.Optional(
+      Type.Union([Duration, Type.Integer({ minimum: 0 })], {
+        description: "The target: a duration the 90th percentile of a latency should stay within, or the most a count should be.",
+      }),
+    ),
+  },
+  "A business measure: exactly one of `latency`, `pending` or `exceptions`, with its description.",
+);
+
 export const RouteSpec = strictObject(
   {
     trigger: Trigger,
@@ -83,6 +116,7 @@ export const RouteSpec = strictObject(
         "The business promise: each event completes within `within`.",
       ),
     ),
+    measures: Type.Optional(Type.Record(Name, Measure, { description: "The route's business measures, by name (for example `time-to-bill`)." })),
     guard: Type.Optional(
       strictObject(
         {
@@ -102,5 +136,6 @@ export const RouteDocument = envelope("Route", RouteSpec, "A Route spec document
 
 export type Step = Static<typeof Step>;
 export type RouteSpec = Static<typeof RouteSpec>;
+export type Measure = Static<typeof Measure>;
 export type RetryPolicy = Static<typeof RetryPolicy>;
 export type RouteDocument = Static<typeof RouteDocument>;

@@ -70,18 +70,16 @@ export function createOpsMetrics(options: { snapshot: () => Promise<OpsSnapshot>
     for (const i of [...s.deadLetters, ...s.exceptions]) if (i.status === "open") g.inc({ kind: i.kind, queue: i.queue });
   });
   gauge("exceptions_past_sla", "Open exceptions older than their queue's SLA.", [], (g, s) => g.set(s.business.exceptionsPastSla));
-  gauge("time_to_bill_seconds", "Approval of billable time to its charge on the billing platform.", ["quantile"], (g, s) => {
-    if (s.business.timeToBill.p50Ms !== null) g.set({ quantile: "0.5" }, s.business.timeToBill.p50Ms / 1000);
-    if (s.business.timeToBill.p90Ms !== null) g.set({ quantile: "0.9" }, s.business.timeToBill.p90Ms / 1000);
+  gauge("measure_seconds", "A latency the project's routes declare as a business measure (`measures:`), by quantile.", ["route", "measure", "quantile"], (g, s) => {
+    for (const m of s.business.measures) {
+      if (m.kind !== "latency") continue;
+      if (m.p50Ms !== null) g.set({ route: m.route, measure: m.name, quantile: "0.5" }, m.p50Ms / 1000);
+      if (m.p90Ms !== null) g.set({ route: m.route, measure: m.name, quantile: "0.9" }, m.p90Ms / 1000);
+    }
   });
-  gauge("project_activation_latency_seconds", "Project activation in the PSA to its last set-up posting.", ["quantile"], (g, s) => {
-    if (s.business.projectActivation.p50Ms !== null) g.set({ quantile: "0.5" }, s.business.projectActivation.p50Ms / 1000);
-    if (s.business.projectActivation.p90Ms !== null) g.set({ quantile: "0.9" }, s.business.projectActivation.p90Ms / 1000);
+  gauge("measure", "A count the project's routes declare as a business measure (`measures:`): events pending a delivery, or open exceptions.", ["route", "measure"], (g, s) => {
+    for (const m of s.business.measures) if (m.kind !== "latency") g.set({ route: m.route, measure: m.name }, m.count);
   });
-  gauge("unposted_approved_time_entries", "Approved time entries without a cost posting in the ERP.", [], (g, s) => g.set(s.business.unpostedApprovedTime));
-  gauge("invoices_blocked_missing_contract", "Projects whose invoicing is held up by missing contract data.", [], (g, s) =>
-    g.set(s.business.invoicesBlockedByMissingContract),
-  );
   gauge("reconciliation_gaps", "Gaps found by the latest run of each reconciliation.", ["reconciliation"], (g, s) => {
     for (const r of s.reconciliations) g.set({ reconciliation: r.reconciliation }, r.gaps.length);
   });

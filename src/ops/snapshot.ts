@@ -2,11 +2,12 @@
  * The operational picture the dashboard, `spec status` and `/metrics` show, computed from the store
  * (its counts, issues and audit trail) and, where a runtime is hosted in the process, its systems'
  * breakers: health per system, backlog and lag per route, the queues people work, SLA breaches, and
- * the business measures (time to bill, project activation latency, unposted approved time,
- * invoices blocked by missing contract data).
+ * the business measures the project's routes declare (measures.ts).
  */
 import type { CompiledSpecSet } from "../runtime/pipeline.ts";
 import type { AuditEntry, Issue, Store } from "../runtime/store/store.ts";
+import { nameGaps } from "./gap-names.ts";
+import { computeMeasures, type EventFacts, type MeasureValue, percentile } from "./measures.ts";
 import type { ReconciliationResult } from "./reconcile/engine.ts";
 
 /** What the snapshot can read from a runtime hosted in this process. */
@@ -52,16 +53,9 @@ export interface IssueView extends Issue {
   pastSla: boolean;
 }
 
-/** A business measure. */
+/** The business measures: what the routes declare, and the exceptions past their SLA. */
 export interface BusinessMetrics {
-  /** Approval of billable time to its charge on the billing platform, ms: median, p90, count. */
-  timeToBill: { p50Ms: number | null; p90Ms: number | null; count: number };
-  /** Project activation to the last of its set-up postings, ms. */
-  projectActivation: { p50Ms: number | null; p90Ms: number | null; count: number };
-  /** Approved time entries without a cost posting in the ERP. */
-  unpostedApprovedTime: number;
-  /** Projects (and their invoices) held up because their contract data is missing. */
-  invoicesBlockedByMissingContract: number;
+  measures: MeasureValue[];
   exceptionsPastSla: number;
 }
 
@@ -74,6 +68,8 @@ export interface OpsSnapshot {
   deadLetters: IssueView[];
   exceptions: IssueView[];
   reconciliations: ReconciliationResult[];
+  /** A readable name of each gap's key: its group's records by name, and its period (gap-names.ts). */
+  gapNames: Record<string, string>;
   business: BusinessMetrics;
 }
 
@@ -89,19 +85,33 @@ export interface SnapshotSources {
   auditLimit?: number;
 }
 
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-interface TraceFacts {
-  route: string;
-  source: string;
-  acceptedAt: number;
+interface TraceFacts extends EventFacts {
   settledAt?: number;
   lastDeliveryAt?: number;
-  delivered: Set<string>;
+  routedTargets: string[];
+  delivered: Map<string, number>;
+}
+
+/**
+ * The latest completed run of each reconciliation kept in the store, for a process that runs none
+ * itself (a dashboard beside the workers, `spec status`).
+ */
+async function keptRuns(store: Store): Promise<ReconciliationResult[]> {
+  const latest = new Map<string, ReconciliationResult>();
+  for (const run of await store.reconciliationRuns({ limit: 500 })) {
+    if (run.outcome !== "completed" || latest.has(run.reconciliation)) continue;
+    latest.set(run.reconciliation, {
+      reconciliation: run.reconciliation,
+      ...(run.period === undefined ? {} : { period: run.period }),
+      ranAt: run.ranAt,
+      durationMs: run.durationMs,
+      groups: run.groups,
+      records: { ...run.records },
+      gaps: run.gaps as ReconciliationResult["gaps"],
+      problems: run.problems as ReconciliationResult["problems"],
+    });
+  }
+  return [...latest.values()].sort((a, b) => a.reconciliation.localeCompare(b.reconciliation));
 }
 
 /** Computes the operational snapshot. */
@@ -124,12 +134,16 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
   for (const row of audit as AuditEntry[]) {
     const detail = (row.detail ?? {}) as Record<string, unknown>;
     if (row.action === "event.accepted") {
-      const facts: TraceFacts = { route: String(detail["route"]), source: String(detail["source"]), acceptedAt: row.at, delivered: new Set() };
+      const facts: TraceFacts = { route: String(detail["route"]), acceptedAt: row.at, routedTargets: [], delivered: new Map() };
       events.set(row.subject, facts);
       if (row.traceId !== null && !eventOf.has(row.traceId)) eventOf.set(row.traceId, facts);
     } else if (row.action === "event.routed" || row.action === "event.exception" || row.action === "event.skipped") {
       const facts = events.get(row.subject);
-      if (facts !== undefined) facts.settledAt = row.at;
+      if (facts !== undefined) {
+        facts.settledAt = row.at;
+        facts.settled = row.action.slice("event.".length) as "routed" | "exception" | "skipped";
+        if (row.action === "event.routed") facts.routedTargets = ((detail["deliveries"] ?? []) as unknown[]).map(String);
+      }
     } else if (row.action.startsWith("delivery.")) {
       const target = String(detail["target"] ?? deliveryTarget.get(row.subject) ?? "");
       deliveryTarget.set(row.subject, target);
@@ -141,7 +155,7 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
       if (row.action === "delivery.delivered" && row.traceId !== null) {
         const facts = eventOf.get(row.traceId);
         if (facts !== undefined) {
-          facts.delivered.add(target);
+          facts.delivered.set(target, row.at);
           facts.lastDeliveryAt = Math.max(facts.lastDeliveryAt ?? 0, row.at);
         }
       }
@@ -149,9 +163,6 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
   }
   const pipelines = new Map(compiled.pipelines.map((p) => [p.route, p]));
   const routes = new Map<string, { accepted: number; open: number; oldest: number; durations: number[]; breaches: number }>();
-  const timeToBill: number[] = [];
-  const activation: number[] = [];
-  let unposted = 0;
   for (const facts of events.values()) {
     let entry = routes.get(facts.route);
     if (entry === undefined) {
@@ -169,12 +180,6 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
       const sla = pipelines.get(facts.route)?.slaMs;
       if (sla !== undefined && took > sla) entry.breaches++;
     }
-    const billed = [...facts.delivered].some((t) => t.endsWith(".addTimeCharge"));
-    if (facts.source.endsWith(".timeEntryApproved")) {
-      if (billed && facts.lastDeliveryAt !== undefined) timeToBill.push(facts.lastDeliveryAt - facts.acceptedAt);
-      if (![...facts.delivered].some((t) => t.endsWith(".postCostJournal"))) unposted++;
-    }
-    if (facts.source.endsWith(".projectActivated") && facts.lastDeliveryAt !== undefined) activation.push(facts.lastDeliveryAt - facts.acceptedAt);
   }
   const slaOf = (route: string): number | null => pipelines.get(route)?.policies.exceptions?.slaMs ?? null;
   const view = (issue: Issue): IssueView => {
@@ -184,11 +189,6 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
   };
   const deadLetters = issues.filter((i) => i.kind === "dead-letter").map(view);
   const exceptions = issues.filter((i) => i.kind === "exception").map(view);
-  const blocked = new Set(
-    exceptions
-      .filter((i) => i.status === "open" && /contract/i.test(i.reason))
-      .map((i) => String((i.payload as Record<string, unknown> | null)?.["projectId"] ?? i.eventId)),
-  );
   const systems: SystemHealth[] = Object.values(compiled.systems).map((definition) => {
     const breaker = sources.runtime?.systems.get(definition.name)?.breaker;
     const used = attempts.get(definition.name) ?? { ok: 0, failed: 0, lastMinute: 0 };
@@ -205,6 +205,7 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
       latency: sources.latency?.(definition.name) ?? null,
     };
   });
+  const reconciliations = sources.reconciliations?.() ?? (await keptRuns(store));
   return {
     at: now,
     counts: { events: { ...counts.events }, deliveries: { ...counts.deliveries }, issues: { ...counts.issues } },
@@ -223,12 +224,10 @@ export async function collectSnapshot(sources: SnapshotSources): Promise<OpsSnap
       .sort((a, b) => a.route.localeCompare(b.route)),
     deadLetters,
     exceptions,
-    reconciliations: sources.reconciliations?.() ?? [],
+    reconciliations,
+    gapNames: await nameGaps(store, reconciliations.flatMap((r) => r.gaps)),
     business: {
-      timeToBill: { p50Ms: percentile(timeToBill, 50), p90Ms: percentile(timeToBill, 90), count: timeToBill.length },
-      projectActivation: { p50Ms: percentile(activation, 50), p90Ms: percentile(activation, 90), count: activation.length },
-      unpostedApprovedTime: unposted,
-      invoicesBlockedByMissingContract: blocked.size,
+      measures: computeMeasures(compiled.pipelines, events.values(), exceptions),
       exceptionsPastSla: exceptions.filter((i) => i.pastSla).length,
     },
   };

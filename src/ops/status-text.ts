@@ -1,4 +1,5 @@
 /** The operational snapshot as terminal text: what `spec status` prints. */
+import type { MeasureValue } from "./measures.ts";
 import type { OpsSnapshot } from "./snapshot.ts";
 
 const ms = (v: number | null): string => (v === null ? "-" : v < 1000 ? `${Math.round(v)}ms` : `${(v / 1000).toFixed(1)}s`);
@@ -7,6 +8,11 @@ const pct = (v: number | null): string => (v === null ? "-" : `${(v * 100).toFix
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+}
+
+/** A measure's value: a latency's median and 90th percentile, or a count. */
+function measureValue(m: MeasureValue): string {
+  return m.kind === "latency" ? `${ms(m.p50Ms)} / ${ms(m.p90Ms)} (p50/p90, ${m.count} events)` : String(m.count);
 }
 
 /** Renders systems, routes, queues, reconciliation and business measures as aligned tables. */
@@ -29,11 +35,9 @@ export function statusText(s: OpsSnapshot): string {
     "",
     "BUSINESS",
     table([
-      ["time to bill (p50/p90)", `${ms(s.business.timeToBill.p50Ms)} / ${ms(s.business.timeToBill.p90Ms)}`],
-      ["project activation (p50/p90)", `${ms(s.business.projectActivation.p50Ms)} / ${ms(s.business.projectActivation.p90Ms)}`],
-      ["unposted approved time entries", String(s.business.unpostedApprovedTime)],
-      ["invoices blocked by missing contract", String(s.business.invoicesBlockedByMissingContract)],
-      ["exceptions past SLA", String(s.business.exceptionsPastSla)],
+      ["measure", "route", "value", "objective", "what it means"],
+      ...s.business.measures.map((m) => [m.breached ? `${m.name} (!)` : m.name, m.route, measureValue(m), m.objective ?? "-", m.description]),
+      ["exceptions past SLA", "-", String(s.business.exceptionsPastSla), "-", "Open exceptions older than their queue's SLA"],
     ]),
   ];
   return `${parts.join("\n")}\n`;

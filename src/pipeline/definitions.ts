@@ -112,6 +112,23 @@ export interface PipelinePolicies {
   exceptions?: { queue: string; owner: string; slaMs?: number };
 }
 
+/**
+ * A business measure a route declares: the time from an event's acceptance to the delivery of
+ * `step` (`latency`), the route's events whose delivery by `step` is not made (`pending`), or its
+ * open exceptions, those whose reason contains `reason` when given (`exceptions`).
+ */
+export interface MeasureDefinition {
+  name: string;
+  description: string;
+  kind: "latency" | "pending" | "exceptions";
+  step?: string;
+  reason?: string;
+  /** For a latency: the 90th percentile should stay within it. */
+  objectiveMs?: number;
+  /** For a count: the most it should be. */
+  objectiveCount?: number;
+}
+
 /** One compiled route. */
 export interface PipelineDefinition<T = Transform, V = Validator> {
   route: string;
@@ -126,6 +143,8 @@ export interface PipelineDefinition<T = Transform, V = Validator> {
   policies: PipelinePolicies;
   slaMs?: number;
   ignoreOrigin?: readonly string[];
+  /** The route's business measures, in the order declared. */
+  measures?: readonly MeasureDefinition[];
 }
 
 /** A value the runtime resolves from the environment or the secret provider at start-up. */

@@ -21,13 +21,17 @@ import { createWorkQueue } from "./engine/work-queue.ts";
 import { ConfigurationError } from "./errors.ts";
 import { type Clock, defaultWorkerName, processEnv, sleepOn, systemClock, systemTimers, writeStderr } from "./host.ts";
 import { timeOrderedId } from "./ids.ts";
-import { createLeaseKeeper } from "./lease-keeper.ts";
+import { createLeaseKeeper, type LeaseKeeper } from "./lease-keeper.ts";
+import type { SystemRuntime } from "./delivery/deliver.ts";
+import type { WorkQueue } from "./engine/work-queue.ts";
+import { createObserver } from "./observe/observer.ts";
+import { createRuntimeMetrics, type RuntimeGaugeSources } from "./observe/runtime-metrics.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { createRedactor, type Redactor } from "./redact.ts";
 import type { ClaimedDelivery, ClaimedEvent, DeliverySettlement } from "./store/store.ts";
 
 export type { Clock };
-export type { EventSource, OfferResult } from "./engine/intake.ts";
+export type { EventSource, OfferOptions, OfferResult } from "./engine/intake.ts";
 export type { WorkCounts } from "./engine/context.ts";
 export type { Runtime, RuntimeOptions } from "./engine/options.ts";
 
@@ -156,7 +160,22 @@ function engineContext(options: RuntimeOptions, sharing: boolean): EngineContext
     redact: redactor.text,
   };
   const wake: Wakes = { events: () => undefined, deliveries: () => undefined };
-  return { compiled, store, worker, batchSize, leaseMs, clock, timers, logger, redactor, routes, keeper, queue, delivery, wake, sharing, counts: noWork(), report };
+  const observer = createObserver({
+    logger,
+    worker,
+    metrics: options.metrics === undefined ? undefined : createRuntimeMetrics(options.metrics, gaugeSources(systems, queue, keeper, clock)),
+    ...(options.waitLogMs === undefined ? {} : { waitLogMs: options.waitLogMs }),
+  });
+  return { compiled, store, worker, batchSize, leaseMs, clock, timers, logger, redactor, routes, keeper, queue, delivery, wake, sharing, counts: noWork(), report, observer };
+}
+
+/** What the scrape-time gauges read: the work waiting in memory, each system's breaker, this worker's leases. */
+function gaugeSources(systems: ReadonlyMap<string, SystemRuntime>, queue: WorkQueue, keeper: LeaseKeeper, clock: Clock): RuntimeGaugeSources {
+  return {
+    queues: () => ({ events: queue.events.waiting.length, deliveries: queue.deliveries.waiting.length }),
+    breakers: () => [...systems].map(([system, s]) => ({ system, state: s.breaker.state(clock.now()) })),
+    leases: () => keeper.counts(),
+  };
 }
 
 /** Logs a loop's failed call as an error, with the credentials the runtime knows scrubbed from it. */

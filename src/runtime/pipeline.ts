@@ -5,6 +5,7 @@
 export type {
   CompiledSpecSet,
   EventDefinition,
+  MeasureDefinition,
   OperationDefinition,
   PipelineDefinition,
   PipelinePolicies,

@@ -86,8 +86,15 @@ async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event:
       const when = holds(run, step.when, run.record);
       if (!(typeof when === "boolean" ? when : await when)) continue;
     }
-    const done = runStep(step, run, stepCx);
-    if (done !== undefined) await done;
+    const ended = cx.onStep?.(step);
+    try {
+      const done = runStep(step, run, stepCx);
+      if (done !== undefined) await done;
+    } catch (error) {
+      ended?.(error);
+      throw error;
+    }
+    ended?.();
   }
 }
 

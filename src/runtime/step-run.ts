@@ -31,6 +31,8 @@ export interface ProcessContext {
   xrefNeeded: ReadonlySet<string>;
   now: number;
   worker: string;
+  /** Called as each step starts; the function it returns as the step ends (with what stopped it). */
+  onStep?: (step: PipelineStep) => (error?: unknown) => void;
 }
 
 /** The state of one pipeline run over one event. */

@@ -11,6 +11,7 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { type Dashboard, startDashboard } from "../../src/dashboard/server.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type MonthRun, playMonth } from "../../src/demo/play.ts";
+import { summarise } from "../../src/demo/summary.ts";
 import { compileInMemory, reconciliationsOf } from "../../src/testing/compile-in-memory.ts";
 import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
 import { projectRoot, shouldRun } from "../../src/testing/environment.ts";
@@ -76,7 +77,11 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     expect(await metric("events-routed")).toBe(String(counts.events["routed"]));
     expect(await metric("deliveries-delivered")).toBe(String(counts.deliveries["delivered"]));
     expect(await metric("exceptions-open")).toBe(String(exceptions.length));
-    expect(await metric("reconciliation-gaps")).toBe(String(run.reconciler.latest().reduce((n, r) => n + r.gaps.length, 0)));
+    // The tile counts what the demo's summary counts: each disagreement once, whichever reconciliations found it.
+    expect(await metric("reconciliation-gaps")).toBe(String((await summarise(run)).reconciliationGaps));
+    // Gap rows name the project, not its id.
+    const projectGap = page.locator("tr.gap[data-gap-key^='projectId='] summary b").first();
+    expect(await projectGap.textContent()).toMatch(/^Project .+ \(.+\), 2026-03$/);
     expect(await page.locator("tr[data-system]").count()).toBe(Object.keys(run.compiled.systems).length);
     // The README's picture is refreshed only when asked, like a golden file; otherwise the
     // screenshot goes to a temporary folder, so a test run leaves the checkout as it was.

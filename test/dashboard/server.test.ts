@@ -16,8 +16,12 @@ const compiled: CompiledSpecSet = {
       source: "specs/routes/time-to-revenue.yaml",
       trigger: { kind: "event", system: "psa", event: "timeEntryApproved" },
       idempotencyKey: ["timeEntryId"],
-      steps: [],
+      steps: [{ id: "post-cost", kind: "deliver", system: "erp", operation: "postCostJournal" }],
       policies: { exceptions: { queue: "time-exceptions", owner: "finance-ops", slaMs: 1000 } },
+      measures: [
+        { name: "unposted-approved-time", description: "Approved time entries without a cost posting in the ERP", kind: "pending", step: "post-cost", objectiveCount: 0 },
+        { name: "blocked-by-missing-contract", description: "Approved time held up by missing contract data", kind: "exceptions", reason: "CONTRACT" },
+      ],
     },
   ],
   transforms: {},
@@ -73,11 +77,16 @@ describe("startDashboard", () => {
     const snapshot = (await (await get("/api/snapshot", "secret-token")).json()) as {
       counts: { events: Record<string, number> };
       routes: { route: string; accepted: number; open: number; oldestOpenMs: number }[];
-      business: { exceptionsPastSla: number; invoicesBlockedByMissingContract: number };
+      business: { exceptionsPastSla: number; measures: { route: string; name: string; count: number; breached: boolean }[] };
     };
     expect(snapshot.counts.events).toEqual({ exception: 1, pending: 1 });
     expect(snapshot.routes).toMatchObject([{ route: "time-to-revenue", accepted: 2, open: 1, oldestOpenMs: 9000 }]);
-    expect(snapshot.business).toMatchObject({ exceptionsPastSla: 1, invoicesBlockedByMissingContract: 1 });
+    expect(snapshot.business.exceptionsPastSla).toBe(1);
+    // The measures the route declares, and nothing the route does not: one exception, one event not yet routed.
+    expect(snapshot.business.measures.map((m) => [m.route, m.name, m.count, m.breached])).toEqual([
+      ["time-to-revenue", "unposted-approved-time", 2, true],
+      ["time-to-revenue", "blocked-by-missing-contract", 1, false],
+    ]);
   });
 
   it("serves Prometheus metrics on the registry it was given", async () => {
@@ -85,7 +94,8 @@ describe("startDashboard", () => {
     expect(text).toContain('syncspec_route_backlog{route="time-to-revenue"} 1');
     expect(text).toContain("syncspec_exceptions_past_sla 1");
     expect(text).toContain('syncspec_system_rate_limit_headroom_ratio{system="erp"} 1');
-    expect(await registry.getSingleMetricAsString("syncspec_unposted_approved_time_entries")).toContain("syncspec_unposted_approved_time_entries 2");
+    expect(text).toContain('syncspec_measure{route="time-to-revenue",measure="unposted-approved-time"} 2');
+    expect(text).not.toContain("unposted_approved_time_entries");
   });
 
   it("refuses an action without a reason, then skips the exception with one and audits the signed-in operator, not the body's name", async () => {

@@ -3,6 +3,8 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type MonthRun, playMonth } from "../../src/demo/play.ts";
 import { type DemoSummary, summarise } from "../../src/demo/summary.ts";
+import { renderOverview } from "../../src/dashboard/render.ts";
+import { collectSnapshot } from "../../src/ops/snapshot.ts";
 import { compileInMemory, reconciliationsOf } from "../../src/testing/compile-in-memory.ts";
 import { loadExpressionCompiler } from "../../src/runtime/expression.ts";
 
@@ -26,6 +28,34 @@ describe("playMonth", () => {
     expect(summary.missedGaps).toEqual([]);
     expect(summary.unexpectedGaps).toEqual([]);
     expect(summary.reconciliationGaps).toBe(run.month.seededGaps.length);
+  });
+
+  it("shows the dashboard the same gap count as the summary, each gap named by its project rather than its id", async () => {
+    const snapshot = await collectSnapshot({ store: run.store, compiled: run.compiled, reconciliations: () => run.reconciler.latest() });
+    const html = renderOverview(snapshot, "demo", "csrf");
+    expect(/data-metric="reconciliation-gaps">(\d+)</.exec(html)?.[1]).toBe(String(summary.reconciliationGaps));
+    const projectGaps = run.reconciler.latest().flatMap((r) => r.gaps).filter((g) => g.group["projectId"] !== undefined);
+    expect(projectGaps.length).toBeGreaterThan(0);
+    for (const gap of projectGaps) {
+      const project = run.month.projects.find((p) => p.projectId === gap.group["projectId"]);
+      expect(snapshot.gapNames[gap.key]).toBe(`Project ${project?.name} (${project?.projectCode}), ${gap.period}`);
+    }
+  });
+
+  it("shows the business measures the specs declare, and only those", async () => {
+    const snapshot = await collectSnapshot({ store: run.store, compiled: run.compiled });
+    expect(snapshot.business.measures.map((m) => `${m.route}/${m.name}`)).toEqual([
+      "opportunity-to-project/project-activation",
+      "time-to-revenue/time-to-bill",
+      "time-to-revenue/unposted-approved-time",
+      "time-to-revenue/blocked-by-missing-contract",
+    ]);
+    const byName = new Map(snapshot.business.measures.map((m) => [m.name, m]));
+    expect(byName.get("time-to-bill")?.count).toBeGreaterThan(0);
+    // Every project is set up but the one activated without its contract, which waits as an exception.
+    expect(byName.get("project-activation")?.count).toBe(run.month.projects.filter((p) => p.contractId !== undefined).length);
+    // The project activated without its contract holds its approved time as exceptions.
+    expect(byName.get("blocked-by-missing-contract")?.count).toBeGreaterThan(0);
   });
 
   it("files each gap as one exception in the store's queue of its reconciliation, tied to no event", async () => {

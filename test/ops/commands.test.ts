@@ -72,10 +72,12 @@ describe("spec reconcile", () => {
     expect(io.err.join("")).toContain("no reconciliation named nope; there are ");
   }, 60_000);
 
-  it("asks where the records are when given neither a file nor a URL", async () => {
+  it("reads the live systems when given neither a file nor a URL, and names each reconciliation that declares no read", async () => {
     const io = fakeIo();
-    expect(await main(["reconcile"], io)).toBe(2);
-    expect(io.err.join("")).toContain("say where the records are: --records <file.json> or --url <dashboard-url>");
+    expect(await main(["reconcile", "--only", "time-cost-postings"], io)).toBe(2);
+    expect(io.err.join("")).toContain(
+      "spec reconcile: time-cost-postings cannot run against the live systems: its sources approved-time, cost-postings declare no 'read'; give its records with --records",
+    );
   });
 });
 
@@ -89,13 +91,23 @@ describe("spec status", () => {
       deadLetters: [],
       exceptions: [],
       reconciliations: [],
-      business: { timeToBill: { p50Ms: 2000, p90Ms: null, count: 1 }, projectActivation: { p50Ms: null, p90Ms: null, count: 0 }, unpostedApprovedTime: 3, invoicesBlockedByMissingContract: 1, exceptionsPastSla: 0 },
+      gapNames: {},
+      business: {
+        measures: [
+          { route: "time-to-revenue", name: "time-to-bill", description: "Approval of billable time to its charge", kind: "latency", p50Ms: 2000, p90Ms: null, count: 1, objective: "p90 within 2d", breached: false },
+          { route: "time-to-revenue", name: "unposted-time", description: "Approved time not costed", kind: "pending", p50Ms: null, p90Ms: null, count: 3, objective: "at most 0", breached: true },
+        ],
+        exceptionsPastSla: 0,
+      },
     };
     const text = statusText(snapshot);
     expect(text).toContain("system  circuit  headroom  errors  attempts  latency\nerp     open     25.0%     10.0%   50        -");
     expect(text).toContain("time-to-revenue  10        2        1.5s  200ms  900ms  0");
     expect(text).toContain("QUEUES\nnothing open");
-    expect(text).toContain("time to bill (p50/p90)                2.0s / -");
+    expect(text).toContain("BUSINESS\nmeasure              route            value                         objective      what it means\n");
+    expect(text).toContain("time-to-bill         time-to-revenue  2.0s / - (p50/p90, 1 events)  p90 within 2d  Approval of billable time to its charge\n");
+    expect(text).toContain("unposted-time (!)    time-to-revenue  3                             at most 0      Approved time not costed\n");
+    expect(text).not.toContain("invoices blocked");
   });
 
   it("says so when the dashboard cannot be reached", async () => {

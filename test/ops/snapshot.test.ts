@@ -27,3 +27,18 @@ describe("the operations snapshot", () => {
     await store.close();
   });
 });
+
+describe("the operations snapshot of a process that runs no reconciliation", () => {
+  it("shows the latest completed run of each reconciliation kept in the store", async () => {
+    const store = await createSqliteStore({ path: ":memory:" });
+    const gap = { reconciliation: "time-journals", group: { projectId: "P1" }, period: "2026-03", key: "projectId=P1@2026-03", difference: "15.00", sides: [], queue: "q", owner: "o" };
+    const run = (ranAt: number, outcome: "completed" | "failed", gaps: unknown[]) => ({ reconciliation: "time-journals", ranAt, durationMs: 5, outcome, groups: 2, records: { time: 3 }, gaps, problems: [] });
+    await store.recordReconciliationRun(run(1_000, "completed", []));
+    await store.recordReconciliationRun(run(2_000, "completed", [gap]));
+    await store.recordReconciliationRun({ ...run(3_000, "failed", []), error: "busy" });
+    const snapshot = await collectSnapshot({ store, compiled: fixtureDefinitions(), now: () => 4_000 });
+    expect(snapshot.reconciliations.map((r) => [r.reconciliation, r.ranAt, r.gaps.map((g) => g.key)])).toEqual([["time-journals", 2_000, ["projectId=P1@2026-03"]]]);
+    expect(snapshot.gapNames).toEqual({ "projectId=P1@2026-03": "Project P1, 2026-03" });
+    await store.close();
+  });
+});

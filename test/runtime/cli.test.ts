@@ -161,8 +161,14 @@ describe("the operator commands", () => {
     const cli = io(root);
     cli.env = { ERP_BASE_URL: "http://127.0.0.1:9" };
     const code = await main(["run", "--compile", "--store", "sqlite:run.db", "--ingest", "projects.ndjson", "--source", "psa.projectActivated", "--drain"], cli);
-    expect(cli.err).toBe("");
     expect(code).toBe(0);
+    // Nothing answers at the ERP's address: each failed attempt (a second one when the first's short
+    // backoff ends while draining) is logged, as a JSON line, with its retry delay.
+    const logged = cli.err.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const entry of logged) {
+      expect(entry).toMatchObject({ level: "warn", event: "delivery.retry", target: "erp.createProject", reason: expect.stringMatching(/fetch failed/), delayMs: expect.any(Number) });
+    }
     expect(cli.out.split("\n")[0]).toBe("ingested projects.ndjson: 1 accepted, 1 duplicates, 0 conflicts");
     expect(JSON.parse(cli.out.split("\n")[1] ?? "{}")).toMatchObject({ events: { routed: 1 }, deliveries: { pending: 1 } });
   });

@@ -474,6 +474,41 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.referenceData("RateCard", "senior")).toEqual({ rate: "150.00" });
     });
 
+    it("keeps every reconciliation run, completed or failed, newest first, with what it compared and found", async () => {
+      const gap = { key: "projectId=P1@2026-03", difference: "15.00", sides: [{ source: "time", total: "60.00", records: [{ timeEntryId: "t1" }] }] };
+      const first = await store.recordReconciliationRun({
+        reconciliation: "time-journals",
+        period: "2026-03",
+        ranAt: 1_000,
+        durationMs: 42,
+        outcome: "completed",
+        groups: 3,
+        records: { time: 5, journals: 4 },
+        gaps: [gap],
+        problems: [{ source: "journals", message: "mapping failed", record: { reference: "t9" } }],
+      });
+      const failed = await store.recordReconciliationRun({ reconciliation: "time-journals", ranAt: 2_000, durationMs: 7, outcome: "failed", groups: 0, records: {}, gaps: [], problems: [], error: "erp.listJournals answered 503 on page 2" });
+      await store.recordReconciliationRun({ reconciliation: "invoices", ranAt: 3_000, durationMs: 1, outcome: "completed", groups: 0, records: {}, gaps: [], problems: [] });
+      expect(failed).toBeGreaterThan(first);
+      const runs = await store.reconciliationRuns({ reconciliation: "time-journals" });
+      expect(runs).toEqual([
+        { id: failed, reconciliation: "time-journals", ranAt: 2_000, durationMs: 7, outcome: "failed", groups: 0, records: {}, gaps: [], problems: [], error: "erp.listJournals answered 503 on page 2" },
+        {
+          id: first,
+          reconciliation: "time-journals",
+          period: "2026-03",
+          ranAt: 1_000,
+          durationMs: 42,
+          outcome: "completed",
+          groups: 3,
+          records: { time: 5, journals: 4 },
+          gaps: [gap],
+          problems: [{ source: "journals", message: "mapping failed", record: { reference: "t9" } }],
+        },
+      ]);
+      expect((await store.reconciliationRuns({ limit: 1 })).map((r) => r.reconciliation)).toEqual(["invoices"]);
+    });
+
     it("keeps the first payload hash of each message id intake took, per scope", async () => {
       await store.recordMessages("psa.projectActivated", [{ id: '["/psa","e1"]', hash: "h1" }, { id: '["/psa","e2"]', hash: "h2" }], 1000);
       await store.recordMessages("psa.projectActivated", [{ id: '["/psa","e1"]', hash: "other" }], 1001);

@@ -1,6 +1,7 @@
 /**
  * The classes of change `spec breaking` knows, and whom each breaks, in the style of buf's
- * breaking categories: event consumers (who read canonical events and system events),
+ * breaking categories: event consumers (who read canonical events and system events, and the
+ * business measures dashboards and alerts read by name),
  * adapters (generated code and the systems it calls), and stored data (records, dedup and
  * ordering state the runtime keeps). A class that breaks no one is compatible.
  */
@@ -30,6 +31,8 @@ export const CHANGE_CLASSES = {
   "idempotency-key-changed": ["stored-data"],
   "ordering-key-changed": ["stored-data"],
   "mapping-output-changed": ["adapters"],
+  "measure-removed": ["event-consumers"],
+  "measure-changed": ["event-consumers"],
   "trigger-changed": ["adapters", "stored-data"],
   "kept-record-removed": ["stored-data"],
   "kept-version-changed": ["stored-data"],
@@ -38,6 +41,7 @@ export const CHANGE_CLASSES = {
   "document-added": [],
   "field-added": [],
   "enum-value-added": [],
+  "measure-added": [],
 } as const satisfies Record<string, readonly Consumer[]>;
 
 export type ChangeClass = keyof typeof CHANGE_CLASSES;

@@ -188,6 +188,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     if (!same(a.spec.orderingKey, b.spec.orderingKey)) {
       emit("ordering-key-changed", `the ordering key changed from ${show(a.spec.orderingKey)} to ${show(b.spec.orderingKey)}`, ["spec", "orderingKey"]);
     }
+    compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
     compareRouteState(emit, a.spec, b.spec);
   } else if (previous.kind === "Mapping" && current.kind === "Mapping") {
     const [a, b] = [previous.value as BoundDocument<"Mapping">["value"], current.value as BoundDocument<"Mapping">["value"]];
@@ -200,6 +201,28 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     const removed = before === undefined || after === undefined ? [] : before.filter((k) => !after.includes(k));
     if (removed.length > 0) emit("mapping-output-changed", `the mapping no longer sets ${removed.join(", ")}`, ["spec", "expression"]);
   }
+}
+
+/**
+ * A route's measures: one removed, or reading something else (another kind or step), breaks the
+ * dashboards and alerts that read it by name; a new one breaks no one.
+ */
+function compareMeasures(
+  before: NonNullable<RouteSpec["measures"]>,
+  after: NonNullable<RouteSpec["measures"]>,
+  emit: Emit,
+): void {
+  const reads = (m: NonNullable<RouteSpec["measures"]>[string]) => {
+    if (m.latency !== undefined) return `the time to step ${m.latency.to}`;
+    if (m.pending !== undefined) return `the events pending step ${m.pending.step}`;
+    return `the open exceptions${m.exceptions?.reason === undefined ? "" : ` mentioning "${m.exceptions.reason}"`}`;
+  };
+  for (const [name, measure] of Object.entries(before)) {
+    const now = after[name];
+    if (now === undefined) emit("measure-removed", `the business measure ${name} was removed`, ["spec", "measures"]);
+    else if (reads(now) !== reads(measure)) emit("measure-changed", `the business measure ${name} now reads ${reads(now)} instead of ${reads(measure)}`, ["spec", "measures", name]);
+  }
+  for (const name of Object.keys(after)) if (before[name] === undefined) emit("measure-added", `the business measure ${name} was added`, ["spec", "measures", name]);
 }
 
 const REMOVAL: Partial<Record<KindName, ChangeClass>> = { Entity: "entity-removed" };

@@ -1,4 +1,6 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
+import { checkReconciliationRead } from "./check-reconciliation-read.ts";
+import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { checkRouteExpression } from "./route-expressions.ts";
 import { entityShape } from "./shapes.ts";
@@ -7,6 +9,7 @@ import type { BoundDocument } from "./spec-set.ts";
 /** Checks one Reconciliation document. */
 export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconciliation">): void {
   const spec = doc.value.spec;
+  checkSchedule(cx, doc, ["spec", "schedule"], spec.schedule);
   spec.sources.forEach((source, i) => {
     const at = ["spec", "sources", i];
     expectName(cx, doc, [...at, "system"], "system", source.system, cx.set.systems.keys(), { kind: "System" });
@@ -22,5 +25,6 @@ export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconc
     const scope = { record: entity === undefined ? undefined : entityShape(entity.name, entity.value.spec), classes: new Map() };
     if (source.filter !== undefined) checkRouteExpression(cx, doc, [...at, "filter"], source.filter, scope, "condition");
     checkRouteExpression(cx, doc, [...at, "measure"], source.measure, scope, "value");
+    checkReconciliationRead(cx, doc, at, source);
   });
 }

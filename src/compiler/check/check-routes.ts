@@ -10,6 +10,8 @@ import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkStepExpressions, checkTriggerCondition } from "./check-conditions.ts";
 import { checkMappingInput } from "./check-mapping-input.ts";
+import { checkMeasures } from "./check-measures.ts";
+import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
@@ -64,6 +66,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
       scope: "the events routes emit",
     });
   }
+  checkSchedule(cx, doc, ["spec", "trigger", "schedule"], trigger.schedule);
   checkTriggerCondition(cx, doc);
   const shape = triggerShape(cx.set, doc);
   for (const key of ["idempotencyKey", "orderingKey"] as const) {
@@ -79,6 +82,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
     checkStepExpressions(check, step, at, scope);
     checkMappingInput(cx, doc, step, at, scope);
   });
+  checkMeasures(cx, doc);
 }
 
 /**

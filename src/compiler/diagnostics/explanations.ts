@@ -46,6 +46,17 @@ export const explanations = {
     why: "A JSONata expression does not parse. JSONata is not JavaScript: it writes 'and', 'or' and '=' where JavaScript writes '&&', '||' and '=='; '&' joins strings.",
     fix: "Fix the expression at the position shown; a hint names the JSONata spelling of a JavaScript operator.",
   },
+  "invalid-schedule": {
+    why: "A schedule is read as standard cron (five fields in UTC, names such as MON and JAN, 7 for Sunday, @daily and the like); this one does not parse, or no date ever matches it (31 February).",
+    fix: "Write five fields (minute hour day-of-month month day-of-week) or a nickname such as @daily; when both day of month and day of week are restricted, a day matching either runs.",
+  },
+  "measure-kind": { why: "A business measure reads one thing: a latency to a delivery, events pending a delivery, or open exceptions.", fix: "Keep exactly one of 'latency', 'pending' or 'exceptions' in the measure; declare two measures for two numbers." },
+  "measure-step": { why: "A latency or pending measure reads when a step's delivery was made; the step named delivers nothing.", fix: "Name a deliver step of the route (its id)." },
+  "measure-objective": { why: "A latency's objective is a duration its 90th percentile should stay within; a count's is the most it should be.", fix: "Write a duration such as 4h for a latency, a whole number for a pending or exceptions measure." },
+  "reconciliation-read": {
+    why: "A reconciliation source reads its records live through a list operation of its system: it must be a GET, a cursor pagination must say where the next cursor is, and the mapping must produce the source's entity.",
+    fix: "Name a GET operation of the source's system, add 'next' to a cursor pagination, and name a mapping whose target is the source's entity.",
+  },
   "invalid-lifecycle": { why: "An entity's lifecycle names a state that is not a value of its field, or a transition from or to an unknown state.", fix: "Make the lifecycle's states the values of its enum field." },
   "invalid-config": { why: "The project file (syncspec.yaml) has a mistake.", fix: "Fix the key the message names; its schema is schemas/config.schema.json." },
   "dsl-syntax": { why: "A .sync file does not follow the DSL's grammar at this point.", fix: "Compare with grammar/ and the example in specs/; spec fmt --to dsl shows a YAML spec in the DSL." },

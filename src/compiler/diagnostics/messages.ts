@@ -103,6 +103,22 @@ export const messages = {
   },
   "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
+  "measure-kind": {
+    severity: "error",
+    message: (p: { measure: string; count: number }) =>
+      `measure ${p.measure} must declare exactly one of 'latency', 'pending' or 'exceptions', not ${p.count}`,
+  },
+  "measure-step": {
+    severity: "error",
+    message: (p: { measure: string; step: string; kind: string }) =>
+      `measure ${p.measure} reads the delivery of step ${p.step}, but ${p.step} is a step that does '${p.kind}' and delivers nothing`,
+  },
+  "measure-objective": {
+    severity: "error",
+    message: (p: { measure: string; objective: string; expected: string }) => `the objective '${p.objective}' of measure ${p.measure} must be ${p.expected}`,
+  },
+  "reconciliation-read": { severity: "error", message: (p: { detail: string }) => p.detail },
+  "invalid-schedule": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-lifecycle": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-config": { severity: "error", message: (p: { detail: string }) => p.detail },
   "dsl-syntax": { severity: "error", message: (p: { detail: string }) => p.detail },

@@ -6,7 +6,7 @@
  * validators by their JSON Schema.
  */
 import type { JsonSchema, RouteSpec, Step, SystemSpec } from "../../model/index.ts";
-import { durationMs, type OperationDefinition, type PipelinePolicies, type PipelineStep, type PipelineTrigger } from "../../pipeline/definitions.ts";
+import { durationMs, type MeasureDefinition, type OperationDefinition, type PipelinePolicies, type PipelineStep, type PipelineTrigger } from "../../pipeline/definitions.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 import {
   type EntityValidatorRef,
@@ -174,6 +174,24 @@ function lowerTrigger(cx: RouteContext, spec: RouteSpec): PipelineTrigger<Lowere
   return { kind: "schedule", cron: t.schedule ?? "* * * * *" };
 }
 
+/** A route's measures as the runtime reads them; the checker made sure each has one kind. */
+function lowerMeasures(measures: NonNullable<RouteSpec["measures"]>): MeasureDefinition[] {
+  return Object.entries(measures).map(([name, m]): MeasureDefinition => {
+    const kind = m.latency !== undefined ? "latency" : m.pending !== undefined ? "pending" : "exceptions";
+    const step = m.latency?.to ?? m.pending?.step;
+    const objective =
+      m.objective === undefined ? {} : typeof m.objective === "string" ? { objectiveMs: durationMs(m.objective) } : { objectiveCount: m.objective };
+    return {
+      name,
+      description: m.description,
+      kind,
+      ...(step === undefined ? {} : { step }),
+      ...(m.exceptions?.reason === undefined ? {} : { reason: m.exceptions.reason }),
+      ...objective,
+    };
+  });
+}
+
 function lowerPolicies(spec: RouteSpec): PipelinePolicies {
   const p = spec.policies ?? {};
   const out: PipelinePolicies = {};
@@ -227,6 +245,7 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
       policies: lowerPolicies(spec),
       ...(spec.sla !== undefined ? { slaMs: durationMs(spec.sla.within) } : {}),
       ...(spec.guard !== undefined ? { ignoreOrigin: spec.guard.ignoreOrigin } : {}),
+      ...(spec.measures !== undefined ? { measures: lowerMeasures(spec.measures) } : {}),
     };
     pipelines.push(pipeline);
   }

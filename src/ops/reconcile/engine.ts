@@ -4,6 +4,7 @@
  * the period), and reports every group whose sources differ by more than the tolerance as a gap,
  * with the records behind each side.
  */
+import type { ReconciliationSourceSpec } from "../../model/reconciliation.ts";
 import type { ReconciliationDefinition } from "../../pipeline/lowered.ts";
 import { toCents, toDecimal } from "../money.ts";
 import { compileExpression } from "../expression.ts";
@@ -12,8 +13,22 @@ import { periodOf } from "./periods.ts";
 /** A reconciliation as the engine runs it (lowered by the compiler). */
 export type { ReconciliationDefinition } from "../../pipeline/lowered.ts";
 
-/** Reads the canonical records of an entity that a system holds. */
-export type RecordReader = (system: string, entity: string) => Promise<readonly Record<string, unknown>[]> | readonly Record<string, unknown>[];
+/** What a reader gives for one source: its canonical records, and the items it could not turn into one. */
+export interface ReadResult {
+  records: readonly Record<string, unknown>[];
+  problems: readonly { message: string; record: Record<string, unknown> }[];
+}
+
+/**
+ * Reads the canonical records of an entity that a system holds; `source` is the spec's source
+ * (with its live `read`), `period` the one period a run reconciles, when it reconciles one.
+ */
+export type RecordReader = (
+  system: string,
+  entity: string,
+  source?: ReconciliationSourceSpec,
+  period?: string,
+) => Promise<readonly Record<string, unknown>[] | ReadResult> | readonly Record<string, unknown>[] | ReadResult;
 
 /** One side of a gap: a source's total for the group and the records behind it. */
 export interface GapSide {
@@ -51,6 +66,8 @@ export interface MeasureProblem {
 /** The outcome of one run. */
 export interface ReconciliationResult {
   reconciliation: string;
+  /** The one period the run reconciled, when it reconciled one. */
+  period?: string;
   ranAt: number;
   durationMs: number;
   groups: number;
@@ -64,6 +81,8 @@ export interface RunOptions {
   now: number;
   /** Records kept per side of a gap; 25 unless set. */
   recordLimit?: number;
+  /** Reconcile only this period (`2026-03`, `2026-W11`, `2026-03-10`): other groups are left out. */
+  period?: string;
 }
 
 interface Measured {
@@ -100,7 +119,9 @@ export async function runReconciliation(definition: ReconciliationDefinition, re
   for (const source of spec.sources) {
     const filter = source.filter === undefined ? undefined : await compileExpression(`${definition.name}#${source.name}.filter`, source.filter);
     const measure = await compileExpression(`${definition.name}#${source.name}.measure`, source.measure);
-    const records = await read(source.system, source.entity);
+    const got = await read(source.system, source.entity, source, options.period);
+    const records = "records" in got ? got.records : got;
+    if ("problems" in got) for (const p of got.problems) problems.push({ source: source.name, ...p });
     let kept = 0;
     for (const record of records) {
       if (filter !== undefined && (await filter(record).catch(() => false)) !== true) continue;
@@ -120,6 +141,8 @@ export async function runReconciliation(definition: ReconciliationDefinition, re
       const group: Record<string, string> = {};
       for (const field of spec.groupBy) group[field] = String(fieldValue(record, field) ?? "(none)");
       const period = spec.period === undefined ? undefined : (periodOf(fieldValue(record, spec.periodField ?? ""), spec.period as "day" | "week" | "month") ?? "(none)");
+      // A run of one period compares that period only: the list may also hold its neighbours' records.
+      if (options.period !== undefined && period !== undefined && period !== options.period) continue;
       const key = `${spec.groupBy.map((f) => `${f}=${group[f]}`).join(",")}${period === undefined ? "" : `@${period}`}`;
       let entry = groups.get(key);
       if (entry === undefined) {
@@ -155,5 +178,14 @@ export async function runReconciliation(definition: ReconciliationDefinition, re
       ...(slaMs === undefined ? {} : { slaMs }),
     });
   }
-  return { reconciliation: definition.name, ranAt: options.now, durationMs: Date.now() - started, groups: groups.size, records: counts, gaps, problems };
+  return {
+    reconciliation: definition.name,
+    ...(options.period === undefined ? {} : { period: options.period }),
+    ranAt: options.now,
+    durationMs: Date.now() - started,
+    groups: groups.size,
+    records: counts,
+    gaps,
+    problems,
+  };
 }

@@ -6,7 +6,7 @@
  * the gaps still open before its first run and opens none of them twice.
  */
 import { withSpan } from "../tracing.ts";
-import { nextCronTime } from "./cron.ts";
+import { nextCronTime } from "../../pipeline/schedule.ts";
 import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
 
 /** Where gaps become work for people: an exception queue. */
@@ -30,8 +30,11 @@ export interface GapException {
 /** The reconciler's state and actions. */
 export interface Reconciler {
   definitions: readonly ReconciliationDefinition[];
-  /** Runs every reconciliation (or the named ones) now. */
-  runAll(names?: readonly string[]): Promise<ReconciliationResult[]>;
+  /**
+   * Runs every reconciliation (or the named ones) now, of one period when given. A reconciliation
+   * already running is not started again: the call waits for the run under way.
+   */
+  runAll(names?: readonly string[], period?: string): Promise<ReconciliationResult[]>;
   /** The latest result of each reconciliation that has run. */
   latest(): ReconciliationResult[];
   /** Exceptions opened for gaps, open ones first. */
@@ -47,7 +50,11 @@ export interface ReconcilerOptions {
   sink?: ExceptionSink;
   now?: () => number;
   /** Called after each run, e.g. to record metrics. */
-  onResult?(result: ReconciliationResult): void;
+  onResult?(result: ReconciliationResult): void | Promise<void>;
+  /** Called when a run fails (a read failed): nothing was compared, no gap opened or closed. */
+  onFailure?(reconciliation: string, error: Error, run: { ranAt: number; durationMs: number; period?: string }): void | Promise<void>;
+  /** How long after a failed scheduled run it is tried again (default 1 minute; never later than its next run). */
+  retryMs?: number;
 }
 
 /** When a reconciliation runs next after `after`, or undefined when it has no schedule. */
@@ -81,11 +88,26 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     );
     return learned;
   };
-  const runOne = async (definition: ReconciliationDefinition): Promise<ReconciliationResult> => {
+  /** Runs under way, by reconciliation: never two of one reconciliation at once. */
+  const running = new Map<string, Promise<ReconciliationResult>>();
+  const runOne = (definition: ReconciliationDefinition, period?: string): Promise<ReconciliationResult> => {
+    const underway = running.get(definition.name);
+    if (underway !== undefined) return underway;
+    const ranAt = now();
+    const run = compareOnce(definition, period)
+      .catch(async (error: unknown) => {
+        await options.onFailure?.(definition.name, error as Error, { ranAt, durationMs: now() - ranAt, ...(period === undefined ? {} : { period }) });
+        throw error;
+      })
+      .finally(() => running.delete(definition.name));
+    running.set(definition.name, run);
+    return run;
+  };
+  const compareOnce = async (definition: ReconciliationDefinition, period?: string): Promise<ReconciliationResult> => {
     await learn();
     const at = now();
     const result = await withSpan(`reconcile ${definition.name}`, { "syncspec.reconciliation": definition.name }, async (span) => {
-      const outcome = await runReconciliation(definition, options.read, { now: at });
+      const outcome = await runReconciliation(definition, options.read, { now: at, ...(period === undefined ? {} : { period }) });
       span.setAttribute("syncspec.reconciliation.gaps", outcome.gaps.length);
       return outcome;
     });
@@ -108,15 +130,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       open.delete(id);
       closed.push({ ...exception, closedAt: at });
     }
-    options.onResult?.(result);
+    await options.onResult?.(result);
     return result;
   };
   return {
     definitions: options.definitions,
-    async runAll(names) {
+    async runAll(names, period) {
       const chosen = names === undefined ? options.definitions : options.definitions.filter((d) => names.includes(d.name));
       const out: ReconciliationResult[] = [];
-      for (const definition of chosen) out.push(await runOne(definition));
+      for (const definition of chosen) out.push(await runOne(definition, period));
       return out;
     },
     latest: () => options.definitions.flatMap((d) => results.get(d.name) ?? []),
@@ -124,17 +146,21 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     schedule() {
       const timers = new Set<NodeJS.Timeout>();
       let stopped = false;
-      const plan = (definition: ReconciliationDefinition): void => {
-        const at = nextRun(definition, now());
+      const plan = (definition: ReconciliationDefinition, retryAt?: number): void => {
+        const scheduled = nextRun(definition, now());
+        const at = retryAt !== undefined && (scheduled === undefined || retryAt < scheduled) ? retryAt : scheduled;
         if (at === undefined || stopped) return;
         // Timers cap at about 24.8 days; re-plan in steps.
         const wait = Math.min(at - now(), 2 ** 31 - 1);
         const timer = setTimeout(() => {
           timers.delete(timer);
-          if (now() < at) return plan(definition);
-          runOne(definition)
-            .catch(() => undefined)
-            .finally(() => plan(definition));
+          // A timer may fire a little early: plan the same moment again, a retry still a retry.
+          if (now() < at) return plan(definition, retryAt);
+          // A failed run (reported through onFailure) is tried again soon, not at its next slot only.
+          runOne(definition).then(
+            () => plan(definition),
+            () => plan(definition, now() + (options.retryMs ?? 60_000)),
+          );
         }, wait);
         timer.unref();
         timers.add(timer);

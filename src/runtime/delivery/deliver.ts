@@ -288,8 +288,11 @@ function takeToken(bucket: TokenBucket, now: () => number): number | Promise<num
   return bucket.refilled().then(() => bucket.take(now()));
 }
 
-/** Runs one attempt of a leased delivery and says how to settle it. Never throws. */
-export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): Promise<DeliverySettlement> {
+/**
+ * Runs one attempt of a leased delivery and says how to settle it. Never throws. `traceparent`,
+ * the W3C trace context of the attempt's span, is sent with the request.
+ */
+export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, trace: { traceparent?: string } = {}): Promise<DeliverySettlement> {
   const base = settlementOf(cx, d);
   const pipeline = cx.pipelines.get(d.route);
   const system = cx.systems.get(d.system);
@@ -327,6 +330,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery): 
       "content-type": operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
       "x-trace-id": d.traceId,
     };
+    if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
     // Header parameters the step gave; the ones the runtime sets (content type, idempotency key, trace) win.
     for (const [name, value] of Object.entries(splitRequestParams(d.params).headers)) {

@@ -11,6 +11,7 @@ import type { CompiledSpecSet, OperationDefinition, PipelineDefinition } from ".
 import { routeTargets, xrefsNeeded } from "../process-event.ts";
 import type { Redactor } from "../redact.ts";
 import type { RouteTargets, Store } from "../store/store.ts";
+import type { RuntimeObserver } from "../observe/observer.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /** The spec set's routes, indexed as the engine looks them up. */
@@ -89,6 +90,8 @@ export interface EngineContext {
   sharing: boolean;
   /** What this worker did, counted as it does it. */
   counts: WorkCounts;
+  /** Logs, counts and traces intake, processing and each delivery attempt (observe/observer.ts). */
+  observer: RuntimeObserver;
   /**
    * A loop's call that failed (a lease, a settlement, a shared quota): logged as an error, with
    * the credentials the runtime knows scrubbed from it. The work is not lost: its lease runs out

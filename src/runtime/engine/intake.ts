@@ -9,6 +9,7 @@ import { payloadHash } from "../store/batched.ts";
 import type { AcceptOutcome, IncomingEvent } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 import type { IntakeLine } from "./intake-line.ts";
+import { spanTraceId } from "../observe/trace-context.ts";
 import { handedEvent } from "./row-images.ts";
 
 /** A source of an event: a system event, or a canonical event. */
@@ -21,40 +22,57 @@ export interface OfferResult {
   refused: { route: string; reason: string }[];
 }
 
+/** How an offer's events join a trace. */
+export interface OfferOptions {
+  /** The trace id every offered event keeps (default: a single payload's joins the intake span's trace, else a new id per payload). */
+  traceId?: string;
+  /** The sender's W3C `traceparent`: the intake span continues it. */
+  traceparent?: string;
+}
+
 /** Offers payloads from a source to every route it triggers; resolves once they are durable. */
-export type Offer = (source: EventSource, payloads: readonly unknown[], options?: { traceId?: string }) => Promise<OfferResult>;
+export type Offer = (source: EventSource, payloads: readonly unknown[], options?: OfferOptions) => Promise<OfferResult>;
 
 /** The runtime's intake over the engine's parts and the line offers wait in. */
 export function intake(cx: EngineContext, line: IntakeLine, newId: () => string): Offer {
   const leftInStore = backlogLog(cx);
-  return async (source, payloads, options = {}) => {
-    const { incoming, refused } = shapeEvents(routesOf(cx, source), labelOf(source), payloads, () => options.traceId ?? newId());
-    if (incoming.length === 0) return { outcomes: [], refused };
-    const room = await line.room(incoming.length);
-    let outcomes: AcceptOutcome[];
-    const now = cx.clock.now();
-    try {
-      outcomes = await cx.store.accept(incoming, now, room.handoff);
-      let left = 0;
-      outcomes.forEach((outcome, i) => {
-        const event = incoming[i];
-        if (outcome.status !== "accepted" || event === undefined) return;
-        cx.counts.accepted += 1;
-        if (outcome.leased !== true) {
-          left += 1;
-          return;
-        }
-        cx.counts.kept += 1;
-        cx.queue.events.add(handedEvent(event, outcome.eventId, now, outcome.free === true), now + cx.leaseMs);
-      });
-      cx.counts.left += left;
-      leftInStore(left);
-    } finally {
-      room.done();
-    }
-    cx.wake.events();
-    return { outcomes, refused };
-  };
+  return (source, payloads, options = {}) =>
+    cx.observer.intake(labelOf(source), options.traceparent, async (span) => {
+      const traced = options.traceId ?? (payloads.length === 1 ? spanTraceId(span) : undefined);
+      const { incoming, refused } = shapeEvents(routesOf(cx, source), labelOf(source), payloads, () => traced ?? newId());
+      const result = await accept(cx, line, leftInStore, incoming, refused);
+      cx.observer.offered(incoming.map((e) => e.route), result.outcomes, refused, span);
+      return result;
+    });
+}
+
+/** Accepts the shaped events into the store; those leased by handoff wait in the work queue. */
+async function accept(cx: EngineContext, line: IntakeLine, leftInStore: (left: number) => void, incoming: IncomingEvent[], refused: OfferResult["refused"]): Promise<OfferResult> {
+  if (incoming.length === 0) return { outcomes: [], refused };
+  const room = await line.room(incoming.length);
+  let outcomes: AcceptOutcome[];
+  const now = cx.clock.now();
+  try {
+    outcomes = await cx.store.accept(incoming, now, room.handoff);
+    let left = 0;
+    outcomes.forEach((outcome, i) => {
+      const event = incoming[i];
+      if (outcome.status !== "accepted" || event === undefined) return;
+      cx.counts.accepted += 1;
+      if (outcome.leased !== true) {
+        left += 1;
+        return;
+      }
+      cx.counts.kept += 1;
+      cx.queue.events.add(handedEvent(event, outcome.eventId, now, outcome.free === true), now + cx.leaseMs);
+    });
+    cx.counts.left += left;
+    leftInStore(left);
+  } finally {
+    room.done();
+  }
+  cx.wake.events();
+  return { outcomes, refused };
 }
 
 /** How often, at most, intake logs the events it left in the store. */

@@ -8,7 +8,8 @@ import type { CompiledSpecSet } from "../pipeline.ts";
 import type { Redactor } from "../redact.ts";
 import type { Store } from "../store/store.ts";
 import type { WorkCounts } from "./context.ts";
-import type { EventSource, OfferResult } from "./intake.ts";
+import type { EventSource, OfferOptions, OfferResult } from "./intake.ts";
+import type { Registry } from "prom-client";
 
 /** The runtime's settings. Everything but `compiled` and `store` has a default. */
 export interface RuntimeOptions {
@@ -68,6 +69,14 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Fetches OAuth 2.0 client-credentials tokens (default: a form POST to the token URL with fetch). */
   fetchToken?: (url: string, body: string) => Promise<{ access_token: string; expires_in?: number }>;
+  /**
+   * Where the runtime's Prometheus counters and histograms are registered (events offered,
+   * delivery attempts and latency, queue depths, breakers, leases); none when omitted. Spans go to
+   * the OpenTelemetry tracer provider the host registered (none: no spans).
+   */
+  metrics?: Registry;
+  /** Waits for a quota, a slot or a breaker at least this long are logged (default 5 s). */
+  waitLogMs?: number;
 }
 
 /** A running runtime. */
@@ -75,7 +84,7 @@ export interface Runtime {
   readonly store: Store;
   readonly worker: string;
   /** Offers payloads from a source to every route it triggers; resolves once they are durable. */
-  offer(source: EventSource, payloads: readonly unknown[], options?: { traceId?: string }): Promise<OfferResult>;
+  offer(source: EventSource, payloads: readonly unknown[], options?: OfferOptions): Promise<OfferResult>;
   /** One round: lease and process a batch of events, then a batch of deliveries. Returns the work done. */
   step(): Promise<number>;
   /** Steps until no work is ready at the clock's current time. */

@@ -3,7 +3,8 @@
  * as they are routed, and the settlements committed with the outbox rows (see work-queue.ts for
  * when an event is free and what the outbox keeps).
  */
-import { attemptDelivery, attemptMs } from "../delivery/deliver.ts";
+import { attemptMs } from "../delivery/deliver.ts";
+import { observedAttempt } from "./observed-attempt.ts";
 import { lookupCache, type ProcessContext, processEvent } from "../process-event.ts";
 import { scrubEventSettlement } from "../redact.ts";
 import type { ClaimedEvent, EventSettlement, LeasedDelivery, NewDelivery } from "../store/store.ts";
@@ -46,7 +47,7 @@ async function routeEvents(cx: EngineContext, events: readonly ClaimedEvent[]): 
     now: cx.clock.now(),
     worker: cx.worker,
   };
-  const settlements = await Promise.all(events.map((event) => processEvent(process, event)));
+  const settlements = await Promise.all(events.map((event) => cx.observer.process(event, (onStep) => processEvent({ ...process, onStep }, event))));
   const deliveries: Promise<void>[] = [];
   for (const [i, s] of settlements.entries()) {
     if (s.outcome !== "routed") continue;
@@ -92,7 +93,7 @@ async function deliverNow(cx: EngineContext, event: ClaimedEvent, d: NewDelivery
   if (operation === undefined) return false;
   if (cx.clock.now() + attemptMs(operation, cx.routes.pipelines.get(event.route), system) + SETTLE_MARGIN_MS > cx.keeper.until(event)) return false;
   // The row is written with the settlement; the store gives it its id.
-  d.attempted = await attemptDelivery(cx.delivery, routedDelivery(event, d, 0, operation));
+  d.attempted = await observedAttempt(cx, routedDelivery(event, d, 0, operation));
   return d.attempted.outcome === "delivered";
 }
 

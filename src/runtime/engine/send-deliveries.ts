@@ -1,5 +1,5 @@
 /** The deliveries side of the engine: leased deliveries attempted under their systems' policies, and settled. */
-import { attemptDelivery } from "../delivery/deliver.ts";
+import { observedAttempt } from "./observed-attempt.ts";
 import { scrubOutcome } from "../redact.ts";
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
@@ -13,7 +13,7 @@ export interface DeliveryWork {
 /** The deliveries side over the engine's parts. */
 export function deliveryWork(cx: EngineContext): DeliveryWork {
   return {
-    work: (deliveries) => Promise.all(deliveries.map((d) => attemptDelivery(cx.delivery, d))),
+    work: (deliveries) => Promise.all(deliveries.map((d) => observedAttempt(cx, d))),
     async settle(settlements, deliveries) {
       cx.keeper.release(deliveries);
       for (const s of settlements) scrubOutcome(cx.redactor, s);

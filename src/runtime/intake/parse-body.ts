@@ -21,6 +21,8 @@ export interface BodyItem {
 export interface ParsedBody {
   items: BodyItem[];
   traceId?: string;
+  /** The sender's W3C `traceparent`, when it is a valid one: intake continues its trace. */
+  traceparent?: string;
 }
 
 /** A refusal: the status and the sentence sent back. */
@@ -126,7 +128,8 @@ export function parseWebhookBody(request: Pick<WebhookRequest, "headers" | "body
   const problem = jsonProblem(json, maxDepth);
   if (problem !== undefined) return { status: 400, error: problem };
   const traceId = traceOf(request.headers["traceparent"]);
-  const body = (items: BodyItem[]): ParsedBody => (traceId === undefined ? { items } : { items, traceId });
+  const traceparent = request.headers["traceparent"];
+  const body = (items: BodyItem[]): ParsedBody => (traceId === undefined || traceparent === undefined ? { items } : { items, traceId, traceparent });
   const events = (list: unknown[], at: (i: number) => string): ParsedBody | BodyRefusal => {
     const items: BodyItem[] = [];
     for (let i = 0; i < list.length; i++) {

@@ -187,7 +187,7 @@ export function createWebhookHandler(options: WebhookOptions): CountingWebhookHa
     const source: EventSource = { system: endpoint.system, event: endpoint.event };
     const payloads = sorted.fresh.map((f) => f.item.payload);
     const result =
-      payloads.length === 0 ? { outcomes: [], refused: [] } : await options.runtime.offer(source, payloads, parsed.traceId === undefined ? {} : { traceId: parsed.traceId });
+      payloads.length === 0 ? { outcomes: [], refused: [] } : await options.runtime.offer(source, payloads, parsed.traceparent === undefined ? {} : { traceId: parsed.traceId as string, traceparent: parsed.traceparent });
     const ids = sorted.fresh.flatMap((f) => (f.id === undefined || f.hash === undefined ? [] : [{ id: f.id, hash: f.hash }]));
     // Recorded only once the events are durable: a crash before this leaves a redelivery to the routes' own deduplication.
     if (result.refused.length === 0) await options.runtime.store.recordMessages(scope, ids, options.now());

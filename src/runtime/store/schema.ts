@@ -76,5 +76,9 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       trace_id TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`,
     "CREATE INDEX IF NOT EXISTS audit_trace ON audit (trace_id)",
     "CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+    `CREATE TABLE IF NOT EXISTS reconciliation_runs (
+      id ${id}, reconciliation TEXT NOT NULL, period TEXT, ran_at BIGINT NOT NULL, duration_ms BIGINT NOT NULL,
+      outcome TEXT NOT NULL, groups_compared INTEGER NOT NULL, detail TEXT NOT NULL)`,
+    "CREATE INDEX IF NOT EXISTS reconciliation_runs_by_name ON reconciliation_runs (reconciliation, id)",
   ];
 }

@@ -12,6 +12,7 @@ import { sqlIssues } from "./sql/issues-sql.ts";
 import { sqlLeases } from "./sql/leases-sql.ts";
 import { sqlOutbox } from "./sql/outbox-sql.ts";
 import { sqlQuotas } from "./sql/quotas-sql.ts";
+import { sqlReconciliationRuns } from "./sql/reconciliation-runs-sql.ts";
 import { sqlReferences } from "./sql/references-sql.ts";
 import { columns } from "./sql/rows.ts";
 import { sqlSources } from "./sql/sources-sql.ts";
@@ -38,6 +39,7 @@ export function createSqlStore(db: Database): Store {
     ...sqlQuotas(cx),
     ...sqlReferences(cx),
     ...sqlSources(cx),
+    ...sqlReconciliationRuns(cx),
     ...sqlState(db),
     counts: () =>
       db.read(async (sql): Promise<StoreCounts> => ({ events: await countBy(sql, "events"), deliveries: await countBy(sql, "outbox"), issues: await countBy(sql, "issues") })),

@@ -15,6 +15,7 @@
  * are leased one at a time, in order.
  */
 import type { AuditStore } from "./roles/audit.ts";
+import type { ReconciliationRunStore } from "./roles/reconciliation-runs.ts";
 import type { InboxStore } from "./roles/inbox.ts";
 import type { IssueStore } from "./roles/issues.ts";
 import type { LeaseStore } from "./roles/leases.ts";
@@ -25,6 +26,7 @@ import type { SourceStore } from "./roles/sources.ts";
 import type { StateStore } from "./roles/state.ts";
 
 export type { AuditEntry, AuditStore, AuditVerification } from "./roles/audit.ts";
+export type { NewReconciliationRun, ReconciliationRun, ReconciliationRunStore } from "./roles/reconciliation-runs.ts";
 export type {
   AcceptOutcome,
   Claim,
@@ -57,7 +59,7 @@ export interface StoreCounts {
 }
 
 /** The durable state of the runtime: every role together. Every method is one transaction. */
-export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, StateStore {
+export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, StateStore, ReconciliationRunStore {
   readonly engine: "sqlite" | "postgres";
   counts(): Promise<StoreCounts>;
   /**

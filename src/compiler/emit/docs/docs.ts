@@ -6,7 +6,8 @@
  * output; no template or helper comes from a spec.
  */
 import Handlebars from "handlebars";
-import type { Step, SystemEvent } from "../../../model/index.ts";
+import type { RouteSpec, Step, SystemEvent } from "../../../model/index.ts";
+import type { ReconciliationReadSpec } from "../../../model/reconciliation.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -63,8 +64,24 @@ function routeView(route: BoundDocument<"Route">) {
     sla: spec.sla === undefined ? none : `within ${spec.sla.within}${spec.sla.description === undefined ? "" : ` (${spec.sla.description})`}`,
     steps,
     policies,
+    measures: Object.entries(spec.measures ?? {}).map(([name, m]) => ({ name, description: m.description, reads: measureReads(m), objective: m.objective === undefined ? none : String(m.objective) })),
     flow: toMermaid(routeFlow(route), "TD"),
   };
+}
+
+/** How a reconciliation source is read from the live system, as a sentence fragment. */
+function readOf(read: ReconciliationReadSpec | undefined): string {
+  if (read === undefined) return "not read live (records given to spec reconcile --records)";
+  if (read.state === true) return `the records the runtime keeps${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
+  const pages = read.pagination === undefined ? "one call" : `${read.pagination.style} pagination on '${read.pagination.param}'`;
+  return `${read.operation ?? ""}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
+}
+
+/** What a measure reads, as a sentence fragment. */
+function measureReads(m: NonNullable<RouteSpec["measures"]>[string]): string {
+  if (m.latency !== undefined) return `time from acceptance to the delivery of step ${m.latency.to} (p50, p90)`;
+  if (m.pending !== undefined) return `events whose delivery of step ${m.pending.step} is not made`;
+  return `open exceptions${m.exceptions?.reason === undefined ? "" : ` whose reason mentions "${m.exceptions.reason}"`}`;
 }
 
 /** The data the catalogue template renders: plain strings and lists, nothing else. */
@@ -139,7 +156,7 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
         tolerance: [spec.tolerance.absolute === undefined ? "" : `±${spec.tolerance.absolute}`, spec.tolerance.relative === undefined ? "" : `±${spec.tolerance.relative} relative`].filter((t) => t !== "").join(", ") || "exact",
         queue: spec.onMismatch.queue,
         owner: spec.onMismatch.owner,
-        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure })),
+        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure, read: readOf(s.read) })),
       };
     }),
   };

@@ -171,10 +171,12 @@ export const templates = {
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
     + "</ol>\n<table><tr><th>Policy</th><th>Setting</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"policies"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":72,"column":9}}})) != null ? stack1 : "")
-    + "</table>\n<pre class=\"mermaid route-flow\" id=\"flow-"
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":73,"column":43},"end":{"line":73,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":73,"column":41},"end":{"line":73,"column":51}}}) : helper)))
+    + "</table>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"measures"),"length"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":75,"column":24}}})) != null ? stack1 : "")
+    + "\n<pre class=\"mermaid route-flow\" id=\"flow-"
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":76,"column":43},"end":{"line":76,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":76,"column":41},"end":{"line":76,"column":51}}}) : helper)))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"flow") || alias1(depth0, "flow", {"start":{"line":73,"column":55},"end":{"line":73,"column":59}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"flow","hash":{},"data":data,"loc":{"start":{"line":73,"column":53},"end":{"line":73,"column":61}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"flow") || alias1(depth0, "flow", {"start":{"line":76,"column":55},"end":{"line":76,"column":59}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"flow","hash":{},"data":data,"loc":{"start":{"line":76,"column":53},"end":{"line":76,"column":61}}}) : helper)))
     + "</pre>\n</section>\n";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -215,34 +217,6 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"value") || alias1(depth0, "value", {"start":{"line":71,"column":45},"end":{"line":71,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":71,"column":43},"end":{"line":71,"column":52}}}) : helper)))
     + "</td></tr>\n";
 },"12":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":80,"column":15},"end":{"line":80,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":80,"column":13},"end":{"line":80,"column":23}}}) : helper)))
-    + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":81,"column":6},"end":{"line":81,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":81,"column":4},"end":{"line":81,"column":12}}}) : helper)))
-    + " <span class=\"muted\">"
-    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":81,"column":35},"end":{"line":81,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":81,"column":33},"end":{"line":81,"column":44}}}) : helper)))
-    + "</span></h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":82,"column":5},"end":{"line":82,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":82,"column":3},"end":{"line":82,"column":18}}}) : helper)))
-    + "</p>\n<p>From <code>"
-    + alias4((((helper = lookupProperty(helpers,"source") || alias1(depth0, "source", {"start":{"line":83,"column":16},"end":{"line":83,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"source","hash":{},"data":data,"loc":{"start":{"line":83,"column":14},"end":{"line":83,"column":24}}}) : helper)))
-    + "</code> to <code>"
-    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":83,"column":43},"end":{"line":83,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":83,"column":41},"end":{"line":83,"column":51}}}) : helper)))
-    + "</code>."
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"lookups"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":59},"end":{"line":83,"column":188}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"routes"),"length"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":188},"end":{"line":83,"column":315}}})) != null ? stack1 : "")
-    + "</p>\n<table class=\"lineage\"><tr><th>Target field</th><th>Source fields</th><th>Expression</th><th>Tests</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lineage"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":86,"column":9}}})) != null ? stack1 : "")
-    + "</table>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"tests"),"length"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":87,"column":0},"end":{"line":89,"column":67}}})) != null ? stack1 : "")
-    + "\n</section>\n";
-},"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -250,9 +224,26 @@ export const templates = {
         return undefined
     };
 
-  return " Lookups: "
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lookups"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":91},"end":{"line":83,"column":180}}})) != null ? stack1 : "")
-    + ".";
+  return "<table><tr><th>Measure</th><th>What it means</th><th>Reads</th><th>Objective</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"measures"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
+    + "</table>";
+},"13":function(container,depth0,helpers,partials,data) {
+    var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<tr><td><code>"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":74,"column":34},"end":{"line":74,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":74,"column":32},"end":{"line":74,"column":40}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":74,"column":58},"end":{"line":74,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":74,"column":56},"end":{"line":74,"column":71}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"reads") || alias1(depth0, "reads", {"start":{"line":74,"column":82},"end":{"line":74,"column":87}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"reads","hash":{},"data":data,"loc":{"start":{"line":74,"column":80},"end":{"line":74,"column":89}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"objective") || alias1(depth0, "objective", {"start":{"line":74,"column":100},"end":{"line":74,"column":109}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"objective","hash":{},"data":data,"loc":{"start":{"line":74,"column":98},"end":{"line":74,"column":111}}}) : helper)))
+    + "</td></tr>\n";
 },"14":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -261,15 +252,54 @@ export const templates = {
         return undefined
     };
 
-  return "<code>$"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":83,"column":117},"end":{"line":83,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":83,"column":115},"end":{"line":83,"column":123}}}) : helper)))
-    + "</code> ("
-    + alias4((((helper = lookupProperty(helpers,"what") || alias1(depth0, "what", {"start":{"line":83,"column":134},"end":{"line":83,"column":138}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"what","hash":{},"data":data,"loc":{"start":{"line":83,"column":132},"end":{"line":83,"column":140}}}) : helper)))
-    + ")"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":141},"end":{"line":83,"column":171}}})) != null ? stack1 : "");
+  return "<section id=\""
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":83,"column":15},"end":{"line":83,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":83,"column":13},"end":{"line":83,"column":23}}}) : helper)))
+    + "\">\n<h3>"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":84,"column":6},"end":{"line":84,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":84,"column":4},"end":{"line":84,"column":12}}}) : helper)))
+    + " <span class=\"muted\">"
+    + alias4((((helper = lookupProperty(helpers,"version") || alias1(depth0, "version", {"start":{"line":84,"column":35},"end":{"line":84,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"version","hash":{},"data":data,"loc":{"start":{"line":84,"column":33},"end":{"line":84,"column":44}}}) : helper)))
+    + "</span></h3>\n<p>"
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":85,"column":5},"end":{"line":85,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":85,"column":3},"end":{"line":85,"column":18}}}) : helper)))
+    + "</p>\n<p>From <code>"
+    + alias4((((helper = lookupProperty(helpers,"source") || alias1(depth0, "source", {"start":{"line":86,"column":16},"end":{"line":86,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"source","hash":{},"data":data,"loc":{"start":{"line":86,"column":14},"end":{"line":86,"column":24}}}) : helper)))
+    + "</code> to <code>"
+    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":86,"column":43},"end":{"line":86,"column":49}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":86,"column":41},"end":{"line":86,"column":51}}}) : helper)))
+    + "</code>."
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"lookups"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":59},"end":{"line":86,"column":188}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"routes"),"length"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":188},"end":{"line":86,"column":315}}})) != null ? stack1 : "")
+    + "</p>\n<table class=\"lineage\"><tr><th>Target field</th><th>Source fields</th><th>Expression</th><th>Tests</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lineage"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
+    + "</table>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"tests"),"length"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.program(26, data, 0),"data":data,"loc":{"start":{"line":90,"column":0},"end":{"line":92,"column":67}}})) != null ? stack1 : "")
+    + "\n</section>\n";
 },"15":function(container,depth0,helpers,partials,data) {
-    return ", ";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " Lookups: "
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"lookups"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":91},"end":{"line":86,"column":180}}})) != null ? stack1 : "")
+    + ".";
 },"16":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<code>$"
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":86,"column":117},"end":{"line":86,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":86,"column":115},"end":{"line":86,"column":123}}}) : helper)))
+    + "</code> ("
+    + alias4((((helper = lookupProperty(helpers,"what") || alias1(depth0, "what", {"start":{"line":86,"column":134},"end":{"line":86,"column":138}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"what","hash":{},"data":data,"loc":{"start":{"line":86,"column":132},"end":{"line":86,"column":140}}}) : helper)))
+    + ")"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":141},"end":{"line":86,"column":171}}})) != null ? stack1 : "");
+},"17":function(container,depth0,helpers,partials,data) {
+    return ", ";
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -278,9 +308,9 @@ export const templates = {
     };
 
   return " Used by "
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":218},"end":{"line":83,"column":307}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":218},"end":{"line":86,"column":307}}})) != null ? stack1 : "")
     + ".";
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -289,12 +319,12 @@ export const templates = {
     };
 
   return "<a href=\"#"
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":83,"column":246},"end":{"line":83,"column":252}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":83,"column":244},"end":{"line":83,"column":254}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":86,"column":246},"end":{"line":86,"column":252}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":86,"column":244},"end":{"line":86,"column":254}}}) : helper)))
     + "\">"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":83,"column":258},"end":{"line":83,"column":262}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":83,"column":256},"end":{"line":83,"column":264}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":86,"column":258},"end":{"line":86,"column":262}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":86,"column":256},"end":{"line":86,"column":264}}}) : helper)))
     + "</a>"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":268},"end":{"line":83,"column":298}}})) != null ? stack1 : "");
-},"18":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":86,"column":268},"end":{"line":86,"column":298}}})) != null ? stack1 : "");
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -303,17 +333,17 @@ export const templates = {
     };
 
   return "<tr><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":85,"column":33},"end":{"line":85,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":85,"column":31},"end":{"line":85,"column":41}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"target") || alias1(depth0, "target", {"start":{"line":88,"column":33},"end":{"line":88,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"target","hash":{},"data":data,"loc":{"start":{"line":88,"column":31},"end":{"line":88,"column":41}}}) : helper)))
     + "</code></td><td>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.program(20, data, 0),"data":data,"loc":{"start":{"line":85,"column":57},"end":{"line":85,"column":185}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(22, data, 0),"data":data,"loc":{"start":{"line":88,"column":57},"end":{"line":88,"column":185}}})) != null ? stack1 : "")
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"expression") || alias1(depth0, "expression", {"start":{"line":85,"column":202},"end":{"line":85,"column":212}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"expression","hash":{},"data":data,"loc":{"start":{"line":85,"column":200},"end":{"line":85,"column":214}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"expression") || alias1(depth0, "expression", {"start":{"line":88,"column":202},"end":{"line":88,"column":212}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"expression","hash":{},"data":data,"loc":{"start":{"line":88,"column":200},"end":{"line":88,"column":214}}}) : helper)))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"where"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":221},"end":{"line":85,"column":303}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"where"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":221},"end":{"line":88,"column":303}}})) != null ? stack1 : "")
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"tests") || alias1(depth0, "tests", {"start":{"line":85,"column":314},"end":{"line":85,"column":319}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tests","hash":{},"data":data,"loc":{"start":{"line":85,"column":312},"end":{"line":85,"column":321}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"tests") || alias1(depth0, "tests", {"start":{"line":88,"column":314},"end":{"line":88,"column":319}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tests","hash":{},"data":data,"loc":{"start":{"line":88,"column":312},"end":{"line":88,"column":321}}}) : helper)))
     + "</td></tr>\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -324,14 +354,14 @@ export const templates = {
   return "<code>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":95},"end":{"line":85,"column":125}}})) != null ? stack1 : "");
-},"20":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"unless").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(data,"last"),{"name":"unless","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":95},"end":{"line":88,"column":125}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
     return "<span class=\"muted\">none: a constant</span>";
-},"21":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     return "<br><span class=\"muted\">where <code>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</code></span>";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -340,9 +370,9 @@ export const templates = {
     };
 
   return "<ol class=\"tests\">\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tests"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":89,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"tests"),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":91,"column":0},"end":{"line":92,"column":9}}})) != null ? stack1 : "")
     + "</ol>";
-},"23":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -351,11 +381,11 @@ export const templates = {
     };
 
   return "<li>"
-    + container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":88,"column":21},"end":{"line":88,"column":25}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":88,"column":19},"end":{"line":88,"column":27}}}) : helper)))
+    + container.escapeExpression((((helper = lookupProperty(helpers,"name") || container.strict(depth0, "name", {"start":{"line":91,"column":21},"end":{"line":91,"column":25}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"name","hash":{},"data":data,"loc":{"start":{"line":91,"column":19},"end":{"line":91,"column":27}}}) : helper)))
     + "</li>\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No example tests.</p>";
-},"25":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -364,27 +394,27 @@ export const templates = {
     };
 
   return "<section id=\""
-    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":95,"column":15},"end":{"line":95,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":95,"column":13},"end":{"line":95,"column":23}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"anchor") || alias1(depth0, "anchor", {"start":{"line":98,"column":15},"end":{"line":98,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"anchor","hash":{},"data":data,"loc":{"start":{"line":98,"column":13},"end":{"line":98,"column":23}}}) : helper)))
     + "\">\n<h3>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":96,"column":6},"end":{"line":96,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":96,"column":4},"end":{"line":96,"column":12}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":99,"column":6},"end":{"line":99,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":99,"column":4},"end":{"line":99,"column":12}}}) : helper)))
     + "</h3>\n<p>"
-    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":97,"column":5},"end":{"line":97,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":97,"column":3},"end":{"line":97,"column":18}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":100,"column":5},"end":{"line":100,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":100,"column":3},"end":{"line":100,"column":18}}}) : helper)))
     + "</p>\n<p>Schedule: "
-    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":98,"column":15},"end":{"line":98,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":98,"column":13},"end":{"line":98,"column":25}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"schedule") || alias1(depth0, "schedule", {"start":{"line":101,"column":15},"end":{"line":101,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"schedule","hash":{},"data":data,"loc":{"start":{"line":101,"column":13},"end":{"line":101,"column":25}}}) : helper)))
     + ". Grouped by <code>"
-    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":98,"column":46},"end":{"line":98,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":98,"column":44},"end":{"line":98,"column":55}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"groupBy") || alias1(depth0, "groupBy", {"start":{"line":101,"column":46},"end":{"line":101,"column":53}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"groupBy","hash":{},"data":data,"loc":{"start":{"line":101,"column":44},"end":{"line":101,"column":55}}}) : helper)))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":98,"column":62},"end":{"line":98,"column":98}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"period"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":101,"column":62},"end":{"line":101,"column":98}}})) != null ? stack1 : "")
     + ". Tolerance: "
-    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":98,"column":113},"end":{"line":98,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":98,"column":111},"end":{"line":98,"column":124}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"tolerance") || alias1(depth0, "tolerance", {"start":{"line":101,"column":113},"end":{"line":101,"column":122}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"tolerance","hash":{},"data":data,"loc":{"start":{"line":101,"column":111},"end":{"line":101,"column":124}}}) : helper)))
     + ". A mismatch opens an exception in <code>"
-    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":98,"column":167},"end":{"line":98,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":98,"column":165},"end":{"line":98,"column":174}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":101,"column":167},"end":{"line":101,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":101,"column":165},"end":{"line":101,"column":174}}}) : helper)))
     + "</code> owned by "
-    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":98,"column":193},"end":{"line":98,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":98,"column":191},"end":{"line":98,"column":200}}}) : helper)))
-    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th></tr>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":101,"column":9}}})) != null ? stack1 : "")
+    + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":101,"column":193},"end":{"line":101,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":101,"column":191},"end":{"line":101,"column":200}}}) : helper)))
+    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":104,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
-},"26":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -393,8 +423,8 @@ export const templates = {
     };
 
   return " per "
-    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":98,"column":83},"end":{"line":98,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":98,"column":81},"end":{"line":98,"column":91}}}) : helper)));
-},"27":function(container,depth0,helpers,partials,data) {
+    + container.escapeExpression((((helper = lookupProperty(helpers,"period") || container.strict(depth0, "period", {"start":{"line":101,"column":83},"end":{"line":101,"column":89}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"period","hash":{},"data":data,"loc":{"start":{"line":101,"column":81},"end":{"line":101,"column":91}}}) : helper)));
+},"29":function(container,depth0,helpers,partials,data) {
     var helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -403,17 +433,19 @@ export const templates = {
     };
 
   return "<tr><td>"
-    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":100,"column":27},"end":{"line":100,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":100,"column":25},"end":{"line":100,"column":33}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":103,"column":27},"end":{"line":103,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":103,"column":25},"end":{"line":103,"column":33}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":100,"column":44},"end":{"line":100,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":100,"column":42},"end":{"line":100,"column":52}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":103,"column":44},"end":{"line":103,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":103,"column":42},"end":{"line":103,"column":52}}}) : helper)))
     + "</td><td>"
-    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":100,"column":63},"end":{"line":100,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":100,"column":61},"end":{"line":100,"column":71}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":103,"column":63},"end":{"line":103,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":103,"column":61},"end":{"line":103,"column":71}}}) : helper)))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":100,"column":88},"end":{"line":100,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":100,"column":86},"end":{"line":100,"column":96}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":103,"column":88},"end":{"line":103,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":103,"column":86},"end":{"line":103,"column":96}}}) : helper)))
     + "</code></td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":100,"column":120},"end":{"line":100,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":100,"column":118},"end":{"line":100,"column":129}}}) : helper)))
-    + "</code></td></tr>\n";
-},"28":function(container,depth0,helpers,partials,data) {
+    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":103,"column":120},"end":{"line":103,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":103,"column":118},"end":{"line":103,"column":129}}}) : helper)))
+    + "</code></td><td>"
+    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":103,"column":147},"end":{"line":103,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":103,"column":145},"end":{"line":103,"column":153}}}) : helper)))
+    + "</td></tr>\n";
+},"30":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -438,13 +470,13 @@ export const templates = {
     + "\n<h2 id=\"entities\">Entities</h2>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"entities"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"routes\">Routes</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":75,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"routes"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":62,"column":0},"end":{"line":78,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"mappings\">Mappings</h2>\n<p class=\"muted\">Each target field with the source fields it reads (<code>$name</code> is a lookup), the JSONata that computes it, and the example tests that check it.</p>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"mappings"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":91,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"mappings"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":82,"column":0},"end":{"line":94,"column":9}}})) != null ? stack1 : "")
     + "\n<h2 id=\"reconciliations\">Reconciliations</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.program(28, data, 0),"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":105,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"reconciliations"),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.program(30, data, 0),"data":data,"loc":{"start":{"line":97,"column":0},"end":{"line":108,"column":9}}})) != null ? stack1 : "")
     + "\n\u003Cscript src=\""
-    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":107,"column":15},"end":{"line":107,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":107,"column":13},"end":{"line":107,"column":27}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"mermaidUrl") || alias1(depth0, "mermaidUrl", {"start":{"line":110,"column":15},"end":{"line":110,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mermaidUrl","hash":{},"data":data,"loc":{"start":{"line":110,"column":13},"end":{"line":110,"column":27}}}) : helper)))
     + "\">\u003C/script>\n\u003Cscript>\n// Diagrams keep their natural size and scroll sideways when wide, rather than shrinking to unreadable text.\nmermaid.initialize({ startOnLoad: false, securityLevel: \"strict\", flowchart: { useMaxWidth: false } });\nmermaid.run({ querySelector: \"pre.mermaid\" }).then(function () { document.body.dataset.diagrams = \"rendered\"; }, function (error) { document.body.dataset.diagrams = \"failed: \" + error; });\n\u003C/script>\n</body>\n</html>\n";
 },"useData":true},
 };

@@ -86,4 +86,6 @@ export interface StateStore {
    * the events waiting for it (entity, `state`, key) are woken.
    */
   keepRecord(record: KeptRecord): Promise<KeepOutcome>;
+  /** The records kept of an entity, each at the version kept, by key: the runtime's own state as a reconciliation reads it. */
+  keptRecords(entity: string): Promise<{ key: string; version: number; value: unknown }[]>;
 }

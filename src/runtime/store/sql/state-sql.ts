@@ -133,6 +133,10 @@ export function sqlState(db: Database): StateStore {
         return first?.earliest === null || first?.earliest === undefined ? { found: false } : { found: false, earliest: first.earliest };
       });
     },
+    async keptRecords(entity) {
+      const rows = await db.read((sql) => sql.all<{ key: string; version: number | string; value: string }>("SELECT key, version, value FROM kept_records WHERE entity = ? ORDER BY key", [entity]));
+      return rows.map((r) => ({ key: r.key, version: Number(r.version), value: JSON.parse(r.value) as unknown }));
+    },
     keepRecord(record): Promise<KeepOutcome> {
       return db.transaction(async (sql) => {
         const audit: PendingAudit[] = [];

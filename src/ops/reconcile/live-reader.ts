@@ -1,0 +1,136 @@
+/**
+ * Reads a reconciliation source's records from the live system, as its `read` declares: the list
+ * operation is called with the system's base URL and credentials (the runtime's), page after page
+ * until the list ends, narrowed to the period by its query parameters, and each item is turned into
+ * the canonical entity by the reverse mapping. A page that fails fails the whole read, so a run
+ * never compares partial data; an item whose mapping fails is reported and the rest are compared.
+ */
+import type { ReconciliationSourceSpec } from "../../model/reconciliation.ts";
+import type { SystemRuntime } from "../../runtime/delivery/deliver.ts";
+import type { Transport } from "../../runtime/delivery/transport.ts";
+import type { Transform } from "../../runtime/pipeline.ts";
+import type { ReadResult, RecordReader } from "./engine.ts";
+import { periodRange } from "./periods.ts";
+
+/** A read that could not complete: the run it belongs to fails, and nothing is compared. */
+export class ReadFailedError extends Error {
+  override name = "ReadFailedError";
+}
+
+/** Options of `liveRecordReader`. */
+export interface LiveReaderOptions {
+  systems: ReadonlyMap<string, SystemRuntime>;
+  transport: Transport;
+  /** The compiled mappings, by name (the reverse mappings of the sources). */
+  transforms: Readonly<Record<string, Transform>>;
+  /** Pages read at most per source and run (default 10,000): a list that never ends is an error. */
+  maxPages?: number;
+  /** The records the runtime keeps of an entity, for a source that reads the runtime's state. */
+  kept?: (entity: string) => Promise<readonly { value: unknown }[]>;
+  /** Called once per page read, for metrics and logs. */
+  onPage?(page: { system: string; operation: string; items: number; ms: number }): void;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+
+function at(value: unknown, path: string): unknown {
+  let node = value;
+  for (const part of path.split(".")) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  return node;
+}
+
+/** The list of an answer: at `items`, else the answer itself when it is a list, else its first list. */
+function itemsOf(body: unknown, items: string | undefined): unknown[] {
+  if (items !== undefined) {
+    const list = at(body, items);
+    return Array.isArray(list) ? list : [];
+  }
+  if (Array.isArray(body)) return body;
+  if (body !== null && typeof body === "object") return (Object.values(body).find(Array.isArray) as unknown[] | undefined) ?? [];
+  return [];
+}
+
+/** The runtime's kept records of an entity, through the source's mapping when it has one. */
+async function mapAll(kept: readonly { value: unknown }[], mapping: Transform | undefined, name: string | undefined): Promise<ReadResult> {
+  const records: Record<string, unknown>[] = [];
+  const problems: { message: string; record: Record<string, unknown> }[] = [];
+  for (const { value } of kept) {
+    try {
+      const mapped = mapping === undefined ? value : await mapping.evaluate(value);
+      if (mapped === null || typeof mapped !== "object" || Array.isArray(mapped)) throw new Error("not a record");
+      records.push(mapped as Record<string, unknown>);
+    } catch (error) {
+      problems.push({ message: `${name === undefined ? "a kept record" : `mapping ${name} failed`}: ${(error as Error).message}`, record: value as Record<string, unknown> });
+    }
+  }
+  return { records, problems };
+}
+
+/** A reader of the sources that declare `read`; a source without one cannot be read live. */
+export function liveRecordReader(options: LiveReaderOptions): RecordReader {
+  const maxPages = options.maxPages ?? 10_000;
+  return async (systemName, entity, source?: ReconciliationSourceSpec, period?: string): Promise<ReadResult> => {
+    const read = source?.read;
+    if (source === undefined || read === undefined) throw new ReadFailedError(`${systemName}/${entity} declares no 'read': it cannot be read from the live system`);
+    const mapping = read.mapping === undefined ? undefined : options.transforms[read.mapping];
+    if (read.state === true) return mapAll((await options.kept?.(entity)) ?? [], mapping, read.mapping);
+    const system = options.systems.get(systemName);
+    const operation = read.operation === undefined ? undefined : system?.definition.operations[read.operation];
+    if (system === undefined || operation === undefined || read.operation === undefined) throw new ReadFailedError(`${systemName}.${read.operation} is not an operation of the loaded spec set`);
+    const range = period === undefined || read.period === undefined ? undefined : periodRange(period);
+    const pagination = read.pagination;
+    const size = pagination?.size ?? DEFAULT_PAGE_SIZE;
+    const records: Record<string, unknown>[] = [];
+    const problems: { message: string; record: Record<string, unknown> }[] = [];
+    let page = 1;
+    let offset = 0;
+    let cursor: string | undefined;
+    for (let n = 1; ; n++) {
+      if (n > maxPages) throw new ReadFailedError(`${systemName}.${read.operation} gave more than ${maxPages} pages`);
+      const url = new URL(system.baseUrl + operation.path);
+      if (range !== undefined && read.period !== undefined) {
+        url.searchParams.set(read.period.from, range.from);
+        url.searchParams.set(read.period.to, range.to);
+      }
+      if (pagination !== undefined) {
+        if (pagination.sizeParam !== undefined) url.searchParams.set(pagination.sizeParam, String(size));
+        if (pagination.style === "page") url.searchParams.set(pagination.param, String(page));
+        if (pagination.style === "offset") url.searchParams.set(pagination.param, String(offset));
+        if (pagination.style === "cursor" && cursor !== undefined) url.searchParams.set(pagination.param, cursor);
+      }
+      const started = performance.now();
+      const response = await options
+        .transport({ system: systemName, operation: read.operation, method: "GET", url: url.toString(), headers: await system.auth(), timeoutMs: operation.timeoutMs ?? system.definition.timeoutMs ?? 30_000 })
+        .catch((error: unknown) => {
+          throw new ReadFailedError(`${systemName}.${read.operation} failed on page ${n}: ${(error as Error).message}`);
+        });
+      if (response.status < 200 || response.status >= 300) throw new ReadFailedError(`${systemName}.${read.operation} answered ${response.status} on page ${n}`);
+      const items = itemsOf(response.body, read.items);
+      options.onPage?.({ system: systemName, operation: read.operation, items: items.length, ms: performance.now() - started });
+      for (const item of items) {
+        if (mapping === undefined) {
+          records.push(item as Record<string, unknown>);
+          continue;
+        }
+        try {
+          const mapped = await mapping.evaluate(item);
+          if (mapped === null || typeof mapped !== "object" || Array.isArray(mapped)) throw new Error("the mapping did not produce a record");
+          records.push(mapped as Record<string, unknown>);
+        } catch (error) {
+          problems.push({ message: `mapping ${read.mapping} failed: ${(error as Error).message}`, record: item as Record<string, unknown> });
+        }
+      }
+      if (pagination === undefined) break;
+      if (pagination.style === "cursor") {
+        const next = at(response.body, pagination.next ?? "");
+        if (next === undefined || next === null || next === "") break;
+        cursor = String(next);
+        continue;
+      }
+      if (items.length < size || items.length === 0) break;
+      page += 1;
+      offset += items.length;
+    }
+    return { records, problems };
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * What the runtime tells its operator as it works, in one place: every happening is logged (a
+ * retry with its reason and delay, a breaker opening, probing or closing, a long wait for a quota,
+ * a dead letter, an exception opened), counted (runtime-metrics.ts) and traced
+ * (trace-context.ts). The engine calls it around intake, processing and each delivery attempt.
+ */
+import { type Span, trace } from "@opentelemetry/api";
+import type { PipelineStep } from "../pipeline.ts";
+import type { Logger } from "../logger.ts";
+import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement } from "../store/store.ts";
+import type { RuntimeMetrics } from "./runtime-metrics.ts";
+import { endSpan, eventTraceContext, incomingTraceContext, SpanKind, startSpan } from "./trace-context.ts";
+
+/** Waits for a system's quota at least this long are logged (default 5 s). */
+export const RATE_LIMIT_LOG_MS = 5_000;
+
+/** Options of `createObserver`. */
+export interface ObserverOptions {
+  logger: Logger;
+  metrics?: RuntimeMetrics | undefined;
+  worker: string;
+  /** Waits for a quota, a slot or a breaker at least this long are logged (default `RATE_LIMIT_LOG_MS`). */
+  waitLogMs?: number;
+}
+
+/** One step's span, ended by the returned function (with the error that stopped it, if any). */
+export type StepObserver = (step: PipelineStep) => (error?: unknown) => void;
+
+/** The runtime's observer. */
+export interface RuntimeObserver {
+  /** Runs an offer inside an intake span, continuing `traceparent` when the sender gave one. */
+  intake<T>(source: string, traceparent: string | undefined, work: (span: Span) => Promise<T>): Promise<T>;
+  /** Counts what intake did with each offered payload, per route. */
+  offered(routes: readonly string[], outcomes: readonly AcceptOutcome[], refused: readonly { route: string; reason: string }[], span: Span): void;
+  /** Runs an event's pipeline inside its span; `steps` makes a child span per step. */
+  process(event: ClaimedEvent, work: (steps: StepObserver) => Promise<EventSettlement>): Promise<EventSettlement>;
+  /** Runs one delivery attempt inside its span; `attempt` receives the span to send as `traceparent`. */
+  deliver(d: ClaimedDelivery, breakerState: () => string, attempt: (span: Span) => Promise<DeliverySettlement>): Promise<DeliverySettlement>;
+}
+
+/** Creates the observer. */
+export function createObserver(options: ObserverOptions): RuntimeObserver {
+  const { logger, metrics, worker } = options;
+  const waitLogMs = options.waitLogMs ?? RATE_LIMIT_LOG_MS;
+  /** The breaker state last logged, by system. */
+  const breakers = new Map<string, string>();
+  return {
+    async intake(source, traceparent, work) {
+      const span = startSpan("syncspec.intake", incomingTraceContext(traceparent), { "syncspec.source": source }, SpanKind.SERVER);
+      try {
+        const result = await work(span);
+        endSpan(span);
+        return result;
+      } catch (error) {
+        endSpan(span, error);
+        throw error;
+      }
+    },
+    offered(routes, outcomes, refused, span) {
+      const counts: Record<string, number> = {};
+      outcomes.forEach((outcome, i) => {
+        const status = outcome.status === "conflict" ? "conflicting" : outcome.status;
+        counts[status] = (counts[status] ?? 0) + 1;
+        metrics?.offered(routes[i] ?? "unknown", status);
+      });
+      for (const r of refused) {
+        metrics?.offered(r.route, "refused");
+        logger.warn(`an event offered to route ${r.route} was refused: ${r.reason}`, { event: "intake.refused", route: r.route, reason: r.reason, worker });
+      }
+      for (const [status, n] of Object.entries(counts)) span.setAttribute(`syncspec.events.${status}`, n);
+      if (refused.length > 0) span.setAttribute("syncspec.events.refused", refused.length);
+    },
+    async process(event, work) {
+      const parent = eventTraceContext(event.traceId);
+      const span = startSpan(`syncspec.process ${event.route}`, parent, {
+        "syncspec.route": event.route,
+        "syncspec.event_id": event.id,
+        "syncspec.event_key": event.key,
+        "syncspec.attempt": event.attempt,
+      });
+      const inside = trace.setSpan(parent, span);
+      const steps: StepObserver = (step) => {
+        const child = startSpan(`syncspec.step ${step.id}`, inside, { "syncspec.route": event.route, "syncspec.step": step.id, "syncspec.step_kind": step.kind, "syncspec.event_id": event.id });
+        return (error) => endSpan(child, error);
+      };
+      const settlement = await work(steps);
+      span.setAttribute("syncspec.outcome", settlement.outcome);
+      metrics?.processed(event.route, settlement.outcome);
+      if (settlement.outcome === "exception") {
+        logger.warn(`event ${event.id} of route ${event.route} opened an exception in ${settlement.issue.queue}: ${settlement.issue.reason}`, {
+          event: "exception.opened",
+          route: event.route,
+          eventId: event.id,
+          queue: settlement.issue.queue,
+          owner: settlement.issue.owner,
+          reason: settlement.issue.reason,
+          worker,
+        });
+        endSpan(span, undefined, settlement.issue.reason);
+      } else endSpan(span);
+      return settlement;
+    },
+    async deliver(d, breakerState, attempt) {
+      const target = `${d.system}.${d.operation}`;
+      const span = startSpan(
+        `syncspec.deliver ${target}`,
+        eventTraceContext(d.traceId),
+        { "syncspec.route": d.route, "syncspec.event_id": d.eventId, "syncspec.target": target, "syncspec.attempt": d.attempt, ...(d.id > 0 ? { "syncspec.delivery_id": d.id } : {}) },
+        SpanKind.CLIENT,
+      );
+      const before = breakerState();
+      const started = performance.now();
+      const settlement = await attempt(span);
+      const seconds = (performance.now() - started) / 1000;
+      const after = breakerState();
+      const outcome = settlement.outcome === "retry" && settlement.refund === true ? "waited" : settlement.outcome;
+      metrics?.attempted({ route: d.route, system: d.system, operation: d.operation, outcome }, outcome === "waited" ? undefined : seconds);
+      span.setAttribute("syncspec.outcome", outcome);
+      if (settlement.outcome === "delivered") span.setAttribute("http.response.status_code", settlement.status);
+      logDelivery(logger, worker, d, settlement, waitLogMs);
+      // Attempts in flight together all see one transition; it is logged once, against the last state logged.
+      const last = breakers.get(d.system) ?? "closed";
+      if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, last, "half-open");
+      if (after !== "half-open" && after !== (before === "half-open" && outcome !== "waited" ? "half-open" : last)) logBreaker(logger, worker, d.system, last, after);
+      if (after !== "half-open") breakers.set(d.system, after);
+      endSpan(span, undefined, settlement.outcome === "delivered" ? undefined : describeFailure(settlement));
+      return settlement;
+    },
+  };
+}
+
+function describeFailure(s: DeliverySettlement): string | undefined {
+  if (s.outcome === "retry") return s.refund === true ? undefined : s.error;
+  if (s.outcome === "dead" || s.outcome === "exception") return s.issue.reason;
+  return undefined;
+}
+
+/** Logs what one delivery attempt came to, when it is something other than delivered. */
+function logDelivery(logger: Logger, worker: string, d: ClaimedDelivery, s: DeliverySettlement, waitLogMs: number): void {
+  // A delivery made as its event is routed has no id until its settlement is written.
+  const fields = { route: d.route, ...(d.id > 0 ? { deliveryId: d.id } : {}), eventId: d.eventId, target: `${d.system}.${d.operation}`, attempt: d.attempt, traceId: d.traceId, worker };
+  const which = d.id > 0 ? `delivery ${d.id}` : `the delivery of event ${d.eventId}`;
+  if (s.outcome === "retry") {
+    const delayMs = Math.max(0, s.availableAt - s.now);
+    if (s.refund !== true) logger.warn(`${which} to ${fields.target} failed; retrying in ${delayMs} ms: ${s.error}`, { event: "delivery.retry", ...fields, reason: s.error, delayMs });
+    else if (delayMs >= waitLogMs) logger.info(`${which} to ${fields.target} waits ${delayMs} ms: ${s.error}`, { event: "delivery.wait", ...fields, reason: s.error, delayMs });
+  } else if (s.outcome === "dead") {
+    logger.error(`${which} to ${fields.target} is a dead letter in ${s.issue.queue}: ${s.issue.reason}`, { event: "delivery.dead", ...fields, queue: s.issue.queue, reason: s.issue.reason });
+  } else if (s.outcome === "exception") {
+    logger.warn(`${which} to ${fields.target} opened an exception in ${s.issue.queue}: ${s.issue.reason}`, {
+      event: "exception.opened",
+      ...fields,
+      queue: s.issue.queue,
+      owner: s.issue.owner,
+      reason: s.issue.reason,
+    });
+  }
+}
+
+/** Logs a breaker's change of state: opened, a probe let through (half-open), or closed. */
+function logBreaker(logger: Logger, worker: string, system: string, before: string, after: string): void {
+  const fields = { system, from: before, to: after, worker };
+  if (after === "open") logger.warn(`the circuit to ${system} opened: calls wait until it lets a probe through`, { event: "breaker.open", ...fields });
+  else if (after === "half-open") logger.info(`the circuit to ${system} is half-open: a probe call goes through`, { event: "breaker.probe", ...fields });
+  else logger.info(`the circuit to ${system} closed`, { event: "breaker.close", ...fields });
+}

@@ -1,0 +1,85 @@
+/**
+ * OpenTelemetry spans of the runtime, through @opentelemetry/api only: the host registers an SDK
+ * and its exporter (see README, "Traces"); without one every call here is the API's no-op.
+ *
+ * An event's trace id is kept with it in the store, so the spans of its processing and of each
+ * delivery attempt, made later and maybe by another worker, join the trace the event came in
+ * with (an incoming `traceparent`, or the trace of the intake span). Each delivery carries its
+ * attempt's span as `traceparent` to the target.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, TraceFlags, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+
+const propagator = new W3CTraceContextPropagator();
+
+/** The runtime's tracer, from the globally registered provider. */
+export const runtimeTracer = (): Tracer => trace.getTracer("syncspec-runtime");
+
+/** Span attributes the runtime sets. */
+export type SpanAttributes = Record<string, string | number | boolean>;
+
+/**
+ * The 32-hex trace id an event's stored trace id stands for: itself when it is one, a UUID
+ * without its dashes (the runtime's default ids), else a digest of it.
+ */
+export function otelTraceId(stored: string): string {
+  const plain = stored.toLowerCase().replaceAll("-", "");
+  if (/^[0-9a-f]{32}$/.test(plain) && !/^0+$/.test(plain)) return plain;
+  return createHash("sha256").update(stored).digest("hex").slice(0, 32);
+}
+
+/**
+ * A context whose parent is the event's trace: later spans of the event (processing, deliveries)
+ * join it. The parent span id is derived from the trace id, so every worker names the same one.
+ */
+export function eventTraceContext(stored: string): Context {
+  const traceId = otelTraceId(stored);
+  const spanId = createHash("sha256").update(`intake:${traceId}`).digest("hex").slice(0, 16);
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+}
+
+/** The context an incoming `traceparent` header carries, or the root context without one. */
+export function incomingTraceContext(traceparent: string | undefined): Context {
+  if (traceparent === undefined) return ROOT_CONTEXT;
+  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as "traceparent"], keys: (carrier) => Object.keys(carrier) });
+}
+
+/**
+ * The `traceparent` to send with a request made inside `span`: the span's own ids when an SDK
+ * records it; else the event's trace id with a fresh span id, so the target still sees the trace.
+ */
+export function outgoingTraceparent(span: Span, stored: string): string {
+  const ids = span.spanContext();
+  if (trace.isSpanContextValid(ids)) return `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & TraceFlags.SAMPLED}`;
+  return `00-${otelTraceId(stored)}-${randomBytes(8).toString("hex")}-00`;
+}
+
+/** Starts a span under `parent`. */
+export function startSpan(name: string, parent: Context, attributes: SpanAttributes, kind: SpanKind = SpanKind.INTERNAL): Span {
+  return runtimeTracer().startSpan(name, { kind, attributes }, parent);
+}
+
+/** Ends a span, recording `error` on it when there is one. */
+export function endSpan(span: Span, error?: unknown, message?: string): void {
+  if (error !== undefined) {
+    if (error instanceof Error) span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? (error instanceof Error ? error.message : String(error)) });
+  } else if (message !== undefined) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+  span.end();
+}
+
+/** Runs `work` with `span` as the active span. */
+export function withActiveSpan<T>(span: Span, work: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), work);
+}
+
+export { SpanKind };
+
+/** The trace id of a span an SDK records, as a stored trace id; undefined for the no-op span. */
+export function spanTraceId(span: Span): string | undefined {
+  const ids = span.spanContext();
+  return trace.isSpanContextValid(ids) ? ids.traceId : undefined;
+}
