@@ -11,6 +11,8 @@ export interface Lists {
   erp: Item[];
   /** Answers this status instead of the n-th page of the ERP (1-based), when set. */
   failErpPage?: { page: number; status: number };
+  /** Answers the first `times` requests of the ERP's n-th page 429 with this Retry-After, when set. */
+  throttleErpPage?: { page: number; retryAfter: string; times: number };
   /** Journals per ERP page (default 2). */
   erpPageSize?: number;
 }
@@ -21,7 +23,8 @@ export async function serveLists(lists: Lists): Promise<{ psaUrl: string; erpUrl
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://x");
     requests.push(`${url.pathname}${url.search}`);
-    const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     if (url.pathname === "/psa/time") {
       const page = Number(url.searchParams.get("page") ?? "1");
       const size = Number(url.searchParams.get("pageSize") ?? "100");
@@ -32,6 +35,12 @@ export async function serveLists(lists: Lists): Promise<{ psaUrl: string; erpUrl
     }
     if (url.pathname === "/erp/journals") {
       erpPage += 1;
+      const throttle = lists.throttleErpPage;
+      const cursorOf = Number(url.searchParams.get("cursor") ?? "0");
+      if (throttle !== undefined && throttle.times > 0 && cursorOf === (throttle.page - 1) * (lists.erpPageSize ?? 2)) {
+        throttle.times -= 1;
+        return send(429, { message: "rate limit exceeded" }, { "retry-after": throttle.retryAfter });
+      }
       if (lists.failErpPage !== undefined && erpPage === lists.failErpPage.page) return send(lists.failErpPage.status, { error: "busy" });
       const start = Number(url.searchParams.get("cursor") ?? "0");
       const size = lists.erpPageSize ?? 2;

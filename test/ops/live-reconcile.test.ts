@@ -93,6 +93,17 @@ describe("live reconciliation", () => {
     expect(again?.gaps.map((g) => g.key)).toEqual(["projectId=P9@2026-03"]);
   });
 
+  it("waits for a page that asks to (429 with a short Retry-After) and reads on; a long wait fails the run", async () => {
+    const lists: Lists = { psa: [time("t1", "P1", 60)], erp: [journal("t1", "P1", 60), journal("t2", "P1", 5), journal("t3", "P1", 5)], throttleErpPage: { page: 2, retryAfter: "1", times: 1 } };
+    const s = await setUp(lists);
+    close = s.close;
+    const [result] = await s.reconciler.runAll();
+    expect(result?.records).toEqual({ "approved-time": 1, journals: 3 });
+    expect(s.entries.find((e) => e.fields["event"] === "reconciliation.read-wait")).toMatchObject({ level: "info", fields: { system: "erp", operation: "listJournals", page: 2, waitMs: 1000 } });
+    lists.throttleErpPage = { page: 2, retryAfter: "120", times: 1 };
+    await expect(s.reconciler.runAll()).rejects.toThrow("erp.listJournals answered 429 on page 2");
+  });
+
   it("reports a record whose mapping fails and compares the rest", async () => {
     const s = await setUp({ psa: [time("t1", "P1", 60)], erp: [journal("t1", "P1", 60), { reference: "t2", projectId: "P1", minutes: "a lot", date: "2026-03-11" }] });
     close = s.close;

@@ -7,7 +7,8 @@
  */
 import type { ReconciliationSourceSpec } from "../../model/reconciliation.ts";
 import type { SystemRuntime } from "../../runtime/delivery/deliver.ts";
-import type { Transport } from "../../runtime/delivery/transport.ts";
+import type { TargetRequest, TargetResponse, Transport } from "../../runtime/delivery/transport.ts";
+import { parseRetryAfter } from "../../runtime/policies/retry.ts";
 import type { Transform } from "../../runtime/pipeline.ts";
 import type { ReadResult, RecordReader } from "./engine.ts";
 import { periodRange } from "./periods.ts";
@@ -27,6 +28,10 @@ export interface LiveReaderOptions {
   maxPages?: number;
   /** The records the runtime keeps of an entity, for a source that reads the runtime's state. */
   kept?: (entity: string) => Promise<readonly { value: unknown }[]>;
+  /** Called when a page asked to wait (`Retry-After`) and is waited for. */
+  onWait?(wait: { system: string; operation: string; page: number; waitMs: number }): void;
+  /** Waits in real time (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
   /** Called once per page read, for metrics and logs. */
   onPage?(page: { system: string; operation: string; items: number; ms: number }): void;
 }
@@ -66,6 +71,30 @@ async function mapAll(kept: readonly { value: unknown }[], mapping: Transform | 
   return { records, problems };
 }
 
+/** Waits of a page that asked for one (429 or 503 with `Retry-After`) before the run gives up. */
+const PAGE_WAITS = 3;
+
+/** The longest `Retry-After` a page is waited for; a longer one fails the run, tried again later. */
+const MAX_PAGE_WAIT_MS = 10_000;
+
+/**
+ * One page: a 429 or 503 whose `Retry-After` asks for a short wait is waited for and asked again
+ * (a list of many pages meets the system's quota); any other failure fails the read.
+ */
+async function readPage(options: LiveReaderOptions, request: TargetRequest, n: number): Promise<TargetResponse> {
+  const what = `${request.system}.${request.operation}`;
+  for (let waits = 0; ; waits++) {
+    const response = await options.transport(request).catch((error: unknown) => {
+      throw new ReadFailedError(`${what} failed on page ${n}: ${(error as Error).message}`);
+    });
+    if (response.status >= 200 && response.status < 300) return response;
+    const waitMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers["retry-after"], Date.now()) : undefined;
+    if (waitMs === undefined || waitMs > MAX_PAGE_WAIT_MS || waits >= PAGE_WAITS) throw new ReadFailedError(`${what} answered ${response.status} on page ${n}`);
+    options.onWait?.({ system: request.system, operation: request.operation, page: n, waitMs });
+    await (options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms))))(waitMs);
+  }
+}
+
 /** A reader of the sources that declare `read`; a source without one cannot be read live. */
 export function liveRecordReader(options: LiveReaderOptions): RecordReader {
   const maxPages = options.maxPages ?? 10_000;
@@ -99,12 +128,8 @@ export function liveRecordReader(options: LiveReaderOptions): RecordReader {
         if (pagination.style === "cursor" && cursor !== undefined) url.searchParams.set(pagination.param, cursor);
       }
       const started = performance.now();
-      const response = await options
-        .transport({ system: systemName, operation: read.operation, method: "GET", url: url.toString(), headers: await system.auth(), timeoutMs: operation.timeoutMs ?? system.definition.timeoutMs ?? 30_000 })
-        .catch((error: unknown) => {
-          throw new ReadFailedError(`${systemName}.${read.operation} failed on page ${n}: ${(error as Error).message}`);
-        });
-      if (response.status < 200 || response.status >= 300) throw new ReadFailedError(`${systemName}.${read.operation} answered ${response.status} on page ${n}`);
+      const request: TargetRequest = { system: systemName, operation: read.operation, method: "GET", url: url.toString(), headers: await system.auth(), timeoutMs: operation.timeoutMs ?? system.definition.timeoutMs ?? 30_000 };
+      const response = await readPage(options, request, n);
       const items = itemsOf(response.body, read.items);
       options.onPage?.({ system: systemName, operation: read.operation, items: items.length, ms: performance.now() - started });
       for (const item of items) {

@@ -53,6 +53,8 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
     transport: options.runtime.transport,
     transforms: options.compiled.transforms,
     kept: (entity) => options.runtime.store.keptRecords(entity),
+    onWait: (wait) =>
+      logger.info(`${wait.system}.${wait.operation} asked to wait ${wait.waitMs} ms before page ${wait.page}; waiting`, { event: "reconciliation.read-wait", ...wait }),
     onPage: (page) => read.inc({ system: page.system, operation: page.operation }, page.items),
   });
   // Every run is kept in the store; a store that cannot take it is logged, and the run still counts.

@@ -1,4 +1,5 @@
 /** The outbox role over SQL: leasing ready deliveries in order, and settling them, fenced by their lease tokens and audited. */
+import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { markDelivered, SETTLED_LAPSES } from "../batched.ts";
 import type { Sql } from "../database.ts";
@@ -52,6 +53,7 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
       if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
+      audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, (delivered[0] as Delivered).worker)));
     }
     for (const s of settlements) if (s.outcome !== "delivered" && (await settleDelivery(sql, audit, s))) held.add(s);
     await appendAudit(sql, cx.engine, audit);
