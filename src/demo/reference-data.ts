@@ -1,7 +1,8 @@
 /**
  * What the firm's master data gives the runtime before the month starts: reference data (legal
- * entities, rate cards, consultants, clients, contracts, projects, billing schedules) and the
- * cross-references that already exist (each consultant's contact in the ERP).
+ * entities, rate cards, consultants, clients, contracts, billing schedules) and the
+ * cross-references that already exist (each consultant's contact in the ERP). Projects are not
+ * preloaded: opportunity-to-project keeps each one from its activation event.
  */
 import type { Store } from "../runtime/store/store.ts";
 import type { Month } from "./month/types.ts";
@@ -14,7 +15,6 @@ export async function loadReferenceData(store: Store, month: Month, now: number)
     ["Resource", month.resources as unknown as Record<string, unknown>[], "resourceId"],
     ["Client", month.clients as unknown as Record<string, unknown>[], "clientId"],
     ["Contract", month.contracts as unknown as Record<string, unknown>[], "contractId"],
-    ["Project", month.projects as unknown as Record<string, unknown>[], "projectId"],
     ["BillingSchedule", month.billingSchedules as unknown as Record<string, unknown>[], "billingScheduleId"],
   ];
   let written = 0;
