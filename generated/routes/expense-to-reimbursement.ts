@@ -3,6 +3,8 @@ import type * as rt from "syncspec/runtime";
 import * as exprTriggerWhen from "./expense-to-reimbursement.trigger-when.expr.js";
 import * as mappingPsaExpenseToExpense from "../mappings/psa-expense-to-expense.js";
 import * as entityExpense from "../entities/expense.js";
+import * as exprInvalidAmountWhen from "./expense-to-reimbursement.invalid-amount-when.expr.js";
+import * as exprInvalidAmountMessage from "./expense-to-reimbursement.invalid-amount-message.expr.js";
 import * as mappingExpenseToErpReimbursementBill from "../mappings/expense-to-erp-reimbursement-bill.js";
 import * as exprRebillabilityRules0 from "./expense-to-reimbursement.rebillability-rules-0.expr.js";
 import * as exprRebillBranch1When from "./expense-to-reimbursement.rebill-branch-1-when.expr.js";
@@ -49,6 +51,21 @@ export const pipeline: rt.PipelineDefinition = {
       kind: "validate",
       entity: "Expense",
       validator: entityExpense.validate,
+    },
+    {
+      id: "invalid-amount",
+      when: {
+        name: "expense-to-reimbursement#invalid-amount.when",
+        evaluate: exprInvalidAmountWhen.evaluate,
+      },
+      kind: "reject",
+      reason: "invalid-amount",
+      message: {
+        name: "expense-to-reimbursement#invalid-amount.message",
+        evaluate: exprInvalidAmountMessage.evaluate,
+      },
+      queue: "expense-review",
+      owner: "finance-ops",
     },
     {
       id: "erp-project-exists",

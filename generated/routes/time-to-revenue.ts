@@ -4,6 +4,8 @@ import * as exprTriggerWhen from "./time-to-revenue.trigger-when.expr.js";
 import * as mappingPsaTimeEntryToTimeEntry from "../mappings/psa-time-entry-to-time-entry.js";
 import * as entityTimeEntry from "../entities/time-entry.js";
 import * as mappingApplyRateCard from "../mappings/apply-rate-card.js";
+import * as exprNoRateWhen from "./time-to-revenue.no-rate-when.expr.js";
+import * as exprNoRateMessage from "./time-to-revenue.no-rate-message.expr.js";
 import * as exprBillabilityRules0 from "./time-to-revenue.billability-rules-0.expr.js";
 import * as exprBillabilityRules1 from "./time-to-revenue.billability-rules-1.expr.js";
 import * as mappingTimeEntryToErpCostJournal from "../mappings/time-entry-to-erp-cost-journal.js";
@@ -74,6 +76,21 @@ export const pipeline: rt.PipelineDefinition = {
       kind: "map",
       mapping: "apply-rate-card",
       transform: mappingApplyRateCard.transform,
+    },
+    {
+      id: "no-rate",
+      when: {
+        name: "time-to-revenue#no-rate.when",
+        evaluate: exprNoRateWhen.evaluate,
+      },
+      kind: "reject",
+      reason: "no-rate-for-grade",
+      message: {
+        name: "time-to-revenue#no-rate.message",
+        evaluate: exprNoRateMessage.evaluate,
+      },
+      queue: "time-posting-exceptions",
+      owner: "finance-ops",
     },
     {
       id: "billability",

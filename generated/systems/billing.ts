@@ -76,6 +76,7 @@ export interface EstimateResponse {
 
 export interface Invoice {
   id: string;
+  /** The client's ERP contact id: the firm creates each customer under it (project-to-billing-customer). */
   customer_id: string;
   subscription_id?: string;
   recurring: boolean;

@@ -724,8 +724,9 @@ return errors === 0;
 
 export const checkInvoiceEvent = validate5;
 const schema6 = {"type":"object","description":"An `invoice_generated` webhook (Chargebee InvoiceGeneratedEvent).","required":["id","occurred_at","source","event_type","api_version","content"],"properties":{"id":{"type":"string","description":"The event id."},"occurred_at":{"type":"integer","format":"unix-time"},"source":{"type":"string"},"event_type":{"type":"string"},"api_version":{"type":"string"},"webhook_status":{"type":"string"},"content":{"type":"object","required":["invoice"],"properties":{"invoice":{"$ref":"#/definitions/Invoice"}}}}};
-const schema7 = {"type":"object","required":["id","customer_id","status","currency_code","start_date","sub_total","tax","recurring","price_type"],"properties":{"id":{"type":"string"},"customer_id":{"type":"string"},"subscription_id":{"type":"string"},"recurring":{"type":"boolean"},"status":{"type":"string","enum":["paid","payment_due","not_paid","voided","pending"]},"price_type":{"type":"string","enum":["tax_exclusive","tax_inclusive"]},"start_date":{"type":"integer","format":"unix-time"},"end_date":{"type":"integer","format":"unix-time"},"po_number":{"type":"string"},"vat_number":{"type":"string"},"currency_code":{"type":"string"},"sub_total":{"type":"integer"},"tax":{"type":"integer"},"amount":{"type":"integer"},"amount_due":{"type":"integer"},"amount_paid":{"type":"integer"},"paid_on":{"type":"integer","format":"unix-time"},"line_items":{"type":"array","items":{"$ref":"#/definitions/InvoiceLineItem"}}}};
+const schema7 = {"type":"object","required":["id","customer_id","status","currency_code","start_date","sub_total","tax","recurring","price_type"],"properties":{"id":{"type":"string"},"customer_id":{"type":"string","format":"uuid","description":"The client's ERP contact id: the firm creates each customer under it (project-to-billing-customer)."},"subscription_id":{"type":"string"},"recurring":{"type":"boolean"},"status":{"type":"string","enum":["paid","payment_due","not_paid","voided","pending"]},"price_type":{"type":"string","enum":["tax_exclusive","tax_inclusive"]},"start_date":{"type":"integer","format":"unix-time"},"end_date":{"type":"integer","format":"unix-time"},"po_number":{"type":"string"},"vat_number":{"type":"string"},"currency_code":{"type":"string"},"sub_total":{"type":"integer"},"tax":{"type":"integer"},"amount":{"type":"integer"},"amount_due":{"type":"integer"},"amount_paid":{"type":"integer"},"paid_on":{"type":"integer","format":"unix-time"},"line_items":{"type":"array","items":{"$ref":"#/definitions/InvoiceLineItem"}}}};
 const schema8 = {"type":"object","properties":{"date_from":{"type":"integer","format":"unix-time"},"date_to":{"type":"integer","format":"unix-time"},"unit_amount":{"type":"integer"},"quantity":{"type":"integer"},"amount":{"type":"integer"},"is_taxed":{"type":"boolean"},"tax":{"type":"integer"},"tax_rate":{"type":"number"},"description":{"type":"string"},"type":{"type":"string","enum":["charge","prorated_charge","setup_charge"]},"entity_type":{"type":"string"},"entity_id":{"type":"string"}}};
+const formats4 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -834,8 +835,10 @@ errors++;
 }
 }
 if(data.customer_id !== undefined){
-if(typeof data.customer_id !== "string"){
-const err10 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data1 = data.customer_id;
+if(typeof data1 === "string"){
+if(!(formats4.test(data1))){
+const err10 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -845,9 +848,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.subscription_id !== undefined){
-if(typeof data.subscription_id !== "string"){
-const err11 = {instancePath:instancePath+"/subscription_id",schemaPath:"#/properties/subscription_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err11 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -857,9 +859,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.recurring !== undefined){
-if(typeof data.recurring !== "boolean"){
-const err12 = {instancePath:instancePath+"/recurring",schemaPath:"#/properties/recurring/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.subscription_id !== undefined){
+if(typeof data.subscription_id !== "string"){
+const err12 = {instancePath:instancePath+"/subscription_id",schemaPath:"#/properties/subscription_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -869,10 +871,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data4 = data.status;
-if(typeof data4 !== "string"){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.recurring !== undefined){
+if(typeof data.recurring !== "boolean"){
+const err13 = {instancePath:instancePath+"/recurring",schemaPath:"#/properties/recurring/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -881,8 +882,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!(((((data4 === "paid") || (data4 === "payment_due")) || (data4 === "not_paid")) || (data4 === "voided")) || (data4 === "pending"))){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema7.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.status !== undefined){
+let data4 = data.status;
+if(typeof data4 !== "string"){
+const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -891,11 +895,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.price_type !== undefined){
-let data5 = data.price_type;
-if(typeof data5 !== "string"){
-const err15 = {instancePath:instancePath+"/price_type",schemaPath:"#/properties/price_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data4 === "paid") || (data4 === "payment_due")) || (data4 === "not_paid")) || (data4 === "voided")) || (data4 === "pending"))){
+const err15 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema7.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -904,8 +905,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!((data5 === "tax_exclusive") || (data5 === "tax_inclusive"))){
-const err16 = {instancePath:instancePath+"/price_type",schemaPath:"#/properties/price_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.price_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.price_type !== undefined){
+let data5 = data.price_type;
+if(typeof data5 !== "string"){
+const err16 = {instancePath:instancePath+"/price_type",schemaPath:"#/properties/price_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -914,11 +918,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.start_date !== undefined){
-let data6 = data.start_date;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err17 = {instancePath:instancePath+"/start_date",schemaPath:"#/properties/start_date/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((data5 === "tax_exclusive") || (data5 === "tax_inclusive"))){
+const err17 = {instancePath:instancePath+"/price_type",schemaPath:"#/properties/price_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.price_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -928,10 +929,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.end_date !== undefined){
-let data7 = data.end_date;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err18 = {instancePath:instancePath+"/end_date",schemaPath:"#/properties/end_date/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.start_date !== undefined){
+let data6 = data.start_date;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err18 = {instancePath:instancePath+"/start_date",schemaPath:"#/properties/start_date/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -941,9 +942,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.po_number !== undefined){
-if(typeof data.po_number !== "string"){
-const err19 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.end_date !== undefined){
+let data7 = data.end_date;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err19 = {instancePath:instancePath+"/end_date",schemaPath:"#/properties/end_date/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -953,9 +955,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.vat_number !== undefined){
-if(typeof data.vat_number !== "string"){
-const err20 = {instancePath:instancePath+"/vat_number",schemaPath:"#/properties/vat_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.po_number !== undefined){
+if(typeof data.po_number !== "string"){
+const err20 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -965,9 +967,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.currency_code !== undefined){
-if(typeof data.currency_code !== "string"){
-const err21 = {instancePath:instancePath+"/currency_code",schemaPath:"#/properties/currency_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.vat_number !== undefined){
+if(typeof data.vat_number !== "string"){
+const err21 = {instancePath:instancePath+"/vat_number",schemaPath:"#/properties/vat_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -977,10 +979,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.sub_total !== undefined){
-let data11 = data.sub_total;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err22 = {instancePath:instancePath+"/sub_total",schemaPath:"#/properties/sub_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.currency_code !== undefined){
+if(typeof data.currency_code !== "string"){
+const err22 = {instancePath:instancePath+"/currency_code",schemaPath:"#/properties/currency_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -990,10 +991,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.tax !== undefined){
-let data12 = data.tax;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err23 = {instancePath:instancePath+"/tax",schemaPath:"#/properties/tax/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.sub_total !== undefined){
+let data11 = data.sub_total;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err23 = {instancePath:instancePath+"/sub_total",schemaPath:"#/properties/sub_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1003,10 +1004,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.amount !== undefined){
-let data13 = data.amount;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err24 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.tax !== undefined){
+let data12 = data.tax;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err24 = {instancePath:instancePath+"/tax",schemaPath:"#/properties/tax/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1016,10 +1017,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.amount_due !== undefined){
-let data14 = data.amount_due;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-const err25 = {instancePath:instancePath+"/amount_due",schemaPath:"#/properties/amount_due/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.amount !== undefined){
+let data13 = data.amount;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err25 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1029,10 +1030,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.amount_paid !== undefined){
-let data15 = data.amount_paid;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err26 = {instancePath:instancePath+"/amount_paid",schemaPath:"#/properties/amount_paid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.amount_due !== undefined){
+let data14 = data.amount_due;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err26 = {instancePath:instancePath+"/amount_due",schemaPath:"#/properties/amount_due/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1042,15 +1043,28 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.paid_on !== undefined){
-let data16 = data.paid_on;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-const err27 = {instancePath:instancePath+"/paid_on",schemaPath:"#/properties/paid_on/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.amount_paid !== undefined){
+let data15 = data.amount_paid;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err27 = {instancePath:instancePath+"/amount_paid",schemaPath:"#/properties/amount_paid/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
 else {
 vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.paid_on !== undefined){
+let data16 = data.paid_on;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err28 = {instancePath:instancePath+"/paid_on",schemaPath:"#/properties/paid_on/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 }
@@ -1065,20 +1079,7 @@ if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.date_from !== undefined){
 let data19 = data18.date_from;
 if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err28 = {instancePath:instancePath+"/line_items/" + i0+"/date_from",schemaPath:"#/definitions/InvoiceLineItem/properties/date_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data18.date_to !== undefined){
-let data20 = data18.date_to;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err29 = {instancePath:instancePath+"/line_items/" + i0+"/date_to",schemaPath:"#/definitions/InvoiceLineItem/properties/date_to/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err29 = {instancePath:instancePath+"/line_items/" + i0+"/date_from",schemaPath:"#/definitions/InvoiceLineItem/properties/date_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1088,10 +1089,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data18.unit_amount !== undefined){
-let data21 = data18.unit_amount;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err30 = {instancePath:instancePath+"/line_items/" + i0+"/unit_amount",schemaPath:"#/definitions/InvoiceLineItem/properties/unit_amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data18.date_to !== undefined){
+let data20 = data18.date_to;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err30 = {instancePath:instancePath+"/line_items/" + i0+"/date_to",schemaPath:"#/definitions/InvoiceLineItem/properties/date_to/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1101,10 +1102,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data18.quantity !== undefined){
-let data22 = data18.quantity;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
-const err31 = {instancePath:instancePath+"/line_items/" + i0+"/quantity",schemaPath:"#/definitions/InvoiceLineItem/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data18.unit_amount !== undefined){
+let data21 = data18.unit_amount;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err31 = {instancePath:instancePath+"/line_items/" + i0+"/unit_amount",schemaPath:"#/definitions/InvoiceLineItem/properties/unit_amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1114,10 +1115,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data18.amount !== undefined){
-let data23 = data18.amount;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err32 = {instancePath:instancePath+"/line_items/" + i0+"/amount",schemaPath:"#/definitions/InvoiceLineItem/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data18.quantity !== undefined){
+let data22 = data18.quantity;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err32 = {instancePath:instancePath+"/line_items/" + i0+"/quantity",schemaPath:"#/definitions/InvoiceLineItem/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1127,9 +1128,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data18.is_taxed !== undefined){
-if(typeof data18.is_taxed !== "boolean"){
-const err33 = {instancePath:instancePath+"/line_items/" + i0+"/is_taxed",schemaPath:"#/definitions/InvoiceLineItem/properties/is_taxed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data18.amount !== undefined){
+let data23 = data18.amount;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err33 = {instancePath:instancePath+"/line_items/" + i0+"/amount",schemaPath:"#/definitions/InvoiceLineItem/properties/amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1139,10 +1141,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data18.tax !== undefined){
-let data25 = data18.tax;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err34 = {instancePath:instancePath+"/line_items/" + i0+"/tax",schemaPath:"#/definitions/InvoiceLineItem/properties/tax/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data18.is_taxed !== undefined){
+if(typeof data18.is_taxed !== "boolean"){
+const err34 = {instancePath:instancePath+"/line_items/" + i0+"/is_taxed",schemaPath:"#/definitions/InvoiceLineItem/properties/is_taxed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1152,9 +1153,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data18.tax_rate !== undefined){
-if(!(typeof data18.tax_rate == "number")){
-const err35 = {instancePath:instancePath+"/line_items/" + i0+"/tax_rate",schemaPath:"#/definitions/InvoiceLineItem/properties/tax_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data18.tax !== undefined){
+let data25 = data18.tax;
+if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
+const err35 = {instancePath:instancePath+"/line_items/" + i0+"/tax",schemaPath:"#/definitions/InvoiceLineItem/properties/tax/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1164,9 +1166,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data18.description !== undefined){
-if(typeof data18.description !== "string"){
-const err36 = {instancePath:instancePath+"/line_items/" + i0+"/description",schemaPath:"#/definitions/InvoiceLineItem/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.tax_rate !== undefined){
+if(!(typeof data18.tax_rate == "number")){
+const err36 = {instancePath:instancePath+"/line_items/" + i0+"/tax_rate",schemaPath:"#/definitions/InvoiceLineItem/properties/tax_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1176,10 +1178,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data18.type !== undefined){
-let data28 = data18.type;
-if(typeof data28 !== "string"){
-const err37 = {instancePath:instancePath+"/line_items/" + i0+"/type",schemaPath:"#/definitions/InvoiceLineItem/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.description !== undefined){
+if(typeof data18.description !== "string"){
+const err37 = {instancePath:instancePath+"/line_items/" + i0+"/description",schemaPath:"#/definitions/InvoiceLineItem/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1188,8 +1189,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(!(((data28 === "charge") || (data28 === "prorated_charge")) || (data28 === "setup_charge"))){
-const err38 = {instancePath:instancePath+"/line_items/" + i0+"/type",schemaPath:"#/definitions/InvoiceLineItem/properties/type/enum",keyword:"enum",params:{allowedValues: schema8.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data18.type !== undefined){
+let data28 = data18.type;
+if(typeof data28 !== "string"){
+const err38 = {instancePath:instancePath+"/line_items/" + i0+"/type",schemaPath:"#/definitions/InvoiceLineItem/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1198,10 +1202,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data18.entity_type !== undefined){
-if(typeof data18.entity_type !== "string"){
-const err39 = {instancePath:instancePath+"/line_items/" + i0+"/entity_type",schemaPath:"#/definitions/InvoiceLineItem/properties/entity_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data28 === "charge") || (data28 === "prorated_charge")) || (data28 === "setup_charge"))){
+const err39 = {instancePath:instancePath+"/line_items/" + i0+"/type",schemaPath:"#/definitions/InvoiceLineItem/properties/type/enum",keyword:"enum",params:{allowedValues: schema8.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1211,9 +1213,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data18.entity_id !== undefined){
-if(typeof data18.entity_id !== "string"){
-const err40 = {instancePath:instancePath+"/line_items/" + i0+"/entity_id",schemaPath:"#/definitions/InvoiceLineItem/properties/entity_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.entity_type !== undefined){
+if(typeof data18.entity_type !== "string"){
+const err40 = {instancePath:instancePath+"/line_items/" + i0+"/entity_type",schemaPath:"#/definitions/InvoiceLineItem/properties/entity_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1223,9 +1225,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/line_items/" + i0,schemaPath:"#/definitions/InvoiceLineItem/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.entity_id !== undefined){
+if(typeof data18.entity_id !== "string"){
+const err41 = {instancePath:instancePath+"/line_items/" + i0+"/entity_id",schemaPath:"#/definitions/InvoiceLineItem/properties/entity_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1237,7 +1239,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/line_items",schemaPath:"#/properties/line_items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err42 = {instancePath:instancePath+"/line_items/" + i0,schemaPath:"#/definitions/InvoiceLineItem/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1249,12 +1251,24 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err43 = {instancePath:instancePath+"/line_items",schemaPath:"#/properties/line_items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
 }
 errors++;
 }

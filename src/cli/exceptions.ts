@@ -10,9 +10,11 @@
 import { readFileSync } from "node:fs";
 import { ConfigurationError, IssueStateError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
+import type { IssueSubject } from "../runtime/store/roles/issue-subjects.ts";
 import type { Issue, Store } from "../runtime/store/store.ts";
 import { actorOf } from "./actor.ts";
 import { type Command, expectAction, expectFormat, type OptionHelp, parseCommandArgs } from "./command.ts";
+import { type EditTarget, editedSentence, editProblem, subjectLines } from "./exception-edit.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { jsonOutput } from "./json-output.ts";
 import { configOption, reportFormat, storeOption } from "./shared-options.ts";
@@ -48,7 +50,7 @@ async function withTraces(store: Store, issues: readonly Issue[]): Promise<Trace
   return Promise.all(issues.map(async (issue) => ({ ...issue, traceId: issue.eventId === null ? null : ((await store.eventTrace(issue.eventId)) ?? null) })));
 }
 
-function show(issue: TracedIssue, now: number): string {
+function show(issue: TracedIssue, subject: IssueSubject | undefined, now: number): string {
   const lines = [
     `${issue.kind} ${issue.id} (${issue.status})`,
     `  queue:    ${issue.queue}`,
@@ -60,19 +62,20 @@ function show(issue: TracedIssue, now: number): string {
     ...(issue.traceId === null ? [] : [`  trace:    ${issue.traceId}`]),
     `  attempts: ${issue.attempts}`,
     `  age:      ${age(now - issue.createdAt)}`,
+    ...(issue.reasonCode === null ? [] : [`  rejected: ${issue.reasonCode} (a declared rejection; retry or edit routes it again, skip closes it)`]),
     `  reason:   ${issue.reason}`,
   ];
   if (issue.resolvedBy !== null) lines.push(`  resolved: by ${issue.resolvedBy}: ${issue.resolution ?? ""}`);
-  lines.push("  payload:", ...JSON.stringify(issue.payload, null, 2).split("\n").map((l) => `    ${l}`));
+  lines.push(...subjectLines(issue, subject));
   return `${lines.join("\n")}\n`;
 }
 
-function parsePayload(text: string): unknown {
+function parsePayload(text: string, flag: string): unknown {
   const source = text.trim().startsWith("{") || text.trim().startsWith("[") ? text : readFileSync(text, "utf8");
   try {
     return JSON.parse(source) as unknown;
   } catch (error) {
-    throw new UsageError(`--payload is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`${flag} is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -116,8 +119,15 @@ function issueOptions(name: string, kind: Issue["kind"]): OptionHelp[] {
     options.push({
       name: "payload",
       value: "json|file",
-      description: "With edit: the corrected event, as JSON or a file holding it, replayed in place of the original",
+      description:
+        "With edit: the corrected source payload (what the route received), as JSON or a file holding it, checked against the event's schema and routed again in place of the original",
       examples: [`spec ${name} edit 42 --payload fixed.json --reason "hours corrected"`, `spec ${name} edit 42 --payload '{"hours":"7.50"}' --reason "typo"`],
+    });
+    options.push({
+      name: "request",
+      value: "json|file",
+      description: "With edit: the corrected body of a stopped delivery's target request, checked against the operation's request schema and sent again under the same idempotency key",
+      examples: [`spec ${name} edit 43 --request body.json --reason "code taken in the ERP"`, `spec ${name} edit 43 --request '{"code":"P-7b"}' --reason "duplicate code"`],
     });
   }
   options.push(storeOption(`spec ${name} list`), configOption(`spec ${name} list`), reportFormat(`spec ${name} list`));
@@ -130,18 +140,56 @@ const ISSUE_PARSER_OPTIONS = {
   reason: { type: "string" },
   by: { type: "string" },
   payload: { type: "string" },
+  request: { type: "string" },
   store: { type: "string" },
   config: { type: "string" },
   format: { type: "string" },
 } as const;
 
+/**
+ * `edit`: replaces the source payload (`--payload`, routed again) or a stopped delivery's target
+ * request (`--request`, sent again), once the correction passes its schema; says which it edited.
+ */
+async function editIssue(a: {
+  io: CliIo;
+  store: Store;
+  name: string;
+  kind: Issue["kind"];
+  format: "text" | "json";
+  issue: Issue;
+  subject: IssueSubject | undefined;
+  base: { issueId: number; who: string; why: string; now: number };
+  values: { payload?: string | undefined; request?: string | undefined };
+}): Promise<number> {
+  const { io, issue, subject, values } = a;
+  if (values.payload !== undefined && values.request !== undefined) throw new UsageError("edit takes --payload (the source payload) or --request (the target request), not both");
+  const target: EditTarget = values.request !== undefined ? "request" : "source";
+  const text = values.request ?? values.payload;
+  // A gap's exception has no payload to correct: the store refuses the edit and says why.
+  if (text === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected source payload or --request with the corrected target request (JSON, or a file holding it)");
+  const payload = text === undefined ? null : parsePayload(text, target === "request" ? "--request" : "--payload");
+  const problem = issue.gap === null ? editProblem(io, issue, subject, target, payload) : undefined;
+  if (problem !== undefined) {
+    io.stderr(`spec ${a.name}: ${problem}\n`);
+    return EXIT.findings;
+  }
+  const resolved = await a.store.resolveIssue({ ...a.base, action: "edit", payload, target });
+  const edited = editedSentence(issue, subject, target);
+  io.stdout(
+    a.format === "json"
+      ? jsonOutput({ entry: resolved }, { id: resolved.id, action: "edit", status: resolved.status, by: a.base.who, edited: target })
+      : `${a.kind} ${resolved.id}: ${resolved.status} by ${a.base.who}: ${edited}\n`,
+  );
+  return EXIT.ok;
+}
+
 /** Builds the command for one kind of queue. */
 export function issueCommand(name: string, kind: Issue["kind"], summary: string): Command {
   const actions: readonly string[] = ACTIONS[kind];
   // Only an exception can be edited, so only `spec exceptions` accepts a corrected payload.
-  const { payload: _payload, ...withoutPayload } = ISSUE_PARSER_OPTIONS;
+  const { payload: _payload, request: _request, ...withoutPayload } = ISSUE_PARSER_OPTIONS;
   const parserOptions = (kind === "exception" ? ISSUE_PARSER_OPTIONS : withoutPayload) as typeof ISSUE_PARSER_OPTIONS;
-  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file]" : ""} [--store url|--config file] [--format text|json]`;
+  const usage = `spec ${name} ${actions.join("|")} [id] [--queue q] [--status ${STATUSES.join("|")}] [--reason why] [--by who]${kind === "exception" ? " [--payload json|file | --request json|file]" : ""} [--store url|--config file] [--format text|json]`;
   return {
     name,
     summary,
@@ -192,20 +240,18 @@ export function issueCommand(name: string, kind: Issue["kind"], summary: string)
           io.stderr(`spec ${name}: there is no ${kind} ${id}${elsewhere}\n`);
           return EXIT.findings;
         }
+        const subject = await store.issueSubject(issue.id);
         if (action === "show") {
           const [traced] = await withTraces(store, [issue]);
-          io.stdout(format === "json" ? jsonOutput({ entry: traced }, { id: issue.id, status: issue.status }) : show(traced as TracedIssue, now));
+          const entry = { ...(traced as TracedIssue), source: subject?.source ?? null, request: subject?.request ?? null };
+          io.stdout(format === "json" ? jsonOutput({ entry }, { id: issue.id, status: issue.status }) : show(traced as TracedIssue, subject, now));
           return EXIT.ok;
         }
         const who = actorOf(io, values.by);
         const why = values.reason as string;
         const base = { issueId: issue.id, who, why, now };
-        // A gap's exception has no payload to correct: the store refuses the edit and says why.
-        if (action === "edit" && values.payload === undefined && issue.gap === null) throw new UsageError("edit needs --payload with the corrected JSON (or a file holding it)");
-        const resolved =
-          action === "edit"
-            ? await store.resolveIssue({ ...base, action: "edit", payload: values.payload === undefined ? null : parsePayload(values.payload) })
-            : await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
+        if (action === "edit") return await editIssue({ io, store, name, kind, format, issue, subject, base, values });
+        const resolved = await store.resolveIssue({ ...base, action: action as "retry" | "skip" });
         io.stdout(format === "json" ? jsonOutput({ entry: resolved }, { id: resolved.id, action, status: resolved.status, by: who }) : `${kind} ${resolved.id}: ${resolved.status} by ${who}\n`);
         return EXIT.ok;
       } catch (error) {

@@ -19,6 +19,14 @@ function tile(label: string, value: number | string, metric: string, tone = "", 
   return html`<div class="tile" title="${title}"><span>${label}</span><b class="${tone}" data-metric="${metric}">${value}</b></div>`;
 }
 
+/**
+ * What an issue's payload is: a delivery's holds the request built for its target (an edit
+ * replaces that request and sends it again), an event's the source payload (an edit routes it again).
+ */
+function subjectLabel(i: IssueView): string {
+  return i.deliveryId === null ? "source payload (edit routes the event again)" : `target request of delivery ${i.deliveryId} (edit sends it again)`;
+}
+
 /** One open issue: an event's can be retried, edited and replayed, skipped, traced; a gap's only skipped. */
 function issueRow(i: IssueView, gapNames: Readonly<Record<string, string>>): Raw {
   const sla = html`<td class="${i.pastSla ? "bad" : ""}">${i.pastSla ? "past SLA" : ""}</td>`;
@@ -29,8 +37,8 @@ function issueRow(i: IssueView, gapNames: Readonly<Record<string, string>>): Raw
 <td><button data-action="skip" data-id="${i.id}">skip</button> <span title="a gap holds no event: it closes by itself once the systems agree">closes when the systems agree</span></td></tr>`;
   }
   return html`<tr data-issue="${i.id}"><td>${i.id}</td><td>${i.queue}</td><td>${i.owner}</td><td>${i.route}</td>
-<td>${i.reason}<details><summary>payload</summary><textarea rows="6" data-payload="${i.id}">${payload}</textarea></details></td>${sla}
-<td><button data-action="retry" data-id="${i.id}">retry</button><button data-action="edit" data-id="${i.id}">edit &amp; replay</button><button data-action="skip" data-id="${i.id}">skip</button>
+<td>${i.reason}<details><summary>${subjectLabel(i)}</summary><textarea rows="6" data-payload="${i.id}">${payload}</textarea></details></td>${sla}
+<td><button data-action="retry" data-id="${i.id}">retry</button><button data-action="edit" data-id="${i.id}">${i.deliveryId === null ? "edit & replay" : "edit & send again"}</button><button data-action="skip" data-id="${i.id}">skip</button>
 <a href="/trace?event=${i.eventId}">trace</a></td></tr>`;
 }
 

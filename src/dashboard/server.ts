@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, type Registry } from "prom-client";
+import { correctionProblem } from "../ops/issue-corrections.ts";
 import { createOpsMetrics } from "../ops/metrics.ts";
 import type { Reconciler } from "../ops/reconcile/reconciler.ts";
 import { collectSnapshot, type OpsSnapshot, type RuntimeView } from "../ops/snapshot.ts";
@@ -101,10 +102,13 @@ function ownOrigins(host: string, port: number, extra: readonly string[]): (orig
 
 /**
  * An issue action from the page: the reason is required, an edit needs its payload, and the actor
- * is `who`, the operator signed in, whatever name the body gives.
+ * is `who`, the operator signed in, whatever name the body gives. An edit replaces what the page
+ * showed for the issue (a stopped delivery's request, else the event's source payload) and is
+ * checked against that one's schema first: one the schema refuses is answered 422, naming the fields.
  */
 async function actOnIssue(
   store: Store,
+  compiled: CompiledSpecSet,
   request: IncomingMessage,
   act: { issueId: number; kind: IssueAction["action"]; who: string; now: number },
 ): Promise<{ status: number; body: unknown }> {
@@ -118,7 +122,16 @@ async function actOnIssue(
   if (why === "") return { status: 400, body: { error: "why is required: say why, for the audit log" } };
   if (act.kind === "edit" && body["payload"] === undefined) return { status: 400, body: { error: "edit needs the corrected payload" } };
   const base = { issueId: act.issueId, who: act.who, why, now: act.now };
-  const action: IssueAction = act.kind === "edit" ? { ...base, action: "edit", payload: body["payload"] } : { ...base, action: act.kind };
+  let action: IssueAction;
+  if (act.kind === "edit") {
+    const [issue, subject] = await Promise.all([store.issue(act.issueId), store.issueSubject(act.issueId)]);
+    const target = subject?.request === undefined || subject.request === null ? "source" : "request";
+    const problem = issue === undefined || issue.gap !== null ? undefined : correctionProblem(compiled, issue, subject, target, body["payload"]);
+    if (problem !== undefined) return { status: 422, body: { error: problem } };
+    action = { ...base, action: "edit", payload: body["payload"], target };
+  } else {
+    action = { ...base, action: act.kind };
+  }
   try {
     return { status: 200, body: await store.resolveIssue(action) };
   } catch (error) {
@@ -213,7 +226,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const action = /^\/api\/issues\/(\d+)\/(retry|edit|skip)$/.exec(path);
     if (request.method === "POST" && action !== null) {
       const kind = action[2] as IssueAction["action"];
-      const answer = await actOnIssue(options.store, request, { issueId: Number(action[1]), kind, who: user, now: now() });
+      const answer = await actOnIssue(options.store, options.compiled, request, { issueId: Number(action[1]), kind, who: user, now: now() });
       if (answer.status === 200) {
         cached = undefined;
         log({ level: "info", msg: "dashboard resolved an issue", action: kind, issue: Number(action[1]), actor: user });

@@ -13,7 +13,7 @@ export const KIND_NAMES = ["System", "Entity", "Ownership", "Mapping", "Route", 
 export type KindName = (typeof KIND_NAMES)[number];
 
 /** The names of the actions a step can take; a step declares exactly one. */
-export const STEP_ACTIONS = ["validate", "map", "enrich", "classify", "branch", "require", "deliver", "emit", "keep"] as const;
+export const STEP_ACTIONS = ["validate", "map", "enrich", "classify", "branch", "require", "deliver", "reject", "emit", "keep"] as const;
 export type StepActionName = (typeof STEP_ACTIONS)[number];
 
 /** The field types of canonical entities. */

@@ -69,6 +69,9 @@ export function createOpsMetrics(options: { snapshot: () => Promise<OpsSnapshot>
   gauge("issues_open", "Open dead letters and exceptions by queue.", ["kind", "queue"], (g, s) => {
     for (const i of [...s.deadLetters, ...s.exceptions]) if (i.status === "open") g.inc({ kind: i.kind, queue: i.queue });
   });
+  gauge("rejections_open", "Open declared rejections (reject steps) by queue and reason code.", ["queue", "reason"], (g, s) => {
+    for (const i of s.exceptions) if (i.status === "open" && i.reasonCode !== null) g.inc({ queue: i.queue, reason: i.reasonCode });
+  });
   gauge("exceptions_past_sla", "Open exceptions older than their queue's SLA.", [], (g, s) => g.set(s.business.exceptionsPastSla));
   gauge("measure_seconds", "A latency the project's routes declare as a business measure (`measures:`), by quantile.", ["route", "measure", "quantile"], (g, s) => {
     for (const m of s.business.measures) {

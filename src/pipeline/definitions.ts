@@ -65,6 +65,15 @@ export type PipelineStep<T = Transform, V = Validator> =
       /** The operation's path parameters by name, each evaluated over the record at this step. */
       params?: Readonly<Record<string, T>>;
     })
+  | (StepBase<T> & {
+      kind: "reject";
+      /** The reason code, as queues and audits show it. */
+      reason: string;
+      /** The message a person reads, over the record at this step. */
+      message: T;
+      queue: string;
+      owner: string;
+    })
   | (StepBase<T> & { kind: "emit"; event: string; entity?: string })
   | (StepBase<T> & {
       kind: "keep";

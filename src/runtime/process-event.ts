@@ -81,7 +81,8 @@ function runStep<K extends StepKind>(step: Extract<PipelineStep, { kind: K }>, r
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
   const stepCx: StepRunContext = { process: cx, pipeline, event, runSteps: (nested) => runSteps(cx, pipeline, event, nested, run) };
   for (const step of steps) {
-    if (run.wait !== undefined) return;
+    // A rejected record goes no further; a waiting one resumes from the start once its dependency is there.
+    if (run.wait !== undefined || run.rejection !== undefined) return;
     if (step.when !== undefined) {
       const when = holds(run, step.when, run.record);
       if (!(typeof when === "boolean" ? when : await when)) continue;
@@ -115,6 +116,10 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     if (error instanceof StoreUnavailableError) return { ...base, outcome: "release", availableAt: cx.now + STORE_RETRY_MS };
     const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
     return { ...base, outcome: "exception", issue: issue(reason) };
+  }
+  if (run.rejection !== undefined) {
+    const { step, reason, message, queue, owner } = run.rejection;
+    return { ...base, outcome: "rejected", issue: { queue, owner, reason: `${reason}: ${message}`, code: reason, step } };
   }
   if (run.wait !== undefined) {
     const { waitMs, label, ...dependency } = run.wait;

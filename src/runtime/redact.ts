@@ -145,7 +145,7 @@ export function scrubOutcome(redactor: Redactor, outcome: DeliveryOutcome): void
 
 /** Scrubs an event's settlement in place before it is stored, with the deliveries made as it was routed. */
 export function scrubEventSettlement(redactor: Redactor, settlement: EventSettlement): void {
-  if (settlement.outcome === "exception") settlement.issue = { ...settlement.issue, reason: redactor.text(settlement.issue.reason) };
+  if (settlement.outcome === "exception" || settlement.outcome === "rejected") settlement.issue = { ...settlement.issue, reason: redactor.text(settlement.issue.reason) };
   else if (settlement.outcome === "skipped") settlement.reason = redactor.text(settlement.reason);
   else if (settlement.outcome === "routed") for (const d of settlement.deliveries) if (d.attempted !== undefined) scrubOutcome(redactor, d.attempted);
 }

@@ -5,7 +5,7 @@
  * lives in its folder under src/steps/<kind>/run.ts; src/steps/run-registry.ts lists them.
  */
 import { atEvaluationTime } from "../transform/index.ts";
-import type { PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
+import type { OperationDefinition, PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
 import type { RecordFound } from "./store/roles/state.ts";
 import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
 
@@ -22,7 +22,7 @@ export interface ProcessContext {
   pipelines: ReadonlyMap<string, PipelineDefinition>;
   /** Routes triggered by each canonical event. */
   canonicalRoutes: ReadonlyMap<string, readonly PipelineDefinition[]>;
-  operations: (system: string, operation: string) => { effect: string; entity?: string; path: string } | undefined;
+  operations: (system: string, operation: string) => Pick<OperationDefinition, "effect" | "entity" | "path" | "method" | "requestValidator"> | undefined;
   lookups: LookupCache;
   /**
    * `entity\0system` pairs some route waits for or looks up (require, enrich xref): only these
@@ -50,6 +50,17 @@ export interface Run {
   /** Canonical records the run keeps in the state (keep steps), settled with the deliveries. */
   records: RecordToKeep[];
   wait?: Dependency & { waitMs: number; label: string };
+  /** Set by a reject step: the record goes to this queue, and no step after it runs. */
+  rejection?: Rejection;
+}
+
+/** A declared business rejection: the step, its reason code, the message a person reads, and the queue with its owner. */
+export interface Rejection {
+  step: string;
+  reason: string;
+  message: string;
+  queue: string;
+  owner: string;
 }
 
 /** Where a step runs: the process context, the pipeline, the event, and a way to run nested steps. */

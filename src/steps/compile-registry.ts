@@ -12,6 +12,7 @@ import { emitCompiler } from "./emit/compile.ts";
 import { enrichCompiler } from "./enrich/compile.ts";
 import { keepCompiler } from "./keep/compile.ts";
 import { mapCompiler } from "./map/compile.ts";
+import { rejectCompiler } from "./reject/compile.ts";
 import { requireCompiler } from "./require/compile.ts";
 import { validateCompiler } from "./validate/compile.ts";
 
@@ -24,6 +25,7 @@ export const STEP_COMPILERS: { readonly [K in StepActionName]: StepCompiler<K> }
   branch: branchCompiler,
   require: requireCompiler,
   deliver: deliverCompiler,
+  reject: rejectCompiler,
   emit: emitCompiler,
   keep: keepCompiler,
 };

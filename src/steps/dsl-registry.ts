@@ -12,6 +12,7 @@ import { emitDsl } from "./emit/dsl.ts";
 import { keepDsl } from "./keep/dsl.ts";
 import { enrichDsl } from "./enrich/dsl.ts";
 import { mapDsl } from "./map/dsl.ts";
+import { rejectDsl } from "./reject/dsl.ts";
 import { requireDsl } from "./require/dsl.ts";
 import { validateDsl } from "./validate/dsl.ts";
 
@@ -24,6 +25,7 @@ export const STEP_DSL: { readonly [K in StepActionName]: StepDsl<K> } = {
   branch: branchDsl,
   require: requireDsl,
   deliver: deliverDsl,
+  reject: rejectDsl,
   emit: emitDsl,
   keep: keepDsl,
 };

@@ -11,6 +11,7 @@ import { emitRunner } from "./emit/run.ts";
 import { keepRunner } from "./keep/run.ts";
 import { enrichRunner } from "./enrich/run.ts";
 import { mapRunner } from "./map/run.ts";
+import { rejectRunner } from "./reject/run.ts";
 import { requireRunner } from "./require/run.ts";
 import { validateRunner } from "./validate/run.ts";
 
@@ -23,6 +24,7 @@ export const STEP_RUNNERS: { readonly [K in StepKind]: StepRunner<K> } = {
   branch: branchRunner,
   require: requireRunner,
   deliver: deliverRunner,
+  reject: rejectRunner,
   emit: emitRunner,
   keep: keepRunner,
 };

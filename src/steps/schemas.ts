@@ -11,6 +11,7 @@ import { emitSchema } from "./emit/schema.ts";
 import { enrichSchema } from "./enrich/schema.ts";
 import { keepSchema } from "./keep/schema.ts";
 import { mapSchema } from "./map/schema.ts";
+import { rejectSchema } from "./reject/schema.ts";
 import { requireSchema } from "./require/schema.ts";
 import { validateSchema } from "./validate/schema.ts";
 
@@ -24,6 +25,7 @@ export function stepKindSchemas<S extends TSchema>(step: S) {
     branch: Type.Optional(branchSchema(step)),
     require: Type.Optional(requireSchema),
     deliver: Type.Optional(deliverSchema),
+    reject: Type.Optional(rejectSchema),
     emit: Type.Optional(emitSchema),
     keep: Type.Optional(keepSchema),
   };

@@ -18,6 +18,11 @@ export interface SchemaArbitraryOptions {
   definitions?: Readonly<Record<string, JsonSchema>>;
   /** Arbitraries for fields by dotted path; these fields (and the objects holding them) are always present. */
   overrides?: ReadonlyMap<string, fc.Arbitrary<unknown>>;
+  /**
+   * Free-text strings (no format, pattern or enum) are their field's name, so records drawn apart
+   * still join on a field of that name (a resource's `role` finds the rate card line of its `role`).
+   */
+  joinable?: boolean;
   /** How deep fields nest before optional ones are left out and arrays stay at their minimum (default 6). */
   maxDepth?: number;
   /**
@@ -149,6 +154,7 @@ interface Builder {
   overrides: ReadonlyMap<string, fc.Arbitrary<unknown>>;
   maxDepth: number;
   complete: boolean;
+  joinable: boolean;
 }
 
 function typesOf(schema: JsonSchema): string[] {
@@ -175,8 +181,10 @@ function build(b: Builder, raw: JsonSchema, path: string, depth: number): fc.Arb
   }
   const arbitraries = typesOf(schema).map((type) => {
     switch (type) {
-      case "string":
-        return stringArbitrary(schema, path.split(".").at(-1) ?? "");
+      case "string": {
+        const name = path.split(".").at(-1) ?? "";
+        return b.joinable && isFreeText(schema) ? fc.constant(joinValue(schema, name)) : stringArbitrary(schema, name);
+      }
       case "integer":
         return numberArbitrary(schema, true);
       case "number":
@@ -192,6 +200,16 @@ function build(b: Builder, raw: JsonSchema, path: string, depth: number): fc.Arb
     }
   });
   return arbitraries.length === 1 ? (arbitraries[0] as fc.Arbitrary<unknown>) : fc.oneof(...arbitraries);
+}
+
+const isFreeText = (schema: JsonSchema) => schema.format === undefined && schema.pattern === undefined;
+
+/** A free-text field's joinable value: its name (without `[]`), cut or padded to the lengths the schema allows. */
+function joinValue(schema: JsonSchema, name: string): string {
+  const min = typeof schema["minLength"] === "number" ? (schema["minLength"] as number) : 1;
+  const max = typeof schema["maxLength"] === "number" ? (schema["maxLength"] as number) : Number.POSITIVE_INFINITY;
+  const base = name.replace(/\[\]$/, "") || "value";
+  return base.padEnd(min, "x").slice(0, max);
 }
 
 function arrayArbitrary(b: Builder, schema: JsonSchema, path: string, depth: number): fc.Arbitrary<unknown[]> {
@@ -228,7 +246,13 @@ function objectArbitrary(b: Builder, schema: JsonSchema, path: string, depth: nu
 
 /** An arbitrary of values valid against `schema`. */
 export function schemaArbitrary(schema: JsonSchema, options: SchemaArbitraryOptions = {}): fc.Arbitrary<unknown> {
-  const builder = { definitions: options.definitions, overrides: options.overrides ?? new Map(), maxDepth: options.maxDepth ?? 6, complete: options.complete ?? false };
+  const builder = {
+    definitions: options.definitions,
+    overrides: options.overrides ?? new Map(),
+    maxDepth: options.maxDepth ?? 6,
+    complete: options.complete ?? false,
+    joinable: options.joinable ?? false,
+  };
   return build(builder, schema, "", 0);
 }
 

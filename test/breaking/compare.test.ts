@@ -27,6 +27,14 @@ const withEmit = edit(cleanSet, paths.ROUTE, "    - deliver: { operation: erp.up
 
 const HOOK_AUTH = " bearer: { token: { secret: psa/hook-token } } ";
 
+const rejecting = (queue: string) =>
+  edit(
+    cleanSet,
+    paths.ROUTE,
+    "    - deliver: { operation: erp.upsertTime }\n",
+    `    - id: no-minutes\n      when: hours = "0"\n      reject: { reason: no-minutes, message: '"no hours: " & hours', queue: ${queue}, owner: finance-ops }\n    - deliver: { operation: erp.upsertTime }\n`,
+  );
+
 const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: string[] }[] = [
   {
     name: "a narrowed field type",
@@ -106,6 +114,24 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     previous: cleanSet,
     current: edit(cleanSet, paths.PSA, HOOK_AUTH, " basic: { username: { env: HOOK_USER }, password: { secret: psa/hook-password } } "),
     expected: ["violation webhook-authentication-changed: webhook psa.timeApproved now requires HTTP basic credentials (was a bearer token): configure the sender to match before deploying"],
+  },
+  {
+    name: "a reject step added, as compatible",
+    previous: cleanSet,
+    current: rejecting("time-review"),
+    expected: ["ok rejection-added: the route now rejects as no-minutes into time-review (finance-ops)"],
+  },
+  {
+    name: "a reject step's queue changed, as breaking the rejections already open",
+    previous: rejecting("time-review"),
+    current: rejecting("finance-review"),
+    expected: ["violation rejection-queue-changed: rejections as no-minutes now go to finance-review (finance-ops), not time-review (finance-ops): those already open stay in time-review"],
+  },
+  {
+    name: "a reject step removed",
+    previous: rejecting("time-review"),
+    current: cleanSet,
+    expected: ["violation rejection-removed: the route no longer rejects as no-minutes: rejections already open in time-review are raised by no step"],
   },
   {
     name: "a webhook's credentials removed, as compatible",

@@ -134,7 +134,7 @@ describe("operator commands refuse names they do not know", () => {
     }
     const known = await runCli(["replay", "--route", "project-activation", ...RANGE, "--store", `sqlite:${path}`], emptyFolder());
     expect(known.code).toBe(0);
-    expect(known.stdout).toBe("replaying 0 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
+    expect(known.stdout).toBe("replaying 0 of 0 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
   });
 
   it("refuses the audit trail of a trace the log does not hold, suggesting the closest trace id", async () => {

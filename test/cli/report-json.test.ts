@@ -64,7 +64,9 @@ describe("JSON from the operator commands is one object with a summary", () => {
       from: "2026-01-01T00:00:00.000Z",
       to: "2026-02-01T00:00:00.000Z",
       by: "ana",
-      summary: { replayed: 0 },
+      dryRun: false,
+      items: [],
+      summary: { replayed: 0, events: 0 },
     });
   });
 

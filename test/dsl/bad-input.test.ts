@@ -67,7 +67,7 @@ describe("bad DSL input", () => {
 
   it("reports an unknown step in words", () => {
     expect(diagnose("route r { steps { check X } }\n")[0]).toBe(
-      "1:19 dsl-syntax: unexpected 'check': a step starts with validate, map, enrich, classify, branch, require, deliver, emit, keep or step { ... } (or 'id:' to label it)",
+      "1:19 dsl-syntax: unexpected 'check': a step starts with validate, map, enrich, classify, branch, require, deliver, reject, emit, keep or step { ... } (or 'id:' to label it)",
     );
   });
 

@@ -13,7 +13,7 @@ function diagnose(text: string): string[] {
   });
 }
 
-const STEPS = "validate, map, enrich, classify, branch, require, deliver, emit, keep or step";
+const STEPS = "validate, map, enrich, classify, branch, require, deliver, reject, emit, keep or step";
 const ROUTE = "on, when, key, order, steps, retry, timeout, breaker, dead-letter, exceptions, sla or guard";
 
 describe("misspelt keywords in the DSL", () => {

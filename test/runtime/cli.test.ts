@@ -48,7 +48,7 @@ describe("the operator commands", () => {
     expect(cli.out).toMatch(/^ID +QUEUE +ROUTE +OWNER +AGE +ATTEMPTS +TRACE +REASON\n2 +projects-dlq +project-activation +delivery-ops +\S+ +5 +trace-\d+ +erp.createProject failed 5 times; last: erp answered 500/);
     const shown = io(tmpdir());
     expect(await main(["dlq", "show", "2", "--store", `sqlite:${path}`], shown)).toBe(0);
-    expect(shown.out).toContain('  payload:\n    {\n      "code": "p1",');
+    expect(shown.out).toContain('  target request (erp.createProject, delivery 1):\n    {\n      "code": "p1",');
     expect(shown.out).toMatch(/\n {2}trace: {4}trace-\d+\n/);
     const retried = io(tmpdir());
     expect(await main(["dlq", "retry", "2", "--reason", "erp is back", "--store", `sqlite:${path}`], retried)).toBe(0);
@@ -67,10 +67,11 @@ describe("the operator commands", () => {
     await main(["exceptions", "list", "--format", "json", "--store", `sqlite:${path}`], listed);
     const [exception] = (JSON.parse(listed.out) as { entries: { id: number; reason: string }[] }).entries;
     expect(exception?.reason).toBe('erp.createProject refused the request: 422 {"error":"code taken"}');
-    const edited = io(tmpdir());
+    // Run in the project, whose spec set the correction is checked against.
+    const edited = io(writeFixture());
     const args = ["exceptions", "edit", String(exception?.id), "--payload", '{"projectId":"p2","name":"Renamed"}', "--reason", "duplicate code", "--store", `sqlite:${path}`];
     expect(await main(args, edited)).toBe(0);
-    expect(edited.out).toBe(`exception ${exception?.id}: replayed by ana\n`);
+    expect(edited.out).toMatch(new RegExp(`^exception ${exception?.id}: replayed by ana: edited the source payload of event \\d+; route project-activation runs it again\n$`));
   });
 
   it("skips a reconciliation gap's exception with a reason, and refuses to retry or edit it, saying why", async () => {
@@ -129,7 +130,11 @@ describe("the operator commands", () => {
     const good = io(tmpdir());
     const args = ["replay", "--route", "project-activation", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z", "--reason", "erp restored", "--store", `sqlite:${path}`];
     expect(await main(args, good)).toBe(0);
-    expect(good.out).toBe("replaying 2 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n");
+    expect(good.out).toBe(
+      "replaying 2 of 2 events of project-activation received from 2026-01-01T00:00:00.000Z to 2026-02-01T00:00:00.000Z\n" +
+        "  event 1 (p1): send again erp.createProject (delivery 1): 1 of its deliveries stopped\n" +
+        "  event 2 (p2): send again erp.createProject (delivery 2): 1 of its deliveries stopped\n",
+    );
   });
 
   it("names the field of a bad run configuration", async () => {

@@ -69,9 +69,9 @@ describe("the time-to-revenue route of specs/", () => {
     await store.putReferenceData("LegalEntity", "HRC-UK", {
       legalEntityId: "HRC-UK",
       projectTrackingCategoryId: "4b7c1d2e-3f40-4a51-9b62-7c83d94e0f15",
-      ledgerAccounts: { costOfSales: "5000", costClearing: "2150" },
+      ledgerAccounts: { costOfSales: "5000", costClearing: "2150", revenue: "4000", unbilledRevenue: "1210" },
     });
-    await store.putXref("Project", "psa", PROJECT, "erp", "opt-atlas", now);
+    await store.putXref("Project", "psa", PROJECT, "erp", "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d", now);
     await store.putXref("Project", "psa", PROJECT, "billing", PROJECT, now);
 
     const offered = await runtime.offer({ system: "psa", event: "timeEntryApproved" }, [

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IssueStateError } from "../../src/runtime/errors.ts";
 import type { IncomingEvent, NewDelivery, NewGapIssue, Store } from "../../src/runtime/store/store.ts";
+import { describeReplayContract } from "./store-replay-contract.ts";
 
 /** A fresh store, and a way to run raw SQL against it (to tamper with the audit log). */
 export interface OpenedStore {
@@ -283,7 +284,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       const [first] = await store.claimEvents({ worker: "w1", limit: 10, now: 1000, leaseMs: 1000, targets });
       expect(first?.free).toBe(true);
       await store.settleEvents([{ eventId: first!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("cost"), delivery("bill", "billing")] }]);
-      await store.replay({ route: "time-to-revenue", from: 0, to: 5000, now: 1002, who: "ana", why: "test" });
+      await store.replay({ route: "time-to-revenue", from: 0, to: 5000, now: 1002, who: "ana", why: "test", force: true });
       const [again] = await store.claimEvents({ worker: "w1", limit: 10, now: 1003, leaseMs: 1000, targets });
       expect([again?.id, again?.free]).toEqual([first!.id, false]);
     });
@@ -393,7 +394,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       await store.accept([event("t2", {})], 5000);
       const leased = await claim(store, 6000);
       await store.settleEvents(leased.map((e) => ({ eventId: e.id, attempt: e.attempt, worker: "w1", now: 6001, outcome: "routed" as const, deliveries: [] })));
-      expect(await store.replay({ route: "time-to-revenue", from: 0, to: 2000, who: "ops", why: "erp restore", now: 7000 })).toBe(1);
+      expect((await store.replay({ route: "time-to-revenue", from: 0, to: 2000, who: "ops", why: "erp restore", now: 7000, force: true })).replayed).toBe(1);
       expect((await claim(store, 7001)).map((e) => e.key)).toEqual(["t1"]);
     });
 
@@ -550,6 +551,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         reason: `time-cost-postings: ${GAP_KEY} differs by 50.00 (approved-time 50.00 vs cost-postings 0.00)`,
         attempts: 0,
         payload: { difference: "50.00", sides: [{ source: "approved-time", total: "50.00" }, { source: "cost-postings", total: "0.00" }] },
+        reasonCode: null,
         createdAt: 5000,
         status: "open",
         resolvedBy: null,
@@ -648,4 +650,5 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       }
     });
   });
+  describeReplayContract(engine, open);
 }

@@ -58,6 +58,7 @@ describe("an SQLite store whose issues all held an event", () => {
         reason: "minutes must be >= 0",
         attempts: 1,
         payload: { minutes: -5 },
+        reasonCode: null,
         createdAt: 1000,
         status: "open",
         resolvedBy: null,
@@ -76,7 +77,7 @@ describe("an SQLite store whose issues all held an event", () => {
       const indexes = (db.prepare("PRAGMA index_list(issues)").all() as { name: string }[]).map((i) => i.name).sort();
       db.close();
       expect(columns.find((c) => c.name === "event_id")?.notnull).toBe(0);
-      expect(indexes).toEqual(["issues_current_gap", "issues_queue"]);
+      expect(indexes).toEqual(["issues_current_gap", "issues_open_delivery", "issues_queue"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

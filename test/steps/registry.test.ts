@@ -26,7 +26,7 @@ describe("the step kind registries", () => {
   });
 
   it("give the parser's messages every kind's keyword as the words a step starts with", () => {
-    expect(stepWords()).toBe("validate, map, enrich, classify, branch, require, deliver, emit, keep or step { ... }");
+    expect(stepWords()).toBe("validate, map, enrich, classify, branch, require, deliver, reject, emit, keep or step { ... }");
   });
 
   it("find every kind's keyword among the lexer's keywords and its action rule in the parser", () => {

@@ -8,6 +8,7 @@ import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { outputKeys } from "../lint/queries.ts";
 import { type Change, CHANGE_CLASSES, type ChangeClass } from "./changes.ts";
+import { compareRejections } from "./rejections.ts";
 
 /** Type changes that only widen what a field holds: readers of the old type still read the new one. */
 const WIDENINGS: ReadonlySet<string> = new Set(["integer>number", "integer>decimal", "enum>string", "currency>string", "date>string", "datetime>string"]);
@@ -188,6 +189,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     if (!same(a.spec.orderingKey, b.spec.orderingKey)) {
       emit("ordering-key-changed", `the ordering key changed from ${show(a.spec.orderingKey)} to ${show(b.spec.orderingKey)}`, ["spec", "orderingKey"]);
     }
+    compareRejections(emit, a.spec.steps, b.spec.steps);
     compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
     compareRouteState(emit, a.spec, b.spec);
   } else if (previous.kind === "Mapping" && current.kind === "Mapping") {

@@ -10,6 +10,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "issues", column: "reconciliation", type: "TEXT" },
   { table: "issues", column: "gap_key", type: "TEXT" },
   { table: "issues", column: "gap_closed_at", type: "BIGINT" },
+  // The reason code of a declared rejection (a reject step); null for other issues.
+  { table: "issues", column: "reason_code", type: "TEXT" },
 ];
 
 /**
@@ -23,6 +25,8 @@ export const RELAXED_COLUMNS: readonly { table: "issues"; column: string }[] = [
 export const ADDED_INDEXES: readonly string[] = [
   // One exception per gap until the gap closes; a second worker opening the same gap finds it.
   "CREATE UNIQUE INDEX IF NOT EXISTS issues_current_gap ON issues (reconciliation, gap_key) WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL",
+  // The open dead letters and exceptions of a delivery, closed once it is delivered (replay.ts).
+  "CREATE INDEX IF NOT EXISTS issues_open_delivery ON issues (delivery_id) WHERE status = 'open'",
 ];
 
 /** The issues table as it is now, under `name` (SQLite relaxes an older one by copying it into this). */
@@ -32,7 +36,7 @@ export function issuesTable(engine: "sqlite" | "postgres", name = "issues", ifNo
       id ${id}, kind TEXT NOT NULL, queue TEXT NOT NULL, owner TEXT NOT NULL, route TEXT NOT NULL,
       event_id BIGINT, delivery_id BIGINT, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
       payload TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, resolved_by TEXT, resolution TEXT,
-      resolved_at BIGINT, reconciliation TEXT, gap_key TEXT, gap_closed_at BIGINT)`;
+      resolved_at BIGINT, reconciliation TEXT, gap_key TEXT, gap_closed_at BIGINT, reason_code TEXT)`;
 }
 
 /** The DDL statements that create the store's tables and indexes when missing. */

@@ -43,6 +43,7 @@ const METHODS = {
   recordMessages: true,
   listIssues: true,
   issue: true,
+  issueSubject: true,
   resolveIssue: true,
   openGap: true,
   closeGap: true,

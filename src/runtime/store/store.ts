@@ -39,6 +39,8 @@ export type {
   IncomingEvent,
   LeasedDelivery,
   NewDelivery,
+  ReplayItem,
+  ReplayOutcome,
   ReplayRequest,
   RouteTargets,
   SettledEvents,

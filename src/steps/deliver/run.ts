@@ -1,20 +1,26 @@
 /**
  * Runs a deliver step: builds the request body (the record, or the mapping's output) and the
- * operation's path parameters, and adds one delivery to the outbox under an idempotency key made
+ * operation's path parameters, checks the body against the operation's request schema, and adds one delivery to the outbox under an idempotency key made
  * of the route, the event, its revision and the step. A delivery that creates a record another
  * route waits for or looks up also records the cross-reference.
  */
 import { sha256 } from "../../runtime/store/canonical-json.ts";
 import type { NewDelivery } from "../../runtime/store/store.ts";
-import { evaluate, type Run, type StepRunContext } from "../../runtime/step-run.ts";
+import { requestProblem } from "../../runtime/delivery/check-request.ts";
+import { evaluate, type Run, StepFailure, type StepRunContext } from "../../runtime/step-run.ts";
 import type { RunStepOf, StepRunner } from "../run-kind.ts";
 import { pathParams } from "./path-params.ts";
 
 type Deliver = RunStepOf<"deliver">;
 type Operation = NonNullable<ReturnType<StepRunContext["process"]["operations"]>>;
 
-/** Adds the delivery, with the path parameters the step's expressions gave. */
+/**
+ * Adds the delivery, with the path parameters the step's expressions gave, once its body has
+ * passed the operation's request schema: a request the schema refuses is never sent.
+ */
 function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation | undefined, body: unknown, params: Record<string, string> | undefined): void {
+  const problem = requestProblem({ step: step.id, system: step.system, operation: step.operation }, operation, body);
+  if (problem !== undefined) throw new StepFailure(problem);
   const { pipeline, event } = cx;
   const delivery: NewDelivery = {
     step: step.id,

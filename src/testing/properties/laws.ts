@@ -141,13 +141,15 @@ export const LAWS: readonly Law[] = [
   },
   {
     name: "no-loss",
-    states: "every accepted event is delivered, skipped by the trigger's condition, or legitimately waiting",
+    states: "every accepted event is delivered, skipped by the trigger's condition, rejected by a reject step, or legitimately waiting",
     async check(_pipeline, runs) {
       const run = await runs.once();
       const refused = run.offers.find((o) => o.status === "refused");
       if (refused !== undefined && "reason" in refused) return `event ${label(refused.event)} was refused at intake: ${refused.reason}`;
       for (const issue of run.issues) {
         if (CONFLICT.test(issue.reason)) continue;
+        // A declared rejection (a reject step) is an outcome the spec chose, held in its queue with its reason code.
+        if (issue.reasonCode !== null) continue;
         const where = issue.kind === "dead-letter" ? `the dead-letter queue ${issue.queue}` : `the exception queue ${issue.queue}`;
         return `${eventOfIssue(run, issue)} was not delivered: it went to ${where} (${issue.reason})`;
       }

@@ -146,6 +146,8 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   projects,
   billingCustomers,
   waitedForActivation,
+  expensesNotSentToErp,
+  conflicts,
 };
 
 /**
@@ -181,7 +183,63 @@ function corrected(expected: Record<string, unknown>): Set<string> {
   return ids;
 }
 
+/** The expense-review queue: each declared rejection of an expense, with its project, reason code and standing. */
+async function expenseReview(played: Played): Promise<Record<string, unknown>> {
+  const issues = await played.store.listIssues({ queue: "expense-review" });
+  const items = issues.map((issue) => {
+    const data = ((issue.payload as Body)["data"] ?? {}) as Body;
+    return { subjectId: data["expenseId"], projectId: data["projectId"], reasonCode: issue.reasonCode, status: issue.status === "open" ? "open" : "resolved" };
+  });
+  return { "expense-review": items };
+}
+
+/** Expenses held in expense-review of which no request reached the ERP (R6), counted on the ERP's ledger. */
+async function expensesNotSentToErp(played: Played): Promise<unknown[]> {
+  const rejected = ((await expenseReview(played))["expense-review"] as { subjectId: unknown }[]).map((item) => String(item.subjectId));
+  const sent = new Set(played.systems.erp.ledger.map((entry) => JSON.stringify(entry.body)));
+  return rejected.filter((id) => ![...sent].some((body) => body.includes(`"${id}"`)));
+}
+
+/** The store's sentence for an event whose idempotency key (here the event id) came again with other content. */
+const KEY_CONFLICT = /^the idempotency key (.+) arrived again with a different payload$/;
+
+/** The conflicts the store filed (R8), each with the event it repeats as the store keeps it. */
+async function keyConflicts(played: Played) {
+  const issues = (await played.store.listIssues()).filter((issue) => KEY_CONFLICT.test(issue.reason));
+  return Promise.all(issues.map(async (issue) => ({ issue, first: (await played.store.issueSubject(issue.id))?.source?.payload as Body | undefined })));
+}
+
+/** The integration-support queue: the event-id conflicts, keyed by the event id the route uses as its key. */
+async function integrationSupport(played: Played): Promise<unknown[]> {
+  return (await keyConflicts(played)).map(({ issue }) => ({
+    subjectId: KEY_CONFLICT.exec(issue.reason)?.[1],
+    timeEntryId: ((issue.payload as Body)["data"] as Body)["timeEntryId"],
+    reasonCode: "event-id-conflict",
+    status: issue.status === "open" ? "open" : "resolved",
+  }));
+}
+
+/** The exception queues this spec set fills: expense-review (declared rejections) and integration-support (conflicts). */
+async function exceptionQueues(played: Played): Promise<Record<string, unknown>> {
+  return { ...(await expenseReview(played)), "integration-support": await integrationSupport(played) };
+}
+
+/** Each conflict (R8): where the repeated event and its first delivery stand in the file, and the data fields that differ. */
+async function conflicts(played: Played): Promise<unknown[]> {
+  const lineOf = (payload: unknown) => played.lines.findIndex((line) => JSON.stringify(line) === JSON.stringify(payload)) + 1;
+  return (await keyConflicts(played)).map(({ issue, first }) => {
+    const [now, was] = [((issue.payload as Body)["data"] ?? {}) as Body, (first?.["data"] ?? {}) as Body];
+    const fields = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((key) => JSON.stringify(was[key]) !== JSON.stringify(now[key]));
+    return { line: lineOf(issue.payload), eventId: KEY_CONFLICT.exec(issue.reason)?.[1], firstLine: lineOf(first), subjectId: now["timeEntryId"], reasonCode: "event-id-conflict", differingFields: fields };
+  });
+}
+
 export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
+  exceptions: {
+    figure: exceptionQueues,
+    // The expense-review and integration-support queues are compared; credit-control waits for the credit hold.
+    part: (_expected, section) => ({ "expense-review": section["expense-review"], "integration-support": section["integration-support"] }),
+  },
   expenses: {
     figure: expenses,
     part(expected, section) {
@@ -221,12 +279,10 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   invoices: "milestone and time-and-materials invoicing, credit hold, credit notes and payments",
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
-  exceptions: "the credit-control, expense-review and integration-support queues",
-  conflicts: "the same event id with different content",
+
   duplicatesIgnored: "redeliveries and same-version repeats",
   staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
-  expensesNotSentToErp: "expenses rejected before any request is sent, in the expense-review queue",
   reconciliation: "measures over corrected postings and billable lines",
 };

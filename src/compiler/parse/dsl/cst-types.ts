@@ -305,6 +305,7 @@ export type StepActionCstChildren = {
   branchAction?: BranchActionCstNode[];
   requireAction?: RequireActionCstNode[];
   deliverAction?: DeliverActionCstNode[];
+  rejectAction?: RejectActionCstNode[];
   emitAction?: EmitActionCstNode[];
   keepAction?: KeepActionCstNode[];
   genericStep?: GenericStepCstNode[];
@@ -439,6 +440,20 @@ export interface DeliverParamCstNode extends CstNode {
 export type DeliverParamCstChildren = {
   name: NameCstNode[];
   Colon: IToken[];
+  jsonata: JsonataCstNode[];
+};
+
+export interface RejectActionCstNode extends CstNode {
+  name: "rejectAction";
+  children: RejectActionCstChildren;
+}
+
+export type RejectActionCstChildren = {
+  Reject: IToken[];
+  name: (NameCstNode)[];
+  To: IToken[];
+  Owner: IToken[];
+  Because: IToken[];
   jsonata: JsonataCstNode[];
 };
 

@@ -349,6 +349,7 @@ export class DslParser extends CstParser {
       { ALT: () => this.SUBRULE(this.branchAction) },
       { ALT: () => this.SUBRULE(this.requireAction) },
       { ALT: () => this.SUBRULE(this.deliverAction) },
+      { ALT: () => this.SUBRULE(this.rejectAction) },
       { ALT: () => this.SUBRULE(this.emitAction) },
       { ALT: () => this.SUBRULE(this.keepAction) },
       { ALT: () => this.SUBRULE(this.genericStep) },
@@ -477,6 +478,18 @@ export class DslParser extends CstParser {
   });
 
   /** `emit TimeCosted(TimeEntry)` */
+  /** `reject missing-receipt to expense-review owner finance-ops because {{ "No receipt for " & expenseId }}`. */
+  rejectAction = this.RULE("rejectAction", () => {
+    this.CONSUME(t.Reject);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.To);
+    this.SUBRULE2(this.name);
+    this.CONSUME(t.Owner);
+    this.SUBRULE3(this.name);
+    this.CONSUME(t.Because);
+    this.SUBRULE(this.jsonata);
+  });
+
   emitAction = this.RULE("emitAction", () => {
     this.CONSUME(t.Emit);
     this.SUBRULE(this.name);

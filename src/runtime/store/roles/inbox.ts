@@ -5,6 +5,7 @@
  * settle a newer attempt. Events that share an ordering key are leased one at a time, in order.
  */
 import type { DeliveryOutcome } from "./outbox.ts";
+import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 import type { IssueTarget } from "./issues.ts";
 import type { RecordToKeep } from "./state.ts";
 
@@ -141,19 +142,13 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
     }
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
+  /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
+  | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string } }
   | { outcome: "skipped"; reason: string }
   | { outcome: "release"; availableAt: number }
 );
 
-/** Replays a route's stored events received in [from, to). */
-export interface ReplayRequest {
-  route: string;
-  from: number;
-  to: number;
-  who: string;
-  why: string;
-  now: number;
-}
+export type { ReplayItem, ReplayOutcome, ReplayRequest } from "./replay.ts";
 
 /** An event found by its idempotency key: which route it belongs to and the trace it started. */
 export interface EventRef {
@@ -170,8 +165,12 @@ export interface InboxStore {
   claimEvents(claim: Claim): Promise<ClaimedEvent[]>;
   /** Settles leased events; a settlement does not hold when its fencing token was stale. */
   settleEvents(settlements: readonly EventSettlement[], handoff?: Handoff): Promise<SettledEvents>;
-  /** Sets a route's stored events in a time range back to pending; returns how many. */
-  replay(request: ReplayRequest): Promise<number>;
+  /**
+   * Replays a route's stored events in a time range with regard for what they did (see replay.ts):
+   * stopped deliveries sent again, events that stopped routed again, delivered ones left alone
+   * unless forced; a dry run changes nothing. Says what it did (or would do) event by event.
+   */
+  replay(request: ReplayRequest): Promise<ReplayOutcome>;
   /** The names of the routes that have events in the store, sorted (what `spec replay` can replay). */
   routes(): Promise<string[]>;
   /** The trace id an event carries, or undefined when there is no such event. */

@@ -2,12 +2,15 @@
  * The issues role: dead letters and exceptions, tied to an event, a delivery or a reconciliation
  * gap, and the actions people take on them (retry, edit and replay, skip), each audited.
  */
+import type { IssueSubjects } from "./issue-subjects.ts";
 
 /** Where an exception or dead letter is filed. */
 export interface IssueTarget {
   queue: string;
   owner: string;
   reason: string;
+  /** The reason code of a declared rejection. */
+  code?: string;
 }
 
 /** The reconciliation gap an issue stands for. */
@@ -39,8 +42,13 @@ export interface Issue {
   reason: string;
   attempts: number;
   payload: unknown;
+  /** The reason code of a declared rejection (a reject step); null for an exception, a dead letter or a gap. */
+  reasonCode: string | null;
   createdAt: number;
-  /** `closed`: a reconciliation gap that closed by itself while its exception was open. */
+  /**
+   * `closed`: a reconciliation gap that closed by itself while its exception was open, or a dead
+   * letter or exception whose delivery was delivered since (sent again by a replay).
+   */
   status: "open" | "retried" | "replayed" | "skipped" | "closed";
   resolvedBy: string | null;
   resolution: string | null;
@@ -85,12 +93,17 @@ export interface GapClosure {
 /** A person's action on an issue; `who` and `why` go to the audit log. */
 export type IssueAction = { issueId: number; who: string; why: string; now: number } & (
   | { action: "retry" }
-  | { action: "edit"; payload: unknown }
+  | {
+      action: "edit";
+      payload: unknown;
+      /** What the payload replaces: the event's source payload (routed again, the default) or the delivery's target request (sent again). */
+      target?: "source" | "request";
+    }
   | { action: "skip" }
 );
 
 /** The dead-letter and exception queues. */
-export interface IssueStore {
+export interface IssueStore extends IssueSubjects {
   listIssues(filter?: IssueFilter): Promise<Issue[]>;
   issue(id: number): Promise<Issue | undefined>;
   /**

@@ -1,7 +1,9 @@
 /** The inbox role over SQL: accepting (in groups), leasing in order, settling, replaying, and what the inbox holds. */
 import { appendAudit } from "../audit-log.ts";
 import { freeEvents } from "../batched.ts";
+import type { Sql } from "../database.ts";
 import type { Claim, ClaimedEvent, EventRef, InboxStore } from "../roles/inbox.ts";
+import { applyReplay, planReplay, replayAudit } from "./replay-sql.ts";
 import type { AcceptGroup } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { columns, eventOf } from "./rows.ts";
@@ -43,16 +45,14 @@ export function sqlInbox(cx: SqlContext, group: AcceptGroup): InboxStore {
     claimEvents: (claim) => claimEvents(cx, claim),
     settleEvents: (settlements, handoff) => settleEvents(cx, settlements, handoff),
     replay(request) {
-      return db.transaction(async (sql) => {
-        const count = await sql.run(
-          "UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE route = ? AND received_at >= ? AND received_at < ? AND status IN ('routed', 'skipped', 'exception')",
-          [request.now, request.route, request.from, request.to],
-        );
-        await appendAudit(sql, engine, [
-          { at: request.now, actor: request.who, action: "replay.requested", subject: `route:${request.route}`, traceId: null, detail: { from: request.from, to: request.to, events: count, why: request.why } },
-        ]);
-        return count;
-      });
+      const run = async (sql: Sql) => {
+        const items = await planReplay(sql, request);
+        if (request.dryRun === true) return { items, replayed: items.filter((i) => i.action !== "leave").length };
+        const replayed = await applyReplay(sql, items, request.now);
+        await appendAudit(sql, engine, [replayAudit(request, items)]);
+        return { items, replayed };
+      };
+      return request.dryRun === true ? db.read(run) : db.transaction(run);
     },
     async routes() {
       const rows = await db.read((sql) => sql.all(ROUTES_WITH_EVENTS));

@@ -4,6 +4,7 @@ import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { payloadHash } from "../batched.ts";
 import type { Sql } from "../database.ts";
 import type { GapClosure, GapOpened, Issue, IssueAction, IssueFilter, IssueStore, IssueTarget, NewGapIssue } from "../roles/issues.ts";
+import { readIssueSubject, replaceRequest } from "./issue-subjects-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { issueOf, type Row } from "./rows.ts";
 
@@ -19,9 +20,9 @@ export async function openIssue(
   at: { route: string; eventId: number; deliveryId: number | null; attempts: number; payload: string; now: number; traceId: string | null; actor: string },
 ): Promise<number> {
   const [row] = await sql.all<{ id: number }>(
-    `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') RETURNING id`,
-    [kind, target.queue, target.owner, at.route, at.eventId, at.deliveryId, target.reason, at.attempts, at.payload, at.now],
+    `INSERT INTO issues (kind, queue, owner, route, event_id, delivery_id, reason, attempts, payload, created_at, status, reason_code)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id`,
+    [kind, target.queue, target.owner, at.route, at.eventId, at.deliveryId, target.reason, at.attempts, at.payload, at.now, target.code ?? null],
   );
   const id = Number(row?.id);
   audit.push({ at: at.now, actor: at.actor, action: `${kind}.opened`, subject: `issue:${id}`, traceId: at.traceId, detail: { queue: target.queue, reason: target.reason } });
@@ -44,7 +45,11 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
     if (issue.gap !== null && action.action !== "skip") throw new IssueStateError(gapRefusal(issue.id, issue.gap, action.action));
     if (issue.status !== "open") throw new IssueStateError(`issue ${issue.id} is already ${issue.status}`);
     const now = action.now;
-    if (action.action === "edit") {
+    if (action.action === "edit" && action.target === "request") {
+      if (issue.deliveryId === null || !(await replaceRequest(sql, issue.deliveryId, action.payload, now))) {
+        throw new IssueStateError(`issue ${issue.id} holds no stopped delivery whose request could be edited; edit its source payload instead`);
+      }
+    } else if (action.action === "edit") {
       await sql.run(
         "UPDATE events SET payload = ?, payload_hash = ?, revision = revision + 1, status = 'pending', available_at = ?, wait_until = NULL, attempts = 0 WHERE id = ?",
         [JSON.stringify(action.payload ?? null), payloadHash(action.payload), now, issue.eventId],
@@ -56,7 +61,7 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
           [now, issue.deliveryId],
         );
       } else {
-        await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'routed', 'skipped')", [now, issue.eventId]);
+        await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'rejected', 'routed', 'skipped')", [now, issue.eventId]);
       }
     }
     const status = { retry: "retried", edit: "replayed", skip: "skipped" }[action.action];
@@ -71,7 +76,12 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
         action: `issue.${status}`,
         subject: `issue:${issue.id}`,
         traceId: null,
-        detail: issue.gap === null ? { why: action.why, event: issue.eventId } : { why: action.why, reconciliation: issue.gap.reconciliation, key: issue.gap.key },
+        detail:
+          issue.gap !== null
+            ? { why: action.why, reconciliation: issue.gap.reconciliation, key: issue.gap.key }
+            : action.action === "edit"
+              ? { why: action.why, event: issue.eventId, edited: action.target === "request" ? `request of delivery ${issue.deliveryId}` : "source payload" }
+              : { why: action.why, event: issue.eventId },
       },
     ]);
     return issueOf(updated as Row);
@@ -162,6 +172,7 @@ export function sqlIssues(cx: SqlContext): IssueStore {
       const rows = await db.read((sql) => sql.all<Row>("SELECT * FROM issues WHERE id = ?", [id]));
       return rows[0] === undefined ? undefined : issueOf(rows[0]);
     },
+    issueSubject: (issueId) => db.read((sql) => readIssueSubject(sql, issueId)),
     resolveIssue: (action) => resolveIssue(cx, action),
     openGap: (gap) => openGap(cx, gap),
     closeGap: (closure) => closeGap(cx, closure),

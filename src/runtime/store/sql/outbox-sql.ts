@@ -1,4 +1,5 @@
 /** The outbox role over SQL: leasing ready deliveries in order, and settling them, fenced by their lease tokens and audited. */
+import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { markDelivered, SETTLED_LAPSES } from "../batched.ts";
 import type { Sql } from "../database.ts";
@@ -48,6 +49,7 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
         recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
+      audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, (delivered[0] as Delivered).worker)));
     }
     for (const s of settlements) if (s.outcome !== "delivered" && (await settleDelivery(sql, audit, s))) held.add(s);
     await appendAudit(sql, cx.engine, audit);

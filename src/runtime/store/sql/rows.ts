@@ -85,6 +85,7 @@ export function issueOf(row: Row): Issue {
     reason: c.text("reason"),
     attempts: c.int("attempts"),
     payload: c.json("payload"),
+    reasonCode: c.optionalText("reason_code"),
     createdAt: c.int("created_at"),
     status: c.oneOf("status", ISSUE_STATUSES),
     resolvedBy: c.optionalText("resolved_by"),

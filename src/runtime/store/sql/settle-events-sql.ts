@@ -4,6 +4,7 @@
  * the canonical events they emit accepted, the records they keep kept, and every other outcome recorded, all fenced by the
  * events' lease tokens and audited.
  */
+import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { type AttemptedRow, insertDeliveries, markRouted, type RoutedRow } from "../batched.ts";
 import type { Sql } from "../database.ts";
@@ -83,20 +84,24 @@ async function settleRouted(
 /** Records deliveries made as their events were routed, whose rows were just written: as their settlements would. */
 async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
   const xrefs: XrefRow[] = [];
+  const delivered: { id: number; traceId: string }[] = [];
   for (const { deliveryId, event, delivery } of rows) {
     const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
+      delivered.push({ id: deliveryId, traceId: event.trace_id });
     } else {
       await settleDelivery(sql, audit, s);
     }
   }
   if (xrefs.length > 0) await recordXrefs(sql, cx.engine, xrefs, now);
+  // A delivery made again as its event is routed again (a forced replay) settles what it left open.
+  if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));
 }
 
 /** Settles one event that was not routed: waiting, an exception, skipped, or given back. */
 async function settleEvent(cx: SqlContext, sql: Sql, audit: PendingAudit[], s: Exclude<EventSettlement, { outcome: "routed" }>): Promise<boolean> {
-  const status = { waiting: "waiting", exception: "exception", skipped: "skipped", release: "pending" }[s.outcome];
+  const status = { waiting: "waiting", exception: "exception", rejected: "rejected", skipped: "skipped", release: "pending" }[s.outcome];
   const waiting = s.outcome === "waiting" ? s.dependency : undefined;
   // Taken before the event starts to wait: a recording of the dependency either commits first and
   // is seen below, or waits for this transaction and wakes the event (see `lockDependencies`).
@@ -123,8 +128,13 @@ async function settleEvent(cx: SqlContext, sql: Sql, audit: PendingAudit[], s: E
         [s.now, s.eventId, s.dependency.entity, s.dependency.system, s.dependency.key],
       );
       break;
-    case "exception": {
-      audit.push({ ...base, action: "event.exception", detail: { reason: s.issue.reason } });
+    case "exception":
+    case "rejected": {
+      audit.push(
+        s.outcome === "rejected"
+          ? { ...base, action: "event.rejected", detail: { code: s.issue.code, step: s.issue.step, queue: s.issue.queue, reason: s.issue.reason } }
+          : { ...base, action: "event.exception", detail: { reason: s.issue.reason } },
+      );
       const at = { route: row.text("route"), eventId: s.eventId, deliveryId: null, attempts: row.int("attempts"), payload: row.text("payload"), now: s.now, traceId, actor: s.worker };
       await openIssue(sql, audit, "exception", s.issue, at);
       break;
