@@ -23,6 +23,7 @@ import * as mappingBillingPaymentToPayment from "./mappings/billing-payment-to-p
 import * as mappingBillingTransactionListToPayment from "./mappings/billing-transaction-list-to-payment.js";
 import * as mappingClientToBillingCustomerUpdate from "./mappings/client-to-billing-customer-update.js";
 import * as mappingErpContactEventToClient from "./mappings/erp-contact-event-to-client.js";
+import * as mappingErpInvoiceListToInvoice from "./mappings/erp-invoice-list-to-invoice.js";
 import * as mappingErpPaymentListToPayment from "./mappings/erp-payment-list-to-payment.js";
 import * as mappingExpenseToBillingCharge from "./mappings/expense-to-billing-charge.js";
 import * as mappingExpenseToErpReimbursementBill from "./mappings/expense-to-erp-reimbursement-bill.js";
@@ -78,6 +79,7 @@ export const specSet: rt.CompiledSpecSet = {
     "billing-transaction-list-to-payment": mappingBillingTransactionListToPayment.transform,
     "client-to-billing-customer-update": mappingClientToBillingCustomerUpdate.transform,
     "erp-contact-event-to-client": mappingErpContactEventToClient.transform,
+    "erp-invoice-list-to-invoice": mappingErpInvoiceListToInvoice.transform,
     "erp-payment-list-to-payment": mappingErpPaymentListToPayment.transform,
     "expense-to-billing-charge": mappingExpenseToBillingCharge.transform,
     "expense-to-erp-reimbursement-bill": mappingExpenseToErpReimbursementBill.transform,
