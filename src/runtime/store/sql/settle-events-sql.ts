@@ -16,6 +16,7 @@ import { openIssue } from "./issues-sql.ts";
 import { recordDelivered, settleDelivery } from "./outbox-sql.ts";
 import { columns } from "./rows.ts";
 import { keepRecordsIn } from "./state-sql.ts";
+import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
 import { lockDependencies, recordXrefs, type XrefRow } from "./xrefs.ts";
 
 type Routed = Extract<EventSettlement, { outcome: "routed" }>;
@@ -85,16 +86,20 @@ async function settleRouted(
 async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
   const xrefs: XrefRow[] = [];
   const delivered: { id: number; traceId: string }[] = [];
+  const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
     const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       delivered.push({ id: deliveryId, traceId: event.trace_id });
+      const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
+      postings.push({ route: event.route, system: delivery.system, posting: delivery.posting ?? null, body, targetId: s.targetId ?? null, traceId: event.trace_id });
     } else {
       await settleDelivery(sql, audit, s);
     }
   }
   if (xrefs.length > 0) await recordXrefs(sql, cx.engine, xrefs, now);
+  await recordDeliveredPostings(cx, sql, audit, postings, now, worker);
   // A delivery made again as its event is routed again (a forced replay) settles what it left open.
   if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));
 }
