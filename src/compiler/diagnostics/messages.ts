@@ -101,6 +101,11 @@ export const messages = {
     severity: "error",
     message: (p: { where: string }) => `${p.where} takes either 'entity' or both 'system' and 'schema'`,
   },
+  "version-unordered": {
+    severity: "error",
+    message: (p: { field: string; type: string }) =>
+      `the version field '${p.field}' is of type ${p.type}, whose values do not order; a version must be an integer, a number or a date-time`,
+  },
   "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
   "measure-kind": {
