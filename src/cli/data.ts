@@ -5,10 +5,10 @@
  * with its file and line or row, exit 1). `seed` loads the seed file of every entity that names one
  * and has no version yet, as a deployment does once.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { suggest } from "../compiler/diagnostics/suggest.ts";
 import { loadProgram } from "../compiler/program.ts";
+import { MAX_REFERENCED_FILE_BYTES, readGuardedFile } from "../compiler/read-file.ts";
 import { entityJsonSchema } from "../pipeline/entity-schema.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { loadRunConfig, openStore } from "../runtime/run-config.ts";
@@ -34,7 +34,8 @@ type Values = { store?: string | undefined; config?: string | undefined; specs?:
 /** An entity of the spec set as loading needs it, and the seed file it names (resolved), if any. */
 interface Loadable {
   entity: ReferenceEntity;
-  seed: { shown: string; path: string } | undefined;
+  /** The seed file, read only inside the project (`root`), as every file a spec names is. */
+  seed: { shown: string; path: string; root: string } | undefined;
 }
 
 /** The spec set's entities by name, or the exit code after printing why it did not load. */
@@ -50,7 +51,7 @@ function specEntities(io: CliIo, specs: string | undefined): Map<string, Loadabl
     const seed = doc.value.spec.seed;
     out.set(name, {
       entity: referenceEntity(name, doc.value.spec.identity, schema, compileValidator(schema)),
-      seed: seed === undefined ? undefined : { shown: seed, path: resolve(dirname(doc.source.file.path), seed) },
+      seed: seed === undefined ? undefined : { shown: seed, path: resolve(dirname(doc.source.file.path), seed), root: program.config.root },
     });
   }
   return out;
@@ -72,12 +73,10 @@ function versionNumber(flag: string, text: string | undefined): number | undefin
 }
 
 /** Loads one file as the entity's next version; prints each problem, located, when nothing loads. */
-async function loadFile(io: CliIo, store: Store, entity: ReferenceEntity, file: { shown: string; path: string }, values: Values): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file.path);
-  } catch (error) {
-    io.stderr(`spec data: cannot read ${file.shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+async function loadFile(io: CliIo, store: Store, entity: ReferenceEntity, file: { shown: string; path: string; root?: string }, values: Values): Promise<number> {
+  const [bytes, refusal] = readGuardedFile(file.path, { maxBytes: MAX_REFERENCED_FILE_BYTES, ...(file.root === undefined ? {} : { root: file.root }) });
+  if (bytes === undefined) {
+    io.stderr(`spec data: cannot read ${file.shown}: ${refusal.reason}\n`);
     return EXIT.findings;
   }
   const result = await loadReferenceData(store, entity, { file: file.shown, bytes }, { now: Date.now(), actor: values.by ?? io.env["USER"] ?? "unknown" });

@@ -57,6 +57,32 @@ export const Idempotency = strictObject(
   "How this operation avoids applying the same request twice.",
 );
 
+/** A query or header parameter of an operation. */
+export const RequestParameter = strictObject(
+  {
+    type: Type.Union(["string", "integer", "number", "boolean", "date"].map((t) => Type.Literal(t)), { description: "The type of its value." }),
+    required: Type.Optional(Type.Boolean({ description: "True when every call must give it." })),
+    description: Type.Optional(Type.String()),
+  },
+  "A query or header parameter: its type, and whether every call gives it.",
+);
+
+/** What the integration keeps from an operation's answer. */
+export const WriteBack = strictObject(
+  {
+    entity: Type.String({ description: "The entity whose kept record (a `keep` step's) the answer updates." }),
+    key: Type.String({
+      minLength: 1,
+      description: "A JSONata expression over `{ request, answer }` giving the key of the record to update (its identity values joined by `|`).",
+    }),
+    fields: Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Type.String({ minLength: 1 }), {
+      description:
+        "For each field of the entity this system owns, a JSONata expression over `{ request, answer }` giving its value, for example `{ costPostingId: answer.JournalID }`. An answer that gives nothing for a field is an exception; the request was applied and a retry sends the same idempotency key.",
+    }),
+  },
+  "Fields of a kept record taken from the operation's answer (the ERP's journal id onto the time entry), under the ownership rules: the system must own each field.",
+);
+
 export const Operation = strictObject(
   {
     description: Type.Optional(Type.String()),
@@ -77,6 +103,16 @@ export const Operation = strictObject(
     ),
     idempotency: Type.Optional(Idempotency),
     timeout: Type.Optional(Duration),
+    writeBack: Type.Optional(WriteBack),
+    parameters: Type.Optional(
+      strictObject(
+        {
+          query: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RequestParameter, { description: "Query string parameters, by name." })),
+          headers: Type.Optional(Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), RequestParameter, { description: "Request headers, by name." })),
+        },
+        "The query and header parameters the operation takes besides its path parameters; a deliver step gives their values.",
+      ),
+    ),
   },
   "One API operation the integration calls.",
 );

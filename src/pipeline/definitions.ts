@@ -64,6 +64,10 @@ export type PipelineStep<T = Transform, V = Validator> =
       transform?: T;
       /** The operation's path parameters by name, each evaluated over the record at this step. */
       params?: Readonly<Record<string, T>>;
+      /** Query parameters by name, each evaluated over the record at this step. */
+      query?: Readonly<Record<string, T>>;
+      /** Header parameters by name, each evaluated over the record at this step. */
+      headers?: Readonly<Record<string, T>>;
     })
   | (StepBase<T> & {
       kind: "reject";
@@ -168,6 +172,8 @@ export interface OperationDefinition<V = Validator> {
   timeoutMs?: number;
   entity?: string;
   requestValidator?: V;
+  /** Fields of a kept record taken from the answer: JSONata sources over `{ request, answer }`, compiled by the runtime once. */
+  writeBack?: { entity: string; key: string; fields: Readonly<Record<string, string>> };
 }
 
 /** How a webhook's sender authenticates: HTTP basic or bearer credentials (references), or none with a reason. */

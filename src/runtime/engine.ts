@@ -162,6 +162,7 @@ function engineContext(options: RuntimeOptions, sharing: boolean): EngineContext
   const wake: Wakes = { events: () => undefined, deliveries: () => undefined };
   const observer = createObserver({
     logger,
+    clock,
     worker,
     metrics: options.metrics === undefined ? undefined : createRuntimeMetrics(options.metrics, gaugeSources(systems, queue, keeper, clock)),
     ...(options.waitLogMs === undefined ? {} : { waitLogMs: options.waitLogMs }),

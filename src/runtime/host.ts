@@ -9,6 +9,8 @@ import { randomUUID } from "node:crypto";
 /** Where time comes from: milliseconds since the epoch. */
 export interface Clock {
   now(): number;
+  /** A monotonic reading in milliseconds, for durations (a delivery's latency); `now()` when absent. */
+  monotonic?(): number;
 }
 
 /** Cancels a timer armed by `Timers`; cancelling one that fired already does nothing. */
@@ -26,7 +28,7 @@ export interface Timers {
 }
 
 /** The system clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
 /** Node's timers. */
 export const systemTimers: Timers = {

@@ -25,6 +25,32 @@ const withMemo = edit(
 );
 const withEmit = edit(cleanSet, paths.ROUTE, "    - deliver: { operation: erp.upsertTime }\n", "    - deliver: { operation: erp.upsertTime }\n    - emit: { event: timePosted, entity: TimeEntry }\n");
 
+/** The clean set with a route that keeps each approved entry as a TimeEntry, versioned by `version`. */
+function withKeep(version: string | undefined): SpecFiles {
+  const keep = version === undefined ? "{ entity: TimeEntry }" : `{ entity: TimeEntry, version: ${version} }`;
+  return {
+    ...cleanSet,
+    "specs/mappings/time-to-entry.yaml": `apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: time-to-entry, version: 1.0.0, team: finance-ops, description: "An approved entry as the canonical TimeEntry." }
+spec:
+  source: { system: psa, schema: TimeEntry }
+  target: { entity: TimeEntry }
+  expression: '{ "timeEntryId": timeEntryId, "hours": $string(minutes / 60) }'
+`,
+    "specs/routes/keep-entries.yaml": `apiVersion: syncspec.dev/v1
+kind: Route
+metadata: { name: keep-entries, version: 1.0.0, team: finance-ops, description: "Keeps approved entries." }
+spec:
+  trigger: { event: psa.timeApproved }
+  idempotencyKey: [timeEntryId]
+  steps:
+    - map: time-to-entry
+    - keep: ${keep}
+`,
+  };
+}
+
 const HOOK_AUTH = " bearer: { token: { secret: psa/hook-token } } ";
 
 const rejecting = (queue: string) =>
@@ -71,6 +97,20 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     ),
     expected: [
       "violation trigger-changed: the route's trigger changed from event psa.timeApproved to event psa.timeEdited: events stored from the old trigger and the senders configured for it no longer match",
+    ],
+  },
+  {
+    name: "a route that stops keeping an entity's records",
+    previous: withKeep(undefined),
+    current: edit(withKeep(undefined), "specs/routes/keep-entries.yaml", "    - keep: { entity: TimeEntry }\n", ""),
+    expected: ["violation kept-record-removed: the route no longer keeps TimeEntry records: lookups of TimeEntry stop seeing the changes it brought"],
+  },
+  {
+    name: "kept records versioned by another field",
+    previous: edit(withKeep(undefined), "specs/entities/time-entry.yaml", "    currency: { type: currency }\n", "    currency: { type: currency }\n    approvedAt: { type: datetime }\n"),
+    current: edit(withKeep("approvedAt"), "specs/entities/time-entry.yaml", "    currency: { type: currency }\n", "    currency: { type: currency }\n    approvedAt: { type: datetime }\n"),
+    expected: [
+      "violation kept-version-changed: the TimeEntry records it keeps are versioned by approvedAt instead of arrival order: the versions already kept compare against another field",
     ],
   },
   {

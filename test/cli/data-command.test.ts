@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/testing/spec-fixtures.ts";
 import { writeFixture } from "../runtime/fixture.ts";
@@ -74,6 +74,16 @@ describe("spec data", () => {
     expect((JSON.parse(validated.stdout) as { diagnostics: { code: string; message: string; line: number }[] }).diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
       ["path-not-found", "../projets.json does not exist", 9],
     ]);
+  });
+
+  it("refuses a seed file outside the project, as every file a spec names, and loads nothing", async () => {
+    const dir = project();
+    const outside = `outside-${basename(dir)}.json`;
+    writeFileSync(join(dir, "..", outside), JSON.stringify([{ projectId: "P9", name: "Elsewhere" }]));
+    const entity = readFileSync(join(dir, "specs/project.yaml"), "utf8");
+    writeFileSync(join(dir, "specs/project.yaml"), entity.replace("  identity: [projectId]\n", `  identity: [projectId]\n  seed: ../../${outside}\n`));
+    expect(await runCli(["data", "seed"], dir)).toEqual({ code: 1, stdout: "", stderr: `spec data: cannot read ../../${outside}: it lies outside the project root\n` });
+    rmSync(join(dir, "..", outside));
   });
 
   it("names the closest entity when the one given is not in the spec set", async () => {

@@ -221,6 +221,16 @@ describe("lookups", () => {
       message: "'rat' is not a field of psa schema Expense.fx; did you mean 'rate'?",
     },
     {
+      name: "a misspelt lookup variable, which no step binds",
+      file: "route.yaml",
+      from: 'fx.rate != "1"',
+      to: '$fxx.rate != "1"',
+      code: "unbound-variable",
+      line: 10,
+      column: 13,
+      message: "'$fxx' is not bound at this step: no earlier step enriches the record as 'fxx'; did you mean '$fx'?",
+    },
+    {
       name: "a misspelt field of a lookup variable in a mapping",
       file: "model.yaml",
       from: '"contact": $client.name',

@@ -191,7 +191,10 @@ describe("crashes with real processes", () => {
     for (let i = 0; i < 30; i++) await deliverUntilAccepted("/webhooks/psa/time", time(`t${i}`, `p${i % 3}`, i + 1), () => [first], timeHeaders);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
-    expect(first.output()).toMatch(/SIGTERM: stopping intake\nspec run: stopped\n$/);
+    expect(first.stdout()).toMatch(/SIGTERM: stopping intake\nspec run: stopped\n$/);
+    // The JSON log on standard error says the same, stopping before stopped.
+    const logged = first.output().split("\n").filter((line) => line.startsWith("{")).map((line) => (JSON.parse(line) as { event?: string }).event);
+    expect(logged.slice(-2)).toEqual(["run.stopping", "run.stop"]);
     const store = await openStore(`sqlite:${join(dir, "store.db")}`, dir);
     const counts = await store.counts();
     expect(counts.events["processing"] ?? 0).toBe(0);

@@ -12,7 +12,10 @@ import { projectRoot } from "../../src/testing/environment.ts";
 export interface WorkerProcess {
   url: string;
   child: ChildProcess;
+  /** Standard output and standard error, as they arrived. */
   output(): string;
+  /** Standard output alone: the human lines, without the JSON log on standard error. */
+  stdout(): string;
   exited: Promise<number | null>;
 }
 
@@ -24,6 +27,7 @@ export function startWorker(cwd: string, args: readonly string[], env: Record<st
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stdout = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`spec run did not start:\n${output}`)), 180_000);
@@ -32,9 +36,12 @@ export function startWorker(cwd: string, args: readonly string[], env: Record<st
       const match = /listening on (http:\/\/[0-9.:]+)/.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
-        resolve({ url: match[1], child, output: () => output, exited });
+        resolve({ url: match[1], child, output: () => output, stdout: () => stdout, exited });
       }
     };
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     void exited.then((code) => {

@@ -2,6 +2,7 @@
 import type { JsonSchema, SystemEvent } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
+import { checkWriteBacks } from "./check-write-back.ts";
 import { type CheckContext, expectName } from "./report.ts";
 import type { BoundDocument } from "./spec-set.ts";
 
@@ -78,6 +79,7 @@ export function checkSystem(cx: CheckContext, doc: BoundDocument<"System">): voi
     if (op.response !== undefined) expectName(cx, doc, [...at, "response"], "schema", op.response, schemas, scope);
     if (op.entity !== undefined) expectName(cx, doc, [...at, "entity"], "entity", op.entity, cx.set.entities.keys(), { kind: "Entity" });
   }
+  checkWriteBacks(cx, doc);
   checkHeaderName(cx, doc, ["spec", "auth", "header"], spec.auth.header);
   checkHeaderName(cx, doc, ["spec", "auth", "tenantHeader", "name"], spec.auth.tenantHeader?.name);
   for (const [name, event] of Object.entries(spec.events ?? {})) {

@@ -7,8 +7,10 @@ import { diagnostic, type Location } from "../diagnostics/diagnostic.ts";
 import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkJsonata } from "./check-jsonata.ts";
+import type { ShapeField } from "./shapes.ts";
+import { unboundVariables } from "./unbound-variables.ts";
 import type { JsonataNode } from "./mapping-types/ast.ts";
-import { describe, type Inference, infer } from "./mapping-types/infer.ts";
+import { describe, type Inference, infer, type ValueKind } from "./mapping-types/infer.ts";
 import type { CheckContext } from "./report.ts";
 import type { StepScope } from "./route-records.ts";
 import type { BoundDocument } from "./spec-set.ts";
@@ -19,7 +21,12 @@ export type ExpressionRole = "condition" | "value";
 /** Kinds of value that are never `true`, so a condition giving one never holds. */
 const NEVER_TRUE = new Set(["string", "decimal", "number", "date", "object", "null"]);
 
-/** Checks the JSONata `text` written at `at` against the scope of its step. */
+/** The lookups bound at a step (`$<as>`), each typed as the record field the enrich step added. */
+function lookupBindings(scope: StepScope): [string, { label: string; fields: ReadonlyMap<string, ShapeField> | undefined }][] {
+  return [...(scope.lookups ?? [])].map((name) => [name, { label: `$${name}`, fields: scope.record?.fields?.get(name)?.fields }]);
+}
+
+/** Checks the JSONata `text` written at `at` against the scope of its step; the kind of value it gives, when it parsed. */
 export function checkRouteExpression(
   cx: CheckContext,
   doc: BoundDocument,
@@ -27,15 +34,15 @@ export function checkRouteExpression(
   text: string,
   scope: StepScope,
   role: ExpressionRole,
-): void {
+): ValueKind | undefined {
   const ast = checkJsonata(cx, doc, at, text);
-  if (ast === null || typeof ast !== "object") return;
+  if (ast === null || typeof ast !== "object") return undefined;
   const inf: Inference = {
     text,
     label: scope.record?.label ?? "the record",
     nativeSource: true,
     unknownReads: [],
-    bindings: new Map([["class", { label: "$class", fields: scope.classes }]]),
+    bindings: new Map([["class", { label: "$class", fields: scope.classes }], ...lookupBindings(scope)]),
   };
   const kind = infer(inf, ast as JsonataNode, scope.record?.fields);
   const whole = doc.source.locate(at);
@@ -45,5 +52,15 @@ export function checkRouteExpression(
     const location: Location = offsets === undefined ? whole : { file: whole.file, start, end: start + read.segment.length };
     cx.report(diagnostic("unknown-field", { field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) }, location));
   }
+  if (scope.lookups !== undefined) {
+    const given = new Set(["class", ...scope.lookups]);
+    for (const read of unboundVariables(ast as JsonataNode, given)) {
+      const start = offsets === undefined ? whole.start : offsets(Math.max(0, read.position - read.name.length - 1));
+      const location: Location = offsets === undefined ? whole : { file: whole.file, start, end: start + read.name.length + 1 };
+      const hint = nameHint(`$${read.name}`, [...given].map((name) => `$${name}`));
+      cx.report(diagnostic("unbound-variable", { name: read.name, ...hint }, location));
+    }
+  }
   if (role === "condition" && NEVER_TRUE.has(kind.kind)) cx.report(diagnostic("condition-never-true", { value: describe(kind) }, whole));
+  return kind;
 }

@@ -21,6 +21,11 @@ export type Known = RecordShape | undefined;
 export interface StepScope {
   record: Known;
   classes: ReadonlyMap<string, ShapeField>;
+  /**
+   * The lookups bound so far (`$<enrich as>`); an expression reading another `$variable` it does not
+   * bind itself is an error. Undefined where only the run can tell, and then not checked.
+   */
+  lookups?: ReadonlySet<string>;
 }
 
 /** Called with each step, its path in the document and the scope it runs in (before its own effect). */
@@ -47,7 +52,7 @@ function walk(cx: CheckContext, steps: readonly Step[], path: PathSegment[], sta
 
 /** The scope a route's trigger condition reads: the trigger's payload, no classes yet. */
 export function triggerScope(cx: CheckContext, doc: BoundDocument<"Route">): StepScope {
-  return { record: triggerShape(cx.set, doc), classes: new Map() };
+  return { record: triggerShape(cx.set, doc), classes: new Map(), lookups: new Set() };
 }
 
 /** Visits every step of a route in order, branches included, with the scope each runs in. */

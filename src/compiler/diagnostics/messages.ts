@@ -197,6 +197,30 @@ export const messages = {
     message: (p: { operation: string; path: string; param: string }) =>
       `${p.operation} takes '${p.param}' in its path (${p.path}), but neither this step's params nor the request body gives it; add '${p.param}' to the step's params with an expression for its value`,
   },
+  "unbound-variable": {
+    severity: "error",
+    message: (p: { name: string; suggestion?: string; known?: string }) =>
+      `'$${p.name}' is not bound at this step: no earlier step enriches the record as '${p.name}'${didYouMean(p.suggestion, p.known)}`,
+  },
+  "write-back-not-owner": {
+    severity: "error",
+    message: (p: { system: string; entity: string; field: string; owner: string }) =>
+      `${p.system} writes back ${p.entity}.${p.field}, but ${p.owner} owns that field: only its system of record may write it`,
+  },
+  "unknown-request-param": {
+    severity: "error",
+    message: (p: { operation: string; where: "query" | "headers"; param: string; suggestion?: string; known?: string }) =>
+      `'${p.param}' is not a ${p.where === "query" ? "query" : "header"} parameter of ${p.operation}${didYouMean(p.suggestion, p.known)}`,
+  },
+  "missing-request-param": {
+    severity: "error",
+    message: (p: { operation: string; where: "query" | "headers"; param: string }) =>
+      `${p.operation} requires the ${p.where === "query" ? "query" : "header"} parameter '${p.param}', which the step does not give`,
+  },
+  "request-param-type": {
+    severity: "error",
+    message: (p: { param: string; type: string; actual: string }) => `the parameter '${p.param}' is ${p.type === "integer" ? "an" : "a"} ${p.type}, but the expression gives ${p.actual}`,
+  },
   "unknown-path-param": {
     severity: "error",
     message: (p: { operation: string; path: string; param: string; suggestion?: string; known?: string }) =>

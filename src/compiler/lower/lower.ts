@@ -57,6 +57,7 @@ function lowerSystem(name: string, spec: SystemSpec): LoweredSystem {
     };
     if (op.timeout !== undefined) definition.timeoutMs = durationMs(op.timeout);
     if (op.entity !== undefined) definition.entity = op.entity;
+    if (op.writeBack !== undefined) definition.writeBack = { entity: op.writeBack.entity, key: op.writeBack.key, fields: { ...op.writeBack.fields } };
     const request = validator(op.request);
     if (request !== undefined) definition.requestValidator = request;
     operations[opName] = definition;

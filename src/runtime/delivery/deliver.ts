@@ -22,6 +22,8 @@ import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPoli
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
+import { queryString, splitRequestParams } from "./request-params.ts";
+import { writeBackOf } from "./write-back.ts";
 
 /** A system as the delivery stage holds it at run time. */
 export interface SystemRuntime {
@@ -129,7 +131,8 @@ function buildRequest(
 ): { path: string; body?: string } | { error: string } {
   try {
     const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const filled = expandPath(path, params === null ? fields : { ...fields, ...params });
+    const split = splitRequestParams(params);
+    const filled = expandPath(path, params === null ? fields : { ...fields, ...split.path }) + queryString(split.query);
     return withBody ? { path: filled, body: encodeRequestBody(body, encoding).body } : { path: filled };
   } catch (error) {
     return { error: (error as Error).message };
@@ -185,6 +188,45 @@ const MAX_SLOT_WAIT_MS = 1000;
 const SLOT_RETRY_DELAY_MS = 100;
 
 const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
+
+/**
+ * A delivery the target applied: its id for the cross-reference, and what its answer writes back
+ * to a kept record. An answer lacking a written-back field is an exception naming it; the effect
+ * is applied, and a retry sends the same idempotency key.
+ */
+function delivered(
+  d: ClaimedDelivery,
+  operation: OperationDefinition,
+  pipeline: PipelineDefinition | undefined,
+  response: TargetResponse,
+  base: { deliveryId: number; attempt: number; worker: string },
+  now: number,
+  status: number,
+): DeliverySettlement | Promise<DeliverySettlement> {
+  const targetId = targetIdOf(response.body);
+  // Most operations write nothing back: settled at once, without a turn of the microtask queue.
+  if (operation.writeBack === undefined) return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+  return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+}
+
+async function withWriteBack(
+  d: ClaimedDelivery,
+  operation: OperationDefinition,
+  pipeline: PipelineDefinition | undefined,
+  response: TargetResponse,
+  base: { deliveryId: number; attempt: number; worker: string },
+  now: number,
+  status: number,
+  targetId: string | undefined,
+): Promise<DeliverySettlement> {
+  const request = d.bodyJson !== undefined ? (JSON.parse(d.bodyJson) as unknown) : d.body;
+  const written = await writeBackOf(d.system, operation, request, response.body);
+  if ("missing" in written) {
+    const reason = `${d.system}.${d.operation} applied the request, but its answer lacks ${written.missing}; a retry sends the same idempotency key`;
+    return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, reason, "exception") };
+  }
+  return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}), ...(written.writeBack !== undefined ? { writeBack: written.writeBack } : {}) };
+}
 
 /** The id a target gave the record: the first `id`-like string or number in its answer. */
 export function targetIdOf(body: unknown, depth = 0): string | undefined {
@@ -290,6 +332,10 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
     };
     if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
+    // Header parameters the step gave; the ones the runtime sets (content type, idempotency key, trace) win.
+    for (const [name, value] of Object.entries(splitRequestParams(d.params).headers)) {
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value;
+    }
     if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
     if (operation.idempotency.mechanism === "upsert" && body !== null && typeof body === "object" && !Array.isArray(body)) {
       const field = operation.idempotency.externalIdField;
@@ -299,7 +345,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built =
       d.bodyJson !== undefined && sendsBodyAsIs(operation)
-        ? { path: operation.path, body: d.bodyJson }
+        ? { path: operation.path + queryString(splitRequestParams(d.params).query), body: d.bodyJson }
         : buildRequest(operation.path, body, d.params, operation.encoding, sendsBody(operation));
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };
@@ -317,13 +363,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
   const status = response.status;
   if (status >= 200 && status < 300) {
     system.breaker.success();
-    const targetId = targetIdOf(response.body);
-    return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+    return delivered(d, operation, pipeline, response, base, now, status);
   }
   if (status === 409) {
     system.breaker.success();
-    const targetId = targetIdOf(response.body);
-    if (targetId !== undefined) return { ...base, now, outcome: "delivered", status, targetId };
+    if (targetIdOf(response.body) !== undefined) return delivered(d, operation, pipeline, response, base, now, status);
     return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {

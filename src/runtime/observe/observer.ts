@@ -6,6 +6,7 @@
  */
 import { type Span, trace } from "@opentelemetry/api";
 import type { PipelineStep } from "../pipeline.ts";
+import type { Clock } from "../host.ts";
 import type { Logger } from "../logger.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement } from "../store/store.ts";
 import type { RuntimeMetrics } from "./runtime-metrics.ts";
@@ -17,6 +18,8 @@ export const RATE_LIMIT_LOG_MS = 5_000;
 /** Options of `createObserver`. */
 export interface ObserverOptions {
   logger: Logger;
+  /** Times each delivery attempt (its monotonic reading when it has one). */
+  clock: Clock;
   metrics?: RuntimeMetrics | undefined;
   worker: string;
   /** Waits for a quota, a slot or a breaker at least this long are logged (default `RATE_LIMIT_LOG_MS`). */
@@ -42,6 +45,8 @@ export interface RuntimeObserver {
 export function createObserver(options: ObserverOptions): RuntimeObserver {
   const { logger, metrics, worker } = options;
   const waitLogMs = options.waitLogMs ?? RATE_LIMIT_LOG_MS;
+  const clock = options.clock;
+  const elapsed = () => clock.monotonic?.() ?? clock.now();
   /** The breaker state last logged, by system. */
   const breakers = new Map<string, string>();
   return {
@@ -116,9 +121,9 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
         SpanKind.CLIENT,
       );
       const before = breakerState();
-      const started = performance.now();
+      const started = elapsed();
       const settlement = await attempt(span);
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (elapsed() - started) / 1000;
       const after = breakerState();
       const outcome = settlement.outcome === "retry" && settlement.refund === true ? "waited" : settlement.outcome;
       metrics?.attempted({ route: d.route, system: d.system, operation: d.operation, outcome }, outcome === "waited" ? undefined : seconds);

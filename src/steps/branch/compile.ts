@@ -22,7 +22,9 @@ export const branchCompiler: StepCompiler<"branch"> = {
     const ends = branches.map((branch, b) => flow.walk(branch.steps as Step[], [...at, "branch", b, "steps"], scope));
     const classes = new Map<string, ShapeField>(scope.classes);
     for (const end of ends) for (const [name, field] of end.classes) classes.set(name, field);
-    return { record: ends.some((end) => end.record !== scope.record) ? undefined : scope.record, classes };
+    // Lookups a branch binds stay bound after it at run time, but only in the events that took it.
+    const lookups = scope.lookups === undefined ? {} : { lookups: scope.lookups };
+    return { record: ends.some((end) => end.record !== scope.record) ? undefined : scope.record, classes, ...lookups };
   },
   lower: (lowering, branches, id) => ({
     branches: branches.map((branch, b) => {

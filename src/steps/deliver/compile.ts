@@ -1,12 +1,14 @@
 /**
  * The deliver step in the compiler: it names a `system.operation` and maybe the mapping that
  * builds the request, which must produce that operation's request schema; its path parameters are
- * checked against the operation's path and the record (check-params.ts).
+ * checked against the operation's path and the record (check-params.ts), its query and header
+ * parameters against the operation's declared ones (check-request-params.ts).
  */
 import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
 import type { PathSegment } from "../../compiler/parse/document.ts";
 import type { StepCheck, StepCompiler, StepSpecOf } from "../compile-kind.ts";
 import { checkDeliverParams } from "./check-params.ts";
+import { checkRequestParams } from "./check-request-params.ts";
 
 /** Reports a mapping that does not produce the request schema of the operation it is delivered to. */
 function checkMappingProducesRequest(check: StepCheck, deliver: StepSpecOf<"deliver">, at: PathSegment[], target: { system: string; operation: string }): void {
@@ -35,18 +37,23 @@ export const deliverCompiler: StepCompiler<"deliver"> = {
     if (deliver.mapping === undefined || !check.mapping([...at, "deliver", "mapping"], deliver.mapping)) return;
     if (target !== undefined) checkMappingProducesRequest(check, deliver, at, target);
   },
-  checkExpressions: (check, deliver, at, scope) => checkDeliverParams(check.cx, check.doc, deliver, at, scope),
+  checkExpressions(check, deliver, at, scope) {
+    checkDeliverParams(check.cx, check.doc, deliver, at, scope);
+    checkRequestParams(check.cx, check.doc, deliver, at, scope);
+  },
   mappingsApplied: (deliver, at) => (deliver.mapping === undefined ? [] : [[[...at, "deliver", "mapping"], deliver.mapping]]),
   lower(lowering, deliver, id) {
     const [system, operation] = deliver.operation.split(".") as [string, string];
-    const { mapping, params } = deliver;
+    const { mapping, params, query, headers } = deliver;
+    const expressions = (field: string, sources: Record<string, string>) =>
+      Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, lowering.expression(`${id}.${field}.${name}`, source)]));
     return {
       system,
       operation,
       ...(mapping !== undefined ? { mapping, transform: lowering.mapping(mapping) } : {}),
-      ...(params !== undefined
-        ? { params: Object.fromEntries(Object.entries(params).map(([name, source]) => [name, lowering.expression(`${id}.params.${name}`, source)])) }
-        : {}),
+      ...(params !== undefined ? { params: expressions("params", params) } : {}),
+      ...(query !== undefined ? { query: expressions("query", query) } : {}),
+      ...(headers !== undefined ? { headers: expressions("headers", headers) } : {}),
     };
   },
   describe: (d) => `deliver to ${d.operation}${d.mapping === undefined ? "" : ` mapped by ${d.mapping}`}`,

@@ -54,3 +54,28 @@ export async function pathParams(
   }
   return resolved;
 }
+
+/** A query or header value as it is sent: strings as they are, numbers and booleans written out; empty leaves it out. */
+function requestValue(value: unknown): string | undefined | false {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string") return value;
+  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") return String(value);
+  return false;
+}
+
+/**
+ * The values of a deliver step's query and header parameters, each from its expression over the
+ * record; one that comes out empty is left out, one that is an object or a list fails the step.
+ */
+export async function requestParams(step: RunStepOf<"deliver">, run: Run): Promise<{ query: Record<string, string>; headers: Record<string, string> }> {
+  const out = { query: {} as Record<string, string>, headers: {} as Record<string, string> };
+  for (const where of ["query", "headers"] as const) {
+    for (const [name, transform] of Object.entries(step[where] ?? {})) {
+      const raw = await evaluate(run, transform, run.record);
+      const value = requestValue(raw);
+      if (value === false) throw new StepFailure(`step ${step.id}: the ${where === "query" ? "query" : "header"} parameter ${name} of ${step.system}.${step.operation} gave ${shown(raw)}; it must be a string, a number or a boolean`);
+      if (value !== undefined) out[where][name] = value;
+    }
+  }
+  return out;
+}

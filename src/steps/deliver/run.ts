@@ -1,7 +1,8 @@
 /**
  * Runs a deliver step: builds the request body (the record, or the mapping's output) and the
- * operation's path parameters, checks the body against the operation's request schema, and adds one delivery to the outbox under an idempotency key made
- * of the route, the event, its revision and the step. A delivery that creates a record another
+ * operation's path, query and header parameters, checks the body against the operation's request
+ * schema, and adds one delivery to the outbox under an idempotency key made of the route, the
+ * event, its revision and the step. A delivery that creates a record another
  * route waits for or looks up also records the cross-reference.
  */
 import { sha256 } from "../../runtime/store/canonical-json.ts";
@@ -9,7 +10,8 @@ import type { NewDelivery } from "../../runtime/store/store.ts";
 import { requestProblem } from "../../runtime/delivery/check-request.ts";
 import { evaluate, type Run, StepFailure, type StepRunContext } from "../../runtime/step-run.ts";
 import type { RunStepOf, StepRunner } from "../run-kind.ts";
-import { pathParams } from "./path-params.ts";
+import { encodeRequestParams } from "../../runtime/delivery/request-params.ts";
+import { pathParams, requestParams } from "./path-params.ts";
 
 type Deliver = RunStepOf<"deliver">;
 type Operation = NonNullable<ReturnType<StepRunContext["process"]["operations"]>>;
@@ -42,10 +44,19 @@ function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation 
 
 function withBody(step: Deliver, run: Run, cx: StepRunContext, body: unknown): void | Promise<void> {
   const operation = cx.process.operations(step.system, step.operation);
-  // Most operations have no path parameters: nothing to resolve, nothing to await.
-  const unparameterised = step.params === undefined && operation !== undefined && !operation.path.includes("{");
+  // Most operations have no parameters: nothing to resolve, nothing to await.
+  const unparameterised = step.params === undefined && step.query === undefined && step.headers === undefined && operation !== undefined && !operation.path.includes("{");
   if (unparameterised) return push(step, run, cx, operation, body, undefined);
-  return pathParams(step, operation?.path, run, body).then((params) => push(step, run, cx, operation, body, params));
+  return allParams(step, operation?.path, run, body).then((params) => push(step, run, cx, operation, body, params));
+}
+
+/** The path parameters, with the query and header values beside them when the step gives any. */
+async function allParams(step: Deliver, path: string | undefined, run: Run, body: unknown): Promise<Record<string, string> | undefined> {
+  const params = await pathParams(step, path, run, body);
+  if (step.query === undefined && step.headers === undefined) return params;
+  const request = await requestParams(step, run);
+  const encoded = encodeRequestParams(request.query, request.headers);
+  return Object.keys(encoded).length === 0 ? params : { ...params, ...encoded };
 }
 
 function deliver(step: Deliver, run: Run, cx: StepRunContext): void | Promise<void> {

@@ -18,7 +18,11 @@ export const enrichCompiler: StepCompiler<"enrich"> = {
   },
   checkExpressions: (check, enrich, at, scope) => checkEnrichLookup(check.cx, check.doc, enrich, at, scope),
   lookupProvided: (enrich) => ({ as: enrich.as, entity: enrich.entity, ...(enrich.from !== undefined ? { from: enrich.from } : {}), ...(enrich.to !== undefined ? { to: enrich.to } : {}) }),
-  after: (flow, enrich, _step, _at, scope) => ({ ...scope, record: withEnriched(flow.cx, scope.record, enrich) }),
+  after: (flow, enrich, _step, _at, scope) => ({
+    ...scope,
+    record: withEnriched(flow.cx, scope.record, enrich),
+    ...(scope.lookups === undefined ? {} : { lookups: new Set([...scope.lookups, enrich.as]) }),
+  }),
   lower: (_lowering, e) => ({
     lookup: e.lookup,
     entity: e.entity,

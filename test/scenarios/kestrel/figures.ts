@@ -279,7 +279,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   invoices: "milestone and time-and-materials invoicing, credit hold, credit notes and payments",
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
-
   duplicatesIgnored: "redeliveries and same-version repeats",
   staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",

@@ -46,7 +46,13 @@ export type DeliverySettlement = { deliveryId: number; attempt: number; worker: 
 
 /** What an attempt at a delivery came to. */
 export type DeliveryOutcome =
-  | { outcome: "delivered"; targetId?: string; status: number }
+  | {
+      outcome: "delivered";
+      targetId?: string;
+      status: number;
+      /** Fields of a kept record the answer gives (the operation's write-back), applied with the settlement. */
+      writeBack?: { entity: string; key: string; fields: Readonly<Record<string, unknown>> };
+    }
   | {
       outcome: "retry";
       availableAt: number;

@@ -15,7 +15,7 @@ import type { SqlContext } from "./context.ts";
 import { openIssue } from "./issues-sql.ts";
 import { recordDelivered, settleDelivery } from "./outbox-sql.ts";
 import { columns } from "./rows.ts";
-import { keepRecordsIn } from "./state-sql.ts";
+import { keepRecordsIn, type WriteBackRow, writeBacksIn } from "./state-sql.ts";
 import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
 import { lockDependencies, recordXrefs, type XrefRow } from "./xrefs.ts";
 
@@ -73,24 +73,27 @@ async function settleRouted(
     const detail = { deliveries: s.deliveries.map((d) => `${d.system}.${d.operation}`) };
     audit.push({ at: s.now, actor: s.worker, subject: `event:${s.eventId}`, traceId: row.trace_id, action: "event.routed", detail });
   }
+  // Records kept by keep steps land first, so the answers of deliveries made as the events were
+  // routed write back onto them; they wake the events waiting for them.
+  if (records.length > 0) await keepRecordsIn(sql, cx.engine, records, audit);
   const written = await insertDeliveries(sql, cx.engine, deliveries, now, worker, handoff);
   await settleAttempted(cx, sql, audit, written.attempted, worker, now);
   // Emitted events enter the inbox as offered ones do (acceptIn), in this transaction.
   if (emits.length > 0) await acceptIn(cx, sql, audit, emits, now, worker);
-  // Records kept by keep steps land with the deliveries, and wake the events waiting for them.
-  if (records.length > 0) await keepRecordsIn(sql, cx.engine, records, audit);
   return { held, leased: written.leased };
 }
 
 /** Records deliveries made as their events were routed, whose rows were just written: as their settlements would. */
 async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
   const xrefs: XrefRow[] = [];
+  const writeBacks: WriteBackRow[] = [];
   const delivered: { id: number; traceId: string }[] = [];
   const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
     const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
+      if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
       delivered.push({ id: deliveryId, traceId: event.trace_id });
       const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
       postings.push({ route: event.route, system: delivery.system, posting: delivery.posting ?? null, body, targetId: s.targetId ?? null, traceId: event.trace_id });
@@ -99,6 +102,7 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
     }
   }
   if (xrefs.length > 0) await recordXrefs(sql, cx.engine, xrefs, now);
+  if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
   await recordDeliveredPostings(cx, sql, audit, postings, now, worker);
   // A delivery made again as its event is routed again (a forced replay) settles what it left open.
   if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));

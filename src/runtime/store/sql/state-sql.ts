@@ -17,9 +17,11 @@ export function stateSchemaStatements(): string[] {
     `CREATE TABLE IF NOT EXISTS data_rows (
       entity TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
       value TEXT NOT NULL, PRIMARY KEY (entity, version, key, valid_from))`,
+    // `written_back` holds the fields answers wrote back (owned by other systems): a later keep of
+    // the record from its events replaces `value` and leaves them.
     `CREATE TABLE IF NOT EXISTS kept_records (
       entity TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, value TEXT NOT NULL, updated_at BIGINT NOT NULL,
-      PRIMARY KEY (entity, key))`,
+      written_back TEXT, PRIMARY KEY (entity, key))`,
   ];
 }
 
@@ -33,13 +35,13 @@ const INSERT_ROWS = perRows((values) => `INSERT INTO data_rows (entity, version,
 
 // One round trip per lookup: a kept record, else the current version's record in force, else a
 // record put one at a time before versions existed (`putReferenceData`).
-const FIND_RECORD = `SELECT value, valid_from FROM (
-    SELECT value, '' AS valid_from, 0 AS rank FROM kept_records WHERE entity = ? AND key = ?
+const FIND_RECORD = `SELECT value, valid_from, written_back FROM (
+    SELECT value, '' AS valid_from, written_back, 0 AS rank FROM kept_records WHERE entity = ? AND key = ?
     UNION ALL
-    SELECT value, valid_from, 1 AS rank FROM data_rows
+    SELECT value, valid_from, NULL AS written_back, 1 AS rank FROM data_rows
       WHERE entity = ? AND key = ? AND valid_from <= ? AND version = (SELECT MAX(version) FROM data_versions WHERE entity = ?)
     UNION ALL
-    SELECT value, '' AS valid_from, 2 AS rank FROM reference_data WHERE entity = ? AND key = ?
+    SELECT value, '' AS valid_from, NULL AS written_back, 2 AS rank FROM reference_data WHERE entity = ? AND key = ?
   ) AS found ORDER BY rank, valid_from DESC LIMIT 1`;
 
 const EARLIEST = `SELECT MIN(valid_from) AS earliest FROM data_rows
@@ -68,6 +70,13 @@ function versionOf(row: VersionRow): DataVersion {
 async function currentVersion(sql: Sql, entity: string): Promise<number> {
   const [row] = await sql.all<{ version: number | null }>("SELECT MAX(version) AS version FROM data_versions WHERE entity = ?", [entity]);
   return Number(row?.version ?? 0);
+}
+
+/** A kept record as lookups read it: the fields its events gave, and those answers wrote back. */
+function recordValue(value: string, writtenBack: string | null): unknown {
+  const parsed = JSON.parse(value) as unknown;
+  if (writtenBack === null || parsed === null || typeof parsed !== "object") return parsed;
+  return { ...(parsed as Record<string, unknown>), ...(JSON.parse(writtenBack) as Record<string, unknown>) };
 }
 
 /** The state role over `db`, whose tables exist. */
@@ -117,8 +126,8 @@ export function sqlState(db: Database): StateStore {
     },
     async findRecord(entity, key, asOf): Promise<RecordFound> {
       return db.read(async (sql) => {
-        const [row] = await sql.all<{ value: string; valid_from: string }>(FIND_RECORD, [entity, key, entity, key, asOf ?? END_OF_TIME, entity, entity, key]);
-        if (row !== undefined) return { found: true, value: JSON.parse(row.value) as unknown, validFrom: row.valid_from === "" ? null : row.valid_from };
+        const [row] = await sql.all<{ value: string; valid_from: string; written_back: string | null }>(FIND_RECORD, [entity, key, entity, key, asOf ?? END_OF_TIME, entity, entity, key]);
+        if (row !== undefined) return { found: true, value: recordValue(row.value, row.written_back), validFrom: row.valid_from === "" ? null : row.valid_from };
         if (asOf === undefined) return { found: false };
         const [first] = await sql.all<{ earliest: string | null }>(EARLIEST, [entity, key, entity]);
         return first?.earliest === null || first?.earliest === undefined ? { found: false } : { found: false, earliest: first.earliest };
@@ -171,4 +180,47 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
     outcomes.push({ kept: true, previousVersion: previous });
   }
   return outcomes;
+}
+
+/** Fields a delivery's answer writes back to a kept record, with who wrote them. */
+export interface WriteBackRow {
+  entity: string;
+  key: string;
+  fields: Readonly<Record<string, unknown>>;
+  /** The `system.operation` whose answer gave them. */
+  from: string;
+  traceId: string | null;
+  now: number;
+}
+
+/**
+ * Applies write-backs inside the caller's transaction (a delivery's settlement): the fields are
+ * set beside the kept record's own, its version unchanged (a record not kept yet is started empty
+ * at version 0, so its first keep takes its place and the fields stay), the events waiting for it
+ * are woken, and each is audited as `record.written-back`.
+ */
+export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: readonly WriteBackRow[], audit: PendingAudit[]): Promise<void> {
+  await lockDependencies(sql, engine, rows.map((r) => ({ entity: r.entity, system: STATE_SYSTEM, key: r.key })));
+  for (const row of rows) {
+    const [current] = await sql.all<{ written_back: string | null }>("SELECT written_back FROM kept_records WHERE entity = ? AND key = ?", [row.entity, row.key]);
+    if (current === undefined) {
+      await sql.run("INSERT INTO kept_records (entity, key, version, value, updated_at, written_back) VALUES (?, ?, 0, '{}', ?, ?)", [
+        row.entity,
+        row.key,
+        row.now,
+        JSON.stringify(row.fields),
+      ]);
+    } else {
+      const merged = { ...(current.written_back === null ? {} : (JSON.parse(current.written_back) as Record<string, unknown>)), ...row.fields };
+      await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [JSON.stringify(merged), row.now, row.entity, row.key]);
+    }
+    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
+      row.now,
+      row.entity,
+      STATE_SYSTEM,
+      row.key,
+    ]);
+    const subject = `record:${row.entity}:${row.key}`;
+    audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields, created: current === undefined } });
+  }
 }
