@@ -11,7 +11,7 @@ import { ignoredVersion, revisionOf } from "./versioning.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
 import type { RecordFound } from "./store/roles/state.ts";
-import type { ClaimedEvent, EventSettlement, Store } from "./store/store.ts";
+import type { ClaimedEvent, EventSettlement, IgnoredVersion, Store } from "./store/store.ts";
 
 export { keyOf, type LookupCache, type ProcessContext, valueAt } from "./step-run.ts";
 
@@ -79,11 +79,11 @@ function pipelineTargets(pipeline: PipelineDefinition): string[] {
  * For a versioned record: why the event is ignored (a stale version, a duplicate) or why it
  * cannot be routed (no identity or version); otherwise its revision is set on the run.
  */
-async function readRevision(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, run: Run): Promise<{ ignored: string } | { problem: string } | undefined> {
+async function readRevision(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, run: Run): Promise<{ reason: string; ignored: IgnoredVersion } | { problem: string } | undefined> {
   const revision = revisionOf(pipeline, event.payload);
   if (revision === undefined || "problem" in revision) return revision;
   const ignored = await ignoredVersion(cx.lookups, pipeline.route, pipelineTargets(pipeline), revision);
-  if (ignored !== undefined) return { ignored };
+  if (ignored !== undefined) return ignored;
   run.revision = revision;
   return undefined;
 }
@@ -129,7 +129,9 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     const revision = await readRevision(cx, pipeline, event, run);
-    if (revision !== undefined) return "ignored" in revision ? { ...base, outcome: "skipped", reason: revision.ignored } : { ...base, outcome: "exception", issue: issue(revision.problem) };
+    if (revision !== undefined) {
+      return "ignored" in revision ? { ...base, outcome: "skipped", reason: revision.reason, ignoredVersion: revision.ignored } : { ...base, outcome: "exception", issue: issue(revision.problem) };
+    }
     await runSteps(cx, pipeline, event, pipeline.steps, run);
   } catch (error) {
     // A store that could not be reached is no fault of the event: it is given back and routed again.

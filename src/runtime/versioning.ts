@@ -6,6 +6,7 @@
 import type { PipelineDefinition } from "../pipeline/definitions.ts";
 import { keyOf, valueAt } from "./incoming-event.ts";
 import type { LookupCache } from "./step-run.ts";
+import type { IgnoredVersion } from "./store/roles/inbox.ts";
 import { type RecordVersion, versionStanding } from "./store/roles/postings.ts";
 
 /** The identity and version of one event's record. */
@@ -37,19 +38,21 @@ export function revisionOf(pipeline: PipelineDefinition, record: unknown): Recor
 }
 
 /**
- * Why the event is ignored, or undefined when it is to be posted: a version older than one
- * posted to any of `targets` is stale; the version every target already holds is a duplicate.
+ * Why the event is ignored, or undefined when it is to be posted. Only the targets the record
+ * was posted to count (a step may never reach some): a version older than any of their postings
+ * is stale; the version all of them hold is a duplicate.
  */
-export async function ignoredVersion(lookups: LookupCache, route: string, targets: readonly string[], revision: RecordRevision): Promise<string | undefined> {
-  const postings = await Promise.all(targets.map((system) => lookups.posting(route, revision.identity, system)));
-  const standings = postings.map((p) => versionStanding(revision.version, p?.version));
-  const staleAt = standings.indexOf("stale");
-  if (staleAt >= 0) {
-    const newer = postings[staleAt]?.version;
-    return `stale version ${JSON.stringify(revision.version)} of ${revision.identity}: version ${JSON.stringify(newer)} was already posted to ${targets[staleAt]}`;
+export async function ignoredVersion(lookups: LookupCache, route: string, targets: readonly string[], revision: RecordRevision): Promise<{ reason: string; ignored: IgnoredVersion } | undefined> {
+  const found = await Promise.all(targets.map(async (system) => ({ system, posting: await lookups.posting(route, revision.identity, system) })));
+  const posted = found.flatMap(({ system, posting }) => (posting === undefined ? [] : [{ system, version: posting.version }]));
+  if (posted.length === 0) return undefined;
+  const { identity, version } = revision;
+  const stale = posted.find((p) => versionStanding(version, p.version) === "stale");
+  if (stale !== undefined) {
+    const reason = `stale version ${JSON.stringify(version)} of ${identity}: version ${JSON.stringify(stale.version)} was already posted to ${stale.system}`;
+    return { reason, ignored: { standing: "stale", identity, version, posted: stale.version } };
   }
-  if (targets.length > 0 && standings.every((s) => s === "duplicate")) {
-    return `duplicate of version ${JSON.stringify(revision.version)} of ${revision.identity}, already posted to ${targets.join(", ")}`;
-  }
-  return undefined;
+  if (!posted.every((p) => versionStanding(version, p.version) === "duplicate")) return undefined;
+  const reason = `duplicate of version ${JSON.stringify(version)} of ${identity}, already posted to ${posted.map((p) => p.system).join(", ")}`;
+  return { reason, ignored: { standing: "duplicate", identity, version, posted: version } };
 }

@@ -114,6 +114,8 @@ describe("versioned source records", () => {
     await send("e3-late", 2, 7);
     expect(erp.ledger.map((e) => (e.body as { hours: number }).hours)).toEqual([8, 6]);
     expect(await skipped(store)).toEqual(["stale version 2 of T001: version 3 was already posted to erp"]);
+    const audited = (await store.auditTrail()).find((r) => r.action === "event.skipped");
+    expect(audited?.detail).toMatchObject({ ignoredVersion: { standing: "stale", identity: "T001", version: 2, posted: 3 } });
     expect(await store.findPosting("time-cost", "T001", "erp")).toMatchObject({ version: 3, body: { hours: 6 } });
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
     await store.close();

@@ -38,6 +38,7 @@ export type {
   EventSettlement,
   Handoff,
   InboxStore,
+  IgnoredVersion,
   IncomingEvent,
   LeasedDelivery,
   NewDelivery,

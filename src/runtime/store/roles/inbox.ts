@@ -127,6 +127,15 @@ export interface NewDelivery {
   attempted?: DeliveryOutcome & { now: number };
 }
 
+/** A versioned record's version that was not posted: older than one posted (stale), or the one posted (duplicate). */
+export interface IgnoredVersion {
+  standing: "stale" | "duplicate";
+  identity: string;
+  version: RecordVersion;
+  /** The newest version posted to any target. */
+  posted: RecordVersion;
+}
+
 /** A dependency an event waits for: `entity` known to `system` under the source id `key`. */
 export interface Dependency {
   entity: string;
@@ -147,7 +156,7 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
   | { outcome: "exception"; issue: IssueTarget }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
   | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string } }
-  | { outcome: "skipped"; reason: string }
+  | { outcome: "skipped"; reason: string; ignoredVersion?: IgnoredVersion }
   | { outcome: "release"; availableAt: number }
 );
 

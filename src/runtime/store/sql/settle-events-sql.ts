@@ -149,7 +149,7 @@ async function settleEvent(cx: SqlContext, sql: Sql, audit: PendingAudit[], s: E
       break;
     }
     case "skipped":
-      audit.push({ ...base, action: "event.skipped", detail: { reason: s.reason } });
+      audit.push({ ...base, action: "event.skipped", detail: { reason: s.reason, ...(s.ignoredVersion === undefined ? {} : { ignoredVersion: s.ignoredVersion }) } });
       break;
     case "release":
       break;
