@@ -147,6 +147,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   billingCustomers,
   waitedForActivation,
   expensesNotSentToErp,
+  staleVersionsIgnored,
   conflicts,
 };
 
@@ -181,6 +182,24 @@ function corrected(expected: Record<string, unknown>): Set<string> {
   for (const r of (expected["staleVersionsIgnored"] ?? []) as { timeEntryId: string }[]) ids.add(r.timeEntryId);
   for (const r of (expected["duplicatesIgnored"] ?? []) as { kind: string; subjectId: string }[]) if (r.kind === "same-version") ids.add(r.subjectId);
   return ids;
+}
+
+/** The events the runtime ignored because their record's version was stale or already posted, with their line. */
+async function ignoredVersions(played: Played, standing: "stale" | "duplicate") {
+  const trail = await played.store.auditTrail();
+  const keys = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.subject, String((r.detail as Body)["key"])]));
+  return trail.flatMap((r) => {
+    const ignored = (r.detail as Body)["ignoredVersion"] as { standing: string; identity: string; version: unknown; posted: unknown } | undefined;
+    if (r.action !== "event.skipped" || ignored?.standing !== standing) return [];
+    const eventId = keys.get(r.subject) ?? "";
+    return [{ line: played.lines.findIndex((l) => l.id === eventId) + 1, eventId, identity: ignored.identity, version: ignored.version, posted: ignored.posted }];
+  });
+}
+
+/** Versions of time entries ignored because a higher one was already posted (R7d). */
+async function staleVersionsIgnored(played: Played): Promise<unknown[]> {
+  const stale = await ignoredVersions(played, "stale");
+  return stale.map((s) => ({ line: s.line, eventId: s.eventId, timeEntryId: s.identity, version: s.version, currentVersion: s.posted }));
 }
 
 /** The expense-review queue: each declared rejection of an expense, with its project, reason code and standing. */
@@ -280,7 +299,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
   duplicatesIgnored: "redeliveries and same-version repeats",
-  staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
   reconciliation: "measures over corrected postings and billable lines",
