@@ -68,6 +68,8 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(first?.status).toBe("accepted");
       expect(again).toEqual({ status: "duplicate", eventId: first?.status === "accepted" ? first.eventId : -1 });
       expect((await store.counts()).events).toEqual({ pending: 1 });
+      const duplicate = (await store.auditTrail()).filter((r) => r.action === "event.duplicate");
+      expect(duplicate).toMatchObject([{ at: 1001, subject: `event:${again?.eventId}`, detail: { route: "time-to-revenue", key: "t1" } }]);
     });
 
     it("files the same key with a different payload as an exception, never dropping it", async () => {

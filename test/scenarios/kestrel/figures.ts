@@ -202,6 +202,39 @@ async function staleVersionsIgnored(played: Played): Promise<unknown[]> {
   return stale.map((s) => ({ line: s.line, eventId: s.eventId, timeEntryId: s.identity, version: s.version, currentVersion: s.posted }));
 }
 
+/** What an event is about, as expected.json names it: a time entry, or a project's milestone. */
+function subjectOf(data: Body): string {
+  if (data["timeEntryId"] !== undefined) return String(data["timeEntryId"]);
+  if (data["milestoneId"] !== undefined) return `${String(data["projectId"])}/${String(data["milestoneId"])}`;
+  return String(data["expenseId"] ?? data["projectId"] ?? data["clientId"]);
+}
+
+/**
+ * Events that changed nothing: redeliveries the intake recognised (audited as duplicates of the
+ * event they repeat), and same-version repeats of a posted time entry, each with the line of the
+ * event whose posting it repeats.
+ */
+async function duplicatesIgnored(played: Played): Promise<unknown[]> {
+  const trail = await played.store.auditTrail();
+  const keyByTrace = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.traceId, String((r.detail as Body)["key"])]));
+  const lineOf = (id: string, after = 0) => played.lines.findIndex((l, i) => i >= after && l.id === id) + 1;
+  const seen = new Map<string, number>();
+  const out: { line: number }[] = [];
+  for (const r of trail.filter((e) => e.action === "event.duplicate")) {
+    const key = String((r.detail as Body)["key"]);
+    const first = lineOf(key);
+    const line = lineOf(key, seen.get(key) ?? first);
+    seen.set(key, line);
+    out.push({ line, eventId: key, kind: "redelivery", subjectId: subjectOf(played.lines[line - 1]?.data ?? {}), duplicateOfLine: first } as { line: number });
+  }
+  for (const d of await ignoredVersions(played, "duplicate")) {
+    const posted = trail.find((r) => r.action === "posting.recorded" && r.subject.includes(`:${d.identity}:`) && (r.detail as Body)["version"] === d.version);
+    const original = keyByTrace.get(posted?.traceId ?? null) ?? "";
+    out.push({ line: d.line, eventId: d.eventId, kind: "same-version", subjectId: d.identity, duplicateOfLine: lineOf(original) } as { line: number });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
 /** The expense-review queue: each declared rejection of an expense, with its project, reason code and standing. */
 async function expenseReview(played: Played): Promise<Record<string, unknown>> {
   const issues = await played.store.listIssues({ queue: "expense-review" });
@@ -254,6 +287,12 @@ async function conflicts(played: Played): Promise<unknown[]> {
 }
 
 export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
+  duplicatesIgnored: {
+    figure: duplicatesIgnored,
+    // Repeats of time entries are compared; a milestone's redelivery waits for the milestone invoicing route.
+    part: (_expected, section) =>
+      Object.fromEntries(Object.values(section).filter((item) => !String(item["subjectId"]).includes("/")).map((item) => [String(item["line"]), item])),
+  },
   exceptions: {
     figure: exceptionQueues,
     // The expense-review and integration-support queues are compared; credit-control waits for the credit hold.
@@ -298,7 +337,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   invoices: "milestone and time-and-materials invoicing, credit hold, credit notes and payments",
   creditNotes: "credit notes applied to invoices",
   blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
-  duplicatesIgnored: "redeliveries and same-version repeats",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
   reconciliation: "measures over corrected postings and billable lines",
