@@ -25,7 +25,7 @@ kind: Route
 metadata: { name: time }
 spec:
   trigger: { event: psa.timeEntryApproved }
-  idempotencyKey: [timeEntryId, version]
+  idempotencyKey: [timeEntryId]
   versioning: { identity: [timeEntryId], version: version }
   steps:
     - deliver: { operation: erp.postJournal }
@@ -69,6 +69,41 @@ describe("versioned records in the checker", () => {
     expect(boolean.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ["version-unordered", "the version field 'locked' is of type boolean, whose values do not order; a version must be an integer, a number or a date-time"],
     ]);
+  });
+
+  it("refuses an idempotency key that contains the version, at the key's entry", async () => {
+    const found = await validate("idempotencyKey: [timeEntryId]", "idempotencyKey: [timeEntryId, version]");
+    expect(found.code).not.toBe(0);
+    expect(found.diagnostics).toEqual([
+      {
+        code: "version-in-key",
+        line: 6,
+        column: 33,
+        message:
+          "the idempotency key contains the version field 'version': every version would post again beside the one before it; key the route by the source's event id or the record's identity",
+      },
+    ]);
+  });
+
+  it("reads versioning in the DSL and formats it back", async () => {
+    const dsl = `route time {
+  on psa.timeEntryApproved
+  key timeEntryId
+  versioning { identity [timeEntryId], version note }
+
+  steps {
+    deliver erp.postJournal
+  }
+}
+`;
+    const dir = writeSpecSet({ "systems.yaml": files["systems.yaml"]!, "route.sync": dsl });
+    const checked = await runCli(["validate", ".", "--format", "json"], dir);
+    const found = (JSON.parse(checked.stdout) as { diagnostics: Found[] }).diagnostics;
+    expect(found.map((d) => [d.code, d.line])).toEqual([["version-unordered", 4]]);
+    const formatted = await runCli(["fmt", "route.sync", "--to", "yaml"], dir);
+    expect(formatted.stdout).toContain("  versioning:\n    identity:\n      - timeEntryId\n    version: note\n");
+    const again = await runCli(["fmt", "route.sync", "--check"], dir);
+    expect(again.code).toBe(0);
   });
 
   it("names an identity or version field the payload does not have, where it is written", async () => {

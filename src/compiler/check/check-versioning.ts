@@ -19,12 +19,24 @@ function orders(field: ShapeField): boolean {
   return field.type === "string" && field.format !== undefined && ORDERED_FORMATS.has(field.format);
 }
 
+/**
+ * An idempotency key holding the version makes every version a new event that posts beside the
+ * earlier ones: the double posting an edit after approval must never cause. Until the route
+ * corrects what it posted, its key leaves the version out.
+ */
+function checkKeyWithoutVersion(cx: CheckContext, doc: BoundDocument<"Route">, version: string): void {
+  const index = doc.value.spec.idempotencyKey?.indexOf(version) ?? -1;
+  if (index < 0) return;
+  cx.report(diagnostic("version-in-key", { field: version }, doc.source.locate(["spec", "idempotencyKey", index])));
+}
+
 /** Checks the route's `versioning`, against the trigger's payload `shape` when it is known. */
 export function checkVersioning(cx: CheckContext, doc: BoundDocument<"Route">, shape: RecordShape | undefined): void {
   const versioning = doc.value.spec.versioning;
   if (versioning === undefined) return;
   versioning.identity.forEach((path, i) => expectFieldPath(cx, doc, ["spec", "versioning", "identity", i], path, shape));
   const at = ["spec", "versioning", "version"];
+  checkKeyWithoutVersion(cx, doc, versioning.version);
   const field = expectFieldPath(cx, doc, at, versioning.version, shape);
   if (field === undefined || orders(field)) return;
   const type = field.format === undefined ? field.type : `${field.type} (${field.format})`;
