@@ -5,13 +5,16 @@
  * for another client. A release whose run fails again files the event as an exception.
  */
 import { describe, expect, it } from "vitest";
+import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
+import { shouldRun } from "../../src/testing/environment.ts";
+import { PG_URL, uniqueSchema } from "./postgres-env.ts";
 import { setUp } from "./release-fixture.ts";
 
 const ids = (ledger: readonly { body: unknown }[]) => ledger.map((e) => (e.body as { invoiceId: string }).invoiceId);
 
-describe("a reject step's release", () => {
-  it("holds the invoice of a client on hold and routes it again once the client's credit is back to ok", async () => {
-    const { store, erp, runtime, invoice, credit } = await setUp();
+/** The credit hold and its release, on the store `openStore` opens. */
+async function holdAndRelease(openStore?: Parameters<typeof setUp>[1]) {
+    const { store, erp, runtime, invoice, credit } = await setUp(undefined, openStore);
     await credit("KA-C02", "hold", "2026-03-01T09:00:00Z");
     await credit("KA-C01", "ok", "2026-03-01T09:00:00Z");
     await runtime.drain();
@@ -41,7 +44,10 @@ describe("a reject step's release", () => {
       ["issue.released", "client-credit", { entity: "Client", key: "KA-C02", field: "creditStatus", equals: "ok", event: expect.any(Number) }],
     ]);
     await store.close();
-  });
+}
+
+describe("a reject step's release", () => {
+  it("holds the invoice of a client on hold and routes it again once the client's credit is back to ok", () => holdAndRelease());
 
   it("releases a held invoice once, however often the client's credit is set back to ok", async () => {
     const { store, erp, runtime, invoice, credit } = await setUp();
@@ -123,3 +129,16 @@ describe("a reject step's release", () => {
     await store.close();
   });
 });
+
+if (shouldRun("PostgreSQL", await postgresAvailability(PG_URL))) {
+  describe("a reject step's release on PostgreSQL", () => {
+    it("holds the invoice of a client on hold and routes it again once the client's credit is back to ok", async () => {
+      const schema = uniqueSchema("release");
+      try {
+        await holdAndRelease(() => createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 }));
+      } finally {
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    });
+  });
+}

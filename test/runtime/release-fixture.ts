@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
+import type { Store } from "../../src/runtime/store/store.ts";
 import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
 import { writeSpecSet } from "../../src/testing/spec-fixtures.ts";
@@ -91,10 +92,10 @@ ${invoiceSteps}
 }
 
 /** A runtime over the spec set on an SQLite store, and helpers to offer invoices and credit changes. */
-export async function setUp(invoiceSteps?: string) {
+export async function setUp(invoiceSteps?: string, openStore: () => Promise<Store> = () => createSqliteStore({ path: ":memory:" })) {
   const program = loadProgram({ cwd: writeSpecSet(files(invoiceSteps)) });
   expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const store = await createSqliteStore({ path: ":memory:" });
+  const store = await openStore();
   const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer t" } });
   let now = Date.UTC(2026, 2, 9, 9);
   const runtime = createRuntime({
