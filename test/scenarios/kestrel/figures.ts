@@ -148,6 +148,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   waitedForActivation,
   expensesNotSentToErp,
   conflicts,
+  blockedThenReleased,
 };
 
 /**
@@ -193,6 +194,44 @@ async function expenseReview(played: Played): Promise<Record<string, unknown>> {
   return { "expense-review": items };
 }
 
+/** The invoices the billing platform was asked to create, by the project and milestone they bill. */
+function invoicesSent(played: Played): Body[] {
+  return played.systems.billing.ledger.filter((entry) => entry.path.endsWith("/invoices")).map(bodyOf);
+}
+
+/** The invoice a held milestone event became, found in the billing platform by its project and milestone. */
+function heldInvoice(played: Played, payload: unknown): Body | undefined {
+  const data = ((payload as Body)["data"] ?? {}) as Body;
+  return invoicesSent(played).find((invoice) => invoice["projectId"] === data["projectId"] && invoice["milestoneId"] === data["milestoneId"]);
+}
+
+/** The credit-control queue (R13): each invoice held for its client's credit hold, with the hold's reason and its standing. */
+async function creditControl(played: Played): Promise<Record<string, unknown>> {
+  const issues = await played.store.listIssues({ queue: "credit-control" });
+  const items = issues.map((issue) => {
+    const invoice = heldInvoice(played, issue.payload);
+    const reason = issue.reason.startsWith(`${issue.reasonCode}: `) ? issue.reason.slice(`${issue.reasonCode}: `.length) : issue.reason;
+    return { subjectId: invoice?.["invoiceId"], clientId: invoice?.["clientId"], status: issue.status === "open" ? "open" : "resolved", reasonCode: issue.reasonCode, reason };
+  });
+  return { "credit-control": items };
+}
+
+/** Invoices held by a credit hold and issued when it lifted (R13): the days of the rejection and of its release, from the audit trail. */
+async function blockedThenReleased(played: Played): Promise<unknown[]> {
+  const trail = await played.store.auditTrail();
+  const day = (at: number | undefined) => (at === undefined ? undefined : new Date(at).toISOString().slice(0, 10));
+  const issues = await played.store.listIssues({ queue: "credit-control" });
+  return issues
+    .filter((issue) => issue.status !== "open")
+    .map((issue) => {
+      const subject = `event:${issue.eventId}`;
+      const invoice = heldInvoice(played, issue.payload);
+      const blocked = trail.find((row) => row.subject === subject && row.action === "event.rejected");
+      const released = trail.find((row) => row.subject === subject && row.action === "event.released");
+      return { invoiceId: invoice?.["invoiceId"], clientId: invoice?.["clientId"], reasonCode: issue.reasonCode, blockedOn: day(blocked?.at), releasedOn: day(released?.at) };
+    });
+}
+
 /** Expenses held in expense-review of which no request reached the ERP (R6), counted on the ERP's ledger. */
 async function expensesNotSentToErp(played: Played): Promise<unknown[]> {
   const rejected = ((await expenseReview(played))["expense-review"] as { subjectId: unknown }[]).map((item) => String(item.subjectId));
@@ -221,7 +260,7 @@ async function integrationSupport(played: Played): Promise<unknown[]> {
 
 /** The exception queues this spec set fills: expense-review (declared rejections) and integration-support (conflicts). */
 async function exceptionQueues(played: Played): Promise<Record<string, unknown>> {
-  return { ...(await expenseReview(played)), "integration-support": await integrationSupport(played) };
+  return { ...(await expenseReview(played)), ...(await creditControl(played)), "integration-support": await integrationSupport(played) };
 }
 
 /** Each conflict (R8): where the repeated event and its first delivery stand in the file, and the data fields that differ. */
@@ -237,8 +276,7 @@ async function conflicts(played: Played): Promise<unknown[]> {
 export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
   exceptions: {
     figure: exceptionQueues,
-    // The expense-review and integration-support queues are compared; credit-control waits for the credit hold.
-    part: (_expected, section) => ({ "expense-review": section["expense-review"], "integration-support": section["integration-support"] }),
+    part: (_expected, section) => ({ "expense-review": section["expense-review"], "credit-control": section["credit-control"], "integration-support": section["integration-support"] }),
   },
   expenses: {
     figure: expenses,
@@ -278,7 +316,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   reversals: "reversals of amended and voided entries",
   invoices: "milestone and time-and-materials invoicing, credit hold, credit notes and payments",
   creditNotes: "credit notes applied to invoices",
-  blockedThenReleased: "invoices held by a credit hold and issued when it lifts",
   duplicatesIgnored: "redeliveries and same-version repeats",
   staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
