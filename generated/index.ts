@@ -17,10 +17,14 @@ import * as entityResource from "./entities/resource.js";
 import * as entityRevenueEvent from "./entities/revenue-event.js";
 import * as entityTimeEntry from "./entities/time-entry.js";
 import * as mappingApplyRateCard from "./mappings/apply-rate-card.js";
+import * as mappingBillingInvoiceListToInvoice from "./mappings/billing-invoice-list-to-invoice.js";
 import * as mappingBillingInvoiceToInvoice from "./mappings/billing-invoice-to-invoice.js";
 import * as mappingBillingPaymentToPayment from "./mappings/billing-payment-to-payment.js";
+import * as mappingBillingTransactionListToPayment from "./mappings/billing-transaction-list-to-payment.js";
 import * as mappingClientToBillingCustomerUpdate from "./mappings/client-to-billing-customer-update.js";
 import * as mappingErpContactEventToClient from "./mappings/erp-contact-event-to-client.js";
+import * as mappingErpInvoiceListToInvoice from "./mappings/erp-invoice-list-to-invoice.js";
+import * as mappingErpPaymentListToPayment from "./mappings/erp-payment-list-to-payment.js";
 import * as mappingExpenseToBillingCharge from "./mappings/expense-to-billing-charge.js";
 import * as mappingExpenseToErpReimbursementBill from "./mappings/expense-to-erp-reimbursement-bill.js";
 import * as mappingInvoiceToErpReceivable from "./mappings/invoice-to-erp-receivable.js";
@@ -69,10 +73,14 @@ export const specSet: rt.CompiledSpecSet = {
   ],
   transforms: {
     "apply-rate-card": mappingApplyRateCard.transform,
+    "billing-invoice-list-to-invoice": mappingBillingInvoiceListToInvoice.transform,
     "billing-invoice-to-invoice": mappingBillingInvoiceToInvoice.transform,
     "billing-payment-to-payment": mappingBillingPaymentToPayment.transform,
+    "billing-transaction-list-to-payment": mappingBillingTransactionListToPayment.transform,
     "client-to-billing-customer-update": mappingClientToBillingCustomerUpdate.transform,
     "erp-contact-event-to-client": mappingErpContactEventToClient.transform,
+    "erp-invoice-list-to-invoice": mappingErpInvoiceListToInvoice.transform,
+    "erp-payment-list-to-payment": mappingErpPaymentListToPayment.transform,
     "expense-to-billing-charge": mappingExpenseToBillingCharge.transform,
     "expense-to-erp-reimbursement-bill": mappingExpenseToErpReimbursementBill.transform,
     "invoice-to-erp-receivable": mappingInvoiceToErpReceivable.transform,

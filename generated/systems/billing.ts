@@ -188,6 +188,11 @@ export interface Transaction {
   linked_invoices?: LinkedInvoice[];
 }
 
+/** One entry of the transactions list. */
+export interface TransactionEntry {
+  transaction?: Transaction;
+}
+
 /** Form body of `POST /customers/{customer-id}`. */
 export interface UpdateCustomerRequest {
   first_name?: string;
@@ -323,6 +328,28 @@ export const system: rt.SystemDefinition = {
         mechanism: "none",
       },
       entity: "Invoice",
+    },
+    listInvoices: {
+      name: "listInvoices",
+      method: "GET",
+      path: "/invoices",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "Invoice",
+    },
+    listTransactions: {
+      name: "listTransactions",
+      method: "GET",
+      path: "/transactions",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "Payment",
     },
   },
   events: {

@@ -67,6 +67,7 @@ export interface Invoice {
 
 export interface InvoiceRef {
   InvoiceID: string;
+  InvoiceNumber?: string;
 }
 
 export interface Invoices {
@@ -290,6 +291,28 @@ export const system: rt.SystemDefinition = {
       },
       entity: "Payment",
       requestValidator: validatePayment,
+    },
+    listInvoices: {
+      name: "listInvoices",
+      method: "GET",
+      path: "/Invoices",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "Invoice",
+    },
+    listPayments: {
+      name: "listPayments",
+      method: "GET",
+      path: "/Payments",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "Payment",
     },
   },
   events: {

@@ -1208,7 +1208,7 @@ return errors === 0;
 
 export const checkPayment = validate11;
 const schema10 = {"type":"object","required":["Invoice","Account","Date","Amount"],"properties":{"Invoice":{"$ref":"#/definitions/InvoiceRef"},"Account":{"$ref":"#/definitions/AccountRef"},"Date":{"type":"string","format":"date"},"CurrencyRate":{"type":"string","format":"decimal"},"Amount":{"type":"string","format":"decimal","description":"Sent as a decimal string."},"Reference":{"type":"string"},"IsReconciled":{"type":"boolean"},"Status":{"type":"string","enum":["AUTHORISED","DELETED"]},"PaymentID":{"type":"string","format":"uuid"}}};
-const schema11 = {"type":"object","required":["InvoiceID"],"properties":{"InvoiceID":{"type":"string","format":"uuid"}}};
+const schema11 = {"type":"object","required":["InvoiceID"],"properties":{"InvoiceID":{"type":"string","format":"uuid"},"InvoiceNumber":{"type":"string","readOnly":true}}};
 const schema12 = {"type":"object","required":["Code"],"properties":{"Code":{"type":"string"}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1293,9 +1293,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/Invoice",schemaPath:"#/definitions/InvoiceRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data0.InvoiceNumber !== undefined){
+if(typeof data0.InvoiceNumber !== "string"){
+const err7 = {instancePath:instancePath+"/Invoice/InvoiceNumber",schemaPath:"#/definitions/InvoiceRef/properties/InvoiceNumber/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1305,11 +1305,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.Account !== undefined){
-let data2 = data.Account;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.Code === undefined){
-const err8 = {instancePath:instancePath+"/Account",schemaPath:"#/definitions/AccountRef/required",keyword:"required",params:{missingProperty: "Code"},message:"must have required property '"+"Code"+"'"};
+}
+else {
+const err8 = {instancePath:instancePath+"/Invoice",schemaPath:"#/definitions/InvoiceRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1318,9 +1316,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data2.Code !== undefined){
-if(typeof data2.Code !== "string"){
-const err9 = {instancePath:instancePath+"/Account/Code",schemaPath:"#/definitions/AccountRef/properties/Code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.Account !== undefined){
+let data3 = data.Account;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.Code === undefined){
+const err9 = {instancePath:instancePath+"/Account",schemaPath:"#/definitions/AccountRef/required",keyword:"required",params:{missingProperty: "Code"},message:"must have required property '"+"Code"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1329,10 +1330,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/Account",schemaPath:"#/definitions/AccountRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.Code !== undefined){
+if(typeof data3.Code !== "string"){
+const err10 = {instancePath:instancePath+"/Account/Code",schemaPath:"#/definitions/AccountRef/properties/Code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1342,11 +1342,9 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.Date !== undefined){
-let data4 = data.Date;
-if(typeof data4 === "string"){
-if(!(formats14.validate(data4))){
-const err11 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+}
+else {
+const err11 = {instancePath:instancePath+"/Account",schemaPath:"#/definitions/AccountRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1356,8 +1354,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.Date !== undefined){
+let data5 = data.Date;
+if(typeof data5 === "string"){
+if(!(formats14.validate(data5))){
+const err12 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1367,11 +1368,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.CurrencyRate !== undefined){
-let data5 = data.CurrencyRate;
-if(typeof data5 === "string"){
-if(!(formats2.test(data5))){
-const err13 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/Date",schemaPath:"#/properties/Date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1381,8 +1379,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.CurrencyRate !== undefined){
+let data6 = data.CurrencyRate;
+if(typeof data6 === "string"){
+if(!(formats2.test(data6))){
+const err14 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1392,11 +1393,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.Amount !== undefined){
-let data6 = data.Amount;
-if(typeof data6 === "string"){
-if(!(formats2.test(data6))){
-const err15 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
+else {
+const err15 = {instancePath:instancePath+"/CurrencyRate",schemaPath:"#/properties/CurrencyRate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1406,8 +1404,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.Amount !== undefined){
+let data7 = data.Amount;
+if(typeof data7 === "string"){
+if(!(formats2.test(data7))){
+const err16 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/format",keyword:"format",params:{format: "decimal"},message:"must match format \""+"decimal"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1417,9 +1418,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.Reference !== undefined){
-if(typeof data.Reference !== "string"){
-const err17 = {instancePath:instancePath+"/Reference",schemaPath:"#/properties/Reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err17 = {instancePath:instancePath+"/Amount",schemaPath:"#/properties/Amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1429,9 +1429,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.IsReconciled !== undefined){
-if(typeof data.IsReconciled !== "boolean"){
-const err18 = {instancePath:instancePath+"/IsReconciled",schemaPath:"#/properties/IsReconciled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.Reference !== undefined){
+if(typeof data.Reference !== "string"){
+const err18 = {instancePath:instancePath+"/Reference",schemaPath:"#/properties/Reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1441,10 +1441,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.Status !== undefined){
-let data9 = data.Status;
-if(typeof data9 !== "string"){
-const err19 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.IsReconciled !== undefined){
+if(typeof data.IsReconciled !== "boolean"){
+const err19 = {instancePath:instancePath+"/IsReconciled",schemaPath:"#/properties/IsReconciled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1453,8 +1452,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!((data9 === "AUTHORISED") || (data9 === "DELETED"))){
-const err20 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema10.properties.Status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.Status !== undefined){
+let data10 = data.Status;
+if(typeof data10 !== "string"){
+const err20 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1463,12 +1465,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data.PaymentID !== undefined){
-let data10 = data.PaymentID;
-if(typeof data10 === "string"){
-if(!(formats0.test(data10))){
-const err21 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!((data10 === "AUTHORISED") || (data10 === "DELETED"))){
+const err21 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema10.properties.Status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1478,8 +1476,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.PaymentID !== undefined){
+let data11 = data.PaymentID;
+if(typeof data11 === "string"){
+if(!(formats0.test(data11))){
+const err22 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1489,14 +1490,25 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath:instancePath+"/PaymentID",schemaPath:"#/properties/PaymentID/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }

@@ -16,12 +16,12 @@ import { createWebhookHandler } from "../runtime/intake/webhook.ts";
 import type { CompiledSpecSet } from "../runtime/pipeline.ts";
 import { createSqliteStore } from "../runtime/store/sqlite.ts";
 import type { Store } from "../runtime/store/store.ts";
-import { createReconciler, type Reconciler } from "../ops/reconcile/reconciler.ts";
-import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
+import type { Reconciler } from "../ops/reconcile/reconciler.ts";
 import { withSpan } from "../ops/tracing.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
 import type { Month } from "./month/types.ts";
 import { createRandom } from "./random.ts";
+import { demoReconciler } from "./reconcile.ts";
 import { loadReferenceData } from "./reference-data.ts";
 import { DEMO_SCALE, scaleSpecSet, type TimeScale } from "./scale.ts";
 import { demoFaults, type FaultSettings, NO_FAULTS } from "./simulators/faults.ts";
@@ -105,6 +105,19 @@ function add(total: SendResult, part: SendResult): SendResult {
   };
 }
 
+/** Live reads fail whole when a page fails (the simulators misbehave); such a run is run again. */
+async function runUntilComplete(reconciler: Reconciler, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await reconciler.runAll();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 /** Plays a month through the runtime against the simulators. */
 export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const { month } = options;
@@ -186,8 +199,9 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
 
   report({ phase: "reconcile", done: 0, total: options.reconciliations.length });
   // Gaps go to the store's exception queues, beside the runtime's exceptions, for people to work.
-  const reconciler = createReconciler({ definitions: options.reconciliations, read: (system, entity) => simulators.records(system, entity), sink: storeExceptionSink(store) });
-  await reconciler.runAll();
+  // A live run that meets a page the simulator fails is failed whole and run again.
+  const reconciler = demoReconciler({ definitions: options.reconciliations, compiled, runtime, simulators, retryMs: 200 });
+  await runUntilComplete(reconciler);
   report({ phase: "reconcile", done: options.reconciliations.length, total: options.reconciliations.length });
   report({ phase: "done", done: 1, total: 1 });
 

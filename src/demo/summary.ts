@@ -22,6 +22,8 @@ export interface DemoSummary {
   seededGaps: number;
   unexpectedGaps: string[];
   missedGaps: string[];
+  /** Reconciliations run through the live path (the simulators' list endpoints), with the records each source read. */
+  liveReconciliations: Record<string, Record<string, number>>;
   lost: number;
   duplicatePostings: number;
   misbehaviour: Record<string, Record<string, number>>;
@@ -51,6 +53,10 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
     postings[s.system] = Object.values(s.postings).reduce((a, b) => a + b, 0);
     misbehaviour[s.system] = { throttled: s.outcomes.throttled, errors: s.outcomes.errors, outage: s.outcomes.outage, slow: s.outcomes.slow, answersLost: s.outcomes.lost, replayed: s.outcomes.replayed };
   }
+  const live: Record<string, Record<string, number>> = {};
+  for (const kept of await run.store.reconciliationRuns({ limit: 1000 })) {
+    if (kept.outcome === "completed" && live[kept.reconciliation] === undefined) live[kept.reconciliation] = kept.records;
+  }
   const found = new Set(run.reconciler.latest().flatMap((r) => r.gaps.map((g) => gapSubject(g, run))));
   const seeded = new Set(run.month.seededGaps.map((g) => g.subject));
   // Events the intake acknowledged must each be in the inbox: count the audited acceptances of
@@ -74,6 +80,7 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
     seededGaps: seeded.size,
     unexpectedGaps: [...found].filter((s) => !seeded.has(s)).sort(),
     missedGaps: [...seeded].filter((s) => !found.has(s)).sort(),
+    liveReconciliations: live,
     // Accepted by intake but absent from the store, plus anything the runtime never settled.
     lost: Math.max(0, run.sent.accepted - storedEvents) + unsettled,
     duplicatePostings: stats.reduce((n, s) => n + s.duplicatePostings, 0),

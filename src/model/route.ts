@@ -99,6 +99,19 @@ export const Measure = strictObject(
   "A business measure: exactly one of `latency`, `pending` or `exceptions`, with its description.",
 );
 
+/**
+ * A versioned source record: a record the source sends again, changed, under a version that
+ * grows (an edit after approval). What was posted per identity and target is kept; an older
+ * version than the one posted (stale) or the posted one again (a duplicate) is ignored and audited.
+ */
+export const Versioning = strictObject(
+  {
+    identity: Type.Array(FieldPath, { minItems: 1, description: "The payload fields that identify the record across its versions (for example `timeEntryId`)." }),
+    version: FieldPath,
+  },
+  "The record's identity and version (`version`: the payload field holding an integer, a number or a date-time, so that versions order): later versions are compared with what was posted for the same identity.",
+);
+
 export const RouteSpec = strictObject(
   {
     trigger: Trigger,
@@ -108,6 +121,7 @@ export const RouteSpec = strictObject(
     orderingKey: Type.Optional(
       Type.Array(FieldPath, { minItems: 1, description: "Events with the same values run one at a time, in order." }),
     ),
+    versioning: Type.Optional(Versioning),
     steps: Type.Array(Step, { minItems: 1 }),
     policies: Type.Optional(Policies),
     sla: Type.Optional(
@@ -139,3 +153,4 @@ export type RouteSpec = Static<typeof RouteSpec>;
 export type Measure = Static<typeof Measure>;
 export type RetryPolicy = Static<typeof RetryPolicy>;
 export type RouteDocument = Static<typeof RouteDocument>;
+export type Versioning = Static<typeof Versioning>;

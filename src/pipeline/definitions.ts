@@ -150,6 +150,8 @@ export interface PipelineDefinition<T = Transform, V = Validator> {
   /** Payload field paths whose values identify one business event. */
   idempotencyKey: readonly string[];
   orderingKey?: readonly string[];
+  /** A versioned record's identity fields and version field: its postings are kept and compared. */
+  versioning?: { identity: readonly string[]; version: string };
   steps: readonly PipelineStep<T, V>[];
   policies: PipelinePolicies;
   slaMs?: number;

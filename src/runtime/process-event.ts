@@ -7,10 +7,11 @@
 import type { StepKind } from "../steps/run-kind.ts";
 import { runnerOf, targetsOf, xrefsOf } from "../steps/run-registry.ts";
 import { StoreUnavailableError } from "./errors.ts";
+import { ignoredVersion, revisionOf } from "./versioning.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
 import type { RecordFound } from "./store/roles/state.ts";
-import type { ClaimedEvent, EventSettlement, Store } from "./store/store.ts";
+import type { ClaimedEvent, EventSettlement, IgnoredVersion, Store } from "./store/store.ts";
 
 export { keyOf, type LookupCache, type ProcessContext, valueAt } from "./step-run.ts";
 
@@ -38,6 +39,7 @@ export function lookupCache(store: Store): LookupCache {
       }
       return found;
     },
+    posting: (route, identity, system) => store.findPosting(route, identity, system),
     record(entity, key, asOf) {
       const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
       let found = records.get(id);
@@ -62,12 +64,28 @@ export function xrefsNeeded(pipelines: Iterable<PipelineDefinition>): Set<string
 /** Per route, the systems its steps call (in branches too), as each step kind declares them. */
 export function routeTargets(pipelines: Iterable<PipelineDefinition>): Record<string, string[]> {
   const targets: Record<string, string[]> = {};
-  for (const pipeline of pipelines) {
-    const systems = new Set<string>();
-    for (const step of everyStep(pipeline.steps)) for (const system of targetsOf(step)) systems.add(system);
-    targets[pipeline.route] = [...systems];
-  }
+  for (const pipeline of pipelines) targets[pipeline.route] = pipelineTargets(pipeline);
   return targets;
+}
+
+/** The systems one route's steps call (in branches too). */
+function pipelineTargets(pipeline: PipelineDefinition): string[] {
+  const systems = new Set<string>();
+  for (const step of everyStep(pipeline.steps)) for (const system of targetsOf(step)) systems.add(system);
+  return [...systems];
+}
+
+/**
+ * For a versioned record: why the event is ignored (a stale version, a duplicate) or why it
+ * cannot be routed (no identity or version); otherwise its revision is set on the run.
+ */
+async function readRevision(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, run: Run): Promise<{ reason: string; ignored: IgnoredVersion } | { problem: string } | undefined> {
+  const revision = revisionOf(pipeline, event.payload);
+  if (revision === undefined || "problem" in revision) return revision;
+  const ignored = await ignoredVersion(cx.lookups, pipeline.route, pipelineTargets(pipeline), revision);
+  if (ignored !== undefined) return ignored;
+  run.revision = revision;
+  return undefined;
 }
 
 /** How long an event whose lookup found the store unavailable waits before it is routed again. */
@@ -110,6 +128,10 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   try {
     const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
+    const revision = await readRevision(cx, pipeline, event, run);
+    if (revision !== undefined) {
+      return "ignored" in revision ? { ...base, outcome: "skipped", reason: revision.reason, ignoredVersion: revision.ignored } : { ...base, outcome: "exception", issue: issue(revision.problem) };
+    }
     await runSteps(cx, pipeline, event, pipeline.steps, run);
   } catch (error) {
     // A store that could not be reached is no fault of the event: it is given back and routed again.

@@ -6,6 +6,7 @@
  */
 import { atEvaluationTime } from "../transform/index.ts";
 import type { OperationDefinition, PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
+import type { Posting, RecordVersion } from "./store/roles/postings.ts";
 import type { RecordFound } from "./store/roles/state.ts";
 import type { ReleaseCondition } from "./store/roles/inbox.ts";
 import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
@@ -16,6 +17,8 @@ export interface LookupCache {
   referenceData(entity: string, key: string): Promise<unknown>;
   /** A kept record or reference data in force on `asOf` (see `StateStore.findRecord`). */
   record(entity: string, key: string, asOf?: string): Promise<RecordFound>;
+  /** What was last posted to `system` for a versioned record (never cached: each event reads it afresh). */
+  posting(route: string, identity: string, system: string): Promise<Posting | undefined>;
 }
 
 /** What processing needs besides the event. */
@@ -53,6 +56,8 @@ export interface Run {
   wait?: Dependency & { waitMs: number; label: string };
   /** Set by a reject step: the record goes to this queue, and no step after it runs. */
   rejection?: Rejection;
+  /** The identity and version of a versioned record: what its deliveries post (`NewDelivery.posting`). */
+  revision?: { identity: string; version: RecordVersion };
 }
 
 /** A declared business rejection: the step, its reason code, the message a person reads, and the queue with its owner. */

@@ -126,6 +126,24 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     expected: ["violation ordering-key-changed: the ordering key changed from [timeEntryId] to [minutes]"],
   },
   {
+    name: "a route that starts versioning its record",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
+    expected: ["violation versioning-added: the route now versions its record by minutes: records posted before keep no posting, so their next version posts as a first one"],
+  },
+  {
+    name: "a versioned record's version field changed",
+    previous: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
+    current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId, minutes], version: minutes }"),
+    expected: ["violation versioning-changed: the record's identity and version changed from [timeEntryId] by minutes to [timeEntryId, minutes] by minutes: the postings kept no longer match"],
+  },
+  {
+    name: "a route that stops versioning its record",
+    previous: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
+    current: cleanSet,
+    expected: ["violation versioning-changed: the route no longer versions its record: stale and duplicate versions are posted again"],
+  },
+  {
     name: "a mapping that stops setting a field, and the property removed from the system's schema",
     previous: withMemo,
     current: cleanSet,

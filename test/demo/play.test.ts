@@ -30,6 +30,35 @@ describe("playMonth", () => {
     expect(summary.reconciliationGaps).toBe(run.month.seededGaps.length);
   });
 
+  it("reconciles cash through the simulators' paged list endpoints, and finds the payment applied only in the ledger there", async () => {
+    expect(Object.keys(summary.liveReconciliations).sort()).toEqual(["invoices-receivables", "payments-invoices"]);
+    const [kept] = await run.store.reconciliationRuns({ reconciliation: "payments-invoices" });
+    expect(kept?.outcome).toBe("completed");
+    expect(kept?.records["invoice-amount-paid"]).toBe(run.simulators.billing.invoices.size);
+    expect(kept?.records["collected-payments"]).toBe(run.simulators.billing.transactions.length);
+    expect(kept?.records["applied-in-ledger"]).toBe(run.simulators.erp.payments.length);
+    const paidOutside = run.month.manualChanges.find((c) => c.kind === "erp-payment");
+    const gaps = ((kept?.gaps ?? []) as { group: Record<string, unknown> }[]).map((g) => run.simulators.billing.invoices.get(String(g.group["invoiceId"]))?.["subscription_id"]);
+    expect(gaps).toContain(paidOutside?.projectId);
+  });
+
+  it("reconciles invoices against receivables read from both lists, bills left out, and finds the receivable changed by hand", async () => {
+    const [kept] = await run.store.reconciliationRuns({ reconciliation: "invoices-receivables" });
+    expect(kept?.outcome).toBe("completed");
+    expect(kept?.records["issued-invoices"]).toBe(run.simulators.billing.invoices.size);
+    // The ledger's bills are read too, and left out by the filter: only receivables count.
+    const receivables = [...run.simulators.erp.invoices.values()].filter((i) => i["Type"] === "ACCREC");
+    expect(receivables.length).toBeLessThan(run.simulators.erp.invoices.size);
+    expect(kept?.records["receivables"]).toBe(receivables.length);
+    expect(kept?.problems).toEqual([]);
+    const adjusted = run.month.manualChanges.find((c) => c.kind === "erp-receivable-adjustment");
+    const gaps = ((kept?.gaps ?? []) as { group: Record<string, unknown>; difference: string }[]).map((g) => [
+      run.simulators.billing.invoices.get(String(g.group["invoiceId"]))?.["subscription_id"],
+      g.difference,
+    ]);
+    expect(gaps.map((g) => g[0])).toEqual([adjusted?.projectId]);
+  });
+
   it("shows the dashboard the same gap count as the summary, each gap named by its project rather than its id", async () => {
     const snapshot = await collectSnapshot({ store: run.store, compiled: run.compiled, reconciliations: () => run.reconciler.latest() });
     const html = renderOverview(snapshot, "demo", "csrf");

@@ -38,7 +38,7 @@ ${HEADER("Entity", "TimeEntry")}spec:
 `;
 
 /** Loads a spec set of the shared shapes plus one mapping with `expression` (a YAML block). */
-function check(expression: string, source = "{ system: psa, schema: Time }") {
+function check(expression: string, source = "{ system: psa, schema: Time }", extra?: string) {
   const dir = mkdtempSync(join(tmpdir(), "mapping-types-"));
   dirs.push(dir);
   mkdirSync(join(dir, "specs"));
@@ -53,6 +53,7 @@ ${expression
   .join("\n")}
 `;
   writeFileSync(join(dir, "specs", "mapping.yaml"), mapping);
+  if (extra !== undefined) writeFileSync(join(dir, "specs", "extra.yaml"), extra);
   const program = loadProgram({ cwd: dir, paths: ["specs"] });
   return program.diagnostics
     .filter((d) => d.code.startsWith("mapping-"))
@@ -80,6 +81,22 @@ describe("mapping type checking", () => {
         message: "the mapping reads 'lines.amont', but 'amont' is not a field of psa schema Time.lines; did you mean 'amount'?",
         at: "12:54",
       },
+    ]);
+  });
+
+  it("asks of a mapping that only reads records back for a reconciliation just what it sets, still typed", () => {
+    const reconciliation = `${HEADER("Reconciliation", "time-check")}spec:
+  every: 1h
+  groupBy: [timeEntryId]
+  sources:
+    - { name: kept, system: psa, entity: TimeEntry, measure: hours, read: { state: true, mapping: time } }
+    - { name: listed, system: psa, entity: TimeEntry, measure: hours, read: { state: true } }
+  tolerance: { absolute: "0" }
+  onMismatch: { queue: time-gaps, owner: delivery-ops }
+`;
+    expect(check('{ "timeEntryId": id }', undefined, reconciliation)).toEqual([]);
+    expect(check('{ "timeEntryId": id, "status": "lost" }', undefined, reconciliation)).toEqual([
+      { code: "mapping-wrong-type", message: expect.stringContaining("not one of draft, approved"), at: expect.any(String) },
     ]);
   });
 

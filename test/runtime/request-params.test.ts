@@ -8,7 +8,7 @@ import { loadProgram } from "../../src/compiler/program.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
-import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
+import { createFakeTarget } from "../../src/testing/fake-target.ts";
 import { writeSpecSet } from "../../src/testing/spec-fixtures.ts";
 
 const head = (kind: string, name: string) => `apiVersion: syncspec.dev/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  version: 1.0.0\n  team: finance-ops\n`;

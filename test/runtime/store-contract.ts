@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IssueStateError } from "../../src/runtime/errors.ts";
 import type { IncomingEvent, NewDelivery, NewGapIssue, Store } from "../../src/runtime/store/store.ts";
+import { describePostingsContract } from "./store-postings-contract.ts";
 import { describeReplayContract } from "./store-replay-contract.ts";
 
 /** A fresh store, and a way to run raw SQL against it (to tamper with the audit log). */
@@ -67,6 +68,8 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(first?.status).toBe("accepted");
       expect(again).toEqual({ status: "duplicate", eventId: first?.status === "accepted" ? first.eventId : -1 });
       expect((await store.counts()).events).toEqual({ pending: 1 });
+      const duplicate = (await store.auditTrail()).filter((r) => r.action === "event.duplicate");
+      expect(duplicate).toMatchObject([{ at: 1001, subject: `event:${again?.eventId}`, detail: { route: "time-to-revenue", key: "t1" } }]);
     });
 
     it("files the same key with a different payload as an exception, never dropping it", async () => {
@@ -651,4 +654,5 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
     });
   });
   describeReplayContract(engine, open);
+  describePostingsContract(engine, open);
 }

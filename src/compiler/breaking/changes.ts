@@ -3,7 +3,7 @@
  * breaking categories: event consumers (who read canonical events and system events, and the
  * business measures dashboards and alerts read by name),
  * adapters (generated code and the systems it calls), and stored data (records, dedup and
- * ordering state the runtime keeps). A class that breaks no one is compatible.
+ * ordering state, postings of versioned records the runtime keeps). A class that breaks no one is compatible.
  */
 import type { KindName } from "../../model/index.ts";
 import type { Location } from "../diagnostics/diagnostic.ts";
@@ -30,6 +30,8 @@ export const CHANGE_CLASSES = {
   "ownership-moved": ["adapters", "stored-data"],
   "idempotency-key-changed": ["stored-data"],
   "ordering-key-changed": ["stored-data"],
+  "versioning-changed": ["stored-data"],
+  "versioning-added": ["stored-data"],
   "mapping-output-changed": ["adapters"],
   "rejection-removed": ["stored-data"],
   "rejection-queue-changed": ["stored-data"],

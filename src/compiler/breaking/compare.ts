@@ -159,6 +159,24 @@ function compareRouteState(emit: Emit, a: RouteSpec, b: RouteSpec): void {
   }
 }
 
+/**
+ * The postings kept for a versioned record are found by its identity and compared by its
+ * version: another identity or version field leaves them unmatched, and a route that starts
+ * versioning has kept none for the records it posted before.
+ */
+function compareVersioning(emit: Emit, a: RouteSpec["versioning"], b: RouteSpec["versioning"]): void {
+  const at = ["spec", "versioning"];
+  if (a === undefined && b !== undefined) {
+    emit("versioning-added", `the route now versions its record by ${b.version}: records posted before keep no posting, so their next version posts as a first one`, at);
+    return;
+  }
+  if (a === undefined) return;
+  if (b === undefined) emit("versioning-changed", "the route no longer versions its record: stale and duplicate versions are posted again", at);
+  else if (!same(a.identity, b.identity) || a.version !== b.version) {
+    emit("versioning-changed", `the record's identity and version changed from ${show(a.identity)} by ${a.version} to ${show(b.identity)} by ${b.version}: the postings kept no longer match`, at);
+  }
+}
+
 const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const show = (keys: readonly string[] | undefined) => (keys === undefined ? "none" : `[${keys.join(", ")}]`);
 
@@ -189,6 +207,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     if (!same(a.spec.orderingKey, b.spec.orderingKey)) {
       emit("ordering-key-changed", `the ordering key changed from ${show(a.spec.orderingKey)} to ${show(b.spec.orderingKey)}`, ["spec", "orderingKey"]);
     }
+    compareVersioning(emit, a.spec.versioning, b.spec.versioning);
     compareRejections(emit, a.spec.steps, b.spec.steps);
     compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
     compareRouteState(emit, a.spec, b.spec);

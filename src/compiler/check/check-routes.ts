@@ -15,6 +15,7 @@ import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
 import { walkRouteSteps } from "./route-records.ts";
 import { type BoundDocument, forEachStep, triggerShape } from "./spec-set.ts";
+import { checkVersioning } from "./check-versioning.ts";
 
 function checkQualified(cx: CheckContext, doc: BoundDocument, path: PathSegment[], qualified: string, member: "events" | "operations") {
   const [systemName, name] = qualified.split(".") as [string, string];
@@ -72,6 +73,7 @@ export function checkRoute(cx: CheckContext, doc: BoundDocument<"Route">): void 
   for (const key of ["idempotencyKey", "orderingKey"] as const) {
     spec[key]?.forEach((path, i) => expectFieldPath(cx, doc, ["spec", key, i], path, shape));
   }
+  checkVersioning(cx, doc, shape);
   spec.guard?.ignoreOrigin.forEach((s, i) =>
     expectName(cx, doc, ["spec", "guard", "ignoreOrigin", i], "system", s, cx.set.systems.keys(), { kind: "System" }),
   );

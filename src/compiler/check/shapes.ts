@@ -18,6 +18,8 @@ export interface ShapeField {
   entity?: string;
   /** Enum values. */
   values?: readonly string[];
+  /** A JSON Schema string's format (`date-time`), when it names one. */
+  format?: string;
   /** True for lists; `fields` then describes each item. */
   array?: boolean;
 }
@@ -92,6 +94,7 @@ function schemaFields(
       const classification = target["x-classification"];
       if (classification !== undefined) field.classification = classification;
       if (target.enum !== undefined) field.values = target.enum.map(String);
+      if (typeof target.format === "string") field.format = target.format;
       if (type === "object" || type === "array" || target.allOf !== undefined) {
         const nested = schemaFields(target, schemas, depth + 1);
         if (nested !== undefined) field.fields = nested;

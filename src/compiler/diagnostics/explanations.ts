@@ -52,6 +52,8 @@ export const explanations = {
   },
   "measure-kind": { why: "A business measure reads one thing: a latency to a delivery, events pending a delivery, or open exceptions.", fix: "Keep exactly one of 'latency', 'pending' or 'exceptions' in the measure; declare two measures for two numbers." },
   "measure-step": { why: "A latency or pending measure reads when a step's delivery was made; the step named delivers nothing.", fix: "Name a deliver step of the route (its id)." },
+  "version-in-key": { why: "A route whose idempotency key holds its record's version accepts each version as a new business event, so an edit after approval posts a second time beside the first: costs and billable values counted twice, with no error.", fix: "Key the route by the source's event id (or the record's identity alone); the versioning compares each version with what was posted." },
+  "version-unordered": { why: "A versioned record's later versions are compared with the one posted: an older version is ignored, a newer one corrects it. A version of a type whose values do not order (text, a boolean) cannot tell older from newer.", fix: "Name a field holding an integer revision, a number or a date-time (for example `modifiedAt`) as `versioning.version`." },
   "measure-objective": { why: "A latency's objective is a duration its 90th percentile should stay within; a count's is the most it should be.", fix: "Write a duration such as 4h for a latency, a whole number for a pending or exceptions measure." },
   "reconciliation-read": {
     why: "A reconciliation source reads its records live through a list operation of its system: it must be a GET, a cursor pagination must say where the next cursor is, and the mapping must produce the source's entity.",

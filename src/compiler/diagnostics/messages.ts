@@ -101,6 +101,16 @@ export const messages = {
     severity: "error",
     message: (p: { where: string }) => `${p.where} takes either 'entity' or both 'system' and 'schema'`,
   },
+  "version-in-key": {
+    severity: "error",
+    message: (p: { field: string }) =>
+      `the idempotency key contains the version field '${p.field}': every version would post again beside the one before it; key the route by the source's event id or the record's identity`,
+  },
+  "version-unordered": {
+    severity: "error",
+    message: (p: { field: string; type: string }) =>
+      `the version field '${p.field}' is of type ${p.type}, whose values do not order; a version must be an integer, a number or a date-time`,
+  },
   "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },
   "measure-kind": {

@@ -241,6 +241,7 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
       trigger: lowerTrigger(cx, spec),
       idempotencyKey: spec.idempotencyKey ?? [],
       ...(spec.orderingKey !== undefined ? { orderingKey: spec.orderingKey } : {}),
+      ...(spec.versioning !== undefined ? { versioning: { identity: spec.versioning.identity, version: spec.versioning.version } } : {}),
       steps: lowerSteps(cx, spec.steps, ""),
       policies: lowerPolicies(spec),
       ...(spec.sla !== undefined ? { slaMs: durationMs(spec.sla.within) } : {}),

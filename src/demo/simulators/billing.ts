@@ -5,6 +5,7 @@
  * `payment_succeeded` events.
  */
 import type { Month } from "../month/types.ts";
+import { badPeriod, chargebeePage, withinPeriod } from "./lists.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 
 type Json = Record<string, unknown>;
@@ -85,7 +86,16 @@ export function createBillingState(month: Month): BillingState {
     charges.set(id, list);
     return { status: 200, body: { estimate: { subscription_id: id, charge_amount: amount } }, record: `${id}#${charge.seq}` };
   };
+  const day = (unix: unknown): string => new Date(Number(unix) * 1000).toISOString().slice(0, 10);
+  // Lists narrow by `date[after]` and `date[before]`, both days included.
+  const list = (kind: string, records: readonly Json[], dateField: string): OperationHandler => ({ query }) => {
+    const wrong = badPeriod(query, ["date[after]", "date[before]"]);
+    if (wrong !== undefined) return error(400, "param_wrong_value", wrong);
+    return chargebeePage(kind, withinPeriod(records, (r) => day(r[dateField]), query.get("date[after]"), query.get("date[before]")), query);
+  };
   const handlers: Record<string, OperationHandler> = {
+    "GET /invoices": (request) => list("invoice", [...invoices.values()], "start_date")(request),
+    "GET /transactions": (request) => list("transaction", transactions, "date")(request),
     "POST /customers": ({ body }) => {
       const request = (body ?? {}) as Json;
       const id = String(request["id"] ?? "");
@@ -193,7 +203,6 @@ export function createBillingState(month: Month): BillingState {
       return { event: "paymentSucceeded", payload: event("payment_succeeded", { transaction, invoice: { ...invoice }, customer }, date) };
     },
     records(entity) {
-      const day = (unix: unknown): string => new Date(Number(unix) * 1000).toISOString().slice(0, 10);
       if (entity === "TimeEntry") {
         const result: Json[] = [];
         for (const [projectId, list] of charges) {

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { toCents, toDecimal } from "../../ops/money.ts";
 import type { Month } from "../month/types.ts";
+import { badPeriod, withinPeriod, xeroPage } from "./lists.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 
 type Json = Record<string, unknown>;
@@ -52,7 +53,22 @@ export function createErpState(month: Month): ErpState {
     );
   const paid = (invoiceId: string): number => payments.filter((p) => (p["Invoice"] as Json)["InvoiceID"] === invoiceId).reduce((sum, p) => sum + toCents(String(p["Amount"])), 0);
 
+  // Lists narrow by `DateFrom` and `DateTo`, both days included, and carry what Xero's lists carry:
+  // an invoice's Total and AmountPaid, a payment's invoice number.
+  const list = (name: string, records: () => Json[]): OperationHandler => ({ query }) => {
+    const wrong = badPeriod(query, ["DateFrom", "DateTo"]);
+    if (wrong !== undefined) return bad(wrong);
+    return xeroPage(name, withinPeriod(records(), (r) => String(r["Date"] ?? ""), query.get("DateFrom"), query.get("DateTo")), query);
+  };
+  const listedInvoice = (i: Json): Json => ({ ...i, Total: total(i) / 100, AmountPaid: paid(String(i["InvoiceID"])) / 100 });
+  const listedPayment = (p: Json): Json => {
+    const invoiceId = String((p["Invoice"] as Json)["InvoiceID"]);
+    return { ...p, Invoice: { InvoiceID: invoiceId, InvoiceNumber: invoices.get(invoiceId)?.["InvoiceNumber"] } };
+  };
+
   const handlers: Record<string, OperationHandler> = {
+    "GET /Invoices": list("Invoices", () => [...invoices.values()].map(listedInvoice)),
+    "GET /Payments": list("Payments", () => payments.map(listedPayment)),
     "GET /Contacts/{ContactID}": ({ params }) => {
       const client = clients.get(params["ContactID"] ?? "");
       if (client === undefined) return { status: 404, body: { Message: "contact not found" } };

@@ -102,7 +102,14 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
           worker,
         });
         endSpan(span, undefined, settlement.issue.reason);
-      } else endSpan(span);
+      } else {
+        // A skipped event (a condition that does not hold, a stale or duplicate version) says why.
+        if (settlement.outcome === "skipped") {
+          span.setAttribute("syncspec.skip_reason", settlement.reason);
+          logger.info(`event ${event.id} of route ${event.route} skipped: ${settlement.reason}`, { event: "event.skipped", route: event.route, eventId: event.id, reason: settlement.reason, worker });
+        }
+        endSpan(span);
+      }
       return settlement;
     },
     async deliver(d, breakerState, attempt) {

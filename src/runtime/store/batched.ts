@@ -224,12 +224,12 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
 }
 
 const INSERT_DELIVERIES = perRows(
-  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params,
+  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, posting,
      status, attempts, lease_owner, lease_until, target_id, delivered_at)
-   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
+   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
    ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
      lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-     idem_key = excluded.idem_key, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
+     idem_key = excluded.idem_key, posting = excluded.posting, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
      target_id = COALESCE(excluded.target_id, outbox.target_id), delivered_at = COALESCE(excluded.delivered_at, outbox.delivered_at)
    WHERE outbox.status NOT IN ('pending', 'processing')
    RETURNING id, event_id, step, status`,
@@ -295,6 +295,7 @@ export async function insertDeliveries(
         now,
         d.xref === undefined ? null : JSON.stringify(d.xref),
         d.params === undefined ? null : JSON.stringify(d.params),
+        d.posting === undefined ? null : JSON.stringify(d.posting),
         ...outboxColumns(d, picks[c * CHUNK + i] === true, handoff, worker, now),
       );
     }
@@ -323,6 +324,10 @@ export interface DeliveredRow {
   trace_id: string;
   xref: string | null;
   target_id: string | null;
+  route: string;
+  body: string;
+  /** The versioned record the delivery posted (`NewDelivery.posting`), as JSON. */
+  posting: string | null;
   /** The attempts that counted, this one included (`ClaimedDelivery.tries`). */
   tries: number;
 }
@@ -339,7 +344,7 @@ const MARK_DELIVERED = perRows(
      last_error = NULL, delivered_at = CAST(? AS BIGINT), target_id = v.column3, ${SETTLED_LAPSES}
    FROM (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))")}) AS v
    WHERE outbox.id = v.column1 AND outbox.attempts = v.column2 AND outbox.status IN ('processing', 'pending')
-   RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id, outbox.attempts - outbox.lapses AS tries`,
+   RETURNING outbox.id, outbox.system, outbox.operation, outbox.trace_id, outbox.xref, outbox.target_id, outbox.route, outbox.body, outbox.posting, outbox.attempts - outbox.lapses AS tries`,
 );
 
 /** Marks leased deliveries delivered where the fencing token holds. */

@@ -14,6 +14,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "issues", column: "reason_code", type: "TEXT" },
   // What releases a rejected event waiting on a kept record (`{ field, equals }`), beside its wait_* columns.
   { table: "events", column: "release_when", type: "TEXT" },
+  // The versioned record a delivery posts (`NewDelivery.posting`), kept as a posting once delivered.
+  { table: "outbox", column: "posting", type: "TEXT" },
 ];
 
 /**
@@ -63,7 +65,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
       status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
       lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, params TEXT, target_id TEXT, delivered_at BIGINT,
-      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, UNIQUE (event_id, step))`,
+      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, posting TEXT, UNIQUE (event_id, step))`,
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
     "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",
@@ -72,6 +74,9 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     `CREATE TABLE IF NOT EXISTS xref (
       entity TEXT NOT NULL, from_system TEXT NOT NULL, from_id TEXT NOT NULL, to_system TEXT NOT NULL, to_id TEXT NOT NULL,
       PRIMARY KEY (entity, to_system, from_id, from_system))`,
+    `CREATE TABLE IF NOT EXISTS postings (
+      route TEXT NOT NULL, identity TEXT NOT NULL, system TEXT NOT NULL, version TEXT NOT NULL, body TEXT NOT NULL,
+      target_id TEXT, posted_at BIGINT NOT NULL, PRIMARY KEY (route, identity, system))`,
     "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
     "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS message_ids (scope TEXT NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (scope, id))",

@@ -11,6 +11,7 @@ import { sqlInbox } from "./sql/inbox-sql.ts";
 import { sqlIssues } from "./sql/issues-sql.ts";
 import { sqlLeases } from "./sql/leases-sql.ts";
 import { sqlOutbox } from "./sql/outbox-sql.ts";
+import { sqlPostings } from "./sql/postings-sql.ts";
 import { sqlQuotas } from "./sql/quotas-sql.ts";
 import { sqlReconciliationRuns } from "./sql/reconciliation-runs-sql.ts";
 import { sqlReferences } from "./sql/references-sql.ts";
@@ -40,6 +41,7 @@ export function createSqlStore(db: Database): Store {
     ...sqlReferences(cx),
     ...sqlSources(cx),
     ...sqlReconciliationRuns(cx),
+    ...sqlPostings(cx),
     ...sqlState(db),
     counts: () =>
       db.read(async (sql): Promise<StoreCounts> => ({ events: await countBy(sql, "events"), deliveries: await countBy(sql, "outbox"), issues: await countBy(sql, "issues") })),

@@ -26,6 +26,8 @@ const METHODS = {
   putXref: true,
   referenceData: true,
   putReferenceData: true,
+  findPosting: true,
+  recordPosting: true,
   loadReferenceData: true,
   dataVersions: true,
   dataRows: true,

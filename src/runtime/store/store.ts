@@ -11,7 +11,8 @@
  * token, the attempt number: a worker whose lease expired can no longer settle a newer attempt.
  * A worker renews the leases of the work it has in hand (`renewLeases`); a delivery's lease that
  * ran out is taken over by the next lease, which does not count it as an attempt, and until then
- * the attempt that held it may still settle it. Events and deliveries that share an ordering key
+ * the attempt that held it may still settle it. A delivery of a versioned record leaves, once
+ * delivered, a posting (roles/postings.ts): what a later version of the record is compared with. Events and deliveries that share an ordering key
  * are leased one at a time, in order.
  */
 import type { AuditStore } from "./roles/audit.ts";
@@ -20,6 +21,7 @@ import type { InboxStore } from "./roles/inbox.ts";
 import type { IssueStore } from "./roles/issues.ts";
 import type { LeaseStore } from "./roles/leases.ts";
 import type { OutboxStore } from "./roles/outbox.ts";
+import type { PostingStore } from "./roles/postings.ts";
 import type { QuotaStore } from "./roles/quotas.ts";
 import type { ReferenceStore } from "./roles/references.ts";
 import type { SourceStore } from "./roles/sources.ts";
@@ -36,6 +38,7 @@ export type {
   EventSettlement,
   Handoff,
   InboxStore,
+  IgnoredVersion,
   IncomingEvent,
   LeasedDelivery,
   NewDelivery,
@@ -48,6 +51,7 @@ export type {
 export type { GapClosure, GapOpened, GapRef, Issue, IssueAction, IssueFilter, IssueStore, IssueTarget, NewGapIssue } from "./roles/issues.ts";
 export type { LeaseRenewal, LeaseStore, RenewedLeases } from "./roles/leases.ts";
 export type { ClaimedDelivery, DeliveryOutcome, DeliverySettlement, OutboxStore } from "./roles/outbox.ts";
+export type { Posting, PostingStore, RecordVersion, VersionStanding } from "./roles/postings.ts";
 export type { QuotaRequest, QuotaStore, SlotRequest, SlotReturn } from "./roles/quotas.ts";
 export type { ReferenceStore } from "./roles/references.ts";
 export type { SourceStore } from "./roles/sources.ts";
@@ -61,7 +65,7 @@ export interface StoreCounts {
 }
 
 /** The durable state of the runtime: every role together. Every method is one transaction. */
-export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, StateStore, ReconciliationRunStore {
+export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, AuditStore, QuotaStore, ReferenceStore, SourceStore, StateStore, ReconciliationRunStore, PostingStore {
   readonly engine: "sqlite" | "postgres";
   counts(): Promise<StoreCounts>;
   /**

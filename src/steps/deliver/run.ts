@@ -31,6 +31,7 @@ function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation 
     idempotencyKey: sha256(`${pipeline.route}\u0000${event.key}\u0000${event.revision}\u0000${step.id}`).slice(0, 40),
     body,
     ...(params !== undefined ? { params } : {}),
+    ...(run.revision !== undefined ? { posting: { ...run.revision } } : {}),
   };
   const entity = operation?.entity;
   const creates = operation?.effect === "create" || operation?.effect === "upsert";

@@ -147,6 +147,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   billingCustomers,
   waitedForActivation,
   expensesNotSentToErp,
+  staleVersionsIgnored,
   conflicts,
   blockedThenReleased,
 };
@@ -182,6 +183,57 @@ function corrected(expected: Record<string, unknown>): Set<string> {
   for (const r of (expected["staleVersionsIgnored"] ?? []) as { timeEntryId: string }[]) ids.add(r.timeEntryId);
   for (const r of (expected["duplicatesIgnored"] ?? []) as { kind: string; subjectId: string }[]) if (r.kind === "same-version") ids.add(r.subjectId);
   return ids;
+}
+
+/** The events the runtime ignored because their record's version was stale or already posted, with their line. */
+async function ignoredVersions(played: Played, standing: "stale" | "duplicate") {
+  const trail = await played.store.auditTrail();
+  const keys = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.subject, String((r.detail as Body)["key"])]));
+  return trail.flatMap((r) => {
+    const ignored = (r.detail as Body)["ignoredVersion"] as { standing: string; identity: string; version: unknown; posted: unknown } | undefined;
+    if (r.action !== "event.skipped" || ignored?.standing !== standing) return [];
+    const eventId = keys.get(r.subject) ?? "";
+    return [{ line: played.lines.findIndex((l) => l.id === eventId) + 1, eventId, identity: ignored.identity, version: ignored.version, posted: ignored.posted }];
+  });
+}
+
+/** Versions of time entries ignored because a higher one was already posted (R7d). */
+async function staleVersionsIgnored(played: Played): Promise<unknown[]> {
+  const stale = await ignoredVersions(played, "stale");
+  return stale.map((s) => ({ line: s.line, eventId: s.eventId, timeEntryId: s.identity, version: s.version, currentVersion: s.posted }));
+}
+
+/** What an event is about, as expected.json names it: a time entry, or a project's milestone. */
+function subjectOf(data: Body): string {
+  if (data["timeEntryId"] !== undefined) return String(data["timeEntryId"]);
+  if (data["milestoneId"] !== undefined) return `${String(data["projectId"])}/${String(data["milestoneId"])}`;
+  return String(data["expenseId"] ?? data["projectId"] ?? data["clientId"]);
+}
+
+/**
+ * Events that changed nothing: redeliveries the intake recognised (audited as duplicates of the
+ * event they repeat), and same-version repeats of a posted time entry, each with the line of the
+ * event whose posting it repeats.
+ */
+async function duplicatesIgnored(played: Played): Promise<unknown[]> {
+  const trail = await played.store.auditTrail();
+  const keyByTrace = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.traceId, String((r.detail as Body)["key"])]));
+  const lineOf = (id: string, after = 0) => played.lines.findIndex((l, i) => i >= after && l.id === id) + 1;
+  const seen = new Map<string, number>();
+  const out: { line: number }[] = [];
+  for (const r of trail.filter((e) => e.action === "event.duplicate")) {
+    const key = String((r.detail as Body)["key"]);
+    const first = lineOf(key);
+    const line = lineOf(key, seen.get(key) ?? first);
+    seen.set(key, line);
+    out.push({ line, eventId: key, kind: "redelivery", subjectId: subjectOf(played.lines[line - 1]?.data ?? {}), duplicateOfLine: first } as { line: number });
+  }
+  for (const d of await ignoredVersions(played, "duplicate")) {
+    const posted = trail.find((r) => r.action === "posting.recorded" && r.subject.includes(`:${d.identity}:`) && (r.detail as Body)["version"] === d.version);
+    const original = keyByTrace.get(posted?.traceId ?? null) ?? "";
+    out.push({ line: d.line, eventId: d.eventId, kind: "same-version", subjectId: d.identity, duplicateOfLine: lineOf(original) } as { line: number });
+  }
+  return out.sort((a, b) => a.line - b.line);
 }
 
 /** The expense-review queue: each declared rejection of an expense, with its project, reason code and standing. */
@@ -295,6 +347,12 @@ export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
       return out;
     },
   },
+  duplicatesIgnored: {
+    figure: duplicatesIgnored,
+    // Repeats of time entries are compared; a milestone's redelivery waits for the milestone invoicing route.
+    part: (_expected, section) =>
+      Object.fromEntries(Object.values(section).filter((item) => !String(item["subjectId"]).includes("/")).map((item) => [String(item["line"]), item])),
+  },
   exceptions: {
     figure: exceptionQueues,
     part: (_expected, section) => ({ "expense-review": section["expense-review"], "credit-control": section["credit-control"], "integration-support": section["integration-support"] }),
@@ -336,8 +394,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   billing: "billable lines withdrawn by corrections; invoices, credit notes and payments",
   reversals: "reversals of amended and voided entries",
   creditNotes: "credit notes applied to invoices",
-  duplicatesIgnored: "redeliveries and same-version repeats",
-  staleVersionsIgnored: "versions lower than the one applied",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
   reconciliation: "measures over corrected postings and billable lines",

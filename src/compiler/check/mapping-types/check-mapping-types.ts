@@ -48,6 +48,19 @@ interface Run {
   doc: BoundDocument<"Mapping">;
   inf: Inference;
   locate(start: number, length: number): Location;
+  /** Whether a required field the mapping never sets is reported (not for a reconciliation's read-back). */
+  requireAll: boolean;
+}
+
+/**
+ * Whether the mapping only reads a system's records back for reconciliation: named by a source's
+ * `read` and by no route. Such a mapping is a projection, setting what the system holds and the
+ * reconciliation compares, so the entity's other required fields are not asked of it.
+ */
+export function readBackOnly(cx: CheckContext, name: string): boolean {
+  const read = [...cx.set.reconciliations.values()].some((r) => r.value.spec.sources.some((s) => s.read?.mapping === name));
+  if (!read) return false;
+  return ![...cx.set.routes.values()].some((route) => JSON.stringify(route.value.spec.steps).includes(`"mapping":"${name}"`));
 }
 
 function keyStart(key: JsonataNode): number {
@@ -90,7 +103,7 @@ function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNo
     return;
   }
   for (const [name, field] of target) {
-    if (field.required && !set.has(name)) {
+    if (field.required && !set.has(name) && run.requireAll) {
       run.cx.report(diagnostic("mapping-missing-field", { field: name, shape: label }, run.locate((node.position ?? 1) - 1, 1)));
     }
   }
@@ -131,6 +144,7 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
     doc,
     inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: lookupBindings(cx, spec.lookups) },
     locate,
+    requireAll: !readBackOnly(cx, doc.value.metadata.name),
   };
   const root = resultNode(ast as JsonataNode);
   const pairs = objectPairs(root);

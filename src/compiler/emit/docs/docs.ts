@@ -61,6 +61,10 @@ function routeView(route: BoundDocument<"Route">) {
     trigger: t.event ?? (t.canonical !== undefined ? `canonical ${t.canonical}` : `schedule ${t.schedule ?? ""}`),
     idempotencyKey: (spec.idempotencyKey ?? []).join(", ") || none,
     orderingKey: (spec.orderingKey ?? []).join(", ") || none,
+    versioning:
+      spec.versioning === undefined
+        ? none
+        : `identity ${spec.versioning.identity.join(", ")}, version ${spec.versioning.version} (stale and duplicate versions are ignored)`,
     sla: spec.sla === undefined ? none : `within ${spec.sla.within}${spec.sla.description === undefined ? "" : ` (${spec.sla.description})`}`,
     steps,
     policies,

@@ -165,8 +165,10 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"idempotencyKey") || alias1(depth0, "idempotencyKey", {"start":{"line":66,"column":63},"end":{"line":66,"column":77}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotencyKey","hash":{},"data":data,"loc":{"start":{"line":66,"column":61},"end":{"line":66,"column":79}}}) : helper)))
     + "</code>. Ordering key: <code>"
     + alias4((((helper = lookupProperty(helpers,"orderingKey") || alias1(depth0, "orderingKey", {"start":{"line":66,"column":110},"end":{"line":66,"column":121}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"orderingKey","hash":{},"data":data,"loc":{"start":{"line":66,"column":108},"end":{"line":66,"column":123}}}) : helper)))
-    + "</code>. SLA: "
-    + alias4((((helper = lookupProperty(helpers,"sla") || alias1(depth0, "sla", {"start":{"line":66,"column":139},"end":{"line":66,"column":142}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sla","hash":{},"data":data,"loc":{"start":{"line":66,"column":137},"end":{"line":66,"column":144}}}) : helper)))
+    + "</code>. Versioned record: "
+    + alias4((((helper = lookupProperty(helpers,"versioning") || alias1(depth0, "versioning", {"start":{"line":66,"column":152},"end":{"line":66,"column":162}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"versioning","hash":{},"data":data,"loc":{"start":{"line":66,"column":150},"end":{"line":66,"column":164}}}) : helper)))
+    + ". SLA: "
+    + alias4((((helper = lookupProperty(helpers,"sla") || alias1(depth0, "sla", {"start":{"line":66,"column":173},"end":{"line":66,"column":176}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"sla","hash":{},"data":data,"loc":{"start":{"line":66,"column":171},"end":{"line":66,"column":178}}}) : helper)))
     + ".</p>\n<ol>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
     + "</ol>\n<table><tr><th>Policy</th><th>Setting</th></tr>\n"

@@ -4,6 +4,7 @@
  * lease carries a fencing token, the attempt number: a worker whose lease expired can no longer
  * settle a newer attempt. Events that share an ordering key are leased one at a time, in order.
  */
+import type { RecordVersion } from "./postings.ts";
 import type { DeliveryOutcome } from "./outbox.ts";
 import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 import type { IssueTarget } from "./issues.ts";
@@ -117,11 +118,22 @@ export interface NewDelivery {
   params?: Readonly<Record<string, string>>;
   /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
   xref?: { entity: string; fromSystem: string; fromId: string };
+  /** The versioned record this delivery posts: kept as a posting (roles/postings.ts) once it is delivered. */
+  posting?: { identity: string; version: RecordVersion };
   /**
    * The delivery was made as its event was routed, as attempt 1: its row is written settled (or
    * leased and settled, in the same transaction) instead of waiting in the outbox.
    */
   attempted?: DeliveryOutcome & { now: number };
+}
+
+/** A versioned record's version that was not posted: older than one posted (stale), or the one posted (duplicate). */
+export interface IgnoredVersion {
+  standing: "stale" | "duplicate";
+  identity: string;
+  version: RecordVersion;
+  /** The newest version posted to any target. */
+  posted: RecordVersion;
 }
 
 /** A dependency an event waits for: `entity` known to `system` under the source id `key`. */
@@ -152,7 +164,7 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
   | { outcome: "exception"; issue: IssueTarget }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
   | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string }; release?: ReleaseCondition }
-  | { outcome: "skipped"; reason: string }
+  | { outcome: "skipped"; reason: string; ignoredVersion?: IgnoredVersion }
   | { outcome: "release"; availableAt: number }
 );
 

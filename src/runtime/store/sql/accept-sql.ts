@@ -39,6 +39,8 @@ export async function acceptIn(
     const found = columns("events", existing ?? {});
     const eventId = found.int("id");
     if (found.text("payload_hash") === hash) {
+      // A redelivery changes nothing, and says so in the trail of the event it repeats.
+      audit.push({ at: now, actor, action: "event.duplicate", subject: `event:${eventId}`, traceId: event.traceId, detail: { route: event.route, key: event.key, source: event.source } });
       outcomes.push({ status: "duplicate", eventId });
       continue;
     }

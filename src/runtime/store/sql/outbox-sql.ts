@@ -7,6 +7,7 @@ import type { Claim } from "../roles/inbox.ts";
 import type { ClaimedDelivery, DeliverySettlement, OutboxStore } from "../roles/outbox.ts";
 import type { SqlContext } from "./context.ts";
 import { openIssue } from "./issues-sql.ts";
+import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
 import { columns, deliveryOf } from "./rows.ts";
 import { recordXrefs, type XrefRow } from "./xrefs.ts";
 import { type WriteBackRow, writeBacksIn } from "./state-sql.ts";
@@ -42,17 +43,21 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
       const rows = await markDelivered(sql, delivered.map((s) => ({ deliveryId: s.deliveryId, attempt: s.attempt, targetId: s.targetId ?? null })), now);
       const byId = new Map(rows.map((r) => [Number(r.id), r]));
       const xrefs: XrefRow[] = [];
+      const postings: DeliveredPosting[] = [];
       const writeBacks: WriteBackRow[] = [];
       for (const s of delivered) {
         const row = byId.get(s.deliveryId);
         if (row === undefined) continue;
         held.add(s);
-        const xref = columns("outbox", row).optionalJson<{ entity: string; fromSystem: string; fromId: string }>("xref");
+        const c = columns("outbox", row);
+        const xref = c.optionalJson<{ entity: string; fromSystem: string; fromId: string }>("xref");
         recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
+        postings.push({ route: row.route, system: row.system, posting: c.optionalJson<DeliveredPosting["posting"]>("posting"), body: c.json<unknown>("body"), targetId: row.target_id, traceId: row.trace_id });
         if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${row.system}.${row.operation}`, traceId: row.trace_id, now: s.now });
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
       if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
+      await recordDeliveredPostings(cx, sql, audit, postings, now, (delivered[0] as Delivered).worker);
       audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, (delivered[0] as Delivered).worker)));
     }
     for (const s of settlements) if (s.outcome !== "delivered" && (await settleDelivery(sql, audit, s))) held.add(s);

@@ -17,6 +17,7 @@ import { recordDelivered, settleDelivery } from "./outbox-sql.ts";
 import { awaitRelease } from "./release-sql.ts";
 import { columns } from "./rows.ts";
 import { keepRecordsIn, type WriteBackRow, writeBacksIn } from "./state-sql.ts";
+import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
 import { lockDependencies, recordXrefs, type XrefRow } from "./xrefs.ts";
 
 type Routed = Extract<EventSettlement, { outcome: "routed" }>;
@@ -88,18 +89,22 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
   const xrefs: XrefRow[] = [];
   const writeBacks: WriteBackRow[] = [];
   const delivered: { id: number; traceId: string }[] = [];
+  const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
     const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
       delivered.push({ id: deliveryId, traceId: event.trace_id });
+      const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
+      postings.push({ route: event.route, system: delivery.system, posting: delivery.posting ?? null, body, targetId: s.targetId ?? null, traceId: event.trace_id });
     } else {
       await settleDelivery(sql, audit, s);
     }
   }
   if (xrefs.length > 0) await recordXrefs(sql, cx.engine, xrefs, now);
   if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
+  await recordDeliveredPostings(cx, sql, audit, postings, now, worker);
   // A delivery made again as its event is routed again (a forced replay) settles what it left open.
   if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));
 }
@@ -146,7 +151,7 @@ async function settleEvent(cx: SqlContext, sql: Sql, audit: PendingAudit[], s: E
       break;
     }
     case "skipped":
-      audit.push({ ...base, action: "event.skipped", detail: { reason: s.reason } });
+      audit.push({ ...base, action: "event.skipped", detail: { reason: s.reason, ...(s.ignoredVersion === undefined ? {} : { ignoredVersion: s.ignoredVersion }) } });
       break;
     case "release":
       break;
