@@ -150,6 +150,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   staleVersionsIgnored,
   conflicts,
   blockedThenReleased,
+  duplicatesIgnored,
 };
 
 /**
@@ -346,12 +347,6 @@ export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
       }
       return out;
     },
-  },
-  duplicatesIgnored: {
-    figure: duplicatesIgnored,
-    // Repeats of time entries are compared; a milestone's redelivery waits for the milestone invoicing route.
-    part: (_expected, section) =>
-      Object.fromEntries(Object.values(section).filter((item) => !String(item["subjectId"]).includes("/")).map((item) => [String(item["line"]), item])),
   },
   exceptions: {
     figure: exceptionQueues,
