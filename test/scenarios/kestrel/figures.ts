@@ -151,6 +151,7 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   conflicts,
   blockedThenReleased,
   duplicatesIgnored,
+  creditNotes,
 };
 
 /**
@@ -265,6 +266,16 @@ function invoices(played: Played): unknown[] {
 
 /** What an invoice is compared on while its issue date and its standing in the receivables are not built. */
 const INVOICE_FIELDS = ["invoiceId", "projectId", "clientId", "kind", "amount", "currency", "lineCount", "clientTaxId"] as const;
+
+/** The credit notes applied to invoices' receivables in the ERP (R11), the invoice taken from the receivable's path. */
+function creditNotes(played: Played): unknown[] {
+  return played.systems.erp.ledger.flatMap((entry) => {
+    const receivable = /\/receivables\/([^/]+)\/credit-notes$/.exec(entry.path);
+    if (receivable === null) return [];
+    const body = bodyOf(entry);
+    return [{ creditNoteId: body["creditNoteId"], invoiceId: decodeURIComponent(receivable[1] as string), amount: body["amount"], currency: body["currency"] }];
+  });
+}
 
 /** The credit-control queue (R13): each invoice held for its client's credit hold, with the hold's reason and its standing. */
 async function creditControl(played: Played): Promise<Record<string, unknown>> {
@@ -388,7 +399,6 @@ export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   erpCost: "nets after reversals of amended and voided time",
   billing: "billable lines withdrawn by corrections; invoices, credit notes and payments",
   reversals: "reversals of amended and voided entries",
-  creditNotes: "credit notes applied to invoices",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
   reconciliation: "measures over corrected postings and billable lines",
