@@ -7,6 +7,7 @@
 import type { LedgerEntry } from "../../../src/testing/fake-target.ts";
 import type { Store } from "../../../src/runtime/store/store.ts";
 import type { KestrelSystems } from "./fakes.ts";
+import { blockedThenReleased, creditControl, creditNotes, INVOICE_FIELDS, invoices } from "./invoicing-figures.ts";
 
 /** What playing the fortnight left behind. */
 export interface Played {
@@ -246,62 +247,6 @@ async function expenseReview(played: Played): Promise<Record<string, unknown>> {
     return { subjectId: data["expenseId"], projectId: data["projectId"], reasonCode: issue.reasonCode, status: issue.status === "open" ? "open" : "resolved" };
   });
   return { "expense-review": items };
-}
-
-/** The invoices the billing platform was asked to create, by the project and milestone they bill. */
-function invoicesSent(played: Played): Body[] {
-  return played.systems.billing.ledger.filter((entry) => entry.path.endsWith("/invoices")).map(bodyOf);
-}
-
-/** The invoice a held milestone event became, found in the billing platform by its project and milestone. */
-function heldInvoice(played: Played, payload: unknown): Body | undefined {
-  const data = ((payload as Body)["data"] ?? {}) as Body;
-  return invoicesSent(played).find((invoice) => invoice["projectId"] === data["projectId"] && invoice["milestoneId"] === data["milestoneId"]);
-}
-
-/** The invoices issued, as the billing platform received them, with their line counts. */
-function invoices(played: Played): unknown[] {
-  return invoicesSent(played).map(({ lines, milestoneId: _milestone, ...invoice }) => ({ ...invoice, lineCount: Array.isArray(lines) ? lines.length : 0 }));
-}
-
-/** What an invoice is compared on while its issue date and its standing in the receivables are not built. */
-const INVOICE_FIELDS = ["invoiceId", "projectId", "clientId", "kind", "amount", "currency", "lineCount", "clientTaxId"] as const;
-
-/** The credit notes applied to invoices' receivables in the ERP (R11), the invoice taken from the receivable's path. */
-function creditNotes(played: Played): unknown[] {
-  return played.systems.erp.ledger.flatMap((entry) => {
-    const receivable = /\/receivables\/([^/]+)\/credit-notes$/.exec(entry.path);
-    if (receivable === null) return [];
-    const body = bodyOf(entry);
-    return [{ creditNoteId: body["creditNoteId"], invoiceId: decodeURIComponent(receivable[1] as string), amount: body["amount"], currency: body["currency"] }];
-  });
-}
-
-/** The credit-control queue (R13): each invoice held for its client's credit hold, with the hold's reason and its standing. */
-async function creditControl(played: Played): Promise<Record<string, unknown>> {
-  const issues = await played.store.listIssues({ queue: "credit-control" });
-  const items = issues.map((issue) => {
-    const invoice = heldInvoice(played, issue.payload);
-    const reason = issue.reason.startsWith(`${issue.reasonCode}: `) ? issue.reason.slice(`${issue.reasonCode}: `.length) : issue.reason;
-    return { subjectId: invoice?.["invoiceId"], clientId: invoice?.["clientId"], status: issue.status === "open" ? "open" : "resolved", reasonCode: issue.reasonCode, reason };
-  });
-  return { "credit-control": items };
-}
-
-/** Invoices held by a credit hold and issued when it lifted (R13): the days of the rejection and of its release, from the audit trail. */
-async function blockedThenReleased(played: Played): Promise<unknown[]> {
-  const trail = await played.store.auditTrail();
-  const day = (at: number | undefined) => (at === undefined ? undefined : new Date(at).toISOString().slice(0, 10));
-  const issues = await played.store.listIssues({ queue: "credit-control" });
-  return issues
-    .filter((issue) => issue.status !== "open")
-    .map((issue) => {
-      const subject = `event:${issue.eventId}`;
-      const invoice = heldInvoice(played, issue.payload);
-      const blocked = trail.find((row) => row.subject === subject && row.action === "event.rejected");
-      const released = trail.find((row) => row.subject === subject && row.action === "event.released");
-      return { invoiceId: invoice?.["invoiceId"], clientId: invoice?.["clientId"], reasonCode: issue.reasonCode, blockedOn: day(blocked?.at), releasedOn: day(released?.at) };
-    });
 }
 
 /** Expenses held in expense-review of which no request reached the ERP (R6), counted on the ERP's ledger. */
