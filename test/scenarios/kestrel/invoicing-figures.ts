@@ -65,3 +65,25 @@ export async function blockedThenReleased(played: Played): Promise<unknown[]> {
       return { invoiceId: invoice?.["invoiceId"], clientId: invoice?.["clientId"], reasonCode: issue.reasonCode, blockedOn: day(blocked?.at), releasedOn: day(released?.at) };
     });
 }
+
+/** Cents of a decimal string, so sums do not drift. */
+const cents = (amount: unknown) => Math.round(Number(amount) * 100);
+const money = (value: number) => (value / 100).toFixed(2);
+
+/**
+ * What each project was invoiced (R14): over its issued invoices, the amounts invoiced, the credit
+ * notes applied to them in the ERP, and the net. `projectIds` names every project, invoiced or not.
+ */
+export function invoicedByProject(played: Played, projectIds: readonly string[]): Record<string, Body> {
+  const sent = invoicesSent(played);
+  const credited = new Map<string, number>();
+  for (const note of creditNotes(played) as Body[]) credited.set(String(note["invoiceId"]), (credited.get(String(note["invoiceId"])) ?? 0) + cents(note["amount"]));
+  const out: Record<string, Body> = {};
+  for (const projectId of projectIds) {
+    const own = sent.filter((invoice) => invoice["projectId"] === projectId);
+    const invoiced = own.reduce((sum, invoice) => sum + cents(invoice["amount"]), 0);
+    const credit = own.reduce((sum, invoice) => sum + (credited.get(String(invoice["invoiceId"])) ?? 0), 0);
+    out[projectId] = { invoiced: money(invoiced), credited: money(credit), netInvoiced: money(invoiced - credit) };
+  }
+  return out;
+}
