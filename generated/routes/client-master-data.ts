@@ -49,6 +49,15 @@ export const pipeline: rt.PipelineDefinition = {
       validator: entityClient.validate,
     },
     {
+      id: "keep-client",
+      kind: "keep",
+      entity: "Client",
+      identity: [
+        "clientId",
+      ],
+      validator: entityClient.validate,
+    },
+    {
       id: "has-billing-customer",
       kind: "require",
       entity: "Client",
