@@ -155,6 +155,7 @@ function describeFailure(s: DeliverySettlement): string | undefined {
 
 /** Logs what one delivery attempt came to, when it is something other than delivered. */
 function logDelivery(logger: Logger, worker: string, d: ClaimedDelivery, s: DeliverySettlement, waitLogMs: number): void {
+  if (s.outcome === "delivered") return;
   // A delivery made as its event is routed has no id until its settlement is written.
   const fields = { route: d.route, ...(d.id > 0 ? { deliveryId: d.id } : {}), eventId: d.eventId, target: `${d.system}.${d.operation}`, attempt: d.attempt, traceId: d.traceId, worker };
   const which = d.id > 0 ? `delivery ${d.id}` : `the delivery of event ${d.eventId}`;
