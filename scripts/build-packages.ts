@@ -32,7 +32,15 @@ const RUNTIME_ENTRIES: readonly [string, string][] = [
   ["./runtime", "runtime/index"],
   ["./transform", "transform/index"],
   ["./validation", "runtime/validation"],
+  ["./tracing", "runtime/observe/register-tracing"],
 ];
+
+/**
+ * Packages only `syncspec/tracing` loads (an OpenTelemetry SDK and its OTLP exporter): optional
+ * peers of the runtime, so a service that registers no exporter installs none of them (the spans
+ * go through @opentelemetry/api alone); the CLI depends on them for `spec run --otlp`.
+ */
+export const TRACING_PACKAGES = ["@opentelemetry/sdk-trace", "@opentelemetry/core", "@opentelemetry/context-async-hooks", "@opentelemetry/exporter-trace-otlp-http"] as const;
 
 /** The CLI package's public entries besides its bin. */
 const CLI_ENTRIES: readonly [string, string][] = [["./testing", "testing/index"]];
@@ -112,10 +120,16 @@ export function buildPackages(outDir: string = join(root, "dist")): BuiltPackage
   const ranges = { ...manifest.devDependencies, ...manifest.dependencies };
   const runtimeDeps = dependenciesOf(lib, [...runtimeJs].filter((f) => f.endsWith(".js")), ranges);
   for (const name of RUNTIME_LOADED_BY_NAME) runtimeDeps[name] = ranges[name] ?? "*";
+  const tracingPeers: Record<string, string> = {};
+  for (const name of TRACING_PACKAGES) {
+    tracingPeers[name] = ranges[name] ?? "*";
+    delete runtimeDeps[name];
+  }
   const forbidden = Object.keys(runtimeDeps).filter((name) => (COMPILER_ONLY_PACKAGES as readonly string[]).includes(name));
   if (forbidden.length > 0) throw new Error(`the runtime package would depend on ${forbidden.join(", ")}`);
   const cliDeps: Record<string, string> = { ...dependenciesOf(lib, cliFiles.filter((f) => f.endsWith(".js")), ranges), [RUNTIME_PACKAGE]: manifest.version };
   for (const name of CLI_LOADED_BY_NAME) cliDeps[name] = ranges[name] ?? "*";
+  Object.assign(cliDeps, tracingPeers);
 
   const common = { version: manifest.version, type: "module", license: manifest.license ?? "MIT", engines: manifest.engines ?? { node: ">=20" } };
   writeJson(join(runtimeDir, "package.json"), {
@@ -129,6 +143,8 @@ export function buildPackages(outDir: string = join(root, "dist")): BuiltPackage
     },
     files: ["lib", "README.md"],
     dependencies: sorted(runtimeDeps),
+    peerDependencies: sorted(tracingPeers),
+    peerDependenciesMeta: Object.fromEntries(Object.keys(tracingPeers).sort().map((name) => [name, { optional: true }])),
   });
   writeFileSync(join(runtimeDir, "README.md"), RUNTIME_README);
 

@@ -77,6 +77,8 @@ export type PipelineStep<T = Transform, V = Validator> =
       message: T;
       queue: string;
       owner: string;
+      /** The kept record whose field reaching a value releases the rejection: `key` is a field of the rejected record. */
+      release?: { entity: string; key: string; field: string; equals: string };
     })
   | (StepBase<T> & { kind: "emit"; event: string; entity?: string })
   | (StepBase<T> & {

@@ -54,5 +54,4 @@ export { ingestNdjson, type NdjsonResult } from "./intake/ndjson.ts";
 export { loadRunConfig, openStore, type RunConfig } from "./run-config.ts";
 export { createLogSink, type LogDestination, type LogSink } from "./log/log-sink.ts";
 export { LOG_LEVELS, type PinoLevel, type PinoLoggerOptions, type PinoRuntimeLogger, pinoLogger, REDACTED_PATHS } from "./log/pino-logger.ts";
-export { type RegisteredTracing, registerTracing, type TracingOptions } from "./observe/register-tracing.ts";
 export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from "./observe/metrics-server.ts";

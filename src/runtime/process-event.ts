@@ -140,8 +140,8 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     return { ...base, outcome: "exception", issue: issue(reason) };
   }
   if (run.rejection !== undefined) {
-    const { step, reason, message, queue, owner } = run.rejection;
-    return { ...base, outcome: "rejected", issue: { queue, owner, reason: `${reason}: ${message}`, code: reason, step } };
+    const { step, reason, message, queue, owner, release } = run.rejection;
+    return { ...base, outcome: "rejected", issue: { queue, owner, reason: `${reason}: ${message}`, code: reason, step }, ...(release !== undefined ? { release } : {}) };
   }
   if (run.wait !== undefined) {
     const { waitMs, label, ...dependency } = run.wait;

@@ -8,6 +8,7 @@ import { atEvaluationTime } from "../transform/index.ts";
 import type { OperationDefinition, PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
 import type { Posting, RecordVersion } from "./store/roles/postings.ts";
 import type { RecordFound } from "./store/roles/state.ts";
+import type { ReleaseCondition } from "./store/roles/inbox.ts";
 import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
 
 /** Lookups a batch shares, so one event's xref read is not repeated for the next. */
@@ -66,6 +67,8 @@ export interface Rejection {
   message: string;
   queue: string;
   owner: string;
+  /** The kept record (entity and key) whose field reaching a value releases it, when declared. */
+  release?: ReleaseCondition;
 }
 
 /** Where a step runs: the process context, the pipeline, the event, and a way to run nested steps. */

@@ -61,6 +61,12 @@ const rejecting = (queue: string) =>
     `    - id: no-minutes\n      when: hours = "0"\n      reject: { reason: no-minutes, message: '"no hours: " & hours', queue: ${queue}, owner: finance-ops }\n    - deliver: { operation: erp.upsertTime }\n`,
   );
 
+/** A rejection released (when `equals` is given) once the kept TimeEntry's currency holds it. */
+const releasing = (equals: string | undefined) => {
+  const release = equals === undefined ? "" : `, release: { entity: TimeEntry, key: reference, field: currency, equals: ${equals} }`;
+  return { ...edit(rejecting("time-review"), paths.ROUTE, "queue: time-review, owner: finance-ops }", `queue: time-review, owner: finance-ops${release} }`), "specs/routes/keep-entries.yaml": withKeep(undefined)["specs/routes/keep-entries.yaml"]!, "specs/mappings/time-to-entry.yaml": withKeep(undefined)["specs/mappings/time-to-entry.yaml"]! };
+};
+
 const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: string[] }[] = [
   {
     name: "a narrowed field type",
@@ -184,6 +190,24 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     previous: rejecting("time-review"),
     current: rejecting("finance-review"),
     expected: ["violation rejection-queue-changed: rejections as no-minutes now go to finance-review (finance-ops), not time-review (finance-ops): those already open stay in time-review"],
+  },
+  {
+    name: "a release added to a reject step, as compatible",
+    previous: releasing(undefined),
+    current: releasing("EUR"),
+    expected: ["ok rejection-release-added: rejections as no-minutes are now released when TimeEntry reference has currency 'EUR': those already open wait for a person"],
+  },
+  {
+    name: "a reject step's release changed, as breaking the rejections already open",
+    previous: releasing("EUR"),
+    current: releasing("GBP"),
+    expected: ["violation rejection-release-changed: rejections as no-minutes are now released when TimeEntry reference has currency 'GBP': those already open are still released when TimeEntry reference has currency 'EUR'"],
+  },
+  {
+    name: "a reject step's release removed",
+    previous: releasing("EUR"),
+    current: releasing(undefined),
+    expected: ["violation rejection-release-changed: rejections as no-minutes are no longer released on their own: those already open are still released when TimeEntry reference has currency 'EUR'"],
   },
   {
     name: "a reject step removed",

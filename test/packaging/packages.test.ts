@@ -11,7 +11,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { buildPackages, COMPILER_ONLY_PACKAGES } from "../../scripts/build-packages.ts";
+import { buildPackages, COMPILER_ONLY_PACKAGES, TRACING_PACKAGES } from "../../scripts/build-packages.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
 
 interface Received {
@@ -61,7 +61,10 @@ describe("the packages a service installs", () => {
   let server: Server;
   let target: string;
   const tarballs: Record<string, { file: string; files: string[] }> = {};
-  let manifests: Record<string, { dependencies?: Record<string, string>; exports?: unknown; bin?: Record<string, string> }> = {};
+  let manifests: Record<
+    string,
+    { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; exports?: unknown; bin?: Record<string, string> }
+  > = {};
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -128,6 +131,12 @@ describe("the packages a service installs", () => {
   it("keep the compiler's packages out of the runtime's dependencies", () => {
     const dependencies = Object.keys(manifests["runtime"]?.dependencies ?? {});
     for (const name of COMPILER_ONLY_PACKAGES) expect(dependencies).not.toContain(name);
+    // The OpenTelemetry SDK behind syncspec/tracing is an optional peer: a service without traces installs none of it.
+    for (const name of TRACING_PACKAGES) {
+      expect(dependencies).not.toContain(name);
+      expect(manifests["runtime"]?.peerDependenciesMeta?.[name]?.optional).toBe(true);
+      expect(manifests["cli"]?.dependencies?.[name]).toBeDefined();
+    }
     expect(manifests["cli"]?.dependencies?.["syncspec"]).toBe(JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version);
   });
 
@@ -208,6 +217,6 @@ describe("the packages a service installs", () => {
     const loaded = readFileSync(log, "utf8").split("\n").filter((l) => l.includes("/node_modules/"));
     const packages = new Set(loaded.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]));
     expect(packages.has("syncspec")).toBe(true);
-    for (const name of [...COMPILER_ONLY_PACKAGES, "@syncspec/cli"]) expect(packages.has(name)).toBe(false);
+    for (const name of [...COMPILER_ONLY_PACKAGES, ...TRACING_PACKAGES, "@syncspec/cli"]) expect(packages.has(name)).toBe(false);
   }, 60_000);
 });

@@ -36,6 +36,8 @@ export const CHANGE_CLASSES = {
   "rejection-removed": ["stored-data"],
   "rejection-queue-changed": ["stored-data"],
   "rejection-added": [],
+  "rejection-release-changed": ["stored-data"],
+  "rejection-release-added": [],
   "measure-removed": ["event-consumers"],
   "measure-changed": ["event-consumers"],
   "trigger-changed": ["adapters", "stored-data"],

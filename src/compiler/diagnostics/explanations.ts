@@ -96,4 +96,6 @@ export const explanations = {
   "lookup-as-of-xref": { why: "A cross-reference has no validity period, and waits for a missing id by itself.", fix: "Remove asOf or wait, or look the record up as reference data." },
   "keep-record-shape": { why: "A keep step stores the canonical record; the record at this step is another shape, so it would fail the entity's validation at run time.", fix: "Map the record to the entity before the keep step." },
   "keep-version-type": { why: "Versions are compared to keep a stale record from overwriting a newer one; only numbers and times compare.", fix: "Name a field holding an integer, a number, a date or a date-time, or leave version out to keep the last arrival." },
+  "release-value": { why: "A rejection is released when the kept record's field holds the value named; a value outside the field's enum is never held, so the rejection would wait for ever.", fix: "Name one of the field's values." },
+  "release-not-kept": { why: "Only a kept record (a keep step) changing releases a rejection; an entity no route keeps never changes in the state.", fix: "Keep the entity's records in the route that receives them, or name an entity that is kept." },
 } as const satisfies Record<MessageCode, Explanation>;

@@ -262,6 +262,14 @@ export const messages = {
     severity: "error",
     message: (p: { field: string; type: string }) => `the version field '${p.field}' is ${p.type === "integer" ? "an" : "a"} ${p.type}; a version is an integer, a number, a date or a date-time`,
   },
+  "release-value": {
+    severity: "error",
+    message: (p: { field: string; value: string; values: string }) => `the release waits for ${p.field} to be '${p.value}', which it never is: ${p.field} is one of ${p.values}`,
+  },
+  "release-not-kept": {
+    severity: "warn",
+    message: (p: { entity: string }) => `the release waits on ${p.entity} records, but no route keeps ${p.entity} records (a keep step), so nothing ever releases it`,
+  },
   "lookup-key-count": {
     severity: "error",
     message: (p: { entity: string; identity: string; given: number }) =>

@@ -9,9 +9,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, TraceFlags, trace } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
 
-const propagator = new W3CTraceContextPropagator();
+/** W3C Trace Context's `traceparent`: version, trace id, parent span id, flags (and more fields after a later version). */
+const TRACEPARENT = /^\s?([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s?$/;
 
 /** The runtime's tracer, from the globally registered provider. */
 export const runtimeTracer = (): Tracer => trace.getTracer("syncspec-runtime");
@@ -34,15 +34,29 @@ export function otelTraceId(stored: string): string {
  * join it. The parent span id is derived from the trace id, so every worker names the same one.
  */
 export function eventTraceContext(stored: string): Context {
+  const known = eventContexts.get(stored);
+  if (known !== undefined) return known;
   const traceId = otelTraceId(stored);
   const spanId = createHash("sha256").update(`intake:${traceId}`).digest("hex").slice(0, 16);
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  const made = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  // An event and each of its deliveries ask for the same context: the digests are made once.
+  if (eventContexts.size >= EVENT_CONTEXTS) eventContexts.clear();
+  eventContexts.set(stored, made);
+  return made;
 }
+
+/** The contexts of events seen lately, by stored trace id (at most `EVENT_CONTEXTS`, then started afresh). */
+const eventContexts = new Map<string, Context>();
+const EVENT_CONTEXTS = 4_096;
 
 /** The context an incoming `traceparent` header carries, or the root context without one. */
 export function incomingTraceContext(traceparent: string | undefined): Context {
-  if (traceparent === undefined) return ROOT_CONTEXT;
-  return propagator.extract(ROOT_CONTEXT, { traceparent }, { get: (carrier, key) => carrier[key as "traceparent"], keys: (carrier) => Object.keys(carrier) });
+  const match = traceparent === undefined ? null : TRACEPARENT.exec(traceparent);
+  if (match === null) return ROOT_CONTEXT;
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  // Version ff is invalid; version 00 has exactly four fields; all-zero ids name nothing.
+  if (version === "ff" || (version === "00" && rest !== undefined) || /^0+$/.test(traceId) || /^0+$/.test(spanId)) return ROOT_CONTEXT;
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: Number.parseInt(flags, 16), isRemote: true });
 }
 
 /**

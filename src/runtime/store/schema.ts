@@ -12,6 +12,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "issues", column: "gap_closed_at", type: "BIGINT" },
   // The reason code of a declared rejection (a reject step); null for other issues.
   { table: "issues", column: "reason_code", type: "TEXT" },
+  // What releases a rejected event waiting on a kept record (`{ field, equals }`), beside its wait_* columns.
+  { table: "events", column: "release_when", type: "TEXT" },
   // The versioned record a delivery posts (`NewDelivery.posting`), kept as a posting once delivered.
   { table: "outbox", column: "posting", type: "TEXT" },
 ];

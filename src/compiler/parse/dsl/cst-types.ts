@@ -451,10 +451,15 @@ export interface RejectActionCstNode extends CstNode {
 export type RejectActionCstChildren = {
   Reject: IToken[];
   name: (NameCstNode)[];
-  To: IToken[];
+  To: (IToken)[];
   Owner: IToken[];
   Because: IToken[];
   jsonata: JsonataCstNode[];
+  On?: IToken[];
+  Key?: IToken[];
+  path?: (PathCstNode)[];
+  Field?: IToken[];
+  StringLiteral?: IToken[];
 };
 
 export interface EmitActionCstNode extends CstNode {

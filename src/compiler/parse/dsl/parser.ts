@@ -478,7 +478,10 @@ export class DslParser extends CstParser {
   });
 
   /** `emit TimeCosted(TimeEntry)` */
-  /** `reject missing-receipt to expense-review owner finance-ops because {{ "No receipt for " & expenseId }}`. */
+  /**
+   * `reject missing-receipt to expense-review owner finance-ops because {{ "No receipt for " & expenseId }}`,
+   * optionally followed by its release: `on Client key clientId field creditStatus to "ok"`.
+   */
   rejectAction = this.RULE("rejectAction", () => {
     this.CONSUME(t.Reject);
     this.SUBRULE(this.name);
@@ -488,6 +491,17 @@ export class DslParser extends CstParser {
     this.SUBRULE3(this.name);
     this.CONSUME(t.Because);
     this.SUBRULE(this.jsonata);
+    // `on Client key clientId field creditStatus to "ok"`: the declared release.
+    this.OPTION(() => {
+      this.CONSUME(t.On);
+      this.SUBRULE4(this.name);
+      this.CONSUME(t.Key);
+      this.SUBRULE(this.path);
+      this.CONSUME(t.Field);
+      this.SUBRULE2(this.path);
+      this.CONSUME2(t.To);
+      this.CONSUME(t.StringLiteral);
+    });
   });
 
   emitAction = this.RULE("emitAction", () => {

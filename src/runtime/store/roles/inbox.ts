@@ -143,6 +143,14 @@ export interface Dependency {
   key: string;
 }
 
+/** What a declared rejection waits for: the kept record (entity and key) whose field reaching a value releases it. */
+export interface ReleaseCondition {
+  entity: string;
+  key: string;
+  field: string;
+  equals: string;
+}
+
 /** How a worker finished with a leased event. */
 export type EventSettlement = { eventId: number; attempt: number; worker: string; now: number } & (
   | {
@@ -155,7 +163,7 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
   | { outcome: "waiting"; dependency: Dependency; until: number }
   | { outcome: "exception"; issue: IssueTarget }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
-  | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string } }
+  | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string }; release?: ReleaseCondition }
   | { outcome: "skipped"; reason: string; ignoredVersion?: IgnoredVersion }
   | { outcome: "release"; availableAt: number }
 );

@@ -14,6 +14,7 @@ import { acceptIn } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { openIssue } from "./issues-sql.ts";
 import { recordDelivered, settleDelivery } from "./outbox-sql.ts";
+import { awaitRelease } from "./release-sql.ts";
 import { columns } from "./rows.ts";
 import { keepRecordsIn, type WriteBackRow, writeBacksIn } from "./state-sql.ts";
 import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
@@ -146,6 +147,7 @@ async function settleEvent(cx: SqlContext, sql: Sql, audit: PendingAudit[], s: E
       );
       const at = { route: row.text("route"), eventId: s.eventId, deliveryId: null, attempts: row.int("attempts"), payload: row.text("payload"), now: s.now, traceId, actor: s.worker };
       await openIssue(sql, audit, "exception", s.issue, at);
+      if (s.outcome === "rejected" && s.release !== undefined) await awaitRelease(sql, cx.engine, s.eventId, s.release, s.now, s.now, s.worker, audit);
       break;
     }
     case "skipped":

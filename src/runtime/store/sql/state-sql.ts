@@ -6,6 +6,7 @@ import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { chunks, perRows } from "../batched.ts";
 import type { Database, Sql } from "../database.ts";
 import { type DataVersion, type KeepOutcome, type KeptRecord, type RecordFound, STATE_SYSTEM, type StateRow, type StateStore } from "../roles/state.ts";
+import { releaseRejections } from "./release-sql.ts";
 import { lockDependencies } from "./xrefs.ts";
 
 /** The state tables. `valid_from` is '' for a record without a start, so it sorts first and can be a key column. */
@@ -177,6 +178,7 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
       record.key,
     ]);
     audit.push({ at: record.now, actor: record.source, action: "record.kept", subject, traceId: record.traceId, detail: { version: record.version, previousVersion: previous } });
+    await releaseRejections(sql, record.entity, record.key, record.now, record.source, audit);
     outcomes.push({ kept: true, previousVersion: previous });
   }
   return outcomes;
@@ -222,5 +224,6 @@ export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: r
     ]);
     const subject = `record:${row.entity}:${row.key}`;
     audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields, created: current === undefined } });
+    await releaseRejections(sql, row.entity, row.key, row.now, row.from, audit);
   }
 }
