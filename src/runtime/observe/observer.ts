@@ -41,6 +41,9 @@ export interface RuntimeObserver {
   deliver(d: ClaimedDelivery, breakerState: () => string, attempt: (span: Span) => Promise<DeliverySettlement>): Promise<DeliverySettlement>;
 }
 
+/** A step observer when no span is recorded: nothing to start or end. */
+const unobservedStep: StepObserver = () => () => undefined;
+
 /** Creates the observer. */
 export function createObserver(options: ObserverOptions): RuntimeObserver {
   const { logger, metrics, worker } = options;
@@ -84,10 +87,13 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
         "syncspec.attempt": event.attempt,
       });
       const inside = trace.setSpan(parent, span);
-      const steps: StepObserver = (step) => {
-        const child = startSpan(`syncspec.step ${step.id}`, inside, { "syncspec.route": event.route, "syncspec.step": step.id, "syncspec.step_kind": step.kind, "syncspec.event_id": event.id });
-        return (error) => endSpan(child, error);
-      };
+      // Without an SDK recording spans, a step's span would only be allocated and dropped.
+      const steps: StepObserver = span.isRecording()
+        ? (step) => {
+            const child = startSpan(`syncspec.step ${step.id}`, inside, { "syncspec.route": event.route, "syncspec.step": step.id, "syncspec.step_kind": step.kind, "syncspec.event_id": event.id });
+            return (error) => endSpan(child, error);
+          }
+        : unobservedStep;
       const settlement = await work(steps);
       span.setAttribute("syncspec.outcome", settlement.outcome);
       metrics?.processed(event.route, settlement.outcome);
@@ -149,6 +155,7 @@ function describeFailure(s: DeliverySettlement): string | undefined {
 
 /** Logs what one delivery attempt came to, when it is something other than delivered. */
 function logDelivery(logger: Logger, worker: string, d: ClaimedDelivery, s: DeliverySettlement, waitLogMs: number): void {
+  if (s.outcome === "delivered") return;
   // A delivery made as its event is routed has no id until its settlement is written.
   const fields = { route: d.route, ...(d.id > 0 ? { deliveryId: d.id } : {}), eventId: d.eventId, target: `${d.system}.${d.operation}`, attempt: d.attempt, traceId: d.traceId, worker };
   const which = d.id > 0 ? `delivery ${d.id}` : `the delivery of event ${d.eventId}`;

@@ -34,10 +34,20 @@ export function otelTraceId(stored: string): string {
  * join it. The parent span id is derived from the trace id, so every worker names the same one.
  */
 export function eventTraceContext(stored: string): Context {
+  const known = eventContexts.get(stored);
+  if (known !== undefined) return known;
   const traceId = otelTraceId(stored);
   const spanId = createHash("sha256").update(`intake:${traceId}`).digest("hex").slice(0, 16);
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  const made = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  // An event and each of its deliveries ask for the same context: the digests are made once.
+  if (eventContexts.size >= EVENT_CONTEXTS) eventContexts.clear();
+  eventContexts.set(stored, made);
+  return made;
 }
+
+/** The contexts of events seen lately, by stored trace id (at most `EVENT_CONTEXTS`, then started afresh). */
+const eventContexts = new Map<string, Context>();
+const EVENT_CONTEXTS = 4_096;
 
 /** The context an incoming `traceparent` header carries, or the root context without one. */
 export function incomingTraceContext(traceparent: string | undefined): Context {
