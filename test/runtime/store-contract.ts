@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IssueStateError } from "../../src/runtime/errors.ts";
 import type { IncomingEvent, NewDelivery, NewGapIssue, Store } from "../../src/runtime/store/store.ts";
+import { describeCorrectionsContract } from "./store-corrections-contract.ts";
 import { describePostingsContract } from "./store-postings-contract.ts";
 import { describeReplayContract } from "./store-replay-contract.ts";
 
@@ -655,4 +656,5 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
   });
   describeReplayContract(engine, open);
   describePostingsContract(engine, open);
+  describeCorrectionsContract(engine, open);
 }

@@ -66,18 +66,26 @@ async function routeEvents(cx: EngineContext, events: readonly ClaimedEvent[]): 
 /**
  * Makes a routed event's deliveries, as the delivery loop would have once they were leased.
  * Deliveries to one system share an order key: they go one after another, and after one that
- * failed the rest are left to the outbox, to go in their turn behind it.
+ * failed the rest are left to the outbox, to go in their turn behind it. A delivery that waits
+ * behind another (`after`) is made only once that one was delivered here.
  */
 async function deliverRouted(cx: EngineContext, event: ClaimedEvent, deliveries: readonly NewDelivery[]): Promise<void> {
   const systems = new Set(deliveries.map((d) => d.system));
-  if (systems.size === deliveries.length) {
+  const delivered = new Set<string>();
+  const made = async (d: NewDelivery): Promise<boolean> => {
+    if (d.after !== undefined && !delivered.has(d.after)) return false;
+    const ok = await deliverNow(cx, event, d);
+    if (ok) delivered.add(d.step);
+    return ok;
+  };
+  if (systems.size === deliveries.length && deliveries.every((d) => d.after === undefined)) {
     // Each to its own system (the usual case): all at once.
     await Promise.all(deliveries.map((d) => deliverNow(cx, event, d)));
     return;
   }
   await Promise.all(
     [...systems].map(async (system) => {
-      for (const d of deliveries) if (d.system === system && !(await deliverNow(cx, event, d))) return;
+      for (const d of deliveries) if (d.system === system && !(await made(d))) return;
     }),
   );
 }

@@ -224,12 +224,12 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
 }
 
 const INSERT_DELIVERIES = perRows(
-  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, posting,
+  (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, posting, after_step,
      status, attempts, lease_owner, lease_until, target_id, delivered_at)
-   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
+   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
    ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
      lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-     idem_key = excluded.idem_key, posting = excluded.posting, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
+     idem_key = excluded.idem_key, posting = excluded.posting, after_step = excluded.after_step, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
      target_id = COALESCE(excluded.target_id, outbox.target_id), delivered_at = COALESCE(excluded.delivered_at, outbox.delivered_at)
    WHERE outbox.status NOT IN ('pending', 'processing')
    RETURNING id, event_id, step, status`,
@@ -270,9 +270,10 @@ export async function insertDeliveries(
   handoff?: Handoff,
 ): Promise<{ leased: LeasedDelivery[]; attempted: AttemptedRow[] }> {
   // A delivery already made is not leased; one that failed keeps its order key taken, so a later
-  // step to the same system is not handed off ahead of it.
+  // step to the same system is not handed off ahead of it. Nor is one that waits behind another
+  // delivery of its event (`after`): the outbox leases it once that one is delivered.
   const keys = rows.map((r) => (r.delivery.attempted?.outcome === "delivered" ? null : deliveryOrderKey(r.event.ordering_key, r.delivery.system)));
-  const held = rows.map((r) => r.delivery.attempted !== undefined);
+  const held = rows.map((r) => r.delivery.attempted !== undefined || r.delivery.after !== undefined);
   const picks = handoff === undefined ? rows.map(() => false) : await handoffPicks(sql, engine, "outbox", keys, handoff.limit, held);
   const leased: LeasedDelivery[] = [];
   const attempted: AttemptedRow[] = [];
@@ -296,6 +297,7 @@ export async function insertDeliveries(
         d.xref === undefined ? null : JSON.stringify(d.xref),
         d.params === undefined ? null : JSON.stringify(d.params),
         d.posting === undefined ? null : JSON.stringify(d.posting),
+        d.after ?? null,
         ...outboxColumns(d, picks[c * CHUNK + i] === true, handoff, worker, now),
       );
     }

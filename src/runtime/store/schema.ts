@@ -16,6 +16,8 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "events", column: "release_when", type: "TEXT" },
   // The versioned record a delivery posts (`NewDelivery.posting`), kept as a posting once delivered.
   { table: "outbox", column: "posting", type: "TEXT" },
+  // The step of the delivery of the same event this one waits behind (`NewDelivery.after`).
+  { table: "outbox", column: "after_step", type: "TEXT" },
 ];
 
 /**
@@ -65,7 +67,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
       status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
       lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, params TEXT, target_id TEXT, delivered_at BIGINT,
-      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, posting TEXT, UNIQUE (event_id, step))`,
+      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, posting TEXT, after_step TEXT, UNIQUE (event_id, step))`,
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
     "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",

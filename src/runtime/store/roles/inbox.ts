@@ -121,6 +121,12 @@ export interface NewDelivery {
   /** The versioned record this delivery posts: kept as a posting (roles/postings.ts) once it is delivered. */
   posting?: { identity: string; version: RecordVersion };
   /**
+   * The step of another delivery of the same event that must be delivered first (the reversal of
+   * what an earlier version posted): until it is, this one is neither leased nor made, and a
+   * reversal that failed holds it, so the record is never posted twice.
+   */
+  after?: string;
+  /**
    * The delivery was made as its event was routed, as attempt 1: its row is written settled (or
    * leased and settled, in the same transaction) instead of waiting in the outbox.
    */

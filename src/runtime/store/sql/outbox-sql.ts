@@ -14,7 +14,10 @@ import { type WriteBackRow, writeBacksIn } from "./state-sql.ts";
 
 type Delivered = Extract<DeliverySettlement, { outcome: "delivered" }>;
 
-/** Leases ready deliveries, at most one per ordering key and system, oldest first. */
+/**
+ * Leases ready deliveries, at most one per ordering key and system, oldest first; a delivery that
+ * waits behind another of its event (`after_step`) only once that one is delivered.
+ */
 function claimDeliveries(cx: SqlContext, claim: Claim): Promise<ClaimedDelivery[]> {
   return cx.db.transaction(async (sql) => {
     await cx.recover(sql, claim.now);
@@ -24,6 +27,8 @@ function claimDeliveries(cx: SqlContext, claim: Claim): Promise<ClaimedDelivery[
          SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.available_at <= ?
            AND (o.order_key IS NULL OR NOT EXISTS (
              SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.id < o.id AND p.status IN ('pending', 'processing')))
+           AND (o.after_step IS NULL OR EXISTS (
+             SELECT 1 FROM outbox a WHERE a.event_id = o.event_id AND a.step = o.after_step AND a.status = 'delivered'))
          ORDER BY o.id LIMIT ?${cx.skipLocked})
        RETURNING id, event_id, route, step, system, operation, idem_key, body, params, trace_id, attempts, attempts - lapses AS tries, lapsed_from, xref`,
       [claim.worker, claim.now + claim.leaseMs, claim.now, claim.limit],
