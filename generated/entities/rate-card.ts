@@ -3,14 +3,16 @@ import type * as rt from "syncspec/runtime";
 import * as support from "../support.js";
 import { validate as check } from "./rate-card.validator.js";
 
-/** The hourly bill rate of each role under a contract, in the contract's currency, with the standard cost rate finance sets for the same role. Reference data: routes look it up to price time. */
+/** The hourly bill rate of each role under a contract, in the contract's currency, with the standard cost rate finance sets for the same role. Reference data, effective-dated: a card keeps its id from year to year, each period a record of its own, and routes price time at the card in force on the work date. */
 export interface RateCard {
   rateCardId: string;
   /** For example `UK standard 2026` or `Acme MSA 2026 (USD)`. */
   name: string;
   currency: support.CurrencyCode;
-  effectiveFrom: support.IsoDate;
-  effectiveTo?: support.IsoDate;
+  /** First day the card's rates are in force. */
+  validFrom: support.IsoDate;
+  /** Day the next period's rates replace them; absent on the current card. */
+  validTo?: support.IsoDate;
   lines: ({ role: string; billRate: support.Money; costRate: support.Money })[];
   status: "draft" | "active" | "superseded";
 }

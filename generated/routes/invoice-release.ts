@@ -82,6 +82,15 @@ export const pipeline: rt.PipelineDefinition = {
       validator: entityInvoice.validate,
     },
     {
+      id: "keep-invoice",
+      kind: "keep",
+      entity: "Invoice",
+      identity: [
+        "invoiceId",
+      ],
+      validator: entityInvoice.validate,
+    },
+    {
       id: "legal-entity",
       kind: "enrich",
       lookup: "reference-data",

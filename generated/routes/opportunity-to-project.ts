@@ -51,6 +51,16 @@ export const pipeline: rt.PipelineDefinition = {
       validator: entityProject.validate,
     },
     {
+      id: "keep-project",
+      kind: "keep",
+      entity: "Project",
+      identity: [
+        "projectId",
+      ],
+      version: "activatedAt",
+      validator: entityProject.validate,
+    },
+    {
       id: "client",
       kind: "enrich",
       lookup: "reference-data",

@@ -17,7 +17,7 @@ import * as mappingTimeEntryToRevenueEvent from "../mappings/time-entry-to-reven
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
   route: "time-to-revenue",
-  version: "1.0.0",
+  version: "2.0.0",
   source: "specs/routes/time-to-revenue.sync",
   trigger: {
     kind: "event",
@@ -61,6 +61,7 @@ export const pipeline: rt.PipelineDefinition = {
       lookup: "reference-data",
       entity: "RateCard",
       key: "rateCardId",
+      asOf: "workDate",
       as: "rateCard",
     },
     {
@@ -91,6 +92,16 @@ export const pipeline: rt.PipelineDefinition = {
       },
       queue: "time-posting-exceptions",
       owner: "finance-ops",
+    },
+    {
+      id: "keep-entry",
+      kind: "keep",
+      entity: "TimeEntry",
+      identity: [
+        "timeEntryId",
+      ],
+      version: "approvedAt",
+      validator: entityTimeEntry.validate,
     },
     {
       id: "billability",
@@ -238,9 +249,9 @@ export const pipeline: rt.PipelineDefinition = {
     },
     {
       name: "blocked-by-missing-contract",
-      description: "Approved time held up because its project has no contract data, so it can be neither costed nor billed",
+      description: "Approved time held up because its project has no contract data: the project is never set up and kept, so its time can be neither costed nor billed",
       kind: "exceptions",
-      reason: "contract",
+      reason: "no Project",
       objectiveCount: 0,
     },
   ],

@@ -238,6 +238,13 @@ export const system: rt.SystemDefinition = {
         header: "Idempotency-Key",
       },
       entity: "TimeEntry",
+      writeBack: {
+        entity: "TimeEntry",
+        key: "$match(request.ManualJournals[0].Narration, /\\[time ([0-9a-f-]+)\\]$/).groups[0]",
+        fields: {
+          costPostingId: "answer.ManualJournals[0].ManualJournalID",
+        },
+      },
       requestValidator: validateManualJournals,
     },
     postRevenueJournal: {
@@ -277,6 +284,13 @@ export const system: rt.SystemDefinition = {
         externalIdField: "InvoiceNumber",
       },
       entity: "Invoice",
+      writeBack: {
+        entity: "Invoice",
+        key: "request.Invoices[0].InvoiceNumber",
+        fields: {
+          erpInvoiceId: "answer.Invoices[0].InvoiceID",
+        },
+      },
       requestValidator: validateInvoices,
     },
     createPayment: {

@@ -136,7 +136,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
   const databasePath = options.databasePath ?? join(directory as string, "demo.sqlite");
   const store = await createSqliteStore({ path: databasePath, durability: "normal" });
   const startedAt = Date.now();
-  await loadReferenceData(store, month, startedAt);
+  await loadReferenceData(store, compiled, month, startedAt);
   const random = createRandom(month.seed).fork("runtime");
   const runtime = createRuntime({
     compiled,

@@ -1,28 +1,39 @@
 /**
  * What the firm's master data gives the runtime before the month starts: reference data (legal
- * entities, rate cards, consultants, clients, contracts, projects, billing schedules) and the
- * cross-references that already exist (each consultant's contact in the ERP).
+ * entities, effective-dated rate cards, consultants, clients, contracts, billing schedules), each
+ * loaded as a checked version through the runtime's loading API as `spec data load` does, and the
+ * cross-references that already exist (each consultant's contact in the ERP). Projects are not
+ * preloaded: opportunity-to-project keeps each one from its activation event.
  */
+import type { CompiledSpecSet } from "../runtime/pipeline.ts";
+import { loadReferenceData as loadVersion } from "../runtime/state/load.ts";
+import { referenceEntity } from "../runtime/state/reference-rows.ts";
 import type { Store } from "../runtime/store/store.ts";
 import type { Month } from "./month/types.ts";
 
-/** Loads a month's master data into the store; returns how many records it wrote. */
-export async function loadReferenceData(store: Store, month: Month, now: number): Promise<number> {
-  const tables: [string, readonly Record<string, unknown>[], string][] = [
-    ["LegalEntity", month.legalEntities as unknown as Record<string, unknown>[], "legalEntityId"],
-    ["RateCard", month.rateCards as unknown as Record<string, unknown>[], "rateCardId"],
-    ["Resource", month.resources as unknown as Record<string, unknown>[], "resourceId"],
-    ["Client", month.clients as unknown as Record<string, unknown>[], "clientId"],
-    ["Contract", month.contracts as unknown as Record<string, unknown>[], "contractId"],
-    ["Project", month.projects as unknown as Record<string, unknown>[], "projectId"],
-    ["BillingSchedule", month.billingSchedules as unknown as Record<string, unknown>[], "billingScheduleId"],
+/** The month's reference tables: entity, records and identity field. */
+function tables(month: Month): [string, readonly unknown[], string][] {
+  return [
+    ["LegalEntity", month.legalEntities, "legalEntityId"],
+    ["RateCard", month.rateCards, "rateCardId"],
+    ["Resource", month.resources, "resourceId"],
+    ["Client", month.clients, "clientId"],
+    ["Contract", month.contracts, "contractId"],
+    ["BillingSchedule", month.billingSchedules, "billingScheduleId"],
   ];
+}
+
+/** Loads a month's master data into the store; returns how many records it wrote. */
+export async function loadReferenceData(store: Store, compiled: CompiledSpecSet, month: Month, now: number): Promise<number> {
   let written = 0;
-  for (const [entity, records, key] of tables) {
-    for (const record of records) {
-      await store.putReferenceData(entity, String(record[key]), record);
-      written++;
-    }
+  for (const [name, records, identity] of tables(month)) {
+    const validator = compiled.validators[name];
+    if (validator === undefined) throw new Error(`the spec set has no entity ${name} for the month's reference data`);
+    const entity = referenceEntity(name, [identity], {}, validator);
+    const file = `month ${month.period} (seed ${month.seed}) ${name}`;
+    const result = await loadVersion(store, entity, { file, bytes: new TextEncoder().encode(JSON.stringify(records)) }, { now, actor: "spec demo" });
+    if (!result.ok) throw new Error(`the month's ${name} data does not load: ${result.problems.map((p) => `${p.at ?? p.file}: ${p.message}`).join("; ")}`);
+    written += records.length;
   }
   for (const resource of month.resources) {
     await store.putXref("Resource", "psa", resource.resourceId, "erp", resource.erpContactId, now);

@@ -1,8 +1,9 @@
 /**
  * Names for reconciliation gaps, so an operator reads "Project Harbour refit, 2026-03" where the
  * gap's key says `projectId=6f1c…@2026-03`. A group field named `<entity>Id` (`projectId`,
- * `clientId`) is looked up in the store's reference data of that entity (`Project`, `Client`);
- * the record's `name` (else its `<entity>Code`) names it. A value with no such record keeps its id.
+ * `clientId`) is looked up in the store's state for that entity (`Project`, `Client`): a record
+ * kept from events first, then loaded reference data, as lookups read them. The record's `name`
+ * (else its `<entity>Code`) names it. A value with no such record keeps its id.
  */
 import type { Store } from "../runtime/store/store.ts";
 import type { Gap } from "./reconcile/engine.ts";
@@ -16,7 +17,8 @@ function entityOf(field: string): string | undefined {
 async function nameOf(store: Store, field: string, value: string): Promise<string> {
   const entity = entityOf(field);
   if (entity === undefined) return `${field} ${value}`;
-  const record = (await store.referenceData(entity, value).catch(() => undefined)) as Record<string, unknown> | undefined;
+  const found = await store.findRecord(entity, value).catch(() => undefined);
+  const record = found?.found === true ? (found.value as Record<string, unknown> | undefined) : undefined;
   const code = record?.[`${entity.charAt(0).toLowerCase()}${entity.slice(1)}Code`];
   const name = record?.["name"];
   if (typeof name === "string" && name !== "") return `${entity} ${name}${typeof code === "string" ? ` (${code})` : ""}`;

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateMonth } from "../../src/demo/month/generate.ts";
+import { priceTime } from "../../src/demo/simulators/psa.ts";
 import { priceMinutes, toCents, toDecimal } from "../../src/ops/money.ts";
 
 const small = { seed: 7, consultants: 12, projects: 24, timeEntries: 1500 };
@@ -58,6 +60,28 @@ describe("generateMonth", () => {
 });
 
 describe("money", () => {
+  it("has the rate cards the specs' seed file holds: last year's and this year's period of each company's card", () => {
+    const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
+    const seed = JSON.parse(readFileSync("specs/reference/rate-cards.json", "utf8")) as unknown;
+    expect(month.rateCards).toEqual(seed);
+    expect(month.rateCards.filter((c) => c.rateCardId === "RC-UK").map((c) => [c.validFrom, c.validTo])).toEqual([
+      ["2025-01-01", "2026-01-01"],
+      ["2026-01-01", undefined],
+    ]);
+  });
+
+  it("prices time at the rate card in force on the day it was worked", () => {
+    const month = generateMonth({ seed: 7, consultants: 6, projects: 12, timeEntries: 240 });
+    const project = month.projects.find((p) => p.rateCardId === "RC-UK") as (typeof month.projects)[number];
+    const resource = month.resources.find((r) => r.role === "manager") ?? month.resources[0];
+    const price = priceTime(month);
+    const entry = { projectId: project.projectId, userId: resource?.resourceId as string, duration: 60, chargeType: "TIME" };
+    const rateOn = (date: string) => month.rateCards.find((c) => c.rateCardId === "RC-UK" && c.validFrom <= date && (c.validTo === undefined || date < c.validTo))?.lines.find((l) => l.role === resource?.role)?.billRate;
+    expect(price({ ...entry, dateUtc: "2025-12-31T09:00:00Z" }).billRate).toBe(rateOn("2025-12-31"));
+    expect(price({ ...entry, dateUtc: "2026-01-01T09:00:00Z" }).billRate).toBe(rateOn("2026-01-01"));
+    expect(rateOn("2025-12-31")).not.toBe(rateOn("2026-01-01"));
+  });
+
   it("prices minutes at an hourly rate in cents, rounding half to even", () => {
     expect(priceMinutes(450, 15_000)).toBe(112_500);
     expect(priceMinutes(1, 3)).toBe(0);

@@ -59,7 +59,7 @@ describe("playMonth", () => {
     expect(gaps.map((g) => g[0])).toEqual([adjusted?.projectId]);
   });
 
-  it("shows the dashboard the same gap count as the summary, each gap named by its project rather than its id", async () => {
+  it("shows the dashboard the same gap count as the summary, each gap of a kept project named by the project rather than its id", async () => {
     const snapshot = await collectSnapshot({ store: run.store, compiled: run.compiled, reconciliations: () => run.reconciler.latest() });
     const html = renderOverview(snapshot, "demo", "csrf");
     expect(/data-metric="reconciliation-gaps">(\d+)</.exec(html)?.[1]).toBe(String(summary.reconciliationGaps));
@@ -67,8 +67,12 @@ describe("playMonth", () => {
     expect(projectGaps.length).toBeGreaterThan(0);
     for (const gap of projectGaps) {
       const project = run.month.projects.find((p) => p.projectId === gap.group["projectId"]);
-      expect(snapshot.gapNames[gap.key]).toBe(`Project ${project?.name} (${project?.projectCode}), ${gap.period}`);
+      // Names come from the projects the runtime kept; the one activated without its contract was
+      // never set up, so its gap keeps the project's id.
+      const name = project?.contractId === undefined ? project?.projectId : `${project.name} (${project.projectCode})`;
+      expect(snapshot.gapNames[gap.key]).toBe(`Project ${name}, ${gap.period}`);
     }
+    expect(projectGaps.some((g) => run.month.projects.find((p) => p.projectId === g.group["projectId"])?.contractId !== undefined)).toBe(true);
   });
 
   it("shows the business measures the specs declare, and only those", async () => {
@@ -115,5 +119,34 @@ describe("playMonth", () => {
     const approved = run.month.timeEntries.filter((t) => t.approvalStatus === "APPROVED" && withContract.has(t.projectId)).length;
     const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time ")).length;
     expect(costJournals).toBe(approved);
+  });
+
+  it("keeps each project with its contract from its activation event, and never the one without", async () => {
+    for (const project of run.month.projects) {
+      const kept = await run.store.findRecord("Project", project.projectId);
+      if (project.contractId === undefined) {
+        expect(kept.found).toBe(false);
+        continue;
+      }
+      expect(kept.found).toBe(true);
+      const value = (kept as { value: Record<string, unknown> }).value;
+      expect([value["legalEntityId"], value["rateCardId"], value["activatedAt"]]).toEqual([project.legalEntityId, project.rateCardId, project.activatedAt]);
+    }
+  });
+
+  it("writes the ERP's journal id back onto each costed time entry and its receivable id onto each invoice", async () => {
+    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time "));
+    expect(costJournals.length).toBeGreaterThan(0);
+    for (const journal of costJournals) {
+      const entryId = /\[time ([0-9a-f-]+)\]$/.exec(String(journal["Narration"]))?.[1] as string;
+      const kept = await run.store.findRecord("TimeEntry", entryId);
+      expect((kept as { value?: Record<string, unknown> }).value?.["costPostingId"]).toBe(journal["ManualJournalID"]);
+    }
+    const receivables = [...run.simulators.erp.invoices.values()].filter((i) => i["Type"] === "ACCREC");
+    expect(receivables.length).toBeGreaterThan(0);
+    for (const receivable of receivables) {
+      const kept = await run.store.findRecord("Invoice", String(receivable["InvoiceNumber"]));
+      expect((kept as { value?: Record<string, unknown> }).value?.["erpInvoiceId"]).toBe(receivable["InvoiceID"]);
+    }
   });
 });

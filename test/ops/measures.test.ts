@@ -21,6 +21,11 @@ const MEASURE = `  measures:
       objective: 1h
 `;
 
+/** The line of the example route holding `text`, so the expected locations follow the spec as it changes. */
+function lineOf(text: string): number {
+  return readFileSync(join(projectRoot, ROUTE), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+}
+
 /** The example spec set as files, with `edit` applied to the file at `path`. */
 function exampleSpecs(path: string, edit: (text: string) => string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -72,25 +77,25 @@ describe("a route's business measures", () => {
   it("reports a step the route does not have, at its location, with a suggestion", async () => {
     const found = await diagnosticsWith(MEASURE.replace("to: billing-profile", "to: billing-profil"));
     expect(found).toEqual([
-      expect.objectContaining({ code: "unknown-reference", file: ROUTE, line: 60, column: 22, message: expect.stringMatching(/unknown step 'billing-profil'.*did you mean 'billing-profile'/) }),
+      expect.objectContaining({ code: "unknown-reference", file: ROUTE, line: lineOf("latency: { to: billing-profile }"), column: 22, message: expect.stringMatching(/unknown step 'billing-profil'.*did you mean 'billing-profile'/) }),
     ]);
   });
 
   it("reports a measure of a step that delivers nothing", async () => {
     const found = await diagnosticsWith(MEASURE.replace("to: billing-profile", "to: contract"));
     expect(found).toEqual([
-      expect.objectContaining({ code: "measure-step", file: ROUTE, line: 60, column: 22, message: "measure project-activation reads the delivery of step contract, but contract is a step that does 'enrich' and delivers nothing" }),
+      expect.objectContaining({ code: "measure-step", file: ROUTE, line: lineOf("latency: { to: billing-profile }"), column: 22, message: "measure project-activation reads the delivery of step contract, but contract is a step that does 'enrich' and delivers nothing" }),
     ]);
   });
 
   it("reports a measure of no kind or of two, and an objective of the wrong sort", async () => {
     const none = await diagnosticsWith(MEASURE.replace("      latency: { to: billing-profile }\n", ""));
-    expect(none).toEqual([expect.objectContaining({ code: "measure-kind", line: 58, column: 5, message: "measure project-activation must declare exactly one of 'latency', 'pending' or 'exceptions', not 0" })]);
+    expect(none).toEqual([expect.objectContaining({ code: "measure-kind", line: lineOf("project-activation:"), column: 5, message: "measure project-activation must declare exactly one of 'latency', 'pending' or 'exceptions', not 0" })]);
     const two = await diagnosticsWith(MEASURE.replace("      objective: 1h\n", "      exceptions: {}\n"));
     expect(two.map((d) => [d.code, d.message])).toEqual([["measure-kind", "measure project-activation must declare exactly one of 'latency', 'pending' or 'exceptions', not 2"]]);
     const count = await diagnosticsWith(MEASURE.replace("objective: 1h", "objective: 3"));
     expect(count).toEqual([
-      expect.objectContaining({ code: "measure-objective", line: 61, column: 18, message: "the objective '3' of measure project-activation must be a duration such as 2d, for a latency" }),
+      expect.objectContaining({ code: "measure-objective", line: lineOf("objective: 1h"), column: 18, message: "the objective '3' of measure project-activation must be a duration such as 2d, for a latency" }),
     ]);
   });
 

@@ -9,6 +9,7 @@ import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { createRuntime } from "../../src/runtime/engine.ts";
 import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { projectRoot } from "../../src/testing/environment.ts";
+import type { Transport } from "../../src/runtime/delivery/transport.ts";
 import { createFakeTarget, fakeTransport } from "../../src/testing/fake-target.ts";
 
 const PROJECT = "b021e7cb-1903-4292-b48b-5b27b4271e3e";
@@ -29,6 +30,21 @@ const entry = (id: string, chargeType: "TIME" | "NON_CHARGEABLE", minutes: numbe
   approverUserId: "0b5e2c9a-6d1f-4e3a-9b8c-7d6e5f4a3b2c",
 });
 
+/** The fake's ids as Xero's: a journal id is a UUID (`erp-7` becomes `...-000000000007`). */
+function xeroId(id: string): string {
+  return `00000000-0000-4000-8000-${(/[0-9]+$/.exec(id)?.[0] ?? "0").padStart(12, "0")}`;
+}
+
+/** Answers the ERP's journal postings as Xero does: the journals posted, each with its ManualJournalID. */
+function xeroAnswers(transport: Transport): Transport {
+  return async (request) => {
+    const answer = await transport(request);
+    const body = answer.body as { id?: string; ManualJournals?: Record<string, unknown>[] } | undefined;
+    if (request.system !== "erp" || answer.status >= 300 || body?.ManualJournals === undefined) return answer;
+    return { ...answer, body: { ManualJournals: body.ManualJournals.map((j) => ({ ...j, ManualJournalID: xeroId(String(body.id)) })) } };
+  };
+}
+
 describe("the time-to-revenue route of specs/", () => {
   it("costs approved time in the ERP once, and charges billable time on the project's subscription", async () => {
     const program = loadProgram({ cwd: projectRoot });
@@ -41,7 +57,7 @@ describe("the time-to-revenue route of specs/", () => {
     const env = new Proxy({} as Record<string, string>, {
       get: (_, name) => (typeof name !== "string" ? undefined : name.endsWith("_URL") ? "http://fake.test" : `${name.toLowerCase()}-value`),
     });
-    const targets = fakeTransport([erp, billing]);
+    const targets = xeroAnswers(fakeTransport([erp, billing]));
     let now = Date.UTC(2026, 2, 14);
     const runtime = createRuntime({
       compiled,
@@ -102,6 +118,15 @@ describe("the time-to-revenue route of specs/", () => {
     expect(billing.ledger.map((e) => [e.method, e.path])).toEqual([["POST", `/subscriptions/${PROJECT}/add_charge_at_term_end`]]);
     expect(billing.ledger[0]?.body).toEqual({ amount: "112500", description: expect.stringContaining("7.50 h senior-consultant at 150.00 GBP") });
     expect(await store.listIssues()).toEqual([]);
+    // Each costed entry is kept with the ERP's journal id written back onto it.
+    const costPostings = erp.ledger.filter((e) => e.operation === "postCostJournal").map((e) => xeroId(e.id));
+    const kept = await Promise.all(
+      ["3cd35eca-704f-4bca-b258-236028ae8ed1", "5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e"].map(async (id) => {
+        const found = await store.findRecord("TimeEntry", id);
+        return found.found ? (found.value as Record<string, unknown>)["costPostingId"] : undefined;
+      }),
+    );
+    expect([...kept].sort()).toEqual([...costPostings].sort());
     await store.close();
   });
 });

@@ -30,6 +30,33 @@ const CLIENT_WORDS = ["Atlas", "Borealis", "Cinder", "Delta", "Ember", "Fjord", 
 const CLIENT_KINDS = ["Logistics", "Health", "Energy", "Retail", "Capital", "Foods", "Mobility"];
 const PROJECT_WORDS = ["data platform", "ERP rollout", "pricing review", "cloud migration", "operating model", "CRM redesign", "risk assessment", "supply chain study"];
 
+/** The periods of a rate card: last year's rates (about 5% lower) gave way to this year's on 1 January. */
+const RATE_PERIODS = [
+  { year: 2025, validFrom: "2025-01-01", validTo: "2026-01-01", factor: 0.95, status: "superseded" },
+  { year: 2026, validFrom: "2026-01-01", factor: 1, status: "active" },
+] as const;
+
+/** The id of an entity's rate card: one card per company, effective-dated by period. */
+function rateCardId(country: string): string {
+  return `RC-${country === "GB" ? "UK" : country}`;
+}
+
+/** An entity's rate card in force over one period; cost is ~45% of the bill rate. */
+function rateCardOf(e: EntityShape, period: (typeof RATE_PERIODS)[number]): RateCard {
+  return {
+    rateCardId: rateCardId(e.country),
+    name: `${e.country === "GB" ? "UK" : e.country} standard ${period.year}`,
+    currency: e.currency,
+    validFrom: period.validFrom,
+    ...("validTo" in period ? { validTo: period.validTo } : {}),
+    lines: Object.entries(e.rates).map(([role, rate]) => {
+      const bill = Math.round(rate * period.factor);
+      return { role, billRate: toDecimal(bill * 100), costRate: toDecimal(Math.round(bill * 0.45) * 100) };
+    }),
+    status: period.status,
+  };
+}
+
 /** The firm's companies and rate cards. */
 export function firmEntities(random: Random): { legalEntities: LegalEntity[]; rateCards: RateCard[] } {
   const legalEntities = ENTITIES.map<LegalEntity>((e) => ({
@@ -42,18 +69,7 @@ export function firmEntities(random: Random): { legalEntities: LegalEntity[]; ra
     ledgerAccounts: { revenue: "4000", unbilledRevenue: "1210", costOfSales: "5000", costClearing: "2150", reimbursableExpenses: "5300", bank: "090" },
     status: "active",
   }));
-  const rateCards = ENTITIES.map<RateCard>((e) => ({
-    rateCardId: `RC-${e.country === "GB" ? "UK" : e.country}-2026`,
-    name: `${e.country === "GB" ? "UK" : e.country} standard 2026`,
-    currency: e.currency,
-    effectiveFrom: "2026-01-01",
-    lines: Object.entries(e.rates).map(([role, bill]) => ({
-      role,
-      billRate: toDecimal(bill * 100),
-      costRate: toDecimal(Math.round(bill * 0.45) * 100),
-    })),
-    status: "active",
-  }));
+  const rateCards = ENTITIES.flatMap((e) => RATE_PERIODS.map((period) => rateCardOf(e, period)));
   return { legalEntities, rateCards };
 }
 
@@ -129,7 +145,7 @@ export function firmProjects(
       legalEntityId: entity.id,
       billingModel: fixedFee ? "fixed-fee" : "time-and-materials",
       currency: entity.currency,
-      rateCardId: `RC-${country}-2026`,
+      rateCardId: rateCardId(entity.country),
       budget: toDecimal(budgetCents),
       startDate: `${month.slice(0, 8)}01`,
       activatedAt,

@@ -23,14 +23,17 @@ export interface LegalEntity {
   status: "active";
 }
 
-/** A rate card (canonical RateCard); rates are decimal strings. */
+/** A rate card over one period (canonical RateCard, effective-dated); rates are decimal strings. */
 export interface RateCard {
   rateCardId: string;
   name: string;
   currency: string;
-  effectiveFrom: string;
+  /** First day the card's rates are in force. */
+  validFrom: string;
+  /** Day the next card's rates replace them; absent on the current card. */
+  validTo?: string;
   lines: { role: string; billRate: string; costRate: string }[];
-  status: "active";
+  status: "active" | "superseded";
 }
 
 /** A consultant (canonical Resource). */

@@ -5,7 +5,7 @@
  * `apply-rate-card` mapping prices them.
  */
 import { priceMinutes, toCents, toDecimal } from "../../ops/money.ts";
-import type { Month, Project } from "../month/types.ts";
+import type { Month, Project, RateCard } from "../month/types.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 
 /** The PSA's records and the integration's writes. */
@@ -19,17 +19,21 @@ export interface PsaState {
 
 const notFound = (what: string): SimulatorAnswer => ({ status: 404, body: { message: `${what} not found` } });
 
-/** Prices a time entry from its project's rate card at its consultant's role. */
+/** The card of `id` in force on `date` (an ISO date): the one with the latest start on or before it. */
+function cardInForce(cards: readonly RateCard[], id: string, date: string): RateCard | undefined {
+  return cards.filter((c) => c.rateCardId === id && c.validFrom <= date && (c.validTo === undefined || date < c.validTo)).sort((a, b) => b.validFrom.localeCompare(a.validFrom))[0];
+}
+
+/** Prices a time entry from its project's rate card in force on its date, at its consultant's role. */
 export function priceTime(
   month: Month,
-): (entry: { projectId: string; userId: string; duration: number; chargeType: string }) => { role: string; billRate: string; costRate: string; billCents: number; costCents: number } {
+): (entry: { projectId: string; userId: string; dateUtc: string; duration: number; chargeType: string }) => { role: string; billRate: string; costRate: string; billCents: number; costCents: number } {
   const projects = new Map(month.projects.map((p) => [p.projectId, p]));
   const roles = new Map(month.resources.map((r) => [r.resourceId, r.role]));
-  const cards = new Map(month.rateCards.map((c) => [c.rateCardId, c]));
   return (entry) => {
     const project = projects.get(entry.projectId) as Project;
     const role = roles.get(entry.userId) ?? "consultant";
-    const line = cards.get(project.rateCardId)?.lines.find((l) => l.role === role);
+    const line = cardInForce(month.rateCards, project.rateCardId, entry.dateUtc.slice(0, 10))?.lines.find((l) => l.role === role);
     const bill = line === undefined ? 0 : toCents(line.billRate);
     const cost = line === undefined ? 0 : toCents(line.costRate);
     return { role, billRate: toDecimal(entry.chargeType === "TIME" ? bill : 0), costRate: toDecimal(cost), billCents: entry.chargeType === "TIME" ? priceMinutes(entry.duration, bill) : 0, costCents: priceMinutes(entry.duration, cost) };

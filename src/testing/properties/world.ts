@@ -11,6 +11,7 @@ import type { SpecSet } from "../../compiler/check/spec-set.ts";
 import type { JsonSchema } from "../../model/json-schema.ts";
 import { schemaArbitrary } from "../arbitraries.ts";
 import { createFakeTarget, type FakeTarget, requestBody } from "../fake-target.ts";
+import { withWrittenBackFields } from "./answers.ts";
 import type { Transport } from "../../runtime/delivery/transport.ts";
 import { createRuntime, type EventSource } from "../../runtime/engine.ts";
 import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../../runtime/pipeline.ts";
@@ -192,11 +193,16 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
   const targets = fakeTargets(world.compiled, clock.now);
   const traces = new Map<string, number>();
   const applied: AppliedRequest[] = [];
+  // The ids the targets make for the fields operations write back, numbered as UUIDs.
+  let made = 0;
   const transport: Transport = async (request) => {
     const path = new URL(request.url).pathname;
     const target = targets.target(request.system, request.operation, path);
     if (target === undefined) throw new Error(`no fake target for ${request.system}.${request.operation}`);
-    const response = await target.handle(request);
+    const response = withWrittenBackFields(world.compiled.systems[request.system]?.operations[request.operation], await target.handle(request), () => {
+      made++;
+      return `00000000-0000-4000-8000-${String(made).padStart(12, "0")}`;
+    });
     if (response.status >= 200 && response.status < 300) {
       applied.push({
         event: traces.get(request.headers["x-trace-id"] ?? "") ?? -1,
