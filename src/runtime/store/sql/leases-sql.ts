@@ -1,5 +1,6 @@
 /** The leases role over SQL: renewing a worker's leases, fenced by their tokens, and giving them all back. */
-import { renewLeases } from "../batched.ts";
+import { chunks, perRows } from "../batched.ts";
+import type { Sql } from "../database.ts";
 import type { LeaseStore } from "../roles/leases.ts";
 import type { SqlContext } from "./context.ts";
 
@@ -28,4 +29,46 @@ export function sqlLeases(cx: SqlContext): LeaseStore {
       });
     },
   };
+}
+
+const RENEW = {
+  sqlite: {
+    events: perRows((values) => renewText("events", values, "")),
+    outbox: perRows((values) => renewText("outbox", values, "")),
+  },
+  // A row being settled or swept right now is locked: it is skipped rather than waited for, so a
+  // renewal never waits on (or deadlocks with) a settlement of the same rows.
+  postgres: {
+    events: perRows((values) => renewText("events", values, " FOR UPDATE SKIP LOCKED")),
+    outbox: perRows((values) => renewText("outbox", values, " FOR UPDATE SKIP LOCKED")),
+  },
+};
+
+function renewText(table: "events" | "outbox", values: (row: string) => string, lock: string): string {
+  return `UPDATE ${table} SET lease_until = CAST(? AS BIGINT)
+   WHERE id IN (SELECT id FROM ${table} WHERE status = 'processing' AND lease_owner = ?
+     AND (id, attempts) IN (VALUES ${values("(CAST(? AS BIGINT), CAST(? AS INTEGER))")})${lock})
+   RETURNING id`;
+}
+
+/**
+ * Extends to `until` the leases `worker` still holds under the tokens given; returns the ids
+ * renewed. One whose lease ran out is renewed as long as no other worker took it over.
+ */
+async function renewLeases(
+  sql: Sql,
+  engine: "sqlite" | "postgres",
+  table: "events" | "outbox",
+  leases: readonly { id: number; attempt: number }[],
+  worker: string,
+  until: number,
+): Promise<number[]> {
+  const renewed: number[] = [];
+  for (const chunk of chunks(leases)) {
+    const params: unknown[] = [until, worker];
+    for (const lease of chunk) params.push(lease.id, lease.attempt);
+    const rows = await sql.all<{ id: number }>(RENEW[engine][table](chunk.length), params);
+    for (const row of rows) renewed.push(Number(row.id));
+  }
+  return renewed;
 }
