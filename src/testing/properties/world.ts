@@ -13,6 +13,7 @@ import { schemaArbitrary } from "../arbitraries.ts";
 import { createFakeTarget, type FakeTarget, requestBody } from "../fake-target.ts";
 import { withWrittenBackFields } from "./answers.ts";
 import type { Transport } from "../../runtime/delivery/transport.ts";
+import type { Logger } from "../../runtime/logger.ts";
 import { createRuntime, type EventSource } from "../../runtime/engine.ts";
 import type { CompiledSpecSet, PipelineDefinition, ValueRef } from "../../runtime/pipeline.ts";
 import { canonicalJson, sha256 } from "../../runtime/store/canonical-json.ts";
@@ -20,6 +21,12 @@ import { createSqliteStore } from "../../runtime/store/sqlite.ts";
 import type { RecordFound } from "../../runtime/store/roles/state.ts";
 import type { AcceptOutcome, Issue, Store, StoreCounts } from "../../runtime/store/store.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
+
+/**
+ * The laws read what a world did from its store and the targets' ledgers; the runtime's own log of
+ * thousands of generated worlds would only bury the report a person reads, so it is not written.
+ */
+const unheardLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A request a fake target applied (answered 2xx). */
 export interface AppliedRequest {
@@ -232,6 +239,7 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
       time += ms;
     },
     worker: "properties",
+    logger: unheardLogger,
     newId: () => {
       const id = `offer-${++offered}`;
       traces.set(id, pendingEvent);
