@@ -102,19 +102,27 @@ export function registerStoreHealthMetrics(registry: Registry, health: () => Sto
       this.set(health().ready ? 1 : 0);
     },
   });
-  const counter = (name: string, help: string, read: (h: StoreHealth) => number) =>
+  const counter = scrapedCounter(registry, prefix, health);
+  counter("store_connection_losses_total", "Store connections lost, idle or in use.", (h) => h.connectionLosses);
+  counter("store_retries_total", "Store calls run again after a connection failure.", (h) => h.retries);
+  counter("store_reconnects_total", "Times the store became ready again after its connections failed.", (h) => h.reconnects);
+}
+
+/**
+ * A maker of counters whose value is a running total kept elsewhere (`source`), read afresh at
+ * each scrape: the counter is set to `read(source())` rather than counting on its own.
+ */
+function scrapedCounter<S>(registry: Registry, prefix: string, source: () => S): (name: string, help: string, read: (value: S) => number) => Counter {
+  return (name, help, read) =>
     new Counter({
       name: `${prefix}${name}`,
       help,
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(read(health()));
+        this.inc(read(source()));
       },
     });
-  counter("store_connection_losses_total", "Store connections lost, idle or in use.", (h) => h.connectionLosses);
-  counter("store_retries_total", "Store calls run again after a connection failure.", (h) => h.retries);
-  counter("store_reconnects_total", "Times the store became ready again after its connections failed.", (h) => h.reconnects);
 }
 
 /**
@@ -124,16 +132,7 @@ export function registerStoreHealthMetrics(registry: Registry, health: () => Sto
  * work is shared (docs/scaling.md).
  */
 export function registerWorkMetrics(registry: Registry, work: () => WorkCounts, prefix = "syncspec_"): void {
-  const counter = (name: string, help: string, read: (w: WorkCounts) => number) =>
-    new Counter({
-      name: `${prefix}${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(work()));
-      },
-    });
+  const counter = scrapedCounter(registry, prefix, work);
   counter("worker_events_accepted_total", "Events this worker accepted into the store.", (w) => w.accepted);
   counter("worker_events_kept_total", "Accepted events the store handed to this worker as it accepted them.", (w) => w.kept);
   counter("worker_events_left_total", "Accepted events this worker left in the store for any worker to lease.", (w) => w.left);
