@@ -12,13 +12,15 @@ spec:
   auth: { type: bearer, token: { secret: psa-token } }
   schemas:
     TimeEntry: { type: object, properties: { timeEntryId: { type: string }, version: { type: integer }, modifiedAt: { type: string, format: date-time }, note: { type: string }, locked: { type: boolean } } }
-  events: { timeEntryApproved: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/psa } } }
+  events: { timeEntryApproved: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/psa } }, timeEntryVoided: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/psa/void } } }
 ---
 apiVersion: syncspec.dev/v1
 kind: System
 metadata: { name: erp }
 spec: { role: erp, baseUrl: { env: ERP_URL }, auth: { type: bearer, token: { secret: erp-token } },
-        schemas: { Journal: { type: object } }, operations: { postJournal: { method: POST, path: /journals, effect: create, request: Journal } } }
+        schemas: { Journal: { type: object } },
+        operations: { postJournal: { method: POST, path: /journals, effect: create, request: Journal },
+                      reverseJournal: { method: POST, path: "/journals/{journalId}/reversal", effect: create, request: Journal } } }
 `,
   "route.yaml": `apiVersion: syncspec.dev/v1
 kind: Route
@@ -28,9 +30,12 @@ spec:
   idempotencyKey: [timeEntryId]
   versioning: { identity: [timeEntryId], version: version }
   steps:
-    - deliver: { operation: erp.postJournal }
+    - deliver: { operation: erp.postJournal, correction: { reverse: { operation: erp.reverseJournal, params: { journalId: $previous.targetId } } } }
 `,
 };
+
+/** The correction the route's deliver step declares. */
+const CORRECTION = ", correction: { reverse: { operation: erp.reverseJournal, params: { journalId: $previous.targetId } } }";
 
 interface Found {
   code: string;
@@ -43,6 +48,19 @@ async function validate(from: string, to: string) {
   const source = files["route.yaml"]!;
   expect(source).toContain(from);
   const dir = writeSpecSet({ ...files, "route.yaml": source.replace(from, to) });
+  const result = await runCli(["validate", ".", "--format", "json"], dir);
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }));
+  return { code: result.code, diagnostics };
+}
+
+/** Validates the route with several replacements made. */
+async function validate2(...edits: [string, string][]) {
+  let source = files["route.yaml"]!;
+  for (const [from, to] of edits) {
+    expect(source).toContain(from);
+    source = source.replace(from, to);
+  }
+  const dir = writeSpecSet({ ...files, "route.yaml": source });
   const result = await runCli(["validate", ".", "--format", "json"], dir);
   const diagnostics = (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }));
   return { code: result.code, diagnostics };
@@ -71,8 +89,13 @@ describe("versioned records in the checker", () => {
     ]);
   });
 
-  it("refuses an idempotency key that contains the version, at the key's entry", async () => {
-    const found = await validate("idempotencyKey: [timeEntryId]", "idempotencyKey: [timeEntryId, version]");
+  it("refuses an idempotency key that contains the version when no step corrects, at the key's entry", async () => {
+    const corrected = await validate("idempotencyKey: [timeEntryId]", "idempotencyKey: [timeEntryId, version]");
+    expect(corrected).toEqual({ code: 0, diagnostics: [] });
+    const found = await validate2(
+      ["idempotencyKey: [timeEntryId]", "idempotencyKey: [timeEntryId, version]"],
+      [CORRECTION, ""],
+    );
     expect(found.code).not.toBe(0);
     expect(found.diagnostics).toEqual([
       {
@@ -80,19 +103,93 @@ describe("versioned records in the checker", () => {
         line: 6,
         column: 33,
         message:
-          "the idempotency key contains the version field 'version': every version would post again beside the one before it; key the route by the source's event id or the record's identity",
+          "the idempotency key contains the version field 'version' and no deliver step declares a correction: every version would post again beside the one before it; key the route by the source's event id or the record's identity, or declare a correction",
+      },
+      {
+        code: "correction-missing",
+        line: 9,
+        column: 7,
+        message:
+          "erp.postJournal posts a versioned record, but the step declares no correction: a newer version would post again beside the one before it; declare 'correction' with 'reverse', 'adjust' or 'update'; erp offers 'erp.reverseJournal'",
       },
     ]);
   });
 
-  it("reads versioning in the DSL and formats it back", async () => {
+  it("refuses a posting step of a versioned route without a correction, at the deliver key, naming the operations that could correct", async () => {
+    const found = await validate(CORRECTION, "");
+    expect(found.code).not.toBe(0);
+    expect(found.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["correction-missing", 9, 7]]);
+  });
+
+  it("refuses a correction with no way or two ways, at the correction", async () => {
+    const none = await validate(CORRECTION, ", correction: {}");
+    expect(none.diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      ["correction-kind", 9, 58, "a correction takes exactly one of 'reverse', 'adjust' or 'update', this one has none"],
+    ]);
+    const two = await validate(CORRECTION, CORRECTION.replace("} } }", "} }, adjust: { operation: erp.postJournal } }"));
+    expect(two.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ["correction-kind", 9, "a correction takes exactly one of 'reverse', 'adjust' or 'update', this one has 2"],
+    ]);
+  });
+
+  it("refuses a correction on a route without versioning, at the correction key", async () => {
+    const found = await validate("  versioning: { identity: [timeEntryId], version: version }\n", "");
+    expect(found.diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      ["correction-unversioned", 8, 46, "the route declares no 'versioning', so this correction never runs: declare the record's identity and version, or remove the correction"],
+    ]);
+  });
+
+  it("refuses an adjustment on a route whose record can be voided, and a void event the source does not send", async () => {
+    const voidable = "version: version, void: { event: psa.timeEntryVoided } }";
+    const adjusting = await validate2(["version: version }", voidable], [CORRECTION, ", correction: { adjust: { operation: erp.postJournal } }"]);
+    expect(adjusting.diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      ["void-needs-reverse", 9, 60, "the record is voided by psa.timeEntryVoided, which only reverses what was posted, but this step corrects by 'adjust'; declare 'reverse' for a record that can be voided"],
+    ]);
+    const unknown = await validate("version: version }", "version: version, void: { event: psa.timeEntryVoid } }");
+    expect(unknown.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([["unknown-reference", 7, "unknown event 'psa.timeEntryVoid'; did you mean 'psa.timeEntryVoided'?"]]);
+  });
+
+  it("type-checks a correction's mapping with $previous bound, its body as the posted request", async () => {
+    const mapping = `apiVersion: syncspec.dev/v1
+kind: Mapping
+metadata: { name: reversal }
+spec:
+  source: { system: psa, schema: TimeEntry }
+  target: { system: erp, schema: Reversal }
+  expression: '{ "hours": $previous.body.hourz, "journalId": $previous.targetId }'
+`;
+    const dir = writeSpecSet({
+      ...files,
+      "systems.yaml": files["systems.yaml"]!.replace("schemas: { Journal: { type: object } }", "schemas: { Journal: { type: object, properties: { hours: { type: number } } }, Reversal: { type: object, properties: { hours: { type: number }, journalId: { type: string } } } }")
+        .replace("reverseJournal: { method: POST, path: \"/journals/{journalId}/reversal\", effect: create, request: Journal }", "reverseJournal: { method: POST, path: \"/journals/{journalId}/reversal\", effect: create, request: Reversal }"),
+      "route.yaml": files["route.yaml"]!.replace("operation: erp.reverseJournal,", "operation: erp.reverseJournal, mapping: reversal,"),
+      "mapping.yaml": mapping,
+    });
+    const result = await runCli(["validate", ".", "--format", "json"], dir);
+    const found = (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.map((d) => [d.code, d.line, d.column, d.message]);
+    expect(found).toEqual([
+      ["mapping-unknown-path", 7, 42, "the mapping reads 'body.hourz', but 'hourz' is not a field of $previous (what erp.postJournal posted).body; did you mean 'hours'?"],
+    ]);
+  });
+
+  it("reads versioning and a correction in the DSL and formats them back", async () => {
     const dsl = `route time {
   on psa.timeEntryApproved
   key timeEntryId
   versioning { identity [timeEntryId], version note }
 
   steps {
-    deliver erp.postJournal
+    step {
+      deliver {
+        operation erp.postJournal
+        correction {
+          reverse {
+            operation erp.reverseJournal
+            params { journalId $previous.targetId }
+          }
+        }
+      }
+    }
   }
 }
 `;
@@ -102,6 +199,7 @@ describe("versioned records in the checker", () => {
     expect(found.map((d) => [d.code, d.line])).toEqual([["version-unordered", 4]]);
     const formatted = await runCli(["fmt", "route.sync", "--to", "yaml"], dir);
     expect(formatted.stdout).toContain("  versioning:\n    identity:\n      - timeEntryId\n    version: note\n");
+    expect(formatted.stdout).toContain("        correction:\n          reverse:\n            operation: erp.reverseJournal\n            params:\n              journalId: $previous.targetId\n");
     const again = await runCli(["fmt", "route.sync", "--check"], dir);
     expect(again.code).toBe(0);
   });

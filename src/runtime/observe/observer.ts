@@ -9,6 +9,7 @@ import type { PipelineStep } from "../pipeline.ts";
 import type { Clock } from "../host.ts";
 import type { Logger } from "../logger.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement } from "../store/store.ts";
+import { correctionKindOf } from "../versioning.ts";
 import type { RuntimeMetrics } from "./runtime-metrics.ts";
 import { endSpan, eventTraceContext, incomingTraceContext, SpanKind, startSpan } from "./trace-context.ts";
 
@@ -136,6 +137,13 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       span.setAttribute("syncspec.outcome", outcome);
       if (settlement.outcome === "delivered") span.setAttribute("http.response.status_code", settlement.status);
       logDelivery(logger, worker, d, settlement, waitLogMs);
+      const correction = correctionKindOf(d.step);
+      if (correction !== undefined && outcome !== "waited") {
+        metrics?.corrected({ route: d.route, system: d.system, kind: correction, outcome });
+        if (outcome === "delivered") {
+          logger.info(`the ${correction} correction of event ${d.eventId} was delivered to ${target}`, { event: "correction.delivered", route: d.route, eventId: d.eventId, target, kind: correction, traceId: d.traceId, worker });
+        }
+      }
       // Attempts in flight together all see one transition; it is logged once, against the last state logged.
       const last = breakers.get(d.system) ?? "closed";
       if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, last, "half-open");

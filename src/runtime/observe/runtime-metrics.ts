@@ -24,6 +24,8 @@ export interface RuntimeMetrics {
   attempted(labels: { route: string; system: string; operation: string; outcome: string }, seconds: number | undefined): void;
   /** One event's processing settled: `routed`, `waiting`, `exception`, `skipped`, `release`. */
   processed(route: string, outcome: string): void;
+  /** One attempt at a correction (a reversal, adjustment or update of what was posted) and its outcome. */
+  corrected(labels: { route: string; system: string; kind: string; outcome: string }): void;
 }
 
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -49,8 +51,15 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const corrections = new Counter({
+    name: `${prefix}corrections_total`,
+    help: "Attempts at correcting what a versioned record posted (kind: reverse, adjust, update), by route, target and outcome.",
+    labelNames: ["route", "system", "kind", "outcome"],
+    registers,
+  });
   registerStateGauges(registry, sources, prefix);
   return {
+    corrected: (labels) => corrections.inc(labels),
     offered: (route, outcome) => events.inc({ route, outcome }),
     processed: (route, outcome) => processed.inc({ route, outcome }),
     attempted(labels, seconds) {
