@@ -1,4 +1,6 @@
 /** A route's versioned record: its identity and version fields exist, and its version orders (located errors otherwise). */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, writeSpecSet } from "../../src/testing/spec-fixtures.ts";
 
@@ -202,6 +204,19 @@ spec:
     expect(formatted.stdout).toContain("        correction:\n          reverse:\n            operation: erp.reverseJournal\n            params:\n              journalId: $previous.targetId\n");
     const again = await runCli(["fmt", "route.sync", "--check"], dir);
     expect(again.code).toBe(0);
+  });
+
+  it("writes the correction and the void into spec docs, and explains a missing correction", async () => {
+    const source = files["route.yaml"]!.replace("version: version }", "version: version, void: { event: psa.timeEntryVoided } }");
+    const dir = writeSpecSet({ ...files, "route.yaml": source });
+    const docs = await runCli(["docs", ".", "--out", "site"], dir);
+    expect(docs.code).toBe(0);
+    const page = readdirSync(join(dir, "site")).filter((f) => f.endsWith(".html")).map((f) => readFileSync(join(dir, "site", f), "utf8")).join("\n");
+    expect(page).toContain("a newer version first reverses what was posted through erp.reverseJournal, then posts");
+    expect(page).toContain("voided by psa.timeEntryVoided (what stands posted is reversed, nothing is posted)");
+    const explained = await runCli(["explain", "correction-missing"], dir);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain("Add 'correction' to the deliver step");
   });
 
   it("names an identity or version field the payload does not have, where it is written", async () => {
