@@ -7,6 +7,7 @@
 import type { LedgerEntry } from "../../../src/testing/fake-target.ts";
 import type { Store } from "../../../src/runtime/store/store.ts";
 import type { KestrelSystems } from "./fakes.ts";
+import { erpCost, erpJournals, reconciliation, reversals } from "./correction-figures.ts";
 import { blockedThenReleased, creditControl, creditNotes, INVOICE_FIELDS, invoicedByProject, invoices } from "./invoicing-figures.ts";
 
 /** What playing the fortnight left behind. */
@@ -153,6 +154,10 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   blockedThenReleased,
   duplicatesIgnored,
   creditNotes,
+  reversals,
+  erpCost,
+  erpJournals,
+  reconciliation,
 };
 
 /**
@@ -355,9 +360,5 @@ export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
  * or on the invoicing built with them.
  */
 export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
-  erpCost: "nets after reversals of amended and voided time",
-  reversals: "reversals of amended and voided entries",
   journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
-  erpJournals: "journal counts including reversals",
-  reconciliation: "measures over corrected postings and billable lines",
 };
