@@ -42,7 +42,9 @@ import * as mappingPsaProjectToProject from "./mappings/psa-project-to-project.j
 import * as mappingPsaTimeEntryToTimeEntry from "./mappings/psa-time-entry-to-time-entry.js";
 import * as mappingRevenueEventToErpJournal from "./mappings/revenue-event-to-erp-journal.js";
 import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billing-charge.js";
+import * as mappingTimeEntryToBillingChargeAdjustment from "./mappings/time-entry-to-billing-charge-adjustment.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
+import * as mappingTimeEntryToErpCostReversal from "./mappings/time-entry-to-erp-cost-reversal.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
 import * as routeExpenseToReimbursement from "./routes/expense-to-reimbursement.js";
@@ -98,7 +100,9 @@ export const specSet: rt.CompiledSpecSet = {
     "psa-time-entry-to-time-entry": mappingPsaTimeEntryToTimeEntry.transform,
     "revenue-event-to-erp-journal": mappingRevenueEventToErpJournal.transform,
     "time-entry-to-billing-charge": mappingTimeEntryToBillingCharge.transform,
+    "time-entry-to-billing-charge-adjustment": mappingTimeEntryToBillingChargeAdjustment.transform,
     "time-entry-to-erp-cost-journal": mappingTimeEntryToErpCostJournal.transform,
+    "time-entry-to-erp-cost-reversal": mappingTimeEntryToErpCostReversal.transform,
     "time-entry-to-revenue-event": mappingTimeEntryToRevenueEvent.transform,
   },
   validators: {

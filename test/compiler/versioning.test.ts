@@ -175,23 +175,17 @@ spec:
   });
 
   it("reads versioning and a correction in the DSL and formats them back", async () => {
+    // A misspelt way is refused where it is written, naming the ways there are.
+    const misspelt = writeSpecSet({ "systems.yaml": files["systems.yaml"]!, "route.sync": "route time {\n  on psa.timeEntryApproved\n  key timeEntryId\n  versioning { identity [timeEntryId], version version }\n\n  steps {\n    deliver erp.postJournal correct by revers erp.reverseJournal\n  }\n}\n" });
+    const refused = (JSON.parse((await runCli(["validate", ".", "--format", "json"], misspelt)).stdout) as { diagnostics: Found[] }).diagnostics;
+    expect(refused.map((d) => [d.code, d.line, d.column, d.message])).toEqual([["unknown-key", 7, 40, "unknown key 'revers' in spec.steps[0].deliver.correction; did you mean 'reverse'?"]]);
     const dsl = `route time {
   on psa.timeEntryApproved
   key timeEntryId
   versioning { identity [timeEntryId], version note }
 
   steps {
-    step {
-      deliver {
-        operation erp.postJournal
-        correction {
-          reverse {
-            operation erp.reverseJournal
-            params { journalId $previous.targetId }
-          }
-        }
-      }
-    }
+    deliver erp.postJournal correct by reverse erp.reverseJournal with journalId: {{ $previous.targetId }}
   }
 }
 `;
