@@ -164,7 +164,7 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     // A correction waits for the earlier version's posting to settle: nothing was sent.
     if (error instanceof PostingUnsettledError) return { ...base, outcome: "release", availableAt: cx.now + UNSETTLED_RETRY_MS };
     const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
-    return { ...base, outcome: "exception", issue: issue(reason) };
+    return { ...base, outcome: "exception", issue: issue(reason), ...(run.failedCorrection !== undefined ? { correction: run.failedCorrection } : {}) };
   }
   if (run.rejection !== undefined) {
     const { step, reason, message, queue, owner, release } = run.rejection;

@@ -62,6 +62,8 @@ export interface Run {
   revision?: { identity: string; version: RecordVersion };
   /** Set for the record's void event: no step runs, and what was posted is reversed. */
   voided?: boolean;
+  /** The correction that failed the run, for the metrics (`EventSettlement.correction`). */
+  failedCorrection?: { system: string; kind: string };
 }
 
 /** A declared business rejection: the step, its reason code, the message a person reads, and the queue with its owner. */

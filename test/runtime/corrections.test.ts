@@ -16,6 +16,10 @@ import { createSqliteStore } from "../../src/runtime/store/sqlite.ts";
 import { compileInMemory } from "../../src/testing/compile-in-memory.ts";
 import { createFakeTarget, fakeTransport, type Fault } from "../../src/testing/fake-target.ts";
 import { writeSpecSet } from "../../src/testing/spec-fixtures.ts";
+import { Registry } from "prom-client";
+import type { Logger } from "../../src/runtime/logger.ts";
+import { createLogSink } from "../../src/runtime/log/log-sink.ts";
+import { pinoLogger } from "../../src/runtime/log/pino-logger.ts";
 
 const head = (kind: string, name: string) => `apiVersion: syncspec.dev/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  version: 1.0.0\n  team: finance-ops\n`;
 
@@ -93,7 +97,7 @@ const route = (correction: string) => `${head("Route", "time-cost")}spec:
     exceptions: { queue: time-exceptions, owner: finance-ops }
 `;
 
-async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method: string; path: string; n: number }) => Fault | undefined) {
+async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method: string; path: string; n: number }) => Fault | undefined, observe: { metrics?: Registry; logger?: Logger } = {}) {
   const dir = writeSpecSet({ "syncspec.yaml": "specs:\n  - specs\n", "specs/systems.yaml": SYSTEMS, "specs/mappings.yaml": MAPPINGS, "specs/route.yaml": route(CORRECTIONS[kind] as string) });
   const program = loadProgram({ cwd: dir });
   expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -110,6 +114,7 @@ async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method:
     random: () => 0.5,
     sleep: async () => undefined,
     transport: fakeTransport([erp]),
+    ...observe,
   });
   const send = async (event: "timeApproved" | "timeVoided", eventId: string, version: number, hours?: number) => {
     await runtime.offer({ system: "psa", event }, [{ eventId, timeEntryId: "T001", version, ...(hours !== undefined ? { hours } : {}) }]);
@@ -225,6 +230,27 @@ describe("corrections of versioned records", () => {
       'POST /journals {"reference":"T001","hours":6}',
     ]);
     expect(await store.findPosting("time-cost", "T001", "erp")).toMatchObject({ version: 2, targetId: "J-3" });
+    await store.close();
+  });
+
+  it("logs each correction delivered and counts corrections by route, target, kind and outcome, a missing $previous as an exception", async () => {
+    const metrics = new Registry();
+    const lines: string[] = [];
+    const logger = pinoLogger({ sink: createLogSink({ write: (text) => lines.push(text) > 0, once: () => undefined }), base: { worker: "w1" } });
+    const { store, send, path } = await setUp("reverse", undefined, { metrics, logger });
+    await send("timeApproved", "e1", 1, 8);
+    await send("timeApproved", "e2", 2, 6);
+    const db = new BetterSqlite3(path);
+    db.prepare("DELETE FROM postings").run();
+    db.close();
+    await send("timeApproved", "e3", 3, 5);
+    const counted = (await metrics.getSingleMetric("syncspec_corrections_total")?.get())?.values.map((v) => [v.labels, v.value]);
+    expect(counted).toEqual([
+      [{ route: "time-cost", system: "erp", kind: "reverse", outcome: "delivered" }, 1],
+      [{ route: "time-cost", system: "erp", kind: "reverse", outcome: "exception" }, 1],
+    ]);
+    const logged = lines.map((l) => JSON.parse(l) as { event?: string; kind?: string; target?: string }).filter((l) => l.event === "correction.delivered");
+    expect(logged.map((l) => [l.kind, l.target])).toEqual([["reverse", "erp.reverseJournal"]]);
     await store.close();
   });
 });

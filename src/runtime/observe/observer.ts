@@ -98,6 +98,7 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       const settlement = await work(steps);
       span.setAttribute("syncspec.outcome", settlement.outcome);
       metrics?.processed(event.route, settlement.outcome);
+      if (settlement.outcome === "exception" && settlement.correction !== undefined) metrics?.corrected({ route: event.route, ...settlement.correction, outcome: "exception" });
       if (settlement.outcome === "exception") {
         logger.warn(`event ${event.id} of route ${event.route} opened an exception in ${settlement.issue.queue}: ${settlement.issue.reason}`, {
           event: "exception.opened",

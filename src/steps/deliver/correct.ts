@@ -43,6 +43,7 @@ export async function standingPosting(step: Deliver, run: Run, cx: StepRunContex
   const delivery = await cx.process.lookups.postingDelivery(route, revision.identity, step.system);
   if (delivery === undefined) return undefined;
   const which = `${revision.identity} (version ${JSON.stringify(revision.version)})`;
+  if (delivery !== "open") run.failedCorrection = { system: step.system, kind: step.correction?.kind ?? "reverse" };
   if (delivery === "open") throw new PostingUnsettledError(`step ${step.id}: an earlier version of ${which} is still being posted to ${step.system}; the correction waits for it`);
   if (delivery === "failed") {
     throw new StepFailure(`step ${step.id}: an earlier version of ${which} failed to post to ${step.system} and is not settled; settle its dead letter or exception first, then retry this one`);

@@ -180,7 +180,12 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
       records?: readonly RecordToKeep[];
     }
   | { outcome: "waiting"; dependency: Dependency; until: number }
-  | { outcome: "exception"; issue: IssueTarget }
+  | {
+      outcome: "exception";
+      issue: IssueTarget;
+      /** The correction that could not be made (its `$previous` gone, its earlier posting failed): counted, not stored. */
+      correction?: { system: string; kind: string };
+    }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
   | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string }; release?: ReleaseCondition }
   | { outcome: "skipped"; reason: string; ignoredVersion?: IgnoredVersion }
