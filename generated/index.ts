@@ -41,6 +41,7 @@ import * as mappingPsaMilestoneToMilestone from "./mappings/psa-milestone-to-mil
 import * as mappingPsaProjectToProject from "./mappings/psa-project-to-project.js";
 import * as mappingPsaTimeEntryToTimeEntry from "./mappings/psa-time-entry-to-time-entry.js";
 import * as mappingRevenueEventToErpJournal from "./mappings/revenue-event-to-erp-journal.js";
+import * as mappingRevenueEventToErpJournalReversal from "./mappings/revenue-event-to-erp-journal-reversal.js";
 import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billing-charge.js";
 import * as mappingTimeEntryToBillingChargeAdjustment from "./mappings/time-entry-to-billing-charge-adjustment.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
@@ -99,6 +100,7 @@ export const specSet: rt.CompiledSpecSet = {
     "psa-project-to-project": mappingPsaProjectToProject.transform,
     "psa-time-entry-to-time-entry": mappingPsaTimeEntryToTimeEntry.transform,
     "revenue-event-to-erp-journal": mappingRevenueEventToErpJournal.transform,
+    "revenue-event-to-erp-journal-reversal": mappingRevenueEventToErpJournalReversal.transform,
     "time-entry-to-billing-charge": mappingTimeEntryToBillingCharge.transform,
     "time-entry-to-billing-charge-adjustment": mappingTimeEntryToBillingChargeAdjustment.transform,
     "time-entry-to-erp-cost-journal": mappingTimeEntryToErpCostJournal.transform,

@@ -25,8 +25,8 @@ describe("spec demo", () => {
       return rest;
     };
     const first = await counts();
-    // The two edits after approval are corrected (cost reversed, charge adjusted): they leave no gap.
-    expect(first).toMatchObject({ lost: 0, duplicatePostings: 0, reconciliationGaps: 4, seededGaps: 4, unexpectedGaps: [], missedGaps: [], conflicts: 0, corrections: 4, settled: true });
+    // The two edits after approval are corrected (cost and revenue reversed, charge adjusted): they leave no gap.
+    expect(first).toMatchObject({ lost: 0, duplicatePostings: 0, reconciliationGaps: 4, seededGaps: 4, unexpectedGaps: [], missedGaps: [], conflicts: 0, corrections: 6, settled: true });
     // Cash and receivables are reconciled through the simulators' paged list endpoints, every source read.
     const live = first["liveReconciliations"] as Record<string, Record<string, number>>;
     expect(Object.keys(live).sort()).toEqual(["invoices-receivables", "payments-invoices"]);

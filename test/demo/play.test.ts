@@ -117,8 +117,11 @@ describe("playMonth", () => {
   it("reverses an edited entry's cost journal before posting its new version, and charges the difference, never overwriting", () => {
     const edits = run.month.events.filter((e) => e.mess === "edited-after-approval").map((e) => e.payload as { timeEntryId: string });
     expect(edits).toHaveLength(2);
-    // Each edit reverses its cost journal and adjusts its charge, each correction audited.
-    expect(summary.corrections).toBe(4);
+    // Each edit reverses its cost journal, adjusts its charge and reverses its revenue journal before
+    // the new one (the revenue event raised again for the new version), each correction audited.
+    expect(summary.corrections).toBe(6);
+    const revenue = (id: string) => run.simulators.erp.journals.filter((j) => String(j["Narration"]).endsWith(`[time-${id}]`)).map((j) => String(j["Narration"]).startsWith("Reversal of "));
+    for (const { timeEntryId } of edits) expect(revenue(timeEntryId)).toEqual([false, true, false]);
     for (const { timeEntryId } of edits) {
       const journals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).endsWith(`[time ${timeEntryId}]`));
       const costLine = (j: Record<string, unknown> | undefined) => Number(((j?.["JournalLines"] as { LineAmount: string }[] | undefined) ?? [])[0]?.LineAmount);
