@@ -83,13 +83,13 @@ const CORRECTIONS: Record<string, string> = {
   update: "{ update: { operation: erp.replaceJournal, mapping: time-to-journal, params: { journalId: $previous.targetId } } }",
 };
 
-const route = (correction: string) => `${head("Route", "time-cost")}spec:
+const route = (correction: string, when = "") => `${head("Route", "time-cost")}spec:
   trigger: { event: psa.timeApproved }
   idempotencyKey: [eventId]
   orderingKey: [timeEntryId]
   versioning: { identity: [timeEntryId], version: version${correction.includes("reverse") ? ", void: { event: psa.timeVoided }" : ""} }
   steps:
-    - id: cost
+    - id: cost${when}
       deliver: { operation: erp.postJournal, mapping: time-to-journal, correction: ${correction} }
   policies:
     retry: { maxAttempts: 3, backoff: fixed, initialDelay: 1s, maxDelay: 1s }
@@ -97,8 +97,9 @@ const route = (correction: string) => `${head("Route", "time-cost")}spec:
     exceptions: { queue: time-exceptions, owner: finance-ops }
 `;
 
-async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method: string; path: string; n: number }) => Fault | undefined, observe: { metrics?: Registry; logger?: Logger } = {}) {
-  const dir = writeSpecSet({ "syncspec.yaml": "specs:\n  - specs\n", "specs/systems.yaml": SYSTEMS, "specs/mappings.yaml": MAPPINGS, "specs/route.yaml": route(CORRECTIONS[kind] as string) });
+async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method: string; path: string; n: number }) => Fault | undefined, observe: { metrics?: Registry; logger?: Logger; when?: string } = {}) {
+  const { when, ...observers } = observe;
+  const dir = writeSpecSet({ "syncspec.yaml": "specs:\n  - specs\n", "specs/systems.yaml": SYSTEMS, "specs/mappings.yaml": MAPPINGS, "specs/route.yaml": route(CORRECTIONS[kind] as string, when) });
   const program = loadProgram({ cwd: dir });
   expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const path = join(mkdtempSync(join(tmpdir(), "corrections-")), "store.db");
@@ -114,7 +115,7 @@ async function setUp(kind: keyof typeof CORRECTIONS, fault?: (request: { method:
     random: () => 0.5,
     sleep: async () => undefined,
     transport: fakeTransport([erp]),
-    ...observe,
+    ...observers,
   });
   const send = async (event: "timeApproved" | "timeVoided", eventId: string, version: number, hours?: number) => {
     await runtime.offer({ system: "psa", event }, [{ eventId, timeEntryId: "T001", version, ...(hours !== undefined ? { hours } : {}) }]);
@@ -251,6 +252,19 @@ describe("corrections of versioned records", () => {
     ]);
     const logged = lines.map((l) => JSON.parse(l) as { event?: string; kind?: string; target?: string }).filter((l) => l.event === "correction.delivered");
     expect(logged.map((l) => [l.kind, l.target])).toEqual([["reverse", "erp.reverseJournal"]]);
+    await store.close();
+  });
+
+  it("reverses what a step posted when a newer version no longer reaches it, and posts nothing for it", async () => {
+    const { store, send, ledger } = await setUp("reverse", undefined, { when: "\n      when: hours > 0" });
+    await send("timeApproved", "e1", 1, 8);
+    await send("timeApproved", "e2", 2, 0);
+    expect(ledger()).toEqual(['POST /journals {"reference":"T001","hours":8}', 'POST /journals/J-1/reversal {"reference":"T001","hours":-8,"reverses":"J-1"}']);
+    expect(await store.findPosting("time-cost", "T001", "erp")).toMatchObject({ version: 2, withdrawn: "reversed", targetId: null });
+    // Posted again once a later version reaches the step: nothing stands to reverse first.
+    await send("timeApproved", "e3", 3, 5);
+    expect(ledger().at(-1)).toBe('POST /journals {"reference":"T001","hours":5}');
+    expect(await store.findPosting("time-cost", "T001", "erp")).toMatchObject({ version: 3, body: { hours: 5 } });
     await store.close();
   });
 });
