@@ -12,6 +12,7 @@ spec:
   role: psa
   baseUrl: { env: PSA_URL }
   auth: { type: bearer, token: { secret: psa-token } }
+  operations: { updateEntry: { method: PUT, path: /entries, effect: update, request: TimeEntry } }
   schemas:
     TimeEntry: { type: object, properties: { timeEntryId: { type: string }, version: { type: integer }, modifiedAt: { type: string, format: date-time }, note: { type: string }, locked: { type: boolean } } }
   events: { timeEntryApproved: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/psa } }, timeEntryVoided: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/psa/void } } }
@@ -131,6 +132,13 @@ describe("versioned records in the checker", () => {
     const two = await validate(CORRECTION, CORRECTION.replace("} } }", "} }, adjust: { operation: erp.postJournal } }"));
     expect(two.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
       ["correction-kind", 9, "a correction takes exactly one of 'reverse', 'adjust' or 'update', this one has 2"],
+    ]);
+  });
+
+  it("refuses a correction that calls another system than the one the step posted to, at its operation", async () => {
+    const found = await validate(CORRECTION, ", correction: { reverse: { operation: psa.updateEntry } }");
+    expect(found.diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      ["correction-system", 9, 82, "the correction calls psa.updateEntry, but what this step posted is held by erp: a correction calls an operation of the system it corrects"],
     ]);
   });
 

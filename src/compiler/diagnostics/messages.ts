@@ -120,6 +120,11 @@ export const messages = {
     severity: "error",
     message: (p: { count: number }) => `a correction takes exactly one of 'reverse', 'adjust' or 'update', this one has ${p.count === 0 ? "none" : p.count}`,
   },
+  "correction-system": {
+    severity: "error",
+    message: (p: { operation: string; system: string }) =>
+      `the correction calls ${p.operation}, but what this step posted is held by ${p.system}: a correction calls an operation of the system it corrects`,
+  },
   "correction-unversioned": {
     severity: "error",
     message: () => "the route declares no 'versioning', so this correction never runs: declare the record's identity and version, or remove the correction",

@@ -2,8 +2,9 @@
  * A deliver step's correction in the compiler: on a versioned route every step that posts declares
  * how a newer version corrects what it posted (`reverse`, `adjust` or `update`), exactly one way;
  * the correction's call is checked like the step's own (operation, mapping producing its request,
- * path parameters, with `$previous` bound), a route whose record can be voided reverses, and a
- * correction on a route without versions is refused. Lowered beside the step.
+ * path parameters, with `$previous` bound) and calls the step's own system, a route whose record
+ * can be voided reverses, and a correction on a route without versions is refused. Lowered beside
+ * the step.
  */
 import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
 import type { PathSegment } from "../../compiler/parse/document.ts";
@@ -65,9 +66,15 @@ export function checkCorrectionReferences(check: StepCheck, deliver: Deliver, at
   if (versioning === undefined) cx.report(diagnostic("correction-unversioned", {}, doc.source.locate(here, "key")));
   const declared = CORRECTION_KINDS.filter((k) => deliver.correction?.[k] !== undefined);
   if (declared.length !== 1) cx.report(diagnostic("correction-kind", { count: declared.length }, doc.source.locate(here)));
+  const [system] = deliver.operation.split(".");
   for (const kind of declared) {
     const call = deliver.correction[kind] as Call;
     checkCall(call, [...here, kind]);
+    // What was posted is kept per target: only the target that holds it can correct it.
+    const [calls] = call.operation.split(".");
+    if (calls !== system && cx.set.systems.has(calls ?? "")) {
+      cx.report(diagnostic("correction-system", { operation: call.operation, system: system ?? "" }, doc.source.locate([...here, kind, "operation"])));
+    }
     if (versioning?.void !== undefined && kind !== "reverse") {
       cx.report(diagnostic("void-needs-reverse", { kind, event: versioning.void.event }, doc.source.locate([...here, kind], "key")));
     }
