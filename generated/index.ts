@@ -17,6 +17,7 @@ import * as entityResource from "./entities/resource.js";
 import * as entityRevenueEvent from "./entities/revenue-event.js";
 import * as entityTimeEntry from "./entities/time-entry.js";
 import * as mappingApplyRateCard from "./mappings/apply-rate-card.js";
+import * as mappingBillingInvoiceLineToTimeCharge from "./mappings/billing-invoice-line-to-time-charge.js";
 import * as mappingBillingInvoiceListToInvoice from "./mappings/billing-invoice-list-to-invoice.js";
 import * as mappingBillingInvoiceToInvoice from "./mappings/billing-invoice-to-invoice.js";
 import * as mappingBillingPaymentToPayment from "./mappings/billing-payment-to-payment.js";
@@ -24,6 +25,7 @@ import * as mappingBillingTransactionListToPayment from "./mappings/billing-tran
 import * as mappingClientToBillingCustomerUpdate from "./mappings/client-to-billing-customer-update.js";
 import * as mappingErpContactEventToClient from "./mappings/erp-contact-event-to-client.js";
 import * as mappingErpInvoiceListToInvoice from "./mappings/erp-invoice-list-to-invoice.js";
+import * as mappingErpManualJournalListToTimeEntry from "./mappings/erp-manual-journal-list-to-time-entry.js";
 import * as mappingErpPaymentListToPayment from "./mappings/erp-payment-list-to-payment.js";
 import * as mappingExpenseToBillingCharge from "./mappings/expense-to-billing-charge.js";
 import * as mappingExpenseToErpReimbursementBill from "./mappings/expense-to-erp-reimbursement-bill.js";
@@ -73,6 +75,7 @@ export const specSet: rt.CompiledSpecSet = {
   ],
   transforms: {
     "apply-rate-card": mappingApplyRateCard.transform,
+    "billing-invoice-line-to-time-charge": mappingBillingInvoiceLineToTimeCharge.transform,
     "billing-invoice-list-to-invoice": mappingBillingInvoiceListToInvoice.transform,
     "billing-invoice-to-invoice": mappingBillingInvoiceToInvoice.transform,
     "billing-payment-to-payment": mappingBillingPaymentToPayment.transform,
@@ -80,6 +83,7 @@ export const specSet: rt.CompiledSpecSet = {
     "client-to-billing-customer-update": mappingClientToBillingCustomerUpdate.transform,
     "erp-contact-event-to-client": mappingErpContactEventToClient.transform,
     "erp-invoice-list-to-invoice": mappingErpInvoiceListToInvoice.transform,
+    "erp-manual-journal-list-to-time-entry": mappingErpManualJournalListToTimeEntry.transform,
     "erp-payment-list-to-payment": mappingErpPaymentListToPayment.transform,
     "expense-to-billing-charge": mappingExpenseToBillingCharge.transform,
     "expense-to-erp-reimbursement-bill": mappingExpenseToErpReimbursementBill.transform,

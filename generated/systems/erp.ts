@@ -317,6 +317,17 @@ export const system: rt.SystemDefinition = {
       },
       entity: "Invoice",
     },
+    listManualJournals: {
+      name: "listManualJournals",
+      method: "GET",
+      path: "/ManualJournals",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "TimeEntry",
+    },
     listPayments: {
       name: "listPayments",
       method: "GET",

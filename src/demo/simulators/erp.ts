@@ -69,6 +69,7 @@ export function createErpState(month: Month): ErpState {
   const handlers: Record<string, OperationHandler> = {
     "GET /Invoices": list("Invoices", () => [...invoices.values()].map(listedInvoice)),
     "GET /Payments": list("Payments", () => payments.map(listedPayment)),
+    "GET /ManualJournals": list("ManualJournals", () => journals),
     "GET /Contacts/{ContactID}": ({ params }) => {
       const client = clients.get(params["ContactID"] ?? "");
       if (client === undefined) return { status: 404, body: { Message: "contact not found" } };
