@@ -24,6 +24,7 @@ import * as mappingBillingPaymentToPayment from "./mappings/billing-payment-to-p
 import * as mappingBillingTransactionListToPayment from "./mappings/billing-transaction-list-to-payment.js";
 import * as mappingClientToBillingCustomerUpdate from "./mappings/client-to-billing-customer-update.js";
 import * as mappingErpContactEventToClient from "./mappings/erp-contact-event-to-client.js";
+import * as mappingErpContactToClient from "./mappings/erp-contact-to-client.js";
 import * as mappingErpInvoiceListToInvoice from "./mappings/erp-invoice-list-to-invoice.js";
 import * as mappingErpManualJournalListToTimeEntry from "./mappings/erp-manual-journal-list-to-time-entry.js";
 import * as mappingErpPaymentListToPayment from "./mappings/erp-payment-list-to-payment.js";
@@ -46,6 +47,7 @@ import * as mappingRevenueEventToErpJournal from "./mappings/revenue-event-to-er
 import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billing-charge.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
+import * as routeClientCreditControl from "./routes/client-credit-control.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
 import * as routeExpenseToReimbursement from "./routes/expense-to-reimbursement.js";
 import * as routeInvoiceRelease from "./routes/invoice-release.js";
@@ -64,6 +66,7 @@ export const specSet: rt.CompiledSpecSet = {
     psa: systemPsa.system,
   },
   pipelines: [
+    routeClientCreditControl.pipeline,
     routeClientMasterData.pipeline,
     routeExpenseToReimbursement.pipeline,
     routeInvoiceRelease.pipeline,
@@ -82,6 +85,7 @@ export const specSet: rt.CompiledSpecSet = {
     "billing-transaction-list-to-payment": mappingBillingTransactionListToPayment.transform,
     "client-to-billing-customer-update": mappingClientToBillingCustomerUpdate.transform,
     "erp-contact-event-to-client": mappingErpContactEventToClient.transform,
+    "erp-contact-to-client": mappingErpContactToClient.transform,
     "erp-invoice-list-to-invoice": mappingErpInvoiceListToInvoice.transform,
     "erp-manual-journal-list-to-time-entry": mappingErpManualJournalListToTimeEntry.transform,
     "erp-payment-list-to-payment": mappingErpPaymentListToPayment.transform,
