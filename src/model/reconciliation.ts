@@ -51,10 +51,10 @@ export const ReconciliationRead = strictObject(
         "The query parameters given the period's first and last day (YYYY-MM-DD) when a run reconciles one period.",
       ),
     ),
-    mapping: Type.Optional(Name),
     lookups: Type.Optional(
       Type.Array(ReconciliationLookup, { minItems: 1, description: "Lookups over each item as the system gives it, bound for the reverse `mapping` by name (its declared lookups)." }),
     ),
+    mapping: Type.Optional(Name),
   },
   "Reads the records live: `operation` (a GET), the list at `items` of each answer (default: the first list), `pagination`, `period` filter parameters, and `mapping` (system shape to the canonical entity); or `state: true`, the records the runtime keeps.",
 );
