@@ -103,10 +103,13 @@ describe("comparing reconciliations", () => {
     expect(changes(base, current)).toEqual(expected);
   });
 
-  it("classifies a source's live read changed as compatible and says how it is read now", () => {
+  it("classifies a source's live read added, changed or removed as compatible and says how it is read now", () => {
     const withRead = edit(cleanSet, "specs/systems/erp.yaml", "  operations:\n", "  operations:\n    listTime: { method: GET, path: /time, effect: read, entity: TimeEntry }\n");
     const previous = { ...withRead, [PATH]: base[PATH] as string };
     const current = { ...previous, [PATH]: (base[PATH] as string).replace("filter: $exists(billAmount), measure: billAmount }", "filter: $exists(billAmount), measure: billAmount, read: { operation: listTime } }") };
-    expect(changes(previous, current)).toEqual(["ok reconciliation-read-changed: source erp-time reads its records another way"]);
+    expect(changes(previous, current)).toEqual(["ok reconciliation-read-changed: source erp-time now reads its records live"]);
+    const paged = { ...previous, [PATH]: (current[PATH] as string).replace("read: { operation: listTime }", "read: { operation: listTime, pagination: { style: page, param: page } }") };
+    expect(changes(current, paged)).toEqual(["ok reconciliation-read-changed: source erp-time reads its records another way"]);
+    expect(changes(paged, previous)).toEqual(["ok reconciliation-read-changed: source erp-time no longer reads its records live"]);
   });
 });

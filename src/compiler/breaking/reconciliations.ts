@@ -40,7 +40,8 @@ function compareSources(emit: Emit, before: ReconciliationSpec, after: Reconcili
       emit("reconciliation-measure-changed", `source ${was.name} now selects or measures its records differently: gaps open were measured the old way, and may close or reopen`, ["spec", "sources", at]);
     }
     if (JSON.stringify(was.read ?? null) !== JSON.stringify(now.read ?? null)) {
-      emit("reconciliation-read-changed", `source ${was.name} reads its records ${now.read === undefined ? "without a live read" : "another way"}`, ["spec", "sources", at, ...(now.read === undefined ? [] : ["read"])]);
+      const how = now.read === undefined ? "no longer reads its records live" : was.read === undefined ? "now reads its records live" : "reads its records another way";
+      emit("reconciliation-read-changed", `source ${was.name} ${how}`, ["spec", "sources", at, ...(now.read === undefined ? [] : ["read"])]);
     }
   }
   const names = new Set(before.sources.map((s) => s.name));
