@@ -26,6 +26,8 @@ export interface RuntimeMetrics {
   processed(route: string, outcome: string): void;
   /** One attempt at a correction (a reversal, adjustment or update of what was posted) and its outcome. */
   corrected(labels: { route: string; system: string; kind: string; outcome: string }): void;
+  /** One instant of a scheduled route offered: `accepted`, `duplicate` (another worker offered it) or `failed`. */
+  scheduled(route: string, outcome: string): void;
 }
 
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -57,10 +59,12 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     labelNames: ["route", "system", "kind", "outcome"],
     registers,
   });
+  const scheduled = new Counter({ name: `${prefix}scheduled_runs_total`, help: "Instants of scheduled routes offered to the inbox, by outcome.", labelNames: ["route", "outcome"], registers });
   registerStateGauges(registry, sources, prefix);
   return {
     corrected: (labels) => corrections.inc(labels),
     offered: (route, outcome) => events.inc({ route, outcome }),
+    scheduled: (route, outcome) => scheduled.inc({ route, outcome }),
     processed: (route, outcome) => processed.inc({ route, outcome }),
     attempted(labels, seconds) {
       deliveries.inc(labels);
