@@ -71,7 +71,8 @@ export async function round<T extends Leased, S>(cx: EngineContext, side: Side<T
 /** A loop's idle wait, cut short by `wake`. */
 export interface Idler {
   wait(): Promise<void>;
-  wake(): void;
+  /** Ends the wait; false when the loop was not waiting. */
+  wake(): boolean;
 }
 
 /** Waits `idleMs` at most on the engine's timers. */
@@ -88,7 +89,11 @@ export function idler(cx: EngineContext, idleMs: number): Idler {
         }
         signal = finish;
       }),
-    wake: () => signal?.(),
+    wake: () => {
+      if (signal === undefined) return false;
+      signal();
+      return true;
+    },
   };
 }
 

@@ -10,8 +10,9 @@ import { type MessagePort, parentPort, Worker } from "node:worker_threads";
 import { reviveError } from "../errors.ts";
 import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
 
-// `health` belongs to stores with connections to lose; the SQLite store on its thread has none.
-type Method = Exclude<keyof Store, "engine" | "health">;
+// `health` belongs to stores with connections to lose, and `watchWork` to stores other processes
+// write to; the SQLite store on its thread has neither.
+type Method = Exclude<keyof Store, "engine" | "health" | "watchWork">;
 
 /** Every method of the contract; the compiler checks that none is missing. */
 const METHODS = {

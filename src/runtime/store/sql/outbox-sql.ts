@@ -61,6 +61,8 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
         if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${row.system}.${row.operation}`, traceId: row.trace_id, now: s.now });
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
+      // A delivered delivery lets the next one of its ordering key, or of its event, be leased by any worker.
+      if (held.size > 0) sql.ready?.("deliveries");
       if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
       await recordDeliveredPostings(cx, sql, audit, postings, now, (delivered[0] as Delivered).worker);
       audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, (delivered[0] as Delivered).worker)));

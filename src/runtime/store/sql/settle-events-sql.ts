@@ -45,6 +45,8 @@ export function settleEvents(cx: SqlContext, settlements: readonly EventSettleme
     const { held, leased } = routed.length > 0 ? await settleRouted(cx, sql, audit, routed, handoff) : { held: new Set<EventSettlement>(), leased: [] };
     for (const s of settlements) if (s.outcome !== "routed" && (await settleEvent(cx, sql, audit, s))) held.add(s);
     await appendAudit(sql, cx.engine, audit);
+    // A settled event lets the next one of its ordering key be leased, by any worker.
+    if (held.size > 0) sql.ready?.("events");
     return { settled: settlements.map((s) => held.has(s)), leased };
   });
 }
