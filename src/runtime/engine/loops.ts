@@ -73,14 +73,24 @@ export interface Idler {
   wait(): Promise<void>;
   /** Ends the wait; false when the loop was not waiting. */
   wake(): boolean;
+  /**
+   * Ends the wait, or when the loop is not waiting, its next one at once: work announced while the
+   * loop was busy, or while its lease query was on its way back, is looked for before it waits.
+   */
+  nudge(): boolean;
 }
 
 /** Waits `idleMs` at most on the engine's timers. */
 export function idler(cx: EngineContext, idleMs: number): Idler {
   let signal: (() => void) | undefined;
+  let nudged = false;
   return {
     wait: () =>
       new Promise<void>((done) => {
+        if (nudged) {
+          nudged = false;
+          return done();
+        }
         const cancel = cx.timers.after(idleMs, finish);
         function finish() {
           cancel();
@@ -91,6 +101,14 @@ export function idler(cx: EngineContext, idleMs: number): Idler {
       }),
     wake: () => {
       if (signal === undefined) return false;
+      signal();
+      return true;
+    },
+    nudge() {
+      if (signal === undefined) {
+        nudged = true;
+        return false;
+      }
       signal();
       return true;
     },

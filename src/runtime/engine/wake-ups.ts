@@ -32,7 +32,7 @@ export function watchStore(cx: EngineContext, idle: Idlers): () => void {
   let loggedAt = Number.NEGATIVE_INFINITY;
   const unwatch = cx.store.watchWork((work: readonly WorkKind[]) => {
     let woken = 0;
-    for (const kind of work) if (idle[kind].wake()) woken += 1;
+    for (const kind of work) if (idle[kind].nudge()) woken += 1;
     if (woken === 0) return;
     cx.counts.wokenUp += woken;
     since += woken;
