@@ -332,8 +332,10 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
     };
     if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
+    // Most deliveries have no parameters: nothing to split.
+    const params = d.params == null ? undefined : splitRequestParams(d.params);
     // Header parameters the step gave; the ones the runtime sets (content type, idempotency key, trace) win.
-    for (const [name, value] of Object.entries(splitRequestParams(d.params).headers)) {
+    for (const [name, value] of Object.entries(params?.headers ?? {})) {
       if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value;
     }
     if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
@@ -345,7 +347,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built =
       d.bodyJson !== undefined && sendsBodyAsIs(operation)
-        ? { path: operation.path + queryString(splitRequestParams(d.params).query), body: d.bodyJson }
+        ? { path: params === undefined ? operation.path : operation.path + queryString(params.query), body: d.bodyJson }
         : buildRequest(operation.path, body, d.params, operation.encoding, sendsBody(operation));
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };

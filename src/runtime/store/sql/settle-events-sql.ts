@@ -98,8 +98,11 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
       delivered.push({ id: deliveryId, traceId: event.trace_id });
-      const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
-      postings.push({ route: event.route, system: delivery.system, posting: delivery.posting ?? null, body, targetId: s.targetId ?? null, traceId: event.trace_id });
+      // Only a versioned record's delivery leaves a posting, and only it needs its body read back.
+      if (delivery.posting !== undefined) {
+        const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
+        postings.push({ route: event.route, system: delivery.system, posting: delivery.posting, body, targetId: s.targetId ?? null, traceId: event.trace_id });
+      }
     } else {
       await settleDelivery(sql, audit, s);
     }
