@@ -22,6 +22,7 @@ import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPoli
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
+import { withField } from "../objects.ts";
 import { queryString, splitRequestParams } from "./request-params.ts";
 import { writeBackOf } from "./write-back.ts";
 
@@ -205,8 +206,11 @@ function delivered(
 ): DeliverySettlement | Promise<DeliverySettlement> {
   const targetId = targetIdOf(response.body);
   // Most operations write nothing back: settled at once, without a turn of the microtask queue.
-  if (operation.writeBack === undefined) return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
-  return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+  if (operation.writeBack !== undefined) return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+  // Written out rather than spread from `base`: every delivery ends here (see objects.ts).
+  const settlement: Extract<DeliverySettlement, { outcome: "delivered" }> = { deliveryId: base.deliveryId, attempt: base.attempt, worker: base.worker, now, outcome: "delivered", status };
+  if (targetId !== undefined) settlement.targetId = targetId;
+  return settlement;
 }
 
 async function withWriteBack(
@@ -325,11 +329,9 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
   let response: TargetResponse;
   try {
     const auth = system.auth();
-    const headers: Record<string, string> = {
-      ...(auth instanceof Promise ? await auth : auth),
-      "content-type": operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
-      "x-trace-id": d.traceId,
-    };
+    // The credentials' headers, then the runtime's, which win (a copy made field by field: see objects.ts).
+    const headers: Record<string, string> = withField(auth instanceof Promise ? await auth : auth, "content-type", operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json");
+    headers["x-trace-id"] = d.traceId;
     if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
     // Most deliveries have no parameters: nothing to split.

@@ -7,6 +7,7 @@
  */
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { type MessagePort, parentPort, Worker } from "node:worker_threads";
+import { withField } from "../objects.ts";
 import { reviveError } from "../errors.ts";
 import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
 
@@ -98,9 +99,13 @@ function slimDelivery(delivery: NewDelivery): NewDelivery {
 function slimArgs(method: Method, args: unknown[]): unknown[] {
   if (method === "accept") return [(args[0] as IncomingEvent[]).map(slimEvent), ...args.slice(1)];
   if (method === "settleEvents") {
-    const settlements = (args[0] as EventSettlement[]).map((s) =>
-      s.outcome === "routed" ? { ...s, deliveries: s.deliveries.map(slimDelivery), ...(s.emits === undefined ? {} : { emits: s.emits.map(slimEvent) }) } : s,
-    );
+    const settlements = (args[0] as EventSettlement[]).map((s) => {
+      if (s.outcome !== "routed") return s;
+      // A copy made field by field, not spread: one per event (see objects.ts).
+      const slim = withField(s, "deliveries", s.deliveries.map(slimDelivery));
+      if (s.emits !== undefined) slim["emits"] = s.emits.map(slimEvent);
+      return slim;
+    });
     return [settlements, ...args.slice(1)];
   }
   return args;

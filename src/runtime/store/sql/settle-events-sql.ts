@@ -4,6 +4,7 @@
  * the canonical events they emit accepted, the records they keep kept, and every other outcome recorded, all fenced by the
  * events' lease tokens and audited.
  */
+import { merged } from "../../objects.ts";
 import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { type AttemptedRow, insertDeliveries, markRouted, type RoutedRow } from "../batched.ts";
@@ -93,7 +94,8 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
   const delivered: { id: number; traceId: string }[] = [];
   const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
-    const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
+    // A copy made field by field, not spread: one per delivery made as its event was routed (see objects.ts).
+    const s = merged(delivery.attempted, { deliveryId, attempt: 1, worker });
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
