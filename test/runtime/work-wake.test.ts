@@ -79,6 +79,24 @@ describe.runIf(available)("an idle PostgreSQL worker woken by the store", () => 
     await idle.stop();
   }, 30_000);
 
+  it("tries a delivery that failed again when its retry falls due, though its poll is a minute long", async () => {
+    const schema = uniqueSchema("wake");
+    schemas.push(schema);
+    const store = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 });
+    stores.push(store);
+    // The ERP's first answer is a 503: the delivery is retried after its backoff (100 ms, with jitter).
+    const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer erp-token" }, fault: ({ n }) => (n === 1 ? { status: 503 } : undefined) });
+    const billing = createFakeTarget({ name: "billing", auth: { header: "X-Api-Key", value: "billing-key" }, externalIdField: "reference" });
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const runtime = createRuntime({ compiled: fixtureDefinitions(), store, transport: fakeTransport([erp, billing]), env: {}, worker: "retrying", pollMs: LONG_POLL_MS, idleMs: 10, logger });
+    runtimes.push(runtime);
+    runtime.start();
+    await runtime.offer({ system: "psa", event: "projectActivated" }, [project("p9")]);
+    expect(await within(10_000, () => erp.ledger.length === 1)).toBe(true);
+    expect(erp.requests).toBe(2);
+    await runtime.stop();
+  }, 30_000);
+
   it("leaves them waiting until its poll when the store does not announce work", async () => {
     const { offered, idle, erp } = await workers({ idleMs: LONG_POLL_MS, blind: true });
     idle.start();

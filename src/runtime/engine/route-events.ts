@@ -122,7 +122,13 @@ async function settleEvents(cx: EngineContext, { settlements, made }: RoutedBatc
     settlements.forEach((s, i) => {
       if (settled[i] !== true) return;
       cx.counts.eventsSettled += 1;
-      if (s.outcome === "routed") cx.counts.deliveriesSettled += s.deliveries.filter((d) => d.attempted !== undefined).length;
+      if (s.outcome !== "routed") return;
+      for (const d of s.deliveries) {
+        if (d.attempted === undefined) continue;
+        cx.counts.deliveriesSettled += 1;
+        // A delivery that failed as its event was routed is tried again when due (wake-ups.ts).
+        if (d.attempted.outcome === "retry") cx.wake.deliveriesAt(d.attempted.availableAt);
+      }
     });
     handedOff(cx, leased, events, settlements);
   } finally {
