@@ -43,12 +43,14 @@ const leaseOf = (cx: EngineContext) => ({ leaseMs: cx.leaseMs, keeper: cx.keeper
  * How many leases to ask the store for besides `taken` items: at least a quarter of a batch when
  * handed-off work was taken, so the store's work (retries, woken waits, expired leases, events
  * beyond the handoff) is never starved by a steady stream of it. Otherwise a worker sharing its
- * backlog asks only for what it has room to start: what it leases while busy, the other workers
- * could have started sooner.
+ * backlog asks only for what it has room to start, and a quarter of a batch at most: what it
+ * leases while busy, the other workers could have started sooner, and the idle workers one
+ * announcement wakes together (wake-ups.ts) each take a share of what it announced rather than
+ * the first of them all of it.
  */
 function claimLimit<T extends Leased, S>(cx: EngineContext, side: Side<T, S>, taken: number): number {
   const floor = taken > 0 ? Math.ceil(cx.batchSize / 4) : 0;
-  if (cx.sharing) return Math.max(floor, Math.min(cx.batchSize, side.handed.free()) - taken);
+  if (cx.sharing) return Math.max(floor, Math.min(Math.ceil(cx.batchSize / 4), side.handed.free()) - taken);
   return Math.max(cx.batchSize - taken, floor);
 }
 
