@@ -166,5 +166,15 @@ export function triggerShape(set: SpecSet, route: BoundDocument<"Route">): Recor
     const found = entity === undefined ? undefined : set.entities.get(entity);
     return found === undefined ? undefined : entityShape(found.name, found.value.spec);
   }
+  if (trigger.schedule !== undefined) return SCHEDULED_RUN;
   return undefined;
 }
+
+/** The record a scheduled route's run starts with: the route and the instant its schedule named (runtime/engine/schedules.ts). */
+const SCHEDULED_RUN: RecordShape = {
+  label: "a scheduled run",
+  fields: new Map([
+    ["route", { name: "route", type: "string", required: true }],
+    ["scheduledAt", { name: "scheduledAt", type: "datetime", required: true }],
+  ]),
+};
