@@ -4,6 +4,7 @@
  * bindings of later expressions under `as`. A cross-reference not there yet, or a kept record when
  * the step waits for it, makes the run wait.
  */
+import { withField } from "../../runtime/objects.ts";
 import { lookUpRecord, lookupKey } from "../../runtime/state/lookup.ts";
 import { DEFAULT_WAIT_MS, StepFailure } from "../../runtime/step-run.ts";
 import type { StepRunner } from "../run-kind.ts";
@@ -30,8 +31,8 @@ export const enrichRunner: StepRunner<"enrich"> = {
       }
       value = outcome.value;
     }
-    run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
-    run.lookups = { ...run.lookups, [step.as]: value };
+    run.record = withField(run.record as Record<string, unknown>, step.as, value);
+    run.lookups = withField(run.lookups, step.as, value);
     run.bound = undefined;
   },
   xrefs: (step) => (step.lookup === "xref" ? [`${step.entity}\u0000${step.to ?? ""}`] : []),

@@ -51,6 +51,8 @@ export interface RunOutcome {
   ledgers: string[][];
   counts: StoreCounts;
   issues: Issue[];
+  /** How many records the route's events kept in the runtime's state (audited `record.kept`). */
+  kept: number;
   /** Reference data and cross-references the run made up, `Entity key` → value. */
   seeded: Record<string, unknown>;
 }
@@ -263,7 +265,8 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
       await settle();
       ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
     }
-    return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), seeded };
+    const kept = (await store.auditTrail({ limit: 100_000 })).filter((entry) => entry.action === "record.kept" && entry.actor === world.pipeline.route).length;
+    return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), kept, seeded };
   } finally {
     await store.close();
   }

@@ -171,6 +171,8 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
        ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
       [record.entity, record.key, record.version, JSON.stringify(record.value), record.now],
     );
+    // The events waiting for the record go back to work, with any worker.
+    sql.ready?.("events");
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
       record.now,
       record.entity,
@@ -216,6 +218,7 @@ export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: r
       const merged = { ...(current.written_back === null ? {} : (JSON.parse(current.written_back) as Record<string, unknown>)), ...row.fields };
       await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [JSON.stringify(merged), row.now, row.entity, row.key]);
     }
+    sql.ready?.("events");
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
       row.now,
       row.entity,
