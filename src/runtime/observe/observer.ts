@@ -131,6 +131,7 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       if (correction !== undefined && outcome !== "waited") {
         metrics?.corrected({ route: d.route, system: d.system, kind: correction, outcome });
         if (outcome === "delivered") {
+          const target = `${d.system}.${d.operation}`;
           logger.info(`the ${correction} correction of event ${d.eventId} was delivered to ${target}`, { event: "correction.delivered", route: d.route, eventId: d.eventId, target, kind: correction, traceId: d.traceId, worker });
         }
       }
