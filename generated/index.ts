@@ -44,8 +44,11 @@ import * as mappingPsaMilestoneToMilestone from "./mappings/psa-milestone-to-mil
 import * as mappingPsaProjectToProject from "./mappings/psa-project-to-project.js";
 import * as mappingPsaTimeEntryToTimeEntry from "./mappings/psa-time-entry-to-time-entry.js";
 import * as mappingRevenueEventToErpJournal from "./mappings/revenue-event-to-erp-journal.js";
+import * as mappingRevenueEventToErpJournalReversal from "./mappings/revenue-event-to-erp-journal-reversal.js";
 import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billing-charge.js";
+import * as mappingTimeEntryToBillingChargeAdjustment from "./mappings/time-entry-to-billing-charge-adjustment.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
+import * as mappingTimeEntryToErpCostReversal from "./mappings/time-entry-to-erp-cost-reversal.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
 import * as routeClientCreditControl from "./routes/client-credit-control.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
@@ -105,8 +108,11 @@ export const specSet: rt.CompiledSpecSet = {
     "psa-project-to-project": mappingPsaProjectToProject.transform,
     "psa-time-entry-to-time-entry": mappingPsaTimeEntryToTimeEntry.transform,
     "revenue-event-to-erp-journal": mappingRevenueEventToErpJournal.transform,
+    "revenue-event-to-erp-journal-reversal": mappingRevenueEventToErpJournalReversal.transform,
     "time-entry-to-billing-charge": mappingTimeEntryToBillingCharge.transform,
+    "time-entry-to-billing-charge-adjustment": mappingTimeEntryToBillingChargeAdjustment.transform,
     "time-entry-to-erp-cost-journal": mappingTimeEntryToErpCostJournal.transform,
+    "time-entry-to-erp-cost-reversal": mappingTimeEntryToErpCostReversal.transform,
     "time-entry-to-revenue-event": mappingTimeEntryToRevenueEvent.transform,
   },
   validators: {

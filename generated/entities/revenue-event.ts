@@ -10,6 +10,8 @@ export interface RevenueEvent {
   source: "time" | "milestone" | "adjustment";
   /** The time entry or milestone that earned the revenue. */
   sourceId: string;
+  /** The version of the source record it was raised for: a time entry's approval, a milestone's acceptance. A later version of the same revenue event corrects the one posted. */
+  sourceVersion: support.IsoDateTime;
   projectId: string;
   contractId: string;
   clientId: string;

@@ -3,11 +3,12 @@ import type * as rt from "syncspec/runtime";
 import * as exprTriggerWhen from "./revenue-recognition.trigger-when.expr.js";
 import * as entityRevenueEvent from "../entities/revenue-event.js";
 import * as mappingRevenueEventToErpJournal from "../mappings/revenue-event-to-erp-journal.js";
+import * as mappingRevenueEventToErpJournalReversal from "../mappings/revenue-event-to-erp-journal-reversal.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
   route: "revenue-recognition",
-  version: "1.0.0",
+  version: "2.0.0",
   source: "specs/routes/revenue-recognition.yaml",
   trigger: {
     kind: "canonical",
@@ -19,10 +20,17 @@ export const pipeline: rt.PipelineDefinition = {
   },
   idempotencyKey: [
     "revenueEventId",
+    "sourceVersion",
   ],
   orderingKey: [
     "projectId",
   ],
+  versioning: {
+    identity: [
+      "revenueEventId",
+    ],
+    version: "sourceVersion",
+  },
   steps: [
     {
       id: "check",
@@ -63,6 +71,13 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "postRevenueJournal",
       mapping: "revenue-event-to-erp-journal",
       transform: mappingRevenueEventToErpJournal.transform,
+      correction: {
+        kind: "reverse",
+        system: "erp",
+        operation: "postRevenueJournal",
+        mapping: "revenue-event-to-erp-journal-reversal",
+        transform: mappingRevenueEventToErpJournalReversal.transform,
+      },
     },
     {
       id: "announce",

@@ -9,15 +9,18 @@ import * as exprNoRateMessage from "./time-to-revenue.no-rate-message.expr.js";
 import * as exprBillabilityRules0 from "./time-to-revenue.billability-rules-0.expr.js";
 import * as exprBillabilityRules1 from "./time-to-revenue.billability-rules-1.expr.js";
 import * as mappingTimeEntryToErpCostJournal from "../mappings/time-entry-to-erp-cost-journal.js";
+import * as mappingTimeEntryToErpCostReversal from "../mappings/time-entry-to-erp-cost-reversal.js";
 import * as exprBillBranch1When from "./time-to-revenue.bill-branch-1-when.expr.js";
 import * as mappingTimeEntryToBillingCharge from "../mappings/time-entry-to-billing-charge.js";
 import * as exprQueueChargeParamsSubscriptionId from "./time-to-revenue.queue-charge-params-subscription-id.expr.js";
+import * as mappingTimeEntryToBillingChargeAdjustment from "../mappings/time-entry-to-billing-charge-adjustment.js";
+import * as exprQueueChargeCorrectionParamsSubscriptionId from "./time-to-revenue.queue-charge-correction-params-subscription-id.expr.js";
 import * as mappingTimeEntryToRevenueEvent from "../mappings/time-entry-to-revenue-event.js";
 
 /** The route as the runtime executes it. */
 export const pipeline: rt.PipelineDefinition = {
   route: "time-to-revenue",
-  version: "2.0.0",
+  version: "3.0.0",
   source: "specs/routes/time-to-revenue.sync",
   trigger: {
     kind: "event",
@@ -30,10 +33,17 @@ export const pipeline: rt.PipelineDefinition = {
   },
   idempotencyKey: [
     "timeEntryId",
+    "approvedDateUtc",
   ],
   orderingKey: [
     "timeEntryId",
   ],
+  versioning: {
+    identity: [
+      "timeEntryId",
+    ],
+    version: "approvedDateUtc",
+  },
   steps: [
     {
       id: "project",
@@ -158,6 +168,13 @@ export const pipeline: rt.PipelineDefinition = {
       operation: "postCostJournal",
       mapping: "time-entry-to-erp-cost-journal",
       transform: mappingTimeEntryToErpCostJournal.transform,
+      correction: {
+        kind: "reverse",
+        system: "erp",
+        operation: "postCostJournal",
+        mapping: "time-entry-to-erp-cost-reversal",
+        transform: mappingTimeEntryToErpCostReversal.transform,
+      },
     },
     {
       id: "bill",
@@ -188,6 +205,19 @@ export const pipeline: rt.PipelineDefinition = {
                 "subscription-id": {
                   name: "time-to-revenue#queue-charge.params.subscription-id",
                   evaluate: exprQueueChargeParamsSubscriptionId.evaluate,
+                },
+              },
+              correction: {
+                kind: "adjust",
+                system: "billing",
+                operation: "addTimeCharge",
+                mapping: "time-entry-to-billing-charge-adjustment",
+                transform: mappingTimeEntryToBillingChargeAdjustment.transform,
+                params: {
+                  "subscription-id": {
+                    name: "time-to-revenue#queue-charge.correction.params.subscription-id",
+                    evaluate: exprQueueChargeCorrectionParamsSubscriptionId.evaluate,
+                  },
                 },
               },
             },

@@ -71,7 +71,7 @@ function progressPrinter(io: CliIo): (progress: Progress) => void {
 
 function printSummary(io: CliIo, s: DemoSummary): void {
   const lines = [
-    `month of seed ${s.seed}: ${s.events} webhooks, ${s.accepted} events accepted (${s.duplicatesIgnored} duplicates ignored, ${s.conflicts} edits after approval held)`,
+    `month of seed ${s.seed}: ${s.events} webhooks, ${s.accepted} events accepted (${s.duplicatesIgnored} duplicates ignored, ${s.conflicts} changed payloads held); ${s.corrections} postings corrected for edits after approval`,
     `postings: ${Object.entries(s.postings).map(([system, n]) => `${system} ${n}`).join(", ")}; ${s.invoices} invoices, ${s.payments} payments`,
     `exceptions: ${s.exceptions.open} open, ${s.exceptions.resolved} resolved; dead letters: ${s.deadLettered}`,
     `reconciliation: ${s.reconciliationGaps} gaps (seeded ${s.seededGaps})${s.unexpectedGaps.length > 0 ? `; unexpected: ${s.unexpectedGaps.join(", ")}` : ""}${s.missedGaps.length > 0 ? `; missed: ${s.missedGaps.join(", ")}` : ""}`,

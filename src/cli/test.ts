@@ -67,7 +67,9 @@ export async function runMappingTests(set: SpecSet, cwd: string): Promise<Mappin
       const started = performance.now();
       const result: MappingTestResult = { mapping: name, test: test.name, where: `${file}:${at.line}:${at.column}`, file, passed: false, ms: 0 };
       try {
-        const actual = plain(await compiled.evaluate(test.input, (test.lookups ?? {}) as Record<string, unknown>));
+        // `previous` is what a correction's mapping reads as `$previous`: the body, target id and version posted before.
+        const bound = { ...(test.lookups ?? {}), ...(test.previous !== undefined ? { previous: test.previous } : {}) } as Record<string, unknown>;
+        const actual = plain(await compiled.evaluate(test.input, bound));
         const differences = diffJson(plain(test.expect), actual);
         result.passed = differences.length === 0;
         if (!result.passed) {

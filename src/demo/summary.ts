@@ -16,6 +16,8 @@ export interface DemoSummary {
   accepted: number;
   duplicatesIgnored: number;
   conflicts: number;
+  /** Postings corrected: reversed before a newer version, voided, adjusted or updated in place (each audited). */
+  corrections: number;
   postings: Record<string, number>;
   invoices: number;
   payments: number;
@@ -76,6 +78,7 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
     accepted: run.sent.accepted,
     duplicatesIgnored: run.sent.duplicates,
     conflicts: run.sent.conflicts,
+    corrections: audit.filter((r) => r.action === "posting.reversed" || r.action === "posting.voided" || r.action === "posting.corrected").length,
     postings,
     invoices: run.simulators.billing.invoices.size,
     payments: run.simulators.billing.transactions.length,

@@ -29,6 +29,16 @@ export const MappingTest = strictObject(
     name: Type.String({ description: "What the example shows." }),
     input: Type.Unknown({ description: "The source record." }),
     lookups: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Values bound to the lookups." })),
+    previous: Type.Optional(
+      strictObject(
+        {
+          body: Type.Unknown({ description: "The request body posted before." }),
+          targetId: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "The id the target gave what was posted." })),
+          version: Type.Optional(Type.Union([Type.Number(), Type.String()], { description: "The version that was posted." })),
+        },
+        "What a correction's mapping reads as `$previous`: what was posted before for the record.",
+      ),
+    ),
     expect: Type.Unknown({ description: "The target record the mapping must produce." }),
   },
   "An example the mapping must reproduce; `spec test` runs it.",

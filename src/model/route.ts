@@ -108,6 +108,12 @@ export const Versioning = strictObject(
   {
     identity: Type.Array(FieldPath, { minItems: 1, description: "The payload fields that identify the record across its versions (for example `timeEntryId`)." }),
     version: FieldPath,
+    void: Type.Optional(
+      strictObject(
+        { event: QualifiedName },
+        "The source's event (`system.event`) that voids the record; the route is triggered by it too. Its payload carries the identity and version fields; it runs the reversals of what was posted and nothing else, and the record stays voided: a later stale version is ignored.",
+      ),
+    ),
   },
   "The record's identity and version (`version`: the payload field holding an integer, a number or a date-time, so that versions order): later versions are compared with what was posted for the same identity.",
 );

@@ -68,6 +68,8 @@ export type PipelineStep<T = Transform, V = Validator> =
       query?: Readonly<Record<string, T>>;
       /** Header parameters by name, each evaluated over the record at this step. */
       headers?: Readonly<Record<string, T>>;
+      /** How a newer version of a versioned record corrects what this step posted for an earlier one. */
+      correction?: CorrectionDefinition<T>;
     })
   | (StepBase<T> & {
       kind: "reject";
@@ -90,6 +92,22 @@ export type PipelineStep<T = Transform, V = Validator> =
       version?: string;
       validator: V;
     });
+
+/**
+ * A deliver step's correction: `reverse` (this call first, then the new posting behind it),
+ * `adjust` (this call, posting the difference, in place of the new posting) or `update` (this
+ * call replacing what was posted, in place of the new posting). Its mapping and parameters see
+ * `$previous`: the body, target id and version last posted to the step's target for the record.
+ */
+export interface CorrectionDefinition<T = Transform> {
+  kind: "reverse" | "adjust" | "update";
+  system: string;
+  operation: string;
+  mapping?: string;
+  /** Builds the correction's body from the record, with `$previous` bound; the record itself when absent. */
+  transform?: T;
+  params?: Readonly<Record<string, T>>;
+}
 
 /** Every step of a list, those inside branches included, in order. */
 export function* everyStep<T, V>(steps: readonly PipelineStep<T, V>[]): Generator<PipelineStep<T, V>> {
@@ -151,7 +169,7 @@ export interface PipelineDefinition<T = Transform, V = Validator> {
   idempotencyKey: readonly string[];
   orderingKey?: readonly string[];
   /** A versioned record's identity fields and version field: its postings are kept and compared. */
-  versioning?: { identity: readonly string[]; version: string };
+  versioning?: { identity: readonly string[]; version: string; void?: { system: string; event: string } };
   steps: readonly PipelineStep<T, V>[];
   policies: PipelinePolicies;
   slaMs?: number;

@@ -72,6 +72,16 @@ export class StepFailedError extends RuntimeError {
   readonly destination = "exception-queue";
 }
 
+/**
+ * A correction needs what an earlier version posted, and that posting is still being delivered:
+ * the event is routed again once it settles. Retrying helps; nothing is sent meanwhile.
+ */
+export class PostingUnsettledError extends RuntimeError {
+  override name = "PostingUnsettledError";
+  readonly retryable = true;
+  readonly destination = "retry";
+}
+
 /** A polling source's read failed (the system answered an error, or is not a polling source). */
 export class PollFailedError extends RuntimeError {
   override name = "PollFailedError";
@@ -86,6 +96,7 @@ const BY_NAME: Readonly<Record<string, new (message: string) => RuntimeError>> =
   NetworkError,
   TokenRequestError,
   StepFailedError,
+  PostingUnsettledError,
   PollFailedError,
 };
 

@@ -6,7 +6,8 @@
  */
 import type { StepKind } from "../steps/run-kind.ts";
 import { runnerOf, targetsOf, xrefsOf } from "../steps/run-registry.ts";
-import { StoreUnavailableError } from "./errors.ts";
+import { reverseUnposted } from "../steps/deliver/correct.ts";
+import { PostingUnsettledError, StoreUnavailableError } from "./errors.ts";
 import { ignoredVersion, revisionOf } from "./versioning.ts";
 import { everyStep, type PipelineDefinition, type PipelineStep } from "./pipeline.ts";
 import { holds, type LookupCache, type ProcessContext, type Run, StepFailure, type StepRunContext } from "./step-run.ts";
@@ -40,6 +41,7 @@ export function lookupCache(store: Store): LookupCache {
       return found;
     },
     posting: (route, identity, system) => store.findPosting(route, identity, system),
+    postingDelivery: (route, identity, system) => store.postingDelivery(route, identity, system),
     record(entity, key, asOf) {
       const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
       let found = records.get(id);
@@ -90,14 +92,27 @@ async function readRevision(cx: ProcessContext, pipeline: PipelineDefinition, ev
 
 /** How long an event whose lookup found the store unavailable waits before it is routed again. */
 const STORE_RETRY_MS = 1_000;
+/** How long a correction waits for an earlier version's posting still being delivered. */
+const UNSETTLED_RETRY_MS = 5_000;
 
 /** Runs one step through its kind's runtime half; a promise only when the step awaited. */
 function runStep<K extends StepKind>(step: Extract<PipelineStep, { kind: K }>, run: Run, cx: StepRunContext): void | Promise<void> {
   return runnerOf(step.kind as K).run(step, run, cx);
 }
 
+/** Whether the event is the void event of the route's versioned record. */
+function isVoid(pipeline: PipelineDefinition, event: ClaimedEvent): boolean {
+  const declared = pipeline.versioning?.void;
+  return declared !== undefined && event.source === `${declared.system}.${declared.event}`;
+}
+
+/** Where the steps of one run over one event run. */
+function stepContext(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, run: Run): StepRunContext {
+  return { process: cx, pipeline, event, runSteps: (nested) => runSteps(cx, pipeline, event, nested, run) };
+}
+
 async function runSteps(cx: ProcessContext, pipeline: PipelineDefinition, event: ClaimedEvent, steps: readonly PipelineStep[], run: Run): Promise<void> {
-  const stepCx: StepRunContext = { process: cx, pipeline, event, runSteps: (nested) => runSteps(cx, pipeline, event, nested, run) };
+  const stepCx = stepContext(cx, pipeline, event, run);
   for (const step of steps) {
     // A rejected record goes no further; a waiting one resumes from the start once its dependency is there.
     if (run.wait !== undefined || run.rejection !== undefined) return;
@@ -125,19 +140,31 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
   const issue = (reason: string) => ({ queue: exceptions?.queue ?? `${event.route}-exceptions`, owner: exceptions?.owner ?? "unassigned", reason });
   if (pipeline === undefined) return { ...base, outcome: "exception", issue: issue(`route ${event.route} is not in the loaded spec set`) };
   const run: Run = { record: event.payload, at: event.receivedAt, classes: {}, lookups: {}, deliveries: [], emits: [], records: [] };
+  const voiding = isVoid(pipeline, event);
   try {
-    const triggered = pipeline.trigger.kind === "schedule" ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
+    // The void event is not the trigger's: the trigger's condition is about the records it posts.
+    const triggered = pipeline.trigger.kind === "schedule" || voiding ? true : holds(run, pipeline.trigger.when, event.payload, { class: {} });
     if (!(typeof triggered === "boolean" ? triggered : await triggered)) return { ...base, outcome: "skipped", reason: "the trigger's condition does not hold" };
     const revision = await readRevision(cx, pipeline, event, run);
     if (revision !== undefined) {
       return "ignored" in revision ? { ...base, outcome: "skipped", reason: revision.reason, ignoredVersion: revision.ignored } : { ...base, outcome: "exception", issue: issue(revision.problem) };
     }
-    await runSteps(cx, pipeline, event, pipeline.steps, run);
+    const corrections = stepContext(cx, pipeline, event, run);
+    if (voiding) {
+      run.voided = true;
+      if ((await reverseUnposted(run, corrections, "voided")) === 0) return { ...base, outcome: "skipped", reason: `void of ${run.revision?.identity}: nothing stands posted to reverse` };
+    } else {
+      await runSteps(cx, pipeline, event, pipeline.steps, run);
+      // A newer version that no longer reaches a step that posted (no longer billable) takes that posting back.
+      if (run.revision !== undefined && run.wait === undefined && run.rejection === undefined) await reverseUnposted(run, corrections, "reversed");
+    }
   } catch (error) {
     // A store that could not be reached is no fault of the event: it is given back and routed again.
     if (error instanceof StoreUnavailableError) return { ...base, outcome: "release", availableAt: cx.now + STORE_RETRY_MS };
+    // A correction waits for the earlier version's posting to settle: nothing was sent.
+    if (error instanceof PostingUnsettledError) return { ...base, outcome: "release", availableAt: cx.now + UNSETTLED_RETRY_MS };
     const reason = error instanceof StepFailure ? error.message : `the pipeline failed: ${(error as Error).message ?? String(error)}`;
-    return { ...base, outcome: "exception", issue: issue(reason) };
+    return { ...base, outcome: "exception", issue: issue(reason), ...(run.failedCorrection !== undefined ? { correction: run.failedCorrection } : {}) };
   }
   if (run.rejection !== undefined) {
     const { step, reason, message, queue, owner, release } = run.rejection;

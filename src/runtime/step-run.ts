@@ -7,7 +7,7 @@
 import { withField } from "./objects.ts";
 import { atEvaluationTime } from "../transform/index.ts";
 import type { OperationDefinition, PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
-import type { Posting, RecordVersion } from "./store/roles/postings.ts";
+import type { Posting, PostingDelivery, RecordVersion } from "./store/roles/postings.ts";
 import type { RecordFound } from "./store/roles/state.ts";
 import type { ReleaseCondition } from "./store/roles/inbox.ts";
 import type { ClaimedEvent, Dependency, IncomingEvent, NewDelivery, RecordToKeep } from "./store/store.ts";
@@ -20,6 +20,8 @@ export interface LookupCache {
   record(entity: string, key: string, asOf?: string): Promise<RecordFound>;
   /** What was last posted to `system` for a versioned record (never cached: each event reads it afresh). */
   posting(route: string, identity: string, system: string): Promise<Posting | undefined>;
+  /** Where the latest delivery that posted the record to `system` stands (`PostingStore.postingDelivery`). */
+  postingDelivery(route: string, identity: string, system: string): Promise<PostingDelivery | undefined>;
 }
 
 /** What processing needs besides the event. */
@@ -59,6 +61,10 @@ export interface Run {
   rejection?: Rejection;
   /** The identity and version of a versioned record: what its deliveries post (`NewDelivery.posting`). */
   revision?: { identity: string; version: RecordVersion };
+  /** Set for the record's void event: no step runs, and what was posted is reversed. */
+  voided?: boolean;
+  /** The correction that failed the run, for the metrics (`EventSettlement.correction`). */
+  failedCorrection?: { system: string; kind: string };
 }
 
 /** A declared business rejection: the step, its reason code, the message a person reads, and the queue with its owner. */

@@ -56,3 +56,20 @@ export async function ignoredVersion(lookups: LookupCache, route: string, target
   const reason = `duplicate of version ${JSON.stringify(version)} of ${identity}, already posted to ${posted.map((p) => p.system).join(", ")}`;
   return { reason, ignored: { standing: "duplicate", identity, version, posted: version } };
 }
+
+/** The kinds of correction a deliver step declares. */
+export type CorrectionKind = "reverse" | "adjust" | "update";
+
+/**
+ * The step of a correction's delivery: the deliver step's id and the correction's kind, after a
+ * colon no step id can hold, so the outbox, the metrics and the audit tell corrections apart.
+ */
+export const correctionStep = (step: string, kind: CorrectionKind): string => `${step}:${kind}`;
+
+/** The correction kind of a delivery's step, when it is a correction's. */
+export function correctionKindOf(step: string): CorrectionKind | undefined {
+  const colon = step.lastIndexOf(":");
+  if (colon < 0) return undefined;
+  const kind = step.slice(colon + 1);
+  return kind === "reverse" || kind === "adjust" || kind === "update" ? kind : undefined;
+}

@@ -2,8 +2,8 @@
  * Fake target systems that behave like real APIs, for the runtime's tests and for users' tests:
  * they check credentials (401), enforce a quota (429 with `Retry-After`), honour idempotency keys
  * (the same key returns the first answer; the same key with another body is a 422) and upserts by
- * external id, and can be told to fail: 5xx, a reset connection, or "effect applied, response
- * lost", or a slow answer. Every applied effect is written to a ledger, which is what tests count.
+ * external id, remove what they created on a DELETE (404 for what they never gave), and can be
+ * told to fail: 5xx, a reset connection, or "effect applied, response lost", or a slow answer. Every applied effect is written to a ledger, which is what tests count.
  *
  * A fake serves in-process (`handle`, usable as a Transport) or over HTTP on 127.0.0.1 (`listen`).
  */
@@ -116,6 +116,8 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
   const ledger: LedgerEntry[] = [];
   const byKey = new Map<string, Stored>();
   const byExternalId = new Map<string, LedgerEntry>();
+  /** Ids of records removed by a DELETE. */
+  const removed = new Set<string>();
   /** Idempotency keys whose first answer is being held (`slow`). */
   const inProgress = new Set<string>();
   let fault = options.fault;
@@ -132,7 +134,20 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
 
   const newId = (operation: string, method: string, path: string, body: unknown) => options.id?.({ operation, method, path, body }) ?? `${options.name}-${ledger.length + 1}`;
 
+  /**
+   * A DELETE of `<collection>/<id>` removes a record the fake created, as REST APIs do: 204, and
+   * 404 for an id it never gave or already removed. The removal is an effect: the ledger keeps it.
+   */
+  function remove(path: string, operation: string, key: string | undefined): TargetResponse {
+    const id = decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+    if (removed.has(id) || !ledger.some((e) => e.id === id && e.method !== "DELETE")) return json(404, { error: `no record ${id}` });
+    removed.add(id);
+    ledger.push({ operation, method: "DELETE", path, key, body: undefined, id });
+    return { status: 204, headers: {}, body: undefined };
+  }
+
   function apply(method: string, path: string, operation: string, key: string | undefined, body: unknown): TargetResponse {
+    if (method === "DELETE") return remove(path, operation, key);
     const field = options.externalIdField;
     const record = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
     if (field !== undefined && method === "PUT" && typeof record[field] === "string") {

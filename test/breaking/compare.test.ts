@@ -51,6 +51,26 @@ spec:
   };
 }
 
+/** The clean set with an ERP operation that reverses a journal and a PSA event that voids an entry. */
+function correctable(): SpecFiles {
+  return edit(
+    edit(cleanSet, paths.ERP, "  operations:\n", "  operations:\n    reverseTime: { method: POST, path: /journals/reversals, effect: create, request: Journal, idempotency: { mechanism: upsert, externalIdField: reference } }\n"),
+    paths.PSA,
+    "  events:\n",
+    "  events:\n    timeVoided: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/voided, authentication: { bearer: { token: { secret: psa/hook-token } } } } }\n",
+  );
+}
+
+/** The clean set with its route versioned by `minutes`, its deliver step correcting as `correction` says. */
+function versioned(identity: string, correction = "{ update: { operation: erp.upsertTime } }", extra = ""): SpecFiles {
+  return edit(
+    edit(correctable(), paths.ROUTE, "orderingKey: [timeEntryId]", `orderingKey: [timeEntryId]\n  versioning: { identity: ${identity}, version: minutes${extra} }`),
+    paths.ROUTE,
+    "    - deliver: { operation: erp.upsertTime }\n",
+    `    - deliver: { operation: erp.upsertTime, correction: ${correction} }\n`,
+  );
+}
+
 const HOOK_AUTH = " bearer: { token: { secret: psa/hook-token } } ";
 
 const rejecting = (queue: string) =>
@@ -126,22 +146,40 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     expected: ["violation ordering-key-changed: the ordering key changed from [timeEntryId] to [minutes]"],
   },
   {
-    name: "a route that starts versioning its record",
-    previous: cleanSet,
-    current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
-    expected: ["violation versioning-added: the route now versions its record by minutes: records posted before keep no posting, so their next version posts as a first one"],
+    name: "a route that starts versioning its record and correcting what it posted",
+    previous: correctable(),
+    current: versioned("[timeEntryId]"),
+    expected: [
+      "violation versioning-added: the route now versions its record by minutes: records posted before keep no posting, so their next version posts as a first one",
+      "ok correction-added: step erp.upsertTime now corrects a newer version's posting: update through erp.upsertTime",
+    ],
   },
   {
     name: "a versioned record's version field changed",
-    previous: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
-    current: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId, minutes], version: minutes }"),
+    previous: versioned("[timeEntryId]"),
+    current: versioned("[timeEntryId, minutes]"),
     expected: ["violation versioning-changed: the record's identity and version changed from [timeEntryId] by minutes to [timeEntryId, minutes] by minutes: the postings kept no longer match"],
   },
   {
-    name: "a route that stops versioning its record",
-    previous: edit(cleanSet, paths.ROUTE, "orderingKey: [timeEntryId]", "orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }"),
-    current: cleanSet,
-    expected: ["violation versioning-changed: the route no longer versions its record: stale and duplicate versions are posted again"],
+    name: "a route that stops versioning its record and correcting what it posted",
+    previous: versioned("[timeEntryId]"),
+    current: correctable(),
+    expected: [
+      "violation versioning-changed: the route no longer versions its record: stale and duplicate versions are posted again",
+      "violation correction-removed: step erp.upsertTime no longer corrects what it posted (update through erp.upsertTime): the postings it made stay as they are when their record changes",
+    ],
+  },
+  {
+    name: "a correction that changes its way, compatible with nothing the target holds",
+    previous: versioned("[timeEntryId]"),
+    current: versioned("[timeEntryId]", "{ reverse: { operation: erp.reverseTime } }"),
+    expected: ["violation correction-changed: step erp.upsertTime now corrects by reverse through erp.reverseTime instead of update through erp.upsertTime: the target receives another request for the records it already holds"],
+  },
+  {
+    name: "a record now voided by an event of its source",
+    previous: versioned("[timeEntryId]", "{ reverse: { operation: erp.reverseTime } }"),
+    current: versioned("[timeEntryId]", "{ reverse: { operation: erp.reverseTime } }", ", void: { event: psa.timeVoided }"),
+    expected: ["violation void-event-changed: the record is now voided by psa.timeVoided: the route is triggered by it too"],
   },
   {
     name: "a mapping that stops setting a field, and the property removed from the system's schema",

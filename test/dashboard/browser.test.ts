@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core): a running demo's
- * page shows the store's numbers, and an exception resolved from the page lands its postings.
+ * page shows the store's numbers, traces an edit after approval to its reversal and new posting, and
+ * an exception resolved from the page lands its postings.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +42,7 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
       viewport: { width: 1400, height: 1000 },
     });
     page = context.pages()[0] ?? (await context.newPage());
-    page.on("dialog", (dialog) => dialog.accept("corrected duration confirmed with the consultant"));
+    page.on("dialog", (dialog) => dialog.accept("booked to the wrong project, moved by the consultant"));
     page.on("console", (message) => {
       if (message.text().includes("Content Security Policy")) refusedByPolicy.push(message.text());
     });
@@ -96,25 +97,48 @@ describe.runIf(runs)("the dashboard of a running demo, in chromium", () => {
     expect(statSync(join(images, "dashboard.png")).size).toBeGreaterThan(10_000);
   });
 
-  it("replays an edit held as an exception from the page, and its postings land", async () => {
+  it("traces an edit after approval to the reversal of its cost and the new posting, never a second posting beside the first", async () => {
+    const audit = await run.store.auditTrail({ limit: 1_000_000 });
+    const reversed = audit.filter((r) => r.action === "posting.reversed");
+    expect(reversed).toHaveLength(run.month.events.filter((e) => e.mess === "edited-after-approval").length);
+    for (const reversal of reversed) {
+      const timeEntryId = reversal.subject.split(":")[2] as string;
+      const journals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).endsWith(`[time ${timeEntryId}]`));
+      expect(journals.map((j) => String(j["Narration"]).startsWith("Reversal of "))).toEqual([false, true, false]);
+    }
+    const accepted = audit.find((r) => r.action === "event.accepted" && r.traceId === reversed[0]?.traceId);
+    await page.goto(`${dashboard.url}/trace?event=${accepted?.subject.split(":")[1]}`);
+    const actions = await page.locator("tr[data-action-row]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action-row")));
+    expect(actions).toContain("posting.reversed");
+    expect(actions).toContain("posting.corrected");
+    expect(actions.filter((a) => a === "delivery.delivered").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("replays a time entry held for its project from the page, edited onto a project set up from its contract, and its postings land", async () => {
+    await page.goto(`${dashboard.url}/`);
     const open = await run.store.listIssues({ kind: "exception", status: "open" });
-    const conflict = open.find((i) => i.reason.includes("arrived again with a different payload"));
-    if (conflict === undefined) throw new Error("the month held no edit after approval");
-    const timeEntryId = String((conflict.payload as { timeEntryId: string }).timeEntryId);
-    const journals = () => run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes(`[time ${timeEntryId}]`)).length;
-    expect(journals()).toBe(1);
+    const held = open.find((i) => i.route === "time-to-revenue" && i.reason.startsWith("no Project reference data"));
+    if (held === undefined) throw new Error("the month held no time entry of the project without its contract");
+    const entry = held.payload as { timeEntryId: string; projectId: string };
+    const moved = run.month.projects.find((p) => p.contractId !== undefined && p.billingModel === "time-and-materials" && p.projectId !== entry.projectId);
+    if (moved === undefined) throw new Error("the month has no time-and-materials project with its contract");
+    const journals = () => run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes(`[time ${entry.timeEntryId}]`)).length;
+    expect(journals()).toBe(0);
+    // The payload is edited in its text area, folded in the row's details.
+    await page.locator(`tr[data-issue="${held.id}"] details summary`).click();
+    await page.locator(`[data-payload="${held.id}"]`).fill(JSON.stringify({ ...entry, projectId: moved.projectId }));
     // The page reloads once the API has answered; the postings may land before that, so the reload
     // is waited for here, or it would interrupt the navigation below.
     const reloaded = page.waitForEvent("load");
-    await page.locator(`tr[data-issue="${conflict.id}"] button[data-action="edit"]`).click();
+    await page.locator(`tr[data-issue="${held.id}"] button[data-action="edit"]`).click();
     await reloaded;
-    await expect.poll(async () => (await run.store.issue(conflict.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
-    await expect.poll(journals, { timeout: 30_000 }).toBe(2);
+    await expect.poll(async () => (await run.store.issue(held.id ?? 0))?.status, { timeout: 10_000 }).toBe("replayed");
+    await expect.poll(journals, { timeout: 30_000 }).toBe(1);
     await page.goto(`${dashboard.url}/`);
-    expect(await page.locator(`tr[data-issue="${conflict.id}"]`).count()).toBe(0);
+    expect(await page.locator(`tr[data-issue="${held.id}"]`).count()).toBe(0);
     expect(await metric("exceptions-resolved")).toBe("1");
     const audit = await run.store.auditTrail({ limit: 1_000_000 });
-    expect(audit.find((r) => r.action === "issue.replayed" && r.subject === `issue:${conflict.id}`)).toMatchObject({ actor: "dashboard", detail: { why: "corrected duration confirmed with the consultant" } });
+    expect(audit.find((r) => r.action === "issue.replayed" && r.subject === `issue:${held.id}`)).toMatchObject({ actor: "dashboard", detail: { why: "booked to the wrong project, moved by the consultant" } });
   }, 60_000);
 
   it("traces the replayed event to every downstream posting", async () => {

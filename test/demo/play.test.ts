@@ -122,18 +122,43 @@ describe("playMonth", () => {
     expect(summary.deadLettered).toBe(0);
   });
 
-  it("ignores the PSA's duplicate webhooks and turns edits after approval into exceptions", () => {
+  it("ignores the PSA's duplicate webhooks and takes edits after approval as newer versions, with no conflict", () => {
     const duplicates = run.month.events.filter((e) => e.mess === "duplicate").length;
     expect(summary.duplicatesIgnored).toBe(duplicates);
-    expect(summary.conflicts).toBe(2);
-    expect(summary.accepted).toBe(summary.events - duplicates - 2);
+    expect(summary.conflicts).toBe(0);
+    expect(summary.accepted).toBe(summary.events - duplicates);
   });
 
-  it("posts cost to the ERP for every approved time entry of a project with its contract", () => {
+  it("reverses an edited entry's cost journal before posting its new version, and charges the difference, never overwriting", () => {
+    const edits = run.month.events.filter((e) => e.mess === "edited-after-approval").map((e) => e.payload as { timeEntryId: string });
+    expect(edits).toHaveLength(2);
+    // Each edit reverses its cost journal, adjusts its charge and reverses its revenue journal before
+    // the new one (the revenue event raised again for the new version), each correction audited.
+    expect(summary.corrections).toBe(6);
+    const revenue = (id: string) => run.simulators.erp.journals.filter((j) => String(j["Narration"]).endsWith(`[time-${id}]`)).map((j) => String(j["Narration"]).startsWith("Reversal of "));
+    for (const { timeEntryId } of edits) expect(revenue(timeEntryId)).toEqual([false, true, false]);
+    for (const { timeEntryId } of edits) {
+      const journals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).endsWith(`[time ${timeEntryId}]`));
+      const costLine = (j: Record<string, unknown> | undefined) => Number(((j?.["JournalLines"] as { LineAmount: string }[] | undefined) ?? [])[0]?.LineAmount);
+      expect(journals.map((j) => String(j["Narration"]).startsWith("Reversal of "))).toEqual([false, true, false]);
+      expect(costLine(journals[1])).toBe(-costLine(journals[0]));
+      expect(costLine(journals[2])).toBeGreaterThan(costLine(journals[0]));
+      const charges = run.simulators.billing.records("TimeEntry").filter((c) => c["timeEntryId"] === timeEntryId).map((c) => Number(c["billAmount"]));
+      if (charges.length > 0) {
+        // The first charge stays; the adjustment charges the hour added after approval.
+        expect(charges).toHaveLength(2);
+        expect(charges[1]).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("posts cost to the ERP for every approved time entry of a project with its contract, an edited one once per version", () => {
     const withContract = new Set(run.month.projects.filter((p) => p.contractId !== undefined).map((p) => p.projectId));
     const approved = run.month.timeEntries.filter((t) => t.approvalStatus === "APPROVED" && withContract.has(t.projectId)).length;
-    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time ")).length;
-    expect(costJournals).toBe(approved);
+    const edits = run.month.events.filter((e) => e.mess === "edited-after-approval").length;
+    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time "));
+    expect(costJournals.filter((j) => !String(j["Narration"]).startsWith("Reversal of ")).length).toBe(approved + edits);
+    expect(costJournals.filter((j) => String(j["Narration"]).startsWith("Reversal of ")).length).toBe(edits);
   });
 
   it("keeps each project with its contract from its activation event, and never the one without", async () => {
@@ -150,7 +175,13 @@ describe("playMonth", () => {
   });
 
   it("writes the ERP's journal id back onto each costed time entry and its receivable id onto each invoice", async () => {
-    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time "));
+    // The id written back is the one of the entry's current posting: the last one, not its reversal.
+    const current = new Map<string, Record<string, unknown>>();
+    for (const journal of run.simulators.erp.journals) {
+      const narration = String(journal["Narration"]);
+      if (narration.includes("[time ") && !narration.startsWith("Reversal of ")) current.set(narration, journal);
+    }
+    const costJournals = [...new Map([...current.values()].map((j) => [/\[time ([0-9a-f-]+)\]$/.exec(String(j["Narration"]))?.[1], j])).values()];
     expect(costJournals.length).toBeGreaterThan(0);
     for (const journal of costJournals) {
       const entryId = /\[time ([0-9a-f-]+)\]$/.exec(String(journal["Narration"]))?.[1] as string;

@@ -88,7 +88,7 @@ describe("misspelt keywords in the DSL", () => {
     expect(diagnose('route r {\n  sla 1d noet "x"\n  steps {\n    map x whn {{ a }}\n    deliver erp.x usng m\n  }\n}\n')).toEqual([
       `2:10 dsl-unknown-keyword: unknown keyword 'noet'; did you mean 'note'? (here: note, ${ROUTE})`,
       `4:11 dsl-unknown-keyword: unknown keyword 'whn'; did you mean 'when'? (here: when, note, ${STEPS})`,
-      `5:19 dsl-unknown-keyword: unknown keyword 'usng'; did you mean 'using'? (here: using, with, when, note, ${STEPS})`,
+      `5:19 dsl-unknown-keyword: unknown keyword 'usng'; did you mean 'using'? (here: using, with, correct, when, note, ${STEPS})`,
     ]);
   });
 

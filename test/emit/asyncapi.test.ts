@@ -33,6 +33,15 @@ describe("the AsyncAPI document", () => {
     expect(payload?.required()).toEqual(["timeEntryId", "minutes", "status"]);
   });
 
+  it("has a route receive the event that voids its versioned record, beside its trigger", async () => {
+    const program = loadProgram({ cwd: join(projectRoot, "test", "scenarios", "kestrel") });
+    const { document, errors } = await parse(asyncApiFile(program.set, planEmit(program.set, program.config.root, program.config.specs)).text);
+    expect(errors).toEqual([]);
+    const operations = document?.operations().all().map((o) => `${o.id()} ${o.action()} ${o.channels().all()[0]?.id()}`);
+    expect(operations).toContain("time-posting receive psa.timeApproved");
+    expect(operations).toContain("time-posting.void receive psa.timeVoided");
+  });
+
   it("validates as committed for the example spec set in generated/", async () => {
     const text = readFileSync(join(projectRoot, "generated", "asyncapi.yaml"), "utf8");
     const { errors } = await parse(text);

@@ -75,6 +75,47 @@ export function describeCorrectionsContract(engine: string, open: () => Promise<
       expect((await lease(store, 6003)).map((d) => d.step)).toEqual(["post-cost"]);
     });
 
+    it("keeps a delivered reversal as nothing standing posted, then the new posting, and tells where a record's postings stand in the outbox", async () => {
+      const reversing: NewDelivery = { ...reversal, posting: { identity: "T001", version: 2, withdrawn: "reversed", correction: "reverse" } };
+      await store.accept([edited], 1000);
+      const [event] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 1000 });
+      expect(await store.postingDelivery(ROUTE, "T001", "erp")).toBeUndefined();
+      await store.settleEvents([{ eventId: event!.id, attempt: event!.attempt, worker: "w1", now: 1001, outcome: "routed", deliveries: [reversing, repost] }]);
+      expect(await store.postingDelivery(ROUTE, "T001", "erp")).toBe("open");
+      const [reverse] = await lease(store, 1002);
+      await store.settleDeliveries([{ deliveryId: reverse!.id, attempt: reverse!.attempt, worker: "w1", now: 1003, outcome: "delivered", status: 201, targetId: "J-R" }]);
+      expect(await store.findPosting(ROUTE, "T001", "erp")).toMatchObject({ version: 2, withdrawn: "reversed", body: null, targetId: null });
+      const [posting] = await lease(store, 1004);
+      await store.settleDeliveries([{ deliveryId: posting!.id, attempt: posting!.attempt, worker: "w1", now: 1005, outcome: "dead", issue: { queue: "time-dlq", owner: "finance-ops", reason: "erp refused" } }]);
+      expect(await store.postingDelivery(ROUTE, "T001", "erp")).toBe("failed");
+      const [dead] = await store.listIssues({ kind: "dead-letter" });
+      await store.resolveIssue({ issueId: dead!.id, action: "retry", who: "ana", why: "period reopened", now: 2000 });
+      const [again] = await lease(store, 2001);
+      await store.settleDeliveries([{ deliveryId: again!.id, attempt: again!.attempt, worker: "w1", now: 2002, outcome: "delivered", status: 201, targetId: "J-2" }]);
+      const kept = await store.findPosting(ROUTE, "T001", "erp");
+      expect(kept).toMatchObject({ version: 2, body: { hours: 6 }, targetId: "J-2" });
+      expect(kept?.withdrawn).toBeUndefined();
+      expect(await store.postingDelivery(ROUTE, "T001", "erp")).toBe("delivered");
+      const actions = (await store.auditTrail()).filter((r) => r.action.startsWith("posting.")).map((r) => [r.action, (r.detail as { correction?: string }).correction]);
+      expect(actions).toEqual([
+        ["posting.reversed", "reverse"],
+        ["posting.recorded", undefined],
+      ]);
+    });
+
+    it("keeps what an adjustment stands for rather than its body, marked as the correction it is", async () => {
+      const adjusting: NewDelivery = { ...repost, step: "post-cost:adjust", body: { hours: -2 }, posting: { identity: "T001", version: 2, body: { hours: 6 }, correction: "adjust" } };
+      delete (adjusting as { after?: string }).after;
+      await store.accept([edited], 1000);
+      const [event] = await store.claimEvents({ worker: "w1", limit: 1, now: 1000, leaseMs: 1000 });
+      await store.settleEvents([{ eventId: event!.id, attempt: event!.attempt, worker: "w1", now: 1001, outcome: "routed", deliveries: [adjusting] }]);
+      const [adjust] = await lease(store, 1002);
+      await store.settleDeliveries([{ deliveryId: adjust!.id, attempt: adjust!.attempt, worker: "w1", now: 1003, outcome: "delivered", status: 201, targetId: "J-A" }]);
+      expect(await store.findPosting(ROUTE, "T001", "erp")).toMatchObject({ version: 2, body: { hours: 6 }, targetId: "J-A" });
+      const [audited] = (await store.auditTrail()).filter((r) => r.action.startsWith("posting."));
+      expect(audited).toMatchObject({ action: "posting.corrected", detail: { correction: "adjust", version: 2 } });
+    });
+
     it("hands off the reversal as the event is routed, never the posting behind it", async () => {
       const routed = await route(store, { worker: "w1", leaseMs: 1000, limit: 10 });
       expect(routed.leased.map((l) => l.step)).toEqual([REVERSE]);

@@ -43,11 +43,17 @@ const FILES: Record<string, string> = {
     Journal: { type: object, required: [reference, hours], properties: { reference: { type: string }, hours: { type: number } } }
   operations:
     postJournal: { method: POST, path: /journals, effect: create, request: Journal, idempotency: { mechanism: key-header, header: Idempotency-Key } }
+    reverseJournal: { method: POST, path: "/journals/{journalId}/reversal", effect: create, request: Journal, idempotency: { mechanism: key-header, header: Idempotency-Key } }
 `,
   "specs/time-to-journal.yaml": `${head("Mapping", "time-to-journal")}spec:
   source: { system: psa, schema: Time }
   target: { system: erp, schema: Journal }
   expression: '{ "reference": timeEntryId, "hours": hours }'
+`,
+  "specs/time-journal-reversal.yaml": `${head("Mapping", "time-journal-reversal")}spec:
+  source: { system: psa, schema: Time }
+  target: { system: erp, schema: Journal }
+  expression: '{ "reference": $previous.body.reference, "hours": -$previous.body.hours }'
 `,
   "specs/route.yaml": `${head("Route", "time-cost")}spec:
   trigger: { event: psa.timeApproved }
@@ -56,7 +62,10 @@ const FILES: Record<string, string> = {
   versioning: { identity: [timeEntryId], version: version }
   steps:
     - id: cost
-      deliver: { operation: erp.postJournal, mapping: time-to-journal }
+      deliver:
+        operation: erp.postJournal
+        mapping: time-to-journal
+        correction: { reverse: { operation: erp.reverseJournal, mapping: time-journal-reversal, params: { journalId: $previous.targetId } } }
   policies:
     exceptions: { queue: time-exceptions, owner: finance-ops }
 `,
@@ -112,7 +121,8 @@ describe("versioned source records", () => {
     await send("e1", 1, 8);
     await send("e2", 3, 6);
     await send("e3-late", 2, 7);
-    expect(erp.ledger.map((e) => (e.body as { hours: number }).hours)).toEqual([8, 6]);
+    // Version 3 reverses version 1's posting before it posts; the late version 2 makes no call.
+    expect(erp.ledger.map((e) => (e.body as { hours: number }).hours)).toEqual([8, -8, 6]);
     expect(await skipped(store)).toEqual(["stale version 2 of T001: version 3 was already posted to erp"]);
     const audited = (await store.auditTrail()).find((r) => r.action === "event.skipped");
     expect(audited?.detail).toMatchObject({ ignoredVersion: { standing: "stale", identity: "T001", version: 2, posted: 3 } });

@@ -8,6 +8,7 @@ import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { outputKeys } from "../lint/queries.ts";
 import { type Change, CHANGE_CLASSES, type ChangeClass } from "./changes.ts";
+import { compareCorrections } from "./corrections.ts";
 import { compareReconciliations } from "./reconciliations.ts";
 import { compareRejections } from "./rejections.ts";
 
@@ -210,6 +211,7 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     }
     compareVersioning(emit, a.spec.versioning, b.spec.versioning);
     compareRejections(emit, a.spec.steps, b.spec.steps);
+    compareCorrections(emit, a.spec, b.spec);
     compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
     compareRouteState(emit, a.spec, b.spec);
   } else if (previous.kind === "Reconciliation" && current.kind === "Reconciliation") {

@@ -104,12 +104,35 @@ export const messages = {
   "version-in-key": {
     severity: "error",
     message: (p: { field: string }) =>
-      `the idempotency key contains the version field '${p.field}': every version would post again beside the one before it; key the route by the source's event id or the record's identity`,
+      `the idempotency key contains the version field '${p.field}' and no deliver step declares a correction: every version would post again beside the one before it; key the route by the source's event id or the record's identity, or declare a correction`,
   },
   "version-unordered": {
     severity: "error",
     message: (p: { field: string; type: string }) =>
       `the version field '${p.field}' is of type ${p.type}, whose values do not order; a version must be an integer, a number or a date-time`,
+  },
+  "correction-missing": {
+    severity: "error",
+    message: (p: { operation: string; offers: string }) =>
+      `${p.operation} posts a versioned record, but the step declares no correction: a newer version would post again beside the one before it; declare 'correction' with 'reverse', 'adjust' or 'update'${p.offers}`,
+  },
+  "correction-kind": {
+    severity: "error",
+    message: (p: { count: number }) => `a correction takes exactly one of 'reverse', 'adjust' or 'update', this one has ${p.count === 0 ? "none" : p.count}`,
+  },
+  "correction-system": {
+    severity: "error",
+    message: (p: { operation: string; system: string }) =>
+      `the correction calls ${p.operation}, but what this step posted is held by ${p.system}: a correction calls an operation of the system it corrects`,
+  },
+  "correction-unversioned": {
+    severity: "error",
+    message: () => "the route declares no 'versioning', so this correction never runs: declare the record's identity and version, or remove the correction",
+  },
+  "void-needs-reverse": {
+    severity: "error",
+    message: (p: { kind: string; event: string }) =>
+      `the record is voided by ${p.event}, which only reverses what was posted, but this step corrects by '${p.kind}'; declare 'reverse' for a record that can be voided`,
   },
   "mapping-mismatch": { severity: "error", message: (p: { detail: string }) => p.detail },
   "invalid-jsonata": { severity: "error", message: (p: { detail: string }) => `JSONata syntax error: ${p.detail}` },

@@ -7,10 +7,10 @@ import type { Operation } from "../../model/index.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../check/spec-set.ts";
 
-/** One deliver step and what it resolves to. */
+/** One deliver step (or its correction's call) and what it resolves to. */
 export interface Delivery {
   route: BoundDocument<"Route">;
-  /** The path of the step's `deliver` object. */
+  /** The path of the step's `deliver` object (or of its correction's call). */
   path: PathSegment[];
   system: string;
   operationName: string;
@@ -28,7 +28,10 @@ export function writes(operation: Operation | undefined): boolean {
 
 const deliveryCache = new WeakMap<SpecSet, Delivery[]>();
 
-/** Every deliver step of every route, in route order. */
+/** A call to an operation: a deliver step's, or its correction's. */
+type Call = { operation: string; mapping?: string };
+
+/** Every deliver step of every route, and each step's correction, in route order. */
 export function deliveries(set: SpecSet): readonly Delivery[] {
   const cached = deliveryCache.get(set);
   if (cached !== undefined) return cached;
@@ -37,18 +40,23 @@ export function deliveries(set: SpecSet): readonly Delivery[] {
     let lastMap: string | undefined;
     forEachStep(route, (step, path) => {
       if (typeof step["map"] === "string") lastMap = step["map"];
-      const deliver = step["deliver"] as { operation: string; mapping?: string } | undefined;
+      const deliver = step["deliver"] as (Call & { correction?: Record<string, Call | undefined> }) | undefined;
       if (deliver === undefined) return;
-      const [system = "", operationName = ""] = deliver.operation.split(".");
-      const mappingName = deliver.mapping ?? lastMap;
-      out.push({
-        route,
-        path: [...path, "deliver"],
-        system,
-        operationName,
-        operation: set.systems.get(system)?.value.spec.operations?.[operationName],
-        mapping: mappingName === undefined ? undefined : set.mappings.get(mappingName),
-      });
+      const calls: [Call, PathSegment[]][] = [[deliver, [...path, "deliver"]]];
+      // A correction's call writes to its system like the step's own.
+      for (const [kind, call] of Object.entries(deliver.correction ?? {})) if (call?.operation !== undefined) calls.push([call, [...path, "deliver", "correction", kind]]);
+      for (const [call, at] of calls) {
+        const [system = "", operationName = ""] = call.operation.split(".");
+        const mappingName = call.mapping ?? lastMap;
+        out.push({
+          route,
+          path: at,
+          system,
+          operationName,
+          operation: set.systems.get(system)?.value.spec.operations?.[operationName],
+          mapping: mappingName === undefined ? undefined : set.mappings.get(mappingName),
+        });
+      }
     });
   }
   deliveryCache.set(set, out);

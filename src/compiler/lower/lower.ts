@@ -6,7 +6,7 @@
  * validators by their JSON Schema.
  */
 import type { JsonSchema, RouteSpec, Step, SystemSpec } from "../../model/index.ts";
-import { durationMs, type MeasureDefinition, type OperationDefinition, type PipelinePolicies, type PipelineStep, type PipelineTrigger } from "../../pipeline/definitions.ts";
+import { durationMs, type MeasureDefinition, type OperationDefinition, type PipelineDefinition, type PipelinePolicies, type PipelineStep, type PipelineTrigger } from "../../pipeline/definitions.ts";
 import { entityJsonSchema } from "../../pipeline/entity-schema.ts";
 import {
   type EntityValidatorRef,
@@ -174,6 +174,13 @@ function lowerTrigger(cx: RouteContext, spec: RouteSpec): PipelineTrigger<Lowere
   return { kind: "schedule", cron: t.schedule ?? "* * * * *" };
 }
 
+/** A route's versioned record as the runtime reads it: identity, version and the event that voids it. */
+function lowerVersioning(v: NonNullable<RouteSpec["versioning"]>): NonNullable<PipelineDefinition["versioning"]> {
+  if (v.void === undefined) return { identity: v.identity, version: v.version };
+  const [system, event] = v.void.event.split(".") as [string, string];
+  return { identity: v.identity, version: v.version, void: { system, event } };
+}
+
 /** A route's measures as the runtime reads them; the checker made sure each has one kind. */
 function lowerMeasures(measures: NonNullable<RouteSpec["measures"]>): MeasureDefinition[] {
   return Object.entries(measures).map(([name, m]): MeasureDefinition => {
@@ -241,7 +248,7 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
       trigger: lowerTrigger(cx, spec),
       idempotencyKey: spec.idempotencyKey ?? [],
       ...(spec.orderingKey !== undefined ? { orderingKey: spec.orderingKey } : {}),
-      ...(spec.versioning !== undefined ? { versioning: { identity: spec.versioning.identity, version: spec.versioning.version } } : {}),
+      ...(spec.versioning !== undefined ? { versioning: lowerVersioning(spec.versioning) } : {}),
       steps: lowerSteps(cx, spec.steps, ""),
       policies: lowerPolicies(spec),
       ...(spec.sla !== undefined ? { slaMs: durationMs(spec.sla.within) } : {}),

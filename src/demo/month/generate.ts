@@ -2,7 +2,8 @@
  * `generateMonth`: a consulting firm's month, deterministic from a seed. It builds the firm and its
  * work, then adds the mess real data has (a project without its contract, duplicate webhooks,
  * edits after approval, late approvals, changes made by hand in the ERP) and records the
- * reconciliation gaps that mess must produce, so a run can be checked against them.
+ * reconciliation gaps that mess must produce, so a run can be checked against them. Edits after
+ * approval produce none: the integration corrects what it posted.
  */
 import { createRandom } from "../random.ts";
 import { expenses, milestones, staffing, timeEntries } from "./activity.ts";
@@ -67,19 +68,14 @@ export function generateMonth(options: MonthOptions): Month {
     push({ at, event: "timeEntryApproved", payload: { ...entry }, ...(late ? { mess: "late-approval" as const } : {}) });
     if (mess.chance(0.015)) push({ at: at + 60_000 * mess.int(1, 90), event: "timeEntryApproved", payload: { ...entry }, mess: "duplicate" });
   }
-  editedEntries.forEach((entry, i) => {
-    const project = edited[i] as Project;
-    const original = { ...entry };
+  // An edit after approval is re-approved as a newer version of the entry: the integration reverses
+  // its cost and charges the difference, so it leaves no gap between the systems.
+  for (const entry of editedEntries) {
     entry.duration += 60;
     const editedAt = new Date(Date.parse(entry.approvedDateUtc as string) + 2 * 86_400_000).toISOString().replace(".000Z", "Z");
     entry.approvedDateUtc = editedAt;
     push({ at: clock(start, editedAt), event: "timeEntryApproved", payload: { ...entry }, mess: "edited-after-approval" });
-    seededGaps.push({
-      subject: `project:${project.projectId}:${period}`,
-      cause: "edited-after-approval",
-      detail: `time entry ${original.timeEntryId} on ${project.projectCode} went from ${original.duration} to ${entry.duration} minutes after it was approved and posted`,
-    });
-  });
+  }
   for (const claim of claims) push({ at: clock(start, claim.approvedDateUtc), event: "expenseApproved", payload: claim });
   for (const milestone of accepted) push({ at: clock(start, milestone.acceptedDateUtc), event: "milestoneAccepted", payload: milestone });
   for (const p of psaProjects.slice(0, 3)) push({ at: clock(start, p.activatedDateUtc) + 120_000, event: "projectActivated", payload: p, mess: "duplicate" });

@@ -185,7 +185,7 @@ export type ManualChange =
 export interface SeededGap {
   /** `project:<projectId>:<period>` or `invoice:<projectId>:<period>` (the project's term invoice). */
   subject: string;
-  cause: "missing-contract" | "edited-after-approval" | "manual-erp-journal" | "receivable-adjusted" | "payment-outside-billing";
+  cause: "missing-contract" | "manual-erp-journal" | "receivable-adjusted" | "payment-outside-billing";
   detail: string;
 }
 

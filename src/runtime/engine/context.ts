@@ -36,6 +36,9 @@ export function routeTables(compiled: CompiledSpecSet): RouteTables {
     if (p.trigger.kind === "schedule") continue;
     const [table, key] = p.trigger.kind === "canonical" ? [canonicalRoutes, p.trigger.event] : [eventRoutes, `${p.trigger.system}.${p.trigger.event}`];
     table.set(key, [...(table.get(key) ?? []), p]);
+    // The route is triggered by its versioned record's void event too.
+    const voided = p.versioning?.void;
+    if (voided !== undefined) eventRoutes.set(`${voided.system}.${voided.event}`, [...(eventRoutes.get(`${voided.system}.${voided.event}`) ?? []), p]);
   }
   return {
     pipelines: new Map(compiled.pipelines.map((p) => [p.route, p])),

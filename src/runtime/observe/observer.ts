@@ -9,6 +9,7 @@ import type { PipelineStep } from "../pipeline.ts";
 import type { Clock } from "../host.ts";
 import type { Logger } from "../logger.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement } from "../store/store.ts";
+import { correctionKindOf } from "../versioning.ts";
 import type { RuntimeMetrics } from "./runtime-metrics.ts";
 import { endSpan, eventTraceContext, eventTraceparent, incomingTraceContext, outgoingTraceparent, SpanKind, startSpan, tracing } from "./trace-context.ts";
 
@@ -92,6 +93,7 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       const settlement = await work(span === undefined ? unobservedStep : stepSpans(event, span));
       span?.setAttribute("syncspec.outcome", settlement.outcome);
       metrics?.processed(event.route, settlement.outcome);
+      if (settlement.outcome === "exception" && settlement.correction !== undefined) metrics?.corrected({ route: event.route, ...settlement.correction, outcome: "exception" });
       if (settlement.outcome === "exception") {
         logger.warn(`event ${event.id} of route ${event.route} opened an exception in ${settlement.issue.queue}: ${settlement.issue.reason}`, {
           event: "exception.opened",
@@ -125,6 +127,14 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       span?.setAttribute("syncspec.outcome", outcome);
       if (settlement.outcome === "delivered") span?.setAttribute("http.response.status_code", settlement.status);
       logDelivery(logger, worker, d, settlement, waitLogMs);
+      const correction = correctionKindOf(d.step);
+      if (correction !== undefined && outcome !== "waited") {
+        metrics?.corrected({ route: d.route, system: d.system, kind: correction, outcome });
+        if (outcome === "delivered") {
+          const target = `${d.system}.${d.operation}`;
+          logger.info(`the ${correction} correction of event ${d.eventId} was delivered to ${target}`, { event: "correction.delivered", route: d.route, eventId: d.eventId, target, kind: correction, traceId: d.traceId, worker });
+        }
+      }
       // Attempts in flight together all see one transition; it is logged once, against the last state logged.
       const last = breakers.get(d.system) ?? "closed";
       if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, last, "half-open");

@@ -24,6 +24,8 @@ export interface RuntimeMetrics {
   attempted(labels: { route: string; system: string; operation: string; outcome: string }, seconds: number | undefined): void;
   /** One event's processing settled: `routed`, `waiting`, `exception`, `skipped`, `release`. */
   processed(route: string, outcome: string): void;
+  /** One attempt at a correction (a reversal, adjustment or update of what was posted) and its outcome. */
+  corrected(labels: { route: string; system: string; kind: string; outcome: string }): void;
   /** One instant of a scheduled route offered: `accepted`, `duplicate` (another worker offered it) or `failed`. */
   scheduled(route: string, outcome: string): void;
 }
@@ -51,9 +53,16 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const corrections = new Counter({
+    name: `${prefix}corrections_total`,
+    help: "Attempts at correcting what a versioned record posted (kind: reverse, adjust, update), by route, target and outcome.",
+    labelNames: ["route", "system", "kind", "outcome"],
+    registers,
+  });
   const scheduled = new Counter({ name: `${prefix}scheduled_runs_total`, help: "Instants of scheduled routes offered to the inbox, by outcome.", labelNames: ["route", "outcome"], registers });
   registerStateGauges(registry, sources, prefix);
   return {
+    corrected: (labels) => corrections.inc(labels),
     offered: (route, outcome) => events.inc({ route, outcome }),
     scheduled: (route, outcome) => scheduled.inc({ route, outcome }),
     processed: (route, outcome) => processed.inc({ route, outcome }),

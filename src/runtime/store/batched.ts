@@ -225,11 +225,11 @@ export async function markRouted(sql: Sql, settlements: readonly RoutedSettlemen
 
 const INSERT_DELIVERIES = perRows(
   (values) => `INSERT INTO outbox (event_id, route, step, system, operation, idem_key, body, trace_id, order_key, available_at, xref, params, posting, after_step,
-     status, attempts, lease_owner, lease_until, target_id, delivered_at)
-   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
+     posting_identity, status, attempts, lease_owner, lease_until, target_id, delivered_at)
+   VALUES ${values("(CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")}
    ON CONFLICT (event_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_owner = excluded.lease_owner,
      lease_until = excluded.lease_until, available_at = excluded.available_at, body = excluded.body, params = excluded.params,
-     idem_key = excluded.idem_key, posting = excluded.posting, after_step = excluded.after_step, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
+     idem_key = excluded.idem_key, posting = excluded.posting, after_step = excluded.after_step, posting_identity = excluded.posting_identity, last_error = NULL, order_key = excluded.order_key, lapses = 0, lapsed_from = NULL,
      target_id = COALESCE(excluded.target_id, outbox.target_id), delivered_at = COALESCE(excluded.delivered_at, outbox.delivered_at)
    WHERE outbox.status NOT IN ('pending', 'processing')
    RETURNING id, event_id, step, status`,
@@ -298,6 +298,7 @@ export async function insertDeliveries(
         d.params === undefined ? null : JSON.stringify(d.params),
         d.posting === undefined ? null : JSON.stringify(d.posting),
         d.after ?? null,
+        d.posting?.identity ?? null,
         ...outboxColumns(d, picks[c * CHUNK + i] === true, handoff, worker, now),
       );
     }

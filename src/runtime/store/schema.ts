@@ -18,6 +18,10 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; type: stri
   { table: "outbox", column: "posting", type: "TEXT" },
   // The step of the delivery of the same event this one waits behind (`NewDelivery.after`).
   { table: "outbox", column: "after_step", type: "TEXT" },
+  // The identity of the versioned record a delivery posts, to find a record's postings in the outbox.
+  { table: "outbox", column: "posting_identity", type: "TEXT" },
+  // What took back what was posted (`Posting.withdrawn`): null while it stands.
+  { table: "postings", column: "withdrawn", type: "TEXT" },
 ];
 
 /**
@@ -33,6 +37,8 @@ export const ADDED_INDEXES: readonly string[] = [
   "CREATE UNIQUE INDEX IF NOT EXISTS issues_current_gap ON issues (reconciliation, gap_key) WHERE reconciliation IS NOT NULL AND gap_closed_at IS NULL",
   // The open dead letters and exceptions of a delivery, closed once it is delivered (replay.ts).
   "CREATE INDEX IF NOT EXISTS issues_open_delivery ON issues (delivery_id) WHERE status = 'open'",
+  // The deliveries that posted one versioned record to one target (postingDelivery).
+  "CREATE INDEX IF NOT EXISTS outbox_posting ON outbox (route, posting_identity, system, id) WHERE posting_identity IS NOT NULL",
 ];
 
 /** The issues table as it is now, under `name` (SQLite relaxes an older one by copying it into this). */
@@ -67,7 +73,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
       operation TEXT NOT NULL, idem_key TEXT NOT NULL, body TEXT NOT NULL, trace_id TEXT NOT NULL, order_key TEXT,
       status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, available_at BIGINT NOT NULL,
       lease_owner TEXT, lease_until BIGINT, last_error TEXT, xref TEXT, params TEXT, target_id TEXT, delivered_at BIGINT,
-      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, posting TEXT, after_step TEXT, UNIQUE (event_id, step))`,
+      lapses INTEGER NOT NULL DEFAULT 0, lapsed_from TEXT, posting TEXT, after_step TEXT, posting_identity TEXT, UNIQUE (event_id, step))`,
     "CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX IF NOT EXISTS outbox_open_key ON outbox (order_key, id) WHERE status IN ('pending', 'processing')",
     "CREATE INDEX IF NOT EXISTS outbox_leased ON outbox (lease_until) WHERE status = 'processing'",
@@ -79,7 +85,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     "CREATE INDEX IF NOT EXISTS xref_back ON xref (entity, from_system, to_system, to_id)",
     `CREATE TABLE IF NOT EXISTS postings (
       route TEXT NOT NULL, identity TEXT NOT NULL, system TEXT NOT NULL, version TEXT NOT NULL, body TEXT NOT NULL,
-      target_id TEXT, posted_at BIGINT NOT NULL, PRIMARY KEY (route, identity, system))`,
+      target_id TEXT, posted_at BIGINT NOT NULL, withdrawn TEXT, PRIMARY KEY (route, identity, system))`,
     "CREATE TABLE IF NOT EXISTS reference_data (entity TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (entity, key))",
     "CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS message_ids (scope TEXT NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (scope, id))",

@@ -30,6 +30,7 @@ const METHODS = {
   putReferenceData: true,
   findPosting: true,
   recordPosting: true,
+  postingDelivery: true,
   loadReferenceData: true,
   dataVersions: true,
   dataRows: true,

@@ -25,12 +25,18 @@ function mayCarry(shape: Known, name: string): boolean {
   return shape?.fields === undefined || shape.fields.has(name);
 }
 
-/** Checks the path parameters of one deliver step, in the scope it runs in. */
-export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">, deliver: NonNullable<Step["deliver"]>, at: PathSegment[], scope: StepScope): void {
+/** A call to an operation: a deliver step, or its correction's call. */
+type Call = Pick<NonNullable<Step["deliver"]>, "operation" | "mapping" | "params">;
+
+/**
+ * Checks the path parameters of one call (a deliver step, whose fields sit at `base`, or its
+ * correction's call), in the scope it runs in.
+ */
+export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">, deliver: Call, base: PathSegment[], scope: StepScope): void {
   const [systemName, operationName] = deliver.operation.split(".") as [string, string];
   const operation = cx.set.systems.get(systemName)?.value.spec.operations?.[operationName];
   const params = deliver.params ?? {};
-  for (const [name, text] of Object.entries(params)) checkRouteExpression(cx, doc, [...at, "deliver", "params", name], text, scope, "value");
+  for (const [name, text] of Object.entries(params)) checkRouteExpression(cx, doc, [...base, "params", name], text, scope, "value");
   // An unknown operation is reported by the reference check.
   if (operation === undefined) return;
   const declared = pathParameters(operation.path);
@@ -40,7 +46,7 @@ export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">
       diagnostic(
         "unknown-path-param",
         { operation: deliver.operation, path: operation.path, param: name, ...nameHint(name, declared) },
-        doc.source.locate([...at, "deliver", "params", name], "key"),
+        doc.source.locate([...base, "params", name], "key"),
       ),
     );
   }
@@ -49,6 +55,6 @@ export function checkDeliverParams(cx: CheckContext, doc: BoundDocument<"Route">
   const body: Known = deliver.mapping === undefined ? scope.record : mapping === undefined ? undefined : shapeOf(cx.set, mapping.value.spec.target);
   for (const name of declared) {
     if (params[name] !== undefined || mayCarry(body, name)) continue;
-    cx.report(diagnostic("missing-path-param", { operation: deliver.operation, path: operation.path, param: name }, doc.source.locate([...at, "deliver"], "key")));
+    cx.report(diagnostic("missing-path-param", { operation: deliver.operation, path: operation.path, param: name }, doc.source.locate(base, "key")));
   }
 }

@@ -1,7 +1,47 @@
-/** The deliver step in the DSL: `deliver <system.operation> [using <mapping>] [with <param>: {{ ... }}, ...]`. */
-import { endOf, jsonataOf, nameOf, type Obj, objectAt, put, qualifiedOf, setToken, startOf, sub, subs, tok } from "../../compiler/parse/dsl/lowering.ts";
+/**
+ * The deliver step in the DSL: `deliver <system.operation> [using <mapping>] [with <param>: {{ ... }}, ...]`,
+ * then, on a versioned route, how a newer version corrects what it posted:
+ * `correct by <reverse|adjust|update> <system.operation> [using <mapping>] [with <param>: {{ ... }}, ...]`.
+ */
+import type { CstNode } from "chevrotain";
+import { endOf, jsonataOf, type Lowering, nameOf, type Obj, objectAt, type Path, put, qualifiedOf, setToken, startOf, sub, subs, tok } from "../../compiler/parse/dsl/lowering.ts";
 import { isObj, isStr, jsonata, name, only, qualified } from "../../compiler/parse/dsl/print-words.ts";
 import type { StepDsl } from "../dsl-kind.ts";
+
+const KINDS = ["reverse", "adjust", "update"];
+
+/** Lowers `operation [using mapping] [with params]` of `node` into `d`, whose path is `p`. */
+function lowerCall(cx: Lowering, node: CstNode, d: Obj, p: Path, mapping: CstNode | undefined): void {
+  const ref = sub(node, "qualifiedRef");
+  setToken(cx, d, "operation", qualifiedOf(cx, ref, [...p, "operation"]), p, undefined, ref);
+  if (tok(node, "Using") !== undefined) setToken(cx, d, "mapping", nameOf(cx, mapping, [...p, "mapping"]), p, tok(node, "Using"), mapping);
+  const params = subs(node, "deliverParam");
+  if (params.length === 0) return;
+  const pp = [...p, "params"];
+  const o = objectAt(cx, d, "params", pp, startOf(tok(node, "With")), endOf(params[params.length - 1]));
+  for (const param of params) {
+    const label = sub(param, "name");
+    const expression = sub(param, "jsonata");
+    const where = [...pp, nameOf(cx, label, pp)];
+    cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
+    put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
+  }
+}
+
+/** Whether `v` is a call the statement can say: an operation, maybe a mapping, maybe parameters. */
+const fitsCall = (v: unknown): boolean =>
+  isObj(v) &&
+  only(v, ["operation", "mapping", "params"]) &&
+  isStr(v["operation"]) &&
+  (v["mapping"] === undefined || isStr(v["mapping"])) &&
+  (v["params"] === undefined || (isObj(v["params"]) && Object.keys(v["params"]).length > 0 && Object.values(v["params"]).every(isStr)));
+
+/** ` using <mapping> with <param>: {{ ... }}` as the statement prints a call's mapping and parameters. */
+function printCall(call: Obj, indent: string): string {
+  const using = isStr(call["mapping"]) ? ` using ${name(call["mapping"])}` : "";
+  const params = isObj(call["params"]) ? Object.entries(call["params"]).map(([k, e]) => `${name(k)}: ${jsonata(e as string, indent)}`) : [];
+  return `${using}${params.length > 0 ? ` with ${params.join(", ")}` : ""}`;
+}
 
 /** The deliver kind in the DSL. */
 export const deliverDsl: StepDsl<"deliver"> = {
@@ -9,38 +49,35 @@ export const deliverDsl: StepDsl<"deliver"> = {
   keyword: "deliver",
   rule: "deliverAction",
   lower({ cx, action, at, step, keyword }) {
-    const names = subs(action, "name");
     const p = [...at, "deliver"];
     cx.rec.range(p, startOf(action), endOf(action), startOf(keyword), endOf(keyword));
     const d: Obj = {};
-    const ref = sub(action, "qualifiedRef");
-    setToken(cx, d, "operation", qualifiedOf(cx, ref, [...p, "operation"]), p, undefined, ref);
-    if (tok(action, "Using") !== undefined) setToken(cx, d, "mapping", nameOf(cx, names[0], [...p, "mapping"]), p, tok(action, "Using"), names[0]);
-    const params = subs(action, "deliverParam");
-    if (params.length > 0) {
-      const pp = [...p, "params"];
-      const o = objectAt(cx, d, "params", pp, startOf(tok(action, "With")), endOf(params[params.length - 1]));
-      for (const param of params) {
-        const label = sub(param, "name");
-        const expression = sub(param, "jsonata");
-        const where = [...pp, nameOf(cx, label, pp)];
-        cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
-        put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
-      }
+    lowerCall(cx, action, d, p, subs(action, "name")[0]);
+    const correction = sub(action, "deliverCorrection");
+    if (correction !== undefined) {
+      const [kindNode, mapping] = subs(correction, "name");
+      const cp = [...p, "correction"];
+      const c = objectAt(cx, d, "correction", cp, startOf(correction), endOf(correction));
+      const kind = nameOf(cx, kindNode, cp);
+      const kp = [...cp, kind];
+      const call = objectAt(cx, c, kind, kp, startOf(kindNode), endOf(correction));
+      lowerCall(cx, correction, call, kp, mapping);
     }
     put(cx, step, "deliver", d, p, startOf(keyword), endOf(keyword));
   },
-  fits: (v) =>
-    isObj(v) &&
-    only(v, ["operation", "mapping", "params"]) &&
-    isStr(v["operation"]) &&
-    (v["mapping"] === undefined || isStr(v["mapping"])) &&
-    (v["params"] === undefined || (isObj(v["params"]) && Object.keys(v["params"]).length > 0 && Object.values(v["params"]).every(isStr))),
+  fits: (v) => {
+    if (!isObj(v) || !only(v, ["operation", "mapping", "params", "correction"])) return false;
+    const { correction, ...call } = v;
+    if (!fitsCall(call)) return false;
+    if (correction === undefined) return true;
+    if (!isObj(correction)) return false;
+    const ways = Object.keys(correction);
+    return ways.length === 1 && KINDS.includes(ways[0] as string) && fitsCall(correction[ways[0] as string]);
+  },
   print(out, value) {
     const d = value as Obj;
-    const using = isStr(d["mapping"]) ? ` using ${name(d["mapping"])}` : "";
-    const params = isObj(d["params"]) ? Object.entries(d["params"]).map(([k, e]) => `${name(k)}: ${jsonata(e as string, out.indent)}`) : [];
-    const given = params.length > 0 ? ` with ${params.join(", ")}` : "";
-    out.push(`${out.indent}${out.label}deliver ${qualified(d["operation"] as string)}${using}${given}${out.modifiers}${out.trail(out.at)}`);
+    const correction = isObj(d["correction"]) ? Object.entries(d["correction"])[0] : undefined;
+    const corrects = correction === undefined ? "" : ` correct by ${correction[0]} ${qualified((correction[1] as Obj)["operation"] as string)}${printCall(correction[1] as Obj, out.indent)}`;
+    out.push(`${out.indent}${out.label}deliver ${qualified(d["operation"] as string)}${printCall(d, out.indent)}${corrects}${out.modifiers}${out.trail(out.at)}`);
   },
 };

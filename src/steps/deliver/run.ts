@@ -3,7 +3,8 @@
  * operation's path, query and header parameters, checks the body against the operation's request
  * schema, and adds one delivery to the outbox under an idempotency key made of the route, the
  * event, its revision and the step. A delivery that creates a record another
- * route waits for or looks up also records the cross-reference.
+ * route waits for or looks up also records the cross-reference. A newer version of a versioned
+ * record is corrected as the step declares (correct.ts).
  */
 import { sha256 } from "../../runtime/store/canonical-json.ts";
 import type { NewDelivery } from "../../runtime/store/store.ts";
@@ -11,6 +12,7 @@ import { requestProblem } from "../../runtime/delivery/check-request.ts";
 import { evaluate, type Run, StepFailure, type StepRunContext } from "../../runtime/step-run.ts";
 import type { RunStepOf, StepRunner } from "../run-kind.ts";
 import { encodeRequestParams } from "../../runtime/delivery/request-params.ts";
+import { correctAndPost } from "./correct.ts";
 import { pathParams, requestParams } from "./path-params.ts";
 
 type Deliver = RunStepOf<"deliver">;
@@ -20,7 +22,7 @@ type Operation = NonNullable<ReturnType<StepRunContext["process"]["operations"]>
  * Adds the delivery, with the path parameters the step's expressions gave, once its body has
  * passed the operation's request schema: a request the schema refuses is never sent.
  */
-function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation | undefined, body: unknown, params: Record<string, string> | undefined): void {
+function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation | undefined, body: unknown, params: Record<string, string> | undefined): void | Promise<void> {
   const problem = requestProblem({ step: step.id, system: step.system, operation: step.operation }, operation, body);
   if (problem !== undefined) throw new StepFailure(problem);
   const { pipeline, event } = cx;
@@ -39,6 +41,8 @@ function push(step: Deliver, run: Run, cx: StepRunContext, operation: Operation 
     const fromSystem = pipeline.trigger.kind === "event" ? pipeline.trigger.system : "canonical";
     delivery.xref = { entity, fromSystem, fromId: event.key };
   }
+  // A versioned record's step that declares a correction corrects what an earlier version posted.
+  if (step.correction !== undefined && run.revision !== undefined) return correctAndPost(step, run, cx, delivery);
   run.deliveries.push(delivery);
 }
 

@@ -57,6 +57,12 @@ export const cases = {
     "  replicas: [erp]\n  fields:\n    rates: { systemOfRecord: erp }\n    rates.bill: { systemOfRecord: psa }\n",
   ),
   notAHolder: edit(cleanSet, OWNERSHIP, "  create: [psa, erp]\n  replicas: [erp]\n", "  create: [psa]\n"),
+  notAHolderCorrected: edit(
+    edit(edit(cleanSet, OWNERSHIP, "  create: [psa, erp]\n  replicas: [erp]\n", "  create: [psa]\n"), ROUTE, "  orderingKey: [timeEntryId]\n", "  orderingKey: [timeEntryId]\n  versioning: { identity: [timeEntryId], version: minutes }\n"),
+    ROUTE,
+    "    - deliver: { operation: erp.upsertTime }\n",
+    "    - deliver: { operation: erp.upsertTime, correction: { update: { operation: erp.upsertTime } } }\n",
+  ),
   fieldOwnedElsewhere: edit(cleanSet, OWNERSHIP, "  replicas: [erp]\n", "  update: [psa, erp]\n  fields:\n    hours: { systemOfRecord: psa }\n"),
   fieldUpdaterAllowed: edit(cleanSet, OWNERSHIP, "  replicas: [erp]\n", "  update: [psa, erp]\n  fields:\n    hours: { systemOfRecord: psa, update: [erp] }\n"),
   createNotAllowed: edit(cleanSet, OWNERSHIP, "  create: [psa, erp]\n", "  create: [psa]\n"),

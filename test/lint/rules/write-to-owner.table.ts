@@ -23,6 +23,14 @@ export const table: RuleTable = {
       ],
     },
     {
+      name: "reports a correction's write like the step's own, where the correction calls",
+      files: cases.notAHolderCorrected,
+      expected: [
+        { code: "write-to-owner", message: "this step writes TimeEntry to erp, which is not its system of record (psa), an allowed updater or a replica", at: "specs/routes/time-to-erp.yaml:15:29" },
+        { code: "write-to-owner", message: "this step writes TimeEntry to erp, which is not its system of record (psa), an allowed updater or a replica", at: "specs/routes/time-to-erp.yaml:15:80" },
+      ],
+    },
+    {
       name: "reports a field written to a system that does not own it",
       files: cases.fieldOwnedElsewhere,
       expected: [

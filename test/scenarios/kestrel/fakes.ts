@@ -1,7 +1,8 @@
 /**
  * Kestrel Advisory's three systems as fakes that answer like their APIs: bearer tokens checked,
  * idempotency keys honoured, customers upserted by external id, and the ERP numbering the journals
- * it accepts KJ-0001, KJ-0002, ... in the order it accepts them (projects get an id of their own).
+ * it accepts KJ-0001, KJ-0002, ... in the order it accepts them, reversals included (projects get an
+ * id of their own); the billing platform withdraws a line not yet invoiced on a DELETE.
  */
 import { createFakeTarget, type FakeTarget } from "../../../src/testing/fake-target.ts";
 
@@ -18,7 +19,8 @@ export interface KestrelSystems {
 export function kestrelSystems(now: () => number): KestrelSystems {
   let journals = 0;
   const erpId = (request: { path: string; body: unknown }) => {
-    if (request.path.endsWith("/journals")) return `KJ-${String(++journals).padStart(4, "0")}`;
+    // Postings and reversals are journals alike, numbered in one sequence.
+    if (request.path.endsWith("/journals") || request.path.endsWith("/reversals")) return `KJ-${String(++journals).padStart(4, "0")}`;
     const projectId = (request.body as { projectId?: unknown } | null)?.projectId;
     return request.path.endsWith("/projects") && typeof projectId === "string" ? `ERP-${projectId}` : undefined;
   };

@@ -10,7 +10,7 @@ import type { CheckContext } from "../report.ts";
 import type { MappingSpec } from "../../../model/index.ts";
 import { lookedUpFields } from "../check-lookups.ts";
 import type { ShapeField } from "../shapes.ts";
-import { type BoundDocument, shapeOf } from "../spec-set.ts";
+import { type BoundDocument, forEachStep, shapeOf, systemSchemaShape } from "../spec-set.ts";
 import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
 import { ARTICLE, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
 
@@ -123,6 +123,37 @@ function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<
   return bindings;
 }
 
+/**
+ * `$previous` for a mapping a deliver step's correction applies: what the step last posted for the
+ * record, `{ body, targetId, version }`, its body typed as the request of the step's operation.
+ */
+function previousBinding(cx: CheckContext, name: string): { label: string; fields: Fields } | undefined {
+  for (const route of cx.set.routes.values()) {
+    let found: { label: string; fields: Fields } | undefined;
+    forEachStep(route, (step) => {
+      const deliver = step["deliver"] as { operation?: string; correction?: Record<string, { mapping?: string } | undefined> } | undefined;
+      if (found !== undefined || deliver?.operation === undefined) return;
+      if (!Object.values(deliver.correction ?? {}).some((call) => call?.mapping === name)) return;
+      const [system = "", operation = ""] = deliver.operation.split(".");
+      const request = cx.set.systems.get(system)?.value.spec.operations?.[operation]?.request;
+      const body = request === undefined ? undefined : systemSchemaShape(cx.set, system, request);
+      const fields = new Map<string, ShapeField>([
+        ["body", { name: "body", type: "object", required: true, ...(body?.fields !== undefined ? { fields: body.fields } : {}) }],
+        ["targetId", { name: "targetId", type: "string", required: false }],
+        ["version", { name: "version", type: "unknown", required: true }],
+      ]);
+      found = { label: `$previous (what ${deliver.operation} posted)`, fields };
+    });
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function withPrevious(bindings: Map<string, { label: string; fields: Fields }>, previous: { label: string; fields: Fields } | undefined): Map<string, { label: string; fields: Fields }> {
+  if (previous !== undefined) bindings.set("previous", previous);
+  return bindings;
+}
+
 /** Type-checks one mapping whose JSONata parsed to `ast`. */
 export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping">, ast: unknown): void {
   if (ast === null || typeof ast !== "object") return;
@@ -142,7 +173,7 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
   const run: Run = {
     cx,
     doc,
-    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: lookupBindings(cx, spec.lookups) },
+    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: withPrevious(lookupBindings(cx, spec.lookups), previousBinding(cx, doc.value.metadata.name)) },
     locate,
     requireAll: !readBackOnly(cx, doc.value.metadata.name),
   };

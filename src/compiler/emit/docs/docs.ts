@@ -64,7 +64,7 @@ function routeView(route: BoundDocument<"Route">) {
     versioning:
       spec.versioning === undefined
         ? none
-        : `identity ${spec.versioning.identity.join(", ")}, version ${spec.versioning.version} (stale and duplicate versions are ignored)`,
+        : `identity ${spec.versioning.identity.join(", ")}, version ${spec.versioning.version} (stale and duplicate versions are ignored; a newer version is corrected as each deliver step declares)${spec.versioning.void === undefined ? "" : `, voided by ${spec.versioning.void.event} (what stands posted is reversed, nothing is posted)`}`,
     sla: spec.sla === undefined ? none : `within ${spec.sla.within}${spec.sla.description === undefined ? "" : ` (${spec.sla.description})`}`,
     steps,
     policies,

@@ -78,6 +78,15 @@ export function asyncApiDocument(set: SpecSet): Record<string, unknown> {
         ...(description === undefined ? {} : { description }),
       };
     }
+    // The event that voids the route's versioned record triggers the route too.
+    const voids = route.value.spec.versioning?.void?.event;
+    if (voids !== undefined && channels[voids] !== undefined) {
+      operations[`${route.name}.void`] = {
+        action: "receive",
+        channel: { $ref: `#/channels/${pointer(voids)}` },
+        summary: `Route ${route.name}: the event that voids its record, whose postings are reversed`,
+      };
+    }
     let n = 0;
     forEachStep(route, (step) => {
       const emit = step["emit"] as { event: string } | undefined;

@@ -430,6 +430,23 @@ export type DeliverActionCstChildren = {
   With?: IToken[];
   deliverParam?: (DeliverParamCstNode)[];
   Comma?: IToken[];
+  deliverCorrection?: DeliverCorrectionCstNode[];
+};
+
+export interface DeliverCorrectionCstNode extends CstNode {
+  name: "deliverCorrection";
+  children: DeliverCorrectionCstChildren;
+}
+
+export type DeliverCorrectionCstChildren = {
+  Correct: IToken[];
+  By: IToken[];
+  name: (NameCstNode)[];
+  qualifiedRef: QualifiedRefCstNode[];
+  Using?: IToken[];
+  With?: IToken[];
+  deliverParam?: (DeliverParamCstNode)[];
+  Comma?: IToken[];
 };
 
 export interface DeliverParamCstNode extends CstNode {

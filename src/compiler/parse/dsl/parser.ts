@@ -468,6 +468,30 @@ export class DslParser extends CstParser {
         this.SUBRULE2(this.deliverParam);
       });
     });
+    this.OPTION3(() => this.SUBRULE(this.deliverCorrection));
+  });
+
+  /**
+   * `correct by reverse erp.reverseJournal using journal-reversal with journalId: {{ $previous.targetId }}`:
+   * how a newer version of a versioned record corrects what the step posted.
+   */
+  deliverCorrection = this.RULE("deliverCorrection", () => {
+    this.CONSUME(t.Correct);
+    this.CONSUME(t.By);
+    this.SUBRULE(this.name);
+    this.SUBRULE(this.qualifiedRef);
+    this.OPTION(() => {
+      this.CONSUME(t.Using);
+      this.SUBRULE2(this.name);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(t.With);
+      this.SUBRULE(this.deliverParam);
+      this.MANY(() => {
+        this.CONSUME(t.Comma);
+        this.SUBRULE2(this.deliverParam);
+      });
+    });
   });
 
   /** `subscription-id: {{ projectId }}`: one path parameter and the expression giving its value. */

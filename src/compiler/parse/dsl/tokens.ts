@@ -142,6 +142,7 @@ export const In = keyword("in");
 export const Wait = keyword("wait");
 export const Deliver = keyword("deliver");
 export const Using = keyword("using");
+export const Correct = keyword("correct");
 export const Emit = keyword("emit");
 export const Reject = keyword("reject");
 export const Because = keyword("because");

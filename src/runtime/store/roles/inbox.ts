@@ -4,7 +4,20 @@
  * lease carries a fencing token, the attempt number: a worker whose lease expired can no longer
  * settle a newer attempt. Events that share an ordering key are leased one at a time, in order.
  */
-import type { RecordVersion } from "./postings.ts";
+import type { RecordVersion, Withdrawal } from "./postings.ts";
+
+/**
+ * The versioned record a delivery posts, as the outbox keeps it: its identity and version; what
+ * to keep as posted when it is not the request body (an adjustment keeps the whole new posting
+ * it stands for); that it takes back what was posted (a reversal); the correction it is.
+ */
+export interface DeliveredRecord {
+  identity: string;
+  version: RecordVersion;
+  body?: unknown;
+  withdrawn?: Withdrawal;
+  correction?: string;
+}
 import type { DeliveryOutcome } from "./outbox.ts";
 import type { ReplayOutcome, ReplayRequest } from "./replay.ts";
 import type { IssueTarget } from "./issues.ts";
@@ -119,7 +132,7 @@ export interface NewDelivery {
   /** Recorded as a cross-reference when the delivery succeeds (the target's id for this record). */
   xref?: { entity: string; fromSystem: string; fromId: string };
   /** The versioned record this delivery posts: kept as a posting (roles/postings.ts) once it is delivered. */
-  posting?: { identity: string; version: RecordVersion };
+  posting?: DeliveredRecord;
   /**
    * The step of another delivery of the same event that must be delivered first (the reversal of
    * what an earlier version posted): until it is, this one is neither leased nor made, and a
@@ -167,7 +180,12 @@ export type EventSettlement = { eventId: number; attempt: number; worker: string
       records?: readonly RecordToKeep[];
     }
   | { outcome: "waiting"; dependency: Dependency; until: number }
-  | { outcome: "exception"; issue: IssueTarget }
+  | {
+      outcome: "exception";
+      issue: IssueTarget;
+      /** The correction that could not be made (its `$previous` gone, its earlier posting failed): counted, not stored. */
+      correction?: { system: string; kind: string };
+    }
   /** A declared business rejection (a reject step): the issue carries its reason code and the step. */
   | { outcome: "rejected"; issue: IssueTarget & { code: string; step: string }; release?: ReleaseCondition }
   | { outcome: "skipped"; reason: string; ignoredVersion?: IgnoredVersion }

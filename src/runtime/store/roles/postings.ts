@@ -18,7 +18,21 @@ export interface Posting {
   /** The id the target gave the posted record, when it gave one. */
   targetId: string | null;
   postedAt: number;
+  /**
+   * Set once what was posted has been taken back and nothing stands posted: `reversed` by a newer
+   * version's reversal (its own posting not delivered yet), `voided` by the record's void event.
+   * The version is the one that took it back, so an older version stays stale.
+   */
+  withdrawn?: Withdrawal;
+  /** The correction that made this posting (`reverse`, `adjust`, `update`), for the audit. */
+  correction?: string;
 }
+
+/** How what was posted was taken back: by a newer version's reversal, or by the record's void. */
+export type Withdrawal = "reversed" | "voided";
+
+/** Where the latest delivery that posted a record to a target stands in the outbox. */
+export type PostingDelivery = "delivered" | "open" | "failed";
 
 /** How a version compares with what was posted: nothing posted yet, newer, the same, or older. */
 export type VersionStanding = "first" | "newer" | "duplicate" | "stale";
@@ -32,6 +46,13 @@ export interface PostingStore {
    * against the posting it found (a stale version is not recorded).
    */
   recordPosting(posting: Posting): Promise<VersionStanding>;
+  /**
+   * Where the latest delivery that posted the record `identity` of `route` to `system` stands:
+   * delivered, still open (pending or processing), failed (a dead letter or an exception), or
+   * undefined when none was ever made. A correction tells from it a record never posted from one
+   * whose posting was kept and is gone.
+   */
+  postingDelivery(route: string, identity: string, system: string): Promise<PostingDelivery | undefined>;
 }
 
 /** How `version` stands against the version posted before (undefined: none). */
