@@ -119,3 +119,83 @@ describe("write-back", () => {
     await store.close();
   });
 });
+
+/**
+ * The fixture with the write-back announcing `ProjectOpened`, and a route on it that shows the
+ * ERP's project id in the PSA (the PSA holds a replica of the field).
+ */
+function announcing(): Record<string, string> {
+  const files = withWriteBack("answer.id");
+  return {
+    ...files,
+    "specs/erp.yaml": (files["specs/erp.yaml"] as string).replace("fields: { erpProjectId: answer.id } }", "fields: { erpProjectId: answer.id }, emit: ProjectOpened }"),
+    "specs/psa.yaml": (files["specs/psa.yaml"] as string)
+      .replace("  schemas:\n", "  schemas:\n    ErpIdShown: { type: object, required: [erpProjectId], properties: { erpProjectId: { type: string } } }\n")
+      .replace(
+        "  events:\n",
+        '  operations:\n    showErpId: { method: PUT, path: "/projects/{projectId}/erp-id", effect: update, entity: Project, request: ErpIdShown, idempotency: { mechanism: key-header, header: Idempotency-Key } }\n  events:\n',
+      ),
+    "specs/ownership.yaml": (files["specs/ownership.yaml"] as string).replace("{ erpProjectId: { systemOfRecord: erp } }", "{ erpProjectId: { systemOfRecord: erp, replicas: [psa] } }"),
+    "specs/erp-id-to-psa.sync": `mapping erp-id-shown version 1.0.0 team finance-ops {
+  from Project
+  to psa.ErpIdShown
+  expression {{ { "erpProjectId": erpProjectId } }}
+}
+
+route erp-id-to-psa version 1.0.0 team finance-ops {
+  on canonical ProjectOpened
+  key projectId, erpProjectId
+  order by projectId
+  steps {
+    show: deliver psa.showErpId using erp-id-shown with projectId: {{ projectId }}
+  }
+  retry 3 times fixed 1s..1s
+  dead-letter erp-id-dead
+  exceptions erp-id-exceptions owner finance-ops
+}
+`,
+  };
+}
+
+describe("a write-back's value delivered to the systems that show it", () => {
+  it("announces the written-back id with the delivery's settlement, and a route shows it in the PSA once", async () => {
+    const { store, erp, psa, runtime, activate } = await setUp(announcing());
+    await activate("KA-P04", "EUR", "2026-03-02T08:10:00Z");
+    await runtime.drain();
+    const [opened] = erp.ledger;
+    expect(psa.ledger.map((e) => [e.method, e.path, e.body])).toEqual([["PUT", "/projects/KA-P04/erp-id", { erpProjectId: opened?.id }]]);
+    const accepted = (await store.auditTrail()).filter((e) => e.action === "event.accepted").map((e) => (e.detail as { route: string; key: string; source: string }));
+    expect(accepted.filter((d) => d.route === "erp-id-to-psa")).toEqual([{ route: "erp-id-to-psa", key: `KA-P04|${opened?.id}`, source: "canonical:ProjectOpened" }]);
+    // The same activation again: the ERP answers the same id for the same key, and nothing is shown twice.
+    await activate("KA-P04", "EUR", "2026-03-02T08:10:00Z");
+    await runtime.drain();
+    expect(psa.ledger).toHaveLength(1);
+    await store.close();
+  });
+
+  it("announces nothing when the answer lacks the written-back field: the delivery is an exception and the PSA is not called", async () => {
+    const files = announcing();
+    files["specs/erp.yaml"] = (files["specs/erp.yaml"] as string).replace("erpProjectId: answer.id }", "erpProjectId: answer.ProjectID }");
+    const { store, erp, psa, runtime, activate } = await setUp(files);
+    await activate("KA-P04", "EUR", "2026-03-02T08:10:00Z");
+    await runtime.drain();
+    expect(erp.ledger).toHaveLength(1);
+    expect(psa.ledger).toEqual([]);
+    expect((await store.listIssues()).map((i) => [i.queue, i.status])).toEqual([["activation-exceptions", "open"]]);
+    expect((await store.auditTrail()).filter((e) => e.action === "event.accepted")).toHaveLength(1);
+    await store.close();
+  });
+
+  it("announces a new value written back by a later delivery as a new event, shown in turn", async () => {
+    const { store, erp, psa, runtime, activate } = await setUp(announcing());
+    await activate("KA-P04", "EUR", "2026-03-02T08:10:00Z");
+    await runtime.drain();
+    await activate("KA-P04", "EUR", "2026-03-09T08:10:00Z");
+    await runtime.drain();
+    const ids = erp.ledger.map((e) => e.id);
+    expect(new Set(ids).size).toBe(2);
+    expect(psa.ledger.map((e) => e.body)).toEqual(ids.map((id) => ({ erpProjectId: id })));
+    expect(await store.findRecord("Project", "KA-P04")).toMatchObject({ found: true, value: { erpProjectId: ids[1] } });
+    await store.close();
+  });
+});

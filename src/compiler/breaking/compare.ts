@@ -266,9 +266,13 @@ export function compareSets(previous: SpecSet, current: SpecSet): Change[] {
   for (const [name, event] of previous.canonicalEvents) {
     if (current.canonicalEvents.has(name)) continue;
     const route = event.emittedBy[0]?.route;
-    if (route === undefined) continue;
-    const now = currentOf.get(`Route/${route.name}`);
-    emitterFor(out, route, now)("canonical-event-removed", `canonical event ${name} is no longer emitted`, now === undefined ? ["metadata", "name"] : ["spec", "steps"]);
+    const announcer = event.writtenBackBy?.[0];
+    if (route === undefined && announcer === undefined) continue;
+    const source = route ?? (announcer?.system as BoundDocument);
+    const now = currentOf.get(`${source.kind}/${source.name}`);
+    // A write-back's event is gone from the operation that announced it (or the operation is).
+    const where = route !== undefined ? ["spec", "steps"] : ["spec", "operations", announcer?.operation ?? ""];
+    emitterFor(out, source, now)("canonical-event-removed", `canonical event ${name} is no longer emitted`, now === undefined ? ["metadata", "name"] : where);
   }
   for (const now of current.documents) {
     if (!previousOf.has(`${now.kind}/${now.name}`)) emitterFor(out, undefined, now)("document-added", `${now.kind} ${now.name} was added`, ["metadata", "name"]);

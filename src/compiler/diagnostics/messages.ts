@@ -212,6 +212,11 @@ export const messages = {
     message: (p: { system: string; entity: string; field: string; owner: string }) =>
       `${p.system} writes back ${p.entity}.${p.field}, but ${p.owner} owns that field: only its system of record may write it`,
   },
+  "write-back-event-entity": {
+    severity: "error",
+    message: (p: { event: string; entity: string; other: string; by: string }) =>
+      `this write-back announces ${p.event} carrying ${p.entity}, but ${p.by} publishes ${p.event} carrying ${p.other}: a canonical event carries one entity; give this write-back an event of its own`,
+  },
   "unknown-request-param": {
     severity: "error",
     message: (p: { operation: string; where: "query" | "headers"; param: string; suggestion?: string; known?: string }) =>

@@ -23,7 +23,7 @@ import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
 import { queryString, splitRequestParams } from "./request-params.ts";
-import { writeBackOf } from "./write-back.ts";
+import { writeBackEvents, writeBackOf } from "./write-back.ts";
 
 /** A system as the delivery stage holds it at run time. */
 export interface SystemRuntime {
@@ -39,6 +39,8 @@ export interface SystemRuntime {
 export interface DeliveryContext {
   systems: ReadonlyMap<string, SystemRuntime>;
   pipelines: ReadonlyMap<string, PipelineDefinition>;
+  /** Routes triggered by each canonical event: those a write-back announces get its event with the settlement. */
+  canonicalRoutes?: ReadonlyMap<string, readonly PipelineDefinition[]>;
   transport: Transport;
   now(): number;
   random(): number;
@@ -195,6 +197,7 @@ const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
  * is applied, and a retry sends the same idempotency key.
  */
 function delivered(
+  cx: DeliveryContext,
   d: ClaimedDelivery,
   operation: OperationDefinition,
   pipeline: PipelineDefinition | undefined,
@@ -206,10 +209,11 @@ function delivered(
   const targetId = targetIdOf(response.body);
   // Most operations write nothing back: settled at once, without a turn of the microtask queue.
   if (operation.writeBack === undefined) return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
-  return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+  return withWriteBack(cx, d, operation, pipeline, response, base, now, status, targetId);
 }
 
 async function withWriteBack(
+  cx: DeliveryContext,
   d: ClaimedDelivery,
   operation: OperationDefinition,
   pipeline: PipelineDefinition | undefined,
@@ -225,7 +229,10 @@ async function withWriteBack(
     const reason = `${d.system}.${d.operation} applied the request, but its answer lacks ${written.missing}; a retry sends the same idempotency key`;
     return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, reason, "exception") };
   }
-  return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}), ...(written.writeBack !== undefined ? { writeBack: written.writeBack } : {}) };
+  const settled: DeliverySettlement = { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+  if (written.writeBack === undefined) return settled;
+  const emits = writeBackEvents(operation, written.writeBack, cx.canonicalRoutes, d);
+  return { ...settled, writeBack: written.writeBack, ...(emits.length > 0 ? { emits } : {}) };
 }
 
 /** The id a target gave the record: the first `id`-like string or number in its answer. */
@@ -363,11 +370,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
   const status = response.status;
   if (status >= 200 && status < 300) {
     system.breaker.success();
-    return delivered(d, operation, pipeline, response, base, now, status);
+    return delivered(cx, d, operation, pipeline, response, base, now, status);
   }
   if (status === 409) {
     system.breaker.success();
-    if (targetIdOf(response.body) !== undefined) return delivered(d, operation, pipeline, response, base, now, status);
+    if (targetIdOf(response.body) !== undefined) return delivered(cx, d, operation, pipeline, response, base, now, status);
     return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {

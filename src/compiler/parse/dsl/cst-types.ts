@@ -438,6 +438,8 @@ export interface DeliverParamCstNode extends CstNode {
 }
 
 export type DeliverParamCstChildren = {
+  Query?: IToken[];
+  Header?: IToken[];
   name: NameCstNode[];
   Colon: IToken[];
   jsonata: JsonataCstNode[];
@@ -638,7 +640,9 @@ export type FieldClauseCstChildren = {
   name?: NameCstNode[];
   Comma?: IToken[];
   Updated?: IToken[];
-  nameList?: NameListCstNode[];
+  nameList?: (NameListCstNode)[];
+  Replicated?: IToken[];
+  To?: IToken[];
   block?: BlockCstNode[];
 };
 
