@@ -43,8 +43,10 @@ import * as mappingPsaTimeEntryToTimeEntry from "./mappings/psa-time-entry-to-ti
 import * as mappingRevenueEventToErpJournal from "./mappings/revenue-event-to-erp-journal.js";
 import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billing-charge.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
+import * as mappingTimeEntryToPsaCostPosting from "./mappings/time-entry-to-psa-cost-posting.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
+import * as routeCostPostingToPsa from "./routes/cost-posting-to-psa.js";
 import * as routeExpenseToReimbursement from "./routes/expense-to-reimbursement.js";
 import * as routeInvoiceRelease from "./routes/invoice-release.js";
 import * as routeMilestoneToInvoice from "./routes/milestone-to-invoice.js";
@@ -63,6 +65,7 @@ export const specSet: rt.CompiledSpecSet = {
   },
   pipelines: [
     routeClientMasterData.pipeline,
+    routeCostPostingToPsa.pipeline,
     routeExpenseToReimbursement.pipeline,
     routeInvoiceRelease.pipeline,
     routeMilestoneToInvoice.pipeline,
@@ -99,6 +102,7 @@ export const specSet: rt.CompiledSpecSet = {
     "revenue-event-to-erp-journal": mappingRevenueEventToErpJournal.transform,
     "time-entry-to-billing-charge": mappingTimeEntryToBillingCharge.transform,
     "time-entry-to-erp-cost-journal": mappingTimeEntryToErpCostJournal.transform,
+    "time-entry-to-psa-cost-posting": mappingTimeEntryToPsaCostPosting.transform,
     "time-entry-to-revenue-event": mappingTimeEntryToRevenueEvent.transform,
   },
   validators: {

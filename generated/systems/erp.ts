@@ -244,6 +244,12 @@ export const system: rt.SystemDefinition = {
         fields: {
           costPostingId: "answer.ManualJournals[0].ManualJournalID",
         },
+        emit: {
+          event: "TimeCostPosted",
+          identity: [
+            "timeEntryId",
+          ],
+        },
       },
       requestValidator: validateManualJournals,
     },

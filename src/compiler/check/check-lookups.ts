@@ -66,5 +66,5 @@ export function withEnriched(cx: CheckContext, shape: Known, enrich: Enrich): Kn
         ? { name: enrich.as, type: "object", required: true }
         : { name: enrich.as, type: "object", required: true, fields: looked };
   fields.set(enrich.as, field);
-  return { label: shape.label, fields };
+  return { ...shape, fields };
 }
