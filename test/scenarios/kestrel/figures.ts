@@ -116,9 +116,20 @@ function expenses(played: Played): Record<string, unknown> {
   return out;
 }
 
-/** Each time entry as posted: the last labour journal for it, and its billable line's value (null when it has none). */
+/** The journal id each time entry shows in the PSA (R10): the last one the integration delivered to it. */
+function journalsShownInPsa(played: Played): Map<string, unknown> {
+  const shown = new Map<string, unknown>();
+  for (const entry of played.systems.psa.ledger) {
+    const entryId = /\/time-entries\/([^/]+)\/journal$/.exec(entry.path)?.[1];
+    if (entryId !== undefined) shown.set(decodeURIComponent(entryId), bodyOf(entry)["journalId"] ?? null);
+  }
+  return shown;
+}
+
+/** Each time entry as posted: the last labour journal for it, its billable line's value (null when it has none), and the journal id the PSA shows. */
 function timeEntries(played: Played): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const shown = journalsShownInPsa(played);
   const billable = new Map(lines(played).filter((l) => bodyOf(l)["source"] === "time").map((l) => [String(bodyOf(l)["sourceId"]), bodyOf(l)["amount"]]));
   for (const journal of journals(played)) {
     const body = bodyOf(journal);
@@ -132,7 +143,7 @@ function timeEntries(played: Played): Record<string, unknown> {
       currency: body["currency"],
       cost: body["amount"],
       billable: billable.get(id) ?? null,
-      journalId: journal.id,
+      journalId: shown.get(id) ?? null,
     };
   }
   return out;
@@ -159,9 +170,9 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
  * Sections compared in part, and how the part is chosen from expected.json itself: what the
  * corrections (reversals, stale and repeated versions) touch is left to them. Journal numbers
  * after the ERP's first reversal shift with the reversals, so the journal id of a record is
- * compared only when the ERP gave it before then; the journal id a time entry shows in the PSA
- * (R10) needs the ERP's answer written back, so time entries are compared on what the ERP and the
- * billing platform hold.
+ * compared only when the ERP gave it before then; a voided entry clears the journal id it shows in
+ * the PSA only once the corrections void it, so journalIdsWrittenBack counts the entries the
+ * corrections leave posted.
  */
 export interface PartialFigure {
   figure: Figure;
@@ -220,7 +231,9 @@ function subjectOf(data: Body): string {
  */
 async function duplicatesIgnored(played: Played): Promise<unknown[]> {
   const trail = await played.store.auditTrail();
-  const keyByTrace = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.traceId, String((r.detail as Body)["key"])]));
+  // The events a write-back announces share the trace of the event whose delivery wrote it back: each trace's offered event is the one read.
+  const offered = (r: (typeof trail)[number]) => r.action === "event.accepted" && !String((r.detail as Body)["source"]).startsWith("canonical:");
+  const keyByTrace = new Map(trail.filter(offered).map((r) => [r.traceId, String((r.detail as Body)["key"])]));
   const lineOf = (id: string, after = 0) => played.lines.findIndex((l, i) => i >= after && l.id === id) + 1;
   const seen = new Map<string, number>();
   const out: { line: number }[] = [];
@@ -336,15 +349,28 @@ export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
   },
   timeEntries: {
     figure: timeEntries,
+    // The journal id an entry shows in the PSA (R10) is compared where the ERP numbered it before
+    // its first reversal: later numbers shift with the reversals the corrections post.
     part(expected, section) {
       const skip = corrected(expected);
+      const before = firstCorrection(expected);
+      const wanted = expected["timeEntries"] as Record<string, Item>;
       const out: Record<string, unknown> = {};
       for (const [id, item] of Object.entries(section)) {
         if (skip.has(id)) continue;
-        const { journalId: _shownInPsa, ...rest } = item as Item;
-        out[id] = rest;
+        const { journalId, ...rest } = item as Item;
+        out[id] = journalNumber(wanted[id]?.["journalId"]) < before ? { ...rest, journalId } : rest;
       }
       return out;
+    },
+  },
+  journalIdsWrittenBack: {
+    figure: (played) => Object.fromEntries([...journalsShownInPsa(played)].filter(([, id]) => id !== null)),
+    // Entries showing a journal id in the PSA; a voided entry shows none once the corrections clear it.
+    part(expected, section) {
+      if (typeof section === "number") return { shown: section };
+      const voided = Object.entries(expected["timeEntries"] as Record<string, Item>).filter(([, e]) => e["state"] === "voided").map(([id]) => id);
+      return { shown: Object.keys(section).filter((id) => !voided.includes(id)).length };
     },
   },
 };
@@ -357,7 +383,6 @@ export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
 export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
   erpCost: "nets after reversals of amended and voided time",
   reversals: "reversals of amended and voided entries",
-  journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
   erpJournals: "journal counts including reversals",
   reconciliation: "measures over corrected postings and billable lines",
 };
