@@ -39,8 +39,10 @@ export type PipelineStep<T = Transform, V = Validator> =
   | (StepBase<T> & { kind: "map"; mapping: string; transform: T })
   | (StepBase<T> & {
       kind: "enrich";
-      lookup: "xref" | "reference-data";
+      lookup: "xref" | "reference-data" | "records";
       entity: string;
+      /** For `records`: the entity's fields compared with the key's values, one per key path. */
+      match?: readonly string[];
       from?: string;
       to?: string;
       /** Field path of the record whose value is the lookup key; several for a composite identity, their values joined by `|`. */

@@ -40,6 +40,7 @@ export function lookupCache(store: Store): LookupCache {
       return found;
     },
     posting: (route, identity, system) => store.findPosting(route, identity, system),
+    records: (entity, match) => store.findRecords(entity, match),
     record(entity, key, asOf) {
       const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
       let found = records.get(id);

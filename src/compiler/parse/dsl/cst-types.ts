@@ -343,8 +343,9 @@ export type EnrichActionCstChildren = {
   Word: IToken[];
   From?: IToken[];
   To?: IToken[];
+  Matching?: IToken[];
+  pathList: (PathListCstNode)[];
   By: IToken[];
-  pathList: PathListCstNode[];
   On?: IToken[];
   path?: PathCstNode[];
   Wait?: IToken[];

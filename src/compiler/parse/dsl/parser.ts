@@ -384,6 +384,11 @@ export class DslParser extends CstParser {
       this.CONSUME(t.To);
       this.SUBRULE4(this.name);
     });
+    // `enrich lines with records BillableLine matching projectId by data.projectId`
+    this.OPTION5(() => {
+      this.CONSUME(t.Matching);
+      this.SUBRULE2(this.pathList);
+    });
     this.CONSUME(t.By);
     this.SUBRULE(this.pathList);
     this.OPTION3(() => {

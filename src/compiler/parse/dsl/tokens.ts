@@ -143,6 +143,7 @@ export const Wait = keyword("wait");
 export const Deliver = keyword("deliver");
 export const Using = keyword("using");
 export const Query = keyword("query");
+export const Matching = keyword("matching");
 export const Header = keyword("header");
 export const Emit = keyword("emit");
 export const Reject = keyword("reject");

@@ -84,6 +84,9 @@ function recordValue(value: string, writtenBack: string | null): unknown {
   return { ...(parsed as Record<string, unknown>), ...(JSON.parse(writtenBack) as Record<string, unknown>) };
 }
 
+/** A field's value as a match compares it: strings as they are, numbers and booleans as JSON writes them. */
+const textOf = (value: unknown) => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? JSON.stringify(value) : undefined);
+
 /** The state role over `db`, whose tables exist. */
 export function sqlState(db: Database): StateStore {
   const engine = db.engine;
@@ -141,6 +144,19 @@ export function sqlState(db: Database): StateStore {
     async keptRecords(entity) {
       const rows = await db.read((sql) => sql.all<{ key: string; version: number | string; value: string }>("SELECT key, version, value FROM kept_records WHERE entity = ? ORDER BY key", [entity]));
       return rows.map((r) => ({ key: r.key, version: Number(r.version), value: JSON.parse(r.value) as unknown }));
+    },
+    async findRecords(entity, match) {
+      const fields = Object.entries(match);
+      // Narrowed in SQL by the engine's JSON operator, then compared exactly here. SQLite reads a
+      // JSON boolean as 1 or 0, so a boolean is compared here only.
+      const narrowing = engine === "postgres" ? fields : fields.filter(([, value]) => value !== "true" && value !== "false");
+      const extract = engine === "postgres" ? "(value::jsonb ->> ?)" : "CAST(json_extract(value, ?) AS TEXT)";
+      const where = narrowing.map(() => ` AND ${extract} = ?`).join("");
+      const params = [entity, ...narrowing.flatMap(([field, value]) => [engine === "postgres" ? field : `$."${field}"`, value])];
+      const rows = await db.read((sql) => sql.all<{ key: string; value: string; written_back: string | null }>(`SELECT key, value, written_back FROM kept_records WHERE entity = ?${where} ORDER BY key`, params));
+      return rows
+        .map((r) => ({ key: r.key, value: recordValue(r.value, r.written_back) }))
+        .filter((r) => fields.every(([field, value]) => textOf((r.value as Record<string, unknown>)[field]) === value));
     },
     keepRecord(record): Promise<KeepOutcome> {
       return db.transaction(async (sql) => {
