@@ -92,6 +92,15 @@ describe("spec docs", () => {
     expect(text).toContain("<tr><td><code>costPostingId</code></td><td>string</td><td>no</td><td>internal</td><td>erp (shown in psa)</td>");
   });
 
+  it("draws the event a write-back announces coming from the system whose answer it carries", () => {
+    const example = loadProgram({ cwd: join(fixture, "..", "..", "..", ".."), paths: [] });
+    const mermaid = toMermaid(routeGraph(example.set));
+    const node = /\n {2}(n[0-9]+)\{\{"TimeCostPosted"\}\}/.exec(mermaid)?.[1];
+    const erp = /\n {2}(n[0-9]+)\[\("erp"\)\]|\n {2}(n[0-9]+)[^\n]*"erp"/.exec(mermaid);
+    expect(node).toBeDefined();
+    expect(mermaid).toContain(`${erp?.[1] ?? erp?.[2]} -.->|"postCostJournal writes back"| ${node}`);
+  });
+
   it("shows how each webhook's sender authenticates: credentials by reference, signature, or none declared", () => {
     const repo = join(fixture, "..", "..", "..", "..");
     const example = loadProgram({ cwd: repo, paths: [] });
