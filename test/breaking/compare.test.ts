@@ -169,6 +169,12 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     expected: ["violation canonical-event-removed: canonical event timeWritten is no longer emitted"],
   },
   {
+    name: "a field no longer shown in a system that held a replica of it",
+    previous: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields: { billAmount: { systemOfRecord: erp, replicas: [psa] } }\n"),
+    current: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields: { billAmount: { systemOfRecord: erp } }\n"),
+    expected: ["violation field-replica-removed: psa no longer holds a replica of TimeEntry.billAmount: routes that show it there stop"],
+  },
+  {
     name: "a removed system event, allowed by a major version bump",
     previous: edit(cleanSet, paths.PSA, "  events:\n", "  events:\n    timeDeleted: { delivery: webhook, payload: TimeEntry, webhook: { path: /hooks/deleted } }\n"),
     current: edit(cleanSet, paths.PSA, "version: 1.0.0", "version: 2.0.0"),

@@ -198,6 +198,10 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     for (const [field, owner] of Object.entries(a.spec.fields ?? {})) {
       const now = b.spec.fields?.[field]?.systemOfRecord ?? b.spec.systemOfRecord;
       if (now !== owner.systemOfRecord) emit("ownership-moved", `the owner of ${b.spec.entity}.${field} moved from ${owner.systemOfRecord} to ${now}`, ["spec", "fields", field]);
+      for (const system of owner.replicas ?? []) {
+        if ((b.spec.fields?.[field]?.replicas ?? []).includes(system)) continue;
+        emit("field-replica-removed", `${system} no longer holds a replica of ${b.spec.entity}.${field}: routes that show it there stop`, ["spec", "fields", field]);
+      }
     }
   } else if (previous.kind === "Route" && current.kind === "Route") {
     const [a, b] = [previous.value as BoundDocument<"Route">["value"], current.value as BoundDocument<"Route">["value"]];
