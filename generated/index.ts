@@ -17,13 +17,16 @@ import * as entityResource from "./entities/resource.js";
 import * as entityRevenueEvent from "./entities/revenue-event.js";
 import * as entityTimeEntry from "./entities/time-entry.js";
 import * as mappingApplyRateCard from "./mappings/apply-rate-card.js";
+import * as mappingBillingInvoiceLineToTimeCharge from "./mappings/billing-invoice-line-to-time-charge.js";
 import * as mappingBillingInvoiceListToInvoice from "./mappings/billing-invoice-list-to-invoice.js";
 import * as mappingBillingInvoiceToInvoice from "./mappings/billing-invoice-to-invoice.js";
 import * as mappingBillingPaymentToPayment from "./mappings/billing-payment-to-payment.js";
 import * as mappingBillingTransactionListToPayment from "./mappings/billing-transaction-list-to-payment.js";
 import * as mappingClientToBillingCustomerUpdate from "./mappings/client-to-billing-customer-update.js";
 import * as mappingErpContactEventToClient from "./mappings/erp-contact-event-to-client.js";
+import * as mappingErpContactToClient from "./mappings/erp-contact-to-client.js";
 import * as mappingErpInvoiceListToInvoice from "./mappings/erp-invoice-list-to-invoice.js";
+import * as mappingErpManualJournalListToTimeEntry from "./mappings/erp-manual-journal-list-to-time-entry.js";
 import * as mappingErpPaymentListToPayment from "./mappings/erp-payment-list-to-payment.js";
 import * as mappingExpenseToBillingCharge from "./mappings/expense-to-billing-charge.js";
 import * as mappingExpenseToErpReimbursementBill from "./mappings/expense-to-erp-reimbursement-bill.js";
@@ -45,6 +48,7 @@ import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billi
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
 import * as mappingTimeEntryToPsaCostPosting from "./mappings/time-entry-to-psa-cost-posting.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
+import * as routeClientCreditControl from "./routes/client-credit-control.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
 import * as routeCostPostingToPsa from "./routes/cost-posting-to-psa.js";
 import * as routeExpenseToReimbursement from "./routes/expense-to-reimbursement.js";
@@ -64,6 +68,7 @@ export const specSet: rt.CompiledSpecSet = {
     psa: systemPsa.system,
   },
   pipelines: [
+    routeClientCreditControl.pipeline,
     routeClientMasterData.pipeline,
     routeCostPostingToPsa.pipeline,
     routeExpenseToReimbursement.pipeline,
@@ -76,13 +81,16 @@ export const specSet: rt.CompiledSpecSet = {
   ],
   transforms: {
     "apply-rate-card": mappingApplyRateCard.transform,
+    "billing-invoice-line-to-time-charge": mappingBillingInvoiceLineToTimeCharge.transform,
     "billing-invoice-list-to-invoice": mappingBillingInvoiceListToInvoice.transform,
     "billing-invoice-to-invoice": mappingBillingInvoiceToInvoice.transform,
     "billing-payment-to-payment": mappingBillingPaymentToPayment.transform,
     "billing-transaction-list-to-payment": mappingBillingTransactionListToPayment.transform,
     "client-to-billing-customer-update": mappingClientToBillingCustomerUpdate.transform,
     "erp-contact-event-to-client": mappingErpContactEventToClient.transform,
+    "erp-contact-to-client": mappingErpContactToClient.transform,
     "erp-invoice-list-to-invoice": mappingErpInvoiceListToInvoice.transform,
+    "erp-manual-journal-list-to-time-entry": mappingErpManualJournalListToTimeEntry.transform,
     "erp-payment-list-to-payment": mappingErpPaymentListToPayment.transform,
     "expense-to-billing-charge": mappingExpenseToBillingCharge.transform,
     "expense-to-erp-reimbursement-bill": mappingExpenseToErpReimbursementBill.transform,

@@ -130,6 +130,8 @@ export interface InvoiceLineItem {
   type?: "charge" | "prorated_charge" | "setup_charge";
   entity_type?: string;
   entity_id?: string;
+  /** The subscription the line bills. */
+  subscription_id?: string;
 }
 
 export interface InvoiceResponse {

@@ -725,7 +725,7 @@ return errors === 0;
 export const checkInvoiceEvent = validate5;
 const schema6 = {"type":"object","description":"An `invoice_generated` webhook (Chargebee InvoiceGeneratedEvent).","required":["id","occurred_at","source","event_type","api_version","content"],"properties":{"id":{"type":"string","description":"The event id."},"occurred_at":{"type":"integer","format":"unix-time"},"source":{"type":"string"},"event_type":{"type":"string"},"api_version":{"type":"string"},"webhook_status":{"type":"string"},"content":{"type":"object","required":["invoice"],"properties":{"invoice":{"$ref":"#/definitions/Invoice"}}}}};
 const schema7 = {"type":"object","required":["id","customer_id","status","currency_code","start_date","sub_total","tax","recurring","price_type"],"properties":{"id":{"type":"string"},"customer_id":{"type":"string","format":"uuid","description":"The client's ERP contact id: the firm creates each customer under it (project-to-billing-customer)."},"subscription_id":{"type":"string"},"recurring":{"type":"boolean"},"status":{"type":"string","enum":["paid","payment_due","not_paid","voided","pending"]},"price_type":{"type":"string","enum":["tax_exclusive","tax_inclusive"]},"start_date":{"type":"integer","format":"unix-time"},"end_date":{"type":"integer","format":"unix-time"},"po_number":{"type":"string"},"vat_number":{"type":"string"},"currency_code":{"type":"string"},"sub_total":{"type":"integer"},"tax":{"type":"integer"},"amount":{"type":"integer"},"amount_due":{"type":"integer"},"amount_paid":{"type":"integer"},"paid_on":{"type":"integer","format":"unix-time"},"line_items":{"type":"array","items":{"$ref":"#/definitions/InvoiceLineItem"}}}};
-const schema8 = {"type":"object","properties":{"date_from":{"type":"integer","format":"unix-time"},"date_to":{"type":"integer","format":"unix-time"},"unit_amount":{"type":"integer"},"quantity":{"type":"integer"},"amount":{"type":"integer"},"is_taxed":{"type":"boolean"},"tax":{"type":"integer"},"tax_rate":{"type":"number"},"description":{"type":"string"},"type":{"type":"string","enum":["charge","prorated_charge","setup_charge"]},"entity_type":{"type":"string"},"entity_id":{"type":"string"}}};
+const schema8 = {"type":"object","properties":{"date_from":{"type":"integer","format":"unix-time"},"date_to":{"type":"integer","format":"unix-time"},"unit_amount":{"type":"integer"},"quantity":{"type":"integer"},"amount":{"type":"integer"},"is_taxed":{"type":"boolean"},"tax":{"type":"integer"},"tax_rate":{"type":"number"},"description":{"type":"string"},"type":{"type":"string","enum":["charge","prorated_charge","setup_charge"]},"entity_type":{"type":"string"},"entity_id":{"type":"string"},"subscription_id":{"type":"string","description":"The subscription the line bills."}}};
 const formats4 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1237,9 +1237,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/line_items/" + i0,schemaPath:"#/definitions/InvoiceLineItem/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.subscription_id !== undefined){
+if(typeof data18.subscription_id !== "string"){
+const err42 = {instancePath:instancePath+"/line_items/" + i0+"/subscription_id",schemaPath:"#/definitions/InvoiceLineItem/properties/subscription_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1251,7 +1251,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/line_items",schemaPath:"#/properties/line_items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err43 = {instancePath:instancePath+"/line_items/" + i0,schemaPath:"#/definitions/InvoiceLineItem/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1263,12 +1263,24 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/line_items",schemaPath:"#/properties/line_items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }

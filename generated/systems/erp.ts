@@ -32,7 +32,15 @@ export interface Contact {
   DefaultCurrency?: string;
   Addresses?: Address[];
   IsCustomer?: boolean;
-  UpdatedDateUTC?: string;
+  ContactGroups?: ContactGroupRef[];
+  UpdatedDateUTC?: support.IsoDateTime;
+}
+
+/** A contact group the contact belongs to; credit control keeps clients on hold in the group "Credit hold". */
+export interface ContactGroupRef {
+  ContactGroupID?: string;
+  Name?: string;
+  Status?: "ACTIVE" | "DELETED";
 }
 
 /** A contact named by id, as invoices and bills carry it. */
@@ -165,6 +173,7 @@ export interface WebhookEvent {
   tenantType: "ORGANISATION" | "APPLICATION";
 }
 
+const validateContact: rt.Validator = support.fromAjv(checks.checkContact);
 const validateInvoices: rt.Validator = support.fromAjv(checks.checkInvoices);
 const validateManualJournals: rt.Validator = support.fromAjv(checks.checkManualJournals);
 const validatePayment: rt.Validator = support.fromAjv(checks.checkPayment);
@@ -207,6 +216,17 @@ export const system: rt.SystemDefinition = {
       name: "getContact",
       method: "GET",
       path: "/Contacts/{ContactID}",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "Client",
+    },
+    listContacts: {
+      name: "listContacts",
+      method: "GET",
+      path: "/Contacts",
       effect: "read",
       encoding: "json",
       idempotency: {
@@ -323,6 +343,17 @@ export const system: rt.SystemDefinition = {
       },
       entity: "Invoice",
     },
+    listManualJournals: {
+      name: "listManualJournals",
+      method: "GET",
+      path: "/ManualJournals",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "TimeEntry",
+    },
     listPayments: {
       name: "listPayments",
       method: "GET",
@@ -336,6 +367,18 @@ export const system: rt.SystemDefinition = {
     },
   },
   events: {
+    contactUpdated: {
+      name: "contactUpdated",
+      delivery: "polling",
+      entity: "Client",
+      payloadValidator: validateContact,
+      polling: {
+        operation: "listContacts",
+        intervalMs: 300000,
+        cursor: "UpdatedDateUTC",
+        cursorParam: "modifiedSince",
+      },
+    },
     contactChanged: {
       name: "contactChanged",
       delivery: "webhook",

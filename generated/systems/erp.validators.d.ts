@@ -5,6 +5,7 @@ export interface AjvFunction {
   errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
 }
 
+export declare const checkContact: AjvFunction;
 export declare const checkInvoices: AjvFunction;
 export declare const checkManualJournals: AjvFunction;
 export declare const checkPayment: AjvFunction;

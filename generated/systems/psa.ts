@@ -116,6 +116,12 @@ export interface Task {
   status?: "ACTIVE" | "INVOICED" | "LOCKED";
 }
 
+/** A page of time entries (Xero Projects pages its lists as `pagination` and `items`). */
+export interface TimeEntries {
+  pagination?: Record<string, unknown>;
+  items?: TimeEntry[];
+}
+
 /** A time entry (Xero `TimeEntry`: `duration` in minutes, `dateUtc` the day worked), with the firm's approval extension and the charge type of its task. */
 export interface TimeEntry {
   timeEntryId: string;
@@ -240,6 +246,17 @@ export const system: rt.SystemDefinition = {
       },
       entity: "TimeEntry",
       requestValidator: validateTimeEntryCostPosting,
+    },
+    listTimeEntries: {
+      name: "listTimeEntries",
+      method: "GET",
+      path: "/Time",
+      effect: "read",
+      encoding: "json",
+      idempotency: {
+        mechanism: "none",
+      },
+      entity: "TimeEntry",
     },
     upsertProjectInvoice: {
       name: "upsertProjectInvoice",

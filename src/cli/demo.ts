@@ -75,6 +75,7 @@ function printSummary(io: CliIo, s: DemoSummary): void {
     `postings: ${Object.entries(s.postings).map(([system, n]) => `${system} ${n}`).join(", ")}; ${s.invoices} invoices, ${s.payments} payments`,
     `exceptions: ${s.exceptions.open} open, ${s.exceptions.resolved} resolved; dead letters: ${s.deadLettered}`,
     `reconciliation: ${s.reconciliationGaps} gaps (seeded ${s.seededGaps})${s.unexpectedGaps.length > 0 ? `; unexpected: ${s.unexpectedGaps.join(", ")}` : ""}${s.missedGaps.length > 0 ? `; missed: ${s.missedGaps.join(", ")}` : ""}`,
+    ...(s.creditHold === undefined ? [] : [`credit hold: ${s.creditHold.client}'s ${s.creditHold.blocked} invoice(s) blocked while on hold, ${s.creditHold.released} released when it was lifted`]),
     `lost: ${s.lost}, effects applied twice: ${s.duplicatePostings}; ${s.eventsPerSecond} events/s over ${(s.playedMs / 1000).toFixed(1)} s`,
   ];
   io.stdout(`${lines.join("\n")}\n`);
@@ -98,12 +99,15 @@ function headline(s: DemoSummary): Record<string, unknown> {
     reconciliationGaps: s.reconciliationGaps,
     unexpectedGaps: s.unexpectedGaps.length,
     missedGaps: s.missedGaps.length,
+    ...(s.creditHold === undefined ? {} : { blockedInvoices: s.creditHold.blocked, releasedInvoices: s.creditHold.released }),
   };
 }
 
 /** Whether a summary meets the demo's promises. */
 export function demoHolds(s: DemoSummary): boolean {
-  return s.settled && s.lost === 0 && s.duplicatePostings === 0 && s.unexpectedGaps.length === 0 && s.missedGaps.length === 0;
+  // A hold that blocked nothing, or left an invoice held after it was lifted, is a broken promise too.
+  const hold = s.creditHold === undefined || (s.creditHold.blocked > 0 && s.creditHold.released === s.creditHold.blocked);
+  return s.settled && s.lost === 0 && s.duplicatePostings === 0 && s.unexpectedGaps.length === 0 && s.missedGaps.length === 0 && hold;
 }
 
 export const demoCommand: Command = {

@@ -174,7 +174,7 @@ export const reconcileCommand: Command = {
       const reconciler = createReconciler({
         definitions,
         read: (system, entity) => records[`${system}/${entity}`] ?? [],
-        ...(store === undefined ? {} : { sink: storeExceptionSink(store) }),
+        ...(store === undefined ? {} : { sink: storeExceptionSink(store), lookups: store }),
       });
       const results = await reconciler.runAll(only, values.period);
       return printResults(io, format, results, reconciler, store !== undefined);

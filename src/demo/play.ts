@@ -1,7 +1,8 @@
 /**
  * `playMonth`: the demo's main job. It starts the simulators, hosts the compiled spec set in the
- * runtime on a SQLite store, sends the month's PSA webhooks to the runtime's intake, closes the
- * billing term (invoices), collects payments, applies the changes people made by hand, and
+ * runtime on a SQLite store, sends the month's PSA webhooks to the runtime's intake, polls the
+ * ERP's contacts (a client put on credit hold before the billing term closes and released after),
+ * closes the billing term (invoices), collects payments, applies the changes people made by hand, and
  * reconciles, filing each gap in the store's exception queues. Each phase waits until the runtime
  * has settled everything it accepted.
  */
@@ -20,6 +21,7 @@ import type { Reconciler } from "../ops/reconcile/reconciler.ts";
 import { withSpan } from "../ops/tracing.ts";
 import type { ReconciliationDefinition } from "../ops/reconcile/engine.ts";
 import type { Month } from "./month/types.ts";
+import { creditHoldOf, pollOnce } from "./credit-hold.ts";
 import { createRandom } from "./random.ts";
 import { demoReconciler } from "./reconcile.ts";
 import { loadReferenceData } from "./reference-data.ts";
@@ -67,6 +69,8 @@ export interface MonthRun {
   simulators: SimulatorSet;
   reconciler: Reconciler;
   sent: SendResult;
+  /** What polling the systems' polling events read, and the events it accepted. */
+  polled: { items: number; accepted: number };
   startedAt: number;
   playedMs: number;
   /** Whether every phase settled before its timeout. */
@@ -168,15 +172,28 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
       return result;
     });
   const billing = Object.values(compiled.systems).find((s) => s.role === "billing")?.name ?? "billing";
+  // The ERP's contacts, polled as spec run polls them: each client's state, its credit hold included.
+  const polled = { items: 0, accepted: 0 };
+  const poll = async (): Promise<void> => {
+    const { items, accepted } = await pollOnce(compiled, runtime);
+    polled.items += items;
+    polled.accepted += accepted;
+    settled = (await settle(store, settleTimeout)) && settled;
+  };
+  const hold = creditHoldOf(month);
 
   // Projects are activated in the first days, before any time is approved: settle them first.
   const hooks = (events: Month["events"]) => events.map((e) => ({ system: e.system, event: e.event, payload: e.payload }));
+  await poll();
   let sent = await send(hooks(month.events.filter((e) => e.event === "projectActivated")), "projects");
   sent = add(sent, await send(hooks(month.events.filter((e) => e.event !== "projectActivated")), "time-and-expenses"));
 
+  // Credit control holds a client before the term closes, so its invoices are held, and lifts the hold after.
+  if (hold !== undefined && simulators.erp.setCreditHold(hold.clientId, true, hold.heldAt)) await poll();
   const termEnd = Math.floor(Date.parse(`${month.period}-31T18:00:00Z`) / 1000);
   const invoices = simulators.billing.closeTerm(termEnd);
   sent = add(sent, await send(invoices.map((i) => ({ system: billing, event: i.event, payload: i.payload })), "term-close"));
+  if (hold !== undefined && simulators.erp.setCreditHold(hold.clientId, false, hold.releasedAt)) await poll();
 
   const termInvoice = (projectId: string) =>
     [...simulators.billing.invoices.values()].find((i) => i["subscription_id"] === projectId && i["recurring"] === true)?.["id"] as string | undefined;
@@ -214,6 +231,7 @@ export async function playMonth(options: PlayOptions): Promise<MonthRun> {
     simulators,
     reconciler,
     sent,
+    polled,
     startedAt,
     playedMs,
     settled,

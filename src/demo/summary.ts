@@ -4,7 +4,10 @@
  * (accepted but accounted nowhere) and effects applied twice.
  */
 import type { Gap } from "../ops/reconcile/engine.ts";
+import { type CreditHoldSummary, creditHoldOf, creditHoldSummary } from "./credit-hold.ts";
 import type { MonthRun } from "./play.ts";
+
+const withHold = (hold: CreditHoldSummary | undefined) => (hold === undefined ? {} : { creditHold: hold });
 
 /** The demo's summary; `spec demo --json` prints it as its last line. */
 export interface DemoSummary {
@@ -22,6 +25,8 @@ export interface DemoSummary {
   seededGaps: number;
   unexpectedGaps: string[];
   missedGaps: string[];
+  /** The client credit control held during the month: its invoices blocked while on hold, and released when the hold was lifted. */
+  creditHold?: CreditHoldSummary;
   /** Reconciliations run through the live path (the simulators' list endpoints), with the records each source read. */
   liveReconciliations: Record<string, Record<string, number>>;
   lost: number;
@@ -59,8 +64,8 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
   }
   const found = new Set(run.reconciler.latest().flatMap((r) => r.gaps.map((g) => gapSubject(g, run))));
   const seeded = new Set(run.month.seededGaps.map((g) => g.subject));
-  // Events the intake acknowledged must each be in the inbox: count the audited acceptances of
-  // events from the systems (canonical events emitted by routes are not webhooks).
+  // Events the intake acknowledged (webhooks sent and polled) must each be in the inbox: count the
+  // audited acceptances of events from the systems (canonical events emitted by routes are not).
   const audit = await run.store.auditTrail({ limit: 10_000_000 });
   const storedEvents = audit.filter((r) => r.action === "event.accepted" && !String((r.detail as { source?: string } | null)?.source ?? "").startsWith("canonical:")).length;
   const unsettled =
@@ -81,8 +86,9 @@ export async function summarise(run: MonthRun): Promise<DemoSummary> {
     unexpectedGaps: [...found].filter((s) => !seeded.has(s)).sort(),
     missedGaps: [...seeded].filter((s) => !found.has(s)).sort(),
     liveReconciliations: live,
+    ...withHold(creditHoldSummary(creditHoldOf(run.month), audit)),
     // Accepted by intake but absent from the store, plus anything the runtime never settled.
-    lost: Math.max(0, run.sent.accepted - storedEvents) + unsettled,
+    lost: Math.max(0, run.sent.accepted + run.polled.accepted - storedEvents) + unsettled,
     duplicatePostings: stats.reduce((n, s) => n + s.duplicatePostings, 0),
     misbehaviour,
     eventsPerSecond: Math.round((run.sent.sent / Math.max(1, run.playedMs)) * 1000),

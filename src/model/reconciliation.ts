@@ -3,6 +3,26 @@ import { type Static, Type } from "@sinclair/typebox";
 import { DecimalString, Duration, envelope, FieldPath, Name, strictObject, Team } from "./common.ts";
 
 /**
+ * A lookup for a reconciliation source, in the enrich step's terms: reference data or a record
+ * the runtime keeps (`reference-data`, possibly as of a date), or another system's id for an id
+ * (`xref`), found by fields of the record and bound under `as` for the expressions after it.
+ */
+export const ReconciliationLookup = strictObject(
+  {
+    lookup: Type.Union([Type.Literal("reference-data"), Type.Literal("xref")]),
+    entity: Type.String(),
+    from: Type.Optional(Type.String({ description: "For `xref`: the system whose id the record carries." })),
+    to: Type.Optional(Type.String({ description: "For `xref`: the system whose id is wanted." })),
+    key: Type.Union([FieldPath, Type.Array(FieldPath, { minItems: 1 })], {
+      description: "The field (or, for a composite identity, the fields in the order of the entity's `identity`) whose values are the lookup key.",
+    }),
+    asOf: Type.Optional(Type.String({ pattern: FieldPath.pattern as string, description: "For `reference-data`: the field holding the date to look up as of (the record in force then)." })),
+    as: Name,
+  },
+  "Looks a record (or an id) up by fields of the record and binds it as `$<as>`; later lookups' keys may read it as the field `<as>`. A lookup that finds nothing leaves `$<as>` unbound, and a record that then cannot be measured is reported with the reason and makes its group a gap.",
+);
+
+/**
  * How a source's records are read from the live system: a list or search operation of the system,
  * followed page by page (page numbers, an opaque cursor, or offsets, as Xero and Chargebee page
  * their lists), narrowed to the period by query parameters, each item turned into the canonical
@@ -31,6 +51,9 @@ export const ReconciliationRead = strictObject(
         "The query parameters given the period's first and last day (YYYY-MM-DD) when a run reconciles one period.",
       ),
     ),
+    lookups: Type.Optional(
+      Type.Array(ReconciliationLookup, { minItems: 1, description: "Lookups over each item as the system gives it, bound for the reverse `mapping` by name (its declared lookups)." }),
+    ),
     mapping: Type.Optional(Name),
   },
   "Reads the records live: `operation` (a GET), the list at `items` of each answer (default: the first list), `pagination`, `period` filter parameters, and `mapping` (system shape to the canonical entity); or `state: true`, the records the runtime keeps.",
@@ -42,6 +65,9 @@ export const ReconciliationSource = strictObject(
     system: Type.String(),
     entity: Type.String({ description: "The canonical entity read from the system." }),
     read: Type.Optional(ReconciliationRead),
+    lookups: Type.Optional(
+      Type.Array(ReconciliationLookup, { minItems: 1, description: "Lookups over each canonical record, in order, bound for the filter and the measure (`$<as>`)." }),
+    ),
     filter: Type.Optional(Type.String({ description: "A JSONata condition selecting the records that count." })),
     measure: Type.String({ description: "A JSONata expression giving each record's amount (a decimal)." }),
   },
@@ -73,4 +99,5 @@ export const ReconciliationDocument = envelope("Reconciliation", ReconciliationS
 export type ReconciliationSpec = Static<typeof ReconciliationSpec>;
 export type ReconciliationSourceSpec = Static<typeof ReconciliationSource>;
 export type ReconciliationReadSpec = Static<typeof ReconciliationRead>;
+export type ReconciliationLookupSpec = Static<typeof ReconciliationLookup>;
 export type ReconciliationDocument = Static<typeof ReconciliationDocument>;

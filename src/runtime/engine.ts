@@ -11,6 +11,7 @@ import { fetchTransport } from "./delivery/transport.ts";
 import type { EngineContext, Wakes } from "./engine/context.ts";
 import { noWork, routeTables } from "./engine/context.ts";
 import { createIntakeLine } from "./engine/intake-line.ts";
+import { routeSchedules } from "./engine/schedules.ts";
 import { intake } from "./engine/intake.ts";
 import { idler, leaseFrom, loop, round, type Side } from "./engine/loops.ts";
 import type { Runtime, RuntimeOptions } from "./engine/options.ts";
@@ -73,6 +74,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   cx.wake.events = idle.events.wake;
   cx.wake.deliveries = idle.deliveries.wake;
   const loops: Promise<void>[] = [];
+  const offer = intake(cx, line, options.newId ?? (() => timeOrderedId(cx.clock.now())));
+  const schedules = routeSchedules(cx, offer);
   return {
     store: cx.store,
     worker: cx.worker,
@@ -83,7 +86,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     timers: cx.timers,
     leases: () => cx.keeper.counts(),
     work: () => ({ ...cx.counts }),
-    offer: intake(cx, line, options.newId ?? (() => timeOrderedId(cx.clock.now()))),
+    offer,
+    schedules,
     step: async () => (await round(cx, events)) + (await round(cx, deliveries)),
     async drain(maxRounds = 10_000) {
       for (let i = 0; i < maxRounds; i++) if ((await round(cx, events)) + (await round(cx, deliveries)) === 0) return;
@@ -93,9 +97,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       running = true;
       cx.queue.open();
       loops.push(loop(cx, events, idle.events, () => running), loop(cx, deliveries, idle.deliveries, () => running));
+      schedules.start();
     },
     async stop() {
       running = false;
+      schedules.stop();
       // A stopped worker takes no leases: they would wait out their length before another worker's turn.
       cx.queue.close();
       line.wakeAll();

@@ -50,6 +50,7 @@ export { createRedactor, REDACTED, type Redactor } from "./redact.ts";
 export { createWebhookHandler, type WebhookHandler, type WebhookRequest } from "./intake/webhook.ts";
 export { type IntakeServer, startIntakeServer } from "./intake/http-server.ts";
 export { createPoller, type Poller } from "./intake/polling.ts";
+export type { RouteSchedules, ScheduledOutcome, ScheduledRun } from "./engine/schedules.ts";
 export { ingestNdjson, type NdjsonResult } from "./intake/ndjson.ts";
 export { loadRunConfig, openStore, type RunConfig } from "./run-config.ts";
 export { createLogSink, type LogDestination, type LogSink } from "./log/log-sink.ts";

@@ -26,12 +26,27 @@ describe("spec demo", () => {
     };
     const first = await counts();
     expect(first).toMatchObject({ lost: 0, duplicatePostings: 0, reconciliationGaps: 6, seededGaps: 6, unexpectedGaps: [], missedGaps: [], settled: true });
-    // Cash and receivables are reconciled through the simulators' paged list endpoints, every source read.
+    // Time, cash and receivables are all reconciled through the simulators' paged list endpoints, every source read.
     const live = first["liveReconciliations"] as Record<string, Record<string, number>>;
-    expect(Object.keys(live).sort()).toEqual(["invoices-receivables", "payments-invoices"]);
+    expect(Object.keys(live).sort()).toEqual(["billable-time-charges", "invoices-receivables", "payments-invoices", "time-cost-postings"]);
     expect(Object.keys(live["payments-invoices"] ?? {}).sort()).toEqual(["applied-in-ledger", "collected-payments", "invoice-amount-paid"]);
-    expect(Math.min(...Object.values(live["payments-invoices"] ?? {}))).toBeGreaterThan(0);
-    expect(first["summary"]).toEqual({ holds: true, events: first["events"], lost: 0, duplicatePostings: 0, deadLettered: first["deadLettered"], reconciliationGaps: 6, unexpectedGaps: 0, missedGaps: 0 });
+    for (const sources of Object.values(live)) expect(Math.min(...Object.values(sources))).toBeGreaterThan(0);
+    // The client on credit hold had its invoices blocked, then released when the hold was lifted.
+    const hold = first["creditHold"] as { blocked: number; released: number };
+    expect(hold.blocked).toBeGreaterThan(0);
+    expect(hold.released).toBe(hold.blocked);
+    expect(first["summary"]).toEqual({
+      holds: true,
+      events: first["events"],
+      lost: 0,
+      duplicatePostings: 0,
+      deadLettered: first["deadLettered"],
+      reconciliationGaps: 6,
+      unexpectedGaps: 0,
+      missedGaps: 0,
+      blockedInvoices: hold.blocked,
+      releasedInvoices: hold.released,
+    });
     expect(await counts()).toEqual(first);
   }, 300_000);
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProgram } from "../../src/compiler/program.ts";
+import { creditHoldOf } from "../../src/demo/credit-hold.ts";
 import { generateMonth } from "../../src/demo/month/generate.ts";
 import { type MonthRun, playMonth } from "../../src/demo/play.ts";
 import { type DemoSummary, summarise } from "../../src/demo/summary.ts";
@@ -31,7 +32,7 @@ describe("playMonth", () => {
   });
 
   it("reconciles cash through the simulators' paged list endpoints, and finds the payment applied only in the ledger there", async () => {
-    expect(Object.keys(summary.liveReconciliations).sort()).toEqual(["invoices-receivables", "payments-invoices"]);
+    expect(Object.keys(summary.liveReconciliations).sort()).toEqual(["billable-time-charges", "invoices-receivables", "payments-invoices", "time-cost-postings"]);
     const [kept] = await run.store.reconciliationRuns({ reconciliation: "payments-invoices" });
     expect(kept?.outcome).toBe("completed");
     expect(kept?.records["invoice-amount-paid"]).toBe(run.simulators.billing.invoices.size);
@@ -98,6 +99,20 @@ describe("playMonth", () => {
       gaps.map((g) => [g.reconciliation, g.key, g.queue, g.owner, null, "open"]).sort(),
     );
     expect(summary.exceptions.open).toBe((await run.store.listIssues({ kind: "exception", status: "open" })).length);
+  });
+
+  it("holds the invoices of the client on credit hold and releases them when the hold is lifted, each then a receivable once", async () => {
+    const hold = creditHoldOf(run.month);
+    if (hold === undefined) throw new Error("the month has a client to hold");
+    expect(summary.creditHold).toEqual({ client: hold.name, blocked: expect.any(Number), released: summary.creditHold?.blocked });
+    expect(summary.creditHold?.blocked).toBeGreaterThan(0);
+    const held = [...run.simulators.billing.invoices.values()].filter((i) => i["customer_id"] === hold.clientId).map((i) => String(i["id"]));
+    expect(held.length).toBe(summary.creditHold?.blocked);
+    const receivables = [...run.simulators.erp.invoices.values()].map((i) => String(i["InvoiceNumber"]));
+    for (const id of held) expect(receivables.filter((n) => n === id)).toHaveLength(1);
+    // The rejections were worked by the release, not by a person: none is left open in credit-control.
+    const open = (await run.store.listIssues()).filter((i) => i.queue === "credit-control" && i.status === "open");
+    expect(open).toEqual([]);
   });
 
   it("loses no event and applies no effect twice, through throttling, errors, lost answers and an outage", () => {

@@ -15,25 +15,59 @@ function fakeIo(): CliIo & { out: string[]; err: string[] } {
   return { cwd: projectRoot, env: {}, isTTY: false, stdout: (t) => out.push(t), stderr: (t) => err.push(t), out, err };
 }
 
+/**
+ * A store (as `spec run` creates one) holding the reference data the example reconciliations look
+ * up to price time: a senior consultant, and the rate card in force in March.
+ */
+async function storeWithRates(dir: string): Promise<string> {
+  const store = await createSqliteStore({ path: join(dir, "store.db"), durability: "normal" });
+  try {
+    await store.loadReferenceData({
+      entity: "Resource",
+      source: "resources.json",
+      rows: [{ key: "R1", validFrom: null, validTo: null, value: { resourceId: "R1", role: "senior-consultant" } }],
+      now: 1,
+      actor: "test",
+    });
+    await store.loadReferenceData({
+      entity: "RateCard",
+      source: "rate-cards.json",
+      rows: [
+        { key: "RC1", validFrom: "2026-01-01", validTo: "2026-03-01", value: { rateCardId: "RC1", lines: [{ role: "senior-consultant", billRate: "140.00", costRate: "60.00" }] } },
+        { key: "RC1", validFrom: "2026-03-01", validTo: null, value: { rateCardId: "RC1", lines: [{ role: "senior-consultant", billRate: "150.00", costRate: "68.50" }] } },
+      ],
+      now: 1,
+      actor: "test",
+    });
+  } finally {
+    await store.close();
+  }
+  return `sqlite:${join(dir, "store.db")}`;
+}
+
+/** An approved day of the senior consultant on P1, priced through the store's rate card. */
+const approvedDay = { projectId: "P1", resourceId: "R1", rateCardId: "RC1", workDate: "2026-03-02", minutes: 450, chargeType: "time", status: "approved" };
+
 describe("spec reconcile", () => {
   it("reports a project whose ERP cost differs from its approved time, with both totals, and exits 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
     const file = join(dir, "records.json");
+    const store = await storeWithRates(dir);
     writeFileSync(
       file,
       JSON.stringify({
-        "psa/TimeEntry": [{ projectId: "P1", workDate: "2026-03-02", minutes: 450, costRate: "68.50", billRate: "150.00", chargeType: "time", status: "approved" }],
+        "psa/TimeEntry": [approvedDay],
         "erp/TimeEntry": [{ costPostingId: "j1", projectId: "P1", workDate: "2026-03-02", costAmount: "500.00" }],
         "billing/TimeEntry": [{ projectId: "P1", workDate: "2026-03-02", billAmount: "1125.00" }],
       }),
     );
     const io = fakeIo();
-    const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings,billable-time-charges", "specs"], io);
+    const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings,billable-time-charges", "--store", store, "specs"], io);
     expect(io.out.join("")).toBe(
       [
         "billable-time-charges: 1 groups, 0 gap(s)",
         "time-cost-postings: 1 groups, 1 gap(s)",
-        "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops)",
+        "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops, exception 1)",
         "",
       ].join("\n"),
     );
@@ -43,15 +77,15 @@ describe("spec reconcile", () => {
   it("files each gap in the store's exception queue once across runs, and closes it when the sides agree", async () => {
     const dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
     const file = join(dir, "records.json");
-    const psa = [{ projectId: "P1", workDate: "2026-03-02", minutes: 450, costRate: "68.50", status: "approved" }];
+    const psa = [approvedDay];
     const write = (cost: string) => writeFileSync(file, JSON.stringify({ "psa/TimeEntry": psa, "erp/TimeEntry": [{ costPostingId: "j1", projectId: "P1", workDate: "2026-03-02", costAmount: cost }] }));
     const reconcile = async () => {
       const io = fakeIo();
       const code = await main(["reconcile", "--records", file, "--only", "time-cost-postings", "--store", `sqlite:${join(dir, "store.db")}`, "specs"], io);
       return { code, out: io.out.join("") };
     };
-    // Only spec run creates a store; the reconciler files into one that exists.
-    await (await createSqliteStore({ path: join(dir, "store.db"), durability: "normal" })).close();
+    // Only spec run creates a store; the reconciler files into one that exists, and prices time from its rate cards.
+    await storeWithRates(dir);
     write("500.00");
     const gap = "  projectId=P1@2026-03 differs by 13.75: approved-time 513.75 (1) vs cost-postings 500.00 (1) -> time-posting-exceptions (finance-ops, exception 1)\n";
     expect(await reconcile()).toEqual({ code: 1, out: `time-cost-postings: 1 groups, 1 gap(s)\n${gap}` });
@@ -72,12 +106,26 @@ describe("spec reconcile", () => {
     expect(io.err.join("")).toContain("no reconciliation named nope; there are ");
   }, 60_000);
 
-  it("reads the live systems when given neither a file nor a URL, and names each reconciliation that declares no read", async () => {
+  it("prices time it cannot look up as a problem, and opens the gap, when given records and no store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-reconcile-"));
+    const file = join(dir, "records.json");
+    writeFileSync(file, JSON.stringify({ "psa/TimeEntry": [approvedDay], "erp/TimeEntry": [{ costPostingId: "j1", projectId: "P1", workDate: "2026-03-02", costAmount: "513.75" }] }));
+    const io = fakeIo();
+    expect(await main(["reconcile", "--records", file, "--only", "time-cost-postings", "specs"], io)).toBe(1);
+    expect(io.out.join("")).toBe(
+      [
+        "time-cost-postings: 1 groups, 1 gap(s)",
+        "  projectId=P1@2026-03 differs by 513.75: approved-time 0.00 (0) vs cost-postings 513.75 (1) -> time-posting-exceptions (finance-ops)",
+        "  problem in approved-time: the measure gave nothing, not a decimal (not found: resource: no store to look Resource up in; rateCard: no store to look RateCard up in)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reads the live systems when given neither a file nor a URL, and says which credential it lacks to reach them", async () => {
     const io = fakeIo();
     expect(await main(["reconcile", "--only", "time-cost-postings"], io)).toBe(2);
-    expect(io.err.join("")).toContain(
-      "spec reconcile: time-cost-postings cannot run against the live systems: its sources approved-time, cost-postings declare no 'read'; give its records with --records",
-    );
+    expect(io.err.join("")).toMatch(/^spec reconcile: \S+ needs the secret /);
   });
 });
 

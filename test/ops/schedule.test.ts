@@ -58,7 +58,7 @@ describe("cron schedules", () => {
     expect(result.code).toBe(1);
     const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: { code: string; file: string; line: number; column: number; message: string }[] };
     expect(diagnostics).toEqual([
-      expect.objectContaining({ code: "invalid-schedule", file, line: 13, column: 13, message: expect.stringMatching(/^'30 25 \* \* \*' is not a cron expression: .*hour/) }),
+      expect.objectContaining({ code: "invalid-schedule", file, line: 15, column: 13, message: expect.stringMatching(/^'30 25 \* \* \*' is not a cron expression: .*hour/) }),
     ]);
   });
 

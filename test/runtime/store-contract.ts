@@ -188,6 +188,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(next.map((e) => [e.route, e.key, e.payload])).toEqual([["journal-to-psa", "TE-1|KJ-0001", { timeEntryId: "TE-1", costPostingId: "KJ-0001" }]]);
     });
 
+    it("answers a cross-reference the other way when the asking system is named: the ERP's option id gives the PSA project", async () => {
+      await store.putXref("Project", "psa", "p1", "erp", "OPT-1", 1000);
+      expect(await store.findXref("Project", "psa", "OPT-1", "erp")).toBe("p1");
+      expect(await store.findXref("Project", "psa", "OPT-1")).toBeUndefined();
+      expect(await store.findXref("Project", "psa", "OPT-2", "erp")).toBeUndefined();
+      expect(await store.findXref("Resource", "psa", "OPT-1", "erp")).toBeUndefined();
+    });
+
     it("hands accepted events to the worker that accepted them, within its limit and never out of key order", async () => {
       const handoff = { worker: "w1", leaseMs: 1000, limit: 2 };
       await store.accept([event("a0", { n: 0 }, "p1")], 900);

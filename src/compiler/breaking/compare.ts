@@ -1,13 +1,14 @@
 /**
  * Comparing two spec sets document by document: entities and their fields, systems' events,
- * operations and schemas, canonical events, ownership, route triggers, keys and kept records, and
- * mapping outputs.
+ * operations and schemas, canonical events, ownership, route triggers, keys and kept records,
+ * mapping outputs, and reconciliations.
  */
 import type { Field, JsonSchema, KindName, Step, SystemEvent } from "../../model/index.ts";
 import type { BoundDocument, SpecSet } from "../check/spec-set.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { outputKeys } from "../lint/queries.ts";
 import { type Change, CHANGE_CLASSES, type ChangeClass } from "./changes.ts";
+import { compareReconciliations } from "./reconciliations.ts";
 import { compareRejections } from "./rejections.ts";
 
 /** Type changes that only widen what a field holds: readers of the old type still read the new one. */
@@ -215,6 +216,8 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     compareRejections(emit, a.spec.steps, b.spec.steps);
     compareMeasures(a.spec.measures ?? {}, b.spec.measures ?? {}, emit);
     compareRouteState(emit, a.spec, b.spec);
+  } else if (previous.kind === "Reconciliation" && current.kind === "Reconciliation") {
+    compareReconciliations(emit, (previous.value as BoundDocument<"Reconciliation">["value"]).spec, (current.value as BoundDocument<"Reconciliation">["value"]).spec);
   } else if (previous.kind === "Mapping" && current.kind === "Mapping") {
     const [a, b] = [previous.value as BoundDocument<"Mapping">["value"], current.value as BoundDocument<"Mapping">["value"]];
     if (JSON.stringify(a.spec.target) !== JSON.stringify(b.spec.target)) {

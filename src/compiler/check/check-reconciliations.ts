@@ -1,4 +1,5 @@
 /** Reconciliation documents: each source's system and entity, the group fields, the JSONata. */
+import { checkReadLookups, checkSourceLookups } from "./check-reconciliation-lookups.ts";
 import { checkReconciliationRead } from "./check-reconciliation-read.ts";
 import { checkSchedule } from "./check-schedule.ts";
 import { type CheckContext, expectFieldPath, expectName } from "./report.ts";
@@ -21,10 +22,13 @@ export function checkReconciliation(cx: CheckContext, doc: BoundDocument<"Reconc
       spec.groupBy.forEach((path, g) => expectFieldPath(cx, doc, ["spec", "groupBy", g], path, shape));
       if (spec.periodField !== undefined) expectFieldPath(cx, doc, ["spec", "periodField"], spec.periodField, shape);
     }
-    // The filter and the measure read the entity's records: a misspelt field is an error, not an undefined amount at run time.
-    const scope = { record: entity === undefined ? undefined : entityShape(entity.name, entity.value.spec), classes: new Map() };
+    // The filter and the measure read the entity's records and the source's lookups: a misspelt
+    // field or lookup is an error, not an undefined amount at run time.
+    const shape = entity === undefined ? undefined : entityShape(entity.name, entity.value.spec);
+    const scope = checkSourceLookups(cx, doc, [...at, "lookups"], source.lookups, shape);
     if (source.filter !== undefined) checkRouteExpression(cx, doc, [...at, "filter"], source.filter, scope, "condition");
     checkRouteExpression(cx, doc, [...at, "measure"], source.measure, scope, "value");
     checkReconciliationRead(cx, doc, at, source);
+    checkReadLookups(cx, doc, at, source);
   });
 }

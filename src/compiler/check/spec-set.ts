@@ -194,6 +194,7 @@ export function triggerShape(set: SpecSet, route: BoundDocument<"Route">): Recor
     const shape = entityShape(found.name, found.value.spec);
     return event?.writtenBackBy === undefined || event.emittedBy.length > 0 ? shape : writtenBackShape(shape, found.name, found.value.spec.identity, event.writtenBackBy);
   }
+  if (trigger.schedule !== undefined) return SCHEDULED_RUN;
   return undefined;
 }
 
@@ -203,3 +204,11 @@ function writtenBackShape(shape: RecordShape, entity: string, identity: readonly
   const fields = new Map([...(shape.fields ?? new Map<string, ShapeField>())].filter(([name]) => carried.has(name)));
   return { label: `${shape.label} as its write-back announces it (${[...carried].join(", ")})`, fields, partOf: entity };
 }
+/** The record a scheduled route's run starts with: the route and the instant its schedule named (runtime/engine/schedules.ts). */
+const SCHEDULED_RUN: RecordShape = {
+  label: "a scheduled run",
+  fields: new Map([
+    ["route", { name: "route", type: "string", required: true }],
+    ["scheduledAt", { name: "scheduledAt", type: "datetime", required: true }],
+  ]),
+};

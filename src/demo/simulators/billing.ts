@@ -64,7 +64,8 @@ export function createBillingState(month: Month): BillingState {
       amount: subtotal,
       amount_due: subtotal,
       amount_paid: 0,
-      line_items: lines,
+      // Each line names its subscription, as Chargebee's line items do.
+      line_items: lines.map((l) => ({ ...l, subscription_id: subscription["id"] })),
     };
     if (subscription["po_number"] !== undefined) invoice["po_number"] = subscription["po_number"];
     invoices.set(String(invoice["id"]), invoice);

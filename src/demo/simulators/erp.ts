@@ -26,6 +26,8 @@ export interface ErpState {
   adjustReceivable(invoiceId: string, cents: number): boolean;
   /** Records a payment in the ledger only. */
   payByHand(invoiceId: string, cents: number, date: string): boolean;
+  /** Puts a client's contact in the group "Credit hold" (or takes it out), changed at `at` (ISO). */
+  setCreditHold(clientId: string, held: boolean, at: string): boolean;
   records(entity: string): Json[];
 }
 
@@ -66,9 +68,26 @@ export function createErpState(month: Month): ErpState {
     return { ...p, Invoice: { InvoiceID: invoiceId, InvoiceNumber: invoices.get(invoiceId)?.["InvoiceNumber"] } };
   };
 
+  // Clients as Xero contacts; credit control holds a client by adding it to the group "Credit hold".
+  const creditHold = { ContactGroupID: "c0ffee00-0000-4000-8000-000000000001", Name: "Credit hold", Status: "ACTIVE" };
+  const contacts = new Map<string, Json>(
+    month.clients.map((c) => [
+      c.clientId,
+      { ContactID: c.clientId, Name: c.name, DefaultCurrency: c.defaultCurrency, ContactStatus: "ACTIVE", IsCustomer: true, ContactGroups: [], UpdatedDateUTC: `${month.period}-01T00:00:00Z` },
+    ]),
+  );
+
   const handlers: Record<string, OperationHandler> = {
+    // Contacts changed at or after `modifiedSince` (all without it), as Xero's If-Modified-Since narrows them.
+    "GET /Contacts": ({ query }) => {
+      const since = query.get("modifiedSince");
+      if (since !== null && Number.isNaN(Date.parse(since))) return bad(`modifiedSince must be a date-time, not '${since}'`);
+      const changed = [...contacts.values()].filter((c) => since === null || String(c["UpdatedDateUTC"]) >= since);
+      return xeroPage("Contacts", changed, query);
+    },
     "GET /Invoices": list("Invoices", () => [...invoices.values()].map(listedInvoice)),
     "GET /Payments": list("Payments", () => payments.map(listedPayment)),
+    "GET /ManualJournals": list("ManualJournals", () => journals),
     "GET /Contacts/{ContactID}": ({ params }) => {
       const client = clients.get(params["ContactID"] ?? "");
       if (client === undefined) return { status: 404, body: { Message: "contact not found" } };
@@ -171,6 +190,13 @@ export function createErpState(month: Month): ErpState {
       if (line === undefined) return false;
       line["UnitAmount"] = toDecimal(toCents(String(line["UnitAmount"] ?? "0")) + cents);
       if (line["LineAmount"] !== undefined) line["LineAmount"] = toDecimal(toCents(String(line["LineAmount"])) + cents);
+      return true;
+    },
+    setCreditHold(clientId, held, at) {
+      const contact = contacts.get(clientId);
+      if (contact === undefined) return false;
+      contact["ContactGroups"] = held ? [creditHold] : [];
+      contact["UpdatedDateUTC"] = at;
       return true;
     },
     payByHand(invoiceNumber, cents, date) {

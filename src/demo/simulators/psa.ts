@@ -6,6 +6,7 @@
  */
 import { priceMinutes, toCents, toDecimal } from "../../ops/money.ts";
 import type { Month, Project, RateCard } from "../month/types.ts";
+import { badPeriod, withinPeriod, xeroPage } from "./lists.ts";
 import type { OperationHandler, SimulatorAnswer } from "./server.ts";
 
 /** The PSA's records and the integration's writes. */
@@ -64,6 +65,12 @@ export function createPsaState(month: Month): PsaState {
     "GET /Projects/{projectId}/Tasks/{taskId}": ({ params }) => {
       const task = tasks.get(params["taskId"] ?? "");
       return task === undefined ? notFound("task") : { status: 200, body: task };
+    },
+    // Every project's time, as Xero Projects pages one project's: narrowed to the days worked.
+    "GET /Time": ({ query }) => {
+      const wrong = badPeriod(query, ["dateAfterUtc", "dateBeforeUtc"]);
+      if (wrong !== undefined) return { status: 400, body: { message: wrong } };
+      return xeroPage("items", withinPeriod([...time.values()] as unknown as Record<string, unknown>[], (t) => String(t["dateUtc"]), query.get("dateAfterUtc"), query.get("dateBeforeUtc")), query);
     },
     "GET /Projects/{projectId}/Time/{timeEntryId}": ({ params }) => {
       const id = params["timeEntryId"] ?? "";

@@ -5,12 +5,13 @@
  * the canonical entity by the reverse mapping. A page that fails fails the whole read, so a run
  * never compares partial data; an item whose mapping fails is reported and the rest are compared.
  */
-import type { ReconciliationSourceSpec } from "../../model/reconciliation.ts";
+import type { ReconciliationReadSpec, ReconciliationSourceSpec } from "../../model/reconciliation.ts";
 import type { SystemRuntime } from "../../runtime/delivery/deliver.ts";
 import type { TargetRequest, TargetResponse, Transport } from "../../runtime/delivery/transport.ts";
 import { parseRetryAfter } from "../../runtime/policies/retry.ts";
 import type { Transform } from "../../runtime/pipeline.ts";
 import type { ReadResult, RecordReader } from "./engine.ts";
+import { applyLookups, cachedLookups, type LookupSource } from "./lookups.ts";
 import { periodRange } from "./periods.ts";
 
 /** A read that could not complete: the run it belongs to fails, and nothing is compared. */
@@ -32,6 +33,8 @@ export interface LiveReaderOptions {
   onWait?(wait: { system: string; operation: string; page: number; waitMs: number }): void;
   /** Waits in real time (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where the reverse mappings' lookups are answered (the runtime's store). */
+  lookups?: LookupSource;
   /** Called once per page read, for metrics and logs. */
   onPage?(page: { system: string; operation: string; items: number; ms: number }): void;
 }
@@ -44,31 +47,60 @@ function at(value: unknown, path: string): unknown {
   return node;
 }
 
-/** The list of an answer: at `items`, else the answer itself when it is a list, else its first list. */
+/**
+ * The list of an answer: at `items`, else the answer itself when it is a list, else its first list.
+ * A path through lists reads each element and flattens, as JSONata does: `list.invoice.line_items`
+ * is every line of every invoice on the page.
+ */
 function itemsOf(body: unknown, items: string | undefined): unknown[] {
   if (items !== undefined) {
-    const list = at(body, items);
-    return Array.isArray(list) ? list : [];
+    let nodes: unknown[] = [body];
+    for (const part of items.split(".")) {
+      nodes = nodes.flatMap((node) => {
+        const next = node !== null && typeof node === "object" && !Array.isArray(node) ? (node as Record<string, unknown>)[part] : undefined;
+        return Array.isArray(next) ? next : next === undefined ? [] : [next];
+      });
+    }
+    return nodes;
   }
   if (Array.isArray(body)) return body;
   if (body !== null && typeof body === "object") return (Object.values(body).find(Array.isArray) as unknown[] | undefined) ?? [];
   return [];
 }
 
-/** The runtime's kept records of an entity, through the source's mapping when it has one. */
-async function mapAll(kept: readonly { value: unknown }[], mapping: Transform | undefined, name: string | undefined): Promise<ReadResult> {
-  const records: Record<string, unknown>[] = [];
-  const problems: { message: string; record: Record<string, unknown> }[] = [];
-  for (const { value } of kept) {
-    try {
-      const mapped = mapping === undefined ? value : await mapping.evaluate(value);
-      if (mapped === null || typeof mapped !== "object" || Array.isArray(mapped)) throw new Error("not a record");
-      records.push(mapped as Record<string, unknown>);
-    } catch (error) {
-      problems.push({ message: `${name === undefined ? "a kept record" : `mapping ${name} failed`}: ${(error as Error).message}`, record: value as Record<string, unknown> });
-    }
+/** Records, problems and lookup misses, gathered item by item. */
+interface Gathered {
+  records: Record<string, unknown>[];
+  problems: { message: string; record: Record<string, unknown> }[];
+  misses: Map<Record<string, unknown>, readonly string[]>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * One item turned into canonical records: its read lookups done and bound for the mapping, then
+ * the mapping (an item may give several records, as an invoice gives its lines, or none). An item
+ * whose mapping fails is reported, with the lookups that found nothing.
+ */
+async function gather(into: Gathered, item: unknown, mapping: Transform | undefined, read: ReconciliationReadSpec, lookups: LookupSource | undefined): Promise<void> {
+  if (mapping === undefined) {
+    if (isRecord(item)) into.records.push(item);
+    else into.problems.push({ message: "the item is not a record", record: { item } });
+    return;
   }
-  return { records, problems };
+  const looked = read.lookups === undefined || lookups === undefined || !isRecord(item) ? undefined : await applyLookups(lookups, read.lookups, item);
+  try {
+    const mapped = await mapping.evaluate(item, looked?.bindings);
+    const list = Array.isArray(mapped) ? mapped : mapped === undefined ? [] : [mapped];
+    if (!list.every(isRecord)) throw new Error("the mapping did not produce a record");
+    for (const record of list) {
+      into.records.push(record);
+      if (looked !== undefined && looked.misses.length > 0) into.misses.set(record, looked.misses);
+    }
+  } catch (error) {
+    const misses = looked === undefined || looked.misses.length === 0 ? "" : ` (not found: ${looked.misses.join("; ")})`;
+    into.problems.push({ message: `mapping ${read.mapping} failed: ${(error as Error).message}${misses}`, record: isRecord(item) ? item : { item } });
+  }
 }
 
 /** Waits of a page that asked for one (429 or 503 with `Retry-After`) before the run gives up. */
@@ -102,15 +134,18 @@ export function liveRecordReader(options: LiveReaderOptions): RecordReader {
     const read = source?.read;
     if (source === undefined || read === undefined) throw new ReadFailedError(`${systemName}/${entity} declares no 'read': it cannot be read from the live system`);
     const mapping = read.mapping === undefined ? undefined : options.transforms[read.mapping];
-    if (read.state === true) return mapAll((await options.kept?.(entity)) ?? [], mapping, read.mapping);
+    const lookups = options.lookups === undefined ? undefined : cachedLookups(options.lookups);
+    const gathered: Gathered = { records: [], problems: [], misses: new Map() };
+    if (read.state === true) {
+      for (const { value } of (await options.kept?.(entity)) ?? []) await gather(gathered, value, mapping, read, lookups);
+      return gathered;
+    }
     const system = options.systems.get(systemName);
     const operation = read.operation === undefined ? undefined : system?.definition.operations[read.operation];
     if (system === undefined || operation === undefined || read.operation === undefined) throw new ReadFailedError(`${systemName}.${read.operation} is not an operation of the loaded spec set`);
     const range = period === undefined || read.period === undefined ? undefined : periodRange(period);
     const pagination = read.pagination;
     const size = pagination?.size ?? DEFAULT_PAGE_SIZE;
-    const records: Record<string, unknown>[] = [];
-    const problems: { message: string; record: Record<string, unknown> }[] = [];
     let page = 1;
     let offset = 0;
     let cursor: string | undefined;
@@ -132,19 +167,7 @@ export function liveRecordReader(options: LiveReaderOptions): RecordReader {
       const response = await readPage(options, request, n);
       const items = itemsOf(response.body, read.items);
       options.onPage?.({ system: systemName, operation: read.operation, items: items.length, ms: performance.now() - started });
-      for (const item of items) {
-        if (mapping === undefined) {
-          records.push(item as Record<string, unknown>);
-          continue;
-        }
-        try {
-          const mapped = await mapping.evaluate(item);
-          if (mapped === null || typeof mapped !== "object" || Array.isArray(mapped)) throw new Error("the mapping did not produce a record");
-          records.push(mapped as Record<string, unknown>);
-        } catch (error) {
-          problems.push({ message: `mapping ${read.mapping} failed: ${(error as Error).message}`, record: item as Record<string, unknown> });
-        }
-      }
+      for (const item of items) await gather(gathered, item, mapping, read, lookups);
       if (pagination === undefined) break;
       if (pagination.style === "cursor") {
         const next = at(response.body, pagination.next ?? "");
@@ -156,6 +179,6 @@ export function liveRecordReader(options: LiveReaderOptions): RecordReader {
       page += 1;
       offset += items.length;
     }
-    return { records, problems };
+    return gathered;
   };
 }

@@ -53,6 +53,7 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
     transport: options.runtime.transport,
     transforms: options.compiled.transforms,
     kept: (entity) => options.runtime.store.keptRecords(entity),
+    lookups: options.runtime.store,
     onWait: (wait) =>
       logger.info(`${wait.system}.${wait.operation} asked to wait ${wait.waitMs} ms before page ${wait.page}; waiting`, { event: "reconciliation.read-wait", ...wait }),
     onPage: (page) => read.inc({ system: page.system, operation: page.operation }, page.items),
@@ -66,6 +67,7 @@ export function liveReconciler(options: LiveReconcilerOptions): Reconciler {
     definitions: options.definitions,
     read: reader,
     sink: storeExceptionSink(options.runtime.store),
+    lookups: options.runtime.store,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
     async onResult(result) {

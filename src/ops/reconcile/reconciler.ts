@@ -7,6 +7,7 @@
  */
 import { withSpan } from "../tracing.ts";
 import { nextCronTime } from "../../pipeline/schedule.ts";
+import { cachedLookups, type LookupSource } from "./lookups.ts";
 import { type Gap, type ReconciliationDefinition, type ReconciliationResult, type RecordReader, runReconciliation } from "./engine.ts";
 
 /** Where gaps become work for people: an exception queue. */
@@ -53,6 +54,8 @@ export interface ReconcilerOptions {
   onResult?(result: ReconciliationResult): void | Promise<void>;
   /** Called when a run fails (a read failed): nothing was compared, no gap opened or closed. */
   onFailure?(reconciliation: string, error: Error, run: { ranAt: number; durationMs: number; period?: string }): void | Promise<void>;
+  /** Where the sources' lookups are answered (the runtime's store); asked once per key in a run. */
+  lookups?: LookupSource;
   /** How long after a failed scheduled run it is tried again (default 1 minute; never later than its next run). */
   retryMs?: number;
 }
@@ -107,7 +110,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     await learn();
     const at = now();
     const result = await withSpan(`reconcile ${definition.name}`, { "syncspec.reconciliation": definition.name }, async (span) => {
-      const outcome = await runReconciliation(definition, options.read, { now: at, ...(period === undefined ? {} : { period }) });
+      const outcome = await runReconciliation(definition, options.read, {
+        now: at,
+        ...(period === undefined ? {} : { period }),
+        ...(options.lookups === undefined ? {} : { lookups: cachedLookups(options.lookups) }),
+      });
       span.setAttribute("syncspec.reconciliation.gaps", outcome.gaps.length);
       return outcome;
     });

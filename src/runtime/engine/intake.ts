@@ -12,8 +12,8 @@ import type { IntakeLine } from "./intake-line.ts";
 import { spanTraceId } from "../observe/trace-context.ts";
 import { handedEvent } from "./row-images.ts";
 
-/** A source of an event: a system event, or a canonical event. */
-export type EventSource = { system: string; event: string } | { canonical: string };
+/** A source of an event: a system event, a canonical event, or a scheduled route's instant (by route). */
+export type EventSource = { system: string; event: string } | { canonical: string } | { schedule: string };
 
 /** What `offer` did with each payload, per route it triggers. */
 export interface OfferResult {
@@ -101,10 +101,15 @@ function backlogLog(cx: EngineContext): (left: number) => void {
 }
 
 function routesOf(cx: EngineContext, source: EventSource): readonly PipelineDefinition[] {
+  if ("schedule" in source) {
+    const route = cx.routes.pipelines.get(source.schedule);
+    return route?.trigger.kind === "schedule" ? [route] : [];
+  }
   return "canonical" in source ? (cx.routes.canonicalRoutes.get(source.canonical) ?? []) : (cx.routes.eventRoutes.get(`${source.system}.${source.event}`) ?? []);
 }
 
-const labelOf = (source: EventSource) => ("canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`);
+const labelOf = (source: EventSource) =>
+  "schedule" in source ? `schedule:${source.schedule}` : "canonical" in source ? `canonical:${source.canonical}` : `${source.system}.${source.event}`;
 
 /** One event per payload and route; a payload without a route's idempotency key fields is refused for that route. */
 function shapeEvents(routes: readonly PipelineDefinition[], source: string, payloads: readonly unknown[], traceId: () => string) {
@@ -120,7 +125,9 @@ function shapeEvents(routes: readonly PipelineDefinition[], source: string, payl
         refused.push({ route: route.route, reason: `the payload lacks the idempotency key field(s) ${route.idempotencyKey.join(", ")}` });
         continue;
       }
-      incoming.push(incomingEvent(route, payload, { key, source, traceId: trace, serialized }));
+      const event = incomingEvent(route, payload, { key, source, traceId: trace, serialized });
+      // The runs of a scheduled route are one ordering key unless it declares its own: never two at once.
+      incoming.push(route.trigger.kind === "schedule" && event.orderingKey === undefined ? { ...event, orderingKey: `${route.route}|schedule` } : event);
     }
   }
   return { incoming, refused };

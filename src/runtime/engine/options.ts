@@ -1,4 +1,5 @@
 /** The runtime's settings, and the running runtime's interface. */
+import type { RouteSchedules } from "./schedules.ts";
 import type { SystemRuntime } from "../delivery/deliver.ts";
 import type { Transport } from "../delivery/transport.ts";
 import type { Clock, Timers } from "../host.ts";
@@ -85,6 +86,8 @@ export interface Runtime {
   readonly worker: string;
   /** Offers payloads from a source to every route it triggers; resolves once they are durable. */
   offer(source: EventSource, payloads: readonly unknown[], options?: OfferOptions): Promise<OfferResult>;
+  /** The scheduled routes: armed by `start` on their cron schedules, disarmed by `stop`; `fire` offers one instant now. */
+  schedules: RouteSchedules;
   /** One round: lease and process a batch of events, then a batch of deliveries. Returns the work done. */
   step(): Promise<number>;
   /** Steps until no work is ready at the clock's current time. */

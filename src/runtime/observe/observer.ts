@@ -37,6 +37,8 @@ export interface RuntimeObserver {
   offered(routes: readonly string[], outcomes: readonly AcceptOutcome[], refused: readonly { route: string; reason: string }[], span: Span): void;
   /** Runs an event's pipeline inside its span; `steps` makes a child span per step. */
   process(event: ClaimedEvent, work: (steps: StepObserver) => Promise<EventSettlement>): Promise<EventSettlement>;
+  /** Logs and counts what a scheduled route's instant came to: accepted (this worker offered it first), a duplicate (another had), failed. */
+  scheduled(route: string, scheduledAt: string, outcome: "accepted" | "duplicate" | "failed"): void;
   /** Runs one delivery attempt inside its span; `attempt` receives the span to send as `traceparent`. */
   deliver(d: ClaimedDelivery, breakerState: () => string, attempt: (span: Span) => Promise<DeliverySettlement>): Promise<DeliverySettlement>;
 }
@@ -63,6 +65,12 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
         endSpan(span, error);
         throw error;
       }
+    },
+    scheduled(route, scheduledAt, outcome) {
+      metrics?.scheduled(route, outcome);
+      if (outcome === "failed") return;
+      const how = outcome === "accepted" ? "is in the inbox" : "was already in the inbox (another worker offered it)";
+      logger.info(`scheduled run of route ${route} at ${scheduledAt} ${how}`, { event: "schedule.run", route, scheduledAt, outcome, worker });
     },
     offered(routes, outcomes, refused, span) {
       const counts: Record<string, number> = {};

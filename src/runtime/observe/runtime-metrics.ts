@@ -24,6 +24,8 @@ export interface RuntimeMetrics {
   attempted(labels: { route: string; system: string; operation: string; outcome: string }, seconds: number | undefined): void;
   /** One event's processing settled: `routed`, `waiting`, `exception`, `skipped`, `release`. */
   processed(route: string, outcome: string): void;
+  /** One instant of a scheduled route offered: `accepted`, `duplicate` (another worker offered it) or `failed`. */
+  scheduled(route: string, outcome: string): void;
 }
 
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -49,9 +51,11 @@ export function createRuntimeMetrics(registry: Registry, sources: RuntimeGaugeSo
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const scheduled = new Counter({ name: `${prefix}scheduled_runs_total`, help: "Instants of scheduled routes offered to the inbox, by outcome.", labelNames: ["route", "outcome"], registers });
   registerStateGauges(registry, sources, prefix);
   return {
     offered: (route, outcome) => events.inc({ route, outcome }),
+    scheduled: (route, outcome) => scheduled.inc({ route, outcome }),
     processed: (route, outcome) => processed.inc({ route, outcome }),
     attempted(labels, seconds) {
       deliveries.inc(labels);

@@ -76,6 +76,7 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     `CREATE TABLE IF NOT EXISTS xref (
       entity TEXT NOT NULL, from_system TEXT NOT NULL, from_id TEXT NOT NULL, to_system TEXT NOT NULL, to_id TEXT NOT NULL,
       PRIMARY KEY (entity, to_system, from_id, from_system))`,
+    "CREATE INDEX IF NOT EXISTS xref_back ON xref (entity, from_system, to_system, to_id)",
     `CREATE TABLE IF NOT EXISTS postings (
       route TEXT NOT NULL, identity TEXT NOT NULL, system TEXT NOT NULL, version TEXT NOT NULL, body TEXT NOT NULL,
       target_id TEXT, posted_at BIGINT NOT NULL, PRIMARY KEY (route, identity, system))`,

@@ -7,7 +7,7 @@
  */
 import Handlebars from "handlebars";
 import type { RouteSpec, Step, SystemEvent } from "../../../model/index.ts";
-import type { ReconciliationReadSpec } from "../../../model/reconciliation.ts";
+import type { ReconciliationLookupSpec, ReconciliationReadSpec } from "../../../model/reconciliation.ts";
 import { type BoundDocument, forEachStep, type SpecSet } from "../../check/spec-set.ts";
 import type { EmittedFile } from "../typescript/source.ts";
 import { ownershipGraph, routeGraph, toMermaid } from "./graph.ts";
@@ -78,7 +78,20 @@ function readOf(read: ReconciliationReadSpec | undefined): string {
   if (read === undefined) return "not read live (records given to spec reconcile --records)";
   if (read.state === true) return `the records the runtime keeps${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
   const pages = read.pagination === undefined ? "one call" : `${read.pagination.style} pagination on '${read.pagination.param}'`;
-  return `${read.operation ?? ""}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}`}`;
+  const lookups = read.lookups === undefined ? "" : ` (looking up ${lookupsOf(read.lookups)})`;
+  return `${read.operation ?? ""}, ${pages}${read.period === undefined ? "" : `, period in '${read.period.from}'..'${read.period.to}'`}${read.mapping === undefined ? "" : `, mapped by ${read.mapping}${lookups}`}`;
+}
+
+/** A source's lookups as a sentence fragment: what each finds, by what, bound as which variable. */
+function lookupsOf(lookups: readonly ReconciliationLookupSpec[] | undefined): string {
+  if (lookups === undefined) return "";
+  return lookups
+    .map((l) => {
+      const key = typeof l.key === "string" ? l.key : l.key.join(", ");
+      const what = l.lookup === "xref" ? `the ${l.to ?? "?"} id of ${l.entity} ${l.from ?? "?"} id` : l.entity;
+      return `$${l.as}: ${what} by ${key}${l.asOf === undefined ? "" : ` as of ${l.asOf}`}`;
+    })
+    .join("; ");
 }
 
 /** What a measure reads, as a sentence fragment. */
@@ -161,7 +174,7 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
         tolerance: [spec.tolerance.absolute === undefined ? "" : `±${spec.tolerance.absolute}`, spec.tolerance.relative === undefined ? "" : `±${spec.tolerance.relative} relative`].filter((t) => t !== "").join(", ") || "exact",
         queue: spec.onMismatch.queue,
         owner: spec.onMismatch.owner,
-        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure, read: readOf(s.read) })),
+        sources: spec.sources.map((s) => ({ name: s.name, system: s.system, entity: s.entity, filter: s.filter ?? "", measure: s.measure, lookups: lookupsOf(s.lookups), read: readOf(s.read) })),
       };
     }),
   };

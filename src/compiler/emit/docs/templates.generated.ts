@@ -415,7 +415,7 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"queue") || alias1(depth0, "queue", {"start":{"line":101,"column":167},"end":{"line":101,"column":172}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"queue","hash":{},"data":data,"loc":{"start":{"line":101,"column":165},"end":{"line":101,"column":174}}}) : helper)))
     + "</code> owned by "
     + alias4((((helper = lookupProperty(helpers,"owner") || alias1(depth0, "owner", {"start":{"line":101,"column":193},"end":{"line":101,"column":198}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"owner","hash":{},"data":data,"loc":{"start":{"line":101,"column":191},"end":{"line":101,"column":200}}}) : helper)))
-    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
+    + ".</p>\n<table><tr><th>Source</th><th>System</th><th>Entity</th><th>Lookups</th><th>Filter</th><th>Measure</th><th>Read</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sources"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":104,"column":9}}})) != null ? stack1 : "")
     + "</table>\n</section>\n";
 },"28":function(container,depth0,helpers,partials,data) {
@@ -442,12 +442,14 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"system") || alias1(depth0, "system", {"start":{"line":103,"column":44},"end":{"line":103,"column":50}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"system","hash":{},"data":data,"loc":{"start":{"line":103,"column":42},"end":{"line":103,"column":52}}}) : helper)))
     + "</td><td>"
     + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":103,"column":63},"end":{"line":103,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":103,"column":61},"end":{"line":103,"column":71}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"lookups") || alias1(depth0, "lookups", {"start":{"line":103,"column":82},"end":{"line":103,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"lookups","hash":{},"data":data,"loc":{"start":{"line":103,"column":80},"end":{"line":103,"column":91}}}) : helper)))
     + "</td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":103,"column":88},"end":{"line":103,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":103,"column":86},"end":{"line":103,"column":96}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"filter") || alias1(depth0, "filter", {"start":{"line":103,"column":108},"end":{"line":103,"column":114}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"filter","hash":{},"data":data,"loc":{"start":{"line":103,"column":106},"end":{"line":103,"column":116}}}) : helper)))
     + "</code></td><td><code>"
-    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":103,"column":120},"end":{"line":103,"column":127}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":103,"column":118},"end":{"line":103,"column":129}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"measure") || alias1(depth0, "measure", {"start":{"line":103,"column":140},"end":{"line":103,"column":147}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"measure","hash":{},"data":data,"loc":{"start":{"line":103,"column":138},"end":{"line":103,"column":149}}}) : helper)))
     + "</code></td><td>"
-    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":103,"column":147},"end":{"line":103,"column":151}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":103,"column":145},"end":{"line":103,"column":153}}}) : helper)))
+    + alias4((((helper = lookupProperty(helpers,"read") || alias1(depth0, "read", {"start":{"line":103,"column":167},"end":{"line":103,"column":171}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"read","hash":{},"data":data,"loc":{"start":{"line":103,"column":165},"end":{"line":103,"column":173}}}) : helper)))
     + "</td></tr>\n";
 },"30":function(container,depth0,helpers,partials,data) {
     return "<p class=\"muted\">No reconciliations.</p>\n";

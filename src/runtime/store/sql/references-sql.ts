@@ -35,7 +35,12 @@ export function sqlReferences(cx: SqlContext): ReferenceStore {
           ? sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? LIMIT 1", [entity, toSystem, fromId])
           : sql.all<{ to_id: string }>("SELECT to_id FROM xref WHERE entity = ? AND to_system = ? AND from_id = ? AND from_system = ?", [entity, toSystem, fromId, fromSystem]),
       );
-      return rows[0]?.to_id;
+      if (rows[0] !== undefined || fromSystem === undefined) return rows[0]?.to_id;
+      // A cross-reference links two ids both ways: the ERP's id of a PSA project names that project.
+      const back = await db.read((sql) =>
+        sql.all<{ from_id: string }>("SELECT from_id FROM xref WHERE entity = ? AND from_system = ? AND to_system = ? AND to_id = ? ORDER BY from_id LIMIT 1", [entity, toSystem, fromSystem, fromId]),
+      );
+      return back[0]?.from_id;
     },
     putXref(entity, fromSystem, fromId, toSystem, toId, now) {
       return db.transaction(async (sql) => {
