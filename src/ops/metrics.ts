@@ -138,4 +138,5 @@ export function registerWorkMetrics(registry: Registry, work: () => WorkCounts, 
   counter("worker_events_left_total", "Accepted events this worker left in the store for any worker to lease.", (w) => w.left);
   counter("worker_events_settled_total", "Events this worker settled, whichever worker accepted them.", (w) => w.eventsSettled);
   counter("worker_deliveries_settled_total", "Deliveries this worker settled.", (w) => w.deliveriesSettled);
+  counter("worker_woken_total", "Times the store woke an idle loop of this worker with work another transaction made ready.", (w) => w.wokenUp);
 }

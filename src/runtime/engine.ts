@@ -18,6 +18,7 @@ import type { Runtime, RuntimeOptions } from "./engine/options.ts";
 import { eventWork, type RoutedBatch } from "./engine/route-events.ts";
 import { deliveryWork } from "./engine/send-deliveries.ts";
 import { buildSystems } from "./engine/systems.ts";
+import { POLL_MS, wakeWhenDue, watchStore } from "./engine/wake-ups.ts";
 import { createWorkQueue } from "./engine/work-queue.ts";
 import { ConfigurationError } from "./errors.ts";
 import { type Clock, defaultWorkerName, processEnv, sleepOn, systemClock, systemTimers, writeStderr } from "./host.ts";
@@ -70,9 +71,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }),
     ...deliveryWork(cx),
   };
-  const idle = { events: idler(cx, options.idleMs ?? 50), deliveries: idler(cx, options.idleMs ?? 50) };
-  cx.wake.events = idle.events.wake;
-  cx.wake.deliveries = idle.deliveries.wake;
+  const idleMs = options.idleMs ?? 50;
+  // A store that wakes idle loops when work is ready leaves the poll only as a safety net.
+  const waitMs = cx.store.watchWork === undefined ? idleMs : Math.max(idleMs, options.pollMs ?? POLL_MS);
+  const idle = { events: idler(cx, waitMs), deliveries: idler(cx, waitMs) };
+  cx.wake.events = () => void idle.events.wake();
+  cx.wake.deliveries = () => void idle.deliveries.wake();
+  if (waitMs > idleMs) cx.wake.deliveriesAt = wakeWhenDue(cx, cx.wake.deliveries);
+  let unwatch: () => void = () => undefined;
   const loops: Promise<void>[] = [];
   const offer = intake(cx, line, options.newId ?? (() => timeOrderedId(cx.clock.now())));
   const schedules = routeSchedules(cx, offer);
@@ -96,11 +102,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (running) return;
       running = true;
       cx.queue.open();
+      unwatch = watchStore(cx, idle);
       loops.push(loop(cx, events, idle.events, () => running), loop(cx, deliveries, idle.deliveries, () => running));
       schedules.start();
     },
     async stop() {
       running = false;
+      unwatch();
       schedules.stop();
       // A stopped worker takes no leases: they would wait out their length before another worker's turn.
       cx.queue.close();
@@ -166,7 +174,7 @@ function engineContext(options: RuntimeOptions, sharing: boolean): EngineContext
     worker,
     redact: redactor.text,
   };
-  const wake: Wakes = { events: () => undefined, deliveries: () => undefined };
+  const wake: Wakes = { events: () => undefined, deliveries: () => undefined, deliveriesAt: () => undefined };
   const observer = createObserver({
     logger,
     clock,

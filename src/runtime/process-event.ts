@@ -151,5 +151,8 @@ export async function processEvent(cx: ProcessContext, event: ClaimedEvent): Pro
     }
     return { ...base, outcome: "waiting", dependency, until: event.waitUntil ?? cx.now + waitMs };
   }
-  return { ...base, outcome: "routed", deliveries: run.deliveries, emits: run.emits, ...(run.records.length > 0 ? { records: run.records } : {}) };
+  // Written out rather than spread from `base`: every event ends here (see objects.ts).
+  const { id: eventId, attempt } = event;
+  if (run.records.length > 0) return { eventId, attempt, worker: cx.worker, now: cx.now, outcome: "routed", deliveries: run.deliveries, emits: run.emits, records: run.records };
+  return { eventId, attempt, worker: cx.worker, now: cx.now, outcome: "routed", deliveries: run.deliveries, emits: run.emits };
 }

@@ -4,6 +4,7 @@
  * produces, the dependency it waits for) and the helpers every kind shares. Each kind's behaviour
  * lives in its folder under src/steps/<kind>/run.ts; src/steps/run-registry.ts lists them.
  */
+import { withField } from "./objects.ts";
 import { atEvaluationTime } from "../transform/index.ts";
 import type { OperationDefinition, PipelineDefinition, PipelineStep, Transform } from "./pipeline.ts";
 import type { Posting, RecordVersion } from "./store/roles/postings.ts";
@@ -92,7 +93,7 @@ export const DEFAULT_WAIT_MS = 86_400_000;
 
 /** The names every expression of the run sees; made again only when a lookup or a class is added. */
 export function bindings(run: Run): Record<string, unknown> {
-  run.bound ??= { ...run.lookups, class: run.classes };
+  run.bound ??= withField(run.lookups, "class", run.classes);
   return run.bound;
 }
 

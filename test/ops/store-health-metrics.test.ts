@@ -19,12 +19,12 @@ describe("store health metrics", () => {
     expect(text).toMatch(/^syncspec_store_reconnects_total 1$/m);
   });
 
-  it("exposes what the worker accepted, kept, left in the store and settled, as it is at each scrape", async () => {
+  it("exposes what the worker accepted, kept, left in the store, settled and was woken for, as it is at each scrape", async () => {
     const registry = new Registry();
-    let work: WorkCounts = { accepted: 0, kept: 0, left: 0, eventsSettled: 0, deliveriesSettled: 0 };
+    let work: WorkCounts = { accepted: 0, kept: 0, left: 0, eventsSettled: 0, deliveriesSettled: 0, wokenUp: 0 };
     registerWorkMetrics(registry, () => work);
     expect(await registry.metrics()).toMatch(/^syncspec_worker_events_left_total 0$/m);
-    work = { accepted: 10, kept: 4, left: 6, eventsSettled: 3, deliveriesSettled: 5 };
+    work = { accepted: 10, kept: 4, left: 6, eventsSettled: 3, deliveriesSettled: 5, wokenUp: 2 };
     const text = await registry.metrics();
     expect(text).toMatch(/^# TYPE syncspec_worker_events_left_total counter$/m);
     expect(text).toMatch(/^syncspec_worker_events_accepted_total 10$/m);
@@ -32,5 +32,6 @@ describe("store health metrics", () => {
     expect(text).toMatch(/^syncspec_worker_events_left_total 6$/m);
     expect(text).toMatch(/^syncspec_worker_events_settled_total 3$/m);
     expect(text).toMatch(/^syncspec_worker_deliveries_settled_total 5$/m);
+    expect(text).toMatch(/^syncspec_worker_woken_total 2$/m);
   });
 });

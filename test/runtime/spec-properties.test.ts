@@ -83,8 +83,13 @@ describe("spec test --properties", () => {
     expect(report.routes.map((r) => r.route)).toEqual([...loadProgram({ cwd: projectRoot }).set!.routes.keys()].sort());
     const failed = report.routes.flatMap((r) => r.properties.filter((p) => p.status === "failed").map((p) => `${r.route} ${p.law}: ${p.counterexample?.reason ?? p.note}`));
     expect(failed).toEqual([]);
-    // The laws saw deliveries on every route, not only events the trigger's condition skipped.
-    for (const route of report.routes) expect(route.coverage.delivered, route.route).toBeGreaterThan(0);
+    // The laws saw every route do something (deliver, or keep state where that is all it does),
+    // not only events the trigger's condition skipped.
+    const keepsOnly = new Set(["client-credit-control"]);
+    for (const route of report.routes) {
+      if (keepsOnly.has(route.route)) expect(route.coverage.kept, route.route).toBeGreaterThan(0);
+      else expect(route.coverage.delivered, route.route).toBeGreaterThan(0);
+    }
   }, 60_000);
 
   it("reports a key that is not unique enough with a shrunk counterexample of two business events under one key", async () => {

@@ -22,6 +22,7 @@ import { DEFAULT_RETRY, parseRetryAfter, retryDelay, retryPolicy, type RetryPoli
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
+import { withField } from "../objects.ts";
 import { queryString, splitRequestParams } from "./request-params.ts";
 import { writeBackEvents, writeBackOf } from "./write-back.ts";
 
@@ -208,8 +209,11 @@ function delivered(
 ): DeliverySettlement | Promise<DeliverySettlement> {
   const targetId = targetIdOf(response.body);
   // Most operations write nothing back: settled at once, without a turn of the microtask queue.
-  if (operation.writeBack === undefined) return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
-  return withWriteBack(cx, d, operation, pipeline, response, base, now, status, targetId);
+  if (operation.writeBack !== undefined) return withWriteBack(cx, d, operation, pipeline, response, base, now, status, targetId);
+  // Written out rather than spread from `base`: every delivery ends here (see objects.ts).
+  const settlement: Extract<DeliverySettlement, { outcome: "delivered" }> = { deliveryId: base.deliveryId, attempt: base.attempt, worker: base.worker, now, outcome: "delivered", status };
+  if (targetId !== undefined) settlement.targetId = targetId;
+  return settlement;
 }
 
 async function withWriteBack(
@@ -332,15 +336,15 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
   let response: TargetResponse;
   try {
     const auth = system.auth();
-    const headers: Record<string, string> = {
-      ...(auth instanceof Promise ? await auth : auth),
-      "content-type": operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json",
-      "x-trace-id": d.traceId,
-    };
+    // The credentials' headers, then the runtime's, which win (a copy made field by field: see objects.ts).
+    const headers: Record<string, string> = withField(auth instanceof Promise ? await auth : auth, "content-type", operation.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json");
+    headers["x-trace-id"] = d.traceId;
     if (trace.traceparent !== undefined) headers["traceparent"] = trace.traceparent;
     let body = d.body;
+    // Most deliveries have no parameters: nothing to split.
+    const params = d.params == null ? undefined : splitRequestParams(d.params);
     // Header parameters the step gave; the ones the runtime sets (content type, idempotency key, trace) win.
-    for (const [name, value] of Object.entries(splitRequestParams(d.params).headers)) {
+    for (const [name, value] of Object.entries(params?.headers ?? {})) {
       if (!Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) headers[name] = value;
     }
     if (operation.idempotency.mechanism === "key-header") headers[operation.idempotency.header] = d.idempotencyKey;
@@ -352,7 +356,7 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
     const timeoutMs = deliveryTimeoutMs(operation, pipeline, system.definition);
     const built =
       d.bodyJson !== undefined && sendsBodyAsIs(operation)
-        ? { path: operation.path + queryString(splitRequestParams(d.params).query), body: d.bodyJson }
+        ? { path: params === undefined ? operation.path : operation.path + queryString(params.query), body: d.bodyJson }
         : buildRequest(operation.path, body, d.params, operation.encoding, sendsBody(operation));
     if ("error" in built) {
       return { ...base, now: cx.now(), outcome: "exception", issue: issueOf(d, pipeline, `${d.system}.${d.operation}: ${built.error}`, "exception") };

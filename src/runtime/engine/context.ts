@@ -51,6 +51,8 @@ export function routeTables(compiled: CompiledSpecSet): RouteTables {
 export interface Wakes {
   events(): void;
   deliveries(): void;
+  /** Wakes the deliveries loop at `dueAt` (a retry this worker settled), when its poll is slower than that. */
+  deliveriesAt(dueAt: number): void;
 }
 
 /** The work a worker did since it was created: what its operator and the benchmark watch. */
@@ -65,10 +67,12 @@ export interface WorkCounts {
   eventsSettled: number;
   /** Deliveries it settled, made as their events were routed or leased from the outbox. */
   deliveriesSettled: number;
+  /** Times the store woke one of its idle loops with work another transaction made ready (PostgreSQL). */
+  wokenUp: number;
 }
 
 /** A fresh count. */
-export const noWork = (): WorkCounts => ({ accepted: 0, kept: 0, left: 0, eventsSettled: 0, deliveriesSettled: 0 });
+export const noWork = (): WorkCounts => ({ accepted: 0, kept: 0, left: 0, eventsSettled: 0, deliveriesSettled: 0, wokenUp: 0 });
 
 /** What every part of the engine shares. */
 export interface EngineContext {

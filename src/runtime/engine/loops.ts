@@ -43,12 +43,14 @@ const leaseOf = (cx: EngineContext) => ({ leaseMs: cx.leaseMs, keeper: cx.keeper
  * How many leases to ask the store for besides `taken` items: at least a quarter of a batch when
  * handed-off work was taken, so the store's work (retries, woken waits, expired leases, events
  * beyond the handoff) is never starved by a steady stream of it. Otherwise a worker sharing its
- * backlog asks only for what it has room to start: what it leases while busy, the other workers
- * could have started sooner.
+ * backlog asks only for what it has room to start, and a quarter of a batch at most: what it
+ * leases while busy, the other workers could have started sooner, and the idle workers one
+ * announcement wakes together (wake-ups.ts) each take a share of what it announced rather than
+ * the first of them all of it.
  */
 function claimLimit<T extends Leased, S>(cx: EngineContext, side: Side<T, S>, taken: number): number {
   const floor = taken > 0 ? Math.ceil(cx.batchSize / 4) : 0;
-  if (cx.sharing) return Math.max(floor, Math.min(cx.batchSize, side.handed.free()) - taken);
+  if (cx.sharing) return Math.max(floor, Math.min(Math.ceil(cx.batchSize / 4), side.handed.free()) - taken);
   return Math.max(cx.batchSize - taken, floor);
 }
 
@@ -71,15 +73,26 @@ export async function round<T extends Leased, S>(cx: EngineContext, side: Side<T
 /** A loop's idle wait, cut short by `wake`. */
 export interface Idler {
   wait(): Promise<void>;
-  wake(): void;
+  /** Ends the wait; false when the loop was not waiting. */
+  wake(): boolean;
+  /**
+   * Ends the wait, or when the loop is not waiting, its next one at once: work announced while the
+   * loop was busy, or while its lease query was on its way back, is looked for before it waits.
+   */
+  nudge(): boolean;
 }
 
 /** Waits `idleMs` at most on the engine's timers. */
 export function idler(cx: EngineContext, idleMs: number): Idler {
   let signal: (() => void) | undefined;
+  let nudged = false;
   return {
     wait: () =>
       new Promise<void>((done) => {
+        if (nudged) {
+          nudged = false;
+          return done();
+        }
         const cancel = cx.timers.after(idleMs, finish);
         function finish() {
           cancel();
@@ -88,7 +101,19 @@ export function idler(cx: EngineContext, idleMs: number): Idler {
         }
         signal = finish;
       }),
-    wake: () => signal?.(),
+    wake: () => {
+      if (signal === undefined) return false;
+      signal();
+      return true;
+    },
+    nudge() {
+      if (signal === undefined) {
+        nudged = true;
+        return false;
+      }
+      signal();
+      return true;
+    },
   };
 }
 

@@ -1,6 +1,5 @@
 /** One delivery attempt as the engine makes it: logged, counted and traced, its span sent to the target as `traceparent`. */
 import { attemptDelivery } from "../delivery/deliver.ts";
-import { outgoingTraceparent } from "../observe/trace-context.ts";
 import type { ClaimedDelivery, DeliverySettlement } from "../store/store.ts";
 import type { EngineContext } from "./context.ts";
 
@@ -10,6 +9,6 @@ export function observedAttempt(cx: EngineContext, d: ClaimedDelivery): Promise<
   return cx.observer.deliver(
     d,
     () => breaker?.state(cx.clock.now()) ?? "closed",
-    (span) => attemptDelivery(cx.delivery, d, { traceparent: outgoingTraceparent(span, d.traceId) }),
+    (traceparent) => attemptDelivery(cx.delivery, d, { traceparent }),
   );
 }

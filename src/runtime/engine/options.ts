@@ -36,6 +36,12 @@ export interface RuntimeOptions {
   leaseMs?: number;
   /** How long an idle loop waits before looking for work again. */
   idleMs?: number;
+  /**
+   * With a store that wakes idle workers when work is ready (PostgreSQL: LISTEN/NOTIFY), how long an
+   * idle loop waits before it looks anyway, for work nobody announces (a dead worker's leases
+   * running out, a wait's deadline passing); at least `idleMs` (default 1 s).
+   */
+  pollMs?: number;
   /** Makes ids (trace ids); default time-ordered UUIDs (version 7). */
   newId?: () => string;
   /**

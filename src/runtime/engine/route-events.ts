@@ -38,16 +38,20 @@ export function eventWork(cx: EngineContext): EventWork {
 
 async function routeEvents(cx: EngineContext, events: readonly ClaimedEvent[]): Promise<RoutedBatch> {
   const { routes } = cx;
-  const process: ProcessContext = {
+  const lookups = lookupCache(cx.store);
+  const now = cx.clock.now();
+  // Written out per event rather than spread from one context (see objects.ts).
+  const processing = (onStep: NonNullable<ProcessContext["onStep"]>): ProcessContext => ({
     pipelines: routes.pipelines,
     canonicalRoutes: routes.canonicalRoutes,
     operations: routes.operation,
-    lookups: lookupCache(cx.store),
+    lookups,
     xrefNeeded: routes.xrefNeeded,
-    now: cx.clock.now(),
+    now,
     worker: cx.worker,
-  };
-  const settlements = await Promise.all(events.map((event) => cx.observer.process(event, (onStep) => processEvent({ ...process, onStep }, event))));
+    onStep,
+  });
+  const settlements = await Promise.all(events.map((event) => cx.observer.process(event, (onStep) => processEvent(processing(onStep), event))));
   const deliveries: Promise<void>[] = [];
   for (const [i, s] of settlements.entries()) {
     if (s.outcome !== "routed") continue;
@@ -118,7 +122,13 @@ async function settleEvents(cx: EngineContext, { settlements, made }: RoutedBatc
     settlements.forEach((s, i) => {
       if (settled[i] !== true) return;
       cx.counts.eventsSettled += 1;
-      if (s.outcome === "routed") cx.counts.deliveriesSettled += s.deliveries.filter((d) => d.attempted !== undefined).length;
+      if (s.outcome !== "routed") return;
+      for (const d of s.deliveries) {
+        if (d.attempted === undefined) continue;
+        cx.counts.deliveriesSettled += 1;
+        // A delivery that failed as its event was routed is tried again when due (wake-ups.ts).
+        if (d.attempted.outcome === "retry") cx.wake.deliveriesAt(d.attempted.availableAt);
+      }
     });
     handedOff(cx, leased, events, settlements);
   } finally {

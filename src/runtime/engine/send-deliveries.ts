@@ -20,6 +20,7 @@ export function deliveryWork(cx: EngineContext): DeliveryWork {
       const held = await cx.store.settleDeliveries(settlements);
       cx.keeper.settled("delivery", settlements.map((s) => s.deliveryId), held);
       cx.counts.deliveriesSettled += held.filter(Boolean).length;
+      for (const [i, s] of settlements.entries()) if (s.outcome === "retry" && held[i] === true) cx.wake.deliveriesAt(s.availableAt);
       // A delivery may have recorded a cross-reference that wakes waiting events.
       cx.wake.events();
     },

@@ -10,7 +10,7 @@ import type { Clock } from "../host.ts";
 import type { Logger } from "../logger.ts";
 import type { AcceptOutcome, ClaimedDelivery, ClaimedEvent, DeliverySettlement, EventSettlement } from "../store/store.ts";
 import type { RuntimeMetrics } from "./runtime-metrics.ts";
-import { endSpan, eventTraceContext, incomingTraceContext, SpanKind, startSpan } from "./trace-context.ts";
+import { endSpan, eventTraceContext, eventTraceparent, incomingTraceContext, outgoingTraceparent, SpanKind, startSpan, tracing } from "./trace-context.ts";
 
 /** Waits for a system's quota at least this long are logged (default 5 s). */
 export const RATE_LIMIT_LOG_MS = 5_000;
@@ -39,8 +39,8 @@ export interface RuntimeObserver {
   process(event: ClaimedEvent, work: (steps: StepObserver) => Promise<EventSettlement>): Promise<EventSettlement>;
   /** Logs and counts what a scheduled route's instant came to: accepted (this worker offered it first), a duplicate (another had), failed. */
   scheduled(route: string, scheduledAt: string, outcome: "accepted" | "duplicate" | "failed"): void;
-  /** Runs one delivery attempt inside its span; `attempt` receives the span to send as `traceparent`. */
-  deliver(d: ClaimedDelivery, breakerState: () => string, attempt: (span: Span) => Promise<DeliverySettlement>): Promise<DeliverySettlement>;
+  /** Runs one delivery attempt inside its span; `attempt` receives the `traceparent` to send (the span's, or the event's trace without an SDK). */
+  deliver(d: ClaimedDelivery, breakerState: () => string, attempt: (traceparent: string) => Promise<DeliverySettlement>): Promise<DeliverySettlement>;
 }
 
 /** A step observer when no span is recorded: nothing to start or end. */
@@ -87,23 +87,10 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
       if (refused.length > 0) span.setAttribute("syncspec.events.refused", refused.length);
     },
     async process(event, work) {
-      const parent = eventTraceContext(event.traceId);
-      const span = startSpan(`syncspec.process ${event.route}`, parent, {
-        "syncspec.route": event.route,
-        "syncspec.event_id": event.id,
-        "syncspec.event_key": event.key,
-        "syncspec.attempt": event.attempt,
-      });
-      const inside = trace.setSpan(parent, span);
-      // Without an SDK recording spans, a step's span would only be allocated and dropped.
-      const steps: StepObserver = span.isRecording()
-        ? (step) => {
-            const child = startSpan(`syncspec.step ${step.id}`, inside, { "syncspec.route": event.route, "syncspec.step": step.id, "syncspec.step_kind": step.kind, "syncspec.event_id": event.id });
-            return (error) => endSpan(child, error);
-          }
-        : unobservedStep;
-      const settlement = await work(steps);
-      span.setAttribute("syncspec.outcome", settlement.outcome);
+      // Without an SDK every span, its attributes and its context would only be allocated and dropped.
+      const span = tracing() ? processSpan(event) : undefined;
+      const settlement = await work(span === undefined ? unobservedStep : stepSpans(event, span));
+      span?.setAttribute("syncspec.outcome", settlement.outcome);
       metrics?.processed(event.route, settlement.outcome);
       if (settlement.outcome === "exception") {
         logger.warn(`event ${event.id} of route ${event.route} opened an exception in ${settlement.issue.queue}: ${settlement.issue.reason}`, {
@@ -115,44 +102,65 @@ export function createObserver(options: ObserverOptions): RuntimeObserver {
           reason: settlement.issue.reason,
           worker,
         });
-        endSpan(span, undefined, settlement.issue.reason);
+        if (span !== undefined) endSpan(span, undefined, settlement.issue.reason);
       } else {
         // A skipped event (a condition that does not hold, a stale or duplicate version) says why.
         if (settlement.outcome === "skipped") {
-          span.setAttribute("syncspec.skip_reason", settlement.reason);
+          span?.setAttribute("syncspec.skip_reason", settlement.reason);
           logger.info(`event ${event.id} of route ${event.route} skipped: ${settlement.reason}`, { event: "event.skipped", route: event.route, eventId: event.id, reason: settlement.reason, worker });
         }
-        endSpan(span);
+        if (span !== undefined) endSpan(span);
       }
       return settlement;
     },
     async deliver(d, breakerState, attempt) {
-      const target = `${d.system}.${d.operation}`;
-      const span = startSpan(
-        `syncspec.deliver ${target}`,
-        eventTraceContext(d.traceId),
-        { "syncspec.route": d.route, "syncspec.event_id": d.eventId, "syncspec.target": target, "syncspec.attempt": d.attempt, ...(d.id > 0 ? { "syncspec.delivery_id": d.id } : {}) },
-        SpanKind.CLIENT,
-      );
+      const span = tracing() ? deliverySpan(d) : undefined;
       const before = breakerState();
       const started = elapsed();
-      const settlement = await attempt(span);
+      const settlement = await attempt(span === undefined ? eventTraceparent(d.traceId) : outgoingTraceparent(span, d.traceId));
       const seconds = (elapsed() - started) / 1000;
       const after = breakerState();
       const outcome = settlement.outcome === "retry" && settlement.refund === true ? "waited" : settlement.outcome;
       metrics?.attempted({ route: d.route, system: d.system, operation: d.operation, outcome }, outcome === "waited" ? undefined : seconds);
-      span.setAttribute("syncspec.outcome", outcome);
-      if (settlement.outcome === "delivered") span.setAttribute("http.response.status_code", settlement.status);
+      span?.setAttribute("syncspec.outcome", outcome);
+      if (settlement.outcome === "delivered") span?.setAttribute("http.response.status_code", settlement.status);
       logDelivery(logger, worker, d, settlement, waitLogMs);
       // Attempts in flight together all see one transition; it is logged once, against the last state logged.
       const last = breakers.get(d.system) ?? "closed";
       if (before === "half-open" && outcome !== "waited") logBreaker(logger, worker, d.system, last, "half-open");
       if (after !== "half-open" && after !== (before === "half-open" && outcome !== "waited" ? "half-open" : last)) logBreaker(logger, worker, d.system, last, after);
       if (after !== "half-open") breakers.set(d.system, after);
-      endSpan(span, undefined, settlement.outcome === "delivered" ? undefined : describeFailure(settlement));
+      if (span !== undefined) endSpan(span, undefined, settlement.outcome === "delivered" ? undefined : describeFailure(settlement));
       return settlement;
     },
   };
+}
+
+/** An event's processing span, in the event's trace. */
+function processSpan(event: ClaimedEvent): Span {
+  return startSpan(`syncspec.process ${event.route}`, eventTraceContext(event.traceId), {
+    "syncspec.route": event.route,
+    "syncspec.event_id": event.id,
+    "syncspec.event_key": event.key,
+    "syncspec.attempt": event.attempt,
+  });
+}
+
+/** A child span per step of an event's processing, when its span is recorded (a sampled-out one makes none). */
+function stepSpans(event: ClaimedEvent, span: Span): StepObserver {
+  if (!span.isRecording()) return unobservedStep;
+  const inside = trace.setSpan(eventTraceContext(event.traceId), span);
+  return (step) => {
+    const child = startSpan(`syncspec.step ${step.id}`, inside, { "syncspec.route": event.route, "syncspec.step": step.id, "syncspec.step_kind": step.kind, "syncspec.event_id": event.id });
+    return (error) => endSpan(child, error);
+  };
+}
+
+/** A delivery attempt's span, in its event's trace; its ids go to the target as `traceparent`. */
+function deliverySpan(d: ClaimedDelivery): Span {
+  const target = `${d.system}.${d.operation}`;
+  const attributes = { "syncspec.route": d.route, "syncspec.event_id": d.eventId, "syncspec.target": target, "syncspec.attempt": d.attempt, ...(d.id > 0 ? { "syncspec.delivery_id": d.id } : {}) };
+  return startSpan(`syncspec.deliver ${target}`, eventTraceContext(d.traceId), attributes, SpanKind.CLIENT);
 }
 
 function describeFailure(s: DeliverySettlement): string | undefined {

@@ -7,14 +7,27 @@
  * with (an incoming `traceparent`, or the trace of the intake span). Each delivery carries its
  * attempt's span as `traceparent` to the target.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, TraceFlags, trace } from "@opentelemetry/api";
+import { createHash, hash, randomBytes } from "node:crypto";
+import { type Context, context, ProxyTracerProvider, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, TraceFlags, trace } from "@opentelemetry/api";
 
 /** W3C Trace Context's `traceparent`: version, trace id, parent span id, flags (and more fields after a later version). */
 const TRACEPARENT = /^\s?([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s?$/;
 
 /** The runtime's tracer, from the globally registered provider. */
 export const runtimeTracer = (): Tracer => trace.getTracer("syncspec-runtime");
+
+/** The provider the API falls back to while no SDK is registered: every span it makes is dropped. */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether spans may be recorded: false only while no SDK is registered (the API's own provider
+ * still delegates to its no-op one), so the runtime makes no span, attributes or context it would
+ * drop. Asked at each use: a host may register its SDK after the runtime started.
+ */
+export function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
+}
 
 /** Span attributes the runtime sets. */
 export type SpanAttributes = Record<string, string | number | boolean>;
@@ -34,11 +47,34 @@ export function otelTraceId(stored: string): string {
  * join it. The parent span id is derived from the trace id, so every worker names the same one.
  */
 export function eventTraceContext(stored: string): Context {
+  const known = eventTrace(stored);
+  known.context ??= trace.setSpanContext(ROOT_CONTEXT, { traceId: known.traceId, spanId: known.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  return known.context;
+}
+
+/**
+ * The `traceparent` a delivery of the event carries when no span is recorded: the event's trace,
+ * under the parent span every worker derives for it (what a no-op span inside
+ * `eventTraceContext` would have sent).
+ */
+export function eventTraceparent(stored: string): string {
+  return eventTrace(stored).traceparent;
+}
+
+/** An event's trace as its later spans join it: the ids, the `traceparent`, and the context once a span asks for it. */
+interface EventTrace {
+  traceId: string;
+  spanId: string;
+  traceparent: string;
+  context?: Context;
+}
+
+function eventTrace(stored: string): EventTrace {
   const known = eventContexts.get(stored);
   if (known !== undefined) return known;
   const traceId = otelTraceId(stored);
-  const spanId = createHash("sha256").update(`intake:${traceId}`).digest("hex").slice(0, 16);
-  const made = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  const spanId = hash("sha256", `intake:${traceId}`, "hex").slice(0, 16);
+  const made: EventTrace = { traceId, spanId, traceparent: `00-${traceId}-${spanId}-0${TraceFlags.SAMPLED}` };
   // An event and each of its deliveries ask for the same context: the digests are made once.
   if (eventContexts.size >= EVENT_CONTEXTS) eventContexts.clear();
   eventContexts.set(stored, made);
@@ -46,7 +82,7 @@ export function eventTraceContext(stored: string): Context {
 }
 
 /** The contexts of events seen lately, by stored trace id (at most `EVENT_CONTEXTS`, then started afresh). */
-const eventContexts = new Map<string, Context>();
+const eventContexts = new Map<string, EventTrace>();
 const EVENT_CONTEXTS = 4_096;
 
 /** The context an incoming `traceparent` header carries, or the root context without one. */

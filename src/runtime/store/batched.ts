@@ -306,6 +306,7 @@ export async function insertDeliveries(
       const made = byStep.get(`${row.event_id}\u0000${row.step}`);
       if (made !== undefined) attempted.push({ deliveryId: Number(row.id), event: made.event, delivery: made.delivery as AttemptedRow["delivery"] });
       else if (row.status === "processing") leased.push({ eventId: Number(row.event_id), step: row.step, deliveryId: Number(row.id) });
+      else if (row.status === "pending") sql.ready?.("deliveries");
     }
   }
   return { leased, attempted };

@@ -4,10 +4,18 @@
  * `/*lock*\/` where PostgreSQL takes `FOR UPDATE SKIP LOCKED`.
  */
 
+/** Work a transaction made ready for any worker: events to lease, or deliveries. */
+export type WorkKind = "events" | "deliveries";
+
 /** Statements inside one transaction. */
 export interface Sql {
   all<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   run(text: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Says that this transaction leaves work ready for any worker: once it commits, the store wakes
+   * the idle workers of every process (PostgreSQL's NOTIFY). Absent where no other process waits.
+   */
+  ready?(work: WorkKind): void;
 }
 
 /** A connection (or pool) that runs transactions. */

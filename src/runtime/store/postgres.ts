@@ -7,8 +7,9 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { StoreUnavailableError } from "../errors.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
-import type { Database, Sql } from "./database.ts";
+import type { Database, Sql, WorkKind } from "./database.ts";
 import { type ConnectionKeeper, connectionKeeper, isConnectionError, type ReconnectPolicy } from "./postgres-connection.ts";
+import { workChannel, workListener } from "./postgres-listen.ts";
 import { ADDED_COLUMNS, ADDED_INDEXES, RELAXED_COLUMNS, schemaStatements } from "./schema.ts";
 import { createSqlStore, migrate } from "./sql-store.ts";
 import type { Store } from "./store.ts";
@@ -60,8 +61,8 @@ function schemaName(schema: string): string {
   return schema;
 }
 
-/** Statements on one checked-out client. */
-function clientSql(client: pg.PoolClient): Sql {
+/** Statements on one checked-out client; `ready` collects the work the transaction announces at its commit. */
+function clientSql(client: pg.PoolClient, ready: Set<WorkKind>): Sql {
   return {
     async all<R>(text: string, params: readonly unknown[] = []) {
       return (await client.query(toPositional(text), params as unknown[])).rows as R[];
@@ -69,7 +70,18 @@ function clientSql(client: pg.PoolClient): Sql {
     async run(text, params = []) {
       return (await client.query(toPositional(text), params as unknown[])).rowCount ?? 0;
     },
+    ready: (work) => void ready.add(work),
   };
+}
+
+/**
+ * The query asked before COMMIT: the transaction's id, and the notification of the work it made
+ * ready (PostgreSQL sends it to the listeners once the transaction commits, and never if it does
+ * not), in the same round trip.
+ */
+function beforeCommit(channel: string, ready: ReadonlySet<WorkKind>): { text: string; values: string[] } {
+  const text = "SELECT pg_current_xact_id_if_assigned()::text AS xid";
+  return ready.size === 0 ? { text, values: [] } : { text: `${text}, pg_notify($1, $2) AS notified`, values: [channel, [...ready].sort().join(" ")] };
 }
 
 /** A transaction whose connection was lost during COMMIT, after it had written: whether it committed is asked. */
@@ -87,7 +99,7 @@ class LostCommit<T> {
  * lost before COMMIT was sent rolled back; one lost during COMMIT that had written is reported as
  * a LostCommit with its transaction id. Learning that id costs a round trip before each COMMIT.
  */
-async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+async function runTransaction<T>(pool: pg.Pool, channel: string, body: (sql: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -98,9 +110,10 @@ async function runTransaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>):
     let written: { xid: string; result: T } | undefined;
     try {
       await client.query("BEGIN");
-      const result = await body(clientSql(client));
+      const ready = new Set<WorkKind>();
+      const result = await body(clientSql(client, ready));
       // Null when the transaction wrote nothing: then there is nothing a lost COMMIT could have kept.
-      const [row] = (await client.query<{ xid: string | null }>("SELECT pg_current_xact_id_if_assigned()::text AS xid")).rows;
+      const [row] = (await client.query<{ xid: string | null }>(beforeCommit(channel, ready))).rows;
       if (row?.xid != null) written = { xid: row.xid, result };
       await client.query("COMMIT");
       return result;
@@ -136,11 +149,11 @@ async function commitStatus(pool: pg.Pool, keeper: ConnectionKeeper, xid: string
 }
 
 /** Runs a transaction through lost connections: run again when it did not commit, its result kept when it did. */
-function transactionThroughLosses(pool: pg.Pool, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>) {
+function transactionThroughLosses(pool: pg.Pool, channel: string, keeper: ConnectionKeeper, sleep: (ms: number) => Promise<void>) {
   return <T>(body: (sql: Sql) => Promise<T>): Promise<T> =>
     keeper.run("transaction", async () => {
       try {
-        return await runTransaction(pool, body);
+        return await runTransaction(pool, channel, body);
       } catch (error) {
         if (!(error instanceof LostCommit)) throw error;
         const status = await commitStatus(pool, keeper, error.xid, sleep);
@@ -187,7 +200,7 @@ function openPostgres(options: PostgresStoreOptions, keeper: ConnectionKeeper, s
   };
   return {
     engine: "postgres",
-    transaction: transactionThroughLosses(pool, keeper, sleep),
+    transaction: transactionThroughLosses(pool, workChannel(schema), keeper, sleep),
     // Reads change nothing: after a lost connection they are simply run again.
     read: (body) => keeper.run("read", () => body(poolSql)),
     close: () => pool.end(),
@@ -245,7 +258,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await db.close().catch(() => undefined);
     throw error;
   }
-  return Object.assign(createSqlStore(db), { health: keeper.health });
+  const listener = workListener({ connectionString: options.connectionString, channel: workChannel(schema), log: options.log ?? stderrLogger(), sleep });
+  const store = createSqlStore(db);
+  const close = store.close;
+  return Object.assign(store, {
+    health: keeper.health,
+    watchWork: listener.subscribe,
+    async close() {
+      await listener.close();
+      await close();
+    },
+  });
 }
 
 /** Drops a schema and everything in it (tests clean up their own). */

@@ -7,11 +7,13 @@
  */
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { type MessagePort, parentPort, Worker } from "node:worker_threads";
+import { withField } from "../objects.ts";
 import { reviveError } from "../errors.ts";
 import type { EventSettlement, IncomingEvent, NewDelivery, Store } from "./store.ts";
 
-// `health` belongs to stores with connections to lose; the SQLite store on its thread has none.
-type Method = Exclude<keyof Store, "engine" | "health">;
+// `health` belongs to stores with connections to lose, and `watchWork` to stores other processes
+// write to; the SQLite store on its thread has neither.
+type Method = Exclude<keyof Store, "engine" | "health" | "watchWork">;
 
 /** Every method of the contract; the compiler checks that none is missing. */
 const METHODS = {
@@ -98,9 +100,13 @@ function slimDelivery(delivery: NewDelivery): NewDelivery {
 function slimArgs(method: Method, args: unknown[]): unknown[] {
   if (method === "accept") return [(args[0] as IncomingEvent[]).map(slimEvent), ...args.slice(1)];
   if (method === "settleEvents") {
-    const settlements = (args[0] as EventSettlement[]).map((s) =>
-      s.outcome === "routed" ? { ...s, deliveries: s.deliveries.map(slimDelivery), ...(s.emits === undefined ? {} : { emits: s.emits.map(slimEvent) }) } : s,
-    );
+    const settlements = (args[0] as EventSettlement[]).map((s) => {
+      if (s.outcome !== "routed") return s;
+      // A copy made field by field, not spread: one per event (see objects.ts).
+      const slim = withField(s, "deliveries", s.deliveries.map(slimDelivery));
+      if (s.emits !== undefined) slim["emits"] = s.emits.map(slimEvent);
+      return slim;
+    });
     return [settlements, ...args.slice(1)];
   }
   return args;

@@ -57,6 +57,9 @@ export type { ReferenceStore } from "./roles/references.ts";
 export type { SourceStore } from "./roles/sources.ts";
 export type { DataVersion, KeepOutcome, KeptRecord, RecordFound, RecordToKeep, ReferenceLoad, StateRow, StateStore } from "./roles/state.ts";
 
+export type { WorkKind } from "./database.ts";
+import type { WorkKind } from "./database.ts";
+
 /** Counts of events and deliveries by status. */
 export interface StoreCounts {
   events: Readonly<Record<string, number>>;
@@ -73,6 +76,14 @@ export interface Store extends InboxStore, OutboxStore, LeaseStore, IssueStore, 
    * store without connections to lose (SQLite) leaves it out and is always ready.
    */
   health?(): StoreHealth;
+  /**
+   * Calls `wake` when any process's transaction leaves work ready for any worker (events left in
+   * the inbox, deliveries written to the outbox, successors a settlement lets go), so idle workers
+   * take it at once rather than at their next poll; returns the unsubscribe. PostgreSQL wakes
+   * through LISTEN/NOTIFY (postgres-listen.ts); a store whose workers share one process (SQLite)
+   * leaves it out, and its workers poll.
+   */
+  watchWork?(wake: (work: readonly WorkKind[]) => void): () => void;
   close(): Promise<void>;
 }
 

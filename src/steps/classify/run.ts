@@ -1,11 +1,12 @@
 /** Runs a classify step: the first rule that holds names the class, bound as `$class.<as>` afterwards. */
+import { withField } from "../../runtime/objects.ts";
 import { holds, type Run } from "../../runtime/step-run.ts";
 import type { RunStepOf, StepRunner } from "../run-kind.ts";
 
 type Classify = RunStepOf<"classify">;
 
 function setClass(step: Classify, run: Run, value: string): void {
-  run.classes = { ...run.classes, [step.as]: value };
+  run.classes = withField(run.classes, step.as, value) as Run["classes"];
   run.bound = undefined;
 }
 

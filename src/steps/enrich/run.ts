@@ -5,6 +5,7 @@
  * the step waits for it, makes the run wait. A `records` lookup adds every kept record that
  * matches, as a list by key: none is an empty list, for the route to guard.
  */
+import { withField } from "../../runtime/objects.ts";
 import { lookUpRecord, lookupKey } from "../../runtime/state/lookup.ts";
 import { DEFAULT_WAIT_MS, StepFailure } from "../../runtime/step-run.ts";
 import type { StepRunner } from "../run-kind.ts";
@@ -39,8 +40,8 @@ export const enrichRunner: StepRunner<"enrich"> = {
       }
       value = outcome.value;
     }
-    run.record = { ...(run.record as Record<string, unknown>), [step.as]: value };
-    run.lookups = { ...run.lookups, [step.as]: value };
+    run.record = withField(run.record as Record<string, unknown>, step.as, value);
+    run.lookups = withField(run.lookups, step.as, value);
     run.bound = undefined;
   },
   xrefs: (step) => (step.lookup === "xref" ? [`${step.entity}\u0000${step.to ?? ""}`] : []),

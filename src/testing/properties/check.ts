@@ -66,6 +66,8 @@ export interface PropertyResult {
 export interface Coverage {
   events: number;
   delivered: number;
+  /** Records the route's events kept in the runtime's state: what a route that only keeps state does. */
+  kept: number;
   skipped: number;
   waiting: number;
 }
@@ -193,12 +195,13 @@ async function checkLaw(plan: RoutePlan, law: Law, cache: ReturnType<typeof runC
 }
 
 async function coverage(cache: ReturnType<typeof runCache>): Promise<Coverage> {
-  const total: Coverage = { events: 0, delivered: 0, skipped: 0, waiting: 0 };
+  const total: Coverage = { events: 0, delivered: 0, kept: 0, skipped: 0, waiting: 0 };
   for (const run of await cache.onceRuns()) {
     total.events += run.offers.filter((o) => o.status === "accepted").length;
     total.skipped += run.counts.events["skipped"] ?? 0;
     total.waiting += run.counts.events["waiting"] ?? 0;
     total.delivered += new Set(run.applied.map((r) => r.event)).size;
+    total.kept += run.kept;
   }
   return total;
 }

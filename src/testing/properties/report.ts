@@ -44,8 +44,9 @@ export function formatPropertiesText(report: PropertiesReport, context: ReplayCo
     for (const p of route.properties) out.push(...propertyLines(route, p, context));
     const c = route.coverage;
     const rest = [c.skipped > 0 ? `${c.skipped} skipped by the trigger's condition` : "", c.waiting > 0 ? `${c.waiting} waiting` : ""].filter((s) => s !== "");
-    out.push(`  reached a target with ${c.delivered} of ${c.events} generated event(s)${rest.length > 0 ? ` (${rest.join(", ")})` : ""}`);
-    if (c.events > 0 && c.delivered === 0) out.push("  warning: no generated event reached a target, so the laws saw no delivery; check the trigger's condition and the payload schema");
+    const kept = c.kept > 0 ? `; kept ${c.kept} record(s) in the runtime's state` : "";
+    out.push(`  reached a target with ${c.delivered} of ${c.events} generated event(s)${kept}${rest.length > 0 ? ` (${rest.join(", ")})` : ""}`);
+    if (c.events > 0 && c.delivered === 0 && c.kept === 0) out.push("  warning: no generated event reached a target or kept a record, so the laws saw no effect; check the trigger's condition and the payload schema");
     out.push("");
   }
   for (const u of report.unchecked) out.push(`route ${u.route}  not checked: ${u.reason}`, "");

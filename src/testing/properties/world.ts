@@ -51,6 +51,8 @@ export interface RunOutcome {
   ledgers: string[][];
   counts: StoreCounts;
   issues: Issue[];
+  /** How many records the route's events kept in the runtime's state (audited `record.kept`). */
+  kept: number;
   /** Reference data and cross-references the run made up, `Entity key` → value. */
   seeded: Record<string, unknown>;
 }
@@ -264,7 +266,8 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
       // What a target holds, not when or under which id it stored it.
       ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, at: _at, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
     }
-    return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), seeded };
+    const kept = (await store.auditTrail({ limit: 100_000 })).filter((entry) => entry.action === "record.kept" && entry.actor === world.pipeline.route).length;
+    return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), kept, seeded };
   } finally {
     await store.close();
   }

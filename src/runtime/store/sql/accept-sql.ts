@@ -23,6 +23,8 @@ export async function acceptIn(
 ): Promise<AcceptOutcome[]> {
   const prepared = prepareEvents(events);
   const { inserted, leased, free } = await insertEvents(sql, cx.engine, prepared, now, handoff);
+  // Events not leased to the accepting worker wait for any worker: the idle ones are woken.
+  if (inserted.size > leased.size) sql.ready?.("events");
   const outcomes: AcceptOutcome[] = [];
   for (const { event, payload, hash } of prepared) {
     const id = `${event.route}\u0000${event.key}`;

@@ -50,6 +50,7 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
         throw new IssueStateError(`issue ${issue.id} holds no stopped delivery whose request could be edited; edit its source payload instead`);
       }
     } else if (action.action === "edit") {
+      sql.ready?.("events");
       await sql.run(
         "UPDATE events SET payload = ?, payload_hash = ?, revision = revision + 1, status = 'pending', available_at = ?, wait_until = NULL, attempts = 0 WHERE id = ?",
         [JSON.stringify(action.payload ?? null), payloadHash(action.payload), now, issue.eventId],

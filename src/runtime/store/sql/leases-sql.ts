@@ -25,6 +25,9 @@ export function sqlLeases(cx: SqlContext): LeaseStore {
           "UPDATE outbox SET status = 'pending', lease_owner = NULL, lapsed_from = NULL, lapses = lapses + 1, available_at = ? WHERE status = 'processing' AND lease_owner = ?",
           [now, worker],
         );
+        // What a stopped worker gives back, the others take.
+        if (events > 0) sql.ready?.("events");
+        if (deliveries > 0) sql.ready?.("deliveries");
         return events + deliveries;
       });
     },

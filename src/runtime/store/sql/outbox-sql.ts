@@ -60,11 +60,15 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
         const c = columns("outbox", row);
         const xref = c.optionalJson<{ entity: string; fromSystem: string; fromId: string }>("xref");
         recordDelivered(audit, xrefs, s, { system: row.system, operation: row.operation, traceId: row.trace_id, xref, tries: Number(row.tries) });
-        postings.push({ route: row.route, system: row.system, posting: c.optionalJson<DeliveredPosting["posting"]>("posting"), body: c.json<unknown>("body"), targetId: row.target_id, traceId: row.trace_id });
+        // Only a versioned record's delivery leaves a posting, and only it needs its body read back.
+        const posting = c.optionalJson<DeliveredPosting["posting"]>("posting");
+        if (posting !== null) postings.push({ route: row.route, system: row.system, posting, body: c.json<unknown>("body"), targetId: row.target_id, traceId: row.trace_id });
         if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${row.system}.${row.operation}`, traceId: row.trace_id, now: s.now });
         if (s.emits !== undefined) emits.push(...s.emits);
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
+      // A delivered delivery lets the next one of its ordering key, or of its event, be leased by any worker.
+      if (held.size > 0) sql.ready?.("deliveries");
       if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
       // What the write-backs announce enters the inbox as offered events do, in this transaction.
       if (emits.length > 0) await acceptIn(cx, sql, audit, emits, now, (delivered[0] as Delivered).worker);

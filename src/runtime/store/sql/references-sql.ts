@@ -7,10 +7,11 @@ import { lockDependencies } from "./xrefs.ts";
 
 /** Wakes the events waiting for a dependency. */
 async function wake(sql: Sql, entity: string, system: string, key: string, now: number): Promise<void> {
-  await sql.run(
+  const woken = await sql.run(
     "UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?",
     [now, entity, system, key],
   );
+  if (woken > 0) sql.ready?.("events");
 }
 
 /** Records a cross-reference and wakes its waiters; audited here unless `audit` is undefined (the caller's row says it). */

@@ -68,6 +68,8 @@ export async function applyReplay(sql: Sql, items: readonly ReplayItem[], now: n
   const resend = items.filter((i) => i.action === "resend").flatMap((i) => i.deliveries.map((d) => d.id));
   for (const chunk of chunks(again)) await sql.run(ROUTE_AGAIN(chunk.length), [now, ...chunk]);
   for (const chunk of chunks(resend)) await sql.run(RESEND(chunk.length), [now, ...chunk]);
+  if (again.length > 0) sql.ready?.("events");
+  if (resend.length > 0) sql.ready?.("deliveries");
   return items.filter((i) => i.action !== "leave").length;
 }
 

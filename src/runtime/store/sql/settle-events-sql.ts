@@ -4,6 +4,7 @@
  * the canonical events they emit accepted, the records they keep kept, and every other outcome recorded, all fenced by the
  * events' lease tokens and audited.
  */
+import { merged } from "../../objects.ts";
 import { closeDeliveredIssues } from "./replay-sql.ts";
 import { appendAudit, type PendingAudit } from "../audit-log.ts";
 import { type AttemptedRow, insertDeliveries, markRouted, type RoutedRow } from "../batched.ts";
@@ -45,6 +46,8 @@ export function settleEvents(cx: SqlContext, settlements: readonly EventSettleme
     const { held, leased } = routed.length > 0 ? await settleRouted(cx, sql, audit, routed, handoff) : { held: new Set<EventSettlement>(), leased: [] };
     for (const s of settlements) if (s.outcome !== "routed" && (await settleEvent(cx, sql, audit, s))) held.add(s);
     await appendAudit(sql, cx.engine, audit);
+    // A settled event lets the next one of its ordering key be leased, by any worker.
+    if (held.size > 0) sql.ready?.("events");
     return { settled: settlements.map((s) => held.has(s)), leased };
   });
 }
@@ -92,14 +95,18 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
   const delivered: { id: number; traceId: string }[] = [];
   const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
-    const s = { ...delivery.attempted, deliveryId, attempt: 1, worker };
+    // A copy made field by field, not spread: one per delivery made as its event was routed (see objects.ts).
+    const s = merged(delivery.attempted, { deliveryId, attempt: 1, worker });
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
       if (s.emits !== undefined) emits.push(...s.emits);
       delivered.push({ id: deliveryId, traceId: event.trace_id });
-      const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
-      postings.push({ route: event.route, system: delivery.system, posting: delivery.posting ?? null, body, targetId: s.targetId ?? null, traceId: event.trace_id });
+      // Only a versioned record's delivery leaves a posting, and only it needs its body read back.
+      if (delivery.posting !== undefined) {
+        const body = delivery.bodyJson !== undefined ? (JSON.parse(delivery.bodyJson) as unknown) : delivery.body;
+        postings.push({ route: event.route, system: delivery.system, posting: delivery.posting, body, targetId: s.targetId ?? null, traceId: event.trace_id });
+      }
     } else {
       await settleDelivery(sql, audit, s);
     }

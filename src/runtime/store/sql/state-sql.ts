@@ -192,6 +192,8 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
        ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
       [record.entity, record.key, record.version, JSON.stringify(record.value), record.now, pending],
     );
+    // The events waiting for the record go back to work, with any worker.
+    sql.ready?.("events");
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
       record.now,
       record.entity,
@@ -250,6 +252,8 @@ export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: r
       continue;
     }
     await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [merged(current.written_back, row.fields), row.now, row.entity, row.key]);
+    // The events waiting for the record go back to work, with any worker.
+    sql.ready?.("events");
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
       row.now,
       row.entity,

@@ -58,6 +58,6 @@ export async function recordXrefs(sql: Sql, engine: Engine, xrefs: readonly Xref
     const params = chunk.flatMap((x) => [x.entity, x.fromSystem, x.fromId, x.toSystem, x.toId]);
     await sql.run(INSERT_XREFS(chunk.length), params);
     const keys = chunk.flatMap((x) => [x.entity, x.toSystem, x.fromId]);
-    await sql.run(WAKE_WAITING(chunk.length), [now, ...keys]);
+    if ((await sql.run(WAKE_WAITING(chunk.length), [now, ...keys])) > 0) sql.ready?.("events");
   }
 }
