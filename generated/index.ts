@@ -49,9 +49,11 @@ import * as mappingTimeEntryToBillingCharge from "./mappings/time-entry-to-billi
 import * as mappingTimeEntryToBillingChargeAdjustment from "./mappings/time-entry-to-billing-charge-adjustment.js";
 import * as mappingTimeEntryToErpCostJournal from "./mappings/time-entry-to-erp-cost-journal.js";
 import * as mappingTimeEntryToErpCostReversal from "./mappings/time-entry-to-erp-cost-reversal.js";
+import * as mappingTimeEntryToPsaCostPosting from "./mappings/time-entry-to-psa-cost-posting.js";
 import * as mappingTimeEntryToRevenueEvent from "./mappings/time-entry-to-revenue-event.js";
 import * as routeClientCreditControl from "./routes/client-credit-control.js";
 import * as routeClientMasterData from "./routes/client-master-data.js";
+import * as routeCostPostingToPsa from "./routes/cost-posting-to-psa.js";
 import * as routeExpenseToReimbursement from "./routes/expense-to-reimbursement.js";
 import * as routeInvoiceRelease from "./routes/invoice-release.js";
 import * as routeMilestoneToInvoice from "./routes/milestone-to-invoice.js";
@@ -71,6 +73,7 @@ export const specSet: rt.CompiledSpecSet = {
   pipelines: [
     routeClientCreditControl.pipeline,
     routeClientMasterData.pipeline,
+    routeCostPostingToPsa.pipeline,
     routeExpenseToReimbursement.pipeline,
     routeInvoiceRelease.pipeline,
     routeMilestoneToInvoice.pipeline,
@@ -113,6 +116,7 @@ export const specSet: rt.CompiledSpecSet = {
     "time-entry-to-billing-charge-adjustment": mappingTimeEntryToBillingChargeAdjustment.transform,
     "time-entry-to-erp-cost-journal": mappingTimeEntryToErpCostJournal.transform,
     "time-entry-to-erp-cost-reversal": mappingTimeEntryToErpCostReversal.transform,
+    "time-entry-to-psa-cost-posting": mappingTimeEntryToPsaCostPosting.transform,
     "time-entry-to-revenue-event": mappingTimeEntryToRevenueEvent.transform,
   },
   validators: {

@@ -264,6 +264,12 @@ export const system: rt.SystemDefinition = {
         fields: {
           costPostingId: "answer.ManualJournals[0].ManualJournalID",
         },
+        emit: {
+          event: "TimeCostPosted",
+          identity: [
+            "timeEntryId",
+          ],
+        },
       },
       requestValidator: validateManualJournals,
     },

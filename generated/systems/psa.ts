@@ -145,12 +145,20 @@ export interface TimeEntry {
   approverUserId?: string;
 }
 
+/** Extension. The ERP journal that posted a time entry's cost, as the PSA shows it on the entry. */
+export interface TimeEntryCostPosting {
+  timeEntryId: string;
+  /** The ERP's manual journal id. */
+  costPostingId: string;
+}
+
 const validateExpense: rt.Validator = support.fromAjv(checks.checkExpense);
 const validateInvoicePayment: rt.Validator = support.fromAjv(checks.checkInvoicePayment);
 const validateMilestoneTask: rt.Validator = support.fromAjv(checks.checkMilestoneTask);
 const validateProject: rt.Validator = support.fromAjv(checks.checkProject);
 const validateProjectInvoice: rt.Validator = support.fromAjv(checks.checkProjectInvoice);
 const validateTimeEntry: rt.Validator = support.fromAjv(checks.checkTimeEntry);
+const validateTimeEntryCostPosting: rt.Validator = support.fromAjv(checks.checkTimeEntryCostPosting);
 /** The system as the runtime hosts it. Base URL and credentials are references resolved at start-up. */
 export const system: rt.SystemDefinition = {
   name: "psa",
@@ -225,6 +233,19 @@ export const system: rt.SystemDefinition = {
         mechanism: "none",
       },
       entity: "TimeEntry",
+    },
+    showCostPosting: {
+      name: "showCostPosting",
+      method: "PUT",
+      path: "/Projects/{projectId}/Time/{timeEntryId}/CostPosting",
+      effect: "update",
+      encoding: "json",
+      idempotency: {
+        mechanism: "upsert",
+        externalIdField: "timeEntryId",
+      },
+      entity: "TimeEntry",
+      requestValidator: validateTimeEntryCostPosting,
     },
     listTimeEntries: {
       name: "listTimeEntries",

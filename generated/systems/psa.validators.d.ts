@@ -11,3 +11,4 @@ export declare const checkMilestoneTask: AjvFunction;
 export declare const checkProject: AjvFunction;
 export declare const checkProjectInvoice: AjvFunction;
 export declare const checkTimeEntry: AjvFunction;
+export declare const checkTimeEntryCostPosting: AjvFunction;

@@ -39,9 +39,16 @@ function identities() {
 function tokenOf(identity: (value: unknown) => string, entry: unknown): string {
   if (entry === undefined) return "absent";
   if (entry instanceof Set) return [...entry].sort().join(",");
-  const bound = entry as Partial<BoundDocument> & { emittedBy?: { route: BoundDocument; path: unknown }[]; entity?: string };
+  const bound = entry as Partial<BoundDocument> & {
+    emittedBy?: { route: BoundDocument; path: unknown }[];
+    writtenBackBy?: { system: BoundDocument; path: unknown; fields: string[] }[];
+    entity?: string;
+  };
   if (bound.source !== undefined) return identity(bound.value);
-  if (bound.emittedBy !== undefined) return JSON.stringify([bound.entity, bound.emittedBy.map((e) => [identity(e.route.value), e.path])]);
+  if (bound.emittedBy !== undefined) {
+    const announced = (bound.writtenBackBy ?? []).map((w) => [identity(w.system.value), w.path, w.fields]);
+    return JSON.stringify([bound.entity, bound.emittedBy.map((e) => [identity(e.route.value), e.path]), announced]);
+  }
   return JSON.stringify(entry);
 }
 

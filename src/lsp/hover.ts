@@ -57,7 +57,8 @@ export function symbolHover(set: SpecSet, entry: SymbolEntry): string | undefine
   if (entry.what === "canonical event") {
     const event = set.canonicalEvents.get(entry.name);
     if (event === undefined) return undefined;
-    const routes = [...new Set(event.emittedBy.map((e) => e.route.name))].map((r) => `\`${r}\``).join(", ");
+    const publishers = [...new Set([...event.emittedBy.map((e) => e.route.name), ...(event.writtenBackBy ?? []).map((w) => `${w.system.name}.${w.operation}`)])];
+    const routes = publishers.map((r) => `\`${r}\``).join(", ");
     return `**canonical event** \`${event.name}\`${event.entity === undefined ? "" : ` carrying entity \`${event.entity}\``}, emitted by ${routes}`;
   }
   const doc = set.documents.find((d) => `${d.kind}:${d.name}` === entry.key);

@@ -97,9 +97,10 @@ export function buildSymbolIndex(snapshot: Snapshot): SymbolIndex {
     addSite(`${doc.kind}:${doc.name}`, doc.kind, doc.name, doc.source.locate(["metadata", "name"]), true, doc);
     memberDeclarations(doc, (key, what, name, location) => addSite(key, what, name, location, true, doc));
   }
-  // A canonical event is declared by the emit steps that publish it.
+  // A canonical event is declared by the emit steps that publish it, and by the write-backs that announce it.
   for (const event of snapshot.program.set.canonicalEvents.values()) {
     for (const { route, path } of event.emittedBy) addSite(`canonical:${event.name}`, "canonical event", event.name, route.source.locate([...path, "emit", "event"]), true);
+    for (const { system, path } of event.writtenBackBy ?? []) addSite(`canonical:${event.name}`, "canonical event", event.name, system.source.locate([...path, "emit"]), true);
   }
   for (const reference of snapshot.references) {
     const key = keyOfReference(reference);

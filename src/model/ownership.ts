@@ -6,6 +6,11 @@ export const FieldOwnership = strictObject(
   {
     systemOfRecord: Type.String({ description: "The system that owns this field." }),
     update: Type.Optional(Type.Array(Type.String(), { description: "Systems allowed to update this field." })),
+    replicas: Type.Optional(
+      Type.Array(Type.String(), {
+        description: "Systems that show a copy of this field, kept in step by routes and read-only to them (the PSA's time entry showing the ERP's journal id).",
+      }),
+    ),
   },
   "Ownership of one field where it differs from the entity's.",
 );

@@ -79,6 +79,13 @@ export const WriteBack = strictObject(
       description:
         "For each field of the entity this system owns, a JSONata expression over `{ request, answer }` giving its value, for example `{ costPostingId: answer.JournalID }`. An answer that gives nothing for a field is an exception; the request was applied and a retry sends the same idempotency key.",
     }),
+    emit: Type.Optional(
+      Type.String({
+        ...Name,
+        description:
+          "A canonical event published, with the write-back, each time the answer changes a written-back field: it carries the record's identity fields and the fields written back, so a route (`trigger: { canonical: ... }`) can deliver them to the systems that show them.",
+      }),
+    ),
   },
   "Fields of a kept record taken from the operation's answer (the ERP's journal id onto the time entry), under the ownership rules: the system must own each field.",
 );

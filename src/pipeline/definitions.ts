@@ -39,8 +39,10 @@ export type PipelineStep<T = Transform, V = Validator> =
   | (StepBase<T> & { kind: "map"; mapping: string; transform: T })
   | (StepBase<T> & {
       kind: "enrich";
-      lookup: "xref" | "reference-data";
+      lookup: "xref" | "reference-data" | "records";
       entity: string;
+      /** For `records`: the entity's fields compared with the key's values, one per key path. */
+      match?: readonly string[];
       from?: string;
       to?: string;
       /** Field path of the record whose value is the lookup key; several for a composite identity, their values joined by `|`. */
@@ -193,7 +195,19 @@ export interface OperationDefinition<V = Validator> {
   entity?: string;
   requestValidator?: V;
   /** Fields of a kept record taken from the answer: JSONata sources over `{ request, answer }`, compiled by the runtime once. */
-  writeBack?: { entity: string; key: string; fields: Readonly<Record<string, string>> };
+  writeBack?: WriteBackDefinition;
+}
+
+/** What an operation's answer writes back onto a kept record, and the canonical event that announces it. */
+export interface WriteBackDefinition {
+  entity: string;
+  key: string;
+  fields: Readonly<Record<string, string>>;
+  /**
+   * The canonical event published when the answer changes a written-back field; its payload is
+   * the record's identity fields (`identity`, the key split at `|`) and the fields written back.
+   */
+  emit?: { event: string; identity: readonly string[] };
 }
 
 /** How a webhook's sender authenticates: HTTP basic or bearer credentials (references), or none with a reason. */

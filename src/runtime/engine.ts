@@ -166,6 +166,7 @@ function engineContext(options: RuntimeOptions, sharing: boolean): EngineContext
   const delivery = {
     systems,
     pipelines: routes.pipelines,
+    canonicalRoutes: routes.canonicalRoutes,
     transport: options.transport ?? fetchTransport(),
     now: () => clock.now(),
     random: options.random ?? Math.random,

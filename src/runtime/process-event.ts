@@ -42,6 +42,7 @@ export function lookupCache(store: Store): LookupCache {
     },
     posting: (route, identity, system) => store.findPosting(route, identity, system),
     postingDelivery: (route, identity, system) => store.postingDelivery(route, identity, system),
+    records: (entity, match) => store.findRecords(entity, match),
     record(entity, key, asOf) {
       const id = `${entity}\u0000${key}\u0000${asOf ?? ""}`;
       let found = records.get(id);

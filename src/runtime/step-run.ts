@@ -18,6 +18,8 @@ export interface LookupCache {
   referenceData(entity: string, key: string): Promise<unknown>;
   /** A kept record or reference data in force on `asOf` (see `StateStore.findRecord`). */
   record(entity: string, key: string, asOf?: string): Promise<RecordFound>;
+  /** The records kept from events whose fields equal `match` (see `StateStore.findRecords`): read afresh by each event, as records kept by the one before count. */
+  records(entity: string, match: Readonly<Record<string, string>>): Promise<{ key: string; value: unknown }[]>;
   /** What was last posted to `system` for a versioned record (never cached: each event reads it afresh). */
   posting(route: string, identity: string, system: string): Promise<Posting | undefined>;
   /** Where the latest delivery that posted the record to `system` stands (`PostingStore.postingDelivery`). */

@@ -60,6 +60,8 @@ export interface LedgerEntry {
   key: string | undefined;
   body: unknown;
   id: string;
+  /** When the target applied it, on its clock (`now`): the date a real API stamps on what it creates. */
+  at: number;
 }
 
 /** How a fake target behaves. */
@@ -142,7 +144,7 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
     const id = decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
     if (removed.has(id) || !ledger.some((e) => e.id === id && e.method !== "DELETE")) return json(404, { error: `no record ${id}` });
     removed.add(id);
-    ledger.push({ operation, method: "DELETE", path, key, body: undefined, id });
+    ledger.push({ operation, method: "DELETE", path, key, body: undefined, id, at: now() });
     return { status: 204, headers: {}, body: undefined };
   }
 
@@ -157,12 +159,12 @@ export function createFakeTarget(options: FakeTargetOptions): FakeTarget {
         existing.body = body;
         return json(200, { id: existing.id, ...record });
       }
-      const entry: LedgerEntry = { operation, method, path, key: externalId, body, id: newId(operation, method, path, body) };
+      const entry: LedgerEntry = { operation, method, path, key: externalId, body, id: newId(operation, method, path, body), at: now() };
       ledger.push(entry);
       byExternalId.set(externalId, entry);
       return json(201, { id: entry.id, ...record });
     }
-    const entry: LedgerEntry = { operation, method, path, key, body, id: newId(operation, method, path, body) };
+    const entry: LedgerEntry = { operation, method, path, key, body, id: newId(operation, method, path, body), at: now() };
     ledger.push(entry);
     return json(201, { id: entry.id, ...record });
   }

@@ -23,6 +23,13 @@ const withMemo = edit(
   '"hours": $string(minutes / 60) }',
   '"hours": $string(minutes / 60), "memo": "time" }',
 );
+/** The clean set with the ERP owning TimeEntry.billAmount and writing it back from its answer, announced as `timeWritten` when `emit`. */
+function withWriteBack(emit: boolean): SpecFiles {
+  const owned = edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields: { billAmount: { systemOfRecord: erp } }\n");
+  const writeBack = `      writeBack: { entity: TimeEntry, key: request.reference, fields: { billAmount: answer.amount }${emit ? ", emit: timeWritten" : ""} }\n`;
+  return edit(owned, paths.ERP, "      idempotency: { mechanism: upsert, externalIdField: reference }\n", `      idempotency: { mechanism: upsert, externalIdField: reference }\n${writeBack}`);
+}
+
 const withEmit = edit(cleanSet, paths.ROUTE, "    - deliver: { operation: erp.upsertTime }\n", "    - deliver: { operation: erp.upsertTime }\n    - emit: { event: timePosted, entity: TimeEntry }\n");
 
 /** The clean set with a route that keeps each approved entry as a TimeEntry, versioned by `version`. */
@@ -192,6 +199,18 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     previous: withEmit,
     current: cleanSet,
     expected: ["violation canonical-event-removed: canonical event timePosted is no longer emitted"],
+  },
+  {
+    name: "a write-back's event no longer announced",
+    previous: withWriteBack(true),
+    current: withWriteBack(false),
+    expected: ["violation canonical-event-removed: canonical event timeWritten is no longer emitted"],
+  },
+  {
+    name: "a field no longer shown in a system that held a replica of it",
+    previous: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields: { billAmount: { systemOfRecord: erp, replicas: [psa] } }\n"),
+    current: edit(cleanSet, paths.OWNERSHIP, "  replicas: [erp]\n", "  replicas: [erp]\n  fields: { billAmount: { systemOfRecord: erp } }\n"),
+    expected: ["violation field-replica-removed: psa no longer holds a replica of TimeEntry.billAmount: routes that show it there stop"],
   },
   {
     name: "a removed system event, allowed by a major version bump",

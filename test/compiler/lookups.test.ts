@@ -62,6 +62,7 @@ spec:
     - enrich: { lookup: reference-data, entity: FxRate, key: [currency, projectCurrency], asOf: expenseDate, as: fx }
     - when: fx.rate != "1"
       deliver: { operation: erp.postBill, mapping: expense-to-bill }
+    - enrich: { lookup: records, entity: Expense, match: [clientId], key: clientId, as: earlier }
 `,
   "canonical.yaml": `apiVersion: syncspec.dev/v1
 kind: Entity
@@ -300,6 +301,56 @@ describe("lookups", () => {
       line: 54,
       column: 59,
       message: "'amout' is not a field of entity Expense; did you mean 'amount'?",
+    },
+    {
+      name: "a records lookup that names no fields to match",
+      file: "route.yaml",
+      from: "lookup: records, entity: Expense, match: [clientId], key",
+      to: "lookup: records, entity: Expense, key",
+      code: "records-lookup-match",
+      line: 12,
+      column: 25,
+      message: "a records lookup names the entity's fields it compares with the key: add 'match', one field per key path (for example match: [projectId] by data.projectId)",
+    },
+    {
+      name: "a records lookup matching fewer fields than its key gives",
+      file: "route.yaml",
+      from: "match: [clientId], key: clientId,",
+      to: "match: [clientId], key: [clientId, currency],",
+      code: "records-lookup-match",
+      line: 12,
+      column: 58,
+      message: "'match' names 1 field(s) but the key gives 2 value(s): one field per key path",
+    },
+    {
+      name: "a misspelt field a records lookup matches",
+      file: "route.yaml",
+      from: "match: [clientId]",
+      to: "match: [clientID]",
+      code: "unknown-field",
+      line: 12,
+      column: 59,
+      message: "'clientID' is not a field of entity Expense; did you mean 'clientId'?",
+    },
+    {
+      name: "a records lookup that would wait",
+      file: "route.yaml",
+      from: "key: clientId, as: earlier }",
+      to: "key: clientId, wait: 1h, as: earlier }",
+      code: "records-lookup-option",
+      line: 12,
+      column: 85,
+      message: "'wait' applies to lookups of one record; a records lookup reads every matching record kept so far, and none is an empty list",
+    },
+    {
+      name: "fields to match on a lookup of one record",
+      file: "route.yaml",
+      from: "key: clientId, as: client }",
+      to: "key: clientId, match: [clientId], as: client }",
+      code: "records-lookup-match",
+      line: 8,
+      column: 72,
+      message: "'match' applies to records lookups; a reference-data lookup finds one record by its identity",
     },
     {
       name: "a misspelt key path in the DSL",

@@ -195,4 +195,11 @@ describe("playMonth", () => {
       expect((kept as { value?: Record<string, unknown> }).value?.["erpInvoiceId"]).toBe(receivable["InvoiceID"]);
     }
   });
+
+  it("shows on each costed time entry in the PSA the journal the ERP answered, and nothing on the others", () => {
+    const costJournals = run.simulators.erp.journals.filter((j) => String(j["Narration"]).includes("[time "));
+    const posted = new Map(costJournals.map((j) => [/\[time ([0-9a-f-]+)\]$/.exec(String(j["Narration"]))?.[1] as string, j["ManualJournalID"]]));
+    expect(posted.size).toBeGreaterThan(0);
+    expect(new Map(run.simulators.psa.costPostings)).toEqual(posted);
+  });
 });

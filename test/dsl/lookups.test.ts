@@ -1,4 +1,4 @@
-/** The DSL's state steps: lookups by a composite key, as of a date, with a wait, and keep; read into the model and printed back by `spec fmt`. */
+/** The DSL's state steps: lookups by a composite key, as of a date, with a wait, of several records, and keep; read into the model and printed back by `spec fmt`. */
 import { describe, expect, it } from "vitest";
 import { createSourceFile } from "../../src/compiler/diagnostics/source-file.ts";
 import { documentsToDsl } from "../../src/compiler/parse/dsl/convert.ts";
@@ -13,6 +13,7 @@ const ROUTE = `route expense-costs {
     post: deliver erp.postJournal using expense-to-journal
     kept: keep Expense version approvedAt
     keep Expense
+    earlier: enrich earlier with records Expense matching projectId, currency by projectId, currency
   }
 }
 `;
@@ -24,7 +25,11 @@ describe("lookups in the DSL", () => {
     const [route] = read.documents;
     if (route === undefined) throw new Error("the route did not read");
     const steps = (route.value as { spec: { steps: unknown[] } }).spec.steps;
-    expect(steps.slice(3)).toEqual([{ id: "kept", keep: { entity: "Expense", version: "approvedAt" } }, { keep: { entity: "Expense" } }]);
+    expect(steps.slice(3)).toEqual([
+      { id: "kept", keep: { entity: "Expense", version: "approvedAt" } },
+      { keep: { entity: "Expense" } },
+      { id: "earlier", enrich: { lookup: "records", entity: "Expense", match: ["projectId", "currency"], key: ["projectId", "currency"], as: "earlier" } },
+    ]);
     expect(steps.slice(0, 2)).toEqual([
       { id: "project", enrich: { lookup: "reference-data", entity: "Project", key: "projectId", wait: "30d", as: "project" } },
       { id: "fx", enrich: { lookup: "reference-data", entity: "FxRate", key: ["currency", "project.currency"], asOf: "expenseDate", as: "fx" } },
@@ -37,6 +42,7 @@ describe("lookups in the DSL", () => {
     expect(printed).toContain("project: enrich project with reference-data Project by projectId wait 30d\n");
     expect(printed).toContain("fx: enrich fx with reference-data FxRate by currency, project.currency on expenseDate\n");
     expect(printed).toContain("kept: keep Expense version approvedAt\n");
+    expect(printed).toContain("earlier: enrich earlier with records Expense matching projectId, currency by projectId, currency\n");
     const again = readDsl(createSourceFile("again.sync", printed));
     expect(again.documents.map((d) => d.value)).toEqual(read.documents.map((d) => d.value));
   });

@@ -84,6 +84,23 @@ describe("spec docs", () => {
     expect(text).toContain('<ol class="tests">\n<li>posts the hours</li>\n</ol>');
   });
 
+  it("shows what each operation writes back and the event that announces it, and where a separately owned field is shown", () => {
+    const example = loadProgram({ cwd: join(fixture, "..", "..", "..", ".."), paths: [] });
+    const text = renderDocs(example.set, "specs")[0]?.text ?? "";
+    expect(text).toContain("<td><code>postCostJournal</code></td><td>PUT</td><td><code>/ManualJournals</code></td><td>create</td><td>TimeEntry</td><td>key-header Idempotency-Key</td><td>TimeEntry.costPostingId; announces TimeCostPosted</td></tr>");
+    expect(text).toContain("<td><code>upsertReceivable</code></td><td>POST</td><td><code>/Invoices</code></td><td>upsert</td><td>Invoice</td><td>upsert by InvoiceNumber</td><td>Invoice.erpInvoiceId</td></tr>");
+    expect(text).toContain("<tr><td><code>costPostingId</code></td><td>string</td><td>no</td><td>internal</td><td>erp (shown in psa)</td>");
+  });
+
+  it("draws the event a write-back announces coming from the system whose answer it carries", () => {
+    const example = loadProgram({ cwd: join(fixture, "..", "..", "..", ".."), paths: [] });
+    const mermaid = toMermaid(routeGraph(example.set));
+    const node = /\n {2}(n[0-9]+)\{\{"TimeCostPosted"\}\}/.exec(mermaid)?.[1];
+    const erp = /\n {2}(n[0-9]+)\[\("erp"\)\]|\n {2}(n[0-9]+)[^\n]*"erp"/.exec(mermaid);
+    expect(node).toBeDefined();
+    expect(mermaid).toContain(`${erp?.[1] ?? erp?.[2]} -.->|"postCostJournal writes back"| ${node}`);
+  });
+
   it("shows how each webhook's sender authenticates: credentials by reference, signature, or none declared", () => {
     const repo = join(fixture, "..", "..", "..", "..");
     const example = loadProgram({ cwd: repo, paths: [] });

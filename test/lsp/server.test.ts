@@ -285,4 +285,15 @@ describe("spec lsp --stdio", () => {
       value: "**canonical event** `RevenueRecognitionDue` carrying entity `RevenueEvent`, emitted by `milestone-to-invoice`, `time-to-revenue`",
     });
   });
+
+  it("goes from a route's canonical trigger to the write-back that announces the event", async () => {
+    const consumer = "specs/routes/cost-posting-to-psa.sync";
+    const text = client.buffers.get(consumer) ?? (await client.open(consumer));
+    const position = positionOf(text, "canonical TimeCostPosted", 12);
+    const definitions = await client.request<Location[]>("textDocument/definition", { textDocument: { uri: client.uri(consumer) }, position });
+    const erp = readFileSync(join(client.root, "specs/systems/erp.yaml"), "utf8");
+    expect(definitions).toEqual([{ uri: client.uri("specs/systems/erp.yaml"), range: rangeOfText(erp, "TimeCostPosted") }]);
+    const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri: client.uri(consumer) }, position });
+    expect(hover.contents).toEqual({ kind: "markdown", value: "**canonical event** `TimeCostPosted` carrying entity `TimeEntry`, emitted by `erp.postCostJournal`" });
+  });
 });

@@ -118,6 +118,7 @@ export async function setUp(files: Record<string, string> = FILES) {
   expect(program.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const store = await createSqliteStore({ path: ":memory:" });
   const erp = createFakeTarget({ name: "erp", auth: { header: "authorization", value: "Bearer t" } });
+  const psa = createFakeTarget({ name: "psa", auth: { header: "authorization", value: "Bearer t" } });
   let now = Date.UTC(2026, 2, 9, 9);
   const runtime = createRuntime({
     compiled: compileInMemory(program),
@@ -126,13 +127,13 @@ export async function setUp(files: Record<string, string> = FILES) {
     clock: { now: () => now++ },
     random: () => 0.5,
     sleep: async () => undefined,
-    transport: fakeTransport([erp]),
+    transport: fakeTransport([erp, psa]),
   });
   await store.loadReferenceData({ entity: "FxRate", source: "fx.json", rows: FX, now: 1, actor: "treasury" });
   const expense = (id: string, expenseDate: string) => ({ expenseId: id, projectId: "KA-P04", currency: "GBP", amount: "154.90", expenseDate });
   const offer = (payloads: unknown[]) => runtime.offer({ system: "psa", event: "expenseApproved" }, payloads);
   const activate = (projectId: string, currency: string, activatedAt: string) =>
     runtime.offer({ system: "psa", event: "projectActivated" }, [{ projectId, currency, activatedAt }]);
-  return { store, erp, runtime, expense, offer, activate };
+  return { store, erp, psa, runtime, expense, offer, activate };
 }
 

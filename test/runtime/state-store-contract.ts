@@ -114,5 +114,18 @@ export function describeStateStoreContract(engine: string, open: () => Promise<O
       const [resumed] = await store.claimEvents({ worker: "w1", limit: 1, now: 1004, leaseMs: 10_000 });
       expect(resumed).toMatchObject({ key: "TE-1", attempt: 2 });
     });
+
+    it("finds the kept records of an entity whose fields match, by key, with the fields written back, and none as an empty list", async () => {
+      const keep = (key: string, value: Record<string, unknown>, now: number) => store.keepRecord({ entity: "TimeEntry", key, version: 1, value, source: "time-posting", traceId: null, now });
+      await keep("TE-2", { timeEntryId: "TE-2", projectId: "KA-P01", hours: 1.5, billable: true }, 1000);
+      await keep("TE-1", { timeEntryId: "TE-1", projectId: "KA-P01", hours: 2, billable: false }, 1001);
+      await keep("TE-3", { timeEntryId: "TE-3", projectId: "KA-P02", hours: 1.5, billable: true }, 1002);
+      await store.keepRecord({ entity: "Expense", key: "TE-4", version: 1, value: { projectId: "KA-P01" }, source: "expenses", traceId: null, now: 1003 });
+      expect((await store.findRecords("TimeEntry", { projectId: "KA-P01" })).map((r) => r.key)).toEqual(["TE-1", "TE-2"]);
+      expect(await store.findRecords("TimeEntry", { projectId: "KA-P01", billable: "true" })).toEqual([{ key: "TE-2", value: { timeEntryId: "TE-2", projectId: "KA-P01", hours: 1.5, billable: true } }]);
+      expect((await store.findRecords("TimeEntry", { hours: "1.5" })).map((r) => r.key)).toEqual(["TE-2", "TE-3"]);
+      expect(await store.findRecords("TimeEntry", { projectId: "KA-P09" })).toEqual([]);
+      expect(await store.findRecords("TimeEntry", { "projectId') OR 1=1 --": "x" })).toEqual([]);
+    });
   });
 }

@@ -158,6 +158,36 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       expect(await store.findXref("Project", "erp", "p1")).toBe("ERP-1");
     });
 
+    it("holds fields written back onto a record not kept yet as pending, unseen by lookups, until the record's first keep takes them in", async () => {
+      await store.accept([event("t1", { timeEntryId: "TE-1" })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("post")] }]);
+      const [d] = await store.claimDeliveries({ worker: "w1", limit: 1, now: 1002, leaseMs: 1000 });
+      const writeBack = { entity: "TimeEntry", key: "TE-1", fields: { costPostingId: "KJ-0001" } };
+      await store.settleDeliveries([{ deliveryId: d!.id, attempt: d!.attempt, worker: "w1", now: 1003, outcome: "delivered", status: 201, writeBack }]);
+      expect(await store.findRecord("TimeEntry", "TE-1")).toEqual({ found: false });
+      expect(await store.keptRecords("TimeEntry")).toEqual([]);
+      await store.keepRecord({ entity: "TimeEntry", key: "TE-1", version: 0, value: { timeEntryId: "TE-1", hours: "7.50" }, source: "time-posting", traceId: "t2", now: 1004 });
+      expect(await store.findRecord("TimeEntry", "TE-1")).toEqual({ found: true, value: { timeEntryId: "TE-1", hours: "7.50", costPostingId: "KJ-0001" }, validFrom: null });
+      const trail = (await store.auditTrail()).filter((e) => e.subject === "record:TimeEntry:TE-1");
+      expect(trail.map((e) => [e.action, e.detail])).toEqual([
+        ["record.written-back", { fields: { costPostingId: "KJ-0001" }, pending: true }],
+        ["record.kept", { version: 0, previousVersion: null }],
+      ]);
+    });
+
+    it("accepts the events a delivery's write-back announces with its settlement", async () => {
+      await store.accept([event("t1", { timeEntryId: "TE-1" })], 1000);
+      const [leased] = await claim(store, 1000);
+      await store.settleEvents([{ eventId: leased!.id, attempt: 1, worker: "w1", now: 1001, outcome: "routed", deliveries: [delivery("post")] }]);
+      const [d] = await store.claimDeliveries({ worker: "w1", limit: 1, now: 1002, leaseMs: 1000 });
+      const announced: IncomingEvent = { route: "journal-to-psa", key: "TE-1|KJ-0001", payload: { timeEntryId: "TE-1", costPostingId: "KJ-0001" }, source: "canonical:TimeCostPosted", traceId: "trace-t1" };
+      const writeBack = { entity: "TimeEntry", key: "TE-1", fields: { costPostingId: "KJ-0001" } };
+      await store.settleDeliveries([{ deliveryId: d!.id, attempt: d!.attempt, worker: "w1", now: 1003, outcome: "delivered", status: 201, writeBack, emits: [announced] }]);
+      const next = await claim(store, 1004);
+      expect(next.map((e) => [e.route, e.key, e.payload])).toEqual([["journal-to-psa", "TE-1|KJ-0001", { timeEntryId: "TE-1", costPostingId: "KJ-0001" }]]);
+    });
+
     it("answers a cross-reference the other way when the asking system is named: the ERP's option id gives the PSA project", async () => {
       await store.putXref("Project", "psa", "p1", "erp", "OPT-1", 1000);
       expect(await store.findXref("Project", "psa", "OPT-1", "erp")).toBe("p1");

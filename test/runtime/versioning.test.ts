@@ -10,7 +10,7 @@ function posted(versions: Record<string, RecordVersion>): LookupCache {
   const posting = async (route: string, identity: string, system: string): Promise<Posting | undefined> =>
     versions[system] === undefined ? undefined : { route, identity, system, version: versions[system], body: {}, targetId: null, postedAt: 0 };
   const unused = () => Promise.reject(new Error("not read here"));
-  return { posting, postingDelivery: unused, xref: unused, referenceData: unused, record: unused };
+  return { posting, postingDelivery: unused, xref: unused, referenceData: unused, record: unused, records: unused };
 }
 
 const revision = (version: RecordVersion) => ({ identity: "T001", version });

@@ -28,6 +28,7 @@ export const CHANGE_CLASSES = {
   "operation-removed": ["adapters"],
   "canonical-event-removed": ["event-consumers"],
   "ownership-moved": ["adapters", "stored-data"],
+  "field-replica-removed": ["adapters"],
   "idempotency-key-changed": ["stored-data"],
   "ordering-key-changed": ["stored-data"],
   "versioning-changed": ["stored-data"],

@@ -200,6 +200,10 @@ function compareDocument(emit: Emit, previous: BoundDocument, current: BoundDocu
     for (const [field, owner] of Object.entries(a.spec.fields ?? {})) {
       const now = b.spec.fields?.[field]?.systemOfRecord ?? b.spec.systemOfRecord;
       if (now !== owner.systemOfRecord) emit("ownership-moved", `the owner of ${b.spec.entity}.${field} moved from ${owner.systemOfRecord} to ${now}`, ["spec", "fields", field]);
+      for (const system of owner.replicas ?? []) {
+        if ((b.spec.fields?.[field]?.replicas ?? []).includes(system)) continue;
+        emit("field-replica-removed", `${system} no longer holds a replica of ${b.spec.entity}.${field}: routes that show it there stop`, ["spec", "fields", field]);
+      }
     }
   } else if (previous.kind === "Route" && current.kind === "Route") {
     const [a, b] = [previous.value as BoundDocument<"Route">["value"], current.value as BoundDocument<"Route">["value"]];
@@ -271,9 +275,13 @@ export function compareSets(previous: SpecSet, current: SpecSet): Change[] {
   for (const [name, event] of previous.canonicalEvents) {
     if (current.canonicalEvents.has(name)) continue;
     const route = event.emittedBy[0]?.route;
-    if (route === undefined) continue;
-    const now = currentOf.get(`Route/${route.name}`);
-    emitterFor(out, route, now)("canonical-event-removed", `canonical event ${name} is no longer emitted`, now === undefined ? ["metadata", "name"] : ["spec", "steps"]);
+    const announcer = event.writtenBackBy?.[0];
+    if (route === undefined && announcer === undefined) continue;
+    const source = route ?? (announcer?.system as BoundDocument);
+    const now = currentOf.get(`${source.kind}/${source.name}`);
+    // A write-back's event is gone from the operation that announced it (or the operation is).
+    const where = route !== undefined ? ["spec", "steps"] : ["spec", "operations", announcer?.operation ?? ""];
+    emitterFor(out, source, now)("canonical-event-removed", `canonical event ${name} is no longer emitted`, now === undefined ? ["metadata", "name"] : where);
   }
   for (const now of current.documents) {
     if (!previousOf.has(`${now.kind}/${now.name}`)) emitterFor(out, undefined, now)("document-added", `${now.kind} ${now.name} was added`, ["metadata", "name"]);

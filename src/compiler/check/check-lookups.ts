@@ -7,6 +7,7 @@
  */
 import type { Step } from "../../model/index.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
+import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { type CheckContext, expectFieldPath } from "./report.ts";
 import type { Known, StepScope } from "./route-records.ts";
@@ -26,10 +27,17 @@ export function checkEnrichLookup(cx: CheckContext, doc: BoundDocument<"Route">,
   const here = [...at, "enrich"];
   checkKeyPaths(cx, doc, [...here, "key"], enrich.key, scope);
   if (enrich.asOf !== undefined) expectFieldPath(cx, doc, [...here, "asOf"], enrich.asOf, scope.record);
+  if (enrich.lookup !== "records" && enrich.match !== undefined) {
+    cx.report(diagnostic("records-lookup-match", { problem: "misplaced", lookup: enrich.lookup }, doc.source.locate([...here, "match"], "key")));
+  }
   if (enrich.lookup === "xref") {
     for (const key of ["asOf", "wait"] as const) {
       if (enrich[key] !== undefined) cx.report(diagnostic("lookup-as-of-xref", { key }, doc.source.locate([...here, key], "key")));
     }
+    return;
+  }
+  if (enrich.lookup === "records") {
+    checkRecordsLookup(cx, doc, enrich, here);
     return;
   }
   const identity = cx.set.entities.get(enrich.entity)?.value.spec.identity;
@@ -37,6 +45,30 @@ export function checkEnrichLookup(cx: CheckContext, doc: BoundDocument<"Route">,
   if (identity !== undefined && identity.length !== given) {
     cx.report(diagnostic("lookup-key-count", { entity: enrich.entity, identity: identity.join(", "), given }, doc.source.locate([...here, "key"])));
   }
+}
+
+/**
+ * A lookup of every kept record that matches: its `match` names one field of the entity per key
+ * path; `asOf` and `wait` belong to lookups of one record.
+ */
+function checkRecordsLookup(cx: CheckContext, doc: BoundDocument<"Route">, enrich: Enrich, here: PathSegment[]): void {
+  for (const key of ["asOf", "wait"] as const) {
+    if (enrich[key] !== undefined) cx.report(diagnostic("records-lookup-option", { key }, doc.source.locate([...here, key], "key")));
+  }
+  const given = typeof enrich.key === "string" ? 1 : enrich.key.length;
+  if (enrich.match === undefined) {
+    cx.report(diagnostic("records-lookup-match", { problem: "missing", lookup: "records" }, doc.source.locate([...here, "lookup"])));
+    return;
+  }
+  if (enrich.match.length !== given) {
+    cx.report(diagnostic("records-lookup-match", { problem: "count", lookup: "records", match: enrich.match.length, given }, doc.source.locate([...here, "match"])));
+  }
+  const fields = cx.set.entities.get(enrich.entity)?.value.spec.fields;
+  if (fields === undefined) return;
+  enrich.match.forEach((field, i) => {
+    if (fields[field] !== undefined) return;
+    cx.report(diagnostic("unknown-field", { field, shape: `entity ${enrich.entity}`, ...nameHint(field, Object.keys(fields)) }, doc.source.locate([...here, "match", i])));
+  });
 }
 
 /** Validity fields a reference record may carry beside the entity's own. */
@@ -62,9 +94,11 @@ export function withEnriched(cx: CheckContext, shape: Known, enrich: Enrich): Kn
   const field: ShapeField =
     enrich.lookup === "xref"
       ? { name: enrich.as, type: "string", required: true }
-      : looked === undefined
-        ? { name: enrich.as, type: "object", required: true }
-        : { name: enrich.as, type: "object", required: true, fields: looked };
+      : enrich.lookup === "records"
+        ? { name: enrich.as, type: "array", required: true, array: true, ...(looked === undefined ? {} : { fields: looked }) }
+        : looked === undefined
+          ? { name: enrich.as, type: "object", required: true }
+          : { name: enrich.as, type: "object", required: true, fields: looked };
   fields.set(enrich.as, field);
-  return { label: shape.label, fields };
+  return { ...shape, fields };
 }

@@ -20,5 +20,6 @@ export function checkOwnership(cx: CheckContext, doc: BoundDocument<"Ownership">
     expectFieldPath(cx, doc, ["spec", "fields", path], path, shape, "key");
     system(["spec", "fields", path, "systemOfRecord"], owner.systemOfRecord);
     owner.update?.forEach((s, i) => system(["spec", "fields", path, "update", i], s));
+    owner.replicas?.forEach((s, i) => system(["spec", "fields", path, "replicas", i], s));
   }
 }

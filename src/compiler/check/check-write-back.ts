@@ -1,7 +1,7 @@
 /**
  * Write-back on System operations: the entity exists, each field written back is a field of it
  * (did-you-mean), the system owns that field (ownership rules apply to write-back like any other
- * write), and each expression parses.
+ * write), each expression parses, and the event it announces carries its entity only.
  */
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import { nameHint } from "../diagnostics/suggest.ts";
@@ -38,5 +38,31 @@ export function checkWriteBacks(cx: CheckContext, doc: BoundDocument<"System">):
         cx.report(diagnostic("write-back-not-owner", { system: doc.name, entity: writeBack.entity, field, owner }, doc.source.locate([...at, "fields", field], "key")));
       }
     }
+    if (writeBack.emit !== undefined) checkAnnounced(cx, doc, at, writeBack.emit, writeBack.entity);
   }
+}
+
+/** The event a write-back announces carries its entity, as every other publisher of that event gives it. */
+function checkAnnounced(cx: CheckContext, doc: BoundDocument<"System">, at: (string | number)[], name: string, entity: string): void {
+  const event = cx.set.canonicalEvents.get(name);
+  if (event === undefined) return;
+  for (const { route, path } of event.emittedBy) {
+    const other = stepAt(route, path)?.entity;
+    if (other !== undefined && other !== entity) {
+      cx.report(diagnostic("write-back-event-entity", { event: name, entity, other, by: `route ${route.name}` }, doc.source.locate([...at, "emit"])));
+      return;
+    }
+  }
+  for (const emitter of event.writtenBackBy ?? []) {
+    if (emitter.entity === entity) continue;
+    cx.report(diagnostic("write-back-event-entity", { event: name, entity, other: emitter.entity, by: `${emitter.system.name}.${emitter.operation}` }, doc.source.locate([...at, "emit"])));
+    return;
+  }
+}
+
+/** The emit step at `path` of a route. */
+function stepAt(route: BoundDocument<"Route">, path: readonly (string | number)[]): { entity?: string } | undefined {
+  let current: unknown = route.value;
+  for (const segment of path) current = (current as Record<string | number, unknown> | undefined)?.[segment];
+  return (current as { emit?: { entity?: string } } | undefined)?.emit;
 }

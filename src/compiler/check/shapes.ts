@@ -29,6 +29,8 @@ export interface RecordShape {
   /** For messages: `entity TimeEntry`, `psa schema TimeEntry`. */
   label: string;
   fields: ReadonlyMap<string, ShapeField> | undefined;
+  /** Set when the record carries only some fields of this entity (a write-back's event). */
+  partOf?: string;
 }
 
 function fromField(name: string, field: Field): ShapeField {

@@ -6,7 +6,7 @@ import type { DocumentOf, JsonSchema, KindName, Shape } from "../../model/index.
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { PathSegment } from "../parse/document.ts";
 import type { ValidDocument } from "../validate/validate-document.ts";
-import { entityShape, type RecordShape, schemaShape } from "./shapes.ts";
+import { entityShape, type RecordShape, schemaShape, type ShapeField } from "./shapes.ts";
 
 /** A valid document with its typed value. */
 export interface BoundDocument<K extends KindName = KindName> {
@@ -21,6 +21,21 @@ export interface CanonicalEvent {
   name: string;
   entity: string | undefined;
   emittedBy: { route: BoundDocument<"Route">; path: PathSegment[] }[];
+  /**
+   * The operations whose write-back announces it (`writeBack.emit`): its payload is then the
+   * entity's identity fields and the fields written back, no more.
+   */
+  writtenBackBy?: WriteBackEmitter[];
+}
+
+/** An operation whose write-back announces a canonical event. */
+export interface WriteBackEmitter {
+  system: BoundDocument<"System">;
+  operation: string;
+  /** Where its `emit` is written: `spec.operations.<operation>.writeBack`. */
+  path: PathSegment[];
+  entity: string;
+  fields: string[];
 }
 
 export interface SpecSet {
@@ -116,6 +131,17 @@ export function bind(valid: readonly ValidDocument[], invalid: readonly NamedDoc
       canonicalEvents.set(emit.event, event);
     });
   }
+  for (const system of tables.System.values()) {
+    for (const [operation, op] of Object.entries(system.value.spec.operations ?? {})) {
+      const writeBack = op.writeBack;
+      if (writeBack?.emit === undefined) continue;
+      const event = canonicalEvents.get(writeBack.emit) ?? { name: writeBack.emit, entity: writeBack.entity, emittedBy: [] };
+      event.entity ??= writeBack.entity;
+      const emitter = { system, operation, path: ["spec", "operations", operation, "writeBack"], entity: writeBack.entity, fields: Object.keys(writeBack.fields) };
+      event.writtenBackBy = [...(event.writtenBackBy ?? []), emitter];
+      canonicalEvents.set(writeBack.emit, event);
+    }
+  }
   const invalidNames = new Map<KindName, Set<string>>();
   for (const d of invalid) invalidNames.set(d.kind, (invalidNames.get(d.kind) ?? new Set()).add(d.name));
   return [
@@ -162,14 +188,22 @@ export function triggerShape(set: SpecSet, route: BoundDocument<"Route">): Recor
     return payload === undefined ? undefined : systemSchemaShape(set, system, payload);
   }
   if (trigger.canonical !== undefined) {
-    const entity = set.canonicalEvents.get(trigger.canonical)?.entity;
-    const found = entity === undefined ? undefined : set.entities.get(entity);
-    return found === undefined ? undefined : entityShape(found.name, found.value.spec);
+    const event = set.canonicalEvents.get(trigger.canonical);
+    const found = event?.entity === undefined ? undefined : set.entities.get(event.entity);
+    if (found === undefined) return undefined;
+    const shape = entityShape(found.name, found.value.spec);
+    return event?.writtenBackBy === undefined || event.emittedBy.length > 0 ? shape : writtenBackShape(shape, found.name, found.value.spec.identity, event.writtenBackBy);
   }
   if (trigger.schedule !== undefined) return SCHEDULED_RUN;
   return undefined;
 }
 
+/** What a write-back's event carries: the entity's identity fields and the fields written back. */
+function writtenBackShape(shape: RecordShape, entity: string, identity: readonly string[], emitters: readonly WriteBackEmitter[]): RecordShape {
+  const carried = new Set([...identity, ...emitters.filter((e) => e.entity === entity).flatMap((e) => e.fields)]);
+  const fields = new Map([...(shape.fields ?? new Map<string, ShapeField>())].filter(([name]) => carried.has(name)));
+  return { label: `${shape.label} as its write-back announces it (${[...carried].join(", ")})`, fields, partOf: entity };
+}
 /** The record a scheduled route's run starts with: the route and the instant its schedule named (runtime/engine/schedules.ts). */
 const SCHEDULED_RUN: RecordShape = {
   label: "a scheduled run",

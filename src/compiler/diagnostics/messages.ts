@@ -235,6 +235,11 @@ export const messages = {
     message: (p: { system: string; entity: string; field: string; owner: string }) =>
       `${p.system} writes back ${p.entity}.${p.field}, but ${p.owner} owns that field: only its system of record may write it`,
   },
+  "write-back-event-entity": {
+    severity: "error",
+    message: (p: { event: string; entity: string; other: string; by: string }) =>
+      `this write-back announces ${p.event} carrying ${p.entity}, but ${p.by} publishes ${p.event} carrying ${p.other}: a canonical event carries one entity; give this write-back an event of its own`,
+  },
   "unknown-request-param": {
     severity: "error",
     message: (p: { operation: string; where: "query" | "headers"; param: string; suggestion?: string; known?: string }) =>
@@ -297,6 +302,20 @@ export const messages = {
     severity: "error",
     message: (p: { entity: string; identity: string; given: number }) =>
       `${p.entity} is identified by ${p.identity}, but the lookup gives ${p.given} key field${p.given === 1 ? "" : "s"}: give one per identity field, in that order`,
+  },
+  "records-lookup-match": {
+    severity: "error",
+    message: (p: { problem: "missing" | "count" | "misplaced"; lookup: string; match?: number; given?: number }) =>
+      p.problem === "missing"
+        ? "a records lookup names the entity's fields it compares with the key: add 'match', one field per key path (for example match: [projectId] by data.projectId)"
+        : p.problem === "count"
+          ? `'match' names ${p.match} field(s) but the key gives ${p.given} value(s): one field per key path`
+          : `'match' applies to records lookups; a ${p.lookup} lookup finds one record by its identity`,
+  },
+  "records-lookup-option": {
+    severity: "error",
+    message: (p: { key: "asOf" | "wait" }) =>
+      `'${p.key}' applies to lookups of one record; a records lookup reads every matching record kept so far, and none is an empty list`,
   },
   "lookup-as-of-xref": {
     severity: "error",

@@ -75,7 +75,8 @@ export function isSideEffecting(set: SpecSet, route: BoundDocument<"Route">): bo
 
 /**
  * The systems a route's events originate in: the trigger's system, or for a canonical trigger
- * the origins of the routes that emit the event (followed transitively).
+ * the origins of the routes that emit the event (followed transitively) and the systems whose
+ * answers a write-back announces in it.
  */
 export function originSystems(set: SpecSet, route: BoundDocument<"Route">, seen: Set<string> = new Set()): Set<string> {
   const out = new Set<string>();
@@ -84,9 +85,12 @@ export function originSystems(set: SpecSet, route: BoundDocument<"Route">, seen:
   const trigger = route.value.spec.trigger;
   if (trigger.event !== undefined) out.add(trigger.event.split(".")[0] ?? "");
   if (trigger.canonical !== undefined) {
-    for (const emitter of set.canonicalEvents.get(trigger.canonical)?.emittedBy ?? []) {
+    const event = set.canonicalEvents.get(trigger.canonical);
+    for (const emitter of event?.emittedBy ?? []) {
       for (const system of originSystems(set, emitter.route, seen)) out.add(system);
     }
+    // A write-back's event originates in the system whose answer it carries.
+    for (const announcer of event?.writtenBackBy ?? []) out.add(announcer.system.name);
   }
   return out;
 }

@@ -33,7 +33,7 @@ function sortedNames<V>(map: ReadonlyMap<string, V>): [string, V][] {
   return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function lowerSystem(name: string, spec: SystemSpec): LoweredSystem {
+function lowerSystem(name: string, spec: SystemSpec, identityOf: (entity: string) => readonly string[]): LoweredSystem {
   const schemas = (spec.schemas ?? {}) as Record<string, JsonSchema>;
   const validator = (schema: string | undefined): SchemaValidatorRef | undefined => {
     const json = schema === undefined ? undefined : schemas[schema];
@@ -57,7 +57,11 @@ function lowerSystem(name: string, spec: SystemSpec): LoweredSystem {
     };
     if (op.timeout !== undefined) definition.timeoutMs = durationMs(op.timeout);
     if (op.entity !== undefined) definition.entity = op.entity;
-    if (op.writeBack !== undefined) definition.writeBack = { entity: op.writeBack.entity, key: op.writeBack.key, fields: { ...op.writeBack.fields } };
+    const wb = op.writeBack;
+    if (wb !== undefined) {
+      definition.writeBack = { entity: wb.entity, key: wb.key, fields: { ...wb.fields } };
+      if (wb.emit !== undefined) definition.writeBack.emit = { event: wb.emit, identity: [...identityOf(wb.entity)] };
+    }
     const request = validator(op.request);
     if (request !== undefined) definition.requestValidator = request;
     operations[opName] = definition;
@@ -235,7 +239,7 @@ export function lowerSpecSet(set: SpecSet, root: string): LoweredSpecSet {
   const transforms: Record<string, MappingRef> = {};
   for (const [name, mapping] of sortedNames(set.mappings)) transforms[name] = loweredRef("mapping", { mapping: name, source: mapping.value.spec.expression });
   const systems: Record<string, LoweredSystem> = {};
-  for (const [name, system] of sortedNames(set.systems)) systems[name] = lowerSystem(name, system.value.spec);
+  for (const [name, system] of sortedNames(set.systems)) systems[name] = lowerSystem(name, system.value.spec, (entity) => set.entities.get(entity)?.value.spec.identity ?? []);
   const pipelines: LoweredPipeline[] = [];
   const identities = new Map([...set.entities].map(([name, entity]) => [name, entity.value.spec.identity] as const));
   for (const [name, route] of sortedNames(set.routes)) {

@@ -14,6 +14,8 @@ export interface PsaState {
   handlers: Record<string, OperationHandler>;
   invoices: Map<string, Record<string, unknown>>;
   payments: Map<string, Record<string, unknown>>;
+  /** The ERP journal each time entry shows, by time entry id, as the integration wrote it. */
+  costPostings: Map<string, string>;
   /** Canonical records of an entity as the PSA knows them. */
   records(entity: string): Record<string, unknown>[];
 }
@@ -48,6 +50,7 @@ export function createPsaState(month: Month): PsaState {
   const tasks = new Map(month.milestones.map((m) => [m.taskId, m]));
   const invoices = new Map<string, Record<string, unknown>>();
   const payments = new Map<string, Record<string, unknown>>();
+  const costPostings = new Map<string, string>();
   const price = priceTime(month);
   const canonicalProjects = new Map(month.projects.map((p) => [p.projectId, p]));
   const handlers: Record<string, OperationHandler> = {
@@ -70,8 +73,20 @@ export function createPsaState(month: Month): PsaState {
       return xeroPage("items", withinPeriod([...time.values()] as unknown as Record<string, unknown>[], (t) => String(t["dateUtc"]), query.get("dateAfterUtc"), query.get("dateBeforeUtc")), query);
     },
     "GET /Projects/{projectId}/Time/{timeEntryId}": ({ params }) => {
-      const entry = time.get(params["timeEntryId"] ?? "");
-      return entry === undefined ? notFound("time entry") : { status: 200, body: entry };
+      const id = params["timeEntryId"] ?? "";
+      const entry = time.get(id);
+      const shown = costPostings.get(id);
+      return entry === undefined ? notFound("time entry") : { status: 200, body: shown === undefined ? entry : { ...entry, costPostingId: shown } };
+    },
+    "PUT /Projects/{projectId}/Time/{timeEntryId}/CostPosting": ({ params, body }) => {
+      const id = params["timeEntryId"] ?? "";
+      const entry = time.get(id);
+      if (entry === undefined || entry.projectId !== params["projectId"]) return notFound("time entry");
+      const costPostingId = (body as { costPostingId?: unknown }).costPostingId;
+      if (typeof costPostingId !== "string" || costPostingId === "") return { status: 400, body: { message: "costPostingId is required" } };
+      const unchanged = costPostings.get(id) === costPostingId;
+      costPostings.set(id, costPostingId);
+      return { status: 200, body: { timeEntryId: id, costPostingId }, record: id, unchanged };
     },
     "PUT /Projects/{projectId}/Invoices/{invoiceId}": ({ params, body }) => {
       if (!projects.has(params["projectId"] ?? "")) return notFound("project");
@@ -97,6 +112,7 @@ export function createPsaState(month: Month): PsaState {
     handlers,
     invoices,
     payments,
+    costPostings,
     records(entity) {
       if (entity === "TimeEntry") {
         return month.timeEntries.map((t) => {

@@ -24,7 +24,7 @@ import type { AuthHeaders } from "./auth.ts";
 import { NetworkError, type TargetRequest, type TargetResponse, type Transport } from "./transport.ts";
 import { withField } from "../objects.ts";
 import { queryString, splitRequestParams } from "./request-params.ts";
-import { writeBackOf } from "./write-back.ts";
+import { writeBackEvents, writeBackOf } from "./write-back.ts";
 
 /** A system as the delivery stage holds it at run time. */
 export interface SystemRuntime {
@@ -40,6 +40,8 @@ export interface SystemRuntime {
 export interface DeliveryContext {
   systems: ReadonlyMap<string, SystemRuntime>;
   pipelines: ReadonlyMap<string, PipelineDefinition>;
+  /** Routes triggered by each canonical event: those a write-back announces get its event with the settlement. */
+  canonicalRoutes?: ReadonlyMap<string, readonly PipelineDefinition[]>;
   transport: Transport;
   now(): number;
   random(): number;
@@ -196,6 +198,7 @@ const ID_KEY = /^(id|ID|Id)$|(ID|Id)$/;
  * is applied, and a retry sends the same idempotency key.
  */
 function delivered(
+  cx: DeliveryContext,
   d: ClaimedDelivery,
   operation: OperationDefinition,
   pipeline: PipelineDefinition | undefined,
@@ -206,7 +209,7 @@ function delivered(
 ): DeliverySettlement | Promise<DeliverySettlement> {
   const targetId = targetIdOf(response.body);
   // Most operations write nothing back: settled at once, without a turn of the microtask queue.
-  if (operation.writeBack !== undefined) return withWriteBack(d, operation, pipeline, response, base, now, status, targetId);
+  if (operation.writeBack !== undefined) return withWriteBack(cx, d, operation, pipeline, response, base, now, status, targetId);
   // Written out rather than spread from `base`: every delivery ends here (see objects.ts).
   const settlement: Extract<DeliverySettlement, { outcome: "delivered" }> = { deliveryId: base.deliveryId, attempt: base.attempt, worker: base.worker, now, outcome: "delivered", status };
   if (targetId !== undefined) settlement.targetId = targetId;
@@ -214,6 +217,7 @@ function delivered(
 }
 
 async function withWriteBack(
+  cx: DeliveryContext,
   d: ClaimedDelivery,
   operation: OperationDefinition,
   pipeline: PipelineDefinition | undefined,
@@ -229,7 +233,10 @@ async function withWriteBack(
     const reason = `${d.system}.${d.operation} applied the request, but its answer lacks ${written.missing}; a retry sends the same idempotency key`;
     return { ...base, now, outcome: "exception", issue: issueOf(d, pipeline, reason, "exception") };
   }
-  return { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}), ...(written.writeBack !== undefined ? { writeBack: written.writeBack } : {}) };
+  const settled: DeliverySettlement = { ...base, now, outcome: "delivered", status, ...(targetId !== undefined ? { targetId } : {}) };
+  if (written.writeBack === undefined) return settled;
+  const emits = writeBackEvents(operation, written.writeBack, cx.canonicalRoutes, d);
+  return { ...settled, writeBack: written.writeBack, ...(emits.length > 0 ? { emits } : {}) };
 }
 
 /** The id a target gave the record: the first `id`-like string or number in its answer. */
@@ -367,11 +374,11 @@ export async function attemptDelivery(cx: DeliveryContext, d: ClaimedDelivery, t
   const status = response.status;
   if (status >= 200 && status < 300) {
     system.breaker.success();
-    return delivered(d, operation, pipeline, response, base, now, status);
+    return delivered(cx, d, operation, pipeline, response, base, now, status);
   }
   if (status === 409) {
     system.breaker.success();
-    if (targetIdOf(response.body) !== undefined) return delivered(d, operation, pipeline, response, base, now, status);
+    if (targetIdOf(response.body) !== undefined) return delivered(cx, d, operation, pipeline, response, base, now, status);
     return retryOrDead(cx, d, pipeline, `${d.system} answered ${describe(response, cx.redact)}`, parseRetryAfter(response.headers["retry-after"], now));
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {

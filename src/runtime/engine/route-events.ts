@@ -135,8 +135,10 @@ async function settleEvents(cx: EngineContext, { settlements, made }: RoutedBatc
     room.done();
   }
   cx.wake.deliveries();
-  // A delivery made as its event was routed may have recorded a cross-reference that wakes waiting events.
-  if (settlements.some((s) => s.outcome === "routed" && s.deliveries.some((d) => d.xref !== undefined && d.attempted?.outcome === "delivered"))) cx.wake.events();
+  // A delivery made as its event was routed may have recorded a cross-reference that wakes waiting events,
+  // or accepted the events its write-back announces.
+  const wakes = (d: NewDelivery) => d.attempted?.outcome === "delivered" && (d.xref !== undefined || d.attempted.emits !== undefined);
+  if (settlements.some((s) => s.outcome === "routed" && s.deliveries.some(wakes))) cx.wake.events();
 }
 
 /** Keeps the deliveries the store leased by handoff as the events were routed, as the loop would have leased them. */

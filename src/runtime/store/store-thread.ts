@@ -36,6 +36,7 @@ const METHODS = {
   dataRows: true,
   findRecord: true,
   keepRecord: true,
+  findRecords: true,
   takeQuota: true,
   takeSlots: true,
   returnSlots: true,

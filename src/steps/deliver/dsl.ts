@@ -1,5 +1,6 @@
 /**
  * The deliver step in the DSL: `deliver <system.operation> [using <mapping>] [with <param>: {{ ... }}, ...]`,
+ * where a parameter is a path parameter, `query <name>: {{ ... }}` or `header <name>: {{ ... }}`;
  * then, on a versioned route, how a newer version corrects what it posted:
  * `correct by <reverse|adjust|update> <system.operation> [using <mapping>] [with <param>: {{ ... }}, ...]`.
  */
@@ -10,36 +11,53 @@ import type { StepDsl } from "../dsl-kind.ts";
 
 const KINDS = ["reverse", "adjust", "update"];
 
+/** Where each kind of parameter is kept, the token that marks it in the DSL, and the word printed. */
+const PARAMS = [
+  ["params", undefined, ""],
+  ["query", "Query", "query "],
+  ["headers", "Header", "header "],
+] as const;
+
+/** A non-empty object of expressions by name. */
+const expressions = (v: unknown) => isObj(v) && Object.keys(v).length > 0 && Object.values(v).every(isStr);
+
 /** Lowers `operation [using mapping] [with params]` of `node` into `d`, whose path is `p`. */
 function lowerCall(cx: Lowering, node: CstNode, d: Obj, p: Path, mapping: CstNode | undefined): void {
   const ref = sub(node, "qualifiedRef");
   setToken(cx, d, "operation", qualifiedOf(cx, ref, [...p, "operation"]), p, undefined, ref);
   if (tok(node, "Using") !== undefined) setToken(cx, d, "mapping", nameOf(cx, mapping, [...p, "mapping"]), p, tok(node, "Using"), mapping);
   const params = subs(node, "deliverParam");
-  if (params.length === 0) return;
-  const pp = [...p, "params"];
-  const o = objectAt(cx, d, "params", pp, startOf(tok(node, "With")), endOf(params[params.length - 1]));
-  for (const param of params) {
-    const label = sub(param, "name");
-    const expression = sub(param, "jsonata");
-    const where = [...pp, nameOf(cx, label, pp)];
-    cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
-    put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
+  // Path parameters under `params`; `query name:` and `header name:` under `query` and `headers`.
+  for (const [key, kind] of PARAMS) {
+    const given = params.filter((param) => (kind === undefined ? tok(param, "Query") === undefined && tok(param, "Header") === undefined : tok(param, kind) !== undefined));
+    if (given.length === 0) continue;
+    const pp = [...p, key];
+    const o = objectAt(cx, d, key, pp, startOf(given[0]), endOf(given[given.length - 1]));
+    for (const param of given) {
+      const label = sub(param, "name");
+      const expression = sub(param, "jsonata");
+      const where = [...pp, nameOf(cx, label, pp)];
+      cx.rec.range(where, startOf(expression), endOf(expression), startOf(label), endOf(label));
+      put(cx, o, where[where.length - 1] as string, jsonataOf(cx, expression, where), where, startOf(label), endOf(label));
+    }
   }
 }
 
-/** Whether `v` is a call the statement can say: an operation, maybe a mapping, maybe parameters. */
-const fitsCall = (v: unknown): boolean =>
+/** Whether `v` is a call the statement can say: an operation, maybe a mapping, maybe parameters of the kinds in `keys`. */
+const fitsCall = (v: unknown, keys: readonly string[]): boolean =>
   isObj(v) &&
-  only(v, ["operation", "mapping", "params"]) &&
+  only(v, ["operation", "mapping", ...keys]) &&
   isStr(v["operation"]) &&
   (v["mapping"] === undefined || isStr(v["mapping"])) &&
-  (v["params"] === undefined || (isObj(v["params"]) && Object.keys(v["params"]).length > 0 && Object.values(v["params"]).every(isStr)));
+  keys.every((key) => v[key] === undefined || expressions(v[key]));
 
 /** ` using <mapping> with <param>: {{ ... }}` as the statement prints a call's mapping and parameters. */
 function printCall(call: Obj, indent: string): string {
   const using = isStr(call["mapping"]) ? ` using ${name(call["mapping"])}` : "";
-  const params = isObj(call["params"]) ? Object.entries(call["params"]).map(([k, e]) => `${name(k)}: ${jsonata(e as string, indent)}`) : [];
+  const params = PARAMS.flatMap(([key, , word]) => {
+    const given = call[key];
+    return isObj(given) ? Object.entries(given).map(([k, e]) => `${word}${name(k)}: ${jsonata(e as string, indent)}`) : [];
+  });
   return `${using}${params.length > 0 ? ` with ${params.join(", ")}` : ""}`;
 }
 
@@ -66,13 +84,13 @@ export const deliverDsl: StepDsl<"deliver"> = {
     put(cx, step, "deliver", d, p, startOf(keyword), endOf(keyword));
   },
   fits: (v) => {
-    if (!isObj(v) || !only(v, ["operation", "mapping", "params", "correction"])) return false;
+    if (!isObj(v) || !only(v, ["operation", "mapping", "params", "query", "headers", "correction"])) return false;
     const { correction, ...call } = v;
-    if (!fitsCall(call)) return false;
+    if (!fitsCall(call, ["params", "query", "headers"])) return false;
     if (correction === undefined) return true;
     if (!isObj(correction)) return false;
     const ways = Object.keys(correction);
-    return ways.length === 1 && KINDS.includes(ways[0] as string) && fitsCall(correction[ways[0] as string]);
+    return ways.length === 1 && KINDS.includes(ways[0] as string) && fitsCall(correction[ways[0] as string], ["params"]);
   },
   print(out, value) {
     const d = value as Obj;

@@ -29,12 +29,14 @@ export const enrichCompiler: StepCompiler<"enrich"> = {
     ...(e.from !== undefined ? { from: e.from } : {}),
     ...(e.to !== undefined ? { to: e.to } : {}),
     key: e.key,
+    ...(e.match !== undefined ? { match: [...e.match] } : {}),
     ...(e.asOf !== undefined ? { asOf: e.asOf } : {}),
     ...(e.wait !== undefined ? { waitMs: durationMs(e.wait) } : {}),
     as: e.as,
   }),
   describe(e) {
     const key = typeof e.key === "string" ? e.key : e.key.join(", ");
+    if (e.lookup === "records") return `enrich: every ${e.entity} kept whose ${(e.match ?? []).join(", ")} equal ${key}, as ${e.as}`;
     return `enrich: ${e.lookup} ${e.entity} by ${key}${e.asOf === undefined ? "" : ` as of ${e.asOf}`}${e.wait === undefined ? "" : ` (waits up to ${e.wait})`} as ${e.as}`;
   },
 };

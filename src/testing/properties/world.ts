@@ -263,7 +263,8 @@ export async function runScenario(world: RouteWorld, events: readonly unknown[],
       }
       time += variant.processAfterMs;
       await settle();
-      ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
+      // What a target holds, not when or under which id it stored it.
+      ledgers.push(targets.all().flatMap((t) => t.ledger.map(({ id: _id, at: _at, ...entry }) => canonicalJson({ target: t.name, ...entry }))).sort());
     }
     const kept = (await store.auditTrail({ limit: 100_000 })).filter((entry) => entry.action === "record.kept" && entry.actor === world.pipeline.route).length;
     return { offers, applied, ledgers, counts: await store.counts(), issues: await store.listIssues(), kept, seeded };

@@ -65,6 +65,7 @@ export const cases = {
   ),
   fieldOwnedElsewhere: edit(cleanSet, OWNERSHIP, "  replicas: [erp]\n", "  update: [psa, erp]\n  fields:\n    hours: { systemOfRecord: psa }\n"),
   fieldUpdaterAllowed: edit(cleanSet, OWNERSHIP, "  replicas: [erp]\n", "  update: [psa, erp]\n  fields:\n    hours: { systemOfRecord: psa, update: [erp] }\n"),
+  fieldReplicaAllowed: edit(cleanSet, OWNERSHIP, "  replicas: [erp]\n", "  update: [psa, erp]\n  fields:\n    hours: { systemOfRecord: psa, replicas: [erp] }\n"),
   createNotAllowed: edit(cleanSet, OWNERSHIP, "  create: [psa, erp]\n", "  create: [psa]\n"),
   loop: withReturnRoute(""),
   loopGuarded: withReturnRoute("\n  guard: { ignoreOrigin: [psa] }"),

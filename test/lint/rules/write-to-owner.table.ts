@@ -16,6 +16,11 @@ export const table: RuleTable = {
       expected: [],
     },
     {
+      name: "accepts a field written to a system that shows a replica of it",
+      files: cases.fieldReplicaAllowed,
+      expected: [],
+    },
+    {
       name: "reports a write to a system that neither owns, updates nor replicates the entity",
       files: cases.notAHolder,
       expected: [

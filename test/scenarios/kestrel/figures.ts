@@ -8,7 +8,7 @@ import type { LedgerEntry } from "../../../src/testing/fake-target.ts";
 import type { Store } from "../../../src/runtime/store/store.ts";
 import type { KestrelSystems } from "./fakes.ts";
 import { erpCost, erpJournals, reconciliation, reversals } from "./correction-figures.ts";
-import { blockedThenReleased, creditControl, creditNotes, INVOICE_FIELDS, invoicedByProject, invoices } from "./invoicing-figures.ts";
+import { blockedThenReleased, creditControl, creditNotes, invoicedByProject, invoices } from "./invoicing-figures.ts";
 
 /** What playing the fortnight left behind. */
 export interface Played {
@@ -117,13 +117,24 @@ function expenses(played: Played): Record<string, unknown> {
   return out;
 }
 
+/** The journal id each time entry shows in the PSA (R10): the last one the integration delivered to it. */
+function journalsShownInPsa(played: Played): Map<string, unknown> {
+  const shown = new Map<string, unknown>();
+  for (const entry of played.systems.psa.ledger) {
+    const entryId = /\/time-entries\/([^/]+)\/journal$/.exec(entry.path)?.[1];
+    if (entryId !== undefined) shown.set(decodeURIComponent(entryId), bodyOf(entry)["journalId"] ?? null);
+  }
+  return shown;
+}
+
 /**
  * Each time entry as posted: the last labour journal for it and the value of its live billable
- * line (null when it has none); an entry whose posting was voided is shown voided, at the void's
+ * line (null when it has none) and the journal id the PSA shows (R10); an entry whose posting was voided is shown voided, at the void's
  * version, with nothing posted.
  */
 async function timeEntries(played: Played): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
+  const shown = journalsShownInPsa(played);
   const removed = new Set(played.systems.billing.ledger.filter((e) => e.method === "DELETE").map((e) => e.id));
   const live = lines(played).filter((l) => bodyOf(l)["source"] === "time" && !removed.has(l.id));
   const billable = new Map(live.map((l) => [String(bodyOf(l)["sourceId"]), bodyOf(l)["amount"]]));
@@ -133,7 +144,7 @@ async function timeEntries(played: Played): Promise<Record<string, unknown>> {
     const id = String(body["reference"]);
     const posting = await played.store.findPosting("time-posting", id, "erp");
     if (posting?.withdrawn === "voided") {
-      out[id] = { projectId: body["projectId"], version: posting.version, state: "voided", hours: null, currency: body["currency"], cost: null, billable: null, journalId: null };
+      out[id] = { projectId: body["projectId"], version: posting.version, state: "voided", hours: null, currency: body["currency"], cost: null, billable: null, journalId: shown.get(id) ?? null };
       continue;
     }
     out[id] = {
@@ -144,7 +155,7 @@ async function timeEntries(played: Played): Promise<Record<string, unknown>> {
       currency: body["currency"],
       cost: body["amount"],
       billable: billable.get(id) ?? null,
-      journalId: journal.id,
+      journalId: shown.get(id) ?? null,
     };
   }
   return out;
@@ -170,15 +181,17 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   erpCost,
   erpJournals,
   reconciliation,
+  billing: (played) => invoicedByProject(played, Object.fromEntries(Object.entries(projects(played)).map(([id, p]) => [id, String((p as Item)["currency"])]))),
+  timeEntries,
+  // The entries that show a journal id in the PSA (R10): a voided entry's is cleared.
+  journalIdsWrittenBack: (played) => [...journalsShownInPsa(played).values()].filter((id) => id !== null).length,
 };
 
 /**
- * Sections compared in part, and how the part is chosen from expected.json itself: billing and
- * invoices where invoicing is not built yet, the exception queues this spec set fills, and time
- * entries on what the ERP and the billing platform hold (the journal id a time entry shows in the
- * PSA, R10, is compared with the ids written back).
+ * Sections compared once both sides are put in one shape: invoices by their id (the order they
+ * were issued in is free), and the exception queues the oracle lists.
  */
-export interface PartialFigure {
+export interface ShapedFigure {
   figure: Figure;
   /** The expected section, cut to the part compared; the same cut is applied to the figure. */
   part(expected: Record<string, unknown>, section: Record<string, Record<string, unknown>>): Record<string, unknown>;
@@ -218,7 +231,9 @@ function subjectOf(data: Body): string {
  */
 async function duplicatesIgnored(played: Played): Promise<unknown[]> {
   const trail = await played.store.auditTrail();
-  const keyByTrace = new Map(trail.filter((r) => r.action === "event.accepted").map((r) => [r.traceId, String((r.detail as Body)["key"])]));
+  // The events a write-back announces share the trace of the event whose delivery wrote it back: each trace's offered event is the one read.
+  const offered = (r: (typeof trail)[number]) => r.action === "event.accepted" && !String((r.detail as Body)["source"]).startsWith("canonical:");
+  const keyByTrace = new Map(trail.filter(offered).map((r) => [r.traceId, String((r.detail as Body)["key"])]));
   const lineOf = (id: string, after = 0) => played.lines.findIndex((l, i) => i >= after && l.id === id) + 1;
   const seen = new Map<string, number>();
   const out: { line: number }[] = [];
@@ -288,58 +303,14 @@ async function conflicts(played: Played): Promise<unknown[]> {
   });
 }
 
-export const PARTIAL_FIGURES: Readonly<Record<string, PartialFigure>> = {
-  billing: {
-    figure: (played) => invoicedByProject(played, Object.keys(projects(played))),
-    // What was invoiced, credited and the net, for the projects with no billable lines (fixed fee and
-    // non-billable work); billable lines after corrections and time-and-materials invoices are not built yet.
-    part(expected, section) {
-      const billing = expected["billing"] as Record<string, Item>;
-      const out: Record<string, unknown> = {};
-      for (const [projectId, item] of Object.entries(section)) {
-        if (billing[projectId]?.["billableNet"] !== "0.00") continue;
-        out[projectId] = { invoiced: item["invoiced"], credited: item["credited"], netInvoiced: item["netInvoiced"] };
-      }
-      return out;
-    },
-  },
+export const SHAPED_FIGURES: Readonly<Record<string, ShapedFigure>> = {
   invoices: {
     figure: invoices,
-    // Milestone invoices (R11, R13) on what they bill and to whom; time-and-materials invoices (R12),
-    // issue dates and the standing after credit notes and payments are not built yet.
-    part(_expected, section) {
-      const out: Record<string, unknown> = {};
-      for (const invoice of Object.values(section)) {
-        if (invoice["kind"] !== "milestone") continue;
-        out[String(invoice["invoiceId"])] = Object.fromEntries(INVOICE_FIELDS.map((field) => [field, invoice[field]]));
-      }
-      return out;
-    },
+    // Every field of every invoice, time-and-materials ones built from the lines left after corrections (R7, R12).
+    part: (_expected, section) => Object.fromEntries(Object.values(section).map((invoice) => [String(invoice["invoiceId"]), invoice])),
   },
   exceptions: {
     figure: exceptionQueues,
     part: (_expected, section) => ({ "expense-review": section["expense-review"], "credit-control": section["credit-control"], "integration-support": section["integration-support"] }),
   },
-  timeEntries: {
-    figure: timeEntries,
-    // Every entry, amended, voided and repeated ones included; the journal id the PSA shows (R10) is
-    // compared with the ids written back.
-    part(_expected, section) {
-      const out: Record<string, unknown> = {};
-      for (const [id, item] of Object.entries(section)) {
-        const { journalId: _shownInPsa, ...rest } = item as Item;
-        out[id] = rest;
-      }
-      return out;
-    },
-  },
-};
-
-/**
- * Sections not compared yet, and why: each depends on corrections of what was posted (reversals,
- * stale and repeated versions, event-id conflicts), on rejecting requests before they are sent,
- * or on the invoicing built with them.
- */
-export const AWAITING_CORRECTIONS: Readonly<Record<string, string>> = {
-  journalIdsWrittenBack: "journal ids written back to the PSA, none for voided entries",
 };

@@ -1,7 +1,8 @@
 /**
- * Kestrel's invoicing figures: the invoices the billing platform received, the invoices held in
- * credit-control by a credit hold and released when it lifted, and the credit notes applied to
- * invoices' receivables in the ERP.
+ * Kestrel's invoicing figures: the invoices the billing platform received and their standing in
+ * the ERP's receivables, the invoices held in credit-control by a credit hold and released when
+ * it lifted, the credit notes applied to invoices' receivables in the ERP, and what each project
+ * billed and invoiced.
  */
 import type { LedgerEntry } from "../../../src/testing/fake-target.ts";
 import type { Played } from "./figures.ts";
@@ -21,13 +22,38 @@ function heldInvoice(played: Played, payload: unknown): Body | undefined {
   return invoicesSent(played).find((invoice) => invoice["projectId"] === data["projectId"] && invoice["milestoneId"] === data["milestoneId"]);
 }
 
-/** The invoices issued, as the billing platform received them, with their line counts. */
-export function invoices(played: Played): unknown[] {
-  return invoicesSent(played).map(({ lines, milestoneId: _milestone, ...invoice }) => ({ ...invoice, lineCount: Array.isArray(lines) ? lines.length : 0 }));
+/** What was applied to each invoice's receivable in the ERP, in cents, by kind (`credit-notes`, `payments`) and invoice. */
+function appliedToReceivables(played: Played): Map<string, number> {
+  const applied = new Map<string, number>();
+  for (const entry of played.systems.erp.ledger) {
+    const found = /\/receivables\/([^/]+)\/(credit-notes|payments)$/.exec(entry.path);
+    if (found === null) continue;
+    const id = `${found[2]}\u0000${decodeURIComponent(found[1] as string)}`;
+    applied.set(id, (applied.get(id) ?? 0) + cents(bodyOf(entry)["amount"]));
+  }
+  return applied;
 }
 
-/** What an invoice is compared on while its issue date and its standing in the receivables are not built. */
-export const INVOICE_FIELDS = ["invoiceId", "projectId", "clientId", "kind", "amount", "currency", "lineCount", "clientTaxId"] as const;
+/**
+ * The invoices issued, as the billing platform received them: their line counts, the day the
+ * billing platform issued them (R16), and their standing in the ERP's receivables after credit
+ * notes and payments (R11): `paid` when nothing is open, `part-paid` when something was applied
+ * and some is open, otherwise `open`.
+ */
+export function invoices(played: Played): unknown[] {
+  const applied = appliedToReceivables(played);
+  return played.systems.billing.ledger
+    .filter((entry) => entry.path.endsWith("/invoices"))
+    .map((entry) => {
+      const { lines, milestoneId: _milestone, periodEnd: _periodEnd, ...invoice } = bodyOf(entry);
+      const id = String(invoice["invoiceId"]);
+      const [credited, paid] = [applied.get(`credit-notes\u0000${id}`) ?? 0, applied.get(`payments\u0000${id}`) ?? 0];
+      const open = cents(invoice["amount"]) - credited - paid;
+      const status = open === 0 ? "paid" : credited + paid > 0 ? "part-paid" : "open";
+      const issuedOn = new Date(entry.at).toISOString().slice(0, 10);
+      return { ...invoice, lineCount: Array.isArray(lines) ? lines.length : 0, issuedOn, credited: money(credited), paid: money(paid), open: money(open), status };
+    });
+}
 
 /** The credit notes applied to invoices' receivables in the ERP (R11), the invoice taken from the receivable's path. */
 export function creditNotes(played: Played): unknown[] {
@@ -67,23 +93,48 @@ export async function blockedThenReleased(played: Played): Promise<unknown[]> {
 }
 
 /** Cents of a decimal string, so sums do not drift. */
-const cents = (amount: unknown) => Math.round(Number(amount) * 100);
-const money = (value: number) => (value / 100).toFixed(2);
+function cents(amount: unknown): number {
+  return Math.round(Number(amount) * 100);
+}
+
+/** Cents as a decimal string. */
+function money(value: number): string {
+  return (value / 100).toFixed(2);
+}
 
 /**
- * What each project was invoiced (R14): over its issued invoices, the amounts invoiced, the credit
- * notes applied to them in the ERP, and the net. `projectIds` names every project, invoiced or not.
+ * What each project billed and was invoiced: its billable lines on the billing platform by kind,
+ * the part of them on issued invoices and the rest (R12); over its issued invoices, the amounts
+ * invoiced, the credit notes applied to them in the ERP, and the net (R11). `projects` gives every
+ * project's currency, invoiced or not.
  */
-export function invoicedByProject(played: Played, projectIds: readonly string[]): Record<string, Body> {
+export function invoicedByProject(played: Played, projects: Readonly<Record<string, string>>): Record<string, Body> {
   const sent = invoicesSent(played);
+  // The lines the billing platform holds: those added, less those a correction withdrew (DELETE).
+  const withdrawn = new Set(played.systems.billing.ledger.filter((entry) => entry.method === "DELETE").map((entry) => entry.id));
+  const lines = played.systems.billing.ledger.filter((entry) => entry.path.endsWith("/lines") && entry.method !== "DELETE" && !withdrawn.has(entry.id)).map(bodyOf);
+  const sum = (items: readonly Body[]) => items.reduce((total, item) => total + cents(item["amount"]), 0);
   const credited = new Map<string, number>();
   for (const note of creditNotes(played) as Body[]) credited.set(String(note["invoiceId"]), (credited.get(String(note["invoiceId"])) ?? 0) + cents(note["amount"]));
   const out: Record<string, Body> = {};
-  for (const projectId of projectIds) {
+  for (const [projectId, currency] of Object.entries(projects)) {
     const own = sent.filter((invoice) => invoice["projectId"] === projectId);
-    const invoiced = own.reduce((sum, invoice) => sum + cents(invoice["amount"]), 0);
-    const credit = own.reduce((sum, invoice) => sum + (credited.get(String(invoice["invoiceId"])) ?? 0), 0);
-    out[projectId] = { invoiced: money(invoiced), credited: money(credit), netInvoiced: money(invoiced - credit) };
+    const invoiced = sum(own);
+    const credit = own.reduce((total, invoice) => total + (credited.get(String(invoice["invoiceId"])) ?? 0), 0);
+    const billable = lines.filter((line) => line["projectId"] === projectId);
+    const [time, expenses] = [sum(billable.filter((l) => l["source"] === "time")), sum(billable.filter((l) => l["source"] === "expense"))];
+    const onInvoices = sum(own.filter((invoice) => invoice["kind"] === "time-and-materials").flatMap((invoice) => (invoice["lines"] ?? []) as Body[]));
+    out[projectId] = {
+      currency,
+      billableTime: money(time),
+      billableExpenses: money(expenses),
+      billableNet: money(time + expenses),
+      billableInvoiced: money(onInvoices),
+      unbilled: money(time + expenses - onInvoices),
+      invoiced: money(invoiced),
+      credited: money(credit),
+      netInvoiced: money(invoiced - credit),
+    };
   }
   return out;
 }

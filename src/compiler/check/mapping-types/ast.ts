@@ -46,3 +46,27 @@ export function resultNode(node: JsonataNode): JsonataNode {
   }
   return current;
 }
+
+/**
+ * The top-level fields an expression reads from its input: the first name of each path and each
+ * bare name, wherever they stand (names inside filters are counted too: more, never fewer).
+ */
+export function topLevelReads(node: unknown, out: Set<string> = new Set()): Set<string> {
+  if (node === null || typeof node !== "object") return out;
+  if (Array.isArray(node)) {
+    for (const item of node) topLevelReads(item, out);
+    return out;
+  }
+  const n = node as JsonataNode;
+  if (n.type === "name") out.add(String(n.value));
+  if (n.type === "path" && n.steps !== undefined) {
+    const [first, ...rest] = n.steps;
+    if (first !== undefined) topLevelReads(first, out);
+    // Later steps read relative to the first; only what they compute or filter is looked into.
+    for (const step of rest) if (step.type !== "name") topLevelReads(step, out);
+    for (const step of rest) topLevelReads([step.stages, step.predicate], out);
+    return out;
+  }
+  for (const [key, value] of Object.entries(n)) if (key !== "value" && key !== "type" && key !== "position") topLevelReads(value, out);
+  return out;
+}

@@ -128,6 +128,7 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
           effect: op.effect,
           entity: op.entity ?? none,
           idempotency: op.idempotency === undefined ? "none" : `${op.idempotency.mechanism}${op.idempotency.header === undefined ? "" : ` ${op.idempotency.header}`}${op.idempotency.externalIdField === undefined ? "" : ` by ${op.idempotency.externalIdField}`}`,
+          writeBack: writeBackOf(op.writeBack) ?? none,
         })),
         events: Object.entries(spec.events ?? {}).map(([name, event]) => ({
           name,
@@ -154,7 +155,7 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
           required: field.required === true ? "yes" : "no",
           classification: field.classification ?? "internal",
           pii: field.classification === "pii",
-          owner: ownership?.fields?.[name]?.systemOfRecord ?? ownership?.systemOfRecord ?? none,
+          owner: fieldOwner(ownership?.fields?.[name]) ?? ownership?.systemOfRecord ?? none,
           description: field.description ?? "",
         })),
       };
@@ -177,6 +178,19 @@ export function catalogueModel(set: SpecSet, setPath: string, mermaidUrl: string
       };
     }),
   };
+}
+
+/** What an operation's answer writes back, and the event that announces it. */
+function writeBackOf(writeBack: { entity: string; fields: Record<string, string>; emit?: string } | undefined): string | undefined {
+  if (writeBack === undefined) return undefined;
+  const fields = Object.keys(writeBack.fields).map((field) => `${writeBack.entity}.${field}`).join(", ");
+  return writeBack.emit === undefined ? fields : `${fields}; announces ${writeBack.emit}`;
+}
+
+/** A separately owned field's owner, with the systems that show a replica of it. */
+function fieldOwner(owner: { systemOfRecord: string; replicas?: string[] } | undefined): string | undefined {
+  if (owner === undefined) return undefined;
+  return owner.replicas === undefined || owner.replicas.length === 0 ? owner.systemOfRecord : `${owner.systemOfRecord} (shown in ${owner.replicas.join(", ")})`;
 }
 
 const catalogue = Handlebars.template(templates.catalogue as unknown as TemplateSpecification);

@@ -61,7 +61,7 @@ export function stepDiagram(step: Step): StepDiagram {
 
 const sorted = <T extends { name: string }>(values: Iterable<T>) => [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-/** Systems, routes and canonical events: what triggers each route and where it delivers and emits. */
+/** Systems, routes and canonical events: what triggers each route, where it delivers and emits, and which answers announce an event. */
 export function routeGraph(set: SpecSet): Graph {
   const g = graphBuilder();
   for (const system of sorted(set.systems.values())) g.node("system", system.name);
@@ -79,6 +79,10 @@ export function routeGraph(set: SpecSet): Graph {
       if (diagram.emits !== undefined) g.edge(r, g.node("event", diagram.emits), "emits");
       if (diagram.waitsFor !== undefined) g.edge(r, g.node("system", diagram.waitsFor.system), `requires ${diagram.waitsFor.entity}`, true);
     });
+  }
+  // A write-back's event comes from the system whose answer it carries.
+  for (const event of sorted(set.canonicalEvents.values())) {
+    for (const w of event.writtenBackBy ?? []) g.edge(g.node("system", w.system.name), g.node("event", event.name), `${w.operation} writes back`, true);
   }
   return g.graph();
 }

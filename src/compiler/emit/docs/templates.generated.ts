@@ -39,7 +39,7 @@ export const templates = {
         return undefined
     };
 
-  return "<table><tr><th>Operation</th><th>Method</th><th>Path</th><th>Effect</th><th>Entity</th><th>Idempotency</th></tr>\n"
+  return "<table><tr><th>Operation</th><th>Method</th><th>Path</th><th>Effect</th><th>Entity</th><th>Idempotency</th><th>Writes back</th></tr>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"operations"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":39,"column":9}}})) != null ? stack1 : "")
     + "</table>\n";
 },"2":function(container,depth0,helpers,partials,data) {
@@ -62,6 +62,8 @@ export const templates = {
     + alias4((((helper = lookupProperty(helpers,"entity") || alias1(depth0, "entity", {"start":{"line":38,"column":128},"end":{"line":38,"column":134}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entity","hash":{},"data":data,"loc":{"start":{"line":38,"column":126},"end":{"line":38,"column":136}}}) : helper)))
     + "</td><td>"
     + alias4((((helper = lookupProperty(helpers,"idempotency") || alias1(depth0, "idempotency", {"start":{"line":38,"column":147},"end":{"line":38,"column":158}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"idempotency","hash":{},"data":data,"loc":{"start":{"line":38,"column":145},"end":{"line":38,"column":160}}}) : helper)))
+    + "</td><td>"
+    + alias4((((helper = lookupProperty(helpers,"writeBack") || alias1(depth0, "writeBack", {"start":{"line":38,"column":171},"end":{"line":38,"column":180}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"writeBack","hash":{},"data":data,"loc":{"start":{"line":38,"column":169},"end":{"line":38,"column":182}}}) : helper)))
     + "</td></tr>\n";
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

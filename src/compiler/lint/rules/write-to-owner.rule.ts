@@ -1,10 +1,23 @@
 /**
  * Ownership: a route writes an entity only to a system that may hold writes of it (its system
  * of record, an allowed updater or a replica), and writes a separately owned field only to that
- * field's owner or its allowed updaters.
+ * field's owner, its allowed updaters or the systems that show a replica of it; a route triggered
+ * by a write-back's event shows the written-back fields only in systems that hold a replica.
  */
+import type { BoundDocument, SpecSet } from "../../check/spec-set.ts";
 import { deliveries, outputKeys, writes } from "../queries.ts";
 import { type LintRule, ruleDocs } from "../rule.ts";
+
+/** Whether a system may hold a value of a separately owned field: its owner, an updater, or a replica. */
+function mayHold(owner: { systemOfRecord: string; update?: string[]; replicas?: string[] }, system: string): boolean {
+  return owner.systemOfRecord === system || (owner.update ?? []).includes(system) || (owner.replicas ?? []).includes(system);
+}
+
+/** The fields of `entity` a route's trigger carries from a write-back (`writeBack.emit`): what its deliveries show. */
+function announcedFields(set: SpecSet, route: BoundDocument<"Route">, entity: string): string[] {
+  const event = route.value.spec.trigger.canonical === undefined ? undefined : set.canonicalEvents.get(route.value.spec.trigger.canonical);
+  return (event?.writtenBackBy ?? []).filter((w) => w.entity === entity).flatMap((w) => w.fields);
+}
 
 export const writeToOwnerRule: LintRule = {
   name: "write-to-owner",
@@ -35,11 +48,20 @@ export const writeToOwnerRule: LintRule = {
         });
         continue;
       }
+      for (const field of announcedFields(set, d.route, entity)) {
+        const owner = ownership.fields?.[field];
+        if (owner === undefined || mayHold(owner, d.system)) continue;
+        report({
+          document: d.route,
+          path: [...d.path, "operation"],
+          message: `this step shows ${entity}.${field}, written back by ${owner.systemOfRecord}, in ${d.system}, which holds no replica of that field (add it to the field's replicas)`,
+        });
+      }
       if ((ownership.replicas ?? []).includes(d.system) && d.system !== ownership.systemOfRecord) continue;
       const keys = d.mapping === undefined ? undefined : outputKeys(d.mapping.value.spec.expression);
       for (const key of keys ?? []) {
         const owner = ownership.fields?.[key.name];
-        if (owner === undefined || owner.systemOfRecord === d.system || (owner.update ?? []).includes(d.system)) continue;
+        if (owner === undefined || mayHold(owner, d.system)) continue;
         report({
           document: d.route,
           path: [...d.path, "operation"],

@@ -343,8 +343,9 @@ export type EnrichActionCstChildren = {
   Word: IToken[];
   From?: IToken[];
   To?: IToken[];
+  Matching?: IToken[];
+  pathList: (PathListCstNode)[];
   By: IToken[];
-  pathList: PathListCstNode[];
   On?: IToken[];
   path?: PathCstNode[];
   Wait?: IToken[];
@@ -455,6 +456,8 @@ export interface DeliverParamCstNode extends CstNode {
 }
 
 export type DeliverParamCstChildren = {
+  Query?: IToken[];
+  Header?: IToken[];
   name: NameCstNode[];
   Colon: IToken[];
   jsonata: JsonataCstNode[];
@@ -655,7 +658,9 @@ export type FieldClauseCstChildren = {
   name?: NameCstNode[];
   Comma?: IToken[];
   Updated?: IToken[];
-  nameList?: NameListCstNode[];
+  nameList?: (NameListCstNode)[];
+  Replicated?: IToken[];
+  To?: IToken[];
   block?: BlockCstNode[];
 };
 

@@ -47,10 +47,18 @@ export function ownershipStatement(cx: Lowering, node: OwnershipStatementCstNode
       else {
         f = {};
         setToken(cx, f, "systemOfRecord", nameOf(cx, names[0], [...at, "systemOfRecord"]), at, tok(s, "Owned"), names[0]);
-        const list = sub(s, "nameList");
-        if (list !== undefined) {
-          cx.rec.range([...at, "update"], startOf(list), endOf(list), startOf(tok(s, "Updated")), endOf(tok(s, "Updated")));
-          f["update"] = listOf(cx, subs(list, "name"), [...at, "update"], (n, p) => nameOf(cx, n, p));
+        const lists = subs(s, "nameList");
+        // `updated by` comes before `replicated to`; either may be left out.
+        const clauses = [
+          ["update", tok(s, "Updated")],
+          ["replicas", tok(s, "Replicated")],
+        ] as const;
+        let next = 0;
+        for (const [key, word] of clauses) {
+          const list = word === undefined ? undefined : lists[next++];
+          if (list === undefined || word === undefined) continue;
+          cx.rec.range([...at, key], startOf(list), endOf(list), startOf(word), endOf(word));
+          f[key] = listOf(cx, subs(list, "name"), [...at, key], (n, p) => nameOf(cx, n, p));
         }
       }
       put(cx, fields, field, f, at, startOf(pathNode), endOf(pathNode));

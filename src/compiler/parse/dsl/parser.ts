@@ -384,6 +384,11 @@ export class DslParser extends CstParser {
       this.CONSUME(t.To);
       this.SUBRULE4(this.name);
     });
+    // `enrich lines with records BillableLine matching projectId by data.projectId`
+    this.OPTION5(() => {
+      this.CONSUME(t.Matching);
+      this.SUBRULE2(this.pathList);
+    });
     this.CONSUME(t.By);
     this.SUBRULE(this.pathList);
     this.OPTION3(() => {
@@ -494,8 +499,14 @@ export class DslParser extends CstParser {
     });
   });
 
-  /** `subscription-id: {{ projectId }}`: one path parameter and the expression giving its value. */
+  /**
+   * `subscription-id: {{ projectId }}`: one path parameter and the expression giving its value;
+   * `query DateFrom: {{ ... }}` a query parameter, `header Xero-Tenant-Id: {{ ... }}` a header one.
+   */
   deliverParam = this.RULE("deliverParam", () => {
+    this.OPTION(() => {
+      this.OR(this.alternatives(23, () => [{ ALT: () => this.CONSUME(t.Query) }, { ALT: () => this.CONSUME(t.Header) }]));
+    });
     this.SUBRULE(this.name);
     this.CONSUME(t.Colon);
     this.SUBRULE(this.jsonata);
@@ -647,7 +658,7 @@ export class DslParser extends CstParser {
     this.SUBRULE(this.nameList);
   });
 
-  /** `field costPostingId owned by erp, updated by erp, psa` or `field x { ... }` */
+  /** `field costPostingId owned by erp, updated by erp replicated to psa` or `field x { ... }` */
   fieldClause = this.RULE("fieldClause", () => {
     this.CONSUME(t.Field);
     this.SUBRULE(this.path);
@@ -662,6 +673,12 @@ export class DslParser extends CstParser {
             this.CONSUME(t.Updated);
             this.CONSUME2(t.By);
             this.SUBRULE(this.nameList);
+          });
+          // No comma before it: the list of updaters would take a comma as its own.
+          this.OPTION2(() => {
+            this.CONSUME(t.Replicated);
+            this.CONSUME(t.To);
+            this.SUBRULE2(this.nameList);
           });
         },
       },

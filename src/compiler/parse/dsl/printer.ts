@@ -56,7 +56,7 @@ interface Printer {
 
 function isJsonataPath(kind: string, at: Path): boolean {
   const last = at.at(-1);
-  if (kind === "Route") return last === "when" || (at.at(-2) === "params" && at.at(-3) === "deliver");
+  if (kind === "Route") return last === "when" || (["params", "query", "headers"].includes(String(at.at(-2))) && at.at(-3) === "deliver");
   if (kind === "Mapping") return at.length === 2 && last === "expression";
   if (kind === "Reconciliation") return at[1] === "sources" && at.length === 4 && (last === "filter" || last === "measure");
   if (kind === "Policy") return at[1] === "customRules" && at.length === 4 && last === "assert";
@@ -389,9 +389,11 @@ function printOwnershipSpec(p: Printer, spec: Obj, indent: string): void {
     } else if (k === "fields" && isObj(v) && Object.keys(v).length > 0) {
       for (const [f, o] of Object.entries(v)) {
         const fp = [...at, f];
-        if (isObj(o) && only(o, ["systemOfRecord", "update"]) && isStr(o["systemOfRecord"]) && (o["update"] === undefined || isStrList(o["update"]))) {
+        const lists = (o: Obj) => (["update", "replicas"] as const).every((k) => o[k] === undefined || isStrList(o[k]));
+        if (isObj(o) && only(o, ["systemOfRecord", "update", "replicas"]) && isStr(o["systemOfRecord"]) && lists(o)) {
           const update = isStrList(o["update"]) ? `, updated by ${o["update"].map(name).join(", ")}` : "";
-          stmt(p, fp, indent, `field ${path(f)} owned by ${name(o["systemOfRecord"])}${update}`);
+          const replicas = isStrList(o["replicas"]) ? ` replicated to ${o["replicas"].map(name).join(", ")}` : "";
+          stmt(p, fp, indent, `field ${path(f)} owned by ${name(o["systemOfRecord"])}${update}${replicas}`);
         } else if (isObj(o)) {
           lead(p, fp, indent);
           const one = inline(p, o, fp, indent, WIDTH - indent.length - f.length - 8);

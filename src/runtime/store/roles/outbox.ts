@@ -5,6 +5,7 @@
  * it may still settle it. Deliveries that share an ordering key and system go one at a time.
  */
 import type { Claim } from "./inbox.ts";
+import type { IncomingEvent } from "./inbox.ts";
 import type { IssueTarget } from "./issues.ts";
 
 /** A delivery leased to a worker. */
@@ -52,6 +53,8 @@ export type DeliveryOutcome =
       status: number;
       /** Fields of a kept record the answer gives (the operation's write-back), applied with the settlement. */
       writeBack?: { entity: string; key: string; fields: Readonly<Record<string, unknown>> };
+      /** The canonical events the write-back announces (`writeBack.emit`): accepted with the settlement, in its transaction. */
+      emits?: readonly IncomingEvent[];
     }
   | {
       outcome: "retry";

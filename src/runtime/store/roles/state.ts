@@ -86,6 +86,12 @@ export interface StateStore {
    * the events waiting for it (entity, `state`, key) are woken.
    */
   keepRecord(record: KeptRecord): Promise<KeepOutcome>;
+  /**
+   * The records kept from events of `entity` whose fields equal `match` (each value compared as
+   * text: `{ projectId: "KA-P01" }`), with the fields answers wrote back, by key; none is an empty
+   * list. What a lookup of several records reads (the billable lines of a project).
+   */
+  findRecords(entity: string, match: Readonly<Record<string, string>>): Promise<{ key: string; value: unknown }[]>;
   /** The records kept of an entity, each at the version kept, by key: the runtime's own state as a reconciliation reads it. */
   keptRecords(entity: string): Promise<{ key: string; version: number; value: unknown }[]>;
 }

@@ -5,6 +5,8 @@ import { markDelivered, SETTLED_LAPSES } from "../batched.ts";
 import type { Sql } from "../database.ts";
 import type { Claim } from "../roles/inbox.ts";
 import type { ClaimedDelivery, DeliverySettlement, OutboxStore } from "../roles/outbox.ts";
+import type { IncomingEvent } from "../roles/inbox.ts";
+import { acceptIn } from "./accept-sql.ts";
 import type { SqlContext } from "./context.ts";
 import { openIssue } from "./issues-sql.ts";
 import { type DeliveredPosting, recordDeliveredPostings } from "./postings-sql.ts";
@@ -50,6 +52,7 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
       const xrefs: XrefRow[] = [];
       const postings: DeliveredPosting[] = [];
       const writeBacks: WriteBackRow[] = [];
+      const emits: IncomingEvent[] = [];
       for (const s of delivered) {
         const row = byId.get(s.deliveryId);
         if (row === undefined) continue;
@@ -61,11 +64,14 @@ function settleDeliveries(cx: SqlContext, settlements: readonly DeliverySettleme
         const posting = c.optionalJson<DeliveredPosting["posting"]>("posting");
         if (posting !== null) postings.push({ route: row.route, system: row.system, posting, body: c.json<unknown>("body"), targetId: row.target_id, traceId: row.trace_id });
         if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${row.system}.${row.operation}`, traceId: row.trace_id, now: s.now });
+        if (s.emits !== undefined) emits.push(...s.emits);
       }
       await recordXrefs(sql, cx.engine, xrefs, now);
       // A delivered delivery lets the next one of its ordering key, or of its event, be leased by any worker.
       if (held.size > 0) sql.ready?.("deliveries");
       if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
+      // What the write-backs announce enters the inbox as offered events do, in this transaction.
+      if (emits.length > 0) await acceptIn(cx, sql, audit, emits, now, (delivered[0] as Delivered).worker);
       await recordDeliveredPostings(cx, sql, audit, postings, now, (delivered[0] as Delivered).worker);
       audit.push(...(await closeDeliveredIssues(sql, rows.map((r) => ({ id: Number(r.id), traceId: r.trace_id })), now, (delivered[0] as Delivered).worker)));
     }

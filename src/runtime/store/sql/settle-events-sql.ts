@@ -91,6 +91,7 @@ async function settleRouted(
 async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], rows: readonly AttemptedRow[], worker: string, now: number): Promise<void> {
   const xrefs: XrefRow[] = [];
   const writeBacks: WriteBackRow[] = [];
+  const emits: IncomingEvent[] = [];
   const delivered: { id: number; traceId: string }[] = [];
   const postings: DeliveredPosting[] = [];
   for (const { deliveryId, event, delivery } of rows) {
@@ -99,6 +100,7 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
     if (s.outcome === "delivered") {
       recordDelivered(audit, xrefs, s, { system: delivery.system, operation: delivery.operation, traceId: event.trace_id, xref: delivery.xref ?? null, tries: 1 });
       if (s.writeBack !== undefined) writeBacks.push({ ...s.writeBack, from: `${delivery.system}.${delivery.operation}`, traceId: event.trace_id, now: s.now });
+      if (s.emits !== undefined) emits.push(...s.emits);
       delivered.push({ id: deliveryId, traceId: event.trace_id });
       // Only a versioned record's delivery leaves a posting, and only it needs its body read back.
       if (delivery.posting !== undefined) {
@@ -111,6 +113,7 @@ async function settleAttempted(cx: SqlContext, sql: Sql, audit: PendingAudit[], 
   }
   if (xrefs.length > 0) await recordXrefs(sql, cx.engine, xrefs, now);
   if (writeBacks.length > 0) await writeBacksIn(sql, cx.engine, writeBacks, audit);
+  if (emits.length > 0) await acceptIn(cx, sql, audit, emits, now, worker);
   await recordDeliveredPostings(cx, sql, audit, postings, now, worker);
   // A delivery made again as its event is routed again (a forced replay) settles what it left open.
   if (delivered.length > 0) audit.push(...(await closeDeliveredIssues(sql, delivered, now, worker)));

@@ -23,6 +23,10 @@ export function stateSchemaStatements(): string[] {
     `CREATE TABLE IF NOT EXISTS kept_records (
       entity TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, value TEXT NOT NULL, updated_at BIGINT NOT NULL,
       written_back TEXT, PRIMARY KEY (entity, key))`,
+    // Fields answers wrote back onto a record not kept yet: no lookup sees them until the record
+    // is kept, and its first keep takes them in.
+    `CREATE TABLE IF NOT EXISTS pending_write_backs (
+      entity TEXT NOT NULL, key TEXT NOT NULL, written_back TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (entity, key))`,
   ];
 }
 
@@ -79,6 +83,9 @@ function recordValue(value: string, writtenBack: string | null): unknown {
   if (writtenBack === null || parsed === null || typeof parsed !== "object") return parsed;
   return { ...(parsed as Record<string, unknown>), ...(JSON.parse(writtenBack) as Record<string, unknown>) };
 }
+
+/** A field's value as a match compares it: strings as they are, numbers and booleans as JSON writes them. */
+const textOf = (value: unknown) => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? JSON.stringify(value) : undefined);
 
 /** The state role over `db`, whose tables exist. */
 export function sqlState(db: Database): StateStore {
@@ -138,6 +145,19 @@ export function sqlState(db: Database): StateStore {
       const rows = await db.read((sql) => sql.all<{ key: string; version: number | string; value: string }>("SELECT key, version, value FROM kept_records WHERE entity = ? ORDER BY key", [entity]));
       return rows.map((r) => ({ key: r.key, version: Number(r.version), value: JSON.parse(r.value) as unknown }));
     },
+    async findRecords(entity, match) {
+      const fields = Object.entries(match);
+      // Narrowed in SQL by the engine's JSON operator, then compared exactly here. SQLite reads a
+      // JSON boolean as 1 or 0, so a boolean is compared here only.
+      const narrowing = engine === "postgres" ? fields : fields.filter(([, value]) => value !== "true" && value !== "false");
+      const extract = engine === "postgres" ? "(value::jsonb ->> ?)" : "CAST(json_extract(value, ?) AS TEXT)";
+      const where = narrowing.map(() => ` AND ${extract} = ?`).join("");
+      const params = [entity, ...narrowing.flatMap(([field, value]) => [engine === "postgres" ? field : `$."${field}"`, value])];
+      const rows = await db.read((sql) => sql.all<{ key: string; value: string; written_back: string | null }>(`SELECT key, value, written_back FROM kept_records WHERE entity = ?${where} ORDER BY key`, params));
+      return rows
+        .map((r) => ({ key: r.key, value: recordValue(r.value, r.written_back) }))
+        .filter((r) => fields.every(([field, value]) => textOf((r.value as Record<string, unknown>)[field]) === value));
+    },
     keepRecord(record): Promise<KeepOutcome> {
       return db.transaction(async (sql) => {
         const audit: PendingAudit[] = [];
@@ -166,10 +186,11 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
       outcomes.push({ kept: false, currentVersion: previous });
       continue;
     }
+    const pending = previous === null ? await takePending(sql, record.entity, record.key) : null;
     await sql.run(
-      `INSERT INTO kept_records (entity, key, version, value, updated_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO kept_records (entity, key, version, value, updated_at, written_back) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
-      [record.entity, record.key, record.version, JSON.stringify(record.value), record.now],
+      [record.entity, record.key, record.version, JSON.stringify(record.value), record.now, pending],
     );
     // The events waiting for the record go back to work, with any worker.
     sql.ready?.("events");
@@ -186,6 +207,14 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
   return outcomes;
 }
 
+/** The fields answers wrote back onto a record before it was kept (as JSON), removed from the pending ones; null when there are none. */
+async function takePending(sql: Sql, entity: string, key: string): Promise<string | null> {
+  const [row] = await sql.all<{ written_back: string }>("SELECT written_back FROM pending_write_backs WHERE entity = ? AND key = ?", [entity, key]);
+  if (row === undefined) return null;
+  await sql.run("DELETE FROM pending_write_backs WHERE entity = ? AND key = ?", [entity, key]);
+  return row.written_back;
+}
+
 /** Fields a delivery's answer writes back to a kept record, with who wrote them. */
 export interface WriteBackRow {
   entity: string;
@@ -197,27 +226,33 @@ export interface WriteBackRow {
   now: number;
 }
 
+const merged = (json: string | null | undefined, fields: Readonly<Record<string, unknown>>) =>
+  JSON.stringify({ ...(json === null || json === undefined ? {} : (JSON.parse(json) as Record<string, unknown>)), ...fields });
+
 /**
  * Applies write-backs inside the caller's transaction (a delivery's settlement): the fields are
- * set beside the kept record's own, its version unchanged (a record not kept yet is started empty
- * at version 0, so its first keep takes its place and the fields stay), the events waiting for it
- * are woken, and each is audited as `record.written-back`.
+ * set beside the kept record's own, its version unchanged, the events waiting for it are woken,
+ * and each is audited as `record.written-back`. Onto a record not kept yet (its answer came before
+ * the event that keeps it was routed) the fields are held pending, audited with `pending: true`:
+ * no lookup finds an empty record meanwhile, and the record's first keep takes them in.
  */
 export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: readonly WriteBackRow[], audit: PendingAudit[]): Promise<void> {
   await lockDependencies(sql, engine, rows.map((r) => ({ entity: r.entity, system: STATE_SYSTEM, key: r.key })));
   for (const row of rows) {
+    const subject = `record:${row.entity}:${row.key}`;
     const [current] = await sql.all<{ written_back: string | null }>("SELECT written_back FROM kept_records WHERE entity = ? AND key = ?", [row.entity, row.key]);
     if (current === undefined) {
-      await sql.run("INSERT INTO kept_records (entity, key, version, value, updated_at, written_back) VALUES (?, ?, 0, '{}', ?, ?)", [
-        row.entity,
-        row.key,
-        row.now,
-        JSON.stringify(row.fields),
-      ]);
-    } else {
-      const merged = { ...(current.written_back === null ? {} : (JSON.parse(current.written_back) as Record<string, unknown>)), ...row.fields };
-      await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [JSON.stringify(merged), row.now, row.entity, row.key]);
+      const [pending] = await sql.all<{ written_back: string }>("SELECT written_back FROM pending_write_backs WHERE entity = ? AND key = ?", [row.entity, row.key]);
+      await sql.run(
+        `INSERT INTO pending_write_backs (entity, key, written_back, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entity, key) DO UPDATE SET written_back = excluded.written_back, updated_at = excluded.updated_at`,
+        [row.entity, row.key, merged(pending?.written_back, row.fields), row.now],
+      );
+      audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields, pending: true } });
+      continue;
     }
+    await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [merged(current.written_back, row.fields), row.now, row.entity, row.key]);
+    // The events waiting for the record go back to work, with any worker.
     sql.ready?.("events");
     await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
       row.now,
@@ -225,8 +260,7 @@ export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: r
       STATE_SYSTEM,
       row.key,
     ]);
-    const subject = `record:${row.entity}:${row.key}`;
-    audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields, created: current === undefined } });
+    audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields } });
     await releaseRejections(sql, row.entity, row.key, row.now, row.from, audit);
   }
 }
