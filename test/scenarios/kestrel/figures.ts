@@ -1,8 +1,7 @@
 /**
  * The figures of expected.json, section by section, as the systems hold them after the fortnight:
  * read from the fakes' ledgers (what the ERP, the billing platform and the PSA were sent and
- * accepted) and from the store. Each section has one function; a section no function gives yet is
- * named in AWAITING_CORRECTIONS with the reason.
+ * accepted) and from the store. Each section has one function, and every section is compared.
  */
 import type { LedgerEntry } from "../../../src/testing/fake-target.ts";
 import type { Store } from "../../../src/runtime/store/store.ts";
