@@ -82,7 +82,7 @@ spec:
   source: { system: erp, schema: Journal }
   target: { entity: TimeEntry }
   lookups: { projectId: { kind: xref, entity: Project, from: erp, to: psa } }
-  expression: '{ "timeEntryId": id, "projectId": $projectId, "workDate": day, "amount": $formatNumber($sum(lines.$number(amount)), \"0.00\") }'
+  expression: '{ "timeEntryId": id, "projectId": $projectId, "workDate": day, "amount": $formatNumber($sum(lines.$number(amount)), "0.00") }'
 `,
   "reconciliation.yaml": `apiVersion: syncspec.dev/v1
 kind: Reconciliation

@@ -32,7 +32,7 @@ describe("query and header parameters in the DSL", () => {
   it("reads them under query and headers, beside the path parameters", () => {
     const { documents, diagnostics } = read(ROUTE);
     expect(diagnostics).toEqual([]);
-    const steps = (documents[0]?.value as { spec: { steps: unknown[] } }).spec.steps;
+    const steps = (documents[0]?.value as { spec: { steps: unknown[] } } | undefined)?.spec.steps;
     expect(steps).toEqual([
       {
         id: "list",
@@ -76,7 +76,7 @@ describe("a field's replicas in the DSL", () => {
   it("reads them beside the field's owner and updaters, and prints them back", () => {
     const { documents, diagnostics } = read(OWNERSHIP);
     expect(diagnostics).toEqual([]);
-    expect((documents[0]?.value as { spec: { fields: unknown } }).spec.fields).toEqual({
+    expect((documents[0]?.value as { spec: { fields: unknown } } | undefined)?.spec.fields).toEqual({
       costPostingId: { systemOfRecord: "erp", replicas: ["psa"] },
       invoiceId: { systemOfRecord: "billing", update: ["billing", "erp"], replicas: ["psa", "erp"] },
     });
