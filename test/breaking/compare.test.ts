@@ -105,7 +105,13 @@ const table: { name: string; previous: SpecFiles; current: SpecFiles; expected: 
     name: "a renamed field, as a removal that names the likely new name",
     previous: cleanSet,
     current: edit(cleanSet, paths.ENTITY, "    hours: { type: decimal, scale: 2, required: true }\n", "    hoursWorked: { type: decimal, scale: 2, required: true }\n"),
-    expected: ["violation field-removed: field TimeEntry.hours was removed (renamed to hoursWorked?)", "ok field-added: field TimeEntry.hoursWorked was added"],
+    expected: ["violation field-removed: field TimeEntry.hours was removed (renamed to hoursWorked?)", "violation required-field-added: field TimeEntry.hoursWorked was added, required"],
+  },
+  {
+    name: "a required field added: producers must send it and stored records lack it",
+    previous: cleanSet,
+    current: edit(cleanSet, paths.ENTITY, "    hours: { type: decimal, scale: 2, required: true }\n", "    hours: { type: decimal, scale: 2, required: true }\n    sourceVersion: { type: integer, required: true }\n"),
+    expected: ["violation required-field-added: field TimeEntry.sourceVersion was added, required"],
   },
   {
     name: "an optional field made required",

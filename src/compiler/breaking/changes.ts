@@ -20,6 +20,7 @@ export const CHANGE_CLASSES = {
   "field-removed": ALL,
   "field-type-changed": ALL,
   "field-made-required": ["adapters", "stored-data"],
+  "required-field-added": ["adapters", "stored-data"],
   "enum-value-removed": ALL,
   "schema-property-removed": ["adapters"],
   "schema-property-type-changed": ["adapters"],

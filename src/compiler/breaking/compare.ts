@@ -57,8 +57,11 @@ function compareFields(emit: Emit, entity: string, before: Record<string, Field>
     if (old.required !== true && now.required === true) emit("field-made-required", `field ${label} was optional and is now required`, [...path, name, "required"]);
     if (old.fields !== undefined && now.fields !== undefined) compareFields(emit, entity, old.fields, now.fields, [...path, name, "fields"], `${prefix}${name}.`);
   }
+  // A required field added asks every producer of the entity for it and finds stored records without
+  // it, as making a field required does; an optional one breaks no one.
   for (const name of added) {
-    emit("field-added", `field ${entity}.${prefix}${name} was added${after[name]?.required === true ? "" : " (optional)"}`, [...path, name]);
+    if (after[name]?.required === true) emit("required-field-added", `field ${entity}.${prefix}${name} was added, required`, [...path, name]);
+    else emit("field-added", `field ${entity}.${prefix}${name} was added (optional)`, [...path, name]);
   }
 }
 
