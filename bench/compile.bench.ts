@@ -50,7 +50,7 @@ export function generate(routes: number, entities: number): string {
   let operations = "  operations:\n";
   for (let e = 0; e < entities; e++) {
     psa += `    Record${e}:\n      type: object\n      required: [id, amount, currency]\n      properties:\n        id: { type: string }\n        amount: { type: string, format: decimal }\n        currency: { type: string }\n        note: { type: string }\n        status: { type: string, enum: [OPEN, DONE] }\n`;
-    events += `    changed${e}: { delivery: webhook, payload: Record${e}, entity: Entity${e}, webhook: { path: /hooks/${e} } }\n`;
+    events += `    changed${e}: { delivery: webhook, payload: Record${e}, entity: Entity${e}, webhook: { path: /hooks/${e}, authentication: { none: { reason: "a generated set that only compiles" } } } }\n`;
     erp += `    Posting${e}:\n      type: object\n      required: [reference, amount]\n      properties:\n        reference: { type: string }\n        amount: { type: string }\n        memo: { type: string }\n`;
     operations += `    upsert${e}: { method: PUT, path: /postings/${e}, effect: upsert, entity: Entity${e}, request: Posting${e}, idempotency: { mechanism: upsert, externalIdField: reference } }\n`;
     write(

@@ -42,7 +42,7 @@ export function generate(routes: number): string {
   let operations = "  operations:\n";
   for (let e = 0; e < ENTITIES; e++) {
     psa += `    Record${e}:\n      type: object\n      required: [id, amount]\n      properties:\n        id: { type: string }\n        amount: { type: string }\n        note: { type: string }\n`;
-    events += `    changed${e}: { delivery: webhook, payload: Record${e}, entity: Entity${e}, webhook: { path: /hooks/${e} } }\n`;
+    events += `    changed${e}: { delivery: webhook, payload: Record${e}, entity: Entity${e}, webhook: { path: /hooks/${e}, authentication: { none: { reason: "a generated set that only compiles" } } } }\n`;
     erp += `    Posting${e}:\n      type: object\n      required: [reference, amount]\n      properties:\n        reference: { type: string }\n        amount: { type: string }\n`;
     operations += `    upsert${e}: { method: PUT, path: /postings/${e}, effect: upsert, entity: Entity${e}, request: Posting${e}, idempotency: { mechanism: upsert, externalIdField: reference } }\n`;
     write(
