@@ -42,6 +42,12 @@ export async function standingPosting(step: Deliver, run: Run, cx: StepRunContex
   if (posting !== undefined) return posting.withdrawn === undefined ? posting : undefined;
   const delivery = await cx.process.lookups.postingDelivery(route, revision.identity, step.system);
   if (delivery === undefined) return undefined;
+  if (delivery === "delivered") {
+    // Settled between the two reads: the posting is written in the transaction that marks its
+    // delivery delivered, so it is there now unless it is truly gone.
+    const settled = await cx.process.lookups.posting(route, revision.identity, step.system);
+    if (settled !== undefined) return settled.withdrawn === undefined ? settled : undefined;
+  }
   const which = `${revision.identity} (version ${JSON.stringify(revision.version)})`;
   if (delivery !== "open") run.failedCorrection = { system: step.system, kind: step.correction?.kind ?? "reverse" };
   if (delivery === "open") throw new PostingUnsettledError(`step ${step.id}: an earlier version of ${which} is still being posted to ${step.system}; the correction waits for it`);
