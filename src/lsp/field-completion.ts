@@ -1,6 +1,7 @@
 /**
  * Completing field names where a spec writes them outside JSONata: a route's idempotency and
- * ordering keys (fields of its trigger's payload), an entity's identity, an ownership's per-field
+ * ordering keys and its versioning's identity and version (fields of its trigger's payload), the
+ * entity fields an operation writes back, an entity's identity, an ownership's per-field
  * owners, the input, lookups and expectations of a mapping's tests, and inside a route's trigger
  * condition (JSONata) the fields of the trigger's payload.
  */
@@ -11,12 +12,17 @@ import { type BoundDocument, shapeOf, type SpecSet, triggerShape } from "../comp
 import { pathAt } from "./document-paths.ts";
 import { dslContext, jsonataChain, yamlContext } from "./text-context.ts";
 
+/** A field's type as a reader writes it: `string[]` for a list of strings, `array` for a JSON Schema array. */
+export function typeName(field: ShapeField): string {
+  return field.array === true && field.type !== "array" ? `${field.type}[]` : field.type;
+}
+
 /** Items for the fields of a shape. */
 export function fieldItems(fields: ReadonlyMap<string, ShapeField> | undefined, label: string): CompletionItem[] {
   return [...(fields ?? new Map<string, ShapeField>()).values()].map((f) => ({
     label: f.name,
     kind: CompletionItemKind.Field,
-    detail: `${f.array === true ? `${f.type}[]` : f.type}${f.required ? " (required)" : ""}`,
+    detail: `${typeName(f)}${f.required ? " (required)" : ""}`,
     documentation: `A field of ${label}.`,
   }));
 }
@@ -32,9 +38,15 @@ const ends = (parents: readonly PathSegment[], ...tail: PathSegment[]) => tail.e
 function yamlShape(set: SpecSet, doc: BoundDocument, parents: readonly PathSegment[], key: string | undefined): RecordShape | undefined {
   const list = key ?? (parents[parents.length - 1] === "[]" ? parents[parents.length - 2] : undefined);
   if (doc.kind === "Route" && (list === "idempotencyKey" || list === "orderingKey")) return triggerShape(set, doc as BoundDocument<"Route">);
+  const versioned = (list === "identity" || list === "version") && parents[parents.length - (key === undefined ? 3 : 1)] === "versioning";
+  if (doc.kind === "Route" && versioned) return triggerShape(set, doc as BoundDocument<"Route">);
   if (doc.kind === "Entity" && list === "identity") return entityShape(doc.name, (doc as BoundDocument<"Entity">).value.spec);
   if (key !== undefined) return undefined;
   if (doc.kind === "Ownership" && ends(parents, "spec", "fields")) return entityOf(set, (doc as BoundDocument<"Ownership">).value.spec.entity);
+  const operation = parents[parents.length - 3];
+  if (doc.kind === "System" && typeof operation === "string" && ends(parents, "operations", operation, "writeBack", "fields")) {
+    return entityOf(set, (doc as BoundDocument<"System">).value.spec.operations?.[operation]?.writeBack?.entity);
+  }
   if (doc.kind !== "Mapping") return undefined;
   const spec = (doc as BoundDocument<"Mapping">).value.spec;
   if (ends(parents, "tests", "[]", "input")) return shapeOf(set, spec.source);
