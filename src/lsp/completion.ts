@@ -13,7 +13,7 @@ import { CORRECTION_KINDS } from "../steps/deliver/correction.ts";
 import { fieldItems, fieldItemsAt } from "./field-completion.ts";
 import { keysAt } from "./model-schema.ts";
 import { type PreviousAt, previousAt, previousItem, previousItems } from "./previous.ts";
-import { dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
+import { deliveredBefore, dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
 
 /** Kinds of names a reference may hold. */
 type NameKind = "kind" | "entity" | "system" | "mapping" | "operation" | "event" | "canonical" | "schema" | "qualified-schema";
@@ -145,10 +145,7 @@ function expressionMapping(mappings: readonly BoundDocument<"Mapping">[], text: 
  * that change their target, since a read corrects nothing.
  */
 function correctionItems(set: SpecSet, text: string, offset: number): CompletionItem[] {
-  const before = text.slice(0, offset);
-  const at = Math.max(before.lastIndexOf("correct by"), before.lastIndexOf("correction"));
-  const calls = [...before.slice(0, Math.max(0, at)).matchAll(/(?:\bdeliver\s+|\boperation:\s*["']?)([A-Za-z][\w-]*)\.[A-Za-z]/g)];
-  const step = calls[calls.length - 1]?.[1];
+  const step = deliveredBefore(text, offset)?.split(".")[0];
   const systems = step !== undefined && set.systems.has(step) ? [step] : [...set.systems.keys()];
   const out: CompletionItem[] = [];
   for (const system of systems) {

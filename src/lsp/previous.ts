@@ -10,6 +10,7 @@ import type { ShapeField } from "../compiler/check/shapes.ts";
 import type { BoundDocument, SpecSet } from "../compiler/check/spec-set.ts";
 import { pathAt } from "./document-paths.ts";
 import { fieldItems, typeName } from "./field-completion.ts";
+import { deliveredBefore, insideCorrectionParam } from "./text-context.ts";
 
 /** `$previous` where it is bound: the operation whose posting it is, and its fields. */
 export interface PreviousAt {
@@ -38,13 +39,17 @@ export function previousAt(set: SpecSet, documents: readonly BoundDocument[], te
     const binding = previousBinding(set, mapping.name);
     return binding?.fields === undefined ? undefined : { operation: binding.operation, fields: binding.fields };
   }
-  for (const route of documents.filter((d): d is BoundDocument<"Route"> => d.kind === "Route")) {
+  const routes = documents.filter((d): d is BoundDocument<"Route"> => d.kind === "Route");
+  for (const route of routes) {
     if (route.source.file.text !== text) continue;
     const hit = pathAt(route.source, offset);
     const operation = hit?.part === "value" ? correctionParamOperation(route, hit.path) : undefined;
     if (operation !== undefined) return { operation, fields: previousFields(set, operation) };
   }
-  return undefined;
+  if (routes.some((route) => route.source.file.text === text)) return undefined;
+  // The document does not parse as typed (`{{ $previous.` not closed yet): judge from the text.
+  const operation = insideCorrectionParam(text, offset) ? deliveredBefore(text, offset) : undefined;
+  return operation === undefined ? undefined : { operation, fields: previousFields(set, operation) };
 }
 
 /** The `$previous` item itself, offered where a `$` name is typed. */

@@ -69,7 +69,11 @@ describe("spec lsp --stdio on corrections and the newer step kinds", () => {
     expect(markdown(await hover("$previous.targetId", 12))).toBe("**field** `$previous.targetId`: `string` (optional)");
     // The condition of the step's route binds no $previous: nothing is offered for it there.
     expect(labels(await complete(ROUTE, edited, "when {{ approvalStatus", 8))).not.toContain("$previous");
-    await client.change(ROUTE, 3, route);
+    // Mid-typing, the block not closed yet: the document does not parse, and $previous is still offered.
+    const typing = route.replace("adjustment with subscription-id: {{ projectId }}", "adjustment with subscription-id: {{ $previous.body.");
+    await client.change(ROUTE, 3, typing);
+    expect(labels(await complete(ROUTE, typing, "$previous.body.", 15))).toEqual(["amount", "description"]);
+    await client.change(ROUTE, 4, route);
   });
 
   it("hovers $previous in a correction's mapping with the operation whose posting it is", async () => {
