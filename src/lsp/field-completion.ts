@@ -1,7 +1,8 @@
 /**
  * Completing field names where a spec writes them outside JSONata: a route's idempotency and
  * ordering keys and its versioning's identity and version (fields of its trigger's payload), the
- * entity fields an operation writes back, an entity's identity, an ownership's per-field
+ * entity fields an operation writes back, the fields of the entity a keep step's version or a
+ * records lookup's match names, an entity's identity, an ownership's per-field
  * owners, the input, lookups and expectations of a mapping's tests, and inside a route's trigger
  * condition (JSONata) the fields of the trigger's payload.
  */
@@ -71,10 +72,44 @@ function conditionItems(set: SpecSet, documents: readonly BoundDocument[], text:
   return undefined;
 }
 
+/** The entity a route step names, when `path` is its keep step's `version` or its records lookup's `match`. */
+function stepEntity(route: BoundDocument<"Route">, path: readonly PathSegment[]): string | undefined {
+  const at = path.findIndex((segment, i) => (segment === "keep" && path[i + 1] === "version") || (segment === "enrich" && path[i + 1] === "match"));
+  if (at < 0) return undefined;
+  let step: unknown = route.value;
+  for (const segment of path.slice(0, at)) step = (step as Record<string | number, unknown> | undefined)?.[segment];
+  const action = (step as Record<string, { entity?: unknown; lookup?: unknown } | undefined> | undefined)?.[path[at] as string];
+  if (path[at] === "enrich" && action?.lookup !== "records") return undefined;
+  return typeof action?.entity === "string" ? action.entity : undefined;
+}
+
+/**
+ * The fields of the entity a step names, where a step writes one of its fields: a keep step's
+ * version and a records lookup's match (`keep TimeEntry version |`, `records E matching |`).
+ */
+function stepEntityShape(set: SpecSet, documents: readonly BoundDocument[], dsl: boolean, text: string, offset: number): RecordShape | undefined {
+  if (dsl) {
+    const { previous } = dslContext(text, offset);
+    const line = text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset);
+    const keep = previous === "version" ? /\bkeep\s+([A-Za-z][\w-]*)\s+version\s+[\w.]*$/.exec(line) : null;
+    const records = /\brecords\s+([A-Za-z][\w-]*)\b.*\bmatching\s+(?:[\w.]+\s*,\s*)*[\w.]*$/.exec(line);
+    return entityOf(set, (keep ?? records)?.[1]);
+  }
+  for (const route of documents.filter((d): d is BoundDocument<"Route"> => d.kind === "Route")) {
+    if (route.source.file.text !== text) continue;
+    const hit = pathAt(route.source, offset);
+    const entity = hit === undefined ? undefined : stepEntity(route, hit.path);
+    if (entity !== undefined) return entityOf(set, entity);
+  }
+  return undefined;
+}
+
 /** Field items at the cursor, or undefined when the cursor is not where a field name goes. */
 export function fieldItemsAt(set: SpecSet, documents: readonly BoundDocument[], path: string, text: string, offset: number): CompletionItem[] | undefined {
   const condition = conditionItems(set, documents, text, offset);
   if (condition !== undefined) return condition;
+  const named = stepEntityShape(set, documents, path.toLowerCase().endsWith(".sync"), text, offset);
+  if (named !== undefined) return fieldItems(named.fields, named.label);
   if (path.toLowerCase().endsWith(".sync")) {
     const { previous } = dslContext(text, offset);
     const route = documents.find((d) => d.kind === "Route") as BoundDocument<"Route"> | undefined;

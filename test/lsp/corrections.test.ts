@@ -207,6 +207,24 @@ describe("spec lsp --stdio on corrections and the newer step kinds", () => {
     expect(fields[0]?.documentation).toBe("A field of entity TimeEntry.");
   });
 
+  it("completes the named entity's fields after a keep step's version and a records lookup's matching, DSL and YAML", async () => {
+    const timeEntry = await complete(ROUTE, route, "keep TimeEntry version approvedAt", 23);
+    expect(labels(timeEntry)).toContain("approvedAt");
+    expect(timeEntry.every((i) => i.documentation === "A field of entity TimeEntry.")).toBe(true);
+    const records = route.replace("resource: enrich resource with reference-data Resource by resourceId", "resource: enrich resource with records TimeEntry matching projectId, resourceId by projectId, resourceId");
+    await client.change(ROUTE, 70, records);
+    expect(labels(await complete(ROUTE, records, "matching projectId", 9))).toEqual(labels(timeEntry));
+    expect(labels(await complete(ROUTE, records, "resourceId by", 0, "matching"))).toEqual(labels(timeEntry));
+    await client.change(ROUTE, 71, route);
+    const yaml = client.buffers.get(YAML_ROUTE) ?? (await client.open(YAML_ROUTE));
+    const kept = yaml.replace("    - id: announce\n", "    - id: kept\n      keep: { entity: RevenueEvent, version: sourceVersion }\n    - id: announce\n");
+    await client.change(YAML_ROUTE, 70, kept);
+    const revenue = await complete(YAML_ROUTE, kept, "version: sourceVersion", 9, "id: kept");
+    expect(labels(revenue)).toContain("sourceVersion");
+    expect(revenue[0]?.documentation).toBe("A field of entity RevenueEvent.");
+    await client.change(YAML_ROUTE, 71, yaml);
+  });
+
   it("completes the trigger's payload fields in a route's versioning", async () => {
     const yaml = client.buffers.get(YAML_ROUTE) ?? (await client.open(YAML_ROUTE));
     const identity = await complete(YAML_ROUTE, yaml, "identity: [revenueEventId]", 11);
