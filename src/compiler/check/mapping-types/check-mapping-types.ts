@@ -10,7 +10,7 @@ import type { CheckContext } from "../report.ts";
 import type { MappingSpec } from "../../../model/index.ts";
 import { lookedUpFields } from "../check-lookups.ts";
 import type { ShapeField } from "../shapes.ts";
-import { type BoundDocument, forEachStep, shapeOf, systemSchemaShape } from "../spec-set.ts";
+import { type BoundDocument, forEachStep, shapeOf, type SpecSet, systemSchemaShape } from "../spec-set.ts";
 import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
 import { ARTICLE, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
 
@@ -124,25 +124,32 @@ function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<
 }
 
 /**
- * `$previous` for a mapping a deliver step's correction applies: what the step last posted for the
- * record, `{ body, targetId, version }`, its body typed as the request of the step's operation.
+ * The fields of `$previous` in a call correcting what `operation` posted: `{ body, targetId,
+ * version }`, its body typed as the operation's request (open when the request is not declared).
  */
-function previousBinding(cx: CheckContext, name: string): { label: string; fields: Fields } | undefined {
-  for (const route of cx.set.routes.values()) {
-    let found: { label: string; fields: Fields } | undefined;
+export function previousFields(set: SpecSet, operation: string): ReadonlyMap<string, ShapeField> {
+  const [system = "", name = ""] = operation.split(".");
+  const request = set.systems.get(system)?.value.spec.operations?.[name]?.request;
+  const body = request === undefined ? undefined : systemSchemaShape(set, system, request);
+  return new Map<string, ShapeField>([
+    ["body", { name: "body", type: "object", required: true, ...(body?.fields !== undefined ? { fields: body.fields } : {}) }],
+    ["targetId", { name: "targetId", type: "string", required: false }],
+    ["version", { name: "version", type: "unknown", required: true }],
+  ]);
+}
+
+/**
+ * `$previous` for the mapping `name` when a deliver step's correction applies it: what the step
+ * last posted for the record, typed by `previousFields`; undefined for any other mapping.
+ */
+export function previousBinding(set: SpecSet, name: string): { label: string; fields: Fields; operation: string } | undefined {
+  for (const route of set.routes.values()) {
+    let found: { label: string; fields: Fields; operation: string } | undefined;
     forEachStep(route, (step) => {
       const deliver = step["deliver"] as { operation?: string; correction?: Record<string, { mapping?: string } | undefined> } | undefined;
       if (found !== undefined || deliver?.operation === undefined) return;
       if (!Object.values(deliver.correction ?? {}).some((call) => call?.mapping === name)) return;
-      const [system = "", operation = ""] = deliver.operation.split(".");
-      const request = cx.set.systems.get(system)?.value.spec.operations?.[operation]?.request;
-      const body = request === undefined ? undefined : systemSchemaShape(cx.set, system, request);
-      const fields = new Map<string, ShapeField>([
-        ["body", { name: "body", type: "object", required: true, ...(body?.fields !== undefined ? { fields: body.fields } : {}) }],
-        ["targetId", { name: "targetId", type: "string", required: false }],
-        ["version", { name: "version", type: "unknown", required: true }],
-      ]);
-      found = { label: `$previous (what ${deliver.operation} posted)`, fields };
+      found = { label: `$previous (what ${deliver.operation} posted)`, fields: previousFields(set, deliver.operation), operation: deliver.operation };
     });
     if (found !== undefined) return found;
   }
@@ -173,7 +180,7 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
   const run: Run = {
     cx,
     doc,
-    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: withPrevious(lookupBindings(cx, spec.lookups), previousBinding(cx, doc.value.metadata.name)) },
+    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: withPrevious(lookupBindings(cx, spec.lookups), previousBinding(cx.set, doc.value.metadata.name)) },
     locate,
     requireAll: !readBackOnly(cx, doc.value.metadata.name),
   };
