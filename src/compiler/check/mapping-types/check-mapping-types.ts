@@ -143,7 +143,7 @@ function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<
   return bindings;
 }
 
-/** Type-checks the mapping once, its variables bound as `bindings`. */
+/** Type-checks the mapping once, with the variables `run.inf` binds (its lookups, and `$previous` where a correction applies it). */
 function checkOnce(run: Run, ast: JsonataNode, source: RecordShape, target: RecordShape): void {
   const root = throughBlocks(run.inf, ast, source.fields);
   const pairs = objectPairs(root);
