@@ -5,7 +5,7 @@
  * the step's request), so completion and hover agree with what the checker reports.
  */
 import { type CompletionItem, CompletionItemKind } from "vscode-languageserver";
-import { previousBinding, previousFields } from "../compiler/check/mapping-types/check-mapping-types.ts";
+import { previousBinding, previousFields } from "../compiler/check/mapping-types/previous.ts";
 import type { ShapeField } from "../compiler/check/shapes.ts";
 import type { BoundDocument, SpecSet } from "../compiler/check/spec-set.ts";
 import { pathAt } from "./document-paths.ts";

@@ -137,12 +137,16 @@ describe("spec lsp --stdio on corrections and the newer step kinds", () => {
     const [inMapping] = await publishedAsValidate(REVERSAL, 30, misspelt, [REVERSAL]);
     expect(inMapping?.map((d) => [d.code, d.range])).toEqual([["mapping-unknown-path", rangeOfText(misspelt, "ManualJournal", '"Date": $previous.body.')]]);
     expect(inMapping?.[0]?.message).toMatch(/did you mean 'ManualJournals'\?$/);
-    // The step now posts invoices: what the mapping reads from $previous is checked against them.
+    // The step now posts invoices: what the mapping reads from $previous is checked against them,
+    // in the block's binding as in its result.
     await client.change(REVERSAL, 40, direct);
     writeFileSync(join(client.root, REVERSAL), direct);
     const invoices = route.replace("post-cost: deliver erp.postCostJournal", "post-cost: deliver erp.upsertReceivable");
     const [, inReversal] = await publishedAsValidate(ROUTE, 40, invoices, [ROUTE, REVERSAL]);
-    expect(inReversal?.map((d) => [d.code, d.range])).toEqual([["mapping-unknown-path", rangeOfText(direct, "ManualJournals", '"Date": $previous.body.')]]);
+    expect(inReversal?.map((d) => [d.code, d.range])).toEqual([
+      ["mapping-unknown-path", rangeOfText(direct, "ManualJournals", "$posted := $previous.body.")],
+      ["mapping-unknown-path", rangeOfText(direct, "ManualJournals", '"Date": $previous.body.')],
+    ]);
     expect(client.diagnostics(client.uri(REVERSAL))).toEqual([]);
     writeFileSync(join(client.root, REVERSAL), mapping);
     await client.change(REVERSAL, 42, mapping);
