@@ -18,6 +18,7 @@ import type { ReconciliationResult } from "../ops/reconcile/engine.ts";
 import { reconcileLive } from "./reconcile-live.ts";
 import { loweredReconciliations } from "./load-compiled.ts";
 import { storeExceptionSink } from "../ops/reconcile/store-sink.ts";
+import { gapVerdict, sidesText } from "../ops/reconcile/gap-text.ts";
 import { ConfigurationError } from "../runtime/errors.ts";
 import { loadExpressionCompiler } from "../runtime/expression.ts";
 import type { Store } from "../runtime/store/store.ts";
@@ -53,7 +54,7 @@ function printResults(io: CliIo, format: "text" | "json", results: Reconciliatio
       io.stdout(`${r.reconciliation}: ${r.groups} groups, ${r.gaps.length} gap(s)\n`);
       for (const g of r.gaps) {
         const exception = filed ? `, exception ${exceptionOf.get(`${g.reconciliation}|${g.key}`)?.id}` : "";
-        io.stdout(`  ${g.key} differs by ${g.difference}: ${g.sides.map((s) => `${s.source} ${s.total} (${s.count})`).join(" vs ")} -> ${g.queue} (${g.owner}${exception})\n`);
+        io.stdout(`  ${g.key} ${gapVerdict(g)}: ${sidesText(g, true)} -> ${g.queue} (${g.owner}${exception})\n`);
       }
       for (const p of r.problems.slice(0, 5)) io.stdout(`  problem in ${p.source}: ${p.message}\n`);
     }

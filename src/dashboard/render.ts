@@ -7,6 +7,7 @@
  */
 import type { AuditEntry } from "../runtime/store/store.ts";
 import { distinctGaps } from "../ops/gap-names.ts";
+import { gapVerdict, sidesText } from "../ops/reconcile/gap-text.ts";
 import type { MeasureValue } from "../ops/measures.ts";
 import type { IssueView, OpsSnapshot } from "../ops/snapshot.ts";
 import { html, page, type Raw } from "./html.ts";
@@ -88,8 +89,8 @@ ${s.routes.map(
 ${s.reconciliations.map(
   (r) => html`<tr><td>${r.reconciliation}</td><td class="n">${r.groups}</td><td class="n ${r.gaps.length > 0 ? "warn" : "ok"}">${r.gaps.length}</td><td>${new Date(r.ranAt).toISOString()}</td></tr>
 ${r.gaps.map(
-  (g) => html`<tr class="gap" data-gap-key="${g.key}"><td colspan="4"><details><summary><b>${s.gapNames[g.key] ?? g.key}</b> <span class="muted">${g.key}</span>: differs by ${g.difference} (${g.sides.map((x) => `${x.source} ${x.total}`).join(" vs ")}) → ${g.queue} (${g.owner})</summary>
-<pre>${JSON.stringify(g.sides.map((x) => ({ source: x.source, count: x.count, records: x.records.slice(0, 5) })), null, 2)}</pre></details></td></tr>`,
+  (g) => html`<tr class="gap" data-gap-key="${g.key}"><td colspan="4"><details><summary><b>${s.gapNames[g.key] ?? g.key}</b> <span class="muted">${g.key}</span>: ${gapVerdict(g)} (${sidesText(g)}) → ${g.queue} (${g.owner})</summary>
+<pre>${JSON.stringify(g.sides.map((x) => ({ source: x.source, count: x.count, records: x.records.slice(0, 5), ...(x.unmeasuredRecords === undefined ? {} : { notMeasured: x.unmeasuredRecords.slice(0, 5) }) })), null, 2)}</pre></details></td></tr>`,
 )}`,
 )}</table></section>
 <section class="wide"><h2>Exception queues</h2>${issueRows(s.exceptions, "exceptions", s.gapNames)}</section>

@@ -9,9 +9,11 @@ import { shapeOf, type SpecSet } from "../compiler/check/spec-set.ts";
 import { entityShape } from "../compiler/check/shapes.ts";
 import type { BoundDocument } from "../compiler/check/spec-set.ts";
 import { KIND_NAMES } from "../model/index.ts";
+import { CORRECTION_KINDS } from "../steps/deliver/correction.ts";
 import { fieldItems, fieldItemsAt } from "./field-completion.ts";
 import { keysAt } from "./model-schema.ts";
-import { dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
+import { type PreviousAt, previousAt, previousItem, previousItems } from "./previous.ts";
+import { deliveredBefore, dslContext, insideDslJsonata, jsonataChain, yamlContext } from "./text-context.ts";
 
 /** Kinds of names a reference may hold. */
 type NameKind = "kind" | "entity" | "system" | "mapping" | "operation" | "event" | "canonical" | "schema" | "qualified-schema";
@@ -42,6 +44,8 @@ const DSL_VALUES: Record<string, NameKind[]> = {
   validate: ["entity"],
   "reference-data": ["entity"],
   require: ["entity"],
+  keep: ["entity"],
+  records: ["entity"],
   entity: ["entity"],
   emit: ["canonical"],
   in: ["system"],
@@ -99,13 +103,18 @@ function nameItems(set: SpecSet, kinds: readonly NameKind[], detail: (kind: Name
   return out;
 }
 
-/** Fields for the chain typed inside a mapping's JSONata: `$lookup.a.` or `a.b.`. */
-export function jsonataItems(set: SpecSet, mapping: BoundDocument<"Mapping">, chain: readonly string[]): CompletionItem[] {
+/**
+ * Fields for the chain typed inside a mapping's JSONata: `$lookup.a.` or `a.b.`, and `$previous.body.`
+ * in a mapping a correction applies (`previous`).
+ */
+export function jsonataItems(set: SpecSet, mapping: BoundDocument<"Mapping">, chain: readonly string[], previous?: PreviousAt): CompletionItem[] {
   const spec = mapping.value.spec;
   const [head = "", ...rest] = chain;
   if (head.startsWith("$") && chain.length === 1) {
-    return Object.entries(spec.lookups ?? {}).map(([name, lookup]) => ({ label: `$${name}`, kind: CompletionItemKind.Variable, detail: `lookup of ${lookup.entity}` }));
+    const lookups = Object.entries(spec.lookups ?? {}).map(([name, lookup]) => ({ label: `$${name}`, kind: CompletionItemKind.Variable, detail: `lookup of ${lookup.entity}` }));
+    return previous === undefined ? lookups : [...lookups, previousItem(previous)];
   }
+  if (head === "$previous" && previous !== undefined) return previousItems(previous, chain);
   let shape = head.startsWith("$") ? undefined : shapeOf(set, spec.source);
   const path = head.startsWith("$") ? rest.slice(0, -1) : chain.slice(0, -1);
   if (head.startsWith("$")) {
@@ -130,20 +139,46 @@ function expressionMapping(mappings: readonly BoundDocument<"Mapping">[], text: 
   return inside ? mappings[0] : undefined;
 }
 
+/**
+ * The operations a correction may call: those of the system its step delivers to (read from the
+ * text before the correction: `deliver erp.x ... correct by`, `operation: erp.x ... correction:`)
+ * that change their target, since a read corrects nothing.
+ */
+function correctionItems(set: SpecSet, text: string, offset: number): CompletionItem[] {
+  const step = deliveredBefore(text, offset)?.split(".")[0];
+  const systems = step !== undefined && set.systems.has(step) ? [step] : [...set.systems.keys()];
+  const out: CompletionItem[] = [];
+  for (const system of systems) {
+    for (const [name, op] of Object.entries(set.systems.get(system)?.value.spec.operations ?? {})) {
+      if (op.method !== "GET" && op.effect !== "read") out.push({ label: `${system}.${name}`, kind: CompletionItemKind.Method, detail: `${op.method} ${op.path}` });
+    }
+  }
+  return out.sort((a, b) => (a.label < b.label ? -1 : 1));
+}
+
 /** Completion items at `offset` of a file whose documents (as last parsed) are `documents`. */
 export function complete(set: SpecSet, documents: readonly BoundDocument[], path: string, text: string, offset: number): CompletionItem[] {
   const dsl = path.toLowerCase().endsWith(".sync");
   const mappings = documents.filter((d): d is BoundDocument<"Mapping"> => d.kind === "Mapping");
   const mapping = expressionMapping(mappings, text, offset, dsl);
-  if (mapping !== undefined) return jsonataItems(set, mapping, jsonataChain(text, offset));
+  if (mapping !== undefined) return jsonataItems(set, mapping, jsonataChain(text, offset), previousAt(set, documents, text, offset, mapping));
+  // A correction's parameter: `$previous` is bound there.
+  const bound = previousAt(set, documents, text, offset);
+  const chain = jsonataChain(text, offset);
+  if (bound !== undefined && chain[0] === "$previous" && chain.length > 1) return previousItems(bound, chain);
+  if (bound !== undefined && chain.length === 1 && chain[0]?.startsWith("$") === true) return [previousItem(bound)];
   const fields = fieldItemsAt(set, documents, path, text, offset);
   if (fields !== undefined) return fields;
   if (dsl) {
     const { previous } = dslContext(text, offset);
+    if (previous === "correct by") return CORRECTION_KINDS.map((label) => ({ label, kind: CompletionItemKind.Keyword, detail: "correction" }));
+    if ((CORRECTION_KINDS as readonly string[]).includes(previous)) return correctionItems(set, text, offset);
     const kinds = DSL_VALUES[previous];
     return kinds === undefined ? [] : nameItems(set, kinds, (k) => k);
   }
   const context = yamlContext(text, offset);
+  if (context.key === "operation" && context.parents.includes("correction")) return correctionItems(set, text, offset);
+  if (context.key === "emit" && context.parents.includes("writeBack")) return nameItems(set, ["canonical"], (k) => k);
   if (context.key !== undefined) {
     const kinds = YAML_VALUES[context.key];
     return kinds === undefined ? [] : nameItems(set, kinds, (k) => k);

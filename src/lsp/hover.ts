@@ -1,7 +1,8 @@
 /**
  * Hover: for a name, what it declares (an entity's description, a field's type and meaning, a
  * mapping's source and target, an operation's method and path); for a key, the model's
- * description and type, so a route step's action says what the step does.
+ * description and type, so a route step's action says what the step does; for `$previous` in a
+ * correction's mapping or parameters, what the step posted before.
  */
 import { type Hover, MarkupKind } from "vscode-languageserver";
 import type { SpecSet } from "../compiler/check/spec-set.ts";
@@ -9,6 +10,7 @@ import type { ParsedDocument } from "../compiler/parse/document.ts";
 import type { Field, Shape } from "../model/index.ts";
 import { pathInDocuments } from "./document-paths.ts";
 import { keyInfo } from "./model-schema.ts";
+import { previousHover } from "./previous.ts";
 import type { SymbolEntry } from "./symbol-index.ts";
 
 function describeShape(shape: Shape): string {
@@ -73,9 +75,13 @@ export function symbolHover(set: SpecSet, entry: SymbolEntry): string | undefine
   return [heading, detail, doc.value.metadata.description ?? ""].filter((s) => s !== "").join("\n\n");
 }
 
-/** The hover at `offset`: a symbol when one is written there, else the key's documentation. */
-export function hoverAt(set: SpecSet, entry: SymbolEntry | undefined, documents: readonly ParsedDocument[], offset: number): Hover | null {
-  const fromSymbol = entry === undefined ? undefined : symbolHover(set, entry);
+/**
+ * The hover at `offset` of `text`: a symbol when one is written there, `$previous` where a
+ * correction binds it, else the key's documentation.
+ */
+export function hoverAt(set: SpecSet, entry: SymbolEntry | undefined, documents: readonly ParsedDocument[], text: string, offset: number): Hover | null {
+  const bound = set.documents.filter((d) => d.source.file.text === text);
+  const fromSymbol = entry === undefined ? previousHover(set, bound, text, offset) : symbolHover(set, entry);
   if (fromSymbol !== undefined) return { contents: { kind: MarkupKind.Markdown, value: fromSymbol } };
   const hit = pathInDocuments(documents, offset);
   const kind = (hit?.document.value as { kind?: unknown } | undefined)?.kind;

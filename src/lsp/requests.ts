@@ -40,7 +40,7 @@ export function registerRequests(connection: Connection, session: Session, maxDe
   connection.onHover((params) => {
     const at = symbolAt(params.textDocument.uri, params.position);
     if (at === undefined) return null;
-    return hoverAt(at.view.snapshot.program.set, at.entry, at.view.snapshot.documents.get(at.path) ?? [], at.offset);
+    return hoverAt(at.view.snapshot.program.set, at.entry, at.view.snapshot.documents.get(at.path) ?? [], at.file.text, at.offset);
   });
   connection.onDefinition((params) => definitionOf(symbolAt(params.textDocument.uri, params.position)?.entry, uriFor));
   connection.onReferences((params) => referencesOf(symbolAt(params.textDocument.uri, params.position)?.entry, params.context.includeDeclaration, uriFor));

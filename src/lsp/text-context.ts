@@ -94,3 +94,24 @@ export function insideDslJsonata(text: string, offset: number): boolean {
   const before = text.slice(0, offset);
   return before.lastIndexOf("{{") > before.lastIndexOf("}}");
 }
+
+/**
+ * The operation of the deliver step whose correction is being written at `offset`: the last
+ * `deliver system.operation` (DSL) or `operation: system.operation` (YAML) before the correction.
+ */
+export function deliveredBefore(text: string, offset: number): string | undefined {
+  const before = text.slice(0, offset);
+  const at = Math.max(before.lastIndexOf("correct by"), before.lastIndexOf("correction"));
+  if (at < 0) return undefined;
+  const calls = [...before.slice(0, at).matchAll(/(?:\bdeliver\s+|\boperation:\s*["']?)([A-Za-z][\w-]*\.[A-Za-z][\w-]*)/g)];
+  return calls[calls.length - 1]?.[1];
+}
+
+/** Whether `offset` is, judging from the text alone, inside a parameter of a correction. */
+export function insideCorrectionParam(text: string, offset: number): boolean {
+  const before = text.slice(0, offset);
+  const statement = before.slice(before.lastIndexOf("correct by"));
+  if (before.includes("correct by") && !statement.includes("\n") && statement.includes(" with ")) return insideDslJsonata(text, offset);
+  const { parents } = yamlContext(text, offset);
+  return parents.includes("correction") && parents.some((p) => p === "params" || p === "query" || p === "headers");
+}

@@ -239,7 +239,7 @@ describe("lookups", () => {
       code: "mapping-unknown-path",
       line: 29,
       column: 26,
-      message: "the mapping reads 'nmae', but 'nmae' is not a field of $client (entity Client); did you mean 'name'?",
+      message: "the mapping reads '$client.nmae', but 'nmae' is not a field of $client (entity Client); did you mean 'name'?",
     },
     {
       name: "an integer field of a lookup variable put into a string field",

@@ -178,7 +178,7 @@ spec:
     const result = await runCli(["validate", ".", "--format", "json"], dir);
     const found = (JSON.parse(result.stdout) as { diagnostics: Found[] }).diagnostics.map((d) => [d.code, d.line, d.column, d.message]);
     expect(found).toEqual([
-      ["mapping-unknown-path", 7, 42, "the mapping reads 'body.hourz', but 'hourz' is not a field of $previous (what erp.postJournal posted).body; did you mean 'hours'?"],
+      ["mapping-unknown-path", 7, 42, "the mapping reads '$previous.body.hourz', but 'hourz' is not a field of $previous.body (the request erp.postJournal posted at step step-1 of route time); did you mean 'hours'?"],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -74,14 +74,12 @@ describe("spec docs in a browser", () => {
         expect(size.font, size.id).toBeGreaterThanOrEqual(12);
       }
       const shot = await page.locator("#flow-route-time-to-revenue").screenshot();
-      writeFileSync(join(site, "time-to-revenue.png"), shot);
       // PNG: the width and height are the big-endian words at bytes 16 and 20.
       expect(shot.readUInt32BE(16)).toBeGreaterThan(300);
       expect(shot.readUInt32BE(20)).toBeGreaterThan(600);
       const lineage = page.locator("#mapping-time-entry-to-erp-cost-journal table.lineage");
       expect(await lineage.locator("tr", { hasText: "ManualJournals[].JournalLines[].LineAmount" }).first().textContent()).toContain("costAmount");
       expect(await page.locator("#mapping-time-entry-to-erp-cost-journal ol.tests li").count()).toBeGreaterThan(0);
-      await page.screenshot({ path: join(site, "catalogue.png"), fullPage: true });
     } finally {
       await browser.close();
       rmSync(site, { recursive: true, force: true });

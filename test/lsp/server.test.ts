@@ -3,36 +3,18 @@
  * specs/: open, change, completion, hover, definition, references, rename and formatting, with
  * exact results; diagnostics compared with `spec validate --format json` on the same files.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, TextEdit, WorkspaceEdit } from "vscode-languageserver";
+import { join } from "node:path";
+import type { CodeAction, CompletionItem, DocumentSymbol, Hover, Location, TextEdit, WorkspaceEdit } from "vscode-languageserver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyProject, startClient, type TestClient } from "./lsp-client.ts";
 import { applyEdits, positionOf, rangeOfText } from "./text-positions.ts";
+import { validateJson } from "./validate-json.ts";
 
-const SPEC = resolve(import.meta.dirname, "../../bin/spec.mjs");
 const MAPPING = "specs/mappings/psa-project-to-project.yaml";
 const CONTRACT = "specs/entities/contract.yaml";
 
 const labels = (items: CompletionItem[] | null) => (items ?? []).map((i) => i.label).sort();
-
-/** `spec <command> --format json` in `root` (validate by default), as protocol-shaped diagnostics by file. */
-function validateJson(root: string, command = "validate"): Map<string, { range: Diagnostic["range"]; code: string; message: string }[]> {
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [SPEC, command, "--format", "json"], { cwd: root, encoding: "utf8" });
-  } catch (error) {
-    out = (error as { stdout: string }).stdout;
-  }
-  const byFile = new Map<string, { range: Diagnostic["range"]; code: string; message: string }[]>();
-  for (const d of JSON.parse(out).diagnostics as { file: string; line: number; column: number; endLine: number; endColumn: number; code: string; message: string }[]) {
-    const list = byFile.get(d.file) ?? [];
-    list.push({ range: { start: { line: d.line - 1, character: d.column - 1 }, end: { line: d.endLine - 1, character: d.endColumn - 1 } }, code: d.code, message: d.message });
-    byFile.set(d.file, list);
-  }
-  return byFile;
-}
 
 describe("spec lsp --stdio", () => {
   let client: TestClient;

@@ -115,7 +115,7 @@ describe("spec reconcile", () => {
     expect(io.out.join("")).toBe(
       [
         "time-cost-postings: 1 groups, 1 gap(s)",
-        "  projectId=P1@2026-03 differs by 513.75: approved-time 0.00 (0) vs cost-postings 513.75 (1) -> time-posting-exceptions (finance-ops)",
+        "  projectId=P1@2026-03 differs by 513.75: approved-time 0.00 (0, 1 not measured) vs cost-postings 513.75 (1) -> time-posting-exceptions (finance-ops)",
         "  problem in approved-time: the measure gave nothing, not a decimal (not found: resource: no store to look Resource up in; rateCard: no store to look RateCard up in)",
         "",
       ].join("\n"),

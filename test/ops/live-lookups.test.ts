@@ -129,6 +129,9 @@ describe("lookups in live reconciliation", () => {
     expect(result?.records).toEqual({ "approved-time": 2, journals: 3 });
     expect(result?.gaps.map((g) => [g.key, g.difference])).toEqual([["projectId=P2@2026-03", "50.00"]]);
     expect(result?.gaps[0]?.sides[0]).toMatchObject({ source: "approved-time", total: "0.00", count: 0, unmeasured: 1, unmeasuredRecords: [{ timeEntryId: "t3" }] });
+    // The queue says the entry could not be measured, beside the totals.
+    const [filed] = await s.store.listIssues({ kind: "exception", status: "open" });
+    expect(filed?.reason).toBe("priced-time: projectId=P2@2026-03 differs by 50.00 (approved-time 0.00 (1 not measured) vs journals 50.00)");
     expect(result?.problems).toEqual([
       expect.objectContaining({ source: "approved-time", record: expect.objectContaining({ timeEntryId: "t3" }), message: expect.stringContaining("not found: rate: no Rate P2") }),
     ]);

@@ -1,16 +1,16 @@
 /**
  * JSONata written in a route (conditions, classify rules, deliver params): each must parse and
- * read only fields the record has at its step, or classes set before it (`$class.<as>`); a
- * condition must be able to give true. Findings are located inside the expression.
+ * read only fields the record has at its step, classes set before it (`$class.<as>`) or fields of
+ * the variables its step binds (`$previous` in a correction); a condition must be able to give
+ * true. Findings are located inside the expression.
  */
 import { diagnostic, type Location } from "../diagnostics/diagnostic.ts";
 import { nameHint } from "../diagnostics/suggest.ts";
 import type { PathSegment } from "../parse/document.ts";
 import { checkJsonata } from "./check-jsonata.ts";
-import type { ShapeField } from "./shapes.ts";
 import { unboundVariables } from "./unbound-variables.ts";
 import type { JsonataNode } from "./mapping-types/ast.ts";
-import { describe, type Inference, infer, type ValueKind } from "./mapping-types/infer.ts";
+import { type Binding, describe, type Inference, infer, type ValueKind } from "./mapping-types/infer.ts";
 import type { CheckContext } from "./report.ts";
 import type { StepScope } from "./route-records.ts";
 import type { BoundDocument } from "./spec-set.ts";
@@ -22,7 +22,7 @@ export type ExpressionRole = "condition" | "value";
 const NEVER_TRUE = new Set(["string", "decimal", "number", "date", "object", "null"]);
 
 /** The lookups bound at a step (`$<as>`), each typed as the record field the enrich step added. */
-function lookupBindings(scope: StepScope): [string, { label: string; fields: ReadonlyMap<string, ShapeField> | undefined }][] {
+function lookupBindings(scope: StepScope): [string, Binding][] {
   return [...(scope.lookups ?? [])].map((name) => [name, { label: `$${name}`, fields: scope.record?.fields?.get(name)?.fields }]);
 }
 
@@ -42,7 +42,7 @@ export function checkRouteExpression(
     label: scope.record?.label ?? "the record",
     nativeSource: true,
     unknownReads: [],
-    bindings: new Map([["class", { label: "$class", fields: scope.classes }], ...lookupBindings(scope)]),
+    bindings: new Map<string, Binding>([["class", { label: "$class", fields: scope.classes }], ...lookupBindings(scope), ...(scope.variables ?? [])]),
   };
   const kind = infer(inf, ast as JsonataNode, scope.record?.fields);
   const whole = doc.source.locate(at);
@@ -53,7 +53,7 @@ export function checkRouteExpression(
     cx.report(diagnostic("unknown-field", { field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) }, location));
   }
   if (scope.lookups !== undefined) {
-    const given = new Set(["class", ...scope.lookups]);
+    const given = new Set(["class", ...scope.lookups, ...(scope.variables?.keys() ?? [])]);
     for (const read of unboundVariables(ast as JsonataNode, given)) {
       const start = offsets === undefined ? whole.start : offsets(Math.max(0, read.position - read.name.length - 1));
       const location: Location = offsets === undefined ? whole : { file: whole.file, start, end: start + read.name.length + 1 };

@@ -10,6 +10,7 @@ import type { Step } from "../../model/index.ts";
 import type { RecordFlow } from "../../steps/compile-kind.ts";
 import { declaredKinds } from "../../steps/compile-registry.ts";
 import type { PathSegment } from "../parse/document.ts";
+import type { Binding } from "./mapping-types/infer.ts";
 import type { CheckContext } from "./report.ts";
 import type { RecordShape, ShapeField } from "./shapes.ts";
 import { type BoundDocument, triggerShape } from "./spec-set.ts";
@@ -26,6 +27,8 @@ export interface StepScope {
    * bind itself is an error. Undefined where only the run can tell, and then not checked.
    */
   lookups?: ReadonlySet<string>;
+  /** Variables bound with a known type besides the lookups (`$previous` in a correction's parameters). */
+  variables?: ReadonlyMap<string, Binding>;
 }
 
 /** Called with each step, its path in the document and the scope it runs in (before its own effect). */

@@ -60,18 +60,26 @@ export interface NamedDocument {
   name: string;
 }
 
-function visitSteps(steps: readonly unknown[], path: PathSegment[], visit: (step: Record<string, unknown>, path: PathSegment[]) => void) {
+/** Called with a step, its path in the document and its id (its own, or the one the lowering gives it). */
+type StepVisit = (step: Record<string, unknown>, path: PathSegment[], id: string) => void;
+
+function visitSteps(steps: readonly unknown[], path: PathSegment[], visit: StepVisit, prefix: string) {
   steps.forEach((step, index) => {
     const here = [...path, index];
-    visit(step as Record<string, unknown>, here);
+    const own = (step as { id?: unknown }).id;
+    const id = typeof own === "string" ? own : `${prefix}step-${index + 1}`;
+    visit(step as Record<string, unknown>, here, id);
     const branches = (step as { branch?: { steps: unknown[] }[] }).branch;
-    branches?.forEach((branch, b) => visitSteps(branch.steps, [...here, "branch", b, "steps"], visit));
+    branches?.forEach((branch, b) => visitSteps(branch.steps, [...here, "branch", b, "steps"], visit, `${id}.branch-${b + 1}.`));
   });
 }
 
-/** Calls `visit` for every step of a route, branches included, with its path in the document. */
-export function forEachStep(route: BoundDocument<"Route">, visit: (step: Record<string, unknown>, path: PathSegment[]) => void): void {
-  visitSteps(route.value.spec.steps, ["spec", "steps"], visit);
+/**
+ * Calls `visit` for every step of a route, branches included, with its path in the document and
+ * its id: its own, or its position as the lowering names it (`step-2`, `bill.branch-1.step-1`).
+ */
+export function forEachStep(route: BoundDocument<"Route">, visit: StepVisit): void {
+  visitSteps(route.value.spec.steps, ["spec", "steps"], visit, "");
 }
 
 /** Builds the spec set; reports names declared twice. */

@@ -83,7 +83,10 @@ export const explanations = {
   "rule-module-outside-root": { why: "A custom rule's module runs as code, so it must be a file inside the project.", fix: "Move the module into the project and name it by a relative path." },
   "rule-module-skipped": { why: "Rule modules were turned off (--no-rule-modules), so whether their checks pass is unknown.", fix: "Run spec lint without --no-rule-modules where the code is trusted." },
   "invalid-baseline": { why: "The baseline file given with --baseline cannot be read or is not a baseline.", fix: "Write it again with spec lint --write-baseline <file>." },
-  "mapping-unknown-path": { why: "The mapping reads a field the source shape does not have; at run time it would be missing.", fix: "Use the suggested field or one of those listed, or add it to the source shape." },
+  "mapping-unknown-path": {
+    why: "The mapping reads a field the source shape does not have, or one a variable it reads through lacks (a lookup's entity, `$previous`, a variable bound to a path); at run time it would be missing.",
+    fix: "Use the suggested field or one of those listed, or add it to the shape the message names. For `$previous`, the message names the step whose request lacks the field.",
+  },
   "mapping-missing-field": { why: "The mapping never sets a field the target requires, so every request would be rejected.", fix: "Set the field in the expression, or make it optional in the target schema if the system allows." },
   "mapping-unknown-target": { why: "The mapping sets a field the target shape does not have.", fix: "Use the suggested field or one of those listed." },
   "mapping-wrong-type": { why: "The mapping puts a value of one type where the target expects another, for example a number where a decimal string is required.", fix: "Convert the value in the expression ($string, $number) or correct the target's type." },

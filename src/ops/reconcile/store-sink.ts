@@ -7,6 +7,7 @@
  */
 import type { Issue, Store } from "../../runtime/store/store.ts";
 import type { Gap } from "./engine.ts";
+import { gapVerdict, sidesText } from "./gap-text.ts";
 import type { ExceptionSink, GapException } from "./reconciler.ts";
 
 /** Options of `storeExceptionSink`. */
@@ -19,7 +20,7 @@ export interface StoreSinkOptions {
 
 /** The sentence people read in the queue: which group differs, by how much, side by side. */
 export function gapReason(gap: Gap): string {
-  return `${gap.reconciliation}: ${gap.key} differs by ${gap.difference} (${gap.sides.map((s) => `${s.source} ${s.total}`).join(" vs ")})`;
+  return `${gap.reconciliation}: ${gap.key} ${gapVerdict(gap)} (${sidesText(gap)})`;
 }
 
 /** The exception's payload: the gap's differing values, each side with its first records. */

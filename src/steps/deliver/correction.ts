@@ -8,6 +8,7 @@
  */
 import { diagnostic } from "../../compiler/diagnostics/diagnostic.ts";
 import type { PathSegment } from "../../compiler/parse/document.ts";
+import { previousVariable } from "../../compiler/check/mapping-types/previous.ts";
 import type { StepScope } from "../../compiler/check/route-records.ts";
 import type { CorrectionDefinition } from "../../pipeline/definitions.ts";
 import type { LoweredTransform } from "../../pipeline/lowered.ts";
@@ -81,13 +82,16 @@ export function checkCorrectionReferences(check: StepCheck, deliver: Deliver, at
   }
 }
 
-/** Checks the correction's path parameters in the step's scope, `$previous` bound. */
+/**
+ * Checks the correction's path parameters in the step's scope, `$previous` bound to what the step
+ * posted: its fields are checked as a mapping's reads of it are.
+ */
 export function checkCorrectionExpressions(check: StepCheck, deliver: Deliver, at: PathSegment[], scope: StepScope): void {
+  const variables = new Map([...(scope.variables ?? []), ["previous", previousVariable(check.cx.set, deliver.operation)]]);
   for (const kind of CORRECTION_KINDS) {
     const call = deliver.correction?.[kind];
     if (call === undefined) continue;
-    const withPrevious: StepScope = scope.lookups === undefined ? scope : { ...scope, lookups: new Set([...scope.lookups, "previous"]) };
-    checkDeliverParams(check.cx, check.doc, call, [...at, "deliver", "correction", kind], withPrevious);
+    checkDeliverParams(check.cx, check.doc, call, [...at, "deliver", "correction", kind], { ...scope, variables });
   }
 }
 

@@ -4,15 +4,16 @@
  * of an obviously wrong type. Findings are located inside the JSONata text. Where the expression
  * is beyond inference (its result is not an object constructor), a hint says so.
  */
-import { diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
+import { type Diagnostic, diagnostic, type Location } from "../../diagnostics/diagnostic.ts";
 import { nameHint } from "../../diagnostics/suggest.ts";
 import type { CheckContext } from "../report.ts";
 import type { MappingSpec } from "../../../model/index.ts";
 import { lookedUpFields } from "../check-lookups.ts";
-import type { ShapeField } from "../shapes.ts";
-import { type BoundDocument, forEachStep, shapeOf, systemSchemaShape } from "../spec-set.ts";
-import { type JsonataNode, objectPairs, resultNode } from "./ast.ts";
-import { ARTICLE, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
+import type { RecordShape, ShapeField } from "../shapes.ts";
+import { type BoundDocument, shapeOf } from "../spec-set.ts";
+import { type JsonataNode, objectPairs } from "./ast.ts";
+import { ARTICLE, type Binding, describe, type Fields, fieldKind, type Inference, infer, type ValueKind } from "./infer.ts";
+import { previousGroups, previousVariable } from "./previous.ts";
 
 const EXPRESSION = ["spec", "expression"];
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
@@ -69,33 +70,30 @@ function keyStart(key: JsonataNode): number {
   return Math.max(0, end - text.length - 2);
 }
 
+/**
+ * Walks the bindings of the blocks `node` ends in, in order, so the variables they bind are typed
+ * for what follows, and returns the expression the innermost block ends with.
+ */
+function throughBlocks(inf: Inference, node: JsonataNode, source: Fields): JsonataNode {
+  let current = node;
+  while (current.type === "block" && current.expressions !== undefined && current.expressions.length > 0) {
+    const expressions = current.expressions;
+    for (const e of expressions.slice(0, -1)) infer(inf, e, source);
+    current = expressions[expressions.length - 1] as JsonataNode;
+  }
+  return current;
+}
+
 function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNode][], source: Fields, target: Fields, label: string): void {
   const set = new Set<string>();
   let decided = true;
   for (const [key, value] of pairs) {
-    const kind = infer(run.inf, value, source);
-    if (key.type !== "string") {
-      decided = false;
-      continue;
-    }
-    const name = String(key.value);
-    set.add(name);
-    if (target === undefined) continue;
-    const field = target.get(name);
-    const at = run.locate(keyStart(key), name.length + 2);
-    if (field === undefined) {
-      run.cx.report(diagnostic("mapping-unknown-target", { field: name, shape: label, ...nameHint(name, target.keys()) }, at));
-      continue;
-    }
-    const nested = objectPairs(resultNode(value));
-    if (nested !== undefined && field.fields !== undefined && field.array !== true) {
-      checkObject(run, resultNode(value), nested, source, field.fields, `${label}.${name}`);
-      continue;
-    }
-    const wrong = mismatch(field, kind);
-    if (wrong !== undefined) {
-      run.cx.report(diagnostic("mapping-wrong-type", { field: `${label}.${name}`, expected: ARTICLE[fieldKind(field).kind] ?? field.type, actual: wrong }, at));
-    }
+    // A value's own block binds variables for that value only.
+    const outer = run.inf.bindings;
+    checkPair(run, key, value, source, target, label);
+    run.inf.bindings = outer;
+    if (key.type !== "string") decided = false;
+    else set.add(String(key.value));
   }
   if (target === undefined) return;
   if (!decided) {
@@ -109,13 +107,35 @@ function checkObject(run: Run, node: JsonataNode, pairs: [JsonataNode, JsonataNo
   }
 }
 
+/** Checks one `key: value` of an object constructor producing `target`: the key is a field of it, and the value fits. */
+function checkPair(run: Run, key: JsonataNode, value: JsonataNode, source: Fields, target: Fields, label: string): void {
+  if (key.type !== "string") infer(run.inf, key, source);
+  const result = throughBlocks(run.inf, value, source);
+  const name = key.type === "string" ? String(key.value) : undefined;
+  const field = name === undefined ? undefined : target?.get(name);
+  if (name !== undefined && target !== undefined && field === undefined) {
+    run.cx.report(diagnostic("mapping-unknown-target", { field: name, shape: label, ...nameHint(name, target.keys()) }, run.locate(keyStart(key), name.length + 2)));
+  }
+  const nested = objectPairs(result);
+  if (field !== undefined && nested !== undefined && field.fields !== undefined && field.array !== true) {
+    checkObject(run, result, nested, source, field.fields, `${label}.${field.name}`);
+    return;
+  }
+  const kind = infer(run.inf, result, source);
+  const wrong = field === undefined ? undefined : mismatch(field, kind);
+  if (field !== undefined && wrong !== undefined) {
+    const at = run.locate(keyStart(key), field.name.length + 2);
+    run.cx.report(diagnostic("mapping-wrong-type", { field: `${label}.${field.name}`, expected: ARTICLE[fieldKind(field).kind] ?? field.type, actual: wrong }, at));
+  }
+}
+
 /**
  * The mapping's lookups as typed bindings: a reference-data lookup `$client` is a record of its
  * entity (so `$client.nmae` is reported, and its fields' types are known); a cross-reference is
  * an id, read whole, so it is left unbound.
  */
-function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<string, { label: string; fields: Fields }> {
-  const bindings = new Map<string, { label: string; fields: Fields }>();
+function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<string, Binding> {
+  const bindings = new Map<string, Binding>();
   for (const [name, lookup] of Object.entries(lookups ?? {})) {
     const fields = lookup.kind === "reference-data" ? lookedUpFields(cx, lookup.entity) : undefined;
     if (fields !== undefined) bindings.set(name, { label: `$${name} (entity ${lookup.entity})`, fields });
@@ -123,38 +143,33 @@ function lookupBindings(cx: CheckContext, lookups: MappingSpec["lookups"]): Map<
   return bindings;
 }
 
-/**
- * `$previous` for a mapping a deliver step's correction applies: what the step last posted for the
- * record, `{ body, targetId, version }`, its body typed as the request of the step's operation.
- */
-function previousBinding(cx: CheckContext, name: string): { label: string; fields: Fields } | undefined {
-  for (const route of cx.set.routes.values()) {
-    let found: { label: string; fields: Fields } | undefined;
-    forEachStep(route, (step) => {
-      const deliver = step["deliver"] as { operation?: string; correction?: Record<string, { mapping?: string } | undefined> } | undefined;
-      if (found !== undefined || deliver?.operation === undefined) return;
-      if (!Object.values(deliver.correction ?? {}).some((call) => call?.mapping === name)) return;
-      const [system = "", operation = ""] = deliver.operation.split(".");
-      const request = cx.set.systems.get(system)?.value.spec.operations?.[operation]?.request;
-      const body = request === undefined ? undefined : systemSchemaShape(cx.set, system, request);
-      const fields = new Map<string, ShapeField>([
-        ["body", { name: "body", type: "object", required: true, ...(body?.fields !== undefined ? { fields: body.fields } : {}) }],
-        ["targetId", { name: "targetId", type: "string", required: false }],
-        ["version", { name: "version", type: "unknown", required: true }],
-      ]);
-      found = { label: `$previous (what ${deliver.operation} posted)`, fields };
-    });
-    if (found !== undefined) return found;
+/** Type-checks the mapping once, with the variables `run.inf` binds (its lookups, and `$previous` where a correction applies it). */
+function checkOnce(run: Run, ast: JsonataNode, source: RecordShape, target: RecordShape): void {
+  const root = throughBlocks(run.inf, ast, source.fields);
+  const pairs = objectPairs(root);
+  if (pairs !== undefined) checkObject(run, root, pairs, source.fields, target.fields, target.label);
+  else {
+    const kind = infer(run.inf, root, source.fields);
+    if (target.fields !== undefined && kind.kind !== "object") {
+      run.cx.report(diagnostic("mapping-undecidable", { detail: "its result is not an object constructor, so the fields it sets are unknown" }, run.locate(0, 1)));
+    }
   }
-  return undefined;
+  for (const read of run.inf.unknownReads) {
+    run.cx.report(
+      diagnostic(
+        "mapping-unknown-path",
+        { path: read.path, field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) },
+        run.locate(read.start, read.segment.length),
+      ),
+    );
+  }
 }
 
-function withPrevious(bindings: Map<string, { label: string; fields: Fields }>, previous: { label: string; fields: Fields } | undefined): Map<string, { label: string; fields: Fields }> {
-  if (previous !== undefined) bindings.set("previous", previous);
-  return bindings;
-}
-
-/** Type-checks one mapping whose JSONata parsed to `ast`. */
+/**
+ * Type-checks one mapping whose JSONata parsed to `ast`. A mapping that corrections apply is
+ * checked once for each operation they post through, `$previous` typed by it and named with the
+ * steps that bind it; a finding is reported once however many of those checks make it.
+ */
 export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping">, ast: unknown): void {
   if (ast === null || typeof ast !== "object") return;
   const spec = doc.value.spec;
@@ -170,29 +185,20 @@ export function checkMappingTypes(cx: CheckContext, doc: BoundDocument<"Mapping"
     const to = Math.max(from + 1, Math.min(text.length, start + length));
     return { file: whole.file, start: offsets(from), end: offsets(to - 1) + 1 };
   };
-  const run: Run = {
-    cx,
-    doc,
-    inf: { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings: withPrevious(lookupBindings(cx, spec.lookups), previousBinding(cx, doc.value.metadata.name)) },
-    locate,
-    requireAll: !readBackOnly(cx, doc.value.metadata.name),
+  const name = doc.value.metadata.name;
+  const requireAll = !readBackOnly(cx, name);
+  const groups = previousGroups(cx.set, name);
+  const reported = new Set<string>();
+  const report = (d: Diagnostic) => {
+    const key = JSON.stringify([d.code, d.location?.start, d.location?.end, d.message]);
+    if (reported.has(key)) return;
+    reported.add(key);
+    cx.report(d);
   };
-  const root = resultNode(ast as JsonataNode);
-  const pairs = objectPairs(root);
-  if (pairs !== undefined) checkObject(run, root, pairs, source.fields, target.fields, target.label);
-  else {
-    const kind = infer(run.inf, ast as JsonataNode, source.fields);
-    if (target.fields !== undefined && kind.kind !== "object") {
-      cx.report(diagnostic("mapping-undecidable", { detail: "its result is not an object constructor, so the fields it sets are unknown" }, locate(0, 1)));
-    }
-  }
-  for (const read of run.inf.unknownReads) {
-    cx.report(
-      diagnostic(
-        "mapping-unknown-path",
-        { path: read.path, field: read.segment, shape: read.within, ...nameHint(read.segment, read.candidates) },
-        locate(read.start, read.segment.length),
-      ),
-    );
+  for (const group of groups.length === 0 ? [undefined] : groups) {
+    const bindings = lookupBindings(cx, spec.lookups);
+    if (group !== undefined) bindings.set("previous", previousVariable(cx.set, group.operation, group.sites));
+    const inf: Inference = { text, label: source.label, nativeSource: spec.source.entity === undefined, unknownReads: [], bindings };
+    checkOnce({ cx: { ...cx, report }, doc, inf, locate, requireAll }, ast as JsonataNode, source, target);
   }
 }

@@ -39,8 +39,38 @@ export interface Inference {
    */
   nativeSource: boolean;
   unknownReads: ReadPath[];
-  /** Variables whose fields are known (`$class`), by name without the `$`; others are unknown. */
-  bindings?: ReadonlyMap<string, { label: string; fields: Fields }>;
+  /**
+   * Variables whose fields are known (`$class`), by name without the `$`; others are unknown. A
+   * block's `$x := <path>` binds `x` for the rest of the block when the path's fields are known.
+   */
+  bindings?: ReadonlyMap<string, Binding> | undefined;
+}
+
+/** A variable whose fields are known. */
+export interface Binding {
+  /** For messages: the variable, or the place it was bound from (`$client (entity Client)`). */
+  label: string;
+  fields: Fields;
+  /**
+   * How a place below the variable is named in messages, by the field names leading to it; by
+   * default `label` and the names, dotted.
+   */
+  name?: (path: readonly string[]) => string;
+  /** True when the fields come from a system's native JSON Schema (see `Inference.nativeSource`). */
+  native?: boolean;
+}
+
+/** The name of the place `path` below `binding`, for messages. */
+export function placeName(binding: Binding, path: readonly string[]): string {
+  return binding.name !== undefined ? binding.name(path) : [binding.label, ...path].join(".");
+}
+
+/** `bindings` with `name` bound to `binding`, or unbound (unknown) when it is undefined. */
+function rebind(bindings: Inference["bindings"], name: string, binding: Binding | undefined): ReadonlyMap<string, Binding> {
+  const next = new Map(bindings ?? []);
+  if (binding === undefined) next.delete(name);
+  else next.set(name, binding);
+  return next;
 }
 
 /** A kind of value in words, for messages. */
@@ -117,7 +147,7 @@ function walkChildren(inf: Inference, node: JsonataNode, fields: Fields): void {
       for (const arg of node.arguments ?? []) visit(arg, fields);
       return;
     case "block":
-      for (const e of node.expressions ?? []) visit(e, fields);
+      infer(inf, node, fields);
       return;
     case "unary": {
       const pairs = objectPairs(node);
@@ -131,7 +161,7 @@ function walkChildren(inf: Inference, node: JsonataNode, fields: Fields): void {
       return;
     }
     case "bind":
-      visit(node.rhs, fields);
+      infer(inf, node, fields);
       return;
     case "apply":
       visit(node.lhs as JsonataNode, fields);
@@ -141,9 +171,14 @@ function walkChildren(inf: Inference, node: JsonataNode, fields: Fields): void {
   }
 }
 
-function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind {
+/**
+ * The kind of value a path gives, and the fields of the place it reaches when they are known (so
+ * a variable bound to it is typed). A path starting at a bound variable reads from its fields.
+ */
+function pathKind(inf: Inference, node: JsonataNode, fields: Fields): [ValueKind, Binding | undefined] {
+  let root: Binding = { label: inf.label, fields, native: inf.nativeSource };
+  let variable = "";
   let ctx = fields;
-  let label = inf.label;
   let field: ShapeField | undefined;
   let decided = true;
   let throughArray = false;
@@ -153,8 +188,9 @@ function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind 
       if (step.value === "") continue;
       const bound = inf.bindings?.get(String(step.value));
       if (bound !== undefined) {
+        root = bound;
         ctx = bound.fields;
-        label = bound.label;
+        variable = `$${String(step.value)}.`;
         continue;
       }
     }
@@ -163,7 +199,6 @@ function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind 
       walkChildren(inf, step, undefined);
       continue;
     }
-    names.push(step.value);
     if (ctx === undefined) {
       decided = false;
       field = undefined;
@@ -172,26 +207,41 @@ function pathKind(inf: Inference, node: JsonataNode, fields: Fields): ValueKind 
     const next = ctx.get(step.value);
     if (next === undefined) {
       inf.unknownReads.push({
-        path: names.join("."),
+        path: `${variable}${[...names, step.value].join(".")}`,
         segment: step.value,
         start: startOf(inf.text, step.position ?? 0, step.value),
         candidates: [...ctx.keys()],
-        within: label,
+        within: placeName(root, names),
       });
-      return { kind: "unknown" };
+      return [{ kind: "unknown" }, undefined];
     }
+    names.push(step.value);
     if (field?.array === true) throughArray = true;
     field = next;
-    label = `${label}.${step.value}`;
     ctx = next.fields;
     for (const stage of [...(step.stages ?? []), ...(step.predicate ?? [])]) {
       if (stage.expr !== undefined) infer(inf, stage.expr, ctx);
     }
   }
-  if (!decided || field === undefined || node.group !== undefined) return { kind: "unknown" };
-  if (throughArray) return { kind: "array" };
+  if (!decided || node.group !== undefined) return [{ kind: "unknown" }, undefined];
+  const native = inf.nativeSource || root.native === true;
+  const from = root;
+  const reached: Binding | undefined =
+    ctx === undefined ? undefined : { label: placeName(from, names), fields: ctx, name: (more) => placeName(from, [...names, ...more]), native };
+  if (field === undefined) return [{ kind: "unknown" }, reached];
+  if (throughArray) return [{ kind: "array" }, reached];
   const kind = fieldKind(field);
-  return inf.nativeSource && kind.kind === "string" ? { kind: "string" } : kind;
+  return [native && kind.kind === "string" ? { kind: "string" } : kind, reached];
+}
+
+/**
+ * What `$x := rhs` gives and what `x` is bound to: the fields the path reaches, or those of the
+ * variable it copies; unknown otherwise, so a variable bound to anything else reads as unknown.
+ */
+function bindingOf(inf: Inference, rhs: JsonataNode, fields: Fields): [ValueKind, Binding | undefined] {
+  if (rhs.type === "path") return pathKind(inf, rhs, fields);
+  if (rhs.type === "variable") return [{ kind: "unknown" }, rhs.value === "" ? undefined : inf.bindings?.get(String(rhs.value))];
+  return [infer(inf, rhs, fields), undefined];
 }
 
 /** Walks `node` reading from a record with `fields`; returns the kind of its value. */
@@ -204,7 +254,7 @@ export function infer(inf: Inference, node: JsonataNode, fields: Fields): ValueK
     case "value":
       return node.value === null ? { kind: "null" } : typeof node.value === "boolean" ? { kind: "boolean" } : { kind: "unknown" };
     case "path":
-      return pathKind(inf, node, fields);
+      return pathKind(inf, node, fields)[0];
     case "variable":
       return { kind: "unknown" };
     case "lambda":
@@ -232,9 +282,19 @@ export function infer(inf: Inference, node: JsonataNode, fields: Fields): ValueK
       return a.kind === b.kind && a.kind !== "string" ? { kind: a.kind } : a.kind === "string" && b.kind === "string" ? { kind: "string" } : { kind: "unknown" };
     }
     case "block": {
+      // What a block binds is seen by the rest of the block, and no further.
+      const outer = inf.bindings;
       let last: ValueKind = { kind: "unknown" };
       for (const e of node.expressions ?? []) last = infer(inf, e, fields);
+      inf.bindings = outer;
       return last;
+    }
+    case "bind": {
+      if (node.rhs === undefined) return { kind: "unknown" };
+      const [kind, bound] = bindingOf(inf, node.rhs, fields);
+      const lhs = node.lhs as JsonataNode | undefined;
+      if (lhs?.type === "variable") inf.bindings = rebind(inf.bindings, String(lhs.value), bound);
+      return kind;
     }
     case "unary": {
       walkChildren(inf, node, fields);

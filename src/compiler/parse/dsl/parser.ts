@@ -512,7 +512,6 @@ export class DslParser extends CstParser {
     this.SUBRULE(this.jsonata);
   });
 
-  /** `emit TimeCosted(TimeEntry)` */
   /**
    * `reject missing-receipt to expense-review owner finance-ops because {{ "No receipt for " & expenseId }}`,
    * optionally followed by its release: `on Client key clientId field creditStatus to "ok"`.
@@ -539,6 +538,7 @@ export class DslParser extends CstParser {
     });
   });
 
+  /** `emit TimeCosted(TimeEntry)` */
   emitAction = this.RULE("emitAction", () => {
     this.CONSUME(t.Emit);
     this.SUBRULE(this.name);

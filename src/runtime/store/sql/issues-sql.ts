@@ -49,6 +49,7 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
       if (issue.deliveryId === null || !(await replaceRequest(sql, issue.deliveryId, action.payload, now))) {
         throw new IssueStateError(`issue ${issue.id} holds no stopped delivery whose request could be edited; edit its source payload instead`);
       }
+      sql.ready?.("deliveries");
     } else if (action.action === "edit") {
       sql.ready?.("events");
       await sql.run(
@@ -56,13 +57,19 @@ function resolveIssue(cx: SqlContext, action: IssueAction): Promise<Issue> {
         [JSON.stringify(action.payload ?? null), payloadHash(action.payload), now, issue.eventId],
       );
     } else if (action.action === "retry") {
+      // A person's retry is announced like any other work made ready: an idle worker takes it at once.
       if (issue.deliveryId !== null) {
-        await sql.run(
+        const retried = await sql.run(
           "UPDATE outbox SET status = 'pending', attempts = 0, lapses = 0, lapsed_from = NULL, available_at = ?, last_error = NULL WHERE id = ? AND status IN ('dead', 'exception')",
           [now, issue.deliveryId],
         );
+        if (retried > 0) sql.ready?.("deliveries");
       } else {
-        await sql.run("UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'rejected', 'routed', 'skipped')", [now, issue.eventId]);
+        const retried = await sql.run(
+          "UPDATE events SET status = 'pending', available_at = ?, wait_until = NULL WHERE id = ? AND status IN ('exception', 'rejected', 'routed', 'skipped')",
+          [now, issue.eventId],
+        );
+        if (retried > 0) sql.ready?.("events");
       }
     }
     const status = { retry: "retried", edit: "replayed", skip: "skipped" }[action.action];
