@@ -1,6 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createPostgresStore, dropPostgresSchema, postgresAvailability } from "../../src/runtime/store/postgres.ts";
+import { RELEASE_SYSTEM, REJECTED_WAITING_ON } from "../../src/runtime/store/sql/release-sql.ts";
 import { shouldRun } from "../../src/testing/environment.ts";
 import { describeStoreContract } from "./store-contract.ts";
 import { PG_URL, uniqueSchema } from "./postgres-env.ts";
@@ -78,6 +79,28 @@ if (available) {
         }
         const nullable = await client.query("SELECT is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'issues' AND column_name = 'event_id'", [schema]);
         expect(nullable.rows).toEqual([{ is_nullable: "YES" }]);
+      } finally {
+        await client.end();
+        await dropPostgresSchema(PG_URL, schema);
+      }
+    });
+  });
+
+  describe("finding the rejected events a PostgreSQL store's kept record releases", () => {
+    it("can search the index of rejected events rather than read every event", async () => {
+      const schema = uniqueSchema("release");
+      const store = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 1 });
+      await store.close();
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`SET search_path = ${schema}`);
+        // An empty table is read whole whichever indexes it has: forbid that, and see which index serves.
+        await client.query("SET enable_seqscan = off");
+        const params = ["Client", RELEASE_SYSTEM, "KA-C02"];
+        const text = REJECTED_WAITING_ON.replace(/\?/g, () => `'${params.shift() ?? ""}'`);
+        const plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${text}`)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+        expect(plan).toMatch(/Index (Only )?Scan using events_rejected_waiting on events|Bitmap Index Scan on events_rejected_waiting/);
       } finally {
         await client.end();
         await dropPostgresSchema(PG_URL, schema);

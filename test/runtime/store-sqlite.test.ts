@@ -5,6 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { schemaStatements } from "../../src/runtime/store/schema.ts";
 import { coalesced, createSqliteStore, openSqlite, type WalSync } from "../../src/runtime/store/sqlite.ts";
+import { RELEASE_SYSTEM, REJECTED_WAITING_ON } from "../../src/runtime/store/sql/release-sql.ts";
 import { describeStoreContract } from "./store-contract.ts";
 
 describe("an SQLite store written by an earlier release", () => {
@@ -238,6 +239,40 @@ describe("the SQLite store's pages", () => {
       expect(await store.cursor("psa.time")).toBe("42");
       await store.close();
       expect(pageSize(older)).toBe(4096);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("finding the rejected events a kept record releases", () => {
+  /** How SQLite answers the lookup each keep and write-back makes, one line per step of its plan. */
+  const plan = (path: string): string[] => {
+    const db = new BetterSqlite3(path, { readonly: true });
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${REJECTED_WAITING_ON}`).all("Client", RELEASE_SYSTEM, "KA-C02") as { detail: string }[];
+    db.close();
+    return rows.map((r) => r.detail);
+  };
+
+  it("searches the index of rejected events rather than reading every event, in a new file and in one made before that index", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncspec-release-"));
+    try {
+      const fresh = join(dir, "new.db");
+      await (await createSqliteStore({ path: fresh, durability: "normal" })).close();
+      expect(plan(fresh)).toEqual(["SEARCH events USING INDEX events_rejected_waiting (wait_entity=? AND wait_system=? AND wait_key=?)"]);
+
+      const older = join(dir, "old.db");
+      const old = new BetterSqlite3(older);
+      old.pragma("journal_mode = WAL");
+      // The release that added declared releases: their column, but no index of rejected events.
+      for (const statement of schemaStatements("sqlite").filter((s) => !s.includes("events_rejected_waiting"))) old.exec(statement);
+      old.exec("ALTER TABLE events ADD COLUMN release_when TEXT");
+      old.close();
+      // Without the index every keep reads the whole table.
+      expect(plan(older)).toEqual(["SCAN events"]);
+      const store = await createSqliteStore({ path: older, durability: "normal" });
+      await store.close();
+      expect(plan(older)).toEqual(["SEARCH events USING INDEX events_rejected_waiting (wait_entity=? AND wait_system=? AND wait_key=?)"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

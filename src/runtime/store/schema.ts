@@ -67,6 +67,8 @@ export function schemaStatements(engine: "sqlite" | "postgres"): string[] {
     "CREATE INDEX IF NOT EXISTS events_open_key ON events (ordering_key, id) WHERE status IN ('pending', 'processing', 'waiting')",
     "CREATE INDEX IF NOT EXISTS events_leased ON events (lease_until) WHERE status = 'processing'",
     "CREATE INDEX IF NOT EXISTS events_waiting ON events (wait_entity, wait_system, wait_key) WHERE status = 'waiting'",
+    // The rejected events a kept record releases (release-sql.ts), looked up at every keep and write-back.
+    "CREATE INDEX IF NOT EXISTS events_rejected_waiting ON events (wait_entity, wait_system, wait_key) WHERE status = 'rejected'",
     "CREATE INDEX IF NOT EXISTS events_received ON events (route, received_at)",
     `CREATE TABLE IF NOT EXISTS outbox (
       id ${id}, event_id BIGINT NOT NULL, route TEXT NOT NULL, step TEXT NOT NULL, system TEXT NOT NULL,

@@ -14,6 +14,14 @@ import { lockDependencies } from "./xrefs.ts";
 /** The system a released rejection waits on, beside the state's and the targets' systems. */
 export const RELEASE_SYSTEM = "release";
 
+/**
+ * The rejected events waiting on one kept record (entity, system, key). Asked at every keep and
+ * every write-back, so it reads the index of rejected events (`events_rejected_waiting`), never
+ * the whole table: a scan per settlement would grow with the events ever received.
+ */
+export const REJECTED_WAITING_ON =
+  "SELECT id, trace_id, release_when FROM events WHERE status = 'rejected' AND wait_entity = ? AND wait_system = ? AND wait_key = ? ORDER BY id";
+
 interface Waiting {
   id: number;
   trace_id: string;
@@ -63,10 +71,7 @@ async function release(sql: Sql, event: Waiting, condition: ReleaseCondition, no
  * `changedSince`, when given, releases only if the record changed at or after that time.
  */
 export async function releaseRejections(sql: Sql, entity: string, key: string, now: number, actor: string, audit: PendingAudit[], changedSince?: number): Promise<void> {
-  const waiting = await sql.all<Waiting>(
-    "SELECT id, trace_id, release_when FROM events WHERE status = 'rejected' AND wait_entity = ? AND wait_system = ? AND wait_key = ? ORDER BY id",
-    [entity, RELEASE_SYSTEM, key],
-  );
+  const waiting = await sql.all<Waiting>(REJECTED_WAITING_ON, [entity, RELEASE_SYSTEM, key]);
   if (waiting.length === 0) return;
   const record = await keptRecord(sql, entity, key);
   if (record === undefined || (changedSince !== undefined && record.updatedAt < changedSince)) return;
