@@ -35,10 +35,7 @@ function correctionParamOperation(route: BoundDocument<"Route">, path: readonly 
  * expression when a correction applies the mapping, or inside a correction's parameter.
  */
 export function previousAt(set: SpecSet, documents: readonly BoundDocument[], text: string, offset: number, mapping?: BoundDocument<"Mapping">): PreviousAt | undefined {
-  if (mapping !== undefined) {
-    const binding = previousBinding(set, mapping.name);
-    return binding?.fields === undefined ? undefined : { operation: binding.operation, fields: binding.fields };
-  }
+  if (mapping !== undefined) return previousBinding(set, mapping.name);
   const routes = documents.filter((d): d is BoundDocument<"Route"> => d.kind === "Route");
   for (const route of routes) {
     if (route.source.file.text !== text) continue;

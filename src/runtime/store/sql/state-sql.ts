@@ -192,19 +192,23 @@ export async function keepRecordsIn(sql: Sql, engine: Database["engine"], record
        ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, value = excluded.value, updated_at = excluded.updated_at`,
       [record.entity, record.key, record.version, JSON.stringify(record.value), record.now, pending],
     );
-    // The events waiting for the record go back to work, with any worker.
-    sql.ready?.("events");
-    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
-      record.now,
-      record.entity,
-      STATE_SYSTEM,
-      record.key,
-    ]);
+    await wakeWaitingFor(sql, record.entity, record.key, record.now);
     audit.push({ at: record.now, actor: record.source, action: "record.kept", subject, traceId: record.traceId, detail: { version: record.version, previousVersion: previous } });
     await releaseRejections(sql, record.entity, record.key, record.now, record.source, audit);
     outcomes.push({ kept: true, previousVersion: previous });
   }
   return outcomes;
+}
+
+/** The events waiting for a kept record go back to work; any worker is told when there are some. */
+async function wakeWaitingFor(sql: Sql, entity: string, key: string, now: number): Promise<void> {
+  const woken = await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
+    now,
+    entity,
+    STATE_SYSTEM,
+    key,
+  ]);
+  if (woken > 0) sql.ready?.("events");
 }
 
 /** The fields answers wrote back onto a record before it was kept (as JSON), removed from the pending ones; null when there are none. */
@@ -252,14 +256,7 @@ export async function writeBacksIn(sql: Sql, engine: Database["engine"], rows: r
       continue;
     }
     await sql.run("UPDATE kept_records SET written_back = ?, updated_at = ? WHERE entity = ? AND key = ?", [merged(current.written_back, row.fields), row.now, row.entity, row.key]);
-    // The events waiting for the record go back to work, with any worker.
-    sql.ready?.("events");
-    await sql.run("UPDATE events SET status = 'pending', available_at = ? WHERE status = 'waiting' AND wait_entity = ? AND wait_system = ? AND wait_key = ?", [
-      row.now,
-      row.entity,
-      STATE_SYSTEM,
-      row.key,
-    ]);
+    await wakeWaitingFor(sql, row.entity, row.key, row.now);
     audit.push({ at: row.now, actor: row.from, action: "record.written-back", subject, traceId: row.traceId, detail: { fields: row.fields } });
     await releaseRejections(sql, row.entity, row.key, row.now, row.from, audit);
   }
